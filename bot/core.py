@@ -1,0 +1,63 @@
+"""The resources every feature shares, built once at start-up and handed to the bot.
+
+Following discord.py's advanced start-up example, the CLI (or the test harness)
+builds a :class:`Core` and passes it into :class:`~bot.bot.StudyBot`; cogs build their
+feature service from it in ``cog_load``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.activity import ActivityService
+from bot.audit import AuditLog
+from bot.clock import Clock, SystemClock
+from bot.scheduler import JobScheduler
+from bot.settings import Settings
+from bot.storage import Database
+from bot.timezones import TimezoneResolver
+
+if TYPE_CHECKING:
+    from bot.content import ContentStore
+
+
+@dataclass
+class Core:
+    settings: Settings
+    clock: Clock
+    db: Database
+    scheduler: JobScheduler
+    content: ContentStore
+    timezones: TimezoneResolver
+    audit: AuditLog
+    activity: ActivityService
+    started_at: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.started_at = self.clock.now()
+
+    @classmethod
+    def build(
+        cls,
+        settings: Settings,
+        content: ContentStore,
+        *,
+        clock: Clock | None = None,
+        manual_scheduler: bool = False,
+    ) -> Core:
+        """Wire the shared services; opening the database is left to ``setup_hook``."""
+        clock = clock or SystemClock()
+        db = Database(settings.database_path)
+        timezones = TimezoneResolver(db)
+        return cls(
+            settings=settings,
+            clock=clock,
+            db=db,
+            scheduler=JobScheduler(clock, manual=manual_scheduler),
+            content=content,
+            timezones=timezones,
+            audit=AuditLog(db, clock),
+            activity=ActivityService(db, clock, timezones),
+        )

@@ -1,0 +1,72 @@
+"""The one place where errors raised while handling an interaction are turned into replies.
+
+Slash commands, buttons, selects and modals all end up here. A
+:class:`~bot.errors.UserFacingError` becomes an ephemeral message written for the
+person; a failed permission check says which permission is missing; anything else is
+logged with its traceback and the member gets a short apology, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from bot.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+GENERIC_FAILURE = "Something went wrong on my side and it has been logged. Please try again in a moment."
+
+
+def describe_error(error: BaseException) -> tuple[str, bool]:
+    """Return the message for the user and whether the error is unexpected (worth a traceback)."""
+    original = error
+    while isinstance(original, app_commands.CommandInvokeError | app_commands.TransformerError):
+        inner = getattr(original, "original", None) or original.__cause__
+        if inner is None or inner is original:
+            break
+        original = inner
+    if isinstance(original, UserFacingError):
+        return original.render(), False
+    if isinstance(original, app_commands.MissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in original.missing_permissions)
+        return f"You need the **{needed}** permission to do that.", False
+    if isinstance(original, app_commands.BotMissingPermissions):
+        needed = ", ".join(p.replace("_", " ").title() for p in original.missing_permissions)
+        return f"I am missing the **{needed}** permission here. Ask a moderator to grant it.", False
+    if isinstance(original, app_commands.NoPrivateMessage):
+        return "This command only works inside a server.", False
+    if isinstance(original, app_commands.CommandOnCooldown):
+        return f"Slow down a little: try again in {original.retry_after:.0f} s.", False
+    if isinstance(original, app_commands.CheckFailure):
+        return str(original) or "You cannot use this command here.", False
+    if isinstance(original, app_commands.TransformerError):
+        return f"I could not understand `{original.value}` for that option.", False
+    return GENERIC_FAILURE, True
+
+
+async def report_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
+    message, unexpected = describe_error(error)
+    if unexpected:
+        command = interaction.command.qualified_name if interaction.command else None
+        log.error(
+            "interaction failed (guild=%s user=%s command=%s custom_id=%s)",
+            interaction.guild_id, interaction.user.id, command,
+            (interaction.data or {}).get("custom_id"), exc_info=error,
+        )
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell user %s about an error", interaction.user.id, exc_info=True)
+
+
+class StudyTree(app_commands.CommandTree):
+    """Command tree whose errors go through :func:`report_interaction_error`."""
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        await report_interaction_error(interaction, error)

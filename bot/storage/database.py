@@ -1,0 +1,169 @@
+"""The database handle every service shares.
+
+aiosqlite runs each connection on one worker thread; two coroutines interleaving
+read-then-write on one connection lose updates silently. So all writes go through
+:meth:`Database.transaction`, which holds an asyncio lock and uses ``BEGIN IMMEDIATE``
+(taking the write lock up front, so another process cannot make us fail mid-way).
+Reads outside a transaction see committed data only, thanks to WAL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.migrations import Migration, load_migrations
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+class DatabaseTooNew(RuntimeError):
+    """The file was written by a newer studybot; running older code on it could corrupt it."""
+
+
+class Database:
+    """One aiosqlite connection to one SQLite file, opened by the bot's ``setup_hook``."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise RuntimeError("database is not open; call await db.open() first")
+        return self._conn
+
+    async def open(self, *, migrate: bool = True) -> None:
+        """Connect, set pragmas and bring the schema up to date."""
+        if self._conn is not None:
+            return
+        if self.path.parent and not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        try:
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn = conn
+            if migrate:
+                await self.migrate()
+        except BaseException:
+            self._conn = None
+            await conn.close()
+            raise
+
+    async def close(self) -> None:
+        """Close the connection; its worker thread would otherwise keep the process alive."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            await conn.close()
+
+    async def user_version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def migrate(self, migrations: list[Migration] | None = None) -> int:
+        """Apply pending migrations in order, each in its own transaction; return the version."""
+        migrations = migrations if migrations is not None else load_migrations()
+        latest = migrations[-1].version if migrations else 0
+        current = await self.user_version()
+        if current > latest:
+            raise DatabaseTooNew(
+                f"{self.path} is at schema version {current}, but this studybot only knows "
+                f"{latest}. Upgrade studybot (or restore a backup made by this version)."
+            )
+        for migration in (m for m in migrations if m.version > current):
+            log.info("applying migration %04d_%s", migration.version, migration.name)
+            async with self._write_lock:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _split_sql(migration.sql):
+                        await self.conn.execute(statement)
+                    # PRAGMA cannot take parameters; the value is an int we computed.
+                    await self.conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+                except BaseException:
+                    await self.conn.execute("ROLLBACK")
+                    raise
+                await self.conn.execute("COMMIT")
+        return await self.user_version()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Serialized write transaction: all or nothing, never interleaved with another."""
+        async with self._write_lock:
+            conn = self.conn
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement in its own transaction; return the rows changed."""
+        async with self.transaction() as conn:
+            cursor = await conn.execute(sql, params)
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self.transaction() as conn:
+            await conn.executemany(sql, rows)
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return list(await self.conn.execute_fetchall(sql, params))
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self.conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        row = await self.fetchone(sql, params)
+        return row[0] if row is not None else default
+
+    async def backup(self, destination: Path | str) -> Path:
+        """Copy the live database with SQLite's online backup API (safe while running)."""
+        destination = Path(destination)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        target = await aiosqlite.connect(destination)
+        try:
+            async with self._write_lock:
+                await self.conn.backup(target)
+        finally:
+            await target.close()
+        return destination
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements with SQLite's own completeness check.
+
+    ``executescript`` would commit implicitly and break the all-or-nothing migration.
+    """
+    statements: list[str] = []
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not buffer.strip().startswith("--"):
+        statements.append(buffer.strip())
+    return statements

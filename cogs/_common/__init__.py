@@ -1,0 +1,16 @@
+"""UI helpers shared by the cogs: base views, autocomplete, and rendering safeguards."""
+
+from cogs._common.autocomplete import timezone_autocomplete
+from cogs._common.render import BRAND_COLOUR, core_of, discord_timestamp, no_pings, truncate
+from cogs._common.views import BaseModal, BaseView
+
+__all__ = [
+    "BRAND_COLOUR",
+    "BaseModal",
+    "BaseView",
+    "core_of",
+    "discord_timestamp",
+    "no_pings",
+    "timezone_autocomplete",
+    "truncate",
+]

@@ -1,0 +1,52 @@
+"""Base classes for every View and Modal: ownership checks, timeouts and error routing.
+
+Every view answers three questions the same way: who may press it
+(``interaction_check``), what happens when it expires (``on_timeout`` disables its
+items so nobody clicks a dead button), and where errors go (the bot's one handler).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from bot.error_handler import report_interaction_error
+
+log = logging.getLogger(__name__)
+
+
+class BaseView(discord.ui.View):
+    """A view, optionally owned by one member; persistent views pass ``timeout=None``."""
+
+    def __init__(self, *, owner_id: int | None = None, timeout: float | None = 180.0) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.message: discord.Message | discord.InteractionMessage | None = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if self.owner_id is None or interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message("These buttons belong to someone else.", ephemeral=True)
+        return False
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if hasattr(item, "disabled"):
+                item.disabled = True  # type: ignore[attr-defined]
+        if self.message is not None:
+            try:
+                await self.message.edit(view=self)
+            except discord.HTTPException:
+                log.debug("could not disable an expired view", exc_info=True)
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
+        await report_interaction_error(interaction, error)
+
+
+class BaseModal(discord.ui.Modal):
+    """A modal whose errors go through the bot's one handler."""
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        await report_interaction_error(interaction, error)
