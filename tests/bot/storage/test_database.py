@@ -1,0 +1,125 @@
+"""Storage: migrations, the newer-version guard, transactions and backups on real SQLite files."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage import LATEST_VERSION, Database, DatabaseTooNew, Migration, load_migrations
+
+
+async def open_db(path: Path) -> Database:
+    db = Database(path)
+    await db.open()
+    return db
+
+
+async def test_migrates_an_empty_file_to_the_latest_version(tmp_path: Path) -> None:
+    db = await open_db(tmp_path / "fresh.sqlite3")
+    try:
+        assert await db.user_version() == LATEST_VERSION
+        tables = {row[0] for row in await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"guild_settings", "user_settings", "audit_log", "activity", "meta"} <= tables
+    finally:
+        await db.close()
+
+
+async def test_pragmas_are_set(tmp_path: Path) -> None:
+    db = await open_db(tmp_path / "p.sqlite3")
+    try:
+        assert (await db.fetchval("PRAGMA journal_mode")).lower() == "wal"
+        assert await db.fetchval("PRAGMA foreign_keys") == 1
+        assert await db.fetchval("PRAGMA busy_timeout") == 5000
+        assert await db.fetchval("PRAGMA synchronous") == 1  # NORMAL
+    finally:
+        await db.close()
+
+
+async def test_rerunning_migrations_is_a_no_op(tmp_path: Path) -> None:
+    path = tmp_path / "again.sqlite3"
+    db = await open_db(path)
+    await db.execute("INSERT INTO guild_settings (guild_id, joined_at) VALUES (?, ?)", (1, 0))
+    await db.close()
+    db = await open_db(path)
+    try:
+        assert await db.migrate() == LATEST_VERSION
+        assert await db.fetchval("SELECT COUNT(*) FROM guild_settings") == 1
+    finally:
+        await db.close()
+
+
+async def test_a_newer_database_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA user_version = {LATEST_VERSION + 5}")
+    db = Database(path)
+    with pytest.raises(DatabaseTooNew, match="Upgrade studybot"):
+        await db.open()
+    assert not db.is_open
+
+
+async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    db = Database(tmp_path / "broken.sqlite3")
+    await db.open(migrate=False)
+    broken = [Migration(1, "half", "CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);")]
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            await db.migrate(broken)
+        assert await db.user_version() == 0
+        assert await db.fetchval("SELECT COUNT(*) FROM sqlite_master WHERE name = 'half_done'") == 0
+    finally:
+        await db.close()
+
+
+async def test_a_transaction_that_raises_leaves_nothing_behind(tmp_path: Path) -> None:
+    db = await open_db(tmp_path / "tx.sqlite3")
+    try:
+        with pytest.raises(RuntimeError):
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO guild_settings (guild_id, joined_at) VALUES (1, 0)")
+                await conn.execute("INSERT INTO user_settings (user_id, timezone) VALUES (2, 'UTC')")
+                raise RuntimeError("boom")
+        assert await db.fetchval("SELECT COUNT(*) FROM guild_settings") == 0
+        assert await db.fetchval("SELECT COUNT(*) FROM user_settings") == 0
+    finally:
+        await db.close()
+
+
+async def test_concurrent_read_modify_write_transactions_do_not_lose_updates(tmp_path: Path) -> None:
+    db = await open_db(tmp_path / "race.sqlite3")
+    await db.execute("INSERT INTO meta (key, value) VALUES ('n', '0')")
+
+    async def increment() -> None:
+        async with db.transaction() as conn:
+            cursor = await conn.execute("SELECT value FROM meta WHERE key = 'n'")
+            (value,) = await cursor.fetchone()
+            await asyncio.sleep(0)  # give other coroutines every chance to interleave
+            await conn.execute("UPDATE meta SET value = ? WHERE key = 'n'", (str(int(value) + 1),))
+
+    try:
+        await asyncio.gather(*(increment() for _ in range(20)))
+        assert await db.fetchval("SELECT value FROM meta WHERE key = 'n'") == "20"
+    finally:
+        await db.close()
+
+
+async def test_backup_is_a_working_database(tmp_path: Path) -> None:
+    db = await open_db(tmp_path / "live.sqlite3")
+    await db.execute("INSERT INTO guild_settings (guild_id, timezone, joined_at) VALUES (7, 'Asia/Tokyo', 0)")
+    copy = await db.backup(tmp_path / "backups" / "copy.sqlite3")
+    await db.close()
+    restored = await open_db(copy)
+    try:
+        assert await restored.fetchval("SELECT timezone FROM guild_settings WHERE guild_id = 7") == "Asia/Tokyo"
+        assert await restored.fetchval("PRAGMA integrity_check") == "ok"
+    finally:
+        await restored.close()
+
+
+def test_shipped_migrations_have_unique_increasing_numbers() -> None:
+    versions = [m.version for m in load_migrations()]
+    assert versions == sorted(set(versions))
+    assert versions[0] == 1

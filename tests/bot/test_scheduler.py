@@ -1,0 +1,106 @@
+"""The scheduler wrapper in manual mode follows APScheduler's triggers exactly, DST included."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
+
+from bot.clock import ManualClock
+from bot.scheduler import JobScheduler
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def make(start: datetime) -> tuple[ManualClock, JobScheduler, list[datetime]]:
+    clock = ManualClock(start)
+    return clock, JobScheduler(clock, manual=True), []
+
+
+async def test_daily_job_runs_at_local_time_across_spring_forward() -> None:
+    clock, scheduler, fired = make(datetime(2026, 3, 27, 12, tzinfo=UTC))
+
+    async def job() -> None:
+        fired.append(clock.now())
+
+    scheduler.add("daily:post:1", CronTrigger(hour=9, minute=0, timezone=BERLIN), job)
+    await scheduler.advance_to(datetime(2026, 3, 31, 12, tzinfo=UTC))
+    local = [moment.astimezone(BERLIN) for moment in fired]
+    assert [m.day for m in local] == [28, 29, 30, 31]
+    assert {(m.hour, m.minute) for m in local} == {(9, 0)}
+    assert fired[0].hour == 8 and fired[-1].hour == 7  # UTC offset changed on the 29th
+
+
+async def test_fall_back_fires_twice_for_a_repeated_local_time() -> None:
+    """Measured APScheduler behaviour that the delivery ledgers must absorb."""
+    clock, scheduler, fired = make(datetime(2026, 10, 24, 12, tzinfo=UTC))
+
+    async def job() -> None:
+        fired.append(clock.now())
+
+    scheduler.add("x", CronTrigger(hour=2, minute=30, timezone=BERLIN), job)
+    await scheduler.advance_to(datetime(2026, 10, 25, 12, tzinfo=UTC))
+    assert len(fired) == 2
+    assert fired[1] - fired[0] == timedelta(hours=1)
+
+
+async def test_one_shot_job_runs_once_and_disappears() -> None:
+    clock, scheduler, fired = make(datetime(2026, 1, 1, tzinfo=UTC))
+
+    async def job(label: str) -> None:
+        fired.append(clock.now())
+
+    scheduler.add("close", DateTrigger(run_date=datetime(2026, 1, 1, 12, tzinfo=UTC)), job, "q")
+    assert scheduler.next_run("close") == datetime(2026, 1, 1, 12, tzinfo=UTC)
+    await scheduler.advance_to(datetime(2026, 1, 3, tzinfo=UTC))
+    assert fired == [datetime(2026, 1, 1, 12, tzinfo=UTC)]
+    assert not scheduler.has("close")
+
+
+async def test_failing_job_is_recorded_and_does_not_stop_others() -> None:
+    clock, scheduler, fired = make(datetime(2026, 1, 1, tzinfo=UTC))
+
+    async def broken() -> None:
+        raise RuntimeError("boom")
+
+    async def fine() -> None:
+        fired.append(clock.now())
+
+    scheduler.add("a", CronTrigger(hour=1, timezone=UTC), broken)
+    scheduler.add("b", CronTrigger(hour=2, timezone=UTC), fine)
+    await scheduler.advance_to(datetime(2026, 1, 1, 3, tzinfo=UTC))
+    assert [job_id for job_id, _ in scheduler.failures] == ["a"]
+    assert len(fired) == 1
+
+
+async def test_replace_and_remove_by_prefix() -> None:
+    _clock, scheduler, _ = make(datetime(2026, 1, 1, tzinfo=UTC))
+
+    async def job() -> None:
+        return None
+
+    scheduler.add("daily:post:1", CronTrigger(hour=9, timezone=UTC), job)
+    scheduler.add("daily:post:1", CronTrigger(hour=10, timezone=UTC), job)
+    scheduler.add("daily:post:2", CronTrigger(hour=11, timezone=UTC), job)
+    scheduler.add("quiz:post:1", CronTrigger(hour=12, timezone=UTC), job)
+    assert scheduler.next_run("daily:post:1") == datetime(2026, 1, 1, 10, tzinfo=UTC)
+    scheduler.remove_prefix("daily:")
+    assert [info.id for info in scheduler.jobs()] == ["quiz:post:1"]
+
+
+async def test_real_mode_hands_jobs_to_apscheduler_and_stops_cleanly() -> None:
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    scheduler = JobScheduler(clock)
+
+    async def job() -> None:
+        return None
+
+    scheduler.add("a", CronTrigger(hour=9, timezone=BERLIN), job)
+    scheduler.start()
+    try:
+        next_run = scheduler.next_run("a")
+        assert next_run is not None and next_run.astimezone(BERLIN).hour == 9
+    finally:
+        await scheduler.shutdown()
