@@ -1,0 +1,368 @@
+"""Members of the simulated guilds, and what they do: slash commands, clicks, selects, modals.
+
+Each action sends the INTERACTION_CREATE Discord would send, waits until the bot has
+finished reacting (no sleeps: see ``BotHarness.settle``) and returns a :class:`Reply`
+describing what the member saw.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.localdiscord.state import (
+    PERMISSIONS,
+    SimChannel,
+    SimMessage,
+    SimRole,
+    SimUser,
+    iso,
+    iter_components,
+    message_text,
+)
+
+if TYPE_CHECKING:
+    from bot.localdiscord.server import LocalDiscord, SimInteraction
+    from bot.localdiscord.state import SimGuild
+
+
+class CommandForbidden(PermissionError):
+    """The member lacks the command's default member permissions, so Discord would not run it."""
+
+
+class InteractionFailed(AssertionError):
+    """The bot did not acknowledge the interaction (Discord shows "This interaction failed")."""
+
+
+OPTION_TYPES = {3: "string", 4: "integer", 5: "boolean", 6: "user", 7: "channel", 8: "role", 10: "number"}
+
+
+@dataclass
+class Reply:
+    """What a member saw in answer to one interaction."""
+
+    interaction: SimInteraction
+
+    @property
+    def type(self) -> int | None:
+        return self.interaction.response_type
+
+    @property
+    def message(self) -> SimMessage | None:
+        return self.interaction.response_message
+
+    @property
+    def modal(self) -> dict[str, Any] | None:
+        return self.interaction.modal
+
+    @property
+    def choices(self) -> list[dict[str, Any]]:
+        return self.interaction.choices or []
+
+    @property
+    def followups(self) -> list[SimMessage]:
+        return self.interaction.followups
+
+    @property
+    def ephemeral(self) -> bool:
+        message = self.message or (self.followups[0] if self.followups else None)
+        return bool(message and message.ephemeral)
+
+    @property
+    def _shown(self) -> SimMessage | None:
+        return self.message or (self.followups[-1] if self.followups else None)
+
+    @property
+    def content(self) -> str:
+        shown = self._shown
+        return shown.content if shown else ""
+
+    @property
+    def embeds(self) -> list[dict[str, Any]]:
+        shown = self._shown
+        return shown.embeds if shown else []
+
+    @property
+    def components(self) -> list[dict[str, Any]]:
+        shown = self._shown
+        return shown.components if shown else []
+
+    @property
+    def attachments(self) -> list[dict[str, Any]]:
+        shown = self._shown
+        return shown.attachments if shown else []
+
+    @property
+    def button_labels(self) -> list[str]:
+        shown = self._shown
+        return shown.button_labels if shown else []
+
+    @property
+    def text(self) -> str:
+        parts = []
+        if self.message is not None:
+            parts.append(self.message.text)
+        parts.extend(m.text for m in self.followups)
+        if self.modal is not None:
+            parts.append(self.modal.get("title", ""))
+            parts.extend(c.get("label", "") for c in iter_components(self.modal.get("components") or [])
+                         if c.get("label"))
+        return "\n".join(p for p in parts if p)
+
+    def __repr__(self) -> str:
+        return f"<Reply type={self.type} text={self.text[:200]!r}>"
+
+
+@dataclass
+class SimMember:
+    sim: LocalDiscord
+    user: SimUser
+    guild: SimGuild | None
+    role_ids: list[int] = field(default_factory=list)
+    dms_closed: bool = False
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def name(self) -> str:
+        return self.user.name
+
+    @property
+    def mention(self) -> str:
+        return f"<@{self.id}>"
+
+    @property
+    def dms(self) -> list[SimMessage]:
+        channel = self.sim.dm_channels.get(self.id)
+        return [m for m in channel.messages if not m.deleted] if channel else []
+
+    def add_role(self, role: SimRole) -> None:
+        self.role_ids.append(role.id)
+
+    def permissions(self, channel: SimChannel | None = None) -> int:
+        if self.guild is None:
+            return 0
+        return self.guild.permissions_in(self.id, channel) if channel else self.guild.base_permissions(self.id)
+
+    def to_json(self, channel: SimChannel | None = None) -> dict[str, Any]:
+        data = {
+            "user": self.user.to_json(), "roles": [str(r) for r in self.role_ids], "nick": None, "avatar": None,
+            "joined_at": iso(datetime(2025, 1, 1).astimezone()), "deaf": False, "mute": False, "flags": 0,
+            "pending": False, "premium_since": None, "communication_disabled_until": None,
+        }
+        if channel is not None:
+            data["permissions"] = str(self.permissions(channel))
+        return data
+
+    # -- actions ------------------------------------------------------------------------
+    async def slash(self, command: str, *, channel: SimChannel | None = None, **options: Any) -> Reply:
+        """Run ``/command`` (``"group sub"`` for subcommands) with ``options``."""
+        channel = channel or self._default_channel()
+        definition, path = self._find_command(command)
+        self._check_permission(definition)
+        data = self._command_data(definition, path, options, focused=None)
+        return await self._send(2, channel, data)
+
+    async def autocomplete(self, command: str, option: str, typed: str, *,
+                           channel: SimChannel | None = None, **others: Any) -> list[dict[str, Any]]:
+        channel = channel or self._default_channel()
+        definition, path = self._find_command(command)
+        data = self._command_data(definition, path, {**others, option: typed}, focused=option)
+        reply = await self._send(4, channel, data)
+        return reply.choices
+
+    async def click(self, target: SimMessage | Reply, label_or_id: str) -> Reply:
+        message = self._message_of(target)
+        for component in iter_components(message.components):
+            if component.get("type") == 2 and label_or_id in (component.get("label"), component.get("custom_id")):
+                if component.get("disabled"):
+                    raise AssertionError(f"button {label_or_id!r} is disabled")
+                data = {"custom_id": component["custom_id"], "component_type": 2}
+                return await self._send(3, self._channel_of(message), data, message=message)
+        raise AssertionError(f"no button {label_or_id!r} on the message; buttons: {message.button_labels}")
+
+    async def select(self, target: SimMessage | Reply, values: list[str], *, custom_id: str | None = None) -> Reply:
+        message = self._message_of(target)
+        for component in iter_components(message.components):
+            if component.get("type") in (3, 5, 6, 7, 8) and custom_id in (None, component.get("custom_id")):
+                data = {"custom_id": component["custom_id"], "component_type": component["type"], "values": values}
+                return await self._send(3, self._channel_of(message), data, message=message)
+        raise AssertionError(f"no select menu {custom_id!r} on the message")
+
+    async def submit_modal(self, target: Reply | dict[str, Any], **fields: str) -> Reply:
+        modal = target.modal if isinstance(target, Reply) else target
+        if modal is None:
+            raise AssertionError("the bot did not open a modal")
+        rows = []
+        remaining = dict(fields)
+        for row in modal.get("components") or []:
+            inner = row.get("components") or ([row["component"]] if row.get("component") else [])
+            for item in inner:
+                if item.get("type") != 4:
+                    continue
+                label = item.get("label") or row.get("label")
+                key = next((k for k in (item["custom_id"], label) if k in remaining), None)
+                value = remaining.pop(key) if key else (item.get("value") or "")
+                if item.get("required", True) and not value:
+                    raise AssertionError(f"modal field {label!r} is required")
+                limit = item.get("max_length")
+                if limit and len(value) > int(limit):
+                    raise AssertionError(f"Discord's client would not accept {len(value)} chars in {label!r}")
+                text_input = {"type": 4, "custom_id": item["custom_id"], "value": value}
+                if row.get("type") == 18:
+                    rows.append({"type": 18, "component": text_input})
+                else:
+                    rows.append({"type": 1, "components": [text_input]})
+        if remaining:
+            raise AssertionError(f"the modal has no fields {sorted(remaining)}")
+        origin = target.interaction if isinstance(target, Reply) else None
+        channel = origin.channel if origin else self._default_channel()
+        data = {"custom_id": modal["custom_id"], "components": rows}
+        return await self._send(5, channel, data, message=origin.source_message if origin else None)
+
+    # -- helpers ------------------------------------------------------------------------
+    def _default_channel(self) -> SimChannel:
+        if self.guild is None or not self.guild.channels:
+            raise AssertionError("pass channel=...: the member has no guild channel")
+        return next(iter(self.guild.channels.values()))
+
+    def _message_of(self, target: SimMessage | Reply) -> SimMessage:
+        if isinstance(target, SimMessage):
+            return target
+        message = target.message or (target.followups[-1] if target.followups else None)
+        if message is None:
+            raise AssertionError("that reply has no message to click")
+        return message
+
+    def _channel_of(self, message: SimMessage) -> SimChannel:
+        return self.sim.channels.get(message.channel_id) or self.sim.dm_channels[self.id]
+
+    def _find_command(self, command: str) -> tuple[dict[str, Any], list[str]]:
+        words = command.strip().lstrip("/").split()
+        pool = list(self.sim.global_commands)
+        if self.guild is not None:
+            pool += self.sim.guild_commands.get(self.guild.id, [])
+        for definition in pool:
+            if definition["name"] == words[0] and definition.get("type", 1) == 1:
+                return definition, words[1:]
+        known = sorted(d["name"] for d in pool)
+        raise AssertionError(f"no synced command /{words[0]}; the bot synced: {known}")
+
+    def _check_permission(self, definition: dict[str, Any]) -> None:
+        needed = definition.get("default_member_permissions")
+        if needed in (None, "") or self.guild is None:
+            return
+        have = self.guild.base_permissions(self.id)
+        if have & PERMISSIONS["administrator"] or (have & int(needed)) == int(needed):
+            return
+        raise CommandForbidden(f"{self.name} lacks the permissions /{definition['name']} needs")
+
+    def _command_data(self, definition: dict[str, Any], path: list[str], options: dict[str, Any],
+                      focused: str | None) -> dict[str, Any]:
+        resolved: dict[str, dict[str, Any]] = {}
+        node_options = definition.get("options") or []
+        nested: list[dict[str, Any]] = []
+        container = nested
+        for word in path:
+            sub = next((o for o in node_options if o["name"] == word and o["type"] in (1, 2)), None)
+            if sub is None:
+                raise AssertionError(f"/{definition['name']} has no subcommand {word!r}")
+            entry: dict[str, Any] = {"name": word, "type": sub["type"], "options": []}
+            container.append(entry)
+            container = entry["options"]
+            node_options = sub.get("options") or []
+        if any(o["type"] in (1, 2) for o in node_options):
+            raise AssertionError(f"/{definition['name']} needs a subcommand")
+        for option in node_options:
+            name = option["name"]
+            if name not in options:
+                if option.get("required") and focused is None:
+                    raise AssertionError(f"option {name!r} is required for /{definition['name']} {' '.join(path)}")
+                continue
+            value = options.pop(name)
+            container.append(self._option_value(option, value, resolved, focused == name))
+        if options:
+            raise AssertionError(f"unknown options {sorted(options)} for /{definition['name']} {' '.join(path)}")
+        data: dict[str, Any] = {"id": definition["id"], "name": definition["name"], "type": 1, "options": nested}
+        if resolved:
+            data["resolved"] = resolved
+        if definition.get("guild_id"):
+            data["guild_id"] = definition["guild_id"]
+        return data
+
+    def _option_value(self, option: dict[str, Any], value: Any, resolved: dict[str, dict[str, Any]],
+                      focused: bool) -> dict[str, Any]:
+        kind = option["type"]
+        entry: dict[str, Any] = {"name": option["name"], "type": kind}
+        if focused:
+            entry["focused"] = True
+            entry["value"] = value
+            return entry
+        if kind == 7:
+            channel: SimChannel = value
+            resolved.setdefault("channels", {})[str(channel.id)] = {
+                **channel.to_json(), "permissions": str(self.permissions(channel))}
+            entry["value"] = str(channel.id)
+        elif kind == 6:
+            member: SimMember = value
+            resolved.setdefault("users", {})[str(member.id)] = member.user.to_json()
+            resolved.setdefault("members", {})[str(member.id)] = {
+                k: v for k, v in member.to_json(None).items() if k != "user"} | {"permissions": "0"}
+            entry["value"] = str(member.id)
+        elif kind == 8:
+            role: SimRole = value
+            resolved.setdefault("roles", {})[str(role.id)] = role.to_json()
+            entry["value"] = str(role.id)
+        elif kind == 4:
+            entry["value"] = int(value)
+        elif kind == 10:
+            entry["value"] = float(value)
+        elif kind == 5:
+            entry["value"] = bool(value)
+        else:
+            choices = option.get("choices")
+            if choices and value not in [c["value"] for c in choices]:
+                raise AssertionError(f"{value!r} is not one of the choices for {option['name']!r}")
+            entry["value"] = value
+        return entry
+
+    async def _send(self, kind: int, channel: SimChannel, data: dict[str, Any], *,
+                    message: SimMessage | None = None) -> Reply:
+        from bot.localdiscord.server import SimInteraction
+
+        sim = self.sim
+        interaction = SimInteraction(
+            id=sim.snowflakes.next(), token="aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48), type=kind, user=self,
+            channel=channel, guild=channel.guild, created_monotonic=time.monotonic(), created_at=sim.clock.now(),
+            source_message=message,
+        )
+        sim.interactions[interaction.id] = interaction
+        sim.interactions_by_token[interaction.token] = interaction
+        payload: dict[str, Any] = {
+            "id": str(interaction.id), "application_id": str(sim.application_id), "type": kind, "data": data,
+            "channel_id": str(channel.id), "channel": channel.to_json(), "token": interaction.token, "version": 1,
+            "locale": "en-US", "entitlements": [], "authorizing_integration_owners": {"0": str(channel.guild.id)}
+            if channel.guild else {"1": str(self.id)}, "attachment_size_limit": 10 * 1024 * 1024,
+            "context": 0 if channel.guild else 1,
+        }
+        if channel.guild is not None:
+            payload["guild_id"] = str(channel.guild.id)
+            payload["guild_locale"] = "en-US"
+            payload["guild"] = {"id": str(channel.guild.id), "locale": "en-US", "features": []}
+            payload["member"] = self.to_json(channel)
+            payload["app_permissions"] = str(channel.guild.permissions_in(sim.bot_user.id, channel))
+        else:
+            payload["user"] = self.user.to_json()
+            payload["app_permissions"] = str(PERMISSIONS["send_messages"] | PERMISSIONS["embed_links"])
+        if message is not None:
+            payload["message"] = message.to_json()
+        sim.dispatch("INTERACTION_CREATE", payload)
+        await sim.settle()
+        if interaction.response_type is None:
+            raise InteractionFailed(f"the bot never answered {message_text(data) or data.get('name') or data}")
+        return Reply(interaction)

@@ -1,0 +1,259 @@
+"""LocalDiscord: a Discord REST API and gateway on 127.0.0.1 for the unmodified discord.py client.
+
+Tests, the demo and the benchmarks create one, build a world (guilds, channels,
+members), point the client at it with :func:`~bot.localdiscord.patch.pointed_at`, and act
+as members through :class:`~bot.localdiscord.members.SimMember`. Everything the bot sends
+is recorded as Discord would store it; anything Discord would reject is rejected with
+Discord's status and error JSON, and remembered in :attr:`LocalDiscord.errors`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import socket
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from aiohttp import web
+
+from bot.clock import Clock, SystemClock
+from bot.localdiscord.members import SimMember
+from bot.localdiscord.ratelimit import BucketRule, RateLimiter
+from bot.localdiscord.state import (
+    BOT_DEFAULT,
+    EVERYONE_DEFAULT,
+    PERMISSIONS,
+    SimChannel,
+    SimGuild,
+    SimMessage,
+    SimRole,
+    SimUser,
+    Snowflakes,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RejectedRequest:
+    method: str
+    path: str
+    status: int
+    body: dict[str, Any]
+
+    @property
+    def code(self) -> int:
+        return int(self.body.get("code", 0))
+
+
+@dataclass
+class SimInteraction:
+    """One interaction sent to the bot, and everything the bot answered to it."""
+
+    id: int
+    token: str
+    type: int
+    user: SimMember
+    channel: SimChannel
+    guild: SimGuild | None
+    created_monotonic: float
+    created_at: datetime
+    source_message: SimMessage | None = None
+    response_type: int | None = None
+    response_message: SimMessage | None = None
+    modal: dict[str, Any] | None = None
+    choices: list[dict[str, Any]] | None = None
+    followups: list[SimMessage] = field(default_factory=list)
+    acknowledged: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class FaultPlan:
+    """Faults injected on demand: server errors and gateway trouble."""
+
+    def __init__(self) -> None:
+        self.fail_next_with: list[int] = []  # statuses for the next REST requests
+        self.fail_route_contains: str | None = None
+
+    def fail_next(self, status: int = 500, count: int = 1, *, route_contains: str | None = None) -> None:
+        self.fail_next_with.extend([status] * count)
+        self.fail_route_contains = route_contains
+
+    def take(self, path: str) -> int | None:
+        if self.fail_next_with and (self.fail_route_contains is None or self.fail_route_contains in path):
+            return self.fail_next_with.pop(0)
+        return None
+
+
+class LocalDiscord:
+    """The simulated Discord. Use as ``async with LocalDiscord() as sim:``."""
+
+    def __init__(self, *, clock: Clock | None = None, global_rate_limit: float | None = 50,
+                 bucket_rules: dict[str, BucketRule] | None = None, ack_timeout: float = 3.0) -> None:
+        self.clock = clock or SystemClock()
+        self.snowflakes = Snowflakes(self.clock.now)
+        self.ratelimiter = RateLimiter(global_per_second=global_rate_limit, rules=bucket_rules)
+        self.faults = FaultPlan()
+        self.ack_timeout = ack_timeout
+        self.application_id = self.snowflakes.next()
+        self.bot_user = SimUser(self.application_id, "studybot", bot=True)
+        self.token = "local." + secrets.token_hex(8)
+        self.guilds: dict[int, SimGuild] = {}
+        self.channels: dict[int, SimChannel] = {}
+        self.messages: dict[int, SimMessage] = {}
+        self.users: dict[int, SimMember] = {}
+        self.dm_channels: dict[int, SimChannel] = {}
+        self.global_commands: list[dict[str, Any]] = []
+        self.guild_commands: dict[int, list[dict[str, Any]]] = {}
+        self.interactions: dict[int, SimInteraction] = {}
+        self.interactions_by_token: dict[str, SimInteraction] = {}
+        self.errors: list[RejectedRequest] = []
+        self.requests: list[tuple[str, str]] = []
+        self.inflight = 0
+        self.port = 0
+        self.host = "127.0.0.1"
+        self._runner: web.AppRunner | None = None
+        from bot.localdiscord.gateway import Gateway
+
+        self.gateway = Gateway(self)
+        self.settle_hook: Callable[[], Any] | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------
+    async def __aenter__(self) -> LocalDiscord:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        from bot.localdiscord.rest import build_app
+
+        app = build_app(self)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind((self.host, 0))
+        self.port = sock.getsockname()[1]
+        site = web.SockSite(self._runner, sock)
+        await site.start()
+
+    async def stop(self) -> None:
+        await self.gateway.close_all()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def api_base(self) -> str:
+        return f"http://{self.host}:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://{self.host}:{self.port}/gateway"
+
+    # -- world building -----------------------------------------------------------------
+    def create_guild(self, name: str, *, owner_name: str = "owner") -> SimGuild:
+        guild = SimGuild(self.snowflakes.next(), name, self)
+        guild.roles[guild.id] = SimRole(guild.id, "@everyone", EVERYONE_DEFAULT, position=0)
+        self.guilds[guild.id] = guild
+        bot_role = guild.create_role("studybot", permissions=BOT_DEFAULT)
+        self._add_member_object(guild, SimMember(self, self.bot_user, guild, role_ids=[bot_role.id]))
+        owner = self.add_member(guild, owner_name)
+        guild.owner_id = owner.id
+        self.gateway.dispatch_guild_create(guild)
+        return guild
+
+    def add_member(self, guild: SimGuild, name: str, *, manage_guild: bool = False, administrator: bool = False,
+                   roles: list[SimRole] | None = None) -> SimMember:
+        role_ids = [role.id for role in roles or []]
+        if manage_guild or administrator:
+            perms = PERMISSIONS["manage_guild"] | (PERMISSIONS["administrator"] if administrator else 0)
+            role = guild.create_role(f"{name}-mod", permissions=perms)
+            role_ids.append(role.id)
+        user = SimUser(self.snowflakes.next(), name)
+        member = SimMember(self, user, guild, role_ids=role_ids)
+        self._add_member_object(guild, member)
+        self.dispatch_if_connected("GUILD_MEMBER_ADD", {**member.to_json(), "guild_id": str(guild.id)})
+        return member
+
+    def _add_member_object(self, guild: SimGuild, member: SimMember) -> None:
+        guild.members[member.id] = member
+        self.users.setdefault(member.id, member)
+
+    def remove_bot_from_guild(self, guild: SimGuild) -> None:
+        guild.bot_present = False
+        self.dispatch_if_connected("GUILD_DELETE", {"id": str(guild.id)})
+
+    def add_bot_to_guild(self, guild: SimGuild) -> None:
+        guild.bot_present = True
+        self.gateway.dispatch_guild_create(guild)
+
+    def member(self, user_id: int) -> SimMember:
+        return self.users[user_id]
+
+    # -- gateway ------------------------------------------------------------------------
+    def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        self.gateway.dispatch(event, data)
+
+    def dispatch_if_connected(self, event: str, data: dict[str, Any]) -> None:
+        if self.gateway.sessions:
+            self.gateway.dispatch(event, data)
+
+    # -- bookkeeping --------------------------------------------------------------------
+    def reject(self, method: str, path: str, status: int, body: dict[str, Any]) -> web.Response:
+        self.errors.append(RejectedRequest(method, path, status, body))
+        log.info("rejected %s %s: %s %s", method, path, status, body)
+        return json_response(body, status=status)
+
+    @contextlib.contextmanager
+    def expect_errors(self, *codes: int) -> Iterator[list[RejectedRequest]]:
+        """Within the block, rejections with these codes are expected and not reported as failures."""
+        before = len(self.errors)
+        seen: list[RejectedRequest] = []
+        yield seen
+        new = self.errors[before:]
+        seen.extend(new)
+        del self.errors[before:]
+        unexpected = [e for e in new if codes and e.code not in codes]
+        self.errors.extend(unexpected)
+
+    def new_message(self, channel: SimChannel, author: SimUser, payload: dict[str, Any], *,
+                    attachments: list[dict[str, Any]] | None = None, interaction_id: int | None = None,
+                    webhook: bool = False, store_in_channel: bool = True) -> SimMessage:
+        message = SimMessage(
+            self.snowflakes.next(), channel.id, author, payload, self.clock.now(),
+            guild_id=channel.guild.id if channel.guild else None,
+            webhook_id=self.application_id if webhook else None, interaction_id=interaction_id,
+            attachments=attachments or [],
+        )
+        self.messages[message.id] = message
+        if store_in_channel:
+            channel.messages.append(message)
+        return message
+
+    def interaction_token_expired(self, interaction: SimInteraction) -> bool:
+        return (self.clock.now() - interaction.created_at).total_seconds() > 15 * 60
+
+    def ack_too_late(self, interaction: SimInteraction) -> bool:
+        return time.monotonic() - interaction.created_monotonic > self.ack_timeout
+
+    async def settle(self) -> None:
+        if self.settle_hook is not None:
+            await self.settle_hook()
+        else:
+            for _ in range(50):
+                await asyncio.sleep(0)
+
+
+def json_response(body: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    """JSON with exactly ``application/json``: discord.py only parses that content type."""
+    import json
+
+    return web.Response(body=json.dumps(body).encode(), status=status, content_type="application/json",
+                        headers=headers)
