@@ -9,11 +9,16 @@ announcements) are told after the row is committed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiosqlite
 
 from bot.clock import Clock, ensure_utc
 from bot.storage import Database
@@ -43,12 +48,32 @@ class ActivityRecorded:
 Listener = Callable[[ActivityRecorded], Awaitable[None]]
 
 
+@dataclass
+class _Pending:
+    guild_id: int
+    user_id: int
+    kind: ActivityKind
+    at: datetime
+    future: asyncio.Future[ActivityRecorded]
+
+
 class ActivityService:
+    """Records activity with group commit: members acting at once share one transaction.
+
+    Each ``await`` on aiosqlite is a hand-off to its worker thread, so a naive
+    read-then-write per record costs far more than the write itself. Records that
+    arrive while a batch is being written wait for the next batch, which resolves
+    every member's zone, checks which days are new and upserts all rows in a handful
+    of statements. Every caller still gets its own result, after the commit.
+    """
+
     def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver) -> None:
         self._db = db
         self._clock = clock
         self._timezones = timezones
         self._listeners: list[Listener] = []
+        self._pending: list[_Pending] = []
+        self._writer: asyncio.Task[None] | None = None
 
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -58,21 +83,11 @@ class ActivityService:
     ) -> ActivityRecorded:
         """Count ``kind`` for the member's local day containing ``at`` (default: now)."""
         moment = ensure_utc(at) if at is not None else self._clock.now()
-        zone = await self._timezones.zone_for(guild_id, user_id)
-        day = local_date(moment, zone)
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT 1 FROM activity WHERE guild_id = ? AND user_id = ? AND local_date = ? LIMIT 1",
-                (guild_id, user_id, day.isoformat()),
-            )
-            first = await cursor.fetchone() is None
-            await conn.execute(
-                "INSERT INTO activity (guild_id, user_id, local_date, kind, first_at, count) "
-                "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (guild_id, user_id, local_date, kind) "
-                "DO UPDATE SET count = count + 1",
-                (guild_id, user_id, day.isoformat(), str(kind), int(moment.timestamp())),
-            )
-        event = ActivityRecorded(guild_id, user_id, kind, day, moment, first)
+        future: asyncio.Future[ActivityRecorded] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Pending(guild_id, user_id, ActivityKind(kind), moment, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._drain(), name="studybot-activity-writer")
+        event = await future
         for listener in self._listeners:
             try:
                 await listener(event)
@@ -80,9 +95,77 @@ class ActivityService:
                 log.exception("activity listener %r failed for guild %s", listener, guild_id)
         return event
 
+    async def _drain(self) -> None:
+        while self._pending:
+            await asyncio.sleep(0)  # let members acting in the same instant join this batch
+            batch, self._pending = self._pending, []
+            try:
+                events = await self._write(batch)
+            except BaseException as error:
+                for pending in batch:
+                    if not pending.future.done():
+                        pending.future.set_exception(error)
+                if not isinstance(error, Exception):
+                    raise
+            else:
+                for pending, event in zip(batch, events, strict=True):
+                    if not pending.future.done():
+                        pending.future.set_result(event)
+
+    async def _write(self, batch: list[_Pending]) -> list[ActivityRecorded]:
+        async with self._db.transaction() as conn:
+            user_zones = await _zones(conn, "user_settings", "user_id", {p.user_id for p in batch})
+            guild_zones = await _zones(conn, "guild_settings", "guild_id", {p.guild_id for p in batch})
+            days = [
+                local_date(p.at, user_zones.get(p.user_id) or guild_zones.get(p.guild_id) or ZoneInfo("UTC"))
+                for p in batch
+            ]
+            keys = sorted({(p.guild_id, p.user_id, day.isoformat()) for p, day in zip(batch, days, strict=True)})
+            existing: set[tuple[int, int, str]] = set()
+            for chunk in _chunks(keys, 300):
+                placeholders = ",".join("(?, ?, ?)" for _ in chunk)
+                cursor = await conn.execute(
+                    "SELECT DISTINCT guild_id, user_id, local_date FROM activity "  # noqa: S608 - placeholders only
+                    f"WHERE (guild_id, user_id, local_date) IN (VALUES {placeholders})",
+                    [value for key in chunk for value in key],
+                )
+                existing.update((row[0], row[1], row[2]) for row in await cursor.fetchall())
+            await conn.executemany(
+                "INSERT INTO activity (guild_id, user_id, local_date, kind, first_at, count) "
+                "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (guild_id, user_id, local_date, kind) "
+                "DO UPDATE SET count = count + 1",
+                [(p.guild_id, p.user_id, day.isoformat(), str(p.kind), int(p.at.timestamp()))
+                 for p, day in zip(batch, days, strict=True)],
+            )
+        events = []
+        for pending, day in zip(batch, days, strict=True):
+            key = (pending.guild_id, pending.user_id, day.isoformat())
+            first = key not in existing
+            existing.add(key)
+            events.append(ActivityRecorded(pending.guild_id, pending.user_id, pending.kind, day, pending.at, first))
+        return events
+
     async def active_dates(self, guild_id: int, user_id: int) -> list[date]:
         rows = await self._db.fetchall(
             "SELECT DISTINCT local_date FROM activity WHERE guild_id = ? AND user_id = ? ORDER BY local_date",
             (guild_id, user_id),
         )
         return [date.fromisoformat(row[0]) for row in rows]
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+async def _zones(conn: aiosqlite.Connection, table: str, column: str, ids: set[int]) -> dict[int, ZoneInfo]:
+    """Timezone preferences for ``ids`` from ``table`` (a fixed name from this module, never user input)."""
+    found: dict[int, ZoneInfo] = {}
+    for chunk in _chunks(sorted(ids), 500):
+        placeholders = ",".join("?" for _ in chunk)
+        cursor = await conn.execute(
+            f"SELECT {column}, timezone FROM {table} WHERE {column} IN ({placeholders}) "  # noqa: S608
+            "AND timezone IS NOT NULL",
+            chunk,
+        )
+        found.update({row[0]: ZoneInfo(row[1]) for row in await cursor.fetchall()})
+    return found

@@ -37,3 +37,20 @@ async def test_activity_is_keyed_on_the_members_local_day(tmp_path: Path) -> Non
         assert await service.active_dates(1, 5) == [date(2026, 3, 3)]
     finally:
         await db.close()
+
+
+async def test_members_acting_at_once_share_a_batch_and_each_day_is_first_once(tmp_path: Path) -> None:
+    import asyncio
+
+    db = Database(tmp_path / "b.sqlite3")
+    await db.open()
+    clock = ManualClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
+    service = ActivityService(db, clock, TimezoneResolver(db))
+    try:
+        events = await asyncio.gather(*(service.record(1, 10 + i % 4, ActivityKind.REVIEW) for i in range(40)))
+        assert sum(e.first_of_day for e in events) == 4  # one per member
+        assert await db.fetchval("SELECT SUM(count) FROM activity") == 40
+        later = await service.record(1, 10, ActivityKind.QUIZ)
+        assert not later.first_of_day
+    finally:
+        await db.close()
