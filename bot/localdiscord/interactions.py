@@ -7,6 +7,7 @@ tests can expire it by moving a ManualClock.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -85,6 +86,7 @@ async def callback(request: web.Request) -> web.Response:
     else:
         raise _fail(400, 40004, "Interaction response type is not valid")
     interaction.response_type = kind
+    interaction.acknowledged_monotonic = time.monotonic()
     interaction.response_message = message
     interaction.acknowledged.set()
     return _json({

@@ -21,7 +21,6 @@ from bot.localdiscord.state import (
     SimUser,
     iso,
     iter_components,
-    message_text,
 )
 
 if TYPE_CHECKING:
@@ -162,11 +161,25 @@ class SimMember:
     # -- actions ------------------------------------------------------------------------
     async def slash(self, command: str, *, channel: SimChannel | None = None, **options: Any) -> Reply:
         """Run ``/command`` (``"group sub"`` for subcommands) with ``options``."""
+        interaction = self.start_slash(command, channel=channel, **options)
+        return await self._finish(interaction)
+
+    def start_slash(self, command: str, *, channel: SimChannel | None = None, **options: Any) -> SimInteraction:
+        """Send ``/command`` without waiting for the bot (for load: many members at once)."""
         channel = channel or self._default_channel()
         definition, path = self._find_command(command)
         self._check_permission(definition)
         data = self._command_data(definition, path, options, focused=None)
-        return await self._send(2, channel, data)
+        return self._dispatch(2, channel, data)
+
+    def start_click(self, target: SimMessage | Reply, label_or_id: str) -> SimInteraction:
+        """Press a button without waiting for the bot (for load: many members at once)."""
+        message = self._message_of(target)
+        for component in iter_components(message.components):
+            if component.get("type") == 2 and label_or_id in (component.get("label"), component.get("custom_id")):
+                data = {"custom_id": component["custom_id"], "component_type": 2}
+                return self._dispatch(3, self._channel_of(message), data, message=message)
+        raise AssertionError(f"no button {label_or_id!r} on the message; buttons: {message.button_labels}")
 
     async def autocomplete(self, command: str, option: str, typed: str, *,
                            channel: SimChannel | None = None, **others: Any) -> list[dict[str, Any]]:
@@ -333,6 +346,16 @@ class SimMember:
 
     async def _send(self, kind: int, channel: SimChannel, data: dict[str, Any], *,
                     message: SimMessage | None = None) -> Reply:
+        return await self._finish(self._dispatch(kind, channel, data, message=message))
+
+    async def _finish(self, interaction: SimInteraction) -> Reply:
+        await self.sim.settle()
+        if interaction.response_type is None:
+            raise InteractionFailed(f"the bot never answered interaction type {interaction.type}")
+        return Reply(interaction)
+
+    def _dispatch(self, kind: int, channel: SimChannel, data: dict[str, Any], *,
+                  message: SimMessage | None = None) -> SimInteraction:
         from bot.localdiscord.server import SimInteraction
 
         sim = self.sim
@@ -362,7 +385,4 @@ class SimMember:
         if message is not None:
             payload["message"] = message.to_json()
         sim.dispatch("INTERACTION_CREATE", payload)
-        await sim.settle()
-        if interaction.response_type is None:
-            raise InteractionFailed(f"the bot never answered {message_text(data) or data.get('name') or data}")
-        return Reply(interaction)
+        return interaction

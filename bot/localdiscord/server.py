@@ -70,6 +70,7 @@ class SimInteraction:
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
     followups: list[SimMessage] = field(default_factory=list)
+    acknowledged_monotonic: float | None = None
     acknowledged: asyncio.Event = field(default_factory=asyncio.Event)
 
 

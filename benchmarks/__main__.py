@@ -1,0 +1,76 @@
+"""``python -m benchmarks [--quick] [--only NAME ...]``: run the benchmarks and write BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import bot
+from benchmarks.common import Result, machine
+
+BENCHMARKS = ["fanout", "write_path", "interactions", "leaderboard", "pairing", "memory"]
+REPORT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
+
+
+async def run_all(names: list[str], quick: bool) -> list[Result]:
+    results = []
+    for name in names:
+        began = time.perf_counter()
+        print(f"running {name}…", flush=True)
+        try:
+            module = importlib.import_module(f"benchmarks.{name}")
+        except ModuleNotFoundError as error:
+            results.append(Result(name, "not measured", "", False, [f"module missing: {error}"]))
+            continue
+        result = await module.run(quick=quick)
+        print(f"  {result.figure} (target {result.target}) in {time.perf_counter() - began:.1f} s", flush=True)
+        results.append(result)
+    return results
+
+
+def write_report(results: list[Result], quick: bool) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with studybot {bot.__version__}"
+        f"{' (quick sizes, not the real figures)' if quick else ''}.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "Reproduce with `python -m benchmarks` (about two minutes). Each figure is a ratio against a bound",
+        "measured in the same run, or an absolute figure beside its target.",
+        "",
+        "| Benchmark | Figure | Target | |",
+        "|---|---|---|---|",
+        *[r.row() for r in results],
+        "",
+    ]
+    for result in results:
+        lines += [f"## {result.name}", "", *[f"- {d}" for d in result.details], ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
+    parser.add_argument("--only", nargs="*", choices=BENCHMARKS, help="run only these")
+    parser.add_argument("--no-write", action="store_true", help="print the report instead of writing it")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    results = asyncio.run(run_all(args.only or BENCHMARKS, args.quick))
+    report = write_report(results, args.quick)
+    if args.no_write or args.quick:
+        print(report)
+    else:
+        REPORT.write_text(report, encoding="utf-8")
+        print(f"wrote {REPORT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
