@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -132,6 +133,22 @@ class BotHarness:
             return False
         ws = getattr(bot, "ws", None)
         return ws is not None and (ws.sequence or 0) < session.seq
+
+    async def wait_until(self, predicate: Callable[[], bool], *, what: str, limit_seconds: float = 10.0) -> None:
+        """Wait for a condition the simulator itself reports (reconnects, resumes), polling its state."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit_seconds
+        while not predicate():
+            self.check_alive()
+            if loop.time() > deadline:
+                raise AssertionError(f"timed out waiting for {what}")
+            await asyncio.sleep(0.001)
+        await self.settle()
+
+    def connected(self) -> bool:
+        session = self.sim.gateway.active
+        return bool(session and session.ws is not None and self.bot and self.bot.is_ready()
+                    and not self._gateway_behind())
 
     async def advance(self, delta: timedelta | None = None, **kwargs: float) -> int:
         """Move time forward, running every scheduled job at its own instant."""

@@ -30,6 +30,7 @@ def build_app(sim: LocalDiscord) -> web.Application:
     r.add_get(API + "/gateway", _gateway)
     r.add_get(API + "/gateway/bot", _gateway)
     r.add_get(API + "/users/@me", _me)
+    r.add_get(API + "/users/{user_id:\\d+}", _get_user)
     r.add_get(API + "/oauth2/applications/@me", _application)
     r.add_get(API + "/applications/@me", _application)
     r.add_put(API + "/applications/{app_id}/commands", _put_commands)
@@ -150,6 +151,13 @@ async def _gateway(request: web.Request) -> web.Response:
 
 async def _me(request: web.Request) -> web.Response:
     return _json({**_sim(request).bot_user.to_json(), "verified": True, "mfa_enabled": False, "flags": 0})
+
+
+async def _get_user(request: web.Request) -> web.Response:
+    member = _sim(request).users.get(int(request.match_info["user_id"]))
+    if member is None:
+        raise _fail(404, 10013, "Unknown User")
+    return _json(member.user.to_json())
 
 
 async def _application(request: web.Request) -> web.Response:

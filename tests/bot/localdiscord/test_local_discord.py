@@ -1,0 +1,205 @@
+"""The local Discord enforces Discord's rules with Discord's errors, and the real client copes with faults."""
+
+from __future__ import annotations
+
+import aiohttp
+import discord
+import pytest
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.localdiscord import BotHarness, InteractionFailed, LocalDiscord, SimChannel, SimMember
+
+
+def channel_of(harness: BotHarness, sim_channel: SimChannel) -> discord.TextChannel:
+    assert harness.bot is not None
+    channel = harness.bot.get_channel(sim_channel.id)
+    assert isinstance(channel, discord.TextChannel)
+    return channel
+
+
+async def test_binds_loopback_only_and_restores_the_client(sim: LocalDiscord, harness: BotHarness) -> None:
+    assert sim.host == "127.0.0.1"
+    assert Route.BASE.startswith("http://127.0.0.1:")
+    await harness.stop()
+    assert Route.BASE == "https://discord.com/api/v10"
+    assert str(DiscordWebSocket.DEFAULT_GATEWAY) == "wss://gateway.discord.gg/"
+    await harness.start()
+
+
+async def test_ready_delivers_guilds_channels_and_roles(harness: BotHarness, guild, daily: SimChannel) -> None:
+    assert harness.bot is not None
+    bot_guild = harness.bot.get_guild(guild.id)
+    assert bot_guild is not None and bot_guild.name == "Study Hall"
+    assert {c.name for c in bot_guild.text_channels} == {"general", "daily"}
+    assert "Daily ping" in {r.name for r in bot_guild.roles}
+    assert bot_guild.me is not None
+
+
+async def test_oversized_embed_is_rejected_with_discords_form_error(harness: BotHarness, general: SimChannel) -> None:
+    with harness.sim.expect_errors(50035) as seen, pytest.raises(discord.HTTPException) as caught:
+        await channel_of(harness, general).send(embed=discord.Embed(title="t" * 257, description="d" * 4097))
+    assert caught.value.code == 50035
+    errors = seen[0].body["errors"]["embeds"]["0"]
+    assert errors["title"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
+    assert errors["description"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
+    assert general.messages == []
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"content": "x" * 2001}, "content"),
+        ({"embeds": [{"description": "x"}] * 11}, "embeds"),
+        ({"embeds": [{"fields": [{"name": "n", "value": "v" * 1025}]}]}, "embeds"),
+        ({"embeds": [{"description": "d" * 4000}, {"description": "d" * 2500}]}, "embeds"),
+        ({"content": "x", "components": [{"type": 1, "components": [
+            {"type": 2, "style": 1, "label": f"b{i}", "custom_id": f"c{i}"} for i in range(6)]}]}, "components"),
+        ({"content": "x", "components": [{"type": 1, "components": [
+            {"type": 2, "style": 1, "label": "b", "custom_id": "c" * 101}]}]}, "components"),
+    ],
+)
+async def test_payload_limits(harness: BotHarness, general: SimChannel, payload: dict, field: str) -> None:
+    """Raw requests, because discord.py checks a few of these itself before sending."""
+    assert harness.bot is not None
+    route = Route("POST", "/channels/{channel_id}/messages", channel_id=general.id)
+    with harness.sim.expect_errors(50035) as seen, pytest.raises(discord.HTTPException):
+        await harness.bot.http.request(route, json=payload)
+    assert field in seen[0].body["errors"]
+    assert general.messages == []
+
+
+async def test_too_many_buttons_and_long_labels_are_rejected(harness: BotHarness, general: SimChannel) -> None:
+    view = discord.ui.View()
+    view.add_item(discord.ui.Button(label="x" * 81, custom_id="long"))
+    with harness.sim.expect_errors(50035) as seen, pytest.raises(discord.HTTPException):
+        await channel_of(harness, general).send("hi", view=view)
+    assert "label" in str(seen[0].body)
+
+
+async def test_user_text_never_pings_everyone_or_roles(harness: BotHarness, general: SimChannel, guild) -> None:
+    role = next(r for r in guild.roles.values() if r.name == "Daily ping")
+    await channel_of(harness, general).send(f"@everyone look {role.mention}")
+    await harness.settle()
+    message = general.last_message
+    assert message is not None and message.content.startswith("@everyone")
+    assert not message.mentions_everyone
+    assert message.pinged_role_ids == []
+
+
+async def test_late_acknowledgement_is_unknown_interaction(harness: BotHarness, alice: SimMember,
+                                                           general: SimChannel) -> None:
+    harness.sim.ack_timeout = 0.0
+    with harness.sim.expect_errors(10062) as seen, pytest.raises(InteractionFailed):
+        await alice.slash("about", channel=general)
+    assert seen and seen[0].status == 404
+
+
+async def test_second_acknowledgement_is_refused(harness: BotHarness, alice: SimMember, general: SimChannel) -> None:
+    reply = await alice.slash("about", channel=general)
+    interaction = reply.interaction
+    url = f"{harness.sim.api_base}/interactions/{interaction.id}/{interaction.token}/callback"
+    with harness.sim.expect_errors(40060) as seen:
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, json={"type": 4, "data": {"content": "again"}}) as response:
+                assert response.status == 400
+                body = await response.json()
+    assert body["code"] == 40060
+    assert len(seen) == 1
+
+
+async def test_rate_limit_headers_and_429_retry_by_the_real_client(harness: BotHarness, general: SimChannel) -> None:
+    harness.sim.ratelimiter.every_nth_limited = 2
+    channel = channel_of(harness, general)
+    for i in range(5):
+        await channel.send(f"message {i}")
+    harness.sim.ratelimiter.every_nth_limited = 0
+    await harness.settle()
+    assert [m.content for m in general.messages] == [f"message {i}" for i in range(5)]
+    assert harness.sim.ratelimiter.limited >= 2
+
+
+async def test_bucket_exhaustion_makes_the_client_wait_not_fail(harness: BotHarness, general: SimChannel) -> None:
+    from bot.localdiscord.ratelimit import BucketRule
+
+    harness.sim.ratelimiter.rules["POST /channels/{channel_id}/messages"] = BucketRule(2, 0.05)
+    channel = channel_of(harness, general)
+    for i in range(5):
+        await channel.send(f"m{i}")
+    assert len(general.messages) == 5
+    assert not harness.sim.errors
+
+
+async def test_server_errors_are_retried(harness: BotHarness, general: SimChannel) -> None:
+    harness.sim.faults.fail_next(500, 1, route_contains="/messages")
+    await channel_of(harness, general).send("after a 500")
+    assert [m.content for m in general.messages] == ["after a 500"]
+
+
+async def test_reconnect_request_resumes_the_session(harness: BotHarness, alice: SimMember,
+                                                     general: SimChannel) -> None:
+    gateway = harness.sim.gateway
+    await gateway.request_reconnect()
+    await harness.wait_until(lambda: gateway.resume_count == 1 and harness.connected(), what="resume")
+    assert gateway.identify_count == 1
+    assert "studybot" in (await alice.slash("about", channel=general)).text
+
+
+async def test_dropped_connection_resumes_and_replays(harness: BotHarness, alice: SimMember,
+                                                      general: SimChannel) -> None:
+    gateway = harness.sim.gateway
+    await gateway.drop_connection()
+    harness.guild.create_text_channel("created-while-down")
+    await harness.wait_until(lambda: gateway.resume_count == 1 and harness.connected(), what="resume")
+    assert harness.bot is not None
+    assert "created-while-down" in {c.name for c in harness.bot.get_guild(harness.guild.id).text_channels}
+    assert (await alice.slash("about", channel=general)).ephemeral
+
+
+async def test_invalid_session_makes_the_client_identify_again(harness: BotHarness, alice: SimMember,
+                                                               general: SimChannel) -> None:
+    gateway = harness.sim.gateway
+    await gateway.invalidate_session(resumable=False)
+    await harness.wait_until(lambda: gateway.identify_count == 2 and harness.connected(), what="re-identify")
+    assert (await alice.slash("about", channel=general)).ephemeral
+
+
+async def test_dms_to_a_member_who_closed_them_fail_with_50007(harness: BotHarness, alice: SimMember) -> None:
+    assert harness.bot is not None
+    alice.dms_closed = True
+    user = await harness.bot.fetch_user(alice.id) if harness.bot.get_user(alice.id) is None else None
+    dm = await harness.bot.create_dm(user or discord.Object(alice.id))  # type: ignore[arg-type]
+    with harness.sim.expect_errors(50007), pytest.raises(discord.Forbidden) as caught:
+        await dm.send("hello")
+    assert caught.value.code == 50007
+    alice.dms_closed = False
+    await dm.send("hello again")
+    assert [m.content for m in alice.dms] == ["hello again"]
+
+
+async def test_private_threads_need_the_permission(harness: BotHarness, general: SimChannel, guild) -> None:
+    channel = channel_of(harness, general)
+    thread = await channel.create_thread(name="mock 1", type=discord.ChannelType.private_thread)
+    await thread.add_user(discord.Object(next(m for m in guild.members.values() if m.name == "alice").id))
+    await thread.send("welcome")
+    await harness.settle()
+    sim_thread = guild.threads[0]
+    assert sim_thread.type == 12 and sim_thread.messages[0].content == "welcome"
+    general.deny(guild.id, "create_private_threads")
+    with harness.sim.expect_errors(50013), pytest.raises(discord.Forbidden):
+        await channel.create_thread(name="mock 2", type=discord.ChannelType.private_thread)
+
+
+async def test_attachments_arrive_with_their_bytes(harness: BotHarness, general: SimChannel) -> None:
+    import io
+
+    await channel_of(harness, general).send("file", file=discord.File(io.BytesIO(b"\x89PNG data"), "map.png"))
+    await harness.settle()
+    message = general.last_message
+    assert message is not None and message.attachment("map.png")["data"] == b"\x89PNG data"
+
+
+async def test_missing_send_permission_is_50013(harness: BotHarness, general: SimChannel, guild) -> None:
+    general.deny(guild.id, "send_messages")
+    with harness.sim.expect_errors(50013), pytest.raises(discord.Forbidden):
+        await channel_of(harness, general).send("nope")
