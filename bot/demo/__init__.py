@@ -1,0 +1,1 @@
+"""The scripted demo on the local Discord (``studybot demo``)."""

@@ -1,0 +1,12 @@
+"""The guild meets the bot."""
+
+from __future__ import annotations
+
+from bot.demo.context import DemoContext
+
+
+async def play(demo: DemoContext) -> None:
+    demo.heading("Day 0 · the study group adds studybot")
+    newcomer = demo.members[0]
+    reply = await newcomer.slash("about", channel=demo.channels["general"])
+    demo.show(reply, action="/about")

@@ -1,0 +1,1 @@
+"""Demo chapters, played in the order of their module names (``NN_feature``)."""

@@ -1,0 +1,65 @@
+"""``studybot demo``: the real bot on a local Discord, playing a scripted stretch of days.
+
+No token and no network: a LocalDiscord on 127.0.0.1, a temporary SQLite file, a
+ManualClock and a seeded random generator, so every run prints the same story.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+import random
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+from bot.clock import ManualClock
+from bot.demo import chapters
+from bot.demo.context import DemoContext
+from bot.demo.transcript import Printer
+from bot.localdiscord import BotHarness, BucketRule, LocalDiscord
+
+log = logging.getLogger(__name__)
+
+MEMBER_NAMES = ["ada", "grace", "linus", "margaret", "ken", "barbara", "dennis", "frances", "alan", "radia"]
+MODERATOR_NAMES = ["mod-maya", "mod-omar"]
+START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # a Monday morning
+
+
+def chapter_modules() -> list[str]:
+    return sorted(info.name for info in pkgutil.iter_modules(chapters.__path__) if info.name[:2].isdigit())
+
+
+async def play(*, seed: int = 7, out: TextIO | None = None, output_dir: Path | None = None,
+               db_path: Path | None = None) -> DemoContext:
+    """Run every chapter; return the context (tests inspect it)."""
+    clock = ManualClock(START)
+    printer = Printer(out or sys.stdout)
+    output_dir = output_dir or Path(tempfile.mkdtemp(prefix="studybot-demo-"))
+    output_dir.mkdir(parents=True, exist_ok=True)
+    buckets = {"POST /channels/{channel_id}/messages": BucketRule(1000, 1.0)}
+    async with LocalDiscord(clock=clock, global_rate_limit=None, bucket_rules=buckets) as sim:
+        guild = sim.create_guild("AI Systems Study Group", owner_name="founder")
+        channels = {name: guild.create_text_channel(name) for name in ("general", "daily-prompts", "mock-interviews")}
+        guild.create_role("Daily ping")
+        moderators = [guild.add_member(name, manage_guild=True) for name in MODERATOR_NAMES]
+        members = [guild.add_member(name) for name in MEMBER_NAMES]
+        with tempfile.TemporaryDirectory() as tmp:
+            harness = BotHarness(sim, db_path or Path(tmp) / "demo.sqlite3", clock)
+            await harness.start()
+            demo = DemoContext(harness, guild, channels, members, moderators, printer, random.Random(seed),
+                               output_dir)
+            try:
+                printer.heading(f"studybot demo · local Discord on 127.0.0.1:{sim.port} · seed {seed}")
+                for name in chapter_modules():
+                    module = importlib.import_module(f"{chapters.__name__}.{name}")
+                    await module.play(demo)
+                if sim.errors:
+                    raise RuntimeError(f"the bot sent requests Discord would reject: {sim.errors}")
+                printer.say(f"Done. Files written to {output_dir}")
+            finally:
+                await harness.stop()
+    return demo

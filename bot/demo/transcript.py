@@ -1,0 +1,81 @@
+"""Render what members see (posts, embeds, buttons, ephemeral replies, DMs) as readable text."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from bot.localdiscord.members import Reply
+from bot.localdiscord.state import SimMessage, iter_components
+
+WIDTH = 88
+
+
+def _timestamps(text: str) -> str:
+    """Discord shows ``<t:…>`` in each reader's timezone; the transcript shows UTC."""
+    return re.sub(r"<t:(\d+)(?::\w)?>",
+                  lambda m: datetime.fromtimestamp(int(m.group(1)), UTC).strftime("%a %d %b %H:%M UTC"), text)
+
+
+def _indent(text: str, prefix: str = "    ") -> str:
+    text = _timestamps(text)
+    lines = []
+    for line in text.splitlines() or [""]:
+        lines.extend(textwrap.wrap(line, WIDTH - len(prefix)) or [""])
+    return "\n".join(prefix + line for line in lines)
+
+
+def render_payload(payload: dict[str, Any]) -> str:
+    parts: list[str] = []
+    if payload.get("content"):
+        parts.append(_indent(payload["content"]))
+    for embed in payload.get("embeds") or []:
+        if embed.get("title"):
+            parts.append(f"  ┃ {_timestamps(embed['title'])}")
+        if embed.get("description"):
+            parts.append(_indent(embed["description"], "  ┃ "))
+        for item in embed.get("fields") or []:
+            parts.append(f"  ┃ — {item.get('name')}")
+            parts.append(_indent(str(item.get("value")), "  ┃   "))
+        if (embed.get("footer") or {}).get("text"):
+            parts.append(f"  ┃ ({embed['footer']['text']})")
+        if (embed.get("image") or {}).get("url"):
+            parts.append(f"  ┃ [image {embed['image']['url']}]")
+    buttons = [c for c in iter_components(payload.get("components") or []) if c.get("type") == 2]
+    if buttons:
+        parts.append("  " + " ".join(f"[{b.get('label') or b.get('emoji', {}).get('name', '?')}]" for b in buttons))
+    return "\n".join(parts)
+
+
+class Printer:
+    """Writes the demo transcript."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def heading(self, text: str) -> None:
+        self.out.write(f"\n{'═' * WIDTH}\n{text}\n{'═' * WIDTH}\n")
+
+    def say(self, text: str) -> None:
+        self.out.write(f"\n» {text}\n")
+
+    def message(self, message: SimMessage, where: str) -> None:
+        files = "".join(f"\n  📎 {a['filename']} ({a.get('size', len(a.get('data', b'')))} bytes)"
+                        for a in message.attachments)
+        self.out.write(f"\n[{where}] {message.author.name}:\n{render_payload(message.payload)}{files}\n")
+
+    def reply(self, who: str, action: str, reply: Reply) -> None:
+        self.out.write(f"\n{who} › {action}\n")
+        if reply.modal is not None:
+            fields = [c.get("label", "") for c in iter_components(reply.modal.get("components") or [])
+                      if c.get("label")]
+            self.out.write(f"  (a form opens: {reply.modal.get('title')} — {', '.join(fields)})\n")
+        shown = [reply.message] if reply.message is not None else []
+        shown += reply.followups
+        for message in shown:
+            tag = "only you can see this" if message.ephemeral else "posted"
+            self.out.write(f"  ({tag})\n{render_payload(message.payload)}\n")
+            for attachment in message.attachments:
+                self.out.write(f"  📎 {attachment['filename']}\n")

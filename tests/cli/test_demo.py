@@ -1,0 +1,25 @@
+"""The README's main command: the demo plays every chapter on the local Discord and exits 0."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from bot.cli import main
+from bot.demo.runner import chapter_modules, play
+
+
+async def test_demo_plays_every_chapter(tmp_path: Path) -> None:
+    out = io.StringIO()
+    demo = await play(seed=3, out=out, output_dir=tmp_path)
+    transcript = out.getvalue()
+    assert "studybot demo" in transcript
+    assert "ada › /about" in transcript
+    assert "<t:" not in transcript  # timestamps are shown readable
+    assert not demo.harness.sim.errors
+    assert chapter_modules()[0] == "00_welcome"
+
+
+def test_demo_command_exits_0(tmp_path: Path, capsys) -> None:
+    assert main(["demo", "--output-dir", str(tmp_path)]) == 0
+    assert "Done." in capsys.readouterr().out
