@@ -341,6 +341,9 @@ class SimMember:
             choices = option.get("choices")
             if choices and value not in [c["value"] for c in choices]:
                 raise AssertionError(f"{value!r} is not one of the choices for {option['name']!r}")
+            low, high = option.get("min_length", 0), option.get("max_length", 6000)
+            if not low <= len(str(value)) <= high:
+                raise AssertionError(f"Discord's client only sends {low}-{high} characters for {option['name']!r}")
             entry["value"] = value
         return entry
 
