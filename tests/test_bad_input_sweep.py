@@ -76,11 +76,11 @@ async def test_every_command_and_modal_survives_hostile_text(
             values = {o["name"]: _value(o, text, members) for o in options if o.get("required")}
             for option in options:
                 if option.get("autocomplete"):
-                    choices = await mod.autocomplete(path, option["name"], text[:100], channel=daily, **{
+                    choices = await mod.autocomplete(path, option["name"], text[:100], in_channel=daily, **{
                         k: v for k, v in values.items() if k != option["name"]})
                     assert len(choices) <= 25
             try:
-                reply = await mod.slash(path, channel=daily, **values)
+                reply = await mod.slash(path, in_channel=daily, **values)
             except CommandForbidden:
                 continue  # owner-only commands: Discord would not show them to a moderator
             _check(reply, f"/{path}")

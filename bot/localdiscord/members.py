@@ -159,15 +159,32 @@ class SimMember:
         return data
 
     # -- actions ------------------------------------------------------------------------
-    async def slash(self, command: str, *, channel: SimChannel | None = None, **options: Any) -> Reply:
-        """Run ``/command`` (``"group sub"`` for subcommands) with ``options``."""
-        interaction = self.start_slash(command, channel=channel, **options)
+    async def slash(self, command: str, *, in_channel: SimChannel | None = None, **options: Any) -> Reply:
+        """Run ``/command`` (``"group sub"`` for subcommands) with ``options``.
+
+        ``in_channel`` is where the member types the command. ``channel=`` means the same
+        unless the command has an option called ``channel``, which it then fills.
+        """
+        interaction = self.start_slash(command, in_channel=in_channel, **options)
         return await self._finish(interaction)
 
-    def start_slash(self, command: str, *, channel: SimChannel | None = None, **options: Any) -> SimInteraction:
+    def _where(self, definition: dict[str, Any], path: list[str], in_channel: SimChannel | None,
+               options: dict[str, Any]) -> SimChannel:
+        if "channel" in options and not self._has_option(definition, path, "channel"):
+            in_channel = in_channel or options.pop("channel")
+        return in_channel or self._default_channel()
+
+    @staticmethod
+    def _has_option(definition: dict[str, Any], path: list[str], name: str) -> bool:
+        node = definition.get("options") or []
+        for word in path:
+            node = next((o.get("options") or [] for o in node if o["name"] == word and o["type"] in (1, 2)), [])
+        return any(o["name"] == name and o["type"] not in (1, 2) for o in node)
+
+    def start_slash(self, command: str, *, in_channel: SimChannel | None = None, **options: Any) -> SimInteraction:
         """Send ``/command`` without waiting for the bot (for load: many members at once)."""
-        channel = channel or self._default_channel()
         definition, path = self._find_command(command)
+        channel = self._where(definition, path, in_channel, options)
         self._check_permission(definition)
         data = self._command_data(definition, path, options, focused=None)
         return self._dispatch(2, channel, data)
@@ -182,9 +199,9 @@ class SimMember:
         raise AssertionError(f"no button {label_or_id!r} on the message; buttons: {message.button_labels}")
 
     async def autocomplete(self, command: str, option: str, typed: str, *,
-                           channel: SimChannel | None = None, **others: Any) -> list[dict[str, Any]]:
-        channel = channel or self._default_channel()
+                           in_channel: SimChannel | None = None, **others: Any) -> list[dict[str, Any]]:
         definition, path = self._find_command(command)
+        channel = self._where(definition, path, in_channel, others)
         data = self._command_data(definition, path, {**others, option: typed}, focused=option)
         reply = await self._send(4, channel, data)
         return reply.choices

@@ -285,10 +285,36 @@ async def _post_message(request: web.Request) -> web.Response:
         _require(sim, channel, "send_messages_in_threads" if channel.is_thread else "send_messages",
                  *(["attach_files"] if files else []))
     _validate(payload, files)
+    earlier = _same_nonce(sim, channel, payload)
+    if earlier is not None:  # Discord returns the earlier message and creates nothing
+        return _json(earlier.to_json())
     _pings(sim, channel, payload)
     message = sim.new_message(channel, sim.bot_user, payload, attachments=_attachments(sim, files))
+    if payload.get("nonce") is not None:
+        sim.nonces[(sim.bot_user.id, str(payload["nonce"]))] = message
     _dispatch_message(sim, "MESSAGE_CREATE", message)
     return _json(message.to_json())
+
+
+NONCE_WINDOW_SECONDS = 5 * 60  # "checked for uniqueness in the past few minutes"
+
+
+def _same_nonce(sim: LocalDiscord, channel: SimChannel, payload: dict[str, Any]) -> SimMessage | None:
+    """With ``enforce_nonce``, a message by the same author with the same nonce is returned instead."""
+    nonce = payload.get("nonce")
+    if nonce is None:
+        return None
+    if len(str(nonce)) > 25:
+        raise _Rejected(400, form_error({"nonce": {"_errors": [
+            {"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be 25 or fewer in length."}]}}))
+    if not payload.get("enforce_nonce"):
+        return None
+    earlier = sim.nonces.get((sim.bot_user.id, str(nonce)))
+    if earlier is None or earlier.deleted or earlier.channel_id != channel.id:
+        return None
+    if (sim.clock.now() - earlier.created_at).total_seconds() > NONCE_WINDOW_SECONDS:
+        return None
+    return earlier
 
 
 async def _history(request: web.Request) -> web.Response:

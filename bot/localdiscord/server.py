@@ -107,6 +107,7 @@ class LocalDiscord:
         self.guilds: dict[int, SimGuild] = {}
         self.channels: dict[int, SimChannel] = {}
         self.messages: dict[int, SimMessage] = {}
+        self.nonces: dict[tuple[int, str], SimMessage] = {}  # (author id, nonce) for enforce_nonce
         self.users: dict[int, SimMember] = {}
         self.dm_channels: dict[int, SimChannel] = {}
         self.global_commands: list[dict[str, Any]] = []

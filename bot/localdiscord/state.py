@@ -252,6 +252,16 @@ class SimChannel:
         for name in names:
             deny |= PERMISSIONS[name]
         self.overwrites[target_id] = (allow, deny)
+        self._updated()
+
+    def clear_overwrite(self, target_id: int) -> None:
+        """Remove the overwrite for a role or member (a moderator fixing the permissions)."""
+        self.overwrites.pop(target_id, None)
+        self._updated()
+
+    def _updated(self) -> None:
+        if self.guild is not None:
+            self.guild.sim.dispatch_if_connected("CHANNEL_UPDATE", self.to_json())
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": str(self.id), "type": self.type, "name": self.name, "flags": 0}
@@ -293,6 +303,7 @@ class SimGuild:
     members: dict[int, Any] = field(default_factory=dict)  # user id -> SimMember
     threads: list[SimChannel] = field(default_factory=list)
     bot_present: bool = True
+    system_channel_id: int | None = None  # where Discord shows join messages; bots may post notices there
 
     @property
     def everyone(self) -> SimRole:
@@ -358,7 +369,8 @@ class SimGuild:
             "id": str(self.id), "name": self.name, "icon": None, "splash": None, "discovery_splash": None,
             "owner_id": str(self.owner_id), "afk_channel_id": None, "afk_timeout": 300, "verification_level": 0,
             "default_message_notifications": 0, "explicit_content_filter": 0, "features": [], "mfa_level": 0,
-            "application_id": None, "system_channel_id": None, "system_channel_flags": 0,
+            "application_id": None,
+            "system_channel_id": str(self.system_channel_id) if self.system_channel_id else None, "system_channel_flags": 0,
             "rules_channel_id": None, "vanity_url_code": None, "description": None, "banner": None,
             "premium_tier": 0, "preferred_locale": "en-US", "public_updates_channel_id": None, "nsfw_level": 0,
             "premium_progress_bar_enabled": False, "emojis": [], "stickers": [], "unavailable": False,

@@ -1,0 +1,71 @@
+"""When a local "HH:MM every day" happens in UTC, including on daylight-saving days.
+
+APScheduler's cron trigger fires a 02:30 job at 03:30 on a spring-forward day and
+twice on a fall-back day. Moderators expect neither: a time inside the skipped hour
+posts at the first minute that exists after the gap, and a time inside the repeated
+hour posts once, at its first occurrence. :class:`LocalDailyTrigger` gives APScheduler
+exactly those instants, so production and the manual test scheduler agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.base import BaseTrigger
+
+
+def occurrence(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of ``at`` on local ``day`` (gap: first valid minute after it; overlap: first)."""
+    wall = datetime.combine(day, at, tzinfo=zone)  # fold=0: the first of two repeated times
+    instant = wall.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        # The wall time does not exist: walk forward to the first minute that does.
+        probe = wall.replace(tzinfo=None)
+        while True:
+            probe += timedelta(minutes=1)
+            candidate = probe.replace(tzinfo=zone)
+            if candidate.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == probe:
+                return candidate.astimezone(UTC)
+    return instant
+
+
+def next_occurrence(after: datetime, at: time, zone: ZoneInfo, *, inclusive: bool = False) -> datetime:
+    """The first daily occurrence strictly after ``after`` (or at it, when ``inclusive``)."""
+    day = after.astimezone(zone).date() - timedelta(days=1)
+    for offset in range(4):
+        candidate = occurrence(day + timedelta(days=offset), at, zone)
+        if candidate > after or (inclusive and candidate == after):
+            return candidate
+    raise AssertionError("a daily time always occurs within three days")  # pragma: no cover
+
+
+def upcoming(after: datetime, at: time, zone: ZoneInfo, count: int) -> list[datetime]:
+    """The next ``count`` occurrences after ``after``."""
+    result: list[datetime] = []
+    moment = after
+    for _ in range(count):
+        moment = next_occurrence(moment, at, zone)
+        result.append(moment)
+    return result
+
+
+class LocalDailyTrigger(BaseTrigger):
+    """An APScheduler trigger firing once per local day at ``at`` in ``zone``, DST-correct."""
+
+    def __init__(self, at: time, zone: ZoneInfo) -> None:
+        self.at = at
+        self.zone = zone
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        reference = now.astimezone(UTC)
+        if previous_fire_time is not None:
+            reference = max(reference, previous_fire_time.astimezone(UTC))
+            return next_occurrence(reference, self.at, self.zone)
+        return next_occurrence(reference, self.at, self.zone, inclusive=True)
+
+    def __str__(self) -> str:
+        return f"daily at {self.at:%H:%M} {self.zone.key}"
+
+    def __repr__(self) -> str:
+        return f"<LocalDailyTrigger {self}>"

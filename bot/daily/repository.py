@@ -1,0 +1,246 @@
+"""SQL for the daily feature; every statement is parameterised and every change is one transaction."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.content.models import Prompt
+from bot.daily.models import DailySchedule, PostRecord, PostStatus, StoredAnswer, from_epoch
+from bot.storage import Database
+
+
+def epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _schedule(row: Any) -> DailySchedule:
+    hour, minute = (int(part) for part in row["local_time"].split(":"))
+    return DailySchedule(
+        guild_id=row["guild_id"], channel_id=row["channel_id"], local_time=time(hour, minute),
+        zone=ZoneInfo(row["timezone"]), role_id=row["role_id"], enabled=bool(row["enabled"]),
+        kinds=frozenset(k for k in row["kinds"].split(",") if k), cycle=row["cycle"],
+        cycle_seed=row["cycle_seed"], failure_notice=row["failure_notice"], updated_by=row["updated_by"],
+        updated_at=datetime.fromtimestamp(row["updated_at"], UTC),
+    )
+
+
+def _post(row: Any) -> PostRecord:
+    return PostRecord(
+        guild_id=row["guild_id"], local_date=date.fromisoformat(row["local_date"]), day_number=row["day_number"],
+        cycle=row["cycle"], prompt_id=row["prompt_id"], status=PostStatus(row["status"]),
+        channel_id=row["channel_id"], nonce=row["nonce"], message_id=row["message_id"], thread_id=row["thread_id"],
+        claimed_at=datetime.fromtimestamp(row["claimed_at"], UTC), sent_at=from_epoch(row["sent_at"]),
+        attempts=row["attempts"], failure=row["failure"],
+    )
+
+
+def _answer(row: Any) -> StoredAnswer:
+    return StoredAnswer(
+        guild_id=row["guild_id"], local_date=date.fromisoformat(row["local_date"]), user_id=row["user_id"],
+        body=row["body"], submitted_at=datetime.fromtimestamp(row["submitted_at"], UTC),
+        edited_at=from_epoch(row["edited_at"]), thread_message_id=row["thread_message_id"],
+    )
+
+
+class DailyRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- schedules ------------------------------------------------------------------------
+    async def schedule(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> DailySchedule | None:
+        sql = "SELECT * FROM daily_schedule WHERE guild_id = ?"
+        if conn is not None:
+            cursor = await conn.execute(sql, (guild_id,))
+            row = await cursor.fetchone()
+        else:
+            row = await self.db.fetchone(sql, (guild_id,))
+        return _schedule(row) if row else None
+
+    async def schedules(self, *, enabled_only: bool = True) -> list[DailySchedule]:
+        if enabled_only:
+            sql = "SELECT * FROM daily_schedule WHERE enabled = 1 ORDER BY guild_id"
+        else:
+            sql = "SELECT * FROM daily_schedule ORDER BY guild_id"
+        return [_schedule(row) for row in await self.db.fetchall(sql)]
+
+    async def upsert_schedule(self, conn: aiosqlite.Connection, *, guild_id: int, channel_id: int,
+                              local_time: str, timezone: str, role_id: int | None, actor_id: int,
+                              seed: int, now: datetime) -> None:
+        await conn.execute(
+            "INSERT INTO daily_schedule (guild_id, channel_id, local_time, timezone, role_id, enabled, cycle, "
+            "cycle_seed, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
+            "local_time = excluded.local_time, timezone = excluded.timezone, role_id = excluded.role_id, "
+            "enabled = 1, failure_notice = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (guild_id, channel_id, local_time, timezone, role_id, seed, actor_id, epoch(now)),
+        )
+        await conn.execute(
+            "INSERT INTO guild_settings (guild_id, timezone, joined_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone",
+            (guild_id, timezone, epoch(now)),
+        )
+
+    async def update_schedule(self, conn: aiosqlite.Connection, guild_id: int, actor_id: int, now: datetime,
+                              **values: Any) -> None:
+        allowed = {"enabled", "kinds", "cycle", "cycle_seed", "failure_notice"}
+        assert set(values) <= allowed, f"unknown schedule columns {set(values) - allowed}"
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        await conn.execute(
+            f"UPDATE daily_schedule SET {assignments}, updated_by = ?, updated_at = ? "  # noqa: S608 - fixed names
+            "WHERE guild_id = ?",
+            (*values.values(), actor_id, epoch(now), guild_id),
+        )
+
+    async def set_failure_notice(self, guild_id: int, notice: str | None) -> None:
+        await self.db.execute("UPDATE daily_schedule SET failure_notice = ? WHERE guild_id = ?", (notice, guild_id))
+
+    # -- custom prompts and skips ---------------------------------------------------------
+    async def custom_prompts(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> list[Prompt]:
+        sql = "SELECT data FROM daily_custom_prompts WHERE guild_id = ? ORDER BY created_at, prompt_id"
+        if conn is not None:
+            rows = await (await conn.execute(sql, (guild_id,))).fetchall()
+        else:
+            rows = await self.db.fetchall(sql, (guild_id,))
+        return [Prompt.model_validate(json.loads(row[0])) for row in rows]
+
+    async def count_custom(self, conn: aiosqlite.Connection, guild_id: int) -> int:
+        cursor = await conn.execute("SELECT COUNT(*) FROM daily_custom_prompts WHERE guild_id = ?", (guild_id,))
+        return int((await cursor.fetchone())[0])
+
+    async def add_custom(self, conn: aiosqlite.Connection, guild_id: int, prompt: Prompt, actor_id: int,
+                         now: datetime) -> None:
+        await conn.execute(
+            "INSERT INTO daily_custom_prompts (guild_id, prompt_id, data, created_by, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (guild_id, prompt.id, prompt.model_dump_json(), actor_id, epoch(now)),
+        )
+
+    async def used_in_cycle(self, conn: aiosqlite.Connection, guild_id: int, cycle: int) -> set[str]:
+        cursor = await conn.execute(
+            "SELECT prompt_id FROM daily_posts WHERE guild_id = ? AND cycle = ? AND status != 'failed' "
+            "UNION SELECT prompt_id FROM daily_skips WHERE guild_id = ? AND cycle = ?",
+            (guild_id, cycle, guild_id, cycle),
+        )
+        return {row[0] for row in await cursor.fetchall()}
+
+    async def add_skip(self, conn: aiosqlite.Connection, guild_id: int, cycle: int, prompt_id: str,
+                       actor_id: int, now: datetime) -> None:
+        await conn.execute(
+            "INSERT OR IGNORE INTO daily_skips (guild_id, cycle, prompt_id, skipped_by, skipped_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (guild_id, cycle, prompt_id, actor_id, epoch(now)),
+        )
+
+    # -- the ledger -----------------------------------------------------------------------
+    async def post(self, guild_id: int, day: date, conn: aiosqlite.Connection | None = None) -> PostRecord | None:
+        sql = "SELECT * FROM daily_posts WHERE guild_id = ? AND local_date = ?"
+        if conn is not None:
+            row = await (await conn.execute(sql, (guild_id, day.isoformat()))).fetchone()
+        else:
+            row = await self.db.fetchone(sql, (guild_id, day.isoformat()))
+        return _post(row) if row else None
+
+    async def post_count(self, conn: aiosqlite.Connection, guild_id: int) -> int:
+        """Days actually posted (a day that failed for good does not take a number)."""
+        cursor = await conn.execute("SELECT COUNT(*) FROM daily_posts WHERE guild_id = ? AND status = 'sent'",
+                                    (guild_id,))
+        return int((await cursor.fetchone())[0])
+
+    async def insert_claim(self, conn: aiosqlite.Connection, *, guild_id: int, day: date, day_number: int,
+                           cycle: int, prompt_id: str, channel_id: int, nonce: str, now: datetime) -> None:
+        await conn.execute(
+            "INSERT INTO daily_posts (guild_id, local_date, day_number, cycle, prompt_id, status, channel_id, "
+            "nonce, claimed_at) VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?)",
+            (guild_id, day.isoformat(), day_number, cycle, prompt_id, channel_id, nonce, epoch(now)),
+        )
+
+    async def reclaim(self, conn: aiosqlite.Connection, guild_id: int, day: date, channel_id: int,
+                      now: datetime) -> None:
+        await conn.execute(
+            "UPDATE daily_posts SET status = 'claimed', attempts = attempts + 1, channel_id = ?, claimed_at = ? "
+            "WHERE guild_id = ? AND local_date = ? AND status != 'sent'",
+            (channel_id, epoch(now), guild_id, day.isoformat()),
+        )
+
+    async def mark_sent(self, guild_id: int, day: date, message_id: int, thread_id: int | None,
+                        now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE daily_posts SET status = 'sent', message_id = ?, thread_id = ?, sent_at = ?, failure = NULL "
+            "WHERE guild_id = ? AND local_date = ?",
+            (message_id, thread_id, epoch(now), guild_id, day.isoformat()),
+        )
+
+    async def mark_failed(self, guild_id: int, day: date, reason: str) -> None:
+        await self.db.execute(
+            "UPDATE daily_posts SET status = 'failed', failure = ? WHERE guild_id = ? AND local_date = ? "
+            "AND status != 'sent'",
+            (reason, guild_id, day.isoformat()),
+        )
+
+    async def set_thread(self, guild_id: int, day: date, thread_id: int) -> None:
+        await self.db.execute(
+            "UPDATE daily_posts SET thread_id = ? WHERE guild_id = ? AND local_date = ?",
+            (thread_id, guild_id, day.isoformat()),
+        )
+
+    async def latest_post(self, guild_id: int, *, status: PostStatus | None = None) -> PostRecord | None:
+        if status is None:
+            row = await self.db.fetchone(
+                "SELECT * FROM daily_posts WHERE guild_id = ? ORDER BY local_date DESC LIMIT 1", (guild_id,))
+        else:
+            row = await self.db.fetchone(
+                "SELECT * FROM daily_posts WHERE guild_id = ? AND status = ? ORDER BY local_date DESC LIMIT 1",
+                (guild_id, str(status)))
+        return _post(row) if row else None
+
+    async def posts(self, guild_id: int) -> list[PostRecord]:
+        rows = await self.db.fetchall("SELECT * FROM daily_posts WHERE guild_id = ? ORDER BY local_date", (guild_id,))
+        return [_post(row) for row in rows]
+
+    # -- answers --------------------------------------------------------------------------
+    async def answer(self, guild_id: int, day: date, user_id: int) -> StoredAnswer | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
+            (guild_id, day.isoformat(), user_id),
+        )
+        return _answer(row) if row else None
+
+    async def save_answer(self, guild_id: int, day: date, user_id: int, body: str,
+                          now: datetime) -> tuple[StoredAnswer, bool]:
+        """Insert or replace the member's answer; returns it and whether it replaced an earlier one."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT 1 FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
+                (guild_id, day.isoformat(), user_id),
+            )
+            existed = await cursor.fetchone() is not None
+            await conn.execute(
+                "INSERT INTO daily_answers (guild_id, local_date, user_id, body, submitted_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, local_date, user_id) DO UPDATE SET "
+                "body = excluded.body, edited_at = excluded.submitted_at",
+                (guild_id, day.isoformat(), user_id, body, epoch(now)),
+            )
+            cursor = await conn.execute(
+                "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
+                (guild_id, day.isoformat(), user_id),
+            )
+            row = await cursor.fetchone()
+        return _answer(row), existed
+
+    async def set_answer_message(self, guild_id: int, day: date, user_id: int, message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE daily_answers SET thread_message_id = ? WHERE guild_id = ? AND local_date = ? AND user_id = ?",
+            (message_id, guild_id, day.isoformat(), user_id),
+        )
+
+    async def answers(self, guild_id: int, day: date) -> list[StoredAnswer]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? ORDER BY submitted_at, user_id",
+            (guild_id, day.isoformat()),
+        )
+        return [_answer(row) for row in rows]

@@ -1,0 +1,284 @@
+"""The daily prompts service: what moderators configure and what members do with a day's post.
+
+Every change is validated before anything is written and happens in one transaction
+with its audit entry, so a bad time or zone leaves the old schedule intact.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pydantic import ValidationError
+
+from bot.activity import ActivityKind, ActivityService
+from bot.audit import AuditLog
+from bot.clock import Clock
+from bot.content.models import Difficulty, Prompt, PromptKind, Source
+from bot.content.store import ContentStore
+from bot.daily.clocktime import upcoming
+from bot.daily.delivery import DailyDelivery, eligible_prompts
+from bot.daily.models import (
+    ALL_KINDS,
+    ANSWER_LIMIT,
+    AnswerResult,
+    DailySchedule,
+    DailyStatus,
+    DeliveryFailed,
+    DeliveryResult,
+    PostRecord,
+    PostStatus,
+    StoredAnswer,
+)
+from bot.daily.repository import DailyRepository
+from bot.daily.rotation import cycle_seed, state_of
+from bot.errors import InvalidInput, NotConfigured, NotFound
+from bot.scheduler import JobScheduler
+from bot.storage import Database
+from bot.timezones import parse_local_time, parse_zone
+
+log = logging.getLogger(__name__)
+
+CUSTOM_PROMPT_LIMIT = 500  # per guild; keeps one server from growing the table without bound
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    schedule: DailySchedule
+    next_posts: list[datetime]
+
+
+@dataclass(frozen=True)
+class Preview:
+    prompt: Prompt
+    when: datetime | None
+
+
+class DailyService:
+    def __init__(self, db: Database, clock: Clock, content: ContentStore, scheduler: JobScheduler,
+                 audit: AuditLog, activity: ActivityService) -> None:
+        self.repo = DailyRepository(db)
+        self.clock = clock
+        self.content = content
+        self.audit = audit
+        self.activity = activity
+        self.delivery = DailyDelivery(self.repo, clock, content, scheduler)
+
+    # -- configuration --------------------------------------------------------------------
+    async def setup(self, guild_id: int, actor_id: int, *, channel_id: int, time_text: str, zone_text: str,
+                    role_id: int | None) -> SetupResult:
+        at = parse_local_time(time_text)
+        zone = parse_zone(zone_text)
+        now = self.clock.now()
+        old = await self.repo.schedule(guild_id)
+        async with self.repo.db.transaction() as conn:
+            await self.repo.upsert_schedule(
+                conn, guild_id=guild_id, channel_id=channel_id, local_time=f"{at:%H:%M}", timezone=zone.key,
+                role_id=role_id, actor_id=actor_id, seed=cycle_seed(guild_id, 1), now=now)
+            await self.audit.record(
+                conn, guild_id=guild_id, actor_id=actor_id, action="daily.setup",
+                old=_describe(old) if old else None,
+                new={"channel": channel_id, "time": f"{at:%H:%M}", "timezone": zone.key, "role": role_id})
+        schedule = await self._require(guild_id)
+        self.delivery.schedule_job(schedule)
+        return SetupResult(schedule, upcoming(now, at, zone, 3))
+
+    async def set_enabled(self, guild_id: int, actor_id: int, enabled: bool) -> DailySchedule:
+        schedule = await self._require(guild_id)
+        if schedule.enabled != enabled:
+            async with self.repo.db.transaction() as conn:
+                await self.repo.update_schedule(conn, guild_id, actor_id, self.clock.now(), enabled=int(enabled))
+                await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id,
+                                        action="daily.resume" if enabled else "daily.pause",
+                                        old=schedule.enabled, new=enabled)
+        schedule = await self._require(guild_id)
+        self.delivery.schedule_job(schedule)
+        return schedule
+
+    async def set_kinds(self, guild_id: int, actor_id: int, kinds: Iterable[str]) -> DailySchedule:
+        wanted = sorted({k.strip().lower() for k in kinds if k.strip()})
+        unknown = [k for k in wanted if k not in ALL_KINDS]
+        if not wanted or unknown:
+            raise InvalidInput(
+                f"Unknown prompt kind: {', '.join(unknown)}." if unknown else "Choose at least one kind.",
+                hint=f"Pick from {', '.join(ALL_KINDS)}.")
+        schedule = await self._require(guild_id)
+        trial = DailySchedule(**{**schedule.__dict__, "kinds": frozenset(wanted)})
+        if not eligible_prompts(trial, self.content.library.prompts, await self.repo.custom_prompts(guild_id)):
+            raise InvalidInput("No prompt in the content packs has those kinds.", hint="Add another kind.")
+        async with self.repo.db.transaction() as conn:
+            await self.repo.update_schedule(conn, guild_id, actor_id, self.clock.now(), kinds=",".join(wanted))
+            await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="daily.kinds",
+                                    old=",".join(sorted(schedule.kinds)), new=",".join(wanted))
+        return await self._require(guild_id)
+
+    async def add_prompt(self, guild_id: int, actor_id: int, *, kind: str, difficulty: str, title: str,
+                         scenario: str, constraints: str, follow_ups: str, rubric: str) -> Prompt:
+        """Validate a moderator's own prompt against the pack's model and limits, then store it."""
+        await self._require(guild_id)
+        now = self.clock.now()
+        async with self.repo.db.transaction() as conn:
+            count = await self.repo.count_custom(conn, guild_id)
+            if count >= CUSTOM_PROMPT_LIMIT:
+                raise InvalidInput(f"This server already has {CUSTOM_PROMPT_LIMIT} prompts of its own.",
+                                   hint="That is the most a server can add.")
+            prompt = build_prompt(f"custom-{guild_id}-{count + 1}", kind=kind, difficulty=difficulty, title=title,
+                                  scenario=scenario, constraints=constraints, follow_ups=follow_ups, rubric=rubric)
+            await self.repo.add_custom(conn, guild_id, prompt, actor_id, now)
+            await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="daily.add-prompt",
+                                    new={"id": prompt.id, "title": prompt.title})
+        return prompt
+
+    # -- what moderators look at ----------------------------------------------------------
+    async def status(self, guild_id: int) -> DailyStatus:
+        schedule = await self._require(guild_id)
+        custom = await self.repo.custom_prompts(guild_id)
+        pool = eligible_prompts(schedule, self.content.library.prompts, custom)
+        async with self.repo.db.transaction() as conn:
+            used = await self.repo.used_in_cycle(conn, guild_id, schedule.cycle)
+        state = state_of(schedule.cycle, schedule.cycle_seed, pool, used)
+        upcoming_ids = state.upcoming(1)
+        now = self.clock.now()
+        return DailyStatus(
+            schedule=schedule,
+            next_posts=upcoming(now, schedule.local_time, schedule.zone, 3) if schedule.enabled else [],
+            remaining_in_cycle=len(state.remaining), cycle_size=len(state.order), low_warning=state.low,
+            last_post=await self.repo.latest_post(guild_id, status=PostStatus.SENT),
+            last_failure=await self._last_failure(guild_id),
+            next_prompt=pool.get(upcoming_ids[0]) if upcoming_ids else None,
+            problems=[schedule.failure_notice] if schedule.failure_notice else [],
+        )
+
+    async def _last_failure(self, guild_id: int) -> PostRecord | None:
+        latest = await self.repo.latest_post(guild_id)
+        return latest if latest and latest.status is PostStatus.FAILED else None
+
+    async def preview(self, guild_id: int) -> Preview:
+        status = await self.status(guild_id)
+        if status.next_prompt is None:
+            raise NotFound("There is no prompt to preview.", hint="Widen the kinds with `/daily kinds`.")
+        return Preview(status.next_prompt, status.next_posts[0] if status.next_posts else None)
+
+    async def skip(self, guild_id: int, actor_id: int) -> tuple[Prompt, Prompt | None]:
+        """Use up the next prompt so the following one is posted instead; returns (skipped, next)."""
+        schedule = await self._require(guild_id)
+        pool = eligible_prompts(schedule, self.content.library.prompts, await self.repo.custom_prompts(guild_id))
+        now = self.clock.now()
+        async with self.repo.db.transaction() as conn:
+            state = state_of(schedule.cycle, schedule.cycle_seed, pool,
+                             await self.repo.used_in_cycle(conn, guild_id, schedule.cycle))
+            if len(state.remaining) <= 1:
+                raise InvalidInput("Only one prompt is left in this cycle, so there is nothing to skip to.",
+                                   hint="It will be posted next; the cycle then starts again with a new order.")
+            skipped, following = state.remaining[0], state.remaining[1]
+            await self.repo.add_skip(conn, guild_id, schedule.cycle, skipped, actor_id, now)
+            await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="daily.skip", old=skipped,
+                                    new=following)
+        return pool[skipped], pool.get(following)
+
+    async def post_now(self, guild_id: int, actor_id: int) -> DeliveryResult:
+        await self._require(guild_id)
+        result = await self.delivery.deliver(guild_id, manual=True)
+        async with self.repo.db.transaction() as conn:
+            await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="daily.post-now",
+                                    new=str(result.outcome))
+        return result
+
+    # -- members --------------------------------------------------------------------------
+    async def post_for(self, guild_id: int, day: date) -> tuple[PostRecord, Prompt]:
+        record = await self.repo.post(guild_id, day)
+        if record is None or record.status is not PostStatus.SENT:
+            raise NotFound("That daily prompt is not available.", hint="Use the buttons on a posted prompt.")
+        schedule = await self.repo.schedule(guild_id)
+        custom = await self.repo.custom_prompts(guild_id)
+        prompt = self.delivery.prompt(record.prompt_id, custom)
+        if prompt is None or schedule is None:
+            raise NotFound("That prompt was removed from the content packs.",
+                           hint="Today's post has a current one.")
+        return record, prompt
+
+    async def submit_answer(self, guild_id: int, day: date, user_id: int, body: str) -> AnswerResult:
+        """Store the answer first (that is what the member is told), then show it in the thread."""
+        text = (body or "").strip()
+        if not text:
+            raise InvalidInput("Your answer is empty.", hint="Write a few sentences, then submit again.")
+        if len(text) > ANSWER_LIMIT:
+            raise InvalidInput(f"Your answer is {len(text)} characters; the limit is {ANSWER_LIMIT}.",
+                               hint="Shorten it, or post the rest in the discussion thread.")
+        record, _prompt = await self.post_for(guild_id, day)
+        answer, edited = await self.repo.save_answer(guild_id, day, user_id, text, self.clock.now())
+        if not edited:
+            await self.activity.record(guild_id, user_id, ActivityKind.ANSWER)
+        publisher = self.delivery.publisher
+        if record.thread_id is None or publisher is None:
+            return AnswerResult(answer, edited, False, "the discussion thread does not exist")
+        try:
+            message_id = await publisher.post_answer(
+                record.thread_id, user_id, text, edited=edited, existing_message_id=answer.thread_message_id)
+        except DeliveryFailed as failure:
+            return AnswerResult(answer, edited, False, failure.reason)
+        if message_id != answer.thread_message_id:
+            await self.repo.set_answer_message(guild_id, day, user_id, message_id)
+        return AnswerResult(answer, edited, True)
+
+    async def answer_of(self, guild_id: int, day: date, user_id: int) -> StoredAnswer | None:
+        return await self.repo.answer(guild_id, day, user_id)
+
+    async def rubric_for(self, guild_id: int, day: date, user_id: int) -> Prompt:
+        _record, prompt = await self.post_for(guild_id, day)
+        if await self.repo.answer(guild_id, day, user_id) is None:
+            raise InvalidInput("The rubric opens once you have submitted your answer.",
+                               hint="Press **Submit answer** first; then the rubric is yours.")
+        return prompt
+
+    async def _require(self, guild_id: int) -> DailySchedule:
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is None:
+            raise NotConfigured("Daily prompts are not set up in this server yet.",
+                                hint="A moderator can run `/daily setup channel time timezone`.")
+        return schedule
+
+
+def _describe(schedule: DailySchedule) -> dict[str, object]:
+    return {"channel": schedule.channel_id, "time": f"{schedule.local_time:%H:%M}",
+            "timezone": schedule.zone.key, "role": schedule.role_id, "enabled": schedule.enabled}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip(" -•*\t") for line in (text or "").splitlines() if line.strip(" -•*\t")]
+
+
+def build_prompt(prompt_id: str, *, kind: str, difficulty: str, title: str, scenario: str, constraints: str,
+                 follow_ups: str, rubric: str) -> Prompt:
+    """A Prompt from a moderator's form, or an InvalidInput that names each field to fix."""
+    try:
+        return Prompt(
+            id=prompt_id, title=title, kind=PromptKind(kind), difficulty=Difficulty(difficulty), scenario=scenario,
+            constraints=_lines(constraints), follow_ups=_lines(follow_ups),
+            hints=["Start from the constraints: sketch the request path, then name where it breaks at scale."],
+            rubric=_lines(rubric), source=Source(section="This server", heading="Written by its moderators"),
+        )
+    except ValueError as error:  # pydantic's ValidationError and enum lookups
+        raise InvalidInput("That prompt does not fit the format yet:\n" + _explain(error),
+                           hint="Fix the fields named above and submit again.") from error
+
+
+FIELD_NAMES = {"title": "Title", "scenario": "Scenario", "constraints": "Scale and constraints",
+               "follow_ups": "Follow-up questions", "rubric": "What a strong answer covers",
+               "kind": "Kind", "difficulty": "Difficulty"}
+
+
+def _explain(error: ValueError) -> str:
+    if not isinstance(error, ValidationError):
+        return f"• {error}"
+    lines = []
+    for problem in error.errors():
+        where = FIELD_NAMES.get(str(problem["loc"][0]), str(problem["loc"][0])) if problem["loc"] else "Prompt"
+        message = problem["msg"].replace("String should have", "should have").replace("List should have",
+                                                                                      "should have")
+        if problem["loc"] and problem["loc"][0] in {"constraints", "follow_ups", "rubric"}:
+            message += " (one per line)"
+        lines.append(f"• **{where}**: {message}")
+    return "\n".join(lines[:8])

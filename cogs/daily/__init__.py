@@ -1,0 +1,10 @@
+"""Daily AI-systems design prompts: /daily for moderators, buttons and a thread for members."""
+
+from __future__ import annotations
+
+from bot.bot import StudyBot
+from cogs.daily.cog import Daily
+
+
+async def setup(client: StudyBot) -> None:
+    await client.add_cog(Daily(client))

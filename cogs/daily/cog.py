@@ -1,0 +1,147 @@
+"""/daily: moderators set up and steer the daily prompt; members use the buttons on each post."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import StudyBot
+from bot.daily import DailyService, Outcome
+from bot.errors import InvalidInput
+from cogs._common import core_of, discord_timestamp, no_pings, timezone_autocomplete
+from cogs.daily.embeds import KIND_LABELS, prompt_embed, status_embed
+from cogs.daily.publisher import DiscordPublisher, missing_permissions
+from cogs.daily.views import DYNAMIC_ITEMS, AddPromptModal, KindsView
+
+log = logging.getLogger(__name__)
+
+KIND_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in KIND_LABELS.items()]
+DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-systems design prompts"):
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        core = client.core
+        self.service = DailyService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
+        self.service.delivery.publisher = DiscordPublisher(client)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        count = await self.service.delivery.schedule_all()
+        log.info("scheduled daily prompts for %d guilds", count)
+        self.client.after_first_ready(self._catch_up)
+
+    async def cog_unload(self) -> None:
+        self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.core.scheduler.remove_prefix("daily:post:")
+
+    async def _catch_up(self) -> None:
+        results = await self.service.delivery.catch_up()
+        posted = sum(result.outcome is Outcome.POSTED for result in results)
+        if posted:
+            log.info("caught up %d daily posts missed earlier today", posted)
+
+    @app_commands.command(name="setup", description="Choose where and when the daily prompt is posted")
+    @app_commands.describe(channel="Where prompts are posted", time="Local time, 24-hour HH:MM (e.g. 09:00)",
+                           timezone="IANA timezone, e.g. Europe/Berlin", role="A role to ping with each post")
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    async def setup(self, interaction: discord.Interaction, channel: discord.TextChannel, time: str,
+                    timezone: str, role: discord.Role | None = None) -> None:
+        assert interaction.guild is not None
+        if role is not None and role.is_default():
+            raise InvalidInput("I will not ping @everyone with the daily prompt.",
+                               hint="Create a role such as `Daily prompt` that members can opt into, and pick it.")
+        result = await self.service.setup(interaction.guild.id, interaction.user.id, channel_id=channel.id,
+                                          time_text=time, zone_text=timezone, role_id=role.id if role else None)
+        schedule = result.schedule
+        lines = [f"Daily prompts will be posted in {channel.mention} at **{schedule.local_time:%H:%M}** "
+                 f"({schedule.zone.key})" + (f", pinging {role.mention}." if role else "."),
+                 "", "**Next posts**"]
+        lines += [f"• {m.astimezone(schedule.zone):%a %d %b %H:%M %Z} · {discord_timestamp(m, 'R')}"
+                  for m in result.next_posts]
+        missing = missing_permissions(channel, interaction.guild.me)
+        if missing:
+            lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {channel.mention}: grant them or the "
+                          "post will fail."]
+        await interaction.response.send_message("\n".join(lines), ephemeral=True, allowed_mentions=no_pings())
+
+    @app_commands.command(name="pause", description="Stop posting daily prompts until resumed")
+    async def pause(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        await self.service.set_enabled(interaction.guild_id, interaction.user.id, False)
+        await interaction.response.send_message("Daily prompts are paused. `/daily resume` starts them again.",
+                                                ephemeral=True)
+
+    @app_commands.command(name="resume", description="Start posting daily prompts again")
+    async def resume(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        schedule = await self.service.set_enabled(interaction.guild_id, interaction.user.id, True)
+        next_run = core_of(interaction).scheduler.next_run(f"daily:post:{interaction.guild_id}")
+        when = f" The next one is {discord_timestamp(next_run, 'F')}." if next_run else ""
+        await interaction.response.send_message(
+            f"Daily prompts are back on in <#{schedule.channel_id}>.{when}", ephemeral=True)
+
+    @app_commands.command(name="status", description="Next post, prompts left in the rotation, last post")
+    async def status(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        status = await self.service.status(interaction.guild_id)
+        await interaction.response.send_message(embed=status_embed(status), ephemeral=True)
+
+    @app_commands.command(name="preview", description="See the next prompt before it is posted (only you)")
+    async def preview(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        preview = await self.service.preview(interaction.guild_id)
+        embed = prompt_embed(preview.prompt)
+        embed.set_footer(text=f"Hints: {preview.prompt.render_hints()}"[:2048])
+        when = f"Posting {discord_timestamp(preview.when, 'F')}." if preview.when else "Posting is paused."
+        await interaction.response.send_message(f"Next up. {when}", embed=embed, ephemeral=True)
+
+    @app_commands.command(name="skip", description="Skip the next prompt; the one after it is posted instead")
+    async def skip(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        skipped, following = await self.service.skip(interaction.guild_id, interaction.user.id)
+        after = f" Next up: **{following.title}**." if following else ""
+        await interaction.response.send_message(f"Skipped **{skipped.title}**.{after}", ephemeral=True)
+
+    @app_commands.command(name="post-now", description="Post today's prompt now if it has not been posted")
+    async def post_now(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await self.service.post_now(interaction.guild_id, interaction.user.id)
+        record = result.record
+        if result.outcome is Outcome.POSTED and record:
+            text = f"Posted day {record.day_number} in <#{record.channel_id}>."
+        elif result.outcome is Outcome.ALREADY_POSTED and record:
+            text = (f"Today's prompt (day {record.day_number}) is already posted in <#{record.channel_id}>; "
+                    "there is one per day.")
+        else:
+            text = f"I could not post it: {result.reason}."
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
+
+    @app_commands.command(name="kinds", description="Choose which kinds of prompts this server gets")
+    async def kinds(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        status = await self.service.status(interaction.guild_id)
+        view = KindsView(interaction.user.id, status.schedule.kinds)
+        await interaction.response.send_message("Which kinds of prompts should be posted?", view=view,
+                                                ephemeral=True)
+        view.message = await interaction.original_response()
+
+    @app_commands.command(name="add", description="Write a prompt of this server's own into the rotation")
+    @app_commands.describe(kind="What kind of prompt it is", difficulty="How hard it is")
+    @app_commands.choices(kind=KIND_CHOICES, difficulty=DIFFICULTY_CHOICES)
+    async def add(self, interaction: discord.Interaction, kind: app_commands.Choice[str],
+                  difficulty: app_commands.Choice[str]) -> None:
+        assert interaction.guild_id is not None
+        await self.service.status(interaction.guild_id)  # fails clearly when daily prompts are not set up
+        await interaction.response.send_modal(AddPromptModal(kind.value, difficulty.value))
+
+
+__all__ = ["Daily"]

@@ -1,0 +1,99 @@
+"""How a day's prompt, its hints, rubric and the moderators' status look in Discord."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.content.models import Prompt
+from bot.daily import DailyPost, DailyStatus
+from bot.daily.models import PostRecord
+from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+
+KIND_LABELS = {"design": "System design", "debugging": "Debugging", "tradeoff": "Tradeoff",
+               "product": "Product intuition", "behavioral": "Behavioral"}
+DIFFICULTY_MARKS = {"easy": "●○○ easy", "medium": "●●○ medium", "hard": "●●● hard"}
+
+
+def post_title(day_number: int, prompt: Prompt) -> str:
+    return truncate(f"Day {day_number} · {prompt.title}", 256)
+
+
+def prompt_embed(prompt: Prompt, *, title: str | None = None) -> discord.Embed:
+    embed = discord.Embed(title=title or prompt.title, description=prompt.scenario, colour=BRAND_COLOUR)
+    embed.add_field(name="Kind", value=KIND_LABELS.get(prompt.kind.value, prompt.kind.value))
+    embed.add_field(name="Difficulty", value=DIFFICULTY_MARKS.get(prompt.difficulty.value, prompt.difficulty.value))
+    for name, value in prompt.render_fields():
+        embed.add_field(name=name, value=value, inline=False)
+    return embed
+
+
+def post_embed(post: DailyPost) -> discord.Embed:
+    embed = prompt_embed(post.prompt, title=post_title(post.day_number, post.prompt))
+    footer = f"Day {post.day_number} · source: {post.prompt.source}"
+    if post.low_warning:
+        footer += f" · {post.remaining_in_cycle} prompts left before the rotation starts over"
+    embed.set_footer(text=truncate(footer, 2048))
+    return embed
+
+
+def thread_name(post: DailyPost) -> str:
+    return truncate(f"Day {post.day_number}: {post.prompt.title}", 100)
+
+
+def thread_opening(post: DailyPost) -> str:
+    return ("Discuss today's prompt here. Press **Submit answer** on the post to add yours: it appears "
+            "in this thread under your name and counts for your streak.")
+
+
+def hints_embed(prompt: Prompt) -> discord.Embed:
+    return discord.Embed(title=truncate(f"Hints · {prompt.title}", 256), description=prompt.render_hints(),
+                         colour=BRAND_COLOUR)
+
+
+def rubric_embed(prompt: Prompt) -> discord.Embed:
+    embed = discord.Embed(title=truncate(f"What a strong answer covers · {prompt.title}", 256),
+                          description=prompt.render_rubric(), colour=BRAND_COLOUR)
+    embed.set_footer(text="Compare it with your own answer; the thread is a good place to ask about gaps.")
+    return embed
+
+
+def answer_message(user_id: int, *, edited: bool) -> str:
+    return f"Answer from <@{user_id}>" + (" *(edited)*" if edited else "")
+
+
+def answer_embed(body: str) -> discord.Embed:
+    return discord.Embed(description=truncate(body, 4096), colour=discord.Colour.dark_grey())
+
+
+def _record_line(record: PostRecord) -> str:
+    when = discord_timestamp(record.sent_at or record.claimed_at)
+    where = f" in <#{record.channel_id}>"
+    link = f" ([jump](https://discord.com/channels/{record.guild_id}/{record.channel_id}/{record.message_id}))" \
+        if record.message_id else ""
+    return f"Day {record.day_number}, {record.local_date:%a %d %b}{where}, {when}{link}"
+
+
+def status_embed(status: DailyStatus) -> discord.Embed:
+    schedule = status.schedule
+    state = "Active" if schedule.enabled else "Paused (`/daily resume` to restart)"
+    embed = discord.Embed(title="Daily prompts", colour=BRAND_COLOUR)
+    embed.add_field(name="State", value=state)
+    embed.add_field(name="Channel", value=f"<#{schedule.channel_id}>")
+    embed.add_field(name="Time", value=f"{schedule.local_time:%H:%M} {schedule.zone.key}")
+    embed.add_field(name="Role pinged", value=f"<@&{schedule.role_id}>" if schedule.role_id else "none")
+    embed.add_field(name="Kinds", value=", ".join(KIND_LABELS[k] for k in sorted(schedule.kinds)))
+    next_posts = "\n".join(f"{discord_timestamp(m, 'F')} ({discord_timestamp(m, 'R')})" for m in status.next_posts)
+    embed.add_field(name="Next posts", value=next_posts or "none while paused", inline=False)
+    rotation = f"{status.remaining_in_cycle} of {status.cycle_size} prompts left in this cycle"
+    if status.low_warning:
+        rotation += "\n⚠️ Fewer than 7 remain: the rotation then starts over with a new order."
+    embed.add_field(name="Rotation", value=rotation, inline=False)
+    embed.add_field(name="Last post", value=_record_line(status.last_post) if status.last_post else "none yet",
+                    inline=False)
+    problems = list(status.problems)
+    if status.last_failure and status.last_failure.failure and status.last_failure.failure not in problems:
+        problems.append(f"{status.last_failure.local_date:%a %d %b}: {status.last_failure.failure}")
+    if problems:
+        embed.add_field(name="⚠️ Problems", value=truncate("\n".join(f"• {p}" for p in problems), 1024),
+                        inline=False)
+    return embed

@@ -1,0 +1,141 @@
+"""The Discord side of delivery: sending the post, starting its thread, showing answers.
+
+Discord's refusals are turned into :class:`~bot.daily.DeliveryFailed` with a reason a
+moderator can act on; the service records it in the ledger and tells them once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import discord
+
+from bot.bot import StudyBot
+from bot.daily import DailyPost, DeliveryFailed, Published
+from cogs._common import no_pings
+from cogs.daily.embeds import (
+    answer_embed,
+    answer_message,
+    post_embed,
+    post_title,
+    thread_name,
+    thread_opening,
+)
+from cogs.daily.views import post_view
+
+log = logging.getLogger(__name__)
+
+NEEDED = ("view_channel", "send_messages", "embed_links")
+
+
+def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
+    permissions = channel.permissions_for(me)
+    missing = [name for name in NEEDED if not getattr(permissions, name)]
+    if "send_messages" in missing and "embed_links" in missing:
+        missing.remove("embed_links")  # Discord withholds it whenever sending is denied; one fix covers both
+    return [name.replace("_", " ").title() for name in missing]
+
+
+class DiscordPublisher:
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+
+    async def _channel(self, channel_id: int) -> discord.TextChannel:
+        channel = self.client.get_channel(channel_id)
+        if channel is None:
+            try:
+                channel = await self.client.fetch_channel(channel_id)
+            except (discord.NotFound, discord.Forbidden):
+                raise DeliveryFailed("the daily channel no longer exists or I cannot see it; "
+                                     "choose one with `/daily setup`") from None
+        if not isinstance(channel, discord.TextChannel):
+            raise DeliveryFailed("the daily channel is not a text channel; choose one with `/daily setup`")
+        missing = missing_permissions(channel, channel.guild.me)
+        if missing:
+            raise DeliveryFailed(f"I am missing {', '.join(missing)} in #{channel.name}; "
+                                 "grant them in the channel's permission settings")
+        return channel
+
+    async def publish(self, channel_id: int, post: DailyPost) -> Published:
+        channel = await self._channel(channel_id)
+        content = f"<@&{post.role_id}> today's study prompt is up." if post.role_id else None
+        mentions = discord.AllowedMentions(everyone=False, users=False,
+                                           roles=[discord.Object(post.role_id)] if post.role_id else False)
+        try:
+            message = await channel.send(content=content, embed=post_embed(post),
+                                         view=post_view(post.guild_id, post.local_date), nonce=post.nonce,
+                                         allowed_mentions=mentions)
+        except discord.Forbidden as error:
+            raise DeliveryFailed(f"Discord refused the post in #{channel.name} ({error.text}); "
+                                 "check my permissions there") from error
+        except discord.NotFound:
+            raise DeliveryFailed("the daily channel was deleted; choose another with `/daily setup`") from None
+        except discord.HTTPException as error:
+            raise DeliveryFailed(f"Discord could not take the post right now ({error.status})") from error
+        return await self._with_thread(channel, message, post)
+
+    async def find_published(self, channel_id: int, post: DailyPost, since: datetime) -> Published | None:
+        """Look for a post an earlier attempt sent before the process stopped."""
+        channel = await self._channel(channel_id)
+        title = post_title(post.day_number, post.prompt)
+        try:
+            async for message in channel.history(after=since - timedelta(minutes=1), limit=100):
+                if message.author.id == self.client.user.id and any(e.title == title for e in message.embeds):
+                    return await self._with_thread(channel, message, post)
+        except discord.HTTPException:
+            log.warning("could not read #%s to look for an earlier post", channel.name, exc_info=True)
+        return None
+
+    async def _with_thread(self, channel: discord.TextChannel, message: discord.Message,
+                           post: DailyPost) -> Published:
+        try:
+            thread = await message.create_thread(name=thread_name(post), auto_archive_duration=1440)
+        except discord.HTTPException as error:
+            if error.code == 160004:  # already started: a thread on a message shares the message's id
+                return Published(message.id, message.id)
+            problem = f"I could not start the discussion thread in #{channel.name} ({error.text or error.status}); " \
+                "grant me Create Public Threads there"
+            return Published(message.id, None, (problem,))
+        try:
+            await thread.send(thread_opening(post), allowed_mentions=no_pings())
+        except discord.HTTPException:
+            log.warning("could not write the opening line in thread %s", thread.id, exc_info=True)
+        return Published(message.id, thread.id)
+
+    async def notify_moderators(self, guild_id: int, text: str) -> bool:
+        guild = self.client.get_guild(guild_id)
+        channel = guild.system_channel if guild else None
+        if guild is None or channel is None or not channel.permissions_for(guild.me).send_messages:
+            return False
+        try:
+            await channel.send(text, allowed_mentions=no_pings())
+        except discord.HTTPException:
+            return False
+        return True
+
+    async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
+                          existing_message_id: int | None) -> int:
+        thread = self.client.get_channel(thread_id)
+        if not isinstance(thread, discord.Thread):
+            try:
+                fetched = await self.client.fetch_channel(thread_id)
+            except discord.HTTPException:
+                raise DeliveryFailed("the discussion thread was deleted") from None
+            if not isinstance(fetched, discord.Thread):
+                raise DeliveryFailed("the discussion thread was deleted")
+            thread = fetched
+        content, embed = answer_message(user_id, edited=edited), answer_embed(body)
+        try:
+            if existing_message_id is not None:
+                try:
+                    message = await thread.get_partial_message(existing_message_id).edit(
+                        content=content, embed=embed, allowed_mentions=no_pings())
+                    return message.id
+                except discord.NotFound:
+                    pass  # deleted by someone: post it afresh
+            message = await thread.send(content, embed=embed, allowed_mentions=no_pings())
+        except discord.HTTPException as error:
+            raise DeliveryFailed(f"Discord refused the message in the thread ({error.text or error.status})") \
+                from error
+        return message.id

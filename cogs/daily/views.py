@@ -1,0 +1,183 @@
+"""The buttons on a daily post (persistent across restarts), the answer form, and moderator forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import discord
+
+from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService
+from bot.error_handler import report_interaction_error
+from cogs._common import BaseModal, BaseView, no_pings
+from cogs.daily.embeds import KIND_LABELS, hints_embed, rubric_embed
+
+
+def _service(interaction: discord.Interaction) -> DailyService:
+    """The daily service, owned by the Daily cog (views are built before and after restarts)."""
+    cog = interaction.client.get_cog("Daily")  # type: ignore[attr-defined]
+    return cog.service  # type: ignore[union-attr]
+
+
+def _custom_id(action: str, guild_id: int, day: date) -> str:
+    return f"studybot:daily:{action}:{guild_id}:{day:%Y%m%d}"
+
+
+def _day(text: str) -> date:
+    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+
+
+class _PostButton:
+    """A button whose custom id carries the guild and the post's local date, so it outlives restarts.
+
+    Mixed into :class:`discord.ui.DynamicItem` subclasses (which each need their own template).
+    """
+
+    action = ""
+    label = ""
+    style = discord.ButtonStyle.secondary
+    emoji: str | None = None
+
+    def __init__(self, guild_id: int, day: date) -> None:
+        super().__init__(discord.ui.Button(label=self.label, style=self.style, emoji=self.emoji,  # type: ignore[call-arg]
+                                           custom_id=_custom_id(self.action, guild_id, day)))
+        self.guild_id = guild_id
+        self.day = day
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> Any:
+        return cls(int(match["guild"]), _day(match["day"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.handle(interaction)
+        except Exception as error:  # the one handler decides what the member sees
+            await report_interaction_error(interaction, error)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+
+class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"studybot:daily:answer:(?P<guild>\d+):(?P<day>\d{8})"):
+    action, label, style, emoji = "answer", "Submit answer", discord.ButtonStyle.primary, "✍️"
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        service = _service(interaction)
+        _record, prompt = await service.post_for(self.guild_id, self.day)
+        existing = await service.answer_of(self.guild_id, self.day, interaction.user.id)
+        await interaction.response.send_modal(
+            AnswerModal(self.guild_id, self.day, prompt.title, existing.body if existing else None))
+
+
+class HintsButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"studybot:daily:hints:(?P<guild>\d+):(?P<day>\d{8})"):
+    action, label, emoji = "hints", "Hints", "💡"
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        _record, prompt = await _service(interaction).post_for(self.guild_id, self.day)
+        await interaction.response.send_message(embed=hints_embed(prompt), ephemeral=True)
+
+
+class RubricButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"studybot:daily:rubric:(?P<guild>\d+):(?P<day>\d{8})"):
+    action, label, emoji = "rubric", "Rubric", "📋"
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        prompt = await _service(interaction).rubric_for(self.guild_id, self.day, interaction.user.id)
+        await interaction.response.send_message(embed=rubric_embed(prompt), ephemeral=True)
+
+
+DYNAMIC_ITEMS = (SubmitAnswerButton, HintsButton, RubricButton)
+
+
+def post_view(guild_id: int, day: date) -> BaseView:
+    view = BaseView(timeout=None)
+    for item in DYNAMIC_ITEMS:
+        view.add_item(item(guild_id, day))
+    return view
+
+
+class AnswerModal(BaseModal):
+    def __init__(self, guild_id: int, day: date, title: str, previous: str | None) -> None:
+        super().__init__(title=title if len(title) <= 45 else title[:44] + "…", timeout=1800,
+                         custom_id=f"studybot:daily:form:{guild_id}:{day:%Y%m%d}")
+        self.guild_id = guild_id
+        self.day = day
+        self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
+            label="Your answer" if previous is None else "Your answer (replaces the earlier one)",
+            custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT, required=True,
+            placeholder="Walk through your design: components, data flow, scale, tradeoffs, failure modes.",
+            default=previous,
+        )
+        self.add_item(self.answer)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await _service(interaction).submit_answer(self.guild_id, self.day, interaction.user.id,
+                                                           self.answer.value)
+        if result.thread_posted:
+            where = "updated in the discussion thread" if result.edited else "posted in the discussion thread"
+            text = f"✅ Saved and {where}. The **Rubric** button is open to you now."
+        else:
+            text = (f"✅ Saved, but I could not show it in the thread ({result.problem}). "
+                    "It still counts; a moderator can check my permissions.")
+        if not result.edited:
+            text += " It counts for today's streak."
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
+
+
+class KindsView(BaseView):
+    """A menu of the prompt kinds the server wants, saved as soon as a moderator chooses."""
+
+    def __init__(self, owner_id: int, current: frozenset[str]) -> None:
+        super().__init__(owner_id=owner_id, timeout=300)
+        self.select: discord.ui.Select[KindsView] = discord.ui.Select(
+            placeholder="Prompt kinds to post", min_values=1, max_values=len(ALL_KINDS),
+            options=[discord.SelectOption(label=KIND_LABELS[k], value=k, default=k in current) for k in ALL_KINDS],
+            custom_id="studybot:daily:kinds",
+        )
+        self.select.callback = self._chosen  # type: ignore[method-assign]
+        self.add_item(self.select)
+
+    async def _chosen(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        schedule = await _service(interaction).set_kinds(interaction.guild_id, interaction.user.id,
+                                                         self.select.values)
+        chosen = ", ".join(KIND_LABELS[k] for k in sorted(schedule.kinds))
+        await interaction.response.edit_message(content=f"Saved. Daily prompts now come from: **{chosen}**.",
+                                                view=None)
+        self.stop()
+
+
+class AddPromptModal(BaseModal, title="Add a server prompt"):
+    """A moderator's own prompt; validated with the same model and limits as the content packs."""
+
+    prompt_title: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
+        label="Title", custom_id="title", max_length=240, min_length=3)
+    scenario: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
+        label="Scenario", custom_id="scenario", style=discord.TextStyle.paragraph, max_length=1800, min_length=40,
+        placeholder="The system to design or the problem to solve, with concrete numbers.")
+    constraints: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
+        label="Scale and constraints (one per line)", custom_id="constraints", style=discord.TextStyle.paragraph, max_length=1000)
+    follow_ups: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
+        label="Follow-up questions (2-4, one per line)", custom_id="follow_ups", style=discord.TextStyle.paragraph, max_length=1000)
+    rubric: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
+        label="What a strong answer covers (one per line)", custom_id="rubric", style=discord.TextStyle.paragraph, max_length=1000)
+
+    def __init__(self, kind: str, difficulty: str) -> None:
+        super().__init__(timeout=1800)
+        self.kind = kind
+        self.difficulty = difficulty
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        prompt = await _service(interaction).add_prompt(
+            interaction.guild_id, interaction.user.id, kind=self.kind, difficulty=self.difficulty,
+            title=self.prompt_title.value, scenario=self.scenario.value, constraints=self.constraints.value,
+            follow_ups=self.follow_ups.value, rubric=self.rubric.value)
+        await interaction.response.send_message(
+            f"Added **{prompt.title}** (`{prompt.id}`) to this server's rotation.", ephemeral=True,
+            allowed_mentions=no_pings())
+
+
+__all__ = ["DYNAMIC_ITEMS", "AddPromptModal", "AnswerModal", "KindsView", "post_view"]

@@ -1,0 +1,136 @@
+"""Daily prompts through the local Discord, as moderators and members see them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember
+
+
+async def setup_daily(mod: SimMember, channel: SimChannel, time: str = "10:00",
+                      zone: str = "Europe/Berlin", **extra: object) -> str:
+    reply = await mod.slash("daily setup", channel=channel, time=time, timezone=zone, **extra)
+    assert reply.ephemeral
+    return reply.text
+
+
+def posts(channel: SimChannel) -> list:
+    return [m for m in channel.messages if m.embeds and m.embeds[0].get("title", "").startswith("Day ")]
+
+
+async def test_setup_shows_the_next_three_posts_in_local_time(harness: BotHarness, mod: SimMember,
+                                                               daily: SimChannel) -> None:
+    text = await setup_daily(mod, daily)
+    assert "10:00" in text and "Europe/Berlin" in text
+    assert "Mon 02 Mar 10:00 CET" in text and "Tue 03 Mar 10:00 CET" in text and "Wed 04 Mar 10:00 CET" in text
+
+
+@pytest.mark.parametrize(("time", "zone", "expected"), [
+    ("25:00", "Europe/Berlin", "is not a time of day"),
+    ("9am", "Europe/Berlin", "HH:MM"),
+    ("09:00", "Mars/Olympus", "is not a timezone"),
+    ("09:00", "", "is not a timezone"),
+])
+async def test_setup_rejects_bad_time_or_zone_and_saves_nothing(harness: BotHarness, mod: SimMember,
+                                                                daily: SimChannel, time: str, zone: str,
+                                                                expected: str) -> None:
+    reply = await mod.slash("daily setup", channel=daily, time=time, timezone=zone)
+    assert reply.ephemeral and expected in reply.text
+    status = await mod.slash("daily status")
+    assert "not set up" in status.text
+
+
+async def test_members_cannot_configure(harness: BotHarness, alice: SimMember, daily: SimChannel) -> None:
+    with pytest.raises(CommandForbidden):
+        await alice.slash("daily setup", channel=daily, time="10:00", timezone="UTC")
+
+
+async def test_a_post_arrives_at_the_local_time_with_a_thread_and_buttons(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance_to(datetime(2026, 3, 2, 8, 59, tzinfo=UTC))
+    assert posts(daily) == []
+    await harness.advance(minutes=1)
+    [post] = posts(daily)
+    assert post.embeds[0]["title"].startswith("Day 1 · ")
+    assert post.button_labels == ["Submit answer", "Hints", "Rubric"]
+    assert post.thread is not None and post.thread.name.startswith("Day 1: ")
+    await harness.advance(hours=23, minutes=59)
+    assert len(posts(daily)) == 1
+    await harness.advance(minutes=1)
+    assert [p.embeds[0]["title"][:6] for p in posts(daily)] == ["Day 1 ", "Day 2 "]
+
+
+async def test_answers_go_to_the_thread_once_and_unlock_the_rubric(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    locked = await alice.click(post, "Rubric")
+    assert locked.ephemeral and "once you have submitted" in locked.text
+    form = await alice.click(post, "Submit answer")
+    assert form.modal is not None
+    done = await alice.submit_modal(form, answer="Shard the index by tenant @everyone <@&1>")
+    assert done.ephemeral and "Saved" in done.text
+    thread_messages = [m for m in post.thread.messages if m.content.startswith("Answer from")]
+    assert len(thread_messages) == 1
+    assert not thread_messages[0].mentions_everyone and not thread_messages[0].pinged_role_ids
+    assert "Shard the index by tenant" in thread_messages[0].text
+    again = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Second thoughts")
+    assert "updated" in again.text
+    thread_messages = [m for m in post.thread.messages if m.content.startswith("Answer from")]
+    assert len(thread_messages) == 1 and "(edited)" in thread_messages[0].content
+    assert "Second thoughts" in thread_messages[0].text
+    rubric = await alice.click(post, "Rubric")
+    assert "What a strong answer covers" in rubric.text
+    hints = await bob.click(post, "Hints")
+    assert hints.ephemeral and "Hints" in hints.text
+    rows = await harness.core.db.fetchall("SELECT kind, count FROM activity WHERE user_id = ?", (alice.id,))
+    assert [(r[0], r[1]) for r in rows] == [("answer", 1)]
+
+
+async def test_buttons_keep_working_after_a_restart(harness: BotHarness, mod: SimMember, alice: SimMember,
+                                                    daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    await harness.restart()
+    form = await alice.click(post, "Submit answer")
+    done = await alice.submit_modal(form, answer="After the restart")
+    assert "Saved" in done.text
+    assert len(posts(daily)) == 1
+
+
+async def test_post_now_posts_once(harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    first = await mod.slash("daily post-now")
+    assert "Posted day 1" in first.text
+    second = await mod.slash("daily post-now")
+    assert "already posted" in second.text
+    await harness.advance(hours=2)
+    assert len(posts(daily)) == 1
+
+
+async def test_missing_permission_is_recorded_and_told_once(harness: BotHarness, mod: SimMember,
+                                                           daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    general = harness.guild.channel("general")
+    harness.guild.system_channel_id = general.id
+    await harness.restart()  # the guild now reports a system channel
+    daily.deny(harness.sim.bot_user.id, "send_messages")
+    await harness.settle()
+    await harness.advance(hours=1)
+    assert posts(daily) == []
+    status = await mod.slash("daily status")
+    assert "Send Messages" in status.text and "#daily" in status.text
+    await harness.advance(timedelta(days=1))
+    assert posts(daily) == []
+    notices = [m for m in general.messages if "could not deliver" in m.content]
+    assert len(notices) == 1 and "Send Messages" in notices[0].content
+    daily.clear_overwrite(harness.sim.bot_user.id)
+    await harness.settle()
+    fixed = await mod.slash("daily post-now")
+    assert "Posted day 1" in fixed.text
+    assert len(posts(daily)) == 1
