@@ -132,7 +132,7 @@ class DailyDelivery:
             existing = await self.repo.post(schedule.guild_id, day, conn)
             if existing is not None:
                 if existing.status is not PostStatus.SENT:
-                    await self.repo.reclaim(conn, schedule.guild_id, day, schedule.channel_id, now)
+                    await self.repo.reclaim(conn, schedule.guild_id, day, schedule.channel_id)
                     existing = await self.repo.post(schedule.guild_id, day, conn)
                 assert existing is not None
                 return existing, False

@@ -159,12 +159,12 @@ class DailyRepository:
             (guild_id, day.isoformat(), day_number, cycle, prompt_id, channel_id, nonce, epoch(now)),
         )
 
-    async def reclaim(self, conn: aiosqlite.Connection, guild_id: int, day: date, channel_id: int,
-                      now: datetime) -> None:
+    async def reclaim(self, conn: aiosqlite.Connection, guild_id: int, day: date, channel_id: int) -> None:
+        """Take over an unfinished day; ``claimed_at`` keeps the first attempt's time for the history search."""
         await conn.execute(
-            "UPDATE daily_posts SET status = 'claimed', attempts = attempts + 1, channel_id = ?, claimed_at = ? "
+            "UPDATE daily_posts SET status = 'claimed', attempts = attempts + 1, channel_id = ? "
             "WHERE guild_id = ? AND local_date = ? AND status != 'sent'",
-            (channel_id, epoch(now), guild_id, day.isoformat()),
+            (channel_id, guild_id, day.isoformat()),
         )
 
     async def mark_sent(self, guild_id: int, day: date, message_id: int, thread_id: int | None,

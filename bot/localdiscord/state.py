@@ -167,6 +167,8 @@ class SimMessage:
         }
         if self.guild_id:
             data["guild_id"] = str(self.guild_id)
+        if self.thread is not None:  # Discord includes the thread started from a message
+            data["thread"] = self.thread.to_json()
         if self.webhook_id:
             data["webhook_id"] = str(self.webhook_id)
         if self.thread is not None:

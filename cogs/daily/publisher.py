@@ -89,6 +89,8 @@ class DiscordPublisher:
 
     async def _with_thread(self, channel: discord.TextChannel, message: discord.Message,
                            post: DailyPost) -> Published:
+        if message.thread is not None:
+            return Published(message.id, message.thread.id)
         try:
             thread = await message.create_thread(name=thread_name(post), auto_archive_duration=1440)
         except discord.HTTPException as error:

@@ -1,0 +1,137 @@
+"""Daily delivery through the local Discord over simulated weeks: DST, restarts and crashes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.localdiscord import BotHarness, SimChannel, SimMember
+from tests.cogs.test_daily import posts, setup_daily
+
+
+def local_times(channel: SimChannel, zone: str) -> list[str]:
+    return [m.created_at.astimezone(ZoneInfo(zone)).strftime("%a %d %H:%M %Z") for m in posts(channel)]
+
+
+async def test_a_week_across_the_spring_change_in_two_guilds(harness: BotHarness, mod: SimMember,
+                                                             daily: SimChannel) -> None:
+    other = harness.sim.create_guild("Night Owls")
+    other_channel = other.create_text_channel("prompts")
+    other_mod = other.add_member("owl-mod", manage_guild=True)
+    await harness.settle()
+    await setup_daily(mod, daily, time="02:30", zone="Europe/Berlin")
+    await setup_daily(other_mod, other_channel, time="02:30", zone="America/New_York")
+    await harness.stop()
+    harness.clock.set(datetime(2026, 3, 25, 5, 0, tzinfo=UTC))  # the bot was down until 06:00 in Berlin
+    await harness.start()
+    await harness.advance_to(datetime(2026, 4, 1, 12, 0, tzinfo=UTC))
+    # Berlin's post for the 25th was missed earlier that day, so it comes on start (catch-up); then
+    # Berlin skips 02:00-03:00 on Sunday 29 March: that day posts at 03:00, the first minute after the gap.
+    assert local_times(daily, "Europe/Berlin") == [
+        "Wed 25 06:00 CET", "Thu 26 02:30 CET", "Fri 27 02:30 CET", "Sat 28 02:30 CET", "Sun 29 03:00 CEST",
+        "Mon 30 02:30 CEST", "Tue 31 02:30 CEST", "Wed 01 02:30 CEST"]
+    assert local_times(other_channel, "America/New_York") == [
+        "Wed 25 02:30 EDT", "Thu 26 02:30 EDT", "Fri 27 02:30 EDT", "Sat 28 02:30 EDT", "Sun 29 02:30 EDT",
+        "Mon 30 02:30 EDT", "Tue 31 02:30 EDT", "Wed 01 02:30 EDT"]
+    titles = [m.embeds[0]["title"] for m in posts(daily)]
+    assert len(set(titles)) == len(titles)
+
+
+async def test_the_repeated_autumn_hour_posts_once(harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="01:30", zone="America/New_York")
+    harness.clock.set(datetime(2026, 10, 31, 12, 0, tzinfo=UTC))
+    await harness.restart()  # rebuilds the job from the stored schedule at the new time
+    await harness.advance_to(datetime(2026, 11, 2, 12, 0, tzinfo=UTC))
+    # The 31st's post was missed while down and comes on start; the repeated 01:30 on the 1st posts once.
+    assert local_times(daily, "America/New_York") == ["Sat 31 08:00 EDT", "Sun 01 01:30 EDT", "Mon 02 01:30 EST"]
+
+
+async def test_a_restart_in_the_middle_of_the_day_neither_repeats_nor_loses_a_post(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    await harness.restart()
+    await harness.advance_to(datetime(2026, 3, 2, 22, 0, tzinfo=UTC))
+    assert len(posts(daily)) == 1
+    await harness.stop()
+    harness.clock.set(datetime(2026, 3, 3, 11, 0, tzinfo=UTC))  # down through the 09:00 UTC post
+    await harness.start()
+    assert len(posts(daily)) == 2  # caught up on start
+    await harness.advance_to(datetime(2026, 3, 3, 22, 0, tzinfo=UTC))
+    assert len(posts(daily)) == 2
+
+
+async def test_a_crash_between_claim_and_send_posts_exactly_once_after_restart(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    harness.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    delivery = harness.bot.get_cog("Daily").service.delivery
+    schedule = await delivery.repo.schedule(harness.guild.id)
+    await delivery._claim(schedule, schedule and harness.clock.now().date(), harness.clock.now())
+    await harness.stop()  # the process dies with the day claimed and nothing sent
+    await harness.start()
+    assert len(posts(daily)) == 1
+    await harness.restart()
+    await harness.advance_to(datetime(2026, 3, 2, 22, 0, tzinfo=UTC))
+    assert len(posts(daily)) == 1
+
+
+async def test_a_crash_after_sending_but_before_recording_does_not_post_twice(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    harness.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    cog = harness.bot.get_cog("Daily")
+    delivery = cog.service.delivery
+    schedule = await delivery.repo.schedule(harness.guild.id)
+    record, _ = await delivery._claim(schedule, harness.clock.now().date(), harness.clock.now())
+    await delivery.publisher.publish(schedule.channel_id, await delivery.render(schedule, record))
+    await harness.stop()  # dies before the message id is written
+    harness.clock.set(datetime(2026, 3, 2, 9, 20, tzinfo=UTC))  # past Discord's nonce window
+    await harness.start()
+    assert len(posts(daily)) == 1
+    status = await mod.slash("daily status")
+    assert "Day 1" in status.text
+
+
+async def test_pause_resume_preview_skip_and_kinds(harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    preview = await mod.slash("daily preview")
+    assert preview.ephemeral and "Next up" in preview.text
+    first_title = preview.embeds[0]["title"]
+    skipped = await mod.slash("daily skip")
+    assert first_title in skipped.text
+    paused = await mod.slash("daily pause")
+    assert "paused" in paused.text
+    await harness.advance_to(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+    assert posts(daily) == []
+    assert "Paused" in (await mod.slash("daily status")).text
+    resumed = await mod.slash("daily resume")
+    assert "back on" in resumed.text
+    menu = await mod.slash("daily kinds")
+    chosen = await mod.select(menu, ["debugging"])
+    assert "Debugging" in chosen.text
+    await harness.advance_to(datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
+    [post] = posts(daily)
+    assert post.embeds[0]["fields"][0]["value"] == "Debugging"
+    assert post.embeds[0]["title"] != f"Day 1 · {first_title}"
+
+
+async def test_a_moderators_own_prompt_is_validated_and_joins_the_rotation(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    form = await mod.slash("daily add", kind="design", difficulty="hard")
+    assert form.modal is not None
+    bad = await mod.submit_modal(form, title="Tiny", scenario="Too short to be a scenario, surely not enough",
+                                 constraints="1M users", follow_ups="Only one?", rubric="Mentions caching")
+    assert bad.ephemeral and "Follow-up questions" in bad.text and "one per line" in bad.text
+    good = await mod.submit_modal(
+        await mod.slash("daily add", kind="design", difficulty="hard"),
+        title="Design our server's study bot @everyone",
+        scenario="Members of a 5,000-person study server want daily prompts, flashcards and streaks.",
+        constraints="5,000 members\n300 answers a day", follow_ups="How do you avoid double posts?\nWhat about DST?",
+        rubric="An idempotency ledger\nLocal-time scheduling")
+    assert "Added" in good.text and not good.message.mentions_everyone
+    menu = await mod.slash("daily kinds")
+    await mod.select(menu, ["design"])
+    status = await mod.slash("daily status")
+    assert "of 13 prompts" in status.text  # 12 pack design prompts and the server's own
