@@ -10,6 +10,7 @@ import importlib
 import logging
 import pkgutil
 import random
+import re
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -47,6 +48,7 @@ async def play(*, seed: int = 7, out: TextIO | None = None, output_dir: Path | N
         guild.create_role("Daily ping")
         moderators = [guild.add_member(name, manage_guild=True) for name in MODERATOR_NAMES]
         members = [guild.add_member(name) for name in MEMBER_NAMES]
+        printer.resolve_mentions_with(lambda text: _names(sim, text))
         with tempfile.TemporaryDirectory() as tmp:
             harness = BotHarness(sim, db_path or Path(tmp) / "demo.sqlite3", clock)
             await harness.start()
@@ -62,4 +64,26 @@ async def play(*, seed: int = 7, out: TextIO | None = None, output_dir: Path | N
                 printer.say(f"Done. Files written to {output_dir}")
             finally:
                 await harness.stop()
+                printer.resolve_mentions_with(None)
     return demo
+
+
+def _names(sim: LocalDiscord, text: str) -> str:
+    """``<@id>`` → ``@name``, ``<#id>`` → ``#channel``, ``<@&id>`` → ``@role``, as a Discord client shows them."""
+    def user(match: re.Match[str]) -> str:
+        member = sim.users.get(int(match.group(1)))
+        return f"@{member.name}" if member else match.group(0)
+
+    def channel(match: re.Match[str]) -> str:
+        found = sim.channels.get(int(match.group(1)))
+        return f"#{found.name}" if found else match.group(0)
+
+    def role(match: re.Match[str]) -> str:
+        for guild in sim.guilds.values():
+            if int(match.group(1)) in guild.roles:
+                return f"@{guild.roles[int(match.group(1))].name}"
+        return match.group(0)
+
+    text = re.sub(r"<@&(\d+)>", role, text)
+    text = re.sub(r"<@!?(\d+)>", user, text)
+    return re.sub(r"<#(\d+)>", channel, text)

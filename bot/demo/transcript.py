@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -13,8 +14,14 @@ from bot.localdiscord.state import SimMessage, iter_components
 WIDTH = 88
 
 
+Resolver = Callable[[str], str]
+_mentions: list[Resolver] = []  # set by the runner: shows <@id>, <#id> and <@&id> as names, as Discord does
+
+
 def _timestamps(text: str) -> str:
     """Discord shows ``<t:…>`` in each reader's timezone; the transcript shows UTC."""
+    for resolve in _mentions:
+        text = resolve(text)
     return re.sub(r"<t:(\d+)(?::\w)?>",
                   lambda m: datetime.fromtimestamp(int(m.group(1)), UTC).strftime("%a %d %b %H:%M UTC"), text)
 
@@ -54,6 +61,13 @@ class Printer:
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
+
+    @staticmethod
+    def resolve_mentions_with(resolver: Resolver | None) -> None:
+        """Show mentions by name (``None`` turns it off again)."""
+        _mentions.clear()
+        if resolver is not None:
+            _mentions.append(resolver)
 
     def heading(self, text: str) -> None:
         self.out.write(f"\n{'═' * WIDTH}\n{text}\n{'═' * WIDTH}\n")
