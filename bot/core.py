@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.activity import ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock, SystemClock
+from bot.pacing import RequestPacer
 from bot.scheduler import JobScheduler
 from bot.settings import Settings
 from bot.storage import Database
@@ -33,6 +34,7 @@ class Core:
     timezones: TimezoneResolver
     audit: AuditLog
     activity: ActivityService
+    pacer: RequestPacer
     started_at: datetime = field(init=False)
 
     def __post_init__(self) -> None:
@@ -60,4 +62,5 @@ class Core:
             timezones=timezones,
             audit=AuditLog(db, clock),
             activity=ActivityService(db, clock, timezones),
+            pacer=RequestPacer(settings.requests_per_second),
         )

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     backup_dir: Path = Field(default=Path("./backups"), description="Where scheduled backups go.")
     backup_keep: int = Field(default=7, ge=1, le=365, description="How many backups to keep.")
     owner_ids: list[int] = Field(default_factory=list, description="Discord user ids of the bot owners.")
+    requests_per_second: float = Field(
+        default=48.0, gt=0, le=50,
+        description="Pace of scheduled posts; Discord's global limit is 50 requests a second per bot.")
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -40,11 +40,13 @@ def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -
 class DiscordPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
+        self.pace = client.core.pacer.acquire  # every REST call below waits its turn under the global limit
 
     async def _channel(self, channel_id: int) -> discord.TextChannel:
         channel = self.client.get_channel(channel_id)
         if channel is None:
             try:
+                await self.pace()
                 channel = await self.client.fetch_channel(channel_id)
             except (discord.NotFound, discord.Forbidden):
                 raise DeliveryFailed("the daily channel no longer exists or I cannot see it; "
@@ -63,6 +65,7 @@ class DiscordPublisher:
         mentions = discord.AllowedMentions(everyone=False, users=False,
                                            roles=[discord.Object(post.role_id)] if post.role_id else False)
         try:
+            await self.pace()
             message = await channel.send(content=content, embed=post_embed(post),
                                          view=post_view(post.guild_id, post.local_date), nonce=post.nonce,
                                          allowed_mentions=mentions)
@@ -80,6 +83,7 @@ class DiscordPublisher:
         channel = await self._channel(channel_id)
         title = post_title(post.day_number, post.prompt)
         try:
+            await self.pace()
             async for message in channel.history(after=since - timedelta(minutes=1), limit=100):
                 if message.author.id == self.client.user.id and any(e.title == title for e in message.embeds):
                     return await self._with_thread(channel, message, post)
@@ -92,6 +96,7 @@ class DiscordPublisher:
         if message.thread is not None:
             return Published(message.id, message.thread.id)
         try:
+            await self.pace()
             thread = await message.create_thread(name=thread_name(post), auto_archive_duration=1440)
         except discord.HTTPException as error:
             if error.code == 160004:  # already started: a thread on a message shares the message's id
@@ -100,6 +105,7 @@ class DiscordPublisher:
                 "grant me Create Public Threads there"
             return Published(message.id, None, (problem,))
         try:
+            await self.pace()
             await thread.send(thread_opening(post), allowed_mentions=no_pings())
         except discord.HTTPException:
             log.warning("could not write the opening line in thread %s", thread.id, exc_info=True)
@@ -111,6 +117,7 @@ class DiscordPublisher:
         if guild is None or channel is None or not channel.permissions_for(guild.me).send_messages:
             return False
         try:
+            await self.pace()
             await channel.send(text, allowed_mentions=no_pings())
         except discord.HTTPException:
             return False
@@ -121,6 +128,7 @@ class DiscordPublisher:
         thread = self.client.get_channel(thread_id)
         if not isinstance(thread, discord.Thread):
             try:
+                await self.pace()
                 fetched = await self.client.fetch_channel(thread_id)
             except discord.HTTPException:
                 raise DeliveryFailed("the discussion thread was deleted") from None
@@ -129,6 +137,7 @@ class DiscordPublisher:
             thread = fetched
         content, embed = answer_message(user_id, edited=edited), answer_embed(body)
         try:
+            await self.pace()
             if existing_message_id is not None:
                 try:
                     message = await thread.get_partial_message(existing_message_id).edit(

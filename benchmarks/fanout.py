@@ -1,0 +1,71 @@
+"""Daily fan-out: many guilds due in the same minute, through Discord's limits.
+
+Every guild's daily post falls due at 09:00 UTC. The local Discord enforces the global
+limit (50 requests a second) and the per-route buckets; the jobs fire together as
+APScheduler fires them. The bound is what the limits allow: the requests Discord
+served divided by 50 a second. The figure is wall time over that bound; a ratio near
+1 means the limit, not the bot, sets the pace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime
+
+from benchmarks.common import Result
+from benchmarks.harness import running_bot
+from bot.daily import Outcome
+from bot.localdiscord import LocalDiscord
+from bot.localdiscord.ratelimit import DEFAULT_RULES
+
+GLOBAL_LIMIT = 50
+
+
+async def run(quick: bool = False) -> Result:
+    guild_count = 20 if quick else 1000
+    channels = {}
+
+    def world(sim: LocalDiscord) -> None:
+        for g in range(guild_count):
+            guild = sim.create_guild(f"Guild {g}")
+            channels[guild.id] = guild.create_text_channel("daily")
+            guild.add_member(f"mod{g}", manage_guild=True)
+
+    async with running_bot(world, global_rate_limit=GLOBAL_LIMIT, bucket_rules=dict(DEFAULT_RULES)) as harness:
+        sim = harness.sim
+        service = harness.bot.get_cog("Daily").service
+        for guild_id, channel in channels.items():
+            await service.setup(guild_id, 1, channel_id=channel.id, time_text="09:00", zone_text="UTC", role_id=None)
+        harness.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+        await harness.settle()
+        requests_before, limited_before = len(sim.requests), sim.ratelimiter.limited
+        began = time.perf_counter()
+        results = await asyncio.gather(*(service.delivery.deliver_due(g) for g in channels))
+        await harness.settle()
+        wall = time.perf_counter() - began
+        refused = sim.ratelimiter.limited - limited_before
+        served = len(sim.requests) - requests_before - refused
+        posts = {g: sum(1 for m in c.messages if m.embeds and m.embeds[0].get("title", "").startswith("Day "))
+                 for g, c in channels.items()}
+        # A second firing (a restart, a duplicate job) must not post again.
+        again = await asyncio.gather(*(service.delivery.deliver_due(g) for g in channels))
+    lost = [g for g, n in posts.items() if n == 0]
+    doubled = [g for g, n in posts.items() if n > 1]
+    if lost or doubled or any(r.outcome is not Outcome.POSTED for r in results) \
+            or any(r.outcome is not Outcome.ALREADY_POSTED for r in again):
+        raise AssertionError(f"fan-out lost {len(lost)} posts and doubled {len(doubled)}")
+    bound = served / GLOBAL_LIMIT
+    ratio = wall / bound
+    return Result(
+        name=f"Daily fan-out ({guild_count:,} guilds at once)",
+        figure=f"{ratio:.2f}× the lower bound ({wall:.1f} s for {served:,} requests)",
+        target="≤ 1.2",
+        met=ratio <= 1.2,
+        details=[f"{guild_count:,} posts, none lost, none doubled; a second firing posted nothing. Each post is "
+                 f"{served / guild_count:.1f} requests (the post, its thread, the thread's opening line). "
+                 f"Bound: {served:,} served requests ÷ {GLOBAL_LIMIT}/s = {bound:.1f} s. Discord refused "
+                 f"{refused:,} requests with 429. The bot paces scheduled traffic with a token bucket at "
+                 "48 requests/s (`STUDYBOT_REQUESTS_PER_SECOND`), which keeps it under the global limit "
+                 "instead of bursting and retrying."],
+    )

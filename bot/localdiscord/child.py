@@ -1,0 +1,77 @@
+"""Run the real bot in a process of its own against a LocalDiscord served elsewhere.
+
+Fault tests need a bot that can be killed with SIGKILL mid-flight and started again on
+the same database: ``python -m bot.localdiscord.child --api-base ... --gateway ...``.
+Time starts at ``--start`` and then passes in real time, so the bot and the parent's
+simulator agree on which local day it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.bot import StudyBot
+from bot.clock import ensure_utc
+from bot.content import ContentStore
+from bot.core import Core
+from bot.pacing import RequestPacer
+from bot.settings import SHIPPED_CONTENT_DIR, Settings
+
+log = logging.getLogger(__name__)
+
+
+class ShiftedClock:
+    """Real time, shifted to begin at ``start``."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start = ensure_utc(start)
+        self._began = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._began)
+
+
+async def _run(args: argparse.Namespace) -> None:
+    settings = Settings(_env_file=None, discord_token=args.token, database_path=Path(args.db),
+                        backup_dir=Path(args.db).parent / "backups")
+    core = Core.build(settings, ContentStore.load(SHIPPED_CONTENT_DIR),
+                      clock=ShiftedClock(datetime.fromisoformat(args.start)))
+    core.pacer = RequestPacer(args.rate)
+    bot = StudyBot(core, guild_ready_timeout=0.05)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+    async with bot:
+        await bot.start(args.token)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.localdiscord.child")
+    parser.add_argument("--api-base", required=True)
+    parser.add_argument("--gateway", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--start", required=True, help="ISO time the bot's clock starts at")
+    parser.add_argument("--rate", type=float, default=45.0, help="requests a second for scheduled posts")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    Route.BASE = args.api_base
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(args.gateway)
+    asyncio.run(_run(args))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
