@@ -225,6 +225,10 @@ class SimMember:
         raise AssertionError(f"no select menu {custom_id!r} on the message")
 
     async def submit_modal(self, target: Reply | dict[str, Any], **fields: str) -> Reply:
+        return await self._finish(self.start_submit_modal(target, **fields))
+
+    def start_submit_modal(self, target: Reply | dict[str, Any], **fields: str) -> SimInteraction:
+        """Submit a form without waiting for the bot (for a bot running in another process)."""
         modal = target.modal if isinstance(target, Reply) else target
         if modal is None:
             raise AssertionError("the bot did not open a modal")
@@ -253,7 +257,7 @@ class SimMember:
         origin = target.interaction if isinstance(target, Reply) else None
         channel = origin.channel if origin else self._default_channel()
         data = {"custom_id": modal["custom_id"], "components": rows}
-        return await self._send(5, channel, data, message=origin.source_message if origin else None)
+        return self._dispatch(5, channel, data, message=origin.source_message if origin else None)
 
     # -- helpers ------------------------------------------------------------------------
     def _default_channel(self) -> SimChannel:

@@ -14,7 +14,7 @@ from bot.errors import InvalidInput
 from cogs._common import core_of, discord_timestamp, no_pings, timezone_autocomplete
 from cogs.daily.embeds import KIND_LABELS, prompt_embed, status_embed
 from cogs.daily.publisher import DiscordPublisher, missing_permissions
-from cogs.daily.views import DYNAMIC_ITEMS, AddPromptModal, KindsView
+from cogs.daily.views import DYNAMIC_ITEMS, AddPromptModal, KindsView, handle_answer_form
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,10 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     async def cog_unload(self) -> None:
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.client.core.scheduler.remove_prefix("daily:post:")
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await handle_answer_form(interaction)
 
     async def _catch_up(self) -> None:
         results = await self.service.delivery.catch_up()

@@ -67,8 +67,9 @@ class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[A
         service = _service(interaction)
         _record, prompt = await service.post_for(self.guild_id, self.day)
         existing = await service.answer_of(self.guild_id, self.day, interaction.user.id)
-        await interaction.response.send_modal(
-            AnswerModal(self.guild_id, self.day, prompt.title, existing.body if existing else None))
+        modal = AnswerModal(self.guild_id, self.day, prompt.title, existing.body if existing else None)
+        await interaction.response.send_modal(modal)
+        modal.stop()  # the submission is answered by handle_answer_form, which survives restarts
 
 
 class HintsButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"studybot:daily:hints:(?P<guild>\d+):(?P<day>\d{8})"):
@@ -97,12 +98,20 @@ def post_view(guild_id: int, day: date) -> BaseView:
     return view
 
 
+FORM_ID = re.compile(r"studybot:daily:form:(?P<guild>\d+):(?P<day>\d{8})")
+
+
 class AnswerModal(BaseModal):
+    """The answer form. Its submission is handled by :func:`handle_answer_form`, not by this object.
+
+    discord.py only routes a modal's submission to the process that opened it, so a form left
+    open across a restart would be lost. The cog therefore stops the modal as soon as it is
+    shown and answers every submission whose custom id matches :data:`FORM_ID` itself.
+    """
+
     def __init__(self, guild_id: int, day: date, title: str, previous: str | None) -> None:
-        super().__init__(title=title if len(title) <= 45 else title[:44] + "…", timeout=1800,
+        super().__init__(title=title if len(title) <= 45 else title[:44] + "…", timeout=None,
                          custom_id=f"studybot:daily:form:{guild_id}:{day:%Y%m%d}")
-        self.guild_id = guild_id
-        self.day = day
         self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
             label="Your answer" if previous is None else "Your answer (replaces the earlier one)",
             custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT, required=True,
@@ -111,10 +120,25 @@ class AnswerModal(BaseModal):
         )
         self.add_item(self.answer)
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
+
+def _form_value(data: dict[str, Any], custom_id: str) -> str:
+    for row in data.get("components") or []:
+        for item in row.get("components") or ([row["component"]] if row.get("component") else []):
+            if item.get("custom_id") == custom_id:
+                return str(item.get("value") or "")
+    return ""
+
+
+async def handle_answer_form(interaction: discord.Interaction) -> bool:
+    """Answer a submitted answer form (from this process or an earlier one); False if it is not one."""
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
+    if interaction.type is not discord.InteractionType.modal_submit or match is None:
+        return False
+    try:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await _service(interaction).submit_answer(self.guild_id, self.day, interaction.user.id,
-                                                           self.answer.value)
+        result = await _service(interaction).submit_answer(int(match["guild"]), _day(match["day"]),
+                                                           interaction.user.id, _form_value(data, "answer"))
         if result.thread_posted:
             where = "updated in the discussion thread" if result.edited else "posted in the discussion thread"
             text = f"✅ Saved and {where}. The **Rubric** button is open to you now."
@@ -124,6 +148,9 @@ class AnswerModal(BaseModal):
         if not result.edited:
             text += " It counts for today's streak."
         await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
+    except Exception as error:
+        await report_interaction_error(interaction, error)
+    return True
 
 
 class KindsView(BaseView):
@@ -180,4 +207,4 @@ class AddPromptModal(BaseModal, title="Add a server prompt"):
             allowed_mentions=no_pings())
 
 
-__all__ = ["DYNAMIC_ITEMS", "AddPromptModal", "AnswerModal", "KindsView", "post_view"]
+__all__ = ["DYNAMIC_ITEMS", "AddPromptModal", "AnswerModal", "KindsView", "handle_answer_form", "post_view"]

@@ -134,3 +134,15 @@ async def test_missing_permission_is_recorded_and_told_once(harness: BotHarness,
     fixed = await mod.slash("daily post-now")
     assert "Posted day 1" in fixed.text
     assert len(posts(daily)) == 1
+
+
+async def test_an_answer_form_left_open_across_a_restart_is_still_saved(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    form = await alice.click(post, "Submit answer")
+    await harness.restart()
+    done = await alice.submit_modal(form, answer="Typed while the bot restarted")
+    assert "Saved" in done.text
+    assert any("Typed while the bot restarted" in m.text for m in post.thread.messages)

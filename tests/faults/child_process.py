@@ -56,7 +56,7 @@ class BotProcess:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-async def wait_for(predicate: Callable[[], bool], what: str, bot: BotProcess, limit_seconds: float = 60) -> None:
+async def wait_for(predicate: Callable[[], bool], what: str, bot: BotProcess, limit_seconds: float = 20) -> None:
     """Serve the simulator until ``predicate`` holds (the bot works in another process)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + limit_seconds

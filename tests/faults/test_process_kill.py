@@ -13,7 +13,7 @@ from bot.audit import AuditLog
 from bot.clock import ManualClock
 from bot.content import ContentStore
 from bot.daily import DailyService
-from bot.localdiscord import LocalDiscord, SimChannel
+from bot.localdiscord import LocalDiscord, Reply, SimChannel
 from bot.scheduler import JobScheduler
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database
@@ -69,3 +69,54 @@ async def test_sigkill_in_the_middle_of_a_200_guild_delivery(world: tuple) -> No
     assert sorted({_posts(c) for c in channels.values()}) == [1], "a guild got no post or two"
     assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
     assert not sim.errors
+
+
+async def test_sigkill_during_a_stream_of_answers_keeps_every_acknowledged_one(tmp_path: Path) -> None:
+    clock = ManualClock(datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC))
+    db_path = tmp_path / "studybot.sqlite3"
+    async with LocalDiscord(clock=clock, global_rate_limit=None, bucket_rules={}) as sim:
+        guild = sim.create_guild("Study Hall")
+        channel = guild.create_text_channel("daily")
+        members = [guild.add_member(f"m{n}") for n in range(40)]
+        db = Database(db_path)
+        await db.open()
+        service = DailyService(db, clock, ContentStore.load(SHIPPED_CONTENT_DIR), JobScheduler(clock, manual=True),
+                               AuditLog(db, clock), ActivityService(db, clock, TimezoneResolver(db)))
+        await service.setup(guild.id, 1, channel_id=channel.id, time_text="09:00", zone_text="UTC", role_id=None)
+        await db.close()
+        bot = BotProcess(sim, clock, db_path)
+        await bot.start()
+        await wait_for(lambda: _posts(channel) == 1 and sim.gateway.active is not None, "the day's post", bot)
+        post = next(m for m in channel.messages if m.embeds)
+        saved: dict[int, str] = {}
+        in_flight = []
+        for number, member in enumerate(members):
+            if number == 15:
+                bot.kill()  # mid-stream: some forms are open, some submissions are on their way
+            opened = member.start_click(post, "Submit answer")
+            await wait_for(lambda i=opened: i.response_type is not None or not bot.alive(), "the form", bot)
+            if opened.modal is None:
+                continue
+            submitted = member.start_submit_modal(Reply(opened), answer=f"answer number {number}")
+            in_flight.append((member, number, submitted))
+            await wait_for(lambda s=submitted: "Saved" in Reply(s).text or not bot.alive(),
+                           "the answer to be acknowledged", bot)
+        await bot.wait_dead()
+        for member, number, submitted in in_flight:
+            if "Saved" in Reply(submitted).text:
+                saved[member.id] = f"answer number {number}"
+        assert len(saved) >= 10
+        stored = dict(query(db_path, "SELECT user_id, body FROM daily_answers"))
+        assert {k: stored.get(k) for k in saved} == saved  # nothing the member saw acknowledged was lost
+        assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
+        restarted = BotProcess(sim, clock, db_path)
+        await restarted.start()
+        await wait_for(lambda: sim.gateway.identify_count >= 2 and sim.gateway.active is not None,
+                       "the bot to come back", restarted)
+        late = members[-1]
+        opened = late.start_click(post, "Submit answer")
+        await wait_for(lambda: opened.response_type is not None, "the form after the restart", restarted)
+        submitted = late.start_submit_modal(Reply(opened), answer="after the restart")
+        await wait_for(lambda: "Saved" in Reply(submitted).text, "the late answer", restarted)
+        assert await restarted.stop() == 0
+        assert _posts(channel) == 1
