@@ -318,6 +318,12 @@ class SimGuild:
         self.sim.dispatch_if_connected("CHANNEL_CREATE", channel.to_json())
         return channel
 
+    def delete_channel(self, channel: SimChannel) -> None:
+        """A moderator deletes a channel: it is gone for the API and the bot is told."""
+        self.channels.pop(channel.id, None)
+        self.sim.channels.pop(channel.id, None)
+        self.sim.dispatch_if_connected("CHANNEL_DELETE", channel.to_json())
+
     def create_role(self, name: str, *, permissions: int = 0) -> SimRole:
         role = SimRole(self.sim.snowflakes.next(), name, permissions, position=len(self.roles))
         self.roles[role.id] = role

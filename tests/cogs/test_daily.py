@@ -146,3 +146,15 @@ async def test_an_answer_form_left_open_across_a_restart_is_still_saved(
     done = await alice.submit_modal(form, answer="Typed while the bot restarted")
     assert "Saved" in done.text
     assert any("Typed while the bot restarted" in m.text for m in post.thread.messages)
+
+
+async def test_a_deleted_channel_is_reported_and_nothing_crashes(harness: BotHarness, mod: SimMember,
+                                                                 daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    harness.guild.delete_channel(daily)
+    await harness.settle()
+    with harness.sim.expect_errors(10003):  # the bot checks with Discord before giving up on the channel
+        await harness.advance(hours=1)
+    status = await mod.slash("daily status", channel=harness.guild.channel("general"))
+    assert "no longer exists" in status.text and "/daily setup" in status.text
+    harness.check_alive()
