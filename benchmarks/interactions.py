@@ -24,8 +24,13 @@ async def run(quick: bool = False) -> Result:
     async with running_bot(world) as harness:
         guild = harness.guild
         channel = guild.channel("general")
+        service = harness.bot.get_cog("Daily").service
+        await service.setup(guild.id, 1, channel_id=channel.id, time_text="09:00", zone_text="UTC", role_id=None)
+        await service.post_now(guild.id, 1)
+        await harness.settle()
+        post = next(m for m in channel.messages if m.embeds)
         people = [m for m in guild.members.values() if m.name.startswith("member")]
-        pending = [member.start_slash("about", channel=channel) for member in people]
+        pending = [member.start_click(post, "Hints") for member in people]  # each reads the day's post
         await harness.settle()
     unanswered = [i for i in pending if i.acknowledged_monotonic is None]
     if unanswered:
@@ -37,6 +42,14 @@ async def run(quick: bool = False) -> Result:
         figure=f"p50 {p50:.0f} ms, p99 {p99:.0f} ms",
         target="p99 < 100 ms",
         met=p99 < 100,
-        details=[f"{members} members ran /about in the same instant; time from INTERACTION_CREATE sent to the "
-                 f"callback received. Max {max(latencies):.0f} ms."],
+        details=[f"{members} members clicked **Hints** on the day's post in the same instant (each click reads "
+                 "the ledger and answers with an ephemeral embed); time from INTERACTION_CREATE sent to the "
+                 f"callback received. Max {max(latencies):.0f} ms.",
+                 "What limits it: the simulator and the bot share one Python process and one event loop, so "
+                 "every one of the 500 gateway frames, HTTP requests and responses is handled on one core, and "
+                 "the figure for the last member is the whole burst's CPU time. discord.py also rebuilds each "
+                 "clicked message and its view from the interaction payload. A bounded HTTP connection pool "
+                 "(32 kept-alive connections instead of discord.py's unbounded default, which opened one TCP "
+                 "connection per concurrent callback) took a burst of /about from a p99 of about 1.4 s to "
+                 "0.8 s; the target is still missed by an order of magnitude."],
     )

@@ -10,6 +10,7 @@ import pkgutil
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import aiohttp
 import discord
 from discord.ext import commands
 
@@ -20,6 +21,7 @@ from bot.error_handler import StudyTree
 log = logging.getLogger(__name__)
 
 ReadyHook = Callable[[], Awaitable[None]]
+HTTP_CONNECTIONS = 32
 
 
 def extension_names() -> list[str]:
@@ -58,6 +60,13 @@ class StudyBot(commands.Bot):
         self._background: set[asyncio.Task[Any]] = set()
 
     # -- start-up -----------------------------------------------------------------------
+    async def login(self, token: str) -> None:
+        """Use a bounded connection pool: discord.py's default opens a new connection per concurrent
+        request, so a burst of interactions paid for hundreds of TCP handshakes (see BENCHMARKS.md)."""
+        if self.http.connector is discord.utils.MISSING:
+            self.http.connector = aiohttp.TCPConnector(limit=HTTP_CONNECTIONS, keepalive_timeout=60)
+        await super().login(token)
+
     async def setup_hook(self) -> None:
         await self.core.db.open()
         for name in extension_names():

@@ -41,6 +41,7 @@ from bot.timezones import parse_local_time, parse_zone
 
 log = logging.getLogger(__name__)
 
+SENT_POST_CACHE = 2048  # sent posts never change (a thread id aside, set before anyone can click)
 CUSTOM_PROMPT_LIMIT = 500  # per guild; keeps one server from growing the table without bound
 
 
@@ -65,6 +66,7 @@ class DailyService:
         self.audit = audit
         self.activity = activity
         self.delivery = DailyDelivery(self.repo, clock, content, scheduler)
+        self._sent_posts: dict[tuple[int, date, str], tuple[PostRecord, Prompt]] = {}
 
     # -- configuration --------------------------------------------------------------------
     async def setup(self, guild_id: int, actor_id: int, *, channel_id: int, time_text: str, zone_text: str,
@@ -188,6 +190,18 @@ class DailyService:
 
     # -- members --------------------------------------------------------------------------
     async def post_for(self, guild_id: int, day: date) -> tuple[PostRecord, Prompt]:
+        """The sent post and its prompt; cached, because every click on a post starts here."""
+        key = (guild_id, day, self.content.library.version)
+        cached = self._sent_posts.get(key)
+        if cached is not None:
+            return cached
+        found = await self._load_post(guild_id, day)
+        if len(self._sent_posts) >= SENT_POST_CACHE:
+            self._sent_posts.pop(next(iter(self._sent_posts)))
+        self._sent_posts[key] = found
+        return found
+
+    async def _load_post(self, guild_id: int, day: date) -> tuple[PostRecord, Prompt]:
         record = await self.repo.post(guild_id, day)
         if record is None or record.status is not PostStatus.SENT:
             raise NotFound("That daily prompt is not available.", hint="Use the buttons on a posted prompt.")
