@@ -78,6 +78,10 @@ class ActivityService:
     def add_listener(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
+    def remove_listener(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
     async def record(
         self, guild_id: int, user_id: int, kind: ActivityKind, at: datetime | None = None
     ) -> ActivityRecorded:
@@ -144,6 +148,20 @@ class ActivityService:
             existing.add(key)
             events.append(ActivityRecorded(pending.guild_id, pending.user_id, pending.kind, day, pending.at, first))
         return events
+
+    async def record_day(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, kind: ActivityKind,
+                         day: date) -> bool:
+        """Count ``kind`` on an explicit local ``day`` inside the caller's transaction (moderator repairs).
+
+        Returns False when the member already had that kind on that day. Listeners are not
+        told: the caller recomputes what depends on the day once its transaction commits.
+        """
+        cursor = await conn.execute(
+            "INSERT INTO activity (guild_id, user_id, local_date, kind, first_at, count) VALUES (?, ?, ?, ?, ?, 1) "
+            "ON CONFLICT (guild_id, user_id, local_date, kind) DO NOTHING",
+            (guild_id, user_id, day.isoformat(), str(kind), int(self._clock.now().timestamp())),
+        )
+        return cursor.rowcount > 0
 
     async def active_dates(self, guild_id: int, user_id: int) -> list[date]:
         rows = await self._db.fetchall(

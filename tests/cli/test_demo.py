@@ -18,6 +18,10 @@ async def test_demo_plays_every_chapter(tmp_path: Path) -> None:
     assert "<t:" not in transcript  # timestamps are shown readable
     assert not demo.harness.sim.errors
     assert chapter_modules()[0] == "00_welcome"
+    assert chapter_modules()[-1] == "40_streaks"  # the demo ends with the leaderboard and a heatmap
+    assert "/leaderboard board:current" in transcript
+    heatmap = demo.notes["heatmap"]
+    assert heatmap.read_bytes().startswith(b"\x89PNG") and str(heatmap) in transcript
 
 
 def test_demo_command_exits_0(tmp_path: Path, capsys) -> None:

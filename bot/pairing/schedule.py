@@ -1,0 +1,122 @@
+"""When rounds happen: weekly or every two weeks, on a weekday at a local time.
+
+The scheduler job is an APScheduler ``CronTrigger`` with the weekday *name* (in
+APScheduler 3, ``day_of_week=0`` is Monday, unlike cron; names avoid that trap) and
+the guild's zone, so a round stays at 18:00 local across daylight-saving changes.
+A biweekly cadence fires every week and skips the weeks that are an odd number of
+weeks after the schedule's anchor date: no week-number arithmetic that breaks at
+New Year.
+
+A round lasts one cadence period minus half a day: its check-in ("did you meet?") is
+posted 12 hours before the next round, so no-show reports count for the next pairing.
+The reminder comes halfway through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.errors import InvalidInput
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CADENCES = {"weekly": 1, "biweekly": 2}  # weeks between rounds
+CHECKIN_LEAD = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    guild_id: int
+    channel_id: int
+    cadence: str
+    weekday: str
+    local_time: str
+    timezone: str
+    anchor_date: date
+    enabled: bool = True
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def period(self) -> timedelta:
+        return round_period(self.cadence)
+
+    @property
+    def describe(self) -> str:
+        every = "Every week" if self.cadence == "weekly" else "Every two weeks"
+        day = WEEKDAY_NAMES[WEEKDAYS.index(self.weekday)]
+        return f"{every} on {day} at {self.local_time} ({self.timezone})"
+
+    def trigger(self) -> CronTrigger:
+        hour, minute = (int(part) for part in self.local_time.split(":"))
+        return CronTrigger(day_of_week=self.weekday, hour=hour, minute=minute, timezone=self.zone)
+
+    def is_round_week(self, fire: datetime) -> bool:
+        """Does a fire at ``fire`` start a round (always for weekly; every other week for biweekly)?"""
+        local = fire.astimezone(self.zone).date()
+        weeks = (local - self.anchor_date).days // 7
+        return weeks % CADENCES[self.cadence] == 0
+
+    def round_key(self, fire: datetime) -> str:
+        """Rounds are keyed by their local date: a repeated hour on a fall-back day is one round."""
+        return "scheduled:" + fire.astimezone(self.zone).date().isoformat()
+
+    def next_rounds(self, after: datetime, count: int = 3) -> list[datetime]:
+        """The next ``count`` round instants strictly after ``after`` (UTC)."""
+        if not self.enabled:
+            return []
+        trigger = self.trigger()
+        found: list[datetime] = []
+        previous: datetime | None = None
+        moment = after
+        for _ in range(count * CADENCES[self.cadence] * 3 + 3):
+            fire = trigger.get_next_fire_time(previous, moment)
+            if fire is None:
+                break
+            fire_utc = fire.astimezone(UTC)
+            repeat = bool(found) and self.round_key(found[-1]) == self.round_key(fire_utc)  # DST fall-back
+            if fire_utc > after and self.is_round_week(fire_utc) and not repeat:
+                found.append(fire_utc)
+                if len(found) >= count:
+                    break
+            # Step in UTC: wall-clock arithmetic would loop inside a repeated (fall-back) hour.
+            previous, moment = fire, fire_utc + timedelta(seconds=1)
+        return found
+
+    def last_fire(self, now: datetime) -> datetime | None:
+        """The most recent round instant at or before ``now`` (for the catch-up after downtime)."""
+        fires = [f for f in self.next_rounds(now - self.period - timedelta(days=1), count=3) if f <= now]
+        return fires[-1] if fires else None
+
+
+def round_period(cadence: str) -> timedelta:
+    return timedelta(weeks=CADENCES.get(cadence, 1))
+
+
+def round_times(starts_at: datetime, period: timedelta) -> tuple[datetime, datetime]:
+    """(reminder, end) of a round that starts at ``starts_at``."""
+    ends_at = starts_at + period - CHECKIN_LEAD
+    return starts_at + (ends_at - starts_at) / 2, ends_at
+
+
+def parse_weekday(text: str) -> str:
+    cleaned = (text or "").strip().lower()[:3]
+    if cleaned in WEEKDAYS:
+        return cleaned
+    raise InvalidInput(f"`{(text or '').strip()[:20] or 'empty'}` is not a weekday.", hint="Pick Monday … Sunday.")
+
+
+def first_anchor(weekday: str, local_time: time, zone: ZoneInfo, now: datetime) -> date:
+    """The local date of the first round after ``now``: biweekly rounds count from it."""
+    local_now = now.astimezone(zone)
+    days = (WEEKDAYS.index(weekday) - local_now.weekday()) % 7
+    candidate = local_now.date() + timedelta(days=days)
+    if days == 0 and local_now.time() >= local_time:
+        candidate += timedelta(days=7)
+    return candidate

@@ -1,0 +1,90 @@
+"""Opt-in reminder DMs: one nudge on a day the member has not studied yet, at their local hour.
+
+The scheduler runs :meth:`StreakReminders.run_due` every quarter hour (so zones with
+half- and quarter-hour offsets still get their hour). A reminder is claimed for the
+day before it is sent, so a restart never sends two; a member whose DMs are closed
+is switched off and told why in ``/streak show``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.clock import Clock
+from bot.errors import InvalidInput
+from bot.scheduler import JobScheduler
+from bot.streaks.repository import ReminderRow
+from bot.streaks.service import DirectMessagesClosedError, StreakService
+from bot.timezones import TimezoneResolver
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "streaks:reminders"
+DEFAULT_HOUR = 20
+MIN_STREAK = 2
+
+
+class StreakReminders:
+    def __init__(self, streaks: StreakService, clock: Clock, timezones: TimezoneResolver,
+                 scheduler: JobScheduler) -> None:
+        self._streaks = streaks
+        self._repo = streaks.repo
+        self._clock = clock
+        self._timezones = timezones
+        self._scheduler = scheduler
+
+    def schedule(self) -> None:
+        self._scheduler.add(JOB_ID, CronTrigger(minute="0,15,30,45", timezone=UTC), self.run_due)
+
+    def unschedule(self) -> None:
+        self._scheduler.remove(JOB_ID)
+
+    async def set(self, guild_id: int, user_id: int, *, enabled: bool, hour: int | None) -> ReminderRow:
+        current = await self._repo.reminder(guild_id, user_id)
+        if hour is None:
+            hour = current.hour if current else DEFAULT_HOUR
+        if not 0 <= hour <= 23:
+            raise InvalidInput(f"{hour} is not an hour of the day.", hint="Pick 0-23, e.g. `20` for 8 pm.")
+        await self._repo.set_reminder(guild_id, user_id, enabled=enabled, hour=hour,
+                                      now=int(self._clock.now().timestamp()))
+        row = await self._repo.reminder(guild_id, user_id)
+        assert row is not None
+        return row
+
+    async def run_due(self) -> int:
+        """Send every reminder whose local hour has come; return how many were sent."""
+        now = self._clock.now()
+        sent = 0
+        for reminder in await self._repo.enabled_reminders():
+            zone = await self._timezones.zone_for(reminder.guild_id, reminder.user_id)
+            local = now.astimezone(zone)
+            today = local.date()
+            if local.hour != reminder.hour or reminder.last_sent_date == today.isoformat():
+                continue
+            row = await self._repo.get(reminder.guild_id, reminder.user_id)
+            if (row is None or row.current < MIN_STREAK or row.breaks_at <= now.timestamp()
+                    or row.last_active == today):
+                continue
+            if not await self._repo.claim_reminder(reminder.guild_id, reminder.user_id, today):
+                continue
+            if await self._send(reminder, row.current, datetime.fromtimestamp(row.breaks_at, UTC)):
+                sent += 1
+        return sent
+
+    async def _send(self, reminder: ReminderRow, current: int, breaks_at: datetime) -> bool:
+        if self._streaks.sender is None:
+            return False
+        try:
+            await self._streaks.sender.send_reminder(reminder.guild_id, reminder.user_id, current, breaks_at)
+        except DirectMessagesClosedError:
+            log.info("member %s has DMs closed; switching their streak reminder off", reminder.user_id)
+            await self._repo.switch_off_reminder(reminder.guild_id, reminder.user_id, "dms_closed",
+                                                 int(self._clock.now().timestamp()))
+            return False
+        except Exception:
+            log.exception("could not send a streak reminder to %s", reminder.user_id)
+            return False
+        return True

@@ -1,0 +1,198 @@
+"""SQL for streaks: the per-member summary rows, leaderboards, milestones and reminders."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+import aiosqlite
+
+from bot.storage import Database
+
+
+@dataclass(frozen=True)
+class StreakRow:
+    guild_id: int
+    user_id: int
+    current: int
+    best: int
+    freezes: int
+    last_active: date | None
+    breaks_at: int
+    month: str
+    month_days: int
+    total_days: int
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    guild_id: int
+    user_id: int
+    hour: int
+    enabled: bool
+    off_reason: str | None
+    last_sent_date: str | None
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    rank: int
+    user_id: int
+    score: int
+
+
+class Board:
+    CURRENT = "current"
+    BEST = "best"
+    MONTH = "month"
+
+
+def _row(r: sqlite3.Row) -> StreakRow:
+    last_active = date.fromisoformat(r["last_active"]) if r["last_active"] else None
+    return StreakRow(r["guild_id"], r["user_id"], r["current"], r["best"], r["freezes"], last_active,
+                     r["breaks_at"], r["month"], r["month_days"], r["total_days"])
+
+
+class StreakRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def active_days(self, guild_id: int, user_id: int) -> list[date]:
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT local_date FROM activity WHERE guild_id = ? AND user_id = ? ORDER BY local_date",
+            (guild_id, user_id))
+        return [date.fromisoformat(row[0]) for row in rows]
+
+    async def guilds_of(self, user_id: int) -> list[int]:
+        rows = await self.db.fetchall("SELECT DISTINCT guild_id FROM activity WHERE user_id = ?", (user_id,))
+        return [row[0] for row in rows]
+
+    async def get(self, guild_id: int, user_id: int) -> StreakRow | None:
+        row = await self.db.fetchone("SELECT * FROM streaks WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+        return _row(row) if row else None
+
+    async def save(self, row: StreakRow, now: int) -> None:
+        await self.db.execute(
+            "INSERT INTO streaks (guild_id, user_id, current, best, freezes, last_active, run_start, breaks_at, "
+            "month, month_days, total_days, updated_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id) DO UPDATE SET current = excluded.current, best = excluded.best, "
+            "freezes = excluded.freezes, last_active = excluded.last_active, breaks_at = excluded.breaks_at, "
+            "month = excluded.month, month_days = excluded.month_days, total_days = excluded.total_days, "
+            "updated_at = excluded.updated_at",
+            (row.guild_id, row.user_id, row.current, row.best, row.freezes,
+             row.last_active.isoformat() if row.last_active else None, row.breaks_at, row.month,
+             row.month_days, row.total_days, now))
+
+    # -- leaderboards: each one an indexed range scan ------------------------------------------------
+
+    def _score_sql(self, board: str) -> tuple[str, str]:
+        """(score column, extra WHERE) for ``board``; both are fixed strings from this module."""
+        if board == Board.CURRENT:
+            return "current", "AND current > 0 AND breaks_at > :now"
+        if board == Board.BEST:
+            return "best", "AND best > 0"
+        return "month_days", "AND month = :month AND month_days > 0"
+
+    async def leaderboard(self, guild_id: int, board: str, *, now: int, month: str, limit: int,
+                          offset: int) -> list[BoardEntry]:
+        column, where = self._score_sql(board)
+        params = {"guild": guild_id, "now": now, "month": month, "limit": limit, "offset": offset}
+        rows = await self.db.fetchall(
+            f"SELECT user_id, {column} AS score FROM streaks WHERE guild_id = :guild {where} "  # noqa: S608
+            f"ORDER BY {column} DESC, user_id LIMIT :limit OFFSET :offset", params)
+        entries: list[BoardEntry] = []
+        for position, row in enumerate(rows, start=offset):
+            if entries and entries[-1].score == row["score"]:
+                rank = entries[-1].rank  # ties share a rank
+            elif not entries:
+                rank = 1 + await self.count_above(guild_id, board, row["score"], now=now, month=month)
+            else:
+                rank = position + 1  # everyone above scored strictly more
+            entries.append(BoardEntry(rank, row["user_id"], row["score"]))
+        return entries
+
+    async def count_above(self, guild_id: int, board: str, score: int, *, now: int, month: str) -> int:
+        column, where = self._score_sql(board)
+        return int(await self.db.fetchval(
+            f"SELECT COUNT(*) FROM streaks WHERE guild_id = :guild {where} AND {column} > :score",  # noqa: S608
+            {"guild": guild_id, "now": now, "month": month, "score": score}, default=0))
+
+    async def count_ranked(self, guild_id: int, board: str, *, now: int, month: str) -> int:
+        column, where = self._score_sql(board)
+        return int(await self.db.fetchval(
+            f"SELECT COUNT(*) FROM streaks WHERE guild_id = :guild {where}",  # noqa: S608
+            {"guild": guild_id, "now": now, "month": month}, default=0))
+
+    async def score_of(self, guild_id: int, user_id: int, board: str, *, now: int, month: str) -> int:
+        column, where = self._score_sql(board)
+        return int(await self.db.fetchval(
+            f"SELECT {column} FROM streaks WHERE guild_id = :guild AND user_id = :user {where}",  # noqa: S608
+            {"guild": guild_id, "user": user_id, "now": now, "month": month}, default=0) or 0)
+
+    # -- milestones ------------------------------------------------------------------------------------
+
+    async def announcement_channel(self, guild_id: int) -> int | None:
+        """Where milestones go: the configured channel, else the daily channel; None when switched off."""
+        row = await self.db.fetchone("SELECT announce, channel_id FROM streak_settings WHERE guild_id = ?",
+                                     (guild_id,))
+        if row is not None and not row["announce"]:
+            return None
+        if row is not None and row["channel_id"]:
+            return int(row["channel_id"])
+        return await self.db.fetchval("SELECT channel_id FROM daily_schedule WHERE guild_id = ?", (guild_id,))
+
+    async def claim_milestone(self, guild_id: int, user_id: int, milestone: int, run_start: date, now: int) -> bool:
+        changed = await self.db.execute(
+            "INSERT INTO streak_milestones (guild_id, user_id, milestone, run_start, reached_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (guild_id, user_id, milestone, run_start.isoformat(), now))
+        return changed > 0
+
+    async def set_milestone_message(self, guild_id: int, user_id: int, milestone: int, run_start: date,
+                                    message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE streak_milestones SET message_id = ? WHERE guild_id = ? AND user_id = ? AND milestone = ? "
+            "AND run_start = ?", (message_id, guild_id, user_id, milestone, run_start.isoformat()))
+
+    # -- reminders ---------------------------------------------------------------------------------------
+
+    async def reminder(self, guild_id: int, user_id: int) -> ReminderRow | None:
+        row = await self.db.fetchone("SELECT * FROM streak_reminders WHERE guild_id = ? AND user_id = ?",
+                                     (guild_id, user_id))
+        return ReminderRow(row["guild_id"], row["user_id"], row["hour"], bool(row["enabled"]), row["off_reason"],
+                           row["last_sent_date"]) if row else None
+
+    async def set_reminder(self, guild_id: int, user_id: int, *, enabled: bool, hour: int, now: int) -> None:
+        await self.db.execute(
+            "INSERT INTO streak_reminders (guild_id, user_id, hour, enabled, off_reason, updated_at) "
+            "VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET hour = excluded.hour, "
+            "enabled = excluded.enabled, off_reason = NULL, updated_at = excluded.updated_at",
+            (guild_id, user_id, hour, int(enabled), now))
+
+    async def enabled_reminders(self) -> list[ReminderRow]:
+        rows = await self.db.fetchall("SELECT * FROM streak_reminders WHERE enabled = 1 ORDER BY guild_id, user_id")
+        return [ReminderRow(r["guild_id"], r["user_id"], r["hour"], True, None, r["last_sent_date"]) for r in rows]
+
+    async def claim_reminder(self, guild_id: int, user_id: int, local_day: date) -> bool:
+        """Mark today's reminder as sent before sending it: at most one a day, even across restarts."""
+        changed = await self.db.execute(
+            "UPDATE streak_reminders SET last_sent_date = ? WHERE guild_id = ? AND user_id = ? AND enabled = 1 "
+            "AND (last_sent_date IS NULL OR last_sent_date <> ?)",
+            (local_day.isoformat(), guild_id, user_id, local_day.isoformat()))
+        return changed > 0
+
+    async def switch_off_reminder(self, guild_id: int, user_id: int, reason: str, now: int) -> None:
+        await self.db.execute(
+            "UPDATE streak_reminders SET enabled = 0, off_reason = ?, updated_at = ? WHERE guild_id = ? "
+            "AND user_id = ?", (reason, now, guild_id, user_id))
+
+    # -- settings ----------------------------------------------------------------------------------------
+
+    async def set_announcements(self, conn: aiosqlite.Connection, guild_id: int, *, announce: bool,
+                                channel_id: int | None, actor_id: int, now: int) -> None:
+        await conn.execute(
+            "INSERT INTO streak_settings (guild_id, announce, channel_id, updated_by, updated_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET announce = excluded.announce, "
+            "channel_id = excluded.channel_id, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (guild_id, int(announce), channel_id, actor_id, now))

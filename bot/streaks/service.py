@@ -1,0 +1,220 @@
+"""Streaks as members see them: derived from activity, ranked, celebrated and nudged.
+
+The summary row per (guild, member) is recomputed from the member's whole activity
+history whenever a new day is recorded, a moderator repairs a day or the member
+changes timezone, so it can never drift from what the history implies; leaderboards
+read only those rows through indexes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from bot.activity import ActivityKind, ActivityRecorded, ActivityService
+from bot.audit import AuditLog
+from bot.clock import Clock
+from bot.errors import InvalidInput
+from bot.storage import Database
+from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
+from bot.streaks.heatmap import grid_start
+from bot.streaks.repository import Board, BoardEntry, ReminderRow, StreakRepository, StreakRow
+from bot.streaks.rules import DayStatus, StreakState, crossed_milestones, day_statuses, evaluate
+from bot.timezones import TimezoneResolver, local_date
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 10
+REPAIR_WINDOW_DAYS = 365
+MAX_REASON = 300
+
+
+class DirectMessagesClosedError(Exception):
+    """The member does not accept direct messages from the bot."""
+
+
+class MilestoneAnnouncer(Protocol):
+    async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
+        """Post the celebration; return the message id, or None if it could not be posted."""
+
+
+class ReminderSender(Protocol):
+    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
+        """DM the member; raise DirectMessagesClosedError when they do not accept DMs."""
+
+
+@dataclass(frozen=True)
+class StreakProfile:
+    user_id: int
+    zone: ZoneInfo
+    today: date
+    state: StreakState
+    statuses: dict[date, DayStatus]
+    total_days: int
+    reminder: ReminderRow | None
+
+
+@dataclass(frozen=True)
+class LeaderboardPage:
+    board: str
+    page: int
+    pages: int
+    entries: list[BoardEntry]
+    caller_rank: int | None
+    caller_score: int
+    month: str
+
+
+class StreakService:
+    def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver, activity: ActivityService,
+                 audit: AuditLog) -> None:
+        self.repo = StreakRepository(db)
+        self._db = db
+        self._clock = clock
+        self._timezones = timezones
+        self._activity = activity
+        self._audit = audit
+        self.announcer: MilestoneAnnouncer | None = None
+        self.sender: ReminderSender | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def attach(self) -> None:
+        self._activity.add_listener(self.on_activity)
+
+    def detach(self) -> None:
+        self._activity.remove_listener(self.on_activity)
+
+    def _now_epoch(self) -> int:
+        return int(self._clock.now().timestamp())
+
+    # -- deriving ------------------------------------------------------------------------------------
+
+    async def recompute(self, guild_id: int, user_id: int) -> tuple[int, StreakState]:
+        """Rebuild the member's summary from their history; return (previous live streak, new state)."""
+        previous = await self.repo.get(guild_id, user_id)
+        now = self._clock.now()
+        before = previous.current if previous and previous.breaks_at > now.timestamp() else 0
+        days = await self.repo.active_days(guild_id, user_id)
+        zone = await self._timezones.zone_for(guild_id, user_id)
+        today = local_date(now, zone)
+        state = evaluate(days, today)
+        breaks_at = 0
+        if state.alive_until is not None:
+            end = datetime.combine(state.alive_until + timedelta(days=1), time(0), tzinfo=zone)
+            breaks_at = int(end.astimezone(UTC).timestamp())
+        month = state.last_active.strftime("%Y-%m") if state.last_active else ""
+        month_days = sum(1 for d in days if d.strftime("%Y-%m") == month and d <= today)
+        await self.repo.save(StreakRow(guild_id, user_id, state.current, state.best, state.freezes,
+                                       state.last_active, breaks_at, month, month_days, len(days)),
+                             self._now_epoch())
+        return before, state
+
+    async def on_activity(self, event: ActivityRecorded) -> None:
+        if not event.first_of_day:
+            return
+        before, state = await self.recompute(event.guild_id, event.user_id)
+        await self._celebrate(event.guild_id, event.user_id, before, state)
+
+    async def _celebrate(self, guild_id: int, user_id: int, before: int, state: StreakState) -> None:
+        reached = crossed_milestones(before, state.current)
+        if not reached or state.run_start is None:
+            return
+        channel_id = await self.repo.announcement_channel(guild_id)
+        for milestone in reached:
+            if not await self.repo.claim_milestone(guild_id, user_id, milestone, state.run_start, self._now_epoch()):
+                continue
+            if channel_id is not None and self.announcer is not None:
+                self._spawn(self._announce(guild_id, user_id, milestone, state.run_start, channel_id))
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(coro, name="studybot-streak-milestone")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _announce(self, guild_id: int, user_id: int, milestone: int, run_start: date, channel_id: int) -> None:
+        assert self.announcer is not None
+        try:
+            message_id = await self.announcer.announce_milestone(channel_id, user_id, milestone)
+        except Exception:
+            log.exception("could not announce a %d-day streak in guild %s", milestone, guild_id)
+            return
+        if message_id is not None:
+            await self.repo.set_milestone_message(guild_id, user_id, milestone, run_start, message_id)
+
+    # -- what members see ----------------------------------------------------------------------------
+
+    async def profile(self, guild_id: int, user_id: int) -> StreakProfile:
+        days = await self.repo.active_days(guild_id, user_id)
+        zone = await self._timezones.zone_for(guild_id, user_id)
+        today = local_date(self._clock.now(), zone)
+        state = evaluate(days, today)
+        end = grid_start(today) + timedelta(weeks=HEATMAP_WEEKS) - timedelta(days=1)
+        statuses = day_statuses(state, days, grid_start(today), end, today)
+        reminder = await self.repo.reminder(guild_id, user_id)
+        return StreakProfile(user_id, zone, today, state, statuses, len(days), reminder)
+
+    async def leaderboard(self, guild_id: int, board: str, caller_id: int, page: int = 0) -> LeaderboardPage:
+        if board not in (Board.CURRENT, Board.BEST, Board.MONTH):
+            raise InvalidInput(f"`{board}` is not a leaderboard.", hint="Pick `current`, `best` or `month`.")
+        now = self._now_epoch()
+        month = local_date(self._clock.now(), await self._timezones.guild_zone(guild_id)).strftime("%Y-%m")
+        total = await self.repo.count_ranked(guild_id, board, now=now, month=month)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        entries = await self.repo.leaderboard(guild_id, board, now=now, month=month, limit=PAGE_SIZE,
+                                              offset=page * PAGE_SIZE)
+        score = await self.repo.score_of(guild_id, caller_id, board, now=now, month=month)
+        rank = 1 + await self.repo.count_above(guild_id, board, score, now=now, month=month) if score > 0 else None
+        return LeaderboardPage(board, page, pages, entries, rank, score, month)
+
+    async def set_timezone(self, user_id: int, zone_name: str | None) -> ZoneInfo | None:
+        """A member's own zone; their summaries are recomputed (past days keep the dates they had)."""
+        zone = await self._timezones.set_user_zone(user_id, zone_name)
+        for guild_id in await self.repo.guilds_of(user_id):
+            await self.recompute(guild_id, user_id)
+        return zone
+
+    # -- moderators ----------------------------------------------------------------------------------
+
+    async def repair(self, guild_id: int, actor_id: int, user_id: int, day_text: str, reason: str) -> StreakState:
+        """Mark the member's local ``day_text`` active, with an audit entry saying who and why."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidInput("A repair needs a reason.", hint="Say why, e.g. `bot was down on that day`.")
+        if len(reason) > MAX_REASON:
+            raise InvalidInput(f"The reason is {len(reason)} characters; the limit is {MAX_REASON}.",
+                               hint="Shorten it to a sentence.")
+        try:
+            day = date.fromisoformat((day_text or "").strip())
+        except ValueError:
+            raise InvalidInput(f"`{(day_text or '').strip()[:40] or 'empty'}` is not a date.",
+                               hint="Use `YYYY-MM-DD`, for example `2026-03-14`.") from None
+        zone = await self._timezones.zone_for(guild_id, user_id)
+        today = local_date(self._clock.now(), zone)
+        if day > today:
+            raise InvalidInput(f"{day.isoformat()} has not happened yet for this member (their today is "
+                               f"{today.isoformat()}).", hint="Repair a past day or today.")
+        if day < today - timedelta(days=REPAIR_WINDOW_DAYS):
+            raise InvalidInput(f"{day.isoformat()} is more than a year ago.", hint="Repairs reach back one year.")
+        async with self._db.transaction() as conn:
+            added = await self._activity.record_day(conn, guild_id, user_id, ActivityKind.REPAIR, day)
+            await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="streak.repair",
+                                     target_id=user_id, new=day.isoformat(), reason=reason)
+        if not added:
+            log.info("repair of %s for %s in guild %s was already recorded", day, user_id, guild_id)
+        before, state = await self.recompute(guild_id, user_id)
+        await self._celebrate(guild_id, user_id, before, state)
+        return state
+
+    async def set_announcements(self, guild_id: int, actor_id: int, *, announce: bool,
+                                channel_id: int | None) -> None:
+        async with self._db.transaction() as conn:
+            await self.repo.set_announcements(conn, guild_id, announce=announce, channel_id=channel_id,
+                                              actor_id=actor_id, now=self._now_epoch())
+            await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="streak.announcements",
+                                     new={"announce": announce, "channel_id": channel_id})

@@ -1,0 +1,11 @@
+"""Streaks, the leaderboard and the heatmap."""
+
+from bot.bot import StudyBot
+from cogs.streaks.cog import Leaderboard, StreakAdmin, Streaks
+
+
+async def setup(client: StudyBot) -> None:
+    streaks = Streaks(client)
+    await client.add_cog(streaks)
+    await client.add_cog(StreakAdmin(client, streaks))
+    await client.add_cog(Leaderboard(client, streaks))

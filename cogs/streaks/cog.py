@@ -1,0 +1,153 @@
+"""/streak and /leaderboard for members, /streak-admin for moderators."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import StudyBot
+from bot.streaks import StreakReminders, StreakService
+from bot.streaks.heatmap import render_heatmap
+from cogs._common import core_of, no_pings, timezone_autocomplete
+from cogs.streaks.embeds import help_embed, leaderboard_embed, profile_embed
+from cogs.streaks.publisher import StreakPublisher
+from cogs.streaks.views import LeaderboardView
+
+log = logging.getLogger(__name__)
+
+ON_OFF = [app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
+BOARDS = [app_commands.Choice(name="current streak", value="current"),
+          app_commands.Choice(name="best streak", value="best"),
+          app_commands.Choice(name="this month", value="month")]
+
+
+@app_commands.guild_only()
+class Streaks(commands.GroupCog, group_name="streak", group_description="Your daily study streak"):
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        core = client.core
+        self.service = StreakService(core.db, core.clock, core.timezones, core.activity, core.audit)
+        publisher = StreakPublisher(client)
+        self.service.announcer = publisher
+        self.service.sender = publisher
+        self.reminders = StreakReminders(self.service, core.clock, core.timezones, core.scheduler)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.service.attach()
+        self.reminders.schedule()
+
+    async def cog_unload(self) -> None:
+        self.service.detach()
+        self.reminders.unschedule()
+
+    @app_commands.command(name="show", description="Your streak (or a member's), freezes and a 26-week heatmap")
+    @app_commands.describe(member="Whose streak to show (default: yours)")
+    async def show(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        assert interaction.guild_id is not None
+        target = member or interaction.user
+        own = target.id == interaction.user.id
+        profile = await self.service.profile(interaction.guild_id, target.id)
+        name = target.display_name
+        state = profile.state
+        png = render_heatmap(profile.statuses, profile.today,
+                             f"{name} · {state.current}-day streak · best {state.best}")
+        await interaction.response.send_message(
+            embed=profile_embed(profile, name, own), file=discord.File(io.BytesIO(png), "heatmap.png"),
+            ephemeral=own, allowed_mentions=no_pings())
+
+    @app_commands.command(name="timezone", description="Set the timezone your days are counted in")
+    @app_commands.describe(timezone="IANA timezone, e.g. Europe/Berlin")
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    async def timezone(self, interaction: discord.Interaction, timezone: str) -> None:
+        zone = await self.service.set_timezone(interaction.user.id, timezone)
+        assert zone is not None
+        local = core_of(interaction).clock.now().astimezone(zone)
+        await interaction.response.send_message(
+            f"Your days now run midnight to midnight in **{zone.key}** (it is {local:%H:%M} on {local:%a %d %b} "
+            "there). Days you already have are kept as they were.", ephemeral=True)
+
+    @app_commands.command(name="remind", description="A DM at your local hour on days you have not studied yet")
+    @app_commands.describe(state="Turn reminders on or off", hour="Local hour, 0-23 (default 20)")
+    @app_commands.choices(state=ON_OFF)
+    async def remind(self, interaction: discord.Interaction, state: app_commands.Choice[str],
+                     hour: app_commands.Range[int, 0, 23] | None = None) -> None:
+        assert interaction.guild_id is not None
+        row = await self.reminders.set(interaction.guild_id, interaction.user.id, enabled=state.value == "on",
+                                       hour=hour)
+        if row.enabled:
+            text = (f"I will DM you at **{row.hour:02d}:00** your time on days you have not studied yet, while your "
+                    "streak is at least 2 days. Make sure DMs from this server are allowed.")
+        else:
+            text = "Streak reminders are off."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="help", description="How streaks, freezes and reminders work")
+    async def help(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_message(embed=help_embed(), ephemeral=True)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class StreakAdmin(commands.GroupCog, group_name="streak-admin", group_description="Moderate streaks"):
+    def __init__(self, client: StudyBot, streaks: Streaks) -> None:
+        self.client = client
+        self.streaks = streaks
+        super().__init__()
+
+    @app_commands.command(name="repair", description="Mark a member's day as active (kept in the audit log)")
+    @app_commands.describe(member="Whose streak", date="Their local date, YYYY-MM-DD",
+                           reason="Why (shown in the audit log)")
+    async def repair(self, interaction: discord.Interaction, member: discord.Member, date: str,
+                     reason: app_commands.Range[str, 1, 300]) -> None:
+        assert interaction.guild_id is not None
+        state = await self.streaks.service.repair(interaction.guild_id, interaction.user.id, member.id, date, reason)
+        await interaction.response.send_message(
+            f"Marked {date.strip()} active for {member.mention}. Their streak is now **{state.current}** "
+            f"(best {state.best}). Recorded in the audit log.", ephemeral=True, allowed_mentions=no_pings())
+
+    @app_commands.command(name="announcements", description="Where streak milestones are celebrated, or off")
+    @app_commands.describe(state="on or off", channel="Channel for milestones (default: the daily channel)")
+    @app_commands.choices(state=ON_OFF)
+    async def announcements(self, interaction: discord.Interaction, state: app_commands.Choice[str],
+                            channel: discord.TextChannel | None = None) -> None:
+        assert interaction.guild_id is not None
+        announce = state.value == "on"
+        await self.streaks.service.set_announcements(interaction.guild_id, interaction.user.id, announce=announce,
+                                                     channel_id=channel.id if channel else None)
+        if not announce:
+            text = "Streak milestones will not be announced."
+        elif channel:
+            text = f"Streak milestones (7, 30, 100, 365 days) will be celebrated in {channel.mention}."
+        else:
+            text = "Streak milestones will be celebrated in the daily-prompt channel."
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+class Leaderboard(commands.Cog):
+    def __init__(self, client: StudyBot, streaks: Streaks) -> None:
+        self.client = client
+        self.streaks = streaks
+
+    @app_commands.command(name="leaderboard", description="Top streaks in this server, and your rank")
+    @app_commands.describe(board="current streak (default), best streak, or active days this month")
+    @app_commands.choices(board=BOARDS)
+    @app_commands.guild_only()
+    async def leaderboard(self, interaction: discord.Interaction,
+                          board: app_commands.Choice[str] | None = None) -> None:
+        assert interaction.guild is not None
+        guild, caller = interaction.guild, interaction.user.id
+        chosen = board.value if board else "current"
+
+        async def load(page_number: int):  # noqa: ANN202 - the view's PageLoader
+            page = await self.streaks.service.leaderboard(guild.id, chosen, caller, page_number)
+            return page, leaderboard_embed(page, guild.name)
+
+        page, embed = await load(0)
+        view = LeaderboardView(caller, page, load)
+        await interaction.response.send_message(embed=embed, view=view, allowed_mentions=no_pings())
+        view.message = await interaction.original_response()

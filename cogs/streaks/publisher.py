@@ -1,0 +1,54 @@
+"""The Discord side of streaks: milestone posts and reminder DMs."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import discord
+
+from bot.bot import StudyBot
+from bot.streaks import DirectMessagesClosedError
+from cogs._common import discord_timestamp, no_pings
+
+log = logging.getLogger(__name__)
+
+CANNOT_DM = 50007
+
+
+class StreakPublisher:
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        self.pace = client.core.pacer.acquire
+
+    async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
+        channel = self.client.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread):
+            log.info("milestone channel %s is gone; not announcing", channel_id)
+            return None
+        await self.pace()
+        try:
+            message = await channel.send(
+                f"🔥 <@{user_id}> reached a **{milestone}-day streak**! Keep it going.",
+                allowed_mentions=no_pings())
+        except discord.HTTPException as error:
+            log.warning("could not announce a milestone in %s: %s", channel_id, error)
+            return None
+        return message.id
+
+    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
+        guild = self.client.get_guild(guild_id)
+        place = f" in **{guild.name}**" if guild else ""
+        try:
+            await self.pace()
+            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+            await self.pace()
+            await user.send(
+                f"🔥 Your {current}-day streak{place} is waiting for today. Answer the daily prompt, review a few "
+                f"cards or take the quiz before {discord_timestamp(breaks_at, 't')} to keep it "
+                f"({discord_timestamp(breaks_at, 'R')}). Turn these off with `/streak remind off`.",
+                allowed_mentions=no_pings())
+        except discord.Forbidden as error:
+            if error.code == CANNOT_DM:
+                raise DirectMessagesClosedError from error
+            raise

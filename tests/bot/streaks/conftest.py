@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.activity import ActivityService
+from bot.audit import AuditLog
+from bot.clock import ManualClock
+from bot.scheduler import JobScheduler
+from bot.storage import Database
+from bot.streaks import DirectMessagesClosedError, StreakReminders, StreakService
+from bot.timezones import TimezoneResolver
+
+
+@dataclass
+class FakeDiscord:
+    """Records what the bot would have posted or DMed."""
+
+    announcements: list[tuple[int, int, int]] = field(default_factory=list)
+    reminders: list[tuple[int, int, int]] = field(default_factory=list)
+    closed_dms: set[int] = field(default_factory=set)
+
+    async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
+        self.announcements.append((channel_id, user_id, milestone))
+        return 1000 + len(self.announcements)
+
+    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
+        if user_id in self.closed_dms:
+            raise DirectMessagesClosedError
+        self.reminders.append((guild_id, user_id, current))
+
+
+@dataclass
+class Streaks:
+    db: Database
+    clock: ManualClock
+    activity: ActivityService
+    service: StreakService
+    reminders: StreakReminders
+    discord: FakeDiscord
+    timezones: TimezoneResolver
+
+
+async def build(path: Path, start: datetime) -> Streaks:
+    db = Database(path)
+    await db.open()
+    clock = ManualClock(start)
+    timezones = TimezoneResolver(db)
+    activity = ActivityService(db, clock, timezones)
+    service = StreakService(db, clock, timezones, activity, AuditLog(db, clock))
+    service.attach()
+    fake = FakeDiscord()
+    service.announcer = fake
+    service.sender = fake
+    reminders = StreakReminders(service, clock, timezones, JobScheduler(clock, manual=True))
+    return Streaks(db, clock, activity, service, reminders, fake, timezones)
+
+
+@pytest.fixture
+async def streaks(tmp_path: Path) -> AsyncIterator[Streaks]:
+    built = await build(tmp_path / "streaks.sqlite3", datetime(2026, 3, 2, 12, tzinfo=UTC))
+    try:
+        yield built
+    finally:
+        await built.db.close()

@@ -1,0 +1,169 @@
+"""Streak service on a real SQLite file: timezones, leaderboards, repairs, milestones, reminders."""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.activity import ActivityKind
+from bot.errors import InvalidInput
+from bot.streaks.rules import evaluate
+
+from .conftest import Streaks, build
+
+GUILD = 1
+ZONES = ["UTC", "Pacific/Kiritimati", "America/Los_Angeles", "Europe/Berlin", "Asia/Kolkata", "Pacific/Pago_Pago"]
+
+
+async def act(s: Streaks, user: int, at: datetime | None = None, kind: ActivityKind = ActivityKind.ANSWER) -> None:
+    await s.activity.record(GUILD, user, kind, at)
+    await asyncio.gather(*s.service._tasks)
+
+
+async def test_one_activity_a_day_builds_a_streak(streaks: Streaks) -> None:
+    for _ in range(3):
+        await act(streaks, 10)
+        streaks.clock.advance(days=1)
+    profile = await streaks.service.profile(GUILD, 10)
+    assert profile.state.current == 3 and not profile.state.today_active
+
+
+events = st.lists(st.tuples(st.integers(min_value=0, max_value=60 * 24 * 40),
+                            st.sampled_from(ZONES)), min_size=1, max_size=25)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(events, st.integers(min_value=0, max_value=60 * 24 * 3))
+def test_streaks_match_the_reference_across_timezone_changes(moves: list[tuple[int, str]], tail: int) -> None:
+    """Each event: the member switches zone, then acts. Past days never move when the zone changes."""
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+
+    async def scenario() -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            s = await build(Path(folder) / "p.sqlite3", start)
+            try:
+                expected: set[date] = set()
+                for minutes, zone in sorted(moves):
+                    s.clock.set(start + timedelta(minutes=minutes))
+                    await s.service.set_timezone(10, zone)
+                    await act(s, 10)
+                    expected.add(s.clock.now().astimezone(ZoneInfo(zone)).date())
+                    assert set(await s.activity.active_dates(GUILD, 10)) == expected
+                s.clock.advance(minutes=tail)
+                final_zone = ZoneInfo(sorted(moves)[-1][1])
+                today = s.clock.now().astimezone(final_zone).date()
+                profile = await s.service.profile(GUILD, 10)
+                reference = evaluate(expected, today)
+                assert (profile.state.current, profile.state.best, profile.state.freezes) == (
+                    reference.current, reference.best, reference.freezes)
+                row = await s.service.repo.get(GUILD, 10)
+                assert row is not None and row.best == reference.best and row.total_days == len(expected)
+            finally:
+                await s.db.close()
+
+    asyncio.run(scenario())
+
+
+async def test_leaderboard_ties_share_a_rank_and_month_favours_this_month(streaks: Streaks) -> None:
+    s = streaks
+    s.clock.set(datetime(2026, 3, 4, 18, tzinfo=UTC))
+    for day in range(12):  # member 1: a long February streak that has ended
+        await act(s, 1, datetime(2026, 2, 10, 12, tzinfo=UTC) + timedelta(days=day))
+    for day in range(4):
+        for user in (2, 3):
+            await act(s, user, datetime(2026, 3, 1, 12, tzinfo=UTC) + timedelta(days=day))
+    await act(s, 4)
+    current = await s.service.leaderboard(GUILD, "current", caller_id=4)
+    assert [(e.rank, e.user_id, e.score) for e in current.entries] == [(1, 2, 4), (1, 3, 4), (3, 4, 1)]
+    assert current.caller_rank == 3
+    best = await s.service.leaderboard(GUILD, "best", caller_id=2)
+    assert [(e.rank, e.user_id) for e in best.entries][:1] == [(1, 1)] and best.caller_rank == 2
+    month = await s.service.leaderboard(GUILD, "month", caller_id=1)
+    assert month.month == "2026-03" and {e.user_id for e in month.entries} == {2, 3, 4}
+    assert month.caller_rank is None  # nothing this month yet
+
+
+async def test_leaderboard_pages(streaks: Streaks) -> None:
+    for user in range(100, 125):
+        await act(streaks, user)
+    first = await streaks.service.leaderboard(GUILD, "current", caller_id=124)
+    assert first.pages == 3 and len(first.entries) == 10 and first.caller_rank == 1
+    last = await streaks.service.leaderboard(GUILD, "current", caller_id=124, page=9)
+    assert last.page == 2 and len(last.entries) == 5
+    with pytest.raises(InvalidInput):
+        await streaks.service.leaderboard(GUILD, "weekly", caller_id=1)
+
+
+async def test_repair_fills_a_day_and_is_audited(streaks: Streaks) -> None:
+    s = streaks
+    await act(s, 10, datetime(2026, 2, 27, 12, tzinfo=UTC))
+    await act(s, 10, datetime(2026, 3, 1, 12, tzinfo=UTC))
+    await act(s, 10)
+    assert (await s.service.profile(GUILD, 10)).state.current == 2
+    state = await s.service.repair(GUILD, 99, 10, "2026-02-28", "the bot was down")
+    assert state.current == 4
+    row = await s.db.fetchone("SELECT actor_id, action, target_id, new_value, reason FROM audit_log")
+    assert tuple(row) == (99, "streak.repair", 10, '2026-02-28', "the bot was down")
+    for bad, message in [("2026-03-05", "has not happened yet"), ("yesterday", "is not a date"),
+                         ("2024-01-01", "more than a year")]:
+        with pytest.raises(InvalidInput, match=message):
+            await s.service.repair(GUILD, 99, 10, bad, "reason")
+    with pytest.raises(InvalidInput, match="needs a reason"):
+        await s.service.repair(GUILD, 99, 10, "2026-02-26", "  ")
+    assert await s.db.fetchval("SELECT COUNT(*) FROM audit_log") == 1
+
+
+async def test_milestones_are_announced_once_in_the_daily_channel(streaks: Streaks) -> None:
+    s = streaks
+    await s.db.execute(
+        "INSERT INTO daily_schedule (guild_id, channel_id, local_time, timezone, enabled, cycle_seed, updated_by, "
+        "updated_at) "
+        "VALUES (?, 555, '09:00', 'UTC', 1, 7, 1, 0)", (GUILD,))
+    for _ in range(8):
+        await act(s, 10)
+        await act(s, 10, kind=ActivityKind.REVIEW)  # a second kind the same day changes nothing
+        s.clock.advance(days=1)
+    assert s.discord.announcements == [(555, 10, 7)]
+    await s.service.repair(GUILD, 99, 10, "2026-03-01", "late answer")  # earlier day: same run, no repeat
+    await asyncio.gather(*s.service._tasks)
+    assert s.discord.announcements == [(555, 10, 7)]
+
+
+async def test_milestones_can_be_switched_off(streaks: Streaks) -> None:
+    await streaks.service.set_announcements(GUILD, 99, announce=False, channel_id=None)
+    for _ in range(7):
+        await act(streaks, 10)
+        streaks.clock.advance(days=1)
+    assert streaks.discord.announcements == []
+
+
+async def test_reminders_once_a_day_only_when_not_active_and_off_when_dms_closed(streaks: Streaks) -> None:
+    s = streaks
+    await s.service.set_timezone(10, "Asia/Kolkata")  # +05:30: the hour starts at :30 UTC
+    await s.service.set_timezone(11, "Asia/Kolkata")
+    for user in (10, 11, 12):
+        await s.reminders.set(GUILD, user, enabled=True, hour=20)
+    for _ in range(2):
+        for user in (10, 11, 12):
+            await act(s, user)
+        s.clock.advance(days=1)
+    s.discord.closed_dms.add(11)
+    await act(s, 12)  # 12 already studied today
+    s.clock.set(datetime(2026, 3, 4, 14, 15, tzinfo=UTC))  # 19:45 in Kolkata
+    assert await s.reminders.run_due() == 0
+    s.clock.set(datetime(2026, 3, 4, 14, 30, tzinfo=UTC))  # 20:00 in Kolkata
+    assert await s.reminders.run_due() == 1
+    s.clock.set(datetime(2026, 3, 4, 14, 45, tzinfo=UTC))
+    assert await s.reminders.run_due() == 0  # at most one a day
+    assert s.discord.reminders == [(GUILD, 10, 2)]
+    closed = await s.service.repo.reminder(GUILD, 11)
+    assert closed is not None and not closed.enabled and closed.off_reason == "dms_closed"
+    with pytest.raises(InvalidInput):
+        await s.reminders.set(GUILD, 10, enabled=True, hour=24)

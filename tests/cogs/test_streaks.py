@@ -1,0 +1,140 @@
+"""Streaks through the local Discord: what members and moderators see."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from PIL import Image
+
+from bot.activity import ActivityKind
+from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember
+from bot.streaks.heatmap import COLOURS, HEIGHT, WIDTH, cell_centre
+from bot.streaks.rules import DayStatus
+
+from .test_daily import posts, setup_daily
+
+
+async def study(harness: BotHarness, member: SimMember, days_ago: int = 0) -> None:
+    """Record a review for ``member`` as if it happened ``days_ago`` days before now."""
+    at = harness.core.clock.now() - timedelta(days=days_ago)
+    await harness.core.activity.record(harness.guild.id, member.id, ActivityKind.REVIEW, at)
+    await harness.settle()
+
+
+def heatmap(reply) -> Image.Image:  # noqa: ANN001 - a simulator Reply
+    return Image.open(io.BytesIO(reply.attachments[0]["data"])).convert("RGB")
+
+
+async def test_answering_every_day_builds_a_streak_and_announces_seven_once(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="UTC")
+    for day in range(8):
+        await harness.advance_to(datetime(2026, 3, 2 + day, 10, 5, tzinfo=UTC))
+        post = posts(daily)[-1]
+        await alice.submit_modal(await alice.click(post, "Submit answer"), answer=f"Day {day} design")
+    celebrations = [m for m in daily.messages if "day streak" in m.content]
+    assert len(celebrations) == 1
+    assert alice.mention in celebrations[0].content and "7-day streak" in celebrations[0].content
+    assert not celebrations[0].pinged_user_ids
+    mine = await alice.slash("streak show")
+    assert mine.ephemeral
+    fields = {f["name"]: f["value"] for f in mine.embeds[0]["fields"]}
+    assert "8 days" in fields["Current"] and "8 days" in fields["Best"] and "1 of 2" in fields["Freezes"]
+    assert "Active today" in fields["Today"]
+    assert mine.embeds[0]["image"]["url"] == "attachment://heatmap.png"
+
+
+async def test_the_heatmap_shows_active_frozen_and_missed_days(harness: BotHarness, alice: SimMember) -> None:
+    harness.core.clock.set(datetime(2026, 3, 20, 12, tzinfo=UTC))
+    for days_ago in [*range(18, 10, -1), 9, 8, 5, 0]:  # 8 in a row, 10 ago frozen, 7-6 ago missed
+        await study(harness, alice, days_ago)
+    reply = await alice.slash("streak show")
+    image = heatmap(reply)
+    assert image.size == (WIDTH, HEIGHT)
+    today = date(2026, 3, 20)
+    expected = {today - timedelta(days=18): DayStatus.ACTIVE, today - timedelta(days=10): DayStatus.FROZEN,
+                today - timedelta(days=7): DayStatus.MISSED, today - timedelta(days=5): DayStatus.ACTIVE,
+                today - timedelta(days=60): DayStatus.NONE, today + timedelta(days=1): DayStatus.NONE}
+    for day, status in expected.items():
+        assert image.getpixel(cell_centre(day, today)) == COLOURS[status], (day, status)
+    fields = {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}
+    assert "1 day" in fields["Current"] and "10 days" in fields["Best"]
+
+
+async def test_anyone_can_see_a_members_streak_in_public(harness: BotHarness, alice: SimMember,
+                                                         bob: SimMember) -> None:
+    await study(harness, alice)
+    reply = await bob.slash("streak show", member=alice)
+    assert not reply.ephemeral and reply.embeds[0]["title"] == "alice's streak"
+    assert reply.attachments[0]["filename"] == "heatmap.png"
+
+
+async def test_leaderboard_pages_and_shows_the_callers_rank(harness: BotHarness, alice: SimMember,
+                                                            bob: SimMember) -> None:
+    crowd = [harness.guild.add_member(f"member{i:02d}") for i in range(14)]
+    for position, member in enumerate(crowd):
+        for days_ago in range(position + 2):
+            await study(harness, member, days_ago)
+    await study(harness, alice)
+    board = await alice.slash("leaderboard")
+    assert not board.ephemeral and board.button_labels == ["Previous", "Next"]
+    lines = board.embeds[0]["description"].splitlines()
+    assert len(lines) == 10 and "🥇" in lines[0] and crowd[-1].mention in lines[0] and "**15**" in lines[0]
+    assert board.embeds[0]["fields"][0]["value"] == "#15 with **1**"
+    refused = await bob.click(board, "Next")
+    assert "belong to someone else" in refused.text
+    second = await alice.click(board, "Next")
+    assert "Page 2 of 2" in second.embeds[0]["footer"]["text"] and alice.mention in second.embeds[0]["description"]
+    month = await bob.slash("leaderboard", board="month")
+    assert "this month" in month.embeds[0]["title"] and "Not on this board yet" in month.text
+
+
+async def test_reminder_dm_once_when_not_yet_active_and_off_when_dms_closed(
+        harness: BotHarness, alice: SimMember, bob: SimMember) -> None:
+    for member in (alice, bob):
+        await study(harness, member, 2)
+        await study(harness, member, 1)
+        reply = await member.slash("streak remind", state="on", hour=20)
+        assert "20:00" in reply.text
+    bob.dms_closed = True
+    with harness.sim.expect_errors(50007) as refused:
+        await harness.advance_to(datetime(2026, 3, 2, 21, tzinfo=UTC))
+    assert len(refused) == 1  # tried once, then switched off
+    assert len(alice.dms) == 1 and "2-day streak" in alice.dms[0].content
+    await harness.advance_to(datetime(2026, 3, 3, 12, tzinfo=UTC))
+    await study(harness, alice)
+    await harness.advance_to(datetime(2026, 3, 3, 21, tzinfo=UTC))
+    assert len(alice.dms) == 1  # active that day: no reminder
+    shown = await bob.slash("streak show")
+    assert "DMs are closed" in shown.text
+
+
+async def test_timezone_is_validated(harness: BotHarness, alice: SimMember) -> None:
+    bad = await alice.slash("streak timezone", timezone="Moon/Base")
+    assert bad.ephemeral and "is not a timezone" in bad.text
+    good = await alice.slash("streak timezone", timezone="asia/tokyo")
+    assert "Asia/Tokyo" in good.text
+    choices = await alice.autocomplete("streak timezone", "timezone", "tokyo")
+    assert "Asia/Tokyo" in [c["value"] for c in choices]
+
+
+async def test_moderators_repair_a_day_with_an_audit_entry(harness: BotHarness, mod: SimMember,
+                                                           alice: SimMember) -> None:
+    await study(harness, alice, 2)
+    await study(harness, alice)
+    with pytest.raises(CommandForbidden):
+        await alice.slash("streak-admin repair", member=alice, date="2026-03-01", reason="please")
+    reply = await mod.slash("streak-admin repair", member=alice, date="2026-03-01", reason="outage")
+    assert reply.ephemeral and "streak is now **3**" in reply.text
+    bad = await mod.slash("streak-admin repair", member=alice, date="01/03/2026", reason="outage")
+    assert bad.ephemeral and "YYYY-MM-DD" in bad.text
+    entries = await harness.core.audit.recent(harness.guild.id)
+    assert [(e.actor_id, e.action, e.target_id, e.reason) for e in entries] == [
+        (mod.id, "streak.repair", alice.id, "outage")]
+
+
+async def test_help_explains_freezes(harness: BotHarness, alice: SimMember) -> None:
+    reply = await alice.slash("streak help")
+    assert reply.ephemeral and "Freezes" in reply.text and "7 active days" in reply.text
