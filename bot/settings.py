@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     requests_per_second: float = Field(
         default=48.0, gt=0, le=50,
         description="Pace of scheduled posts; Discord's global limit is 50 requests a second per bot.")
+    srs_fuzzing: bool = Field(
+        default=True,
+        description="Spread flashcard due dates by a little randomness so reviews do not bunch up (FSRS fuzz).")
 
     @field_validator("log_level", mode="before")
     @classmethod

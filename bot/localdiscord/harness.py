@@ -70,7 +70,7 @@ class BotHarness:
 
     async def start(self) -> StudyBot:
         settings = Settings(_env_file=None, discord_token=self.sim.token, database_path=self.db_path,
-                            backup_dir=self.db_path.parent / "backups", **self._settings)
+                            backup_dir=self.db_path.parent / "backups", **{"srs_fuzzing": False, **self._settings})
         core = Core.build(settings, self._build_content(), clock=self.clock, manual_scheduler=True)
         self._patch = contextlib.ExitStack()
         self._patch.enter_context(pointed_at(self.sim))

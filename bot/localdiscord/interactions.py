@@ -86,6 +86,7 @@ async def callback(request: web.Request) -> web.Response:
     else:
         raise _fail(400, 40004, "Interaction response type is not valid")
     interaction.response_type = kind
+    interaction.response_data = data
     interaction.acknowledged_monotonic = time.monotonic()
     interaction.response_message = message
     interaction.acknowledged.set()

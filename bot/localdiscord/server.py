@@ -67,6 +67,7 @@ class SimInteraction:
     source_message: SimMessage | None = None
     response_type: int | None = None
     response_message: SimMessage | None = None
+    response_data: dict[str, Any] | None = None  # what the bot answered with, as sent (e.g. an UPDATE_MESSAGE)
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
     followups: list[SimMessage] = field(default_factory=list)

@@ -1,0 +1,160 @@
+"""Personal flashcard review: which card comes next, recording a grade once, and the member's stats.
+
+Cards come from the content packs and memory is keyed on their stable ids, so an edited
+card keeps its history and a removed card is simply never offered again (its history
+stays). "Today" for the new-card cap is the member's own day. A grade is recorded only
+for the repetition it was shown for: a double click or a click on an old message finds
+the repetition already used and records nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+
+import aiosqlite
+
+from bot.activity import ActivityKind, ActivityService
+from bot.cards.repository import CardRepository
+from bot.cards.srs import Grade, Memory, Scheduler
+from bot.clock import Clock
+from bot.content import ContentStore
+from bot.content.models import Flashcard
+from bot.errors import InvalidInput
+from bot.storage import Database
+from bot.timezones import TimezoneResolver
+
+log = logging.getLogger(__name__)
+
+
+class CardKind(StrEnum):
+    DUE = "due"
+    NEW = "new"
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    card: Flashcard
+    kind: CardKind
+    rep: int                       # the repetition a grade will record; buttons carry it
+    memory: Memory | None
+    due_left: int                  # due cards waiting, this one included
+    new_left: int                  # new cards still allowed today
+
+
+@dataclass(frozen=True)
+class NothingToStudy:
+    next_due: datetime | None
+    new_cap_reached: bool
+
+
+@dataclass(frozen=True)
+class Graded:
+    recorded: bool                 # False: a stale or double click, nothing recorded
+    card: Flashcard | None
+    memory: Memory | None
+
+
+@dataclass(frozen=True)
+class CardStats:
+    due_today: int
+    due_week: int
+    reviewed_today: int
+    total_reviews: int
+    retention: float | None        # over the last 30 days, None without reviews to judge
+    retention_sample: int
+    next_due: datetime | None
+    learned: int
+    total_cards: int
+    new_per_day: int
+
+
+class StudyService:
+    def __init__(self, db: Database, clock: Clock, content: ContentStore, timezones: TimezoneResolver,
+                 activity: ActivityService, *, fuzzing: bool = True) -> None:
+        self.repo = CardRepository(db)
+        self._db = db
+        self._clock = clock
+        self._content = content
+        self._timezones = timezones
+        self._activity = activity
+        self.scheduler = Scheduler(fuzzing=fuzzing)
+
+    async def _day_start(self, guild_id: int | None, user_id: int) -> datetime:
+        zone = await self._timezones.zone_for(guild_id, user_id)
+        local = self._clock.now().astimezone(zone)
+        return datetime.combine(local.date(), time(0), tzinfo=zone)
+
+    def _cards(self) -> dict[str, Flashcard]:
+        return {card.id: card for card in self._content.library.flashcards}
+
+    async def next_card(self, guild_id: int | None, user_id: int) -> StudyCard | NothingToStudy:
+        """Due cards first (most overdue first), then new cards up to the member's daily cap."""
+        now = self._clock.now()
+        cards = self._cards()
+        due = [m for m in await self.repo.due(user_id, now) if m.card_id in cards]
+        cap = await self.repo.new_per_day(user_id)
+        introduced = await self.repo.introduced_since(user_id, await self._day_start(guild_id, user_id))
+        new_left = max(0, cap - introduced)
+        if due:
+            first = due[0]
+            return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(due), new_left)
+        known = await self.repo.known_ids(user_id)
+        fresh = [card for card_id, card in cards.items() if card_id not in known]
+        if fresh and new_left > 0:
+            return StudyCard(fresh[0], CardKind.NEW, 0, None, 0, new_left)
+        upcoming = [m.due for m in await self.repo.all_memories(user_id) if m.card_id in cards]
+        return NothingToStudy(min(upcoming) if upcoming else None, bool(fresh) and new_left == 0)
+
+    async def card(self, card_id: str) -> Flashcard:
+        card = self._content.library.flashcard(card_id)
+        if card is None:
+            raise InvalidInput("That card is no longer in the pack.", hint="Run `/cards study` for the next one.")
+        return card
+
+    async def preview(self, user_id: int, card_id: str) -> dict[Grade, timedelta]:
+        return self.scheduler.preview(await self.repo.memory(user_id, card_id), self._clock.now())
+
+    async def grade(self, guild_id: int | None, user_id: int, card_id: str, rep: int, grade: Grade) -> Graded:
+        """Record ``grade`` for repetition ``rep`` of the card, unless that repetition is already recorded."""
+        card = self._content.library.flashcard(card_id)
+        if card is None:
+            return Graded(False, None, None)
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            memory = await self.repo.memory(user_id, card_id, conn)
+            if (memory.reps if memory else 0) != rep:
+                return Graded(False, card, memory)
+            updated = self.scheduler.review(memory, user_id, card_id, grade, now)
+            try:
+                await self.repo.save_review(conn, updated, guild_id=guild_id, grade=int(grade),
+                                            state_before=memory.state if memory else None, now=now)
+            except aiosqlite.IntegrityError:  # the same repetition raced in from a second click
+                return Graded(False, card, memory)
+        if guild_id is not None:
+            await self._activity.record(guild_id, user_id, ActivityKind.REVIEW)
+        return Graded(True, card, updated)
+
+    async def stats(self, guild_id: int | None, user_id: int) -> CardStats:
+        now = self._clock.now()
+        cards = self._cards()
+        memories = [m for m in await self.repo.all_memories(user_id) if m.card_id in cards]
+        day_start = await self._day_start(guild_id, user_id)
+        today_end = day_start + timedelta(days=1)
+        reviewed_today, total = await self.repo.review_counts(user_id, since=day_start)
+        recalled, asked = await self.repo.retention(user_id, since=now - timedelta(days=30))
+        future = [m.due for m in memories if m.due > now]
+        return CardStats(
+            due_today=sum(m.due < today_end for m in memories),
+            due_week=sum(m.due < today_end + timedelta(days=6) for m in memories),
+            reviewed_today=reviewed_today, total_reviews=total,
+            retention=recalled / asked if asked else None, retention_sample=asked,
+            next_due=min(future) if future else None, learned=len(memories), total_cards=len(cards),
+            new_per_day=await self.repo.new_per_day(user_id))
+
+    async def set_new_per_day(self, user_id: int, value: int) -> None:
+        if not 0 <= value <= 100:
+            raise InvalidInput(f"{value} new cards a day is out of range.", hint="Pick 0-100; 10 is a good start.")
+        await self.repo.set_new_per_day(user_id, value)

@@ -1,0 +1,67 @@
+"""FSRS scheduling through the ``fsrs`` package, and the row a member's memory of a card is kept in.
+
+fsrs only accepts ``datetime.timezone.utc`` datetimes and, without a ``card_id``, sleeps
+a millisecond to invent one; both are handled here so nothing else touches fsrs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from enum import IntEnum
+
+import fsrs
+
+_FSRS_CARD_ID = 1  # fsrs wants an id; ours is the (member, card) key in SQLite
+
+
+class Grade(IntEnum):
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What FSRS knows about one member and one card (times in UTC)."""
+
+    user_id: int
+    card_id: str
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+    introduced_at: datetime
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+class Scheduler:
+    def __init__(self, *, fuzzing: bool = True, desired_retention: float = 0.9) -> None:
+        self._fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=fuzzing)
+
+    def _card(self, memory: Memory | None) -> fsrs.Card:
+        if memory is None:
+            return fsrs.Card(card_id=_FSRS_CARD_ID)
+        return fsrs.Card(card_id=_FSRS_CARD_ID, state=fsrs.State(memory.state), step=memory.step,
+                         stability=memory.stability, difficulty=memory.difficulty, due=_utc(memory.due),
+                         last_review=_utc(memory.last_review) if memory.last_review else None)
+
+    def review(self, memory: Memory | None, user_id: int, card_id: str, grade: Grade, now: datetime) -> Memory:
+        card, _log = self._fsrs.review_card(self._card(memory), fsrs.Rating(int(grade)), review_datetime=_utc(now))
+        lapsed = memory is not None and memory.state == fsrs.State.Review and grade is Grade.AGAIN
+        base = memory or Memory(user_id, card_id, 0, None, None, None, now, None, 0, 0, now)
+        return replace(base, state=int(card.state), step=card.step, stability=card.stability,
+                       difficulty=card.difficulty, due=card.due, last_review=card.last_review,
+                       reps=base.reps + 1, lapses=base.lapses + int(lapsed))
+
+    def preview(self, memory: Memory | None, now: datetime) -> dict[Grade, timedelta]:
+        """How long until the card comes back for each grade (shown on the buttons)."""
+        return {grade: self.review(memory, 0, "", grade, now).due - now for grade in Grade}

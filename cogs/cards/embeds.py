@@ -1,0 +1,72 @@
+"""How a study session and the stats look."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import discord
+
+from bot.cards import CardKind, CardStats, Grade, NothingToStudy, StudyCard
+from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+
+GRADE_LABELS = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
+
+
+def interval(delta: timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = round(seconds / 86400)
+    return f"{days}d" if days < 60 else f"{days / 30:.0f}mo"
+
+
+def _queue_line(study: StudyCard) -> str:
+    kind = "New card" if study.kind is CardKind.NEW else "Review"
+    left = f"{study.due_left} due" if study.due_left else "no reviews due"
+    return f"{kind} · {left} · {study.new_left} new left today"
+
+
+def front_embed(study: StudyCard, note: str | None = None) -> discord.Embed:
+    embed = discord.Embed(title="Flashcard", description=f"**{truncate(study.card.front, 3900)}**",
+                          colour=BRAND_COLOUR)
+    if note:
+        embed.add_field(name="Last card", value=truncate(note, 1024), inline=False)
+    embed.set_footer(text=_queue_line(study))
+    return embed
+
+
+def back_embed(study: StudyCard) -> discord.Embed:
+    embed = discord.Embed(title="Flashcard", colour=BRAND_COLOUR,
+                          description=f"**{truncate(study.card.front, 1000)}**\n\n{truncate(study.card.back, 2900)}")
+    embed.add_field(name="Source", value=truncate(str(study.card.source), 1024))
+    embed.set_footer(text="How well did you remember it? " + _queue_line(study))
+    return embed
+
+
+def done_embed(nothing: NothingToStudy, note: str | None = None) -> discord.Embed:
+    lines = ["You are all caught up. 🎉"]
+    if nothing.new_cap_reached:
+        lines.append("You have met today's new-card limit (change it with `/cards settings`).")
+    if nothing.next_due:
+        lines.append(f"Next card due {discord_timestamp(nothing.next_due, 'R')}.")
+    embed = discord.Embed(title="Flashcards", description="\n".join(lines), colour=BRAND_COLOUR)
+    if note:
+        embed.add_field(name="Last card", value=truncate(note, 1024), inline=False)
+    return embed
+
+
+def stats_embed(stats: CardStats) -> discord.Embed:
+    embed = discord.Embed(title="Your flashcards", colour=BRAND_COLOUR)
+    embed.add_field(name="Due today", value=str(stats.due_today))
+    embed.add_field(name="Due this week", value=str(stats.due_week))
+    embed.add_field(name="Reviewed today", value=str(stats.reviewed_today))
+    embed.add_field(name="Total reviews", value=str(stats.total_reviews))
+    retention = (f"{stats.retention:.0%} of {stats.retention_sample}" if stats.retention is not None
+                 else "not enough reviews yet")
+    embed.add_field(name="Retention (30 days)", value=retention)
+    embed.add_field(name="Next due", value=discord_timestamp(stats.next_due, "R") if stats.next_due else "—")
+    embed.set_footer(text=f"{stats.learned} of {stats.total_cards} cards started · "
+                          f"{stats.new_per_day} new cards a day")
+    return embed

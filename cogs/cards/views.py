@@ -1,0 +1,137 @@
+"""Study-session buttons. Their custom ids carry the card and repetition, so they work after restarts
+and long pauses, and a second click on the same repetition records nothing."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.cards import Grade, NothingToStudy, StudyCard, StudyService
+from bot.error_handler import report_interaction_error
+from cogs._common import BaseView
+from cogs.cards.embeds import GRADE_LABELS, back_embed, done_embed, front_embed, interval
+
+GRADE_STYLES = {Grade.AGAIN: discord.ButtonStyle.danger, Grade.HARD: discord.ButtonStyle.secondary,
+                Grade.GOOD: discord.ButtonStyle.success, Grade.EASY: discord.ButtonStyle.primary}
+
+
+def _service(interaction: discord.Interaction) -> StudyService:
+    return interaction.client.get_cog("Cards").service  # type: ignore[attr-defined, union-attr]
+
+
+class _SessionButton:
+    """Routes clicks through the bot's one error handler."""
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.handle(interaction)
+        except Exception as error:
+            await report_interaction_error(interaction, error)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+
+class RevealButton(_SessionButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                   template=r"studybot:cards:reveal:(?P<card>[a-z0-9-]+):(?P<rep>\d+)"):
+    def __init__(self, card_id: str, rep: int) -> None:
+        super().__init__(discord.ui.Button(label="Reveal", style=discord.ButtonStyle.primary, emoji="👀",
+                                           custom_id=f"studybot:cards:reveal:{card_id}:{rep}"))
+        self.card_id, self.rep = card_id, rep
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> RevealButton:
+        return cls(match["card"], int(match["rep"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        service = _service(interaction)
+        study = await service.next_card(interaction.guild_id, interaction.user.id)
+        if not isinstance(study, StudyCard) or study.card.id != self.card_id or study.rep != self.rep:
+            await show_next(interaction, "That card was already reviewed; here is where you are now.")
+            return
+        previews = await service.preview(interaction.user.id, self.card_id)
+        await interaction.response.edit_message(embed=back_embed(study), view=grade_view(study, previews))
+
+
+class GradeButton(_SessionButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                  template=r"studybot:cards:grade:(?P<card>[a-z0-9-]+):(?P<rep>\d+):(?P<grade>[1-4])"):
+    def __init__(self, card_id: str, rep: int, grade: Grade, label: str | None = None) -> None:
+        super().__init__(discord.ui.Button(label=label or GRADE_LABELS[grade], style=GRADE_STYLES[grade],
+                                           custom_id=f"studybot:cards:grade:{card_id}:{rep}:{int(grade)}"))
+        self.card_id, self.rep, self.grade = card_id, rep, grade
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> GradeButton:
+        return cls(match["card"], int(match["rep"]), Grade(int(match["grade"])))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        graded = await _service(interaction).grade(interaction.guild_id, interaction.user.id, self.card_id,
+                                                   self.rep, self.grade)
+        if not graded.recorded:
+            await show_stale(interaction)
+            return
+        assert graded.memory is not None
+        note = (f"{GRADE_LABELS[self.grade]} · back in {interval(graded.memory.due - interaction.created_at)}")
+        await show_next(interaction, note)
+
+
+class ContinueButton(_SessionButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                     template=r"studybot:cards:continue"):
+    def __init__(self) -> None:
+        super().__init__(discord.ui.Button(label="Continue", style=discord.ButtonStyle.primary, emoji="▶️",
+                                           custom_id="studybot:cards:continue"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> ContinueButton:
+        return cls()
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        await show_next(interaction, None)
+
+
+DYNAMIC_ITEMS = (RevealButton, GradeButton, ContinueButton)
+
+
+def front_view(study: StudyCard) -> BaseView:
+    view = BaseView(timeout=None)
+    view.add_item(RevealButton(study.card.id, study.rep))
+    return view
+
+
+def grade_view(study: StudyCard, previews: dict[Grade, Any]) -> BaseView:
+    view = BaseView(timeout=None)
+    for grade in Grade:
+        label = f"{GRADE_LABELS[grade]} · {interval(previews[grade])}"
+        view.add_item(GradeButton(study.card.id, study.rep, grade, label))
+    return view
+
+
+def continue_view() -> BaseView:
+    view = BaseView(timeout=None)
+    view.add_item(ContinueButton())
+    return view
+
+
+async def session_message(service: StudyService, guild_id: int | None, user_id: int,
+                          note: str | None) -> tuple[discord.Embed, BaseView | None]:
+    study = await service.next_card(guild_id, user_id)
+    if isinstance(study, NothingToStudy):
+        return done_embed(study, note), None
+    return front_embed(study, note), front_view(study)
+
+
+async def show_next(interaction: discord.Interaction, note: str | None) -> None:
+    """Edit the session message in place to the next card (or the all-done summary)."""
+    embed, view = await session_message(_service(interaction), interaction.guild_id, interaction.user.id, note)
+    await interaction.response.edit_message(content=None, embed=embed, view=view)
+
+
+async def show_stale(interaction: discord.Interaction) -> None:
+    await interaction.response.edit_message(
+        content="That card was already graded (a second click, or an old session). Nothing was recorded twice.",
+        embed=None, view=continue_view())

@@ -1,0 +1,135 @@
+"""Flashcard review through the local Discord: a member's weeks of study as they see it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from bot.content.loader import ContentLibrary
+from bot.localdiscord import BotHarness, Reply, SimMember
+from bot.localdiscord.state import iter_components
+
+
+def button(reply: Reply, starts: str) -> str:
+    for component in iter_components(reply.components):
+        if component.get("type") == 2 and (component.get("label") or "").startswith(starts):
+            return component["custom_id"]
+    raise AssertionError(f"no button starting {starts!r}: {reply.button_labels}")
+
+
+async def review_everything(member: SimMember, grade: str = "Good", limit: int = 60) -> tuple[Reply, list[str]]:
+    """Open a session and grade every card offered; return the last screen and the fronts seen."""
+    screen = await member.slash("cards study")
+    fronts = []
+    for _ in range(limit):
+        if "Reveal" not in screen.button_labels:
+            return screen, fronts
+        fronts.append(screen.embeds[0]["description"])
+        back = await member.click(screen, "Reveal")
+        assert len(back.button_labels) == 4
+        screen = await member.click(back, button(back, grade))
+    raise AssertionError("the session never ended")
+
+
+async def test_a_session_reveals_grades_and_caps_new_cards(harness: BotHarness, alice: SimMember) -> None:
+    first = await alice.slash("cards study")
+    assert first.ephemeral and first.button_labels == ["Reveal"]
+    assert "New card" in first.embeds[0]["footer"]["text"]
+    back = await alice.click(first, "Reveal")
+    labels = back.button_labels
+    assert [label.split(" · ")[0] for label in labels] == ["Again", "Hard", "Good", "Easy"]
+    assert labels[0].endswith("1m") and labels[2].endswith("10m")  # FSRS learning steps
+    assert "Source" in back.text
+    screen, fronts = await review_everything(alice)
+    assert len(fronts) == 10 - 1 + 1  # the first card was revealed above and is still the next one
+    assert "all caught up" in screen.text and "new-card limit" in screen.text
+    stats = await alice.slash("cards stats")
+    fields = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
+    assert fields["Reviewed today"] == "10" and fields["Due today"] == "10"
+    rows = await harness.core.db.fetchall("SELECT kind FROM activity WHERE user_id = ?", (alice.id,))
+    assert [r[0] for r in rows] == ["review"]  # a review session counts for the streak
+
+
+async def test_a_double_click_records_one_review(harness: BotHarness, alice: SimMember) -> None:
+    first = await alice.slash("cards study")
+    back = await alice.click(first, "Reveal")
+    good = button(back, "Good")
+    clicks = [alice.start_click(back, good), alice.start_click(back, good)]  # both sent before any reply
+    await harness.settle()
+    answers = [click.response_data or {} for click in clicks]
+    assert sum("already graded" in (a.get("content") or "") for a in answers) == 1
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews") == 1
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews") == 1
+
+
+async def test_a_stale_session_from_yesterday_restarts_cleanly(harness: BotHarness, alice: SimMember) -> None:
+    old = await alice.slash("cards study")
+    back = await alice.click(old, "Reveal")
+    await review_everything(alice)
+    await harness.advance(hours=30)
+    await harness.restart()
+    stale = await alice.click(back, button(back, "Easy"))
+    assert "already graded" in stale.text and stale.button_labels == ["Continue"]
+    resumed = await alice.click(stale, "Continue")
+    assert resumed.button_labels == ["Reveal"]  # the next due card, in the same message
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE rating = 4") == 0
+
+
+async def test_a_month_of_reviews_grows_intervals(harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 3})
+    card_id = None
+    intervals: list[int] = []
+    for _day in range(45):
+        await review_everything(alice)
+        await harness.advance(minutes=11)  # learning steps bring new cards back within the day
+        await review_everything(alice)
+        if card_id is None:
+            card_id = await harness.core.db.fetchval(
+                "SELECT card_id FROM card_states WHERE user_id = ? ORDER BY introduced_at, card_id", (alice.id,))
+        interval = await harness.core.db.fetchval(
+            "SELECT due - last_review FROM card_states WHERE user_id = ? AND card_id = ?", (alice.id, card_id))
+        if not intervals or intervals[-1] != interval:
+            intervals.append(interval)
+        await harness.advance(hours=23, minutes=49)
+    days = [round(seconds / 86400) for seconds in intervals]
+    assert len(days) >= 3 and days == sorted(days) and len(set(days)) == len(days), days
+    assert days[0] <= 3 and days[-1] >= 30  # FSRS: a couple of days at first, over a month by the end
+    started = await harness.core.db.fetchval("SELECT COUNT(*) FROM card_states WHERE user_id = ?", (alice.id,))
+    assert started == 35  # 3 new a day until the whole pack is in rotation
+    state = await harness.core.db.fetchval("SELECT MIN(state) FROM card_states WHERE user_id = ?", (alice.id,))
+    assert state == 2  # all in review
+
+
+async def test_the_new_card_day_follows_the_members_timezone(harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("streak timezone", timezone="Asia/Tokyo")  # 08:00 UTC is 17:00 in Tokyo
+    await alice.slash("cards settings", **{"new-per-day": 2})
+    _, fronts = await review_everything(alice)
+    assert len(fronts) == 2
+    await harness.advance_to(datetime(2026, 3, 2, 14, 50, tzinfo=UTC))  # 23:50 Tokyo: same day
+    _, fronts = await review_everything(alice)
+    assert len(fronts) == 2  # the two learning cards come back, no new ones
+    await harness.advance(minutes=15)  # past midnight in Tokyo
+    _, fronts = await review_everything(alice)
+    assert len(fronts) == 2 and all("New" not in f for f in fronts)
+    stats = await alice.slash("cards stats")
+    assert "4 of 35 cards started" in stats.embeds[0]["footer"]["text"]
+
+
+async def test_a_pack_change_between_days_keeps_edited_cards_and_skips_removed_ones(
+        harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 2})
+    await review_everything(alice)
+    started = [row[0] for row in await harness.core.db.fetchall("SELECT card_id FROM card_states ORDER BY card_id")]
+    removed, edited = started
+    store = harness.core.content
+    pack = store.library.packs[0]
+    cards = tuple(c.model_copy(update={"front": c.front + " (reworded)"}) if c.id == edited else c
+                  for c in pack.flashcards if c.id != removed)
+    store._library = ContentLibrary.of([replace(pack, flashcards=cards)])  # the next day's pack version
+    await harness.advance(hours=24)
+    screen, fronts = await review_everything(alice)
+    assert any("(reworded)" in f for f in fronts)  # its state was kept: it came back as a review
+    assert await harness.core.db.fetchval(
+        "SELECT reps FROM card_states WHERE card_id = ?", (edited,)) == 2
+    assert await harness.core.db.fetchval("SELECT reps FROM card_states WHERE card_id = ?", (removed,)) == 1
+    assert "all caught up" in screen.text
