@@ -1,0 +1,50 @@
+"""Flashcards and the quiz: a member reviews with FSRS; the server answers a quiz that reveals at the close."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.demo.context import DemoContext
+
+
+def _button(reply, starts: str) -> str:  # noqa: ANN001 - a simulator Reply
+    for row in reply.components:
+        for component in row.get("components", []):
+            if (component.get("label") or "").startswith(starts):
+                return component["custom_id"]
+    raise AssertionError(f"no button {starts!r}")
+
+
+async def play(demo: DemoContext) -> None:
+    learner = demo.members[2]
+    demo.heading("Flashcards · a review session (only the member sees it)")
+    await learner.slash("cards settings", **{"new-per-day": 3})
+    screen = await learner.slash("cards study")
+    demo.show(screen, action="/cards study")
+    for grade in ("Good", "Again", "Easy"):
+        back = await learner.click(screen, "Reveal")
+        demo.show(back, action="Reveal")
+        screen = await learner.click(back, _button(back, grade))
+        demo.show(screen, action=grade)
+    stats = await learner.slash("cards stats")
+    demo.show(stats, action="/cards stats")
+
+    demo.heading("Quiz · a moderator turns on the daily quiz")
+    moderator = demo.moderators[0]
+    channel = demo.channels["general"]
+    reply = await moderator.slash("quiz setup", channel=channel, time="12:30", timezone="Europe/London",
+                                  **{"close-after": 6})
+    demo.show(reply, action="/quiz setup channel:#general time:12:30 timezone:Europe/London close-after:6")
+    target = demo.now.replace(hour=12, minute=30, second=0, microsecond=0)
+    if target <= demo.now:
+        target += timedelta(days=1)
+    before = len(channel.messages)
+    await demo.advance_to(target)
+    demo.show_new(channel, before)
+    post = channel.messages[-1]
+    for member, letter in zip(demo.members[:4], "ABCA", strict=True):
+        demo.show(await member.click(post, letter), action=f"picks {letter}")
+    demo.show(await demo.members[0].click(post, "D"), action="clicks again")
+    await demo.advance(hours=6)
+    demo.say("Six hours later the post is edited to reveal the answer:")
+    demo.show(post)

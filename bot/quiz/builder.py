@@ -1,0 +1,59 @@
+"""Turning a flashcard into a four-option question.
+
+Wrong options are the card's own wrong answers when it has three, else backs of other
+cards that share a tag (plausible: same topic), else any other backs. The choice and
+the shuffle are seeded by the guild and day, so a retry after a crash builds the very
+same question.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+
+from bot.content.models import Flashcard
+
+OPTIONS = 4
+OPTION_LIMIT = 900
+LETTERS = "ABCD"
+
+
+@dataclass(frozen=True)
+class Question:
+    card_id: str
+    text: str
+    options: tuple[str, ...]
+    correct: int
+
+
+def question_seed(guild_id: int, day_key: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"studybot-quiz:{guild_id}:{day_key}".encode()).digest()[:6], "big")
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= OPTION_LIMIT else text[: OPTION_LIMIT - 1] + "…"
+
+
+def build_question(card: Flashcard, deck: tuple[Flashcard, ...], seed: int) -> Question:
+    rng = random.Random(seed)
+    right = _clip(card.back)
+    if len(card.wrong_answers) >= OPTIONS - 1:
+        wrong = rng.sample(list(card.wrong_answers), OPTIONS - 1)
+    else:
+        wrong = list(card.wrong_answers)
+        others = [c for c in deck if c.id != card.id]
+        related = [c for c in others if set(c.tags) & set(card.tags)]
+        unrelated = [c for c in others if c not in related]
+        rng.shuffle(related)
+        rng.shuffle(unrelated)
+        for other in related + unrelated:
+            if len(wrong) == OPTIONS - 1:
+                break
+            if other.back.strip().lower() not in {w.strip().lower() for w in [*wrong, card.back]}:
+                wrong.append(other.back)
+    if len(wrong) < OPTIONS - 1:
+        raise ValueError(f"card {card.id} cannot make a {OPTIONS}-option question: too few other cards")
+    options = [right, *(_clip(w) for w in wrong)]
+    rng.shuffle(options)
+    return Question(card.id, card.front, tuple(options), options.index(right))

@@ -1,0 +1,94 @@
+"""What the quiz stores and returns."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+class QuizStatus(StrEnum):
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class QuizSchedule:
+    guild_id: int
+    channel_id: int
+    local_time: time
+    zone: ZoneInfo
+    close_hours: int
+    reveal_now: bool
+    enabled: bool
+    cycle: int
+    cycle_seed: int
+    failure_notice: str | None
+
+    @classmethod
+    def of(cls, row: Any) -> QuizSchedule:
+        hour, minute = (int(x) for x in row["local_time"].split(":"))
+        return cls(row["guild_id"], row["channel_id"], time(hour, minute), ZoneInfo(row["timezone"]),
+                   row["close_hours"], bool(row["reveal_now"]), bool(row["enabled"]), row["cycle"],
+                   row["cycle_seed"], row["failure_notice"])
+
+
+@dataclass(frozen=True)
+class QuizPost:
+    guild_id: int
+    local_date: date
+    number: int
+    cycle: int
+    card_id: str
+    question: str
+    options: tuple[str, ...]
+    correct: int
+    status: QuizStatus
+    nonce: str
+    channel_id: int
+    message_id: int | None
+    claimed_at: datetime
+    closes_at: datetime
+    failure: str | None
+
+    @classmethod
+    def of(cls, row: Any) -> QuizPost:
+        return cls(row["guild_id"], date.fromisoformat(row["local_date"]), row["number"], row["cycle"],
+                   row["card_id"], row["question"], tuple(json.loads(row["options"])), row["correct"],
+                   QuizStatus(row["status"]), row["nonce"], row["channel_id"], row["message_id"],
+                   datetime.fromtimestamp(row["claimed_at"], UTC), datetime.fromtimestamp(row["closes_at"], UTC),
+                   row["failure"])
+
+
+@dataclass(frozen=True)
+class QuizResults:
+    post: QuizPost
+    counts: tuple[int, ...]  # how many picked each option
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    @property
+    def right(self) -> int:
+        return self.counts[self.post.correct]
+
+
+class PickOutcome(StrEnum):
+    LOCKED = "locked"          # recorded; right or wrong is told at the close
+    RIGHT = "right"            # recorded and told now (the guild chose that), or after the close
+    WRONG = "wrong"
+    ALREADY = "already"        # a second click: the first one counts
+    CLOSED = "closed"          # too late to answer; shows the answer
+
+
+@dataclass(frozen=True)
+class Pick:
+    outcome: PickOutcome
+    choice: int | None         # the member's counted choice
+    post: QuizPost

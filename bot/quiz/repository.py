@@ -1,0 +1,121 @@
+"""SQL for the daily quiz: the guild's schedule, the per-day ledger and members' picks."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+
+import aiosqlite
+
+from bot.quiz.builder import Question
+from bot.quiz.models import QuizPost, QuizSchedule
+from bot.storage import Database
+
+
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+class QuizRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def schedule(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> QuizSchedule | None:
+        sql, params = "SELECT * FROM quiz_schedule WHERE guild_id = ?", (guild_id,)
+        row = await (await conn.execute(sql, params)).fetchone() if conn else await self.db.fetchone(sql, params)
+        return QuizSchedule.of(row) if row else None
+
+    async def schedules(self) -> list[QuizSchedule]:
+        return [QuizSchedule.of(r) for r in await self.db.fetchall("SELECT * FROM quiz_schedule WHERE enabled = 1")]
+
+    async def upsert_schedule(self, conn: aiosqlite.Connection, *, guild_id: int, channel_id: int, local_time: str,
+                              zone: str, close_hours: int, reveal_now: bool, seed: int, actor_id: int,
+                              now: datetime) -> None:
+        await conn.execute(
+            "INSERT INTO quiz_schedule (guild_id, channel_id, local_time, timezone, close_hours, reveal_now, "
+            "enabled, cycle, cycle_seed, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, local_time = excluded.local_time, "
+            "timezone = excluded.timezone, close_hours = excluded.close_hours, reveal_now = excluded.reveal_now, "
+            "enabled = 1, failure_notice = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (guild_id, channel_id, local_time, zone, close_hours, int(reveal_now), seed, actor_id, _epoch(now)))
+
+    async def set_enabled(self, conn: aiosqlite.Connection, guild_id: int, enabled: bool, actor_id: int,
+                          now: datetime) -> None:
+        await conn.execute("UPDATE quiz_schedule SET enabled = ?, updated_by = ?, updated_at = ? WHERE guild_id = ?",
+                           (int(enabled), actor_id, _epoch(now), guild_id))
+
+    async def new_cycle(self, conn: aiosqlite.Connection, guild_id: int, cycle: int, seed: int) -> None:
+        await conn.execute("UPDATE quiz_schedule SET cycle = ?, cycle_seed = ? WHERE guild_id = ?",
+                           (cycle, seed, guild_id))
+
+    async def set_failure_notice(self, guild_id: int, notice: str | None) -> None:
+        await self.db.execute("UPDATE quiz_schedule SET failure_notice = ? WHERE guild_id = ?", (notice, guild_id))
+
+    async def post(self, guild_id: int, day: date, conn: aiosqlite.Connection | None = None) -> QuizPost | None:
+        sql, params = "SELECT * FROM quiz_posts WHERE guild_id = ? AND local_date = ?", (guild_id, day.isoformat())
+        row = await (await conn.execute(sql, params)).fetchone() if conn else await self.db.fetchone(sql, params)
+        return QuizPost.of(row) if row else None
+
+    async def latest(self, guild_id: int) -> QuizPost | None:
+        row = await self.db.fetchone("SELECT * FROM quiz_posts WHERE guild_id = ? ORDER BY local_date DESC LIMIT 1",
+                                     (guild_id,))
+        return QuizPost.of(row) if row else None
+
+    async def used_in_cycle(self, conn: aiosqlite.Connection, guild_id: int, cycle: int) -> set[str]:
+        cursor = await conn.execute("SELECT card_id FROM quiz_posts WHERE guild_id = ? AND cycle = ?",
+                                    (guild_id, cycle))
+        return {row[0] for row in await cursor.fetchall()}
+
+    async def count(self, conn: aiosqlite.Connection, guild_id: int) -> int:
+        cursor = await conn.execute("SELECT COUNT(*) FROM quiz_posts WHERE guild_id = ?", (guild_id,))
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def insert_claim(self, conn: aiosqlite.Connection, *, guild_id: int, day: date, number: int, cycle: int,
+                           question: Question, channel_id: int, nonce: str, now: datetime,
+                           closes_at: datetime) -> None:
+        await conn.execute(
+            "INSERT INTO quiz_posts (guild_id, local_date, number, cycle, card_id, question, options, correct, "
+            "status, nonce, channel_id, claimed_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?)",
+            (guild_id, day.isoformat(), number, cycle, question.card_id, question.text, json.dumps(question.options),
+             question.correct, nonce, channel_id, _epoch(now), _epoch(closes_at)))
+
+    async def reclaim(self, conn: aiosqlite.Connection, guild_id: int, day: date) -> None:
+        await conn.execute("UPDATE quiz_posts SET attempts = attempts + 1, status = 'claimed', failure = NULL "
+                           "WHERE guild_id = ? AND local_date = ? AND status IN ('claimed', 'failed')",
+                           (guild_id, day.isoformat()))
+
+    async def mark_sent(self, guild_id: int, day: date, message_id: int) -> None:
+        await self.db.execute("UPDATE quiz_posts SET status = 'sent', message_id = ?, failure = NULL "
+                              "WHERE guild_id = ? AND local_date = ? AND status = 'claimed'",
+                              (message_id, guild_id, day.isoformat()))
+
+    async def mark_failed(self, guild_id: int, day: date, reason: str) -> None:
+        await self.db.execute("UPDATE quiz_posts SET status = 'failed', failure = ? WHERE guild_id = ? "
+                              "AND local_date = ? AND status = 'claimed'", (reason, guild_id, day.isoformat()))
+
+    async def open_posts(self) -> list[QuizPost]:
+        rows = await self.db.fetchall("SELECT * FROM quiz_posts WHERE status = 'sent' ORDER BY closes_at")
+        return [QuizPost.of(row) for row in rows]
+
+    async def close(self, guild_id: int, day: date, now: datetime) -> bool:
+        changed = await self.db.execute(
+            "UPDATE quiz_posts SET status = 'closed', closed_at = ? WHERE guild_id = ? AND local_date = ? "
+            "AND status = 'sent'", (_epoch(now), guild_id, day.isoformat()))
+        return changed > 0
+
+    async def add_pick(self, guild_id: int, day: date, user_id: int, choice: int, now: datetime) -> bool:
+        changed = await self.db.execute(
+            "INSERT INTO quiz_answers (guild_id, local_date, user_id, choice, answered_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING", (guild_id, day.isoformat(), user_id, choice, _epoch(now)))
+        return changed > 0
+
+    async def pick_of(self, guild_id: int, day: date, user_id: int) -> int | None:
+        return await self.db.fetchval("SELECT choice FROM quiz_answers WHERE guild_id = ? AND local_date = ? "
+                                      "AND user_id = ?", (guild_id, day.isoformat(), user_id))
+
+    async def counts(self, guild_id: int, day: date, options: int) -> tuple[int, ...]:
+        rows = await self.db.fetchall("SELECT choice, COUNT(*) FROM quiz_answers WHERE guild_id = ? AND local_date = ? "
+                                      "GROUP BY choice", (guild_id, day.isoformat()))
+        found = {row[0]: row[1] for row in rows}
+        return tuple(found.get(i, 0) for i in range(options))

@@ -1,0 +1,76 @@
+"""/quiz: moderators run a daily multiple-choice quiz built from the flashcards."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import StudyBot
+from bot.quiz import QuizService
+from cogs._common import timezone_autocomplete
+from cogs.daily.publisher import missing_permissions
+from cogs.quiz.embeds import overview_embed
+from cogs.quiz.publisher import QuizDiscordPublisher
+from cogs.quiz.views import DYNAMIC_ITEMS
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily flashcard quiz"):
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        core = client.core
+        self.service = QuizService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
+        self.service.publisher = QuizDiscordPublisher(client)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        await self.service.start()
+        self.client.after_first_ready(self.service.catch_up)
+
+    async def cog_unload(self) -> None:
+        self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.core.scheduler.remove_prefix("quiz:")
+
+    @app_commands.command(name="setup", description="Post a daily quiz question in a channel at a local time")
+    @app_commands.describe(channel="Where the quiz is posted", time="Local time, 24-hour HH:MM (e.g. 12:00)",
+                           timezone="IANA timezone, e.g. Europe/Berlin",
+                           close_after="Hours until the answer is revealed (default 12)",
+                           reveal_now="Tell members right or wrong as they answer (default: at the close)")
+    @app_commands.rename(close_after="close-after", reveal_now="reveal-now")
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    async def setup(self, interaction: discord.Interaction, channel: discord.TextChannel, time: str, timezone: str,
+                    close_after: app_commands.Range[int, 1, 23] = 12, reveal_now: bool = False) -> None:
+        assert interaction.guild is not None
+        overview = await self.service.setup(interaction.guild.id, interaction.user.id, channel_id=channel.id,
+                                            time_text=time, zone_text=timezone, close_hours=close_after,
+                                            reveal_now=reveal_now)
+        text = (f"The quiz will be posted in {channel.mention} at **{overview.schedule.local_time:%H:%M}** "
+                f"({overview.schedule.zone.key}) and close {close_after} hours later.")
+        missing = missing_permissions(channel, interaction.guild.me)
+        if missing:
+            text += f"\n⚠️ I am missing **{', '.join(missing)}** in {channel.mention}."
+        await interaction.response.send_message(text, embed=overview_embed(overview), ephemeral=True)
+
+    @app_commands.command(name="pause", description="Stop posting the daily quiz until resumed")
+    async def pause(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        await self.service.set_enabled(interaction.guild_id, interaction.user.id, False)
+        await interaction.response.send_message("The daily quiz is paused. `/quiz resume` starts it again.",
+                                                ephemeral=True)
+
+    @app_commands.command(name="resume", description="Start posting the daily quiz again")
+    async def resume(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        await self.service.set_enabled(interaction.guild_id, interaction.user.id, True)
+        overview = await self.service.overview(interaction.guild_id)
+        await interaction.response.send_message("The daily quiz is back on.", embed=overview_embed(overview),
+                                                ephemeral=True)
+
+    @app_commands.command(name="status", description="Next quiz, cards left in the cycle, last quiz")
+    async def status(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        overview = await self.service.overview(interaction.guild_id)
+        await interaction.response.send_message(embed=overview_embed(overview), ephemeral=True)

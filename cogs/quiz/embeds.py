@@ -1,0 +1,53 @@
+"""How the quiz post, its reveal and the status look."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.quiz import LETTERS, QuizOverview, QuizPost, QuizResults
+from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+
+
+def quiz_title(post: QuizPost) -> str:
+    return f"Quiz #{post.number} · {post.local_date:%a %d %b}"
+
+
+def quiz_embed(post: QuizPost, *, reveal_now: bool) -> discord.Embed:
+    lines = [f"**{truncate(post.question, 300)}**", ""]
+    lines += [f"**{LETTERS[i]}.** {truncate(option, 900)}" for i, option in enumerate(post.options)]
+    when = "You will see right or wrong as you answer." if reveal_now else "Answers are revealed at the close."
+    lines += ["", f"One answer each; your first click counts. Closes {discord_timestamp(post.closes_at, 'R')}. {when}"]
+    return discord.Embed(title=quiz_title(post), description="\n".join(lines)[:4096], colour=BRAND_COLOUR)
+
+
+def results_embed(results: QuizResults) -> discord.Embed:
+    post = results.post
+    lines = [f"**{truncate(post.question, 300)}**", ""]
+    for i, option in enumerate(post.options):
+        mark = "✅" if i == post.correct else "▫️"
+        lines.append(f"{mark} **{LETTERS[i]}.** {truncate(option, 800)} · **{results.counts[i]}**")
+    share = f"{results.right} of {results.total} got it right." if results.total else "Nobody answered this one."
+    lines += ["", f"Closed. The answer is **{LETTERS[post.correct]}**. {share}"]
+    embed = discord.Embed(title=quiz_title(post) + " · closed", description="\n".join(lines)[:4096],
+                          colour=discord.Colour.green())
+    return embed
+
+
+def overview_embed(overview: QuizOverview) -> discord.Embed:
+    schedule = overview.schedule
+    embed = discord.Embed(title="Daily quiz", colour=BRAND_COLOUR)
+    embed.add_field(name="State", value="Active" if schedule.enabled else "Paused")
+    embed.add_field(name="Channel", value=f"<#{schedule.channel_id}>")
+    embed.add_field(name="Time", value=f"{schedule.local_time:%H:%M} {schedule.zone.key}")
+    embed.add_field(name="Open for", value=f"{schedule.close_hours} hours")
+    embed.add_field(name="Right or wrong", value="told at once" if schedule.reveal_now else "told at the close")
+    embed.add_field(name="Cards left in this cycle", value=str(overview.left_in_cycle))
+    if overview.next_posts:
+        embed.add_field(name="Next quizzes", inline=False,
+                        value="\n".join(discord_timestamp(m, "F") for m in overview.next_posts))
+    if overview.last:
+        embed.add_field(name="Last quiz", inline=False,
+                        value=f"#{overview.last.number} on {overview.last.local_date:%a %d %b} ({overview.last.status})")
+    if schedule.failure_notice:
+        embed.add_field(name="⚠️ Problem", value=truncate(schedule.failure_notice, 1024), inline=False)
+    return embed

@@ -1,0 +1,66 @@
+"""The option buttons on a quiz post; custom ids carry guild, day and option, so they outlive restarts."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import discord
+
+from bot.error_handler import report_interaction_error
+from bot.quiz import LETTERS, Pick, PickOutcome, QuizService
+from cogs._common import BaseView, discord_timestamp
+
+
+def _service(interaction: discord.Interaction) -> QuizService:
+    return interaction.client.get_cog("Quiz").service  # type: ignore[attr-defined, union-attr]
+
+
+def pick_text(pick: Pick) -> str:
+    post = pick.post
+    answer = f"**{LETTERS[post.correct]}**"
+    if pick.outcome is PickOutcome.LOCKED:
+        return (f"Your answer **{LETTERS[pick.choice or 0]}** is locked in. The answer is revealed "
+                f"{discord_timestamp(post.closes_at, 'R')}.")
+    if pick.outcome is PickOutcome.RIGHT:
+        return f"✅ **{LETTERS[pick.choice or 0]}** is right!"
+    if pick.outcome is PickOutcome.WRONG:
+        return f"❌ **{LETTERS[pick.choice or 0]}** is not it; the answer is {answer}."
+    if pick.outcome is PickOutcome.ALREADY:
+        return f"You already answered **{LETTERS[pick.choice or 0]}**; your first answer counts."
+    if pick.choice is None:
+        return f"This quiz has closed. The answer was {answer}."
+    verdict = "✅ right" if pick.choice == post.correct else f"❌ not it; the answer was {answer}"
+    return f"This quiz has closed. You picked **{LETTERS[pick.choice]}**: {verdict}."
+
+
+class OptionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                   template=r"studybot:quiz:pick:(?P<guild>\d+):(?P<day>\d{8}):(?P<option>[0-3])"):
+    def __init__(self, guild_id: int, day: date, option: int) -> None:
+        super().__init__(discord.ui.Button(label=LETTERS[option], style=discord.ButtonStyle.secondary,
+                                           custom_id=f"studybot:quiz:pick:{guild_id}:{day:%Y%m%d}:{option}"))
+        self.guild_id, self.day, self.option = guild_id, day, option
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> OptionButton:
+        text = match["day"]
+        return cls(int(match["guild"]), date(int(text[:4]), int(text[4:6]), int(text[6:])), int(match["option"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            pick = await _service(interaction).pick(self.guild_id, self.day, interaction.user.id, self.option)
+            await interaction.response.send_message(pick_text(pick), ephemeral=True)
+        except Exception as error:
+            await report_interaction_error(interaction, error)
+
+
+DYNAMIC_ITEMS = (OptionButton,)
+
+
+def quiz_view(guild_id: int, day: date) -> BaseView:
+    view = BaseView(timeout=None)
+    for option in range(len(LETTERS)):
+        view.add_item(OptionButton(guild_id, day, option))
+    return view

@@ -1,0 +1,98 @@
+"""The daily quiz through the local Discord, from post to reveal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember
+from bot.quiz import LETTERS
+
+
+def quizzes(channel: SimChannel) -> list:
+    return [m for m in channel.messages if m.embeds and m.embeds[0].get("title", "").startswith("Quiz #")]
+
+
+async def correct_letter(harness: BotHarness) -> str:
+    row = await harness.core.db.fetchone("SELECT correct FROM quiz_posts ORDER BY local_date DESC LIMIT 1")
+    return LETTERS[row[0]]
+
+
+async def test_a_full_day_post_picks_and_reveal(harness: BotHarness, mod: SimMember, alice: SimMember,
+                                                bob: SimMember, carol: SimMember, daily: SimChannel) -> None:
+    reply = await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    assert reply.ephemeral and "12:00" in reply.text
+    await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    [post] = quizzes(daily)
+    assert post.button_labels == ["A", "B", "C", "D"]
+    assert post.embeds[0]["title"].startswith("Quiz #1 · Mon 02 Mar")
+    right = await correct_letter(harness)
+    wrong = next(letter for letter in LETTERS if letter != right)
+    first = await alice.click(post, right)
+    assert first.ephemeral and "locked in" in first.text and "right" not in first.text
+    await bob.click(post, wrong)
+    await carol.click(post, right)
+    second = await alice.click(post, wrong)
+    assert "already answered" in second.text and f"**{right}**" in second.text
+    await harness.advance(hours=11, minutes=59)
+    assert "closed" not in post.embeds[0]["title"]
+    await harness.advance(minutes=1)
+    assert post.embeds[0]["title"].endswith("closed")
+    assert f"The answer is **{right}**. 2 of 3 got it right." in post.embeds[0]["description"]
+    late = await alice.click(post, wrong)
+    assert "closed" in late.text and "✅ right" in late.text
+    rows = await harness.core.db.fetchall("SELECT DISTINCT kind FROM activity")
+    assert [r[0] for r in rows] == ["quiz"]
+
+
+async def test_reveal_now_tells_right_or_wrong_at_once(harness: BotHarness, mod: SimMember, alice: SimMember,
+                                                       bob: SimMember, daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"reveal-now": True})
+    await harness.advance(hours=1)
+    [post] = quizzes(daily)
+    right = await correct_letter(harness)
+    wrong = next(letter for letter in LETTERS if letter != right)
+    assert "✅" in (await alice.click(post, right)).text
+    assert "❌" in (await bob.click(post, wrong)).text
+
+
+async def test_the_reveal_survives_a_restart(harness: BotHarness, mod: SimMember, alice: SimMember,
+                                             daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"close-after": 2})
+    await harness.advance(hours=1)
+    [post] = quizzes(daily)
+    await alice.click(post, "A")
+    await harness.restart()
+    await alice.click(post, "B")
+    await harness.advance(hours=3)
+    assert post.embeds[0]["title"].endswith("closed")
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM quiz_answers") == 1
+
+
+async def test_no_card_repeats_until_all_were_asked_and_dst_is_respected(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="Europe/Berlin")
+    await harness.advance_to(datetime(2026, 4, 6, 12, tzinfo=UTC))  # 36 days, across the spring change
+    cards = [r[0] for r in await harness.core.db.fetchall("SELECT card_id FROM quiz_posts ORDER BY local_date")]
+    assert len(cards) == 36 and len(set(cards[:35])) == 35
+    posted = {m.created_at.date(): m.created_at for m in quizzes(daily)}
+    assert posted[datetime(2026, 3, 28).date()].hour == 8  # 09:00 CET
+    assert posted[datetime(2026, 3, 30).date()].hour == 7  # 09:00 CEST
+    assert len(posted) == 36
+
+
+async def test_setup_rejects_bad_input_and_members(harness: BotHarness, mod: SimMember, alice: SimMember,
+                                                   daily: SimChannel) -> None:
+    bad = await mod.slash("quiz setup", channel=daily, time="noon", timezone="UTC")
+    assert bad.ephemeral and "HH:MM" in bad.text
+    status = await mod.slash("quiz status")
+    assert "not set up" in status.text
+    with pytest.raises(CommandForbidden):
+        await alice.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    await mod.slash("quiz pause")
+    await harness.advance(hours=30)
+    assert quizzes(daily) == []
+    status = await mod.slash("quiz status")
+    assert "Paused" in status.text and "Cards left in this cycle" in status.text
