@@ -1,0 +1,352 @@
+"""Mock-interview rounds: scheduled or on demand, created once, delivered, reminded, closed, reviewed.
+
+A round and all its groups are written in one transaction before Discord is touched;
+delivery then fills in each group's thread (or marks it told by DM), so resuming after
+a crash only finishes the groups still pending. Reminders and the end-of-round
+check-in are timers derived from the stored round and rebuilt at start-up, each
+guarded by a once-only marker on the group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from apscheduler.triggers.date import DateTrigger
+
+from bot.activity import ActivityKind, ActivityService
+from bot.audit import AuditLog
+from bot.clock import Clock
+from bot.content import ContentStore
+from bot.content.models import Prompt
+from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound
+from bot.pairing.repository import Group, PairingRepository, Round, Signup, epoch
+from bot.pairing.rounds import HISTORY_ROUNDS, history_of, plan_round, shared_times
+from bot.pairing.schedule import Schedule, first_anchor, parse_weekday, round_times
+from bot.pairing.signups import Signups
+from bot.scheduler import JobScheduler
+from bot.storage import Database
+from bot.timezones import parse_local_time, parse_zone
+
+log = logging.getLogger(__name__)
+
+NOSHOW_PAUSE = 2  # reported absent this many rounds in a row: paused until they rejoin
+NOTE_LIMIT = 500
+OUTCOMES = ("met", "noshow", "missed")
+
+
+class MockPublisher(Protocol):
+    async def deliver_group(self, round: Round, group: Group, brief: GroupBrief) -> tuple[str, int | None]: ...
+    async def announce(self, round: Round, groups: list[Group]) -> int | None: ...
+    async def remind(self, round: Round, group: Group) -> None: ...
+    async def checkin(self, round: Round, group: Group) -> int | None: ...
+    async def tell_group(self, group: Group, text: str) -> None: ...
+    async def dm(self, user_id: int, text: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class GroupBrief:
+    prompt: Prompt | None
+    times: list[tuple[datetime, datetime]]
+    zones: dict[int, str]
+
+
+@dataclass(frozen=True)
+class Report:
+    outcome: str
+    changed: bool
+    paused: list[int]
+
+
+@dataclass(frozen=True)
+class MockStats:
+    participants: int
+    rounds: int
+    groups: int
+    met: int
+    noshows: int
+    ratings: tuple[float, float, float] | None
+    feedback_count: int
+
+
+class MockService:
+    def __init__(self, db: Database, clock: Clock, content: ContentStore, scheduler: JobScheduler, audit: AuditLog,
+                 activity: ActivityService) -> None:
+        self.repo = PairingRepository(db)
+        self.signups = Signups(self.repo, clock)
+        self._db, self._clock, self._content = db, clock, content
+        self._scheduler, self._audit, self._activity = scheduler, audit, activity
+        self.publisher: MockPublisher | None = None
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    # -- schedule ------------------------------------------------------------------------------
+    async def set_schedule(self, guild_id: int, actor_id: int, *, cadence: str, weekday: str, time_text: str,
+                           zone_text: str, channel_id: int) -> tuple[Schedule, list[datetime]]:
+        if cadence not in ("weekly", "biweekly"):
+            raise InvalidInput(f"`{cadence}` is not a cadence.", hint="Pick weekly or biweekly.")
+        day, at, zone = parse_weekday(weekday), parse_local_time(time_text), parse_zone(zone_text)
+        now = self._clock.now()
+        schedule = Schedule(guild_id, channel_id, cadence, day, f"{at:%H:%M}", zone.key,
+                            first_anchor(day, at, zone, now))
+        async with self._db.transaction() as conn:
+            old = await self.repo.schedule(guild_id)
+            await self.repo.save_schedule(conn, schedule, actor_id, now)
+            await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="mock.schedule",
+                                     old=old.describe if old else None, new=schedule.describe)
+        self.schedule_job(schedule)
+        return schedule, schedule.next_rounds(now)
+
+    def schedule_job(self, schedule: Schedule) -> None:
+        self._scheduler.add(f"mock:round:{schedule.guild_id}", schedule.trigger(), self.run_scheduled,
+                            schedule.guild_id)
+
+    async def start(self) -> None:
+        """Rebuild every job from the database: schedules, and reminders and ends of open rounds."""
+        for schedule in await self.repo.schedules():
+            self.schedule_job(schedule)
+        for round_ in await self.repo.open_rounds():
+            self._schedule_timers(round_)
+
+    async def resume(self) -> None:
+        """After connecting: finish delivering any round whose groups were not all told."""
+        for round_ in await self.repo.open_rounds():
+            await self.deliver(round_)
+
+    def _schedule_timers(self, round_: Round) -> None:
+        now = self._clock.now()
+        self._scheduler.add(f"mock:remind:{round_.id}", DateTrigger(run_date=max(round_.reminder_at, now)),
+                            self.remind, round_.id)
+        self._scheduler.add(f"mock:end:{round_.id}", DateTrigger(run_date=max(round_.ends_at, now)),
+                            self.end, round_.id)
+
+    # -- rounds --------------------------------------------------------------------------------
+    async def run_scheduled(self, guild_id: int) -> Round | None:
+        schedule = await self.repo.schedule(guild_id)
+        now = self._clock.now()
+        if schedule is None or not schedule.enabled or not schedule.is_round_week(now):
+            return None
+        if await self.repo.open_rounds(guild_id):
+            log.info("guild %s: a round is still open; the scheduled round is skipped", guild_id)
+            return None
+        return await self.create_round(schedule, schedule.round_key(now), None)
+
+    async def pair_now(self, guild_id: int, actor_id: int) -> Round:
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is None:
+            raise NotConfigured("Mock interviews are not scheduled in this server.",
+                                hint="Set a schedule first with `/mock schedule`.")
+        if await self.repo.open_rounds(guild_id):
+            raise Conflict("A round is still open.", hint="Cancel it with `/mock cancel-round`, or wait for its end.")
+        round_ = await self.create_round(schedule, f"manual:{epoch(self._clock.now())}", actor_id)
+        if round_ is None:
+            raise Conflict("Fewer than two members are taking part, so there is nobody to pair.",
+                           hint="Members join with `/mock join`.")
+        return round_
+
+    async def create_round(self, schedule: Schedule, key: str, actor_id: int | None) -> Round | None:
+        async with self._locks[schedule.guild_id]:
+            round_id = await self._create(schedule, key, actor_id)
+        if round_id is None:
+            return None
+        round_ = await self.repo.round(round_id)
+        assert round_ is not None
+        self._schedule_timers(round_)
+        await self.deliver(round_)
+        return round_
+
+    async def _create(self, schedule: Schedule, key: str, actor_id: int | None) -> int | None:
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            existing = await self.repo.round_by_key(conn, schedule.guild_id, key)
+            if existing is not None:
+                return existing.id
+            everyone = await self.repo.signups(conn, schedule.guild_id)
+            taking_part = [s for s in everyone if s.skip_rounds == 0]
+            if len(taking_part) < 2:
+                log.info("guild %s: %d members taking part, no round", schedule.guild_id, len(taking_part))
+                return None
+            await self.repo.use_skips(conn, schedule.guild_id)
+            recent = await self.repo.recent_rounds(conn, schedule.guild_id, HISTORY_ROUNDS)
+            rows = await self.repo.member_rows(conn, recent)
+            history = history_of(recent, [(r["round_id"], r["group_id"], r["user_id"]) for r in rows])
+            last = [r for r in rows if recent and r["round_id"] == recent[0]]
+            sizes: dict[int, int] = defaultdict(int)
+            for row in last:
+                sizes[row["group_id"]] += 1
+            triad_last = {r["user_id"] for r in last if sizes[r["group_id"]] == 3}
+            daily_seen, mock_seen = await self.repo.prompts_seen(conn, schedule.guild_id)
+            seed = hash_seed(schedule.guild_id, key)
+            plan = plan_round(taking_part, history, triad_last=triad_last,
+                              counts=await self.repo.role_counts(conn, schedule.guild_id),
+                              prompts=self._content.library.prompts, daily_seen=daily_seen, mock_seen=mock_seen,
+                              seed=seed, reference=now)
+            reminder_at, ends_at = round_times(now, schedule.period)
+            round_id = await self.repo.insert_round(
+                conn, guild_id=schedule.guild_id, number=await self.repo.next_number(conn, schedule.guild_id),
+                key=key, channel_id=schedule.channel_id, starts_at=now, reminder_at=reminder_at, ends_at=ends_at,
+                seed=seed, method=plan.method, created_by=actor_id)
+            for group in plan.groups:
+                await self.repo.insert_group(conn, round_id=round_id, guild_id=schedule.guild_id,
+                                             position=group.position, prompt_id=group.prompt_id,
+                                             members=list(group.members))
+            if actor_id is not None:
+                await self._audit.record(conn, guild_id=schedule.guild_id, actor_id=actor_id, action="mock.pair-now",
+                                         new={"round_id": round_id, "groups": len(plan.groups)})
+        log.info("guild %s: round %s with %d groups", schedule.guild_id, key, len(plan.groups))
+        return round_id
+
+    async def brief(self, round_: Round, group: Group) -> GroupBrief:
+        signups = [s for s in [await self.repo.signup(round_.guild_id, m.user_id) for m in group.members] if s]
+        return GroupBrief(self._content.library.prompt(group.prompt_id),
+                          shared_times(signups, round_.starts_at, round_.ends_at),
+                          {s.user_id: s.timezone for s in signups})
+
+    async def deliver(self, round_: Round) -> None:
+        if self.publisher is None:
+            raise RuntimeError("the mock publisher is not attached")
+        groups = await self.repo.groups(round_.id)
+        for group in groups:
+            if group.delivery != "pending":
+                continue
+            try:
+                delivery, thread_id = await self.publisher.deliver_group(round_, group, await self.brief(round_, group))
+            except Exception:
+                log.exception("could not deliver group %s of round %s; it stays pending", group.id, round_.id)
+                continue
+            await self.repo.set_delivered(group.id, delivery, thread_id)
+        if round_.announcement_id is None:
+            message_id = await self.publisher.announce(round_, await self.repo.groups(round_.id))
+            if message_id is not None:
+                await self.repo.set_announcement(round_.id, message_id)
+
+    async def remind(self, round_id: int) -> int:
+        round_ = await self.repo.round(round_id)
+        if round_ is None or round_.status != "open" or self.publisher is None:
+            return 0
+        sent = 0
+        for group in await self.repo.groups(round_id):
+            if group.outcome is None and group.delivery != "pending" and await self.repo.mark(
+                    group.id, "reminded_at", epoch(self._clock.now())):
+                await self.publisher.remind(round_, group)
+                sent += 1
+        return sent
+
+    async def end(self, round_id: int) -> None:
+        round_ = await self.repo.round(round_id)
+        if round_ is None or round_.status != "open" or self.publisher is None:
+            return
+        for group in await self.repo.groups(round_id):
+            if group.delivery == "pending" or group.checkin_message_id is not None:
+                continue
+            message_id = await self.publisher.checkin(round_, group)
+            await self.repo.mark(group.id, "checkin_message_id", message_id or 0)
+        await self.repo.set_round_status(round_id, "closed", self._clock.now())
+
+    async def cancel_round(self, guild_id: int, actor_id: int) -> Round:
+        rounds = await self.repo.open_rounds(guild_id)
+        if not rounds:
+            raise NotFound("There is no open round to cancel.")
+        round_ = rounds[-1]
+        await self.repo.set_round_status(round_.id, "cancelled", self._clock.now())
+        async with self._db.transaction() as conn:
+            await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="mock.cancel-round",
+                                     target_id=round_.id)
+        self._scheduler.remove(f"mock:remind:{round_.id}")
+        self._scheduler.remove(f"mock:end:{round_.id}")
+        if self.publisher is not None:
+            for group in await self.repo.groups(round_.id):
+                if group.delivery != "pending":
+                    await self.publisher.tell_group(group, f"Round {round_.number} was cancelled by a moderator. "
+                                                           "No need to meet; see you next round.")
+        return round_
+
+    # -- outcomes and feedback -----------------------------------------------------------------
+    async def _member_group(self, group_id: int, user_id: int) -> Group:
+        group = await self.repo.group(group_id)
+        if group is None or not group.has(user_id):
+            raise NotFound("This interview is not yours.", hint="Only the members of this group can use these.")
+        return group
+
+    async def report(self, group_id: int, user_id: int, outcome: str) -> Report:
+        if outcome not in OUTCOMES:
+            raise InvalidInput(f"`{outcome}` is not an outcome.")
+        group = await self._member_group(group_id, user_id)
+        now = self._clock.now()
+        changed = await self.repo.set_outcome(group_id, outcome, user_id, now)
+        paused: list[int] = []
+        if outcome == "met" and changed:
+            for member in group.members:
+                await self._activity.record(group.guild_id, member.user_id, ActivityKind.MOCK)
+        if outcome == "noshow" and changed:
+            for member in group.members:
+                if member.user_id != user_id:
+                    await self.repo.add_noshow(group_id, member.user_id, user_id, now)
+                    if await self._pause_if_absent_twice(group.guild_id, member.user_id):
+                        paused.append(member.user_id)
+        return Report(outcome, changed, paused)
+
+    async def _pause_if_absent_twice(self, guild_id: int, user_id: int) -> bool:
+        recent = await self.repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE)
+        if len(recent) < NOSHOW_PAUSE or not all(absent for _, absent in recent):
+            return False
+        await self.repo.set_status(guild_id, user_id, "paused", reason="no-show", now=self._clock.now())
+        if self.publisher is not None:
+            await self.publisher.dm(user_id, "You were reported absent from your last two mock interviews, so I have "
+                                             "paused you. Rejoin any time with `/mock join` in the server.")
+        return True
+
+    async def feedback(self, group_id: int, from_id: int, to_id: int, scores: list[str], note: str) -> tuple[
+            Group, tuple[int, int, int], str | None]:
+        group = await self._member_group(group_id, from_id)
+        if to_id == from_id or not group.has(to_id):
+            raise InvalidInput("Feedback goes to a partner from your own interview.")
+        parsed = []
+        for name, text in zip(("Communication", "Technical depth", "Tradeoff reasoning"), scores, strict=True):
+            value = (text or "").strip()
+            if not value.isdigit() or not 1 <= int(value) <= 5:
+                raise InvalidInput(f"{name} must be a whole number from 1 to 5 (you wrote `{value[:10]}`).",
+                                   hint="Use 1 (weak) to 5 (excellent).")
+            parsed.append(int(value))
+        cleaned = (note or "").strip()
+        if len(cleaned) > NOTE_LIMIT:
+            raise InvalidInput(f"The note is {len(cleaned)} characters; the limit is {NOTE_LIMIT}.")
+        triple = (parsed[0], parsed[1], parsed[2])
+        await self.repo.save_feedback(group_id, group.guild_id, from_id, to_id, triple, cleaned or None,
+                                      self._clock.now())
+        return group, triple, cleaned or None
+
+    # -- reading -------------------------------------------------------------------------------
+    async def current_group(self, guild_id: int, user_id: int) -> tuple[Round, Group] | None:
+        for round_ in reversed(await self.repo.open_rounds(guild_id)):
+            for group in await self.repo.groups(round_.id):
+                if group.has(user_id):
+                    return round_, group
+        return None
+
+    async def history(self, guild_id: int, user_id: int | None, limit: int = 10) -> list[tuple[Round, Group]]:
+        ids = await self.repo.history_group_ids(guild_id, user_id, limit)
+        found = []
+        for group_id in ids:
+            group = await self.repo.group(group_id)
+            round_ = await self.repo.round(group.round_id) if group else None
+            if group and round_:
+                found.append((round_, group))
+        return found
+
+    async def stats(self, guild_id: int) -> MockStats:
+        row = await self.repo.stats_row(guild_id)
+        assert row is not None
+        ratings = (row[4], row[5], row[6]) if row[7] else None
+        return MockStats(await self.repo.count_active(guild_id), row[0], row[1], row[2], row[3], ratings, row[7])
+
+    async def signup_of(self, guild_id: int, user_id: int) -> Signup | None:
+        return await self.repo.signup(guild_id, user_id)
+
+
+def hash_seed(guild_id: int, key: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"studybot-mock:{guild_id}:{key}".encode()).digest()[:6], "big")

@@ -1,0 +1,180 @@
+"""/mock: members opt into mock interviews; moderators (Manage Server) schedule and steer the rounds."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import StudyBot
+from bot.pairing.schedule import WEEKDAY_NAMES, WEEKDAYS
+from bot.pairing.service import MockService
+from cogs._common import BRAND_COLOUR, discord_timestamp, no_pings, timezone_autocomplete
+from cogs.daily.publisher import missing_permissions
+from cogs.mock.embeds import history_line, roles_text, signup_embed, stats_embed
+from cogs.mock.publisher import MockPublisher
+from cogs.mock.views import DYNAMIC_ITEMS, handle_feedback_form
+
+log = logging.getLogger(__name__)
+
+ROLES = [app_commands.Choice(name=r, value=r) for r in ("either", "interviewer", "candidate")]
+LEVELS = [app_commands.Choice(name=lv, value=lv) for lv in ("junior", "mid", "senior", "staff")]
+CADENCES = [app_commands.Choice(name="every week", value="weekly"),
+            app_commands.Choice(name="every two weeks", value="biweekly")]
+WEEKDAY_CHOICES = [app_commands.Choice(name=n, value=v) for v, n in zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)]
+moderators_only = app_commands.checks.has_permissions(manage_guild=True)
+
+
+@app_commands.guild_only()
+class Mock(commands.GroupCog, group_name="mock", group_description="Mock-interview pairings"):
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        core = client.core
+        self.service = MockService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
+        self.publisher = MockPublisher(client)
+        self.service.publisher = self.publisher
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        await self.service.start()
+        self.client.after_first_ready(self.service.resume)
+
+    async def cog_unload(self) -> None:
+        self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.core.scheduler.remove_prefix("mock:")
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await handle_feedback_form(interaction)
+
+    # -- members ---------------------------------------------------------------------------------
+    @app_commands.command(name="join", description="Take part in mock interviews")
+    @app_commands.describe(role="What you would like to practise", level="Your level", timezone="Your IANA timezone",
+                           availability="When you are free, your time, e.g. 'Mon-Fri 18-21, Sat 10-14' or 'anytime'")
+    @app_commands.choices(role=ROLES, level=LEVELS)
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    async def join(self, interaction: discord.Interaction, role: app_commands.Choice[str],
+                   level: app_commands.Choice[str], timezone: str,
+                   availability: app_commands.Range[str, 1, 200]) -> None:
+        assert interaction.guild_id is not None
+        signup = await self.service.signups.join(interaction.guild_id, interaction.user.id, role=role.value,
+                                                 level=level.value, timezone=timezone, availability=availability)
+        schedule = await self.service.repo.schedule(interaction.guild_id)
+        nexts = schedule.next_rounds(self.client.core.clock.now(), 1) if schedule else []
+        when = f"The next round starts {discord_timestamp(nexts[0], 'F')}." if nexts else \
+            "A moderator has not scheduled rounds yet."
+        await interaction.response.send_message(f"You are in. {when}", embed=signup_embed(signup, "Your sign-up"),
+                                                ephemeral=True)
+
+    @app_commands.command(name="edit", description="Change your mock-interview preferences")
+    @app_commands.choices(role=ROLES, level=LEVELS)
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    async def edit(self, interaction: discord.Interaction, role: app_commands.Choice[str] | None = None,
+                   level: app_commands.Choice[str] | None = None, timezone: str | None = None,
+                   availability: app_commands.Range[str, 1, 200] | None = None) -> None:
+        assert interaction.guild_id is not None
+        signup = await self.service.signups.edit(interaction.guild_id, interaction.user.id,
+                                                 role=role.value if role else None, level=level.value if level else None,
+                                                 timezone=timezone, availability=availability)
+        await interaction.response.send_message(embed=signup_embed(signup, "Updated"), ephemeral=True)
+
+    @app_commands.command(name="pause", description="Sit out the next rounds (or all, until you rejoin)")
+    @app_commands.describe(rounds="How many rounds to sit out (leave empty: until you /mock join again)")
+    async def pause(self, interaction: discord.Interaction, rounds: app_commands.Range[int, 1, 12] | None = None) -> None:
+        assert interaction.guild_id is not None
+        await self.service.signups.pause(interaction.guild_id, interaction.user.id, rounds)
+        text = (f"You will sit out the next {rounds} round(s)." if rounds else
+                "You are paused until you `/mock join` again.")
+        await interaction.response.send_message(text, ephemeral=True)
+
+    @app_commands.command(name="leave", description="Stop taking part in mock interviews")
+    async def leave(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        await self.service.signups.leave(interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message("You have left mock interviews. Your history is kept; `/mock join` "
+                                                "to come back.", ephemeral=True)
+
+    @app_commands.command(name="status", description="Your sign-up, next round, current partner and history")
+    async def status(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        signup = await self.service.signups.require(interaction.guild_id, interaction.user.id)
+        embed = signup_embed(signup, "Your mock interviews")
+        schedule = await self.service.repo.schedule(interaction.guild_id)
+        nexts = schedule.next_rounds(self.client.core.clock.now(), 1) if schedule else []
+        embed.add_field(name="Next round", value=discord_timestamp(nexts[0], "F") if nexts else "not scheduled")
+        current = await self.service.current_group(interaction.guild_id, interaction.user.id)
+        if current:
+            round_, group = current
+            where = f"<#{group.thread_id}>" if group.thread_id else "your DMs"
+            embed.add_field(name=f"This round ({round_.number})", inline=False,
+                            value=f"{roles_text(group)}\nIn {where}; ends {discord_timestamp(round_.ends_at, 'R')}.")
+        history = await self.service.history(interaction.guild_id, interaction.user.id, 5)
+        if history:
+            embed.add_field(name="History", inline=False,
+                            value="\n".join(history_line(r, g, interaction.user.id) for r, g in history)[:1024])
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())
+
+    # -- moderators ------------------------------------------------------------------------------
+    @app_commands.command(name="schedule", description="(Moderators) When rounds start and where they are announced")
+    @app_commands.describe(cadence="How often", weekday="Day rounds start", time="Local time HH:MM",
+                           timezone="IANA timezone", channel="Announcements and private threads (default: here)")
+    @app_commands.choices(cadence=CADENCES, weekday=WEEKDAY_CHOICES)
+    @app_commands.autocomplete(timezone=timezone_autocomplete)
+    @moderators_only
+    async def schedule(self, interaction: discord.Interaction, cadence: app_commands.Choice[str],
+                       weekday: app_commands.Choice[str], time: str, timezone: str,
+                       channel: discord.TextChannel | None = None) -> None:
+        assert interaction.guild is not None
+        target = channel or interaction.channel
+        if not isinstance(target, discord.TextChannel):
+            raise app_commands.AppCommandError("Pick a text channel for the rounds.")
+        schedule, nexts = await self.service.set_schedule(
+            interaction.guild.id, interaction.user.id, cadence=cadence.value, weekday=weekday.value,
+            time_text=time, zone_text=timezone, channel_id=target.id)
+        lines = [f"{schedule.describe}, in {target.mention}.", "", "**Next rounds**",
+                 *(f"• {discord_timestamp(m, 'F')}" for m in nexts)]
+        missing = missing_permissions(target, interaction.guild.me)
+        if not target.permissions_for(interaction.guild.me).create_private_threads:
+            missing.append("Create Private Threads")
+        if missing:
+            lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {target.mention}; without private threads "
+                          "I tell each pair by DM."]
+        await interaction.response.send_message("\n".join(lines), ephemeral=True)
+
+    @app_commands.command(name="pair-now", description="(Moderators) Start a round now")
+    @moderators_only
+    async def pair_now(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        round_ = await self.service.pair_now(interaction.guild_id, interaction.user.id)
+        groups = await self.service.repo.groups(round_.id)
+        await interaction.followup.send(f"Round {round_.number} started: {len(groups)} groups. It ends "
+                                        f"{discord_timestamp(round_.ends_at, 'F')}.", ephemeral=True)
+
+    @app_commands.command(name="cancel-round", description="(Moderators) Cancel the open round")
+    @moderators_only
+    async def cancel_round(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        round_ = await self.service.cancel_round(interaction.guild_id, interaction.user.id)
+        await interaction.followup.send(f"Round {round_.number} is cancelled; its groups were told.", ephemeral=True)
+
+    @app_commands.command(name="history", description="(Moderators) Recent groups, for everyone or one member")
+    @moderators_only
+    async def history(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
+        assert interaction.guild_id is not None
+        found = await self.service.history(interaction.guild_id, member.id if member else None, 15)
+        lines = [history_line(r, g, None) for r, g in found] or ["No rounds yet."]
+        embed = discord.Embed(title="Mock interview history" + (f" · {member.display_name}" if member else ""),
+                              description="\n".join(lines)[:4096], colour=BRAND_COLOUR)
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())
+
+    @app_commands.command(name="stats", description="(Moderators) Participants, rounds, meetings, ratings, no-shows")
+    @moderators_only
+    async def stats(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        await interaction.response.send_message(embed=stats_embed(await self.service.stats(interaction.guild_id)),
+                                                 ephemeral=True)

@@ -1,0 +1,82 @@
+"""How a mock-interview round looks: the group brief, status, history and stats."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.pairing.repository import Group, Round, Signup
+from bot.pairing.service import GroupBrief, MockStats
+from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+from cogs.daily.embeds import prompt_embed
+
+ROLE_ICONS = {"interviewer": "🎤 Interviewer", "candidate": "🧑‍💻 Candidate", "observer": "👀 Observer"}
+OUTCOME_LABELS = {"met": "met ✅", "noshow": "no-show ❌", "missed": "could not make it", None: "not reported"}
+
+
+def thread_name(round_: Round, group: Group) -> str:
+    return f"Mock #{round_.number} · group {group.position}"
+
+
+def roles_text(group: Group) -> str:
+    return "\n".join(f"{ROLE_ICONS[m.role]}: <@{m.user_id}>" for m in group.members)
+
+
+def brief_content(round_: Round, group: Group) -> str:
+    people = " ".join(f"<@{m.user_id}>" for m in group.members)
+    kind = "trio" if len(group.members) == 3 else "pair"
+    return (f"{people}: you are a {kind} for mock interview round {round_.number}.\n{roles_text(group)}\n"
+            f"Meet before {discord_timestamp(round_.ends_at, 'F')}, then press **We met**.")
+
+
+def brief_embeds(round_: Round, group: Group, brief: GroupBrief) -> list[discord.Embed]:
+    embeds = []
+    if brief.prompt is not None:
+        embed = prompt_embed(brief.prompt, title=truncate(f"Your prompt · {brief.prompt.title}", 256))
+        embeds.append(embed)
+    plan = discord.Embed(title="When to meet", colour=BRAND_COLOUR)
+    if brief.times:
+        plan.description = "Times you are all free (shown in your own timezone):\n" + "\n".join(
+            f"• {discord_timestamp(start, 'F')} – {discord_timestamp(end, 't')}" for start, end in brief.times)
+    else:
+        plan.description = ("Your availability does not overlap this round; agree on a time here. "
+                            "Change yours with `/mock edit`.")
+    if len(group.members) == 3:
+        plan.add_field(name="A trio", value="Take turns: the observer watches and gives feedback, and swaps in if "
+                                            "you have time for a second interview.", inline=False)
+    plan.set_footer(text="The interviewer can open the rubric with the button below.")
+    embeds.append(plan)
+    return embeds
+
+
+def signup_embed(signup: Signup, title: str) -> discord.Embed:
+    embed = discord.Embed(title=title, colour=BRAND_COLOUR)
+    embed.add_field(name="Role", value=signup.role)
+    embed.add_field(name="Level", value=signup.level)
+    embed.add_field(name="Timezone", value=signup.timezone)
+    embed.add_field(name="Availability", value=truncate(signup.availability, 1024), inline=False)
+    state = signup.status
+    if signup.status == "active" and signup.skip_rounds:
+        state = f"active, sitting out the next {signup.skip_rounds} round(s)"
+    if signup.status == "paused" and signup.pause_reason == "no-show":
+        state = "paused after two missed interviews: `/mock join` to come back"
+    embed.add_field(name="Status", value=state, inline=False)
+    return embed
+
+
+def history_line(round_: Round, group: Group, viewer: int | None) -> str:
+    people = ", ".join(f"<@{m.user_id}> ({m.role})" for m in group.members if m.user_id != viewer)
+    return (f"Round {round_.number} · {discord_timestamp(round_.starts_at, 'd')} · "
+            f"{people} · {OUTCOME_LABELS.get(group.outcome, group.outcome)}")
+
+
+def stats_embed(stats: MockStats) -> discord.Embed:
+    embed = discord.Embed(title="Mock interviews", colour=BRAND_COLOUR)
+    embed.add_field(name="Participants", value=str(stats.participants))
+    embed.add_field(name="Rounds", value=str(stats.rounds))
+    embed.add_field(name="Groups that met", value=f"{stats.met} of {stats.groups}")
+    embed.add_field(name="No-shows reported", value=str(stats.noshows))
+    if stats.ratings:
+        communication, depth, tradeoffs = stats.ratings
+        embed.add_field(name=f"Average ratings ({stats.feedback_count})", inline=False,
+                        value=f"Communication {communication:.1f} · Depth {depth:.1f} · Tradeoffs {tradeoffs:.1f}")
+    return embed

@@ -1,0 +1,143 @@
+"""The Discord side of a round: a private thread per group (DMs when threads are not allowed)."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.bot import StudyBot
+from bot.pairing.repository import Group, Round
+from bot.pairing.service import GroupBrief
+from cogs._common import no_pings
+from cogs.mock.embeds import brief_content, brief_embeds, roles_text, thread_name
+from cogs.mock.views import brief_view, checkin_view
+
+log = logging.getLogger(__name__)
+
+
+def _members_only(group: Group) -> discord.AllowedMentions:
+    return discord.AllowedMentions(everyone=False, roles=False,
+                                   users=[discord.Object(m.user_id) for m in group.members])
+
+
+class MockPublisher:
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        self.pace = client.core.pacer.acquire
+
+    def _channel(self, channel_id: int) -> discord.TextChannel | None:
+        channel = self.client.get_channel(channel_id)
+        return channel if isinstance(channel, discord.TextChannel) else None
+
+    async def deliver_group(self, round_: Round, group: Group, brief: GroupBrief) -> tuple[str, int | None]:
+        channel = self._channel(round_.channel_id)
+        thread = await self._thread(channel, round_, group) if channel else None
+        content, embeds = brief_content(round_, group), brief_embeds(round_, group, brief)
+        if thread is not None:
+            if not await self._already_briefed(thread):
+                await self.pace()
+                await thread.send(content, embeds=embeds, view=brief_view(group.id),
+                                  allowed_mentions=_members_only(group))
+            return "thread", thread.id
+        for member in group.members:  # no private threads here: tell each member directly
+            await self._dm(member.user_id, content, embeds=embeds, view=brief_view(group.id))
+        return "dm", None
+
+    async def _thread(self, channel: discord.TextChannel, round_: Round, group: Group) -> discord.Thread | None:
+        name = thread_name(round_, group)
+        existing = next((t for t in channel.threads if t.name == name), None)  # made before a crash
+        thread = existing
+        if thread is None:
+            if not channel.permissions_for(channel.guild.me).create_private_threads:
+                return None
+            try:
+                await self.pace()
+                thread = await channel.create_thread(name=name, type=discord.ChannelType.private_thread,
+                                                     invitable=False, auto_archive_duration=10080)
+            except discord.HTTPException as error:
+                log.info("no private thread in #%s (%s); telling group %s by DM", channel.name, error.text, group.id)
+                return None
+        for member in group.members:
+            try:
+                await self.pace()
+                await thread.add_user(discord.Object(member.user_id))
+            except discord.HTTPException:
+                log.warning("could not add %s to thread %s", member.user_id, thread.id, exc_info=True)
+        return thread
+
+    async def _already_briefed(self, thread: discord.Thread) -> bool:
+        try:
+            await self.pace()
+            async for message in thread.history(limit=10, oldest_first=True):
+                if message.author.id == self.client.user.id and message.embeds:
+                    return True
+        except discord.HTTPException:
+            return False
+        return False
+
+    async def _dm(self, user_id: int, content: str, **extra: object) -> bool:
+        try:
+            await self.pace()
+            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+            await self.pace()
+            await user.send(content, allowed_mentions=no_pings(), **extra)  # type: ignore[arg-type]
+        except discord.HTTPException as error:
+            log.info("could not DM %s: %s", user_id, error.text)
+            return False
+        return True
+
+    async def _to_group(self, group: Group, content: str, **extra: object) -> discord.Message | None:
+        if group.thread_id is not None:
+            thread = self.client.get_channel(group.thread_id)
+            if isinstance(thread, discord.Thread):
+                await self.pace()
+                return await thread.send(content, allowed_mentions=_members_only(group), **extra)  # type: ignore[arg-type]
+        for member in group.members:
+            await self._dm(member.user_id, content, **extra)
+        return None
+
+    async def announce(self, round_: Round, groups: list[Group]) -> int | None:
+        channel = self._channel(round_.channel_id)
+        if channel is None:
+            return None
+        triads = sum(len(g.members) == 3 for g in groups)
+        pairs = len(groups) - triads
+        people = sum(len(g.members) for g in groups)
+        shape = f"{pairs} pair{'s' * (pairs != 1)}" + (f" and {triads} trio" if triads else "")
+        await self.pace()
+        message = await channel.send(
+            f"🎙️ **Mock interview round {round_.number}**: {people} members in {shape}. Check your private thread "
+            "(or DMs) for your partner, roles and prompt. Not in yet? `/mock join` for the next round.",
+            allowed_mentions=no_pings())
+        return message.id
+
+    async def remind(self, round_: Round, group: Group) -> None:
+        await self._to_group(group, f"⏰ Halfway through round {round_.number}. Have you found a time? Press "
+                                    f"**We met** once you have done the interview.\n{roles_text(group)}")
+
+    async def checkin(self, round_: Round, group: Group) -> int | None:
+        message = await self._to_group(group, f"Round {round_.number} is ending. How did it go?",
+                                       view=checkin_view(group.id))
+        return message.id if message else None
+
+    async def tell_group(self, group: Group, text: str) -> None:
+        await self._to_group(group, text)
+
+    async def dm(self, user_id: int, text: str) -> bool:
+        return await self._dm(user_id, text)
+
+    async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
+                            note: str | None) -> None:
+        communication, depth, tradeoffs = scores
+        text = (f"📝 Feedback for <@{to_id}> from <@{from_id}>: communication {communication}/5, technical depth "
+                f"{depth}/5, tradeoff reasoning {tradeoffs}/5.")
+        if note:
+            text += f"\n> {note}"
+        if group.thread_id is not None:
+            thread = self.client.get_channel(group.thread_id)
+            if isinstance(thread, discord.Thread):
+                await self.pace()
+                await thread.send(text, allowed_mentions=no_pings())
+                return
+        await self._dm(to_id, text)

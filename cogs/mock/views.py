@@ -1,0 +1,175 @@
+"""Buttons in a group's thread (or DMs) and the feedback form; ids carry the group so they outlive restarts."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.error_handler import report_interaction_error
+from bot.errors import NotFound
+from bot.pairing.service import MockService
+from cogs._common import BaseModal, BaseView, no_pings
+from cogs.daily.embeds import rubric_embed
+
+REPORT_LABELS = {"met": ("We met", discord.ButtonStyle.success),
+                 "noshow": ("They didn't show", discord.ButtonStyle.danger),
+                 "missed": ("We couldn't make it", discord.ButtonStyle.secondary)}
+FORM_ID = re.compile(r"studybot:mock:form:(?P<group>\d+):(?P<to>\d+)")
+
+
+def _service(interaction: discord.Interaction) -> MockService:
+    return interaction.client.get_cog("Mock").service  # type: ignore[attr-defined, union-attr]
+
+
+class _GroupButton:
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.handle(interaction)
+        except Exception as error:
+            await report_interaction_error(interaction, error)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError
+
+
+class RubricButton(_GroupButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                   template=r"studybot:mock:rubric:(?P<group>\d+)"):
+    def __init__(self, group_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Rubric (interviewer)", emoji="📋",
+                                           custom_id=f"studybot:mock:rubric:{group_id}"))
+        self.group_id = group_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> RubricButton:
+        return cls(int(match["group"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        group = await _service(interaction).repo.group(self.group_id)
+        if group is None or group.role_of(interaction.user.id) is None:
+            raise NotFound("This interview is not yours.")
+        if group.role_of(interaction.user.id) == "candidate":
+            await interaction.response.send_message("The rubric is for the interviewer; you will see how you did in "
+                                                    "their feedback.", ephemeral=True)
+            return
+        prompt = interaction.client.core.content.library.prompt(group.prompt_id)  # type: ignore[attr-defined]
+        if prompt is None:
+            raise NotFound("This prompt is no longer in the content packs.")
+        await interaction.response.send_message(embed=rubric_embed(prompt), ephemeral=True)
+
+
+class ReportButton(_GroupButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                   template=r"studybot:mock:report:(?P<group>\d+):(?P<outcome>met|noshow|missed)"):
+    def __init__(self, group_id: int, outcome: str) -> None:
+        label, style = REPORT_LABELS[outcome]
+        super().__init__(discord.ui.Button(label=label, style=style,
+                                           custom_id=f"studybot:mock:report:{group_id}:{outcome}"))
+        self.group_id, self.outcome = group_id, outcome
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> ReportButton:
+        return cls(int(match["group"]), match["outcome"])
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        service = _service(interaction)
+        report = await service.report(self.group_id, interaction.user.id, self.outcome)
+        group = await service.repo.group(self.group_id)
+        assert group is not None
+        if self.outcome == "met":
+            view = feedback_view(group, interaction.user.id)
+            await interaction.response.send_message(
+                "Great, it counts for everyone's streak. Leave feedback for your partner:", view=view, ephemeral=True)
+            return
+        if self.outcome == "noshow":
+            text = "Thanks, noted. Sorry your partner did not show."
+            if report.paused:
+                text += " They have missed twice in a row and are paused until they rejoin."
+        else:
+            text = "Noted: you could not make it this round. See you next round."
+        if not report.changed:
+            text = "This interview was already reported as met."
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+class FeedbackButton(_GroupButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                     template=r"studybot:mock:feedback:(?P<group>\d+):(?P<to>\d+)"):
+    def __init__(self, group_id: int, to_id: int, label: str = "Give feedback") -> None:
+        super().__init__(discord.ui.Button(label=label[:80], emoji="📝",
+                                           custom_id=f"studybot:mock:feedback:{group_id}:{to_id}"))
+        self.group_id, self.to_id = group_id, to_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> FeedbackButton:
+        return cls(int(match["group"]), int(match["to"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        group = await _service(interaction).repo.group(self.group_id)
+        if group is None or not group.has(interaction.user.id) or interaction.user.id == self.to_id:
+            raise NotFound("This feedback form is for your partner in your own interview.")
+        modal = FeedbackModal(self.group_id, self.to_id)
+        await interaction.response.send_modal(modal)
+        modal.stop()  # answered by handle_feedback_form, which survives restarts
+
+
+DYNAMIC_ITEMS = (RubricButton, ReportButton, FeedbackButton)
+
+
+def brief_view(group_id: int) -> BaseView:
+    view = BaseView(timeout=None)
+    view.add_item(RubricButton(group_id))
+    view.add_item(ReportButton(group_id, "met"))
+    return view
+
+
+def checkin_view(group_id: int) -> BaseView:
+    view = BaseView(timeout=None)
+    for outcome in REPORT_LABELS:
+        view.add_item(ReportButton(group_id, outcome))
+    return view
+
+
+def feedback_view(group: Any, from_id: int) -> BaseView:
+    view = BaseView(timeout=None)
+    for member in group.members:
+        if member.user_id != from_id:
+            view.add_item(FeedbackButton(group.id, member.user_id, f"Feedback for your {member.role}"))
+    return view
+
+
+class FeedbackModal(BaseModal):
+    def __init__(self, group_id: int, to_id: int) -> None:
+        super().__init__(title="Feedback for your partner", custom_id=f"studybot:mock:form:{group_id}:{to_id}")
+        for key, label in (("communication", "Communication (1-5)"), ("depth", "Technical depth (1-5)"),
+                           ("tradeoffs", "Tradeoff reasoning (1-5)")):
+            self.add_item(discord.ui.TextInput(label=label, custom_id=key, min_length=1, max_length=1,
+                                               placeholder="1 = weak … 5 = excellent"))
+        self.add_item(discord.ui.TextInput(label="A short note for them", custom_id="note", required=False,
+                                           style=discord.TextStyle.paragraph, max_length=500))
+
+
+async def handle_feedback_form(interaction: discord.Interaction) -> bool:
+    """Answer a feedback form submission (from this process or one before a restart)."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return False
+    match = FORM_ID.fullmatch((interaction.data or {}).get("custom_id", ""))  # type: ignore[union-attr]
+    if match is None:
+        return False
+    values = {c["custom_id"]: c.get("value", "") for row in (interaction.data or {}).get("components", [])  # type: ignore[union-attr]
+              for c in (row.get("components") or [row.get("component") or {}])}
+    try:
+        service = _service(interaction)
+        group, scores, note = await service.feedback(
+            int(match["group"]), interaction.user.id, int(match["to"]),
+            [values.get("communication", ""), values.get("depth", ""), values.get("tradeoffs", "")],
+            values.get("note", ""))
+        cog = interaction.client.get_cog("Mock")  # type: ignore[attr-defined]
+        await cog.publisher.post_feedback(group, interaction.user.id, int(match["to"]), scores, note)  # type: ignore[union-attr]
+        await interaction.response.send_message("Thanks, your feedback was shared with your partner.",
+                                                ephemeral=True, allowed_mentions=no_pings())
+    except Exception as error:
+        await report_interaction_error(interaction, error)
+    return True

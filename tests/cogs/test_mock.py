@@ -1,0 +1,170 @@
+"""Mock-interview rounds through the local Discord, with the test clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from itertools import combinations
+
+import pytest
+
+from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
+
+NAMES = ("dana", "erin", "fay", "gus", "hal", "ivy")
+
+
+@pytest.fixture
+def room(guild: SimGuild) -> SimChannel:
+    return guild.create_text_channel("mock-interviews")
+
+
+@pytest.fixture
+def nine(guild: SimGuild, alice: SimMember, bob: SimMember, carol: SimMember) -> list[SimMember]:
+    return [alice, bob, carol, *(guild.add_member(name) for name in NAMES)]
+
+
+async def join_all(members: list[SimMember], availability: str = "anytime") -> None:
+    for index, member in enumerate(members):
+        reply = await member.slash("mock join", role="either", level=("junior", "mid", "senior")[index % 3],
+                                   timezone="Europe/Berlin", availability=availability)
+        assert "You are in" in reply.text
+
+
+def threads(guild: SimGuild) -> list[SimChannel]:
+    return [t for t in guild.threads if t.name.startswith("Mock #")]
+
+
+def briefs(thread: SimChannel) -> list:
+    return [m for m in thread.messages if m.embeds and "mock interview round" in m.content]
+
+
+async def schedule(mod: SimMember, room: SimChannel, weekday: str = "fri") -> str:
+    reply = await mod.slash("mock schedule", cadence="weekly", weekday=weekday, time="10:00", timezone="UTC",
+                            channel=room)
+    return reply.text
+
+
+async def test_rounds_never_repeat_a_pair_and_have_one_trio(harness: BotHarness, mod: SimMember,
+                                                            room: SimChannel, nine: list[SimMember]) -> None:
+    await join_all(nine)
+    text = await schedule(mod, room, "mon")
+    assert "Every week on Monday at 10:00 (UTC)" in text and text.count("• <t:") == 3
+    met: set[frozenset[int]] = set()
+    roles: dict[int, list[str]] = {m.id: [] for m in nine}
+    for week in range(4):
+        await harness.advance_to(datetime(2026, 3, 2, 10, tzinfo=UTC) + timedelta(weeks=week))
+        current = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{week + 1} ")]
+        assert sorted(len(t.member_ids - {harness.sim.bot_user.id}) for t in current) == [2, 2, 2, 3]
+        assert all(t.type == 12 for t in current)  # private threads
+        for thread in current:
+            [brief] = briefs(thread)
+            assert brief.button_labels == ["Rubric (interviewer)", "We met"]
+            assert "🎤 Interviewer" in brief.content and "🧑‍💻 Candidate" in brief.content
+            assert brief.embeds[0]["title"].startswith("Your prompt · ")
+            people = thread.member_ids - {harness.sim.bot_user.id}
+            for a, b in combinations(people, 2):
+                assert frozenset((a, b)) not in met, f"round {week + 1} repeated a pair"
+                met.add(frozenset((a, b)))
+        rows = await harness.core.db.fetchall(
+            "SELECT user_id, role FROM mock_group_members m JOIN mock_rounds r ON r.id = m.round_id "
+            "WHERE r.number = ?", (week + 1,))
+        for user_id, role in rows:
+            roles[user_id].append(role)
+        announcement = room.messages[-1]
+        assert f"round {week + 1}" in announcement.content and "3 pairs and 1 trio" in announcement.content
+    for history in roles.values():
+        asked, answered = history.count("interviewer"), history.count("candidate")
+        assert abs(asked - answered) <= 2 and len(history) == 4
+
+
+async def test_reminder_checkin_feedback_and_streak(harness: BotHarness, mod: SimMember, room: SimChannel,
+                                                    alice: SimMember, bob: SimMember, carol: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    reply = await mod.slash("mock pair-now")
+    assert "Round 1 started: 1 groups" in reply.text
+    [thread] = threads(harness.guild)
+    [brief] = briefs(thread)
+    interviewer = alice if f"Interviewer: {alice.mention}" in brief.content else bob
+    candidate = bob if interviewer is alice else alice
+    rubric = await interviewer.click(brief, "Rubric (interviewer)")
+    assert rubric.ephemeral and "What a strong answer covers" in rubric.text
+    assert "for the interviewer" in (await candidate.click(brief, "Rubric (interviewer)")).text
+    assert "not yours" in (await carol.click(brief, "We met")).text
+    await harness.advance(days=3, hours=6)
+    assert any("Halfway" in m.content for m in thread.messages)
+    await harness.advance(days=3, hours=6)
+    checkin = next(m for m in thread.messages if "How did it go" in m.content)
+    assert checkin.button_labels == ["We met", "They didn't show", "We couldn't make it"]
+    met = await interviewer.click(checkin, "We met")
+    assert "streak" in met.text and met.button_labels == ["Feedback for your candidate"]
+    form = await interviewer.click(met, "Feedback for your candidate")
+    bad = await interviewer.submit_modal(form, communication="9", depth="4", tradeoffs="3", note="")
+    assert bad.ephemeral and "from 1 to 5" in bad.text
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_feedback") == 0
+    good = await interviewer.submit_modal(await interviewer.click(met, "Feedback for your candidate"),
+                                          communication="4", depth="5", tradeoffs="3",
+                                          note="Clear structure @everyone")
+    assert "shared with your partner" in good.text
+    shared = thread.messages[-1]
+    assert "depth 5/5" in shared.content and "Clear structure" in shared.content and not shared.mentions_everyone
+    kinds = await harness.core.db.fetchall("SELECT DISTINCT user_id FROM activity WHERE kind = 'mock'")
+    assert {r[0] for r in kinds} == {alice.id, bob.id}
+    stats = await mod.slash("mock stats")
+    assert "1 of 1" in stats.text and "Depth 5.0" in stats.text
+
+
+async def test_two_no_shows_in_a_row_pause_a_member(harness: BotHarness, mod: SimMember, room: SimChannel,
+                                                    alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    for number in (1, 2):
+        await mod.slash("mock pair-now")
+        [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
+        await harness.advance(days=7)
+        checkin = next(m for m in thread.messages if "How did it go" in m.content)
+        await alice.click(checkin, "They didn't show")
+    assert any("paused" in m.content and "/mock join" in m.content for m in bob.dms)
+    status = await bob.slash("mock status")
+    assert "paused after two missed" in status.text
+    assert "Fewer than two members" in (await mod.slash("mock pair-now")).text
+
+
+async def test_restart_while_creating_threads_finishes_without_duplicates(
+        harness: BotHarness, mod: SimMember, room: SimChannel, nine: list[SimMember]) -> None:
+    await join_all(nine)
+    await schedule(mod, room)
+    cog = harness.bot.get_cog("Mock")
+    service = cog.service
+    round_id = await service._create(await service.repo.schedule(harness.guild.id), "manual:crash", mod.id)
+    round_ = await service.repo.round(round_id)
+    first = (await service.repo.groups(round_id))[0]
+    await cog.publisher.deliver_group(round_, first, await service.brief(round_, first))  # then the process dies
+    await harness.restart()
+    current = threads(harness.guild)
+    assert len(current) == 4 and all(len(briefs(t)) == 1 for t in current)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_groups WHERE delivery = 'pending'") == 0
+
+
+async def test_without_private_threads_groups_are_told_by_dm(harness: BotHarness, mod: SimMember, room: SimChannel,
+                                                             alice: SimMember, bob: SimMember) -> None:
+    room.deny(harness.sim.bot_user.id, "create_private_threads")
+    await join_all([alice, bob])
+    text = await schedule(mod, room)
+    assert "Create Private Threads" in text
+    await mod.slash("mock pair-now")
+    assert threads(harness.guild) == []
+    for member in (alice, bob):
+        [dm] = [m for m in member.dms if "mock interview round" in m.content]
+        assert dm.button_labels == ["Rubric (interviewer)", "We met"]
+
+
+async def test_bad_input_and_permissions(harness: BotHarness, mod: SimMember, room: SimChannel,
+                                         alice: SimMember) -> None:
+    bad_zone = await alice.slash("mock join", role="either", level="mid", timezone="Mars/Base", availability="any")
+    assert bad_zone.ephemeral and "is not a timezone" in bad_zone.text
+    bad_hours = await alice.slash("mock join", role="either", level="mid", timezone="UTC", availability="Mon 25-26")
+    assert bad_hours.ephemeral and "availability" in bad_hours.text
+    assert "not joined" in (await alice.slash("mock status")).text
+    refused = await alice.slash("mock schedule", cadence="weekly", weekday="mon", time="10:00", timezone="UTC")
+    assert refused.ephemeral and "**Manage Server**" in refused.text
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_schedule") == 0
