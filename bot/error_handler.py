@@ -14,6 +14,7 @@ import discord
 from discord import app_commands
 
 from bot.errors import UserFacingError
+from bot.logcontext import guild_var
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,11 @@ async def report_interaction_error(interaction: discord.Interaction, error: Base
 
 
 class StudyTree(app_commands.CommandTree):
-    """Command tree whose errors go through :func:`report_interaction_error`."""
+    """Command tree whose errors go through :func:`report_interaction_error`; log lines carry the guild."""
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        guild_var.set(interaction.guild_id)
+        return True
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await report_interaction_error(interaction, error)

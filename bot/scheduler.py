@@ -24,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.base import BaseTrigger
 
 from bot.clock import Clock, ManualClock
+from bot.logcontext import enter_job
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +128,7 @@ class JobScheduler:
         if task is not None:
             self._running.add(task)
         job.last_run = self._clock.now()
+        enter_job(job_id)
         try:
             await job.func(*job.args)
         except Exception as error:

@@ -6,7 +6,6 @@ environment at import time, so tests can build any configuration they need.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Literal
 
@@ -72,8 +71,7 @@ class Settings(BaseSettings):
         return self.discord_token.get_secret_value() if self.discord_token else None
 
     def apply_logging(self) -> None:
-        """Configure the root logger once, at start-up."""
-        logging.basicConfig(
-            level=self.log_level,
-            format="%(asctime)s %(levelname)-8s %(name)s: %(message)s",
-        )
+        """Configure the root logger once, at start-up (lines carry their guild and job)."""
+        from bot.logcontext import install
+
+        install(self.log_level)

@@ -120,3 +120,18 @@ async def test_sigkill_during_a_stream_of_answers_keeps_every_acknowledged_one(t
         await wait_for(lambda: "Saved" in Reply(submitted).text, "the late answer", restarted)
         assert await restarted.stop() == 0
         assert _posts(channel) == 1
+
+
+async def test_sigterm_during_a_delivery_stops_cleanly_and_loses_nothing(world: tuple) -> None:
+    sim, clock, channels, db_path = world
+    first = BotProcess(sim, clock, db_path, rate=150)
+    await first.start()
+    await wait_for(lambda: sum(_posts(c) for c in channels.values()) >= 40, "the delivery to be under way", first)
+    assert await first.stop() == 0  # SIGTERM: the scheduler stops taking jobs, the database closes
+    assert query(db_path, "PRAGMA integrity_check") == [("ok",)]
+    second = BotProcess(sim, clock, db_path, rate=1000)
+    await second.start()
+    await wait_for(lambda: all(_posts(c) >= 1 for c in channels.values()), "every guild to get its post", second)
+    assert await second.stop() == 0
+    assert sorted({_posts(c) for c in channels.values()}) == [1], "a guild got no post or two"
+    assert not sim.errors

@@ -1,0 +1,71 @@
+"""Guilds the bot left: their data is kept for 30 days (in case it is re-added), then removed."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.clock import Clock
+from bot.ops.privacy import _quote
+from bot.scheduler import JobScheduler
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+KEEP_FOR = timedelta(days=30)
+JOB_ID = "ops:purge-left-guilds"
+GUILD_JOB_PREFIXES = ("daily:post:", "quiz:post:", "mock:round:")
+
+
+class GuildRetention:
+    def __init__(self, db: Database, clock: Clock, scheduler: JobScheduler) -> None:
+        self._db = db
+        self._clock = clock
+        self._scheduler = scheduler
+
+    def schedule(self) -> None:
+        self._scheduler.add(JOB_ID, CronTrigger(hour=4, minute=0, timezone="UTC"), self.purge_due)
+
+    async def joined(self, guild_id: int) -> None:
+        now = int(self._clock.now().timestamp())
+        await self._db.execute(
+            "INSERT INTO guild_settings (guild_id, joined_at) VALUES (?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET left_at = NULL", (guild_id, now))
+
+    async def left(self, guild_id: int) -> None:
+        now = int(self._clock.now().timestamp())
+        await self._db.execute(
+            "INSERT INTO guild_settings (guild_id, joined_at, left_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET left_at = excluded.left_at", (guild_id, now, now))
+        for prefix in GUILD_JOB_PREFIXES:
+            self._scheduler.remove(f"{prefix}{guild_id}")
+
+    async def purge_due(self) -> list[int]:
+        cutoff = int((self._clock.now() - KEEP_FOR).timestamp())
+        rows = await self._db.fetchall("SELECT guild_id FROM guild_settings WHERE left_at IS NOT NULL "
+                                       "AND left_at <= ?", (cutoff,))
+        purged = []
+        for (guild_id,) in rows:
+            await self.purge(guild_id)
+            purged.append(guild_id)
+        return purged
+
+    async def purge(self, guild_id: int) -> dict[str, int]:
+        """Delete every row whose ``guild_id`` is this guild, in every table, in one transaction."""
+        removed: dict[str, int] = {}
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            for (name,) in await cursor.fetchall():
+                if name.startswith("sqlite_"):
+                    continue
+                info = await conn.execute(f"PRAGMA table_info({_quote(name)})")
+                if "guild_id" not in {row[1] for row in await info.fetchall()}:
+                    continue
+                deleted = await conn.execute(f"DELETE FROM {_quote(name)} WHERE guild_id = ?",  # noqa: S608
+                                             (guild_id,))
+                if deleted.rowcount:
+                    removed[name] = deleted.rowcount
+        log.info("purged guild %s 30 days after the bot left: %s", guild_id, removed)
+        return removed

@@ -1,0 +1,131 @@
+"""/studybot for moderators and the owner, /privacy for members, and guild join/leave bookkeeping."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import math
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import StudyBot
+from bot.errors import UserFacingError
+from bot.ops.backups import Backups
+from bot.ops.overview import OverviewService, database_size
+from bot.ops.privacy import PrivacyService
+from bot.ops.retention import GuildRetention
+from cogs._common import no_pings
+from cogs.admin.embeds import audit_embed, health_embed, settings_embed
+from cogs.admin.views import ConfirmDeleteView
+from cogs.daily.publisher import missing_permissions
+
+log = logging.getLogger(__name__)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description="Run studybot in this server"):
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        core = client.core
+        self.overview = OverviewService(core.db, core.clock)
+        self.retention = GuildRetention(core.db, core.clock, core.scheduler)
+        self.backups = Backups(core.db, core.clock, core.scheduler, core.settings.backup_dir,
+                               core.settings.backup_keep)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.retention.schedule()
+        self.backups.schedule()
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.retention.joined(guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        log.info("removed from guild %s; its data is kept for 30 days", guild.id)
+        await self.retention.left(guild.id)
+
+    @app_commands.command(name="settings", description="Everything configured here, next runs and missing permissions")
+    async def settings(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        features = await self.overview.features(interaction.guild.id)
+        problems: dict[str, list[str]] = {}
+        for feature in features:
+            channel = interaction.guild.get_channel(feature.channel_id) if feature.channel_id else None
+            if feature.channel_id and channel is None:
+                problems[feature.name] = ["the channel no longer exists: choose another with the setup command"]
+            elif channel is not None:
+                missing = missing_permissions(channel, interaction.guild.me)
+                if feature.name == "Mock interviews" and not channel.permissions_for(
+                        interaction.guild.me).create_private_threads:
+                    missing.append("Create Private Threads")
+                if missing:
+                    problems[feature.name] = [f"I am missing **{', '.join(missing)}** in {channel.mention}: "
+                                              "Channel settings › Permissions › studybot, allow them"]
+        await interaction.response.send_message(embed=settings_embed(features, problems), ephemeral=True)
+
+    @app_commands.command(name="audit", description="Recent configuration changes and moderator actions")
+    async def audit(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        entries = await self.client.core.audit.recent(interaction.guild_id, limit=20)
+        await interaction.response.send_message(embed=audit_embed(entries), ephemeral=True,
+                                                allowed_mentions=no_pings())
+
+    @app_commands.command(name="export", description="A CSV of streaks and participation in this server")
+    async def export(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        text = await self.overview.participation_csv(interaction.guild_id)
+        file = discord.File(io.BytesIO(text.encode()), f"studybot-participation-{interaction.guild_id}.csv")
+        await interaction.response.send_message("Streaks and participation, one row per member:", file=file,
+                                                ephemeral=True)
+
+    @app_commands.command(name="health", description="(Bot owner) Gateway, jobs, database, backups and content")
+    async def health(self, interaction: discord.Interaction) -> None:
+        core = self.client.core
+        if interaction.user.id not in core.settings.owner_ids and not await self.client.is_owner(interaction.user):
+            raise UserFacingError("Only the bot's owner can see its health.",
+                                  hint="Owners are listed in STUDYBOT_OWNER_IDS.")
+        jobs = core.scheduler.jobs()
+        last = self.backups.last()
+        latency = self.client.latency
+        embed = health_embed(latency_ms=0.0 if math.isnan(latency) else latency * 1000, jobs=[(j.id, j.next_run) for j in jobs[:10]], job_count=len(jobs),
+                             db_bytes=database_size(core.settings.database_path),
+                             last_backup=(last[0].name, last[1]) if last else None,
+                             content=core.content.library.version, failures=len(core.scheduler.failures))
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+class Privacy(commands.GroupCog, group_name="privacy", group_description="Your data in studybot"):
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        self.service = PrivacyService(client.core.db)
+        super().__init__()
+
+    @app_commands.command(name="export", description="A JSON file of everything studybot stores about you")
+    async def export(self, interaction: discord.Interaction) -> None:
+        data = await self.service.export(interaction.user.id)
+        payload = json.dumps({"user_id": str(interaction.user.id), "tables": data}, indent=2, default=str)
+        file = discord.File(io.BytesIO(payload.encode()), "studybot-my-data.json")
+        rows = sum(len(rows) for rows in data.values())
+        await interaction.response.send_message(f"Here is everything stored about you ({rows} records).",
+                                                file=file, ephemeral=True)
+
+    @app_commands.command(name="delete", description="Remove everything studybot stores about you")
+    async def delete(self, interaction: discord.Interaction) -> None:
+        async def confirmed(click: discord.Interaction) -> None:
+            removed = await self.service.delete(interaction.user.id)
+            summary = ", ".join(f"{table} ({count})" for table, count in sorted(removed.items())) or "nothing"
+            await click.response.edit_message(
+                content=f"Done. Removed: {summary}. You are off every leaderboard; moderators' audit entries keep "
+                        "the action but no longer your id.", view=None)
+
+        view = ConfirmDeleteView(interaction.user.id, confirmed)
+        await interaction.response.send_message(
+            "This removes your streaks, answers, flashcard progress, quiz answers, mock-interview sign-up, "
+            "feedback and settings in every server. It cannot be undone.", view=view, ephemeral=True)
+        view.message = await interaction.original_response()

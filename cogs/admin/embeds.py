@@ -1,0 +1,56 @@
+"""How the settings overview, audit log and health look."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import discord
+
+from bot.audit import AuditEntry
+from bot.ops.overview import ConfiguredFeature
+from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+
+
+def settings_embed(features: list[ConfiguredFeature], problems: dict[str, list[str]]) -> discord.Embed:
+    embed = discord.Embed(title="studybot in this server", colour=BRAND_COLOUR)
+    if not any(f.name != "Streak milestones" for f in features):
+        embed.description = ("Nothing is scheduled yet. Start with `/daily setup`, `/quiz setup` or "
+                             "`/mock schedule`.")
+    for feature in features:
+        lines = [("✅ " if feature.enabled else "⏸️ ") + feature.summary]
+        if feature.channel_id:
+            lines.append(f"Channel: <#{feature.channel_id}>")
+        if feature.next_times:
+            lines.append("Next: " + ", ".join(discord_timestamp(t, "f") for t in feature.next_times))
+        for problem in problems.get(feature.name, []):
+            lines.append(f"⚠️ {problem}")
+        embed.add_field(name=feature.name, value=truncate("\n".join(lines), 1024), inline=False)
+    return embed
+
+
+def audit_embed(entries: list[AuditEntry]) -> discord.Embed:
+    lines = []
+    for entry in entries:
+        target = f" → <@{entry.target_id}>" if entry.target_id else ""
+        change = ""
+        if entry.old_value or entry.new_value:
+            change = f": `{truncate(entry.old_value or '—', 80)}` → `{truncate(entry.new_value or '—', 120)}`"
+        why = f" ({truncate(entry.reason, 100)})" if entry.reason else ""
+        lines.append(f"{discord_timestamp(entry.created_at, 'f')} <@{entry.actor_id}> **{entry.action}**"
+                     f"{target}{change}{why}")
+    return discord.Embed(title="Audit log (newest first)", colour=BRAND_COLOUR,
+                         description=truncate("\n".join(lines) or "No configuration changes yet.", 4096))
+
+
+def health_embed(*, latency_ms: float, jobs: list[tuple[str, datetime | None]], job_count: int, db_bytes: int,
+                 last_backup: tuple[str, datetime] | None, content: str, failures: int) -> discord.Embed:
+    embed = discord.Embed(title="studybot health", colour=BRAND_COLOUR)
+    embed.add_field(name="Gateway latency", value=f"{latency_ms:.0f} ms")
+    embed.add_field(name="Database", value=f"{db_bytes / 1024:.0f} KiB")
+    embed.add_field(name="Last backup", value=f"{last_backup[0]} ({discord_timestamp(last_backup[1], 'R')})"
+                    if last_backup else "none yet")
+    embed.add_field(name="Content", value=truncate(content, 1024), inline=False)
+    upcoming = "\n".join(f"`{job}` {discord_timestamp(when, 'R') if when else '—'}" for job, when in jobs)
+    embed.add_field(name=f"Scheduled jobs ({job_count}, {failures} failed since start)",
+                    value=truncate(upcoming or "none", 1024), inline=False)
+    return embed

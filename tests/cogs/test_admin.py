@@ -1,0 +1,128 @@
+"""Moderation, privacy and operations through the local Discord."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.activity import ActivityKind
+from bot.localdiscord import BotHarness, CommandForbidden, LocalDiscord, SimChannel, SimMember
+from bot.ops.privacy import PrivacyService
+from bot.storage import Database
+
+from .test_daily import posts, setup_daily
+
+
+async def test_settings_overview_shows_schedules_and_a_missing_permission(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember) -> None:
+    empty = await mod.slash("studybot settings")
+    assert "Nothing is scheduled yet" in empty.text
+    await setup_daily(mod, daily)
+    await mod.slash("quiz setup", channel=harness.guild.channel("general"), time="12:00", timezone="UTC")
+    daily.deny(harness.sim.bot_user.id, "send_messages")
+    await harness.settle()
+    overview = await mod.slash("studybot settings")
+    fields = {f["name"]: f["value"] for f in overview.embeds[0]["fields"]}
+    assert "10:00 Europe/Berlin" in fields["Daily prompts"]
+    assert "Send Messages" in fields["Daily prompts"] and "Permissions" in fields["Daily prompts"]
+    assert "⚠️" not in fields["Daily quiz"] and "Next:" in fields["Daily quiz"]
+    with pytest.raises(CommandForbidden):
+        await alice.slash("studybot settings")
+
+
+async def test_audit_lists_configuration_changes_and_moderator_actions(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember) -> None:
+    await setup_daily(mod, daily, time="09:00")
+    await setup_daily(mod, daily, time="10:30")
+    await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.ANSWER)
+    await mod.slash("streak-admin repair", member=alice, date="2026-03-01", reason="outage")
+    audit = await mod.slash("studybot audit")
+    text = audit.embeds[0]["description"]
+    lines = text.splitlines()
+    assert "streak.repair" in lines[0] and alice.mention in lines[0] and "(outage)" in lines[0]
+    assert "daily.setup" in lines[1] and "09:00" in lines[1] and "10:30" in lines[1]
+
+
+async def test_moderator_export_is_a_csv_of_streaks_and_participation(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    for days_ago in (2, 1, 0):
+        await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.REVIEW,
+                                           harness.clock.now() - timedelta(days=days_ago))
+    await harness.core.activity.record(harness.guild.id, bob.id, ActivityKind.QUIZ)
+    await harness.settle()
+    reply = await mod.slash("studybot export")
+    rows = list(csv.DictReader(io.StringIO(reply.attachments[0]["data"].decode())))
+    by_user = {row["user_id"]: row for row in rows}
+    assert by_user[str(alice.id)]["current_streak"] == "3" and by_user[str(alice.id)]["review_days"] == "3"
+    assert by_user[str(bob.id)]["quiz_days"] == "1"
+
+
+async def test_a_member_exports_then_deletes_everything(harness: BotHarness, mod: SimMember, daily: SimChannel,
+                                                        alice: SimMember, bob: SimMember) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Cache embeddings by tenant")
+    await bob.submit_modal(await bob.click(post, "Submit answer"), answer="Shard by region")
+    await alice.slash("streak remind", state="on", hour=19)
+    await alice.slash("streak timezone", timezone="Europe/Paris")
+    await alice.slash("cards study")
+    await mod.slash("streak-admin repair", member=alice, date="2026-03-01", reason="outage")
+    exported = await alice.slash("privacy export")
+    assert exported.ephemeral
+    data = json.loads(exported.attachments[0]["data"])
+    assert {"activity", "daily_answers", "streaks", "streak_reminders", "user_settings"} <= set(data["tables"])
+    first = await alice.slash("privacy delete")
+    assert "cannot be undone" in first.text
+    assert "belong to someone else" in (await bob.click(first, "Delete my data")).text
+    done = await alice.click(first, "Delete my data")
+    assert "Removed:" in done.text and "daily_answers" in done.text
+    assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []
+    board = await bob.slash("leaderboard")
+    assert alice.mention not in board.text and bob.mention in board.text
+    assert await PrivacyService(harness.core.db).tables_holding(bob.id) != []
+
+
+async def test_a_left_guilds_data_is_kept_30_days_then_removed(harness: BotHarness, mod: SimMember,
+                                                                daily: SimChannel, alice: SimMember) -> None:
+    await setup_daily(mod, daily)
+    await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.ANSWER)
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    assert not harness.core.scheduler.has(f"daily:post:{harness.guild.id}")
+    await harness.advance(days=29)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM activity") == 1
+    await harness.advance(days=2)
+    for table in ("activity", "daily_schedule", "guild_settings", "audit_log"):
+        assert await harness.core.db.fetchval(f"SELECT COUNT(*) FROM {table}") == 0, table  # noqa: S608
+
+
+async def test_a_backup_restores_into_a_working_bot(harness: BotHarness, mod: SimMember, daily: SimChannel,
+                                                    alice: SimMember, sim: LocalDiscord, tmp_path: Path) -> None:
+    await setup_daily(mod, daily)
+    for days_ago in (1, 0):
+        await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.REVIEW,
+                                           harness.clock.now() - timedelta(days=days_ago))
+    await harness.settle()
+    await harness.advance_to(datetime(2026, 3, 3, 3, 31, tzinfo=UTC))  # the nightly backup ran
+    folder = tmp_path / "backups"
+    [backup] = sorted(folder.glob("studybot-*.sqlite3"))
+    await harness.stop()
+    restored = tmp_path / "restored.sqlite3"
+    restored.write_bytes(backup.read_bytes())
+    db = Database(restored)
+    await db.open()
+    assert await db.fetchval("PRAGMA integrity_check") == "ok"
+    await db.close()
+    again = BotHarness(sim, restored, harness.clock)
+    await again.start()
+    try:
+        shown = await alice.slash("streak show")
+        assert "2 days" in shown.text
+    finally:
+        await again.stop()
