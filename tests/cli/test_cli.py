@@ -80,3 +80,16 @@ def test_migrate_refuses_a_newer_database(in_tmp: Path, capsys: pytest.CaptureFi
         main(["db", "migrate"])
     assert caught.value.code == 1
     assert "Upgrade studybot" in capsys.readouterr().err
+
+
+def test_a_broken_content_pack_stops_start_up_with_the_validators_report(tmp_path: Path) -> None:
+    pack = tmp_path / "packs" / "mine"
+    (pack / "flashcards").mkdir(parents=True)
+    (pack / "pack.toml").write_text('schema_version = 1\nname = "mine"\ntitle = "Mine"\nversion = "1.0.0"\n'
+                                    'description = "x"\n', encoding="utf-8")
+    (pack / "flashcards" / "cards.toml").write_text('[[card]]\nid = "c-1"\nfront = "A question here?"\n',
+                                                    encoding="utf-8")
+    result = run_cli("run", cwd=tmp_path, env={"STUDYBOT_DISCORD_TOKEN": "x",
+                                               "STUDYBOT_CONTENT_DIR": str(tmp_path / "packs")})
+    assert result.returncode == 1
+    assert "mine/flashcards/cards.toml [c-1] back" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,76 @@
+"""Drafting a content pack from a study document: one flashcard per FAQ question and per takeaway.
+
+The draft carries the document's own words and says so at the top of each file: it is
+a starting point for a person to rewrite in their own words (and to add prompts to),
+checked afterwards with ``studybot content validate``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from bot.content.document import StudyDocument
+from bot.errors import InvalidInput
+
+PACK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+DRAFT_NOTE = ("# DRAFT written by `studybot content import` from {doc}. The text below is the document's own:\n"
+              "# rewrite every front and back in your own words, then run `studybot content validate`.\n")
+
+
+def _toml(value: str) -> str:
+    """A TOML basic string (JSON string escapes are valid TOML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _slug(text: str, words: int = 5) -> str:
+    parts = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(parts[:words]) or "item"
+
+
+def _card(card_id: str, front: str, back: str, tags: list[str], section: str, heading: str) -> str:
+    front = front if len(front) <= 300 else front[:297] + "…"
+    back = back if len(back) <= 900 else back[:897] + "…"
+    return (f"[[card]]\nid = {_toml(card_id)}\nfront = {_toml(front)}\nback = {_toml(back)}\n"
+            f"tags = [{', '.join(_toml(t) for t in tags)}]\n"
+            f"source = {{ section = {_toml(section)}, heading = {_toml(heading)} }}\n")
+
+
+def draft_files(document: StudyDocument, pack: str) -> dict[str, str]:
+    """Relative path -> file text of the draft pack."""
+    if not PACK_NAME.match(pack):
+        raise InvalidInput(f"`{pack}` is not a pack name.", hint="Use lowercase letters, digits and dashes, "
+                           "e.g. `rag-systems`.")
+    note = DRAFT_NOTE.format(doc=document.name)
+    meta = (f"{note}schema_version = 1\nname = {_toml(pack)}\ntitle = {_toml(pack.replace('-', ' ').title())}\n"
+            f"version = \"0.1.0\"\ndescription = {_toml('Drafted from ' + document.name)}\n\n"
+            f"[source_document]\nname = {_toml(document.name)}\nsha256 = {_toml(document.sha256)}\n")
+    faq = [note]
+    for entry in document.faq:
+        faq.append(_card(f"faq-{entry.number:02d}-{_slug(entry.question)}", entry.question, entry.answer,
+                         ["faq"], "Frequently Asked Questions", f"Question {entry.number}"))
+    takeaways = [note]
+    for section in document.sections:
+        for index, takeaway in enumerate(section.takeaways, start=1):
+            words = takeaway.rstrip(".").split()
+            front = f"Complete the takeaway ({section.name}): {' '.join(words[:max(3, len(words) // 2)])} …"
+            takeaways.append(_card(f"takeaway-s{section.number}-{index}", front, takeaway, ["takeaway"],
+                                   section.name, "Key Takeaways"))
+    files = {"pack.toml": meta, "flashcards/faq.toml": "\n".join(faq)}
+    if len(takeaways) > 1:
+        files["flashcards/takeaways.toml"] = "\n".join(takeaways)
+    return files
+
+
+def write_draft(document: StudyDocument, pack: str, content_dir: Path, *, force: bool = False) -> Path:
+    """Write the draft under ``content_dir/pack``; refuse to overwrite an existing pack unless forced."""
+    files = draft_files(document, pack)
+    folder = content_dir / pack
+    if folder.exists() and not force:
+        raise InvalidInput(f"{folder} already exists.", hint="Choose another --pack name, or pass --force.")
+    for relative, text in files.items():
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return folder

@@ -1,0 +1,126 @@
+"""Reading study documents and drafting packs from them, including broken documents."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.content.document import read_document
+from bot.content.importer import write_draft
+from bot.content.loader import load_library
+from bot.errors import InvalidInput
+
+GOOD = """Section 1: Serving Models Cheaply
+Batching Requests Raises Throughput
+Grouping requests on the GPU raises throughput at some cost in latency.
+Caching Repeated Prompts
+A prefix cache avoids recomputing shared prompt prefixes.
+Key Takeaways
+Batching trades latency for throughput.
+Prefix caches pay off when prompts share long prefixes.
+Section 2: Watching Retrieval Quality
+Offline Evaluation Comes First
+Keep a labelled set of questions and measure recall before shipping.
+Key Takeaways
+Measure recall on a labelled set.
+Conclusion
+Cheap serving and measured retrieval go together.
+Frequently Asked Questions
+1. What is continuous batching?
+Adding new requests to a running batch as others finish.
+2. Why measure recall offline?
+Because online signals arrive late and are noisy.
+"""
+
+MARKDOWN = """## Section 1: Agents
+### Tools Need Contracts
+Agents call tools through typed contracts.
+### Key Takeaways
+- Give every tool a schema.
+## Frequently Asked Questions
+**1. What is a tool contract?**
+A typed description of a tool's inputs and outputs.
+"""
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "doc.txt") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return path
+
+
+def test_a_document_in_the_seeds_shape_is_read(tmp_path: Path) -> None:
+    document = read_document(write(tmp_path, GOOD))
+    assert [s.name for s in document.sections] == ["Section 1", "Section 2"]
+    assert document.sections[0].headings == ["Batching Requests Raises Throughput", "Caching Repeated Prompts"]
+    assert len(document.sections[0].takeaways) == 2 and len(document.sections[1].takeaways) == 1
+    assert [(q.number, q.question) for q in document.faq] == [(1, "What is continuous batching?"),
+                                                              (2, "Why measure recall offline?")]
+    assert ("Section 2", "Offline Evaluation Comes First") in document.citations()
+
+
+def test_markdown_works_too(tmp_path: Path) -> None:
+    document = read_document(write(tmp_path, MARKDOWN, "doc.md"))
+    assert document.sections[0].headings == ["Tools Need Contracts"]
+    assert document.sections[0].takeaways == ["Give every tool a schema."]
+    assert document.faq[0].answer == "A typed description of a tool's inputs and outputs."
+
+
+def test_the_draft_has_one_card_per_question_and_takeaway_with_sources(tmp_path: Path) -> None:
+    folder = write_draft(read_document(write(tmp_path, GOOD)), "serving", tmp_path / "packs")
+    library, problems = load_library(folder.parent)
+    assert library is not None, problems
+    cards = {c.id: c for c in library.flashcards}
+    assert len(cards) == 5
+    assert cards["faq-01-what-is-continuous-batching"].source.heading == "Question 1"
+    assert cards["takeaway-s2-1"].source.section == "Section 2"
+    assert cards["takeaway-s2-1"].back == "Measure recall on a labelled set."
+    assert "DRAFT" in (folder / "flashcards" / "faq.toml").read_text()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "is empty"),
+    (b"\x89PNG\x00\x00binary", "binary"),
+    (b"\xff\xfe\xfa not utf8", "not UTF-8"),
+    ("Section 1: Only a section\nSome text.\n", "no “Frequently Asked Questions”"),
+    ("Frequently Asked Questions\n1. A question without an answer?\n2. Another?\nIts answer.\n",
+     "question 1 (“A question without an answer?”) has no answer"),
+])
+def test_broken_documents_get_a_clear_message_and_nothing_is_written(tmp_path: Path, text: str | bytes,
+                                                                      message: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        read_document(path)
+    packs = tmp_path / "packs"
+    assert main(["content", "import", str(path), "--pack", "broken", "--into", str(packs)]) == 1
+    assert not packs.exists()
+
+
+def test_import_then_validate_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, GOOD)
+    packs = tmp_path / "packs"
+    assert main(["content", "import", str(path), "--pack", "serving", "--into", str(packs)]) == 0
+    assert "2 FAQ cards and 3 takeaway cards" in capsys.readouterr().out
+    assert main(["content", "import", str(path), "--pack", "serving", "--into", str(packs)]) == 1
+    assert "already exists" in capsys.readouterr().out
+    assert main(["content", "validate", str(packs), "--source", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "serving v0.1.0: 0 prompts (none), 5 flashcards" in out and "OK: 1 pack(s) valid" in out
+
+
+def test_validate_fails_with_the_problems_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    packs = tmp_path / "packs"
+    write_draft(read_document(write(tmp_path, GOOD)), "serving", packs)
+    faq = packs / "serving" / "flashcards" / "faq.toml"
+    faq.write_text(faq.read_text().replace('heading = "Question 2"', 'heading = "Question 9"'))
+    assert main(["content", "validate", str(packs), "--source", str(tmp_path / "doc.txt")]) == 1
+    assert "cites “Frequently Asked Questions › Question 9”" in capsys.readouterr().out
+
+
+def test_the_shipped_pack_validates_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["content", "validate"]) == 0
+    out = capsys.readouterr().out
+    assert "ai-native-careers v" in out and "50 prompts" in out and "35 flashcards" in out

@@ -1,0 +1,106 @@
+"""Content packs: the shipped pack, and every kind of mistake a pack author can make."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.content import ContentStore
+from bot.content.document import read_document
+from bot.content.loader import load_library
+from bot.content.models import BUTTON_LABEL_LIMIT, EMBED_DESCRIPTION_LIMIT, EMBED_TITLE_LIMIT, PromptKind
+from bot.content.report import validate
+from bot.settings import SHIPPED_CONTENT_DIR
+
+SEED = Path(__file__).resolve().parents[3].parent / "shared" / "seeds" / "000_6b1e9654bf3b1a49.txt"
+PACK = SHIPPED_CONTENT_DIR / "ai-native-careers"
+
+
+def test_the_shipped_pack_validates_and_meets_its_counts() -> None:
+    library, problems = load_library(SHIPPED_CONTENT_DIR)
+    assert library is not None, problems
+    assert len(library.prompts) >= 50
+    for kind in PromptKind:
+        assert sum(p.kind is kind for p in library.prompts) >= 8, kind
+    faq = [c for c in library.flashcards if c.source.section == "Frequently Asked Questions"]
+    takeaways = [c for c in library.flashcards if c.source.heading == "Key Takeaways"]
+    assert len(faq) == 15 and len(takeaways) == 20 and len(library.flashcards) >= 35
+
+
+def test_the_shipped_pack_fits_discord_once_rendered() -> None:
+    library = ContentStore.load(SHIPPED_CONTENT_DIR).library
+    for prompt in library.prompts:
+        assert len(f"Day 999 · {prompt.title}") <= EMBED_TITLE_LIMIT
+        assert len(prompt.scenario) <= EMBED_DESCRIPTION_LIMIT
+    for card in library.flashcards:
+        assert len(card.front) + len(card.back) + 10 <= EMBED_DESCRIPTION_LIMIT
+        assert len("Feedback for your interviewer") <= BUTTON_LABEL_LIMIT
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="the study document is not beside the repository")
+def test_every_citation_exists_and_no_sentence_is_copied_from_the_document() -> None:
+    library, problems = validate(SHIPPED_CONTENT_DIR, read_document(SEED))
+    assert library is not None and not [p for p in problems if p.severity == "error"], problems
+    words = re.findall(r"[a-z0-9'-]+", SEED.read_text(encoding="utf-8").lower())
+    runs = {" ".join(words[i:i + 12]) for i in range(len(words) - 11)}
+    for path in PACK.rglob("*.toml"):
+        ours = re.findall(r"[a-z0-9'-]+", path.read_text(encoding="utf-8").lower())
+        copied = [" ".join(ours[i:i + 12]) for i in range(len(ours) - 11) if " ".join(ours[i:i + 12]) in runs]
+        assert not copied, f"{path.name} repeats the document word for word: {copied[0]}"
+
+
+def broken_copy(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    target = tmp_path / "packs"
+    shutil.copytree(PACK, target / PACK.name)
+    path = target / PACK.name / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), [
+    ("flashcards/faq.toml", 'tags = ["careers", "faq"]', 'tags = ["careers", "faq"]\ncolour = "red"',
+     "[faq-01-ai-native-career] colour: unknown key; check its spelling"),
+    ("flashcards/faq.toml", 'id = "faq-02-only-researchers"', 'id = "faq-01-ai-native-career"',
+     "duplicate id"),
+    ("prompts/design.toml", 'kind = "design"', 'kind = "essay"', "kind: Input should be"),
+    ("pack.toml", "schema_version = 1", "schema_version = 9", "reads schema_version 1"),
+    ("flashcards/faq.toml", "[[card]]", "[[card]\n", "flashcards/faq.toml"),
+    ("flashcards/faq.toml", 'id = "faq-01-ai-native-career"', 'id = "FAQ 1"', "[FAQ 1] id: String should match"),
+])
+def test_each_kind_of_mistake_names_the_file_item_and_field(tmp_path: Path, file: str, old: str, new: str,
+                                                            expected: str) -> None:
+    library, problems = load_library(broken_copy(tmp_path, file, old, new))
+    assert library is None
+    report = "\n".join(str(p) for p in problems)
+    assert expected in report, report
+
+
+def test_a_rendered_field_over_discords_limit_is_an_error(tmp_path: Path) -> None:
+    long = "".join(f'  "constraint {i}: {"a long requirement that keeps going " * 5}xxxxxx",\n' for i in range(4))
+    folder = broken_copy(tmp_path, "prompts/design.toml", "constraints = [\n", "constraints = [\n" + long)
+    library, problems = load_library(folder)
+    assert library is None
+    assert "the rendered 'Scale and constraints' field is" in "\n".join(str(p) for p in problems)
+
+
+def test_a_failed_reload_keeps_the_last_good_content(tmp_path: Path) -> None:
+    folder = broken_copy(tmp_path, "pack.toml", 'version = "1.0.0"', 'version = "1.0.0"')
+    store = ContentStore.load(folder)
+    (folder / PACK.name / "flashcards" / "faq.toml").write_text("[[card]]\nid = 3\n", encoding="utf-8")
+    result = store.reload()
+    assert not result.ok and "faq.toml" in result.report
+    assert len(store.library.flashcards) == 35
+
+
+def test_near_duplicates_are_warnings(tmp_path: Path) -> None:
+    folder = broken_copy(tmp_path, "flashcards/faq.toml",
+                         'front = "Do AI-native companies hire only machine-learning researchers?"',
+                         'front = "What does an \\"AI-native\\" engineering career mean??"')
+    library, problems = validate(folder)
+    assert library is not None
+    assert any(p.severity == "warning" and "nearly the same" in p.message for p in problems)
