@@ -42,7 +42,7 @@ def write_report(results: list[Result], quick: bool) -> str:
         "",
         f"Machine: {machine()}.",
         "",
-        "Reproduce with `python -m benchmarks` (about two minutes). Each figure is a ratio against a bound",
+        "Reproduce with `python -m benchmarks` (about three minutes). Each figure is a ratio against a bound",
         "measured in the same run, or an absolute figure beside its target.",
         "",
         "| Benchmark | Figure | Target | |",

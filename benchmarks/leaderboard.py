@@ -101,9 +101,9 @@ async def run(quick: bool = False) -> Result:
                 if len(page.entries) != min(10, page.pages * 10) or page.entries != sorted(
                         page.entries, key=lambda e: (-e.score, e.user_id)):
                     raise AssertionError(f"the {board} board is not a sorted top page")
-                median = percentile(timings, 50)
+                median = percentile(timings, 0.5)
                 medians.append(median)
-                details.append(f"{board}: median {median:.1f} ms, p99 {percentile(timings, 99):.1f} ms; leader "
+                details.append(f"{board}: median {median:.1f} ms, p99 {percentile(timings, 0.99):.1f} ms; leader "
                                f"scores {page.entries[0].score if page.entries else 0}, {page.pages} pages.")
             start = time.perf_counter()
             profile = await service.profile(GUILD, caller)

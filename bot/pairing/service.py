@@ -228,6 +228,8 @@ class MockService:
         round_ = await self.repo.round(round_id)
         if round_ is None or round_.status != "open" or self.publisher is None:
             return 0
+        await self.deliver(round_)  # a group left pending by a Discord outage is told now
+        round_ = await self.repo.round(round_id) or round_
         sent = 0
         for group in await self.repo.groups(round_id):
             if group.outcome is None and group.delivery != "pending" and await self.repo.mark(

@@ -59,7 +59,7 @@ class Signups:
 
     async def pause(self, guild_id: int, user_id: int, rounds: int | None) -> Signup:
         """Skip the next ``rounds`` rounds, or (without a number) every round until ``/mock join``."""
-        current = await self.require(guild_id, user_id)
+        await self.require(guild_id, user_id)
         if rounds is not None and not 1 <= rounds <= MAX_PAUSE_ROUNDS:
             raise InvalidInput(f"{rounds} rounds is out of range.", hint=f"Pause for 1-{MAX_PAUSE_ROUNDS} rounds, or "
                                "leave the number out to pause until you rejoin.")
@@ -68,7 +68,7 @@ class Signups:
             await self._repo.set_status(guild_id, user_id, "paused", reason="member", now=now)
         else:
             await self._repo.set_status(guild_id, user_id, "active", skip_rounds=rounds, now=now)
-        return await self.require(guild_id, user_id) if current else current
+        return await self.require(guild_id, user_id)
 
     async def leave(self, guild_id: int, user_id: int) -> None:
         await self.require(guild_id, user_id)

@@ -19,6 +19,7 @@ class StreakRow:
     best: int
     freezes: int
     last_active: date | None
+    run_start: date | None
     breaks_at: int
     month: str
     month_days: int
@@ -50,7 +51,8 @@ class Board:
 
 def _row(r: sqlite3.Row) -> StreakRow:
     last_active = date.fromisoformat(r["last_active"]) if r["last_active"] else None
-    return StreakRow(r["guild_id"], r["user_id"], r["current"], r["best"], r["freezes"], last_active,
+    run_start = date.fromisoformat(r["run_start"]) if r["run_start"] else None
+    return StreakRow(r["guild_id"], r["user_id"], r["current"], r["best"], r["freezes"], last_active, run_start,
                      r["breaks_at"], r["month"], r["month_days"], r["total_days"])
 
 
@@ -75,13 +77,15 @@ class StreakRepository:
     async def save(self, row: StreakRow, now: int) -> None:
         await self.db.execute(
             "INSERT INTO streaks (guild_id, user_id, current, best, freezes, last_active, run_start, breaks_at, "
-            "month, month_days, total_days, updated_at) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?) "
+            "month, month_days, total_days, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id) DO UPDATE SET current = excluded.current, best = excluded.best, "
-            "freezes = excluded.freezes, last_active = excluded.last_active, breaks_at = excluded.breaks_at, "
+            "freezes = excluded.freezes, last_active = excluded.last_active, run_start = excluded.run_start, "
+            "breaks_at = excluded.breaks_at, "
             "month = excluded.month, month_days = excluded.month_days, total_days = excluded.total_days, "
             "updated_at = excluded.updated_at",
             (row.guild_id, row.user_id, row.current, row.best, row.freezes,
-             row.last_active.isoformat() if row.last_active else None, row.breaks_at, row.month,
+             row.last_active.isoformat() if row.last_active else None,
+             row.run_start.isoformat() if row.run_start else None, row.breaks_at, row.month,
              row.month_days, row.total_days, now))
 
     # -- leaderboards: each one an indexed range scan ------------------------------------------------

@@ -110,7 +110,8 @@ class StreakService:
         month = state.last_active.strftime("%Y-%m") if state.last_active else ""
         month_days = sum(1 for d in days if d.strftime("%Y-%m") == month and d <= today)
         await self.repo.save(StreakRow(guild_id, user_id, state.current, state.best, state.freezes,
-                                       state.last_active, breaks_at, month, month_days, len(days)),
+                                       state.last_active, state.run_start, breaks_at, month, month_days,
+                                       len(days)),
                              self._now_epoch())
         return before, state
 

@@ -84,12 +84,23 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         await interaction.response.send_message("Streaks and participation, one row per member:", file=file,
                                                 ephemeral=True)
 
+    async def _require_owner(self, user: discord.abc.User) -> None:
+        if user.id not in self.client.core.settings.owner_ids and not await self.client.is_owner(user):
+            raise UserFacingError("Only the bot's owner can do that.", hint="Owners are listed in STUDYBOT_OWNER_IDS.")
+
+    @app_commands.command(name="reload-content", description="(Bot owner) Load the content packs again from disk")
+    async def reload_content(self, interaction: discord.Interaction) -> None:
+        await self._require_owner(interaction.user)
+        result = self.client.core.content.reload()
+        text = str(result) if result.ok else (f"The packs have errors, so I kept the content I had "
+                                              f"({result.prompts} prompts, {result.flashcards} flashcards):\n"
+                                              f"```\n{result.report[:1500]}\n```")
+        await interaction.response.send_message(text, ephemeral=True)
+
     @app_commands.command(name="health", description="(Bot owner) Gateway, jobs, database, backups and content")
     async def health(self, interaction: discord.Interaction) -> None:
         core = self.client.core
-        if interaction.user.id not in core.settings.owner_ids and not await self.client.is_owner(interaction.user):
-            raise UserFacingError("Only the bot's owner can see its health.",
-                                  hint="Owners are listed in STUDYBOT_OWNER_IDS.")
+        await self._require_owner(interaction.user)
         jobs = core.scheduler.jobs()
         last = self.backups.last()
         latency = self.client.latency

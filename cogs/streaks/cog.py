@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.streaks import StreakReminders, StreakService
+from bot.streaks import LeaderboardPage, StreakReminders, StreakService
 from bot.streaks.heatmap import render_heatmap
 from cogs._common import core_of, no_pings, timezone_autocomplete
 from cogs.streaks.embeds import help_embed, leaderboard_embed, profile_embed
@@ -143,7 +143,7 @@ class Leaderboard(commands.Cog):
         guild, caller = interaction.guild, interaction.user.id
         chosen = board.value if board else "current"
 
-        async def load(page_number: int):  # noqa: ANN202 - the view's PageLoader
+        async def load(page_number: int) -> tuple[LeaderboardPage, discord.Embed]:
             page = await self.streaks.service.leaderboard(guild.id, chosen, caller, page_number)
             return page, leaderboard_embed(page, guild.name)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -126,3 +127,20 @@ async def test_a_backup_restores_into_a_working_bot(harness: BotHarness, mod: Si
         assert "2 days" in shown.text
     finally:
         await again.stop()
+
+
+async def test_the_owner_reloads_content_and_a_broken_pack_keeps_the_last_good_one(
+        harness: BotHarness, mod: SimMember, tmp_path: Path) -> None:
+    assert "Only the bot's owner" in (await mod.slash("studybot reload-content")).text
+    harness.core.settings.owner_ids.append(mod.id)
+    store = harness.core.content
+    folder = tmp_path / "packs"
+    shutil.copytree(store.directory, folder)
+    store.directory = folder
+    assert "Reloaded: 50 prompts and 35 flashcards" in (await mod.slash("studybot reload-content")).text
+    (folder / "ai-native-careers" / "flashcards" / "faq.toml").write_text("[[card]]\nid = 1\n", encoding="utf-8")
+    broken = await mod.slash("studybot reload-content")
+    assert "kept the content I had (50 prompts, 35 flashcards)" in broken.text and "faq.toml" in broken.text
+    assert len(store.library.flashcards) == 35
+    health = await mod.slash("studybot health")
+    assert "ai-native-careers@" in health.text and "Scheduled jobs" in health.text

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from bot.activity import ActivityKind
-from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember
+from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimChannel, SimMember
 from bot.streaks.heatmap import COLOURS, HEIGHT, WIDTH, cell_centre
 from bot.streaks.rules import DayStatus
 
@@ -23,7 +23,7 @@ async def study(harness: BotHarness, member: SimMember, days_ago: int = 0) -> No
     await harness.settle()
 
 
-def heatmap(reply) -> Image.Image:  # noqa: ANN001 - a simulator Reply
+def heatmap(reply: Reply) -> Image.Image:
     return Image.open(io.BytesIO(reply.attachments[0]["data"])).convert("RGB")
 
 

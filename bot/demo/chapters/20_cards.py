@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.demo.context import DemoContext
+from bot.localdiscord import Reply
 
 
-def _button(reply, starts: str) -> str:  # noqa: ANN001 - a simulator Reply
+def _button(reply: Reply, starts: str) -> str:
     for row in reply.components:
         for component in row.get("components", []):
             if (component.get("label") or "").startswith(starts):
