@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 GENERIC_FAILURE = "Something went wrong on my side and it has been logged. Please try again in a moment."
 
 
-def _permission_name(flag: str) -> str:
+def permission_name(flag: str) -> str:
     """The name Discord's client shows (``manage_guild`` is "Manage Server" there)."""
     return {"manage_guild": "Manage Server"}.get(flag, flag.replace("_", " ").title())
 
@@ -37,10 +37,10 @@ def describe_error(error: BaseException) -> tuple[str, bool]:
     if isinstance(original, UserFacingError):
         return original.render(), False
     if isinstance(original, app_commands.MissingPermissions):
-        needed = ", ".join(_permission_name(p) for p in original.missing_permissions)
+        needed = ", ".join(permission_name(p) for p in original.missing_permissions)
         return f"You need the **{needed}** permission to do that.", False
     if isinstance(original, app_commands.BotMissingPermissions):
-        needed = ", ".join(_permission_name(p) for p in original.missing_permissions)
+        needed = ", ".join(permission_name(p) for p in original.missing_permissions)
         return f"I am missing the **{needed}** permission here. Ask a moderator to grant it.", False
     if isinstance(original, app_commands.NoPrivateMessage):
         return "This command only works inside a server.", False

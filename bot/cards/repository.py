@@ -7,22 +7,16 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.cards.srs import Memory
-from bot.storage import Database
+from bot.storage import Database, epoch, from_epoch
 
 DEFAULT_NEW_PER_DAY = 10
 
 
-def _epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
-def _time(value: int | None) -> datetime | None:
-    return datetime.fromtimestamp(value, UTC) if value is not None else None
 
 
 def _memory(row: aiosqlite.Row) -> Memory:
     return Memory(row["user_id"], row["card_id"], row["state"], row["step"], row["stability"], row["difficulty"],
-                  datetime.fromtimestamp(row["due"], UTC), _time(row["last_review"]), row["reps"], row["lapses"],
+                  datetime.fromtimestamp(row["due"], UTC), from_epoch(row["last_review"]), row["reps"], row["lapses"],
                   datetime.fromtimestamp(row["introduced_at"], UTC))
 
 
@@ -41,7 +35,7 @@ class CardRepository:
 
     async def due(self, user_id: int, before: datetime) -> list[Memory]:
         rows = await self.db.fetchall("SELECT * FROM card_states WHERE user_id = ? AND due <= ? ORDER BY due, card_id",
-                                      (user_id, _epoch(before)))
+                                      (user_id, epoch(before)))
         return [_memory(row) for row in rows]
 
     async def known_ids(self, user_id: int) -> set[str]:
@@ -50,7 +44,7 @@ class CardRepository:
 
     async def introduced_since(self, user_id: int, since: datetime) -> int:
         return int(await self.db.fetchval(
-            "SELECT COUNT(*) FROM card_states WHERE user_id = ? AND introduced_at >= ?", (user_id, _epoch(since)),
+            "SELECT COUNT(*) FROM card_states WHERE user_id = ? AND introduced_at >= ?", (user_id, epoch(since)),
             default=0))
 
     async def save_review(self, conn: aiosqlite.Connection, memory: Memory, *, guild_id: int | None, grade: int,
@@ -58,7 +52,7 @@ class CardRepository:
         await conn.execute(
             "INSERT INTO card_reviews (user_id, guild_id, card_id, rating, state_before, rep, reviewed_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (memory.user_id, guild_id, memory.card_id, grade, state_before, memory.reps, _epoch(now)))
+            (memory.user_id, guild_id, memory.card_id, grade, state_before, memory.reps, epoch(now)))
         await conn.execute(
             "INSERT INTO card_states (user_id, card_id, state, step, stability, difficulty, due, last_review, reps, "
             "lapses, introduced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, card_id) DO UPDATE "
@@ -66,8 +60,8 @@ class CardRepository:
             "difficulty = excluded.difficulty, due = excluded.due, last_review = excluded.last_review, "
             "reps = excluded.reps, lapses = excluded.lapses",
             (memory.user_id, memory.card_id, memory.state, memory.step, memory.stability, memory.difficulty,
-             _epoch(memory.due), _epoch(memory.last_review) if memory.last_review else None, memory.reps,
-             memory.lapses, _epoch(memory.introduced_at)))
+             epoch(memory.due), epoch(memory.last_review) if memory.last_review else None, memory.reps,
+             memory.lapses, epoch(memory.introduced_at)))
 
     async def all_memories(self, user_id: int) -> list[Memory]:
         rows = await self.db.fetchall("SELECT * FROM card_states WHERE user_id = ?", (user_id,))
@@ -77,7 +71,7 @@ class CardRepository:
         """(reviews since ``since``, all reviews ever)."""
         row = await self.db.fetchone(
             "SELECT COALESCE(SUM(reviewed_at >= ?), 0), COUNT(*) FROM card_reviews WHERE user_id = ?",
-            (_epoch(since), user_id))
+            (epoch(since), user_id))
         assert row is not None
         return int(row[0]), int(row[1])
 
@@ -85,7 +79,7 @@ class CardRepository:
         """(recalled, asked) over reviews of cards that were in review (not learning) since ``since``."""
         row = await self.db.fetchone(
             "SELECT COALESCE(SUM(rating > 1), 0), COUNT(*) FROM card_reviews WHERE user_id = ? AND reviewed_at >= ? "
-            "AND state_before = 2", (user_id, _epoch(since)))
+            "AND state_before = 2", (user_id, epoch(since)))
         assert row is not None
         return int(row[0]), int(row[1])
 

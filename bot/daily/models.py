@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -12,9 +12,6 @@ from bot.content.models import Prompt, PromptKind
 ALL_KINDS: tuple[str, ...] = tuple(sorted(kind.value for kind in PromptKind))
 ANSWER_LIMIT = 4000  # the modal's maximum; Discord's text-input cap
 
-
-def from_epoch(value: int | None) -> datetime | None:
-    return datetime.fromtimestamp(value, UTC) if value is not None else None
 
 
 @dataclass(frozen=True)

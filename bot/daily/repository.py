@@ -10,12 +10,8 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.content.models import Prompt
-from bot.daily.models import DailySchedule, PostRecord, PostStatus, StoredAnswer, from_epoch
-from bot.storage import Database
-
-
-def epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
+from bot.daily.models import DailySchedule, PostRecord, PostStatus, StoredAnswer
+from bot.storage import Database, epoch, from_epoch
 
 
 def _schedule(row: Any) -> DailySchedule:

@@ -9,18 +9,18 @@ version) simply take their shuffled place among those not yet used.
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from bot.seeds import stable_seed
 
 LOW_WATER = 7  # moderators are warned when fewer than this many prompts remain in a cycle
 
 
 def cycle_seed(guild_id: int, cycle: int) -> int:
-    """A seed that differs per guild and per cycle (stable across Python runs, unlike hash())."""
-    digest = hashlib.sha256(f"studybot-daily:{guild_id}:{cycle}".encode()).digest()
-    return int.from_bytes(digest[:6], "big")
+    """A seed that differs per guild and per cycle."""
+    return stable_seed("daily", guild_id, cycle)
 
 
 def cycle_order(eligible: Iterable[str], seed: int) -> list[str]:

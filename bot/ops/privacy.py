@@ -17,6 +17,7 @@ from typing import Any
 import aiosqlite
 
 from bot.storage import Database
+from bot.storage.schema import quote, tables
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +34,11 @@ class TableColumns:
     actors: tuple[str, ...]
 
 
-def _quote(identifier: str) -> str:
-    """Identifiers come from sqlite_master, not from users; quoted anyway."""
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 async def personal_tables(conn: aiosqlite.Connection) -> list[TableColumns]:
-    cursor = await conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     found = []
-    for (name,) in await cursor.fetchall():
-        if name in SKIP_TABLES or name.startswith("sqlite_"):
+    for name, columns in (await tables(conn)).items():
+        if name in SKIP_TABLES:
             continue
-        info = await conn.execute(f"PRAGMA table_info({_quote(name)})")
-        columns = {row[1] for row in await info.fetchall()}
         owned = tuple(c for c in OWNED_COLUMNS if c in columns)
         actors = tuple(c for c in ACTOR_COLUMNS if c in columns)
         if owned or actors:
@@ -54,7 +47,7 @@ async def personal_tables(conn: aiosqlite.Connection) -> list[TableColumns]:
 
 
 def _where(columns: tuple[str, ...]) -> str:
-    return " OR ".join(f"{_quote(c)} = :member" for c in columns)
+    return " OR ".join(f"{quote(c)} = :member" for c in columns)
 
 
 class PrivacyService:
@@ -68,7 +61,7 @@ class PrivacyService:
         for table in await personal_tables(conn):
             columns = table.owned + table.actors
             cursor = await conn.execute(
-                f"SELECT * FROM {_quote(table.name)} WHERE {_where(columns)}", {"member": user_id})  # noqa: S608
+                f"SELECT * FROM {quote(table.name)} WHERE {_where(columns)}", {"member": user_id})  # noqa: S608
             rows: list[sqlite3.Row] = list(await cursor.fetchall())
             if rows:
                 data[table.name] = [dict(row) for row in rows]
@@ -82,13 +75,13 @@ class PrivacyService:
                 count = 0
                 if table.owned:
                     cursor = await conn.execute(
-                        f"DELETE FROM {_quote(table.name)} WHERE {_where(table.owned)}",  # noqa: S608
+                        f"DELETE FROM {quote(table.name)} WHERE {_where(table.owned)}",  # noqa: S608
                         {"member": user_id})
                     count += max(cursor.rowcount, 0)
                 for column in table.actors:
                     cursor = await conn.execute(
-                        f"UPDATE {_quote(table.name)} SET {_quote(column)} = :anon "  # noqa: S608
-                        f"WHERE {_quote(column)} = :member", {"member": user_id, "anon": ANONYMOUS})
+                        f"UPDATE {quote(table.name)} SET {quote(column)} = :anon "  # noqa: S608
+                        f"WHERE {quote(column)} = :member", {"member": user_id, "anon": ANONYMOUS})
                     count += max(cursor.rowcount, 0)
                 if count:
                     changed[table.name] = count
@@ -99,16 +92,12 @@ class PrivacyService:
         """Tables with any INTEGER column equal to the member's id (a check that nothing was missed)."""
         holding = []
         conn = self._db.conn
-        cursor = await conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        for (name,) in await cursor.fetchall():
-            if name.startswith("sqlite_"):
+        for name, columns in (await tables(conn)).items():
+            integers = [column for column, kind in columns.items() if kind == "INTEGER"]
+            if not integers:
                 continue
-            info = await conn.execute(f"PRAGMA table_info({_quote(name)})")
-            columns = [row[1] for row in await info.fetchall() if (row[2] or "").upper() == "INTEGER"]
-            if not columns:
-                continue
-            where = " OR ".join(f"{_quote(c)} = :member" for c in columns)
-            hit = await conn.execute(f"SELECT 1 FROM {_quote(name)} WHERE {where} LIMIT 1",  # noqa: S608
+            where = " OR ".join(f"{quote(c)} = :member" for c in integers)
+            hit = await conn.execute(f"SELECT 1 FROM {quote(name)} WHERE {where} LIMIT 1",  # noqa: S608
                                      {"member": user_id})
             if await hit.fetchone():
                 holding.append(name)

@@ -8,9 +8,9 @@ from datetime import timedelta
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
-from bot.ops.privacy import _quote
 from bot.scheduler import JobScheduler
 from bot.storage import Database
+from bot.storage.schema import quote, tables
 
 log = logging.getLogger(__name__)
 
@@ -56,14 +56,10 @@ class GuildRetention:
         """Delete every row whose ``guild_id`` is this guild, in every table, in one transaction."""
         removed: dict[str, int] = {}
         async with self._db.transaction() as conn:
-            cursor = await conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            for (name,) in await cursor.fetchall():
-                if name.startswith("sqlite_"):
+            for name, columns in (await tables(conn)).items():
+                if "guild_id" not in columns:
                     continue
-                info = await conn.execute(f"PRAGMA table_info({_quote(name)})")
-                if "guild_id" not in {row[1] for row in await info.fetchall()}:
-                    continue
-                deleted = await conn.execute(f"DELETE FROM {_quote(name)} WHERE guild_id = ?",  # noqa: S608
+                deleted = await conn.execute(f"DELETE FROM {quote(name)} WHERE guild_id = ?",  # noqa: S608
                                              (guild_id,))
                 if deleted.rowcount:
                     removed[name] = deleted.rowcount

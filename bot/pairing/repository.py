@@ -8,15 +8,7 @@ from datetime import UTC, date, datetime
 import aiosqlite
 
 from bot.pairing.schedule import Schedule
-from bot.storage import Database
-
-
-def epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
-def _time(value: int | None) -> datetime | None:
-    return datetime.fromtimestamp(value, UTC) if value is not None else None
+from bot.storage import Database, epoch, from_epoch
 
 
 @dataclass(frozen=True)
@@ -221,7 +213,7 @@ class PairingRepository:
                                          "ORDER BY CASE role WHEN 'interviewer' THEN 0 WHEN 'candidate' THEN 1 "
                                          "ELSE 2 END", (row["id"],))
         return Group(row["id"], row["round_id"], row["guild_id"], row["position"], row["prompt_id"], row["delivery"],
-                     row["thread_id"], _time(row["reminded_at"]), row["checkin_message_id"], row["outcome"],
+                     row["thread_id"], from_epoch(row["reminded_at"]), row["checkin_message_id"], row["outcome"],
                      tuple(GroupMember(m[0], m[1]) for m in members))
 
     async def set_delivered(self, group_id: int, delivery: str, thread_id: int | None) -> None:

@@ -8,11 +8,11 @@ same question.
 
 from __future__ import annotations
 
-import hashlib
 import random
 from dataclasses import dataclass
 
 from bot.content.models import Flashcard
+from bot.seeds import stable_seed
 
 OPTIONS = 4
 OPTION_LIMIT = 900
@@ -28,7 +28,7 @@ class Question:
 
 
 def question_seed(guild_id: int, day_key: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"studybot-quiz:{guild_id}:{day_key}".encode()).digest()[:6], "big")
+    return stable_seed("quiz", guild_id, day_key)
 
 
 def _clip(text: str) -> str:

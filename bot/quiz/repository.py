@@ -9,11 +9,7 @@ import aiosqlite
 
 from bot.quiz.builder import Question
 from bot.quiz.models import QuizPost, QuizSchedule
-from bot.storage import Database
-
-
-def _epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
+from bot.storage import Database, epoch
 
 
 class QuizRepository:
@@ -37,12 +33,12 @@ class QuizRepository:
             "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, local_time = excluded.local_time, "
             "timezone = excluded.timezone, close_hours = excluded.close_hours, reveal_now = excluded.reveal_now, "
             "enabled = 1, failure_notice = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (guild_id, channel_id, local_time, zone, close_hours, int(reveal_now), seed, actor_id, _epoch(now)))
+            (guild_id, channel_id, local_time, zone, close_hours, int(reveal_now), seed, actor_id, epoch(now)))
 
     async def set_enabled(self, conn: aiosqlite.Connection, guild_id: int, enabled: bool, actor_id: int,
                           now: datetime) -> None:
         await conn.execute("UPDATE quiz_schedule SET enabled = ?, updated_by = ?, updated_at = ? WHERE guild_id = ?",
-                           (int(enabled), actor_id, _epoch(now), guild_id))
+                           (int(enabled), actor_id, epoch(now), guild_id))
 
     async def new_cycle(self, conn: aiosqlite.Connection, guild_id: int, cycle: int, seed: int) -> None:
         await conn.execute("UPDATE quiz_schedule SET cycle = ?, cycle_seed = ? WHERE guild_id = ?",
@@ -78,7 +74,7 @@ class QuizRepository:
             "INSERT INTO quiz_posts (guild_id, local_date, number, cycle, card_id, question, options, correct, "
             "status, nonce, channel_id, claimed_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?)",
             (guild_id, day.isoformat(), number, cycle, question.card_id, question.text, json.dumps(question.options),
-             question.correct, nonce, channel_id, _epoch(now), _epoch(closes_at)))
+             question.correct, nonce, channel_id, epoch(now), epoch(closes_at)))
 
     async def reclaim(self, conn: aiosqlite.Connection, guild_id: int, day: date) -> None:
         await conn.execute("UPDATE quiz_posts SET attempts = attempts + 1, status = 'claimed', failure = NULL "
@@ -101,13 +97,13 @@ class QuizRepository:
     async def close(self, guild_id: int, day: date, now: datetime) -> bool:
         changed = await self.db.execute(
             "UPDATE quiz_posts SET status = 'closed', closed_at = ? WHERE guild_id = ? AND local_date = ? "
-            "AND status = 'sent'", (_epoch(now), guild_id, day.isoformat()))
+            "AND status = 'sent'", (epoch(now), guild_id, day.isoformat()))
         return changed > 0
 
     async def add_pick(self, guild_id: int, day: date, user_id: int, choice: int, now: datetime) -> bool:
         changed = await self.db.execute(
             "INSERT INTO quiz_answers (guild_id, local_date, user_id, choice, answered_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING", (guild_id, day.isoformat(), user_id, choice, _epoch(now)))
+            "ON CONFLICT DO NOTHING", (guild_id, day.isoformat(), user_id, choice, epoch(now)))
         return changed > 0
 
     async def pick_of(self, guild_id: int, day: date, user_id: int) -> int | None:

@@ -2,5 +2,6 @@
 
 from bot.storage.database import Database, DatabaseTooNew
 from bot.storage.migrations import LATEST_VERSION, Migration, load_migrations
+from bot.storage.times import epoch, from_epoch
 
-__all__ = ["LATEST_VERSION", "Database", "DatabaseTooNew", "Migration", "load_migrations"]
+__all__ = ["LATEST_VERSION", "Database", "DatabaseTooNew", "Migration", "epoch", "from_epoch", "load_migrations"]

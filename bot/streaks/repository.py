@@ -60,12 +60,6 @@ class StreakRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def active_days(self, guild_id: int, user_id: int) -> list[date]:
-        rows = await self.db.fetchall(
-            "SELECT DISTINCT local_date FROM activity WHERE guild_id = ? AND user_id = ? ORDER BY local_date",
-            (guild_id, user_id))
-        return [date.fromisoformat(row[0]) for row in rows]
-
     async def guilds_of(self, user_id: int) -> list[int]:
         rows = await self.db.fetchall("SELECT DISTINCT guild_id FROM activity WHERE user_id = ?", (user_id,))
         return [row[0] for row in rows]

@@ -99,7 +99,7 @@ class StreakService:
         previous = await self.repo.get(guild_id, user_id)
         now = self._clock.now()
         before = previous.current if previous and previous.breaks_at > now.timestamp() else 0
-        days = await self.repo.active_days(guild_id, user_id)
+        days = await self._activity.active_dates(guild_id, user_id)
         zone = await self._timezones.zone_for(guild_id, user_id)
         today = local_date(now, zone)
         state = evaluate(days, today)
@@ -150,7 +150,7 @@ class StreakService:
     # -- what members see ----------------------------------------------------------------------------
 
     async def profile(self, guild_id: int, user_id: int) -> StreakProfile:
-        days = await self.repo.active_days(guild_id, user_id)
+        days = await self._activity.active_dates(guild_id, user_id)
         zone = await self._timezones.zone_for(guild_id, user_id)
         today = local_date(self._clock.now(), zone)
         state = evaluate(days, today)

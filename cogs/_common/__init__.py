@@ -1,8 +1,9 @@
 """UI helpers shared by the cogs: base views, autocomplete, and rendering safeguards."""
 
 from cogs._common.autocomplete import timezone_autocomplete
+from cogs._common.permissions import missing_permissions
 from cogs._common.render import BRAND_COLOUR, core_of, discord_timestamp, no_pings, truncate
-from cogs._common.views import BaseModal, BaseView
+from cogs._common.views import BaseModal, BaseView, RoutedItem
 
 __all__ = [
     "BRAND_COLOUR",
@@ -10,7 +11,9 @@ __all__ = [
     "BaseView",
     "core_of",
     "discord_timestamp",
+    "missing_permissions",
     "no_pings",
+    "RoutedItem",
     "timezone_autocomplete",
     "truncate",
 ]

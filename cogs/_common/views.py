@@ -50,3 +50,17 @@ class BaseModal(discord.ui.Modal):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await report_interaction_error(interaction, error)
+
+
+class RoutedItem:
+    """Mixed into :class:`discord.ui.DynamicItem` buttons: ``handle`` does the work, and any error goes
+    through the bot's one handler (dynamic items have no view whose ``on_error`` would catch it)."""
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await self.handle(interaction)
+        except Exception as error:
+            await report_interaction_error(interaction, error)
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        raise NotImplementedError

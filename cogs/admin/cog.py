@@ -17,10 +17,9 @@ from bot.ops.backups import Backups
 from bot.ops.overview import OverviewService, database_size
 from bot.ops.privacy import PrivacyService
 from bot.ops.retention import GuildRetention
-from cogs._common import no_pings
+from cogs._common import missing_permissions, no_pings
 from cogs.admin.embeds import audit_embed, health_embed, settings_embed
 from cogs.admin.views import ConfirmDeleteView
-from cogs.daily.publisher import missing_permissions
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +59,8 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
             if feature.channel_id and channel is None:
                 problems[feature.name] = ["the channel no longer exists: choose another with the setup command"]
             elif channel is not None:
-                missing = missing_permissions(channel, interaction.guild.me)
-                if feature.name == "Mock interviews" and not channel.permissions_for(
-                        interaction.guild.me).create_private_threads:
-                    missing.append("Create Private Threads")
+                also = ("create_private_threads",) if feature.name == "Mock interviews" else ()
+                missing = missing_permissions(channel, interaction.guild.me, also=also)
                 if missing:
                     problems[feature.name] = [f"I am missing **{', '.join(missing)}** in {channel.mention}: "
                                               "Channel settings › Permissions › studybot, allow them"]

@@ -9,8 +9,7 @@ from typing import Any
 import discord
 
 from bot.cards import Grade, NothingToStudy, StudyCard, StudyService
-from bot.error_handler import report_interaction_error
-from cogs._common import BaseView
+from cogs._common import BaseView, RoutedItem
 from cogs.cards.embeds import GRADE_LABELS, back_embed, done_embed, front_embed, interval
 
 GRADE_STYLES = {Grade.AGAIN: discord.ButtonStyle.danger, Grade.HARD: discord.ButtonStyle.secondary,
@@ -21,20 +20,7 @@ def _service(interaction: discord.Interaction) -> StudyService:
     return interaction.client.get_cog("Cards").service  # type: ignore[attr-defined, union-attr]
 
 
-class _SessionButton:
-    """Routes clicks through the bot's one error handler."""
-
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self.handle(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def handle(self, interaction: discord.Interaction) -> None:
-        raise NotImplementedError
-
-
-class RevealButton(_SessionButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=r"studybot:cards:reveal:(?P<card>[a-z0-9-]+):(?P<rep>\d+)"):
     def __init__(self, card_id: str, rep: int) -> None:
         super().__init__(discord.ui.Button(label="Reveal", style=discord.ButtonStyle.primary, emoji="👀",
@@ -56,7 +42,7 @@ class RevealButton(_SessionButton, discord.ui.DynamicItem[discord.ui.Button[Any]
         await interaction.response.edit_message(embed=back_embed(study), view=grade_view(study, previews))
 
 
-class GradeButton(_SessionButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                   template=r"studybot:cards:grade:(?P<card>[a-z0-9-]+):(?P<rep>\d+):(?P<grade>[1-4])"):
     def __init__(self, card_id: str, rep: int, grade: Grade, label: str | None = None) -> None:
         super().__init__(discord.ui.Button(label=label or GRADE_LABELS[grade], style=GRADE_STYLES[grade],
@@ -79,7 +65,7 @@ class GradeButton(_SessionButton, discord.ui.DynamicItem[discord.ui.Button[Any]]
         await show_next(interaction, note)
 
 
-class ContinueButton(_SessionButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+class ContinueButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                      template=r"studybot:cards:continue"):
     def __init__(self) -> None:
         super().__init__(discord.ui.Button(label="Continue", style=discord.ButtonStyle.primary, emoji="▶️",

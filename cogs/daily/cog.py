@@ -11,9 +11,9 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.daily import DailyService, Outcome
 from bot.errors import InvalidInput
-from cogs._common import core_of, discord_timestamp, no_pings, timezone_autocomplete
+from cogs._common import core_of, discord_timestamp, missing_permissions, no_pings, timezone_autocomplete
 from cogs.daily.embeds import KIND_LABELS, prompt_embed, status_embed
-from cogs.daily.publisher import DiscordPublisher, missing_permissions
+from cogs.daily.publisher import DiscordPublisher
 from cogs.daily.views import DYNAMIC_ITEMS, AddPromptModal, KindsView, handle_answer_form
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.daily import DailyPost, DeliveryFailed, Published
-from cogs._common import no_pings
+from cogs._common import missing_permissions, no_pings
 from cogs.daily.embeds import (
     answer_embed,
     answer_message,
@@ -25,17 +25,6 @@ from cogs.daily.embeds import (
 from cogs.daily.views import post_view
 
 log = logging.getLogger(__name__)
-
-NEEDED = ("view_channel", "send_messages", "embed_links")
-
-
-def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
-    permissions = channel.permissions_for(me)
-    missing = [name for name in NEEDED if not getattr(permissions, name)]
-    if "send_messages" in missing and "embed_links" in missing:
-        missing.remove("embed_links")  # Discord withholds it whenever sending is denied; one fix covers both
-    return [name.replace("_", " ").title() for name in missing]
-
 
 class DiscordPublisher:
     def __init__(self, client: StudyBot) -> None:

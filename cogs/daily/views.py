@@ -10,7 +10,7 @@ import discord
 
 from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService
 from bot.error_handler import report_interaction_error
-from cogs._common import BaseModal, BaseView, no_pings
+from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs.daily.embeds import KIND_LABELS, hints_embed, rubric_embed
 
 
@@ -28,7 +28,7 @@ def _day(text: str) -> date:
     return date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
 
-class _PostButton:
+class _PostButton(RoutedItem):
     """A button whose custom id carries the guild and the post's local date, so it outlives restarts.
 
     Mixed into :class:`discord.ui.DynamicItem` subclasses (which each need their own template).
@@ -50,14 +50,6 @@ class _PostButton:
                              match: re.Match[str]) -> Any:
         return cls(int(match["guild"]), _day(match["day"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self.handle(interaction)
-        except Exception as error:  # the one handler decides what the member sees
-            await report_interaction_error(interaction, error)
-
-    async def handle(self, interaction: discord.Interaction) -> None:
-        raise NotImplementedError
 
 
 class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"studybot:daily:answer:(?P<guild>\d+):(?P<day>\d{8})"):

@@ -11,8 +11,7 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.pairing.schedule import WEEKDAY_NAMES, WEEKDAYS
 from bot.pairing.service import MockService
-from cogs._common import BRAND_COLOUR, discord_timestamp, no_pings, timezone_autocomplete
-from cogs.daily.publisher import missing_permissions
+from cogs._common import BRAND_COLOUR, discord_timestamp, missing_permissions, no_pings, timezone_autocomplete
 from cogs.mock.embeds import history_line, roles_text, signup_embed, stats_embed
 from cogs.mock.publisher import MockPublisher
 from cogs.mock.views import DYNAMIC_ITEMS, handle_feedback_form
@@ -136,9 +135,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
             time_text=time, zone_text=timezone, channel_id=target.id)
         lines = [f"{schedule.describe}, in {target.mention}.", "", "**Next rounds**",
                  *(f"• {discord_timestamp(m, 'F')}" for m in nexts)]
-        missing = missing_permissions(target, interaction.guild.me)
-        if not target.permissions_for(interaction.guild.me).create_private_threads:
-            missing.append("Create Private Threads")
+        missing = missing_permissions(target, interaction.guild.me, also=("create_private_threads",))
         if missing:
             lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {target.mention}; without private threads "
                           "I tell each pair by DM."]

@@ -8,8 +8,7 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.quiz import QuizService
-from cogs._common import timezone_autocomplete
-from cogs.daily.publisher import missing_permissions
+from cogs._common import missing_permissions, timezone_autocomplete
 from cogs.quiz.embeds import overview_embed
 from cogs.quiz.publisher import QuizDiscordPublisher
 from cogs.quiz.views import DYNAMIC_ITEMS

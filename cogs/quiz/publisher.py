@@ -9,8 +9,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.quiz import QuizDeliveryFailed, QuizPost, QuizResults, QuizSchedule
-from cogs._common import no_pings
-from cogs.daily.publisher import missing_permissions
+from cogs._common import missing_permissions, no_pings
 from cogs.quiz.embeds import quiz_embed, quiz_title, results_embed
 from cogs.quiz.views import quiz_view
 

@@ -8,9 +8,8 @@ from typing import Any
 
 import discord
 
-from bot.error_handler import report_interaction_error
 from bot.quiz import LETTERS, Pick, PickOutcome, QuizService
-from cogs._common import BaseView, discord_timestamp
+from cogs._common import BaseView, RoutedItem, discord_timestamp
 
 
 def _service(interaction: discord.Interaction) -> QuizService:
@@ -35,7 +34,7 @@ def pick_text(pick: Pick) -> str:
     return f"This quiz has closed. You picked **{LETTERS[pick.choice]}**: {verdict}."
 
 
-class OptionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+class OptionButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=r"studybot:quiz:pick:(?P<guild>\d+):(?P<day>\d{8}):(?P<option>[0-3])"):
     def __init__(self, guild_id: int, day: date, option: int) -> None:
         super().__init__(discord.ui.Button(label=LETTERS[option], style=discord.ButtonStyle.secondary,
@@ -48,12 +47,9 @@ class OptionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         text = match["day"]
         return cls(int(match["guild"]), date(int(text[:4]), int(text[4:6]), int(text[6:])), int(match["option"]))
 
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            pick = await _service(interaction).pick(self.guild_id, self.day, interaction.user.id, self.option)
-            await interaction.response.send_message(pick_text(pick), ephemeral=True)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
+    async def handle(self, interaction: discord.Interaction) -> None:
+        pick = await _service(interaction).pick(self.guild_id, self.day, interaction.user.id, self.option)
+        await interaction.response.send_message(pick_text(pick), ephemeral=True)
 
 
 DYNAMIC_ITEMS = (OptionButton,)

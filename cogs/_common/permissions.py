@@ -1,0 +1,19 @@
+"""Which of the bot's channel permissions are missing, named as Discord's client names them."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.error_handler import permission_name
+
+POSTING = ("view_channel", "send_messages", "embed_links")
+
+
+def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member, *,
+                        also: tuple[str, ...] = ()) -> list[str]:
+    """The posting permissions (plus ``also``) the bot lacks in ``channel``."""
+    permissions = channel.permissions_for(me)
+    missing = [name for name in (*POSTING, *also) if not getattr(permissions, name)]
+    if "send_messages" in missing and "embed_links" in missing:
+        missing.remove("embed_links")  # Discord withholds it whenever sending is denied; one fix covers both
+    return [permission_name(name) for name in missing]
