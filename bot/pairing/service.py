@@ -10,7 +10,6 @@ guarded by a once-only marker on the group.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,12 +24,13 @@ from bot.clock import Clock
 from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound
-from bot.pairing.repository import Group, PairingRepository, Round, Signup, epoch
+from bot.pairing.repository import Group, PairingRepository, Round, Signup
 from bot.pairing.rounds import HISTORY_ROUNDS, history_of, plan_round, shared_times
 from bot.pairing.schedule import Schedule, first_anchor, parse_weekday, round_times
 from bot.pairing.signups import Signups
 from bot.scheduler import JobScheduler
-from bot.storage import Database
+from bot.seeds import stable_seed
+from bot.storage import Database, epoch
 from bot.timezones import parse_local_time, parse_zone
 
 log = logging.getLogger(__name__)
@@ -142,13 +142,14 @@ class MockService:
                                 hint="Set a schedule first with `/mock schedule`.")
         if await self.repo.open_rounds(guild_id):
             raise Conflict("A round is still open.", hint="Cancel it with `/mock cancel-round`, or wait for its end.")
-        round_ = await self.create_round(schedule, f"manual:{epoch(self._clock.now())}", actor_id)
+        round_ = await self.create_round(schedule, None, actor_id)
         if round_ is None:
             raise Conflict("Fewer than two members are taking part, so there is nobody to pair.",
                            hint="Members join with `/mock join`.")
         return round_
 
-    async def create_round(self, schedule: Schedule, key: str, actor_id: int | None) -> Round | None:
+    async def create_round(self, schedule: Schedule, key: str | None, actor_id: int | None) -> Round | None:
+        """Create the round keyed ``key`` once (``None``: a moderator's round, always new), then deliver it."""
         async with self._locks[schedule.guild_id]:
             round_id = await self._create(schedule, key, actor_id)
         if round_id is None:
@@ -159,9 +160,11 @@ class MockService:
         await self.deliver(round_)
         return round_
 
-    async def _create(self, schedule: Schedule, key: str, actor_id: int | None) -> int | None:
+    async def _create(self, schedule: Schedule, key: str | None, actor_id: int | None) -> int | None:
         now = self._clock.now()
         async with self._db.transaction() as conn:
+            number = await self.repo.next_number(conn, schedule.guild_id)
+            key = key or f"manual:{number}"
             existing = await self.repo.round_by_key(conn, schedule.guild_id, key)
             if existing is not None:
                 return existing.id
@@ -187,7 +190,7 @@ class MockService:
                               seed=seed, reference=now)
             reminder_at, ends_at = round_times(now, schedule.period)
             round_id = await self.repo.insert_round(
-                conn, guild_id=schedule.guild_id, number=await self.repo.next_number(conn, schedule.guild_id),
+                conn, guild_id=schedule.guild_id, number=number,
                 key=key, channel_id=schedule.channel_id, starts_at=now, reminder_at=reminder_at, ends_at=ends_at,
                 seed=seed, method=plan.method, created_by=actor_id)
             for group in plan.groups:
@@ -268,16 +271,26 @@ class MockService:
         return round_
 
     # -- outcomes and feedback -----------------------------------------------------------------
-    async def _member_group(self, group_id: int, user_id: int) -> Group:
+    async def member_group(self, group_id: int, user_id: int) -> Group:
         group = await self.repo.group(group_id)
         if group is None or not group.has(user_id):
             raise NotFound("This interview is not yours.", hint="Only the members of this group can use these.")
         return group
 
+    async def rubric_for(self, group_id: int, user_id: int) -> Prompt:
+        """The rubric is the interviewer's (and an observer's); the candidate hears it in the feedback."""
+        group = await self.member_group(group_id, user_id)
+        if group.role_of(user_id) == "candidate":
+            raise Conflict("The rubric is for the interviewer; you will see how you did in their feedback.")
+        prompt = self._content.library.prompt(group.prompt_id)
+        if prompt is None:
+            raise NotFound("This prompt is no longer in the content packs.")
+        return prompt
+
     async def report(self, group_id: int, user_id: int, outcome: str) -> Report:
         if outcome not in OUTCOMES:
             raise InvalidInput(f"`{outcome}` is not an outcome.")
-        group = await self._member_group(group_id, user_id)
+        group = await self.member_group(group_id, user_id)
         now = self._clock.now()
         changed = await self.repo.set_outcome(group_id, outcome, user_id, now)
         paused: list[int] = []
@@ -304,7 +317,7 @@ class MockService:
 
     async def feedback(self, group_id: int, from_id: int, to_id: int, scores: list[str], note: str) -> tuple[
             Group, tuple[int, int, int], str | None]:
-        group = await self._member_group(group_id, from_id)
+        group = await self.member_group(group_id, from_id)
         if to_id == from_id or not group.has(to_id):
             raise InvalidInput("Feedback goes to a partner from your own interview.")
         parsed = []
@@ -351,4 +364,4 @@ class MockService:
 
 
 def hash_seed(guild_id: int, key: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"studybot-mock:{guild_id}:{key}".encode()).digest()[:6], "big")
+    return stable_seed("mock", guild_id, key)

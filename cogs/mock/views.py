@@ -10,7 +10,7 @@ import discord
 from bot.error_handler import report_interaction_error
 from bot.errors import NotFound
 from bot.pairing.service import MockService
-from cogs._common import BaseModal, BaseView, no_pings
+from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs.daily.embeds import rubric_embed
 
 REPORT_LABELS = {"met": ("We met", discord.ButtonStyle.success),
@@ -23,18 +23,7 @@ def _service(interaction: discord.Interaction) -> MockService:
     return interaction.client.get_cog("Mock").service  # type: ignore[attr-defined, union-attr]
 
 
-class _GroupButton:
-    async def callback(self, interaction: discord.Interaction) -> None:
-        try:
-            await self.handle(interaction)
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-
-    async def handle(self, interaction: discord.Interaction) -> None:
-        raise NotImplementedError
-
-
-class RubricButton(_GroupButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=r"studybot:mock:rubric:(?P<group>\d+)"):
     def __init__(self, group_id: int) -> None:
         super().__init__(discord.ui.Button(label="Rubric (interviewer)", emoji="📋",
@@ -47,20 +36,11 @@ class RubricButton(_GroupButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(int(match["group"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        group = await _service(interaction).repo.group(self.group_id)
-        if group is None or group.role_of(interaction.user.id) is None:
-            raise NotFound("This interview is not yours.")
-        if group.role_of(interaction.user.id) == "candidate":
-            await interaction.response.send_message("The rubric is for the interviewer; you will see how you did in "
-                                                    "their feedback.", ephemeral=True)
-            return
-        prompt = interaction.client.core.content.library.prompt(group.prompt_id)  # type: ignore[attr-defined]
-        if prompt is None:
-            raise NotFound("This prompt is no longer in the content packs.")
+        prompt = await _service(interaction).rubric_for(self.group_id, interaction.user.id)
         await interaction.response.send_message(embed=rubric_embed(prompt), ephemeral=True)
 
 
-class ReportButton(_GroupButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=r"studybot:mock:report:(?P<group>\d+):(?P<outcome>met|noshow|missed)"):
     def __init__(self, group_id: int, outcome: str) -> None:
         label, style = REPORT_LABELS[outcome]
@@ -94,7 +74,7 @@ class ReportButton(_GroupButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
         await interaction.response.send_message(text, ephemeral=True)
 
 
-class FeedbackButton(_GroupButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                      template=r"studybot:mock:feedback:(?P<group>\d+):(?P<to>\d+)"):
     def __init__(self, group_id: int, to_id: int, label: str = "Give feedback") -> None:
         super().__init__(discord.ui.Button(label=label[:80], emoji="📝",
@@ -107,8 +87,8 @@ class FeedbackButton(_GroupButton, discord.ui.DynamicItem[discord.ui.Button[Any]
         return cls(int(match["group"]), int(match["to"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        group = await _service(interaction).repo.group(self.group_id)
-        if group is None or not group.has(interaction.user.id) or interaction.user.id == self.to_id:
+        group = await _service(interaction).member_group(self.group_id, interaction.user.id)
+        if not group.has(self.to_id) or interaction.user.id == self.to_id:
             raise NotFound("This feedback form is for your partner in your own interview.")
         modal = FeedbackModal(self.group_id, self.to_id)
         await interaction.response.send_modal(modal)

@@ -168,3 +168,32 @@ async def test_bad_input_and_permissions(harness: BotHarness, mod: SimMember, ro
     refused = await alice.slash("mock schedule", cadence="weekly", weekday="mon", time="10:00", timezone="UTC")
     assert refused.ephemeral and "**Manage Server**" in refused.text
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_schedule") == 0
+
+
+async def test_members_edit_pause_and_leave_and_moderators_cancel_and_read_history(
+        harness: BotHarness, mod: SimMember, room: SimChannel, nine: list[SimMember]) -> None:
+    alice, bob, carol = nine[:3]
+    await join_all(nine[:4])
+    edited = await alice.slash("mock edit", level="staff", availability="Sat 9-17")
+    assert "staff" in edited.text and "Sat 09-17" in edited.text
+    assert "is not a timezone" in (await alice.slash("mock edit", timezone="Nowhere/Land")).text
+    paused = await bob.slash("mock pause", rounds=1)
+    assert "sit out the next 1 round" in paused.text
+    assert "have left" in (await carol.slash("mock leave")).text
+    await schedule(mod, room)
+    await mod.slash("mock pair-now")
+    [thread] = threads(harness.guild)
+    assert thread.member_ids - {harness.sim.bot_user.id} == {alice.id, nine[3].id}
+    status = await alice.slash("mock status")
+    assert "This round (1)" in status.text and nine[3].mention in status.text
+    assert "not joined" in (await carol.slash("mock status")).text
+    history = await mod.slash("mock history", member=alice)
+    assert "Round 1" in history.text and nine[3].mention in history.text and "not reported" in history.text
+    cancelled = await mod.slash("mock cancel-round")
+    assert "Round 1 is cancelled" in cancelled.text
+    assert "cancelled by a moderator" in thread.messages[-1].content
+    assert "no open round" in (await mod.slash("mock cancel-round")).text
+    again = await mod.slash("mock pair-now")  # bob sat out one round and is back
+    assert "Round 2 started" in again.text, again.text
+    [second] = [t for t in threads(harness.guild) if t.name.startswith("Mock #2 ")]
+    assert bob.id in second.member_ids

@@ -96,3 +96,13 @@ async def test_setup_rejects_bad_input_and_members(harness: BotHarness, mod: Sim
     assert quizzes(daily) == []
     status = await mod.slash("quiz status")
     assert "Paused" in status.text and "Cards left in this cycle" in status.text
+
+
+async def test_resume_brings_the_quiz_back(harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    await mod.slash("quiz pause")
+    await harness.advance(hours=30)
+    resumed = await mod.slash("quiz resume")
+    assert "back on" in resumed.text and "Active" in resumed.text
+    await harness.advance(hours=24)
+    assert len(quizzes(daily)) == 1

@@ -138,3 +138,19 @@ async def test_moderators_repair_a_day_with_an_audit_entry(harness: BotHarness, 
 async def test_help_explains_freezes(harness: BotHarness, alice: SimMember) -> None:
     reply = await alice.slash("streak help")
     assert reply.ephemeral and "Freezes" in reply.text and "7 active days" in reply.text
+
+
+async def test_moderators_choose_where_milestones_go_or_turn_them_off(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    general = harness.guild.channel("general")
+    reply = await mod.slash("streak-admin announcements", state="on", channel=general)
+    assert f"celebrated in {general.mention}" in reply.text
+    for days_ago in range(6, -1, -1):
+        await study(harness, alice, days_ago)
+    assert any("7-day streak" in m.content and alice.mention in m.content for m in general.messages)
+    assert "will not be announced" in (await mod.slash("streak-admin announcements", state="off")).text
+    for days_ago in range(6, -1, -1):
+        await study(harness, bob, days_ago)
+    assert not any(bob.mention in m.content for m in general.messages)
+    with pytest.raises(CommandForbidden):
+        await alice.slash("streak-admin announcements", state="off")

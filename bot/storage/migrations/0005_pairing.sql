@@ -33,7 +33,7 @@ CREATE TABLE mock_schedule (
 );
 
 -- A round is created once: `round_key` is the scheduled local date (a DST double fire lands
--- on the same key) or the instant of a moderator's "pair now".
+-- on the same key) or `manual:<number>` for a moderator's "pair now".
 CREATE TABLE mock_rounds (
     id            INTEGER PRIMARY KEY AUTOINCREMENT,
     guild_id      INTEGER NOT NULL,
