@@ -66,7 +66,7 @@ class StreakReminders:
                 continue
             row = await self._repo.get(reminder.guild_id, reminder.user_id)
             if (row is None or row.current < MIN_STREAK or row.breaks_at <= now.timestamp()
-                    or row.last_active == today):
+                    or (row.last_active is not None and row.last_active >= today)):
                 continue
             if not await self._repo.claim_reminder(reminder.guild_id, reminder.user_id, today):
                 continue

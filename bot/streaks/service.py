@@ -70,6 +70,20 @@ class LeaderboardPage:
     month: str
 
 
+def streak_today(active_days: list[date], now: datetime, zone: ZoneInfo) -> date:
+    """The member's "today" for streaks: their local date, or their latest active day if that is later.
+
+    A member who moves to a zone further west can find that the day they were
+    active on has not begun yet where they now are. The day was recorded and
+    stays theirs, so their today is taken to be that day until the calendar catches up;
+    otherwise the streak would shrink until then and the stored summary used by
+    leaderboards would disagree with what /streak shows.
+    """
+    today = local_date(now, zone)
+    latest = max(active_days, default=today)
+    return max(today, latest)
+
+
 class StreakService:
     def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver, activity: ActivityService,
                  audit: AuditLog) -> None:
@@ -101,7 +115,7 @@ class StreakService:
         before = previous.current if previous and previous.breaks_at > now.timestamp() else 0
         days = await self._activity.active_dates(guild_id, user_id)
         zone = await self._timezones.zone_for(guild_id, user_id)
-        today = local_date(now, zone)
+        today = streak_today(days, now, zone)
         state = evaluate(days, today)
         breaks_at = 0
         if state.alive_until is not None:
@@ -152,7 +166,7 @@ class StreakService:
     async def profile(self, guild_id: int, user_id: int) -> StreakProfile:
         days = await self._activity.active_dates(guild_id, user_id)
         zone = await self._timezones.zone_for(guild_id, user_id)
-        today = local_date(self._clock.now(), zone)
+        today = streak_today(days, self._clock.now(), zone)
         state = evaluate(days, today)
         end = grid_start(today) + timedelta(weeks=HEATMAP_WEEKS) - timedelta(days=1)
         statuses = day_statuses(state, days, grid_start(today), end, today)
