@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from bot.localdiscord.members import Reply
+from bot.localdiscord.replies import Reply
 from bot.localdiscord.state import SimMessage, iter_components
 
 WIDTH = 88

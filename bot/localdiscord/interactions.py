@@ -12,20 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.localdiscord.rest import (
-    EPHEMERAL,
-    LOADING,
-    _apply_edit,
-    _attachments,
-    _dispatch_message,
-    _fail,
-    _json,
-    _pings,
-    _read,
-    _Rejected,
-    _sim,
-    _validate,
+from bot.localdiscord.rest_messages import (
+    apply_edit,
+    dispatch_message,
+    new_attachments,
+    resolve_pings,
+    validate_payload,
 )
+from bot.localdiscord.restkit import EPHEMERAL, LOADING, Rejected, fail, json_reply, read_body, sim_of
 from bot.localdiscord.validation import form_error, validate_modal
 
 if TYPE_CHECKING:
@@ -38,24 +32,24 @@ CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, AUTOCOMPLETE
 def _interaction(sim: LocalDiscord, interaction_id: str, token: str) -> SimInteraction:
     interaction = sim.interactions.get(int(interaction_id))
     if interaction is None or interaction.token != token:
-        raise _fail(404, 10062, "Unknown interaction")
+        raise fail(404, 10062, "Unknown interaction")
     return interaction
 
 
 async def callback(request: web.Request) -> web.Response:
-    sim = _sim(request)
+    sim = sim_of(request)
     interaction = _interaction(sim, request.match_info["interaction_id"], request.match_info["token"])
     if interaction.response_type is not None:
-        raise _fail(400, 40060, "Interaction has already been acknowledged.")
+        raise fail(400, 40060, "Interaction has already been acknowledged.")
     if sim.ack_too_late(interaction):
-        raise _fail(404, 10062, "Unknown interaction")
-    body, files = await _read(request)
+        raise fail(404, 10062, "Unknown interaction")
+    body, files = await read_body(request)
     kind = int(body.get("type", 0))
     data = body.get("data") or {}
     resource: dict[str, Any] = {"type": kind}
     message: SimMessage | None = None
     if kind == CHANNEL_MESSAGE:
-        _validate(data, files)
+        validate_payload(data, files)
         message = _create_response_message(sim, interaction, data, files)
         resource["message"] = message.to_json()
     elif kind == DEFERRED_MESSAGE:
@@ -64,33 +58,33 @@ async def callback(request: web.Request) -> web.Response:
         resource["message"] = message.to_json()
     elif kind in (DEFERRED_UPDATE, UPDATE_MESSAGE):
         if interaction.source_message is None:
-            raise _fail(400, 40004, "Interaction response type is not valid for this interaction")
+            raise fail(400, 40004, "Interaction response type is not valid for this interaction")
         message = interaction.source_message
         if kind == UPDATE_MESSAGE:
-            _apply_edit(sim, message, data, files)
-            _dispatch_message(sim, "MESSAGE_UPDATE", message)
+            apply_edit(sim, message, data, files)
+            dispatch_message(sim, "MESSAGE_UPDATE", message)
         resource["message"] = message.to_json()
     elif kind == AUTOCOMPLETE:
         choices = data.get("choices") or []
         if len(choices) > 25:
-            raise _Rejected(400, form_error({"data": {"choices": {"_errors": [
+            raise Rejected(400, form_error({"data": {"choices": {"_errors": [
                 {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}]}}}))
         interaction.choices = choices
     elif kind == MODAL:
         if interaction.type == 5:
-            raise _fail(400, 40004, "A modal cannot answer a modal submit")
+            raise fail(400, 40004, "A modal cannot answer a modal submit")
         errors = validate_modal(data)
         if errors:
-            raise _Rejected(400, form_error(errors))
+            raise Rejected(400, form_error(errors))
         interaction.modal = data
     else:
-        raise _fail(400, 40004, "Interaction response type is not valid")
+        raise fail(400, 40004, "Interaction response type is not valid")
     interaction.response_type = kind
     interaction.response_data = data
     interaction.acknowledged_monotonic = time.monotonic()
     interaction.response_message = message
     interaction.acknowledged.set()
-    return _json({
+    return json_reply({
         "interaction": {
             "id": str(interaction.id), "type": interaction.type,
             "response_message_id": str(message.id) if message else None,
@@ -104,46 +98,46 @@ async def callback(request: web.Request) -> web.Response:
 def _create_response_message(sim: LocalDiscord, interaction: SimInteraction, data: dict[str, Any],
                              files: list[dict[str, Any]]) -> SimMessage:
     ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
-    _pings(sim, interaction.channel, data)
+    resolve_pings(sim, interaction.channel, data)
     message = sim.new_message(
-        interaction.channel, sim.bot_user, dict(data), attachments=_attachments(sim, files),
+        interaction.channel, sim.bot_user, dict(data), attachments=new_attachments(sim, files),
         interaction_id=interaction.id, store_in_channel=not ephemeral,
     )
-    _dispatch_message(sim, "MESSAGE_CREATE", message)
+    dispatch_message(sim, "MESSAGE_CREATE", message)
     return message
 
 
 def _webhook_interaction(sim: LocalDiscord, request: web.Request) -> SimInteraction:
     if request.match_info["app_id"] != str(sim.application_id):
-        raise _fail(404, 10015, "Unknown Webhook")
+        raise fail(404, 10015, "Unknown Webhook")
     interaction = sim.interactions_by_token.get(request.match_info["token"])
     if interaction is None:
-        raise _fail(404, 10015, "Unknown Webhook")
+        raise fail(404, 10015, "Unknown Webhook")
     if sim.interaction_token_expired(interaction):
-        raise _fail(401, 50027, "Invalid Webhook Token")
+        raise fail(401, 50027, "Invalid Webhook Token")
     if interaction.response_type is None:
-        raise _fail(404, 10015, "Unknown Webhook")
+        raise fail(404, 10015, "Unknown Webhook")
     return interaction
 
 
 async def followup(request: web.Request) -> web.Response:
-    sim = _sim(request)
+    sim = sim_of(request)
     interaction = _webhook_interaction(sim, request)
-    payload, files = await _read(request)
-    _validate(payload, files)
+    payload, files = await read_body(request)
+    validate_payload(payload, files)
     loading = interaction.response_message
     if interaction.response_type == DEFERRED_MESSAGE and loading is not None and loading.flags & LOADING:
         # Discord turns the first follow-up after a "thinking" defer into the original response.
-        _apply_edit(sim, loading, payload, files)
-        _dispatch_message(sim, "MESSAGE_UPDATE", loading)
-        return _json(loading.to_json())
+        apply_edit(sim, loading, payload, files)
+        dispatch_message(sim, "MESSAGE_UPDATE", loading)
+        return json_reply(loading.to_json())
     ephemeral = bool(int(payload.get("flags") or 0) & EPHEMERAL)
-    _pings(sim, interaction.channel, payload)
-    message = sim.new_message(interaction.channel, sim.bot_user, payload, attachments=_attachments(sim, files),
+    resolve_pings(sim, interaction.channel, payload)
+    message = sim.new_message(interaction.channel, sim.bot_user, payload, attachments=new_attachments(sim, files),
                               interaction_id=interaction.id, webhook=True, store_in_channel=not ephemeral)
     interaction.followups.append(message)
-    _dispatch_message(sim, "MESSAGE_CREATE", message)
-    return _json(message.to_json())
+    dispatch_message(sim, "MESSAGE_CREATE", message)
+    return json_reply(message.to_json())
 
 
 def _webhook_message(sim: LocalDiscord, interaction: SimInteraction, message_id: str) -> SimMessage:
@@ -154,28 +148,28 @@ def _webhook_message(sim: LocalDiscord, interaction: SimInteraction, message_id:
     else:
         message = sim.messages.get(int(message_id))
     if message is None or message.deleted:
-        raise _fail(404, 10008, "Unknown Message")
+        raise fail(404, 10008, "Unknown Message")
     return message
 
 
 async def get_webhook_message(request: web.Request) -> web.Response:
-    sim = _sim(request)
+    sim = sim_of(request)
     interaction = _webhook_interaction(sim, request)
-    return _json(_webhook_message(sim, interaction, request.match_info["message_id"]).to_json())
+    return json_reply(_webhook_message(sim, interaction, request.match_info["message_id"]).to_json())
 
 
 async def edit_webhook_message(request: web.Request) -> web.Response:
-    sim = _sim(request)
+    sim = sim_of(request)
     interaction = _webhook_interaction(sim, request)
     message = _webhook_message(sim, interaction, request.match_info["message_id"])
-    payload, files = await _read(request)
-    _apply_edit(sim, message, payload, files)
-    _dispatch_message(sim, "MESSAGE_UPDATE", message)
-    return _json(message.to_json())
+    payload, files = await read_body(request)
+    apply_edit(sim, message, payload, files)
+    dispatch_message(sim, "MESSAGE_UPDATE", message)
+    return json_reply(message.to_json())
 
 
 async def delete_webhook_message(request: web.Request) -> web.Response:
-    sim = _sim(request)
+    sim = sim_of(request)
     interaction = _webhook_interaction(sim, request)
     message = _webhook_message(sim, interaction, request.match_info["message_id"])
     message.deleted = True

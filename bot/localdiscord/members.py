@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.localdiscord.replies import Reply
 from bot.localdiscord.state import (
     PERMISSIONS,
     SimChannel,
@@ -37,82 +38,6 @@ class InteractionFailed(AssertionError):
 
 
 OPTION_TYPES = {3: "string", 4: "integer", 5: "boolean", 6: "user", 7: "channel", 8: "role", 10: "number"}
-
-
-@dataclass
-class Reply:
-    """What a member saw in answer to one interaction."""
-
-    interaction: SimInteraction
-
-    @property
-    def type(self) -> int | None:
-        return self.interaction.response_type
-
-    @property
-    def message(self) -> SimMessage | None:
-        return self.interaction.response_message
-
-    @property
-    def modal(self) -> dict[str, Any] | None:
-        return self.interaction.modal
-
-    @property
-    def choices(self) -> list[dict[str, Any]]:
-        return self.interaction.choices or []
-
-    @property
-    def followups(self) -> list[SimMessage]:
-        return self.interaction.followups
-
-    @property
-    def ephemeral(self) -> bool:
-        message = self.message or (self.followups[0] if self.followups else None)
-        return bool(message and message.ephemeral)
-
-    @property
-    def _shown(self) -> SimMessage | None:
-        return self.message or (self.followups[-1] if self.followups else None)
-
-    @property
-    def content(self) -> str:
-        shown = self._shown
-        return shown.content if shown else ""
-
-    @property
-    def embeds(self) -> list[dict[str, Any]]:
-        shown = self._shown
-        return shown.embeds if shown else []
-
-    @property
-    def components(self) -> list[dict[str, Any]]:
-        shown = self._shown
-        return shown.components if shown else []
-
-    @property
-    def attachments(self) -> list[dict[str, Any]]:
-        shown = self._shown
-        return shown.attachments if shown else []
-
-    @property
-    def button_labels(self) -> list[str]:
-        shown = self._shown
-        return shown.button_labels if shown else []
-
-    @property
-    def text(self) -> str:
-        parts = []
-        if self.message is not None:
-            parts.append(self.message.text)
-        parts.extend(m.text for m in self.followups)
-        if self.modal is not None:
-            parts.append(self.modal.get("title", ""))
-            parts.extend(c.get("label", "") for c in iter_components(self.modal.get("components") or [])
-                         if c.get("label"))
-        return "\n".join(p for p in parts if p)
-
-    def __repr__(self) -> str:
-        return f"<Reply type={self.type} text={self.text[:200]!r}>"
 
 
 @dataclass

@@ -1,0 +1,106 @@
+"""Plumbing shared by the local Discord's REST routes: errors as Discord words them, bodies, the middleware.
+
+The middleware is where Discord's cross-cutting rules live: the bot token, injected
+faults, per-route and global rate limits, and the rule that a request the
+simulator cannot make sense of is a 400 (never an accidental 500, which discord.py
+would retry for seconds).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from bot.localdiscord.server import LocalDiscord
+
+SIM_KEY: web.AppKey[Any] = web.AppKey("sim")
+EPHEMERAL = 64
+LOADING = 128
+
+
+def json_reply(body: Any, status: int = 200) -> web.Response:
+    from bot.localdiscord.server import json_response
+
+    return json_response(body, status=status)
+
+
+def make_middleware(sim: LocalDiscord) -> Any:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path == "/gateway":
+            return await handler(request)
+        sim.inflight += 1
+        try:
+            route = request.match_info.route.resource.canonical if request.match_info.route.resource else ""
+            route = re.sub(r"^/api/v\{version[^}]*\}", "", route)
+            key = f"{request.method} {route}"
+            sim.requests.append((request.method, request.path))
+            webhook = "/webhooks/" in request.path or "/interactions/" in request.path
+            if not webhook and request.headers.get("Authorization") != f"Bot {sim.token}":
+                return sim.reject(request.method, request.path, 401, {"message": "401: Unauthorized", "code": 0})
+            injected = sim.faults.take(request.path)
+            if injected is not None:
+                return json_reply({"message": "Internal Server Error", "code": 0}, injected)
+            major = next((request.match_info[k] for k in ("channel_id", "guild_id", "token")
+                          if k in request.match_info), "")
+            decision = sim.ratelimiter.check(key, major, exempt_global="/interactions/" in request.path)
+            if not decision.allowed:
+                from bot.localdiscord.server import json_response
+
+                return json_response(decision.body, status=429, headers=decision.headers)
+            try:
+                response = await handler(request)
+            except web.HTTPException:
+                raise
+            except Rejected as rejected:
+                response = sim.reject(request.method, request.path, rejected.status, rejected.body)
+            except Exception as error:  # never a 500 by accident: discord.py would retry for seconds
+                response = sim.reject(request.method, request.path, 400,
+                                      {"message": f"local discord could not handle this: {error!r}", "code": 0})
+            for name, value in decision.headers.items():
+                response.headers.setdefault(name, value)
+            return response
+        finally:
+            sim.inflight -= 1
+
+    return middleware
+
+
+class Rejected(Exception):
+    """A request Discord would refuse; the middleware answers it with ``status`` and ``body``."""
+
+    def __init__(self, status: int, body: dict[str, Any]) -> None:
+        super().__init__(body.get("message"))
+        self.status = status
+        self.body = body
+
+
+def fail(status: int, code: int, message: str) -> Rejected:
+    return Rejected(status, {"message": message, "code": code})
+
+
+def sim_of(request: web.Request) -> LocalDiscord:
+    return request.app[SIM_KEY]
+
+
+async def read_body(request: web.Request) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """JSON body, or multipart ``payload_json`` plus ``files[n]`` as Discord accepts them."""
+    if request.content_type.startswith("multipart/"):
+        payload: dict[str, Any] = {}
+        files: list[dict[str, Any]] = []
+        reader = await request.multipart()
+        async for part in reader:
+            if part.name == "payload_json":
+                payload = json.loads(await part.text())
+            elif part.name and part.name.startswith("files["):
+                data = await part.read()
+                files.append({"filename": part.filename or "file", "data": bytes(data), "size": len(data),
+                              "content_type": part.headers.get("Content-Type", "application/octet-stream")})
+        return payload, files
+    if request.can_read_body:
+        return await request.json(), []
+    return {}, []
