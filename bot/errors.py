@@ -34,3 +34,17 @@ class Conflict(UserFacingError):
 
 class NotConfigured(UserFacingError):
     """A feature was used in a guild whose moderators have not set it up yet."""
+
+
+def bounded_text(value: str | None, *, what: str, limit: int, required: bool, empty_hint: str = "",
+                 long_hint: str = "Shorten it and try again.") -> str:
+    """``value`` stripped, or an :class:`InvalidInput` naming ``what`` when it is empty or too long.
+
+    One wording for every free-text field, so members always learn the limit and how far over it they are.
+    """
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput(f"{what} is empty.", hint=empty_hint or None)
+    if len(text) > limit:
+        raise InvalidInput(f"{what} is {len(text)} characters; the limit is {limit}.", hint=long_hint)
+    return text

@@ -34,7 +34,7 @@ from bot.daily.models import (
 )
 from bot.daily.repository import DailyRepository
 from bot.daily.rotation import cycle_seed, state_of
-from bot.errors import InvalidInput, NotConfigured, NotFound
+from bot.errors import InvalidInput, NotConfigured, NotFound, bounded_text
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.timezones import parse_local_time, parse_zone
@@ -215,12 +215,9 @@ class DailyService:
 
     async def submit_answer(self, guild_id: int, day: date, user_id: int, body: str) -> AnswerResult:
         """Store the answer first (that is what the member is told), then show it in the thread."""
-        text = (body or "").strip()
-        if not text:
-            raise InvalidInput("Your answer is empty.", hint="Write a few sentences, then submit again.")
-        if len(text) > ANSWER_LIMIT:
-            raise InvalidInput(f"Your answer is {len(text)} characters; the limit is {ANSWER_LIMIT}.",
-                               hint="Shorten it, or post the rest in the discussion thread.")
+        text = bounded_text(body, what="Your answer", limit=ANSWER_LIMIT, required=True,
+                            empty_hint="Write a few sentences, then submit again.",
+                            long_hint="Shorten it, or post the rest in the discussion thread.")
         record, _prompt = await self.post_for(guild_id, day)
         answer, edited = await self.repo.save_answer(guild_id, day, user_id, text, self.clock.now())
         if not edited:

@@ -23,7 +23,7 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content import ContentStore
 from bot.content.models import Prompt
-from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound
+from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound, bounded_text
 from bot.pairing.repository import Group, PairingRepository, Round, Signup
 from bot.pairing.rounds import HISTORY_ROUNDS, history_of, plan_round, shared_times
 from bot.pairing.schedule import Schedule, first_anchor, parse_weekday, round_times
@@ -327,9 +327,7 @@ class MockService:
                 raise InvalidInput(f"{name} must be a whole number from 1 to 5 (you wrote `{value[:10]}`).",
                                    hint="Use 1 (weak) to 5 (excellent).")
             parsed.append(int(value))
-        cleaned = (note or "").strip()
-        if len(cleaned) > NOTE_LIMIT:
-            raise InvalidInput(f"The note is {len(cleaned)} characters; the limit is {NOTE_LIMIT}.")
+        cleaned = bounded_text(note, what="The note", limit=NOTE_LIMIT, required=False)
         triple = (parsed[0], parsed[1], parsed[2])
         await self.repo.save_feedback(group_id, group.guild_id, from_id, to_id, triple, cleaned or None,
                                       self._clock.now())

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, bounded_text
 from bot.storage import Database
 from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
 from bot.streaks.heatmap import grid_start
@@ -198,12 +198,9 @@ class StreakService:
 
     async def repair(self, guild_id: int, actor_id: int, user_id: int, day_text: str, reason: str) -> StreakState:
         """Mark the member's local ``day_text`` active, with an audit entry saying who and why."""
-        reason = (reason or "").strip()
-        if not reason:
-            raise InvalidInput("A repair needs a reason.", hint="Say why, e.g. `bot was down on that day`.")
-        if len(reason) > MAX_REASON:
-            raise InvalidInput(f"The reason is {len(reason)} characters; the limit is {MAX_REASON}.",
-                               hint="Shorten it to a sentence.")
+        reason = bounded_text(reason, what="The reason", limit=MAX_REASON, required=True,
+                              empty_hint="A repair needs a reason; say why, e.g. `bot was down on that day`.",
+                              long_hint="Shorten it to a sentence.")
         try:
             day = date.fromisoformat((day_text or "").strip())
         except ValueError:

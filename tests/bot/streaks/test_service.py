@@ -118,7 +118,7 @@ async def test_repair_fills_a_day_and_is_audited(streaks: Streaks) -> None:
                          ("2024-01-01", "more than a year")]:
         with pytest.raises(InvalidInput, match=message):
             await s.service.repair(GUILD, 99, 10, bad, "reason")
-    with pytest.raises(InvalidInput, match="needs a reason"):
+    with pytest.raises(InvalidInput, match="reason is empty"):
         await s.service.repair(GUILD, 99, 10, "2026-02-26", "  ")
     assert await s.db.fetchval("SELECT COUNT(*) FROM audit_log") == 1
 
