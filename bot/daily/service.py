@@ -6,6 +6,7 @@ with its audit entry, so a bad time or zone leaves the old schedule intact.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -66,7 +67,7 @@ class DailyService:
         self.audit = audit
         self.activity = activity
         self.delivery = DailyDelivery(self.repo, clock, content, scheduler)
-        self._sent_posts: dict[tuple[int, date, str], tuple[PostRecord, Prompt]] = {}
+        self._sent_posts: dict[tuple[int, date, str], asyncio.Future[tuple[PostRecord, Prompt]]] = {}
 
     # -- configuration --------------------------------------------------------------------
     async def setup(self, guild_id: int, actor_id: int, *, channel_id: int, time_text: str, zone_text: str,
@@ -190,16 +191,25 @@ class DailyService:
 
     # -- members --------------------------------------------------------------------------
     async def post_for(self, guild_id: int, day: date) -> tuple[PostRecord, Prompt]:
-        """The sent post and its prompt; cached, because every click on a post starts here."""
+        """The sent post and its prompt; cached, because every click on a post starts here.
+
+        The cache holds one shared future per post, so the burst of clicks that follows a
+        post (hundreds of members at once) reads the database once, not once per click.
+        A failed read is not cached: the next click tries again.
+        """
         key = (guild_id, day, self.content.library.version)
-        cached = self._sent_posts.get(key)
-        if cached is not None:
-            return cached
-        found = await self._load_post(guild_id, day)
-        if len(self._sent_posts) >= SENT_POST_CACHE:
-            self._sent_posts.pop(next(iter(self._sent_posts)))
-        self._sent_posts[key] = found
-        return found
+        pending = self._sent_posts.get(key)
+        if pending is None:
+            if len(self._sent_posts) >= SENT_POST_CACHE:
+                self._sent_posts.pop(next(iter(self._sent_posts)))
+            pending = asyncio.ensure_future(self._load_post(guild_id, day))
+            self._sent_posts[key] = pending
+            pending.add_done_callback(lambda done: self._forget_failed(key, done))
+        return await asyncio.shield(pending)
+
+    def _forget_failed(self, key: tuple[int, date, str], done: asyncio.Future[tuple[PostRecord, Prompt]]) -> None:
+        if (done.cancelled() or done.exception() is not None) and self._sent_posts.get(key) is done:
+            del self._sent_posts[key]
 
     async def _load_post(self, guild_id: int, day: date) -> tuple[PostRecord, Prompt]:
         record = await self.repo.post(guild_id, day)

@@ -104,6 +104,7 @@ class Gateway:
                     continue
                 payload = json.loads(message.data)
                 await self._on_payload(ws, payload)
+                self.sim.note_change()
         finally:
             self.connections.remove(ws)
             for session in self.sessions.values():

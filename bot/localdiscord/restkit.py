@@ -66,6 +66,7 @@ def make_middleware(sim: LocalDiscord) -> Any:
             return response
         finally:
             sim.inflight -= 1
+            sim.note_change()
 
     return middleware
 

@@ -118,6 +118,7 @@ class LocalDiscord:
         self.errors: list[RejectedRequest] = []
         self.requests: list[tuple[str, str]] = []
         self.inflight = 0
+        self._changed = asyncio.Event()  # set whenever the bot's request or frame has been handled
         self.port = 0
         self.host = "127.0.0.1"
         self._runner: web.AppRunner | None = None
@@ -245,6 +246,22 @@ class LocalDiscord:
 
     def ack_too_late(self, interaction: SimInteraction) -> bool:
         return time.monotonic() - interaction.created_monotonic > self.ack_timeout
+
+    def note_change(self) -> None:
+        """A request was answered or a gateway frame handled: wake whoever waits in :meth:`next_change`."""
+        self._changed.set()
+
+    async def next_change(self, at_most: float) -> None:
+        """Wait until the bot's next request or gateway frame has been handled, or ``at_most`` seconds.
+
+        For a bot in another process, whose progress the simulator only sees as requests.
+        Check your condition, then call this; nothing can slip in between (one event loop).
+        """
+        self._changed.clear()
+        try:
+            await asyncio.wait_for(self._changed.wait(), at_most)
+        except TimeoutError:
+            pass
 
     async def settle(self) -> None:
         if self.settle_hook is not None:

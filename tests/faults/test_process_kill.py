@@ -14,11 +14,12 @@ from bot.clock import ManualClock
 from bot.content import ContentStore
 from bot.daily import DailyService
 from bot.localdiscord import LocalDiscord, Reply, SimChannel
+from bot.localdiscord.process import BotProcess
 from bot.scheduler import JobScheduler
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database
 from bot.timezones import TimezoneResolver
-from tests.faults.child_process import BotProcess, query, wait_for
+from tests.faults.child_process import query, wait_for
 
 pytestmark = pytest.mark.faults
 
