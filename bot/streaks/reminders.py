@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -18,7 +19,6 @@ from bot.errors import InvalidInput
 from bot.scheduler import JobScheduler
 from bot.streaks.repository import ReminderRow
 from bot.streaks.service import DirectMessagesClosedError, StreakService
-from bot.timezones import TimezoneResolver
 
 log = logging.getLogger(__name__)
 
@@ -28,12 +28,10 @@ MIN_STREAK = 2
 
 
 class StreakReminders:
-    def __init__(self, streaks: StreakService, clock: Clock, timezones: TimezoneResolver,
-                 scheduler: JobScheduler) -> None:
+    def __init__(self, streaks: StreakService, clock: Clock, scheduler: JobScheduler) -> None:
         self._streaks = streaks
         self._repo = streaks.repo
         self._clock = clock
-        self._timezones = timezones
         self._scheduler = scheduler
 
     def schedule(self) -> None:
@@ -58,13 +56,12 @@ class StreakReminders:
         """Send every reminder whose local hour has come; return how many were sent."""
         now = self._clock.now()
         sent = 0
-        for reminder in await self._repo.enabled_reminders():
-            zone = await self._timezones.zone_for(reminder.guild_id, reminder.user_id)
-            local = now.astimezone(zone)
+        for due in await self._repo.enabled_reminders():
+            reminder, row = due.reminder, due.streak
+            local = now.astimezone(ZoneInfo(due.zone_name))
             today = local.date()
             if local.hour != reminder.hour or reminder.last_sent_date == today.isoformat():
                 continue
-            row = await self._repo.get(reminder.guild_id, reminder.user_id)
             if (row is None or row.current < MIN_STREAK or row.breaks_at <= now.timestamp()
                     or (row.last_active is not None and row.last_active >= today)):
                 continue

@@ -37,6 +37,13 @@ class ReminderRow:
 
 
 @dataclass(frozen=True)
+class DueReminder:
+    reminder: ReminderRow
+    zone_name: str
+    streak: StreakRow | None
+
+
+@dataclass(frozen=True)
 class BoardEntry:
     rank: int
     user_id: int
@@ -168,9 +175,22 @@ class StreakRepository:
             "enabled = excluded.enabled, off_reason = NULL, updated_at = excluded.updated_at",
             (guild_id, user_id, hour, int(enabled), now))
 
-    async def enabled_reminders(self) -> list[ReminderRow]:
-        rows = await self.db.fetchall("SELECT * FROM streak_reminders WHERE enabled = 1 ORDER BY guild_id, user_id")
-        return [ReminderRow(r["guild_id"], r["user_id"], r["hour"], True, None, r["last_sent_date"]) for r in rows]
+    async def enabled_reminders(self) -> list[DueReminder]:
+        """Every switched-on reminder with the member's zone and streak summary, in one query.
+
+        The zone follows the rule of ``TimezoneResolver.zone_for``: the member's own, else the guild's, else UTC.
+        """
+        rows = await self.db.fetchall(
+            "SELECT r.guild_id, r.user_id, r.hour, r.last_sent_date, "
+            "COALESCE(u.timezone, g.timezone, 'UTC') AS zone, s.guild_id AS has_streak, s.current, s.best, "
+            "s.freezes, s.last_active, s.run_start, s.breaks_at, s.month, s.month_days, s.total_days "
+            "FROM streak_reminders r "
+            "LEFT JOIN user_settings u ON u.user_id = r.user_id "
+            "LEFT JOIN guild_settings g ON g.guild_id = r.guild_id "
+            "LEFT JOIN streaks s ON s.guild_id = r.guild_id AND s.user_id = r.user_id "
+            "WHERE r.enabled = 1 ORDER BY r.guild_id, r.user_id")
+        return [DueReminder(ReminderRow(r["guild_id"], r["user_id"], r["hour"], True, None, r["last_sent_date"]),
+                            r["zone"], _row(r) if r["has_streak"] is not None else None) for r in rows]
 
     async def claim_reminder(self, guild_id: int, user_id: int, local_day: date) -> bool:
         """Mark today's reminder as sent before sending it: at most one a day, even across restarts."""

@@ -34,7 +34,7 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
         publisher = StreakPublisher(client)
         self.service.announcer = publisher
         self.service.sender = publisher
-        self.reminders = StreakReminders(self.service, core.clock, core.timezones, core.scheduler)
+        self.reminders = StreakReminders(self.service, core.clock, core.scheduler)
         super().__init__()
 
     async def cog_load(self) -> None:

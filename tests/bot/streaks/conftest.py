@@ -56,7 +56,7 @@ async def build(path: Path, start: datetime) -> Streaks:
     fake = FakeDiscord()
     service.announcer = fake
     service.sender = fake
-    reminders = StreakReminders(service, clock, timezones, JobScheduler(clock, manual=True))
+    reminders = StreakReminders(service, clock, JobScheduler(clock, manual=True))
     return Streaks(db, clock, activity, service, reminders, fake, timezones)
 
 

@@ -170,3 +170,17 @@ async def test_reminders_once_a_day_only_when_not_active_and_off_when_dms_closed
     assert closed is not None and not closed.enabled and closed.off_reason == "dms_closed"
     with pytest.raises(InvalidInput):
         await s.reminders.set(GUILD, 10, enabled=True, hour=24)
+
+
+async def test_a_member_without_a_zone_is_reminded_at_their_hour_in_the_guild_zone(streaks: Streaks) -> None:
+    s = streaks
+    await s.db.execute("INSERT INTO guild_settings (guild_id, timezone, joined_at) VALUES (?, ?, 0)",
+                       (GUILD, "America/New_York"))
+    await s.reminders.set(GUILD, 13, enabled=True, hour=20)
+    await act(s, 13, datetime(2026, 3, 2, 15, tzinfo=UTC))  # active the 2nd and 3rd, New York days
+    await act(s, 13, datetime(2026, 3, 3, 15, tzinfo=UTC))
+    s.clock.set(datetime(2026, 3, 5, 0, 45, tzinfo=UTC))  # 19:45 on the 4th in New York (EST), not yet active
+    assert await s.reminders.run_due() == 0
+    s.clock.set(datetime(2026, 3, 5, 1, 0, tzinfo=UTC))  # 20:00 in New York; already the 5th in UTC
+    assert await s.reminders.run_due() == 1
+    assert s.discord.reminders == [(GUILD, 13, 2)]
