@@ -65,7 +65,8 @@ async def run(quick: bool = False) -> Result:
         details=[f"{guild_count:,} posts, none lost, none doubled; a second firing posted nothing. Each post is "
                  f"{served / guild_count:.1f} requests (the post, its thread, the thread's opening line). "
                  f"Bound: {served:,} served requests ÷ {GLOBAL_LIMIT}/s = {bound:.1f} s. Discord refused "
-                 f"{refused:,} requests with 429. The bot paces scheduled traffic with a token bucket at "
+                 f"{refused:,} request{'' if refused == 1 else 's'} with 429. The bot paces scheduled traffic "
+                 "with a token bucket at "
                  "48 requests/s (`STUDYBOT_REQUESTS_PER_SECOND`), which keeps it under the global limit "
                  "instead of bursting and retrying."],
     )

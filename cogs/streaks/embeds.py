@@ -73,7 +73,8 @@ def help_embed() -> discord.Embed:
         "**A day counts** when you submit a daily-prompt answer, review flashcards, answer the quiz or "
         "complete a mock interview.",
         "**Your day** runs midnight to midnight in your timezone (`/streak timezone`), else the server's. "
-        "Changing it never adds or removes a day you already have.",
+        "Changing it never adds or removes a day you already have; after a move west, a day you were "
+        "already active on counts as today until your clock reaches it.",
         "**Current streak**: active days in a row up to today or yesterday. Today not done yet never breaks it.",
         f"**Freezes** 🧊: every {FREEZE_EVERY} active days in a streak earn one; you hold at most {MAX_FREEZES}. "
         "A single missed day between active days is covered automatically (shown blue on the heatmap). "
