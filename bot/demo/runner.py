@@ -49,6 +49,7 @@ async def play(*, seed: int = 7, out: TextIO | None = None, output_dir: Path | N
         moderators = [guild.add_member(name, manage_guild=True) for name in MODERATOR_NAMES]
         members = [guild.add_member(name) for name in MEMBER_NAMES]
         printer.resolve_mentions_with(lambda text: _names(sim, text))
+        printer.use_clock(clock.now)
         with tempfile.TemporaryDirectory() as tmp:
             harness = BotHarness(sim, db_path or Path(tmp) / "demo.sqlite3", clock)
             await harness.start()
@@ -65,6 +66,7 @@ async def play(*, seed: int = 7, out: TextIO | None = None, output_dir: Path | N
             finally:
                 await harness.stop()
                 printer.resolve_mentions_with(None)
+                printer.use_clock(None)
     return demo
 
 

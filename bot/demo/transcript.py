@@ -16,14 +16,32 @@ WIDTH = 88
 
 Resolver = Callable[[str], str]
 _mentions: list[Resolver] = []  # set by the runner: shows <@id>, <#id> and <@&id> as names, as Discord does
+_clock: list[Callable[[], datetime]] = []  # set by the runner: "now" for relative timestamps
+
+
+def _relative(moment: datetime) -> str:
+    """``<t:…:R>`` as Discord words it: "in 3 hours", "2 days ago"."""
+    if not _clock:
+        return moment.strftime("%a %d %b %H:%M UTC")
+    seconds = (moment - _clock[0]()).total_seconds()
+    amount = abs(seconds)
+    unit, size = next(((u, n) for u, n in (("day", 86400), ("hour", 3600), ("minute", 60)) if amount >= n),
+                      ("second", 1))
+    count = round(amount / size)
+    words = f"{count} {unit}{'' if count == 1 else 's'}"
+    return f"in {words}" if seconds >= 0 else f"{words} ago"
 
 
 def _timestamps(text: str) -> str:
     """Discord shows ``<t:…>`` in each reader's timezone; the transcript shows UTC."""
     for resolve in _mentions:
         text = resolve(text)
-    return re.sub(r"<t:(\d+)(?::\w)?>",
-                  lambda m: datetime.fromtimestamp(int(m.group(1)), UTC).strftime("%a %d %b %H:%M UTC"), text)
+
+    def shown(match: re.Match[str]) -> str:
+        moment = datetime.fromtimestamp(int(match.group(1)), UTC)
+        return _relative(moment) if match.group(2) == "R" else moment.strftime("%a %d %b %H:%M UTC")
+
+    return re.sub(r"<t:(\d+)(?::(\w))?>", shown, text)
 
 
 def _indent(text: str, prefix: str = "    ") -> str:
@@ -68,6 +86,13 @@ class Printer:
         _mentions.clear()
         if resolver is not None:
             _mentions.append(resolver)
+
+    @staticmethod
+    def use_clock(now: Callable[[], datetime] | None) -> None:
+        """Word relative timestamps against ``now`` (the demo's clock); ``None`` turns it off again."""
+        _clock.clear()
+        if now is not None:
+            _clock.append(now)
 
     def heading(self, text: str) -> None:
         self.out.write(f"\n{'═' * WIDTH}\n{text}\n{'═' * WIDTH}\n")

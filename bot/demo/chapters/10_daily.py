@@ -5,19 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.demo.context import DemoContext
+from bot.localdiscord import SimMessage
 
-ANSWERS = [
-    "Split ingestion from serving: a queue feeds chunking and embedding workers, the index is rebuilt per "
-    "tenant behind an alias so readers never see half a build. Serve with hybrid search (BM25 + vectors), "
-    "rerank the top 50, and cache by normalised query. Watch recall@10 on a labelled set and p95 latency.",
-    "I would start from the latency budget: 150 ms for retrieval, the rest for generation. That rules out a "
-    "second LLM call on the hot path, so query rewriting happens only on a cache miss with low confidence.",
-    "Failure modes first: stale embeddings after a model upgrade, a hot tenant starving others, and the "
-    "reranker timing out. Each gets a fallback: dual-write both embedding versions, per-tenant quotas, and "
-    "serving the unreranked list when the reranker is slow.",
-    "Measure before optimising: log which chunks were cited in answers, and prune chunks nobody ever "
-    "retrieves. That shrinks the index and speeds up search without touching the model.",
+OPENERS = [
+    "Here is how I would run it in the interview:",
+    "I would start from the constraints and work outwards:",
+    "My outline, in the order I would talk through it:",
+    "Second attempt, tighter this time:",
 ]
+
+
+def answer_for(demo: DemoContext, post: SimMessage, opener: int) -> str:
+    """A member's outline for the day's prompt: points a strong answer covers, in their own order.
+
+    Drawn from the prompt itself so each thread reads as a discussion of that prompt.
+    """
+    title = post.embeds[0]["title"].split(" · ", 1)[1]
+    prompt = next(p for p in demo.harness.core.content.library.prompts if p.title == title)
+    points = demo.rng.sample(list(prompt.rubric), 3)
+    outline = "\n".join(f"• {point}" for point in points)
+    return f"{OPENERS[opener % len(OPENERS)]}\n{outline}\nHappy to hear what I missed."
 
 
 async def play(demo: DemoContext) -> None:
@@ -43,7 +50,7 @@ async def play(demo: DemoContext) -> None:
         writers = demo.rng.sample(demo.members, 3 if day == 0 else 2)
         for index, member in enumerate(writers):
             form = await member.click(post, "Submit answer")
-            done = await member.submit_modal(form, answer=ANSWERS[(day + index) % len(ANSWERS)])
+            done = await member.submit_modal(form, answer=answer_for(demo, post, day + index))
             demo.show(done, action="submits an answer")
         rubric = await writers[0].click(post, "Rubric")
         demo.show(rubric, action="opens the rubric after answering")
@@ -51,7 +58,7 @@ async def play(demo: DemoContext) -> None:
             locked = await demo.members[-1].click(post, "Rubric")
             demo.show(locked, action="tries the rubric before answering")
             again = await writers[1].submit_modal(await writers[1].click(post, "Submit answer"),
-                                                  answer=ANSWERS[3])
+                                                  answer=answer_for(demo, post, 3))
             demo.show(again, action="re-submits (replaces the earlier answer)")
         assert post.thread is not None
         demo.say(f"The thread “{post.thread.name}” now holds {len(post.thread.messages) - 1} answers:")
