@@ -34,6 +34,7 @@ from bot.daily.models import (
 )
 from bot.daily.repository import DailyRepository
 from bot.daily.rotation import cycle_seed_after, state_of
+from bot.ledger import publish_once, tell_moderators_once
 from bot.scheduler import JobScheduler
 from bot.timezones import local_date
 
@@ -180,11 +181,11 @@ class DailyDelivery:
             raise RuntimeError("the daily publisher is not attached")
         try:
             post = await self.render(schedule, record)
-            published = None
-            if not fresh:  # an earlier attempt may have reached Discord before the process died
-                published = await self.publisher.find_published(schedule.channel_id, post, record.claimed_at)
-            if published is None:
-                published = await self.publisher.publish(schedule.channel_id, post)
+            publisher = self.publisher
+            published = await publish_once(
+                fresh=fresh,
+                find_earlier=lambda: publisher.find_published(schedule.channel_id, post, record.claimed_at),
+                publish=lambda: publisher.publish(schedule.channel_id, post))
         except DeliveryFailed as failure:
             await self.repo.mark_failed(schedule.guild_id, record.local_date, failure.reason)
             await self._tell_moderators_once(schedule, failure.reason)
@@ -203,12 +204,9 @@ class DailyDelivery:
         return DeliveryResult(Outcome.POSTED, updated)
 
     async def _tell_moderators_once(self, schedule: DailySchedule, reason: str) -> None:
-        if schedule.failure_notice == reason or self.publisher is None:
-            return
-        await self.repo.set_failure_notice(schedule.guild_id, reason)
-        text = (f"I could not deliver today's study prompt: {reason}. "
-                "Fix it, then use `/daily post-now` (details in `/daily status`).")
-        try:
-            await self.publisher.notify_moderators(schedule.guild_id, text)
-        except Exception:
-            log.exception("could not notify the moderators of guild %s", schedule.guild_id)
+        await tell_moderators_once(
+            schedule.guild_id, reason=reason, already_told=schedule.failure_notice,
+            remember=self.repo.set_failure_notice,
+            notify=self.publisher.notify_moderators if self.publisher else None,
+            text=f"I could not deliver today's study prompt: {reason}. "
+                 "Fix it, then use `/daily post-now` (details in `/daily status`).")

@@ -1,10 +1,10 @@
 """The daily quiz: setup, exactly-once posting, one pick per member, and the reveal at the close.
 
-The same ledger discipline as the daily prompt: the day is claimed (with its question
-built and stored) in one transaction keyed on (guild, local date); the message id is
-written back once Discord accepted the post; a retry re-sends with the same nonce after
-looking for an earlier copy. The close is a timer stored as ``closes_at`` and rebuilt at
-start-up, so a restart never loses a reveal.
+The ledger discipline of :mod:`bot.ledger`: the day is claimed (with its question built
+and stored) in one transaction keyed on (guild, local date); the message id is written
+back once Discord accepted the post; a retry looks for an earlier copy first. The close
+is a timer stored as ``closes_at`` and rebuilt at start-up, so a restart never loses a
+reveal.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from bot.content import ContentStore
 from bot.daily.clocktime import LocalDailyTrigger, occurrence, upcoming
 from bot.daily.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.errors import NotConfigured, NotFound
+from bot.ledger import publish_once, tell_moderators_once
 from bot.quiz.builder import build_question, question_seed
 from bot.quiz.models import Pick, PickOutcome, QuizPost, QuizResults, QuizSchedule, QuizStatus
 from bot.quiz.repository import QuizRepository
@@ -201,9 +202,9 @@ class QuizService:
         if self.publisher is None:
             raise RuntimeError("the quiz publisher is not attached")
         try:
-            message_id = None if fresh else await self.publisher.find_published(post)
-            if message_id is None:
-                message_id = await self.publisher.publish(post, schedule)
+            publisher = self.publisher
+            message_id = await publish_once(fresh=fresh, find_earlier=lambda: publisher.find_published(post),
+                                            publish=lambda: publisher.publish(post, schedule))
         except QuizDeliveryFailed as failure:
             await self.repo.mark_failed(post.guild_id, post.local_date, failure.reason)
             raise
@@ -217,15 +218,12 @@ class QuizService:
         return sent
 
     async def _tell_moderators_once(self, schedule: QuizSchedule, reason: str) -> None:
-        if schedule.failure_notice == reason or self.publisher is None:
-            return
-        await self.repo.set_failure_notice(schedule.guild_id, reason)
-        try:
-            await self.publisher.notify_moderators(
-                schedule.guild_id, f"I could not post today's quiz: {reason}. Fix it and it goes out at the next "
-                "scheduled time (see `/quiz status`).")
-        except Exception:
-            log.exception("could not notify the moderators of guild %s", schedule.guild_id)
+        await tell_moderators_once(
+            schedule.guild_id, reason=reason, already_told=schedule.failure_notice,
+            remember=self.repo.set_failure_notice,
+            notify=self.publisher.notify_moderators if self.publisher else None,
+            text=f"I could not post today's quiz: {reason}. Fix it and it goes out at the next scheduled time "
+                 "(see `/quiz status`).")
 
     # -- members -------------------------------------------------------------------------------
     async def pick(self, guild_id: int, day: date, user_id: int, choice: int) -> Pick:
