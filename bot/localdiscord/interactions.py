@@ -15,6 +15,7 @@ from aiohttp import web
 from bot.localdiscord.rest_messages import (
     apply_edit,
     dispatch_message,
+    edit_from_request,
     new_attachments,
     resolve_pings,
     validate_payload,
@@ -162,10 +163,7 @@ async def edit_webhook_message(request: web.Request) -> web.Response:
     sim = sim_of(request)
     interaction = _webhook_interaction(sim, request)
     message = _webhook_message(sim, interaction, request.match_info["message_id"])
-    payload, files = await read_body(request)
-    apply_edit(sim, message, payload, files)
-    dispatch_message(sim, "MESSAGE_UPDATE", message)
-    return json_reply(message.to_json())
+    return await edit_from_request(sim, message, request)
 
 
 async def delete_webhook_message(request: web.Request) -> web.Response:

@@ -165,16 +165,21 @@ def apply_edit(sim: LocalDiscord, message: SimMessage, payload: dict[str, Any], 
     message.edited_at = sim.clock.now()
 
 
+async def edit_from_request(sim: LocalDiscord, message: SimMessage, request: web.Request) -> web.Response:
+    """Apply the edit in ``request`` to ``message``, tell the gateway, and answer with the message."""
+    payload, files = await read_body(request)
+    apply_edit(sim, message, payload, files)
+    dispatch_message(sim, "MESSAGE_UPDATE", message)
+    return json_reply(message.to_json())
+
+
 async def edit_message(request: web.Request) -> web.Response:
     sim = sim_of(request)
     channel = _channel(sim, request.match_info["channel_id"])
     message = _message(sim, channel, request.match_info["message_id"])
     if message.author_id != sim.bot_user.id:
         raise fail(403, 50005, "Cannot edit a message authored by another user")
-    payload, files = await read_body(request)
-    apply_edit(sim, message, payload, files)
-    dispatch_message(sim, "MESSAGE_UPDATE", message)
-    return json_reply(message.to_json())
+    return await edit_from_request(sim, message, request)
 
 
 async def delete_message(request: web.Request) -> web.Response:
