@@ -95,6 +95,7 @@ class StudyBot(commands.Bot):
                 await hook()
             except Exception:
                 log.exception("start-up hook %r failed", hook)
+        log.info("ready in %d guilds; start-up work done", len(self.guilds))
         self._ready_once.set()
 
     async def wait_until_started(self) -> None:
