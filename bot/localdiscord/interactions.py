@@ -85,6 +85,8 @@ async def callback(request: web.Request) -> web.Response:
     interaction.acknowledged_monotonic = time.monotonic()
     interaction.response_message = message
     interaction.acknowledged.set()
+    if not _asked(request, "with_response"):
+        return web.Response(status=204)  # the documented default; discord.py always asks for the body
     return json_reply({
         "interaction": {
             "id": str(interaction.id), "type": interaction.type,
@@ -121,7 +123,13 @@ def _webhook_interaction(sim: LocalDiscord, request: web.Request) -> SimInteract
     return interaction
 
 
+def _asked(request: web.Request, name: str) -> bool:
+    """A boolean query parameter as Discord reads it (``true`` or ``1``)."""
+    return request.query.get(name, "").lower() in ("true", "1")
+
+
 async def followup(request: web.Request) -> web.Response:
+    """Execute Webhook: the created message with ``?wait=true`` (as discord.py asks), else 204."""
     sim = sim_of(request)
     interaction = _webhook_interaction(sim, request)
     payload, files = await read_body(request)
@@ -131,14 +139,14 @@ async def followup(request: web.Request) -> web.Response:
         # Discord turns the first follow-up after a "thinking" defer into the original response.
         apply_edit(sim, loading, payload, files)
         dispatch_message(sim, "MESSAGE_UPDATE", loading)
-        return json_reply(loading.to_json())
+        return json_reply(loading.to_json()) if _asked(request, "wait") else web.Response(status=204)
     ephemeral = bool(int(payload.get("flags") or 0) & EPHEMERAL)
     resolve_pings(sim, interaction.channel, payload)
     message = sim.new_message(interaction.channel, sim.bot_user, payload, attachments=new_attachments(sim, files),
                               interaction_id=interaction.id, webhook=True, store_in_channel=not ephemeral)
     interaction.followups.append(message)
     dispatch_message(sim, "MESSAGE_CREATE", message)
-    return json_reply(message.to_json())
+    return json_reply(message.to_json()) if _asked(request, "wait") else web.Response(status=204)
 
 
 def _webhook_message(sim: LocalDiscord, interaction: SimInteraction, message_id: str) -> SimMessage:

@@ -108,6 +108,33 @@ async def test_second_acknowledgement_is_refused(harness: BotHarness, alice: Sim
     assert len(seen) == 1
 
 
+async def test_callbacks_and_follow_ups_answer_204_unless_the_body_is_asked_for(harness: BotHarness, alice: SimMember,
+                                                                      general: SimChannel) -> None:
+    await channel_of(harness, general).send("a message with no buttons the bot listens to")
+    message = general.messages[-1]
+    unhandled = {"custom_id": "nobody:handles:this", "component_type": 2}
+    quiet = alice._dispatch(3, general, unhandled, message=message)
+    verbose = alice._dispatch(3, general, unhandled, message=message)
+    await harness.settle()
+    async with aiohttp.ClientSession() as session:
+        base = harness.sim.api_base
+        async with session.post(f"{base}/interactions/{quiet.id}/{quiet.token}/callback",
+                                json={"type": 6}) as response:
+            assert response.status == 204 and await response.read() == b""
+        async with session.post(f"{base}/interactions/{verbose.id}/{verbose.token}/callback",
+                                params={"with_response": "true"}, json={"type": 6}) as response:
+            assert response.status == 200
+            body = await response.json()
+        hook = f"{base}/webhooks/{harness.sim.application_id}/{quiet.token}"
+        async with session.post(hook, json={"content": "sent, no body asked for"}) as response:
+            assert response.status == 204
+        async with session.post(hook, params={"wait": "true"}, json={"content": "sent and shown"}) as response:
+            assert response.status == 200 and (await response.json())["content"] == "sent and shown"
+    assert body["interaction"]["id"] == str(verbose.id)
+    assert quiet.response_type == verbose.response_type == 6
+    assert [m.content for m in quiet.followups] == ["sent, no body asked for", "sent and shown"]
+
+
 async def test_rate_limit_headers_and_429_retry_by_the_real_client(harness: BotHarness, general: SimChannel) -> None:
     harness.sim.ratelimiter.every_nth_limited = 2
     channel = channel_of(harness, general)
