@@ -120,7 +120,8 @@ async def run(quick: bool = False) -> Result:
             f"Bot and local Discord sharing one process and event loop: {_summary(shared)}.",
             "What limits it: all the clicks arrive in the same millisecond and one bot process handles them one "
             "after another on one core, so the last member waits for the whole burst, about "
-            f"{max(own) / members:.1f} ms per click. Most of it is discord.py parsing each INTERACTION_CREATE (rebuilding the clicked message and "
+            f"{max(own) / members:.1f} ms per click. Most of it is discord.py parsing each INTERACTION_CREATE "
+            "(rebuilding the clicked message and "
             "its view) and sending each callback as its own HTTP request; studybot's part is one cached read "
             "(concurrent clicks on a fresh post share a single database read, which cut the shared-process "
             "figure by about 40 %) and callbacks reuse a pool of 32 kept-alive connections. Discord sends all of "

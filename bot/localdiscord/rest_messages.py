@@ -195,7 +195,8 @@ async def delete_message(request: web.Request) -> web.Response:
 
 
 # -- threads --------------------------------------------------------------------------------
-def _new_thread(sim: LocalDiscord, parent: SimChannel, name: str, kind: int, thread_id: int | None = None) -> SimChannel:
+def _new_thread(sim: LocalDiscord, parent: SimChannel, name: str, kind: int,
+                thread_id: int | None = None) -> SimChannel:
     if not name or len(name) > 100:
         raise Rejected(400, form_error({"name": {"_errors": [
             {"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be between 1 and 100 in length."}]}}))

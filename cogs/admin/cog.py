@@ -101,7 +101,8 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         jobs = core.scheduler.jobs()
         last = self.backups.last()
         latency = self.client.latency
-        embed = health_embed(latency_ms=0.0 if math.isnan(latency) else latency * 1000, jobs=[(j.id, j.next_run) for j in jobs[:10]], job_count=len(jobs),
+        embed = health_embed(latency_ms=0.0 if math.isnan(latency) else latency * 1000,
+                             jobs=[(j.id, j.next_run) for j in jobs[:10]], job_count=len(jobs),
                              db_bytes=database_size(core.settings.database_path),
                              last_backup=(last[0].name, last[1]) if last else None,
                              content=core.content.library.version, failures=len(core.scheduler.failures))

@@ -24,6 +24,11 @@ def _custom_id(action: str, guild_id: int, day: date) -> str:
     return f"studybot:daily:{action}:{guild_id}:{day:%Y%m%d}"
 
 
+def _template(action: str) -> str:
+    """The pattern :func:`_custom_id` produces for ``action``, for DynamicItem routing."""
+    return rf"studybot:daily:{action}:(?P<guild>\d+):(?P<day>\d{{8}})"
+
+
 def _day(text: str) -> date:
     return date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
@@ -52,7 +57,7 @@ class _PostButton(RoutedItem):
 
 
 
-class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"studybot:daily:answer:(?P<guild>\d+):(?P<day>\d{8})"):
+class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=_template("answer")):
     action, label, style, emoji = "answer", "Submit answer", discord.ButtonStyle.primary, "✍️"
 
     async def handle(self, interaction: discord.Interaction) -> None:
@@ -64,7 +69,7 @@ class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[A
         modal.stop()  # the submission is answered by handle_answer_form, which survives restarts
 
 
-class HintsButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"studybot:daily:hints:(?P<guild>\d+):(?P<day>\d{8})"):
+class HintsButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=_template("hints")):
     action, label, emoji = "hints", "Hints", "💡"
 
     async def handle(self, interaction: discord.Interaction) -> None:
@@ -72,7 +77,7 @@ class HintsButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], t
         await interaction.response.send_message(embed=hints_embed(prompt), ephemeral=True)
 
 
-class RubricButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"studybot:daily:rubric:(?P<guild>\d+):(?P<day>\d{8})"):
+class RubricButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=_template("rubric")):
     action, label, emoji = "rubric", "Rubric", "📋"
 
     async def handle(self, interaction: discord.Interaction) -> None:
@@ -177,9 +182,11 @@ class AddPromptModal(BaseModal, title="Add a server prompt"):
         label="Scenario", custom_id="scenario", style=discord.TextStyle.paragraph, max_length=1800, min_length=40,
         placeholder="The system to design or the problem to solve, with concrete numbers.")
     constraints: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
-        label="Scale and constraints (one per line)", custom_id="constraints", style=discord.TextStyle.paragraph, max_length=1000)
+        label="Scale and constraints (one per line)", custom_id="constraints", style=discord.TextStyle.paragraph,
+        max_length=1000)
     follow_ups: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
-        label="Follow-up questions (2-4, one per line)", custom_id="follow_ups", style=discord.TextStyle.paragraph, max_length=1000)
+        label="Follow-up questions (2-4, one per line)", custom_id="follow_ups",
+        style=discord.TextStyle.paragraph, max_length=1000)
     rubric: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
         label="What a strong answer covers (one per line)", custom_id="rubric", style=discord.TextStyle.paragraph, max_length=1000)
 

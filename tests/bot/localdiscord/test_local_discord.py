@@ -108,8 +108,8 @@ async def test_second_acknowledgement_is_refused(harness: BotHarness, alice: Sim
     assert len(seen) == 1
 
 
-async def test_callbacks_and_follow_ups_answer_204_unless_the_body_is_asked_for(harness: BotHarness, alice: SimMember,
-                                                                      general: SimChannel) -> None:
+async def test_callbacks_and_follow_ups_answer_204_unless_the_body_is_asked_for(
+        harness: BotHarness, alice: SimMember, general: SimChannel) -> None:
     await channel_of(harness, general).send("a message with no buttons the bot listens to")
     message = general.messages[-1]
     unhandled = {"custom_id": "nobody:handles:this", "component_type": 2}
