@@ -72,6 +72,13 @@ class JobScheduler:
                 name=job_id,
             )
 
+    def keep(self, job_id: str, trigger: BaseTrigger | None, func: JobFunc, *args: Any) -> None:
+        """Add or replace ``job_id`` when there is a ``trigger``; remove it when there is none (paused)."""
+        if trigger is None:
+            self.remove(job_id)
+        else:
+            self.add(job_id, trigger, func, *args)
+
     def remove(self, job_id: str) -> None:
         if self._jobs.pop(job_id, None) is not None and self._aps is not None:
             try:

@@ -82,11 +82,8 @@ class DailyDelivery:
 
     # -- jobs -----------------------------------------------------------------------------
     def schedule_job(self, schedule: DailySchedule) -> None:
-        if schedule.enabled:
-            self.scheduler.add(job_id(schedule.guild_id), LocalDailyTrigger(schedule.local_time, schedule.zone),
-                               self.deliver_due, schedule.guild_id)
-        else:
-            self.scheduler.remove(job_id(schedule.guild_id))
+        trigger = LocalDailyTrigger(schedule.local_time, schedule.zone) if schedule.enabled else None
+        self.scheduler.keep(job_id(schedule.guild_id), trigger, self.deliver_due, schedule.guild_id)
 
     async def schedule_all(self) -> int:
         schedules = await self.repo.schedules()

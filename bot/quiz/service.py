@@ -126,11 +126,8 @@ class QuizService:
 
     # -- jobs ----------------------------------------------------------------------------------
     def schedule_job(self, schedule: QuizSchedule) -> None:
-        if schedule.enabled:
-            self._scheduler.add(post_job(schedule.guild_id), LocalDailyTrigger(schedule.local_time, schedule.zone),
-                                self.deliver, schedule.guild_id)
-        else:
-            self._scheduler.remove(post_job(schedule.guild_id))
+        trigger = LocalDailyTrigger(schedule.local_time, schedule.zone) if schedule.enabled else None
+        self._scheduler.keep(post_job(schedule.guild_id), trigger, self.deliver, schedule.guild_id)
 
     async def start(self) -> None:
         """At start-up: rebuild every job from the database (posting schedules and pending closes)."""

@@ -104,3 +104,17 @@ async def test_real_mode_hands_jobs_to_apscheduler_and_stops_cleanly() -> None:
         assert next_run is not None and next_run.astimezone(BERLIN).hour == 9
     finally:
         await scheduler.shutdown()
+
+
+async def test_keep_adds_with_a_trigger_and_removes_without_one() -> None:
+    clock, scheduler, fired = make(datetime(2026, 3, 2, 8, tzinfo=UTC))
+
+    async def job() -> None:
+        fired.append(clock.now())
+
+    scheduler.keep("quiz:post:1", CronTrigger(hour=9, minute=0, timezone=UTC), job)
+    await scheduler.advance_to(datetime(2026, 3, 2, 10, tzinfo=UTC))
+    scheduler.keep("quiz:post:1", None, job)  # paused
+    await scheduler.advance_to(datetime(2026, 3, 4, 10, tzinfo=UTC))
+    assert fired == [datetime(2026, 3, 2, 9, tzinfo=UTC)]
+    assert not scheduler.has("quiz:post:1")
