@@ -6,13 +6,29 @@ environment at import time, so tests can build any configuration they need.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SHIPPED_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+def shipped_content_dir() -> Path:
+    """The packs that come with studybot: inside the installed package, or ``content/`` of a checkout.
+
+    A wheel carries the top-level ``content/`` folder as ``bot/shipped_content`` (see setup.py); a source
+    checkout or an editable install reads the folder itself, so edits to the packs show up at once.
+    """
+    package = Path(__file__).resolve().parent
+    installed = package / "shipped_content"
+    if installed.is_dir():
+        return installed
+    return package.parent / "content"
+
+
+SHIPPED_CONTENT_DIR = shipped_content_dir()
+SHIPPED = "shipped"  # the word in STUDYBOT_CONTENT_DIR that stands for the packs that come with studybot
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -34,7 +50,10 @@ class Settings(BaseSettings):
         description="Bot token from the Discord developer portal.",
     )
     database_path: Path = Field(default=Path("./studybot.sqlite3"), description="SQLite database file.")
-    content_dir: Path = Field(default=SHIPPED_CONTENT_DIR, description="Folder holding content packs.")
+    content_dir: str = Field(
+        default=SHIPPED,
+        description="Folders of content packs separated by ':'; the word 'shipped' is the packs that come "
+        "with studybot. '/srv/packs' replaces them, 'shipped:/srv/packs' adds to them.")
     log_level: LogLevel = Field(default="INFO")
     dev_guild_id: int | None = Field(
         default=None, description="Sync commands to this guild only (instant), for development."
@@ -65,6 +84,25 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value
+
+    @field_validator("content_dir", mode="before")
+    @classmethod
+    def _content_dir_text(cls, value: object) -> object:
+        if isinstance(value, Path):
+            return str(value)
+        if isinstance(value, str) and not value.strip():
+            return SHIPPED
+        return value
+
+    @property
+    def content_dirs(self) -> tuple[Path, ...]:
+        """Every folder of packs to load, in order, with ``shipped`` resolved to the installed packs."""
+        folders = []
+        for entry in self.content_dir.split(os.pathsep):
+            entry = entry.strip()
+            if entry:
+                folders.append(SHIPPED_CONTENT_DIR if entry == SHIPPED else Path(entry).expanduser())
+        return tuple(dict.fromkeys(folders)) or (SHIPPED_CONTENT_DIR,)
 
     @property
     def token(self) -> str | None:

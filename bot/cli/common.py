@@ -38,6 +38,7 @@ def load_content(settings: Settings) -> ContentStore:
     from bot.content import ContentError, ContentStore
 
     try:
-        return ContentStore.load(settings.content_dir)
+        return ContentStore.load(settings.content_dirs)
     except ContentError as error:
-        fail(f"content packs in {settings.content_dir} are invalid:\n{error}", 1)
+        where = ", ".join(str(folder) for folder in settings.content_dirs)
+        fail(f"content packs in {where} are invalid:\n{error}", 1)

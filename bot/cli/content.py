@@ -8,8 +8,11 @@ from pathlib import Path
 from bot.cli.common import load_settings
 from bot.content.document import read_document
 from bot.content.importer import write_draft
+from bot.content.loader import as_folders, load_pack, pack_folders
 from bot.content.report import summary, validate
 from bot.errors import UserFacingError
+
+DRAFTS = Path("drafts")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -22,44 +25,68 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     draft = actions.add_parser("import", help="write a draft pack from a document shaped like the study documents")
     draft.add_argument("document", type=Path)
     draft.add_argument("--pack", required=True, help="name of the new pack folder, e.g. rag-systems")
-    draft.add_argument("--into", type=Path, help="content folder to write into (default: the configured one)")
+    draft.add_argument("--into", type=Path,
+                       help=f"folder to write the draft pack into (default: ./{DRAFTS}, never the live content)")
+    draft.add_argument("--id-prefix", default="", help="start every card id with this, e.g. serving")
     draft.add_argument("--force", action="store_true", help="overwrite an existing pack folder")
     draft.set_defaults(handler=_import)
 
 
-def _content_dir(given: Path | None) -> Path:
-    return given if given is not None else load_settings().content_dir
-
-
 def _validate(args: argparse.Namespace) -> int:
-    directory = _content_dir(args.path)
+    folders = (args.path,) if args.path is not None else load_settings().content_dirs
+    shown = ", ".join(str(f) for f in folders)
     try:
         document = read_document(args.source) if args.source else None
     except UserFacingError as error:
         print(f"error: {error.render()}")
         return 1
-    library, problems = validate(directory, document)
+    library, problems = validate(folders, document)
     for problem in problems:
         print(problem)
     errors = sum(p.severity == "error" for p in problems)
     if library is None:
-        print(f"{errors} error(s); the packs in {directory} cannot be used until they are fixed.")
+        print(f"{errors} error(s); the packs in {shown} cannot be used until they are fixed.")
         return 1
     for line in summary(library):
         print(line)
     warnings = len(problems) - errors
-    print(f"OK: {len(library.packs)} pack(s) valid" + (f", {warnings} warning(s)" if warnings else "") + ".")
+    print(f"OK: {len(library.packs)} pack(s) valid in {shown}"
+          + (f", {warnings} warning(s)" if warnings else "") + ".")
     return 0
 
 
+def _ids_in_use(folders: tuple[Path, ...], skip: Path) -> set[str]:
+    """Ids of every pack that loads from ``folders`` (packs with errors are skipped, not fatal here)."""
+    ids: set[str] = set()
+    for root in folders:
+        if not root.is_dir():
+            continue
+        for folder in pack_folders(root):
+            if folder.resolve() == skip.resolve():
+                continue
+            pack, _problems = load_pack(folder)
+            if pack is not None:
+                ids.update(item.id for item in (*pack.prompts, *pack.flashcards))
+    return ids
+
+
 def _import(args: argparse.Namespace) -> int:
+    into = args.into if args.into is not None else DRAFTS
+    if into.exists() and not into.is_dir():
+        print(f"error: {into} is a file; --into needs a folder.")
+        return 1
+    folders = as_folders([*load_settings().content_dirs, into])
     try:
         document = read_document(args.document)
-        folder = write_draft(document, args.pack, _content_dir(args.into), force=args.force)
+        taken = _ids_in_use(folders, skip=into / args.pack)
+        folder = write_draft(document, args.pack, into, force=args.force, taken_ids=taken,
+                             id_prefix=args.id_prefix)
     except UserFacingError as error:
         print(f"error: {error.render()}")
         return 1
     takeaways = sum(len(s.takeaways) for s in document.sections)
     print(f"Drafted {folder}: {len(document.faq)} FAQ cards and {takeaways} takeaway cards with their sources. "
-          "Rewrite them in your own words, add prompts, then run `studybot content validate`.")
+          "Rewrite them in your own words, add prompts, then check it with "
+          f"`studybot content validate {folder}`; to serve it, move it into a content folder "
+          "(see STUDYBOT_CONTENT_DIR in the README).")
     return 0

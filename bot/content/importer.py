@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
+from collections.abc import Collection
 from pathlib import Path
 
 from bot.content.document import StudyDocument
 from bot.errors import InvalidInput
 
 PACK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+ID_PREFIX = re.compile(r"^[a-z0-9][a-z0-9-]{0,30}$")
 DRAFT_NOTE = ("# DRAFT written by `studybot content import` from {doc}. The text below is the document's own:\n"
               "# rewrite every front and back in your own words, then run `studybot content validate`.\n")
 
@@ -37,8 +40,8 @@ def _card(card_id: str, front: str, back: str, tags: list[str], section: str, he
             f"source = {{ section = {_toml(section)}, heading = {_toml(heading)} }}\n")
 
 
-def draft_files(document: StudyDocument, pack: str) -> dict[str, str]:
-    """Relative path -> file text of the draft pack."""
+def draft_files(document: StudyDocument, pack: str, id_prefix: str = "") -> dict[str, str]:
+    """Relative path -> file text of the draft pack; every card id starts with ``id_prefix``."""
     if not PACK_NAME.match(pack):
         raise InvalidInput(f"`{pack}` is not a pack name.", hint="Use lowercase letters, digits and dashes, "
                            "e.g. `rag-systems`.")
@@ -48,14 +51,15 @@ def draft_files(document: StudyDocument, pack: str) -> dict[str, str]:
             f"[source_document]\nname = {_toml(document.name)}\nsha256 = {_toml(document.sha256)}\n")
     faq = [note]
     for entry in document.faq:
-        faq.append(_card(f"faq-{entry.number:02d}-{_slug(entry.question)}", entry.question, entry.answer,
+        faq.append(_card(f"{id_prefix}faq-{entry.number:02d}-{_slug(entry.question)}", entry.question, entry.answer,
                          ["faq"], "Frequently Asked Questions", f"Question {entry.number}"))
     takeaways = [note]
     for section in document.sections:
         for index, takeaway in enumerate(section.takeaways, start=1):
             words = takeaway.rstrip(".").split()
             front = f"Complete the takeaway ({section.name}): {' '.join(words[:max(3, len(words) // 2)])} …"
-            takeaways.append(_card(f"takeaway-s{section.number}-{index}", front, takeaway, ["takeaway"],
+            card_id = f"{id_prefix}takeaway-s{section.number}-{index}-{_slug(takeaway, 4)}"
+            takeaways.append(_card(card_id, front, takeaway, ["takeaway"],
                                    section.name, "Key Takeaways"))
     files = {"pack.toml": meta, "flashcards/faq.toml": "\n".join(faq)}
     if len(takeaways) > 1:
@@ -63,12 +67,36 @@ def draft_files(document: StudyDocument, pack: str) -> dict[str, str]:
     return files
 
 
-def write_draft(document: StudyDocument, pack: str, content_dir: Path, *, force: bool = False) -> Path:
-    """Write the draft under ``content_dir/pack``; refuse to overwrite an existing pack unless forced."""
-    files = draft_files(document, pack)
+def draft_ids(files: dict[str, str]) -> list[str]:
+    """The card and prompt ids a draft would create, read back from its own TOML."""
+    ids: list[str] = []
+    for relative, text in files.items():
+        if relative != "pack.toml":
+            data = tomllib.loads(text)
+            ids += [item["id"] for key in ("card", "prompt") for item in data.get(key, [])]
+    return ids
+
+
+def write_draft(document: StudyDocument, pack: str, content_dir: Path, *, force: bool = False,
+                taken_ids: Collection[str] = (), id_prefix: str = "") -> Path:
+    """Write the draft under ``content_dir/pack``, refusing to overwrite a pack or reuse a loaded id.
+
+    A draft whose ids collide with packs the bot already serves would stop the bot at its next start
+    (ids are unique across packs), so the collision is reported here, before anything is written.
+    """
+    if id_prefix and not ID_PREFIX.match(id_prefix):
+        raise InvalidInput(f"`{id_prefix}` is not an id prefix.",
+                           hint="Use lowercase letters, digits and dashes, e.g. `serving`.")
+    files = draft_files(document, pack, f"{id_prefix}-" if id_prefix else "")
     folder = content_dir / pack
     if folder.exists() and not force:
         raise InvalidInput(f"{folder} already exists.", hint="Choose another --pack name, or pass --force.")
+    clashes = [item_id for item_id in draft_ids(files) if item_id in set(taken_ids)]
+    if clashes:
+        shown = ", ".join(clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
+        raise InvalidInput(f"{len(clashes)} id(s) of the draft are already used by loaded packs: {shown}.",
+                           hint="This document may already be imported; to draft it again, give the new "
+                           "cards their own ids with --id-prefix NAME.")
     for relative, text in files.items():
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,21 +179,32 @@ def pack_folders(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def load_library(directory: Path) -> tuple[ContentLibrary | None, list[Problem]]:
-    """Load every pack under ``directory``; the library is None when any error was found."""
-    directory = Path(directory)
-    if not directory.is_dir():
-        return None, [Problem(str(directory), None, None, "is not a folder of content packs")]
+ContentFolders = Path | str | Sequence[Path | str]
+
+
+def as_folders(directory: ContentFolders) -> tuple[Path, ...]:
+    """One folder or several, as a tuple of paths (packs from several folders load as one library)."""
+    if isinstance(directory, (str, Path)):
+        return (Path(directory),)
+    return tuple(Path(d) for d in directory)
+
+
+def load_library(directory: ContentFolders) -> tuple[ContentLibrary | None, list[Problem]]:
+    """Load every pack under ``directory`` (one folder or several); None when any error was found."""
     packs: list[Pack] = []
     problems: list[Problem] = []
-    folders = pack_folders(directory)
-    if not folders:
-        problems.append(Problem(str(directory), None, None, "holds no content pack (a folder with pack.toml)"))
-    for folder in folders:
-        pack, found = load_pack(folder)
-        problems += found
-        if pack is not None:
-            packs.append(pack)
+    for root in as_folders(directory):
+        if not root.is_dir():
+            problems.append(Problem(str(root), None, None, "is not a folder of content packs"))
+            continue
+        folders = pack_folders(root)
+        if not folders:
+            problems.append(Problem(str(root), None, None, "holds no content pack (a folder with pack.toml)"))
+        for folder in folders:
+            pack, found = load_pack(folder)
+            problems += found
+            if pack is not None:
+                packs.append(pack)
     problems += duplicate_ids(packs)
     if any(p.severity == "error" for p in problems):
         return None, problems

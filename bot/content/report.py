@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from difflib import SequenceMatcher
-from pathlib import Path
 
 from bot.content.document import StudyDocument
-from bot.content.loader import ContentLibrary, Pack, Problem, load_library
+from bot.content.loader import ContentFolders, ContentLibrary, Pack, Problem, load_library
 
 NEAR_DUPLICATE = 0.9
 
@@ -53,7 +52,7 @@ def summary(library: ContentLibrary) -> list[str]:
     return lines
 
 
-def validate(directory: Path, document: StudyDocument | None = None) -> tuple[ContentLibrary | None, list[Problem]]:
+def validate(directory: ContentFolders, document: StudyDocument | None = None) -> tuple[ContentLibrary | None, list[Problem]]:
     library, problems = load_library(directory)
     if library is not None:
         for pack in library.packs:

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content.loader import ContentError, ContentLibrary, Problem, load_library
+from bot.content.loader import ContentError, ContentFolders, ContentLibrary, Problem, as_folders, load_library
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +27,24 @@ class ReloadResult:
 class ContentStore:
     """Holds the library the bot serves; a failed reload keeps the last good one."""
 
-    def __init__(self, directory: Path, library: ContentLibrary, warnings: list[Problem] | None = None) -> None:
-        self.directory = Path(directory)
+    def __init__(self, directory: ContentFolders, library: ContentLibrary,
+                 warnings: list[Problem] | None = None) -> None:
+        self.directories = as_folders(directory)
         self._library = library
         self.warnings = warnings or []
 
+    @property
+    def directory(self) -> Path:
+        """The first folder of packs (the only one unless packs are added to the shipped ones)."""
+        return self.directories[0]
+
+    @directory.setter
+    def directory(self, folder: Path) -> None:
+        self.directories = (Path(folder),)
+
     @classmethod
-    def load(cls, directory: Path) -> ContentStore:
-        library, problems = load_library(Path(directory))
+    def load(cls, directory: ContentFolders) -> ContentStore:
+        library, problems = load_library(directory)
         if library is None:
             raise ContentError([p for p in problems if p.severity == "error"])
         return cls(directory, library, [p for p in problems if p.severity != "error"])
@@ -44,7 +54,7 @@ class ContentStore:
         return self._library
 
     def reload(self) -> ReloadResult:
-        library, problems = load_library(self.directory)
+        library, problems = load_library(self.directories)
         if library is None:
             report = "\n".join(str(p) for p in problems if p.severity == "error")
             log.warning("content reload failed; keeping %s", self._library.version)

@@ -28,6 +28,25 @@ log = logging.getLogger(__name__)
 MEMBER_NAMES = ["ada", "grace", "linus", "margaret", "ken", "barbara", "dennis", "frances", "alan", "radia"]
 MODERATOR_NAMES = ["mod-maya", "mod-omar"]
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # a Monday morning
+TRANSCRIPT = "transcript.md"
+TRANSCRIPT_HEADER = ("# studybot demo transcript\n\nWhat members and moderators saw on the local Discord, "
+                     "as the demo printed it. Images written beside this file are shown at the end.\n\n```text\n")
+
+
+class Tee:
+    """Writes to the terminal and to the saved transcript at once."""
+
+    def __init__(self, *streams: TextIO) -> None:
+        self.streams = streams
+
+    def write(self, text: str) -> int:
+        for stream in self.streams:
+            stream.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        for stream in self.streams:
+            stream.flush()
 
 
 def chapter_modules() -> list[str]:
@@ -38,9 +57,22 @@ async def play(*, seed: int = 7, out: TextIO | None = None, output_dir: Path | N
                db_path: Path | None = None) -> DemoContext:
     """Run every chapter; return the context (tests inspect it)."""
     clock = ManualClock(START)
-    printer = Printer(out or sys.stdout)
     output_dir = output_dir or Path(tempfile.mkdtemp(prefix="studybot-demo-"))
     output_dir.mkdir(parents=True, exist_ok=True)
+    transcript_path = output_dir / TRANSCRIPT
+    with transcript_path.open("w", encoding="utf-8") as saved:
+        saved.write(TRANSCRIPT_HEADER)
+        printer = Printer(Tee(out or sys.stdout, saved))
+        demo = await _play(seed, clock, printer, output_dir, db_path)
+        saved.write("```\n")
+        images = sorted(p.name for p in output_dir.glob("*.png"))
+        if images:
+            saved.write("\n" + "".join(f"![{name}]({name})\n" for name in images))
+    return demo
+
+
+async def _play(seed: int, clock: ManualClock, printer: Printer, output_dir: Path,
+                db_path: Path | None) -> DemoContext:
     buckets = {"POST /channels/{channel_id}/messages": BucketRule(1000, 1.0)}
     async with LocalDiscord(clock=clock, global_rate_limit=None, bucket_rules=buckets) as sim:
         guild = sim.create_guild("AI Systems Study Group", owner_name="founder")
@@ -62,7 +94,7 @@ async def play(*, seed: int = 7, out: TextIO | None = None, output_dir: Path | N
                     await module.play(demo)
                 if sim.errors:
                     raise RuntimeError(f"the bot sent requests Discord would reject: {sim.errors}")
-                printer.say(f"Done. Files written to {output_dir}")
+                printer.say(f"Done. The transcript and images are in {output_dir} ({TRANSCRIPT}).")
             finally:
                 await harness.stop()
                 printer.resolve_mentions_with(None)

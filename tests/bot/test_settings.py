@@ -26,7 +26,7 @@ def test_defaults_without_a_token() -> None:
     settings = Settings()
     assert settings.token is None
     assert settings.database_path == Path("studybot.sqlite3")
-    assert settings.content_dir == SHIPPED_CONTENT_DIR
+    assert settings.content_dirs == (SHIPPED_CONTENT_DIR,)
     assert settings.log_level == "INFO"
     assert settings.dev_guild_id is None
 
@@ -61,3 +61,17 @@ def test_bad_values_are_rejected_with_the_field_named(monkeypatch: pytest.Monkey
         Settings()
     fields = {error["loc"][0] for error in caught.value.errors()}
     assert fields == {"log_level", "dev_guild_id"}
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("shipped", ["shipped"]),
+    ("", ["shipped"]),
+    ("/srv/packs", ["/srv/packs"]),
+    ("shipped:/srv/packs", ["shipped", "/srv/packs"]),
+    ("/srv/packs:shipped:/srv/packs", ["/srv/packs", "shipped"]),
+])
+def test_content_dir_replaces_or_adds_to_the_shipped_packs(monkeypatch: pytest.MonkeyPatch, value: str,
+                                                         expected: list[str]) -> None:
+    monkeypatch.setenv("STUDYBOT_CONTENT_DIR", value)
+    folders = Settings().content_dirs
+    assert folders == tuple(SHIPPED_CONTENT_DIR if e == "shipped" else Path(e) for e in expected)

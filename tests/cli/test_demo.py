@@ -22,6 +22,8 @@ async def test_demo_plays_every_chapter(tmp_path: Path) -> None:
     assert "/leaderboard board:current" in transcript
     heatmap = demo.notes["heatmap"]
     assert heatmap.read_bytes().startswith(b"\x89PNG") and str(heatmap) in transcript
+    saved = (tmp_path / "transcript.md").read_text(encoding="utf-8")
+    assert transcript in saved and "![heatmap.png](heatmap.png)" in saved
 
 
 def test_demo_command_exits_0(tmp_path: Path, capsys) -> None:

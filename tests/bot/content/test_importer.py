@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from bot.content.document import read_document
 from bot.content.importer import write_draft
 from bot.content.loader import load_library
 from bot.errors import InvalidInput
+from bot.settings import SHIPPED_CONTENT_DIR
 
 GOOD = """Section 1: Serving Models Cheaply
 Batching Requests Raises Throughput
@@ -76,8 +78,8 @@ def test_the_draft_has_one_card_per_question_and_takeaway_with_sources(tmp_path:
     cards = {c.id: c for c in library.flashcards}
     assert len(cards) == 5
     assert cards["faq-01-what-is-continuous-batching"].source.heading == "Question 1"
-    assert cards["takeaway-s2-1"].source.section == "Section 2"
-    assert cards["takeaway-s2-1"].back == "Measure recall on a labelled set."
+    assert cards["takeaway-s2-1-measure-recall-on-a"].source.section == "Section 2"
+    assert cards["takeaway-s2-1-measure-recall-on-a"].back == "Measure recall on a labelled set."
     assert "DRAFT" in (folder / "flashcards" / "faq.toml").read_text()
 
 
@@ -124,3 +126,35 @@ def test_the_shipped_pack_validates_from_the_command_line(capsys: pytest.Capture
     assert main(["content", "validate"]) == 0
     out = capsys.readouterr().out
     assert "ai-native-careers v" in out and "50 prompts" in out and "35 flashcards" in out
+
+
+def test_import_writes_to_a_drafts_folder_and_never_into_live_content(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    live = tmp_path / "live"
+    shutil.copytree(SHIPPED_CONTENT_DIR, live)
+    before = sorted(live.rglob("*"))
+    monkeypatch.setenv("STUDYBOT_CONTENT_DIR", str(live))
+    monkeypatch.chdir(tmp_path)
+    path = write(tmp_path, GOOD)
+    assert main(["content", "import", str(path), "--pack", "serving"]) == 0
+    assert f"Drafted {Path('drafts') / 'serving'}" in capsys.readouterr().out
+    assert (tmp_path / "drafts" / "serving" / "pack.toml").is_file()
+    assert sorted(live.rglob("*")) == before
+    assert main(["content", "validate"]) == 0  # the live content is untouched and still loads
+
+
+def test_import_refuses_ids_that_loaded_packs_already_use(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    live = tmp_path / "live"
+    path = write(tmp_path, GOOD)
+    write_draft(read_document(path), "serving", live)  # the document was imported and put live before
+    monkeypatch.setenv("STUDYBOT_CONTENT_DIR", f"shipped:{live}")
+    drafts = tmp_path / "drafts"
+    assert main(["content", "import", str(path), "--pack", "serving-again", "--into", str(drafts)]) == 1
+    out = capsys.readouterr().out
+    assert "5 id(s) of the draft are already used by loaded packs" in out and "--id-prefix" in out
+    assert not drafts.exists()
+    assert main(["content", "import", str(path), "--pack", "serving-again", "--into", str(drafts),
+                 "--id-prefix", "v2"]) == 0
+    monkeypatch.setenv("STUDYBOT_CONTENT_DIR", f"shipped:{live}:{drafts}")
+    assert main(["content", "validate"]) == 0
