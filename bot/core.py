@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from bot.activity import ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock, SystemClock
+from bot.community import ServerContent
 from bot.pacing import RequestPacer
 from bot.scheduler import JobScheduler
 from bot.settings import Settings
@@ -35,6 +36,7 @@ class Core:
     audit: AuditLog
     activity: ActivityService
     pacer: RequestPacer
+    server_content: ServerContent
     started_at: datetime = field(init=False)
 
     def __post_init__(self) -> None:
@@ -63,4 +65,5 @@ class Core:
             audit=AuditLog(db, clock),
             activity=ActivityService(db, clock, timezones),
             pacer=RequestPacer(settings.requests_per_second),
+            server_content=ServerContent(db, content),
         )

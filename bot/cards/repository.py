@@ -91,3 +91,15 @@ class CardRepository:
         await self.db.execute(
             "INSERT INTO card_settings (user_id, new_per_day) VALUES (?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET new_per_day = excluded.new_per_day", (user_id, value))
+
+    async def deck_choice(self, guild_id: int, user_id: int) -> str | None:
+        return await self.db.fetchval("SELECT deck FROM card_deck_choice WHERE guild_id = ? AND user_id = ?",
+                                      (guild_id, user_id))
+
+    async def set_deck_choice(self, guild_id: int, user_id: int, deck: str | None) -> None:
+        if deck is None:
+            await self.db.execute("DELETE FROM card_deck_choice WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
+            return
+        await self.db.execute(
+            "INSERT INTO card_deck_choice (guild_id, user_id, deck) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id) DO UPDATE SET deck = excluded.deck", (guild_id, user_id, deck))

@@ -20,6 +20,7 @@ from bot.activity import ActivityKind, ActivityService
 from bot.cards.repository import CardRepository
 from bot.cards.srs import Grade, Memory, Scheduler
 from bot.clock import Clock
+from bot.community import ServerContent
 from bot.content import ContentStore
 from bot.content.models import Flashcard
 from bot.errors import InvalidInput
@@ -42,6 +43,7 @@ class StudyCard:
     memory: Memory | None
     due_left: int                  # due cards waiting, this one included
     new_left: int                  # new cards still allowed today
+    credit: int | None = None      # the member a server card is credited to ("suggested by")
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,9 @@ class CardStats:
 
 class StudyService:
     def __init__(self, db: Database, clock: Clock, content: ContentStore, timezones: TimezoneResolver,
-                 activity: ActivityService, *, fuzzing: bool = True) -> None:
+                 activity: ActivityService, *, fuzzing: bool = True, server: ServerContent | None = None) -> None:
         self.repo = CardRepository(db)
+        self.server = server or ServerContent(db, content)
         self._db = db
         self._clock = clock
         self._content = content
@@ -87,29 +90,45 @@ class StudyService:
         local = self._clock.now().astimezone(zone)
         return datetime.combine(local.date(), time(0), tzinfo=zone)
 
-    def _cards(self) -> dict[str, Flashcard]:
-        return {card.id: card for card in self._content.library.flashcards}
+    async def _cards(self, guild_id: int | None, user_id: int, deck: str | None = None) -> dict[str, Flashcard]:
+        """The cards in play: ``deck``, else the member's chosen deck, else every deck the server has on."""
+        if guild_id is not None and deck is None:
+            deck = await self.repo.deck_choice(guild_id, user_id)
+            if deck is not None and not any(d.key == deck and d.enabled for d in await self.server.decks(guild_id)):
+                deck = None  # the deck was switched off or removed since: fall back to all decks
+        return await self.server.cards(guild_id, deck)
+
+    async def choose_deck(self, guild_id: int, user_id: int, deck: str | None) -> str | None:
+        """Study one deck (or, with None, every deck the server has on) from now on."""
+        if deck is not None:
+            deck = (await self.server.require_deck(guild_id, deck, enabled=True)).key
+        await self.repo.set_deck_choice(guild_id, user_id, deck)
+        return deck
+
+    async def current_deck(self, guild_id: int | None, user_id: int) -> str | None:
+        return await self.repo.deck_choice(guild_id, user_id) if guild_id is not None else None
 
     async def next_card(self, guild_id: int | None, user_id: int) -> StudyCard | NothingToStudy:
         """Due cards first (most overdue first), then new cards up to the member's daily cap."""
         now = self._clock.now()
-        cards = self._cards()
+        cards = await self._cards(guild_id, user_id)
         due = [m for m in await self.repo.due(user_id, now) if m.card_id in cards]
         cap = await self.repo.new_per_day(user_id)
         introduced = await self.repo.introduced_since(user_id, await self._day_start(guild_id, user_id))
         new_left = max(0, cap - introduced)
         if due:
             first = due[0]
-            return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(due), new_left)
+            return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(due), new_left,
+                             await self.server.credit(first.card_id))
         known = await self.repo.known_ids(user_id)
         fresh = [card for card_id, card in cards.items() if card_id not in known]
         if fresh and new_left > 0:
-            return StudyCard(fresh[0], CardKind.NEW, 0, None, 0, new_left)
+            return StudyCard(fresh[0], CardKind.NEW, 0, None, 0, new_left, await self.server.credit(fresh[0].id))
         upcoming = [m.due for m in await self.repo.all_memories(user_id) if m.card_id in cards]
         return NothingToStudy(min(upcoming) if upcoming else None, bool(fresh) and new_left == 0)
 
     async def card(self, card_id: str) -> Flashcard:
-        card = self._content.library.flashcard(card_id)
+        card = await self.server.card(card_id)
         if card is None:
             raise InvalidInput("That card is no longer in the pack.", hint="Run `/cards study` for the next one.")
         return card
@@ -119,7 +138,7 @@ class StudyService:
 
     async def grade(self, guild_id: int | None, user_id: int, card_id: str, rep: int, grade: Grade) -> Graded:
         """Record ``grade`` for repetition ``rep`` of the card, unless that repetition is already recorded."""
-        card = self._content.library.flashcard(card_id)
+        card = await self.server.card(card_id)
         if card is None:
             return Graded(False, None, None)
         now = self._clock.now()
@@ -137,9 +156,12 @@ class StudyService:
             await self._activity.record(guild_id, user_id, ActivityKind.REVIEW)
         return Graded(True, card, updated)
 
-    async def stats(self, guild_id: int | None, user_id: int) -> CardStats:
+    async def stats(self, guild_id: int | None, user_id: int, deck: str | None = None) -> CardStats:
+        """Stats over ``deck`` (or the member's chosen deck, else every deck on); reviews count everywhere."""
         now = self._clock.now()
-        cards = self._cards()
+        if guild_id is not None and deck is not None:
+            await self.server.require_deck(guild_id, deck)
+        cards = await self._cards(guild_id, user_id, deck)
         memories = [m for m in await self.repo.all_memories(user_id) if m.card_id in cards]
         day_start = await self._day_start(guild_id, user_id)
         today_end = day_start + timedelta(days=1)

@@ -95,25 +95,28 @@ class DailyRepository:
     async def set_failure_notice(self, guild_id: int, notice: str | None) -> None:
         await self.db.execute("UPDATE daily_schedule SET failure_notice = ? WHERE guild_id = ?", (notice, guild_id))
 
-    # -- custom prompts and skips ---------------------------------------------------------
+    # -- the server's own prompts and skips --------------------------------------------------
     async def custom_prompts(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> list[Prompt]:
-        sql = "SELECT data FROM daily_custom_prompts WHERE guild_id = ? ORDER BY created_at, prompt_id"
+        """The server's own prompts (written, suggested or imported) in the decks it has on."""
+        sql = ("SELECT data FROM server_items WHERE guild_id = ? AND kind = 'prompt' AND deck NOT IN "
+               "(SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0) ORDER BY created_at, item_id")
         if conn is not None:
-            rows = await (await conn.execute(sql, (guild_id,))).fetchall()
+            rows = await (await conn.execute(sql, (guild_id, guild_id))).fetchall()
         else:
-            rows = await self.db.fetchall(sql, (guild_id,))
+            rows = await self.db.fetchall(sql, (guild_id, guild_id))
         return [Prompt.model_validate(json.loads(row[0])) for row in rows]
 
     async def count_custom(self, conn: aiosqlite.Connection, guild_id: int) -> int:
-        cursor = await conn.execute("SELECT COUNT(*) FROM daily_custom_prompts WHERE guild_id = ?", (guild_id,))
+        cursor = await conn.execute("SELECT COUNT(*) FROM server_items WHERE guild_id = ? AND kind = 'prompt'",
+                                    (guild_id,))
         return int((await cursor.fetchone())[0])
 
     async def add_custom(self, conn: aiosqlite.Connection, guild_id: int, prompt: Prompt, actor_id: int,
                          now: datetime) -> None:
         await conn.execute(
-            "INSERT INTO daily_custom_prompts (guild_id, prompt_id, data, created_by, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (guild_id, prompt.id, prompt.model_dump_json(), actor_id, epoch(now)),
+            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
+            "created_at, updated_at) VALUES (?, ?, 'prompt', 'server', ?, 'added', ?, ?, ?, ?)",
+            (guild_id, prompt.id, prompt.model_dump_json(), actor_id, actor_id, epoch(now), epoch(now)),
         )
 
     async def used_in_cycle(self, conn: aiosqlite.Connection, guild_id: int, cycle: int) -> set[str]:

@@ -22,7 +22,8 @@ from bot.storage.schema import quote, tables
 log = logging.getLogger(__name__)
 
 OWNED_COLUMNS = ("user_id", "from_id", "to_id")
-ACTOR_COLUMNS = ("actor_id", "target_id", "reported_by", "outcome_by", "updated_by", "created_by")
+ACTOR_COLUMNS = ("actor_id", "target_id", "reported_by", "outcome_by", "updated_by", "created_by", "author_id",
+                 "reviewer_id", "approved_by")
 SKIP_TABLES = ("sqlite_sequence", "meta")
 ANONYMOUS = 0
 

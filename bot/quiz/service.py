@@ -21,6 +21,7 @@ from apscheduler.triggers.date import DateTrigger
 from bot.activity import ActivityKind, ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock
+from bot.community import ServerContent
 from bot.content import ContentStore
 from bot.daily.clocktime import LocalDailyTrigger, occurrence, upcoming
 from bot.daily.rotation import cycle_seed, cycle_seed_after, state_of
@@ -67,8 +68,9 @@ def close_job(guild_id: int, day: date) -> str:
 
 class QuizService:
     def __init__(self, db: Database, clock: Clock, content: ContentStore, scheduler: JobScheduler, audit: AuditLog,
-                 activity: ActivityService) -> None:
+                 activity: ActivityService, server: ServerContent | None = None) -> None:
         self.repo = QuizRepository(db)
+        self._server = server or ServerContent(db, content)
         self._db = db
         self._clock = clock
         self._content = content
@@ -112,7 +114,7 @@ class QuizService:
         schedule = await self._schedule(guild_id)
         async with self._db.transaction() as conn:
             used = await self.repo.used_in_cycle(conn, guild_id, schedule.cycle)
-        pool = [card.id for card in self._content.library.flashcards]
+        pool = list(await self._server.cards(guild_id))
         left = len(state_of(schedule.cycle, schedule.cycle_seed, pool, used).remaining)
         nexts = upcoming(self._clock.now(), schedule.local_time, schedule.zone, 3) if schedule.enabled else []
         return QuizOverview(schedule, nexts, left, await self.repo.latest(guild_id))
@@ -166,7 +168,8 @@ class QuizService:
                 return None
 
     async def _claim(self, schedule: QuizSchedule, day: date, now: datetime) -> tuple[QuizPost, bool]:
-        deck = self._content.library.flashcards
+        cards = await self._server.cards(schedule.guild_id)  # every deck the server has on, its own included
+        deck = tuple(cards.values())
         async with self._db.transaction() as conn:
             existing = await self.repo.post(schedule.guild_id, day, conn)
             if existing is not None:
@@ -183,8 +186,7 @@ class QuizService:
                 cycle, seed = cycle + 1, cycle_seed_after(state)
                 await self.repo.new_cycle(conn, schedule.guild_id, cycle, seed)
                 state = state_of(cycle, seed, [c.id for c in deck], set())
-            card = self._content.library.flashcard(state.remaining[0])
-            assert card is not None
+            card = cards[state.remaining[0]]
             question = build_question(card, deck, question_seed(schedule.guild_id, day.isoformat()))
             number = await self.repo.count(conn, schedule.guild_id) + 1
             await self.repo.insert_claim(conn, guild_id=schedule.guild_id, day=day, number=number, cycle=cycle,

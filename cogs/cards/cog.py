@@ -8,7 +8,9 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.cards import StudyService
-from cogs.cards.embeds import stats_embed
+from bot.errors import InvalidInput
+from cogs._common import truncate
+from cogs.cards.embeds import decks_embed, stats_embed
 from cogs.cards.views import DYNAMIC_ITEMS, session_message
 
 
@@ -18,7 +20,7 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         self.client = client
         core = client.core
         self.service = StudyService(core.db, core.clock, core.content, core.timezones, core.activity,
-                                    fuzzing=core.settings.srs_fuzzing)
+                                    fuzzing=core.settings.srs_fuzzing, server=core.server_content)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -27,25 +29,71 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
     async def cog_unload(self) -> None:
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
 
+    async def _deck_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """The decks this server has on, matching what the member typed (Discord shows 25 at most)."""
+        if interaction.guild_id is None:
+            return []
+        decks = [d for d in await self.service.server.decks(interaction.guild_id) if d.enabled and d.cards]
+        typed = current.lower()
+        return [app_commands.Choice(name=truncate(f"{d.title} ({len(d.cards)} cards)", 100), value=d.key)
+                for d in decks if typed in d.key.lower() or typed in d.title.lower()][:25]
+
     @app_commands.command(name="study", description="Review your due flashcards, then new ones")
-    async def study(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(deck="Study one deck from now on ('all' for every deck this server has on)")
+    async def study(self, interaction: discord.Interaction, deck: str | None = None) -> None:
+        if deck is not None and interaction.guild_id is not None:
+            await self.service.choose_deck(interaction.guild_id, interaction.user.id,
+                                           None if deck == "all" else deck)
         embed, view = await session_message(self.service, interaction.guild_id, interaction.user.id, None)
         if view is None:
             await interaction.response.send_message(embed=embed, ephemeral=True)
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
-    @app_commands.command(name="stats", description="Due cards, reviews, retention and what comes next")
-    async def stats(self, interaction: discord.Interaction) -> None:
-        stats = await self.service.stats(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(embed=stats_embed(stats), ephemeral=True)
+    @study.autocomplete("deck")
+    async def _study_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name="All decks this server has on", value="all"),
+                *await self._deck_choices(interaction, current)][:25]
 
-    @app_commands.command(name="settings", description="How many new cards you see a day")
+    @app_commands.command(name="stats", description="Due cards, reviews, retention and what comes next")
+    @app_commands.describe(deck="Stats for one deck (default: the deck you study)")
+    async def stats(self, interaction: discord.Interaction, deck: str | None = None) -> None:
+        stats = await self.service.stats(interaction.guild_id, interaction.user.id, deck)
+        shown = deck or await self.service.current_deck(interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(embed=stats_embed(stats, shown), ephemeral=True)
+
+    @stats.autocomplete("deck")
+    async def _stats_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._deck_choices(interaction, current)
+
+    @app_commands.command(name="decks", description="The decks this server has on, and which one you study")
+    async def decks(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        decks = [d for d in await self.service.server.decks(interaction.guild_id) if d.enabled and d.cards]
+        current = await self.service.current_deck(interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(embed=decks_embed(decks, current), ephemeral=True)
+
+    @app_commands.command(name="settings", description="How many new cards you see a day, and which deck")
     @app_commands.rename(new_per_day="new-per-day")
-    @app_commands.describe(new_per_day="New cards a day, 0-100 (default 10)")
+    @app_commands.describe(new_per_day="New cards a day, 0-100 (default 10)",
+                           deck="The deck you study here ('all' for every deck this server has on)")
     async def settings(self, interaction: discord.Interaction,
-                       new_per_day: app_commands.Range[int, 0, 100]) -> None:
-        await self.service.set_new_per_day(interaction.user.id, new_per_day)
-        await interaction.response.send_message(
-            f"You will see up to **{new_per_day}** new cards a day; reviews of cards you have started are never "
-            "capped.", ephemeral=True)
+                       new_per_day: app_commands.Range[int, 0, 100] | None = None, deck: str | None = None) -> None:
+        if new_per_day is None and deck is None:
+            raise InvalidInput("Nothing to change.", hint="Give `new-per-day`, `deck`, or both.")
+        lines = []
+        if deck is not None:
+            assert interaction.guild_id is not None
+            chosen = await self.service.choose_deck(interaction.guild_id, interaction.user.id,
+                                                    None if deck == "all" else deck)
+            lines.append(f"You now study **{chosen}**." if chosen else
+                         "You now study every deck this server has on.")
+        if new_per_day is not None:
+            await self.service.set_new_per_day(interaction.user.id, new_per_day)
+            lines.append(f"You will see up to **{new_per_day}** new cards a day; reviews of cards you have started "
+                         "are never capped.")
+        await interaction.response.send_message("\n".join(lines), ephemeral=True)
+
+    @settings.autocomplete("deck")
+    async def _settings_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._study_deck(interaction, current)

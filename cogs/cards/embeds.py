@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import discord
 
@@ -28,11 +29,19 @@ def _queue_line(study: StudyCard) -> str:
     return f"{kind} · {left} · {study.new_left} new left today"
 
 
+def _credit(study: StudyCard) -> str | None:
+    if study.credit is None:
+        return None
+    return f"Suggested by <@{study.credit}>" if study.credit else "Suggested by a former member"
+
+
 def front_embed(study: StudyCard, note: str | None = None) -> discord.Embed:
     embed = discord.Embed(title="Flashcard", description=f"**{truncate(study.card.front, 3900)}**",
                           colour=BRAND_COLOUR)
     if note:
         embed.add_field(name="Last card", value=truncate(note, 1024), inline=False)
+    if _credit(study):
+        embed.add_field(name="Community card", value=_credit(study), inline=False)
     embed.set_footer(text=_queue_line(study))
     return embed
 
@@ -41,6 +50,8 @@ def back_embed(study: StudyCard) -> discord.Embed:
     embed = discord.Embed(title="Flashcard", colour=BRAND_COLOUR,
                           description=f"**{truncate(study.card.front, 1000)}**\n\n{truncate(study.card.back, 2900)}")
     embed.add_field(name="Source", value=truncate(str(study.card.source), 1024))
+    if _credit(study):
+        embed.add_field(name="Community card", value=_credit(study))
     embed.set_footer(text="How well did you remember it? " + _queue_line(study))
     return embed
 
@@ -57,8 +68,8 @@ def done_embed(nothing: NothingToStudy, note: str | None = None) -> discord.Embe
     return embed
 
 
-def stats_embed(stats: CardStats) -> discord.Embed:
-    embed = discord.Embed(title="Your flashcards", colour=BRAND_COLOUR)
+def stats_embed(stats: CardStats, deck: str | None = None) -> discord.Embed:
+    embed = discord.Embed(title=f"Your flashcards · {deck}" if deck else "Your flashcards", colour=BRAND_COLOUR)
     embed.add_field(name="Due today", value=str(stats.due_today))
     embed.add_field(name="Due this week", value=str(stats.due_week))
     embed.add_field(name="Reviewed today", value=str(stats.reviewed_today))
@@ -69,4 +80,14 @@ def stats_embed(stats: CardStats) -> discord.Embed:
     embed.add_field(name="Next due", value=discord_timestamp(stats.next_due, "R") if stats.next_due else "—")
     embed.set_footer(text=f"{stats.learned} of {stats.total_cards} cards started · "
                           f"{stats.new_per_day} new cards a day")
+    return embed
+
+
+def decks_embed(decks: list[Any], current: str | None) -> discord.Embed:
+    """The decks a member can study in this server (shipped packs, the server's own, uploaded documents)."""
+    lines = [f"{'▶️' if d.key == current else '•'} **{d.title}** (`{d.key}`) · {len(d.cards)} cards" for d in decks]
+    embed = discord.Embed(title="Decks", colour=BRAND_COLOUR, description=truncate("\n".join(lines) or
+                          "This server has no deck on.", 4000))
+    embed.set_footer(text=("You study one deck" if current else "You study every deck listed") +
+                          " · change it with /cards study deck or /cards settings deck")
     return embed

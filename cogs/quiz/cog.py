@@ -20,7 +20,8 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily fl
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
-        self.service = QuizService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
+        self.service = QuizService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity,
+                                   core.server_content)
         self.service.publisher = QuizDiscordPublisher(client)
         super().__init__()
 

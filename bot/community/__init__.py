@@ -1,0 +1,10 @@
+"""Content that grows with the community: suggestions and their review, the server's own decks,
+documents uploaded in Discord, export as a pack, the archive of past prompts and private practice."""
+
+from bot.community.library import DOCUMENT_PREFIX, SERVER_DECK, Deck, ServerContent, ServerItem, deck_title
+from bot.community.suggestions import Decision, Status, Suggestion, SuggestionService
+
+__all__ = [
+    "DOCUMENT_PREFIX", "SERVER_DECK", "Deck", "Decision", "ServerContent", "ServerItem", "Status", "Suggestion",
+    "SuggestionService", "deck_title",
+]

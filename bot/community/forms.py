@@ -1,0 +1,70 @@
+"""Turning the fields of a Discord form into a pack item, checked by the pack validator.
+
+The form speaks in lines ("one per line") and a comma-separated topic; the pack speaks in
+lists and tag slugs. Everything else is left to :func:`bot.content.items.check_item`, so a
+suggestion is judged by exactly the rules (and worded in exactly the messages) a pack file is.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.content.items import ItemKind, check_item, describe
+from bot.content.models import Flashcard, Prompt
+from bot.errors import InvalidInput
+
+PLACEHOLDER_ID = "pending-suggestion"
+COMMUNITY_SOURCE = {"section": "Community", "heading": "Suggested in this server"}
+
+PROMPT_FIELDS = {"title": "Title", "kind": "Kind", "difficulty": "Difficulty", "scenario": "Scenario",
+                 "constraints": "Scale and constraints", "follow_ups": "Follow-up questions", "hints": "Hints",
+                 "rubric": "What a strong answer covers", "source": "Source"}
+CARD_FIELDS = {"front": "Front (the question)", "back": "Back (the answer)", "tags": "Topic",
+               "wrong_answers": "Wrong options for the quiz", "source": "Source"}
+
+
+def lines(text: str | None) -> list[str]:
+    """Non-empty lines, without list bullets a person may have typed."""
+    return [line.strip(" -•*\t") for line in (text or "").splitlines() if line.strip(" -•*\t")]
+
+
+def topic_tags(text: str | None) -> list[str]:
+    """``"RAG, Vector search"`` -> ``["rag", "vector-search"]``; anything still malformed is left to the validator."""
+    return [re.sub(r"\s+", "-", part.strip().lower()) for part in re.split(r"[,\n]", text or "") if part.strip()]
+
+
+def prompt_data(fields: dict[str, str], source: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"id": PLACEHOLDER_ID, "title": fields.get("title", ""), "kind": fields.get("kind", ""),
+            "difficulty": fields.get("difficulty", ""), "scenario": fields.get("scenario", ""),
+            "constraints": lines(fields.get("constraints")), "follow_ups": lines(fields.get("follow_ups")),
+            "hints": lines(fields.get("hints")), "rubric": lines(fields.get("rubric")),
+            "source": source or COMMUNITY_SOURCE}
+
+
+def card_data(fields: dict[str, str], source: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"id": PLACEHOLDER_ID, "front": fields.get("front", ""), "back": fields.get("back", ""),
+            "tags": topic_tags(fields.get("topic")), "wrong_answers": lines(fields.get("wrong_answers")),
+            "source": source or COMMUNITY_SOURCE}
+
+
+def build_item(kind: ItemKind, fields: dict[str, str], source: dict[str, str] | None = None) -> Prompt | Flashcard:
+    """The validated item, or an :class:`InvalidInput` listing every problem the pack validator found."""
+    data = prompt_data(fields, source) if kind == "prompt" else card_data(fields, source)
+    item, problems = check_item(kind, data, f"suggested {kind}")
+    if item is None:
+        names = PROMPT_FIELDS if kind == "prompt" else CARD_FIELDS
+        raise InvalidInput(f"That {kind} does not fit the pack format yet:\n" + describe(problems, names),
+                           hint="Fix the fields named above and submit again; nothing was saved.")
+    return item
+
+
+def form_fields(item: Prompt | Flashcard) -> dict[str, str]:
+    """The form fields that reproduce ``item`` (to open an edit form pre-filled)."""
+    if isinstance(item, Prompt):
+        return {"title": item.title, "kind": item.kind.value, "difficulty": item.difficulty.value,
+                "scenario": item.scenario, "constraints": "\n".join(item.constraints),
+                "follow_ups": "\n".join(item.follow_ups), "hints": "\n".join(item.hints),
+                "rubric": "\n".join(item.rubric)}
+    return {"front": item.front, "back": item.back, "topic": ", ".join(item.tags),
+            "wrong_answers": "\n".join(item.wrong_answers)}

@@ -1,0 +1,15 @@
+"""Community content: /suggest for members, /review for moderators (one service shared by both)."""
+
+from __future__ import annotations
+
+from bot.bot import StudyBot
+from bot.community import SuggestionService
+from cogs.community.review import Review
+from cogs.community.suggest import Suggest
+
+
+async def setup(client: StudyBot) -> None:
+    core = client.core
+    service = SuggestionService(core.db, core.clock, core.audit, core.server_content)
+    await client.add_cog(Review(client, service))
+    await client.add_cog(Suggest(client, service))

@@ -1,0 +1,85 @@
+"""How suggestions look in the review queue and to their authors."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.community import Status, Suggestion, deck_title
+from bot.content.models import Prompt
+from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+from cogs.daily.embeds import DIFFICULTY_MARKS, KIND_LABELS
+
+STATUS_MARKS = {Status.PENDING: "⏳ waiting for review", Status.APPROVED: "✅ approved",
+                Status.REJECTED: "❌ rejected"}
+STATUS_COLOURS = {Status.PENDING: BRAND_COLOUR, Status.APPROVED: discord.Colour.green(),
+                  Status.REJECTED: discord.Colour.red()}
+
+
+def _bullets(values: list[str] | tuple[str, ...]) -> str:
+    return truncate("\n".join(f"• {v}" for v in values), 1024) if values else "—"
+
+
+def suggestion_embed(suggestion: Suggestion, *, note: str | None = None) -> discord.Embed:
+    item = suggestion.item
+    if isinstance(item, Prompt):
+        embed = discord.Embed(title=truncate(f"Prompt suggestion #{suggestion.id}: {item.title}", 256),
+                              description=truncate(item.scenario, 3000), colour=STATUS_COLOURS[suggestion.status])
+        embed.add_field(name="Kind", value=KIND_LABELS.get(item.kind.value, item.kind.value))
+        embed.add_field(name="Difficulty", value=DIFFICULTY_MARKS.get(item.difficulty.value, item.difficulty.value))
+        embed.add_field(name="Scale and constraints", value=_bullets(item.constraints), inline=False)
+        embed.add_field(name="Follow-up questions", value=_bullets(item.follow_ups), inline=False)
+        embed.add_field(name="Hints", value=_bullets(item.hints), inline=False)
+        embed.add_field(name="What a strong answer covers", value=_bullets(item.rubric), inline=False)
+    else:
+        embed = discord.Embed(title=f"Card suggestion #{suggestion.id}", colour=STATUS_COLOURS[suggestion.status],
+                              description=f"**{truncate(item.front, 1000)}**\n\n{truncate(item.back, 2000)}")
+        embed.add_field(name="Topic", value=", ".join(item.tags) or "—")
+        embed.add_field(name="Wrong options for the quiz", value=_bullets(item.wrong_answers), inline=False)
+    who = "uploaded by" if suggestion.deck.startswith("doc-") else "suggested by"
+    embed.add_field(name="From", value=f"{who} <@{suggestion.author_id}> · {deck_title(suggestion.deck)}\n"
+                                       f"source: {truncate(str(item.source), 900)}", inline=False)
+    status = STATUS_MARKS[suggestion.status]
+    if suggestion.reviewer_id:
+        status += f" by <@{suggestion.reviewer_id}>"
+    if suggestion.decided_at:
+        status += f" {discord_timestamp(suggestion.decided_at, 'R')}"
+    if suggestion.reason:
+        status += f"\nReason: {truncate(suggestion.reason, 700)}"
+    embed.add_field(name="Status", value=truncate(status, 1024), inline=False)
+    if note:
+        embed.add_field(name="Note", value=truncate(note, 1024), inline=False)
+    return embed
+
+
+def mine_embed(suggestions: list[Suggestion]) -> discord.Embed:
+    embed = discord.Embed(title="Your suggestions", colour=BRAND_COLOUR)
+    if not suggestions:
+        embed.description = "You have not suggested anything here yet. Try `/suggest card` or `/suggest prompt`."
+        return embed
+    lines = []
+    for s in suggestions:
+        line = f"**#{s.id}** {s.kind} · {truncate(s.summary, 80)} · {STATUS_MARKS[s.status]}"
+        if s.reason:
+            line += f" ({truncate(s.reason, 120)})"
+        lines.append(line)
+    embed.description = truncate("\n".join(lines), 4000)
+    return embed
+
+
+def queue_embed(waiting: list[Suggestion], total: int) -> discord.Embed:
+    embed = discord.Embed(title=f"Review queue · {total} waiting", colour=BRAND_COLOUR)
+    embed.description = truncate("\n".join(
+        f"**#{s.id}** {s.kind} · {truncate(s.summary, 90)} · <@{s.author_id}>" for s in waiting) or
+        "Nothing is waiting. 🎉", 4000)
+    return embed
+
+
+def author_notice(suggestion: Suggestion, guild_name: str, *, edited: bool = False) -> str:
+    """The DM an author gets once their suggestion is decided."""
+    what = f"your {suggestion.kind} suggestion #{suggestion.id} (“{truncate(suggestion.summary, 120)}”)"
+    if suggestion.status is Status.APPROVED:
+        how = "approved with a moderator's edits" if edited else "approved"
+        return (f"🎉 In **{guild_name}**, {what} was {how} and is now part of the server's content, "
+                "credited to you.")
+    return (f"In **{guild_name}**, {what} was not accepted.\nReason: {truncate(suggestion.reason or '—', 600)}\n"
+            "You can revise it and suggest it again.")

@@ -1,0 +1,81 @@
+"""The forms members and moderators fill in: suggesting a card or prompt, editing one, a rejection reason.
+
+Text inputs carry Discord's hard maximum lengths only; every other rule (minimum lengths,
+how many lines, tag shapes) is the pack validator's, so its message is what a person reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from bot.content.models import Prompt
+from cogs._common import BaseModal
+
+Submit = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
+
+PARAGRAPH = discord.TextStyle.paragraph
+
+
+def _input(label: str, custom_id: str, *, max_length: int, paragraph: bool = True, required: bool = True,
+           default: str | None = None, placeholder: str | None = None) -> discord.ui.TextInput[FieldsModal]:
+    return discord.ui.TextInput(label=label, custom_id=custom_id, max_length=max_length, required=required,
+                                style=PARAGRAPH if paragraph else discord.TextStyle.short,
+                                default=default or None, placeholder=placeholder)
+
+
+class FieldsModal(BaseModal):
+    """A modal whose submission is handed, as ``{custom_id: value}``, to ``submit``."""
+
+    def __init__(self, title: str, inputs: list[discord.ui.TextInput[FieldsModal]], submit: Submit) -> None:
+        super().__init__(title=title[:45], timeout=1800)
+        for item in inputs:
+            self.add_item(item)
+        self._inputs = inputs
+        self._submit = submit
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._submit(interaction, {item.custom_id: item.value for item in self._inputs})
+
+
+def card_inputs(values: dict[str, str] | None = None) -> list[discord.ui.TextInput[FieldsModal]]:
+    v = values or {}
+    return [
+        _input("Front (the question)", "front", max_length=300, default=v.get("front"),
+               placeholder="What does a reranker add after vector search?"),
+        _input("Back (the answer)", "back", max_length=900, default=v.get("back")),
+        _input("Topic (comma-separated)", "topic", max_length=200, paragraph=False, required=False,
+               default=v.get("topic"), placeholder="retrieval, evals"),
+        _input("Wrong options for the quiz (one per line)", "wrong_answers", max_length=1800, required=False,
+               default=v.get("wrong_answers"), placeholder="Three plausible but wrong answers make a good quiz."),
+    ]
+
+
+def prompt_inputs(values: dict[str, str] | None = None, *, with_title: bool = False) -> list[
+        discord.ui.TextInput[FieldsModal]]:
+    """Five inputs (Discord's most): the suggestion form names the title in the command instead of
+    asking for hints twice; a moderator's edit form swaps the hints for the title."""
+    v = values or {}
+    inputs = [
+        _input("Scenario", "scenario", max_length=1800, default=v.get("scenario"),
+               placeholder="The system to design or the problem to solve, with concrete numbers."),
+        _input("Scale and constraints (one per line)", "constraints", max_length=1700, default=v.get("constraints")),
+        _input("Follow-up questions (2-4, one per line)", "follow_ups", max_length=1000,
+               default=v.get("follow_ups")),
+        _input("What a strong answer covers (one per line)", "rubric", max_length=2000, default=v.get("rubric")),
+    ]
+    if with_title:
+        inputs.insert(0, _input("Title", "title", max_length=246, paragraph=False, default=v.get("title")))
+    else:
+        inputs.insert(3, _input("Hints (one per line)", "hints", max_length=1250, default=v.get("hints")))
+    return inputs
+
+
+def edit_inputs(item_fields: dict[str, str], item: object) -> list[discord.ui.TextInput[FieldsModal]]:
+    return prompt_inputs(item_fields, with_title=True) if isinstance(item, Prompt) else card_inputs(item_fields)
+
+
+def reason_inputs() -> list[discord.ui.TextInput[FieldsModal]]:
+    return [_input("Reason (sent to the author)", "reason", max_length=500,
+                   placeholder="What would make it acceptable?")]

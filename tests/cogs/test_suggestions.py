@@ -1,0 +1,177 @@
+"""Suggestions and the review queue through the local Discord, as members and moderators see them."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember
+
+GOOD_CARD = {
+    "front": "What does a reranker add after vector search?",
+    "back": "It re-scores the top candidates with a slower cross-encoder, trading latency for precision.",
+    "topic": "Retrieval, Ranking",
+    "wrong_answers": "It embeds the query a second time\nIt replaces the vector index\nIt caches answers by user",
+}
+GOOD_PROMPT = {
+    "scenario": "Design an LLM gateway for 40 internal teams that enforces per-team token budgets and keeps "
+                "p99 latency overhead under 30 ms.",
+    "constraints": "40 teams, 2k requests per second at peak\nBudgets reset daily\nProviders fail 1% of calls",
+    "follow_ups": "How do you enforce a budget across regions?\nWhat happens when a provider is down?",
+    "hints": "Separate the hot path from accounting",
+    "rubric": "Budget enforcement with bounded overspend\nFailover with retries and idempotency\nObservability",
+}
+
+
+@pytest.fixture
+async def mods(harness: BotHarness) -> SimChannel:
+    return harness.guild.create_text_channel("mods")
+
+
+async def suggest_card(member: SimMember, **fields: str) -> str:
+    form = await member.slash("suggest card")
+    assert form.modal is not None
+    done = await member.submit_modal(form, **{**GOOD_CARD, **fields})
+    assert done.ephemeral
+    return done.text
+
+
+async def count(harness: BotHarness, table: str) -> int:
+    return int(await harness.core.db.fetchval(f"SELECT COUNT(*) FROM {table}", default=0))  # noqa: S608
+
+
+async def test_a_bad_card_gets_the_pack_validators_message_and_stores_nothing(
+        harness: BotHarness, alice: SimMember) -> None:
+    text = await suggest_card(alice, front="Why?", back="ok", topic="RAG!", wrong_answers="no\nno")
+    assert "does not fit the pack format" in text
+    assert "**Front (the question)**: String should have at least 5 characters" in text
+    assert "**Back (the answer)**: String should have at least 3 characters" in text
+    assert "Topic" in text and "should match pattern" in text
+    assert "nothing was saved" in text
+    assert await count(harness, "suggestions") == 0
+
+
+async def test_a_bad_prompt_is_refused_with_the_validators_message(harness: BotHarness, alice: SimMember) -> None:
+    form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="Gateway")
+    done = await alice.submit_modal(form, **{**GOOD_PROMPT, "scenario": "Too short", "follow_ups": "Only one?"})
+    assert "**Scenario**: String should have at least 40 characters" in done.text
+    assert "**Follow-up questions**: List should have at least 2 items" in done.text
+    assert await count(harness, "suggestions") == 0
+
+
+async def test_approved_card_joins_the_deck_credited_and_the_author_is_told(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, mods: SimChannel) -> None:
+    await mod.slash("review channel", channel=mods)
+    text = await suggest_card(alice)
+    assert "suggestion **#1**" in text
+    [queued] = [m for m in mods.messages if m.embeds]
+    assert queued.button_labels == ["Approve", "Edit", "Reject"]
+    assert "Card suggestion #1" in queued.embeds[0]["title"]
+    denied = await bob.click(queued, "Approve")
+    assert denied.ephemeral and "Manage Server" in denied.text and await count(harness, "server_items") == 0
+    approved = await mod.click(queued, "Approve")
+    assert approved.message is not None and approved.button_labels == []
+    assert "approved" in queued.embeds[0]["fields"][-2]["value"]
+    [dm] = alice.dms
+    assert "approved" in dm.content and "credited to you" in dm.content
+    again = await mod.click(approved, "Approve") if approved.button_labels else None
+    assert again is None
+    mine = await alice.slash("suggest mine")
+    assert "#1" in mine.text and "approved" in mine.text
+    # the card is in the server's own deck at once, credited to its author
+    seen = []
+    screen = await bob.slash("cards study", deck="server")
+    for _ in range(80):
+        if "Reveal" not in screen.button_labels:
+            break
+        seen.append(screen.embeds[0])
+        back = await bob.click(screen, "Reveal")
+        screen = await bob.click(back, [label for label in back.button_labels if label.startswith("Good")][0])
+    card = [e for e in seen if GOOD_CARD["front"] in e["description"]]
+    assert card and "Suggested by" in str(card[0])
+
+
+async def test_a_decided_suggestion_cannot_be_decided_again(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel) -> None:
+    await mod.slash("review channel", channel=mods)
+    await suggest_card(alice)
+    queued = await mod.slash("review queue")
+    reject_form = await mod.click(queued, "Reject")
+    rejected = await mod.submit_modal(reject_form, reason="Too close to an existing card")
+    assert "rejected" in str(rejected.embeds)
+    later = await mod.slash("review queue", suggestion=1)
+    assert later.button_labels == []
+    # the channel copy still has its buttons only if it was not updated: it must have been
+    [queued_in_channel] = [m for m in mods.messages if m.embeds]
+    assert queued_in_channel.button_labels == []
+    [dm] = alice.dms
+    assert "was not accepted" in dm.content and "Too close to an existing card" in dm.content
+    assert await count(harness, "server_items") == 0
+
+
+async def test_concurrent_approvals_decide_once(harness: BotHarness, guild, mod: SimMember, alice: SimMember,
+                                                mods: SimChannel) -> None:
+    other = guild.add_member("mod2", manage_guild=True)
+    await mod.slash("review channel", channel=mods)
+    await suggest_card(alice)
+    [queued] = [m for m in mods.messages if m.embeds]
+    first = mod.start_click(queued, "Approve")
+    second = other.start_click(queued, "Approve")
+    await harness.sim.settle()
+    replies = [i.response_data for i in (first, second)]
+    assert await count(harness, "server_items") == 1
+    assert any("already approved" in str(r) for r in replies)
+    assert len(alice.dms) == 1
+
+
+async def test_edit_opens_prefilled_and_approves_the_edited_version(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="LLM gateway budgets")
+    await alice.submit_modal(form, **GOOD_PROMPT)
+    queued = await mod.slash("review queue")
+    edit = await mod.click(queued, "Edit")
+    assert edit.modal is not None
+    values = {row.get("component", {}).get("custom_id") or row["components"][0]["custom_id"]:
+              (row.get("component") or row["components"][0]).get("value") for row in edit.modal["components"]}
+    assert values["title"] == "LLM gateway budgets" and values["scenario"] == GOOD_PROMPT["scenario"]
+    bad = await mod.submit_modal(edit, title="x")
+    assert "**Title**: String should have at least 3 characters" in bad.text
+    done = await mod.submit_modal(edit, title="LLM gateway with team budgets")
+    assert "approved" in str(done.embeds)
+    row = await harness.core.db.fetchone("SELECT data, origin, author_id FROM server_items")
+    assert "LLM gateway with team budgets" in row["data"] and row["origin"] == "suggested"
+    assert row["author_id"] == alice.id
+    [dm] = alice.dms
+    assert "with a moderator's edits" in dm.content
+
+
+async def test_members_cannot_open_the_queue(harness: BotHarness, alice: SimMember) -> None:
+    with pytest.raises(CommandForbidden):
+        await alice.slash("review queue")
+
+
+async def test_an_approved_prompt_enters_the_daily_rotation(harness: BotHarness, mod: SimMember,
+                                                            alice: SimMember) -> None:
+    form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="LLM gateway budgets")
+    await alice.submit_modal(form, **GOOD_PROMPT)
+    await mod.click(await mod.slash("review queue"), "Approve")
+    await mod.slash("daily setup", channel=harness.guild.channel("daily"), time="10:00", timezone="UTC")
+    pool = await harness.bot.get_cog("Daily").service.repo.custom_prompts(harness.guild.id)
+    assert [p.title for p in pool] == ["LLM gateway budgets"]
+    await asyncio.sleep(0)
+
+
+async def test_privacy_delete_anonymises_the_author_but_keeps_the_card(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    await suggest_card(alice)
+    await suggest_card(alice, front="Which metric tells you retrieval found the right passage?")
+    await mod.click(await mod.slash("review queue"), "Approve")
+    first = await alice.slash("privacy delete")
+    await alice.click(first, "Delete my data")
+    from bot.ops.privacy import PrivacyService
+    assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []
+    rows = await harness.core.db.fetchall("SELECT author_id FROM server_items")
+    assert [r[0] for r in rows] == [0]
+    screen = await bob.slash("cards study", deck="server")
+    assert "Suggested by a former member" in str(screen.embeds)
