@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     requests_per_second: float = Field(
         default=48.0, gt=0, le=50,
         description="Pace of scheduled posts; Discord's global limit is 50 requests a second per bot.")
+    startup_timeout: float = Field(
+        default=300.0, ge=0, le=86400,
+        description="Seconds to keep retrying an unreachable Discord at start before exiting (status 5).")
     srs_fuzzing: bool = Field(
         default=True,
         description="Spread flashcard due dates by a little randomness so reviews do not bunch up (FSRS fuzz).")

@@ -1,8 +1,16 @@
-"""Start-up steps shared by CLI commands, each failing with one readable line, not a traceback."""
+"""Start-up steps shared by CLI commands, each failing with one readable line, not a traceback.
+
+Every expected failure ends the process with a status of its own (see :class:`Status`), so a service
+manager can tell "fix the configuration" from "Discord was down, try again later".
+"""
 
 from __future__ import annotations
 
+import sqlite3
+import stat
 import sys
+from enum import IntEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from pydantic import ValidationError
@@ -13,13 +21,26 @@ if TYPE_CHECKING:
     from bot.content import ContentStore
 
 
+class Status(IntEnum):
+    """Exit statuses of ``studybot``; the README's Command line section lists them."""
+
+    OK = 0
+    FAILED = 1  # the command ran and found a problem (invalid input, a check that failed)
+    CONFIGURATION = 2  # bad arguments or settings, or no token: a person must change something
+    DATABASE = 3  # the database file cannot be used: not a database, locked, read-only, too new
+    FILE = 4  # a file or folder given is missing, of the wrong kind, or not readable/writable
+    DISCORD_UNREACHABLE = 5  # Discord did not answer within the start-up budget; worth retrying later
+    TOKEN_REJECTED = 6  # Discord refused the token
+    CONTENT = 7  # the content packs do not validate
+
+
 class CliExit(SystemExit):
     """Exit with a message on stderr and a status code."""
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
+def fail(message: str, code: int = Status.FAILED) -> NoReturn:
     print(f"studybot: {message}", file=sys.stderr)
-    raise CliExit(code)
+    raise CliExit(int(code))
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -30,7 +51,7 @@ def load_settings(**overrides: object) -> Settings:
         problems = "; ".join(
             f"STUDYBOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
         )
-        fail(f"invalid configuration: {problems}", 2)
+        fail(f"invalid configuration: {problems}", Status.CONFIGURATION)
 
 
 def load_content(settings: Settings) -> ContentStore:
@@ -41,4 +62,55 @@ def load_content(settings: Settings) -> ContentStore:
         return ContentStore.load(settings.content_dirs)
     except ContentError as error:
         where = ", ".join(str(folder) for folder in settings.content_dirs)
-        fail(f"content packs in {where} are invalid:\n{error}", 1)
+        report = str(error.problems[0]) if len(error.problems) == 1 else f"\n{error}"
+        fail(f"content packs in {where} are invalid: {report}", Status.CONTENT)
+
+
+def check_database_file(path: Path, *, must_exist: bool = False, writable: bool = True) -> None:
+    """Refuse a database path that cannot work, before SQLite gives a vaguer error for it."""
+    if path.is_dir():
+        fail(f"{path} is a folder; STUDYBOT_DATABASE_PATH must name a database file", Status.FILE)
+    if not path.exists():
+        if must_exist:
+            fail(f"there is no database at {path}", Status.FILE)
+        if path.parent.exists() and not path.parent.is_dir():
+            fail(f"{path.parent} is a file, so {path} cannot be created; choose another path", Status.FILE)
+        return
+    if writable and not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        fail(f"{path} is read-only; make it writable (chmod u+w {path}) or point STUDYBOT_DATABASE_PATH "
+             "at a copy", Status.DATABASE)
+    with path.open("rb") as head:
+        header = head.read(16)
+    if header and header != b"SQLite format 3\x00":
+        fail(f"{path} is not a SQLite database; check STUDYBOT_DATABASE_PATH", Status.DATABASE)
+
+
+def explain_database_error(path: Path | str, error: sqlite3.Error) -> str:
+    """What SQLite's terse error means for the file at ``path``, and what to do about it."""
+    text = str(error).lower()
+    if "not a database" in text or "malformed" in text:
+        return f"{path} is not a usable SQLite database ({error}); restore a backup with `studybot db restore`"
+    if "locked" in text or "busy" in text:
+        return f"{path} is locked by another process (is another studybot running on it?); stop it and retry"
+    if "readonly" in text or "read-only" in text:
+        return f"{path} (or its folder) is read-only; the bot needs to write the file and its -wal/-shm files"
+    if "unable to open" in text:
+        return f"cannot open {path}: check that its folder exists and is writable"
+    if "disk is full" in text:
+        return f"the disk holding {path} is full; free some space and retry"
+    return f"{path}: {error}"
+
+
+def explain_os_error(error: OSError) -> str:
+    name = error.filename or "the file"
+    if isinstance(error, FileNotFoundError):
+        return f"{name} does not exist"
+    if isinstance(error, FileExistsError):
+        return f"{name} already exists and is not a folder"
+    if isinstance(error, IsADirectoryError):
+        return f"{name} is a folder; a file is needed here"
+    if isinstance(error, NotADirectoryError):
+        return f"{name}: a part of this path is a file, not a folder"
+    if isinstance(error, PermissionError):
+        return f"no permission to use {name}"
+    return f"{name}: {error.strerror or error}"

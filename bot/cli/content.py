@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.cli.common import load_settings
+from bot.cli.common import Status, fail, load_settings
 from bot.content.document import read_document
 from bot.content.importer import write_draft
 from bot.content.loader import as_folders, load_pack, pack_folders
@@ -33,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    if args.path is not None and not args.path.is_dir():
+        what = "is a file, not a folder of packs" if args.path.exists() else "does not exist"
+        fail(f"{args.path} {what}; give the folder that holds the pack folders", Status.FILE)
+    if args.source is not None and not args.source.is_file():
+        what = "is a folder; give the document file" if args.source.exists() else "does not exist"
+        fail(f"{args.source} {what}", Status.FILE)
     folders = (args.path,) if args.path is not None else load_settings().content_dirs
     shown = ", ".join(str(f) for f in folders)
     try:
@@ -73,8 +79,10 @@ def _ids_in_use(folders: tuple[Path, ...], skip: Path) -> set[str]:
 def _import(args: argparse.Namespace) -> int:
     into = args.into if args.into is not None else DRAFTS
     if into.exists() and not into.is_dir():
-        print(f"error: {into} is a file; --into needs a folder.")
-        return 1
+        fail(f"{into} is a file; --into needs a folder", Status.FILE)
+    if not args.document.is_file():
+        what = "is a folder; give the document file" if args.document.exists() else "does not exist"
+        fail(f"{args.document} {what}", Status.FILE)
     folders = as_folders([*load_settings().content_dirs, into])
     try:
         document = read_document(args.document)

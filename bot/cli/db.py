@@ -1,27 +1,48 @@
-"""``studybot db migrate`` and ``studybot db backup PATH``."""
+"""``studybot db migrate``, ``studybot db backup [FILE|FOLDER]`` and ``studybot db restore FILE``.
+
+A restore never loses the file it replaces: the current database is copied aside first, and the
+backup is checked (SQLite's integrity check, a studybot schema this version can run) before anything
+is touched, and an older backup is migrated to the current schema at once.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.cli.common import fail, load_settings
-from bot.storage import Database, DatabaseTooNew
+from bot.cli.common import Status, check_database_file, explain_database_error, fail, load_settings
+from bot.storage import LATEST_VERSION, Database
+
+BACKUP_NAME = "studybot-{:%Y%m%d-%H%M%S}.sqlite3"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    db = subparsers.add_parser("db", help="database maintenance")
+    db = subparsers.add_parser("db", help="database maintenance: migrate, backup, restore")
     actions = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     migrate = actions.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=_migrate)
-    backup = actions.add_parser("backup", help="copy the live database safely (SQLite online backup)")
-    backup.add_argument("path", type=Path, help="file to write the copy to")
+    backup = actions.add_parser("backup", help="copy the live database safely, also while the bot runs")
+    backup.add_argument("path", type=Path, nargs="?",
+                        help="file to write, or a folder to write a dated copy into (default: STUDYBOT_BACKUP_DIR)")
+    backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     backup.set_defaults(handler=_backup)
+    restore = actions.add_parser("restore", help="replace the database with a checked backup (stop the bot first)")
+    restore.add_argument("path", type=Path, help="backup file to restore")
+    restore.set_defaults(handler=_restore)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _migrate(args: argparse.Namespace) -> int:
     settings = load_settings()
+    args.database_path = settings.database_path
+    check_database_file(settings.database_path)
 
     async def go() -> int:
         db = Database(settings.database_path)
@@ -34,27 +55,95 @@ def _migrate(args: argparse.Namespace) -> int:
         print(f"{settings.database_path}: schema version {before} -> {after}")
         return 0
 
-    try:
-        return asyncio.run(go())
-    except DatabaseTooNew as error:
-        fail(str(error), 1)
+    return asyncio.run(go())
+
+
+def backup_target(given: Path | None, default_folder: Path) -> Path:
+    """The file a backup goes to: ``given`` itself, or a dated name inside a folder."""
+    target = given if given is not None else default_folder
+    if target.is_dir() or given is None or str(given).endswith(("/", "\\")):
+        return target / BACKUP_NAME.format(_now())
+    return target
 
 
 def _backup(args: argparse.Namespace) -> int:
     settings = load_settings()
-    if not settings.database_path.exists():
-        fail(f"there is no database at {settings.database_path} to back up", 1)
-    if args.path.resolve() == settings.database_path.resolve():
-        fail("the backup path is the database itself; choose another file", 2)
+    source = settings.database_path
+    args.database_path = source
+    check_database_file(source, must_exist=True, writable=False)
+    target = backup_target(args.path, settings.backup_dir)
+    if target.exists() and target.resolve() == source.resolve():
+        fail("the backup path is the database itself; choose another file", Status.CONFIGURATION)
+    if target.exists() and not args.force:
+        fail(f"{target} already exists; choose another name, give a folder, or pass --force", Status.FILE)
+    if target.parent.exists() and not target.parent.is_dir():
+        fail(f"{target.parent} is a file, not a folder", Status.FILE)
 
-    async def go() -> int:
-        db = Database(settings.database_path)
+    async def go() -> Path:
+        db = Database(source)
         try:
             await db.open(migrate=False)
-            written = await db.backup(args.path)
+            return await db.backup(target)
         finally:
             await db.close()
-        print(f"backed up {settings.database_path} to {written}")
-        return 0
 
-    return asyncio.run(go())
+    written = asyncio.run(go())
+    print(f"backed up {source} to {written}")
+    return 0
+
+
+def inspect_backup(path: Path) -> int:
+    """The backup's schema version, after SQLite's integrity check; stops with a reason if unusable."""
+    check_database_file(path, must_exist=True, writable=False)
+    try:
+        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
+            verdict = conn.execute("PRAGMA integrity_check").fetchall()
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    except sqlite3.Error as error:
+        fail(explain_database_error(path, error), Status.DATABASE)
+    if verdict != [("ok",)]:
+        fail(f"{path} fails SQLite's integrity check ({verdict[0][0]}); choose another backup", Status.DATABASE)
+    if version == 0:
+        fail(f"{path} holds no studybot data (schema version 0); choose another backup", Status.DATABASE)
+    if version > LATEST_VERSION:
+        fail(f"{path} is at schema version {version}, newer than this studybot ({LATEST_VERSION}); "
+             "upgrade studybot first", Status.DATABASE)
+    return version
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A consistent copy through SQLite's backup API (it reads a live file's WAL as well)."""
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
+
+
+def _restore(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    live = settings.database_path
+    args.database_path = live
+    check_database_file(live)
+    if args.path.exists() and live.exists() and args.path.resolve() == live.resolve():
+        fail("that file is the live database itself; give a backup file", Status.CONFIGURATION)
+    version = inspect_backup(args.path)
+    aside = None
+    if live.exists():
+        aside = live.with_name(f"{live.name}.before-restore-{_now():%Y%m%d-%H%M%S}")
+        _copy(live, aside)
+        for extra in (live, live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")):
+            extra.unlink(missing_ok=True)
+    live.parent.mkdir(parents=True, exist_ok=True)
+    _copy(args.path, live)
+
+    async def upgrade() -> int:
+        db = Database(live)
+        try:
+            await db.open(migrate=True)
+            return await db.user_version()
+        finally:
+            await db.close()
+
+    after = asyncio.run(upgrade())
+    kept = f"; the database it replaced is kept as {aside}" if aside else ""
+    upgraded = f", upgraded from schema version {version} to {after}" if after != version else ""
+    print(f"restored {args.path} to {live}{upgraded}{kept}. Start the bot again.")
+    return 0

@@ -1,4 +1,9 @@
-"""``studybot run`` and ``studybot sync``: connect to the real Discord."""
+"""``studybot run`` and ``studybot sync``: connect to the real Discord.
+
+Before connecting, the database file and the content packs are checked and Discord is asked, with
+retries, whether it answers and accepts the token; every expected failure ends with one line and a
+status of its own (``bot.cli.common.Status``) instead of a traceback.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,11 @@ import asyncio
 import logging
 import signal
 
+import aiohttp
 import discord
 
-from bot.cli.common import fail, load_content, load_settings
+from bot.cli.common import Status, check_database_file, fail, load_content, load_settings
+from bot.cli.startup import DiscordUnreachable, TokenRejected, describe, wait_for_discord
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -18,6 +25,7 @@ NO_TOKEN = (
     "no Discord token: set STUDYBOT_DISCORD_TOKEN (or DISCORD_TOKEN) in the environment or in .env; "
     "to try the bot without Discord, run `studybot demo`"
 )
+TOKEN_REJECTED = "Discord rejected the token; copy it again from the developer portal (Bot > Reset Token)"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -30,19 +38,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _settings_with_token() -> Settings:
     settings = load_settings()
     if not settings.token:
-        fail(NO_TOKEN, 2)
+        fail(NO_TOKEN, Status.CONFIGURATION)
     settings.apply_logging()
     return settings
 
 
 def _run(args: argparse.Namespace) -> int:
     settings = _settings_with_token()
+    args.database_path = settings.database_path
     return asyncio.run(serve(settings))
 
 
 def _sync(args: argparse.Namespace) -> int:
     settings = _settings_with_token()
+    args.database_path = settings.database_path
     return asyncio.run(serve(settings, sync_only=True))
+
+
+async def _reach_discord(settings: Settings) -> None:
+    try:
+        await wait_for_discord(settings.token or "", budget=settings.startup_timeout)
+    except TokenRejected:
+        fail(TOKEN_REJECTED, Status.TOKEN_REJECTED)
+    except DiscordUnreachable as error:
+        fail(f"Discord is not reachable: {error} (STUDYBOT_STARTUP_TIMEOUT={settings.startup_timeout:g} s)",
+             Status.DISCORD_UNREACHABLE)
 
 
 async def serve(settings: Settings, *, sync_only: bool = False) -> int:
@@ -50,8 +70,25 @@ async def serve(settings: Settings, *, sync_only: bool = False) -> int:
     from bot.bot import StudyBot
     from bot.core import Core
 
-    core = Core.build(settings, load_content(settings))
-    client = StudyBot(core, sync_on_start=not sync_only)
+    check_database_file(settings.database_path)
+    content = load_content(settings)
+    core = Core.build(settings, content)
+    try:
+        await core.db.open()  # before Discord: a bad database file is reported without a network wait
+        await _reach_discord(settings)
+        client = StudyBot(core, sync_on_start=not sync_only)
+        await _serve(client, settings, sync_only=sync_only)
+    except discord.LoginFailure:
+        fail(TOKEN_REJECTED, Status.TOKEN_REJECTED)
+    except (aiohttp.ClientError, OSError, TimeoutError, discord.DiscordServerError) as error:
+        reason = describe(error) if not isinstance(error, discord.DiscordServerError) else str(error)
+        fail(f"lost Discord while starting: {reason}; start again later", Status.DISCORD_UNREACHABLE)
+    finally:
+        await core.db.close()
+    return 0
+
+
+async def _serve(client: discord.Client, settings: Settings, *, sync_only: bool) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -59,25 +96,19 @@ async def serve(settings: Settings, *, sync_only: bool = False) -> int:
             loop.add_signal_handler(sig, stop.set)
         except NotImplementedError:  # pragma: no cover - non-Unix
             pass
-    try:
-        async with client:
-            if sync_only:
-                await client.login(settings.token or "")  # runs setup_hook: database and extensions
-                count = await client.sync_commands()
-                print(f"synced {count} commands")
-                return 0
-            runner = asyncio.create_task(client.start(settings.token or ""))
-            stopper = asyncio.create_task(stop.wait())
-            done, _pending = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
-            log.info("shutting down")
-            await client.close()
-            stopper.cancel()
-            if runner in done:
-                runner.result()
-            else:
-                await asyncio.gather(runner, return_exceptions=True)
-    except discord.LoginFailure:
-        fail("Discord rejected the token; copy it again from the developer portal (Bot > Reset Token)", 1)
-    finally:
-        await core.db.close()
-    return 0
+    async with client:
+        if sync_only:
+            await client.login(settings.token or "")  # runs setup_hook: database and extensions
+            count = await client.sync_commands()  # type: ignore[attr-defined]
+            print(f"synced {count} commands")
+            return
+        runner = asyncio.create_task(client.start(settings.token or ""))
+        stopper = asyncio.create_task(stop.wait())
+        done, _pending = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        log.info("shutting down")
+        await client.close()
+        stopper.cancel()
+        if runner in done:
+            runner.result()
+        else:
+            await asyncio.gather(runner, return_exceptions=True)

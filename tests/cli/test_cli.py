@@ -12,6 +12,7 @@ import pytest
 
 import bot
 from bot.cli import main
+from bot.cli.common import Status
 from bot.storage import LATEST_VERSION
 
 
@@ -69,7 +70,7 @@ def test_db_migrate_then_backup(in_tmp: Path, capsys: pytest.CaptureFixture[str]
 def test_backup_without_a_database_fails_cleanly(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["db", "backup", str(in_tmp / "copy.sqlite3")])
-    assert caught.value.code == 1
+    assert caught.value.code == Status.FILE
     assert "no database" in capsys.readouterr().err
 
 
@@ -78,7 +79,7 @@ def test_migrate_refuses_a_newer_database(in_tmp: Path, capsys: pytest.CaptureFi
         raw.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
     with pytest.raises(SystemExit) as caught:
         main(["db", "migrate"])
-    assert caught.value.code == 1
+    assert caught.value.code == Status.DATABASE
     assert "Upgrade studybot" in capsys.readouterr().err
 
 
@@ -91,5 +92,5 @@ def test_a_broken_content_pack_stops_start_up_with_the_validators_report(tmp_pat
                                                     encoding="utf-8")
     result = run_cli("run", cwd=tmp_path, env={"STUDYBOT_DISCORD_TOKEN": "x",
                                                "STUDYBOT_CONTENT_DIR": str(tmp_path / "packs")})
-    assert result.returncode == 1
+    assert result.returncode == Status.CONTENT
     assert "mine/flashcards/cards.toml [c-1] back" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,106 @@
+"""``studybot db backup`` into a file or folder, and ``studybot db restore`` with its checks."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.cli.common import Status
+from bot.storage import LATEST_VERSION, Database, load_migrations
+
+
+@pytest.fixture
+def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("STUDYBOT_"):
+            monkeypatch.delenv(name)
+    path = tmp_path / "bot.sqlite3"
+    monkeypatch.setenv("STUDYBOT_DATABASE_PATH", str(path))
+    monkeypatch.setenv("STUDYBOT_BACKUP_DIR", str(tmp_path / "nightly"))
+    assert main(["db", "migrate"]) == 0
+    return path
+
+
+def guild_names(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name FROM marker ORDER BY name").fetchall()
+    conn.close()
+    return [r[0] for r in rows]
+
+
+def mark(path: Path, name: str) -> None:
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS marker (name TEXT)")
+        conn.execute("INSERT INTO marker VALUES (?)", (name,))
+    conn.close()
+
+
+def test_backup_into_a_folder_then_restore_keeps_the_replaced_file_aside(
+        live: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mark(live, "before")
+    (tmp_path / "copies").mkdir()
+    assert main(["db", "backup", "copies"]) == 0
+    (backup,) = (tmp_path / "copies").glob("studybot-*.sqlite3")
+    assert f"to {Path('copies') / backup.name}" in capsys.readouterr().out
+    mark(live, "after")
+    assert main(["db", "restore", str(backup)]) == 0
+    out = capsys.readouterr().out
+    assert guild_names(live) == ["before"]
+    (aside,) = tmp_path.glob("bot.sqlite3.before-restore-*")
+    assert guild_names(aside) == ["after", "before"]
+    assert f"restored {backup} to {live}" in out and str(aside) in out
+
+
+def test_backup_without_a_path_goes_to_the_backup_folder(live: Path, tmp_path: Path) -> None:
+    assert main(["db", "backup"]) == 0
+    assert len(list((tmp_path / "nightly").glob("studybot-*.sqlite3"))) == 1
+
+
+def test_restoring_an_older_backup_upgrades_it(live: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = tmp_path / "old.sqlite3"
+
+    async def first_version_only() -> None:
+        db = Database(old)
+        await db.open(migrate=False)
+        await db.migrate(load_migrations()[:1])
+        await db.close()
+
+    asyncio.run(first_version_only())
+    assert main(["db", "restore", str(old)]) == 0
+    assert f"upgraded from schema version 1 to {LATEST_VERSION}" in capsys.readouterr().out
+    with sqlite3.connect(live) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    conn.close()
+
+
+def test_a_damaged_or_newer_backup_is_refused_and_the_live_file_is_untouched(
+        live: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mark(live, "live")
+    damaged = tmp_path / "damaged.sqlite3"
+    with sqlite3.connect(damaged) as conn:
+        conn.execute("CREATE TABLE big (x TEXT)")
+        conn.executemany("INSERT INTO big VALUES (?)", [("x" * 500,) for _ in range(200)])
+        conn.execute("CREATE INDEX big_x ON big (x)")
+        conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    data = bytearray(damaged.read_bytes())
+    data[4096 * 3: 4096 * 3 + 200] = b"\xff" * 200
+    damaged.write_bytes(bytes(data))
+    newer = tmp_path / "newer.sqlite3"
+    with sqlite3.connect(newer) as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    conn.close()
+    for bad, words in ((damaged, "integrity"), (newer, "newer than this studybot")):
+        with pytest.raises(SystemExit) as caught:
+            main(["db", "restore", str(bad)])
+        err = capsys.readouterr().err
+        assert caught.value.code == Status.DATABASE
+        assert (words in err) or (bad is damaged and "not a usable SQLite database" in err), err
+    assert guild_names(live) == ["live"]
+    assert not list(tmp_path.glob("bot.sqlite3.before-restore-*"))
