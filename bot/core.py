@@ -15,6 +15,7 @@ from bot.activity import ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock, SystemClock
 from bot.community import ServerContent
+from bot.moderators import ModeratorRoles
 from bot.pacing import RequestPacer
 from bot.scheduler import JobScheduler
 from bot.settings import Settings
@@ -37,6 +38,7 @@ class Core:
     activity: ActivityService
     pacer: RequestPacer
     server_content: ServerContent
+    moderators: ModeratorRoles
     started_at: datetime = field(init=False)
 
     def __post_init__(self) -> None:
@@ -55,6 +57,7 @@ class Core:
         clock = clock or SystemClock()
         db = Database(settings.database_path)
         timezones = TimezoneResolver(db)
+        audit = AuditLog(db, clock)
         return cls(
             settings=settings,
             clock=clock,
@@ -62,8 +65,9 @@ class Core:
             scheduler=JobScheduler(clock, manual=manual_scheduler),
             content=content,
             timezones=timezones,
-            audit=AuditLog(db, clock),
+            audit=audit,
             activity=ActivityService(db, clock, timezones),
             pacer=RequestPacer(settings.requests_per_second),
             server_content=ServerContent(db, content),
+            moderators=ModeratorRoles(db, clock, audit),
         )

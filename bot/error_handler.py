@@ -72,11 +72,17 @@ async def report_interaction_error(interaction: discord.Interaction, error: Base
 
 
 class StudyTree(app_commands.CommandTree):
-    """Command tree whose errors go through :func:`report_interaction_error`; log lines carry the guild."""
+    """Command tree that checks each command's audience; errors go through :func:`report_interaction_error`
+    and log lines carry the guild."""
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Every command's declared audience is checked here, before its options are even read."""
+        from cogs._common.authority import authorize, command_audience
+
         guild_var.set(interaction.guild_id)
-        return True
+        if interaction.command is None:
+            return True  # not ours: discord.py answers an unknown command itself
+        return await authorize(interaction, command_audience(interaction))
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await report_interaction_error(interaction, error)

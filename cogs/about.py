@@ -8,7 +8,8 @@ from discord.ext import commands
 
 import bot
 from bot.bot import StudyBot
-from cogs._common import BRAND_COLOUR, core_of, discord_timestamp
+from cogs._common import BRAND_COLOUR, core_of, discord_timestamp, in_servers_and_bot_dms
+from cogs._common.authority import Audience, declared
 
 
 def _uptime(seconds: float) -> str:
@@ -25,7 +26,9 @@ class About(commands.Cog):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
 
-    @app_commands.command(name="about", description="What studybot is, its version, uptime and content")
+    @app_commands.command(name="about", description="What studybot is, its version, uptime and content",
+                          extras=declared(Audience.MEMBER))
+    @in_servers_and_bot_dms
     async def about(self, interaction: discord.Interaction) -> None:
         core = core_of(interaction)
         library = core.content.library

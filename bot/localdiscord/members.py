@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.localdiscord.command_permissions import can_use
 from bot.localdiscord.replies import Reply
 from bot.localdiscord.state import (
     PERMISSIONS,
@@ -110,7 +111,7 @@ class SimMember:
         """Send ``/command`` without waiting for the bot (for load: many members at once)."""
         definition, path = self._find_command(command)
         channel = self._where(definition, path, in_channel, options)
-        self._check_permission(definition)
+        self._check_permission(definition, channel)
         data = self._command_data(definition, path, options, focused=None)
         return self._dispatch(2, channel, data)
 
@@ -212,14 +213,12 @@ class SimMember:
         known = sorted(d["name"] for d in pool)
         raise AssertionError(f"no synced command /{words[0]}; the bot synced: {known}")
 
-    def _check_permission(self, definition: dict[str, Any]) -> None:
-        needed = definition.get("default_member_permissions")
-        if needed in (None, "") or self.guild is None:
+    def _check_permission(self, definition: dict[str, Any], channel: SimChannel) -> None:
+        """Discord's client hides a command the member may not use (see ``command_permissions``)."""
+        if self.guild is None:
             return
-        have = self.guild.base_permissions(self.id)
-        if have & PERMISSIONS["administrator"] or (have & int(needed)) == int(needed):
-            return
-        raise CommandForbidden(f"{self.name} lacks the permissions /{definition['name']} needs")
+        if not can_use(self.sim, definition, self.guild, self.id, self.role_ids, channel):
+            raise CommandForbidden(f"{self.name} may not use /{definition['name']} here")
 
     def _command_data(self, definition: dict[str, Any], path: list[str], options: dict[str, Any],
                       focused: str | None) -> dict[str, Any]:

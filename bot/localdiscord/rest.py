@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.localdiscord import command_permissions
 from bot.localdiscord import interactions as ix
 from bot.localdiscord import rest_messages as msg
 from bot.localdiscord.restkit import SIM_KEY, Rejected, fail, json_reply, make_middleware, read_body, sim_of
@@ -38,6 +39,7 @@ def build_app(sim: LocalDiscord) -> web.Application:
     r.add_get(API + "/applications/{app_id}/commands", _get_commands)
     r.add_put(API + "/applications/{app_id}/guilds/{guild_id}/commands", _put_commands)
     r.add_get(API + "/applications/{app_id}/guilds/{guild_id}/commands", _get_commands)
+    command_permissions.add_routes(r, API)
     r.add_get(API + "/channels/{channel_id}", msg.get_channel)
     r.add_post(API + "/channels/{channel_id}/messages", msg.post_message)
     r.add_get(API + "/channels/{channel_id}/messages", msg.history)
@@ -124,6 +126,7 @@ async def _put_commands(request: web.Request) -> web.Response:
         sim.guild_commands[int(guild_id)] = stored
     else:
         sim.global_commands = stored
+    command_permissions.forget_commands(sim, int(guild_id) if guild_id else None, {int(c["id"]) for c in stored})
     sim.command_syncs = getattr(sim, "command_syncs", 0) + 1
     return json_reply(stored)
 

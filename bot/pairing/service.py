@@ -139,9 +139,9 @@ class MockService:
         schedule = await self.repo.schedule(guild_id)
         if schedule is None:
             raise NotConfigured("Mock interviews are not scheduled in this server.",
-                                hint="Set a schedule first with `/mock schedule`.")
+                                hint="Set a schedule first with `/mock-admin schedule`.")
         if await self.repo.open_rounds(guild_id):
-            raise Conflict("A round is still open.", hint="Cancel it with `/mock cancel-round`, or wait for its end.")
+            raise Conflict("A round is still open.", hint="Cancel it with `/mock-admin cancel-round`, or wait for its end.")
         round_ = await self.create_round(schedule, None, actor_id)
         if round_ is None:
             raise Conflict("Fewer than two members are taking part, so there is nobody to pair.",

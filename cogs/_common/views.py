@@ -8,17 +8,29 @@ items so nobody clicks a dead button), and where errors go (the bot's one handle
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, ClassVar
 
 import discord
 
 from bot.error_handler import report_interaction_error
+from cogs._common.authority import Audience, authorize
 
 log = logging.getLogger(__name__)
 
 
 class BaseView(discord.ui.View):
-    """A view, optionally owned by one member; persistent views pass ``timeout=None``."""
+    """A view, optionally owned by one member; persistent views pass ``timeout=None``.
+
+    Each subclass declares its ``audience``; a view built from ``BaseView`` itself (a holder for
+    dynamic items, which check their own) is open to members.
+    """
+
+    audience: ClassVar[Audience | None] = Audience.MEMBER
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "audience" not in cls.__dict__:
+            cls.audience = None  # undeclared: refused at run time, and the sweep test names it
 
     def __init__(self, *, owner_id: int | None = None, timeout: float | None = 180.0) -> None:
         super().__init__(timeout=timeout)
@@ -26,10 +38,10 @@ class BaseView(discord.ui.View):
         self.message: discord.Message | discord.InteractionMessage | None = None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if self.owner_id is None or interaction.user.id == self.owner_id:
-            return True
-        await interaction.response.send_message("These buttons belong to someone else.", ephemeral=True)
-        return False
+        if self.owner_id is not None and interaction.user.id != self.owner_id:
+            await interaction.response.send_message("These buttons belong to someone else.", ephemeral=True)
+            return False
+        return await authorize(interaction, self.audience)
 
     async def on_timeout(self) -> None:
         for item in self.children:
@@ -46,7 +58,12 @@ class BaseView(discord.ui.View):
 
 
 class BaseModal(discord.ui.Modal):
-    """A modal whose errors go through the bot's one handler."""
+    """A modal whose errors go through the bot's one handler, submitted only by its declared audience."""
+
+    audience: ClassVar[Audience | None] = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await authorize(interaction, self.audience)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await report_interaction_error(interaction, error)
@@ -54,7 +71,13 @@ class BaseModal(discord.ui.Modal):
 
 class RoutedItem:
     """Mixed into :class:`discord.ui.DynamicItem` buttons: ``handle`` does the work, and any error goes
-    through the bot's one handler (dynamic items have no view whose ``on_error`` would catch it)."""
+    through the bot's one handler (dynamic items have no view whose ``on_error`` would catch it).
+    Each class declares its ``audience``, checked before ``handle`` runs."""
+
+    audience: ClassVar[Audience | None] = None
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return await authorize(interaction, self.audience)
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:

@@ -1,4 +1,5 @@
-"""/studybot for moderators and the owner, /privacy for members, and guild join/leave bookkeeping."""
+"""/studybot for moderators, /studybot-owner for the bot's owner, /privacy for members, and guild join/leave
+bookkeeping."""
 
 from __future__ import annotations
 
@@ -17,16 +18,18 @@ from bot.ops.backups import Backups
 from bot.ops.overview import OverviewService, database_size
 from bot.ops.privacy import PrivacyService
 from bot.ops.retention import GuildRetention
-from cogs._common import missing_permissions, no_pings
+from cogs._common import in_servers, in_servers_and_bot_dms, missing_permissions, no_pings
+from cogs._common.authority import Audience, declared
 from cogs.admin.embeds import audit_embed, health_embed, settings_embed
 from cogs.admin.views import ConfirmDeleteView
 
 log = logging.getLogger(__name__)
 
 
-@app_commands.guild_only()
+@in_servers
 @app_commands.default_permissions(manage_guild=True)
-class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description="Run studybot in this server"):
+class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description="Run studybot in this server",
+                    group_extras=declared(Audience.MODERATOR)):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
@@ -49,7 +52,9 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         log.info("removed from guild %s; its data is kept for 30 days", guild.id)
         await self.retention.left(guild.id)
 
-    @app_commands.command(name="settings", description="Everything configured here, next runs and missing permissions")
+    settings_group = app_commands.Group(name="settings", description="What is configured here, and who moderates")
+
+    @settings_group.command(name="show", description="Everything configured here, next runs and missing permissions")
     async def settings(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
         features = await self.overview.features(interaction.guild.id)
@@ -64,7 +69,31 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
                 if missing:
                     problems[feature.name] = [f"I am missing **{', '.join(missing)}** in {channel.mention}: "
                                               "Channel settings › Permissions › studybot, allow them"]
-        await interaction.response.send_message(embed=settings_embed(features, problems), ephemeral=True)
+        embed = settings_embed(features, problems)
+        role_id = await self.client.core.moderators.role_of(interaction.guild.id)
+        embed.add_field(name="Moderators", inline=False,
+                        value="Members with **Manage Server**" + (f" and the <@&{role_id}> role" if role_id else
+                                                                  " (no moderator role named)"))
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())
+
+    @settings_group.command(name="moderator-role",
+                            description="Name a role whose members may run studybot's moderator commands")
+    @app_commands.describe(role="The moderator role (leave empty to stop naming one)")
+    async def moderator_role(self, interaction: discord.Interaction, role: discord.Role | None = None) -> None:
+        assert interaction.guild is not None
+        if not (interaction.permissions.manage_guild or interaction.permissions.administrator):
+            raise UserFacingError("Only members with **Manage Server** can choose the moderator role.",
+                                  hint="Members who moderate through the role itself cannot change it.")
+        if role is not None and (role.is_default() or role.managed):
+            raise UserFacingError("That role cannot be the moderator role: "
+                                  + ("every member has @everyone." if role.is_default() else
+                                     "it is managed by an integration."),
+                                  hint="Create a role such as `Study moderators` and pick it.")
+        await self.client.core.moderators.set_role(interaction.guild.id, interaction.user.id,
+                                                   role.id if role else None)
+        text = (f"Members with {role.mention} can now run studybot's moderator commands, buttons and forms."
+                if role else "No moderator role is named now: only members with **Manage Server** moderate.")
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=no_pings())
 
     @app_commands.command(name="audit", description="Recent configuration changes and moderator actions")
     async def audit(self, interaction: discord.Interaction) -> None:
@@ -81,23 +110,30 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         await interaction.response.send_message("Streaks and participation, one row per member:", file=file,
                                                 ephemeral=True)
 
-    async def _require_owner(self, user: discord.abc.User) -> None:
-        if user.id not in self.client.core.settings.owner_ids and not await self.client.is_owner(user):
-            raise UserFacingError("Only the bot's owner can do that.", hint="Owners are listed in STUDYBOT_OWNER_IDS.")
 
-    @app_commands.command(name="reload-content", description="(Bot owner) Load the content packs again from disk")
+
+@in_servers
+@app_commands.default_permissions(manage_guild=True)
+class StudybotOwner(commands.GroupCog, group_name="studybot-owner", group_description="(Bot owner) Operate studybot",
+                    group_extras=declared(Audience.OWNER)):
+    """Operations for the person running the bot; checked against the owner ids at run time."""
+
+    def __init__(self, client: StudyBot, admin: StudybotAdmin) -> None:
+        self.client = client
+        self.backups = admin.backups
+        super().__init__()
+
+    @app_commands.command(name="reload-content", description="Load the content packs again from disk")
     async def reload_content(self, interaction: discord.Interaction) -> None:
-        await self._require_owner(interaction.user)
         result = self.client.core.content.reload()
         text = str(result) if result.ok else (f"The packs have errors, so I kept the content I had "
                                               f"({result.prompts} prompts, {result.flashcards} flashcards):\n"
                                               f"```\n{result.report[:1500]}\n```")
         await interaction.response.send_message(text, ephemeral=True)
 
-    @app_commands.command(name="health", description="(Bot owner) Gateway, jobs, database, backups and content")
+    @app_commands.command(name="health", description="Gateway, jobs, database, backups and content")
     async def health(self, interaction: discord.Interaction) -> None:
         core = self.client.core
-        await self._require_owner(interaction.user)
         jobs = core.scheduler.jobs()
         last = self.backups.last()
         latency = self.client.latency
@@ -109,7 +145,9 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
 
-class Privacy(commands.GroupCog, group_name="privacy", group_description="Your data in studybot"):
+@in_servers_and_bot_dms
+class Privacy(commands.GroupCog, group_name="privacy", group_description="Your data in studybot",
+              group_extras=declared(Audience.MEMBER)):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         self.service = PrivacyService(client.core.db)

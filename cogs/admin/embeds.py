@@ -15,7 +15,7 @@ def settings_embed(features: list[ConfiguredFeature], problems: dict[str, list[s
     embed = discord.Embed(title="studybot in this server", colour=BRAND_COLOUR)
     if not any(f.name != "Streak milestones" for f in features):
         embed.description = ("Nothing is scheduled yet. Start with `/daily setup`, `/quiz setup` or "
-                             "`/mock schedule`.")
+                             "`/mock-admin schedule`.")
     for feature in features:
         lines = [("✅ " if feature.enabled else "⏸️ ") + feature.summary]
         if feature.channel_id:

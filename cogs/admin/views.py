@@ -7,11 +7,13 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from cogs._common import BaseView
+from cogs._common.authority import Audience
 
 OnConfirm = Callable[[discord.Interaction], Awaitable[None]]
 
 
 class ConfirmDeleteView(BaseView):
+    audience = Audience.MEMBER
     def __init__(self, owner_id: int, on_confirm: OnConfirm) -> None:
         super().__init__(owner_id=owner_id, timeout=120)
         self._on_confirm = on_confirm

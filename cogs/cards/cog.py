@@ -9,13 +9,15 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.cards import StudyService
 from bot.errors import InvalidInput
-from cogs._common import truncate
+from cogs._common import in_servers, truncate
+from cogs._common.authority import Audience, declared
 from cogs.cards.embeds import decks_embed, stats_embed
 from cogs.cards.views import DYNAMIC_ITEMS, session_message
 
 
-@app_commands.guild_only()
-class Cards(commands.GroupCog, group_name="cards", group_description="Review the FAQ flashcards"):
+@in_servers
+class Cards(commands.GroupCog, group_name="cards", group_description="Review the FAQ flashcards",
+            group_extras=declared(Audience.MEMBER)):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core

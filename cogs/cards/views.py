@@ -10,6 +10,7 @@ import discord
 
 from bot.cards import Grade, NothingToStudy, StudyCard, StudyService
 from cogs._common import BaseView, RoutedItem
+from cogs._common.authority import Audience
 from cogs.cards.embeds import GRADE_LABELS, back_embed, done_embed, front_embed, interval
 
 GRADE_STYLES = {Grade.AGAIN: discord.ButtonStyle.danger, Grade.HARD: discord.ButtonStyle.secondary,
@@ -22,6 +23,7 @@ def _service(interaction: discord.Interaction) -> StudyService:
 
 class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=r"studybot:cards:reveal:(?P<card>[a-z0-9-]+):(?P<rep>\d+)"):
+    audience = Audience.MEMBER
     def __init__(self, card_id: str, rep: int) -> None:
         super().__init__(discord.ui.Button(label="Reveal", style=discord.ButtonStyle.primary, emoji="👀",
                                            custom_id=f"studybot:cards:reveal:{card_id}:{rep}"))
@@ -44,6 +46,7 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                   template=r"studybot:cards:grade:(?P<card>[a-z0-9-]+):(?P<rep>\d+):(?P<grade>[1-4])"):
+    audience = Audience.MEMBER
     def __init__(self, card_id: str, rep: int, grade: Grade, label: str | None = None) -> None:
         super().__init__(discord.ui.Button(label=label or GRADE_LABELS[grade], style=GRADE_STYLES[grade],
                                            custom_id=f"studybot:cards:grade:{card_id}:{rep}:{int(grade)}"))
@@ -67,6 +70,7 @@ class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 class ContinueButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                      template=r"studybot:cards:continue"):
+    audience = Audience.MEMBER
     def __init__(self) -> None:
         super().__init__(discord.ui.Button(label="Continue", style=discord.ButtonStyle.primary, emoji="▶️",
                                            custom_id="studybot:cards:continue"))

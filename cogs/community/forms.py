@@ -12,6 +12,7 @@ import discord
 
 from bot.content.models import Prompt
 from cogs._common import BaseModal
+from cogs._common.authority import Audience
 
 Submit = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
 
@@ -37,6 +38,18 @@ class FieldsModal(BaseModal):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         await self._submit(interaction, {item.custom_id: item.value for item in self._inputs})
+
+
+class MemberForm(FieldsModal):
+    """A form any member may submit (a suggestion)."""
+
+    audience = Audience.MEMBER
+
+
+class ModeratorForm(FieldsModal):
+    """A form only a moderator may submit (editing or rejecting a suggestion); checked again on submit."""
+
+    audience = Audience.MODERATOR
 
 
 def card_inputs(values: dict[str, str] | None = None) -> list[discord.ui.TextInput[FieldsModal]]:

@@ -18,10 +18,11 @@ from discord.ext import commands
 from bot.community import Decision, Status, Suggestion, SuggestionService
 from bot.community.forms import form_fields
 from bot.errors import Conflict
-from cogs._common import BaseView, RoutedItem, missing_permissions, no_pings
+from cogs._common import BaseView, RoutedItem, in_servers, missing_permissions, no_pings
+from cogs._common.authority import Audience, declared
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import author_notice, queue_embed, suggestion_embed
-from cogs.community.forms import FieldsModal, edit_inputs, reason_inputs
+from cogs.community.forms import ModeratorForm, edit_inputs, reason_inputs
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,7 @@ def _still_pending(suggestion: Suggestion) -> None:
 
 
 class _ReviewButton(RoutedItem):
+    audience = Audience.MODERATOR
     action = ""
     label = ""
     style = discord.ButtonStyle.secondary
@@ -58,7 +60,7 @@ class ApproveButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]
     action, label, style = "approve", "Approve", discord.ButtonStyle.success
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        guild_id = require_moderator(interaction)
+        guild_id = await require_moderator(interaction)
         decision = await service_of(interaction).approve(guild_id, self.suggestion_id, interaction.user.id)
         await show_decision(interaction, decision, edited=False)
 
@@ -68,17 +70,17 @@ class EditButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
     action, label, style = "edit", "Edit", discord.ButtonStyle.primary
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        guild_id = require_moderator(interaction)
+        guild_id = await require_moderator(interaction)
         suggestion = await service_of(interaction).get(guild_id, self.suggestion_id)
         _still_pending(suggestion)
         suggestion_id = self.suggestion_id
 
         async def submit(submitted: discord.Interaction, fields: dict[str, str]) -> None:
-            guild = require_moderator(submitted)
+            guild = await require_moderator(submitted)
             decision = await service_of(submitted).approve(guild, suggestion_id, submitted.user.id, edited=fields)
             await show_decision(submitted, decision, edited=True)
 
-        await interaction.response.send_modal(FieldsModal(
+        await interaction.response.send_modal(ModeratorForm(
             f"Edit and approve #{suggestion_id}", edit_inputs(form_fields(suggestion.item), suggestion.item),
             submit))
 
@@ -88,17 +90,17 @@ class RejectButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]]
     action, label, style = "reject", "Reject", discord.ButtonStyle.danger
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        guild_id = require_moderator(interaction)
+        guild_id = await require_moderator(interaction)
         _still_pending(await service_of(interaction).get(guild_id, self.suggestion_id))
         suggestion_id = self.suggestion_id
 
         async def submit(submitted: discord.Interaction, fields: dict[str, str]) -> None:
-            guild = require_moderator(submitted)
+            guild = await require_moderator(submitted)
             decision = await service_of(submitted).reject(guild, suggestion_id, submitted.user.id,
                                                           fields.get("reason", ""))
             await show_decision(submitted, decision, edited=False)
 
-        await interaction.response.send_modal(FieldsModal(f"Reject suggestion #{suggestion_id}", reason_inputs(),
+        await interaction.response.send_modal(ModeratorForm(f"Reject suggestion #{suggestion_id}", reason_inputs(),
                                                           submit))
 
 
@@ -166,9 +168,10 @@ async def post_to_queue(client: discord.Client, service: SuggestionService, sugg
     return True
 
 
-@app_commands.guild_only()
+@in_servers
 @app_commands.default_permissions(manage_guild=True)
-class Review(commands.GroupCog, group_name="review", group_description="Review members' suggestions"):
+class Review(commands.GroupCog, group_name="review", group_description="Review members' suggestions",
+             group_extras=declared(Audience.MODERATOR)):
     def __init__(self, client: commands.Bot, service: SuggestionService) -> None:
         self.client = client
         self.service = service
@@ -183,7 +186,7 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
     @app_commands.command(name="queue", description="Suggestions waiting for review, with Approve / Edit / Reject")
     @app_commands.describe(suggestion="Open one suggestion by its number (default: the oldest waiting)")
     async def queue(self, interaction: discord.Interaction, suggestion: app_commands.Range[int, 1] | None = None) -> None:
-        guild_id = require_moderator(interaction)
+        guild_id = await require_moderator(interaction)
         waiting, total = await self.service.pending(guild_id)
         if suggestion is not None:
             chosen: Suggestion | None = await self.service.get(guild_id, suggestion)
@@ -202,7 +205,7 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
     @app_commands.command(name="channel", description="Where new suggestions are posted for moderators")
     @app_commands.describe(channel="The moderators' channel (leave out to stop posting; /review queue still works)")
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
-        guild_id = require_moderator(interaction)
+        guild_id = await require_moderator(interaction)
         await self.service.set_review_channel(guild_id, interaction.user.id, channel.id if channel else None)
         if channel is None:
             await interaction.response.send_message("New suggestions are no longer posted to a channel; "

@@ -7,8 +7,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.community import SuggestionService
+from cogs._common import in_servers
+from cogs._common.authority import Audience, declared
 from cogs.community.embeds import mine_embed
-from cogs.community.forms import FieldsModal, card_inputs, prompt_inputs
+from cogs.community.forms import MemberForm, card_inputs, prompt_inputs
 from cogs.community.review import post_to_queue
 from cogs.daily.embeds import KIND_LABELS
 
@@ -16,8 +18,9 @@ KIND_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in
 DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
 
 
-@app_commands.guild_only()
-class Suggest(commands.GroupCog, group_name="suggest", group_description="Suggest a prompt or a flashcard"):
+@in_servers
+class Suggest(commands.GroupCog, group_name="suggest", group_description="Suggest a prompt or a flashcard",
+              group_extras=declared(Audience.MEMBER)):
     def __init__(self, client: commands.Bot, service: SuggestionService) -> None:
         self.client = client
         self.service = service
@@ -36,7 +39,7 @@ class Suggest(commands.GroupCog, group_name="suggest", group_description="Sugges
         async def submit(submitted: discord.Interaction, fields: dict[str, str]) -> None:
             await self._queue(submitted, "card", fields)
 
-        await interaction.response.send_modal(FieldsModal("Suggest a flashcard", card_inputs(), submit))
+        await interaction.response.send_modal(MemberForm("Suggest a flashcard", card_inputs(), submit))
 
     @app_commands.command(name="prompt", description="Suggest a daily design prompt for this server")
     @app_commands.describe(kind="What kind of prompt it is", difficulty="How hard it is",
@@ -49,7 +52,7 @@ class Suggest(commands.GroupCog, group_name="suggest", group_description="Sugges
         async def submit(submitted: discord.Interaction, fields: dict[str, str]) -> None:
             await self._queue(submitted, "prompt", {**chosen, **fields})
 
-        await interaction.response.send_modal(FieldsModal(f"Suggest: {title}", prompt_inputs(), submit))
+        await interaction.response.send_modal(MemberForm(f"Suggest: {title}", prompt_inputs(), submit))
 
     @app_commands.command(name="mine", description="Your suggestions here and what became of them")
     async def mine(self, interaction: discord.Interaction) -> None:

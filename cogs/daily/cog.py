@@ -11,7 +11,15 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.daily import DailyService, Outcome
 from bot.errors import InvalidInput
-from cogs._common import core_of, discord_timestamp, missing_permissions, no_pings, timezone_autocomplete
+from cogs._common import (
+    core_of,
+    discord_timestamp,
+    in_servers,
+    missing_permissions,
+    no_pings,
+    timezone_autocomplete,
+)
+from cogs._common.authority import Audience, declared
 from cogs.daily.embeds import KIND_LABELS, prompt_embed, status_embed
 from cogs.daily.publisher import DiscordPublisher
 from cogs.daily.views import DYNAMIC_ITEMS, AddPromptModal, KindsView, handle_answer_form
@@ -22,9 +30,10 @@ KIND_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in
 DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
 
 
-@app_commands.guild_only()
+@in_servers
 @app_commands.default_permissions(manage_guild=True)
-class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-systems design prompts"):
+class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-systems design prompts",
+            group_extras=declared(Audience.MODERATOR)):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core

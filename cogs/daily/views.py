@@ -11,6 +11,7 @@ import discord
 from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService
 from bot.error_handler import report_interaction_error
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
+from cogs._common.authority import Audience
 from cogs.daily.embeds import KIND_LABELS, hints_embed, rubric_embed
 
 
@@ -38,6 +39,7 @@ class _PostButton(RoutedItem):
 
     Mixed into :class:`discord.ui.DynamicItem` subclasses (which each need their own template).
     """
+    audience = Audience.MEMBER
 
     action = ""
     label = ""
@@ -105,6 +107,7 @@ class AnswerModal(BaseModal):
     open across a restart would be lost. The cog therefore stops the modal as soon as it is
     shown and answers every submission whose custom id matches :data:`FORM_ID` itself.
     """
+    audience = Audience.MEMBER
 
     def __init__(self, guild_id: int, day: date, title: str, previous: str | None) -> None:
         super().__init__(title=title if len(title) <= 45 else title[:44] + "…", timeout=None,
@@ -152,6 +155,7 @@ async def handle_answer_form(interaction: discord.Interaction) -> bool:
 
 class KindsView(BaseView):
     """A menu of the prompt kinds the server wants, saved as soon as a moderator chooses."""
+    audience = Audience.MODERATOR
 
     def __init__(self, owner_id: int, current: frozenset[str]) -> None:
         super().__init__(owner_id=owner_id, timeout=300)
@@ -175,6 +179,7 @@ class KindsView(BaseView):
 
 class AddPromptModal(BaseModal, title="Add a server prompt"):
     """A moderator's own prompt; validated with the same model and limits as the content packs."""
+    audience = Audience.MODERATOR
 
     prompt_title: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
         label="Title", custom_id="title", max_length=240, min_length=3)

@@ -1,8 +1,10 @@
 """Mock-interview pairings."""
 
 from bot.bot import StudyBot
-from cogs.mock.cog import Mock
+from cogs.mock.cog import Mock, MockAdmin
 
 
 async def setup(client: StudyBot) -> None:
-    await client.add_cog(Mock(client))
+    mock = Mock(client)
+    await client.add_cog(mock)
+    await client.add_cog(MockAdmin(client, mock))

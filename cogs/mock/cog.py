@@ -1,4 +1,4 @@
-"""/mock: members opt into mock interviews; moderators (Manage Server) schedule and steer the rounds."""
+"""/mock: members opt into mock interviews; /mock-admin: moderators schedule and steer the rounds."""
 
 from __future__ import annotations
 
@@ -11,7 +11,15 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.pairing.schedule import WEEKDAY_NAMES, WEEKDAYS
 from bot.pairing.service import MockService
-from cogs._common import BRAND_COLOUR, discord_timestamp, missing_permissions, no_pings, timezone_autocomplete
+from cogs._common import (
+    BRAND_COLOUR,
+    discord_timestamp,
+    in_servers,
+    missing_permissions,
+    no_pings,
+    timezone_autocomplete,
+)
+from cogs._common.authority import Audience, declared
 from cogs.mock.embeds import history_line, roles_text, signup_embed, stats_embed
 from cogs.mock.publisher import MockPublisher
 from cogs.mock.views import DYNAMIC_ITEMS, handle_feedback_form
@@ -23,11 +31,11 @@ LEVELS = [app_commands.Choice(name=lv, value=lv) for lv in ("junior", "mid", "se
 CADENCES = [app_commands.Choice(name="every week", value="weekly"),
             app_commands.Choice(name="every two weeks", value="biweekly")]
 WEEKDAY_CHOICES = [app_commands.Choice(name=n, value=v) for v, n in zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)]
-moderators_only = app_commands.checks.has_permissions(manage_guild=True)
 
 
-@app_commands.guild_only()
-class Mock(commands.GroupCog, group_name="mock", group_description="Mock-interview pairings"):
+@in_servers
+class Mock(commands.GroupCog, group_name="mock", group_description="Mock-interview pairings",
+           group_extras=declared(Audience.MEMBER)):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
@@ -116,13 +124,22 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
                             value="\n".join(history_line(r, g, interaction.user.id) for r, g in history)[:1024])
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())
 
-    # -- moderators ------------------------------------------------------------------------------
-    @app_commands.command(name="schedule", description="(Moderators) When rounds start and where they are announced")
+
+
+@in_servers
+@app_commands.default_permissions(manage_guild=True)
+class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="Schedule and steer mock interviews",
+                group_extras=declared(Audience.MODERATOR)):
+    def __init__(self, client: StudyBot, mock: Mock) -> None:
+        self.client = client
+        self.service = mock.service
+        super().__init__()
+
+    @app_commands.command(name="schedule", description="When rounds start and where they are announced")
     @app_commands.describe(cadence="How often", weekday="Day rounds start", time="Local time HH:MM",
                            timezone="IANA timezone", channel="Announcements and private threads (default: here)")
     @app_commands.choices(cadence=CADENCES, weekday=WEEKDAY_CHOICES)
     @app_commands.autocomplete(timezone=timezone_autocomplete)
-    @moderators_only
     async def schedule(self, interaction: discord.Interaction, cadence: app_commands.Choice[str],
                        weekday: app_commands.Choice[str], time: str, timezone: str,
                        channel: discord.TextChannel | None = None) -> None:
@@ -141,8 +158,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
                           "I tell each pair by DM."]
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
-    @app_commands.command(name="pair-now", description="(Moderators) Start a round now")
-    @moderators_only
+    @app_commands.command(name="pair-now", description="Start a round now")
     async def pair_now(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -151,16 +167,14 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         await interaction.followup.send(f"Round {round_.number} started: {len(groups)} groups. It ends "
                                         f"{discord_timestamp(round_.ends_at, 'F')}.", ephemeral=True)
 
-    @app_commands.command(name="cancel-round", description="(Moderators) Cancel the open round")
-    @moderators_only
+    @app_commands.command(name="cancel-round", description="Cancel the open round")
     async def cancel_round(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         round_ = await self.service.cancel_round(interaction.guild_id, interaction.user.id)
         await interaction.followup.send(f"Round {round_.number} is cancelled; its groups were told.", ephemeral=True)
 
-    @app_commands.command(name="history", description="(Moderators) Recent groups, for everyone or one member")
-    @moderators_only
+    @app_commands.command(name="history", description="Recent groups, for everyone or one member")
     async def history(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
         assert interaction.guild_id is not None
         found = await self.service.history(interaction.guild_id, member.id if member else None, 15)
@@ -169,8 +183,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
                               description="\n".join(lines)[:4096], colour=BRAND_COLOUR)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())
 
-    @app_commands.command(name="stats", description="(Moderators) Participants, rounds, meetings, ratings, no-shows")
-    @moderators_only
+    @app_commands.command(name="stats", description="Participants, rounds, meetings, ratings, no-shows")
     async def stats(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await interaction.response.send_message(embed=stats_embed(await self.service.stats(interaction.guild_id)),

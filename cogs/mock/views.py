@@ -11,6 +11,7 @@ from bot.error_handler import report_interaction_error
 from bot.errors import NotFound
 from bot.pairing.service import MockService
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
+from cogs._common.authority import Audience
 from cogs.daily.embeds import rubric_embed
 
 REPORT_LABELS = {"met": ("We met", discord.ButtonStyle.success),
@@ -25,6 +26,7 @@ def _service(interaction: discord.Interaction) -> MockService:
 
 class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=r"studybot:mock:rubric:(?P<group>\d+)"):
+    audience = Audience.MEMBER
     def __init__(self, group_id: int) -> None:
         super().__init__(discord.ui.Button(label="Rubric (interviewer)", emoji="📋",
                                            custom_id=f"studybot:mock:rubric:{group_id}"))
@@ -42,6 +44,7 @@ class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=r"studybot:mock:report:(?P<group>\d+):(?P<outcome>met|noshow|missed)"):
+    audience = Audience.MEMBER
     def __init__(self, group_id: int, outcome: str) -> None:
         label, style = REPORT_LABELS[outcome]
         super().__init__(discord.ui.Button(label=label, style=style,
@@ -76,6 +79,7 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                      template=r"studybot:mock:feedback:(?P<group>\d+):(?P<to>\d+)"):
+    audience = Audience.MEMBER
     def __init__(self, group_id: int, to_id: int, label: str = "Give feedback") -> None:
         super().__init__(discord.ui.Button(label=label[:80], emoji="📝",
                                            custom_id=f"studybot:mock:feedback:{group_id}:{to_id}"))
@@ -121,6 +125,7 @@ def feedback_view(group: Any, from_id: int) -> BaseView:
 
 
 class FeedbackModal(BaseModal):
+    audience = Audience.MEMBER
     def __init__(self, group_id: int, to_id: int) -> None:
         super().__init__(title="Feedback for your partner", custom_id=f"studybot:mock:form:{group_id}:{to_id}")
         for key, label in (("communication", "Communication (1-5)"), ("depth", "Technical depth (1-5)"),

@@ -8,15 +8,17 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.quiz import QuizService
-from cogs._common import missing_permissions, timezone_autocomplete
+from cogs._common import in_servers, missing_permissions, timezone_autocomplete
+from cogs._common.authority import Audience, declared
 from cogs.quiz.embeds import overview_embed
 from cogs.quiz.publisher import QuizDiscordPublisher
 from cogs.quiz.views import DYNAMIC_ITEMS
 
 
-@app_commands.guild_only()
+@in_servers
 @app_commands.default_permissions(manage_guild=True)
-class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily flashcard quiz"):
+class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily flashcard quiz",
+           group_extras=declared(Audience.MODERATOR)):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core

@@ -12,7 +12,8 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.streaks import LeaderboardPage, StreakReminders, StreakService
 from bot.streaks.heatmap import render_heatmap
-from cogs._common import core_of, no_pings, timezone_autocomplete
+from cogs._common import core_of, in_servers, no_pings, timezone_autocomplete
+from cogs._common.authority import Audience, declared
 from cogs.streaks.embeds import help_embed, leaderboard_embed, profile_embed
 from cogs.streaks.publisher import StreakPublisher
 from cogs.streaks.views import LeaderboardView
@@ -25,8 +26,9 @@ BOARDS = [app_commands.Choice(name="current streak", value="current"),
           app_commands.Choice(name="this month", value="month")]
 
 
-@app_commands.guild_only()
-class Streaks(commands.GroupCog, group_name="streak", group_description="Your daily study streak"):
+@in_servers
+class Streaks(commands.GroupCog, group_name="streak", group_description="Your daily study streak",
+              group_extras=declared(Audience.MEMBER)):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
@@ -91,9 +93,10 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
         await interaction.response.send_message(embed=help_embed(), ephemeral=True)
 
 
-@app_commands.guild_only()
+@in_servers
 @app_commands.default_permissions(manage_guild=True)
-class StreakAdmin(commands.GroupCog, group_name="streak-admin", group_description="Moderate streaks"):
+class StreakAdmin(commands.GroupCog, group_name="streak-admin", group_description="Moderate streaks",
+                  group_extras=declared(Audience.MODERATOR)):
     def __init__(self, client: StudyBot, streaks: Streaks) -> None:
         self.client = client
         self.streaks = streaks
@@ -133,10 +136,11 @@ class Leaderboard(commands.Cog):
         self.client = client
         self.streaks = streaks
 
-    @app_commands.command(name="leaderboard", description="Top streaks in this server, and your rank")
+    @app_commands.command(name="leaderboard", description="Top streaks in this server, and your rank",
+                          extras=declared(Audience.MEMBER))
     @app_commands.describe(board="current streak (default), best streak, or active days this month")
     @app_commands.choices(board=BOARDS)
-    @app_commands.guild_only()
+    @in_servers
     async def leaderboard(self, interaction: discord.Interaction,
                           board: app_commands.Choice[str] | None = None) -> None:
         assert interaction.guild is not None

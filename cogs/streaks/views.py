@@ -8,11 +8,13 @@ import discord
 
 from bot.streaks import LeaderboardPage
 from cogs._common import BaseView
+from cogs._common.authority import Audience
 
 PageLoader = Callable[[int], Awaitable[tuple[LeaderboardPage, discord.Embed]]]
 
 
 class LeaderboardView(BaseView):
+    audience = Audience.MEMBER
     def __init__(self, owner_id: int, page: LeaderboardPage, load: PageLoader) -> None:
         super().__init__(owner_id=owner_id, timeout=300)
         self._load = load

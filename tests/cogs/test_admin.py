@@ -21,19 +21,19 @@ from .test_daily import posts, setup_daily
 
 async def test_settings_overview_shows_schedules_and_a_missing_permission(
         harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember) -> None:
-    empty = await mod.slash("studybot settings")
+    empty = await mod.slash("studybot settings show")
     assert "Nothing is scheduled yet" in empty.text
     await setup_daily(mod, daily)
     await mod.slash("quiz setup", channel=harness.guild.channel("general"), time="12:00", timezone="UTC")
     daily.deny(harness.sim.bot_user.id, "send_messages")
     await harness.settle()
-    overview = await mod.slash("studybot settings")
+    overview = await mod.slash("studybot settings show")
     fields = {f["name"]: f["value"] for f in overview.embeds[0]["fields"]}
     assert "10:00 Europe/Berlin" in fields["Daily prompts"]
     assert "Send Messages" in fields["Daily prompts"] and "Permissions" in fields["Daily prompts"]
     assert "⚠️" not in fields["Daily quiz"] and "Next:" in fields["Daily quiz"]
     with pytest.raises(CommandForbidden):
-        await alice.slash("studybot settings")
+        await alice.slash("studybot settings show")
 
 
 async def test_audit_lists_configuration_changes_and_moderator_actions(
@@ -131,16 +131,16 @@ async def test_a_backup_restores_into_a_working_bot(harness: BotHarness, mod: Si
 
 async def test_the_owner_reloads_content_and_a_broken_pack_keeps_the_last_good_one(
         harness: BotHarness, mod: SimMember, tmp_path: Path) -> None:
-    assert "Only the bot's owner" in (await mod.slash("studybot reload-content")).text
+    assert "Only the bot's owner" in (await mod.slash("studybot-owner reload-content")).text
     harness.core.settings.owner_ids.append(mod.id)
     store = harness.core.content
     folder = tmp_path / "packs"
     shutil.copytree(store.directory, folder)
     store.directory = folder
-    assert "Reloaded: 50 prompts and 35 flashcards" in (await mod.slash("studybot reload-content")).text
+    assert "Reloaded: 50 prompts and 35 flashcards" in (await mod.slash("studybot-owner reload-content")).text
     (folder / "ai-native-careers" / "flashcards" / "faq.toml").write_text("[[card]]\nid = 1\n", encoding="utf-8")
-    broken = await mod.slash("studybot reload-content")
+    broken = await mod.slash("studybot-owner reload-content")
     assert "kept the content I had (50 prompts, 35 flashcards)" in broken.text and "faq.toml" in broken.text
     assert len(store.library.flashcards) == 35
-    health = await mod.slash("studybot health")
+    health = await mod.slash("studybot-owner health")
     assert "ai-native-careers@" in health.text and "Scheduled jobs" in health.text

@@ -25,9 +25,9 @@ async def play(demo: DemoContext) -> None:
             demo.show(reply, action=f"/mock join role:either level:junior timezone:{ZONES[0]} "
                                     f"availability:{AVAILABILITY[0]}")
     demo.say(f"…and {len(people) - 1} more join the same way.")
-    reply = await moderator.slash("mock schedule", cadence="weekly", weekday="mon", time="09:00",
+    reply = await moderator.slash("mock-admin schedule", cadence="weekly", weekday="mon", time="09:00",
                                   timezone="Europe/London", channel=channel)
-    demo.show(reply, action="/mock schedule cadence:weekly weekday:Monday time:09:00 timezone:Europe/London")
+    demo.show(reply, action="/mock-admin schedule cadence:weekly weekday:Monday time:09:00 timezone:Europe/London")
 
     start = demo.now + timedelta(days=(7 - demo.now.weekday()) % 7 or 7)
     before = len(channel.messages)
@@ -56,4 +56,4 @@ async def play(demo: DemoContext) -> None:
                                           note="Great capacity estimate; say the tradeoff out loud earlier.")
     demo.show(done, action="sends feedback")
     demo.show(first.messages[-1])
-    demo.show(await moderator.slash("mock stats"), action="/mock stats")
+    demo.show(await moderator.slash("mock-admin stats"), action="/mock-admin stats")

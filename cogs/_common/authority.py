@@ -1,0 +1,111 @@
+"""Who may do what, decided by the bot itself at run time.
+
+Discord's ``default_member_permissions`` only decides who *sees* a command in the client, and a
+server's own command permission settings can widen it to any role or member. So every command,
+button, menu and form declares an :class:`Audience`, and the bot checks it on every interaction:
+
+- ``member``: anyone in the server (their own data, read-only information);
+- ``moderator``: Manage Server (or Administrator), or the role the server named with
+  ``/studybot settings moderator-role``;
+- ``owner``: the bot's owner (``STUDYBOT_OWNER_IDS`` or the application's owner).
+
+Something without a declared audience is refused: forgetting the declaration fails closed.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from typing import Any
+
+import discord
+from discord import app_commands
+
+log = logging.getLogger(__name__)
+
+AUDIENCE_KEY = "audience"
+
+
+class Audience(StrEnum):
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    OWNER = "owner"
+
+
+def declared(audience: Audience) -> dict[str, Any]:
+    """The ``extras`` (or ``group_extras``) that declare a command's audience."""
+    return {AUDIENCE_KEY: audience}
+
+
+def audience_of(command: Any) -> Audience | None:
+    """The audience a command declares, or inherits from the group it is in."""
+    node = command
+    while node is not None:
+        value = (getattr(node, "extras", None) or {}).get(AUDIENCE_KEY)
+        if value is not None:
+            return Audience(value)
+        node = getattr(node, "parent", None)
+    return None
+
+
+async def is_moderator(interaction: discord.Interaction) -> bool:
+    """Manage Server (Discord computed it for this interaction), or the server's moderator role."""
+    if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
+        return False
+    permissions = interaction.permissions
+    if permissions.administrator or permissions.manage_guild:
+        return True
+    role_id = await interaction.client.core.moderators.role_of(interaction.guild_id)  # type: ignore[attr-defined]
+    return role_id is not None and any(role.id == role_id for role in interaction.user.roles)
+
+
+async def is_owner(interaction: discord.Interaction) -> bool:
+    client = interaction.client
+    if interaction.user.id in client.core.settings.owner_ids:  # type: ignore[attr-defined]
+        return True
+    return await client.is_owner(interaction.user)  # type: ignore[attr-defined]
+
+
+async def refusal(interaction: discord.Interaction, audience: Audience | None) -> str | None:
+    """Why this member may not do this (``None`` when they may)."""
+    if audience is Audience.MEMBER:
+        return None
+    if audience is Audience.MODERATOR:
+        if interaction.guild_id is None:
+            return "This only works inside a server."
+        if await is_moderator(interaction):
+            return None
+        role_id = await interaction.client.core.moderators.role_of(interaction.guild_id)  # type: ignore[attr-defined]
+        role = f" or the <@&{role_id}> role" if role_id else ""
+        return (f"Only moderators can do that: it needs the **Manage Server** permission{role}. "
+                "A server admin can name a moderator role with `/studybot settings moderator-role`.")
+    if audience is Audience.OWNER:
+        return None if await is_owner(interaction) else (
+            "Only the bot's owner can do that. Owners are listed in STUDYBOT_OWNER_IDS.")
+    log.error("refused an interaction with no declared audience (custom_id=%s command=%s)",
+              (interaction.data or {}).get("custom_id"),
+              interaction.command.qualified_name if interaction.command else None)
+    return "This action is not available."
+
+
+async def authorize(interaction: discord.Interaction, audience: Audience | None) -> bool:
+    """True when allowed; otherwise the member is told why, privately, and nothing else happens."""
+    reason = await refusal(interaction, audience)
+    if reason is None:
+        return True
+    if interaction.type is discord.InteractionType.autocomplete:
+        return False  # an autocomplete cannot carry a message; the command itself will refuse
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(reason, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+        else:
+            await interaction.response.send_message(reason, ephemeral=True,
+                                                    allowed_mentions=discord.AllowedMentions.none())
+    except discord.HTTPException:
+        log.warning("could not tell user %s they were refused", interaction.user.id, exc_info=True)
+    return False
+
+
+def command_audience(interaction: discord.Interaction) -> Audience | None:
+    command = interaction.command
+    return audience_of(command) if isinstance(command, app_commands.Command | app_commands.ContextMenu) else None
