@@ -19,7 +19,7 @@ import pytest
 from discord import app_commands
 
 import cogs
-from bot.localdiscord import BotHarness, SimChannel, SimMember, SimRole
+from bot.localdiscord import BotHarness, SimChannel, SimMember, SimRole, SimUpload
 from bot.localdiscord.command_permissions import allow_command
 from cogs._common.authority import Audience, audience_of
 from cogs._common.views import BaseModal, BaseView
@@ -77,7 +77,8 @@ def example_value(option: dict[str, Any], world: dict[str, Any]) -> Any:
     simple = {4: option.get("min_value", 1), 10: float(option.get("min_value", 1)), 5: True}
     if kind in simple:
         return simple[kind]
-    by_kind = {6: world["member"], 7: world["channel"], 8: world["role"]}
+    by_kind = {6: world["member"], 7: world["channel"], 8: world["role"],
+               11: SimUpload("sweep.md", b"Frequently Asked Questions\n1. Why sweep?\nTo be sure.\n")}
     if kind in by_kind:
         return by_kind[kind]
     raise AssertionError(f"the sweep cannot fill option type {kind} ({option['name']}): teach example_value")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from bot.error_handler import GENERIC_FAILURE
-from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimChannel, SimMember
+from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimChannel, SimMember, SimUpload
 
 HOSTILE = [
     " ",
@@ -49,6 +49,8 @@ def _value(option: dict[str, Any], text: str, members: dict[str, Any]) -> Any:
         return option.get("min_value", 1)
     if kind == 5:
         return True
+    if kind == 11:
+        return SimUpload("hostile.txt", text.encode("utf-8", "surrogatepass"))
     return {6: members["alice"], 7: members["channel"], 8: members["role"]}[kind]
 
 

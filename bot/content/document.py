@@ -81,7 +81,12 @@ def read_document(path: Path) -> StudyDocument:
     """Parse ``path`` or fail with a message that says what is wrong with the file."""
     if not path.is_file():
         raise InvalidInput(f"{path} is not a file.")
-    raw = path.read_bytes()
+    return parse_document(path.read_bytes(), path)
+
+
+def parse_document(raw: bytes, path: Path | str) -> StudyDocument:
+    """Parse a document's bytes (a file, or one uploaded in Discord); ``path`` names it in messages."""
+    path = Path(path)
     if not raw.strip():
         raise InvalidInput(f"{path} is empty.", hint="Give a plain-text or Markdown document.")
     if len(raw) > MAX_BYTES:

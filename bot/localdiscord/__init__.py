@@ -7,8 +7,10 @@ from bot.localdiscord.ratelimit import BucketRule
 from bot.localdiscord.replies import Reply
 from bot.localdiscord.server import LocalDiscord, RejectedRequest
 from bot.localdiscord.state import SimChannel, SimGuild, SimMessage, SimRole
+from bot.localdiscord.uploads import SimUpload, UploadRefused
 
 __all__ = [
     "BotDied", "BotHarness", "BucketRule", "CommandForbidden", "InteractionFailed", "LocalDiscord", "RejectedRequest",
-    "Reply", "SimChannel", "SimGuild", "SimMember", "SimMessage", "SimRole", "pointed_at",
+    "Reply", "SimChannel", "SimGuild", "SimMember", "SimMessage", "SimRole", "SimUpload", "UploadRefused",
+    "pointed_at",
 ]

@@ -24,6 +24,7 @@ from bot.localdiscord.state import (
     iso,
     iter_components,
 )
+from bot.localdiscord.uploads import SimUpload, upload
 
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord, SimInteraction
@@ -38,7 +39,8 @@ class InteractionFailed(AssertionError):
     """The bot did not acknowledge the interaction (Discord shows "This interaction failed")."""
 
 
-OPTION_TYPES = {3: "string", 4: "integer", 5: "boolean", 6: "user", 7: "channel", 8: "role", 10: "number"}
+OPTION_TYPES = {3: "string", 4: "integer", 5: "boolean", 6: "user", 7: "channel", 8: "role", 10: "number",
+                11: "attachment"}
 
 
 @dataclass
@@ -48,6 +50,7 @@ class SimMember:
     guild: SimGuild | None
     role_ids: list[int] = field(default_factory=list)
     dms_closed: bool = False
+    _upload_channel: int = 0
 
     @property
     def id(self) -> int:
@@ -112,6 +115,7 @@ class SimMember:
         definition, path = self._find_command(command)
         channel = self._where(definition, path, in_channel, options)
         self._check_permission(definition, channel)
+        self._upload_channel = channel.id
         data = self._command_data(definition, path, options, focused=None)
         return self._dispatch(2, channel, data)
 
@@ -276,6 +280,12 @@ class SimMember:
             role: SimRole = value
             resolved.setdefault("roles", {})[str(role.id)] = role.to_json()
             entry["value"] = str(role.id)
+        elif kind == 11:
+            if not isinstance(value, SimUpload):
+                raise AssertionError(f"option {option['name']!r} takes a file: pass SimUpload(filename, data)")
+            attachment = upload(self.sim, self._upload_channel, option, value)
+            resolved.setdefault("attachments", {})[attachment["id"]] = attachment
+            entry["value"] = attachment["id"]
         elif kind == 4:
             entry["value"] = int(value)
         elif kind == 10:
@@ -318,7 +328,7 @@ class SimMember:
             "id": str(interaction.id), "application_id": str(sim.application_id), "type": kind, "data": data,
             "channel_id": str(channel.id), "channel": channel.to_json(), "token": interaction.token, "version": 1,
             "locale": "en-US", "entitlements": [], "authorizing_integration_owners": {"0": str(channel.guild.id)}
-            if channel.guild else {"1": str(self.id)}, "attachment_size_limit": 10 * 1024 * 1024,
+            if channel.guild else {"1": str(self.id)}, "attachment_size_limit": sim.attachment_size_limit,
             "context": 0 if channel.guild else 1,
         }
         if channel.guild is not None:

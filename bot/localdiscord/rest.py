@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.localdiscord import command_permissions
+from bot.localdiscord import command_permissions, uploads
 from bot.localdiscord import interactions as ix
 from bot.localdiscord import rest_messages as msg
 from bot.localdiscord.restkit import SIM_KEY, Rejected, fail, json_reply, make_middleware, read_body, sim_of
@@ -29,6 +29,7 @@ def build_app(sim: LocalDiscord) -> web.Application:
     app[SIM_KEY] = sim
     r = app.router
     r.add_get("/gateway", sim.gateway.handle)
+    r.add_get("/attachments/{channel_id:\\d+}/{attachment_id:\\d+}/{filename}", uploads.serve)
     r.add_get(API + "/gateway", _gateway)
     r.add_get(API + "/gateway/bot", _gateway)
     r.add_get(API + "/users/@me", _me)

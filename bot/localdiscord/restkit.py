@@ -40,7 +40,8 @@ def make_middleware(sim: LocalDiscord) -> Any:
             key = f"{request.method} {route}"
             sim.requests.append((request.method, request.path))
             webhook = "/webhooks/" in request.path or "/interactions/" in request.path
-            if not webhook and request.headers.get("Authorization") != f"Bot {sim.token}":
+            cdn = request.path.startswith("/attachments/")  # files are fetched without the bot token
+            if not (webhook or cdn) and request.headers.get("Authorization") != f"Bot {sim.token}":
                 return sim.reject(request.method, request.path, 401, {"message": "401: Unauthorized", "code": 0})
             injected = sim.faults.take(request.path)
             if injected is not None:

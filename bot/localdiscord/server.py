@@ -36,6 +36,7 @@ from bot.localdiscord.state import (
     SimUser,
     Snowflakes,
 )
+from bot.localdiscord.uploads import DEFAULT_ATTACHMENT_SIZE_LIMIT
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,8 @@ class LocalDiscord:
         self.interactions: dict[int, SimInteraction] = {}
         self.interactions_by_token: dict[str, SimInteraction] = {}
         self.errors: list[RejectedRequest] = []
+        self.uploads: dict[int, bytes] = {}  # files members attached to commands, served as from the CDN
+        self.attachment_size_limit = DEFAULT_ATTACHMENT_SIZE_LIMIT
         self.requests: list[tuple[str, str]] = []
         self.inflight = 0
         self._changed = asyncio.Event()  # set whenever the bot's request or frame has been handled

@@ -1,9 +1,10 @@
-"""Community content: /suggest for members, /review for moderators (one service shared by both)."""
+"""Community content: /suggest for members; /review and /content for moderators (one service shared)."""
 
 from __future__ import annotations
 
 from bot.bot import StudyBot
 from bot.community import SuggestionService
+from cogs.community.content import Content
 from cogs.community.review import Review
 from cogs.community.suggest import Suggest
 
@@ -13,3 +14,4 @@ async def setup(client: StudyBot) -> None:
     service = SuggestionService(core.db, core.clock, core.audit, core.server_content)
     await client.add_cog(Review(client, service))
     await client.add_cog(Suggest(client, service))
+    await client.add_cog(Content(client, service))

@@ -1,0 +1,102 @@
+"""A study document uploaded in Discord becomes cards in the review queue.
+
+It is read by the same parser and drafted by the same importer as ``studybot content
+import``; each drafted card is then checked by the pack validator and queued as a
+suggestion in the document's own deck (``doc-<name>``), citing the section and heading it
+came from. Nothing is stored unless the whole document reads cleanly.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+
+from bot.community.library import DOCUMENT_PREFIX, ServerContent
+from bot.community.suggestions import SuggestionService
+from bot.content.document import parse_document
+from bot.content.importer import draft_files
+from bot.content.items import check_item
+from bot.content.loader import Problem
+from bot.content.models import Flashcard
+from bot.errors import Conflict, InvalidInput
+
+UPLOAD_LIMIT = 1_000_000      # bytes; the seed document is about 60 KB
+CARDS_PER_UPLOAD = 200
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+DECK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,30}$")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    deck: str
+    document: str
+    queued: list[int]             # suggestion ids, in document order
+    skipped: list[Problem]        # drafted cards the validator refused
+
+
+def deck_name_for(filename: str, given: str | None) -> str:
+    name = given or re.sub(r"[^a-z0-9]+", "-", filename.rsplit(".", 1)[0].lower()).strip("-")[:30]
+    if not DECK_NAME.match(name or ""):
+        raise InvalidInput(f"`{given or filename}` does not make a deck name.",
+                           hint="Give `deck` as lowercase letters, digits and dashes, e.g. `rag-notes`.")
+    return name
+
+
+def check_upload(filename: str, size: int, content_type: str | None) -> None:
+    """What can be refused before downloading anything: the size, and a type that is clearly not text."""
+    if size > UPLOAD_LIMIT:
+        raise InvalidInput(f"{filename} is {size:,} bytes; uploaded documents can be up to {UPLOAD_LIMIT:,} bytes.",
+                           hint="Split the document, or upload only the chapters you want cards from.")
+    text_type = content_type is None or content_type.startswith("text/") or content_type.startswith(
+        "application/octet-stream")
+    if not text_type or not filename.lower().endswith(TEXT_SUFFIXES):
+        raise InvalidInput(f"{filename} is not a text document ({content_type or 'unknown type'}).",
+                           hint="Upload plain text or Markdown (.txt or .md) saved as UTF-8.")
+
+
+class DocumentImporter:
+    def __init__(self, suggestions: SuggestionService, content: ServerContent) -> None:
+        self.suggestions = suggestions
+        self.content = content
+
+    async def import_document(self, guild_id: int, uploader_id: int, filename: str, raw: bytes, *,
+                              deck: str | None = None) -> ImportResult:
+        check_upload(filename, len(raw), None)
+        document = parse_document(raw, filename)  # binary, not UTF-8, no FAQ: InvalidInput, nothing stored
+        name = deck_name_for(filename, deck)
+        key = DOCUMENT_PREFIX + name
+        cards, skipped = self._drafted_cards(document, name)
+        if not cards:
+            raise InvalidInput(f"{filename} gave no card that passes the pack checks.",
+                               hint="\n".join(str(p) for p in skipped[:5]) or None)
+        if len(cards) > CARDS_PER_UPLOAD:
+            raise InvalidInput(f"{filename} drafts {len(cards)} cards; one upload can queue {CARDS_PER_UPLOAD}.",
+                               hint="Split the document and upload the parts under different deck names.")
+        async with self.suggestions.db.transaction() as conn:
+            cursor = await conn.execute(
+                "SELECT (SELECT COUNT(*) FROM server_items WHERE guild_id = ? AND deck = ?) + "
+                "(SELECT COUNT(*) FROM suggestions WHERE guild_id = ? AND deck = ? AND status = 'pending')",
+                (guild_id, key, guild_id, key))
+            if int((await cursor.fetchone())[0]):
+                raise Conflict(f"This server already has a deck `{key}` from an earlier upload.",
+                               hint="Give the new upload another `deck` name.")
+            queued = [await self.suggestions.queue_item(conn, guild_id, uploader_id, card, deck=key)
+                      for card in cards]
+        return ImportResult(key, document.name, queued, skipped)
+
+    @staticmethod
+    def _drafted_cards(document: object, name: str) -> tuple[list[Flashcard], list[Problem]]:
+        """The importer's draft, read back and checked card by card with the pack validator."""
+        files = draft_files(document, name)  # type: ignore[arg-type]
+        cards: list[Flashcard] = []
+        problems: list[Problem] = []
+        for relative, text in files.items():
+            if relative == "pack.toml":
+                continue
+            for raw in tomllib.loads(text).get("card", []):
+                card, found = check_item("card", raw, f"{name}/{relative}")
+                problems += found
+                if isinstance(card, Flashcard):
+                    cards.append(card)
+        return cards, problems

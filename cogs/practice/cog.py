@@ -1,0 +1,207 @@
+"""/practice: an unanswered prompt, privately, with the answer form, hints and the rubric gate;
+/archive: the server's past prompts with their discussion threads, a page at a time."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import StudyBot
+from bot.community.practice import PracticeService
+from bot.daily.models import ANSWER_LIMIT
+from cogs._common import BaseModal, BaseView, RoutedItem, in_servers, no_pings
+from cogs._common.authority import Audience, declared
+from cogs.daily.cog import DIFFICULTY_CHOICES, KIND_CHOICES
+from cogs.daily.embeds import hints_embed, rubric_embed
+from cogs.practice.embeds import archive_embed, practice_embed
+
+ANY = "-"
+
+
+def _service(interaction: discord.Interaction) -> PracticeService:
+    return interaction.client.get_cog("Practice").service  # type: ignore[attr-defined, union-attr]
+
+
+def _guild(interaction: discord.Interaction) -> int:
+    assert interaction.guild_id is not None  # the commands are guild-only, so their buttons are too
+    return interaction.guild_id
+
+
+class PracticeAnswerModal(BaseModal):
+    audience = Audience.MEMBER
+
+    def __init__(self, prompt_id: str, title: str, previous: str | None) -> None:
+        super().__init__(title=title if len(title) <= 45 else title[:44] + "…", timeout=3600)
+        self.prompt_id = prompt_id
+        self.answer: discord.ui.TextInput[PracticeAnswerModal] = discord.ui.TextInput(
+            label="Your answer" if previous is None else "Your answer (replaces the earlier one)",
+            custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT, default=previous,
+            placeholder="Walk through your design: components, data flow, scale, tradeoffs, failure modes.")
+        self.add_item(self.answer)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        result = await _service(interaction).submit(_guild(interaction), interaction.user.id, self.prompt_id,
+                                                    self.answer.value)
+        text = "✅ Saved privately. The **Rubric** button is open to you now."
+        if not result.replaced:
+            text += " It counts for today's streak."
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=no_pings())
+
+
+class _PromptButton(RoutedItem):
+    audience = Audience.MEMBER
+    action = ""
+    label = ""
+    style = discord.ButtonStyle.secondary
+    emoji: str | None = None
+
+    def __init__(self, prompt_id: str) -> None:
+        super().__init__(discord.ui.Button(label=self.label, style=self.style, emoji=self.emoji,  # type: ignore[call-arg]
+                                           custom_id=f"studybot:practice:{self.action}:{prompt_id}"))
+        self.prompt_id = prompt_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> Any:
+        return cls(match["prompt"])
+
+
+class AnswerButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                   template=r"studybot:practice:answer:(?P<prompt>[a-z0-9-]+)"):
+    action, label, style, emoji = "answer", "Submit answer", discord.ButtonStyle.primary, "✍️"
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        service = _service(interaction)
+        prompt = await service.prompt(_guild(interaction), self.prompt_id)
+        previous = await service.answer_of(_guild(interaction), interaction.user.id, self.prompt_id)
+        await interaction.response.send_modal(PracticeAnswerModal(prompt.id, prompt.title, previous))
+
+
+class HintsButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                  template=r"studybot:practice:hints:(?P<prompt>[a-z0-9-]+)"):
+    action, label, emoji = "hints", "Hints", "💡"
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        prompt = await _service(interaction).prompt(_guild(interaction), self.prompt_id)
+        await interaction.response.send_message(embed=hints_embed(prompt), ephemeral=True)
+
+
+class RubricButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                   template=r"studybot:practice:rubric:(?P<prompt>[a-z0-9-]+)"):
+    action, label, emoji = "rubric", "Rubric", "📋"
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        prompt = await _service(interaction).rubric(_guild(interaction), interaction.user.id, self.prompt_id)
+        await interaction.response.send_message(embed=rubric_embed(prompt), ephemeral=True)
+
+
+class AnotherButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                    template=r"studybot:practice:another:(?P<pos>\d+):(?P<kind>[a-z-]+):(?P<level>[a-z-]+)"):
+    """Shows the next unanswered prompt in the member's own order, with the same filters."""
+
+    audience = Audience.MEMBER
+
+    def __init__(self, position: int, kind: str | None, difficulty: str | None) -> None:
+        super().__init__(discord.ui.Button(label="Another prompt", emoji="🔀",
+                                           custom_id=f"studybot:practice:another:{position}:{kind or ANY}:"
+                                                     f"{difficulty or ANY}"))
+        self.position, self.kind, self.difficulty = position, kind, difficulty
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> AnotherButton:
+        return cls(int(match["pos"]), None if match["kind"] == ANY else match["kind"],
+                   None if match["level"] == ANY else match["level"])
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        embed, view = await practice_message(interaction, self.kind, self.difficulty, self.position)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+class ArchivePageButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                        template=r"studybot:archive:(?P<page>\d+):(?P<kind>[a-z-]+):(?P<dir>prev|next)"):
+    audience = Audience.MEMBER
+
+    def __init__(self, page: int, kind: str | None, direction: str) -> None:
+        super().__init__(discord.ui.Button(label="◀ Newer" if direction == "prev" else "Older ▶",
+                                           custom_id=f"studybot:archive:{page}:{kind or ANY}:{direction}"))
+        self.page, self.kind = page, kind
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> ArchivePageButton:
+        return cls(int(match["page"]), None if match["kind"] == ANY else match["kind"], match["dir"])
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        embed, view = await archive_message(interaction, self.kind, self.page)
+        await interaction.response.edit_message(embed=embed, view=view)
+
+
+DYNAMIC_ITEMS = (AnswerButton, HintsButton, RubricButton, AnotherButton, ArchivePageButton)
+
+
+async def practice_message(interaction: discord.Interaction, kind: str | None, difficulty: str | None,
+                           position: int) -> tuple[discord.Embed, BaseView]:
+    offer = await _service(interaction).offer(_guild(interaction), interaction.user.id, kind=kind,
+                                              difficulty=difficulty, position=position)
+    view = BaseView(timeout=None)
+    for item in (AnswerButton, HintsButton, RubricButton):
+        view.add_item(item(offer.prompt.id))
+    if offer.left > 1:
+        view.add_item(AnotherButton(offer.position + 1, kind, difficulty))
+    return practice_embed(offer), view
+
+
+async def archive_message(interaction: discord.Interaction, kind: str | None,
+                          page: int) -> tuple[discord.Embed, BaseView | None]:
+    result = await _service(interaction).archive(_guild(interaction), kind=kind, page=page)
+    embed = archive_embed(result, kind, _guild(interaction))
+    if result.pages == 1:
+        return embed, None
+    view = BaseView(timeout=None)
+    if result.page > 1:
+        view.add_item(ArchivePageButton(result.page - 1, kind, "prev"))
+    if result.page < result.pages:
+        view.add_item(ArchivePageButton(result.page + 1, kind, "next"))
+    return embed, view
+
+
+class Practice(commands.Cog):
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        core = client.core
+        self.service = PracticeService(core.db, core.clock, core.content, core.activity)
+
+    async def cog_load(self) -> None:
+        self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    @app_commands.command(name="practice", description="A prompt you have not answered yet, just for you",
+                          extras=declared(Audience.MEMBER))
+    @app_commands.describe(kind="Only prompts of this kind", difficulty="Only prompts this hard")
+    @app_commands.choices(kind=KIND_CHOICES, difficulty=DIFFICULTY_CHOICES)
+    @in_servers
+    async def practice(self, interaction: discord.Interaction, kind: app_commands.Choice[str] | None = None,
+                       difficulty: app_commands.Choice[str] | None = None) -> None:
+        embed, view = await practice_message(interaction, kind.value if kind else None,
+                                             difficulty.value if difficulty else None, 0)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+
+    @app_commands.command(name="archive", description="Past daily prompts of this server, with their threads",
+                          extras=declared(Audience.MEMBER))
+    @app_commands.describe(kind="Only prompts of this kind", page="Which page (10 prompts a page, newest first)")
+    @app_commands.choices(kind=KIND_CHOICES)
+    @in_servers
+    async def archive(self, interaction: discord.Interaction, kind: app_commands.Choice[str] | None = None,
+                      page: app_commands.Range[int, 1, 1000] = 1) -> None:
+        embed, view = await archive_message(interaction, kind.value if kind else None, page)
+        if view is None:
+            await interaction.response.send_message(embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)

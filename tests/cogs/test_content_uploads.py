@@ -1,0 +1,135 @@
+"""Documents uploaded in Discord, exporting the server's content as a pack, and deck switches."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.localdiscord import BotHarness, CommandForbidden, SimMember, SimUpload, UploadRefused
+
+DOCUMENT = """Section 1: Serving Models Cheaply
+Batching Requests Raises Throughput
+Grouping requests on the GPU raises throughput at some cost in latency.
+Key Takeaways
+Batching trades latency for throughput on shared accelerators.
+Prefix caches pay off when many prompts share long prefixes.
+Section 2: Watching Retrieval Quality
+Offline Evaluation Comes First
+Keep a labelled set of questions and measure recall before shipping.
+Key Takeaways
+Measure recall on a labelled set before every release.
+Frequently Asked Questions
+1. What is continuous batching?
+Adding new requests to a running batch as earlier ones finish.
+2. Why measure recall offline?
+Because online signals arrive late and are noisy.
+"""
+
+
+def upload(text: str | bytes, name: str = "serving-notes.md", content_type: str | None = "text/markdown") -> SimUpload:
+    return SimUpload(name, text.encode() if isinstance(text, str) else text, content_type)
+
+
+async def count(harness: BotHarness, table: str) -> int:
+    return int(await harness.core.db.fetchval(f"SELECT COUNT(*) FROM {table}", default=0))  # noqa: S608
+
+
+async def approve_all(mod: SimMember) -> int:
+    approved = 0
+    while True:
+        queue = await mod.slash("review queue")
+        if "Approve" not in queue.button_labels:
+            return approved
+        await mod.click(queue, "Approve")
+        approved += 1
+
+
+async def test_an_uploaded_document_becomes_reviewed_cards_in_study_and_the_quiz(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    done = await mod.slash("content import", document=upload(DOCUMENT))
+    assert done.ephemeral and "5 cards are waiting for review" in done.text and "`doc-serving-notes`" in done.text
+    queue = await mod.slash("review queue")
+    assert "Card suggestion" in str(queue.embeds) and "Frequently Asked Questions › Question 1" in str(queue.embeds)
+    assert await approve_all(mod) == 5
+    screen = await alice.slash("cards study", deck="doc-serving-notes")
+    assert "What is continuous batching?" in screen.embeds[0]["description"]
+    back = await alice.click(screen, "Reveal")
+    assert "Frequently Asked Questions › Question 1" in str(back.embeds)
+    # the quiz draws from every deck on: switch the shipped pack off and only the document's cards remain
+    decks = await mod.slash("content decks")
+    await mod.select(decks, ["doc-serving-notes"])
+    await mod.slash("quiz setup", channel=harness.guild.channel("daily"), time="10:00", timezone="UTC")
+    await harness.advance(hours=2)
+    row = await harness.core.db.fetchone("SELECT card_id, question FROM quiz_posts")
+    assert row["card_id"].startswith(f"g{harness.guild.id}-c")
+    stats = await alice.slash("cards stats", deck="doc-serving-notes")
+    assert "of 5 cards started" in stats.text
+
+
+@pytest.mark.parametrize(("file", "expected"), [
+    (upload(b"\x89PNG\r\n\x1a\n\x00\x00binary", "notes.txt", "text/plain"), "looks like a binary file"),
+    (upload("Section 1: Only text\nNo questions here.\n", "notes.txt", "text/plain"),
+     "no “Frequently Asked Questions” block"),
+    (upload("caf\xe9".encode("latin-1") + b" notes\nFrequently Asked Questions\n", "notes.txt", "text/plain"),
+     "is not UTF-8 text"),
+    (upload("x" * 1_000_001, "big.txt", "text/plain"), "uploaded documents can be up to 1,000,000 bytes"),
+    (upload(b"%PDF-1.7", "notes.pdf", "application/pdf"), "is not a text document"),
+])
+async def test_bad_uploads_are_refused_clearly_and_store_nothing(harness: BotHarness, mod: SimMember,
+                                                                 file: SimUpload, expected: str) -> None:
+    reply = await mod.slash("content import", document=file)
+    assert reply.ephemeral and expected in reply.text
+    assert await count(harness, "suggestions") == 0
+
+
+async def test_the_same_deck_cannot_be_uploaded_twice(harness: BotHarness, mod: SimMember) -> None:
+    await mod.slash("content import", document=upload(DOCUMENT))
+    again = await mod.slash("content import", document=upload(DOCUMENT))
+    assert "already has a deck `doc-serving-notes`" in again.text
+    assert await count(harness, "suggestions") == 5
+    other = await mod.slash("content import", document=upload(DOCUMENT), deck="serving-2")
+    assert "`doc-serving-2`" in other.text
+
+
+async def test_members_cannot_upload(harness: BotHarness, alice: SimMember) -> None:
+    with pytest.raises(CommandForbidden):
+        await alice.slash("content import", document=upload(DOCUMENT))
+
+
+async def test_an_upload_past_discords_limit_is_never_sent(harness: BotHarness, mod: SimMember) -> None:
+    harness.sim.attachment_size_limit = 2048
+    with pytest.raises(UploadRefused):
+        await mod.slash("content import", document=upload("x" * 2049))
+    at_limit = await mod.slash("content import", document=upload("x" * 2048, "at-limit.txt", "text/plain"))
+    assert "no “Frequently Asked Questions” block" in at_limit.text
+
+
+async def test_export_is_a_pack_that_content_validate_accepts(harness: BotHarness, mod: SimMember,
+                                                              alice: SimMember, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    nothing = await mod.slash("content export")
+    assert "no content of its own" in nothing.text
+    await mod.slash("content import", document=upload(DOCUMENT))
+    await approve_all(mod)
+    form = await alice.slash("suggest prompt", kind="design", difficulty="medium", title="Cheap batch serving")
+    await alice.submit_modal(form, scenario="Serve a 7B model to 300 internal users on two GPUs, keeping p95 "
+                             "latency under two seconds.", constraints="Two GPUs\n300 users",
+                             follow_ups="What do you batch?\nWhen do you shed load?", hints="Start from the GPUs",
+                             rubric="Batching policy\nLoad shedding")
+    await approve_all(mod)
+    exported = await mod.slash("content export")
+    [attachment] = exported.attachments
+    assert attachment["filename"] == "study-hall-community.zip"
+    with zipfile.ZipFile(io.BytesIO(attachment["data"])) as archive:
+        archive.extractall(tmp_path / "packs")
+        names = sorted(archive.namelist())
+    assert names == ["study-hall-community/flashcards/doc-serving-notes.toml", "study-hall-community/pack.toml",
+                     "study-hall-community/prompts/server.toml"]
+    capsys.readouterr()
+    assert main(["content", "validate", str(tmp_path / "packs")]) == 0
+    out = capsys.readouterr().out
+    assert "1 prompts" in out and "5 flashcards" in out and "OK: 1 pack(s) valid" in out

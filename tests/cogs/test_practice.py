@@ -1,0 +1,67 @@
+"""/practice and /archive through the local Discord."""
+
+from __future__ import annotations
+
+from bot.localdiscord import BotHarness, SimChannel, SimMember
+
+
+async def test_practice_never_offers_an_answered_prompt(harness: BotHarness, alice: SimMember) -> None:
+    offered: list[str] = []
+    for _ in range(6):
+        screen = await alice.slash("practice", kind="behavioral")
+        assert screen.ephemeral and screen.button_labels[:3] == ["Submit answer", "Hints", "Rubric"]
+        title = screen.embeds[0]["title"]
+        assert title not in offered
+        offered.append(title)
+        locked = await alice.click(screen, "Rubric")
+        assert "once you have submitted" in locked.text
+        done = await alice.submit_modal(await alice.click(screen, "Submit answer"), answer="My approach ...")
+        assert "Saved privately" in done.text
+        rubric = await alice.click(screen, "Rubric")
+        assert rubric.embeds[0]["title"].startswith("What a strong answer covers")
+    rows = await harness.core.db.fetchall("SELECT kind, count FROM activity WHERE user_id = ?", (alice.id,))
+    assert [(r[0], r[1]) for r in rows] == [("answer", 6)]  # one day, one streak credit row
+
+
+async def test_another_prompt_and_filters(harness: BotHarness, bob: SimMember) -> None:
+    screen = await bob.slash("practice", kind="design", difficulty="hard")
+    first = screen.embeds[0]["title"]
+    other = await bob.click(screen, "Another prompt")
+    assert other.embeds[0]["title"] != first
+    hints = await bob.click(other, "Hints")
+    assert hints.ephemeral and "Hints" in hints.embeds[0]["title"]
+
+
+async def test_practice_skips_prompts_answered_on_their_day(harness: BotHarness, mod: SimMember,
+                                                            alice: SimMember, daily: SimChannel) -> None:
+    await mod.slash("daily setup", channel=daily, time="10:00", timezone="UTC")
+    await mod.slash("daily post-now")
+    post = [m for m in daily.messages if m.embeds][0]
+    await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Answered on the day")
+    day_title = post.embeds[0]["title"].split(" · ", 1)[1]
+    for _ in range(60):
+        screen = await alice.slash("practice")
+        if "answered every" in screen.text:
+            break
+        assert screen.embeds[0]["title"] != f"Practice · {day_title}"
+        await alice.submit_modal(await alice.click(screen, "Submit answer"), answer="x" * 20)
+    else:
+        raise AssertionError("practice kept offering prompts")
+    assert "You have answered every" in screen.text
+
+
+async def test_archive_pages_through_past_prompts(harness: BotHarness, mod: SimMember, bob: SimMember,
+                                                  daily: SimChannel) -> None:
+    empty = await bob.slash("archive")
+    assert "No prompts posted yet" in empty.text
+    await mod.slash("daily setup", channel=daily, time="10:00", timezone="UTC")
+    await harness.advance(days=12)
+    first = await bob.slash("archive")
+    assert "Page 1 of 2" in first.text and "12 prompts" in first.text
+    assert first.button_labels == ["Older ▶"]
+    assert "**Day 12**" in first.text and "**Day 3**" in first.text and "**Day 2**" not in first.text
+    assert "<#" in first.text  # each links its discussion thread
+    second = await bob.click(first, "Older ▶")
+    assert "Page 2 of 2" in second.text and "**Day 1**" in second.text and second.button_labels == ["◀ Newer"]
+    wrong = await bob.slash("archive", page=3)
+    assert "There is no page 3" in wrong.text
