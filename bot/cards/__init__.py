@@ -1,4 +1,4 @@
-"""FAQ flashcards with FSRS spaced repetition, and the daily quiz."""
+"""Flashcards with FSRS spaced repetition, and the daily quiz."""
 
 from bot.cards.service import CardKind, CardStats, Graded, NothingToStudy, StudyCard, StudyService
 from bot.cards.srs import Grade, Memory, Scheduler

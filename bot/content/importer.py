@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Collection
 from pathlib import Path
 
+from bot.content.cardchecks import content_words
 from bot.content.document import StudyDocument
 from bot.errors import InvalidInput
 
@@ -40,6 +41,23 @@ def _card(card_id: str, front: str, back: str, tags: list[str], section: str, he
             f"source = {{ section = {_toml(section)}, heading = {_toml(heading)} }}\n")
 
 
+def takeaway_front(section_name: str, section_title: str, takeaway: str) -> str:
+    """A question for a takeaway that never gives its answer away.
+
+    The front shows the opening words only while they hold less than half of the
+    takeaway's meaningful words; a takeaway too short to split that way is asked for
+    by its section instead, so the front never already contains the whole answer.
+    """
+    words = takeaway.rstrip(".").split()
+    meaningful = content_words(takeaway)
+    shown = 0
+    while shown < len(words) and len(content_words(" ".join(words[:shown + 1]))) * 2 < len(meaningful):
+        shown += 1
+    if shown < 3 or len(words) - shown < 2:
+        return f"What is one key takeaway of {section_name} ({section_title})?"
+    return f"Complete the takeaway ({section_name}): {' '.join(words[:shown])} …"
+
+
 def draft_files(document: StudyDocument, pack: str, id_prefix: str = "") -> dict[str, str]:
     """Relative path -> file text of the draft pack; every card id starts with ``id_prefix``."""
     if not PACK_NAME.match(pack):
@@ -56,8 +74,7 @@ def draft_files(document: StudyDocument, pack: str, id_prefix: str = "") -> dict
     takeaways = [note]
     for section in document.sections:
         for index, takeaway in enumerate(section.takeaways, start=1):
-            words = takeaway.rstrip(".").split()
-            front = f"Complete the takeaway ({section.name}): {' '.join(words[:max(3, len(words) // 2)])} …"
+            front = takeaway_front(section.name, section.title, takeaway)
             card_id = f"{id_prefix}takeaway-s{section.number}-{index}-{_slug(takeaway, 4)}"
             takeaways.append(_card(card_id, front, takeaway, ["takeaway"],
                                    section.name, "Key Takeaways"))

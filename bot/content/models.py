@@ -53,6 +53,19 @@ class Source(Strict):
         return f"{self.section} › {self.heading}"
 
 
+class SizingCheck(Strict):
+    """One capacity claim a prompt makes, as arithmetic the validator can check.
+
+    ``need`` and ``have`` are arithmetic over numbers the prompt states (``1_200_000 * 0.43``
+    against ``28 * 6 * 3600``), so a prompt whose numbers are edited without re-doing the
+    sums stops validating instead of quietly asking members for the impossible.
+    """
+
+    check: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=200)]
+    need: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    have: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
 class Prompt(Strict):
     """A daily AI-systems design prompt, also used as a mock-interview question."""
 
@@ -70,6 +83,7 @@ class Prompt(Strict):
     rubric: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=240)]] = Field(
         min_length=2, max_length=8)
     source: Source
+    sizing: list[SizingCheck] = Field(default_factory=list, max_length=6)
 
     @model_validator(mode="after")
     def _fits_discord(self) -> Prompt:
@@ -105,6 +119,7 @@ class Flashcard(Strict):
     tags: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{2,30}$")]] = Field(default_factory=list,
                                                                                       max_length=8)
     source: Source
+    prompt: ItemId | None = None  # the prompt this card rehearses, when it comes from one
     wrong_answers: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]] = (
         Field(default_factory=list, max_length=6))
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from difflib import SequenceMatcher
 
+from bot.content.cardchecks import card_problems, near_duplicate_cards, prompt_reference_problems
 from bot.content.document import StudyDocument
 from bot.content.loader import ContentFolders, ContentLibrary, Pack, Problem, load_library
+from bot.content.sizing import pack_sizing_problems
 
 NEAR_DUPLICATE = 0.9
 
 
 def near_duplicates(pack: Pack) -> list[Problem]:
     """Warn about prompts or cards so alike that members would meet the same item twice."""
-    problems = []
-    groups = [[(p.id, f"{p.title} {p.scenario}") for p in pack.prompts], [(c.id, c.front) for c in pack.flashcards]]
-    for items in groups:
+    problems = near_duplicate_cards(pack)
+    items = [(p.id, f"{p.title} {p.scenario}") for p in pack.prompts]
+    if items:
         for i, (first_id, first) in enumerate(items):
             for second_id, second in items[i + 1:]:
                 ratio = SequenceMatcher(None, first.lower(), second.lower()).ratio()
@@ -47,16 +49,22 @@ def summary(library: ContentLibrary) -> list[str]:
         kinds = Counter(p.kind.value for p in pack.prompts)
         by_kind = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
         quiz_ready = sum(1 for c in pack.flashcards if len(c.wrong_answers) >= 3)
+        sized = sum(1 for p in pack.prompts if p.sizing)
         lines.append(f"{pack.name} v{pack.meta.version}: {len(pack.prompts)} prompts ({by_kind or 'none'}), "
-                     f"{len(pack.flashcards)} flashcards ({quiz_ready} with their own quiz options)")
+                     f"{len(pack.flashcards)} flashcards ({quiz_ready} with their own quiz options), "
+                     f"{sized} prompt(s) with sizing checks")
     return lines
 
 
 def validate(directory: ContentFolders, document: StudyDocument | None = None) -> tuple[ContentLibrary | None, list[Problem]]:
     library, problems = load_library(directory)
     if library is not None:
+        prompt_ids = {p.id for p in library.prompts}
         for pack in library.packs:
             problems += near_duplicates(pack)
+            problems += card_problems(pack)
+            problems += pack_sizing_problems(pack)
+            problems += prompt_reference_problems(pack, prompt_ids)
             if document is not None:
                 problems += citation_problems(pack, document)
     if any(p.severity == "error" for p in problems):

@@ -1,4 +1,4 @@
-"""/cards: personal spaced-repetition review of the FAQ flashcards (replies only you can see)."""
+"""/cards: personal spaced-repetition review of the flashcards (replies only you can see)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from cogs.cards.views import DYNAMIC_ITEMS, session_message
 
 
 @in_servers
-class Cards(commands.GroupCog, group_name="cards", group_description="Review the FAQ flashcards",
+class Cards(commands.GroupCog, group_name="cards", group_description="Review the flashcards",
             group_extras=declared(Audience.MEMBER)):
     def __init__(self, client: StudyBot) -> None:
         self.client = client

@@ -137,10 +137,10 @@ async def test_the_owner_reloads_content_and_a_broken_pack_keeps_the_last_good_o
     folder = tmp_path / "packs"
     shutil.copytree(store.directory, folder)
     store.directory = folder
-    assert "Reloaded: 50 prompts and 35 flashcards" in (await mod.slash("studybot-owner reload-content")).text
+    assert "Reloaded: 50 prompts and 193 flashcards" in (await mod.slash("studybot-owner reload-content")).text
     (folder / "ai-native-careers" / "flashcards" / "faq.toml").write_text("[[card]]\nid = 1\n", encoding="utf-8")
     broken = await mod.slash("studybot-owner reload-content")
-    assert "kept the content I had (50 prompts, 35 flashcards)" in broken.text and "faq.toml" in broken.text
-    assert len(store.library.flashcards) == 35
+    assert "kept the content I had (50 prompts, 193 flashcards)" in broken.text and "faq.toml" in broken.text
+    assert len(store.library.flashcards) == 193
     health = await mod.slash("studybot-owner health")
     assert "ai-native-careers@" in health.text and "Scheduled jobs" in health.text

@@ -125,7 +125,8 @@ def test_validate_fails_with_the_problems_listed(tmp_path: Path, capsys: pytest.
 def test_the_shipped_pack_validates_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["content", "validate"]) == 0
     out = capsys.readouterr().out
-    assert "ai-native-careers v" in out and "50 prompts" in out and "35 flashcards" in out
+    assert "ai-native-careers v" in out and "50 prompts" in out
+    assert int(re.search(r"(\d+) flashcards", out).group(1)) >= 185
 
 
 def test_import_writes_to_a_drafts_folder_and_never_into_live_content(

@@ -27,7 +27,7 @@ def test_the_shipped_pack_validates_and_meets_its_counts() -> None:
         assert sum(p.kind is kind for p in library.prompts) >= 8, kind
     faq = [c for c in library.flashcards if c.source.section == "Frequently Asked Questions"]
     takeaways = [c for c in library.flashcards if c.source.heading == "Key Takeaways"]
-    assert len(faq) == 15 and len(takeaways) == 20 and len(library.flashcards) >= 35
+    assert len(faq) == 15 and len(takeaways) == 20 and len(library.flashcards) >= 185
 
 
 def test_the_shipped_pack_fits_discord_once_rendered() -> None:
@@ -89,17 +89,18 @@ def test_a_rendered_field_over_discords_limit_is_an_error(tmp_path: Path) -> Non
 
 
 def test_a_failed_reload_keeps_the_last_good_content(tmp_path: Path) -> None:
-    folder = broken_copy(tmp_path, "pack.toml", 'version = "1.0.0"', 'version = "1.0.0"')
+    folder = broken_copy(tmp_path, "pack.toml", 'version = "1.1.0"', 'version = "1.1.0"')
     store = ContentStore.load(folder)
+    before = len(store.library.flashcards)
     (folder / PACK.name / "flashcards" / "faq.toml").write_text("[[card]]\nid = 3\n", encoding="utf-8")
     result = store.reload()
     assert not result.ok and "faq.toml" in result.report
-    assert len(store.library.flashcards) == 35
+    assert len(store.library.flashcards) == before >= 185
 
 
 def test_near_duplicates_are_warnings(tmp_path: Path) -> None:
     folder = broken_copy(tmp_path, "flashcards/faq.toml",
-                         'front = "Do AI-native companies hire only machine-learning researchers?"',
+                         'front = "Who makes up most of the engineering hiring at AI-native companies?"',
                          'front = "What does an \\"AI-native\\" engineering career mean??"')
     library, problems = validate(folder)
     assert library is not None
