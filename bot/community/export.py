@@ -26,7 +26,7 @@ def pack_name_for(guild_name: str) -> str:
 
 
 def _item(item: Prompt | Flashcard) -> dict[str, object]:
-    return item.model_dump(mode="json", exclude_defaults=False)
+    return item.model_dump(mode="json", exclude_defaults=False, exclude_none=True)  # TOML has no null
 
 
 async def export_pack(content: ServerContent, guild_id: int, guild_name: str, now: datetime) -> tuple[str, bytes]:
