@@ -271,15 +271,32 @@ class MockService:
         return round_
 
     # -- outcomes and feedback -----------------------------------------------------------------
-    async def member_group(self, group_id: int, user_id: int) -> Group:
+    async def member_group(self, group_id: int, user_id: int, guild_id: int | None = None) -> Group:
+        """The group, when ``user_id`` is in it and (in a server) it belongs to ``guild_id``.
+
+        The group id comes from a button's custom id, which anyone can forge; the member and the
+        server come from Discord, so they decide.
+        """
         group = await self.repo.group(group_id)
+        if group is not None and guild_id is not None and group.guild_id != guild_id:
+            raise NotFound("This button belongs to an interview in another server; nothing was done.")
         if group is None or not group.has(user_id):
-            raise NotFound("This interview is not yours.", hint="Only the members of this group can use these.")
+            raise NotFound("This interview is not yours; nothing was done.",
+                           hint="Only the members of this group can use these.")
         return group
 
-    async def rubric_for(self, group_id: int, user_id: int) -> Prompt:
+    async def _group_for_outcome(self, group_id: int, user_id: int, guild_id: int | None) -> Group:
+        """As :meth:`member_group`, refusing a cancelled round: there was no interview to report on."""
+        group = await self.member_group(group_id, user_id, guild_id)
+        round_ = await self.repo.round(group.round_id)
+        if round_ is not None and round_.status == "cancelled":
+            raise Conflict(f"Round {round_.number} was cancelled, so there is nothing to report; nothing was "
+                           "recorded.")
+        return group
+
+    async def rubric_for(self, group_id: int, user_id: int, guild_id: int | None = None) -> Prompt:
         """The rubric is the interviewer's (and an observer's); the candidate hears it in the feedback."""
-        group = await self.member_group(group_id, user_id)
+        group = await self.member_group(group_id, user_id, guild_id)
         if group.role_of(user_id) == "candidate":
             raise Conflict("The rubric is for the interviewer; you will see how you did in their feedback.")
         prompt = self._content.library.prompt(group.prompt_id)
@@ -287,10 +304,10 @@ class MockService:
             raise NotFound("This prompt is no longer in the content packs.")
         return prompt
 
-    async def report(self, group_id: int, user_id: int, outcome: str) -> Report:
+    async def report(self, group_id: int, user_id: int, outcome: str, guild_id: int | None = None) -> Report:
         if outcome not in OUTCOMES:
             raise InvalidInput(f"`{outcome}` is not an outcome.")
-        group = await self.member_group(group_id, user_id)
+        group = await self._group_for_outcome(group_id, user_id, guild_id)
         now = self._clock.now()
         changed = await self.repo.set_outcome(group_id, outcome, user_id, now)
         paused: list[int] = []
@@ -315,9 +332,9 @@ class MockService:
                                              "paused you. Rejoin any time with `/mock join` in the server.")
         return True
 
-    async def feedback(self, group_id: int, from_id: int, to_id: int, scores: list[str], note: str) -> tuple[
-            Group, tuple[int, int, int], str | None]:
-        group = await self.member_group(group_id, from_id)
+    async def feedback(self, group_id: int, from_id: int, to_id: int, scores: list[str], note: str,
+                       guild_id: int | None = None) -> tuple[Group, tuple[int, int, int], str | None]:
+        group = await self._group_for_outcome(group_id, from_id, guild_id)
         if to_id == from_id or not group.has(to_id):
             raise InvalidInput("Feedback goes to a partner from your own interview.")
         parsed = []

@@ -93,8 +93,14 @@ async def authorize(interaction: discord.Interaction, audience: Audience | None)
     reason = await refusal(interaction, audience)
     if reason is None:
         return True
+    await refuse(interaction, reason)
+    return False
+
+
+async def refuse(interaction: discord.Interaction, reason: str) -> None:
+    """Tell the member, privately, why nothing happened."""
     if interaction.type is discord.InteractionType.autocomplete:
-        return False  # an autocomplete cannot carry a message; the command itself will refuse
+        return  # an autocomplete cannot carry a message; the command itself will refuse
     try:
         if interaction.response.is_done():
             await interaction.followup.send(reason, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
@@ -103,7 +109,14 @@ async def authorize(interaction: discord.Interaction, audience: Audience | None)
                                                     allowed_mentions=discord.AllowedMentions.none())
     except discord.HTTPException:
         log.warning("could not tell user %s they were refused", interaction.user.id, exc_info=True)
-    return False
+
+
+def other_server(interaction: discord.Interaction, guild_id: int | None) -> bool:
+    """Whether a server named in a custom id is not the one Discord says the interaction is in."""
+    return guild_id is not None and guild_id != interaction.guild_id
+
+
+OTHER_SERVER = "This belongs to another server, so it does nothing here; nothing was changed."
 
 
 def command_audience(interaction: discord.Interaction) -> Audience | None:

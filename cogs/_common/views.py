@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import discord
 
 from bot.error_handler import report_interaction_error
-from cogs._common.authority import Audience, authorize
+from cogs._common.authority import OTHER_SERVER, Audience, authorize, other_server, refuse
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +72,17 @@ class BaseModal(discord.ui.Modal):
 class RoutedItem:
     """Mixed into :class:`discord.ui.DynamicItem` buttons: ``handle`` does the work, and any error goes
     through the bot's one handler (dynamic items have no view whose ``on_error`` would catch it).
-    Each class declares its ``audience``, checked before ``handle`` runs."""
+    Each class declares its ``audience``, checked before ``handle`` runs. An item whose custom id
+    names a server (``guild_id``) only works in that server: the id is the member's to forge,
+    the interaction's server is Discord's word."""
 
     audience: ClassVar[Audience | None] = None
+    guild_id: int | None = None
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if other_server(interaction, self.guild_id):
+            await refuse(interaction, OTHER_SERVER)
+            return False
         return await authorize(interaction, self.audience)
 
     async def callback(self, interaction: discord.Interaction) -> None:

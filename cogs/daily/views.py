@@ -11,7 +11,7 @@ import discord
 from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService
 from bot.error_handler import report_interaction_error
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
-from cogs._common.authority import Audience
+from cogs._common.authority import OTHER_SERVER, Audience, other_server, refuse
 from cogs.daily.embeds import KIND_LABELS, hints_embed, rubric_embed
 
 
@@ -135,9 +135,12 @@ async def handle_answer_form(interaction: discord.Interaction) -> bool:
     match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
     if interaction.type is not discord.InteractionType.modal_submit or match is None:
         return False
+    if other_server(interaction, int(match["guild"])) or interaction.guild_id is None:
+        await refuse(interaction, OTHER_SERVER)
+        return True
     try:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await _service(interaction).submit_answer(int(match["guild"]), _day(match["day"]),
+        result = await _service(interaction).submit_answer(interaction.guild_id, _day(match["day"]),
                                                            interaction.user.id, _form_value(data, "answer"))
         if result.thread_posted:
             where = "updated in the discussion thread" if result.edited else "posted in the discussion thread"

@@ -38,7 +38,7 @@ class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(int(match["group"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        prompt = await _service(interaction).rubric_for(self.group_id, interaction.user.id)
+        prompt = await _service(interaction).rubric_for(self.group_id, interaction.user.id, interaction.guild_id)
         await interaction.response.send_message(embed=rubric_embed(prompt), ephemeral=True)
 
 
@@ -58,7 +58,7 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
-        report = await service.report(self.group_id, interaction.user.id, self.outcome)
+        report = await service.report(self.group_id, interaction.user.id, self.outcome, interaction.guild_id)
         group = await service.repo.group(self.group_id)
         assert group is not None
         if self.outcome == "met":
@@ -91,7 +91,7 @@ class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(int(match["group"]), int(match["to"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        group = await _service(interaction).member_group(self.group_id, interaction.user.id)
+        group = await _service(interaction).member_group(self.group_id, interaction.user.id, interaction.guild_id)
         if not group.has(self.to_id) or interaction.user.id == self.to_id:
             raise NotFound("This feedback form is for your partner in your own interview.")
         modal = FeedbackModal(self.group_id, self.to_id)
@@ -150,7 +150,7 @@ async def handle_feedback_form(interaction: discord.Interaction) -> bool:
         group, scores, note = await service.feedback(
             int(match["group"]), interaction.user.id, int(match["to"]),
             [values.get("communication", ""), values.get("depth", ""), values.get("tradeoffs", "")],
-            values.get("note", ""))
+            values.get("note", ""), guild_id=interaction.guild_id)
         cog = interaction.client.get_cog("Mock")  # type: ignore[attr-defined]
         await cog.publisher.post_feedback(group, interaction.user.id, int(match["to"]), scores, note)  # type: ignore[union-attr]
         await interaction.response.send_message("Thanks, your feedback was shared with your partner.",
