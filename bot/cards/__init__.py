@@ -1,7 +1,16 @@
 """Flashcards with FSRS spaced repetition, and the daily quiz."""
 
-from bot.cards.service import CardKind, CardStats, Graded, NothingToStudy, StudyCard, StudyService
+from bot.cards.service import (
+    LEARN_AHEAD,
+    CardKind,
+    CardStats,
+    DaySummary,
+    Graded,
+    NothingToStudy,
+    StudyCard,
+    StudyService,
+)
 from bot.cards.srs import Grade, Memory, Scheduler
 
-__all__ = ["CardKind", "CardStats", "Grade", "Graded", "Memory", "NothingToStudy", "Scheduler", "StudyCard",
+__all__ = ["LEARN_AHEAD", "CardKind", "CardStats", "DaySummary", "Grade", "Graded", "Memory", "NothingToStudy", "Scheduler", "StudyCard",
            "StudyService"]

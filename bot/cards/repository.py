@@ -12,8 +12,6 @@ from bot.storage import Database, epoch, from_epoch
 DEFAULT_NEW_PER_DAY = 10
 
 
-
-
 def _memory(row: aiosqlite.Row) -> Memory:
     return Memory(row["user_id"], row["card_id"], row["state"], row["step"], row["stability"], row["difficulty"],
                   datetime.fromtimestamp(row["due"], UTC), from_epoch(row["last_review"]), row["reps"], row["lapses"],
@@ -72,6 +70,14 @@ class CardRepository:
         row = await self.db.fetchone(
             "SELECT COALESCE(SUM(reviewed_at >= ?), 0), COUNT(*) FROM card_reviews WHERE user_id = ?",
             (epoch(since), user_id))
+        assert row is not None
+        return int(row[0]), int(row[1])
+
+    async def day_counts(self, user_id: int, *, since: datetime) -> tuple[int, int]:
+        """(reviews, of which graded Again) since ``since``."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*), COALESCE(SUM(rating = 1), 0) FROM card_reviews WHERE user_id = ? AND reviewed_at >= ?",
+            (user_id, epoch(since)))
         assert row is not None
         return int(row[0]), int(row[1])
 

@@ -5,6 +5,10 @@ card keeps its history and a removed card is simply never offered again (its his
 stays). "Today" for the new-card cap is the member's own day. A grade is recorded only
 for the repetition it was shown for: a double click or a click on an old message finds
 the repetition already used and records nothing.
+
+A session does not end while cards the member is still learning come back within a few
+minutes (FSRS learning steps): like Anki's learn-ahead limit, those cards may be studied
+a little early on request, so a card marked Again is seen again before the session ends.
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ from bot.timezones import TimezoneResolver
 
 log = logging.getLogger(__name__)
 
+LEARN_AHEAD = timedelta(minutes=20)   # learning cards due this soon may be studied now
+LEARNING_STATES = (1, 3)              # FSRS Learning and Relearning
+
 
 class CardKind(StrEnum):
     DUE = "due"
@@ -44,12 +51,25 @@ class StudyCard:
     due_left: int                  # due cards waiting, this one included
     new_left: int                  # new cards still allowed today
     credit: int | None = None      # the member a server card is credited to ("suggested by")
+    early: bool = False            # a learning card shown before its step ends, on request
 
 
 @dataclass(frozen=True)
 class NothingToStudy:
     next_due: datetime | None
     new_cap_reached: bool
+    coming_soon: int = 0           # cards still being learned that fall due within LEARN_AHEAD
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """The member's study today (their own day): what a session's end shows."""
+
+    reviewed: int
+    again: int
+    retention: float | None        # recalled share of today's reviews of cards already learned
+    retention_sample: int
+    next_due: datetime | None
 
 
 @dataclass(frozen=True)
@@ -108,8 +128,10 @@ class StudyService:
     async def current_deck(self, guild_id: int | None, user_id: int) -> str | None:
         return await self.repo.deck_choice(guild_id, user_id) if guild_id is not None else None
 
-    async def next_card(self, guild_id: int | None, user_id: int) -> StudyCard | NothingToStudy:
-        """Due cards first (most overdue first), then new cards up to the member's daily cap."""
+    async def next_card(self, guild_id: int | None, user_id: int, *,
+                        learn_ahead: bool = False) -> StudyCard | NothingToStudy:
+        """Due cards first (most overdue first), then new cards up to the member's daily cap; with
+        ``learn_ahead``, then the learning card that falls due soonest within LEARN_AHEAD."""
         now = self._clock.now()
         cards = await self._cards(guild_id, user_id)
         due = [m for m in await self.repo.due(user_id, now) if m.card_id in cards]
@@ -124,8 +146,25 @@ class StudyService:
         fresh = [card for card_id, card in cards.items() if card_id not in known]
         if fresh and new_left > 0:
             return StudyCard(fresh[0], CardKind.NEW, 0, None, 0, new_left, await self.server.credit(fresh[0].id))
-        upcoming = [m.due for m in await self.repo.all_memories(user_id) if m.card_id in cards]
-        return NothingToStudy(min(upcoming) if upcoming else None, bool(fresh) and new_left == 0)
+        upcoming = sorted((m for m in await self.repo.all_memories(user_id) if m.card_id in cards),
+                          key=lambda m: (m.due, m.card_id))
+        soon = [m for m in upcoming if m.state in LEARNING_STATES and m.due <= now + LEARN_AHEAD]
+        if learn_ahead and soon:
+            first = soon[0]
+            return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(soon), new_left,
+                             await self.server.credit(first.card_id), early=True)
+        return NothingToStudy(upcoming[0].due if upcoming else None, bool(fresh) and new_left == 0, len(soon))
+
+    async def day_summary(self, guild_id: int | None, user_id: int) -> DaySummary:
+        """Reviews and Again grades today, today's retention and when the next card falls due."""
+        day_start = await self._day_start(guild_id, user_id)
+        reviewed, again = await self.repo.day_counts(user_id, since=day_start)
+        recalled, asked = await self.repo.retention(user_id, since=day_start)
+        cards = await self._cards(guild_id, user_id)
+        now = self._clock.now()
+        future = [m.due for m in await self.repo.all_memories(user_id) if m.card_id in cards and m.due > now]
+        return DaySummary(reviewed, again, recalled / asked if asked else None, asked,
+                          min(future) if future else None)
 
     async def card(self, card_id: str) -> Flashcard:
         card = await self.server.card(card_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.cards import CardKind, CardStats, Grade, NothingToStudy, StudyCard
+from bot.cards import CardKind, CardStats, DaySummary, Grade, NothingToStudy, StudyCard
 from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
 
 GRADE_LABELS = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
@@ -24,6 +24,8 @@ def interval(delta: timedelta) -> str:
 
 
 def _queue_line(study: StudyCard) -> str:
+    if study.early:
+        return f"Still learning · {study.due_left} back within minutes · {study.new_left} new left today"
     kind = "New card" if study.kind is CardKind.NEW else "Review"
     left = f"{study.due_left} due" if study.due_left else "no reviews due"
     return f"{kind} · {left} · {study.new_left} new left today"
@@ -56,16 +58,44 @@ def back_embed(study: StudyCard) -> discord.Embed:
     return embed
 
 
-def done_embed(nothing: NothingToStudy, note: str | None = None) -> discord.Embed:
+def _summary_lines(summary: DaySummary) -> list[str]:
+    retention = (f"{summary.retention:.0%} of {summary.retention_sample} learned cards recalled"
+                 if summary.retention is not None else "no learned cards reviewed yet")
+    lines = [f"Today: **{summary.reviewed}** reviewed · **{summary.again}** Again · retention {retention}."]
+    if summary.next_due:
+        lines.append(f"Next card due {discord_timestamp(summary.next_due, 'R')}.")
+    return lines
+
+
+def waiting_embed(nothing: NothingToStudy, note: str | None = None) -> discord.Embed:
+    """Nothing is due this second, but cards still being learned come back within minutes."""
+    cards = "1 card you are still learning comes" if nothing.coming_soon == 1 else \
+        f"{nothing.coming_soon} cards you are still learning come"
+    when = discord_timestamp(nothing.next_due, "R") if nothing.next_due else "soon"
+    lines = [f"{cards} back {when}.", "**Continue** to see them now, or **Finish** for a summary of today."]
+    if nothing.new_cap_reached:
+        lines.append("You have met today's new-card limit (change it with `/cards settings`).")
+    embed = discord.Embed(title="Flashcards · keep going?", description="\n".join(lines), colour=BRAND_COLOUR)
+    if note:
+        embed.add_field(name="Last card", value=truncate(note, 1024), inline=False)
+    return embed
+
+
+def done_embed(nothing: NothingToStudy, summary: DaySummary, note: str | None = None) -> discord.Embed:
     lines = ["You are all caught up. 🎉"]
     if nothing.new_cap_reached:
         lines.append("You have met today's new-card limit (change it with `/cards settings`).")
-    if nothing.next_due:
-        lines.append(f"Next card due {discord_timestamp(nothing.next_due, 'R')}.")
+    lines += _summary_lines(summary)
     embed = discord.Embed(title="Flashcards", description="\n".join(lines), colour=BRAND_COLOUR)
     if note:
         embed.add_field(name="Last card", value=truncate(note, 1024), inline=False)
     return embed
+
+
+def finished_embed(summary: DaySummary) -> discord.Embed:
+    lines = ["Session finished. Cards you are still learning wait for your next `/cards study`.",
+             *_summary_lines(summary)]
+    return discord.Embed(title="Flashcards · summary", description="\n".join(lines), colour=BRAND_COLOUR)
 
 
 def stats_embed(stats: CardStats, deck: str | None = None) -> discord.Embed:

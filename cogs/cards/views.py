@@ -1,5 +1,7 @@
 """Study-session buttons. Their custom ids carry the card and repetition, so they work after restarts
-and long pauses, and a second click on the same repetition records nothing."""
+and long pauses, and a second click on the same repetition records nothing. When only cards still being
+learned remain, due within minutes, the session offers Continue (study them now) and Finish (a summary)
+instead of ending on a countdown."""
 
 from __future__ import annotations
 
@@ -11,7 +13,15 @@ import discord
 from bot.cards import Grade, NothingToStudy, StudyCard, StudyService
 from cogs._common import BaseView, RoutedItem
 from cogs._common.authority import Audience
-from cogs.cards.embeds import GRADE_LABELS, back_embed, done_embed, front_embed, interval
+from cogs.cards.embeds import (
+    GRADE_LABELS,
+    back_embed,
+    done_embed,
+    finished_embed,
+    front_embed,
+    interval,
+    waiting_embed,
+)
 
 GRADE_STYLES = {Grade.AGAIN: discord.ButtonStyle.danger, Grade.HARD: discord.ButtonStyle.secondary,
                 Grade.GOOD: discord.ButtonStyle.success, Grade.EASY: discord.ButtonStyle.primary}
@@ -36,7 +46,7 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
-        study = await service.next_card(interaction.guild_id, interaction.user.id)
+        study = await service.next_card(interaction.guild_id, interaction.user.id, learn_ahead=True)
         if not isinstance(study, StudyCard) or study.card.id != self.card_id or study.rep != self.rep:
             await show_next(interaction, "That card was already reviewed; here is where you are now.")
             return
@@ -81,10 +91,27 @@ class ContinueButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls()
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        await show_next(interaction, None)
+        await show_next(interaction, None, learn_ahead=True)
 
 
-DYNAMIC_ITEMS = (RevealButton, GradeButton, ContinueButton)
+class FinishButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                   template=r"studybot:cards:finish"):
+    audience = Audience.MEMBER
+    def __init__(self) -> None:
+        super().__init__(discord.ui.Button(label="Finish", style=discord.ButtonStyle.secondary, emoji="🏁",
+                                           custom_id="studybot:cards:finish"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> FinishButton:
+        return cls()
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        summary = await _service(interaction).day_summary(interaction.guild_id, interaction.user.id)
+        await interaction.response.edit_message(content=None, embed=finished_embed(summary), view=None)
+
+
+DYNAMIC_ITEMS = (RevealButton, GradeButton, ContinueButton, FinishButton)
 
 
 def front_view(study: StudyCard) -> BaseView:
@@ -101,23 +128,28 @@ def grade_view(study: StudyCard, previews: dict[Grade, Any]) -> BaseView:
     return view
 
 
-def continue_view() -> BaseView:
+def continue_view(*, finish: bool = False) -> BaseView:
     view = BaseView(timeout=None)
     view.add_item(ContinueButton())
+    if finish:
+        view.add_item(FinishButton())
     return view
 
 
-async def session_message(service: StudyService, guild_id: int | None, user_id: int,
-                          note: str | None) -> tuple[discord.Embed, BaseView | None]:
-    study = await service.next_card(guild_id, user_id)
+async def session_message(service: StudyService, guild_id: int | None, user_id: int, note: str | None, *,
+                          learn_ahead: bool = False) -> tuple[discord.Embed, BaseView | None]:
+    study = await service.next_card(guild_id, user_id, learn_ahead=learn_ahead)
     if isinstance(study, NothingToStudy):
-        return done_embed(study, note), None
+        if study.coming_soon:
+            return waiting_embed(study, note), continue_view(finish=True)
+        return done_embed(study, await service.day_summary(guild_id, user_id), note), None
     return front_embed(study, note), front_view(study)
 
 
-async def show_next(interaction: discord.Interaction, note: str | None) -> None:
-    """Edit the session message in place to the next card (or the all-done summary)."""
-    embed, view = await session_message(_service(interaction), interaction.guild_id, interaction.user.id, note)
+async def show_next(interaction: discord.Interaction, note: str | None, *, learn_ahead: bool = False) -> None:
+    """Edit the session message in place to the next card, the keep-going choice, or the day's summary."""
+    embed, view = await session_message(_service(interaction), interaction.guild_id, interaction.user.id, note,
+                                        learn_ahead=learn_ahead)
     await interaction.response.edit_message(content=None, embed=embed, view=view)
 
 

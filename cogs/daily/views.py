@@ -8,7 +8,9 @@ from typing import Any
 
 import discord
 
+from bot.content.models import Prompt
 from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService
+from bot.daily.forms import answer_form
 from bot.error_handler import report_interaction_error
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.authority import OTHER_SERVER, Audience, other_server, refuse
@@ -66,7 +68,7 @@ class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[A
         service = _service(interaction)
         _record, prompt = await service.post_for(self.guild_id, self.day)
         existing = await service.answer_of(self.guild_id, self.day, interaction.user.id)
-        modal = AnswerModal(self.guild_id, self.day, prompt.title, existing.body if existing else None)
+        modal = AnswerModal(self.guild_id, self.day, prompt, existing.body if existing else None)
         await interaction.response.send_modal(modal)
         modal.stop()  # the submission is answered by handle_answer_form, which survives restarts
 
@@ -109,14 +111,12 @@ class AnswerModal(BaseModal):
     """
     audience = Audience.MEMBER
 
-    def __init__(self, guild_id: int, day: date, title: str, previous: str | None) -> None:
-        super().__init__(title=title if len(title) <= 45 else title[:44] + "…", timeout=None,
-                         custom_id=f"studybot:daily:form:{guild_id}:{day:%Y%m%d}")
+    def __init__(self, guild_id: int, day: date, prompt: Prompt, previous: str | None) -> None:
+        form = answer_form(prompt, replacing=previous is not None)
+        super().__init__(title=form.title, timeout=None, custom_id=f"studybot:daily:form:{guild_id}:{day:%Y%m%d}")
         self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-            label="Your answer" if previous is None else "Your answer (replaces the earlier one)",
-            custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT, required=True,
-            placeholder="Walk through your design: components, data flow, scale, tradeoffs, failure modes.",
-            default=previous,
+            label=form.label, custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT,
+            required=True, placeholder=form.placeholder, default=previous,
         )
         self.add_item(self.answer)
 

@@ -12,6 +12,8 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.community.practice import PracticeService
+from bot.content.models import Prompt
+from bot.daily.forms import answer_form
 from bot.daily.models import ANSWER_LIMIT
 from cogs._common import BaseModal, BaseView, RoutedItem, in_servers, no_pings
 from cogs._common.authority import Audience, declared
@@ -34,13 +36,13 @@ def _guild(interaction: discord.Interaction) -> int:
 class PracticeAnswerModal(BaseModal):
     audience = Audience.MEMBER
 
-    def __init__(self, prompt_id: str, title: str, previous: str | None) -> None:
-        super().__init__(title=title if len(title) <= 45 else title[:44] + "…", timeout=3600)
-        self.prompt_id = prompt_id
+    def __init__(self, prompt: Prompt, previous: str | None) -> None:
+        form = answer_form(prompt, replacing=previous is not None)
+        super().__init__(title=form.title, timeout=3600)
+        self.prompt_id = prompt.id
         self.answer: discord.ui.TextInput[PracticeAnswerModal] = discord.ui.TextInput(
-            label="Your answer" if previous is None else "Your answer (replaces the earlier one)",
-            custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT, default=previous,
-            placeholder="Walk through your design: components, data flow, scale, tradeoffs, failure modes.")
+            label=form.label, custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT,
+            default=previous, placeholder=form.placeholder)
         self.add_item(self.answer)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
@@ -78,7 +80,7 @@ class AnswerButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]]
         service = _service(interaction)
         prompt = await service.prompt(_guild(interaction), self.prompt_id)
         previous = await service.answer_of(_guild(interaction), interaction.user.id, self.prompt_id)
-        await interaction.response.send_modal(PracticeAnswerModal(prompt.id, prompt.title, previous))
+        await interaction.response.send_modal(PracticeAnswerModal(prompt, previous))
 
 
 class HintsButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],

@@ -42,7 +42,8 @@ async def test_a_session_reveals_grades_and_caps_new_cards(harness: BotHarness, 
     assert "Source" in back.text
     screen, fronts = await review_everything(alice)
     assert len(fronts) == 10 - 1 + 1  # the first card was revealed above and is still the next one
-    assert "all caught up" in screen.text and "new-card limit" in screen.text
+    assert "10 cards you are still learning come back" in screen.text and "new-card limit" in screen.text
+    assert screen.button_labels == ["Continue", "Finish"]  # learning steps keep the session going
     stats = await alice.slash("cards stats")
     fields = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
     assert fields["Reviewed today"] == "10" and fields["Due today"] == "10"
@@ -132,4 +133,37 @@ async def test_a_pack_change_between_days_keeps_edited_cards_and_skips_removed_o
     assert await harness.core.db.fetchval(
         "SELECT reps FROM card_states WHERE card_id = ?", (edited,)) == 2
     assert await harness.core.db.fetchval("SELECT reps FROM card_states WHERE card_id = ?", (removed,)) == 1
-    assert "all caught up" in screen.text
+    assert "still learning" in screen.text  # the day's two new cards are in their learning steps
+
+
+async def test_a_card_marked_again_comes_back_before_the_session_ends(harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 2})
+    first = await alice.slash("cards study")
+    front = first.embeds[0]["description"]
+    back = await alice.click(first, "Reveal")
+    screen = await alice.click(back, button(back, "Again"))
+    assert "Again · back in 1m" in screen.text and screen.button_labels == ["Reveal"]  # the second new card
+    revealed = await alice.click(screen, "Reveal")
+    second = await alice.click(revealed, button(revealed, "Good"))
+    assert second.button_labels == ["Continue", "Finish"] and "keep going" in second.text
+    assert "2 cards you are still learning come back" in second.text
+    again = await alice.click(second, "Continue")
+    assert again.embeds[0]["description"] == front and again.button_labels == ["Reveal"]  # the Again card
+    assert "Still learning" in again.embeds[0]["footer"]["text"]
+    back = await alice.click(again, "Reveal")
+    screen = await alice.click(back, button(back, "Good"))
+    assert screen.button_labels == ["Continue", "Finish"]
+    summary = await alice.click(screen, "Finish")
+    assert summary.button_labels == [] and "Session finished" in summary.text
+    assert "**3** reviewed · **1** Again" in summary.text and "Next card due" in summary.text
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE user_id = ?", (alice.id,)) == 3
+
+
+async def test_a_session_ends_with_the_days_summary_when_nothing_comes_back_soon(
+        harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 1})
+    first = await alice.slash("cards study")
+    back = await alice.click(first, "Reveal")
+    done = await alice.click(back, button(back, "Easy"))  # graduates at once: due in days
+    assert done.button_labels == [] and "all caught up" in done.text
+    assert "**1** reviewed · **0** Again" in done.text and "Next card due" in done.text

@@ -158,3 +158,18 @@ async def test_a_deleted_channel_is_reported_and_nothing_crashes(harness: BotHar
     status = await mod.slash("daily status", channel=harness.guild.channel("general"))
     assert "no longer exists" in status.text and "/daily setup" in status.text
     harness.check_alive()
+
+
+async def test_the_answer_form_speaks_to_the_prompts_kind(harness: BotHarness, mod: SimMember, alice: SimMember,
+                                                          daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await mod.select(await mod.slash("daily kinds"), ["behavioral"])
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    form = await alice.click(post, "Submit answer")
+    title = post.embeds[0]["title"].removeprefix("Day 1 · ")
+    assert len(form.modal["title"]) <= 45 and title.startswith(form.modal["title"].removesuffix("…"))
+    fields = [c for row in form.modal["components"] for c in (row.get("components") or [row.get("component")])]
+    [answer] = [f for f in fields if f and f.get("custom_id") == "answer"]
+    assert "design" not in answer["placeholder"].lower() and "Situation" in answer["placeholder"]
+    assert (answer.get("label") or form.modal["components"][0].get("label")) == "Your story"
