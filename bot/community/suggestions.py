@@ -19,7 +19,7 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.community.forms import build_item, form_fields
 from bot.community.library import SERVER_DECK, ServerContent
-from bot.content.items import ItemKind
+from bot.content.items import ItemKind, alike_problems
 from bot.content.models import Flashcard, Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.storage import Database, epoch, from_epoch
@@ -180,6 +180,29 @@ class SuggestionService:
         who = f" by <@{row['reviewer_id']}>" if row and row["reviewer_id"] else ""
         raise Conflict(f"Suggestion #{current.id} was already {row['status'] if row else 'decided'}{who}.",
                        hint="A suggestion is decided once; nothing was changed.")
+
+    async def alike(self, suggestion: Suggestion) -> list[str]:
+        """The validator's near-duplicate warnings against what the server already uses (for reviewers)."""
+        if suggestion.status is not Status.PENDING:
+            return []
+        item = suggestion.item
+        if isinstance(item, Prompt):
+            others: list[Prompt] | list[Flashcard] = [
+                *self.content.content.library.prompts,
+                *(e.item for e in await self.content.items(suggestion.guild_id, kind="prompt"))]  # type: ignore[misc]
+        else:
+            others = list((await self.content.cards(suggestion.guild_id)).values())
+        return [p.message for p in alike_problems(item, others, f"suggestion #{suggestion.id}")]
+
+    async def untold(self, limit: int = 200) -> list[Suggestion]:
+        """Decided suggestions whose author was not told yet (the process stopped before the DM)."""
+        rows = await self.db.fetchall("SELECT * FROM suggestions WHERE status != 'pending' AND author_told_at IS NULL "
+                                      "ORDER BY decided_at, id LIMIT ?", (limit,))
+        return [_suggestion(row) for row in rows]
+
+    async def mark_told(self, suggestion_id: int) -> None:
+        await self.db.execute("UPDATE suggestions SET author_told_at = ? WHERE id = ? AND author_told_at IS NULL",
+                              (epoch(self.clock.now()), suggestion_id))
 
     async def set_queue_message(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
         await self.db.execute("UPDATE suggestions SET queue_channel_id = ?, queue_message_id = ? WHERE id = ?",

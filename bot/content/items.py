@@ -7,6 +7,7 @@ member reads the very message ``studybot content validate`` would print for the 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 from bot.content.loader import Pack, Problem, _parse
@@ -28,15 +29,21 @@ def check_item(kind: ItemKind, data: dict[str, Any], label: str) -> tuple[Prompt
 
 
 def alike_problems(item: Prompt | Flashcard, others: list[Prompt] | list[Flashcard], label: str) -> list[Problem]:
-    """The pack validator's near-duplicate warnings for ``item`` against items already in a deck."""
+    """The pack validator's near-duplicate warnings for ``item`` against each item already in a deck.
+
+    Each pair goes through :func:`~bot.content.report.near_duplicates` itself, so the threshold and
+    the wording are the validator's; pairing one at a time keeps it linear in the deck's size.
+    """
     meta = PackMeta.model_construct(name="check", title="check", version="0.0.0", schema_version=1, description="-")
-    if isinstance(item, Prompt):
-        prompts = tuple(p for p in others if isinstance(p, Prompt) and p.id != item.id)
-        pack = Pack(meta, None, (*prompts, item), (), {item.id: label})  # type: ignore[arg-type]
-    else:
-        cards = tuple(c for c in others if isinstance(c, Flashcard) and c.id != item.id)
-        pack = Pack(meta, None, (), (*cards, item), {item.id: label})  # type: ignore[arg-type]
-    return [p for p in near_duplicates(pack) if p.item == item.id or item.id in p.message]
+    found: list[Problem] = []
+    for other in others:
+        if other.id == item.id or type(other) is not type(item):
+            continue
+        pair = (other, item)
+        pack = (Pack(meta, Path(label), pair, (), {item.id: label}) if isinstance(item, Prompt)  # type: ignore[arg-type]
+                else Pack(meta, Path(label), (), pair, {item.id: label}))  # type: ignore[arg-type]
+        found += near_duplicates(pack)
+    return found
 
 
 def describe(problems: list[Problem], fields: dict[str, str] | None = None) -> str:

@@ -42,7 +42,7 @@ def suggestion_embed(suggestion: Suggestion, *, note: str | None = None) -> disc
     if suggestion.reviewer_id:
         status += f" by <@{suggestion.reviewer_id}>"
     if suggestion.decided_at:
-        status += f" {discord_timestamp(suggestion.decided_at, 'R')}"
+        status += f" on {discord_timestamp(suggestion.decided_at, 'f')}"
     if suggestion.reason:
         status += f"\nReason: {truncate(suggestion.reason, 700)}"
     embed.add_field(name="Status", value=truncate(status, 1024), inline=False)

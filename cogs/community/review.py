@@ -127,9 +127,27 @@ async def show_decision(interaction: discord.Interaction, decision: Decision, *,
     if suggestion.queue_message_id and (clicked is None or clicked.id != suggestion.queue_message_id):
         await _update_queue_message(interaction.client, suggestion, embed)
     guild_name = interaction.guild.name if interaction.guild else "the server"
-    if not await _dm(interaction.client, suggestion.author_id, author_notice(suggestion, guild_name, edited=edited)):
+    told = await _dm(interaction.client, suggestion.author_id, author_notice(suggestion, guild_name, edited=edited))
+    await service_of(interaction).mark_told(suggestion.id)  # told, or told all we can: /suggest mine has it
+    if not told:
         await interaction.followup.send("I could not DM the author (their DMs are closed); they can see the outcome "
                                         "with `/suggest mine`.", ephemeral=True)
+
+
+async def tell_untold(client: discord.Client, service: SuggestionService) -> int:
+    """After a restart: finish decisions whose queue message and author notice were cut off; each once."""
+    told = 0
+    for suggestion in await service.untold():
+        await _update_queue_message(client, suggestion, suggestion_embed(suggestion))
+        guild = client.get_guild(suggestion.guild_id)
+        if await _dm(client, suggestion.author_id, author_notice(suggestion, guild.name if guild else "the server")):
+            told += 1
+        await service.mark_told(suggestion.id)
+    return told
+
+
+def _warnings(messages: list[str]) -> str | None:
+    return "\n".join(f"⚠️ {m}" for m in messages[:3]) if messages else None
 
 
 async def _update_queue_message(client: discord.Client, suggestion: Suggestion, embed: discord.Embed) -> None:
@@ -159,7 +177,8 @@ async def post_to_queue(client: discord.Client, service: SuggestionService, sugg
     if not isinstance(channel, discord.TextChannel):
         return False
     try:
-        message = await channel.send(embed=suggestion_embed(suggestion), view=review_view(suggestion.id),
+        note = _warnings(await service.alike(suggestion))
+        message = await channel.send(embed=suggestion_embed(suggestion, note=note), view=review_view(suggestion.id),
                                      allowed_mentions=no_pings())
     except discord.HTTPException as error:
         log.warning("could not post suggestion %s to the review channel: %s", suggestion.id, error.text)
@@ -179,6 +198,12 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
 
     async def cog_load(self) -> None:
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.after_first_ready(self._tell_untold)  # type: ignore[attr-defined]
+
+    async def _tell_untold(self) -> None:
+        told = await tell_untold(self.client, self.service)
+        if told:
+            log.info("told %d authors about decisions made before a restart", told)
 
     async def cog_unload(self) -> None:
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
@@ -196,7 +221,7 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
         if chosen is None:
             await interaction.response.send_message(embeds=embeds, ephemeral=True)
             return
-        embeds.append(suggestion_embed(chosen))
+        embeds.append(suggestion_embed(chosen, note=_warnings(await self.service.alike(chosen))))
         if chosen.status is Status.PENDING:
             await interaction.response.send_message(embeds=embeds, view=review_view(chosen.id), ephemeral=True)
         else:

@@ -175,3 +175,27 @@ async def test_privacy_delete_anonymises_the_author_but_keeps_the_card(
     assert [r[0] for r in rows] == [0]
     screen = await bob.slash("cards study", deck="server")
     assert "Suggested by a former member" in str(screen.embeds)
+
+
+async def test_reviewers_see_the_validators_near_duplicate_warning(harness: BotHarness, mod: SimMember,
+                                                                   alice: SimMember) -> None:
+    shipped = harness.core.content.library.flashcards[0]
+    await suggest_card(alice, front=shipped.front, back="A different answer in the member's own words.")
+    queued = await mod.slash("review queue")
+    assert f"nearly the same as {shipped.id}" in str(queued.embeds) and "merge or reword" in str(queued.embeds)
+
+
+async def test_a_decision_cut_off_before_the_dm_is_told_once_after_a_restart(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel) -> None:
+    await mod.slash("review channel", channel=mods)
+    await suggest_card(alice)
+    service = harness.bot.get_cog("Review").service
+    await service.approve(harness.guild.id, 1, mod.id)  # committed; the process "dies" before any Discord call
+    assert alice.dms == []
+    await harness.restart()
+    [dm] = alice.dms
+    assert "approved" in dm.content
+    [queued] = [m for m in mods.messages if m.embeds]
+    assert queued.button_labels == [] and "approved" in str(queued.embeds)
+    await harness.restart()
+    assert len(alice.dms) == 1
