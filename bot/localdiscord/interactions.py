@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.localdiscord.formbody import form_error, put
 from bot.localdiscord.rest_messages import (
     apply_edit,
     dispatch_message,
@@ -21,7 +22,8 @@ from bot.localdiscord.rest_messages import (
     validate_payload,
 )
 from bot.localdiscord.restkit import EPHEMERAL, LOADING, Rejected, fail, json_reply, read_body, sim_of
-from bot.localdiscord.validation import form_error, validate_modal
+from bot.localdiscord.validation import EPHEMERAL as EPHEMERAL_FLAG
+from bot.localdiscord.validation import RESPONSE_FLAGS, validate_choices, validate_modal
 
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord, SimInteraction
@@ -45,41 +47,42 @@ async def callback(request: web.Request) -> web.Response:
     if sim.ack_too_late(interaction):
         raise fail(404, 10062, "Unknown interaction")
     body, files = await read_body(request)
-    kind = int(body.get("type", 0))
+    kind = body.get("type")
     data = body.get("data") or {}
+    _check_callback_type(interaction, kind)
     resource: dict[str, Any] = {"type": kind}
     message: SimMessage | None = None
     if kind == CHANNEL_MESSAGE:
-        validate_payload(data, files)
+        validate_payload(data, files, allowed_flags=RESPONSE_FLAGS, under="data")
         message = _create_response_message(sim, interaction, data, files)
         resource["message"] = message.to_json()
     elif kind == DEFERRED_MESSAGE:
-        flags = (int(data.get("flags") or 0) & EPHEMERAL) | LOADING
-        message = _create_response_message(sim, interaction, {"content": "", "flags": flags}, [])
+        # receiving-and-responding.mdx, "Interaction Callback Data Structure", note *: only EPHEMERAL.
+        flags = data.get("flags") or 0
+        if flags & ~EPHEMERAL_FLAG:
+            errors: dict[str, Any] = {}
+            put(errors, ["data", "flags"], "INTERACTION_DEFERRED_FLAGS_INVALID",
+                "Only the EPHEMERAL flag can be set on a deferred response.")
+            raise Rejected(400, form_error(errors))
+        message = _create_response_message(sim, interaction, {"content": "", "flags": (flags & EPHEMERAL) | LOADING}, [])
         resource["message"] = message.to_json()
     elif kind in (DEFERRED_UPDATE, UPDATE_MESSAGE):
-        if interaction.source_message is None:
-            raise fail(400, 40004, "Interaction response type is not valid for this interaction")
         message = interaction.source_message
+        assert message is not None
         if kind == UPDATE_MESSAGE:
-            apply_edit(sim, message, data, files)
+            apply_edit(sim, message, data, files, under="data")
             dispatch_message(sim, "MESSAGE_UPDATE", message)
         resource["message"] = message.to_json()
     elif kind == AUTOCOMPLETE:
-        choices = data.get("choices") or []
-        if len(choices) > 25:
-            raise Rejected(400, form_error({"data": {"choices": {"_errors": [
-                {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}]}}}))
-        interaction.choices = choices
-    elif kind == MODAL:
-        if interaction.type == 5:
-            raise fail(400, 40004, "A modal cannot answer a modal submit")
-        errors = validate_modal(data)
+        errors = validate_choices(data.get("choices"))
         if errors:
             raise Rejected(400, form_error(errors))
+        interaction.choices = data.get("choices") or []
+    elif kind == MODAL:
+        error = validate_modal(data)
+        if error is not None:
+            raise Rejected(400, error)
         interaction.modal = data
-    else:
-        raise fail(400, 40004, "Interaction response type is not valid")
     interaction.response_type = kind
     interaction.response_data = data
     interaction.acknowledged_monotonic = time.monotonic()
@@ -98,10 +101,32 @@ async def callback(request: web.Request) -> web.Response:
     })
 
 
+# receiving-and-responding.mdx, "Interaction Callback Type" and its notes: which answers fit which interaction.
+VALID_CALLBACKS = {
+    2: (CHANNEL_MESSAGE, DEFERRED_MESSAGE, MODAL),  # application command
+    3: (CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE, MODAL),  # component
+    4: (AUTOCOMPLETE,),  # autocomplete
+    5: (CHANNEL_MESSAGE, DEFERRED_MESSAGE, DEFERRED_UPDATE, UPDATE_MESSAGE),  # modal submit: no modal
+}
+
+
+def _check_callback_type(interaction: SimInteraction, kind: Any) -> None:
+    errors: dict[str, Any] = {}
+    if kind not in (1, 4, 5, 6, 7, 8, 9, 10, 12):
+        put(errors, ["type"], "BASE_TYPE_CHOICES", "Value must be one of (1, 4, 5, 6, 7, 8, 9, 10, 12).")
+    elif kind not in VALID_CALLBACKS.get(interaction.type, ()) or (
+            kind in (DEFERRED_UPDATE, UPDATE_MESSAGE) and interaction.source_message is None):
+        # UPDATE_MESSAGE and DEFERRED_UPDATE_MESSAGE need a message: a modal opened by a slash command has none
+        put(errors, ["type"], "INTERACTION_CALLBACK_TYPE_INVALID",
+            "Interaction callback type is not valid for this interaction type.")
+    if errors:
+        raise Rejected(400, form_error(errors))
+
+
 def _create_response_message(sim: LocalDiscord, interaction: SimInteraction, data: dict[str, Any],
                              files: list[dict[str, Any]]) -> SimMessage:
     ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
-    resolve_pings(sim, interaction.channel, data)
+    resolve_pings(sim, interaction.channel, data, webhook=True)
     message = sim.new_message(
         interaction.channel, sim.bot_user, dict(data), attachments=new_attachments(sim, files),
         interaction_id=interaction.id, store_in_channel=not ephemeral,
@@ -133,7 +158,7 @@ async def followup(request: web.Request) -> web.Response:
     sim = sim_of(request)
     interaction = _webhook_interaction(sim, request)
     payload, files = await read_body(request)
-    validate_payload(payload, files)
+    validate_payload(payload, files, allowed_flags=RESPONSE_FLAGS)
     loading = interaction.response_message
     if interaction.response_type == DEFERRED_MESSAGE and loading is not None and loading.flags & LOADING:
         # Discord turns the first follow-up after a "thinking" defer into the original response.
@@ -141,7 +166,7 @@ async def followup(request: web.Request) -> web.Response:
         dispatch_message(sim, "MESSAGE_UPDATE", loading)
         return json_reply(loading.to_json()) if _asked(request, "wait") else web.Response(status=204)
     ephemeral = bool(int(payload.get("flags") or 0) & EPHEMERAL)
-    resolve_pings(sim, interaction.channel, payload)
+    resolve_pings(sim, interaction.channel, payload, webhook=True)
     message = sim.new_message(interaction.channel, sim.bot_user, payload, attachments=new_attachments(sim, files),
                               interaction_id=interaction.id, webhook=True, store_in_channel=not ephemeral)
     interaction.followups.append(message)
@@ -154,8 +179,10 @@ def _webhook_message(sim: LocalDiscord, interaction: SimInteraction, message_id:
         message = interaction.response_message
         if message is None and interaction.response_type in (DEFERRED_UPDATE, UPDATE_MESSAGE):
             message = interaction.source_message
-    else:
-        message = sim.messages.get(int(message_id))
+    else:  # only messages sent with this interaction's token
+        message = sim.messages.get(int(message_id)) if message_id.isdigit() else None
+        if message is not None and message.interaction_id != interaction.id:
+            message = None
     if message is None or message.deleted:
         raise fail(404, 10008, "Unknown Message")
     return message

@@ -130,11 +130,16 @@ class SimMember:
 
     async def autocomplete(self, command: str, option: str, typed: str, *,
                            in_channel: SimChannel | None = None, **others: Any) -> list[dict[str, Any]]:
+        interaction = self.start_autocomplete(command, option, typed, in_channel=in_channel, **others)
+        return (await self._finish(interaction)).choices
+
+    def start_autocomplete(self, command: str, option: str, typed: str, *,
+                           in_channel: SimChannel | None = None, **others: Any) -> SimInteraction:
+        """Type into an autocomplete option without waiting for the bot."""
         definition, path = self._find_command(command)
         channel = self._where(definition, path, in_channel, others)
         data = self._command_data(definition, path, {**others, option: typed}, focused=option)
-        reply = await self._send(4, channel, data)
-        return reply.choices
+        return self._dispatch(4, channel, data)
 
     async def click(self, target: SimMessage | Reply, label_or_id: str) -> Reply:
         message = self._message_of(target)

@@ -14,9 +14,10 @@ from aiohttp import web
 from bot.localdiscord import command_permissions, uploads
 from bot.localdiscord import interactions as ix
 from bot.localdiscord import rest_messages as msg
+from bot.localdiscord.commands import validate_overwrite
+from bot.localdiscord.formbody import form_error
 from bot.localdiscord.restkit import SIM_KEY, Rejected, fail, json_reply, make_middleware, read_body, sim_of
 from bot.localdiscord.state import SimChannel
-from bot.localdiscord.validation import form_error, validate_command
 
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord
@@ -101,13 +102,12 @@ async def _application(request: web.Request) -> web.Response:
 async def _put_commands(request: web.Request) -> web.Response:
     sim = sim_of(request)
     body, _ = await read_body(request)
-    errors: dict[str, Any] = {}
-    for index, command in enumerate(body):
-        errors.update(validate_command(command, [index]))
-    if len(body) > 100:
-        raise fail(400, 30032, "Maximum number of application commands reached (100)")
+    # interactions/application-commands.mdx, "Bulk Overwrite Global/Guild Application Commands".
+    errors, over = validate_overwrite(body)
     if errors:
         raise Rejected(400, form_error(errors))
+    if over is not None:
+        raise fail(400, 30032, f"Maximum number of application commands reached ({over})")
     guild_id = request.match_info.get("guild_id")
     previous = {c["name"]: c for c in (sim.guild_commands.get(int(guild_id), []) if guild_id else sim.global_commands)}
     stored = []

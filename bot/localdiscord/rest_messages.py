@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.localdiscord.formbody import form_error, number, one_of, text
 from bot.localdiscord.restkit import EPHEMERAL, LOADING, Rejected, fail, json_reply, read_body, sim_of
 from bot.localdiscord.state import PERMISSIONS, SimChannel, SimMessage
-from bot.localdiscord.validation import form_error, validate_message
+from bot.localdiscord.validation import CREATE_FLAGS, IS_COMPONENTS_V2, validate_message
 
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord
@@ -36,11 +37,16 @@ def _require(sim: LocalDiscord, channel: SimChannel, *names: str) -> None:
             raise fail(403, 50013, "Missing Permissions")
 
 
-def resolve_pings(sim: LocalDiscord, channel: SimChannel, payload: dict[str, Any]) -> None:
-    """Work out who the message pings, honouring ``allowed_mentions`` as Discord does."""
+def resolve_pings(sim: LocalDiscord, channel: SimChannel, payload: dict[str, Any], *, webhook: bool = False) -> None:
+    """Work out who the message pings, honouring ``allowed_mentions`` as Discord does.
+
+    resources/message.mdx, "Default Settings for Allowed Mentions": regular messages parse every
+    kind of mention; interaction responses and webhooks parse only users.
+    """
     content = payload.get("content") or ""
     allowed = payload.get("allowed_mentions")
-    parse = set(allowed.get("parse", [])) if allowed is not None else {"everyone", "roles", "users"}
+    default = {"users"} if webhook else {"everyone", "roles", "users"}
+    parse = set(allowed.get("parse", [])) if allowed is not None else default
     allowed_roles = {int(r) for r in (allowed or {}).get("roles", [])}
     allowed_users = {int(u) for u in (allowed or {}).get("users", [])}
     can_everyone = channel.guild is None or bool(
@@ -53,10 +59,18 @@ def resolve_pings(sim: LocalDiscord, channel: SimChannel, payload: dict[str, Any
     payload["_pinged_users"] = [u for u in users if "users" in parse or u in allowed_users]
 
 
-def validate_payload(payload: dict[str, Any], files: list[dict[str, Any]], *, edit: bool = False) -> None:
-    errors = validate_message({**payload, "_edit": edit}, files=len(files))
-    if errors:
-        raise Rejected(400, form_error(errors))
+def validate_payload(payload: dict[str, Any], files: list[dict[str, Any]], *, edit: bool = False,
+                     allowed_flags: int = CREATE_FLAGS, was_v2: bool = False, under: str | None = None) -> None:
+    """Refuse a message body Discord would refuse, with Discord's status and error body.
+
+    ``under`` names the field holding the message (``data`` in an interaction callback),
+    so field errors sit where Discord reports them.
+    """
+    error = validate_message(payload, files=len(files), edit=edit, allowed_flags=allowed_flags, was_v2=was_v2)
+    if error is not None:
+        if under and "errors" in error:
+            error["errors"] = {under: error["errors"]}
+        raise Rejected(400, error)
 
 
 def new_attachments(sim: LocalDiscord, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -104,9 +118,9 @@ def _same_nonce(sim: LocalDiscord, channel: SimChannel, payload: dict[str, Any])
     nonce = payload.get("nonce")
     if nonce is None:
         return None
-    if len(str(nonce)) > 25:
+    if len(str(nonce)) > 25:  # resources/message.mdx, "Create Message" JSON/Form Params: up to 25 characters
         raise Rejected(400, form_error({"nonce": {"_errors": [
-            {"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be 25 or fewer in length."}]}}))
+            {"code": "BASE_TYPE_MAX_LENGTH", "message": "Must be 25 or fewer in length."}]}}))
     if not payload.get("enforce_nonce"):
         return None
     earlier = sim.nonces.get((sim.bot_user.id, str(nonce)))
@@ -144,7 +158,8 @@ async def get_message(request: web.Request) -> web.Response:
     return json_reply(_message(sim, channel, request.match_info["message_id"]).to_json())
 
 
-def apply_edit(sim: LocalDiscord, message: SimMessage, payload: dict[str, Any], files: list[dict[str, Any]]) -> None:
+def apply_edit(sim: LocalDiscord, message: SimMessage, payload: dict[str, Any], files: list[dict[str, Any]], *,
+               under: str | None = None) -> None:
     merged = {k: v for k, v in message.payload.items() if not k.startswith("_")}
     for key in ("content", "embeds", "components", "flags", "allowed_mentions"):
         if key in payload:
@@ -153,14 +168,14 @@ def apply_edit(sim: LocalDiscord, message: SimMessage, payload: dict[str, Any], 
         merged["flags"] = (message.flags & EPHEMERAL) | (int(payload["flags"] or 0) & ~(EPHEMERAL | LOADING))
     elif message.flags & LOADING:
         merged["flags"] = message.flags & ~LOADING
-    validate_payload(merged, files, edit=True)
+    validate_payload(merged, files, edit=True, was_v2=bool(message.flags & IS_COMPONENTS_V2), under=under)
     if "attachments" in payload:
         keep = {str(a.get("id")) for a in payload["attachments"] if a.get("id") is not None}
         message.attachments = [a for a in message.attachments if a["id"] in keep]
     message.attachments.extend(new_attachments(sim, files))
     channel = sim.channels.get(message.channel_id)
     if channel is not None:
-        resolve_pings(sim, channel, merged)
+        resolve_pings(sim, channel, merged, webhook=message.interaction_id is not None)
     message.payload = merged
     message.edited_at = sim.clock.now()
 
@@ -195,11 +210,23 @@ async def delete_message(request: web.Request) -> web.Response:
 
 
 # -- threads --------------------------------------------------------------------------------
+ARCHIVE_DURATIONS = (60, 1440, 4320, 10080)
+
+
+def check_thread_body(body: dict[str, Any], *, with_type: bool) -> None:
+    """resources/channel.mdx, "Start Thread from Message" and "Start Thread without Message" JSON Params."""
+    errors: dict[str, Any] = {}
+    text(errors, ["name"], body.get("name"), low=1, high=100, required=True)
+    one_of(errors, ["auto_archive_duration"], body.get("auto_archive_duration"), ARCHIVE_DURATIONS)
+    number(errors, ["rate_limit_per_user"], body.get("rate_limit_per_user"), low=0, high=21600)
+    if with_type:
+        one_of(errors, ["type"], body.get("type"), (10, 11, 12))
+    if errors:
+        raise Rejected(400, form_error(errors))
+
+
 def _new_thread(sim: LocalDiscord, parent: SimChannel, name: str, kind: int,
                 thread_id: int | None = None) -> SimChannel:
-    if not name or len(name) > 100:
-        raise Rejected(400, form_error({"name": {"_errors": [
-            {"code": "BASE_TYPE_BAD_LENGTH", "message": "Must be between 1 and 100 in length."}]}}))
     thread = SimChannel(thread_id or sim.snowflakes.next(), name, kind, parent.guild, parent_id=parent.id,
                         owner_id=sim.bot_user.id, member_ids={sim.bot_user.id})
     sim.channels[thread.id] = thread
@@ -217,6 +244,7 @@ async def thread_from_message(request: web.Request) -> web.Response:
     if message.thread is not None:
         raise fail(400, 160004, "A thread has already been created for this message")
     body, _ = await read_body(request)
+    check_thread_body(body, with_type=False)
     thread = _new_thread(sim, channel, body.get("name", ""), 11, thread_id=message.id)
     message.thread = thread
     return json_reply(thread.to_json())
@@ -226,7 +254,8 @@ async def thread_without_message(request: web.Request) -> web.Response:
     sim = sim_of(request)
     channel = _channel(sim, request.match_info["channel_id"])
     body, _ = await read_body(request)
-    kind = int(body.get("type") or 12)
+    check_thread_body(body, with_type=True)
+    kind = int(body.get("type") or 12)  # the note under the JSON Params: defaults to a private thread
     _require(sim, channel, "create_private_threads" if kind == 12 else "create_public_threads")
     thread = _new_thread(sim, channel, body.get("name", ""), kind)
     return json_reply(thread.to_json())

@@ -1,151 +1,157 @@
-"""Discord's payload rules, enforced the way Discord does: 400 with code 50035 and per-field errors.
+"""Message bodies checked the way Discord checks them: 400 with code 50035 and a per-field tree.
 
-Limits from the Discord API docs (Message and Component resources, application commands).
+Every rule names the file and section of the Discord API documentation
+(github.com/discord/discord-api-docs, ``developers/...``) it comes from. Components
+are checked in :mod:`bot.localdiscord.components`, application commands in
+:mod:`bot.localdiscord.commands`.
 """
 
 from __future__ import annotations
 
-import re
+from datetime import datetime
 from typing import Any
 
-COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$", re.UNICODE)
+from bot.localdiscord.components import validate_message_components, validate_modal
+from bot.localdiscord.formbody import Errors, Path, array, form_error, number, put, text, trimmed
 
-Errors = dict[str, Any]
+__all__ = ["form_error", "validate_message", "validate_modal", "validate_choices", "EMPTY_MESSAGE"]
 
-
-def _error(code: str, message: str) -> dict[str, Any]:
-    return {"_errors": [{"code": code, "message": message}]}
-
-
-def _put(errors: Errors, path: list[str | int], code: str, message: str) -> None:
-    node = errors
-    for key in path:
-        node = node.setdefault(str(key), {})
-    node.setdefault("_errors", []).append({"code": code, "message": message})
-
-
-def _max_len(errors: Errors, path: list[str | int], value: Any, limit: int) -> None:
-    if isinstance(value, str) and len(value) > limit:
-        _put(errors, path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
+EPHEMERAL, SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS, IS_VOICE_MESSAGE, IS_COMPONENTS_V2 = (
+    1 << 6, 1 << 2, 1 << 12, 1 << 13, 1 << 15)
+LOADING = 1 << 7  # set by Discord on a deferred response, never by the bot
+EMPTY_MESSAGE = {"code": 50006, "message": "Cannot send an empty message"}
+# resources/message.mdx, "Create Message" JSON/Form Params, flags: only these can be set on a new message;
+# interactions/receiving-and-responding.mdx, "Interaction Callback Data Structure": EPHEMERAL as well.
+CREATE_FLAGS = SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | IS_VOICE_MESSAGE | IS_COMPONENTS_V2
+RESPONSE_FLAGS = CREATE_FLAGS | EPHEMERAL
 
 
-def validate_embeds(errors: Errors, embeds: list[dict[str, Any]], path: list[str | int]) -> None:
-    if len(embeds) > 10:
-        _put(errors, path, "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.")
-    total = 0
-    for i, embed in enumerate(embeds):
-        here = [*path, i]
-        _max_len(errors, [*here, "title"], embed.get("title"), 256)
-        _max_len(errors, [*here, "description"], embed.get("description"), 4096)
-        footer = (embed.get("footer") or {}).get("text")
-        _max_len(errors, [*here, "footer", "text"], footer, 2048)
-        author = (embed.get("author") or {}).get("name")
-        _max_len(errors, [*here, "author", "name"], author, 256)
-        fields = embed.get("fields") or []
-        if len(fields) > 25:
-            _put(errors, [*here, "fields"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
-        for j, item in enumerate(fields):
-            _max_len(errors, [*here, "fields", j, "name"], item.get("name"), 256)
-            _max_len(errors, [*here, "fields", j, "value"], item.get("value"), 1024)
-            for key in ("name", "value"):
-                if not str(item.get(key) or "").strip():
-                    _put(errors, [*here, "fields", j, key], "BASE_TYPE_REQUIRED", "This field is required")
-        size = sum(len(str(embed.get(k) or "")) for k in ("title", "description"))
-        size += len(footer or "") + len(author or "")
-        size += sum(len(str(f.get("name") or "")) + len(str(f.get("value") or "")) for f in fields)
-        total += size
+def _url(errors: Errors, path: Path, value: Any, *, attachments: bool) -> None:
+    """resources/message.mdx, "Embed Author/Footer/Image Structure": http(s) only, images also attachment://."""
+    if value is None:
+        return
+    schemes = ("http", "https", "attachment") if attachments else ("http", "https")
+    scheme = str(value).split("://", 1)[0] if "://" in str(value) else ""
+    if scheme not in schemes:
+        put(errors, path, "URL_TYPE_INVALID_SCHEME",
+            f"Scheme \"{scheme}\" is not supported. Scheme must be one of {schemes}.")
+
+
+def _embed(errors: Errors, embed: Any, here: Path) -> int:
+    """One embed's limits; answers its size towards the 6000 shared by all embeds of a message."""
+    if not isinstance(embed, dict):
+        put(errors, here, "MODEL_TYPE_CONVERT", "Only dictionaries may be used in a ModelType")
+        return 0
+    # resources/message.mdx, "Embed Limits": measured without leading and trailing whitespace.
+    text(errors, [*here, "title"], embed.get("title"), high=256, trim=True)
+    text(errors, [*here, "description"], embed.get("description"), high=4096, trim=True)
+    footer = embed.get("footer") or {}
+    author = embed.get("author") or {}
+    text(errors, [*here, "footer", "text"], footer.get("text"), high=2048, trim=True, required=bool(footer))
+    text(errors, [*here, "author", "name"], author.get("name"), high=256, trim=True, required=bool(author))
+    _url(errors, [*here, "url"], embed.get("url"), attachments=False)
+    _url(errors, [*here, "author", "url"], author.get("url"), attachments=False)
+    _url(errors, [*here, "author", "icon_url"], author.get("icon_url"), attachments=True)
+    _url(errors, [*here, "footer", "icon_url"], footer.get("icon_url"), attachments=True)
+    for key in ("image", "thumbnail"):
+        if embed.get(key):
+            _url(errors, [*here, key, "url"], embed[key].get("url"), attachments=True)
+    # resources/message.mdx, "Embed Structure": color is an integer colour code (RGB).
+    number(errors, [*here, "color"], embed.get("color"), low=0, high=0xFFFFFF)
+    if embed.get("timestamp") is not None:  # "Embed Structure": ISO8601 timestamp
+        try:
+            datetime.fromisoformat(str(embed["timestamp"]))
+        except ValueError:
+            put(errors, [*here, "timestamp"], "DATE_TIME_TYPE_PARSE",
+                f"Could not parse {embed['timestamp']}. Should be ISO8601.")
+    # "Embed Limits": up to 25 fields, name 256, value 1024; "Embed Field Structure": both required.
+    fields = array(errors, [*here, "fields"], embed.get("fields"), high=25)
+    size = sum(len(trimmed(v)) for v in (embed.get("title"), embed.get("description"), footer.get("text"),
+                                         author.get("name")))
+    for j, item in enumerate(fields):
+        if not isinstance(item, dict):
+            continue
+        for key, high in (("name", 256), ("value", 1024)):
+            value = item.get(key)
+            if not trimmed(value):
+                put(errors, [*here, "fields", j, key], "BASE_TYPE_REQUIRED", "This field is required")
+            else:
+                text(errors, [*here, "fields", j, key], value, high=high, trim=True)
+            size += len(trimmed(value))
+    return size
+
+
+def validate_embeds(errors: Errors, embeds: Any, path: Path) -> None:
+    # resources/message.mdx, "Create Message" JSON/Form Params: up to 10 rich embeds.
+    items = array(errors, path, embeds, high=10)
+    total = sum(_embed(errors, embed, [*path, i]) for i, embed in enumerate(items))
+    # resources/message.mdx, "Embed Limits": the characters of all embeds together must not exceed 6000.
     if total > 6000:
-        _put(errors, path, "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
+        put(errors, path, "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
 
 
-def validate_components(errors: Errors, components: list[dict[str, Any]], path: list[str | int]) -> None:
-    if len(components) > 5 and all(c.get("type") == 1 for c in components):
-        _put(errors, path, "BASE_TYPE_MAX_LENGTH", "Must be 5 or fewer in length.")
-    custom_ids: set[str] = set()
-    for i, row in enumerate(components):
-        children = row.get("components") or []
-        if row.get("type") == 1 and len(children) > 5:
-            _put(errors, [*path, i, "components"], "BASE_TYPE_MAX_LENGTH", "Must be 5 or fewer in length.")
-        for j, child in enumerate(children):
-            here = [*path, i, "components", j]
-            _max_len(errors, [*here, "custom_id"], child.get("custom_id"), 100)
-            if child.get("type") == 2:
-                _max_len(errors, [*here, "label"], child.get("label"), 80)
-                if child.get("style") != 5 and child.get("style") != 6 and not child.get("custom_id"):
-                    _put(errors, [*here, "custom_id"], "BASE_TYPE_REQUIRED", "This field is required")
-            if child.get("type") == 3:
-                options = child.get("options") or []
-                if not 1 <= len(options) <= 25:
-                    _put(errors, [*here, "options"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 25 in length.")
-                for k, option in enumerate(options):
-                    _max_len(errors, [*here, "options", k, "label"], option.get("label"), 100)
-                    _max_len(errors, [*here, "options", k, "description"], option.get("description"), 100)
-            custom_id = child.get("custom_id")
-            if custom_id:
-                if custom_id in custom_ids:
-                    _put(errors, [*here, "custom_id"], "COMPONENT_CUSTOM_ID_DUPLICATED",
-                         "Component custom id cannot be duplicated")
-                custom_ids.add(custom_id)
+def validate_allowed_mentions(errors: Errors, allowed: Any) -> None:
+    """resources/message.mdx, "Allowed Mentions Object"."""
+    if allowed is None:
+        return
+    parse = array(errors, ["allowed_mentions", "parse"], allowed.get("parse"), high=3)
+    for i, kind in enumerate(parse):
+        if kind not in ("roles", "users", "everyone"):
+            put(errors, ["allowed_mentions", "parse", i], "BASE_TYPE_CHOICES",
+                "Value must be one of {'roles', 'users', 'everyone'}.")
+    for key in ("roles", "users"):  # "Allowed Mentions Object": max 100 ids each
+        ids = array(errors, ["allowed_mentions", key], allowed.get(key), high=100)
+        if ids and key in parse:  # "Allowed Mentions Examples": parse and the same list are exclusive
+            put(errors, ["allowed_mentions"], "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+                f"parse:[\"{key}\"] and {key}: [ids...] are mutually exclusive.")
 
 
-def validate_message(payload: dict[str, Any], *, files: int = 0) -> Errors:
-    """Errors for a message create/edit payload (empty dict when valid)."""
+def validate_message(payload: dict[str, Any], *, files: int = 0, edit: bool = False,
+                     allowed_flags: int = CREATE_FLAGS, was_v2: bool = False) -> dict[str, Any] | None:
+    """The error body Discord answers a message create or edit with, or None when it is valid."""
     errors: Errors = {}
-    _max_len(errors, ["content"], payload.get("content"), 2000)
-    validate_embeds(errors, payload.get("embeds") or [], ["embeds"])
-    validate_components(errors, payload.get("components") or [], ["components"])
-    is_edit = payload.get("_edit", False)
-    if not is_edit and not files and not (payload.get("content") or payload.get("embeds")
-                                          or payload.get("components") or payload.get("attachments")):
-        errors.update(_error("50006", "Cannot send an empty message"))
-    return errors
+    flags = payload.get("flags")
+    number(errors, ["flags"], flags)
+    flags = int(flags or 0) if isinstance(flags, int) else 0
+    if flags & ~allowed_flags & ~LOADING and not edit:
+        # resources/message.mdx, "Create Message" JSON/Form Params, flags: only the listed flags can be set.
+        put(errors, ["flags"], "MESSAGE_FLAGS_INVALID", "Invalid flags.")
+    v2 = bool(flags & IS_COMPONENTS_V2) or was_v2
+    if was_v2 and "flags" in payload and not flags & IS_COMPONENTS_V2:
+        # resources/message.mdx, "Edit Message" JSON/Form Params: IS_COMPONENTS_V2 can only be set.
+        put(errors, ["flags"], "MESSAGE_CANNOT_REMOVE_COMPONENTS_V2_FLAG", "Cannot remove the IS_COMPONENTS_V2 flag.")
+    # resources/message.mdx, "Create Message" JSON/Form Params: content up to 2000 characters.
+    text(errors, ["content"], payload.get("content"), high=2000)
+    validate_embeds(errors, payload.get("embeds"), ["embeds"])
+    validate_message_components(errors, payload.get("components"), ["components"], v2=v2)
+    validate_allowed_mentions(errors, payload.get("allowed_mentions"))
+    if v2:  # "Create Message", note **: with IS_COMPONENTS_V2 only components may be given
+        for key in ("content", "embeds", "sticker_ids", "poll"):
+            if payload.get(key):
+                put(errors, [key], "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                    "The 'content', 'embeds', 'sticker_ids' and 'poll' fields cannot be used when using "
+                    "MessageFlags.IS_COMPONENTS_V2")
+    if errors:
+        return form_error(errors)
+    # "Create Message" note *: at least one of content, embeds, sticker_ids, components, files or poll.
+    # Content that is only whitespace is trimmed to nothing, as the client shows it.
+    has_body = (trimmed(payload.get("content")) or payload.get("embeds") or payload.get("components")
+                or payload.get("sticker_ids") or payload.get("poll") or files or payload.get("attachments"))
+    if not has_body:
+        return dict(EMPTY_MESSAGE)
+    return None
 
 
-def validate_modal(data: dict[str, Any]) -> Errors:
+def validate_choices(choices: Any) -> Errors:
+    """interactions/receiving-and-responding.mdx, "Autocomplete": max 25 choices;
+    interactions/application-commands.mdx, "Application Command Option Choice Structure": name 1-100,
+    a string value up to 100 characters."""
     errors: Errors = {}
-    _max_len(errors, ["data", "title"], data.get("title"), 45)
-    _max_len(errors, ["data", "custom_id"], data.get("custom_id"), 100)
-    rows = data.get("components") or []
-    if not 1 <= len(rows) <= 5:
-        _put(errors, ["data", "components"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.")
-    for i, row in enumerate(rows):
-        inner = row.get("components") or ([row["component"]] if row.get("component") else [])
-        for j, item in enumerate(inner):
-            here = ["data", "components", i, "components", j]
-            _max_len(errors, [*here, "label"], item.get("label") or row.get("label"), 45)
-            if item.get("type") == 4:
-                if int(item.get("max_length") or 4000) > 4000:
-                    _put(errors, [*here, "max_length"], "NUMBER_TYPE_MAX", "int value should be <= 4000.")
-                _max_len(errors, [*here, "value"], item.get("value"), 4000)
-                _max_len(errors, [*here, "placeholder"], item.get("placeholder"), 100)
+    items = array(errors, ["data", "choices"], choices, high=25)
+    for i, choice in enumerate(items):
+        text(errors, ["data", "choices", i, "name"], choice.get("name"), low=1, high=100, required=True)
+        if isinstance(choice.get("value"), str):
+            text(errors, ["data", "choices", i, "value"], choice["value"], high=100)
+        elif choice.get("value") is None:
+            put(errors, ["data", "choices", i, "value"], "BASE_TYPE_REQUIRED", "This field is required")
     return errors
-
-
-def validate_command(command: dict[str, Any], path: list[str | int]) -> Errors:
-    errors: Errors = {}
-    _check_command_node(errors, command, path, top=True)
-    return errors
-
-
-def _check_command_node(errors: Errors, node: dict[str, Any], path: list[str | int], *, top: bool) -> None:
-    name = node.get("name", "")
-    if not COMMAND_NAME.match(name) or (node.get("type", 1) == 1 and name != name.lower()):
-        _put(errors, [*path, "name"], "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
-    description = node.get("description", "")
-    if node.get("type", 1) == 1 or not top:
-        if not 1 <= len(description) <= 100:
-            _put(errors, [*path, "description"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 100 in length.")
-    options = node.get("options") or []
-    if len(options) > 25:
-        _put(errors, [*path, "options"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
-    for i, option in enumerate(options):
-        choices = option.get("choices") or []
-        if len(choices) > 25:
-            _put(errors, [*path, "options", i, "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
-        _check_command_node(errors, option, [*path, "options", i], top=False)
-
-
-def form_error(errors: Errors) -> dict[str, Any]:
-    if list(errors) == ["_errors"] and errors["_errors"][0]["code"] == "50006":
-        return {"code": 50006, "message": "Cannot send an empty message"}
-    return {"code": 50035, "message": "Invalid Form Body", "errors": errors}

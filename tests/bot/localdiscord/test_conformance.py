@@ -1,0 +1,393 @@
+"""The local Discord against the documented limits: one row per rule.
+
+Each row sends one body just past a documented limit, which must be refused with
+Discord's status, code and error path, and one body exactly at the limit (or the
+valid edge case), which must be accepted. Adding a rule is adding a row. Requests
+go over HTTP as the bot would send them; interactions come from a member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+
+from bot.localdiscord import LocalDiscord, SimChannel, SimGuild
+
+Body = Any
+Sender = Callable[["Client", Body], Awaitable[tuple[int, Any]]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str  # the documented rule
+    route: str  # a key of ROUTES
+    refused: Body  # just past the limit
+    accepted: Body  # at the limit, or the valid edge case
+    where: tuple[str, ...] = ()  # path of the field error in the 50035 tree
+    code: int = 50035
+    status: int = 400
+
+
+class Client:
+    """Raw REST calls with the bot's token, and interactions started by a member."""
+
+    def __init__(self, sim: LocalDiscord, session: aiohttp.ClientSession) -> None:
+        self.sim = sim
+        self.session = session
+        self.guild: SimGuild = next(iter(sim.guilds.values()))
+        self.channel: SimChannel = self.guild.channel("general")
+        self.member = next(m for m in self.guild.members.values() if m.name == "alice")
+
+    async def call(self, method: str, path: str, body: Body = None, *, bot: bool = True) -> tuple[int, Any]:
+        headers = {"Authorization": f"Bot {self.sim.token}"} if bot else {}
+        async with self.session.request(method, self.sim.api_base + path, json=body, headers=headers) as response:
+            data = await response.json() if response.content_type == "application/json" else None
+            return response.status, data
+
+    async def command_interaction(self) -> Any:
+        status, _ = await self.call("PUT", f"/applications/{self.sim.application_id}/guilds/{self.guild.id}/commands",
+                                    [{"name": "probe", "description": "probe", "options": [
+                                        {"type": 3, "name": "topic", "description": "t", "autocomplete": True}]}])
+        assert status == 200
+        return self.member.start_slash("probe", in_channel=self.channel)
+
+    async def callback(self, interaction: Any, body: Body) -> tuple[int, Any]:
+        return await self.call("POST", f"/interactions/{interaction.id}/{interaction.token}/callback", body, bot=False)
+
+
+async def _message(client: Client, body: Body) -> tuple[int, Any]:
+    return await client.call("POST", f"/channels/{client.channel.id}/messages", body)
+
+
+async def _edit(client: Client, body: Body) -> tuple[int, Any]:
+    status, message = await _message(client, {"content": "original"})
+    assert status == 200
+    return await client.call("PATCH", f"/channels/{client.channel.id}/messages/{message['id']}", body)
+
+
+async def _response(client: Client, body: Body) -> tuple[int, Any]:
+    return await client.callback(await client.command_interaction(), {"type": 4, "data": body})
+
+
+async def _callback(client: Client, body: Body) -> tuple[int, Any]:
+    return await client.callback(await client.command_interaction(), body)
+
+
+async def _modal(client: Client, body: Body) -> tuple[int, Any]:
+    return await client.callback(await client.command_interaction(), {"type": 9, "data": body})
+
+
+async def _autocomplete(client: Client, body: Body) -> tuple[int, Any]:
+    await client.command_interaction()
+    interaction = client.member.start_autocomplete("probe", "topic", "x", in_channel=client.channel)
+    return await client.callback(interaction, {"type": 8, "data": body})
+
+
+async def _followup(client: Client, body: Body) -> tuple[int, Any]:
+    interaction = await client.command_interaction()
+    assert (await client.callback(interaction, {"type": 4, "data": {"content": "first"}}))[0] == 204
+    return await client.call("POST", f"/webhooks/{client.sim.application_id}/{interaction.token}?wait=true", body,
+                             bot=False)
+
+
+async def _webhook_edit(client: Client, body: Body) -> tuple[int, Any]:
+    interaction = await client.command_interaction()
+    assert (await client.callback(interaction, {"type": 4, "data": {"content": "first"}}))[0] == 204
+    return await client.call("PATCH", f"/webhooks/{client.sim.application_id}/{interaction.token}/messages/@original",
+                             body, bot=False)
+
+
+async def _commands(client: Client, body: Body) -> tuple[int, Any]:
+    return await client.call("PUT", f"/applications/{client.sim.application_id}/guilds/{client.guild.id}/commands",
+                             body)
+
+
+async def _thread(client: Client, body: Body) -> tuple[int, Any]:
+    return await client.call("POST", f"/channels/{client.channel.id}/threads", body)
+
+
+ROUTES: dict[str, Sender] = {
+    "message": _message, "edit": _edit, "response": _response, "callback": _callback, "modal": _modal,
+    "autocomplete": _autocomplete, "followup": _followup, "webhook-edit": _webhook_edit, "commands": _commands,
+    "thread": _thread,
+}
+
+
+def button(i: int | str, **extra: Any) -> dict[str, Any]:
+    return {"type": 2, "style": 1, "label": f"b{i}", "custom_id": f"c{i}", **extra}
+
+
+def row(*children: dict[str, Any]) -> dict[str, Any]:
+    return {"type": 1, "components": list(children)}
+
+
+def with_row(*children: dict[str, Any]) -> dict[str, Any]:
+    return {"content": "x", "components": [row(*children)]}
+
+
+def select(options: int, **extra: Any) -> dict[str, Any]:
+    return {"type": 3, "custom_id": "pick", "options": [{"label": f"o{i}", "value": f"v{i}"} for i in range(options)],
+            **extra}
+
+
+def embed(**fields: Any) -> dict[str, Any]:
+    return {"embeds": [fields]}
+
+
+def text_input(**extra: Any) -> dict[str, Any]:
+    return {"type": 4, "custom_id": extra.pop("custom_id", "answer"), "style": 1, **extra}
+
+
+def modal(*components: dict[str, Any], title: str = "Answer") -> dict[str, Any]:
+    return {"custom_id": "form", "title": title, "components": list(components)}
+
+
+def label(child: dict[str, Any], text: str = "Your answer") -> dict[str, Any]:
+    return {"type": 18, "label": text, "component": child}
+
+
+def command(name: str = "study", **extra: Any) -> dict[str, Any]:
+    return {"name": name, "description": "d", **extra}
+
+
+def option(name: str, *, required: bool = False, **extra: Any) -> dict[str, Any]:
+    return {"type": 3, "name": name, "description": "d", "required": required, **extra}
+
+
+def sized_command(size: int) -> dict[str, Any]:
+    """A command whose names, descriptions and choices add up to ``size`` characters (from 5,300)."""
+    choices = [{"name": "n" * 100, "value": "v" * 100} for _ in range(25)]
+    first = option("a", description="d" * 99, choices=choices)  # 100 + 25 * 200 = 5,100
+    rest = size - 100 - 5100 - 100  # the command itself, the first option, the second option's own text
+    more = [{"name": "n" * 100, "value": "v" * 100} for _ in range(rest // 200)]
+    if rest % 200:
+        more.append({"name": "n" * (rest % 200 // 2 or 1), "value": "v" * (rest % 200 - (rest % 200 // 2 or 1))})
+    second = option("b", description="d" * 99, choices=more)
+    return {"name": "c", "description": "d" * 99, "options": [first, second]}
+
+
+RULES = [
+    # resources/message.mdx, "Create Message" JSON/Form Params and "Embed Limits"
+    Rule("content up to 2000 characters", "message", {"content": "x" * 2001}, {"content": "x" * 2000},
+         ("content",)),
+    Rule("up to 10 embeds", "message", {"embeds": [{"title": "t"}] * 11}, {"embeds": [{"title": "t"}] * 10},
+         ("embeds",)),
+    Rule("embed title 256", "message", embed(title="t" * 257), embed(title="t" * 256 + "   "),
+         ("embeds", "0", "title")),
+    Rule("embed description 4096, trailing whitespace not counted", "message", embed(description="d" * 4097),
+         embed(description="d" * 4096 + " \n "), ("embeds", "0", "description")),
+    Rule("embed fields 25", "message", embed(fields=[{"name": "n", "value": "v"}] * 26),
+         embed(fields=[{"name": "n", "value": "v"}] * 25), ("embeds", "0", "fields")),
+    Rule("embed field name 256", "message", embed(fields=[{"name": "n" * 257, "value": "v"}]),
+         embed(fields=[{"name": "n" * 256, "value": "v"}]), ("embeds", "0", "fields", "0", "name")),
+    Rule("embed field value 1024", "message", embed(fields=[{"name": "n", "value": "v" * 1025}]),
+         embed(fields=[{"name": "n", "value": "v" * 1024 + "  "}]), ("embeds", "0", "fields", "0", "value")),
+    Rule("embed field value required", "message", embed(fields=[{"name": "n", "value": "   "}]),
+         embed(fields=[{"name": "n", "value": "."}]), ("embeds", "0", "fields", "0", "value")),
+    Rule("embed footer text 2048", "message", embed(footer={"text": "f" * 2049}), embed(footer={"text": "f" * 2048}),
+         ("embeds", "0", "footer", "text")),
+    Rule("embed author name 256", "message", embed(author={"name": "a" * 257}), embed(author={"name": "a" * 256}),
+         ("embeds", "0", "author", "name")),
+    Rule("all embeds together 6000", "message",
+         {"embeds": [{"description": "d" * 4000}, {"description": "d" * 2001}]},
+         {"embeds": [{"description": "d" * 4000}, {"description": "d" * 2000 + "    "}]}, ("embeds",)),
+    Rule("embed colour is RGB", "message", embed(title="t", color=0x1000000), embed(title="t", color=0xFFFFFF),
+         ("embeds", "0", "color")),
+    Rule("embed url is http(s)", "message", embed(title="t", url="ftp://example.com"),
+         embed(title="t", url="https://example.com"), ("embeds", "0", "url")),
+    Rule("at least one of content, embeds, components", "message", {"content": ""}, {"content": "x"},
+         code=50006),
+    Rule("content of only whitespace is empty", "message", {"content": "  \n "}, {"content": " x "}, code=50006),
+    Rule("nonce up to 25 characters", "message", {"content": "x", "nonce": "n" * 26},
+         {"content": "x", "nonce": "n" * 25}, ("nonce",)),
+    # resources/message.mdx, "Allowed Mentions Object"
+    Rule("allowed_mentions parse and users exclusive", "message",
+         {"content": "x", "allowed_mentions": {"parse": ["users"], "users": ["1"]}},
+         {"content": "x", "allowed_mentions": {"parse": [], "users": ["1"]}}, ("allowed_mentions",)),
+    Rule("allowed_mentions up to 100 users", "message",
+         {"content": "x", "allowed_mentions": {"users": [str(i) for i in range(101)]}},
+         {"content": "x", "allowed_mentions": {"users": [str(i) for i in range(100)]}}, ("allowed_mentions", "users")),
+    # components/reference.mdx, "Legacy Message Component Behavior" and "Action Row"
+    Rule("up to 5 action rows", "message", {"content": "x", "components": [row(button(i)) for i in range(6)]},
+         {"content": "x", "components": [row(button(i)) for i in range(5)]}, ("components",)),
+    Rule("up to 5 buttons in a row", "message", with_row(*[button(i) for i in range(6)]),
+         with_row(*[button(i) for i in range(5)]), ("components", "0", "components")),
+    Rule("an action row is not empty", "message", with_row(), with_row(button(1)), ("components", "0", "components")),
+    Rule("a select fills its row", "message", with_row(select(2), button(1)), with_row(select(2)),
+         ("components", "0", "components")),
+    Rule("text inputs are for modals only", "message", with_row(text_input(label="l")), with_row(button(1)),
+         ("components", "0", "components", "0", "type")),
+    Rule("custom ids unique in a message", "message",
+         {"content": "x", "components": [row(button(1)), row(button(1, label="other"))]},
+         {"content": "x", "components": [row(button(1)), row(button(2))]},
+         ("components", "1", "components", "0", "custom_id")),
+    # components/reference.mdx, "Button Structure" and "Button Styles"
+    Rule("button label 80", "message", with_row(button(1, label="l" * 81)), with_row(button(1, label="l" * 80)),
+         ("components", "0", "components", "0", "label")),
+    Rule("custom_id 1-100 characters", "message", with_row(button(1, custom_id="c" * 101)),
+         with_row(button(1, custom_id="c" * 100)), ("components", "0", "components", "0", "custom_id")),
+    Rule("non-link buttons need a custom_id", "message",
+         with_row({"type": 2, "style": 1, "label": "b"}), with_row(button(1)),
+         ("components", "0", "components", "0", "custom_id")),
+    Rule("link buttons have a url and no custom_id", "message",
+         with_row({"type": 2, "style": 5, "label": "b", "url": "https://example.com", "custom_id": "c"}),
+         with_row({"type": 2, "style": 5, "label": "b", "url": "https://example.com"}),
+         ("components", "0", "components", "0", "custom_id")),
+    # components/reference.mdx, "String Select Structure" and "Select Option Structure"
+    Rule("select options 25", "message", with_row(select(26)), with_row(select(25)),
+         ("components", "0", "components", "0", "options")),
+    Rule("select needs an option", "message", with_row(select(0)), with_row(select(1)),
+         ("components", "0", "components", "0", "options")),
+    Rule("select placeholder 150", "message", with_row(select(2, placeholder="p" * 151)),
+         with_row(select(2, placeholder="p" * 150)), ("components", "0", "components", "0", "placeholder")),
+    Rule("select max_values 25", "message", with_row(select(25, max_values=26)), with_row(select(25, max_values=25)),
+         ("components", "0", "components", "0", "max_values")),
+    Rule("select option label 100", "message",
+         with_row({"type": 3, "custom_id": "s", "options": [{"label": "l" * 101, "value": "v"}]}),
+         with_row({"type": 3, "custom_id": "s", "options": [{"label": "l" * 100, "value": "v"}]}),
+         ("components", "0", "components", "0", "options", "0", "label")),
+    # components/reference.mdx, introduction and "Text Display": components v2
+    Rule("v2 messages up to 40 components", "message",
+         {"flags": 1 << 15, "components": [{"type": 10, "content": "t"}] * 41},
+         {"flags": 1 << 15, "components": [{"type": 10, "content": "t"}] * 40}, ("components",)),
+    Rule("v2 messages carry no content", "message",
+         {"flags": 1 << 15, "content": "x", "components": [{"type": 10, "content": "t"}]},
+         {"flags": 1 << 15, "components": [{"type": 10, "content": "t"}]}, ("content",)),
+    # resources/message.mdx, "Edit Message"; resources/webhook.mdx, "Edit Webhook Message"
+    Rule("an edit keeps content within 2000", "edit", {"content": "x" * 2001}, {"content": "x" * 2000},
+         ("content",)),
+    Rule("an edit keeps rows within 5 buttons", "edit", with_row(*[button(i) for i in range(6)]),
+         with_row(*[button(i) for i in range(5)]), ("components", "0", "components")),
+    Rule("an original response edit keeps content within 2000", "webhook-edit", {"content": "x" * 2001},
+         {"content": "x" * 2000}, ("content",)),
+    Rule("an original response edit keeps embeds within 6000", "webhook-edit",
+         {"embeds": [{"description": "d" * 4000}, {"title": "t" * 200, "description": "d" * 1801}]},
+         {"embeds": [{"description": "d" * 4000}, {"title": "t" * 200, "description": "d" * 1800}]}, ("embeds",)),
+    # interactions/receiving-and-responding.mdx, "Interaction Callback Type" and "Messages"
+    Rule("a response keeps content within 2000", "response", {"content": "x" * 2001}, {"content": "x" * 2000},
+         ("data", "content")),
+    Rule("a response is not empty", "response", {}, {"content": "x", "flags": 64}, code=50006),
+    Rule("a deferred response may only be ephemeral", "callback", {"type": 5, "data": {"flags": 4}},
+         {"type": 5, "data": {"flags": 64}}, ("data", "flags")),
+    Rule("UPDATE_MESSAGE only answers components", "callback", {"type": 7, "data": {"content": "x"}},
+         {"type": 4, "data": {"content": "x"}}, ("type",)),
+    Rule("callback type is a documented one", "callback", {"type": 3}, {"type": 5}, ("type",)),
+    Rule("a follow-up keeps content within 2000", "followup", {"content": "x" * 2001}, {"content": "x" * 2000},
+         ("content",)),
+    Rule("a follow-up keeps embeds within 10", "followup", {"embeds": [{"title": "t"}] * 11},
+         {"embeds": [{"title": "t"}] * 10}, ("embeds",)),
+    # interactions/receiving-and-responding.mdx, "Autocomplete"
+    Rule("autocomplete choices 25", "autocomplete", {"choices": [{"name": f"n{i}", "value": "v"} for i in range(26)]},
+         {"choices": [{"name": f"n{i}", "value": "v"} for i in range(25)]}, ("data", "choices")),
+    Rule("autocomplete choice name 100", "autocomplete", {"choices": [{"name": "n" * 101, "value": "v"}]},
+         {"choices": [{"name": "n" * 100, "value": "v"}]}, ("data", "choices", "0", "name")),
+    # interactions/receiving-and-responding.mdx, "Modal"; components/reference.mdx, "Label" and "Text Input"
+    Rule("modal title 45", "modal", modal(label(text_input()), title="t" * 46), modal(label(text_input()), title="t" * 45),
+         ("data", "title")),
+    Rule("modal 1-5 components", "modal", modal(*[label(text_input(custom_id=f"a{i}")) for i in range(6)]),
+         modal(*[label(text_input(custom_id=f"a{i}")) for i in range(5)]), ("data", "components")),
+    Rule("label text 45", "modal", modal(label(text_input(), "l" * 46)), modal(label(text_input(), "l" * 45)),
+         ("data", "components", "0", "label")),
+    Rule("text input max_length 4000", "modal", modal(label(text_input(max_length=4001))),
+         modal(label(text_input(max_length=4000))), ("data", "components", "0", "component", "max_length")),
+    Rule("text input value 4000", "modal", modal(label(text_input(value="v" * 4001))),
+         modal(label(text_input(value="v" * 4000))), ("data", "components", "0", "component", "value")),
+    Rule("text input placeholder 100", "modal", modal(label(text_input(placeholder="p" * 101))),
+         modal(label(text_input(placeholder="p" * 100))), ("data", "components", "0", "component", "placeholder")),
+    Rule("modal custom ids unique", "modal", modal(label(text_input()), label(text_input())),
+         modal(label(text_input()), label(text_input(custom_id="other"))),
+         ("data", "components", "1", "component", "custom_id")),
+    Rule("a modal row holds one text input", "modal",
+         modal(row(text_input(label="a"), text_input(custom_id="b", label="b"))), modal(row(text_input(label="a"))),
+         ("data", "components", "0", "components")),
+    Rule("buttons are not modal components", "modal", modal(label(button(1))), modal(label(text_input())),
+         ("data", "components", "0", "component", "type")),
+    # interactions/application-commands.mdx, "Application Command Naming" and "... Option Structure"
+    Rule("chat input names are lower case", "commands", [command("Study")], [command("study")], ("0", "name")),
+    Rule("chat input names up to 32", "commands", [command("s" * 33)], [command("s" * 32)], ("0", "name")),
+    Rule("Unicode letters allowed, upper case not", "commands", [command("Études")], [command("études-ナ")],
+         ("0", "name")),
+    Rule("chat input names have no spaces", "commands", [command("study now")], [command("study-now")],
+         ("0", "name")),
+    Rule("user command names keep capitals and spaces", "commands",
+         [{"type": 2, "name": "  Study Buddy", "description": ""}], [{"type": 2, "name": "Study Buddy", "description": ""}],
+         ("0", "name")),
+    Rule("message command names up to 32", "commands", [{"type": 3, "name": "M" * 33, "description": ""}],
+         [{"type": 3, "name": "Save To " + "M" * 24, "description": ""}], ("0", "name")),
+    Rule("description 1-100", "commands", [command(description="d" * 101)], [command(description="d" * 100)],
+         ("0", "description")),
+    Rule("required options first", "commands", [command(options=[option("a"), option("b", required=True)])],
+         [command(options=[option("b", required=True), option("a")])], ("0", "options", "1", "required")),
+    Rule("options 25", "commands", [command(options=[option(f"o{i}") for i in range(26)])],
+         [command(options=[option(f"o{i}") for i in range(25)])], ("0", "options")),
+    Rule("option names unique", "commands", [command(options=[option("a"), option("a")])],
+         [command(options=[option("a"), option("b")])], ("0", "options", "1", "name")),
+    Rule("choices 25", "commands",
+         [command(options=[option("a", choices=[{"name": f"{i}", "value": f"{i}"} for i in range(26)])])],
+         [command(options=[option("a", choices=[{"name": f"{i}", "value": f"{i}"} for i in range(25)])])],
+         ("0", "options", "0", "choices")),
+    Rule("choice value 100", "commands", [command(options=[option("a", choices=[{"name": "n", "value": "v" * 101}])])],
+         [command(options=[option("a", choices=[{"name": "n", "value": "v" * 100}])])],
+         ("0", "options", "0", "choices", "0", "value")),
+    Rule("max_length 6000", "commands", [command(options=[option("a", max_length=6001)])],
+         [command(options=[option("a", max_length=6000)])], ("0", "options", "0", "max_length")),
+    Rule("sub-commands are not mixed with options", "commands",
+         [command(options=[{"type": 1, "name": "sub", "description": "d"}, option("a")])],
+         [command(options=[{"type": 1, "name": "sub", "description": "d", "options": [option("a")]}])],
+         ("0", "options")),
+    Rule("a command's text adds up to 8000", "commands", [sized_command(8001)], [sized_command(8000)], ("0",)),
+    Rule("command names unique per type", "commands", [command("a"), command("a")],
+         [command("a"), {"type": 2, "name": "a", "description": ""}], ("1", "name")),
+    Rule("100 chat input commands", "commands", [command(f"c{i}") for i in range(101)],
+         [command(f"c{i}") for i in range(100)], code=30032),
+    Rule("15 user commands", "commands", [{"type": 2, "name": f"U{i}", "description": ""} for i in range(16)],
+         [{"type": 2, "name": f"U{i}", "description": ""} for i in range(15)], code=30032),
+    # resources/channel.mdx, "Start Thread without Message" JSON Params
+    Rule("thread name 1-100", "thread", {"name": "n" * 101, "type": 11}, {"name": "n" * 100, "type": 11}, ("name",)),
+    Rule("thread auto_archive_duration is 60, 1440, 4320 or 10080", "thread",
+         {"name": "t", "type": 11, "auto_archive_duration": 1441}, {"name": "t", "type": 11, "auto_archive_duration": 10080},
+         ("auto_archive_duration",)),
+    Rule("thread slow mode 0-21600", "thread", {"name": "t", "type": 11, "rate_limit_per_user": 21601},
+         {"name": "t", "type": 11, "rate_limit_per_user": 21600}, ("rate_limit_per_user",)),
+]
+
+
+@pytest.fixture
+async def client(sim: LocalDiscord) -> AsyncIterator[Client]:
+    async with aiohttp.ClientSession() as session:
+        yield Client(sim, session)
+
+
+def _tree_has(errors: dict[str, Any], path: tuple[str, ...]) -> bool:
+    node: Any = errors
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return False
+        node = node[key]
+    return isinstance(node, dict) and bool(node.get("_errors"))
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.name for rule in RULES])
+async def test_past_the_limit_is_refused(client: Client, rule: Rule) -> None:
+    status, body = await ROUTES[rule.route](client, rule.refused)
+    assert status == rule.status, body
+    assert body["code"] == rule.code, body
+    if rule.code == 50035:
+        assert body["message"] == "Invalid Form Body"
+        assert _tree_has(body["errors"], rule.where), body["errors"]
+    assert client.sim.errors[-1].code == rule.code
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[rule.name for rule in RULES])
+async def test_at_the_limit_is_accepted(client: Client, rule: Rule) -> None:
+    status, body = await ROUTES[rule.route](client, rule.accepted)
+    assert status in (200, 204), body
+    assert not client.sim.errors, client.sim.errors
+
+
+def test_every_rule_has_a_distinct_name() -> None:
+    assert len({rule.name for rule in RULES}) == len(RULES)
