@@ -107,6 +107,7 @@ class BotHarness:
             raise BotDied(f"the bot's gateway task died: {error!r}") from error
 
     async def settle(self) -> None:
+        self.sim.archive_idle_threads()  # threads idle on the simulated clock archive, as on Discord
         me = asyncio.current_task()
         idle_rounds = 0
         for _ in range(200_000):

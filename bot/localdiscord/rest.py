@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.localdiscord import command_permissions, uploads
 from bot.localdiscord import interactions as ix
 from bot.localdiscord import rest_messages as msg
+from bot.localdiscord import rest_threads as threads
 from bot.localdiscord.commands import validate_overwrite
 from bot.localdiscord.formbody import form_error
 from bot.localdiscord.restkit import SIM_KEY, Rejected, fail, json_reply, make_middleware, read_body, sim_of
@@ -48,9 +49,10 @@ def build_app(sim: LocalDiscord) -> web.Application:
     r.add_get(API + "/channels/{channel_id}/messages/{message_id}", msg.get_message)
     r.add_patch(API + "/channels/{channel_id}/messages/{message_id}", msg.edit_message)
     r.add_delete(API + "/channels/{channel_id}/messages/{message_id}", msg.delete_message)
-    r.add_post(API + "/channels/{channel_id}/messages/{message_id}/threads", msg.thread_from_message)
-    r.add_post(API + "/channels/{channel_id}/threads", msg.thread_without_message)
-    r.add_put(API + "/channels/{channel_id}/thread-members/{user_id}", msg.add_thread_member)
+    r.add_patch(API + "/channels/{channel_id}", threads.modify_channel)
+    r.add_post(API + "/channels/{channel_id}/messages/{message_id}/threads", threads.thread_from_message)
+    r.add_post(API + "/channels/{channel_id}/threads", threads.thread_without_message)
+    r.add_put(API + "/channels/{channel_id}/thread-members/{user_id}", threads.add_thread_member)
     r.add_post(API + "/users/@me/channels", _open_dm)
     r.add_delete(API + "/users/@me/guilds/{guild_id}", _leave_guild)
     r.add_get(API + "/guilds/{guild_id}", _get_guild)

@@ -1,4 +1,4 @@
-"""Channel, message and thread routes of the local Discord, with the checks Discord makes on each."""
+"""Channel and message routes of the local Discord, with the checks Discord makes on each."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.localdiscord.formbody import form_error, number, one_of, text
+from bot.localdiscord import threads
+from bot.localdiscord.formbody import form_error
 from bot.localdiscord.restkit import EPHEMERAL, LOADING, Rejected, fail, json_reply, read_body, sim_of
 from bot.localdiscord.state import PERMISSIONS, SimChannel, SimMessage
 from bot.localdiscord.validation import CREATE_FLAGS, IS_COMPONENTS_V2, validate_message
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 
 # -- channels and messages ------------------------------------------------------------------
-def _channel(sim: LocalDiscord, channel_id: str) -> SimChannel:
+def channel_of(sim: LocalDiscord, channel_id: str) -> SimChannel:
     channel = sim.channels.get(int(channel_id))
     if channel is None:
         channel = next((c for c in sim.dm_channels.values() if c.id == int(channel_id)), None)
@@ -26,7 +27,7 @@ def _channel(sim: LocalDiscord, channel_id: str) -> SimChannel:
     return channel
 
 
-def _require(sim: LocalDiscord, channel: SimChannel, *names: str) -> None:
+def require(sim: LocalDiscord, channel: SimChannel, *names: str) -> None:
     if channel.guild is None:
         return
     have = channel.guild.permissions_in(sim.bot_user.id, channel)
@@ -54,7 +55,10 @@ def resolve_pings(sim: LocalDiscord, channel: SimChannel, payload: dict[str, Any
     payload["_mention_everyone"] = bool(
         re.search(r"@(everyone|here)", content) and "everyone" in parse and can_everyone)
     roles = [int(r) for r in re.findall(r"<@&(\d+)>", content)]
-    payload["_pinged_roles"] = [r for r in roles if "roles" in parse or r in allowed_roles]
+    # "Allowed Mentions Object": a role notifies only when it is mentionable or the sender has Mention Everyone.
+    guild_roles = channel.guild.roles if channel.guild else {}
+    payload["_pinged_roles"] = [r for r in roles if ("roles" in parse or r in allowed_roles) and (
+        can_everyone or (r in guild_roles and guild_roles[r].mentionable))]
     users = [int(u) for u in re.findall(r"<@!?(\d+)>", content)]
     payload["_pinged_users"] = [u for u in users if "users" in parse or u in allowed_users]
 
@@ -85,20 +89,28 @@ def dispatch_message(sim: LocalDiscord, event: str, message: SimMessage) -> None
 
 
 async def get_channel(request: web.Request) -> web.Response:
-    return json_reply(_channel(sim_of(request), request.match_info["channel_id"]).to_json())
+    """resources/channel.mdx, "Get Channel": 403 Missing Access for a channel the bot cannot view."""
+    sim = sim_of(request)
+    channel = channel_of(sim, request.match_info["channel_id"])
+    require(sim, channel)
+    return json_reply(channel.to_json())
 
 
 async def post_message(request: web.Request) -> web.Response:
     sim = sim_of(request)
-    channel = _channel(sim, request.match_info["channel_id"])
+    channel = channel_of(sim, request.match_info["channel_id"])
     payload, files = await read_body(request)
     if channel.type == 1:
         if channel.recipient is not None and sim.member(channel.recipient.id).dms_closed:
             raise fail(403, 50007, "Cannot send messages to this user")
     else:
-        _require(sim, channel, "send_messages_in_threads" if channel.is_thread else "send_messages",
-                 *(["attach_files"] if files else []))
+        # resources/message.mdx, "Create Message" Limitations; topics/permissions.mdx, threads need
+        # Send Messages in Threads instead of Send Messages.
+        require(sim, channel, "send_messages_in_threads" if channel.is_thread else "send_messages",
+                *(["attach_files"] if files else []))
     validate_payload(payload, files)
+    if channel.is_thread:
+        threads.before_sending(sim, channel)
     earlier = _same_nonce(sim, channel, payload)
     if earlier is not None:  # Discord returns the earlier message and creates nothing
         return json_reply(earlier.to_json())
@@ -133,8 +145,8 @@ def _same_nonce(sim: LocalDiscord, channel: SimChannel, payload: dict[str, Any])
 
 async def history(request: web.Request) -> web.Response:
     sim = sim_of(request)
-    channel = _channel(sim, request.match_info["channel_id"])
-    _require(sim, channel, "read_message_history")
+    channel = channel_of(sim, request.match_info["channel_id"])
+    require(sim, channel, "read_message_history")
     limit = min(int(request.query.get("limit", 50)), 100)
     messages = [m for m in channel.messages if not m.deleted]
     if "before" in request.query:
@@ -145,7 +157,7 @@ async def history(request: web.Request) -> web.Response:
     return json_reply([m.to_json() for m in reversed(messages[-limit:])])
 
 
-def _message(sim: LocalDiscord, channel: SimChannel, message_id: str) -> SimMessage:
+def message_of(sim: LocalDiscord, channel: SimChannel, message_id: str) -> SimMessage:
     message = sim.messages.get(int(message_id))
     if message is None or message.deleted or message.channel_id != channel.id:
         raise fail(404, 10008, "Unknown Message")
@@ -154,8 +166,8 @@ def _message(sim: LocalDiscord, channel: SimChannel, message_id: str) -> SimMess
 
 async def get_message(request: web.Request) -> web.Response:
     sim = sim_of(request)
-    channel = _channel(sim, request.match_info["channel_id"])
-    return json_reply(_message(sim, channel, request.match_info["message_id"]).to_json())
+    channel = channel_of(sim, request.match_info["channel_id"])
+    return json_reply(message_of(sim, channel, request.match_info["message_id"]).to_json())
 
 
 def apply_edit(sim: LocalDiscord, message: SimMessage, payload: dict[str, Any], files: list[dict[str, Any]], *,
@@ -190,84 +202,22 @@ async def edit_from_request(sim: LocalDiscord, message: SimMessage, request: web
 
 async def edit_message(request: web.Request) -> web.Response:
     sim = sim_of(request)
-    channel = _channel(sim, request.match_info["channel_id"])
-    message = _message(sim, channel, request.match_info["message_id"])
+    channel = channel_of(sim, request.match_info["channel_id"])
+    message = message_of(sim, channel, request.match_info["message_id"])
     if message.author_id != sim.bot_user.id:
         raise fail(403, 50005, "Cannot edit a message authored by another user")
+    if channel.is_thread:
+        threads.before_editing(sim, channel)
     return await edit_from_request(sim, message, request)
 
 
 async def delete_message(request: web.Request) -> web.Response:
     sim = sim_of(request)
-    channel = _channel(sim, request.match_info["channel_id"])
-    message = _message(sim, channel, request.match_info["message_id"])
+    channel = channel_of(sim, request.match_info["channel_id"])
+    message = message_of(sim, channel, request.match_info["message_id"])
     if message.author_id != sim.bot_user.id:
-        _require(sim, channel, "manage_messages")
+        require(sim, channel, "manage_messages")
     message.deleted = True
     sim.dispatch_if_connected("MESSAGE_DELETE", {"id": str(message.id), "channel_id": str(channel.id),
                                                  "guild_id": str(channel.guild.id) if channel.guild else None})
-    return web.Response(status=204)
-
-
-# -- threads --------------------------------------------------------------------------------
-ARCHIVE_DURATIONS = (60, 1440, 4320, 10080)
-
-
-def check_thread_body(body: dict[str, Any], *, with_type: bool) -> None:
-    """resources/channel.mdx, "Start Thread from Message" and "Start Thread without Message" JSON Params."""
-    errors: dict[str, Any] = {}
-    text(errors, ["name"], body.get("name"), low=1, high=100, required=True)
-    one_of(errors, ["auto_archive_duration"], body.get("auto_archive_duration"), ARCHIVE_DURATIONS)
-    number(errors, ["rate_limit_per_user"], body.get("rate_limit_per_user"), low=0, high=21600)
-    if with_type:
-        one_of(errors, ["type"], body.get("type"), (10, 11, 12))
-    if errors:
-        raise Rejected(400, form_error(errors))
-
-
-def _new_thread(sim: LocalDiscord, parent: SimChannel, name: str, kind: int,
-                thread_id: int | None = None) -> SimChannel:
-    thread = SimChannel(thread_id or sim.snowflakes.next(), name, kind, parent.guild, parent_id=parent.id,
-                        owner_id=sim.bot_user.id, member_ids={sim.bot_user.id})
-    sim.channels[thread.id] = thread
-    assert parent.guild is not None
-    parent.guild.threads.append(thread)
-    sim.dispatch_if_connected("THREAD_CREATE", {**thread.to_json(), "newly_created": True})
-    return thread
-
-
-async def thread_from_message(request: web.Request) -> web.Response:
-    sim = sim_of(request)
-    channel = _channel(sim, request.match_info["channel_id"])
-    message = _message(sim, channel, request.match_info["message_id"])
-    _require(sim, channel, "create_public_threads")
-    if message.thread is not None:
-        raise fail(400, 160004, "A thread has already been created for this message")
-    body, _ = await read_body(request)
-    check_thread_body(body, with_type=False)
-    thread = _new_thread(sim, channel, body.get("name", ""), 11, thread_id=message.id)
-    message.thread = thread
-    return json_reply(thread.to_json())
-
-
-async def thread_without_message(request: web.Request) -> web.Response:
-    sim = sim_of(request)
-    channel = _channel(sim, request.match_info["channel_id"])
-    body, _ = await read_body(request)
-    check_thread_body(body, with_type=True)
-    kind = int(body.get("type") or 12)  # the note under the JSON Params: defaults to a private thread
-    _require(sim, channel, "create_private_threads" if kind == 12 else "create_public_threads")
-    thread = _new_thread(sim, channel, body.get("name", ""), kind)
-    return json_reply(thread.to_json())
-
-
-async def add_thread_member(request: web.Request) -> web.Response:
-    sim = sim_of(request)
-    thread = _channel(sim, request.match_info["channel_id"])
-    if not thread.is_thread:
-        raise fail(400, 50024, "Cannot execute action on this channel type")
-    user_id = int(request.match_info["user_id"])
-    if thread.guild is None or user_id not in thread.guild.members:
-        raise fail(404, 10007, "Unknown Member")
-    thread.member_ids.add(user_id)
     return web.Response(status=204)

@@ -39,6 +39,7 @@ def make_middleware(sim: LocalDiscord) -> Any:
             route = re.sub(r"^/api/v\{version[^}]*\}", "", route)
             key = f"{request.method} {route}"
             sim.requests.append((request.method, request.path))
+            sim.archive_idle_threads()  # time has moved on the simulated clock since the last request
             webhook = "/webhooks/" in request.path or "/interactions/" in request.path
             cdn = request.path.startswith("/attachments/")  # files are fetched without the bot token
             if not (webhook or cdn) and request.headers.get("Authorization") != f"Bot {sim.token}":

@@ -242,7 +242,21 @@ class LocalDiscord:
         self.messages[message.id] = message
         if store_in_channel:
             channel.messages.append(message)
+            if channel.is_thread:
+                channel.last_activity = message.created_at  # a message keeps a thread active
         return message
+
+    def bot_can(self, channel: SimChannel, permission: str) -> bool:
+        """Whether the bot holds ``permission`` in ``channel`` as Discord computes it (DMs: always)."""
+        if channel.guild is None:
+            return True
+        return bool(channel.guild.permissions_in(self.bot_user.id, channel) & PERMISSIONS[permission])
+
+    def archive_idle_threads(self) -> int:
+        """Archive the threads idle for their ``auto_archive_duration`` by now on the simulator's clock."""
+        from bot.localdiscord.threads import archive_idle
+
+        return archive_idle(self)
 
     def interaction_token_expired(self, interaction: SimInteraction) -> bool:
         return (self.clock.now() - interaction.created_at).total_seconds() > 15 * 60
@@ -267,6 +281,7 @@ class LocalDiscord:
             pass
 
     async def settle(self) -> None:
+        self.archive_idle_threads()
         if self.settle_hook is not None:
             await self.settle_hook()
         else:

@@ -128,6 +128,9 @@ class DiscordPublisher:
         try:
             await self.pace()
             if existing_message_id is not None:
+                if thread.archived:  # Discord refuses edits in an archived thread; the bot started it, so reopen
+                    thread = await thread.edit(archived=False)
+                    await self.pace()
                 try:
                     message = await thread.get_partial_message(existing_message_id).edit(
                         content=content, embed=embed, allowed_mentions=no_pings())

@@ -87,12 +87,29 @@ class MockPublisher:
             return False
         return True
 
-    async def _to_group(self, group: Group, content: str, **extra: object) -> discord.Message | None:
-        if group.thread_id is not None:
-            thread = self.client.get_channel(group.thread_id)
-            if isinstance(thread, discord.Thread):
+    async def _group_thread(self, group: Group) -> discord.Thread | None:
+        """The group's thread, fetched when the cache has dropped it.
+
+        Discord archives a thread after a week without messages and the client then
+        forgets it; it still exists, and sending in it brings it back.
+        """
+        if group.thread_id is None:
+            return None
+        thread = self.client.get_channel(group.thread_id)
+        if thread is None:
+            try:
                 await self.pace()
-                return await thread.send(content, allowed_mentions=_members_only(group), **extra)  # type: ignore[arg-type]
+                thread = await self.client.fetch_channel(group.thread_id)
+            except (discord.NotFound, discord.Forbidden):
+                log.info("thread %s of group %s is gone; telling its members by DM", group.thread_id, group.id)
+                return None
+        return thread if isinstance(thread, discord.Thread) else None
+
+    async def _to_group(self, group: Group, content: str, **extra: object) -> discord.Message | None:
+        thread = await self._group_thread(group)
+        if thread is not None:
+            await self.pace()
+            return await thread.send(content, allowed_mentions=_members_only(group), **extra)  # type: ignore[arg-type]
         for member in group.members:
             await self._dm(member.user_id, content, **extra)
         return None
@@ -134,10 +151,9 @@ class MockPublisher:
                 f"{depth}/5, tradeoff reasoning {tradeoffs}/5.")
         if note:
             text += f"\n> {note}"
-        if group.thread_id is not None:
-            thread = self.client.get_channel(group.thread_id)
-            if isinstance(thread, discord.Thread):
-                await self.pace()
-                await thread.send(text, allowed_mentions=no_pings())
-                return
+        thread = await self._group_thread(group)
+        if thread is not None:
+            await self.pace()
+            await thread.send(text, allowed_mentions=no_pings())
+            return
         await self._dm(to_id, text)

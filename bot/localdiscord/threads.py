@@ -1,0 +1,71 @@
+"""Threads that archive after inactivity on the simulator's clock, and unarchive when written in.
+
+topics/threads.mdx, "Active & Archived Threads": a thread archives after
+``auto_archive_duration`` minutes without activity (a message, an unarchive, a change
+of the duration); sending a message unarchives it unless it is locked. The bot learns
+of an archive through THREAD_UPDATE with ``archived: true``, and discord.py then drops
+the thread from its cache, so a bot that trusts its cache loses week-old threads here
+exactly as it would on Discord.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.localdiscord.restkit import fail
+
+if TYPE_CHECKING:
+    from bot.localdiscord.server import LocalDiscord
+    from bot.localdiscord.state import SimChannel
+
+
+def thread_update(sim: LocalDiscord, thread: SimChannel) -> None:
+    """THREAD_UPDATE, sent only to a bot that can see the thread (topics/threads.mdx, "Gateway Events")."""
+    if thread.guild is None or not thread.guild.bot_present:
+        return
+    if sim.bot_can(thread, "view_channel"):
+        sim.dispatch_if_connected("THREAD_UPDATE", thread.to_json())
+
+
+def archive_idle(sim: LocalDiscord) -> int:
+    """Archive every thread whose inactivity has reached its ``auto_archive_duration``; answer how many."""
+    now = sim.clock.now()
+    archived = 0
+    for guild in sim.guilds.values():
+        for thread in guild.threads:
+            due = thread.archives_at()
+            if due is not None and due <= now:
+                thread.archived = True
+                thread.archive_timestamp = due
+                archived += 1
+                thread_update(sim, thread)
+    return archived
+
+
+def set_archived(sim: LocalDiscord, thread: SimChannel, archived: bool) -> None:
+    if thread.archived == archived:
+        return
+    thread.archived = archived
+    thread.archive_timestamp = sim.clock.now()
+    if not archived:
+        thread.last_activity = sim.clock.now()  # "Activity" includes unarchiving
+    thread_update(sim, thread)
+
+
+def before_sending(sim: LocalDiscord, thread: SimChannel) -> None:
+    """Sending in an archived thread unarchives it, unless a moderator locked it (topics/threads.mdx)."""
+    moderator = sim.bot_can(thread, "manage_threads")
+    if thread.locked and not moderator:
+        if thread.archived:
+            raise fail(400, 50083, "Thread is archived")
+        raise fail(403, 160005, "Thread is locked")
+    if thread.archived:
+        set_archived(sim, thread, False)
+
+
+def before_editing(sim: LocalDiscord, thread: SimChannel) -> None:
+    """topics/threads.mdx, "Active & Archived Threads": messages in archived threads cannot be edited."""
+    if thread.archived:
+        raise fail(400, 50083, "Thread is archived")
+    if thread.locked and not sim.bot_can(thread, "manage_threads"):
+        raise fail(403, 160005, "Thread is locked")
