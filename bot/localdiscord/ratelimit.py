@@ -50,7 +50,15 @@ class Decision:
 
 
 class RateLimiter:
-    """Decides for each request whether Discord would serve it or answer 429."""
+    """Decides for each request whether Discord would serve it or answer 429.
+
+    topics/rate-limits.mdx: every answer carries the route's ``X-RateLimit-*`` headers
+    (limit, remaining, reset, reset-after, bucket); a bucket is the route template, counted
+    separately per top-level resource (channel, guild or webhook); the global limit counts
+    every request except interaction callbacks and follow-ups ("Global Rate Limit"). A 429
+    has the documented body (message, retry_after, global) and headers (Retry-After, scope,
+    and ``X-RateLimit-Global`` for the global limit).
+    """
 
     def __init__(self, *, global_per_second: float | None = 50, rules: dict[str, BucketRule] | None = None,
                  fallback: BucketRule | None = FALLBACK_RULE) -> None:
@@ -60,41 +68,58 @@ class RateLimiter:
         self._buckets: dict[str, _Bucket] = {}
         self._global_hits: deque[float] = deque()
         self.limited: int = 0
-        self.every_nth_limited: int = 0  # fault injection: every n-th request answered 429
+        # Fault injection: every n-th request is answered 429 in ``storm_scope`` ("user", "global" or
+        # "shared"), with the same body and headers a real limit of that scope has.
+        self.every_nth_limited: int = 0
+        self.storm_scope: str = "user"
+        self.storm_retry_after: float = 0.05
         self._counter = 0
+
+    @staticmethod
+    def bucket_hash(route: str) -> str:
+        return hashlib.sha1(route.encode()).hexdigest()[:32]
 
     def check(self, route: str, major: str, *, exempt_global: bool = False) -> Decision:
         now = time.monotonic()
         self._counter += 1
         rule = self.rules.get(route, self.fallback)
-        bucket_hash = hashlib.sha1(route.encode()).hexdigest()[:16]
+        bucket_hash = self.bucket_hash(route)
         headers: dict[str, str] = {"Via": "1.1 google"}
+        bucket = self._buckets.setdefault(f"{route}:{major}", _Bucket(rule)) if rule is not None else None
         if self.every_nth_limited and self._counter % self.every_nth_limited == 0:
             self.limited += 1
-            return self._too_many(headers, 0.05, scope="user", global_=False)
+            return self._storm(headers, rule, bucket, bucket_hash, now)
         if self.global_per_second and not exempt_global:
             while self._global_hits and now - self._global_hits[0] >= 1.0:
                 self._global_hits.popleft()
             if len(self._global_hits) >= self.global_per_second:
-                retry = 1.0 - (now - self._global_hits[0])
                 self.limited += 1
-                return self._too_many(headers, retry, scope="global", global_=True)
-        if rule is None:
+                return self._too_many(headers, 1.0 - (now - self._global_hits[0]), scope="global")
+        if rule is None or bucket is None:
             if self.global_per_second and not exempt_global:
                 self._global_hits.append(now)
             return Decision(True, headers)
-        bucket = self._buckets.setdefault(f"{route}:{major}", _Bucket(rule))
         remaining, reset_after = bucket.state(now)
         if remaining <= 0:
             self.limited += 1
             headers.update(self._bucket_headers(rule, 0, reset_after, bucket_hash))
-            return self._too_many(headers, reset_after, scope="user", global_=False)
+            return self._too_many(headers, reset_after, scope="user")
         bucket.hits.append(now)
         if self.global_per_second and not exempt_global:
             self._global_hits.append(now)
         remaining, reset_after = bucket.state(now)
         headers.update(self._bucket_headers(rule, remaining, reset_after, bucket_hash))
         return Decision(True, headers)
+
+    def _storm(self, headers: dict[str, str], rule: BucketRule | None, bucket: _Bucket | None, bucket_hash: str,
+               now: float) -> Decision:
+        retry = self.storm_retry_after
+        if self.storm_scope == "global" or rule is None or bucket is None:
+            return self._too_many(headers, retry, scope="global")
+        remaining, _ = bucket.state(now)
+        shared = self.storm_scope == "shared"  # a resource limit leaves the bot's own bucket as it is
+        headers.update(self._bucket_headers(rule, remaining if shared else 0, retry, bucket_hash))
+        return self._too_many(headers, retry, scope=self.storm_scope)
 
     @staticmethod
     def _bucket_headers(rule: BucketRule, remaining: int, reset_after: float, bucket: str) -> dict[str, str]:
@@ -107,14 +132,14 @@ class RateLimiter:
         }
 
     @staticmethod
-    def _too_many(headers: dict[str, str], retry_after: float, *, scope: str, global_: bool) -> Decision:
+    def _too_many(headers: dict[str, str], retry_after: float, *, scope: str) -> Decision:
+        """topics/rate-limits.mdx, "Exceeding A Rate Limit": the three documented example answers."""
         retry_after = max(round(retry_after, 3), 0.001)
         headers = dict(headers)
         headers["Retry-After"] = str(max(1, int(retry_after + 0.999)))
         headers["X-RateLimit-Scope"] = scope
+        global_ = scope == "global"
         if global_:
             headers["X-RateLimit-Global"] = "true"
-        body = {"message": "You are being rate limited.", "retry_after": retry_after, "global": global_}
-        if global_:
-            body["code"] = 0
-        return Decision(False, headers, body)
+        message = "The resource is being rate limited." if scope == "shared" else "You are being rate limited."
+        return Decision(False, headers, {"message": message, "retry_after": retry_after, "global": global_})

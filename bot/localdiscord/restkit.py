@@ -49,7 +49,8 @@ def make_middleware(sim: LocalDiscord) -> Any:
                 return json_reply({"message": "Internal Server Error", "code": 0}, injected)
             major = next((request.match_info[k] for k in ("channel_id", "guild_id", "token")
                           if k in request.match_info), "")
-            decision = sim.ratelimiter.check(key, major, exempt_global="/interactions/" in request.path)
+            # receiving-and-responding.mdx, "Endpoints": callbacks and follow-ups are outside the global limit
+            decision = sim.ratelimiter.check(key, major, exempt_global=webhook)
             if not decision.allowed:
                 from bot.localdiscord.server import json_response
 
