@@ -28,3 +28,5 @@ async def running_bot(build_world: Callable[[LocalDiscord], None], *, global_rat
                 yield harness
             finally:
                 await harness.stop()
+            if sim.errors:  # a figure measured on requests Discord would refuse means nothing
+                raise RuntimeError(f"the bot sent requests Discord would reject: {sim.errors[:5]}")

@@ -76,6 +76,8 @@ async def _own_process(members: int) -> list[float]:
                 await asyncio.wait_for(asyncio.gather(*(i.acknowledged.wait() for i in pending)), 120)
             finally:
                 await bot.stop()
+            if sim.errors:  # latencies of requests Discord would refuse mean nothing
+                raise RuntimeError(f"the bot sent requests Discord would reject: {sim.errors[:5]}")
     return _latencies_ms(pending)
 
 
