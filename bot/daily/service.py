@@ -237,7 +237,7 @@ class DailyService:
             return AnswerResult(answer, edited, False, "the discussion thread does not exist")
         try:
             message_id = await publisher.post_answer(
-                record.thread_id, user_id, text, edited=edited, existing_message_id=answer.thread_message_id)
+                record.thread_id, user_id, text, edited=edited, existing_message_id=answer.thread_message_id, day=day)
         except DeliveryFailed as failure:
             return AnswerResult(answer, edited, False, failure.reason)
         if message_id != answer.thread_message_id:

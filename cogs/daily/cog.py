@@ -156,5 +156,20 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
         await self.service.status(interaction.guild_id)  # fails clearly when daily prompts are not set up
         await interaction.response.send_modal(AddPromptModal(kind.value, difficulty.value))
 
+    @app_commands.command(name="best", description="Pick a member's answer as a day's best answer")
+    @app_commands.describe(member="Whose answer is the best", date="The post's date, YYYY-MM-DD (default: the latest)")
+    async def best(self, interaction: discord.Interaction, member: discord.Member, date: str | None = None) -> None:
+        assert interaction.guild_id is not None
+        feedback = self.client.get_cog("Feedback").service  # type: ignore[union-attr]
+        day = await feedback.day_from(interaction.guild_id, date)
+        previous = await feedback.choose_best(interaction.guild_id, day, member.id, interaction.user.id)
+        text = f"🏅 {member.mention}'s answer is the best answer of {day.isoformat()}."
+        if previous is not None and previous != member.id:
+            text += f" It replaces <@{previous}>'s."
+        closed = await feedback.repo.is_closed(interaction.guild_id, day)
+        text += (" That day has already closed, so it is recorded but not highlighted again." if closed else
+                 " It is highlighted in the thread when the day closes, and its author is told.")
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=no_pings())
+
 
 __all__ = ["Daily"]

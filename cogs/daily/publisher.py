@@ -7,7 +7,7 @@ moderator can act on; the service records it in the ledger and tells them once.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import discord
 
@@ -23,6 +23,7 @@ from cogs.daily.embeds import (
     thread_opening,
 )
 from cogs.daily.views import post_view
+from cogs.feedback.views import helpful_view
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,8 @@ class DiscordPublisher:
         return True
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
-                          existing_message_id: int | None) -> int:
+                          existing_message_id: int | None, day: date | None = None) -> int:
+        """Show the answer in the day's thread (edit it in place when re-submitted), with its Helpful button."""
         thread = self.client.get_channel(thread_id)
         if not isinstance(thread, discord.Thread):
             try:
@@ -125,6 +127,7 @@ class DiscordPublisher:
                 raise DeliveryFailed("the discussion thread was deleted")
             thread = fetched
         content, embed = answer_message(user_id, edited=edited), answer_embed(body)
+        view = helpful_view(day, user_id) if day is not None else discord.utils.MISSING
         try:
             await self.pace()
             if existing_message_id is not None:
@@ -133,11 +136,11 @@ class DiscordPublisher:
                     await self.pace()
                 try:
                     message = await thread.get_partial_message(existing_message_id).edit(
-                        content=content, embed=embed, allowed_mentions=no_pings())
+                        content=content, embed=embed, allowed_mentions=no_pings())  # marks so far stay
                     return message.id
                 except discord.NotFound:
                     pass  # deleted by someone: post it afresh
-            message = await thread.send(content, embed=embed, allowed_mentions=no_pings())
+            message = await thread.send(content, embed=embed, view=view, allowed_mentions=no_pings())
         except discord.HTTPException as error:
             raise DeliveryFailed(f"Discord refused the message in the thread ({error.text or error.status})") \
                 from error

@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 ON_OFF = [app_commands.Choice(name="on", value="on"), app_commands.Choice(name="off", value="off")]
 BOARDS = [app_commands.Choice(name="current streak", value="current"),
           app_commands.Choice(name="best streak", value="best"),
-          app_commands.Choice(name="this month", value="month")]
+          app_commands.Choice(name="this month", value="month"),
+          app_commands.Choice(name="contributors (Helpful marks this month)", value="helpful")]
 
 
 @in_servers
@@ -58,8 +59,10 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
         state = profile.state
         png = render_heatmap(profile.statuses, profile.today,
                              f"{name} · {state.current}-day streak · best {state.best}")
+        feedback = self.client.get_cog("Feedback")
+        helpful = await feedback.service.received(interaction.guild_id, target.id) if feedback else None  # type: ignore[attr-defined]
         await interaction.response.send_message(
-            embed=profile_embed(profile, name, own), file=discord.File(io.BytesIO(png), "heatmap.png"),
+            embed=profile_embed(profile, name, own, helpful), file=discord.File(io.BytesIO(png), "heatmap.png"),
             ephemeral=own, allowed_mentions=no_pings())
 
     @app_commands.command(name="timezone", description="Set the timezone your days are counted in")
@@ -138,7 +141,7 @@ class Leaderboard(commands.Cog):
 
     @app_commands.command(name="leaderboard", description="Top streaks in this server, and your rank",
                           extras=declared(Audience.MEMBER))
-    @app_commands.describe(board="current streak (default), best streak, or active days this month")
+    @app_commands.describe(board="current or best streak (default current), active days or Helpful marks this month")
     @app_commands.choices(board=BOARDS)
     @in_servers
     async def leaderboard(self, interaction: discord.Interaction,
@@ -147,8 +150,13 @@ class Leaderboard(commands.Cog):
         guild, caller = interaction.guild, interaction.user.id
         chosen = board.value if board else "current"
 
+        feedback = self.client.get_cog("Feedback")
+
         async def load(page_number: int) -> tuple[LeaderboardPage, discord.Embed]:
-            page = await self.streaks.service.leaderboard(guild.id, chosen, caller, page_number)
+            if chosen == "helpful" and feedback is not None:
+                page = await feedback.service.contributors(guild.id, caller, page_number)  # type: ignore[attr-defined]
+            else:
+                page = await self.streaks.service.leaderboard(guild.id, chosen, caller, page_number)
             return page, leaderboard_embed(page, guild.name)
 
         page, embed = await load(0)

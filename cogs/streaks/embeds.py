@@ -8,7 +8,8 @@ from bot.streaks import LeaderboardPage, StreakProfile
 from bot.streaks.rules import FREEZE_EVERY, MAX_FREEZES
 from cogs._common import BRAND_COLOUR, truncate
 
-BOARD_TITLES = {"current": "Current streaks", "best": "Best streaks", "month": "Active days this month"}
+BOARD_TITLES = {"current": "Current streaks", "best": "Best streaks", "month": "Active days this month",
+                "helpful": "Contributors: Helpful marks this month"}
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
 
@@ -31,13 +32,19 @@ def today_line(profile: StreakProfile, own: bool) -> str:
                                       if own else "")
 
 
-def profile_embed(profile: StreakProfile, name: str, own: bool) -> discord.Embed:
+def profile_embed(profile: StreakProfile, name: str, own: bool,
+                  helpful: tuple[int, int] | None = None) -> discord.Embed:
     state = profile.state
     embed = discord.Embed(title=truncate(f"{name}'s streak", 256), colour=BRAND_COLOUR)
     embed.add_field(name="Current", value=f"🔥 {_days(state.current)}")
     embed.add_field(name="Best", value=_days(state.best))
     embed.add_field(name="Freezes", value=f"🧊 {state.freezes} of {MAX_FREEZES}")
     embed.add_field(name="Today", value=today_line(profile, own), inline=False)
+    if helpful is not None:
+        ever, month = helpful
+        embed.add_field(name="Helpful marks received", inline=False,
+                        value=f"👍 {month} this month · {ever} in all" if ever else
+                        "None yet: answers that teach others something get marked Helpful in the day's thread.")
     embed.set_image(url="attachment://heatmap.png")
     footer = f"Days are counted in {profile.zone.key} · {profile.total_days} active days in all"
     reminder = profile.reminder
@@ -54,7 +61,7 @@ def profile_embed(profile: StreakProfile, name: str, own: bool) -> discord.Embed
 
 def leaderboard_embed(page: LeaderboardPage, guild_name: str) -> discord.Embed:
     title = BOARD_TITLES[page.board]
-    if page.board == "month":
+    if page.board in ("month", "helpful"):
         title += f" ({page.month})"
     lines = [f"{MEDALS.get(e.rank, f'`#{e.rank}`')} <@{e.user_id}> · **{e.score}**" for e in page.entries]
     embed = discord.Embed(title=truncate(f"{title} · {guild_name}", 256), colour=BRAND_COLOUR,

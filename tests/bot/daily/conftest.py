@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -50,7 +50,7 @@ class FakeDiscord:
         return True
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
-                          existing_message_id: int | None) -> int:
+                          existing_message_id: int | None, day: date | None = None) -> int:
         message_id = existing_message_id or next(self.ids)
         self.answers[message_id] = body
         return message_id

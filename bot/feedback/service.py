@@ -1,0 +1,234 @@
+"""Feedback on daily answers: Helpful marks, a moderator's best answer, and the day's close.
+
+Members mark answers in the day's thread as Helpful (once per answer, never their own).
+A day closes 24 hours after its post: the most helpful answers (and the best answer, if a
+moderator picked one) are highlighted once in the thread and their authors told. Marks
+received count on the member's profile and on a monthly Contributors board, where the
+month is the server's own (as for the streak boards).
+
+The close is claimed in the database before the highlight is sent and its message id is
+kept afterwards; an attempt interrupted in between first looks for the highlight it may
+already have sent, so a restart never posts it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.audit import AuditLog
+from bot.clock import Clock
+from bot.errors import InvalidInput, NotFound
+from bot.feedback.repository import ClosablePost, FeedbackRepository, RankedAnswer
+from bot.ledger import publish_once
+from bot.scheduler import JobScheduler
+from bot.storage import Database
+from bot.streaks.repository import BoardEntry
+from bot.streaks.service import LeaderboardPage
+from bot.timezones import TimezoneResolver, local_date
+
+log = logging.getLogger(__name__)
+
+CLOSE_AFTER = timedelta(hours=24)
+CLOSE_LOOKBACK = timedelta(days=3)   # days older than this when first seen are left alone
+HIGHLIGHTS = 3
+PAGE_SIZE = 10
+JOB_ID = "feedback:close"
+CONTRIBUTORS = "helpful"
+
+
+class FeedbackPublisher(Protocol):
+    async def find_highlight(self, thread_id: int, header: str) -> int | None: ...
+    async def post_highlight(self, thread_id: int, text: str) -> int: ...
+    async def tell_author(self, guild_id: int, user_id: int, text: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    marks: int
+
+
+@dataclass(frozen=True)
+class Highlight:
+    guild_id: int
+    local_date: date
+    day_number: int
+    top: list[RankedAnswer]
+    best: int | None
+
+
+def highlight_header(day_number: int) -> str:
+    return f"🌟 **Day {day_number} has closed.**"
+
+
+def jump(guild_id: int, thread_id: int, message_id: int | None) -> str:
+    return f" · [answer](https://discord.com/channels/{guild_id}/{thread_id}/{message_id})" if message_id else ""
+
+
+class FeedbackService:
+    def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver, scheduler: JobScheduler,
+                 audit: AuditLog) -> None:
+        self.repo = FeedbackRepository(db)
+        self._db = db
+        self._clock = clock
+        self._timezones = timezones
+        self._scheduler = scheduler
+        self._audit = audit
+        self.publisher: FeedbackPublisher | None = None
+
+    def schedule(self) -> None:
+        self._scheduler.add(JOB_ID, CronTrigger(minute="5,20,35,50", timezone="UTC"), self.close_due)
+
+    def unschedule(self) -> None:
+        self._scheduler.remove(JOB_ID)
+
+    def _now(self) -> int:
+        return int(self._clock.now().timestamp())
+
+    async def _month(self, guild_id: int) -> str:
+        return local_date(self._clock.now(), await self._timezones.guild_zone(guild_id)).strftime("%Y-%m")
+
+    async def mark_helpful(self, guild_id: int, day: date, author_id: int, marker_id: int) -> MarkResult:
+        """Count ``marker_id``'s Helpful mark on ``author_id``'s answer for ``day``, once."""
+        if not await self.repo.answer_exists(guild_id, day, author_id):
+            raise NotFound("That answer is no longer there.", hint="It may have been removed by its author.")
+        if author_id == marker_id:
+            raise InvalidInput("You cannot mark your own answer as helpful.",
+                               hint="Read the others' answers and mark the ones that taught you something.")
+        if await self.repo.is_closed(guild_id, day):
+            raise InvalidInput("That day has closed; its most helpful answers are already highlighted.",
+                               hint="Today's thread is open for marks.")
+        if not await self.repo.add_mark(guild_id, day, author_id, marker_id, await self._month(guild_id),
+                                        self._now()):
+            raise InvalidInput("You already marked this answer as helpful; each member counts once.")
+        return MarkResult(await self.repo.marks_on(guild_id, day, author_id))
+
+    async def marks_on(self, guild_id: int, day: date, author_id: int) -> int:
+        return await self.repo.marks_on(guild_id, day, author_id)
+
+    async def choose_best(self, guild_id: int, day: date, author_id: int, actor_id: int) -> int | None:
+        """A moderator's pick of the day's best answer; returns the author it replaced, if any."""
+        if await self.repo.day_number(guild_id, day) is None:
+            raise NotFound(f"There was no daily post on {day.isoformat()}.", hint="Give the date as YYYY-MM-DD.")
+        if not await self.repo.answer_exists(guild_id, day, author_id):
+            raise NotFound(f"<@{author_id}> did not answer the prompt of {day.isoformat()}.",
+                           hint="Pick a member who answered that day.")
+        async with self._db.transaction() as conn:
+            previous = await self.repo.set_best(conn, guild_id, day, author_id, actor_id, self._now())
+            await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="daily.best_answer",
+                                     target_id=author_id, old=previous, new={"day": day.isoformat()})
+        return previous
+
+    async def day_from(self, guild_id: int, text: str | None) -> date:
+        """The local date a moderator named (YYYY-MM-DD), else the latest day with a post."""
+        if text is None:
+            latest = await self.repo.latest_day(guild_id)
+            if latest is None:
+                raise NotFound("There has been no daily post here yet.", hint="Pick a best answer once one is out.")
+            return latest
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            raise InvalidInput(f"`{text}` is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2026-03-02.") from None
+
+    async def received(self, guild_id: int, user_id: int) -> tuple[int, int]:
+        """Helpful marks the member received here: (ever, this month)."""
+        return await self.repo.received(guild_id, user_id, await self._month(guild_id))
+
+    async def contributors(self, guild_id: int, caller_id: int, page: int = 0) -> LeaderboardPage:
+        """This month's Contributors board: Helpful marks received, most first; ties share a rank."""
+        month = await self._month(guild_id)
+        scores = await self.repo.contributor_scores(guild_id, month)
+        ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        pages = max(1, -(-len(ordered) // PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        entries = []
+        for user_id, score in ordered[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]:
+            entries.append(BoardEntry(1 + sum(s > score for s in scores.values()), user_id, score))
+        own = scores.get(caller_id, 0)
+        rank = 1 + sum(s > own for s in scores.values()) if own else None
+        return LeaderboardPage(CONTRIBUTORS, page, pages, entries, rank, own, month)
+
+    async def monthly_leaders(self, guild_id: int, month: str) -> list[int]:
+        """The member(s) with the most Helpful marks received in ``month`` (ties all lead)."""
+        scores = await self.repo.contributor_scores(guild_id, month)
+        best = max(scores.values(), default=0)
+        return sorted(u for u, s in scores.items() if s == best and best > 0)
+
+    # -- closing a day -----------------------------------------------------------------------------------
+
+    async def close_due(self) -> int:
+        """Close every day whose post is at least 24 hours old; return how many highlights were posted."""
+        now = self._clock.now()
+        posted = 0
+        for post in await self.repo.closable(int((now - CLOSE_AFTER).timestamp()),
+                                             int((now - CLOSE_AFTER - CLOSE_LOOKBACK).timestamp())):
+            try:
+                posted += await self._close(post)
+            except Exception:
+                log.exception("could not close day %s of guild %s", post.local_date, post.guild_id)
+        return posted
+
+    async def highlight(self, guild_id: int, day: date, day_number: int) -> Highlight:
+        return Highlight(guild_id, day, day_number, await self.repo.ranked_answers(guild_id, day, HIGHLIGHTS),
+                         await self.repo.best(guild_id, day))
+
+    def render(self, found: Highlight, thread_id: int) -> str:
+        lines = [highlight_header(found.day_number)]
+        if found.top:
+            lines.append("Most helpful answers, as marked by the members:")
+            for medal, answer in zip(("🥇", "🥈", "🥉"), found.top, strict=False):
+                marks = "1 Helpful mark" if answer.marks == 1 else f"{answer.marks} Helpful marks"
+                lines.append(f"{medal} <@{answer.user_id}> · {marks}"
+                             f"{jump(found.guild_id, thread_id, answer.thread_message_id)}")
+        if found.best is not None:
+            lines.append(f"🏅 Best answer, picked by the moderators: <@{found.best}>")
+        lines.append("Thank you to everyone who answered and read.")
+        return "\n".join(lines)
+
+    async def _close(self, post: ClosablePost) -> int:
+        fresh = await self.repo.claim_close(post.guild_id, post.local_date, self._now())
+        if not fresh and not post.claimed:
+            return 0  # another attempt claimed it just now
+        found = await self.highlight(post.guild_id, post.local_date, post.day_number)
+        if not found.top and found.best is None:
+            await self.repo.record_close(post.guild_id, post.local_date, 0)
+            return 0
+        if self.publisher is None:
+            return 0
+        publisher = self.publisher
+        header = highlight_header(post.day_number)
+        message_id = await publish_once(
+            fresh=fresh, find_earlier=lambda: publisher.find_highlight(post.thread_id, header),
+            publish=lambda: publisher.post_highlight(post.thread_id, self.render(found, post.thread_id)))
+        await self.repo.record_close(post.guild_id, post.local_date, message_id)
+        if fresh:
+            await self._tell_authors(found)
+        return 1
+
+    async def _tell_authors(self, found: Highlight) -> None:
+        assert self.publisher is not None
+        told: set[int] = set()
+        for place, answer in enumerate(found.top, start=1):
+            marks = "1 member" if answer.marks == 1 else f"{answer.marks} members"
+            await self._tell(found.guild_id, answer.user_id, told,
+                             f"🌟 Your answer to Day {found.day_number} was the #{place} most helpful: {marks} "
+                             "marked it Helpful. It is highlighted in the day's thread.")
+        if found.best is not None:
+            await self._tell(found.guild_id, found.best, told,
+                             f"🏅 The moderators picked your answer to Day {found.day_number} as the best answer. "
+                             "It is highlighted in the day's thread.")
+
+    async def _tell(self, guild_id: int, user_id: int, told: set[int], text: str) -> None:
+        if user_id in told and "moderators" not in text:
+            return
+        told.add(user_id)
+        try:
+            assert self.publisher is not None
+            await self.publisher.tell_author(guild_id, user_id, text)
+        except Exception:
+            log.info("could not tell member %s about their highlighted answer", user_id, exc_info=True)

@@ -1,0 +1,8 @@
+"""Helpful marks on daily answers, the day's highlight, and the moderators' best answer."""
+
+from bot.bot import StudyBot
+from cogs.feedback.cog import Feedback
+
+
+async def setup(client: StudyBot) -> None:
+    await client.add_cog(Feedback(client))

@@ -1,0 +1,26 @@
+"""Feedback on daily answers: the Helpful buttons and the job that closes each day."""
+
+from __future__ import annotations
+
+from discord.ext import commands
+
+from bot.bot import StudyBot
+from bot.feedback import FeedbackService
+from cogs.feedback.publisher import FeedbackPublisher
+from cogs.feedback.views import DYNAMIC_ITEMS
+
+
+class Feedback(commands.Cog):
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        core = client.core
+        self.service = FeedbackService(core.db, core.clock, core.timezones, core.scheduler, core.audit)
+        self.service.publisher = FeedbackPublisher(client)
+
+    async def cog_load(self) -> None:
+        self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.service.schedule()
+
+    async def cog_unload(self) -> None:
+        self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.service.unschedule()

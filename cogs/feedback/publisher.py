@@ -1,0 +1,50 @@
+"""The Discord side of a day's close: the highlight in the thread, and a word to each author."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.bot import StudyBot
+from cogs._common import no_pings
+
+log = logging.getLogger(__name__)
+
+
+class FeedbackPublisher:
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        self.pace = client.core.pacer.acquire
+
+    async def _thread(self, thread_id: int) -> discord.Thread:
+        thread = self.client.get_channel(thread_id)
+        if isinstance(thread, discord.Thread):
+            return thread
+        await self.pace()
+        fetched = await self.client.fetch_channel(thread_id)
+        if not isinstance(fetched, discord.Thread):
+            raise LookupError(f"channel {thread_id} is not a thread")
+        return fetched
+
+    async def find_highlight(self, thread_id: int, header: str) -> int | None:
+        """The highlight an interrupted attempt already sent, if it is among the thread's latest messages."""
+        thread = await self._thread(thread_id)
+        await self.pace()
+        async for message in thread.history(limit=100):
+            if message.author.id == self.client.user.id and message.content.startswith(header):  # type: ignore[union-attr]
+                return message.id
+        return None
+
+    async def post_highlight(self, thread_id: int, text: str) -> int:
+        thread = await self._thread(thread_id)
+        await self.pace()
+        message = await thread.send(text, allowed_mentions=no_pings())
+        return message.id
+
+    async def tell_author(self, guild_id: int, user_id: int, text: str) -> None:
+        guild = self.client.get_guild(guild_id)
+        await self.pace()
+        user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+        await self.pace()
+        await user.send(f"{text} (**{guild.name}**)" if guild else text, allowed_mentions=no_pings())

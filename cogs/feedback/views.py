@@ -1,0 +1,56 @@
+"""The Helpful button under each answer in a day's thread.
+
+Its custom id names the day and the answer's author only; the server and the member who
+clicks come from the interaction, so a forged id cannot mark anything in another server.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+import discord
+
+from bot.feedback import FeedbackService
+from cogs._common import BaseView, RoutedItem
+from cogs._common.authority import Audience
+
+
+def _service(interaction: discord.Interaction) -> FeedbackService:
+    return interaction.client.get_cog("Feedback").service  # type: ignore[attr-defined, union-attr]
+
+
+def helpful_label(marks: int) -> str:
+    return "Helpful" if marks == 0 else f"Helpful · {marks}"
+
+
+class HelpfulButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                    template=r"studybot:helpful:(?P<day>\d{8}):(?P<author>\d+)"):
+    audience = Audience.MEMBER
+
+    def __init__(self, day: date, author_id: int, marks: int = 0) -> None:
+        super().__init__(discord.ui.Button(label=helpful_label(marks), style=discord.ButtonStyle.secondary,
+                                           emoji="👍", custom_id=f"studybot:helpful:{day:%Y%m%d}:{author_id}"))
+        self.day, self.author_id = day, author_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> HelpfulButton:
+        return cls(datetime.strptime(match["day"], "%Y%m%d").date(), int(match["author"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        result = await _service(interaction).mark_helpful(interaction.guild_id, self.day, self.author_id,
+                                                          interaction.user.id)
+        await interaction.response.edit_message(view=helpful_view(self.day, self.author_id, result.marks))
+        await interaction.followup.send("👍 Marked as helpful. Thank you for reading.", ephemeral=True)
+
+
+DYNAMIC_ITEMS = (HelpfulButton,)
+
+
+def helpful_view(day: date, author_id: int, marks: int = 0) -> BaseView:
+    view = BaseView(timeout=None)
+    view.add_item(HelpfulButton(day, author_id, marks))
+    return view

@@ -1,0 +1,100 @@
+"""Helpful marks, the best answer, the day's highlight and the Contributors board, through the local Discord."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember
+
+
+async def setup_daily(mod: SimMember, channel: SimChannel) -> None:
+    reply = await mod.slash("daily setup", channel=channel, time="10:00", timezone="Europe/Berlin")
+    assert reply.ephemeral
+
+
+def post_of(channel: SimChannel):  # noqa: ANN201
+    [post] = [m for m in channel.messages if m.embeds and m.embeds[0].get("title", "").startswith("Day ")]
+    return post
+
+
+async def answer(member: SimMember, post, text: str) -> None:  # noqa: ANN001
+    form = await member.click(post, "Submit answer")
+    assert "Saved" in (await member.submit_modal(form, answer=text)).text
+
+
+def answer_message(post, member: SimMember):  # noqa: ANN001, ANN201
+    [message] = [m for m in post.thread.messages if m.content.startswith("Answer from") and str(member.id) in m.content]
+    return message
+
+
+async def test_members_mark_answers_helpful_once_and_the_closed_day_highlights_them(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember,
+        daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    post = post_of(daily)
+    await answer(alice, post, "Shard the index per tenant; size the write path first.")
+    await answer(bob, post, "Hybrid retrieval with a re-ranker inside a 2.5 s budget.")
+    alices, bobs = answer_message(post, alice), answer_message(post, bob)
+    assert alices.button_labels == ["Helpful"]
+
+    own = await alice.click(alices, "Helpful")
+    assert own.ephemeral and "your own answer" in own.text
+    marked = await bob.click(alices, "Helpful")
+    assert marked.message.button_labels == ["Helpful · 1"]
+    assert "Marked as helpful" in marked.followups[0].text
+    twice = await bob.click(alices, "Helpful · 1")
+    assert twice.ephemeral and "already marked" in twice.text
+    await carol.click(alices, "Helpful · 1")
+    await alice.click(bobs, "Helpful")
+    assert alices.button_labels == ["Helpful · 2"] and bobs.button_labels == ["Helpful · 1"]
+
+    with pytest.raises(CommandForbidden):
+        await alice.slash("daily best", member=bob)
+    best = await mod.slash("daily best", member=bob)
+    assert best.ephemeral and "best answer" in best.text
+
+    before = len(post.thread.messages)
+    await harness.advance(hours=24, minutes=30)  # the day closes (checked every quarter hour)
+    highlight = [m for m in post.thread.messages[before:] if "Day 1 has closed" in m.content]
+    assert len(highlight) == 1
+    text = highlight[0].content
+    assert text.index(f"<@{alice.id}> · 2 Helpful marks") < text.index(f"<@{bob.id}> · 1 Helpful mark")
+    assert f"Best answer, picked by the moderators: <@{bob.id}>" in text
+    assert not highlight[0].pinged_user_ids and not highlight[0].mentions_everyone
+    assert any("#1 most helpful" in dm.content for dm in alice.dms)
+    assert any("picked your answer" in dm.content for dm in bob.dms)
+    assert not carol.dms
+
+    late = await carol.click(bobs, "Helpful · 1")
+    assert "closed" in late.text  # marks stop when the day has closed
+    sent = await harness.core.db.fetchval("SELECT message_id FROM daily_closes")
+    await harness.core.db.execute("UPDATE daily_closes SET message_id = NULL")  # killed after send, before record
+    await harness.restart()
+    await harness.advance(hours=1)
+    assert sum("Day 1 has closed" in m.content for m in post.thread.messages) == 1  # adopted, never twice
+    assert await harness.core.db.fetchval("SELECT message_id FROM daily_closes") == sent
+
+    board = await bob.slash("leaderboard", board="helpful")
+    assert "Contributors" in board.embeds[0]["title"]
+    lines = board.embeds[0]["description"].splitlines()
+    assert lines[0].endswith(f"<@{alice.id}> · **2**") and lines[1].endswith(f"<@{bob.id}> · **1**")
+    profile = await alice.slash("streak show")
+    fields = {f["name"]: f["value"] for f in profile.embeds[0]["fields"]}
+    assert fields["Helpful marks received"] == "👍 2 this month · 2 in all"
+
+
+async def test_a_day_without_marks_closes_quietly_and_a_forged_answer_is_refused(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    post = post_of(daily)
+    await answer(alice, post, "An answer nobody marks.")
+    nobody = await mod.slash("daily best", member=bob)
+    assert nobody.ephemeral and "did not answer" in nobody.text
+    bad_date = await mod.slash("daily best", member=alice, date="yesterday")
+    assert "is not a date" in bad_date.text
+    before = len(post.thread.messages)
+    await harness.advance(hours=24, minutes=30)
+    assert not any("has closed" in m.content for m in post.thread.messages[before:])
+    assert await harness.core.db.fetchval("SELECT message_id FROM daily_closes") == 0
