@@ -1,7 +1,10 @@
-"""The gateway: HELLO, heartbeats, IDENTIFY/READY, RESUME with replay, and faults on demand.
+"""The gateway's sessions: shard routing, intents, replay for RESUME, /gateway/bot, and faults on demand.
 
-Answers are plain-text JSON frames; discord.py only decompresses binary frames, so
-this works whatever compression the client asked for.
+A session is what IDENTIFY starts and RESUME continues; a connection
+(:mod:`bot.localdiscord.gateway_conn`) is one WebSocket carrying it for a while.
+Sessions of every shard coexist, as on Discord; several sessions may even hold the same
+shard (developers/events/gateway.mdx, "Sharding": "You can establish multiple sessions
+with the same [shard_id, num_shards]"), and each receives that shard's events.
 """
 
 from __future__ import annotations
@@ -9,10 +12,23 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
+
+from bot.localdiscord.gateway_conn import Connection
+from bot.localdiscord.gateway_rules import (
+    RESUME_WINDOW_SECONDS,
+    VALID_INTENTS,
+    SessionStartLimit,
+    application_flags,
+    guild_of,
+    intent_for,
+    receives,
+    recommended_shards,
+)
 
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord
@@ -20,6 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Discord's usual interval; a test may serve a shorter one (Discord chooses it, the client obeys).
 HEARTBEAT_INTERVAL_MS = 41250
 REPLAY_BUFFER = 5000
 
@@ -27,132 +44,213 @@ REPLAY_BUFFER = 5000
 @dataclass
 class Session:
     id: str
+    shard: tuple[int, int] = (0, 1)
+    intents: int = 0
     seq: int = 0
     buffer: list[tuple[int, str]] = field(default_factory=list)
-    ws: web.WebSocketResponse | None = None
-    identifies: int = 0
+    connection: Connection | None = None
+    disconnected_at: float | None = None
     resumes: int = 0
+
+    @property
+    def ws(self) -> web.WebSocketResponse | None:
+        """The WebSocket carrying this session now, or None while it is disconnected."""
+        return self.connection.ws if self.connection is not None and self.connection.open else None
+
+    @property
+    def shard_id(self) -> int:
+        return self.shard[0]
+
+    @property
+    def oldest_replayable(self) -> int:
+        return self.buffer[0][0] if self.buffer else self.seq + 1
 
 
 class Gateway:
-    def __init__(self, sim: LocalDiscord) -> None:
+    def __init__(self, sim: LocalDiscord, *, heartbeat_interval_ms: int = HEARTBEAT_INTERVAL_MS,
+                 max_concurrency: int = 1, privileged_intents: int = 0) -> None:
         self.sim = sim
+        self.heartbeat_interval_ms = heartbeat_interval_ms
+        self.enabled_privileged_intents = privileged_intents  # what the app turned on in the portal
+        self.valid_intents = VALID_INTENTS
+        self.limits = SessionStartLimit(sim.clock.now, max_concurrency=max_concurrency)
         self.sessions: dict[str, Session] = {}
-        self.connections: list[web.WebSocketResponse] = []
+        self.connections: list[Connection] = []
         self.identify_count = 0
         self.resume_count = 0
+        self.refused_identifies = 0
+        self.close_codes: list[int] = []  # every close code the simulator sent, in order
 
     @property
     def active(self) -> Session | None:
-        return next(iter(self.sessions.values()), None)
+        """A connected session (shard 0's first), else any session."""
+        live = sorted((s for s in self.sessions.values() if s.ws is not None), key=lambda s: s.shard_id)
+        return live[0] if live else next(iter(self.sessions.values()), None)
+
+    def live_sessions(self) -> list[Session]:
+        return [s for s in self.sessions.values() if s.ws is not None]
+
+    def session_for_shard(self, shard_id: int) -> Session | None:
+        return next((s for s in self.sessions.values() if s.shard_id == shard_id and s.ws is not None), None)
 
     # -- dispatch -------------------------------------------------------------------------
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        for session in self.sessions.values():
-            session.seq += 1
-            frame = json.dumps({"op": 0, "t": event, "s": session.seq, "d": data})
-            session.buffer.append((session.seq, frame))
+        """Send a dispatch to every session whose shard holds the event's guild and whose intents ask for it."""
+        self._expire()
+        guild_id = guild_of(event, data)
+        needed = intent_for(event, data)
+        for session in list(self.sessions.values()):
+            if not receives(session.shard, guild_id) or (needed and not session.intents & needed):
+                continue
+            self._send_dispatch(session, event, data)
+
+    def _send_dispatch(self, session: Session, event: str, data: dict[str, Any]) -> None:
+        session.seq += 1
+        frame = json.dumps({"op": 0, "t": event, "s": session.seq, "d": data})
+        session.buffer.append((session.seq, frame))
+        if len(session.buffer) > REPLAY_BUFFER:
             del session.buffer[:-REPLAY_BUFFER]
-            if session.ws is not None and not session.ws.closed:
-                self.sim_task(session.ws.send_str(frame))
-
-    def sim_task(self, coro: Any) -> None:
-        import asyncio
-
-        task = asyncio.ensure_future(coro)
-        task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
+        if session.connection is not None and session.connection.open:
+            session.connection.send(frame)
 
     def dispatch_guild_create(self, guild: SimGuild) -> None:
         if self.sessions and guild.bot_present:
             self.dispatch("GUILD_CREATE", guild.to_json())
 
-    # -- faults -------------------------------------------------------------------------
-    async def request_reconnect(self) -> None:
-        """Op 7: Discord asks the client to reconnect and resume."""
-        session = self.active
-        if session and session.ws is not None:
-            await session.ws.send_str(json.dumps({"op": 7, "d": None}))
+    def _expire(self) -> None:
+        now = time.monotonic()
+        for session in list(self.sessions.values()):
+            if session.disconnected_at is not None and now - session.disconnected_at > RESUME_WINDOW_SECONDS:
+                self.sessions.pop(session.id, None)
 
-    async def invalidate_session(self, *, resumable: bool = False) -> None:
+    # -- sessions (called by connections) --------------------------------------------------
+    def start_session(self, connection: Connection, shard: tuple[int, int], intents: int,
+                      guilds: list[SimGuild], *, sent_shard: bool) -> Session:
+        self.identify_count += 1
+        session = Session(secrets.token_hex(16), shard=shard, intents=intents, connection=connection)
+        self.sessions[session.id] = session
+        connection.session = session
+        sim = self.sim
+        present = sum(g.bot_present for g in sim.guilds.values())
+        # developers/events/gateway-events.mdx, "Ready Event Fields".
+        ready: dict[str, Any] = {
+            "v": 10, "user": {**sim.bot_user.to_json(), "verified": True, "mfa_enabled": False},
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "session_id": session.id, "resume_gateway_url": sim.gateway_url,
+            "application": {"id": str(sim.application_id),
+                            "flags": application_flags(self.enabled_privileged_intents, present)},
+            "private_channels": [], "relationships": [], "user_settings": {}, "presences": [],
+            "guild_join_requests": [], "geo_ordered_rtc_regions": [], "auth": {},
+        }
+        if sent_shard:
+            ready["shard"] = list(shard)
+        self._send_dispatch(session, "READY", ready)
+        # developers/events/gateway.mdx, "Guild Availability": guilds then arrive as GUILD_CREATE.
+        for guild in guilds:
+            self._send_dispatch(session, "GUILD_CREATE", guild.to_json())
+        log.info("session %s started for shard %s", session.id[:8], list(shard))
+        return session
+
+    def resumable(self, session_id: str) -> Session | None:
+        self._expire()
+        return self.sessions.get(session_id)
+
+    def resume_session(self, connection: Connection, session: Session, seq: int) -> None:
+        """developers/events/gateway.mdx, "Resuming": replay the missed events in order, then RESUMED."""
+        old = session.connection
+        if old is not None and old is not connection and old.open:
+            old.close(4000, "Session resumed elsewhere")
+        self.resume_count += 1
+        session.resumes += 1
+        session.connection, session.disconnected_at = connection, None
+        connection.session = session
+        for number, frame in session.buffer:
+            if number > seq:
+                connection.send(frame)
+        session.seq += 1
+        connection.send({"op": 0, "t": "RESUMED", "s": session.seq, "d": {}})
+
+    def invalidate(self, session: Session) -> None:
+        self.sessions.pop(session.id, None)
+
+    def disconnected(self, connection: Connection, *, client_code: int | None) -> None:
+        """A connection ended. developers/events/gateway.mdx, "Initiating a Disconnect": a client's
+        close with 1000 or 1001 invalidates its session; any other end leaves it resumable for a while."""
+        if connection in self.connections:
+            self.connections.remove(connection)
+        session = connection.session
+        if session is None or session.connection is not connection:
+            return
+        if client_code in (1000, 1001):
+            self.sessions.pop(session.id, None)
+        else:
+            session.disconnected_at = time.monotonic()
+        self.sim.note_change()
+
+    def reset_token(self) -> None:
+        """developers/events/gateway.mdx, "Identifying": past the daily limit every session ends and the
+        token is reset."""
+        self.sim.token = "local." + secrets.token_hex(8)
+        for session in list(self.sessions.values()):
+            if session.connection is not None and session.connection.open:
+                session.connection.close(4004, "Authentication failed: token reset")
+        self.sessions.clear()
+
+    # -- faults -------------------------------------------------------------------------
+    def _target(self, shard_id: int | None) -> Session | None:
+        return self.active if shard_id is None else self.session_for_shard(shard_id)
+
+    async def request_reconnect(self, shard_id: int | None = None) -> None:
+        """Op 7: Discord asks the client to reconnect and resume."""
+        session = self._target(shard_id)
+        if session and session.connection is not None:
+            session.connection.send({"op": 7, "d": None, "s": None, "t": None})
+
+    async def invalidate_session(self, *, resumable: bool = False, shard_id: int | None = None) -> None:
         """Op 9: the session is invalid; the client must identify again (or resume if allowed)."""
-        session = self.active
-        if session and session.ws is not None:
+        session = self._target(shard_id)
+        if session and session.connection is not None:
             if not resumable:
                 self.sessions.pop(session.id, None)
-            await session.ws.send_str(json.dumps({"op": 9, "d": resumable}))
+            session.connection.send({"op": 9, "d": resumable, "s": None, "t": None})
 
-    async def drop_connection(self) -> None:
+    async def drop_connection(self, shard_id: int | None = None) -> None:
         """Close the socket as a network failure would; the client resumes."""
-        session = self.active
-        if session and session.ws is not None and not session.ws.closed:
-            await session.ws.close(code=4000, message=b"connection dropped")
+        session = self._target(shard_id)
+        if session and session.connection is not None and session.connection.open:
+            session.connection.close(4000, "connection dropped")
 
     async def close_all(self) -> None:
-        for ws in list(self.connections):
-            if not ws.closed:
-                await ws.close(code=1001)
+        """The simulator shuts down: close every connection with 1001 (going away)."""
+        for connection in list(self.connections):
+            if not connection.ws.closed:
+                connection.close_code = 1001
+                await connection.ws.close(code=1001)
 
-    # -- the socket ---------------------------------------------------------------------
+    # -- HTTP --------------------------------------------------------------------------
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(autoping=True, max_msg_size=0)
         await ws.prepare(request)
-        self.connections.append(ws)
-        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}}))
-        try:
-            async for message in ws:
-                if message.type != WSMsgType.TEXT:
-                    continue
-                payload = json.loads(message.data)
-                await self._on_payload(ws, payload)
-                self.sim.note_change()
-        finally:
-            self.connections.remove(ws)
-            for session in self.sessions.values():
-                if session.ws is ws:
-                    session.ws = None
+        connection = Connection(self, ws, request)
+        self.connections.append(connection)
+        await connection.serve()
         return ws
 
-    async def _on_payload(self, ws: web.WebSocketResponse, payload: dict[str, Any]) -> None:
-        op = payload.get("op")
-        if op == 1:
-            await ws.send_str(json.dumps({"op": 11, "d": None}))
-        elif op == 2:
-            await self._identify(ws, payload["d"])
-        elif op == 6:
-            await self._resume(ws, payload["d"])
-        # op 3 (presence), 4 (voice), 8 (members) need no answer here
+    def gateway_bot(self) -> dict[str, Any]:
+        """developers/events/gateway.mdx, "Get Gateway Bot": url, recommended shards, session start limit."""
+        present = sum(g.bot_present for g in self.sim.guilds.values())
+        return {"url": self.sim.gateway_url, "shards": recommended_shards(present),
+                "session_start_limit": self.limits.to_json()}
 
-    async def _identify(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        if data.get("token") != self.sim.token:
-            await ws.close(code=4004, message=b"Authentication failed.")
-            return
-        self.identify_count += 1
-        self.sessions.clear()  # one bot: a new identify replaces any older session
-        session = Session(secrets.token_hex(16), ws=ws)
-        self.sessions[session.id] = session
-        ready = {
-            "v": 10, "user": {**self.sim.bot_user.to_json(), "verified": True, "mfa_enabled": False},
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.sim.guilds.values() if g.bot_present],
-            "session_id": session.id, "resume_gateway_url": self.sim.gateway_url,
-            "application": {"id": str(self.sim.application_id), "flags": 0}, "private_channels": [],
-            "relationships": [], "user_settings": {}, "presences": [], "guild_join_requests": [],
-            "geo_ordered_rtc_regions": [], "auth": {},
-        }
-        self.dispatch("READY", ready)
-        for guild in self.sim.guilds.values():
-            if guild.bot_present:
-                self.dispatch("GUILD_CREATE", guild.to_json())
 
-    async def _resume(self, ws: web.WebSocketResponse, data: dict[str, Any]) -> None:
-        session = self.sessions.get(data.get("session_id", ""))
-        if session is None or data.get("token") != self.sim.token:
-            await ws.send_str(json.dumps({"op": 9, "d": False}))
-            return
-        self.resume_count += 1
-        session.ws = ws
-        last = int(data.get("seq") or 0)
-        for seq, frame in session.buffer:
-            if seq > last:
-                await ws.send_str(frame)
-        session.seq += 1
-        await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": session.seq, "d": {}}))
+async def get_gateway(request: web.Request) -> web.Response:
+    """developers/events/gateway.mdx, "Get Gateway": no authentication; the URL only."""
+    from bot.localdiscord.restkit import json_reply, sim_of
+
+    return json_reply({"url": sim_of(request).gateway_url})
+
+
+async def get_gateway_bot(request: web.Request) -> web.Response:
+    from bot.localdiscord.restkit import json_reply, sim_of
+
+    return json_reply(sim_of(request).gateway.gateway_bot())

@@ -17,6 +17,7 @@ from bot.localdiscord import rest_messages as msg
 from bot.localdiscord import rest_threads as threads
 from bot.localdiscord.commands import validate_overwrite
 from bot.localdiscord.formbody import form_error
+from bot.localdiscord.gateway import get_gateway, get_gateway_bot
 from bot.localdiscord.restkit import SIM_KEY, Rejected, fail, json_reply, make_middleware, read_body, sim_of
 from bot.localdiscord.state import SimChannel
 
@@ -32,8 +33,8 @@ def build_app(sim: LocalDiscord) -> web.Application:
     r = app.router
     r.add_get("/gateway", sim.gateway.handle)
     r.add_get("/attachments/{channel_id:\\d+}/{attachment_id:\\d+}/{filename}", uploads.serve)
-    r.add_get(API + "/gateway", _gateway)
-    r.add_get(API + "/gateway/bot", _gateway)
+    r.add_get(API + "/gateway", get_gateway)
+    r.add_get(API + "/gateway/bot", get_gateway_bot)
     r.add_get(API + "/users/@me", _me)
     r.add_get(API + "/users/{user_id:\\d+}", _get_user)
     r.add_get(API + "/oauth2/applications/@me", _application)
@@ -68,12 +69,6 @@ def build_app(sim: LocalDiscord) -> web.Application:
 
 
 # -- identity -------------------------------------------------------------------------------
-async def _gateway(request: web.Request) -> web.Response:
-    sim = sim_of(request)
-    return json_reply({"url": sim.gateway_url, "shards": 1, "session_start_limit": {
-        "total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}})
-
-
 async def _me(request: web.Request) -> web.Response:
     return json_reply({**sim_of(request).bot_user.to_json(), "verified": True, "mfa_enabled": False, "flags": 0})
 

@@ -42,7 +42,9 @@ def make_middleware(sim: LocalDiscord) -> Any:
             sim.archive_idle_threads()  # time has moved on the simulated clock since the last request
             webhook = "/webhooks/" in request.path or "/interactions/" in request.path
             cdn = request.path.startswith("/attachments/")  # files are fetched without the bot token
-            if not (webhook or cdn) and request.headers.get("Authorization") != f"Bot {sim.token}":
+            # Get Gateway needs no authentication (developers/events/gateway.mdx, "Get Gateway").
+            public = request.method == "GET" and route == "/gateway"
+            if not (webhook or cdn or public) and request.headers.get("Authorization") != f"Bot {sim.token}":
                 return sim.reject(request.method, request.path, 401, {"message": "401: Unauthorized", "code": 0})
             injected = sim.faults.take(request.path)
             if injected is not None:

@@ -97,7 +97,11 @@ class LocalDiscord:
     """The simulated Discord. Use as ``async with LocalDiscord() as sim:``."""
 
     def __init__(self, *, clock: Clock | None = None, global_rate_limit: float | None = 50,
-                 bucket_rules: dict[str, BucketRule] | None = None, ack_timeout: float = 3.0) -> None:
+                 bucket_rules: dict[str, BucketRule] | None = None, ack_timeout: float = 3.0,
+                 heartbeat_interval_ms: int | None = None, max_concurrency: int = 1,
+                 privileged_intents: int = 0) -> None:
+        """``max_concurrency`` and ``privileged_intents`` are the application's own settings on Discord
+        (the second is what the developer portal's "Privileged Gateway Intents" toggles turn on)."""
         self.clock = clock or SystemClock()
         self.snowflakes = Snowflakes(self.clock.now)
         self.ratelimiter = RateLimiter(global_per_second=global_rate_limit, rules=bucket_rules)
@@ -125,9 +129,10 @@ class LocalDiscord:
         self.port = 0
         self.host = "127.0.0.1"
         self._runner: web.AppRunner | None = None
-        from bot.localdiscord.gateway import Gateway
+        from bot.localdiscord.gateway import HEARTBEAT_INTERVAL_MS, Gateway
 
-        self.gateway = Gateway(self)
+        self.gateway = Gateway(self, heartbeat_interval_ms=heartbeat_interval_ms or HEARTBEAT_INTERVAL_MS,
+                               max_concurrency=max_concurrency, privileged_intents=privileged_intents)
         self.settle_hook: Callable[[], Any] | None = None
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -166,7 +171,10 @@ class LocalDiscord:
 
     # -- world building -----------------------------------------------------------------
     def create_guild(self, name: str, *, owner_name: str = "owner") -> SimGuild:
-        guild = SimGuild(self.snowflakes.next(), name, self)
+        # Real guilds were created at different moments, and the shard a guild belongs to comes from
+        # its id's timestamp (developers/events/gateway.mdx, "Sharding Formula"): date each new guild
+        # one millisecond before the previous one, so a simulated world spreads over shards as Discord's does.
+        guild = SimGuild(self.snowflakes.next(ms_earlier=1 + len(self.guilds)), name, self)
         guild.roles[guild.id] = SimRole(guild.id, "@everyone", EVERYONE_DEFAULT, position=0)
         self.guilds[guild.id] = guild
         bot_role = guild.create_role("studybot", permissions=BOT_DEFAULT)

@@ -16,8 +16,9 @@ class Snowflakes:
         self._now = now
         self._counter = itertools.count(1)
 
-    def next(self) -> int:
-        ms = int(self._now().timestamp() * 1000)
+    def next(self, *, ms_earlier: int = 0) -> int:
+        """A new snowflake; ``ms_earlier`` dates it that many milliseconds before now."""
+        ms = int(self._now().timestamp() * 1000) - ms_earlier
         return ((ms - DISCORD_EPOCH_MS) << 22) | (next(self._counter) & 0x3FFFFF)
 
 

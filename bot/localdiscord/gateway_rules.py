@@ -1,0 +1,205 @@
+"""The gateway's documented numbers and pure rules: intents, shard routing, session start limits.
+
+Kept apart from the socket code so each rule reads next to the docs section it comes
+from (repository discord/discord-api-docs, files named in the comments).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+# developers/events/gateway.mdx, "Sending Events": payloads over 4096 bytes close with 4002.
+MAX_PAYLOAD_BYTES = 4096
+# developers/events/gateway.mdx, "Rate Limiting": 120 gateway events per connection every 60 seconds.
+SEND_LIMIT = 120
+SEND_WINDOW_SECONDS = 60.0
+# developers/events/gateway.mdx, "Sharding": each shard supports at most 2500 guilds.
+MAX_GUILDS_PER_SHARD = 2500
+# developers/events/gateway.mdx, "Get Gateway Bot": Discord recommends a shard per 1,000 guilds
+# (the example answers 9 shards; discord.py's docs and Discord's own guidance use 1,000 a shard).
+GUILDS_PER_RECOMMENDED_SHARD = 1000
+# developers/events/gateway.mdx, "Identifying": 1000 IDENTIFY calls in a 24-hour period.
+SESSION_STARTS_PER_DAY = 1000
+# developers/events/gateway.mdx, "Session Start Limit Object": max_concurrency identifies per 5 seconds.
+IDENTIFY_WINDOW_SECONDS = 5.0
+# developers/events/gateway.mdx, "Initiating a Disconnect": a session left without a clean close
+# "will remain active and timeout after a few minutes".
+RESUME_WINDOW_SECONDS = 180.0
+# developers/reference.mdx, "API Versioning": versions 10 and 9 are available for the gateway too.
+GATEWAY_VERSIONS = frozenset({9, 10})
+# developers/events/gateway.mdx, "Heartbeat Interval": Discord tolerates network latency on top of
+# the interval; a connection silent for longer than this is a zombie.
+HEARTBEAT_TOLERANCE = 1.25
+
+# developers/topics/opcodes-and-status-codes.mdx, "Gateway Opcodes": what a client may send.
+SEND_OPCODES = frozenset({1, 2, 3, 4, 6, 8, 31, 43})
+
+
+class Intent:
+    """developers/events/gateway.mdx, "List of Intents" (bit values as documented)."""
+
+    GUILDS = 1 << 0
+    GUILD_MEMBERS = 1 << 1
+    GUILD_MODERATION = 1 << 2
+    GUILD_EXPRESSIONS = 1 << 3
+    GUILD_INTEGRATIONS = 1 << 4
+    GUILD_WEBHOOKS = 1 << 5
+    GUILD_INVITES = 1 << 6
+    GUILD_VOICE_STATES = 1 << 7
+    GUILD_PRESENCES = 1 << 8
+    GUILD_MESSAGES = 1 << 9
+    GUILD_MESSAGE_REACTIONS = 1 << 10
+    GUILD_MESSAGE_TYPING = 1 << 11
+    DIRECT_MESSAGES = 1 << 12
+    DIRECT_MESSAGE_REACTIONS = 1 << 13
+    DIRECT_MESSAGE_TYPING = 1 << 14
+    MESSAGE_CONTENT = 1 << 15
+    GUILD_SCHEDULED_EVENTS = 1 << 16
+    AUTO_MODERATION_CONFIGURATION = 1 << 20
+    AUTO_MODERATION_EXECUTION = 1 << 21
+    GUILD_MESSAGE_POLLS = 1 << 24
+    DIRECT_MESSAGE_POLLS = 1 << 25
+
+
+VALID_INTENTS = sum(value for name, value in vars(Intent).items() if name.isupper())
+# developers/events/gateway.mdx, "Privileged Intents".
+PRIVILEGED_INTENTS = Intent.GUILD_PRESENCES | Intent.GUILD_MEMBERS | Intent.MESSAGE_CONTENT
+
+# developers/resources/application.mdx, "Application Flags": what READY's application.flags says
+# about each privileged intent the app has turned on (the _LIMITED flag below 100 servers).
+APPLICATION_INTENT_FLAGS = {
+    Intent.GUILD_PRESENCES: (1 << 12, 1 << 13),
+    Intent.GUILD_MEMBERS: (1 << 14, 1 << 15),
+    Intent.MESSAGE_CONTENT: (1 << 18, 1 << 19),
+}
+
+# developers/events/gateway.mdx, "List of Intents": the intent each event the simulator sends needs.
+# Events not listed there (READY, RESUMED, INTERACTION_CREATE, ...) are always sent.
+_GUILD_EVENTS = ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE", "GUILD_ROLE_CREATE", "GUILD_ROLE_UPDATE",
+                 "GUILD_ROLE_DELETE", "CHANNEL_CREATE", "CHANNEL_UPDATE", "CHANNEL_DELETE", "CHANNEL_PINS_UPDATE",
+                 "THREAD_CREATE", "THREAD_UPDATE", "THREAD_DELETE", "THREAD_LIST_SYNC", "THREAD_MEMBER_UPDATE",
+                 "STAGE_INSTANCE_CREATE", "STAGE_INSTANCE_UPDATE", "STAGE_INSTANCE_DELETE")
+EVENT_INTENTS: dict[str, int] = {
+    **dict.fromkeys(_GUILD_EVENTS, Intent.GUILDS),
+    **dict.fromkeys(("GUILD_MEMBER_ADD", "GUILD_MEMBER_REMOVE"), Intent.GUILD_MEMBERS),
+    **dict.fromkeys(("GUILD_BAN_ADD", "GUILD_BAN_REMOVE", "GUILD_AUDIT_LOG_ENTRY_CREATE"), Intent.GUILD_MODERATION),
+    "VOICE_STATE_UPDATE": Intent.GUILD_VOICE_STATES,
+    "PRESENCE_UPDATE": Intent.GUILD_PRESENCES,
+    **dict.fromkeys(("GUILD_SCHEDULED_EVENT_CREATE", "GUILD_SCHEDULED_EVENT_UPDATE", "GUILD_SCHEDULED_EVENT_DELETE",
+                     "GUILD_SCHEDULED_EVENT_USER_ADD", "GUILD_SCHEDULED_EVENT_USER_REMOVE"),
+                    Intent.GUILD_SCHEDULED_EVENTS),
+}
+_MESSAGE_EVENTS = {"MESSAGE_CREATE", "MESSAGE_UPDATE", "MESSAGE_DELETE", "MESSAGE_DELETE_BULK"}
+_REACTION_EVENTS = {"MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE", "MESSAGE_REACTION_REMOVE_ALL",
+                    "MESSAGE_REACTION_REMOVE_EMOJI"}
+
+
+def intent_for(event: str, data: dict[str, Any]) -> int:
+    """The intent a session needs to receive ``event`` (0: always sent)."""
+    if event == "GUILD_MEMBER_UPDATE":
+        # "Caveats": sent for the current user's own updates regardless of GUILD_MEMBERS; the
+        # simulator only sends it for other members.
+        return Intent.GUILD_MEMBERS
+    in_guild = bool(guild_of(event, data))
+    if event in _MESSAGE_EVENTS:
+        return Intent.GUILD_MESSAGES if in_guild else Intent.DIRECT_MESSAGES
+    if event in _REACTION_EVENTS:
+        return Intent.GUILD_MESSAGE_REACTIONS if in_guild else Intent.DIRECT_MESSAGE_REACTIONS
+    if event == "TYPING_START":
+        return Intent.GUILD_MESSAGE_TYPING if in_guild else Intent.DIRECT_MESSAGE_TYPING
+    return EVENT_INTENTS.get(event, 0)
+
+
+def guild_of(event: str, data: dict[str, Any]) -> int | None:
+    """The guild an event belongs to, for shard routing (GUILD_* events carry it as ``id``)."""
+    if event in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"):
+        return int(data["id"])
+    value = data.get("guild_id") if isinstance(data, dict) else None
+    return int(value) if value else None
+
+
+def shard_of(guild_id: int, num_shards: int) -> int:
+    """developers/events/gateway.mdx, "Sharding Formula": ``(guild_id >> 22) % num_shards``."""
+    return (guild_id >> 22) % num_shards
+
+
+def receives(shard: tuple[int, int], guild_id: int | None) -> bool:
+    """Whether a session identified as ``shard`` gets an event of ``guild_id``.
+
+    developers/events/gateway.mdx, "Sharding": events without a guild_id (DMs, ...) only go to shard 0.
+    """
+    shard_id, num_shards = shard
+    if guild_id is None:
+        return shard_id == 0
+    return shard_of(guild_id, num_shards) == shard_id
+
+
+def recommended_shards(guild_count: int) -> int:
+    return max(1, math.ceil(guild_count / GUILDS_PER_RECOMMENDED_SHARD))
+
+
+def application_flags(enabled_intents: int, guild_count: int) -> int:
+    flags = 0
+    for intent, (verified_flag, limited_flag) in APPLICATION_INTENT_FLAGS.items():
+        if enabled_intents & intent:
+            flags |= limited_flag if guild_count < 100 else verified_flag
+    return flags
+
+
+@dataclass
+class SessionStartLimit:
+    """developers/events/gateway.mdx, "Identifying" and "Max Concurrency".
+
+    ``total`` session starts per 24 hours on the simulator's clock (days pass in tests);
+    ``max_concurrency`` IDENTIFYs per 5 real seconds, one per rate-limit key
+    ``shard_id % max_concurrency``, because the client paces its identifies in real time.
+    """
+
+    now: Callable[[], datetime]
+    total: int = SESSION_STARTS_PER_DAY
+    max_concurrency: int = 1
+    monotonic: Callable[[], float] = time.monotonic
+    used: int = 0
+    window_start: datetime | None = None
+    last_identify: dict[int, float] = field(default_factory=dict)
+
+    def _roll(self) -> None:
+        now = self.now()
+        if self.window_start is None or now - self.window_start >= timedelta(days=1):
+            self.window_start, self.used = None, 0
+
+    @property
+    def remaining(self) -> int:
+        self._roll()
+        return max(0, self.total - self.used)
+
+    @property
+    def reset_after_ms(self) -> int:
+        self._roll()
+        if self.window_start is None:
+            return 0
+        left = self.window_start + timedelta(days=1) - self.now()
+        return max(0, int(left.total_seconds() * 1000))
+
+    def to_json(self) -> dict[str, int]:
+        return {"total": self.total, "remaining": self.remaining, "reset_after": self.reset_after_ms,
+                "max_concurrency": self.max_concurrency}
+
+    def concurrency_free(self, shard_id: int) -> bool:
+        """developers/events/gateway.mdx, "Max Concurrency": ``rate_limit_key = shard_id % max_concurrency``."""
+        key = shard_id % self.max_concurrency
+        last = self.last_identify.get(key)
+        return last is None or self.monotonic() - last >= IDENTIFY_WINDOW_SECONDS
+
+    def take(self, shard_id: int) -> None:
+        """Count one session start for ``shard_id``'s key and the day."""
+        self._roll()
+        if self.window_start is None:
+            self.window_start = self.now()
+        self.used += 1
+        self.last_identify[shard_id % self.max_concurrency] = self.monotonic()
