@@ -6,8 +6,10 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 import pkgutil
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -17,11 +19,27 @@ from discord.ext import commands
 import cogs
 from bot.core import Core
 from bot.error_handler import StudyTree
+from bot.identify import IdentifyPacer
+from bot.shards import catching_up
 
 log = logging.getLogger(__name__)
 
 ReadyHook = Callable[[], Awaitable[None]]
 HTTP_CONNECTIONS = 32
+
+
+@dataclass(frozen=True)
+class ShardState:
+    id: int
+    connected: bool
+    latency: float | None  # seconds; None before the first heartbeat answer
+    guilds: int
+
+
+def describe_shards(count: int | None, ids: Sequence[int] | None) -> str:
+    if ids is None:
+        return f"all {count} shard(s)" if count else "the recommended shards"
+    return f"shard(s) {','.join(map(str, ids))} of {count}"
 
 
 def extension_names() -> list[str]:
@@ -40,8 +58,13 @@ def default_intents() -> discord.Intents:
     return intents
 
 
-class StudyBot(commands.Bot):
-    """The studybot client. Resources arrive ready-made in ``core``; ``setup_hook`` opens them."""
+class StudyBot(commands.AutoShardedBot):
+    """The studybot client. Resources arrive ready-made in ``core``; ``setup_hook`` opens them.
+
+    It is discord.py's sharded client: Discord requires sharding from 2,500 guilds a
+    connection, and shard ranges let several processes share the work. Without a layout it
+    runs as many shards as Discord recommends (``GET /gateway/bot``).
+    """
 
     core: Core
 
@@ -52,12 +75,19 @@ class StudyBot(commands.Bot):
         )
         options.setdefault("tree_cls", StudyTree)
         options.setdefault("help_command", None)
+        layout = core.settings.shard_layout
+        options.setdefault("shard_count", layout.shard_count)
+        if layout.shard_ids is not None:
+            options.setdefault("shard_ids", list(layout.shard_ids))
         super().__init__(command_prefix=commands.when_mentioned, **options)
         self.core = core
         self.sync_on_start = sync_on_start
         self._ready_hooks: list[ReadyHook] = []
         self._ready_once = asyncio.Event()
+        self._caught_up: set[int] = set()
+        self._identify_pacer = IdentifyPacer()
         self._background: set[asyncio.Task[Any]] = set()
+        self.add_listener(self._on_shard_ready, "on_shard_ready")
 
     # -- start-up -----------------------------------------------------------------------
     async def login(self, token: str) -> None:
@@ -74,12 +104,31 @@ class StudyBot(commands.Bot):
         if self.sync_on_start:
             await self.sync_commands_if_changed()
         self.core.scheduler.start()
-        self.spawn(self._run_ready_hooks(), name="studybot-ready-hooks")
 
     def after_first_ready(self, hook: ReadyHook) -> None:
-        """Run ``hook`` once, when the gateway is first ready (catch-up passes use this)."""
+        """Run ``hook`` once per shard, when that shard is first ready (catch-up passes use this).
+
+        While it runs for a shard, ``core.scheduler.owns`` answers for that shard's guilds only, so
+        a catch-up pass covers exactly the guilds whose events just started to arrive.
+        """
         self._ready_hooks.append(hook)
 
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Start shards as fast as ``max_concurrency`` allows instead of discord.py's fixed 5 s each."""
+        await self._identify_pacer.wait(shard_id or 0, initial=initial)
+
+    async def launch_shards(self) -> None:
+        if not self.is_closed():
+            try:
+                limits = await self.fetch_session_start_limits()
+            except discord.HTTPException:
+                log.warning("could not read the session start limit; starting one shard every 5 s")
+            else:
+                self._identify_pacer.max_concurrency = limits.max_concurrency
+                log.info("session starts left today: %d of %d (max_concurrency %d)", limits.remaining,
+                         limits.total, limits.max_concurrency)
+        await super().launch_shards()
+        log.info("connecting %s", describe_shards(self.shard_count, self.shard_ids))
     def spawn(self, coro: Awaitable[Any], *, name: str) -> asyncio.Task[Any]:
         """Start a background task that is kept referenced and cancelled on close."""
         task = asyncio.ensure_future(coro)
@@ -88,19 +137,39 @@ class StudyBot(commands.Bot):
         task.add_done_callback(self._background.discard)
         return task
 
-    async def _run_ready_hooks(self) -> None:
-        await self.wait_until_ready()
-        for hook in self._ready_hooks:
-            try:
-                await hook()
-            except Exception:
-                log.exception("start-up hook %r failed", hook)
-        log.info("ready in %d guilds; start-up work done", len(self.guilds))
-        self._ready_once.set()
+    async def _on_shard_ready(self, shard_id: int) -> None:
+        if shard_id in self._caught_up:
+            return  # a new session after an invalid one: jobs are still scheduled, nothing was missed
+        self._caught_up.add(shard_id)
+        self.spawn(self._run_ready_hooks(shard_id), name=f"studybot-ready-hooks-{shard_id}")
+
+    async def _run_ready_hooks(self, shard_id: int) -> None:
+        with catching_up(shard_id, self.shard_count or 1):
+            for hook in self._ready_hooks:
+                try:
+                    await hook()
+                except Exception:
+                    log.exception("start-up hook %r failed for shard %d", hook, shard_id)
+        log.info("shard %d ready; start-up work for its guilds done", shard_id)
+        mine = set(self.shard_ids if self.shard_ids is not None else range(self.shard_count or 1))
+        if mine <= self._caught_up and not self._ready_once.is_set():
+            log.info("ready in %d guilds on %s; start-up work done", len(self.guilds),
+                     describe_shards(self.shard_count, self.shard_ids))
+            self._ready_once.set()
 
     async def wait_until_started(self) -> None:
-        """Wait until the gateway was ready once and every start-up hook ran."""
+        """Wait until every shard of this process was ready once and its start-up hooks ran."""
         await self._ready_once.wait()
+
+    def shard_states(self) -> list[ShardState]:
+        """Each shard's connection and heartbeat latency, for /studybot health."""
+        states = []
+        for shard_id, info in sorted(self.shards.items()):
+            latency = info.latency
+            states.append(ShardState(shard_id, not info.is_closed(),
+                                     None if math.isinf(latency) or math.isnan(latency) else latency,
+                                     sum(1 for g in self.guilds if g.shard_id == shard_id)))
+        return states
 
     # -- command sync -------------------------------------------------------------------
     def command_tree_hash(self) -> str:

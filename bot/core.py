@@ -58,11 +58,13 @@ class Core:
         db = Database(settings.database_path)
         timezones = TimezoneResolver(db)
         audit = AuditLog(db, clock)
+        scheduler = JobScheduler(clock, manual=manual_scheduler)
+        scheduler.shards = settings.shard_layout
         return cls(
             settings=settings,
             clock=clock,
             db=db,
-            scheduler=JobScheduler(clock, manual=manual_scheduler),
+            scheduler=scheduler,
             content=content,
             timezones=timezones,
             audit=audit,

@@ -25,6 +25,7 @@ from apscheduler.triggers.base import BaseTrigger
 
 from bot.clock import Clock, ManualClock
 from bot.logcontext import enter_job
+from bot.shards import ShardLayout
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,11 @@ class JobScheduler:
         self._running: set[asyncio.Task[Any]] = set()
         self._accepting = True
         self.failures: list[tuple[str, BaseException]] = []
+        self.shards = ShardLayout()  # which guilds' jobs this process runs; set from settings
+
+    def owns(self, guild_id: int) -> bool:
+        """Whether this process schedules and catches up ``guild_id`` (its shard is one of ours)."""
+        return self.shards.owns(guild_id)
 
     # -- registration -------------------------------------------------------------------
     def add(self, job_id: str, trigger: BaseTrigger, func: JobFunc, *args: Any) -> None:

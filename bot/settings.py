@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -29,6 +29,9 @@ def shipped_content_dir() -> Path:
 
 SHIPPED_CONTENT_DIR = shipped_content_dir()
 SHIPPED = "shipped"  # the word in STUDYBOT_CONTENT_DIR that stands for the packs that come with studybot
+
+if TYPE_CHECKING:
+    from bot.shards import ShardLayout
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -67,6 +70,12 @@ class Settings(BaseSettings):
     startup_timeout: float = Field(
         default=300.0, ge=0, le=86400,
         description="Seconds to keep retrying an unreachable Discord at start before exiting (status 5).")
+    shard_count: int | None = Field(
+        default=None, ge=1,
+        description="Total number of gateway shards across every process; empty: as many as Discord recommends.")
+    shard_ids: str | None = Field(
+        default=None,
+        description="The shards this process runs, e.g. `0-3` (needs shard_count); empty: all of them.")
     srs_fuzzing: bool = Field(
         default=True,
         description="Spread flashcard due dates by a little randomness so reviews do not bunch up (FSRS fuzz).")
@@ -75,6 +84,41 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("shard_count", "shard_ids", mode="before")
+    @classmethod
+    def _blank_shard_setting_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _readable_shard_ids(cls, value: str | None) -> str | None:
+        if value is not None:
+            from bot.errors import InvalidInput
+            from bot.shards import parse_shard_ids
+
+            try:
+                parse_shard_ids(value)
+            except InvalidInput as error:
+                raise ValueError(f"{error} {error.hint}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent_shards(self) -> Settings:
+        from bot.errors import InvalidInput
+
+        try:
+            self.shard_layout  # noqa: B018 - validates the combination
+        except InvalidInput as error:
+            raise ValueError(f"{error} {error.hint}") from None
+        return self
+
+    @property
+    def shard_layout(self) -> ShardLayout:
+        from bot.shards import ShardLayout, parse_shard_ids
+
+        ids = parse_shard_ids(self.shard_ids) if self.shard_ids else None
+        return ShardLayout(self.shard_count, ids)
 
     @field_validator("dev_guild_id", mode="before")
     @classmethod

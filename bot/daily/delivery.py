@@ -86,7 +86,7 @@ class DailyDelivery:
         self.scheduler.keep(job_id(schedule.guild_id), trigger, self.deliver_due, schedule.guild_id)
 
     async def schedule_all(self) -> int:
-        schedules = await self.repo.schedules()
+        schedules = [s for s in await self.repo.schedules() if self.scheduler.owns(s.guild_id)]
         for schedule in schedules:
             self.schedule_job(schedule)
         return len(schedules)
@@ -95,7 +95,8 @@ class DailyDelivery:
         """After start-up: deliver every post that fell due earlier today while the bot was away."""
         results = []
         for schedule in await self.repo.schedules():
-            results.append(await self.deliver_due(schedule.guild_id))
+            if self.scheduler.owns(schedule.guild_id):  # other processes catch up their own shards
+                results.append(await self.deliver_due(schedule.guild_id))
         return results
 
     # -- delivery -------------------------------------------------------------------------

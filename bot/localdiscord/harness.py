@@ -129,12 +129,18 @@ class BotHarness:
         raise AssertionError("the bot never settled")
 
     def _gateway_behind(self) -> bool:
-        session = self.sim.gateway.active
+        """Whether some shard of the bot has not yet read every event its session was sent."""
         bot = self.bot
-        if session is None or bot is None or bot.is_closed() or session.ws is None:
+        if bot is None or bot.is_closed():
             return False
-        ws = getattr(bot, "ws", None)
-        return ws is not None and (ws.sequence or 0) < session.seq
+        for session in self.sim.gateway.live_sessions():
+            try:
+                ws = bot._get_websocket(shard_id=session.shard_id)
+            except (KeyError, TypeError):
+                continue
+            if ws is not None and ws.session_id == session.id and (ws.sequence or 0) < session.seq:
+                return True
+        return False
 
     async def wait_until(self, predicate: Callable[[], bool], *, what: str, limit_seconds: float = 10.0) -> None:
         """Wait for a condition the simulator itself reports (reconnects, resumes), polling its state."""
@@ -148,9 +154,12 @@ class BotHarness:
         await self.settle()
 
     def connected(self) -> bool:
-        session = self.sim.gateway.active
-        return bool(session and session.ws is not None and self.bot and self.bot.is_ready()
-                    and not self._gateway_behind())
+        """Every shard of the bot has a live session, and has read all it was sent."""
+        bot = self.bot
+        if bot is None or not bot.is_ready():
+            return False
+        live = {s.shard_id for s in self.sim.gateway.live_sessions()}
+        return set(bot.shards) <= live and not self._gateway_behind()
 
     async def advance(self, delta: timedelta | None = None, **kwargs: float) -> int:
         """Move time forward, running every scheduled job at its own instant."""

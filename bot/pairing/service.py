@@ -107,15 +107,19 @@ class MockService:
 
     async def start(self) -> None:
         """Rebuild every job from the database: schedules, and reminders and ends of open rounds."""
+        owns = self._scheduler.owns  # only the guilds of this process's shards
         for schedule in await self.repo.schedules():
-            self.schedule_job(schedule)
+            if owns(schedule.guild_id):
+                self.schedule_job(schedule)
         for round_ in await self.repo.open_rounds():
-            self._schedule_timers(round_)
+            if owns(round_.guild_id):
+                self._schedule_timers(round_)
 
     async def resume(self) -> None:
         """After connecting: finish delivering any round whose groups were not all told."""
         for round_ in await self.repo.open_rounds():
-            await self.deliver(round_)
+            if self._scheduler.owns(round_.guild_id):
+                await self.deliver(round_)
 
     def _schedule_timers(self, round_: Round) -> None:
         now = self._clock.now()

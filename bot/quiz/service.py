@@ -133,10 +133,13 @@ class QuizService:
 
     async def start(self) -> None:
         """At start-up: rebuild every job from the database (posting schedules and pending closes)."""
+        owns = self._scheduler.owns  # only the guilds of this process's shards
         for schedule in await self.repo.schedules():
-            self.schedule_job(schedule)
+            if owns(schedule.guild_id):
+                self.schedule_job(schedule)
         for post in await self.repo.open_posts():
-            self._schedule_close(post)
+            if owns(post.guild_id):
+                self._schedule_close(post)
 
     def _schedule_close(self, post: QuizPost) -> None:
         when = max(post.closes_at, self._clock.now())
@@ -145,7 +148,8 @@ class QuizService:
 
     async def catch_up(self) -> None:
         for schedule in await self.repo.schedules():
-            await self.deliver(schedule.guild_id)
+            if self._scheduler.owns(schedule.guild_id):
+                await self.deliver(schedule.guild_id)
 
     # -- delivery ------------------------------------------------------------------------------
     async def deliver(self, guild_id: int) -> QuizPost | None:

@@ -58,6 +58,8 @@ class StreakReminders:
         sent = 0
         for due in await self._repo.enabled_reminders():
             reminder, row = due.reminder, due.streak
+            if not self._scheduler.owns(reminder.guild_id):  # the process serving that guild sends it
+                continue
             local = now.astimezone(ZoneInfo(due.zone_name))
             today = local.date()
             if local.hour != reminder.hour or reminder.last_sent_date == today.isoformat():

@@ -40,8 +40,9 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.retention.schedule()
-        self.backups.schedule()
+        if self.client.core.scheduler.shards.runs_global_jobs:  # one process per database runs these
+            self.retention.schedule()
+            self.backups.schedule()
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
@@ -137,7 +138,8 @@ class StudybotOwner(commands.GroupCog, group_name="studybot-owner", group_descri
         jobs = core.scheduler.jobs()
         last = self.backups.last()
         latency = self.client.latency
-        embed = health_embed(latency_ms=0.0 if math.isnan(latency) else latency * 1000,
+        embed = health_embed(latency_ms=0.0 if math.isnan(latency) or math.isinf(latency) else latency * 1000,
+                             shards=self.client.shard_states(), layout=core.settings.shard_layout.describe(),
                              jobs=[(j.id, j.next_run) for j in jobs[:10]], job_count=len(jobs),
                              db_bytes=database_size(core.settings.database_path),
                              last_backup=(last[0].name, last[1]) if last else None,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import discord
 
 from bot.audit import AuditEntry
+from bot.bot import ShardState
 from bot.ops.overview import ConfiguredFeature
 from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
 
@@ -42,10 +44,28 @@ def audit_embed(entries: list[AuditEntry]) -> discord.Embed:
                          description=truncate("\n".join(lines) or "No configuration changes yet.", 4096))
 
 
+def shard_lines(shards: Sequence[ShardState]) -> str:
+    """One line a shard; past 20 shards, the ones that are down and a count of the rest."""
+    def line(shard: ShardState) -> str:
+        state = "🟢 connected" if shard.connected else "🔴 disconnected"
+        latency = f"{shard.latency * 1000:.0f} ms" if shard.latency is not None else "no heartbeat yet"
+        return f"#{shard.id} {state} · {latency} · {shard.guilds} servers"
+
+    if len(shards) <= 20:
+        return "\n".join(line(s) for s in shards)
+    down = [s for s in shards if not s.connected]
+    up = len(shards) - len(down)
+    return "\n".join([f"{up} of {len(shards)} shards connected", *(line(s) for s in down[:15])])
+
+
 def health_embed(*, latency_ms: float, jobs: list[tuple[str, datetime | None]], job_count: int, db_bytes: int,
-                 last_backup: tuple[str, datetime] | None, content: str, failures: int) -> discord.Embed:
+                 last_backup: tuple[str, datetime] | None, content: str, failures: int,
+                 shards: Sequence[ShardState] = (), layout: str = "") -> discord.Embed:
     embed = discord.Embed(title="studybot health", colour=BRAND_COLOUR)
-    embed.add_field(name="Gateway latency", value=f"{latency_ms:.0f} ms")
+    embed.add_field(name="Gateway latency", value=f"{latency_ms:.0f} ms (average of this process's shards)")
+    if shards:
+        embed.add_field(name=f"Shards ({layout})" if layout else "Shards",
+                        value=truncate(shard_lines(shards), 1024), inline=False)
     embed.add_field(name="Database", value=f"{db_bytes / 1024:.0f} KiB")
     embed.add_field(name="Last backup", value=f"{last_backup[0]} ({discord_timestamp(last_backup[1], 'R')})"
                     if last_backup else "none yet")

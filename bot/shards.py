@@ -1,0 +1,101 @@
+"""Which guilds this process serves: Discord's shard formula, shard ranges, and who runs global jobs.
+
+Discord routes a guild's events to shard ``(guild_id >> 22) % shard_count``
+(discord/discord-api-docs, developers/events/gateway.mdx, "Sharding Formula"). A process
+started with ``--shard-ids 0-3 --shard-count 8`` receives only those shards' guilds, so
+it also schedules and catches up only their posts; another process takes 4-7. Global jobs
+(backups, retention) run in the process that holds shard 0, which is also where Discord
+sends events that belong to no guild. Nothing here imports discord.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from bot.errors import InvalidInput
+
+# Set while a catch-up pass runs for one shard that has just become ready.
+_catching_up: contextvars.ContextVar[tuple[int, int] | None] = contextvars.ContextVar("catching_up_shard",
+                                                                                      default=None)
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    return (guild_id >> 22) % shard_count
+
+
+def parse_shard_ids(text: str) -> tuple[int, ...]:
+    """``"0-3"``, ``"4,5,7"`` or ``"0-1,6"`` -> sorted shard ids; a clear error for anything else."""
+    ids: set[int] = set()
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        first, dash, last = part.partition("-")
+        if not first.strip().isdigit() or (dash and not last.strip().isdigit()):
+            raise InvalidInput(f"`{text}` is not a list of shard ids.", hint="Write a range such as `0-3` or ids "
+                               "such as `0,2,5`.")
+        low, high = int(first), int(last) if dash else int(first)
+        if high < low:
+            raise InvalidInput(f"`{part}` runs backwards.", hint=f"Write `{high}-{low}`.")
+        ids.update(range(low, high + 1))
+    if not ids:
+        raise InvalidInput("No shard ids given.", hint="Write a range such as `0-3`.")
+    return tuple(sorted(ids))
+
+
+@dataclass(frozen=True)
+class ShardLayout:
+    """The shards this process runs. ``shard_count`` None: every shard, as many as Discord recommends."""
+
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.shard_ids is not None and self.shard_count is None:
+            raise InvalidInput("Shard ids need a shard count.",
+                               hint="Set STUDYBOT_SHARD_COUNT (or --shard-count) to the total number of shards.")
+        if self.shard_count is not None and self.shard_count < 1:
+            raise InvalidInput("The shard count must be at least 1.", hint="Use 1 for a single connection.")
+        if self.shard_ids is not None and self.shard_count is not None:
+            outside = [i for i in self.shard_ids if i >= self.shard_count]
+            if outside:
+                raise InvalidInput(f"Shard ids {outside} do not exist with {self.shard_count} shards.",
+                                   hint=f"Shard ids run from 0 to {self.shard_count - 1}.")
+
+    @property
+    def partial(self) -> bool:
+        """True when other processes run the remaining shards."""
+        return self.shard_ids is not None and self.shard_count is not None \
+            and len(self.shard_ids) < self.shard_count
+
+    def owns(self, guild_id: int) -> bool:
+        """Whether this process should schedule and catch up ``guild_id``'s work now."""
+        shard = _catching_up.get()
+        if shard is not None:
+            return shard_of(guild_id, shard[1]) == shard[0]
+        if not self.partial:
+            return True
+        assert self.shard_ids is not None and self.shard_count is not None
+        return shard_of(guild_id, self.shard_count) in self.shard_ids
+
+    @property
+    def runs_global_jobs(self) -> bool:
+        return self.shard_ids is None or 0 in self.shard_ids
+
+    def describe(self) -> str:
+        if self.shard_count is None:
+            return "shards: as many as Discord recommends"
+        ids = "all" if self.shard_ids is None else ",".join(map(str, self.shard_ids))
+        return f"shards {ids} of {self.shard_count}"
+
+
+@contextmanager
+def catching_up(shard_id: int, shard_count: int) -> Iterator[None]:
+    """Within the block (and tasks it starts), ``owns`` is limited to one shard's guilds."""
+    token = _catching_up.set((shard_id, shard_count))
+    try:
+        yield
+    finally:
+        _catching_up.reset(token)

@@ -1,0 +1,62 @@
+"""The bot as a sharded client: Discord's recommended shards, each guild on its own shard, one post each."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.localdiscord import BotHarness, LocalDiscord
+from bot.localdiscord.gateway_rules import MAX_GUILDS_PER_SHARD
+from tests.conftest import TEST_BUCKETS
+
+GUILDS = 2502
+
+
+@pytest.fixture
+async def big_world(clock: ManualClock) -> AsyncIterator[LocalDiscord]:
+    async with LocalDiscord(clock=clock, global_rate_limit=None, bucket_rules=TEST_BUCKETS) as sim:
+        for index in range(GUILDS):
+            sim.create_guild(f"Study group {index}").create_text_channel("daily")
+        yield sim
+
+
+@pytest.mark.slow
+async def test_past_2500_guilds_the_bot_shards_and_every_guild_gets_one_daily_post(
+        big_world: LocalDiscord, clock: ManualClock, tmp_path: Path) -> None:
+    sim = big_world
+    harness = BotHarness(sim, tmp_path / "studybot.sqlite3", clock)
+    await harness.start()
+    try:
+        bot = harness.bot
+        assert bot is not None
+        # GET /gateway/bot recommends ceil(2502 / 1000) = 3 shards, and the bot connects on all of them.
+        assert bot.shard_count == 3 and sorted(bot.shards) == [0, 1, 2]
+        sessions = sim.gateway.live_sessions()
+        assert sorted(s.shard for s in sessions) == [(0, 3), (1, 3), (2, 3)]
+        assert 4011 not in sim.gateway.close_codes
+        assert len(bot.guilds) == GUILDS
+        for shard_id in range(3):
+            held = [g for g in bot.guilds if g.shard_id == shard_id]
+            assert 0 < len(held) <= MAX_GUILDS_PER_SHARD
+        service = bot.get_cog("Daily").service  # type: ignore[union-attr]
+        for guild in sim.guilds.values():
+            owner = next(iter(guild.members))
+            await service.setup(guild.id, owner, channel_id=guild.channel("daily").id, time_text="10:00",
+                                zone_text="UTC", role_id=None)
+        harness.core.pacer.rate = 5000  # this simulator has no global limit; BENCHMARKS.md paces at 48/s
+        await harness.advance_to(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+        counts = {len([m for m in g.channel("daily").messages if m.author_id == sim.bot_user.id])
+                  for g in sim.guilds.values()}
+        assert counts == {1}
+        await harness.restart()  # a restart the same day catches up nothing twice
+        await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+        counts = {len([m for m in g.channel("daily").messages if m.author_id == sim.bot_user.id])
+                  for g in sim.guilds.values()}
+        assert counts == {1}
+        assert not sim.errors
+    finally:
+        await harness.stop()
