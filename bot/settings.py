@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -92,26 +92,17 @@ class Settings(BaseSettings):
 
     @field_validator("shard_ids")
     @classmethod
-    def _readable_shard_ids(cls, value: str | None) -> str | None:
+    def _readable_shard_ids(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Shard ids must parse and fit the shard count (which is validated first)."""
         if value is not None:
             from bot.errors import InvalidInput
-            from bot.shards import parse_shard_ids
+            from bot.shards import ShardLayout, parse_shard_ids
 
             try:
-                parse_shard_ids(value)
+                ShardLayout(info.data.get("shard_count"), parse_shard_ids(value))
             except InvalidInput as error:
                 raise ValueError(f"{error} {error.hint}") from None
         return value
-
-    @model_validator(mode="after")
-    def _consistent_shards(self) -> Settings:
-        from bot.errors import InvalidInput
-
-        try:
-            self.shard_layout  # noqa: B018 - validates the combination
-        except InvalidInput as error:
-            raise ValueError(f"{error} {error.hint}") from None
-        return self
 
     @property
     def shard_layout(self) -> ShardLayout:

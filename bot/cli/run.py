@@ -16,6 +16,7 @@ import aiohttp
 import discord
 
 from bot.cli.common import Status, check_database_file, fail, load_content, load_settings
+from bot.cli.fatal import stop_on_fatal_close
 from bot.cli.startup import DiscordUnreachable, TokenRejected, describe, wait_for_discord
 from bot.settings import Settings
 
@@ -30,13 +31,18 @@ TOKEN_REJECTED = "Discord rejected the token; copy it again from the developer p
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     run = subparsers.add_parser("run", help="connect to Discord and serve (needs a token)")
+    run.add_argument("--shard-count", type=int, metavar="N",
+                     help="total gateway shards across all processes (default: STUDYBOT_SHARD_COUNT, or as many "
+                          "as Discord recommends)")
+    run.add_argument("--shard-ids", metavar="IDS",
+                     help="the shards this process runs, e.g. 0-3 (default: STUDYBOT_SHARD_IDS, or all)")
     run.set_defaults(handler=_run)
     sync = subparsers.add_parser("sync", help="push the slash commands to Discord now, then exit")
     sync.set_defaults(handler=_sync)
 
 
-def _settings_with_token() -> Settings:
-    settings = load_settings()
+def _settings_with_token(**overrides: object) -> Settings:
+    settings = load_settings(**overrides)
     if not settings.token:
         fail(NO_TOKEN, Status.CONFIGURATION)
     settings.apply_logging()
@@ -44,7 +50,9 @@ def _settings_with_token() -> Settings:
 
 
 def _run(args: argparse.Namespace) -> int:
-    settings = _settings_with_token()
+    overrides = {name: value for name, value in (("shard_count", args.shard_count), ("shard_ids", args.shard_ids))
+                 if value is not None}
+    settings = _settings_with_token(**overrides)
     args.database_path = settings.database_path
     return asyncio.run(serve(settings))
 
@@ -80,6 +88,9 @@ async def serve(settings: Settings, *, sync_only: bool = False) -> int:
         await _serve(client, settings, sync_only=sync_only)
     except discord.LoginFailure:
         fail(TOKEN_REJECTED, Status.TOKEN_REJECTED)
+    except (discord.ConnectionClosed, discord.PrivilegedIntentsRequired) as error:
+        stop_on_fatal_close(error)
+        raise
     except (aiohttp.ClientError, OSError, TimeoutError, discord.DiscordServerError) as error:
         reason = describe(error) if not isinstance(error, discord.DiscordServerError) else str(error)
         fail(f"lost Discord while starting: {reason}; start again later", Status.DISCORD_UNREACHABLE)

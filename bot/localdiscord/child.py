@@ -3,7 +3,9 @@
 Fault tests need a bot that can be killed with SIGKILL mid-flight and started again on
 the same database: ``python -m bot.localdiscord.child --api-base ... --gateway ...``.
 Time starts at ``--start`` and then passes in real time, so the bot and the parent's
-simulator agree on which local day it is.
+simulator agree on which local day it is. Shard layouts come from the environment
+(``STUDYBOT_SHARD_COUNT``, ``STUDYBOT_SHARD_IDS``), as for ``studybot run``, and fatal
+gateway closes end the process with ``studybot run``'s line and status.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import discord
 import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.bot import StudyBot
+from bot.bot import StudyBot, default_intents
+from bot.cli.fatal import stop_on_fatal_close
 from bot.clock import ensure_utc
 from bot.content import ContentStore
 from bot.core import Core
@@ -48,12 +52,21 @@ async def _run(args: argparse.Namespace) -> None:
     core = Core.build(settings, ContentStore.load(SHIPPED_CONTENT_DIR),
                       clock=ShiftedClock(datetime.fromisoformat(args.start)))
     core.pacer = RequestPacer(args.rate)
-    bot = StudyBot(core, guild_ready_timeout=0.05)
+    options = {}
+    if args.privileged_intent:  # to show what Discord does when an app asks for one it has not enabled
+        intents = default_intents()
+        setattr(intents, args.privileged_intent, True)
+        options["intents"] = intents
+    bot = StudyBot(core, guild_ready_timeout=0.05, **options)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
     async with bot:
-        await bot.start(args.token)
+        try:
+            await bot.start(args.token)
+        except (discord.ConnectionClosed, discord.PrivilegedIntentsRequired) as error:
+            stop_on_fatal_close(error)  # the same line and status as `studybot run`
+            raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", required=True)
     parser.add_argument("--start", required=True, help="ISO time the bot's clock starts at")
     parser.add_argument("--rate", type=float, default=45.0, help="requests a second for scheduled posts")
+    parser.add_argument("--privileged-intent", choices=["members", "presences", "message_content"],
+                        help="also ask for this privileged intent")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

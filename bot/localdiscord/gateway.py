@@ -20,6 +20,7 @@ from aiohttp import web
 
 from bot.localdiscord.gateway_conn import Connection
 from bot.localdiscord.gateway_rules import (
+    GATEWAY_VERSIONS,
     RESUME_WINDOW_SECONDS,
     VALID_INTENTS,
     SessionStartLimit,
@@ -72,13 +73,16 @@ class Gateway:
         self.sim = sim
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.enabled_privileged_intents = privileged_intents  # what the app turned on in the portal
-        self.valid_intents = VALID_INTENTS
+        self.valid_intents = VALID_INTENTS  # intent bits this gateway knows
+        self.versions = GATEWAY_VERSIONS  # gateway versions served
+        self.shard_multiple = 1  # large bot sharding: shard counts must be a multiple of this
         self.limits = SessionStartLimit(sim.clock.now, max_concurrency=max_concurrency)
         self.sessions: dict[str, Session] = {}
         self.connections: list[Connection] = []
         self.identify_count = 0
         self.resume_count = 0
         self.refused_identifies = 0
+        self.connection_count = 0  # WebSockets opened, ever
         self.close_codes: list[int] = []  # every close code the simulator sent, in order
 
     @property
@@ -233,13 +237,16 @@ class Gateway:
         await ws.prepare(request)
         connection = Connection(self, ws, request)
         self.connections.append(connection)
+        self.connection_count += 1
         await connection.serve()
         return ws
 
     def gateway_bot(self) -> dict[str, Any]:
         """developers/events/gateway.mdx, "Get Gateway Bot": url, recommended shards, session start limit."""
         present = sum(g.bot_present for g in self.sim.guilds.values())
-        return {"url": self.sim.gateway_url, "shards": recommended_shards(present),
+        shards = recommended_shards(present)
+        shards = -(-shards // self.shard_multiple) * self.shard_multiple
+        return {"url": self.sim.gateway_url, "shards": shards,
                 "session_start_limit": self.limits.to_json()}
 
 

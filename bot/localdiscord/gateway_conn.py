@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import WSMsgType, web
 
 from bot.localdiscord.gateway_rules import (
-    GATEWAY_VERSIONS,
     HEARTBEAT_TOLERANCE,
     MAX_GUILDS_PER_SHARD,
     MAX_PAYLOAD_BYTES,
@@ -58,6 +57,7 @@ class Connection:
         self.request = request
         self.session: Session | None = None
         self.close_code: int | None = None  # set when the simulator closes the connection
+        self.closing = False  # a close is queued: read nothing more
         self.last_heartbeat = time.monotonic()
         self._received: deque[float] = deque()
         self._outbox: asyncio.Queue[Any] = asyncio.Queue()
@@ -68,11 +68,12 @@ class Connection:
 
     def close(self, code: int, reason: str) -> None:
         """Close after every frame queued before this one has been written."""
+        self.closing = True
         self._outbox.put_nowait((_CLOSE, code, reason))
 
     @property
     def open(self) -> bool:
-        return not self.ws.closed and self.close_code is None
+        return not self.ws.closed and not self.closing
 
     async def _writer(self) -> None:
         while True:
@@ -121,8 +122,8 @@ class Connection:
             async for message in self.ws:
                 await self._receive(message)
                 self.gateway.sim.note_change()
-                if self.close_code is not None:
-                    break
+                if self.closing:
+                    break  # the writer sends the close frame once the frames before it are out
         except Close as close:
             self.close(close.code, close.reason)
         finally:
@@ -141,11 +142,6 @@ class Connection:
 
     def _check_query(self) -> None:
         query = self.request.query
-        # developers/events/gateway.mdx, "Gateway URL Query String Params" and
-        # developers/reference.mdx, "API Versioning": v must be an available version.
-        version = query.get("v")
-        if version is not None and (not version.isdigit() or int(version) not in GATEWAY_VERSIONS):
-            raise Close(4012, "Invalid API version")
         # The simulator speaks the JSON encoding only (discord.py's); ETF payloads could not be decoded.
         if query.get("encoding", "json") != "json":
             raise Close(4002, "Decode error: only encoding=json is served here")
@@ -213,6 +209,11 @@ class Connection:
             raise Close(4001, "Invalid identify payload: large_threshold must be 50-250")
         if data["token"] != gateway.sim.token:
             raise Close(4004, "Authentication failed.")
+        # developers/events/gateway.mdx, "Gateway URL Query String Params" and developers/reference.mdx,
+        # "API Versioning": the session is refused (4012) when ``v`` is not a version the gateway serves.
+        version = self.request.query.get("v")
+        if version is not None and (not version.isdigit() or int(version) not in gateway.versions):
+            raise Close(4012, "Invalid API version")
         intents = data["intents"]
         # developers/events/gateway.mdx, "Gateway Intents": invalid bits close with 4013.
         if intents < 0 or intents & ~gateway.valid_intents:
@@ -222,6 +223,10 @@ class Connection:
         if intents & PRIVILEGED_INTENTS & ~gateway.enabled_privileged_intents:
             raise Close(4014, "Disallowed intent(s).")
         shard = self._shard(data.get("shard"))
+        # developers/events/gateway.mdx, "Sharding for Large Bots": the shard count must be a multiple of the
+        # number Discord assigned, else 4010.
+        if shard[1] % gateway.shard_multiple:
+            raise Close(4010, "Invalid shard.")
         # developers/events/gateway.mdx, "Sharding": at most 2500 guilds per shard (4011).
         guilds = [g for g in gateway.sim.guilds.values()
                   if g.bot_present and shard_of(g.id, shard[1]) == shard[0]]

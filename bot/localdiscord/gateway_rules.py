@@ -169,8 +169,7 @@ class SessionStartLimit:
     last_identify: dict[int, float] = field(default_factory=dict)
 
     def _roll(self) -> None:
-        now = self.now()
-        if self.window_start is None or now - self.window_start >= timedelta(days=1):
+        if self.window_start is not None and self.now() - self.window_start >= timedelta(days=1):
             self.window_start, self.used = None, 0
 
     @property

@@ -22,13 +22,16 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the ``b
 class BotProcess:
     """``python -m bot.localdiscord.child`` pointed at ``sim``; its output goes to a log beside the database."""
 
-    def __init__(self, sim: LocalDiscord, clock: Clock, db_path: Path, *, rate: float = 1000.0) -> None:
+    def __init__(self, sim: LocalDiscord, clock: Clock, db_path: Path, *, rate: float = 1000.0,
+                 env: dict[str, str] | None = None, args: list[str] | None = None, name: str | None = None) -> None:
         self.sim = sim
         self.clock = clock
         self.db_path = db_path
         self.rate = rate
+        self.env = env or {}
+        self.args = args or []
         self.process: asyncio.subprocess.Process | None = None
-        self.log_path = db_path.with_suffix(".log")
+        self.log_path = db_path.with_name(f"{name}.log") if name else db_path.with_suffix(".log")
 
     async def start(self) -> None:
         log = self.log_path.open("ab")
@@ -36,8 +39,8 @@ class BotProcess:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.localdiscord.child", "--api-base", self.sim.api_base,
             "--gateway", self.sim.gateway_url, "--token", self.sim.token, "--db", str(self.db_path),
-            "--start", self.clock.now().isoformat(), "--rate", str(self.rate),
-            cwd=PACKAGE_ROOT, stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": pythonpath},
+            "--start", self.clock.now().isoformat(), "--rate", str(self.rate), *self.args,
+            cwd=PACKAGE_ROOT, stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": pythonpath, **self.env},
         )
         log.close()
 

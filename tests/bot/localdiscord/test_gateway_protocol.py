@@ -173,7 +173,18 @@ async def test_close_code(world: LocalDiscord, connect: Connect, code: int, act:
 
 async def test_unsupported_api_version_is_closed_with_4012(world: LocalDiscord, connect: Connect) -> None:
     raw = await connect(world, "v=8&encoding=json")
+    await raw.identify(world)
     assert await raw.closed_with() == 4012
+
+
+async def test_a_shard_count_off_the_assigned_multiple_is_closed_with_4010(
+        world: LocalDiscord, connect: Connect, http: aiohttp.ClientSession) -> None:
+    world.gateway.shard_multiple = 4  # "Sharding for Large Bots": Discord assigned a multiple
+    async with http.get(f"{world.api_base}/gateway/bot", headers={"Authorization": f"Bot {world.token}"}) as answer:
+        assert (await answer.json())["shards"] == 4
+    raw = await connect(world)
+    await raw.identify(world, shard=[0, 2])
+    assert await raw.closed_with() == 4010
 
 
 # -- at the limit, accepted ------------------------------------------------------------------

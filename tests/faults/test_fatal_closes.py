@@ -1,0 +1,87 @@
+"""Gateway closes Discord marks as not reconnectable stop the bot once, with one line and a status of its own."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.cli.fatal import FATAL_CLOSES
+from bot.clock import ManualClock
+from bot.localdiscord import LocalDiscord
+from bot.localdiscord.gateway_rules import Intent
+from bot.localdiscord.process import BotProcess
+from tests.conftest import START
+
+pytestmark = [pytest.mark.faults, pytest.mark.slow]
+
+UNIT = Path(__file__).resolve().parents[2] / "deploy" / "studybot.service"
+
+
+def _session_limit_spent(sim: LocalDiscord) -> dict[str, str]:
+    sim.gateway.limits.used = sim.gateway.limits.total  # 1,000 session starts today already
+    sim.gateway.limits.window_start = sim.clock.now()
+    return {}
+
+
+def _large_bot_multiple(sim: LocalDiscord) -> dict[str, str]:
+    sim.gateway.shard_multiple = 16  # Discord assigned large bot sharding; 3 shards do not fit
+    return {"STUDYBOT_SHARD_COUNT": "3"}
+
+
+def _too_many_guilds_for_one_shard(sim: LocalDiscord) -> dict[str, str]:
+    for index in range(2501):
+        sim.create_guild(f"guild {index}")
+    return {"STUDYBOT_SHARD_COUNT": "1"}
+
+
+def _version_retired(sim: LocalDiscord) -> dict[str, str]:
+    sim.gateway.versions = frozenset({11})
+    return {}
+
+
+def _intent_unknown_to_the_gateway(sim: LocalDiscord) -> dict[str, str]:
+    sim.gateway.valid_intents &= ~Intent.GUILD_MESSAGE_TYPING
+    return {}
+
+
+def _privileged_intent_not_enabled(sim: LocalDiscord) -> dict[str, str]:
+    return {"--privileged-intent": "members"}
+
+
+CASES: list[tuple[int, Callable[[LocalDiscord], dict[str, str]]]] = [
+    (4004, _session_limit_spent), (4010, _large_bot_multiple), (4011, _too_many_guilds_for_one_shard),
+    (4012, _version_retired), (4013, _intent_unknown_to_the_gateway), (4014, _privileged_intent_not_enabled),
+]
+
+
+@pytest.mark.parametrize(("code", "arrange"), CASES, ids=[str(code) for code, _ in CASES])
+async def test_a_fatal_close_stops_the_process_once_with_one_line(
+        tmp_path: Path, code: int, arrange: Callable[[LocalDiscord], dict[str, str]]) -> None:
+    clock = ManualClock(START)
+    async with LocalDiscord(clock=clock, global_rate_limit=None) as sim:
+        sim.create_guild("Study Hall").create_text_channel("daily")
+        options = arrange(sim)
+        env = {k: v for k, v in options.items() if not k.startswith("--")}
+        args = [part for k, v in options.items() if k.startswith("--") for part in (k, v)]
+        bot = BotProcess(sim, clock, tmp_path / "studybot.sqlite3", env=env, args=args)
+        await bot.start()
+        await bot.wait_dead()
+        status, line = FATAL_CLOSES[code]
+        assert bot.process is not None and bot.process.returncode == status
+        output = bot.output()
+        assert output.count(f"studybot: {line}") == 1, output[-3000:]
+        assert "Traceback" not in output
+        shards = int(env.get("STUDYBOT_SHARD_COUNT", "1"))
+        # Each shard tried once (the launch does not stop half-way), none tried again.
+        assert sim.gateway.close_codes == [code] * shards
+        assert sim.gateway.connection_count == shards
+
+
+def test_the_systemd_unit_does_not_restart_on_a_fatal_close() -> None:
+    unit = UNIT.read_text(encoding="utf-8")
+    prevented = {int(s) for s in re.search(r"^RestartPreventExitStatus=(.*)$", unit, re.M).group(1).split()}  # type: ignore[union-attr]
+    assert {int(status) for status, _ in FATAL_CLOSES.values()} <= prevented
+    assert len({status for status, _ in FATAL_CLOSES.values()}) == len(FATAL_CLOSES)  # one status per cause
