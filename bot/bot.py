@@ -84,7 +84,8 @@ class StudyBot(commands.AutoShardedBot):
         self.sync_on_start = sync_on_start
         self._ready_hooks: list[ReadyHook] = []
         self._ready_once = asyncio.Event()
-        self._caught_up: set[int] = set()
+        self._caught_up: set[int] = set()  # shards whose start-up hooks began
+        self._hooks_done: set[int] = set()  # ... and finished
         self._identify_pacer = IdentifyPacer()
         self._background: set[asyncio.Task[Any]] = set()
         self.add_listener(self._on_shard_ready, "on_shard_ready")
@@ -151,8 +152,9 @@ class StudyBot(commands.AutoShardedBot):
                 except Exception:
                     log.exception("start-up hook %r failed for shard %d", hook, shard_id)
         log.info("shard %d ready; start-up work for its guilds done", shard_id)
+        self._hooks_done.add(shard_id)
         mine = set(self.shard_ids if self.shard_ids is not None else range(self.shard_count or 1))
-        if mine <= self._caught_up and not self._ready_once.is_set():
+        if mine <= self._hooks_done and not self._ready_once.is_set():
             log.info("ready in %d guilds on %s; start-up work done", len(self.guilds),
                      describe_shards(self.shard_count, self.shard_ids))
             self._ready_once.set()

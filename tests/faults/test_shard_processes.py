@@ -1,0 +1,111 @@
+"""Several bot processes over one SQLite file, each running a range of shards.
+
+Each process schedules and catches up only the guilds of its own shards; if two processes
+wrongly run the same shard, the posting ledger still lets exactly one post out per day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.localdiscord import BotHarness, LocalDiscord, SimGuild
+from bot.localdiscord.process import BotProcess
+from tests.conftest import TEST_BUCKETS
+
+pytestmark = [pytest.mark.faults, pytest.mark.slow]
+
+GUILDS = 6
+SHARDS = 2
+
+
+@pytest.fixture
+async def configured(clock: ManualClock, tmp_path: Path) -> AsyncIterator[tuple[LocalDiscord, Path]]:
+    """Six guilds over two shards, each with the daily prompt at 10:00 UTC, set up by its moderator."""
+    async with LocalDiscord(clock=clock, global_rate_limit=None, bucket_rules=TEST_BUCKETS,
+                            max_concurrency=SHARDS) as sim:
+        for index in range(GUILDS):
+            guild = sim.create_guild(f"Study group {index}")
+            guild.create_text_channel("daily")
+            guild.add_member("mod", manage_guild=True)
+        assert {(g.id >> 22) % SHARDS for g in sim.guilds.values()} == {0, 1}
+        db = tmp_path / "shared.sqlite3"
+        harness = BotHarness(sim, db, clock)
+        await harness.start()
+        for guild in sim.guilds.values():
+            mod = next(m for m in guild.members.values() if m.name == "mod")
+            reply = await mod.slash("daily setup", channel=guild.channel("daily"), time="10:00", timezone="UTC")
+            assert "10:00" in reply.text
+        await harness.stop()
+        clock.set(datetime(2026, 3, 2, 10, 0, 5, tzinfo=UTC))  # the processes start just after the post time
+        yield sim, db
+
+
+def _posts(guild: SimGuild, sim: LocalDiscord) -> int:
+    return sum(1 for m in guild.channel("daily").messages
+               if m.author_id == sim.bot_user.id and m.embeds and m.embeds[0].get("title", "").startswith("Day "))
+
+
+def _process(sim: LocalDiscord, clock: ManualClock, db: Path, ids: str, name: str, count: int = SHARDS) -> BotProcess:
+    return BotProcess(sim, clock, db, name=name, env={"STUDYBOT_SHARD_COUNT": str(count), "STUDYBOT_SHARD_IDS": ids})
+
+
+async def _run_until_started(sim: LocalDiscord, processes: list[BotProcess]) -> None:
+    for process in processes:
+        await process.start()
+    try:
+        for process in processes:
+            await process.wait_for(lambda p=process: "start-up work done" in p.output(),
+                                   "every shard of the process to be ready and caught up", 60)
+    except BaseException:
+        for process in processes:
+            if process.alive():
+                process.kill()
+        raise
+
+
+async def test_shard_ranges_split_the_guilds_and_each_is_posted_once(
+        configured: tuple[LocalDiscord, Path], clock: ManualClock) -> None:
+    sim, db = configured
+    first, second = _process(sim, clock, db, "0", "shard-0"), _process(sim, clock, db, "1", "shard-1")
+    await _run_until_started(sim, [first, second])
+    try:
+        assert all(_posts(g, sim) == 1 for g in sim.guilds.values())
+        # Each process scheduled only its own shard's guilds: together every guild, none twice.
+        scheduled = [int(re.search(r"scheduled daily prompts for (\d+) guilds", p.output()).group(1))  # type: ignore[union-attr]
+                     for p in (first, second)]
+        on_shard = [sum((g.id >> 22) % SHARDS == s for g in sim.guilds.values()) for s in range(SHARDS)]
+        assert scheduled == on_shard and sum(scheduled) == GUILDS
+        assert sorted(s.shard for s in sim.gateway.live_sessions()) == [(0, 2), (1, 2)]
+    finally:
+        assert await first.stop() == 0 and await second.stop() == 0
+    for process in (first, second):
+        assert "database is locked" not in process.output()
+        assert "Traceback" not in process.output()
+    assert not sim.errors
+
+
+async def test_two_processes_that_both_run_a_shard_still_post_once_per_day(
+        configured: tuple[LocalDiscord, Path], clock: ManualClock) -> None:
+    sim, db = configured
+    sim.gateway.limits.max_concurrency = 4
+    both = _process(sim, clock, db, "0-1", "both-shards")
+    # A second process wrongly configured with 4 shards runs shard 2 of 4: its guilds are also on shard 0 of 2.
+    # Its identify falls in another max_concurrency bucket, so both catch up the same guilds at once.
+    overlapping = _process(sim, clock, db, "2", "shard-2-of-4", count=4)
+    shared = [g for g in sim.guilds.values() if (g.id >> 22) % 4 == 2]
+    assert shared
+    await _run_until_started(sim, [both, overlapping])
+    try:
+        assert {_posts(g, sim) for g in sim.guilds.values()} == {1}
+        assert sorted(s.shard for s in sim.gateway.live_sessions()) == [(0, 2), (1, 2), (2, 4)]
+    finally:
+        assert await both.stop() == 0 and await overlapping.stop() == 0
+    for process in (both, overlapping):
+        assert "database is locked" not in process.output()
+    assert {_posts(g, sim) for g in sim.guilds.values()} == {1}
