@@ -17,7 +17,7 @@ from tests.conftest import START
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
-UNIT = Path(__file__).resolve().parents[2] / "deploy" / "studybot.service"
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 
 
 def _session_limit_spent(sim: LocalDiscord) -> dict[str, str]:
@@ -80,8 +80,9 @@ async def test_a_fatal_close_stops_the_process_once_with_one_line(
         assert sim.gateway.connection_count == shards
 
 
-def test_the_systemd_unit_does_not_restart_on_a_fatal_close() -> None:
-    unit = UNIT.read_text(encoding="utf-8")
+@pytest.mark.parametrize("unit_name", ["studybot.service", "studybot@.service"])
+def test_the_systemd_units_do_not_restart_on_a_fatal_close(unit_name: str) -> None:
+    unit = (DEPLOY / unit_name).read_text(encoding="utf-8")
     prevented = {int(s) for s in re.search(r"^RestartPreventExitStatus=(.*)$", unit, re.M).group(1).split()}  # type: ignore[union-attr]
     assert {int(status) for status, _ in FATAL_CLOSES.values()} <= prevented
     assert len({status for status, _ in FATAL_CLOSES.values()}) == len(FATAL_CLOSES)  # one status per cause
