@@ -15,11 +15,12 @@ from typing import Any
 import aiohttp
 import discord
 from discord.ext import commands
+from discord.shard import SessionStartLimits
 
 import cogs
 from bot.core import Core
 from bot.error_handler import StudyTree
-from bot.identify import IdentifyPacer
+from bot.identify import IdentifyPacer, SessionStartLimitReached
 from bot.shards import catching_up
 
 log = logging.getLogger(__name__)
@@ -119,17 +120,26 @@ class StudyBot(commands.AutoShardedBot):
         await self._identify_pacer.wait(shard_id or 0, initial=initial)
 
     async def launch_shards(self) -> None:
+        """Check the day's session start budget, then start the shards (paced by ``before_identify_hook``).
+
+        Discord resets the token when the 1,000 daily session starts run out, so a process that
+        would go past them stops instead (``SessionStartLimitReached``)."""
         if not self.is_closed():
             try:
-                limits = await self.fetch_session_start_limits()
+                recommended, _url, raw = await self.http.get_bot_gateway()
             except discord.HTTPException:
                 log.warning("could not read the session start limit; starting one shard every 5 s")
             else:
+                limits = SessionStartLimits(**raw)
                 self._identify_pacer.max_concurrency = limits.max_concurrency
                 log.info("session starts left today: %d of %d (max_concurrency %d)", limits.remaining,
                          limits.total, limits.max_concurrency)
+                needed = len(self.shard_ids) if self.shard_ids is not None else (self.shard_count or recommended)
+                if limits.remaining < needed:
+                    raise SessionStartLimitReached(limits.remaining, needed, limits.reset_after / 1000)
         await super().launch_shards()
-        log.info("connecting %s", describe_shards(self.shard_count, self.shard_ids))
+        log.info("identified %s", describe_shards(self.shard_count, self.shard_ids))
+
     def spawn(self, coro: Awaitable[Any], *, name: str) -> asyncio.Task[Any]:
         """Start a background task that is kept referenced and cancelled on close."""
         task = asyncio.ensure_future(coro)

@@ -42,3 +42,13 @@ class IdentifyPacer:
             if delay:
                 await asyncio.sleep(delay)
             self._last[self.key(shard_id)] = self._monotonic()
+
+
+class SessionStartLimitReached(Exception):
+    """Fewer session starts are left today than this process has shards to start."""
+
+    def __init__(self, remaining: int, needed: int, reset_after_seconds: float) -> None:
+        super().__init__(f"{remaining} session starts left, {needed} needed")
+        self.remaining = remaining
+        self.needed = needed
+        self.reset_after_seconds = reset_after_seconds

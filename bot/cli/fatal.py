@@ -14,6 +14,7 @@ from enum import IntEnum
 import discord
 
 from bot.cli.common import Status, fail
+from bot.identify import SessionStartLimitReached
 
 
 class GatewayStatus(IntEnum):
@@ -24,6 +25,7 @@ class GatewayStatus(IntEnum):
     API_VERSION = 12  # 4012
     INVALID_INTENTS = 13  # 4013
     DISALLOWED_INTENTS = 14  # 4014
+    SESSION_LIMIT = 15  # the day's session starts would run out
 
 
 FATAL_CLOSES: dict[int, tuple[int, str]] = {
@@ -50,6 +52,12 @@ FATAL_CLOSES: dict[int, tuple[int, str]] = {
 
 def fatal_close(error: BaseException) -> tuple[int, str] | None:
     """The exit status and line for a gateway error no restart can fix, else None."""
+    if isinstance(error, SessionStartLimitReached):
+        hours, minutes = divmod(int(error.reset_after_seconds // 60), 60)
+        return (GatewayStatus.SESSION_LIMIT,
+                f"Discord allows {error.remaining} more session start(s) today and this process needs "
+                f"{error.needed}; not connecting, because going past the limit makes Discord reset the token. "
+                f"The limit resets in {hours} h {minutes} min; until then look for what keeps restarting the bot")
     if isinstance(error, discord.PrivilegedIntentsRequired):
         return FATAL_CLOSES[4014]
     if isinstance(error, discord.ConnectionClosed):

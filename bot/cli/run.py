@@ -18,6 +18,7 @@ import discord
 from bot.cli.common import Status, check_database_file, fail, load_content, load_settings
 from bot.cli.fatal import stop_on_fatal_close
 from bot.cli.startup import DiscordUnreachable, TokenRejected, describe, wait_for_discord
+from bot.identify import SessionStartLimitReached
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ async def serve(settings: Settings, *, sync_only: bool = False) -> int:
         await _serve(client, settings, sync_only=sync_only)
     except discord.LoginFailure:
         fail(TOKEN_REJECTED, Status.TOKEN_REJECTED)
-    except (discord.ConnectionClosed, discord.PrivilegedIntentsRequired) as error:
+    except (discord.ConnectionClosed, discord.PrivilegedIntentsRequired, SessionStartLimitReached) as error:
         stop_on_fatal_close(error)
         raise
     except (aiohttp.ClientError, OSError, TimeoutError, discord.DiscordServerError) as error:

@@ -29,6 +29,7 @@ from bot.cli.fatal import stop_on_fatal_close
 from bot.clock import ensure_utc
 from bot.content import ContentStore
 from bot.core import Core
+from bot.identify import SessionStartLimitReached
 from bot.pacing import RequestPacer
 from bot.settings import SHIPPED_CONTENT_DIR, Settings
 
@@ -64,7 +65,7 @@ async def _run(args: argparse.Namespace) -> None:
     async with bot:
         try:
             await bot.start(args.token)
-        except (discord.ConnectionClosed, discord.PrivilegedIntentsRequired) as error:
+        except (discord.ConnectionClosed, discord.PrivilegedIntentsRequired, SessionStartLimitReached) as error:
             stop_on_fatal_close(error)  # the same line and status as `studybot run`
             raise
 
