@@ -139,7 +139,12 @@ async def _get_commands(request: web.Request) -> web.Response:
 async def _open_dm(request: web.Request) -> web.Response:
     sim = sim_of(request)
     body, _ = await read_body(request)
-    user_id = int(body["recipient_id"])
+    recipient = str(body.get("recipient_id", ""))
+    if not recipient.isdigit():  # resources/user.mdx, "Create DM": recipient_id is a required snowflake
+        code = "BASE_TYPE_REQUIRED" if not recipient else "NUMBER_TYPE_COERCE"
+        raise Rejected(400, form_error({"recipient_id": {"_errors": [
+            {"code": code, "message": "This field is required" if not recipient else "Value is not snowflake."}]}}))
+    user_id = int(recipient)
     if user_id not in sim.users:
         raise fail(400, 50033, "Invalid Recipient(s)")
     channel = sim.dm_channels.get(user_id)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.localdiscord import threads
-from bot.localdiscord.formbody import form_error
+from bot.localdiscord.formbody import form_error, number, put
 from bot.localdiscord.restkit import EPHEMERAL, LOADING, Rejected, fail, json_reply, read_body, sim_of
 from bot.localdiscord.state import PERMISSIONS, SimChannel, SimMessage
 from bot.localdiscord.validation import CREATE_FLAGS, IS_COMPONENTS_V2, validate_message
@@ -101,8 +101,10 @@ async def post_message(request: web.Request) -> web.Response:
     channel = channel_of(sim, request.match_info["channel_id"])
     payload, files = await read_body(request)
     if channel.type == 1:
-        if channel.recipient is not None and sim.member(channel.recipient.id).dms_closed:
-            raise fail(403, 50007, "Cannot send messages to this user")
+        recipient = channel.recipient.id if channel.recipient is not None else 0
+        shares_a_guild = any(g.bot_present and recipient in g.members for g in sim.guilds.values())
+        if recipient and (sim.member(recipient).dms_closed or not shares_a_guild):
+            raise fail(403, 50007, "Cannot send messages to this user")  # a bot only DMs members it shares a guild with
     else:
         # resources/message.mdx, "Create Message" Limitations; topics/permissions.mdx, threads need
         # Send Messages in Threads instead of Send Messages.
@@ -144,16 +146,35 @@ def _same_nonce(sim: LocalDiscord, channel: SimChannel, payload: dict[str, Any])
 
 
 async def history(request: web.Request) -> web.Response:
+    """resources/message.mdx, "Get Channel Messages"."""
     sim = sim_of(request)
     channel = channel_of(sim, request.match_info["channel_id"])
-    require(sim, channel, "read_message_history")
-    limit = min(int(request.query.get("limit", 50)), 100)
+    require(sim, channel)
+    errors: dict[str, Any] = {}
+    limit: Any = request.query.get("limit", "50")
+    limit = int(limit) if str(limit).lstrip("-").isdigit() else limit
+    number(errors, ["limit"], limit, low=1, high=100)  # "Query String Params": limit 1-100
+    anchors = [key for key in ("around", "before", "after") if key in request.query]
+    for key in anchors:
+        if not request.query[key].isdigit():
+            put(errors, [key], "NUMBER_TYPE_COERCE", f"Value \"{request.query[key]}\" is not snowflake.")
+    if len(anchors) > 1:  # the note above the params: before, after and around are mutually exclusive
+        put(errors, [anchors[1]], "BASE_TYPE_EXCLUSIVE", "Only one of around, before or after may be given.")
+    if errors:
+        raise Rejected(400, form_error(errors))
+    if channel.guild is not None and not sim.bot_can(channel, "read_message_history"):
+        return json_reply([])  # "no messages will be returned" without Read Message History
     messages = [m for m in channel.messages if not m.deleted]
     if "before" in request.query:
         messages = [m for m in messages if m.id < int(request.query["before"])]
     if "after" in request.query:
         messages = [m for m in messages if m.id > int(request.query["after"])][:limit]
         return json_reply([m.to_json() for m in reversed(messages)])
+    if "around" in request.query:
+        pivot = int(request.query["around"])
+        older = [m for m in messages if m.id <= pivot][-(limit - limit // 2):]
+        newer = [m for m in messages if m.id > pivot][:limit // 2]
+        messages = older + newer
     return json_reply([m.to_json() for m in reversed(messages[-limit:])])
 
 

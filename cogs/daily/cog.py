@@ -83,6 +83,12 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
         if missing:
             lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {channel.mention}: grant them or the "
                           "post will fail."]
+        if role is not None and not role.mentionable and not channel.permissions_for(
+                interaction.guild.me).mention_everyone:
+            # Discord notifies a role only when it is mentionable or the sender may mention everyone
+            lines += ["", f"⚠️ {role.mention} cannot be pinged by me: members will see the mention but get no "
+                          "notification. Turn on *Allow anyone to @mention this role* in the role's settings, or "
+                          f"grant me **Mention @everyone, @here, and All Roles** in {channel.mention}."]
         await interaction.response.send_message("\n".join(lines), ephemeral=True, allowed_mentions=no_pings())
 
     @app_commands.command(name="pause", description="Stop posting daily prompts until resumed")

@@ -106,6 +106,14 @@ async def _commands(client: Client, body: Body) -> tuple[int, Any]:
                              body)
 
 
+async def _history(client: Client, query: Body) -> tuple[int, Any]:
+    """The body here is the query string of Get Channel Messages."""
+    status, message = await _message(client, {"content": "anchor"})
+    assert status == 200
+    params = "&".join(f"{key}={message['id'] if value == 'anchor' else value}" for key, value in query.items())
+    return await client.call("GET", f"/channels/{client.channel.id}/messages?{params}")
+
+
 async def _thread(client: Client, body: Body) -> tuple[int, Any]:
     return await client.call("POST", f"/channels/{client.channel.id}/threads", body)
 
@@ -113,7 +121,7 @@ async def _thread(client: Client, body: Body) -> tuple[int, Any]:
 ROUTES: dict[str, Sender] = {
     "message": _message, "edit": _edit, "response": _response, "callback": _callback, "modal": _modal,
     "autocomplete": _autocomplete, "followup": _followup, "webhook-edit": _webhook_edit, "commands": _commands,
-    "thread": _thread,
+    "thread": _thread, "history": _history,
 }
 
 
@@ -346,6 +354,11 @@ RULES = [
          [command(f"c{i}") for i in range(100)], code=30032),
     Rule("15 user commands", "commands", [{"type": 2, "name": f"U{i}", "description": ""} for i in range(16)],
          [{"type": 2, "name": f"U{i}", "description": ""} for i in range(15)], code=30032),
+    # resources/message.mdx, "Get Channel Messages" Query String Params
+    Rule("history limit 1-100", "history", {"limit": 101}, {"limit": 100}, ("limit",)),
+    Rule("history limit at least 1", "history", {"limit": 0}, {"limit": 1}, ("limit",)),
+    Rule("before, after and around are exclusive", "history", {"before": "anchor", "after": "anchor"},
+         {"around": "anchor"}, ("after",)),
     # resources/channel.mdx, "Start Thread without Message" JSON Params
     Rule("thread name 1-100", "thread", {"name": "n" * 101, "type": 11}, {"name": "n" * 100, "type": 11}, ("name",)),
     Rule("thread auto_archive_duration is 60, 1440, 4320 or 10080", "thread",

@@ -189,3 +189,12 @@ async def test_interaction_replies_ping_users_only_by_default(sim: LocalDiscord,
     resolve_pings(sim, guild.channel("general"), payload, webhook=True)
     assert payload["_pinged_roles"] == [] and payload["_pinged_users"] == [alice.id]
     assert not payload["_mention_everyone"]
+
+
+async def test_history_without_read_message_history_is_empty_not_refused(
+        harness: BotHarness, general: SimChannel, guild: SimGuild) -> None:
+    channel = text_channel(harness, general)
+    await channel.send("one")
+    general.deny(bot_role(guild).id, "read_message_history")
+    await harness.settle()
+    assert [m async for m in channel.history(limit=10)] == []
