@@ -229,7 +229,9 @@ class SimGuild:
             "premium_progress_bar_enabled": False, "emojis": [], "stickers": [], "unavailable": False,
             "roles": [role.to_json() for role in self.roles.values()],
             "channels": [c.to_json() for c in self.channels.values()],
-            "threads": [t.to_json() for t in self.threads if not t.archived],
+            # topics/threads.mdx, "Details about Thread Access and Syncing": only active threads the bot can see
+            "threads": [t.to_json() for t in self.threads
+                        if not t.archived and self.sim.bot_can(t, "view_channel")],
             "members": [bot_member.to_json()] if bot_member else [],
             "member_count": len(self.members), "large": len(self.members) > 250, "joined_at": iso(datetime.now(UTC)),
             "voice_states": [], "presences": [], "stage_instances": [], "guild_scheduled_events": [],
