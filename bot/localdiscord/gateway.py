@@ -5,6 +5,18 @@ A session is what IDENTIFY starts and RESUME continues; a connection
 Sessions of every shard coexist, as on Discord; several sessions may even hold the same
 shard (developers/events/gateway.mdx, "Sharding": "You can establish multiple sessions
 with the same [shard_id, num_shards]"), and each receives that shard's events.
+
+Where the docs leave a number or behaviour open, or the simulator does less than Discord:
+
+- Recommended shards are ``ceil(guilds / 1000)``; Discord does not publish its formula.
+- A session left without a clean close can be resumed for 180 s ("a few minutes").
+- A connection that stops heartbeating is closed with 4009 after 1.25 heartbeat intervals; the docs say
+  only that it is closed and must resume.
+- Only ``encoding=json`` is served, in plain-text frames (no transport or payload compression, which
+  Discord also applies only on request and not to every payload).
+- Request Guild Members (op 8), presence, voice and the newer send opcodes are accepted and not
+  answered: studybot asks for none of them.
+- Without MESSAGE_CONTENT, Discord empties other users' message content; the simulator sends it.
 """
 
 from __future__ import annotations

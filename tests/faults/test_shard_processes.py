@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.localdiscord import BotHarness, LocalDiscord, SimGuild
+from bot.localdiscord import BotHarness, LocalDiscord, Reply, SimGuild, SimMember
 from bot.localdiscord.process import BotProcess
 from tests.conftest import TEST_BUCKETS
 
@@ -109,3 +109,27 @@ async def test_two_processes_that_both_run_a_shard_still_post_once_per_day(
     for process in (both, overlapping):
         assert "database is locked" not in process.output()
     assert {_posts(g, sim) for g in sim.guilds.values()} == {1}
+
+
+async def test_a_members_own_data_is_the_same_whichever_process_serves_them(
+        configured: tuple[LocalDiscord, Path], clock: ManualClock) -> None:
+    sim, db = configured
+    by_shard = {s: next(g for g in sim.guilds.values() if (g.id >> 22) % SHARDS == s) for s in range(SHARDS)}
+    alice = by_shard[0].add_member("alice")
+    alice_elsewhere = SimMember(sim, alice.user, by_shard[1])  # the same person in a server on the other shard
+    by_shard[1].members[alice.id] = alice_elsewhere
+    first, second = _process(sim, clock, db, "0", "shard-0"), _process(sim, clock, db, "1", "shard-1")
+    await _run_until_started(sim, [first, second])
+    try:
+        set_zone = alice.start_slash("streak timezone", timezone="Asia/Tokyo")  # served by the shard-0 process
+        await first.wait_for(lambda: set_zone.response_type is not None, "the timezone answer")
+        assert "Asia/Tokyo" in Reply(set_zone).text
+        export = alice_elsewhere.start_slash("privacy export")  # served by the shard-1 process
+        await second.wait_for(lambda: export.response_message is not None, "the export")
+        assert export.response_message is not None
+        data = export.response_message.attachment("studybot-my-data.json")["data"].decode()
+        assert "Asia/Tokyo" in data
+    finally:
+        await first.stop()
+        await second.stop()
+    assert not sim.errors
