@@ -16,7 +16,8 @@ Where the docs leave a number or behaviour open, or the simulator does less than
   Discord also applies only on request and not to every payload).
 - Request Guild Members (op 8), presence, voice and the newer send opcodes are accepted and not
   answered: studybot asks for none of them.
-- Without MESSAGE_CONTENT, Discord empties other users' message content; the simulator sends it.
+- Message content is emptied for sessions without MESSAGE_CONTENT on the gateway only; REST reads of
+  other users' messages still carry it.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from bot.localdiscord.gateway_rules import (
     intent_for,
     receives,
     recommended_shards,
+    without_message_content,
 )
 
 if TYPE_CHECKING:
@@ -118,7 +120,8 @@ class Gateway:
         for session in list(self.sessions.values()):
             if not receives(session.shard, guild_id) or (needed and not session.intents & needed):
                 continue
-            self._send_dispatch(session, event, data)
+            self._send_dispatch(session, event,
+                                without_message_content(event, data, session.intents, self.sim.bot_user.id))
 
     def _send_dispatch(self, session: Session, event: str, data: dict[str, Any]) -> None:
         session.seq += 1

@@ -202,3 +202,27 @@ class SessionStartLimit:
             self.window_start = self.now()
         self.used += 1
         self.last_identify[shard_id % self.max_concurrency] = self.monotonic()
+
+
+# developers/events/gateway.mdx, "Message Content Intent": the fields that carry message content.
+MESSAGE_CONTENT_FIELDS = {"content": "", "embeds": [], "attachments": [], "components": []}
+
+
+def without_message_content(event: str, data: dict[str, Any], intents: int, app_user_id: int) -> dict[str, Any]:
+    """What a session without MESSAGE_CONTENT receives of a message event.
+
+    developers/events/gateway.mdx, "Message Content Intent": apps without the intent "receive empty values
+    in fields that contain user-inputted content", except in messages the app sent, DMs with the app, and
+    messages that mention it.
+    """
+    if intents & Intent.MESSAGE_CONTENT or event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+        return data
+    if not data.get("guild_id") or str((data.get("author") or {}).get("id")) == str(app_user_id):
+        return data
+    mentioned = {str(u.get("id")) for u in data.get("mentions") or []}
+    if str(app_user_id) in mentioned or f"<@{app_user_id}>" in (data.get("content") or "") \
+            or f"<@!{app_user_id}>" in (data.get("content") or ""):
+        return data
+    blanked = {**data, **{k: type(v)() for k, v in MESSAGE_CONTENT_FIELDS.items() if k in data}}
+    blanked.pop("poll", None)
+    return blanked

@@ -23,6 +23,7 @@ from bot.content import ContentStore
 from bot.core import Core
 from bot.localdiscord import BotHarness, LocalDiscord, pointed_at
 from bot.localdiscord.gateway_rules import PRIVILEGED_INTENTS, Intent
+from bot.localdiscord.rest_messages import dispatch_message
 from bot.settings import SHIPPED_CONTENT_DIR, Settings
 
 GUILD_INTENTS = Intent.GUILDS | Intent.GUILD_MESSAGES
@@ -425,3 +426,24 @@ async def test_asking_for_a_privileged_intent_is_closed_with_4014(sim: LocalDisc
                 await bot.start(sim.token)
     assert sim.gateway.close_codes == [4014]
     assert not sim.gateway.sessions
+
+
+async def test_without_message_content_a_members_message_arrives_empty(connect: Connect) -> None:
+    async with LocalDiscord(clock=ManualClock(START), privileged_intents=Intent.MESSAGE_CONTENT, max_concurrency=2) as sim:
+        guild = sim.create_guild("Study Hall")
+        channel = guild.create_text_channel("general")
+        member = guild.add_member("alice")
+        plain, reading = await connect(sim), await connect(sim)
+        await plain.identify(sim, shard=[0, 1])
+        await plain.until("READY")
+        sim.gateway.limits.last_identify.clear()  # a second application process, later
+        await reading.identify(sim, intents=GUILD_INTENTS | Intent.MESSAGE_CONTENT)
+        await reading.until("READY")
+        for text in ("my answer is 42", f"<@{sim.bot_user.id}> help"):
+            dispatch_message(sim, "MESSAGE_CREATE", sim.new_message(channel, member.user, {"content": text}))
+        own = sim.new_message(channel, sim.bot_user, {"content": "Day 1"})
+        dispatch_message(sim, "MESSAGE_CREATE", own)
+        seen_plain = [(await plain.until("MESSAGE_CREATE"))["d"]["content"] for _ in range(3)]
+        seen_reading = [(await reading.until("MESSAGE_CREATE"))["d"]["content"] for _ in range(3)]
+        assert seen_plain == ["", f"<@{sim.bot_user.id}> help", "Day 1"]  # mentions and its own messages kept
+        assert seen_reading == ["my answer is 42", f"<@{sim.bot_user.id}> help", "Day 1"]
