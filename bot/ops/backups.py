@@ -1,9 +1,14 @@
-"""Scheduled online backups of the database with retention, and what the last one was."""
+"""Scheduled online backups of the database with retention, and what the last one was.
+
+Retention is both a count and an age: a backup older than ``keep`` days is deleted even when
+fewer than ``keep`` exist, so data a member deleted with ``/privacy delete`` is gone from every
+backup within ``keep`` days, as the README and ``/privacy`` promise.
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.triggers.cron import CronTrigger
@@ -33,8 +38,11 @@ class Backups:
         """Copy the live database (SQLite backup API), then keep only the newest ``keep`` copies."""
         name = f"studybot-{self._clock.now():%Y%m%d-%H%M%S}.sqlite3"
         written = await self._db.backup(self.folder / name)
-        for old in self.existing()[self.keep:]:
-            old.unlink(missing_ok=True)
+        cutoff = self._clock.now() - timedelta(days=self.keep)
+        for index, old in enumerate(self.existing()):
+            taken = taken_at(old)
+            if index >= self.keep or (taken is not None and taken < cutoff):
+                old.unlink(missing_ok=True)
         log.info("backup written to %s", written)
         return written
 
@@ -49,3 +57,11 @@ class Backups:
         if not found:
             return None
         return found[0], datetime.fromtimestamp(found[0].stat().st_mtime, UTC)
+
+
+def taken_at(path: Path) -> datetime | None:
+    """When a backup was taken, from its name (``studybot-YYYYMMDD-HHMMSS.sqlite3``)."""
+    try:
+        return datetime.strptime(path.stem.removeprefix("studybot-"), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None

@@ -354,6 +354,12 @@ class MockService:
                                       self._clock.now())
         return group, triple, cleaned or None
 
+    async def feedback_posted(self, group_id: int, from_id: int, to_id: int, channel_id: int, message_id: int) -> None:
+        """Remember where the feedback was posted, so a privacy deletion can remove it from Discord."""
+        await self._db.execute("UPDATE mock_feedback SET message_channel_id = ?, message_id = ? "
+                               "WHERE group_id = ? AND from_id = ? AND to_id = ?",
+                               (channel_id, message_id, group_id, from_id, to_id))
+
     # -- reading -------------------------------------------------------------------------------
     async def current_group(self, guild_id: int, user_id: int) -> tuple[Round, Group] | None:
         for round_ in reversed(await self.repo.open_rounds(guild_id)):

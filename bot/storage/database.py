@@ -61,6 +61,8 @@ class Database:
             await conn.execute("PRAGMA foreign_keys=ON")
             await conn.execute("PRAGMA busy_timeout=5000")
             await conn.execute("PRAGMA synchronous=NORMAL")
+            # Deleted rows are overwritten with zeros, so a privacy deletion leaves no readable remains.
+            await conn.execute("PRAGMA secure_delete=ON")
             self._conn = conn
             if migrate:
                 await self.migrate()

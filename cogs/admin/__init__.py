@@ -1,7 +1,8 @@
 """Moderation, privacy and operations."""
 
 from bot.bot import StudyBot
-from cogs.admin.cog import Privacy, StudybotAdmin, StudybotOwner
+from cogs.admin.cog import StudybotAdmin, StudybotOwner
+from cogs.admin.privacy import Privacy
 
 
 async def setup(client: StudyBot) -> None:

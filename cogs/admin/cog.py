@@ -4,7 +4,6 @@ bookkeeping."""
 from __future__ import annotations
 
 import io
-import json
 import logging
 import math
 
@@ -16,12 +15,10 @@ from bot.bot import StudyBot
 from bot.errors import UserFacingError
 from bot.ops.backups import Backups
 from bot.ops.overview import OverviewService, database_size
-from bot.ops.privacy import PrivacyService
 from bot.ops.retention import GuildRetention
-from cogs._common import in_servers, in_servers_and_bot_dms, missing_permissions, no_pings
+from cogs._common import in_servers, missing_permissions, no_pings
 from cogs._common.authority import Audience, declared
 from cogs.admin.embeds import audit_embed, health_embed, settings_embed
-from cogs.admin.views import ConfirmDeleteView
 
 log = logging.getLogger(__name__)
 
@@ -145,36 +142,3 @@ class StudybotOwner(commands.GroupCog, group_name="studybot-owner", group_descri
                              last_backup=(last[0].name, last[1]) if last else None,
                              content=core.content.library.version, failures=len(core.scheduler.failures))
         await interaction.response.send_message(embed=embed, ephemeral=True)
-
-
-@in_servers_and_bot_dms
-class Privacy(commands.GroupCog, group_name="privacy", group_description="Your data in studybot",
-              group_extras=declared(Audience.MEMBER)):
-    def __init__(self, client: StudyBot) -> None:
-        self.client = client
-        self.service = PrivacyService(client.core.db)
-        super().__init__()
-
-    @app_commands.command(name="export", description="A JSON file of everything studybot stores about you")
-    async def export(self, interaction: discord.Interaction) -> None:
-        data = await self.service.export(interaction.user.id)
-        payload = json.dumps({"user_id": str(interaction.user.id), "tables": data}, indent=2, default=str)
-        file = discord.File(io.BytesIO(payload.encode()), "studybot-my-data.json")
-        rows = sum(len(rows) for rows in data.values())
-        await interaction.response.send_message(f"Here is everything stored about you ({rows} records).",
-                                                file=file, ephemeral=True)
-
-    @app_commands.command(name="delete", description="Remove everything studybot stores about you")
-    async def delete(self, interaction: discord.Interaction) -> None:
-        async def confirmed(click: discord.Interaction) -> None:
-            removed = await self.service.delete(interaction.user.id)
-            summary = ", ".join(f"{table} ({count})" for table, count in sorted(removed.items())) or "nothing"
-            await click.response.edit_message(
-                content=f"Done. Removed: {summary}. You are off every leaderboard; moderators' audit entries keep "
-                        "the action but no longer your id.", view=None)
-
-        view = ConfirmDeleteView(interaction.user.id, confirmed)
-        await interaction.response.send_message(
-            "This removes your streaks, answers, flashcard progress, quiz answers, mock-interview sign-up, "
-            "feedback and settings in every server. It cannot be undone.", view=view, ephemeral=True)
-        view.message = await interaction.original_response()

@@ -77,15 +77,17 @@ class MockPublisher:
         return False
 
     async def _dm(self, user_id: int, content: str, **extra: object) -> bool:
+        return await self._dm_message(user_id, content, **extra) is not None
+
+    async def _dm_message(self, user_id: int, content: str, **extra: object) -> discord.Message | None:
         try:
             await self.pace()
             user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
             await self.pace()
-            await user.send(content, allowed_mentions=no_pings(), **extra)  # type: ignore[arg-type]
+            return await user.send(content, allowed_mentions=no_pings(), **extra)  # type: ignore[arg-type]
         except discord.HTTPException as error:
             log.info("could not DM %s: %s", user_id, error.text)
-            return False
-        return True
+            return None
 
     async def _group_thread(self, group: Group) -> discord.Thread | None:
         """The group's thread, fetched when the cache has dropped it.
@@ -145,7 +147,8 @@ class MockPublisher:
         return await self._dm(user_id, text)
 
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
-                            note: str | None) -> None:
+                            note: str | None) -> tuple[int, int] | None:
+        """Post the feedback in the group's thread (or DM it); returns where, so it can be removed later."""
         communication, depth, tradeoffs = scores
         text = (f"📝 Feedback for <@{to_id}> from <@{from_id}>: communication {communication}/5, technical depth "
                 f"{depth}/5, tradeoff reasoning {tradeoffs}/5.")
@@ -154,6 +157,7 @@ class MockPublisher:
         thread = await self._group_thread(group)
         if thread is not None:
             await self.pace()
-            await thread.send(text, allowed_mentions=no_pings())
-            return
-        await self._dm(to_id, text)
+            sent = await thread.send(text, allowed_mentions=no_pings())
+            return sent.channel.id, sent.id
+        sent_dm = await self._dm_message(to_id, text)
+        return (sent_dm.channel.id, sent_dm.id) if sent_dm is not None else None

@@ -152,7 +152,9 @@ async def handle_feedback_form(interaction: discord.Interaction) -> bool:
             [values.get("communication", ""), values.get("depth", ""), values.get("tradeoffs", "")],
             values.get("note", ""), guild_id=interaction.guild_id)
         cog = interaction.client.get_cog("Mock")  # type: ignore[attr-defined]
-        await cog.publisher.post_feedback(group, interaction.user.id, int(match["to"]), scores, note)  # type: ignore[union-attr]
+        posted = await cog.publisher.post_feedback(group, interaction.user.id, int(match["to"]), scores, note)  # type: ignore[union-attr]
+        if posted is not None:
+            await service.feedback_posted(group.id, interaction.user.id, int(match["to"]), *posted)
         await interaction.response.send_message("Thanks, your feedback was shared with your partner.",
                                                 ephemeral=True, allowed_mentions=no_pings())
     except Exception as error:

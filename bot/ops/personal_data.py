@@ -1,0 +1,190 @@
+"""What every column of the database means for a member's privacy, and why.
+
+Each column that can hold a person's id (``*_id``, ``*_by``) or free text (every TEXT column)
+is classified here, by table, with a reason:
+
+- ``subject``: the row is the member's own; ``/privacy delete`` deletes rows naming them here;
+- ``with_row``: personal, and deleted together with the member's own row;
+- ``actor``: the member only acted on something shared (an audit entry, a reviewed suggestion);
+  the id is replaced by 0 and the shared record stays;
+- ``text``: free text (the member's own, deleted with their row, or someone else's that may
+  mention them); mentions of the member and their bare id are replaced;
+- ``not_personal``: holds no person (a server, a channel, a date, a content id).
+
+A test walks the live schema and fails for any such column missing here, so a new table or
+column is classified the day it lands. Deletion, export and the "no trace left" check are all
+driven by this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Treatment(StrEnum):
+    DELETED = "deleted"
+    ANONYMISED = "anonymised"
+    NOT_PERSONAL = "not personal"
+
+
+@dataclass(frozen=True)
+class Rule:
+    role: str  # subject | with_row | actor | text | none
+    treatment: Treatment
+    reason: str
+
+
+def subject(reason: str) -> Rule:
+    return Rule("subject", Treatment.DELETED, reason)
+
+
+def with_row(reason: str) -> Rule:
+    return Rule("with_row", Treatment.DELETED, reason)
+
+
+def actor(reason: str) -> Rule:
+    return Rule("actor", Treatment.ANONYMISED, reason)
+
+
+def text(reason: str) -> Rule:
+    return Rule("text", Treatment.ANONYMISED, reason)
+
+
+def not_personal(reason: str) -> Rule:
+    return Rule("none", Treatment.NOT_PERSONAL, reason)
+
+
+# Columns that mean the same wherever they appear.
+COMMON: dict[str, Rule] = {
+    "guild_id": not_personal("a server's id"),
+    "channel_id": not_personal("a server channel the bot posts in"),
+    "local_date": not_personal("a calendar day"),
+    "prompt_id": not_personal("a prompt's id from the content"),
+    "card_id": not_personal("a flashcard's id from the content"),
+    "item_id": not_personal("a content item's id"),
+    "deck": not_personal("a deck's name"),
+    "status": not_personal("a state from a fixed list"),
+    "kind": not_personal("a kind from a fixed list"),
+    "nonce": not_personal("a random token the bot made for one post"),
+    "failure": not_personal("Discord's error for a post that failed"),
+    "group_id": not_personal("an internal id of a mock-interview group"),
+    "round_id": not_personal("an internal id of a mock-interview round"),
+    "updated_by": actor("the moderator who last changed a server setting; the setting stays"),
+    "created_by": actor("the moderator who started something shared; it stays"),
+}
+
+TABLES: dict[str, dict[str, Rule]] = {
+    "meta": {"key": not_personal("installation facts such as the synced command hash"),
+             "value": not_personal("installation facts such as the synced command hash")},
+    "guild_settings": {"timezone": not_personal("the server's timezone"),
+                       "moderator_role_id": not_personal("a role of the server")},
+    "user_settings": {"user_id": subject("the member's own settings"),
+                      "timezone": with_row("the member's timezone")},
+    "audit_log": {
+        "actor_id": actor("who changed a setting; the entry stays for the server's record"),
+        "target_id": actor("whom a moderator action was about; the entry stays"),
+        "action": not_personal("an action name from a fixed list"),
+        "old_value": text("a setting's earlier value, which can hold ids"),
+        "new_value": text("a setting's new value, which can hold ids"),
+        "reason": text("a moderator's reason, which can mention members"),
+    },
+    "activity": {"user_id": subject("the member's days of study")},
+    "daily_schedule": {"local_time": not_personal("the server's posting time"),
+                       "timezone": not_personal("the server's timezone"),
+                       "role_id": not_personal("a role of the server"),
+                       "kinds": not_personal("prompt kinds from a fixed list"),
+                       "failure_notice": not_personal("the bot's note about a failed post")},
+    "daily_posts": {"message_id": not_personal("the bot's daily post"),
+                    "thread_id": not_personal("the discussion thread of a daily post")},
+    "daily_answers": {"user_id": subject("the member's answers"),
+                      "body": text("the member's answer (deleted with it); others' answers may mention them"),
+                      "thread_message_id": with_row("the answer as the bot posted it; deleted on Discord too")},
+    "daily_skips": {"skipped_by": actor("the moderator who skipped a prompt; the skip stays")},
+    "answer_marks": {"user_id": subject("Helpful marks on the member's answers (they go with the answers)"),
+                     "from_id": subject("Helpful marks the member gave (one per member, so they cannot be kept "
+                                        "anonymously)"),
+                     "month": with_row("the month a mark counts for")},
+    "daily_best": {"user_id": subject("the member's answer picked as a day's best"),
+                   "actor_id": actor("the moderator who picked it; the pick stays")},
+    "daily_closes": {"message_id": not_personal("the bot's highlight of a day")},
+    "card_states": {"user_id": subject("the member's flashcard memory")},
+    "card_reviews": {"user_id": subject("the member's flashcard reviews")},
+    "card_settings": {"user_id": subject("the member's flashcard settings")},
+    "card_deck_choice": {"user_id": subject("the deck the member studies")},
+    "quiz_schedule": {"local_time": not_personal("the server's quiz time"),
+                      "timezone": not_personal("the server's timezone"),
+                      "failure_notice": not_personal("the bot's note about a failed post")},
+    "quiz_posts": {"question": not_personal("a question from the content"),
+                   "options": not_personal("answer options from the content"),
+                   "message_id": not_personal("the bot's quiz post")},
+    "quiz_answers": {"user_id": subject("the member's quiz picks")},
+    "streaks": {"user_id": subject("the member's streak"),
+                "last_active": with_row("a day the member studied"),
+                "run_start": with_row("when the member's run began"),
+                "month": with_row("the month of the member's monthly count")},
+    "streak_settings": {},
+    "streak_reminders": {"user_id": subject("the member's reminder settings"),
+                         "off_reason": with_row("why the member's reminders stopped"),
+                         "last_sent_date": with_row("when the member was last reminded")},
+    "streak_milestones": {"user_id": subject("the member's streak milestones"),
+                          "run_start": with_row("when the member's run began"),
+                          "message_id": with_row("the bot's announcement of the milestone")},
+    "mock_participants": {"user_id": subject("the member's mock-interview sign-up"),
+                          "role": with_row("what the member practises"),
+                          "level": with_row("the member's level"),
+                          "timezone": with_row("the member's timezone"),
+                          "availability": text("when the member is free, in their words"),
+                          "pause_reason": with_row("why the member is paused")},
+    "mock_schedule": {"cadence": not_personal("the server's round cadence"),
+                      "weekday": not_personal("the server's round day"),
+                      "local_time": not_personal("the server's round time"),
+                      "timezone": not_personal("the server's timezone"),
+                      "anchor_date": not_personal("the first round's day")},
+    "mock_rounds": {"round_key": not_personal("the occurrence a round belongs to"),
+                    "method": not_personal("how the round was paired"),
+                    "announcement_id": not_personal("the bot's round announcement")},
+    "mock_groups": {"delivery": not_personal("how the group was told"),
+                    "thread_id": not_personal("the group's private thread"),
+                    "intro_message_id": not_personal("the bot's brief for the group"),
+                    "checkin_message_id": not_personal("the bot's check-in for the group"),
+                    "outcome": not_personal("what came of the interview"),
+                    "outcome_by": actor("who reported the outcome; the outcome stays for the partner")},
+    "mock_group_members": {"user_id": subject("the member's place in a group"),
+                           "role": with_row("the member's role in the group"),
+                           "dm_message_id": with_row("the bot's DM to the member")},
+    "mock_noshows": {"user_id": subject("the member's reported absences"),
+                     "reported_by": actor("who reported an absence; the report stays")},
+    "mock_feedback": {"from_id": subject("feedback the member gave"),
+                      "to_id": subject("feedback the member received"),
+                      "note": text("a feedback note (deleted with it); others' notes may mention them"),
+                      "message_channel_id": with_row("where the bot posted the feedback"),
+                      "message_id": with_row("the feedback as the bot posted it; deleted on Discord too")},
+    "pending_message_deletions": {"message_id": not_personal("a message of the bot's still to delete on Discord")},
+    "suggestions": {"author_id": subject("the member's suggestions"),
+                    "data": text("a suggestion's text (deleted with the member's own)"),
+                    "reviewer_id": actor("the moderator who decided a suggestion; the decision stays"),
+                    "reason": text("a moderator's reason, which can mention members"),
+                    "queue_channel_id": not_personal("the moderators' queue channel"),
+                    "queue_message_id": not_personal("the bot's queue message")},
+    "server_items": {"data": text("server content, which can mention members"),
+                     "origin": not_personal("where an item came from"),
+                     "author_id": actor("who suggested an approved item; the item is the server's now"),
+                     "approved_by": actor("the moderator who approved it; the item stays")},
+    "practice_answers": {"user_id": subject("the member's practice answers"),
+                         "body": text("the member's practice answer (deleted with it)")},
+    "deck_switches": {},
+    "content_settings": {"review_channel_id": not_personal("the moderators' queue channel")},
+}
+
+
+def needs_classification(column: str, declared_type: str) -> bool:
+    """A column that can hold a person's id or free text mentioning them."""
+    return column.endswith(("_id", "_by")) or declared_type.upper() == "TEXT"
+
+
+def rule_for(table: str, column: str) -> Rule | None:
+    columns = TABLES.get(table)
+    if columns is None:
+        return None
+    return columns.get(column) or COMMON.get(column)

@@ -1,0 +1,134 @@
+"""/privacy delete leaves nothing behind: not in any table, not in the file or its WAL, not in the
+next backup, and not on Discord where the bot posted for the member."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.localdiscord import BotHarness, SimChannel, SimMember
+from bot.localdiscord.command_permissions import allow_command
+from bot.ops.personal_data import TABLES, needs_classification, rule_for
+from bot.ops.privacy import PrivacyService
+from bot.storage.schema import tables
+
+from .test_daily import posts, setup_daily
+
+ALICE_ANSWER = "Shard the zebraquartz vector index by tenant"
+ALICE_NOTE = "Great pacing, okapimarble"
+
+
+async def test_every_column_that_can_hold_a_member_is_classified_with_a_reason(harness: BotHarness) -> None:
+    schema = await tables(harness.core.db.conn)
+    missing = [f"{table}.{column}" for table, columns in schema.items() if table != "sqlite_sequence"
+               for column, declared in columns.items()
+               if needs_classification(column, declared) and rule_for(table, column) is None]
+    assert not missing, f"classify these in bot/ops/personal_data.py: {missing}"
+    assert all(rule.reason for columns in TABLES.values() for rule in columns.values())
+    unknown = sorted(set(TABLES) - set(schema))
+    assert not unknown, f"classified tables that do not exist: {unknown}"
+
+
+def raw_bytes(path: Path) -> bytes:
+    return path.read_bytes() if path.exists() else b""
+
+
+def traces(blob: bytes, member: SimMember, texts: tuple[str, ...]) -> list[str]:
+    found = []
+    if member.id.to_bytes(8, "big") in blob:
+        found.append("id as an integer")
+    if str(member.id).encode() in blob:
+        found.append("id as text")
+    found += [text for text in texts if text.encode() in blob]
+    return found
+
+
+def every_value(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [str(value) for name in names
+                for row in conn.execute(f'SELECT * FROM "{name}"')  # noqa: S608
+                for value in row if value is not None]
+
+
+async def test_privacy_delete_leaves_no_trace_in_tables_files_backups_or_on_discord(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel, alice: SimMember,
+        bob: SimMember) -> None:
+    helpers = harness.guild.create_role("Helpers")
+    alice.add_role(helpers)
+    await mod.slash("studybot settings moderator-role", role=helpers)
+    allow_command(harness.sim, harness.guild, "daily", roles=(helpers.id,))
+    allow_command(harness.sim, harness.guild, "streak-admin", roles=(helpers.id,))
+    await setup_daily(mod, daily, time="09:00", zone="UTC")
+    await harness.advance_to(datetime(2026, 3, 2, 9, 1, tzinfo=UTC))
+    [post] = posts(daily)
+    await alice.submit_modal(await alice.click(post, "Submit answer"), answer=ALICE_ANSWER)
+    await bob.submit_modal(await bob.click(post, "Submit answer"), answer=f"Building on {alice.mention}'s idea")
+    await alice.slash("daily skip")  # as a moderator by role: an action on something shared
+    await alice.slash("streak-admin announcements", state="on")
+    await mod.slash("streak-admin repair", member=alice, date="2026-03-01", reason=f"outage for {alice.mention}")
+    await alice.slash("streak remind", state="on", hour=19)
+    await alice.slash("streak timezone", timezone="Europe/Paris")
+    await alice.slash("cards study")
+    for member in (alice, bob):
+        await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                    channel=general)
+    await mod.slash("mock-admin pair-now")
+    [thread] = [t for t in harness.guild.threads if t.name.startswith("Mock #")]
+    brief = next(m for m in thread.messages if "We met" in m.button_labels)
+    feedback_form = None
+    for giver, note in ((alice, ALICE_NOTE), (bob, "Clear tradeoffs")):
+        met = await giver.click(brief, "We met")
+        form = await giver.click(met, met.message.button_labels[0] if met.message else "Give feedback")
+        feedback_form = await giver.submit_modal(form, communication="4", depth="5", tradeoffs="3", note=note)
+    assert feedback_form is not None and "shared" in feedback_form.text
+    answer_thread = post.thread
+    assert answer_thread is not None
+    posted_for_alice = [m for m in [*answer_thread.messages, *thread.messages]
+                        if not m.deleted and (ALICE_ANSWER in m.text or ALICE_NOTE in m.text
+                                              or alice.mention in m.text and "Feedback" in m.text)]
+    assert len(posted_for_alice) == 3  # her answer, her feedback, bob's feedback about her
+
+    exported = json.loads((await alice.slash("privacy export")).attachments[0]["data"])["tables"]
+    assert {"daily_answers", "daily_skips", "streak_settings", "audit_log", "mock_feedback", "mock_participants",
+            "user_settings", "streak_reminders", "activity"} <= set(exported)
+
+    confirm = await alice.slash("privacy delete")
+    assert "within 7 days" in confirm.text
+    done = await alice.click(confirm, "Delete my data")
+    assert "Removed:" in done.text and "deleting the 3 messages" in done.text and "within 7 days" in done.text
+
+    assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []
+    values = every_value(harness.db_path)
+    assert not [v for v in values if ALICE_ANSWER in v or ALICE_NOTE in v or str(alice.id) in v]
+    assert all(m.deleted for m in posted_for_alice)
+    assert "Building on @former member's idea" in values
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_skips WHERE skipped_by = 0") == 1
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
+
+    texts = (ALICE_ANSWER, ALICE_NOTE)
+    wal = harness.db_path.with_name(harness.db_path.name + "-wal")
+    assert traces(raw_bytes(harness.db_path), alice, texts) == []
+    assert traces(raw_bytes(wal), alice, texts) == []
+    await harness.advance_to(datetime(2026, 3, 3, 3, 31, tzinfo=UTC))  # the nightly backup runs
+    newest = sorted((harness.db_path.parent / "backups").glob("studybot-*.sqlite3"))[-1]
+    assert traces(raw_bytes(newest), alice, texts) == []
+    assert traces(raw_bytes(harness.db_path), alice, texts) == []
+    assert traces(raw_bytes(wal), alice, texts) == []
+
+
+async def test_backups_made_before_a_deletion_expire_within_the_stated_days(
+        harness: BotHarness, alice: SimMember) -> None:
+    folder = harness.db_path.parent / "backups"
+    await harness.advance_to(datetime(2026, 3, 3, 3, 31, tzinfo=UTC))
+    [first] = sorted(folder.glob("studybot-*.sqlite3"))
+    old_copy = folder / "studybot-20260220-120000.sqlite3"  # a hand-made backup, older than the limit
+    old_copy.write_bytes(first.read_bytes())
+    await harness.advance_to(datetime(2026, 3, 4, 3, 31, tzinfo=UTC))
+    assert not old_copy.exists() and first.exists()  # by age, although fewer than 7 backups exist
+    await harness.advance_to(datetime(2026, 3, 10, 3, 31, tzinfo=UTC))
+    remaining = sorted(folder.glob("studybot-*.sqlite3"))
+    assert first not in remaining and len(remaining) == 7
