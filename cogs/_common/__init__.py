@@ -4,6 +4,7 @@ from cogs._common.autocomplete import timezone_autocomplete
 from cogs._common.permissions import missing_permissions
 from cogs._common.render import BRAND_COLOUR, core_of, discord_timestamp, no_pings, truncate
 from cogs._common.scope import in_servers, in_servers_and_bot_dms
+from cogs._common.text import member_text, one_line, quoted_member_text, without_controls
 from cogs._common.views import BaseModal, BaseView, RoutedItem
 
 __all__ = [
@@ -13,6 +14,10 @@ __all__ = [
     "core_of",
     "in_servers",
     "in_servers_and_bot_dms",
+    "member_text",
+    "one_line",
+    "quoted_member_text",
+    "without_controls",
     "discord_timestamp",
     "missing_permissions",
     "no_pings",

@@ -6,7 +6,7 @@ import discord
 
 from bot.community import Status, Suggestion, deck_title
 from bot.content.models import Prompt
-from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
 from cogs.daily.embeds import DIFFICULTY_MARKS, KIND_LABELS
 
 STATUS_MARKS = {Status.PENDING: "⏳ waiting for review", Status.APPROVED: "✅ approved",
@@ -16,14 +16,15 @@ STATUS_COLOURS = {Status.PENDING: BRAND_COLOUR, Status.APPROVED: discord.Colour.
 
 
 def _bullets(values: list[str] | tuple[str, ...]) -> str:
-    return truncate("\n".join(f"• {v}" for v in values), 1024) if values else "—"
+    return truncate("\n".join(f"• {member_text(v)}" for v in values), 1024) if values else "—"
 
 
 def suggestion_embed(suggestion: Suggestion, *, note: str | None = None) -> discord.Embed:
     item = suggestion.item
     if isinstance(item, Prompt):
-        embed = discord.Embed(title=truncate(f"Prompt suggestion #{suggestion.id}: {item.title}", 256),
-                              description=truncate(item.scenario, 3000), colour=STATUS_COLOURS[suggestion.status])
+        embed = discord.Embed(title=truncate(one_line(f"Prompt suggestion #{suggestion.id}: {item.title}"), 256),
+                              description=truncate(member_text(item.scenario), 3000),
+                              colour=STATUS_COLOURS[suggestion.status])
         embed.add_field(name="Kind", value=KIND_LABELS.get(item.kind.value, item.kind.value))
         embed.add_field(name="Difficulty", value=DIFFICULTY_MARKS.get(item.difficulty.value, item.difficulty.value))
         embed.add_field(name="Scale and constraints", value=_bullets(item.constraints), inline=False)
@@ -32,8 +33,9 @@ def suggestion_embed(suggestion: Suggestion, *, note: str | None = None) -> disc
         embed.add_field(name="What a strong answer covers", value=_bullets(item.rubric), inline=False)
     else:
         embed = discord.Embed(title=f"Card suggestion #{suggestion.id}", colour=STATUS_COLOURS[suggestion.status],
-                              description=f"**{truncate(item.front, 1000)}**\n\n{truncate(item.back, 2000)}")
-        embed.add_field(name="Topic", value=", ".join(item.tags) or "—")
+                              description=f"**{truncate(member_text(item.front), 1000)}**\n\n"
+                                          f"{truncate(member_text(item.back), 2000)}")
+        embed.add_field(name="Topic", value=member_text(", ".join(item.tags)) or "—")
         embed.add_field(name="Wrong options for the quiz", value=_bullets(item.wrong_answers), inline=False)
     who = "uploaded by" if suggestion.deck.startswith("doc-") else "suggested by"
     embed.add_field(name="From", value=f"{who} <@{suggestion.author_id}> · {deck_title(suggestion.deck)}\n"
@@ -44,7 +46,7 @@ def suggestion_embed(suggestion: Suggestion, *, note: str | None = None) -> disc
     if suggestion.decided_at:
         status += f" on {discord_timestamp(suggestion.decided_at, 'f')}"
     if suggestion.reason:
-        status += f"\nReason: {truncate(suggestion.reason, 700)}"
+        status += f"\nReason: {truncate(member_text(suggestion.reason), 700)}"
     embed.add_field(name="Status", value=truncate(status, 1024), inline=False)
     if note:
         embed.add_field(name="Note", value=truncate(note, 1024), inline=False)

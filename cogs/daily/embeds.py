@@ -7,7 +7,7 @@ import discord
 from bot.content.models import Prompt
 from bot.daily import DailyPost, DailyStatus
 from bot.daily.models import PostRecord
-from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
 
 KIND_LABELS = {"design": "System design", "debugging": "Debugging", "tradeoff": "Tradeoff",
                "product": "Product intuition", "behavioral": "Behavioral"}
@@ -15,11 +15,12 @@ DIFFICULTY_MARKS = {"easy": "●○○ easy", "medium": "●●○ medium", "har
 
 
 def post_title(day_number: int, prompt: Prompt) -> str:
-    return truncate(f"Day {day_number} · {prompt.title}", 256)
+    return truncate(one_line(f"Day {day_number} · {prompt.title}"), 256)
 
 
 def prompt_embed(prompt: Prompt, *, title: str | None = None) -> discord.Embed:
-    embed = discord.Embed(title=title or prompt.title, description=prompt.scenario, colour=BRAND_COLOUR)
+    embed = discord.Embed(title=truncate(one_line(title or prompt.title), 256), description=prompt.scenario,
+                          colour=BRAND_COLOUR)
     embed.add_field(name="Kind", value=KIND_LABELS.get(prompt.kind.value, prompt.kind.value))
     embed.add_field(name="Difficulty", value=DIFFICULTY_MARKS.get(prompt.difficulty.value, prompt.difficulty.value))
     for name, value in prompt.render_fields():
@@ -37,7 +38,7 @@ def post_embed(post: DailyPost) -> discord.Embed:
 
 
 def thread_name(post: DailyPost) -> str:
-    return truncate(f"Day {post.day_number}: {post.prompt.title}", 100)
+    return truncate(one_line(f"Day {post.day_number}: {post.prompt.title}"), 100)
 
 
 def thread_opening(post: DailyPost) -> str:
@@ -62,7 +63,8 @@ def answer_message(user_id: int, *, edited: bool) -> str:
 
 
 def answer_embed(body: str) -> discord.Embed:
-    return discord.Embed(description=truncate(body, 4096), colour=discord.Colour.dark_grey())
+    """A member's answer inside the bot's message: shown as their plain text, never as the bot's formatting."""
+    return discord.Embed(description=truncate(member_text(body), 4096), colour=discord.Colour.dark_grey())
 
 
 def _record_line(record: PostRecord) -> str:

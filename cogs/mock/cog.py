@@ -17,6 +17,7 @@ from cogs._common import (
     in_servers,
     missing_permissions,
     no_pings,
+    one_line,
     timezone_autocomplete,
 )
 from cogs._common.authority import Audience, declared
@@ -179,7 +180,7 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
         assert interaction.guild_id is not None
         found = await self.service.history(interaction.guild_id, member.id if member else None, 15)
         lines = [history_line(r, g, None) for r, g in found] or ["No rounds yet."]
-        embed = discord.Embed(title="Mock interview history" + (f" · {member.display_name}" if member else ""),
+        embed = discord.Embed(title="Mock interview history" + (f" · {one_line(member.display_name)}" if member else ""),
                               description="\n".join(lines)[:4096], colour=BRAND_COLOUR)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())
 

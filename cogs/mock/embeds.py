@@ -6,7 +6,7 @@ import discord
 
 from bot.pairing.repository import Group, Round, Signup
 from bot.pairing.service import GroupBrief, MockStats
-from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+from cogs._common import BRAND_COLOUR, discord_timestamp, one_line, truncate
 from cogs.daily.embeds import prompt_embed
 
 ROLE_ICONS = {"interviewer": "🎤 Interviewer", "candidate": "🧑‍💻 Candidate", "observer": "👀 Observer"}
@@ -14,7 +14,7 @@ OUTCOME_LABELS = {"met": "met ✅", "noshow": "no-show ❌", "missed": "could no
 
 
 def thread_name(round_: Round, group: Group) -> str:
-    return f"Mock #{round_.number} · group {group.position}"
+    return one_line(f"Mock #{round_.number} · group {group.position}")
 
 
 def roles_text(group: Group) -> str:

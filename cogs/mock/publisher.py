@@ -9,7 +9,7 @@ import discord
 from bot.bot import StudyBot
 from bot.pairing.repository import Group, Round
 from bot.pairing.service import GroupBrief
-from cogs._common import no_pings
+from cogs._common import no_pings, quoted_member_text
 from cogs.mock.embeds import brief_content, brief_embeds, roles_text, thread_name
 from cogs.mock.views import brief_view, checkin_view
 
@@ -153,7 +153,8 @@ class MockPublisher:
         text = (f"📝 Feedback for <@{to_id}> from <@{from_id}>: communication {communication}/5, technical depth "
                 f"{depth}/5, tradeoff reasoning {tradeoffs}/5.")
         if note:
-            text += f"\n> {note}"
+            text += "
+" + quoted_member_text(note)
         thread = await self._group_thread(group)
         if thread is not None:
             await self.pace()

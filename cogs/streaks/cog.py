@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.streaks import LeaderboardPage, StreakReminders, StreakService
 from bot.streaks.heatmap import render_heatmap
-from cogs._common import core_of, in_servers, no_pings, timezone_autocomplete
+from cogs._common import core_of, in_servers, no_pings, one_line, timezone_autocomplete
 from cogs._common.authority import Audience, declared
 from cogs.streaks.embeds import help_embed, leaderboard_embed, profile_embed
 from cogs.streaks.publisher import StreakPublisher
@@ -55,7 +55,7 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
         target = member or interaction.user
         own = target.id == interaction.user.id
         profile = await self.service.profile(interaction.guild_id, target.id)
-        name = target.display_name
+        name = one_line(target.display_name)
         state = profile.state
         png = render_heatmap(profile.statuses, profile.today,
                              f"{name} · {state.current}-day streak · best {state.best}")
