@@ -58,9 +58,19 @@ class BaseView(discord.ui.View):
 
 
 class BaseModal(discord.ui.Modal):
-    """A modal whose errors go through the bot's one handler, submitted only by its declared audience."""
+    """A modal whose errors go through the bot's one handler, submitted only by its declared audience.
+
+    Inputs are added with :meth:`ask`, in the current layout: a Label component wraps each text
+    input (a label on the text input itself is the deprecated form).
+    """
 
     audience: ClassVar[Audience | None] = None
+
+    def ask(self, question: str, field: discord.ui.TextInput[Any], *,
+            description: str | None = None) -> discord.ui.TextInput[Any]:
+        """Add ``field`` (built without a label of its own) under ``question``; returns the field."""
+        self.add_item(discord.ui.Label(text=question, component=field, description=description))
+        return field
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await authorize(interaction, self.audience)

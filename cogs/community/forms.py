@@ -17,27 +17,30 @@ from cogs._common.authority import Audience
 Submit = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
 
 PARAGRAPH = discord.TextStyle.paragraph
+Field = discord.ui.Label  # a labelled input: ``.component`` is the TextInput
 
 
 def _input(label: str, custom_id: str, *, max_length: int, paragraph: bool = True, required: bool = True,
-           default: str | None = None, placeholder: str | None = None) -> discord.ui.TextInput[FieldsModal]:
-    return discord.ui.TextInput(label=label, custom_id=custom_id, max_length=max_length, required=required,
-                                style=PARAGRAPH if paragraph else discord.TextStyle.short,
-                                default=default or None, placeholder=placeholder)
+           default: str | None = None, placeholder: str | None = None) -> Field:
+    """A text input inside its Label, the current modal layout."""
+    return discord.ui.Label(text=label, component=discord.ui.TextInput(
+        custom_id=custom_id, max_length=max_length, required=required,
+        style=PARAGRAPH if paragraph else discord.TextStyle.short, default=default or None, placeholder=placeholder))
 
 
 class FieldsModal(BaseModal):
     """A modal whose submission is handed, as ``{custom_id: value}``, to ``submit``."""
 
-    def __init__(self, title: str, inputs: list[discord.ui.TextInput[FieldsModal]], submit: Submit) -> None:
+    def __init__(self, title: str, inputs: list[Field], submit: Submit) -> None:
         super().__init__(title=title[:45], timeout=1800)
         for item in inputs:
             self.add_item(item)
-        self._inputs = inputs
+        self._inputs = [item.component for item in inputs]
         self._submit = submit
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await self._submit(interaction, {item.custom_id: item.value for item in self._inputs})
+        await self._submit(interaction, {item.custom_id: item.value  # type: ignore[attr-defined]
+                                         for item in self._inputs})
 
 
 class MemberForm(FieldsModal):
@@ -52,7 +55,7 @@ class ModeratorForm(FieldsModal):
     audience = Audience.MODERATOR
 
 
-def card_inputs(values: dict[str, str] | None = None) -> list[discord.ui.TextInput[FieldsModal]]:
+def card_inputs(values: dict[str, str] | None = None) -> list[Field]:
     v = values or {}
     return [
         _input("Front (the question)", "front", max_length=300, default=v.get("front"),
@@ -65,8 +68,7 @@ def card_inputs(values: dict[str, str] | None = None) -> list[discord.ui.TextInp
     ]
 
 
-def prompt_inputs(values: dict[str, str] | None = None, *, with_title: bool = False) -> list[
-        discord.ui.TextInput[FieldsModal]]:
+def prompt_inputs(values: dict[str, str] | None = None, *, with_title: bool = False) -> list[Field]:
     """Five inputs (Discord's most): the suggestion form names the title in the command instead of
     asking for hints twice; a moderator's edit form swaps the hints for the title."""
     v = values or {}
@@ -85,10 +87,10 @@ def prompt_inputs(values: dict[str, str] | None = None, *, with_title: bool = Fa
     return inputs
 
 
-def edit_inputs(item_fields: dict[str, str], item: object) -> list[discord.ui.TextInput[FieldsModal]]:
+def edit_inputs(item_fields: dict[str, str], item: object) -> list[Field]:
     return prompt_inputs(item_fields, with_title=True) if isinstance(item, Prompt) else card_inputs(item_fields)
 
 
-def reason_inputs() -> list[discord.ui.TextInput[FieldsModal]]:
+def reason_inputs() -> list[Field]:
     return [_input("Reason (sent to the author)", "reason", max_length=500,
                    placeholder="What would make it acceptable?")]

@@ -114,11 +114,9 @@ class AnswerModal(BaseModal):
     def __init__(self, guild_id: int, day: date, prompt: Prompt, previous: str | None) -> None:
         form = answer_form(prompt, replacing=previous is not None)
         super().__init__(title=form.title, timeout=None, custom_id=f"studybot:daily:form:{guild_id}:{day:%Y%m%d}")
-        self.answer: discord.ui.TextInput[AnswerModal] = discord.ui.TextInput(
-            label=form.label, custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT,
-            required=True, placeholder=form.placeholder, default=previous,
-        )
-        self.add_item(self.answer)
+        self.answer = self.ask(form.label, discord.ui.TextInput(
+            custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT, required=True,
+            placeholder=form.placeholder, default=previous))
 
 
 def _form_value(data: dict[str, Any], custom_id: str) -> str:
@@ -184,24 +182,21 @@ class AddPromptModal(BaseModal, title="Add a server prompt"):
     """A moderator's own prompt; validated with the same model and limits as the content packs."""
     audience = Audience.MODERATOR
 
-    prompt_title: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
-        label="Title", custom_id="title", max_length=240, min_length=3)
-    scenario: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
-        label="Scenario", custom_id="scenario", style=discord.TextStyle.paragraph, max_length=1800, min_length=40,
-        placeholder="The system to design or the problem to solve, with concrete numbers.")
-    constraints: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
-        label="Scale and constraints (one per line)", custom_id="constraints", style=discord.TextStyle.paragraph,
-        max_length=1000)
-    follow_ups: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
-        label="Follow-up questions (2-4, one per line)", custom_id="follow_ups",
-        style=discord.TextStyle.paragraph, max_length=1000)
-    rubric: discord.ui.TextInput[AddPromptModal] = discord.ui.TextInput(
-        label="What a strong answer covers (one per line)", custom_id="rubric", style=discord.TextStyle.paragraph, max_length=1000)
-
     def __init__(self, kind: str, difficulty: str) -> None:
         super().__init__(timeout=1800)
         self.kind = kind
         self.difficulty = difficulty
+        paragraph = discord.TextStyle.paragraph
+        self.prompt_title = self.ask("Title", discord.ui.TextInput(custom_id="title", max_length=240, min_length=3))
+        self.scenario = self.ask("Scenario", discord.ui.TextInput(
+            custom_id="scenario", style=paragraph, max_length=1800, min_length=40,
+            placeholder="The system to design or the problem to solve, with concrete numbers."))
+        self.constraints = self.ask("Scale and constraints (one per line)", discord.ui.TextInput(
+            custom_id="constraints", style=paragraph, max_length=1000))
+        self.follow_ups = self.ask("Follow-up questions (2-4, one per line)", discord.ui.TextInput(
+            custom_id="follow_ups", style=paragraph, max_length=1000))
+        self.rubric = self.ask("What a strong answer covers (one per line)", discord.ui.TextInput(
+            custom_id="rubric", style=paragraph, max_length=1000))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None

@@ -153,8 +153,7 @@ class MockPublisher:
         text = (f"📝 Feedback for <@{to_id}> from <@{from_id}>: communication {communication}/5, technical depth "
                 f"{depth}/5, tradeoff reasoning {tradeoffs}/5.")
         if note:
-            text += "
-" + quoted_member_text(note)
+            text += "\n" + quoted_member_text(note)
         thread = await self._group_thread(group)
         if thread is not None:
             await self.pace()

@@ -130,10 +130,10 @@ class FeedbackModal(BaseModal):
         super().__init__(title="Feedback for your partner", custom_id=f"studybot:mock:form:{group_id}:{to_id}")
         for key, label in (("communication", "Communication (1-5)"), ("depth", "Technical depth (1-5)"),
                            ("tradeoffs", "Tradeoff reasoning (1-5)")):
-            self.add_item(discord.ui.TextInput(label=label, custom_id=key, min_length=1, max_length=1,
-                                               placeholder="1 = weak … 5 = excellent"))
-        self.add_item(discord.ui.TextInput(label="A short note for them", custom_id="note", required=False,
-                                           style=discord.TextStyle.paragraph, max_length=500))
+            self.ask(label, discord.ui.TextInput(custom_id=key, min_length=1, max_length=1,
+                                                 placeholder="1 = weak … 5 = excellent"))
+        self.ask("A short note for them", discord.ui.TextInput(custom_id="note", required=False,
+                                                               style=discord.TextStyle.paragraph, max_length=500))
 
 
 async def handle_feedback_form(interaction: discord.Interaction) -> bool:

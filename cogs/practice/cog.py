@@ -40,10 +40,9 @@ class PracticeAnswerModal(BaseModal):
         form = answer_form(prompt, replacing=previous is not None)
         super().__init__(title=form.title, timeout=3600)
         self.prompt_id = prompt.id
-        self.answer: discord.ui.TextInput[PracticeAnswerModal] = discord.ui.TextInput(
-            label=form.label, custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT,
-            default=previous, placeholder=form.placeholder)
-        self.add_item(self.answer)
+        self.answer = self.ask(form.label, discord.ui.TextInput(
+            custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT, default=previous,
+            placeholder=form.placeholder))
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         result = await _service(interaction).submit(_guild(interaction), interaction.user.id, self.prompt_id,
