@@ -85,10 +85,12 @@ class ShardLayout:
         return self.shard_ids is None or 0 in self.shard_ids
 
     def describe(self) -> str:
+        """How /studybot health names the layout, e.g. ``this process runs 0,1,2,3 of 8``."""
         if self.shard_count is None:
-            return "shards: as many as Discord recommends"
-        ids = "all" if self.shard_ids is None else ",".join(map(str, self.shard_ids))
-        return f"shards {ids} of {self.shard_count}"
+            return "as many as Discord recommends"
+        if self.shard_ids is None:
+            return f"this process runs all {self.shard_count}"
+        return f"this process runs {','.join(map(str, self.shard_ids))} of {self.shard_count}"
 
 
 @contextmanager

@@ -60,3 +60,24 @@ async def test_past_2500_guilds_the_bot_shards_and_every_guild_gets_one_daily_po
         assert not sim.errors
     finally:
         await harness.stop()
+
+
+async def test_health_shows_every_shard_and_a_fixed_layout_is_used(clock: ManualClock, tmp_path: Path) -> None:
+    async with LocalDiscord(clock=clock, global_rate_limit=None, bucket_rules=TEST_BUCKETS, max_concurrency=2) as sim:
+        guilds = [sim.create_guild(f"Study group {index}") for index in range(4)]
+        for guild in guilds:
+            guild.create_text_channel("daily")
+        owner = guilds[0].add_member("owner-mod", manage_guild=True)
+        harness = BotHarness(sim, tmp_path / "studybot.sqlite3", clock, settings={"shard_count": 2})
+        await harness.start()
+        try:
+            assert harness.bot is not None and harness.bot.shard_count == 2
+            assert sorted(s.shard for s in sim.gateway.live_sessions()) == [(0, 2), (1, 2)]
+            harness.core.settings.owner_ids.append(owner.id)
+            health = await owner.slash("studybot-owner health")
+            per_shard = {s: sum((g.id >> 22) % 2 == s for g in guilds) for s in (0, 1)}
+            for shard_id, count in per_shard.items():
+                assert f"#{shard_id} 🟢 connected" in health.text and f"{count} servers" in health.text
+            assert "Shards (this process runs all 2)" in health.text
+        finally:
+            await harness.stop()
