@@ -92,12 +92,44 @@ class ActivityService:
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._drain(), name="studybot-activity-writer")
         event = await future
+        await self.announce(event)
+        return event
+
+    async def announce(self, event: ActivityRecorded | None) -> None:
+        """Tell listeners (streak summaries, milestones) about a credit once its transaction has committed."""
+        if event is None:
+            return
         for listener in self._listeners:
             try:
                 await listener(event)
             except Exception:
-                log.exception("activity listener %r failed for guild %s", listener, guild_id)
-        return event
+                log.exception("activity listener %r failed for guild %s", listener, event.guild_id)
+
+    async def credit(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, kind: ActivityKind,
+                     at: datetime | None = None, *, repair: bool = False) -> ActivityRecorded | None:
+        """Count ``kind`` for the member's local day containing ``at``, inside the caller's transaction.
+
+        The member's action and its streak credit then commit together or not at all: a crash
+        between two transactions could otherwise keep the action and lose the day. With
+        ``repair`` (a retry of an action already stored) nothing is counted twice: the credit is
+        only added when it is missing, and None is returned when it was there.
+        Call :meth:`announce` with the result after the commit.
+        """
+        moment = ensure_utc(at) if at is not None else self._clock.now()
+        user_zones = await _zones(conn, "user_settings", "user_id", {user_id})
+        guild_zones = await _zones(conn, "guild_settings", "guild_id", {guild_id})
+        day = local_date(moment, user_zones.get(user_id) or guild_zones.get(guild_id) or ZoneInfo("UTC"))
+        cursor = await conn.execute(
+            "SELECT kind FROM activity WHERE guild_id = ? AND user_id = ? AND local_date = ?",
+            (guild_id, user_id, day.isoformat()))
+        kinds_that_day = {row[0] for row in await cursor.fetchall()}
+        if repair and str(kind) in kinds_that_day:
+            return None
+        await conn.execute(
+            "INSERT INTO activity (guild_id, user_id, local_date, kind, first_at, count) VALUES (?, ?, ?, ?, ?, 1) "
+            "ON CONFLICT (guild_id, user_id, local_date, kind) DO UPDATE SET count = count + 1",
+            (guild_id, user_id, day.isoformat(), str(kind), int(moment.timestamp())))
+        return ActivityRecorded(guild_id, user_id, ActivityKind(kind), day, moment, not kinds_that_day)
 
     async def _drain(self) -> None:
         while self._pending:

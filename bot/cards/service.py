@@ -28,6 +28,7 @@ from bot.community import ServerContent
 from bot.content import ContentStore
 from bot.content.models import Flashcard
 from bot.errors import InvalidInput
+from bot.posting import crash_point
 from bot.storage import Database
 from bot.timezones import TimezoneResolver
 
@@ -184,15 +185,30 @@ class StudyService:
         async with self._db.transaction() as conn:
             memory = await self.repo.memory(user_id, card_id, conn)
             if (memory.reps if memory else 0) != rep:
-                return Graded(False, card, memory)
-            updated = self.scheduler.review(memory, user_id, card_id, grade, now)
-            try:
-                await self.repo.save_review(conn, updated, guild_id=guild_id, grade=int(grade),
-                                            state_before=memory.state if memory else None, now=now)
-            except aiosqlite.IntegrityError:  # the same repetition raced in from a second click
-                return Graded(False, card, memory)
-        if guild_id is not None:
-            await self._activity.record(guild_id, user_id, ActivityKind.REVIEW)
+                if guild_id is not None and memory is not None and memory.reps == rep + 1 and memory.last_review:
+                    # This very grade is stored: a retry. Its streak credit is added if it is missing.
+                    credit = await self._activity.credit(conn, guild_id, user_id, ActivityKind.REVIEW,
+                                                         memory.last_review, repair=True)
+                    repaired = credit
+                else:
+                    repaired = None
+                stale = True
+            else:
+                stale = False
+                updated = self.scheduler.review(memory, user_id, card_id, grade, now)
+                try:
+                    await self.repo.save_review(conn, updated, guild_id=guild_id, grade=int(grade),
+                                                state_before=memory.state if memory else None, now=now)
+                except aiosqlite.IntegrityError:  # the same repetition raced in from a second click
+                    return Graded(False, card, memory)
+                # The grade and its streak credit commit together, or neither does.
+                repaired = (await self._activity.credit(conn, guild_id, user_id, ActivityKind.REVIEW, now)
+                            if guild_id is not None else None)
+        if stale:
+            await self._activity.announce(repaired)
+            return Graded(False, card, memory)
+        crash_point("grade.saved")
+        await self._activity.announce(repaired)
         return Graded(True, card, updated)
 
     async def stats(self, guild_id: int | None, user_id: int, deck: str | None = None) -> CardStats:

@@ -20,6 +20,7 @@ from bot.content.models import Prompt
 from bot.daily.models import ALL_KINDS, ANSWER_LIMIT, PostStatus
 from bot.daily.repository import DailyRepository
 from bot.errors import InvalidInput, NotFound, bounded_text
+from bot.posting import crash_point
 from bot.seeds import stable_seed
 from bot.storage import Database, epoch
 
@@ -140,8 +141,10 @@ class PracticeService:
                 "INSERT INTO practice_answers (guild_id, user_id, prompt_id, body, submitted_at) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (guild_id, user_id, prompt_id) DO UPDATE SET body = excluded.body, "
                 "submitted_at = excluded.submitted_at", (guild_id, user_id, prompt_id, text, epoch(now)))
-        if not replaced:
-            await self.activity.record(guild_id, user_id, ActivityKind.ANSWER)
+            # The answer and its streak credit commit together; a replacement only adds a missing credit.
+            credit = await self.activity.credit(conn, guild_id, user_id, ActivityKind.ANSWER, now, repair=replaced)
+        crash_point("practice.saved")
+        await self.activity.announce(credit)
         return PracticeResult(prompt, replaced)
 
     async def answer_of(self, guild_id: int, user_id: int, prompt_id: str) -> str | None:

@@ -1,12 +1,14 @@
-"""Posting each guild's prompt exactly once per local date.
+"""Posting each guild's prompt exactly once per occurrence, through the shared flow of :mod:`bot.posting`.
 
-The ledger row for (guild, local date) is inserted in the same ``BEGIN IMMEDIATE``
-transaction that picks the prompt, so only one claim can ever exist for a day. Sending
+The ledger row is inserted in the same ``BEGIN IMMEDIATE`` transaction that picks the
+prompt, so only one claim can ever exist for an occurrence; whether today's occurrence
+is served is read from the instants of earlier posts in the schedule's current zone, so
+moving the schedule to another zone or time neither repeats nor drops a post. Sending
 happens after the commit; the message id is written back once Discord accepted it.
-Should the process die between the two, the row stays ``claimed``: the next attempt
-first looks for the message in the channel, and re-sends with the same nonce so
-Discord itself returns the earlier message instead of creating a second one. A run
-that finds the row ``sent`` does nothing. Catch-up covers only the current local day.
+A row left ``claimed`` by a crash is finished on the next firing or start, whatever its
+day: the channel is searched for the post (adopted when found, the row marked failed
+when not). Transient faults (a locked database, Discord's 5xx) are retried with growing
+pauses until the next occurrence is due; then the moderators are told once.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ import asyncio
 import hashlib
 import logging
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
+
+from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
 from bot.content.models import Prompt
 from bot.content.store import ContentStore
-from bot.daily.clocktime import LocalDailyTrigger, occurrence
+from bot.daily.clocktime import LocalDailyTrigger, next_occurrence, occurrence
 from bot.daily.models import (
     DailyPost,
     DailySchedule,
@@ -34,7 +38,8 @@ from bot.daily.models import (
 )
 from bot.daily.repository import DailyRepository
 from bot.daily.rotation import cycle_seed_after, state_of
-from bot.ledger import publish_once, tell_moderators_once
+from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
+from bot.posting.retry import is_transient, next_attempt, storage_problem
 from bot.scheduler import JobScheduler
 from bot.timezones import local_date
 
@@ -56,6 +61,10 @@ class Publisher(Protocol):
 
 def job_id(guild_id: int) -> str:
     return f"daily:post:{guild_id}"
+
+
+def retry_job_id(guild_id: int) -> str:
+    return f"daily:retry:{guild_id}"
 
 
 def post_nonce(guild_id: int, day: date) -> str:
@@ -92,7 +101,7 @@ class DailyDelivery:
         return len(schedules)
 
     async def catch_up(self) -> list[DeliveryResult]:
-        """After start-up: deliver every post that fell due earlier today while the bot was away."""
+        """After start-up: finish interrupted rows, then deliver every post that fell due today while away."""
         results = []
         for schedule in await self.repo.schedules():
             if self.scheduler.owns(schedule.guild_id):  # other processes catch up their own shards
@@ -100,9 +109,48 @@ class DailyDelivery:
         return results
 
     # -- delivery -------------------------------------------------------------------------
-    async def deliver_due(self, guild_id: int) -> DeliveryResult:
-        """The scheduled entry point: today's post if its time has come and it is not out yet."""
-        return await self.deliver(guild_id, manual=False)
+    async def deliver_due(self, guild_id: int, attempt: int = 0) -> DeliveryResult:
+        """The scheduled entry point: today's post if its time has come and it is not out yet.
+
+        A transient fault schedules another attempt (see :mod:`bot.posting.retry`) instead of
+        losing the day; once the next occurrence is near, moderators are told once.
+        """
+        try:
+            return await self.deliver(guild_id, manual=False)
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            return await self._retry_later(guild_id, attempt + 1, error)
+
+    async def _retry_later(self, guild_id: int, attempt: int, error: BaseException) -> DeliveryResult:
+        reason = _describe_fault(error)
+        now = self.clock.now()
+        schedule = None
+        try:
+            schedule = await self.repo.schedule(guild_id)
+        except Exception:
+            log.warning("could not read the daily schedule of guild %s to plan a retry", guild_id)
+        window_ends = (next_occurrence(now, schedule.local_time, schedule.zone) if schedule
+                       else now + timedelta(hours=1))
+        when = next_attempt(attempt, now, window_ends)
+        if when is not None:
+            log.warning("daily post for guild %s hit a passing fault (%s); attempt %d at %s", guild_id, reason,
+                        attempt + 1, when.isoformat())
+            self.scheduler.add(retry_job_id(guild_id), DateTrigger(run_date=when), self.deliver_due, guild_id,
+                               attempt)
+            return DeliveryResult(Outcome.RETRYING, None, reason)
+        log.error("daily post for guild %s gave up after %d attempts: %s", guild_id, attempt, reason)
+        if schedule is not None:
+            await self._report(schedule, f"it kept failing until the next post was due ({reason})")
+        return DeliveryResult(Outcome.FAILED, None, reason)
+
+    async def _report(self, schedule: DailySchedule, reason: str) -> None:
+        """Tell moderators once; when even remembering that fails (the database again), tell them anyway."""
+        try:
+            await self._tell_moderators_once(schedule, reason)
+        except Exception:
+            if self.publisher is not None:
+                await self.publisher.notify_moderators(schedule.guild_id, _notice(reason))
 
     async def deliver(self, guild_id: int, *, manual: bool) -> DeliveryResult:
         async with self._locks[guild_id]:
@@ -113,26 +161,76 @@ class DailyDelivery:
                 return DeliveryResult(Outcome.PAUSED)
             now = self.clock.now()
             today = local_date(now, schedule.zone)
-            if not manual and occurrence(today, schedule.local_time, schedule.zone) > now:
+            due_at = occurrence(today, schedule.local_time, schedule.zone)
+            if not manual and due_at > now:
                 return DeliveryResult(Outcome.NOT_DUE)
+            await self.reconcile(schedule, before=day_bounds(today, schedule.zone)[0])
             try:
-                record, fresh = await self._claim(schedule, today, now)
+                record, fresh = await self._claim(schedule, today, min(due_at, now), now)
             except DeliveryFailed as failure:
                 await self._tell_moderators_once(schedule, failure.reason)
                 return DeliveryResult(Outcome.FAILED, None, failure.reason)
             if record.status is PostStatus.SENT:
                 return DeliveryResult(Outcome.ALREADY_POSTED, record)
+            crash_point("daily.claimed")
             schedule = await self.repo.schedule(guild_id) or schedule  # a new cycle may have begun
             return await self._send(schedule, record, fresh)
 
-    async def _claim(self, schedule: DailySchedule, day: date, now: datetime) -> tuple[PostRecord, bool]:
-        """Return the day's ledger row, inserting it (with the day's prompt) when there is none."""
+    async def today_pending(self, schedule: DailySchedule) -> bool:
+        """Whether today's time has passed in the schedule's zone without today's post being made."""
+        now = self.clock.now()
+        today = local_date(now, schedule.zone)
+        if occurrence(today, schedule.local_time, schedule.zone) > now:
+            return False
+        start, end = day_bounds(today, schedule.zone)
         async with self.repo.db.transaction() as conn:
-            existing = await self.repo.post(schedule.guild_id, day, conn)
+            served = await self.repo.post_between(conn, schedule.guild_id, start, end)
+        return served is None or served.status is not PostStatus.SENT
+
+    async def reconcile(self, schedule: DailySchedule, *, before: datetime) -> int:
+        """Finish rows an interrupted attempt left ``claimed`` for an earlier day: adopt the post or fail the row.
+
+        A row stuck in ``claimed`` would make its buttons say the prompt is unavailable and,
+        for ever after, leave the numbering unsure; Discord knows whether the post was made.
+        """
+        unfinished = await self.repo.unfinished_before(schedule.guild_id, before)
+        if not unfinished or self.publisher is None:
+            return 0
+        finished = 0
+        for record in unfinished:
+            try:
+                post = await self.render(schedule, record)
+                found = await self.publisher.find_published(
+                    record.channel_id, post, min(record.claimed_at, record.occurrence_at))
+            except DeliveryFailed as failure:
+                if failure.transient:
+                    continue
+                await self.repo.mark_failed(schedule.guild_id, record.local_date, failure.reason)
+                finished += 1
+                continue
+            if found is not None:
+                await self.repo.mark_sent(schedule.guild_id, record.local_date, found.message_id, found.thread_id,
+                                          self.clock.now())
+                log.info("adopted day %d of guild %s, interrupted before it was recorded", record.day_number,
+                         schedule.guild_id)
+            else:
+                await self.repo.mark_failed(schedule.guild_id, record.local_date,
+                                            "the attempt was interrupted before Discord took the post")
+                log.info("day %d of guild %s was interrupted before it reached Discord; marked failed",
+                         record.day_number, schedule.guild_id)
+            finished += 1
+        return finished
+
+    async def _claim(self, schedule: DailySchedule, day: date, occurrence_at: datetime,
+                     now: datetime) -> tuple[PostRecord, bool]:
+        """Return the row serving local ``day``, inserting it (with the day's prompt) when there is none."""
+        start, end = day_bounds(day, schedule.zone)
+        async with self.repo.db.transaction() as conn:
+            existing = await self.repo.post_between(conn, schedule.guild_id, start, end)
             if existing is not None:
                 if existing.status is not PostStatus.SENT:
-                    await self.repo.reclaim(conn, schedule.guild_id, day, schedule.channel_id)
-                    existing = await self.repo.post(schedule.guild_id, day, conn)
+                    await self.repo.reclaim(conn, schedule.guild_id, existing.local_date, schedule.channel_id)
+                    existing = await self.repo.post(schedule.guild_id, existing.local_date, conn)
                 assert existing is not None
                 return existing, False
             pool = eligible_prompts(schedule, self.content.library.prompts,
@@ -148,14 +246,14 @@ class DailyDelivery:
                 state = state_of(cycle, seed, pool, set())
                 log.info("guild %s starts prompt cycle %d", schedule.guild_id, cycle)
             day_number = await self.repo.post_count(conn, schedule.guild_id) + 1
+            label = free_label(day, await self.repo.labels(conn, schedule.guild_id, day))
             await self.repo.insert_claim(
-                conn, guild_id=schedule.guild_id, day=day, day_number=day_number, cycle=cycle,
+                conn, guild_id=schedule.guild_id, day=label, day_number=day_number, cycle=cycle,
                 prompt_id=state.remaining[0], channel_id=schedule.channel_id,
-                nonce=post_nonce(schedule.guild_id, day), now=now)
-            record = await self.repo.post(schedule.guild_id, day, conn)
+                nonce=post_nonce(schedule.guild_id, label), now=now, occurrence_at=occurrence_at)
+            record = await self.repo.post(schedule.guild_id, label, conn)
         assert record is not None
         return record, True
-
     async def render(self, schedule: DailySchedule, record: PostRecord) -> DailyPost:
         custom = await self.repo.custom_prompts(schedule.guild_id)
         pool = eligible_prompts(schedule, self.content.library.prompts, custom)
@@ -180,11 +278,14 @@ class DailyDelivery:
         try:
             post = await self.render(schedule, record)
             publisher = self.publisher
+            since = min(record.claimed_at, record.occurrence_at)
             published = await publish_once(
-                fresh=fresh,
-                find_earlier=lambda: publisher.find_published(schedule.channel_id, post, record.claimed_at),
+                fresh=fresh, late=overdue(record.occurrence_at, self.clock.now()),
+                find_earlier=lambda: publisher.find_published(schedule.channel_id, post, since),
                 publish=lambda: publisher.publish(schedule.channel_id, post))
         except DeliveryFailed as failure:
+            if failure.transient:
+                raise  # the row stays claimed; the retry looks for what this attempt may have sent
             await self.repo.mark_failed(schedule.guild_id, record.local_date, failure.reason)
             await self._tell_moderators_once(schedule, failure.reason)
             log.warning("daily post for guild %s on %s failed: %s", schedule.guild_id, record.local_date,
@@ -193,6 +294,8 @@ class DailyDelivery:
             return DeliveryResult(Outcome.FAILED, updated, failure.reason)
         await self.repo.mark_sent(schedule.guild_id, record.local_date, published.message_id,
                                   published.thread_id, self.clock.now())
+        crash_point("daily.recorded")
+        self.scheduler.remove(retry_job_id(schedule.guild_id))
         if published.problems:
             await self._tell_moderators_once(schedule, "; ".join(published.problems))
         elif schedule.failure_notice:
@@ -205,6 +308,16 @@ class DailyDelivery:
         await tell_moderators_once(
             schedule.guild_id, reason=reason, already_told=schedule.failure_notice,
             remember=self.repo.set_failure_notice,
-            notify=self.publisher.notify_moderators if self.publisher else None,
-            text=f"I could not deliver today's study prompt: {reason}. "
-                 "Fix it, then use `/daily post-now` (details in `/daily status`).")
+            notify=self.publisher.notify_moderators if self.publisher else None, text=_notice(reason))
+
+
+def _notice(reason: str) -> str:
+    return (f"I could not deliver today's study prompt: {reason}. "
+            "Fix it, then use `/daily post-now` (details in `/daily status`).")
+
+
+def _describe_fault(error: BaseException) -> str:
+    problem = storage_problem(error)
+    if problem is not None:
+        return f"the database was {problem}"
+    return getattr(error, "reason", None) or type(error).__name__

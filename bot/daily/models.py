@@ -38,7 +38,7 @@ class PostStatus(StrEnum):
 
 @dataclass(frozen=True)
 class PostRecord:
-    """One row of the delivery ledger: the guild's post for one local date."""
+    """One row of the delivery ledger: the guild's post for one occurrence, filed under a local date."""
 
     guild_id: int
     local_date: date
@@ -54,6 +54,7 @@ class PostRecord:
     sent_at: datetime | None
     attempts: int
     failure: str | None
+    occurrence_at: datetime  # the scheduled instant this post served (see bot.posting.occurrence)
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,15 @@ class Published:
 
 
 class DeliveryFailed(Exception):
-    """Discord refused the post (missing permission, deleted channel); ``reason`` says how to fix it."""
+    """Discord refused the post (missing permission, deleted channel); ``reason`` says how to fix it.
 
-    def __init__(self, reason: str) -> None:
+    ``transient`` failures (Discord's 5xx, timeouts) are retried within the occurrence's window.
+    """
+
+    def __init__(self, reason: str, *, transient: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.transient = transient
 
 
 class Outcome(StrEnum):
@@ -92,6 +97,7 @@ class Outcome(StrEnum):
     NOT_CONFIGURED = "not configured"
     PAUSED = "paused"
     FAILED = "failed"
+    RETRYING = "retrying"
 
 
 @dataclass(frozen=True)

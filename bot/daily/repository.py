@@ -32,6 +32,7 @@ def _post(row: Any) -> PostRecord:
         channel_id=row["channel_id"], nonce=row["nonce"], message_id=row["message_id"], thread_id=row["thread_id"],
         claimed_at=datetime.fromtimestamp(row["claimed_at"], UTC), sent_at=from_epoch(row["sent_at"]),
         attempts=row["attempts"], failure=row["failure"],
+        occurrence_at=datetime.fromtimestamp(row["occurrence_at"] or row["claimed_at"], UTC),
     )
 
 
@@ -144,18 +145,42 @@ class DailyRepository:
             row = await self.db.fetchone(sql, (guild_id, day.isoformat()))
         return _post(row) if row else None
 
+    async def post_between(self, conn: aiosqlite.Connection, guild_id: int, start: datetime,
+                           end: datetime) -> PostRecord | None:
+        """The post that served an occurrence in [start, end): one local day of the current schedule."""
+        cursor = await conn.execute(
+            "SELECT * FROM daily_posts WHERE guild_id = ? AND occurrence_at >= ? AND occurrence_at < ? "
+            "ORDER BY status = 'sent' DESC, occurrence_at DESC LIMIT 1",
+            (guild_id, epoch(start), epoch(end)))
+        row = await cursor.fetchone()
+        return _post(row) if row else None
+
+    async def labels(self, conn: aiosqlite.Connection, guild_id: int, up_to: date) -> set[date]:
+        cursor = await conn.execute("SELECT local_date FROM daily_posts WHERE guild_id = ? AND local_date <= ?",
+                                    (guild_id, up_to.isoformat()))
+        return {date.fromisoformat(row[0]) for row in await cursor.fetchall()}
+
+    async def unfinished_before(self, guild_id: int, before: datetime) -> list[PostRecord]:
+        """Rows an interrupted attempt left claimed for an occurrence before ``before``."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM daily_posts WHERE guild_id = ? AND status = 'claimed' AND occurrence_at < ? "
+            "ORDER BY occurrence_at", (guild_id, epoch(before)))
+        return [_post(row) for row in rows]
+
     async def post_count(self, conn: aiosqlite.Connection, guild_id: int) -> int:
-        """Days actually posted (a day that failed for good does not take a number)."""
-        cursor = await conn.execute("SELECT COUNT(*) FROM daily_posts WHERE guild_id = ? AND status = 'sent'",
+        """Days posted or being posted (a day that failed for good does not take a number)."""
+        cursor = await conn.execute("SELECT COUNT(*) FROM daily_posts WHERE guild_id = ? AND status != 'failed'",
                                     (guild_id,))
         return int((await cursor.fetchone())[0])
 
     async def insert_claim(self, conn: aiosqlite.Connection, *, guild_id: int, day: date, day_number: int,
-                           cycle: int, prompt_id: str, channel_id: int, nonce: str, now: datetime) -> None:
+                           cycle: int, prompt_id: str, channel_id: int, nonce: str, now: datetime,
+                           occurrence_at: datetime) -> None:
         await conn.execute(
             "INSERT INTO daily_posts (guild_id, local_date, day_number, cycle, prompt_id, status, channel_id, "
-            "nonce, claimed_at) VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?)",
-            (guild_id, day.isoformat(), day_number, cycle, prompt_id, channel_id, nonce, epoch(now)),
+            "nonce, claimed_at, occurrence_at) VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?)",
+            (guild_id, day.isoformat(), day_number, cycle, prompt_id, channel_id, nonce, epoch(now),
+             epoch(occurrence_at)),
         )
 
     async def reclaim(self, conn: aiosqlite.Connection, guild_id: int, day: date, channel_id: int) -> None:
@@ -190,10 +215,10 @@ class DailyRepository:
     async def latest_post(self, guild_id: int, *, status: PostStatus | None = None) -> PostRecord | None:
         if status is None:
             row = await self.db.fetchone(
-                "SELECT * FROM daily_posts WHERE guild_id = ? ORDER BY local_date DESC LIMIT 1", (guild_id,))
+                "SELECT * FROM daily_posts WHERE guild_id = ? ORDER BY occurrence_at DESC LIMIT 1", (guild_id,))
         else:
             row = await self.db.fetchone(
-                "SELECT * FROM daily_posts WHERE guild_id = ? AND status = ? ORDER BY local_date DESC LIMIT 1",
+                "SELECT * FROM daily_posts WHERE guild_id = ? AND status = ? ORDER BY occurrence_at DESC LIMIT 1",
                 (guild_id, str(status)))
         return _post(row) if row else None
 
@@ -209,26 +234,26 @@ class DailyRepository:
         )
         return _answer(row) if row else None
 
-    async def save_answer(self, guild_id: int, day: date, user_id: int, body: str,
+    async def save_answer(self, conn: aiosqlite.Connection, guild_id: int, day: date, user_id: int, body: str,
                           now: datetime) -> tuple[StoredAnswer, bool]:
-        """Insert or replace the member's answer; returns it and whether it replaced an earlier one."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "SELECT 1 FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
-                (guild_id, day.isoformat(), user_id),
-            )
-            existed = await cursor.fetchone() is not None
-            await conn.execute(
-                "INSERT INTO daily_answers (guild_id, local_date, user_id, body, submitted_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, local_date, user_id) DO UPDATE SET "
-                "body = excluded.body, edited_at = excluded.submitted_at",
-                (guild_id, day.isoformat(), user_id, body, epoch(now)),
-            )
-            cursor = await conn.execute(
-                "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
-                (guild_id, day.isoformat(), user_id),
-            )
-            row = await cursor.fetchone()
+        """Insert or replace the member's answer in the caller's transaction; return it and whether it
+        replaced an earlier one."""
+        cursor = await conn.execute(
+            "SELECT 1 FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
+            (guild_id, day.isoformat(), user_id),
+        )
+        existed = await cursor.fetchone() is not None
+        await conn.execute(
+            "INSERT INTO daily_answers (guild_id, local_date, user_id, body, submitted_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, local_date, user_id) DO UPDATE SET "
+            "body = excluded.body, edited_at = excluded.submitted_at",
+            (guild_id, day.isoformat(), user_id, body, epoch(now)),
+        )
+        cursor = await conn.execute(
+            "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
+            (guild_id, day.isoformat(), user_id),
+        )
+        row = await cursor.fetchone()
         return _answer(row), existed
 
     async def set_answer_message(self, guild_id: int, day: date, user_id: int, message_id: int) -> None:

@@ -29,6 +29,7 @@ from bot.daily.models import (
     DailyStatus,
     DeliveryFailed,
     DeliveryResult,
+    Outcome,
     PostRecord,
     PostStatus,
     StoredAnswer,
@@ -36,6 +37,7 @@ from bot.daily.models import (
 from bot.daily.repository import DailyRepository
 from bot.daily.rotation import cycle_seed, state_of
 from bot.errors import InvalidInput, NotConfigured, NotFound, bounded_text
+from bot.posting import crash_point
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.timezones import parse_local_time, parse_zone
@@ -50,6 +52,9 @@ CUSTOM_PROMPT_LIMIT = 500  # per guild; keeps one server from growing the table 
 class SetupResult:
     schedule: DailySchedule
     next_posts: list[datetime]
+    # Today's time has already passed and today's post is not out (the time moved earlier than
+    # now, or the schedule is new): the caller starts the delivery at once, after answering.
+    posts_now: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,7 +91,10 @@ class DailyService:
                 new={"channel": channel_id, "time": f"{at:%H:%M}", "timezone": zone.key, "role": role_id})
         schedule = await self._require(guild_id)
         self.delivery.schedule_job(schedule)
-        return SetupResult(schedule, upcoming(now, at, zone, 3))
+        # A changed schedule whose time today has already passed: today's post goes out now if it is
+        # not out yet. A first setup starts with the next occurrence instead.
+        posts_now = old is not None and schedule.enabled and await self.delivery.today_pending(schedule)
+        return SetupResult(schedule, upcoming(now, at, zone, 3), posts_now)
 
     async def set_enabled(self, guild_id: int, actor_id: int, enabled: bool) -> DailySchedule:
         schedule = await self._require(guild_id)
@@ -183,7 +191,12 @@ class DailyService:
 
     async def post_now(self, guild_id: int, actor_id: int) -> DeliveryResult:
         await self._require(guild_id)
-        result = await self.delivery.deliver(guild_id, manual=True)
+        try:
+            result = await self.delivery.deliver(guild_id, manual=True)
+        except DeliveryFailed as failure:
+            if not failure.transient:
+                raise
+            result = DeliveryResult(Outcome.FAILED, None, f"{failure.reason}; try again in a minute")
         async with self.repo.db.transaction() as conn:
             await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="daily.post-now",
                                     new=str(result.outcome))
@@ -229,9 +242,14 @@ class DailyService:
                             empty_hint="Write a few sentences, then submit again.",
                             long_hint="Shorten it, or post the rest in the discussion thread.")
         record, _prompt = await self.post_for(guild_id, day)
-        answer, edited = await self.repo.save_answer(guild_id, day, user_id, text, self.clock.now())
-        if not edited:
-            await self.activity.record(guild_id, user_id, ActivityKind.ANSWER)
+        async with self.repo.db.transaction() as conn:
+            answer, edited = await self.repo.save_answer(conn, guild_id, day, user_id, text, self.clock.now())
+            # The answer and its streak credit commit together; a re-submission adds the credit only
+            # when an earlier version of the answer was stored without it.
+            credit = await self.activity.credit(conn, guild_id, user_id, ActivityKind.ANSWER, answer.submitted_at,
+                                                repair=edited)
+        crash_point("answer.saved")
+        await self.activity.announce(credit)
         publisher = self.delivery.publisher
         if record.thread_id is None or publisher is None:
             return AnswerResult(answer, edited, False, "the discussion thread does not exist")
@@ -242,6 +260,7 @@ class DailyService:
             return AnswerResult(answer, edited, False, failure.reason)
         if message_id != answer.thread_message_id:
             await self.repo.set_answer_message(guild_id, day, user_id, message_id)
+        crash_point("answer.shown")
         return AnswerResult(answer, edited, True)
 
     async def answer_of(self, guild_id: int, day: date, user_id: int) -> StoredAnswer | None:

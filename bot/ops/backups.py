@@ -14,6 +14,7 @@ from pathlib import Path
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
+from bot.posting import crash_point
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 
@@ -37,7 +38,11 @@ class Backups:
     async def run(self) -> Path:
         """Copy the live database (SQLite backup API), then keep only the newest ``keep`` copies."""
         name = f"studybot-{self._clock.now():%Y%m%d-%H%M%S}.sqlite3"
-        written = await self._db.backup(self.folder / name)
+        # Written under a temporary name and renamed when complete: a crash mid-copy leaves a
+        # `.part` file, never a half backup that looks like the newest good one.
+        partial = await self._db.backup(self.folder / f"{name}.part")
+        crash_point("backup.written")
+        written = partial.replace(self.folder / name)
         cutoff = self._clock.now() - timedelta(days=self.keep)
         for index, old in enumerate(self.existing()):
             taken = taken_at(old)

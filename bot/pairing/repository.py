@@ -227,11 +227,16 @@ class PairingRepository:
                                         f"AND {column} IS NULL", (value, group_id))
         return changed > 0
 
-    async def set_outcome(self, group_id: int, outcome: str, user_id: int, now: datetime) -> bool:
-        changed = await self.db.execute(
+    async def set_outcome(self, conn: aiosqlite.Connection, group_id: int, outcome: str, user_id: int,
+                          now: datetime) -> bool:
+        cursor = await conn.execute(
             "UPDATE mock_groups SET outcome = ?, outcome_by = ?, outcome_at = ? WHERE id = ? AND (outcome IS NULL "
             "OR outcome <> 'met')", (outcome, user_id, epoch(now), group_id))
-        return changed > 0
+        return cursor.rowcount > 0
+
+    async def outcome_at(self, group_id: int) -> datetime | None:
+        value = await self.db.fetchval("SELECT outcome_at FROM mock_groups WHERE id = ?", (group_id,))
+        return datetime.fromtimestamp(value, UTC) if value else None
 
     async def add_noshow(self, group_id: int, user_id: int, reporter: int, now: datetime) -> None:
         await self.db.execute("INSERT INTO mock_noshows (group_id, user_id, reported_by, created_at) "

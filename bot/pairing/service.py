@@ -28,6 +28,7 @@ from bot.pairing.repository import Group, PairingRepository, Round, Signup
 from bot.pairing.rounds import HISTORY_ROUNDS, history_of, plan_round, shared_times
 from bot.pairing.schedule import Schedule, first_anchor, parse_weekday, round_times
 from bot.pairing.signups import Signups
+from bot.posting import crash_point, publish_once
 from bot.scheduler import JobScheduler
 from bot.seeds import stable_seed
 from bot.storage import Database, epoch
@@ -43,6 +44,7 @@ OUTCOMES = ("met", "noshow", "missed")
 class MockPublisher(Protocol):
     async def deliver_group(self, round: Round, group: Group, brief: GroupBrief) -> tuple[str, int | None]: ...
     async def announce(self, round: Round, groups: list[Group]) -> int | None: ...
+    async def find_announcement(self, round: Round) -> int | None: ...
     async def remind(self, round: Round, group: Group) -> None: ...
     async def checkin(self, round: Round, group: Group) -> int | None: ...
     async def tell_group(self, group: Group, text: str) -> None: ...
@@ -161,6 +163,7 @@ class MockService:
         round_ = await self.repo.round(round_id)
         assert round_ is not None
         self._schedule_timers(round_)
+        crash_point("mock.round-created")
         await self.deliver(round_)
         return round_
 
@@ -227,9 +230,21 @@ class MockService:
                 continue
             await self.repo.set_delivered(group.id, delivery, thread_id)
         if round_.announcement_id is None:
-            message_id = await self.publisher.announce(round_, await self.repo.groups(round_.id))
+            # A crash after Discord took the announcement but before its id was stored must not
+            # announce the round twice: look for it first (the flow of bot.posting).
+            publisher = self.publisher
+            message_id = await publish_once(
+                fresh=False, find_earlier=lambda: publisher.find_announcement(round_),
+                publish=lambda: self._announce(round_))
             if message_id is not None:
                 await self.repo.set_announcement(round_.id, message_id)
+                crash_point("mock.announce-recorded")
+
+    async def _announce(self, round_: Round) -> int | None:
+        assert self.publisher is not None
+        message_id = await self.publisher.announce(round_, await self.repo.groups(round_.id))
+        crash_point("mock.announced")
+        return message_id
 
     async def remind(self, round_id: int) -> int:
         round_ = await self.repo.round(round_id)
@@ -313,11 +328,20 @@ class MockService:
             raise InvalidInput(f"`{outcome}` is not an outcome.")
         group = await self._group_for_outcome(group_id, user_id, guild_id)
         now = self._clock.now()
-        changed = await self.repo.set_outcome(group_id, outcome, user_id, now)
+        credits = []
+        async with self._db.transaction() as conn:
+            changed = await self.repo.set_outcome(conn, group_id, outcome, user_id, now)
+            if outcome == "met":
+                # "We met" and every member's streak credit commit together; pressed again, it only
+                # adds a credit that is missing (a report stored before both shared one transaction).
+                met_at = now if changed else (await self.repo.outcome_at(group_id) or now)
+                for member in group.members:
+                    credits.append(await self._activity.credit(conn, group.guild_id, member.user_id,
+                                                               ActivityKind.MOCK, met_at, repair=not changed))
+        crash_point("outcome.saved")
+        for credit in credits:
+            await self._activity.announce(credit)
         paused: list[int] = []
-        if outcome == "met" and changed:
-            for member in group.members:
-                await self._activity.record(group.guild_id, member.user_id, ActivityKind.MOCK)
         if outcome == "noshow" and changed:
             for member in group.members:
                 if member.user_id != user_id:
@@ -352,6 +376,7 @@ class MockService:
         triple = (parsed[0], parsed[1], parsed[2])
         await self.repo.save_feedback(group_id, group.guild_id, from_id, to_id, triple, cleaned or None,
                                       self._clock.now())
+        crash_point("feedback.saved")
         return group, triple, cleaned or None
 
     async def feedback_posted(self, group_id: int, from_id: int, to_id: int, channel_id: int, message_id: int) -> None:

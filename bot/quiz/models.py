@@ -55,6 +55,8 @@ class QuizPost:
     claimed_at: datetime
     closes_at: datetime
     failure: str | None
+    occurrence_at: datetime          # the scheduled instant this quiz served (see bot.posting.occurrence)
+    revealed_at: datetime | None     # when the close's results were edited into the post
 
     @classmethod
     def of(cls, row: Any) -> QuizPost:
@@ -62,7 +64,8 @@ class QuizPost:
                    row["card_id"], row["question"], tuple(json.loads(row["options"])), row["correct"],
                    QuizStatus(row["status"]), row["nonce"], row["channel_id"], row["message_id"],
                    datetime.fromtimestamp(row["claimed_at"], UTC), datetime.fromtimestamp(row["closes_at"], UTC),
-                   row["failure"])
+                   row["failure"], datetime.fromtimestamp(row["occurrence_at"] or row["claimed_at"], UTC),
+                   datetime.fromtimestamp(row["revealed_at"], UTC) if row["revealed_at"] else None)
 
 
 @dataclass(frozen=True)

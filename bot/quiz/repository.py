@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import aiosqlite
 
@@ -53,7 +53,7 @@ class QuizRepository:
         return QuizPost.of(row) if row else None
 
     async def latest(self, guild_id: int) -> QuizPost | None:
-        row = await self.db.fetchone("SELECT * FROM quiz_posts WHERE guild_id = ? ORDER BY local_date DESC LIMIT 1",
+        row = await self.db.fetchone("SELECT * FROM quiz_posts WHERE guild_id = ? ORDER BY occurrence_at DESC LIMIT 1",
                                      (guild_id,))
         return QuizPost.of(row) if row else None
 
@@ -62,19 +62,53 @@ class QuizRepository:
                                     (guild_id, cycle))
         return {row[0] for row in await cursor.fetchall()}
 
+    async def post_between(self, conn: aiosqlite.Connection, guild_id: int, start: datetime,
+                           end: datetime) -> QuizPost | None:
+        """The quiz that served an occurrence in [start, end): one local day of the current schedule."""
+        cursor = await conn.execute(
+            "SELECT * FROM quiz_posts WHERE guild_id = ? AND occurrence_at >= ? AND occurrence_at < ? "
+            "ORDER BY status IN ('sent', 'closed') DESC, occurrence_at DESC LIMIT 1",
+            (guild_id, epoch(start), epoch(end)))
+        row = await cursor.fetchone()
+        return QuizPost.of(row) if row else None
+
+    async def labels(self, conn: aiosqlite.Connection, guild_id: int, up_to: date) -> set[date]:
+        cursor = await conn.execute("SELECT local_date FROM quiz_posts WHERE guild_id = ? AND local_date <= ?",
+                                    (guild_id, up_to.isoformat()))
+        return {date.fromisoformat(row[0]) for row in await cursor.fetchall()}
+
+    async def unfinished_before(self, guild_id: int, before: datetime) -> list[QuizPost]:
+        rows = await self.db.fetchall(
+            "SELECT * FROM quiz_posts WHERE guild_id = ? AND status = 'claimed' AND occurrence_at < ? "
+            "ORDER BY occurrence_at", (guild_id, epoch(before)))
+        return [QuizPost.of(row) for row in rows]
+
+    async def unrevealed(self) -> list[QuizPost]:
+        """Closed quizzes whose results were never edited in (a crash or Discord between the two)."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM quiz_posts WHERE status = 'closed' AND revealed_at IS NULL ORDER BY closes_at")
+        return [QuizPost.of(row) for row in rows]
+
+    async def mark_revealed(self, guild_id: int, day: date, now: datetime) -> None:
+        await self.db.execute("UPDATE quiz_posts SET revealed_at = ? WHERE guild_id = ? AND local_date = ?",
+                              (epoch(now), guild_id, day.isoformat()))
+
     async def count(self, conn: aiosqlite.Connection, guild_id: int) -> int:
-        cursor = await conn.execute("SELECT COUNT(*) FROM quiz_posts WHERE guild_id = ?", (guild_id,))
+        """Quizzes posted or being posted (one that failed for good does not take a number)."""
+        cursor = await conn.execute("SELECT COUNT(*) FROM quiz_posts WHERE guild_id = ? AND status != 'failed'",
+                                    (guild_id,))
         row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
     async def insert_claim(self, conn: aiosqlite.Connection, *, guild_id: int, day: date, number: int, cycle: int,
                            question: Question, channel_id: int, nonce: str, now: datetime,
-                           closes_at: datetime) -> None:
+                           closes_at: datetime, occurrence_at: datetime) -> None:
         await conn.execute(
             "INSERT INTO quiz_posts (guild_id, local_date, number, cycle, card_id, question, options, correct, "
-            "status, nonce, channel_id, claimed_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?)",
+            "status, nonce, channel_id, claimed_at, closes_at, occurrence_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?, ?)",
             (guild_id, day.isoformat(), number, cycle, question.card_id, question.text, json.dumps(question.options),
-             question.correct, nonce, channel_id, epoch(now), epoch(closes_at)))
+             question.correct, nonce, channel_id, epoch(now), epoch(closes_at), epoch(occurrence_at)))
 
     async def reclaim(self, conn: aiosqlite.Connection, guild_id: int, day: date) -> None:
         await conn.execute("UPDATE quiz_posts SET attempts = attempts + 1, status = 'claimed', failure = NULL "
@@ -100,11 +134,17 @@ class QuizRepository:
             "AND status = 'sent'", (epoch(now), guild_id, day.isoformat()))
         return changed > 0
 
-    async def add_pick(self, guild_id: int, day: date, user_id: int, choice: int, now: datetime) -> bool:
-        changed = await self.db.execute(
+    async def add_pick(self, conn: aiosqlite.Connection, guild_id: int, day: date, user_id: int, choice: int,
+                       now: datetime) -> bool:
+        cursor = await conn.execute(
             "INSERT INTO quiz_answers (guild_id, local_date, user_id, choice, answered_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT DO NOTHING", (guild_id, day.isoformat(), user_id, choice, epoch(now)))
-        return changed > 0
+        return cursor.rowcount > 0
+
+    async def pick_row(self, guild_id: int, day: date, user_id: int) -> tuple[int, datetime] | None:
+        row = await self.db.fetchone("SELECT choice, answered_at FROM quiz_answers WHERE guild_id = ? AND "
+                                     "local_date = ? AND user_id = ?", (guild_id, day.isoformat(), user_id))
+        return (row[0], datetime.fromtimestamp(row[1], UTC)) if row else None
 
     async def pick_of(self, guild_id: int, day: date, user_id: int) -> int | None:
         return await self.db.fetchval("SELECT choice FROM quiz_answers WHERE guild_id = ? AND local_date = ? "

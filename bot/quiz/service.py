@@ -1,10 +1,12 @@
 """The daily quiz: setup, exactly-once posting, one pick per member, and the reveal at the close.
 
-The ledger discipline of :mod:`bot.ledger`: the day is claimed (with its question built
-and stored) in one transaction keyed on (guild, local date); the message id is written
-back once Discord accepted the post; a retry looks for an earlier copy first. The close
-is a timer stored as ``closes_at`` and rebuilt at start-up, so a restart never loses a
-reveal.
+The flow of :mod:`bot.posting`: the occurrence is claimed (with its question built and
+stored) in one transaction; the message id is written back once Discord accepted the
+post; a retry, a late claim and the start-up pass over unfinished rows look for an
+earlier copy first. The close is a timer stored as ``closes_at`` and rebuilt at
+start-up; the reveal that follows it is recorded separately (``revealed_at``), so a
+crash between the close and the edit, or an edit Discord refused for a moment, is
+revealed again instead of lost.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.community import ServerContent
 from bot.content import ContentStore
-from bot.daily.clocktime import LocalDailyTrigger, occurrence, upcoming
+from bot.daily.clocktime import LocalDailyTrigger, next_occurrence, occurrence, upcoming
 from bot.daily.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.errors import NotConfigured, NotFound
-from bot.ledger import publish_once, tell_moderators_once
+from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
+from bot.posting.retry import is_transient, next_attempt
 from bot.quiz.builder import build_question, question_seed
 from bot.quiz.models import Pick, PickOutcome, QuizPost, QuizResults, QuizSchedule, QuizStatus
 from bot.quiz.repository import QuizRepository
@@ -38,9 +41,10 @@ log = logging.getLogger(__name__)
 
 
 class QuizDeliveryFailed(Exception):
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, transient: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.transient = transient
 
 
 class QuizPublisher(Protocol):
@@ -64,6 +68,13 @@ def post_job(guild_id: int) -> str:
 
 def close_job(guild_id: int, day: date) -> str:
     return f"quiz:close:{guild_id}:{day:%Y%m%d}"
+
+
+def retry_job(guild_id: int) -> str:
+    return f"quiz:retry:{guild_id}"
+
+
+REVEAL_WINDOW = timedelta(hours=24)  # a reveal Discord keeps refusing is retried this long, then reported
 
 
 class QuizService:
@@ -129,7 +140,7 @@ class QuizService:
     # -- jobs ----------------------------------------------------------------------------------
     def schedule_job(self, schedule: QuizSchedule) -> None:
         trigger = LocalDailyTrigger(schedule.local_time, schedule.zone) if schedule.enabled else None
-        self._scheduler.keep(post_job(schedule.guild_id), trigger, self.deliver, schedule.guild_id)
+        self._scheduler.keep(post_job(schedule.guild_id), trigger, self.deliver_due, schedule.guild_id)
 
     async def start(self) -> None:
         """At start-up: rebuild every job from the database (posting schedules and pending closes)."""
@@ -137,19 +148,47 @@ class QuizService:
         for schedule in await self.repo.schedules():
             if owns(schedule.guild_id):
                 self.schedule_job(schedule)
-        for post in await self.repo.open_posts():
+        for post in await self.repo.open_posts() + await self.repo.unrevealed():
             if owns(post.guild_id):
                 self._schedule_close(post)
 
-    def _schedule_close(self, post: QuizPost) -> None:
-        when = max(post.closes_at, self._clock.now())
+    def _schedule_close(self, post: QuizPost, when: datetime | None = None, attempt: int = 0) -> None:
+        when = when or max(post.closes_at, self._clock.now())
         self._scheduler.add(close_job(post.guild_id, post.local_date), DateTrigger(run_date=when), self.close,
-                            post.guild_id, post.local_date)
+                            post.guild_id, post.local_date, attempt)
 
     async def catch_up(self) -> None:
         for schedule in await self.repo.schedules():
             if self._scheduler.owns(schedule.guild_id):
-                await self.deliver(schedule.guild_id)
+                await self.deliver_due(schedule.guild_id)
+
+    async def deliver_due(self, guild_id: int, attempt: int = 0) -> QuizPost | None:
+        """The scheduled entry point; a transient fault is retried within the day (see :mod:`bot.posting.retry`)."""
+        try:
+            return await self.deliver(guild_id)
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            attempt += 1
+            now = self._clock.now()
+            schedule = await self._schedule_or_none(guild_id)
+            window_ends = next_occurrence(now, schedule.local_time, schedule.zone) if schedule else now
+            when = next_attempt(attempt, now, window_ends)
+            if when is not None:
+                log.warning("quiz for guild %s hit a passing fault (%s); attempt %d at %s", guild_id, error,
+                            attempt + 1, when.isoformat())
+                self._scheduler.add(retry_job(guild_id), DateTrigger(run_date=when), self.deliver_due, guild_id,
+                                    attempt)
+            elif schedule is not None:
+                await self._tell_moderators_once(schedule, f"it kept failing until the next quiz was due ({error})")
+            return None
+
+    async def _schedule_or_none(self, guild_id: int) -> QuizSchedule | None:
+        try:
+            return await self.repo.schedule(guild_id)
+        except Exception:
+            log.warning("could not read the quiz schedule of guild %s", guild_id)
+            return None
 
     # -- delivery ------------------------------------------------------------------------------
     async def deliver(self, guild_id: int) -> QuizPost | None:
@@ -160,25 +199,54 @@ class QuizService:
                 return None
             now = self._clock.now()
             today = local_date(now, schedule.zone)
-            if occurrence(today, schedule.local_time, schedule.zone) > now:
+            due_at = occurrence(today, schedule.local_time, schedule.zone)
+            if due_at > now:
                 return None
+            await self.reconcile(guild_id, before=day_bounds(today, schedule.zone)[0])
             try:
-                post, fresh = await self._claim(schedule, today, now)
+                post, fresh = await self._claim(schedule, today, due_at, now)
                 if post.status in (QuizStatus.SENT, QuizStatus.CLOSED):
                     return post
+                crash_point("quiz.claimed")
                 return await self._send(schedule, post, fresh)
             except QuizDeliveryFailed as failure:
+                if failure.transient:
+                    raise
                 await self._tell_moderators_once(schedule, failure.reason)
                 return None
 
-    async def _claim(self, schedule: QuizSchedule, day: date, now: datetime) -> tuple[QuizPost, bool]:
+    async def reconcile(self, guild_id: int, *, before: datetime) -> int:
+        """Finish quizzes an interrupted attempt left ``claimed`` on an earlier day: adopt them or fail them."""
+        unfinished = await self.repo.unfinished_before(guild_id, before)
+        if not unfinished or self.publisher is None:
+            return 0
+        for post in unfinished:
+            try:
+                message_id = await self.publisher.find_published(post)
+            except QuizDeliveryFailed as failure:
+                if not failure.transient:
+                    await self.repo.mark_failed(guild_id, post.local_date, failure.reason)
+                continue
+            if message_id is None:
+                await self.repo.mark_failed(guild_id, post.local_date,
+                                            "the attempt was interrupted before Discord took the quiz")
+                continue
+            await self.repo.mark_sent(guild_id, post.local_date, message_id)
+            sent = await self.repo.post(guild_id, post.local_date)
+            if sent is not None:
+                self._schedule_close(sent)
+        return len(unfinished)
+
+    async def _claim(self, schedule: QuizSchedule, day: date, occurrence_at: datetime,
+                     now: datetime) -> tuple[QuizPost, bool]:
         cards = await self._server.cards(schedule.guild_id)  # every deck the server has on, its own included
         deck = tuple(cards.values())
+        start, end = day_bounds(day, schedule.zone)
         async with self._db.transaction() as conn:
-            existing = await self.repo.post(schedule.guild_id, day, conn)
+            existing = await self.repo.post_between(conn, schedule.guild_id, start, end)
             if existing is not None:
-                await self.repo.reclaim(conn, schedule.guild_id, day)
-                post = await self.repo.post(schedule.guild_id, day, conn)
+                await self.repo.reclaim(conn, schedule.guild_id, existing.local_date)
+                post = await self.repo.post(schedule.guild_id, existing.local_date, conn)
                 assert post is not None
                 return post, False
             if len(deck) < 4:
@@ -191,13 +259,15 @@ class QuizService:
                 await self.repo.new_cycle(conn, schedule.guild_id, cycle, seed)
                 state = state_of(cycle, seed, [c.id for c in deck], set())
             card = cards[state.remaining[0]]
-            question = build_question(card, deck, question_seed(schedule.guild_id, day.isoformat()))
+            label = free_label(day, await self.repo.labels(conn, schedule.guild_id, day))
+            question = build_question(card, deck, question_seed(schedule.guild_id, label.isoformat()))
             number = await self.repo.count(conn, schedule.guild_id) + 1
-            await self.repo.insert_claim(conn, guild_id=schedule.guild_id, day=day, number=number, cycle=cycle,
+            await self.repo.insert_claim(conn, guild_id=schedule.guild_id, day=label, number=number, cycle=cycle,
                                          question=question, channel_id=schedule.channel_id,
-                                         nonce=f"q{schedule.guild_id % 10**12}{day:%Y%m%d}", now=now,
-                                         closes_at=now + timedelta(hours=schedule.close_hours))
-            post = await self.repo.post(schedule.guild_id, day, conn)
+                                         nonce=f"q{schedule.guild_id % 10**12}{label:%Y%m%d}", now=now,
+                                         closes_at=now + timedelta(hours=schedule.close_hours),
+                                         occurrence_at=occurrence_at)
+            post = await self.repo.post(schedule.guild_id, label, conn)
         assert post is not None
         return post, True
 
@@ -206,12 +276,16 @@ class QuizService:
             raise RuntimeError("the quiz publisher is not attached")
         try:
             publisher = self.publisher
-            message_id = await publish_once(fresh=fresh, find_earlier=lambda: publisher.find_published(post),
+            message_id = await publish_once(fresh=fresh, late=overdue(post.occurrence_at, self._clock.now()),
+                                            find_earlier=lambda: publisher.find_published(post),
                                             publish=lambda: publisher.publish(post, schedule))
         except QuizDeliveryFailed as failure:
-            await self.repo.mark_failed(post.guild_id, post.local_date, failure.reason)
+            if not failure.transient:
+                await self.repo.mark_failed(post.guild_id, post.local_date, failure.reason)
             raise
         await self.repo.mark_sent(post.guild_id, post.local_date, message_id)
+        crash_point("quiz.recorded")
+        self._scheduler.remove(retry_job(post.guild_id))
         if schedule.failure_notice:
             await self.repo.set_failure_notice(post.guild_id, None)
         sent = await self.repo.post(post.guild_id, post.local_date)
@@ -230,32 +304,62 @@ class QuizService:
 
     # -- members -------------------------------------------------------------------------------
     async def pick(self, guild_id: int, day: date, user_id: int, choice: int) -> Pick:
+        """Record the member's first pick and its streak credit in one transaction."""
         post = await self.repo.post(guild_id, day)
         if post is None or post.status not in (QuizStatus.SENT, QuizStatus.CLOSED):
             raise NotFound("That quiz no longer exists.")
-        counted = await self.repo.pick_of(guild_id, day, user_id)
+        counted = await self.repo.pick_row(guild_id, day, user_id)
         if post.status is QuizStatus.CLOSED or self._clock.now() >= post.closes_at:
-            return Pick(PickOutcome.CLOSED, counted, post)
+            return Pick(PickOutcome.CLOSED, counted[0] if counted else None, post)
         if counted is not None:
-            return Pick(PickOutcome.ALREADY, counted, post)
-        if not await self.repo.add_pick(guild_id, day, user_id, choice, self._clock.now()):
-            return Pick(PickOutcome.ALREADY, await self.repo.pick_of(guild_id, day, user_id), post)
-        await self._activity.record(guild_id, user_id, ActivityKind.QUIZ)
+            await self._repair_credit(guild_id, user_id, counted[1])
+            return Pick(PickOutcome.ALREADY, counted[0], post)
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            added = await self.repo.add_pick(conn, guild_id, day, user_id, choice, now)
+            event = await self._activity.credit(conn, guild_id, user_id, ActivityKind.QUIZ, now) if added else None
+        if not added:
+            counted = await self.repo.pick_row(guild_id, day, user_id)
+            return Pick(PickOutcome.ALREADY, counted[0] if counted else None, post)
+        crash_point("pick.saved")
+        await self._activity.announce(event)
         schedule = await self.repo.schedule(guild_id)
         if schedule is not None and schedule.reveal_now:
             return Pick(PickOutcome.RIGHT if choice == post.correct else PickOutcome.WRONG, choice, post)
         return Pick(PickOutcome.LOCKED, choice, post)
 
-    async def close(self, guild_id: int, day: date) -> QuizResults | None:
-        """Close the day's quiz and reveal the answer with how many picked each option (once)."""
-        if not await self.repo.close(guild_id, day, self._clock.now()):
-            return None
+    async def _repair_credit(self, guild_id: int, user_id: int, answered_at: datetime) -> None:
+        """A pick stored without its day's credit (written before both shared one transaction) gets it now."""
+        async with self._db.transaction() as conn:
+            event = await self._activity.credit(conn, guild_id, user_id, ActivityKind.QUIZ, answered_at, repair=True)
+        await self._activity.announce(event)
+
+    async def close(self, guild_id: int, day: date, attempt: int = 0) -> QuizResults | None:
+        """Close the day's quiz and reveal the answer with how many picked each option (once).
+
+        The close and the reveal are two steps recorded apart: a reveal that a crash or Discord
+        interrupted is made again at start-up or after a pause, never lost and never repeated.
+        """
+        if await self.repo.close(guild_id, day, self._clock.now()):
+            crash_point("quiz.closed")
         post = await self.repo.post(guild_id, day)
-        assert post is not None
+        if post is None or post.status is not QuizStatus.CLOSED or post.revealed_at is not None:
+            return None
         results = QuizResults(post, await self.repo.counts(guild_id, day, len(post.options)))
         if self.publisher is not None:
             try:
                 await self.publisher.show_results(results)
-            except Exception:
-                log.exception("could not reveal quiz %d in guild %s", post.number, guild_id)
+            except QuizDeliveryFailed as failure:
+                if failure.transient and self._retry_reveal(post, attempt + 1):
+                    return None
+                log.warning("could not reveal quiz %d in guild %s: %s", post.number, guild_id, failure.reason)
+        await self.repo.mark_revealed(guild_id, day, self._clock.now())
+        crash_point("quiz.revealed")
         return results
+
+    def _retry_reveal(self, post: QuizPost, attempt: int) -> bool:
+        when = next_attempt(attempt, self._clock.now(), post.closes_at + REVEAL_WINDOW)
+        if when is None:
+            return False
+        self._schedule_close(post, when, attempt)
+        return True

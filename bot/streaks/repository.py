@@ -71,6 +71,15 @@ class StreakRepository:
         rows = await self.db.fetchall("SELECT DISTINCT guild_id FROM activity WHERE user_id = ?", (user_id,))
         return [row[0] for row in rows]
 
+    async def stale_summaries(self) -> list[tuple[int, int]]:
+        """Members whose summary counts fewer active days than their history holds (a credit committed,
+        then the process died before the summary was recomputed)."""
+        rows = await self.db.fetchall(
+            "SELECT a.guild_id, a.user_id FROM activity a LEFT JOIN streaks s "
+            "ON s.guild_id = a.guild_id AND s.user_id = a.user_id GROUP BY a.guild_id, a.user_id "
+            "HAVING COUNT(DISTINCT a.local_date) != COALESCE(MAX(s.total_days), -1)")
+        return [(row[0], row[1]) for row in rows]
+
     async def get(self, guild_id: int, user_id: int) -> StreakRow | None:
         row = await self.db.fetchone("SELECT * FROM streaks WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
         return _row(row) if row else None

@@ -20,6 +20,7 @@ from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.errors import InvalidInput, bounded_text
+from bot.posting import crash_point
 from bot.storage import Database
 from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
 from bot.streaks.heatmap import grid_start
@@ -129,6 +130,15 @@ class StreakService:
                              self._now_epoch())
         return before, state
 
+    async def reconcile(self) -> int:
+        """At start-up: recompute every summary a crash left behind its history; return how many."""
+        stale = await self.repo.stale_summaries()
+        for guild_id, user_id in stale:
+            await self.recompute(guild_id, user_id)
+        if stale:
+            log.info("recomputed %d streak summaries left stale by an interrupted run", len(stale))
+        return len(stale)
+
     async def on_activity(self, event: ActivityRecorded) -> None:
         if not event.first_of_day:
             return
@@ -217,6 +227,7 @@ class StreakService:
             added = await self._activity.record_day(conn, guild_id, user_id, ActivityKind.REPAIR, day)
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="streak.repair",
                                      target_id=user_id, new=day.isoformat(), reason=reason)
+        crash_point("repair.saved")
         if not added:
             log.info("repair of %s for %s in guild %s was already recorded", day, user_id, guild_id)
         before, state = await self.recompute(guild_id, user_id)

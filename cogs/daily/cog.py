@@ -79,6 +79,9 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
                  "", "**Next posts**"]
         lines += [f"• {m.astimezone(schedule.zone):%a %d %b %H:%M %Z} · {discord_timestamp(m, 'R')}"
                   for m in result.next_posts]
+        if result.posts_now:
+            lines += ["", f"Today's {schedule.local_time:%H:%M} has already passed and today's prompt is not out "
+                          "yet, so I am posting it now."]
         missing = missing_permissions(channel, interaction.guild.me)
         if missing:
             lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {channel.mention}: grant them or the "
@@ -90,6 +93,8 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
                           "notification. Turn on *Allow anyone to @mention this role* in the role's settings, or "
                           f"grant me **Mention @everyone, @here, and All Roles** in {channel.mention}."]
         await interaction.response.send_message("\n".join(lines), ephemeral=True, allowed_mentions=no_pings())
+        if result.posts_now:  # after answering: the post waits its turn behind other scheduled traffic
+            self.client.spawn(self.service.delivery.deliver_due(interaction.guild.id), name="studybot-daily-now")
 
     @app_commands.command(name="pause", description="Stop posting daily prompts until resumed")
     async def pause(self, interaction: discord.Interaction) -> None:

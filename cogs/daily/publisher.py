@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
+import aiohttp
 import discord
 
 from bot.bot import StudyBot
 from bot.daily import DailyPost, DeliveryFailed, Published
+from bot.posting import crash_point
 from cogs._common import missing_permissions, no_pings
 from cogs.daily.embeds import (
     answer_embed,
@@ -65,7 +67,11 @@ class DiscordPublisher:
         except discord.NotFound:
             raise DeliveryFailed("the daily channel was deleted; choose another with `/daily setup`") from None
         except discord.HTTPException as error:
-            raise DeliveryFailed(f"Discord could not take the post right now ({error.status})") from error
+            raise DeliveryFailed(f"Discord could not take the post right now ({error.status})",
+                                 transient=error.status >= 500) from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise DeliveryFailed("Discord did not answer in time", transient=True) from error
+        crash_point("daily.message-sent")
         return await self._with_thread(channel, message, post)
 
     async def find_published(self, channel_id: int, post: DailyPost, since: datetime) -> Published | None:
@@ -77,8 +83,12 @@ class DiscordPublisher:
             async for message in channel.history(after=since - timedelta(minutes=1), limit=100):
                 if message.author.id == self.client.user.id and any(e.title == title for e in message.embeds):
                     return await self._with_thread(channel, message, post)
-        except discord.HTTPException:
+        except discord.HTTPException as error:
+            if error.status >= 500:  # unknown whether it was sent: try again later rather than guess
+                raise DeliveryFailed("Discord could not show the channel's history", transient=True) from error
             log.warning("could not read #%s to look for an earlier post", channel.name, exc_info=True)
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         return None
 
     async def _with_thread(self, channel: discord.TextChannel, message: discord.Message,
@@ -94,6 +104,7 @@ class DiscordPublisher:
             problem = f"I could not start the discussion thread in #{channel.name} ({error.text or error.status}); " \
                 "grant me Create Public Threads there"
             return Published(message.id, None, (problem,))
+        crash_point("daily.thread-started")
         try:
             await self.pace()
             await thread.send(thread_opening(post), allowed_mentions=no_pings())

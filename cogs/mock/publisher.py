@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import discord
 
@@ -14,6 +15,10 @@ from cogs.mock.embeds import brief_content, brief_embeds, roles_text, thread_nam
 from cogs.mock.views import brief_view, checkin_view
 
 log = logging.getLogger(__name__)
+
+
+def announcement_heading(round_: Round) -> str:
+    return f"🎙️ **Mock interview round {round_.number}**"
 
 
 def _members_only(group: Group) -> discord.AllowedMentions:
@@ -126,10 +131,25 @@ class MockPublisher:
         shape = f"{pairs} pair{'s' * (pairs != 1)}" + (f" and {triads} trio" if triads else "")
         await self.pace()
         message = await channel.send(
-            f"🎙️ **Mock interview round {round_.number}**: {people} members in {shape}. Check your private thread "
+            f"{announcement_heading(round_)}: {people} members in {shape}. Check your private thread "
             "(or DMs) for your partner, roles and prompt. Not in yet? `/mock join` for the next round.",
-            allowed_mentions=no_pings())
+            allowed_mentions=no_pings(), nonce=f"m{round_.id % 10**15}n{round_.number}")
         return message.id
+
+    async def find_announcement(self, round_: Round) -> int | None:
+        """The round's announcement if an attempt interrupted before recording it already made it."""
+        channel = self._channel(round_.channel_id)
+        if channel is None:
+            return None
+        heading = announcement_heading(round_)
+        try:
+            await self.pace()
+            async for message in channel.history(after=round_.starts_at - timedelta(minutes=1), limit=100):
+                if message.author.id == self.client.user.id and message.content.startswith(heading):
+                    return message.id
+        except discord.HTTPException:
+            log.warning("could not look for an earlier announcement in #%s", channel.name, exc_info=True)
+        return None
 
     async def remind(self, round_: Round, group: Group) -> None:
         await self._to_group(group, f"⏰ Halfway through round {round_.number}. Have you found a time? Press "

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+import aiohttp
 import discord
 
 from bot.bot import StudyBot
+from bot.posting import crash_point
 from bot.quiz import QuizDeliveryFailed, QuizPost, QuizResults, QuizSchedule
 from cogs._common import missing_permissions, no_pings
 from cogs.quiz.embeds import quiz_embed, quiz_title, results_embed
@@ -37,11 +39,16 @@ class QuizDiscordPublisher:
         title = quiz_title(post)
         try:
             await self.pace()
-            async for message in channel.history(after=post.claimed_at - timedelta(minutes=1), limit=100):
+            since = min(post.claimed_at, post.occurrence_at) - timedelta(minutes=1)
+            async for message in channel.history(after=since, limit=100):
                 if message.author.id == self.client.user.id and any(e.title == title for e in message.embeds):
                     return message.id
-        except discord.HTTPException:
+        except discord.HTTPException as error:
+            if error.status >= 500:  # unknown whether it was sent: try again later rather than guess
+                raise QuizDeliveryFailed("Discord could not show the channel's history", transient=True) from error
             log.warning("could not look for an earlier quiz post in #%s", channel.name, exc_info=True)
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise QuizDeliveryFailed("Discord did not answer in time", transient=True) from error
         return None
 
     async def publish(self, post: QuizPost, schedule: QuizSchedule) -> int:
@@ -53,6 +60,12 @@ class QuizDiscordPublisher:
                                          allowed_mentions=no_pings())
         except discord.Forbidden as error:
             raise QuizDeliveryFailed(f"Discord refused the quiz post in #{channel.name} ({error.text})") from None
+        except discord.HTTPException as error:
+            raise QuizDeliveryFailed(f"Discord could not take the quiz right now ({error.status})",
+                                     transient=error.status >= 500) from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise QuizDeliveryFailed("Discord did not answer in time", transient=True) from error
+        crash_point("quiz.message-sent")
         return message.id
 
     async def show_results(self, results: QuizResults) -> None:
@@ -60,8 +73,14 @@ class QuizDiscordPublisher:
         if post.message_id is None:
             return
         channel = await self._channel(post.channel_id)
-        await self.pace()
-        await channel.get_partial_message(post.message_id).edit(embed=results_embed(results))
+        try:
+            await self.pace()
+            await channel.get_partial_message(post.message_id).edit(embed=results_embed(results))
+        except discord.HTTPException as error:
+            raise QuizDeliveryFailed(f"Discord refused the reveal ({error.text or error.status})",
+                                     transient=error.status >= 500 or error.status == 429) from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise QuizDeliveryFailed("Discord did not answer in time", transient=True) from error
 
     async def notify_moderators(self, guild_id: int, text: str) -> bool:
         guild = self.client.get_guild(guild_id)

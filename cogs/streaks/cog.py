@@ -43,6 +43,7 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
     async def cog_load(self) -> None:
         self.service.attach()
         self.reminders.schedule()
+        await self.service.reconcile()
 
     async def cog_unload(self) -> None:
         self.service.detach()

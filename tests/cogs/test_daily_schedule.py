@@ -67,7 +67,7 @@ async def test_a_crash_between_claim_and_send_posts_exactly_once_after_restart(
     harness.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     delivery = harness.bot.get_cog("Daily").service.delivery
     schedule = await delivery.repo.schedule(harness.guild.id)
-    await delivery._claim(schedule, schedule and harness.clock.now().date(), harness.clock.now())
+    await delivery._claim(schedule, harness.clock.now().date(), harness.clock.now(), harness.clock.now())
     await harness.stop()  # the process dies with the day claimed and nothing sent
     await harness.start()
     assert len(posts(daily)) == 1
@@ -83,7 +83,7 @@ async def test_a_crash_after_sending_but_before_recording_does_not_post_twice(
     cog = harness.bot.get_cog("Daily")
     delivery = cog.service.delivery
     schedule = await delivery.repo.schedule(harness.guild.id)
-    record, _ = await delivery._claim(schedule, harness.clock.now().date(), harness.clock.now())
+    record, _ = await delivery._claim(schedule, harness.clock.now().date(), harness.clock.now(), harness.clock.now())
     await delivery.publisher.publish(schedule.channel_id, await delivery.render(schedule, record))
     await harness.stop()  # dies before the message id is written
     harness.clock.set(datetime(2026, 3, 2, 9, 20, tzinfo=UTC))  # past Discord's nonce window

@@ -26,7 +26,7 @@ async def test_a_crash_between_claim_and_send_still_yields_one_post(
     clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     schedule = await service.repo.schedule(GUILD)
     assert schedule is not None
-    record, fresh = await service.delivery._claim(schedule, clock.now().date(), clock.now())
+    record, fresh = await service.delivery._claim(schedule, clock.now().date(), clock.now(), clock.now())
     assert fresh and record.status is PostStatus.CLAIMED  # ...and the process dies here
     restarted = build_service(db, clock, discord_stub)
     [result] = await restarted.delivery.catch_up()
@@ -39,7 +39,7 @@ async def test_a_crash_after_send_before_the_ledger_update_does_not_post_twice(
     clock.set(datetime(2026, 3, 2, 8, 30, tzinfo=UTC))
     schedule = await service.repo.schedule(GUILD)
     assert schedule is not None
-    record, _ = await service.delivery._claim(schedule, clock.now().date(), clock.now())
+    record, _ = await service.delivery._claim(schedule, clock.now().date(), clock.now(), clock.now())
     await discord_stub.publish(schedule.channel_id, await service.delivery.render(schedule, record))
     # ...the process dies before writing the message id
     restarted = build_service(db, clock, discord_stub)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ledger import publish_once, tell_moderators_once
+from bot.posting import publish_once, tell_moderators_once
 
 
 async def test_a_fresh_claim_publishes_without_looking_for_an_earlier_copy() -> None:

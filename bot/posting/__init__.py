@@ -1,0 +1,8 @@
+"""Scheduled posts made exactly once: the shared flow, occurrence keys, retries and crash points."""
+
+from bot.posting.crashpoints import FLOWS, crash_point
+from bot.posting.flow import OVERDUE_AFTER, overdue, publish_once, tell_moderators_once
+from bot.posting.occurrence import day_bounds, free_label
+
+__all__ = ["FLOWS", "OVERDUE_AFTER", "crash_point", "day_bounds", "free_label", "overdue", "publish_once",
+           "tell_moderators_once"]

@@ -1,0 +1,51 @@
+"""Named points between the steps of every durable flow, where the fault tests kill the bot.
+
+A durable flow writes to the database and talks to Discord in several steps; the
+process can die between any two of them. Each boundary is marked with
+:func:`crash_point`. In production the call is a dictionary lookup and nothing else.
+When the environment variable ``STUDYBOT_CRASH_AT`` names a point, the process sends
+itself SIGKILL the first time it reaches that point: no ``finally`` blocks, no
+flushing, exactly what a power cut or an OOM kill does to the bot. The fault sweep
+(tests/faults/test_crash_sweep.py) runs every point listed in :data:`FLOWS`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+
+log = logging.getLogger(__name__)
+
+ENVIRONMENT_VARIABLE = "STUDYBOT_CRASH_AT"
+
+# Every durable flow and the boundaries inside it, in the order they are reached.
+FLOWS: dict[str, tuple[str, ...]] = {
+    "daily-post": ("daily.claimed", "daily.message-sent", "daily.thread-started", "daily.recorded"),
+    "quiz-post": ("quiz.claimed", "quiz.message-sent", "quiz.recorded"),
+    "quiz-close": ("quiz.closed", "quiz.revealed"),
+    "daily-answer": ("answer.saved", "answer.shown"),
+    "practice-answer": ("practice.saved",),
+    "card-grade": ("grade.saved",),
+    "quiz-pick": ("pick.saved",),
+    "mock-announce": ("mock.round-created", "mock.announced", "mock.announce-recorded"),
+    "mock-outcome": ("outcome.saved",),
+    "mock-feedback": ("feedback.saved",),
+    "streak-repair": ("repair.saved",),
+    "backup": ("backup.written",),
+}
+
+ALL_POINTS: frozenset[str] = frozenset(point for points in FLOWS.values() for point in points)
+
+_target = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
+
+
+def crash_point(name: str) -> None:
+    """Die here with SIGKILL when the fault sweep asked for ``name``; otherwise do nothing."""
+    if name not in ALL_POINTS:  # a typo would silently never fire
+        raise ValueError(f"{name!r} is not a declared crash point; add it to FLOWS")
+    if _target and name == _target:
+        log.warning("crash point %s reached: killing the process", name)
+        sys.stderr.flush()
+        os.kill(os.getpid(), signal.SIGKILL)

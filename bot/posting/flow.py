@@ -1,0 +1,66 @@
+"""The one scheduled-post flow: claim, send, record, tell moderators once.
+
+Every feature that posts on a timer (the daily prompt, the quiz and its reveal, mock
+round announcements) keeps a ledger row per occurrence and claims it in a
+``BEGIN IMMEDIATE`` transaction, so only one claim can ever exist. What follows the
+claim is the same for all of them and lives here:
+
+* the post is sent after the claim commits;
+* when the claim is not fresh (an earlier attempt may have sent it before the process
+  died), or is fresh but the scheduled time has long passed (a database restored from
+  a backup taken before the post was made), the channel is searched first and an
+  earlier copy is adopted instead of sending a second one; the re-send also carries
+  the same nonce, so Discord itself answers with the earlier message;
+* moderators hear about a failure once per distinct reason, not on every retry.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# A fresh claim made this long after its scheduled time may be a repeat of a post made
+# before a restore (or by a process whose ledger write was lost): look before sending.
+OVERDUE_AFTER = timedelta(minutes=1)
+
+
+def overdue(scheduled_at: datetime, now: datetime) -> bool:
+    """Whether a claim made at ``now`` for ``scheduled_at`` is late enough to search for an earlier copy."""
+    return now - scheduled_at > OVERDUE_AFTER
+
+
+async def publish_once(*, fresh: bool, find_earlier: Callable[[], Awaitable[T | None]],
+                       publish: Callable[[], Awaitable[T]], late: bool = False) -> T:
+    """Send a claimed occurrence's post, or adopt the copy an earlier attempt already sent.
+
+    ``fresh`` claims were made just now, so no earlier copy can exist and the search is
+    skipped, unless the claim is ``late`` (see :func:`overdue`).
+    """
+    if not fresh or late:
+        earlier = await find_earlier()
+        if earlier is not None:
+            return earlier
+    return await publish()
+
+
+async def tell_moderators_once(guild_id: int, *, reason: str, already_told: str | None,
+                               remember: Callable[[int, str], Awaitable[None]],
+                               notify: Callable[[int, str], Awaitable[bool]] | None, text: str) -> None:
+    """Tell the guild's moderators ``text`` unless they were already told about this ``reason``.
+
+    The reason is remembered before sending, so a notification that fails is not retried
+    on every attempt either; the feature's status command still shows it.
+    """
+    if already_told == reason or notify is None:
+        return
+    await remember(guild_id, reason)
+    try:
+        await notify(guild_id, text)
+    except Exception:
+        log.exception("could not notify the moderators of guild %s", guild_id)

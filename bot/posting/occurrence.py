@@ -1,0 +1,34 @@
+"""Which occurrence a post belongs to, whatever the schedule looked like when it was made.
+
+A ledger row records the UTC instant of the occurrence it served (``occurrence_at``).
+Whether today's occurrence is already served is decided by reading those instants in
+the schedule's *current* zone: a post made one hour before a move from Tokyo to Los
+Angeles lies on the Los Angeles day that is still running, so that day gets no second
+post, and the next Los Angeles day is not mistaken for it. Moving the time earlier
+than now leaves today unserved, so the post goes out at once.
+
+Rows are also filed under a local date (``local_date``), which buttons and answers
+use as the post's name. After a zone change that date can already name an older
+post; the new one then takes the nearest earlier free date, so names stay unique
+without renumbering anything members have already clicked.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """The UTC instants where local ``day`` starts and the next one starts (23, 24 or 25 hours apart)."""
+    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def free_label(wanted: date, taken: set[date]) -> date:
+    """``wanted`` unless an older post already holds it; then the nearest earlier date nobody holds."""
+    label = wanted
+    while label in taken:
+        label -= timedelta(days=1)
+    return label
