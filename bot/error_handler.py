@@ -15,10 +15,22 @@ from discord import app_commands
 
 from bot.errors import UserFacingError
 from bot.logcontext import guild_var
+from bot.posting.retry import storage_problem
 
 log = logging.getLogger(__name__)
 
 GENERIC_FAILURE = "Something went wrong on my side and it has been logged. Please try again in a moment."
+
+# What a member is told when the database refused the write: specific, and honest that nothing was kept
+# (every write is one transaction, so a refused one left nothing behind).
+STORAGE_MESSAGES = {
+    "locked": "My database is busy right now, so **nothing was recorded**. Please try again in a minute.",
+    "read-only": "My database cannot be written at the moment (it is read-only), so **nothing was recorded**. "
+                 "The bot's operator has been told in the log; please try again later.",
+    "full": "My storage is full, so **nothing was recorded**. The bot's operator has been told in the log; "
+            "please try again later.",
+    "unavailable": "My database could not be reached, so **nothing was recorded**. Please try again in a minute.",
+}
 
 
 def permission_name(flag: str) -> str:
@@ -36,6 +48,9 @@ def describe_error(error: BaseException) -> tuple[str, bool]:
         original = inner
     if isinstance(original, UserFacingError):
         return original.render(), False
+    problem = storage_problem(original)
+    if problem is not None:
+        return STORAGE_MESSAGES[problem], False
     if isinstance(original, app_commands.MissingPermissions):
         needed = ", ".join(permission_name(p) for p in original.missing_permissions)
         return f"You need the **{needed}** permission to do that.", False
@@ -53,8 +68,23 @@ def describe_error(error: BaseException) -> tuple[str, bool]:
     return GENERIC_FAILURE, True
 
 
+def _innermost(error: BaseException) -> BaseException:
+    while isinstance(error, app_commands.CommandInvokeError | app_commands.TransformerError):
+        inner = getattr(error, "original", None) or error.__cause__
+        if inner is None or inner is error:
+            break
+        error = inner
+    return error
+
+
 async def report_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
     message, unexpected = describe_error(error)
+    problem = storage_problem(_innermost(error))
+    if problem is not None:
+        client = interaction.client
+        path = getattr(getattr(getattr(client, "core", None), "settings", None), "database_path", "the database")
+        log.error("the database %s is %s (%s); an interaction of user %s in guild %s recorded nothing",
+                  path, problem, _innermost(error), interaction.user.id, interaction.guild_id)
     if unexpected:
         command = interaction.command.qualified_name if interaction.command else None
         log.error(

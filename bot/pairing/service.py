@@ -355,10 +355,15 @@ class MockService:
         if len(recent) < NOSHOW_PAUSE or not all(absent for _, absent in recent):
             return False
         await self.repo.set_status(guild_id, user_id, "paused", reason="no-show", now=self._clock.now())
-        if self.publisher is not None:
-            await self.publisher.dm(user_id, "You were reported absent from your last two mock interviews, so I have "
-                                             "paused you. Rejoin any time with `/mock join` in the server.")
         return True
+
+    async def tell_paused(self, user_ids: list[int]) -> None:
+        """DM members just paused for missing twice; called after the reporter has been answered."""
+        if self.publisher is None:
+            return
+        for user_id in user_ids:
+            await self.publisher.dm(user_id, "You were reported absent from your last two mock interviews, so I "
+                                             "have paused you. Rejoin any time with `/mock join` in the server.")
 
     async def feedback(self, group_id: int, from_id: int, to_id: int, scores: list[str], note: str,
                        guild_id: int | None = None) -> tuple[Group, tuple[int, int, int], str | None]:

@@ -10,6 +10,8 @@ Reads outside a transaction see committed data only, thanks to WAL.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -24,6 +26,20 @@ from bot.storage.migrations import Migration, load_migrations
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
+
+# How long one write may wait for the file (another process holding it); a scheduled job meeting
+# the limit retries later. Interactions also bound their wait behind this process's own writers
+# (see :func:`bounded_writes`), so a member gets a clear "nothing was recorded" well inside
+# Discord's 3 seconds instead of "This interaction failed".
+BUSY_TIMEOUT_MS = 1000
+INTERACTION_WRITE_QUEUE_SECONDS = 1.5
+
+_write_queue_limit: contextvars.ContextVar[float | None] = contextvars.ContextVar("write_queue_limit", default=None)
+
+
+def bounded_writes(seconds: float = INTERACTION_WRITE_QUEUE_SECONDS) -> None:
+    """From here on in this task (an interaction handler), a write waits at most ``seconds`` for its turn."""
+    _write_queue_limit.set(seconds)
 
 
 class DatabaseTooNew(RuntimeError):
@@ -59,7 +75,7 @@ class Database:
         try:
             await conn.execute("PRAGMA journal_mode=WAL")
             await conn.execute("PRAGMA foreign_keys=ON")
-            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA synchronous=NORMAL")
             # Deleted rows are overwritten with zeros, so a privacy deletion leaves no readable remains.
             await conn.execute("PRAGMA secure_delete=ON")
@@ -108,8 +124,17 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Serialized write transaction: all or nothing, never interleaved with another."""
-        async with self._write_lock:
+        """Serialized write transaction: all or nothing, never interleaved with another.
+
+        Inside an interaction (:func:`bounded_writes`) waiting behind this process's other writers
+        is bounded too: past the limit it fails as SQLite does when another process holds the file.
+        """
+        try:
+            async with asyncio.timeout(_write_queue_limit.get()):
+                await self._write_lock.acquire()
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked (this process's writers are queued)") from None
+        try:
             conn = self.conn
             await conn.execute("BEGIN IMMEDIATE")
             try:
@@ -117,7 +142,14 @@ class Database:
             except BaseException:
                 await conn.execute("ROLLBACK")
                 raise
-            await conn.execute("COMMIT")
+            try:
+                await conn.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):  # never leave the connection inside a failed transaction
+                    await conn.execute("ROLLBACK")
+                raise
+        finally:
+            self._write_lock.release()
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one write statement in its own transaction; return the rows changed."""

@@ -21,6 +21,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.storage import bounded_writes
+
 log = logging.getLogger(__name__)
 
 AUDIENCE_KEY = "audience"
@@ -89,7 +91,12 @@ async def refusal(interaction: discord.Interaction, audience: Audience | None) -
 
 
 async def authorize(interaction: discord.Interaction, audience: Audience | None) -> bool:
-    """True when allowed; otherwise the member is told why, privately, and nothing else happens."""
+    """True when allowed; otherwise the member is told why, privately, and nothing else happens.
+
+    Every interaction passes here first, so it is also where its database writes are bounded:
+    a member waits for a busy database at most a second or two, never past Discord's 3 seconds.
+    """
+    bounded_writes()
     reason = await refusal(interaction, audience)
     if reason is None:
         return True

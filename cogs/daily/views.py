@@ -12,6 +12,7 @@ from bot.content.models import Prompt
 from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService
 from bot.daily.forms import answer_form
 from bot.error_handler import report_interaction_error
+from bot.storage import bounded_writes
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.authority import OTHER_SERVER, Audience, other_server, refuse
 from cogs.daily.embeds import KIND_LABELS, hints_embed, rubric_embed
@@ -133,6 +134,7 @@ async def handle_answer_form(interaction: discord.Interaction) -> bool:
     match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
     if interaction.type is not discord.InteractionType.modal_submit or match is None:
         return False
+    bounded_writes()
     if other_server(interaction, int(match["guild"])) or interaction.guild_id is None:
         await refuse(interaction, OTHER_SERVER)
         return True

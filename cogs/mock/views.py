@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -10,6 +11,7 @@ import discord
 from bot.error_handler import report_interaction_error
 from bot.errors import NotFound
 from bot.pairing.service import MockService
+from bot.storage import bounded_writes
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.authority import Audience
 from cogs.daily.embeds import rubric_embed
@@ -17,6 +19,8 @@ from cogs.daily.embeds import rubric_embed
 REPORT_LABELS = {"met": ("We met", discord.ButtonStyle.success),
                  "noshow": ("They didn't show", discord.ButtonStyle.danger),
                  "missed": ("We couldn't make it", discord.ButtonStyle.secondary)}
+log = logging.getLogger(__name__)
+
 FORM_ID = re.compile(r"studybot:mock:form:(?P<group>\d+):(?P<to>\d+)")
 
 
@@ -75,6 +79,8 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         if not report.changed:
             text = "This interview was already reported as met."
         await interaction.response.send_message(text, ephemeral=True)
+        if report.paused:  # the DMs wait behind paced traffic: only after the member has their answer
+            interaction.client.spawn(service.tell_paused(report.paused), name="studybot-mock-paused")  # type: ignore[attr-defined]
 
 
 class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -145,18 +151,32 @@ async def handle_feedback_form(interaction: discord.Interaction) -> bool:
         return False
     values = {c["custom_id"]: c.get("value", "") for row in (interaction.data or {}).get("components", [])  # type: ignore[union-attr]
               for c in (row.get("components") or [row.get("component") or {}])}
+    bounded_writes()
     try:
         service = _service(interaction)
         group, scores, note = await service.feedback(
             int(match["group"]), interaction.user.id, int(match["to"]),
             [values.get("communication", ""), values.get("depth", ""), values.get("tradeoffs", "")],
             values.get("note", ""), guild_id=interaction.guild_id)
+        # Answer first: the public message waits its turn behind scheduled posts, which can take
+        # longer than Discord's 3 seconds; the feedback itself is already stored.
+        await interaction.response.send_message("Thanks, your feedback was saved and is being shared with your "
+                                                "partner.", ephemeral=True, allowed_mentions=no_pings())
         cog = interaction.client.get_cog("Mock")  # type: ignore[attr-defined]
-        posted = await cog.publisher.post_feedback(group, interaction.user.id, int(match["to"]), scores, note)  # type: ignore[union-attr]
-        if posted is not None:
-            await service.feedback_posted(group.id, interaction.user.id, int(match["to"]), *posted)
-        await interaction.response.send_message("Thanks, your feedback was shared with your partner.",
-                                                ephemeral=True, allowed_mentions=no_pings())
+        interaction.client.spawn(  # type: ignore[attr-defined]
+            _share_feedback(cog, service, group, interaction.user.id, int(match["to"]), scores, note),
+            name="studybot-mock-feedback")
     except Exception as error:
         await report_interaction_error(interaction, error)
     return True
+
+
+async def _share_feedback(cog: Any, service: MockService, group: Any, from_id: int, to_id: int,
+                          scores: tuple[int, int, int], note: str | None) -> None:
+    """The public part of a feedback form, after the member has been answered."""
+    try:
+        posted = await cog.publisher.post_feedback(group, from_id, to_id, scores, note)
+        if posted is not None:
+            await service.feedback_posted(group.id, from_id, to_id, *posted)
+    except discord.HTTPException:
+        log.warning("could not share feedback in group %s", group.id, exc_info=True)

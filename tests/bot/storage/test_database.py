@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import LATEST_VERSION, Database, DatabaseTooNew, Migration, load_migrations
+from bot.storage.database import BUSY_TIMEOUT_MS
 
 
 async def open_db(path: Path) -> Database:
@@ -32,7 +33,7 @@ async def test_pragmas_are_set(tmp_path: Path) -> None:
     try:
         assert (await db.fetchval("PRAGMA journal_mode")).lower() == "wal"
         assert await db.fetchval("PRAGMA foreign_keys") == 1
-        assert await db.fetchval("PRAGMA busy_timeout") == 5000
+        assert await db.fetchval("PRAGMA busy_timeout") == BUSY_TIMEOUT_MS  # bounded: see bounded_writes
         assert await db.fetchval("PRAGMA synchronous") == 1  # NORMAL
     finally:
         await db.close()
