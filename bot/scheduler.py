@@ -187,6 +187,20 @@ class JobScheduler:
             self._clock.set(target)
         return ran
 
+    async def drive(self, interval: float = 0.05) -> None:
+        """Manual mode on a clock that moves by itself (the bot in its own process in fault tests and
+        benchmarks, whose clock is real time shifted to a simulated date): run each job when that
+        clock reaches it, jobs due together running concurrently, as APScheduler would."""
+        running: dict[str, asyncio.Task[None]] = {}
+        while self._accepting:
+            now = self._clock.now()
+            for job in list(self._jobs.values()):
+                if job.next_run is not None and job.next_run <= now and job.id not in running:
+                    task = asyncio.ensure_future(self._run_job(job.id))
+                    running[job.id] = task
+                    task.add_done_callback(lambda _t, job_id=job.id: running.pop(job_id, None))
+            await asyncio.sleep(interval)
+
     def _earliest_due(self, limit: datetime) -> _Job | None:
         candidates = [j for j in self._jobs.values() if j.next_run is not None and j.next_run <= limit]
         return min(candidates, key=lambda j: (j.next_run, j.id)) if candidates else None

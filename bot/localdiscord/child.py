@@ -47,11 +47,15 @@ class ShiftedClock:
         return self._start + timedelta(seconds=time.monotonic() - self._began)
 
 
+async def _drive(bot: StudyBot) -> None:
+    bot.spawn(bot.core.scheduler.drive(), name="studybot-scheduler-driver")
+
+
 async def _run(args: argparse.Namespace) -> None:
     settings = Settings(_env_file=None, discord_token=args.token, database_path=Path(args.db),
                         backup_dir=Path(args.db).parent / "backups")
     core = Core.build(settings, ContentStore.load(SHIPPED_CONTENT_DIR),
-                      clock=ShiftedClock(datetime.fromisoformat(args.start)))
+                      clock=ShiftedClock(datetime.fromisoformat(args.start)), manual_scheduler=True)
     core.pacer = RequestPacer(args.rate)
     options = {}
     if args.privileged_intent:  # to show what Discord does when an app asks for one it has not enabled
@@ -59,6 +63,8 @@ async def _run(args: argparse.Namespace) -> None:
         setattr(intents, args.privileged_intent, True)
         options["intents"] = intents
     bot = StudyBot(core, guild_ready_timeout=0.05, **options)
+    # APScheduler reads the real wall clock; the jobs here follow the shifted one instead.
+    bot.after_first_ready(lambda: _drive(bot))
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))

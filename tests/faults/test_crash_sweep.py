@@ -1,0 +1,416 @@
+"""Every durable flow killed with SIGKILL at each of its named crash points, then restarted three times.
+
+For each point in :data:`bot.posting.crashpoints.FLOWS` the bot runs in its own process with
+``STUDYBOT_CRASH_AT`` naming the point, is driven into the flow (by its schedule or by members
+pressing buttons in the local Discord) and dies there. It is then started again one minute later,
+twenty minutes later and on the next local day; after each start the invariants hold: one post per
+occurrence, every stored action with its streak credit, every post's buttons answering, and
+``PRAGMA integrity_check`` ok. The set-up before the crash runs the same bot in this process on the
+test clock (fast); the crashing and restarted bots each run in a process of their own.
+"""
+
+from __future__ import annotations
+
+import ast
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.clock import ManualClock
+from bot.localdiscord import BotHarness, LocalDiscord, SimChannel, SimGuild, SimMember
+from bot.localdiscord.process import PACKAGE_ROOT, BotProcess
+from bot.localdiscord.server import SimInteraction
+from bot.posting.crashpoints import ALL_POINTS, ENVIRONMENT_VARIABLE, FLOWS
+from tests.faults.child_process import query
+
+pytestmark = pytest.mark.faults
+
+DAY = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
+RESTARTS = (timedelta(minutes=1), timedelta(minutes=20), timedelta(days=1, minutes=30))
+
+
+@dataclass
+class World:
+    sim: LocalDiscord
+    clock: ManualClock
+    db_path: Path
+    guild: SimGuild
+    daily: SimChannel
+    room: SimChannel
+    mod: SimMember
+    alice: SimMember
+    bob: SimMember
+    process: BotProcess | None = None
+    acknowledged: int = 0  # interactions answered before the crash
+
+    def posts(self, prefix: str) -> list:
+        return [m for m in self.daily.messages if m.embeds and m.embeds[0].get("title", "").startswith(prefix)]
+
+    def rows(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+        return query(self.db_path, sql, params)
+
+    async def serve_until(self, predicate: Callable[[], bool], what: str) -> None:
+        assert self.process is not None
+        await self.process.wait_for(predicate, what, 30)
+
+    async def press(self, member: SimMember, target: object, label: str) -> SimInteraction:
+        interaction = member.start_click(target, label)  # type: ignore[arg-type]
+        await self._answered(interaction)
+        return interaction
+
+    async def _answered(self, interaction: SimInteraction) -> None:
+        assert self.process is not None
+        process = self.process
+        while interaction.response_type is None and process.alive():
+            await self.sim.next_change(0.25)
+        if interaction.response_type is not None:
+            self.acknowledged += 1
+
+    async def submit(self, member: SimMember, opened: SimInteraction, **fields: str) -> SimInteraction:
+        from bot.localdiscord import Reply
+
+        interaction = member.start_submit_modal(Reply(opened), **fields)
+        await self._answered(interaction)
+        return interaction
+
+    async def slash(self, who: SimMember, command: str, **options: object) -> SimInteraction:
+        interaction = who.start_slash(command, **options)
+        await self._answered(interaction)
+        return interaction
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    clock = ManualClock(DAY.replace(hour=7))
+    async with LocalDiscord(clock=clock, global_rate_limit=None, bucket_rules={}) as sim:
+        guild = sim.create_guild("Study Hall")
+        daily = guild.create_text_channel("daily")
+        room = guild.create_text_channel("mock-interviews")
+        built = World(sim, clock, tmp_path / "studybot.sqlite3", guild, daily, room,
+                      guild.add_member("mod", manage_guild=True), guild.add_member("alice"), guild.add_member("bob"))
+        yield built
+        if built.process is not None and built.process.alive():
+            built.process.kill()
+            await built.process.wait_dead()
+
+
+# -- preparing each flow in this process, on the test clock ------------------------------------------
+
+
+async def in_process(world: World, steps: Callable[[BotHarness], Awaitable[None]]) -> None:
+    harness = BotHarness(world.sim, world.db_path, world.clock)
+    await harness.start()
+    try:
+        await steps(harness)
+    finally:
+        await harness.stop()
+
+
+async def daily_at_nine(world: World) -> None:
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("daily setup", channel=world.daily, time="09:00", timezone="UTC")
+    await in_process(world, steps)
+
+
+async def quiz_at_nine(world: World) -> None:
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("quiz setup", channel=world.daily, time="09:00", timezone="UTC", **{"close-after": 1})
+    await in_process(world, steps)
+
+
+async def daily_posted(world: World) -> None:
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("daily setup", channel=world.daily, time="09:00", timezone="UTC")
+        await harness.advance_to(DAY.replace(hour=9, minute=5))
+    await in_process(world, steps)
+
+
+async def quiz_posted(world: World) -> None:
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("quiz setup", channel=world.daily, time="09:00", timezone="UTC", **{"close-after": 1})
+        await harness.advance_to(DAY.replace(hour=9, minute=5))
+        await world.alice.click(world.posts("Quiz #")[0], "A")
+    await in_process(world, steps)
+
+
+async def mock_signed_up(world: World) -> None:
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                              channel=world.room)
+        for member in (world.alice, world.bob):
+            await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+    await in_process(world, steps)
+
+
+async def mock_checked_in(world: World) -> None:
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                              channel=world.room)
+        for member in (world.alice, world.bob):
+            await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+        await world.mod.slash("mock-admin pair-now")
+        await harness.advance(days=7)
+    world.clock.set(DAY.replace(hour=8))
+    await in_process(world, steps)
+
+
+def checkin(world: World) -> object:
+    thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
+    return next(m for m in thread.messages if "How did it go" in m.content)
+
+
+# -- driving the flow into its crash point, in the bot's own process ---------------------------------
+
+
+async def nothing(world: World) -> None:
+    """The flow runs by itself at start (a due post, a close, a backup)."""
+
+
+async def answer_the_prompt(world: World) -> None:
+    opened = await world.press(world.alice, world.posts("Day ")[0], "Submit answer")
+    if opened.modal is not None:
+        await world.submit(world.alice, opened, answer="Shard the queue by tenant and cap each tenant's share")
+
+
+async def grade_a_card(world: World) -> None:
+    from bot.localdiscord import Reply
+
+    study = await world.slash(world.alice, "cards study")
+    back = await world.press(world.alice, Reply(study), "Reveal")
+    good = next(label for label in Reply(back).button_labels if label.startswith("Good"))
+    await world.press(world.alice, Reply(back), good)
+
+
+async def pick_an_option(world: World) -> None:
+    await world.press(world.bob, world.posts("Quiz #")[0], "B")
+
+
+async def pair_now(world: World) -> None:
+    await world.slash(world.mod, "mock-admin pair-now")
+
+
+async def report_met(world: World) -> None:
+    await world.press(world.alice, checkin(world), "We met")
+
+
+async def give_feedback(world: World) -> None:
+    from bot.localdiscord import Reply
+
+    met = await world.press(world.alice, checkin(world), "We met")
+    label = next(label for label in Reply(met).button_labels if label.startswith("Feedback"))
+    opened = await world.press(world.alice, Reply(met), label)
+    await world.submit(world.alice, opened, communication="4", depth="4", tradeoffs="3", note="clear")
+
+
+async def repair_a_day(world: World) -> None:
+    await world.slash(world.mod, "streak-admin repair", member=world.alice, date="2026-03-01", reason="bot was down")
+
+
+async def practise(world: World) -> None:
+    from bot.localdiscord import Reply
+
+    screen = await world.slash(world.alice, "practice")
+    opened = await world.press(world.alice, Reply(screen), "Submit answer")
+    await world.submit(world.alice, opened, answer="Cache the embeddings per document version")
+
+
+# -- what must hold after every restart --------------------------------------------------------------
+
+
+def credits_match(world: World, table: str, kind: str, user_column: str = "user_id") -> None:
+    actions = {row[0] for row in world.rows(f"SELECT DISTINCT {user_column} FROM {table}")}  # noqa: S608
+    credited = {row[0] for row in world.rows("SELECT DISTINCT user_id FROM activity WHERE kind = ?", (kind,))}
+    assert actions <= credited, f"{table} rows without their {kind} credit"
+
+
+async def buttons_answer(world: World, prefix: str, label: str) -> None:
+    for post in world.posts(prefix):
+        pressed = await world.press(world.bob, post, label)
+        assert pressed.response_type is not None, f"{label!r} on {post.embeds[0]['title']!r} did not answer"
+
+
+async def daily_invariants(world: World, days: int) -> None:
+    await world.serve_until(lambda: len(world.posts("Day ")) >= days, f"{days} daily posts")
+    titles = [m.embeds[0]["title"].split(" · ")[0] for m in world.posts("Day ")]
+    assert titles == [f"Day {n}" for n in range(1, days + 1)], titles
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM daily_posts WHERE status = 'sent'")[0][0]
+                            == days, "the ledger to record the posts")
+    assert {row[0] for row in world.rows("SELECT message_id FROM daily_posts")} == {m.id for m in
+                                                                                     world.posts("Day ")}
+    await buttons_answer(world, "Day ", "Hints")
+
+
+async def quiz_invariants(world: World, days: int) -> None:
+    await world.serve_until(lambda: len(world.posts("Quiz #")) >= days, f"{days} quizzes")
+    assert len(world.posts("Quiz #")) == days
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM quiz_posts WHERE status IN ('sent', 'closed')")
+                            [0][0] == days, "the ledger to record the quizzes")
+    closed = world.rows("SELECT COUNT(*) FROM quiz_posts WHERE status = 'closed'")[0][0]
+    await world.serve_until(lambda: sum(m.embeds[0]["title"].endswith("closed") for m in world.posts("Quiz #"))
+                            == closed, "every closed quiz to be revealed")
+    assert world.rows("SELECT COUNT(*) FROM quiz_posts WHERE status = 'closed' AND revealed_at IS NULL") == [(0,)]
+    credits_match(world, "quiz_answers", "quiz")
+
+
+async def answer_invariants(world: World, restart: int) -> None:
+    from bot.localdiscord import Reply
+
+    credits_match(world, "daily_answers", "answer")
+    if restart == 0:  # the member tries again after the crash: saved once, credited once, shown once
+        opened = await world.press(world.alice, world.posts("Day ")[0], "Submit answer")
+        saved = await world.submit(world.alice, opened, answer="Shard the queue by tenant, take two")
+        await world.serve_until(lambda: "Saved" in Reply(saved).text, "the answer's confirmation")
+        thread = next(t for t in world.guild.threads if t.id == world.posts("Day ")[0].id)
+        await world.serve_until(lambda: sum(m.content.startswith("Answer from") for m in thread.messages) == 1,
+                                "one copy of the answer in the thread")
+    assert world.rows("SELECT COUNT(*) FROM activity WHERE kind = 'answer'") == [(1,)]
+
+
+async def grade_invariants(world: World, restart: int) -> None:
+    credits_match(world, "card_reviews", "review")
+    await world.slash(world.alice, "cards study")
+
+
+async def pick_invariants(world: World, restart: int) -> None:
+    credits_match(world, "quiz_answers", "quiz")
+    await buttons_answer(world, "Quiz #", "C")
+
+
+async def announce_invariants(world: World, restart: int) -> None:
+    await world.serve_until(lambda: any("Mock interview round 1" in m.content for m in world.room.messages),
+                            "the round's announcement")
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM mock_groups WHERE delivery = 'pending'")
+                            == [(0,)], "every group to be told")
+    assert sum("Mock interview round 1" in m.content for m in world.room.messages) == 1
+    for thread in (t for t in world.guild.threads if t.name.startswith("Mock #1 ")):
+        assert sum(bool(m.embeds) for m in thread.messages) == 1, "a group was briefed twice"
+    assert len([t for t in world.guild.threads if t.name.startswith("Mock #1 ")]) == 1
+
+
+async def outcome_invariants(world: World, restart: int) -> None:
+    met = world.rows("SELECT COUNT(*) FROM mock_groups WHERE outcome = 'met'")[0][0]
+    credited = world.rows("SELECT COUNT(DISTINCT user_id) FROM activity WHERE kind = 'mock'")[0][0]
+    assert credited == 2 * met
+    pressed = await world.press(world.bob, checkin(world), "We met")
+    assert pressed.response_type is not None
+    await world.serve_until(lambda: world.rows("SELECT COUNT(DISTINCT user_id) FROM activity WHERE kind = 'mock'")
+                            == [(2,)], "both members credited")
+
+
+async def feedback_invariants(world: World, restart: int) -> None:
+    assert world.rows("SELECT COUNT(*) FROM mock_feedback") in ([(0,)], [(1,)])
+    await outcome_invariants(world, restart)
+
+
+async def repair_invariants(world: World, restart: int) -> None:
+    repaired = world.rows("SELECT COUNT(*) FROM activity WHERE kind = 'repair'")[0][0]
+    audited = world.rows("SELECT COUNT(*) FROM audit_log WHERE action = 'streak.repair'")[0][0]
+    assert repaired == audited == 1
+    await world.serve_until(lambda: world.rows("SELECT total_days FROM streaks WHERE user_id = ?",
+                                               (world.alice.id,)) == [(1,)], "the streak summary to be rebuilt")
+
+
+async def practice_invariants(world: World, restart: int) -> None:
+    credits_match(world, "practice_answers", "answer")
+
+
+async def backup_invariants(world: World, restart: int) -> None:
+    folder = world.db_path.parent / "backups"
+    for backup in sorted(folder.glob("studybot-*.sqlite3")):
+        with sqlite3.connect(backup) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)], f"{backup.name} is damaged"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    prepare: Callable[[World], Awaitable[None]]
+    crash_at: datetime
+    trigger: Callable[[World], Awaitable[None]]
+    check: Callable[[World, int], Awaitable[None]]
+
+
+def _posts_check(kind: str) -> Callable[[World, int], Awaitable[None]]:
+    async def check(world: World, restart: int) -> None:
+        days = 2 if restart == 2 else 1
+        await (daily_invariants if kind == "daily" else quiz_invariants)(world, days)
+    return check
+
+
+NINE = DAY.replace(hour=9, second=1)
+SCENARIOS: dict[str, Scenario] = {
+    **{point: Scenario(daily_at_nine, NINE, nothing, _posts_check("daily")) for point in FLOWS["daily-post"]},
+    **{point: Scenario(quiz_at_nine, NINE, nothing, _posts_check("quiz")) for point in FLOWS["quiz-post"]},
+    **{point: Scenario(quiz_posted, DAY.replace(hour=10, minute=6), nothing, _posts_check("quiz"))
+       for point in FLOWS["quiz-close"]},
+    **{point: Scenario(daily_posted, DAY.replace(hour=9, minute=10), answer_the_prompt, answer_invariants)
+       for point in FLOWS["daily-answer"]},
+    "practice.saved": Scenario(daily_at_nine, DAY.replace(hour=8), practise, practice_invariants),
+    "grade.saved": Scenario(daily_at_nine, DAY.replace(hour=8), grade_a_card, grade_invariants),
+    "pick.saved": Scenario(quiz_posted, DAY.replace(hour=9, minute=10), pick_an_option, pick_invariants),
+    **{point: Scenario(mock_signed_up, DAY.replace(hour=8), pair_now, announce_invariants)
+       for point in FLOWS["mock-announce"]},
+    "outcome.saved": Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), report_met,
+                              outcome_invariants),
+    "feedback.saved": Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), give_feedback,
+                               feedback_invariants),
+    "repair.saved": Scenario(daily_at_nine, DAY.replace(hour=8), repair_a_day, repair_invariants),
+    "backup.written": Scenario(daily_at_nine, DAY.replace(hour=3, minute=29, second=59) + timedelta(days=1),
+                               nothing, backup_invariants),
+}
+
+
+def test_the_sweep_covers_every_declared_crash_point() -> None:
+    assert set(SCENARIOS) == set(ALL_POINTS)
+
+
+def test_every_durable_flow_declares_crash_points_and_every_point_is_placed() -> None:
+    """A new flow (a ledger post, a credited action) without crash points fails here."""
+    placed: set[str] = set()
+    unmarked: list[str] = []
+    for path in [*sorted((PACKAGE_ROOT / "bot").rglob("*.py")), *sorted((PACKAGE_ROOT / "cogs").rglob("*.py"))]:
+        tree = ast.parse(path.read_text())
+        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+        names = {getattr(c.func, "attr", getattr(c.func, "id", None)) for c in calls}
+        points = {c.args[0].value for c in calls if getattr(c.func, "id", None) == "crash_point"
+                  and c.args and isinstance(c.args[0], ast.Constant)}
+        placed |= points
+        durable = {"publish_once", "credit"} & names
+        if durable and not points and path.name not in {"flow.py", "activity.py"}:
+            unmarked.append(f"{path.relative_to(PACKAGE_ROOT)} ({', '.join(sorted(durable))})")
+    assert not unmarked, f"durable flows without crash points: {unmarked}"
+    assert placed == set(ALL_POINTS), f"declared but never placed: {set(ALL_POINTS) - placed}"
+    assert all(points for points in FLOWS.values())
+
+
+@pytest.mark.parametrize("point", sorted(ALL_POINTS))
+async def test_sigkill_at_each_crash_point_then_three_restarts(world: World, point: str) -> None:
+    scenario = SCENARIOS[point]
+    await scenario.prepare(world)
+    world.clock.set(max(world.clock.now(), scenario.crash_at))
+    crashed_at = world.clock.now()
+    world.process = BotProcess(world.sim, world.clock, world.db_path, env={ENVIRONMENT_VARIABLE: point})
+    await world.process.start()
+    await world.serve_until(lambda: "start-up work done" in world.process.output() or not world.process.alive(),
+                            "the bot to start")
+    await scenario.trigger(world)
+    while world.process.alive():  # the flow reaches the point and the process kills itself
+        await world.sim.next_change(0.25)
+        assert world.clock.now() - crashed_at < timedelta(minutes=5)
+    await world.process.wait_dead()
+    assert world.process.process.returncode == -9, f"{point} was never reached:\n{world.process.output()[-2000:]}"
+    assert f"crash point {point} reached" in world.process.output()
+    for number, delay in enumerate(RESTARTS):
+        world.clock.set(crashed_at + delay)
+        world.process = BotProcess(world.sim, world.clock, world.db_path)
+        starts = world.process.output().count("start-up work done")
+        await world.process.start()
+        await world.serve_until(lambda n=starts: world.process.output().count("start-up work done") > n,
+                                "the restarted bot to finish its start-up work")
+        await scenario.check(world, number)
+        assert world.rows("PRAGMA integrity_check") == [("ok",)]
+        assert await world.process.stop() == 0
+    assert not world.sim.errors
