@@ -24,7 +24,7 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.errors import InvalidInput, NotFound
 from bot.feedback.repository import ClosablePost, FeedbackRepository, RankedAnswer
-from bot.ledger import publish_once
+from bot.posting import crash_point, publish_once
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.streaks.repository import BoardEntry
@@ -200,12 +200,14 @@ class FeedbackService:
             return 0
         if self.publisher is None:
             return 0
+        crash_point("highlight.claimed")
         publisher = self.publisher
         header = highlight_header(post.day_number)
         message_id = await publish_once(
             fresh=fresh, find_earlier=lambda: publisher.find_highlight(post.thread_id, header),
             publish=lambda: publisher.post_highlight(post.thread_id, self.render(found, post.thread_id)))
         await self.repo.record_close(post.guild_id, post.local_date, message_id)
+        crash_point("highlight.recorded")
         if fresh:
             await self._tell_authors(found)
         return 1

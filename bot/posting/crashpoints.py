@@ -26,6 +26,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "quiz-post": ("quiz.claimed", "quiz.message-sent", "quiz.recorded"),
     "quiz-close": ("quiz.closed", "quiz.revealed"),
     "daily-answer": ("answer.saved", "answer.shown"),
+    "day-highlight": ("highlight.claimed", "highlight.recorded"),
     "practice-answer": ("practice.saved",),
     "card-grade": ("grade.saved",),
     "quiz-pick": ("pick.saved",),

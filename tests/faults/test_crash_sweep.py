@@ -129,6 +129,19 @@ async def daily_posted(world: World) -> None:
     await in_process(world, steps)
 
 
+async def daily_answered_and_marked(world: World) -> None:
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("daily setup", channel=world.daily, time="09:00", timezone="UTC")
+        await harness.advance_to(DAY.replace(hour=9, minute=5))
+        post = world.posts("Day ")[0]
+        form = await world.alice.click(post, "Submit answer")
+        await world.alice.submit_modal(form, answer="Shard the index per tenant; size the write path first")
+        thread = next(t for t in world.guild.threads if t.id == post.id)
+        answer = next(m for m in thread.messages if m.content.startswith("Answer from"))
+        await world.bob.click(answer, "Helpful")
+    await in_process(world, steps)
+
+
 async def quiz_posted(world: World) -> None:
     async def steps(harness: BotHarness) -> None:
         await world.mod.slash("quiz setup", channel=world.daily, time="09:00", timezone="UTC", **{"close-after": 1})
@@ -314,6 +327,17 @@ async def repair_invariants(world: World, restart: int) -> None:
                                                (world.alice.id,)) == [(1,)], "the streak summary to be rebuilt")
 
 
+async def highlight_invariants(world: World, restart: int) -> None:
+    thread = next(t for t in world.guild.threads if t.id == world.posts("Day ")[0].id)
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM daily_posts WHERE status = 'sent'")[0][0] >= 1,
+                            "the ledger")
+    highlights = [m for m in thread.messages if m.content.startswith("🌟 **Day 1 has closed.**")]
+    assert len(highlights) <= 1, "the day's highlight was posted twice"
+    if restart == 2:  # by the next day the close has run again and finished
+        await world.serve_until(lambda: sum(m.content.startswith("🌟 **Day 1 has closed.**")
+                                            for m in thread.messages) == 1, "the day's highlight")
+
+
 async def practice_invariants(world: World, restart: int) -> None:
     credits_match(world, "practice_answers", "answer")
 
@@ -348,6 +372,8 @@ SCENARIOS: dict[str, Scenario] = {
        for point in FLOWS["quiz-close"]},
     **{point: Scenario(daily_posted, DAY.replace(hour=9, minute=10), answer_the_prompt, answer_invariants)
        for point in FLOWS["daily-answer"]},
+    **{point: Scenario(daily_answered_and_marked, DAY.replace(hour=9, minute=19, second=58) + timedelta(days=1),
+                       nothing, highlight_invariants) for point in FLOWS["day-highlight"]},
     "practice.saved": Scenario(daily_at_nine, DAY.replace(hour=8), practise, practice_invariants),
     "grade.saved": Scenario(daily_at_nine, DAY.replace(hour=8), grade_a_card, grade_invariants),
     "pick.saved": Scenario(quiz_posted, DAY.replace(hour=9, minute=10), pick_an_option, pick_invariants),
