@@ -130,7 +130,10 @@ class DailyDelivery:
             schedule = await self.repo.schedule(guild_id)
         except Exception:
             log.warning("could not read the daily schedule of guild %s to plan a retry", guild_id)
-        window_ends = (next_occurrence(now, schedule.local_time, schedule.zone) if schedule
+        # The occurrence's window: until the next one is due, and within its own local day (a day
+        # whose post never went out is not posted on a later one).
+        window_ends = (min(next_occurrence(now, schedule.local_time, schedule.zone),
+                           day_bounds(local_date(now, schedule.zone), schedule.zone)[1]) if schedule
                        else now + timedelta(hours=1))
         when = next_attempt(attempt, now, window_ends)
         if when is not None:
@@ -141,7 +144,7 @@ class DailyDelivery:
             return DeliveryResult(Outcome.RETRYING, None, reason)
         log.error("daily post for guild %s gave up after %d attempts: %s", guild_id, attempt, reason)
         if schedule is not None:
-            await self._report(schedule, f"it kept failing until the next post was due ({reason})")
+            await self._report(schedule, f"it kept failing all day ({reason})")
         return DeliveryResult(Outcome.FAILED, None, reason)
 
     async def _report(self, schedule: DailySchedule, reason: str) -> None:

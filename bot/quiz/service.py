@@ -172,7 +172,8 @@ class QuizService:
             attempt += 1
             now = self._clock.now()
             schedule = await self._schedule_or_none(guild_id)
-            window_ends = next_occurrence(now, schedule.local_time, schedule.zone) if schedule else now
+            window_ends = (min(next_occurrence(now, schedule.local_time, schedule.zone),
+                               day_bounds(local_date(now, schedule.zone), schedule.zone)[1]) if schedule else now)
             when = next_attempt(attempt, now, window_ends)
             if when is not None:
                 log.warning("quiz for guild %s hit a passing fault (%s); attempt %d at %s", guild_id, error,
@@ -180,7 +181,7 @@ class QuizService:
                 self._scheduler.add(retry_job(guild_id), DateTrigger(run_date=when), self.deliver_due, guild_id,
                                     attempt)
             elif schedule is not None:
-                await self._tell_moderators_once(schedule, f"it kept failing until the next quiz was due ({error})")
+                await self._tell_moderators_once(schedule, f"it kept failing all day ({error})")
             return None
 
     async def _schedule_or_none(self, guild_id: int) -> QuizSchedule | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.localdiscord import BotHarness, SimChannel, SimMember
 from tests.cogs.test_daily import posts, setup_daily
+from tests.cogs.test_quiz import quizzes
 
 
 def restore(backup: Path, db_path: Path) -> None:
@@ -109,15 +110,17 @@ async def test_a_claim_that_never_reached_discord_is_marked_failed_and_does_not_
 async def test_restoring_a_backup_taken_before_the_post_does_not_post_it_again(
         harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel, tmp_path: Path) -> None:
     await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    await mod.slash("quiz setup", channel=daily, time="10:30", timezone="Europe/Berlin")
     backup = await harness.core.db.backup(tmp_path / "backups" / "before.sqlite3")
     await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
-    assert len(posts(daily)) == 1
+    assert len(posts(daily)) == 1 and len(quizzes(daily)) == 1
     await harness.stop()
     restore(backup, harness.db_path)  # later the same day
     harness.clock.set(harness.clock.now() + timedelta(hours=3))
     await harness.start()
     await harness.advance_to(datetime(2026, 3, 2, 22, 0, tzinfo=UTC))
     [post] = posts(daily)
+    assert len(quizzes(daily)) == 1, "the quiz was posted again after the restore"
     assert "Saved" in await answer(alice, post, "the restored ledger knows this post")
     await harness.advance_to(datetime(2026, 3, 3, 9, 30, tzinfo=UTC))
     assert [m.embeds[0]["title"].split(" · ")[0] for m in posts(daily)] == ["Day 1", "Day 2"]

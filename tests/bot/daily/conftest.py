@@ -32,11 +32,15 @@ class FakeDiscord:
     by_nonce: dict[str, int] = field(default_factory=dict)
     answers: dict[int, str] = field(default_factory=dict)
     refuse: str | None = None
+    down: bool = False  # Discord answering 5xx: a passing fault
+    notices: list[str] = field(default_factory=list)
     ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
 
     async def publish(self, channel_id: int, post: DailyPost) -> Published:
         if self.refuse:
             raise DeliveryFailed(self.refuse)
+        if self.down:
+            raise DeliveryFailed("Discord could not take the post right now (503)", transient=True)
         if post.nonce not in self.by_nonce:
             self.sent.append(post)
             self.by_nonce[post.nonce] = next(self.ids)
@@ -47,6 +51,7 @@ class FakeDiscord:
         return Published(message_id, message_id) if message_id else None
 
     async def notify_moderators(self, guild_id: int, text: str) -> bool:
+        self.notices.append(text)
         return True
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,

@@ -124,3 +124,26 @@ async def test_answers_count_once_and_replace(service: DailyService, clock: Manu
     assert list(discord_stub.answers.values()) == ["second"]
     rows = await service.repo.db.fetchall("SELECT count FROM activity WHERE user_id = 42")
     assert [r[0] for r in rows] == [1]
+
+
+async def test_a_passing_fault_is_retried_until_it_clears_without_telling_moderators(
+        service: DailyService, clock: ManualClock, discord_stub: FakeDiscord) -> None:
+    discord_stub.down = True
+    scheduler = service.delivery.scheduler
+    await scheduler.advance_to(datetime(2026, 3, 2, 8, 10, tzinfo=UTC))  # 09:10 in Berlin: a few retries
+    assert discord_stub.sent == [] and scheduler.has(f"daily:retry:{GUILD}")
+    discord_stub.down = False
+    await scheduler.advance_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    assert len(discord_stub.sent) == 1 and not discord_stub.notices
+    assert not scheduler.has(f"daily:retry:{GUILD}")
+
+
+async def test_a_fault_lasting_all_day_is_reported_to_moderators_once(
+        service: DailyService, clock: ManualClock, discord_stub: FakeDiscord) -> None:
+    discord_stub.down = True
+    await service.delivery.scheduler.advance_to(datetime(2026, 3, 3, 7, 59, tzinfo=UTC))
+    assert discord_stub.sent == []
+    assert len(discord_stub.notices) == 1 and "kept failing" in discord_stub.notices[0]
+    discord_stub.down = False
+    await service.delivery.scheduler.advance_to(datetime(2026, 3, 3, 8, 1, tzinfo=UTC))
+    assert [p.day_number for p in discord_stub.sent] == [1]
