@@ -22,7 +22,7 @@ from cogs._common import BaseView, RoutedItem, in_servers, missing_permissions, 
 from cogs._common.authority import Audience, declared
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import author_notice, queue_embed, suggestion_embed
-from cogs.community.forms import ModeratorForm, edit_inputs, reason_inputs
+from cogs.community.forms import FormRoute, ModeratorForm, edit_inputs, handle_form, reason_inputs
 
 log = logging.getLogger(__name__)
 
@@ -73,16 +73,8 @@ class EditButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
         guild_id = await require_moderator(interaction)
         suggestion = await service_of(interaction).get(guild_id, self.suggestion_id)
         _still_pending(suggestion)
-        suggestion_id = self.suggestion_id
-
-        async def submit(submitted: discord.Interaction, fields: dict[str, str]) -> None:
-            guild = await require_moderator(submitted)
-            decision = await service_of(submitted).approve(guild, suggestion_id, submitted.user.id, edited=fields)
-            await show_decision(submitted, decision, edited=True)
-
-        await interaction.response.send_modal(ModeratorForm(
-            f"Edit and approve #{suggestion_id}", edit_inputs(form_fields(suggestion.item), suggestion.item),
-            submit))
+        await ModeratorForm(f"Edit and approve #{suggestion.id}", edit_inputs(form_fields(suggestion.item),
+                            suggestion.item), f"studybot:review:editform:{suggestion.id}").show(interaction)
 
 
 class RejectButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -92,16 +84,25 @@ class RejectButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]]
     async def handle(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
         _still_pending(await service_of(interaction).get(guild_id, self.suggestion_id))
-        suggestion_id = self.suggestion_id
+        await ModeratorForm(f"Reject suggestion #{self.suggestion_id}", reason_inputs(),
+                            f"studybot:review:rejectform:{self.suggestion_id}").show(interaction)
 
-        async def submit(submitted: discord.Interaction, fields: dict[str, str]) -> None:
-            guild = await require_moderator(submitted)
-            decision = await service_of(submitted).reject(guild, suggestion_id, submitted.user.id,
-                                                          fields.get("reason", ""))
-            await show_decision(submitted, decision, edited=False)
 
-        await interaction.response.send_modal(ModeratorForm(f"Reject suggestion #{suggestion_id}", reason_inputs(),
-                                                          submit))
+async def _edited(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
+    guild_id = await require_moderator(interaction)
+    decision = await service_of(interaction).approve(guild_id, int(match["id"]), interaction.user.id, edited=fields)
+    await show_decision(interaction, decision, edited=True)
+
+
+async def _rejected(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
+    guild_id = await require_moderator(interaction)
+    decision = await service_of(interaction).reject(guild_id, int(match["id"]), interaction.user.id,
+                                                    fields.get("reason", ""))
+    await show_decision(interaction, decision, edited=False)
+
+
+FORMS = (FormRoute(re.compile(r"studybot:review:editform:(?P<id>\d+)"), Audience.MODERATOR, _edited),
+         FormRoute(re.compile(r"studybot:review:rejectform:(?P<id>\d+)"), Audience.MODERATOR, _rejected))
 
 
 DYNAMIC_ITEMS = (ApproveButton, EditButton, RejectButton)
@@ -199,6 +200,10 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
     async def cog_load(self) -> None:
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
         self.client.after_first_ready(self._tell_untold)  # type: ignore[attr-defined]
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await handle_form(interaction, FORMS)
 
     async def _tell_untold(self) -> None:
         told = await tell_untold(self.client, self.service)

@@ -15,8 +15,9 @@ from bot.community.practice import PracticeService
 from bot.content.models import Prompt
 from bot.daily.forms import answer_form
 from bot.daily.models import ANSWER_LIMIT
+from bot.error_handler import report_interaction_error
 from cogs._common import BaseModal, BaseView, RoutedItem, in_servers, no_pings
-from cogs._common.authority import Audience, declared
+from cogs._common.authority import Audience, authorize, declared
 from cogs.daily.cog import DIFFICULTY_CHOICES, KIND_CHOICES
 from cogs.daily.embeds import hints_embed, rubric_embed
 from cogs.practice.embeds import archive_embed, practice_embed
@@ -33,24 +34,50 @@ def _guild(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
+FORM_ID = re.compile(r"studybot:practice:form:(?P<prompt>[a-z0-9-]+)")
+
+
 class PracticeAnswerModal(BaseModal):
+    """The daily answer form, worded for the prompt's kind. Like the daily one, its submission is
+    answered by :func:`handle_practice_form` (any process, so a restart loses nothing), not by this object."""
+
     audience = Audience.MEMBER
 
     def __init__(self, prompt: Prompt, previous: str | None) -> None:
         form = answer_form(prompt, replacing=previous is not None)
-        super().__init__(title=form.title, timeout=3600)
-        self.prompt_id = prompt.id
+        super().__init__(title=form.title, timeout=None, custom_id=f"studybot:practice:form:{prompt.id}")
         self.answer = self.ask(form.label, discord.ui.TextInput(
             custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT, default=previous,
             placeholder=form.placeholder))
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        result = await _service(interaction).submit(_guild(interaction), interaction.user.id, self.prompt_id,
-                                                    self.answer.value)
+
+def _form_value(data: dict[str, Any], custom_id: str) -> str:
+    for row in data.get("components") or []:
+        for item in row.get("components") or ([row["component"]] if row.get("component") else []):
+            if item.get("custom_id") == custom_id:
+                return str(item.get("value") or "")
+    return ""
+
+
+async def handle_practice_form(interaction: discord.Interaction) -> bool:
+    """Answer a submitted practice form; False when the interaction is not one."""
+    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
+    if interaction.type is not discord.InteractionType.modal_submit or match is None:
+        return False
+    try:
+        if not await authorize(interaction, Audience.MEMBER) or interaction.guild_id is None:
+            return True
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await _service(interaction).submit(interaction.guild_id, interaction.user.id, match["prompt"],
+                                                    _form_value(data, "answer"))
         text = "✅ Saved privately. The **Rubric** button is open to you now."
         if not result.replaced:
             text += " It counts for today's streak."
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=no_pings())
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
+    except Exception as error:
+        await report_interaction_error(interaction, error)
+    return True
 
 
 class _PromptButton(RoutedItem):
@@ -182,6 +209,10 @@ class Practice(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await handle_practice_form(interaction)
 
     @app_commands.command(name="practice", description="A prompt you have not answered yet, just for you",
                           extras=declared(Audience.MEMBER))

@@ -65,3 +65,14 @@ async def test_archive_pages_through_past_prompts(harness: BotHarness, mod: SimM
     assert "Page 2 of 2" in second.text and "**Day 1**" in second.text and second.button_labels == ["◀ Newer"]
     wrong = await bob.slash("archive", page=3)
     assert "There is no page 3" in wrong.text
+
+
+async def test_a_practice_form_left_open_across_a_restart_is_still_saved(harness: BotHarness,
+                                                                        carol: SimMember) -> None:
+    screen = await carol.slash("practice", kind="tradeoff")
+    form = await carol.click(screen, "Submit answer")
+    await harness.restart()
+    done = await carol.submit_modal(form, answer="Written before the restart")
+    assert "Saved privately" in done.text and "counts for today's streak" in done.text
+    again = await carol.submit_modal(await carol.click(screen, "Submit answer"), answer="Second go")
+    assert "Saved privately" in again.text and "streak" not in again.text

@@ -199,3 +199,21 @@ async def test_a_decision_cut_off_before_the_dm_is_told_once_after_a_restart(
     assert queued.button_labels == [] and "approved" in str(queued.embeds)
     await harness.restart()
     assert len(alice.dms) == 1
+
+
+async def test_forms_left_open_across_a_restart_still_work(harness: BotHarness, mod: SimMember,
+                                                           alice: SimMember) -> None:
+    card_form = await alice.slash("suggest card")
+    prompt_form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="LLM gateway budgets")
+    long_form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="A" * 120)
+    await harness.restart()
+    assert "suggestion **#1**" in (await alice.submit_modal(card_form, **GOOD_CARD)).text
+    assert "suggestion **#2**" in (await alice.submit_modal(prompt_form, **GOOD_PROMPT)).text
+    lost = await alice.submit_modal(long_form, **GOOD_PROMPT)
+    assert "opened before studybot restarted" in lost.text and await count(harness, "suggestions") == 2
+    edit = await mod.click(await mod.slash("review queue"), "Edit")
+    reject = await mod.click(await mod.slash("review queue", suggestion=2), "Reject")
+    await harness.restart()
+    assert "approved" in str((await mod.submit_modal(edit, back="Edited after a restart, still valid.")).embeds)
+    assert "rejected" in str((await mod.submit_modal(reject, reason="Needs numbers")).embeds)
+    assert len(alice.dms) == 2
