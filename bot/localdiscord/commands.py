@@ -102,6 +102,12 @@ def _options(errors: Errors, path: Path, options: Any, *, parent: int | None) ->
             text(errors, [*here, "choices", k, "name"], choice.get("name"), low=1, high=100, required=True)
             if isinstance(choice.get("value"), str):
                 text(errors, [*here, "choices", k, "value"], choice["value"], high=100)
+        if kind == INTEGER:  # "Application Command Option Type": any integer between -2^53+1 and 2^53-1
+            for key in ("min_value", "max_value"):
+                number(errors, [*here, key], option.get(key), low=-(2 ** 53) + 1, high=2 ** 53 - 1)
+        elif kind == NUMBER:  # any double between -2^53 and 2^53
+            for key in ("min_value", "max_value"):
+                number(errors, [*here, key], option.get(key), low=-(2 ** 53), high=2 ** 53)
         number(errors, [*here, "min_length"], option.get("min_length"), low=0, high=6000)
         number(errors, [*here, "max_length"], option.get("max_length"), low=1, high=6000)
         if option.get("channel_types") is not None and kind != CHANNEL:
