@@ -49,6 +49,7 @@ def _new_thread(sim: LocalDiscord, parent: SimChannel, body: dict[str, Any], kin
     sim.channels[thread.id] = thread
     assert parent.guild is not None
     parent.guild.threads.append(thread)
+    threads.watch(sim, thread)
     sim.dispatch_if_connected("THREAD_CREATE", {**thread.to_json(), "newly_created": True})
     return thread
 
@@ -140,6 +141,7 @@ async def modify_channel(request: web.Request) -> web.Response:
     if body.get("auto_archive_duration"):
         channel.auto_archive_duration = int(body["auto_archive_duration"])
         channel.last_activity = sim.clock.now()  # changing the duration counts as activity
+        threads.watch(sim, channel)
     if "archived" in body and body["archived"] is not None:
         threads.set_archived(sim, channel, bool(body["archived"]))
     else:

@@ -134,6 +134,7 @@ class LocalDiscord:
         self.gateway = Gateway(self, heartbeat_interval_ms=heartbeat_interval_ms or HEARTBEAT_INTERVAL_MS,
                                max_concurrency=max_concurrency, privileged_intents=privileged_intents)
         self.settle_hook: Callable[[], Any] | None = None
+        self.next_archive_due: datetime | None = None  # when the next idle thread can archive, if known
 
     # -- lifecycle ----------------------------------------------------------------------
     async def __aenter__(self) -> LocalDiscord:

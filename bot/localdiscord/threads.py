@@ -10,6 +10,7 @@ exactly as it would on Discord.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.localdiscord.restkit import fail
@@ -17,6 +18,8 @@ from bot.localdiscord.restkit import fail
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord
     from bot.localdiscord.state import SimChannel
+
+NOTHING_DUE = timedelta(days=365)  # no active thread: nothing archives until one is created
 
 
 def thread_update(sim: LocalDiscord, thread: SimChannel) -> None:
@@ -28,18 +31,37 @@ def thread_update(sim: LocalDiscord, thread: SimChannel) -> None:
 
 
 def archive_idle(sim: LocalDiscord) -> int:
-    """Archive every thread whose inactivity has reached its ``auto_archive_duration``; answer how many."""
+    """Archive every thread whose inactivity has reached its ``auto_archive_duration``; answer how many.
+
+    Runs before every request, so it only scans when the earliest possible archive is due:
+    messages only postpone archives, and new or reopened threads lower the mark (:func:`watch`).
+    """
     now = sim.clock.now()
+    if sim.next_archive_due is not None and now < sim.next_archive_due:
+        return 0
     archived = 0
+    earliest: datetime | None = None
     for guild in sim.guilds.values():
         for thread in guild.threads:
             due = thread.archives_at()
-            if due is not None and due <= now:
+            if due is None:
+                continue
+            if due <= now:
                 thread.archived = True
                 thread.archive_timestamp = due
                 archived += 1
                 thread_update(sim, thread)
+            elif earliest is None or due < earliest:
+                earliest = due
+    sim.next_archive_due = earliest or now + NOTHING_DUE
     return archived
+
+
+def watch(sim: LocalDiscord, thread: SimChannel) -> None:
+    """A thread became active (created, reopened, given a shorter duration): it may archive sooner."""
+    due = thread.archives_at()
+    if due is not None and (sim.next_archive_due is None or due < sim.next_archive_due):
+        sim.next_archive_due = due
 
 
 def set_archived(sim: LocalDiscord, thread: SimChannel, archived: bool) -> None:
@@ -49,6 +71,7 @@ def set_archived(sim: LocalDiscord, thread: SimChannel, archived: bool) -> None:
     thread.archive_timestamp = sim.clock.now()
     if not archived:
         thread.last_activity = sim.clock.now()  # "Activity" includes unarchiving
+        watch(sim, thread)
     thread_update(sim, thread)
 
 
