@@ -1,0 +1,47 @@
+"""/upcoming: for every member, when the next daily prompt, quiz and mock round happen.
+
+The moderators' status commands show rotations and failures; members only need the times,
+and a members' command of its own keeps moderators' top-level commands moderators-only.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import StudyBot
+from bot.daily.delivery import job_id as daily_job
+from bot.quiz.service import post_job as quiz_job
+from cogs._common import BRAND_COLOUR, core_of, discord_timestamp, in_servers
+from cogs._common.authority import Audience, declared
+
+
+class Upcoming(commands.Cog):
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+
+    @app_commands.command(name="upcoming", description="When the next daily prompt, quiz and mock round are",
+                          extras=declared(Audience.MEMBER))
+    @in_servers
+    async def upcoming(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        core = core_of(interaction)
+        scheduler = core.scheduler
+        embed = discord.Embed(title="Coming up here", colour=BRAND_COLOUR)
+        for name, job in (("Daily prompt", daily_job(interaction.guild_id)),
+                          ("Daily quiz", quiz_job(interaction.guild_id))):
+            when = scheduler.next_run(job)
+            embed.add_field(name=name, value=discord_timestamp(when, "F") + f" ({discord_timestamp(when, 'R')})"
+                            if when else "not scheduled", inline=False)
+        mock = self.client.get_cog("Mock")
+        schedule = await mock.service.repo.schedule(interaction.guild_id) if mock else None  # type: ignore[attr-defined]
+        rounds = schedule.next_rounds(core.clock.now(), 1) if schedule else []
+        embed.add_field(name="Mock-interview round", inline=False,
+                        value=f"{discord_timestamp(rounds[0], 'F')} · `/mock join` to take part" if rounds
+                        else "not scheduled")
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def setup(client: StudyBot) -> None:
+    await client.add_cog(Upcoming(client))
