@@ -7,6 +7,9 @@ with a message written for the person who typed the command.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 
 class UserFacingError(Exception):
     """An error whose message is safe and useful to show to the user."""
@@ -34,6 +37,27 @@ class Conflict(UserFacingError):
 
 class NotConfigured(UserFacingError):
     """A feature was used in a guild whose moderators have not set it up yet."""
+
+
+def check_all(*checks: Callable[[], Any]) -> tuple[Any, ...]:
+    """Run every check and return their results, or one :class:`InvalidInput` listing every mistake.
+
+    A moderator who typed a wrong time and a wrong timezone learns both in one reply, instead of
+    fixing one, resubmitting and only then hearing about the other.
+    """
+    results: list[Any] = []
+    problems: list[UserFacingError] = []
+    for check in checks:
+        try:
+            results.append(check())
+        except InvalidInput as problem:
+            problems.append(problem)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        lines = [f"• {p.message}" + (f" {p.hint}" if p.hint else "") for p in problems]
+        raise InvalidInput(f"{len(problems)} things to fix (nothing was saved):\n" + "\n".join(lines))
+    return tuple(results)
 
 
 def bounded_text(value: str | None, *, what: str, limit: int, required: bool, empty_hint: str = "",

@@ -8,6 +8,7 @@ daily post). A member's own zone wins over the guild's.
 from __future__ import annotations
 
 import re
+import unicodedata
 import zoneinfo
 from datetime import date, datetime, time
 from functools import lru_cache
@@ -19,29 +20,100 @@ from bot.storage import Database
 _TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
 
 
+# Abbreviations name an offset, not a place: "EST" is UTC-5 all year, so a New York server that typed it
+# would post an hour late all summer. They are refused with the zone people almost always mean.
+ABBREVIATIONS = {
+    "EST": "America/New_York", "EDT": "America/New_York", "ET": "America/New_York",
+    "CST": "America/Chicago", "CDT": "America/Chicago", "CT": "America/Chicago",
+    "MST": "America/Denver", "MDT": "America/Denver", "MT": "America/Denver",
+    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
+    "AKST": "America/Anchorage", "AKDT": "America/Anchorage", "HST": "Pacific/Honolulu",
+    "GMT": "Europe/London", "BST": "Europe/London", "WET": "Europe/Lisbon", "WEST": "Europe/Lisbon",
+    "CET": "Europe/Berlin", "CEST": "Europe/Berlin", "MET": "Europe/Berlin", "EET": "Europe/Athens",
+    "EEST": "Europe/Athens", "MSK": "Europe/Moscow", "IST": "Asia/Kolkata", "PKT": "Asia/Karachi",
+    "SGT": "Asia/Singapore", "HKT": "Asia/Hong_Kong", "JST": "Asia/Tokyo", "KST": "Asia/Seoul",
+    "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney", "ACST": "Australia/Adelaide",
+    "AWST": "Australia/Perth", "NZST": "Pacific/Auckland", "NZDT": "Pacific/Auckland",
+    "BRT": "America/Sao_Paulo", "ART": "America/Argentina/Buenos_Aires",
+}
+_LEGACY = re.compile(r"^[A-Z]{2,5}\d*([A-Z]{2,4})?$")  # EST5EDT, PST8PDT, CST6CDT, EST, ...
+
+# Cities people type that are not themselves the last part of an IANA name.
+CITIES = {
+    "san francisco": "America/Los_Angeles", "sf": "America/Los_Angeles", "seattle": "America/Los_Angeles",
+    "san jose": "America/Los_Angeles", "portland": "America/Los_Angeles", "san diego": "America/Los_Angeles",
+    "boston": "America/New_York", "washington": "America/New_York", "washington dc": "America/New_York",
+    "miami": "America/New_York", "atlanta": "America/New_York", "philadelphia": "America/New_York",
+    "nyc": "America/New_York", "austin": "America/Chicago", "dallas": "America/Chicago",
+    "houston": "America/Chicago", "minneapolis": "America/Chicago", "salt lake city": "America/Denver",
+    "montreal": "America/Toronto", "ottawa": "America/Toronto", "munich": "Europe/Berlin",
+    "frankfurt": "Europe/Berlin", "hamburg": "Europe/Berlin", "cologne": "Europe/Berlin",
+    "barcelona": "Europe/Madrid", "milan": "Europe/Rome", "geneva": "Europe/Zurich", "manchester": "Europe/London",
+    "edinburgh": "Europe/London", "cracow": "Europe/Warsaw", "krakow": "Europe/Warsaw",
+    "st petersburg": "Europe/Moscow", "tel aviv": "Asia/Jerusalem", "bangalore": "Asia/Kolkata",
+    "bengaluru": "Asia/Kolkata", "mumbai": "Asia/Kolkata", "delhi": "Asia/Kolkata", "new delhi": "Asia/Kolkata",
+    "hyderabad": "Asia/Kolkata", "chennai": "Asia/Kolkata", "pune": "Asia/Kolkata", "beijing": "Asia/Shanghai",
+    "shenzhen": "Asia/Shanghai", "hangzhou": "Asia/Shanghai", "osaka": "Asia/Tokyo", "kyoto": "Asia/Tokyo",
+    "hanoi": "Asia/Bangkok", "ho chi minh city": "Asia/Ho_Chi_Minh", "canberra": "Australia/Sydney",
+    "rio de janeiro": "America/Sao_Paulo", "wellington": "Pacific/Auckland", "cape town": "Africa/Johannesburg",
+}
+
+
 @lru_cache(maxsize=1)
 def all_zone_names() -> tuple[str, ...]:
-    """Canonical IANA names (from tzdata), sorted; legacy aliases like 'US/Pacific' kept."""
-    return tuple(sorted(zoneinfo.available_timezones()))
+    """IANA names people should pick (from tzdata), sorted; fixed-offset abbreviations such as EST left out."""
+    return tuple(sorted(z for z in zoneinfo.available_timezones()
+                        if z == "UTC" or not (_LEGACY.match(z) or z.startswith("Etc/"))))
+
+
+@lru_cache(maxsize=1)
+def _legacy_names() -> frozenset[str]:
+    places = {"UTC", "GB", "NZ", "PRC", "ROC", "ROK"}  # country aliases follow their country's clocks
+    return frozenset(z.upper() for z in zoneinfo.available_timezones() if z not in places and _LEGACY.match(z))
+
+
+@lru_cache(maxsize=1)
+def _by_city() -> dict[str, str]:
+    """``berlin`` → Europe/Berlin, ``new york`` → America/New_York, plus the common cities above."""
+    cities: dict[str, str] = {}
+    for zone in all_zone_names():
+        if "/" in zone and not zone.startswith(("US/", "Canada/", "Mexico/", "Brazil/", "Chile/")):
+            cities.setdefault(zone.rsplit("/", 1)[1].replace("_", " ").lower(), zone)
+    cities.update(CITIES)
+    return cities
+
+
+def _plain(text: str) -> str:
+    """``São Paulo`` → ``sao paulo``: how city names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip(" ,.")
 
 
 def parse_zone(name: str) -> ZoneInfo:
-    """The zone called ``name`` (case-insensitive), or an error that shows how to write one."""
-    cleaned = (name or "").strip()
+    """The zone meant by ``name``: an IANA name or a city (any case); abbreviations are refused."""
+    cleaned = " ".join((name or "").split())
     if cleaned:
+        upper = cleaned.upper()
+        if upper in ABBREVIATIONS or upper in _legacy_names() or upper.startswith("ETC/GMT"):
+            suggestion = ABBREVIATIONS.get(upper) or ABBREVIATIONS.get(upper[:3])
+            example = (f"e.g. `{suggestion}` (or a city such as `{suggestion.rsplit('/', 1)[-1].replace('_', ' ')}`)"
+                       if suggestion else "e.g. `America/New_York`, `Europe/Berlin` or a city such as `Berlin`")
+            raise InvalidInput(
+                f"`{cleaned[:20]}` names a fixed offset, not a place, so it would not follow daylight saving time.",
+                hint=f"Use the place's zone instead, {example}.")
         lookup = {zone.lower(): zone for zone in all_zone_names()}
-        canonical = lookup.get(cleaned.lower().replace(" ", "_"))
+        canonical = lookup.get(cleaned.lower().replace(" ", "_")) or _by_city().get(_plain(cleaned))
         if canonical:
             return ZoneInfo(canonical)
     raise InvalidInput(
         f"`{cleaned[:60] or 'empty'}` is not a timezone I know.",
-        hint="Use an IANA name such as `Europe/Berlin`, `America/New_York` or `Asia/Kolkata` "
-        "(start typing and pick one from the list).",
+        hint="Use an IANA name such as `Europe/Berlin`, `America/New_York` or `Asia/Kolkata`, or a city such "
+        "as `Berlin` (start typing and pick one from the list).",
     )
 
 
 def search_zones(query: str, limit: int = 25) -> list[str]:
-    """Zone names for autocomplete: prefix matches first, then matches anywhere."""
+    """Zone names for autocomplete: prefix matches first, then cities, then matches anywhere."""
     needle = (query or "").strip().lower().replace(" ", "_")
     names = all_zone_names()
     if not needle:
@@ -51,8 +123,12 @@ def search_zones(query: str, limit: int = 25) -> list[str]:
         ]
         return popular[:limit]
     prefix = [n for n in names if n.lower().startswith(needle) or n.lower().split("/")[-1].startswith(needle)]
-    inside = [n for n in names if needle in n.lower() and n not in prefix]
-    return (prefix + inside)[:limit]
+    spoken = needle.replace("_", " ")
+    cities = [zone for city, zone in CITIES.items() if city.startswith(spoken) and zone not in prefix]
+    abbreviation = ABBREVIATIONS.get(needle.upper())
+    cities = ([abbreviation] if abbreviation and abbreviation not in prefix else []) + cities
+    inside = [n for n in names if needle in n.lower() and n not in prefix and n not in cities]
+    return list(dict.fromkeys(prefix + cities + inside))[:limit]
 
 
 def parse_local_time(text: str) -> time:

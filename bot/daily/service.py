@@ -36,7 +36,7 @@ from bot.daily.models import (
 )
 from bot.daily.repository import DailyRepository
 from bot.daily.rotation import cycle_seed, state_of
-from bot.errors import InvalidInput, NotConfigured, NotFound, bounded_text
+from bot.errors import InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.posting import crash_point
 from bot.scheduler import JobScheduler
 from bot.storage import Database
@@ -77,8 +77,7 @@ class DailyService:
     # -- configuration --------------------------------------------------------------------
     async def setup(self, guild_id: int, actor_id: int, *, channel_id: int, time_text: str, zone_text: str,
                     role_id: int | None) -> SetupResult:
-        at = parse_local_time(time_text)
-        zone = parse_zone(zone_text)
+        at, zone = check_all(lambda: parse_local_time(time_text), lambda: parse_zone(zone_text))
         now = self.clock.now()
         old = await self.repo.schedule(guild_id)
         async with self.repo.db.transaction() as conn:

@@ -133,8 +133,12 @@ class Gateway:
             session.connection.send(frame)
 
     def dispatch_guild_create(self, guild: SimGuild) -> None:
+        """The bot joined ``guild``: Discord's GUILD_CREATE for a join carries no ``unavailable`` field
+        (that field marks a guild from READY becoming available), which is how clients tell a join apart."""
         if self.sessions and guild.bot_present:
-            self.dispatch("GUILD_CREATE", guild.to_json())
+            payload = guild.to_json()
+            payload.pop("unavailable", None)
+            self.dispatch("GUILD_CREATE", payload)
 
     def _expire(self) -> None:
         now = time.monotonic()

@@ -158,6 +158,9 @@ class SimMember:
         for component in iter_components(message.components):
             if component.get("type") in (3, 5, 6, 7, 8) and custom_id in (None, component.get("custom_id")):
                 data = {"custom_id": component["custom_id"], "component_type": component["type"], "values": values}
+                if component["type"] == 8:  # a channel select carries the picked channels, as Discord sends them
+                    data["resolved"] = {"channels": {value: self._resolved_channel(int(value), component)
+                                                     for value in values}}
                 return await self._send(3, self._channel_of(message), data, message=message)
         raise AssertionError(f"no select menu {custom_id!r} on the message")
 
@@ -197,6 +200,16 @@ class SimMember:
         return self._dispatch(5, channel, data, message=origin.source_message if origin else None)
 
     # -- helpers ------------------------------------------------------------------------
+    def _resolved_channel(self, channel_id: int, component: dict[str, Any]) -> dict[str, Any]:
+        channel = self.sim.channels.get(channel_id)
+        if channel is None or channel.guild is not self.guild:
+            raise AssertionError(f"the member cannot pick channel {channel_id}: not in their server")
+        allowed = component.get("channel_types")
+        if allowed and channel.type not in allowed:
+            raise AssertionError(f"Discord's client does not offer #{channel.name} in that menu")
+        return {"id": str(channel.id), "name": channel.name, "type": channel.type,
+                "permissions": str(self.permissions(channel))}
+
     def _default_channel(self) -> SimChannel:
         if self.guild is None or not self.guild.channels:
             raise AssertionError("pass channel=...: the member has no guild channel")

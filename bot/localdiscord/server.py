@@ -171,19 +171,26 @@ class LocalDiscord:
         return f"ws://{self.host}:{self.port}/gateway"
 
     # -- world building -----------------------------------------------------------------
-    def create_guild(self, name: str, *, owner_name: str = "owner") -> SimGuild:
+    def create_guild(self, name: str, *, owner_name: str = "owner", with_bot: bool = True) -> SimGuild:
+        """A server with its owner; the bot is in it from the start unless ``with_bot`` is False, in
+        which case the server can be furnished first and the bot invited later (``add_bot_to_guild``)."""
         # Real guilds were created at different moments, and the shard a guild belongs to comes from
         # its id's timestamp (developers/events/gateway.mdx, "Sharding Formula"): date each new guild
         # one millisecond before the previous one, so a simulated world spreads over shards as Discord's does.
-        guild = SimGuild(self.snowflakes.next(ms_earlier=1 + len(self.guilds)), name, self)
+        guild = SimGuild(self.snowflakes.next(ms_earlier=1 + len(self.guilds)), name, self, bot_present=with_bot)
         guild.roles[guild.id] = SimRole(guild.id, "@everyone", EVERYONE_DEFAULT, position=0)
         self.guilds[guild.id] = guild
-        bot_role = guild.create_role("studybot", permissions=BOT_DEFAULT)
-        self._add_member_object(guild, SimMember(self, self.bot_user, guild, role_ids=[bot_role.id]))
+        if with_bot:
+            self._add_bot_member(guild)
         owner = self.add_member(guild, owner_name)
         guild.owner_id = owner.id
         self.gateway.dispatch_guild_create(guild)
         return guild
+
+    def _add_bot_member(self, guild: SimGuild) -> None:
+        """The bot's member and its managed role, as Discord creates them when a bot is invited."""
+        bot_role = guild.create_role("studybot", permissions=BOT_DEFAULT)
+        self._add_member_object(guild, SimMember(self, self.bot_user, guild, role_ids=[bot_role.id]))
 
     def add_member(self, guild: SimGuild, name: str, *, manage_guild: bool = False, administrator: bool = False,
                    roles: list[SimRole] | None = None) -> SimMember:
@@ -207,6 +214,8 @@ class LocalDiscord:
         self.dispatch_if_connected("GUILD_DELETE", {"id": str(guild.id)})
 
     def add_bot_to_guild(self, guild: SimGuild) -> None:
+        if self.bot_user.id not in guild.members:
+            self._add_bot_member(guild)
         guild.bot_present = True
         self.gateway.dispatch_guild_create(guild)
 
@@ -218,6 +227,10 @@ class LocalDiscord:
         self.gateway.dispatch(event, data)
 
     def dispatch_if_connected(self, event: str, data: dict[str, Any]) -> None:
+        """Send ``event`` to a connected bot, unless it concerns a server the bot is not in."""
+        guild = self.guilds.get(int(data["guild_id"])) if data.get("guild_id") else None
+        if guild is not None and not guild.bot_present:
+            return
         if self.gateway.sessions:
             self.gateway.dispatch(event, data)
 

@@ -23,7 +23,7 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content import ContentStore
 from bot.content.models import Prompt
-from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound, bounded_text
+from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.pairing.repository import Group, PairingRepository, Round, Signup
 from bot.pairing.rounds import HISTORY_ROUNDS, history_of, plan_round, shared_times
 from bot.pairing.schedule import Schedule, first_anchor, parse_weekday, round_times
@@ -89,9 +89,8 @@ class MockService:
     # -- schedule ------------------------------------------------------------------------------
     async def set_schedule(self, guild_id: int, actor_id: int, *, cadence: str, weekday: str, time_text: str,
                            zone_text: str, channel_id: int) -> tuple[Schedule, list[datetime]]:
-        if cadence not in ("weekly", "biweekly"):
-            raise InvalidInput(f"`{cadence}` is not a cadence.", hint="Pick weekly or biweekly.")
-        day, at, zone = parse_weekday(weekday), parse_local_time(time_text), parse_zone(zone_text)
+        _cadence, day, at, zone = check_all(lambda: _check_cadence(cadence), lambda: parse_weekday(weekday),
+                                            lambda: parse_local_time(time_text), lambda: parse_zone(zone_text))
         now = self._clock.now()
         schedule = Schedule(guild_id, channel_id, cadence, day, f"{at:%H:%M}", zone.key,
                             first_anchor(day, at, zone, now))
@@ -420,3 +419,9 @@ class MockService:
 
 def hash_seed(guild_id: int, key: str) -> int:
     return stable_seed("mock", guild_id, key)
+
+
+def _check_cadence(cadence: str) -> str:
+    if cadence not in ("weekly", "biweekly"):
+        raise InvalidInput(f"`{cadence}` is not a cadence.", hint="Pick weekly or biweekly.")
+    return cadence

@@ -27,7 +27,7 @@ from bot.community import ServerContent
 from bot.content import ContentStore
 from bot.daily.clocktime import LocalDailyTrigger, next_occurrence, occurrence, upcoming
 from bot.daily.rotation import cycle_seed, cycle_seed_after, state_of
-from bot.errors import NotConfigured, NotFound
+from bot.errors import NotConfigured, NotFound, check_all
 from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
 from bot.posting.retry import is_transient, next_attempt
 from bot.quiz.builder import build_question, question_seed
@@ -94,7 +94,7 @@ class QuizService:
     # -- moderators ----------------------------------------------------------------------------
     async def setup(self, guild_id: int, actor_id: int, *, channel_id: int, time_text: str, zone_text: str,
                     close_hours: int = 12, reveal_now: bool = False) -> QuizOverview:
-        at, zone = parse_local_time(time_text), parse_zone(zone_text)
+        at, zone = check_all(lambda: parse_local_time(time_text), lambda: parse_zone(zone_text))
         now = self._clock.now()
         async with self._db.transaction() as conn:
             old = await self.repo.schedule(guild_id, conn)

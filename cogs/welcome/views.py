@@ -1,0 +1,161 @@
+"""The Setup button on the welcome message and the two steps behind it: a channel, then one form.
+
+Who may set up is decided when they press, from the interaction's own permissions (Manage Server),
+never from the message or a custom id; the form is checked as a whole and every mistake is listed
+in one reply with a button to correct the same values.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.errors import InvalidInput, UserFacingError
+from bot.onboarding import MOCK_EXAMPLE, SetupPlan, read_setup_form
+from cogs._common import BaseModal, BaseView, discord_timestamp, missing_permissions
+
+if TYPE_CHECKING:
+    from cogs.welcome.cog import Welcome
+
+log = logging.getLogger(__name__)
+
+SETUP_BUTTON_ID = "studybot:welcome:setup"
+
+
+class NotAModerator(UserFacingError):
+    """Setup changes the whole server's schedule, so it needs Manage Server."""
+
+
+def require_manage_server(interaction: discord.Interaction) -> int:
+    """The guild id being set up, or :class:`NotAModerator`; checked at the moment of each step."""
+    if interaction.guild_id is None:
+        raise NotAModerator("Setup works inside a server.")
+    permissions = interaction.permissions
+    if not (permissions.manage_guild or permissions.administrator):
+        raise NotAModerator("Only moderators (the **Manage Server** permission) can set up studybot.",
+                            hint="Ask a moderator to press the button; meanwhile `/help` shows what you can do.")
+    return interaction.guild_id
+
+
+def _welcome(interaction: discord.Interaction) -> Welcome:
+    cog = interaction.client.get_cog("Welcome")  # type: ignore[attr-defined]
+    assert cog is not None
+    return cog
+
+
+class WelcomeView(BaseView):
+    """Persistent: the button keeps working after restarts (stable custom id, no timeout)."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+
+    @discord.ui.button(label="Set up studybot", style=discord.ButtonStyle.primary, emoji="🛠️",
+                       custom_id=SETUP_BUTTON_ID)
+    async def setup_button(self, interaction: discord.Interaction, _button: discord.ui.Button[WelcomeView]) -> None:
+        require_manage_server(interaction)
+        await interaction.response.send_message(
+            "**Step 1 of 2** · Which channel should the daily prompt go to? The quiz and mock-interview "
+            "announcements go there too (each can be moved later).",
+            view=ChannelStep(interaction.user.id), ephemeral=True)
+
+
+class ChannelStep(BaseView):
+    """Pick the channel; picking it opens the form."""
+
+    def __init__(self, owner_id: int) -> None:
+        super().__init__(owner_id=owner_id, timeout=900)
+
+    @discord.ui.select(cls=discord.ui.ChannelSelect, channel_types=[discord.ChannelType.text],
+                       placeholder="Pick a text channel", min_values=1, max_values=1)
+    async def channel(self, interaction: discord.Interaction, select: discord.ui.ChannelSelect[ChannelStep]) -> None:
+        require_manage_server(interaction)
+        await interaction.response.send_modal(SetupForm(select.values[0].id, Answers()))
+
+
+@dataclass
+class Answers:
+    """What the moderator typed, kept so a correction starts from it."""
+
+    daily_time: str = "09:00"
+    timezone: str = ""
+    quiz_time: str = ""
+    mock: str = ""
+
+
+class SetupForm(BaseModal, title="Set up studybot (step 2 of 2)"):
+    daily_time: discord.ui.TextInput[SetupForm] = discord.ui.TextInput(
+        label="Daily prompt time (24-hour HH:MM)", custom_id="daily_time", max_length=5, min_length=4)
+    timezone: discord.ui.TextInput[SetupForm] = discord.ui.TextInput(
+        label="Timezone", custom_id="timezone", max_length=60, min_length=2,
+        placeholder="Europe/London, America/New_York, or a city such as Berlin")
+    quiz_time: discord.ui.TextInput[SetupForm] = discord.ui.TextInput(
+        label="Daily quiz time (leave empty for no quiz)", custom_id="quiz_time", max_length=5, required=False,
+        placeholder="e.g. 18:00")
+    mock: discord.ui.TextInput[SetupForm] = discord.ui.TextInput(
+        label="Mock interviews (leave empty for none)", custom_id="mock", max_length=40, required=False,
+        placeholder="e.g. weekly Tuesday 18:00")
+
+    def __init__(self, channel_id: int, answers: Answers) -> None:
+        super().__init__(timeout=1800)
+        self.channel_id = channel_id
+        self.daily_time.default = answers.daily_time
+        self.timezone.default = answers.timezone or None
+        self.quiz_time.default = answers.quiz_time or None
+        self.mock.default = answers.mock or None
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        guild_id = require_manage_server(interaction)
+        answers = Answers(self.daily_time.value, self.timezone.value, self.quiz_time.value, self.mock.value)
+        try:
+            plan = read_setup_form(daily_time=answers.daily_time, timezone=answers.timezone,
+                                   quiz_time=answers.quiz_time, mock=answers.mock)
+        except InvalidInput as error:
+            await interaction.response.send_message(
+                error.render(), view=CorrectionStep(interaction.user.id, self.channel_id, answers), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)  # three schedules are written next
+        lines = await _welcome(interaction).apply(interaction, guild_id, self.channel_id, plan)
+        await interaction.followup.send("\n".join(lines), ephemeral=True)
+
+
+class CorrectionStep(BaseView):
+    """One button that reopens the form with what was typed, so only the mistakes need retyping."""
+
+    def __init__(self, owner_id: int, channel_id: int, answers: Answers) -> None:
+        super().__init__(owner_id=owner_id, timeout=900)
+        self.channel_id = channel_id
+        self.answers = answers
+
+    @discord.ui.button(label="Correct it", style=discord.ButtonStyle.primary)
+    async def correct(self, interaction: discord.Interaction, _button: discord.ui.Button[CorrectionStep]) -> None:
+        require_manage_server(interaction)
+        await interaction.response.send_modal(SetupForm(self.channel_id, self.answers))
+
+
+def summary_lines(channel: discord.abc.GuildChannel | None, channel_id: int, plan: SetupPlan,
+                  daily_next: list, quiz_next: object, mock_next: list, me: discord.Member | None) -> list[str]:
+    """What was set up, the next runs in Discord's own time tags, and any permission still missing."""
+    mention = f"<#{channel_id}>"
+    lines = [f"✅ studybot is set up in {mention} ({plan.zone.key}).", "",
+             f"**Daily prompt** at {plan.daily_at:%H:%M}; next "
+             + ", ".join(discord_timestamp(moment, "f") for moment in daily_next[:2]) + "."]
+    if plan.quiz_at is not None:
+        lines.append(f"**Daily quiz** at {plan.quiz_at:%H:%M}"
+                     + (f"; next {discord_timestamp(quiz_next, 'f')}." if quiz_next else "."))
+    else:
+        lines.append("**Daily quiz**: not set up (`/quiz setup` adds it).")
+    if plan.mock is not None:
+        when = f"; next round {discord_timestamp(mock_next[0], 'f')}" if mock_next else ""
+        lines.append(f"**Mock interviews** {plan.mock.cadence} on {plan.mock.weekday.title()} at "
+                     f"{plan.mock.at:%H:%M}{when}. Members join with `/mock join`.")
+    else:
+        lines.append(f"**Mock interviews**: not scheduled (`/mock schedule`, e.g. {MOCK_EXAMPLE}).")
+    if channel is not None and me is not None:
+        missing = missing_permissions(channel, me, also=("create_public_threads",))
+        if missing:
+            lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {mention}: grant them or posts will fail."]
+    lines += ["", "Members can run `/help` to see what they can do."]
+    return lines

@@ -1,0 +1,72 @@
+"""A new server: the welcome message, setup from its button by a moderator, and /help."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.localdiscord import BotHarness, SimGuild, SimMember
+from tests.cogs.test_daily import posts
+
+
+async def invite_bot(harness: BotHarness) -> tuple[SimGuild, SimMember, SimMember]:
+    """A furnished server that invites the bot: general (its system channel), study, a mod and a member."""
+    guild = harness.sim.create_guild("Book Club", with_bot=False)
+    general = guild.create_text_channel("general")
+    guild.create_text_channel("study")
+    guild.system_channel_id = general.id
+    mod = guild.add_member("maya", manage_guild=True)
+    member = guild.add_member("sam")
+    harness.sim.add_bot_to_guild(guild)
+    await harness.settle()
+    return guild, mod, member
+
+
+def channel(guild: SimGuild, name: str):
+    return next(c for c in guild.channels.values() if c.name == name)
+
+
+async def test_joining_a_server_posts_one_welcome_and_a_moderator_sets_up_from_its_button(
+        harness: BotHarness) -> None:
+    guild, mod, member = await invite_bot(harness)
+    general, study = channel(guild, "general"), channel(guild, "study")
+    (welcome,) = general.messages
+    assert welcome.embeds[0]["title"].startswith("Thanks for adding studybot")
+    assert welcome.button_labels == ["Set up studybot"] and not study.messages
+
+    refused = await member.click(welcome, "Set up studybot")
+    assert refused.ephemeral and "Manage Server" in refused.text
+
+    step = await mod.click(welcome, "Set up studybot")
+    assert step.ephemeral and "Step 1 of 2" in step.text
+    form = await mod.select(step, [str(study.id)])
+    assert form.modal is not None
+    mistakes = await mod.submit_modal(form, daily_time="9am", timezone="EST", quiz_time="25:00", mock="")
+    assert mistakes.ephemeral and "3 things to fix" in mistakes.text
+    assert "`9am`" in mistakes.text and "America/New_York" in mistakes.text and "`25:00`" in mistakes.text
+    assert not study.messages  # nothing saved
+
+    again = await mod.click(mistakes, "Correct it")
+    assert again.modal is not None
+    done = await mod.submit_modal(again, daily_time="09:00", timezone="new york", quiz_time="18:00",
+                                  mock="weekly Tuesday 18:00")
+    assert done.ephemeral
+    text = done.text
+    assert f"set up in <#{study.id}>" in text or "set up in #study" in text
+    assert "America/New_York" in text and "Daily quiz** at 18:00" in text and "weekly on Tue at 18:00" in text
+
+    await harness.advance_to(datetime(2026, 3, 3, 15, 0, tzinfo=UTC))  # past 09:00 in New York on Tuesday
+    assert len(posts(study)) >= 1
+    assert len(general.messages) == 1  # the welcome was posted once
+
+
+async def test_help_lists_member_commands_by_feature_and_moderator_ones_only_to_moderators(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    shown = await alice.slash("help")
+    fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
+    assert shown.ephemeral
+    assert "`/cards study`" in fields["Review the FAQ flashcards"]
+    assert not any("For moderators" in name for name in fields)
+    assert "/daily setup" not in str(fields)
+    for_mod = await mod.slash("help")
+    mod_fields = {f["name"]: f["value"] for f in for_mod.embeds[0]["fields"]}
+    assert any("/daily setup" in value for name, value in mod_fields.items() if "For moderators" in name)
