@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, check_all
 from bot.storage import Database
 from bot.timezones import TimezoneResolver, local_date, parse_local_time, parse_zone, search_zones
 
@@ -61,3 +61,34 @@ async def test_member_zone_wins_over_guild_zone(tmp_path: Path) -> None:
         assert await resolver.zone_for(2, 99) == ZoneInfo("UTC")
     finally:
         await db.close()
+
+
+@pytest.mark.parametrize(("typed", "suggested"), [
+    ("EST", "America/New_York"), ("est", "America/New_York"), ("PDT", "America/Los_Angeles"),
+    ("CET", "Europe/Berlin"), ("EST5EDT", "America/New_York"), ("IST", "Asia/Kolkata"), ("GMT", "Europe/London"),
+])
+def test_abbreviations_are_refused_with_the_zone_meant(typed: str, suggested: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        parse_zone(typed)
+    assert "daylight saving" in caught.value.message and suggested in (caught.value.hint or "")
+
+
+@pytest.mark.parametrize(("typed", "zone"), [
+    ("Berlin", "Europe/Berlin"), ("new york", "America/New_York"), ("Bangalore", "Asia/Kolkata"),
+    ("São Paulo", "America/Sao_Paulo"), ("san francisco", "America/Los_Angeles"), ("utc", "UTC"),
+    ("america/chicago", "America/Chicago"),
+])
+def test_iana_names_and_common_cities_are_accepted(typed: str, zone: str) -> None:
+    assert parse_zone(typed).key == zone
+
+
+def test_autocomplete_offers_no_abbreviations() -> None:
+    assert search_zones("EST")[0] == "America/New_York"
+    assert not any(name in ("EST", "MST", "HST", "EST5EDT") for name in search_zones("ST", limit=100))
+
+
+def test_every_mistake_is_reported_at_once() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        check_all(lambda: parse_local_time("9am"), lambda: parse_zone("EST"))
+    assert caught.value.message.startswith("2 things to fix")
+    assert "`9am`" in caught.value.message and "America/New_York" in caught.value.message
