@@ -65,6 +65,9 @@ class DailyRepository:
             sql = "SELECT * FROM daily_schedule ORDER BY guild_id"
         return [_schedule(row) for row in await self.db.fetchall(sql)]
 
+    async def delete_schedule(self, conn: aiosqlite.Connection, guild_id: int) -> None:
+        await conn.execute("DELETE FROM daily_schedule WHERE guild_id = ?", (guild_id,))
+
     async def upsert_schedule(self, conn: aiosqlite.Connection, *, guild_id: int, channel_id: int,
                               local_time: str, timezone: str, role_id: int | None, actor_id: int,
                               seed: int, now: datetime) -> None:

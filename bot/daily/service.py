@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.content.models import Difficulty, Prompt, PromptKind, Source
 from bot.content.store import ContentStore
 from bot.daily.clocktime import upcoming
-from bot.daily.delivery import DailyDelivery, eligible_prompts
+from bot.daily.delivery import DailyDelivery, eligible_prompts, job_id
 from bot.daily.models import (
     ALL_KINDS,
     ANSWER_LIMIT,
@@ -94,6 +94,20 @@ class DailyService:
         # not out yet. A first setup starts with the next occurrence instead.
         posts_now = old is not None and schedule.enabled and await self.delivery.today_pending(schedule)
         return SetupResult(schedule, upcoming(now, at, zone, 3), posts_now)
+
+    async def configured(self, guild_id: int) -> DailySchedule:
+        """The schedule, or :class:`NotConfigured` saying how to set one up."""
+        return await self._require(guild_id)
+
+    async def remove(self, guild_id: int, actor_id: int) -> DailySchedule:
+        """Delete the schedule and its timer; posts, answers and the rotation history stay."""
+        schedule = await self._require(guild_id)
+        async with self.repo.db.transaction() as conn:
+            await self.repo.delete_schedule(conn, guild_id)
+            await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="daily.remove",
+                                    old=_describe(schedule), new=None)
+        self.delivery.scheduler.remove(job_id(guild_id))
+        return schedule
 
     async def set_enabled(self, guild_id: int, actor_id: int, enabled: bool) -> DailySchedule:
         schedule = await self._require(guild_id)

@@ -24,6 +24,9 @@ class QuizRepository:
     async def schedules(self) -> list[QuizSchedule]:
         return [QuizSchedule.of(r) for r in await self.db.fetchall("SELECT * FROM quiz_schedule WHERE enabled = 1")]
 
+    async def delete_schedule(self, conn: aiosqlite.Connection, guild_id: int) -> None:
+        await conn.execute("DELETE FROM quiz_schedule WHERE guild_id = ?", (guild_id,))
+
     async def upsert_schedule(self, conn: aiosqlite.Connection, *, guild_id: int, channel_id: int, local_time: str,
                               zone: str, close_hours: int, reveal_now: bool, seed: int, actor_id: int,
                               now: datetime) -> None:

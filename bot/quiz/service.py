@@ -138,6 +138,21 @@ class QuizService:
         return schedule
 
     # -- jobs ----------------------------------------------------------------------------------
+    async def configured(self, guild_id: int) -> QuizSchedule:
+        """The schedule, or :class:`NotConfigured` saying how to set one up."""
+        return await self._schedule(guild_id)
+
+    async def remove(self, guild_id: int, actor_id: int) -> QuizSchedule:
+        """Delete the schedule and its timer; a quiz already open still closes and reveals on time."""
+        schedule = await self._schedule(guild_id)
+        async with self._db.transaction() as conn:
+            await self.repo.delete_schedule(conn, guild_id)
+            await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="quiz.remove",
+                                     old={"channel": schedule.channel_id, "time": f"{schedule.local_time:%H:%M}",
+                                          "timezone": schedule.zone.key}, new=None)
+        self._scheduler.remove(post_job(guild_id))
+        return schedule
+
     def schedule_job(self, schedule: QuizSchedule) -> None:
         trigger = LocalDailyTrigger(schedule.local_time, schedule.zone) if schedule.enabled else None
         self._scheduler.keep(post_job(schedule.guild_id), trigger, self.deliver_due, schedule.guild_id)

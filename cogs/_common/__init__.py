@@ -1,6 +1,7 @@
 """UI helpers shared by the cogs: base views, autocomplete, and rendering safeguards."""
 
 from cogs._common.autocomplete import timezone_autocomplete
+from cogs._common.confirm import ConfirmView
 from cogs._common.permissions import missing_permissions
 from cogs._common.render import BRAND_COLOUR, core_of, discord_timestamp, no_pings, truncate
 from cogs._common.scope import in_servers, in_servers_and_bot_dms
@@ -11,6 +12,7 @@ __all__ = [
     "BRAND_COLOUR",
     "BaseModal",
     "BaseView",
+    "ConfirmView",
     "core_of",
     "in_servers",
     "in_servers_and_bot_dms",

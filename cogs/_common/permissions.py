@@ -17,3 +17,4 @@ def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member, *
     if "send_messages" in missing and "embed_links" in missing:
         missing.remove("embed_links")  # Discord withholds it whenever sending is denied; one fix covers both
     return [permission_name(name) for name in missing]
+

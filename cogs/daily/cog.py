@@ -12,6 +12,7 @@ from bot.bot import StudyBot
 from bot.daily import DailyService, Outcome
 from bot.errors import InvalidInput
 from cogs._common import (
+    ConfirmView,
     core_of,
     discord_timestamp,
     in_servers,
@@ -95,6 +96,23 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
         await interaction.response.send_message("\n".join(lines), ephemeral=True, allowed_mentions=no_pings())
         if result.posts_now:  # after answering: the post waits its turn behind other scheduled traffic
             self.client.spawn(self.service.delivery.deliver_due(interaction.guild.id), name="studybot-daily-now")
+
+    @app_commands.command(name="remove", description="Stop the daily prompt here and delete its schedule")
+    async def remove(self, interaction: discord.Interaction) -> None:
+        guild_id = interaction.guild_id
+        assert guild_id is not None
+        schedule = await self.service.configured(guild_id)  # says how to set it up when there is none
+
+        async def remove_it(confirming: discord.Interaction) -> str:
+            removed = await self.service.remove(guild_id, confirming.user.id)
+            return (f"The daily prompt schedule for <#{removed.channel_id}> is removed; nothing more will be posted. "
+                    "Past posts and answers stay. `/daily setup` starts it again.")
+
+        view = ConfirmView(interaction.user.id, confirm_label="Remove the schedule", action=remove_it,
+                           cancel_text="Kept: the daily prompt goes on as before.")
+        await interaction.response.send_message(
+            f"Remove the daily prompt schedule in <#{schedule.channel_id}>? No more prompts will be posted; past posts and "
+            "answers stay.", view=view, ephemeral=True)
 
     @app_commands.command(name="pause", description="Stop posting daily prompts until resumed")
     async def pause(self, interaction: discord.Interaction) -> None:

@@ -16,6 +16,8 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.onboarding import SetupPlan
+from cogs._common import in_servers
+from cogs._common.authority import Audience, declared, is_moderator
 from cogs.welcome.embeds import help_embed, welcome_embed
 from cogs.welcome.views import WelcomeView, summary_lines
 
@@ -55,10 +57,11 @@ class Welcome(commands.Cog):
         except discord.HTTPException:
             log.warning("could not post the welcome in guild %s", guild.id, exc_info=True)
 
-    @app_commands.command(name="help", description="What you can do with studybot here, by feature")
+    @app_commands.command(name="help", description="What you can do with studybot here, by feature",
+                          extras=declared(Audience.MEMBER))
+    @in_servers
     async def help_command(self, interaction: discord.Interaction) -> None:
-        permissions = interaction.permissions
-        moderator = bool(interaction.guild_id and (permissions.manage_guild or permissions.administrator))
+        moderator = await is_moderator(interaction)
         commands_ = list(self.client.tree.get_commands(type=discord.AppCommandType.chat_input))
         embed = help_embed(commands_, moderator=moderator)  # type: ignore[arg-type]
         await interaction.response.send_message(embed=embed, ephemeral=True)

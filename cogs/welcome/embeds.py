@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 
 from cogs._common import BRAND_COLOUR, truncate
+from cogs._common.authority import Audience, audience_of
 
 MODERATOR_MARK = "(Moderators)"
 
@@ -29,13 +30,9 @@ def welcome_embed(guild_name: str) -> discord.Embed:
 
 
 def is_for_moderators(command: app_commands.Command | app_commands.Group) -> bool:
-    """Moderator-only: default permissions set on it or its group, or described as such."""
-    node: app_commands.Command | app_commands.Group | None = command
-    while node is not None:
-        if node.default_permissions is not None and node.default_permissions.value:
-            return True
-        node = node.parent
-    return (command.description or "").startswith(MODERATOR_MARK)
+    """Moderator- or owner-only, as the command (or its group) declares its audience."""
+    return audience_of(command) in (Audience.MODERATOR, Audience.OWNER) or (
+        command.description or "").startswith(MODERATOR_MARK)
 
 
 def _commands_of(top: app_commands.Command | app_commands.Group) -> list[app_commands.Command]:

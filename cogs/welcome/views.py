@@ -1,7 +1,7 @@
 """The Setup button on the welcome message and the two steps behind it: a channel, then one form.
 
-Who may set up is decided when they press, from the interaction's own permissions (Manage Server),
-never from the message or a custom id; the form is checked as a whole and every mistake is listed
+Who may set up is decided at every step, when they press (moderators: Manage Server or the server's
+moderator role), never from the message or a custom id; the form is checked as a whole and every mistake is listed
 in one reply with a button to correct the same values.
 """
 
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import discord
 
-from bot.errors import InvalidInput, UserFacingError
+from bot.errors import InvalidInput
 from bot.onboarding import MOCK_EXAMPLE, SetupPlan, read_setup_form
 from cogs._common import BaseModal, BaseView, discord_timestamp, missing_permissions
+from cogs._common.authority import Audience
 
 if TYPE_CHECKING:
     from cogs.welcome.cog import Welcome
@@ -25,21 +26,6 @@ log = logging.getLogger(__name__)
 SETUP_BUTTON_ID = "studybot:welcome:setup"
 
 
-class NotAModerator(UserFacingError):
-    """Setup changes the whole server's schedule, so it needs Manage Server."""
-
-
-def require_manage_server(interaction: discord.Interaction) -> int:
-    """The guild id being set up, or :class:`NotAModerator`; checked at the moment of each step."""
-    if interaction.guild_id is None:
-        raise NotAModerator("Setup works inside a server.")
-    permissions = interaction.permissions
-    if not (permissions.manage_guild or permissions.administrator):
-        raise NotAModerator("Only moderators (the **Manage Server** permission) can set up studybot.",
-                            hint="Ask a moderator to press the button; meanwhile `/help` shows what you can do.")
-    return interaction.guild_id
-
-
 def _welcome(interaction: discord.Interaction) -> Welcome:
     cog = interaction.client.get_cog("Welcome")  # type: ignore[attr-defined]
     assert cog is not None
@@ -47,7 +33,10 @@ def _welcome(interaction: discord.Interaction) -> Welcome:
 
 
 class WelcomeView(BaseView):
-    """Persistent: the button keeps working after restarts (stable custom id, no timeout)."""
+    """Persistent: the button keeps working after restarts (stable custom id, no timeout). Anyone sees
+    it; only moderators get past it, decided when they press (``BaseView.interaction_check``)."""
+
+    audience: ClassVar[Audience | None] = Audience.MODERATOR
 
     def __init__(self) -> None:
         super().__init__(timeout=None)
@@ -55,7 +44,6 @@ class WelcomeView(BaseView):
     @discord.ui.button(label="Set up studybot", style=discord.ButtonStyle.primary, emoji="🛠️",
                        custom_id=SETUP_BUTTON_ID)
     async def setup_button(self, interaction: discord.Interaction, _button: discord.ui.Button[WelcomeView]) -> None:
-        require_manage_server(interaction)
         await interaction.response.send_message(
             "**Step 1 of 2** · Which channel should the daily prompt go to? The quiz and mock-interview "
             "announcements go there too (each can be moved later).",
@@ -65,13 +53,14 @@ class WelcomeView(BaseView):
 class ChannelStep(BaseView):
     """Pick the channel; picking it opens the form."""
 
+    audience: ClassVar[Audience | None] = Audience.MODERATOR
+
     def __init__(self, owner_id: int) -> None:
         super().__init__(owner_id=owner_id, timeout=900)
 
     @discord.ui.select(cls=discord.ui.ChannelSelect, channel_types=[discord.ChannelType.text],
                        placeholder="Pick a text channel", min_values=1, max_values=1)
     async def channel(self, interaction: discord.Interaction, select: discord.ui.ChannelSelect[ChannelStep]) -> None:
-        require_manage_server(interaction)
         await interaction.response.send_modal(SetupForm(select.values[0].id, Answers()))
 
 
@@ -86,6 +75,7 @@ class Answers:
 
 
 class SetupForm(BaseModal, title="Set up studybot (step 2 of 2)"):
+    audience: ClassVar[Audience | None] = Audience.MODERATOR
     daily_time: discord.ui.TextInput[SetupForm] = discord.ui.TextInput(
         label="Daily prompt time (24-hour HH:MM)", custom_id="daily_time", max_length=5, min_length=4)
     timezone: discord.ui.TextInput[SetupForm] = discord.ui.TextInput(
@@ -107,7 +97,8 @@ class SetupForm(BaseModal, title="Set up studybot (step 2 of 2)"):
         self.mock.default = answers.mock or None
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        guild_id = require_manage_server(interaction)
+        guild_id = interaction.guild_id
+        assert guild_id is not None
         answers = Answers(self.daily_time.value, self.timezone.value, self.quiz_time.value, self.mock.value)
         try:
             plan = read_setup_form(daily_time=answers.daily_time, timezone=answers.timezone,
@@ -124,6 +115,8 @@ class SetupForm(BaseModal, title="Set up studybot (step 2 of 2)"):
 class CorrectionStep(BaseView):
     """One button that reopens the form with what was typed, so only the mistakes need retyping."""
 
+    audience: ClassVar[Audience | None] = Audience.MODERATOR
+
     def __init__(self, owner_id: int, channel_id: int, answers: Answers) -> None:
         super().__init__(owner_id=owner_id, timeout=900)
         self.channel_id = channel_id
@@ -131,7 +124,6 @@ class CorrectionStep(BaseView):
 
     @discord.ui.button(label="Correct it", style=discord.ButtonStyle.primary)
     async def correct(self, interaction: discord.Interaction, _button: discord.ui.Button[CorrectionStep]) -> None:
-        require_manage_server(interaction)
         await interaction.response.send_modal(SetupForm(self.channel_id, self.answers))
 
 

@@ -1,0 +1,50 @@
+"""/daily remove and /quiz remove: a confirmation first, then nothing more is posted; setup starts it again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.localdiscord import BotHarness, SimChannel, SimMember
+from tests.cogs.test_daily import posts, setup_daily
+from tests.cogs.test_quiz import quizzes
+
+
+async def test_daily_remove_asks_first_then_stops_posting(harness: BotHarness, mod: SimMember,
+                                                          daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    question = await mod.slash("daily remove")
+    assert question.ephemeral and "Remove the daily prompt schedule" in question.text
+    kept = await mod.click(question, "Keep it")
+    assert "Kept" in kept.text
+    await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    assert len(posts(daily)) == 1
+
+    question = await mod.slash("daily remove")
+    removed = await mod.click(question, "Remove the schedule")
+    assert "is removed" in removed.text
+    await harness.advance_to(datetime(2026, 3, 5, 12, 0, tzinfo=UTC))
+    assert len(posts(daily)) == 1
+    status = await mod.slash("daily status")
+    assert "not set up" in status.text.lower() or "/daily setup" in status.text
+    audit = await mod.slash("studybot audit")
+    assert "daily.remove" in audit.text or "remove" in audit.text.lower()
+
+
+async def test_quiz_remove_and_nothing_to_remove(harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    nothing = await mod.slash("quiz remove")
+    assert nothing.ephemeral and "/quiz setup" in nothing.text
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    question = await mod.slash("quiz remove")
+    await mod.click(question, "Remove the schedule")
+    await harness.advance_to(datetime(2026, 3, 3, 13, 0, tzinfo=UTC))
+    assert quizzes(daily) == []
+
+
+async def test_a_member_cannot_confirm_a_removal(harness: BotHarness, mod: SimMember, alice: SimMember,
+                                                 daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    question = await mod.slash("daily remove")
+    refused = await alice.click(question, "Remove the schedule")
+    assert "belong to someone else" in refused.text
+    await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    assert len(posts(daily)) == 1
