@@ -1,9 +1,11 @@
-"""The activity heatmap: a GitHub-style calendar of the last 26 weeks, as a PNG.
+"""The activity heatmap: a GitHub-style calendar of the last 26 weeks, as a PNG drawn at 2x.
 
-Drawn on its own dark card with high-contrast colours, so it reads the same in
-Discord's dark and light themes. Columns are weeks (oldest left), rows Monday to
-Sunday. The geometry is exposed (:func:`cell_centre`) so tests can check that every
-cell shows the status the history implies.
+The picture is an opaque dark card, so it looks the same in Discord's dark and light themes. Colour
+alone cannot keep five states 3:1 apart (luminance runs out after three steps), so states also differ
+in shape: a missed day has a red ring inside an empty cell, a frozen day a dark ring inside a blue one,
+and today is outlined. :func:`cell_picture` draws one cell alone so a test can check that any two
+states differ by at least 3:1 somewhere in the cell. Columns are weeks (oldest left), rows Monday to
+Sunday; :func:`cell_centre` gives the geometry to tests.
 """
 
 from __future__ import annotations
@@ -15,31 +17,41 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bot.streaks.rules import DayStatus
 
+SCALE = 2  # Discord shows images at up to about half their width on a phone: 2x keeps the text sharp
 WEEKS = 26
-CELL = 14
-GAP = 3
+CELL = 14 * SCALE
+GAP = 3 * SCALE
 PITCH = CELL + GAP
-MARGIN = 16
-LABEL_WIDTH = 34
-TITLE_HEIGHT = 22
-MONTH_HEIGHT = 16
-LEGEND_HEIGHT = 30
+MARGIN = 16 * SCALE
+LABEL_WIDTH = 34 * SCALE
+TITLE_HEIGHT = 22 * SCALE
+MONTH_HEIGHT = 16 * SCALE
+LEGEND_HEIGHT = 30 * SCALE
 GRID_LEFT = MARGIN + LABEL_WIDTH
 GRID_TOP = MARGIN + TITLE_HEIGHT + MONTH_HEIGHT
 WIDTH = GRID_LEFT + WEEKS * PITCH - GAP + MARGIN
 HEIGHT = GRID_TOP + 7 * PITCH - GAP + LEGEND_HEIGHT + MARGIN
+RADIUS = 3 * SCALE
+RING = 2 * SCALE  # width of the today outline and of the state rings
+TEXT_SIZE, TITLE_SIZE = 11 * SCALE, 14 * SCALE
 
 BACKGROUND = (34, 39, 46)
 TEXT = (205, 217, 229)
-MUTED = (139, 148, 158)
-COLOURS: dict[DayStatus, tuple[int, int, int]] = {
-    DayStatus.ACTIVE: (63, 185, 80),
-    DayStatus.FROZEN: (88, 166, 255),
-    DayStatus.MISSED: (110, 64, 72),
-    DayStatus.OPEN: (68, 76, 86),
+MUTED = (160, 168, 178)
+COLOURS: dict[DayStatus, tuple[int, int, int]] = {  # the fill, which is what a cell's centre shows
+    DayStatus.ACTIVE: (87, 211, 96),
+    DayStatus.FROZEN: (56, 139, 253),
+    DayStatus.MISSED: (62, 42, 48),
+    DayStatus.OPEN: (52, 58, 68),
     DayStatus.NONE: (45, 51, 59),
 }
-LEGEND = (DayStatus.ACTIVE, DayStatus.FROZEN, DayStatus.MISSED)
+MISSED_RING = (255, 107, 107)
+FROZEN_RING = (20, 32, 56)
+TODAY_OUTLINE = TEXT
+LEGEND: tuple[tuple[DayStatus, str], ...] = (
+    (DayStatus.ACTIVE, "active"), (DayStatus.FROZEN, "freeze used"), (DayStatus.MISSED, "missed"),
+    (DayStatus.NONE, "no activity"), (DayStatus.OPEN, "today"),
+)
 
 
 def grid_start(today: date) -> date:
@@ -58,6 +70,29 @@ def cell_centre(day: date, today: date) -> tuple[int, int]:
     return x + CELL // 2, y + CELL // 2
 
 
+def draw_cell(draw: ImageDraw.ImageDraw, x: int, y: int, status: DayStatus, *, is_today: bool) -> None:
+    """One day: its fill, the ring that tells missed and frozen days apart, and today's outline."""
+    box = (x, y, x + CELL - 1, y + CELL - 1)
+    draw.rounded_rectangle(box, radius=RADIUS, fill=COLOURS[status])
+    inset = RING + SCALE  # rings sit inside the cell, clear of the today outline at its edge
+    inner = (x + inset, y + inset, x + CELL - 1 - inset, y + CELL - 1 - inset)
+    if status is DayStatus.MISSED:
+        draw.rounded_rectangle(inner, radius=RADIUS, outline=MISSED_RING, width=RING)
+    elif status is DayStatus.FROZEN:
+        draw.rounded_rectangle(inner, radius=RADIUS, outline=FROZEN_RING, width=RING)
+    if is_today or status is DayStatus.OPEN:  # a light edge and a dark line inside it: clear on any fill
+        draw.rounded_rectangle(box, radius=RADIUS, outline=TODAY_OUTLINE, width=RING)
+        draw.rounded_rectangle((x + RING, y + RING, x + CELL - 1 - RING, y + CELL - 1 - RING), radius=RADIUS,
+                               outline=BACKGROUND, width=SCALE)
+
+
+def cell_picture(status: DayStatus, *, is_today: bool = False) -> Image.Image:
+    """One cell on the card, as the heatmap draws it (for contrast checks)."""
+    image = Image.new("RGB", (CELL, CELL), BACKGROUND)
+    draw_cell(ImageDraw.Draw(image), 0, 0, status, is_today=is_today)
+    return image
+
+
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     try:
         return ImageFont.load_default(size=size)
@@ -69,7 +104,7 @@ def render_heatmap(statuses: dict[date, DayStatus], today: date, title: str) -> 
     """PNG bytes of the calendar; days missing from ``statuses`` are drawn as empty."""
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    small, large = _font(11), _font(14)
+    small, large = _font(TEXT_SIZE), _font(TITLE_SIZE)
     draw.text((MARGIN, MARGIN), title[:70], fill=TEXT, font=large)
     start = grid_start(today)
     last_month = None
@@ -84,17 +119,15 @@ def render_heatmap(statuses: dict[date, DayStatus], today: date, title: str) -> 
             day = monday + timedelta(days=row)
             status = statuses.get(day, DayStatus.NONE) if day <= today else DayStatus.NONE
             x, y = cell_origin(column, row)
-            draw.rounded_rectangle((x, y, x + CELL - 1, y + CELL - 1), radius=3, fill=COLOURS[status])
-            if day == today:
-                draw.rounded_rectangle((x, y, x + CELL - 1, y + CELL - 1), radius=3, outline=TEXT, width=1)
+            draw_cell(draw, x, y, status, is_today=day == today)
     for row, name in ((0, "Mon"), (2, "Wed"), (4, "Fri"), (6, "Sun")):
-        draw.text((MARGIN, cell_origin(0, row)[1]), name, fill=MUTED, font=small)
-    legend_y = GRID_TOP + 7 * PITCH + 10
+        draw.text((MARGIN, cell_origin(0, row)[1] + SCALE), name, fill=MUTED, font=small)
+    legend_y = GRID_TOP + 7 * PITCH + 10 * SCALE
     x = GRID_LEFT
-    for status in LEGEND:
-        draw.rounded_rectangle((x, legend_y, x + CELL - 1, legend_y + CELL - 1), radius=3, fill=COLOURS[status])
-        draw.text((x + CELL + 5, legend_y), status.value, fill=TEXT, font=small)
-        x += CELL + 5 + int(draw.textlength(status.value, font=small)) + 16
+    for status, label in LEGEND:
+        draw_cell(draw, x, legend_y, status, is_today=status is DayStatus.OPEN)
+        draw.text((x + CELL + 5 * SCALE, legend_y + SCALE), label, fill=TEXT, font=small)
+        x += CELL + 5 * SCALE + int(draw.textlength(label, font=small)) + 14 * SCALE
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
