@@ -102,11 +102,14 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
 
     @app_commands.command(name="export", description="A CSV of streaks and participation in this server")
     async def export(self, interaction: discord.Interaction) -> None:
-        assert interaction.guild_id is not None
-        text = await self.overview.participation_csv(interaction.guild_id)
-        file = discord.File(io.BytesIO(text.encode()), f"studybot-participation-{interaction.guild_id}.csv")
-        await interaction.response.send_message("Streaks and participation, one row per member:", file=file,
-                                                ephemeral=True)
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)  # names are looked up next
+        guild = interaction.guild
+        names = await member_names(guild, await self.overview.participant_ids(guild.id))
+        text = await self.overview.participation_csv(guild.id, names)
+        file = discord.File(io.BytesIO(text.encode()), f"studybot-participation-{guild.id}.csv")
+        await interaction.followup.send("Streaks and participation, one row per member (names as shown in this "
+                                        "server; members who left are marked):", file=file, ephemeral=True)
 
 
 
@@ -142,3 +145,21 @@ class StudybotOwner(commands.GroupCog, group_name="studybot-owner", group_descri
                              last_backup=(last[0].name, last[1]) if last else None,
                              content=core.content.library.version, failures=len(core.scheduler.failures))
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def member_names(guild: discord.Guild, user_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(Display name, username) per id: from the cache, else asked of Discord (no member intent is used)."""
+    names: dict[int, tuple[str, str]] = {}
+    for user_id in user_ids:
+        member = guild.get_member(user_id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(user_id)
+            except discord.NotFound:
+                names[user_id] = ("(left the server)", "")
+                continue
+            except discord.HTTPException:
+                log.warning("could not look up member %s for the export", user_id, exc_info=True)
+                continue
+        names[user_id] = (member.display_name, member.name)
+    return names

@@ -11,6 +11,7 @@ from bot.audit import AuditEntry
 from bot.bot import ShardState
 from bot.ops.overview import ConfiguredFeature
 from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+from cogs.admin.audit_text import audit_line
 
 
 def settings_embed(features: list[ConfiguredFeature], problems: dict[str, list[str]]) -> discord.Embed:
@@ -31,17 +32,18 @@ def settings_embed(features: list[ConfiguredFeature], problems: dict[str, list[s
 
 
 def audit_embed(entries: list[AuditEntry]) -> discord.Embed:
-    lines = []
+    """Newest first, one readable line each; whole lines are dropped (not cut) to fit Discord's limit."""
+    lines: list[str] = []
+    used = 0
     for entry in entries:
-        target = f" → <@{entry.target_id}>" if entry.target_id else ""
-        change = ""
-        if entry.old_value or entry.new_value:
-            change = f": `{truncate(entry.old_value or '—', 80)}` → `{truncate(entry.new_value or '—', 120)}`"
-        why = f" ({truncate(entry.reason, 100)})" if entry.reason else ""
-        lines.append(f"{discord_timestamp(entry.created_at, 'f')} <@{entry.actor_id}> **{entry.action}**"
-                     f"{target}{change}{why}")
+        line = audit_line(entry)
+        if used + len(line) + 1 > 4000:
+            lines.append(f"… and {len(entries) - len(lines)} older entries.")
+            break
+        lines.append(line)
+        used += len(line) + 1
     return discord.Embed(title="Audit log (newest first)", colour=BRAND_COLOUR,
-                         description=truncate("\n".join(lines) or "No configuration changes yet.", 4096))
+                         description="\n".join(lines) or "No configuration changes yet.")
 
 
 def shard_lines(shards: Sequence[ShardState]) -> str:

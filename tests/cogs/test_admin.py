@@ -45,8 +45,9 @@ async def test_audit_lists_configuration_changes_and_moderator_actions(
     audit = await mod.slash("studybot audit")
     text = audit.embeds[0]["description"]
     lines = text.splitlines()
-    assert "streak.repair" in lines[0] and alice.mention in lines[0] and "(outage)" in lines[0]
-    assert "daily.setup" in lines[1] and "09:00" in lines[1] and "10:30" in lines[1]
+    assert "repaired a streak day for" in lines[0] and alice.mention in lines[0] and "(reason: outage)" in lines[0]
+    assert "set up the daily prompt" in lines[1] and "time 09:00 → 10:30" in lines[1]
+    assert f"channel <#{daily.id}>" in lines[1] and "{" not in text and '"' not in text  # no raw JSON
 
 
 async def test_moderator_export_is_a_csv_of_streaks_and_participation(
@@ -61,6 +62,7 @@ async def test_moderator_export_is_a_csv_of_streaks_and_participation(
     by_user = {row["user_id"]: row for row in rows}
     assert by_user[str(alice.id)]["current_streak"] == "3" and by_user[str(alice.id)]["review_days"] == "3"
     assert by_user[str(bob.id)]["quiz_days"] == "1"
+    assert by_user[str(alice.id)]["member"] == "alice" and by_user[str(alice.id)]["username"] == "alice"
 
 
 async def test_a_member_exports_then_deletes_everything(harness: BotHarness, mod: SimMember, daily: SimChannel,
