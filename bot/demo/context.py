@@ -9,7 +9,23 @@ from pathlib import Path
 from typing import Any
 
 from bot.demo.transcript import Printer
-from bot.localdiscord import BotHarness, Reply, SimChannel, SimGuild, SimMember, SimMessage
+from bot.localdiscord import BotHarness, Reply, SimChannel, SimGuild, SimMember, SimMessage, SimRole
+
+
+def _shown(value: Any) -> str:
+    """An option value as Discord's client shows it in the sent command."""
+    if isinstance(value, SimChannel):
+        return f"#{value.name}"
+    if isinstance(value, SimRole):
+        return f"@{value.name}"
+    if isinstance(value, SimMember):
+        return f"@{value.name}"
+    return str(value)
+
+
+def echo(command: str, options: dict[str, Any]) -> str:
+    """``/daily setup channel:#daily time:09:00 …``: every option that was sent, in the order given."""
+    return " ".join([f"/{command}", *(f"{name}:{_shown(value)}" for name, value in options.items())])
 
 
 @dataclass
@@ -49,6 +65,13 @@ class DemoContext:
         """Print the messages posted in ``channel`` after the first ``since`` ones."""
         for message in channel.messages[since:]:
             self.show(message)
+
+    async def slash(self, actor: SimMember, command: str, /, *, note: str = "",
+                    in_channel: SimChannel | None = None, **options: Any) -> Reply:
+        """Run ``/command`` as ``member`` and show the reply under the command exactly as it was sent."""
+        reply = await actor.slash(command, in_channel=in_channel, **options)
+        self.show(reply, who=actor.name, action=echo(command, options) + (f"  ({note})" if note else ""))
+        return reply
 
     async def advance(self, delta: timedelta | None = None, **kwargs: float) -> None:
         await self.harness.advance(delta, **kwargs)

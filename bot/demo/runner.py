@@ -16,6 +16,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from bot.clock import ManualClock
 from bot.demo import chapters
@@ -29,6 +30,7 @@ MEMBER_NAMES = ["ada", "grace", "linus", "margaret", "ken", "barbara", "dennis",
 MODERATOR_NAMES = ["mod-maya", "mod-omar"]
 START = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # a Monday morning
 TRANSCRIPT = "transcript.md"
+VIEWER_ZONE = ZoneInfo("Europe/London")  # the reader the transcript imitates: the study group's own zone
 TRANSCRIPT_HEADER = ("# studybot demo transcript\n\nWhat members and moderators saw on the local Discord, "
                      "as the demo printed it. Images written beside this file are shown at the end.\n\n```text\n")
 
@@ -82,13 +84,15 @@ async def _play(seed: int, clock: ManualClock, printer: Printer, output_dir: Pat
         members = [guild.add_member(name) for name in MEMBER_NAMES]
         printer.resolve_mentions_with(lambda text: _names(sim, text))
         printer.use_clock(clock.now)
+        printer.use_viewer_zone(VIEWER_ZONE)
         with tempfile.TemporaryDirectory() as tmp:
             harness = BotHarness(sim, db_path or Path(tmp) / "demo.sqlite3", clock)
             await harness.start()
             demo = DemoContext(harness, guild, channels, members, moderators, printer, random.Random(seed),
                                output_dir)
             try:
-                printer.heading(f"studybot demo · local Discord on 127.0.0.1:{sim.port} · seed {seed}")
+                printer.heading(f"studybot demo · local Discord on 127.0.0.1:{sim.port} · seed {seed}\n"
+                                f"Times are shown as Discord shows them to a reader in {VIEWER_ZONE.key}.")
                 for name in chapter_modules():
                     module = importlib.import_module(f"{chapters.__name__}.{name}")
                     await module.play(demo)
@@ -99,6 +103,7 @@ async def _play(seed: int, clock: ManualClock, printer: Printer, output_dir: Pat
                 await harness.stop()
                 printer.resolve_mentions_with(None)
                 printer.use_clock(None)
+                printer.use_viewer_zone(None)
     return demo
 
 

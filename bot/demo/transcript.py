@@ -7,6 +7,7 @@ import textwrap
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from bot.localdiscord.replies import Reply
 from bot.localdiscord.state import SimMessage, iter_components
@@ -17,12 +18,17 @@ WIDTH = 88
 Resolver = Callable[[str], str]
 _mentions: list[Resolver] = []  # set by the runner: shows <@id>, <#id> and <@&id> as names, as Discord does
 _clock: list[Callable[[], datetime]] = []  # set by the runner: "now" for relative timestamps
+_viewer: list[ZoneInfo] = []  # set by the runner: the reader whose Discord client the transcript imitates
+
+# How Discord's client (English, UK) writes each ``<t:…:style>`` in the reader's own timezone.
+STYLES = {"t": "%H:%M", "T": "%H:%M:%S", "d": "%d/%m/%Y", "D": "{day} %B %Y", "f": "{day} %B %Y %H:%M",
+          "F": "%A, {day} %B %Y %H:%M"}
 
 
 def _relative(moment: datetime) -> str:
     """``<t:…:R>`` as Discord words it: "in 3 hours", "2 days ago"."""
     if not _clock:
-        return moment.strftime("%a %d %b %H:%M UTC")
+        return _absolute(moment, "f")
     seconds = (moment - _clock[0]()).total_seconds()
     amount = abs(seconds)
     unit, size = next(((u, n) for u, n in (("day", 86400), ("hour", 3600), ("minute", 60)) if amount >= n),
@@ -32,14 +38,22 @@ def _relative(moment: datetime) -> str:
     return f"in {words}" if seconds >= 0 else f"{words} ago"
 
 
+def _absolute(moment: datetime, style: str) -> str:
+    """``moment`` as Discord writes it for the viewer (their zone, UK English); UTC when none is set."""
+    zone = _viewer[0] if _viewer else ZoneInfo("UTC")
+    local = moment.astimezone(zone)
+    pattern = STYLES.get(style, STYLES["f"]).replace("{day}", str(local.day))
+    return local.strftime(pattern) + ("" if _viewer else " UTC")
+
+
 def _timestamps(text: str) -> str:
-    """Discord shows ``<t:…>`` in each reader's timezone; the transcript shows UTC."""
+    """Discord shows ``<t:…>`` in each reader's own timezone; the transcript shows the stated viewer's."""
     for resolve in _mentions:
         text = resolve(text)
 
     def shown(match: re.Match[str]) -> str:
         moment = datetime.fromtimestamp(int(match.group(1)), UTC)
-        return _relative(moment) if match.group(2) == "R" else moment.strftime("%a %d %b %H:%M UTC")
+        return _relative(moment) if match.group(2) == "R" else _absolute(moment, match.group(2) or "f")
 
     return re.sub(r"<t:(\d+)(?::(\w))?>", shown, text)
 
@@ -93,6 +107,13 @@ class Printer:
         _clock.clear()
         if now is not None:
             _clock.append(now)
+
+    @staticmethod
+    def use_viewer_zone(zone: ZoneInfo | None) -> None:
+        """Show absolute timestamps as a reader in ``zone`` sees them; ``None`` turns it off again."""
+        _viewer.clear()
+        if zone is not None:
+            _viewer.append(zone)
 
     def heading(self, text: str) -> None:
         self.out.write(f"\n{'═' * WIDTH}\n{text}\n{'═' * WIDTH}\n")

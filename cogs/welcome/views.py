@@ -144,7 +144,7 @@ def summary_lines(channel: discord.abc.GuildChannel | None, channel_id: int, pla
         lines.append(f"**Mock interviews** {plan.mock.cadence} on {plan.mock.weekday.title()} at "
                      f"{plan.mock.at:%H:%M}{when}. Members join with `/mock join`.")
     else:
-        lines.append(f"**Mock interviews**: not scheduled (`/mock schedule`, e.g. {MOCK_EXAMPLE}).")
+        lines.append(f"**Mock interviews**: not scheduled (`/mock-admin schedule`, e.g. {MOCK_EXAMPLE}).")
     if channel is not None and me is not None:
         missing = missing_permissions(channel, me, also=("create_public_threads",))
         if missing:

@@ -22,6 +22,14 @@ async def test_demo_plays_every_chapter(tmp_path: Path) -> None:
     assert "/leaderboard board:current" in transcript
     heatmap = demo.notes["heatmap"]
     assert heatmap.read_bytes().startswith(b"\x89PNG") and str(heatmap) in transcript
+    assert "reader in Europe/London" in transcript and " UTC" not in transcript  # Discord shows local time
+    assert "/daily setup channel:#daily-prompts time:09:00 timezone:Europe/London role:@Daily ping" in transcript
+    from bot.content import ContentStore
+    from bot.settings import SHIPPED_CONTENT_DIR
+    rubric_lines = {line for p in ContentStore.load(SHIPPED_CONTENT_DIR).library.prompts for line in p.rubric}
+    answers = [m.payload["embeds"][0]["description"] for t in demo.guild.threads for m in t.messages
+               if m.content.startswith("Answer from")]
+    assert answers and not any(line in answer for answer in answers for line in rubric_lines)
     saved = (tmp_path / "transcript.md").read_text(encoding="utf-8")
     assert transcript in saved and "![heatmap.png](heatmap.png)" in saved
 

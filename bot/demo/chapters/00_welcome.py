@@ -8,5 +8,4 @@ from bot.demo.context import DemoContext
 async def play(demo: DemoContext) -> None:
     demo.heading("Day 0 · the study group adds studybot")
     newcomer = demo.members[0]
-    reply = await newcomer.slash("about", channel=demo.channels["general"])
-    demo.show(reply, action="/about")
+    await demo.slash(newcomer, "about", in_channel=demo.channels["general"])

@@ -19,23 +19,20 @@ def _button(reply: Reply, starts: str) -> str:
 async def play(demo: DemoContext) -> None:
     learner = demo.members[2]
     demo.heading("Flashcards · a review session (only the member sees it)")
-    await learner.slash("cards settings", **{"new-per-day": 3})
-    screen = await learner.slash("cards study")
-    demo.show(screen, action="/cards study")
+    await demo.slash(learner, "cards settings", **{"new-per-day": 3})
+    screen = await demo.slash(learner, "cards study")
     for grade in ("Good", "Again", "Easy"):
         back = await learner.click(screen, "Reveal")
         demo.show(back, action="Reveal")
         screen = await learner.click(back, _button(back, grade))
         demo.show(screen, action=grade)
-    stats = await learner.slash("cards stats")
-    demo.show(stats, action="/cards stats")
+    await demo.slash(learner, "cards stats")
 
     demo.heading("Quiz · a moderator turns on the daily quiz")
     moderator = demo.moderators[0]
     channel = demo.channels["general"]
-    reply = await moderator.slash("quiz setup", channel=channel, time="12:30", timezone="Europe/London",
-                                  **{"close-after": 6})
-    demo.show(reply, action="/quiz setup channel:#general time:12:30 timezone:Europe/London close-after:6")
+    await demo.slash(moderator, "quiz setup", channel=channel, time="12:30", timezone="Europe/London",
+                     **{"close-after": 6})
     target = demo.now.replace(hour=12, minute=30, second=0, microsecond=0)
     if target <= demo.now:
         target += timedelta(days=1)

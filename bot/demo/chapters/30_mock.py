@@ -18,16 +18,16 @@ async def play(demo: DemoContext) -> None:
     demo.heading("Mock interviews · nine members opt in")
     people = demo.members[:9]
     for index, member in enumerate(people):
-        reply = await member.slash("mock join", role=("either", "interviewer", "candidate")[index % 3],
-                                   level=("junior", "mid", "senior", "staff")[index % 4], timezone=ZONES[index],
-                                   availability=AVAILABILITY[index])
+        options = {"role": ("either", "interviewer", "candidate")[index % 3],
+                   "level": ("junior", "mid", "senior", "staff")[index % 4], "timezone": ZONES[index],
+                   "availability": AVAILABILITY[index]}
         if index == 0:
-            demo.show(reply, action=f"/mock join role:either level:junior timezone:{ZONES[0]} "
-                                    f"availability:{AVAILABILITY[0]}")
+            await demo.slash(member, "mock join", **options)
+        else:
+            await member.slash("mock join", **options)
     demo.say(f"…and {len(people) - 1} more join the same way.")
-    reply = await moderator.slash("mock-admin schedule", cadence="weekly", weekday="mon", time="09:00",
-                                  timezone="Europe/London", channel=channel)
-    demo.show(reply, action="/mock-admin schedule cadence:weekly weekday:Monday time:09:00 timezone:Europe/London")
+    await demo.slash(moderator, "mock-admin schedule", cadence="weekly", weekday="mon", time="09:00",
+                     timezone="Europe/London", channel=channel)
 
     start = demo.now + timedelta(days=(7 - demo.now.weekday()) % 7 or 7)
     before = len(channel.messages)
@@ -56,4 +56,4 @@ async def play(demo: DemoContext) -> None:
                                           note="Great capacity estimate; say the tradeoff out loud earlier.")
     demo.show(done, action="sends feedback")
     demo.show(first.messages[-1])
-    demo.show(await moderator.slash("mock-admin stats"), action="/mock-admin stats")
+    await demo.slash(moderator, "mock-admin stats")

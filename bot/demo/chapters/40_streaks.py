@@ -32,18 +32,15 @@ async def play(demo: DemoContext) -> None:
     moderator = demo.moderators[0]
     studied = set(await core.activity.active_dates(guild_id, helped.id))
     missed = next(day for day in ((demo.now - timedelta(days=d)).date() for d in range(1, 21)) if day not in studied)
-    repair = await moderator.slash("streak-admin repair", member=helped, date=missed.isoformat(),
-                                   reason="answered in the thread while the bot was restarting")
-    demo.show(repair, action=f"/streak-admin repair member:@{helped.name} date:{missed.isoformat()}")
+    await demo.slash(moderator, "streak-admin repair", member=helped, date=missed.isoformat(),
+                     reason="answered in the thread while the bot was restarting")
 
     demo.heading("Streaks · the leaderboard")
     for board in ("current", "month"):
-        reply = await star.slash("leaderboard", board=board)
-        demo.show(reply, action=f"/leaderboard board:{board}")
+        await demo.slash(star, "leaderboard", board=board)
 
     demo.heading("Streaks · a member's heatmap")
-    reply = await star.slash("streak show")
-    demo.show(reply, action="/streak show")
+    reply = await demo.slash(star, "streak show")
     path = demo.output_dir / "heatmap.png"
     path.write_bytes(reply.attachments[0]["data"])
     demo.notes["heatmap"] = path
