@@ -57,6 +57,17 @@ async def test_joining_a_server_posts_one_welcome_and_a_moderator_sets_up_from_i
     await harness.advance_to(datetime(2026, 3, 3, 15, 0, tzinfo=UTC))  # past 09:00 in New York on Tuesday
     assert len(posts(study)) >= 1
     assert len(general.messages) == 1  # the welcome was posted once
+    await harness.restart()  # on reconnect the server becomes available again: no second welcome
+    assert len(general.messages) == 1
+
+
+async def test_without_a_system_channel_the_welcome_goes_to_the_first_channel(harness: BotHarness) -> None:
+    guild = harness.sim.create_guild("Locked", with_bot=False)
+    guild.create_text_channel("announcements")
+    harness.sim.add_bot_to_guild(guild)
+    await harness.settle()
+    (announcements,) = guild.channels.values()
+    assert [m.embeds[0]["title"] for m in announcements.messages] == ["Thanks for adding studybot 👋"]
 
 
 async def test_help_lists_member_commands_by_feature_and_moderator_ones_only_to_moderators(
