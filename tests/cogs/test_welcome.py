@@ -75,7 +75,7 @@ async def test_help_lists_member_commands_by_feature_and_moderator_ones_only_to_
     shown = await alice.slash("help")
     fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}
     assert shown.ephemeral
-    assert "`/cards study`" in fields["Review the FAQ flashcards"]
+    assert any("`/cards study`" in value for value in fields.values())
     assert not any("For moderators" in name for name in fields)
     assert "/daily setup" not in str(fields)
     for_mod = await mod.slash("help")
