@@ -243,5 +243,5 @@ async def test_a_server_names_a_moderator_role_whose_members_then_moderate(
     assert "No moderator role is named" in cleared.text
     assert "Only moderators can do that" in (await carol.slash("daily resume")).text
     audit = await mod.slash("studybot audit")
-    assert "settings.moderator_role" in audit.text
+    assert "named the moderator role" in audit.text
 

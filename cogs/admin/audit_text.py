@@ -24,7 +24,7 @@ ACTIONS = {
     "mock.cancel-round": "cancelled a mock-interview round", "streak.repair": "repaired a streak day for",
     "streak.announcements": "changed streak announcements", "review.channel": "chose the review channel",
     "review.edit-approve": "edited and approved a suggestion", "review.reject": "rejected a suggestion",
-    "review.approve": "approved a suggestion",
+    "review.approve": "approved a suggestion", "settings.moderator_role": "named the moderator role",
 }
 LABELS = {"close_hours": "closes after (hours)", "reveal_now": "reveal at once", "local_time": "time"}
 
@@ -34,9 +34,9 @@ def _value(key: str, value: Any) -> str:
         return "none"
     if isinstance(value, bool):
         return "on" if value else "off"
-    if key in ("channel", "channel_id") and isinstance(value, int):
+    if "channel" in key and isinstance(value, int):
         return f"<#{value}>"
-    if key in ("role", "role_id") and isinstance(value, int):
+    if "role" in key and isinstance(value, int):
         return f"<@&{value}>"
     if key in ("member", "user", "user_id", "target") and isinstance(value, int):
         return f"<@{value}>"
@@ -55,7 +55,7 @@ def _parse(raw: str | None) -> Any:
         return raw  # a plain text value stored as is
 
 
-def describe_change(old_raw: str | None, new_raw: str | None) -> str:
+def describe_change(old_raw: str | None, new_raw: str | None, subject: str = "") -> str:
     """``time 09:00 → 10:30, channel #daily``: changed keys with both values, new keys with their value."""
     old, new = _parse(old_raw), _parse(new_raw)
     if isinstance(old, dict) or isinstance(new, dict):
@@ -76,17 +76,17 @@ def describe_change(old_raw: str | None, new_raw: str | None) -> str:
     if old is None and new is None:
         return ""
     if old is None:
-        return _value("", new)
+        return _value(subject, new)
     if new is None:
-        return f"was {_value('', old)}"
-    return f"{_value('', old)} → {_value('', new)}"
+        return f"was {_value(subject, old)}"
+    return f"{_value(subject, old)} → {_value(subject, new)}"
 
 
 def audit_line(entry: AuditEntry) -> str:
     """One line: when, who, what (to whom), the change, and the reason given."""
     action = ACTIONS.get(entry.action, entry.action.replace(".", ": ").replace("-", " "))
     target = f" <@{entry.target_id}>" if entry.target_id else ""
-    change = describe_change(entry.old_value, entry.new_value)
+    change = describe_change(entry.old_value, entry.new_value, entry.action.rsplit(".", 1)[-1])
     why = f" (reason: {truncate(entry.reason, 100)})" if entry.reason else ""
     return (f"{discord_timestamp(entry.created_at, 'f')} · <@{entry.actor_id}> {action}{target}"
             + (f": {change}" if change else "") + why)
