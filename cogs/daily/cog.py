@@ -10,7 +10,8 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.daily import DailyService, Outcome
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, check_all
+from bot.timezones import parse_local_time, parse_zone
 from cogs._common import (
     ConfirmView,
     core_of,
@@ -69,9 +70,14 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     async def setup(self, interaction: discord.Interaction, channel: discord.TextChannel, time: str,
                     timezone: str, role: discord.Role | None = None) -> None:
         assert interaction.guild is not None
-        if role is not None and role.is_default():
-            raise InvalidInput("I will not ping @everyone with the daily prompt.",
-                               hint="Create a role such as `Daily prompt` that members can opt into, and pick it.")
+
+        def pingable_role() -> None:
+            if role is not None and role.is_default():
+                raise InvalidInput("I will not ping @everyone with the daily prompt.",
+                                   hint="Create a role such as `Daily prompt` that members can opt into, and pick it.")
+
+        # every mistake at once: the role here, the time and the zone as the service reads them
+        check_all(pingable_role, lambda: parse_local_time(time), lambda: parse_zone(timezone))
         result = await self.service.setup(interaction.guild.id, interaction.user.id, channel_id=channel.id,
                                           time_text=time, zone_text=timezone, role_id=role.id if role else None)
         schedule = result.schedule

@@ -48,3 +48,12 @@ async def test_a_member_cannot_confirm_a_removal(harness: BotHarness, mod: SimMe
     assert "belong to someone else" in refused.text
     await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
     assert len(posts(daily)) == 1
+
+
+async def test_daily_setup_reports_every_mistake_in_one_reply(harness: BotHarness, mod: SimMember,
+                                                              daily: SimChannel) -> None:
+    reply = await mod.slash("daily setup", channel=daily, time="9am", timezone="EST", role=harness.guild.everyone)
+    assert reply.ephemeral and "3 things to fix (nothing was saved)" in reply.text
+    assert "@everyone" in reply.text and "`9am`" in reply.text and "America/New_York" in reply.text
+    await harness.advance_to(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
+    assert posts(daily) == []
