@@ -76,25 +76,21 @@ class Answers:
 
 class SetupForm(BaseModal, title="Set up studybot (step 2 of 2)"):
     audience: ClassVar[Audience | None] = Audience.MODERATOR
-    daily_time: discord.ui.TextInput[SetupForm] = discord.ui.TextInput(
-        label="Daily prompt time (24-hour HH:MM)", custom_id="daily_time", max_length=5, min_length=4)
-    timezone: discord.ui.TextInput[SetupForm] = discord.ui.TextInput(
-        label="Timezone", custom_id="timezone", max_length=60, min_length=2,
-        placeholder="Europe/London, America/New_York, or a city such as Berlin")
-    quiz_time: discord.ui.TextInput[SetupForm] = discord.ui.TextInput(
-        label="Daily quiz time (leave empty for no quiz)", custom_id="quiz_time", max_length=5, required=False,
-        placeholder="e.g. 18:00")
-    mock: discord.ui.TextInput[SetupForm] = discord.ui.TextInput(
-        label="Mock interviews (leave empty for none)", custom_id="mock", max_length=40, required=False,
-        placeholder="e.g. weekly Tuesday 18:00")
 
     def __init__(self, channel_id: int, answers: Answers) -> None:
         super().__init__(timeout=1800)
         self.channel_id = channel_id
-        self.daily_time.default = answers.daily_time
-        self.timezone.default = answers.timezone or None
-        self.quiz_time.default = answers.quiz_time or None
-        self.mock.default = answers.mock or None
+        self.daily_time = self.ask("Daily prompt time (24-hour HH:MM)", discord.ui.TextInput(
+            custom_id="daily_time", max_length=5, min_length=4, default=answers.daily_time))
+        self.timezone = self.ask("Timezone", discord.ui.TextInput(
+            custom_id="timezone", max_length=60, min_length=2, default=answers.timezone or None,
+            placeholder="Europe/London, America/New_York, or a city such as Berlin"))
+        self.quiz_time = self.ask("Daily quiz time", discord.ui.TextInput(
+            custom_id="quiz_time", max_length=5, required=False, default=answers.quiz_time or None,
+            placeholder="e.g. 18:00"), description="Leave empty for no quiz.")
+        self.mock = self.ask("Mock interviews", discord.ui.TextInput(
+            custom_id="mock", max_length=40, required=False, default=answers.mock or None,
+            placeholder="e.g. weekly Tuesday 18:00"), description="Leave empty for none.")
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         guild_id = interaction.guild_id
