@@ -19,16 +19,20 @@ PERMISSIONS = {
     "manage_channels": 1 << 4, "manage_guild": 1 << 5, "add_reactions": 1 << 6, "view_channel": 1 << 10,
     "send_messages": 1 << 11, "manage_messages": 1 << 13, "embed_links": 1 << 14, "attach_files": 1 << 15,
     "read_message_history": 1 << 16, "mention_everyone": 1 << 17, "use_external_emojis": 1 << 18,
-    "manage_roles": 1 << 28, "use_application_commands": 1 << 31, "manage_threads": 1 << 34,
+    "connect": 1 << 20, "mute_members": 1 << 22, "move_members": 1 << 24, "manage_roles": 1 << 28,
+    "use_application_commands": 1 << 31, "manage_events": 1 << 33, "manage_threads": 1 << 34,
+    "create_events": 1 << 44,
     "create_public_threads": 1 << 35, "create_private_threads": 1 << 36, "send_messages_in_threads": 1 << 38,
 }
 EVERYONE_DEFAULT = (
     PERMISSIONS["view_channel"] | PERMISSIONS["send_messages"] | PERMISSIONS["read_message_history"]
     | PERMISSIONS["embed_links"] | PERMISSIONS["attach_files"] | PERMISSIONS["add_reactions"]
     | PERMISSIONS["use_application_commands"] | PERMISSIONS["create_public_threads"]
-    | PERMISSIONS["create_private_threads"] | PERMISSIONS["send_messages_in_threads"]
+    | PERMISSIONS["create_private_threads"] | PERMISSIONS["send_messages_in_threads"] | PERMISSIONS["connect"]
 )
-BOT_DEFAULT = EVERYONE_DEFAULT | PERMISSIONS["manage_threads"] | PERMISSIONS["mention_everyone"]
+# What the invite link in the README grants.
+BOT_DEFAULT = (EVERYONE_DEFAULT | PERMISSIONS["manage_threads"] | PERMISSIONS["mention_everyone"]
+               | PERMISSIONS["create_events"])
 ALL_PERMISSIONS = (1 << 50) - 1
 # topics/permissions.mdx, "Implicit Permissions": denying Send Messages implicitly denies these.
 NEEDS_SENDING = (PERMISSIONS["mention_everyone"] | PERMISSIONS["attach_files"] | PERMISSIONS["embed_links"]

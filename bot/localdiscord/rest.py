@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.localdiscord import command_permissions, uploads
 from bot.localdiscord import interactions as ix
+from bot.localdiscord import rest_channels, rest_events
 from bot.localdiscord import rest_messages as msg
 from bot.localdiscord import rest_threads as threads
 from bot.localdiscord.commands import validate_overwrite
@@ -65,6 +66,8 @@ def build_app(sim: LocalDiscord) -> web.Application:
     r.add_get(API + "/webhooks/{app_id}/{token}/messages/{message_id}", ix.get_webhook_message)
     r.add_patch(API + "/webhooks/{app_id}/{token}/messages/{message_id}", ix.edit_webhook_message)
     r.add_delete(API + "/webhooks/{app_id}/{token}/messages/{message_id}", ix.delete_webhook_message)
+    rest_events.add_routes(r, API)
+    rest_channels.add_routes(r, API)
     return app
 
 

@@ -69,6 +69,7 @@ class SimChannel:
     auto_archive_duration: int = 1440  # minutes
     archive_timestamp: datetime | None = None
     last_activity: datetime | None = None  # a message, an unarchive or a duration change (topics/threads.mdx)
+    voice: dict[str, Any] = field(default_factory=dict)  # bitrate, user_limit, rtc_region of a voice channel
 
     @property
     def mention(self) -> str:
@@ -149,6 +150,7 @@ class SimChannel:
         else:
             data.update({"topic": None, "nsfw": False, "last_message_id": None, "rate_limit_per_user": 0,
                          "parent_id": None})
+            data.update(self.voice)
         return data
 
 
@@ -164,6 +166,7 @@ class SimGuild:
     threads: list[SimChannel] = field(default_factory=list)
     bot_present: bool = True
     system_channel_id: int | None = None  # where Discord shows join messages; bots may post notices there
+    scheduled_events: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> event object
 
     @property
     def everyone(self) -> SimRole:
@@ -175,6 +178,27 @@ class SimGuild:
         self.sim.channels[channel.id] = channel
         self.sim.dispatch_if_connected("CHANNEL_CREATE", channel.to_json())
         return channel
+
+    def create_voice_channel(self, name: str) -> SimChannel:
+        """A voice channel a moderator made (type 2), with Discord's default voice settings."""
+        channel = SimChannel(self.sim.snowflakes.next(), name, 2, self,
+                             voice={"bitrate": 64000, "user_limit": 0, "rtc_region": None})
+        self.channels[channel.id] = channel
+        self.sim.channels[channel.id] = channel
+        self.sim.dispatch_if_connected("CHANNEL_CREATE", channel.to_json())
+        return channel
+
+    @property
+    def bot_role(self) -> SimRole:
+        """The role Discord made for the bot when it joined (its permissions come from the invite)."""
+        return next(r for r in self.roles.values() if r.name == "studybot")
+
+    def grant(self, role: SimRole, *names: str) -> None:
+        """A server admin adds permissions to a role."""
+        self.edit_role(role, permissions=role.permissions | names_to_bits(names))
+
+    def revoke(self, role: SimRole, *names: str) -> None:
+        self.edit_role(role, permissions=role.permissions & ~names_to_bits(names))
 
     def delete_channel(self, channel: SimChannel) -> None:
         """A moderator deletes a channel: it is gone for the API and the bot is told."""
@@ -234,6 +258,6 @@ class SimGuild:
                         if not t.archived and self.sim.bot_can(t, "view_channel")],
             "members": [bot_member.to_json()] if bot_member else [],
             "member_count": len(self.members), "large": len(self.members) > 250, "joined_at": iso(datetime.now(UTC)),
-            "voice_states": [], "presences": [], "stage_instances": [], "guild_scheduled_events": [],
+            "voice_states": [], "presences": [], "stage_instances": [], "guild_scheduled_events": list(self.scheduled_events.values()),
             "soundboard_sounds": [],
         }

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 
 from bot.pairing.weights import (
     AGE_LEVELS,
@@ -64,8 +64,13 @@ RUN = 4  # candidates taken together from one shuffled pool (fewer random draws)
 WeightFn = Callable[[int, int], int]
 
 
-def weight_function(ordered: Sequence[Participant], history: History, scale: Scale) -> WeightFn:
-    """``edge_weight`` on indices into ``ordered``, with lookups precomputed for speed."""
+def weight_function(ordered: Sequence[Participant], history: History, scale: Scale,
+                    forbidden: Set[tuple[int, int]] = frozenset()) -> WeightFn:
+    """``edge_weight`` on indices into ``ordered``, with lookups precomputed for speed.
+
+    A ``forbidden`` pair (user ids) weighs far below any allowed one, so the search only
+    keeps it when nothing else is left; :func:`bot.pairing.matching._finish` then undoes it.
+    """
     slots = [p.slots for p in ordered]
     kinds = [kind_of(p) for p in ordered]
     position = {p.user_id: i for i, p in enumerate(ordered)}
@@ -84,7 +89,16 @@ def weight_function(ordered: Sequence[Participant], history: History, scale: Sca
         quality = overlap[shared if shared < top else top] + table[kinds[i]][kinds[j]]
         return quality + met[i].get(j, fresh)
 
-    return weight
+    if not forbidden:
+        return weight
+    banned = {(position[a], position[b]) for a, b in forbidden if a in position and b in position}
+    banned |= {(j, i) for i, j in banned}
+    penalty = -4 * fresh
+
+    def constrained(i: int, j: int) -> int:
+        return penalty if (i, j) in banned else weight(i, j)
+
+    return constrained
 
 
 def _blocks(slots: int) -> list[int]:
@@ -294,10 +308,11 @@ def _improve(
 def match_large(
     ordered: Sequence[Participant], history: History, scale: Scale, seed: int,
     *, keep: int = CANDIDATES, draws: int = DRAWS, moves_per_member: int = MOVES_PER_MEMBER,
+    forbidden: Set[tuple[int, int]] = frozenset(),
 ) -> set[tuple[int, int]]:
     """Index pairs of a near-optimal maximum-cardinality matching of ``ordered``."""
     n = len(ordered)
-    weight = weight_function(ordered, history, scale)
+    weight = weight_function(ordered, history, scale, forbidden)
     lists = candidate_lists(ordered, weight, random.Random(seed), keep=keep, draws=draws)
     mate = _greedy(n, lists, weight)
     bonus = [PRIORITY_BONUS * p.priority for p in ordered]

@@ -29,6 +29,12 @@ The odd member
     odd rounds (up to :data:`TRIAD_SEARCH_LIMIT`) every member is tried as the one
     left over and the best whole round is kept, triad pairs included.
 
+Members who must never meet
+    A member may exclude a few others. Such pairs are *hard* constraints: they are not
+    edges of the graph at all, a triad never puts them together, and a member nobody
+    allowed can be placed with sits the round out (``Pairing.unmatched``) rather than
+    being paired against someone's wish.
+
 Determinism
     Inputs are sorted by user id, then shuffled with ``random.Random(seed)``; the
     graph is built in that order, so ties between equally good pairings are
@@ -39,7 +45,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 
 import networkx as nx
@@ -59,7 +65,7 @@ class Pairing:
 
     groups: tuple[tuple[int, ...], ...]
     method: str  # "exact" | "large" | "none"
-    unmatched: tuple[int, ...] = ()  # only when fewer than two members took part
+    unmatched: tuple[int, ...] = ()  # fewer than two took part, or nobody allowed was left for them
 
     @property
     def triad(self) -> tuple[int, ...] | None:
@@ -76,12 +82,23 @@ def _ordered(participants: Iterable[Participant], seed: int) -> list[Participant
     return ordered
 
 
+Forbidden = Set[tuple[int, int]]  # pair_key(user id, user id) of members who must never meet
+
+
+def _allowed(ordered: Sequence[Participant], forbidden: Forbidden, *indices: int) -> bool:
+    ids = [ordered[i].user_id for i in indices]
+    return not any(pair_key(a, b) in forbidden for k, a in enumerate(ids) for b in ids[k + 1:])
+
+
 def _best_pair_for(x: int, pairs: Sequence[tuple[int, int]], ordered: Sequence[Participant],
-                   history: History, scale: Scale) -> tuple[int, int]:
-    """Index into ``pairs`` of the pair ``x`` adds most to, and that gain (first of equals)."""
+                   history: History, scale: Scale, forbidden: Forbidden = frozenset(),
+                   taken: Set[int] = frozenset()) -> tuple[int | None, int]:
+    """Index into ``pairs`` of the allowed pair ``x`` adds most to, and that gain (first of equals)."""
     odd = ordered[x]
-    best, gain = 0, None
+    best, gain = None, None
     for g, (a, b) in enumerate(pairs):
+        if g in taken or not _allowed(ordered, forbidden, x, a, b):
+            continue
         value = join_weight(odd, ordered[a], ordered[b], history, scale)
         if gain is None or value > gain:
             best, gain = g, value
@@ -89,22 +106,39 @@ def _best_pair_for(x: int, pairs: Sequence[tuple[int, int]], ordered: Sequence[P
 
 
 def _finish(
-    ordered: Sequence[Participant], mates: Iterable[tuple[int, int]], history: History, scale: Scale, method: str
+    ordered: Sequence[Participant], mates: Iterable[tuple[int, int]], history: History, scale: Scale, method: str,
+    forbidden: Forbidden = frozenset(),
 ) -> Pairing:
-    """Turn matched index pairs into groups, adding the leftover member to the pair it suits best."""
+    """Turn matched index pairs into groups, adding the leftover member to the pair it suits best.
+
+    A forbidden pair (only a heuristic can produce one) is undone; its members are placed
+    like leftovers: with each other where allowed, else as a third member of an allowed pair.
+    """
     pairs = sorted(pair_key(*pair) for pair in mates)
+    pairs = [pair for pair in pairs if _allowed(ordered, forbidden, *pair)]
     matched = {i for pair in pairs for i in pair}
     leftover = [i for i in range(len(ordered)) if i not in matched]
-    if len(leftover) > 1:  # the matchers never do this; stay safe anyway
-        log.warning("matching left %d members over; pairing them in order", len(leftover))
+    if len(leftover) > 1:  # only exclusions (or a heuristic) leave more than one over
+        log.info("matching left %d members over; placing them where allowed", len(leftover))
         while len(leftover) > 1:
-            pairs.append((leftover.pop(0), leftover.pop(0)))
+            a = leftover[0]
+            b = next((b for b in leftover[1:] if _allowed(ordered, forbidden, a, b)), None)
+            if b is None:
+                break
+            pairs.append(pair_key(a, b))
+            leftover = [i for i in leftover if i not in (a, b)]
     groups: list[tuple[int, ...]] = list(pairs)
-    if leftover:
-        best, _ = _best_pair_for(leftover[0], pairs, ordered, history, scale)
-        groups[best] = (*groups[best], leftover[0])
+    taken: set[int] = set()
+    unmatched: list[int] = []
+    for x in leftover:
+        best, _ = _best_pair_for(x, pairs, ordered, history, scale, forbidden, taken)
+        if best is None:
+            unmatched.append(ordered[x].user_id)
+            continue
+        groups[best] = (*groups[best], x)
+        taken.add(best)
     as_ids = sorted(tuple(sorted(ordered[i].user_id for i in group)) for group in groups)
-    return Pairing(groups=tuple(as_ids), method=method)
+    return Pairing(groups=tuple(as_ids), method=method, unmatched=tuple(sorted(unmatched)))
 
 
 def _trivial(ordered: list[Participant]) -> Pairing | None:
@@ -121,7 +155,8 @@ def _pairs_weight(graph: nx.Graph, mates: Iterable[tuple[int, int]]) -> int:
     return sum(graph[a][b]["weight"] for a, b in mates)
 
 
-def pair_exact(participants: Iterable[Participant], history: History | None = None, seed: int = 0) -> Pairing:
+def pair_exact(participants: Iterable[Participant], history: History | None = None, seed: int = 0,
+               *, forbidden: Forbidden = frozenset()) -> Pairing:
     """The optimal pairing (blossom on the complete graph); cubic, so for small rounds.
 
     With an odd count in a small round (up to :data:`TRIAD_SEARCH_LIMIT`), every
@@ -140,24 +175,27 @@ def pair_exact(participants: Iterable[Participant], history: History | None = No
     graph.add_nodes_from(range(n))
     graph.add_weighted_edges_from(
         (i, j, edge_weight(a, ordered[j], history, scale)) for i, a in enumerate(ordered) for j in range(i + 1, n)
+        if pair_key(a.user_id, ordered[j].user_id) not in forbidden
     )
     if n % 2 == 0 or n > TRIAD_SEARCH_LIMIT:
-        return _finish(ordered, _blossom(graph), history, scale, "exact")
-    best: tuple[int, set[tuple[int, int]]] | None = None
+        return _finish(ordered, _blossom(graph), history, scale, "exact", forbidden)
+    best: tuple[tuple[int, int], set[tuple[int, int]]] | None = None
     for x in range(n):  # seed order; the first of equal totals wins
         mates = _blossom(nx.restricted_view(graph, [x], []))
         pairs = sorted(pair_key(*pair) for pair in mates)
-        _, gain = _best_pair_for(x, pairs, ordered, history, scale)
-        total = _pairs_weight(graph, pairs) + gain
+        joined, gain = _best_pair_for(x, pairs, ordered, history, scale, forbidden)
+        # Most members placed first (exclusions can leave someone out), then the heaviest round.
+        placed = 2 * len(pairs) + (joined is not None)
+        total = (placed, _pairs_weight(graph, pairs) + gain)
         if best is None or total > best[0]:
             best = (total, mates)
     assert best is not None
-    return _finish(ordered, best[1], history, scale, "exact")
+    return _finish(ordered, best[1], history, scale, "exact", forbidden)
 
 
 def pair_large(
     participants: Iterable[Participant], history: History | None = None, seed: int = 0,
-    *, keep: int = CANDIDATES, draws: int = DRAWS,
+    *, keep: int = CANDIDATES, draws: int = DRAWS, forbidden: Forbidden = frozenset(),
 ) -> Pairing:
     """Near-optimal pairing for big rounds: candidate lists, greedy, local search (see large.py)."""
     history = history or {}
@@ -166,16 +204,19 @@ def pair_large(
     if trivial is not None:
         return trivial
     scale = Scale.for_size(len(ordered))
-    mates = match_large(ordered, history, scale, seed, keep=keep, draws=draws)
-    return _finish(ordered, mates, history, scale, "large")
+    mates = match_large(ordered, history, scale, seed, keep=keep, draws=draws, forbidden=forbidden)
+    return _finish(ordered, mates, history, scale, "large", forbidden)
 
 
 def pair(
     participants: Iterable[Participant], history: History | None = None, seed: int = 0,
-    *, exact_limit: int = EXACT_LIMIT,
+    *, exact_limit: int = EXACT_LIMIT, forbidden: Forbidden = frozenset(),
 ) -> Pairing:
-    """Pair a round: exact up to ``exact_limit`` members, sparse candidate graph beyond."""
+    """Pair a round: exact up to ``exact_limit`` members, sparse candidate graph beyond.
+
+    ``forbidden`` pairs (exclusions) are never grouped, whichever method runs.
+    """
     members = list(participants)
     if len(members) <= exact_limit:
-        return pair_exact(members, history, seed)
-    return pair_large(members, history, seed)
+        return pair_exact(members, history, seed, forbidden=forbidden)
+    return pair_large(members, history, seed, forbidden=forbidden)

@@ -130,18 +130,21 @@ class PairingRepository:
     @staticmethod
     def _schedule(row: aiosqlite.Row) -> Schedule:
         return Schedule(row["guild_id"], row["channel_id"], row["cadence"], row["weekday"], row["local_time"],
-                        row["timezone"], date.fromisoformat(row["anchor_date"]), bool(row["enabled"]))
+                        row["timezone"], date.fromisoformat(row["anchor_date"]), bool(row["enabled"]),
+                        row["voice_channel_id"])
 
     async def save_schedule(self, conn: aiosqlite.Connection, schedule: Schedule, actor_id: int,
                             now: datetime) -> None:
         await conn.execute(
             "INSERT INTO mock_schedule (guild_id, channel_id, cadence, weekday, local_time, timezone, anchor_date, "
-            "enabled, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE "
-            "SET channel_id = excluded.channel_id, cadence = excluded.cadence, weekday = excluded.weekday, "
+            "enabled, updated_by, updated_at, voice_channel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET voice_channel_id = excluded.voice_channel_id, "
+            "channel_id = excluded.channel_id, cadence = excluded.cadence, weekday = excluded.weekday, "
             "local_time = excluded.local_time, timezone = excluded.timezone, anchor_date = excluded.anchor_date, "
             "enabled = excluded.enabled, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
             (schedule.guild_id, schedule.channel_id, schedule.cadence, schedule.weekday, schedule.local_time,
-             schedule.timezone, schedule.anchor_date.isoformat(), int(schedule.enabled), actor_id, epoch(now)))
+             schedule.timezone, schedule.anchor_date.isoformat(), int(schedule.enabled), actor_id, epoch(now),
+             schedule.voice_channel_id))
 
     # -- rounds ----------------------------------------------------------------------------------
     async def round_by_key(self, conn: aiosqlite.Connection, guild_id: int, key: str) -> Round | None:

@@ -7,7 +7,7 @@ given seed and can be checked without Discord.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ class PlannedGroup:
 class Plan:
     groups: tuple[PlannedGroup, ...]
     method: str
+    unmatched: tuple[int, ...] = ()  # nobody they may be paired with took part (exclusions)
 
 
 def participant(signup: Signup, reference: datetime, priority: bool) -> Participant:
@@ -90,9 +91,10 @@ def choose_prompt(members: Sequence[int], prompts: Sequence[Prompt], daily_seen:
 
 def plan_round(signups: Sequence[Signup], history: History, *, triad_last: set[int],
                counts: dict[int, tuple[int, int, str | None]], prompts: Sequence[Prompt], daily_seen: set[str],
-               mock_seen: dict[int, set[str]], seed: int, reference: datetime) -> Plan:
+               mock_seen: dict[int, set[str]], seed: int, reference: datetime,
+               forbidden: Set[tuple[int, int]] = frozenset()) -> Plan:
     participants = [participant(s, reference, s.user_id in triad_last) for s in signups]
-    pairing = pair(participants, history, seed)
+    pairing = pair(participants, history, seed, forbidden=forbidden)
     preferences = {s.user_id: s.role for s in signups}
     rng = random.Random(seed)
     taken: set[str] = set()
@@ -101,7 +103,7 @@ def plan_round(signups: Sequence[Signup], history: History, *, triad_last: set[i
         prompt_id = choose_prompt(group, prompts, daily_seen, mock_seen, taken, rng)
         taken.add(prompt_id)
         groups.append(PlannedGroup(position, assign_roles(group, counts, preferences), prompt_id))
-    return Plan(tuple(groups), pairing.method)
+    return Plan(tuple(groups), pairing.method, pairing.unmatched)
 
 
 def shared_times(signups: Sequence[Signup], after: datetime, before: datetime) -> list[tuple[datetime, datetime]]:

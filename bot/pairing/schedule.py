@@ -9,7 +9,7 @@ New Year.
 
 A round lasts one cadence period minus half a day: its check-in ("did you meet?") is
 posted 12 hours before the next round, so no-show reports count for the next pairing.
-The reminder comes halfway through.
+A group still without an agreed time is nudged two days before the end (see agreement.py).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ class Schedule:
     timezone: str
     anchor_date: date
     enabled: bool = True
+    voice_channel_id: int | None = None  # where interviews meet; None: a room per group when allowed
 
     @property
     def zone(self) -> ZoneInfo:

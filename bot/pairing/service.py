@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from apscheduler.triggers.date import DateTrigger
@@ -24,14 +24,16 @@ from bot.clock import Clock
 from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound, bounded_text, check_all
+from bot.pairing.agreement import minutes_for, nudge_time
+from bot.pairing.meetings import MeetingService
 from bot.pairing.repository import Group, PairingRepository, Round, Signup
-from bot.pairing.rounds import HISTORY_ROUNDS, history_of, plan_round, shared_times
+from bot.pairing.rounds import HISTORY_ROUNDS, history_of, plan_round
 from bot.pairing.schedule import Schedule, first_anchor, parse_weekday, round_times
 from bot.pairing.signups import Signups
 from bot.posting import crash_point, publish_once
 from bot.scheduler import JobScheduler
 from bot.seeds import stable_seed
-from bot.storage import Database, epoch
+from bot.storage import Database
 from bot.timezones import parse_local_time, parse_zone
 
 log = logging.getLogger(__name__)
@@ -45,8 +47,7 @@ class MockPublisher(Protocol):
     async def deliver_group(self, round: Round, group: Group, brief: GroupBrief) -> tuple[str, int | None]: ...
     async def announce(self, round: Round, groups: list[Group]) -> int | None: ...
     async def find_announcement(self, round: Round) -> int | None: ...
-    async def remind(self, round: Round, group: Group) -> None: ...
-    async def checkin(self, round: Round, group: Group) -> int | None: ...
+    async def checkin(self, round: Round, group: Group, status: str) -> int | None: ...
     async def tell_group(self, group: Group, text: str) -> None: ...
     async def dm(self, user_id: int, text: str) -> bool: ...
 
@@ -74,6 +75,10 @@ class MockStats:
     noshows: int
     ratings: tuple[float, float, float] | None
     feedback_count: int
+    agreed: int = 0
+    cancelled: int = 0
+    no_time: int = 0
+    excluding: tuple[int, int] = (0, 0)  # (members with exclusions, exclusions): counts only
 
 
 class MockService:
@@ -83,17 +88,20 @@ class MockService:
         self.signups = Signups(self.repo, clock)
         self._db, self._clock, self._content = db, clock, content
         self._scheduler, self._audit, self._activity = scheduler, audit, activity
+        self.meetings = MeetingService(db, clock, scheduler, self.repo)
         self.publisher: MockPublisher | None = None
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._left_out: dict[int, tuple[int, ...]] = {}  # round id -> members no allowed partner was left for
 
     # -- schedule ------------------------------------------------------------------------------
     async def set_schedule(self, guild_id: int, actor_id: int, *, cadence: str, weekday: str, time_text: str,
-                           zone_text: str, channel_id: int) -> tuple[Schedule, list[datetime]]:
+                           zone_text: str, channel_id: int,
+                           voice_channel_id: int | None = None) -> tuple[Schedule, list[datetime]]:
         _cadence, day, at, zone = check_all(lambda: _check_cadence(cadence), lambda: parse_weekday(weekday),
                                             lambda: parse_local_time(time_text), lambda: parse_zone(zone_text))
         now = self._clock.now()
         schedule = Schedule(guild_id, channel_id, cadence, day, f"{at:%H:%M}", zone.key,
-                            first_anchor(day, at, zone, now))
+                            first_anchor(day, at, zone, now), voice_channel_id=voice_channel_id)
         async with self._db.transaction() as conn:
             old = await self.repo.schedule(guild_id)
             await self.repo.save_schedule(conn, schedule, actor_id, now)
@@ -115,16 +123,19 @@ class MockService:
         for round_ in await self.repo.open_rounds():
             if owns(round_.guild_id):
                 self._schedule_timers(round_)
+        await self.meetings.start()
 
     async def resume(self) -> None:
-        """After connecting: finish delivering any round whose groups were not all told."""
+        """After connecting: finish delivering any round whose groups were not all told, and their events."""
         for round_ in await self.repo.open_rounds():
             if self._scheduler.owns(round_.guild_id):
                 await self.deliver(round_)
+        await self.meetings.resume()
 
     def _schedule_timers(self, round_: Round) -> None:
         now = self._clock.now()
-        self._scheduler.add(f"mock:remind:{round_.id}", DateTrigger(run_date=max(round_.reminder_at, now)),
+        nudge_at = nudge_time(round_.starts_at, round_.ends_at)
+        self._scheduler.add(f"mock:remind:{round_.id}", DateTrigger(run_date=max(nudge_at, now)),
                             self.remind, round_.id)
         self._scheduler.add(f"mock:end:{round_.id}", DateTrigger(run_date=max(round_.ends_at, now)),
                             self.end, round_.id)
@@ -145,10 +156,12 @@ class MockService:
         if schedule is None:
             raise NotConfigured("Mock interviews are not scheduled in this server.",
                                 hint="Set a schedule first with `/mock-admin schedule`.")
-        if await self.repo.open_rounds(guild_id):
-            raise Conflict("A round is still open.", hint="Cancel it with `/mock-admin cancel-round`, or wait for its end.")
         round_ = await self.create_round(schedule, None, actor_id)
         if round_ is None:
+            if await self.repo.open_rounds(guild_id):
+                raise Conflict("A round is still open and fewer than two members are free to pair.",
+                               hint="Members whose interview was cancelled are free again; or "
+                                    "`/mock-admin cancel-round`.")
             raise Conflict("Fewer than two members are taking part, so there is nobody to pair.",
                            hint="Members join with `/mock join`.")
         return round_
@@ -164,6 +177,11 @@ class MockService:
         self._schedule_timers(round_)
         crash_point("mock.round-created")
         await self.deliver(round_)
+        for user_id in self._left_out.pop(round_id, ()):
+            if self.publisher is not None:
+                await self.publisher.dm(user_id, f"Round {round_.number} of mock interviews started, but nobody you "
+                                                 "can be paired with was free this time. You stay signed up and "
+                                                 "come first next round.")
         return round_
 
     async def _create(self, schedule: Schedule, key: str | None, actor_id: int | None) -> int | None:
@@ -175,11 +193,13 @@ class MockService:
             if existing is not None:
                 return existing.id
             everyone = await self.repo.signups(conn, schedule.guild_id)
-            taking_part = [s for s in everyone if s.skip_rounds == 0]
+            busy = await self.meetings.repo.busy_members(conn, schedule.guild_id)  # in a live group of an open round
+            taking_part = [s for s in everyone if s.skip_rounds == 0 and s.user_id not in busy]
             if len(taking_part) < 2:
                 log.info("guild %s: %d members taking part, no round", schedule.guild_id, len(taking_part))
                 return None
-            await self.repo.use_skips(conn, schedule.guild_id)
+            if not busy:
+                await self.repo.use_skips(conn, schedule.guild_id)
             recent = await self.repo.recent_rounds(conn, schedule.guild_id, HISTORY_ROUNDS)
             rows = await self.repo.member_rows(conn, recent)
             history = history_of(recent, [(r["round_id"], r["group_id"], r["user_id"]) for r in rows])
@@ -193,12 +213,14 @@ class MockService:
             plan = plan_round(taking_part, history, triad_last=triad_last,
                               counts=await self.repo.role_counts(conn, schedule.guild_id),
                               prompts=self._content.library.prompts, daily_seen=daily_seen, mock_seen=mock_seen,
-                              seed=seed, reference=now)
+                              seed=seed, reference=now,
+                              forbidden=await self.meetings.repo.forbidden_pairs(conn, schedule.guild_id))
             reminder_at, ends_at = round_times(now, schedule.period)
             round_id = await self.repo.insert_round(
                 conn, guild_id=schedule.guild_id, number=number,
                 key=key, channel_id=schedule.channel_id, starts_at=now, reminder_at=reminder_at, ends_at=ends_at,
                 seed=seed, method=plan.method, created_by=actor_id)
+            self._left_out[round_id] = plan.unmatched
             for group in plan.groups:
                 await self.repo.insert_group(conn, round_id=round_id, guild_id=schedule.guild_id,
                                              position=group.position, prompt_id=group.prompt_id,
@@ -211,8 +233,10 @@ class MockService:
 
     async def brief(self, round_: Round, group: Group) -> GroupBrief:
         signups = [s for s in [await self.repo.signup(round_.guild_id, m.user_id) for m in group.members] if s]
+        options = await self.meetings.prepare(round_, group)
+        length = timedelta(minutes=minutes_for(len(group.members)))
         return GroupBrief(self._content.library.prompt(group.prompt_id),
-                          shared_times(signups, round_.starts_at, round_.ends_at),
+                          [(o.starts_at, o.starts_at + length) for o in options],
                           {s.user_id: s.timezone for s in signups})
 
     async def deliver(self, round_: Round) -> None:
@@ -251,22 +275,20 @@ class MockService:
             return 0
         await self.deliver(round_)  # a group left pending by a Discord outage is told now
         round_ = await self.repo.round(round_id) or round_
-        sent = 0
-        for group in await self.repo.groups(round_id):
-            if group.outcome is None and group.delivery != "pending" and await self.repo.mark(
-                    group.id, "reminded_at", epoch(self._clock.now())):
-                await self.publisher.remind(round_, group)
-                sent += 1
-        return sent
+        return await self.meetings.nudge(round_, await self.repo.groups(round_id))
 
     async def end(self, round_id: int) -> None:
         round_ = await self.repo.round(round_id)
         if round_ is None or round_.status != "open" or self.publisher is None:
             return
-        for group in await self.repo.groups(round_id):
+        groups = await self.repo.groups(round_id)
+        statuses = await self.meetings.close_round(groups)
+        for group in groups:
             if group.delivery == "pending" or group.checkin_message_id is not None:
                 continue
-            message_id = await self.publisher.checkin(round_, group)
+            if statuses.get(group.id) == "cancelled":  # they were told when it was cancelled
+                continue
+            message_id = await self.publisher.checkin(round_, group, statuses.get(group.id, "open"))
             await self.repo.mark(group.id, "checkin_message_id", message_id or 0)
         await self.repo.set_round_status(round_id, "closed", self._clock.now())
 
@@ -281,6 +303,7 @@ class MockService:
                                      target_id=round_.id)
         self._scheduler.remove(f"mock:remind:{round_.id}")
         self._scheduler.remove(f"mock:end:{round_.id}")
+        await self.meetings.cancel_all(await self.repo.groups(round_.id), actor_id)
         if self.publisher is not None:
             for group in await self.repo.groups(round_.id):
                 if group.delivery != "pending":
@@ -411,7 +434,10 @@ class MockService:
         row = await self.repo.stats_row(guild_id)
         assert row is not None
         ratings = (row[4], row[5], row[6]) if row[7] else None
-        return MockStats(await self.repo.count_active(guild_id), row[0], row[1], row[2], row[3], ratings, row[7])
+        counts = await self.meetings.repo.meeting_counts(guild_id)
+        return MockStats(await self.repo.count_active(guild_id), row[0], row[1], row[2], row[3], ratings, row[7],
+                         counts["agreed"], counts["cancelled"], counts["no_time"],
+                         await self.meetings.repo.exclusion_counts(guild_id))
 
     async def signup_of(self, guild_id: int, user_id: int) -> Signup | None:
         return await self.repo.signup(guild_id, user_id)

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
+from bot.pairing.exclusions import MAX_EXCLUSIONS, Exclusions
 from bot.pairing.schedule import WEEKDAY_NAMES, WEEKDAYS
 from bot.pairing.service import MockService
 from cogs._common import (
@@ -22,6 +23,8 @@ from cogs._common import (
 )
 from cogs._common.authority import Audience, declared
 from cogs.mock.embeds import history_line, roles_text, signup_embed, stats_embed
+from cogs.mock.meeting_publisher import MeetingPublisher
+from cogs.mock.meeting_views import MEETING_ITEMS, handle_meeting_form
 from cogs.mock.publisher import MockPublisher
 from cogs.mock.views import DYNAMIC_ITEMS, handle_feedback_form
 
@@ -43,20 +46,23 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         self.service = MockService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
         self.publisher = MockPublisher(client)
         self.service.publisher = self.publisher
+        self.service.meetings.publisher = MeetingPublisher(client, self.publisher)
+        self.exclusions = Exclusions(core.db, core.clock, self.service.meetings.repo)
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.add_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
         await self.service.start()
         self.client.after_first_ready(self.service.resume)
 
     async def cog_unload(self) -> None:
-        self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.remove_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
         self.client.core.scheduler.remove_prefix("mock:")
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await handle_feedback_form(interaction)
+        await handle_meeting_form(interaction)
 
     # -- members ---------------------------------------------------------------------------------
     @app_commands.command(name="join", description="Take part in mock interviews")
@@ -119,12 +125,34 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
             where = f"<#{group.thread_id}>" if group.thread_id else "your DMs"
             embed.add_field(name=f"This round ({round_.number})", inline=False,
                             value=f"{roles_text(group)}\nIn {where}; ends {discord_timestamp(round_.ends_at, 'R')}.")
+        excluded = await self.exclusions.of(interaction.guild_id, interaction.user.id)
+        if excluded:
+            embed.add_field(name="Never paired with (only you see this)", inline=False,
+                            value=", ".join(f"<@{u}>" for u in excluded))
         history = await self.service.history(interaction.guild_id, interaction.user.id, 5)
         if history:
             embed.add_field(name="History", inline=False,
                             value="\n".join(history_line(r, g, interaction.user.id) for r, g in history)[:1024])
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())
 
+    @app_commands.command(name="exclude", description="Never be paired with a member (private; up to 3)")
+    @app_commands.describe(member="Who you never want as a partner; they are not told")
+    async def exclude(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        assert interaction.guild_id is not None
+        now = await self.exclusions.add(interaction.guild_id, interaction.user.id, member.id,
+                                        excluded_is_bot=member.bot)
+        await interaction.response.send_message(
+            f"Done: you will never be paired with {member.mention}. Nobody else is told, and moderators only see "
+            f"how many exclusions exist. You exclude {len(now)} of {MAX_EXCLUSIONS} members.",
+            ephemeral=True, allowed_mentions=no_pings())
+
+    @app_commands.command(name="unexclude", description="Allow a member you excluded to be paired with you again")
+    async def unexclude(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        assert interaction.guild_id is not None
+        now = await self.exclusions.remove(interaction.guild_id, interaction.user.id, member.id)
+        await interaction.response.send_message(
+            f"{member.mention} can be paired with you again. You exclude {len(now)} of {MAX_EXCLUSIONS} members.",
+            ephemeral=True, allowed_mentions=no_pings())
 
 
 @in_servers
@@ -138,25 +166,28 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
 
     @app_commands.command(name="schedule", description="When rounds start and where they are announced")
     @app_commands.describe(cadence="How often", weekday="Day rounds start", time="Local time HH:MM",
-                           timezone="IANA timezone", channel="Announcements and private threads (default: here)")
+                           timezone="IANA timezone", channel="Announcements and private threads (default: here)",
+                           voice="Voice channel for interviews (default: a temporary one per group, if I may)")
     @app_commands.choices(cadence=CADENCES, weekday=WEEKDAY_CHOICES)
     @app_commands.autocomplete(timezone=timezone_autocomplete)
     async def schedule(self, interaction: discord.Interaction, cadence: app_commands.Choice[str],
                        weekday: app_commands.Choice[str], time: str, timezone: str,
-                       channel: discord.TextChannel | None = None) -> None:
+                       channel: discord.TextChannel | None = None,
+                       voice: discord.VoiceChannel | None = None) -> None:
         assert interaction.guild is not None
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
             raise app_commands.AppCommandError("Pick a text channel for the rounds.")
         schedule, nexts = await self.service.set_schedule(
             interaction.guild.id, interaction.user.id, cadence=cadence.value, weekday=weekday.value,
-            time_text=time, zone_text=timezone, channel_id=target.id)
+            time_text=time, zone_text=timezone, channel_id=target.id, voice_channel_id=voice.id if voice else None)
         lines = [f"{schedule.describe}, in {target.mention}.", "", "**Next rounds**",
                  *(f"• {discord_timestamp(m, 'F')}" for m in nexts)]
         missing = missing_permissions(target, interaction.guild.me, also=("create_private_threads",))
         if missing:
             lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {target.mention}; without private threads "
                           "I tell each pair by DM."]
+        lines += event_permission_lines(interaction.guild, voice)
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
     @app_commands.command(name="pair-now", description="Start a round now")
@@ -189,3 +220,20 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
         assert interaction.guild_id is not None
         await interaction.response.send_message(embed=stats_embed(await self.service.stats(interaction.guild_id)),
                                                  ephemeral=True)
+
+
+def event_permission_lines(guild: discord.Guild, voice: discord.VoiceChannel | None) -> list[str]:
+    """Where agreed interviews will be held, and what permission would make it better."""
+    mine = guild.me.guild_permissions
+    if voice is not None:
+        here = voice.permissions_for(guild.me)
+        if here.create_events and here.view_channel and here.connect:
+            return ["", f"Agreed interviews become Discord events in {voice.mention}."]
+        return ["", f"⚠️ I need **Create Events**, **View Channel** and **Connect** in {voice.mention} to hold "
+                    "interviews there."]
+    if mine.manage_channels and mine.create_events:
+        return ["", "Agreed interviews get a Discord event in a private voice channel I make for each group."]
+    if mine.create_events:
+        return ["", "Agreed interviews get a Discord event that points at the group's thread. Pick a `voice` "
+                    "channel, or give me **Manage Channels**, for a room to meet in."]
+    return ["", "⚠️ Without **Create Events** agreed interviews get no Discord event; the thread still says when."]

@@ -25,7 +25,8 @@ def brief_content(round_: Round, group: Group) -> str:
     people = " ".join(f"<@{m.user_id}>" for m in group.members)
     kind = "trio" if len(group.members) == 3 else "pair"
     return (f"{people}: you are a {kind} for mock interview round {round_.number}.\n{roles_text(group)}\n"
-            f"Meet before {discord_timestamp(round_.ends_at, 'F')}, then press **We met**.")
+            f"Agree a time with **Pick times** (or propose one), meet before "
+            f"{discord_timestamp(round_.ends_at, 'F')}, then press **We met**.")
 
 
 def brief_embeds(round_: Round, group: Group, brief: GroupBrief) -> list[discord.Embed]:
@@ -35,10 +36,12 @@ def brief_embeds(round_: Round, group: Group, brief: GroupBrief) -> list[discord
         embeds.append(embed)
     plan = discord.Embed(title="When to meet", colour=BRAND_COLOUR)
     if brief.times:
-        plan.description = "Times you are all free (shown in your own timezone):\n" + "\n".join(
+        plan.description = "Suggested times when you are all free (shown in your own timezone):\n" + "\n".join(
             f"• {discord_timestamp(start, 'F')} – {discord_timestamp(end, 't')}" for start, end in brief.times)
+        plan.description += ("\n\nPress **Pick times** and tick every one that works for you; the first time "
+                             "everyone ticks is confirmed, with a Discord event and reminders.")
     else:
-        plan.description = ("Your availability does not overlap this round; agree on a time here. "
+        plan.description = ("Your availability does not overlap this round: press **Propose another time**. "
                             "Change yours with `/mock edit`.")
     if len(group.members) == 3:
         plan.add_field(name="A trio", value="Take turns: the observer watches and gives feedback, and swaps in if "
@@ -75,6 +78,11 @@ def stats_embed(stats: MockStats) -> discord.Embed:
     embed.add_field(name="Rounds", value=str(stats.rounds))
     embed.add_field(name="Groups that met", value=f"{stats.met} of {stats.groups}")
     embed.add_field(name="No-shows reported", value=str(stats.noshows))
+    embed.add_field(name="Agreed a time", value=str(stats.agreed))
+    embed.add_field(name="Cancelled", value=str(stats.cancelled))
+    embed.add_field(name="No time found", value=str(stats.no_time))
+    members, total = stats.excluding
+    embed.add_field(name="Never-pair exclusions", value=f"{total} set by {members} member{'s' * (members != 1)}")
     if stats.ratings:
         communication, depth, tradeoffs = stats.ratings
         embed.add_field(name=f"Average ratings ({stats.feedback_count})", inline=False,

@@ -11,7 +11,7 @@ from bot.bot import StudyBot
 from bot.pairing.repository import Group, Round
 from bot.pairing.service import GroupBrief
 from cogs._common import no_pings, quoted_member_text
-from cogs.mock.embeds import brief_content, brief_embeds, roles_text, thread_name
+from cogs.mock.embeds import brief_content, brief_embeds, thread_name
 from cogs.mock.views import brief_view, checkin_view
 
 log = logging.getLogger(__name__)
@@ -151,13 +151,13 @@ class MockPublisher:
             log.warning("could not look for an earlier announcement in #%s", channel.name, exc_info=True)
         return None
 
-    async def remind(self, round_: Round, group: Group) -> None:
-        await self._to_group(group, f"⏰ Halfway through round {round_.number}. Have you found a time? Press "
-                                    f"**We met** once you have done the interview.\n{roles_text(group)}")
-
-    async def checkin(self, round_: Round, group: Group) -> int | None:
-        message = await self._to_group(group, f"Round {round_.number} is ending. How did it go?",
-                                       view=checkin_view(group.id))
+    async def checkin(self, round_: Round, group: Group, status: str = "agreed") -> int | None:
+        if status == "no-time":
+            text = (f"Round {round_.number} is ending and no time was agreed here, so it is recorded as "
+                    "**no time found** (not a no-show). If you met anyway, press **We met**.")
+        else:
+            text = f"Round {round_.number} is ending. How did it go?"
+        message = await self._to_group(group, text, view=checkin_view(group.id, status))
         return message.id if message else None
 
     async def tell_group(self, group: Group, text: str) -> None:

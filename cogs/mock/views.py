@@ -15,6 +15,7 @@ from bot.storage import bounded_writes
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.authority import Audience
 from cogs.daily.embeds import rubric_embed
+from cogs.mock.meeting_views import meeting_buttons
 
 REPORT_LABELS = {"met": ("We met", discord.ButtonStyle.success),
                  "noshow": ("They didn't show", discord.ButtonStyle.danger),
@@ -110,14 +111,16 @@ DYNAMIC_ITEMS = (RubricButton, ReportButton, FeedbackButton)
 
 def brief_view(group_id: int) -> BaseView:
     view = BaseView(timeout=None)
+    meeting_buttons(view, group_id)
     view.add_item(RubricButton(group_id))
     view.add_item(ReportButton(group_id, "met"))
     return view
 
 
-def checkin_view(group_id: int) -> BaseView:
+def checkin_view(group_id: int, status: str = "agreed") -> BaseView:
+    """After a round without an agreed time only **We met** is offered: nobody can have failed to show."""
     view = BaseView(timeout=None)
-    for outcome in REPORT_LABELS:
+    for outcome in REPORT_LABELS if status != "no-time" else ("met",):
         view.add_item(ReportButton(group_id, outcome))
     return view
 

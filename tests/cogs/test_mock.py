@@ -10,6 +10,7 @@ import pytest
 from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimGuild, SimMember
 
 NAMES = ("dana", "erin", "fay", "gus", "hal", "ivy")
+BRIEF_BUTTONS = ["Pick times", "Propose another time", "Rubric (interviewer)", "We met"]
 
 
 @pytest.fixture
@@ -37,6 +38,15 @@ def briefs(thread: SimChannel) -> list:
     return [m for m in thread.messages if m.embeds and "mock interview round" in m.content]
 
 
+async def agree_first_time(thread: SimChannel, members: list[SimMember]) -> None:
+    """Every member ticks the first offered time in the brief's picker."""
+    [brief] = briefs(thread)
+    for member in members:
+        picker = await member.click(brief, "Pick times")
+        first = picker.message.components[0]["components"][0]["options"][0]["value"]
+        await member.select(picker, [first])
+
+
 async def schedule(mod: SimMember, room: SimChannel, weekday: str = "fri") -> str:
     reply = await mod.slash("mock-admin schedule", cadence="weekly", weekday=weekday, time="10:00", timezone="UTC",
                             channel=room)
@@ -57,7 +67,7 @@ async def test_rounds_never_repeat_a_pair_and_have_one_trio(harness: BotHarness,
         assert all(t.type == 12 for t in current)  # private threads
         for thread in current:
             [brief] = briefs(thread)
-            assert brief.button_labels == ["Rubric (interviewer)", "We met"]
+            assert brief.button_labels == BRIEF_BUTTONS
             assert "🎤 Interviewer" in brief.content and "🧑‍💻 Candidate" in brief.content
             assert brief.embeds[0]["title"].startswith("Your prompt · ")
             people = thread.member_ids - {harness.sim.bot_user.id}
@@ -90,11 +100,11 @@ async def test_reminder_checkin_feedback_and_streak(harness: BotHarness, mod: Si
     assert rubric.ephemeral and "What a strong answer covers" in rubric.text
     assert "for the interviewer" in (await candidate.click(brief, "Rubric (interviewer)")).text
     assert "not yours" in (await carol.click(brief, "We met")).text
-    await harness.advance(days=3, hours=6)
-    assert any("Halfway" in m.content for m in thread.messages)
-    await harness.advance(days=3, hours=6)
-    checkin = next(m for m in thread.messages if "How did it go" in m.content)
-    assert checkin.button_labels == ["We met", "They didn't show", "We couldn't make it"]
+    await harness.advance(days=4, hours=12)
+    assert any("no agreed time yet" in m.content for m in thread.messages)  # two days before the end
+    await harness.advance(days=2)
+    checkin = next(m for m in thread.messages if "no time found" in m.content)
+    assert checkin.button_labels == ["We met"]
     met = await interviewer.click(checkin, "We met")
     assert "streak" in met.text and met.button_labels == ["Feedback for your candidate"]
     form = await interviewer.click(met, "Feedback for your candidate")
@@ -120,6 +130,7 @@ async def test_two_no_shows_in_a_row_pause_a_member(harness: BotHarness, mod: Si
     for number in (1, 2):
         await mod.slash("mock-admin pair-now")
         [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
+        await agree_first_time(thread, [alice, bob])
         await harness.advance(days=7)
         checkin = next(m for m in thread.messages if "How did it go" in m.content)
         await alice.click(checkin, "They didn't show")
@@ -155,7 +166,7 @@ async def test_without_private_threads_groups_are_told_by_dm(harness: BotHarness
     assert threads(harness.guild) == []
     for member in (alice, bob):
         [dm] = [m for m in member.dms if "mock interview round" in m.content]
-        assert dm.button_labels == ["Rubric (interviewer)", "We met"]
+        assert dm.button_labels == BRIEF_BUTTONS
 
 
 async def test_bad_input_and_permissions(harness: BotHarness, mod: SimMember, room: SimChannel,

@@ -1,0 +1,195 @@
+"""The Discord side of an agreed interview: thread messages, reminders, the scheduled event and its room.
+
+Where the interview happens, in order of preference: the voice channel moderators
+chose (when the bot may make events there), a temporary private voice channel for the
+group (when the bot may manage channels), else an external event pointing at the
+group's thread (when the bot may create events at all). Without Create Events there is
+no event; the thread still says when to meet.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.bot import StudyBot
+from bot.pairing.agreement import local_label
+from bot.pairing.meeting_repository import Meeting, TimeOption
+from bot.pairing.meetings import thread_url
+from bot.pairing.repository import Group, Round
+from cogs._common import discord_timestamp, truncate
+from cogs.mock.embeds import roles_text
+from cogs.mock.meeting_views import confirmed_view, proposal_view
+from cogs.mock.publisher import MockPublisher
+
+log = logging.getLogger(__name__)
+
+EVENT_DESCRIPTION = ("A mock interview of this server's study group. The group's private thread has the prompt, "
+                     "the roles and the rubric.")
+REMINDER_LEADS = {"day": "in 24 hours", "soon": "in 15 minutes"}
+
+
+def event_name(round_: Round, group: Group) -> str:
+    return f"Mock interview · round {round_.number}, group {group.position}"
+
+
+class MeetingPublisher:
+    def __init__(self, client: StudyBot, base: MockPublisher) -> None:
+        self.client = client
+        self.base = base
+        self.pace = client.core.pacer.acquire
+
+    # -- thread messages -----------------------------------------------------------------------
+    async def post_proposal(self, round_: Round, group: Group, option: TimeOption) -> int | None:
+        what = "moving the interview to" if option.purpose == "move" else "meeting at"
+        text = (f"🗓️ <@{option.proposed_by}> proposes {what} {discord_timestamp(option.starts_at, 'F')} "
+                f"({discord_timestamp(option.starts_at, 'R')}). It is confirmed once everyone has accepted it.")
+        message = await self.base._to_group(group, text, view=proposal_view(option.id))
+        return message.id if message else None
+
+    async def post_confirmed(self, round_: Round, group: Group, meeting: Meeting, moved: bool) -> None:
+        assert meeting.starts_at is not None
+        verb = "moved to" if moved else "confirmed for"
+        lines = [f"✅ Interview {verb} {discord_timestamp(meeting.starts_at, 'F')} "
+                 f"({discord_timestamp(meeting.starts_at, 'R')}), {meeting.minutes} minutes.", roles_text(group),
+                 self._where(group, meeting),
+                 "Reminders come 24 hours and 15 minutes before. **Add to calendar** gives you an .ics file."]
+        await self.base._to_group(group, "\n".join(lines), view=confirmed_view(group.id))
+
+    def _where(self, group: Group, meeting: Meeting) -> str:
+        event = f" · [event](https://discord.com/events/{group.guild_id}/{meeting.event_id})" if meeting.event_id else ""
+        room_id = meeting.voice_channel_id
+        guild = self.client.get_guild(group.guild_id)
+        placed = guild.get_scheduled_event(meeting.event_id) if guild and meeting.event_id else None
+        if room_id is None and placed is not None:
+            room_id = placed.channel_id  # the voice channel moderators chose
+        if room_id:
+            return f"📍 Meet in <#{room_id}>{event}"
+        if meeting.event_id:
+            return f"📍 Meet in this thread (share a call link here){event}"
+        return "📍 Meet in this thread (share a call link here)."
+
+    async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None:
+        reason = truncate(meeting.cancel_reason or "", 300)
+        await self.base._to_group(
+            group, f"✖️ <@{meeting.cancelled_by}> cancelled this interview. Reason: {reason}\n"
+                   "Its event and reminders are gone. A moderator can pair you again this round with pair-now.")
+
+    async def nudge(self, round_: Round, group: Group) -> None:
+        await self.base._to_group(
+            group, f"⏳ Round {round_.number} ends {discord_timestamp(round_.ends_at, 'R')} and your group has no "
+                   "agreed time yet. Press **Pick times** on the brief above, or propose a time that suits you.\n"
+                   f"{roles_text(group)}")
+
+    async def remind(self, round_: Round, group: Group, meeting: Meeting, user_id: int, zone: ZoneInfo,
+                     kind: str) -> None:
+        assert meeting.starts_at is not None
+        others = ", ".join(f"<@{m.user_id}> ({m.role})" for m in group.members if m.user_id != user_id)
+        text = (f"⏰ Your mock interview is {REMINDER_LEADS[kind]}: **{local_label(meeting.starts_at, zone)}** "
+                f"({zone.key}) · {discord_timestamp(meeting.starts_at, 'F')}.\n"
+                f"You are the **{group.role_of(user_id)}**, with {others}.\n"
+                f"{self._where(group, meeting)}\nThread: {thread_url(group.guild_id, group.thread_id)}")
+        if await self.base._dm(user_id, text):
+            return
+        thread = self.client.get_channel(group.thread_id) if group.thread_id else None
+        if isinstance(thread, discord.Thread):  # DMs closed: a mention in the thread instead
+            await self.pace()
+            await thread.send(f"<@{user_id}> {text}",
+                              allowed_mentions=discord.AllowedMentions(everyone=False, roles=False,
+                                                                       users=[discord.Object(user_id)]))
+
+    # -- the event and its room ----------------------------------------------------------------
+    async def place_event(self, round_: Round, group: Group, meeting: Meeting,
+                          voice_channel_id: int | None) -> tuple[int | None, int | None]:
+        guild = self.client.get_guild(group.guild_id)
+        if guild is None or meeting.starts_at is None:
+            return meeting.event_id, meeting.voice_channel_id
+        start = meeting.starts_at
+        end = start + timedelta(minutes=meeting.minutes)
+        room, room_id = await self._room(guild, round_, group, meeting, voice_channel_id)
+        event = await self._existing_event(guild, round_, group, meeting)
+        try:
+            await self.pace()
+            if event is not None:
+                await event.edit(start_time=start, end_time=end)
+                return event.id, room_id
+            if room is not None:
+                created = await guild.create_scheduled_event(
+                    name=event_name(round_, group), start_time=start, end_time=end, channel=room,
+                    entity_type=discord.EntityType.voice, privacy_level=discord.PrivacyLevel.guild_only,
+                    description=EVENT_DESCRIPTION)
+            elif guild.me.guild_permissions.create_events:
+                created = await guild.create_scheduled_event(
+                    name=event_name(round_, group), start_time=start, end_time=end,
+                    entity_type=discord.EntityType.external, privacy_level=discord.PrivacyLevel.guild_only,
+                    location=thread_url(group.guild_id, group.thread_id), description=EVENT_DESCRIPTION)
+            else:
+                log.info("guild %s: no Create Events permission; group %s gets no event", guild.id, group.id)
+                return None, room_id
+        except discord.HTTPException as error:
+            log.warning("could not place the event of group %s: %s", group.id, error.text)
+            return meeting.event_id, room_id
+        return created.id, room_id
+
+    async def _existing_event(self, guild: discord.Guild, round_: Round, group: Group,
+                              meeting: Meeting) -> discord.ScheduledEvent | None:
+        """The group's event: by its stored id, else by name (made just before a crash)."""
+        if meeting.event_id is not None:
+            event = guild.get_scheduled_event(meeting.event_id)
+            if event is not None:
+                return event
+        name = event_name(round_, group)
+        return next((e for e in guild.scheduled_events if e.name == name
+                     and e.status in (discord.EventStatus.scheduled, discord.EventStatus.active)), None)
+
+    async def _room(self, guild: discord.Guild, round_: Round, group: Group, meeting: Meeting,
+                    chosen_id: int | None) -> tuple[discord.VoiceChannel | None, int | None]:
+        me = guild.me
+        chosen = guild.get_channel(chosen_id) if chosen_id else None
+        if isinstance(chosen, discord.VoiceChannel):
+            allowed = chosen.permissions_for(me)
+            if allowed.create_events and allowed.view_channel and allowed.connect:
+                return chosen, meeting.voice_channel_id  # not the bot's own room: it is never removed
+        own = guild.get_channel(meeting.voice_channel_id) if meeting.voice_channel_id else None
+        if isinstance(own, discord.VoiceChannel):
+            return own, own.id
+        if not (me.guild_permissions.manage_channels and me.guild_permissions.create_events):
+            return None, None
+        overwrites: dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite] = {
+            guild.default_role: discord.PermissionOverwrite(view_channel=False, connect=False),
+            me: discord.PermissionOverwrite(view_channel=True, connect=True)}
+        for member in group.members:
+            overwrites[guild.get_member(member.user_id) or discord.Object(member.user_id)] = \
+                discord.PermissionOverwrite(view_channel=True, connect=True)
+        try:
+            await self.pace()
+            room = await guild.create_voice_channel(event_name(round_, group)[:100], overwrites=overwrites,
+                                                    user_limit=len(group.members) + 1)
+        except discord.HTTPException as error:
+            log.info("guild %s: no room for group %s (%s)", guild.id, group.id, error.text)
+            return None, None
+        return room, room.id
+
+    async def remove_event(self, guild_id: int, event_id: int) -> None:
+        guild = self.client.get_guild(guild_id)
+        if guild is None:
+            return
+        try:
+            await self.pace()
+            await self.client.http.delete_scheduled_event(guild_id, event_id)
+        except discord.NotFound:
+            log.debug("event %s was already gone", event_id)
+
+    async def remove_room(self, guild_id: int, channel_id: int) -> None:
+        guild = self.client.get_guild(guild_id)
+        channel = guild.get_channel(channel_id) if guild else None
+        if channel is None:
+            return
+        try:
+            await self.pace()
+            await channel.delete(reason="The mock interview is over or was cancelled.")
+        except discord.NotFound:
+            log.debug("room %s was already gone", channel_id)

@@ -1,0 +1,238 @@
+"""Agreeing, moving and cancelling an interview time from the group's thread (or DMs).
+
+Custom ids carry only the group (or the proposed time); who is acting and where always
+comes from the interaction, and the service checks the member belongs to the group.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import discord
+
+from bot.error_handler import report_interaction_error
+from bot.pairing.agreement import local_label
+from bot.pairing.meetings import Choice, MeetingService
+from bot.pairing.service import MockService
+from cogs._common import BaseModal, BaseView, RoutedItem, discord_timestamp, no_pings
+
+FORM_ID = re.compile(r"studybot:mock:(?P<kind>when|cancelform):(?P<group>\d+)")
+
+
+def _mock(interaction: discord.Interaction) -> MockService:
+    return interaction.client.get_cog("Mock").service  # type: ignore[attr-defined, union-attr]
+
+
+def _meetings(interaction: discord.Interaction) -> MeetingService:
+    return _mock(interaction).meetings
+
+
+def choice_text(choice: Choice) -> str:
+    if choice.agreed is not None:
+        return f"Agreed: {discord_timestamp(choice.agreed.starts_at, 'F')}. Everyone in your group has been told."
+    if choice.option is not None:
+        waiting = ", ".join(f"<@{u}>" for u in choice.waiting_for)
+        return (f"Proposed {discord_timestamp(choice.option.starts_at, 'F')}; waiting for {waiting} to accept."
+                if waiting else "Saved.")
+    return "Saved. A time is agreed as soon as everyone in your group has accepted the same one."
+
+
+class PickTimesButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                      template=r"studybot:mock:times:(?P<group>\d+)"):
+    def __init__(self, group_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Pick times", emoji="🗓️", style=discord.ButtonStyle.primary,
+                                           custom_id=f"studybot:mock:times:{group_id}"))
+        self.group_id = group_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> PickTimesButton:
+        return cls(int(match["group"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        picker = await _meetings(interaction).picker(self.group_id, interaction.user.id)
+        if picker.meeting.status == "agreed" and picker.meeting.starts_at is not None:
+            await interaction.response.send_message(
+                f"Your interview is agreed for {discord_timestamp(picker.meeting.starts_at, 'F')}. "
+                "Use **Reschedule** to propose another time.", ephemeral=True)
+            return
+        view = BaseView(owner_id=interaction.user.id, timeout=600)
+        if picker.options:
+            view.add_item(TimeSelect(self.group_id, [
+                discord.SelectOption(label=f"{local_label(o.starts_at, picker.zone)} ({picker.zone.key})"[:100],
+                                     value=str(o.id), default=o.id in picker.mine,
+                                     description=("suggested" if o.proposed_by is None else "proposed")[:100])
+                for o in picker.options]))
+        view.add_item(ProposeButton(self.group_id))
+        text = ("Tick every time that works for you (shown in your timezone). The first time everyone "
+                "ticks is confirmed." if picker.options else "No times are open yet: propose one.")
+        await interaction.response.send_message(text, view=view, ephemeral=True)
+
+
+class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
+                 template=r"studybot:mock:choose:(?P<group>\d+)"):
+    def __init__(self, group_id: int, options: list[discord.SelectOption] | None = None) -> None:
+        options = options or [discord.SelectOption(label="…", value="0")]
+        super().__init__(discord.ui.Select(custom_id=f"studybot:mock:choose:{group_id}", min_values=0,
+                                           max_values=len(options), options=options,
+                                           placeholder="Times that work for you"))
+        self.group_id = group_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> TimeSelect:
+        return cls(int(match["group"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        values = [int(v) for v in (interaction.data or {}).get("values", []) if str(v).isdigit()]  # type: ignore[union-attr]
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        choice = await _meetings(interaction).choose(self.group_id, interaction.user.id, values)
+        await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
+
+
+class ProposeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                    template=r"studybot:mock:propose:(?P<group>\d+)"):
+    def __init__(self, group_id: int, label: str = "Propose another time") -> None:
+        super().__init__(discord.ui.Button(label=label, emoji="✍️",
+                                           custom_id=f"studybot:mock:propose:{group_id}"))
+        self.group_id = group_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> ProposeButton:
+        return cls(int(match["group"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        meetings = _meetings(interaction)
+        picker = await meetings.picker(self.group_id, interaction.user.id)
+        title = "Move the interview" if picker.meeting.status == "agreed" else "Propose a time"
+        modal = WhenModal(self.group_id, title, picker.zone.key)
+        await interaction.response.send_modal(modal)
+        modal.stop()  # answered by handle_meeting_form, which survives restarts
+
+
+class RescheduleButton(ProposeButton, template=r"studybot:mock:move:(?P<group>\d+)"):
+    def __init__(self, group_id: int) -> None:
+        discord.ui.DynamicItem.__init__(self, discord.ui.Button(label="Reschedule", emoji="🔁",
+                                                                custom_id=f"studybot:mock:move:{group_id}"))
+        self.group_id = group_id
+
+
+class AcceptButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                   template=r"studybot:mock:accept:(?P<option>\d+)"):
+    def __init__(self, option_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Accept this time", emoji="✅", style=discord.ButtonStyle.success,
+                                           custom_id=f"studybot:mock:accept:{option_id}"))
+        self.option_id = option_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> AcceptButton:
+        return cls(int(match["option"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        choice = await _meetings(interaction).accept(self.option_id, interaction.user.id)
+        await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
+
+
+class CalendarButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                     template=r"studybot:mock:ics:(?P<group>\d+)"):
+    def __init__(self, group_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Add to calendar", emoji="📅",
+                                           custom_id=f"studybot:mock:ics:{group_id}"))
+        self.group_id = group_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> CalendarButton:
+        return cls(int(match["group"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        data, name, starts_at = await _meetings(interaction).calendar_file(self.group_id, interaction.user.id)
+        await interaction.response.send_message(
+            f"Your calendar file for {discord_timestamp(starts_at, 'F')}. Opening it again after a reschedule "
+            "updates the same entry.", file=discord.File(io.BytesIO(data), filename=name), ephemeral=True)
+
+
+class CancelButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                   template=r"studybot:mock:cancel:(?P<group>\d+)"):
+    def __init__(self, group_id: int) -> None:
+        super().__init__(discord.ui.Button(label="Cancel interview", emoji="✖️", style=discord.ButtonStyle.danger,
+                                           custom_id=f"studybot:mock:cancel:{group_id}"))
+        self.group_id = group_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> CancelButton:
+        return cls(int(match["group"]))
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        await _meetings(interaction).picker(self.group_id, interaction.user.id)  # a member of a live interview
+        modal = CancelModal(self.group_id)
+        await interaction.response.send_modal(modal)
+        modal.stop()
+
+
+class WhenModal(BaseModal):
+    def __init__(self, group_id: int, title: str, zone: str) -> None:
+        super().__init__(title=title, custom_id=f"studybot:mock:when:{group_id}")
+        self.add_item(discord.ui.TextInput(label=f"When? Your time ({zone})"[:45], custom_id="when",
+                                           min_length=3, max_length=40, placeholder="Thu 18:30 or 2026-03-05 18:30"))
+
+
+class CancelModal(BaseModal):
+    def __init__(self, group_id: int) -> None:
+        super().__init__(title="Cancel this interview", custom_id=f"studybot:mock:cancelform:{group_id}")
+        self.add_item(discord.ui.TextInput(label="Why? Your partner will see this", custom_id="reason",
+                                           style=discord.TextStyle.paragraph, min_length=1, max_length=300))
+
+
+MEETING_ITEMS = (PickTimesButton, TimeSelect, ProposeButton, RescheduleButton, AcceptButton, CalendarButton,
+                 CancelButton)
+
+
+def meeting_buttons(view: discord.ui.View, group_id: int) -> None:
+    """The agreeing buttons added under a group's brief."""
+    view.add_item(PickTimesButton(group_id))
+    view.add_item(ProposeButton(group_id))
+
+
+def confirmed_view(group_id: int) -> BaseView:
+    view = BaseView(timeout=None)
+    view.add_item(CalendarButton(group_id))
+    view.add_item(RescheduleButton(group_id))
+    view.add_item(CancelButton(group_id))
+    return view
+
+
+def proposal_view(option_id: int) -> BaseView:
+    view = BaseView(timeout=None)
+    view.add_item(AcceptButton(option_id))
+    return view
+
+
+async def handle_meeting_form(interaction: discord.Interaction) -> bool:
+    """Answer a time or cancel form (from this process or one before a restart)."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return False
+    match = FORM_ID.fullmatch((interaction.data or {}).get("custom_id", ""))  # type: ignore[union-attr]
+    if match is None:
+        return False
+    values = {c["custom_id"]: c.get("value", "") for row in (interaction.data or {}).get("components", [])  # type: ignore[union-attr]
+              for c in (row.get("components") or [row.get("component") or {}])}
+    group_id = int(match["group"])
+    try:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        meetings = _meetings(interaction)
+        if match["kind"] == "when":
+            choice = await meetings.propose(group_id, interaction.user.id, values.get("when", ""))
+            await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
+        else:
+            await meetings.cancel(group_id, interaction.user.id, values.get("reason", ""))
+            await interaction.followup.send("Cancelled; your group has been told.", ephemeral=True)
+    except Exception as error:
+        await report_interaction_error(interaction, error)
+    return True

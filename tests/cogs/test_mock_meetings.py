@@ -1,0 +1,281 @@
+"""Mock interviews that get scheduled: an agreed time, a Discord event and room, reminders, .ics files."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
+
+BERLIN, NEW_YORK = "Europe/Berlin", "America/New_York"
+
+
+@pytest.fixture
+def room(guild: SimGuild) -> SimChannel:
+    return guild.create_text_channel("mock-interviews")
+
+
+async def join(member: SimMember, zone: str, availability: str = "anytime") -> None:
+    reply = await member.slash("mock join", role="either", level="mid", timezone=zone, availability=availability)
+    assert "You are in" in reply.text
+
+
+async def start_round(mod: SimMember, room: SimChannel, **extra: object) -> str:
+    await mod.slash("mock schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room,
+                    **extra)
+    return (await mod.slash("mock pair-now")).text
+
+
+def thread_of(guild: SimGuild, member: SimMember, number: int = 1) -> SimChannel:
+    return next(t for t in guild.threads if t.name.startswith(f"Mock #{number} ") and member.id in t.member_ids)
+
+
+def brief(thread: SimChannel):
+    return next(m for m in thread.messages if "Pick times" in m.button_labels)
+
+
+def options(reply) -> list[dict]:
+    return reply.message.components[0]["components"][0]["options"]
+
+
+async def pick(member: SimMember, thread: SimChannel, *indexes: int):
+    picker = await member.click(brief(thread), "Pick times")
+    values = [options(picker)[i]["value"] for i in indexes]
+    return await member.select(picker, values)
+
+
+def confirmations(thread: SimChannel) -> list:
+    return [m for m in thread.messages if m.content.startswith("✅ Interview")]
+
+
+def events(guild: SimGuild) -> list[dict]:
+    return list(guild.scheduled_events.values())
+
+
+def start_of(event: dict) -> datetime:
+    return datetime.fromisoformat(event["scheduled_start_time"])
+
+
+async def test_a_pair_agrees_a_time_from_the_picker_in_their_own_timezones(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join(alice, BERLIN)
+    await join(bob, NEW_YORK)
+    assert "Round 1 started" in await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    shown_alice = await alice.click(brief(thread), "Pick times")
+    shown_bob = await bob.click(brief(thread), "Pick times")
+    assert shown_alice.ephemeral and len(options(shown_alice)) == 3
+    # Monday 2 March, round at 08:00 UTC: the first suggestion is 09:00 UTC, read in each member's zone.
+    assert options(shown_alice)[0]["label"] == "Mon 2 Mar, 10:00 (Europe/Berlin)"
+    assert options(shown_bob)[0]["label"] == "Mon 2 Mar, 04:00 (America/New_York)"
+    first = await alice.select(shown_alice, [options(shown_alice)[1]["value"], options(shown_alice)[2]["value"]])
+    assert "as soon as everyone" in first.text and confirmations(thread) == []
+    done = await bob.select(shown_bob, [options(shown_bob)[2]["value"]])
+    assert "Agreed" in done.text
+    [confirmed] = confirmations(thread)
+    agreed = datetime(2026, 3, 4, 9, tzinfo=UTC)
+    assert f"<t:{int(agreed.timestamp())}:F>" in confirmed.content and "60 minutes" in confirmed.content
+    assert confirmed.button_labels == ["Add to calendar", "Reschedule", "Cancel interview"]
+    [event] = events(harness.guild)  # no voice channel chosen and no Manage Channels: an external event
+    assert event["entity_type"] == 3 and start_of(event) == agreed
+    assert event["entity_metadata"]["location"].endswith(f"/{thread.id}")
+    assert "alice" not in event["name"] and "bob" not in event["name"]  # the server's list names nobody
+    assert not any("Interview" in m.content for m in room.messages)  # only the group is told
+    assert "already agreed" in (await alice.select(shown_alice, [options(shown_alice)[0]["value"]])).text
+
+
+async def test_a_trio_agrees_a_proposed_time_in_a_voice_channel_moderators_chose(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    voice = harness.guild.create_voice_channel("Interview room")
+    for member in (alice, bob, carol):
+        await join(member, BERLIN)
+    await start_round(mod, room, voice=voice)
+    thread = thread_of(harness.guild, alice)
+    form = await alice.click(brief(thread), "Propose another time")
+    assert "Europe/Berlin" in form.text
+    proposed = await alice.submit_modal(form, when="Thu 18:30")
+    assert "waiting for" in proposed.text
+    proposal = next(m for m in thread.messages if "proposes" in m.content)
+    assert proposal.button_labels == ["Accept this time"]
+    await bob.click(proposal, "Accept this time")
+    assert confirmations(thread) == []
+    await carol.click(proposal, "Accept this time")
+    [confirmed] = confirmations(thread)
+    agreed = datetime(2026, 3, 5, 17, 30, tzinfo=UTC)  # 18:30 in Berlin
+    assert "90 minutes" in confirmed.content and voice.mention in confirmed.content
+    [event] = events(harness.guild)
+    assert event["entity_type"] == 2 and event["channel_id"] == str(voice.id) and start_of(event) == agreed
+
+
+async def test_reschedule_moves_the_event_and_cancel_deletes_it_with_its_room(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    harness.guild.grant(harness.guild.bot_role, "manage_channels")
+    await join(alice, BERLIN)
+    await join(bob, NEW_YORK)
+    await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    await pick(alice, thread, 0)
+    await pick(bob, thread, 0)
+    [confirmed] = confirmations(thread)
+    [event] = events(harness.guild)
+    rooms = [c for c in harness.guild.channels.values() if c.type == 2]
+    assert len(rooms) == 1 and event["channel_id"] == str(rooms[0].id) and rooms[0].mention in confirmed.content
+    assert rooms[0].overwrites[harness.guild.id][1] & (1 << 10)  # @everyone cannot see the group's room
+    assert set(rooms[0].overwrites) >= {alice.id, bob.id}
+    form = await bob.click(confirmed, "Reschedule")
+    moved = await bob.submit_modal(form, when="2026-03-05 12:00")  # New York
+    assert "waiting for" in moved.text and alice.mention in moved.text
+    proposal = next(m for m in thread.messages if "moving the interview" in m.content)
+    await alice.click(proposal, "Accept this time")
+    assert "moved to" in confirmations(thread)[-1].content
+    [same] = events(harness.guild)
+    assert same["id"] == event["id"] and start_of(same) == datetime(2026, 3, 5, 17, tzinfo=UTC)
+    form = await alice.click(confirmations(thread)[-1], "Cancel interview")
+    refused = await alice.submit_modal(form, reason="   ")
+    assert "reason is empty" in refused.text.lower() and events(harness.guild)
+    await alice.submit_modal(await alice.click(confirmations(thread)[-1], "Cancel interview"),
+                             reason="Sick, sorry @everyone")
+    cancelled = thread.messages[-1]
+    assert "cancelled this interview" in cancelled.content and not cancelled.mentions_everyone
+    assert events(harness.guild) == [] and not [c for c in harness.guild.channels.values() if c.type == 2]
+    await harness.advance(days=4)
+    assert not [m for m in alice.dms + bob.dms if "Your mock interview is" in m.content]  # no reminders left
+    again = await mod.slash("mock pair-now")  # a cancelled interview frees its members for a new pairing
+    assert "Round 2 started: 1 groups" in again.text
+
+
+async def test_reminders_come_once_in_each_members_zone_across_a_restart(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join(alice, BERLIN)
+    await join(bob, NEW_YORK)
+    await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Thu 19:00")
+    await bob.click(next(m for m in thread.messages if "proposes" in m.content), "Accept this time")
+    agreed = datetime(2026, 3, 5, 18, tzinfo=UTC)
+    await harness.advance_to(agreed - timedelta(hours=24, minutes=1))
+    assert not [m for m in alice.dms if "Your mock interview" in m.content]
+    await harness.advance(minutes=2)
+
+    def reminders(member: SimMember, lead: str) -> list:
+        return [m for m in member.dms if f"Your mock interview is {lead}" in m.content]
+
+    [day_alice], [day_bob] = reminders(alice, "in 24 hours"), reminders(bob, "in 24 hours")
+    assert "Thu 5 Mar, 19:00** (Europe/Berlin)" in day_alice.content and "You are the **" in day_alice.content
+    assert "Thu 5 Mar, 13:00** (America/New_York)" in day_bob.content
+    assert f"/{thread.id}" in day_bob.content
+    await harness.restart()
+    await harness.advance_to(agreed - timedelta(minutes=14))
+    await harness.restart()
+    await harness.advance(hours=3)
+    for member in (alice, bob):
+        assert len(reminders(member, "in 24 hours")) == 1 and len(reminders(member, "in 15 minutes")) == 1
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_reminders WHERE sent_at IS NULL") == 0
+
+
+async def test_no_time_found_is_recorded_and_counted(harness: BotHarness, mod: SimMember, room: SimChannel,
+                                                     alice: SimMember, bob: SimMember) -> None:
+    await join(alice, BERLIN)
+    await join(bob, NEW_YORK)
+    await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    await pick(alice, thread, 0)
+    await harness.advance(days=4, hours=12)
+    [nudge] = [m for m in thread.messages if "no agreed time yet" in m.content]
+    await harness.advance(days=2)
+    assert len([m for m in thread.messages if "no agreed time yet" in m.content]) == 1  # nudged once
+    checkin = thread.messages[-1]
+    assert "no time found" in checkin.content and "They didn't show" not in checkin.button_labels
+    assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") == "no-time"
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_noshows") == 0
+    stats = await mod.slash("mock stats")
+    assert "No time found\n1" in stats.text and "Agreed a time\n0" in stats.text
+
+
+async def test_calendar_file_parses_back_to_the_agreed_instant_with_a_stable_uid(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join(alice, NEW_YORK)
+    await join(bob, BERLIN)
+    await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    await pick(alice, thread, 1)
+    await pick(bob, thread, 0)
+    assert confirmations(thread) == []
+    await pick(bob, thread, 0, 1)
+    [confirmed] = confirmations(thread)
+    reply = await alice.click(confirmed, "Add to calendar")
+    assert reply.ephemeral
+    [attachment] = reply.attachments
+    first = Calendar.from_ical(attachment["data"]).events[0]
+    assert first.start == datetime(2026, 3, 3, 9, tzinfo=UTC)
+    assert str(first.start.tzinfo) == NEW_YORK and first.start.hour == 4
+    assert first.end - first.start == timedelta(minutes=60)
+    await alice.submit_modal(await alice.click(confirmed, "Reschedule"), when="Fri 08:00")
+    await bob.click(next(m for m in thread.messages if "moving the interview" in m.content), "Accept this time")
+    again = Calendar.from_ical((await alice.click(confirmations(thread)[-1], "Add to calendar")).attachments[0]["data"])
+    moved = again.events[0]
+    assert moved["uid"] == first["uid"] and int(moved["sequence"]) == int(first["sequence"]) + 1
+    assert moved.start == datetime(2026, 3, 6, 13, tzinfo=UTC)
+    stale = await alice.click(confirmed, "Add to calendar")  # the old message's button gives the current time
+    assert Calendar.from_ical(stale.attachments[0]["data"]).events[0].start == moved.start
+    outsider = await (await _carol(harness)).click(confirmed, "Add to calendar")
+    assert "not yours" in outsider.text
+
+
+async def _carol(harness: BotHarness) -> SimMember:
+    return next(m for m in harness.guild.members.values() if m.name == "carol")
+
+
+async def test_bad_times_are_refused_with_a_fix_and_nothing_is_stored(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join(alice, BERLIN)
+    await join(bob, BERLIN)
+    await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    before = await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_time_options")
+    for text, expected in (("next blue moon", "could not read"), ("2026-04-20 18:00", "after this round ends"),
+                           ("today 09:10", "too soon"), ("2026-02-30 18:00", "not a date"),
+                           ("Sun 02:30", None)):
+        reply = await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when=text)
+        if expected is None:  # 8 March is not a DST day in Berlin: accepted
+            assert "waiting for" in reply.text
+            continue
+        assert reply.ephemeral and expected in reply.text, (text, reply.text)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_time_options") == before + 1
+
+
+async def test_never_pair_me_with_is_private_limited_and_honoured(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    dana, erin = harness.guild.add_member("dana"), harness.guild.add_member("erin")
+    for member in (alice, bob, carol, dana):
+        await join(member, BERLIN)
+    done = await alice.slash("mock exclude", member=bob)
+    assert done.ephemeral and "never be paired" in done.text and "1 of 3" in done.text
+    assert "cannot exclude yourself" in (await alice.slash("mock exclude", member=alice)).text
+    assert "already exclude" in (await alice.slash("mock exclude", member=bob)).text
+    await alice.slash("mock exclude", member=dana)
+    await alice.slash("mock exclude", member=erin)
+    limit = await alice.slash("mock exclude", member=carol)
+    assert limit.ephemeral and "the limit" in limit.text
+    assert "can be paired with you again" in (await alice.slash("mock unexclude", member=erin)).text
+    assert "Never paired with" in (await alice.slash("mock status")).text
+    await mod.slash("mock schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
+    for number in range(1, 5):
+        started = await mod.slash("mock pair-now")
+        assert f"Round {number} started" in started.text
+        for thread in [t for t in harness.guild.threads if t.name.startswith(f"Mock #{number} ")]:
+            assert not {alice.id, bob.id} <= thread.member_ids and not {alice.id, dana.id} <= thread.member_ids
+        await mod.slash("mock cancel-round")
+    # Alice excluded both Bob and Dana, so Carol is her only partner, every round.
+    assert await harness.core.db.fetchval(
+        "SELECT COUNT(*) FROM mock_group_members a JOIN mock_group_members c ON a.group_id = c.group_id "
+        "WHERE a.user_id = ? AND c.user_id = ?", (alice.id, carol.id)) == 4
+    seen_by_bob = [m.text for m in bob.dms] + [(await bob.slash("mock status")).text]
+    seen_by_bob += [m.text for t in harness.guild.threads if bob.id in t.member_ids for m in t.messages]
+    assert not any("exclu" in text.lower() or "never paired" in text.lower() for text in seen_by_bob)
+    stats = await mod.slash("mock stats")
+    assert "2 set by 1 member" in stats.text and bob.mention not in stats.text and "alice" not in stats.text
