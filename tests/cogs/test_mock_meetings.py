@@ -279,3 +279,31 @@ async def test_never_pair_me_with_is_private_limited_and_honoured(
     assert not any("exclu" in text.lower() or "never paired" in text.lower() for text in seen_by_bob)
     stats = await mod.slash("mock stats")
     assert "2 set by 1 member" in stats.text and bob.mention not in stats.text and "alice" not in stats.text
+
+
+@pytest.mark.parametrize("crash", ["before the event", "after the event, before its id was stored"])
+async def test_a_crash_around_the_event_leaves_exactly_one_event_after_a_restart(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        crash: str) -> None:
+    await join(alice, BERLIN)
+    await join(bob, BERLIN)
+    await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    meetings = harness.bot.get_cog("Mock").service.meetings
+
+    async def dies(*args: object) -> None:
+        raise RuntimeError("the process was killed here")
+
+    if crash == "before the event":
+        meetings.publisher.place_event = dies
+    else:
+        meetings.repo.set_event = dies
+    await pick(alice, thread, 1)
+    await pick(bob, thread, 1)
+    assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") == "agreed"  # decided and stored
+    assert len(events(harness.guild)) == (0 if crash == "before the event" else 1)
+    await harness.restart()
+    [event] = events(harness.guild)
+    assert await harness.core.db.fetchval("SELECT event_id FROM mock_meetings") == int(event["id"])
+    await harness.restart()
+    assert len(events(harness.guild)) == 1
