@@ -11,9 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.localdiscord import command_permissions, uploads
+from bot.localdiscord import command_permissions, rest_channels, rest_events, uploads
 from bot.localdiscord import interactions as ix
-from bot.localdiscord import rest_channels, rest_events
 from bot.localdiscord import rest_messages as msg
 from bot.localdiscord import rest_threads as threads
 from bot.localdiscord.commands import validate_overwrite

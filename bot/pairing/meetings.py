@@ -129,10 +129,18 @@ class MeetingService:
                     await self.repo.add_option(conn, group.id, start, None, "agree", now)
         return [o for o in await self.repo.options(group.id, "agree") if o.proposed_by is None]
 
-    async def _context(self, group_id: int, user_id: int) -> tuple[Round, Group, Meeting]:
+    async def _member_group(self, group_id: int, user_id: int, guild_id: int | None) -> Group:
+        """The group named by a custom id, when the member (and the server) Discord reports are its own."""
         group = await self.pairing.group(group_id)
+        if group is not None and guild_id is not None and group.guild_id != guild_id:
+            raise NotFound("This button belongs to an interview in another server; nothing was done.")
         if group is None or not group.has(user_id):
-            raise NotFound("This interview is not yours.", hint="Only the members of this group can use these.")
+            raise NotFound("This interview is not yours; nothing was done.",
+                           hint="Only the members of this group can use these.")
+        return group
+
+    async def _context(self, group_id: int, user_id: int, guild_id: int | None) -> tuple[Round, Group, Meeting]:
+        group = await self._member_group(group_id, user_id, guild_id)
         round_ = await self.pairing.round(group.round_id)
         assert round_ is not None
         if round_.status != "open":
@@ -147,8 +155,8 @@ class MeetingService:
         return ZoneInfo(signup.timezone) if signup else ZoneInfo("UTC")
 
     # -- agreeing ------------------------------------------------------------------------------
-    async def picker(self, group_id: int, user_id: int) -> Picker:
-        round_, group, meeting = await self._context(group_id, user_id)
+    async def picker(self, group_id: int, user_id: int, guild_id: int | None = None) -> Picker:
+        round_, group, meeting = await self._context(group_id, user_id, guild_id)
         if meeting.status == "cancelled":
             raise Conflict("This interview was cancelled.", hint="A moderator can pair you again with `pair-now`.")
         options = open_options(await self.repo.options(group_id, "agree"), self._clock.now(), round_.ends_at)
@@ -156,10 +164,10 @@ class MeetingService:
         mine = {o.id for o in options if user_id in votes.get(o.id, set())}
         return Picker(round_, group, meeting, options, mine, await self.zone_of(group.guild_id, user_id))
 
-    async def choose(self, group_id: int, user_id: int, option_ids: list[int]) -> Choice:
+    async def choose(self, group_id: int, user_id: int, option_ids: list[int], guild_id: int | None = None) -> Choice:
         """The member accepts exactly ``option_ids`` among the open times (an empty list withdraws)."""
         async with self._locks[group_id]:
-            round_, group, meeting = await self._context(group_id, user_id)
+            round_, group, meeting = await self._context(group_id, user_id, guild_id)
             if meeting.status != "open":
                 raise Conflict("A time is already agreed.", hint="Use **Reschedule** to propose a different one.")
             options = open_options(await self.repo.options(group_id, "agree"), self._clock.now(), round_.ends_at)
@@ -171,10 +179,10 @@ class MeetingService:
                 await self.repo.replace_votes(conn, group_id, user_id, option_ids, sorted(known), self._clock.now())
             return await self._settle(round_, group, options, None)
 
-    async def propose(self, group_id: int, user_id: int, text: str) -> Choice:
+    async def propose(self, group_id: int, user_id: int, text: str, guild_id: int | None = None) -> Choice:
         """A member proposes a time of their own (accepting it themselves); the others accept or not."""
         async with self._locks[group_id]:
-            round_, group, meeting = await self._context(group_id, user_id)
+            round_, group, meeting = await self._context(group_id, user_id, guild_id)
             if meeting.status not in ("open", "agreed"):
                 raise Conflict("This interview was cancelled.")
             zone = await self.zone_of(group.guild_id, user_id)
@@ -199,13 +207,13 @@ class MeetingService:
                 await self.repo.set_option_message(option.id, message_id)
         return choice
 
-    async def accept(self, option_id: int, user_id: int) -> Choice:
+    async def accept(self, option_id: int, user_id: int, guild_id: int | None = None) -> Choice:
         """Accept a proposed time (a new time for the first agreement, or a move of an agreed one)."""
         option = await self.repo.option(option_id)
         if option is None:
             raise NotFound("That proposal no longer exists.")
         async with self._locks[option.group_id]:
-            round_, group, meeting = await self._context(option.group_id, user_id)
+            round_, group, meeting = await self._context(option.group_id, user_id, guild_id)
             now = self._clock.now()
             if meeting.status not in ("open", "agreed") or (option.purpose == "move") != (meeting.status == "agreed"):
                 raise Conflict("That proposal is out of date.", hint="Look at the latest message in the thread.")
@@ -249,11 +257,11 @@ class MeetingService:
             await self.publisher.post_confirmed(round_, group, meeting, moved=version > 1)
 
     # -- cancelling ----------------------------------------------------------------------------
-    async def cancel(self, group_id: int, user_id: int, reason: str) -> Meeting:
+    async def cancel(self, group_id: int, user_id: int, reason: str, guild_id: int | None = None) -> Meeting:
         cleaned = bounded_text(reason, what="The reason", limit=CANCEL_REASON_LIMIT, required=True,
                                empty_hint="Say in a few words why, so your partner knows.")
         async with self._locks[group_id]:
-            round_, group, meeting = await self._context(group_id, user_id)
+            round_, group, meeting = await self._context(group_id, user_id, guild_id)
             if meeting.status == "cancelled":
                 raise Conflict("This interview is already cancelled.")
             async with self._db.transaction() as conn:
@@ -345,11 +353,10 @@ class MeetingService:
         return True
 
     # -- calendar ------------------------------------------------------------------------------
-    async def calendar_file(self, group_id: int, user_id: int) -> tuple[bytes, str, datetime]:
+    async def calendar_file(self, group_id: int, user_id: int,
+                            guild_id: int | None = None) -> tuple[bytes, str, datetime]:
         """The member's ``.ics`` for the agreed time, in their own zone."""
-        group = await self.pairing.group(group_id)
-        if group is None or not group.has(user_id):
-            raise NotFound("This interview is not yours.", hint="Only the members of this group can use these.")
+        group = await self._member_group(group_id, user_id, guild_id)
         meeting = await self.repo.meeting(group_id)
         round_ = await self.pairing.round(group.round_id)
         if meeting is None or meeting.status != "agreed" or meeting.starts_at is None or round_ is None:

@@ -17,6 +17,7 @@ from bot.pairing.agreement import local_label
 from bot.pairing.meetings import Choice, MeetingService
 from bot.pairing.service import MockService
 from cogs._common import BaseModal, BaseView, RoutedItem, discord_timestamp, no_pings
+from cogs._common.authority import Audience
 
 FORM_ID = re.compile(r"studybot:mock:(?P<kind>when|cancelform):(?P<group>\d+)")
 
@@ -41,6 +42,8 @@ def choice_text(choice: Choice) -> str:
 
 class PickTimesButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                       template=r"studybot:mock:times:(?P<group>\d+)"):
+    audience = Audience.MEMBER
+
     def __init__(self, group_id: int) -> None:
         super().__init__(discord.ui.Button(label="Pick times", emoji="🗓️", style=discord.ButtonStyle.primary,
                                            custom_id=f"studybot:mock:times:{group_id}"))
@@ -52,7 +55,7 @@ class PickTimesButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]]
         return cls(int(match["group"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        picker = await _meetings(interaction).picker(self.group_id, interaction.user.id)
+        picker = await _meetings(interaction).picker(self.group_id, interaction.user.id, interaction.guild_id)
         if picker.meeting.status == "agreed" and picker.meeting.starts_at is not None:
             await interaction.response.send_message(
                 f"Your interview is agreed for {discord_timestamp(picker.meeting.starts_at, 'F')}. "
@@ -73,6 +76,8 @@ class PickTimesButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]]
 
 class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
                  template=r"studybot:mock:choose:(?P<group>\d+)"):
+    audience = Audience.MEMBER
+
     def __init__(self, group_id: int, options: list[discord.SelectOption] | None = None) -> None:
         options = options or [discord.SelectOption(label="…", value="0")]
         super().__init__(discord.ui.Select(custom_id=f"studybot:mock:choose:{group_id}", min_values=0,
@@ -88,12 +93,14 @@ class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
     async def handle(self, interaction: discord.Interaction) -> None:
         values = [int(v) for v in (interaction.data or {}).get("values", []) if str(v).isdigit()]  # type: ignore[union-attr]
         await interaction.response.defer(ephemeral=True, thinking=True)
-        choice = await _meetings(interaction).choose(self.group_id, interaction.user.id, values)
+        choice = await _meetings(interaction).choose(self.group_id, interaction.user.id, values, interaction.guild_id)
         await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
 
 
 class ProposeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                     template=r"studybot:mock:propose:(?P<group>\d+)"):
+    audience = Audience.MEMBER
+
     def __init__(self, group_id: int, label: str = "Propose another time") -> None:
         super().__init__(discord.ui.Button(label=label, emoji="✍️",
                                            custom_id=f"studybot:mock:propose:{group_id}"))
@@ -106,7 +113,7 @@ class ProposeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         meetings = _meetings(interaction)
-        picker = await meetings.picker(self.group_id, interaction.user.id)
+        picker = await meetings.picker(self.group_id, interaction.user.id, interaction.guild_id)
         title = "Move the interview" if picker.meeting.status == "agreed" else "Propose a time"
         modal = WhenModal(self.group_id, title, picker.zone.key)
         await interaction.response.send_modal(modal)
@@ -114,6 +121,8 @@ class ProposeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 class RescheduleButton(ProposeButton, template=r"studybot:mock:move:(?P<group>\d+)"):
+    audience = Audience.MEMBER
+
     def __init__(self, group_id: int) -> None:
         discord.ui.DynamicItem.__init__(self, discord.ui.Button(label="Reschedule", emoji="🔁",
                                                                 custom_id=f"studybot:mock:move:{group_id}"))
@@ -122,6 +131,8 @@ class RescheduleButton(ProposeButton, template=r"studybot:mock:move:(?P<group>\d
 
 class AcceptButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=r"studybot:mock:accept:(?P<option>\d+)"):
+    audience = Audience.MEMBER
+
     def __init__(self, option_id: int) -> None:
         super().__init__(discord.ui.Button(label="Accept this time", emoji="✅", style=discord.ButtonStyle.success,
                                            custom_id=f"studybot:mock:accept:{option_id}"))
@@ -134,12 +145,14 @@ class AcceptButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        choice = await _meetings(interaction).accept(self.option_id, interaction.user.id)
+        choice = await _meetings(interaction).accept(self.option_id, interaction.user.id, interaction.guild_id)
         await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
 
 
 class CalendarButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                      template=r"studybot:mock:ics:(?P<group>\d+)"):
+    audience = Audience.MEMBER
+
     def __init__(self, group_id: int) -> None:
         super().__init__(discord.ui.Button(label="Add to calendar", emoji="📅",
                                            custom_id=f"studybot:mock:ics:{group_id}"))
@@ -151,7 +164,7 @@ class CalendarButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(int(match["group"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        data, name, starts_at = await _meetings(interaction).calendar_file(self.group_id, interaction.user.id)
+        data, name, starts_at = await _meetings(interaction).calendar_file(self.group_id, interaction.user.id, interaction.guild_id)
         await interaction.response.send_message(
             f"Your calendar file for {discord_timestamp(starts_at, 'F')}. Opening it again after a reschedule "
             "updates the same entry.", file=discord.File(io.BytesIO(data), filename=name), ephemeral=True)
@@ -159,6 +172,8 @@ class CalendarButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 class CancelButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=r"studybot:mock:cancel:(?P<group>\d+)"):
+    audience = Audience.MEMBER
+
     def __init__(self, group_id: int) -> None:
         super().__init__(discord.ui.Button(label="Cancel interview", emoji="✖️", style=discord.ButtonStyle.danger,
                                            custom_id=f"studybot:mock:cancel:{group_id}"))
@@ -170,13 +185,16 @@ class CancelButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(int(match["group"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        await _meetings(interaction).picker(self.group_id, interaction.user.id)  # a member of a live interview
+        # only a member of a live interview may cancel it
+        await _meetings(interaction).picker(self.group_id, interaction.user.id, interaction.guild_id)
         modal = CancelModal(self.group_id)
         await interaction.response.send_modal(modal)
         modal.stop()
 
 
 class WhenModal(BaseModal):
+    audience = Audience.MEMBER
+
     def __init__(self, group_id: int, title: str, zone: str) -> None:
         super().__init__(title=title, custom_id=f"studybot:mock:when:{group_id}")
         self.add_item(discord.ui.TextInput(label=f"When? Your time ({zone})"[:45], custom_id="when",
@@ -184,6 +202,8 @@ class WhenModal(BaseModal):
 
 
 class CancelModal(BaseModal):
+    audience = Audience.MEMBER
+
     def __init__(self, group_id: int) -> None:
         super().__init__(title="Cancel this interview", custom_id=f"studybot:mock:cancelform:{group_id}")
         self.add_item(discord.ui.TextInput(label="Why? Your partner will see this", custom_id="reason",
@@ -228,10 +248,11 @@ async def handle_meeting_form(interaction: discord.Interaction) -> bool:
         await interaction.response.defer(ephemeral=True, thinking=True)
         meetings = _meetings(interaction)
         if match["kind"] == "when":
-            choice = await meetings.propose(group_id, interaction.user.id, values.get("when", ""))
+            choice = await meetings.propose(group_id, interaction.user.id, values.get("when", ""),
+                                           interaction.guild_id)
             await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
         else:
-            await meetings.cancel(group_id, interaction.user.id, values.get("reason", ""))
+            await meetings.cancel(group_id, interaction.user.id, values.get("reason", ""), interaction.guild_id)
             await interaction.followup.send("Cancelled; your group has been told.", ephemeral=True)
     except Exception as error:
         await report_interaction_error(interaction, error)

@@ -23,9 +23,9 @@ async def join(member: SimMember, zone: str, availability: str = "anytime") -> N
 
 
 async def start_round(mod: SimMember, room: SimChannel, **extra: object) -> str:
-    await mod.slash("mock schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room,
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room,
                     **extra)
-    return (await mod.slash("mock pair-now")).text
+    return (await mod.slash("mock-admin pair-now")).text
 
 
 def thread_of(guild: SimGuild, member: SimMember, number: int = 1) -> SimChannel:
@@ -143,7 +143,7 @@ async def test_reschedule_moves_the_event_and_cancel_deletes_it_with_its_room(
     assert events(harness.guild) == [] and not [c for c in harness.guild.channels.values() if c.type == 2]
     await harness.advance(days=4)
     assert not [m for m in alice.dms + bob.dms if "Your mock interview is" in m.content]  # no reminders left
-    again = await mod.slash("mock pair-now")  # a cancelled interview frees its members for a new pairing
+    again = await mod.slash("mock-admin pair-now")  # a cancelled interview frees its members for a new pairing
     assert "Round 2 started: 1 groups" in again.text
 
 
@@ -191,7 +191,7 @@ async def test_no_time_found_is_recorded_and_counted(harness: BotHarness, mod: S
     assert "no time found" in checkin.content and "They didn't show" not in checkin.button_labels
     assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") == "no-time"
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_noshows") == 0
-    stats = await mod.slash("mock stats")
+    stats = await mod.slash("mock-admin stats")
     assert "No time found\n1" in stats.text and "Agreed a time\n0" in stats.text
 
 
@@ -263,13 +263,13 @@ async def test_never_pair_me_with_is_private_limited_and_honoured(
     assert limit.ephemeral and "the limit" in limit.text
     assert "can be paired with you again" in (await alice.slash("mock unexclude", member=erin)).text
     assert "Never paired with" in (await alice.slash("mock status")).text
-    await mod.slash("mock schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
     for number in range(1, 5):
-        started = await mod.slash("mock pair-now")
+        started = await mod.slash("mock-admin pair-now")
         assert f"Round {number} started" in started.text
         for thread in [t for t in harness.guild.threads if t.name.startswith(f"Mock #{number} ")]:
             assert not {alice.id, bob.id} <= thread.member_ids and not {alice.id, dana.id} <= thread.member_ids
-        await mod.slash("mock cancel-round")
+        await mod.slash("mock-admin cancel-round")
     # Alice excluded both Bob and Dana, so Carol is her only partner, every round.
     assert await harness.core.db.fetchval(
         "SELECT COUNT(*) FROM mock_group_members a JOIN mock_group_members c ON a.group_id = c.group_id "
@@ -277,7 +277,7 @@ async def test_never_pair_me_with_is_private_limited_and_honoured(
     seen_by_bob = [m.text for m in bob.dms] + [(await bob.slash("mock status")).text]
     seen_by_bob += [m.text for t in harness.guild.threads if bob.id in t.member_ids for m in t.messages]
     assert not any("exclu" in text.lower() or "never paired" in text.lower() for text in seen_by_bob)
-    stats = await mod.slash("mock stats")
+    stats = await mod.slash("mock-admin stats")
     assert "2 set by 1 member" in stats.text and bob.mention not in stats.text and "alice" not in stats.text
 
 
