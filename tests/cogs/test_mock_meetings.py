@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -277,6 +278,10 @@ async def test_never_pair_me_with_is_private_limited_and_honoured(
     seen_by_bob = [m.text for m in bob.dms] + [(await bob.slash("mock status")).text]
     seen_by_bob += [m.text for t in harness.guild.threads if bob.id in t.member_ids for m in t.messages]
     assert not any("exclu" in text.lower() or "never paired" in text.lower() for text in seen_by_bob)
+    exported = await bob.slash("privacy export")
+    assert "mock_exclusions" not in json.loads(exported.attachments[0]["data"])["tables"]
+    own = await alice.slash("privacy export")
+    assert len(json.loads(own.attachments[0]["data"])["tables"]["mock_exclusions"]) == 2
     stats = await mod.slash("mock-admin stats")
     assert "2 set by 1 member" in stats.text and bob.mention not in stats.text and "alice" not in stats.text
 
