@@ -11,9 +11,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.localdiscord.formbody import form_error
 from bot.localdiscord.restkit import Rejected, fail, json_reply, read_body, sim_of
 from bot.localdiscord.state import PERMISSIONS, SimChannel, SimGuild
-from bot.localdiscord.formbody import form_error
 
 TEXT, VOICE = 0, 2
 SUPPORTED_TYPES = (TEXT, VOICE)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.localdiscord.formbody import form_error
 from bot.localdiscord.restkit import Rejected, fail, json_reply, read_body, sim_of
 from bot.localdiscord.state import PERMISSIONS, SimGuild, iso
-from bot.localdiscord.formbody import form_error
 
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord
