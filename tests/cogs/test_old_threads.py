@@ -32,7 +32,8 @@ async def test_eight_days_later_the_bot_still_posts_in_the_mock_and_daily_thread
     brief = next(m for m in mock_thread.messages if m.embeds)
     interviewer = alice if f"Interviewer: {alice.mention}" in brief.content else bob
     await harness.advance(days=6, hours=12)
-    checkin = next(m for m in mock_thread.messages if "How did it go" in m.content)
+    # No time was agreed in the thread, so the check-in records "no time found" and offers We met.
+    checkin = next(m for m in mock_thread.messages if "no time found" in m.content)
 
     await harness.advance(days=8)
     assert post.thread.archived and mock_thread.archived
