@@ -197,8 +197,10 @@ class WhenModal(BaseModal):
 
     def __init__(self, group_id: int, title: str, zone: str) -> None:
         super().__init__(title=title, custom_id=f"studybot:mock:when:{group_id}")
-        self.add_item(discord.ui.TextInput(label=f"When? Your time ({zone})"[:45], custom_id="when",
-                                           min_length=3, max_length=40, placeholder="Thu 18:30 or 2026-03-05 18:30"))
+        self.ask(f"When? Your time ({zone})"[:45],
+                 discord.ui.TextInput(custom_id="when", min_length=3, max_length=40,
+                                      placeholder="Thu 18:30 or 2026-03-05 18:30"),
+                 description="A day and a time inside this round; the others accept it.")
 
 
 class CancelModal(BaseModal):
@@ -206,8 +208,9 @@ class CancelModal(BaseModal):
 
     def __init__(self, group_id: int) -> None:
         super().__init__(title="Cancel this interview", custom_id=f"studybot:mock:cancelform:{group_id}")
-        self.add_item(discord.ui.TextInput(label="Why? Your partner will see this", custom_id="reason",
-                                           style=discord.TextStyle.paragraph, min_length=1, max_length=300))
+        self.ask("Why? Your partner will see this",
+                 discord.ui.TextInput(custom_id="reason", style=discord.TextStyle.paragraph, min_length=1,
+                                      max_length=300))
 
 
 MEETING_ITEMS = (PickTimesButton, TimeSelect, ProposeButton, RescheduleButton, AcceptButton, CalendarButton,
