@@ -173,7 +173,7 @@ async def mock_checked_in(world: World) -> None:
 
 def checkin(world: World) -> object:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
-    return next(m for m in thread.messages if "How did it go" in m.content)
+    return next(m for m in thread.messages if "Round 1 is ending" in m.content)
 
 
 # -- driving the flow into its crash point, in the bot's own process ---------------------------------

@@ -103,7 +103,7 @@ async def press_everything(bot: BotProcess, sim: LocalDiscord, mod: SimMember, a
     quiz = next(m for m in reversed(daily.messages) if m.embeds and m.embeds[0]["title"].startswith("Quiz #"))  # type: ignore[attr-defined]
     thread = next(t for t in daily.guild.threads if t.name.startswith("Mock #1 "))  # type: ignore[attr-defined]
     brief = next(m for m in thread.messages if m.embeds)
-    checkin = next(m for m in thread.messages if "How did it go" in m.content)
+    checkin = next(m for m in thread.messages if "Round 1 is ending" in m.content)
 
     async def answer_chain() -> None:
         form = await answered("Submit answer", alice.start_click(prompt, "Submit answer"))
