@@ -53,6 +53,12 @@ async def test_no_interaction_waits_behind_a_thousand_servers_posts(tmp_path: Pa
         for member in (alice, bob):
             await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
         await mod.slash("mock-admin pair-now")
+        # The pair agrees the first suggested time, so the check-in offers every outcome.
+        thread = next(t for t in study.threads if t.name.startswith("Mock #1 "))
+        brief = next(m for m in thread.messages if "Pick times" in m.button_labels)
+        for member in (alice, bob):
+            picker = await member.click(brief, "Pick times")
+            await member.select(picker, [picker.message.components[0]["components"][0]["options"][0]["value"]])
         await harness.advance_to(START + timedelta(days=7, hours=1, minutes=30))
         await harness.stop()
 
