@@ -63,7 +63,7 @@ async def run(quick: bool = False) -> Result:
         target="≤ 1.2",
         met=ratio <= 1.2,
         details=[f"{guild_count:,} posts, none lost, none doubled; a second firing posted nothing. Each post is "
-                 f"{served / guild_count:.1f} requests (the post, its thread, the thread's opening line). "
+                 f"{served / guild_count:.1f} requests (the post and the thread started from it). "
                  f"Bound: {served:,} served requests ÷ {GLOBAL_LIMIT}/s = {bound:.1f} s. Discord refused "
                  f"{refused:,} request{'' if refused == 1 else 's'} with 429. The bot paces scheduled traffic "
                  "with a token bucket at "

@@ -108,8 +108,8 @@ async def run(quick: bool = False) -> Result:
         f"after {two_ready:.1f} s; {two_rss[0]:.0f} MB and {two_rss[1]:.0f} MB resident "
         f"({sum(two_rss):.0f} MB together). Both processes share one IDENTIFY budget: with max_concurrency "
         "1, ten shards need at least 45 s to identify however they are split.",
-        f"Daily fan-out: each post took {per_post:.1f} requests (the post, its thread, the thread's opening "
-        f"line), so posting in all {guilds:,} guilds needs {guilds * per_post:,.0f} requests, at least "
+        f"Daily fan-out: each post took {per_post:.1f} requests (the post and the thread started from it), "
+        f"so posting in all {guilds:,} guilds needs {guilds * per_post:,.0f} requests, at least "
         f"{fanout_seconds / 60:.1f} minutes under the {GLOBAL_LIMIT} requests/s global limit, which holds for "
         "the bot as a whole, across processes. Measured on "
         f"{sample} guilds posting as the processes started: {one_429} request(s) refused with 429 with one "

@@ -12,6 +12,8 @@ from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line,
 KIND_LABELS = {"design": "System design", "debugging": "Debugging", "tradeoff": "Tradeoff",
                "product": "Product intuition", "behavioral": "Behavioral"}
 DIFFICULTY_MARKS = {"easy": "●○○ easy", "medium": "●●○ medium", "hard": "●●● hard"}
+TAKE_PART = ("Press **Submit answer** below: your answer appears in this post's thread under your name and "
+             "counts for your streak. Discuss the prompt in the thread.")
 
 
 def post_title(day_number: int, prompt: Prompt) -> str:
@@ -34,16 +36,15 @@ def post_embed(post: DailyPost) -> discord.Embed:
     if post.low_warning:
         footer += f" · {post.remaining_in_cycle} prompts left before the rotation starts over"
     embed.set_footer(text=truncate(footer, 2048))
+    # Said in the post itself, so the thread needs no opening message of its own (one request fewer a day);
+    # a prompt that already fills Discord's embed budget goes without it rather than being refused.
+    if len(embed) + len("Take part") + len(TAKE_PART) <= 6000:
+        embed.insert_field_at(len(embed.fields), name="Take part", value=TAKE_PART, inline=False)
     return embed
 
 
 def thread_name(post: DailyPost) -> str:
     return truncate(one_line(f"Day {post.day_number}: {post.prompt.title}"), 100)
-
-
-def thread_opening(post: DailyPost) -> str:
-    return ("Discuss today's prompt here. Press **Submit answer** on the post to add yours: it appears "
-            "in this thread under your name and counts for your streak.")
 
 
 def hints_embed(prompt: Prompt) -> discord.Embed:

@@ -22,7 +22,6 @@ from cogs.daily.embeds import (
     post_embed,
     post_title,
     thread_name,
-    thread_opening,
 )
 from cogs.daily.views import post_view
 from cogs.feedback.views import helpful_view
@@ -105,11 +104,6 @@ class DiscordPublisher:
                 "grant me Create Public Threads there"
             return Published(message.id, None, (problem,))
         crash_point("daily.thread-started")
-        try:
-            await self.pace()
-            await thread.send(thread_opening(post), allowed_mentions=no_pings())
-        except discord.HTTPException:
-            log.warning("could not write the opening line in thread %s", thread.id, exc_info=True)
         return Published(message.id, thread.id)
 
     async def notify_moderators(self, guild_id: int, text: str) -> bool:

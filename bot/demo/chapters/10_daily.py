@@ -50,7 +50,8 @@ async def play(demo: DemoContext) -> None:
                                                   answer=answer_for(demo, post, 3))
             demo.show(again, action="re-submits (replaces the earlier answer)")
         assert post.thread is not None
-        demo.say(f"The thread “{post.thread.name}” now holds {len(post.thread.messages) - 1} answers:")
-        for message in post.thread.messages[1:]:
+        answers = [m for m in post.thread.messages if m.content.startswith("Answer from")]
+        demo.say(f"The thread “{post.thread.name}” now holds {len(answers)} answers:")
+        for message in answers:
             demo.show(message)
     await demo.slash(moderator, "daily status")
