@@ -70,7 +70,7 @@ async def _own_process(members: int) -> list[float]:
             try:
                 await bot.wait_for(lambda: any(m.embeds for m in channel.messages), "the day's post", 60)
                 post = _post(channel)
-                await bot.wait_for(lambda: post.thread is not None and len(post.thread.messages) > 0,
+                await bot.wait_for(lambda: post.thread is not None and "start-up work done" in bot.output(),
                                    "the post's thread", 30)
                 pending = [member.start_click(post, BUTTON) for member in people]
                 await asyncio.wait_for(asyncio.gather(*(i.acknowledged.wait() for i in pending)), 120)
