@@ -1,0 +1,133 @@
+"""Interaction cost against discord.py's own floor: CPU time per interaction in the bot's process.
+
+The same members send the same clicks (the same payloads, on the same messages) first to a
+bare discord.py bot that answers each with a constant ephemeral message
+(:mod:`benchmarks.bare_bot`, studybot's HTTP settings and intents), then to studybot, which
+does the real work: the day's hints, a flashcard grade, a submitted answer form, a quiz pick.
+Each bot runs in a process of its own; its CPU time over the clicks (all its threads) divided
+by the clicks is its cost per interaction. The figure per kind is studybot's cost over the
+bare bot's, the median of the runs' ratios. CPU time, unlike latency, hardly moves when
+other work shares the machine, so the ratio holds on a busy machine too.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.bare_bot import BareBotProcess
+from benchmarks.common import Result
+from benchmarks.harness import START
+from benchmarks.study_server import KIND_NAMES, KINDS, READY, StudyServer, answered, cpu_seconds, quiet
+from bot.clock import ManualClock
+from bot.localdiscord import LocalDiscord, SimMember
+from bot.localdiscord.process import BotProcess
+
+TARGET = 1.15
+WAVE = 10  # clicks sent together: several members at once, as on a busy server
+
+
+@dataclass
+class Costs:
+    """Milliseconds of CPU per interaction, per kind, one list entry per run."""
+
+    bare: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    studybot: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+
+    def ratios(self, kind: str) -> list[float]:
+        return [s / b for s, b in zip(self.studybot[kind], self.bare[kind], strict=True)]
+
+    def ratio(self, kind: str) -> float:
+        return statistics.median(self.ratios(kind))
+
+
+async def _measure(server: StudyServer, process: BotProcess, members: list[SimMember]) -> dict[str, float]:
+    """CPU milliseconds per interaction of each kind, every member clicking once, ``WAVE`` at a time."""
+    assert process.process is not None
+    costs = {}
+    for kind in KINDS:
+        await quiet(server.sim, process)
+        before = cpu_seconds(process.process.pid)
+        for start in range(0, len(members), WAVE):
+            pending = [server.start(kind, m) for m in members[start:start + WAVE]]
+            await answered(process, pending)
+        await quiet(server.sim, process)  # the work after the answer (a form's follow-up) counts too
+        costs[kind] = (cpu_seconds(process.process.pid) - before) * 1000 / len(members)
+    return costs
+
+
+async def _studybot(server: StudyServer, name: str) -> BotProcess:
+    process = BotProcess(server.sim, server.clock, server.db_path, rate=48.0, name=name)
+    await process.start()
+    await process.wait_for(lambda: READY in process.output(), "studybot to start", 60)
+    return process
+
+
+async def measure(runs: int, clicks: int) -> Costs:
+    costs = Costs()
+    clock = ManualClock(START)
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        async with LocalDiscord(clock=clock, global_rate_limit=None, bucket_rules={}) as sim:
+            guild = sim.create_guild("Study Hall")
+            server = StudyServer(sim, clock, tmp / "studybot.sqlite3", guild.create_text_channel("daily"),
+                                 guild.add_member("mod", manage_guild=True))
+            groups = [server.add_members(f"run{r}-member", clicks) for r in range(runs)]
+            await server.publish()
+            process = await _studybot(server, "prepare")
+            try:
+                await server.prepare(process, [m for group in groups for m in group])
+            finally:
+                await process.stop()
+            for run, group in enumerate(groups):
+                bare = BareBotProcess(sim, clock, server.db_path, name=f"bare{run}")
+                await bare.start()
+                try:
+                    await bare.wait_ready()
+                    for kind, cost in (await _measure(server, bare, group)).items():
+                        costs.bare[kind].append(cost)
+                finally:
+                    await bare.stop()
+                study = await _studybot(server, f"studybot{run}")
+                try:
+                    for kind, cost in (await _measure(server, study, group)).items():
+                        costs.studybot[kind].append(cost)
+                finally:
+                    await study.stop()
+            if sim.errors:
+                raise RuntimeError(f"a bot sent requests Discord would reject: {sim.errors[:5]}")
+    return costs
+
+
+def _check_answers(costs: Costs) -> None:
+    for kind in KINDS:
+        if not costs.bare[kind] or not costs.studybot[kind]:
+            raise AssertionError(f"no measurement for {kind}")
+
+
+async def run(quick: bool = False) -> Result:
+    runs, clicks = (1, 10) if quick else (5, 200)
+    costs = await measure(runs, clicks)
+    _check_answers(costs)
+    ratios = {kind: costs.ratio(kind) for kind in KINDS}
+    figure = ", ".join(f"{KIND_NAMES[k]} {ratios[k]:.2f}×" for k in KINDS)
+    details = [
+        f"{clicks} members clicked each kind once per run, {WAVE} at a time, {runs} run(s); the same clicks on "
+        "the same messages went first to a bare discord.py bot answering each with one constant ephemeral message "
+        "(same HTTP connection pool and intents as studybot), then to studybot. Each bot in a process of its own; "
+        "CPU time of that process, all threads, over the clicks and the work they caused.",
+    ]
+    for kind in KINDS:
+        bare, study = statistics.median(costs.bare[kind]), statistics.median(costs.studybot[kind])
+        runs_text = ", ".join(f"{r:.2f}" for r in costs.ratios(kind))
+        details.append(f"{KIND_NAMES[kind]}: studybot {study:.2f} ms, bare discord.py {bare:.2f} ms of CPU per "
+                       f"interaction (medians); ratio {ratios[kind]:.2f}× (runs: {runs_text}).")
+    return Result(
+        name="Interaction cost vs bare discord.py",
+        figure=figure,
+        target=f"≤ {TARGET:.2f}× each",
+        met=all(r <= TARGET for r in ratios.values()),
+        details=details,
+    )
