@@ -21,6 +21,7 @@ import cogs
 from bot.core import Core
 from bot.error_handler import StudyTree
 from bot.identify import IdentifyPacer, SessionStartLimitReached
+from bot.services import Services
 from bot.shards import catching_up
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class StudyBot(commands.AutoShardedBot):
             options.setdefault("shard_ids", list(layout.shard_ids))
         super().__init__(command_prefix=commands.when_mentioned, **options)
         self.core = core
+        self.services = Services()  # each extension registers its feature's service here
         self.sync_on_start = sync_on_start
         self._ready_hooks: list[ReadyHook] = []
         self._ready_once = asyncio.Event()
@@ -90,6 +92,13 @@ class StudyBot(commands.AutoShardedBot):
         self._identify_pacer = IdentifyPacer()
         self._background: set[asyncio.Task[Any]] = set()
         self.add_listener(self._on_shard_ready, "on_shard_ready")
+
+    @property
+    def user_id(self) -> int:
+        """The bot's own user id, which publishers compare message authors with (known once logged in)."""
+        if self.user is None:
+            raise RuntimeError("the bot is not logged in yet")
+        return self.user.id
 
     # -- start-up -----------------------------------------------------------------------
     async def login(self, token: str) -> None:

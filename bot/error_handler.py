@@ -9,6 +9,7 @@ logged with its traceback and the member gets a short apology, never a traceback
 from __future__ import annotations
 
 import logging
+from typing import Any, cast
 
 import discord
 from discord import app_commands
@@ -90,7 +91,7 @@ async def report_interaction_error(interaction: discord.Interaction, error: Base
         log.error(
             "interaction failed (guild=%s user=%s command=%s custom_id=%s)",
             interaction.guild_id, interaction.user.id, command,
-            (interaction.data or {}).get("custom_id"), exc_info=error,
+            cast(dict[str, Any], interaction.data or {}).get("custom_id"), exc_info=error,
         )
     try:
         if interaction.response.is_done():

@@ -198,7 +198,11 @@ class JobScheduler:
                 if job.next_run is not None and job.next_run <= now and job.id not in running:
                     task = asyncio.ensure_future(self._run_job(job.id))
                     running[job.id] = task
-                    task.add_done_callback(lambda _t, job_id=job.id: running.pop(job_id, None))
+
+                    def forget(_task: asyncio.Task[None], job_id: str = job.id) -> None:
+                        running.pop(job_id, None)
+
+                    task.add_done_callback(forget)
             await asyncio.sleep(interval)
 
     def _earliest_due(self, limit: datetime) -> _Job | None:

@@ -12,6 +12,7 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.daily.delivery import job_id as daily_job
+from bot.pairing.service import MockService
 from bot.quiz.service import post_job as quiz_job
 from cogs._common import BRAND_COLOUR, core_of, discord_timestamp, in_servers
 from cogs._common.authority import Audience, declared
@@ -34,8 +35,8 @@ class Upcoming(commands.Cog):
             when = scheduler.next_run(job)
             embed.add_field(name=name, value=discord_timestamp(when, "F") + f" ({discord_timestamp(when, 'R')})"
                             if when else "not scheduled", inline=False)
-        mock = self.client.get_cog("Mock")
-        schedule = await mock.service.repo.schedule(interaction.guild_id) if mock else None  # type: ignore[attr-defined]
+        mock = self.client.services.find(MockService)
+        schedule = await mock.schedule(interaction.guild_id) if mock else None
         rounds = schedule.next_rounds(core.clock.now(), 1) if schedule else []
         embed.add_field(name="Mock-interview round", inline=False,
                         value=f"{discord_timestamp(rounds[0], 'F')} · `/mock join` to take part" if rounds

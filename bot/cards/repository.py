@@ -24,11 +24,7 @@ class CardRepository:
 
     async def memory(self, user_id: int, card_id: str, conn: aiosqlite.Connection | None = None) -> Memory | None:
         sql = "SELECT * FROM card_states WHERE user_id = ? AND card_id = ?"
-        if conn is not None:
-            cursor = await conn.execute(sql, (user_id, card_id))
-            row = await cursor.fetchone()
-        else:
-            row = await self.db.fetchone(sql, (user_id, card_id))
+        row = await self.db.reader(conn).fetchone(sql, (user_id, card_id))
         return _memory(row) if row else None
 
     async def due(self, user_id: int, before: datetime) -> list[Memory]:

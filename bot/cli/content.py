@@ -72,7 +72,7 @@ def _ids_in_use(folders: tuple[Path, ...], skip: Path) -> set[str]:
                 continue
             pack, _problems = load_pack(folder)
             if pack is not None:
-                ids.update(item.id for item in (*pack.prompts, *pack.flashcards))
+                ids.update(item.id for item in pack.items)
     return ids
 
 

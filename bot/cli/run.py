@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import logging
 import signal
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
@@ -20,6 +21,9 @@ from bot.cli.fatal import stop_on_fatal_close
 from bot.cli.startup import DiscordUnreachable, TokenRejected, describe, wait_for_discord
 from bot.identify import SessionStartLimitReached
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # serve() imports the bot where it starts it
+    from bot.bot import StudyBot
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +104,7 @@ async def serve(settings: Settings, *, sync_only: bool = False) -> int:
     return 0
 
 
-async def _serve(client: discord.Client, settings: Settings, *, sync_only: bool) -> None:
+async def _serve(client: StudyBot, settings: Settings, *, sync_only: bool) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -111,7 +115,7 @@ async def _serve(client: discord.Client, settings: Settings, *, sync_only: bool)
     async with client:
         if sync_only:
             await client.login(settings.token or "")  # runs setup_hook: database and extensions
-            count = await client.sync_commands()  # type: ignore[attr-defined]
+            count = await client.sync_commands()
             print(f"synced {count} commands")
             return
         runner = asyncio.create_task(client.start(settings.token or ""))

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 from bot.community.library import DOCUMENT_PREFIX, ServerContent
 from bot.community.suggestions import SuggestionService
-from bot.content.document import parse_document
+from bot.content.document import StudyDocument, parse_document
 from bot.content.importer import draft_files
 from bot.content.items import check_item
 from bot.content.loader import Problem
 from bot.content.models import Flashcard
 from bot.errors import Conflict, InvalidInput
+from bot.storage import Reader
 
 UPLOAD_LIMIT = 1_000_000      # bytes; the seed document is about 60 KB
 CARDS_PER_UPLOAD = 200
@@ -74,11 +75,11 @@ class DocumentImporter:
             raise InvalidInput(f"{filename} drafts {len(cards)} cards; one upload can queue {CARDS_PER_UPLOAD}.",
                                hint="Split the document and upload the parts under different deck names.")
         async with self.suggestions.db.transaction() as conn:
-            cursor = await conn.execute(
+            taken = await Reader(conn).fetchval(
                 "SELECT (SELECT COUNT(*) FROM server_items WHERE guild_id = ? AND deck = ?) + "
                 "(SELECT COUNT(*) FROM suggestions WHERE guild_id = ? AND deck = ? AND status = 'pending')",
-                (guild_id, key, guild_id, key))
-            if int((await cursor.fetchone())[0]):
+                (guild_id, key, guild_id, key), 0)
+            if int(taken):
                 raise Conflict(f"This server already has a deck `{key}` from an earlier upload.",
                                hint="Give the new upload another `deck` name.")
             queued = [await self.suggestions.queue_item(conn, guild_id, uploader_id, card, deck=key)
@@ -86,9 +87,9 @@ class DocumentImporter:
         return ImportResult(key, document.name, queued, skipped)
 
     @staticmethod
-    def _drafted_cards(document: object, name: str) -> tuple[list[Flashcard], list[Problem]]:
+    def _drafted_cards(document: StudyDocument, name: str) -> tuple[list[Flashcard], list[Problem]]:
         """The importer's draft, read back and checked card by card with the pack validator."""
-        files = draft_files(document, name)  # type: ignore[arg-type]
+        files = draft_files(document, name)
         cards: list[Flashcard] = []
         problems: list[Problem] = []
         for relative, text in files.items():

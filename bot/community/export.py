@@ -36,11 +36,10 @@ async def export_pack(content: ServerContent, guild_id: int, guild_name: str, no
         raise NotFound("This server has no content of its own to export yet.",
                        hint="Approve suggestions, upload a document with `/content import`, or `/daily add`.")
     name = pack_name_for(guild_name)
-    meta = {"schema_version": SCHEMA_VERSION, "name": name, "title": f"{guild_name[:80]} community content",
+    title = f"{guild_name[:80]} community content"
+    meta = {"schema_version": SCHEMA_VERSION, "name": name, "title": title if len(title) >= 3 else "Community content",
             "version": f"1.{now:%Y%m%d}.{now:%H%M}", "description":
             f"Prompts and flashcards written, suggested and imported in {guild_name}, exported {now:%Y-%m-%d}."}
-    if len(meta["title"]) < 3:  # type: ignore[arg-type]
-        meta["title"] = "Community content"
     files = {"pack.toml": tomli_w.dumps(meta)}
     prompts = [_item(e.item) for e in items if isinstance(e.item, Prompt)]
     if prompts:

@@ -22,7 +22,7 @@ from bot.community.library import SERVER_DECK, ServerContent
 from bot.content.items import ItemKind, alike_problems
 from bot.content.models import Flashcard, Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
-from bot.storage import Database, epoch, from_epoch
+from bot.storage import Database, Reader, epoch, from_epoch
 
 PENDING_PER_AUTHOR = 10     # one member cannot bury the queue
 SERVER_ITEM_LIMIT = 2000    # prompts and cards a server can own, all decks together
@@ -187,9 +187,9 @@ class SuggestionService:
             return []
         item = suggestion.item
         if isinstance(item, Prompt):
+            own = await self.content.items(suggestion.guild_id, kind="prompt")
             others: list[Prompt] | list[Flashcard] = [
-                *self.content.content.library.prompts,
-                *(e.item for e in await self.content.items(suggestion.guild_id, kind="prompt"))]  # type: ignore[misc]
+                *self.content.content.library.prompts, *(e.item for e in own if isinstance(e.item, Prompt))]
         else:
             others = list((await self.content.cards(suggestion.guild_id)).values())
         return [p.message for p in alike_problems(item, others, f"suggestion #{suggestion.id}")]
@@ -227,4 +227,4 @@ class SuggestionService:
 
     @staticmethod
     async def _count(conn: aiosqlite.Connection, sql: str, params: tuple[object, ...]) -> int:
-        return int((await (await conn.execute(sql, params)).fetchone())[0])
+        return int(await Reader(conn).fetchval(sql, params, 0))

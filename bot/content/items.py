@@ -39,9 +39,12 @@ def alike_problems(item: Prompt | Flashcard, others: list[Prompt] | list[Flashca
     for other in others:
         if other.id == item.id or type(other) is not type(item):
             continue
-        pair = (other, item)
-        pack = (Pack(meta, Path(label), pair, (), {item.id: label}) if isinstance(item, Prompt)  # type: ignore[arg-type]
-                else Pack(meta, Path(label), (), pair, {item.id: label}))  # type: ignore[arg-type]
+        if isinstance(item, Prompt) and isinstance(other, Prompt):
+            pack = Pack(meta, Path(label), (other, item), (), {item.id: label})
+        elif isinstance(item, Flashcard) and isinstance(other, Flashcard):
+            pack = Pack(meta, Path(label), (), (other, item), {item.id: label})
+        else:
+            continue
         found += near_duplicates(pack)
     return found
 

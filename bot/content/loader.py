@@ -69,6 +69,11 @@ class Pack:
     def version(self) -> str:
         return self.meta.version
 
+    @property
+    def items(self) -> tuple[Prompt | Flashcard, ...]:
+        """Prompts then flashcards, for checks that apply to every item alike."""
+        return (*self.prompts, *self.flashcards)
+
 
 @dataclass(frozen=True)
 class ContentLibrary:
@@ -215,7 +220,7 @@ def duplicate_ids(packs: list[Pack]) -> list[Problem]:
     seen: dict[str, str] = {}
     problems = []
     for pack in packs:
-        for item in (*pack.prompts, *pack.flashcards):
+        for item in pack.items:
             where = pack.item_files.get(item.id, pack.name)
             if item.id in seen:
                 problems.append(Problem(where, item.id, "id", f"duplicate id (also in {seen[item.id]}); "

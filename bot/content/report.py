@@ -30,12 +30,13 @@ def near_duplicates(pack: Pack) -> list[Problem]:
 
 def citation_problems(pack: Pack, document: StudyDocument) -> list[Problem]:
     problems = []
-    if pack.meta.source_document.sha256 != document.sha256:
+    cited = pack.meta.source_document
+    if cited is not None and cited.sha256 != document.sha256:
         problems.append(Problem(f"{pack.name}/pack.toml", None, "source_document",
                                 f"was written from a different document than {document.name} (SHA-256 differs)",
                                 "warning"))
     known = document.citations()
-    for item in (*pack.prompts, *pack.flashcards):
+    for item in pack.items:
         key = (item.source.section, item.source.heading)
         if key not in known:
             problems.append(Problem(pack.item_files.get(item.id, pack.name), item.id, "source",

@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.content.models import Prompt
 from bot.daily.models import DailySchedule, PostRecord, PostStatus, StoredAnswer
-from bot.storage import Database, epoch, from_epoch
+from bot.storage import Database, Reader, epoch, from_epoch
 
 
 def _schedule(row: Any) -> DailySchedule:
@@ -51,11 +51,7 @@ class DailyRepository:
     # -- schedules ------------------------------------------------------------------------
     async def schedule(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> DailySchedule | None:
         sql = "SELECT * FROM daily_schedule WHERE guild_id = ?"
-        if conn is not None:
-            cursor = await conn.execute(sql, (guild_id,))
-            row = await cursor.fetchone()
-        else:
-            row = await self.db.fetchone(sql, (guild_id,))
+        row = await self.db.reader(conn).fetchone(sql, (guild_id,))
         return _schedule(row) if row else None
 
     async def schedules(self, *, enabled_only: bool = True) -> list[DailySchedule]:
@@ -104,16 +100,12 @@ class DailyRepository:
         """The server's own prompts (written, suggested or imported) in the decks it has on."""
         sql = ("SELECT data FROM server_items WHERE guild_id = ? AND kind = 'prompt' AND deck NOT IN "
                "(SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0) ORDER BY created_at, item_id")
-        if conn is not None:
-            rows = await (await conn.execute(sql, (guild_id, guild_id))).fetchall()
-        else:
-            rows = await self.db.fetchall(sql, (guild_id, guild_id))
+        rows = await self.db.reader(conn).fetchall(sql, (guild_id, guild_id))
         return [Prompt.model_validate(json.loads(row[0])) for row in rows]
 
     async def count_custom(self, conn: aiosqlite.Connection, guild_id: int) -> int:
-        cursor = await conn.execute("SELECT COUNT(*) FROM server_items WHERE guild_id = ? AND kind = 'prompt'",
-                                    (guild_id,))
-        return int((await cursor.fetchone())[0])
+        return int(await Reader(conn).fetchval(
+            "SELECT COUNT(*) FROM server_items WHERE guild_id = ? AND kind = 'prompt'", (guild_id,), 0))
 
     async def add_custom(self, conn: aiosqlite.Connection, guild_id: int, prompt: Prompt, actor_id: int,
                          now: datetime) -> None:
@@ -142,10 +134,7 @@ class DailyRepository:
     # -- the ledger -----------------------------------------------------------------------
     async def post(self, guild_id: int, day: date, conn: aiosqlite.Connection | None = None) -> PostRecord | None:
         sql = "SELECT * FROM daily_posts WHERE guild_id = ? AND local_date = ?"
-        if conn is not None:
-            row = await (await conn.execute(sql, (guild_id, day.isoformat()))).fetchone()
-        else:
-            row = await self.db.fetchone(sql, (guild_id, day.isoformat()))
+        row = await self.db.reader(conn).fetchone(sql, (guild_id, day.isoformat()))
         return _post(row) if row else None
 
     async def post_between(self, conn: aiosqlite.Connection, guild_id: int, start: datetime,
@@ -172,9 +161,8 @@ class DailyRepository:
 
     async def post_count(self, conn: aiosqlite.Connection, guild_id: int) -> int:
         """Days posted or being posted (a day that failed for good does not take a number)."""
-        cursor = await conn.execute("SELECT COUNT(*) FROM daily_posts WHERE guild_id = ? AND status != 'failed'",
-                                    (guild_id,))
-        return int((await cursor.fetchone())[0])
+        return int(await Reader(conn).fetchval(
+            "SELECT COUNT(*) FROM daily_posts WHERE guild_id = ? AND status != 'failed'", (guild_id,), 0))
 
     async def insert_claim(self, conn: aiosqlite.Connection, *, guild_id: int, day: date, day_number: int,
                            cycle: int, prompt_id: str, channel_id: int, nonce: str, now: datetime,

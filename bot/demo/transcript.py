@@ -6,7 +6,7 @@ import re
 import textwrap
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from bot.localdiscord.replies import Reply
@@ -88,10 +88,18 @@ def render_payload(payload: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+class Writer(Protocol):
+    """Where the transcript goes: a file, the terminal, or both at once."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
 class Printer:
     """Writes the demo transcript."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: Writer) -> None:
         self.out = out
 
     @staticmethod

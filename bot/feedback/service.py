@@ -135,6 +135,10 @@ class FeedbackService:
         except ValueError:
             raise InvalidInput(f"`{text}` is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2026-03-02.") from None
 
+    async def is_closed(self, guild_id: int, day: date) -> bool:
+        """Whether ``day`` was already closed (its best answer highlighted) in this server."""
+        return await self.repo.is_closed(guild_id, day)
+
     async def received(self, guild_id: int, user_id: int) -> tuple[int, int]:
         """Helpful marks the member received here: (ever, this month)."""
         return await self.repo.received(guild_id, user_id, await self._month(guild_id))

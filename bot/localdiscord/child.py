@@ -18,6 +18,7 @@ import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import discord
 import yarl
@@ -57,7 +58,7 @@ async def _run(args: argparse.Namespace) -> None:
     core = Core.build(settings, ContentStore.load(SHIPPED_CONTENT_DIR),
                       clock=ShiftedClock(datetime.fromisoformat(args.start)), manual_scheduler=True)
     core.pacer = RequestPacer(args.rate)
-    options = {}
+    options: dict[str, Any] = {}
     if args.privileged_intent:  # to show what Discord does when an app asks for one it has not enabled
         intents = default_intents()
         setattr(intents, args.privileged_intent, True)

@@ -56,11 +56,7 @@ class CommandPermission:
 
 def _store(sim: LocalDiscord) -> dict[tuple[int, int], list[CommandPermission]]:
     """(guild id, command id or application id) -> entries, kept on the simulator."""
-    store: dict[tuple[int, int], list[CommandPermission]] | None = getattr(sim, "command_permissions", None)
-    if store is None:
-        store = {}
-        sim.command_permissions = store  # type: ignore[attr-defined]
-    return store
+    return sim.command_permissions
 
 
 def command_id(sim: LocalDiscord, guild: SimGuild, name: str) -> int:

@@ -7,7 +7,7 @@ and interaction callbacks in :mod:`bot.localdiscord.interactions`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aiohttp import web
 
@@ -100,7 +100,8 @@ async def _application(request: web.Request) -> web.Response:
 # -- commands -------------------------------------------------------------------------------
 async def _put_commands(request: web.Request) -> web.Response:
     sim = sim_of(request)
-    body, _ = await read_body(request)
+    raw, _ = await read_body(request)
+    body = cast(list[dict[str, Any]], raw)  # this route's body is an array of commands, checked below
     # interactions/application-commands.mdx, "Bulk Overwrite Global/Guild Application Commands".
     errors, over = validate_overwrite(body)
     if errors:
@@ -127,7 +128,7 @@ async def _put_commands(request: web.Request) -> web.Response:
     else:
         sim.global_commands = stored
     command_permissions.forget_commands(sim, int(guild_id) if guild_id else None, {int(c["id"]) for c in stored})
-    sim.command_syncs = getattr(sim, "command_syncs", 0) + 1
+    sim.command_syncs += 1
     return json_reply(stored)
 
 

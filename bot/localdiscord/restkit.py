@@ -12,7 +12,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord
@@ -93,13 +93,15 @@ def sim_of(request: web.Request) -> LocalDiscord:
     return request.app[SIM_KEY]
 
 
-async def read_body(request: web.Request) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+async def read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
     """JSON body, or multipart ``payload_json`` plus ``files[n]`` as Discord accepts them."""
     if request.content_type.startswith("multipart/"):
         payload: dict[str, Any] = {}
         files: list[dict[str, Any]] = []
         reader = await request.multipart()
         async for part in reader:
+            if not isinstance(part, BodyPartReader):
+                continue  # Discord's uploads have no nested multipart
             if part.name == "payload_json":
                 payload = json.loads(await part.text())
             elif part.name and part.name.startswith("files["):

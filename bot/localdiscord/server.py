@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -37,6 +37,9 @@ from bot.localdiscord.state import (
     Snowflakes,
 )
 from bot.localdiscord.uploads import DEFAULT_ATTACHMENT_SIZE_LIMIT
+
+if TYPE_CHECKING:
+    from bot.localdiscord.command_permissions import CommandPermission
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +121,9 @@ class LocalDiscord:
         self.dm_channels: dict[int, SimChannel] = {}
         self.global_commands: list[dict[str, Any]] = []
         self.guild_commands: dict[int, list[dict[str, Any]]] = {}
+        self.command_syncs = 0  # bulk overwrites received, so tests can tell a start that synced from one that did not
+        # (guild id, command id or application id) -> the overwrites a moderator set
+        self.command_permissions: dict[tuple[int, int], list[CommandPermission]] = {}
         self.interactions: dict[int, SimInteraction] = {}
         self.interactions_by_token: dict[str, SimInteraction] = {}
         self.errors: list[RejectedRequest] = []

@@ -252,7 +252,7 @@ class MeetingService:
             await self.sync_event(group.id)
         except Exception:
             log.exception("could not place the event of group %s; it is retried at the next start", group.id)
-        meeting = await self.repo.meeting(group.id) or meeting
+        meeting = await self.repo.meeting(group.id) or meeting  # re-read: the confirmation stored a new version
         if self.publisher is not None:
             await self.publisher.post_confirmed(round_, group, meeting, moved=version > 1)
 
@@ -266,15 +266,15 @@ class MeetingService:
                 raise Conflict("This interview is already cancelled.")
             async with self._db.transaction() as conn:
                 await self.repo.cancel(conn, group_id, user_id, cleaned, self._clock.now())
-        meeting = await self.repo.meeting(group_id)
-        assert meeting is not None
+        cancelled = await self.repo.meeting(group_id)
+        assert cancelled is not None
         try:
             await self.sync_event(group_id)
         except Exception:
             log.exception("could not remove the event of group %s; it is retried at the next start", group_id)
         if self.publisher is not None:
-            await self.publisher.post_cancelled(round_, group, meeting)
-        return meeting
+            await self.publisher.post_cancelled(round_, group, cancelled)
+        return cancelled
 
     async def cancel_all(self, groups: list[Group], actor_id: int) -> None:
         """A moderator cancelled the round: every interview in it goes, with its event and room."""

@@ -50,6 +50,8 @@ class MockPublisher(Protocol):
     async def checkin(self, round: Round, group: Group, status: str) -> int | None: ...
     async def tell_group(self, group: Group, text: str) -> None: ...
     async def dm(self, user_id: int, text: str) -> bool: ...
+    async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
+                            note: str | None) -> tuple[int, int] | None: ...
 
 
 @dataclass(frozen=True)
@@ -406,6 +408,15 @@ class MockService:
         crash_point("feedback.saved")
         return group, triple, cleaned or None
 
+    async def share_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
+                             note: str | None) -> None:
+        """The public part of stored feedback: posted for the partner, and where it went remembered."""
+        if self.publisher is None:
+            return
+        posted = await self.publisher.post_feedback(group, from_id, to_id, scores, note)
+        if posted is not None:
+            await self.feedback_posted(group.id, from_id, to_id, *posted)
+
     async def feedback_posted(self, group_id: int, from_id: int, to_id: int, channel_id: int, message_id: int) -> None:
         """Remember where the feedback was posted, so a privacy deletion can remove it from Discord."""
         await self._db.execute("UPDATE mock_feedback SET message_channel_id = ?, message_id = ? "
@@ -413,6 +424,15 @@ class MockService:
                                (channel_id, message_id, group_id, from_id, to_id))
 
     # -- reading -------------------------------------------------------------------------------
+    async def schedule(self, guild_id: int) -> Schedule | None:
+        return await self.repo.schedule(guild_id)
+
+    async def groups(self, round_id: int) -> list[Group]:
+        return await self.repo.groups(round_id)
+
+    async def group(self, group_id: int) -> Group | None:
+        return await self.repo.group(group_id)
+
     async def current_group(self, guild_id: int, user_id: int) -> tuple[Round, Group] | None:
         for round_ in reversed(await self.repo.open_rounds(guild_id)):
             for group in await self.repo.groups(round_.id):

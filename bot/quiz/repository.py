@@ -18,7 +18,7 @@ class QuizRepository:
 
     async def schedule(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> QuizSchedule | None:
         sql, params = "SELECT * FROM quiz_schedule WHERE guild_id = ?", (guild_id,)
-        row = await (await conn.execute(sql, params)).fetchone() if conn else await self.db.fetchone(sql, params)
+        row = await self.db.reader(conn).fetchone(sql, params)
         return QuizSchedule.of(row) if row else None
 
     async def schedules(self) -> list[QuizSchedule]:
@@ -52,7 +52,7 @@ class QuizRepository:
 
     async def post(self, guild_id: int, day: date, conn: aiosqlite.Connection | None = None) -> QuizPost | None:
         sql, params = "SELECT * FROM quiz_posts WHERE guild_id = ? AND local_date = ?", (guild_id, day.isoformat())
-        row = await (await conn.execute(sql, params)).fetchone() if conn else await self.db.fetchone(sql, params)
+        row = await self.db.reader(conn).fetchone(sql, params)
         return QuizPost.of(row) if row else None
 
     async def latest(self, guild_id: int) -> QuizPost | None:

@@ -1,7 +1,7 @@
 """SQLite storage: one connection, serialized transactions, numbered migrations."""
 
-from bot.storage.database import Database, DatabaseTooNew, bounded_writes
+from bot.storage.database import Database, DatabaseTooNew, Reader, bounded_writes
 from bot.storage.migrations import LATEST_VERSION, Migration, load_migrations
 from bot.storage.times import epoch, from_epoch
 
-__all__ = ["LATEST_VERSION", "Database", "DatabaseTooNew", "bounded_writes", "Migration", "epoch", "from_epoch", "load_migrations"]
+__all__ = ["LATEST_VERSION", "Database", "DatabaseTooNew", "bounded_writes", "Migration", "Reader", "epoch", "from_epoch", "load_migrations"]

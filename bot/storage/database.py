@@ -42,6 +42,29 @@ def bounded_writes(seconds: float = INTERACTION_WRITE_QUEUE_SECONDS) -> None:
     _write_queue_limit.set(seconds)
 
 
+class Reader:
+    """Reads on one connection: the caller's, inside its transaction, or the shared one.
+
+    A repository method that may run inside a caller's transaction takes ``conn=None`` and
+    reads through ``db.reader(conn)``, so the choice is written once, here.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return list(await self.conn.execute_fetchall(sql, params))
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self.conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        """The first column of the first row (a count, an id), or ``default`` when there is no row."""
+        row = await self.fetchone(sql, params)
+        return row[0] if row is not None else default
+
+
 class DatabaseTooNew(RuntimeError):
     """The file was written by a newer studybot; running older code on it could corrupt it."""
 
@@ -161,16 +184,18 @@ class Database:
         async with self.transaction() as conn:
             await conn.executemany(sql, rows)
 
+    def reader(self, conn: aiosqlite.Connection | None = None) -> Reader:
+        """Reads on the caller's connection when it passes one (inside its transaction), else on the shared one."""
+        return Reader(conn if conn is not None else self.conn)
+
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        return list(await self.conn.execute_fetchall(sql, params))
+        return await self.reader().fetchall(sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self.conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        return await self.reader().fetchone(sql, params)
 
     async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
-        row = await self.fetchone(sql, params)
-        return row[0] if row is not None else default
+        return await self.reader().fetchval(sql, params, default)
 
     async def backup(self, destination: Path | str) -> Path:
         """Copy the live database with SQLite's online backup API (safe while running)."""

@@ -1,9 +1,10 @@
 """UI helpers shared by the cogs: base views, autocomplete, and rendering safeguards."""
 
+from cogs._common.access import client_of, core_of, payload_of, service_of
 from cogs._common.autocomplete import timezone_autocomplete
 from cogs._common.confirm import ConfirmView
 from cogs._common.permissions import missing_permissions
-from cogs._common.render import BRAND_COLOUR, core_of, discord_timestamp, no_pings, truncate
+from cogs._common.render import BRAND_COLOUR, discord_timestamp, no_pings, truncate
 from cogs._common.scope import in_servers, in_servers_and_bot_dms
 from cogs._common.text import member_text, one_line, quoted_member_text, without_controls
 from cogs._common.views import BaseModal, BaseView, RoutedItem
@@ -13,7 +14,10 @@ __all__ = [
     "BaseModal",
     "BaseView",
     "ConfirmView",
+    "client_of",
     "core_of",
+    "payload_of",
+    "service_of",
     "in_servers",
     "in_servers_and_bot_dms",
     "member_text",

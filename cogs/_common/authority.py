@@ -22,6 +22,7 @@ import discord
 from discord import app_commands
 
 from bot.storage import bounded_writes
+from cogs._common.access import client_of, core_of, payload_of
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +58,15 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
     permissions = interaction.permissions
     if permissions.administrator or permissions.manage_guild:
         return True
-    role_id = await interaction.client.core.moderators.role_of(interaction.guild_id)  # type: ignore[attr-defined]
+    role_id = await core_of(interaction).moderators.role_of(interaction.guild_id)
     return role_id is not None and any(role.id == role_id for role in interaction.user.roles)
 
 
 async def is_owner(interaction: discord.Interaction) -> bool:
-    client = interaction.client
-    if interaction.user.id in client.core.settings.owner_ids:  # type: ignore[attr-defined]
+    client = client_of(interaction)
+    if interaction.user.id in client.core.settings.owner_ids:
         return True
-    return await client.is_owner(interaction.user)  # type: ignore[attr-defined]
+    return await client.is_owner(interaction.user)
 
 
 async def refusal(interaction: discord.Interaction, audience: Audience | None) -> str | None:
@@ -77,7 +78,7 @@ async def refusal(interaction: discord.Interaction, audience: Audience | None) -
             return "This only works inside a server."
         if await is_moderator(interaction):
             return None
-        role_id = await interaction.client.core.moderators.role_of(interaction.guild_id)  # type: ignore[attr-defined]
+        role_id = await core_of(interaction).moderators.role_of(interaction.guild_id)
         role = f" or the <@&{role_id}> role" if role_id else ""
         return (f"Only moderators can do that: it needs the **Manage Server** permission{role}. "
                 "A server admin can name a moderator role with `/studybot settings moderator-role`.")
@@ -85,7 +86,7 @@ async def refusal(interaction: discord.Interaction, audience: Audience | None) -
         return None if await is_owner(interaction) else (
             "Only the bot's owner can do that. Owners are listed in STUDYBOT_OWNER_IDS.")
     log.error("refused an interaction with no declared audience (custom_id=%s command=%s)",
-              (interaction.data or {}).get("custom_id"),
+              payload_of(interaction).get("custom_id"),
               interaction.command.qualified_name if interaction.command else None)
     return "This action is not available."
 

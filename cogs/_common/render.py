@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import discord
-
-if TYPE_CHECKING:
-    from bot.core import Core
 
 BRAND_COLOUR = discord.Colour(0x5865F2)
 
 TimestampStyle = Literal["f", "F", "d", "D", "t", "T", "R"]
-
-
-def core_of(interaction: discord.Interaction) -> Core:
-    """The shared resources of the bot handling ``interaction``."""
-    return interaction.client.core  # type: ignore[attr-defined]
 
 
 def truncate(text: str, limit: int, *, marker: str = "…") -> str:

@@ -15,11 +15,11 @@ T = TypeVar("T")
 
 def in_servers(target: T) -> T:
     """Server install; usable in server channels only (no DMs, no private channels)."""
-    target = app_commands.allowed_installs(guilds=True, users=False)(target)  # type: ignore[arg-type]
-    return app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)(target)  # type: ignore[arg-type, return-value]
+    target = app_commands.allowed_installs(guilds=True, users=False)(target)
+    return app_commands.allowed_contexts(guilds=True, dms=False, private_channels=False)(target)
 
 
 def in_servers_and_bot_dms(target: T) -> T:
     """Server install; usable in servers and in a DM with the bot (for a member's own data)."""
-    target = app_commands.allowed_installs(guilds=True, users=False)(target)  # type: ignore[arg-type]
-    return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)(target)  # type: ignore[arg-type, return-value]
+    target = app_commands.allowed_installs(guilds=True, users=False)(target)
+    return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)(target)

@@ -46,14 +46,14 @@ class BaseView(discord.ui.View):
     async def on_timeout(self) -> None:
         for item in self.children:
             if hasattr(item, "disabled"):
-                item.disabled = True  # type: ignore[attr-defined]
+                item.disabled = True
         if self.message is not None:
             try:
                 await self.message.edit(view=self)
             except discord.HTTPException:
                 log.debug("could not disable an expired view", exc_info=True)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any]) -> None:
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /) -> None:
         await report_interaction_error(interaction, error)
 
 
@@ -75,7 +75,8 @@ class BaseModal(discord.ui.Modal):
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return await authorize(interaction, self.audience)
 
-    async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
+    # discord.py's Modal narrows View.on_error to (interaction, error); this matches Modal, not View
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await report_interaction_error(interaction, error)
 
 

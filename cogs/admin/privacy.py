@@ -36,7 +36,11 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
         self.service = PrivacyService(client.core.db, client.core.clock)
         super().__init__()
 
+    async def cog_unload(self) -> None:
+        self.client.services.remove(self.service)
+
     async def cog_load(self) -> None:
+        self.client.services.add(self.service)
         self.client.after_first_ready(self.delete_posted_messages)
 
     @app_commands.command(name="export", description="A JSON file of everything studybot stores about you")

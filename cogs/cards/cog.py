@@ -26,9 +26,11 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         super().__init__()
 
     async def cog_load(self) -> None:
+        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
 
     async def cog_unload(self) -> None:
+        self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     async def _deck_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
@@ -52,10 +54,14 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         else:
             await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
-    @study.autocomplete("deck")
-    async def _study_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    async def _deck_or_all_choices(self, interaction: discord.Interaction,
+                                   current: str) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name="All decks this server has on", value="all"),
                 *await self._deck_choices(interaction, current)][:25]
+
+    @study.autocomplete("deck")
+    async def _study_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._deck_or_all_choices(interaction, current)
 
     @app_commands.command(name="stats", description="Due cards, reviews, retention and what comes next")
     @app_commands.describe(deck="Stats for one deck (default: the deck you study)")
@@ -98,4 +104,4 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
 
     @settings.autocomplete("deck")
     async def _settings_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return await self._study_deck(interaction, current)
+        return await self._deck_or_all_choices(interaction, current)

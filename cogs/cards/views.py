@@ -12,6 +12,7 @@ import discord
 
 from bot.cards import Grade, NothingToStudy, StudyCard, StudyService
 from cogs._common import BaseView, RoutedItem
+from cogs._common.access import service_of
 from cogs._common.authority import Audience
 from cogs.cards.embeds import (
     GRADE_LABELS,
@@ -28,7 +29,7 @@ GRADE_STYLES = {Grade.AGAIN: discord.ButtonStyle.danger, Grade.HARD: discord.But
 
 
 def _service(interaction: discord.Interaction) -> StudyService:
-    return interaction.client.get_cog("Cards").service  # type: ignore[attr-defined, union-attr]
+    return service_of(interaction, StudyService)
 
 
 class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],

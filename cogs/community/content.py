@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.bot import StudyBot
 from bot.community import ServerContent, SuggestionService
 from bot.community.documents import DocumentImporter, check_upload
 from bot.community.export import export_pack
@@ -36,7 +37,7 @@ class DecksView(BaseView):
             custom_id="studybot:content:decks",
             options=[discord.SelectOption(label=truncate(title, 100), value=key, default=on)
                      for key, title, on in decks])
-        self.select.callback = self._chosen  # type: ignore[method-assign]
+        self.select.callback = self._chosen  # type: ignore[method-assign]  # a Select built at run time gets its callback so
         self.add_item(self.select)
 
     async def _chosen(self, interaction: discord.Interaction) -> None:
@@ -56,7 +57,7 @@ class DecksView(BaseView):
 @app_commands.default_permissions(manage_guild=True)
 class Content(commands.GroupCog, group_name="content", group_description="This server's own content",
               group_extras=declared(Audience.MODERATOR)):
-    def __init__(self, client: commands.Bot, service: SuggestionService) -> None:
+    def __init__(self, client: StudyBot, service: SuggestionService) -> None:
         self.client = client
         self.service = service
         self.importer = DocumentImporter(service, service.content)

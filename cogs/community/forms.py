@@ -16,6 +16,7 @@ import discord
 from bot.content.models import Prompt
 from bot.error_handler import report_interaction_error
 from cogs._common import BaseModal
+from cogs._common.access import payload_of
 from cogs._common.authority import Audience, authorize
 
 PARAGRAPH = discord.TextStyle.paragraph
@@ -82,7 +83,7 @@ async def handle_form(interaction: discord.Interaction, routes: tuple[FormRoute,
     """Answer a submitted form that one of ``routes`` owns; False when none does."""
     if interaction.type is not discord.InteractionType.modal_submit:
         return False
-    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    data = payload_of(interaction)
     for route in routes:
         match = route.pattern.fullmatch(str(data.get("custom_id", "")))
         if match is None:

@@ -15,10 +15,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.bot import StudyBot
 from bot.community import Decision, Status, Suggestion, SuggestionService
 from bot.community.forms import form_fields
 from bot.errors import Conflict
 from cogs._common import BaseView, RoutedItem, in_servers, missing_permissions, no_pings
+from cogs._common.access import service_of
 from cogs._common.authority import Audience, declared
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import author_notice, queue_embed, suggestion_embed
@@ -27,8 +29,8 @@ from cogs.community.forms import FormRoute, ModeratorForm, edit_inputs, handle_f
 log = logging.getLogger(__name__)
 
 
-def service_of(interaction: discord.Interaction) -> SuggestionService:
-    return interaction.client.get_cog("Review").service  # type: ignore[attr-defined, union-attr]
+def suggestions_of(interaction: discord.Interaction) -> SuggestionService:
+    return service_of(interaction, SuggestionService)
 
 
 def _still_pending(suggestion: Suggestion) -> None:
@@ -45,7 +47,7 @@ class _ReviewButton(RoutedItem):
     style = discord.ButtonStyle.secondary
 
     def __init__(self, suggestion_id: int) -> None:
-        super().__init__(discord.ui.Button(label=self.label, style=self.style,  # type: ignore[call-arg]
+        super().__init__(discord.ui.Button(label=self.label, style=self.style,  # type: ignore[call-arg]  # a mixin: DynamicItem, next in the MRO, takes the button
                                            custom_id=f"studybot:review:{self.action}:{suggestion_id}"))
         self.suggestion_id = suggestion_id
 
@@ -61,7 +63,7 @@ class ApproveButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]
 
     async def handle(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
-        decision = await service_of(interaction).approve(guild_id, self.suggestion_id, interaction.user.id)
+        decision = await suggestions_of(interaction).approve(guild_id, self.suggestion_id, interaction.user.id)
         await show_decision(interaction, decision, edited=False)
 
 
@@ -71,7 +73,7 @@ class EditButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
-        suggestion = await service_of(interaction).get(guild_id, self.suggestion_id)
+        suggestion = await suggestions_of(interaction).get(guild_id, self.suggestion_id)
         _still_pending(suggestion)
         await ModeratorForm(f"Edit and approve #{suggestion.id}", edit_inputs(form_fields(suggestion.item),
                             suggestion.item), f"studybot:review:editform:{suggestion.id}").show(interaction)
@@ -83,20 +85,20 @@ class RejectButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]]
 
     async def handle(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
-        _still_pending(await service_of(interaction).get(guild_id, self.suggestion_id))
+        _still_pending(await suggestions_of(interaction).get(guild_id, self.suggestion_id))
         await ModeratorForm(f"Reject suggestion #{self.suggestion_id}", reason_inputs(),
                             f"studybot:review:rejectform:{self.suggestion_id}").show(interaction)
 
 
 async def _edited(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
     guild_id = await require_moderator(interaction)
-    decision = await service_of(interaction).approve(guild_id, int(match["id"]), interaction.user.id, edited=fields)
+    decision = await suggestions_of(interaction).approve(guild_id, int(match["id"]), interaction.user.id, edited=fields)
     await show_decision(interaction, decision, edited=True)
 
 
 async def _rejected(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
     guild_id = await require_moderator(interaction)
-    decision = await service_of(interaction).reject(guild_id, int(match["id"]), interaction.user.id,
+    decision = await suggestions_of(interaction).reject(guild_id, int(match["id"]), interaction.user.id,
                                                     fields.get("reason", ""))
     await show_decision(interaction, decision, edited=False)
 
@@ -129,7 +131,7 @@ async def show_decision(interaction: discord.Interaction, decision: Decision, *,
         await _update_queue_message(interaction.client, suggestion, embed)
     guild_name = interaction.guild.name if interaction.guild else "the server"
     told = await _dm(interaction.client, suggestion.author_id, author_notice(suggestion, guild_name, edited=edited))
-    await service_of(interaction).mark_told(suggestion.id)  # told, or told all we can: /suggest mine has it
+    await suggestions_of(interaction).mark_told(suggestion.id)  # told, or told all we can: /suggest mine has it
     if not told:
         await interaction.followup.send("I could not DM the author (their DMs are closed); they can see the outcome "
                                         "with `/suggest mine`.", ephemeral=True)
@@ -192,14 +194,15 @@ async def post_to_queue(client: discord.Client, service: SuggestionService, sugg
 @app_commands.default_permissions(manage_guild=True)
 class Review(commands.GroupCog, group_name="review", group_description="Review members' suggestions",
              group_extras=declared(Audience.MODERATOR)):
-    def __init__(self, client: commands.Bot, service: SuggestionService) -> None:
+    def __init__(self, client: StudyBot, service: SuggestionService) -> None:
         self.client = client
         self.service = service
         super().__init__()
 
     async def cog_load(self) -> None:
+        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
-        self.client.after_first_ready(self._tell_untold)  # type: ignore[attr-defined]
+        self.client.after_first_ready(self._tell_untold)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -211,6 +214,7 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
             log.info("told %d authors about decisions made before a restart", told)
 
     async def cog_unload(self) -> None:
+        self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="queue", description="Suggestions waiting for review, with Approve / Edit / Reject")

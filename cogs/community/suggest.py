@@ -9,7 +9,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.bot import StudyBot
 from bot.community import SuggestionService
+from bot.content.items import ItemKind
 from bot.errors import InvalidInput
 from cogs._common import in_servers
 from cogs._common.authority import Audience, declared
@@ -43,7 +45,7 @@ def prompt_form_id(kind: str, difficulty: str, title: str, long_titles: dict[str
 @in_servers
 class Suggest(commands.GroupCog, group_name="suggest", group_description="Suggest a prompt or a flashcard",
               group_extras=declared(Audience.MEMBER)):
-    def __init__(self, client: commands.Bot, service: SuggestionService) -> None:
+    def __init__(self, client: StudyBot, service: SuggestionService) -> None:
         self.client = client
         self.service = service
         self.long_titles: dict[str, str] = {}
@@ -57,9 +59,9 @@ class Suggest(commands.GroupCog, group_name="suggest", group_description="Sugges
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await handle_form(interaction, self.forms)
 
-    async def _queue(self, interaction: discord.Interaction, kind: str, fields: dict[str, str]) -> None:
+    async def _queue(self, interaction: discord.Interaction, kind: ItemKind, fields: dict[str, str]) -> None:
         assert interaction.guild_id is not None
-        suggestion = await self.service.suggest(interaction.guild_id, interaction.user.id, kind, fields)  # type: ignore[arg-type]
+        suggestion = await self.service.suggest(interaction.guild_id, interaction.user.id, kind, fields)
         await interaction.response.send_message(
             f"Thanks! Your {kind} is suggestion **#{suggestion.id}** and waits for a moderator's review. "
             "You will get a DM when it is decided; `/suggest mine` shows where it is.", ephemeral=True)

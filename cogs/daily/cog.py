@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.daily import DailyService, Outcome
 from bot.errors import InvalidInput, check_all
+from bot.feedback import FeedbackService
 from bot.timezones import parse_local_time, parse_zone
 from cogs._common import (
     ConfirmView,
@@ -44,12 +45,14 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
         super().__init__()
 
     async def cog_load(self) -> None:
+        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
         count = await self.service.delivery.schedule_all()
         log.info("scheduled daily prompts for %d guilds", count)
         self.client.after_first_ready(self._catch_up)
 
     async def cog_unload(self) -> None:
+        self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.client.core.scheduler.remove_prefix("daily:post:")
 
@@ -195,13 +198,13 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     @app_commands.describe(member="Whose answer is the best", date="The post's date, YYYY-MM-DD (default: the latest)")
     async def best(self, interaction: discord.Interaction, member: discord.Member, date: str | None = None) -> None:
         assert interaction.guild_id is not None
-        feedback = self.client.get_cog("Feedback").service  # type: ignore[union-attr]
+        feedback = self.client.services.get(FeedbackService)
         day = await feedback.day_from(interaction.guild_id, date)
         previous = await feedback.choose_best(interaction.guild_id, day, member.id, interaction.user.id)
         text = f"🏅 {member.mention}'s answer is the best answer of {day.isoformat()}."
         if previous is not None and previous != member.id:
             text += f" It replaces <@{previous}>'s."
-        closed = await feedback.repo.is_closed(interaction.guild_id, day)
+        closed = await feedback.is_closed(interaction.guild_id, day)
         text += (" That day has already closed, so it is recorded but not highlighted again." if closed else
                  " It is highlighted in the thread when the day closes, and its author is told.")
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=no_pings())

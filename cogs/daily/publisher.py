@@ -80,7 +80,7 @@ class DiscordPublisher:
         try:
             await self.pace()
             async for message in channel.history(after=since - timedelta(minutes=1), limit=100):
-                if message.author.id == self.client.user.id and any(e.title == title for e in message.embeds):
+                if message.author.id == self.client.user_id and any(e.title == title for e in message.embeds):
                     return await self._with_thread(channel, message, post)
         except discord.HTTPException as error:
             if error.status >= 500:  # unknown whether it was sent: try again later rather than guess

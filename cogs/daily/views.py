@@ -14,14 +14,14 @@ from bot.daily.forms import answer_form
 from bot.error_handler import report_interaction_error
 from bot.storage import bounded_writes
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
+from cogs._common.access import payload_of, service_of
 from cogs._common.authority import OTHER_SERVER, Audience, other_server, refuse
 from cogs.daily.embeds import KIND_LABELS, hints_embed, rubric_embed
 
 
 def _service(interaction: discord.Interaction) -> DailyService:
     """The daily service, owned by the Daily cog (views are built before and after restarts)."""
-    cog = interaction.client.get_cog("Daily")  # type: ignore[attr-defined]
-    return cog.service  # type: ignore[union-attr]
+    return service_of(interaction, DailyService)
 
 
 def _custom_id(action: str, guild_id: int, day: date) -> str:
@@ -48,9 +48,10 @@ class _PostButton(RoutedItem):
     label = ""
     style = discord.ButtonStyle.secondary
     emoji: str | None = None
+    guild_id: int  # always set: the post's server is part of the custom id
 
     def __init__(self, guild_id: int, day: date) -> None:
-        super().__init__(discord.ui.Button(label=self.label, style=self.style, emoji=self.emoji,  # type: ignore[call-arg]
+        super().__init__(discord.ui.Button(label=self.label, style=self.style, emoji=self.emoji,  # type: ignore[call-arg]  # a mixin: DynamicItem, next in the MRO, takes the button
                                            custom_id=_custom_id(self.action, guild_id, day)))
         self.guild_id = guild_id
         self.day = day
@@ -130,7 +131,7 @@ def _form_value(data: dict[str, Any], custom_id: str) -> str:
 
 async def handle_answer_form(interaction: discord.Interaction) -> bool:
     """Answer a submitted answer form (from this process or an earlier one); False if it is not one."""
-    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    data = payload_of(interaction)
     match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
     if interaction.type is not discord.InteractionType.modal_submit or match is None:
         return False
@@ -167,7 +168,7 @@ class KindsView(BaseView):
             options=[discord.SelectOption(label=KIND_LABELS[k], value=k, default=k in current) for k in ALL_KINDS],
             custom_id="studybot:daily:kinds",
         )
-        self.select.callback = self._chosen  # type: ignore[method-assign]
+        self.select.callback = self._chosen  # type: ignore[method-assign]  # a Select built at run time gets its callback so
         self.add_item(self.select)
 
     async def _chosen(self, interaction: discord.Interaction) -> None:

@@ -18,9 +18,11 @@ class Feedback(commands.Cog):
         self.service.publisher = FeedbackPublisher(client)
 
     async def cog_load(self) -> None:
+        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
         self.service.schedule()
 
     async def cog_unload(self) -> None:
+        self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.service.unschedule()

@@ -32,7 +32,7 @@ class FeedbackPublisher:
         thread = await self._thread(thread_id)
         await self.pace()
         async for message in thread.history(limit=100):
-            if message.author.id == self.client.user.id and message.content.startswith(header):  # type: ignore[union-attr]
+            if message.author.id == self.client.user_id and message.content.startswith(header):
                 return message.id
         return None
 

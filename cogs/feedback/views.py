@@ -14,11 +14,12 @@ import discord
 
 from bot.feedback import FeedbackService
 from cogs._common import BaseView, RoutedItem
+from cogs._common.access import service_of
 from cogs._common.authority import Audience
 
 
 def _service(interaction: discord.Interaction) -> FeedbackService:
-    return interaction.client.get_cog("Feedback").service  # type: ignore[attr-defined, union-attr]
+    return service_of(interaction, FeedbackService)
 
 
 def helpful_label(marks: int) -> str:

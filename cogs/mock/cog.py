@@ -51,11 +51,13 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         super().__init__()
 
     async def cog_load(self) -> None:
+        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
         await self.service.start()
         self.client.after_first_ready(self.service.resume)
 
     async def cog_unload(self) -> None:
+        self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
         self.client.core.scheduler.remove_prefix("mock:")
 
@@ -76,7 +78,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         assert interaction.guild_id is not None
         signup = await self.service.signups.join(interaction.guild_id, interaction.user.id, role=role.value,
                                                  level=level.value, timezone=timezone, availability=availability)
-        schedule = await self.service.repo.schedule(interaction.guild_id)
+        schedule = await self.service.schedule(interaction.guild_id)
         nexts = schedule.next_rounds(self.client.core.clock.now(), 1) if schedule else []
         when = f"The next round starts {discord_timestamp(nexts[0], 'F')}." if nexts else \
             "A moderator has not scheduled rounds yet."
@@ -116,7 +118,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         assert interaction.guild_id is not None
         signup = await self.service.signups.require(interaction.guild_id, interaction.user.id)
         embed = signup_embed(signup, "Your mock interviews")
-        schedule = await self.service.repo.schedule(interaction.guild_id)
+        schedule = await self.service.schedule(interaction.guild_id)
         nexts = schedule.next_rounds(self.client.core.clock.now(), 1) if schedule else []
         embed.add_field(name="Next round", value=discord_timestamp(nexts[0], "F") if nexts else "not scheduled")
         current = await self.service.current_group(interaction.guild_id, interaction.user.id)
@@ -195,7 +197,7 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         round_ = await self.service.pair_now(interaction.guild_id, interaction.user.id)
-        groups = await self.service.repo.groups(round_.id)
+        groups = await self.service.groups(round_.id)
         await interaction.followup.send(f"Round {round_.number} started: {len(groups)} groups. It ends "
                                         f"{discord_timestamp(round_.ends_at, 'F')}.", ephemeral=True)
 

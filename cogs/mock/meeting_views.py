@@ -17,13 +17,14 @@ from bot.pairing.agreement import local_label
 from bot.pairing.meetings import Choice, MeetingService
 from bot.pairing.service import MockService
 from cogs._common import BaseModal, BaseView, RoutedItem, discord_timestamp, no_pings
+from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience
 
 FORM_ID = re.compile(r"studybot:mock:(?P<kind>when|cancelform):(?P<group>\d+)")
 
 
 def _mock(interaction: discord.Interaction) -> MockService:
-    return interaction.client.get_cog("Mock").service  # type: ignore[attr-defined, union-attr]
+    return service_of(interaction, MockService)
 
 
 def _meetings(interaction: discord.Interaction) -> MeetingService:
@@ -91,7 +92,7 @@ class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
         return cls(int(match["group"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        values = [int(v) for v in (interaction.data or {}).get("values", []) if str(v).isdigit()]  # type: ignore[union-attr]
+        values = [int(v) for v in payload_of(interaction).get("values", []) if str(v).isdigit()]
         await interaction.response.defer(ephemeral=True, thinking=True)
         choice = await _meetings(interaction).choose(self.group_id, interaction.user.id, values, interaction.guild_id)
         await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
@@ -241,10 +242,11 @@ async def handle_meeting_form(interaction: discord.Interaction) -> bool:
     """Answer a time or cancel form (from this process or one before a restart)."""
     if interaction.type is not discord.InteractionType.modal_submit:
         return False
-    match = FORM_ID.fullmatch((interaction.data or {}).get("custom_id", ""))  # type: ignore[union-attr]
+    data = payload_of(interaction)
+    match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
     if match is None:
         return False
-    values = {c["custom_id"]: c.get("value", "") for row in (interaction.data or {}).get("components", [])  # type: ignore[union-attr]
+    values = {c["custom_id"]: c.get("value", "") for row in data.get("components", [])
               for c in (row.get("components") or [row.get("component") or {}])}
     group_id = int(match["group"])
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 import discord
 
@@ -75,21 +76,21 @@ class MockPublisher:
         try:
             await self.pace()
             async for message in thread.history(limit=10, oldest_first=True):
-                if message.author.id == self.client.user.id and message.embeds:
+                if message.author.id == self.client.user_id and message.embeds:
                     return True
         except discord.HTTPException:
             return False
         return False
 
-    async def _dm(self, user_id: int, content: str, **extra: object) -> bool:
+    async def _dm(self, user_id: int, content: str, **extra: Any) -> bool:
         return await self._dm_message(user_id, content, **extra) is not None
 
-    async def _dm_message(self, user_id: int, content: str, **extra: object) -> discord.Message | None:
+    async def _dm_message(self, user_id: int, content: str, **extra: Any) -> discord.Message | None:
         try:
             await self.pace()
             user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
             await self.pace()
-            return await user.send(content, allowed_mentions=no_pings(), **extra)  # type: ignore[arg-type]
+            return await user.send(content, allowed_mentions=no_pings(), **extra)
         except discord.HTTPException as error:
             log.info("could not DM %s: %s", user_id, error.text)
             return None
@@ -112,11 +113,11 @@ class MockPublisher:
                 return None
         return thread if isinstance(thread, discord.Thread) else None
 
-    async def _to_group(self, group: Group, content: str, **extra: object) -> discord.Message | None:
+    async def _to_group(self, group: Group, content: str, **extra: Any) -> discord.Message | None:
         thread = await self._group_thread(group)
         if thread is not None:
             await self.pace()
-            return await thread.send(content, allowed_mentions=_members_only(group), **extra)  # type: ignore[arg-type]
+            return await thread.send(content, allowed_mentions=_members_only(group), **extra)
         for member in group.members:
             await self._dm(member.user_id, content, **extra)
         return None
@@ -145,7 +146,7 @@ class MockPublisher:
         try:
             await self.pace()
             async for message in channel.history(after=round_.starts_at - timedelta(minutes=1), limit=100):
-                if message.author.id == self.client.user.id and message.content.startswith(heading):
+                if message.author.id == self.client.user_id and message.content.startswith(heading):
                     return message.id
         except discord.HTTPException:
             log.warning("could not look for an earlier announcement in #%s", channel.name, exc_info=True)

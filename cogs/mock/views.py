@@ -10,9 +10,11 @@ import discord
 
 from bot.error_handler import report_interaction_error
 from bot.errors import NotFound
+from bot.pairing.repository import Group
 from bot.pairing.service import MockService
 from bot.storage import bounded_writes
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
+from cogs._common.access import client_of, payload_of, service_of
 from cogs._common.authority import Audience
 from cogs.daily.embeds import rubric_embed
 from cogs.mock.meeting_views import meeting_buttons
@@ -26,7 +28,7 @@ FORM_ID = re.compile(r"studybot:mock:form:(?P<group>\d+):(?P<to>\d+)")
 
 
 def _service(interaction: discord.Interaction) -> MockService:
-    return interaction.client.get_cog("Mock").service  # type: ignore[attr-defined, union-attr]
+    return service_of(interaction, MockService)
 
 
 class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -64,7 +66,7 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def handle(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
         report = await service.report(self.group_id, interaction.user.id, self.outcome, interaction.guild_id)
-        group = await service.repo.group(self.group_id)
+        group = await service.group(self.group_id)
         assert group is not None
         if self.outcome == "met":
             view = feedback_view(group, interaction.user.id)
@@ -81,7 +83,7 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
             text = "This interview was already reported as met."
         await interaction.response.send_message(text, ephemeral=True)
         if report.paused:  # the DMs wait behind paced traffic: only after the member has their answer
-            interaction.client.spawn(service.tell_paused(report.paused), name="studybot-mock-paused")  # type: ignore[attr-defined]
+            client_of(interaction).spawn(service.tell_paused(report.paused), name="studybot-mock-paused")
 
 
 class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -149,10 +151,11 @@ async def handle_feedback_form(interaction: discord.Interaction) -> bool:
     """Answer a feedback form submission (from this process or one before a restart)."""
     if interaction.type is not discord.InteractionType.modal_submit:
         return False
-    match = FORM_ID.fullmatch((interaction.data or {}).get("custom_id", ""))  # type: ignore[union-attr]
+    data = payload_of(interaction)
+    match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
     if match is None:
         return False
-    values = {c["custom_id"]: c.get("value", "") for row in (interaction.data or {}).get("components", [])  # type: ignore[union-attr]
+    values = {c["custom_id"]: c.get("value", "") for row in data.get("components", [])
               for c in (row.get("components") or [row.get("component") or {}])}
     bounded_writes()
     try:
@@ -165,21 +168,18 @@ async def handle_feedback_form(interaction: discord.Interaction) -> bool:
         # longer than Discord's 3 seconds; the feedback itself is already stored.
         await interaction.response.send_message("Thanks, your feedback was saved and is being shared with your "
                                                 "partner.", ephemeral=True, allowed_mentions=no_pings())
-        cog = interaction.client.get_cog("Mock")  # type: ignore[attr-defined]
-        interaction.client.spawn(  # type: ignore[attr-defined]
-            _share_feedback(cog, service, group, interaction.user.id, int(match["to"]), scores, note),
+        client_of(interaction).spawn(
+            _share_feedback(service, group, interaction.user.id, int(match["to"]), scores, note),
             name="studybot-mock-feedback")
     except Exception as error:
         await report_interaction_error(interaction, error)
     return True
 
 
-async def _share_feedback(cog: Any, service: MockService, group: Any, from_id: int, to_id: int,
+async def _share_feedback(service: MockService, group: Group, from_id: int, to_id: int,
                           scores: tuple[int, int, int], note: str | None) -> None:
     """The public part of a feedback form, after the member has been answered."""
     try:
-        posted = await cog.publisher.post_feedback(group, from_id, to_id, scores, note)
-        if posted is not None:
-            await service.feedback_posted(group.id, from_id, to_id, *posted)
+        await service.share_feedback(group, from_id, to_id, scores, note)
     except discord.HTTPException:
         log.warning("could not share feedback in group %s", group.id, exc_info=True)

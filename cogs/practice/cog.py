@@ -17,6 +17,7 @@ from bot.daily.forms import answer_form
 from bot.daily.models import ANSWER_LIMIT
 from bot.error_handler import report_interaction_error
 from cogs._common import BaseModal, BaseView, RoutedItem, in_servers, no_pings
+from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience, authorize, declared
 from cogs.daily.cog import DIFFICULTY_CHOICES, KIND_CHOICES
 from cogs.daily.embeds import hints_embed, rubric_embed
@@ -26,7 +27,7 @@ ANY = "-"
 
 
 def _service(interaction: discord.Interaction) -> PracticeService:
-    return interaction.client.get_cog("Practice").service  # type: ignore[attr-defined, union-attr]
+    return service_of(interaction, PracticeService)
 
 
 def _guild(interaction: discord.Interaction) -> int:
@@ -61,7 +62,7 @@ def _form_value(data: dict[str, Any], custom_id: str) -> str:
 
 async def handle_practice_form(interaction: discord.Interaction) -> bool:
     """Answer a submitted practice form; False when the interaction is not one."""
-    data: dict[str, Any] = interaction.data or {}  # type: ignore[assignment]
+    data = payload_of(interaction)
     match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
     if interaction.type is not discord.InteractionType.modal_submit or match is None:
         return False
@@ -88,7 +89,7 @@ class _PromptButton(RoutedItem):
     emoji: str | None = None
 
     def __init__(self, prompt_id: str) -> None:
-        super().__init__(discord.ui.Button(label=self.label, style=self.style, emoji=self.emoji,  # type: ignore[call-arg]
+        super().__init__(discord.ui.Button(label=self.label, style=self.style, emoji=self.emoji,  # type: ignore[call-arg]  # a mixin: DynamicItem, next in the MRO, takes the button
                                            custom_id=f"studybot:practice:{self.action}:{prompt_id}"))
         self.prompt_id = prompt_id
 
@@ -205,9 +206,11 @@ class Practice(commands.Cog):
         self.service = PracticeService(core.db, core.clock, core.content, core.activity)
 
     async def cog_load(self) -> None:
+        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
 
     async def cog_unload(self) -> None:
+        self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @commands.Cog.listener()

@@ -28,11 +28,13 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily fl
         super().__init__()
 
     async def cog_load(self) -> None:
+        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
         await self.service.start()
         self.client.after_first_ready(self.service.catch_up)
 
     async def cog_unload(self) -> None:
+        self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.client.core.scheduler.remove_prefix("quiz:")
 

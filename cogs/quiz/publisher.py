@@ -41,7 +41,7 @@ class QuizDiscordPublisher:
             await self.pace()
             since = min(post.claimed_at, post.occurrence_at) - timedelta(minutes=1)
             async for message in channel.history(after=since, limit=100):
-                if message.author.id == self.client.user.id and any(e.title == title for e in message.embeds):
+                if message.author.id == self.client.user_id and any(e.title == title for e in message.embeds):
                     return message.id
         except discord.HTTPException as error:
             if error.status >= 500:  # unknown whether it was sent: try again later rather than guess

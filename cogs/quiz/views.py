@@ -10,11 +10,12 @@ import discord
 
 from bot.quiz import LETTERS, Pick, PickOutcome, QuizService
 from cogs._common import BaseView, RoutedItem, discord_timestamp
+from cogs._common.access import service_of
 from cogs._common.authority import Audience
 
 
 def _service(interaction: discord.Interaction) -> QuizService:
-    return interaction.client.get_cog("Quiz").service  # type: ignore[attr-defined, union-attr]
+    return service_of(interaction, QuizService)
 
 
 def pick_text(pick: Pick) -> str:
@@ -38,6 +39,8 @@ def pick_text(pick: Pick) -> str:
 class OptionButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=r"studybot:quiz:pick:(?P<guild>\d+):(?P<day>\d{8}):(?P<option>[0-3])"):
     audience = Audience.MEMBER
+    guild_id: int  # always set: the quiz's server is part of the custom id
+
     def __init__(self, guild_id: int, day: date, option: int) -> None:
         super().__init__(discord.ui.Button(label=LETTERS[option], style=discord.ButtonStyle.secondary,
                                            custom_id=f"studybot:quiz:pick:{guild_id}:{day:%Y%m%d}:{option}"))

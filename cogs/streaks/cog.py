@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
+from bot.feedback import FeedbackService
 from bot.streaks import LeaderboardPage, StreakReminders, StreakService
 from bot.streaks.heatmap import render_heatmap
 from cogs._common import core_of, in_servers, no_pings, one_line, timezone_autocomplete
@@ -41,11 +42,13 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
         super().__init__()
 
     async def cog_load(self) -> None:
+        self.client.services.add(self.service)
         self.service.attach()
         self.reminders.schedule()
         await self.service.reconcile()
 
     async def cog_unload(self) -> None:
+        self.client.services.remove(self.service)
         self.service.detach()
         self.reminders.unschedule()
 
@@ -60,8 +63,8 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
         state = profile.state
         png = render_heatmap(profile.statuses, profile.today,
                              f"{name} · {state.current}-day streak · best {state.best}")
-        feedback = self.client.get_cog("Feedback")
-        helpful = await feedback.service.received(interaction.guild_id, target.id) if feedback else None  # type: ignore[attr-defined]
+        feedback = self.client.services.find(FeedbackService)
+        helpful = await feedback.received(interaction.guild_id, target.id) if feedback else None
         await interaction.response.send_message(
             embed=profile_embed(profile, name, own, helpful), file=discord.File(io.BytesIO(png), "heatmap.png"),
             ephemeral=own, allowed_mentions=no_pings())
@@ -151,11 +154,11 @@ class Leaderboard(commands.Cog):
         guild, caller = interaction.guild, interaction.user.id
         chosen = board.value if board else "current"
 
-        feedback = self.client.get_cog("Feedback")
+        feedback = self.client.services.find(FeedbackService)
 
         async def load(page_number: int) -> tuple[LeaderboardPage, discord.Embed]:
             if chosen == "helpful" and feedback is not None:
-                page = await feedback.service.contributors(guild.id, caller, page_number)  # type: ignore[attr-defined]
+                page = await feedback.contributors(guild.id, caller, page_number)
             else:
                 page = await self.streaks.service.leaderboard(guild.id, chosen, caller, page_number)
             return page, leaderboard_embed(page, guild.name)

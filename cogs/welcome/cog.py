@@ -15,11 +15,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.onboarding import SetupPlan
 from cogs._common import in_servers
 from cogs._common.authority import Audience, declared, is_moderator
 from cogs.welcome.embeds import help_embed, welcome_embed
-from cogs.welcome.views import WelcomeView, summary_lines
+from cogs.welcome.views import WelcomeView
 
 log = logging.getLogger(__name__)
 
@@ -63,31 +62,5 @@ class Welcome(commands.Cog):
     async def help_command(self, interaction: discord.Interaction) -> None:
         moderator = await is_moderator(interaction)
         commands_ = list(self.client.tree.get_commands(type=discord.AppCommandType.chat_input))
-        embed = help_embed(commands_, moderator=moderator)  # type: ignore[arg-type]
+        embed = help_embed(commands_, moderator=moderator)
         await interaction.response.send_message(embed=embed, ephemeral=True)
-
-    async def apply(self, interaction: discord.Interaction, guild_id: int, channel_id: int,
-                    plan: SetupPlan) -> list[str]:
-        """Write the daily, quiz and mock schedules of ``plan``; return the summary to show."""
-        actor = interaction.user.id
-        zone = plan.zone.key
-        daily = self.client.get_cog("Daily").service  # type: ignore[union-attr]
-        result = await daily.setup(guild_id, actor, channel_id=channel_id, time_text=f"{plan.daily_at:%H:%M}",
-                                   zone_text=zone, role_id=None)
-        quiz_next = None
-        if plan.quiz_at is not None:
-            quiz = self.client.get_cog("Quiz").service  # type: ignore[union-attr]
-            overview = await quiz.setup(guild_id, actor, channel_id=channel_id,
-                                        time_text=f"{plan.quiz_at:%H:%M}", zone_text=zone)
-            quiz_next = overview.next_posts[0] if overview.next_posts else None
-        mock_next: list = []
-        if plan.mock is not None:
-            mock = self.client.get_cog("Mock").service  # type: ignore[union-attr]
-            _schedule, mock_next = await mock.set_schedule(
-                guild_id, actor, cadence=plan.mock.cadence, weekday=plan.mock.weekday,
-                time_text=f"{plan.mock.at:%H:%M}", zone_text=zone, channel_id=channel_id)
-        guild = interaction.guild
-        channel = guild.get_channel(channel_id) if guild else None
-        log.info("guild %s set up from the welcome message by %s", guild_id, actor)
-        return summary_lines(channel, channel_id, plan, result.next_posts, quiz_next, mock_next,
-                             guild.me if guild else None)

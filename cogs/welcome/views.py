@@ -9,27 +9,46 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from datetime import datetime
+from typing import ClassVar
 
 import discord
 
+from bot.daily import DailyService
 from bot.errors import InvalidInput
 from bot.onboarding import MOCK_EXAMPLE, SetupPlan, read_setup_form
+from bot.pairing.service import MockService
+from bot.quiz import QuizService
 from cogs._common import BaseModal, BaseView, discord_timestamp, missing_permissions
+from cogs._common.access import service_of
 from cogs._common.authority import Audience
-
-if TYPE_CHECKING:
-    from cogs.welcome.cog import Welcome
 
 log = logging.getLogger(__name__)
 
 SETUP_BUTTON_ID = "studybot:welcome:setup"
 
 
-def _welcome(interaction: discord.Interaction) -> Welcome:
-    cog = interaction.client.get_cog("Welcome")  # type: ignore[attr-defined]
-    assert cog is not None
-    return cog
+async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id: int, plan: SetupPlan) -> list[str]:
+    """Write the daily, quiz and mock schedules of ``plan`` through their services; return the summary."""
+    actor = interaction.user.id
+    zone = plan.zone.key
+    result = await service_of(interaction, DailyService).setup(
+        guild_id, actor, channel_id=channel_id, time_text=f"{plan.daily_at:%H:%M}", zone_text=zone, role_id=None)
+    quiz_next = None
+    if plan.quiz_at is not None:
+        overview = await service_of(interaction, QuizService).setup(
+            guild_id, actor, channel_id=channel_id, time_text=f"{plan.quiz_at:%H:%M}", zone_text=zone)
+        quiz_next = overview.next_posts[0] if overview.next_posts else None
+    mock_next: list[datetime] = []
+    if plan.mock is not None:
+        _schedule, mock_next = await service_of(interaction, MockService).set_schedule(
+            guild_id, actor, cadence=plan.mock.cadence, weekday=plan.mock.weekday,
+            time_text=f"{plan.mock.at:%H:%M}", zone_text=zone, channel_id=channel_id)
+    guild = interaction.guild
+    channel = guild.get_channel(channel_id) if guild else None
+    log.info("guild %s set up from the welcome message by %s", guild_id, actor)
+    return summary_lines(channel, channel_id, plan, result.next_posts, quiz_next, mock_next,
+                         guild.me if guild else None)
 
 
 class WelcomeView(BaseView):
@@ -104,7 +123,7 @@ class SetupForm(BaseModal, title="Set up studybot (step 2 of 2)"):
                 error.render(), view=CorrectionStep(interaction.user.id, self.channel_id, answers), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)  # three schedules are written next
-        lines = await _welcome(interaction).apply(interaction, guild_id, self.channel_id, plan)
+        lines = await apply_plan(interaction, guild_id, self.channel_id, plan)
         await interaction.followup.send("\n".join(lines), ephemeral=True)
 
 
@@ -124,7 +143,8 @@ class CorrectionStep(BaseView):
 
 
 def summary_lines(channel: discord.abc.GuildChannel | None, channel_id: int, plan: SetupPlan,
-                  daily_next: list, quiz_next: object, mock_next: list, me: discord.Member | None) -> list[str]:
+                  daily_next: list[datetime], quiz_next: datetime | None, mock_next: list[datetime],
+                  me: discord.Member | None) -> list[str]:
     """What was set up, the next runs in Discord's own time tags, and any permission still missing."""
     mention = f"<#{channel_id}>"
     lines = [f"✅ studybot is set up in {mention} ({plan.zone.key}).", "",

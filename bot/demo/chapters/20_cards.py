@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from bot.demo.context import DemoContext
 from bot.localdiscord import Reply
@@ -19,7 +20,8 @@ def _button(reply: Reply, starts: str) -> str:
 async def play(demo: DemoContext) -> None:
     learner = demo.members[2]
     demo.heading("Flashcards · a review session (only the member sees it)")
-    await demo.slash(learner, "cards settings", **{"new-per-day": 3})
+    new_per_day: dict[str, Any] = {"new-per-day": 3}  # an option name that is no Python keyword
+    await demo.slash(learner, "cards settings", **new_per_day)
     screen = await demo.slash(learner, "cards study")
     for grade in ("Good", "Again", "Easy"):
         back = await learner.click(screen, "Reveal")
@@ -31,8 +33,9 @@ async def play(demo: DemoContext) -> None:
     demo.heading("Quiz · a moderator turns on the daily quiz")
     moderator = demo.moderators[0]
     channel = demo.channels["general"]
+    close_after: dict[str, Any] = {"close-after": 6}
     await demo.slash(moderator, "quiz setup", channel=channel, time="12:30", timezone="Europe/London",
-                     **{"close-after": 6})
+                     **close_after)
     target = demo.now.replace(hour=12, minute=30, second=0, microsecond=0)
     if target <= demo.now:
         target += timedelta(days=1)

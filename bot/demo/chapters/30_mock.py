@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.demo.context import DemoContext
 from bot.localdiscord import SimChannel, SimMember
@@ -19,7 +20,7 @@ async def play(demo: DemoContext) -> None:
     demo.heading("Mock interviews · nine members opt in")
     people = demo.members[:9]
     for index, member in enumerate(people):
-        options = {"role": ("either", "interviewer", "candidate")[index % 3],
+        options: dict[str, Any] = {"role": ("either", "interviewer", "candidate")[index % 3],
                    "level": ("junior", "mid", "senior", "staff")[index % 4], "timezone": ZONES[index],
                    "availability": AVAILABILITY[index]}
         if index == 0:
@@ -88,6 +89,7 @@ async def agree(demo: DemoContext, thread: SimChannel, members: list[SimMember],
     brief = thread.messages[0]
     picker = await first.click(brief, "Pick times")
     demo.show(picker, action="Pick times")
+    assert picker.message is not None
     menus = [c for row in picker.message.components for c in row["components"] if c["type"] == 3]
     if menus:
         choice = menus[0]["options"][-1]  # the latest suggestion leaves a day for the first reminder
@@ -97,6 +99,7 @@ async def agree(demo: DemoContext, thread: SimChannel, members: list[SimMember],
             if member is not first:
                 theirs = await member.click(brief, "Pick times")
                 demo.show(theirs, action="Pick times")
+                assert theirs.message is not None
                 label = next(o["label"] for o in theirs.message.components[0]["components"][0]["options"]
                              if o["value"] == value)
                 demo.show(await member.select(theirs, [value]), action=f"ticks {label}")

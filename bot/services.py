@@ -1,0 +1,42 @@
+"""Each feature's service, found by its type.
+
+A feature's extension builds its service when it loads and registers it here; views, other
+extensions and tests then ask for ``services.get(DailyService)``. The type names the service,
+so a reader (and the type checker) can follow a click from its view to the service method it
+calls, and two extensions never agree on a cog's name by string.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
+
+
+class FeatureUnavailable(LookupError):
+    """The feature's extension is not loaded (a deployment that left it out, or a test that did)."""
+
+
+class Services:
+    """The registry: one service per type, added and removed with its extension."""
+
+    def __init__(self) -> None:
+        self._by_type: dict[type[Any], object] = {}
+
+    def add(self, service: object) -> None:
+        self._by_type[type(service)] = service
+
+    def remove(self, service: object) -> None:
+        if self._by_type.get(type(service)) is service:
+            del self._by_type[type(service)]
+
+    def find(self, kind: type[T]) -> T | None:
+        """The service of type ``kind``, or ``None`` when its feature is not loaded."""
+        return cast(T | None, self._by_type.get(kind))
+
+    def get(self, kind: type[T]) -> T:
+        """The service of type ``kind``; a feature that depends on another one uses this."""
+        service = self.find(kind)
+        if service is None:
+            raise FeatureUnavailable(f"the {kind.__name__} is not loaded")
+        return service
