@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.localdiscord import command_permissions, rest_channels, rest_events, uploads
 from bot.localdiscord import interactions as ix
 from bot.localdiscord import rest_messages as msg
+from bot.localdiscord import rest_roles as roles
 from bot.localdiscord import rest_threads as threads
 from bot.localdiscord.commands import validate_overwrite
 from bot.localdiscord.formbody import form_error
@@ -59,6 +60,7 @@ def build_app(sim: LocalDiscord) -> web.Application:
     r.add_get(API + "/guilds/{guild_id}", _get_guild)
     r.add_get(API + "/guilds/{guild_id}/members/{user_id}", _get_member)
     r.add_get(API + "/guilds/{guild_id}/roles", _get_roles)
+    roles.add_routes(r, API)
     r.add_get(API + "/guilds/{guild_id}/channels", _get_channels)
     r.add_post(API + "/interactions/{interaction_id}/{token}/callback", ix.callback)
     r.add_post(API + "/webhooks/{app_id}/{token}", ix.followup)

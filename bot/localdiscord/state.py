@@ -213,12 +213,16 @@ class SimGuild:
         self.sim.dispatch_if_connected("GUILD_ROLE_CREATE", {"guild_id": str(self.id), "role": role.to_json()})
         return role
 
-    def edit_role(self, role: SimRole, *, permissions: int | None = None, mentionable: bool | None = None) -> None:
-        """A server admin edits a role in Server Settings; the bot is told with GUILD_ROLE_UPDATE."""
+    def edit_role(self, role: SimRole, *, permissions: int | None = None, mentionable: bool | None = None,
+                  position: int | None = None) -> None:
+        """A server admin edits a role in Server Settings (or drags it in the list); the bot is told with
+        GUILD_ROLE_UPDATE."""
         if permissions is not None:
             role.permissions = permissions
         if mentionable is not None:
             role.mentionable = mentionable
+        if position is not None:
+            role.position = position
         self.sim.dispatch_if_connected("GUILD_ROLE_UPDATE", {"guild_id": str(self.id), "role": role.to_json()})
 
     def add_member(self, name: str, *, manage_guild: bool = False, administrator: bool = False,

@@ -1,0 +1,102 @@
+"""SQL for role rewards: the mappings, the grants Discord accepted, and who earned what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import aiosqlite
+
+from bot.storage import Database
+
+
+@dataclass(frozen=True)
+class RewardRow:
+    reward: str
+    role_id: int
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class Grant:
+    user_id: int
+    reward: str
+    role_id: int
+
+
+class RewardRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def set_reward(self, conn: aiosqlite.Connection, guild_id: int, reward: str, role_id: int, actor_id: int,
+                         now: int) -> int | None:
+        cursor = await conn.execute("SELECT role_id FROM role_rewards WHERE guild_id = ? AND reward = ?",
+                                    (guild_id, reward))
+        old = await cursor.fetchone()
+        await conn.execute(
+            "INSERT INTO role_rewards (guild_id, reward, role_id, actor_id, updated_at, problem) "
+            "VALUES (?, ?, ?, ?, ?, NULL) ON CONFLICT (guild_id, reward) DO UPDATE SET role_id = excluded.role_id, "
+            "actor_id = excluded.actor_id, updated_at = excluded.updated_at, problem = NULL",
+            (guild_id, reward, role_id, actor_id, now))
+        return int(old[0]) if old else None
+
+    async def clear_reward(self, conn: aiosqlite.Connection, guild_id: int, reward: str) -> int | None:
+        cursor = await conn.execute("SELECT role_id FROM role_rewards WHERE guild_id = ? AND reward = ?",
+                                    (guild_id, reward))
+        old = await cursor.fetchone()
+        await conn.execute("DELETE FROM role_rewards WHERE guild_id = ? AND reward = ?", (guild_id, reward))
+        return int(old[0]) if old else None
+
+    async def rewards(self, guild_id: int) -> list[RewardRow]:
+        rows = await self.db.fetchall(
+            "SELECT reward, role_id, problem FROM role_rewards WHERE guild_id = ? ORDER BY reward", (guild_id,))
+        return [RewardRow(r[0], int(r[1]), r[2]) for r in rows]
+
+    async def set_problem(self, guild_id: int, reward: str, problem: str | None) -> None:
+        await self.db.execute("UPDATE role_rewards SET problem = ? WHERE guild_id = ? AND reward = ?",
+                              (problem, guild_id, reward))
+
+    async def guilds_with_rewards(self) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT guild_id FROM role_rewards UNION SELECT guild_id FROM role_grants ORDER BY guild_id")
+        return [int(r[0]) for r in rows]
+
+    async def grants(self, guild_id: int) -> list[Grant]:
+        rows = await self.db.fetchall("SELECT user_id, reward, role_id FROM role_grants WHERE guild_id = ?",
+                                      (guild_id,))
+        return [Grant(int(r[0]), r[1], int(r[2])) for r in rows]
+
+    async def holders(self, guild_id: int, reward: str) -> int:
+        return int(await self.db.fetchval("SELECT COUNT(*) FROM role_grants WHERE guild_id = ? AND reward = ?",
+                                          (guild_id, reward), default=0))
+
+    async def record_grant(self, guild_id: int, user_id: int, reward: str, role_id: int, now: int) -> None:
+        await self.db.execute(
+            "INSERT INTO role_grants (guild_id, user_id, reward, role_id, granted_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id, reward) DO UPDATE SET role_id = excluded.role_id, "
+            "granted_at = excluded.granted_at", (guild_id, user_id, reward, role_id, now))
+
+    async def delete_grant(self, guild_id: int, user_id: int, reward: str) -> None:
+        await self.db.execute("DELETE FROM role_grants WHERE guild_id = ? AND user_id = ? AND reward = ?",
+                              (guild_id, user_id, reward))
+
+    async def live_streaks(self, guild_id: int, now: int) -> list[tuple[int, int]]:
+        """(member, current streak) for streaks still alive now (a streak past its break time is over)."""
+        rows = await self.db.fetchall(
+            "SELECT user_id, current FROM streaks WHERE guild_id = ? AND current > 0 AND breaks_at > ?",
+            (guild_id, now))
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    async def most_active(self, guild_id: int, month: str) -> list[int]:
+        """The member(s) with the most active days in ``month`` (their local dates); ties all lead."""
+        rows = await self.db.fetchall(
+            "SELECT user_id, COUNT(DISTINCT local_date) AS days FROM activity WHERE guild_id = ? "
+            "AND substr(local_date, 1, 7) = ? GROUP BY user_id", (guild_id, month))
+        best = max((int(r[1]) for r in rows), default=0)
+        return sorted(int(r[0]) for r in rows if int(r[1]) == best and best > 0)
+
+    async def most_helpful(self, guild_id: int, month: str) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT user_id, COUNT(*) FROM answer_marks WHERE guild_id = ? AND month = ? GROUP BY user_id",
+            (guild_id, month))
+        best = max((int(r[1]) for r in rows), default=0)
+        return sorted(int(r[0]) for r in rows if int(r[1]) == best and best > 0)

@@ -1,0 +1,220 @@
+"""Role rewards: streak milestones and last month's leaders, kept in line with members' roles.
+
+Moderators map a reward (a 7, 30, 100 or 365-day streak; last month's most active member;
+last month's most helpful contributor) to a role. Every quarter hour, and right after a
+moderator changes a mapping, the bot works out who should hold each role from the
+database (streaks, activity, Helpful marks) and converges: it grants what is missing and
+removes what is no longer earned. A member holds only the highest streak milestone that
+has a role. A grant is recorded after Discord accepted it and deleted after Discord took
+the role away; both calls are idempotent at Discord, so a crash or restart in between
+only means the next pass finishes the job.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.audit import AuditLog
+from bot.clock import Clock
+from bot.errors import InvalidInput
+from bot.rewards.repository import Grant, RewardRepository, RewardRow
+from bot.scheduler import JobScheduler
+from bot.storage import Database
+from bot.timezones import TimezoneResolver, local_date
+
+log = logging.getLogger(__name__)
+
+JOB_ID = "rewards:reconcile"
+MILESTONES = (7, 30, 100, 365)
+LEADER_STREAK = "leader-streak"
+LEADER_HELPFUL = "leader-helpful"
+REWARDS: dict[str, str] = {
+    **{f"streak-{n}": f"{n}-day streak" for n in MILESTONES},
+    LEADER_STREAK: "most active member last month",
+    LEADER_HELPFUL: "most helpful contributor last month",
+}
+
+
+class RoleRefused(Exception):
+    """Discord would not change the role (missing Manage Roles, or the role is above the bot's)."""
+
+
+class MemberGone(Exception):
+    """The member is no longer in the server."""
+
+
+class RolePublisher(Protocol):
+    async def add_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None: ...
+    async def remove_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class RoleFacts:
+    """What Discord says about a role and the bot, gathered by the cog at setup."""
+
+    bot_can_manage_roles: bool
+    role_position: int
+    bot_top_position: int
+    role_is_managed: bool
+    role_is_everyone: bool
+    role_name: str
+    bot_top_name: str
+
+
+def setup_problems(facts: RoleFacts) -> list[str]:
+    """Everything that would stop the bot from giving or taking this role, said so a moderator can fix it."""
+    problems = []
+    if facts.role_is_everyone:
+        problems.append("@everyone is not a role anyone can be given.")
+    if facts.role_is_managed:
+        problems.append(f"**{facts.role_name}** is managed by an integration, so no bot can give it.")
+    if not facts.bot_can_manage_roles:
+        problems.append("I do not have the **Manage Roles** permission. Give my role that permission in "
+                        "Server Settings › Roles.")
+    if not facts.role_is_everyone and facts.role_position >= facts.bot_top_position:
+        problems.append(f"**{facts.role_name}** is not below my highest role (**{facts.bot_top_name}**), and "
+                        "Discord only lets me give roles below it. Drag my role above it in Server Settings › Roles.")
+    return problems
+
+
+def previous_month(today: date) -> str:
+    return (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+
+
+class RewardService:
+    def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver, scheduler: JobScheduler,
+                 audit: AuditLog) -> None:
+        self.repo = RewardRepository(db)
+        self._db = db
+        self._clock = clock
+        self._timezones = timezones
+        self._scheduler = scheduler
+        self._audit = audit
+        self.publisher: RolePublisher | None = None
+
+    def schedule(self) -> None:
+        self._scheduler.add(JOB_ID, CronTrigger(minute="10,25,40,55", timezone="UTC"), self.reconcile_all)
+
+    def unschedule(self) -> None:
+        self._scheduler.remove(JOB_ID)
+
+    def _now(self) -> int:
+        return int(self._clock.now().timestamp())
+
+    @staticmethod
+    def require_reward(reward: str) -> str:
+        if reward not in REWARDS:
+            raise InvalidInput(f"`{reward}` is not a reward.", hint="Pick one of: " + ", ".join(REWARDS) + ".")
+        return reward
+
+    async def set_reward(self, guild_id: int, actor_id: int, reward: str, role_id: int, facts: RoleFacts) -> None:
+        """Map ``reward`` to a role, refusing (with every reason) a role the bot could not give."""
+        self.require_reward(reward)
+        problems = setup_problems(facts)
+        if problems:
+            raise InvalidInput("I cannot give that role:\n" + "\n".join(f"• {p}" for p in problems),
+                               hint="Fix it, then run `/rewards set` again. Nothing was saved.")
+        async with self._db.transaction() as conn:
+            old = await self.repo.set_reward(conn, guild_id, reward, role_id, actor_id, self._now())
+            await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="rewards.set",
+                                     old=old, new={"reward": reward, "role_id": role_id})
+
+    async def clear_reward(self, guild_id: int, actor_id: int, reward: str) -> bool:
+        self.require_reward(reward)
+        async with self._db.transaction() as conn:
+            old = await self.repo.clear_reward(conn, guild_id, reward)
+            if old is not None:
+                await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="rewards.clear",
+                                         old={"reward": reward, "role_id": old}, new=None)
+        return old is not None
+
+    async def rewards(self, guild_id: int) -> list[RewardRow]:
+        return await self.repo.rewards(guild_id)
+
+    async def holders(self, guild_id: int, reward: str) -> int:
+        return await self.repo.holders(guild_id, reward)
+
+    # -- who should hold what ----------------------------------------------------------------------
+
+    async def desired(self, guild_id: int, rewards: list[RewardRow]) -> dict[tuple[int, str], int]:
+        """(member, reward) -> role for everything earned right now."""
+        mapped = {row.reward: row.role_id for row in rewards}
+        wanted: dict[tuple[int, str], int] = {}
+        milestones = [n for n in MILESTONES if f"streak-{n}" in mapped]
+        if milestones:
+            for user_id, current in await self.repo.live_streaks(guild_id, self._now()):
+                reached = [n for n in milestones if current >= n]
+                if reached:
+                    reward = f"streak-{max(reached)}"
+                    wanted[(user_id, reward)] = mapped[reward]
+        if LEADER_STREAK in mapped or LEADER_HELPFUL in mapped:
+            month = previous_month(local_date(self._clock.now(), await self._timezones.guild_zone(guild_id)))
+            if LEADER_STREAK in mapped:
+                for user_id in await self.repo.most_active(guild_id, month):
+                    wanted[(user_id, LEADER_STREAK)] = mapped[LEADER_STREAK]
+            if LEADER_HELPFUL in mapped:
+                for user_id in await self.repo.most_helpful(guild_id, month):
+                    wanted[(user_id, LEADER_HELPFUL)] = mapped[LEADER_HELPFUL]
+        return wanted
+
+    async def reconcile_all(self) -> int:
+        changed = 0
+        for guild_id in await self.repo.guilds_with_rewards():
+            try:
+                changed += await self.reconcile(guild_id)
+            except Exception:
+                log.exception("could not bring the reward roles of guild %s up to date", guild_id)
+        return changed
+
+    async def reconcile(self, guild_id: int) -> int:
+        """Grant missing reward roles and remove unearned ones; return how many changes Discord accepted."""
+        if self.publisher is None:
+            return 0
+        rewards = await self.repo.rewards(guild_id)
+        wanted = await self.desired(guild_id, rewards)
+        held = {(g.user_id, g.reward): g for g in await self.repo.grants(guild_id)}
+        refused: set[str] = set()
+        changed = 0
+        for key, grant in held.items():
+            if wanted.get(key) != grant.role_id:
+                changed += await self._remove(guild_id, grant, refused)
+        for (user_id, reward), role_id in wanted.items():
+            current = held.get((user_id, reward))
+            if (current is None or current.role_id != role_id) and reward not in refused:
+                changed += await self._add(guild_id, user_id, reward, role_id, refused)
+        for row in rewards:
+            if row.reward not in refused and row.problem is not None:
+                await self.repo.set_problem(guild_id, row.reward, None)
+        return changed
+
+    async def _add(self, guild_id: int, user_id: int, reward: str, role_id: int, refused: set[str]) -> int:
+        assert self.publisher is not None
+        try:
+            await self.publisher.add_role(guild_id, user_id, role_id, f"studybot reward: {REWARDS[reward]}")
+        except MemberGone:
+            return 0
+        except RoleRefused as error:
+            refused.add(reward)
+            await self.repo.set_problem(guild_id, reward, str(error))
+            return 0
+        await self.repo.record_grant(guild_id, user_id, reward, role_id, self._now())
+        return 1
+
+    async def _remove(self, guild_id: int, grant: Grant, refused: set[str]) -> int:
+        assert self.publisher is not None
+        try:
+            await self.publisher.remove_role(guild_id, grant.user_id, grant.role_id,
+                                             f"studybot reward no longer earned: {REWARDS.get(grant.reward, '')}")
+        except MemberGone:
+            pass  # nothing left to take away
+        except RoleRefused as error:
+            refused.add(grant.reward)
+            await self.repo.set_problem(guild_id, grant.reward, str(error))
+            return 0
+        await self.repo.delete_grant(guild_id, grant.user_id, grant.reward)
+        return 1

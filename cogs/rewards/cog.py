@@ -1,0 +1,79 @@
+"""/rewards set|clear|status: which roles streak milestones and last month's leaders earn."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import StudyBot
+from bot.rewards import REWARDS, RewardService
+from bot.rewards.service import setup_problems
+from cogs._common import BRAND_COLOUR, in_servers, no_pings
+from cogs._common.authority import Audience, declared
+from cogs.rewards.publisher import RolePublisher, role_facts
+
+REWARD_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in REWARDS.items()]
+
+
+@in_servers
+@app_commands.default_permissions(manage_guild=True)
+class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles for streak milestones and leaders",
+              group_extras=declared(Audience.MODERATOR)):
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        core = client.core
+        self.service = RewardService(core.db, core.clock, core.timezones, core.scheduler, core.audit)
+        self.service.publisher = RolePublisher(client)
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.service.schedule()
+
+    async def cog_unload(self) -> None:
+        self.service.unschedule()
+
+    @app_commands.command(name="set", description="Give members a role when they earn a reward")
+    @app_commands.describe(reward="The milestone or monthly title", role="The role it earns")
+    @app_commands.choices(reward=REWARD_CHOICES)
+    async def set(self, interaction: discord.Interaction, reward: app_commands.Choice[str], role: discord.Role) -> None:
+        assert interaction.guild is not None
+        await self.service.set_reward(interaction.guild.id, interaction.user.id, reward.value, role.id,
+                                      role_facts(interaction.guild, role))
+        await interaction.response.send_message(
+            f"Members who earn the **{reward.name}** now get {role.mention}; they lose it when it is no longer "
+            "earned. I bring everyone's roles up to date now and every quarter hour.", ephemeral=True,
+            allowed_mentions=no_pings())
+        await self.service.reconcile(interaction.guild.id)
+
+    @app_commands.command(name="clear", description="Stop giving a role for a reward (holders lose it)")
+    @app_commands.describe(reward="The milestone or monthly title")
+    @app_commands.choices(reward=REWARD_CHOICES)
+    async def clear(self, interaction: discord.Interaction, reward: app_commands.Choice[str]) -> None:
+        assert interaction.guild is not None
+        cleared = await self.service.clear_reward(interaction.guild.id, interaction.user.id, reward.value)
+        text = (f"The **{reward.name}** no longer earns a role; members holding it lose it now." if cleared
+                else f"The **{reward.name}** had no role.")
+        await interaction.response.send_message(text, ephemeral=True)
+        await self.service.reconcile(interaction.guild.id)
+
+    @app_commands.command(name="status", description="Which rewards earn which roles, and any problem")
+    async def status(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        guild = interaction.guild
+        lines = []
+        for row in await self.service.rewards(guild.id):
+            role = guild.get_role(row.role_id)
+            holders = await self.service.holders(guild.id, row.reward)
+            line = f"• **{REWARDS.get(row.reward, row.reward)}** → <@&{row.role_id}> · {holders} holding it"
+            problems = ["the role was deleted"] if role is None else setup_problems(role_facts(guild, role))
+            if row.problem:
+                problems.append(row.problem)
+            if problems:
+                line += "\n  ⚠️ " + " ".join(problems)
+            lines.append(line)
+        embed = discord.Embed(title="Role rewards", colour=BRAND_COLOUR, description="\n".join(lines) or
+                              "No rewards yet. Map one with `/rewards set`.")
+        embed.set_footer(text="A member holds the highest streak milestone that has a role; monthly titles go to "
+                              "last month's leaders.")
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())

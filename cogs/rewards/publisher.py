@@ -1,0 +1,58 @@
+"""The Discord side of role rewards: adding and removing one role of one member."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.bot import StudyBot
+from bot.rewards import MemberGone, RoleFacts, RoleRefused
+from bot.rewards.service import setup_problems
+
+UNKNOWN_MEMBER = 10007
+UNKNOWN_ROLE = 10011
+
+
+def role_facts(guild: discord.Guild, role: discord.Role) -> RoleFacts:
+    """What Discord's cached view of the server says about giving ``role``."""
+    me = guild.me
+    return RoleFacts(bot_can_manage_roles=me.guild_permissions.manage_roles, role_position=role.position,
+                     bot_top_position=me.top_role.position, role_is_managed=role.managed,
+                     role_is_everyone=role.is_default(), role_name=role.name, bot_top_name=me.top_role.name)
+
+
+class RolePublisher:
+    """Checks the permission hierarchy from the cached roles first, so a call Discord would refuse is never made."""
+
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+        self.pace = client.core.pacer.acquire
+
+    async def _call(self, action: str, guild_id: int, user_id: int, role_id: int, reason: str) -> None:
+        guild = self.client.get_guild(guild_id)
+        if guild is not None:
+            role = guild.get_role(role_id)
+            if role is None:
+                raise RoleRefused("the role was deleted; map the reward to another role")
+            problems = setup_problems(role_facts(guild, role))
+            if problems:
+                raise RoleRefused(" ".join(problems))
+        await self.pace()
+        try:
+            if action == "add":
+                await self.client.http.add_role(guild_id, user_id, role_id, reason=reason)
+            else:
+                await self.client.http.remove_role(guild_id, user_id, role_id, reason=reason)
+        except discord.NotFound as error:
+            if error.code == UNKNOWN_MEMBER:
+                raise MemberGone from error
+            if error.code == UNKNOWN_ROLE:
+                raise RoleRefused("the role was deleted; map the reward to another role") from error
+            raise
+        except discord.Forbidden as error:
+            raise RoleRefused("Discord refused: I need Manage Roles and a role above this one") from error
+
+    async def add_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None:
+        await self._call("add", guild_id, user_id, role_id, reason)
+
+    async def remove_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None:
+        await self._call("remove", guild_id, user_id, role_id, reason)

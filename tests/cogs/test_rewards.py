@@ -1,0 +1,89 @@
+"""Role rewards through the local Discord: setup checks, a 7-day streak's role, and its removal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.localdiscord import BotHarness, SimGuild, SimMember
+from bot.localdiscord.permissions import BOT_DEFAULT, PERMISSIONS
+
+
+def bot_role(guild: SimGuild):  # noqa: ANN201
+    return next(r for r in guild.roles.values() if r.name == "studybot")
+
+
+async def study_one_card(member: SimMember) -> None:
+    screen = await member.slash("cards study")
+    back = await member.click(screen, "Reveal")
+    good = next(label for label in back.button_labels if label.startswith("Good"))
+    await member.click(back, good)
+
+
+async def test_setup_says_what_the_bot_cannot_do_and_saves_nothing(harness: BotHarness, mod: SimMember,
+                                                                  guild: SimGuild) -> None:
+    role = guild.create_role("Week warrior")
+    guild.edit_role(role, position=bot_role(guild).position + 1)  # above the bot's role, and no Manage Roles
+    refused = await mod.slash("rewards set", reward="streak-7", role=role)
+    assert refused.ephemeral and "Manage Roles" in refused.text and "not below my highest role" in refused.text
+    assert "Nothing was saved" in refused.text
+    status = await mod.slash("rewards status")
+    assert "No rewards yet" in status.text
+
+
+async def test_a_seven_day_streak_earns_the_role_and_loses_it_when_the_streak_ends(
+        harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
+    mine = bot_role(guild)
+    guild.edit_role(mine, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
+    week = guild.create_role("Week warrior")
+    guild.edit_role(week, position=3)
+    saved = await mod.slash("rewards set", reward="streak-7", role=week)
+    assert saved.ephemeral and "7-day streak" in saved.text
+    for day in range(7):
+        await study_one_card(alice)
+        await harness.advance(minutes=20)  # the next quarter-hour pass
+        holds = week.id in guild.members[alice.id].role_ids
+        assert holds == (day == 6), day  # only on the seventh day
+        if day < 6:
+            await harness.advance(hours=23, minutes=40)
+    status = await mod.slash("rewards status")
+    assert "7-day streak" in status.text and "1 holding it" in status.text
+
+    await harness.restart()  # the grant is remembered across a restart
+    await harness.advance(days=5)  # no study: freezes run out and the streak ends
+    assert week.id not in guild.members[alice.id].role_ids
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0
+
+
+async def test_a_role_dragged_above_the_bot_later_is_reported(harness: BotHarness, mod: SimMember,
+                                                             alice: SimMember, guild: SimGuild) -> None:
+    mine = bot_role(guild)
+    guild.edit_role(mine, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
+    week = guild.create_role("Week warrior")
+    guild.edit_role(week, position=3)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    guild.edit_role(week, position=11)  # an admin reorders the roles afterwards
+    for _ in range(7):
+        await study_one_card(alice)
+        await harness.advance(hours=24)
+    assert week.id not in guild.members[alice.id].role_ids
+    status = await mod.slash("rewards status")
+    assert "⚠️" in status.text and "not below my highest role" in status.text
+
+
+async def test_last_months_most_active_member_holds_the_title_for_the_next_month(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, guild: SimGuild) -> None:
+    mine = bot_role(guild)
+    guild.edit_role(mine, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
+    leader = guild.create_role("Member of the month")
+    guild.edit_role(leader, position=3)
+    await mod.slash("rewards set", reward="leader-streak", role=leader)
+    await study_one_card(alice)
+    await study_one_card(bob)
+    await harness.advance(days=1)
+    await study_one_card(alice)  # March: alice 2 active days, bob 1
+    await harness.advance_to(datetime(2026, 3, 31, 21, 0, tzinfo=UTC))
+    assert leader.id not in guild.members[alice.id].role_ids  # March is not over yet
+    await harness.advance_to(datetime(2026, 4, 1, 0, 30, tzinfo=UTC))  # April in the server's zone (UTC)
+    assert leader.id in guild.members[alice.id].role_ids and leader.id not in guild.members[bob.id].role_ids
+    await harness.advance_to(datetime(2026, 5, 1, 0, 30, tzinfo=UTC))  # nobody studied in April
+    assert leader.id not in guild.members[alice.id].role_ids
