@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -9,6 +11,7 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.cards import StudyService
 from bot.errors import InvalidInput
+from bot.progress import Percentages, ProgressService, Series, render_weekly
 from cogs._common import in_servers, truncate
 from cogs._common.authority import Audience, declared
 from cogs.cards.embeds import decks_embed, stats_embed
@@ -23,6 +26,7 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         core = client.core
         self.service = StudyService(core.db, core.clock, core.content, core.timezones, core.activity,
                                     fuzzing=core.settings.srs_fuzzing, server=core.server_content)
+        self.progress = ProgressService(core.db, core.clock, core.timezones)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -68,7 +72,13 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
     async def stats(self, interaction: discord.Interaction, deck: str | None = None) -> None:
         stats = await self.service.stats(interaction.guild_id, interaction.user.id, deck)
         shown = deck or await self.service.current_deck(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(embed=stats_embed(stats, shown), ephemeral=True)
+        weeks = await self.progress.reviews(interaction.guild_id, interaction.user.id)
+        png = render_weekly(f"{interaction.user.display_name} · flashcard reviews, last 12 weeks", weeks.weeks,
+                            [Series("reviews", weeks.reviews)], Percentages("retention", weeks.retention))
+        embed = stats_embed(stats, shown)
+        embed.set_image(url="attachment://reviews.png")
+        await interaction.response.send_message(embed=embed, file=discord.File(io.BytesIO(png), "reviews.png"),
+                                                ephemeral=True)
 
     @stats.autocomplete("deck")
     async def _stats_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

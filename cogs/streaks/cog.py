@@ -11,9 +11,10 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.feedback import FeedbackService
+from bot.progress import ProgressService, Series, render_weekly
 from bot.streaks import LeaderboardPage, StreakReminders, StreakService
 from bot.streaks.heatmap import render_heatmap
-from cogs._common import core_of, in_servers, no_pings, one_line, timezone_autocomplete
+from cogs._common import BRAND_COLOUR, core_of, in_servers, no_pings, one_line, timezone_autocomplete
 from cogs._common.authority import Audience, declared
 from cogs.streaks.embeds import help_embed, leaderboard_embed, profile_embed
 from cogs.streaks.publisher import StreakPublisher
@@ -39,6 +40,7 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
         self.service.announcer = publisher
         self.service.sender = publisher
         self.reminders = StreakReminders(self.service, core.clock, core.scheduler)
+        self.progress = ProgressService(core.db, core.clock, core.timezones)
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -65,8 +67,13 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
                              f"{name} · {state.current}-day streak · best {state.best}")
         feedback = self.client.services.find(FeedbackService)
         helpful = await feedback.received(interaction.guild_id, target.id) if feedback else None
+        active = await self.progress.active_days(interaction.guild_id, target.id)
+        chart = render_weekly(f"{name} · active days per week", active.weeks,
+                              [Series("active days", active.active_days)], top=7)
+        weekly = discord.Embed(colour=BRAND_COLOUR).set_image(url="attachment://activity.png")
         await interaction.response.send_message(
-            embed=profile_embed(profile, name, own, helpful), file=discord.File(io.BytesIO(png), "heatmap.png"),
+            embeds=[profile_embed(profile, name, own, helpful), weekly],
+            files=[discord.File(io.BytesIO(png), "heatmap.png"), discord.File(io.BytesIO(chart), "activity.png")],
             ephemeral=own, allowed_mentions=no_pings())
 
     @app_commands.command(name="timezone", description="Set the timezone your days are counted in")

@@ -1,0 +1,80 @@
+"""Progress charts through the local Discord: the weekly totals a member and a moderator see."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimMember
+from bot.progress.charts import PALETTE, WEEKS, Series, axis_top, bar_box
+
+
+def attachment(reply: Reply, filename: str) -> Image.Image:
+    [found] = [a for a in reply.attachments if a["filename"] == filename]
+    return Image.open(io.BytesIO(found["data"])).convert("RGB")
+
+
+def bar_height(image: Image.Image, week: int, index: int, count: int, top: int) -> int:
+    """How many pixels of the week's bar are drawn, read from the picture."""
+    left, _upper, right, bottom = bar_box(week, index, count, top, top)
+    x = (left + right) // 2
+    height = 0
+    while bottom - height >= 0 and image.getpixel((x, bottom - height)) == PALETTE[index]:
+        height += 1
+    return height
+
+
+def expected_height(value: int, top: int) -> int:
+    left, upper, right, bottom = bar_box(0, 0, 1, value, top)
+    return bottom - upper + 1 if value else 0
+
+
+async def review(member: SimMember, cards: int) -> None:
+    screen = await member.slash("cards study")
+    for _ in range(cards):
+        back = await member.click(screen, "Reveal")
+        good = next(label for label in back.button_labels if label.startswith("Easy"))
+        screen = await member.click(back, good)
+
+
+async def test_cards_stats_and_streak_show_chart_the_right_weekly_totals(
+        harness: BotHarness, alice: SimMember) -> None:
+    await review(alice, 3)           # this week: 3 reviews, active on 2 days
+    await harness.advance(days=1)
+    await review(alice, 2)
+    await harness.advance(days=7)    # next week: 4 reviews on 1 day
+    await review(alice, 4)
+    stats = await alice.slash("cards stats")
+    assert stats.embeds[0]["image"]["url"] == "attachment://reviews.png"
+    image = attachment(stats, "reviews.png")
+    totals = [0] * (WEEKS - 2) + [5, 4]
+    top = axis_top([Series("reviews", totals)])
+    for week, value in enumerate(totals):
+        assert bar_height(image, week, 0, 1, top) == expected_height(value, top), week
+
+    shown = await alice.slash("streak show")
+    assert [e.get("image", {}).get("url") for e in shown.embeds] == ["attachment://heatmap.png",
+                                                                    "attachment://activity.png"]
+    days = [0] * (WEEKS - 2) + [2, 1]
+    chart = attachment(shown, "activity.png")
+    for week, value in enumerate(days):
+        assert bar_height(chart, week, 0, 1, 7) == expected_height(value, 7), week
+
+
+async def test_moderators_see_the_servers_participation_per_week(harness: BotHarness, mod: SimMember,
+                                                                alice: SimMember, bob: SimMember) -> None:
+    await review(alice, 2)
+    await review(bob, 1)
+    reply = await mod.slash("stats")
+    assert reply.ephemeral and "participation" in reply.embeds[0]["title"].lower()
+    image = attachment(reply, "participation.png")
+    series = [[0] * WEEKS for _ in range(4)]
+    series[1][-1] = 3  # three flashcard reviews this week; nothing else yet
+    top = axis_top([Series(str(i), s) for i, s in enumerate(series)])
+    for index, values in enumerate(series):
+        for week, value in enumerate(values):
+            assert bar_height(image, week, index, 4, top) == expected_height(value, top), (index, week)
+    with pytest.raises(CommandForbidden):
+        await alice.slash("stats")
