@@ -38,6 +38,11 @@ POSTED_FOR_MEMBER = (
     "AND message_id IS NOT NULL AND message_channel_id IS NOT NULL",
     "SELECT queue_channel_id, queue_message_id FROM suggestions WHERE author_id = :member "
     "AND queue_message_id IS NOT NULL AND queue_channel_id IS NOT NULL",
+    # A milestone announcement names the member; older rows fall back to today's announcement channel.
+    "SELECT COALESCE(m.channel_id, s.channel_id, d.channel_id), m.message_id FROM streak_milestones m "
+    "LEFT JOIN streak_settings s ON s.guild_id = m.guild_id LEFT JOIN daily_schedule d ON d.guild_id = m.guild_id "
+    "WHERE m.user_id = :member AND m.message_id IS NOT NULL "
+    "AND COALESCE(m.channel_id, s.channel_id, d.channel_id) IS NOT NULL",
 )
 
 

@@ -164,10 +164,12 @@ class StreakRepository:
         return changed > 0
 
     async def set_milestone_message(self, guild_id: int, user_id: int, milestone: int, run_start: date,
-                                    message_id: int) -> None:
+                                    channel_id: int, message_id: int) -> None:
+        """Keep where the announcement went, so a privacy deletion can remove it on Discord."""
         await self.db.execute(
-            "UPDATE streak_milestones SET message_id = ? WHERE guild_id = ? AND user_id = ? AND milestone = ? "
-            "AND run_start = ?", (message_id, guild_id, user_id, milestone, run_start.isoformat()))
+            "UPDATE streak_milestones SET channel_id = ?, message_id = ? WHERE guild_id = ? AND user_id = ? "
+            "AND milestone = ? AND run_start = ?",
+            (channel_id, message_id, guild_id, user_id, milestone, run_start.isoformat()))
 
     # -- reminders ---------------------------------------------------------------------------------------
 

@@ -169,7 +169,7 @@ class StreakService:
             log.exception("could not announce a %d-day streak in guild %s", milestone, guild_id)
             return
         if message_id is not None:
-            await self.repo.set_milestone_message(guild_id, user_id, milestone, run_start, message_id)
+            await self.repo.set_milestone_message(guild_id, user_id, milestone, run_start, channel_id, message_id)
 
     # -- what members see ----------------------------------------------------------------------------
 

@@ -59,8 +59,9 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
         async def confirmed(click: discord.Interaction) -> None:
             deletion = await self.service.delete(interaction.user.id)
             summary = ", ".join(f"{table} ({count})" for table, count in sorted(deletion.changed.items()))
-            posted = (f" I am also deleting the {deletion.messages_queued} messages I posted for you "
-                      "(answers, feedback, suggestions)." if deletion.messages_queued else "")
+            count = deletion.messages_queued
+            posted = (f" I am also deleting the {count} message{'s' if count != 1 else ''} I posted for you "
+                      "(answers, feedback, suggestions, streak milestones)." if count else "")
             await click.response.edit_message(
                 content=f"Done. Removed: {summary or 'nothing'}. You are off every leaderboard.{posted}\n"
                         f"{what_remains(keep)}", view=None)

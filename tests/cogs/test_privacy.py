@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.activity import ActivityKind
 from bot.localdiscord import BotHarness, SimChannel, SimMember
 from bot.localdiscord.command_permissions import allow_command
 from bot.ops.personal_data import TABLES, needs_classification, rule_for
@@ -132,3 +133,25 @@ async def test_backups_made_before_a_deletion_expire_within_the_stated_days(
     await harness.advance_to(datetime(2026, 3, 10, 3, 31, tzinfo=UTC))
     remaining = sorted(folder.glob("studybot-*.sqlite3"))
     assert first not in remaining and len(remaining) == 7
+
+
+async def test_privacy_delete_removes_the_members_milestone_announcements_on_discord(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    general = harness.guild.channel("general")
+    await mod.slash("streak-admin announcements", state="on", channel=general)
+    for member in (alice, bob):
+        for days_ago in range(6, -1, -1):
+            at = harness.core.clock.now() - timedelta(days=days_ago)
+            await harness.core.activity.record(harness.guild.id, member.id, ActivityKind.REVIEW, at)
+            await harness.settle()
+    [alices] = [m for m in general.messages if "7-day streak" in m.content and alice.mention in m.content]
+    [bobs] = [m for m in general.messages if "7-day streak" in m.content and bob.mention in m.content]
+    # An announcement stored before its channel was kept: found through the configured channel.
+    await harness.core.db.execute("UPDATE streak_milestones SET channel_id = NULL WHERE user_id = ?", (alice.id,))
+
+    confirm = await alice.slash("privacy delete")
+    done = await alice.click(confirm, "Delete my data")
+    assert "deleting the 1 message I posted for you" in done.text
+    await harness.settle()
+    assert alices.deleted and not bobs.deleted
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
