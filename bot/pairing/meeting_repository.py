@@ -197,14 +197,29 @@ class MeetingRepository:
         return [_reminder(row) for row in rows]
 
     async def claim_reminder(self, reminder: Reminder, now: datetime) -> bool:
-        """Mark the reminder sent if it is still due: unsent, and its meeting agreed at this version."""
+        """Claim the reminder if it is still due: unsent, and its meeting agreed at this version.
+
+        A reminder claimed by an attempt that died before marking it sent can be claimed again;
+        the caller then looks for the earlier message before sending another.
+        """
         changed = await self.db.execute(
-            "UPDATE mock_reminders SET sent_at = ? WHERE group_id = ? AND user_id = ? AND kind = ? AND version = ? "
+            "UPDATE mock_reminders SET claimed_at = ? WHERE group_id = ? AND user_id = ? AND kind = ? AND version = ? "
             "AND sent_at IS NULL AND EXISTS (SELECT 1 FROM mock_meetings m WHERE m.group_id = ? "
             "AND m.status = 'agreed' AND m.version = ?)",
             (epoch(now), reminder.group_id, reminder.user_id, reminder.kind, reminder.version, reminder.group_id,
              reminder.version))
         return changed > 0
+
+    async def was_claimed(self, reminder: Reminder) -> bool:
+        return await self.db.fetchval(
+            "SELECT claimed_at IS NOT NULL FROM mock_reminders WHERE group_id = ? AND user_id = ? AND kind = ? "
+            "AND version = ?", (reminder.group_id, reminder.user_id, reminder.kind, reminder.version)) == 1
+
+    async def mark_reminder_sent(self, reminder: Reminder, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE mock_reminders SET sent_at = ? WHERE group_id = ? AND user_id = ? AND kind = ? AND version = ? "
+            "AND sent_at IS NULL",
+            (epoch(now), reminder.group_id, reminder.user_id, reminder.kind, reminder.version))
 
     # -- exclusions ------------------------------------------------------------------------------
     async def exclusions_of(self, guild_id: int, user_id: int) -> list[int]:

@@ -36,6 +36,7 @@ from bot.pairing.calendar import InterviewEntry, file_name, interview_ics
 from bot.pairing.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
 from bot.pairing.repository import Group, PairingRepository, Round
 from bot.pairing.rounds import shared_times
+from bot.posting.crashpoints import crash_point
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 
@@ -58,6 +59,7 @@ class MeetingPublisher(Protocol):
     async def nudge(self, round_: Round, group: Group) -> None: ...
     async def remind(self, round_: Round, group: Group, meeting: Meeting, user_id: int, zone: ZoneInfo,
                      kind: str) -> None: ...
+    async def find_reminder(self, group: Group, meeting: Meeting, user_id: int, kind: str) -> bool: ...
     async def place_event(self, round_: Round, group: Group, meeting: Meeting,
                           voice_channel_id: int | None) -> tuple[int | None, int | None]: ...
     async def remove_event(self, guild_id: int, event_id: int) -> None: ...
@@ -93,6 +95,7 @@ class MeetingService:
         self._db, self._clock, self._scheduler = db, clock, scheduler
         self.publisher: MeetingPublisher | None = None
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._reminders_in_flight: set[str] = set()  # a timer rebuilt while its reminder is being sent
 
     # -- start-up ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -337,19 +340,40 @@ class MeetingService:
                             self.send_reminder, reminder)
 
     async def send_reminder(self, reminder: Reminder) -> bool:
-        """Send one stored reminder once: claimed first, and only while its time still stands."""
+        """Send one stored reminder exactly once: claim, send, mark sent.
+
+        A reminder an earlier process claimed but never marked may already be on Discord: it is
+        looked for first and only marked sent when found. A reminder whose meeting has begun, moved
+        or been cancelled is not sent at all.
+        """
+        if reminder.job_id in self._reminders_in_flight:
+            return False
+        self._reminders_in_flight.add(reminder.job_id)
+        try:
+            return await self._send_reminder(reminder)
+        finally:
+            self._reminders_in_flight.discard(reminder.job_id)
+
+    async def _send_reminder(self, reminder: Reminder) -> bool:
         meeting = await self.repo.meeting(reminder.group_id)
         now = self._clock.now()
         if meeting is None or meeting.starts_at is None or meeting.starts_at <= now or self.publisher is None:
             return False
+        earlier_attempt = await self.repo.was_claimed(reminder)
         if not await self.repo.claim_reminder(reminder, now):
             return False
+        crash_point("reminder.claimed")
         group = await self.pairing.group(reminder.group_id)
         round_ = await self.pairing.round(group.round_id) if group else None
         if group is None or round_ is None:
             return False
-        zone = await self.zone_of(group.guild_id, reminder.user_id)
-        await self.publisher.remind(round_, group, meeting, reminder.user_id, zone, reminder.kind)
+        if earlier_attempt and await self.publisher.find_reminder(group, meeting, reminder.user_id, reminder.kind):
+            log.info("reminder %s was sent before a restart; not sending it again", reminder.job_id)
+        else:
+            zone = await self.zone_of(group.guild_id, reminder.user_id)
+            await self.publisher.remind(round_, group, meeting, reminder.user_id, zone, reminder.kind)
+            crash_point("reminder.sent")
+        await self.repo.mark_reminder_sent(reminder, self._clock.now())
         return True
 
     # -- calendar ------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "mock-announce": ("mock.round-created", "mock.announced", "mock.announce-recorded"),
     "mock-outcome": ("outcome.saved",),
     "mock-feedback": ("feedback.saved",),
+    "mock-reminder": ("reminder.claimed", "reminder.sent"),
     "streak-repair": ("repair.saved",),
     "backup": ("backup.written",),
 }

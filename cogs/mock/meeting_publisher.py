@@ -101,6 +101,39 @@ class MeetingPublisher:
                               allowed_mentions=discord.AllowedMentions(everyone=False, roles=False,
                                                                        users=[discord.Object(user_id)]))
 
+    async def find_reminder(self, group: Group, meeting: Meeting, user_id: int, kind: str) -> bool:
+        """Whether this reminder already reached the member (by DM, or in the thread when DMs were closed).
+
+        Only asked after a restart for a reminder claimed but not marked sent, so reading a little
+        history is fine. The lead, the meeting's instant and the thread link together name it.
+        """
+        assert meeting.starts_at is not None
+        marks = (REMINDER_LEADS[kind], discord_timestamp(meeting.starts_at, "F"),
+                 thread_url(group.guild_id, group.thread_id))
+        bot_id = self.client.user.id if self.client.user else None
+
+        def is_it(message: discord.Message) -> bool:
+            return message.author.id == bot_id and all(mark in message.content for mark in marks)
+
+        places: list[discord.abc.Messageable] = []
+        try:
+            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+            places.append(user.dm_channel or await user.create_dm())
+        except discord.HTTPException as error:
+            log.info("could not open a DM with %s to look for a reminder: %s", user_id, error.text)
+        thread = self.client.get_channel(group.thread_id) if group.thread_id else None
+        if isinstance(thread, discord.Thread):
+            places.append(thread)
+        for place in places:
+            try:
+                await self.pace()
+                async for message in place.history(limit=25):
+                    if is_it(message):
+                        return True
+            except discord.HTTPException as error:
+                log.info("could not read %s to look for a reminder: %s", place, error.text)
+        return False
+
     # -- the event and its room ----------------------------------------------------------------
     async def place_event(self, round_: Round, group: Group, meeting: Meeting,
                           voice_channel_id: int | None) -> tuple[int | None, int | None]:

@@ -171,6 +171,25 @@ async def mock_checked_in(world: World) -> None:
     await in_process(world, steps)
 
 
+async def mock_time_agreed(world: World) -> None:
+    """A pair that agreed Thursday 19:00 UTC; the bot then stops until the day-before reminders are due."""
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                              channel=world.room)
+        for member in (world.alice, world.bob):
+            await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+        await world.mod.slash("mock-admin pair-now")
+        thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
+        brief = next(m for m in thread.messages if "Propose another time" in m.button_labels)
+        await world.alice.submit_modal(await world.alice.click(brief, "Propose another time"), when="Thu 19:00")
+        proposal = next(m for m in thread.messages if "proposes" in m.content)
+        await world.bob.click(proposal, "Accept this time")
+    await in_process(world, steps)
+
+
+MEETING = datetime(2026, 3, 5, 19, tzinfo=UTC)
+
+
 def checkin(world: World) -> object:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     return next(m for m in thread.messages if "Round 1 is ending" in m.content)
@@ -342,6 +361,19 @@ async def practice_invariants(world: World, restart: int) -> None:
     credits_match(world, "practice_answers", "answer")
 
 
+async def reminder_invariants(world: World, restart: int) -> None:
+    """Each member gets the day-before reminder once, however the process died; none once it has begun."""
+    def reminders(member: SimMember, lead: str) -> int:
+        return sum(f"Your mock interview is {lead}" in m.content for m in member.dms)
+
+    if restart < 2:
+        await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM mock_reminders WHERE kind = 'day' "
+                                                   "AND sent_at IS NULL") == [(0,)], "both reminders to be sent")
+    for member in (world.alice, world.bob):
+        assert reminders(member, "in 24 hours") == 1, f"{member.name} got {reminders(member, 'in 24 hours')}"
+        assert reminders(member, "in 15 minutes") == 0  # restart 2 comes after the interview began
+
+
 async def backup_invariants(world: World, restart: int) -> None:
     folder = world.db_path.parent / "backups"
     for backup in sorted(folder.glob("studybot-*.sqlite3")):
@@ -383,6 +415,8 @@ SCENARIOS: dict[str, Scenario] = {
                               outcome_invariants),
     "feedback.saved": Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), give_feedback,
                                feedback_invariants),
+    **{point: Scenario(mock_time_agreed, MEETING - timedelta(hours=24) + timedelta(seconds=1), nothing,
+                       reminder_invariants) for point in FLOWS["mock-reminder"]},
     "repair.saved": Scenario(daily_at_nine, DAY.replace(hour=8), repair_a_day, repair_invariants),
     "backup.written": Scenario(daily_at_nine, DAY.replace(hour=3, minute=29, second=59) + timedelta(days=1),
                                nothing, backup_invariants),
