@@ -34,6 +34,8 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "mock-outcome": ("outcome.saved",),
     "mock-feedback": ("feedback.saved",),
     "mock-reminder": ("reminder.claimed", "reminder.sent"),
+    "streak-milestone": ("milestone.claimed", "milestone.announced"),
+    "streak-reminder": ("streak-reminder.claimed", "streak-reminder.sent"),
     "streak-repair": ("repair.saved",),
     "backup": ("backup.written",),
 }

@@ -2,8 +2,10 @@
 
 The scheduler runs :meth:`StreakReminders.run_due` every quarter hour (so zones with
 half- and quarter-hour offsets still get their hour). A reminder is claimed for the
-day before it is sent, so a restart never sends two; a member whose DMs are closed
-is switched off and told why in ``/streak show``.
+day before it is sent and marked sent after; a claim without its mark (the process died
+in between) is finished by a later pass the same day, which looks for the DM first, so a
+restart neither loses the nudge nor sends two. A member whose DMs are closed is switched
+off and told why in ``/streak show``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
 from bot.errors import InvalidInput
+from bot.posting import crash_point
 from bot.scheduler import JobScheduler
 from bot.streaks.repository import ReminderRow
 from bot.streaks.service import DirectMessagesClosedError, StreakService
@@ -33,6 +36,7 @@ class StreakReminders:
         self._repo = streaks.repo
         self._clock = clock
         self._scheduler = scheduler
+        self._sending: set[tuple[int, int]] = set()  # a slow pass overlapping the next quarter hour
 
     def schedule(self) -> None:
         self._scheduler.add(JOB_ID, CronTrigger(minute="0,15,30,45", timezone=UTC), self.run_due)
@@ -62,22 +66,36 @@ class StreakReminders:
                 continue
             local = now.astimezone(ZoneInfo(due.zone_name))
             today = local.date()
-            if local.hour != reminder.hour or reminder.last_sent_date == today.isoformat():
+            interrupted = due.claimed_date == today.isoformat()  # an earlier pass died while sending it
+            if reminder.last_sent_date == today.isoformat() or (local.hour != reminder.hour and not interrupted):
                 continue
             if (row is None or row.current < MIN_STREAK or row.breaks_at <= now.timestamp()
                     or (row.last_active is not None and row.last_active >= today)):
                 continue
-            if not await self._repo.claim_reminder(reminder.guild_id, reminder.user_id, today):
+            key = (reminder.guild_id, reminder.user_id)
+            if key in self._sending or not await self._repo.claim_reminder(reminder.guild_id, reminder.user_id,
+                                                                           today):
                 continue
-            if await self._send(reminder, row.current, datetime.fromtimestamp(row.breaks_at, UTC)):
-                sent += 1
+            self._sending.add(key)
+            try:
+                if await self._send(reminder, row.current, datetime.fromtimestamp(row.breaks_at, UTC), interrupted):
+                    await self._repo.mark_reminder_sent(reminder.guild_id, reminder.user_id, today)
+                    sent += 1
+            finally:
+                self._sending.discard(key)
         return sent
 
-    async def _send(self, reminder: ReminderRow, current: int, breaks_at: datetime) -> bool:
+    async def _send(self, reminder: ReminderRow, current: int, breaks_at: datetime, interrupted: bool) -> bool:
+        """Send the DM (unless an interrupted attempt already did); True when the member has it."""
         if self._streaks.sender is None:
             return False
+        crash_point("streak-reminder.claimed")
         try:
+            if interrupted and await self._streaks.sender.find_reminder(reminder.guild_id, reminder.user_id,
+                                                                        breaks_at):
+                return True
             await self._streaks.sender.send_reminder(reminder.guild_id, reminder.user_id, current, breaks_at)
+            crash_point("streak-reminder.sent")
         except DirectMessagesClosedError:
             log.info("member %s has DMs closed; switching their streak reminder off", reminder.user_id)
             await self._repo.switch_off_reminder(reminder.guild_id, reminder.user_id, "dms_closed",

@@ -9,6 +9,7 @@ from datetime import date
 import aiosqlite
 
 from bot.storage import Database
+from bot.streaks.rules import MILESTONES
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class DueReminder:
     reminder: ReminderRow
     zone_name: str
     streak: StreakRow | None
+    claimed_date: str | None = None  # a day claimed but never marked sent: the process died sending it
 
 
 @dataclass(frozen=True)
@@ -156,11 +158,13 @@ class StreakRepository:
             return int(row["channel_id"])
         return await self.db.fetchval("SELECT channel_id FROM daily_schedule WHERE guild_id = ?", (guild_id,))
 
-    async def claim_milestone(self, guild_id: int, user_id: int, milestone: int, run_start: date, now: int) -> bool:
+    async def claim_milestone(self, guild_id: int, user_id: int, milestone: int, run_start: date, now: int,
+                              channel_id: int | None) -> bool:
+        """Claim the run's milestone once; ``channel_id`` is where it will be announced (None: not announced)."""
         changed = await self.db.execute(
-            "INSERT INTO streak_milestones (guild_id, user_id, milestone, run_start, reached_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (guild_id, user_id, milestone, run_start.isoformat(), now))
+            "INSERT INTO streak_milestones (guild_id, user_id, milestone, run_start, reached_at, channel_id) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (guild_id, user_id, milestone, run_start.isoformat(), now, channel_id))
         return changed > 0
 
     async def set_milestone_message(self, guild_id: int, user_id: int, milestone: int, run_start: date,
@@ -170,6 +174,28 @@ class StreakRepository:
             "UPDATE streak_milestones SET channel_id = ?, message_id = ? WHERE guild_id = ? AND user_id = ? "
             "AND milestone = ? AND run_start = ?",
             (channel_id, message_id, guild_id, user_id, milestone, run_start.isoformat()))
+
+    async def unclaimed_milestones(self, since: int) -> list[tuple[int, int, int, date]]:
+        """Milestones live streaks crossed in the last day or so that have no row: the process died between
+        crediting the day and claiming the milestone. (guild, member, milestone, run start)."""
+        milestones = " UNION ALL ".join(["SELECT ? AS value"] * len(MILESTONES))  # placeholders only
+        rows = await self.db.fetchall(
+            "SELECT s.guild_id, s.user_id, m.value AS milestone, s.run_start FROM streaks s "  # noqa: S608
+            f"JOIN ({milestones}) m "
+            "ON s.current >= m.value AND s.current - m.value <= 1 "
+            "WHERE s.run_start IS NOT NULL AND s.breaks_at > ? AND NOT EXISTS (SELECT 1 FROM streak_milestones x "
+            "WHERE x.guild_id = s.guild_id AND x.user_id = s.user_id AND x.milestone = m.value "
+            "AND x.run_start = s.run_start)", (*MILESTONES, since))
+        return [(r["guild_id"], r["user_id"], r["milestone"], date.fromisoformat(r["run_start"])) for r in rows]
+
+    async def unannounced_milestones(self, since: int) -> list[tuple[int, int, int, date, int]]:
+        """Claimed milestones meant for a channel but with no message recorded, reached since ``since``:
+        (guild, member, milestone, run start, channel)."""
+        rows = await self.db.fetchall(
+            "SELECT guild_id, user_id, milestone, run_start, channel_id FROM streak_milestones "
+            "WHERE message_id IS NULL AND channel_id IS NOT NULL AND reached_at >= ? ORDER BY reached_at", (since,))
+        return [(r["guild_id"], r["user_id"], r["milestone"], date.fromisoformat(r["run_start"]), r["channel_id"])
+                for r in rows]
 
     # -- reminders ---------------------------------------------------------------------------------------
 
@@ -192,7 +218,7 @@ class StreakRepository:
         The zone follows the rule of ``TimezoneResolver.zone_for``: the member's own, else the guild's, else UTC.
         """
         rows = await self.db.fetchall(
-            "SELECT r.guild_id, r.user_id, r.hour, r.last_sent_date, "
+            "SELECT r.guild_id, r.user_id, r.hour, r.last_sent_date, r.claimed_date, "
             "COALESCE(u.timezone, g.timezone, 'UTC') AS zone, s.guild_id AS has_streak, s.current, s.best, "
             "s.freezes, s.last_active, s.run_start, s.breaks_at, s.month, s.month_days, s.total_days "
             "FROM streak_reminders r "
@@ -201,15 +227,20 @@ class StreakRepository:
             "LEFT JOIN streaks s ON s.guild_id = r.guild_id AND s.user_id = r.user_id "
             "WHERE r.enabled = 1 ORDER BY r.guild_id, r.user_id")
         return [DueReminder(ReminderRow(r["guild_id"], r["user_id"], r["hour"], True, None, r["last_sent_date"]),
-                            r["zone"], _row(r) if r["has_streak"] is not None else None) for r in rows]
+                            r["zone"], _row(r) if r["has_streak"] is not None else None, r["claimed_date"])
+                for r in rows]
 
     async def claim_reminder(self, guild_id: int, user_id: int, local_day: date) -> bool:
-        """Mark today's reminder as sent before sending it: at most one a day, even across restarts."""
+        """Claim today's reminder before sending it; a claim left by a dead process can be taken again."""
         changed = await self.db.execute(
-            "UPDATE streak_reminders SET last_sent_date = ? WHERE guild_id = ? AND user_id = ? AND enabled = 1 "
+            "UPDATE streak_reminders SET claimed_date = ? WHERE guild_id = ? AND user_id = ? AND enabled = 1 "
             "AND (last_sent_date IS NULL OR last_sent_date <> ?)",
             (local_day.isoformat(), guild_id, user_id, local_day.isoformat()))
         return changed > 0
+
+    async def mark_reminder_sent(self, guild_id: int, user_id: int, local_day: date) -> None:
+        await self.db.execute("UPDATE streak_reminders SET last_sent_date = ? WHERE guild_id = ? AND user_id = ?",
+                              (local_day.isoformat(), guild_id, user_id))
 
     async def switch_off_reminder(self, guild_id: int, user_id: int, reason: str, now: int) -> None:
         await self.db.execute(

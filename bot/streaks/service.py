@@ -43,10 +43,16 @@ class MilestoneAnnouncer(Protocol):
     async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
         """Post the celebration; return the message id, or None if it could not be posted."""
 
+    async def find_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
+        """The id of a celebration already posted (before a crash), or None."""
+
 
 class ReminderSender(Protocol):
     async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
         """DM the member; raise DirectMessagesClosedError when they do not accept DMs."""
+
+    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
+        """Whether today's reminder (for the streak ending at ``breaks_at``) is already in their DMs."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,7 @@ class StreakService:
         self.announcer: MilestoneAnnouncer | None = None
         self.sender: ReminderSender | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._announcing: set[tuple[int, int, int, date]] = set()  # celebrations being posted right now
 
     def attach(self) -> None:
         self._activity.add_listener(self.on_activity)
@@ -150,26 +157,56 @@ class StreakService:
         if not reached or state.run_start is None:
             return
         channel_id = await self.repo.announcement_channel(guild_id)
+        if self.announcer is None:
+            channel_id = None
         for milestone in reached:
-            if not await self.repo.claim_milestone(guild_id, user_id, milestone, state.run_start, self._now_epoch()):
+            if not await self.repo.claim_milestone(guild_id, user_id, milestone, state.run_start, self._now_epoch(),
+                                                   channel_id):
                 continue
-            if channel_id is not None and self.announcer is not None:
+            if channel_id is not None:
                 self._spawn(self._announce(guild_id, user_id, milestone, state.run_start, channel_id))
+
+    async def catch_up_milestones(self) -> int:
+        """After a restart: claim milestones a crash left unclaimed and post claimed ones never recorded.
+
+        A celebration may have reached Discord before the process died, so it is looked for in its
+        channel before it is posted. Only milestones from the last two days are caught up: a
+        celebration days late would be noise. Returns how many were handed to the announcer.
+        """
+        since = self._now_epoch() - 2 * 86_400
+        for guild_id, user_id, milestone, run_start in await self.repo.unclaimed_milestones(self._now_epoch()):
+            channel_id = await self.repo.announcement_channel(guild_id) if self.announcer else None
+            await self.repo.claim_milestone(guild_id, user_id, milestone, run_start, self._now_epoch(), channel_id)
+        pending = await self.repo.unannounced_milestones(since)
+        for guild_id, user_id, milestone, run_start, channel_id in pending:
+            await self._announce(guild_id, user_id, milestone, run_start, channel_id, after_restart=True)
+        return len(pending)
 
     def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(coro, name="studybot-streak-milestone")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _announce(self, guild_id: int, user_id: int, milestone: int, run_start: date, channel_id: int) -> None:
-        assert self.announcer is not None
+    async def _announce(self, guild_id: int, user_id: int, milestone: int, run_start: date, channel_id: int,
+                        after_restart: bool = False) -> None:
+        """Claimed, posted, recorded: each step a crash point, so a restart neither loses nor repeats it."""
+        key = (guild_id, user_id, milestone, run_start)
+        if self.announcer is None or key in self._announcing:
+            return
+        self._announcing.add(key)
         try:
-            message_id = await self.announcer.announce_milestone(channel_id, user_id, milestone)
+            crash_point("milestone.claimed")
+            message_id = await self.announcer.find_milestone(channel_id, user_id, milestone) if after_restart \
+                else None
+            if message_id is None:
+                message_id = await self.announcer.announce_milestone(channel_id, user_id, milestone)
+                crash_point("milestone.announced")
+            if message_id is not None:
+                await self.repo.set_milestone_message(guild_id, user_id, milestone, run_start, channel_id, message_id)
         except Exception:
             log.exception("could not announce a %d-day streak in guild %s", milestone, guild_id)
-            return
-        if message_id is not None:
-            await self.repo.set_milestone_message(guild_id, user_id, milestone, run_start, channel_id, message_id)
+        finally:
+            self._announcing.discard(key)
 
     # -- what members see ----------------------------------------------------------------------------
 

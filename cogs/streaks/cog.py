@@ -48,6 +48,12 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
         self.service.attach()
         self.reminders.schedule()
         await self.service.reconcile()
+        self.client.after_first_ready(self._catch_up)
+
+    async def _catch_up(self) -> None:
+        """Finish what a crash interrupted: milestone celebrations and today's reminder DMs."""
+        await self.service.catch_up_milestones()
+        await self.reminders.run_due()
 
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)

@@ -16,6 +16,10 @@ log = logging.getLogger(__name__)
 CANNOT_DM = 50007
 
 
+def celebration(user_id: int, milestone: int) -> str:
+    return f"🔥 <@{user_id}> reached a **{milestone}-day streak**! Keep it going."
+
+
 class StreakPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
@@ -28,13 +32,42 @@ class StreakPublisher:
             return None
         await self.pace()
         try:
-            message = await channel.send(
-                f"🔥 <@{user_id}> reached a **{milestone}-day streak**! Keep it going.",
-                allowed_mentions=no_pings())
+            message = await channel.send(celebration(user_id, milestone), allowed_mentions=no_pings())
         except discord.HTTPException as error:
             log.warning("could not announce a milestone in %s: %s", channel_id, error)
             return None
         return message.id
+
+    async def find_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
+        """A celebration posted before a crash: the latest messages of the channel are read once."""
+        channel = self.client.get_channel(channel_id)
+        if not isinstance(channel, discord.TextChannel | discord.Thread) or self.client.user is None:
+            return None
+        wanted = celebration(user_id, milestone)
+        try:
+            await self.pace()
+            async for message in channel.history(limit=50):
+                if message.author.id == self.client.user.id and message.content == wanted:
+                    return message.id
+        except discord.HTTPException as error:
+            log.info("could not read %s to look for a milestone: %s", channel_id, error.text)
+        return None
+
+    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
+        """Today's reminder DM sent before a crash: the reminder names the streak's end, which is unique."""
+        if self.client.user is None:
+            return False
+        deadline = discord_timestamp(breaks_at, "R")
+        try:
+            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+            channel = user.dm_channel or await user.create_dm()
+            await self.pace()
+            async for message in channel.history(limit=20):
+                if message.author.id == self.client.user.id and deadline in message.content:
+                    return True
+        except discord.HTTPException as error:
+            log.info("could not read the DMs of %s to look for a reminder: %s", user_id, error.text)
+        return False
 
     async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
         guild = self.client.get_guild(guild_id)

@@ -190,6 +190,33 @@ async def mock_time_agreed(world: World) -> None:
 MEETING = datetime(2026, 3, 5, 19, tzinfo=UTC)
 
 
+async def studied_before(harness: BotHarness, member: SimMember, days: int) -> None:
+    from bot.activity import ActivityKind
+
+    for days_ago in range(days, 0, -1):
+        await harness.core.activity.record(harness.guild.id, member.id, ActivityKind.REVIEW,
+                                           DAY.replace(hour=8) - timedelta(days=days_ago))
+    await harness.settle()
+
+
+async def six_days_then_posted(world: World) -> None:
+    """Alice studied the six days before; today's answer makes seven, which is celebrated in #daily."""
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("daily setup", channel=world.daily, time="09:00", timezone="UTC")
+        await world.mod.slash("streak-admin announcements", state="on")
+        await studied_before(harness, world.alice, 6)
+        await harness.advance_to(DAY.replace(hour=9, minute=5))
+    await in_process(world, steps)
+
+
+async def reminder_at_eight_pm(world: World) -> None:
+    """Alice has a three-day streak, has not studied today, and asked for a reminder at 20:00."""
+    async def steps(harness: BotHarness) -> None:
+        await studied_before(harness, world.alice, 3)
+        await world.alice.slash("streak remind", state="on", hour=20)
+    await in_process(world, steps)
+
+
 def checkin(world: World) -> object:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     return next(m for m in thread.messages if "Round 1 is ending" in m.content)
@@ -374,6 +401,28 @@ async def reminder_invariants(world: World, restart: int) -> None:
         assert reminders(member, "in 15 minutes") == 0  # restart 2 comes after the interview began
 
 
+async def milestone_invariants(world: World, restart: int) -> None:
+    def celebrations() -> list:
+        return [m for m in world.daily.messages if "7-day streak" in m.content and world.alice.mention in m.content]
+
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM streak_milestones WHERE milestone = 7 "
+                                               "AND message_id IS NOT NULL") == [(1,)], "the celebration recorded")
+    [celebration] = celebrations()
+    assert world.rows("SELECT message_id FROM streak_milestones WHERE milestone = 7") == [(celebration.id,)]
+
+
+async def streak_reminder_invariants(world: World, restart: int) -> None:
+    def reminders() -> list:
+        return [m for m in world.alice.dms if "is waiting for today" in m.content]
+
+    if restart < 2:
+        await world.serve_until(lambda: world.rows("SELECT last_sent_date FROM streak_reminders") == [("2026-03-02",)],
+                                "today's reminder marked sent")
+        assert len(reminders()) == 1
+    contents = [m.content for m in reminders()]
+    assert len(set(contents)) == len(contents), "a day's reminder came twice"
+
+
 async def backup_invariants(world: World, restart: int) -> None:
     folder = world.db_path.parent / "backups"
     for backup in sorted(folder.glob("studybot-*.sqlite3")):
@@ -417,6 +466,10 @@ SCENARIOS: dict[str, Scenario] = {
                                feedback_invariants),
     **{point: Scenario(mock_time_agreed, MEETING - timedelta(hours=24) + timedelta(seconds=1), nothing,
                        reminder_invariants) for point in FLOWS["mock-reminder"]},
+    **{point: Scenario(six_days_then_posted, DAY.replace(hour=9, minute=10), answer_the_prompt,
+                       milestone_invariants) for point in FLOWS["streak-milestone"]},
+    **{point: Scenario(reminder_at_eight_pm, DAY.replace(hour=20, minute=5), nothing, streak_reminder_invariants)
+       for point in FLOWS["streak-reminder"]},
     "repair.saved": Scenario(daily_at_nine, DAY.replace(hour=8), repair_a_day, repair_invariants),
     "backup.written": Scenario(daily_at_nine, DAY.replace(hour=3, minute=29, second=59) + timedelta(days=1),
                                nothing, backup_invariants),

@@ -28,10 +28,17 @@ class FakeDiscord:
         self.announcements.append((channel_id, user_id, milestone))
         return 1000 + len(self.announcements)
 
+    async def find_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
+        found = [n for n, posted in enumerate(self.announcements) if posted == (channel_id, user_id, milestone)]
+        return 1001 + found[0] if found else None
+
     async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
         if user_id in self.closed_dms:
             raise DirectMessagesClosedError
         self.reminders.append((guild_id, user_id, current))
+
+    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
+        return any(sent[:2] == (guild_id, user_id) for sent in self.reminders)
 
 
 @dataclass

@@ -139,6 +139,34 @@ async def test_milestones_are_announced_once_in_the_daily_channel(streaks: Strea
     assert s.discord.announcements == [(555, 10, 7)]
 
 
+async def test_a_milestone_a_crash_left_unclaimed_or_unposted_is_celebrated_once_after_a_restart(
+        streaks: Streaks) -> None:
+    s = streaks
+    await s.db.execute(
+        "INSERT INTO daily_schedule (guild_id, channel_id, local_time, timezone, enabled, cycle_seed, updated_by, "
+        "updated_at) VALUES (?, 555, '09:00', 'UTC', 1, 7, 1, 0)", (GUILD,))
+    s.service.detach()  # the process dies after each day is credited, before the listener runs
+    for _ in range(7):
+        await act(s, 10)
+        await act(s, 20)
+        s.clock.advance(days=1)
+    for user in (10, 20):
+        await s.service.recompute(GUILD, user)  # the start-up pass rebuilds the summaries
+    assert await s.db.fetchval("SELECT COUNT(*) FROM streak_milestones") == 0 and s.discord.announcements == []
+    # Member 20's celebration reached Discord before a crash that lost its row's message id.
+    s.discord.announcements.append((555, 20, 7))
+    await s.db.execute("INSERT INTO streak_milestones (guild_id, user_id, milestone, run_start, reached_at, "
+                       "channel_id) VALUES (?, 20, 7, '2026-03-02', 0, 555)", (GUILD,))
+    await s.db.execute("UPDATE streak_milestones SET reached_at = ?", (int(s.clock.now().timestamp()),))
+    assert await s.service.catch_up_milestones() == 2
+    assert sorted(s.discord.announcements) == [(555, 10, 7), (555, 20, 7)]
+    assert await s.db.fetchval("SELECT COUNT(*) FROM streak_milestones WHERE message_id IS NULL") == 0
+    assert await s.service.catch_up_milestones() == 0  # nothing left: a second restart changes nothing
+    s.clock.advance(days=30)
+    await s.db.execute("UPDATE streak_milestones SET message_id = NULL")
+    assert await s.service.catch_up_milestones() == 0  # a month late is not worth a celebration
+
+
 async def test_milestones_can_be_switched_off(streaks: Streaks) -> None:
     await streaks.service.set_announcements(GUILD, 99, announce=False, channel_id=None)
     for _ in range(7):
