@@ -19,7 +19,8 @@ from bot.localdiscord.permissions import PERMISSIONS, base_permissions
 from bot.localdiscord.restkit import fail, sim_of
 
 if TYPE_CHECKING:
-    from bot.localdiscord.state import SimGuild, SimMember, SimRole
+    from bot.localdiscord.members import SimMember
+    from bot.localdiscord.state import SimGuild, SimRole
 
 
 def add_routes(router: web.UrlDispatcher, api: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.progress.charts import WEEKS, week_starts
@@ -46,7 +47,7 @@ class ProgressService:
         self._clock = clock
         self._timezones = timezones
 
-    async def _weeks(self, guild_id: int | None, user_id: int | None) -> tuple[list[date], object]:
+    async def _weeks(self, guild_id: int | None, user_id: int | None) -> tuple[list[date], ZoneInfo]:
         if user_id is None:
             assert guild_id is not None
             zone = await self._timezones.guild_zone(guild_id)
@@ -58,7 +59,7 @@ class ProgressService:
     async def reviews(self, guild_id: int | None, user_id: int) -> ReviewWeeks:
         """Flashcard reviews per week (everywhere the member studies, as /cards stats counts them)."""
         weeks, zone = await self._weeks(guild_id, user_id)
-        since = datetime.combine(weeks[0], time(0), tzinfo=zone).astimezone(UTC)  # type: ignore[arg-type]
+        since = datetime.combine(weeks[0], time(0), tzinfo=zone).astimezone(UTC)
         rows = await self._db.fetchall(
             "SELECT reviewed_at, rating, state_before FROM card_reviews WHERE user_id = ? AND reviewed_at >= ?",
             (user_id, int(since.timestamp()) - 86400))
@@ -66,7 +67,7 @@ class ProgressService:
         asked = [0] * len(weeks)
         recalled = [0] * len(weeks)
         for reviewed_at, rating, state_before in rows:
-            day = datetime.fromtimestamp(reviewed_at, UTC).astimezone(zone).date()  # type: ignore[arg-type]
+            day = datetime.fromtimestamp(reviewed_at, UTC).astimezone(zone).date()
             week = _index(weeks, day)
             if week is None:
                 continue
