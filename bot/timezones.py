@@ -164,11 +164,12 @@ class TimezoneResolver:
         return ZoneInfo(name) if name else None
 
     async def zone_for(self, guild_id: int | None, user_id: int) -> ZoneInfo:
-        """The member's own zone if they set one, else the guild's, else UTC."""
-        own = await self.user_zone(user_id)
-        if own is not None:
-            return own
-        return await self.guild_zone(guild_id) if guild_id is not None else ZoneInfo("UTC")
+        """The member's own zone if they set one, else the guild's, else UTC (one statement: one trip)."""
+        row = await self._db.fetchone(
+            "SELECT (SELECT timezone FROM user_settings WHERE user_id = ?), "
+            "(SELECT timezone FROM guild_settings WHERE guild_id = ?)", (user_id, guild_id))
+        own, guild = (row[0], row[1]) if row is not None else (None, None)
+        return ZoneInfo(own or guild or "UTC")
 
     async def set_user_zone(self, user_id: int, name: str | None) -> ZoneInfo | None:
         """Store a member's zone (``None`` clears it); the name is validated first."""

@@ -229,22 +229,21 @@ class DailyRepository:
                           now: datetime) -> tuple[StoredAnswer, bool]:
         """Insert or replace the member's answer in the caller's transaction; return it and whether it
         replaced an earlier one."""
-        cursor = await conn.execute(
+        # execute_fetchall reads in one trip to the connection's thread; a cursor takes two.
+        existed = bool(await conn.execute_fetchall(
             "SELECT 1 FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
             (guild_id, day.isoformat(), user_id),
-        )
-        existed = await cursor.fetchone() is not None
+        ))
         await conn.execute(
             "INSERT INTO daily_answers (guild_id, local_date, user_id, body, submitted_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, local_date, user_id) DO UPDATE SET "
             "body = excluded.body, edited_at = excluded.submitted_at",
             (guild_id, day.isoformat(), user_id, body, epoch(now)),
         )
-        cursor = await conn.execute(
+        [row] = await conn.execute_fetchall(
             "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
             (guild_id, day.isoformat(), user_id),
         )
-        row = await cursor.fetchone()
         return _answer(row), existed
 
     async def set_answer_message(self, guild_id: int, day: date, user_id: int, message_id: int) -> None:
