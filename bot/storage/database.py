@@ -22,6 +22,7 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.migrations import Migration, load_migrations
+from bot.storage.turns import WriteTurns
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
-        self._write_lock = asyncio.Lock()
+        self._write_turns = WriteTurns()
 
     @property
     def is_open(self) -> bool:
@@ -133,7 +134,7 @@ class Database:
             )
         for migration in (m for m in migrations if m.version > current):
             log.info("applying migration %04d_%s", migration.version, migration.name)
-            async with self._write_lock:
+            async with self._write_turn():
                 await self.conn.execute("BEGIN IMMEDIATE")
                 try:
                     for statement in _split_sql(migration.sql):
@@ -170,16 +171,17 @@ class Database:
 
     @asynccontextmanager
     async def _write_turn(self) -> AsyncIterator[None]:
-        """This process's turn to write (bounded inside an interaction, see :func:`bounded_writes`)."""
+        """This process's turn to write: inside an interaction (:func:`bounded_writes`) bounded in time and
+        ahead of background jobs (:class:`WriteTurns`)."""
         try:
             async with asyncio.timeout(_write_queue_limit.get()):
-                await self._write_lock.acquire()
+                await self._write_turns.acquire(urgent=_write_queue_limit.get() is not None)
         except TimeoutError:
             raise sqlite3.OperationalError("database is locked (this process's writers are queued)") from None
         try:
             yield
         finally:
-            self._write_lock.release()
+            self._write_turns.release()
 
     async def _in_thread(self, function: Callable[..., Any], *args: Any) -> Any:
         """Run ``function(sqlite3_connection, *args)`` on the connection's own thread, as one trip."""
@@ -217,7 +219,7 @@ class Database:
         destination.parent.mkdir(parents=True, exist_ok=True)
         target = await aiosqlite.connect(destination)
         try:
-            async with self._write_lock:
+            async with self._write_turn():
                 await self.conn.backup(target)
         finally:
             await target.close()
