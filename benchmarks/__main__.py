@@ -13,7 +13,7 @@ from pathlib import Path
 import bot
 from benchmarks.common import Result, machine
 
-BENCHMARKS = ["fanout", "write_path", "interaction_cost", "interactions", "leaderboard", "pairing", "memory", "shards"]
+BENCHMARKS = ["fanout", "write_path", "interaction_cost", "load", "burst", "leaderboard", "pairing", "memory", "shards"]
 REPORT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
 
