@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import importlib
 import logging
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +18,16 @@ BENCHMARKS = ["fanout", "write_path", "interaction_cost", "load", "burst", "lead
 REPORT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
 
+LOAD_AT_START: list[float] = []
+
+
+def load_average() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"{one:.2f} (1 min), {five:.2f} (5 min)"
+
+
 async def run_all(names: list[str], quick: bool) -> list[Result]:
+    LOAD_AT_START[:] = [os.getloadavg()[0]]
     results = []
     for name in names:
         began = time.perf_counter()
@@ -41,6 +51,10 @@ def write_report(results: list[Result], quick: bool) -> str:
         f"{' (quick sizes, not the real figures)' if quick else ''}.",
         "",
         f"Machine: {machine()}.",
+        "",
+        f"Conditions: other programs may share the machine; load average {load_average()} when the report was "
+        f"written{f', {LOAD_AT_START[0]:.2f} (1 min) when the run began' if LOAD_AT_START else ''}. CPU-time "
+        "ratios hold up on a busy machine; latencies and the burst size do not.",
         "",
         "Reproduce with `python -m benchmarks` (about three minutes). Each figure is a ratio against a bound",
         "measured in the same run, or an absolute figure beside its target.",

@@ -80,8 +80,8 @@ async def search(start: int, most: int) -> tuple[int, list[tuple[int, float, flo
 async def run(quick: bool = False) -> Result:
     start, most = (20, 40) if quick else (1000, 6000)
     largest, tries = await search(start, most)
-    cpu = [c for _s, _w, c in tries]
-    per_click = sorted(cpu)[len(cpu) // 2] if cpu else 0.0
+    answered = [(size, c) for size, slowest, c in tries if slowest <= LIMIT_S]
+    per_click = max(answered)[1] if answered else 0.0  # a failed try also pays for Discord's refusals
     tried = "; ".join(f"{size:,}: slowest {slowest:.2f} s" for size, slowest, _c in tries)
     return Result(
         name="Largest burst answered within 3 s",
@@ -93,7 +93,7 @@ async def run(quick: bool = False) -> Result:
             "counts when every click was answered within 3 s of its INTERACTION_CREATE.",
             f"Sizes tried: {tried}.",
             f"What limits it: one process answers the clicks of a burst one after another, so the last member waits "
-            f"for the whole burst: about {per_click:.2f} ms of bot CPU per click (median over the tries), most of it "
+            f"for the whole burst: about {per_click:.2f} ms of bot CPU per click (in the largest burst answered), most of it "
             "discord.py parsing the INTERACTION_CREATE (with the clicked message and its view) and sending the "
             "callback. The local Discord, in the benchmark's process, takes the other core.",
         ],
