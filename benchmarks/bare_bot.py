@@ -25,6 +25,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot import eventloop
 from bot.bot import HTTP_CONNECTIONS, default_intents
 from bot.localdiscord.process import PACKAGE_ROOT, BotProcess
 
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     Route.BASE = args.api_base
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(args.gateway)
-    asyncio.run(_run(args.token))
+    eventloop.run(_run(args.token))  # the same loop as studybot, so the floor is like for like
     return 0
 
 

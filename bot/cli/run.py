@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import aiohttp
 import discord
 
+from bot import eventloop
 from bot.cli.common import Status, check_database_file, fail, load_content, load_settings
 from bot.cli.fatal import stop_on_fatal_close
 from bot.cli.startup import DiscordUnreachable, TokenRejected, describe, wait_for_discord
@@ -59,13 +60,13 @@ def _run(args: argparse.Namespace) -> int:
                  if value is not None}
     settings = _settings_with_token(**overrides)
     args.database_path = settings.database_path
-    return asyncio.run(serve(settings))
+    return eventloop.run(serve(settings))
 
 
 def _sync(args: argparse.Namespace) -> int:
     settings = _settings_with_token()
     args.database_path = settings.database_path
-    return asyncio.run(serve(settings, sync_only=True))
+    return eventloop.run(serve(settings, sync_only=True))
 
 
 async def _reach_discord(settings: Settings) -> None:

@@ -25,6 +25,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot import eventloop
 from bot.bot import StudyBot, default_intents
 from bot.cli.fatal import stop_on_fatal_close
 from bot.clock import ensure_utc
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     Route.BASE = args.api_base
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(args.gateway)
-    asyncio.run(_run(args))
+    eventloop.run(_run(args))
     return 0
 
 
