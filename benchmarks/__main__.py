@@ -56,7 +56,7 @@ def write_report(results: list[Result], quick: bool) -> str:
         f"written{f', {LOAD_AT_START[0]:.2f} (1 min) when the run began' if LOAD_AT_START else ''}. CPU-time "
         "ratios hold up on a busy machine; latencies and the burst size do not.",
         "",
-        "Reproduce with `python -m benchmarks` (about three minutes). Each figure is a ratio against a bound",
+        "Reproduce with `python -m benchmarks` (about ten minutes). Each figure is a ratio against a bound",
         "measured in the same run, or an absolute figure beside its target.",
         "",
         "| Benchmark | Figure | Target | |",
