@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.localdiscord import BotHarness, LocalDiscord, SimChannel, SimGuild, SimMember
 from cogs.daily.embeds import DIFFICULTY_TAGS, KIND_LABELS
 from tests.cogs.test_daily_requests import posting_requests
@@ -38,6 +40,15 @@ async def test_setup_in_a_forum_creates_the_kind_and_difficulty_tags(
     assert tag_names(forum) == {"Off topic", "hard"} | (ALL_TAGS - {"Hard"})
     again = await mod.slash("daily setup", channel=forum, time="09:00", timezone="UTC")
     assert "tagged with its kind and difficulty" in again.text and "Created" not in again.text
+
+
+async def test_setup_offers_text_and_forum_channels_only(harness: BotHarness, guild: SimGuild,
+                                                         mod: SimMember) -> None:
+    voice = guild.create_voice_channel("Study room")
+    with pytest.raises(AssertionError, match="does not offer #Study room"):
+        await mod.slash("daily setup", channel=voice, time="09:00", timezone="UTC")
+    text = await mod.slash("daily setup", channel=guild.channel("daily"), time="09:00", timezone="UTC")
+    assert "will be posted in" in text.text
 
 
 async def test_a_forum_day_is_one_tagged_post_made_with_one_request(
