@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 
 from benchmarks.common import Result
 from benchmarks.harness import running_bot
-from bot.daily import Outcome
+from bot.daily import DailyService, Outcome
 from bot.localdiscord import LocalDiscord, SimChannel
 from bot.localdiscord.ratelimit import DEFAULT_RULES
 from cogs.daily.forum import WANTED_TAGS
@@ -49,7 +49,7 @@ async def fan_out(quick: bool, *, forum: bool) -> Result:
 
     async with running_bot(world, global_rate_limit=GLOBAL_LIMIT, bucket_rules=dict(DEFAULT_RULES)) as harness:
         sim = harness.sim
-        service = harness.bot.get_cog("Daily").service
+        service = harness.bot.services.get(DailyService)
         for guild_id, channel in channels.items():
             await service.setup(guild_id, 1, channel_id=channel.id, time_text="09:00", zone_text="UTC", role_id=None)
         harness.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))

@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from benchmarks.common import Result
 from benchmarks.harness import START, running_bot
+from bot.daily import DailyService
 from bot.localdiscord import LocalDiscord, SimChannel
 from cogs.daily.forum import WANTED_TAGS
 
@@ -33,7 +34,7 @@ async def run(quick: bool = False) -> Result:
     counted = {"text": 0, "forum": 0}
     async with running_bot(world) as harness:
         sim = harness.sim
-        service = harness.bot.get_cog("Daily").service
+        service = harness.bot.services.get(DailyService)
         for kind in channels:
             for guild_id, channel in channels[kind].items():
                 await service.setup(guild_id, 1, channel_id=channel.id, time_text="09:00", zone_text="UTC",

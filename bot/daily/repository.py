@@ -120,9 +120,7 @@ class DailyRepository:
         sql = ("SELECT prompt_id FROM daily_posts WHERE guild_id = ? AND cycle = ? AND status != 'failed' "
                "UNION SELECT prompt_id FROM daily_skips WHERE guild_id = ? AND cycle = ?")
         params = (guild_id, cycle, guild_id, cycle)
-        rows = await (await conn.execute(sql, params)).fetchall() if conn is not None \
-            else await self.db.fetchall(sql, params)
-        return {row[0] for row in rows}
+        return {row[0] for row in await self.db.reader(conn).fetchall(sql, params)}
 
     async def add_skip(self, conn: aiosqlite.Connection, guild_id: int, cycle: int, prompt_id: str,
                        actor_id: int, now: datetime) -> None:

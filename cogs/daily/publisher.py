@@ -102,7 +102,7 @@ class DiscordPublisher:
         title = post_title(post.day_number, post.prompt)
         try:
             if isinstance(channel, discord.ForumChannel):
-                thread = await find_forum_post(channel, post, since, self.client.user.id, self.pace)
+                thread = await find_forum_post(channel, post, since, self.client.user_id, self.pace)
                 return Published(thread.id, thread.id) if thread is not None else None
             await self.pace()
             async for message in channel.history(after=since - timedelta(minutes=1), limit=100):
