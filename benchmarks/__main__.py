@@ -14,7 +14,8 @@ from pathlib import Path
 import bot
 from benchmarks.common import Result, machine
 
-BENCHMARKS = ["fanout", "write_path", "interaction_cost", "load", "burst", "leaderboard", "pairing", "memory", "shards"]
+BENCHMARKS = ["fanout", "fanout_forum", "post_requests", "write_path", "interaction_cost", "load", "burst",
+              "leaderboard", "pairing", "memory", "shards"]
 REPORT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
 

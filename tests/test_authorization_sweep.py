@@ -77,11 +77,21 @@ def example_value(option: dict[str, Any], world: dict[str, Any]) -> Any:
     simple = {4: option.get("min_value", 1), 10: float(option.get("min_value", 1)), 5: True}
     if kind in simple:
         return simple[kind]
+    if kind == 7 and option.get("channel_types") and world["channel"].type not in option["channel_types"]:
+        return channel_of_type(world["channel"].guild, option["channel_types"])
     by_kind = {6: world["member"], 7: world["channel"], 8: world["role"],
                11: SimUpload("sweep.md", b"Frequently Asked Questions\n1. Why sweep?\nTo be sure.\n")}
     if kind in by_kind:
         return by_kind[kind]
     raise AssertionError(f"the sweep cannot fill option type {kind} ({option['name']}): teach example_value")
+
+
+def channel_of_type(guild: Any, types: list[int]) -> Any:
+    """A channel the member's picker offers for an option limited to ``types`` (made when the server has none)."""
+    found = next((c for c in guild.channels.values() if c.type in types), None)
+    if found is not None:
+        return found
+    return guild.create_voice_channel("Sweep room") if 2 in types else guild.create_forum_channel("sweep")
 
 
 def example_custom_id(pattern: str, world: dict[str, Any]) -> str:

@@ -263,8 +263,9 @@ class DailyDelivery:
         prompt = pool.get(record.prompt_id) or self.prompt(record.prompt_id, custom)
         if prompt is None:
             raise DeliveryFailed(f"the prompt `{record.prompt_id}` is no longer in any content pack")
-        async with self.repo.db.transaction() as conn:
-            used = await self.repo.used_in_cycle(conn, schedule.guild_id, record.cycle)
+        # A plain read: waiting for the write lock here would queue every guild's send behind every other
+        # guild's claim when a thousand are due at once (the first post would leave only after the last claim).
+        used = await self.repo.used_in_cycle(None, schedule.guild_id, record.cycle)
         state = state_of(record.cycle, schedule.cycle_seed, pool, used)
         return DailyPost(
             guild_id=schedule.guild_id, local_date=record.local_date, day_number=record.day_number,

@@ -115,13 +115,12 @@ class DailyRepository:
             (guild_id, prompt.id, prompt.model_dump_json(), actor_id, actor_id, epoch(now), epoch(now)),
         )
 
-    async def used_in_cycle(self, conn: aiosqlite.Connection, guild_id: int, cycle: int) -> set[str]:
-        cursor = await conn.execute(
-            "SELECT prompt_id FROM daily_posts WHERE guild_id = ? AND cycle = ? AND status != 'failed' "
-            "UNION SELECT prompt_id FROM daily_skips WHERE guild_id = ? AND cycle = ?",
-            (guild_id, cycle, guild_id, cycle),
-        )
-        return {row[0] for row in await cursor.fetchall()}
+    async def used_in_cycle(self, conn: aiosqlite.Connection | None, guild_id: int, cycle: int) -> set[str]:
+        """The prompts used or skipped in ``cycle``; without ``conn`` a plain read outside any write transaction."""
+        sql = ("SELECT prompt_id FROM daily_posts WHERE guild_id = ? AND cycle = ? AND status != 'failed' "
+               "UNION SELECT prompt_id FROM daily_skips WHERE guild_id = ? AND cycle = ?")
+        params = (guild_id, cycle, guild_id, cycle)
+        return {row[0] for row in await self.db.reader(conn).fetchall(sql, params)}
 
     async def add_skip(self, conn: aiosqlite.Connection, guild_id: int, cycle: int, prompt_id: str,
                        actor_id: int, now: datetime) -> None:

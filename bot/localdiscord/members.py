@@ -287,6 +287,10 @@ class SimMember:
             return entry
         if kind == 7:
             channel: SimChannel = value
+            allowed = option.get("channel_types")
+            if allowed and channel.type not in allowed:  # the client's picker lists only these types
+                raise AssertionError(f"Discord's client does not offer #{channel.name} (type {channel.type}) for "
+                                     f"option {option['name']!r}; it offers channel types {allowed}")
             resolved.setdefault("channels", {})[str(channel.id)] = {
                 **channel.to_json(), "permissions": str(self.permissions(channel))}
             entry["value"] = str(channel.id)

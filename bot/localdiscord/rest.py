@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from aiohttp import web
 
-from bot.localdiscord import command_permissions, rest_channels, rest_events, uploads
+from bot.localdiscord import command_permissions, rest_channels, rest_events, rest_forums, uploads
 from bot.localdiscord import interactions as ix
 from bot.localdiscord import rest_messages as msg
 from bot.localdiscord import rest_roles as roles
@@ -69,6 +69,7 @@ def build_app(sim: LocalDiscord) -> web.Application:
     r.add_delete(API + "/webhooks/{app_id}/{token}/messages/{message_id}", ix.delete_webhook_message)
     rest_events.add_routes(r, API)
     rest_channels.add_routes(r, API)
+    rest_forums.add_routes(r, API)
     return app
 
 

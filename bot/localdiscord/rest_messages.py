@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.localdiscord import threads
+from bot.localdiscord import rest_forums, threads
 from bot.localdiscord.formbody import form_error, number, put
 from bot.localdiscord.restkit import EPHEMERAL, LOADING, Rejected, fail, json_reply, read_body, sim_of
 from bot.localdiscord.state import PERMISSIONS, SimChannel, SimMessage
@@ -106,6 +106,7 @@ async def post_message(request: web.Request) -> web.Response:
         if recipient and (sim.member(recipient).dms_closed or not shares_a_guild):
             raise fail(403, 50007, "Cannot send messages to this user")  # a bot only DMs members it shares a guild with
     else:
+        rest_forums.refuse_message_in_forum(channel)
         # resources/message.mdx, "Create Message" Limitations; topics/permissions.mdx, threads need
         # Send Messages in Threads instead of Send Messages.
         require(sim, channel, "send_messages_in_threads" if channel.is_thread else "send_messages",

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.localdiscord import threads
+from bot.localdiscord import rest_forums, threads
 from bot.localdiscord.formbody import form_error, number, one_of, text
 from bot.localdiscord.rest_messages import channel_of, message_of, require
 from bot.localdiscord.restkit import Rejected, fail, json_reply, read_body, sim_of
@@ -38,19 +38,21 @@ def _text_channel(channel: SimChannel) -> None:
         raise fail(400, 50024, "Cannot execute action on this channel type")
 
 
-def _new_thread(sim: LocalDiscord, parent: SimChannel, body: dict[str, Any], kind: int,
-                thread_id: int | None = None) -> SimChannel:
+def new_thread(sim: LocalDiscord, parent: SimChannel, body: dict[str, Any], kind: int,
+               thread_id: int | None = None, *, applied_tags: list[int] | None = None,
+               announce: bool = True) -> SimChannel:
     now = sim.clock.now()
     thread = SimChannel(thread_id or sim.snowflakes.next(), body["name"], kind, parent.guild, parent_id=parent.id,
                         owner_id=sim.bot_user.id, member_ids={sim.bot_user.id},
                         auto_archive_duration=int(body.get("auto_archive_duration") or 1440),
                         invitable=bool(body.get("invitable", True)) if kind == PRIVATE_THREAD else True,
-                        archive_timestamp=now, last_activity=now)
+                        archive_timestamp=now, last_activity=now, applied_tags=list(applied_tags or []))
     sim.channels[thread.id] = thread
     assert parent.guild is not None
     parent.guild.threads.append(thread)
-    threads.watch(sim, thread)
-    sim.dispatch_if_connected("THREAD_CREATE", {**thread.to_json(), "newly_created": True})
+    if announce:  # a forum post announces itself once its first message exists
+        threads.watch(sim, thread)
+        sim.dispatch_if_connected("THREAD_CREATE", {**thread.to_json(), "newly_created": True})
     return thread
 
 
@@ -65,21 +67,25 @@ async def thread_from_message(request: web.Request) -> web.Response:
     check_thread_body(body, creating=True)
     if message.thread is not None:
         raise fail(400, 160004, "A thread has already been created for this message")
-    thread = _new_thread(sim, channel, body, PUBLIC_THREAD, thread_id=message.id)
+    thread = new_thread(sim, channel, body, PUBLIC_THREAD, thread_id=message.id)
     message.thread = thread
     return json_reply(thread.to_json())
 
 
 async def thread_without_message(request: web.Request) -> web.Response:
-    """resources/channel.mdx, "Start Thread without Message" (type defaults to a private thread)."""
+    """resources/channel.mdx, "Start Thread without Message" (type defaults to a private thread), and in a
+    forum "Start Thread in Forum or Media Channel" (the same route, with the first message in the body)."""
     sim = sim_of(request)
     channel = channel_of(sim, request.match_info["channel_id"])
-    body, _ = await read_body(request)
+    body, files = await read_body(request)
+    if channel.is_forum:
+        require(sim, channel)
+        return rest_forums.start_forum_post(sim, channel, body, files)
     check_thread_body(body, creating=True, with_type=True)
     _text_channel(channel)
     kind = int(body.get("type") or PRIVATE_THREAD)
     require(sim, channel, "create_private_threads" if kind == PRIVATE_THREAD else "create_public_threads")
-    thread = _new_thread(sim, channel, body, kind)
+    thread = new_thread(sim, channel, body, kind)
     return json_reply(thread.to_json())
 
 
@@ -119,11 +125,17 @@ async def modify_channel(request: web.Request) -> web.Response:
         text(text_errors, ["name"], body.get("name"), low=1, high=100)
         if text_errors:
             raise Rejected(400, form_error(text_errors))
+        if body.get("available_tags") is not None and channel.is_forum:  # "Channel Type: Forum, Media"
+            channel.available_tags = rest_forums.new_tags(sim, channel, body["available_tags"])
         channel.name = body.get("name") or channel.name
         sim.dispatch_if_connected("CHANNEL_UPDATE", channel.to_json())
         return json_reply(channel.to_json())
     require(sim, channel)
     check_thread_body(body, creating=False)
+    tags = None
+    if body.get("applied_tags") is not None:  # "Modify Channel" (Thread): only a forum post has tags
+        parent = sim.channels.get(channel.parent_id or 0)
+        tags = rest_forums.check_applied_tags(sim, parent if channel.in_forum else None, body["applied_tags"])
     moderator = sim.bot_can(channel, "manage_threads")
     creator = channel.owner_id == sim.bot_user.id
     member = sim.bot_user.id in channel.member_ids
@@ -138,6 +150,8 @@ async def modify_channel(request: web.Request) -> web.Response:
     for key in ("name", "locked", "invitable"):
         if key in body and body[key] is not None:
             setattr(channel, key, body[key])
+    if tags is not None:
+        channel.applied_tags = tags
     if body.get("auto_archive_duration"):
         channel.auto_archive_duration = int(body["auto_archive_duration"])
         channel.last_activity = sim.clock.now()  # changing the duration counts as activity

@@ -260,9 +260,10 @@ class LocalDiscord:
 
     def new_message(self, channel: SimChannel, author: SimUser, payload: dict[str, Any], *,
                     attachments: list[dict[str, Any]] | None = None, interaction_id: int | None = None,
-                    webhook: bool = False, store_in_channel: bool = True) -> SimMessage:
+                    webhook: bool = False, store_in_channel: bool = True,
+                    message_id: int | None = None) -> SimMessage:
         message = SimMessage(
-            self.snowflakes.next(), channel.id, author, payload, self.clock.now(),
+            message_id or self.snowflakes.next(), channel.id, author, payload, self.clock.now(),
             guild_id=channel.guild.id if channel.guild else None,
             webhook_id=self.application_id if webhook else None, interaction_id=interaction_id,
             attachments=attachments or [],

@@ -70,6 +70,11 @@ class SimChannel:
     archive_timestamp: datetime | None = None
     last_activity: datetime | None = None  # a message, an unarchive or a duration change (topics/threads.mdx)
     voice: dict[str, Any] = field(default_factory=dict)  # bitrate, user_limit, rtc_region of a voice channel
+    # forum channels (type 15) and their posts (resources/channel.mdx, "Forum Tag Object", "Channel Flags")
+    available_tags: list[dict[str, Any]] = field(default_factory=list)
+    applied_tags: list[int] = field(default_factory=list)
+    flags: int = 0
+    last_message_id: int | None = None
 
     @property
     def mention(self) -> str:
@@ -89,6 +94,32 @@ class SimChannel:
     @property
     def is_thread(self) -> bool:
         return self.type in (10, 11, 12)
+
+    @property
+    def is_forum(self) -> bool:
+        return self.type == 15
+
+    @property
+    def in_forum(self) -> bool:
+        """A forum post: a thread whose parent is a forum channel (its first message has the thread's id)."""
+        parent = self.guild.channels.get(self.parent_id) if self.guild and self.parent_id else None
+        return parent is not None and parent.is_forum
+
+    @property
+    def starter(self) -> SimMessage | None:
+        """A forum post's first message, which holds the post's text and buttons."""
+        return next((m for m in self.messages if m.id == self.id), None) if self.in_forum else None
+
+    def tag_names(self) -> list[str]:
+        """The names of the tags applied to this forum post, as members see them on it."""
+        parent = self.guild.channels.get(self.parent_id) if self.guild and self.parent_id else None
+        names = {int(t["id"]): t["name"] for t in parent.available_tags} if parent else {}
+        return [names[t] for t in self.applied_tags if t in names]
+
+    def member_json(self, user_id: int) -> dict[str, Any]:
+        """"Thread Member Object" for ``user_id`` in this thread."""
+        return {"id": str(self.id), "user_id": str(user_id), "join_timestamp": iso(self.archive_timestamp
+                                                                                  or datetime.now(UTC)), "flags": 0}
 
     def archives_at(self) -> datetime | None:
         """When an active thread archives if nobody is active in it (topics/threads.mdx, "Active & Archived")."""
@@ -125,7 +156,7 @@ class SimChannel:
             self.guild.sim.dispatch_if_connected("CHANNEL_UPDATE", self.to_json())
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"id": str(self.id), "type": self.type, "name": self.name, "flags": 0}
+        data: dict[str, Any] = {"id": str(self.id), "type": self.type, "name": self.name, "flags": self.flags}
         if self.type == 1:
             data = {"id": str(self.id), "type": 1, "recipients": [self.recipient.to_json()] if self.recipient else [],
                     "last_message_id": None}
@@ -138,19 +169,29 @@ class SimChannel:
             for target, (allow, deny) in self.overwrites.items()
         ]
         if self.is_thread:
+            # message_count leaves out a forum post's first message ("not including the initial message")
+            counted = len([m for m in self.messages if not m.deleted and m.id != self.id])
             data.update({
                 "parent_id": str(self.parent_id), "owner_id": str(self.owner_id or 0),
-                "message_count": len(self.messages), "member_count": len(self.member_ids),
+                "message_count": counted, "member_count": len(self.member_ids),
                 "rate_limit_per_user": 0,
                 "thread_metadata": {"archived": self.archived, "auto_archive_duration": self.auto_archive_duration,
                                     "archive_timestamp": iso(self.archive_timestamp or datetime.now(UTC)),
                                     "locked": self.locked, **({"invitable": self.invitable} if self.type == 12 else {})},
                 "total_message_sent": len(self.messages),
             })
+            if self.in_forum:
+                data["applied_tags"] = [str(t) for t in self.applied_tags]
+                data["last_message_id"] = str(self.messages[-1].id) if self.messages else None
         else:
             data.update({"topic": None, "nsfw": False, "last_message_id": None, "rate_limit_per_user": 0,
                          "parent_id": None})
             data.update(self.voice)
+            if self.is_forum:
+                data.update({"last_message_id": str(self.last_message_id) if self.last_message_id else None,
+                             "available_tags": [dict(t) for t in self.available_tags],
+                             "default_reaction_emoji": None, "default_sort_order": None, "default_forum_layout": 0,
+                             "default_thread_rate_limit_per_user": 0, "default_auto_archive_duration": 1440})
         return data
 
 
@@ -174,6 +215,16 @@ class SimGuild:
 
     def create_text_channel(self, name: str) -> SimChannel:
         channel = SimChannel(self.sim.snowflakes.next(), name, 0, self)
+        self.channels[channel.id] = channel
+        self.sim.channels[channel.id] = channel
+        self.sim.dispatch_if_connected("CHANNEL_CREATE", channel.to_json())
+        return channel
+
+    def create_forum_channel(self, name: str, *, tags: tuple[str, ...] = (), require_tag: bool = False) -> SimChannel:
+        """A forum channel a moderator made (type 15), optionally with tags of their own already on it."""
+        channel = SimChannel(self.sim.snowflakes.next(), name, 15, self, flags=(1 << 4) if require_tag else 0,
+                             available_tags=[{"id": str(self.sim.snowflakes.next()), "name": tag, "moderated": False,
+                                              "emoji_id": None, "emoji_name": None} for tag in tags])
         self.channels[channel.id] = channel
         self.sim.channels[channel.id] = channel
         self.sim.dispatch_if_connected("CHANNEL_CREATE", channel.to_json())

@@ -23,6 +23,7 @@ ENVIRONMENT_VARIABLE = "STUDYBOT_CRASH_AT"
 # Every durable flow and the boundaries inside it, in the order they are reached.
 FLOWS: dict[str, tuple[str, ...]] = {
     "daily-post": ("daily.claimed", "daily.message-sent", "daily.thread-started", "daily.recorded"),
+    "daily-forum-post": ("daily.claimed", "daily.forum-posted", "daily.recorded"),
     "quiz-post": ("quiz.claimed", "quiz.message-sent", "quiz.recorded"),
     "quiz-close": ("quiz.closed", "quiz.revealed"),
     "daily-answer": ("answer.saved", "answer.shown"),

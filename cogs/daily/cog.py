@@ -24,6 +24,7 @@ from cogs._common import (
 )
 from cogs._common.authority import Audience, declared
 from cogs.daily.embeds import KIND_LABELS, prompt_embed, status_embed
+from cogs.daily.forum import ensure_tags, missing_tags
 from cogs.daily.publisher import DiscordPublisher
 from cogs.daily.views import DYNAMIC_ITEMS, AddPromptModal, KindsView, handle_answer_form
 
@@ -67,11 +68,12 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
             log.info("caught up %d daily posts missed earlier today", posted)
 
     @app_commands.command(name="setup", description="Choose where and when the daily prompt is posted")
-    @app_commands.describe(channel="Where prompts are posted", time="Local time, 24-hour HH:MM (e.g. 09:00)",
+    @app_commands.describe(channel="Where prompts are posted: a text channel, or a forum (one tagged post a day)",
+                           time="Local time, 24-hour HH:MM (e.g. 09:00)",
                            timezone="IANA timezone, e.g. Europe/Berlin", role="A role to ping with each post")
     @app_commands.autocomplete(timezone=timezone_autocomplete)
-    async def setup(self, interaction: discord.Interaction, channel: discord.TextChannel, time: str,
-                    timezone: str, role: discord.Role | None = None) -> None:
+    async def setup(self, interaction: discord.Interaction, channel: discord.TextChannel | discord.ForumChannel,
+                    time: str, timezone: str, role: discord.Role | None = None) -> None:
         assert interaction.guild is not None
 
         def pingable_role() -> None:
@@ -102,7 +104,16 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
             lines += ["", f"⚠️ {role.mention} cannot be pinged by me: members will see the mention but get no "
                           "notification. Turn on *Allow anyone to @mention this role* in the role's settings, or "
                           f"grant me **Mention @everyone, @here, and All Roles** in {channel.mention}."]
-        await interaction.response.send_message("\n".join(lines), ephemeral=True, allowed_mentions=no_pings())
+        if isinstance(channel, discord.ForumChannel):
+            lines[0] = lines[0].replace("Daily prompts will be posted in", "Each day's prompt will be a forum post in")
+            if missing_tags(channel) and channel.permissions_for(interaction.guild.me).manage_channels:
+                await interaction.response.defer(ephemeral=True, thinking=True)  # creating tags is a request
+            tags_line = await ensure_tags(channel, interaction.guild.me)
+            lines += ["", tags_line or "Each post is tagged with its kind and difficulty."]
+        if interaction.response.is_done():
+            await interaction.followup.send("\n".join(lines), ephemeral=True, allowed_mentions=no_pings())
+        else:
+            await interaction.response.send_message("\n".join(lines), ephemeral=True, allowed_mentions=no_pings())
         if result.posts_now:  # after answering: the post waits its turn behind other scheduled traffic
             self.client.spawn(self.service.delivery.deliver_due(interaction.guild.id), name="studybot-daily-now")
 

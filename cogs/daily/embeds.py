@@ -11,6 +11,7 @@ from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line,
 
 KIND_LABELS = {"design": "System design", "debugging": "Debugging", "tradeoff": "Tradeoff",
                "product": "Product intuition", "behavioral": "Behavioral"}
+DIFFICULTY_TAGS = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}  # forum tags: 20 characters at most
 DIFFICULTY_MARKS = {"easy": "●○○ easy", "medium": "●●○ medium", "hard": "●●● hard"}
 TAKE_PART = ("Press **Submit answer** below: your answer appears in this post's thread under your name and "
              "counts for your streak. Discuss the prompt in the thread.")
@@ -71,8 +72,10 @@ def answer_embed(body: str) -> discord.Embed:
 def _record_line(record: PostRecord) -> str:
     when = discord_timestamp(record.sent_at or record.claimed_at)
     where = f" in <#{record.channel_id}>"
-    link = f" ([jump](https://discord.com/channels/{record.guild_id}/{record.channel_id}/{record.message_id}))" \
-        if record.message_id else ""
+    # A forum post's first message carries its thread's id; the post itself is the place to jump to.
+    target = f"{record.thread_id}" if record.thread_id and record.thread_id == record.message_id \
+        else f"{record.channel_id}/{record.message_id}"
+    link = f" ([jump](https://discord.com/channels/{record.guild_id}/{target}))" if record.message_id else ""
     return f"Day {record.day_number}, {record.local_date:%a %d %b}{where}, {when}{link}"
 
 

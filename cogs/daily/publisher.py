@@ -23,6 +23,7 @@ from cogs.daily.embeds import (
     post_title,
     thread_name,
 )
+from cogs.daily.forum import find_forum_post, post_tags
 from cogs.daily.views import post_view
 from cogs.feedback.views import helpful_view
 
@@ -33,7 +34,7 @@ class DiscordPublisher:
         self.client = client
         self.pace = client.core.pacer.acquire  # every REST call below waits its turn under the global limit
 
-    async def _channel(self, channel_id: int) -> discord.TextChannel:
+    async def _channel(self, channel_id: int) -> discord.TextChannel | discord.ForumChannel:
         channel = self.client.get_channel(channel_id)
         if channel is None:
             try:
@@ -42,8 +43,8 @@ class DiscordPublisher:
             except (discord.NotFound, discord.Forbidden):
                 raise DeliveryFailed("the daily channel no longer exists or I cannot see it; "
                                      "choose one with `/daily setup`") from None
-        if not isinstance(channel, discord.TextChannel):
-            raise DeliveryFailed("the daily channel is not a text channel; choose one with `/daily setup`")
+        if not isinstance(channel, discord.TextChannel | discord.ForumChannel):
+            raise DeliveryFailed("the daily channel is not a text or forum channel; choose one with `/daily setup`")
         missing = missing_permissions(channel, channel.guild.me)
         if missing:
             raise DeliveryFailed(f"I am missing {', '.join(missing)} in #{channel.name}; "
@@ -57,6 +58,8 @@ class DiscordPublisher:
                                            roles=[discord.Object(post.role_id)] if post.role_id else False)
         try:
             await self.pace()
+            if isinstance(channel, discord.ForumChannel):
+                return await self._forum_post(channel, post, content, mentions)
             message = await channel.send(content=content, embed=post_embed(post),
                                          view=post_view(post.guild_id, post.local_date), nonce=post.nonce,
                                          allowed_mentions=mentions)
@@ -73,11 +76,34 @@ class DiscordPublisher:
         crash_point("daily.message-sent")
         return await self._with_thread(channel, message, post)
 
+    async def _forum_post(self, forum: discord.ForumChannel, post: DailyPost, content: str | None,
+                          mentions: discord.AllowedMentions) -> Published:
+        """One request: the forum post (a thread) and its first message, tagged with kind and difficulty.
+
+        The first message carries the thread's id, so the post and its discussion are one id.
+        """
+        try:
+            created = await forum.create_thread(
+                name=thread_name(post), auto_archive_duration=1440, applied_tags=post_tags(forum, post),
+                content=content, embed=post_embed(post), view=post_view(post.guild_id, post.local_date),
+                allowed_mentions=mentions)
+        except discord.HTTPException as error:
+            if error.code == 40067:  # the forum insists on tags and lacks ours
+                raise DeliveryFailed(f"#{forum.name} requires a tag on every post and has no kind or difficulty "
+                                     "tags; run `/daily setup` again with Manage Channels granted so I can create "
+                                     "them") from None
+            raise
+        crash_point("daily.forum-posted")
+        return Published(created.message.id, created.thread.id)
+
     async def find_published(self, channel_id: int, post: DailyPost, since: datetime) -> Published | None:
         """Look for a post an earlier attempt sent before the process stopped."""
         channel = await self._channel(channel_id)
         title = post_title(post.day_number, post.prompt)
         try:
+            if isinstance(channel, discord.ForumChannel):
+                thread = await find_forum_post(channel, post, since, self.client.user_id, self.pace)
+                return Published(thread.id, thread.id) if thread is not None else None
             await self.pace()
             async for message in channel.history(after=since - timedelta(minutes=1), limit=100):
                 if message.author.id == self.client.user_id and any(e.title == title for e in message.embeds):
@@ -90,7 +116,7 @@ class DiscordPublisher:
             raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         return None
 
-    async def _with_thread(self, channel: discord.TextChannel, message: discord.Message,
+    async def _with_thread(self, channel: discord.TextChannel | discord.ForumChannel, message: discord.Message,
                            post: DailyPost) -> Published:
         if message.thread is not None:
             return Published(message.id, message.thread.id)

@@ -46,6 +46,11 @@ class World:
     bob: SimMember
     process: BotProcess | None = None
     acknowledged: int = 0  # interactions answered before the crash
+    forum: SimChannel | None = None  # the daily forum, in the forum scenarios
+
+    def forum_posts(self) -> list[SimChannel]:
+        assert self.forum is not None
+        return [t for t in self.forum.threads if t.name.startswith("Day ")]
 
     def posts(self, prefix: str) -> list:
         return [m for m in self.daily.messages if m.embeds and m.embeds[0].get("title", "").startswith(prefix)]
@@ -113,6 +118,16 @@ async def in_process(world: World, steps: Callable[[BotHarness], Awaitable[None]
 async def daily_at_nine(world: World) -> None:
     async def steps(harness: BotHarness) -> None:
         await world.mod.slash("daily setup", channel=world.daily, time="09:00", timezone="UTC")
+    await in_process(world, steps)
+
+
+async def forum_daily_at_nine(world: World) -> None:
+    """The daily prompt as a tagged forum post: one request, the thread and its first message together."""
+    world.forum = world.guild.create_forum_channel("prompts")
+    world.forum.allow(world.guild.bot_role.id, "manage_channels")
+
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("daily setup", channel=world.forum, time="09:00", timezone="UTC")
     await in_process(world, steps)
 
 
@@ -303,6 +318,22 @@ async def daily_invariants(world: World, days: int) -> None:
     await buttons_answer(world, "Day ", "Hints")
 
 
+async def forum_invariants(world: World, restart: int) -> None:
+    days = 2 if restart == 2 else 1
+    await world.serve_until(lambda: len(world.forum_posts()) >= days, f"{days} forum posts")
+    posts = sorted(world.forum_posts(), key=lambda t: t.id)
+    assert [t.name.split(":")[0] for t in posts] == [f"Day {n}" for n in range(1, days + 1)]
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM daily_posts WHERE status = 'sent'")[0][0]
+                            == days, "the ledger to record the posts")
+    recorded = world.rows("SELECT message_id, thread_id FROM daily_posts ORDER BY day_number")
+    assert recorded == [(t.id, t.id) for t in posts]  # a forum post's first message carries the thread's id
+    for post in posts:
+        assert post.applied_tags, f"{post.name} has no tags"
+        assert post.starter is not None
+        pressed = await world.press(world.bob, post.starter, "Hints")
+        assert pressed.response_type is not None, f"Hints in {post.name!r} did not answer"
+
+
 async def quiz_invariants(world: World, days: int) -> None:
     await world.serve_until(lambda: len(world.posts("Quiz #")) >= days, f"{days} quizzes")
     assert len(world.posts("Quiz #")) == days
@@ -448,6 +479,7 @@ def _posts_check(kind: str) -> Callable[[World, int], Awaitable[None]]:
 NINE = DAY.replace(hour=9, second=1)
 SCENARIOS: dict[str, Scenario] = {
     **{point: Scenario(daily_at_nine, NINE, nothing, _posts_check("daily")) for point in FLOWS["daily-post"]},
+    "daily.forum-posted": Scenario(forum_daily_at_nine, NINE, nothing, forum_invariants),
     **{point: Scenario(quiz_at_nine, NINE, nothing, _posts_check("quiz")) for point in FLOWS["quiz-post"]},
     **{point: Scenario(quiz_posted, DAY.replace(hour=10, minute=6), nothing, _posts_check("quiz"))
        for point in FLOWS["quiz-close"]},
@@ -499,9 +531,22 @@ def test_every_durable_flow_declares_crash_points_and_every_point_is_placed() ->
     assert all(points for points in FLOWS.values())
 
 
+# The forum path shares the daily flow's claim and record points; each is swept in a forum too.
+FORUM_SCENARIOS = {point: Scenario(forum_daily_at_nine, NINE, nothing, forum_invariants)
+                   for point in FLOWS["daily-forum-post"]}
+
+
 @pytest.mark.parametrize("point", sorted(ALL_POINTS))
 async def test_sigkill_at_each_crash_point_then_three_restarts(world: World, point: str) -> None:
-    scenario = SCENARIOS[point]
+    await sweep(world, point, SCENARIOS[point])
+
+
+@pytest.mark.parametrize("point", sorted(set(FLOWS["daily-forum-post"]) - {"daily.forum-posted"}))
+async def test_sigkill_in_the_forum_flow_then_three_restarts(world: World, point: str) -> None:
+    await sweep(world, point, FORUM_SCENARIOS[point])
+
+
+async def sweep(world: World, point: str, scenario: Scenario) -> None:
     await scenario.prepare(world)
     world.clock.set(max(world.clock.now(), scenario.crash_at))
     crashed_at = world.clock.now()

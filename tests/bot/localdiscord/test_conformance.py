@@ -118,10 +118,65 @@ async def _thread(client: Client, body: Body) -> tuple[int, Any]:
     return await client.call("POST", f"/channels/{client.channel.id}/threads", body)
 
 
+def _forum(client: Client, *, tags: int = 6, require_tag: bool = False) -> SimChannel:
+    return client.guild.create_forum_channel("prompts", tags=tuple(f"tag {i}" for i in range(tags)),
+                                             require_tag=require_tag)
+
+
+def _tag_ids(forum: SimChannel, count: Any) -> list[str]:
+    """``count`` of the forum's tag ids, or the literal list given (for an unknown id)."""
+    return count if isinstance(count, list) else [tag["id"] for tag in forum.available_tags[:count]]
+
+
+async def _forum_post(client: Client, body: Body) -> tuple[int, Any]:
+    """Start Thread in Forum: ``tags`` in the body is how many of the forum's tags to apply; ``deny`` a
+    permission taken from the bot in the forum; ``require_tag`` sets the forum's REQUIRE_TAG flag."""
+    body = dict(body)
+    forum = _forum(client, require_tag=body.pop("require_tag", False))
+    if "deny" in body:
+        forum.deny(client.guild.bot_role.id, body.pop("deny"))
+    if "tags" in body:
+        body["applied_tags"] = _tag_ids(forum, body.pop("tags"))
+    return await client.call("POST", f"/channels/{forum.id}/threads", body)
+
+
+async def _forum_tags(client: Client, body: Body) -> tuple[int, Any]:
+    """Modify Channel on a forum; ``allow`` grants the bot Manage Channels in it first."""
+    body = dict(body)
+    forum = _forum(client, tags=0)
+    if body.pop("allow", True):
+        forum.allow(client.guild.bot_role.id, "manage_channels")
+    return await client.call("PATCH", f"/channels/{forum.id}", body)
+
+
+async def _forum_message(client: Client, body: Body) -> tuple[int, Any]:
+    """A plain message sent to the forum itself, or to one of its posts."""
+    forum = _forum(client)
+    status, post = await client.call("POST", f"/channels/{forum.id}/threads",
+                                     {"name": "post", "message": {"content": "first"}})
+    assert status == 201, post
+    target = forum.id if body["to"] == "forum" else int(post["id"])
+    return await client.call("POST", f"/channels/{target}/messages", {"content": body["content"]})
+
+
+async def _thread_tags(client: Client, body: Body) -> tuple[int, Any]:
+    """Modify Channel (Thread) with ``applied_tags`` on a forum post or on a thread in a text channel."""
+    forum = _forum(client)
+    if body["on"] == "forum post":
+        status, thread = await client.call("POST", f"/channels/{forum.id}/threads",
+                                           {"name": "post", "message": {"content": "first"}})
+    else:
+        status, thread = await client.call("POST", f"/channels/{client.channel.id}/threads",
+                                           {"name": "talk", "type": 11})
+    assert status in (200, 201), thread
+    return await client.call("PATCH", f"/channels/{thread['id']}", {"applied_tags": _tag_ids(forum, 1)})
+
+
 ROUTES: dict[str, Sender] = {
     "message": _message, "edit": _edit, "response": _response, "callback": _callback, "modal": _modal,
     "autocomplete": _autocomplete, "followup": _followup, "webhook-edit": _webhook_edit, "commands": _commands,
-    "thread": _thread, "history": _history,
+    "thread": _thread, "history": _history, "forum-post": _forum_post, "forum-tags": _forum_tags,
+    "forum-message": _forum_message, "thread-tags": _thread_tags,
 }
 
 
@@ -388,6 +443,45 @@ RULES = [
          ("auto_archive_duration",)),
     Rule("thread slow mode 0-21600", "thread", {"name": "t", "type": 11, "rate_limit_per_user": 21601},
          {"name": "t", "type": 11, "rate_limit_per_user": 21600}, ("rate_limit_per_user",)),
+    # resources/channel.mdx, "Start Thread in Forum or Media Channel" JSON/Form Params
+    Rule("forum post name 1-100", "forum-post", {"name": "n" * 101, "message": {"content": "x"}},
+         {"name": "n" * 100, "message": {"content": "x"}}, ("name",)),
+    Rule("forum post needs its first message", "forum-post", {"name": "t"},
+         {"name": "t", "message": {"content": "x"}}, ("message",)),
+    Rule("forum post message content 2000", "forum-post", {"name": "t", "message": {"content": "x" * 2001}},
+         {"name": "t", "message": {"content": "x" * 2000}}, ("message", "content")),
+    Rule("forum post message is not empty", "forum-post", {"name": "t", "message": {"content": ""}},
+         {"name": "t", "message": {"embeds": [{"title": "t"}]}}, code=50006),
+    Rule("forum post auto_archive_duration is 60, 1440, 4320 or 10080", "forum-post",
+         {"name": "t", "message": {"content": "x"}, "auto_archive_duration": 1441},
+         {"name": "t", "message": {"content": "x"}, "auto_archive_duration": 1440}, ("auto_archive_duration",)),
+    Rule("applied_tags up to 5", "forum-post", {"name": "t", "message": {"content": "x"}, "tags": 6},
+         {"name": "t", "message": {"content": "x"}, "tags": 5}, ("applied_tags",)),
+    Rule("applied tags are the forum's own", "forum-post", {"name": "t", "message": {"content": "x"}, "tags": ["1"]},
+         {"name": "t", "message": {"content": "x"}, "tags": 1}, code=10087),
+    Rule("a forum requiring tags refuses an untagged post", "forum-post",
+         {"name": "t", "message": {"content": "x"}, "require_tag": True},
+         {"name": "t", "message": {"content": "x"}, "require_tag": True, "tags": 1}, code=40067),
+    Rule("a forum post needs Send Messages (Create Public Threads is ignored)", "forum-post",
+         {"name": "t", "message": {"content": "x"}, "deny": "send_messages"},
+         {"name": "t", "message": {"content": "x"}, "deny": "create_public_threads"}, code=50013, status=403),
+    Rule("messages go to a forum's posts, never to the forum", "forum-message", {"to": "forum", "content": "x"},
+         {"to": "post", "content": "x"}, code=40058),
+    Rule("tags only on threads in a forum", "thread-tags", {"on": "text thread"}, {"on": "forum post"},
+         code=50024),
+    # resources/channel.mdx, "Modify Channel" (available_tags) and "Forum Tag Object"
+    Rule("available_tags up to 20", "forum-tags", {"available_tags": [{"name": f"t{i}"} for i in range(21)]},
+         {"available_tags": [{"name": f"t{i}"} for i in range(20)]}, ("available_tags",)),
+    Rule("tag name 0-20", "forum-tags", {"available_tags": [{"name": "n" * 21}]},
+         {"available_tags": [{"name": "n" * 20}]}, ("available_tags", "0", "name")),
+    Rule("tag names unique", "forum-tags", {"available_tags": [{"name": "a"}, {"name": "a"}]},
+         {"available_tags": [{"name": "a"}, {"name": "b"}]}, code=40061),
+    Rule("tag emoji is an id or a name, not both", "forum-tags",
+         {"available_tags": [{"name": "a", "emoji_id": "1", "emoji_name": "🔥"}]},
+         {"available_tags": [{"name": "a", "emoji_id": None, "emoji_name": "🔥"}]},
+         ("available_tags", "0", "emoji_id")),
+    Rule("setting tags needs Manage Channels", "forum-tags", {"available_tags": [{"name": "a"}], "allow": False},
+         {"available_tags": [{"name": "a"}], "allow": True}, code=50013, status=403),
 ]
 
 
@@ -420,7 +514,7 @@ async def test_past_the_limit_is_refused(client: Client, rule: Rule) -> None:
 @pytest.mark.parametrize("rule", RULES, ids=[rule.name for rule in RULES])
 async def test_at_the_limit_is_accepted(client: Client, rule: Rule) -> None:
     status, body = await ROUTES[rule.route](client, rule.accepted)
-    assert status in (200, 204), body
+    assert status in (200, 201, 204), body
     assert not client.sim.errors, client.sim.errors
 
 

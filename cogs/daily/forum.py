@@ -1,0 +1,95 @@
+"""Daily prompts in a forum channel: one forum post a day, tagged with the prompt's kind and difficulty.
+
+A forum post is one request (the thread and its first message together), and the forum's
+tags make it a searchable archive of past prompts. The tags are created by ``/daily setup``
+when the forum lacks them and the bot may edit the channel (Manage Channels); without them
+posts go out untagged. Discord allows 20 tags on a forum and 5 on a post.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+import discord
+
+from bot.daily import DailyPost
+from cogs.daily.embeds import DIFFICULTY_TAGS, KIND_LABELS, thread_name
+
+log = logging.getLogger(__name__)
+
+FORUM_TAG_LIMIT = 20  # resources/channel.mdx, Modify Channel: available_tags "limited to 20"
+WANTED_TAGS = (*KIND_LABELS.values(), *DIFFICULTY_TAGS.values())
+
+
+def post_tags(forum: discord.ForumChannel, post: DailyPost) -> list[discord.ForumTag]:
+    """The forum's tags for the post's kind and difficulty, those that exist (matched by name, any case)."""
+    wanted = {KIND_LABELS.get(post.prompt.kind.value, "").casefold(),
+              DIFFICULTY_TAGS.get(post.prompt.difficulty.value, "").casefold()}
+    return [tag for tag in forum.available_tags if tag.name.casefold() in wanted][:5]
+
+
+def missing_tags(forum: discord.ForumChannel) -> list[str]:
+    have = {tag.name.casefold() for tag in forum.available_tags}
+    return [name for name in WANTED_TAGS if name.casefold() not in have]
+
+
+async def ensure_tags(forum: discord.ForumChannel, me: discord.Member) -> str | None:
+    """Create the kind and difficulty tags the forum lacks; answer a line for the moderator, or None when all exist.
+
+    Never raises: a forum without tags still takes the daily posts.
+    """
+    missing = missing_tags(forum)
+    if not missing:
+        return None
+    names = ", ".join(f"`{name}`" for name in missing)
+    if not forum.permissions_for(me).manage_channels:
+        return (f"⚠️ I cannot create the tags {names} in {forum.mention}: that needs **Manage Channels** there. "
+                "Posts go out untagged until then; grant it and run `/daily setup` again, or add the tags "
+                "yourself in the forum's settings (same names).")
+    room = FORUM_TAG_LIMIT - len(forum.available_tags)
+    adding, left_out = missing[:max(room, 0)], missing[max(room, 0):]
+    if adding:
+        try:
+            await forum.edit(available_tags=[*forum.available_tags, *(discord.ForumTag(name=n) for n in adding)])
+        except discord.HTTPException as error:
+            log.warning("could not create forum tags in %s: %s", forum.id, error)
+            return (f"⚠️ Discord refused the tags {names} in {forum.mention} ({error.text or error.status}); "
+                    "posts go out untagged until they exist.")
+    created = ", ".join(f"`{name}`" for name in adding)
+    line = f"Created the forum tags {created} in {forum.mention}, so past prompts can be found by kind and difficulty." \
+        if adding else ""
+    if left_out:
+        skipped = ", ".join(f"`{name}`" for name in left_out)
+        line += (f"\n⚠️ {forum.mention} already has {FORUM_TAG_LIMIT - room} tags and Discord allows "
+                 f"{FORUM_TAG_LIMIT}, so {skipped} could not be added; remove unused tags and run `/daily setup` again.")
+    return line.strip()
+
+
+async def find_forum_post(forum: discord.ForumChannel, post: DailyPost, since: datetime,
+                          me: int, pace: Callable[[], Awaitable[object]]) -> discord.Thread | None:
+    """The forum post an earlier attempt made for ``post``: the bot's thread of that name, made since ``since``.
+
+    A forum post's first message carries the thread's id, so the thread is all that is needed.
+    Active posts come from Discord's list of the guild's active threads, older ones from the
+    forum's archived posts (newest first, so the search stops at the first archived before ``since``).
+    """
+    name = thread_name(post)
+    earliest = since - timedelta(minutes=1)
+
+    def ours(thread: discord.Thread) -> bool:
+        return (thread.parent_id == forum.id and thread.owner_id == me and thread.name == name
+                and discord.utils.snowflake_time(thread.id) >= earliest)
+
+    await pace()
+    found = next((t for t in await forum.guild.active_threads() if ours(t)), None)
+    if found is not None:
+        return found
+    await pace()
+    async for thread in forum.archived_threads(limit=100):
+        if ours(thread):
+            return thread
+        if thread.archive_timestamp < earliest:
+            break
+    return None
