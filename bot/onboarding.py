@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.errors import InvalidInput, check_all
-from bot.pairing.schedule import parse_weekday
+from bot.mock.schedule import parse_weekday
 from bot.timezones import parse_local_time, parse_zone
 
 CADENCES = {"weekly": "weekly", "every week": "weekly", "biweekly": "biweekly", "fortnightly": "biweekly",

@@ -25,7 +25,6 @@ from apscheduler.triggers.date import DateTrigger
 from bot.clock import Clock
 from bot.content.models import Prompt
 from bot.content.store import ContentStore
-from bot.daily.clocktime import LocalDailyTrigger, next_occurrence, occurrence
 from bot.daily.models import (
     DailyPost,
     DailySchedule,
@@ -37,9 +36,10 @@ from bot.daily.models import (
     Published,
 )
 from bot.daily.repository import DailyRepository
-from bot.daily.rotation import cycle_seed_after, state_of
 from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
+from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence
 from bot.posting.retry import is_transient, next_attempt, storage_problem
+from bot.posting.rotation import cycle_seed_after, state_of
 from bot.scheduler import JobScheduler
 from bot.timezones import local_date
 

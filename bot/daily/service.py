@@ -19,7 +19,6 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content.models import Difficulty, Prompt, PromptKind, Source
 from bot.content.store import ContentStore
-from bot.daily.clocktime import upcoming
 from bot.daily.delivery import DailyDelivery, eligible_prompts, job_id
 from bot.daily.models import (
     ALL_KINDS,
@@ -35,9 +34,10 @@ from bot.daily.models import (
     StoredAnswer,
 )
 from bot.daily.repository import DailyRepository
-from bot.daily.rotation import cycle_seed, state_of
 from bot.errors import InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.posting import crash_point
+from bot.posting.clocktime import upcoming
+from bot.posting.rotation import cycle_seed, state_of
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.timezones import parse_local_time, parse_zone

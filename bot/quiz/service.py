@@ -25,11 +25,11 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.community import ServerContent
 from bot.content import ContentStore
-from bot.daily.clocktime import LocalDailyTrigger, next_occurrence, occurrence, upcoming
-from bot.daily.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.errors import NotConfigured, NotFound, check_all
 from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
+from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, upcoming
 from bot.posting.retry import is_transient, next_attempt
+from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.quiz.builder import build_question, question_seed
 from bot.quiz.models import Pick, PickOutcome, QuizPost, QuizResults, QuizSchedule, QuizStatus
 from bot.quiz.repository import QuizRepository

@@ -11,11 +11,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.admin import Backups, GuildRetention, OverviewService, database_size
 from bot.bot import StudyBot
 from bot.errors import UserFacingError
-from bot.ops.backups import Backups
-from bot.ops.overview import OverviewService, database_size
-from bot.ops.retention import GuildRetention
 from cogs._common import in_servers, missing_permissions, no_pings
 from cogs._common.authority import Audience, declared
 from cogs.admin.embeds import audit_embed, health_embed, settings_embed

@@ -9,9 +9,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.pairing.exclusions import MAX_EXCLUSIONS, Exclusions
-from bot.pairing.schedule import WEEKDAY_NAMES, WEEKDAYS
-from bot.pairing.service import MockService
+from bot.mock.exclusions import MAX_EXCLUSIONS, Exclusions
+from bot.mock.schedule import WEEKDAY_NAMES, WEEKDAYS
+from bot.mock.service import MockService
 from cogs._common import (
     BRAND_COLOUR,
     discord_timestamp,

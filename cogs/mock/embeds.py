@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.pairing.repository import Group, Round, Signup
-from bot.pairing.service import GroupBrief, MockStats
+from bot.mock.repository import Group, Round, Signup
+from bot.mock.service import GroupBrief, MockStats
 from cogs._common import BRAND_COLOUR, discord_timestamp, one_line, truncate
 from cogs.daily.embeds import prompt_embed
 

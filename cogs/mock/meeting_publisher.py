@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.bot import StudyBot
-from bot.pairing.agreement import local_label
-from bot.pairing.meeting_repository import Meeting, TimeOption
-from bot.pairing.meetings import thread_url
-from bot.pairing.repository import Group, Round
+from bot.mock.agreement import local_label
+from bot.mock.meeting_repository import Meeting, TimeOption
+from bot.mock.meetings import thread_url
+from bot.mock.repository import Group, Round
 from cogs._common import discord_timestamp, truncate
 from cogs.mock.embeds import roles_text
 from cogs.mock.meeting_views import confirmed_view, proposal_view

@@ -13,9 +13,9 @@ from typing import Any
 import discord
 
 from bot.error_handler import report_interaction_error
-from bot.pairing.agreement import local_label
-from bot.pairing.meetings import Choice, MeetingService
-from bot.pairing.service import MockService
+from bot.mock.agreement import local_label
+from bot.mock.meetings import Choice, MeetingService
+from bot.mock.service import MockService
 from cogs._common import BaseModal, BaseView, RoutedItem, discord_timestamp, no_pings
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience

@@ -9,8 +9,8 @@ from typing import Any
 import discord
 
 from bot.bot import StudyBot
-from bot.pairing.repository import Group, Round
-from bot.pairing.service import GroupBrief
+from bot.mock.repository import Group, Round
+from bot.mock.service import GroupBrief
 from cogs._common import no_pings, quoted_member_text
 from cogs.mock.embeds import brief_content, brief_embeds, thread_name
 from cogs.mock.views import brief_view, checkin_view

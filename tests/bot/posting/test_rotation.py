@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.daily.rotation import LOW_WATER, cycle_order, cycle_seed, cycle_seed_after, state_of
+from bot.posting.rotation import LOW_WATER, cycle_order, cycle_seed, cycle_seed_after, state_of
 
 IDS = [f"p-{n:02d}" for n in range(20)]
 

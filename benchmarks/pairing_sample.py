@@ -12,8 +12,8 @@ import random
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.pairing.availability import Availability, Window, utc_slots
-from bot.pairing.weights import History, Level, Participant, Role, pair_key
+from bot.mock.availability import Availability, Window, utc_slots
+from bot.mock.weights import History, Level, Participant, Role, pair_key
 
 REFERENCE = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.pairing.availability import ALL_SLOTS, parse_availability, utc_slots
-from bot.pairing.matching import EXACT_LIMIT, pair, pair_exact, pair_large
-from bot.pairing.sample import REFERENCE, history_from_rounds, random_history, random_participants
-from bot.pairing.weights import (
+from benchmarks.pairing_sample import REFERENCE, history_from_rounds, random_history, random_participants
+from bot.mock.availability import ALL_SLOTS, parse_availability, utc_slots
+from bot.mock.matching import EXACT_LIMIT, pair, pair_exact, pair_large
+from bot.mock.weights import (
     AGE_LEVELS,
     QUALITY_MAX,
     Level,

@@ -2,14 +2,14 @@
 
 Only the member who set an exclusion can read it; the excluded member is never told or
 shown anything, and moderators see counts only. The matcher treats every exclusion as a
-hard constraint (see :mod:`bot.pairing.matching`), whichever of the two set it.
+hard constraint (see :mod:`bot.mock.matching`), whichever of the two set it.
 """
 
 from __future__ import annotations
 
 from bot.clock import Clock
 from bot.errors import Conflict, InvalidInput, NotFound
-from bot.pairing.meeting_repository import MeetingRepository
+from bot.mock.meeting_repository import MeetingRepository
 from bot.storage import Database
 
 MAX_EXCLUSIONS = 3

@@ -13,10 +13,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.content.models import Prompt
-from bot.pairing.availability import ALL_SLOTS, parse_availability, suggested_times, utc_slots
-from bot.pairing.matching import pair
-from bot.pairing.repository import Signup
-from bot.pairing.weights import AGE_LEVELS, History, Level, Participant, Role, pair_key
+from bot.mock.availability import ALL_SLOTS, parse_availability, suggested_times, utc_slots
+from bot.mock.matching import pair
+from bot.mock.repository import Signup
+from bot.mock.weights import AGE_LEVELS, History, Level, Participant, Role, pair_key
 
 HISTORY_ROUNDS = AGE_LEVELS
 

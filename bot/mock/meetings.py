@@ -23,7 +23,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
-from bot.pairing.agreement import (
+from bot.mock.agreement import (
     MAX_OPTIONS,
     agreed_option,
     minutes_for,
@@ -32,10 +32,10 @@ from bot.pairing.agreement import (
     reminders_for,
     suggestion_starts,
 )
-from bot.pairing.calendar import InterviewEntry, file_name, interview_ics
-from bot.pairing.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
-from bot.pairing.repository import Group, PairingRepository, Round
-from bot.pairing.rounds import shared_times
+from bot.mock.calendar import InterviewEntry, file_name, interview_ics
+from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
+from bot.mock.repository import Group, PairingRepository, Round
+from bot.mock.rounds import shared_times
 from bot.posting.crashpoints import crash_point
 from bot.scheduler import JobScheduler
 from bot.storage import Database

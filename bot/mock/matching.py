@@ -1,7 +1,7 @@
 """Who meets whom: a maximum-weight matching over every possible pair, then one triad if needed.
 
 The objective
-    Each possible pair gets an integer weight from :mod:`bot.pairing.weights`
+    Each possible pair gets an integer weight from :mod:`bot.mock.weights`
     (fresh-vs-repeat tier, then how long ago a repeat met, then quality: shared
     free time in UTC, level closeness, role fit, priority). We look for a
     *maximum-cardinality* matching of maximum total weight: everybody is paired
@@ -17,7 +17,7 @@ Exact (:func:`pair_exact`, used up to :data:`EXACT_LIMIT` members)
 
 Large (:func:`pair_large`)
     Candidate lists, a scarcity-aware greedy and improving alternating chains
-    (see :mod:`bot.pairing.large`): at least 99 % of the exact optimum's quality
+    (see :mod:`bot.mock.large`): at least 99 % of the exact optimum's quality
     with the same number of repeats on rounds of 50-400, and 5,000 members in
     well under 2 s.
 
@@ -50,8 +50,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from bot.pairing.large import CANDIDATES, DRAWS, match_large
-from bot.pairing.weights import History, Participant, Scale, edge_weight, join_weight, pair_key
+from bot.mock.large import CANDIDATES, DRAWS, match_large
+from bot.mock.weights import History, Participant, Scale, edge_weight, join_weight, pair_key
 
 log = logging.getLogger(__name__)
 

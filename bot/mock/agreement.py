@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.errors import InvalidInput
-from bot.pairing.meeting_repository import Reminder, TimeOption
+from bot.mock.meeting_repository import Reminder, TimeOption
 
 MAX_OPTIONS = 25  # a select menu offers at most 25 options
 PAIR_MINUTES, TRIO_MINUTES = 60, 90

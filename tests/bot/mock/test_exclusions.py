@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.errors import InvalidInput
-from bot.pairing.agreement import agreed_option, parse_proposal, reminders_for, suggestion_starts
-from bot.pairing.matching import pair
-from bot.pairing.meeting_repository import TimeOption
-from bot.pairing.weights import Participant, pair_key
+from bot.mock.agreement import agreed_option, parse_proposal, reminders_for, suggestion_starts
+from bot.mock.matching import pair
+from bot.mock.meeting_repository import TimeOption
+from bot.mock.weights import Participant, pair_key
 
 
 def _people(n: int) -> list[Participant]:

@@ -11,8 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.daily.clocktime import upcoming
-from bot.pairing.repository import PairingRepository
+from bot.mock.repository import PairingRepository
+from bot.posting.clocktime import upcoming
 from bot.storage import Database
 from bot.timezones import parse_local_time
 

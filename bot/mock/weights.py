@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 
-from bot.pairing.availability import ALL_SLOTS, SLOT_MINUTES
+from bot.mock.availability import ALL_SLOTS, SLOT_MINUTES
 
 
 class Role(StrEnum):

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import InvalidInput
-from bot.pairing.availability import (
+from bot.mock.availability import (
     ALL_SLOTS,
     Availability,
     Window,

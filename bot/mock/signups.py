@@ -6,9 +6,9 @@ from dataclasses import replace
 
 from bot.clock import Clock
 from bot.errors import InvalidInput, NotFound
-from bot.pairing.availability import parse_availability
-from bot.pairing.repository import PairingRepository, Signup
-from bot.pairing.weights import Level, Role
+from bot.mock.availability import parse_availability
+from bot.mock.repository import PairingRepository, Signup
+from bot.mock.weights import Level, Role
 from bot.timezones import parse_zone
 
 ROLES = tuple(role.value for role in Role)

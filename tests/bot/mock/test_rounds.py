@@ -6,8 +6,8 @@ import random
 from datetime import UTC, datetime
 
 from bot.content import ContentStore
-from bot.pairing.repository import Signup
-from bot.pairing.rounds import assign_roles, choose_prompt, history_of, plan_round
+from bot.mock.repository import Signup
+from bot.mock.rounds import assign_roles, choose_prompt, history_of, plan_round
 from bot.settings import SHIPPED_CONTENT_DIR
 
 PROMPTS = ContentStore.load(SHIPPED_CONTENT_DIR).library.prompts

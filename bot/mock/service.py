@@ -24,12 +24,12 @@ from bot.clock import Clock
 from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound, bounded_text, check_all
-from bot.pairing.agreement import minutes_for, nudge_time
-from bot.pairing.meetings import MeetingService
-from bot.pairing.repository import Group, PairingRepository, Round, Signup
-from bot.pairing.rounds import HISTORY_ROUNDS, history_of, plan_round
-from bot.pairing.schedule import Schedule, first_anchor, parse_weekday, round_times
-from bot.pairing.signups import Signups
+from bot.mock.agreement import minutes_for, nudge_time
+from bot.mock.meetings import MeetingService
+from bot.mock.repository import Group, PairingRepository, Round, Signup
+from bot.mock.rounds import HISTORY_ROUNDS, history_of, plan_round
+from bot.mock.schedule import Schedule, first_anchor, parse_weekday, round_times
+from bot.mock.signups import Signups
 from bot.posting import crash_point, publish_once
 from bot.scheduler import JobScheduler
 from bot.seeds import stable_seed

@@ -2,8 +2,8 @@
 
 networkx's blossom is exact, but in pure Python it needs about 1 s for 150 members
 and 10 s for 400 with our weights, and even on a sparse graph seconds for a
-thousand; rounds above :data:`bot.pairing.matching.EXACT_LIMIT` use this instead.
-The objective is the same integer weight (:mod:`bot.pairing.weights`):
+thousand; rounds above :data:`bot.mock.matching.EXACT_LIMIT` use this instead.
+The objective is the same integer weight (:mod:`bot.mock.weights`):
 
 1. **Candidates.** Up to :data:`EXHAUSTIVE_LIMIT` members every pair is weighed
    (about 0.4 µs a pair) and each member keeps its best :data:`CANDIDATES`.
@@ -27,7 +27,7 @@ Every step keeps each member in exactly one pair, and every change strictly rais
 the total weight, so the weight tiers still rule: a repeat is created only to
 remove a worse one.
 
-Measured on realistic synthetic rounds (:mod:`bot.pairing.sample`, 8 rounds of
+Measured on realistic synthetic rounds (:mod:`benchmarks.pairing_sample`, 8 rounds of
 history): quality 0.99-1.0 of the exact optimum at 50, 200 and 400 members with the
 same number of repeats, and 5,000 members in about 1.3 s on one core.
 """
@@ -38,7 +38,7 @@ import random
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence, Set
 
-from bot.pairing.weights import (
+from bot.mock.weights import (
     AGE_LEVELS,
     KIND_TABLE,
     OVERLAP_TABLE,
@@ -69,7 +69,7 @@ def weight_function(ordered: Sequence[Participant], history: History, scale: Sca
     """``edge_weight`` on indices into ``ordered``, with lookups precomputed for speed.
 
     A ``forbidden`` pair (user ids) weighs far below any allowed one, so the search only
-    keeps it when nothing else is left; :func:`bot.pairing.matching._finish` then undoes it.
+    keeps it when nothing else is left; :func:`bot.mock.matching._finish` then undoes it.
     """
     slots = [p.slots for p in ordered]
     kinds = [kind_of(p) for p in ordered]

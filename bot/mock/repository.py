@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import aiosqlite
 
-from bot.pairing.schedule import Schedule
+from bot.mock.schedule import Schedule
 from bot.storage import Database, epoch, from_epoch
 
 

@@ -1,13 +1,13 @@
 """A member's data: export everything stored about them, or remove it all and leave no trace.
 
-What each column means is classified in :mod:`bot.ops.personal_data` (a test keeps that
+What each column means is classified in :mod:`bot.admin.personal_data` (a test keeps that
 classification complete against the live schema). Deletion then, in one transaction:
 deletes the member's own rows, sets their id to 0 where they only acted on something shared,
 replaces mentions of them in free text, and queues the messages the bot posted on their behalf
 for deletion on Discord. Afterwards the WAL is checkpointed and truncated; with
 ``secure_delete`` on, the freed pages hold zeros, so neither the database file nor its WAL
 keeps the member's id or words. Backups made before the deletion expire on their own schedule
-(see :mod:`bot.ops.backups`).
+(see :mod:`bot.admin.backups`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.admin.personal_data import needs_classification, rule_for
 from bot.clock import Clock
-from bot.ops.personal_data import needs_classification, rule_for
 from bot.storage import Database
 from bot.storage.schema import quote, tables
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.daily.clocktime import LocalDailyTrigger, next_occurrence, occurrence, upcoming
+from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, upcoming
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
