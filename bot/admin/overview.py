@@ -4,26 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.mock.repository import PairingRepository
-from bot.posting.clocktime import upcoming
+from bot.overview import ConfiguredFeature, SettingsSection
 from bot.storage import Database
-from bot.timezones import parse_local_time
-
-
-@dataclass(frozen=True)
-class ConfiguredFeature:
-    name: str
-    enabled: bool
-    channel_id: int | None
-    summary: str
-    next_times: list[datetime] = field(default_factory=list)
 
 
 class OverviewService:
@@ -31,36 +17,14 @@ class OverviewService:
         self._db = db
         self._clock = clock
 
-    async def features(self, guild_id: int) -> list[ConfiguredFeature]:
-        """Every feature the guild configured, with where it posts and when it next runs."""
-        now = self._clock.now()
-        found: list[ConfiguredFeature] = []
-        daily = await self._db.fetchone("SELECT * FROM daily_schedule WHERE guild_id = ?", (guild_id,))
-        if daily:
-            zone, at = ZoneInfo(daily["timezone"]), parse_local_time(daily["local_time"])
-            found.append(ConfiguredFeature(
-                "Daily prompts", bool(daily["enabled"]), daily["channel_id"],
-                f"{daily['local_time']} {daily['timezone']}" + (" · role pinged" if daily["role_id"] else ""),
-                upcoming(now, at, zone, 2) if daily["enabled"] else []))
-        quiz = await self._db.fetchone("SELECT * FROM quiz_schedule WHERE guild_id = ?", (guild_id,))
-        if quiz:
-            zone, at = ZoneInfo(quiz["timezone"]), parse_local_time(quiz["local_time"])
-            found.append(ConfiguredFeature(
-                "Daily quiz", bool(quiz["enabled"]), quiz["channel_id"],
-                f"{quiz['local_time']} {quiz['timezone']} · open {quiz['close_hours']} h",
-                upcoming(now, at, zone, 2) if quiz["enabled"] else []))
-        streak = await self._db.fetchone("SELECT announce, channel_id FROM streak_settings WHERE guild_id = ?",
-                                         (guild_id,))
-        announce = streak is None or bool(streak["announce"])
-        channel = (streak["channel_id"] if streak and streak["channel_id"] else daily["channel_id"] if daily else None)
-        found.append(ConfiguredFeature(
-            "Streak milestones", announce, channel if announce else None,
-            "announced" + ("" if streak and streak["channel_id"] else " in the daily channel") if announce else "off"))
-        mock = await PairingRepository(self._db).schedule(guild_id)
-        if mock:
-            found.append(ConfiguredFeature("Mock interviews", mock.enabled, mock.channel_id, mock.describe,
-                                           mock.next_rounds(now, 2)))
-        return found
+    @staticmethod
+    async def features(guild_id: int, sections: Iterable[SettingsSection]) -> list[ConfiguredFeature]:
+        """Every feature the guild configured, with where it posts and when it next runs.
+
+        Each feature's service writes its own section; they come out in their stated order.
+        """
+        found = [await section.settings_section(guild_id) for section in sections]
+        return sorted((f for f in found if f is not None), key=lambda f: f.position)
 
     async def participant_ids(self, guild_id: int) -> list[int]:
         """Everyone with recorded activity here, in the export's order."""

@@ -35,6 +35,7 @@ from bot.daily.models import (
 )
 from bot.daily.repository import DailyRepository
 from bot.errors import InvalidInput, NotConfigured, NotFound, bounded_text, check_all
+from bot.overview import ConfiguredFeature
 from bot.posting import crash_point
 from bot.posting.clocktime import upcoming
 from bot.posting.rotation import cycle_seed, state_of
@@ -156,6 +157,16 @@ class DailyService:
         return prompt
 
     # -- what moderators look at ----------------------------------------------------------
+    async def settings_section(self, guild_id: int) -> ConfiguredFeature | None:
+        """This feature's part of the settings overview."""
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is None:
+            return None
+        return ConfiguredFeature(
+            "Daily prompts", schedule.enabled, schedule.channel_id,
+            f"{schedule.local_time:%H:%M} {schedule.zone.key}" + (" · role pinged" if schedule.role_id else ""),
+            upcoming(self.clock.now(), schedule.local_time, schedule.zone, 2) if schedule.enabled else [], position=10)
+
     async def status(self, guild_id: int) -> DailyStatus:
         schedule = await self._require(guild_id)
         custom = await self.repo.custom_prompts(guild_id)

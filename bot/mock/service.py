@@ -30,6 +30,7 @@ from bot.mock.repository import Group, PairingRepository, Round, Signup
 from bot.mock.rounds import HISTORY_ROUNDS, history_of, plan_round
 from bot.mock.schedule import Schedule, first_anchor, parse_weekday, round_times
 from bot.mock.signups import Signups
+from bot.overview import ConfiguredFeature
 from bot.posting import crash_point, publish_once
 from bot.scheduler import JobScheduler
 from bot.seeds import stable_seed
@@ -424,6 +425,14 @@ class MockService:
                                (channel_id, message_id, group_id, from_id, to_id))
 
     # -- reading -------------------------------------------------------------------------------
+    async def settings_section(self, guild_id: int) -> ConfiguredFeature | None:
+        """This feature's part of the settings overview."""
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is None:
+            return None
+        return ConfiguredFeature("Mock interviews", schedule.enabled, schedule.channel_id, schedule.describe,
+                                 schedule.next_rounds(self._clock.now(), 2), position=40)
+
     async def schedule(self, guild_id: int) -> Schedule | None:
         return await self.repo.schedule(guild_id)
 

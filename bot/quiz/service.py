@@ -26,6 +26,7 @@ from bot.clock import Clock
 from bot.community import ServerContent
 from bot.content import ContentStore
 from bot.errors import NotConfigured, NotFound, check_all
+from bot.overview import ConfiguredFeature
 from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
 from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, upcoming
 from bot.posting.retry import is_transient, next_attempt
@@ -120,6 +121,17 @@ class QuizService:
         schedule = await self._schedule(guild_id)
         self.schedule_job(schedule)
         return schedule
+
+    async def settings_section(self, guild_id: int) -> ConfiguredFeature | None:
+        """This feature's part of the settings overview."""
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is None:
+            return None
+        return ConfiguredFeature(
+            "Daily quiz", schedule.enabled, schedule.channel_id,
+            f"{schedule.local_time:%H:%M} {schedule.zone.key} · open {schedule.close_hours} h",
+            upcoming(self._clock.now(), schedule.local_time, schedule.zone, 2) if schedule.enabled else [],
+            position=20)
 
     async def overview(self, guild_id: int) -> QuizOverview:
         schedule = await self._schedule(guild_id)

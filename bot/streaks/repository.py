@@ -148,6 +148,14 @@ class StreakRepository:
 
     # -- milestones ------------------------------------------------------------------------------------
 
+    async def announcement_settings(self, guild_id: int) -> tuple[bool, int | None, int | None]:
+        """(announced at all, the channel chosen for milestones, the daily channel) for the settings overview."""
+        row = await self.db.fetchone("SELECT announce, channel_id FROM streak_settings WHERE guild_id = ?",
+                                     (guild_id,))
+        daily = await self.db.fetchval("SELECT channel_id FROM daily_schedule WHERE guild_id = ?", (guild_id,))
+        return (row is None or bool(row["announce"]), int(row["channel_id"]) if row and row["channel_id"] else None,
+                int(daily) if daily is not None else None)
+
     async def announcement_channel(self, guild_id: int) -> int | None:
         """Where milestones go: the configured channel, else the daily channel; None when switched off."""
         row = await self.db.fetchone("SELECT announce, channel_id FROM streak_settings WHERE guild_id = ?",

@@ -20,6 +20,7 @@ from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.errors import InvalidInput, bounded_text
+from bot.overview import ConfiguredFeature
 from bot.posting import crash_point
 from bot.storage import Database
 from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
@@ -270,6 +271,13 @@ class StreakService:
         before, state = await self.recompute(guild_id, user_id)
         await self._celebrate(guild_id, user_id, before, state)
         return state
+
+    async def settings_section(self, guild_id: int) -> ConfiguredFeature:
+        """This feature's part of the settings overview: milestones are on unless switched off."""
+        announce, channel_id, daily_channel_id = await self.repo.announcement_settings(guild_id)
+        channel = channel_id or daily_channel_id
+        summary = ("announced" + ("" if channel_id else " in the daily channel")) if announce else "off"
+        return ConfiguredFeature("Streak milestones", announce, channel if announce else None, summary, position=30)
 
     async def set_announcements(self, guild_id: int, actor_id: int, *, announce: bool,
                                 channel_id: int | None) -> None:

@@ -53,7 +53,8 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
     @settings_group.command(name="show", description="Everything configured here, next runs and missing permissions")
     async def settings(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
-        features = await self.overview.features(interaction.guild.id)
+        features = await self.overview.features(interaction.guild.id,
+                                                self.client.services.settings_sections())
         problems: dict[str, list[str]] = {}
         for feature in features:
             channel = interaction.guild.get_channel(feature.channel_id) if feature.channel_id else None

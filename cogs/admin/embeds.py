@@ -7,9 +7,9 @@ from datetime import datetime
 
 import discord
 
-from bot.admin import ConfiguredFeature
 from bot.audit import AuditEntry
 from bot.bot import ShardState
+from bot.overview import ConfiguredFeature
 from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
 from cogs.admin.audit_text import audit_line
 

@@ -15,12 +15,11 @@ from bot.content.items import ItemKind
 from bot.errors import InvalidInput
 from cogs._common import in_servers
 from cogs._common.authority import Audience, declared
+from cogs._common.prompts import KIND_CHOICES
 from cogs.community.embeds import mine_embed
 from cogs.community.forms import FormRoute, MemberForm, card_inputs, handle_form, prompt_inputs
 from cogs.community.review import post_to_queue
-from cogs.daily.embeds import KIND_LABELS
 
-KIND_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in KIND_LABELS.items()]
 DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
 
 

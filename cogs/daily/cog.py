@@ -23,14 +23,13 @@ from cogs._common import (
     timezone_autocomplete,
 )
 from cogs._common.authority import Audience, declared
-from cogs.daily.embeds import KIND_LABELS, prompt_embed, status_embed
+from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES, prompt_embed
+from cogs.daily.embeds import status_embed
 from cogs.daily.publisher import DiscordPublisher
 from cogs.daily.views import DYNAMIC_ITEMS, AddPromptModal, KindsView, handle_answer_form
 
 log = logging.getLogger(__name__)
 
-KIND_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in KIND_LABELS.items()]
-DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
 
 
 @in_servers

@@ -24,7 +24,7 @@ from cogs.daily.embeds import (
     thread_name,
 )
 from cogs.daily.views import post_view
-from cogs.feedback.views import helpful_view
+from cogs.feedback import helpful_view
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from bot.storage import bounded_writes
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import OTHER_SERVER, Audience, other_server, refuse
-from cogs.daily.embeds import KIND_LABELS, hints_embed, rubric_embed
+from cogs._common.prompts import KIND_LABELS, hints_embed, rubric_embed
 
 
 def _service(interaction: discord.Interaction) -> DailyService:

@@ -7,7 +7,7 @@ import discord
 from bot.mock.repository import Group, Round, Signup
 from bot.mock.service import GroupBrief, MockStats
 from cogs._common import BRAND_COLOUR, discord_timestamp, one_line, truncate
-from cogs.daily.embeds import prompt_embed
+from cogs._common.prompts import prompt_embed
 
 ROLE_ICONS = {"interviewer": "🎤 Interviewer", "candidate": "🧑‍💻 Candidate", "observer": "👀 Observer"}
 OUTCOME_LABELS = {"met": "met ✅", "noshow": "no-show ❌", "missed": "could not make it", None: "not reported"}

@@ -16,7 +16,7 @@ from bot.storage import bounded_writes
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.access import client_of, payload_of, service_of
 from cogs._common.authority import Audience
-from cogs.daily.embeds import rubric_embed
+from cogs._common.prompts import rubric_embed
 from cogs.mock.meeting_views import meeting_buttons
 
 REPORT_LABELS = {"met": ("We met", discord.ButtonStyle.success),

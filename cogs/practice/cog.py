@@ -19,8 +19,7 @@ from bot.error_handler import report_interaction_error
 from cogs._common import BaseModal, BaseView, RoutedItem, in_servers, no_pings
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience, authorize, declared
-from cogs.daily.cog import DIFFICULTY_CHOICES, KIND_CHOICES
-from cogs.daily.embeds import hints_embed, rubric_embed
+from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES, hints_embed, rubric_embed
 from cogs.practice.embeds import archive_embed, practice_embed
 
 ANY = "-"
