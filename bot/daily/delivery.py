@@ -46,7 +46,7 @@ from bot.timezones import local_date
 log = logging.getLogger(__name__)
 
 
-class Publisher(Protocol):
+class DailyPublisher(Protocol):
     """The Discord side of delivery, implemented by the daily cog."""
 
     async def find_published(self, channel_id: int, post: DailyPost, since: datetime) -> Published | None: ...
@@ -86,7 +86,7 @@ class DailyDelivery:
         self.clock = clock
         self.content = content
         self.scheduler = scheduler
-        self.publisher: Publisher | None = None
+        self.publisher: DailyPublisher | None = None
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- jobs -----------------------------------------------------------------------------

@@ -27,8 +27,7 @@ from bot.feedback.repository import ClosablePost, FeedbackRepository, RankedAnsw
 from bot.posting import crash_point, publish_once
 from bot.scheduler import JobScheduler
 from bot.storage import Database
-from bot.streaks.repository import BoardEntry
-from bot.streaks.service import LeaderboardPage
+from bot.streaks import BoardEntry, LeaderboardPage
 from bot.timezones import TimezoneResolver, local_date
 
 log = logging.getLogger(__name__)

@@ -56,6 +56,10 @@ class ReminderSender(Protocol):
         """Whether today's reminder (for the streak ending at ``breaks_at``) is already in their DMs."""
 
 
+class StreakPublisher(MilestoneAnnouncer, ReminderSender, Protocol):
+    """Everything the streak service shows outside an interaction: milestones and reminders."""
+
+
 @dataclass(frozen=True)
 class StreakProfile:
     user_id: int

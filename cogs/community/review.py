@@ -16,8 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.community import Decision, Status, Suggestion, SuggestionService
-from bot.community.forms import form_fields
+from bot.community import Decision, Status, Suggestion, SuggestionService, form_fields
 from bot.errors import Conflict
 from cogs._common import BaseView, RoutedItem, in_servers, missing_permissions, no_pings
 from cogs._common.access import service_of

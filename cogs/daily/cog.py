@@ -25,7 +25,7 @@ from cogs._common import (
 from cogs._common.authority import Audience, declared
 from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES, prompt_embed
 from cogs.daily.embeds import status_embed
-from cogs.daily.publisher import DiscordPublisher
+from cogs.daily.publisher import DiscordDailyPublisher
 from cogs.daily.views import DYNAMIC_ITEMS, AddPromptModal, KindsView, handle_answer_form
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
         self.client = client
         core = client.core
         self.service = DailyService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
-        self.service.delivery.publisher = DiscordPublisher(client)
+        self.service.delivery.publisher = DiscordDailyPublisher(client)
         super().__init__()
 
     async def cog_load(self) -> None:

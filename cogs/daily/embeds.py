@@ -5,8 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.content.models import Prompt
-from bot.daily import DailyPost, DailyStatus
-from bot.daily.models import PostRecord
+from bot.daily import DailyPost, DailyStatus, PostRecord
 from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
 from cogs._common.prompts import KIND_LABELS, prompt_embed
 

@@ -28,7 +28,7 @@ from cogs.feedback import helpful_view
 
 log = logging.getLogger(__name__)
 
-class DiscordPublisher:
+class DiscordDailyPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         self.pace = client.core.pacer.acquire  # every REST call below waits its turn under the global limit

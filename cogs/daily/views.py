@@ -9,8 +9,7 @@ from typing import Any
 import discord
 
 from bot.content.models import Prompt
-from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService
-from bot.daily.forms import answer_form
+from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService, answer_form
 from bot.error_handler import report_interaction_error
 from bot.storage import bounded_writes
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings

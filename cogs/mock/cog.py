@@ -9,9 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.mock.exclusions import MAX_EXCLUSIONS, Exclusions
-from bot.mock.schedule import WEEKDAY_NAMES, WEEKDAYS
-from bot.mock.service import MockService
+from bot.mock import MAX_EXCLUSIONS, WEEKDAY_NAMES, WEEKDAYS, Exclusions, MockService
 from cogs._common import (
     BRAND_COLOUR,
     discord_timestamp,
@@ -23,9 +21,9 @@ from cogs._common import (
 )
 from cogs._common.authority import Audience, declared
 from cogs.mock.embeds import history_line, roles_text, signup_embed, stats_embed
-from cogs.mock.meeting_publisher import MeetingPublisher
+from cogs.mock.meeting_publisher import DiscordMeetingPublisher
 from cogs.mock.meeting_views import MEETING_ITEMS, handle_meeting_form
-from cogs.mock.publisher import MockPublisher
+from cogs.mock.publisher import DiscordMockPublisher
 from cogs.mock.views import DYNAMIC_ITEMS, handle_feedback_form
 
 log = logging.getLogger(__name__)
@@ -44,9 +42,9 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         self.client = client
         core = client.core
         self.service = MockService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
-        self.publisher = MockPublisher(client)
+        self.publisher = DiscordMockPublisher(client)
         self.service.publisher = self.publisher
-        self.service.meetings.publisher = MeetingPublisher(client, self.publisher)
+        self.service.meetings.publisher = DiscordMeetingPublisher(client, self.publisher)
         self.exclusions = Exclusions(core.db, core.clock, self.service.meetings.repo)
         super().__init__()
 

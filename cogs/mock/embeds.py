@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.mock.repository import Group, Round, Signup
-from bot.mock.service import GroupBrief, MockStats
+from bot.mock import Group, GroupBrief, MockStats, Round, Signup
 from cogs._common import BRAND_COLOUR, discord_timestamp, one_line, truncate
 from cogs._common.prompts import prompt_embed
 

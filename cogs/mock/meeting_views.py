@@ -13,9 +13,7 @@ from typing import Any
 import discord
 
 from bot.error_handler import report_interaction_error
-from bot.mock.agreement import local_label
-from bot.mock.meetings import Choice, MeetingService
-from bot.mock.service import MockService
+from bot.mock import Choice, MeetingService, MockService, local_label
 from cogs._common import BaseModal, BaseView, RoutedItem, discord_timestamp, no_pings
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience

@@ -10,8 +10,7 @@ import discord
 
 from bot.error_handler import report_interaction_error
 from bot.errors import NotFound
-from bot.mock.repository import Group
-from bot.mock.service import MockService
+from bot.mock import Group, MockService
 from bot.storage import bounded_writes
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.access import client_of, payload_of, service_of

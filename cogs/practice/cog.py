@@ -11,11 +11,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.community.practice import PracticeService
 from bot.content.models import Prompt
-from bot.daily.forms import answer_form
-from bot.daily.models import ANSWER_LIMIT
+from bot.daily import ANSWER_LIMIT, answer_form
 from bot.error_handler import report_interaction_error
+from bot.practice import PracticeService
 from cogs._common import BaseModal, BaseView, RoutedItem, in_servers, no_pings
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience, authorize, declared

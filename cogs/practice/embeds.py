@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.community.practice import ArchivePage, PracticeOffer
+from bot.practice import ArchivePage, PracticeOffer
 from cogs._common import BRAND_COLOUR, truncate
 from cogs._common.prompts import KIND_LABELS, prompt_embed
 

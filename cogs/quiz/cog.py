@@ -11,7 +11,7 @@ from bot.quiz import QuizService
 from cogs._common import ConfirmView, in_servers, missing_permissions, timezone_autocomplete
 from cogs._common.authority import Audience, declared
 from cogs.quiz.embeds import overview_embed
-from cogs.quiz.publisher import QuizDiscordPublisher
+from cogs.quiz.publisher import DiscordQuizPublisher
 from cogs.quiz.views import DYNAMIC_ITEMS
 
 
@@ -24,7 +24,7 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily fl
         core = client.core
         self.service = QuizService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity,
                                    core.server_content)
-        self.service.publisher = QuizDiscordPublisher(client)
+        self.service.publisher = DiscordQuizPublisher(client)
         super().__init__()
 
     async def cog_load(self) -> None:

@@ -8,35 +8,16 @@ The form never names a guild or channel itself: those come from the interaction.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.errors import InvalidInput, check_all
-from bot.mock.schedule import parse_weekday
+from bot.mock import parse_weekday
 from bot.timezones import parse_local_time, parse_zone
+from bot.welcome.models import MockPlan, SetupPlan
 
 CADENCES = {"weekly": "weekly", "every week": "weekly", "biweekly": "biweekly", "fortnightly": "biweekly",
             "every other week": "biweekly", "every two weeks": "biweekly"}
 MOCK_EXAMPLE = "`weekly Tuesday 18:00` or `biweekly Thu 19:30`"
-
-
-@dataclass(frozen=True)
-class MockPlan:
-    cadence: str
-    weekday: str
-    at: time
-
-
-@dataclass(frozen=True)
-class SetupPlan:
-    """What the moderator asked for: daily always, the quiz and mock interviews when filled in."""
-
-    daily_at: time
-    zone: ZoneInfo
-    quiz_at: time | None
-    mock: MockPlan | None
 
 
 def _labelled(label: str, check: Callable[[], Any]) -> Callable[[], Any]:

@@ -10,53 +10,20 @@ streak once per day like any other.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
-from datetime import date
 
 from bot.activity import ActivityKind, ActivityService
 from bot.clock import Clock
 from bot.content import ContentStore
 from bot.content.models import Prompt
-from bot.daily.models import ALL_KINDS, ANSWER_LIMIT, PostStatus
-from bot.daily.repository import DailyRepository
+from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyRepository, PostStatus
 from bot.errors import InvalidInput, NotFound, bounded_text
 from bot.posting import crash_point
+from bot.practice.models import ArchiveEntry, ArchivePage, PracticeOffer, PracticeResult
+from bot.practice.repository import PracticeRepository
 from bot.seeds import stable_seed
-from bot.storage import Database, epoch
+from bot.storage import Database
 
 ARCHIVE_PAGE = 10
-
-
-@dataclass(frozen=True)
-class ArchiveEntry:
-    day_number: int
-    local_date: date
-    prompt: Prompt | None            # None: the prompt has left the packs since
-    prompt_id: str
-    channel_id: int
-    message_id: int | None
-    thread_id: int | None
-
-
-@dataclass(frozen=True)
-class ArchivePage:
-    entries: list[ArchiveEntry]
-    page: int
-    pages: int
-    total: int
-
-
-@dataclass(frozen=True)
-class PracticeOffer:
-    prompt: Prompt
-    left: int                        # unanswered prompts matching the filters, this one included
-    position: int                    # which of them (for "another prompt")
-
-
-@dataclass(frozen=True)
-class PracticeResult:
-    prompt: Prompt
-    replaced: bool                   # a second submission replaces the first and credits nothing
 
 
 class PracticeService:
@@ -65,7 +32,8 @@ class PracticeService:
         self.clock = clock
         self.content = content
         self.activity = activity
-        self.daily = DailyRepository(db)
+        self.repo = PracticeRepository(db)
+        self.daily = DailyRepository(db)  # the rotation's pool and the posted days, read through daily's interface
 
     async def _pool(self, guild_id: int) -> dict[str, Prompt]:
         """The server's prompt pool: the kinds its daily schedule wants (all, before setup) plus its own."""
@@ -98,12 +66,7 @@ class PracticeService:
 
     # -- practice --------------------------------------------------------------------------
     async def answered(self, guild_id: int, user_id: int) -> set[str]:
-        rows = await self.db.fetchall(
-            "SELECT prompt_id FROM practice_answers WHERE guild_id = ? AND user_id = ? "
-            "UNION SELECT p.prompt_id FROM daily_answers a JOIN daily_posts p "
-            "ON p.guild_id = a.guild_id AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ?",
-            (guild_id, user_id, guild_id, user_id))
-        return {row[0] for row in rows}
+        return await self.repo.answered(guild_id, user_id)
 
     async def offer(self, guild_id: int, user_id: int, *, kind: str | None = None, difficulty: str | None = None,
                     position: int = 0) -> PracticeOffer:
@@ -134,13 +97,7 @@ class PracticeService:
         prompt = await self.prompt(guild_id, prompt_id)
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            cursor = await conn.execute("SELECT 1 FROM practice_answers WHERE guild_id = ? AND user_id = ? AND "
-                                        "prompt_id = ?", (guild_id, user_id, prompt_id))
-            replaced = await cursor.fetchone() is not None
-            await conn.execute(
-                "INSERT INTO practice_answers (guild_id, user_id, prompt_id, body, submitted_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, user_id, prompt_id) DO UPDATE SET body = excluded.body, "
-                "submitted_at = excluded.submitted_at", (guild_id, user_id, prompt_id, text, epoch(now)))
+            replaced = await self.repo.save_answer(conn, guild_id, user_id, prompt_id, text, now)
             # The answer and its streak credit commit together; a replacement only adds a missing credit.
             credit = await self.activity.credit(conn, guild_id, user_id, ActivityKind.ANSWER, now, repair=replaced)
         crash_point("practice.saved")
@@ -148,8 +105,7 @@ class PracticeService:
         return PracticeResult(prompt, replaced)
 
     async def answer_of(self, guild_id: int, user_id: int, prompt_id: str) -> str | None:
-        return await self.db.fetchval("SELECT body FROM practice_answers WHERE guild_id = ? AND user_id = ? AND "
-                                      "prompt_id = ?", (guild_id, user_id, prompt_id))
+        return await self.repo.answer_of(guild_id, user_id, prompt_id)
 
     async def rubric(self, guild_id: int, user_id: int, prompt_id: str) -> Prompt:
         prompt = await self.prompt(guild_id, prompt_id)
