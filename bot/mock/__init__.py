@@ -8,9 +8,9 @@ from bot.mock.agreement import local_label
 from bot.mock.exclusions import MAX_EXCLUSIONS, Exclusions
 from bot.mock.meeting_repository import Meeting, TimeOption
 from bot.mock.meetings import Choice, MeetingPublisher, MeetingService, thread_url
-from bot.mock.repository import Group, Round, Signup
+from bot.mock.models import Group, GroupBrief, MockStats, Round, Signup
 from bot.mock.schedule import WEEKDAY_NAMES, WEEKDAYS, Schedule, parse_weekday
-from bot.mock.service import GroupBrief, MockPublisher, MockService, MockStats
+from bot.mock.service import MockPublisher, MockService
 
 __all__ = [
     "MAX_EXCLUSIONS", "WEEKDAYS", "WEEKDAY_NAMES", "Choice", "Exclusions", "Group", "GroupBrief", "Meeting",

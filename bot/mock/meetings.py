@@ -34,7 +34,8 @@ from bot.mock.agreement import (
 )
 from bot.mock.calendar import InterviewEntry, file_name, interview_ics
 from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
-from bot.mock.repository import Group, PairingRepository, Round
+from bot.mock.models import Group, Round
+from bot.mock.repository import PairingRepository
 from bot.mock.rounds import shared_times
 from bot.posting.crashpoints import crash_point
 from bot.scheduler import JobScheduler

@@ -2,69 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import aiosqlite
 
+from bot.mock.models import Group, GroupMember, Round, Signup
 from bot.mock.schedule import Schedule
 from bot.storage import Database, epoch, from_epoch
-
-
-@dataclass(frozen=True)
-class Signup:
-    guild_id: int
-    user_id: int
-    role: str
-    level: str
-    timezone: str
-    availability: str
-    status: str
-    skip_rounds: int
-    pause_reason: str | None
-
-
-@dataclass(frozen=True)
-class Round:
-    id: int
-    guild_id: int
-    number: int
-    round_key: str
-    channel_id: int
-    starts_at: datetime
-    reminder_at: datetime
-    ends_at: datetime
-    status: str
-    seed: int
-    method: str
-    announcement_id: int | None
-
-
-@dataclass(frozen=True)
-class GroupMember:
-    user_id: int
-    role: str
-
-
-@dataclass(frozen=True)
-class Group:
-    id: int
-    round_id: int
-    guild_id: int
-    position: int
-    prompt_id: str
-    delivery: str
-    thread_id: int | None
-    reminded_at: datetime | None
-    checkin_message_id: int | None
-    outcome: str | None
-    members: tuple[GroupMember, ...]
-
-    def has(self, user_id: int) -> bool:
-        return any(m.user_id == user_id for m in self.members)
-
-    def role_of(self, user_id: int) -> str | None:
-        return next((m.role for m in self.members if m.user_id == user_id), None)
 
 
 def _signup(row: aiosqlite.Row) -> Signup:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.content.models import Prompt
 from bot.mock.availability import ALL_SLOTS, parse_availability, suggested_times, utc_slots
 from bot.mock.matching import pair
-from bot.mock.repository import Signup
+from bot.mock.models import Signup
 from bot.mock.weights import AGE_LEVELS, History, Level, Participant, Role, pair_key
 
 HISTORY_ROUNDS = AGE_LEVELS

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -26,7 +25,8 @@ from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.mock.agreement import minutes_for, nudge_time
 from bot.mock.meetings import MeetingService
-from bot.mock.repository import Group, PairingRepository, Round, Signup
+from bot.mock.models import Group, GroupBrief, MockStats, Report, Round, Signup
+from bot.mock.repository import PairingRepository
 from bot.mock.rounds import HISTORY_ROUNDS, history_of, plan_round
 from bot.mock.schedule import Schedule, first_anchor, parse_weekday, round_times
 from bot.mock.signups import Signups
@@ -53,35 +53,6 @@ class MockPublisher(Protocol):
     async def dm(self, user_id: int, text: str) -> bool: ...
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                             note: str | None) -> tuple[int, int] | None: ...
-
-
-@dataclass(frozen=True)
-class GroupBrief:
-    prompt: Prompt | None
-    times: list[tuple[datetime, datetime]]
-    zones: dict[int, str]
-
-
-@dataclass(frozen=True)
-class Report:
-    outcome: str
-    changed: bool
-    paused: list[int]
-
-
-@dataclass(frozen=True)
-class MockStats:
-    participants: int
-    rounds: int
-    groups: int
-    met: int
-    noshows: int
-    ratings: tuple[float, float, float] | None
-    feedback_count: int
-    agreed: int = 0
-    cancelled: int = 0
-    no_time: int = 0
-    excluding: tuple[int, int] = (0, 0)  # (members with exclusions, exclusions): counts only
 
 
 class MockService:

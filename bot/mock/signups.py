@@ -7,7 +7,8 @@ from dataclasses import replace
 from bot.clock import Clock
 from bot.errors import InvalidInput, NotFound
 from bot.mock.availability import parse_availability
-from bot.mock.repository import PairingRepository, Signup
+from bot.mock.models import Signup
+from bot.mock.repository import PairingRepository
 from bot.mock.weights import Level, Role
 from bot.timezones import parse_zone
 

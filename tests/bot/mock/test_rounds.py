@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime
 
 from bot.content import ContentStore
-from bot.mock.repository import Signup
+from bot.mock.models import Signup
 from bot.mock.rounds import assign_roles, choose_prompt, history_of, plan_round
 from bot.settings import SHIPPED_CONTENT_DIR
 
