@@ -1,13 +1,11 @@
 """Daily streaks with freezes, leaderboards, milestones, reminders and the activity heatmap."""
 
 from bot.streaks.heatmap import render_heatmap
+from bot.streaks.models import Board, BoardEntry, LeaderboardPage, StreakProfile
 from bot.streaks.reminders import StreakReminders
-from bot.streaks.repository import Board, BoardEntry
 from bot.streaks.rules import FREEZE_EVERY, MAX_FREEZES, DayStatus, StreakState, evaluate
 from bot.streaks.service import (
     DirectMessagesClosedError,
-    LeaderboardPage,
-    StreakProfile,
     StreakPublisher,
     StreakService,
 )

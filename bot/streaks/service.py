@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -25,8 +24,9 @@ from bot.posting import crash_point
 from bot.storage import Database
 from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
 from bot.streaks.heatmap import grid_start
-from bot.streaks.repository import Board, BoardEntry, ReminderRow, StreakRepository, StreakRow
-from bot.streaks.rules import DayStatus, StreakState, crossed_milestones, day_statuses, evaluate
+from bot.streaks.models import Board, LeaderboardPage, StreakProfile, StreakRow
+from bot.streaks.repository import StreakRepository
+from bot.streaks.rules import StreakState, crossed_milestones, day_statuses, evaluate
 from bot.timezones import TimezoneResolver, local_date
 
 log = logging.getLogger(__name__)
@@ -58,28 +58,6 @@ class ReminderSender(Protocol):
 
 class StreakPublisher(MilestoneAnnouncer, ReminderSender, Protocol):
     """Everything the streak service shows outside an interaction: milestones and reminders."""
-
-
-@dataclass(frozen=True)
-class StreakProfile:
-    user_id: int
-    zone: ZoneInfo
-    today: date
-    state: StreakState
-    statuses: dict[date, DayStatus]
-    total_days: int
-    reminder: ReminderRow | None
-
-
-@dataclass(frozen=True)
-class LeaderboardPage:
-    board: str
-    page: int
-    pages: int
-    entries: list[BoardEntry]
-    caller_rank: int | None
-    caller_score: int
-    month: str
 
 
 def streak_today(active_days: list[date], now: datetime, zone: ZoneInfo) -> date:
