@@ -130,7 +130,7 @@ STATELESS = {"welcome"}
 # can go).
 NOT_YET_SPLIT = {
     "bot": {"admin", "community"},
-    "cogs": {"community", "feedback", "practice"},
+    "cogs": {"community"},
 }
 SHARED_COG_MODULES = ("about.py", "upcoming.py")  # whole-bot views over several features, no state
 
