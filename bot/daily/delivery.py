@@ -59,8 +59,12 @@ class DailyPublisher(Protocol):
                           existing_message_id: int | None, day: date | None = None) -> int: ...
 
 
+JOB_PREFIX = "daily:post:"
+
+
 def job_id(guild_id: int) -> str:
-    return f"daily:post:{guild_id}"
+    """The scheduler job that posts this server's daily prompt: the only place the id is spelled."""
+    return f"{JOB_PREFIX}{guild_id}"
 
 
 def retry_job_id(guild_id: int) -> str:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
+from bot.mock.jobs import reminder_job
 from bot.storage import Database, epoch, from_epoch
 
 REMINDER_KINDS = ("day", "soon")
@@ -49,7 +50,7 @@ class Reminder:
 
     @property
     def job_id(self) -> str:
-        return f"mock:reminder:{self.group_id}:{self.user_id}:{self.kind}:{self.version}"
+        return reminder_job(self.group_id, self.user_id, self.kind, self.version)
 
 
 def _meeting(row: aiosqlite.Row) -> Meeting:

@@ -33,6 +33,7 @@ from bot.mock.agreement import (
     suggestion_starts,
 )
 from bot.mock.calendar import InterviewEntry, file_name, interview_ics
+from bot.mock.jobs import room_job
 from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
 from bot.mock.models import Group, Round
 from bot.mock.repository import PairingRepository
@@ -324,7 +325,7 @@ class MeetingService:
         if meeting.starts_at is None:
             return
         after = meeting.starts_at + timedelta(minutes=meeting.minutes) + ROOM_KEPT_AFTER
-        self._scheduler.add(f"mock:room:{meeting.group_id}", DateTrigger(run_date=max(after, self._clock.now())),
+        self._scheduler.add(room_job(meeting.group_id), DateTrigger(run_date=max(after, self._clock.now())),
                             self.cleanup, meeting.group_id, meeting.version)
 
     async def cleanup(self, group_id: int, version: int) -> None:

@@ -24,6 +24,7 @@ from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.mock.agreement import minutes_for, nudge_time
+from bot.mock.jobs import end_job, nudge_job, round_job
 from bot.mock.meetings import MeetingService
 from bot.mock.models import Group, GroupBrief, MockStats, Report, Round, Signup
 from bot.mock.repository import PairingRepository
@@ -85,7 +86,7 @@ class MockService:
         return schedule, schedule.next_rounds(now)
 
     def schedule_job(self, schedule: Schedule) -> None:
-        self._scheduler.add(f"mock:round:{schedule.guild_id}", schedule.trigger(), self.run_scheduled,
+        self._scheduler.add(round_job(schedule.guild_id), schedule.trigger(), self.run_scheduled,
                             schedule.guild_id)
 
     async def start(self) -> None:
@@ -109,9 +110,9 @@ class MockService:
     def _schedule_timers(self, round_: Round) -> None:
         now = self._clock.now()
         nudge_at = nudge_time(round_.starts_at, round_.ends_at)
-        self._scheduler.add(f"mock:remind:{round_.id}", DateTrigger(run_date=max(nudge_at, now)),
+        self._scheduler.add(nudge_job(round_.id), DateTrigger(run_date=max(nudge_at, now)),
                             self.remind, round_.id)
-        self._scheduler.add(f"mock:end:{round_.id}", DateTrigger(run_date=max(round_.ends_at, now)),
+        self._scheduler.add(end_job(round_.id), DateTrigger(run_date=max(round_.ends_at, now)),
                             self.end, round_.id)
 
     # -- rounds --------------------------------------------------------------------------------
@@ -275,8 +276,8 @@ class MockService:
         async with self._db.transaction() as conn:
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="mock.cancel-round",
                                      target_id=round_.id)
-        self._scheduler.remove(f"mock:remind:{round_.id}")
-        self._scheduler.remove(f"mock:end:{round_.id}")
+        self._scheduler.remove(nudge_job(round_.id))
+        self._scheduler.remove(end_job(round_.id))
         await self.meetings.cancel_all(await self.repo.groups(round_.id), actor_id)
         if self.publisher is not None:
             for group in await self.repo.groups(round_.id):

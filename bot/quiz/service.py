@@ -63,16 +63,19 @@ class QuizOverview:
     last: QuizPost | None
 
 
+JOB_PREFIX = "quiz:"  # every quiz job id below starts with it, so unloading removes them all
+
+
 def post_job(guild_id: int) -> str:
-    return f"quiz:post:{guild_id}"
+    return f"{JOB_PREFIX}post:{guild_id}"
 
 
 def close_job(guild_id: int, day: date) -> str:
-    return f"quiz:close:{guild_id}:{day:%Y%m%d}"
+    return f"{JOB_PREFIX}close:{guild_id}:{day:%Y%m%d}"
 
 
 def retry_job(guild_id: int) -> str:
-    return f"quiz:retry:{guild_id}"
+    return f"{JOB_PREFIX}retry:{guild_id}"
 
 
 REVEAL_WINDOW = timedelta(hours=24)  # a reveal Discord keeps refusing is retried this long, then reported

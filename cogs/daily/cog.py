@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.daily import DailyService, Outcome
+from bot.daily import JOB_PREFIX, DailyService, Outcome, job_id
 from bot.errors import InvalidInput, check_all
 from bot.feedback import FeedbackService
 from bot.timezones import parse_local_time, parse_zone
@@ -53,7 +53,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
-        self.client.core.scheduler.remove_prefix("daily:post:")
+        self.client.core.scheduler.remove_prefix(JOB_PREFIX)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -133,7 +133,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     async def resume(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         schedule = await self.service.set_enabled(interaction.guild_id, interaction.user.id, True)
-        next_run = core_of(interaction).scheduler.next_run(f"daily:post:{interaction.guild_id}")
+        next_run = core_of(interaction).scheduler.next_run(job_id(interaction.guild_id))
         when = f" The next one is {discord_timestamp(next_run, 'F')}." if next_run else ""
         await interaction.response.send_message(
             f"Daily prompts are back on in <#{schedule.channel_id}>.{when}", ephemeral=True)

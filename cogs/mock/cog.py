@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.mock import MAX_EXCLUSIONS, WEEKDAY_NAMES, WEEKDAYS, Exclusions, MockService
+from bot.mock import JOB_PREFIX, MAX_EXCLUSIONS, WEEKDAY_NAMES, WEEKDAYS, Exclusions, MockService
 from cogs._common import (
     BRAND_COLOUR,
     discord_timestamp,
@@ -57,7 +57,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
-        self.client.core.scheduler.remove_prefix("mock:")
+        self.client.core.scheduler.remove_prefix(JOB_PREFIX)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
