@@ -240,3 +240,10 @@ def test_every_type_ignore_names_its_error() -> None:
                 if "# type: ignore" in line and "# type: ignore[" not in line:
                     offenders.append(f"{path.relative_to(ROOT)}:{number}")
     assert not offenders, offenders
+
+
+def test_persistent_forms_go_through_the_one_router() -> None:
+    """Extensions add FormRoutes to ``client.forms``; none listens to every interaction itself."""
+    offenders = [f"{path.relative_to(ROOT)}" for path in (ROOT / "cogs").rglob("*.py")
+                 if "def on_interaction" in path.read_text(encoding="utf-8")]
+    assert not offenders, f"route forms with client.forms.add(FormRoute(...)) instead: {offenders}"

@@ -26,7 +26,7 @@ from cogs._common.authority import Audience, declared
 from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES, prompt_embed
 from cogs.daily.embeds import status_embed
 from cogs.daily.publisher import DiscordDailyPublisher
-from cogs.daily.views import DYNAMIC_ITEMS, AddPromptModal, KindsView, handle_answer_form
+from cogs.daily.views import DYNAMIC_ITEMS, FORMS, AddPromptModal, KindsView
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     async def cog_load(self) -> None:
         self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.forms.add(*FORMS)
         count = await self.service.delivery.schedule_all()
         log.info("scheduled daily prompts for %d guilds", count)
         self.client.after_first_ready(self._catch_up)
@@ -53,11 +54,8 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.forms.remove(*FORMS)
         self.client.core.scheduler.remove_prefix(JOB_PREFIX)
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await handle_answer_form(interaction)
 
     async def _catch_up(self) -> None:
         results = await self.service.delivery.catch_up()

@@ -22,9 +22,11 @@ from cogs._common import (
 from cogs._common.authority import Audience, declared
 from cogs.mock.embeds import history_line, roles_text, signup_embed, stats_embed
 from cogs.mock.meeting_publisher import DiscordMeetingPublisher
-from cogs.mock.meeting_views import MEETING_ITEMS, handle_meeting_form
+from cogs.mock.meeting_views import FORMS as MEETING_FORMS
+from cogs.mock.meeting_views import MEETING_ITEMS
 from cogs.mock.publisher import DiscordMockPublisher
-from cogs.mock.views import DYNAMIC_ITEMS, handle_feedback_form
+from cogs.mock.views import DYNAMIC_ITEMS
+from cogs.mock.views import FORMS as FEEDBACK_FORMS
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +53,15 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
     async def cog_load(self) -> None:
         self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
+        self.client.forms.add(*FEEDBACK_FORMS, *MEETING_FORMS)
         await self.service.start()
         self.client.after_first_ready(self.service.resume)
 
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
+        self.client.forms.remove(*FEEDBACK_FORMS, *MEETING_FORMS)
         self.client.core.scheduler.remove_prefix(JOB_PREFIX)
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await handle_feedback_form(interaction)
-        await handle_meeting_form(interaction)
 
     # -- members ---------------------------------------------------------------------------------
     @app_commands.command(name="join", description="Take part in mock interviews")

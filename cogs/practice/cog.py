@@ -12,7 +12,7 @@ from bot.practice import PracticeService
 from cogs._common import in_servers
 from cogs._common.authority import Audience, declared
 from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES
-from cogs.practice.views import DYNAMIC_ITEMS, archive_message, handle_practice_form, practice_message
+from cogs.practice.views import DYNAMIC_ITEMS, FORMS, archive_message, practice_message
 
 
 class Practice(commands.Cog):
@@ -24,14 +24,12 @@ class Practice(commands.Cog):
     async def cog_load(self) -> None:
         self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.forms.add(*FORMS)
 
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await handle_practice_form(interaction)
+        self.client.forms.remove(*FORMS)
 
     @app_commands.command(name="practice", description="A prompt you have not answered yet, just for you",
                           extras=declared(Audience.MEMBER))

@@ -9,11 +9,11 @@ import discord
 
 from bot.content.models import Prompt
 from bot.daily import ANSWER_LIMIT, answer_form
-from bot.error_handler import report_interaction_error
 from bot.practice import PracticeService
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
-from cogs._common.access import payload_of, service_of
-from cogs._common.authority import Audience, authorize
+from cogs._common.access import service_of
+from cogs._common.authority import Audience
+from cogs._common.forms import FormRoute
 from cogs._common.prompts import hints_embed, rubric_embed
 from cogs.practice.embeds import archive_embed, practice_embed
 
@@ -34,7 +34,7 @@ FORM_ID = re.compile(r"studybot:practice:form:(?P<prompt>[a-z0-9-]+)")
 
 class PracticeAnswerModal(BaseModal):
     """The daily answer form, worded for the prompt's kind. Like the daily one, its submission is
-    answered by :func:`handle_practice_form` (any process, so a restart loses nothing), not by this object."""
+    answered by :data:`FORMS` (any process, so a restart loses nothing), not by this object."""
 
     audience = Audience.MEMBER
 
@@ -46,33 +46,20 @@ class PracticeAnswerModal(BaseModal):
             placeholder=form.placeholder))
 
 
-def _form_value(data: dict[str, Any], custom_id: str) -> str:
-    for row in data.get("components") or []:
-        for item in row.get("components") or ([row["component"]] if row.get("component") else []):
-            if item.get("custom_id") == custom_id:
-                return str(item.get("value") or "")
-    return ""
+async def _practice_submitted(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
+    """A submitted practice form (from this process or an earlier one), routed by :data:`FORMS`."""
+    if interaction.guild_id is None:
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    result = await _service(interaction).submit(interaction.guild_id, interaction.user.id, match["prompt"],
+                                                fields.get("answer", ""))
+    text = "✅ Saved privately. The **Rubric** button is open to you now."
+    if not result.replaced:
+        text += " It counts for today's streak."
+    await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
 
 
-async def handle_practice_form(interaction: discord.Interaction) -> bool:
-    """Answer a submitted practice form; False when the interaction is not one."""
-    data = payload_of(interaction)
-    match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
-    if interaction.type is not discord.InteractionType.modal_submit or match is None:
-        return False
-    try:
-        if not await authorize(interaction, Audience.MEMBER) or interaction.guild_id is None:
-            return True
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await _service(interaction).submit(interaction.guild_id, interaction.user.id, match["prompt"],
-                                                    _form_value(data, "answer"))
-        text = "✅ Saved privately. The **Rubric** button is open to you now."
-        if not result.replaced:
-            text += " It counts for today's streak."
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
-    except Exception as error:
-        await report_interaction_error(interaction, error)
-    return True
+FORMS = (FormRoute(FORM_ID, Audience.MEMBER, _practice_submitted),)
 
 
 class _PromptButton(RoutedItem):
