@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.feedback import FeedbackService
-from bot.progress import ProgressService, Series, render_weekly
+from bot.stats import ProgressService, Series, render_weekly
 from bot.streaks import LeaderboardPage, StreakReminders, StreakService, render_heatmap
 from cogs._common import BRAND_COLOUR, core_of, in_servers, no_pings, one_line, timezone_autocomplete
 from cogs._common.authority import Audience, declared

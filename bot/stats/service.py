@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
-from bot.progress.charts import WEEKS, week_starts
+from bot.stats.charts import WEEKS, week_starts
 from bot.storage import Database
 from bot.timezones import TimezoneResolver
 

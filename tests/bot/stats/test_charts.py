@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from bot.progress.charts import (
+from bot.stats.charts import (
     BACKGROUND,
     HEIGHT,
     LINE_COLOUR,
