@@ -12,9 +12,9 @@ import time
 from itertools import combinations
 
 from benchmarks.common import Result
-from bot.pairing.matching import Pairing, pair, pair_exact, pair_large
-from bot.pairing.sample import random_history, random_participants
-from bot.pairing.weights import History, Participant, Scale, edge_weight
+from benchmarks.pairing_sample import random_history, random_participants
+from bot.mock.matching import Pairing, pair, pair_exact, pair_large
+from bot.mock.weights import History, Participant, Scale, edge_weight
 
 
 def total_weight(pairing: Pairing, participants: list[Participant], history: History) -> int:

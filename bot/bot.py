@@ -23,6 +23,7 @@ from bot.error_handler import StudyTree
 from bot.identify import IdentifyPacer, SessionStartLimitReached
 from bot.services import Services
 from bot.shards import catching_up
+from cogs._common.forms import FormRouter
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ class StudyBot(commands.AutoShardedBot):
         super().__init__(command_prefix=commands.when_mentioned, **options)
         self.core = core
         self.services = Services()  # each extension registers its feature's service here
+        self.forms = FormRouter()  # each extension adds the persistent forms it answers
+        self.add_listener(self.forms.route, "on_interaction")
         self.sync_on_start = sync_on_start
         self._ready_hooks: list[ReadyHook] = []
         self._ready_once = asyncio.Event()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar, cast
 
+from bot.overview import SettingsSection
+
 T = TypeVar("T")
 
 
@@ -29,6 +31,10 @@ class Services:
     def remove(self, service: object) -> None:
         if self._by_type.get(type(service)) is service:
             del self._by_type[type(service)]
+
+    def settings_sections(self) -> list[SettingsSection]:
+        """Every loaded feature that contributes a section to the settings overview."""
+        return [service for service in self._by_type.values() if isinstance(service, SettingsSection)]
 
     def find(self, kind: type[T]) -> T | None:
         """The service of type ``kind``, or ``None`` when its feature is not loaded."""

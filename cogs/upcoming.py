@@ -11,9 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.daily.delivery import job_id as daily_job
-from bot.pairing.service import MockService
-from bot.quiz.service import post_job as quiz_job
+from bot.daily import job_id as daily_job
+from bot.mock import MockService
+from bot.quiz import post_job as quiz_job
 from cogs._common import BRAND_COLOUR, core_of, discord_timestamp, in_servers
 from cogs._common.authority import Audience, declared
 

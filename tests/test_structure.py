@@ -115,3 +115,135 @@ def test_every_view_and_modal_uses_the_shared_base_classes() -> None:
                 assert "interaction_check" in dir(cls) and "on_timeout" in dir(cls)
             if issubclass(cls, discord.ui.Modal):
                 assert issubclass(cls, BaseModal), f"{cls.__qualname__} must subclass BaseModal"
+
+
+# -- one anatomy for every feature ---------------------------------------------------------------
+# A feature is a package in cogs/ (its Discord side) with a package of the same name in bot/ (the rest).
+# Shared, feature-free packages of bot/ (storage, posting, content, the CLI, the local Discord, ...) are
+# every package of bot/ that no cog is named after.
+BOT_FILES = ("__init__.py", "service.py")
+BOT_FILES_WITH_STATE = ("models.py", "repository.py")
+COG_FILES = ("__init__.py", "cog.py", "views.py", "embeds.py")
+# Features that keep no tables of their own have no repository; the welcome form stores nothing itself.
+STATELESS = {"welcome"}
+# Still to be split into the full file set; this list may only shrink (the test says when an entry
+# can go).
+NOT_YET_SPLIT = {
+    "bot": {"admin", "community", "rewards", "stats"},
+    "cogs": {"community", "rewards", "stats"},
+}
+SHARED_COG_MODULES = ("about.py", "upcoming.py")  # whole-bot views over several features, no state
+
+
+def _features() -> list[str]:
+    return sorted(p.name for p in (ROOT / "cogs").iterdir()
+                  if p.is_dir() and not p.name.startswith(("_", ".")) and (p / "__init__.py").exists())
+
+
+def _bot_packages() -> set[str]:
+    return {p.name for p in (ROOT / "bot").iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+
+
+def test_every_feature_has_the_same_name_in_both_layers() -> None:
+    missing = [f"bot/{name}" for name in _features() if name not in _bot_packages()]
+    assert not missing, f"features with no package of the same name in bot/: {missing}"
+    single = sorted(p.name for p in (ROOT / "cogs").glob("*.py") if not p.name.startswith("_"))
+    assert single == sorted(SHARED_COG_MODULES), f"extensions must be feature packages: {single}"
+
+
+def test_every_feature_has_the_same_files() -> None:
+    problems = []
+    for name in _features():
+        for layer, wanted in (("bot", BOT_FILES + (() if name in STATELESS else BOT_FILES_WITH_STATE)),
+                              ("cogs", COG_FILES)):
+            absent = [f for f in wanted if not (ROOT / layer / name / f).exists()]
+            if absent and name not in NOT_YET_SPLIT[layer]:
+                problems.append(f"{layer}/{name} lacks {absent}")
+            if not absent and name in NOT_YET_SPLIT[layer]:
+                problems.append(f"{layer}/{name} now has every file: take it out of NOT_YET_SPLIT")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_feature_has_a_public_interface() -> None:
+    for name in _features():
+        module = importlib.import_module(f"bot.{name}")
+        assert getattr(module, "__all__", None), f"bot/{name}/__init__.py must list its public interface in __all__"
+
+
+def test_a_service_publisher_is_a_protocol_implemented_by_its_discord_publisher() -> None:
+    """``XPublisher`` in bot/<feature> is the interface; cogs/<feature>/ implements it as ``DiscordXPublisher``."""
+    problems = []
+    for name in _features():
+        interfaces = [n for n in importlib.import_module(f"bot.{name}").__all__
+                      if n.endswith("Publisher") and n[0].isupper()]
+        implementations = set()
+        for path in (ROOT / "cogs" / name).glob("*publisher.py"):
+            implementations |= {node.name for node in ast.parse(path.read_text(encoding="utf-8")).body
+                                if isinstance(node, ast.ClassDef)}
+        problems += [f"cogs/{name} has no Discord{i}" for i in interfaces if f"Discord{i}" not in implementations]
+        problems += [f"cogs/{name}: {c} implements no {c.removeprefix('Discord')} of bot.{name}"
+                     for c in implementations if c.removeprefix("Discord") not in interfaces]
+        if interfaces and not (ROOT / "cogs" / name / "publisher.py").exists():
+            problems.append(f"cogs/{name} needs publisher.py")
+    assert not problems, "\n".join(problems)
+
+
+def _imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append(node.module)
+    return found
+
+
+def _feature_of(path: Path) -> tuple[str, str | None]:
+    parts = path.relative_to(ROOT).parts
+    return parts[0], parts[1] if len(parts) > 2 else None
+
+
+def test_features_use_each_other_only_through_their_public_interface() -> None:
+    """``bot.daily`` is daily's interface; ``bot.daily.repository`` is daily's own business.
+
+    A cog reaches every bot feature (its own included) through the feature's ``__init__``; bot code
+    reaches another feature the same way; a cog reaches another cog's feature only through that
+    package, never its modules.
+    """
+    features = set(_features())
+    offenders = []
+    for layer in ("bot", "cogs"):
+        for path in sorted((ROOT / layer).rglob("*.py")):
+            _, own = _feature_of(path)
+            for imported in _imports(path):
+                parts = imported.split(".")
+                if len(parts) < 3 or parts[0] not in ("bot", "cogs") or parts[1] not in features:
+                    continue
+                inside_own_package = parts[0] == layer and parts[1] == own
+                if not inside_own_package:
+                    offenders.append(f"{path.relative_to(ROOT)} imports {imported}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_views_reach_services_by_type_not_by_cog_name() -> None:
+    offenders = [f"{path.relative_to(ROOT)}" for path in (ROOT / "cogs").rglob("*.py")
+                 if "get_cog(" in path.read_text(encoding="utf-8")]
+    assert not offenders, f"use cogs._common.service_of(interaction, XService) instead of get_cog: {offenders}"
+
+
+def test_every_type_ignore_names_its_error() -> None:
+    """mypy (run by .ci/run) refuses a bare ignore; this keeps tests and benchmarks to the same rule."""
+    offenders = []
+    for folder in ("bot", "cogs"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if "# type: ignore" in line and "# type: ignore[" not in line:
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert not offenders, offenders
+
+
+def test_persistent_forms_go_through_the_one_router() -> None:
+    """Extensions add FormRoutes to ``client.forms``; none listens to every interaction itself."""
+    offenders = [f"{path.relative_to(ROOT)}" for path in (ROOT / "cogs").rglob("*.py")
+                 if "def on_interaction" in path.read_text(encoding="utf-8")]
+    assert not offenders, f"route forms with client.forms.add(FormRoute(...)) instead: {offenders}"

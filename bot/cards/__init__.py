@@ -1,15 +1,7 @@
 """Flashcards with FSRS spaced repetition, and the daily quiz."""
 
-from bot.cards.service import (
-    LEARN_AHEAD,
-    CardKind,
-    CardStats,
-    DaySummary,
-    Graded,
-    NothingToStudy,
-    StudyCard,
-    StudyService,
-)
+from bot.cards.models import CardKind, CardStats, DaySummary, Graded, NothingToStudy, StudyCard
+from bot.cards.service import LEARN_AHEAD, StudyService
 from bot.cards.srs import Grade, Memory, Scheduler
 
 __all__ = ["LEARN_AHEAD", "CardKind", "CardStats", "DaySummary", "Grade", "Graded", "Memory", "NothingToStudy", "Scheduler", "StudyCard",

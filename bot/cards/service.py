@@ -14,15 +14,14 @@ a little early on request, so a card marked Again is seen again before the sessi
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from enum import StrEnum
 
 import aiosqlite
 
 from bot.activity import ActivityKind, ActivityService
+from bot.cards.models import CardKind, CardStats, DaySummary, Graded, NothingToStudy, StudyCard
 from bot.cards.repository import CardRepository
-from bot.cards.srs import Grade, Memory, Scheduler
+from bot.cards.srs import Grade, Scheduler
 from bot.clock import Clock
 from bot.community import ServerContent
 from bot.content import ContentStore
@@ -36,62 +35,6 @@ log = logging.getLogger(__name__)
 
 LEARN_AHEAD = timedelta(minutes=20)   # learning cards due this soon may be studied now
 LEARNING_STATES = (1, 3)              # FSRS Learning and Relearning
-
-
-class CardKind(StrEnum):
-    DUE = "due"
-    NEW = "new"
-
-
-@dataclass(frozen=True)
-class StudyCard:
-    card: Flashcard
-    kind: CardKind
-    rep: int                       # the repetition a grade will record; buttons carry it
-    memory: Memory | None
-    due_left: int                  # due cards waiting, this one included
-    new_left: int                  # new cards still allowed today
-    credit: int | None = None      # the member a server card is credited to ("suggested by")
-    early: bool = False            # a learning card shown before its step ends, on request
-
-
-@dataclass(frozen=True)
-class NothingToStudy:
-    next_due: datetime | None
-    new_cap_reached: bool
-    coming_soon: int = 0           # cards still being learned that fall due within LEARN_AHEAD
-
-
-@dataclass(frozen=True)
-class DaySummary:
-    """The member's study today (their own day): what a session's end shows."""
-
-    reviewed: int
-    again: int
-    retention: float | None        # recalled share of today's reviews of cards already learned
-    retention_sample: int
-    next_due: datetime | None
-
-
-@dataclass(frozen=True)
-class Graded:
-    recorded: bool                 # False: a stale or double click, nothing recorded
-    card: Flashcard | None
-    memory: Memory | None
-
-
-@dataclass(frozen=True)
-class CardStats:
-    due_today: int
-    due_week: int
-    reviewed_today: int
-    total_reviews: int
-    retention: float | None        # over the last 30 days, None without reviews to judge
-    retention_sample: int
-    next_due: datetime | None
-    learned: int
-    total_cards: int
-    new_per_day: int
 
 
 class StudyService:

@@ -1,6 +1,7 @@
 """Daily AI-systems design prompts: schedule, rotation, exactly-once delivery and answers."""
 
-from bot.daily.delivery import DailyDelivery, Publisher, job_id, post_nonce
+from bot.daily.delivery import JOB_PREFIX, DailyDelivery, DailyPublisher, job_id, post_nonce
+from bot.daily.forms import AnswerForm, answer_form
 from bot.daily.models import (
     ALL_KINDS,
     ANSWER_LIMIT,
@@ -15,10 +16,11 @@ from bot.daily.models import (
     PostStatus,
     Published,
 )
+from bot.daily.repository import DailyRepository
 from bot.daily.service import DailyService, Preview, SetupResult
 
 __all__ = [
-    "ALL_KINDS", "ANSWER_LIMIT", "AnswerResult", "DailyDelivery", "DailyPost", "DailySchedule", "DailyService",
+    "ALL_KINDS", "ANSWER_LIMIT", "JOB_PREFIX", "AnswerForm", "AnswerResult", "DailyDelivery", "DailyRepository", "DailyPost", "DailySchedule", "DailyService",
     "DailyStatus", "DeliveryFailed", "DeliveryResult", "Outcome", "PostRecord", "PostStatus", "Preview",
-    "Published", "Publisher", "SetupResult", "job_id", "post_nonce",
+    "Published", "DailyPublisher", "SetupResult", "answer_form", "job_id", "post_nonce",
 ]

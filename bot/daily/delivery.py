@@ -25,7 +25,6 @@ from apscheduler.triggers.date import DateTrigger
 from bot.clock import Clock
 from bot.content.models import Prompt
 from bot.content.store import ContentStore
-from bot.daily.clocktime import LocalDailyTrigger, next_occurrence, occurrence
 from bot.daily.models import (
     DailyPost,
     DailySchedule,
@@ -37,16 +36,17 @@ from bot.daily.models import (
     Published,
 )
 from bot.daily.repository import DailyRepository
-from bot.daily.rotation import cycle_seed_after, state_of
 from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
+from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence
 from bot.posting.retry import is_transient, next_attempt, storage_problem
+from bot.posting.rotation import cycle_seed_after, state_of
 from bot.scheduler import JobScheduler
 from bot.timezones import local_date
 
 log = logging.getLogger(__name__)
 
 
-class Publisher(Protocol):
+class DailyPublisher(Protocol):
     """The Discord side of delivery, implemented by the daily cog."""
 
     async def find_published(self, channel_id: int, post: DailyPost, since: datetime) -> Published | None: ...
@@ -59,8 +59,12 @@ class Publisher(Protocol):
                           existing_message_id: int | None, day: date | None = None) -> int: ...
 
 
+JOB_PREFIX = "daily:post:"
+
+
 def job_id(guild_id: int) -> str:
-    return f"daily:post:{guild_id}"
+    """The scheduler job that posts this server's daily prompt: the only place the id is spelled."""
+    return f"{JOB_PREFIX}{guild_id}"
 
 
 def retry_job_id(guild_id: int) -> str:
@@ -86,7 +90,7 @@ class DailyDelivery:
         self.clock = clock
         self.content = content
         self.scheduler = scheduler
-        self.publisher: Publisher | None = None
+        self.publisher: DailyPublisher | None = None
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- jobs -----------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content.models import Difficulty, Prompt, PromptKind, Source
 from bot.content.store import ContentStore
-from bot.daily.clocktime import upcoming
 from bot.daily.delivery import DailyDelivery, eligible_prompts, job_id
 from bot.daily.models import (
     ALL_KINDS,
@@ -35,9 +34,11 @@ from bot.daily.models import (
     StoredAnswer,
 )
 from bot.daily.repository import DailyRepository
-from bot.daily.rotation import cycle_seed, state_of
 from bot.errors import InvalidInput, NotConfigured, NotFound, bounded_text, check_all
+from bot.overview import ConfiguredFeature
 from bot.posting import crash_point
+from bot.posting.clocktime import upcoming
+from bot.posting.rotation import cycle_seed, state_of
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.timezones import parse_local_time, parse_zone
@@ -156,6 +157,16 @@ class DailyService:
         return prompt
 
     # -- what moderators look at ----------------------------------------------------------
+    async def settings_section(self, guild_id: int) -> ConfiguredFeature | None:
+        """This feature's part of the settings overview."""
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is None:
+            return None
+        return ConfiguredFeature(
+            "Daily prompts", schedule.enabled, schedule.channel_id,
+            f"{schedule.local_time:%H:%M} {schedule.zone.key}" + (" · role pinged" if schedule.role_id else ""),
+            upcoming(self.clock.now(), schedule.local_time, schedule.zone, 2) if schedule.enabled else [], position=10)
+
     async def status(self, guild_id: int) -> DailyStatus:
         schedule = await self._require(guild_id)
         custom = await self.repo.custom_prompts(guild_id)

@@ -1,5 +1,6 @@
 """Feedback on daily answers: Helpful marks, best answers, the day's highlight and the Contributors board."""
 
-from bot.feedback.service import CONTRIBUTORS, FeedbackPublisher, FeedbackService, Highlight, MarkResult
+from bot.feedback.models import Highlight, MarkResult
+from bot.feedback.service import CONTRIBUTORS, FeedbackPublisher, FeedbackService
 
 __all__ = ["CONTRIBUTORS", "FeedbackPublisher", "FeedbackService", "Highlight", "MarkResult"]

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import aiosqlite
 
+from bot.feedback.models import ClosablePost, RankedAnswer
 from bot.storage import Database
-
-
-@dataclass(frozen=True)
-class ClosablePost:
-    guild_id: int
-    local_date: date
-    day_number: int
-    thread_id: int
-    message_id: int | None         # the highlight of an earlier attempt, if one was recorded
-    claimed: bool                  # an earlier attempt claimed the close
-
-
-@dataclass(frozen=True)
-class RankedAnswer:
-    user_id: int
-    marks: int
-    thread_message_id: int | None
 
 
 class FeedbackRepository:

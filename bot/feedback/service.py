@@ -14,7 +14,6 @@ already have sent, so a restart never posts it twice.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -23,12 +22,12 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.errors import InvalidInput, NotFound
-from bot.feedback.repository import ClosablePost, FeedbackRepository, RankedAnswer
+from bot.feedback.models import ClosablePost, Highlight, MarkResult
+from bot.feedback.repository import FeedbackRepository
 from bot.posting import crash_point, publish_once
 from bot.scheduler import JobScheduler
 from bot.storage import Database
-from bot.streaks.repository import BoardEntry
-from bot.streaks.service import LeaderboardPage
+from bot.streaks import BoardEntry, LeaderboardPage
 from bot.timezones import TimezoneResolver, local_date
 
 log = logging.getLogger(__name__)
@@ -45,20 +44,6 @@ class FeedbackPublisher(Protocol):
     async def find_highlight(self, thread_id: int, header: str) -> int | None: ...
     async def post_highlight(self, thread_id: int, text: str) -> int: ...
     async def tell_author(self, guild_id: int, user_id: int, text: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class MarkResult:
-    marks: int
-
-
-@dataclass(frozen=True)
-class Highlight:
-    guild_id: int
-    local_date: date
-    day_number: int
-    top: list[RankedAnswer]
-    best: int | None
 
 
 def highlight_header(day_number: int) -> str:

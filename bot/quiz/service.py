@@ -25,11 +25,12 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.community import ServerContent
 from bot.content import ContentStore
-from bot.daily.clocktime import LocalDailyTrigger, next_occurrence, occurrence, upcoming
-from bot.daily.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.errors import NotConfigured, NotFound, check_all
+from bot.overview import ConfiguredFeature
 from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
+from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, upcoming
 from bot.posting.retry import is_transient, next_attempt
+from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.quiz.builder import build_question, question_seed
 from bot.quiz.models import Pick, PickOutcome, QuizPost, QuizResults, QuizSchedule, QuizStatus
 from bot.quiz.repository import QuizRepository
@@ -62,16 +63,19 @@ class QuizOverview:
     last: QuizPost | None
 
 
+JOB_PREFIX = "quiz:"  # every quiz job id below starts with it, so unloading removes them all
+
+
 def post_job(guild_id: int) -> str:
-    return f"quiz:post:{guild_id}"
+    return f"{JOB_PREFIX}post:{guild_id}"
 
 
 def close_job(guild_id: int, day: date) -> str:
-    return f"quiz:close:{guild_id}:{day:%Y%m%d}"
+    return f"{JOB_PREFIX}close:{guild_id}:{day:%Y%m%d}"
 
 
 def retry_job(guild_id: int) -> str:
-    return f"quiz:retry:{guild_id}"
+    return f"{JOB_PREFIX}retry:{guild_id}"
 
 
 REVEAL_WINDOW = timedelta(hours=24)  # a reveal Discord keeps refusing is retried this long, then reported
@@ -120,6 +124,17 @@ class QuizService:
         schedule = await self._schedule(guild_id)
         self.schedule_job(schedule)
         return schedule
+
+    async def settings_section(self, guild_id: int) -> ConfiguredFeature | None:
+        """This feature's part of the settings overview."""
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is None:
+            return None
+        return ConfiguredFeature(
+            "Daily quiz", schedule.enabled, schedule.channel_id,
+            f"{schedule.local_time:%H:%M} {schedule.zone.key} · open {schedule.close_hours} h",
+            upcoming(self._clock.now(), schedule.local_time, schedule.zone, 2) if schedule.enabled else [],
+            position=20)
 
     async def overview(self, guild_id: int) -> QuizOverview:
         schedule = await self._schedule(guild_id)

@@ -1,12 +1,12 @@
 """Daily streaks with freezes, leaderboards, milestones, reminders and the activity heatmap."""
 
+from bot.streaks.heatmap import render_heatmap
+from bot.streaks.models import Board, BoardEntry, LeaderboardPage, StreakProfile
 from bot.streaks.reminders import StreakReminders
-from bot.streaks.repository import Board, BoardEntry
-from bot.streaks.rules import DayStatus, StreakState, evaluate
+from bot.streaks.rules import FREEZE_EVERY, MAX_FREEZES, DayStatus, StreakState, evaluate
 from bot.streaks.service import (
     DirectMessagesClosedError,
-    LeaderboardPage,
-    StreakProfile,
+    StreakPublisher,
     StreakService,
 )
 
@@ -15,10 +15,14 @@ __all__ = [
     "BoardEntry",
     "DayStatus",
     "DirectMessagesClosedError",
+    "FREEZE_EVERY",
+    "MAX_FREEZES",
     "LeaderboardPage",
     "StreakProfile",
+    "StreakPublisher",
     "StreakReminders",
     "StreakService",
     "StreakState",
     "evaluate",
+    "render_heatmap",
 ]

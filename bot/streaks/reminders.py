@@ -20,7 +20,7 @@ from bot.clock import Clock
 from bot.errors import InvalidInput
 from bot.posting import crash_point
 from bot.scheduler import JobScheduler
-from bot.streaks.repository import ReminderRow
+from bot.streaks.models import ReminderRow
 from bot.streaks.service import DirectMessagesClosedError, StreakService
 
 log = logging.getLogger(__name__)

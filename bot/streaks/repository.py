@@ -3,59 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
 
 import aiosqlite
 
 from bot.storage import Database
+from bot.streaks.models import Board, BoardEntry, DueReminder, ReminderRow, StreakRow
 from bot.streaks.rules import MILESTONES
-
-
-@dataclass(frozen=True)
-class StreakRow:
-    guild_id: int
-    user_id: int
-    current: int
-    best: int
-    freezes: int
-    last_active: date | None
-    run_start: date | None
-    breaks_at: int
-    month: str
-    month_days: int
-    total_days: int
-
-
-@dataclass(frozen=True)
-class ReminderRow:
-    guild_id: int
-    user_id: int
-    hour: int
-    enabled: bool
-    off_reason: str | None
-    last_sent_date: str | None
-
-
-@dataclass(frozen=True)
-class DueReminder:
-    reminder: ReminderRow
-    zone_name: str
-    streak: StreakRow | None
-    claimed_date: str | None = None  # a day claimed but never marked sent: the process died sending it
-
-
-@dataclass(frozen=True)
-class BoardEntry:
-    rank: int
-    user_id: int
-    score: int
-
-
-class Board:
-    CURRENT = "current"
-    BEST = "best"
-    MONTH = "month"
 
 
 def _row(r: sqlite3.Row) -> StreakRow:
@@ -147,6 +101,14 @@ class StreakRepository:
             {"guild": guild_id, "user": user_id, "now": now, "month": month}, default=0) or 0)
 
     # -- milestones ------------------------------------------------------------------------------------
+
+    async def announcement_settings(self, guild_id: int) -> tuple[bool, int | None, int | None]:
+        """(announced at all, the channel chosen for milestones, the daily channel) for the settings overview."""
+        row = await self.db.fetchone("SELECT announce, channel_id FROM streak_settings WHERE guild_id = ?",
+                                     (guild_id,))
+        daily = await self.db.fetchval("SELECT channel_id FROM daily_schedule WHERE guild_id = ?", (guild_id,))
+        return (row is None or bool(row["announce"]), int(row["channel_id"]) if row and row["channel_id"] else None,
+                int(daily) if daily is not None else None)
 
     async def announcement_channel(self, guild_id: int) -> int | None:
         """Where milestones go: the configured channel, else the daily channel; None when switched off."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -20,12 +19,14 @@ from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.errors import InvalidInput, bounded_text
+from bot.overview import ConfiguredFeature
 from bot.posting import crash_point
 from bot.storage import Database
 from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
 from bot.streaks.heatmap import grid_start
-from bot.streaks.repository import Board, BoardEntry, ReminderRow, StreakRepository, StreakRow
-from bot.streaks.rules import DayStatus, StreakState, crossed_milestones, day_statuses, evaluate
+from bot.streaks.models import Board, LeaderboardPage, StreakProfile, StreakRow
+from bot.streaks.repository import StreakRepository
+from bot.streaks.rules import StreakState, crossed_milestones, day_statuses, evaluate
 from bot.timezones import TimezoneResolver, local_date
 
 log = logging.getLogger(__name__)
@@ -55,26 +56,8 @@ class ReminderSender(Protocol):
         """Whether today's reminder (for the streak ending at ``breaks_at``) is already in their DMs."""
 
 
-@dataclass(frozen=True)
-class StreakProfile:
-    user_id: int
-    zone: ZoneInfo
-    today: date
-    state: StreakState
-    statuses: dict[date, DayStatus]
-    total_days: int
-    reminder: ReminderRow | None
-
-
-@dataclass(frozen=True)
-class LeaderboardPage:
-    board: str
-    page: int
-    pages: int
-    entries: list[BoardEntry]
-    caller_rank: int | None
-    caller_score: int
-    month: str
+class StreakPublisher(MilestoneAnnouncer, ReminderSender, Protocol):
+    """Everything the streak service shows outside an interaction: milestones and reminders."""
 
 
 def streak_today(active_days: list[date], now: datetime, zone: ZoneInfo) -> date:
@@ -270,6 +253,13 @@ class StreakService:
         before, state = await self.recompute(guild_id, user_id)
         await self._celebrate(guild_id, user_id, before, state)
         return state
+
+    async def settings_section(self, guild_id: int) -> ConfiguredFeature:
+        """This feature's part of the settings overview: milestones are on unless switched off."""
+        announce, channel_id, daily_channel_id = await self.repo.announcement_settings(guild_id)
+        channel = channel_id or daily_channel_id
+        summary = ("announced" + ("" if channel_id else " in the daily channel")) if announce else "off"
+        return ConfiguredFeature("Streak milestones", announce, channel if announce else None, summary, position=30)
 
     async def set_announcements(self, guild_id: int, actor_id: int, *, announce: bool,
                                 channel_id: int | None) -> None:

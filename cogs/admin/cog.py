@@ -11,11 +11,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.admin import Backups, GuildRetention, OverviewService, database_size
 from bot.bot import StudyBot
 from bot.errors import UserFacingError
-from bot.ops.backups import Backups
-from bot.ops.overview import OverviewService, database_size
-from bot.ops.retention import GuildRetention
 from cogs._common import in_servers, missing_permissions, no_pings
 from cogs._common.authority import Audience, declared
 from cogs.admin.embeds import audit_embed, health_embed, settings_embed
@@ -55,7 +53,8 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
     @settings_group.command(name="show", description="Everything configured here, next runs and missing permissions")
     async def settings(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
-        features = await self.overview.features(interaction.guild.id)
+        features = await self.overview.features(interaction.guild.id,
+                                                self.client.services.settings_sections())
         problems: dict[str, list[str]] = {}
         for feature in features:
             channel = interaction.guild.get_channel(feature.channel_id) if feature.channel_id else None

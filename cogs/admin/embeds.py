@@ -9,7 +9,7 @@ import discord
 
 from bot.audit import AuditEntry
 from bot.bot import ShardState
-from bot.ops.overview import ConfiguredFeature
+from bot.overview import ConfiguredFeature
 from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
 from cogs.admin.audit_text import audit_line
 

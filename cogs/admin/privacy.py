@@ -10,8 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.admin import PrivacyService
 from bot.bot import StudyBot
-from bot.ops.privacy import PrivacyService
 from cogs._common import in_servers_and_bot_dms
 from cogs._common.authority import Audience, declared
 from cogs.admin.views import ConfirmDeleteView

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.cards import StudyService
 from bot.errors import InvalidInput
-from bot.progress import Percentages, ProgressService, Series, render_weekly
+from bot.stats import Percentages, ProgressService, Series, render_weekly
 from cogs._common import in_servers, truncate
 from cogs._common.authority import Audience, declared
 from cogs.cards.embeds import decks_embed, stats_embed

@@ -11,9 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.community import ServerContent, SuggestionService
-from bot.community.documents import DocumentImporter, check_upload
-from bot.community.export import export_pack
+from bot.community import DocumentImporter, ServerContent, SuggestionService, check_upload, export_pack
 from bot.errors import InvalidInput
 from cogs._common import BaseView, in_servers, truncate
 from cogs._common.authority import Audience, declared

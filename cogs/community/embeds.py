@@ -7,7 +7,7 @@ import discord
 from bot.community import Status, Suggestion, deck_title
 from bot.content.models import Prompt
 from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
-from cogs.daily.embeds import DIFFICULTY_MARKS, KIND_LABELS
+from cogs._common.prompts import DIFFICULTY_MARKS, KIND_LABELS
 
 STATUS_MARKS = {Status.PENDING: "⏳ waiting for review", Status.APPROVED: "✅ approved",
                 Status.REJECTED: "❌ rejected"}

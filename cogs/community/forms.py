@@ -6,22 +6,14 @@ how many lines, tag shapes) is the pack validator's, so its message is what a pe
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
-
 import discord
 
 from bot.content.models import Prompt
-from bot.error_handler import report_interaction_error
 from cogs._common import BaseModal
-from cogs._common.access import payload_of
-from cogs._common.authority import Audience, authorize
+from cogs._common.authority import Audience
 
 PARAGRAPH = discord.TextStyle.paragraph
 Field = discord.ui.Label  # a labelled input: ``.component`` is the TextInput
-Handler = Callable[[discord.Interaction, re.Match[str], dict[str, str]], Awaitable[None]]
 
 
 def _input(label: str, custom_id: str, *, max_length: int, paragraph: bool = True, required: bool = True,
@@ -37,7 +29,7 @@ class FieldsModal(BaseModal):
 
     discord.py routes a modal's submission only to the object in the process that opened it, so a
     form left open across a restart would be lost. These forms are stopped once shown and every
-    submission is answered by :func:`handle_form` from its custom id, in whichever process gets it.
+    submission is answered by the form router (``cogs/_common/forms.py``) from its custom id, in whichever process gets it.
     """
 
     def __init__(self, title: str, inputs: list[Field], custom_id: str) -> None:
@@ -60,41 +52,6 @@ class ModeratorForm(FieldsModal):
     """A form only a moderator may submit (editing or rejecting a suggestion); checked again on submit."""
 
     audience = Audience.MODERATOR
-
-
-@dataclass(frozen=True)
-class FormRoute:
-    pattern: re.Pattern[str]
-    audience: Audience
-    handler: Handler
-
-
-def submitted_fields(data: dict[str, Any]) -> dict[str, str]:
-    """``{custom_id: value}`` of a modal submission (action rows or the current Label layout)."""
-    fields = {}
-    for row in data.get("components") or []:
-        for item in row.get("components") or ([row["component"]] if row.get("component") else []):
-            if item.get("custom_id"):
-                fields[str(item["custom_id"])] = str(item.get("value") or "")
-    return fields
-
-
-async def handle_form(interaction: discord.Interaction, routes: tuple[FormRoute, ...]) -> bool:
-    """Answer a submitted form that one of ``routes`` owns; False when none does."""
-    if interaction.type is not discord.InteractionType.modal_submit:
-        return False
-    data = payload_of(interaction)
-    for route in routes:
-        match = route.pattern.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
-            continue
-        try:
-            if await authorize(interaction, route.audience):
-                await route.handler(interaction, match, submitted_fields(data))
-        except Exception as error:
-            await report_interaction_error(interaction, error)
-        return True
-    return False
 
 
 def card_inputs(values: dict[str, str] | None = None) -> list[Field]:

@@ -16,15 +16,15 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.community import Decision, Status, Suggestion, SuggestionService
-from bot.community.forms import form_fields
+from bot.community import Decision, Status, Suggestion, SuggestionService, form_fields
 from bot.errors import Conflict
 from cogs._common import BaseView, RoutedItem, in_servers, missing_permissions, no_pings
 from cogs._common.access import service_of
 from cogs._common.authority import Audience, declared
+from cogs._common.forms import FormRoute
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import author_notice, queue_embed, suggestion_embed
-from cogs.community.forms import FormRoute, ModeratorForm, edit_inputs, handle_form, reason_inputs
+from cogs.community.forms import ModeratorForm, edit_inputs, reason_inputs
 
 log = logging.getLogger(__name__)
 
@@ -202,11 +202,8 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
     async def cog_load(self) -> None:
         self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.forms.add(*FORMS)
         self.client.after_first_ready(self._tell_untold)
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await handle_form(interaction, FORMS)
 
     async def _tell_untold(self) -> None:
         told = await tell_untold(self.client, self.service)
@@ -216,6 +213,7 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.forms.remove(*FORMS)
 
     @app_commands.command(name="queue", description="Suggestions waiting for review, with Approve / Edit / Reject")
     @app_commands.describe(suggestion="Open one suggestion by its number (default: the oldest waiting)")

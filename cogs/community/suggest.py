@@ -15,12 +15,12 @@ from bot.content.items import ItemKind
 from bot.errors import InvalidInput
 from cogs._common import in_servers
 from cogs._common.authority import Audience, declared
+from cogs._common.forms import FormRoute
+from cogs._common.prompts import KIND_CHOICES
 from cogs.community.embeds import mine_embed
-from cogs.community.forms import FormRoute, MemberForm, card_inputs, handle_form, prompt_inputs
+from cogs.community.forms import MemberForm, card_inputs, prompt_inputs
 from cogs.community.review import post_to_queue
-from cogs.daily.embeds import KIND_LABELS
 
-KIND_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in KIND_LABELS.items()]
 DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
 
 
@@ -55,9 +55,11 @@ class Suggest(commands.GroupCog, group_name="suggest", group_description="Sugges
                       Audience.MEMBER, self._prompt_form))
         super().__init__()
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await handle_form(interaction, self.forms)
+    async def cog_load(self) -> None:
+        self.client.forms.add(*self.forms)
+
+    async def cog_unload(self) -> None:
+        self.client.forms.remove(*self.forms)
 
     async def _queue(self, interaction: discord.Interaction, kind: ItemKind, fields: dict[str, str]) -> None:
         assert interaction.guild_id is not None

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.daily import DailyService, Outcome
+from bot.daily import JOB_PREFIX, DailyService, Outcome, job_id
 from bot.errors import InvalidInput, check_all
 from bot.feedback import FeedbackService
 from bot.timezones import parse_local_time, parse_zone
@@ -23,15 +23,14 @@ from cogs._common import (
     timezone_autocomplete,
 )
 from cogs._common.authority import Audience, declared
-from cogs.daily.embeds import KIND_LABELS, prompt_embed, status_embed
+from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES, prompt_embed
+from cogs.daily.embeds import status_embed
 from cogs.daily.forum import ensure_tags, missing_tags
-from cogs.daily.publisher import DiscordPublisher
-from cogs.daily.views import DYNAMIC_ITEMS, AddPromptModal, KindsView, handle_answer_form
+from cogs.daily.publisher import DiscordDailyPublisher
+from cogs.daily.views import DYNAMIC_ITEMS, FORMS, AddPromptModal, KindsView
 
 log = logging.getLogger(__name__)
 
-KIND_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in KIND_LABELS.items()]
-DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
 
 
 @in_servers
@@ -42,12 +41,13 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
         self.client = client
         core = client.core
         self.service = DailyService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
-        self.service.delivery.publisher = DiscordPublisher(client)
+        self.service.delivery.publisher = DiscordDailyPublisher(client)
         super().__init__()
 
     async def cog_load(self) -> None:
         self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.forms.add(*FORMS)
         count = await self.service.delivery.schedule_all()
         log.info("scheduled daily prompts for %d guilds", count)
         self.client.after_first_ready(self._catch_up)
@@ -55,11 +55,8 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
-        self.client.core.scheduler.remove_prefix("daily:post:")
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await handle_answer_form(interaction)
+        self.client.forms.remove(*FORMS)
+        self.client.core.scheduler.remove_prefix(JOB_PREFIX)
 
     async def _catch_up(self) -> None:
         results = await self.service.delivery.catch_up()
@@ -145,7 +142,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     async def resume(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         schedule = await self.service.set_enabled(interaction.guild_id, interaction.user.id, True)
-        next_run = core_of(interaction).scheduler.next_run(f"daily:post:{interaction.guild_id}")
+        next_run = core_of(interaction).scheduler.next_run(job_id(interaction.guild_id))
         when = f" The next one is {discord_timestamp(next_run, 'F')}." if next_run else ""
         await interaction.response.send_message(
             f"Daily prompts are back on in <#{schedule.channel_id}>.{when}", ephemeral=True)

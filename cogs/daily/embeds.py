@@ -1,34 +1,21 @@
-"""How a day's prompt, its hints, rubric and the moderators' status look in Discord."""
+"""How a day's post, its thread and the moderators' status look in Discord (the prompt card itself is shared)."""
 
 from __future__ import annotations
 
 import discord
 
 from bot.content.models import Prompt
-from bot.daily import DailyPost, DailyStatus
-from bot.daily.models import PostRecord
+from bot.daily import DailyPost, DailyStatus, PostRecord
 from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
+from cogs._common.prompts import KIND_LABELS, prompt_embed
 
-KIND_LABELS = {"design": "System design", "debugging": "Debugging", "tradeoff": "Tradeoff",
-               "product": "Product intuition", "behavioral": "Behavioral"}
 DIFFICULTY_TAGS = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}  # forum tags: 20 characters at most
-DIFFICULTY_MARKS = {"easy": "●○○ easy", "medium": "●●○ medium", "hard": "●●● hard"}
 TAKE_PART = ("Press **Submit answer** below: your answer appears in this post's thread under your name and "
              "counts for your streak. Discuss the prompt in the thread.")
 
 
 def post_title(day_number: int, prompt: Prompt) -> str:
     return truncate(one_line(f"Day {day_number} · {prompt.title}"), 256)
-
-
-def prompt_embed(prompt: Prompt, *, title: str | None = None) -> discord.Embed:
-    embed = discord.Embed(title=truncate(one_line(title or prompt.title), 256), description=prompt.scenario,
-                          colour=BRAND_COLOUR)
-    embed.add_field(name="Kind", value=KIND_LABELS.get(prompt.kind.value, prompt.kind.value))
-    embed.add_field(name="Difficulty", value=DIFFICULTY_MARKS.get(prompt.difficulty.value, prompt.difficulty.value))
-    for name, value in prompt.render_fields():
-        embed.add_field(name=name, value=value, inline=False)
-    return embed
 
 
 def post_embed(post: DailyPost) -> discord.Embed:
@@ -46,18 +33,6 @@ def post_embed(post: DailyPost) -> discord.Embed:
 
 def thread_name(post: DailyPost) -> str:
     return truncate(one_line(f"Day {post.day_number}: {post.prompt.title}"), 100)
-
-
-def hints_embed(prompt: Prompt) -> discord.Embed:
-    return discord.Embed(title=truncate(f"Hints · {prompt.title}", 256), description=prompt.render_hints(),
-                         colour=BRAND_COLOUR)
-
-
-def rubric_embed(prompt: Prompt) -> discord.Embed:
-    embed = discord.Embed(title=truncate(f"What a strong answer covers · {prompt.title}", 256),
-                          description=prompt.render_rubric(), colour=BRAND_COLOUR)
-    embed.set_footer(text="Compare it with your own answer; the thread is a good place to ask about gaps.")
-    return embed
 
 
 def answer_message(user_id: int, *, edited: bool) -> str:

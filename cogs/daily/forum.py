@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 import discord
 
 from bot.daily import DailyPost
-from cogs.daily.embeds import DIFFICULTY_TAGS, KIND_LABELS, thread_name
+from cogs._common.prompts import KIND_LABELS
+from cogs.daily.embeds import DIFFICULTY_TAGS, thread_name
 
 log = logging.getLogger(__name__)
 

@@ -25,11 +25,11 @@ from cogs.daily.embeds import (
 )
 from cogs.daily.forum import find_forum_post, post_tags
 from cogs.daily.views import post_view
-from cogs.feedback.views import helpful_view
+from cogs.feedback import helpful_view
 
 log = logging.getLogger(__name__)
 
-class DiscordPublisher:
+class DiscordDailyPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         self.pace = client.core.pacer.acquire  # every REST call below waits its turn under the global limit

@@ -9,14 +9,12 @@ from typing import Any
 import discord
 
 from bot.content.models import Prompt
-from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService
-from bot.daily.forms import answer_form
-from bot.error_handler import report_interaction_error
-from bot.storage import bounded_writes
+from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService, answer_form
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
-from cogs._common.access import payload_of, service_of
+from cogs._common.access import service_of
 from cogs._common.authority import OTHER_SERVER, Audience, other_server, refuse
-from cogs.daily.embeds import KIND_LABELS, hints_embed, rubric_embed
+from cogs._common.forms import FormRoute
+from cogs._common.prompts import KIND_LABELS, hints_embed, rubric_embed
 
 
 def _service(interaction: discord.Interaction) -> DailyService:
@@ -72,7 +70,7 @@ class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[A
         existing = await service.answer_of(self.guild_id, self.day, interaction.user.id)
         modal = AnswerModal(self.guild_id, self.day, prompt, existing.body if existing else None)
         await interaction.response.send_modal(modal)
-        modal.stop()  # the submission is answered by handle_answer_form, which survives restarts
+        modal.stop()  # the submission is answered by the form router (FORMS), which survives restarts
 
 
 class HintsButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=_template("hints")):
@@ -105,11 +103,11 @@ FORM_ID = re.compile(r"studybot:daily:form:(?P<guild>\d+):(?P<day>\d{8})")
 
 
 class AnswerModal(BaseModal):
-    """The answer form. Its submission is handled by :func:`handle_answer_form`, not by this object.
+    """The answer form. Its submission is handled by :data:`FORMS`, not by this object.
 
     discord.py only routes a modal's submission to the process that opened it, so a form left
     open across a restart would be lost. The cog therefore stops the modal as soon as it is
-    shown and answers every submission whose custom id matches :data:`FORM_ID` itself.
+    shown and the form router answers every submission whose custom id matches :data:`FORM_ID`.
     """
     audience = Audience.MEMBER
 
@@ -121,40 +119,26 @@ class AnswerModal(BaseModal):
             placeholder=form.placeholder, default=previous))
 
 
-def _form_value(data: dict[str, Any], custom_id: str) -> str:
-    for row in data.get("components") or []:
-        for item in row.get("components") or ([row["component"]] if row.get("component") else []):
-            if item.get("custom_id") == custom_id:
-                return str(item.get("value") or "")
-    return ""
-
-
-async def handle_answer_form(interaction: discord.Interaction) -> bool:
-    """Answer a submitted answer form (from this process or an earlier one); False if it is not one."""
-    data = payload_of(interaction)
-    match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
-    if interaction.type is not discord.InteractionType.modal_submit or match is None:
-        return False
-    bounded_writes()
+async def _answer_submitted(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
+    """A submitted answer form (from this process or an earlier one), routed by :data:`FORMS`."""
     if other_server(interaction, int(match["guild"])) or interaction.guild_id is None:
         await refuse(interaction, OTHER_SERVER)
-        return True
-    try:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await _service(interaction).submit_answer(interaction.guild_id, _day(match["day"]),
-                                                           interaction.user.id, _form_value(data, "answer"))
-        if result.thread_posted:
-            where = "updated in the discussion thread" if result.edited else "posted in the discussion thread"
-            text = f"✅ Saved and {where}. The **Rubric** button is open to you now."
-        else:
-            text = (f"✅ Saved, but I could not show it in the thread ({result.problem}). "
-                    "It still counts; a moderator can check my permissions.")
-        if not result.edited:
-            text += " It counts for today's streak."
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
-    except Exception as error:
-        await report_interaction_error(interaction, error)
-    return True
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    result = await _service(interaction).submit_answer(interaction.guild_id, _day(match["day"]),
+                                                       interaction.user.id, fields.get("answer", ""))
+    if result.thread_posted:
+        where = "updated in the discussion thread" if result.edited else "posted in the discussion thread"
+        text = f"✅ Saved and {where}. The **Rubric** button is open to you now."
+    else:
+        text = (f"✅ Saved, but I could not show it in the thread ({result.problem}). "
+                "It still counts; a moderator can check my permissions.")
+    if not result.edited:
+        text += " It counts for today's streak."
+    await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
+
+
+FORMS = (FormRoute(FORM_ID, Audience.MEMBER, _answer_submitted),)
 
 
 class KindsView(BaseView):
@@ -212,4 +196,4 @@ class AddPromptModal(BaseModal, title="Add a server prompt"):
             allowed_mentions=no_pings())
 
 
-__all__ = ["DYNAMIC_ITEMS", "AddPromptModal", "AnswerModal", "KindsView", "handle_answer_form", "post_view"]
+__all__ = ["DYNAMIC_ITEMS", "AddPromptModal", "AnswerModal", "KindsView", "FORMS", "post_view"]

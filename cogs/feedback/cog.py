@@ -6,7 +6,7 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.feedback import FeedbackService
-from cogs.feedback.publisher import FeedbackPublisher
+from cogs.feedback.publisher import DiscordFeedbackPublisher
 from cogs.feedback.views import DYNAMIC_ITEMS
 
 
@@ -15,7 +15,7 @@ class Feedback(commands.Cog):
         self.client = client
         core = client.core
         self.service = FeedbackService(core.db, core.clock, core.timezones, core.scheduler, core.audit)
-        self.service.publisher = FeedbackPublisher(client)
+        self.service.publisher = DiscordFeedbackPublisher(client)
 
     async def cog_load(self) -> None:
         self.client.services.add(self.service)

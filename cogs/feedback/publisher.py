@@ -12,7 +12,7 @@ from cogs._common import no_pings
 log = logging.getLogger(__name__)
 
 
-class FeedbackPublisher:
+class DiscordFeedbackPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         self.pace = client.core.pacer.acquire

@@ -16,14 +16,11 @@ from bot.feedback import FeedbackService
 from cogs._common import BaseView, RoutedItem
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
+from cogs.feedback.embeds import helpful_label
 
 
 def _service(interaction: discord.Interaction) -> FeedbackService:
     return service_of(interaction, FeedbackService)
-
-
-def helpful_label(marks: int) -> str:
-    return "Helpful" if marks == 0 else f"Helpful · {marks}"
 
 
 class HelpfulButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],

@@ -9,9 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.pairing.exclusions import MAX_EXCLUSIONS, Exclusions
-from bot.pairing.schedule import WEEKDAY_NAMES, WEEKDAYS
-from bot.pairing.service import MockService
+from bot.mock import JOB_PREFIX, MAX_EXCLUSIONS, WEEKDAY_NAMES, WEEKDAYS, Exclusions, MockService
 from cogs._common import (
     BRAND_COLOUR,
     discord_timestamp,
@@ -23,10 +21,12 @@ from cogs._common import (
 )
 from cogs._common.authority import Audience, declared
 from cogs.mock.embeds import history_line, roles_text, signup_embed, stats_embed
-from cogs.mock.meeting_publisher import MeetingPublisher
-from cogs.mock.meeting_views import MEETING_ITEMS, handle_meeting_form
-from cogs.mock.publisher import MockPublisher
-from cogs.mock.views import DYNAMIC_ITEMS, handle_feedback_form
+from cogs.mock.meeting_publisher import DiscordMeetingPublisher
+from cogs.mock.meeting_views import FORMS as MEETING_FORMS
+from cogs.mock.meeting_views import MEETING_ITEMS
+from cogs.mock.publisher import DiscordMockPublisher
+from cogs.mock.views import DYNAMIC_ITEMS
+from cogs.mock.views import FORMS as FEEDBACK_FORMS
 
 log = logging.getLogger(__name__)
 
@@ -44,27 +44,24 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         self.client = client
         core = client.core
         self.service = MockService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
-        self.publisher = MockPublisher(client)
+        self.publisher = DiscordMockPublisher(client)
         self.service.publisher = self.publisher
-        self.service.meetings.publisher = MeetingPublisher(client, self.publisher)
+        self.service.meetings.publisher = DiscordMeetingPublisher(client, self.publisher)
         self.exclusions = Exclusions(core.db, core.clock, self.service.meetings.repo)
         super().__init__()
 
     async def cog_load(self) -> None:
         self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
+        self.client.forms.add(*FEEDBACK_FORMS, *MEETING_FORMS)
         await self.service.start()
         self.client.after_first_ready(self.service.resume)
 
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
-        self.client.core.scheduler.remove_prefix("mock:")
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await handle_feedback_form(interaction)
-        await handle_meeting_form(interaction)
+        self.client.forms.remove(*FEEDBACK_FORMS, *MEETING_FORMS)
+        self.client.core.scheduler.remove_prefix(JOB_PREFIX)
 
     # -- members ---------------------------------------------------------------------------------
     @app_commands.command(name="join", description="Take part in mock interviews")

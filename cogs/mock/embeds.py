@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import discord
 
-from bot.pairing.repository import Group, Round, Signup
-from bot.pairing.service import GroupBrief, MockStats
+from bot.mock import Group, GroupBrief, MockStats, Round, Signup
 from cogs._common import BRAND_COLOUR, discord_timestamp, one_line, truncate
-from cogs.daily.embeds import prompt_embed
+from cogs._common.prompts import prompt_embed
 
 ROLE_ICONS = {"interviewer": "🎤 Interviewer", "candidate": "🧑‍💻 Candidate", "observer": "👀 Observer"}
 OUTCOME_LABELS = {"met": "met ✅", "noshow": "no-show ❌", "missed": "could not make it", None: "not reported"}

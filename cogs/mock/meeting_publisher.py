@@ -16,14 +16,11 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.bot import StudyBot
-from bot.pairing.agreement import local_label
-from bot.pairing.meeting_repository import Meeting, TimeOption
-from bot.pairing.meetings import thread_url
-from bot.pairing.repository import Group, Round
+from bot.mock import Group, Meeting, Round, TimeOption, local_label, thread_url
 from cogs._common import discord_timestamp, truncate
 from cogs.mock.embeds import roles_text
 from cogs.mock.meeting_views import confirmed_view, proposal_view
-from cogs.mock.publisher import MockPublisher
+from cogs.mock.publisher import DiscordMockPublisher
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +33,8 @@ def event_name(round_: Round, group: Group) -> str:
     return f"Mock interview · round {round_.number}, group {group.position}"
 
 
-class MeetingPublisher:
-    def __init__(self, client: StudyBot, base: MockPublisher) -> None:
+class DiscordMeetingPublisher:
+    def __init__(self, client: StudyBot, base: DiscordMockPublisher) -> None:
         self.client = client
         self.base = base
         self.pace = client.core.pacer.acquire

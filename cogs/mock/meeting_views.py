@@ -12,13 +12,11 @@ from typing import Any
 
 import discord
 
-from bot.error_handler import report_interaction_error
-from bot.pairing.agreement import local_label
-from bot.pairing.meetings import Choice, MeetingService
-from bot.pairing.service import MockService
+from bot.mock import Choice, MeetingService, MockService, local_label
 from cogs._common import BaseModal, BaseView, RoutedItem, discord_timestamp, no_pings
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience
+from cogs._common.forms import FormRoute
 
 FORM_ID = re.compile(r"studybot:mock:(?P<kind>when|cancelform):(?P<group>\d+)")
 
@@ -118,7 +116,7 @@ class ProposeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         title = "Move the interview" if picker.meeting.status == "agreed" else "Propose a time"
         modal = WhenModal(self.group_id, title, picker.zone.key)
         await interaction.response.send_modal(modal)
-        modal.stop()  # answered by handle_meeting_form, which survives restarts
+        modal.stop()  # answered by FORMS (the form router), which survives restarts
 
 
 class RescheduleButton(ProposeButton, template=r"studybot:mock:move:(?P<group>\d+)"):
@@ -238,27 +236,18 @@ def proposal_view(option_id: int) -> BaseView:
     return view
 
 
-async def handle_meeting_form(interaction: discord.Interaction) -> bool:
-    """Answer a time or cancel form (from this process or one before a restart)."""
-    if interaction.type is not discord.InteractionType.modal_submit:
-        return False
-    data = payload_of(interaction)
-    match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
-    if match is None:
-        return False
-    values = {c["custom_id"]: c.get("value", "") for row in data.get("components", [])
-              for c in (row.get("components") or [row.get("component") or {}])}
+async def _meeting_form_submitted(interaction: discord.Interaction, match: re.Match[str],
+                                  values: dict[str, str]) -> None:
+    """A time or cancel form (from this process or one before a restart), routed by :data:`FORMS`."""
     group_id = int(match["group"])
-    try:
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        meetings = _meetings(interaction)
-        if match["kind"] == "when":
-            choice = await meetings.propose(group_id, interaction.user.id, values.get("when", ""),
-                                           interaction.guild_id)
-            await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
-        else:
-            await meetings.cancel(group_id, interaction.user.id, values.get("reason", ""), interaction.guild_id)
-            await interaction.followup.send("Cancelled; your group has been told.", ephemeral=True)
-    except Exception as error:
-        await report_interaction_error(interaction, error)
-    return True
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    meetings = _meetings(interaction)
+    if match["kind"] == "when":
+        choice = await meetings.propose(group_id, interaction.user.id, values.get("when", ""), interaction.guild_id)
+        await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
+    else:
+        await meetings.cancel(group_id, interaction.user.id, values.get("reason", ""), interaction.guild_id)
+        await interaction.followup.send("Cancelled; your group has been told.", ephemeral=True)
+
+
+FORMS = (FormRoute(FORM_ID, Audience.MEMBER, _meeting_form_submitted),)

@@ -9,8 +9,7 @@ from typing import Any
 import discord
 
 from bot.bot import StudyBot
-from bot.pairing.repository import Group, Round
-from bot.pairing.service import GroupBrief
+from bot.mock import Group, GroupBrief, Round
 from cogs._common import no_pings, quoted_member_text
 from cogs.mock.embeds import brief_content, brief_embeds, thread_name
 from cogs.mock.views import brief_view, checkin_view
@@ -27,7 +26,7 @@ def _members_only(group: Group) -> discord.AllowedMentions:
                                    users=[discord.Object(m.user_id) for m in group.members])
 
 
-class MockPublisher:
+class DiscordMockPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         self.pace = client.core.pacer.acquire

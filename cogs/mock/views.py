@@ -8,15 +8,13 @@ from typing import Any
 
 import discord
 
-from bot.error_handler import report_interaction_error
 from bot.errors import NotFound
-from bot.pairing.repository import Group
-from bot.pairing.service import MockService
-from bot.storage import bounded_writes
+from bot.mock import Group, MockService
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
-from cogs._common.access import client_of, payload_of, service_of
+from cogs._common.access import client_of, service_of
 from cogs._common.authority import Audience
-from cogs.daily.embeds import rubric_embed
+from cogs._common.forms import FormRoute
+from cogs._common.prompts import rubric_embed
 from cogs.mock.meeting_views import meeting_buttons
 
 REPORT_LABELS = {"met": ("We met", discord.ButtonStyle.success),
@@ -105,7 +103,7 @@ class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
             raise NotFound("This feedback form is for your partner in your own interview.")
         modal = FeedbackModal(self.group_id, self.to_id)
         await interaction.response.send_modal(modal)
-        modal.stop()  # answered by handle_feedback_form, which survives restarts
+        modal.stop()  # answered by the form router (FORMS), which survives restarts
 
 
 DYNAMIC_ITEMS = (RubricButton, ReportButton, FeedbackButton)
@@ -147,33 +145,23 @@ class FeedbackModal(BaseModal):
                                                                style=discord.TextStyle.paragraph, max_length=500))
 
 
-async def handle_feedback_form(interaction: discord.Interaction) -> bool:
-    """Answer a feedback form submission (from this process or one before a restart)."""
-    if interaction.type is not discord.InteractionType.modal_submit:
-        return False
-    data = payload_of(interaction)
-    match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
-    if match is None:
-        return False
-    values = {c["custom_id"]: c.get("value", "") for row in data.get("components", [])
-              for c in (row.get("components") or [row.get("component") or {}])}
-    bounded_writes()
-    try:
-        service = _service(interaction)
-        group, scores, note = await service.feedback(
-            int(match["group"]), interaction.user.id, int(match["to"]),
-            [values.get("communication", ""), values.get("depth", ""), values.get("tradeoffs", "")],
-            values.get("note", ""), guild_id=interaction.guild_id)
-        # Answer first: the public message waits its turn behind scheduled posts, which can take
-        # longer than Discord's 3 seconds; the feedback itself is already stored.
-        await interaction.response.send_message("Thanks, your feedback was saved and is being shared with your "
-                                                "partner.", ephemeral=True, allowed_mentions=no_pings())
-        client_of(interaction).spawn(
-            _share_feedback(service, group, interaction.user.id, int(match["to"]), scores, note),
-            name="studybot-mock-feedback")
-    except Exception as error:
-        await report_interaction_error(interaction, error)
-    return True
+async def _feedback_submitted(interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]) -> None:
+    """A feedback form (from this process or one before a restart), routed by :data:`FORMS`."""
+    service = _service(interaction)
+    group, scores, note = await service.feedback(
+        int(match["group"]), interaction.user.id, int(match["to"]),
+        [values.get("communication", ""), values.get("depth", ""), values.get("tradeoffs", "")],
+        values.get("note", ""), guild_id=interaction.guild_id)
+    # Answer first: the public message waits its turn behind scheduled posts, which can take
+    # longer than Discord's 3 seconds; the feedback itself is already stored.
+    await interaction.response.send_message("Thanks, your feedback was saved and is being shared with your "
+                                            "partner.", ephemeral=True, allowed_mentions=no_pings())
+    client_of(interaction).spawn(
+        _share_feedback(service, group, interaction.user.id, int(match["to"]), scores, note),
+        name="studybot-mock-feedback")
+
+
+FORMS = (FormRoute(FORM_ID, Audience.MEMBER, _feedback_submitted),)
 
 
 async def _share_feedback(service: MockService, group: Group, from_id: int, to_id: int,

@@ -3,200 +3,16 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.community.practice import PracticeService
-from bot.content.models import Prompt
-from bot.daily.forms import answer_form
-from bot.daily.models import ANSWER_LIMIT
-from bot.error_handler import report_interaction_error
-from cogs._common import BaseModal, BaseView, RoutedItem, in_servers, no_pings
-from cogs._common.access import payload_of, service_of
-from cogs._common.authority import Audience, authorize, declared
-from cogs.daily.cog import DIFFICULTY_CHOICES, KIND_CHOICES
-from cogs.daily.embeds import hints_embed, rubric_embed
-from cogs.practice.embeds import archive_embed, practice_embed
-
-ANY = "-"
-
-
-def _service(interaction: discord.Interaction) -> PracticeService:
-    return service_of(interaction, PracticeService)
-
-
-def _guild(interaction: discord.Interaction) -> int:
-    assert interaction.guild_id is not None  # the commands are guild-only, so their buttons are too
-    return interaction.guild_id
-
-
-FORM_ID = re.compile(r"studybot:practice:form:(?P<prompt>[a-z0-9-]+)")
-
-
-class PracticeAnswerModal(BaseModal):
-    """The daily answer form, worded for the prompt's kind. Like the daily one, its submission is
-    answered by :func:`handle_practice_form` (any process, so a restart loses nothing), not by this object."""
-
-    audience = Audience.MEMBER
-
-    def __init__(self, prompt: Prompt, previous: str | None) -> None:
-        form = answer_form(prompt, replacing=previous is not None)
-        super().__init__(title=form.title, timeout=None, custom_id=f"studybot:practice:form:{prompt.id}")
-        self.answer = self.ask(form.label, discord.ui.TextInput(
-            custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT, default=previous,
-            placeholder=form.placeholder))
-
-
-def _form_value(data: dict[str, Any], custom_id: str) -> str:
-    for row in data.get("components") or []:
-        for item in row.get("components") or ([row["component"]] if row.get("component") else []):
-            if item.get("custom_id") == custom_id:
-                return str(item.get("value") or "")
-    return ""
-
-
-async def handle_practice_form(interaction: discord.Interaction) -> bool:
-    """Answer a submitted practice form; False when the interaction is not one."""
-    data = payload_of(interaction)
-    match = FORM_ID.fullmatch(str(data.get("custom_id", "")))
-    if interaction.type is not discord.InteractionType.modal_submit or match is None:
-        return False
-    try:
-        if not await authorize(interaction, Audience.MEMBER) or interaction.guild_id is None:
-            return True
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await _service(interaction).submit(interaction.guild_id, interaction.user.id, match["prompt"],
-                                                    _form_value(data, "answer"))
-        text = "✅ Saved privately. The **Rubric** button is open to you now."
-        if not result.replaced:
-            text += " It counts for today's streak."
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
-    except Exception as error:
-        await report_interaction_error(interaction, error)
-    return True
-
-
-class _PromptButton(RoutedItem):
-    audience = Audience.MEMBER
-    action = ""
-    label = ""
-    style = discord.ButtonStyle.secondary
-    emoji: str | None = None
-
-    def __init__(self, prompt_id: str) -> None:
-        super().__init__(discord.ui.Button(label=self.label, style=self.style, emoji=self.emoji,  # type: ignore[call-arg]  # a mixin: DynamicItem, next in the MRO, takes the button
-                                           custom_id=f"studybot:practice:{self.action}:{prompt_id}"))
-        self.prompt_id = prompt_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> Any:
-        return cls(match["prompt"])
-
-
-class AnswerButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:practice:answer:(?P<prompt>[a-z0-9-]+)"):
-    action, label, style, emoji = "answer", "Submit answer", discord.ButtonStyle.primary, "✍️"
-
-    async def handle(self, interaction: discord.Interaction) -> None:
-        service = _service(interaction)
-        prompt = await service.prompt(_guild(interaction), self.prompt_id)
-        previous = await service.answer_of(_guild(interaction), interaction.user.id, self.prompt_id)
-        await interaction.response.send_modal(PracticeAnswerModal(prompt, previous))
-
-
-class HintsButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                  template=r"studybot:practice:hints:(?P<prompt>[a-z0-9-]+)"):
-    action, label, emoji = "hints", "Hints", "💡"
-
-    async def handle(self, interaction: discord.Interaction) -> None:
-        prompt = await _service(interaction).prompt(_guild(interaction), self.prompt_id)
-        await interaction.response.send_message(embed=hints_embed(prompt), ephemeral=True)
-
-
-class RubricButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:practice:rubric:(?P<prompt>[a-z0-9-]+)"):
-    action, label, emoji = "rubric", "Rubric", "📋"
-
-    async def handle(self, interaction: discord.Interaction) -> None:
-        prompt = await _service(interaction).rubric(_guild(interaction), interaction.user.id, self.prompt_id)
-        await interaction.response.send_message(embed=rubric_embed(prompt), ephemeral=True)
-
-
-class AnotherButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                    template=r"studybot:practice:another:(?P<pos>\d+):(?P<kind>[a-z-]+):(?P<level>[a-z-]+)"):
-    """Shows the next unanswered prompt in the member's own order, with the same filters."""
-
-    audience = Audience.MEMBER
-
-    def __init__(self, position: int, kind: str | None, difficulty: str | None) -> None:
-        super().__init__(discord.ui.Button(label="Another prompt", emoji="🔀",
-                                           custom_id=f"studybot:practice:another:{position}:{kind or ANY}:"
-                                                     f"{difficulty or ANY}"))
-        self.position, self.kind, self.difficulty = position, kind, difficulty
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> AnotherButton:
-        return cls(int(match["pos"]), None if match["kind"] == ANY else match["kind"],
-                   None if match["level"] == ANY else match["level"])
-
-    async def handle(self, interaction: discord.Interaction) -> None:
-        embed, view = await practice_message(interaction, self.kind, self.difficulty, self.position)
-        await interaction.response.edit_message(embed=embed, view=view)
-
-
-class ArchivePageButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                        template=r"studybot:archive:(?P<page>\d+):(?P<kind>[a-z-]+):(?P<dir>prev|next)"):
-    audience = Audience.MEMBER
-
-    def __init__(self, page: int, kind: str | None, direction: str) -> None:
-        super().__init__(discord.ui.Button(label="◀ Newer" if direction == "prev" else "Older ▶",
-                                           custom_id=f"studybot:archive:{page}:{kind or ANY}:{direction}"))
-        self.page, self.kind = page, kind
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> ArchivePageButton:
-        return cls(int(match["page"]), None if match["kind"] == ANY else match["kind"], match["dir"])
-
-    async def handle(self, interaction: discord.Interaction) -> None:
-        embed, view = await archive_message(interaction, self.kind, self.page)
-        await interaction.response.edit_message(embed=embed, view=view)
-
-
-DYNAMIC_ITEMS = (AnswerButton, HintsButton, RubricButton, AnotherButton, ArchivePageButton)
-
-
-async def practice_message(interaction: discord.Interaction, kind: str | None, difficulty: str | None,
-                           position: int) -> tuple[discord.Embed, BaseView]:
-    offer = await _service(interaction).offer(_guild(interaction), interaction.user.id, kind=kind,
-                                              difficulty=difficulty, position=position)
-    view = BaseView(timeout=None)
-    for item in (AnswerButton, HintsButton, RubricButton):
-        view.add_item(item(offer.prompt.id))
-    if offer.left > 1:
-        view.add_item(AnotherButton(offer.position + 1, kind, difficulty))
-    return practice_embed(offer), view
-
-
-async def archive_message(interaction: discord.Interaction, kind: str | None,
-                          page: int) -> tuple[discord.Embed, BaseView | None]:
-    result = await _service(interaction).archive(_guild(interaction), kind=kind, page=page)
-    embed = archive_embed(result, kind, _guild(interaction))
-    if result.pages == 1:
-        return embed, None
-    view = BaseView(timeout=None)
-    if result.page > 1:
-        view.add_item(ArchivePageButton(result.page - 1, kind, "prev"))
-    if result.page < result.pages:
-        view.add_item(ArchivePageButton(result.page + 1, kind, "next"))
-    return embed, view
+from bot.practice import PracticeService
+from cogs._common import in_servers
+from cogs._common.authority import Audience, declared
+from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES
+from cogs.practice.views import DYNAMIC_ITEMS, FORMS, archive_message, practice_message
 
 
 class Practice(commands.Cog):
@@ -208,14 +24,12 @@ class Practice(commands.Cog):
     async def cog_load(self) -> None:
         self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.forms.add(*FORMS)
 
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
-
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await handle_practice_form(interaction)
+        self.client.forms.remove(*FORMS)
 
     @app_commands.command(name="practice", description="A prompt you have not answered yet, just for you",
                           extras=declared(Audience.MEMBER))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import discord
 
-from bot.community.practice import ArchivePage, PracticeOffer
+from bot.practice import ArchivePage, PracticeOffer
 from cogs._common import BRAND_COLOUR, truncate
-from cogs.daily.embeds import KIND_LABELS, prompt_embed
+from cogs._common.prompts import KIND_LABELS, prompt_embed
 
 
 def practice_embed(offer: PracticeOffer) -> discord.Embed:

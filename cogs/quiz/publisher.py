@@ -18,7 +18,7 @@ from cogs.quiz.views import quiz_view
 log = logging.getLogger(__name__)
 
 
-class QuizDiscordPublisher:
+class DiscordQuizPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         self.pace = client.core.pacer.acquire

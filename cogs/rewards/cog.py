@@ -7,11 +7,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.rewards import REWARDS, RewardService
-from bot.rewards.service import setup_problems
+from bot.rewards import REWARDS, RewardService, setup_problems
 from cogs._common import BRAND_COLOUR, in_servers, no_pings
 from cogs._common.authority import Audience, declared
-from cogs.rewards.publisher import RolePublisher, role_facts
+from cogs.rewards.publisher import DiscordRolePublisher, role_facts
 
 REWARD_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in REWARDS.items()]
 
@@ -24,13 +23,15 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
         self.client = client
         core = client.core
         self.service = RewardService(core.db, core.clock, core.timezones, core.scheduler, core.audit)
-        self.service.publisher = RolePublisher(client)
+        self.service.publisher = DiscordRolePublisher(client)
         super().__init__()
 
     async def cog_load(self) -> None:
+        self.client.services.add(self.service)
         self.service.schedule()
 
     async def cog_unload(self) -> None:
+        self.client.services.remove(self.service)
         self.service.unschedule()
 
     @app_commands.command(name="set", description="Give members a role when they earn a reward")

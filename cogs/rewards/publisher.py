@@ -5,8 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.bot import StudyBot
-from bot.rewards import MemberGone, RoleFacts, RoleRefused
-from bot.rewards.service import setup_problems
+from bot.rewards import MemberGone, RoleFacts, RoleRefused, setup_problems
 
 UNKNOWN_MEMBER = 10007
 UNKNOWN_ROLE = 10011
@@ -20,7 +19,7 @@ def role_facts(guild: discord.Guild, role: discord.Role) -> RoleFacts:
                      role_is_everyone=role.is_default(), role_name=role.name, bot_top_name=me.top_role.name)
 
 
-class RolePublisher:
+class DiscordRolePublisher:
     """Checks the permission hierarchy from the cached roles first, so a call Discord would refuse is never made."""
 
     def __init__(self, client: StudyBot) -> None:

@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.progress import KINDS, ProgressService, Series, render_weekly
+from bot.stats import KINDS, ProgressService, Series, render_weekly
 from cogs._common import BRAND_COLOUR, in_servers, truncate
 from cogs._common.authority import Audience, declared
 

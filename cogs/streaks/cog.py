@@ -11,13 +11,12 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.feedback import FeedbackService
-from bot.progress import ProgressService, Series, render_weekly
-from bot.streaks import LeaderboardPage, StreakReminders, StreakService
-from bot.streaks.heatmap import render_heatmap
+from bot.stats import ProgressService, Series, render_weekly
+from bot.streaks import LeaderboardPage, StreakReminders, StreakService, render_heatmap
 from cogs._common import BRAND_COLOUR, core_of, in_servers, no_pings, one_line, timezone_autocomplete
 from cogs._common.authority import Audience, declared
 from cogs.streaks.embeds import help_embed, leaderboard_embed, profile_embed
-from cogs.streaks.publisher import StreakPublisher
+from cogs.streaks.publisher import DiscordStreakPublisher
 from cogs.streaks.views import LeaderboardView
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,7 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
         self.client = client
         core = client.core
         self.service = StreakService(core.db, core.clock, core.timezones, core.activity, core.audit)
-        publisher = StreakPublisher(client)
+        publisher = DiscordStreakPublisher(client)
         self.service.announcer = publisher
         self.service.sender = publisher
         self.reminders = StreakReminders(self.service, core.clock, core.scheduler)

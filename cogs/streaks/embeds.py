@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.streaks import LeaderboardPage, StreakProfile
-from bot.streaks.rules import FREEZE_EVERY, MAX_FREEZES
+from bot.streaks import FREEZE_EVERY, MAX_FREEZES, LeaderboardPage, StreakProfile
 from cogs._common import BRAND_COLOUR, truncate
 
 BOARD_TITLES = {"current": "Current streaks", "best": "Best streaks", "month": "Active days this month",

@@ -20,7 +20,7 @@ def celebration(user_id: int, milestone: int) -> str:
     return f"🔥 <@{user_id}> reached a **{milestone}-day streak**! Keep it going."
 
 
-class StreakPublisher:
+class DiscordStreakPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         self.pace = client.core.pacer.acquire

@@ -16,9 +16,9 @@ import discord
 
 from bot.daily import DailyService
 from bot.errors import InvalidInput
-from bot.onboarding import MOCK_EXAMPLE, SetupPlan, read_setup_form
-from bot.pairing.service import MockService
+from bot.mock import MockService
 from bot.quiz import QuizService
+from bot.welcome import MOCK_EXAMPLE, SetupPlan, read_setup_form
 from cogs._common import BaseModal, BaseView, discord_timestamp, missing_permissions
 from cogs._common.access import service_of
 from cogs._common.authority import Audience

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from bot.activity import ActivityKind
+from bot.admin.privacy import PrivacyService
 from bot.localdiscord import BotHarness, CommandForbidden, LocalDiscord, SimChannel, SimMember
-from bot.ops.privacy import PrivacyService
 from bot.storage import Database
 
 from .test_daily import posts, setup_daily

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.activity import ActivityKind
+from bot.admin.personal_data import TABLES, needs_classification, rule_for
+from bot.admin.privacy import PrivacyService
 from bot.localdiscord import BotHarness, SimChannel, SimMember
 from bot.localdiscord.command_permissions import allow_command
-from bot.ops.personal_data import TABLES, needs_classification, rule_for
-from bot.ops.privacy import PrivacyService
 from bot.storage.schema import tables
 
 from .test_daily import posts, setup_daily
@@ -26,7 +26,7 @@ async def test_every_column_that_can_hold_a_member_is_classified_with_a_reason(h
     missing = [f"{table}.{column}" for table, columns in schema.items() if table != "sqlite_sequence"
                for column, declared in columns.items()
                if needs_classification(column, declared) and rule_for(table, column) is None]
-    assert not missing, f"classify these in bot/ops/personal_data.py: {missing}"
+    assert not missing, f"classify these in bot/admin/personal_data.py: {missing}"
     assert all(rule.reason for columns in TABLES.values() for rule in columns.values())
     unknown = sorted(set(TABLES) - set(schema))
     assert not unknown, f"classified tables that do not exist: {unknown}"

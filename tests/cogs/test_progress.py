@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimMember
-from bot.progress.charts import PALETTE, WEEKS, Series, axis_top, bar_box
+from bot.stats.charts import PALETTE, WEEKS, Series, axis_top, bar_box
 
 
 def attachment(reply: Reply, filename: str) -> Image.Image:

@@ -169,7 +169,7 @@ async def test_privacy_delete_anonymises_the_author_but_keeps_the_card(
     await mod.click(await mod.slash("review queue"), "Approve")
     first = await alice.slash("privacy delete")
     await alice.click(first, "Delete my data")
-    from bot.ops.privacy import PrivacyService
+    from bot.admin.privacy import PrivacyService
     assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []
     rows = await harness.core.db.fetchall("SELECT author_id FROM server_items")
     assert [r[0] for r in rows] == [0]

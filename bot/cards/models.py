@@ -1,0 +1,66 @@
+"""What a study session shows: the next card or why there is none, a grade's result, the day and the stats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from bot.cards.srs import Memory
+from bot.content.models import Flashcard
+
+
+class CardKind(StrEnum):
+    DUE = "due"
+    NEW = "new"
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    card: Flashcard
+    kind: CardKind
+    rep: int                       # the repetition a grade will record; buttons carry it
+    memory: Memory | None
+    due_left: int                  # due cards waiting, this one included
+    new_left: int                  # new cards still allowed today
+    credit: int | None = None      # the member a server card is credited to ("suggested by")
+    early: bool = False            # a learning card shown before its step ends, on request
+
+
+@dataclass(frozen=True)
+class NothingToStudy:
+    next_due: datetime | None
+    new_cap_reached: bool
+    coming_soon: int = 0           # cards still being learned that fall due within LEARN_AHEAD
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """The member's study today (their own day): what a session's end shows."""
+
+    reviewed: int
+    again: int
+    retention: float | None        # recalled share of today's reviews of cards already learned
+    retention_sample: int
+    next_due: datetime | None
+
+
+@dataclass(frozen=True)
+class Graded:
+    recorded: bool                 # False: a stale or double click, nothing recorded
+    card: Flashcard | None
+    memory: Memory | None
+
+
+@dataclass(frozen=True)
+class CardStats:
+    due_today: int
+    due_week: int
+    reviewed_today: int
+    total_reviews: int
+    retention: float | None        # over the last 30 days, None without reviews to judge
+    retention_sample: int
+    next_due: datetime | None
+    learned: int
+    total_cards: int
+    new_per_day: int

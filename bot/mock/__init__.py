@@ -1,0 +1,20 @@
+"""Scheduled mock-interview pairings: matching, availability, meetings and the round service.
+
+Nothing here imports discord: the cog in ``cogs/mock`` renders what these modules decide.
+This module is the feature's public interface; other features and the cog import from here.
+"""
+
+from bot.mock.agreement import local_label
+from bot.mock.exclusions import MAX_EXCLUSIONS, Exclusions
+from bot.mock.jobs import JOB_PREFIX
+from bot.mock.meeting_repository import Meeting, TimeOption
+from bot.mock.meetings import Choice, MeetingPublisher, MeetingService, thread_url
+from bot.mock.models import Group, GroupBrief, MockStats, Round, Signup
+from bot.mock.schedule import WEEKDAY_NAMES, WEEKDAYS, Schedule, parse_weekday
+from bot.mock.service import MockPublisher, MockService
+
+__all__ = [
+    "JOB_PREFIX", "MAX_EXCLUSIONS", "WEEKDAYS", "WEEKDAY_NAMES", "Choice", "Exclusions", "Group", "GroupBrief", "Meeting",
+    "MeetingPublisher", "MeetingService", "MockPublisher", "MockService", "MockStats", "Round", "Schedule",
+    "Signup", "TimeOption", "local_label", "parse_weekday", "thread_url",
+]

@@ -1,0 +1,126 @@
+"""The rules for agreeing an interview time: what may be proposed, when a time is agreed, when to remind.
+
+Pure functions over plain values, so each rule is tested without a database or Discord.
+Members type times in their own zone; everything here is compared in UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.errors import InvalidInput
+from bot.mock.meeting_repository import Reminder, TimeOption
+
+MAX_OPTIONS = 25  # a select menu offers at most 25 options
+PAIR_MINUTES, TRIO_MINUTES = 60, 90
+EARLIEST_LEAD = timedelta(minutes=30)  # a proposal must leave time to get there
+NUDGE_LEAD = timedelta(days=2)  # "no time yet" is said once, this long before the round ends
+REMINDERS = (("day", timedelta(hours=24)), ("soon", timedelta(minutes=15)))
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ t]+(\d{1,2})[:.h](\d{2})$")
+_DAY_TIME = re.compile(r"^([a-z]+)\.?,?\s+(\d{1,2})[:.h](\d{2})$")
+_DAY_WORDS = {"today": -1, "tomorrow": -2, **{name: i for i, name in enumerate(WEEKDAYS)},
+              **{name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
+                                                    "saturday", "sunday"))}}
+HINT = ("Write a day and a time in your own timezone, for example `Thu 18:30`, `tomorrow 07:45` or "
+        "`2026-03-05 18:30`.")
+
+
+def minutes_for(group_size: int) -> int:
+    """A pair needs one interview; a trio rotates, so it gets half as long again."""
+    return TRIO_MINUTES if group_size >= 3 else PAIR_MINUTES
+
+
+def local_label(moment: datetime, zone: ZoneInfo) -> str:
+    """``Thu 5 Mar, 18:30`` in ``zone``: how a member reads a time where Discord cannot localise it."""
+    local = moment.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def _resolve(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
+    if hour > 23 or minute > 59:
+        raise InvalidInput(f"`{hour:02d}:{minute:02d}` is not a time of day.", hint=HINT)
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+    # A wall time inside a spring-forward gap does not exist: it would not survive a round trip.
+    if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise InvalidInput(f"{hour:02d}:{minute:02d} does not exist on {day:%a %d %b} in {zone.key}: the clocks "
+                           "go forward then.", hint="Pick a time an hour later.")
+    return local.astimezone(UTC)
+
+
+def parse_proposal(text: str, zone: ZoneInfo, now: datetime, latest: datetime) -> datetime:
+    """The instant a member means by ``text`` (their own zone), if it falls inside the round."""
+    cleaned = " ".join((text or "").strip().lower().split())
+    today = now.astimezone(zone).date()
+    if match := _DATE_TIME.match(cleaned):
+        year, month, day, hour, minute = (int(part) for part in match.groups())
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            raise InvalidInput(f"`{text.strip()[:40]}` is not a date.", hint=HINT) from None
+        moment = _resolve(when, hour, minute, zone)
+    elif (match := _DAY_TIME.match(cleaned)) and match.group(1) in _DAY_WORDS:
+        word, hour, minute = match.group(1), int(match.group(2)), int(match.group(3))
+        code = _DAY_WORDS[word]
+        if code < 0:
+            when = today + timedelta(days=-code - 1)
+        else:
+            when = today + timedelta(days=(code - today.weekday()) % 7)
+        moment = _resolve(when, hour, minute, zone)
+        if code >= 0 and moment < now + EARLIEST_LEAD:  # "Thu 18:30" said on a Thursday evening: next week
+            moment = _resolve(when + timedelta(days=7), hour, minute, zone)
+    else:
+        raise InvalidInput(f"I could not read `{(text or '').strip()[:40] or 'nothing'}` as a time.", hint=HINT)
+    if moment < now + EARLIEST_LEAD:
+        raise InvalidInput(f"{local_label(moment, zone)} is too soon: propose a time at least 30 minutes from now.")
+    if moment > latest:
+        raise InvalidInput(f"{local_label(moment, zone)} is after this round ends "
+                           f"({local_label(latest, zone)} your time).", hint="Pick a time before then.")
+    return moment
+
+
+def open_options(options: Iterable[TimeOption], now: datetime, latest: datetime) -> list[TimeOption]:
+    """Times that can still be chosen: not too soon and not after the round ends, earliest first."""
+    return sorted((o for o in options if now + EARLIEST_LEAD <= o.starts_at <= latest),
+                  key=lambda o: (o.starts_at, o.id))
+
+
+def agreed_option(options: Sequence[TimeOption], votes: Mapping[int, set[int]],
+                  members: Iterable[int]) -> TimeOption | None:
+    """The earliest time every member of the group has accepted, if there is one."""
+    everyone = set(members)
+    accepted = [o for o in options if everyone <= votes.get(o.id, set())]
+    return min(accepted, key=lambda o: (o.starts_at, o.id)) if accepted else None
+
+
+def reminders_for(group_id: int, members: Iterable[int], version: int, starts_at: datetime,
+                  now: datetime) -> list[Reminder]:
+    """The 24-hour and 15-minute reminders still ahead of ``starts_at`` (a late agreement skips the first)."""
+    return [Reminder(group_id, user_id, kind, version, starts_at - lead)
+            for user_id in sorted(members) for kind, lead in REMINDERS if starts_at - lead > now]
+
+
+def nudge_time(starts_at: datetime, ends_at: datetime) -> datetime:
+    """When a group without a time hears about it: two days before the end, never before the start."""
+    return max(ends_at - NUDGE_LEAD, starts_at)
+
+
+def suggestion_starts(stretches: Iterable[tuple[datetime, datetime]], minutes: int,
+                      limit: int = 3) -> list[datetime]:
+    """Up to ``limit`` start times inside shared free stretches, at most one a day per stretch.
+
+    A long stretch (someone free "anytime") offers the same hour on following days rather
+    than one time, so the group has a real choice.
+    """
+    length = timedelta(minutes=minutes)
+    starts: list[datetime] = []
+    for start, end in stretches:
+        moment = start
+        while moment + length <= end and len(starts) < limit * 3:
+            starts.append(moment)
+            moment += timedelta(days=1)
+    return sorted(set(starts))[:limit]

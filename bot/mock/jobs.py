@@ -1,0 +1,33 @@
+"""Every scheduler job id of mock interviews, built here and nowhere else.
+
+The ids name what a job is for, so a restart (or another process) schedules the same job
+under the same id instead of a second one, and unloading the feature removes them by prefix.
+"""
+
+from __future__ import annotations
+
+JOB_PREFIX = "mock:"
+
+
+def round_job(guild_id: int) -> str:
+    """The server's recurring round start."""
+    return f"{JOB_PREFIX}round:{guild_id}"
+
+
+def nudge_job(round_id: int) -> str:
+    """The mid-round nudge to groups that have not met yet."""
+    return f"{JOB_PREFIX}remind:{round_id}"
+
+
+def end_job(round_id: int) -> str:
+    return f"{JOB_PREFIX}end:{round_id}"
+
+
+def room_job(group_id: int) -> str:
+    """Removing a group's temporary voice room after its interview."""
+    return f"{JOB_PREFIX}room:{group_id}"
+
+
+def reminder_job(group_id: int, user_id: int, kind: str, version: int) -> str:
+    """One member's reminder before an agreed interview (a new version after a reschedule)."""
+    return f"{JOB_PREFIX}reminder:{group_id}:{user_id}:{kind}:{version}"

@@ -1,0 +1,427 @@
+"""From a match to a meeting: a group agrees a time, gets a Discord event and room, and is reminded.
+
+Every decision is stored before Discord hears of it: a confirmation writes the agreed
+time, a new version and that version's reminders in one transaction; the event,
+the voice channel and the thread message follow. Whatever a crash interrupts is
+finished from the stored state when the bot connects again (:meth:`resume`).
+Reminders are stored timers, claimed in the database before they are sent, so a
+restart neither loses nor repeats one, and a moved or cancelled interview leaves
+its old reminders unsendable (their version no longer matches).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.date import DateTrigger
+
+from bot.clock import Clock
+from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
+from bot.mock.agreement import (
+    MAX_OPTIONS,
+    agreed_option,
+    minutes_for,
+    open_options,
+    parse_proposal,
+    reminders_for,
+    suggestion_starts,
+)
+from bot.mock.calendar import InterviewEntry, file_name, interview_ics
+from bot.mock.jobs import room_job
+from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
+from bot.mock.models import Group, Round
+from bot.mock.repository import PairingRepository
+from bot.mock.rounds import shared_times
+from bot.posting.crashpoints import crash_point
+from bot.scheduler import JobScheduler
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+CANCEL_REASON_LIMIT = 300
+ROOM_KEPT_AFTER = timedelta(minutes=30)  # a temporary room stays this long after the interview's planned end
+
+
+def thread_url(guild_id: int, thread_id: int | None) -> str:
+    """A link that opens the group's thread (or the server, for a group told by DM)."""
+    return f"https://discord.com/channels/{guild_id}/{thread_id}" if thread_id else \
+        f"https://discord.com/channels/{guild_id}"
+
+
+class MeetingPublisher(Protocol):
+    async def post_proposal(self, round_: Round, group: Group, option: TimeOption) -> int | None: ...
+    async def post_confirmed(self, round_: Round, group: Group, meeting: Meeting, moved: bool) -> None: ...
+    async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None: ...
+    async def nudge(self, round_: Round, group: Group) -> None: ...
+    async def remind(self, round_: Round, group: Group, meeting: Meeting, user_id: int, zone: ZoneInfo,
+                     kind: str) -> None: ...
+    async def find_reminder(self, group: Group, meeting: Meeting, user_id: int, kind: str) -> bool: ...
+    async def place_event(self, round_: Round, group: Group, meeting: Meeting,
+                          voice_channel_id: int | None) -> tuple[int | None, int | None]: ...
+    async def remove_event(self, guild_id: int, event_id: int) -> None: ...
+    async def remove_room(self, guild_id: int, channel_id: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Picker:
+    """What one member sees when choosing times: the open times, the ones they accepted, their zone."""
+
+    round: Round
+    group: Group
+    meeting: Meeting
+    options: list[TimeOption]
+    mine: set[int]
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The result of a member's choice or proposal: what was recorded and whether a time is now agreed."""
+
+    meeting: Meeting
+    option: TimeOption | None
+    agreed: TimeOption | None
+    waiting_for: list[int]
+
+
+class MeetingService:
+    def __init__(self, db: Database, clock: Clock, scheduler: JobScheduler, pairing: PairingRepository) -> None:
+        self.repo = MeetingRepository(db)
+        self.pairing = pairing
+        self._db, self._clock, self._scheduler = db, clock, scheduler
+        self.publisher: MeetingPublisher | None = None
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._reminders_in_flight: set[str] = set()  # a timer rebuilt while its reminder is being sent
+
+    # -- start-up ------------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Rebuild the stored timers: unsent reminders and the removal of temporary rooms."""
+        owns = self._scheduler.owns  # only the guilds of this process's shards
+        for reminder in await self.repo.pending_reminders():
+            if owns(reminder.guild_id):
+                self._schedule_reminder(reminder)
+        for meeting in await self.repo.agreed():
+            if owns(meeting.guild_id):
+                self._schedule_cleanup(meeting)
+
+    async def resume(self) -> None:
+        """After connecting: bring every event and room in line with what was decided."""
+        for meeting in await self.repo.needing_event_sync():
+            if not self._scheduler.owns(meeting.guild_id):
+                continue
+            try:
+                await self.sync_event(meeting.group_id)
+            except Exception:
+                log.exception("could not bring the event of group %s up to date", meeting.group_id)
+
+    # -- preparing a group ---------------------------------------------------------------------
+    async def prepare(self, round_: Round, group: Group) -> list[TimeOption]:
+        """Store the group's meeting and the suggested times (once); return the times to show."""
+        now = self._clock.now()
+        minutes = minutes_for(len(group.members))
+        signups = [s for s in [await self.pairing.signup(round_.guild_id, m.user_id) for m in group.members] if s]
+        stretches = shared_times(signups, round_.starts_at + timedelta(hours=1), round_.ends_at)
+        async with self._db.transaction() as conn:
+            await self.repo.ensure(conn, group.id, group.guild_id, minutes, now)
+            if not await self.repo.count_options(conn, group.id, "agree"):
+                for start in suggestion_starts(stretches, minutes):
+                    await self.repo.add_option(conn, group.id, start, None, "agree", now)
+        return [o for o in await self.repo.options(group.id, "agree") if o.proposed_by is None]
+
+    async def _member_group(self, group_id: int, user_id: int, guild_id: int | None) -> Group:
+        """The group named by a custom id, when the member (and the server) Discord reports are its own."""
+        group = await self.pairing.group(group_id)
+        if group is not None and guild_id is not None and group.guild_id != guild_id:
+            raise NotFound("This button belongs to an interview in another server; nothing was done.")
+        if group is None or not group.has(user_id):
+            raise NotFound("This interview is not yours; nothing was done.",
+                           hint="Only the members of this group can use these.")
+        return group
+
+    async def _context(self, group_id: int, user_id: int, guild_id: int | None) -> tuple[Round, Group, Meeting]:
+        group = await self._member_group(group_id, user_id, guild_id)
+        round_ = await self.pairing.round(group.round_id)
+        assert round_ is not None
+        if round_.status != "open":
+            raise Conflict(f"Round {round_.number} has ended, so its time can no longer be changed.")
+        async with self._db.transaction() as conn:
+            meeting = await self.repo.ensure(conn, group.id, group.guild_id, minutes_for(len(group.members)),
+                                             self._clock.now())
+        return round_, group, meeting
+
+    async def zone_of(self, guild_id: int, user_id: int) -> ZoneInfo:
+        signup = await self.pairing.signup(guild_id, user_id)
+        return ZoneInfo(signup.timezone) if signup else ZoneInfo("UTC")
+
+    # -- agreeing ------------------------------------------------------------------------------
+    async def picker(self, group_id: int, user_id: int, guild_id: int | None = None) -> Picker:
+        round_, group, meeting = await self._context(group_id, user_id, guild_id)
+        if meeting.status == "cancelled":
+            raise Conflict("This interview was cancelled.", hint="A moderator can pair you again with `pair-now`.")
+        options = open_options(await self.repo.options(group_id, "agree"), self._clock.now(), round_.ends_at)
+        votes = await self.repo.votes(group_id)
+        mine = {o.id for o in options if user_id in votes.get(o.id, set())}
+        return Picker(round_, group, meeting, options, mine, await self.zone_of(group.guild_id, user_id))
+
+    async def choose(self, group_id: int, user_id: int, option_ids: list[int], guild_id: int | None = None) -> Choice:
+        """The member accepts exactly ``option_ids`` among the open times (an empty list withdraws)."""
+        async with self._locks[group_id]:
+            round_, group, meeting = await self._context(group_id, user_id, guild_id)
+            if meeting.status != "open":
+                raise Conflict("A time is already agreed.", hint="Use **Reschedule** to propose a different one.")
+            options = open_options(await self.repo.options(group_id, "agree"), self._clock.now(), round_.ends_at)
+            known = {o.id for o in options}
+            unknown = [i for i in option_ids if i not in known]
+            if unknown:
+                raise Conflict("One of those times is no longer open.", hint="Open **Pick times** again.")
+            async with self._db.transaction() as conn:
+                await self.repo.replace_votes(conn, group_id, user_id, option_ids, sorted(known), self._clock.now())
+            return await self._settle(round_, group, options, None)
+
+    async def propose(self, group_id: int, user_id: int, text: str, guild_id: int | None = None) -> Choice:
+        """A member proposes a time of their own (accepting it themselves); the others accept or not."""
+        async with self._locks[group_id]:
+            round_, group, meeting = await self._context(group_id, user_id, guild_id)
+            if meeting.status not in ("open", "agreed"):
+                raise Conflict("This interview was cancelled.")
+            zone = await self.zone_of(group.guild_id, user_id)
+            now = self._clock.now()
+            moment = parse_proposal(text, zone, now, round_.ends_at)
+            purpose = "agree" if meeting.status == "open" else "move"
+            if purpose == "move" and moment == meeting.starts_at:
+                raise InvalidInput("That is the time already agreed.", hint="Propose a different time.")
+            async with self._db.transaction() as conn:
+                if await self.repo.count_options(conn, group_id, purpose) >= MAX_OPTIONS:
+                    raise Conflict(f"This group already has {MAX_OPTIONS} proposed times.",
+                                   hint="Accept one of them with **Pick times**.")
+                option_id = await self.repo.add_option(conn, group_id, moment, user_id, purpose, now)
+                await self.repo.add_vote(conn, option_id, group_id, user_id, now)
+            option = await self.repo.option(option_id)
+            assert option is not None
+            choice = await self._settle(round_, group, [option] if purpose == "move" else open_options(
+                await self.repo.options(group_id, "agree"), now, round_.ends_at), option)
+        if choice.agreed is None and self.publisher is not None:
+            message_id = await self.publisher.post_proposal(round_, group, option)
+            if message_id is not None:
+                await self.repo.set_option_message(option.id, message_id)
+        return choice
+
+    async def accept(self, option_id: int, user_id: int, guild_id: int | None = None) -> Choice:
+        """Accept a proposed time (a new time for the first agreement, or a move of an agreed one)."""
+        option = await self.repo.option(option_id)
+        if option is None:
+            raise NotFound("That proposal no longer exists.")
+        async with self._locks[option.group_id]:
+            round_, group, meeting = await self._context(option.group_id, user_id, guild_id)
+            now = self._clock.now()
+            if meeting.status not in ("open", "agreed") or (option.purpose == "move") != (meeting.status == "agreed"):
+                raise Conflict("That proposal is out of date.", hint="Look at the latest message in the thread.")
+            if not open_options([option], now, round_.ends_at):
+                raise Conflict("That time has passed or is too soon now.", hint="Propose another with **Reschedule**.")
+            async with self._db.transaction() as conn:
+                await self.repo.add_vote(conn, option.id, group.id, user_id, now)
+            return await self._settle(round_, group, [option], option)
+
+    async def _settle(self, round_: Round, group: Group, options: list[TimeOption],
+                      option: TimeOption | None) -> Choice:
+        votes = await self.repo.votes(group.id)
+        agreed = agreed_option(options, votes, (m.user_id for m in group.members))
+        if agreed is not None:
+            await self._confirm(round_, group, agreed)
+        meeting = await self.repo.meeting(group.id)
+        assert meeting is not None
+        target = agreed or option
+        waiting = [m.user_id for m in group.members if target is not None and m.user_id not in votes.get(target.id, set())]
+        return Choice(meeting, option, agreed, waiting)
+
+    async def _confirm(self, round_: Round, group: Group, option: TimeOption) -> None:
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            version = await self.repo.agree(conn, group.id, option.starts_at, now)
+            await self.repo.clear_votes(conn, group.id)
+            reminders = reminders_for(group.id, (m.user_id for m in group.members), version, option.starts_at, now)
+            await self.repo.add_reminders(conn, reminders)
+        for reminder in reminders:
+            self._schedule_reminder(reminder)
+        meeting = await self.repo.meeting(group.id)
+        assert meeting is not None
+        self._schedule_cleanup(meeting)
+        log.info("group %s agreed %s (version %d)", group.id, option.starts_at.isoformat(), version)
+        try:
+            await self.sync_event(group.id)
+        except Exception:
+            log.exception("could not place the event of group %s; it is retried at the next start", group.id)
+        meeting = await self.repo.meeting(group.id) or meeting  # re-read: the confirmation stored a new version
+        if self.publisher is not None:
+            await self.publisher.post_confirmed(round_, group, meeting, moved=version > 1)
+
+    # -- cancelling ----------------------------------------------------------------------------
+    async def cancel(self, group_id: int, user_id: int, reason: str, guild_id: int | None = None) -> Meeting:
+        cleaned = bounded_text(reason, what="The reason", limit=CANCEL_REASON_LIMIT, required=True,
+                               empty_hint="Say in a few words why, so your partner knows.")
+        async with self._locks[group_id]:
+            round_, group, meeting = await self._context(group_id, user_id, guild_id)
+            if meeting.status == "cancelled":
+                raise Conflict("This interview is already cancelled.")
+            async with self._db.transaction() as conn:
+                await self.repo.cancel(conn, group_id, user_id, cleaned, self._clock.now())
+        cancelled = await self.repo.meeting(group_id)
+        assert cancelled is not None
+        try:
+            await self.sync_event(group_id)
+        except Exception:
+            log.exception("could not remove the event of group %s; it is retried at the next start", group_id)
+        if self.publisher is not None:
+            await self.publisher.post_cancelled(round_, group, cancelled)
+        return cancelled
+
+    async def cancel_all(self, groups: list[Group], actor_id: int) -> None:
+        """A moderator cancelled the round: every interview in it goes, with its event and room."""
+        for group in groups:
+            async with self._db.transaction() as conn:
+                cancelled = await self.repo.cancel(conn, group.id, actor_id, "The round was cancelled.",
+                                                   self._clock.now())
+            if cancelled:
+                try:
+                    await self.sync_event(group.id)
+                except Exception:
+                    log.exception("could not remove the event of group %s", group.id)
+
+    # -- the Discord event and room --------------------------------------------------------------
+    async def sync_event(self, group_id: int) -> None:
+        """Make the event and room match the meeting: placed or moved when agreed, gone when cancelled."""
+        meeting = await self.repo.meeting(group_id)
+        group = await self.pairing.group(group_id)
+        if meeting is None or group is None or self.publisher is None:
+            return
+        round_ = await self.pairing.round(group.round_id)
+        assert round_ is not None
+        if meeting.status == "agreed" and meeting.event_version < meeting.version:
+            schedule = await self.pairing.schedule(group.guild_id)
+            event_id, room_id = await self.publisher.place_event(
+                round_, group, meeting, schedule.voice_channel_id if schedule else None)
+            if room_id != meeting.voice_channel_id:
+                await self.repo.set_voice(group_id, room_id)
+            await self.repo.set_event(group_id, event_id, meeting.version)
+        elif meeting.status == "cancelled":
+            await self._remove(meeting)
+
+    async def _remove(self, meeting: Meeting) -> None:
+        assert self.publisher is not None
+        if meeting.event_id is not None:
+            await self.publisher.remove_event(meeting.guild_id, meeting.event_id)
+            await self.repo.set_event(meeting.group_id, None, meeting.event_version)
+        if meeting.voice_channel_id is not None:
+            await self.publisher.remove_room(meeting.guild_id, meeting.voice_channel_id)
+            await self.repo.set_voice(meeting.group_id, None)
+
+    def _schedule_cleanup(self, meeting: Meeting) -> None:
+        if meeting.starts_at is None:
+            return
+        after = meeting.starts_at + timedelta(minutes=meeting.minutes) + ROOM_KEPT_AFTER
+        self._scheduler.add(room_job(meeting.group_id), DateTrigger(run_date=max(after, self._clock.now())),
+                            self.cleanup, meeting.group_id, meeting.version)
+
+    async def cleanup(self, group_id: int, version: int) -> None:
+        """After the interview: a temporary room (and the event placed in it) is removed."""
+        meeting = await self.repo.meeting(group_id)
+        if meeting is None or meeting.version != version or meeting.voice_channel_id is None:
+            return
+        if self.publisher is not None:
+            await self._remove(meeting)
+
+    # -- reminders -----------------------------------------------------------------------------
+    def _schedule_reminder(self, reminder: Reminder) -> None:
+        self._scheduler.add(reminder.job_id, DateTrigger(run_date=max(reminder.due_at, self._clock.now())),
+                            self.send_reminder, reminder)
+
+    async def send_reminder(self, reminder: Reminder) -> bool:
+        """Send one stored reminder exactly once: claim, send, mark sent.
+
+        A reminder an earlier process claimed but never marked may already be on Discord: it is
+        looked for first and only marked sent when found. A reminder whose meeting has begun, moved
+        or been cancelled is not sent at all.
+        """
+        if reminder.job_id in self._reminders_in_flight:
+            return False
+        self._reminders_in_flight.add(reminder.job_id)
+        try:
+            return await self._send_reminder(reminder)
+        finally:
+            self._reminders_in_flight.discard(reminder.job_id)
+
+    async def _send_reminder(self, reminder: Reminder) -> bool:
+        meeting = await self.repo.meeting(reminder.group_id)
+        now = self._clock.now()
+        if meeting is None or meeting.starts_at is None or meeting.starts_at <= now or self.publisher is None:
+            return False
+        earlier_attempt = await self.repo.was_claimed(reminder)
+        if not await self.repo.claim_reminder(reminder, now):
+            return False
+        crash_point("reminder.claimed")
+        group = await self.pairing.group(reminder.group_id)
+        round_ = await self.pairing.round(group.round_id) if group else None
+        if group is None or round_ is None:
+            return False
+        if earlier_attempt and await self.publisher.find_reminder(group, meeting, reminder.user_id, reminder.kind):
+            log.info("reminder %s was sent before a restart; not sending it again", reminder.job_id)
+        else:
+            zone = await self.zone_of(group.guild_id, reminder.user_id)
+            await self.publisher.remind(round_, group, meeting, reminder.user_id, zone, reminder.kind)
+            crash_point("reminder.sent")
+        await self.repo.mark_reminder_sent(reminder, self._clock.now())
+        return True
+
+    # -- calendar ------------------------------------------------------------------------------
+    async def calendar_file(self, group_id: int, user_id: int,
+                            guild_id: int | None = None) -> tuple[bytes, str, datetime]:
+        """The member's ``.ics`` for the agreed time, in their own zone."""
+        group = await self._member_group(group_id, user_id, guild_id)
+        meeting = await self.repo.meeting(group_id)
+        round_ = await self.pairing.round(group.round_id)
+        if meeting is None or meeting.status != "agreed" or meeting.starts_at is None or round_ is None:
+            raise Conflict("There is no agreed time to add to a calendar.",
+                           hint="It was cancelled or moved; use the latest message in the thread.")
+        others = ", ".join(m.role for m in group.members if m.user_id != user_id)
+        entry = InterviewEntry(
+            group.guild_id, group.id, meeting.version, meeting.starts_at, meeting.minutes,
+            f"Mock interview (round {round_.number}): you are the {group.role_of(user_id)}",
+            f"Mock interview with your {others}. The prompt, roles and rubric are in the group's thread.",
+            thread_url(group.guild_id, group.thread_id))
+        data = interview_ics(entry, await self.zone_of(group.guild_id, user_id), self._clock.now())
+        return data, file_name(round_.number, group.position), meeting.starts_at
+
+    # -- the round's own timers ----------------------------------------------------------------
+    async def nudge(self, round_: Round, groups: list[Group]) -> int:
+        """Groups still without a time are told once that the round is nearly over."""
+        nudged = 0
+        for group in groups:
+            if group.delivery == "pending" or group.outcome is not None:
+                continue
+            async with self._db.transaction() as conn:
+                await self.repo.ensure(conn, group.id, group.guild_id, minutes_for(len(group.members)),
+                                       self._clock.now())
+            if await self.repo.mark_nudged(group.id, self._clock.now()):
+                if self.publisher is not None:
+                    await self.publisher.nudge(round_, group)
+                nudged += 1
+        return nudged
+
+    async def close_round(self, groups: list[Group]) -> dict[int, str]:
+        """At the end of a round: groups that never agreed a time are recorded as "no time found"."""
+        statuses: dict[int, str] = {}
+        now = self._clock.now()
+        for group in groups:
+            async with self._db.transaction() as conn:
+                await self.repo.ensure(conn, group.id, group.guild_id, minutes_for(len(group.members)), now)
+            if group.outcome != "met":  # a group that met without the picker did find a time
+                await self.repo.set_no_time(group.id, now)
+            meeting = await self.repo.meeting(group.id)
+            statuses[group.id] = meeting.status if meeting else "open"
+        return statuses

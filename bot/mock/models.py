@@ -1,0 +1,93 @@
+"""What mock interviews are made of: signups, rounds, groups, a group's brief, outcomes and counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.content.models import Prompt
+
+
+@dataclass(frozen=True)
+class Signup:
+    guild_id: int
+    user_id: int
+    role: str
+    level: str
+    timezone: str
+    availability: str
+    status: str
+    skip_rounds: int
+    pause_reason: str | None
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    guild_id: int
+    number: int
+    round_key: str
+    channel_id: int
+    starts_at: datetime
+    reminder_at: datetime
+    ends_at: datetime
+    status: str
+    seed: int
+    method: str
+    announcement_id: int | None
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    user_id: int
+    role: str
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    round_id: int
+    guild_id: int
+    position: int
+    prompt_id: str
+    delivery: str
+    thread_id: int | None
+    reminded_at: datetime | None
+    checkin_message_id: int | None
+    outcome: str | None
+    members: tuple[GroupMember, ...]
+
+    def has(self, user_id: int) -> bool:
+        return any(m.user_id == user_id for m in self.members)
+
+    def role_of(self, user_id: int) -> str | None:
+        return next((m.role for m in self.members if m.user_id == user_id), None)
+
+
+@dataclass(frozen=True)
+class GroupBrief:
+    prompt: Prompt | None
+    times: list[tuple[datetime, datetime]]
+    zones: dict[int, str]
+
+
+@dataclass(frozen=True)
+class Report:
+    outcome: str
+    changed: bool
+    paused: list[int]
+
+
+@dataclass(frozen=True)
+class MockStats:
+    participants: int
+    rounds: int
+    groups: int
+    met: int
+    noshows: int
+    ratings: tuple[float, float, float] | None
+    feedback_count: int
+    agreed: int = 0
+    cancelled: int = 0
+    no_time: int = 0
+    excluding: tuple[int, int] = (0, 0)  # (members with exclusions, exclusions): counts only

@@ -1,0 +1,261 @@
+"""SQL for mock interviews: sign-ups, the guild schedule, rounds, groups, outcomes and feedback."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import aiosqlite
+
+from bot.mock.models import Group, GroupMember, Round, Signup
+from bot.mock.schedule import Schedule
+from bot.storage import Database, epoch, from_epoch
+
+
+def _signup(row: aiosqlite.Row) -> Signup:
+    return Signup(row["guild_id"], row["user_id"], row["role"], row["level"], row["timezone"], row["availability"],
+                  row["status"], row["skip_rounds"], row["pause_reason"])
+
+
+def _round(row: aiosqlite.Row) -> Round:
+    return Round(row["id"], row["guild_id"], row["number"], row["round_key"], row["channel_id"],
+                 datetime.fromtimestamp(row["starts_at"], UTC), datetime.fromtimestamp(row["reminder_at"], UTC),
+                 datetime.fromtimestamp(row["ends_at"], UTC), row["status"], row["seed"], row["method"],
+                 row["announcement_id"])
+
+
+class PairingRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- sign-ups --------------------------------------------------------------------------------
+    async def signup(self, guild_id: int, user_id: int) -> Signup | None:
+        row = await self.db.fetchone("SELECT * FROM mock_participants WHERE guild_id = ? AND user_id = ?",
+                                     (guild_id, user_id))
+        return _signup(row) if row else None
+
+    async def save_signup(self, signup: Signup, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO mock_participants (guild_id, user_id, role, level, timezone, availability, status, "
+            "skip_rounds, pause_reason, joined_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id) DO UPDATE SET role = excluded.role, level = excluded.level, "
+            "timezone = excluded.timezone, availability = excluded.availability, status = excluded.status, "
+            "skip_rounds = excluded.skip_rounds, pause_reason = excluded.pause_reason, "
+            "updated_at = excluded.updated_at",
+            (signup.guild_id, signup.user_id, signup.role, signup.level, signup.timezone, signup.availability,
+             signup.status, signup.skip_rounds, signup.pause_reason, epoch(now), epoch(now)))
+
+    async def set_status(self, guild_id: int, user_id: int, status: str, *, skip_rounds: int = 0,
+                         reason: str | None = None, now: datetime) -> None:
+        await self.db.execute(
+            "UPDATE mock_participants SET status = ?, skip_rounds = ?, pause_reason = ?, updated_at = ? "
+            "WHERE guild_id = ? AND user_id = ?", (status, skip_rounds, reason, epoch(now), guild_id, user_id))
+
+    async def signups(self, conn: aiosqlite.Connection, guild_id: int) -> list[Signup]:
+        cursor = await conn.execute("SELECT * FROM mock_participants WHERE guild_id = ? AND status = 'active' "
+                                    "ORDER BY user_id", (guild_id,))
+        return [_signup(row) for row in await cursor.fetchall()]
+
+    async def use_skips(self, conn: aiosqlite.Connection, guild_id: int) -> None:
+        await conn.execute("UPDATE mock_participants SET skip_rounds = skip_rounds - 1 WHERE guild_id = ? "
+                           "AND status = 'active' AND skip_rounds > 0", (guild_id,))
+
+    async def count_active(self, guild_id: int) -> int:
+        return int(await self.db.fetchval("SELECT COUNT(*) FROM mock_participants WHERE guild_id = ? "
+                                          "AND status = 'active'", (guild_id,), default=0))
+
+    # -- schedule --------------------------------------------------------------------------------
+    async def schedule(self, guild_id: int) -> Schedule | None:
+        row = await self.db.fetchone("SELECT * FROM mock_schedule WHERE guild_id = ?", (guild_id,))
+        return self._schedule(row) if row else None
+
+    async def schedules(self) -> list[Schedule]:
+        return [self._schedule(r) for r in await self.db.fetchall("SELECT * FROM mock_schedule WHERE enabled = 1")]
+
+    @staticmethod
+    def _schedule(row: aiosqlite.Row) -> Schedule:
+        return Schedule(row["guild_id"], row["channel_id"], row["cadence"], row["weekday"], row["local_time"],
+                        row["timezone"], date.fromisoformat(row["anchor_date"]), bool(row["enabled"]),
+                        row["voice_channel_id"])
+
+    async def save_schedule(self, conn: aiosqlite.Connection, schedule: Schedule, actor_id: int,
+                            now: datetime) -> None:
+        await conn.execute(
+            "INSERT INTO mock_schedule (guild_id, channel_id, cadence, weekday, local_time, timezone, anchor_date, "
+            "enabled, updated_by, updated_at, voice_channel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id) DO UPDATE SET voice_channel_id = excluded.voice_channel_id, "
+            "channel_id = excluded.channel_id, cadence = excluded.cadence, weekday = excluded.weekday, "
+            "local_time = excluded.local_time, timezone = excluded.timezone, anchor_date = excluded.anchor_date, "
+            "enabled = excluded.enabled, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (schedule.guild_id, schedule.channel_id, schedule.cadence, schedule.weekday, schedule.local_time,
+             schedule.timezone, schedule.anchor_date.isoformat(), int(schedule.enabled), actor_id, epoch(now),
+             schedule.voice_channel_id))
+
+    # -- rounds ----------------------------------------------------------------------------------
+    async def round_by_key(self, conn: aiosqlite.Connection, guild_id: int, key: str) -> Round | None:
+        cursor = await conn.execute("SELECT * FROM mock_rounds WHERE guild_id = ? AND round_key = ?", (guild_id, key))
+        row = await cursor.fetchone()
+        return _round(row) if row else None
+
+    async def round(self, round_id: int) -> Round | None:
+        row = await self.db.fetchone("SELECT * FROM mock_rounds WHERE id = ?", (round_id,))
+        return _round(row) if row else None
+
+    async def open_rounds(self, guild_id: int | None = None) -> list[Round]:
+        if guild_id is None:
+            rows = await self.db.fetchall("SELECT * FROM mock_rounds WHERE status = 'open' ORDER BY id")
+        else:
+            rows = await self.db.fetchall("SELECT * FROM mock_rounds WHERE status = 'open' AND guild_id = ? "
+                                          "ORDER BY id", (guild_id,))
+        return [_round(row) for row in rows]
+
+    async def recent_rounds(self, conn: aiosqlite.Connection, guild_id: int, limit: int) -> list[int]:
+        cursor = await conn.execute("SELECT id FROM mock_rounds WHERE guild_id = ? AND status <> 'cancelled' "
+                                    "ORDER BY number DESC LIMIT ?", (guild_id, limit))
+        return [row[0] for row in await cursor.fetchall()]
+
+    async def next_number(self, conn: aiosqlite.Connection, guild_id: int) -> int:
+        cursor = await conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM mock_rounds WHERE guild_id = ?",
+                                    (guild_id,))
+        row = await cursor.fetchone()
+        return int(row[0]) if row else 1
+
+    async def insert_round(self, conn: aiosqlite.Connection, *, guild_id: int, number: int, key: str,
+                           channel_id: int, starts_at: datetime, reminder_at: datetime, ends_at: datetime, seed: int,
+                           method: str, created_by: int | None) -> int:
+        cursor = await conn.execute(
+            "INSERT INTO mock_rounds (guild_id, number, round_key, channel_id, starts_at, reminder_at, ends_at, seed, "
+            "method, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, number, key, channel_id, epoch(starts_at), epoch(reminder_at), epoch(ends_at), seed, method,
+             created_by))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def insert_group(self, conn: aiosqlite.Connection, *, round_id: int, guild_id: int, position: int,
+                           prompt_id: str, members: list[tuple[int, str]]) -> None:
+        cursor = await conn.execute("INSERT INTO mock_groups (round_id, guild_id, position, prompt_id) "
+                                    "VALUES (?, ?, ?, ?)", (round_id, guild_id, position, prompt_id))
+        await conn.executemany(
+            "INSERT INTO mock_group_members (group_id, round_id, guild_id, user_id, role) VALUES (?, ?, ?, ?, ?)",
+            [(cursor.lastrowid, round_id, guild_id, user_id, role) for user_id, role in members])
+
+    async def set_round_status(self, round_id: int, status: str, now: datetime) -> bool:
+        changed = await self.db.execute("UPDATE mock_rounds SET status = ?, closed_at = ? WHERE id = ? "
+                                        "AND status = 'open'", (status, epoch(now), round_id))
+        return changed > 0
+
+    async def set_announcement(self, round_id: int, message_id: int) -> None:
+        await self.db.execute("UPDATE mock_rounds SET announcement_id = ? WHERE id = ?", (message_id, round_id))
+
+    # -- groups ----------------------------------------------------------------------------------
+    async def groups(self, round_id: int) -> list[Group]:
+        rows = await self.db.fetchall("SELECT * FROM mock_groups WHERE round_id = ? ORDER BY position", (round_id,))
+        return [await self._group(row) for row in rows]
+
+    async def group(self, group_id: int) -> Group | None:
+        row = await self.db.fetchone("SELECT * FROM mock_groups WHERE id = ?", (group_id,))
+        return await self._group(row) if row else None
+
+    async def _group(self, row: aiosqlite.Row) -> Group:
+        members = await self.db.fetchall("SELECT user_id, role FROM mock_group_members WHERE group_id = ? "
+                                         "ORDER BY CASE role WHEN 'interviewer' THEN 0 WHEN 'candidate' THEN 1 "
+                                         "ELSE 2 END", (row["id"],))
+        return Group(row["id"], row["round_id"], row["guild_id"], row["position"], row["prompt_id"], row["delivery"],
+                     row["thread_id"], from_epoch(row["reminded_at"]), row["checkin_message_id"], row["outcome"],
+                     tuple(GroupMember(m[0], m[1]) for m in members))
+
+    async def set_delivered(self, group_id: int, delivery: str, thread_id: int | None) -> None:
+        await self.db.execute("UPDATE mock_groups SET delivery = ?, thread_id = ? WHERE id = ?",
+                              (delivery, thread_id, group_id))
+
+    async def mark(self, group_id: int, column: str, value: int) -> bool:
+        """Set a once-only marker (``reminded_at`` or ``checkin_message_id``) if it is still empty."""
+        assert column in ("reminded_at", "checkin_message_id")
+        changed = await self.db.execute(f"UPDATE mock_groups SET {column} = ? WHERE id = ? "  # noqa: S608
+                                        f"AND {column} IS NULL", (value, group_id))
+        return changed > 0
+
+    async def set_outcome(self, conn: aiosqlite.Connection, group_id: int, outcome: str, user_id: int,
+                          now: datetime) -> bool:
+        cursor = await conn.execute(
+            "UPDATE mock_groups SET outcome = ?, outcome_by = ?, outcome_at = ? WHERE id = ? AND (outcome IS NULL "
+            "OR outcome <> 'met')", (outcome, user_id, epoch(now), group_id))
+        return cursor.rowcount > 0
+
+    async def outcome_at(self, group_id: int) -> datetime | None:
+        value = await self.db.fetchval("SELECT outcome_at FROM mock_groups WHERE id = ?", (group_id,))
+        return datetime.fromtimestamp(value, UTC) if value else None
+
+    async def add_noshow(self, group_id: int, user_id: int, reporter: int, now: datetime) -> None:
+        await self.db.execute("INSERT INTO mock_noshows (group_id, user_id, reported_by, created_at) "
+                              "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (group_id, user_id, reporter, epoch(now)))
+
+    async def last_groups_of(self, guild_id: int, user_id: int, limit: int) -> list[tuple[int, bool]]:
+        """(group id, reported absent) for the member's most recent groups, newest first."""
+        rows = await self.db.fetchall(
+            "SELECT m.group_id, EXISTS (SELECT 1 FROM mock_noshows n WHERE n.group_id = m.group_id AND "
+            "n.user_id = m.user_id) FROM mock_group_members m JOIN mock_rounds r ON r.id = m.round_id "
+            "WHERE m.guild_id = ? AND m.user_id = ? AND r.status <> 'cancelled' ORDER BY r.number DESC LIMIT ?",
+            (guild_id, user_id, limit))
+        return [(row[0], bool(row[1])) for row in rows]
+
+    async def member_rows(self, conn: aiosqlite.Connection, round_ids: list[int]) -> list[aiosqlite.Row]:
+        if not round_ids:
+            return []
+        marks = ",".join("?" for _ in round_ids)
+        cursor = await conn.execute(
+            f"SELECT m.round_id, m.group_id, m.user_id, m.role, g.prompt_id FROM mock_group_members m "  # noqa: S608
+            f"JOIN mock_groups g ON g.id = m.group_id WHERE m.round_id IN ({marks})", round_ids)
+        return list(await cursor.fetchall())
+
+    async def prompts_seen(self, conn: aiosqlite.Connection, guild_id: int) -> tuple[set[str], dict[int, set[str]]]:
+        """(prompts posted as daily prompts in the guild, prompts each member had in earlier mocks)."""
+        cursor = await conn.execute("SELECT prompt_id FROM daily_posts WHERE guild_id = ?", (guild_id,))
+        daily = {row[0] for row in await cursor.fetchall()}
+        cursor = await conn.execute(
+            "SELECT m.user_id, g.prompt_id FROM mock_group_members m JOIN mock_groups g ON g.id = m.group_id "
+            "WHERE m.guild_id = ?", (guild_id,))
+        mocks: dict[int, set[str]] = {}
+        for row in await cursor.fetchall():
+            mocks.setdefault(row[0], set()).add(row[1])
+        return daily, mocks
+
+    async def role_counts(self, conn: aiosqlite.Connection, guild_id: int) -> dict[int, tuple[int, int, str | None]]:
+        """user -> (times interviewer, times candidate, last role)."""
+        cursor = await conn.execute(
+            "SELECT m.user_id, m.role FROM mock_group_members m JOIN mock_rounds r ON r.id = m.round_id "
+            "WHERE m.guild_id = ? AND r.status <> 'cancelled' ORDER BY r.number", (guild_id,))
+        counts: dict[int, tuple[int, int, str | None]] = {}
+        for user_id, role in await cursor.fetchall():
+            asked, answered, _ = counts.get(user_id, (0, 0, None))
+            counts[user_id] = (asked + (role == "interviewer"), answered + (role == "candidate"), role)
+        return counts
+
+    # -- feedback --------------------------------------------------------------------------------
+    async def save_feedback(self, group_id: int, guild_id: int, from_id: int, to_id: int, scores: tuple[int, int, int],
+                            note: str | None, now: datetime) -> bool:
+        changed = await self.db.execute(
+            "INSERT INTO mock_feedback (group_id, from_id, to_id, guild_id, communication, depth, tradeoffs, note, "
+            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, from_id, to_id) DO UPDATE SET "
+            "communication = excluded.communication, depth = excluded.depth, tradeoffs = excluded.tradeoffs, "
+            "note = excluded.note, created_at = excluded.created_at",
+            (group_id, from_id, to_id, guild_id, *scores, note, epoch(now)))
+        return changed > 0
+
+    # -- reports ---------------------------------------------------------------------------------
+    async def history_group_ids(self, guild_id: int, user_id: int | None, limit: int) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT g.id, r.number, g.position FROM mock_groups g JOIN mock_rounds r ON r.id = g.round_id "
+            "JOIN mock_group_members m ON m.group_id = g.id WHERE g.guild_id = ? AND (? IS NULL OR m.user_id = ?) "
+            "ORDER BY r.number DESC, g.position LIMIT ?", (guild_id, user_id, user_id, limit))
+        return [row[0] for row in rows]
+
+    async def stats_row(self, guild_id: int) -> aiosqlite.Row | None:
+        return await self.db.fetchone(
+            "SELECT (SELECT COUNT(*) FROM mock_rounds WHERE guild_id = :g AND status <> 'cancelled'), "
+            "(SELECT COUNT(*) FROM mock_groups g JOIN mock_rounds r ON r.id = g.round_id WHERE g.guild_id = :g "
+            "AND r.status <> 'cancelled'), (SELECT COUNT(*) FROM mock_groups WHERE guild_id = :g AND outcome = 'met'), "
+            "(SELECT COUNT(*) FROM mock_noshows n JOIN mock_groups g ON g.id = n.group_id WHERE g.guild_id = :g), "
+            "(SELECT AVG(communication) FROM mock_feedback WHERE guild_id = :g), "
+            "(SELECT AVG(depth) FROM mock_feedback WHERE guild_id = :g), "
+            "(SELECT AVG(tradeoffs) FROM mock_feedback WHERE guild_id = :g), "
+            "(SELECT COUNT(*) FROM mock_feedback WHERE guild_id = :g)", {"g": guild_id})

@@ -1,0 +1,114 @@
+"""Planning a round: who takes part, the matching, each group's roles and prompt, and suggested times.
+
+Pure functions over what the repository read, so the whole plan is deterministic for a
+given seed and can be checked without Discord.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.content.models import Prompt
+from bot.mock.availability import ALL_SLOTS, parse_availability, suggested_times, utc_slots
+from bot.mock.matching import pair
+from bot.mock.models import Signup
+from bot.mock.weights import AGE_LEVELS, History, Level, Participant, Role, pair_key
+
+HISTORY_ROUNDS = AGE_LEVELS
+
+
+@dataclass(frozen=True)
+class PlannedGroup:
+    position: int
+    members: tuple[tuple[int, str], ...]  # (user id, role), interviewer first
+    prompt_id: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    groups: tuple[PlannedGroup, ...]
+    method: str
+    unmatched: tuple[int, ...] = ()  # nobody they may be paired with took part (exclusions)
+
+
+def participant(signup: Signup, reference: datetime, priority: bool) -> Participant:
+    try:
+        slots = utc_slots(parse_availability(signup.availability), ZoneInfo(signup.timezone), reference)
+    except Exception:  # a stored text that no longer parses should never stop a round
+        slots = ALL_SLOTS
+    return Participant(signup.user_id, Role(signup.role), Level.parse(signup.level), slots, priority)
+
+
+def history_of(rounds_newest_first: Sequence[int], rows: Iterable[tuple[int, int, int]]) -> History:
+    """(round id, group id, user id) rows → rounds since each pair last met (1 = the previous round)."""
+    age = {round_id: index + 1 for index, round_id in enumerate(rounds_newest_first)}
+    groups: dict[int, tuple[int, list[int]]] = {}
+    for round_id, group_id, user_id in rows:
+        groups.setdefault(group_id, (round_id, []))[1].append(user_id)
+    history: dict[tuple[int, int], int] = {}
+    for round_id, members in groups.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                key = pair_key(a, b)
+                history[key] = min(history.get(key, 10**6), age[round_id])
+    return history
+
+
+def assign_roles(group: Sequence[int], counts: dict[int, tuple[int, int, str | None]],
+                 preferences: dict[int, str]) -> tuple[tuple[int, str], ...]:
+    """Interviewer first: whoever has interviewed least (net of being interviewed), preferences breaking ties.
+
+    Over rounds this alternates each member's role; in a triad the third member observes.
+    """
+    bias = {"interviewer": -1, "candidate": 1}
+
+    def lean(user_id: int) -> tuple[int, int, int]:
+        asked, answered, last = counts.get(user_id, (0, 0, None))
+        return (asked - answered + bias.get(preferences.get(user_id, ""), 0), int(last == "interviewer"), user_id)
+
+    ordered = sorted(group, key=lean)
+    roles = ("interviewer", "candidate", "observer")
+    return tuple((user_id, roles[index]) for index, user_id in enumerate(ordered))
+
+
+def choose_prompt(members: Sequence[int], prompts: Sequence[Prompt], daily_seen: set[str],
+                  mock_seen: dict[int, set[str]], taken: set[str], rng: random.Random) -> str:
+    """A prompt none of the members has met (as a daily prompt or an earlier mock), else the least-seen one."""
+    theirs = set().union(*(mock_seen.get(m, set()) for m in members)) if members else set()
+    ids = sorted(p.id for p in prompts)
+    for pool in ([i for i in ids if i not in daily_seen | theirs | taken],
+                 [i for i in ids if i not in theirs | taken],
+                 [i for i in ids if i not in theirs],
+                 ids):
+        if pool:
+            return rng.choice(pool)
+    raise ValueError("there are no prompts in the content packs")
+
+
+def plan_round(signups: Sequence[Signup], history: History, *, triad_last: set[int],
+               counts: dict[int, tuple[int, int, str | None]], prompts: Sequence[Prompt], daily_seen: set[str],
+               mock_seen: dict[int, set[str]], seed: int, reference: datetime,
+               forbidden: Set[tuple[int, int]] = frozenset()) -> Plan:
+    participants = [participant(s, reference, s.user_id in triad_last) for s in signups]
+    pairing = pair(participants, history, seed, forbidden=forbidden)
+    preferences = {s.user_id: s.role for s in signups}
+    rng = random.Random(seed)
+    taken: set[str] = set()
+    groups = []
+    for position, group in enumerate(pairing.groups, start=1):
+        prompt_id = choose_prompt(group, prompts, daily_seen, mock_seen, taken, rng)
+        taken.add(prompt_id)
+        groups.append(PlannedGroup(position, assign_roles(group, counts, preferences), prompt_id))
+    return Plan(tuple(groups), pairing.method, pairing.unmatched)
+
+
+def shared_times(signups: Sequence[Signup], after: datetime, before: datetime) -> list[tuple[datetime, datetime]]:
+    """Stretches of at least an hour when every member of a group is free, between ``after`` and ``before``."""
+    mask = ALL_SLOTS
+    for signup in signups:
+        mask &= participant(signup, after, False).slots
+    return suggested_times(mask, after, before, limit=3)

@@ -1,0 +1,40 @@
+"""What the archive and practice return: a page of past days, an offered prompt, a saved answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from bot.content.models import Prompt
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    day_number: int
+    local_date: date
+    prompt: Prompt | None            # None: the prompt has left the packs since
+    prompt_id: str
+    channel_id: int
+    message_id: int | None
+    thread_id: int | None
+
+
+@dataclass(frozen=True)
+class ArchivePage:
+    entries: list[ArchiveEntry]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class PracticeOffer:
+    prompt: Prompt
+    left: int                        # unanswered prompts matching the filters, this one included
+    position: int                    # which of them (for "another prompt")
+
+
+@dataclass(frozen=True)
+class PracticeResult:
+    prompt: Prompt
+    replaced: bool                   # a second submission replaces the first and credits nothing

@@ -1,0 +1,39 @@
+"""Practice answers: one per member and prompt, the latest kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from bot.storage import Database, Reader, epoch
+
+
+class PracticeRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def answered(self, guild_id: int, user_id: int) -> set[str]:
+        """Every prompt the member answered here, in practice or on its day."""
+        rows = await self.db.fetchall(
+            "SELECT prompt_id FROM practice_answers WHERE guild_id = ? AND user_id = ? "
+            "UNION SELECT p.prompt_id FROM daily_answers a JOIN daily_posts p "
+            "ON p.guild_id = a.guild_id AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ?",
+            (guild_id, user_id, guild_id, user_id))
+        return {row[0] for row in rows}
+
+    async def save_answer(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, prompt_id: str,
+                          body: str, now: datetime) -> bool:
+        """Store the answer (replacing an earlier one); True when it replaced one."""
+        replaced = await Reader(conn).fetchone(
+            "SELECT 1 FROM practice_answers WHERE guild_id = ? AND user_id = ? AND prompt_id = ?",
+            (guild_id, user_id, prompt_id)) is not None
+        await conn.execute(
+            "INSERT INTO practice_answers (guild_id, user_id, prompt_id, body, submitted_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id, prompt_id) DO UPDATE SET body = excluded.body, "
+            "submitted_at = excluded.submitted_at", (guild_id, user_id, prompt_id, body, epoch(now)))
+        return replaced
+
+    async def answer_of(self, guild_id: int, user_id: int, prompt_id: str) -> str | None:
+        return await self.db.fetchval("SELECT body FROM practice_answers WHERE guild_id = ? AND user_id = ? AND "
+                                      "prompt_id = ?", (guild_id, user_id, prompt_id))

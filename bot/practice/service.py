@@ -1,0 +1,115 @@
+"""Past prompts and private practice: the server's archive, and a prompt a member has not answered yet.
+
+The archive lists the days the server actually posted, newest first, with their threads.
+Practice draws from the same pool the daily rotation uses (the shipped prompts of the kinds
+the server wants, plus its own), minus every prompt the member has answered here, whether
+on its day or in practice. An answer counts as an ``answer`` activity, so it counts for the
+streak once per day like any other.
+"""
+
+from __future__ import annotations
+
+import random
+
+from bot.activity import ActivityKind, ActivityService
+from bot.clock import Clock
+from bot.content import ContentStore
+from bot.content.models import Prompt
+from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyRepository, PostStatus
+from bot.errors import InvalidInput, NotFound, bounded_text
+from bot.posting import crash_point
+from bot.practice.models import ArchiveEntry, ArchivePage, PracticeOffer, PracticeResult
+from bot.practice.repository import PracticeRepository
+from bot.seeds import stable_seed
+from bot.storage import Database
+
+ARCHIVE_PAGE = 10
+
+
+class PracticeService:
+    def __init__(self, db: Database, clock: Clock, content: ContentStore, activity: ActivityService) -> None:
+        self.db = db
+        self.clock = clock
+        self.content = content
+        self.activity = activity
+        self.repo = PracticeRepository(db)
+        self.daily = DailyRepository(db)  # the rotation's pool and the posted days, read through daily's interface
+
+    async def _pool(self, guild_id: int) -> dict[str, Prompt]:
+        """The server's prompt pool: the kinds its daily schedule wants (all, before setup) plus its own."""
+        schedule = await self.daily.schedule(guild_id)
+        kinds = schedule.kinds if schedule else frozenset(ALL_KINDS)
+        pool = {p.id: p for p in self.content.library.prompts if p.kind.value in kinds}
+        pool.update({p.id: p for p in await self.daily.custom_prompts(guild_id)})
+        return pool
+
+    async def _prompt(self, guild_id: int, prompt_id: str) -> Prompt | None:
+        return self.content.library.prompt(prompt_id) or next(
+            (p for p in await self.daily.custom_prompts(guild_id) if p.id == prompt_id), None)
+
+    # -- archive ---------------------------------------------------------------------------
+    async def archive(self, guild_id: int, *, kind: str | None = None, page: int = 1) -> ArchivePage:
+        posts = [p for p in await self.daily.posts(guild_id) if p.status is PostStatus.SENT]
+        entries = []
+        for record in sorted(posts, key=lambda p: p.local_date, reverse=True):
+            prompt = await self._prompt(guild_id, record.prompt_id)
+            if kind is not None and (prompt is None or prompt.kind.value != kind):
+                continue
+            entries.append(ArchiveEntry(record.day_number, record.local_date, prompt, record.prompt_id,
+                                        record.channel_id, record.message_id, record.thread_id))
+        pages = max(1, -(-len(entries) // ARCHIVE_PAGE))
+        if not 1 <= page <= pages:
+            raise InvalidInput(f"There is no page {page}; the archive has {pages} page{'s' * (pages > 1)}.",
+                               hint=f"Pick a page from 1 to {pages}.")
+        start = (page - 1) * ARCHIVE_PAGE
+        return ArchivePage(entries[start:start + ARCHIVE_PAGE], page, pages, len(entries))
+
+    # -- practice --------------------------------------------------------------------------
+    async def answered(self, guild_id: int, user_id: int) -> set[str]:
+        return await self.repo.answered(guild_id, user_id)
+
+    async def offer(self, guild_id: int, user_id: int, *, kind: str | None = None, difficulty: str | None = None,
+                    position: int = 0) -> PracticeOffer:
+        """An unanswered prompt; the order is the member's own shuffle, so the same call offers the same one."""
+        done = await self.answered(guild_id, user_id)
+        candidates = sorted(p.id for p in (await self._pool(guild_id)).values()
+                            if p.id not in done and (kind is None or p.kind.value == kind)
+                            and (difficulty is None or p.difficulty.value == difficulty))
+        if not candidates:
+            wanted = " ".join(x for x in (difficulty, kind) if x) or "matching"
+            raise NotFound(f"You have answered every {wanted} prompt this server has. 🎉",
+                           hint="Try another kind or difficulty, or wait for new prompts (members can "
+                                "`/suggest prompt`).")
+        random.Random(stable_seed("practice", guild_id, user_id)).shuffle(candidates)
+        position %= len(candidates)
+        pool = await self._pool(guild_id)
+        return PracticeOffer(pool[candidates[position]], len(candidates), position)
+
+    async def prompt(self, guild_id: int, prompt_id: str) -> Prompt:
+        prompt = (await self._pool(guild_id)).get(prompt_id) or await self._prompt(guild_id, prompt_id)
+        if prompt is None:
+            raise NotFound("That prompt is no longer available here.", hint="Run `/practice` for another.")
+        return prompt
+
+    async def submit(self, guild_id: int, user_id: int, prompt_id: str, body: str) -> PracticeResult:
+        text = bounded_text(body, what="Your answer", limit=ANSWER_LIMIT, required=True,
+                            empty_hint="Write a few sentences, then submit again.")
+        prompt = await self.prompt(guild_id, prompt_id)
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            replaced = await self.repo.save_answer(conn, guild_id, user_id, prompt_id, text, now)
+            # The answer and its streak credit commit together; a replacement only adds a missing credit.
+            credit = await self.activity.credit(conn, guild_id, user_id, ActivityKind.ANSWER, now, repair=replaced)
+        crash_point("practice.saved")
+        await self.activity.announce(credit)
+        return PracticeResult(prompt, replaced)
+
+    async def answer_of(self, guild_id: int, user_id: int, prompt_id: str) -> str | None:
+        return await self.repo.answer_of(guild_id, user_id, prompt_id)
+
+    async def rubric(self, guild_id: int, user_id: int, prompt_id: str) -> Prompt:
+        prompt = await self.prompt(guild_id, prompt_id)
+        if prompt_id not in await self.answered(guild_id, user_id):
+            raise InvalidInput("The rubric opens once you have submitted your answer.",
+                               hint="Press **Submit answer** first; then the rubric is yours.")
+        return prompt

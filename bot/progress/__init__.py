@@ -1,6 +1,0 @@
-"""Progress charts: weekly numbers from the database, drawn with Pillow."""
-
-from bot.progress.charts import Percentages, Series, render_weekly
-from bot.progress.service import KINDS, ProgressService
-
-__all__ = ["KINDS", "Percentages", "ProgressService", "Series", "render_weekly"]

@@ -1,0 +1,77 @@
+"""What streaks are made of: a member's stored streak, reminders, leaderboard rows and pages, a profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from bot.streaks.rules import DayStatus, StreakState
+
+
+@dataclass(frozen=True)
+class StreakRow:
+    guild_id: int
+    user_id: int
+    current: int
+    best: int
+    freezes: int
+    last_active: date | None
+    run_start: date | None
+    breaks_at: int
+    month: str
+    month_days: int
+    total_days: int
+
+
+@dataclass(frozen=True)
+class ReminderRow:
+    guild_id: int
+    user_id: int
+    hour: int
+    enabled: bool
+    off_reason: str | None
+    last_sent_date: str | None
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    reminder: ReminderRow
+    zone_name: str
+    streak: StreakRow | None
+    claimed_date: str | None = None  # a day claimed but never marked sent: the process died sending it
+
+
+@dataclass(frozen=True)
+class BoardEntry:
+    rank: int
+    user_id: int
+    score: int
+
+
+class Board:
+    CURRENT = "current"
+    BEST = "best"
+    MONTH = "month"
+
+
+@dataclass(frozen=True)
+class StreakProfile:
+    user_id: int
+    zone: ZoneInfo
+    today: date
+    state: StreakState
+    statuses: dict[date, DayStatus]
+    total_days: int
+    reminder: ReminderRow | None
+
+
+@dataclass(frozen=True)
+class LeaderboardPage:
+    board: str
+    page: int
+    pages: int
+    entries: list[BoardEntry]
+    caller_rank: int | None
+    caller_score: int
+    month: str

@@ -1,0 +1,43 @@
+"""How a design prompt looks wherever it is shown: the daily post, a mock group's brief, a practice offer.
+
+The labels, the prompt card, its hints and its rubric are one rendering, so a prompt reads the same
+in every feature; each feature adds its own title and footer.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.content.models import Prompt
+from cogs._common.render import BRAND_COLOUR, truncate
+from cogs._common.text import one_line
+
+KIND_LABELS = {"design": "System design", "debugging": "Debugging", "tradeoff": "Tradeoff",
+               "product": "Product intuition", "behavioral": "Behavioral"}
+DIFFICULTY_MARKS = {"easy": "●○○ easy", "medium": "●●○ medium", "hard": "●●● hard"}
+
+KIND_CHOICES = [app_commands.Choice(name=label, value=value) for value, label in KIND_LABELS.items()]
+DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
+
+
+def prompt_embed(prompt: Prompt, *, title: str | None = None) -> discord.Embed:
+    embed = discord.Embed(title=truncate(one_line(title or prompt.title), 256), description=prompt.scenario,
+                          colour=BRAND_COLOUR)
+    embed.add_field(name="Kind", value=KIND_LABELS.get(prompt.kind.value, prompt.kind.value))
+    embed.add_field(name="Difficulty", value=DIFFICULTY_MARKS.get(prompt.difficulty.value, prompt.difficulty.value))
+    for name, value in prompt.render_fields():
+        embed.add_field(name=name, value=value, inline=False)
+    return embed
+
+
+def hints_embed(prompt: Prompt) -> discord.Embed:
+    return discord.Embed(title=truncate(f"Hints · {prompt.title}", 256), description=prompt.render_hints(),
+                         colour=BRAND_COLOUR)
+
+
+def rubric_embed(prompt: Prompt) -> discord.Embed:
+    embed = discord.Embed(title=truncate(f"What a strong answer covers · {prompt.title}", 256),
+                          description=prompt.render_rubric(), colour=BRAND_COLOUR)
+    embed.set_footer(text="Compare it with your own answer; the thread is a good place to ask about gaps.")
+    return embed
