@@ -45,6 +45,23 @@ async def test_a_post_due_while_the_database_is_locked_goes_out_once_the_lock_is
     assert len(posts(daily)) == 1
 
 
+async def test_a_post_due_while_the_database_is_read_only_goes_out_once_it_is_writable_again(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """SQLite answers "attempt to write a readonly database" when the file or its folder cannot be written
+    (a remount, a full volume switched read-only). ``query_only`` gives the bot's own connection exactly
+    that answer; file permissions cannot, because the tests may run as root, who ignores them."""
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    await harness.core.db.conn.execute("PRAGMA query_only = ON")
+    await harness.advance_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    assert posts(daily) == []
+    assert harness.core.scheduler.has(f"daily:retry:{harness.guild.id}")
+    await harness.core.db.conn.execute("PRAGMA query_only = OFF")
+    await harness.advance(minutes=1)
+    assert len(posts(daily)) == 1
+    await harness.advance_to(datetime(2026, 3, 2, 22, 0, tzinfo=UTC))
+    assert len(posts(daily)) == 1
+
+
 async def test_a_grade_while_the_database_is_locked_says_nothing_was_recorded_and_records_nothing(
         harness: BotHarness, alice: SimMember) -> None:
     first = await alice.slash("cards study")
