@@ -91,7 +91,9 @@ def explain_database_error(path: Path | str, error: sqlite3.Error) -> str:
     if "not a database" in text or "malformed" in text:
         return f"{path} is not a usable SQLite database ({error}); restore a backup with `studybot db restore`"
     if "locked" in text or "busy" in text:
-        return f"{path} is locked by another process (is another studybot running on it?); stop it and retry"
+        return (f"{path} stayed locked by another process for longer than studybot waits (shard processes "
+                "sharing it only hold it for moments: look for a long `db` command, a backup tool or a stray "
+                "studybot); let it finish or stop it, then retry")
     if "readonly" in text or "read-only" in text:
         return f"{path} (or its folder) is read-only; the bot needs to write the file and its -wal/-shm files"
     if "unable to open" in text:
