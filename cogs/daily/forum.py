@@ -36,28 +36,60 @@ def missing_tags(forum: discord.ForumChannel) -> list[str]:
     return [name for name in WANTED_TAGS if name.casefold() not in have]
 
 
+def untaggable_warning(forum: discord.ForumChannel) -> str | None:
+    """Why some daily posts will be refused, when the forum requires a tag and the bot's tags are missing.
+
+    Discord refuses a post without a tag in a forum that requires one (error 40067). A daily post
+    carries its kind's and its difficulty's tag, so it fails only when both are missing; warning at
+    setup beats a failed post the next morning.
+    """
+    if not forum.flags.require_tag:
+        return None
+    have = {tag.name.casefold() for tag in forum.available_tags}
+    kinds = [name for name in KIND_LABELS.values() if name.casefold() not in have]
+    levels = [name for name in DIFFICULTY_TAGS.values() if name.casefold() not in have]
+    if not kinds or not levels:
+        return None
+    names = ", ".join(f"`{name}`" for name in (*kinds, *levels))
+    return (f"⚠️ {forum.mention} requires a tag on every post, and it has no {names} tags, so prompts of those "
+            "kinds and difficulties will be refused by Discord. Add the tags in the forum's settings (same names), "
+            "grant me **Manage Channels** there and run `/daily setup` again, or turn off *Require tags*.")
+
+
 async def ensure_tags(forum: discord.ForumChannel, me: discord.Member) -> str | None:
     """Create the kind and difficulty tags the forum lacks; answer a line for the moderator, or None when all exist.
 
-    Never raises: a forum without tags still takes the daily posts.
+    Never raises: a forum without tags still takes the daily posts (unless it requires tags; the
+    line then says which posts Discord will refuse).
     """
+    line, forum = await _create_missing_tags(forum, me)
+    refused = untaggable_warning(forum)
+    return "\n".join(part for part in (line, refused) if part) or None
+
+
+async def _create_missing_tags(forum: discord.ForumChannel,
+                               me: discord.Member) -> tuple[str | None, discord.ForumChannel]:
+    """The moderator's line about the tags, and the forum as it is afterwards (with any tags created)."""
     missing = missing_tags(forum)
     if not missing:
-        return None
+        return None, forum
     names = ", ".join(f"`{name}`" for name in missing)
+    then = " Grant" if forum.flags.require_tag else " Posts go out untagged until then; grant"
     if not forum.permissions_for(me).manage_channels:
-        return (f"⚠️ I cannot create the tags {names} in {forum.mention}: that needs **Manage Channels** there. "
-                "Posts go out untagged until then; grant it and run `/daily setup` again, or add the tags "
-                "yourself in the forum's settings (same names).")
+        return (f"⚠️ I cannot create the tags {names} in {forum.mention}: that needs **Manage Channels** there."
+                f"{then} it and run `/daily setup` again, or add the tags "
+                "yourself in the forum's settings (same names)."), forum
     room = FORUM_TAG_LIMIT - len(forum.available_tags)
     adding, left_out = missing[:max(room, 0)], missing[max(room, 0):]
     if adding:
         try:
-            await forum.edit(available_tags=[*forum.available_tags, *(discord.ForumTag(name=n) for n in adding)])
+            edited = await forum.edit(
+                available_tags=[*forum.available_tags, *(discord.ForumTag(name=n) for n in adding)])
         except discord.HTTPException as error:
             log.warning("could not create forum tags in %s: %s", forum.id, error)
-            return (f"⚠️ Discord refused the tags {names} in {forum.mention} ({error.text or error.status}); "
-                    "posts go out untagged until they exist.")
+            return (f"⚠️ Discord refused the tags {names} in {forum.mention} ({error.text or error.status})"
+                    + ("." if forum.flags.require_tag else "; posts go out untagged until they exist.")), forum
+        forum = edited or forum
     created = ", ".join(f"`{name}`" for name in adding)
     line = f"Created the forum tags {created} in {forum.mention}, so past prompts can be found by kind and difficulty." \
         if adding else ""
@@ -65,7 +97,7 @@ async def ensure_tags(forum: discord.ForumChannel, me: discord.Member) -> str | 
         skipped = ", ".join(f"`{name}`" for name in left_out)
         line += (f"\n⚠️ {forum.mention} already has {FORUM_TAG_LIMIT - room} tags and Discord allows "
                  f"{FORUM_TAG_LIMIT}, so {skipped} could not be added; remove unused tags and run `/daily setup` again.")
-    return line.strip()
+    return line.strip(), forum
 
 
 async def find_forum_post(forum: discord.ForumChannel, post: DailyPost, since: datetime,

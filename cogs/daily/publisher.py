@@ -82,19 +82,25 @@ class DiscordDailyPublisher:
 
         The first message carries the thread's id, so the post and its discussion are one id.
         """
+        tags = post_tags(forum, post)
+        if forum.flags.require_tag and not tags:  # Discord would refuse it (40067): say so without asking
+            raise DeliveryFailed(self._untaggable(forum))
         try:
             created = await forum.create_thread(
-                name=thread_name(post), auto_archive_duration=1440, applied_tags=post_tags(forum, post),
+                name=thread_name(post), auto_archive_duration=1440, applied_tags=tags,
                 content=content, embed=post_embed(post), view=post_view(post.guild_id, post.local_date),
                 allowed_mentions=mentions)
         except discord.HTTPException as error:
-            if error.code == 40067:  # the forum insists on tags and lacks ours
-                raise DeliveryFailed(f"#{forum.name} requires a tag on every post and has no kind or difficulty "
-                                     "tags; run `/daily setup` again with Manage Channels granted so I can create "
-                                     "them") from None
+            if error.code == 40067:  # the tags went between our cache and Discord
+                raise DeliveryFailed(self._untaggable(forum)) from None
             raise
         crash_point("daily.forum-posted")
         return Published(created.message.id, created.thread.id)
+
+    @staticmethod
+    def _untaggable(forum: discord.ForumChannel) -> str:
+        return (f"#{forum.name} requires a tag on every post and has no tag for this prompt's kind or difficulty; "
+                "run `/daily setup` again with Manage Channels granted so I can create them")
 
     async def find_published(self, channel_id: int, post: DailyPost, since: datetime) -> Published | None:
         """Look for a post an earlier attempt sent before the process stopped."""

@@ -23,8 +23,8 @@ def tag_names(forum: SimChannel) -> set[str]:
 
 
 async def forum_day(harness: BotHarness, guild: SimGuild, mod: SimMember, *, manage_channels: bool = True,
-                    tags: tuple[str, ...] = ()) -> tuple[SimChannel, str]:
-    forum = guild.create_forum_channel("prompts", tags=tags)
+                    tags: tuple[str, ...] = (), require_tag: bool = False) -> tuple[SimChannel, str]:
+    forum = guild.create_forum_channel("prompts", tags=tags, require_tag=require_tag)
     if manage_channels:
         forum.allow(guild.bot_role.id, "manage_channels")
     reply = await mod.slash("daily setup", channel=forum, time="09:00", timezone="UTC")
@@ -102,6 +102,24 @@ async def test_without_manage_channels_the_reply_says_so_and_posts_go_out_untagg
     await harness.advance_to(NINE)
     [post] = forum_posts(forum)
     assert post.applied_tags == [] and post.starter is not None
+
+
+async def test_a_forum_that_requires_tags_is_warned_about_at_setup_when_tags_cannot_be_made(
+        harness: BotHarness, guild: SimGuild, mod: SimMember) -> None:
+    forum, text = await forum_day(harness, guild, mod, manage_channels=False, require_tag=True)
+    assert "requires a tag on every post" in text and "refused by Discord" in text
+    assert "untagged" not in text  # Discord will not take an untagged post there
+    await harness.advance_to(NINE)
+    assert forum_posts(forum) == []
+
+
+async def test_a_forum_that_requires_tags_gets_them_and_its_posts_carry_them(
+        harness: BotHarness, guild: SimGuild, mod: SimMember) -> None:
+    forum, text = await forum_day(harness, guild, mod, require_tag=True)
+    assert "Created the forum tags" in text and "requires a tag" not in text
+    await harness.advance_to(NINE)
+    [post] = forum_posts(forum)
+    assert len(post.applied_tags) == 2
 
 
 async def test_a_post_sent_before_a_crash_is_adopted_not_repeated(
