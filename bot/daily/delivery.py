@@ -85,12 +85,13 @@ def eligible_prompts(schedule: DailySchedule, library_prompts: tuple[Prompt, ...
 
 
 class DailyDelivery:
-    def __init__(self, repo: DailyRepository, clock: Clock, content: ContentStore, scheduler: JobScheduler) -> None:
+    def __init__(self, repo: DailyRepository, clock: Clock, content: ContentStore, scheduler: JobScheduler,
+                 publisher: DailyPublisher) -> None:
         self.repo = repo
         self.clock = clock
         self.content = content
         self.scheduler = scheduler
-        self.publisher: DailyPublisher | None = None
+        self.publisher = publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- jobs -----------------------------------------------------------------------------
@@ -156,8 +157,7 @@ class DailyDelivery:
         try:
             await self._tell_moderators_once(schedule, reason)
         except Exception:
-            if self.publisher is not None:
-                await self.publisher.notify_moderators(schedule.guild_id, _notice(reason))
+            await self.publisher.notify_moderators(schedule.guild_id, _notice(reason))
 
     async def deliver(self, guild_id: int, *, manual: bool) -> DeliveryResult:
         async with self._locks[guild_id]:
@@ -201,7 +201,7 @@ class DailyDelivery:
         for ever after, leave the numbering unsure; Discord knows whether the post was made.
         """
         unfinished = await self.repo.unfinished_before(schedule.guild_id, before)
-        if not unfinished or self.publisher is None:
+        if not unfinished:
             return 0
         finished = 0
         for record in unfinished:
@@ -281,8 +281,6 @@ class DailyDelivery:
         return self.content.library.prompt(prompt_id) or next((p for p in custom if p.id == prompt_id), None)
 
     async def _send(self, schedule: DailySchedule, record: PostRecord, fresh: bool) -> DeliveryResult:
-        if self.publisher is None:
-            raise RuntimeError("the daily publisher is not attached")
         try:
             post = await self.render(schedule, record)
             publisher = self.publisher
@@ -316,7 +314,7 @@ class DailyDelivery:
         await tell_moderators_once(
             schedule.guild_id, reason=reason, already_told=schedule.failure_notice,
             remember=self.repo.set_failure_notice,
-            notify=self.publisher.notify_moderators if self.publisher else None, text=_notice(reason))
+            notify=self.publisher.notify_moderators, text=_notice(reason))
 
 
 def _notice(reason: str) -> str:

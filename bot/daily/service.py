@@ -19,7 +19,7 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content.models import Difficulty, Prompt, PromptKind, Source
 from bot.content.store import ContentStore
-from bot.daily.delivery import DailyDelivery, eligible_prompts, job_id
+from bot.daily.delivery import DailyDelivery, DailyPublisher, eligible_prompts, job_id
 from bot.daily.models import (
     ALL_KINDS,
     ANSWER_LIMIT,
@@ -66,13 +66,13 @@ class Preview:
 
 class DailyService:
     def __init__(self, db: Database, clock: Clock, content: ContentStore, scheduler: JobScheduler,
-                 audit: AuditLog, activity: ActivityService) -> None:
+                 audit: AuditLog, activity: ActivityService, publisher: DailyPublisher) -> None:
         self.repo = DailyRepository(db)
         self.clock = clock
         self.content = content
         self.audit = audit
         self.activity = activity
-        self.delivery = DailyDelivery(self.repo, clock, content, scheduler)
+        self.delivery = DailyDelivery(self.repo, clock, content, scheduler, publisher)
         self._sent_posts: dict[tuple[int, date, str], asyncio.Future[tuple[PostRecord, Prompt]]] = {}
 
     # -- configuration --------------------------------------------------------------------
@@ -274,11 +274,10 @@ class DailyService:
                                                 repair=edited)
         crash_point("answer.saved")
         await self.activity.announce(credit)
-        publisher = self.delivery.publisher
-        if record.thread_id is None or publisher is None:
+        if record.thread_id is None:
             return AnswerResult(answer, edited, False, "the discussion thread does not exist")
         try:
-            message_id = await publisher.post_answer(
+            message_id = await self.delivery.publisher.post_answer(
                 record.thread_id, user_id, text, edited=edited, existing_message_id=answer.thread_message_id, day=day)
         except DeliveryFailed as failure:
             return AnswerResult(answer, edited, False, failure.reason)

@@ -91,11 +91,12 @@ class Choice:
 
 
 class MeetingService:
-    def __init__(self, db: Database, clock: Clock, scheduler: JobScheduler, pairing: PairingRepository) -> None:
+    def __init__(self, db: Database, clock: Clock, scheduler: JobScheduler, pairing: PairingRepository,
+                 publisher: MeetingPublisher) -> None:
         self.repo = MeetingRepository(db)
         self.pairing = pairing
         self._db, self._clock, self._scheduler = db, clock, scheduler
-        self.publisher: MeetingPublisher | None = None
+        self.publisher = publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._reminders_in_flight: set[str] = set()  # a timer rebuilt while its reminder is being sent
 
@@ -206,7 +207,7 @@ class MeetingService:
             assert option is not None
             choice = await self._settle(round_, group, [option] if purpose == "move" else open_options(
                 await self.repo.options(group_id, "agree"), now, round_.ends_at), option)
-        if choice.agreed is None and self.publisher is not None:
+        if choice.agreed is None:
             message_id = await self.publisher.post_proposal(round_, group, option)
             if message_id is not None:
                 await self.repo.set_option_message(option.id, message_id)
@@ -258,8 +259,7 @@ class MeetingService:
         except Exception:
             log.exception("could not place the event of group %s; it is retried at the next start", group.id)
         meeting = await self.repo.meeting(group.id) or meeting  # re-read: the confirmation stored a new version
-        if self.publisher is not None:
-            await self.publisher.post_confirmed(round_, group, meeting, moved=version > 1)
+        await self.publisher.post_confirmed(round_, group, meeting, moved=version > 1)
 
     # -- cancelling ----------------------------------------------------------------------------
     async def cancel(self, group_id: int, user_id: int, reason: str, guild_id: int | None = None) -> Meeting:
@@ -277,8 +277,7 @@ class MeetingService:
             await self.sync_event(group_id)
         except Exception:
             log.exception("could not remove the event of group %s; it is retried at the next start", group_id)
-        if self.publisher is not None:
-            await self.publisher.post_cancelled(round_, group, cancelled)
+        await self.publisher.post_cancelled(round_, group, cancelled)
         return cancelled
 
     async def cancel_all(self, groups: list[Group], actor_id: int) -> None:
@@ -298,7 +297,7 @@ class MeetingService:
         """Make the event and room match the meeting: placed or moved when agreed, gone when cancelled."""
         meeting = await self.repo.meeting(group_id)
         group = await self.pairing.group(group_id)
-        if meeting is None or group is None or self.publisher is None:
+        if meeting is None or group is None:
             return
         round_ = await self.pairing.round(group.round_id)
         assert round_ is not None
@@ -313,7 +312,6 @@ class MeetingService:
             await self._remove(meeting)
 
     async def _remove(self, meeting: Meeting) -> None:
-        assert self.publisher is not None
         if meeting.event_id is not None:
             await self.publisher.remove_event(meeting.guild_id, meeting.event_id)
             await self.repo.set_event(meeting.group_id, None, meeting.event_version)
@@ -333,8 +331,7 @@ class MeetingService:
         meeting = await self.repo.meeting(group_id)
         if meeting is None or meeting.version != version or meeting.voice_channel_id is None:
             return
-        if self.publisher is not None:
-            await self._remove(meeting)
+        await self._remove(meeting)
 
     # -- reminders -----------------------------------------------------------------------------
     def _schedule_reminder(self, reminder: Reminder) -> None:
@@ -359,7 +356,7 @@ class MeetingService:
     async def _send_reminder(self, reminder: Reminder) -> bool:
         meeting = await self.repo.meeting(reminder.group_id)
         now = self._clock.now()
-        if meeting is None or meeting.starts_at is None or meeting.starts_at <= now or self.publisher is None:
+        if meeting is None or meeting.starts_at is None or meeting.starts_at <= now:
             return False
         earlier_attempt = await self.repo.was_claimed(reminder)
         if not await self.repo.claim_reminder(reminder, now):
@@ -408,8 +405,7 @@ class MeetingService:
                 await self.repo.ensure(conn, group.id, group.guild_id, minutes_for(len(group.members)),
                                        self._clock.now())
             if await self.repo.mark_nudged(group.id, self._clock.now()):
-                if self.publisher is not None:
-                    await self.publisher.nudge(round_, group)
+                await self.publisher.nudge(round_, group)
                 nudged += 1
         return nudged
 

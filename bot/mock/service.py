@@ -25,7 +25,7 @@ from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.mock.agreement import minutes_for, nudge_time
 from bot.mock.jobs import end_job, nudge_job, round_job
-from bot.mock.meetings import MeetingService
+from bot.mock.meetings import MeetingPublisher, MeetingService
 from bot.mock.models import Group, GroupBrief, MockStats, Report, Round, Signup
 from bot.mock.repository import PairingRepository
 from bot.mock.rounds import HISTORY_ROUNDS, history_of, plan_round
@@ -58,13 +58,13 @@ class MockPublisher(Protocol):
 
 class MockService:
     def __init__(self, db: Database, clock: Clock, content: ContentStore, scheduler: JobScheduler, audit: AuditLog,
-                 activity: ActivityService) -> None:
+                 activity: ActivityService, publisher: MockPublisher, meeting_publisher: MeetingPublisher) -> None:
         self.repo = PairingRepository(db)
         self.signups = Signups(self.repo, clock)
         self._db, self._clock, self._content = db, clock, content
         self._scheduler, self._audit, self._activity = scheduler, audit, activity
-        self.meetings = MeetingService(db, clock, scheduler, self.repo)
-        self.publisher: MockPublisher | None = None
+        self.meetings = MeetingService(db, clock, scheduler, self.repo, meeting_publisher)
+        self.publisher = publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._left_out: dict[int, tuple[int, ...]] = {}  # round id -> members no allowed partner was left for
 
@@ -153,10 +153,9 @@ class MockService:
         crash_point("mock.round-created")
         await self.deliver(round_)
         for user_id in self._left_out.pop(round_id, ()):
-            if self.publisher is not None:
-                await self.publisher.dm(user_id, f"Round {round_.number} of mock interviews started, but nobody you "
-                                                 "can be paired with was free this time. You stay signed up and "
-                                                 "come first next round.")
+            await self.publisher.dm(user_id, f"Round {round_.number} of mock interviews started, but nobody you "
+                                             "can be paired with was free this time. You stay signed up and "
+                                             "come first next round.")
         return round_
 
     async def _create(self, schedule: Schedule, key: str | None, actor_id: int | None) -> int | None:
@@ -215,8 +214,6 @@ class MockService:
                           {s.user_id: s.timezone for s in signups})
 
     async def deliver(self, round_: Round) -> None:
-        if self.publisher is None:
-            raise RuntimeError("the mock publisher is not attached")
         groups = await self.repo.groups(round_.id)
         for group in groups:
             if group.delivery != "pending":
@@ -239,14 +236,13 @@ class MockService:
                 crash_point("mock.announce-recorded")
 
     async def _announce(self, round_: Round) -> int | None:
-        assert self.publisher is not None
         message_id = await self.publisher.announce(round_, await self.repo.groups(round_.id))
         crash_point("mock.announced")
         return message_id
 
     async def remind(self, round_id: int) -> int:
         round_ = await self.repo.round(round_id)
-        if round_ is None or round_.status != "open" or self.publisher is None:
+        if round_ is None or round_.status != "open":
             return 0
         await self.deliver(round_)  # a group left pending by a Discord outage is told now
         round_ = await self.repo.round(round_id) or round_
@@ -254,7 +250,7 @@ class MockService:
 
     async def end(self, round_id: int) -> None:
         round_ = await self.repo.round(round_id)
-        if round_ is None or round_.status != "open" or self.publisher is None:
+        if round_ is None or round_.status != "open":
             return
         groups = await self.repo.groups(round_id)
         statuses = await self.meetings.close_round(groups)
@@ -279,11 +275,10 @@ class MockService:
         self._scheduler.remove(nudge_job(round_.id))
         self._scheduler.remove(end_job(round_.id))
         await self.meetings.cancel_all(await self.repo.groups(round_.id), actor_id)
-        if self.publisher is not None:
-            for group in await self.repo.groups(round_.id):
-                if group.delivery != "pending":
-                    await self.publisher.tell_group(group, f"Round {round_.number} was cancelled by a moderator. "
-                                                           "No need to meet; see you next round.")
+        for group in await self.repo.groups(round_.id):
+            if group.delivery != "pending":
+                await self.publisher.tell_group(group, f"Round {round_.number} was cancelled by a moderator. "
+                                                       "No need to meet; see you next round.")
         return round_
 
     # -- outcomes and feedback -----------------------------------------------------------------
@@ -356,8 +351,6 @@ class MockService:
 
     async def tell_paused(self, user_ids: list[int]) -> None:
         """DM members just paused for missing twice; called after the reporter has been answered."""
-        if self.publisher is None:
-            return
         for user_id in user_ids:
             await self.publisher.dm(user_id, "You were reported absent from your last two mock interviews, so I "
                                              "have paused you. Rejoin any time with `/mock join` in the server.")
@@ -384,8 +377,6 @@ class MockService:
     async def share_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                              note: str | None) -> None:
         """The public part of stored feedback: posted for the partner, and where it went remembered."""
-        if self.publisher is None:
-            return
         posted = await self.publisher.post_feedback(group, from_id, to_id, scores, note)
         if posted is not None:
             await self.feedback_posted(group.id, from_id, to_id, *posted)

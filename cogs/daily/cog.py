@@ -40,8 +40,8 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
-        self.service = DailyService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
-        self.service.delivery.publisher = DiscordDailyPublisher(client)
+        self.service = DailyService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity,
+                                    DiscordDailyPublisher(client))
         super().__init__()
 
     async def cog_load(self) -> None:

@@ -14,8 +14,8 @@ class Feedback(commands.Cog):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
-        self.service = FeedbackService(core.db, core.clock, core.timezones, core.scheduler, core.audit)
-        self.service.publisher = DiscordFeedbackPublisher(client)
+        self.service = FeedbackService(core.db, core.clock, core.timezones, core.scheduler, core.audit,
+                                       DiscordFeedbackPublisher(client))
 
     async def cog_load(self) -> None:
         self.client.services.add(self.service)

@@ -43,10 +43,9 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
-        self.service = MockService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
-        self.publisher = DiscordMockPublisher(client)
-        self.service.publisher = self.publisher
-        self.service.meetings.publisher = DiscordMeetingPublisher(client, self.publisher)
+        publisher = DiscordMockPublisher(client)
+        self.service = MockService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity,
+                                   publisher, DiscordMeetingPublisher(client, publisher))
         self.exclusions = Exclusions(core.db, core.clock, self.service.meetings.repo)
         super().__init__()
 

@@ -23,8 +23,7 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily fl
         self.client = client
         core = client.core
         self.service = QuizService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity,
-                                   core.server_content)
-        self.service.publisher = DiscordQuizPublisher(client)
+                                   DiscordQuizPublisher(client), core.server_content)
         super().__init__()
 
     async def cog_load(self) -> None:

@@ -22,8 +22,8 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
-        self.service = RewardService(core.db, core.clock, core.timezones, core.scheduler, core.audit)
-        self.service.publisher = DiscordRolePublisher(client)
+        self.service = RewardService(core.db, core.clock, core.timezones, core.scheduler, core.audit,
+                                     DiscordRolePublisher(client))
         super().__init__()
 
     async def cog_load(self) -> None:

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.feedback import FeedbackService
 from bot.stats import ProgressService, Series, render_weekly
-from bot.streaks import LeaderboardPage, StreakReminders, StreakService, render_heatmap
+from bot.streaks import LeaderboardPage, StreakService, render_heatmap
 from cogs._common import BRAND_COLOUR, core_of, in_servers, no_pings, one_line, timezone_autocomplete
 from cogs._common.authority import Audience, declared
 from cogs.streaks.embeds import help_embed, leaderboard_embed, profile_embed
@@ -34,11 +34,9 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
-        self.service = StreakService(core.db, core.clock, core.timezones, core.activity, core.audit)
-        publisher = DiscordStreakPublisher(client)
-        self.service.announcer = publisher
-        self.service.sender = publisher
-        self.reminders = StreakReminders(self.service, core.clock, core.scheduler)
+        self.service = StreakService(core.db, core.clock, core.timezones, core.activity, core.audit, core.scheduler,
+                                     DiscordStreakPublisher(client))
+        self.reminders = self.service.reminders
         self.progress = ProgressService(core.db, core.clock, core.timezones)
         super().__init__()
 
