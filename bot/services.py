@@ -8,11 +8,27 @@ calls, and two extensions never agree on a cog's name by string.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 from bot.overview import SettingsSection
 
 T = TypeVar("T")
+
+
+@runtime_checkable
+class ScheduledService(Protocol):
+    """A feature that keeps jobs in the scheduler: the one lifecycle every such service has.
+
+    ``start`` registers its jobs from the database when the extension loads; ``catch_up`` runs
+    once each shard is first ready and does what fell due while the bot was down; ``stop``
+    removes its jobs when the extension unloads.
+    """
+
+    async def start(self) -> None: ...
+
+    async def catch_up(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 class FeatureUnavailable(LookupError):

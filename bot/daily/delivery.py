@@ -67,8 +67,11 @@ def job_id(guild_id: int) -> str:
     return f"{JOB_PREFIX}{guild_id}"
 
 
+RETRY_PREFIX = "daily:retry:"
+
+
 def retry_job_id(guild_id: int) -> str:
-    return f"daily:retry:{guild_id}"
+    return f"{RETRY_PREFIX}{guild_id}"
 
 
 def post_nonce(guild_id: int, day: date) -> str:
@@ -104,6 +107,11 @@ class DailyDelivery:
         for schedule in schedules:
             self.schedule_job(schedule)
         return len(schedules)
+
+    def unschedule_all(self) -> None:
+        """Remove every posting job and pending retry of this process."""
+        self.scheduler.remove_prefix(JOB_PREFIX)
+        self.scheduler.remove_prefix(RETRY_PREFIX)
 
     async def catch_up(self) -> list[DeliveryResult]:
         """After start-up: finish interrupted rows, then deliver every post that fell due today while away."""

@@ -75,6 +75,26 @@ class DailyService:
         self.delivery = DailyDelivery(self.repo, clock, content, scheduler, publisher)
         self._sent_posts: dict[tuple[int, date, str], asyncio.Future[tuple[PostRecord, Prompt]]] = {}
 
+    # -- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Register the posting job of every server this process serves."""
+        count = await self.delivery.schedule_all()
+        log.info("scheduled daily prompts for %d guilds", count)
+
+    async def catch_up(self) -> None:
+        """Once a shard is ready: post what fell due today while the bot was down."""
+        results = await self.delivery.catch_up()
+        posted = sum(result.outcome is Outcome.POSTED for result in results)
+        if posted:
+            log.info("caught up %d daily posts missed earlier today", posted)
+
+    async def stop(self) -> None:
+        self.delivery.unschedule_all()
+
+    async def deliver_due(self, guild_id: int) -> DeliveryResult:
+        """Today's post, if its time has come and it is not out yet (what the job runs, on demand)."""
+        return await self.delivery.deliver_due(guild_id)
+
     # -- configuration --------------------------------------------------------------------
     async def setup(self, guild_id: int, actor_id: int, *, channel_id: int, time_text: str, zone_text: str,
                     role_id: int | None) -> SetupResult:

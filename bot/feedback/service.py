@@ -65,10 +65,13 @@ class FeedbackService:
         self._audit = audit
         self.publisher = publisher
 
-    def schedule(self) -> None:
+    async def start(self) -> None:
         self._scheduler.add(JOB_ID, CronTrigger(minute="5,20,35,50", timezone="UTC"), self.close_due)
 
-    def unschedule(self) -> None:
+    async def catch_up(self) -> None:
+        """Nothing to do at once: the quarter-hourly pass closes every day that fell due while down."""
+
+    async def stop(self) -> None:
         self._scheduler.remove(JOB_ID)
 
     def _now(self) -> int:

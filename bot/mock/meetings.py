@@ -3,7 +3,7 @@
 Every decision is stored before Discord hears of it: a confirmation writes the agreed
 time, a new version and that version's reminders in one transaction; the event,
 the voice channel and the thread message follow. Whatever a crash interrupts is
-finished from the stored state when the bot connects again (:meth:`resume`).
+finished from the stored state when the bot connects again (:meth:`catch_up`).
 Reminders are stored timers, claimed in the database before they are sent, so a
 restart neither loses nor repeats one, and a moved or cancelled interview leaves
 its old reminders unsendable (their version no longer matches).
@@ -33,7 +33,7 @@ from bot.mock.agreement import (
     suggestion_starts,
 )
 from bot.mock.calendar import InterviewEntry, file_name, interview_ics
-from bot.mock.jobs import room_job
+from bot.mock.jobs import MEETING_PREFIXES, room_job
 from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
 from bot.mock.models import Group, Round
 from bot.mock.repository import PairingRepository
@@ -111,7 +111,12 @@ class MeetingService:
             if owns(meeting.guild_id):
                 self._schedule_cleanup(meeting)
 
-    async def resume(self) -> None:
+    async def stop(self) -> None:
+        """Remove the reminder and room timers of this process."""
+        for prefix in MEETING_PREFIXES:
+            self._scheduler.remove_prefix(prefix)
+
+    async def catch_up(self) -> None:
         """After connecting: bring every event and room in line with what was decided."""
         for meeting in await self.repo.needing_event_sync():
             if not self._scheduler.owns(meeting.guild_id):

@@ -24,7 +24,7 @@ from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.mock.agreement import minutes_for, nudge_time
-from bot.mock.jobs import end_job, nudge_job, round_job
+from bot.mock.jobs import ROUND_PREFIXES, end_job, nudge_job, round_job
 from bot.mock.meetings import MeetingPublisher, MeetingService
 from bot.mock.models import Group, GroupBrief, MockStats, Report, Round, Signup
 from bot.mock.repository import PairingRepository
@@ -100,12 +100,18 @@ class MockService:
                 self._schedule_timers(round_)
         await self.meetings.start()
 
-    async def resume(self) -> None:
+    async def catch_up(self) -> None:
         """After connecting: finish delivering any round whose groups were not all told, and their events."""
         for round_ in await self.repo.open_rounds():
             if self._scheduler.owns(round_.guild_id):
                 await self.deliver(round_)
-        await self.meetings.resume()
+        await self.meetings.catch_up()
+
+    async def stop(self) -> None:
+        """Remove every job of mock interviews: rounds, their timers, and the meetings' reminders and rooms."""
+        for prefix in ROUND_PREFIXES:
+            self._scheduler.remove_prefix(prefix)
+        await self.meetings.stop()
 
     def _schedule_timers(self, round_: Round) -> None:
         now = self._clock.now()

@@ -187,7 +187,12 @@ class QuizService:
         self._scheduler.add(close_job(post.guild_id, post.local_date), DateTrigger(run_date=when), self.close,
                             post.guild_id, post.local_date, attempt)
 
+    async def stop(self) -> None:
+        """Remove every quiz job of this process (posting, retries and closes)."""
+        self._scheduler.remove_prefix(JOB_PREFIX)
+
     async def catch_up(self) -> None:
+        """Once a shard is ready: post the quizzes that fell due today while the bot was down."""
         for schedule in await self.repo.schedules():
             if self._scheduler.owns(schedule.guild_id):
                 await self.deliver_due(schedule.guild_id)

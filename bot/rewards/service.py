@@ -97,10 +97,13 @@ class RewardService:
         self._audit = audit
         self.publisher = publisher
 
-    def schedule(self) -> None:
+    async def start(self) -> None:
         self._scheduler.add(JOB_ID, CronTrigger(minute="10,25,40,55", timezone="UTC"), self.reconcile_all)
 
-    def unschedule(self) -> None:
+    async def catch_up(self) -> None:
+        """Nothing to do at once: the quarter-hourly pass brings every server's roles in line."""
+
+    async def stop(self) -> None:
         self._scheduler.remove(JOB_ID)
 
     def _now(self) -> int:

@@ -25,7 +25,7 @@ from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
 from bot.streaks.heatmap import grid_start
-from bot.streaks.models import Board, LeaderboardPage, StreakProfile, StreakRow
+from bot.streaks.models import Board, LeaderboardPage, ReminderRow, StreakProfile, StreakRow
 from bot.streaks.reminders import ReminderSender, StreakReminders
 from bot.streaks.repository import StreakRepository
 from bot.streaks.rules import StreakState, crossed_milestones, day_statuses, evaluate
@@ -77,6 +77,25 @@ class StreakService:
         self.reminders = StreakReminders(self.repo, clock, scheduler, publisher)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._announcing: set[tuple[int, int, int, date]] = set()  # celebrations being posted right now
+
+    async def start(self) -> None:
+        """Listen for activity, schedule the reminder pass and repair summaries a crash left stale."""
+        self.attach()
+        self.reminders.schedule()
+        await self.reconcile()
+
+    async def catch_up(self) -> None:
+        """Finish what a crash interrupted: milestone celebrations and today's reminder DMs."""
+        await self.catch_up_milestones()
+        await self.reminders.run_due()
+
+    async def stop(self) -> None:
+        self.detach()
+        self.reminders.unschedule()
+
+    async def set_reminder(self, guild_id: int, user_id: int, *, enabled: bool, hour: int | None) -> ReminderRow:
+        """Switch the member's reminder DM on or off, at their local ``hour`` (20 when not given)."""
+        return await self.reminders.set(guild_id, user_id, enabled=enabled, hour=hour)
 
     def attach(self) -> None:
         self._activity.add_listener(self.on_activity)

@@ -14,6 +14,7 @@ from bot.errors import InvalidInput
 from bot.stats import Percentages, ProgressService, Series, render_weekly
 from cogs._common import in_servers, truncate
 from cogs._common.authority import Audience, declared
+from cogs._common.lifecycle import load_service, unload_service
 from cogs.cards.embeds import decks_embed, stats_embed
 from cogs.cards.views import DYNAMIC_ITEMS, session_message
 
@@ -30,11 +31,11 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.client.services.add(self.service)
+        await load_service(self.client, self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
 
     async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
+        await unload_service(self.client, self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     async def _deck_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

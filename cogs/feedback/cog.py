@@ -6,6 +6,7 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.feedback import FeedbackService
+from cogs._common.lifecycle import load_service, unload_service
 from cogs.feedback.publisher import DiscordFeedbackPublisher
 from cogs.feedback.views import DYNAMIC_ITEMS
 
@@ -18,11 +19,9 @@ class Feedback(commands.Cog):
                                        DiscordFeedbackPublisher(client))
 
     async def cog_load(self) -> None:
-        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
-        self.service.schedule()
+        await load_service(self.client, self.service)
 
     async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
+        await unload_service(self.client, self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
-        self.service.unschedule()

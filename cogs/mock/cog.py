@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.mock import JOB_PREFIX, MAX_EXCLUSIONS, WEEKDAY_NAMES, WEEKDAYS, Exclusions, MockService
+from bot.mock import MAX_EXCLUSIONS, WEEKDAY_NAMES, WEEKDAYS, Exclusions, MockService
 from cogs._common import (
     BRAND_COLOUR,
     discord_timestamp,
@@ -20,6 +20,7 @@ from cogs._common import (
     timezone_autocomplete,
 )
 from cogs._common.authority import Audience, declared
+from cogs._common.lifecycle import load_service, unload_service
 from cogs.mock.embeds import history_line, roles_text, signup_embed, stats_embed
 from cogs.mock.meeting_publisher import DiscordMeetingPublisher
 from cogs.mock.meeting_views import FORMS as MEETING_FORMS
@@ -50,17 +51,14 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
         self.client.forms.add(*FEEDBACK_FORMS, *MEETING_FORMS)
-        await self.service.start()
-        self.client.after_first_ready(self.service.resume)
+        await load_service(self.client, self.service)
 
     async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
+        await unload_service(self.client, self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
         self.client.forms.remove(*FEEDBACK_FORMS, *MEETING_FORMS)
-        self.client.core.scheduler.remove_prefix(JOB_PREFIX)
 
     # -- members ---------------------------------------------------------------------------------
     @app_commands.command(name="join", description="Take part in mock interviews")
