@@ -290,3 +290,25 @@ def test_extensions_give_publishers_at_construction() -> None:
             offenders += [f"{path.relative_to(ROOT)}:{node.lineno}" for target in targets
                           if isinstance(target, ast.Attribute) and target.attr.endswith("publisher")]
     assert not offenders, f"pass the publisher to the service's constructor instead: {offenders}"
+
+
+def test_cogs_call_only_their_service_s_own_methods() -> None:
+    """``self.service.join(...)``, never ``self.service.signups.join(...)``: the service is the cog's one door.
+
+    What a service is made of (its repository, delivery, sign-ups) may change without a cog noticing.
+    """
+    offenders = []
+    for path in (ROOT / "cogs").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            owners, value = [], node.func.value  # the names the method is reached through, nearest first
+            while isinstance(value, ast.Attribute):
+                owners.append(value.attr)
+                value = value.value
+            if isinstance(value, ast.Name):
+                owners.append(value.id)
+            if "service" in owners[1:]:
+                chain = ".".join(reversed(owners))
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} calls {chain}.{node.func.attr}()")
+    assert not offenders, "give the service a method that delegates:\n" + "\n".join(offenders)

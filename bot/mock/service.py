@@ -24,6 +24,7 @@ from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.mock.agreement import minutes_for, nudge_time
+from bot.mock.exclusions import Exclusions
 from bot.mock.jobs import ROUND_PREFIXES, end_job, nudge_job, round_job
 from bot.mock.meetings import MeetingPublisher, MeetingService
 from bot.mock.models import Group, GroupBrief, MockStats, Report, Round, Signup
@@ -64,6 +65,7 @@ class MockService:
         self._db, self._clock, self._content = db, clock, content
         self._scheduler, self._audit, self._activity = scheduler, audit, activity
         self.meetings = MeetingService(db, clock, scheduler, self.repo, meeting_publisher)
+        self.exclusions = Exclusions(db, clock, self.meetings.repo)
         self.publisher = publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._left_out: dict[int, tuple[int, ...]] = {}  # round id -> members no allowed partner was left for
@@ -439,6 +441,36 @@ class MockService:
 
     async def signup_of(self, guild_id: int, user_id: int) -> Signup | None:
         return await self.repo.signup(guild_id, user_id)
+
+    # -- members' sign-ups and exclusions ------------------------------------------------------
+    async def join(self, guild_id: int, user_id: int, *, role: str, level: str, timezone: str,
+                   availability: str) -> Signup:
+        return await self.signups.join(guild_id, user_id, role=role, level=level, timezone=timezone,
+                                       availability=availability)
+
+    async def edit_signup(self, guild_id: int, user_id: int, *, role: str | None = None, level: str | None = None,
+                          timezone: str | None = None, availability: str | None = None) -> Signup:
+        return await self.signups.edit(guild_id, user_id, role=role, level=level, timezone=timezone,
+                                       availability=availability)
+
+    async def pause(self, guild_id: int, user_id: int, rounds: int | None) -> Signup:
+        return await self.signups.pause(guild_id, user_id, rounds)
+
+    async def leave(self, guild_id: int, user_id: int) -> None:
+        await self.signups.leave(guild_id, user_id)
+
+    async def require_signup(self, guild_id: int, user_id: int) -> Signup:
+        """The member's sign-up, or :class:`NotFound` telling them how to join."""
+        return await self.signups.require(guild_id, user_id)
+
+    async def exclusions_of(self, guild_id: int, user_id: int) -> list[int]:
+        return await self.exclusions.of(guild_id, user_id)
+
+    async def exclude(self, guild_id: int, user_id: int, excluded_id: int, *, excluded_is_bot: bool = False) -> list[int]:
+        return await self.exclusions.add(guild_id, user_id, excluded_id, excluded_is_bot=excluded_is_bot)
+
+    async def unexclude(self, guild_id: int, user_id: int, excluded_id: int) -> list[int]:
+        return await self.exclusions.remove(guild_id, user_id, excluded_id)
 
 
 def hash_seed(guild_id: int, key: str) -> int:

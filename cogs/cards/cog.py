@@ -42,7 +42,7 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         """The decks this server has on, matching what the member typed (Discord shows 25 at most)."""
         if interaction.guild_id is None:
             return []
-        decks = [d for d in await self.service.server.decks(interaction.guild_id) if d.enabled and d.cards]
+        decks = [d for d in await self.service.decks(interaction.guild_id) if d.enabled and d.cards]
         typed = current.lower()
         return [app_commands.Choice(name=truncate(f"{d.title} ({len(d.cards)} cards)", 100), value=d.key)
                 for d in decks if typed in d.key.lower() or typed in d.title.lower()][:25]
@@ -88,7 +88,7 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
     @app_commands.command(name="decks", description="The decks this server has on, and which one you study")
     async def decks(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        decks = [d for d in await self.service.server.decks(interaction.guild_id) if d.enabled and d.cards]
+        decks = [d for d in await self.service.decks(interaction.guild_id) if d.enabled and d.cards]
         current = await self.service.current_deck(interaction.guild_id, interaction.user.id)
         await interaction.response.send_message(embed=decks_embed(decks, current), ephemeral=True)
 
