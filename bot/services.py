@@ -31,6 +31,14 @@ class ScheduledService(Protocol):
     async def stop(self) -> None: ...
 
 
+@runtime_checkable
+class GuildJobs(Protocol):
+    """A feature with jobs for single guilds (a guild's daily post, its quiz, its rounds)."""
+
+    def forget_guild(self, guild_id: int) -> None:
+        """The bot left the guild: remove the guild's recurring jobs; its data is kept (for now)."""
+
+
 class FeatureUnavailable(LookupError):
     """The feature's extension is not loaded (a deployment that left it out, or a test that did)."""
 
@@ -47,6 +55,12 @@ class Services:
     def remove(self, service: object) -> None:
         if self._by_type.get(type(service)) is service:
             del self._by_type[type(service)]
+
+    def forget_guild(self, guild_id: int) -> None:
+        """Every loaded feature removes the recurring jobs it keeps for a guild the bot left."""
+        for service in list(self._by_type.values()):
+            if isinstance(service, GuildJobs):
+                service.forget_guild(guild_id)
 
     def settings_sections(self) -> list[SettingsSection]:
         """Every loaded feature that contributes a section to the settings overview."""

@@ -16,7 +16,6 @@ log = logging.getLogger(__name__)
 
 KEEP_FOR = timedelta(days=30)
 JOB_ID = "ops:purge-left-guilds"
-GUILD_JOB_PREFIXES = ("daily:post:", "quiz:post:", "mock:round:")
 
 
 class GuildRetention:
@@ -35,12 +34,11 @@ class GuildRetention:
             "ON CONFLICT (guild_id) DO UPDATE SET left_at = NULL", (guild_id, now))
 
     async def left(self, guild_id: int) -> None:
+        """Start the 30 days; each feature removes its own jobs for the guild (``Services.forget_guild``)."""
         now = int(self._clock.now().timestamp())
         await self._db.execute(
             "INSERT INTO guild_settings (guild_id, joined_at, left_at) VALUES (?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET left_at = excluded.left_at", (guild_id, now, now))
-        for prefix in GUILD_JOB_PREFIXES:
-            self._scheduler.remove(f"{prefix}{guild_id}")
 
     async def purge_due(self) -> list[int]:
         cutoff = int((self._clock.now() - KEEP_FOR).timestamp())

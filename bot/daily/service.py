@@ -19,7 +19,7 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content.models import Difficulty, Prompt, PromptKind, Source
 from bot.content.store import ContentStore
-from bot.daily.delivery import DailyDelivery, DailyPublisher, eligible_prompts, job_id
+from bot.daily.delivery import DailyDelivery, DailyPublisher, eligible_prompts, job_id, retry_job_id
 from bot.daily.models import (
     ALL_KINDS,
     ANSWER_LIMIT,
@@ -90,6 +90,11 @@ class DailyService:
 
     async def stop(self) -> None:
         self.delivery.unschedule_all()
+
+    def forget_guild(self, guild_id: int) -> None:
+        """The bot left the server: no more posts (or retries) for it; the schedule stays for 30 days."""
+        self.delivery.scheduler.remove(job_id(guild_id))
+        self.delivery.scheduler.remove(retry_job_id(guild_id))
 
     async def deliver_due(self, guild_id: int) -> DeliveryResult:
         """Today's post, if its time has come and it is not out yet (what the job runs, on demand)."""

@@ -109,6 +109,10 @@ class MockService:
                 await self.deliver(round_)
         await self.meetings.catch_up()
 
+    def forget_guild(self, guild_id: int) -> None:
+        """The bot left the server: no more rounds for it; the schedule stays for 30 days."""
+        self._scheduler.remove(round_job(guild_id))
+
     async def stop(self) -> None:
         """Remove every job of mock interviews: rounds, their timers, and the meetings' reminders and rooms."""
         for prefix in ROUND_PREFIXES:

@@ -187,6 +187,11 @@ class QuizService:
         self._scheduler.add(close_job(post.guild_id, post.local_date), DateTrigger(run_date=when), self.close,
                             post.guild_id, post.local_date, attempt)
 
+    def forget_guild(self, guild_id: int) -> None:
+        """The bot left the server: no more quizzes (or retries) for it; the schedule stays for 30 days."""
+        self._scheduler.remove(post_job(guild_id))
+        self._scheduler.remove(retry_job(guild_id))
+
     async def stop(self) -> None:
         """Remove every quiz job of this process (posting, retries and closes)."""
         self._scheduler.remove_prefix(JOB_PREFIX)

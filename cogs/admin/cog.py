@@ -47,6 +47,7 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         log.info("removed from guild %s; its data is kept for 30 days", guild.id)
         await self.retention.left(guild.id)
+        self.client.services.forget_guild(guild.id)
 
     settings_group = app_commands.Group(name="settings", description="What is configured here, and who moderates")
 
