@@ -6,6 +6,11 @@ under the same id instead of a second one, and unloading the feature removes the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Protocol, TypeVar
+
+from bot.scheduler import JobScheduler
+
 JOB_PREFIX = "mock:"
 ROUND_PREFIX = f"{JOB_PREFIX}round:"
 NUDGE_PREFIX = f"{JOB_PREFIX}remind:"
@@ -38,3 +43,21 @@ def room_job(group_id: int) -> str:
 def reminder_job(group_id: int, user_id: int, kind: str, version: int) -> str:
     """One member's reminder before an agreed interview (a new version after a reschedule)."""
     return f"{REMINDER_PREFIX}{group_id}:{user_id}:{kind}:{version}"
+
+
+class _OfAGuild(Protocol):
+    @property
+    def guild_id(self) -> int: ...
+
+
+Stored = TypeVar("Stored", bound=_OfAGuild)
+
+
+def rebuild(scheduler: JobScheduler, stored: Iterable[Stored], schedule: Callable[[Stored], None]) -> None:
+    """At start-up: schedule the timer of each stored item whose server this process serves.
+
+    Other processes (other shards) rebuild the timers of their own servers.
+    """
+    for item in stored:
+        if scheduler.owns(item.guild_id):
+            schedule(item)

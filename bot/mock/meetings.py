@@ -33,9 +33,10 @@ from bot.mock.agreement import (
     suggestion_starts,
 )
 from bot.mock.calendar import InterviewEntry, file_name, interview_ics
-from bot.mock.jobs import MEETING_PREFIXES, room_job
+from bot.mock.jobs import MEETING_PREFIXES, rebuild, room_job
 from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
 from bot.mock.models import Group, Round
+from bot.mock.outcomes import member_group
 from bot.mock.repository import PairingRepository
 from bot.mock.rounds import shared_times
 from bot.posting.crashpoints import crash_point
@@ -103,13 +104,8 @@ class MeetingService:
     # -- start-up ------------------------------------------------------------------------------
     async def start(self) -> None:
         """Rebuild the stored timers: unsent reminders and the removal of temporary rooms."""
-        owns = self._scheduler.owns  # only the guilds of this process's shards
-        for reminder in await self.repo.pending_reminders():
-            if owns(reminder.guild_id):
-                self._schedule_reminder(reminder)
-        for meeting in await self.repo.agreed():
-            if owns(meeting.guild_id):
-                self._schedule_cleanup(meeting)
+        rebuild(self._scheduler, await self.repo.pending_reminders(), self._schedule_reminder)
+        rebuild(self._scheduler, await self.repo.agreed(), self._schedule_cleanup)
 
     async def stop(self) -> None:
         """Remove the reminder and room timers of this process."""
@@ -140,18 +136,8 @@ class MeetingService:
                     await self.repo.add_option(conn, group.id, start, None, "agree", now)
         return [o for o in await self.repo.options(group.id, "agree") if o.proposed_by is None]
 
-    async def _member_group(self, group_id: int, user_id: int, guild_id: int | None) -> Group:
-        """The group named by a custom id, when the member (and the server) Discord reports are its own."""
-        group = await self.pairing.group(group_id)
-        if group is not None and guild_id is not None and group.guild_id != guild_id:
-            raise NotFound("This button belongs to an interview in another server; nothing was done.")
-        if group is None or not group.has(user_id):
-            raise NotFound("This interview is not yours; nothing was done.",
-                           hint="Only the members of this group can use these.")
-        return group
-
     async def _context(self, group_id: int, user_id: int, guild_id: int | None) -> tuple[Round, Group, Meeting]:
-        group = await self._member_group(group_id, user_id, guild_id)
+        group = await member_group(self.pairing, group_id, user_id, guild_id)
         round_ = await self.pairing.round(group.round_id)
         assert round_ is not None
         if round_.status != "open":
@@ -384,7 +370,7 @@ class MeetingService:
     async def calendar_file(self, group_id: int, user_id: int,
                             guild_id: int | None = None) -> tuple[bytes, str, datetime]:
         """The member's ``.ics`` for the agreed time, in their own zone."""
-        group = await self._member_group(group_id, user_id, guild_id)
+        group = await member_group(self.pairing, group_id, user_id, guild_id)
         meeting = await self.repo.meeting(group_id)
         round_ = await self.pairing.round(group.round_id)
         if meeting is None or meeting.status != "agreed" or meeting.starts_at is None or round_ is None:
