@@ -251,13 +251,13 @@ def test_persistent_forms_go_through_the_one_router() -> None:
 
 # -- one way to wire a feature ---------------------------------------------------------------------
 def _services_with_jobs() -> list[type]:
-    """Every ``*Service`` a feature exports that is given the scheduler, so keeps jobs in it."""
+    """Every class a feature exports that is given the scheduler, so keeps jobs in it."""
     found = []
     for name in _features():
         module = importlib.import_module(f"bot.{name}")
         for export in module.__all__:
             cls = getattr(module, export)
-            if inspect.isclass(cls) and export.endswith("Service"):
+            if inspect.isclass(cls):
                 parameters = inspect.signature(cls.__init__).parameters.values()
                 if any("JobScheduler" in str(parameter.annotation) for parameter in parameters):
                     found.append(cls)
@@ -268,8 +268,8 @@ def test_every_service_with_jobs_has_the_one_lifecycle() -> None:
     """``start`` registers the jobs, ``catch_up`` runs once a shard is ready, ``stop`` removes them."""
     services = _services_with_jobs()
     names = {cls.__name__ for cls in services}
-    assert {"DailyService", "QuizService", "MockService", "StreakService", "FeedbackService",
-            "RewardService"} <= names, names
+    assert {"DailyService", "QuizService", "MockService", "MeetingService", "StreakService", "StreakReminders",
+            "FeedbackService", "RewardService", "Backups", "GuildRetention"} <= names, names
     problems = [f"{cls.__module__}.{cls.__name__} lacks async {method}()" for cls in services
                 for method in ("start", "catch_up", "stop")
                 if not inspect.iscoroutinefunction(getattr(cls, method, None))]

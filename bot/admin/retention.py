@@ -24,8 +24,16 @@ class GuildRetention:
         self._clock = clock
         self._scheduler = scheduler
 
-    def schedule(self) -> None:
-        self._scheduler.add(JOB_ID, CronTrigger(hour=4, minute=0, timezone="UTC"), self.purge_due)
+    async def start(self) -> None:
+        """The nightly purge, run by one process per database (the one serving shard 0)."""
+        if self._scheduler.shards.runs_global_jobs:
+            self._scheduler.add(JOB_ID, CronTrigger(hour=4, minute=0, timezone="UTC"), self.purge_due)
+
+    async def catch_up(self) -> None:
+        """Nothing to do at once: a purge missed while the bot was down removes the same guilds the next night."""
+
+    async def stop(self) -> None:
+        self._scheduler.remove(JOB_ID)
 
     async def joined(self, guild_id: int) -> None:
         now = int(self._clock.now().timestamp())

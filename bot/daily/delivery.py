@@ -102,13 +102,14 @@ class DailyDelivery:
         trigger = LocalDailyTrigger(schedule.local_time, schedule.zone) if schedule.enabled else None
         self.scheduler.keep(job_id(schedule.guild_id), trigger, self.deliver_due, schedule.guild_id)
 
-    async def schedule_all(self) -> int:
+    async def start(self) -> None:
+        """Register the posting job of every server this process serves (other shards' processes do theirs)."""
         schedules = [s for s in await self.repo.schedules() if self.scheduler.owns(s.guild_id)]
         for schedule in schedules:
             self.schedule_job(schedule)
-        return len(schedules)
+        log.info("scheduled daily prompts for %d guilds", len(schedules))
 
-    def unschedule_all(self) -> None:
+    async def stop(self) -> None:
         """Remove every posting job and pending retry of this process."""
         self.scheduler.remove_prefix(JOB_PREFIX)
         self.scheduler.remove_prefix(RETRY_PREFIX)
@@ -119,6 +120,9 @@ class DailyDelivery:
         for schedule in await self.repo.schedules():
             if self.scheduler.owns(schedule.guild_id):  # other processes catch up their own shards
                 results.append(await self.deliver_due(schedule.guild_id))
+        posted = sum(result.outcome is Outcome.POSTED for result in results)
+        if posted:
+            log.info("caught up %d daily posts missed earlier today", posted)
         return results
 
     # -- delivery -------------------------------------------------------------------------

@@ -78,18 +78,14 @@ class DailyService:
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
         """Register the posting job of every server this process serves."""
-        count = await self.delivery.schedule_all()
-        log.info("scheduled daily prompts for %d guilds", count)
+        await self.delivery.start()
 
     async def catch_up(self) -> None:
         """Once a shard is ready: post what fell due today while the bot was down."""
-        results = await self.delivery.catch_up()
-        posted = sum(result.outcome is Outcome.POSTED for result in results)
-        if posted:
-            log.info("caught up %d daily posts missed earlier today", posted)
+        await self.delivery.catch_up()
 
     async def stop(self) -> None:
-        self.delivery.unschedule_all()
+        await self.delivery.stop()
 
     def forget_guild(self, guild_id: int) -> None:
         """The bot left the server: no more posts (or retries) for it; the schedule stays for 30 days."""

@@ -51,10 +51,14 @@ class StreakReminders:
         self._scheduler = scheduler
         self._sending: set[tuple[int, int]] = set()  # a slow pass overlapping the next quarter hour
 
-    def schedule(self) -> None:
+    async def start(self) -> None:
         self._scheduler.add(JOB_ID, CronTrigger(minute="0,15,30,45", timezone=UTC), self.run_due)
 
-    def unschedule(self) -> None:
+    async def catch_up(self) -> None:
+        """Send today's reminders whose hour came (or whose sending was interrupted) while the bot was down."""
+        await self.run_due()
+
+    async def stop(self) -> None:
         self._scheduler.remove(JOB_ID)
 
     async def set(self, guild_id: int, user_id: int, *, enabled: bool, hour: int | None) -> ReminderRow:

@@ -81,17 +81,17 @@ class StreakService:
     async def start(self) -> None:
         """Listen for activity, schedule the reminder pass and repair summaries a crash left stale."""
         self.attach()
-        self.reminders.schedule()
+        await self.reminders.start()
         await self.reconcile()
 
     async def catch_up(self) -> None:
         """Finish what a crash interrupted: milestone celebrations and today's reminder DMs."""
         await self.catch_up_milestones()
-        await self.reminders.run_due()
+        await self.reminders.catch_up()
 
     async def stop(self) -> None:
         self.detach()
-        self.reminders.unschedule()
+        await self.reminders.stop()
 
     async def set_reminder(self, guild_id: int, user_id: int, *, enabled: bool, hour: int | None) -> ReminderRow:
         """Switch the member's reminder DM on or off, at their local ``hour`` (20 when not given)."""
