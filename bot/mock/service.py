@@ -19,7 +19,8 @@ from bot.content.models import Prompt
 from bot.errors import InvalidInput, check_all
 from bot.mock.exclusions import Exclusions
 from bot.mock.jobs import ROUND_PREFIXES, rebuild, round_job
-from bot.mock.meetings import MeetingPublisher, MeetingService
+from bot.mock.meeting_repository import Meeting
+from bot.mock.meetings import Choice, MeetingPublisher, MeetingService, Picker
 from bot.mock.models import Group, MockStats, Report, Round, Signup
 from bot.mock.outcomes import Outcomes
 from bot.mock.publisher import MockPublisher
@@ -100,6 +101,27 @@ class MockService:
 
     async def cancel_round(self, guild_id: int, actor_id: int) -> Round:
         return await self.rounds.cancel_round(guild_id, actor_id)
+
+    # -- agreeing a time (bot.mock.meetings) ---------------------------------------------------
+    async def meeting_picker(self, group_id: int, user_id: int, guild_id: int | None = None) -> Picker:
+        return await self.meetings.picker(group_id, user_id, guild_id)
+
+    async def choose_times(self, group_id: int, user_id: int, option_ids: list[int],
+                           guild_id: int | None = None) -> Choice:
+        return await self.meetings.choose(group_id, user_id, option_ids, guild_id)
+
+    async def propose_time(self, group_id: int, user_id: int, text: str, guild_id: int | None = None) -> Choice:
+        return await self.meetings.propose(group_id, user_id, text, guild_id)
+
+    async def accept_time(self, option_id: int, user_id: int, guild_id: int | None = None) -> Choice:
+        return await self.meetings.accept(option_id, user_id, guild_id)
+
+    async def cancel_meeting(self, group_id: int, user_id: int, reason: str, guild_id: int | None = None) -> Meeting:
+        return await self.meetings.cancel(group_id, user_id, reason, guild_id)
+
+    async def calendar_file(self, group_id: int, user_id: int,
+                            guild_id: int | None = None) -> tuple[bytes, str, datetime]:
+        return await self.meetings.calendar_file(group_id, user_id, guild_id)
 
     # -- outcomes and feedback -----------------------------------------------------------------
     async def member_group(self, group_id: int, user_id: int, guild_id: int | None = None) -> Group:
