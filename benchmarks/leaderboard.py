@@ -19,9 +19,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from benchmarks.common import Result, percentile
+from benchmarks.offline import OfflinePublisher
 from bot.activity import ActivityService
 from bot.audit import AuditLog
 from bot.clock import ManualClock
+from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.streaks import StreakService
 from bot.streaks.rules import evaluate
@@ -89,7 +91,8 @@ async def run(quick: bool = False) -> Result:
         try:
             clock = ManualClock(NOW)
             timezones = TimezoneResolver(db)
-            service = StreakService(db, clock, timezones, ActivityService(db, clock, timezones), AuditLog(db, clock))
+            service = StreakService(db, clock, timezones, ActivityService(db, clock, timezones), AuditLog(db, clock),
+                                    JobScheduler(clock, manual=True), OfflinePublisher())
             caller = members // 2
             medians, details = [], []
             for board in ("current", "best", "month"):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from benchmarks.common import Result, percentile
 from benchmarks.harness import START
+from benchmarks.offline import OfflinePublisher
 from benchmarks.study_server import ANSWER, POST_TIME, READY, StudyServer
 from bot.activity import ActivityService
 from bot.audit import AuditLog
@@ -60,7 +61,7 @@ async def _fan_out_guilds(sim: LocalDiscord, clock: ManualClock, db_path: Path, 
     await db.open()
     try:
         service = DailyService(db, clock, ContentStore.load(SHIPPED_CONTENT_DIR), JobScheduler(clock, manual=True),
-                               AuditLog(db, clock), ActivityService(db, clock, TimezoneResolver(db)))
+                               AuditLog(db, clock), ActivityService(db, clock, TimezoneResolver(db)), OfflinePublisher())
         for channel in channels:
             assert channel.guild is not None
             await service.setup(channel.guild.id, 1, channel_id=channel.id, time_text=f"{FAN_OUT_AT:%H:%M}",

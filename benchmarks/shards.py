@@ -21,6 +21,7 @@ from pathlib import Path
 
 from benchmarks.common import Result
 from benchmarks.memory import _rss_mb
+from benchmarks.offline import OfflinePublisher
 from bot.clock import ManualClock
 from bot.content import ContentStore
 from bot.core import Core
@@ -40,7 +41,8 @@ async def _configure_daily(db: Path, clock: ManualClock, guilds: list[SimGuild])
     core = Core.build(settings, ContentStore.load(SHIPPED_CONTENT_DIR), clock=clock, manual_scheduler=True)
     await core.db.open()
     try:
-        service = DailyService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
+        service = DailyService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity,
+                               OfflinePublisher())
         for guild in guilds:
             await service.setup(guild.id, guild.owner_id, channel_id=guild.channel("daily").id, time_text="09:00",
                                 zone_text="UTC", role_id=None)

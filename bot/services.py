@@ -8,11 +8,35 @@ calls, and two extensions never agree on a cog's name by string.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 from bot.overview import SettingsSection
 
 T = TypeVar("T")
+
+
+@runtime_checkable
+class ScheduledService(Protocol):
+    """A feature that keeps jobs in the scheduler: the one lifecycle every such service has.
+
+    ``start`` registers its jobs from the database when the extension loads; ``catch_up`` runs
+    once each shard is first ready and does what fell due while the bot was down; ``stop``
+    removes its jobs when the extension unloads.
+    """
+
+    async def start(self) -> None: ...
+
+    async def catch_up(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+@runtime_checkable
+class GuildJobs(Protocol):
+    """A feature with jobs for single guilds (a guild's daily post, its quiz, its rounds)."""
+
+    def forget_guild(self, guild_id: int) -> None:
+        """The bot left the guild: remove the guild's recurring jobs; its data is kept (for now)."""
 
 
 class FeatureUnavailable(LookupError):
@@ -31,6 +55,12 @@ class Services:
     def remove(self, service: object) -> None:
         if self._by_type.get(type(service)) is service:
             del self._by_type[type(service)]
+
+    def forget_guild(self, guild_id: int) -> None:
+        """Every loaded feature removes the recurring jobs it keeps for a guild the bot left."""
+        for service in list(self._by_type.values()):
+            if isinstance(service, GuildJobs):
+                service.forget_guild(guild_id)
 
     def settings_sections(self) -> list[SettingsSection]:
         """Every loaded feature that contributes a section to the settings overview."""

@@ -247,3 +247,68 @@ def test_persistent_forms_go_through_the_one_router() -> None:
     offenders = [f"{path.relative_to(ROOT)}" for path in (ROOT / "cogs").rglob("*.py")
                  if "def on_interaction" in path.read_text(encoding="utf-8")]
     assert not offenders, f"route forms with client.forms.add(FormRoute(...)) instead: {offenders}"
+
+
+# -- one way to wire a feature ---------------------------------------------------------------------
+def _services_with_jobs() -> list[type]:
+    """Every class a feature exports that is given the scheduler, so keeps jobs in it."""
+    found = []
+    for name in _features():
+        module = importlib.import_module(f"bot.{name}")
+        for export in module.__all__:
+            cls = getattr(module, export)
+            if inspect.isclass(cls):
+                parameters = inspect.signature(cls.__init__).parameters.values()
+                if any("JobScheduler" in str(parameter.annotation) for parameter in parameters):
+                    found.append(cls)
+    return found
+
+
+def test_every_service_with_jobs_has_the_one_lifecycle() -> None:
+    """``start`` registers the jobs, ``catch_up`` runs once a shard is ready, ``stop`` removes them."""
+    services = _services_with_jobs()
+    names = {cls.__name__ for cls in services}
+    assert {"DailyService", "QuizService", "MockService", "MeetingService", "StreakService", "StreakReminders",
+            "FeedbackService", "RewardService", "Backups", "GuildRetention"} <= names, names
+    problems = [f"{cls.__module__}.{cls.__name__} lacks async {method}()" for cls in services
+                for method in ("start", "catch_up", "stop")
+                if not inspect.iscoroutinefunction(getattr(cls, method, None))]
+    for name in _features():
+        module = importlib.import_module(f"bot.{name}")
+        if "JOB_PREFIX" in module.__all__ and not any(cls.__module__.startswith(f"bot.{name}.") for cls in services):
+            problems.append(f"bot.{name} exports JOB_PREFIX but no service with start/catch_up/stop")
+    assert not problems, "\n".join(problems)
+
+
+def test_extensions_give_publishers_at_construction() -> None:
+    """A service receives its publisher when it is built; no extension attaches one afterwards."""
+    offenders = []
+    for path in (ROOT / "cogs").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets = node.targets if isinstance(node, ast.Assign) else \
+                [node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign) else []
+            offenders += [f"{path.relative_to(ROOT)}:{node.lineno}" for target in targets
+                          if isinstance(target, ast.Attribute) and target.attr.endswith("publisher")]
+    assert not offenders, f"pass the publisher to the service's constructor instead: {offenders}"
+
+
+def test_cogs_call_only_their_service_s_own_methods() -> None:
+    """``self.service.join(...)``, never ``self.service.signups.join(...)``: the service is the cog's one door.
+
+    What a service is made of (its repository, delivery, sign-ups) may change without a cog noticing.
+    """
+    offenders = []
+    for path in (ROOT / "cogs").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            owners, value = [], node.func.value  # the names the method is reached through, nearest first
+            while isinstance(value, ast.Attribute):
+                owners.append(value.attr)
+                value = value.value
+            if isinstance(value, ast.Name):
+                owners.append(value.id)
+            if "service" in owners[1:]:
+                chain = ".".join(reversed(owners))
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} calls {chain}.{node.func.attr}()")
+    assert not offenders, "give the service a method that delegates:\n" + "\n".join(offenders)

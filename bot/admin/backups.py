@@ -32,8 +32,16 @@ class Backups:
         self.folder = folder
         self.keep = keep
 
-    def schedule(self) -> None:
-        self._scheduler.add(JOB_ID, CronTrigger(hour=3, minute=30, timezone="UTC"), self.run)
+    async def start(self) -> None:
+        """The nightly backup, run by one process per database (the one serving shard 0)."""
+        if self._scheduler.shards.runs_global_jobs:
+            self._scheduler.add(JOB_ID, CronTrigger(hour=3, minute=30, timezone="UTC"), self.run)
+
+    async def catch_up(self) -> None:
+        """Nothing to do at once: a night missed while the bot was down is covered by the next backup."""
+
+    async def stop(self) -> None:
+        self._scheduler.remove(JOB_ID)
 
     async def run(self) -> Path:
         """Copy the live database (SQLite backup API), then keep only the newest ``keep`` copies."""

@@ -16,7 +16,6 @@ log = logging.getLogger(__name__)
 
 KEEP_FOR = timedelta(days=30)
 JOB_ID = "ops:purge-left-guilds"
-GUILD_JOB_PREFIXES = ("daily:post:", "quiz:post:", "mock:round:")
 
 
 class GuildRetention:
@@ -25,8 +24,16 @@ class GuildRetention:
         self._clock = clock
         self._scheduler = scheduler
 
-    def schedule(self) -> None:
-        self._scheduler.add(JOB_ID, CronTrigger(hour=4, minute=0, timezone="UTC"), self.purge_due)
+    async def start(self) -> None:
+        """The nightly purge, run by one process per database (the one serving shard 0)."""
+        if self._scheduler.shards.runs_global_jobs:
+            self._scheduler.add(JOB_ID, CronTrigger(hour=4, minute=0, timezone="UTC"), self.purge_due)
+
+    async def catch_up(self) -> None:
+        """Nothing to do at once: a purge missed while the bot was down removes the same guilds the next night."""
+
+    async def stop(self) -> None:
+        self._scheduler.remove(JOB_ID)
 
     async def joined(self, guild_id: int) -> None:
         now = int(self._clock.now().timestamp())
@@ -35,12 +42,11 @@ class GuildRetention:
             "ON CONFLICT (guild_id) DO UPDATE SET left_at = NULL", (guild_id, now))
 
     async def left(self, guild_id: int) -> None:
+        """Start the 30 days; each feature removes its own jobs for the guild (``Services.forget_guild``)."""
         now = int(self._clock.now().timestamp())
         await self._db.execute(
             "INSERT INTO guild_settings (guild_id, joined_at, left_at) VALUES (?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET left_at = excluded.left_at", (guild_id, now, now))
-        for prefix in GUILD_JOB_PREFIXES:
-            self._scheduler.remove(f"{prefix}{guild_id}")
 
     async def purge_due(self) -> list[int]:
         cutoff = int((self._clock.now() - KEEP_FOR).timestamp())

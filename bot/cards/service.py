@@ -23,7 +23,7 @@ from bot.cards.models import CardKind, CardStats, DaySummary, Graded, NothingToS
 from bot.cards.repository import CardRepository
 from bot.cards.srs import Grade, Scheduler
 from bot.clock import Clock
-from bot.community import ServerContent
+from bot.community import Deck, ServerContent
 from bot.content import ContentStore
 from bot.content.models import Flashcard
 from bot.errors import InvalidInput
@@ -68,6 +68,10 @@ class StudyService:
             deck = (await self.server.require_deck(guild_id, deck, enabled=True)).key
         await self.repo.set_deck_choice(guild_id, user_id, deck)
         return deck
+
+    async def decks(self, guild_id: int) -> list[Deck]:
+        """Every deck the server could study, shipped packs first, with whether it is on."""
+        return await self.server.decks(guild_id)
 
     async def current_deck(self, guild_id: int | None, user_id: int) -> str | None:
         return await self.repo.deck_choice(guild_id, user_id) if guild_id is not None else None

@@ -18,7 +18,7 @@ import aiosqlite
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.community.forms import build_item, form_fields
-from bot.community.library import SERVER_DECK, ServerContent
+from bot.community.library import SERVER_DECK, Deck, ServerContent
 from bot.content.items import ItemKind, alike_problems
 from bot.content.models import Flashcard, Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
@@ -84,6 +84,10 @@ class SuggestionService:
         self.clock = clock
         self.audit = audit
         self.content = content
+
+    async def decks(self, guild_id: int) -> list[Deck]:
+        """Every deck the server could study, shipped packs first, with whether it is on."""
+        return await self.content.decks(guild_id)
 
     # -- members ---------------------------------------------------------------------------
     async def suggest(self, guild_id: int, author_id: int, kind: ItemKind, fields: dict[str, str]) -> Suggestion:

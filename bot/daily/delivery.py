@@ -67,8 +67,11 @@ def job_id(guild_id: int) -> str:
     return f"{JOB_PREFIX}{guild_id}"
 
 
+RETRY_PREFIX = "daily:retry:"
+
+
 def retry_job_id(guild_id: int) -> str:
-    return f"daily:retry:{guild_id}"
+    return f"{RETRY_PREFIX}{guild_id}"
 
 
 def post_nonce(guild_id: int, day: date) -> str:
@@ -85,12 +88,13 @@ def eligible_prompts(schedule: DailySchedule, library_prompts: tuple[Prompt, ...
 
 
 class DailyDelivery:
-    def __init__(self, repo: DailyRepository, clock: Clock, content: ContentStore, scheduler: JobScheduler) -> None:
+    def __init__(self, repo: DailyRepository, clock: Clock, content: ContentStore, scheduler: JobScheduler,
+                 publisher: DailyPublisher) -> None:
         self.repo = repo
         self.clock = clock
         self.content = content
         self.scheduler = scheduler
-        self.publisher: DailyPublisher | None = None
+        self.publisher = publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- jobs -----------------------------------------------------------------------------
@@ -98,11 +102,17 @@ class DailyDelivery:
         trigger = LocalDailyTrigger(schedule.local_time, schedule.zone) if schedule.enabled else None
         self.scheduler.keep(job_id(schedule.guild_id), trigger, self.deliver_due, schedule.guild_id)
 
-    async def schedule_all(self) -> int:
+    async def start(self) -> None:
+        """Register the posting job of every server this process serves (other shards' processes do theirs)."""
         schedules = [s for s in await self.repo.schedules() if self.scheduler.owns(s.guild_id)]
         for schedule in schedules:
             self.schedule_job(schedule)
-        return len(schedules)
+        log.info("scheduled daily prompts for %d guilds", len(schedules))
+
+    async def stop(self) -> None:
+        """Remove every posting job and pending retry of this process."""
+        self.scheduler.remove_prefix(JOB_PREFIX)
+        self.scheduler.remove_prefix(RETRY_PREFIX)
 
     async def catch_up(self) -> list[DeliveryResult]:
         """After start-up: finish interrupted rows, then deliver every post that fell due today while away."""
@@ -110,6 +120,9 @@ class DailyDelivery:
         for schedule in await self.repo.schedules():
             if self.scheduler.owns(schedule.guild_id):  # other processes catch up their own shards
                 results.append(await self.deliver_due(schedule.guild_id))
+        posted = sum(result.outcome is Outcome.POSTED for result in results)
+        if posted:
+            log.info("caught up %d daily posts missed earlier today", posted)
         return results
 
     # -- delivery -------------------------------------------------------------------------
@@ -156,8 +169,7 @@ class DailyDelivery:
         try:
             await self._tell_moderators_once(schedule, reason)
         except Exception:
-            if self.publisher is not None:
-                await self.publisher.notify_moderators(schedule.guild_id, _notice(reason))
+            await self.publisher.notify_moderators(schedule.guild_id, _notice(reason))
 
     async def deliver(self, guild_id: int, *, manual: bool) -> DeliveryResult:
         async with self._locks[guild_id]:
@@ -201,7 +213,7 @@ class DailyDelivery:
         for ever after, leave the numbering unsure; Discord knows whether the post was made.
         """
         unfinished = await self.repo.unfinished_before(schedule.guild_id, before)
-        if not unfinished or self.publisher is None:
+        if not unfinished:
             return 0
         finished = 0
         for record in unfinished:
@@ -281,8 +293,6 @@ class DailyDelivery:
         return self.content.library.prompt(prompt_id) or next((p for p in custom if p.id == prompt_id), None)
 
     async def _send(self, schedule: DailySchedule, record: PostRecord, fresh: bool) -> DeliveryResult:
-        if self.publisher is None:
-            raise RuntimeError("the daily publisher is not attached")
         try:
             post = await self.render(schedule, record)
             publisher = self.publisher
@@ -316,7 +326,7 @@ class DailyDelivery:
         await tell_moderators_once(
             schedule.guild_id, reason=reason, already_told=schedule.failure_notice,
             remember=self.repo.set_failure_notice,
-            notify=self.publisher.notify_moderators if self.publisher else None, text=_notice(reason))
+            notify=self.publisher.notify_moderators, text=_notice(reason))
 
 
 def _notice(reason: str) -> str:

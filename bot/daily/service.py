@@ -19,7 +19,7 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content.models import Difficulty, Prompt, PromptKind, Source
 from bot.content.store import ContentStore
-from bot.daily.delivery import DailyDelivery, eligible_prompts, job_id
+from bot.daily.delivery import DailyDelivery, DailyPublisher, eligible_prompts, job_id, retry_job_id
 from bot.daily.models import (
     ALL_KINDS,
     ANSWER_LIMIT,
@@ -66,14 +66,35 @@ class Preview:
 
 class DailyService:
     def __init__(self, db: Database, clock: Clock, content: ContentStore, scheduler: JobScheduler,
-                 audit: AuditLog, activity: ActivityService) -> None:
+                 audit: AuditLog, activity: ActivityService, publisher: DailyPublisher) -> None:
         self.repo = DailyRepository(db)
         self.clock = clock
         self.content = content
         self.audit = audit
         self.activity = activity
-        self.delivery = DailyDelivery(self.repo, clock, content, scheduler)
+        self.delivery = DailyDelivery(self.repo, clock, content, scheduler, publisher)
         self._sent_posts: dict[tuple[int, date, str], asyncio.Future[tuple[PostRecord, Prompt]]] = {}
+
+    # -- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Register the posting job of every server this process serves."""
+        await self.delivery.start()
+
+    async def catch_up(self) -> None:
+        """Once a shard is ready: post what fell due today while the bot was down."""
+        await self.delivery.catch_up()
+
+    async def stop(self) -> None:
+        await self.delivery.stop()
+
+    def forget_guild(self, guild_id: int) -> None:
+        """The bot left the server: no more posts (or retries) for it; the schedule stays for 30 days."""
+        self.delivery.scheduler.remove(job_id(guild_id))
+        self.delivery.scheduler.remove(retry_job_id(guild_id))
+
+    async def deliver_due(self, guild_id: int) -> DeliveryResult:
+        """Today's post, if its time has come and it is not out yet (what the job runs, on demand)."""
+        return await self.delivery.deliver_due(guild_id)
 
     # -- configuration --------------------------------------------------------------------
     async def setup(self, guild_id: int, actor_id: int, *, channel_id: int, time_text: str, zone_text: str,
@@ -274,11 +295,10 @@ class DailyService:
                                                 repair=edited)
         crash_point("answer.saved")
         await self.activity.announce(credit)
-        publisher = self.delivery.publisher
-        if record.thread_id is None or publisher is None:
+        if record.thread_id is None:
             return AnswerResult(answer, edited, False, "the discussion thread does not exist")
         try:
-            message_id = await publisher.post_answer(
+            message_id = await self.delivery.publisher.post_answer(
                 record.thread_id, user_id, text, edited=edited, existing_message_id=answer.thread_message_id, day=day)
         except DeliveryFailed as failure:
             return AnswerResult(answer, edited, False, failure.reason)

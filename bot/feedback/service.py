@@ -56,19 +56,22 @@ def jump(guild_id: int, thread_id: int, message_id: int | None) -> str:
 
 class FeedbackService:
     def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver, scheduler: JobScheduler,
-                 audit: AuditLog) -> None:
+                 audit: AuditLog, publisher: FeedbackPublisher) -> None:
         self.repo = FeedbackRepository(db)
         self._db = db
         self._clock = clock
         self._timezones = timezones
         self._scheduler = scheduler
         self._audit = audit
-        self.publisher: FeedbackPublisher | None = None
+        self.publisher = publisher
 
-    def schedule(self) -> None:
+    async def start(self) -> None:
         self._scheduler.add(JOB_ID, CronTrigger(minute="5,20,35,50", timezone="UTC"), self.close_due)
 
-    def unschedule(self) -> None:
+    async def catch_up(self) -> None:
+        """Nothing to do at once: the quarter-hourly pass closes every day that fell due while down."""
+
+    async def stop(self) -> None:
         self._scheduler.remove(JOB_ID)
 
     def _now(self) -> int:
@@ -187,8 +190,6 @@ class FeedbackService:
         if not found.top and found.best is None:
             await self.repo.record_close(post.guild_id, post.local_date, 0)
             return 0
-        if self.publisher is None:
-            return 0
         crash_point("highlight.claimed")
         publisher = self.publisher
         header = highlight_header(post.day_number)
@@ -202,7 +203,6 @@ class FeedbackService:
         return 1
 
     async def _tell_authors(self, found: Highlight) -> None:
-        assert self.publisher is not None
         told: set[int] = set()
         for place, answer in enumerate(found.top, start=1):
             marks = "1 member" if answer.marks == 1 else f"{answer.marks} members"
@@ -219,7 +219,6 @@ class FeedbackService:
             return
         told.add(user_id)
         try:
-            assert self.publisher is not None
             await self.publisher.tell_author(guild_id, user_id, text)
         except Exception:
             log.info("could not tell member %s about their highlighted answer", user_id, exc_info=True)

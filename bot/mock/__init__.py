@@ -6,15 +6,16 @@ This module is the feature's public interface; other features and the cog import
 
 from bot.mock.agreement import local_label
 from bot.mock.exclusions import MAX_EXCLUSIONS, Exclusions
-from bot.mock.jobs import JOB_PREFIX
+from bot.mock.jobs import JOB_PREFIX, round_job
 from bot.mock.meeting_repository import Meeting, TimeOption
 from bot.mock.meetings import Choice, MeetingPublisher, MeetingService, thread_url
 from bot.mock.models import Group, GroupBrief, MockStats, Round, Signup
+from bot.mock.publisher import MockPublisher
 from bot.mock.schedule import WEEKDAY_NAMES, WEEKDAYS, Schedule, parse_weekday
-from bot.mock.service import MockPublisher, MockService
+from bot.mock.service import MockService
 
 __all__ = [
     "JOB_PREFIX", "MAX_EXCLUSIONS", "WEEKDAYS", "WEEKDAY_NAMES", "Choice", "Exclusions", "Group", "GroupBrief", "Meeting",
     "MeetingPublisher", "MeetingService", "MockPublisher", "MockService", "MockStats", "Round", "Schedule",
-    "Signup", "TimeOption", "local_label", "parse_weekday", "thread_url",
+    "Signup", "TimeOption", "local_label", "parse_weekday", "round_job", "thread_url",
 ]

@@ -6,28 +6,58 @@ under the same id instead of a second one, and unloading the feature removes the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Protocol, TypeVar
+
+from bot.scheduler import JobScheduler
+
 JOB_PREFIX = "mock:"
+ROUND_PREFIX = f"{JOB_PREFIX}round:"
+NUDGE_PREFIX = f"{JOB_PREFIX}remind:"
+END_PREFIX = f"{JOB_PREFIX}end:"
+ROOM_PREFIX = f"{JOB_PREFIX}room:"
+REMINDER_PREFIX = f"{JOB_PREFIX}reminder:"
+ROUND_PREFIXES = (ROUND_PREFIX, NUDGE_PREFIX, END_PREFIX)  # the round service's jobs
+MEETING_PREFIXES = (ROOM_PREFIX, REMINDER_PREFIX)  # the meeting service's jobs
 
 
 def round_job(guild_id: int) -> str:
     """The server's recurring round start."""
-    return f"{JOB_PREFIX}round:{guild_id}"
+    return f"{ROUND_PREFIX}{guild_id}"
 
 
 def nudge_job(round_id: int) -> str:
     """The mid-round nudge to groups that have not met yet."""
-    return f"{JOB_PREFIX}remind:{round_id}"
+    return f"{NUDGE_PREFIX}{round_id}"
 
 
 def end_job(round_id: int) -> str:
-    return f"{JOB_PREFIX}end:{round_id}"
+    return f"{END_PREFIX}{round_id}"
 
 
 def room_job(group_id: int) -> str:
     """Removing a group's temporary voice room after its interview."""
-    return f"{JOB_PREFIX}room:{group_id}"
+    return f"{ROOM_PREFIX}{group_id}"
 
 
 def reminder_job(group_id: int, user_id: int, kind: str, version: int) -> str:
     """One member's reminder before an agreed interview (a new version after a reschedule)."""
-    return f"{JOB_PREFIX}reminder:{group_id}:{user_id}:{kind}:{version}"
+    return f"{REMINDER_PREFIX}{group_id}:{user_id}:{kind}:{version}"
+
+
+class _OfAGuild(Protocol):
+    @property
+    def guild_id(self) -> int: ...
+
+
+Stored = TypeVar("Stored", bound=_OfAGuild)
+
+
+def rebuild(scheduler: JobScheduler, stored: Iterable[Stored], schedule: Callable[[Stored], None]) -> None:
+    """At start-up: schedule the timer of each stored item whose server this process serves.
+
+    Other processes (other shards) rebuild the timers of their own servers.
+    """
+    for item in stored:
+        if scheduler.owns(item.guild_id):
+            schedule(item)

@@ -3,7 +3,7 @@
 Every decision is stored before Discord hears of it: a confirmation writes the agreed
 time, a new version and that version's reminders in one transaction; the event,
 the voice channel and the thread message follow. Whatever a crash interrupts is
-finished from the stored state when the bot connects again (:meth:`resume`).
+finished from the stored state when the bot connects again (:meth:`catch_up`).
 Reminders are stored timers, claimed in the database before they are sent, so a
 restart neither loses nor repeats one, and a moved or cancelled interview leaves
 its old reminders unsendable (their version no longer matches).
@@ -33,9 +33,10 @@ from bot.mock.agreement import (
     suggestion_starts,
 )
 from bot.mock.calendar import InterviewEntry, file_name, interview_ics
-from bot.mock.jobs import room_job
+from bot.mock.jobs import MEETING_PREFIXES, rebuild, room_job
 from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
 from bot.mock.models import Group, Round
+from bot.mock.outcomes import member_group
 from bot.mock.repository import PairingRepository
 from bot.mock.rounds import shared_times
 from bot.posting.crashpoints import crash_point
@@ -91,26 +92,27 @@ class Choice:
 
 
 class MeetingService:
-    def __init__(self, db: Database, clock: Clock, scheduler: JobScheduler, pairing: PairingRepository) -> None:
+    def __init__(self, db: Database, clock: Clock, scheduler: JobScheduler, pairing: PairingRepository,
+                 publisher: MeetingPublisher) -> None:
         self.repo = MeetingRepository(db)
         self.pairing = pairing
         self._db, self._clock, self._scheduler = db, clock, scheduler
-        self.publisher: MeetingPublisher | None = None
+        self.publisher = publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._reminders_in_flight: set[str] = set()  # a timer rebuilt while its reminder is being sent
 
     # -- start-up ------------------------------------------------------------------------------
     async def start(self) -> None:
         """Rebuild the stored timers: unsent reminders and the removal of temporary rooms."""
-        owns = self._scheduler.owns  # only the guilds of this process's shards
-        for reminder in await self.repo.pending_reminders():
-            if owns(reminder.guild_id):
-                self._schedule_reminder(reminder)
-        for meeting in await self.repo.agreed():
-            if owns(meeting.guild_id):
-                self._schedule_cleanup(meeting)
+        rebuild(self._scheduler, await self.repo.pending_reminders(), self._schedule_reminder)
+        rebuild(self._scheduler, await self.repo.agreed(), self._schedule_cleanup)
 
-    async def resume(self) -> None:
+    async def stop(self) -> None:
+        """Remove the reminder and room timers of this process."""
+        for prefix in MEETING_PREFIXES:
+            self._scheduler.remove_prefix(prefix)
+
+    async def catch_up(self) -> None:
         """After connecting: bring every event and room in line with what was decided."""
         for meeting in await self.repo.needing_event_sync():
             if not self._scheduler.owns(meeting.guild_id):
@@ -134,18 +136,8 @@ class MeetingService:
                     await self.repo.add_option(conn, group.id, start, None, "agree", now)
         return [o for o in await self.repo.options(group.id, "agree") if o.proposed_by is None]
 
-    async def _member_group(self, group_id: int, user_id: int, guild_id: int | None) -> Group:
-        """The group named by a custom id, when the member (and the server) Discord reports are its own."""
-        group = await self.pairing.group(group_id)
-        if group is not None and guild_id is not None and group.guild_id != guild_id:
-            raise NotFound("This button belongs to an interview in another server; nothing was done.")
-        if group is None or not group.has(user_id):
-            raise NotFound("This interview is not yours; nothing was done.",
-                           hint="Only the members of this group can use these.")
-        return group
-
     async def _context(self, group_id: int, user_id: int, guild_id: int | None) -> tuple[Round, Group, Meeting]:
-        group = await self._member_group(group_id, user_id, guild_id)
+        group = await member_group(self.pairing, group_id, user_id, guild_id)
         round_ = await self.pairing.round(group.round_id)
         assert round_ is not None
         if round_.status != "open":
@@ -206,7 +198,7 @@ class MeetingService:
             assert option is not None
             choice = await self._settle(round_, group, [option] if purpose == "move" else open_options(
                 await self.repo.options(group_id, "agree"), now, round_.ends_at), option)
-        if choice.agreed is None and self.publisher is not None:
+        if choice.agreed is None:
             message_id = await self.publisher.post_proposal(round_, group, option)
             if message_id is not None:
                 await self.repo.set_option_message(option.id, message_id)
@@ -258,8 +250,7 @@ class MeetingService:
         except Exception:
             log.exception("could not place the event of group %s; it is retried at the next start", group.id)
         meeting = await self.repo.meeting(group.id) or meeting  # re-read: the confirmation stored a new version
-        if self.publisher is not None:
-            await self.publisher.post_confirmed(round_, group, meeting, moved=version > 1)
+        await self.publisher.post_confirmed(round_, group, meeting, moved=version > 1)
 
     # -- cancelling ----------------------------------------------------------------------------
     async def cancel(self, group_id: int, user_id: int, reason: str, guild_id: int | None = None) -> Meeting:
@@ -277,8 +268,7 @@ class MeetingService:
             await self.sync_event(group_id)
         except Exception:
             log.exception("could not remove the event of group %s; it is retried at the next start", group_id)
-        if self.publisher is not None:
-            await self.publisher.post_cancelled(round_, group, cancelled)
+        await self.publisher.post_cancelled(round_, group, cancelled)
         return cancelled
 
     async def cancel_all(self, groups: list[Group], actor_id: int) -> None:
@@ -298,7 +288,7 @@ class MeetingService:
         """Make the event and room match the meeting: placed or moved when agreed, gone when cancelled."""
         meeting = await self.repo.meeting(group_id)
         group = await self.pairing.group(group_id)
-        if meeting is None or group is None or self.publisher is None:
+        if meeting is None or group is None:
             return
         round_ = await self.pairing.round(group.round_id)
         assert round_ is not None
@@ -313,7 +303,6 @@ class MeetingService:
             await self._remove(meeting)
 
     async def _remove(self, meeting: Meeting) -> None:
-        assert self.publisher is not None
         if meeting.event_id is not None:
             await self.publisher.remove_event(meeting.guild_id, meeting.event_id)
             await self.repo.set_event(meeting.group_id, None, meeting.event_version)
@@ -333,8 +322,7 @@ class MeetingService:
         meeting = await self.repo.meeting(group_id)
         if meeting is None or meeting.version != version or meeting.voice_channel_id is None:
             return
-        if self.publisher is not None:
-            await self._remove(meeting)
+        await self._remove(meeting)
 
     # -- reminders -----------------------------------------------------------------------------
     def _schedule_reminder(self, reminder: Reminder) -> None:
@@ -359,7 +347,7 @@ class MeetingService:
     async def _send_reminder(self, reminder: Reminder) -> bool:
         meeting = await self.repo.meeting(reminder.group_id)
         now = self._clock.now()
-        if meeting is None or meeting.starts_at is None or meeting.starts_at <= now or self.publisher is None:
+        if meeting is None or meeting.starts_at is None or meeting.starts_at <= now:
             return False
         earlier_attempt = await self.repo.was_claimed(reminder)
         if not await self.repo.claim_reminder(reminder, now):
@@ -382,7 +370,7 @@ class MeetingService:
     async def calendar_file(self, group_id: int, user_id: int,
                             guild_id: int | None = None) -> tuple[bytes, str, datetime]:
         """The member's ``.ics`` for the agreed time, in their own zone."""
-        group = await self._member_group(group_id, user_id, guild_id)
+        group = await member_group(self.pairing, group_id, user_id, guild_id)
         meeting = await self.repo.meeting(group_id)
         round_ = await self.pairing.round(group.round_id)
         if meeting is None or meeting.status != "agreed" or meeting.starts_at is None or round_ is None:
@@ -408,8 +396,7 @@ class MeetingService:
                 await self.repo.ensure(conn, group.id, group.guild_id, minutes_for(len(group.members)),
                                        self._clock.now())
             if await self.repo.mark_nudged(group.id, self._clock.now()):
-                if self.publisher is not None:
-                    await self.publisher.nudge(round_, group)
+                await self.publisher.nudge(round_, group)
                 nudged += 1
         return nudged
 

@@ -51,13 +51,13 @@ async def publish_once(*, fresh: bool, find_earlier: Callable[[], Awaitable[T | 
 
 async def tell_moderators_once(guild_id: int, *, reason: str, already_told: str | None,
                                remember: Callable[[int, str], Awaitable[None]],
-                               notify: Callable[[int, str], Awaitable[bool]] | None, text: str) -> None:
+                               notify: Callable[[int, str], Awaitable[bool]], text: str) -> None:
     """Tell the guild's moderators ``text`` unless they were already told about this ``reason``.
 
     The reason is remembered before sending, so a notification that fails is not retried
     on every attempt either; the feature's status command still shows it.
     """
-    if already_told == reason or notify is None:
+    if already_told == reason:
         return
     await remember(guild_id, reason)
     try:

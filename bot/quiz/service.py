@@ -83,7 +83,7 @@ REVEAL_WINDOW = timedelta(hours=24)  # a reveal Discord keeps refusing is retrie
 
 class QuizService:
     def __init__(self, db: Database, clock: Clock, content: ContentStore, scheduler: JobScheduler, audit: AuditLog,
-                 activity: ActivityService, server: ServerContent | None = None) -> None:
+                 activity: ActivityService, publisher: QuizPublisher, server: ServerContent | None = None) -> None:
         self.repo = QuizRepository(db)
         self._server = server or ServerContent(db, content)
         self._db = db
@@ -92,7 +92,7 @@ class QuizService:
         self._scheduler = scheduler
         self._audit = audit
         self._activity = activity
-        self.publisher: QuizPublisher | None = None
+        self.publisher = publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- moderators ----------------------------------------------------------------------------
@@ -187,7 +187,17 @@ class QuizService:
         self._scheduler.add(close_job(post.guild_id, post.local_date), DateTrigger(run_date=when), self.close,
                             post.guild_id, post.local_date, attempt)
 
+    def forget_guild(self, guild_id: int) -> None:
+        """The bot left the server: no more quizzes (or retries) for it; the schedule stays for 30 days."""
+        self._scheduler.remove(post_job(guild_id))
+        self._scheduler.remove(retry_job(guild_id))
+
+    async def stop(self) -> None:
+        """Remove every quiz job of this process (posting, retries and closes)."""
+        self._scheduler.remove_prefix(JOB_PREFIX)
+
     async def catch_up(self) -> None:
+        """Once a shard is ready: post the quizzes that fell due today while the bot was down."""
         for schedule in await self.repo.schedules():
             if self._scheduler.owns(schedule.guild_id):
                 await self.deliver_due(schedule.guild_id)
@@ -249,7 +259,7 @@ class QuizService:
     async def reconcile(self, guild_id: int, *, before: datetime) -> int:
         """Finish quizzes an interrupted attempt left ``claimed`` on an earlier day: adopt them or fail them."""
         unfinished = await self.repo.unfinished_before(guild_id, before)
-        if not unfinished or self.publisher is None:
+        if not unfinished:
             return 0
         for post in unfinished:
             try:
@@ -303,8 +313,6 @@ class QuizService:
         return post, True
 
     async def _send(self, schedule: QuizSchedule, post: QuizPost, fresh: bool) -> QuizPost:
-        if self.publisher is None:
-            raise RuntimeError("the quiz publisher is not attached")
         try:
             publisher = self.publisher
             message_id = await publish_once(fresh=fresh, late=overdue(post.occurrence_at, self._clock.now()),
@@ -329,7 +337,7 @@ class QuizService:
         await tell_moderators_once(
             schedule.guild_id, reason=reason, already_told=schedule.failure_notice,
             remember=self.repo.set_failure_notice,
-            notify=self.publisher.notify_moderators if self.publisher else None,
+            notify=self.publisher.notify_moderators,
             text=f"I could not post today's quiz: {reason}. Fix it and it goes out at the next scheduled time "
                  "(see `/quiz status`).")
 
@@ -377,13 +385,12 @@ class QuizService:
         if post is None or post.status is not QuizStatus.CLOSED or post.revealed_at is not None:
             return None
         results = QuizResults(post, await self.repo.counts(guild_id, day, len(post.options)))
-        if self.publisher is not None:
-            try:
-                await self.publisher.show_results(results)
-            except QuizDeliveryFailed as failure:
-                if failure.transient and self._retry_reveal(post, attempt + 1):
-                    return None
-                log.warning("could not reveal quiz %d in guild %s: %s", post.number, guild_id, failure.reason)
+        try:
+            await self.publisher.show_results(results)
+        except QuizDeliveryFailed as failure:
+            if failure.transient and self._retry_reveal(post, attempt + 1):
+                return None
+            log.warning("could not reveal quiz %d in guild %s: %s", post.number, guild_id, failure.reason)
         await self.repo.mark_revealed(guild_id, day, self._clock.now())
         crash_point("quiz.revealed")
         return results

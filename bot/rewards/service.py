@@ -88,19 +88,22 @@ def previous_month(today: date) -> str:
 
 class RewardService:
     def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver, scheduler: JobScheduler,
-                 audit: AuditLog) -> None:
+                 audit: AuditLog, publisher: RolePublisher) -> None:
         self.repo = RewardRepository(db)
         self._db = db
         self._clock = clock
         self._timezones = timezones
         self._scheduler = scheduler
         self._audit = audit
-        self.publisher: RolePublisher | None = None
+        self.publisher = publisher
 
-    def schedule(self) -> None:
+    async def start(self) -> None:
         self._scheduler.add(JOB_ID, CronTrigger(minute="10,25,40,55", timezone="UTC"), self.reconcile_all)
 
-    def unschedule(self) -> None:
+    async def catch_up(self) -> None:
+        """Nothing to do at once: the quarter-hourly pass brings every server's roles in line."""
+
+    async def stop(self) -> None:
         self._scheduler.remove(JOB_ID)
 
     def _now(self) -> int:
@@ -173,8 +176,6 @@ class RewardService:
 
     async def reconcile(self, guild_id: int) -> int:
         """Grant missing reward roles and remove unearned ones; return how many changes Discord accepted."""
-        if self.publisher is None:
-            return 0
         rewards = await self.repo.rewards(guild_id)
         wanted = await self.desired(guild_id, rewards)
         held = {(g.user_id, g.reward): g for g in await self.repo.grants(guild_id)}
@@ -193,7 +194,6 @@ class RewardService:
         return changed
 
     async def _add(self, guild_id: int, user_id: int, reward: str, role_id: int, refused: set[str]) -> int:
-        assert self.publisher is not None
         try:
             await self.publisher.add_role(guild_id, user_id, role_id, f"studybot reward: {REWARDS[reward]}")
         except MemberGone:
@@ -206,7 +206,6 @@ class RewardService:
         return 1
 
     async def _remove(self, guild_id: int, grant: Grant, refused: set[str]) -> int:
-        assert self.publisher is not None
         try:
             await self.publisher.remove_role(guild_id, grant.user_id, grant.role_id,
                                              f"studybot reward no longer earned: {REWARDS.get(grant.reward, '')}")

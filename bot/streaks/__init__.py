@@ -2,13 +2,9 @@
 
 from bot.streaks.heatmap import render_heatmap
 from bot.streaks.models import Board, BoardEntry, LeaderboardPage, StreakProfile
-from bot.streaks.reminders import StreakReminders
+from bot.streaks.reminders import DirectMessagesClosedError, StreakReminders
 from bot.streaks.rules import FREEZE_EVERY, MAX_FREEZES, DayStatus, StreakState, evaluate
-from bot.streaks.service import (
-    DirectMessagesClosedError,
-    StreakPublisher,
-    StreakService,
-)
+from bot.streaks.service import StreakPublisher, StreakService
 
 __all__ = [
     "Board",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -21,7 +22,7 @@ from bot.errors import InvalidInput
 from bot.posting import crash_point
 from bot.scheduler import JobScheduler
 from bot.streaks.models import ReminderRow
-from bot.streaks.service import DirectMessagesClosedError, StreakService
+from bot.streaks.repository import StreakRepository
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +31,34 @@ DEFAULT_HOUR = 20
 MIN_STREAK = 2
 
 
+class DirectMessagesClosedError(Exception):
+    """The member does not accept direct messages from the bot."""
+
+
+class ReminderSender(Protocol):
+    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
+        """DM the member; raise DirectMessagesClosedError when they do not accept DMs."""
+
+    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
+        """Whether today's reminder (for the streak ending at ``breaks_at``) is already in their DMs."""
+
+
 class StreakReminders:
-    def __init__(self, streaks: StreakService, clock: Clock, scheduler: JobScheduler) -> None:
-        self._streaks = streaks
-        self._repo = streaks.repo
+    def __init__(self, repo: StreakRepository, clock: Clock, scheduler: JobScheduler, sender: ReminderSender) -> None:
+        self._sender = sender
+        self._repo = repo
         self._clock = clock
         self._scheduler = scheduler
         self._sending: set[tuple[int, int]] = set()  # a slow pass overlapping the next quarter hour
 
-    def schedule(self) -> None:
+    async def start(self) -> None:
         self._scheduler.add(JOB_ID, CronTrigger(minute="0,15,30,45", timezone=UTC), self.run_due)
 
-    def unschedule(self) -> None:
+    async def catch_up(self) -> None:
+        """Send today's reminders whose hour came (or whose sending was interrupted) while the bot was down."""
+        await self.run_due()
+
+    async def stop(self) -> None:
         self._scheduler.remove(JOB_ID)
 
     async def set(self, guild_id: int, user_id: int, *, enabled: bool, hour: int | None) -> ReminderRow:
@@ -87,14 +104,12 @@ class StreakReminders:
 
     async def _send(self, reminder: ReminderRow, current: int, breaks_at: datetime, interrupted: bool) -> bool:
         """Send the DM (unless an interrupted attempt already did); True when the member has it."""
-        if self._streaks.sender is None:
-            return False
         crash_point("streak-reminder.claimed")
         try:
-            if interrupted and await self._streaks.sender.find_reminder(reminder.guild_id, reminder.user_id,
+            if interrupted and await self._sender.find_reminder(reminder.guild_id, reminder.user_id,
                                                                         breaks_at):
                 return True
-            await self._streaks.sender.send_reminder(reminder.guild_id, reminder.user_id, current, breaks_at)
+            await self._sender.send_reminder(reminder.guild_id, reminder.user_id, current, breaks_at)
             crash_point("streak-reminder.sent")
         except DirectMessagesClosedError:
             log.info("member %s has DMs closed; switching their streak reminder off", reminder.user_id)

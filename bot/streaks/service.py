@@ -21,10 +21,12 @@ from bot.clock import Clock
 from bot.errors import InvalidInput, bounded_text
 from bot.overview import ConfiguredFeature
 from bot.posting import crash_point
+from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
 from bot.streaks.heatmap import grid_start
-from bot.streaks.models import Board, LeaderboardPage, StreakProfile, StreakRow
+from bot.streaks.models import Board, LeaderboardPage, ReminderRow, StreakProfile, StreakRow
+from bot.streaks.reminders import ReminderSender, StreakReminders
 from bot.streaks.repository import StreakRepository
 from bot.streaks.rules import StreakState, crossed_milestones, day_statuses, evaluate
 from bot.timezones import TimezoneResolver, local_date
@@ -36,24 +38,12 @@ REPAIR_WINDOW_DAYS = 365
 MAX_REASON = 300
 
 
-class DirectMessagesClosedError(Exception):
-    """The member does not accept direct messages from the bot."""
-
-
 class MilestoneAnnouncer(Protocol):
     async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
         """Post the celebration; return the message id, or None if it could not be posted."""
 
     async def find_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
         """The id of a celebration already posted (before a crash), or None."""
-
-
-class ReminderSender(Protocol):
-    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
-        """DM the member; raise DirectMessagesClosedError when they do not accept DMs."""
-
-    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
-        """Whether today's reminder (for the streak ending at ``breaks_at``) is already in their DMs."""
 
 
 class StreakPublisher(MilestoneAnnouncer, ReminderSender, Protocol):
@@ -76,17 +66,36 @@ def streak_today(active_days: list[date], now: datetime, zone: ZoneInfo) -> date
 
 class StreakService:
     def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver, activity: ActivityService,
-                 audit: AuditLog) -> None:
+                 audit: AuditLog, scheduler: JobScheduler, publisher: StreakPublisher) -> None:
         self.repo = StreakRepository(db)
         self._db = db
         self._clock = clock
         self._timezones = timezones
         self._activity = activity
         self._audit = audit
-        self.announcer: MilestoneAnnouncer | None = None
-        self.sender: ReminderSender | None = None
+        self.publisher = publisher
+        self.reminders = StreakReminders(self.repo, clock, scheduler, publisher)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._announcing: set[tuple[int, int, int, date]] = set()  # celebrations being posted right now
+
+    async def start(self) -> None:
+        """Listen for activity, schedule the reminder pass and repair summaries a crash left stale."""
+        self.attach()
+        await self.reminders.start()
+        await self.reconcile()
+
+    async def catch_up(self) -> None:
+        """Finish what a crash interrupted: milestone celebrations and today's reminder DMs."""
+        await self.catch_up_milestones()
+        await self.reminders.catch_up()
+
+    async def stop(self) -> None:
+        self.detach()
+        await self.reminders.stop()
+
+    async def set_reminder(self, guild_id: int, user_id: int, *, enabled: bool, hour: int | None) -> ReminderRow:
+        """Switch the member's reminder DM on or off, at their local ``hour`` (20 when not given)."""
+        return await self.reminders.set(guild_id, user_id, enabled=enabled, hour=hour)
 
     def attach(self) -> None:
         self._activity.add_listener(self.on_activity)
@@ -140,8 +149,6 @@ class StreakService:
         if not reached or state.run_start is None:
             return
         channel_id = await self.repo.announcement_channel(guild_id)
-        if self.announcer is None:
-            channel_id = None
         for milestone in reached:
             if not await self.repo.claim_milestone(guild_id, user_id, milestone, state.run_start, self._now_epoch(),
                                                    channel_id):
@@ -154,11 +161,11 @@ class StreakService:
 
         A celebration may have reached Discord before the process died, so it is looked for in its
         channel before it is posted. Only milestones from the last two days are caught up: a
-        celebration days late would be noise. Returns how many were handed to the announcer.
+        celebration days late would be noise. Returns how many were handed to the publisher.
         """
         since = self._now_epoch() - 2 * 86_400
         for guild_id, user_id, milestone, run_start in await self.repo.unclaimed_milestones(self._now_epoch()):
-            channel_id = await self.repo.announcement_channel(guild_id) if self.announcer else None
+            channel_id = await self.repo.announcement_channel(guild_id)
             await self.repo.claim_milestone(guild_id, user_id, milestone, run_start, self._now_epoch(), channel_id)
         pending = await self.repo.unannounced_milestones(since)
         for guild_id, user_id, milestone, run_start, channel_id in pending:
@@ -174,15 +181,15 @@ class StreakService:
                         after_restart: bool = False) -> None:
         """Claimed, posted, recorded: each step a crash point, so a restart neither loses nor repeats it."""
         key = (guild_id, user_id, milestone, run_start)
-        if self.announcer is None or key in self._announcing:
+        if key in self._announcing:
             return
         self._announcing.add(key)
         try:
             crash_point("milestone.claimed")
-            message_id = await self.announcer.find_milestone(channel_id, user_id, milestone) if after_restart \
+            message_id = await self.publisher.find_milestone(channel_id, user_id, milestone) if after_restart \
                 else None
             if message_id is None:
-                message_id = await self.announcer.announce_milestone(channel_id, user_id, milestone)
+                message_id = await self.publisher.announce_milestone(channel_id, user_id, milestone)
                 crash_point("milestone.announced")
             if message_id is not None:
                 await self.repo.set_milestone_message(guild_id, user_id, milestone, run_start, channel_id, message_id)

@@ -16,6 +16,7 @@ from bot.bot import StudyBot
 from bot.errors import UserFacingError
 from cogs._common import in_servers, missing_permissions, no_pings
 from cogs._common.authority import Audience, declared
+from cogs._common.lifecycle import load_service, unload_service
 from cogs.admin.embeds import audit_embed, health_embed, settings_embed
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,12 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         super().__init__()
 
     async def cog_load(self) -> None:
-        if self.client.core.scheduler.shards.runs_global_jobs:  # one process per database runs these
-            self.retention.schedule()
-            self.backups.schedule()
+        await load_service(self.client, self.retention)
+        await load_service(self.client, self.backups)
+
+    async def cog_unload(self) -> None:
+        await unload_service(self.client, self.backups)
+        await unload_service(self.client, self.retention)
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
@@ -47,6 +51,7 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         log.info("removed from guild %s; its data is kept for 30 days", guild.id)
         await self.retention.left(guild.id)
+        self.client.services.forget_guild(guild.id)
 
     settings_group = app_commands.Group(name="settings", description="What is configured here, and who moderates")
 

@@ -14,6 +14,7 @@ from bot.errors import InvalidInput
 from bot.stats import Percentages, ProgressService, Series, render_weekly
 from cogs._common import in_servers, truncate
 from cogs._common.authority import Audience, declared
+from cogs._common.lifecycle import load_service, unload_service
 from cogs.cards.embeds import decks_embed, stats_embed
 from cogs.cards.views import DYNAMIC_ITEMS, session_message
 
@@ -30,18 +31,18 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.client.services.add(self.service)
+        await load_service(self.client, self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
 
     async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
+        await unload_service(self.client, self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     async def _deck_choices(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """The decks this server has on, matching what the member typed (Discord shows 25 at most)."""
         if interaction.guild_id is None:
             return []
-        decks = [d for d in await self.service.server.decks(interaction.guild_id) if d.enabled and d.cards]
+        decks = [d for d in await self.service.decks(interaction.guild_id) if d.enabled and d.cards]
         typed = current.lower()
         return [app_commands.Choice(name=truncate(f"{d.title} ({len(d.cards)} cards)", 100), value=d.key)
                 for d in decks if typed in d.key.lower() or typed in d.title.lower()][:25]
@@ -87,7 +88,7 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
     @app_commands.command(name="decks", description="The decks this server has on, and which one you study")
     async def decks(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        decks = [d for d in await self.service.server.decks(interaction.guild_id) if d.enabled and d.cards]
+        decks = [d for d in await self.service.decks(interaction.guild_id) if d.enabled and d.cards]
         current = await self.service.current_deck(interaction.guild_id, interaction.user.id)
         await interaction.response.send_message(embed=decks_embed(decks, current), ephemeral=True)
 

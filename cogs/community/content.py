@@ -92,7 +92,7 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
         guild_id = await require_moderator(interaction)
         assert interaction.guild is not None
         name, data = await export_pack(self.service.content, guild_id, interaction.guild.name,
-                                       self.service.clock.now())
+                                       self.client.core.clock.now())
         await interaction.response.send_message(
             "Here is this server's content as a pack. Unzip it into a content folder and check it with "
             "`studybot content validate`; it can then ship with the bot or serve another installation.",
@@ -101,7 +101,7 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
     @app_commands.command(name="decks", description="Switch shipped packs and this server's decks on or off")
     async def decks(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
-        decks = await self.service.content.decks(guild_id)
+        decks = await self.service.decks(guild_id)
         if len(decks) > 25:
             decks = decks[:25]  # a select menu holds 25 options
         lines = [f"{'✅' if d.enabled else '⛔'} **{d.title}** (`{d.key}`): {len(d.prompts)} prompts, "

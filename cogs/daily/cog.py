@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.daily import JOB_PREFIX, DailyService, Outcome, job_id
+from bot.daily import DailyService, Outcome, job_id
 from bot.errors import InvalidInput, check_all
 from bot.feedback import FeedbackService
 from bot.timezones import parse_local_time, parse_zone
@@ -23,6 +23,7 @@ from cogs._common import (
     timezone_autocomplete,
 )
 from cogs._common.authority import Audience, declared
+from cogs._common.lifecycle import load_service, unload_service
 from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES, prompt_embed
 from cogs.daily.embeds import status_embed
 from cogs.daily.forum import ensure_tags, missing_tags
@@ -40,29 +41,19 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
-        self.service = DailyService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
-        self.service.delivery.publisher = DiscordDailyPublisher(client)
+        self.service = DailyService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity,
+                                    DiscordDailyPublisher(client))
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
         self.client.forms.add(*FORMS)
-        count = await self.service.delivery.schedule_all()
-        log.info("scheduled daily prompts for %d guilds", count)
-        self.client.after_first_ready(self._catch_up)
+        await load_service(self.client, self.service)
 
     async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
+        await unload_service(self.client, self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.client.forms.remove(*FORMS)
-        self.client.core.scheduler.remove_prefix(JOB_PREFIX)
-
-    async def _catch_up(self) -> None:
-        results = await self.service.delivery.catch_up()
-        posted = sum(result.outcome is Outcome.POSTED for result in results)
-        if posted:
-            log.info("caught up %d daily posts missed earlier today", posted)
 
     @app_commands.command(name="setup", description="Choose where and when the daily prompt is posted")
     @app_commands.describe(channel="Where prompts are posted: a text channel, or a forum (one tagged post a day)",
@@ -112,7 +103,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
         else:
             await interaction.response.send_message("\n".join(lines), ephemeral=True, allowed_mentions=no_pings())
         if result.posts_now:  # after answering: the post waits its turn behind other scheduled traffic
-            self.client.spawn(self.service.delivery.deliver_due(interaction.guild.id), name="studybot-daily-now")
+            self.client.spawn(self.service.deliver_due(interaction.guild.id), name="studybot-daily-now")
 
     @app_commands.command(name="remove", description="Stop the daily prompt here and delete its schedule")
     async def remove(self, interaction: discord.Interaction) -> None:

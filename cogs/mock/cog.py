@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.mock import JOB_PREFIX, MAX_EXCLUSIONS, WEEKDAY_NAMES, WEEKDAYS, Exclusions, MockService
+from bot.mock import MAX_EXCLUSIONS, WEEKDAY_NAMES, WEEKDAYS, MockService
 from cogs._common import (
     BRAND_COLOUR,
     discord_timestamp,
@@ -20,6 +20,7 @@ from cogs._common import (
     timezone_autocomplete,
 )
 from cogs._common.authority import Audience, declared
+from cogs._common.lifecycle import load_service, unload_service
 from cogs.mock.embeds import history_line, roles_text, signup_embed, stats_embed
 from cogs.mock.meeting_publisher import DiscordMeetingPublisher
 from cogs.mock.meeting_views import FORMS as MEETING_FORMS
@@ -43,25 +44,20 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
-        self.service = MockService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity)
-        self.publisher = DiscordMockPublisher(client)
-        self.service.publisher = self.publisher
-        self.service.meetings.publisher = DiscordMeetingPublisher(client, self.publisher)
-        self.exclusions = Exclusions(core.db, core.clock, self.service.meetings.repo)
+        publisher = DiscordMockPublisher(client)
+        self.service = MockService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity,
+                                   publisher, DiscordMeetingPublisher(client, publisher))
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
         self.client.forms.add(*FEEDBACK_FORMS, *MEETING_FORMS)
-        await self.service.start()
-        self.client.after_first_ready(self.service.resume)
+        await load_service(self.client, self.service)
 
     async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
+        await unload_service(self.client, self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS, *MEETING_ITEMS)
         self.client.forms.remove(*FEEDBACK_FORMS, *MEETING_FORMS)
-        self.client.core.scheduler.remove_prefix(JOB_PREFIX)
 
     # -- members ---------------------------------------------------------------------------------
     @app_commands.command(name="join", description="Take part in mock interviews")
@@ -73,7 +69,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
                    level: app_commands.Choice[str], timezone: str,
                    availability: app_commands.Range[str, 1, 200]) -> None:
         assert interaction.guild_id is not None
-        signup = await self.service.signups.join(interaction.guild_id, interaction.user.id, role=role.value,
+        signup = await self.service.join(interaction.guild_id, interaction.user.id, role=role.value,
                                                  level=level.value, timezone=timezone, availability=availability)
         schedule = await self.service.schedule(interaction.guild_id)
         nexts = schedule.next_rounds(self.client.core.clock.now(), 1) if schedule else []
@@ -89,7 +85,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
                    level: app_commands.Choice[str] | None = None, timezone: str | None = None,
                    availability: app_commands.Range[str, 1, 200] | None = None) -> None:
         assert interaction.guild_id is not None
-        signup = await self.service.signups.edit(interaction.guild_id, interaction.user.id,
+        signup = await self.service.edit_signup(interaction.guild_id, interaction.user.id,
                                                  role=role.value if role else None, level=level.value if level else None,
                                                  timezone=timezone, availability=availability)
         await interaction.response.send_message(embed=signup_embed(signup, "Updated"), ephemeral=True)
@@ -98,7 +94,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
     @app_commands.describe(rounds="How many rounds to sit out (leave empty: until you /mock join again)")
     async def pause(self, interaction: discord.Interaction, rounds: app_commands.Range[int, 1, 12] | None = None) -> None:
         assert interaction.guild_id is not None
-        await self.service.signups.pause(interaction.guild_id, interaction.user.id, rounds)
+        await self.service.pause(interaction.guild_id, interaction.user.id, rounds)
         text = (f"You will sit out the next {rounds} round(s)." if rounds else
                 "You are paused until you `/mock join` again.")
         await interaction.response.send_message(text, ephemeral=True)
@@ -106,14 +102,14 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
     @app_commands.command(name="leave", description="Stop taking part in mock interviews")
     async def leave(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        await self.service.signups.leave(interaction.guild_id, interaction.user.id)
+        await self.service.leave(interaction.guild_id, interaction.user.id)
         await interaction.response.send_message("You have left mock interviews. Your history is kept; `/mock join` "
                                                 "to come back.", ephemeral=True)
 
     @app_commands.command(name="status", description="Your sign-up, next round, current partner and history")
     async def status(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        signup = await self.service.signups.require(interaction.guild_id, interaction.user.id)
+        signup = await self.service.require_signup(interaction.guild_id, interaction.user.id)
         embed = signup_embed(signup, "Your mock interviews")
         schedule = await self.service.schedule(interaction.guild_id)
         nexts = schedule.next_rounds(self.client.core.clock.now(), 1) if schedule else []
@@ -124,7 +120,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
             where = f"<#{group.thread_id}>" if group.thread_id else "your DMs"
             embed.add_field(name=f"This round ({round_.number})", inline=False,
                             value=f"{roles_text(group)}\nIn {where}; ends {discord_timestamp(round_.ends_at, 'R')}.")
-        excluded = await self.exclusions.of(interaction.guild_id, interaction.user.id)
+        excluded = await self.service.exclusions_of(interaction.guild_id, interaction.user.id)
         if excluded:
             embed.add_field(name="Never paired with (only you see this)", inline=False,
                             value=", ".join(f"<@{u}>" for u in excluded))
@@ -138,7 +134,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
     @app_commands.describe(member="Who you never want as a partner; they are not told")
     async def exclude(self, interaction: discord.Interaction, member: discord.Member) -> None:
         assert interaction.guild_id is not None
-        now = await self.exclusions.add(interaction.guild_id, interaction.user.id, member.id,
+        now = await self.service.exclude(interaction.guild_id, interaction.user.id, member.id,
                                         excluded_is_bot=member.bot)
         await interaction.response.send_message(
             f"Done: you will never be paired with {member.mention}. Nobody else is told, and moderators only see "
@@ -148,7 +144,7 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
     @app_commands.command(name="unexclude", description="Allow a member you excluded to be paired with you again")
     async def unexclude(self, interaction: discord.Interaction, member: discord.Member) -> None:
         assert interaction.guild_id is not None
-        now = await self.exclusions.remove(interaction.guild_id, interaction.user.id, member.id)
+        now = await self.service.unexclude(interaction.guild_id, interaction.user.id, member.id)
         await interaction.response.send_message(
             f"{member.mention} can be paired with you again. You exclude {len(now)} of {MAX_EXCLUSIONS} members.",
             ephemeral=True, allowed_mentions=no_pings())

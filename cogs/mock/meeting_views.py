@@ -12,7 +12,7 @@ from typing import Any
 
 import discord
 
-from bot.mock import Choice, MeetingService, MockService, local_label
+from bot.mock import Choice, MockService, local_label
 from cogs._common import BaseModal, BaseView, RoutedItem, discord_timestamp, no_pings
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience
@@ -23,10 +23,6 @@ FORM_ID = re.compile(r"studybot:mock:(?P<kind>when|cancelform):(?P<group>\d+)")
 
 def _mock(interaction: discord.Interaction) -> MockService:
     return service_of(interaction, MockService)
-
-
-def _meetings(interaction: discord.Interaction) -> MeetingService:
-    return _mock(interaction).meetings
 
 
 def choice_text(choice: Choice) -> str:
@@ -54,7 +50,7 @@ class PickTimesButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]]
         return cls(int(match["group"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        picker = await _meetings(interaction).picker(self.group_id, interaction.user.id, interaction.guild_id)
+        picker = await _mock(interaction).meeting_picker(self.group_id, interaction.user.id, interaction.guild_id)
         if picker.meeting.status == "agreed" and picker.meeting.starts_at is not None:
             await interaction.response.send_message(
                 f"Your interview is agreed for {discord_timestamp(picker.meeting.starts_at, 'F')}. "
@@ -92,7 +88,7 @@ class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
     async def handle(self, interaction: discord.Interaction) -> None:
         values = [int(v) for v in payload_of(interaction).get("values", []) if str(v).isdigit()]
         await interaction.response.defer(ephemeral=True, thinking=True)
-        choice = await _meetings(interaction).choose(self.group_id, interaction.user.id, values, interaction.guild_id)
+        choice = await _mock(interaction).choose_times(self.group_id, interaction.user.id, values, interaction.guild_id)
         await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
 
 
@@ -111,8 +107,7 @@ class ProposeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(int(match["group"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        meetings = _meetings(interaction)
-        picker = await meetings.picker(self.group_id, interaction.user.id, interaction.guild_id)
+        picker = await _mock(interaction).meeting_picker(self.group_id, interaction.user.id, interaction.guild_id)
         title = "Move the interview" if picker.meeting.status == "agreed" else "Propose a time"
         modal = WhenModal(self.group_id, title, picker.zone.key)
         await interaction.response.send_modal(modal)
@@ -144,7 +139,7 @@ class AcceptButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        choice = await _meetings(interaction).accept(self.option_id, interaction.user.id, interaction.guild_id)
+        choice = await _mock(interaction).accept_time(self.option_id, interaction.user.id, interaction.guild_id)
         await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
 
 
@@ -163,7 +158,7 @@ class CalendarButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         return cls(int(match["group"]))
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        data, name, starts_at = await _meetings(interaction).calendar_file(self.group_id, interaction.user.id, interaction.guild_id)
+        data, name, starts_at = await _mock(interaction).calendar_file(self.group_id, interaction.user.id, interaction.guild_id)
         await interaction.response.send_message(
             f"Your calendar file for {discord_timestamp(starts_at, 'F')}. Opening it again after a reschedule "
             "updates the same entry.", file=discord.File(io.BytesIO(data), filename=name), ephemeral=True)
@@ -185,7 +180,7 @@ class CancelButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         # only a member of a live interview may cancel it
-        await _meetings(interaction).picker(self.group_id, interaction.user.id, interaction.guild_id)
+        await _mock(interaction).meeting_picker(self.group_id, interaction.user.id, interaction.guild_id)
         modal = CancelModal(self.group_id)
         await interaction.response.send_modal(modal)
         modal.stop()
@@ -241,12 +236,12 @@ async def _meeting_form_submitted(interaction: discord.Interaction, match: re.Ma
     """A time or cancel form (from this process or one before a restart), routed by :data:`FORMS`."""
     group_id = int(match["group"])
     await interaction.response.defer(ephemeral=True, thinking=True)
-    meetings = _meetings(interaction)
+    service = _mock(interaction)
     if match["kind"] == "when":
-        choice = await meetings.propose(group_id, interaction.user.id, values.get("when", ""), interaction.guild_id)
+        choice = await service.propose_time(group_id, interaction.user.id, values.get("when", ""), interaction.guild_id)
         await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
     else:
-        await meetings.cancel(group_id, interaction.user.id, values.get("reason", ""), interaction.guild_id)
+        await service.cancel_meeting(group_id, interaction.user.id, values.get("reason", ""), interaction.guild_id)
         await interaction.followup.send("Cancelled; your group has been told.", ephemeral=True)
 
 

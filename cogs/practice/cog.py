@@ -11,6 +11,7 @@ from bot.bot import StudyBot
 from bot.practice import PracticeService
 from cogs._common import in_servers
 from cogs._common.authority import Audience, declared
+from cogs._common.lifecycle import load_service, unload_service
 from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES
 from cogs.practice.views import DYNAMIC_ITEMS, FORMS, archive_message, practice_message
 
@@ -22,12 +23,12 @@ class Practice(commands.Cog):
         self.service = PracticeService(core.db, core.clock, core.content, core.activity)
 
     async def cog_load(self) -> None:
-        self.client.services.add(self.service)
+        await load_service(self.client, self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
         self.client.forms.add(*FORMS)
 
     async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
+        await unload_service(self.client, self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.client.forms.remove(*FORMS)
 

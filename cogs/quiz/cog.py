@@ -7,9 +7,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.quiz import JOB_PREFIX, QuizService
+from bot.quiz import QuizService
 from cogs._common import ConfirmView, in_servers, missing_permissions, timezone_autocomplete
 from cogs._common.authority import Audience, declared
+from cogs._common.lifecycle import load_service, unload_service
 from cogs.quiz.embeds import overview_embed
 from cogs.quiz.publisher import DiscordQuizPublisher
 from cogs.quiz.views import DYNAMIC_ITEMS
@@ -23,20 +24,16 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily fl
         self.client = client
         core = client.core
         self.service = QuizService(core.db, core.clock, core.content, core.scheduler, core.audit, core.activity,
-                                   core.server_content)
-        self.service.publisher = DiscordQuizPublisher(client)
+                                   DiscordQuizPublisher(client), core.server_content)
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
-        await self.service.start()
-        self.client.after_first_ready(self.service.catch_up)
+        await load_service(self.client, self.service)
 
     async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
+        await unload_service(self.client, self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
-        self.client.core.scheduler.remove_prefix(JOB_PREFIX)
 
     @app_commands.command(name="setup", description="Post a daily quiz question in a channel at a local time")
     @app_commands.describe(channel="Where the quiz is posted", time="Local time, 24-hour HH:MM (e.g. 12:00)",

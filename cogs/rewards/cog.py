@@ -10,6 +10,7 @@ from bot.bot import StudyBot
 from bot.rewards import REWARDS, RewardService, setup_problems
 from cogs._common import BRAND_COLOUR, in_servers, no_pings
 from cogs._common.authority import Audience, declared
+from cogs._common.lifecycle import load_service, unload_service
 from cogs.rewards.publisher import DiscordRolePublisher, role_facts
 
 REWARD_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in REWARDS.items()]
@@ -22,17 +23,15 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
-        self.service = RewardService(core.db, core.clock, core.timezones, core.scheduler, core.audit)
-        self.service.publisher = DiscordRolePublisher(client)
+        self.service = RewardService(core.db, core.clock, core.timezones, core.scheduler, core.audit,
+                                     DiscordRolePublisher(client))
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.client.services.add(self.service)
-        self.service.schedule()
+        await load_service(self.client, self.service)
 
     async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
-        self.service.unschedule()
+        await unload_service(self.client, self.service)
 
     @app_commands.command(name="set", description="Give members a role when they earn a reward")
     @app_commands.describe(reward="The milestone or monthly title", role="The role it earns")

@@ -12,9 +12,10 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.feedback import FeedbackService
 from bot.stats import ProgressService, Series, render_weekly
-from bot.streaks import LeaderboardPage, StreakReminders, StreakService, render_heatmap
+from bot.streaks import LeaderboardPage, StreakService, render_heatmap
 from cogs._common import BRAND_COLOUR, core_of, in_servers, no_pings, one_line, timezone_autocomplete
 from cogs._common.authority import Audience, declared
+from cogs._common.lifecycle import load_service, unload_service
 from cogs.streaks.embeds import help_embed, leaderboard_embed, profile_embed
 from cogs.streaks.publisher import DiscordStreakPublisher
 from cogs.streaks.views import LeaderboardView
@@ -34,30 +35,16 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
-        self.service = StreakService(core.db, core.clock, core.timezones, core.activity, core.audit)
-        publisher = DiscordStreakPublisher(client)
-        self.service.announcer = publisher
-        self.service.sender = publisher
-        self.reminders = StreakReminders(self.service, core.clock, core.scheduler)
+        self.service = StreakService(core.db, core.clock, core.timezones, core.activity, core.audit, core.scheduler,
+                                     DiscordStreakPublisher(client))
         self.progress = ProgressService(core.db, core.clock, core.timezones)
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.client.services.add(self.service)
-        self.service.attach()
-        self.reminders.schedule()
-        await self.service.reconcile()
-        self.client.after_first_ready(self._catch_up)
-
-    async def _catch_up(self) -> None:
-        """Finish what a crash interrupted: milestone celebrations and today's reminder DMs."""
-        await self.service.catch_up_milestones()
-        await self.reminders.run_due()
+        await load_service(self.client, self.service)
 
     async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
-        self.service.detach()
-        self.reminders.unschedule()
+        await unload_service(self.client, self.service)
 
     @app_commands.command(name="show", description="Your streak (or a member's), freezes and a 26-week heatmap")
     @app_commands.describe(member="Whose streak to show (default: yours)")
@@ -98,7 +85,7 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
     async def remind(self, interaction: discord.Interaction, state: app_commands.Choice[str],
                      hour: app_commands.Range[int, 0, 23] | None = None) -> None:
         assert interaction.guild_id is not None
-        row = await self.reminders.set(interaction.guild_id, interaction.user.id, enabled=state.value == "on",
+        row = await self.service.set_reminder(interaction.guild_id, interaction.user.id, enabled=state.value == "on",
                                        hour=hour)
         if row.enabled:
             text = (f"I will DM you at **{row.hour:02d}:00** your time on days you have not studied yet, while your "

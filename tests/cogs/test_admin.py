@@ -13,7 +13,10 @@ import pytest
 
 from bot.activity import ActivityKind
 from bot.admin.privacy import PrivacyService
+from bot.daily import job_id
 from bot.localdiscord import BotHarness, CommandForbidden, LocalDiscord, SimChannel, SimMember
+from bot.mock import round_job
+from bot.quiz import post_job
 from bot.storage import Database
 
 from .test_daily import posts, setup_daily
@@ -94,10 +97,15 @@ async def test_a_member_exports_then_deletes_everything(harness: BotHarness, mod
 async def test_a_left_guilds_data_is_kept_30_days_then_removed(harness: BotHarness, mod: SimMember,
                                                                 daily: SimChannel, alice: SimMember) -> None:
     await setup_daily(mod, daily)
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                    channel=daily)
+    guild_jobs = (job_id(harness.guild.id), post_job(harness.guild.id), round_job(harness.guild.id))
+    assert all(harness.core.scheduler.has(job) for job in guild_jobs)
     await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.ANSWER)
     harness.sim.remove_bot_from_guild(harness.guild)
     await harness.settle()
-    assert not harness.core.scheduler.has(f"daily:post:{harness.guild.id}")
+    assert not any(harness.core.scheduler.has(job) for job in guild_jobs)  # each feature forgot the guild
     await harness.advance(days=29)
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM activity") == 1
     await harness.advance(days=2)

@@ -146,10 +146,10 @@ async def test_restart_while_creating_threads_finishes_without_duplicates(
     await schedule(mod, room)
     cog = harness.bot.get_cog("Mock")
     service = cog.service
-    round_id = await service._create(await service.repo.schedule(harness.guild.id), "manual:crash", mod.id)
+    round_id = await service.rounds._create(await service.repo.schedule(harness.guild.id), "manual:crash", mod.id)
     round_ = await service.repo.round(round_id)
     first = (await service.repo.groups(round_id))[0]
-    await cog.publisher.deliver_group(round_, first, await service.brief(round_, first))  # then the process dies
+    await service.publisher.deliver_group(round_, first, await service.rounds.brief(round_, first))  # then the process dies
     await harness.restart()
     current = threads(harness.guild)
     assert len(current) == 4 and all(len(briefs(t)) == 1 for t in current)

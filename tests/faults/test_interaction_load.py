@@ -21,6 +21,7 @@ from bot.scheduler import JobScheduler
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database
 from bot.timezones import TimezoneResolver
+from tests.bot.daily.conftest import FakeDiscord
 
 pytestmark = pytest.mark.faults
 
@@ -70,7 +71,7 @@ async def test_no_interaction_waits_behind_a_thousand_servers_posts(tmp_path: Pa
         db = Database(db_path)
         await db.open()
         service = DailyService(db, clock, ContentStore.load(SHIPPED_CONTENT_DIR), JobScheduler(clock, manual=True),
-                               AuditLog(db, clock), ActivityService(db, clock, TimezoneResolver(db)))
+                               AuditLog(db, clock), ActivityService(db, clock, TimezoneResolver(db)), FakeDiscord())
         for channel in others:
             await service.setup(channel.guild.id, 1, channel_id=channel.id, time_text="09:00", zone_text="UTC",
                                 role_id=None)

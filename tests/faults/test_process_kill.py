@@ -19,6 +19,7 @@ from bot.scheduler import JobScheduler
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database
 from bot.timezones import TimezoneResolver
+from tests.bot.daily.conftest import FakeDiscord
 from tests.faults.child_process import query, wait_for
 
 pytestmark = pytest.mark.faults
@@ -42,7 +43,7 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[LocalDiscord, ManualClock
         db = Database(db_path)
         await db.open()
         service = DailyService(db, clock, ContentStore.load(SHIPPED_CONTENT_DIR), JobScheduler(clock, manual=True),
-                               AuditLog(db, clock), ActivityService(db, clock, TimezoneResolver(db)))
+                               AuditLog(db, clock), ActivityService(db, clock, TimezoneResolver(db)), FakeDiscord())
         for guild_id, channel in channels.items():
             await service.setup(guild_id, 1, channel_id=channel.id, time_text="09:00", zone_text="UTC",
                                 role_id=None)
@@ -82,7 +83,7 @@ async def test_sigkill_during_a_stream_of_answers_keeps_every_acknowledged_one(t
         db = Database(db_path)
         await db.open()
         service = DailyService(db, clock, ContentStore.load(SHIPPED_CONTENT_DIR), JobScheduler(clock, manual=True),
-                               AuditLog(db, clock), ActivityService(db, clock, TimezoneResolver(db)))
+                               AuditLog(db, clock), ActivityService(db, clock, TimezoneResolver(db)), FakeDiscord())
         await service.setup(guild.id, 1, channel_id=channel.id, time_text="09:00", zone_text="UTC", role_id=None)
         await db.close()
         bot = BotProcess(sim, clock, db_path)

@@ -64,8 +64,7 @@ class FakeDiscord:
 def build_service(db: Database, clock: ManualClock, discord: FakeDiscord) -> DailyService:
     content = ContentStore.load(SHIPPED_CONTENT_DIR)
     service = DailyService(db, clock, content, JobScheduler(clock, manual=True), AuditLog(db, clock),
-                           ActivityService(db, clock, TimezoneResolver(db)))
-    service.delivery.publisher = discord
+                           ActivityService(db, clock, TimezoneResolver(db)), discord)
     return service
 
 

@@ -58,13 +58,10 @@ async def build(path: Path, start: datetime) -> Streaks:
     clock = ManualClock(start)
     timezones = TimezoneResolver(db)
     activity = ActivityService(db, clock, timezones)
-    service = StreakService(db, clock, timezones, activity, AuditLog(db, clock))
-    service.attach()
     fake = FakeDiscord()
-    service.announcer = fake
-    service.sender = fake
-    reminders = StreakReminders(service, clock, JobScheduler(clock, manual=True))
-    return Streaks(db, clock, activity, service, reminders, fake, timezones)
+    service = StreakService(db, clock, timezones, activity, AuditLog(db, clock), JobScheduler(clock, manual=True), fake)
+    service.attach()
+    return Streaks(db, clock, activity, service, service.reminders, fake, timezones)
 
 
 @pytest.fixture

@@ -1,0 +1,45 @@
+"""A publisher for benchmarks that only prepare the database through a service, with no Discord.
+
+Services receive their publisher when they are built. A benchmark that sets schedules up before
+the bot under test starts (or reads leaderboards) never shows anything, so every call here is a
+mistake in the benchmark and says so.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.daily import DailyPost, Published
+
+
+class OfflinePublisher:
+    """Implements the daily and streak publishers; refuses every call: nothing is shown offline."""
+
+    @staticmethod
+    def _refuse(what: str) -> RuntimeError:
+        return RuntimeError(f"{what}: this benchmark prepares the database only and shows nothing on Discord")
+
+    async def find_published(self, channel_id: int, post: DailyPost, since: datetime) -> Published | None:
+        raise self._refuse("find_published")
+
+    async def publish(self, channel_id: int, post: DailyPost) -> Published:
+        raise self._refuse("publish")
+
+    async def notify_moderators(self, guild_id: int, text: str) -> bool:
+        raise self._refuse("notify_moderators")
+
+    async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
+                          existing_message_id: int | None, day: date | None = None) -> int:
+        raise self._refuse("post_answer")
+
+    async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
+        raise self._refuse("announce_milestone")
+
+    async def find_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
+        raise self._refuse("find_milestone")
+
+    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
+        raise self._refuse("send_reminder")
+
+    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
+        raise self._refuse("find_reminder")

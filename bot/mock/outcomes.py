@@ -1,0 +1,138 @@
+"""After a mock interview: what happened, the rubric, and the partners' feedback to each other.
+
+Every id here comes from a button's custom id, which anyone can forge; the member and the
+server come from Discord, so they decide whose group it is.
+"""
+
+from __future__ import annotations
+
+from bot.activity import ActivityKind, ActivityService
+from bot.clock import Clock
+from bot.content import ContentStore
+from bot.content.models import Prompt
+from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
+from bot.mock.models import Group, Report
+from bot.mock.publisher import MockPublisher
+from bot.mock.repository import PairingRepository
+from bot.posting import crash_point
+from bot.storage import Database
+
+NOSHOW_PAUSE = 2  # reported absent this many rounds in a row: paused until they rejoin
+NOTE_LIMIT = 500
+OUTCOMES = ("met", "noshow", "missed")
+
+
+async def member_group(repo: PairingRepository, group_id: int, user_id: int, guild_id: int | None) -> Group:
+    """The group, when ``user_id`` is in it and (in a server) it belongs to ``guild_id``.
+
+    The group id comes from a button's custom id, which anyone can forge; the member and the
+    server come from Discord, so they decide.
+    """
+    group = await repo.group(group_id)
+    if group is not None and guild_id is not None and group.guild_id != guild_id:
+        raise NotFound("This button belongs to an interview in another server; nothing was done.")
+    if group is None or not group.has(user_id):
+        raise NotFound("This interview is not yours; nothing was done.",
+                       hint="Only the members of this group can use these.")
+    return group
+
+
+class Outcomes:
+    def __init__(self, db: Database, clock: Clock, content: ContentStore, activity: ActivityService,
+                 repo: PairingRepository, publisher: MockPublisher) -> None:
+        self.repo, self.publisher = repo, publisher
+        self._db, self._clock, self._content, self._activity = db, clock, content, activity
+
+    async def member_group(self, group_id: int, user_id: int, guild_id: int | None = None) -> Group:
+        return await member_group(self.repo, group_id, user_id, guild_id)
+
+    async def _group_for_outcome(self, group_id: int, user_id: int, guild_id: int | None) -> Group:
+        """As :meth:`member_group`, refusing a cancelled round: there was no interview to report on."""
+        group = await self.member_group(group_id, user_id, guild_id)
+        round_ = await self.repo.round(group.round_id)
+        if round_ is not None and round_.status == "cancelled":
+            raise Conflict(f"Round {round_.number} was cancelled, so there is nothing to report; nothing was "
+                           "recorded.")
+        return group
+
+    async def rubric_for(self, group_id: int, user_id: int, guild_id: int | None = None) -> Prompt:
+        """The rubric is the interviewer's (and an observer's); the candidate hears it in the feedback."""
+        group = await self.member_group(group_id, user_id, guild_id)
+        if group.role_of(user_id) == "candidate":
+            raise Conflict("The rubric is for the interviewer; you will see how you did in their feedback.")
+        prompt = self._content.library.prompt(group.prompt_id)
+        if prompt is None:
+            raise NotFound("This prompt is no longer in the content packs.")
+        return prompt
+
+    async def report(self, group_id: int, user_id: int, outcome: str, guild_id: int | None = None) -> Report:
+        if outcome not in OUTCOMES:
+            raise InvalidInput(f"`{outcome}` is not an outcome.")
+        group = await self._group_for_outcome(group_id, user_id, guild_id)
+        now = self._clock.now()
+        credits = []
+        async with self._db.transaction() as conn:
+            changed = await self.repo.set_outcome(conn, group_id, outcome, user_id, now)
+            if outcome == "met":
+                # "We met" and every member's streak credit commit together; pressed again, it only
+                # adds a credit that is missing (a report stored before both shared one transaction).
+                met_at = now if changed else (await self.repo.outcome_at(group_id) or now)
+                for member in group.members:
+                    credits.append(await self._activity.credit(conn, group.guild_id, member.user_id,
+                                                               ActivityKind.MOCK, met_at, repair=not changed))
+        crash_point("outcome.saved")
+        for credit in credits:
+            await self._activity.announce(credit)
+        paused: list[int] = []
+        if outcome == "noshow" and changed:
+            for member in group.members:
+                if member.user_id != user_id:
+                    await self.repo.add_noshow(group_id, member.user_id, user_id, now)
+                    if await self._pause_if_absent_twice(group.guild_id, member.user_id):
+                        paused.append(member.user_id)
+        return Report(outcome, changed, paused)
+
+    async def _pause_if_absent_twice(self, guild_id: int, user_id: int) -> bool:
+        recent = await self.repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE)
+        if len(recent) < NOSHOW_PAUSE or not all(absent for _, absent in recent):
+            return False
+        await self.repo.set_status(guild_id, user_id, "paused", reason="no-show", now=self._clock.now())
+        return True
+
+    async def tell_paused(self, user_ids: list[int]) -> None:
+        """DM members just paused for missing twice; called after the reporter has been answered."""
+        for user_id in user_ids:
+            await self.publisher.dm(user_id, "You were reported absent from your last two mock interviews, so I "
+                                             "have paused you. Rejoin any time with `/mock join` in the server.")
+
+    async def feedback(self, group_id: int, from_id: int, to_id: int, scores: list[str], note: str,
+                       guild_id: int | None = None) -> tuple[Group, tuple[int, int, int], str | None]:
+        group = await self._group_for_outcome(group_id, from_id, guild_id)
+        if to_id == from_id or not group.has(to_id):
+            raise InvalidInput("Feedback goes to a partner from your own interview.")
+        parsed = []
+        for name, text in zip(("Communication", "Technical depth", "Tradeoff reasoning"), scores, strict=True):
+            value = (text or "").strip()
+            if not value.isdigit() or not 1 <= int(value) <= 5:
+                raise InvalidInput(f"{name} must be a whole number from 1 to 5 (you wrote `{value[:10]}`).",
+                                   hint="Use 1 (weak) to 5 (excellent).")
+            parsed.append(int(value))
+        cleaned = bounded_text(note, what="The note", limit=NOTE_LIMIT, required=False)
+        triple = (parsed[0], parsed[1], parsed[2])
+        await self.repo.save_feedback(group_id, group.guild_id, from_id, to_id, triple, cleaned or None,
+                                      self._clock.now())
+        crash_point("feedback.saved")
+        return group, triple, cleaned or None
+
+    async def share_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
+                             note: str | None) -> None:
+        """The public part of stored feedback: posted for the partner, and where it went remembered."""
+        posted = await self.publisher.post_feedback(group, from_id, to_id, scores, note)
+        if posted is not None:
+            await self.feedback_posted(group.id, from_id, to_id, *posted)
+
+    async def feedback_posted(self, group_id: int, from_id: int, to_id: int, channel_id: int, message_id: int) -> None:
+        """Remember where the feedback was posted, so a privacy deletion can remove it from Discord."""
+        await self._db.execute("UPDATE mock_feedback SET message_channel_id = ?, message_id = ? "
+                               "WHERE group_id = ? AND from_id = ? AND to_id = ?",
+                               (channel_id, message_id, group_id, from_id, to_id))

@@ -1,0 +1,224 @@
+"""A mock-interview round from creation to close: created once, delivered, nudged, ended or cancelled.
+
+A round and all its groups are written in one transaction before Discord is touched;
+delivery then fills in each group's thread (or marks it told by DM), so resuming after
+a crash only finishes the groups still pending. The nudge and the end of a round are
+timers derived from the stored round and rebuilt at start-up, each guarded by a
+once-only marker on the group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from apscheduler.triggers.date import DateTrigger
+
+from bot.audit import AuditLog
+from bot.clock import Clock
+from bot.content import ContentStore
+from bot.errors import Conflict, NotConfigured, NotFound
+from bot.mock.agreement import minutes_for, nudge_time
+from bot.mock.jobs import end_job, nudge_job
+from bot.mock.meetings import MeetingService
+from bot.mock.models import Group, GroupBrief, Round
+from bot.mock.publisher import MockPublisher
+from bot.mock.repository import PairingRepository
+from bot.mock.rounds import HISTORY_ROUNDS, history_of, plan_round
+from bot.mock.schedule import Schedule, round_times
+from bot.posting import crash_point, publish_once
+from bot.scheduler import JobScheduler
+from bot.seeds import stable_seed
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+
+class RoundFlow:
+    def __init__(self, db: Database, clock: Clock, content: ContentStore, scheduler: JobScheduler, audit: AuditLog,
+                 repo: PairingRepository, meetings: MeetingService, publisher: MockPublisher) -> None:
+        self.repo, self.meetings, self.publisher = repo, meetings, publisher
+        self._db, self._clock, self._content = db, clock, content
+        self._scheduler, self._audit = scheduler, audit
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._left_out: dict[int, tuple[int, ...]] = {}  # round id -> members no allowed partner was left for
+
+    def schedule_timers(self, round_: Round) -> None:
+        """The mid-round nudge and the end of ``round_``, each once (a passed time runs at once)."""
+        now = self._clock.now()
+        nudge_at = nudge_time(round_.starts_at, round_.ends_at)
+        self._scheduler.add(nudge_job(round_.id), DateTrigger(run_date=max(nudge_at, now)),
+                            self.remind, round_.id)
+        self._scheduler.add(end_job(round_.id), DateTrigger(run_date=max(round_.ends_at, now)),
+                            self.end, round_.id)
+
+    async def run_scheduled(self, guild_id: int) -> Round | None:
+        schedule = await self.repo.schedule(guild_id)
+        now = self._clock.now()
+        if schedule is None or not schedule.enabled or not schedule.is_round_week(now):
+            return None
+        if await self.repo.open_rounds(guild_id):
+            log.info("guild %s: a round is still open; the scheduled round is skipped", guild_id)
+            return None
+        return await self.create_round(schedule, schedule.round_key(now), None)
+
+    async def pair_now(self, guild_id: int, actor_id: int) -> Round:
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is None:
+            raise NotConfigured("Mock interviews are not scheduled in this server.",
+                                hint="Set a schedule first with `/mock-admin schedule`.")
+        round_ = await self.create_round(schedule, None, actor_id)
+        if round_ is None:
+            if await self.repo.open_rounds(guild_id):
+                raise Conflict("A round is still open and fewer than two members are free to pair.",
+                               hint="Members whose interview was cancelled are free again; or "
+                                    "`/mock-admin cancel-round`.")
+            raise Conflict("Fewer than two members are taking part, so there is nobody to pair.",
+                           hint="Members join with `/mock join`.")
+        return round_
+
+    async def create_round(self, schedule: Schedule, key: str | None, actor_id: int | None) -> Round | None:
+        """Create the round keyed ``key`` once (``None``: a moderator's round, always new), then deliver it."""
+        async with self._locks[schedule.guild_id]:
+            round_id = await self._create(schedule, key, actor_id)
+        if round_id is None:
+            return None
+        round_ = await self.repo.round(round_id)
+        assert round_ is not None
+        self.schedule_timers(round_)
+        crash_point("mock.round-created")
+        await self.deliver(round_)
+        for user_id in self._left_out.pop(round_id, ()):
+            await self.publisher.dm(user_id, f"Round {round_.number} of mock interviews started, but nobody you "
+                                             "can be paired with was free this time. You stay signed up and "
+                                             "come first next round.")
+        return round_
+
+    async def _create(self, schedule: Schedule, key: str | None, actor_id: int | None) -> int | None:
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            number = await self.repo.next_number(conn, schedule.guild_id)
+            key = key or f"manual:{number}"
+            existing = await self.repo.round_by_key(conn, schedule.guild_id, key)
+            if existing is not None:
+                return existing.id
+            everyone = await self.repo.signups(conn, schedule.guild_id)
+            busy = await self.meetings.repo.busy_members(conn, schedule.guild_id)  # in a live group of an open round
+            taking_part = [s for s in everyone if s.skip_rounds == 0 and s.user_id not in busy]
+            if len(taking_part) < 2:
+                log.info("guild %s: %d members taking part, no round", schedule.guild_id, len(taking_part))
+                return None
+            if not busy:
+                await self.repo.use_skips(conn, schedule.guild_id)
+            recent = await self.repo.recent_rounds(conn, schedule.guild_id, HISTORY_ROUNDS)
+            rows = await self.repo.member_rows(conn, recent)
+            history = history_of(recent, [(r["round_id"], r["group_id"], r["user_id"]) for r in rows])
+            last = [r for r in rows if recent and r["round_id"] == recent[0]]
+            sizes: dict[int, int] = defaultdict(int)
+            for row in last:
+                sizes[row["group_id"]] += 1
+            triad_last = {r["user_id"] for r in last if sizes[r["group_id"]] == 3}
+            daily_seen, mock_seen = await self.repo.prompts_seen(conn, schedule.guild_id)
+            seed = hash_seed(schedule.guild_id, key)
+            plan = plan_round(taking_part, history, triad_last=triad_last,
+                              counts=await self.repo.role_counts(conn, schedule.guild_id),
+                              prompts=self._content.library.prompts, daily_seen=daily_seen, mock_seen=mock_seen,
+                              seed=seed, reference=now,
+                              forbidden=await self.meetings.repo.forbidden_pairs(conn, schedule.guild_id))
+            reminder_at, ends_at = round_times(now, schedule.period)
+            round_id = await self.repo.insert_round(
+                conn, guild_id=schedule.guild_id, number=number,
+                key=key, channel_id=schedule.channel_id, starts_at=now, reminder_at=reminder_at, ends_at=ends_at,
+                seed=seed, method=plan.method, created_by=actor_id)
+            self._left_out[round_id] = plan.unmatched
+            for group in plan.groups:
+                await self.repo.insert_group(conn, round_id=round_id, guild_id=schedule.guild_id,
+                                             position=group.position, prompt_id=group.prompt_id,
+                                             members=list(group.members))
+            if actor_id is not None:
+                await self._audit.record(conn, guild_id=schedule.guild_id, actor_id=actor_id, action="mock.pair-now",
+                                         new={"round_id": round_id, "groups": len(plan.groups)})
+        log.info("guild %s: round %s with %d groups", schedule.guild_id, key, len(plan.groups))
+        return round_id
+
+    async def brief(self, round_: Round, group: Group) -> GroupBrief:
+        signups = [s for s in [await self.repo.signup(round_.guild_id, m.user_id) for m in group.members] if s]
+        options = await self.meetings.prepare(round_, group)
+        length = timedelta(minutes=minutes_for(len(group.members)))
+        return GroupBrief(self._content.library.prompt(group.prompt_id),
+                          [(o.starts_at, o.starts_at + length) for o in options],
+                          {s.user_id: s.timezone for s in signups})
+
+    async def deliver(self, round_: Round) -> None:
+        groups = await self.repo.groups(round_.id)
+        for group in groups:
+            if group.delivery != "pending":
+                continue
+            try:
+                delivery, thread_id = await self.publisher.deliver_group(round_, group, await self.brief(round_, group))
+            except Exception:
+                log.exception("could not deliver group %s of round %s; it stays pending", group.id, round_.id)
+                continue
+            await self.repo.set_delivered(group.id, delivery, thread_id)
+        if round_.announcement_id is None:
+            # A crash after Discord took the announcement but before its id was stored must not
+            # announce the round twice: look for it first (the flow of bot.posting).
+            publisher = self.publisher
+            message_id = await publish_once(
+                fresh=False, find_earlier=lambda: publisher.find_announcement(round_),
+                publish=lambda: self._announce(round_))
+            if message_id is not None:
+                await self.repo.set_announcement(round_.id, message_id)
+                crash_point("mock.announce-recorded")
+
+    async def _announce(self, round_: Round) -> int | None:
+        message_id = await self.publisher.announce(round_, await self.repo.groups(round_.id))
+        crash_point("mock.announced")
+        return message_id
+
+    async def remind(self, round_id: int) -> int:
+        round_ = await self.repo.round(round_id)
+        if round_ is None or round_.status != "open":
+            return 0
+        await self.deliver(round_)  # a group left pending by a Discord outage is told now
+        round_ = await self.repo.round(round_id) or round_
+        return await self.meetings.nudge(round_, await self.repo.groups(round_id))
+
+    async def end(self, round_id: int) -> None:
+        round_ = await self.repo.round(round_id)
+        if round_ is None or round_.status != "open":
+            return
+        groups = await self.repo.groups(round_id)
+        statuses = await self.meetings.close_round(groups)
+        for group in groups:
+            if group.delivery == "pending" or group.checkin_message_id is not None:
+                continue
+            if statuses.get(group.id) == "cancelled":  # they were told when it was cancelled
+                continue
+            message_id = await self.publisher.checkin(round_, group, statuses.get(group.id, "open"))
+            await self.repo.mark(group.id, "checkin_message_id", message_id or 0)
+        await self.repo.set_round_status(round_id, "closed", self._clock.now())
+
+    async def cancel_round(self, guild_id: int, actor_id: int) -> Round:
+        rounds = await self.repo.open_rounds(guild_id)
+        if not rounds:
+            raise NotFound("There is no open round to cancel.")
+        round_ = rounds[-1]
+        await self.repo.set_round_status(round_.id, "cancelled", self._clock.now())
+        async with self._db.transaction() as conn:
+            await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="mock.cancel-round",
+                                     target_id=round_.id)
+        self._scheduler.remove(nudge_job(round_.id))
+        self._scheduler.remove(end_job(round_.id))
+        await self.meetings.cancel_all(await self.repo.groups(round_.id), actor_id)
+        for group in await self.repo.groups(round_.id):
+            if group.delivery != "pending":
+                await self.publisher.tell_group(group, f"Round {round_.number} was cancelled by a moderator. "
+                                                       "No need to meet; see you next round.")
+        return round_
+
+
+def hash_seed(guild_id: int, key: str) -> int:
+    return stable_seed("mock", guild_id, key)
