@@ -131,12 +131,6 @@ WITHOUT_VIEWS = {
     "stats": "/stats answers with one chart; it has no buttons or forms",
     "rewards": "/rewards set|clear|status answer with text and an embed; nothing to press",
 }
-# Still to be split into the full file set; this list may only shrink (the test says when an entry
-# can go).
-NOT_YET_SPLIT: dict[str, set[str]] = {
-    "bot": {"community"},
-    "cogs": {"community"},
-}
 SHARED_COG_MODULES = ("about.py", "upcoming.py")  # whole-bot views over several features, no state
 
 
@@ -163,10 +157,8 @@ def test_every_feature_has_the_same_files() -> None:
                               ("cogs", tuple(f for f in COG_FILES
                                              if not (f == "views.py" and name in WITHOUT_VIEWS)))):
             absent = [f for f in wanted if not (ROOT / layer / name / f).exists()]
-            if absent and name not in NOT_YET_SPLIT[layer]:
+            if absent:
                 problems.append(f"{layer}/{name} lacks {absent}")
-            if not absent and name in NOT_YET_SPLIT[layer]:
-                problems.append(f"{layer}/{name} now has every file: take it out of NOT_YET_SPLIT")
     for name, reason in WITHOUT_VIEWS.items():
         if (ROOT / "cogs" / name / "views.py").exists():
             problems.append(f"cogs/{name} has views.py now: take it out of WITHOUT_VIEWS ({reason})")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 
-from bot.community.library import DOCUMENT_PREFIX, ServerContent
-from bot.community.suggestions import SuggestionService
+from bot.community.library import ServerContent
+from bot.community.models import DOCUMENT_PREFIX, ImportResult
+from bot.community.service import SuggestionService
 from bot.content.document import StudyDocument, parse_document
 from bot.content.importer import draft_files
 from bot.content.items import check_item
@@ -26,14 +26,6 @@ UPLOAD_LIMIT = 1_000_000      # bytes; the seed document is about 60 KB
 CARDS_PER_UPLOAD = 200
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 DECK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,30}$")
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    deck: str
-    document: str
-    queued: list[int]             # suggestion ids, in document order
-    skipped: list[Problem]        # drafted cards the validator refused
 
 
 def deck_name_for(filename: str, given: str | None) -> str:

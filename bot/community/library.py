@@ -10,46 +10,15 @@ from all of them at once and an approved card appears in all of them at once.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.community.models import SERVER_DECK, Deck, ServerItem, deck_title
 from bot.content import ContentStore
 from bot.content.models import Flashcard, Prompt
 from bot.errors import InvalidInput
 from bot.storage import Database, epoch
-
-SERVER_DECK = "server"
-DOCUMENT_PREFIX = "doc-"
-
-
-@dataclass(frozen=True)
-class Deck:
-    key: str
-    title: str
-    origin: str                 # "pack", "server" or "document"
-    enabled: bool
-    prompts: tuple[Prompt, ...]
-    cards: tuple[Flashcard, ...]
-
-
-@dataclass(frozen=True)
-class ServerItem:
-    guild_id: int
-    item: Prompt | Flashcard
-    kind: str
-    deck: str
-    origin: str
-    author_id: int | None
-
-
-def deck_title(key: str) -> str:
-    if key == SERVER_DECK:
-        return "This server's own"
-    if key.startswith(DOCUMENT_PREFIX):
-        return f"Document: {key[len(DOCUMENT_PREFIX):]}"
-    return key
 
 
 def _item(row: aiosqlite.Row) -> ServerItem:

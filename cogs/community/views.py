@@ -1,8 +1,12 @@
-"""/review and the Approve / Edit / Reject buttons on each suggestion in the moderators' queue.
+"""Community buttons and forms: Approve / Edit / Reject on each suggestion, the suggestion and review
+forms, and the deck menu.
 
-The buttons are persistent (custom id ``studybot:review:<action>:<suggestion>``), so a queue
+The review buttons are persistent (custom id ``studybot:review:<action>:<suggestion>``), so a queue
 message works after restarts. The id only names the suggestion: the server and the person
 acting come from the interaction, and authority is checked on every click and every form.
+
+Text inputs carry Discord's hard maximum lengths only; every other rule (minimum lengths,
+how many lines, tag shapes) is the pack validator's, so its message is what a person reads.
 """
 
 from __future__ import annotations
@@ -12,21 +16,101 @@ import re
 from typing import Any
 
 import discord
-from discord import app_commands
-from discord.ext import commands
 
-from bot.bot import StudyBot
-from bot.community import Decision, Status, Suggestion, SuggestionService, form_fields
+from bot.community import Decision, ServerContent, Status, Suggestion, SuggestionService, form_fields
+from bot.content.models import Prompt
 from bot.errors import Conflict
-from cogs._common import BaseView, RoutedItem, in_servers, missing_permissions, no_pings
+from cogs._common import BaseModal, BaseView, RoutedItem, no_pings, truncate
 from cogs._common.access import service_of
-from cogs._common.authority import Audience, declared
+from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute
 from cogs.community.authority import require_moderator
-from cogs.community.embeds import author_notice, queue_embed, suggestion_embed
-from cogs.community.forms import ModeratorForm, edit_inputs, reason_inputs
+from cogs.community.embeds import author_notice, suggestion_embed
+from cogs.community.messages import dm, update_queue_message, warnings
 
 log = logging.getLogger(__name__)
+
+PARAGRAPH = discord.TextStyle.paragraph
+Field = discord.ui.Label  # a labelled input: ``.component`` is the TextInput
+
+
+def _input(label: str, custom_id: str, *, max_length: int, paragraph: bool = True, required: bool = True,
+           default: str | None = None, placeholder: str | None = None) -> Field:
+    """A text input inside its Label, the current modal layout."""
+    return discord.ui.Label(text=label, component=discord.ui.TextInput(
+        custom_id=custom_id, max_length=max_length, required=required,
+        style=PARAGRAPH if paragraph else discord.TextStyle.short, default=default or None, placeholder=placeholder))
+
+
+class FieldsModal(BaseModal):
+    """A form whose custom id says everything needed to act on it.
+
+    discord.py routes a modal's submission only to the object in the process that opened it, so a
+    form left open across a restart would be lost. These forms are stopped once shown and every
+    submission is answered by the form router (``cogs/_common/forms.py``) from its custom id, in whichever process gets it.
+    """
+
+    def __init__(self, title: str, inputs: list[Field], custom_id: str) -> None:
+        super().__init__(title=title[:45], timeout=None, custom_id=custom_id)
+        for item in inputs:
+            self.add_item(item)
+
+    async def show(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(self)
+        self.stop()
+
+
+class MemberForm(FieldsModal):
+    """A form any member may submit (a suggestion)."""
+
+    audience = Audience.MEMBER
+
+
+class ModeratorForm(FieldsModal):
+    """A form only a moderator may submit (editing or rejecting a suggestion); checked again on submit."""
+
+    audience = Audience.MODERATOR
+
+
+def card_inputs(values: dict[str, str] | None = None) -> list[Field]:
+    v = values or {}
+    return [
+        _input("Front (the question)", "front", max_length=300, default=v.get("front"),
+               placeholder="What does a reranker add after vector search?"),
+        _input("Back (the answer)", "back", max_length=900, default=v.get("back")),
+        _input("Topic (comma-separated)", "topic", max_length=200, paragraph=False, required=False,
+               default=v.get("topic"), placeholder="retrieval, evals"),
+        _input("Wrong options for the quiz (one per line)", "wrong_answers", max_length=1800, required=False,
+               default=v.get("wrong_answers"), placeholder="Three plausible but wrong answers make a good quiz."),
+    ]
+
+
+def prompt_inputs(values: dict[str, str] | None = None, *, with_title: bool = False) -> list[Field]:
+    """Five inputs (Discord's most): the suggestion form names the title in the command instead of
+    asking for hints twice; a moderator's edit form swaps the hints for the title."""
+    v = values or {}
+    inputs = [
+        _input("Scenario", "scenario", max_length=1800, default=v.get("scenario"),
+               placeholder="The system to design or the problem to solve, with concrete numbers."),
+        _input("Scale and constraints (one per line)", "constraints", max_length=1700, default=v.get("constraints")),
+        _input("Follow-up questions (2-4, one per line)", "follow_ups", max_length=1000,
+               default=v.get("follow_ups")),
+        _input("What a strong answer covers (one per line)", "rubric", max_length=2000, default=v.get("rubric")),
+    ]
+    if with_title:
+        inputs.insert(0, _input("Title", "title", max_length=246, paragraph=False, default=v.get("title")))
+    else:
+        inputs.insert(3, _input("Hints (one per line)", "hints", max_length=1250, default=v.get("hints")))
+    return inputs
+
+
+def edit_inputs(item_fields: dict[str, str], item: object) -> list[Field]:
+    return prompt_inputs(item_fields, with_title=True) if isinstance(item, Prompt) else card_inputs(item_fields)
+
+
+def reason_inputs() -> list[Field]:
+    return [_input("Reason (sent to the author)", "reason", max_length=500,
+                   placeholder="What would make it acceptable?")]
 
 
 def suggestions_of(interaction: discord.Interaction) -> SuggestionService:
@@ -128,49 +212,13 @@ async def show_decision(interaction: discord.Interaction, decision: Decision, *,
     else:
         await interaction.response.send_message(embed=embed, ephemeral=True)
     if suggestion.queue_message_id and (clicked is None or clicked.id != suggestion.queue_message_id):
-        await _update_queue_message(interaction.client, suggestion, embed)
+        await update_queue_message(interaction.client, suggestion, embed)
     guild_name = interaction.guild.name if interaction.guild else "the server"
-    told = await _dm(interaction.client, suggestion.author_id, author_notice(suggestion, guild_name, edited=edited))
+    told = await dm(interaction.client, suggestion.author_id, author_notice(suggestion, guild_name, edited=edited))
     await suggestions_of(interaction).mark_told(suggestion.id)  # told, or told all we can: /suggest mine has it
     if not told:
         await interaction.followup.send("I could not DM the author (their DMs are closed); they can see the outcome "
                                         "with `/suggest mine`.", ephemeral=True)
-
-
-async def tell_untold(client: discord.Client, service: SuggestionService) -> int:
-    """After a restart: finish decisions whose queue message and author notice were cut off; each once."""
-    told = 0
-    for suggestion in await service.untold():
-        await _update_queue_message(client, suggestion, suggestion_embed(suggestion))
-        guild = client.get_guild(suggestion.guild_id)
-        if await _dm(client, suggestion.author_id, author_notice(suggestion, guild.name if guild else "the server")):
-            told += 1
-        await service.mark_told(suggestion.id)
-    return told
-
-
-def _warnings(messages: list[str]) -> str | None:
-    return "\n".join(f"⚠️ {m}" for m in messages[:3]) if messages else None
-
-
-async def _update_queue_message(client: discord.Client, suggestion: Suggestion, embed: discord.Embed) -> None:
-    channel = client.get_channel(suggestion.queue_channel_id or 0)
-    if not isinstance(channel, discord.TextChannel):
-        return
-    try:
-        await channel.get_partial_message(suggestion.queue_message_id or 0).edit(embed=embed, view=None)
-    except discord.HTTPException as error:
-        log.info("could not refresh the queue message of suggestion %s: %s", suggestion.id, error.text)
-
-
-async def _dm(client: discord.Client, user_id: int, text: str) -> bool:
-    try:
-        user = client.get_user(user_id) or await client.fetch_user(user_id)
-        await user.send(text, allowed_mentions=no_pings())
-    except discord.HTTPException as error:
-        log.info("could not DM %s: %s", user_id, error.text)
-        return False
-    return True
 
 
 async def post_to_queue(client: discord.Client, service: SuggestionService, suggestion: Suggestion) -> bool:
@@ -180,7 +228,7 @@ async def post_to_queue(client: discord.Client, service: SuggestionService, sugg
     if not isinstance(channel, discord.TextChannel):
         return False
     try:
-        note = _warnings(await service.alike(suggestion))
+        note = warnings(await service.alike(suggestion))
         message = await channel.send(embed=suggestion_embed(suggestion, note=note), view=review_view(suggestion.id),
                                      allowed_mentions=no_pings())
     except discord.HTTPException as error:
@@ -190,62 +238,30 @@ async def post_to_queue(client: discord.Client, service: SuggestionService, sugg
     return True
 
 
-@in_servers
-@app_commands.default_permissions(manage_guild=True)
-class Review(commands.GroupCog, group_name="review", group_description="Review members' suggestions",
-             group_extras=declared(Audience.MODERATOR)):
-    def __init__(self, client: StudyBot, service: SuggestionService) -> None:
-        self.client = client
-        self.service = service
-        super().__init__()
+class DecksView(BaseView):
+    """A menu of every deck the server could use; the ones chosen are on, the rest off."""
 
-    async def cog_load(self) -> None:
-        self.client.services.add(self.service)
-        self.client.add_dynamic_items(*DYNAMIC_ITEMS)
-        self.client.forms.add(*FORMS)
-        self.client.after_first_ready(self._tell_untold)
+    audience = Audience.MODERATOR
 
-    async def _tell_untold(self) -> None:
-        told = await tell_untold(self.client, self.service)
-        if told:
-            log.info("told %d authors about decisions made before a restart", told)
+    def __init__(self, owner_id: int, content: ServerContent, decks: list[tuple[str, str, bool]]) -> None:
+        super().__init__(owner_id=owner_id, timeout=300)
+        self.content = content
+        self.select: discord.ui.Select[DecksView] = discord.ui.Select(
+            placeholder="Decks this server uses", min_values=0, max_values=len(decks),
+            custom_id="studybot:content:decks",
+            options=[discord.SelectOption(label=truncate(title, 100), value=key, default=on)
+                     for key, title, on in decks])
+        self.select.callback = self._chosen  # type: ignore[method-assign]  # a Select built at run time gets its callback so
+        self.add_item(self.select)
 
-    async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
-        self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
-        self.client.forms.remove(*FORMS)
-
-    @app_commands.command(name="queue", description="Suggestions waiting for review, with Approve / Edit / Reject")
-    @app_commands.describe(suggestion="Open one suggestion by its number (default: the oldest waiting)")
-    async def queue(self, interaction: discord.Interaction, suggestion: app_commands.Range[int, 1] | None = None) -> None:
+    async def _chosen(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
-        waiting, total = await self.service.pending(guild_id)
-        if suggestion is not None:
-            chosen: Suggestion | None = await self.service.get(guild_id, suggestion)
-        else:
-            chosen = waiting[0] if waiting else None
-        embeds = [queue_embed(waiting, total)]
-        if chosen is None:
-            await interaction.response.send_message(embeds=embeds, ephemeral=True)
-            return
-        embeds.append(suggestion_embed(chosen, note=_warnings(await self.service.alike(chosen))))
-        if chosen.status is Status.PENDING:
-            await interaction.response.send_message(embeds=embeds, view=review_view(chosen.id), ephemeral=True)
-        else:
-            await interaction.response.send_message(embeds=embeds, ephemeral=True)
-
-    @app_commands.command(name="channel", description="Where new suggestions are posted for moderators")
-    @app_commands.describe(channel="The moderators' channel (leave out to stop posting; /review queue still works)")
-    async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
-        guild_id = await require_moderator(interaction)
-        await self.service.set_review_channel(guild_id, interaction.user.id, channel.id if channel else None)
-        if channel is None:
-            await interaction.response.send_message("New suggestions are no longer posted to a channel; "
-                                                    "`/review queue` lists them.", ephemeral=True)
-            return
-        text = f"New suggestions will be posted in {channel.mention} with Approve, Edit and Reject buttons."
-        assert interaction.guild is not None
-        missing = missing_permissions(channel, interaction.guild.me)
-        if missing:
-            text += f"\n⚠️ I am missing **{', '.join(missing)}** there: grant them or posting will fail."
-        await interaction.response.send_message(text, ephemeral=True)
+        chosen = set(self.select.values)
+        now = interaction.created_at
+        for option in self.select.options:
+            await self.content.switch(guild_id, option.value, option.value in chosen, interaction.user.id, now)
+        on = ", ".join(f"`{o.value}`" for o in self.select.options if o.value in chosen) or "none"
+        await interaction.response.edit_message(
+            content=f"Saved. Decks on: {on}. Study sessions and the quiz use only the cards of these decks; a server deck that is off also leaves the daily rotation (`/daily kinds` chooses the shipped prompts).",
+            view=None)
+        self.stop()
