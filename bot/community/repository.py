@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.community.models import Status, Suggestion
+from bot.community.models import ServerItem, Status, Suggestion
 from bot.content.models import Flashcard, Prompt
 from bot.storage import Database, Reader, epoch, from_epoch
 
@@ -20,6 +20,12 @@ def _suggestion(row: aiosqlite.Row) -> Suggestion:
         reviewer_id=row["reviewer_id"], reason=row["reason"], item_id=row["item_id"],
         queue_channel_id=row["queue_channel_id"], queue_message_id=row["queue_message_id"],
         created_at=datetime.fromtimestamp(row["created_at"], UTC), decided_at=from_epoch(row["decided_at"]))
+
+
+def _item(row: aiosqlite.Row) -> ServerItem:
+    model = Prompt if row["kind"] == "prompt" else Flashcard
+    return ServerItem(row["guild_id"], model.model_validate(json.loads(row["data"])), row["kind"], row["deck"],
+                      row["origin"], row["author_id"])
 
 
 class SuggestionRepository:
@@ -45,6 +51,15 @@ class SuggestionRepository:
             (guild_id, author_id, kind, deck, item.model_dump_json(), epoch(now)))
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+    @staticmethod
+    async def deck_in_use(conn: aiosqlite.Connection, guild_id: int, deck: str) -> bool:
+        """Whether the server owns items in ``deck`` or has suggestions for it waiting."""
+        taken = await Reader(conn).fetchval(
+            "SELECT (SELECT COUNT(*) FROM server_items WHERE guild_id = ? AND deck = ?) + "
+            "(SELECT COUNT(*) FROM suggestions WHERE guild_id = ? AND deck = ? AND status = 'pending')",
+            (guild_id, deck, guild_id, deck), 0)
+        return bool(int(taken))
 
     async def by_author(self, guild_id: int, author_id: int, limit: int) -> list[Suggestion]:
         rows = await self.db.fetchall("SELECT * FROM suggestions WHERE guild_id = ? AND author_id = ? "
@@ -106,3 +121,52 @@ class SuggestionRepository:
             "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET review_channel_id = "
             "excluded.review_channel_id, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
             (guild_id, channel_id, actor_id, epoch(now)))
+
+
+class ServerItemRepository:
+    """A server's own prompts and cards, and which decks it switched off."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def items(self, guild_id: int, kind: str | None) -> list[ServerItem]:
+        rows = await self.db.fetchall("SELECT * FROM server_items WHERE guild_id = ? AND kind = COALESCE(?, kind) "
+                                      "ORDER BY created_at, item_id", (guild_id, kind))
+        return [_item(row) for row in rows]
+
+    async def item(self, guild_id: int, item_id: str) -> ServerItem | None:
+        row = await self.db.fetchone("SELECT * FROM server_items WHERE guild_id = ? AND item_id = ?",
+                                     (guild_id, item_id))
+        return _item(row) if row else None
+
+    async def switched_off(self, guild_id: int) -> set[str]:
+        rows = await self.db.fetchall("SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0",
+                                      (guild_id,))
+        return {row[0] for row in rows}
+
+    async def server_card(self, card_id: str) -> Flashcard | None:
+        """Any server's card by id."""
+        row = await self.db.fetchone("SELECT data FROM server_items WHERE item_id = ? AND kind = 'card'", (card_id,))
+        return Flashcard.model_validate(json.loads(row[0])) if row else None
+
+    async def credit(self, item_id: str) -> int | None:
+        value = await self.db.fetchval("SELECT author_id FROM server_items WHERE item_id = ? AND origin = 'suggested'",
+                                       (item_id,))
+        return int(value) if value is not None else None
+
+    async def switch(self, guild_id: int, key: str, enabled: bool, actor_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO deck_switches (guild_id, deck, enabled, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, deck) DO UPDATE SET enabled = excluded.enabled, "
+            "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (guild_id, key, int(enabled), actor_id, epoch(now)))
+
+    @staticmethod
+    async def insert(conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard, *, deck: str,
+                     origin: str, author_id: int | None, approved_by: int, now: datetime) -> None:
+        kind = "prompt" if isinstance(item, Prompt) else "card"
+        await conn.execute(
+            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, item.id, kind, deck, item.model_dump_json(), origin, author_id, approved_by, epoch(now),
+             epoch(now)))
