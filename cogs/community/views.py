@@ -24,6 +24,7 @@ from cogs._common import BaseModal, BaseView, RoutedItem, no_pings, truncate
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute
+from cogs._common.ids import NUMBER, CustomId
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import author_notice, suggestion_embed
 from cogs.community.messages import dm, update_queue_message, warnings
@@ -113,6 +114,11 @@ def reason_inputs() -> list[Field]:
                    placeholder="What would make it acceptable?")]
 
 
+APPROVE = CustomId("studybot:review:approve", id=NUMBER)
+EDIT = CustomId("studybot:review:edit", id=NUMBER)
+REJECT = CustomId("studybot:review:reject", id=NUMBER)
+
+
 def suggestions_of(interaction: discord.Interaction) -> SuggestionService:
     return service_of(interaction, SuggestionService)
 
@@ -126,24 +132,24 @@ def _still_pending(suggestion: Suggestion) -> None:
 
 class _ReviewButton(RoutedItem):
     audience = Audience.MODERATOR
-    action = ""
+    custom_ids: CustomId
     label = ""
     style = discord.ButtonStyle.secondary
 
     def __init__(self, suggestion_id: int) -> None:
         super().__init__(discord.ui.Button(label=self.label, style=self.style,  # type: ignore[call-arg]  # a mixin: DynamicItem, next in the MRO, takes the button
-                                           custom_id=f"studybot:review:{self.action}:{suggestion_id}"))
+                                           custom_id=self.custom_ids(suggestion_id)))
         self.suggestion_id = suggestion_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> Any:
-        return cls(int(match["id"]))
+        return cls(*cls.custom_ids.values(match))
 
 
 class ApproveButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                    template=r"studybot:review:approve:(?P<id>\d+)"):
-    action, label, style = "approve", "Approve", discord.ButtonStyle.success
+                    template=APPROVE.template):
+    custom_ids, label, style = APPROVE, "Approve", discord.ButtonStyle.success
 
     async def handle(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
@@ -152,8 +158,8 @@ class ApproveButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]
 
 
 class EditButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                 template=r"studybot:review:edit:(?P<id>\d+)"):
-    action, label, style = "edit", "Edit", discord.ButtonStyle.primary
+                 template=EDIT.template):
+    custom_ids, label, style = EDIT, "Edit", discord.ButtonStyle.primary
 
     async def handle(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
@@ -164,8 +170,8 @@ class EditButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 class RejectButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:review:reject:(?P<id>\d+)"):
-    action, label, style = "reject", "Reject", discord.ButtonStyle.danger
+                   template=REJECT.template):
+    custom_ids, label, style = REJECT, "Reject", discord.ButtonStyle.danger
 
     async def handle(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
