@@ -68,7 +68,7 @@ class ServerContent:
 
     async def credit(self, item_id: str) -> int | None:
         """Who a server item is credited to (0: an author who asked to be forgotten), None for pack items."""
-        return await self.repo.credit(item_id)
+        return await self.repo.credited_author(item_id)
 
     async def require_deck(self, guild_id: int, key: str, *, enabled: bool | None = None) -> Deck:
         decks = await self.decks(guild_id)

@@ -149,7 +149,7 @@ class ServerItemRepository:
         row = await self.db.fetchone("SELECT data FROM server_items WHERE item_id = ? AND kind = 'card'", (card_id,))
         return Flashcard.model_validate(json.loads(row[0])) if row else None
 
-    async def credit(self, item_id: str) -> int | None:
+    async def credited_author(self, item_id: str) -> int | None:
         value = await self.db.fetchval("SELECT author_id FROM server_items WHERE item_id = ? AND origin = 'suggested'",
                                        (item_id,))
         return int(value) if value is not None else None
