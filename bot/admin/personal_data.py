@@ -55,6 +55,21 @@ def not_personal(reason: str) -> Rule:
     return Rule("none", Treatment.NOT_PERSONAL, reason)
 
 
+def own_row(reason: str, **with_it: str) -> dict[str, Rule]:
+    """A row that is one member's own (``user_id``), and its columns that are deleted with it."""
+    return {"user_id": subject(reason), **{column: with_row(why) for column, why in with_it.items()}}
+
+
+def facts(**reasons: str) -> dict[str, Rule]:
+    """Columns that hold no person (the bot's own messages, fixed lists, server choices), with why."""
+    return {column: not_personal(reason) for column, reason in reasons.items()}
+
+
+def schedule(when: str, **reasons: str) -> dict[str, Rule]:
+    """A server's schedule: its local time and timezone, and more server choices; none of it personal."""
+    return facts(local_time=f"the server's {when}", timezone="the server's timezone", **reasons)
+
+
 # Columns that mean the same wherever they appear.
 COMMON: dict[str, Rule] = {
     "guild_id": not_personal("a server's id"),
@@ -75,12 +90,10 @@ COMMON: dict[str, Rule] = {
 }
 
 TABLES: dict[str, dict[str, Rule]] = {
-    "meta": {"key": not_personal("installation facts such as the synced command hash"),
-             "value": not_personal("installation facts such as the synced command hash")},
-    "guild_settings": {"timezone": not_personal("the server's timezone"),
-                       "moderator_role_id": not_personal("a role of the server")},
-    "user_settings": {"user_id": subject("the member's own settings"),
-                      "timezone": with_row("the member's timezone")},
+    "meta": facts(key="installation facts such as the synced command hash",
+                  value="installation facts such as the synced command hash"),
+    "guild_settings": facts(timezone="the server's timezone", moderator_role_id="a role of the server"),
+    "user_settings": own_row("the member's own settings", timezone="the member's timezone"),
     "audit_log": {
         "actor_id": actor("who changed a setting; the entry stays for the server's record"),
         "target_id": actor("whom a moderator action was about; the entry stays"),
@@ -90,13 +103,9 @@ TABLES: dict[str, dict[str, Rule]] = {
         "reason": text("a moderator's reason, which can mention members"),
     },
     "activity": {"user_id": subject("the member's days of study")},
-    "daily_schedule": {"local_time": not_personal("the server's posting time"),
-                       "timezone": not_personal("the server's timezone"),
-                       "role_id": not_personal("a role of the server"),
-                       "kinds": not_personal("prompt kinds from a fixed list"),
-                       "failure_notice": not_personal("the bot's note about a failed post")},
-    "daily_posts": {"message_id": not_personal("the bot's daily post"),
-                    "thread_id": not_personal("the discussion thread of a daily post")},
+    "daily_schedule": schedule("posting time", role_id="a role of the server", kinds="prompt kinds from a fixed list",
+                               failure_notice="the bot's note about a failed post"),
+    "daily_posts": facts(message_id="the bot's daily post", thread_id="the discussion thread of a daily post"),
     "daily_answers": {"user_id": subject("the member's answers"),
                       "body": text("the member's answer (deleted with it); others' answers may mention them"),
                       "thread_message_id": with_row("the answer as the bot posted it; deleted on Discord too")},
@@ -107,7 +116,7 @@ TABLES: dict[str, dict[str, Rule]] = {
                      "month": with_row("the month a mark counts for")},
     "daily_best": {"user_id": subject("the member's answer picked as a day's best"),
                    "actor_id": actor("the moderator who picked it; the pick stays")},
-    "daily_closes": {"message_id": not_personal("the bot's highlight of a day")},
+    "daily_closes": facts(message_id="the bot's highlight of a day"),
     "role_rewards": {"reward": not_personal("a reward from a fixed list"),
                      "role_id": not_personal("a role of the server"),
                      "actor_id": actor("the moderator who mapped the reward; the mapping stays"),
@@ -119,63 +128,48 @@ TABLES: dict[str, dict[str, Rule]] = {
     "card_reviews": {"user_id": subject("the member's flashcard reviews")},
     "card_settings": {"user_id": subject("the member's flashcard settings")},
     "card_deck_choice": {"user_id": subject("the deck the member studies")},
-    "quiz_schedule": {"local_time": not_personal("the server's quiz time"),
-                      "timezone": not_personal("the server's timezone"),
-                      "failure_notice": not_personal("the bot's note about a failed post")},
-    "quiz_posts": {"question": not_personal("a question from the content"),
-                   "options": not_personal("answer options from the content"),
-                   "message_id": not_personal("the bot's quiz post")},
+    "quiz_schedule": schedule("quiz time", failure_notice="the bot's note about a failed post"),
+    "quiz_posts": facts(question="a question from the content", options="answer options from the content",
+                        message_id="the bot's quiz post"),
     "quiz_answers": {"user_id": subject("the member's quiz picks")},
-    "streaks": {"user_id": subject("the member's streak"),
-                "last_active": with_row("a day the member studied"),
-                "run_start": with_row("when the member's run began"),
-                "month": with_row("the month of the member's monthly count")},
+    "streaks": own_row("the member's streak", last_active="a day the member studied",
+                       run_start="when the member's run began", month="the month of the member's monthly count"),
     "streak_settings": {},
-    "streak_reminders": {"user_id": subject("the member's reminder settings"),
-                         "off_reason": with_row("why the member's reminders stopped"),
-                         "last_sent_date": with_row("when the member was last reminded"),
-                         "claimed_date": with_row("the day a reminder to the member was being sent")},
-    "streak_milestones": {"user_id": subject("the member's streak milestones"),
-                          "run_start": with_row("when the member's run began"),
-                          "message_id": with_row("the bot's announcement of the milestone"),
-                          "channel_id": with_row("where the milestone was announced")},
-    "mock_participants": {"user_id": subject("the member's mock-interview sign-up"),
-                          "role": with_row("what the member practises"),
-                          "level": with_row("the member's level"),
-                          "timezone": with_row("the member's timezone"),
-                          "availability": text("when the member is free, in their words"),
-                          "pause_reason": with_row("why the member is paused")},
-    "mock_schedule": {"cadence": not_personal("the server's round cadence"),
-                      "weekday": not_personal("the server's round day"),
-                      "local_time": not_personal("the server's round time"),
-                      "timezone": not_personal("the server's timezone"),
-                      "anchor_date": not_personal("the first round's day"),
-                      "voice_channel_id": not_personal("the voice channel moderators chose for interviews")},
-    "mock_meetings": {"event_id": not_personal("the Discord event made for the interview"),
-                      "voice_channel_id": not_personal("a voice channel the bot made for the group"),
+    "streak_reminders": own_row("the member's reminder settings", off_reason="why the member's reminders stopped",
+                                last_sent_date="when the member was last reminded",
+                                claimed_date="the day a reminder to the member was being sent"),
+    "streak_milestones": own_row("the member's streak milestones", run_start="when the member's run began",
+                                 message_id="the bot's announcement of the milestone",
+                                 channel_id="where the milestone was announced"),
+    "mock_participants": {**own_row("the member's mock-interview sign-up", role="what the member practises",
+                                    level="the member's level", timezone="the member's timezone",
+                                    pause_reason="why the member is paused"),
+                          "availability": text("when the member is free, in their words")},
+    "mock_schedule": schedule("round time", cadence="the server's round cadence", weekday="the server's round day",
+                              anchor_date="the first round's day",
+                              voice_channel_id="the voice channel moderators chose for interviews"),
+    "mock_meetings": {**facts(event_id="the Discord event made for the interview",
+                              voice_channel_id="a voice channel the bot made for the group"),
                       "cancelled_by": actor("who cancelled an interview; the cancellation stays for the partner"),
                       "cancel_reason": text("a member's reason for cancelling, which can mention members")},
     "mock_time_options": {"proposed_by": actor("who proposed a time; the time stays for the group"),
-                          "purpose": not_personal("whether a time agrees or moves an interview"),
-                          "message_id": not_personal("the bot's proposal message")},
+                          **facts(purpose="whether a time agrees or moves an interview",
+                                  message_id="the bot's proposal message")},
     "mock_time_votes": {"user_id": subject("the times the member accepted"),
                         "option_id": not_personal("an internal id of an offered time")},
     "mock_reminders": {"user_id": subject("the member's interview reminders")},
     # Exported to and deleted with the member who set it, never exported to the member it names.
     "mock_exclusions": {"user_id": subject("members this member never wants to be paired with"),
                         "excluded_id": with_row("the member excluded, part of the excluder's private row")},
-    "mock_rounds": {"round_key": not_personal("the occurrence a round belongs to"),
-                    "method": not_personal("how the round was paired"),
-                    "announcement_id": not_personal("the bot's round announcement")},
-    "mock_groups": {"delivery": not_personal("how the group was told"),
-                    "thread_id": not_personal("the group's private thread"),
-                    "intro_message_id": not_personal("the bot's brief for the group"),
-                    "checkin_message_id": not_personal("the bot's check-in for the group"),
-                    "outcome": not_personal("what came of the interview"),
+    "mock_rounds": facts(round_key="the occurrence a round belongs to", method="how the round was paired",
+                         announcement_id="the bot's round announcement"),
+    "mock_groups": {**facts(delivery="how the group was told", thread_id="the group's private thread",
+                            intro_message_id="the bot's brief for the group",
+                            checkin_message_id="the bot's check-in for the group",
+                            outcome="what came of the interview"),
                     "outcome_by": actor("who reported the outcome; the outcome stays for the partner")},
-    "mock_group_members": {"user_id": subject("the member's place in a group"),
-                           "role": with_row("the member's role in the group"),
-                           "dm_message_id": with_row("the bot's DM to the member")},
+    "mock_group_members": own_row("the member's place in a group", role="the member's role in the group",
+                                  dm_message_id="the bot's DM to the member"),
     "mock_noshows": {"user_id": subject("the member's reported absences"),
                      "reported_by": actor("who reported an absence; the report stays")},
     "mock_feedback": {"from_id": subject("feedback the member gave"),
@@ -183,7 +177,7 @@ TABLES: dict[str, dict[str, Rule]] = {
                       "note": text("a feedback note (deleted with it); others' notes may mention them"),
                       "message_channel_id": with_row("where the bot posted the feedback"),
                       "message_id": with_row("the feedback as the bot posted it; deleted on Discord too")},
-    "pending_message_deletions": {"message_id": not_personal("a message of the bot's still to delete on Discord")},
+    "pending_message_deletions": facts(message_id="a message of the bot's still to delete on Discord"),
     "suggestions": {"author_id": subject("the member's suggestions"),
                     "data": text("a suggestion's text (deleted with the member's own)"),
                     "reviewer_id": actor("the moderator who decided a suggestion; the decision stays"),
@@ -197,7 +191,7 @@ TABLES: dict[str, dict[str, Rule]] = {
     "practice_answers": {"user_id": subject("the member's practice answers"),
                          "body": text("the member's practice answer (deleted with it)")},
     "deck_switches": {},
-    "content_settings": {"review_channel_id": not_personal("the moderators' queue channel")},
+    "content_settings": facts(review_channel_id="the moderators' queue channel"),
 }
 
 

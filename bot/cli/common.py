@@ -103,16 +103,19 @@ def explain_database_error(path: Path | str, error: sqlite3.Error) -> str:
     return f"{path}: {error}"
 
 
+# What each kind of file error means, said about the file ({name}); the first kind that matches wins.
+OS_ERRORS: tuple[tuple[type[OSError], str], ...] = (
+    (FileNotFoundError, "{name} does not exist"),
+    (FileExistsError, "{name} already exists and is not a folder"),
+    (IsADirectoryError, "{name} is a folder; a file is needed here"),
+    (NotADirectoryError, "{name}: a part of this path is a file, not a folder"),
+    (PermissionError, "no permission to use {name}"),
+)
+
+
 def explain_os_error(error: OSError) -> str:
     name = error.filename or "the file"
-    if isinstance(error, FileNotFoundError):
-        return f"{name} does not exist"
-    if isinstance(error, FileExistsError):
-        return f"{name} already exists and is not a folder"
-    if isinstance(error, IsADirectoryError):
-        return f"{name} is a folder; a file is needed here"
-    if isinstance(error, NotADirectoryError):
-        return f"{name}: a part of this path is a file, not a folder"
-    if isinstance(error, PermissionError):
-        return f"no permission to use {name}"
+    for kind, text in OS_ERRORS:
+        if isinstance(error, kind):
+            return text.format(name=name)
     return f"{name}: {error.strerror or error}"

@@ -4,10 +4,21 @@ documents uploaded in Discord, export as a pack, the archive of past prompts and
 from bot.community.documents import DocumentImporter, check_upload
 from bot.community.export import export_pack
 from bot.community.forms import form_fields
-from bot.community.library import DOCUMENT_PREFIX, SERVER_DECK, Deck, ServerContent, ServerItem, deck_title
-from bot.community.suggestions import Decision, Status, Suggestion, SuggestionService
+from bot.community.library import ServerContent
+from bot.community.models import (
+    DOCUMENT_PREFIX,
+    SERVER_DECK,
+    Decision,
+    Deck,
+    ImportResult,
+    ServerItem,
+    Status,
+    Suggestion,
+    deck_title,
+)
+from bot.community.service import SuggestionService
 
 __all__ = [
-    "DOCUMENT_PREFIX", "SERVER_DECK", "Deck", "Decision", "ServerContent", "ServerItem", "Status", "Suggestion",
+    "DOCUMENT_PREFIX", "SERVER_DECK", "Deck", "Decision", "ImportResult", "ServerContent", "ServerItem", "Status", "Suggestion",
     "SuggestionService", "deck_title", "DocumentImporter", "check_upload", "export_pack", "form_fields",
 ]

@@ -10,30 +10,21 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 
-from bot.community.library import DOCUMENT_PREFIX, ServerContent
-from bot.community.suggestions import SuggestionService
+from bot.community.library import ServerContent
+from bot.community.models import DOCUMENT_PREFIX, ImportResult
+from bot.community.service import SuggestionService
 from bot.content.document import StudyDocument, parse_document
 from bot.content.importer import draft_files
 from bot.content.items import check_item
 from bot.content.loader import Problem
 from bot.content.models import Flashcard
 from bot.errors import Conflict, InvalidInput
-from bot.storage import Reader
 
 UPLOAD_LIMIT = 1_000_000      # bytes; the seed document is about 60 KB
 CARDS_PER_UPLOAD = 200
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 DECK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,30}$")
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    deck: str
-    document: str
-    queued: list[int]             # suggestion ids, in document order
-    skipped: list[Problem]        # drafted cards the validator refused
 
 
 def deck_name_for(filename: str, given: str | None) -> str:
@@ -75,11 +66,7 @@ class DocumentImporter:
             raise InvalidInput(f"{filename} drafts {len(cards)} cards; one upload can queue {CARDS_PER_UPLOAD}.",
                                hint="Split the document and upload the parts under different deck names.")
         async with self.suggestions.db.transaction() as conn:
-            taken = await Reader(conn).fetchval(
-                "SELECT (SELECT COUNT(*) FROM server_items WHERE guild_id = ? AND deck = ?) + "
-                "(SELECT COUNT(*) FROM suggestions WHERE guild_id = ? AND deck = ? AND status = 'pending')",
-                (guild_id, key, guild_id, key), 0)
-            if int(taken):
+            if await self.suggestions.repo.deck_in_use(conn, guild_id, key):
                 raise Conflict(f"This server already has a deck `{key}` from an earlier upload.",
                                hint="Give the new upload another `deck` name.")
             queued = [await self.suggestions.queue_item(conn, guild_id, uploader_id, card, deck=key)

@@ -9,75 +9,33 @@ from all of them at once and an approved card appears in all of them at once.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
+from bot.community.models import SERVER_DECK, Deck, ServerItem, deck_title
+from bot.community.repository import ServerItemRepository
 from bot.content import ContentStore
 from bot.content.models import Flashcard, Prompt
 from bot.errors import InvalidInput
-from bot.storage import Database, epoch
-
-SERVER_DECK = "server"
-DOCUMENT_PREFIX = "doc-"
-
-
-@dataclass(frozen=True)
-class Deck:
-    key: str
-    title: str
-    origin: str                 # "pack", "server" or "document"
-    enabled: bool
-    prompts: tuple[Prompt, ...]
-    cards: tuple[Flashcard, ...]
-
-
-@dataclass(frozen=True)
-class ServerItem:
-    guild_id: int
-    item: Prompt | Flashcard
-    kind: str
-    deck: str
-    origin: str
-    author_id: int | None
-
-
-def deck_title(key: str) -> str:
-    if key == SERVER_DECK:
-        return "This server's own"
-    if key.startswith(DOCUMENT_PREFIX):
-        return f"Document: {key[len(DOCUMENT_PREFIX):]}"
-    return key
-
-
-def _item(row: aiosqlite.Row) -> ServerItem:
-    model = Prompt if row["kind"] == "prompt" else Flashcard
-    return ServerItem(row["guild_id"], model.model_validate(json.loads(row["data"])), row["kind"], row["deck"],
-                      row["origin"], row["author_id"])
+from bot.storage import Database
 
 
 class ServerContent:
     def __init__(self, db: Database, content: ContentStore) -> None:
         self.db = db
+        self.repo = ServerItemRepository(db)
         self.content = content
 
     # -- reading --------------------------------------------------------------------------
     async def items(self, guild_id: int, *, kind: str | None = None) -> list[ServerItem]:
-        rows = await self.db.fetchall("SELECT * FROM server_items WHERE guild_id = ? AND kind = COALESCE(?, kind) "
-                                      "ORDER BY created_at, item_id", (guild_id, kind))
-        return [_item(row) for row in rows]
+        return await self.repo.items(guild_id, kind)
 
     async def item(self, guild_id: int, item_id: str) -> ServerItem | None:
-        row = await self.db.fetchone("SELECT * FROM server_items WHERE guild_id = ? AND item_id = ?",
-                                     (guild_id, item_id))
-        return _item(row) if row else None
+        return await self.repo.item(guild_id, item_id)
 
     async def switched_off(self, guild_id: int) -> set[str]:
-        rows = await self.db.fetchall("SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0",
-                                      (guild_id,))
-        return {row[0] for row in rows}
+        return await self.repo.switched_off(guild_id)
 
     async def decks(self, guild_id: int) -> list[Deck]:
         """Every deck the server could study, shipped packs first, with whether it is on."""
@@ -106,14 +64,11 @@ class ServerContent:
         found = self.content.library.flashcard(card_id)
         if found is not None:
             return found
-        row = await self.db.fetchone("SELECT data FROM server_items WHERE item_id = ? AND kind = 'card'", (card_id,))
-        return Flashcard.model_validate(json.loads(row[0])) if row else None
+        return await self.repo.server_card(card_id)
 
     async def credit(self, item_id: str) -> int | None:
         """Who a server item is credited to (0: an author who asked to be forgotten), None for pack items."""
-        value = await self.db.fetchval("SELECT author_id FROM server_items WHERE item_id = ? AND origin = 'suggested'",
-                                       (item_id,))
-        return int(value) if value is not None else None
+        return await self.repo.credited_author(item_id)
 
     async def require_deck(self, guild_id: int, key: str, *, enabled: bool | None = None) -> Deck:
         decks = await self.decks(guild_id)
@@ -127,18 +82,10 @@ class ServerContent:
     # -- writing --------------------------------------------------------------------------
     async def switch(self, guild_id: int, key: str, enabled: bool, actor_id: int, now: datetime) -> Deck:
         await self.require_deck(guild_id, key)
-        await self.db.execute(
-            "INSERT INTO deck_switches (guild_id, deck, enabled, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (guild_id, deck) DO UPDATE SET enabled = excluded.enabled, "
-            "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (guild_id, key, int(enabled), actor_id, epoch(now)))
+        await self.repo.switch(guild_id, key, enabled, actor_id, now)
         return await self.require_deck(guild_id, key)
 
     async def insert(self, conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard, *, deck: str,
                      origin: str, author_id: int | None, approved_by: int, now: datetime) -> None:
-        kind = "prompt" if isinstance(item, Prompt) else "card"
-        await conn.execute(
-            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (guild_id, item.id, kind, deck, item.model_dump_json(), origin, author_id, approved_by, epoch(now),
-             epoch(now)))
+        await self.repo.insert(conn, guild_id, item, deck=deck, origin=origin, author_id=author_id,
+                               approved_by=approved_by, now=now)

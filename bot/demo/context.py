@@ -11,15 +11,15 @@ from typing import Any
 from bot.demo.transcript import Printer
 from bot.localdiscord import BotHarness, Reply, SimChannel, SimGuild, SimMember, SimMessage, SimRole
 
+MENTION_MARKS: tuple[tuple[type[SimChannel | SimRole | SimMember], str], ...] = (
+    (SimChannel, "#"), (SimRole, "@"), (SimMember, "@"))
+
 
 def _shown(value: Any) -> str:
-    """An option value as Discord's client shows it in the sent command."""
-    if isinstance(value, SimChannel):
-        return f"#{value.name}"
-    if isinstance(value, SimRole):
-        return f"@{value.name}"
-    if isinstance(value, SimMember):
-        return f"@{value.name}"
+    """An option value as Discord's client shows it in the sent command (``#daily``, ``@Moderators``)."""
+    for kind, mark in MENTION_MARKS:
+        if isinstance(value, kind):
+            return f"{mark}{value.name}"
     return str(value)
 
 

@@ -8,7 +8,12 @@ import aiosqlite
 
 from bot.mock.models import Group, GroupMember, Round, Signup
 from bot.mock.schedule import Schedule
-from bot.storage import Database, epoch, from_epoch
+from bot.storage import Database, Reader, epoch, from_epoch, one, upsert
+
+SIGNUP_COLUMNS = ("guild_id", "user_id", "role", "level", "timezone", "availability", "status", "skip_rounds",
+                  "pause_reason", "joined_at", "updated_at")
+SCHEDULE_COLUMNS = ("guild_id", "channel_id", "cadence", "weekday", "local_time", "timezone", "anchor_date", "enabled",
+                    "updated_by", "updated_at", "voice_channel_id")
 
 
 def _signup(row: aiosqlite.Row) -> Signup:
@@ -29,18 +34,12 @@ class PairingRepository:
 
     # -- sign-ups --------------------------------------------------------------------------------
     async def signup(self, guild_id: int, user_id: int) -> Signup | None:
-        row = await self.db.fetchone("SELECT * FROM mock_participants WHERE guild_id = ? AND user_id = ?",
-                                     (guild_id, user_id))
-        return _signup(row) if row else None
+        return await one(self.db, "SELECT * FROM mock_participants WHERE guild_id = ? AND user_id = ?",
+                         (guild_id, user_id), _signup)
 
     async def save_signup(self, signup: Signup, now: datetime) -> None:
         await self.db.execute(
-            "INSERT INTO mock_participants (guild_id, user_id, role, level, timezone, availability, status, "
-            "skip_rounds, pause_reason, joined_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (guild_id, user_id) DO UPDATE SET role = excluded.role, level = excluded.level, "
-            "timezone = excluded.timezone, availability = excluded.availability, status = excluded.status, "
-            "skip_rounds = excluded.skip_rounds, pause_reason = excluded.pause_reason, "
-            "updated_at = excluded.updated_at",
+            upsert("mock_participants", SIGNUP_COLUMNS, ("guild_id", "user_id"), insert_only=("joined_at",)),
             (signup.guild_id, signup.user_id, signup.role, signup.level, signup.timezone, signup.availability,
              signup.status, signup.skip_rounds, signup.pause_reason, epoch(now), epoch(now)))
 
@@ -65,8 +64,7 @@ class PairingRepository:
 
     # -- schedule --------------------------------------------------------------------------------
     async def schedule(self, guild_id: int) -> Schedule | None:
-        row = await self.db.fetchone("SELECT * FROM mock_schedule WHERE guild_id = ?", (guild_id,))
-        return self._schedule(row) if row else None
+        return await one(self.db, "SELECT * FROM mock_schedule WHERE guild_id = ?", (guild_id,), self._schedule)
 
     async def schedules(self) -> list[Schedule]:
         return [self._schedule(r) for r in await self.db.fetchall("SELECT * FROM mock_schedule WHERE enabled = 1")]
@@ -80,25 +78,18 @@ class PairingRepository:
     async def save_schedule(self, conn: aiosqlite.Connection, schedule: Schedule, actor_id: int,
                             now: datetime) -> None:
         await conn.execute(
-            "INSERT INTO mock_schedule (guild_id, channel_id, cadence, weekday, local_time, timezone, anchor_date, "
-            "enabled, updated_by, updated_at, voice_channel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (guild_id) DO UPDATE SET voice_channel_id = excluded.voice_channel_id, "
-            "channel_id = excluded.channel_id, cadence = excluded.cadence, weekday = excluded.weekday, "
-            "local_time = excluded.local_time, timezone = excluded.timezone, anchor_date = excluded.anchor_date, "
-            "enabled = excluded.enabled, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            upsert("mock_schedule", SCHEDULE_COLUMNS, ("guild_id",)),
             (schedule.guild_id, schedule.channel_id, schedule.cadence, schedule.weekday, schedule.local_time,
              schedule.timezone, schedule.anchor_date.isoformat(), int(schedule.enabled), actor_id, epoch(now),
              schedule.voice_channel_id))
 
     # -- rounds ----------------------------------------------------------------------------------
     async def round_by_key(self, conn: aiosqlite.Connection, guild_id: int, key: str) -> Round | None:
-        cursor = await conn.execute("SELECT * FROM mock_rounds WHERE guild_id = ? AND round_key = ?", (guild_id, key))
-        row = await cursor.fetchone()
-        return _round(row) if row else None
+        return await one(Reader(conn), "SELECT * FROM mock_rounds WHERE guild_id = ? AND round_key = ?",
+                         (guild_id, key), _round)
 
     async def round(self, round_id: int) -> Round | None:
-        row = await self.db.fetchone("SELECT * FROM mock_rounds WHERE id = ?", (round_id,))
-        return _round(row) if row else None
+        return await one(self.db, "SELECT * FROM mock_rounds WHERE id = ?", (round_id,), _round)
 
     async def open_rounds(self, guild_id: int | None = None) -> list[Round]:
         if guild_id is None:

@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import aiosqlite
 
+from bot.rewards.models import Grant, RewardRow
 from bot.storage import Database
-
-
-@dataclass(frozen=True)
-class RewardRow:
-    reward: str
-    role_id: int
-    problem: str | None
-
-
-@dataclass(frozen=True)
-class Grant:
-    user_id: int
-    reward: str
-    role_id: int
 
 
 class RewardRepository:

@@ -13,7 +13,6 @@ only means the next pass finishes the job.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
@@ -22,7 +21,8 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.errors import InvalidInput
-from bot.rewards.repository import Grant, RewardRepository, RewardRow
+from bot.rewards.models import Grant, MemberGone, RewardRow, RoleFacts, RoleRefused
+from bot.rewards.repository import RewardRepository
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.timezones import TimezoneResolver, local_date
@@ -40,30 +40,9 @@ REWARDS: dict[str, str] = {
 }
 
 
-class RoleRefused(Exception):
-    """Discord would not change the role (missing Manage Roles, or the role is above the bot's)."""
-
-
-class MemberGone(Exception):
-    """The member is no longer in the server."""
-
-
 class RolePublisher(Protocol):
     async def add_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None: ...
     async def remove_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None: ...
-
-
-@dataclass(frozen=True)
-class RoleFacts:
-    """What Discord says about a role and the bot, gathered by the cog at setup."""
-
-    bot_can_manage_roles: bool
-    role_position: int
-    bot_top_position: int
-    role_is_managed: bool
-    role_is_everyone: bool
-    role_name: str
-    bot_top_name: str
 
 
 def setup_problems(facts: RoleFacts) -> list[str]:

@@ -1,6 +1,8 @@
 """Progress charts: weekly numbers from the database, drawn with Pillow."""
 
 from bot.stats.charts import Percentages, Series, render_weekly
-from bot.stats.service import KINDS, ProgressService
+from bot.stats.models import KINDS, ActiveWeeks, ParticipationWeeks, ReviewWeeks
+from bot.stats.service import ProgressService
 
-__all__ = ["KINDS", "Percentages", "ProgressService", "Series", "render_weekly"]
+__all__ = ["KINDS", "ActiveWeeks", "ParticipationWeeks", "Percentages", "ProgressService", "ReviewWeeks", "Series",
+           "render_weekly"]

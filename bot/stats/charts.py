@@ -1,6 +1,6 @@
 """Progress charts: the last 12 weeks as bars (and an optional percentage line), as a PNG.
 
-Drawn with Pillow on the same dark card as the streak heatmap, so it reads in both of
+Drawn with Pillow on the same dark card as the streak heatmap (:mod:`bot.picture`), so it reads in both of
 Discord's themes and needs no plotting library. Weeks run Monday to Sunday, oldest on
 the left. Every series gets a bar per week, side by side; a percentage series (such as
 retention) is drawn as dots joined by a line on its own 0-100% scale at the right. The
@@ -10,15 +10,12 @@ bar is as tall as the week's total says.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from PIL import Image, ImageDraw, ImageFont
+from bot.picture import MARGIN, SCALE, TEXT, dark_card
 
 WEEKS = 12
-SCALE = 2                      # drawn at twice the size, so it stays sharp on high-density screens
-MARGIN = 16 * SCALE
 TITLE_HEIGHT = 24 * SCALE
 LEGEND_HEIGHT = 22 * SCALE
 AXIS_WIDTH = 30 * SCALE
@@ -32,9 +29,7 @@ PLOT_BOTTOM = PLOT_TOP + PLOT_HEIGHT
 WIDTH = PLOT_LEFT + WEEKS * (GROUP_WIDTH + GROUP_GAP) + AXIS_WIDTH + MARGIN
 HEIGHT = PLOT_BOTTOM + LABEL_HEIGHT + MARGIN
 
-BACKGROUND = (34, 39, 46)
 GRID = (52, 59, 68)
-TEXT = (205, 217, 229)
 MUTED = (139, 148, 158)
 PALETTE = ((63, 185, 80), (88, 166, 255), (210, 153, 34), (219, 97, 162))
 LINE_COLOUR = (240, 246, 252)
@@ -85,21 +80,12 @@ def line_point(week: int, share: float) -> tuple[int, int]:
     return x, PLOT_BOTTOM - round(PLOT_HEIGHT * share)
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    try:
-        return ImageFont.load_default(size=size * SCALE)
-    except (TypeError, OSError):
-        return ImageFont.load_default()
-
-
 def render_weekly(title: str, weeks: list[date], series: list[Series], line: Percentages | None = None, *,
                   top: int | None = None) -> bytes:
     """PNG bytes of the chart: grouped bars per week for ``series`` (axis up to ``top``, else a round number
     above the largest), and ``line`` as a percentage."""
-    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    small, large = _font(11), _font(14)
-    draw.text((MARGIN, MARGIN), title[:80], fill=TEXT, font=large)
+    card = dark_card(WIDTH, HEIGHT, title[:80])
+    draw, small = card.draw, card.small
     top = top or axis_top(series)
     for fraction in (0.0, 0.5, 1.0):
         y = PLOT_BOTTOM - round(PLOT_HEIGHT * fraction) - (1 if fraction else 0)
@@ -133,6 +119,4 @@ def render_weekly(title: str, weeks: list[date], series: list[Series], line: Per
         draw.rectangle((x, legend_y + 2 * SCALE, x + 10 * SCALE, legend_y + 12 * SCALE), fill=colour)
         draw.text((x + 14 * SCALE, legend_y), name, fill=TEXT, font=small)
         x += 14 * SCALE + int(draw.textlength(name, font=small)) + 14 * SCALE
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    return card.png()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 
 def epoch(moment: datetime) -> int:
@@ -11,3 +11,8 @@ def epoch(moment: datetime) -> int:
 
 def from_epoch(value: int | None) -> datetime | None:
     return datetime.fromtimestamp(value, UTC) if value is not None else None
+
+
+def from_iso_date(value: str | None) -> date | None:
+    """A calendar day stored as ``YYYY-MM-DD`` text (or NULL)."""
+    return date.fromisoformat(value) if value else None

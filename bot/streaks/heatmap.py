@@ -10,19 +10,17 @@ Sunday; :func:`cell_centre` gives the geometry to tests.
 
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from bot.picture import BACKGROUND, MARGIN, SCALE, TEXT, dark_card
 from bot.streaks.rules import DayStatus
 
-SCALE = 2  # Discord shows images at up to about half their width on a phone: 2x keeps the text sharp
 WEEKS = 26
 CELL = 14 * SCALE
 GAP = 3 * SCALE
 PITCH = CELL + GAP
-MARGIN = 16 * SCALE
 LABEL_WIDTH = 34 * SCALE
 TITLE_HEIGHT = 22 * SCALE
 MONTH_HEIGHT = 16 * SCALE
@@ -33,10 +31,7 @@ WIDTH = GRID_LEFT + WEEKS * PITCH - GAP + MARGIN
 HEIGHT = GRID_TOP + 7 * PITCH - GAP + LEGEND_HEIGHT + MARGIN
 RADIUS = 3 * SCALE
 RING = 2 * SCALE  # width of the today outline and of the state rings
-TEXT_SIZE, TITLE_SIZE = 11 * SCALE, 14 * SCALE
 
-BACKGROUND = (34, 39, 46)
-TEXT = (205, 217, 229)
 MUTED = (160, 168, 178)
 COLOURS: dict[DayStatus, tuple[int, int, int]] = {  # the fill, which is what a cell's centre shows
     DayStatus.ACTIVE: (87, 211, 96),
@@ -93,19 +88,10 @@ def cell_picture(status: DayStatus, *, is_today: bool = False) -> Image.Image:
     return image
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    try:
-        return ImageFont.load_default(size=size)
-    except (TypeError, OSError):  # Pillow built without FreeType: the bitmap font still works
-        return ImageFont.load_default()
-
-
 def render_heatmap(statuses: dict[date, DayStatus], today: date, title: str) -> bytes:
     """PNG bytes of the calendar; days missing from ``statuses`` are drawn as empty."""
-    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
-    draw = ImageDraw.Draw(image)
-    small, large = _font(TEXT_SIZE), _font(TITLE_SIZE)
-    draw.text((MARGIN, MARGIN), title[:70], fill=TEXT, font=large)
+    card = dark_card(WIDTH, HEIGHT, title[:70])
+    draw, small = card.draw, card.small
     start = grid_start(today)
     last_month = None
     for column in range(WEEKS):
@@ -128,6 +114,4 @@ def render_heatmap(statuses: dict[date, DayStatus], today: date, title: str) -> 
         draw_cell(draw, x, legend_y, status, is_today=status is DayStatus.OPEN)
         draw.text((x + CELL + 5 * SCALE, legend_y + SCALE), label, fill=TEXT, font=small)
         x += CELL + 5 * SCALE + int(draw.textlength(label, font=small)) + 14 * SCALE
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    return card.png()

@@ -7,16 +7,17 @@ from datetime import date
 
 import aiosqlite
 
-from bot.storage import Database
+from bot.storage import Database, from_iso_date, one, upsert
 from bot.streaks.models import Board, BoardEntry, DueReminder, ReminderRow, StreakRow
 from bot.streaks.rules import MILESTONES
 
+STREAK_COLUMNS = ("guild_id", "user_id", "current", "best", "freezes", "last_active", "run_start", "breaks_at",
+                  "month", "month_days", "total_days", "updated_at")
+
 
 def _row(r: sqlite3.Row) -> StreakRow:
-    last_active = date.fromisoformat(r["last_active"]) if r["last_active"] else None
-    run_start = date.fromisoformat(r["run_start"]) if r["run_start"] else None
-    return StreakRow(r["guild_id"], r["user_id"], r["current"], r["best"], r["freezes"], last_active, run_start,
-                     r["breaks_at"], r["month"], r["month_days"], r["total_days"])
+    return StreakRow(r["guild_id"], r["user_id"], r["current"], r["best"], r["freezes"], from_iso_date(r["last_active"]),
+                     from_iso_date(r["run_start"]), r["breaks_at"], r["month"], r["month_days"], r["total_days"])
 
 
 class StreakRepository:
@@ -37,18 +38,11 @@ class StreakRepository:
         return [(row[0], row[1]) for row in rows]
 
     async def get(self, guild_id: int, user_id: int) -> StreakRow | None:
-        row = await self.db.fetchone("SELECT * FROM streaks WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
-        return _row(row) if row else None
+        return await one(self.db, "SELECT * FROM streaks WHERE guild_id = ? AND user_id = ?", (guild_id, user_id), _row)
 
     async def save(self, row: StreakRow, now: int) -> None:
         await self.db.execute(
-            "INSERT INTO streaks (guild_id, user_id, current, best, freezes, last_active, run_start, breaks_at, "
-            "month, month_days, total_days, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (guild_id, user_id) DO UPDATE SET current = excluded.current, best = excluded.best, "
-            "freezes = excluded.freezes, last_active = excluded.last_active, run_start = excluded.run_start, "
-            "breaks_at = excluded.breaks_at, "
-            "month = excluded.month, month_days = excluded.month_days, total_days = excluded.total_days, "
-            "updated_at = excluded.updated_at",
+            upsert("streaks", STREAK_COLUMNS, ("guild_id", "user_id")),
             (row.guild_id, row.user_id, row.current, row.best, row.freezes,
              row.last_active.isoformat() if row.last_active else None,
              row.run_start.isoformat() if row.run_start else None, row.breaks_at, row.month,

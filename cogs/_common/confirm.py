@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 import discord
 
@@ -39,3 +39,49 @@ class ConfirmView(BaseView):
     async def cancel(self, interaction: discord.Interaction, _button: discord.ui.Button[ConfirmView]) -> None:
         self.stop()
         await interaction.response.edit_message(content=self.cancel_text, view=None)
+
+
+async def ask_before_removing(interaction: discord.Interaction, question: str, *,
+                              remove: Callable[[int], Awaitable[str]], kept: str,
+                              confirm_label: str = "Remove the schedule") -> None:
+    """Ask the moderator, privately, before removing something for good.
+
+    ``remove`` runs with the id of whoever confirms (the asker, checked again on the click) and
+    returns the text that replaces the question; ``kept`` replaces it when they keep it.
+    """
+    async def confirmed(confirming: discord.Interaction) -> str:
+        return await remove(confirming.user.id)
+
+    view = ConfirmView(interaction.user.id, confirm_label=confirm_label, action=confirmed, cancel_text=kept)
+    await interaction.response.send_message(question, view=view, ephemeral=True)
+
+
+class _Posted(Protocol):
+    @property
+    def channel_id(self) -> int: ...
+
+
+class Schedules(Protocol):
+    """A feature that posts on a schedule in one channel per server (the daily prompt, the quiz)."""
+
+    async def configured(self, guild_id: int) -> _Posted: ...
+    async def remove(self, guild_id: int, actor_id: int) -> _Posted: ...
+
+
+async def ask_before_removing_schedule(interaction: discord.Interaction, schedules: Schedules, *, question: str,
+                                       removed: str, kept: str) -> None:
+    """``/<feature> remove``: ask first, then remove the server's schedule.
+
+    ``question`` and ``removed`` name the channel as ``{channel}``. A server without a schedule is
+    told how to set one up (by ``configured``) before anything is asked.
+    """
+    guild_id = interaction.guild_id
+    assert guild_id is not None
+    schedule = await schedules.configured(guild_id)
+
+    async def remove_it(moderator_id: int) -> str:
+        gone = await schedules.remove(guild_id, moderator_id)
+        return removed.format(channel=f"<#{gone.channel_id}>")
+
+    await ask_before_removing(interaction, question.format(channel=f"<#{schedule.channel_id}>"), remove=remove_it,
+                              kept=kept)

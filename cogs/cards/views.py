@@ -14,6 +14,7 @@ from bot.cards import Grade, NothingToStudy, StudyCard, StudyService
 from cogs._common import BaseView, RoutedItem
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
+from cogs._common.ids import NUMBER, SLUG, CustomId, digit
 from cogs.cards.embeds import (
     GRADE_LABELS,
     back_embed,
@@ -28,22 +29,30 @@ GRADE_STYLES = {Grade.AGAIN: discord.ButtonStyle.danger, Grade.HARD: discord.But
                 Grade.GOOD: discord.ButtonStyle.success, Grade.EASY: discord.ButtonStyle.primary}
 
 
+REVEAL = CustomId("studybot:cards:reveal", card=SLUG, rep=NUMBER)
+GRADE = CustomId("studybot:cards:grade", card=SLUG, rep=NUMBER, grade=digit(1, 4, Grade))
+CONTINUE = CustomId("studybot:cards:continue")
+FINISH = CustomId("studybot:cards:finish")
+
+
 def _service(interaction: discord.Interaction) -> StudyService:
     return service_of(interaction, StudyService)
 
 
 class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:cards:reveal:(?P<card>[a-z0-9-]+):(?P<rep>\d+)"):
+                   template=REVEAL.template):
     audience = Audience.MEMBER
+    custom_ids = REVEAL
+
     def __init__(self, card_id: str, rep: int) -> None:
         super().__init__(discord.ui.Button(label="Reveal", style=discord.ButtonStyle.primary, emoji="👀",
-                                           custom_id=f"studybot:cards:reveal:{card_id}:{rep}"))
+                                           custom_id=REVEAL(card_id, rep)))
         self.card_id, self.rep = card_id, rep
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> RevealButton:
-        return cls(match["card"], int(match["rep"]))
+        return cls(*REVEAL.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
@@ -56,17 +65,19 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                  template=r"studybot:cards:grade:(?P<card>[a-z0-9-]+):(?P<rep>\d+):(?P<grade>[1-4])"):
+                  template=GRADE.template):
     audience = Audience.MEMBER
+    custom_ids = GRADE
+
     def __init__(self, card_id: str, rep: int, grade: Grade, label: str | None = None) -> None:
         super().__init__(discord.ui.Button(label=label or GRADE_LABELS[grade], style=GRADE_STYLES[grade],
-                                           custom_id=f"studybot:cards:grade:{card_id}:{rep}:{int(grade)}"))
+                                           custom_id=GRADE(card_id, rep, grade)))
         self.card_id, self.rep, self.grade = card_id, rep, grade
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> GradeButton:
-        return cls(match["card"], int(match["rep"]), Grade(int(match["grade"])))
+        return cls(*GRADE.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         graded = await _service(interaction).grade(interaction.guild_id, interaction.user.id, self.card_id,
@@ -80,11 +91,13 @@ class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 class ContinueButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                     template=r"studybot:cards:continue"):
+                     template=CONTINUE.template):
     audience = Audience.MEMBER
+    custom_ids = CONTINUE
+
     def __init__(self) -> None:
         super().__init__(discord.ui.Button(label="Continue", style=discord.ButtonStyle.primary, emoji="▶️",
-                                           custom_id="studybot:cards:continue"))
+                                           custom_id=CONTINUE()))
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
@@ -96,11 +109,13 @@ class ContinueButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 class FinishButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:cards:finish"):
+                   template=FINISH.template):
     audience = Audience.MEMBER
+    custom_ids = FINISH
+
     def __init__(self) -> None:
         super().__init__(discord.ui.Button(label="Finish", style=discord.ButtonStyle.secondary, emoji="🏁",
-                                           custom_id="studybot:cards:finish"))
+                                           custom_id=FINISH()))
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from bot.bot import StudyBot
 from bot.community import SuggestionService
-from cogs.community.content import Content
-from cogs.community.review import Review
-from cogs.community.suggest import Suggest
+from cogs.community.cog import Content, Review, Suggest
 
 
 async def setup(client: StudyBot) -> None:

@@ -14,7 +14,6 @@ from bot.errors import InvalidInput, check_all
 from bot.feedback import FeedbackService
 from bot.timezones import parse_local_time, parse_zone
 from cogs._common import (
-    ConfirmView,
     core_of,
     discord_timestamp,
     in_servers,
@@ -23,6 +22,7 @@ from cogs._common import (
     timezone_autocomplete,
 )
 from cogs._common.authority import Audience, declared
+from cogs._common.confirm import ask_before_removing_schedule
 from cogs._common.lifecycle import load_service, unload_service
 from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES, prompt_embed
 from cogs.daily.embeds import status_embed
@@ -107,20 +107,13 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
 
     @app_commands.command(name="remove", description="Stop the daily prompt here and delete its schedule")
     async def remove(self, interaction: discord.Interaction) -> None:
-        guild_id = interaction.guild_id
-        assert guild_id is not None
-        schedule = await self.service.configured(guild_id)  # says how to set it up when there is none
-
-        async def remove_it(confirming: discord.Interaction) -> str:
-            removed = await self.service.remove(guild_id, confirming.user.id)
-            return (f"The daily prompt schedule for <#{removed.channel_id}> is removed; nothing more will be posted. "
-                    "Past posts and answers stay. `/daily setup` starts it again.")
-
-        view = ConfirmView(interaction.user.id, confirm_label="Remove the schedule", action=remove_it,
-                           cancel_text="Kept: the daily prompt goes on as before.")
-        await interaction.response.send_message(
-            f"Remove the daily prompt schedule in <#{schedule.channel_id}>? No more prompts will be posted; past posts and "
-            "answers stay.", view=view, ephemeral=True)
+        await ask_before_removing_schedule(
+            interaction, self.service,
+            question="Remove the daily prompt schedule in {channel}? No more prompts will be posted; past posts and "
+                     "answers stay.",
+            removed="The daily prompt schedule for {channel} is removed; nothing more will be posted. Past posts and "
+                    "answers stay. `/daily setup` starts it again.",
+            kept="Kept: the daily prompt goes on as before.")
 
     @app_commands.command(name="pause", description="Stop posting daily prompts until resumed")
     async def pause(self, interaction: discord.Interaction) -> None:

@@ -14,6 +14,7 @@ from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.access import service_of
 from cogs._common.authority import OTHER_SERVER, Audience, other_server, refuse
 from cogs._common.forms import FormRoute
+from cogs._common.ids import DAY, NUMBER, CustomId
 from cogs._common.prompts import KIND_LABELS, hints_embed, rubric_embed
 
 
@@ -22,17 +23,12 @@ def _service(interaction: discord.Interaction) -> DailyService:
     return service_of(interaction, DailyService)
 
 
-def _custom_id(action: str, guild_id: int, day: date) -> str:
-    return f"studybot:daily:{action}:{guild_id}:{day:%Y%m%d}"
+def _post_id(action: str) -> CustomId:
+    """``studybot:daily:<action>:<guild>:<YYYYMMDD>``: the server and the post's local date."""
+    return CustomId(f"studybot:daily:{action}", guild=NUMBER, day=DAY)
 
 
-def _template(action: str) -> str:
-    """The pattern :func:`_custom_id` produces for ``action``, for DynamicItem routing."""
-    return rf"studybot:daily:{action}:(?P<guild>\d+):(?P<day>\d{{8}})"
-
-
-def _day(text: str) -> date:
-    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+ANSWER, HINTS, RUBRIC = _post_id("answer"), _post_id("hints"), _post_id("rubric")
 
 
 class _PostButton(RoutedItem):
@@ -42,7 +38,7 @@ class _PostButton(RoutedItem):
     """
     audience = Audience.MEMBER
 
-    action = ""
+    custom_ids: CustomId
     label = ""
     style = discord.ButtonStyle.secondary
     emoji: str | None = None
@@ -50,19 +46,19 @@ class _PostButton(RoutedItem):
 
     def __init__(self, guild_id: int, day: date) -> None:
         super().__init__(discord.ui.Button(label=self.label, style=self.style, emoji=self.emoji,  # type: ignore[call-arg]  # a mixin: DynamicItem, next in the MRO, takes the button
-                                           custom_id=_custom_id(self.action, guild_id, day)))
+                                           custom_id=self.custom_ids(guild_id, day)))
         self.guild_id = guild_id
         self.day = day
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> Any:
-        return cls(int(match["guild"]), _day(match["day"]))
+        return cls(*cls.custom_ids.values(match))
 
 
 
-class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=_template("answer")):
-    action, label, style, emoji = "answer", "Submit answer", discord.ButtonStyle.primary, "✍️"
+class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=ANSWER.template):
+    custom_ids, label, style, emoji = ANSWER, "Submit answer", discord.ButtonStyle.primary, "✍️"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
@@ -73,16 +69,16 @@ class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[A
         modal.stop()  # the submission is answered by the form router (FORMS), which survives restarts
 
 
-class HintsButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=_template("hints")):
-    action, label, emoji = "hints", "Hints", "💡"
+class HintsButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=HINTS.template):
+    custom_ids, label, emoji = HINTS, "Hints", "💡"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         _record, prompt = await _service(interaction).post_for(self.guild_id, self.day)
         await interaction.response.send_message(embed=hints_embed(prompt), ephemeral=True)
 
 
-class RubricButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=_template("rubric")):
-    action, label, emoji = "rubric", "Rubric", "📋"
+class RubricButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=RUBRIC.template):
+    custom_ids, label, emoji = RUBRIC, "Rubric", "📋"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         prompt = await _service(interaction).rubric_for(self.guild_id, self.day, interaction.user.id)
@@ -125,7 +121,7 @@ async def _answer_submitted(interaction: discord.Interaction, match: re.Match[st
         await refuse(interaction, OTHER_SERVER)
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
-    result = await _service(interaction).submit_answer(interaction.guild_id, _day(match["day"]),
+    result = await _service(interaction).submit_answer(interaction.guild_id, DAY.read(match["day"]),
                                                        interaction.user.id, fields.get("answer", ""))
     if result.thread_posted:
         where = "updated in the discussion thread" if result.edited else "posted in the discussion thread"

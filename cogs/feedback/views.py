@@ -7,7 +7,7 @@ clicks come from the interaction, so a forged id cannot mark anything in another
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import discord
@@ -16,7 +16,10 @@ from bot.feedback import FeedbackService
 from cogs._common import BaseView, RoutedItem
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
+from cogs._common.ids import DAY, NUMBER, CustomId
 from cogs.feedback.embeds import helpful_label
+
+HELPFUL = CustomId("studybot:helpful", day=DAY, author=NUMBER)
 
 
 def _service(interaction: discord.Interaction) -> FeedbackService:
@@ -24,18 +27,19 @@ def _service(interaction: discord.Interaction) -> FeedbackService:
 
 
 class HelpfulButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                    template=r"studybot:helpful:(?P<day>\d{8}):(?P<author>\d+)"):
+                    template=HELPFUL.template):
     audience = Audience.MEMBER
+    custom_ids = HELPFUL
 
     def __init__(self, day: date, author_id: int, marks: int = 0) -> None:
         super().__init__(discord.ui.Button(label=helpful_label(marks), style=discord.ButtonStyle.secondary,
-                                           emoji="👍", custom_id=f"studybot:helpful:{day:%Y%m%d}:{author_id}"))
+                                           emoji="👍", custom_id=HELPFUL(day, author_id)))
         self.day, self.author_id = day, author_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> HelpfulButton:
-        return cls(datetime.strptime(match["day"], "%Y%m%d").date(), int(match["author"]))
+        return cls(*HELPFUL.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None

@@ -17,8 +17,18 @@ from cogs._common import BaseModal, BaseView, RoutedItem, discord_timestamp, no_
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute
+from cogs._common.ids import NUMBER, CustomId
 
 FORM_ID = re.compile(r"studybot:mock:(?P<kind>when|cancelform):(?P<group>\d+)")
+
+
+TIMES = CustomId("studybot:mock:times", group=NUMBER)
+CHOOSE = CustomId("studybot:mock:choose", group=NUMBER)
+PROPOSE = CustomId("studybot:mock:propose", group=NUMBER)
+MOVE = CustomId("studybot:mock:move", group=NUMBER)
+ACCEPT = CustomId("studybot:mock:accept", option=NUMBER)
+ICS = CustomId("studybot:mock:ics", group=NUMBER)
+CANCEL = CustomId("studybot:mock:cancel", group=NUMBER)
 
 
 def _mock(interaction: discord.Interaction) -> MockService:
@@ -36,18 +46,19 @@ def choice_text(choice: Choice) -> str:
 
 
 class PickTimesButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                      template=r"studybot:mock:times:(?P<group>\d+)"):
+                      template=TIMES.template):
     audience = Audience.MEMBER
+    custom_ids = TIMES
 
     def __init__(self, group_id: int) -> None:
         super().__init__(discord.ui.Button(label="Pick times", emoji="🗓️", style=discord.ButtonStyle.primary,
-                                           custom_id=f"studybot:mock:times:{group_id}"))
+                                           custom_id=TIMES(group_id)))
         self.group_id = group_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> PickTimesButton:
-        return cls(int(match["group"]))
+        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         picker = await _mock(interaction).meeting_picker(self.group_id, interaction.user.id, interaction.guild_id)
@@ -70,12 +81,13 @@ class PickTimesButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]]
 
 
 class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
-                 template=r"studybot:mock:choose:(?P<group>\d+)"):
+                 template=CHOOSE.template):
     audience = Audience.MEMBER
+    custom_ids = CHOOSE
 
     def __init__(self, group_id: int, options: list[discord.SelectOption] | None = None) -> None:
         options = options or [discord.SelectOption(label="…", value="0")]
-        super().__init__(discord.ui.Select(custom_id=f"studybot:mock:choose:{group_id}", min_values=0,
+        super().__init__(discord.ui.Select(custom_id=CHOOSE(group_id), min_values=0,
                                            max_values=len(options), options=options,
                                            placeholder="Times that work for you"))
         self.group_id = group_id
@@ -83,7 +95,7 @@ class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> TimeSelect:
-        return cls(int(match["group"]))
+        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         values = [int(v) for v in payload_of(interaction).get("values", []) if str(v).isdigit()]
@@ -93,18 +105,19 @@ class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
 
 
 class ProposeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                    template=r"studybot:mock:propose:(?P<group>\d+)"):
+                    template=PROPOSE.template):
     audience = Audience.MEMBER
+    custom_ids = PROPOSE
 
     def __init__(self, group_id: int, label: str = "Propose another time") -> None:
         super().__init__(discord.ui.Button(label=label, emoji="✍️",
-                                           custom_id=f"studybot:mock:propose:{group_id}"))
+                                           custom_id=PROPOSE(group_id)))
         self.group_id = group_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ProposeButton:
-        return cls(int(match["group"]))
+        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         picker = await _mock(interaction).meeting_picker(self.group_id, interaction.user.id, interaction.guild_id)
@@ -114,28 +127,30 @@ class ProposeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         modal.stop()  # answered by FORMS (the form router), which survives restarts
 
 
-class RescheduleButton(ProposeButton, template=r"studybot:mock:move:(?P<group>\d+)"):
+class RescheduleButton(ProposeButton, template=MOVE.template):
     audience = Audience.MEMBER
+    custom_ids = MOVE
 
     def __init__(self, group_id: int) -> None:
         discord.ui.DynamicItem.__init__(self, discord.ui.Button(label="Reschedule", emoji="🔁",
-                                                                custom_id=f"studybot:mock:move:{group_id}"))
+                                                                custom_id=MOVE(group_id)))
         self.group_id = group_id
 
 
 class AcceptButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:mock:accept:(?P<option>\d+)"):
+                   template=ACCEPT.template):
     audience = Audience.MEMBER
+    custom_ids = ACCEPT
 
     def __init__(self, option_id: int) -> None:
         super().__init__(discord.ui.Button(label="Accept this time", emoji="✅", style=discord.ButtonStyle.success,
-                                           custom_id=f"studybot:mock:accept:{option_id}"))
+                                           custom_id=ACCEPT(option_id)))
         self.option_id = option_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> AcceptButton:
-        return cls(int(match["option"]))
+        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -144,18 +159,19 @@ class AcceptButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 class CalendarButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                     template=r"studybot:mock:ics:(?P<group>\d+)"):
+                     template=ICS.template):
     audience = Audience.MEMBER
+    custom_ids = ICS
 
     def __init__(self, group_id: int) -> None:
         super().__init__(discord.ui.Button(label="Add to calendar", emoji="📅",
-                                           custom_id=f"studybot:mock:ics:{group_id}"))
+                                           custom_id=ICS(group_id)))
         self.group_id = group_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> CalendarButton:
-        return cls(int(match["group"]))
+        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         data, name, starts_at = await _mock(interaction).calendar_file(self.group_id, interaction.user.id, interaction.guild_id)
@@ -165,18 +181,19 @@ class CalendarButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 class CancelButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:mock:cancel:(?P<group>\d+)"):
+                   template=CANCEL.template):
     audience = Audience.MEMBER
+    custom_ids = CANCEL
 
     def __init__(self, group_id: int) -> None:
         super().__init__(discord.ui.Button(label="Cancel interview", emoji="✖️", style=discord.ButtonStyle.danger,
-                                           custom_id=f"studybot:mock:cancel:{group_id}"))
+                                           custom_id=CANCEL(group_id)))
         self.group_id = group_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> CancelButton:
-        return cls(int(match["group"]))
+        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         # only a member of a live interview may cancel it

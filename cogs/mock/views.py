@@ -14,6 +14,7 @@ from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.access import client_of, service_of
 from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute
+from cogs._common.ids import NUMBER, CustomId, one_of
 from cogs._common.prompts import rubric_embed
 from cogs.mock.meeting_views import meeting_buttons
 
@@ -25,22 +26,29 @@ log = logging.getLogger(__name__)
 FORM_ID = re.compile(r"studybot:mock:form:(?P<group>\d+):(?P<to>\d+)")
 
 
+RUBRIC = CustomId("studybot:mock:rubric", group=NUMBER)
+REPORT = CustomId("studybot:mock:report", group=NUMBER, outcome=one_of("met", "noshow", "missed"))
+FEEDBACK = CustomId("studybot:mock:feedback", group=NUMBER, to=NUMBER)
+
+
 def _service(interaction: discord.Interaction) -> MockService:
     return service_of(interaction, MockService)
 
 
 class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:mock:rubric:(?P<group>\d+)"):
+                   template=RUBRIC.template):
     audience = Audience.MEMBER
+    custom_ids = RUBRIC
+
     def __init__(self, group_id: int) -> None:
         super().__init__(discord.ui.Button(label="Rubric (interviewer)", emoji="📋",
-                                           custom_id=f"studybot:mock:rubric:{group_id}"))
+                                           custom_id=RUBRIC(group_id)))
         self.group_id = group_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> RubricButton:
-        return cls(int(match["group"]))
+        return cls(*RUBRIC.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         prompt = await _service(interaction).rubric_for(self.group_id, interaction.user.id, interaction.guild_id)
@@ -48,18 +56,20 @@ class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:mock:report:(?P<group>\d+):(?P<outcome>met|noshow|missed)"):
+                   template=REPORT.template):
     audience = Audience.MEMBER
+    custom_ids = REPORT
+
     def __init__(self, group_id: int, outcome: str) -> None:
         label, style = REPORT_LABELS[outcome]
         super().__init__(discord.ui.Button(label=label, style=style,
-                                           custom_id=f"studybot:mock:report:{group_id}:{outcome}"))
+                                           custom_id=REPORT(group_id, outcome)))
         self.group_id, self.outcome = group_id, outcome
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ReportButton:
-        return cls(int(match["group"]), match["outcome"])
+        return cls(*REPORT.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
@@ -85,17 +95,19 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                     template=r"studybot:mock:feedback:(?P<group>\d+):(?P<to>\d+)"):
+                     template=FEEDBACK.template):
     audience = Audience.MEMBER
+    custom_ids = FEEDBACK
+
     def __init__(self, group_id: int, to_id: int, label: str = "Give feedback") -> None:
         super().__init__(discord.ui.Button(label=label[:80], emoji="📝",
-                                           custom_id=f"studybot:mock:feedback:{group_id}:{to_id}"))
+                                           custom_id=FEEDBACK(group_id, to_id)))
         self.group_id, self.to_id = group_id, to_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> FeedbackButton:
-        return cls(int(match["group"]), int(match["to"]))
+        return cls(*FEEDBACK.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         group = await _service(interaction).member_group(self.group_id, interaction.user.id, interaction.guild_id)

@@ -14,10 +14,16 @@ from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute
+from cogs._common.ids import NUMBER, SLUG, CustomId, one_of, word_or_none
 from cogs._common.prompts import hints_embed, rubric_embed
 from cogs.practice.embeds import archive_embed, practice_embed
 
-ANY = "-"
+ANY = "-"  # in an id: no filter
+ANSWER = CustomId("studybot:practice:answer", prompt=SLUG)
+HINTS = CustomId("studybot:practice:hints", prompt=SLUG)
+RUBRIC = CustomId("studybot:practice:rubric", prompt=SLUG)
+ANOTHER = CustomId("studybot:practice:another", pos=NUMBER, kind=word_or_none(ANY), level=word_or_none(ANY))
+ARCHIVE_PAGE = CustomId("studybot:archive", page=NUMBER, kind=word_or_none(ANY), dir=one_of("prev", "next"))
 
 
 def _service(interaction: discord.Interaction) -> PracticeService:
@@ -64,25 +70,25 @@ FORMS = (FormRoute(FORM_ID, Audience.MEMBER, _practice_submitted),)
 
 class _PromptButton(RoutedItem):
     audience = Audience.MEMBER
-    action = ""
+    custom_ids: CustomId
     label = ""
     style = discord.ButtonStyle.secondary
     emoji: str | None = None
 
     def __init__(self, prompt_id: str) -> None:
         super().__init__(discord.ui.Button(label=self.label, style=self.style, emoji=self.emoji,  # type: ignore[call-arg]  # a mixin: DynamicItem, next in the MRO, takes the button
-                                           custom_id=f"studybot:practice:{self.action}:{prompt_id}"))
+                                           custom_id=self.custom_ids(prompt_id)))
         self.prompt_id = prompt_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> Any:
-        return cls(match["prompt"])
+        return cls(*cls.custom_ids.values(match))
 
 
 class AnswerButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:practice:answer:(?P<prompt>[a-z0-9-]+)"):
-    action, label, style, emoji = "answer", "Submit answer", discord.ButtonStyle.primary, "✍️"
+                   template=ANSWER.template):
+    custom_ids, label, style, emoji = ANSWER, "Submit answer", discord.ButtonStyle.primary, "✍️"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
@@ -92,8 +98,8 @@ class AnswerButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]]
 
 
 class HintsButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                  template=r"studybot:practice:hints:(?P<prompt>[a-z0-9-]+)"):
-    action, label, emoji = "hints", "Hints", "💡"
+                  template=HINTS.template):
+    custom_ids, label, emoji = HINTS, "Hints", "💡"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         prompt = await _service(interaction).prompt(_guild(interaction), self.prompt_id)
@@ -101,8 +107,8 @@ class HintsButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 class RubricButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:practice:rubric:(?P<prompt>[a-z0-9-]+)"):
-    action, label, emoji = "rubric", "Rubric", "📋"
+                   template=RUBRIC.template):
+    custom_ids, label, emoji = RUBRIC, "Rubric", "📋"
 
     async def handle(self, interaction: discord.Interaction) -> None:
         prompt = await _service(interaction).rubric(_guild(interaction), interaction.user.id, self.prompt_id)
@@ -110,22 +116,21 @@ class RubricButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]]
 
 
 class AnotherButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                    template=r"studybot:practice:another:(?P<pos>\d+):(?P<kind>[a-z-]+):(?P<level>[a-z-]+)"):
+                    template=ANOTHER.template):
     """Shows the next unanswered prompt in the member's own order, with the same filters."""
 
     audience = Audience.MEMBER
+    custom_ids = ANOTHER
 
     def __init__(self, position: int, kind: str | None, difficulty: str | None) -> None:
         super().__init__(discord.ui.Button(label="Another prompt", emoji="🔀",
-                                           custom_id=f"studybot:practice:another:{position}:{kind or ANY}:"
-                                                     f"{difficulty or ANY}"))
+                                           custom_id=ANOTHER(position, kind, difficulty)))
         self.position, self.kind, self.difficulty = position, kind, difficulty
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> AnotherButton:
-        return cls(int(match["pos"]), None if match["kind"] == ANY else match["kind"],
-                   None if match["level"] == ANY else match["level"])
+        return cls(*ANOTHER.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         embed, view = await practice_message(interaction, self.kind, self.difficulty, self.position)
@@ -133,18 +138,19 @@ class AnotherButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 class ArchivePageButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                        template=r"studybot:archive:(?P<page>\d+):(?P<kind>[a-z-]+):(?P<dir>prev|next)"):
+                        template=ARCHIVE_PAGE.template):
     audience = Audience.MEMBER
+    custom_ids = ARCHIVE_PAGE
 
     def __init__(self, page: int, kind: str | None, direction: str) -> None:
         super().__init__(discord.ui.Button(label="◀ Newer" if direction == "prev" else "Older ▶",
-                                           custom_id=f"studybot:archive:{page}:{kind or ANY}:{direction}"))
+                                           custom_id=ARCHIVE_PAGE(page, kind, direction)))
         self.page, self.kind = page, kind
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ArchivePageButton:
-        return cls(int(match["page"]), None if match["kind"] == ANY else match["kind"], match["dir"])
+        return cls(*ARCHIVE_PAGE.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         embed, view = await archive_message(interaction, self.kind, self.page)

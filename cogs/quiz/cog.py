@@ -8,8 +8,9 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.quiz import QuizService
-from cogs._common import ConfirmView, in_servers, missing_permissions, timezone_autocomplete
+from cogs._common import in_servers, missing_permissions, timezone_autocomplete
 from cogs._common.authority import Audience, declared
+from cogs._common.confirm import ask_before_removing_schedule
 from cogs._common.lifecycle import load_service, unload_service
 from cogs.quiz.embeds import overview_embed
 from cogs.quiz.publisher import DiscordQuizPublisher
@@ -57,20 +58,13 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily fl
 
     @app_commands.command(name="remove", description="Stop the daily quiz here and delete its schedule")
     async def remove(self, interaction: discord.Interaction) -> None:
-        guild_id = interaction.guild_id
-        assert guild_id is not None
-        schedule = await self.service.configured(guild_id)  # says how to set it up when there is none
-
-        async def remove_it(confirming: discord.Interaction) -> str:
-            removed = await self.service.remove(guild_id, confirming.user.id)
-            return (f"The daily quiz schedule for <#{removed.channel_id}> is removed; no more quizzes will be "
-                    "posted (one already open still closes and reveals). `/quiz setup` starts it again.")
-
-        view = ConfirmView(interaction.user.id, confirm_label="Remove the schedule", action=remove_it,
-                           cancel_text="Kept: the daily quiz goes on as before.")
-        await interaction.response.send_message(
-            f"Remove the daily quiz schedule in <#{schedule.channel_id}>? No more quizzes will be posted; past "
-            "quizzes and answers stay.", view=view, ephemeral=True)
+        await ask_before_removing_schedule(
+            interaction, self.service,
+            question="Remove the daily quiz schedule in {channel}? No more quizzes will be posted; past quizzes and "
+                     "answers stay.",
+            removed="The daily quiz schedule for {channel} is removed; no more quizzes will be posted (one already "
+                    "open still closes and reveals). `/quiz setup` starts it again.",
+            kept="Kept: the daily quiz goes on as before.")
 
     @app_commands.command(name="pause", description="Stop posting the daily quiz until resumed")
     async def pause(self, interaction: discord.Interaction) -> None:

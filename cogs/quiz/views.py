@@ -12,6 +12,9 @@ from bot.quiz import LETTERS, Pick, PickOutcome, QuizService
 from cogs._common import BaseView, RoutedItem, discord_timestamp
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
+from cogs._common.ids import DAY, NUMBER, CustomId, digit
+
+PICK = CustomId("studybot:quiz:pick", guild=NUMBER, day=DAY, option=digit(0, 3))
 
 
 def _service(interaction: discord.Interaction) -> QuizService:
@@ -37,20 +40,20 @@ def pick_text(pick: Pick) -> str:
 
 
 class OptionButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"studybot:quiz:pick:(?P<guild>\d+):(?P<day>\d{8}):(?P<option>[0-3])"):
+                   template=PICK.template):
     audience = Audience.MEMBER
+    custom_ids = PICK
     guild_id: int  # always set: the quiz's server is part of the custom id
 
     def __init__(self, guild_id: int, day: date, option: int) -> None:
         super().__init__(discord.ui.Button(label=LETTERS[option], style=discord.ButtonStyle.secondary,
-                                           custom_id=f"studybot:quiz:pick:{guild_id}:{day:%Y%m%d}:{option}"))
+                                           custom_id=PICK(guild_id, day, option)))
         self.guild_id, self.day, self.option = guild_id, day, option
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
                              match: re.Match[str]) -> OptionButton:
-        text = match["day"]
-        return cls(int(match["guild"]), date(int(text[:4]), int(text[4:6]), int(text[6:])), int(match["option"]))
+        return cls(*PICK.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         pick = await _service(interaction).pick(self.guild_id, self.day, interaction.user.id, self.option)

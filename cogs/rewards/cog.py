@@ -8,9 +8,10 @@ from discord.ext import commands
 
 from bot.bot import StudyBot
 from bot.rewards import REWARDS, RewardService, setup_problems
-from cogs._common import BRAND_COLOUR, in_servers, no_pings
+from cogs._common import in_servers, no_pings
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
+from cogs.rewards.embeds import reward_line, status_embed
 from cogs.rewards.publisher import DiscordRolePublisher, role_facts
 
 REWARD_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in REWARDS.items()]
@@ -65,15 +66,8 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
         for row in await self.service.rewards(guild.id):
             role = guild.get_role(row.role_id)
             holders = await self.service.holders(guild.id, row.reward)
-            line = f"• **{REWARDS.get(row.reward, row.reward)}** → <@&{row.role_id}> · {holders} holding it"
             problems = ["the role was deleted"] if role is None else setup_problems(role_facts(guild, role))
             if row.problem:
                 problems.append(row.problem)
-            if problems:
-                line += "\n  ⚠️ " + " ".join(problems)
-            lines.append(line)
-        embed = discord.Embed(title="Role rewards", colour=BRAND_COLOUR, description="\n".join(lines) or
-                              "No rewards yet. Map one with `/rewards set`.")
-        embed.set_footer(text="A member holds the highest streak milestone that has a role; monthly titles go to "
-                              "last month's leaders.")
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())
+            lines.append(reward_line(row, holders, problems))
+        await interaction.response.send_message(embed=status_embed(lines), ephemeral=True, allowed_mentions=no_pings())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.admin.overview import spreadsheet_safe
+from bot.admin import spreadsheet_safe
 from cogs.admin.audit_text import describe_change
 
 

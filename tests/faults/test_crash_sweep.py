@@ -165,21 +165,23 @@ async def quiz_posted(world: World) -> None:
     await in_process(world, steps)
 
 
+async def sign_up_a_pair(world: World) -> None:
+    """A weekly Friday mock schedule and two members signed up for it (inside a running bot)."""
+    await world.mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                          channel=world.room)
+    for member in (world.alice, world.bob):
+        await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+
+
 async def mock_signed_up(world: World) -> None:
     async def steps(harness: BotHarness) -> None:
-        await world.mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
-                              channel=world.room)
-        for member in (world.alice, world.bob):
-            await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+        await sign_up_a_pair(world)
     await in_process(world, steps)
 
 
 async def mock_checked_in(world: World) -> None:
     async def steps(harness: BotHarness) -> None:
-        await world.mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
-                              channel=world.room)
-        for member in (world.alice, world.bob):
-            await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+        await sign_up_a_pair(world)
         await world.mod.slash("mock-admin pair-now")
         await harness.advance(days=7)
     world.clock.set(DAY.replace(hour=8))
@@ -189,10 +191,7 @@ async def mock_checked_in(world: World) -> None:
 async def mock_time_agreed(world: World) -> None:
     """A pair that agreed Thursday 19:00 UTC; the bot then stops until the day-before reminders are due."""
     async def steps(harness: BotHarness) -> None:
-        await world.mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
-                              channel=world.room)
-        for member in (world.alice, world.bob):
-            await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+        await sign_up_a_pair(world)
         await world.mod.slash("mock-admin pair-now")
         thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
         brief = next(m for m in thread.messages if "Propose another time" in m.button_labels)

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
+from bot.picture import BACKGROUND
 from bot.stats.charts import (
-    BACKGROUND,
     HEIGHT,
     LINE_COLOUR,
     PALETTE,

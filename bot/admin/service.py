@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from bot.admin.repository import AdminRepository
 from bot.clock import Clock
 from bot.overview import ConfiguredFeature, SettingsSection
 from bot.storage import Database
@@ -14,7 +15,7 @@ from bot.storage import Database
 
 class OverviewService:
     def __init__(self, db: Database, clock: Clock) -> None:
-        self._db = db
+        self.repo = AdminRepository(db)
         self._clock = clock
 
     @staticmethod
@@ -28,21 +29,14 @@ class OverviewService:
 
     async def participant_ids(self, guild_id: int) -> list[int]:
         """Everyone with recorded activity here, in the export's order."""
-        rows = await self._db.fetchall(
-            "SELECT DISTINCT user_id FROM activity WHERE guild_id = ? ORDER BY user_id", (guild_id,))
-        return [int(r[0]) for r in rows]
+        return await self.repo.participant_ids(guild_id)
 
     async def participation_csv(self, guild_id: int, names: Mapping[int, tuple[str, str]] | None = None) -> str:
         """One row per member: their name, streaks and how often they did each kind of activity (active days).
 
         ``names`` maps a user id to (display name, username); a member not in it is shown by id only.
         """
-        rows = await self._db.fetchall(
-            "SELECT a.user_id, SUM(a.kind = 'answer'), SUM(a.kind = 'review'), SUM(a.kind = 'quiz'), "
-            "SUM(a.kind = 'mock'), SUM(a.kind = 'repair'), COUNT(DISTINCT a.local_date), MAX(a.local_date), "
-            "COALESCE(s.current, 0), COALESCE(s.best, 0), COALESCE(s.breaks_at, 0) "
-            "FROM activity a LEFT JOIN streaks s ON s.guild_id = a.guild_id AND s.user_id = a.user_id "
-            "WHERE a.guild_id = ? GROUP BY a.user_id ORDER BY a.user_id", (guild_id,))
+        rows = await self.repo.participation(guild_id)
         now = self._clock.now().timestamp()
         names = names or {}
         out = io.StringIO()
@@ -50,10 +44,11 @@ class OverviewService:
         writer.writerow(["member", "username", "user_id", "current_streak", "best_streak", "active_days",
                          "answer_days", "review_days", "quiz_days", "mock_days", "repaired_days", "last_active"])
         for r in rows:
-            current = r[8] if r[10] > now else 0
-            shown, username = names.get(int(r[0]), ("", ""))
-            writer.writerow([spreadsheet_safe(shown), spreadsheet_safe(username), str(r[0]), current, r[9], r[6],
-                             r[1], r[2], r[3], r[4], r[5], r[7]])
+            current = r.current_streak if r.breaks_at > now else 0
+            shown, username = names.get(r.user_id, ("", ""))
+            writer.writerow([spreadsheet_safe(shown), spreadsheet_safe(username), str(r.user_id), current,
+                             r.best_streak, r.active_days, r.answer_days, r.review_days, r.quiz_days, r.mock_days,
+                             r.repaired_days, r.last_active])
         return out.getvalue()
 
 

@@ -1,0 +1,141 @@
+"""SQL for running a server: the participation export, and the per-table statements of privacy requests.
+
+Privacy statements are built from the live schema (table and column names come from
+``sqlite_master`` and are quoted); every value is a parameter.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import aiosqlite
+
+from bot.admin.models import ParticipationRow, TablePlan
+from bot.storage import Database
+from bot.storage.schema import quote, tables
+
+# Messages the bot posted on a member's behalf (or that carry their words): (channel id, message id).
+POSTED_FOR_MEMBER = (
+    "SELECT p.thread_id, a.thread_message_id FROM daily_answers a JOIN daily_posts p "
+    "ON p.guild_id = a.guild_id AND p.local_date = a.local_date "
+    "WHERE a.user_id = :member AND a.thread_message_id IS NOT NULL AND p.thread_id IS NOT NULL",
+    "SELECT message_channel_id, message_id FROM mock_feedback WHERE (from_id = :member OR to_id = :member) "
+    "AND message_id IS NOT NULL AND message_channel_id IS NOT NULL",
+    "SELECT queue_channel_id, queue_message_id FROM suggestions WHERE author_id = :member "
+    "AND queue_message_id IS NOT NULL AND queue_channel_id IS NOT NULL",
+    # A milestone announcement names the member; older rows fall back to today's announcement channel.
+    "SELECT COALESCE(m.channel_id, s.channel_id, d.channel_id), m.message_id FROM streak_milestones m "
+    "LEFT JOIN streak_settings s ON s.guild_id = m.guild_id LEFT JOIN daily_schedule d ON d.guild_id = m.guild_id "
+    "WHERE m.user_id = :member AND m.message_id IS NOT NULL "
+    "AND COALESCE(m.channel_id, s.channel_id, d.channel_id) IS NOT NULL",
+)
+
+
+def _mentions(columns: list[str]) -> str:
+    return " OR ".join(f"instr(CAST({quote(c)} AS TEXT), :bare) > 0" for c in columns)
+
+
+def _equals(columns: list[str]) -> str:
+    return " OR ".join(f"{quote(c)} = :member" for c in columns)
+
+
+def _member(user_id: int) -> dict[str, Any]:
+    return {"member": user_id, "bare": str(user_id)}
+
+
+class AdminRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def participant_ids(self, guild_id: int) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT user_id FROM activity WHERE guild_id = ? ORDER BY user_id", (guild_id,))
+        return [int(r[0]) for r in rows]
+
+    async def participation(self, guild_id: int) -> list[ParticipationRow]:
+        """Per member: days with each kind of activity, active days, last active date and their streak."""
+        rows = await self.db.fetchall(
+            "SELECT a.user_id, SUM(a.kind = 'answer'), SUM(a.kind = 'review'), SUM(a.kind = 'quiz'), "
+            "SUM(a.kind = 'mock'), SUM(a.kind = 'repair'), COUNT(DISTINCT a.local_date), MAX(a.local_date), "
+            "COALESCE(s.current, 0), COALESCE(s.best, 0), COALESCE(s.breaks_at, 0) "
+            "FROM activity a LEFT JOIN streaks s ON s.guild_id = a.guild_id AND s.user_id = a.user_id "
+            "WHERE a.guild_id = ? GROUP BY a.user_id ORDER BY a.user_id", (guild_id,))
+        return [ParticipationRow(*r) for r in rows]
+
+
+class PrivacyRepository:
+    """One statement per table and treatment; the caller decides which, and in which transaction."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @staticmethod
+    async def columns(conn: aiosqlite.Connection) -> dict[str, dict[str, str]]:
+        """Every table with its columns and declared types, from the live schema."""
+        return await tables(conn)
+
+    async def rows_naming(self, plan: TablePlan, user_id: int) -> list[dict[str, Any]]:
+        """Rows of ``plan``'s table that name the member, record them acting, or mention them."""
+        conditions = [c for c in (_equals(plan.subjects + plan.actors), _mentions(plan.texts)) if c]
+        if not conditions:
+            return []
+        cursor = await self.db.conn.execute(
+            f"SELECT * FROM {quote(plan.name)} WHERE {' OR '.join(conditions)}", _member(user_id))  # noqa: S608
+        rows: list[sqlite3.Row] = list(await cursor.fetchall())
+        return [dict(row) for row in rows]
+
+    @staticmethod
+    async def delete_rows_of(conn: aiosqlite.Connection, plan: TablePlan, user_id: int) -> int:
+        cursor = await conn.execute(
+            f"DELETE FROM {quote(plan.name)} WHERE {_equals(plan.subjects)}", _member(user_id))  # noqa: S608
+        return max(cursor.rowcount, 0)
+
+    @staticmethod
+    async def replace_id(conn: aiosqlite.Connection, table: str, column: str, user_id: int, by: int) -> int:
+        cursor = await conn.execute(
+            f"UPDATE {quote(table)} SET {quote(column)} = :anon "  # noqa: S608
+            f"WHERE {quote(column)} = :member", {**_member(user_id), "anon": by})
+        return max(cursor.rowcount, 0)
+
+    @staticmethod
+    async def replace_text(conn: aiosqlite.Connection, table: str, column: str, patterns: list[str],
+                           mention_by: str, bare_by: str) -> int:
+        """Replace the legacy and plain mention in ``patterns`` by ``mention_by`` and the bare id by ``bare_by``."""
+        legacy, mention, bare = patterns
+        cursor = await conn.execute(
+            f"UPDATE {quote(table)} SET {quote(column)} = "  # noqa: S608
+            f"replace(replace(replace({quote(column)}, :legacy, :former), :mention, :former), :bare, :anon) "
+            f"WHERE instr({quote(column)}, :bare) > 0",
+            {"legacy": legacy, "mention": mention, "bare": bare, "former": mention_by, "anon": bare_by})
+        return max(cursor.rowcount, 0)
+
+    @staticmethod
+    async def queue_posted_messages(conn: aiosqlite.Connection, user_id: int, now: int) -> int:
+        """Queue for deletion on Discord every message the bot posted for the member; return how many."""
+        queued = 0
+        for query in POSTED_FOR_MEMBER:
+            for channel_id, message_id in await (await conn.execute(query, _member(user_id))).fetchall():
+                await conn.execute("INSERT OR IGNORE INTO pending_message_deletions (message_id, channel_id, "
+                                   "queued_at) VALUES (?, ?, ?)", (message_id, channel_id, now))
+                queued += 1
+        return queued
+
+    async def checkpoint(self) -> None:
+        """Move every page into the main file and truncate the WAL, so the old row images are gone."""
+        await self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    async def pending_messages(self, limit: int) -> list[tuple[int, int]]:
+        rows = await self.db.fetchall("SELECT channel_id, message_id FROM pending_message_deletions "
+                                      "ORDER BY queued_at, message_id LIMIT ?", (limit,))
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    async def message_gone(self, message_id: int) -> None:
+        await self.db.execute("DELETE FROM pending_message_deletions WHERE message_id = ?", (message_id,))
+
+    async def holds(self, table: str, columns: list[str], user_id: int) -> bool:
+        """Whether any column of ``table`` equals the member's id or any text contains it."""
+        where = " OR ".join(f"{quote(c)} = :member OR instr(CAST({quote(c)} AS TEXT), :bare) > 0" for c in columns)
+        hit = await self.db.conn.execute(f"SELECT 1 FROM {quote(table)} WHERE {where} LIMIT 1",  # noqa: S608
+                                         _member(user_id))
+        return await hit.fetchone() is not None

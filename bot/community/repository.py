@@ -1,0 +1,172 @@
+"""SQL for suggestions and the review settings; the rules that decide what may be written are in the service."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.community.models import ServerItem, Status, Suggestion
+from bot.content.models import Flashcard, Prompt
+from bot.storage import Database, Reader, epoch, from_epoch
+
+
+def _suggestion(row: aiosqlite.Row) -> Suggestion:
+    model = Prompt if row["kind"] == "prompt" else Flashcard
+    return Suggestion(
+        id=row["id"], guild_id=row["guild_id"], author_id=row["author_id"], kind=row["kind"], deck=row["deck"],
+        item=model.model_validate(json.loads(row["data"])), status=Status(row["status"]),
+        reviewer_id=row["reviewer_id"], reason=row["reason"], item_id=row["item_id"],
+        queue_channel_id=row["queue_channel_id"], queue_message_id=row["queue_message_id"],
+        created_at=datetime.fromtimestamp(row["created_at"], UTC), decided_at=from_epoch(row["decided_at"]))
+
+
+def _item(row: aiosqlite.Row) -> ServerItem:
+    model = Prompt if row["kind"] == "prompt" else Flashcard
+    return ServerItem(row["guild_id"], model.model_validate(json.loads(row["data"])), row["kind"], row["deck"],
+                      row["origin"], row["author_id"])
+
+
+class SuggestionRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @staticmethod
+    async def pending_by(conn: aiosqlite.Connection, guild_id: int, author_id: int) -> int:
+        return int(await Reader(conn).fetchval("SELECT COUNT(*) FROM suggestions WHERE guild_id = ? AND author_id = ? "
+                                               "AND status = 'pending'", (guild_id, author_id), 0))
+
+    @staticmethod
+    async def server_items(conn: aiosqlite.Connection, guild_id: int) -> int:
+        return int(await Reader(conn).fetchval("SELECT COUNT(*) FROM server_items WHERE guild_id = ?",
+                                               (guild_id,), 0))
+
+    @staticmethod
+    async def insert(conn: aiosqlite.Connection, guild_id: int, author_id: int, item: Prompt | Flashcard,
+                     deck: str, now: datetime) -> int:
+        kind = "prompt" if isinstance(item, Prompt) else "card"
+        cursor = await conn.execute(
+            "INSERT INTO suggestions (guild_id, author_id, kind, deck, data, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (guild_id, author_id, kind, deck, item.model_dump_json(), epoch(now)))
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    @staticmethod
+    async def deck_in_use(conn: aiosqlite.Connection, guild_id: int, deck: str) -> bool:
+        """Whether the server owns items in ``deck`` or has suggestions for it waiting."""
+        taken = await Reader(conn).fetchval(
+            "SELECT (SELECT COUNT(*) FROM server_items WHERE guild_id = ? AND deck = ?) + "
+            "(SELECT COUNT(*) FROM suggestions WHERE guild_id = ? AND deck = ? AND status = 'pending')",
+            (guild_id, deck, guild_id, deck), 0)
+        return bool(int(taken))
+
+    async def by_author(self, guild_id: int, author_id: int, limit: int) -> list[Suggestion]:
+        rows = await self.db.fetchall("SELECT * FROM suggestions WHERE guild_id = ? AND author_id = ? "
+                                      "ORDER BY id DESC LIMIT ?", (guild_id, author_id, limit))
+        return [_suggestion(row) for row in rows]
+
+    async def get(self, guild_id: int, suggestion_id: int) -> Suggestion | None:
+        row = await self.db.fetchone("SELECT * FROM suggestions WHERE id = ? AND guild_id = ?",
+                                     (suggestion_id, guild_id))
+        return None if row is None else _suggestion(row)
+
+    async def pending(self, guild_id: int, offset: int, limit: int) -> tuple[list[Suggestion], int]:
+        rows = await self.db.fetchall("SELECT * FROM suggestions WHERE guild_id = ? AND status = 'pending' "
+                                      "ORDER BY id LIMIT ? OFFSET ?", (guild_id, limit, offset))
+        total = await self.db.fetchval("SELECT COUNT(*) FROM suggestions WHERE guild_id = ? AND status = 'pending'",
+                                       (guild_id,), default=0)
+        return [_suggestion(row) for row in rows], int(total)
+
+    @staticmethod
+    async def decide(conn: aiosqlite.Connection, current: Suggestion, status: Status, moderator_id: int,
+                     now: datetime, *, item_id: str | None, reason: str | None, data: str | None) -> bool:
+        """Record the decision if the suggestion is still pending; False when someone decided first."""
+        cursor = await conn.execute(
+            "UPDATE suggestions SET status = ?, reviewer_id = ?, decided_at = ?, item_id = ?, reason = ?, "
+            "data = COALESCE(?, data) WHERE id = ? AND guild_id = ? AND status = 'pending'",
+            (str(status), moderator_id, epoch(now), item_id, reason, data, current.id, current.guild_id))
+        return cursor.rowcount == 1
+
+    @staticmethod
+    async def decided_by(conn: aiosqlite.Connection, suggestion_id: int) -> tuple[str, int | None] | None:
+        """(status, reviewer) of a suggestion, read inside the deciding transaction."""
+        row = await (await conn.execute("SELECT status, reviewer_id FROM suggestions WHERE id = ?",
+                                        (suggestion_id,))).fetchone()
+        return None if row is None else (row["status"], row["reviewer_id"])
+
+    async def untold(self, limit: int) -> list[Suggestion]:
+        rows = await self.db.fetchall("SELECT * FROM suggestions WHERE status != 'pending' AND author_told_at IS NULL "
+                                      "ORDER BY decided_at, id LIMIT ?", (limit,))
+        return [_suggestion(row) for row in rows]
+
+    async def mark_told(self, suggestion_id: int, now: datetime) -> None:
+        await self.db.execute("UPDATE suggestions SET author_told_at = ? WHERE id = ? AND author_told_at IS NULL",
+                              (epoch(now), suggestion_id))
+
+    async def set_queue_message(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
+        await self.db.execute("UPDATE suggestions SET queue_channel_id = ?, queue_message_id = ? WHERE id = ?",
+                              (channel_id, message_id, suggestion_id))
+
+    async def review_channel(self, guild_id: int) -> int | None:
+        value = await self.db.fetchval("SELECT review_channel_id FROM content_settings WHERE guild_id = ?",
+                                       (guild_id,))
+        return int(value) if value is not None else None
+
+    @staticmethod
+    async def set_review_channel(conn: aiosqlite.Connection, guild_id: int, actor_id: int, channel_id: int | None,
+                                 now: datetime) -> None:
+        await conn.execute(
+            "INSERT INTO content_settings (guild_id, review_channel_id, updated_by, updated_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET review_channel_id = "
+            "excluded.review_channel_id, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (guild_id, channel_id, actor_id, epoch(now)))
+
+
+class ServerItemRepository:
+    """A server's own prompts and cards, and which decks it switched off."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def items(self, guild_id: int, kind: str | None) -> list[ServerItem]:
+        rows = await self.db.fetchall("SELECT * FROM server_items WHERE guild_id = ? AND kind = COALESCE(?, kind) "
+                                      "ORDER BY created_at, item_id", (guild_id, kind))
+        return [_item(row) for row in rows]
+
+    async def item(self, guild_id: int, item_id: str) -> ServerItem | None:
+        row = await self.db.fetchone("SELECT * FROM server_items WHERE guild_id = ? AND item_id = ?",
+                                     (guild_id, item_id))
+        return _item(row) if row else None
+
+    async def switched_off(self, guild_id: int) -> set[str]:
+        rows = await self.db.fetchall("SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0",
+                                      (guild_id,))
+        return {row[0] for row in rows}
+
+    async def server_card(self, card_id: str) -> Flashcard | None:
+        """Any server's card by id."""
+        row = await self.db.fetchone("SELECT data FROM server_items WHERE item_id = ? AND kind = 'card'", (card_id,))
+        return Flashcard.model_validate(json.loads(row[0])) if row else None
+
+    async def credited_author(self, item_id: str) -> int | None:
+        value = await self.db.fetchval("SELECT author_id FROM server_items WHERE item_id = ? AND origin = 'suggested'",
+                                       (item_id,))
+        return int(value) if value is not None else None
+
+    async def switch(self, guild_id: int, key: str, enabled: bool, actor_id: int, now: datetime) -> None:
+        await self.db.execute(
+            "INSERT INTO deck_switches (guild_id, deck, enabled, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, deck) DO UPDATE SET enabled = excluded.enabled, "
+            "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            (guild_id, key, int(enabled), actor_id, epoch(now)))
+
+    @staticmethod
+    async def insert(conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard, *, deck: str,
+                     origin: str, author_id: int | None, approved_by: int, now: datetime) -> None:
+        kind = "prompt" if isinstance(item, Prompt) else "card"
+        await conn.execute(
+            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (guild_id, item.id, kind, deck, item.model_dump_json(), origin, author_id, approved_by, epoch(now),
+             epoch(now)))

@@ -1,0 +1,40 @@
+"""What role rewards are made of: mappings, grants, the facts about a role, and how Discord refuses (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RewardRow:
+    reward: str
+    role_id: int
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class Grant:
+    user_id: int
+    reward: str
+    role_id: int
+
+
+class RoleRefused(Exception):
+    """Discord would not change the role (missing Manage Roles, or the role is above the bot's)."""
+
+
+class MemberGone(Exception):
+    """The member is no longer in the server."""
+
+
+@dataclass(frozen=True)
+class RoleFacts:
+    """What Discord says about a role and the bot, gathered by the cog at setup."""
+
+    bot_can_manage_roles: bool
+    role_position: int
+    bot_top_position: int
+    role_is_managed: bool
+    role_is_everyone: bool
+    role_name: str
+    bot_top_name: str

@@ -1,0 +1,241 @@
+"""/review, /suggest and /content: members suggest prompts and cards, moderators review them, import
+study documents, export the server's content as a pack and switch decks on or off (one service shared)."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import secrets
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.bot import StudyBot
+from bot.community import DocumentImporter, Status, Suggestion, SuggestionService, check_upload, export_pack
+from bot.content.items import ItemKind
+from bot.errors import InvalidInput
+from cogs._common import in_servers, missing_permissions, truncate
+from cogs._common.authority import Audience, declared
+from cogs._common.forms import FormRoute
+from cogs._common.prompts import KIND_CHOICES
+from cogs.community.authority import require_moderator
+from cogs.community.embeds import mine_embed, queue_embed, suggestion_embed
+from cogs.community.messages import tell_untold, warnings
+from cogs.community.views import (
+    DYNAMIC_ITEMS,
+    FORMS,
+    DecksView,
+    MemberForm,
+    card_inputs,
+    post_to_queue,
+    prompt_inputs,
+    review_view,
+)
+
+log = logging.getLogger(__name__)
+QUEUE_POSTS_PER_UPLOAD = 25  # the rest wait in /review queue rather than flooding the channel
+DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
+
+
+CUSTOM_ID_LIMIT = 100
+PROMPT_FORM = "studybot:suggest:prompt:{kind}:{level}:"
+LONG_TITLE = "~"
+
+
+def prompt_form_id(kind: str, difficulty: str, title: str, long_titles: dict[str, str]) -> str:
+    """The prompt form's custom id carries the title when it fits (most do); a longer one is kept in
+    memory under a token, so only a long title is lost if the bot restarts while the form is open."""
+    head = PROMPT_FORM.format(kind=kind, level=difficulty)
+    if len(head) + len(title) <= CUSTOM_ID_LIMIT and not title.startswith(LONG_TITLE):
+        return head + title
+    token = secrets.token_hex(8)
+    if len(long_titles) > 1000:
+        long_titles.pop(next(iter(long_titles)))
+    long_titles[token] = title
+    return head + LONG_TITLE + token
+
+
+@in_servers
+@app_commands.default_permissions(manage_guild=True)
+class Review(commands.GroupCog, group_name="review", group_description="Review members' suggestions",
+             group_extras=declared(Audience.MODERATOR)):
+    def __init__(self, client: StudyBot, service: SuggestionService) -> None:
+        self.client = client
+        self.service = service
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.client.services.add(self.service)
+        self.client.add_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.forms.add(*FORMS)
+        self.client.after_first_ready(self._tell_untold)
+
+    async def _tell_untold(self) -> None:
+        told = await tell_untold(self.client, self.service)
+        if told:
+            log.info("told %d authors about decisions made before a restart", told)
+
+    async def cog_unload(self) -> None:
+        self.client.services.remove(self.service)
+        self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
+        self.client.forms.remove(*FORMS)
+
+    @app_commands.command(name="queue", description="Suggestions waiting for review, with Approve / Edit / Reject")
+    @app_commands.describe(suggestion="Open one suggestion by its number (default: the oldest waiting)")
+    async def queue(self, interaction: discord.Interaction, suggestion: app_commands.Range[int, 1] | None = None) -> None:
+        guild_id = await require_moderator(interaction)
+        waiting, total = await self.service.pending(guild_id)
+        if suggestion is not None:
+            chosen: Suggestion | None = await self.service.get(guild_id, suggestion)
+        else:
+            chosen = waiting[0] if waiting else None
+        embeds = [queue_embed(waiting, total)]
+        if chosen is None:
+            await interaction.response.send_message(embeds=embeds, ephemeral=True)
+            return
+        embeds.append(suggestion_embed(chosen, note=warnings(await self.service.alike(chosen))))
+        if chosen.status is Status.PENDING:
+            await interaction.response.send_message(embeds=embeds, view=review_view(chosen.id), ephemeral=True)
+        else:
+            await interaction.response.send_message(embeds=embeds, ephemeral=True)
+
+    @app_commands.command(name="channel", description="Where new suggestions are posted for moderators")
+    @app_commands.describe(channel="The moderators' channel (leave out to stop posting; /review queue still works)")
+    async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel | None = None) -> None:
+        guild_id = await require_moderator(interaction)
+        await self.service.set_review_channel(guild_id, interaction.user.id, channel.id if channel else None)
+        if channel is None:
+            await interaction.response.send_message("New suggestions are no longer posted to a channel; "
+                                                    "`/review queue` lists them.", ephemeral=True)
+            return
+        text = f"New suggestions will be posted in {channel.mention} with Approve, Edit and Reject buttons."
+        assert interaction.guild is not None
+        missing = missing_permissions(channel, interaction.guild.me)
+        if missing:
+            text += f"\n⚠️ I am missing **{', '.join(missing)}** there: grant them or posting will fail."
+        await interaction.response.send_message(text, ephemeral=True)
+
+
+@in_servers
+class Suggest(commands.GroupCog, group_name="suggest", group_description="Suggest a prompt or a flashcard",
+              group_extras=declared(Audience.MEMBER)):
+    def __init__(self, client: StudyBot, service: SuggestionService) -> None:
+        self.client = client
+        self.service = service
+        self.long_titles: dict[str, str] = {}
+        self.forms = (
+            FormRoute(re.compile(r"studybot:suggest:card"), Audience.MEMBER, self._card_form),
+            FormRoute(re.compile(r"studybot:suggest:prompt:(?P<kind>[a-z]+):(?P<level>[a-z]+):(?P<title>.*)", re.S),
+                      Audience.MEMBER, self._prompt_form))
+        super().__init__()
+
+    async def cog_load(self) -> None:
+        self.client.forms.add(*self.forms)
+
+    async def cog_unload(self) -> None:
+        self.client.forms.remove(*self.forms)
+
+    async def _queue(self, interaction: discord.Interaction, kind: ItemKind, fields: dict[str, str]) -> None:
+        assert interaction.guild_id is not None
+        suggestion = await self.service.suggest(interaction.guild_id, interaction.user.id, kind, fields)
+        await interaction.response.send_message(
+            f"Thanks! Your {kind} is suggestion **#{suggestion.id}** and waits for a moderator's review. "
+            "You will get a DM when it is decided; `/suggest mine` shows where it is.", ephemeral=True)
+        await post_to_queue(self.client, self.service, suggestion)
+
+    async def _card_form(self, interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
+        await self._queue(interaction, "card", fields)
+
+    async def _prompt_form(self, interaction: discord.Interaction, match: re.Match[str],
+                           fields: dict[str, str]) -> None:
+        title = match["title"]
+        if title.startswith(LONG_TITLE):
+            title = self.long_titles.pop(title[len(LONG_TITLE):], "")
+            if not title:
+                raise InvalidInput("That form was opened before studybot restarted, and its long title was not "
+                                   "kept; nothing was saved.",
+                                   hint="Run `/suggest prompt` again (copy your text out of the form first).")
+        await self._queue(interaction, "prompt", {**fields, "kind": match["kind"], "difficulty": match["level"],
+                                                  "title": title})
+
+    @app_commands.command(name="card", description="Suggest a flashcard for this server's deck and quiz")
+    async def card(self, interaction: discord.Interaction) -> None:
+        await MemberForm("Suggest a flashcard", card_inputs(), "studybot:suggest:card").show(interaction)
+
+    @app_commands.command(name="prompt", description="Suggest a daily design prompt for this server")
+    @app_commands.describe(kind="What kind of prompt it is", difficulty="How hard it is",
+                           title="A short title, e.g. 'Rate-limit an LLM gateway'")
+    @app_commands.choices(kind=KIND_CHOICES, difficulty=DIFFICULTY_CHOICES)
+    async def prompt(self, interaction: discord.Interaction, kind: app_commands.Choice[str],
+                     difficulty: app_commands.Choice[str], title: app_commands.Range[str, 1, 246]) -> None:
+        custom_id = prompt_form_id(kind.value, difficulty.value, title, self.long_titles)
+        await MemberForm(f"Suggest: {title}", prompt_inputs(), custom_id).show(interaction)
+
+    @app_commands.command(name="mine", description="Your suggestions here and what became of them")
+    async def mine(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        suggestions = await self.service.mine(interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(embed=mine_embed(suggestions), ephemeral=True)
+
+
+@in_servers
+@app_commands.default_permissions(manage_guild=True)
+class Content(commands.GroupCog, group_name="content", group_description="This server's own content",
+              group_extras=declared(Audience.MODERATOR)):
+    def __init__(self, client: StudyBot, service: SuggestionService) -> None:
+        self.client = client
+        self.service = service
+        self.importer = DocumentImporter(service, service.content)
+        super().__init__()
+
+    @app_commands.command(name="import", description="Upload a study document; its cards go to the review queue")
+    @app_commands.describe(document="A .txt or .md study document (headings, key takeaways, FAQ), UTF-8",
+                           deck="Deck name for its cards (default: from the file name)")
+    async def import_(self, interaction: discord.Interaction, document: discord.Attachment,
+                      deck: app_commands.Range[str, 2, 31] | None = None) -> None:
+        guild_id = await require_moderator(interaction)
+        check_upload(document.filename, document.size, document.content_type)  # before downloading anything
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            raw = await document.read()
+        except discord.HTTPException as error:
+            raise InvalidInput("I could not download that file from Discord.",
+                               hint="Upload it again in a moment.") from error
+        result = await self.importer.import_document(guild_id, interaction.user.id, document.filename, raw,
+                                                     deck=deck)
+        lines = [f"Read **{truncate(result.document, 80)}**: {len(result.queued)} cards are waiting for review in "
+                 f"the deck `{result.deck}`, each citing its section and heading."]
+        if result.skipped:
+            lines.append(f"{len(result.skipped)} drafted card(s) did not pass the pack checks and were left out:")
+            lines += [f"• {truncate(str(p), 180)}" for p in result.skipped[:5]]
+        lines.append("Approve, edit or reject them with `/review queue` (or in the review channel).")
+        await interaction.followup.send("\n".join(lines), ephemeral=True)
+        for suggestion_id in result.queued[:QUEUE_POSTS_PER_UPLOAD]:
+            if not await post_to_queue(self.client, self.service, await self.service.get(guild_id, suggestion_id)):
+                break
+
+    @app_commands.command(name="export", description="This server's own prompts and cards as a content pack")
+    async def export(self, interaction: discord.Interaction) -> None:
+        guild_id = await require_moderator(interaction)
+        assert interaction.guild is not None
+        name, data = await export_pack(self.service.content, guild_id, interaction.guild.name,
+                                       self.client.core.clock.now())
+        await interaction.response.send_message(
+            "Here is this server's content as a pack. Unzip it into a content folder and check it with "
+            "`studybot content validate`; it can then ship with the bot or serve another installation.",
+            file=discord.File(io.BytesIO(data), filename=name), ephemeral=True)
+
+    @app_commands.command(name="decks", description="Switch shipped packs and this server's decks on or off")
+    async def decks(self, interaction: discord.Interaction) -> None:
+        guild_id = await require_moderator(interaction)
+        decks = await self.service.decks(guild_id)
+        if len(decks) > 25:
+            decks = decks[:25]  # a select menu holds 25 options
+        lines = [f"{'✅' if d.enabled else '⛔'} **{d.title}** (`{d.key}`): {len(d.prompts)} prompts, "
+                 f"{len(d.cards)} cards" for d in decks]
+        view = DecksView(interaction.user.id, self.service.content, [(d.key, d.title, d.enabled) for d in decks])
+        await interaction.response.send_message("\n".join(lines) + "\n\nChoose the decks to keep on:",
+                                                view=view, ephemeral=True)
+        view.message = await interaction.original_response()

@@ -1,0 +1,50 @@
+"""What the community extension says outside an interaction: the queue message, the author's DM, and
+decisions that a restart cut off before the author was told."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from bot.community import Suggestion, SuggestionService
+from cogs._common import no_pings
+from cogs.community.embeds import author_notice, suggestion_embed
+
+log = logging.getLogger(__name__)
+
+
+async def tell_untold(client: discord.Client, service: SuggestionService) -> int:
+    """After a restart: finish decisions whose queue message and author notice were cut off; each once."""
+    told = 0
+    for suggestion in await service.untold():
+        await update_queue_message(client, suggestion, suggestion_embed(suggestion))
+        guild = client.get_guild(suggestion.guild_id)
+        if await dm(client, suggestion.author_id, author_notice(suggestion, guild.name if guild else "the server")):
+            told += 1
+        await service.mark_told(suggestion.id)
+    return told
+
+
+def warnings(messages: list[str]) -> str | None:
+    return "\n".join(f"⚠️ {m}" for m in messages[:3]) if messages else None
+
+
+async def update_queue_message(client: discord.Client, suggestion: Suggestion, embed: discord.Embed) -> None:
+    channel = client.get_channel(suggestion.queue_channel_id or 0)
+    if not isinstance(channel, discord.TextChannel):
+        return
+    try:
+        await channel.get_partial_message(suggestion.queue_message_id or 0).edit(embed=embed, view=None)
+    except discord.HTTPException as error:
+        log.info("could not refresh the queue message of suggestion %s: %s", suggestion.id, error.text)
+
+
+async def dm(client: discord.Client, user_id: int, text: str) -> bool:
+    try:
+        user = client.get_user(user_id) or await client.fetch_user(user_id)
+        await user.send(text, allowed_mentions=no_pings())
+    except discord.HTTPException as error:
+        log.info("could not DM %s: %s", user_id, error.text)
+        return False
+    return True

@@ -1,0 +1,273 @@
+"""Community buttons and forms: Approve / Edit / Reject on each suggestion, the suggestion and review
+forms, and the deck menu.
+
+The review buttons are persistent (custom id ``studybot:review:<action>:<suggestion>``), so a queue
+message works after restarts. The id only names the suggestion: the server and the person
+acting come from the interaction, and authority is checked on every click and every form.
+
+Text inputs carry Discord's hard maximum lengths only; every other rule (minimum lengths,
+how many lines, tag shapes) is the pack validator's, so its message is what a person reads.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+
+from bot.community import Decision, ServerContent, Status, Suggestion, SuggestionService, form_fields
+from bot.content.models import Prompt
+from bot.errors import Conflict
+from cogs._common import BaseModal, BaseView, RoutedItem, no_pings, truncate
+from cogs._common.access import service_of
+from cogs._common.authority import Audience
+from cogs._common.forms import FormRoute
+from cogs._common.ids import NUMBER, CustomId
+from cogs.community.authority import require_moderator
+from cogs.community.embeds import author_notice, suggestion_embed
+from cogs.community.messages import dm, update_queue_message, warnings
+
+log = logging.getLogger(__name__)
+
+PARAGRAPH = discord.TextStyle.paragraph
+Field = discord.ui.Label  # a labelled input: ``.component`` is the TextInput
+
+
+def _input(label: str, custom_id: str, *, max_length: int, paragraph: bool = True, required: bool = True,
+           default: str | None = None, placeholder: str | None = None) -> Field:
+    """A text input inside its Label, the current modal layout."""
+    return discord.ui.Label(text=label, component=discord.ui.TextInput(
+        custom_id=custom_id, max_length=max_length, required=required,
+        style=PARAGRAPH if paragraph else discord.TextStyle.short, default=default or None, placeholder=placeholder))
+
+
+class FieldsModal(BaseModal):
+    """A form whose custom id says everything needed to act on it.
+
+    discord.py routes a modal's submission only to the object in the process that opened it, so a
+    form left open across a restart would be lost. These forms are stopped once shown and every
+    submission is answered by the form router (``cogs/_common/forms.py``) from its custom id, in whichever process gets it.
+    """
+
+    def __init__(self, title: str, inputs: list[Field], custom_id: str) -> None:
+        super().__init__(title=title[:45], timeout=None, custom_id=custom_id)
+        for item in inputs:
+            self.add_item(item)
+
+    async def show(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(self)
+        self.stop()
+
+
+class MemberForm(FieldsModal):
+    """A form any member may submit (a suggestion)."""
+
+    audience = Audience.MEMBER
+
+
+class ModeratorForm(FieldsModal):
+    """A form only a moderator may submit (editing or rejecting a suggestion); checked again on submit."""
+
+    audience = Audience.MODERATOR
+
+
+def card_inputs(values: dict[str, str] | None = None) -> list[Field]:
+    v = values or {}
+    return [
+        _input("Front (the question)", "front", max_length=300, default=v.get("front"),
+               placeholder="What does a reranker add after vector search?"),
+        _input("Back (the answer)", "back", max_length=900, default=v.get("back")),
+        _input("Topic (comma-separated)", "topic", max_length=200, paragraph=False, required=False,
+               default=v.get("topic"), placeholder="retrieval, evals"),
+        _input("Wrong options for the quiz (one per line)", "wrong_answers", max_length=1800, required=False,
+               default=v.get("wrong_answers"), placeholder="Three plausible but wrong answers make a good quiz."),
+    ]
+
+
+def prompt_inputs(values: dict[str, str] | None = None, *, with_title: bool = False) -> list[Field]:
+    """Five inputs (Discord's most): the suggestion form names the title in the command instead of
+    asking for hints twice; a moderator's edit form swaps the hints for the title."""
+    v = values or {}
+    inputs = [
+        _input("Scenario", "scenario", max_length=1800, default=v.get("scenario"),
+               placeholder="The system to design or the problem to solve, with concrete numbers."),
+        _input("Scale and constraints (one per line)", "constraints", max_length=1700, default=v.get("constraints")),
+        _input("Follow-up questions (2-4, one per line)", "follow_ups", max_length=1000,
+               default=v.get("follow_ups")),
+        _input("What a strong answer covers (one per line)", "rubric", max_length=2000, default=v.get("rubric")),
+    ]
+    if with_title:
+        inputs.insert(0, _input("Title", "title", max_length=246, paragraph=False, default=v.get("title")))
+    else:
+        inputs.insert(3, _input("Hints (one per line)", "hints", max_length=1250, default=v.get("hints")))
+    return inputs
+
+
+def edit_inputs(item_fields: dict[str, str], item: object) -> list[Field]:
+    return prompt_inputs(item_fields, with_title=True) if isinstance(item, Prompt) else card_inputs(item_fields)
+
+
+def reason_inputs() -> list[Field]:
+    return [_input("Reason (sent to the author)", "reason", max_length=500,
+                   placeholder="What would make it acceptable?")]
+
+
+APPROVE = CustomId("studybot:review:approve", id=NUMBER)
+EDIT = CustomId("studybot:review:edit", id=NUMBER)
+REJECT = CustomId("studybot:review:reject", id=NUMBER)
+
+
+def suggestions_of(interaction: discord.Interaction) -> SuggestionService:
+    return service_of(interaction, SuggestionService)
+
+
+def _still_pending(suggestion: Suggestion) -> None:
+    if suggestion.status is not Status.PENDING:
+        who = f" by <@{suggestion.reviewer_id}>" if suggestion.reviewer_id else ""
+        raise Conflict(f"Suggestion #{suggestion.id} was already {suggestion.status}{who}.",
+                       hint="A suggestion is decided once; nothing was changed.")
+
+
+class _ReviewButton(RoutedItem):
+    audience = Audience.MODERATOR
+    custom_ids: CustomId
+    label = ""
+    style = discord.ButtonStyle.secondary
+
+    def __init__(self, suggestion_id: int) -> None:
+        super().__init__(discord.ui.Button(label=self.label, style=self.style,  # type: ignore[call-arg]  # a mixin: DynamicItem, next in the MRO, takes the button
+                                           custom_id=self.custom_ids(suggestion_id)))
+        self.suggestion_id = suggestion_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> Any:
+        return cls(*cls.custom_ids.values(match))
+
+
+class ApproveButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                    template=APPROVE.template):
+    custom_ids, label, style = APPROVE, "Approve", discord.ButtonStyle.success
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        guild_id = await require_moderator(interaction)
+        decision = await suggestions_of(interaction).approve(guild_id, self.suggestion_id, interaction.user.id)
+        await show_decision(interaction, decision, edited=False)
+
+
+class EditButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                 template=EDIT.template):
+    custom_ids, label, style = EDIT, "Edit", discord.ButtonStyle.primary
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        guild_id = await require_moderator(interaction)
+        suggestion = await suggestions_of(interaction).get(guild_id, self.suggestion_id)
+        _still_pending(suggestion)
+        await ModeratorForm(f"Edit and approve #{suggestion.id}", edit_inputs(form_fields(suggestion.item),
+                            suggestion.item), f"studybot:review:editform:{suggestion.id}").show(interaction)
+
+
+class RejectButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                   template=REJECT.template):
+    custom_ids, label, style = REJECT, "Reject", discord.ButtonStyle.danger
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        guild_id = await require_moderator(interaction)
+        _still_pending(await suggestions_of(interaction).get(guild_id, self.suggestion_id))
+        await ModeratorForm(f"Reject suggestion #{self.suggestion_id}", reason_inputs(),
+                            f"studybot:review:rejectform:{self.suggestion_id}").show(interaction)
+
+
+async def _edited(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
+    guild_id = await require_moderator(interaction)
+    decision = await suggestions_of(interaction).approve(guild_id, int(match["id"]), interaction.user.id, edited=fields)
+    await show_decision(interaction, decision, edited=True)
+
+
+async def _rejected(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
+    guild_id = await require_moderator(interaction)
+    decision = await suggestions_of(interaction).reject(guild_id, int(match["id"]), interaction.user.id,
+                                                    fields.get("reason", ""))
+    await show_decision(interaction, decision, edited=False)
+
+
+FORMS = (FormRoute(re.compile(r"studybot:review:editform:(?P<id>\d+)"), Audience.MODERATOR, _edited),
+         FormRoute(re.compile(r"studybot:review:rejectform:(?P<id>\d+)"), Audience.MODERATOR, _rejected))
+
+
+DYNAMIC_ITEMS = (ApproveButton, EditButton, RejectButton)
+
+
+def review_view(suggestion_id: int) -> BaseView:
+    view = BaseView(timeout=None)
+    for item in DYNAMIC_ITEMS:
+        view.add_item(item(suggestion_id))
+    return view
+
+
+async def show_decision(interaction: discord.Interaction, decision: Decision, *, edited: bool) -> None:
+    """Answer first (the clicked queue message shows the decision), then tidy up and tell the author."""
+    suggestion = decision.suggestion
+    note = f"Added to the server's content as `{decision.item_id}`." if decision.item_id else None
+    embed = suggestion_embed(suggestion, note=note)
+    clicked = interaction.message
+    if clicked is not None:
+        await interaction.response.edit_message(embed=embed, view=None)
+    else:
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+    if suggestion.queue_message_id and (clicked is None or clicked.id != suggestion.queue_message_id):
+        await update_queue_message(interaction.client, suggestion, embed)
+    guild_name = interaction.guild.name if interaction.guild else "the server"
+    told = await dm(interaction.client, suggestion.author_id, author_notice(suggestion, guild_name, edited=edited))
+    await suggestions_of(interaction).mark_told(suggestion.id)  # told, or told all we can: /suggest mine has it
+    if not told:
+        await interaction.followup.send("I could not DM the author (their DMs are closed); they can see the outcome "
+                                        "with `/suggest mine`.", ephemeral=True)
+
+
+async def post_to_queue(client: discord.Client, service: SuggestionService, suggestion: Suggestion) -> bool:
+    """Put a new suggestion in the moderators' channel, if the server chose one; False if it could not."""
+    channel_id = await service.review_channel(suggestion.guild_id)
+    channel = client.get_channel(channel_id or 0)
+    if not isinstance(channel, discord.TextChannel):
+        return False
+    try:
+        note = warnings(await service.alike(suggestion))
+        message = await channel.send(embed=suggestion_embed(suggestion, note=note), view=review_view(suggestion.id),
+                                     allowed_mentions=no_pings())
+    except discord.HTTPException as error:
+        log.warning("could not post suggestion %s to the review channel: %s", suggestion.id, error.text)
+        return False
+    await service.set_queue_message(suggestion.id, channel.id, message.id)
+    return True
+
+
+class DecksView(BaseView):
+    """A menu of every deck the server could use; the ones chosen are on, the rest off."""
+
+    audience = Audience.MODERATOR
+
+    def __init__(self, owner_id: int, content: ServerContent, decks: list[tuple[str, str, bool]]) -> None:
+        super().__init__(owner_id=owner_id, timeout=300)
+        self.content = content
+        self.select: discord.ui.Select[DecksView] = discord.ui.Select(
+            placeholder="Decks this server uses", min_values=0, max_values=len(decks),
+            custom_id="studybot:content:decks",
+            options=[discord.SelectOption(label=truncate(title, 100), value=key, default=on)
+                     for key, title, on in decks])
+        self.select.callback = self._chosen  # type: ignore[method-assign]  # a Select built at run time gets its callback so
+        self.add_item(self.select)
+
+    async def _chosen(self, interaction: discord.Interaction) -> None:
+        guild_id = await require_moderator(interaction)
+        chosen = set(self.select.values)
+        now = interaction.created_at
+        for option in self.select.options:
+            await self.content.switch(guild_id, option.value, option.value in chosen, interaction.user.id, now)
+        on = ", ".join(f"`{o.value}`" for o in self.select.options if o.value in chosen) or "none"
+        await interaction.response.edit_message(
+            content=f"Saved. Decks on: {on}. Study sessions and the quiz use only the cards of these decks; a server deck that is off also leaves the daily rotation (`/daily kinds` chooses the shipped prompts).",
+            view=None)
+        self.stop()
