@@ -59,10 +59,6 @@ class PickTimesButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]]
                                            custom_id=TIMES(group_id)))
         self.group_id = group_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> PickTimesButton:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         picker = await _meetings(interaction).picker(self.group_id, interaction.user.id, interaction.guild_id)
@@ -96,10 +92,6 @@ class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
                                            placeholder="Times that work for you"))
         self.group_id = group_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> TimeSelect:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         values = [int(v) for v in payload_of(interaction).get("values", []) if str(v).isdigit()]
@@ -118,10 +110,6 @@ class ProposeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=PROPOSE(group_id)))
         self.group_id = group_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> ProposeButton:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         meetings = _meetings(interaction)
@@ -152,10 +140,6 @@ class AcceptButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=ACCEPT(option_id)))
         self.option_id = option_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> AcceptButton:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -173,10 +157,6 @@ class CalendarButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=ICS(group_id)))
         self.group_id = group_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> CalendarButton:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         data, name, starts_at = await _meetings(interaction).calendar_file(self.group_id, interaction.user.id, interaction.guild_id)
@@ -195,10 +175,6 @@ class CancelButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=CANCEL(group_id)))
         self.group_id = group_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> CancelButton:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         # only a member of a live interview may cancel it
