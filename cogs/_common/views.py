@@ -8,12 +8,15 @@ items so nobody clicks a dead button), and where errors go (the bot's one handle
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import discord
 
 from bot.error_handler import report_interaction_error
 from cogs._common.authority import OTHER_SERVER, Audience, authorize, other_server, refuse
+from cogs._common.ids import CustomId
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +92,14 @@ class RoutedItem:
 
     audience: ClassVar[Audience | None] = None
     guild_id: int | None = None
+    custom_ids: ClassVar[CustomId]  # the item's id, template and values, spelled once (cogs/_common/ids.py)
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> Any:
+        """The item again after a restart: its constructor takes its id's values, in order."""
+        build: Callable[..., Any] = cls
+        return build(*cls.custom_ids.values(match))
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if other_server(interaction, self.guild_id):

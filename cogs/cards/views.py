@@ -5,7 +5,6 @@ instead of ending on a countdown."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import discord
@@ -49,10 +48,6 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=REVEAL(card_id, rep)))
         self.card_id, self.rep = card_id, rep
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> RevealButton:
-        return cls(*REVEAL.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
@@ -74,10 +69,6 @@ class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=GRADE(card_id, rep, grade)))
         self.card_id, self.rep, self.grade = card_id, rep, grade
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> GradeButton:
-        return cls(*GRADE.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         graded = await _service(interaction).grade(interaction.guild_id, interaction.user.id, self.card_id,
@@ -99,10 +90,6 @@ class ContinueButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         super().__init__(discord.ui.Button(label="Continue", style=discord.ButtonStyle.primary, emoji="▶️",
                                            custom_id=CONTINUE()))
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> ContinueButton:
-        return cls()
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await show_next(interaction, None, learn_ahead=True)
@@ -117,10 +104,6 @@ class FinishButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         super().__init__(discord.ui.Button(label="Finish", style=discord.ButtonStyle.secondary, emoji="🏁",
                                            custom_id=FINISH()))
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> FinishButton:
-        return cls()
 
     async def handle(self, interaction: discord.Interaction) -> None:
         summary = await _service(interaction).day_summary(interaction.guild_id, interaction.user.id)

@@ -132,7 +132,6 @@ def _still_pending(suggestion: Suggestion) -> None:
 
 class _ReviewButton(RoutedItem):
     audience = Audience.MODERATOR
-    custom_ids: CustomId
     label = ""
     style = discord.ButtonStyle.secondary
 
@@ -140,11 +139,6 @@ class _ReviewButton(RoutedItem):
         super().__init__(discord.ui.Button(label=self.label, style=self.style,  # type: ignore[call-arg]  # a mixin: DynamicItem, next in the MRO, takes the button
                                            custom_id=self.custom_ids(suggestion_id)))
         self.suggestion_id = suggestion_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> Any:
-        return cls(*cls.custom_ids.values(match))
 
 
 class ApproveButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],

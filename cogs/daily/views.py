@@ -38,7 +38,6 @@ class _PostButton(RoutedItem):
     """
     audience = Audience.MEMBER
 
-    custom_ids: CustomId
     label = ""
     style = discord.ButtonStyle.secondary
     emoji: str | None = None
@@ -49,12 +48,6 @@ class _PostButton(RoutedItem):
                                            custom_id=self.custom_ids(guild_id, day)))
         self.guild_id = guild_id
         self.day = day
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> Any:
-        return cls(*cls.custom_ids.values(match))
-
 
 
 class SubmitAnswerButton(_PostButton, discord.ui.DynamicItem[discord.ui.Button[Any]], template=ANSWER.template):

@@ -6,7 +6,6 @@ clicks come from the interaction, so a forged id cannot mark anything in another
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -36,10 +35,6 @@ class HelpfulButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            emoji="👍", custom_id=HELPFUL(day, author_id)))
         self.day, self.author_id = day, author_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> HelpfulButton:
-        return cls(*HELPFUL.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None

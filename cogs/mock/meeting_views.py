@@ -55,10 +55,6 @@ class PickTimesButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]]
                                            custom_id=TIMES(group_id)))
         self.group_id = group_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> PickTimesButton:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         picker = await _mock(interaction).meeting_picker(self.group_id, interaction.user.id, interaction.guild_id)
@@ -92,10 +88,6 @@ class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
                                            placeholder="Times that work for you"))
         self.group_id = group_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> TimeSelect:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         values = [int(v) for v in payload_of(interaction).get("values", []) if str(v).isdigit()]
@@ -114,10 +106,6 @@ class ProposeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=PROPOSE(group_id)))
         self.group_id = group_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> ProposeButton:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         picker = await _mock(interaction).meeting_picker(self.group_id, interaction.user.id, interaction.guild_id)
@@ -147,10 +135,6 @@ class AcceptButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=ACCEPT(option_id)))
         self.option_id = option_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> AcceptButton:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -168,10 +152,6 @@ class CalendarButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=ICS(group_id)))
         self.group_id = group_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> CalendarButton:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         data, name, starts_at = await _mock(interaction).calendar_file(self.group_id, interaction.user.id, interaction.guild_id)
@@ -190,10 +170,6 @@ class CancelButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=CANCEL(group_id)))
         self.group_id = group_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> CancelButton:
-        return cls(*cls.custom_ids.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         # only a member of a live interview may cancel it

@@ -45,10 +45,6 @@ class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=RUBRIC(group_id)))
         self.group_id = group_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> RubricButton:
-        return cls(*RUBRIC.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         prompt = await _service(interaction).rubric_for(self.group_id, interaction.user.id, interaction.guild_id)
@@ -66,10 +62,6 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=REPORT(group_id, outcome)))
         self.group_id, self.outcome = group_id, outcome
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> ReportButton:
-        return cls(*REPORT.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
@@ -104,10 +96,6 @@ class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=FEEDBACK(group_id, to_id)))
         self.group_id, self.to_id = group_id, to_id
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> FeedbackButton:
-        return cls(*FEEDBACK.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         group = await _service(interaction).member_group(self.group_id, interaction.user.id, interaction.guild_id)

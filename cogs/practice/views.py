@@ -70,7 +70,6 @@ FORMS = (FormRoute(FORM_ID, Audience.MEMBER, _practice_submitted),)
 
 class _PromptButton(RoutedItem):
     audience = Audience.MEMBER
-    custom_ids: CustomId
     label = ""
     style = discord.ButtonStyle.secondary
     emoji: str | None = None
@@ -79,11 +78,6 @@ class _PromptButton(RoutedItem):
         super().__init__(discord.ui.Button(label=self.label, style=self.style, emoji=self.emoji,  # type: ignore[call-arg]  # a mixin: DynamicItem, next in the MRO, takes the button
                                            custom_id=self.custom_ids(prompt_id)))
         self.prompt_id = prompt_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> Any:
-        return cls(*cls.custom_ids.values(match))
 
 
 class AnswerButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -127,10 +121,6 @@ class AnotherButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=ANOTHER(position, kind, difficulty)))
         self.position, self.kind, self.difficulty = position, kind, difficulty
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> AnotherButton:
-        return cls(*ANOTHER.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         embed, view = await practice_message(interaction, self.kind, self.difficulty, self.position)
@@ -147,10 +137,6 @@ class ArchivePageButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any
                                            custom_id=ARCHIVE_PAGE(page, kind, direction)))
         self.page, self.kind = page, kind
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> ArchivePageButton:
-        return cls(*ARCHIVE_PAGE.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         embed, view = await archive_message(interaction, self.kind, self.page)

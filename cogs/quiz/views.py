@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -50,10 +49,6 @@ class OptionButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                            custom_id=PICK(guild_id, day, option)))
         self.guild_id, self.day, self.option = guild_id, day, option
 
-    @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
-                             match: re.Match[str]) -> OptionButton:
-        return cls(*PICK.values(match))
 
     async def handle(self, interaction: discord.Interaction) -> None:
         pick = await _service(interaction).pick(self.guild_id, self.day, interaction.user.id, self.option)

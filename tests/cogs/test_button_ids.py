@@ -87,10 +87,14 @@ def _dynamic_items() -> set[type[Any]]:
     return found
 
 
+def _name(cls: type[Any]) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"  # by name: other tests may load an extension's modules again
+
+
 def test_every_persistent_item_is_pinned_and_built_from_one_spec() -> None:
-    pinned = {cls for cls, _, _ in POSTED_IDS}
-    assert _dynamic_items() == pinned
-    for cls in pinned:
+    found = _dynamic_items()
+    assert {_name(cls) for cls in found} == {_name(cls) for cls, _, _ in POSTED_IDS}
+    for cls in found:
         spec = cls.custom_ids
         assert isinstance(spec, CustomId)
         assert cls.__discord_ui_compiled_template__.pattern == spec.template
