@@ -127,6 +127,11 @@ class StudyBot(commands.AutoShardedBot):
         """
         self._ready_hooks.append(hook)
 
+    def forget_ready_hook(self, hook: ReadyHook) -> None:
+        """Undo :meth:`after_first_ready` when an extension unloads, so a reload does not run its hook twice."""
+        if hook in self._ready_hooks:
+            self._ready_hooks.remove(hook)
+
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Start shards as fast as ``max_concurrency`` allows instead of discord.py's fixed 5 s each."""
         await self._identify_pacer.wait(shard_id or 0, initial=initial)

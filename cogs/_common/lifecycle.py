@@ -21,5 +21,6 @@ async def load_service(client: StudyBot, service: object) -> None:
 
 async def unload_service(client: StudyBot, service: object) -> None:
     if isinstance(service, ScheduledService):
+        client.forget_ready_hook(service.catch_up)
         await service.stop()
     client.services.remove(service)
