@@ -27,6 +27,8 @@ class Part:
 
 NUMBER = Part(r"\d+", int)
 SLUG = Part(r"[a-z0-9-]+")  # a content id: a card or a prompt
+WORD = Part(r"[a-z]+")  # a choice's value, such as a kind or a level
+TEXT = Part(r"(?s:.*)")  # free text to the end of the id (a form carrying a title), newlines included
 DAY = Part(r"\d{8}", lambda text: date(int(text[:4]), int(text[4:6]), int(text[6:])), lambda day: f"{day:%Y%m%d}")
 
 
@@ -52,6 +54,11 @@ class CustomId:
         self.parts = parts
         self.template = prefix + "".join(f":(?P<{name}>{part.pattern})" for name, part in parts.items())
         self._compiled = re.compile(self.template)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The compiled template: a form route matches submitted ids with it."""
+        return self._compiled
 
     def __call__(self, *values: Any) -> str:
         if len(values) != len(self.parts):

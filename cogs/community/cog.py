@@ -19,6 +19,7 @@ from bot.errors import InvalidInput
 from cogs._common import in_servers, missing_permissions, truncate
 from cogs._common.authority import Audience, declared
 from cogs._common.forms import FormRoute
+from cogs._common.ids import TEXT, WORD, CustomId
 from cogs._common.prompts import KIND_CHOICES
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import mine_embed, queue_embed, suggestion_embed
@@ -40,14 +41,15 @@ DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "me
 
 
 CUSTOM_ID_LIMIT = 100
-PROMPT_FORM = "studybot:suggest:prompt:{kind}:{level}:"
+CARD_FORM = CustomId("studybot:suggest:card")
+PROMPT_FORM = CustomId("studybot:suggest:prompt", kind=WORD, level=WORD, title=TEXT)
 LONG_TITLE = "~"
 
 
 def prompt_form_id(kind: str, difficulty: str, title: str, long_titles: dict[str, str]) -> str:
     """The prompt form's custom id carries the title when it fits (most do); a longer one is kept in
     memory under a token, so only a long title is lost if the bot restarts while the form is open."""
-    head = PROMPT_FORM.format(kind=kind, level=difficulty)
+    head = PROMPT_FORM(kind, difficulty, "")
     if len(head) + len(title) <= CUSTOM_ID_LIMIT and not title.startswith(LONG_TITLE):
         return head + title
     token = secrets.token_hex(8)
@@ -126,9 +128,8 @@ class Suggest(commands.GroupCog, group_name="suggest", group_description="Sugges
         self.service = service
         self.long_titles: dict[str, str] = {}
         self.forms = (
-            FormRoute(re.compile(r"studybot:suggest:card"), Audience.MEMBER, self._card_form),
-            FormRoute(re.compile(r"studybot:suggest:prompt:(?P<kind>[a-z]+):(?P<level>[a-z]+):(?P<title>.*)", re.S),
-                      Audience.MEMBER, self._prompt_form))
+            FormRoute(CARD_FORM.pattern, Audience.MEMBER, self._card_form),
+            FormRoute(PROMPT_FORM.pattern, Audience.MEMBER, self._prompt_form))
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -150,19 +151,19 @@ class Suggest(commands.GroupCog, group_name="suggest", group_description="Sugges
 
     async def _prompt_form(self, interaction: discord.Interaction, match: re.Match[str],
                            fields: dict[str, str]) -> None:
-        title = match["title"]
+        kind, level, title = PROMPT_FORM.values(match)
         if title.startswith(LONG_TITLE):
             title = self.long_titles.pop(title[len(LONG_TITLE):], "")
             if not title:
                 raise InvalidInput("That form was opened before studybot restarted, and its long title was not "
                                    "kept; nothing was saved.",
                                    hint="Run `/suggest prompt` again (copy your text out of the form first).")
-        await self._queue(interaction, "prompt", {**fields, "kind": match["kind"], "difficulty": match["level"],
+        await self._queue(interaction, "prompt", {**fields, "kind": kind, "difficulty": level,
                                                   "title": title})
 
     @app_commands.command(name="card", description="Suggest a flashcard for this server's deck and quiz")
     async def card(self, interaction: discord.Interaction) -> None:
-        await MemberForm("Suggest a flashcard", card_inputs(), "studybot:suggest:card").show(interaction)
+        await MemberForm("Suggest a flashcard", card_inputs(), CARD_FORM()).show(interaction)
 
     @app_commands.command(name="prompt", description="Suggest a daily design prompt for this server")
     @app_commands.describe(kind="What kind of prompt it is", difficulty="How hard it is",

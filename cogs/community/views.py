@@ -117,6 +117,8 @@ def reason_inputs() -> list[Field]:
 APPROVE = CustomId("studybot:review:approve", id=NUMBER)
 EDIT = CustomId("studybot:review:edit", id=NUMBER)
 REJECT = CustomId("studybot:review:reject", id=NUMBER)
+EDIT_FORM = CustomId("studybot:review:editform", id=NUMBER)
+REJECT_FORM = CustomId("studybot:review:rejectform", id=NUMBER)
 
 
 def suggestions_of(interaction: discord.Interaction) -> SuggestionService:
@@ -160,7 +162,7 @@ class EditButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
         suggestion = await suggestions_of(interaction).get(guild_id, self.suggestion_id)
         _still_pending(suggestion)
         await ModeratorForm(f"Edit and approve #{suggestion.id}", edit_inputs(form_fields(suggestion.item),
-                            suggestion.item), f"studybot:review:editform:{suggestion.id}").show(interaction)
+                            suggestion.item), EDIT_FORM(suggestion.id)).show(interaction)
 
 
 class RejectButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -171,24 +173,26 @@ class RejectButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]]
         guild_id = await require_moderator(interaction)
         _still_pending(await suggestions_of(interaction).get(guild_id, self.suggestion_id))
         await ModeratorForm(f"Reject suggestion #{self.suggestion_id}", reason_inputs(),
-                            f"studybot:review:rejectform:{self.suggestion_id}").show(interaction)
+                            REJECT_FORM(self.suggestion_id)).show(interaction)
 
 
 async def _edited(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
     guild_id = await require_moderator(interaction)
-    decision = await suggestions_of(interaction).approve(guild_id, int(match["id"]), interaction.user.id, edited=fields)
+    [suggestion_id] = EDIT_FORM.values(match)
+    decision = await suggestions_of(interaction).approve(guild_id, suggestion_id, interaction.user.id, edited=fields)
     await show_decision(interaction, decision, edited=True)
 
 
 async def _rejected(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
     guild_id = await require_moderator(interaction)
-    decision = await suggestions_of(interaction).reject(guild_id, int(match["id"]), interaction.user.id,
+    [suggestion_id] = REJECT_FORM.values(match)
+    decision = await suggestions_of(interaction).reject(guild_id, suggestion_id, interaction.user.id,
                                                     fields.get("reason", ""))
     await show_decision(interaction, decision, edited=False)
 
 
-FORMS = (FormRoute(re.compile(r"studybot:review:editform:(?P<id>\d+)"), Audience.MODERATOR, _edited),
-         FormRoute(re.compile(r"studybot:review:rejectform:(?P<id>\d+)"), Audience.MODERATOR, _rejected))
+FORMS = (FormRoute(EDIT_FORM.pattern, Audience.MODERATOR, _edited),
+         FormRoute(REJECT_FORM.pattern, Audience.MODERATOR, _rejected))
 
 
 DYNAMIC_ITEMS = (ApproveButton, EditButton, RejectButton)

@@ -17,9 +17,9 @@ from cogs._common import BaseModal, BaseView, RoutedItem, discord_timestamp, no_
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute
-from cogs._common.ids import NUMBER, CustomId
+from cogs._common.ids import NUMBER, CustomId, one_of
 
-FORM_ID = re.compile(r"studybot:mock:(?P<kind>when|cancelform):(?P<group>\d+)")
+MEETING_FORM = CustomId("studybot:mock", kind=one_of("when", "cancelform"), group=NUMBER)
 
 
 TIMES = CustomId("studybot:mock:times", group=NUMBER)
@@ -183,7 +183,7 @@ class WhenModal(BaseModal):
     audience = Audience.MEMBER
 
     def __init__(self, group_id: int, title: str, zone: str) -> None:
-        super().__init__(title=title, custom_id=f"studybot:mock:when:{group_id}")
+        super().__init__(title=title, custom_id=MEETING_FORM("when", group_id))
         self.ask(f"When? Your time ({zone})"[:45],
                  discord.ui.TextInput(custom_id="when", min_length=3, max_length=40,
                                       placeholder="Thu 18:30 or 2026-03-05 18:30"),
@@ -194,7 +194,7 @@ class CancelModal(BaseModal):
     audience = Audience.MEMBER
 
     def __init__(self, group_id: int) -> None:
-        super().__init__(title="Cancel this interview", custom_id=f"studybot:mock:cancelform:{group_id}")
+        super().__init__(title="Cancel this interview", custom_id=MEETING_FORM("cancelform", group_id))
         self.ask("Why? Your partner will see this",
                  discord.ui.TextInput(custom_id="reason", style=discord.TextStyle.paragraph, min_length=1,
                                       max_length=300))
@@ -227,10 +227,10 @@ def proposal_view(option_id: int) -> BaseView:
 async def _meeting_form_submitted(interaction: discord.Interaction, match: re.Match[str],
                                   values: dict[str, str]) -> None:
     """A time or cancel form (from this process or one before a restart), routed by :data:`FORMS`."""
-    group_id = int(match["group"])
+    kind, group_id = MEETING_FORM.values(match)
     await interaction.response.defer(ephemeral=True, thinking=True)
     service = _mock(interaction)
-    if match["kind"] == "when":
+    if kind == "when":
         choice = await service.propose_time(group_id, interaction.user.id, values.get("when", ""), interaction.guild_id)
         await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
     else:
@@ -238,4 +238,4 @@ async def _meeting_form_submitted(interaction: discord.Interaction, match: re.Ma
         await interaction.followup.send("Cancelled; your group has been told.", ephemeral=True)
 
 
-FORMS = (FormRoute(FORM_ID, Audience.MEMBER, _meeting_form_submitted),)
+FORMS = (FormRoute(MEETING_FORM.pattern, Audience.MEMBER, _meeting_form_submitted),)

@@ -23,7 +23,7 @@ REPORT_LABELS = {"met": ("We met", discord.ButtonStyle.success),
                  "missed": ("We couldn't make it", discord.ButtonStyle.secondary)}
 log = logging.getLogger(__name__)
 
-FORM_ID = re.compile(r"studybot:mock:form:(?P<group>\d+):(?P<to>\d+)")
+FEEDBACK_FORM = CustomId("studybot:mock:form", group=NUMBER, to=NUMBER)
 
 
 RUBRIC = CustomId("studybot:mock:rubric", group=NUMBER)
@@ -136,7 +136,7 @@ def feedback_view(group: Any, from_id: int) -> BaseView:
 class FeedbackModal(BaseModal):
     audience = Audience.MEMBER
     def __init__(self, group_id: int, to_id: int) -> None:
-        super().__init__(title="Feedback for your partner", custom_id=f"studybot:mock:form:{group_id}:{to_id}")
+        super().__init__(title="Feedback for your partner", custom_id=FEEDBACK_FORM(group_id, to_id))
         for key, label in (("communication", "Communication (1-5)"), ("depth", "Technical depth (1-5)"),
                            ("tradeoffs", "Tradeoff reasoning (1-5)")):
             self.ask(label, discord.ui.TextInput(custom_id=key, min_length=1, max_length=1,
@@ -148,8 +148,9 @@ class FeedbackModal(BaseModal):
 async def _feedback_submitted(interaction: discord.Interaction, match: re.Match[str], values: dict[str, str]) -> None:
     """A feedback form (from this process or one before a restart), routed by :data:`FORMS`."""
     service = _service(interaction)
+    group_id, to_id = FEEDBACK_FORM.values(match)
     group, scores, note = await service.feedback(
-        int(match["group"]), interaction.user.id, int(match["to"]),
+        group_id, interaction.user.id, to_id,
         [values.get("communication", ""), values.get("depth", ""), values.get("tradeoffs", "")],
         values.get("note", ""), guild_id=interaction.guild_id)
     # Answer first: the public message waits its turn behind scheduled posts, which can take
@@ -157,11 +158,11 @@ async def _feedback_submitted(interaction: discord.Interaction, match: re.Match[
     await interaction.response.send_message("Thanks, your feedback was saved and is being shared with your "
                                             "partner.", ephemeral=True, allowed_mentions=no_pings())
     client_of(interaction).spawn(
-        _share_feedback(service, group, interaction.user.id, int(match["to"]), scores, note),
+        _share_feedback(service, group, interaction.user.id, to_id, scores, note),
         name="studybot-mock-feedback")
 
 
-FORMS = (FormRoute(FORM_ID, Audience.MEMBER, _feedback_submitted),)
+FORMS = (FormRoute(FEEDBACK_FORM.pattern, Audience.MEMBER, _feedback_submitted),)
 
 
 async def _share_feedback(service: MockService, group: Group, from_id: int, to_id: int,

@@ -35,7 +35,7 @@ def _guild(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
-FORM_ID = re.compile(r"studybot:practice:form:(?P<prompt>[a-z0-9-]+)")
+PRACTICE_FORM = CustomId("studybot:practice:form", prompt=SLUG)
 
 
 class PracticeAnswerModal(BaseModal):
@@ -46,7 +46,7 @@ class PracticeAnswerModal(BaseModal):
 
     def __init__(self, prompt: Prompt, previous: str | None) -> None:
         form = answer_form(prompt, replacing=previous is not None)
-        super().__init__(title=form.title, timeout=None, custom_id=f"studybot:practice:form:{prompt.id}")
+        super().__init__(title=form.title, timeout=None, custom_id=PRACTICE_FORM(prompt.id))
         self.answer = self.ask(form.label, discord.ui.TextInput(
             custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT, default=previous,
             placeholder=form.placeholder))
@@ -57,7 +57,8 @@ async def _practice_submitted(interaction: discord.Interaction, match: re.Match[
     if interaction.guild_id is None:
         return
     await interaction.response.defer(ephemeral=True, thinking=True)
-    result = await _service(interaction).submit(interaction.guild_id, interaction.user.id, match["prompt"],
+    [prompt_id] = PRACTICE_FORM.values(match)
+    result = await _service(interaction).submit(interaction.guild_id, interaction.user.id, prompt_id,
                                                 fields.get("answer", ""))
     text = "✅ Saved privately. The **Rubric** button is open to you now."
     if not result.replaced:
@@ -65,7 +66,7 @@ async def _practice_submitted(interaction: discord.Interaction, match: re.Match[
     await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
 
 
-FORMS = (FormRoute(FORM_ID, Audience.MEMBER, _practice_submitted),)
+FORMS = (FormRoute(PRACTICE_FORM.pattern, Audience.MEMBER, _practice_submitted),)
 
 
 class _PromptButton(RoutedItem):

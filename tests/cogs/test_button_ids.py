@@ -20,12 +20,14 @@ import cogs
 from bot.cards import Grade
 from cogs._common.ids import DAY, NUMBER, CustomId, one_of, word_or_none
 from cogs.cards.views import ContinueButton, FinishButton, GradeButton, RevealButton
-from cogs.community.views import ApproveButton, EditButton, RejectButton
+from cogs.community.cog import CARD_FORM, PROMPT_FORM
+from cogs.community.views import EDIT_FORM, REJECT_FORM, ApproveButton, EditButton, RejectButton
 from cogs.daily.views import HintsButton as DailyHintsButton
 from cogs.daily.views import RubricButton as DailyRubricButton
 from cogs.daily.views import SubmitAnswerButton
 from cogs.feedback.views import HelpfulButton
 from cogs.mock.meeting_views import (
+    MEETING_FORM,
     AcceptButton,
     CalendarButton,
     CancelButton,
@@ -34,9 +36,9 @@ from cogs.mock.meeting_views import (
     RescheduleButton,
     TimeSelect,
 )
-from cogs.mock.views import FeedbackButton, ReportButton
+from cogs.mock.views import FEEDBACK_FORM, FeedbackButton, ReportButton
 from cogs.mock.views import RubricButton as MockRubricButton
-from cogs.practice.views import AnotherButton, AnswerButton, ArchivePageButton
+from cogs.practice.views import PRACTICE_FORM, AnotherButton, AnswerButton, ArchivePageButton
 from cogs.practice.views import HintsButton as PracticeHintsButton
 from cogs.practice.views import RubricButton as PracticeRubricButton
 from cogs.quiz.views import OptionButton
@@ -121,3 +123,33 @@ def test_parts_read_back_what_they_wrote() -> None:
     assert spec.parse(built) == (12, DAY_ONE, "b", None)
     assert spec.parse("studybot:test:12:20260309:c:-") is None
     assert spec.parse(built + ":x") is None
+
+
+# Forms left open across an upgrade are submitted with the id they were opened with.
+POSTED_FORM_IDS: list[tuple[CustomId, tuple[Any, ...], str]] = [
+    (FEEDBACK_FORM, (8, 99), "studybot:mock:form:8:99"),
+    (MEETING_FORM, ("when", 8), "studybot:mock:when:8"),
+    (MEETING_FORM, ("cancelform", 8), "studybot:mock:cancelform:8"),
+    (PRACTICE_FORM, ("llm-gateway",), "studybot:practice:form:llm-gateway"),
+    (EDIT_FORM, (17,), "studybot:review:editform:17"),
+    (REJECT_FORM, (17,), "studybot:review:rejectform:17"),
+    (CARD_FORM, (), "studybot:suggest:card"),
+    (PROMPT_FORM, ("architecture", "hard", "A gateway: for\nmany models"),
+     "studybot:suggest:prompt:architecture:hard:A gateway: for\nmany models"),
+]
+
+
+@pytest.mark.parametrize(("spec", "values", "posted"), POSTED_FORM_IDS, ids=[p for _, _, p in POSTED_FORM_IDS])
+def test_a_form_id_is_the_one_opened_before_and_routes_back(spec: CustomId, values: tuple[Any, ...],
+                                                            posted: str) -> None:
+    assert spec(*values) == posted
+    match = spec.pattern.fullmatch(posted)
+    assert match is not None and spec.values(match) == values
+
+
+def test_every_form_route_matches_with_a_spec() -> None:
+    """A route's pattern is some spec's, so a form's id and its route cannot drift apart."""
+    specs = {spec.pattern for spec, _, _ in POSTED_FORM_IDS}
+    routes = [route for module in ("cogs.mock.views", "cogs.mock.meeting_views", "cogs.practice.views",
+                                   "cogs.community.views") for route in importlib.import_module(module).FORMS]
+    assert routes and all(route.pattern in specs for route in routes)
