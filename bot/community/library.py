@@ -10,6 +10,7 @@ from all of them at once and an approved card appears in all of them at once.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,6 +59,11 @@ def _item(row: aiosqlite.Row) -> ServerItem:
                       row["origin"], row["author_id"])
 
 
+def cards_of(decks: list[Deck], deck: str | None = None) -> dict[str, Flashcard]:
+    """The cards of every deck that is on among ``decks``, or of the one keyed ``deck``."""
+    return {card.id: card for d in decks if d.enabled and (deck is None or d.key == deck) for card in d.cards}
+
+
 class ServerContent:
     def __init__(self, db: Database, content: ContentStore) -> None:
         self.db = db
@@ -81,11 +87,20 @@ class ServerContent:
 
     async def decks(self, guild_id: int) -> list[Deck]:
         """Every deck the server could study, shipped packs first, with whether it is on."""
-        off = await self.switched_off(guild_id)
+        decks: list[Deck] = await self.db.read(self.decks_in, guild_id)
+        return decks
+
+    def decks_in(self, conn: sqlite3.Connection, guild_id: int) -> list[Deck]:
+        """:meth:`decks` read on the connection's own thread (both statements in one trip, or inside a caller's
+        one-trip transaction)."""
+        off = {row[0] for row in conn.execute("SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0",
+                                              (guild_id,))}
         decks = [Deck(pack.name, pack.title, "pack", pack.name not in off, pack.prompts, pack.flashcards)
                  for pack in self.content.library.packs]
         grouped: dict[str, list[ServerItem]] = {}
-        for entry in await self.items(guild_id):
+        for row in conn.execute("SELECT * FROM server_items WHERE guild_id = ? ORDER BY created_at, item_id",
+                                (guild_id,)):
+            entry = _item(row)
             grouped.setdefault(entry.deck, []).append(entry)
         for key in sorted(grouped, key=lambda k: (k != SERVER_DECK, k)):
             entries = grouped[key]
@@ -98,8 +113,7 @@ class ServerContent:
         """The cards of every deck the server has on, or of one of them; outside a server, the shipped packs."""
         if guild_id is None:
             return {card.id: card for card in self.content.library.flashcards}
-        chosen = [d for d in await self.decks(guild_id) if d.enabled and (deck is None or d.key == deck)]
-        return {card.id: card for d in chosen for card in d.cards}
+        return cards_of(await self.decks(guild_id), deck)
 
     async def card(self, card_id: str) -> Flashcard | None:
         """A card by id, shipped or any server's (memory is kept per person, whichever server they study in)."""
@@ -114,6 +128,13 @@ class ServerContent:
         value = await self.db.fetchval("SELECT author_id FROM server_items WHERE item_id = ? AND origin = 'suggested'",
                                        (item_id,))
         return int(value) if value is not None else None
+
+    @staticmethod
+    def credit_in(conn: sqlite3.Connection, item_id: str) -> int | None:
+        """:meth:`credit` on the connection's own thread."""
+        row = conn.execute("SELECT author_id FROM server_items WHERE item_id = ? AND origin = 'suggested'",
+                           (item_id,)).fetchone()
+        return int(row[0]) if row is not None and row[0] is not None else None
 
     async def require_deck(self, guild_id: int, key: str, *, enabled: bool | None = None) -> Deck:
         decks = await self.decks(guild_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -224,26 +225,23 @@ class DailyRepository:
         )
         return _answer(row) if row else None
 
-    async def save_answer(self, conn: aiosqlite.Connection, guild_id: int, day: date, user_id: int, body: str,
-                          now: datetime) -> tuple[StoredAnswer, bool]:
-        """Insert or replace the member's answer in the caller's transaction; return it and whether it
-        replaced an earlier one."""
-        # execute_fetchall reads in one trip to the connection's thread; a cursor takes two.
-        existed = bool(await conn.execute_fetchall(
-            "SELECT 1 FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
-            (guild_id, day.isoformat(), user_id),
-        ))
-        await conn.execute(
+    @staticmethod
+    def save_answer_in(conn: sqlite3.Connection, guild_id: int, day: date, user_id: int, body: str,
+                       now: datetime) -> tuple[StoredAnswer, bool]:
+        """Insert or replace the member's answer inside a one-trip transaction (see
+        :meth:`bot.storage.Database.run_transaction`); return it and whether it replaced an earlier one."""
+        key = (guild_id, day.isoformat(), user_id)
+        existed = conn.execute(
+            "SELECT 1 FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?", key).fetchone()
+        conn.execute(
             "INSERT INTO daily_answers (guild_id, local_date, user_id, body, submitted_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, local_date, user_id) DO UPDATE SET "
             "body = excluded.body, edited_at = excluded.submitted_at",
-            (guild_id, day.isoformat(), user_id, body, epoch(now)),
+            (*key, body, epoch(now)),
         )
-        [row] = await conn.execute_fetchall(
-            "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
-            (guild_id, day.isoformat(), user_id),
-        )
-        return _answer(row), existed
+        row = conn.execute(
+            "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?", key).fetchone()
+        return _answer(row), existed is not None
 
     async def set_answer_message(self, guild_id: int, day: date, user_id: int, message_id: int) -> None:
         await self.db.execute(

@@ -41,7 +41,18 @@ class StreakRepository:
         return _row(row) if row else None
 
     async def save(self, row: StreakRow, now: int) -> None:
-        await self.db.execute(
+        await self.db.run_transaction(self.save_in, row, now)
+
+    @staticmethod
+    def get_in(conn: sqlite3.Connection, guild_id: int, user_id: int) -> StreakRow | None:
+        """:meth:`get` on the connection's own thread (inside a one-trip transaction)."""
+        row = conn.execute("SELECT * FROM streaks WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)).fetchone()
+        return _row(row) if row else None
+
+    @staticmethod
+    def save_in(conn: sqlite3.Connection, row: StreakRow, now: int) -> None:
+        """:meth:`save` inside a one-trip transaction."""
+        conn.execute(
             "INSERT INTO streaks (guild_id, user_id, current, best, freezes, last_active, run_start, breaks_at, "
             "month, month_days, total_days, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id) DO UPDATE SET current = excluded.current, best = excluded.best, "
