@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.content.models import Prompt
-from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService, answer_form
+from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService, SavedAnswer, answer_form
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.access import service_of
 from cogs._common.authority import OTHER_SERVER, Audience, other_server, refuse
@@ -124,18 +124,31 @@ async def _answer_submitted(interaction: discord.Interaction, match: re.Match[st
     if other_server(interaction, int(match["guild"])) or interaction.guild_id is None:
         await refuse(interaction, OTHER_SERVER)
         return
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    result = await _service(interaction).submit_answer(interaction.guild_id, _day(match["day"]),
-                                                       interaction.user.id, fields.get("answer", ""))
-    if result.thread_posted:
-        where = "updated in the discussion thread" if result.edited else "posted in the discussion thread"
-        text = f"✅ Saved and {where}. The **Rubric** button is open to you now."
-    else:
-        text = (f"✅ Saved, but I could not show it in the thread ({result.problem}). "
+    # Two requests: the confirmation answers the form as soon as the answer is stored (one bounded write,
+    # well inside Discord's 3 seconds), naming the thread it goes to; then the answer is shown there.
+    service = _service(interaction)
+    saved = await service.save_answer(interaction.guild_id, _day(match["day"]), interaction.user.id,
+                                      fields.get("answer", ""))
+    await interaction.response.send_message(_saved_text(saved), ephemeral=True, allowed_mentions=no_pings())
+    result = await service.show_answer(saved)
+    if not result.thread_posted and saved.thread_id is not None:
+        await interaction.followup.send(
+            f"I could not show your answer in <#{saved.thread_id}> ({result.problem}). It is saved and still "
+            "counts; a moderator can check my permissions.", ephemeral=True, allowed_mentions=no_pings())
+
+
+def _saved_text(saved: SavedAnswer) -> str:
+    """What the member is told once the answer is stored: where it is shown, and what it unlocked."""
+    if saved.thread_id is None:
+        text = ("✅ Saved, but I could not show it in the thread (the discussion thread does not exist). "
                 "It still counts; a moderator can check my permissions.")
-    if not result.edited:
+    elif saved.edited:
+        text = f"✅ Saved and updated in <#{saved.thread_id}>. The **Rubric** button is open to you now."
+    else:
+        text = f"✅ Saved and posted in <#{saved.thread_id}>. The **Rubric** button is open to you now."
+    if not saved.edited:
         text += " It counts for today's streak."
-    await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
+    return text
 
 
 FORMS = (FormRoute(FORM_ID, Audience.MEMBER, _answer_submitted),)
