@@ -53,11 +53,18 @@ def extension_names() -> list[str]:
 
 
 def default_intents() -> discord.Intents:
-    """Only non-privileged intents: no message content, members or presences needed."""
+    """Only non-privileged intents, and no message events: no message content, members or presences needed.
+
+    studybot acts on interactions and reads no messages, so it does not ask for message, reaction or
+    typing events: each would be a gateway event to parse for every message any member writes in any
+    server (and for each of the bot's own posts), work that no feature uses."""
     intents = discord.Intents.default()
     intents.message_content = False
     intents.members = False
     intents.presences = False
+    intents.messages = False   # guild and direct messages
+    intents.reactions = False  # guild and direct reactions
+    intents.typing = False     # guild and direct typing
     return intents
 
 
