@@ -67,6 +67,12 @@ class Reader:
         row = await self.fetchone(sql, params)
         return row[0] if row is not None else default
 
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """``work(sqlite3_connection, *args)`` on this connection's thread, in one trip: a repository's
+        synchronous statements, used alone or inside :meth:`Database.run_transaction`."""
+        result: T = await self.conn._execute(work, self.conn._conn, *args)  # noqa: SLF001
+        return result
+
 
 class DatabaseTooNew(RuntimeError):
     """The file was written by a newer studybot; running older code on it could corrupt it."""
