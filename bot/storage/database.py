@@ -2,9 +2,14 @@
 
 aiosqlite runs each connection on one worker thread; two coroutines interleaving
 read-then-write on one connection lose updates silently. So all writes go through
-:meth:`Database.transaction`, which holds an asyncio lock and uses ``BEGIN IMMEDIATE``
-(taking the write lock up front, so another process cannot make us fail mid-way).
-Reads outside a transaction see committed data only, thanks to WAL.
+:meth:`Database.transaction` or :meth:`Database.run_transaction`, which take this process's
+write turn and use ``BEGIN IMMEDIATE`` (taking the write lock up front, so another process
+cannot make us fail mid-way). Reads outside a transaction see committed data only, thanks to WAL.
+
+Each hand-off to the worker thread costs far more CPU than a small indexed statement, so the
+paths members click on (and the daily fan-out's bookkeeping) run their whole transaction as one
+synchronous function on that thread (:meth:`Database.run_transaction`, :meth:`Database.read`,
+:meth:`Reader.run`): one trip, however many statements.
 """
 
 from __future__ import annotations
