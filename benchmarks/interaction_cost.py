@@ -29,17 +29,14 @@ TARGET = 1.15
 WAVE = 10  # clicks sent together: several members at once, as on a busy server
 
 LIMITS = (
-    "What limits it: the Hints click reads the day's post from a cache; what it adds to the floor is the "
-    'hints embed. The other kinds write to SQLite through aiosqlite, and each call hands its statement to'
-    " the connection's thread and back, about 40 µs of CPU a trip against about 5 µs for a small indexed "
-    'statement itself: a grade (the grade, its streak credit, the next card) still takes about 15 trips, '
-    'a quiz pick about 9. The answer form makes three Discord requests where the floor makes one (it defe'
-    'rs, shows the answer in the discussion thread, then follows up). Meeting 1.15× for the writing kinds'
-    ' would take a transaction run as one function on the database thread (one trip instead of one per st'
-    "atement), which the services' transactions are not written as. Before this work (2026-12-02 01:50 UT"
-    'C, same benchmark, asyncio and standard json): Hints 1.20×, grade 5.33×, form 6.63×, quiz 3.09× (stu'
-    'dybot 1.03 / 4.33 / 5.35 / 2.44 ms); reads and lone writes now take one trip instead of three, and t'
-    'he streak credit reads both timezone preferences in one statement.'
+    "What limits it: the Hints click reads the day's post from a cache and answers with the hints embed, "
+    "what the floor does with a constant message. The writing kinds make one trip to the database's thread "
+    "each (the whole transaction runs there as one function: a grade with its streak credit and the next "
+    "card, a quiz pick with its credit, an answer with its credit), and a member's first activity of the day "
+    "one more, for the streak summary; what they add to the floor is SQLite's own work (the statements and "
+    "the commit to the WAL, on the database thread) and richer answers (a grade edits the session message "
+    "with the next card and its buttons). The answer form makes two requests where the floor makes one: "
+    "the confirmation naming the thread, then the answer shown in the thread, which is the point of the form."
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,7 +23,7 @@ import aiosqlite
 
 from bot.clock import Clock, ensure_utc
 from bot.storage import Database
-from bot.timezones import TimezoneResolver, local_date
+from bot.timezones import TimezoneResolver, local_date, zone_in
 
 log = logging.getLogger(__name__)
 
@@ -116,20 +117,10 @@ class ActivityService:
         Call :meth:`announce` with the result after the commit.
         """
         moment = ensure_utc(at) if at is not None else self._clock.now()
-        day = local_date(moment, await _zone_of(conn, guild_id, user_id))
-        # Each statement below is one trip to the connection's thread (execute_fetchall, not a cursor):
-        # the trips, not the statements, are what an interaction spends its time on.
-        rows = await conn.execute_fetchall(
-            "SELECT kind FROM activity WHERE guild_id = ? AND user_id = ? AND local_date = ?",
-            (guild_id, user_id, day.isoformat()))
-        kinds_that_day = {row[0] for row in rows}
-        if repair and str(kind) in kinds_that_day:
-            return None
-        await conn.execute(
-            "INSERT INTO activity (guild_id, user_id, local_date, kind, first_at, count) VALUES (?, ?, ?, ?, ?, 1) "
-            "ON CONFLICT (guild_id, user_id, local_date, kind) DO UPDATE SET count = count + 1",
-            (guild_id, user_id, day.isoformat(), str(kind), int(moment.timestamp())))
-        return ActivityRecorded(guild_id, user_id, ActivityKind(kind), day, moment, not kinds_that_day)
+        # The whole credit (zone, the day's kinds, the upsert) is one trip to the connection's thread.
+        event: ActivityRecorded | None = await conn._execute(  # noqa: SLF001 - aiosqlite's one-trip primitive
+            credit_in, conn._conn, guild_id, user_id, kind, moment, repair)  # noqa: SLF001
+        return event
 
     async def _drain(self) -> None:
         while self._pending:
@@ -196,24 +187,36 @@ class ActivityService:
         return cursor.rowcount > 0
 
     async def active_dates(self, guild_id: int, user_id: int) -> list[date]:
-        rows = await self._db.fetchall(
-            "SELECT DISTINCT local_date FROM activity WHERE guild_id = ? AND user_id = ? ORDER BY local_date",
-            (guild_id, user_id),
-        )
-        return [date.fromisoformat(row[0]) for row in rows]
+        dates: list[date] = await self._db.read(active_dates_in, guild_id, user_id)
+        return dates
 
 
 def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-async def _zone_of(conn: aiosqlite.Connection, guild_id: int, user_id: int) -> ZoneInfo:
-    """The member's own zone, else the guild's, else UTC: both preferences read in one statement."""
-    rows = await conn.execute_fetchall(
-        "SELECT (SELECT timezone FROM user_settings WHERE user_id = ?), "
-        "(SELECT timezone FROM guild_settings WHERE guild_id = ?)", (user_id, guild_id))
-    own, guild = next(iter(rows))
-    return ZoneInfo(own or guild or "UTC")
+def active_dates_in(conn: sqlite3.Connection, guild_id: int, user_id: int) -> list[date]:
+    """The member's active local days, oldest first, read on the connection's own thread."""
+    rows = conn.execute("SELECT DISTINCT local_date FROM activity WHERE guild_id = ? AND user_id = ? "
+                        "ORDER BY local_date", (guild_id, user_id))
+    return [date.fromisoformat(row[0]) for row in rows]
+
+
+def credit_in(conn: sqlite3.Connection, guild_id: int, user_id: int, kind: ActivityKind, moment: datetime,
+              repair: bool = False) -> ActivityRecorded | None:
+    """:meth:`ActivityService.credit` as statements on the connection's own thread, inside the caller's
+    transaction (see :meth:`bot.storage.Database.run_transaction`); ``moment`` is in UTC."""
+    day = local_date(moment, zone_in(conn, guild_id, user_id))
+    key = day.isoformat()
+    kinds_that_day = {row[0] for row in conn.execute(
+        "SELECT kind FROM activity WHERE guild_id = ? AND user_id = ? AND local_date = ?", (guild_id, user_id, key))}
+    if repair and str(kind) in kinds_that_day:
+        return None
+    conn.execute(
+        "INSERT INTO activity (guild_id, user_id, local_date, kind, first_at, count) VALUES (?, ?, ?, ?, ?, 1) "
+        "ON CONFLICT (guild_id, user_id, local_date, kind) DO UPDATE SET count = count + 1",
+        (guild_id, user_id, key, str(kind), int(moment.timestamp())))
+    return ActivityRecorded(guild_id, user_id, ActivityKind(kind), day, moment, not kinds_that_day)
 
 
 async def _zones(conn: aiosqlite.Connection, table: str, column: str, ids: set[int]) -> dict[int, ZoneInfo]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import json
 import logging
@@ -53,12 +54,33 @@ def extension_names() -> list[str]:
 
 
 def default_intents() -> discord.Intents:
-    """Only non-privileged intents: no message content, members or presences needed."""
+    """Only non-privileged intents, and no message events: no message content, members or presences needed.
+
+    studybot acts on interactions and reads no messages, so it does not ask for message, reaction or
+    typing events: each would be a gateway event to parse for every message any member writes in any
+    server (and for each of the bot's own posts), work that no feature uses."""
     intents = discord.Intents.default()
     intents.message_content = False
     intents.members = False
     intents.presences = False
+    intents.messages = False   # guild and direct messages
+    intents.reactions = False  # guild and direct reactions
+    intents.typing = False     # guild and direct typing
     return intents
+
+
+def freeze_startup_heap() -> None:
+    """Take everything alive once a shard is ready (the guild cache, the content packs, the code) out of
+    the garbage collector's sight.
+
+    A full collection walks every tracked object on the event loop: with a thousand guilds cached
+    one took 100-160 ms during a daily fan-out, and every click arriving meanwhile waited for it.
+    Frozen objects are never walked again; what the process allocates later is collected as before.
+    Only for a process that runs the bot alone (``studybot run``): frozen objects of anything else
+    sharing the process would never be collected if they later became cyclic garbage."""
+    gc.collect()
+    gc.freeze()
+    log.info("froze %d start-up objects out of the garbage collector's sight", gc.get_freeze_count())
 
 
 class StudyBot(commands.AutoShardedBot):
@@ -71,7 +93,8 @@ class StudyBot(commands.AutoShardedBot):
 
     core: Core
 
-    def __init__(self, core: Core, *, sync_on_start: bool = True, **options: Any) -> None:
+    def __init__(self, core: Core, *, sync_on_start: bool = True, own_process: bool = False,
+                 **options: Any) -> None:
         options.setdefault("intents", default_intents())
         options.setdefault(
             "allowed_mentions", discord.AllowedMentions(everyone=False, roles=False, users=True, replied_user=False)
@@ -88,6 +111,7 @@ class StudyBot(commands.AutoShardedBot):
         self.forms = FormRouter()  # each extension adds the persistent forms it answers
         self.add_listener(self.forms.route, "on_interaction")
         self.sync_on_start = sync_on_start
+        self.own_process = own_process  # the process runs this bot alone: its start-up heap may be frozen
         self._ready_hooks: list[ReadyHook] = []
         self._ready_once = asyncio.Event()
         self._caught_up: set[int] = set()  # shards whose start-up hooks began
@@ -169,6 +193,8 @@ class StudyBot(commands.AutoShardedBot):
         if shard_id in self._caught_up:
             return  # a new session after an invalid one: jobs are still scheduled, nothing was missed
         self._caught_up.add(shard_id)
+        if self.own_process:
+            freeze_startup_heap()  # the shard's guilds are cached now; its start-up work may allocate a lot
         self.spawn(self._run_ready_hooks(shard_id), name=f"studybot-ready-hooks-{shard_id}")
 
     async def _run_ready_hooks(self, shard_id: int) -> None:

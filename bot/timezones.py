@@ -8,6 +8,7 @@ daily post). A member's own zone wins over the guild's.
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 import zoneinfo
 from datetime import date, datetime, time
@@ -149,6 +150,14 @@ def local_date(moment: datetime, zone: ZoneInfo) -> date:
     return moment.astimezone(zone).date()
 
 
+def zone_in(conn: sqlite3.Connection, guild_id: int | None, user_id: int) -> ZoneInfo:
+    """:meth:`TimezoneResolver.zone_for` on the connection's own thread (inside a one-trip read or transaction)."""
+    row = conn.execute("SELECT (SELECT timezone FROM user_settings WHERE user_id = ?), "
+                       "(SELECT timezone FROM guild_settings WHERE guild_id = ?)", (user_id, guild_id)).fetchone()
+    own, guild = (row[0], row[1]) if row is not None else (None, None)
+    return ZoneInfo(own or guild or "UTC")
+
+
 class TimezoneResolver:
     """Reads and writes the guild and member timezone preferences."""
 
@@ -165,11 +174,8 @@ class TimezoneResolver:
 
     async def zone_for(self, guild_id: int | None, user_id: int) -> ZoneInfo:
         """The member's own zone if they set one, else the guild's, else UTC (one statement: one trip)."""
-        row = await self._db.fetchone(
-            "SELECT (SELECT timezone FROM user_settings WHERE user_id = ?), "
-            "(SELECT timezone FROM guild_settings WHERE guild_id = ?)", (user_id, guild_id))
-        own, guild = (row[0], row[1]) if row is not None else (None, None)
-        return ZoneInfo(own or guild or "UTC")
+        zone: ZoneInfo = await self._db.read(zone_in, guild_id, user_id)
+        return zone
 
     async def set_user_zone(self, user_id: int, name: str | None) -> ZoneInfo | None:
         """Store a member's zone (``None`` clears it); the name is validated first."""

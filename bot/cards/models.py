@@ -50,6 +50,7 @@ class Graded:
     recorded: bool                 # False: a stale or double click, nothing recorded
     card: Flashcard | None
     memory: Memory | None
+    next: StudyCard | NothingToStudy | None = None  # what the session shows next, read in the grade's transaction
 
 
 @dataclass(frozen=True)

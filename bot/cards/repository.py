@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 
 import aiosqlite
@@ -26,36 +27,6 @@ class CardRepository:
         sql = "SELECT * FROM card_states WHERE user_id = ? AND card_id = ?"
         row = await self.db.reader(conn).fetchone(sql, (user_id, card_id))
         return _memory(row) if row else None
-
-    async def due(self, user_id: int, before: datetime) -> list[Memory]:
-        rows = await self.db.fetchall("SELECT * FROM card_states WHERE user_id = ? AND due <= ? ORDER BY due, card_id",
-                                      (user_id, epoch(before)))
-        return [_memory(row) for row in rows]
-
-    async def known_ids(self, user_id: int) -> set[str]:
-        rows = await self.db.fetchall("SELECT card_id FROM card_states WHERE user_id = ?", (user_id,))
-        return {row[0] for row in rows}
-
-    async def introduced_since(self, user_id: int, since: datetime) -> int:
-        return int(await self.db.fetchval(
-            "SELECT COUNT(*) FROM card_states WHERE user_id = ? AND introduced_at >= ?", (user_id, epoch(since)),
-            default=0))
-
-    async def save_review(self, conn: aiosqlite.Connection, memory: Memory, *, guild_id: int | None, grade: int,
-                          state_before: int | None, now: datetime) -> None:
-        await conn.execute(
-            "INSERT INTO card_reviews (user_id, guild_id, card_id, rating, state_before, rep, reviewed_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (memory.user_id, guild_id, memory.card_id, grade, state_before, memory.reps, epoch(now)))
-        await conn.execute(
-            "INSERT INTO card_states (user_id, card_id, state, step, stability, difficulty, due, last_review, reps, "
-            "lapses, introduced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, card_id) DO UPDATE "
-            "SET state = excluded.state, step = excluded.step, stability = excluded.stability, "
-            "difficulty = excluded.difficulty, due = excluded.due, last_review = excluded.last_review, "
-            "reps = excluded.reps, lapses = excluded.lapses",
-            (memory.user_id, memory.card_id, memory.state, memory.step, memory.stability, memory.difficulty,
-             epoch(memory.due), epoch(memory.last_review) if memory.last_review else None, memory.reps,
-             memory.lapses, epoch(memory.introduced_at)))
 
     async def all_memories(self, user_id: int) -> list[Memory]:
         rows = await self.db.fetchall("SELECT * FROM card_states WHERE user_id = ?", (user_id,))
@@ -105,3 +76,42 @@ class CardRepository:
         await self.db.execute(
             "INSERT INTO card_deck_choice (guild_id, user_id, deck) VALUES (?, ?, ?) "
             "ON CONFLICT (guild_id, user_id) DO UPDATE SET deck = excluded.deck", (guild_id, user_id, deck))
+
+    # -- one trip: statements run on the connection's thread (Database.read / run_transaction) ------------
+    @staticmethod
+    def memory_in(conn: sqlite3.Connection, user_id: int, card_id: str) -> Memory | None:
+        row = conn.execute("SELECT * FROM card_states WHERE user_id = ? AND card_id = ?", (user_id, card_id)).fetchone()
+        return _memory(row) if row else None
+
+    @staticmethod
+    def memories_in(conn: sqlite3.Connection, user_id: int) -> list[Memory]:
+        return [_memory(row) for row in conn.execute("SELECT * FROM card_states WHERE user_id = ?", (user_id,))]
+
+    @staticmethod
+    def new_per_day_in(conn: sqlite3.Connection, user_id: int) -> int:
+        row = conn.execute("SELECT new_per_day FROM card_settings WHERE user_id = ?", (user_id,)).fetchone()
+        return int(row[0]) if row is not None else DEFAULT_NEW_PER_DAY
+
+    @staticmethod
+    def deck_choice_in(conn: sqlite3.Connection, guild_id: int, user_id: int) -> str | None:
+        row = conn.execute("SELECT deck FROM card_deck_choice WHERE guild_id = ? AND user_id = ?",
+                           (guild_id, user_id)).fetchone()
+        return row[0] if row is not None else None
+
+    @staticmethod
+    def save_review_in(conn: sqlite3.Connection, memory: Memory, *, guild_id: int | None, grade: int,
+                       state_before: int | None, now: datetime) -> None:
+        """Store a grade: the review log row and the card's new memory (inside a one-trip transaction)."""
+        conn.execute(
+            "INSERT INTO card_reviews (user_id, guild_id, card_id, rating, state_before, rep, reviewed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (memory.user_id, guild_id, memory.card_id, grade, state_before, memory.reps, epoch(now)))
+        conn.execute(
+            "INSERT INTO card_states (user_id, card_id, state, step, stability, difficulty, due, last_review, reps, "
+            "lapses, introduced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, card_id) DO UPDATE "
+            "SET state = excluded.state, step = excluded.step, stability = excluded.stability, "
+            "difficulty = excluded.difficulty, due = excluded.due, last_review = excluded.last_review, "
+            "reps = excluded.reps, lapses = excluded.lapses",
+            (memory.user_id, memory.card_id, memory.state, memory.step, memory.stability, memory.difficulty,
+             epoch(memory.due), epoch(memory.last_review) if memory.last_review else None, memory.reps,
+             memory.lapses, epoch(memory.introduced_at)))

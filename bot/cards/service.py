@@ -14,22 +14,21 @@ a little early on request, so a card marked Again is seen again before the sessi
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import datetime, time, timedelta
 
-import aiosqlite
-
-from bot.activity import ActivityKind, ActivityService
+from bot.activity import ActivityKind, ActivityRecorded, ActivityService, credit_in
 from bot.cards.models import CardKind, CardStats, DaySummary, Graded, NothingToStudy, StudyCard
 from bot.cards.repository import CardRepository
 from bot.cards.srs import Grade, Scheduler
 from bot.clock import Clock
-from bot.community import Deck, ServerContent
+from bot.community import Deck, ServerContent, cards_of
 from bot.content import ContentStore
 from bot.content.models import Flashcard
 from bot.errors import InvalidInput
 from bot.posting import crash_point
-from bot.storage import Database
-from bot.timezones import TimezoneResolver
+from bot.storage import Database, epoch
+from bot.timezones import TimezoneResolver, zone_in
 
 log = logging.getLogger(__name__)
 
@@ -79,28 +78,49 @@ class StudyService:
     async def next_card(self, guild_id: int | None, user_id: int, *,
                         learn_ahead: bool = False) -> StudyCard | NothingToStudy:
         """Due cards first (most overdue first), then new cards up to the member's daily cap; with
-        ``learn_ahead``, then the learning card that falls due soonest within LEARN_AHEAD."""
-        now = self._clock.now()
-        cards = await self._cards(guild_id, user_id)
-        due = [m for m in await self.repo.due(user_id, now) if m.card_id in cards]
-        cap = await self.repo.new_per_day(user_id)
-        introduced = await self.repo.introduced_since(user_id, await self._day_start(guild_id, user_id))
-        new_left = max(0, cap - introduced)
+        ``learn_ahead``, then the learning card that falls due soonest within LEARN_AHEAD.
+
+        Every read it needs is made in one trip to the database's thread."""
+        study: StudyCard | NothingToStudy = await self._db.read(self._next_in, guild_id, user_id, self._clock.now(),
+                                                                learn_ahead)
+        return study
+
+    def _cards_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int) -> dict[str, Flashcard]:
+        """:meth:`_cards` (the member's chosen deck) on the database's thread."""
+        if guild_id is None:
+            return {card.id: card for card in self._content.library.flashcards}
+        decks = self.server.decks_in(conn, guild_id)
+        deck = self.repo.deck_choice_in(conn, guild_id, user_id)
+        if deck is not None and not any(d.key == deck and d.enabled for d in decks):
+            deck = None  # the deck was switched off or removed since: fall back to all decks
+        return cards_of(decks, deck)
+
+    def _next_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int, now: datetime,
+                 learn_ahead: bool) -> StudyCard | NothingToStudy:
+        """:meth:`next_card`'s reads and rules, on the database's thread (alone, or at the end of a grade)."""
+        cards = self._cards_in(conn, guild_id, user_id)
+        memories = self.repo.memories_in(conn, user_id)
+        zone = zone_in(conn, guild_id, user_id)
+        local = now.astimezone(zone)
+        day_start = epoch(datetime.combine(local.date(), time(0), tzinfo=zone))
+        introduced = sum(epoch(m.introduced_at) >= day_start for m in memories)
+        new_left = max(0, self.repo.new_per_day_in(conn, user_id) - introduced)
+        due = sorted((m for m in memories if epoch(m.due) <= epoch(now) and m.card_id in cards),
+                     key=lambda m: (epoch(m.due), m.card_id))
         if due:
             first = due[0]
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(due), new_left,
-                             await self.server.credit(first.card_id))
-        known = await self.repo.known_ids(user_id)
+                             self.server.credit_in(conn, first.card_id))
+        known = {m.card_id for m in memories}
         fresh = [card for card_id, card in cards.items() if card_id not in known]
         if fresh and new_left > 0:
-            return StudyCard(fresh[0], CardKind.NEW, 0, None, 0, new_left, await self.server.credit(fresh[0].id))
-        upcoming = sorted((m for m in await self.repo.all_memories(user_id) if m.card_id in cards),
-                          key=lambda m: (m.due, m.card_id))
+            return StudyCard(fresh[0], CardKind.NEW, 0, None, 0, new_left, self.server.credit_in(conn, fresh[0].id))
+        upcoming = sorted((m for m in memories if m.card_id in cards), key=lambda m: (m.due, m.card_id))
         soon = [m for m in upcoming if m.state in LEARNING_STATES and m.due <= now + LEARN_AHEAD]
         if learn_ahead and soon:
             first = soon[0]
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(soon), new_left,
-                             await self.server.credit(first.card_id), early=True)
+                             self.server.credit_in(conn, first.card_id), early=True)
         return NothingToStudy(upcoming[0].due if upcoming else None, bool(fresh) and new_left == 0, len(soon))
 
     async def day_summary(self, guild_id: int | None, user_id: int) -> DaySummary:
@@ -123,40 +143,44 @@ class StudyService:
     async def preview(self, user_id: int, card_id: str) -> dict[Grade, timedelta]:
         return self.scheduler.preview(await self.repo.memory(user_id, card_id), self._clock.now())
 
+    def preview_of(self, study: StudyCard) -> dict[Grade, timedelta]:
+        """:meth:`preview` for the card a session shows, from the memory it was read with (no read)."""
+        return self.scheduler.preview(study.memory, self._clock.now())
+
     async def grade(self, guild_id: int | None, user_id: int, card_id: str, rep: int, grade: Grade) -> Graded:
-        """Record ``grade`` for repetition ``rep`` of the card, unless that repetition is already recorded."""
+        """Record ``grade`` for repetition ``rep`` of the card, unless that repetition is already recorded.
+
+        The grade, its streak credit and the card that comes next are one transaction and one trip to the
+        database's thread; the next card is :meth:`next_card` (without learning ahead) as of the commit."""
         card = await self.server.card(card_id)
         if card is None:
             return Graded(False, None, None)
-        now = self._clock.now()
-        async with self._db.transaction() as conn:
-            memory = await self.repo.memory(user_id, card_id, conn)
-            if (memory.reps if memory else 0) != rep:
-                if guild_id is not None and memory is not None and memory.reps == rep + 1 and memory.last_review:
-                    # This very grade is stored: a retry. Its streak credit is added if it is missing.
-                    credit = await self._activity.credit(conn, guild_id, user_id, ActivityKind.REVIEW,
-                                                         memory.last_review, repair=True)
-                    repaired = credit
-                else:
-                    repaired = None
-                stale = True
-            else:
-                stale = False
-                updated = self.scheduler.review(memory, user_id, card_id, grade, now)
-                try:
-                    await self.repo.save_review(conn, updated, guild_id=guild_id, grade=int(grade),
-                                                state_before=memory.state if memory else None, now=now)
-                except aiosqlite.IntegrityError:  # the same repetition raced in from a second click
-                    return Graded(False, card, memory)
-                # The grade and its streak credit commit together, or neither does.
-                repaired = (await self._activity.credit(conn, guild_id, user_id, ActivityKind.REVIEW, now)
-                            if guild_id is not None else None)
-        if stale:
-            await self._activity.announce(repaired)
-            return Graded(False, card, memory)
-        crash_point("grade.saved")
-        await self._activity.announce(repaired)
-        return Graded(True, card, updated)
+        graded, event = await self._db.run_transaction(self._grade_in, guild_id, user_id, card, rep, grade,
+                                                       self._clock.now())
+        if graded.recorded:
+            crash_point("grade.saved")
+        await self._activity.announce(event)
+        return graded
+
+    def _grade_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int, card: Flashcard, rep: int,
+                  grade: Grade, now: datetime) -> tuple[Graded, ActivityRecorded | None]:
+        """:meth:`grade`'s rules inside its transaction, on the database's thread: (the result, a credit to announce)."""
+        memory = self.repo.memory_in(conn, user_id, card.id)
+        if (memory.reps if memory else 0) != rep:
+            repaired = None
+            if guild_id is not None and memory is not None and memory.reps == rep + 1 and memory.last_review:
+                # This very grade is stored: a retry. Its streak credit is added if it is missing.
+                repaired = credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, memory.last_review, repair=True)
+            return Graded(False, card, memory), repaired
+        updated = self.scheduler.review(memory, user_id, card.id, grade, now)
+        try:
+            self.repo.save_review_in(conn, updated, guild_id=guild_id, grade=int(grade),
+                                     state_before=memory.state if memory else None, now=now)
+        except sqlite3.IntegrityError:  # the same repetition raced in from a second click
+            return Graded(False, card, memory), None
+        # The grade and its streak credit commit together, or neither does.
+        credit = credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, now) if guild_id is not None else None
+        return Graded(True, card, updated, self._next_in(conn, guild_id, user_id, now, False)), credit
 
     async def stats(self, guild_id: int | None, user_id: int, deck: str | None = None) -> CardStats:
         """Stats over ``deck`` (or the member's chosen deck, else every deck on); reviews count everywhere."""

@@ -90,7 +90,7 @@ async def serve(settings: Settings, *, sync_only: bool = False) -> int:
     try:
         await core.db.open()  # before Discord: a bad database file is reported without a network wait
         await _reach_discord(settings)
-        client = StudyBot(core, sync_on_start=not sync_only)
+        client = StudyBot(core, sync_on_start=not sync_only, own_process=True)
         await _serve(client, settings, sync_only=sync_only)
     except discord.LoginFailure:
         fail(TOKEN_REJECTED, Status.TOKEN_REJECTED)

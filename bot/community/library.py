@@ -9,6 +9,7 @@ from all of them at once and an approved card appears in all of them at once.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 import aiosqlite
@@ -19,6 +20,11 @@ from bot.content import ContentStore
 from bot.content.models import Flashcard, Prompt
 from bot.errors import InvalidInput
 from bot.storage import Database
+
+
+def cards_of(decks: list[Deck], deck: str | None = None) -> dict[str, Flashcard]:
+    """The cards of every deck that is on among ``decks``, or of the one keyed ``deck``."""
+    return {card.id: card for d in decks if d.enabled and (deck is None or d.key == deck) for card in d.cards}
 
 
 class ServerContent:
@@ -39,11 +45,17 @@ class ServerContent:
 
     async def decks(self, guild_id: int) -> list[Deck]:
         """Every deck the server could study, shipped packs first, with whether it is on."""
-        off = await self.switched_off(guild_id)
+        decks: list[Deck] = await self.db.read(self.decks_in, guild_id)
+        return decks
+
+    def decks_in(self, conn: sqlite3.Connection, guild_id: int) -> list[Deck]:
+        """:meth:`decks` read on the connection's own thread (both statements in one trip, or inside a caller's
+        one-trip transaction)."""
+        off = self.repo.switched_off_in(conn, guild_id)
         decks = [Deck(pack.name, pack.title, "pack", pack.name not in off, pack.prompts, pack.flashcards)
                  for pack in self.content.library.packs]
         grouped: dict[str, list[ServerItem]] = {}
-        for entry in await self.items(guild_id):
+        for entry in self.repo.items_in(conn, guild_id):
             grouped.setdefault(entry.deck, []).append(entry)
         for key in sorted(grouped, key=lambda k: (k != SERVER_DECK, k)):
             entries = grouped[key]
@@ -56,8 +68,7 @@ class ServerContent:
         """The cards of every deck the server has on, or of one of them; outside a server, the shipped packs."""
         if guild_id is None:
             return {card.id: card for card in self.content.library.flashcards}
-        chosen = [d for d in await self.decks(guild_id) if d.enabled and (deck is None or d.key == deck)]
-        return {card.id: card for d in chosen for card in d.cards}
+        return cards_of(await self.decks(guild_id), deck)
 
     async def card(self, card_id: str) -> Flashcard | None:
         """A card by id, shipped or any server's (memory is kept per person, whichever server they study in)."""
@@ -69,6 +80,10 @@ class ServerContent:
     async def credit(self, item_id: str) -> int | None:
         """Who a server item is credited to (0: an author who asked to be forgotten), None for pack items."""
         return await self.repo.credited_author(item_id)
+
+    def credit_in(self, conn: sqlite3.Connection, item_id: str) -> int | None:
+        """:meth:`credit` on the connection's own thread."""
+        return self.repo.credited_author_in(conn, item_id)
 
     async def require_deck(self, guild_id: int, key: str, *, enabled: bool | None = None) -> Deck:
         decks = await self.decks(guild_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime
 
 import aiosqlite
@@ -138,6 +139,26 @@ class ServerItemRepository:
         row = await self.db.fetchone("SELECT * FROM server_items WHERE guild_id = ? AND item_id = ?",
                                      (guild_id, item_id))
         return _item(row) if row else None
+
+    @staticmethod
+    def switched_off_in(conn: sqlite3.Connection, guild_id: int) -> set[str]:
+        """The decks the server switched off, read on the connection's own thread (one trip with others)."""
+        rows = conn.execute("SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0", (guild_id,))
+        return {row[0] for row in rows}
+
+    @staticmethod
+    def items_in(conn: sqlite3.Connection, guild_id: int) -> list[ServerItem]:
+        """Every item of the server, oldest first, read on the connection's own thread."""
+        rows = conn.execute("SELECT * FROM server_items WHERE guild_id = ? ORDER BY created_at, item_id",
+                            (guild_id,))
+        return [_item(row) for row in rows]
+
+    @staticmethod
+    def credited_author_in(conn: sqlite3.Connection, item_id: str) -> int | None:
+        """:meth:`credited_author` on the connection's own thread (inside a one-trip transaction)."""
+        row = conn.execute("SELECT author_id FROM server_items WHERE item_id = ? AND origin = 'suggested'",
+                           (item_id,)).fetchone()
+        return int(row[0]) if row is not None and row[0] is not None else None
 
     async def switched_off(self, guild_id: int) -> set[str]:
         rows = await self.db.fetchall("SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0",

@@ -15,6 +15,7 @@ from bot.daily.models import (
     PostRecord,
     PostStatus,
     Published,
+    SavedAnswer,
 )
 from bot.daily.repository import DailyRepository
 from bot.daily.service import DailyService, Preview, SetupResult
@@ -22,5 +23,5 @@ from bot.daily.service import DailyService, Preview, SetupResult
 __all__ = [
     "ALL_KINDS", "ANSWER_LIMIT", "JOB_PREFIX", "AnswerForm", "AnswerResult", "DailyDelivery", "DailyRepository", "DailyPost", "DailySchedule", "DailyService",
     "DailyStatus", "DeliveryFailed", "DeliveryResult", "Outcome", "PostRecord", "PostStatus", "Preview",
-    "Published", "DailyPublisher", "SetupResult", "answer_form", "job_id", "post_nonce",
+    "Published", "DailyPublisher", "SavedAnswer", "SetupResult", "answer_form", "job_id", "post_nonce",
 ]

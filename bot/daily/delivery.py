@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import sqlite3
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -242,52 +243,65 @@ class DailyDelivery:
 
     async def _claim(self, schedule: DailySchedule, day: date, occurrence_at: datetime,
                      now: datetime) -> tuple[PostRecord, bool]:
-        """Return the row serving local ``day``, inserting it (with the day's prompt) when there is none."""
+        """Return the row serving local ``day``, inserting it (with the day's prompt) when there is none.
+
+        One transaction and one trip to the database: when a thousand servers' posts fall due
+        together, each claim holds the write turn for one short function, not for the round trips
+        of eight statements, so a member's click that writes waits behind little."""
+        result: tuple[PostRecord, bool] = await self.repo.db.run_transaction(
+            self._claim_in, schedule, day, occurrence_at, now)
+        return result
+
+    def _claim_in(self, conn: sqlite3.Connection, schedule: DailySchedule, day: date, occurrence_at: datetime,
+                  now: datetime) -> tuple[PostRecord, bool]:
+        repo = self.repo
         start, end = day_bounds(day, schedule.zone)
-        async with self.repo.db.transaction() as conn:
-            existing = await self.repo.post_between(conn, schedule.guild_id, start, end)
-            if existing is not None:
-                if existing.status is not PostStatus.SENT:
-                    await self.repo.reclaim(conn, schedule.guild_id, existing.local_date, schedule.channel_id)
-                    existing = await self.repo.post(schedule.guild_id, existing.local_date, conn)
-                assert existing is not None
-                return existing, False
-            pool = eligible_prompts(schedule, self.content.library.prompts,
-                                    await self.repo.custom_prompts(schedule.guild_id, conn))
-            if not pool:
-                raise DeliveryFailed("no prompt matches the kinds this server chose; widen them with /daily kinds")
-            cycle, seed = schedule.cycle, schedule.cycle_seed
-            state = state_of(cycle, seed, pool, await self.repo.used_in_cycle(conn, schedule.guild_id, cycle))
-            if not state.remaining:
-                cycle, seed = cycle + 1, cycle_seed_after(state)
-                await self.repo.update_schedule(conn, schedule.guild_id, schedule.updated_by, now,
-                                                cycle=cycle, cycle_seed=seed)
-                state = state_of(cycle, seed, pool, set())
-                log.info("guild %s starts prompt cycle %d", schedule.guild_id, cycle)
-            day_number = await self.repo.post_count(conn, schedule.guild_id) + 1
-            label = free_label(day, await self.repo.labels(conn, schedule.guild_id, day))
-            await self.repo.insert_claim(
-                conn, guild_id=schedule.guild_id, day=label, day_number=day_number, cycle=cycle,
-                prompt_id=state.remaining[0], channel_id=schedule.channel_id,
-                nonce=post_nonce(schedule.guild_id, label), now=now, occurrence_at=occurrence_at)
-            record = await self.repo.post(schedule.guild_id, label, conn)
+        existing = repo.post_between_in(conn, schedule.guild_id, start, end)
+        if existing is not None:
+            if existing.status is not PostStatus.SENT:
+                repo.reclaim_in(conn, schedule.guild_id, existing.local_date, schedule.channel_id)
+                existing = repo.post_in(conn, schedule.guild_id, existing.local_date)
+            assert existing is not None
+            return existing, False
+        pool = eligible_prompts(schedule, self.content.library.prompts,
+                                repo.custom_prompts_in(conn, schedule.guild_id))
+        if not pool:
+            raise DeliveryFailed("no prompt matches the kinds this server chose; widen them with /daily kinds")
+        cycle, seed = schedule.cycle, schedule.cycle_seed
+        state = state_of(cycle, seed, pool, repo.used_in_cycle_in(conn, schedule.guild_id, cycle))
+        if not state.remaining:
+            cycle, seed = cycle + 1, cycle_seed_after(state)
+            repo.update_schedule_in(conn, schedule.guild_id, schedule.updated_by, now, cycle=cycle, cycle_seed=seed)
+            state = state_of(cycle, seed, pool, set())
+            log.info("guild %s starts prompt cycle %d", schedule.guild_id, cycle)
+        day_number = repo.post_count_in(conn, schedule.guild_id) + 1
+        label = free_label(day, repo.labels_in(conn, schedule.guild_id, day))
+        repo.insert_claim_in(
+            conn, guild_id=schedule.guild_id, day=label, day_number=day_number, cycle=cycle,
+            prompt_id=state.remaining[0], channel_id=schedule.channel_id,
+            nonce=post_nonce(schedule.guild_id, label), now=now, occurrence_at=occurrence_at)
+        record = repo.post_in(conn, schedule.guild_id, label)
         assert record is not None
         return record, True
+
     async def render(self, schedule: DailySchedule, record: PostRecord) -> DailyPost:
-        custom = await self.repo.custom_prompts(schedule.guild_id)
+        # Plain reads, both in one trip: waiting for the write lock here would queue every guild's send behind
+        # every other guild's claim when a thousand are due at once (the first post would leave only after the
+        # last claim).
+        custom, used = await self.repo.db.read(self._render_reads_in, schedule.guild_id, record.cycle)
         pool = eligible_prompts(schedule, self.content.library.prompts, custom)
         prompt = pool.get(record.prompt_id) or self.prompt(record.prompt_id, custom)
         if prompt is None:
             raise DeliveryFailed(f"the prompt `{record.prompt_id}` is no longer in any content pack")
-        # A plain read: waiting for the write lock here would queue every guild's send behind every other
-        # guild's claim when a thousand are due at once (the first post would leave only after the last claim).
-        used = await self.repo.used_in_cycle(None, schedule.guild_id, record.cycle)
         state = state_of(record.cycle, schedule.cycle_seed, pool, used)
         return DailyPost(
             guild_id=schedule.guild_id, local_date=record.local_date, day_number=record.day_number,
             prompt=prompt, role_id=schedule.role_id, nonce=record.nonce,
             remaining_in_cycle=len(state.remaining), low_warning=state.low,
         )
+
+    def _render_reads_in(self, conn: sqlite3.Connection, guild_id: int, cycle: int) -> tuple[list[Prompt], set[str]]:
+        return self.repo.custom_prompts_in(conn, guild_id), self.repo.used_in_cycle_in(conn, guild_id, cycle)
 
     def prompt(self, prompt_id: str, custom: list[Prompt]) -> Prompt | None:
         return self.content.library.prompt(prompt_id) or next((p for p in custom if p.id == prompt_id), None)
@@ -310,8 +324,8 @@ class DailyDelivery:
                         failure.reason)
             updated = await self.repo.post(schedule.guild_id, record.local_date)
             return DeliveryResult(Outcome.FAILED, updated, failure.reason)
-        await self.repo.mark_sent(schedule.guild_id, record.local_date, published.message_id,
-                                  published.thread_id, self.clock.now())
+        updated = await self.repo.mark_sent(schedule.guild_id, record.local_date, published.message_id,
+                                            published.thread_id, self.clock.now())
         crash_point("daily.recorded")
         self.scheduler.remove(retry_job_id(schedule.guild_id))
         if published.problems:
@@ -319,7 +333,6 @@ class DailyDelivery:
         elif schedule.failure_notice:
             await self.repo.set_failure_notice(schedule.guild_id, None)
         log.info("posted day %d (%s) in guild %s", record.day_number, record.prompt_id, schedule.guild_id)
-        updated = await self.repo.post(schedule.guild_id, record.local_date)
         return DeliveryResult(Outcome.POSTED, updated)
 
     async def _tell_moderators_once(self, schedule: DailySchedule, reason: str) -> None:

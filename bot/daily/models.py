@@ -119,6 +119,13 @@ class StoredAnswer:
 
 
 @dataclass(frozen=True)
+class SavedAnswer:
+    answer: StoredAnswer
+    edited: bool                    # a re-submission that replaced an earlier answer
+    thread_id: int | None           # the discussion thread it is to be shown in, if the post has one
+
+
+@dataclass(frozen=True)
 class AnswerResult:
     answer: StoredAnswer
     edited: bool                    # a re-submission that replaced an earlier answer

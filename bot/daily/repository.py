@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -50,8 +51,11 @@ class DailyRepository:
 
     # -- schedules ------------------------------------------------------------------------
     async def schedule(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> DailySchedule | None:
-        sql = "SELECT * FROM daily_schedule WHERE guild_id = ?"
-        row = await self.db.reader(conn).fetchone(sql, (guild_id,))
+        return await self.db.reader(conn).run(self.schedule_in, guild_id)
+
+    @staticmethod
+    def schedule_in(conn: sqlite3.Connection, guild_id: int) -> DailySchedule | None:
+        row = conn.execute("SELECT * FROM daily_schedule WHERE guild_id = ?", (guild_id,)).fetchone()
         return _schedule(row) if row else None
 
     async def schedules(self, *, enabled_only: bool = True) -> list[DailySchedule]:
@@ -83,10 +87,15 @@ class DailyRepository:
 
     async def update_schedule(self, conn: aiosqlite.Connection, guild_id: int, actor_id: int, now: datetime,
                               **values: Any) -> None:
+        await Reader(conn).run(lambda sync: self.update_schedule_in(sync, guild_id, actor_id, now, **values))
+
+    @staticmethod
+    def update_schedule_in(conn: sqlite3.Connection, guild_id: int, actor_id: int, now: datetime,
+                           **values: Any) -> None:
         allowed = {"enabled", "kinds", "cycle", "cycle_seed", "failure_notice"}
         assert set(values) <= allowed, f"unknown schedule columns {set(values) - allowed}"
         assignments = ", ".join(f"{column} = ?" for column in values)
-        await conn.execute(
+        conn.execute(
             f"UPDATE daily_schedule SET {assignments}, updated_by = ?, updated_at = ? "  # noqa: S608 - fixed names
             "WHERE guild_id = ?",
             (*values.values(), actor_id, epoch(now), guild_id),
@@ -98,9 +107,14 @@ class DailyRepository:
     # -- the server's own prompts and skips --------------------------------------------------
     async def custom_prompts(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> list[Prompt]:
         """The server's own prompts (written, suggested or imported) in the decks it has on."""
-        sql = ("SELECT data FROM server_items WHERE guild_id = ? AND kind = 'prompt' AND deck NOT IN "
-               "(SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0) ORDER BY created_at, item_id")
-        rows = await self.db.reader(conn).fetchall(sql, (guild_id, guild_id))
+        return await self.db.reader(conn).run(self.custom_prompts_in, guild_id)
+
+    @staticmethod
+    def custom_prompts_in(conn: sqlite3.Connection, guild_id: int) -> list[Prompt]:
+        rows = conn.execute(
+            "SELECT data FROM server_items WHERE guild_id = ? AND kind = 'prompt' AND deck NOT IN "
+            "(SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0) ORDER BY created_at, item_id",
+            (guild_id, guild_id))
         return [Prompt.model_validate(json.loads(row[0])) for row in rows]
 
     async def count_custom(self, conn: aiosqlite.Connection, guild_id: int) -> int:
@@ -117,10 +131,14 @@ class DailyRepository:
 
     async def used_in_cycle(self, conn: aiosqlite.Connection | None, guild_id: int, cycle: int) -> set[str]:
         """The prompts used or skipped in ``cycle``; without ``conn`` a plain read outside any write transaction."""
-        sql = ("SELECT prompt_id FROM daily_posts WHERE guild_id = ? AND cycle = ? AND status != 'failed' "
-               "UNION SELECT prompt_id FROM daily_skips WHERE guild_id = ? AND cycle = ?")
-        params = (guild_id, cycle, guild_id, cycle)
-        return {row[0] for row in await self.db.reader(conn).fetchall(sql, params)}
+        return await self.db.reader(conn).run(self.used_in_cycle_in, guild_id, cycle)
+
+    @staticmethod
+    def used_in_cycle_in(conn: sqlite3.Connection, guild_id: int, cycle: int) -> set[str]:
+        return {row[0] for row in conn.execute(
+            "SELECT prompt_id FROM daily_posts WHERE guild_id = ? AND cycle = ? AND status != 'failed' "
+            "UNION SELECT prompt_id FROM daily_skips WHERE guild_id = ? AND cycle = ?",
+            (guild_id, cycle, guild_id, cycle))}
 
     async def add_skip(self, conn: aiosqlite.Connection, guild_id: int, cycle: int, prompt_id: str,
                        actor_id: int, now: datetime) -> None:
@@ -132,24 +150,31 @@ class DailyRepository:
 
     # -- the ledger -----------------------------------------------------------------------
     async def post(self, guild_id: int, day: date, conn: aiosqlite.Connection | None = None) -> PostRecord | None:
-        sql = "SELECT * FROM daily_posts WHERE guild_id = ? AND local_date = ?"
-        row = await self.db.reader(conn).fetchone(sql, (guild_id, day.isoformat()))
+        return await self.db.reader(conn).run(self.post_in, guild_id, day)
+
+    @staticmethod
+    def post_in(conn: sqlite3.Connection, guild_id: int, day: date) -> PostRecord | None:
+        row = conn.execute("SELECT * FROM daily_posts WHERE guild_id = ? AND local_date = ?",
+                           (guild_id, day.isoformat())).fetchone()
         return _post(row) if row else None
 
     async def post_between(self, conn: aiosqlite.Connection, guild_id: int, start: datetime,
                            end: datetime) -> PostRecord | None:
         """The post that served an occurrence in [start, end): one local day of the current schedule."""
-        cursor = await conn.execute(
+        return await Reader(conn).run(self.post_between_in, guild_id, start, end)
+
+    @staticmethod
+    def post_between_in(conn: sqlite3.Connection, guild_id: int, start: datetime, end: datetime) -> PostRecord | None:
+        row = conn.execute(
             "SELECT * FROM daily_posts WHERE guild_id = ? AND occurrence_at >= ? AND occurrence_at < ? "
             "ORDER BY status = 'sent' DESC, occurrence_at DESC LIMIT 1",
-            (guild_id, epoch(start), epoch(end)))
-        row = await cursor.fetchone()
+            (guild_id, epoch(start), epoch(end))).fetchone()
         return _post(row) if row else None
 
-    async def labels(self, conn: aiosqlite.Connection, guild_id: int, up_to: date) -> set[date]:
-        cursor = await conn.execute("SELECT local_date FROM daily_posts WHERE guild_id = ? AND local_date <= ?",
-                                    (guild_id, up_to.isoformat()))
-        return {date.fromisoformat(row[0]) for row in await cursor.fetchall()}
+    @staticmethod
+    def labels_in(conn: sqlite3.Connection, guild_id: int, up_to: date) -> set[date]:
+        return {date.fromisoformat(row[0]) for row in conn.execute(
+            "SELECT local_date FROM daily_posts WHERE guild_id = ? AND local_date <= ?", (guild_id, up_to.isoformat()))}
 
     async def unfinished_before(self, guild_id: int, before: datetime) -> list[PostRecord]:
         """Rows an interrupted attempt left claimed for an occurrence before ``before``."""
@@ -158,36 +183,45 @@ class DailyRepository:
             "ORDER BY occurrence_at", (guild_id, epoch(before)))
         return [_post(row) for row in rows]
 
-    async def post_count(self, conn: aiosqlite.Connection, guild_id: int) -> int:
+    @staticmethod
+    def post_count_in(conn: sqlite3.Connection, guild_id: int) -> int:
         """Days posted or being posted (a day that failed for good does not take a number)."""
-        return int(await Reader(conn).fetchval(
-            "SELECT COUNT(*) FROM daily_posts WHERE guild_id = ? AND status != 'failed'", (guild_id,), 0))
+        return int(conn.execute("SELECT COUNT(*) FROM daily_posts WHERE guild_id = ? AND status != 'failed'",
+                                (guild_id,)).fetchone()[0])
 
-    async def insert_claim(self, conn: aiosqlite.Connection, *, guild_id: int, day: date, day_number: int,
-                           cycle: int, prompt_id: str, channel_id: int, nonce: str, now: datetime,
-                           occurrence_at: datetime) -> None:
-        await conn.execute(
+    @staticmethod
+    def insert_claim_in(conn: sqlite3.Connection, *, guild_id: int, day: date, day_number: int, cycle: int,
+                        prompt_id: str, channel_id: int, nonce: str, now: datetime, occurrence_at: datetime) -> None:
+        conn.execute(
             "INSERT INTO daily_posts (guild_id, local_date, day_number, cycle, prompt_id, status, channel_id, "
             "nonce, claimed_at, occurrence_at) VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?)",
             (guild_id, day.isoformat(), day_number, cycle, prompt_id, channel_id, nonce, epoch(now),
              epoch(occurrence_at)),
         )
 
-    async def reclaim(self, conn: aiosqlite.Connection, guild_id: int, day: date, channel_id: int) -> None:
+    @staticmethod
+    def reclaim_in(conn: sqlite3.Connection, guild_id: int, day: date, channel_id: int) -> None:
         """Take over an unfinished day; ``claimed_at`` keeps the first attempt's time for the history search."""
-        await conn.execute(
+        conn.execute(
             "UPDATE daily_posts SET status = 'claimed', attempts = attempts + 1, channel_id = ? "
             "WHERE guild_id = ? AND local_date = ? AND status != 'sent'",
             (channel_id, guild_id, day.isoformat()),
         )
 
     async def mark_sent(self, guild_id: int, day: date, message_id: int, thread_id: int | None,
-                        now: datetime) -> None:
-        await self.db.execute(
+                        now: datetime) -> PostRecord | None:
+        """Record the post as sent and return its row, in one transaction and one trip."""
+        return await self.db.run_transaction(self.mark_sent_in, guild_id, day, message_id, thread_id, now)
+
+    @classmethod
+    def mark_sent_in(cls, conn: sqlite3.Connection, guild_id: int, day: date, message_id: int,
+                     thread_id: int | None, now: datetime) -> PostRecord | None:
+        conn.execute(
             "UPDATE daily_posts SET status = 'sent', message_id = ?, thread_id = ?, sent_at = ?, failure = NULL "
             "WHERE guild_id = ? AND local_date = ?",
             (message_id, thread_id, epoch(now), guild_id, day.isoformat()),
         )
+        return cls.post_in(conn, guild_id, day)
 
     async def mark_failed(self, guild_id: int, day: date, reason: str) -> None:
         await self.db.execute(
@@ -224,26 +258,23 @@ class DailyRepository:
         )
         return _answer(row) if row else None
 
-    async def save_answer(self, conn: aiosqlite.Connection, guild_id: int, day: date, user_id: int, body: str,
-                          now: datetime) -> tuple[StoredAnswer, bool]:
-        """Insert or replace the member's answer in the caller's transaction; return it and whether it
-        replaced an earlier one."""
-        # execute_fetchall reads in one trip to the connection's thread; a cursor takes two.
-        existed = bool(await conn.execute_fetchall(
-            "SELECT 1 FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
-            (guild_id, day.isoformat(), user_id),
-        ))
-        await conn.execute(
+    @staticmethod
+    def save_answer_in(conn: sqlite3.Connection, guild_id: int, day: date, user_id: int, body: str,
+                       now: datetime) -> tuple[StoredAnswer, bool]:
+        """Insert or replace the member's answer inside a one-trip transaction (see
+        :meth:`bot.storage.Database.run_transaction`); return it and whether it replaced an earlier one."""
+        key = (guild_id, day.isoformat(), user_id)
+        existed = conn.execute(
+            "SELECT 1 FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?", key).fetchone()
+        conn.execute(
             "INSERT INTO daily_answers (guild_id, local_date, user_id, body, submitted_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, local_date, user_id) DO UPDATE SET "
             "body = excluded.body, edited_at = excluded.submitted_at",
-            (guild_id, day.isoformat(), user_id, body, epoch(now)),
+            (*key, body, epoch(now)),
         )
-        [row] = await conn.execute_fetchall(
-            "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
-            (guild_id, day.isoformat(), user_id),
-        )
-        return _answer(row), existed
+        row = conn.execute(
+            "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?", key).fetchone()
+        return _answer(row), existed is not None
 
     async def set_answer_message(self, guild_id: int, day: date, user_id: int, message_id: int) -> None:
         await self.db.execute(

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from pydantic import ValidationError
 
-from bot.activity import ActivityKind, ActivityService
+from bot.activity import ActivityKind, ActivityRecorded, ActivityService, credit_in
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content.models import Difficulty, Prompt, PromptKind, Source
@@ -31,6 +32,7 @@ from bot.daily.models import (
     Outcome,
     PostRecord,
     PostStatus,
+    SavedAnswer,
     StoredAnswer,
 )
 from bot.daily.repository import DailyRepository
@@ -283,27 +285,44 @@ class DailyService:
 
     async def submit_answer(self, guild_id: int, day: date, user_id: int, body: str) -> AnswerResult:
         """Store the answer first (that is what the member is told), then show it in the thread."""
+        return await self.show_answer(await self.save_answer(guild_id, day, user_id, body))
+
+    async def save_answer(self, guild_id: int, day: date, user_id: int, body: str) -> SavedAnswer:
+        """Store the answer and its streak credit (one transaction, one trip to the database).
+
+        The member can be told it is saved, and where it will appear, before it is shown there."""
         text = bounded_text(body, what="Your answer", limit=ANSWER_LIMIT, required=True,
                             empty_hint="Write a few sentences, then submit again.",
                             long_hint="Shorten it, or post the rest in the discussion thread.")
         record, _prompt = await self.post_for(guild_id, day)
-        async with self.repo.db.transaction() as conn:
-            answer, edited = await self.repo.save_answer(conn, guild_id, day, user_id, text, self.clock.now())
-            # The answer and its streak credit commit together; a re-submission adds the credit only
-            # when an earlier version of the answer was stored without it.
-            credit = await self.activity.credit(conn, guild_id, user_id, ActivityKind.ANSWER, answer.submitted_at,
-                                                repair=edited)
+        answer, edited, credit = await self.repo.db.run_transaction(self._save_in, guild_id, day, user_id, text,
+                                                                    self.clock.now())
         crash_point("answer.saved")
         await self.activity.announce(credit)
-        if record.thread_id is None:
+        return SavedAnswer(answer, edited, record.thread_id)
+
+    @classmethod
+    def _save_in(cls, conn: sqlite3.Connection, guild_id: int, day: date, user_id: int, text: str,
+                 now: datetime) -> tuple[StoredAnswer, bool, ActivityRecorded | None]:
+        answer, edited = DailyRepository.save_answer_in(conn, guild_id, day, user_id, text, now)
+        # The answer and its streak credit commit together; a re-submission adds the credit only
+        # when an earlier version of the answer was stored without it.
+        credit = credit_in(conn, guild_id, user_id, ActivityKind.ANSWER, answer.submitted_at, repair=edited)
+        return answer, edited, credit
+
+    async def show_answer(self, saved: SavedAnswer) -> AnswerResult:
+        """Show a saved answer in the day's discussion thread (edited in place when it replaced one)."""
+        answer, edited = saved.answer, saved.edited
+        if saved.thread_id is None:
             return AnswerResult(answer, edited, False, "the discussion thread does not exist")
         try:
             message_id = await self.delivery.publisher.post_answer(
-                record.thread_id, user_id, text, edited=edited, existing_message_id=answer.thread_message_id, day=day)
+                saved.thread_id, answer.user_id, answer.body, edited=edited,
+                existing_message_id=answer.thread_message_id, day=answer.local_date)
         except DeliveryFailed as failure:
             return AnswerResult(answer, edited, False, failure.reason)
         if message_id != answer.thread_message_id:
-            await self.repo.set_answer_message(guild_id, day, user_id, message_id)
+            await self.repo.set_answer_message(answer.guild_id, answer.local_date, answer.user_id, message_id)
         crash_point("answer.shown")
         return AnswerResult(answer, edited, True)
 

@@ -64,7 +64,7 @@ async def _run(args: argparse.Namespace) -> None:
         intents = default_intents()
         setattr(intents, args.privileged_intent, True)
         options["intents"] = intents
-    bot = StudyBot(core, guild_ready_timeout=0.05, **options)
+    bot = StudyBot(core, guild_ready_timeout=0.05, own_process=True, **options)
     # APScheduler reads the real wall clock; the jobs here follow the shifted one instead.
     bot.after_first_ready(lambda: _drive(bot))
     loop = asyncio.get_running_loop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, date, datetime
 
 import aiosqlite
@@ -158,3 +159,28 @@ class QuizRepository:
                                       "GROUP BY choice", (guild_id, day.isoformat()))
         found = {row[0]: row[1] for row in rows}
         return tuple(found.get(i, 0) for i in range(options))
+
+    # -- one trip: statements run on the connection's thread (see Database.run_transaction) --------------
+    @staticmethod
+    def schedule_in(conn: sqlite3.Connection, guild_id: int) -> QuizSchedule | None:
+        row = conn.execute("SELECT * FROM quiz_schedule WHERE guild_id = ?", (guild_id,)).fetchone()
+        return QuizSchedule.of(row) if row else None
+
+    @staticmethod
+    def post_in(conn: sqlite3.Connection, guild_id: int, day: date) -> QuizPost | None:
+        row = conn.execute("SELECT * FROM quiz_posts WHERE guild_id = ? AND local_date = ?",
+                           (guild_id, day.isoformat())).fetchone()
+        return QuizPost.of(row) if row else None
+
+    @staticmethod
+    def pick_row_in(conn: sqlite3.Connection, guild_id: int, day: date, user_id: int) -> tuple[int, datetime] | None:
+        row = conn.execute("SELECT choice, answered_at FROM quiz_answers WHERE guild_id = ? AND local_date = ? "
+                           "AND user_id = ?", (guild_id, day.isoformat(), user_id)).fetchone()
+        return (row[0], datetime.fromtimestamp(row[1], UTC)) if row else None
+
+    @staticmethod
+    def add_pick_in(conn: sqlite3.Connection, guild_id: int, day: date, user_id: int, choice: int,
+                    now: datetime) -> bool:
+        return conn.execute(
+            "INSERT INTO quiz_answers (guild_id, local_date, user_id, choice, answered_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING", (guild_id, day.isoformat(), user_id, choice, epoch(now))).rowcount > 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,7 +21,7 @@ from typing import Protocol
 
 from apscheduler.triggers.date import DateTrigger
 
-from bot.activity import ActivityKind, ActivityService
+from bot.activity import ActivityKind, ActivityRecorded, ActivityService, credit_in
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.community import ServerContent
@@ -343,35 +344,36 @@ class QuizService:
 
     # -- members -------------------------------------------------------------------------------
     async def pick(self, guild_id: int, day: date, user_id: int, choice: int) -> Pick:
-        """Record the member's first pick and its streak credit in one transaction."""
-        post = await self.repo.post(guild_id, day)
+        """Record the member's first pick and its streak credit in one transaction (one trip to the database)."""
+        pick, event, added = await self._db.run_transaction(self._pick_in, guild_id, day, user_id, choice,
+                                                            self._clock.now())
+        if added:
+            crash_point("pick.saved")
+        await self._activity.announce(event)
+        return pick
+
+    def _pick_in(self, conn: sqlite3.Connection, guild_id: int, day: date, user_id: int, choice: int,
+                 now: datetime) -> tuple[Pick, ActivityRecorded | None, bool]:
+        """The pick's rules, on the database thread inside its transaction: (the pick, its credit, whether added).
+
+        A pick stored without its day's credit (written before both shared one transaction) gets it now."""
+        post = self.repo.post_in(conn, guild_id, day)
         if post is None or post.status not in (QuizStatus.SENT, QuizStatus.CLOSED):
             raise NotFound("That quiz no longer exists.")
-        counted = await self.repo.pick_row(guild_id, day, user_id)
-        if post.status is QuizStatus.CLOSED or self._clock.now() >= post.closes_at:
-            return Pick(PickOutcome.CLOSED, counted[0] if counted else None, post)
+        counted = self.repo.pick_row_in(conn, guild_id, day, user_id)
+        if post.status is QuizStatus.CLOSED or now >= post.closes_at:
+            return Pick(PickOutcome.CLOSED, counted[0] if counted else None, post), None, False
         if counted is not None:
-            await self._repair_credit(guild_id, user_id, counted[1])
-            return Pick(PickOutcome.ALREADY, counted[0], post)
-        now = self._clock.now()
-        async with self._db.transaction() as conn:
-            added = await self.repo.add_pick(conn, guild_id, day, user_id, choice, now)
-            event = await self._activity.credit(conn, guild_id, user_id, ActivityKind.QUIZ, now) if added else None
-        if not added:
-            counted = await self.repo.pick_row(guild_id, day, user_id)
-            return Pick(PickOutcome.ALREADY, counted[0] if counted else None, post)
-        crash_point("pick.saved")
-        await self._activity.announce(event)
-        schedule = await self.repo.schedule(guild_id)
+            event = credit_in(conn, guild_id, user_id, ActivityKind.QUIZ, counted[1], repair=True)
+            return Pick(PickOutcome.ALREADY, counted[0], post), event, False
+        if not self.repo.add_pick_in(conn, guild_id, day, user_id, choice, now):  # not reached while we hold the lock
+            counted = self.repo.pick_row_in(conn, guild_id, day, user_id)
+            return Pick(PickOutcome.ALREADY, counted[0] if counted else None, post), None, False
+        event = credit_in(conn, guild_id, user_id, ActivityKind.QUIZ, now)
+        schedule = self.repo.schedule_in(conn, guild_id)
         if schedule is not None and schedule.reveal_now:
-            return Pick(PickOutcome.RIGHT if choice == post.correct else PickOutcome.WRONG, choice, post)
-        return Pick(PickOutcome.LOCKED, choice, post)
-
-    async def _repair_credit(self, guild_id: int, user_id: int, answered_at: datetime) -> None:
-        """A pick stored without its day's credit (written before both shared one transaction) gets it now."""
-        async with self._db.transaction() as conn:
-            event = await self._activity.credit(conn, guild_id, user_id, ActivityKind.QUIZ, answered_at, repair=True)
-        await self._activity.announce(event)
+            return Pick(PickOutcome.RIGHT if choice == post.correct else PickOutcome.WRONG, choice, post), event, True
+        return Pick(PickOutcome.LOCKED, choice, post), event, True
 
     async def close(self, guild_id: int, day: date, attempt: int = 0) -> QuizResults | None:
         """Close the day's quiz and reveal the answer with how many picked each option (once).

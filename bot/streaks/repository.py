@@ -41,7 +41,18 @@ class StreakRepository:
         return await one(self.db, "SELECT * FROM streaks WHERE guild_id = ? AND user_id = ?", (guild_id, user_id), _row)
 
     async def save(self, row: StreakRow, now: int) -> None:
-        await self.db.execute(
+        await self.db.run_transaction(self.save_in, row, now)
+
+    @staticmethod
+    def get_in(conn: sqlite3.Connection, guild_id: int, user_id: int) -> StreakRow | None:
+        """:meth:`get` on the connection's own thread (inside a one-trip transaction)."""
+        row = conn.execute("SELECT * FROM streaks WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)).fetchone()
+        return _row(row) if row else None
+
+    @staticmethod
+    def save_in(conn: sqlite3.Connection, row: StreakRow, now: int) -> None:
+        """:meth:`save` inside a one-trip transaction."""
+        conn.execute(
             upsert("streaks", STREAK_COLUMNS, ("guild_id", "user_id")),
             (row.guild_id, row.user_id, row.current, row.best, row.freezes,
              row.last_active.isoformat() if row.last_active else None,

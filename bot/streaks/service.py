@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Coroutine
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.activity import ActivityKind, ActivityRecorded, ActivityService
+from bot.activity import ActivityKind, ActivityRecorded, ActivityService, active_dates_in
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.errors import InvalidInput, bounded_text
@@ -29,7 +30,7 @@ from bot.streaks.models import Board, LeaderboardPage, ReminderRow, StreakProfil
 from bot.streaks.reminders import ReminderSender, StreakReminders
 from bot.streaks.repository import StreakRepository
 from bot.streaks.rules import StreakState, crossed_milestones, day_statuses, evaluate
-from bot.timezones import TimezoneResolver, local_date
+from bot.timezones import TimezoneResolver, local_date, zone_in
 
 log = logging.getLogger(__name__)
 
@@ -109,12 +110,19 @@ class StreakService:
     # -- deriving ------------------------------------------------------------------------------------
 
     async def recompute(self, guild_id: int, user_id: int) -> tuple[int, StreakState]:
-        """Rebuild the member's summary from their history; return (previous live streak, new state)."""
-        previous = await self.repo.get(guild_id, user_id)
-        now = self._clock.now()
+        """Rebuild the member's summary from their history; return (previous live streak, new state).
+
+        Reading the history and writing the summary is one transaction and one trip to the database."""
+        result: tuple[int, StreakState] = await self._db.run_transaction(self._recompute_in, guild_id, user_id,
+                                                                         self._clock.now())
+        return result
+
+    def _recompute_in(self, conn: sqlite3.Connection, guild_id: int, user_id: int,
+                      now: datetime) -> tuple[int, StreakState]:
+        previous = self.repo.get_in(conn, guild_id, user_id)
         before = previous.current if previous and previous.breaks_at > now.timestamp() else 0
-        days = await self._activity.active_dates(guild_id, user_id)
-        zone = await self._timezones.zone_for(guild_id, user_id)
+        days = active_dates_in(conn, guild_id, user_id)
+        zone = zone_in(conn, guild_id, user_id)
         today = streak_today(days, now, zone)
         state = evaluate(days, today)
         breaks_at = 0
@@ -123,10 +131,10 @@ class StreakService:
             breaks_at = int(end.astimezone(UTC).timestamp())
         month = state.last_active.strftime("%Y-%m") if state.last_active else ""
         month_days = sum(1 for d in days if d.strftime("%Y-%m") == month and d <= today)
-        await self.repo.save(StreakRow(guild_id, user_id, state.current, state.best, state.freezes,
-                                       state.last_active, state.run_start, breaks_at, month, month_days,
-                                       len(days)),
-                             self._now_epoch())
+        self.repo.save_in(conn, StreakRow(guild_id, user_id, state.current, state.best, state.freezes,
+                                          state.last_active, state.run_start, breaks_at, month, month_days,
+                                          len(days)),
+                          int(now.timestamp()))
         return before, state
 
     async def reconcile(self) -> int:

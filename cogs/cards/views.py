@@ -55,8 +55,7 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         if not isinstance(study, StudyCard) or study.card.id != self.card_id or study.rep != self.rep:
             await show_next(interaction, "That card was already reviewed; here is where you are now.")
             return
-        previews = await service.preview(interaction.user.id, self.card_id)
-        await interaction.response.edit_message(embed=back_embed(study), view=grade_view(study, previews))
+        await interaction.response.edit_message(embed=back_embed(study), view=grade_view(study, service.preview_of(study)))
 
 
 class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -78,7 +77,7 @@ class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
             return
         assert graded.memory is not None
         note = (f"{GRADE_LABELS[self.grade]} · back in {interval(graded.memory.due - interaction.created_at)}")
-        await show_next(interaction, note)
+        await show_next(interaction, note, study=graded.next)
 
 
 class ContinueButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -136,8 +135,11 @@ def continue_view(*, finish: bool = False) -> BaseView:
 
 
 async def session_message(service: StudyService, guild_id: int | None, user_id: int, note: str | None, *,
-                          learn_ahead: bool = False) -> tuple[discord.Embed, BaseView | None]:
-    study = await service.next_card(guild_id, user_id, learn_ahead=learn_ahead)
+                          learn_ahead: bool = False,
+                          study: StudyCard | NothingToStudy | None = None) -> tuple[discord.Embed, BaseView | None]:
+    """The session's next screen; ``study`` when the caller already read what comes next (a grade does)."""
+    if study is None:
+        study = await service.next_card(guild_id, user_id, learn_ahead=learn_ahead)
     if isinstance(study, NothingToStudy):
         if study.coming_soon:
             return waiting_embed(study, note), continue_view(finish=True)
@@ -145,10 +147,11 @@ async def session_message(service: StudyService, guild_id: int | None, user_id: 
     return front_embed(study, note), front_view(study)
 
 
-async def show_next(interaction: discord.Interaction, note: str | None, *, learn_ahead: bool = False) -> None:
+async def show_next(interaction: discord.Interaction, note: str | None, *, learn_ahead: bool = False,
+                    study: StudyCard | NothingToStudy | None = None) -> None:
     """Edit the session message in place to the next card, the keep-going choice, or the day's summary."""
     embed, view = await session_message(_service(interaction), interaction.guild_id, interaction.user.id, note,
-                                        learn_ahead=learn_ahead)
+                                        learn_ahead=learn_ahead, study=study)
     await interaction.response.edit_message(content=None, embed=embed, view=view)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.content.models import Prompt
-from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService, answer_form
+from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService, SavedAnswer, answer_form
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.access import service_of
 from cogs._common.authority import OTHER_SERVER, Audience, other_server, refuse
@@ -88,7 +88,7 @@ def post_view(guild_id: int, day: date) -> BaseView:
     return view
 
 
-FORM_ID = re.compile(r"studybot:daily:form:(?P<guild>\d+):(?P<day>\d{8})")
+ANSWER_FORM = CustomId("studybot:daily:form", guild=NUMBER, day=DAY)
 
 
 class AnswerModal(BaseModal):
@@ -96,13 +96,13 @@ class AnswerModal(BaseModal):
 
     discord.py only routes a modal's submission to the process that opened it, so a form left
     open across a restart would be lost. The cog therefore stops the modal as soon as it is
-    shown and the form router answers every submission whose custom id matches :data:`FORM_ID`.
+    shown and the form router answers every submission whose custom id matches :data:`ANSWER_FORM`.
     """
     audience = Audience.MEMBER
 
     def __init__(self, guild_id: int, day: date, prompt: Prompt, previous: str | None) -> None:
         form = answer_form(prompt, replacing=previous is not None)
-        super().__init__(title=form.title, timeout=None, custom_id=f"studybot:daily:form:{guild_id}:{day:%Y%m%d}")
+        super().__init__(title=form.title, timeout=None, custom_id=ANSWER_FORM(guild_id, day))
         self.answer = self.ask(form.label, discord.ui.TextInput(
             custom_id="answer", style=discord.TextStyle.paragraph, max_length=ANSWER_LIMIT, required=True,
             placeholder=form.placeholder, default=previous))
@@ -110,24 +110,38 @@ class AnswerModal(BaseModal):
 
 async def _answer_submitted(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
     """A submitted answer form (from this process or an earlier one), routed by :data:`FORMS`."""
-    if other_server(interaction, int(match["guild"])) or interaction.guild_id is None:
+    guild_id, day = ANSWER_FORM.values(match)
+    if other_server(interaction, guild_id) or interaction.guild_id is None:
         await refuse(interaction, OTHER_SERVER)
         return
-    await interaction.response.defer(ephemeral=True, thinking=True)
-    result = await _service(interaction).submit_answer(interaction.guild_id, DAY.read(match["day"]),
-                                                       interaction.user.id, fields.get("answer", ""))
-    if result.thread_posted:
-        where = "updated in the discussion thread" if result.edited else "posted in the discussion thread"
-        text = f"✅ Saved and {where}. The **Rubric** button is open to you now."
-    else:
-        text = (f"✅ Saved, but I could not show it in the thread ({result.problem}). "
+    # Two requests: the confirmation answers the form as soon as the answer is stored (one bounded write,
+    # well inside Discord's 3 seconds), naming the thread it goes to; then the answer is shown there.
+    service = _service(interaction)
+    saved = await service.save_answer(interaction.guild_id, day, interaction.user.id,
+                                      fields.get("answer", ""))
+    await interaction.response.send_message(_saved_text(saved), ephemeral=True, allowed_mentions=no_pings())
+    result = await service.show_answer(saved)
+    if not result.thread_posted and saved.thread_id is not None:
+        await interaction.followup.send(
+            f"I could not show your answer in <#{saved.thread_id}> ({result.problem}). It is saved and still "
+            "counts; a moderator can check my permissions.", ephemeral=True, allowed_mentions=no_pings())
+
+
+def _saved_text(saved: SavedAnswer) -> str:
+    """What the member is told once the answer is stored: where it is shown, and what it unlocked."""
+    if saved.thread_id is None:
+        text = ("✅ Saved, but I could not show it in the thread (the discussion thread does not exist). "
                 "It still counts; a moderator can check my permissions.")
-    if not result.edited:
+    elif saved.edited:
+        text = f"✅ Saved and updated in <#{saved.thread_id}>. The **Rubric** button is open to you now."
+    else:
+        text = f"✅ Saved and posted in <#{saved.thread_id}>. The **Rubric** button is open to you now."
+    if not saved.edited:
         text += " It counts for today's streak."
-    await interaction.followup.send(text, ephemeral=True, allowed_mentions=no_pings())
+    return text
 
 
-FORMS = (FormRoute(FORM_ID, Audience.MEMBER, _answer_submitted),)
+FORMS = (FormRoute(ANSWER_FORM.pattern, Audience.MEMBER, _answer_submitted),)
 
 
 class KindsView(BaseView):

@@ -22,9 +22,9 @@ from cogs._common.ids import DAY, NUMBER, CustomId, one_of, word_or_none
 from cogs.cards.views import ContinueButton, FinishButton, GradeButton, RevealButton
 from cogs.community.cog import CARD_FORM, PROMPT_FORM
 from cogs.community.views import EDIT_FORM, REJECT_FORM, ApproveButton, EditButton, RejectButton
+from cogs.daily.views import ANSWER_FORM, SubmitAnswerButton
 from cogs.daily.views import HintsButton as DailyHintsButton
 from cogs.daily.views import RubricButton as DailyRubricButton
-from cogs.daily.views import SubmitAnswerButton
 from cogs.feedback.views import HelpfulButton
 from cogs.mock.meeting_views import (
     MEETING_FORM,
@@ -127,6 +127,7 @@ def test_parts_read_back_what_they_wrote() -> None:
 
 # Forms left open across an upgrade are submitted with the id they were opened with.
 POSTED_FORM_IDS: list[tuple[CustomId, tuple[Any, ...], str]] = [
+    (ANSWER_FORM, (123456789012345678, DAY_ONE), "studybot:daily:form:123456789012345678:20260309"),
     (FEEDBACK_FORM, (8, 99), "studybot:mock:form:8:99"),
     (MEETING_FORM, ("when", 8), "studybot:mock:when:8"),
     (MEETING_FORM, ("cancelform", 8), "studybot:mock:cancelform:8"),
@@ -150,6 +151,6 @@ def test_a_form_id_is_the_one_opened_before_and_routes_back(spec: CustomId, valu
 def test_every_form_route_matches_with_a_spec() -> None:
     """A route's pattern is some spec's, so a form's id and its route cannot drift apart."""
     specs = {spec.pattern for spec, _, _ in POSTED_FORM_IDS}
-    routes = [route for module in ("cogs.mock.views", "cogs.mock.meeting_views", "cogs.practice.views",
+    routes = [route for module in ("cogs.daily.views", "cogs.mock.views", "cogs.mock.meeting_views", "cogs.practice.views",
                                    "cogs.community.views") for route in importlib.import_module(module).FORMS]
     assert routes and all(route.pattern in specs for route in routes)

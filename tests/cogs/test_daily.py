@@ -91,6 +91,21 @@ async def test_answers_go_to_the_thread_once_and_unlock_the_rubric(
     assert [(r[0], r[1]) for r in rows] == [("answer", 1)]
 
 
+async def test_a_submitted_answer_is_confirmed_with_its_thread_in_two_requests(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    form = await alice.click(post, "Submit answer")
+    before = len(harness.sim.requests)
+    done = await alice.submit_modal(form, answer="Cache embeddings per tenant")
+    made = harness.sim.requests[before:]
+    assert done.ephemeral and "Saved" in done.text and f"<#{post.thread.id}>" in done.text
+    assert "counts for today's streak" in done.text
+    assert len(made) == 2, made  # the confirmation, then the answer shown in the thread
+    assert [m.text for m in post.thread.messages if m.content.startswith("Answer from")] != []
+
+
 async def test_buttons_keep_working_after_a_restart(harness: BotHarness, mod: SimMember, alice: SimMember,
                                                     daily: SimChannel) -> None:
     await setup_daily(mod, daily)

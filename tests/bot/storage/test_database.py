@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import LATEST_VERSION, Database, DatabaseTooNew, Migration, load_migrations
-from bot.storage.database import BUSY_TIMEOUT_MS
+from bot.storage.database import BUSY_TIMEOUT_MS, bounded_writes
 
 
 async def open_db(path: Path) -> Database:
@@ -104,6 +104,85 @@ async def test_concurrent_read_modify_write_transactions_do_not_lose_updates(tmp
         await asyncio.gather(*(increment() for _ in range(20)))
         assert await db.fetchval("SELECT value FROM meta WHERE key = 'n'") == "20"
     finally:
+        await db.close()
+
+
+async def test_a_one_trip_transaction_commits_what_it_wrote_and_returns_its_result(tmp_path: Path) -> None:
+    db = await open_db(tmp_path / "one.sqlite3")
+
+    def add_two(conn: sqlite3.Connection, first: int, second: int) -> int:
+        conn.execute("INSERT INTO user_settings (user_id, timezone) VALUES (?, 'UTC')", (first,))
+        conn.execute("INSERT INTO user_settings (user_id, timezone) VALUES (?, 'UTC')", (second,))
+        return int(conn.execute("SELECT COUNT(*) FROM user_settings").fetchone()[0])
+
+    try:
+        assert await db.run_transaction(add_two, 1, 2) == 2
+        assert await db.fetchval("SELECT COUNT(*) FROM user_settings") == 2
+        assert not db.conn._conn.in_transaction  # noqa: SLF001 - the connection is left outside any transaction
+    finally:
+        await db.close()
+
+
+async def test_a_one_trip_transaction_that_raises_leaves_nothing_behind(tmp_path: Path) -> None:
+    db = await open_db(tmp_path / "one-fails.sqlite3")
+
+    def half_then_fail(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO user_settings (user_id, timezone) VALUES (1, 'UTC')")
+        conn.execute("INSERT INTO user_settings (user_id, timezone) VALUES (1, 'UTC')")  # the same key: refused
+
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            await db.run_transaction(half_then_fail)
+        assert await db.fetchval("SELECT COUNT(*) FROM user_settings") == 0
+        assert await db.run_transaction(lambda conn: conn.execute("SELECT 1").fetchone()[0]) == 1  # usable again
+    finally:
+        await db.close()
+
+
+async def test_one_trip_transactions_do_not_lose_updates_and_wait_their_turn(tmp_path: Path) -> None:
+    db = await open_db(tmp_path / "one-race.sqlite3")
+    await db.execute("INSERT INTO meta (key, value) VALUES ('n', '0')")
+
+    def increment(conn: sqlite3.Connection) -> None:
+        (value,) = conn.execute("SELECT value FROM meta WHERE key = 'n'").fetchone()
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'n'", (str(int(value) + 1),))
+
+    async def slow_increment() -> None:
+        async with db.transaction() as conn:
+            cursor = await conn.execute("SELECT value FROM meta WHERE key = 'n'")
+            (value,) = await cursor.fetchone()
+            await asyncio.sleep(0)
+            await conn.execute("UPDATE meta SET value = ? WHERE key = 'n'", (str(int(value) + 1),))
+
+    try:
+        await asyncio.gather(*(slow_increment() if i % 2 else db.run_transaction(increment) for i in range(20)))
+        assert await db.fetchval("SELECT value FROM meta WHERE key = 'n'") == "20"
+    finally:
+        await db.close()
+
+
+async def test_a_one_trip_transaction_inside_an_interaction_waits_a_bounded_time(tmp_path: Path) -> None:
+    db = await open_db(tmp_path / "one-bounded.sqlite3")
+    held = asyncio.Event()
+    release = asyncio.Event()
+
+    async def hold() -> None:
+        async with db.transaction():
+            held.set()
+            await release.wait()
+
+    async def interaction() -> None:
+        bounded_writes(0.05)
+        await db.run_transaction(lambda conn: conn.execute("INSERT INTO meta (key, value) VALUES ('x', '1')"))
+
+    holder = asyncio.create_task(hold())
+    try:
+        await held.wait()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            await asyncio.create_task(interaction())
+    finally:
+        release.set()
+        await holder
         await db.close()
 
 
