@@ -22,8 +22,7 @@ from bot.cards.models import CardKind, CardStats, DaySummary, Graded, NothingToS
 from bot.cards.repository import CardRepository
 from bot.cards.srs import Grade, Scheduler
 from bot.clock import Clock
-from bot.community import ServerContent
-from bot.community.library import cards_of
+from bot.community import ServerContent, cards_of
 from bot.content import ContentStore
 from bot.content.models import Flashcard
 from bot.errors import InvalidInput
