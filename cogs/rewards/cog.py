@@ -10,6 +10,7 @@ from bot.bot import StudyBot
 from bot.rewards import REWARDS, RewardService, setup_problems
 from cogs._common import in_servers, no_pings
 from cogs._common.authority import Audience, declared
+from cogs._common.confirm import ask_before_removing
 from cogs._common.lifecycle import load_service, unload_service
 from cogs.rewards.embeds import reward_line, status_embed
 from cogs.rewards.publisher import DiscordRolePublisher, role_facts
@@ -51,12 +52,28 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
     @app_commands.describe(reward="The milestone or monthly title")
     @app_commands.choices(reward=REWARD_CHOICES)
     async def clear(self, interaction: discord.Interaction, reward: app_commands.Choice[str]) -> None:
+        """Ask first: clearing takes the role from every member who holds it."""
         assert interaction.guild is not None
-        cleared = await self.service.clear_reward(interaction.guild.id, interaction.user.id, reward.value)
-        text = (f"The **{reward.name}** no longer earns a role; members holding it lose it now." if cleared
-                else f"The **{reward.name}** had no role.")
-        await interaction.response.send_message(text, ephemeral=True)
-        await self.service.reconcile(interaction.guild.id)
+        guild_id = interaction.guild.id
+        row = next((r for r in await self.service.rewards(guild_id) if r.reward == reward.value), None)
+        if row is None:
+            await interaction.response.send_message(f"The **{reward.name}** earns no role; there is nothing to clear.",
+                                                    ephemeral=True)
+            return
+        holders = await self.service.holders(guild_id, reward.value)
+        held = f"{holders} member{'s' if holders != 1 else ''} hold{'s' if holders == 1 else ''} it and will lose it"
+
+        async def clear_it(actor_id: int) -> str:
+            cleared = await self.service.clear_reward(guild_id, actor_id, reward.value)
+            if not cleared:
+                return f"The **{reward.name}** already earns no role; nothing changed."
+            # after answering: taking the role back is one Discord request per holder
+            self.client.spawn(self.service.reconcile(guild_id), name="studybot-rewards-clear")
+            return f"The **{reward.name}** no longer earns <@&{row.role_id}>; members holding it lose it now."
+
+        await ask_before_removing(
+            interaction, f"Stop giving <@&{row.role_id}> for the **{reward.name}**? {held}.", remove=clear_it,
+            kept=f"Kept: the **{reward.name}** still earns <@&{row.role_id}>.", confirm_label="Stop giving the role")
 
     @app_commands.command(name="status", description="Which rewards earn which roles, and any problem")
     async def status(self, interaction: discord.Interaction) -> None:

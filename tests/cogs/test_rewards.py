@@ -87,3 +87,23 @@ async def test_last_months_most_active_member_holds_the_title_for_the_next_month
     assert leader.id in guild.members[alice.id].role_ids and leader.id not in guild.members[bob.id].role_ids
     await harness.advance_to(datetime(2026, 5, 1, 0, 30, tzinfo=UTC))  # nobody studied in April
     assert leader.id not in guild.members[alice.id].role_ids
+
+
+async def test_clearing_a_reward_asks_first_and_names_who_loses_the_role(
+        harness: BotHarness, mod: SimMember, guild: SimGuild) -> None:
+    mine = bot_role(guild)
+    guild.edit_role(mine, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
+    week = guild.create_role("Week warrior")
+    guild.edit_role(week, position=3)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    question = await mod.slash("rewards clear", reward="streak-7")
+    assert question.ephemeral and f"<@&{week.id}>" in question.text and "0 members hold it" in question.text
+    kept = await mod.click(question, "Keep it")
+    assert "still earns" in kept.text
+    assert "7-day streak" in (await mod.slash("rewards status")).text
+    question = await mod.slash("rewards clear", reward="streak-7")
+    done = await mod.click(question, "Stop giving the role")
+    assert "no longer earns" in done.text
+    assert "No rewards yet" in (await mod.slash("rewards status")).text
+    nothing = await mod.slash("rewards clear", reward="streak-7")
+    assert "nothing to clear" in nothing.text and not nothing.button_labels
