@@ -288,19 +288,11 @@ def _transaction_of(conn: sqlite3.Connection, work: Callable[..., T], args: tupl
 
 def _execute_alone(conn: sqlite3.Connection, sql: str, params: Params) -> int:
     """One statement in its own ``BEGIN IMMEDIATE`` transaction, all or nothing; the rows changed."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        changed = conn.execute(sql, params).rowcount
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    try:
-        conn.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):  # never leave the connection inside a failed transaction
-            conn.execute("ROLLBACK")
-        raise
-    return changed
+    return _transaction_of(conn, _rows_changed, (sql, params))
+
+
+def _rows_changed(conn: sqlite3.Connection, sql: str, params: Params) -> int:
+    return conn.execute(sql, params).rowcount
 
 
 def _split_sql(script: str) -> list[str]:
