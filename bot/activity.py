@@ -47,6 +47,9 @@ class ActivityRecorded:
 
 
 Listener = Callable[[ActivityRecorded], Awaitable[None]]
+# Runs on the database's thread inside the crediting transaction, so what it derives from the credit
+# (a streak summary) commits with it in the same trip. Its failure is contained (see credit_in).
+CommitHook = Callable[[sqlite3.Connection, ActivityRecorded], None]
 
 
 @dataclass
@@ -73,6 +76,7 @@ class ActivityService:
         self._clock = clock
         self._timezones = timezones
         self._listeners: list[Listener] = []
+        self._hooks: list[CommitHook] = []
         self._pending: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -82,6 +86,36 @@ class ActivityService:
     def remove_listener(self, listener: Listener) -> None:
         if listener in self._listeners:
             self._listeners.remove(listener)
+
+    def add_hook(self, hook: CommitHook) -> None:
+        """Run ``hook`` inside every transaction that credits a member (see :meth:`credit_in`)."""
+        self._hooks.append(hook)
+
+    def remove_hook(self, hook: CommitHook) -> None:
+        if hook in self._hooks:
+            self._hooks.remove(hook)
+
+    def credit_in(self, conn: sqlite3.Connection, guild_id: int, user_id: int, kind: ActivityKind,
+                  moment: datetime, repair: bool = False) -> ActivityRecorded | None:
+        """The credit (:func:`credit_in`) plus what the hooks derive from it, inside the caller's transaction.
+
+        A feature's click and everything its credit changes (a member's first activity of the day
+        moves their streak summary) then commit together in one trip, instead of a second
+        transaction after the first. A hook that fails is rolled back to its savepoint and logged:
+        the member's action and its credit still commit, and the listener told afterwards
+        derives the same thing the slow way."""
+        event = credit_in(conn, guild_id, user_id, kind, moment, repair)
+        if event is None:
+            return None
+        for hook in self._hooks:
+            conn.execute("SAVEPOINT activity_hook")
+            try:
+                hook(conn, event)
+            except Exception:
+                conn.execute("ROLLBACK TO activity_hook")
+                log.exception("activity hook %r failed for guild %s", hook, guild_id)
+            conn.execute("RELEASE activity_hook")
+        return event
 
     async def record(
         self, guild_id: int, user_id: int, kind: ActivityKind, at: datetime | None = None
@@ -119,7 +153,7 @@ class ActivityService:
         moment = ensure_utc(at) if at is not None else self._clock.now()
         # The whole credit (zone, the day's kinds, the upsert) is one trip to the connection's thread.
         event: ActivityRecorded | None = await conn._execute(  # noqa: SLF001 - aiosqlite's one-trip primitive
-            credit_in, conn._conn, guild_id, user_id, kind, moment, repair)  # noqa: SLF001
+            self.credit_in, conn._conn, guild_id, user_id, kind, moment, repair)  # noqa: SLF001
         return event
 
     async def _drain(self) -> None:

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from pydantic import ValidationError
 
-from bot.activity import ActivityKind, ActivityRecorded, ActivityService, credit_in
+from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content.models import Difficulty, Prompt, PromptKind, Source
@@ -301,13 +301,13 @@ class DailyService:
         await self.activity.announce(credit)
         return SavedAnswer(answer, edited, record.thread_id)
 
-    @classmethod
-    def _save_in(cls, conn: sqlite3.Connection, guild_id: int, day: date, user_id: int, text: str,
+    def _save_in(self, conn: sqlite3.Connection, guild_id: int, day: date, user_id: int, text: str,
                  now: datetime) -> tuple[StoredAnswer, bool, ActivityRecorded | None]:
         answer, edited = DailyRepository.save_answer_in(conn, guild_id, day, user_id, text, now)
         # The answer and its streak credit commit together; a re-submission adds the credit only
         # when an earlier version of the answer was stored without it.
-        credit = credit_in(conn, guild_id, user_id, ActivityKind.ANSWER, answer.submitted_at, repair=edited)
+        credit = self.activity.credit_in(conn, guild_id, user_id, ActivityKind.ANSWER, answer.submitted_at,
+                                         repair=edited)
         return answer, edited, credit
 
     async def show_answer(self, saved: SavedAnswer) -> AnswerResult:

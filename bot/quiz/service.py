@@ -21,7 +21,7 @@ from typing import Protocol
 
 from apscheduler.triggers.date import DateTrigger
 
-from bot.activity import ActivityKind, ActivityRecorded, ActivityService, credit_in
+from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.community import ServerContent
@@ -364,12 +364,12 @@ class QuizService:
         if post.status is QuizStatus.CLOSED or now >= post.closes_at:
             return Pick(PickOutcome.CLOSED, counted[0] if counted else None, post), None, False
         if counted is not None:
-            event = credit_in(conn, guild_id, user_id, ActivityKind.QUIZ, counted[1], repair=True)
+            event = self._activity.credit_in(conn, guild_id, user_id, ActivityKind.QUIZ, counted[1], repair=True)
             return Pick(PickOutcome.ALREADY, counted[0], post), event, False
         if not self.repo.add_pick_in(conn, guild_id, day, user_id, choice, now):  # not reached while we hold the lock
             counted = self.repo.pick_row_in(conn, guild_id, day, user_id)
             return Pick(PickOutcome.ALREADY, counted[0] if counted else None, post), None, False
-        event = credit_in(conn, guild_id, user_id, ActivityKind.QUIZ, now)
+        event = self._activity.credit_in(conn, guild_id, user_id, ActivityKind.QUIZ, now)
         schedule = self.repo.schedule_in(conn, guild_id)
         if schedule is not None and schedule.reveal_now:
             return Pick(PickOutcome.RIGHT if choice == post.correct else PickOutcome.WRONG, choice, post), event, True

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import weakref
 from collections.abc import Coroutine
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Protocol
@@ -78,6 +79,10 @@ class StreakService:
         self.reminders = StreakReminders(self.repo, clock, scheduler, publisher)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._announcing: set[tuple[int, int, int, date]] = set()  # celebrations being posted right now
+        # Summaries recomputed inside a crediting transaction, until its listener call picks them up; weak,
+        # so a transaction rolled back after its credit leaves nothing behind.
+        self._summarised: weakref.WeakKeyDictionary[ActivityRecorded, tuple[int, StreakState]] = (
+            weakref.WeakKeyDictionary())
 
     async def start(self) -> None:
         """Listen for activity, schedule the reminder pass and repair summaries a crash left stale."""
@@ -99,9 +104,11 @@ class StreakService:
         return await self.reminders.set(guild_id, user_id, enabled=enabled, hour=hour)
 
     def attach(self) -> None:
+        self._activity.add_hook(self._summarise_in)
         self._activity.add_listener(self.on_activity)
 
     def detach(self) -> None:
+        self._activity.remove_hook(self._summarise_in)
         self._activity.remove_listener(self.on_activity)
 
     def _now_epoch(self) -> int:
@@ -146,10 +153,18 @@ class StreakService:
             log.info("recomputed %d streak summaries left stale by an interrupted run", len(stale))
         return len(stale)
 
+    def _summarise_in(self, conn: sqlite3.Connection, event: ActivityRecorded) -> None:
+        """A member's first activity of the day moves their summary inside the crediting transaction
+        (on the database's thread), so :meth:`on_activity` needs no transaction of its own."""
+        if event.first_of_day:
+            self._summarised[event] = self._recompute_in(conn, event.guild_id, event.user_id, self._clock.now())
+
     async def on_activity(self, event: ActivityRecorded) -> None:
         if not event.first_of_day:
             return
-        before, state = await self.recompute(event.guild_id, event.user_id)
+        summarised = self._summarised.pop(event, None)
+        # Credits written without the hook (the batched writer) recompute here, in a transaction of their own.
+        before, state = summarised if summarised is not None else await self.recompute(event.guild_id, event.user_id)
         await self._celebrate(event.guild_id, event.user_id, before, state)
 
     async def _celebrate(self, guild_id: int, user_id: int, before: int, state: StreakState) -> None:

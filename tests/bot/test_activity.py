@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -52,5 +53,35 @@ async def test_members_acting_at_once_share_a_batch_and_each_day_is_first_once(t
         assert await db.fetchval("SELECT SUM(count) FROM activity") == 40
         later = await service.record(1, 10, ActivityKind.QUIZ)
         assert not later.first_of_day
+    finally:
+        await db.close()
+
+
+async def test_a_credits_hooks_commit_with_it_and_a_failing_hook_loses_nothing(tmp_path: Path) -> None:
+    """Hooks run inside the crediting transaction; one that fails is rolled back alone, and logged."""
+    db = Database(tmp_path / "h.sqlite3")
+    await db.open()
+    clock = ManualClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
+    service = ActivityService(db, clock, TimezoneResolver(db))
+    await db.execute("CREATE TABLE derived (user_id INTEGER, first INTEGER)")
+
+    def derive(conn: sqlite3.Connection, event: ActivityRecorded) -> None:
+        conn.execute("INSERT INTO derived VALUES (?, ?)", (event.user_id, event.first_of_day))
+
+    def broken(conn: sqlite3.Connection, event: ActivityRecorded) -> None:
+        conn.execute("INSERT INTO derived VALUES (?, ?)", (-1, -1))
+        raise RuntimeError("a derived summary is never worth a member's action")
+
+    service.add_hook(broken)
+    service.add_hook(derive)
+    try:
+        events = [await db.run_transaction(service.credit_in, 1, 5, kind, clock.now())
+                  for kind in (ActivityKind.REVIEW, ActivityKind.QUIZ)]
+        assert [e.first_of_day for e in events if e is not None] == [True, False]
+        assert [tuple(r) for r in await db.fetchall("SELECT user_id, first FROM derived")] == [(5, 1), (5, 0)]
+        assert await db.fetchval("SELECT COUNT(*) FROM activity WHERE user_id = 5") == 2
+        service.remove_hook(derive)
+        await db.run_transaction(service.credit_in, 1, 6, ActivityKind.REVIEW, clock.now())
+        assert await db.fetchval("SELECT COUNT(*) FROM derived") == 2
     finally:
         await db.close()

@@ -212,3 +212,15 @@ async def test_a_member_without_a_zone_is_reminded_at_their_hour_in_the_guild_zo
     s.clock.set(datetime(2026, 3, 5, 1, 0, tzinfo=UTC))  # 20:00 in New York; already the 5th in UTC
     assert await s.reminders.run_due() == 1
     assert s.discord.reminders == [(GUILD, 13, 2)]
+
+
+async def test_a_first_activity_moves_the_summary_in_its_own_transaction(streaks: Streaks) -> None:
+    """The summary a leaderboard reads is committed with the credit, not in a second transaction after it."""
+    for day in range(2):
+        event = await streaks.db.run_transaction(streaks.activity.credit_in, GUILD, 10, ActivityKind.REVIEW,
+                                                 streaks.clock.now())
+        row = await streaks.service.repo.get(GUILD, 10)
+        assert row is not None and row.current == day + 1 and row.total_days == day + 1
+        await streaks.activity.announce(event)  # the listener celebrates from what the transaction computed
+        streaks.clock.advance(days=1)
+    assert await streaks.service.repo.stale_summaries() == []
