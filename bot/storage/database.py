@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.storage.group_commit import QueuedWork, Riders, run_trip, settle
 from bot.storage.migrations import Migration, load_migrations
 from bot.storage.turns import WriteTurns
 
@@ -90,6 +92,7 @@ class Database:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
         self._write_turns = WriteTurns()
+        self._riders = Riders()
 
     @property
     def is_open(self) -> bool:
@@ -207,11 +210,35 @@ class Database:
         (``BEGIN IMMEDIATE`` … ``COMMIT``, ``ROLLBACK`` on any error; a killed process leaves nothing
         half-written). What differs is the cost: a transaction of ten statements written with
         :meth:`transaction` makes a dozen hand-offs to the thread, each far dearer than a small
-        statement, where this makes one. ``work`` is synchronous and must not touch the event loop;
-        it may read what it needs, decide and write, and returns what the caller needs to know."""
-        async with self._write_turn():
-            result: T = await self._in_thread(_transaction_of, work, args)
-            return result
+        statement, where this makes one; and transactions that wait for the turn together share
+        one trip and one COMMIT (:mod:`bot.storage.group_commit`). ``work`` is synchronous and must
+        not touch the event loop; it may read what it needs, decide and write, and returns what the
+        caller needs to know."""
+        mine = self._riders.join(work, args, urgent=_write_queue_limit.get() is not None)
+        try:
+            async with self._write_turn():
+                if not mine.claimed:
+                    await self._trip(mine)
+        except sqlite3.OperationalError:
+            if not mine.claimed:  # the bounded wait ran out before any trip took it: nothing was written
+                self._riders.leave(mine)
+                raise
+            # A trip took it along while its caller waited for the turn: that trip's outcome is the answer.
+        except BaseException:
+            if mine.claimed:  # cancelled: the trip still settles it; nobody will read the outcome
+                mine.outcome.add_done_callback(_observed)
+            self._riders.leave(mine)
+            raise
+        result: T = await asyncio.shield(mine.outcome)
+        return result
+
+    async def _trip(self, leader: QueuedWork) -> None:
+        """Holding the turn: run ``leader`` and the transactions waiting with it, then settle each."""
+        trip = self._riders.board(leader)
+        done = asyncio.ensure_future(self._in_thread(run_trip, [(q.work, q.args) for q in trip]))
+        done.add_done_callback(functools.partial(settle, trip))
+        # Hold the turn until the COMMIT; the trip settles its riders even if this caller is cancelled.
+        await asyncio.wait([done])
 
     async def read(self, work: Callable[..., T], *args: Any) -> T:
         """Run ``work(sqlite3_connection, *args)``, a function of several reads, in one trip to the thread.
@@ -226,9 +253,9 @@ class Database:
         """Run one write statement in its own transaction; return the rows changed.
 
         The whole transaction (BEGIN IMMEDIATE, the statement, COMMIT) is one trip to the
-        connection's thread: each trip costs far more CPU than a small statement itself."""
-        async with self._write_turn():
-            return int(await self._in_thread(_execute_alone, sql, params))
+        connection's thread, shared with the transactions waiting beside it
+        (:meth:`run_transaction`): each trip costs far more CPU than a small statement itself."""
+        return int(await self.run_transaction(_rows_changed, sql, params))
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction() as conn:
@@ -269,26 +296,10 @@ def _first_row(conn: sqlite3.Connection, sql: str, params: Params) -> sqlite3.Ro
         cursor.close()
 
 
-def _transaction_of(conn: sqlite3.Connection, work: Callable[..., T], args: tuple[Any, ...]) -> T:
-    """``work(conn, *args)`` inside ``BEGIN IMMEDIATE`` … ``COMMIT``, rolled back on any error."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        result = work(conn, *args)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    try:
-        conn.execute("COMMIT")
-    except BaseException:
-        with contextlib.suppress(sqlite3.Error):  # never leave the connection inside a failed transaction
-            conn.execute("ROLLBACK")
-        raise
-    return result
-
-
-def _execute_alone(conn: sqlite3.Connection, sql: str, params: Params) -> int:
-    """One statement in its own ``BEGIN IMMEDIATE`` transaction, all or nothing; the rows changed."""
-    return _transaction_of(conn, _rows_changed, (sql, params))
+def _observed(outcome: asyncio.Future[Any]) -> None:
+    """Mark an outcome nobody awaits any more as seen, so asyncio does not report it as lost."""
+    if not outcome.cancelled():
+        outcome.exception()
 
 
 def _rows_changed(conn: sqlite3.Connection, sql: str, params: Params) -> int:

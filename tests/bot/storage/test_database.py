@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -183,6 +184,127 @@ async def test_a_one_trip_transaction_inside_an_interaction_waits_a_bounded_time
     finally:
         release.set()
         await holder
+        await db.close()
+
+
+async def _held(db: Database) -> tuple[asyncio.Task[None], asyncio.Event]:
+    """Another writer holding the turn until the returned event is set, so transactions queue behind it."""
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with db.transaction():
+            held.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold())
+    await held.wait()
+    return holder, release
+
+
+async def _queued(db: Database, count: int) -> None:
+    """Let tasks just created reach the write turn's queue (each needs a few loop turns to get there)."""
+    for _ in range(10 * count):
+        await asyncio.sleep(0)
+
+
+async def test_transactions_waiting_together_share_one_trip_and_each_gets_its_own_outcome(tmp_path: Path) -> None:
+    db = await open_db(tmp_path / "group.sqlite3")
+    trips = 0
+    in_thread = db._in_thread
+
+    async def counted(function: object, *args: object) -> object:
+        nonlocal trips
+        trips += 1
+        return await in_thread(function, *args)  # type: ignore[arg-type]
+
+    db._in_thread = counted  # type: ignore[method-assign]
+
+    def insert(conn: sqlite3.Connection, n: int) -> int:
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"k{n}", str(n)))
+        if n == 3:
+            raise ValueError("member 3's work fails")
+        return n * 10
+
+    try:
+        holder, release = await _held(db)
+        pending = [asyncio.create_task(db.run_transaction(insert, n)) for n in range(8)]
+        await _queued(db, len(pending))
+        release.set()
+        await holder
+        outcomes = await asyncio.gather(*pending, return_exceptions=True)
+        assert outcomes[:3] == [0, 10, 20] and outcomes[4:] == [40, 50, 60, 70]
+        assert isinstance(outcomes[3], ValueError)  # its own error, and only its own
+        keys = {row[0] for row in await db.fetchall("SELECT key FROM meta WHERE key LIKE 'k%'")}
+        assert keys == {f"k{n}" for n in range(8)} - {"k3"}  # its write was rolled back alone
+        assert trips == 1  # eight transactions, one hand-off to the thread and one COMMIT
+    finally:
+        await db.close()
+
+
+async def test_a_trip_whose_commit_fails_fails_every_transaction_in_it(tmp_path: Path) -> None:
+    db = await open_db(tmp_path / "group-fail.sqlite3")
+    await db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    await db.execute("CREATE TABLE child (parent_id INTEGER REFERENCES parent (id))")
+
+    def insert(conn: sqlite3.Connection, n: int) -> None:
+        conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"k{n}", str(n)))
+
+    def break_the_commit(conn: sqlite3.Connection) -> None:
+        conn.execute("PRAGMA defer_foreign_keys = ON")  # checked at COMMIT, past any savepoint
+        conn.execute("INSERT INTO child (parent_id) VALUES (42)")
+
+    try:
+        holder, release = await _held(db)
+        pending = [asyncio.create_task(db.run_transaction(insert, n)) for n in range(3)]
+        pending.append(asyncio.create_task(db.run_transaction(break_the_commit)))
+        await _queued(db, len(pending))
+        release.set()
+        await holder
+        outcomes = await asyncio.gather(*pending, return_exceptions=True)
+        assert all(isinstance(o, sqlite3.IntegrityError) for o in outcomes)
+        assert await db.fetchval("SELECT COUNT(*) FROM meta WHERE key LIKE 'k%'") == 0
+        assert await db.fetchval("SELECT COUNT(*) FROM child") == 0
+        assert await db.run_transaction(insert, 9) is None  # the connection is usable again
+    finally:
+        await db.close()
+
+
+async def test_a_member_whose_wait_runs_out_while_a_trip_carries_their_write_is_told_its_outcome(
+        tmp_path: Path) -> None:
+    """Taken along by another member's trip, the write commits: its caller must not hear "nothing was recorded"."""
+    db = await open_db(tmp_path / "group-bounded.sqlite3")
+    in_thread = threading.Event()
+    finish = threading.Event()
+
+    def slow(conn: sqlite3.Connection) -> str:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('slow', '1')")
+        in_thread.set()
+        finish.wait(10)
+        return "slow"
+
+    def quick(conn: sqlite3.Connection) -> str:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('quick', '1')")
+        return "quick"
+
+    async def member(work: object, limit: float) -> str:
+        bounded_writes(limit)
+        return str(await db.run_transaction(work))  # type: ignore[arg-type]
+
+    try:
+        holder, release = await _held(db)
+        first = asyncio.create_task(member(slow, 5))
+        second = asyncio.create_task(member(quick, 0.05))
+        await _queued(db, 2)
+        release.set()
+        await holder
+        await asyncio.to_thread(in_thread.wait, 10)  # the trip carrying both is on the thread
+        await asyncio.sleep(0.1)  # the second member's 0.05 s wait for the turn runs out meanwhile
+        assert not second.done()
+        finish.set()
+        assert await first == "slow" and await second == "quick"
+        assert await db.fetchval("SELECT COUNT(*) FROM meta WHERE key IN ('slow', 'quick')") == 2
+    finally:
+        finish.set()
         await db.close()
 
 
