@@ -154,11 +154,16 @@ class FeedbackService:
     # -- closing a day -----------------------------------------------------------------------------------
 
     async def close_due(self) -> int:
-        """Close every day whose post is at least 24 hours old; return how many highlights were posted."""
+        """Close every day whose post is at least 24 hours old; return how many highlights were posted.
+
+        Only the days of this process's guilds: with the shards split over processes, each runs this
+        pass, and the process serving a guild is the one that closes its days."""
         now = self._clock.now()
         posted = 0
         for post in await self.repo.closable(int((now - CLOSE_AFTER).timestamp()),
                                              int((now - CLOSE_AFTER - CLOSE_LOOKBACK).timestamp())):
+            if not self._scheduler.owns(post.guild_id):
+                continue
             try:
                 posted += await self._close(post)
             except Exception:

@@ -145,8 +145,12 @@ class RewardService:
         return wanted
 
     async def reconcile_all(self) -> int:
+        """Bring the reward roles of this process's guilds in line (each process runs this pass for its shards;
+        two processes granting and taking back the same roles would race)."""
         changed = 0
         for guild_id in await self.repo.guilds_with_rewards():
+            if not self._scheduler.owns(guild_id):
+                continue
             try:
                 changed += await self.reconcile(guild_id)
             except Exception:

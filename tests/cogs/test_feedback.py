@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember
+from bot.shards import ShardLayout
 
 
 async def setup_daily(mod: SimMember, channel: SimChannel) -> None:
@@ -98,3 +99,22 @@ async def test_a_day_without_marks_closes_quietly_and_a_forged_answer_is_refused
     await harness.advance(hours=24, minutes=30)
     assert not any("has closed" in m.content for m in post.thread.messages[before:])
     assert await harness.core.db.fetchval("SELECT message_id FROM daily_closes") == 0
+
+
+async def test_only_the_process_serving_a_guild_closes_its_days(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    """With the shards split over processes, every process runs the closing pass; the guild's own one acts."""
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    post = post_of(daily)
+    await answer(alice, post, "Cap each tenant's share of the GPU pool.")
+    await bob.click(answer_message(post, alice), "Helpful")
+    scheduler, guild_id = harness.core.scheduler, daily.guild.id  # type: ignore[union-attr]
+    own_shard = (guild_id >> 22) % 2
+    scheduler.shards = ShardLayout(2, (1 - own_shard,))  # this process runs the other shard only
+    await harness.advance(hours=24, minutes=30)
+    assert not any("Day 1 has closed" in m.content for m in post.thread.messages)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_closes") == 0
+    scheduler.shards = ShardLayout(2, (own_shard,))
+    await harness.advance(minutes=15)
+    assert sum("Day 1 has closed" in m.content for m in post.thread.messages) == 1

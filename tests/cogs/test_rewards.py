@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.localdiscord import BotHarness, SimGuild, SimMember
 from bot.localdiscord.permissions import BOT_DEFAULT, PERMISSIONS
+from bot.shards import ShardLayout
 
 
 def bot_role(guild: SimGuild):  # noqa: ANN201
@@ -107,3 +108,25 @@ async def test_clearing_a_reward_asks_first_and_names_who_loses_the_role(
     assert "No rewards yet" in (await mod.slash("rewards status")).text
     nothing = await mod.slash("rewards clear", reward="streak-7")
     assert "nothing to clear" in nothing.text and not nothing.button_labels
+
+
+async def test_a_process_brings_in_line_only_the_roles_of_its_own_shards_guilds(
+        harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
+    """With the shards split over processes, every process runs the pass; only the guild's own process acts."""
+    mine = bot_role(guild)
+    guild.edit_role(mine, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
+    week = guild.create_role("Week warrior")
+    guild.edit_role(week, position=3)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    for _ in range(6):
+        await study_one_card(alice)
+        await harness.advance(hours=24)
+    scheduler = harness.core.scheduler
+    own_shard = (guild.id >> 22) % 2
+    scheduler.shards = ShardLayout(2, (1 - own_shard,))  # this process runs the other shard only
+    await study_one_card(alice)  # the seventh day
+    await harness.advance(minutes=20)
+    assert week.id not in guild.members[alice.id].role_ids
+    scheduler.shards = ShardLayout(2, (own_shard,))
+    await harness.advance(minutes=15)
+    assert week.id in guild.members[alice.id].role_ids
