@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
@@ -53,7 +54,7 @@ class StudyService:
         local = self._clock.now().astimezone(zone)
         return datetime.combine(local.date(), time(0), tzinfo=zone)
 
-    async def _cards(self, guild_id: int | None, user_id: int, deck: str | None = None) -> dict[str, Flashcard]:
+    async def _cards(self, guild_id: int | None, user_id: int, deck: str | None = None) -> Mapping[str, Flashcard]:
         """The cards in play: ``deck``, else the member's chosen deck, else every deck the server has on."""
         if guild_id is not None and deck is None:
             deck = await self.repo.deck_choice(guild_id, user_id)
@@ -85,7 +86,7 @@ class StudyService:
                                                                 learn_ahead)
         return study
 
-    def _cards_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int) -> dict[str, Flashcard]:
+    def _cards_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int) -> Mapping[str, Flashcard]:
         """:meth:`_cards` (the member's chosen deck) on the database's thread."""
         if guild_id is None:
             return {card.id: card for card in self._content.library.flashcards}
@@ -112,16 +113,16 @@ class StudyService:
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(due), new_left,
                              self.server.credit_in(conn, first.card_id))
         known = {m.card_id for m in memories}
-        fresh = [card for card_id, card in cards.items() if card_id not in known]
-        if fresh and new_left > 0:
-            return StudyCard(fresh[0], CardKind.NEW, 0, None, 0, new_left, self.server.credit_in(conn, fresh[0].id))
+        fresh = next((card for card_id, card in cards.items() if card_id not in known), None)
+        if fresh is not None and new_left > 0:
+            return StudyCard(fresh, CardKind.NEW, 0, None, 0, new_left, self.server.credit_in(conn, fresh.id))
         upcoming = sorted((m for m in memories if m.card_id in cards), key=lambda m: (m.due, m.card_id))
         soon = [m for m in upcoming if m.state in LEARNING_STATES and m.due <= now + LEARN_AHEAD]
         if learn_ahead and soon:
             first = soon[0]
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(soon), new_left,
                              self.server.credit_in(conn, first.card_id), early=True)
-        return NothingToStudy(upcoming[0].due if upcoming else None, bool(fresh) and new_left == 0, len(soon))
+        return NothingToStudy(upcoming[0].due if upcoming else None, fresh is not None and new_left == 0, len(soon))
 
     async def day_summary(self, guild_id: int | None, user_id: int) -> DaySummary:
         """Reviews and Again grades today, today's retention and when the next card falls due."""

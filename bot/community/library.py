@@ -10,7 +10,9 @@ from all of them at once and an approved card appears in all of them at once.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from datetime import datetime
+from types import MappingProxyType
 
 import aiosqlite
 
@@ -21,10 +23,29 @@ from bot.content.models import Flashcard, Prompt
 from bot.errors import InvalidInput
 from bot.storage import Database
 
+# Card maps of shipped packs only, by which packs are on (and the one deck chosen): what most
+# servers study, read on every flashcard click. A pack's cards are one tuple that never changes,
+# so a map built from the same tuples stays right; each entry keeps its tuples alive, so their
+# ids in the key cannot be reused by another pack's. A server's own decks are read fresh.
+_PackKey = tuple[tuple[tuple[str, bool, int], ...], str | None]
+_PACK_CARDS: dict[_PackKey, tuple[tuple[tuple[Flashcard, ...], ...], Mapping[str, Flashcard]]] = {}
+_PACK_CARDS_LIMIT = 256
 
-def cards_of(decks: list[Deck], deck: str | None = None) -> dict[str, Flashcard]:
-    """The cards of every deck that is on among ``decks``, or of the one keyed ``deck``."""
-    return {card.id: card for d in decks if d.enabled and (deck is None or d.key == deck) for card in d.cards}
+
+def cards_of(decks: list[Deck], deck: str | None = None) -> Mapping[str, Flashcard]:
+    """The cards of every deck that is on among ``decks``, or of the one keyed ``deck`` (read-only)."""
+    shipped_only = all(d.origin == "pack" for d in decks)
+    key = (tuple((d.key, d.enabled, id(d.cards)) for d in decks), deck)
+    found = _PACK_CARDS.get(key) if shipped_only else None  # one lookup: the database's thread uses it too
+    if found is not None:
+        return found[1]
+    cards = MappingProxyType({card.id: card for d in decks if d.enabled and (deck is None or d.key == deck)
+                              for card in d.cards})
+    if shipped_only:
+        if len(_PACK_CARDS) >= _PACK_CARDS_LIMIT:
+            _PACK_CARDS.clear()
+        _PACK_CARDS[key] = (tuple(d.cards for d in decks), cards)
+    return cards
 
 
 class ServerContent:
@@ -64,7 +85,7 @@ class ServerContent:
                               tuple(e.item for e in entries if isinstance(e.item, Flashcard))))
         return decks
 
-    async def cards(self, guild_id: int | None, deck: str | None = None) -> dict[str, Flashcard]:
+    async def cards(self, guild_id: int | None, deck: str | None = None) -> Mapping[str, Flashcard]:
         """The cards of every deck the server has on, or of one of them; outside a server, the shipped packs."""
         if guild_id is None:
             return {card.id: card for card in self.content.library.flashcards}
