@@ -79,6 +79,18 @@ class Report:
 
 
 @dataclass(frozen=True)
+class StoredFeedback:
+    """One member's feedback about another, as stored: what sharing it (again) needs."""
+
+    group_id: int
+    from_id: int
+    to_id: int
+    guild_id: int
+    scores: tuple[int, int, int]
+    note: str | None
+
+
+@dataclass(frozen=True)
 class MockStats:
     participants: int
     rounds: int

@@ -6,6 +6,9 @@ server come from Discord, so they decide whose group it is.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 from bot.activity import ActivityKind, ActivityService
 from bot.clock import Clock
 from bot.content import ContentStore
@@ -16,6 +19,8 @@ from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
 from bot.posting import crash_point
 from bot.storage import Database
+
+log = logging.getLogger(__name__)
 
 NOSHOW_PAUSE = 2  # reported absent this many rounds in a row: paused until they rejoin
 NOTE_LIMIT = 500
@@ -126,13 +131,32 @@ class Outcomes:
 
     async def share_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                              note: str | None) -> None:
-        """The public part of stored feedback: posted for the partner, and where it went remembered."""
-        posted = await self.publisher.post_feedback(group, from_id, to_id, scores, note)
-        if posted is not None:
-            await self.feedback_posted(group.id, from_id, to_id, *posted)
+        """The public part of stored feedback: posted for the partner (a re-submission edits the message
+        it replaces), then marked shared with where it went, so a privacy deletion can remove it."""
+        earlier = await self.repo.feedback_location(group.id, from_id, to_id)
+        posted = await self.publisher.post_feedback(group, from_id, to_id, scores, note, replacing=earlier)
+        crash_point("feedback.shared")
+        await self.repo.feedback_shared(group.id, from_id, to_id, posted, self._clock.now())
 
-    async def feedback_posted(self, group_id: int, from_id: int, to_id: int, channel_id: int, message_id: int) -> None:
-        """Remember where the feedback was posted, so a privacy deletion can remove it from Discord."""
-        await self._db.execute("UPDATE mock_feedback SET message_channel_id = ?, message_id = ? "
-                               "WHERE group_id = ? AND from_id = ? AND to_id = ?",
-                               (channel_id, message_id, group_id, from_id, to_id))
+    async def share_unshared_feedback(self, owns: Callable[[int], bool]) -> int:
+        """At start-up: share the feedback a stopped process stored but never shared; return how many.
+
+        A message that went out just before the process died is found and recorded, not posted twice."""
+        shared = 0
+        for stored in await self.repo.unshared_feedback():
+            if not owns(stored.guild_id):
+                continue
+            group = await self.repo.group(stored.group_id)
+            if group is None:
+                continue
+            found = await self.publisher.find_feedback(group, stored.from_id, stored.to_id, stored.scores, stored.note)
+            if found is not None:
+                await self.repo.feedback_shared(group.id, stored.from_id, stored.to_id, found, self._clock.now())
+                continue
+            try:
+                await self.share_feedback(group, stored.from_id, stored.to_id, stored.scores, stored.note)
+                shared += 1
+            except Exception:
+                log.warning("could not share feedback in group %s; trying again at the next start", group.id,
+                            exc_info=True)
+        return shared

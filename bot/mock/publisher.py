@@ -15,4 +15,9 @@ class MockPublisher(Protocol):
     async def tell_group(self, group: Group, text: str) -> None: ...
     async def dm(self, user_id: int, text: str) -> bool: ...
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
-                            note: str | None) -> tuple[int, int] | None: ...
+                            note: str | None, *, replacing: tuple[int, int] | None = None) -> tuple[int, int] | None:
+        """Post the feedback (or edit the message it ``replaces``); return (channel, message), None if nowhere."""
+
+    async def find_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
+                            note: str | None) -> tuple[int, int] | None:
+        """Where this very feedback was posted before a crash, if it was."""

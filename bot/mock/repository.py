@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import aiosqlite
 
-from bot.mock.models import Group, GroupMember, Round, Signup
+from bot.mock.models import Group, GroupMember, Round, Signup, StoredFeedback
 from bot.mock.schedule import Schedule
 from bot.storage import Database, Reader, epoch, from_epoch, one, upsert
 
@@ -228,9 +228,31 @@ class PairingRepository:
             "INSERT INTO mock_feedback (group_id, from_id, to_id, guild_id, communication, depth, tradeoffs, note, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, from_id, to_id) DO UPDATE SET "
             "communication = excluded.communication, depth = excluded.depth, tradeoffs = excluded.tradeoffs, "
-            "note = excluded.note, created_at = excluded.created_at",
+            "note = excluded.note, created_at = excluded.created_at, shared_at = NULL",
             (group_id, from_id, to_id, guild_id, *scores, note, epoch(now)))
         return changed > 0
+
+    async def unshared_feedback(self) -> list[StoredFeedback]:
+        """Feedback stored but not yet shared with the partner (the process died in between)."""
+        rows = await self.db.fetchall(
+            "SELECT group_id, from_id, to_id, guild_id, communication, depth, tradeoffs, note FROM mock_feedback "
+            "WHERE shared_at IS NULL ORDER BY created_at")
+        return [StoredFeedback(r[0], r[1], r[2], r[3], (r[4], r[5], r[6]), r[7]) for r in rows]
+
+    async def feedback_location(self, group_id: int, from_id: int, to_id: int) -> tuple[int, int] | None:
+        """Where this feedback was last posted (channel, message), if it was."""
+        row = await self.db.fetchone("SELECT message_channel_id, message_id FROM mock_feedback "
+                                     "WHERE group_id = ? AND from_id = ? AND to_id = ?", (group_id, from_id, to_id))
+        return (row[0], row[1]) if row is not None and row[0] is not None and row[1] is not None else None
+
+    async def feedback_shared(self, group_id: int, from_id: int, to_id: int, where: tuple[int, int] | None,
+                              now: datetime) -> None:
+        """The share is done; ``where`` it was posted (so a privacy deletion can remove it), None if nowhere."""
+        channel_id, message_id = where if where is not None else (None, None)
+        await self.db.execute(
+            "UPDATE mock_feedback SET message_channel_id = ?, message_id = ?, shared_at = ? "
+            "WHERE group_id = ? AND from_id = ? AND to_id = ?",
+            (channel_id, message_id, epoch(now), group_id, from_id, to_id))
 
     # -- reports ---------------------------------------------------------------------------------
     async def history_group_ids(self, guild_id: int, user_id: int | None, limit: int) -> list[int]:

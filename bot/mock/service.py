@@ -57,11 +57,13 @@ class MockService:
         await self.meetings.start()
 
     async def catch_up(self) -> None:
-        """After connecting: finish delivering any round whose groups were not all told, and their events."""
+        """After connecting: finish delivering any round whose groups were not all told, and their events, and
+        share the feedback a stopped process stored but never shared."""
         for round_ in await self.repo.open_rounds():
             if self._scheduler.owns(round_.guild_id):
                 await self.rounds.deliver(round_)
         await self.meetings.catch_up()
+        await self.outcomes.share_unshared_feedback(self._scheduler.owns)
 
     def forget_guild(self, guild_id: int) -> None:
         """The bot left the server: no more rounds for it; the schedule stays for 30 days."""

@@ -33,7 +33,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "quiz-pick": ("pick.saved",),
     "mock-announce": ("mock.round-created", "mock.announced", "mock.announce-recorded"),
     "mock-outcome": ("outcome.saved",),
-    "mock-feedback": ("feedback.saved",),
+    "mock-feedback": ("feedback.saved", "feedback.shared"),
     "mock-reminder": ("reminder.claimed", "reminder.sent"),
     "streak-milestone": ("milestone.claimed", "milestone.announced"),
     "streak-reminder": ("streak-reminder.claimed", "streak-reminder.sent"),

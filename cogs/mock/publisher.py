@@ -167,13 +167,12 @@ class DiscordMockPublisher:
         return await self._dm(user_id, text)
 
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
-                            note: str | None) -> tuple[int, int] | None:
-        """Post the feedback in the group's thread (or DM it); returns where, so it can be removed later."""
-        communication, depth, tradeoffs = scores
-        text = (f"📝 Feedback for <@{to_id}> from <@{from_id}>: communication {communication}/5, technical depth "
-                f"{depth}/5, tradeoff reasoning {tradeoffs}/5.")
-        if note:
-            text += "\n" + quoted_member_text(note)
+                            note: str | None, *, replacing: tuple[int, int] | None = None) -> tuple[int, int] | None:
+        """Post the feedback in the group's thread (or DM it), or edit the earlier version it replaces;
+        returns where, so it can be removed later."""
+        text = feedback_text(from_id, to_id, scores, note)
+        if replacing is not None and await self._edit(replacing, text):
+            return replacing
         thread = await self._group_thread(group)
         if thread is not None:
             await self.pace()
@@ -181,3 +180,45 @@ class DiscordMockPublisher:
             return sent.channel.id, sent.id
         sent_dm = await self._dm_message(to_id, text)
         return (sent_dm.channel.id, sent_dm.id) if sent_dm is not None else None
+
+    async def find_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
+                            note: str | None) -> tuple[int, int] | None:
+        """This very feedback, posted before a crash: the latest messages of the thread (or the DM) are read once."""
+        text = feedback_text(from_id, to_id, scores, note)
+        me = self.client.user
+        if me is None:
+            return None
+        try:
+            channel: discord.abc.Messageable | None = await self._group_thread(group)
+            if channel is None:
+                await self.pace()
+                user = self.client.get_user(to_id) or await self.client.fetch_user(to_id)
+                channel = user.dm_channel or await user.create_dm()
+            await self.pace()
+            async for message in channel.history(limit=50):
+                if message.author.id == me.id and message.content == text:
+                    return message.channel.id, message.id
+        except discord.HTTPException as error:
+            log.info("could not look for feedback of group %s: %s", group.id, error.text)
+        return None
+
+    async def _edit(self, where: tuple[int, int], text: str) -> bool:
+        """Edit the bot's own message in place; False when it is gone or can no longer be edited."""
+        channel_id, message_id = where
+        try:
+            await self.pace()
+            await self.client.get_partial_messageable(channel_id).get_partial_message(message_id).edit(
+                content=text, allowed_mentions=no_pings())
+        except discord.HTTPException as error:
+            log.info("could not edit feedback message %s: %s; posting it again", message_id, error.text)
+            return False
+        return True
+
+
+def feedback_text(from_id: int, to_id: int, scores: tuple[int, int, int], note: str | None) -> str:
+    communication, depth, tradeoffs = scores
+    text = (f"📝 Feedback for <@{to_id}> from <@{from_id}>: communication {communication}/5, technical depth "
+            f"{depth}/5, tradeoff reasoning {tradeoffs}/5.")
+    if note:
+        text += "\n" + quoted_member_text(note)
+    return text

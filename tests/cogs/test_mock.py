@@ -117,10 +117,16 @@ async def test_reminder_checkin_feedback_and_streak(harness: BotHarness, mod: Si
     assert "shared with your partner" in good.text
     shared = thread.messages[-1]
     assert "depth 5/5" in shared.content and "Clear structure" in shared.content and not shared.mentions_everyone
+    again = await interviewer.submit_modal(await interviewer.click(met, "Feedback for your candidate"),
+                                           communication="4", depth="2", tradeoffs="3", note="")
+    assert "shared with your partner" in again.text
+    posted = [m for m in thread.messages if m.content.startswith("📝 Feedback for")]
+    assert posted == [shared] and "depth 2/5" in shared.content and "Clear structure" not in shared.content
+    assert await harness.core.db.fetchval("SELECT message_id FROM mock_feedback") == shared.id  # still removable
     kinds = await harness.core.db.fetchall("SELECT DISTINCT user_id FROM activity WHERE kind = 'mock'")
     assert {r[0] for r in kinds} == {alice.id, bob.id}
     stats = await mod.slash("mock-admin stats")
-    assert "1 of 1" in stats.text and "Depth 5.0" in stats.text
+    assert "1 of 1" in stats.text and "Depth 2.0" in stats.text  # the feedback as it now stands
 
 
 async def test_two_no_shows_in_a_row_pause_a_member(harness: BotHarness, mod: SimMember, room: SimChannel,

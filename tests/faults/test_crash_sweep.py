@@ -390,8 +390,21 @@ async def outcome_invariants(world: World, restart: int) -> None:
                             == [(2,)], "both members credited")
 
 
+def feedback_messages(world: World) -> list:
+    thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
+    return [m for m in thread.messages if m.content.startswith(f"📝 Feedback for <@{world.bob.id}>")]
+
+
 async def feedback_invariants(world: World, restart: int) -> None:
+    """Stored feedback reaches the partner exactly once, even when the process died before or after sharing it."""
     assert world.rows("SELECT COUNT(*) FROM mock_feedback") in ([(0,)], [(1,)])
+    if world.rows("SELECT COUNT(*) FROM mock_feedback") == [(1,)]:
+        await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM mock_feedback WHERE shared_at IS NOT NULL")
+                                == [(1,)], "the stored feedback to be shared")
+        [shared] = feedback_messages(world)  # posted once: found, not posted again, after a crash past the post
+        assert world.rows("SELECT message_id FROM mock_feedback") == [(shared.id,)]
+    else:
+        assert feedback_messages(world) == []
     await outcome_invariants(world, restart)
 
 
@@ -493,8 +506,8 @@ SCENARIOS: dict[str, Scenario] = {
        for point in FLOWS["mock-announce"]},
     "outcome.saved": Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), report_met,
                               outcome_invariants),
-    "feedback.saved": Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), give_feedback,
-                               feedback_invariants),
+    **{point: Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), give_feedback, feedback_invariants)
+       for point in FLOWS["mock-feedback"]},
     **{point: Scenario(mock_time_agreed, MEETING - timedelta(hours=24) + timedelta(seconds=1), nothing,
                        reminder_invariants) for point in FLOWS["mock-reminder"]},
     **{point: Scenario(six_days_then_posted, DAY.replace(hour=9, minute=10), answer_the_prompt,
