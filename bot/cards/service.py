@@ -171,7 +171,8 @@ class StudyService:
             repaired = None
             if guild_id is not None and memory is not None and memory.reps == rep + 1 and memory.last_review:
                 # This very grade is stored: a retry. Its streak credit is added if it is missing.
-                repaired = self._activity.credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, memory.last_review, repair=True)
+                repaired = self._activity.credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, memory.last_review,
+                                                    repair=True)
             return Graded(False, card, memory), repaired
         updated = self.scheduler.review(memory, user_id, card.id, grade, now)
         try:
@@ -180,7 +181,8 @@ class StudyService:
         except sqlite3.IntegrityError:  # the same repetition raced in from a second click
             return Graded(False, card, memory), None
         # The grade and its streak credit commit together, or neither does.
-        credit = self._activity.credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, now) if guild_id is not None else None
+        credit = (self._activity.credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, now)
+                  if guild_id is not None else None)
         return Graded(True, card, updated, self._next_in(conn, guild_id, user_id, now, False)), credit
 
     async def stats(self, guild_id: int | None, user_id: int, deck: str | None = None) -> CardStats:
