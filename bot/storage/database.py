@@ -188,11 +188,13 @@ class Database:
     async def _write_turn(self) -> AsyncIterator[None]:
         """This process's turn to write: inside an interaction (:func:`bounded_writes`) bounded in time and
         ahead of background jobs (:class:`WriteTurns`)."""
-        try:
-            async with asyncio.timeout(_write_queue_limit.get()):
-                await self._write_turns.acquire(urgent=_write_queue_limit.get() is not None)
-        except TimeoutError:
-            raise sqlite3.OperationalError("database is locked (this process's writers are queued)") from None
+        if not self._write_turns.try_acquire():
+            limit = _write_queue_limit.get()
+            try:
+                async with asyncio.timeout(limit):
+                    await self._write_turns.acquire(urgent=limit is not None)
+            except TimeoutError:
+                raise sqlite3.OperationalError("database is locked (this process's writers are queued)") from None
         try:
             yield
         finally:

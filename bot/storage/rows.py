@@ -7,6 +7,7 @@ one row and hands it to the model's converter.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -22,7 +23,13 @@ def upsert(table: str, columns: Sequence[str], key: Sequence[str], *, insert_onl
 
     Every column that is neither part of ``key`` nor ``insert_only`` (such as a creation time) is
     updated. Table and column names are this code's own constants, never user input (and quoted).
+    Written once per shape: the click paths write the same few rows over and over.
     """
+    return _upsert(table, tuple(columns), tuple(key), tuple(insert_only))
+
+
+@functools.lru_cache(maxsize=256)
+def _upsert(table: str, columns: tuple[str, ...], key: tuple[str, ...], insert_only: tuple[str, ...]) -> str:
     updated = [c for c in columns if c not in key and c not in insert_only]
     names = ", ".join(quote(c) for c in columns)
     slots = ", ".join("?" for _ in columns)

@@ -25,9 +25,15 @@ class WriteTurns:
     def locked(self) -> bool:
         return self._held
 
+    def try_acquire(self) -> bool:
+        """Take the turn at once when it is free and nobody waits (no timer, no future)."""
+        if self._held or self._urgent or self._background:
+            return False
+        self._held = True
+        return True
+
     async def acquire(self, *, urgent: bool = False) -> None:
-        if not self._held and not self._urgent and not self._background:
-            self._held = True
+        if self.try_acquire():
             return
         turn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         queue = self._urgent if urgent else self._background
