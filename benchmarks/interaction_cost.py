@@ -30,13 +30,17 @@ WAVE = 10  # clicks sent together: several members at once, as on a busy server
 
 LIMITS = (
     "What limits it: the Hints click reads the day's post from a cache and answers with the hints embed, "
-    "what the floor does with a constant message. The writing kinds make one trip to the database's thread "
-    "each (the whole transaction runs there as one function: a grade with its streak credit and the next "
-    "card, a quiz pick with its credit, an answer with its credit), and a member's first activity of the day "
-    "one more, for the streak summary; what they add to the floor is SQLite's own work (the statements and "
-    "the commit to the WAL, on the database thread) and richer answers (a grade edits the session message "
-    "with the next card and its buttons). The answer form makes two requests where the floor makes one: "
-    "the confirmation naming the thread, then the answer shown in the thread, which is the point of the form."
+    "what the floor does with a constant message. A writing click makes one trip to the database's thread "
+    "(its whole transaction as one function: a grade with its streak credit, the streak summary of a "
+    "member's first activity of the day and the next card; a quiz pick with its credit; an answer with its "
+    "credit), and clicks that wait for the write turn together share one trip and one COMMIT, each in its "
+    "own savepoint. What they add to the floor is SQLite's own work (the statements and the commit to the "
+    "WAL, on the database thread) and discord.py's work on richer answers: a grade edits the session "
+    "message with the next card and its buttons, and discord.py parses the edited message it gets back. "
+    "The answer form makes two requests where the floor makes one: the confirmation naming the thread, "
+    "then the answer shown in the thread, which is the point of the form. (In a forum post the first answer "
+    "could be the form's public response, one request; it is not, so that every answer is the bot's own "
+    "message, edited in place when re-submitted.)"
 )
 
 
