@@ -524,6 +524,21 @@ def test_the_sweep_covers_every_declared_crash_point() -> None:
     assert set(SCENARIOS) == set(ALL_POINTS)
 
 
+def _durable_call(func: ast.expr) -> str | None:
+    """``publish_once(...)``, or a streak credit: ``<...activity>.credit(...)`` / ``.credit_in(...)``.
+
+    Only a credit on the activity service counts; another feature's ``credit_in`` (whom a card is
+    credited to) is a read."""
+    if isinstance(func, ast.Name) and func.id == "publish_once":
+        return func.id
+    if isinstance(func, ast.Attribute):
+        if func.attr == "publish_once":
+            return func.attr
+        if func.attr in {"credit", "credit_in"} and "activity" in ast.unparse(func.value):
+            return func.attr
+    return None
+
+
 def test_every_durable_flow_declares_crash_points_and_every_point_is_placed() -> None:
     """A new flow (a ledger post, a credited action) without crash points fails here."""
     placed: set[str] = set()
@@ -531,11 +546,10 @@ def test_every_durable_flow_declares_crash_points_and_every_point_is_placed() ->
     for path in [*sorted((PACKAGE_ROOT / "bot").rglob("*.py")), *sorted((PACKAGE_ROOT / "cogs").rglob("*.py"))]:
         tree = ast.parse(path.read_text())
         calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
-        names = {getattr(c.func, "attr", getattr(c.func, "id", None)) for c in calls}
         points = {c.args[0].value for c in calls if getattr(c.func, "id", None) == "crash_point"
                   and c.args and isinstance(c.args[0], ast.Constant)}
         placed |= points
-        durable = {"publish_once", "credit"} & names
+        durable = {name for c in calls if (name := _durable_call(c.func))}
         if durable and not points and path.name not in {"flow.py", "activity.py"}:
             unmarked.append(f"{path.relative_to(PACKAGE_ROOT)} ({', '.join(sorted(durable))})")
     assert not unmarked, f"durable flows without crash points: {unmarked}"
