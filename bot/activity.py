@@ -105,17 +105,19 @@ class ActivityService:
         the member's action and its credit still commit, and the listener told afterwards
         derives the same thing the slow way."""
         event = credit_in(conn, guild_id, user_id, kind, moment, repair)
-        if event is None:
-            return None
+        if event is not None:
+            self._run_hooks(conn, event)
+        return event
+
+    def _run_hooks(self, conn: sqlite3.Connection, event: ActivityRecorded) -> None:
         for hook in self._hooks:
             conn.execute("SAVEPOINT activity_hook")
             try:
                 hook(conn, event)
             except Exception:
                 conn.execute("ROLLBACK TO activity_hook")
-                log.exception("activity hook %r failed for guild %s", hook, guild_id)
+                log.exception("activity hook %r failed for guild %s", hook, event.guild_id)
             conn.execute("RELEASE activity_hook")
-        return event
 
     async def record(
         self, guild_id: int, user_id: int, kind: ActivityKind, at: datetime | None = None
@@ -174,36 +176,41 @@ class ActivityService:
                         pending.future.set_result(event)
 
     async def _write(self, batch: list[_Pending]) -> list[ActivityRecorded]:
-        async with self._db.transaction() as conn:
-            user_zones = await _zones(conn, "user_settings", "user_id", {p.user_id for p in batch})
-            guild_zones = await _zones(conn, "guild_settings", "guild_id", {p.guild_id for p in batch})
-            days = [
-                local_date(p.at, user_zones.get(p.user_id) or guild_zones.get(p.guild_id) or ZoneInfo("UTC"))
-                for p in batch
-            ]
-            keys = sorted({(p.guild_id, p.user_id, day.isoformat()) for p, day in zip(batch, days, strict=True)})
-            existing: set[tuple[int, int, str]] = set()
-            for chunk in _chunks(keys, 300):
-                placeholders = ",".join("(?, ?, ?)" for _ in chunk)
-                cursor = await conn.execute(
-                    "SELECT DISTINCT guild_id, user_id, local_date FROM activity "  # noqa: S608 - placeholders only
-                    f"WHERE (guild_id, user_id, local_date) IN (VALUES {placeholders})",
-                    [value for key in chunk for value in key],
-                )
-                existing.update((row[0], row[1], row[2]) for row in await cursor.fetchall())
-            await conn.executemany(
-                "INSERT INTO activity (guild_id, user_id, local_date, kind, first_at, count) "
-                "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (guild_id, user_id, local_date, kind) "
-                "DO UPDATE SET count = count + 1",
-                [(p.guild_id, p.user_id, day.isoformat(), str(p.kind), int(p.at.timestamp()))
-                 for p, day in zip(batch, days, strict=True)],
-            )
+        """The whole batch as one transaction in one trip to the database's thread."""
+        items = [(p.guild_id, p.user_id, p.kind, p.at) for p in batch]
+        events: list[ActivityRecorded] = await self._db.run_transaction(self._write_in, items)
+        return events
+
+    def _write_in(self, conn: sqlite3.Connection,
+                  items: list[tuple[int, int, ActivityKind, datetime]]) -> list[ActivityRecorded]:
+        """Zones, which days are new and every row in a handful of statements, then the hooks per credit."""
+        user_zones = _zones_in(conn, "user_settings", "user_id", {item[1] for item in items})
+        guild_zones = _zones_in(conn, "guild_settings", "guild_id", {item[0] for item in items})
+        days = [local_date(at, user_zones.get(user_id) or guild_zones.get(guild_id) or ZoneInfo("UTC"))
+                for guild_id, user_id, _kind, at in items]
+        keys = sorted({(item[0], item[1], day.isoformat()) for item, day in zip(items, days, strict=True)})
+        existing: set[tuple[int, int, str]] = set()
+        for chunk in _chunks(keys, 300):
+            placeholders = ",".join("(?, ?, ?)" for _ in chunk)
+            rows = conn.execute(
+                "SELECT DISTINCT guild_id, user_id, local_date FROM activity "  # noqa: S608 - placeholders only
+                f"WHERE (guild_id, user_id, local_date) IN (VALUES {placeholders})",
+                [value for key in chunk for value in key])
+            existing.update((row[0], row[1], row[2]) for row in rows)
+        conn.executemany(
+            "INSERT INTO activity (guild_id, user_id, local_date, kind, first_at, count) "
+            "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (guild_id, user_id, local_date, kind) "
+            "DO UPDATE SET count = count + 1",
+            [(guild_id, user_id, day.isoformat(), str(kind), int(at.timestamp()))
+             for (guild_id, user_id, kind, at), day in zip(items, days, strict=True)])
         events = []
-        for pending, day in zip(batch, days, strict=True):
-            key = (pending.guild_id, pending.user_id, day.isoformat())
+        for (guild_id, user_id, kind, at), day in zip(items, days, strict=True):
+            key = (guild_id, user_id, day.isoformat())
             first = key not in existing
             existing.add(key)
-            events.append(ActivityRecorded(pending.guild_id, pending.user_id, pending.kind, day, pending.at, first))
+            event = ActivityRecorded(guild_id, user_id, kind, day, at, first)
+            self._run_hooks(conn, event)
+            events.append(event)
         return events
 
     async def record_day(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, kind: ActivityKind,
@@ -253,15 +260,15 @@ def credit_in(conn: sqlite3.Connection, guild_id: int, user_id: int, kind: Activ
     return ActivityRecorded(guild_id, user_id, ActivityKind(kind), day, moment, not kinds_that_day)
 
 
-async def _zones(conn: aiosqlite.Connection, table: str, column: str, ids: set[int]) -> dict[int, ZoneInfo]:
+def _zones_in(conn: sqlite3.Connection, table: str, column: str, ids: set[int]) -> dict[int, ZoneInfo]:
     """Timezone preferences for ``ids`` from ``table`` (a fixed name from this module, never user input)."""
     found: dict[int, ZoneInfo] = {}
     for chunk in _chunks(sorted(ids), 500):
         placeholders = ",".join("?" for _ in chunk)
-        cursor = await conn.execute(
+        rows = conn.execute(
             f"SELECT {column}, timezone FROM {table} WHERE {column} IN ({placeholders}) "  # noqa: S608
             "AND timezone IS NOT NULL",
             chunk,
         )
-        found.update({row[0]: ZoneInfo(row[1]) for row in await cursor.fetchall()})
+        found.update({row[0]: ZoneInfo(row[1]) for row in rows})
     return found

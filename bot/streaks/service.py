@@ -163,7 +163,8 @@ class StreakService:
         if not event.first_of_day:
             return
         summarised = self._summarised.pop(event, None)
-        # Credits written without the hook (the batched writer) recompute here, in a transaction of their own.
+        # When the hook could not summarise (it failed and was rolled back alone), recompute here, in a
+        # transaction of its own.
         before, state = summarised if summarised is not None else await self.recompute(event.guild_id, event.user_id)
         await self._celebrate(event.guild_id, event.user_id, before, state)
 
