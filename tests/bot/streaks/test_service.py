@@ -224,3 +224,27 @@ async def test_a_first_activity_moves_the_summary_in_its_own_transaction(streaks
         await streaks.activity.announce(event)  # the listener celebrates from what the transaction computed
         streaks.clock.advance(days=1)
     assert await streaks.service.repo.stale_summaries() == []
+
+
+async def test_a_summary_the_hook_could_not_write_is_recomputed_after_the_commit(
+        streaks: Streaks, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing summary never costs the member their action; the listener derives it the slow way."""
+    service = streaks.service
+    real = service._recompute_in
+    failures = iter([RuntimeError("a bug in the summary")])
+
+    def flaky(*args: object) -> object:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "_recompute_in", flaky)
+    event = await streaks.db.run_transaction(streaks.activity.credit_in, GUILD, 10, ActivityKind.REVIEW,
+                                             streaks.clock.now())
+    assert event is not None and event.first_of_day
+    assert await streaks.db.fetchval("SELECT COUNT(*) FROM activity WHERE user_id = 10") == 1
+    assert await service.repo.get(GUILD, 10) is None  # the hook's work was rolled back alone
+    await streaks.activity.announce(event)
+    row = await service.repo.get(GUILD, 10)
+    assert row is not None and row.current == 1
