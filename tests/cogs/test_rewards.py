@@ -13,6 +13,14 @@ def bot_role(guild: SimGuild):  # noqa: ANN201
     return next(r for r in guild.roles.values() if r.name == "studybot")
 
 
+def givable_role(guild: SimGuild, name: str = "Week warrior"):  # noqa: ANN201
+    """A role the bot can give (it may manage roles, and its own role sits above this one)."""
+    guild.edit_role(bot_role(guild), permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
+    role = guild.create_role(name)
+    guild.edit_role(role, position=3)
+    return role
+
+
 async def study_one_card(member: SimMember) -> None:
     screen = await member.slash("cards study")
     back = await member.click(screen, "Reveal")
@@ -33,10 +41,7 @@ async def test_setup_says_what_the_bot_cannot_do_and_saves_nothing(harness: BotH
 
 async def test_a_seven_day_streak_earns_the_role_and_loses_it_when_the_streak_ends(
         harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
-    mine = bot_role(guild)
-    guild.edit_role(mine, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
-    week = guild.create_role("Week warrior")
-    guild.edit_role(week, position=3)
+    week = givable_role(guild)
     saved = await mod.slash("rewards set", reward="streak-7", role=week)
     assert saved.ephemeral and "7-day streak" in saved.text
     for day in range(7):
@@ -57,10 +62,7 @@ async def test_a_seven_day_streak_earns_the_role_and_loses_it_when_the_streak_en
 
 async def test_a_role_dragged_above_the_bot_later_is_reported(harness: BotHarness, mod: SimMember,
                                                              alice: SimMember, guild: SimGuild) -> None:
-    mine = bot_role(guild)
-    guild.edit_role(mine, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
-    week = guild.create_role("Week warrior")
-    guild.edit_role(week, position=3)
+    week = givable_role(guild)
     await mod.slash("rewards set", reward="streak-7", role=week)
     guild.edit_role(week, position=11)  # an admin reorders the roles afterwards
     for _ in range(7):
@@ -73,10 +75,7 @@ async def test_a_role_dragged_above_the_bot_later_is_reported(harness: BotHarnes
 
 async def test_last_months_most_active_member_holds_the_title_for_the_next_month(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, guild: SimGuild) -> None:
-    mine = bot_role(guild)
-    guild.edit_role(mine, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
-    leader = guild.create_role("Member of the month")
-    guild.edit_role(leader, position=3)
+    leader = givable_role(guild, "Member of the month")
     await mod.slash("rewards set", reward="leader-streak", role=leader)
     await study_one_card(alice)
     await study_one_card(bob)
@@ -92,10 +91,7 @@ async def test_last_months_most_active_member_holds_the_title_for_the_next_month
 
 async def test_clearing_a_reward_asks_first_and_names_who_loses_the_role(
         harness: BotHarness, mod: SimMember, guild: SimGuild) -> None:
-    mine = bot_role(guild)
-    guild.edit_role(mine, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
-    week = guild.create_role("Week warrior")
-    guild.edit_role(week, position=3)
+    week = givable_role(guild)
     await mod.slash("rewards set", reward="streak-7", role=week)
     question = await mod.slash("rewards clear", reward="streak-7")
     assert question.ephemeral and f"<@&{week.id}>" in question.text and "0 members hold it" in question.text
@@ -113,10 +109,7 @@ async def test_clearing_a_reward_asks_first_and_names_who_loses_the_role(
 async def test_a_process_brings_in_line_only_the_roles_of_its_own_shards_guilds(
         harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
     """With the shards split over processes, every process runs the pass; only the guild's own process acts."""
-    mine = bot_role(guild)
-    guild.edit_role(mine, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
-    week = guild.create_role("Week warrior")
-    guild.edit_role(week, position=3)
+    week = givable_role(guild)
     await mod.slash("rewards set", reward="streak-7", role=week)
     for _ in range(6):
         await study_one_card(alice)
