@@ -174,6 +174,9 @@ class DiscordMockPublisher:
         if replacing is not None and await self._edit(replacing, text):
             return replacing
         thread = await self._group_thread(group)
+        if thread is not None and not _may_post_in(thread):
+            log.info("may not post in thread %s any more; sending the feedback by DM", thread.id)
+            thread = None  # a moderator took the right away since the round began: the partner still hears it
         if thread is not None:
             await self.pace()
             sent = await thread.send(text, allowed_mentions=no_pings())
@@ -212,6 +215,13 @@ class DiscordMockPublisher:
         except discord.HTTPException as error:
             log.info("could not edit feedback message %s: %s; posting it again", message_id, error.text)
             return False
+        return True
+
+
+def _may_post_in(thread: discord.Thread) -> bool:
+    try:
+        return thread.permissions_for(thread.guild.me).send_messages_in_threads
+    except discord.ClientException:  # the parent channel is not cached: Discord will judge the send
         return True
 
 

@@ -214,3 +214,24 @@ async def test_members_edit_pause_and_leave_and_moderators_cancel_and_read_histo
     assert "Round 2 started" in again.text, again.text
     [second] = [t for t in threads(harness.guild) if t.name.startswith("Mock #2 ")]
     assert bob.id in second.member_ids
+
+
+async def test_feedback_the_thread_no_longer_takes_reaches_the_partner_by_dm(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    await harness.advance(days=7)
+    checkin = next(m for m in thread.messages if "We met" in m.button_labels)
+    met = await alice.click(checkin, "We met")
+    label = next(label for label in met.button_labels if label.startswith("Feedback"))
+    room.deny(harness.sim.bot_user.id, "send_messages_in_threads")  # a moderator's change since the round began
+    sent = await alice.submit_modal(await alice.click(met, label), communication="5", depth="4", tradeoffs="4",
+                                    note="Good pacing")
+    assert "shared with your partner" in sent.text
+    assert not any(m.content.startswith("📝 Feedback for") for m in thread.messages)
+    [dm] = [m for m in bob.dms if m.content.startswith(f"📝 Feedback for <@{bob.id}>")]
+    assert "communication 5/5" in dm.content and "Good pacing" in dm.content
+    assert await harness.core.db.fetchval("SELECT message_id FROM mock_feedback") == dm.id  # still removable
+    assert await harness.core.db.fetchval("SELECT shared_at IS NOT NULL FROM mock_feedback") == 1
