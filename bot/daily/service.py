@@ -321,6 +321,7 @@ class DailyService:
                 existing_message_id=answer.thread_message_id, day=answer.local_date)
         except DeliveryFailed as failure:
             return AnswerResult(answer, edited, False, failure.reason)
+        crash_point("answer.posted")
         if message_id != answer.thread_message_id:
             await self.repo.set_answer_message(answer.guild_id, answer.local_date, answer.user_id, message_id)
         crash_point("answer.shown")

@@ -26,7 +26,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "daily-forum-post": ("daily.claimed", "daily.forum-posted", "daily.recorded"),
     "quiz-post": ("quiz.claimed", "quiz.message-sent", "quiz.recorded"),
     "quiz-close": ("quiz.closed", "quiz.revealed"),
-    "daily-answer": ("answer.saved", "answer.shown"),
+    "daily-answer": ("answer.saved", "answer.posted", "answer.shown"),
     "day-highlight": ("highlight.claimed", "highlight.recorded"),
     "practice-answer": ("practice.saved",),
     "card-grade": ("grade.saved",),

@@ -25,9 +25,11 @@ from cogs.daily.embeds import (
 )
 from cogs.daily.forum import find_forum_post, post_tags
 from cogs.daily.views import post_view
-from cogs.feedback import helpful_view
+from cogs.feedback import helpful_custom_id, helpful_view
 
 log = logging.getLogger(__name__)
+
+ANSWER_SEARCH_LIMIT = 100  # one page of history: the thread's latest messages
 
 class DiscordDailyPublisher:
     def __init__(self, client: StudyBot) -> None:
@@ -165,6 +167,10 @@ class DiscordDailyPublisher:
             thread = fetched
         content, embed = answer_message(user_id, edited=edited), answer_embed(body)
         view = helpful_view(day, user_id) if day is not None else discord.utils.MISSING
+        if existing_message_id is None and edited and day is not None:
+            # An earlier version was stored but its message was never recorded: a crash between the send and
+            # the record, or a refused send. Edit the earlier message if it is there, rather than show it twice.
+            existing_message_id = await self._find_answer(thread, user_id, day)
         try:
             await self.pace()
             if existing_message_id is not None:
@@ -182,3 +188,22 @@ class DiscordDailyPublisher:
             raise DeliveryFailed(f"Discord refused the message in the thread ({error.text or error.status})") \
                 from error
         return message.id
+
+    async def _find_answer(self, thread: discord.Thread, user_id: int, day: date) -> int | None:
+        """The bot's message showing this member's answer of ``day``, found by its Helpful button's id.
+
+        Read once, from the thread's latest messages; None when it is not there or cannot be read."""
+        me = self.client.user
+        if me is None:
+            return None
+        wanted = helpful_custom_id(day, user_id)
+        try:
+            await self.pace()
+            async for message in thread.history(limit=ANSWER_SEARCH_LIMIT):
+                if message.author.id == me.id and any(
+                        getattr(child, "custom_id", None) == wanted
+                        for row in message.components for child in getattr(row, "children", ())):
+                    return message.id
+        except discord.HTTPException as error:
+            log.info("could not look for the answer of %s in thread %s: %s", user_id, thread.id, error.text)
+        return None

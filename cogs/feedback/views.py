@@ -47,6 +47,11 @@ class HelpfulButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 DYNAMIC_ITEMS = (HelpfulButton,)
 
 
+def helpful_custom_id(day: date, author_id: int) -> str:
+    """The Helpful button's id on the message showing ``author_id``'s answer of ``day``: that message's mark."""
+    return HELPFUL(day, author_id)
+
+
 def helpful_view(day: date, author_id: int, marks: int = 0) -> BaseView:
     view = BaseView(timeout=None)
     view.add_item(HelpfulButton(day, author_id, marks))

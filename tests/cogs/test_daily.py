@@ -106,6 +106,25 @@ async def test_a_submitted_answer_is_confirmed_with_its_thread_in_two_requests(
     assert [m.text for m in post.thread.messages if m.content.startswith("Answer from")] != []
 
 
+async def test_a_resubmission_whose_first_message_went_unrecorded_edits_it_instead_of_posting_twice(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    await bob.submit_modal(await bob.click(post, "Submit answer"), answer="Bob's answer, shown first")
+    await alice.submit_modal(await alice.click(post, "Submit answer"), answer="First draft")
+    # The process died after the message was sent and before its id was stored.
+    await harness.core.db.execute("UPDATE daily_answers SET thread_message_id = NULL WHERE user_id = ?", (alice.id,))
+    again = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Second draft")
+    assert "updated" in again.text
+    alices = [m for m in post.thread.messages if m.content.startswith(f"Answer from <@{alice.id}>")]
+    assert len(alices) == 1 and "Second draft" in alices[0].text and "(edited)" in alices[0].content
+    assert any("Bob's answer" in m.text for m in post.thread.messages)  # another member's answer is not taken
+    rows = await harness.core.db.fetchall("SELECT thread_message_id FROM daily_answers WHERE user_id = ?",
+                                          (alice.id,))
+    assert rows[0][0] == alices[0].id
+
+
 async def test_buttons_keep_working_after_a_restart(harness: BotHarness, mod: SimMember, alice: SimMember,
                                                     daily: SimChannel) -> None:
     await setup_daily(mod, daily)

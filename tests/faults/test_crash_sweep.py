@@ -354,8 +354,10 @@ async def answer_invariants(world: World, restart: int) -> None:
         saved = await world.submit(world.alice, opened, answer="Shard the queue by tenant, take two")
         await world.serve_until(lambda: "Saved" in Reply(saved).text, "the answer's confirmation")
         thread = next(t for t in world.guild.threads if t.id == world.posts("Day ")[0].id)
-        await world.serve_until(lambda: sum(m.content.startswith("Answer from") for m in thread.messages) == 1,
-                                "one copy of the answer in the thread")
+        answers = lambda: [m for m in thread.messages if m.content.startswith("Answer from")]  # noqa: E731
+        await world.serve_until(lambda: any("take two" in (e.get("description") or "")
+                                            for m in answers() for e in m.embeds), "the new text in the thread")
+        assert len(answers()) == 1, [m.content for m in answers()]  # shown once: edited in place, not again
     assert world.rows("SELECT COUNT(*) FROM activity WHERE kind = 'answer'") == [(1,)]
 
 
