@@ -191,6 +191,7 @@ TABLES: dict[str, dict[str, Rule]] = {
     "practice_answers": {"user_id": subject("the member's practice answers"),
                          "body": text("the member's practice answer (deleted with it)")},
     "deck_switches": {},
+    "content_versions": {},
     "content_settings": facts(review_channel_id="the moderators' queue channel"),
 }
 

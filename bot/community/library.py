@@ -19,32 +19,32 @@ import aiosqlite
 from bot.community.models import SERVER_DECK, Deck, ServerItem, deck_title
 from bot.community.repository import ServerItemRepository
 from bot.content import ContentStore
+from bot.content.loader import ContentLibrary
 from bot.content.models import Flashcard, Prompt
 from bot.errors import InvalidInput
 from bot.storage import Database
 
-# Card maps of shipped packs only, by which packs are on (and the one deck chosen): what most
-# servers study, read on every flashcard click. A pack's cards are one tuple that never changes,
-# so a map built from the same tuples stays right; each entry keeps its tuples alive, so their
-# ids in the key cannot be reused by another pack's. A server's own decks are read fresh.
-_PackKey = tuple[tuple[tuple[str, bool, int], ...], str | None]
-_PACK_CARDS: dict[_PackKey, tuple[tuple[tuple[Flashcard, ...], ...], Mapping[str, Flashcard]]] = {}
-_PACK_CARDS_LIMIT = 256
+# Card maps by which decks are on (and the one deck chosen): read on every flashcard click. A
+# deck's cards are one tuple that never changes (shipped packs are loaded once; a server's decks are
+# rebuilt only when its content version changes), so a map built from the same tuples stays right;
+# each entry keeps its tuples alive, so their ids in the key cannot be reused by other tuples.
+_DeckKey = tuple[tuple[tuple[str, bool, int], ...], str | None]
+_CARD_MAPS: dict[_DeckKey, tuple[tuple[tuple[Flashcard, ...], ...], Mapping[str, Flashcard]]] = {}
+_CARD_MAPS_LIMIT = 256
+DECKS_CACHED = 1024  # servers whose decks one process keeps built (a shard's active servers)
 
 
 def cards_of(decks: list[Deck], deck: str | None = None) -> Mapping[str, Flashcard]:
     """The cards of every deck that is on among ``decks``, or of the one keyed ``deck`` (read-only)."""
-    shipped_only = all(d.origin == "pack" for d in decks)
     key = (tuple((d.key, d.enabled, id(d.cards)) for d in decks), deck)
-    found = _PACK_CARDS.get(key) if shipped_only else None  # one lookup: the database's thread uses it too
+    found = _CARD_MAPS.get(key)  # one lookup: the database's thread uses it too
     if found is not None:
         return found[1]
     cards = MappingProxyType({card.id: card for d in decks if d.enabled and (deck is None or d.key == deck)
                               for card in d.cards})
-    if shipped_only:
-        if len(_PACK_CARDS) >= _PACK_CARDS_LIMIT:
-            _PACK_CARDS.clear()
-        _PACK_CARDS[key] = (tuple(d.cards for d in decks), cards)
+    if len(_CARD_MAPS) >= _CARD_MAPS_LIMIT:
+        _CARD_MAPS.clear()
+    _CARD_MAPS[key] = (tuple(d.cards for d in decks), cards)
     return cards
 
 
@@ -53,6 +53,10 @@ class ServerContent:
         self.db = db
         self.repo = ServerItemRepository(db)
         self.content = content
+        # guild -> (its content version, the shipped library, its decks built from both). Read and filled
+        # on the database's thread; a Deck is frozen and its items immutable, so callers may share them.
+        # A reload of the shipped packs is a new library object, so it rebuilds every server's decks.
+        self._decks: dict[int, tuple[int | None, ContentLibrary, list[Deck]]] = {}
 
     # -- reading --------------------------------------------------------------------------
     async def items(self, guild_id: int, *, kind: str | None = None) -> list[ServerItem]:
@@ -70,11 +74,24 @@ class ServerContent:
         return decks
 
     def decks_in(self, conn: sqlite3.Connection, guild_id: int) -> list[Deck]:
-        """:meth:`decks` read on the connection's own thread (both statements in one trip, or inside a caller's
-        one-trip transaction)."""
+        """:meth:`decks` read on the connection's own thread (in one trip, or inside a caller's one-trip
+        transaction). The decks built for the server's current content version (and the shipped packs
+        as loaded) are used again: one indexed read instead of parsing every item the server has
+        (migration 0018 keeps the version)."""
+        version, shipped = self.repo.content_version_in(conn, guild_id), self.content.library
+        cached = self._decks.get(guild_id)
+        if cached is not None and cached[0] == version and cached[1] is shipped:
+            return list(cached[2])  # a list of its own: the caller may not change the cached one
+        decks = self._build_decks_in(conn, guild_id, shipped)
+        if len(self._decks) >= DECKS_CACHED and guild_id not in self._decks:
+            self._decks.pop(next(iter(self._decks)), None)  # the oldest entry: a server not seen for long
+        self._decks[guild_id] = (version, shipped, decks)
+        return list(decks)
+
+    def _build_decks_in(self, conn: sqlite3.Connection, guild_id: int, shipped: ContentLibrary) -> list[Deck]:
         off = self.repo.switched_off_in(conn, guild_id)
         decks = [Deck(pack.name, pack.title, "pack", pack.name not in off, pack.prompts, pack.flashcards)
-                 for pack in self.content.library.packs]
+                 for pack in shipped.packs]
         grouped: dict[str, list[ServerItem]] = {}
         for entry in self.repo.items_in(conn, guild_id):
             grouped.setdefault(entry.deck, []).append(entry)

@@ -147,6 +147,12 @@ class ServerItemRepository:
         return {row[0] for row in rows}
 
     @staticmethod
+    def content_version_in(conn: sqlite3.Connection, guild_id: int) -> int | None:
+        """The server's content version: it changes with every write to its items or deck switches."""
+        row = conn.execute("SELECT version FROM content_versions WHERE guild_id = ?", (guild_id,)).fetchone()
+        return int(row[0]) if row is not None else None
+
+    @staticmethod
     def items_in(conn: sqlite3.Connection, guild_id: int) -> list[ServerItem]:
         """Every item of the server, oldest first, read on the connection's own thread."""
         rows = conn.execute("SELECT * FROM server_items WHERE guild_id = ? ORDER BY created_at, item_id",

@@ -1,10 +1,21 @@
-"""Which cards a server studies: the map of its decks' cards, shared while only shipped packs are in play."""
+"""Which cards a server studies: its decks, built once per content version, and the map of their cards."""
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.admin.retention import GuildRetention
+from bot.clock import ManualClock
 from bot.community import Deck, cards_of
+from bot.community.library import ServerContent
 from bot.content import ContentStore
 from bot.settings import SHIPPED_CONTENT_DIR
+from bot.storage import Database
+
+GUILD = 7
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 def _packs(*, enabled: bool = True) -> list[Deck]:
@@ -21,11 +32,74 @@ def test_the_card_map_of_shipped_packs_is_built_once_and_follows_what_is_switche
     assert cards_of(decks, "no-such-deck") == {}
 
 
-def test_a_servers_own_deck_is_read_fresh_every_time() -> None:
+def test_a_servers_own_deck_gets_a_new_map_when_its_cards_change() -> None:
     decks = _packs()
     first = decks[0].cards[0]
     own = Deck("server", "This server's own", "server", True, (), (first.model_copy(update={"id": "own-card"}),))
     with_own = cards_of([*decks, own])
-    assert "own-card" in with_own and cards_of([*decks, own]) is not with_own
+    assert "own-card" in with_own and cards_of([*decks, own]) is with_own  # the same cards: the same map
     changed = Deck("server", "This server's own", "server", True, (), (first.model_copy(update={"id": "renamed"}),))
     assert "renamed" in cards_of([*decks, changed]) and "own-card" not in cards_of([*decks, changed])
+
+
+def _write(path: Path, sql: str, params: tuple[object, ...]) -> None:
+    """A write by another connection, as another process (a second shard, a maintenance script) makes it."""
+    with sqlite3.connect(path) as conn:
+        conn.execute(sql, params)
+
+
+def _card_row(item_id: str, deck: str = "server") -> tuple[object, ...]:
+    card = ContentStore.load(SHIPPED_CONTENT_DIR).library.flashcards[0].model_copy(update={"id": item_id})
+    return (GUILD, item_id, "card", deck, card.model_dump_json(), "added", None, 1, 0, 0)
+
+
+INSERT = ("INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
+          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def _own_cards(decks: list[Deck]) -> set[str]:
+    return {card.id for deck in decks if deck.origin != "pack" and deck.enabled for card in deck.cards}
+
+
+async def test_a_servers_decks_are_built_once_and_rebuilt_after_any_write_from_anywhere(tmp_path: Path) -> None:
+    path = tmp_path / "studybot.sqlite3"
+    db = Database(path)
+    await db.open()
+    try:
+        content = ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR))
+        assert _own_cards(await content.decks(GUILD)) == set()
+        _write(path, INSERT, _card_row("own-1"))
+        first = await content.decks(GUILD)
+        assert _own_cards(first) == {"own-1"}
+        again = await content.decks(GUILD)
+        assert again == first and again[-1] is first[-1]  # nothing changed: the same decks, not parsed again
+        _write(path, INSERT, _card_row("doc-card", "doc-notes"))
+        assert _own_cards(await content.decks(GUILD)) == {"own-1", "doc-card"}
+        _write(path, "UPDATE server_items SET deck = 'doc-notes' WHERE item_id = ?", ("own-1",))
+        assert {d.key for d in await content.decks(GUILD) if "own-1" in {c.id for c in d.cards}} == {"doc-notes"}
+        await content.switch(GUILD, "doc-notes", False, actor_id=1, now=NOW)
+        assert _own_cards(await content.decks(GUILD)) == set()  # the document's deck is off
+        _write(path, "UPDATE deck_switches SET enabled = 1 WHERE guild_id = ?", (GUILD,))
+        assert _own_cards(await content.decks(GUILD)) == {"own-1", "doc-card"}
+        _write(path, "DELETE FROM server_items WHERE item_id = ?", ("doc-card",))
+        assert _own_cards(await content.decks(GUILD)) == {"own-1"}
+        assert _own_cards(await content.decks(GUILD + 1)) == set()  # another server's decks are its own
+    finally:
+        await db.close()
+
+
+async def test_a_purged_server_that_comes_back_is_not_given_its_old_decks(tmp_path: Path) -> None:
+    path = tmp_path / "studybot.sqlite3"
+    db = Database(path)
+    await db.open()
+    try:
+        content = ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR))
+        _write(path, INSERT, _card_row("before-purge"))
+        assert _own_cards(await content.decks(GUILD)) == {"before-purge"}
+        await GuildRetention(db, ManualClock(NOW), scheduler=None).purge(GUILD)  # type: ignore[arg-type]  # purge needs neither
+        assert _own_cards(await content.decks(GUILD)) == set()
+        assert await db.fetchall("SELECT * FROM content_versions WHERE guild_id = ?", (GUILD,)) == []
+        _write(path, INSERT, _card_row("after-return"))
+        assert _own_cards(await content.decks(GUILD)) == {"after-return"}
+    finally:
+        await db.close()
