@@ -88,6 +88,25 @@ class CardRepository:
         return [_memory(row) for row in conn.execute("SELECT * FROM card_states WHERE user_id = ?", (user_id,))]
 
     @staticmethod
+    def due_in(conn: sqlite3.Connection, user_id: int, now: datetime) -> list[Memory]:
+        """The member's cards due by ``now``, soonest first (an index range: only these rows are read)."""
+        rows = conn.execute("SELECT * FROM card_states WHERE user_id = ? AND due <= ? ORDER BY due, card_id",
+                            (user_id, epoch(now)))
+        return [_memory(row) for row in rows]
+
+    @staticmethod
+    def card_ids_in(conn: sqlite3.Connection, user_id: int) -> set[str]:
+        """Every card the member has started (from the primary key alone)."""
+        return {row[0] for row in conn.execute("SELECT card_id FROM card_states WHERE user_id = ?", (user_id,))}
+
+    @staticmethod
+    def introduced_since_in(conn: sqlite3.Connection, user_id: int, since: datetime) -> int:
+        """How many cards the member started at or after ``since`` (against the new-cards-per-day cap)."""
+        row = conn.execute("SELECT COUNT(*) FROM card_states WHERE user_id = ? AND introduced_at >= ?",
+                           (user_id, epoch(since))).fetchone()
+        return int(row[0])
+
+    @staticmethod
     def new_per_day_in(conn: sqlite3.Connection, user_id: int) -> int:
         row = conn.execute("SELECT new_per_day FROM card_settings WHERE user_id = ?", (user_id,)).fetchone()
         return int(row[0]) if row is not None else DEFAULT_NEW_PER_DAY

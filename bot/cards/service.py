@@ -28,7 +28,7 @@ from bot.content import ContentStore
 from bot.content.models import Flashcard
 from bot.errors import InvalidInput
 from bot.posting import crash_point
-from bot.storage import Database, epoch
+from bot.storage import Database
 from bot.timezones import TimezoneResolver, zone_in
 
 log = logging.getLogger(__name__)
@@ -99,23 +99,24 @@ class StudyService:
     def _next_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int, now: datetime,
                  learn_ahead: bool) -> StudyCard | NothingToStudy:
         """:meth:`next_card`'s reads and rules, on the database's thread (alone, or at the end of a grade)."""
+        # Each step reads only what it needs, through the indexes: a member who has started hundreds of
+        # cards is not parsed whole on every click. Everything they started is read only when nothing is
+        # due and no new card is left (the end of a session).
         cards = self._cards_in(conn, guild_id, user_id)
-        memories = self.repo.memories_in(conn, user_id)
         zone = zone_in(conn, guild_id, user_id)
-        local = now.astimezone(zone)
-        day_start = epoch(datetime.combine(local.date(), time(0), tzinfo=zone))
-        introduced = sum(epoch(m.introduced_at) >= day_start for m in memories)
+        day_start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
+        introduced = self.repo.introduced_since_in(conn, user_id, day_start)
         new_left = max(0, self.repo.new_per_day_in(conn, user_id) - introduced)
-        due = sorted((m for m in memories if epoch(m.due) <= epoch(now) and m.card_id in cards),
-                     key=lambda m: (epoch(m.due), m.card_id))
+        due = [m for m in self.repo.due_in(conn, user_id, now) if m.card_id in cards]  # soonest first
         if due:
             first = due[0]
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(due), new_left,
                              self.server.credit_in(conn, first.card_id))
-        known = {m.card_id for m in memories}
+        known = self.repo.card_ids_in(conn, user_id)
         fresh = next((card for card_id, card in cards.items() if card_id not in known), None)
         if fresh is not None and new_left > 0:
             return StudyCard(fresh, CardKind.NEW, 0, None, 0, new_left, self.server.credit_in(conn, fresh.id))
+        memories = self.repo.memories_in(conn, user_id)
         upcoming = sorted((m for m in memories if m.card_id in cards), key=lambda m: (m.due, m.card_id))
         soon = [m for m in upcoming if m.state in LEARNING_STATES and m.due <= now + LEARN_AHEAD]
         if learn_ahead and soon:
