@@ -14,7 +14,7 @@ from pathlib import Path
 import bot
 from benchmarks.common import Result, machine
 
-BENCHMARKS = ["fanout", "fanout_forum", "post_requests", "write_path", "interaction_cost", "load", "burst",
+BENCHMARKS = ["fanout", "fanout_forum", "post_requests", "write_path", "study_reads", "interaction_cost", "load", "burst",
               "leaderboard", "pairing", "memory", "shards"]
 REPORT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 
