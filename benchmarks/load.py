@@ -37,6 +37,7 @@ from bot.timezones import TimezoneResolver
 
 RATE = 100.0
 TARGET_MS = 100.0
+CONNECTED = "start-up objects out of the garbage collector's sight"  # logged once by each shard when ready
 PACING = 48.0  # the bot's production pacing (STUDYBOT_REQUESTS_PER_SECOND), under Discord's 50 a second
 GLOBAL_LIMIT = 50
 MIX = {"hints": 0.35, "quiz": 0.25, "cards": 0.25, "form": 0.15}
@@ -51,7 +52,11 @@ LIMITS = (
     "guild cache) is frozen out of the garbage collector's sight, so full collections no longer stall the "
     "loop for 100-160 ms. What remains above the median is the event loop being busy with the fan-out's "
     "own sends and the 2-core machine being shared with the simulator and other work (the process is "
-    "pre-empted at times)."
+    "pre-empted at times). The window opens once every shard is connected: the bot starts a minute before "
+    "the posts fall due and runs two shards for 1,001 guilds, and Discord lets one shard identify every 5 "
+    "seconds, so for the first seconds the study server's shard may not be connected yet (a click then "
+    "reaches no bot, on Discord as here) and each shard's one full collection of its fresh cache is start-up "
+    "work, not the fan-out's."
 )
 
 
@@ -139,6 +144,12 @@ async def _stream(clicker: Clicker, seconds: float, rng: random.Random) -> list[
         sent.append(clicker.send(kind))
 
 
+def _all_shards_connected(sim: LocalDiscord, bot: BotProcess) -> bool:
+    """Every shard the bot runs has connected and frozen its start-up cache (one log line each)."""
+    shards = max((session.shard[1] for session in sim.gateway.sessions.values()), default=1)
+    return bot.output().count(CONNECTED) >= shards
+
+
 async def measure(guilds: int, members: int, seconds: float) -> dict[str, object]:
     clock = ManualClock(START)
     with tempfile.TemporaryDirectory() as folder:
@@ -161,7 +172,13 @@ async def measure(guilds: int, members: int, seconds: float) -> dict[str, object
             bot = BotProcess(sim, clock, server.db_path, rate=PACING, name="load")
             await bot.start()
             try:
-                await bot.wait_for(lambda: _posted(channels) >= min(10, guilds), "the fan-out to begin", 90)
+                # The scheduler posts over REST as soon as it starts, while its shards are still connecting
+                # (Discord lets one identify through every 5 seconds). A click for a guild whose shard is not
+                # connected reaches no bot at all, on Discord as here, and each shard freezes its fresh cache
+                # once (one full collection). So the window opens once every shard is connected and frozen
+                # and the fan-out is under way; the start-up work, the day's posts among it, goes on.
+                await bot.wait_for(lambda: _all_shards_connected(sim, bot) and _posted(channels) >= min(10, guilds),
+                                   "every shard to connect and the fan-out to begin", 90)
                 posted_before = _posted(channels)
                 sent = await _stream(Clicker(server, people), seconds, random.Random(11))
                 waits = [asyncio.ensure_future(i.acknowledged.wait()) for _k, i in sent]

@@ -9,9 +9,15 @@ from bot.error_handler import permission_name
 POSTING = ("view_channel", "send_messages", "embed_links")
 
 
-def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member, *,
+def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member | None, *,
                         also: tuple[str, ...] = ()) -> list[str]:
-    """The posting permissions (plus ``also``) the bot lacks in ``channel``."""
+    """The posting permissions (plus ``also``) the bot lacks in ``channel``.
+
+    ``me`` is None while the guild's shard is still connecting (the guild is known, the bot's own
+    member in it not yet): nothing can be judged here then, so nothing is reported missing and
+    Discord judges the request itself; its refusal is handled like any other."""
+    if me is None:
+        return []
     permissions = channel.permissions_for(me)
     missing = [name for name in (*POSTING, *also) if not getattr(permissions, name)]
     if "send_messages" in missing and "embed_links" in missing:
