@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 ANSWER_SEARCH_LIMIT = 100  # one page of history: the thread's latest messages
 
+
 class DiscordDailyPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
