@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from bot.admin.retention import GuildRetention
 from bot.clock import ManualClock
@@ -61,45 +64,51 @@ def _own_cards(decks: list[Deck]) -> set[str]:
     return {card.id for deck in decks if deck.origin != "pack" and deck.enabled for card in deck.cards}
 
 
-async def test_a_servers_decks_are_built_once_and_rebuilt_after_any_write_from_anywhere(tmp_path: Path) -> None:
-    path = tmp_path / "studybot.sqlite3"
-    db = Database(path)
-    await db.open()
-    try:
-        content = ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR))
-        assert _own_cards(await content.decks(GUILD)) == set()
-        _write(path, INSERT, _card_row("own-1"))
-        first = await content.decks(GUILD)
-        assert _own_cards(first) == {"own-1"}
-        again = await content.decks(GUILD)
-        assert again == first and again[-1] is first[-1]  # nothing changed: the same decks, not parsed again
-        _write(path, INSERT, _card_row("doc-card", "doc-notes"))
-        assert _own_cards(await content.decks(GUILD)) == {"own-1", "doc-card"}
-        _write(path, "UPDATE server_items SET deck = 'doc-notes' WHERE item_id = ?", ("own-1",))
-        assert {d.key for d in await content.decks(GUILD) if "own-1" in {c.id for c in d.cards}} == {"doc-notes"}
-        await content.switch(GUILD, "doc-notes", False, actor_id=1, now=NOW)
-        assert _own_cards(await content.decks(GUILD)) == set()  # the document's deck is off
-        _write(path, "UPDATE deck_switches SET enabled = 1 WHERE guild_id = ?", (GUILD,))
-        assert _own_cards(await content.decks(GUILD)) == {"own-1", "doc-card"}
-        _write(path, "DELETE FROM server_items WHERE item_id = ?", ("doc-card",))
-        assert _own_cards(await content.decks(GUILD)) == {"own-1"}
-        assert _own_cards(await content.decks(GUILD + 1)) == set()  # another server's decks are its own
-    finally:
-        await db.close()
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "studybot.sqlite3"
 
 
-async def test_a_purged_server_that_comes_back_is_not_given_its_old_decks(tmp_path: Path) -> None:
-    path = tmp_path / "studybot.sqlite3"
-    db = Database(path)
-    await db.open()
-    try:
-        content = ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR))
-        _write(path, INSERT, _card_row("before-purge"))
-        assert _own_cards(await content.decks(GUILD)) == {"before-purge"}
-        await GuildRetention(db, ManualClock(NOW), scheduler=None).purge(GUILD)  # type: ignore[arg-type]  # purge needs neither
-        assert _own_cards(await content.decks(GUILD)) == set()
-        assert await db.fetchall("SELECT * FROM content_versions WHERE guild_id = ?", (GUILD,)) == []
-        _write(path, INSERT, _card_row("after-return"))
-        assert _own_cards(await content.decks(GUILD)) == {"after-return"}
-    finally:
-        await db.close()
+@pytest.fixture
+async def db(path: Path) -> AsyncIterator[Database]:
+    database = Database(path)
+    await database.open()
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def content(db: Database) -> ServerContent:
+    return ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR))
+
+
+async def test_a_servers_decks_are_built_once_and_rebuilt_after_any_write_from_anywhere(
+        path: Path, db: Database, content: ServerContent) -> None:
+    assert _own_cards(await content.decks(GUILD)) == set()
+    _write(path, INSERT, _card_row("own-1"))
+    first = await content.decks(GUILD)
+    assert _own_cards(first) == {"own-1"}
+    again = await content.decks(GUILD)
+    assert again == first and again[-1] is first[-1]  # nothing changed: the same decks, not parsed again
+    _write(path, INSERT, _card_row("doc-card", "doc-notes"))
+    assert _own_cards(await content.decks(GUILD)) == {"own-1", "doc-card"}
+    _write(path, "UPDATE server_items SET deck = 'doc-notes' WHERE item_id = ?", ("own-1",))
+    assert {d.key for d in await content.decks(GUILD) if "own-1" in {c.id for c in d.cards}} == {"doc-notes"}
+    await content.switch(GUILD, "doc-notes", False, actor_id=1, now=NOW)
+    assert _own_cards(await content.decks(GUILD)) == set()  # the document's deck is off
+    _write(path, "UPDATE deck_switches SET enabled = 1 WHERE guild_id = ?", (GUILD,))
+    assert _own_cards(await content.decks(GUILD)) == {"own-1", "doc-card"}
+    _write(path, "DELETE FROM server_items WHERE item_id = ?", ("doc-card",))
+    assert _own_cards(await content.decks(GUILD)) == {"own-1"}
+    assert _own_cards(await content.decks(GUILD + 1)) == set()  # another server's decks are its own
+
+
+async def test_a_purged_server_that_comes_back_is_not_given_its_old_decks(
+        path: Path, db: Database, content: ServerContent) -> None:
+    _write(path, INSERT, _card_row("before-purge"))
+    assert _own_cards(await content.decks(GUILD)) == {"before-purge"}
+    await GuildRetention(db, ManualClock(NOW), scheduler=None).purge(GUILD)  # type: ignore[arg-type]  # purge needs neither
+    assert _own_cards(await content.decks(GUILD)) == set()
+    assert await db.fetchall("SELECT * FROM content_versions WHERE guild_id = ?", (GUILD,)) == []
+    _write(path, INSERT, _card_row("after-return"))
+    assert _own_cards(await content.decks(GUILD)) == {"after-return"}
