@@ -32,6 +32,7 @@ class NothingToStudy:
     next_due: datetime | None
     new_cap_reached: bool
     coming_soon: int = 0           # cards still being learned that fall due within LEARN_AHEAD
+    no_decks: bool = False         # the server has every deck switched off: there are no cards at all
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,8 @@ class StudyService:
         # cards is not parsed whole on every click. Everything they started is read only when nothing is
         # due and no new card is left (the end of a session).
         cards = self._cards_in(conn, guild_id, user_id)
+        if not cards:
+            return NothingToStudy(None, False, no_decks=True)
         zone = zone_in(conn, guild_id, user_id)
         day_start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
         introduced = self.repo.introduced_since_in(conn, user_id, day_start)

@@ -10,7 +10,7 @@ from all of them at once and an approved card appears in all of them at once.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from types import MappingProxyType
 
@@ -135,8 +135,21 @@ class ServerContent:
     # -- writing --------------------------------------------------------------------------
     async def switch(self, guild_id: int, key: str, enabled: bool, actor_id: int, now: datetime) -> Deck:
         await self.require_deck(guild_id, key)
-        await self.repo.switch(guild_id, key, enabled, actor_id, now)
+        await self.repo.switch(guild_id, {key: enabled}, actor_id, now)
         return await self.require_deck(guild_id, key)
+
+    async def choose_decks(self, guild_id: int, keys: Collection[str], actor_id: int, now: datetime) -> list[Deck]:
+        """Switch on exactly the decks in ``keys`` and every other deck off, in one transaction.
+
+        A key that is not one of the server's decks (one removed while the menu was open) is refused
+        before anything is written."""
+        decks = await self.decks(guild_id)
+        known = {deck.key for deck in decks}
+        for key in keys:
+            if key not in known:
+                await self.require_deck(guild_id, key)  # raises, naming the decks there are
+        await self.repo.switch(guild_id, {deck.key: deck.key in keys for deck in decks}, actor_id, now)
+        return await self.decks(guild_id)
 
     async def insert(self, conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard, *, deck: str,
                      origin: str, author_id: int | None, approved_by: int, now: datetime) -> None:

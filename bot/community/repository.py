@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import aiosqlite
@@ -181,12 +182,13 @@ class ServerItemRepository:
                                        (item_id,))
         return int(value) if value is not None else None
 
-    async def switch(self, guild_id: int, key: str, enabled: bool, actor_id: int, now: datetime) -> None:
-        await self.db.execute(
+    async def switch(self, guild_id: int, states: Mapping[str, bool], actor_id: int, now: datetime) -> None:
+        """Switch each deck in ``states`` on or off, all in one transaction."""
+        await self.db.executemany(
             "INSERT INTO deck_switches (guild_id, deck, enabled, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, deck) DO UPDATE SET enabled = excluded.enabled, "
             "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (guild_id, key, int(enabled), actor_id, epoch(now)))
+            [(guild_id, key, int(enabled), actor_id, epoch(now)) for key, enabled in states.items()])
 
     @staticmethod
     async def insert(conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard, *, deck: str,

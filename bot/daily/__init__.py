@@ -1,6 +1,6 @@
 """Daily AI-systems design prompts: schedule, rotation, exactly-once delivery and answers."""
 
-from bot.daily.delivery import JOB_PREFIX, DailyDelivery, DailyPublisher, job_id, post_nonce
+from bot.daily.delivery import JOB_PREFIX, DailyDelivery, DailyPublisher, eligible_prompts, job_id, post_nonce
 from bot.daily.forms import AnswerForm, answer_form
 from bot.daily.models import (
     ALL_KINDS,
@@ -23,5 +23,5 @@ from bot.daily.service import DailyService, Preview, SetupResult
 __all__ = [
     "ALL_KINDS", "ANSWER_LIMIT", "JOB_PREFIX", "AnswerForm", "AnswerResult", "DailyDelivery", "DailyRepository", "DailyPost", "DailySchedule", "DailyService",
     "DailyStatus", "DeliveryFailed", "DeliveryResult", "Outcome", "PostRecord", "PostStatus", "Preview",
-    "Published", "DailyPublisher", "SavedAnswer", "SetupResult", "answer_form", "job_id", "post_nonce",
+    "Published", "DailyPublisher", "SavedAnswer", "SetupResult", "answer_form", "eligible_prompts", "job_id", "post_nonce",
 ]

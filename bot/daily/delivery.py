@@ -18,12 +18,14 @@ import hashlib
 import logging
 import sqlite3
 from collections import defaultdict
+from collections.abc import Set
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
+from bot.content.loader import ContentLibrary
 from bot.content.models import Prompt
 from bot.content.store import ContentStore
 from bot.daily.models import (
@@ -60,6 +62,8 @@ class DailyPublisher(Protocol):
                           existing_message_id: int | None, day: date | None = None) -> int: ...
 
 
+NO_PROMPT_LEFT = ("no prompt is left for this server: its decks that are on hold none of the kinds it chose; "
+                  "switch a deck on with /content decks or widen the kinds with /daily kinds")
 JOB_PREFIX = "daily:post:"
 
 
@@ -80,10 +84,13 @@ def post_nonce(guild_id: int, day: date) -> str:
     return "d" + hashlib.sha256(f"{guild_id}:{day.isoformat()}".encode()).hexdigest()[:24]
 
 
-def eligible_prompts(schedule: DailySchedule, library_prompts: tuple[Prompt, ...],
-                     custom: list[Prompt]) -> dict[str, Prompt]:
-    """The guild's pool: pack prompts of the kinds it wants, plus its own prompts."""
-    pool = {p.id: p for p in library_prompts if p.kind.value in schedule.kinds}
+def eligible_prompts(kinds: Set[str], library: ContentLibrary, custom: list[Prompt],
+                     decks_off: Set[str]) -> dict[str, Prompt]:
+    """The guild's pool: prompts of the kinds it wants from the shipped packs it has on, plus its own
+    prompts (already limited to its decks that are on). A pack switched off in ``/content decks`` leaves
+    the rotation as it leaves study sessions and the quiz."""
+    pool = {p.id: p for pack in library.packs if pack.name not in decks_off
+            for p in pack.prompts if p.kind.value in kinds}
     pool.update({p.id: p for p in custom})
     return pool
 
@@ -263,10 +270,10 @@ class DailyDelivery:
                 existing = repo.post_in(conn, schedule.guild_id, existing.local_date)
             assert existing is not None
             return existing, False
-        pool = eligible_prompts(schedule, self.content.library.prompts,
-                                repo.custom_prompts_in(conn, schedule.guild_id))
+        custom, decks_off = repo.pool_sources_in(conn, schedule.guild_id)
+        pool = eligible_prompts(schedule.kinds, self.content.library, custom, decks_off)
         if not pool:
-            raise DeliveryFailed("no prompt matches the kinds this server chose; widen them with /daily kinds")
+            raise DeliveryFailed(NO_PROMPT_LEFT)
         cycle, seed = schedule.cycle, schedule.cycle_seed
         state = state_of(cycle, seed, pool, repo.used_in_cycle_in(conn, schedule.guild_id, cycle))
         if not state.remaining:
@@ -288,8 +295,8 @@ class DailyDelivery:
         # Plain reads, both in one trip: waiting for the write lock here would queue every guild's send behind
         # every other guild's claim when a thousand are due at once (the first post would leave only after the
         # last claim).
-        custom, used = await self.repo.db.read(self._render_reads_in, schedule.guild_id, record.cycle)
-        pool = eligible_prompts(schedule, self.content.library.prompts, custom)
+        (custom, decks_off), used = await self.repo.db.read(self._render_reads_in, schedule.guild_id, record.cycle)
+        pool = eligible_prompts(schedule.kinds, self.content.library, custom, decks_off)
         prompt = pool.get(record.prompt_id) or self.prompt(record.prompt_id, custom)
         if prompt is None:
             raise DeliveryFailed(f"the prompt `{record.prompt_id}` is no longer in any content pack")
@@ -300,8 +307,9 @@ class DailyDelivery:
             remaining_in_cycle=len(state.remaining), low_warning=state.low,
         )
 
-    def _render_reads_in(self, conn: sqlite3.Connection, guild_id: int, cycle: int) -> tuple[list[Prompt], set[str]]:
-        return self.repo.custom_prompts_in(conn, guild_id), self.repo.used_in_cycle_in(conn, guild_id, cycle)
+    def _render_reads_in(self, conn: sqlite3.Connection, guild_id: int,
+                         cycle: int) -> tuple[tuple[list[Prompt], frozenset[str]], set[str]]:
+        return self.repo.pool_sources_in(conn, guild_id), self.repo.used_in_cycle_in(conn, guild_id, cycle)
 
     def prompt(self, prompt_id: str, custom: list[Prompt]) -> Prompt | None:
         return self.content.library.prompt(prompt_id) or next((p for p in custom if p.id == prompt_id), None)

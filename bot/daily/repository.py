@@ -109,6 +109,16 @@ class DailyRepository:
         """The server's own prompts (written, suggested or imported) in the decks it has on."""
         return await self.db.reader(conn).run(self.custom_prompts_in, guild_id)
 
+    async def pool_sources(self, guild_id: int) -> tuple[list[Prompt], frozenset[str]]:
+        """(The server's own prompts in decks that are on, the shipped packs it switched off), in one trip."""
+        sources: tuple[list[Prompt], frozenset[str]] = await self.db.read(self.pool_sources_in, guild_id)
+        return sources
+
+    @classmethod
+    def pool_sources_in(cls, conn: sqlite3.Connection, guild_id: int) -> tuple[list[Prompt], frozenset[str]]:
+        rows = conn.execute("SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0", (guild_id,))
+        return cls.custom_prompts_in(conn, guild_id), frozenset(row[0] for row in rows)
+
     @staticmethod
     def custom_prompts_in(conn: sqlite3.Connection, guild_id: int) -> list[Prompt]:
         rows = conn.execute(

@@ -153,9 +153,9 @@ class DailyService:
                 f"Unknown prompt kind: {', '.join(unknown)}." if unknown else "Choose at least one kind.",
                 hint=f"Pick from {', '.join(ALL_KINDS)}.")
         schedule = await self._require(guild_id)
-        trial = DailySchedule(**{**schedule.__dict__, "kinds": frozenset(wanted)})
-        if not eligible_prompts(trial, self.content.library.prompts, await self.repo.custom_prompts(guild_id)):
-            raise InvalidInput("No prompt in the content packs has those kinds.", hint="Add another kind.")
+        if not eligible_prompts(frozenset(wanted), self.content.library, *await self.repo.pool_sources(guild_id)):
+            raise InvalidInput("No prompt in this server's decks that are on has those kinds.",
+                               hint="Add another kind, or switch a deck on with `/content decks`.")
         async with self.repo.db.transaction() as conn:
             await self.repo.update_schedule(conn, guild_id, actor_id, self.clock.now(), kinds=",".join(wanted))
             await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="daily.kinds",
@@ -192,8 +192,7 @@ class DailyService:
 
     async def status(self, guild_id: int) -> DailyStatus:
         schedule = await self._require(guild_id)
-        custom = await self.repo.custom_prompts(guild_id)
-        pool = eligible_prompts(schedule, self.content.library.prompts, custom)
+        pool = eligible_prompts(schedule.kinds, self.content.library, *await self.repo.pool_sources(guild_id))
         async with self.repo.db.transaction() as conn:
             used = await self.repo.used_in_cycle(conn, guild_id, schedule.cycle)
         state = state_of(schedule.cycle, schedule.cycle_seed, pool, used)
@@ -216,13 +215,14 @@ class DailyService:
     async def preview(self, guild_id: int) -> Preview:
         status = await self.status(guild_id)
         if status.next_prompt is None:
-            raise NotFound("There is no prompt to preview.", hint="Widen the kinds with `/daily kinds`.")
+            raise NotFound("There is no prompt to preview.",
+                           hint="Widen the kinds with `/daily kinds`, or switch a deck on with `/content decks`.")
         return Preview(status.next_prompt, status.next_posts[0] if status.next_posts else None)
 
     async def skip(self, guild_id: int, actor_id: int) -> tuple[Prompt, Prompt | None]:
         """Use up the next prompt so the following one is posted instead; returns (skipped, next)."""
         schedule = await self._require(guild_id)
-        pool = eligible_prompts(schedule, self.content.library.prompts, await self.repo.custom_prompts(guild_id))
+        pool = eligible_prompts(schedule.kinds, self.content.library, *await self.repo.pool_sources(guild_id))
         now = self.clock.now()
         async with self.repo.db.transaction() as conn:
             state = state_of(schedule.cycle, schedule.cycle_seed, pool,

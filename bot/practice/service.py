@@ -1,8 +1,8 @@
 """Past prompts and private practice: the server's archive, and a prompt a member has not answered yet.
 
 The archive lists the days the server actually posted, newest first, with their threads.
-Practice draws from the same pool the daily rotation uses (the shipped prompts of the kinds
-the server wants, plus its own), minus every prompt the member has answered here, whether
+Practice draws from the same pool the daily rotation uses (the prompts of the kinds the server
+wants from the shipped packs it has on, plus its own), minus every prompt the member has answered here, whether
 on its day or in practice. An answer counts as an ``answer`` activity, so it counts for the
 streak once per day like any other.
 """
@@ -15,7 +15,7 @@ from bot.activity import ActivityKind, ActivityService
 from bot.clock import Clock
 from bot.content import ContentStore
 from bot.content.models import Prompt
-from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyRepository, PostStatus
+from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyRepository, PostStatus, eligible_prompts
 from bot.errors import InvalidInput, NotFound, bounded_text
 from bot.posting import crash_point
 from bot.practice.models import ArchiveEntry, ArchivePage, PracticeOffer, PracticeResult
@@ -39,9 +39,7 @@ class PracticeService:
         """The server's prompt pool: the kinds its daily schedule wants (all, before setup) plus its own."""
         schedule = await self.daily.schedule(guild_id)
         kinds = schedule.kinds if schedule else frozenset(ALL_KINDS)
-        pool = {p.id: p for p in self.content.library.prompts if p.kind.value in kinds}
-        pool.update({p.id: p for p in await self.daily.custom_prompts(guild_id)})
-        return pool
+        return eligible_prompts(kinds, self.content.library, *await self.daily.pool_sources(guild_id))
 
     async def _prompt(self, guild_id: int, prompt_id: str) -> Prompt | None:
         return self.content.library.prompt(prompt_id) or next(

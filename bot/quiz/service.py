@@ -292,7 +292,8 @@ class QuizService:
                 assert post is not None
                 return post, False
             if len(deck) < 4:
-                raise QuizDeliveryFailed("the content packs hold fewer than 4 flashcards, too few for a quiz")
+                raise QuizDeliveryFailed("this server's decks that are on hold fewer than 4 flashcards, too few "
+                                         "for a quiz; switch a deck on with /content decks")
             cycle, seed = schedule.cycle, schedule.cycle_seed
             state = state_of(cycle, seed, [c.id for c in deck], await self.repo.used_in_cycle(
                 conn, schedule.guild_id, cycle))

@@ -82,7 +82,11 @@ def waiting_embed(nothing: NothingToStudy, note: str | None = None) -> discord.E
 
 
 def done_embed(nothing: NothingToStudy, summary: DaySummary, note: str | None = None) -> discord.Embed:
-    lines = ["You are all caught up. 🎉"]
+    if nothing.no_decks:
+        lines = ["This server has every deck switched off, so there are no cards to study.",
+                 "A moderator can switch decks on with `/content decks`."]
+    else:
+        lines = ["You are all caught up. 🎉"]
     if nothing.new_cap_reached:
         lines.append("You have met today's new-card limit (change it with `/cards settings`).")
     lines += _summary_lines(summary)

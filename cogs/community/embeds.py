@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.community import Status, Suggestion, deck_title
+from bot.community import Deck, Status, Suggestion, deck_title
 from bot.content.models import Prompt
 from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
 from cogs._common.prompts import DIFFICULTY_MARKS, KIND_LABELS
@@ -85,3 +85,14 @@ def author_notice(suggestion: Suggestion, guild_name: str, *, edited: bool = Fal
                 "credited to you.")
     return (f"In **{guild_name}**, {what} was not accepted.\nReason: {truncate(suggestion.reason or '—', 600)}\n"
             "You can revise it and suggest it again.")
+
+
+def decks_saved_text(decks: list[Deck]) -> str:
+    """What a moderator reads after choosing the server's decks in ``/content decks``."""
+    on = [deck for deck in decks if deck.enabled]
+    if not on:
+        return ("Saved. No deck is on: study sessions, the quiz, the daily prompt and `/practice` have nothing to "
+                "draw from until you switch one on with `/content decks`.")
+    names = ", ".join(f"`{deck.key}`" for deck in on)
+    return (f"Saved. Decks on: {names}. Study sessions, the quiz, the daily prompt and `/practice` use only "
+            "these decks (`/daily kinds` narrows the daily prompt further).")

@@ -26,7 +26,7 @@ from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute
 from cogs._common.ids import NUMBER, CustomId
 from cogs.community.authority import require_moderator
-from cogs.community.embeds import author_notice, suggestion_embed
+from cogs.community.embeds import author_notice, decks_saved_text, suggestion_embed
 from cogs.community.messages import dm, update_queue_message, warnings
 
 log = logging.getLogger(__name__)
@@ -260,12 +260,7 @@ class DecksView(BaseView):
 
     async def _chosen(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
-        chosen = set(self.select.values)
-        now = interaction.created_at
-        for option in self.select.options:
-            await self.content.switch(guild_id, option.value, option.value in chosen, interaction.user.id, now)
-        on = ", ".join(f"`{o.value}`" for o in self.select.options if o.value in chosen) or "none"
-        await interaction.response.edit_message(
-            content=f"Saved. Decks on: {on}. Study sessions and the quiz use only the cards of these decks; a server deck that is off also leaves the daily rotation (`/daily kinds` chooses the shipped prompts).",
-            view=None)
+        decks = await self.content.choose_decks(guild_id, set(self.select.values), interaction.user.id,
+                                                interaction.created_at)
+        await interaction.response.edit_message(content=decks_saved_text(decks), view=None)
         self.stop()

@@ -61,13 +61,20 @@ async def test_an_uploaded_document_becomes_reviewed_cards_in_study_and_the_quiz
     assert "Frequently Asked Questions › Question 1" in str(back.embeds)
     # the quiz draws from every deck on: switch the shipped pack off and only the document's cards remain
     decks = await mod.slash("content decks")
-    await mod.select(decks, ["doc-serving-notes"])
+    saved = await mod.select(decks, ["doc-serving-notes"])
+    assert "Decks on: `doc-serving-notes`." in saved.text and "the daily prompt" in saved.text
     await mod.slash("quiz setup", channel=harness.guild.channel("daily"), time="10:00", timezone="UTC")
     await harness.advance(hours=2)
     row = await harness.core.db.fetchone("SELECT card_id, question FROM quiz_posts")
     assert row["card_id"].startswith(f"g{harness.guild.id}-c")
     stats = await alice.slash("cards stats", deck="doc-serving-notes")
     assert "of 5 cards started" in stats.text
+    # a second choice rewrites switches that exist: every deck on again, then none
+    again = await mod.select(await mod.slash("content decks"), ["ai-native-careers", "doc-serving-notes"])
+    assert "Decks on: `ai-native-careers`, `doc-serving-notes`." in again.text
+    none = await mod.select(await mod.slash("content decks"), [])
+    assert "No deck is on" in none.text
+    assert "every deck switched off" in (await alice.slash("cards study")).text
 
 
 @pytest.mark.parametrize(("file", "expected"), [

@@ -112,3 +112,16 @@ async def test_a_purged_server_that_comes_back_is_not_given_its_old_decks(
     assert await db.fetchall("SELECT * FROM content_versions WHERE guild_id = ?", (GUILD,)) == []
     _write(path, INSERT, _card_row("after-return"))
     assert _own_cards(await content.decks(GUILD)) == {"after-return"}
+
+
+async def test_a_deck_can_be_switched_again_and_items_rewritten_through_an_upsert(
+        path: Path, db: Database, content: ServerContent) -> None:
+    # An upsert's DO UPDATE fires the UPDATE triggers under its own conflict policy, so a trigger that
+    # relied on INSERT OR IGNORE for the version row failed the second switch of a deck.
+    _write(path, INSERT, _card_row("own-1"))
+    for enabled in (False, True, False, True):
+        deck = await content.switch(GUILD, "server", enabled, actor_id=1, now=NOW)
+        assert deck.enabled is enabled and (_own_cards(await content.decks(GUILD)) == {"own-1"}) is enabled
+    moved = INSERT + " ON CONFLICT (guild_id, item_id) DO UPDATE SET deck = excluded.deck"
+    _write(path, moved, _card_row("own-1", "doc-notes"))
+    assert {d.key for d in await content.decks(GUILD) if "own-1" in {c.id for c in d.cards}} == {"doc-notes"}
