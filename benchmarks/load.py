@@ -23,6 +23,7 @@ from benchmarks.offline import OfflinePublisher
 from benchmarks.study_server import ANSWER, POST_TIME, READY, StudyServer
 from bot.activity import ActivityService
 from bot.audit import AuditLog
+from bot.bot import FROZE_STARTUP_HEAP
 from bot.clock import ManualClock
 from bot.content import ContentStore
 from bot.daily import DailyService
@@ -37,7 +38,7 @@ from bot.timezones import TimezoneResolver
 
 RATE = 100.0
 TARGET_MS = 100.0
-CONNECTED = "start-up objects out of the garbage collector's sight"  # logged once by each shard when ready
+CONNECTED = FROZE_STARTUP_HEAP.split("%d", 1)[1]  # the fixed end of the line each shard logs once when ready
 PACING = 48.0  # the bot's production pacing (STUDYBOT_REQUESTS_PER_SECOND), under Discord's 50 a second
 GLOBAL_LIMIT = 50
 MIX = {"hints": 0.35, "quiz": 0.25, "cards": 0.25, "form": 0.15}
