@@ -17,7 +17,8 @@ NUDGE_PREFIX = f"{JOB_PREFIX}remind:"
 END_PREFIX = f"{JOB_PREFIX}end:"
 ROOM_PREFIX = f"{JOB_PREFIX}room:"
 REMINDER_PREFIX = f"{JOB_PREFIX}reminder:"
-ROUND_PREFIXES = (ROUND_PREFIX, NUDGE_PREFIX, END_PREFIX)  # the round service's jobs
+SHARE_PREFIX = f"{JOB_PREFIX}share:"
+ROUND_PREFIXES = (ROUND_PREFIX, NUDGE_PREFIX, END_PREFIX, SHARE_PREFIX)  # the round service's and outcomes' jobs
 MEETING_PREFIXES = (ROOM_PREFIX, REMINDER_PREFIX)  # the meeting service's jobs
 
 
@@ -43,6 +44,11 @@ def room_job(group_id: int) -> str:
 def reminder_job(group_id: int, user_id: int, kind: str, version: int) -> str:
     """One member's reminder before an agreed interview (a new version after a reschedule)."""
     return f"{REMINDER_PREFIX}{group_id}:{user_id}:{kind}:{version}"
+
+
+def share_job(group_id: int, from_id: int, to_id: int) -> str:
+    """Another attempt at sharing one member's feedback after Discord failed for a moment."""
+    return f"{SHARE_PREFIX}{group_id}:{from_id}:{to_id}"
 
 
 class _OfAGuild(Protocol):

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from apscheduler.triggers.date import DateTrigger
 
 from bot.activity import ActivityKind, ActivityService
 from bot.clock import Clock
 from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
-from bot.mock.models import Group, Report
-from bot.mock.publisher import MockPublisher
+from bot.mock.jobs import share_job
+from bot.mock.models import Group, Report, StoredFeedback
+from bot.mock.publisher import MockPublisher, ShareFailed
 from bot.mock.repository import PairingRepository
 from bot.posting import crash_point
+from bot.posting.retry import next_attempt
+from bot.scheduler import JobScheduler
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
@@ -25,6 +31,7 @@ log = logging.getLogger(__name__)
 NOSHOW_PAUSE = 2  # reported absent this many rounds in a row: paused until they rejoin
 NOTE_LIMIT = 500
 OUTCOMES = ("met", "noshow", "missed")
+SHARE_RETRY_WINDOW = timedelta(days=1)  # retries of a failed share within the process; then at each start
 
 
 async def member_group(repo: PairingRepository, group_id: int, user_id: int, guild_id: int | None) -> Group:
@@ -44,9 +51,11 @@ async def member_group(repo: PairingRepository, group_id: int, user_id: int, gui
 
 class Outcomes:
     def __init__(self, db: Database, clock: Clock, content: ContentStore, activity: ActivityService,
-                 repo: PairingRepository, publisher: MockPublisher) -> None:
+                 repo: PairingRepository, publisher: MockPublisher, scheduler: JobScheduler) -> None:
         self.repo, self.publisher = repo, publisher
         self._db, self._clock, self._content, self._activity = db, clock, content, activity
+        self._scheduler = scheduler
+        self._share_retries: dict[tuple[int, int, int], tuple[int, datetime]] = {}  # (attempts, first failure)
 
     async def member_group(self, group_id: int, user_id: int, guild_id: int | None = None) -> Group:
         return await member_group(self.repo, group_id, user_id, guild_id)
@@ -130,13 +139,62 @@ class Outcomes:
         return group, triple, cleaned or None
 
     async def share_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
-                             note: str | None) -> None:
+                             note: str | None) -> bool:
         """The public part of stored feedback: posted for the partner (a re-submission edits the message
-        it replaces), then marked shared with where it went, so a privacy deletion can remove it."""
+        it replaces), then marked shared with where it went, so a privacy deletion can remove it.
+
+        Returns whether it is shared now. A moment's failure at Discord (5xx, 429, a timeout) is tried
+        again after growing pauses for a day, and at every start after that; a refusal that will not
+        pass is recorded as shared nowhere, so it is not retried for ever."""
+        key = (group.id, from_id, to_id)
         earlier = await self.repo.feedback_location(group.id, from_id, to_id)
-        posted = await self.publisher.post_feedback(group, from_id, to_id, scores, note, replacing=earlier)
+        try:
+            posted = await self.publisher.post_feedback(group, from_id, to_id, scores, note, replacing=earlier)
+        except ShareFailed as error:
+            if error.transient:
+                self._retry_share(key, str(error))
+                return False
+            log.warning("Discord refused the feedback of group %s for good (%s); it is kept, not shown", group.id,
+                        error)
+            posted = None
+        self._share_retries.pop(key, None)
+        self._scheduler.remove(share_job(*key))
         crash_point("feedback.shared")
         await self.repo.feedback_shared(group.id, from_id, to_id, posted, self._clock.now())
+        return True
+
+    def _retry_share(self, key: tuple[int, int, int], reason: str) -> None:
+        now = self._clock.now()
+        attempt, since = self._share_retries.get(key, (0, now))
+        when = next_attempt(attempt + 1, now, since + SHARE_RETRY_WINDOW)
+        if when is None:
+            self._share_retries.pop(key, None)
+            log.warning("feedback of group %s is still not shared after a day (%s); trying again at the next start",
+                        key[0], reason)
+            return
+        self._share_retries[key] = (attempt + 1, since)
+        log.info("could not share feedback of group %s (%s); trying again at %s", key[0], reason, when.isoformat())
+        self._scheduler.add(share_job(*key), DateTrigger(run_date=when), self._share_again, *key)
+
+    async def _share_again(self, group_id: int, from_id: int, to_id: int) -> None:
+        """A retry's job: the feedback as it stands now, unless a re-submission shared it meanwhile."""
+        stored = await self.repo.unshared_feedback_of(group_id, from_id, to_id)
+        if stored is None:
+            self._share_retries.pop((group_id, from_id, to_id), None)
+            return
+        await self._share_stored(stored)
+
+    async def _share_stored(self, stored: StoredFeedback) -> bool:
+        """Share stored feedback, first looking for the message in case an earlier attempt did post it
+        (the process died, or Discord failed after taking it)."""
+        group = await self.repo.group(stored.group_id)
+        if group is None:
+            return False
+        found = await self.publisher.find_feedback(group, stored.from_id, stored.to_id, stored.scores, stored.note)
+        if found is not None:
+            await self.repo.feedback_shared(group.id, stored.from_id, stored.to_id, found, self._clock.now())
+            return False
+        return await self.share_feedback(group, stored.from_id, stored.to_id, stored.scores, stored.note)
 
     async def share_unshared_feedback(self, owns: Callable[[int], bool]) -> int:
         """At start-up: share the feedback a stopped process stored but never shared; return how many.
@@ -146,17 +204,9 @@ class Outcomes:
         for stored in await self.repo.unshared_feedback():
             if not owns(stored.guild_id):
                 continue
-            group = await self.repo.group(stored.group_id)
-            if group is None:
-                continue
-            found = await self.publisher.find_feedback(group, stored.from_id, stored.to_id, stored.scores, stored.note)
-            if found is not None:
-                await self.repo.feedback_shared(group.id, stored.from_id, stored.to_id, found, self._clock.now())
-                continue
             try:
-                await self.share_feedback(group, stored.from_id, stored.to_id, stored.scores, stored.note)
-                shared += 1
+                shared += await self._share_stored(stored)
             except Exception:
-                log.warning("could not share feedback in group %s; trying again at the next start", group.id,
+                log.warning("could not share feedback in group %s; trying again at the next start", stored.group_id,
                             exc_info=True)
         return shared

@@ -7,6 +7,14 @@ from typing import Protocol
 from bot.mock.models import Group, GroupBrief, Round
 
 
+class ShareFailed(Exception):
+    """Discord did not take a feedback message; ``transient`` when trying again later may work."""
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
 class MockPublisher(Protocol):
     async def deliver_group(self, round: Round, group: Group, brief: GroupBrief) -> tuple[str, int | None]: ...
     async def announce(self, round: Round, groups: list[Group]) -> int | None: ...
@@ -16,7 +24,9 @@ class MockPublisher(Protocol):
     async def dm(self, user_id: int, text: str) -> bool: ...
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                             note: str | None, *, replacing: tuple[int, int] | None = None) -> tuple[int, int] | None:
-        """Post the feedback (or edit the message it ``replaces``); return (channel, message), None if nowhere."""
+        """Post the feedback (or edit the message it ``replaces``); return (channel, message), None if nowhere.
+
+        Raises :class:`ShareFailed` when Discord refuses it."""
 
     async def find_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                             note: str | None) -> tuple[int, int] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, date, datetime
 
 import aiosqlite
@@ -26,6 +27,13 @@ def _round(row: aiosqlite.Row) -> Round:
                  datetime.fromtimestamp(row["starts_at"], UTC), datetime.fromtimestamp(row["reminder_at"], UTC),
                  datetime.fromtimestamp(row["ends_at"], UTC), row["status"], row["seed"], row["method"],
                  row["announcement_id"])
+
+
+_FEEDBACK_COLUMNS = "group_id, from_id, to_id, guild_id, communication, depth, tradeoffs, note"
+
+
+def _feedback(row: sqlite3.Row) -> StoredFeedback:
+    return StoredFeedback(row[0], row[1], row[2], row[3], (row[4], row[5], row[6]), row[7])
 
 
 class PairingRepository:
@@ -235,9 +243,15 @@ class PairingRepository:
     async def unshared_feedback(self) -> list[StoredFeedback]:
         """Feedback stored but not yet shared with the partner (the process died in between)."""
         rows = await self.db.fetchall(
-            "SELECT group_id, from_id, to_id, guild_id, communication, depth, tradeoffs, note FROM mock_feedback "
-            "WHERE shared_at IS NULL ORDER BY created_at")
-        return [StoredFeedback(r[0], r[1], r[2], r[3], (r[4], r[5], r[6]), r[7]) for r in rows]
+            f"SELECT {_FEEDBACK_COLUMNS} FROM mock_feedback WHERE shared_at IS NULL ORDER BY created_at")  # noqa: S608
+        return [_feedback(row) for row in rows]
+
+    async def unshared_feedback_of(self, group_id: int, from_id: int, to_id: int) -> StoredFeedback | None:
+        """This member's feedback for that partner, as it stands now, while it is not shared yet."""
+        row = await self.db.fetchone(
+            f"SELECT {_FEEDBACK_COLUMNS} FROM mock_feedback "  # noqa: S608  # a constant list of columns
+            "WHERE group_id = ? AND from_id = ? AND to_id = ? AND shared_at IS NULL", (group_id, from_id, to_id))
+        return _feedback(row) if row is not None else None
 
     async def feedback_location(self, group_id: int, from_id: int, to_id: int) -> tuple[int, int] | None:
         """Where this feedback was last posted (channel, message), if it was."""

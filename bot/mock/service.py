@@ -47,7 +47,7 @@ class MockService:
         self.exclusions = Exclusions(db, clock, self.meetings.repo)
         self.publisher = publisher
         self.rounds = RoundFlow(db, clock, content, scheduler, audit, self.repo, self.meetings, publisher)
-        self.outcomes = Outcomes(db, clock, content, activity, self.repo, publisher)
+        self.outcomes = Outcomes(db, clock, content, activity, self.repo, publisher, scheduler)
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -143,8 +143,8 @@ class MockService:
         return await self.outcomes.feedback(group_id, from_id, to_id, scores, note, guild_id)
 
     async def share_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
-                             note: str | None) -> None:
-        await self.outcomes.share_feedback(group, from_id, to_id, scores, note)
+                             note: str | None) -> bool:
+        return await self.outcomes.share_feedback(group, from_id, to_id, scores, note)
 
     # -- reading -------------------------------------------------------------------------------
     async def settings_section(self, guild_id: int) -> ConfiguredFeature | None:

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.bot import StudyBot
-from bot.mock import Group, GroupBrief, Round
+from bot.mock import Group, GroupBrief, Round, ShareFailed
 from cogs._common import no_pings, quoted_member_text
 from cogs.mock.embeds import brief_content, brief_embeds, thread_name
 from cogs.mock.views import brief_view, checkin_view
@@ -178,9 +178,17 @@ class DiscordMockPublisher:
             log.info("may not post in thread %s any more; sending the feedback by DM", thread.id)
             thread = None  # a moderator took the right away since the round began: the partner still hears it
         if thread is not None:
-            await self.pace()
-            sent = await thread.send(text, allowed_mentions=no_pings())
-            return sent.channel.id, sent.id
+            try:
+                await self.pace()
+                sent = await thread.send(text, allowed_mentions=no_pings())
+                return sent.channel.id, sent.id
+            except (discord.Forbidden, discord.NotFound) as error:  # gone or closed to the bot: the DM still works
+                log.info("thread %s refused the feedback (%s); sending it by DM", thread.id, error.text)
+            except discord.HTTPException as error:
+                raise ShareFailed(f"Discord refused the feedback message ({error.status})",
+                                  transient=error.status >= 500 or error.status == 429) from error
+            except TimeoutError as error:
+                raise ShareFailed("Discord did not answer in time", transient=True) from error
         sent_dm = await self._dm_message(to_id, text)
         return (sent_dm.channel.id, sent_dm.id) if sent_dm is not None else None
 

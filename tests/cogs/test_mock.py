@@ -235,3 +235,32 @@ async def test_feedback_the_thread_no_longer_takes_reaches_the_partner_by_dm(
     assert "communication 5/5" in dm.content and "Good pacing" in dm.content
     assert await harness.core.db.fetchval("SELECT message_id FROM mock_feedback") == dm.id  # still removable
     assert await harness.core.db.fetchval("SELECT shared_at IS NOT NULL FROM mock_feedback") == 1
+
+
+async def test_feedback_discord_fails_to_post_is_shared_once_when_it_recovers(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    await harness.advance(days=7)
+    checkin = next(m for m in thread.messages if "We met" in m.button_labels)
+    met = await alice.click(checkin, "We met")
+    label = next(label for label in met.button_labels if label.startswith("Feedback"))
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{thread.id}/messages")
+    sent = await alice.submit_modal(await alice.click(met, label), communication="5", depth="4", tradeoffs="4",
+                                    note="Good pacing")
+    assert "shared with your partner" in sent.text  # the feedback is stored; the partner is told when Discord can
+
+    def shared() -> list[str]:
+        return [m.content for m in thread.messages if m.content.startswith("📝 Feedback for")]
+
+    assert shared() == [] and await harness.core.db.fetchval("SELECT shared_at FROM mock_feedback") is None
+    await harness.advance(seconds=29)
+    assert shared() == []
+    await harness.advance(seconds=1)  # the first retry: no earlier copy in the thread, so it is posted
+    [message] = shared()
+    assert "communication 5/5" in message and "Good pacing" in message
+    await harness.advance(hours=1)
+    assert len(shared()) == 1 and not any(m.content.startswith("📝 Feedback for") for m in bob.dms)
+    assert await harness.core.db.fetchval("SELECT shared_at IS NOT NULL FROM mock_feedback") == 1
