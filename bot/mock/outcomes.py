@@ -19,6 +19,7 @@ from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.mock.jobs import share_job
 from bot.mock.models import Group, Report, StoredFeedback
+from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher, ShareFailed
 from bot.mock.repository import PairingRepository
 from bot.posting import crash_point
@@ -55,6 +56,7 @@ class Outcomes:
         self.repo, self.publisher = repo, publisher
         self._db, self._clock, self._content, self._activity = db, clock, content, activity
         self._scheduler = scheduler
+        self._prompts = MockPrompts(db, content)
         self._share_retries: dict[tuple[int, int, int], tuple[int, datetime]] = {}  # (attempts, first failure)
 
     async def member_group(self, group_id: int, user_id: int, guild_id: int | None = None) -> Group:
@@ -74,9 +76,9 @@ class Outcomes:
         group = await self.member_group(group_id, user_id, guild_id)
         if group.role_of(user_id) == "candidate":
             raise Conflict("The rubric is for the interviewer; you will see how you did in their feedback.")
-        prompt = self._content.library.prompt(group.prompt_id)
+        prompt = await self._prompts.prompt(group.guild_id, group.prompt_id)
         if prompt is None:
-            raise NotFound("This prompt is no longer in the content packs.")
+            raise NotFound("This prompt is no longer in the content packs or this server's own prompts.")
         return prompt
 
     async def report(self, group_id: int, user_id: int, outcome: str, guild_id: int | None = None) -> Report:

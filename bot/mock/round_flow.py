@@ -24,6 +24,7 @@ from bot.mock.agreement import minutes_for, nudge_time
 from bot.mock.jobs import end_job, nudge_job
 from bot.mock.meetings import MeetingService
 from bot.mock.models import Group, GroupBrief, Round
+from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
 from bot.mock.rounds import HISTORY_ROUNDS, history_of, plan_round
@@ -44,6 +45,7 @@ class RoundFlow:
         self._scheduler, self._audit = scheduler, audit
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._left_out: dict[int, tuple[int, ...]] = {}  # round id -> members no allowed partner was left for
+        self.prompts = MockPrompts(db, content)
 
     def schedule_timers(self, round_: Round) -> None:
         """The mid-round nudge and the end of ``round_``, each once (a passed time runs at once)."""
@@ -98,6 +100,7 @@ class RoundFlow:
 
     async def _create(self, schedule: Schedule, key: str | None, actor_id: int | None) -> int | None:
         now = self._clock.now()
+        prompts = await self.prompts.pool(schedule.guild_id)  # read before the transaction takes the write lock
         async with self._db.transaction() as conn:
             number = await self.repo.next_number(conn, schedule.guild_id)
             key = key or f"manual:{number}"
@@ -124,7 +127,7 @@ class RoundFlow:
             seed = hash_seed(schedule.guild_id, key)
             plan = plan_round(taking_part, history, triad_last=triad_last,
                               counts=await self.repo.role_counts(conn, schedule.guild_id),
-                              prompts=self._content.library.prompts, daily_seen=daily_seen, mock_seen=mock_seen,
+                              prompts=prompts, daily_seen=daily_seen, mock_seen=mock_seen,
                               seed=seed, reference=now,
                               forbidden=await self.meetings.repo.forbidden_pairs(conn, schedule.guild_id))
             reminder_at, ends_at = round_times(now, schedule.period)
@@ -147,7 +150,7 @@ class RoundFlow:
         signups = [s for s in [await self.repo.signup(round_.guild_id, m.user_id) for m in group.members] if s]
         options = await self.meetings.prepare(round_, group)
         length = timedelta(minutes=minutes_for(len(group.members)))
-        return GroupBrief(self._content.library.prompt(group.prompt_id),
+        return GroupBrief(await self.prompts.prompt(group.guild_id, group.prompt_id),
                           [(o.starts_at, o.starts_at + length) for o in options],
                           {s.user_id: s.timezone for s in signups})
 

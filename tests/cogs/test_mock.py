@@ -264,3 +264,24 @@ async def test_feedback_discord_fails_to_post_is_shared_once_when_it_recovers(
     await harness.advance(hours=1)
     assert len(shared()) == 1 and not any(m.content.startswith("📝 Feedback for") for m in bob.dms)
     assert await harness.core.db.fetchval("SELECT shared_at IS NOT NULL FROM mock_feedback") == 1
+
+
+async def test_with_the_shipped_pack_off_a_round_uses_the_servers_own_prompt(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await mod.slash("daily setup", channel=room, time="09:00", timezone="UTC")
+    await mod.submit_modal(
+        await mod.slash("daily add", kind="design", difficulty="hard"),
+        title="Design the study server's flashcard service",
+        scenario="Members of a 5,000-person study server review flashcards daily and keep streaks.",
+        constraints="5,000 members\n20,000 reviews a day", follow_ups="How is a grade kept once?\nWhat about DST?",
+        rubric="An idempotent grade\nLocal-time days")
+    await mod.select(await mod.slash("content decks"), ["server"])  # the shipped pack off
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    [brief] = briefs(thread)
+    assert brief.embeds[0]["title"] == "Your prompt · Design the study server's flashcard service"
+    interviewer = alice if f"Interviewer: {alice.mention}" in brief.content else bob
+    rubric = await interviewer.click(brief, "Rubric (interviewer)")
+    assert "An idempotent grade" in rubric.text
