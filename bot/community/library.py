@@ -138,17 +138,19 @@ class ServerContent:
         await self.repo.switch(guild_id, {key: enabled}, actor_id, now)
         return await self.require_deck(guild_id, key)
 
-    async def choose_decks(self, guild_id: int, keys: Collection[str], actor_id: int, now: datetime) -> list[Deck]:
-        """Switch on exactly the decks in ``keys`` and every other deck off, in one transaction.
+    async def choose_decks(self, guild_id: int, shown: Collection[str], on: Collection[str], actor_id: int,
+                           now: datetime) -> list[Deck]:
+        """Of the decks a moderator was ``shown``, switch on those in ``on`` and the rest off, in one
+        transaction; decks the menu did not show (past its 25 options) are left as they are.
 
         A key that is not one of the server's decks (one removed while the menu was open) is refused
         before anything is written."""
         decks = await self.decks(guild_id)
         known = {deck.key for deck in decks}
-        for key in keys:
+        for key in {*shown, *on}:
             if key not in known:
                 await self.require_deck(guild_id, key)  # raises, naming the decks there are
-        await self.repo.switch(guild_id, {deck.key: deck.key in keys for deck in decks}, actor_id, now)
+        await self.repo.switch(guild_id, {key: key in on for key in shown}, actor_id, now)
         return await self.decks(guild_id)
 
     async def insert(self, conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard, *, deck: str,

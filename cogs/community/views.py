@@ -260,7 +260,8 @@ class DecksView(BaseView):
 
     async def _chosen(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
-        decks = await self.content.choose_decks(guild_id, set(self.select.values), interaction.user.id,
+        shown = [option.value for option in self.select.options]
+        decks = await self.content.choose_decks(guild_id, shown, set(self.select.values), interaction.user.id,
                                                 interaction.created_at)
         await interaction.response.edit_message(content=decks_saved_text(decks), view=None)
         self.stop()

@@ -14,6 +14,7 @@ from bot.clock import ManualClock
 from bot.community import Deck, cards_of
 from bot.community.library import ServerContent
 from bot.content import ContentStore
+from bot.errors import InvalidInput
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database
 
@@ -125,3 +126,15 @@ async def test_a_deck_can_be_switched_again_and_items_rewritten_through_an_upser
     moved = INSERT + " ON CONFLICT (guild_id, item_id) DO UPDATE SET deck = excluded.deck"
     _write(path, moved, _card_row("own-1", "doc-notes"))
     assert {d.key for d in await content.decks(GUILD) if "own-1" in {c.id for c in d.cards}} == {"doc-notes"}
+
+
+async def test_choosing_decks_changes_only_the_decks_shown_and_refuses_an_unknown_one_whole(
+        path: Path, db: Database, content: ServerContent) -> None:
+    _write(path, INSERT, _card_row("own-1"))
+    _write(path, INSERT, _card_row("doc-card", "doc-notes"))
+    pack = (await content.decks(GUILD))[0].key
+    decks = await content.choose_decks(GUILD, [pack, "server"], {"server"}, actor_id=1, now=NOW)
+    assert {d.key: d.enabled for d in decks} == {pack: False, "server": True, "doc-notes": True}  # not shown: kept
+    with pytest.raises(InvalidInput, match="no deck `doc-gone`"):
+        await content.choose_decks(GUILD, [pack, "server", "doc-gone"], {pack, "doc-gone"}, actor_id=1, now=NOW)
+    assert {d.key: d.enabled for d in await content.decks(GUILD)} == {pack: False, "server": True, "doc-notes": True}
