@@ -54,7 +54,7 @@ class Outcomes:
     def __init__(self, db: Database, clock: Clock, content: ContentStore, activity: ActivityService,
                  repo: PairingRepository, publisher: MockPublisher, scheduler: JobScheduler) -> None:
         self.repo, self.publisher = repo, publisher
-        self._db, self._clock, self._content, self._activity = db, clock, content, activity
+        self._db, self._clock, self._activity = db, clock, activity
         self._scheduler = scheduler
         self._prompts = MockPrompts(db, content)
         self._share_retries: dict[tuple[int, int, int], tuple[int, datetime]] = {}  # (attempts, first failure)

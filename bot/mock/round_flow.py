@@ -41,7 +41,7 @@ class RoundFlow:
     def __init__(self, db: Database, clock: Clock, content: ContentStore, scheduler: JobScheduler, audit: AuditLog,
                  repo: PairingRepository, meetings: MeetingService, publisher: MockPublisher) -> None:
         self.repo, self.meetings, self.publisher = repo, meetings, publisher
-        self._db, self._clock, self._content = db, clock, content
+        self._db, self._clock = db, clock
         self._scheduler, self._audit = scheduler, audit
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._left_out: dict[int, tuple[int, ...]] = {}  # round id -> members no allowed partner was left for

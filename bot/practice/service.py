@@ -2,9 +2,9 @@
 
 The archive lists the days the server actually posted, newest first, with their threads.
 Practice draws from the same pool the daily rotation uses (the prompts of the kinds the server
-wants from the shipped packs it has on, plus its own), minus every prompt the member has answered here, whether
-on its day or in practice. An answer counts as an ``answer`` activity, so it counts for the
-streak once per day like any other.
+wants from the shipped packs it has on, plus its own), minus every prompt the member has
+answered here, whether on its day or in practice. An answer counts as an ``answer`` activity,
+so it counts for the streak once per day like any other.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ class PracticeService:
         self.daily = DailyRepository(db)  # the rotation's pool and the posted days, read through daily's interface
 
     async def _pool(self, guild_id: int) -> dict[str, Prompt]:
-        """The server's prompt pool: the kinds its daily schedule wants (all, before setup) plus its own."""
+        """The server's prompt pool: the kinds its daily schedule wants (all, before setup) from the shipped
+        packs it has on, plus its own."""
         schedule = await self.daily.schedule(guild_id)
         kinds = schedule.kinds if schedule else frozenset(ALL_KINDS)
         return eligible_prompts(kinds, self.content.library, *await self.daily.pool_sources(guild_id))
