@@ -46,6 +46,10 @@ class SuggestionService:
         """Every deck the server could study, shipped packs first, with whether it is on."""
         return await self.content.decks(guild_id)
 
+    async def switch_deck(self, guild_id: int, key: str, enabled: bool, actor_id: int, now: datetime) -> Deck:
+        """Switch one deck on or off by name (also one the ``/content decks`` menu has no room for)."""
+        return await self.content.switch(guild_id, key, enabled, actor_id, now)
+
     # -- members ---------------------------------------------------------------------------
     async def suggest(self, guild_id: int, author_id: int, kind: ItemKind, fields: dict[str, str]) -> Suggestion:
         """Validate a member's form with the pack rules, then queue it; a bad form stores nothing."""

@@ -22,7 +22,7 @@ from cogs._common.forms import FormRoute
 from cogs._common.ids import TEXT, WORD, CustomId
 from cogs._common.prompts import KIND_CHOICES
 from cogs.community.authority import require_moderator
-from cogs.community.embeds import mine_embed, queue_embed, suggestion_embed
+from cogs.community.embeds import decks_saved_text, mine_embed, queue_embed, suggestion_embed
 from cogs.community.messages import tell_untold, warnings
 from cogs.community.views import (
     DYNAMIC_ITEMS,
@@ -36,6 +36,13 @@ from cogs.community.views import (
 )
 
 log = logging.getLogger(__name__)
+
+SELECT_OPTIONS = 25  # a select menu (and an autocomplete answer) holds at most 25 options
+MESSAGE_LIMIT = 2000  # characters in a message's content
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 QUEUE_POSTS_PER_UPLOAD = 25  # the rest wait in /review queue rather than flooding the channel
 DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "medium", "hard")]
 
@@ -229,14 +236,42 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
             file=discord.File(io.BytesIO(data), filename=name), ephemeral=True)
 
     @app_commands.command(name="decks", description="Switch shipped packs and this server's decks on or off")
-    async def decks(self, interaction: discord.Interaction) -> None:
+    @app_commands.describe(deck="One deck to switch directly (leave both empty for the menu)",
+                           on="Whether that deck is on")
+    async def decks(self, interaction: discord.Interaction, deck: str | None = None, on: bool | None = None) -> None:
         guild_id = await require_moderator(interaction)
+        if deck is not None or on is not None:
+            if deck is None or on is None:
+                raise InvalidInput("To switch one deck, name the deck and say whether it is on.",
+                                   hint="For example `/content decks deck:server on:False`; with neither you get "
+                                        "the menu.")
+            switched = await self.service.switch_deck(guild_id, deck, on, interaction.user.id,
+                                                      interaction.created_at)
+            decks_now = await self.service.decks(guild_id)
+            await interaction.response.send_message(
+                f"`{switched.key}` is now {'on' if switched.enabled else 'off'}. " + decks_saved_text(decks_now),
+                ephemeral=True)
+            return
         decks = await self.service.decks(guild_id)
-        if len(decks) > 25:
-            decks = decks[:25]  # a select menu holds 25 options
-        lines = [f"{'✅' if d.enabled else '⛔'} **{d.title}** (`{d.key}`): {len(d.prompts)} prompts, "
-                 f"{len(d.cards)} cards" for d in decks]
+        more = ""
+        if len(decks) > SELECT_OPTIONS:
+            more = (f"\n{len(decks) - SELECT_OPTIONS} more decks do not fit in the menu; switch them with "
+                    "`/content decks deck:<name> on:<True/False>`.")
+            decks = decks[:SELECT_OPTIONS]
+        lines = [f"{'✅' if d.enabled else '⛔'} **{d.title}** (`{d.key}`): {_count(len(d.prompts), 'prompt')}, "
+                 f"{_count(len(d.cards), 'card')}" for d in decks]
         view = DecksView(interaction.user.id, self.service.content, [(d.key, d.title, d.enabled) for d in decks])
-        await interaction.response.send_message("\n".join(lines) + "\n\nChoose the decks to keep on:",
+        tail = more + "\n\nChoose the decks to keep on:"
+        await interaction.response.send_message(truncate("\n".join(lines), MESSAGE_LIMIT - len(tail)) + tail,
                                                 view=view, ephemeral=True)
         view.message = await interaction.original_response()
+
+    @decks.autocomplete("deck")
+    async def _decks_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """Every deck of the server, on or off, matching what the moderator typed (Discord shows 25)."""
+        if interaction.guild_id is None:
+            return []
+        typed = current.lower()
+        return [app_commands.Choice(name=truncate(f"{d.title} ({'on' if d.enabled else 'off'})", 100), value=d.key)
+                for d in await self.service.decks(interaction.guild_id)
+                if typed in d.key.lower() or typed in d.title.lower()][:SELECT_OPTIONS]

@@ -140,3 +140,30 @@ async def test_export_is_a_pack_that_content_validate_accepts(harness: BotHarnes
     assert main(["content", "validate", str(tmp_path / "packs")]) == 0
     out = capsys.readouterr().out
     assert "1 prompts" in out and "5 flashcards" in out and "OK: 1 pack(s) valid" in out
+
+
+async def test_decks_past_the_menus_25_are_switched_by_name(harness: BotHarness, mod: SimMember,
+                                                            alice: SimMember) -> None:
+    card = harness.core.content.library.flashcards[0]
+    for number in range(30):  # 30 uploaded documents' decks, one card each, and the shipped pack
+        item = card.model_copy(update={"id": f"g{harness.guild.id}-doc{number}"})
+        await harness.core.db.execute(
+            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
+            "created_at, updated_at) VALUES (?, ?, 'card', ?, ?, 'imported', NULL, ?, 0, 0)",
+            (harness.guild.id, item.id, f"doc-notes-{number:02d}", item.model_dump_json(), mod.id))
+    menu = await mod.slash("content decks")
+    assert menu.message is not None and len(menu.message.content) <= 2000
+    assert "(`doc-notes-00`): 0 prompts, 1 card\n" in menu.message.content
+    assert "6 more decks do not fit in the menu" in menu.message.content
+    choices = await mod.autocomplete("content decks", "deck", "notes-29")
+    assert [c["value"] for c in choices] == ["doc-notes-29"]
+    switched = await mod.slash("content decks", deck="doc-notes-29", on=False)
+    assert switched.ephemeral and switched.text.startswith("`doc-notes-29` is now off.")
+    decks = await alice.slash("cards decks")
+    assert "doc-notes-29" not in decks.text and "doc-notes-28" in decks.text
+    half = await mod.slash("content decks", deck="doc-notes-29")
+    assert half.ephemeral and "name the deck and say whether it is on" in half.text
+    unknown = await mod.slash("content decks", deck="doc-nothing", on=True)
+    assert "no deck `doc-nothing`" in unknown.text
+    with pytest.raises(CommandForbidden):  # Discord hides the moderator command from members
+        await alice.slash("content decks", deck="doc-notes-29", on=True)
