@@ -10,7 +10,7 @@ from all of them at once and an approved card appears in all of them at once.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
 
@@ -138,20 +138,10 @@ class ServerContent:
         await self.repo.switch(guild_id, {key: enabled}, actor_id, now)
         return await self.require_deck(guild_id, key)
 
-    async def choose_decks(self, guild_id: int, shown: Collection[str], on: Collection[str], actor_id: int,
-                           now: datetime) -> list[Deck]:
-        """Of the decks a moderator was ``shown``, switch on those in ``on`` and the rest off, in one
-        transaction; decks the menu did not show (past its 25 options) are left as they are.
-
-        A key that is not one of the server's decks (one removed while the menu was open) is refused
-        before anything is written."""
-        decks = await self.decks(guild_id)
-        known = {deck.key for deck in decks}
-        for key in {*shown, *on}:
-            if key not in known:
-                await self.require_deck(guild_id, key)  # raises, naming the decks there are
-        await self.repo.switch(guild_id, {key: key in on for key in shown}, actor_id, now)
-        return await self.decks(guild_id)
+    async def switch_in(self, conn: aiosqlite.Connection, guild_id: int, states: Mapping[str, bool], actor_id: int,
+                        now: datetime) -> None:
+        """Switch decks inside the caller's transaction; the caller checked that they exist."""
+        await self.repo.switch_in(conn, guild_id, states, actor_id, now)
 
     async def insert(self, conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard, *, deck: str,
                      origin: str, author_id: int | None, approved_by: int, now: datetime) -> None:

@@ -184,7 +184,14 @@ class ServerItemRepository:
 
     async def switch(self, guild_id: int, states: Mapping[str, bool], actor_id: int, now: datetime) -> None:
         """Switch each deck in ``states`` on or off, all in one transaction."""
-        await self.db.executemany(
+        async with self.db.transaction() as conn:
+            await self.switch_in(conn, guild_id, states, actor_id, now)
+
+    @staticmethod
+    async def switch_in(conn: aiosqlite.Connection, guild_id: int, states: Mapping[str, bool], actor_id: int,
+                        now: datetime) -> None:
+        """:meth:`switch` inside the caller's transaction (with its audit entry)."""
+        await conn.executemany(
             "INSERT INTO deck_switches (guild_id, deck, enabled, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, deck) DO UPDATE SET enabled = excluded.enabled, "
             "updated_by = excluded.updated_by, updated_at = excluded.updated_at",

@@ -8,6 +8,7 @@ exactly one wins and the other is told who decided first.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import aiosqlite
@@ -48,7 +49,35 @@ class SuggestionService:
 
     async def switch_deck(self, guild_id: int, key: str, enabled: bool, actor_id: int, now: datetime) -> Deck:
         """Switch one deck on or off by name (also one the ``/content decks`` menu has no room for)."""
-        return await self.content.switch(guild_id, key, enabled, actor_id, now)
+        deck = await self.content.require_deck(guild_id, key)
+        await self._switch(guild_id, [deck], {deck.key: enabled}, actor_id, now)
+        return await self.content.require_deck(guild_id, key)
+
+    async def choose_decks(self, guild_id: int, shown: Collection[str], on: Collection[str], actor_id: int,
+                           now: datetime) -> list[Deck]:
+        """Of the decks a moderator was ``shown``, switch on those in ``on`` and the rest off, in one
+        transaction; decks the menu did not show (past its 25 options) are left as they are.
+
+        A key that is not one of the server's decks (one removed while the menu was open) is refused
+        before anything is written."""
+        decks = await self.content.decks(guild_id)
+        known = {deck.key for deck in decks}
+        for key in {*shown, *on}:
+            if key not in known:
+                await self.content.require_deck(guild_id, key)  # raises, naming the decks there are
+        await self._switch(guild_id, decks, {key: key in on for key in shown}, actor_id, now)
+        return await self.content.decks(guild_id)
+
+    async def _switch(self, guild_id: int, decks: list[Deck], states: dict[str, bool], actor_id: int,
+                      now: datetime) -> None:
+        """Write the switches and, when any deck changed, one audit entry naming each change."""
+        before = {deck.key: deck.enabled for deck in decks}
+        changed = {key: on for key, on in states.items() if before.get(key) != on}
+        async with self.db.transaction() as conn:
+            await self.content.switch_in(conn, guild_id, states, actor_id, now)
+            if changed:
+                await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="content.decks",
+                                        old={key: before.get(key) for key in changed}, new=changed)
 
     # -- members ---------------------------------------------------------------------------
     async def suggest(self, guild_id: int, author_id: int, kind: ItemKind, fields: dict[str, str]) -> Suggestion:

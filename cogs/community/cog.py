@@ -260,7 +260,7 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
             decks = decks[:SELECT_OPTIONS]
         lines = [f"{'✅' if d.enabled else '⛔'} **{d.title}** (`{d.key}`): {_count(len(d.prompts), 'prompt')}, "
                  f"{_count(len(d.cards), 'card')}" for d in decks]
-        view = DecksView(interaction.user.id, self.service.content, [(d.key, d.title, d.enabled) for d in decks])
+        view = DecksView(interaction.user.id, [(d.key, d.title, d.enabled) for d in decks])
         tail = more + "\n\nChoose the decks to keep on:"
         await interaction.response.send_message(truncate("\n".join(lines), MESSAGE_LIMIT - len(tail)) + tail,
                                                 view=view, ephemeral=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 import discord
 
-from bot.community import Decision, ServerContent, Status, Suggestion, SuggestionService, form_fields
+from bot.community import Decision, Status, Suggestion, SuggestionService, form_fields
 from bot.content.models import Prompt
 from bot.errors import Conflict
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings, truncate
@@ -247,9 +247,8 @@ class DecksView(BaseView):
 
     audience = Audience.MODERATOR
 
-    def __init__(self, owner_id: int, content: ServerContent, decks: list[tuple[str, str, bool]]) -> None:
+    def __init__(self, owner_id: int, decks: list[tuple[str, str, bool]]) -> None:
         super().__init__(owner_id=owner_id, timeout=300)
-        self.content = content
         self.select: discord.ui.Select[DecksView] = discord.ui.Select(
             placeholder="Decks this server uses", min_values=0, max_values=len(decks),
             custom_id="studybot:content:decks",
@@ -261,7 +260,7 @@ class DecksView(BaseView):
     async def _chosen(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
         shown = [option.value for option in self.select.options]
-        decks = await self.content.choose_decks(guild_id, shown, set(self.select.values), interaction.user.id,
-                                                interaction.created_at)
+        decks = await suggestions_of(interaction).choose_decks(guild_id, shown, set(self.select.values),
+                                                               interaction.user.id, interaction.created_at)
         await interaction.response.edit_message(content=decks_saved_text(decks), view=None)
         self.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.admin.retention import GuildRetention
+from bot.audit import AuditLog
 from bot.clock import ManualClock
-from bot.community import Deck, cards_of
+from bot.community import Deck, SuggestionService, cards_of
 from bot.community.library import ServerContent
 from bot.content import ContentStore
 from bot.errors import InvalidInput
@@ -128,13 +130,20 @@ async def test_a_deck_can_be_switched_again_and_items_rewritten_through_an_upser
     assert {d.key for d in await content.decks(GUILD) if "own-1" in {c.id for c in d.cards}} == {"doc-notes"}
 
 
-async def test_choosing_decks_changes_only_the_decks_shown_and_refuses_an_unknown_one_whole(
+async def test_choosing_decks_changes_only_the_decks_shown_audits_them_and_refuses_an_unknown_one_whole(
         path: Path, db: Database, content: ServerContent) -> None:
     _write(path, INSERT, _card_row("own-1"))
     _write(path, INSERT, _card_row("doc-card", "doc-notes"))
+    audit = AuditLog(db, ManualClock(NOW))
+    service = SuggestionService(db, ManualClock(NOW), audit, content)
     pack = (await content.decks(GUILD))[0].key
-    decks = await content.choose_decks(GUILD, [pack, "server"], {"server"}, actor_id=1, now=NOW)
+    decks = await service.choose_decks(GUILD, [pack, "server"], {"server"}, actor_id=1, now=NOW)
     assert {d.key: d.enabled for d in decks} == {pack: False, "server": True, "doc-notes": True}  # not shown: kept
+    [entry] = await audit.recent(GUILD)
+    assert (entry.action, json.loads(entry.old_value or ""), json.loads(entry.new_value or "")) == (
+        "content.decks", {pack: True}, {pack: False})  # only what changed
     with pytest.raises(InvalidInput, match="no deck `doc-gone`"):
-        await content.choose_decks(GUILD, [pack, "server", "doc-gone"], {pack, "doc-gone"}, actor_id=1, now=NOW)
+        await service.choose_decks(GUILD, [pack, "server", "doc-gone"], {pack, "doc-gone"}, actor_id=1, now=NOW)
     assert {d.key: d.enabled for d in await content.decks(GUILD)} == {pack: False, "server": True, "doc-notes": True}
+    assert (await service.switch_deck(GUILD, "doc-notes", False, actor_id=2, now=NOW)).enabled is False
+    assert [e.action for e in await audit.recent(GUILD)] == ["content.decks", "content.decks"]
