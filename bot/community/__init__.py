@@ -15,11 +15,12 @@ from bot.community.models import (
     Status,
     Suggestion,
     deck_title,
+    item_summary,
 )
 from bot.community.service import SuggestionService
 
 __all__ = [
     "DOCUMENT_PREFIX", "SERVER_DECK", "Deck", "Decision", "ImportResult", "ServerContent", "ServerItem", "Status", "Suggestion",
     "SuggestionService", "deck_title", "DocumentImporter", "check_upload", "export_pack", "form_fields",
-    "cards_of",
+    "cards_of", "item_summary",
 ]

@@ -143,6 +143,10 @@ class ServerContent:
         """Switch decks inside the caller's transaction; the caller checked that they exist."""
         await self.repo.switch_in(conn, guild_id, states, actor_id, now)
 
+    async def delete_in(self, conn: aiosqlite.Connection, guild_id: int, item_id: str) -> bool:
+        """Remove one of the server's items inside the caller's transaction (its decks are rebuilt)."""
+        return await self.repo.delete_in(conn, guild_id, item_id)
+
     async def insert(self, conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard, *, deck: str,
                      origin: str, author_id: int | None, approved_by: int, now: datetime) -> None:
         await self.repo.insert(conn, guild_id, item, deck=deck, origin=origin, author_id=author_id,

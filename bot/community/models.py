@@ -42,6 +42,11 @@ def deck_title(key: str) -> str:
     return key
 
 
+def item_summary(item: Prompt | Flashcard) -> str:
+    """How an item is named in lists and messages: a prompt's title, a card's front."""
+    return item.title if isinstance(item, Prompt) else item.front
+
+
 class Status(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
@@ -67,7 +72,7 @@ class Suggestion:
 
     @property
     def summary(self) -> str:
-        return self.item.title if isinstance(self.item, Prompt) else self.item.front
+        return item_summary(self.item)
 
 
 @dataclass(frozen=True)

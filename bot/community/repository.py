@@ -142,6 +142,12 @@ class ServerItemRepository:
         return _item(row) if row else None
 
     @staticmethod
+    async def delete_in(conn: aiosqlite.Connection, guild_id: int, item_id: str) -> bool:
+        """Remove one of the server's items inside the caller's transaction; False when it had none."""
+        cursor = await conn.execute("DELETE FROM server_items WHERE guild_id = ? AND item_id = ?", (guild_id, item_id))
+        return cursor.rowcount > 0
+
+    @staticmethod
     def switched_off_in(conn: sqlite3.Connection, guild_id: int) -> set[str]:
         """The decks the server switched off, read on the connection's own thread (one trip with others)."""
         rows = conn.execute("SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0", (guild_id,))

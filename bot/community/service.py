@@ -17,7 +17,7 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.community.forms import build_item, form_fields
 from bot.community.library import ServerContent
-from bot.community.models import SERVER_DECK, Decision, Deck, Status, Suggestion
+from bot.community.models import SERVER_DECK, Decision, Deck, ServerItem, Status, Suggestion, item_summary
 from bot.community.repository import SuggestionRepository
 from bot.content.items import ItemKind, alike_problems
 from bot.content.models import Flashcard, Prompt
@@ -78,6 +78,30 @@ class SuggestionService:
             if changed:
                 await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="content.decks",
                                         old={key: before.get(key) for key in changed}, new=changed)
+
+    async def own_items(self, guild_id: int) -> list[ServerItem]:
+        """The server's own prompts and cards (written, suggested or imported), oldest first."""
+        return await self.content.items(guild_id)
+
+    async def own_item(self, guild_id: int, item_id: str) -> ServerItem:
+        item = await self.content.item(guild_id, item_id)
+        if item is None:
+            raise NotFound(f"This server has no prompt or card `{item_id[:60]}` of its own.",
+                           hint="Pick one from the list `/content remove` offers as you type.")
+        return item
+
+    async def remove_item(self, guild_id: int, item_id: str, actor_id: int) -> ServerItem:
+        """Remove one of the server's own prompts or cards for good, with an audit entry.
+
+        It leaves study, the quiz, the daily rotation and practice at once; members' review history
+        of a card stays (as for a card a pack drops), and posts already made stay as they are."""
+        item = await self.own_item(guild_id, item_id)
+        async with self.db.transaction() as conn:
+            if not await self.content.delete_in(conn, guild_id, item_id):
+                raise NotFound("That item was removed a moment ago; nothing else was changed.")
+            await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="content.remove",
+                                    old={"item": item_id, "deck": item.deck, "title": item_summary(item.item)})
+        return item
 
     # -- members ---------------------------------------------------------------------------
     async def suggest(self, guild_id: int, author_id: int, kind: ItemKind, fields: dict[str, str]) -> Suggestion:

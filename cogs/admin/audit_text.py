@@ -25,7 +25,7 @@ ACTIONS = {
     "streak.announcements": "changed streak announcements", "review.channel": "chose the review channel",
     "review.edit-approve": "edited and approved a suggestion", "review.reject": "rejected a suggestion",
     "review.approve": "approved a suggestion", "settings.moderator_role": "named the moderator role",
-    "content.decks": "switched decks",
+    "content.decks": "switched decks", "content.remove": "removed a server prompt or card",
 }
 LABELS = {"close_hours": "closes after (hours)", "reveal_now": "reveal at once", "local_time": "time"}
 

@@ -13,11 +13,20 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.community import DocumentImporter, Status, Suggestion, SuggestionService, check_upload, export_pack
+from bot.community import (
+    DocumentImporter,
+    Status,
+    Suggestion,
+    SuggestionService,
+    check_upload,
+    export_pack,
+    item_summary,
+)
 from bot.content.items import ItemKind
 from bot.errors import InvalidInput
 from cogs._common import in_servers, missing_permissions, truncate
 from cogs._common.authority import Audience, declared
+from cogs._common.confirm import ask_before_removing
 from cogs._common.forms import FormRoute
 from cogs._common.ids import TEXT, WORD, CustomId
 from cogs._common.prompts import KIND_CHOICES
@@ -265,6 +274,34 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
         await interaction.response.send_message(truncate("\n".join(lines), MESSAGE_LIMIT - len(tail)) + tail,
                                                 view=view, ephemeral=True)
         view.message = await interaction.original_response()
+
+    @app_commands.command(name="remove", description="Remove one of this server's own prompts or cards for good")
+    @app_commands.describe(item="The prompt or card (start typing its title or front)")
+    async def remove(self, interaction: discord.Interaction, item: str) -> None:
+        guild_id = await require_moderator(interaction)
+        found = await self.service.own_item(guild_id, item)
+        what = f"the {'prompt' if found.kind == 'prompt' else 'card'} “{truncate(item_summary(found.item), 120)}”"
+
+        async def removed(actor_id: int) -> str:
+            await self.service.remove_item(guild_id, item, actor_id)
+            return (f"Removed {what}. It is no longer studied, quizzed, posted or practised here; posts already "
+                    "made stay, and members keep their review history.")
+
+        await ask_before_removing(
+            interaction, f"Remove {what} (deck `{found.deck}`) from this server's content for good?",
+            remove=removed, kept=f"Kept {what}.", confirm_label="Remove it")
+
+    @remove.autocomplete("item")
+    async def _remove_item(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """The server's own prompts and cards matching what the moderator typed, newest first."""
+        if interaction.guild_id is None:
+            return []
+        typed = current.lower()
+        entries = [e for e in reversed(await self.service.own_items(interaction.guild_id))
+                   if typed in item_summary(e.item).lower() or typed in e.item.id.lower()]
+        return [app_commands.Choice(name=truncate(f"{'Prompt' if e.kind == 'prompt' else 'Card'}: "
+                                                  f"{item_summary(e.item)}", 100), value=e.item.id)
+                for e in entries[:SELECT_OPTIONS]]
 
     @decks.autocomplete("deck")
     async def _decks_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

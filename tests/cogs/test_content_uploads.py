@@ -167,3 +167,34 @@ async def test_decks_past_the_menus_25_are_switched_by_name(harness: BotHarness,
     assert "no deck `doc-nothing`" in unknown.text
     with pytest.raises(CommandForbidden):  # Discord hides the moderator command from members
         await alice.slash("content decks", deck="doc-notes-29", on=True)
+
+
+async def test_a_servers_own_prompt_is_removed_after_confirming_and_audited(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    daily = harness.guild.channel("daily")
+    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
+    await mod.submit_modal(
+        await mod.slash("daily add", kind="design", difficulty="hard"),
+        title="Design the study server's flashcard service",
+        scenario="Members of a 5,000-person study server review flashcards daily and keep streaks.",
+        constraints="5,000 members\n20,000 reviews a day", follow_ups="How is a grade kept once?\nWhat about DST?",
+        rubric="An idempotent grade\nLocal-time days")
+    assert "51 of 51 prompts left in this cycle" in (await mod.slash("daily status")).text
+    [choice] = await mod.autocomplete("content remove", "item", "flashcard serv")
+    assert choice["name"] == "Prompt: Design the study server's flashcard service"
+    question = await mod.slash("content remove", item=choice["value"])
+    assert question.ephemeral and "Remove the prompt “Design the study server's flashcard service”" in question.text
+    assert "Kept the prompt" in (await mod.click(question, "Keep it")).text
+    assert await count(harness, "server_items") == 1
+    question = await mod.slash("content remove", item=choice["value"])
+    done = await mod.click(question, "Remove it")
+    assert done.text.startswith("Removed the prompt “Design the study server's flashcard service”.")
+    assert await count(harness, "server_items") == 0
+    assert await mod.autocomplete("content remove", "item", "flashcard serv") == []
+    assert "50 of 50 prompts left in this cycle" in (await mod.slash("daily status")).text  # left the rotation
+    audit = await mod.slash("studybot audit")
+    assert "removed a server prompt or card" in audit.text
+    gone = await mod.slash("content remove", item=choice["value"])
+    assert gone.ephemeral and "has no prompt or card" in gone.text and "as you type" in gone.text
+    with pytest.raises(CommandForbidden):
+        await alice.slash("content remove", item=choice["value"])
