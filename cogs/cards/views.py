@@ -72,6 +72,9 @@ class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def handle(self, interaction: discord.Interaction) -> None:
         graded = await _service(interaction).grade(interaction.guild_id, interaction.user.id, self.card_id,
                                                    self.rep, self.grade)
+        if not graded.recorded and graded.card is None:
+            await show_next(interaction, "That card was removed from this server's decks, so nothing was recorded.")
+            return
         if not graded.recorded:
             await show_stale(interaction)
             return

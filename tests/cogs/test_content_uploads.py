@@ -198,3 +198,20 @@ async def test_a_servers_own_prompt_is_removed_after_confirming_and_audited(
     assert gone.ephemeral and "has no prompt or card" in gone.text and "as you type" in gone.text
     with pytest.raises(CommandForbidden):
         await alice.slash("content remove", item=choice["value"])
+
+
+async def test_grading_a_card_removed_mid_session_records_nothing_and_moves_on(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    card = harness.core.content.library.flashcards[0].model_copy(update={"id": f"g{harness.guild.id}-c1",
+                                                                          "front": "What does a prefix cache save?"})
+    await harness.core.db.execute(
+        "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, created_at, "
+        "updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
+        (harness.guild.id, card.id, card.model_dump_json(), mod.id))
+    screen = await alice.slash("cards study", deck="server")
+    assert "What does a prefix cache save?" in screen.embeds[0]["description"]
+    back = await alice.click(screen, "Reveal")
+    await mod.click(await mod.slash("content remove", item=card.id), "Remove it")
+    after = await alice.click(back, next(label for label in back.button_labels if label.startswith("Good")))
+    assert "removed from this server's decks, so nothing was recorded" in after.text
+    assert await count(harness, "card_reviews") == 0
