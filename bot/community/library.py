@@ -143,6 +143,11 @@ class ServerContent:
         """Switch decks inside the caller's transaction; the caller checked that they exist."""
         await self.repo.switch_in(conn, guild_id, states, actor_id, now)
 
+    async def update_in(self, conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard,
+                        now: datetime) -> bool:
+        """Store an edited item under its own id inside the caller's transaction (its decks are rebuilt)."""
+        return await self.repo.update_in(conn, guild_id, item, now)
+
     async def delete_in(self, conn: aiosqlite.Connection, guild_id: int, item_id: str) -> bool:
         """Remove one of the server's items inside the caller's transaction (its decks are rebuilt)."""
         return await self.repo.delete_in(conn, guild_id, item_id)

@@ -142,6 +142,13 @@ class ServerItemRepository:
         return _item(row) if row else None
 
     @staticmethod
+    async def update_in(conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard, now: datetime) -> bool:
+        """Store an edited item under its own id inside the caller's transaction; False when it is gone."""
+        cursor = await conn.execute("UPDATE server_items SET data = ?, updated_at = ? WHERE guild_id = ? AND item_id = ?",
+                                    (item.model_dump_json(), epoch(now), guild_id, item.id))
+        return cursor.rowcount > 0
+
+    @staticmethod
     async def delete_in(conn: aiosqlite.Connection, guild_id: int, item_id: str) -> bool:
         """Remove one of the server's items inside the caller's transaction; False when it had none."""
         cursor = await conn.execute("DELETE FROM server_items WHERE guild_id = ? AND item_id = ?", (guild_id, item_id))

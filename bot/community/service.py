@@ -9,6 +9,7 @@ exactly one wins and the other is told who decided first.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import datetime
 
 import aiosqlite
@@ -89,6 +90,21 @@ class SuggestionService:
             raise NotFound(f"This server has no prompt or card `{item_id[:60]}` of its own.",
                            hint="Pick one from the list `/content remove` offers as you type.")
         return item
+
+    async def edit_item(self, guild_id: int, item_id: str, actor_id: int, fields: dict[str, str]) -> ServerItem:
+        """Rewrite one of the server's own prompts or cards, checked like a pack item, under the same id:
+        members keep their history of an edited card, and fields not on the form stay as they were."""
+        entry = await self.own_item(guild_id, item_id)
+        kind: ItemKind = "prompt" if isinstance(entry.item, Prompt) else "card"
+        edited = build_item(kind, {**form_fields(entry.item), **fields},
+                            entry.item.source.model_dump()).model_copy(update={"id": item_id})
+        async with self.db.transaction() as conn:
+            if not await self.content.update_in(conn, guild_id, edited, self.clock.now()):
+                raise NotFound("That item was removed a moment ago; nothing was saved.")
+            await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="content.edit",
+                                    old={"item": item_id, "title": item_summary(entry.item)},
+                                    new={"item": item_id, "title": item_summary(edited)})
+        return replace(entry, item=edited)
 
     async def remove_item(self, guild_id: int, item_id: str, actor_id: int) -> ServerItem:
         """Remove one of the server's own prompts or cards for good, with an audit entry.

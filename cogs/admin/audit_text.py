@@ -26,6 +26,7 @@ ACTIONS = {
     "review.edit-approve": "edited and approved a suggestion", "review.reject": "rejected a suggestion",
     "review.approve": "approved a suggestion", "settings.moderator_role": "named the moderator role",
     "content.decks": "switched decks", "content.remove": "removed a server prompt or card",
+    "content.edit": "edited a server prompt or card",
 }
 LABELS = {"close_hours": "closes after (hours)", "reveal_now": "reveal at once", "local_time": "time"}
 

@@ -39,6 +39,7 @@ from cogs.community.views import (
     DecksView,
     MemberForm,
     card_inputs,
+    edit_item_form,
     post_to_queue,
     prompt_inputs,
     review_view,
@@ -291,8 +292,20 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
             interaction, f"Remove {what} (deck `{found.deck}`) from this server's content for good?",
             remove=removed, kept=f"Kept {what}.", confirm_label="Remove it")
 
+    @app_commands.command(name="edit", description="Edit one of this server's own prompts or cards")
+    @app_commands.describe(item="The prompt or card (start typing its title or front)",
+                           part="For a prompt: its text and title (default) or its hints")
+    @app_commands.choices(part=[app_commands.Choice(name="Text and title", value="text"),
+                                app_commands.Choice(name="Hints", value="hints")])
+    async def edit(self, interaction: discord.Interaction, item: str,
+                   part: app_commands.Choice[str] | None = None) -> None:
+        guild_id = await require_moderator(interaction)
+        entry = await self.service.own_item(guild_id, item)
+        await edit_item_form(entry, part.value if part else "text").show(interaction)
+
     @remove.autocomplete("item")
-    async def _remove_item(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    @edit.autocomplete("item")
+    async def _own_item(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         """The server's own prompts and cards matching what the moderator typed, newest first."""
         if interaction.guild_id is None:
             return []

@@ -17,14 +17,22 @@ from typing import Any
 
 import discord
 
-from bot.community import Decision, Status, Suggestion, SuggestionService, form_fields
+from bot.community import (
+    Decision,
+    ServerItem,
+    Status,
+    Suggestion,
+    SuggestionService,
+    form_fields,
+    item_summary,
+)
 from bot.content.models import Prompt
 from bot.errors import Conflict
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings, truncate
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute
-from cogs._common.ids import NUMBER, CustomId
+from cogs._common.ids import NUMBER, SLUG, CustomId
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import author_notice, decks_saved_text, suggestion_embed
 from cogs.community.messages import dm, update_queue_message, warnings
@@ -109,6 +117,12 @@ def edit_inputs(item_fields: dict[str, str], item: object) -> list[Field]:
     return prompt_inputs(item_fields, with_title=True) if isinstance(item, Prompt) else card_inputs(item_fields)
 
 
+def hints_inputs(values: dict[str, str]) -> list[Field]:
+    """The hints of a prompt alone: the edit form holds the title in their place (five inputs at most)."""
+    return [_input("Hints (one per line)", "hints", max_length=1250, default=values.get("hints"),
+                   placeholder="Nudges a member can open before answering, from gentle to specific.")]
+
+
 def reason_inputs() -> list[Field]:
     return [_input("Reason (sent to the author)", "reason", max_length=500,
                    placeholder="What would make it acceptable?")]
@@ -119,6 +133,7 @@ EDIT = CustomId("studybot:review:edit", id=NUMBER)
 REJECT = CustomId("studybot:review:reject", id=NUMBER)
 EDIT_FORM = CustomId("studybot:review:editform", id=NUMBER)
 REJECT_FORM = CustomId("studybot:review:rejectform", id=NUMBER)
+ITEM_FORM = CustomId("studybot:content:editform", item=SLUG)  # one of the server's own items
 
 
 def suggestions_of(interaction: discord.Interaction) -> SuggestionService:
@@ -191,8 +206,33 @@ async def _rejected(interaction: discord.Interaction, match: re.Match[str], fiel
     await show_decision(interaction, decision, edited=False)
 
 
+async def _item_edited(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
+    guild_id = await require_moderator(interaction)
+    [item_id] = ITEM_FORM.values(match)
+    entry = await suggestions_of(interaction).edit_item(guild_id, item_id, interaction.user.id, fields)
+    what = "prompt" if isinstance(entry.item, Prompt) else "card"
+    await interaction.response.send_message(
+        f"Saved the {what} “{truncate(item_summary(entry.item), 120)}”. Study, the quiz, the daily rotation and "
+        "practice use the new text at once; members keep their history of it.", ephemeral=True,
+        allowed_mentions=no_pings())
+
+
+def edit_item_form(entry: ServerItem, part: str) -> ModeratorForm:
+    """``/content edit``'s form, pre-filled: a card's fields, a prompt's text (with its title) or its hints."""
+    values = form_fields(entry.item)
+    if not isinstance(entry.item, Prompt):
+        inputs = card_inputs(values)
+    elif part == "hints":
+        inputs = hints_inputs(values)
+    else:
+        inputs = prompt_inputs(values, with_title=True)
+    title = f"Edit: {item_summary(entry.item)}"
+    return ModeratorForm(title if len(title) <= 45 else title[:44] + "…", inputs, ITEM_FORM(entry.item.id))
+
+
 FORMS = (FormRoute(EDIT_FORM.pattern, Audience.MODERATOR, _edited),
-         FormRoute(REJECT_FORM.pattern, Audience.MODERATOR, _rejected))
+         FormRoute(REJECT_FORM.pattern, Audience.MODERATOR, _rejected),
+         FormRoute(ITEM_FORM.pattern, Audience.MODERATOR, _item_edited))
 
 
 DYNAMIC_ITEMS = (ApproveButton, EditButton, RejectButton)

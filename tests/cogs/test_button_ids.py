@@ -21,7 +21,7 @@ from bot.cards import Grade
 from cogs._common.ids import DAY, NUMBER, CustomId, one_of, word_or_none
 from cogs.cards.views import ContinueButton, FinishButton, GradeButton, RevealButton
 from cogs.community.cog import CARD_FORM, PROMPT_FORM
-from cogs.community.views import EDIT_FORM, REJECT_FORM, ApproveButton, EditButton, RejectButton
+from cogs.community.views import EDIT_FORM, ITEM_FORM, REJECT_FORM, ApproveButton, EditButton, RejectButton
 from cogs.daily.views import ANSWER_FORM, SubmitAnswerButton
 from cogs.daily.views import HintsButton as DailyHintsButton
 from cogs.daily.views import RubricButton as DailyRubricButton
@@ -134,6 +134,7 @@ POSTED_FORM_IDS: list[tuple[CustomId, tuple[Any, ...], str]] = [
     (PRACTICE_FORM, ("llm-gateway",), "studybot:practice:form:llm-gateway"),
     (EDIT_FORM, (17,), "studybot:review:editform:17"),
     (REJECT_FORM, (17,), "studybot:review:rejectform:17"),
+    (ITEM_FORM, ("g123-p4",), "studybot:content:editform:g123-p4"),
     (CARD_FORM, (), "studybot:suggest:card"),
     (PROMPT_FORM, ("architecture", "hard", "A gateway: for\nmany models"),
      "studybot:suggest:prompt:architecture:hard:A gateway: for\nmany models"),

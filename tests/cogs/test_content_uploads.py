@@ -215,3 +215,53 @@ async def test_grading_a_card_removed_mid_session_records_nothing_and_moves_on(
     after = await alice.click(back, next(label for label in back.button_labels if label.startswith("Good")))
     assert "removed from this server's decks, so nothing was recorded" in after.text
     assert await count(harness, "card_reviews") == 0
+
+
+async def test_a_servers_own_prompt_and_its_hints_are_edited_in_place_and_checked(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    daily = harness.guild.channel("daily")
+    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
+    await mod.submit_modal(
+        await mod.slash("daily add", kind="design", difficulty="hard"),
+        title="Design the study server's flashcard service",
+        scenario="Members of a 5,000-person study server review flashcards daily and keep streaks.",
+        constraints="5,000 members\n20,000 reviews a day", follow_ups="How is a grade kept once?\nWhat about DST?",
+        rubric="An idempotent grade\nLocal-time days")
+    [choice] = await mod.autocomplete("content edit", "item", "flashcard serv")
+    form = await mod.slash("content edit", item=choice["value"])
+    assert form.modal is not None and form.modal["title"] == "Edit: Design the study server's flashcard se…"
+    bad = await mod.submit_modal(form, follow_ups="Only one?")
+    assert bad.ephemeral and "Follow-up questions" in bad.text and "nothing was saved" in bad.text
+    saved = await mod.submit_modal(await mod.slash("content edit", item=choice["value"]),
+                                   title="Design a flashcard service for 5,000 members")
+    assert saved.text.startswith("Saved the prompt “Design a flashcard service for 5,000 members”.")
+    hints = await mod.slash("content edit", item=choice["value"], part="hints")
+    await mod.submit_modal(hints, hints="Where does a grade become durable?\nWhich day is 'today' for a member?")
+    item = (await harness.core.db.fetchone("SELECT data FROM server_items WHERE item_id = ?", (choice["value"],)))[0]
+    assert "Design a flashcard service for 5,000 members" in item and "Which day is 'today'" in item
+    assert "An idempotent grade" in item  # what the forms did not show stays
+    assert "edited a server prompt or card" in (await mod.slash("studybot audit")).text
+    with pytest.raises(CommandForbidden):
+        await alice.slash("content edit", item=choice["value"])
+
+
+async def test_an_edited_card_keeps_its_id_and_the_members_history(harness: BotHarness, mod: SimMember,
+                                                                   alice: SimMember) -> None:
+    card = harness.core.content.library.flashcards[0].model_copy(update={"id": f"g{harness.guild.id}-c1",
+                                                                          "front": "What does a prefix cache save?"})
+    await harness.core.db.execute(
+        "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, created_at, "
+        "updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
+        (harness.guild.id, card.id, card.model_dump_json(), mod.id))
+    back = await alice.click(await alice.slash("cards study", deck="server"), "Reveal")
+    await alice.click(back, next(label for label in back.button_labels if label.startswith("Again")))
+    form = await mod.slash("content edit", item=card.id)
+    saved = await mod.submit_modal(form, back="The compute for a shared prompt prefix, reused across requests.")
+    assert saved.text.startswith("Saved the card “What does a prefix cache save?”.")
+    waiting = await alice.slash("cards study", deck="server")
+    assert "1 card you are still learning" in waiting.embeds[0]["description"]  # the grade before the edit counts
+    screen = await alice.click(waiting, "Continue")
+    assert "What does a prefix cache save?" in screen.embeds[0]["description"]
+    shown = await alice.click(screen, "Reveal")
+    assert "reused across requests" in str(shown.embeds)
+    assert await count(harness, "card_states") == 1
