@@ -7,6 +7,8 @@ from datetime import datetime
 
 from bot.content.models import Prompt
 
+CHECKIN_CLAIMED = -1  # a group's check-in is being posted: a restart looks for it before posting again
+
 
 @dataclass(frozen=True)
 class Signup:

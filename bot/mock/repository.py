@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import aiosqlite
 
-from bot.mock.models import Group, GroupMember, Round, Signup, StoredFeedback
+from bot.mock.models import CHECKIN_CLAIMED, Group, GroupMember, Round, Signup, StoredFeedback
 from bot.mock.schedule import Schedule
 from bot.storage import Database, Reader, epoch, from_epoch, one, upsert
 
@@ -172,6 +172,11 @@ class PairingRepository:
         changed = await self.db.execute(f"UPDATE mock_groups SET {column} = ? WHERE id = ? "  # noqa: S608
                                         f"AND {column} IS NULL", (value, group_id))
         return changed > 0
+
+    async def record_checkin(self, group_id: int, message_id: int) -> None:
+        """The claimed check-in went out as ``message_id`` (0: by DM or nowhere)."""
+        await self.db.execute("UPDATE mock_groups SET checkin_message_id = ? WHERE id = ? AND checkin_message_id = ?",
+                              (message_id, group_id, CHECKIN_CLAIMED))
 
     async def set_outcome(self, conn: aiosqlite.Connection, group_id: int, outcome: str, user_id: int,
                           now: datetime) -> bool:

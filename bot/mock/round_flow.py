@@ -23,7 +23,7 @@ from bot.errors import Conflict, NotConfigured, NotFound
 from bot.mock.agreement import minutes_for, nudge_time
 from bot.mock.jobs import end_job, nudge_job
 from bot.mock.meetings import MeetingService
-from bot.mock.models import Group, GroupBrief, Round
+from bot.mock.models import CHECKIN_CLAIMED, Group, GroupBrief, Round
 from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
@@ -196,13 +196,31 @@ class RoundFlow:
         groups = await self.repo.groups(round_id)
         statuses = await self.meetings.close_round(groups)
         for group in groups:
-            if group.delivery == "pending" or group.checkin_message_id is not None:
+            if group.delivery == "pending" or group.checkin_message_id not in (None, CHECKIN_CLAIMED):
                 continue
             if statuses.get(group.id) == "cancelled":  # they were told when it was cancelled
                 continue
-            message_id = await self.publisher.checkin(round_, group, statuses.get(group.id, "open"))
-            await self.repo.mark(group.id, "checkin_message_id", message_id or 0)
+            await self._checkin_once(round_, group, statuses.get(group.id, "open"))
         await self.repo.set_round_status(round_id, "closed", self._clock.now())
+
+    async def _checkin_once(self, round_: Round, group: Group, status: str) -> None:
+        """Claim the group's check-in, post it (or adopt the copy an interrupted attempt posted), record it.
+
+        A process that died after posting finds the message in the thread at the next start instead of
+        asking the group twice."""
+        claimed_now = await self.repo.mark(group.id, "checkin_message_id", CHECKIN_CLAIMED)
+        if claimed_now:
+            crash_point("mock.checkin-claimed")
+        publisher = self.publisher
+
+        async def post() -> int | None:
+            message_id = await publisher.checkin(round_, group, status)
+            crash_point("mock.checkin-posted")
+            return message_id
+
+        message_id = await publish_once(fresh=claimed_now, find_earlier=lambda: publisher.find_checkin(round_, group),
+                                        publish=post)
+        await self.repo.record_checkin(group.id, message_id or 0)
 
     async def cancel_round(self, guild_id: int, actor_id: int) -> Round:
         rounds = await self.repo.open_rounds(guild_id)

@@ -26,6 +26,11 @@ def _members_only(group: Group) -> discord.AllowedMentions:
                                    users=[discord.Object(m.user_id) for m in group.members])
 
 
+def checkin_heading(round_: Round) -> str:
+    """How every check-in begins: what a restart looks for in the thread."""
+    return f"Round {round_.number} is ending"
+
+
 class DiscordMockPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
@@ -153,12 +158,29 @@ class DiscordMockPublisher:
 
     async def checkin(self, round_: Round, group: Group, status: str = "agreed") -> int | None:
         if status == "no-time":
-            text = (f"Round {round_.number} is ending and no time was agreed here, so it is recorded as "
+            text = (f"{checkin_heading(round_)} and no time was agreed here, so it is recorded as "
                     "**no time found** (not a no-show). If you met anyway, press **We met**.")
         else:
-            text = f"Round {round_.number} is ending. How did it go?"
+            text = f"{checkin_heading(round_)}. How did it go?"
         message = await self._to_group(group, text, view=checkin_view(group.id, status))
         return message.id if message else None
+
+    async def find_checkin(self, round_: Round, group: Group) -> int | None:
+        """The check-in an interrupted attempt posted in the group's thread (in DMs it is not looked for)."""
+        me = self.client.user
+        if me is None:
+            return None
+        try:
+            thread = await self._group_thread(group)
+            if thread is None:
+                return None
+            await self.pace()
+            async for message in thread.history(limit=50):
+                if message.author.id == me.id and message.content.startswith(checkin_heading(round_)):
+                    return message.id
+        except discord.HTTPException as error:
+            log.info("could not look for the check-in of group %s: %s", group.id, error.text)
+        return None
 
     async def tell_group(self, group: Group, text: str) -> None:
         await self._to_group(group, text)

@@ -188,6 +188,15 @@ async def mock_checked_in(world: World) -> None:
     await in_process(world, steps)
 
 
+async def mock_paired(world: World) -> None:
+    """A round of one pair, made at 08:00; the bot then stops until after the round's end."""
+    async def steps(harness: BotHarness) -> None:
+        await sign_up_a_pair(world)
+        await world.mod.slash("mock-admin pair-now")
+    world.clock.set(DAY.replace(hour=8))
+    await in_process(world, steps)
+
+
 async def mock_time_agreed(world: World) -> None:
     """A pair that agreed Thursday 19:00 UTC; the bot then stops until the day-before reminders are due."""
     async def steps(harness: BotHarness) -> None:
@@ -382,6 +391,18 @@ async def announce_invariants(world: World, restart: int) -> None:
     assert len([t for t in world.guild.threads if t.name.startswith("Mock #1 ")]) == 1
 
 
+async def checkin_invariants(world: World, restart: int) -> None:
+    """The ended round asks its group how it went exactly once, and that message is the one recorded."""
+    await world.serve_until(lambda: world.rows("SELECT status FROM mock_rounds WHERE number = 1") == [("closed",)],
+                            "round 1 to close")
+    thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
+    [asked] = [m for m in thread.messages if m.content.startswith("Round 1 is ending")]
+    assert world.rows("SELECT checkin_message_id FROM mock_groups WHERE round_id = "
+                      "(SELECT id FROM mock_rounds WHERE number = 1)") == [(asked.id,)]
+    pressed = await world.press(world.bob, asked, "We met")
+    assert pressed.response_type is not None
+
+
 async def outcome_invariants(world: World, restart: int) -> None:
     met = world.rows("SELECT COUNT(*) FROM mock_groups WHERE outcome = 'met'")[0][0]
     credited = world.rows("SELECT COUNT(DISTINCT user_id) FROM activity WHERE kind = 'mock'")[0][0]
@@ -506,6 +527,8 @@ SCENARIOS: dict[str, Scenario] = {
     "pick.saved": Scenario(quiz_posted, DAY.replace(hour=9, minute=10), pick_an_option, pick_invariants),
     **{point: Scenario(mock_signed_up, DAY.replace(hour=8), pair_now, announce_invariants)
        for point in FLOWS["mock-announce"]},
+    **{point: Scenario(mock_paired, DAY.replace(hour=8) + timedelta(days=7), nothing, checkin_invariants)
+       for point in FLOWS["mock-checkin"]},
     "outcome.saved": Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), report_met,
                               outcome_invariants),
     **{point: Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), give_feedback, feedback_invariants)
