@@ -24,14 +24,14 @@ from bot.community import (
 )
 from bot.content.items import ItemKind
 from bot.errors import InvalidInput
-from cogs._common import in_servers, missing_permissions, truncate
+from cogs._common import in_servers, missing_permissions, one_line, truncate
 from cogs._common.authority import Audience, declared
 from cogs._common.confirm import ask_before_removing
 from cogs._common.forms import FormRoute
 from cogs._common.ids import TEXT, WORD, CustomId
 from cogs._common.prompts import KIND_CHOICES
 from cogs.community.authority import require_moderator
-from cogs.community.embeds import decks_saved_text, mine_embed, queue_embed, suggestion_embed
+from cogs.community.embeds import decks_saved_text, item_label, mine_embed, queue_embed, suggestion_embed
 from cogs.community.messages import tell_untold, warnings
 from cogs.community.views import (
     DYNAMIC_ITEMS,
@@ -281,7 +281,7 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
     async def remove(self, interaction: discord.Interaction, item: str) -> None:
         guild_id = await require_moderator(interaction)
         found = await self.service.own_item(guild_id, item)
-        what = f"the {'prompt' if found.kind == 'prompt' else 'card'} “{truncate(item_summary(found.item), 120)}”"
+        what = item_label(found)
 
         async def removed(actor_id: int) -> str:
             await self.service.remove_item(guild_id, item, actor_id)
@@ -313,7 +313,7 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
         entries = [e for e in reversed(await self.service.own_items(interaction.guild_id))
                    if typed in item_summary(e.item).lower() or typed in e.item.id.lower()]
         return [app_commands.Choice(name=truncate(f"{'Prompt' if e.kind == 'prompt' else 'Card'}: "
-                                                  f"{item_summary(e.item)}", 100), value=e.item.id)
+                                                  f"{one_line(item_summary(e.item))}", 100), value=e.item.id)
                 for e in entries[:SELECT_OPTIONS]]
 
     @decks.autocomplete("deck")

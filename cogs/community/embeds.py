@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.community import Deck, Status, Suggestion, deck_title
+from bot.community import Deck, ServerItem, Status, Suggestion, deck_title, item_summary
 from bot.content.models import Prompt
 from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
 from cogs._common.prompts import DIFFICULTY_MARKS, KIND_LABELS
@@ -96,3 +96,9 @@ def decks_saved_text(decks: list[Deck]) -> str:
     names = ", ".join(f"`{deck.key}`" for deck in on)
     return (f"Saved. Decks on: {names}. Study sessions, the quiz, the daily prompt and `/practice` use only "
             "these decks (`/daily kinds` narrows the daily prompt further).")
+
+
+def item_label(entry: ServerItem) -> str:
+    """``the card “What is a reranker?”``: a server item named inside a bot message (its text escaped)."""
+    kind = "prompt" if isinstance(entry.item, Prompt) else "card"
+    return f"the {kind} “{truncate(member_text(one_line(item_summary(entry.item))), 120)}”"

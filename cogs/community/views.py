@@ -28,13 +28,13 @@ from bot.community import (
 )
 from bot.content.models import Prompt
 from bot.errors import Conflict
-from cogs._common import BaseModal, BaseView, RoutedItem, no_pings, truncate
+from cogs._common import BaseModal, BaseView, RoutedItem, no_pings, one_line, truncate
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute
 from cogs._common.ids import NUMBER, SLUG, CustomId
 from cogs.community.authority import require_moderator
-from cogs.community.embeds import author_notice, decks_saved_text, suggestion_embed
+from cogs.community.embeds import author_notice, decks_saved_text, item_label, suggestion_embed
 from cogs.community.messages import dm, update_queue_message, warnings
 
 log = logging.getLogger(__name__)
@@ -210,11 +210,9 @@ async def _item_edited(interaction: discord.Interaction, match: re.Match[str], f
     guild_id = await require_moderator(interaction)
     [item_id] = ITEM_FORM.values(match)
     entry = await suggestions_of(interaction).edit_item(guild_id, item_id, interaction.user.id, fields)
-    what = "prompt" if isinstance(entry.item, Prompt) else "card"
     await interaction.response.send_message(
-        f"Saved the {what} “{truncate(item_summary(entry.item), 120)}”. Study, the quiz, the daily rotation and "
-        "practice use the new text at once; members keep their history of it.", ephemeral=True,
-        allowed_mentions=no_pings())
+        f"Saved {item_label(entry)}. Study, the quiz, the daily rotation and practice use the new text at once; "
+        "members keep their history of it.", ephemeral=True, allowed_mentions=no_pings())
 
 
 def edit_item_form(entry: ServerItem, part: str) -> ModeratorForm:
@@ -226,7 +224,7 @@ def edit_item_form(entry: ServerItem, part: str) -> ModeratorForm:
         inputs = hints_inputs(values)
     else:
         inputs = prompt_inputs(values, with_title=True)
-    title = f"Edit: {item_summary(entry.item)}"
+    title = f"Edit: {one_line(item_summary(entry.item))}"
     return ModeratorForm(title if len(title) <= 45 else title[:44] + "…", inputs, ITEM_FORM(entry.item.id))
 
 
