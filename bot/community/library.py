@@ -133,11 +133,6 @@ class ServerContent:
         raise InvalidInput(f"This server has no deck `{key}`{state}.", hint=f"Decks: {names}.")
 
     # -- writing --------------------------------------------------------------------------
-    async def switch(self, guild_id: int, key: str, enabled: bool, actor_id: int, now: datetime) -> Deck:
-        await self.require_deck(guild_id, key)
-        await self.repo.switch(guild_id, {key: enabled}, actor_id, now)
-        return await self.require_deck(guild_id, key)
-
     async def switch_in(self, conn: aiosqlite.Connection, guild_id: int, states: Mapping[str, bool], actor_id: int,
                         now: datetime) -> None:
         """Switch decks inside the caller's transaction; the caller checked that they exist."""

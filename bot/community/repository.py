@@ -195,15 +195,10 @@ class ServerItemRepository:
                                        (item_id,))
         return int(value) if value is not None else None
 
-    async def switch(self, guild_id: int, states: Mapping[str, bool], actor_id: int, now: datetime) -> None:
-        """Switch each deck in ``states`` on or off, all in one transaction."""
-        async with self.db.transaction() as conn:
-            await self.switch_in(conn, guild_id, states, actor_id, now)
-
     @staticmethod
     async def switch_in(conn: aiosqlite.Connection, guild_id: int, states: Mapping[str, bool], actor_id: int,
                         now: datetime) -> None:
-        """:meth:`switch` inside the caller's transaction (with its audit entry)."""
+        """Switch each deck in ``states`` on or off inside the caller's transaction (with its audit entry)."""
         await conn.executemany(
             "INSERT INTO deck_switches (guild_id, deck, enabled, updated_by, updated_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, deck) DO UPDATE SET enabled = excluded.enabled, "

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.localdiscord import BotHarness, CommandForbidden, SimMember, SimUpload, UploadRefused
+from bot.content.models import Flashcard
+from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember, SimUpload, UploadRefused
 
 DOCUMENT = """Section 1: Serving Models Cheaply
 Batching Requests Raises Throughput
@@ -36,6 +37,28 @@ def upload(text: str | bytes, name: str = "serving-notes.md", content_type: str 
 
 async def count(harness: BotHarness, table: str) -> int:
     return int(await harness.core.db.fetchval(f"SELECT COUNT(*) FROM {table}", default=0))  # noqa: S608
+
+async def add_own_prompt(mod: SimMember, channel: SimChannel) -> None:
+    """Daily prompts set up in ``channel`` and one prompt of the server's own, written with `/daily add`."""
+    await mod.slash("daily setup", channel=channel, time="09:00", timezone="UTC")
+    await mod.submit_modal(
+        await mod.slash("daily add", kind="design", difficulty="hard"),
+        title="Design the study server's flashcard service",
+        scenario="Members of a 5,000-person study server review flashcards daily and keep streaks.",
+        constraints="5,000 members\n20,000 reviews a day", follow_ups="How is a grade kept once?\nWhat about DST?",
+        rubric="An idempotent grade\nLocal-time days")
+
+
+async def insert_own_card(harness: BotHarness, mod: SimMember, front: str) -> Flashcard:
+    """A card of the server's own deck, stored as an approved item would be."""
+    card = harness.core.content.library.flashcards[0].model_copy(update={"id": f"g{harness.guild.id}-c1",
+                                                                          "front": front})
+    await harness.core.db.execute(
+        "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, created_at, "
+        "updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
+        (harness.guild.id, card.id, card.model_dump_json(), mod.id))
+    return card
+
 
 
 async def approve_all(mod: SimMember) -> int:
@@ -171,14 +194,7 @@ async def test_decks_past_the_menus_25_are_switched_by_name(harness: BotHarness,
 
 async def test_a_servers_own_prompt_is_removed_after_confirming_and_audited(
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
-    daily = harness.guild.channel("daily")
-    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
-    await mod.submit_modal(
-        await mod.slash("daily add", kind="design", difficulty="hard"),
-        title="Design the study server's flashcard service",
-        scenario="Members of a 5,000-person study server review flashcards daily and keep streaks.",
-        constraints="5,000 members\n20,000 reviews a day", follow_ups="How is a grade kept once?\nWhat about DST?",
-        rubric="An idempotent grade\nLocal-time days")
+    await add_own_prompt(mod, harness.guild.channel("daily"))
     assert "51 of 51 prompts left in this cycle" in (await mod.slash("daily status")).text
     [choice] = await mod.autocomplete("content remove", "item", "flashcard serv")
     assert choice["name"] == "Prompt: Design the study server's flashcard service"
@@ -202,12 +218,7 @@ async def test_a_servers_own_prompt_is_removed_after_confirming_and_audited(
 
 async def test_grading_a_card_removed_mid_session_records_nothing_and_moves_on(
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
-    card = harness.core.content.library.flashcards[0].model_copy(update={"id": f"g{harness.guild.id}-c1",
-                                                                          "front": "What does a prefix cache save?"})
-    await harness.core.db.execute(
-        "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, created_at, "
-        "updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
-        (harness.guild.id, card.id, card.model_dump_json(), mod.id))
+    card = await insert_own_card(harness, mod, "What does a prefix cache save?")
     screen = await alice.slash("cards study", deck="server")
     assert "What does a prefix cache save?" in screen.embeds[0]["description"]
     back = await alice.click(screen, "Reveal")
@@ -219,14 +230,7 @@ async def test_grading_a_card_removed_mid_session_records_nothing_and_moves_on(
 
 async def test_a_servers_own_prompt_and_its_hints_are_edited_in_place_and_checked(
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
-    daily = harness.guild.channel("daily")
-    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
-    await mod.submit_modal(
-        await mod.slash("daily add", kind="design", difficulty="hard"),
-        title="Design the study server's flashcard service",
-        scenario="Members of a 5,000-person study server review flashcards daily and keep streaks.",
-        constraints="5,000 members\n20,000 reviews a day", follow_ups="How is a grade kept once?\nWhat about DST?",
-        rubric="An idempotent grade\nLocal-time days")
+    await add_own_prompt(mod, harness.guild.channel("daily"))
     [choice] = await mod.autocomplete("content edit", "item", "flashcard serv")
     form = await mod.slash("content edit", item=choice["value"])
     assert form.modal is not None and form.modal["title"] == "Edit: Design the study server's flashcard se…"
@@ -247,12 +251,7 @@ async def test_a_servers_own_prompt_and_its_hints_are_edited_in_place_and_checke
 
 async def test_an_edited_card_keeps_its_id_and_the_members_history(harness: BotHarness, mod: SimMember,
                                                                    alice: SimMember) -> None:
-    card = harness.core.content.library.flashcards[0].model_copy(update={"id": f"g{harness.guild.id}-c1",
-                                                                          "front": "What does a prefix cache save?"})
-    await harness.core.db.execute(
-        "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, created_at, "
-        "updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
-        (harness.guild.id, card.id, card.model_dump_json(), mod.id))
+    card = await insert_own_card(harness, mod, "What does a prefix cache save?")
     back = await alice.click(await alice.slash("cards study", deck="server"), "Reveal")
     await alice.click(back, next(label for label in back.button_labels if label.startswith("Again")))
     form = await mod.slash("content edit", item=card.id)

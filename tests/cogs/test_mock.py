@@ -7,7 +7,8 @@ from itertools import combinations
 
 import pytest
 
-from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimGuild, SimMember
+from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimChannel, SimGuild, SimMember
+from tests.cogs.test_content_uploads import add_own_prompt
 
 NAMES = ("dana", "erin", "fay", "gus", "hal", "ivy")
 BRIEF_BUTTONS = ["Pick times", "Propose another time", "Rubric (interviewer)", "We met"]
@@ -51,6 +52,19 @@ async def schedule(mod: SimMember, room: SimChannel, weekday: str = "fri") -> st
     reply = await mod.slash("mock-admin schedule", cadence="weekly", weekday=weekday, time="10:00", timezone="UTC",
                             channel=room)
     return reply.text
+
+async def met_after_a_round(harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember,
+                            bob: SimMember) -> tuple[SimChannel, Reply, str]:
+    """Alice and Bob paired, the round over, Alice pressed **We met**: (their thread, her reply, its feedback button)."""
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    await harness.advance(days=7)
+    checkin = next(m for m in thread.messages if "We met" in m.button_labels)
+    met = await alice.click(checkin, "We met")
+    return thread, met, next(label for label in met.button_labels if label.startswith("Feedback"))
+
 
 
 async def test_rounds_never_repeat_a_pair_and_have_one_trio(harness: BotHarness, mod: SimMember,
@@ -218,14 +232,7 @@ async def test_members_edit_pause_and_leave_and_moderators_cancel_and_read_histo
 
 async def test_feedback_the_thread_no_longer_takes_reaches_the_partner_by_dm(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(harness.guild)
-    await harness.advance(days=7)
-    checkin = next(m for m in thread.messages if "We met" in m.button_labels)
-    met = await alice.click(checkin, "We met")
-    label = next(label for label in met.button_labels if label.startswith("Feedback"))
+    thread, met, label = await met_after_a_round(harness, mod, room, alice, bob)
     room.deny(harness.sim.bot_user.id, "send_messages_in_threads")  # a moderator's change since the round began
     sent = await alice.submit_modal(await alice.click(met, label), communication="5", depth="4", tradeoffs="4",
                                     note="Good pacing")
@@ -239,14 +246,7 @@ async def test_feedback_the_thread_no_longer_takes_reaches_the_partner_by_dm(
 
 async def test_feedback_discord_fails_to_post_is_shared_once_when_it_recovers(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(harness.guild)
-    await harness.advance(days=7)
-    checkin = next(m for m in thread.messages if "We met" in m.button_labels)
-    met = await alice.click(checkin, "We met")
-    label = next(label for label in met.button_labels if label.startswith("Feedback"))
+    thread, met, label = await met_after_a_round(harness, mod, room, alice, bob)
     harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{thread.id}/messages")
     sent = await alice.submit_modal(await alice.click(met, label), communication="5", depth="4", tradeoffs="4",
                                     note="Good pacing")
@@ -268,13 +268,7 @@ async def test_feedback_discord_fails_to_post_is_shared_once_when_it_recovers(
 
 async def test_with_the_shipped_pack_off_a_round_uses_the_servers_own_prompt(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    await mod.slash("daily setup", channel=room, time="09:00", timezone="UTC")
-    await mod.submit_modal(
-        await mod.slash("daily add", kind="design", difficulty="hard"),
-        title="Design the study server's flashcard service",
-        scenario="Members of a 5,000-person study server review flashcards daily and keep streaks.",
-        constraints="5,000 members\n20,000 reviews a day", follow_ups="How is a grade kept once?\nWhat about DST?",
-        rubric="An idempotent grade\nLocal-time days")
+    await add_own_prompt(mod, room)
     await mod.select(await mod.slash("content decks"), ["server"])  # the shipped pack off
     await join_all([alice, bob])
     await schedule(mod, room)

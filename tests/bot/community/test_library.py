@@ -85,6 +85,11 @@ def content(db: Database) -> ServerContent:
     return ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR))
 
 
+def _service(db: Database, content: ServerContent) -> SuggestionService:
+    """What moderators switch decks through (``/content decks``), audited."""
+    return SuggestionService(db, ManualClock(NOW), AuditLog(db, ManualClock(NOW)), content)
+
+
 async def test_a_servers_decks_are_built_once_and_rebuilt_after_any_write_from_anywhere(
         path: Path, db: Database, content: ServerContent) -> None:
     assert _own_cards(await content.decks(GUILD)) == set()
@@ -97,7 +102,7 @@ async def test_a_servers_decks_are_built_once_and_rebuilt_after_any_write_from_a
     assert _own_cards(await content.decks(GUILD)) == {"own-1", "doc-card"}
     _write(path, "UPDATE server_items SET deck = 'doc-notes' WHERE item_id = ?", ("own-1",))
     assert {d.key for d in await content.decks(GUILD) if "own-1" in {c.id for c in d.cards}} == {"doc-notes"}
-    await content.switch(GUILD, "doc-notes", False, actor_id=1, now=NOW)
+    await _service(db, content).switch_deck(GUILD, "doc-notes", False, actor_id=1, now=NOW)
     assert _own_cards(await content.decks(GUILD)) == set()  # the document's deck is off
     _write(path, "UPDATE deck_switches SET enabled = 1 WHERE guild_id = ?", (GUILD,))
     assert _own_cards(await content.decks(GUILD)) == {"own-1", "doc-card"}
@@ -123,7 +128,7 @@ async def test_a_deck_can_be_switched_again_and_items_rewritten_through_an_upser
     # relied on INSERT OR IGNORE for the version row failed the second switch of a deck.
     _write(path, INSERT, _card_row("own-1"))
     for enabled in (False, True, False, True):
-        deck = await content.switch(GUILD, "server", enabled, actor_id=1, now=NOW)
+        deck = await _service(db, content).switch_deck(GUILD, "server", enabled, actor_id=1, now=NOW)
         assert deck.enabled is enabled and (_own_cards(await content.decks(GUILD)) == {"own-1"}) is enabled
     moved = INSERT + " ON CONFLICT (guild_id, item_id) DO UPDATE SET deck = excluded.deck"
     _write(path, moved, _card_row("own-1", "doc-notes"))
@@ -134,8 +139,8 @@ async def test_choosing_decks_changes_only_the_decks_shown_audits_them_and_refus
         path: Path, db: Database, content: ServerContent) -> None:
     _write(path, INSERT, _card_row("own-1"))
     _write(path, INSERT, _card_row("doc-card", "doc-notes"))
-    audit = AuditLog(db, ManualClock(NOW))
-    service = SuggestionService(db, ManualClock(NOW), audit, content)
+    service = _service(db, content)
+    audit = service.audit
     pack = (await content.decks(GUILD))[0].key
     decks = await service.choose_decks(GUILD, [pack, "server"], {"server"}, actor_id=1, now=NOW)
     assert {d.key: d.enabled for d in decks} == {pack: False, "server": True, "doc-notes": True}  # not shown: kept

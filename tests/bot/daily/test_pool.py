@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import ManualClock
-from bot.community import ServerContent
+from bot.community import ServerContent, SuggestionService
 from bot.daily import DailyService, Outcome
 from bot.errors import InvalidInput, NotFound
 from bot.practice.service import PracticeService
@@ -26,7 +26,9 @@ async def _own_prompt(service: DailyService, title: str) -> str:
 
 
 async def _switch(service: DailyService, deck: str, enabled: bool) -> None:
-    await ServerContent(service.repo.db, service.content).switch(GUILD, deck, enabled, MOD, POST_TIME)
+    content = ServerContent(service.repo.db, service.content)
+    await SuggestionService(service.repo.db, service.clock, service.audit, content).switch_deck(
+        GUILD, deck, enabled, MOD, POST_TIME)
 
 
 def _pack(service: DailyService) -> str:
