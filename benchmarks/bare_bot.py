@@ -6,12 +6,18 @@ listener, the same routing studybot's answer form uses) with one constant epheme
 It gets studybot's HTTP connection settings and intents, so what it costs per interaction is
 the best discord.py itself can do, not a handicapped figure. Run as a process of its own:
 ``python -m benchmarks.bare_bot --api-base ... --gateway ... --token ...``.
+
+With ``--answers FILE`` it sends, instead, the very answers studybot sent to a sample of each
+kind (:meth:`benchmarks.study_server.StudyServer.sample_answers`): the same embeds and buttons,
+an edit where studybot edits, and for the answer form the same second message in the thread.
+That floor is discord.py's cost for studybot's answers; what studybot costs above it is its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import re
@@ -33,11 +39,55 @@ READY_LINE = "bare bot ready"
 ANSWER = "Noted."
 
 
+# Which sample answer a click gets, by the start of its custom id (studybot's ids; see cogs/*/views.py).
+ANSWER_KINDS = (("studybot:cards:grade:", "grade"), ("studybot:quiz:pick:", "quiz"), ("studybot:daily:hints:", "hints"))
+SAMPLES: dict[str, dict[str, Any]] = {}  # kind -> studybot's answer, when replaying (``--answers``)
+
+
+def _view(components: list[dict[str, Any]] | None) -> discord.ui.View | None:
+    """The buttons of a recorded payload, as a view built the way a bot builds its own."""
+    if not components:
+        return None
+    view = discord.ui.View(timeout=None)
+    for row, action_row in enumerate(components):
+        for button in action_row.get("components", []):
+            emoji = (button.get("emoji") or {}).get("name")
+            view.add_item(discord.ui.Button(style=discord.ButtonStyle(button["style"]), label=button.get("label"),
+                                            custom_id=button.get("custom_id"), emoji=emoji, row=row,
+                                            disabled=bool(button.get("disabled"))))
+    return view
+
+
+def _embeds(data: dict[str, Any]) -> list[discord.Embed]:
+    return [discord.Embed.from_dict(embed) for embed in data.get("embeds") or []]
+
+
+async def replay(client: discord.Client, interaction: discord.Interaction, answer: dict[str, Any]) -> None:
+    """Send ``answer`` (studybot's, recorded) in reply to ``interaction``, as discord.py calls would."""
+    data = answer["data"]
+    view = _view(data.get("components"))
+    if answer["type"] == discord.InteractionResponseType.message_update.value:
+        await interaction.response.edit_message(content=data.get("content"), embeds=_embeds(data), view=view)
+    else:
+        await interaction.response.send_message(data.get("content"), embeds=_embeds(data),
+                                                view=view or discord.utils.MISSING,
+                                                ephemeral=bool((data.get("flags") or 0) & 64),
+                                                allowed_mentions=discord.AllowedMentions.none())
+    shown = answer.get("thread")
+    if shown is not None:
+        thread = client.get_channel(shown["channel_id"]) or client.get_partial_messageable(shown["channel_id"])
+        assert isinstance(thread, discord.abc.Messageable)
+        body = shown["data"]
+        await thread.send(body.get("content"), embeds=_embeds(body), view=_view(body.get("components")) or discord.utils.MISSING,
+                          allowed_mentions=discord.AllowedMentions.none())
+
+
 class AnyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?P<custom_id>.+)"):
-    """Every button, whatever its custom id, answered with the constant message."""
+    """Every button, whatever its custom id, answered with the constant message (or a sample answer)."""
 
     def __init__(self, custom_id: str) -> None:
         super().__init__(discord.ui.Button(label="any", custom_id=custom_id))
+        self.custom_id = custom_id
 
     @classmethod
     async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
@@ -45,6 +95,10 @@ class AnyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?P<c
         return cls(match["custom_id"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        kind = next((kind for prefix, kind in ANSWER_KINDS if self.custom_id.startswith(prefix)), None)
+        if kind in SAMPLES:
+            await replay(interaction.client, interaction, SAMPLES[kind])
+            return
         await interaction.response.send_message(ANSWER, ephemeral=True)
 
 
@@ -63,6 +117,9 @@ class BareBot(discord.Client):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.modal_submit:
+            if "form" in SAMPLES:
+                await replay(self, interaction, SAMPLES["form"])
+                return
             await interaction.response.send_message(ANSWER, ephemeral=True)
 
 
@@ -80,7 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-base", required=True)
     parser.add_argument("--gateway", required=True)
     parser.add_argument("--token", required=True)
+    parser.add_argument("--answers", help="a JSON file of studybot's answers to replay (see the module's docstring)")
     args = parser.parse_args(argv)
+    if args.answers:
+        with open(args.answers, encoding="utf-8") as handle:
+            SAMPLES.update(json.load(handle))
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     Route.BASE = args.api_base
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(args.gateway)
@@ -89,7 +150,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 class BareBotProcess(BotProcess):
-    """:class:`BotProcess` running this module instead of studybot."""
+    """:class:`BotProcess` running this module instead of studybot (replaying ``answers`` when given)."""
+
+    def __init__(self, *args: Any, answers: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.answers = answers
 
     async def start(self) -> None:
         log = self.log_path.open("ab")
@@ -97,7 +162,7 @@ class BareBotProcess(BotProcess):
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "benchmarks.bare_bot", "--api-base", self.sim.api_base,
             "--gateway", self.sim.gateway_url, "--token", self.sim.token,
-            cwd=PACKAGE_ROOT, stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": pythonpath, **self.env},
+            *(["--answers", self.answers] if self.answers else []), cwd=PACKAGE_ROOT, stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": pythonpath, **self.env},
         )
         log.close()
 

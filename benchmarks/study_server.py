@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from benchmarks.harness import START
 from bot.clock import ManualClock
@@ -83,6 +84,39 @@ class StudyServer:
                     raise AssertionError(f"{member.name} has no card or form to measure on")
                 self.progress[member.id] = Progress(cards=reveal.response_message, form=Reply(form))
 
+    async def sample_answers(self, process: BotProcess, member: SimMember) -> dict[str, Any]:
+        """What the bot answers to each kind of click, as sent to Discord: one spare member clicks each once.
+
+        Keyed by kind: the interaction response (its type and payload) and, for the answer form, the
+        message the bot then posted in the thread (its channel and payload). A bare bot replays these
+        (:mod:`benchmarks.bare_bot`) to cost the same answers without studybot's work behind them."""
+        await self.prepare(process, [member])
+        answers: dict[str, Any] = {}
+        for kind in KINDS:
+            (clicked,) = await answered(process, [self.start(kind, member)])
+            await quiet(self.sim, process)
+            if clicked.response_data is None or clicked.response_type is None:
+                raise AssertionError(f"the bot gave no answer to the sample {kind} click")
+            answer: dict[str, Any] = {"type": clicked.response_type, "data": _as_sent(clicked.response_data)}
+            if kind == "form":
+                assert self.post is not None and self.post.thread is not None
+                shown = self.post.thread.messages[-1]
+                answer["thread"] = {"channel_id": shown.channel_id, "data": _as_sent(shown.payload)}
+            answers[kind] = answer
+        return answers
+
+    def session_screens(self, members: Iterable[SimMember]) -> dict[int, dict[str, Any]]:
+        """What each member's flashcard session message shows now (see :meth:`restore_sessions`)."""
+        return {m.id: dict(card.payload) for m in members if (card := self.progress[m.id].cards) is not None}
+
+    def restore_sessions(self, screens: dict[int, dict[str, Any]]) -> None:
+        """Put the session messages back as they were: a floor bot that edits them (replaying studybot's
+        grade answer) must leave the card for studybot's own grade."""
+        for member_id, payload in screens.items():
+            card = self.progress[member_id].cards
+            assert card is not None
+            card.payload = payload
+
     def start(self, kind: str, member: SimMember) -> SimInteraction:
         """``member``'s click of ``kind``, sent without waiting for the bot."""
         assert self.post is not None and self.quiz is not None
@@ -118,6 +152,11 @@ async def quiet(sim: LocalDiscord, process: BotProcess, window: float = 0.3) -> 
         await sim.next_change(window)
         if len(sim.requests) != seen:
             seen, since = len(sim.requests), loop.time()
+
+
+def _as_sent(payload: dict[str, Any]) -> dict[str, Any]:
+    """A recorded payload without the simulator's own bookkeeping keys."""
+    return {key: value for key, value in payload.items() if not key.startswith("_")}
 
 
 def cpu_seconds(pid: int) -> float:

@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 ReadyHook = Callable[[], Awaitable[None]]
 HTTP_CONNECTIONS = 32
+AnyChannel = (discord.TextChannel | discord.ForumChannel | discord.VoiceChannel | discord.StageChannel
+              | discord.CategoryChannel | discord.Thread | discord.abc.PrivateChannel)
+CHANNEL_GUILDS_KEPT = 100_000  # remembered channel -> guild pairs; forgotten all at once past this
 
 
 @dataclass(frozen=True)
@@ -123,7 +126,27 @@ class StudyBot(commands.AutoShardedBot):
         self._hooks_done: set[int] = set()  # ... and finished
         self._identify_pacer = IdentifyPacer()
         self._background: set[asyncio.Task[Any]] = set()
+        self._channel_guilds: dict[int, int] = {}  # channel or thread id -> its guild's id (never changes)
         self.add_listener(self._on_shard_ready, "on_shard_ready")
+
+    def get_channel(self, id: int, /) -> AnyChannel | None:  # noqa: A002 - discord.py's signature
+        """discord.py's lookup copies the guild list and probes every guild in turn, which a bot in a
+        thousand servers pays on each answer shown in a thread and each post of the fan-out. A channel
+        never leaves its guild, so once found its guild is remembered and later lookups ask that guild
+        alone; anything not found there (deleted, or a thread no longer cached) takes the full walk."""
+        guild_id = self._channel_guilds.get(id)
+        if guild_id is not None:
+            guild = self.get_guild(guild_id)
+            known = guild.get_channel_or_thread(id) if guild is not None else None
+            if known is not None:
+                return known
+        found = super().get_channel(id)
+        guild = getattr(found, "guild", None)
+        if guild is not None:
+            if len(self._channel_guilds) >= CHANNEL_GUILDS_KEPT:
+                self._channel_guilds.clear()
+            self._channel_guilds[id] = guild.id
+        return found
 
     @property
     def user_id(self) -> int:

@@ -31,6 +31,7 @@ GRADE_STYLES = {Grade.AGAIN: discord.ButtonStyle.danger, Grade.HARD: discord.But
 REVEAL = CustomId("studybot:cards:reveal", card=SLUG, rep=NUMBER)
 GRADE = CustomId("studybot:cards:grade", card=SLUG, rep=NUMBER, grade=digit(1, 4, Grade))
 CONTINUE = CustomId("studybot:cards:continue")
+EYES = discord.PartialEmoji(name="👀")  # parsed once: every card shown in a session builds the Reveal button
 FINISH = CustomId("studybot:cards:finish")
 
 
@@ -44,7 +45,7 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
     custom_ids = REVEAL
 
     def __init__(self, card_id: str, rep: int) -> None:
-        super().__init__(discord.ui.Button(label="Reveal", style=discord.ButtonStyle.primary, emoji="👀",
+        super().__init__(discord.ui.Button(label="Reveal", style=discord.ButtonStyle.primary, emoji=EYES,
                                            custom_id=REVEAL(card_id, rep)))
         self.card_id, self.rep = card_id, rep
 

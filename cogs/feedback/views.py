@@ -19,6 +19,7 @@ from cogs._common.ids import DAY, NUMBER, CustomId
 from cogs.feedback.embeds import helpful_label
 
 HELPFUL = CustomId("studybot:helpful", day=DAY, author=NUMBER)
+THUMBS_UP = discord.PartialEmoji(name="👍")  # parsed once: every answer shown in a thread builds this button
 
 
 def _service(interaction: discord.Interaction) -> FeedbackService:
@@ -32,7 +33,7 @@ class HelpfulButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     def __init__(self, day: date, author_id: int, marks: int = 0) -> None:
         super().__init__(discord.ui.Button(label=helpful_label(marks), style=discord.ButtonStyle.secondary,
-                                           emoji="👍", custom_id=HELPFUL(day, author_id)))
+                                           emoji=THUMBS_UP, custom_id=HELPFUL(day, author_id)))
         self.day, self.author_id = day, author_id
 
 
