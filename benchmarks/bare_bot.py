@@ -3,14 +3,17 @@
 It answers any button (one :class:`discord.ui.DynamicItem` matching every custom id, the same
 routing studybot's persistent buttons use) and any submitted form (an ``on_interaction``
 listener, the same routing studybot's answer form uses) with one constant ephemeral message.
-It gets studybot's HTTP connection settings and intents, so what it costs per interaction is
-the best discord.py itself can do, not a handicapped figure. Run as a process of its own:
+It gets studybot's HTTP connection settings, intents and event loop, and freezes its start-up
+heap as studybot does, so what it costs per interaction is the best discord.py itself can do,
+not a handicapped figure. Run as a process of its own:
 ``python -m benchmarks.bare_bot --api-base ... --gateway ... --token ...``.
 
 With ``--answers FILE`` it sends, instead, the very answers studybot sent to a sample of each
 kind (:meth:`benchmarks.study_server.StudyServer.sample_answers`): the same embeds and buttons,
 an edit where studybot edits, and for the answer form the same second message in the thread.
-That floor is discord.py's cost for studybot's answers; what studybot costs above it is its own.
+The thread message is paced at studybot's rate, as studybot paces it (unpaced, ten forms at once
+overrun the thread's limit and discord.py sleeps and retries). That floor is discord.py's cost for
+studybot's answers; what studybot costs above it is its own.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot import eventloop
-from bot.bot import HTTP_CONNECTIONS, default_intents
+from bot.bot import HTTP_CONNECTIONS, default_intents, freeze_startup_heap
 from bot.localdiscord.process import PACKAGE_ROOT, BotProcess
+from bot.pacing import RequestPacer
 
 READY_LINE = "bare bot ready"
 ANSWER = "Noted."
@@ -42,6 +46,9 @@ ANSWER = "Noted."
 # Which sample answer a click gets, by the start of its custom id (studybot's ids; see cogs/*/views.py).
 ANSWER_KINDS = (("studybot:cards:grade:", "grade"), ("studybot:quiz:pick:", "quiz"), ("studybot:daily:hints:", "hints"))
 SAMPLES: dict[str, dict[str, Any]] = {}  # kind -> studybot's answer, when replaying (``--answers``)
+# A message in a thread counts against Discord's limits (50 a second per channel here, as the local Discord
+# is run for the benchmarks): the replay paces it as studybot does, or it would be refused and retried.
+PACER: list[RequestPacer] = []
 
 
 def _view(components: list[dict[str, Any]] | None) -> discord.ui.View | None:
@@ -75,6 +82,7 @@ async def replay(client: discord.Client, interaction: discord.Interaction, answe
                                                 allowed_mentions=discord.AllowedMentions.none())
     shown = answer.get("thread")
     if shown is not None:
+        await PACER[0].acquire()
         thread = client.get_channel(shown["channel_id"]) or client.get_partial_messageable(shown["channel_id"])
         assert isinstance(thread, discord.abc.Messageable)
         body = shown["data"]
@@ -113,6 +121,7 @@ class BareBot(discord.Client):
         self.add_dynamic_items(AnyButton)
 
     async def on_ready(self) -> None:
+        freeze_startup_heap()  # as studybot does once its guilds are cached, so full collections cost both alike
         print(READY_LINE, flush=True)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -138,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gateway", required=True)
     parser.add_argument("--token", required=True)
     parser.add_argument("--answers", help="a JSON file of studybot's answers to replay (see the module's docstring)")
+    parser.add_argument("--rate", type=float, default=48.0, help="requests a second for replayed thread messages")
     args = parser.parse_args(argv)
+    PACER.append(RequestPacer(args.rate))
     if args.answers:
         with open(args.answers, encoding="utf-8") as handle:
             SAMPLES.update(json.load(handle))
@@ -162,7 +173,7 @@ class BareBotProcess(BotProcess):
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "benchmarks.bare_bot", "--api-base", self.sim.api_base,
             "--gateway", self.sim.gateway_url, "--token", self.sim.token,
-            *(["--answers", self.answers] if self.answers else []), cwd=PACKAGE_ROOT, stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": pythonpath, **self.env},
+            "--rate", str(self.rate), *(["--answers", self.answers] if self.answers else []), cwd=PACKAGE_ROOT, stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": pythonpath, **self.env},
         )
         log.close()
 

@@ -31,6 +31,7 @@ from bot.localdiscord import LocalDiscord, SimMember
 from bot.localdiscord.process import BotProcess
 
 TARGET = 1.15
+STUDYBOT_RATE = 48.0  # requests a second for the bot's own posts, as in production (and for the replaying floor)
 WAVE = 10  # clicks sent together: several members at once, as on a busy server
 
 LIMITS = (
@@ -49,7 +50,9 @@ LIMITS = (
     "the CPU of the same work done in a burst: measured on 2026-12-03, the bare bot's CPU per click went "
     "from 0.42-0.54 ms to 0.93-1.13 ms when the same clicks arrived 40 ms apart instead of ten at once, and "
     "studybot's answer form cost 1.08 ms with its thread messages unpaced against 2.15 ms paced (300 forms "
-    "each). The floors send their thread messages at once, so the form's ratio carries that difference. "
+    "each). The constant floor has no thread message to pace, so the form's ratio against it carries that "
+    "difference; the floor replaying studybot's answers paces its thread message the same way, so against it "
+    "what remains is studybot's own work. "
     "(In a forum post the first answer could be the form's public response, one request; it is not, so "
     "that every answer is the bot's own message, edited in place when re-submitted.)"
 )
@@ -86,7 +89,7 @@ async def _measure(server: StudyServer, process: BotProcess, members: list[SimMe
 
 
 async def _studybot(server: StudyServer, name: str) -> BotProcess:
-    process = BotProcess(server.sim, server.clock, server.db_path, rate=48.0, name=name)
+    process = BotProcess(server.sim, server.clock, server.db_path, rate=STUDYBOT_RATE, name=name)
     await process.start()
     await process.wait_for(lambda: READY in process.output(), "studybot to start", 60)
     return process
@@ -113,7 +116,8 @@ async def measure(runs: int, clicks: int) -> Costs:
                 await process.stop()
             for run, group in enumerate(groups):
                 for floor, replayed in (("bare", None), ("same", str(answers))):
-                    bare = BareBotProcess(sim, clock, server.db_path, name=f"{floor}{run}", answers=replayed)
+                    bare = BareBotProcess(sim, clock, server.db_path, rate=STUDYBOT_RATE, name=f"{floor}{run}",
+                                          answers=replayed)
                     screens = server.session_screens(group)
                     await bare.start()
                     try:

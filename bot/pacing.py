@@ -6,15 +6,37 @@ and retry together. Scheduled fan-out (daily posts, quizzes, pairing threads) in
 takes a token from this bucket before each request, so requests leave at a steady
 rate just under the limit and almost none are refused. Interaction responses are
 exempt from the global limit and do not use it.
+
+The bucket has two lanes. A request a member's own action causes (the answer shown in its
+thread after the form) would otherwise queue behind every post of a fan-out already
+waiting, up to a minute for a thousand servers; it takes the member
+lane instead (:func:`members_first`, set once per interaction), which the bucket serves
+ahead of scheduled traffic, each lane in arrival order. The rate over both stays the same.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
+from collections import deque
 from collections.abc import Callable
 
 DISCORD_GLOBAL_LIMIT = 50  # requests a second, per bot
+
+_member_lane: contextvars.ContextVar[bool] = contextvars.ContextVar("member_lane", default=False)
+
+
+def members_first() -> None:
+    """From here on in this task (an interaction handler), requests take the member lane."""
+    _member_lane.set(True)
+
+
+def scheduled_lane() -> None:
+    """From here on in this task (a scheduled job), requests take the scheduled lane, whatever context
+    the job's task was copied from (APScheduler starts a job from the context that last set its timer,
+    which may be an interaction's)."""
+    _member_lane.set(False)
 
 
 class RequestPacer:
@@ -30,7 +52,9 @@ class RequestPacer:
         self._monotonic = monotonic
         self._tokens = self.burst
         self._stamp = monotonic()
-        self._lock = asyncio.Lock()
+        self._members: deque[asyncio.Future[None]] = deque()
+        self._scheduled: deque[asyncio.Future[None]] = deque()
+        self._drainer: asyncio.Task[None] | None = None  # hands out tokens while anyone waits
         self.waited_seconds = 0.0
 
     def _refill(self) -> None:
@@ -39,12 +63,42 @@ class RequestPacer:
         self._stamp = now
 
     async def acquire(self) -> None:
-        """Wait (in arrival order) until a request may be sent."""
-        async with self._lock:
+        """Wait until a request may be sent: the member lane first, each lane in arrival order."""
+        if self._drainer is None:
             self._refill()
-            if self._tokens < 1:
-                delay = (1 - self._tokens) / self.rate
-                self.waited_seconds += delay
-                await asyncio.sleep(delay)
+            if self._tokens >= 1:  # nobody waits and a token is saved: go now
+                self._tokens -= 1
+                return
+        turn = asyncio.get_running_loop().create_future()
+        (self._members if _member_lane.get() else self._scheduled).append(turn)
+        if self._drainer is None:
+            self._drainer = asyncio.ensure_future(self._drain())
+        await turn
+
+    def _next_waiter(self) -> asyncio.Future[None] | None:
+        for lane in (self._members, self._scheduled):
+            while lane:
+                turn = lane.popleft()
+                if not turn.done():  # a cancelled waiter gives up its place
+                    return turn
+        return None
+
+    async def _drain(self) -> None:
+        try:
+            while self._members or self._scheduled:
                 self._refill()
-            self._tokens -= 1
+                if self._tokens < 1:
+                    delay = (1 - self._tokens) / self.rate
+                    self.waited_seconds += delay
+                    await asyncio.sleep(delay)
+                    self._refill()
+                turn = self._next_waiter()
+                if turn is None:
+                    break
+                self._tokens -= 1
+                turn.set_result(None)
+        finally:
+            self._drainer = None
+            for lane in (self._members, self._scheduled):  # only left when the drain itself was cancelled
+                while lane:
+                    lane.popleft().cancel()

@@ -26,7 +26,9 @@ from apscheduler.triggers.base import BaseTrigger
 
 from bot.clock import Clock, ManualClock
 from bot.logcontext import enter_job
+from bot.pacing import scheduled_lane
 from bot.shards import ShardLayout
+from bot.storage import job_writes
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +148,8 @@ class JobScheduler:
             self._running.add(task)
         job.last_run = self._clock.now()
         enter_job(job_id)
+        scheduled_lane()  # a job is nobody's click: its requests and writes queue behind members'
+        job_writes()
         try:
             await job.func(*job.args)
         except Exception as error:

@@ -51,6 +51,12 @@ def bounded_writes(seconds: float = INTERACTION_WRITE_QUEUE_SECONDS) -> None:
     _write_queue_limit.set(seconds)
 
 
+def job_writes() -> None:
+    """From here on in this task (a scheduled job), writes wait their turn behind members' writes, without
+    a bound, whatever context the job's task was copied from (see :func:`bot.pacing.scheduled_lane`)."""
+    _write_queue_limit.set(None)
+
+
 class Reader:
     """Reads on one connection: the caller's, inside its transaction, or the shared one.
 

@@ -21,6 +21,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from bot.pacing import members_first
 from bot.storage import bounded_writes
 from cogs._common.access import client_of, core_of, payload_of
 
@@ -94,10 +95,12 @@ async def refusal(interaction: discord.Interaction, audience: Audience | None) -
 async def authorize(interaction: discord.Interaction, audience: Audience | None) -> bool:
     """True when allowed; otherwise the member is told why, privately, and nothing else happens.
 
-    Every interaction passes here first, so it is also where its database writes are bounded:
-    a member waits for a busy database at most a second or two, never past Discord's 3 seconds.
+    Every interaction passes here first, so it is also where its database writes are bounded
+    (a member waits for a busy database at most a second or two, never past Discord's 3 seconds)
+    and where the requests it causes take the member lane, ahead of a fan-out's queued posts.
     """
     bounded_writes()
+    members_first()
     reason = await refusal(interaction, audience)
     if reason is None:
         return True

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.pacing import RequestPacer
+from bot.pacing import RequestPacer, members_first
 
 
 class FakeTime:
@@ -41,3 +41,44 @@ async def test_a_burst_then_a_steady_rate(monkeypatch: pytest.MonkeyPatch) -> No
 def test_rate_must_be_positive() -> None:
     with pytest.raises(ValueError):
         RequestPacer(0)
+
+
+async def _granted_order(pacer: RequestPacer, lanes: list[str]) -> list[str]:
+    """Queue one request per entry of ``lanes`` ("member" or "scheduled"), in that order; the order served."""
+    served: list[str] = []
+
+    async def request(name: str, member: bool) -> None:
+        if member:
+            members_first()  # as an interaction handler does; each task has its own context
+        await pacer.acquire()
+        served.append(name)
+
+    tasks = [asyncio.create_task(request(f"{lane}{i}", lane == "member")) for i, lane in enumerate(lanes)]
+    await asyncio.gather(*tasks)
+    return served
+
+
+async def test_a_members_request_goes_ahead_of_the_queued_fan_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = FakeTime()
+
+    async def fake_sleep(seconds: float) -> None:
+        fake.now += seconds
+
+    monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+    pacer = RequestPacer(48, burst=1, monotonic=fake)
+    served = await _granted_order(pacer, ["scheduled"] * 6 + ["member", "scheduled", "member"])
+    # The first scheduled request takes the saved token; the members' then go before the five still queued.
+    assert served == ["scheduled0", "member6", "member8", "scheduled1", "scheduled2", "scheduled3", "scheduled4",
+                      "scheduled5", "scheduled7"]
+    assert fake.now == pytest.approx(8 / 48)  # the rate over both lanes is the bucket's own
+
+
+async def test_a_cancelled_wait_gives_up_its_place() -> None:
+    pacer = RequestPacer(1000, burst=1)
+    await pacer.acquire()  # the saved token
+    first = asyncio.create_task(pacer.acquire())
+    second = asyncio.create_task(pacer.acquire())
+    await asyncio.sleep(0)
+    first.cancel()
+    await asyncio.wait_for(second, 5)
+    assert first.cancelled() and second.done() and second.exception() is None

@@ -1,14 +1,17 @@
-"""The scheduler wrapper in manual mode follows APScheduler's triggers exactly, DST included."""
+"""The scheduler wrapper in manual mode follows APScheduler's triggers exactly, DST included; a job runs as a job."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import ManualClock
+from bot.pacing import RequestPacer, members_first
 from bot.scheduler import JobScheduler
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -118,3 +121,30 @@ async def test_keep_adds_with_a_trigger_and_removes_without_one() -> None:
     await scheduler.advance_to(datetime(2026, 3, 4, 10, tzinfo=UTC))
     assert fired == [datetime(2026, 3, 2, 9, tzinfo=UTC)]
     assert not scheduler.has("quiz:post:1")
+
+
+async def test_a_job_started_from_a_members_context_still_queues_behind_members(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """APScheduler starts a job from whatever context last set its timer, an interaction's included."""
+    async def no_wait(seconds: float) -> None:
+        return None
+
+    monkeypatch.setattr(asyncio, "sleep", no_wait)
+    clock, scheduler, _fired = make(datetime(2026, 1, 1, tzinfo=UTC))
+    pacer, served = RequestPacer(48, burst=1), []
+
+    async def post() -> None:
+        await pacer.acquire()
+        served.append("job")
+
+    async def members_request() -> None:
+        await pacer.acquire()
+        served.append("member")
+
+    scheduler.add("post", DateTrigger(run_date=clock.now()), post)
+    members_first()  # this context is an interaction handler's; tasks started from it copy that
+    await pacer.acquire()  # the saved token: everything after waits for the bucket
+    job = asyncio.create_task(scheduler.run_due())  # queued first ...
+    member = asyncio.create_task(members_request())  # ... but the member's request is served first
+    await asyncio.gather(job, member)
+    assert served == ["member", "job"]
