@@ -44,7 +44,8 @@ ANSWER = "Noted."
 
 
 # Which sample answer a click gets, by the start of its custom id (studybot's ids; see cogs/*/views.py).
-ANSWER_KINDS = (("studybot:cards:grade:", "grade"), ("studybot:quiz:pick:", "quiz"), ("studybot:daily:hints:", "hints"))
+ANSWER_KINDS = (("studybot:cards:grade:", "grade"), ("studybot:quiz:pick:", "quiz"),
+                ("studybot:daily:hints:", "hints"))
 SAMPLES: dict[str, dict[str, Any]] = {}  # kind -> studybot's answer, when replaying (``--answers``)
 # A message in a thread counts against Discord's limits (50 a second per channel here, as the local Discord
 # is run for the benchmarks): the replay paces it as studybot does, or it would be refused and retried.
@@ -86,7 +87,8 @@ async def replay(client: discord.Client, interaction: discord.Interaction, answe
         thread = client.get_channel(shown["channel_id"]) or client.get_partial_messageable(shown["channel_id"])
         assert isinstance(thread, discord.abc.Messageable)
         body = shown["data"]
-        await thread.send(body.get("content"), embeds=_embeds(body), view=_view(body.get("components")) or discord.utils.MISSING,
+        await thread.send(body.get("content"), embeds=_embeds(body),
+                          view=_view(body.get("components")) or discord.utils.MISSING,
                           allowed_mentions=discord.AllowedMentions.none())
 
 
@@ -173,7 +175,8 @@ class BareBotProcess(BotProcess):
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "benchmarks.bare_bot", "--api-base", self.sim.api_base,
             "--gateway", self.sim.gateway_url, "--token", self.sim.token,
-            "--rate", str(self.rate), *(["--answers", self.answers] if self.answers else []), cwd=PACKAGE_ROOT, stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": pythonpath, **self.env},
+            "--rate", str(self.rate), *(["--answers", self.answers] if self.answers else []),
+            cwd=PACKAGE_ROOT, stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": pythonpath, **self.env},
         )
         log.close()
 

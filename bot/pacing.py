@@ -8,10 +8,10 @@ rate just under the limit and almost none are refused. Interaction responses are
 exempt from the global limit and do not use it.
 
 The bucket has two lanes. A request a member's own action causes (the answer shown in its
-thread after the form) would otherwise queue behind every post of a fan-out already
-waiting, up to a minute for a thousand servers; it takes the member
-lane instead (:func:`members_first`, set once per interaction), which the bucket serves
-ahead of scheduled traffic, each lane in arrival order. The rate over both stays the same.
+thread after the form) would otherwise queue behind every post of a fan-out already waiting,
+up to a minute for a thousand servers; it takes the member lane instead (:func:`members_first`,
+set once per interaction), which the bucket serves ahead of scheduled traffic, each lane in
+arrival order. The rate over both lanes together stays the same.
 """
 
 from __future__ import annotations

@@ -5,5 +5,5 @@ from bot.storage.migrations import LATEST_VERSION, Migration, load_migrations
 from bot.storage.rows import one, upsert
 from bot.storage.times import epoch, from_epoch, from_iso_date
 
-__all__ = ["LATEST_VERSION", "Database", "DatabaseTooNew", "bounded_writes", "job_writes", "Migration", "Reader", "epoch", "from_epoch",
-           "from_iso_date", "load_migrations", "one", "upsert"]
+__all__ = ["LATEST_VERSION", "Database", "DatabaseTooNew", "bounded_writes", "job_writes", "Migration", "Reader",
+           "epoch", "from_epoch", "from_iso_date", "load_migrations", "one", "upsert"]
