@@ -46,10 +46,6 @@ ANSWER = "Noted."
 # Which sample answer a click gets, by the start of its custom id (studybot's ids; see cogs/*/views.py).
 ANSWER_KINDS = (("studybot:cards:grade:", "grade"), ("studybot:quiz:pick:", "quiz"),
                 ("studybot:daily:hints:", "hints"))
-SAMPLES: dict[str, dict[str, Any]] = {}  # kind -> studybot's answer, when replaying (``--answers``)
-# A message in a thread counts against Discord's limits (50 a second per channel here, as the local Discord
-# is run for the benchmarks): the replay paces it as studybot does, or it would be refused and retried.
-PACER: list[RequestPacer] = []
 
 
 def _view(components: list[dict[str, Any]] | None) -> discord.ui.View | None:
@@ -70,7 +66,7 @@ def _embeds(data: dict[str, Any]) -> list[discord.Embed]:
     return [discord.Embed.from_dict(embed) for embed in data.get("embeds") or []]
 
 
-async def replay(client: discord.Client, interaction: discord.Interaction, answer: dict[str, Any]) -> None:
+async def replay(client: BareBot, interaction: discord.Interaction, answer: dict[str, Any]) -> None:
     """Send ``answer`` (studybot's, recorded) in reply to ``interaction``, as discord.py calls would."""
     data = answer["data"]
     view = _view(data.get("components"))
@@ -83,7 +79,7 @@ async def replay(client: discord.Client, interaction: discord.Interaction, answe
                                                 allowed_mentions=discord.AllowedMentions.none())
     shown = answer.get("thread")
     if shown is not None:
-        await PACER[0].acquire()
+        await client.pacer.acquire()
         thread = client.get_channel(shown["channel_id"]) or client.get_partial_messageable(shown["channel_id"])
         assert isinstance(thread, discord.abc.Messageable)
         body = shown["data"]
@@ -105,14 +101,23 @@ class AnyButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?P<c
         return cls(match["custom_id"])
 
     async def callback(self, interaction: discord.Interaction) -> None:
+        client = interaction.client
+        assert isinstance(client, BareBot)
         kind = next((kind for prefix, kind in ANSWER_KINDS if self.custom_id.startswith(prefix)), None)
-        if kind in SAMPLES:
-            await replay(interaction.client, interaction, SAMPLES[kind])
+        if kind in client.samples:
+            await replay(client, interaction, client.samples[kind])
             return
         await interaction.response.send_message(ANSWER, ephemeral=True)
 
 
 class BareBot(discord.Client):
+    def __init__(self, samples: dict[str, dict[str, Any]], rate: float, **options: Any) -> None:
+        super().__init__(**options)
+        self.samples = samples  # kind -> studybot's answer to replay (``--answers``); empty: the constant answer
+        # A message in a thread counts against Discord's limits (50 a second per channel, as the local Discord
+        # is run for the benchmarks): the replay paces it as studybot does, or it would be refused and retried.
+        self.pacer = RequestPacer(rate)
+
     async def login(self, token: str) -> None:
         """The same bounded pool of kept-alive connections as :meth:`bot.bot.StudyBot.login`."""
         if self.http.connector is discord.utils.MISSING:
@@ -128,14 +133,14 @@ class BareBot(discord.Client):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is discord.InteractionType.modal_submit:
-            if "form" in SAMPLES:
-                await replay(self, interaction, SAMPLES["form"])
+            if "form" in self.samples:
+                await replay(self, interaction, self.samples["form"])
                 return
             await interaction.response.send_message(ANSWER, ephemeral=True)
 
 
-async def _run(token: str) -> None:
-    client = BareBot(intents=default_intents(), guild_ready_timeout=0.05)
+async def _run(token: str, samples: dict[str, dict[str, Any]], rate: float) -> None:
+    client = BareBot(samples, rate, intents=default_intents(), guild_ready_timeout=0.05)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, lambda: asyncio.ensure_future(client.close()))
@@ -151,14 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--answers", help="a JSON file of studybot's answers to replay (see the module's docstring)")
     parser.add_argument("--rate", type=float, default=48.0, help="requests a second for replayed thread messages")
     args = parser.parse_args(argv)
-    PACER.append(RequestPacer(args.rate))
+    samples: dict[str, dict[str, Any]] = {}
     if args.answers:
         with open(args.answers, encoding="utf-8") as handle:
-            SAMPLES.update(json.load(handle))
+            samples = json.load(handle)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     Route.BASE = args.api_base
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(args.gateway)
-    eventloop.run(_run(args.token))  # the same loop as studybot, so the floor is like for like
+    eventloop.run(_run(args.token, samples, args.rate))  # the same loop as studybot, so the floor is like for like
     return 0
 
 

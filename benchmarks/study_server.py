@@ -19,6 +19,7 @@ from typing import Any
 from benchmarks.harness import START
 from bot.clock import ManualClock
 from bot.localdiscord import BotHarness, LocalDiscord, SimChannel, SimMember, SimMessage
+from bot.localdiscord.messages import as_sent
 from bot.localdiscord.process import BotProcess
 from bot.localdiscord.replies import Reply
 from bot.localdiscord.server import SimInteraction
@@ -97,11 +98,11 @@ class StudyServer:
             await quiet(self.sim, process)
             if clicked.response_data is None or clicked.response_type is None:
                 raise AssertionError(f"the bot gave no answer to the sample {kind} click")
-            answer: dict[str, Any] = {"type": clicked.response_type, "data": _as_sent(clicked.response_data)}
+            answer: dict[str, Any] = {"type": clicked.response_type, "data": as_sent(clicked.response_data)}
             if kind == "form":
                 assert self.post is not None and self.post.thread is not None
                 shown = self.post.thread.messages[-1]
-                answer["thread"] = {"channel_id": shown.channel_id, "data": _as_sent(shown.payload)}
+                answer["thread"] = {"channel_id": shown.channel_id, "data": as_sent(shown.payload)}
             answers[kind] = answer
         return answers
 
@@ -152,11 +153,6 @@ async def quiet(sim: LocalDiscord, process: BotProcess, window: float = 0.3) -> 
         await sim.next_change(window)
         if len(sim.requests) != seen:
             seen, since = len(sim.requests), loop.time()
-
-
-def _as_sent(payload: dict[str, Any]) -> dict[str, Any]:
-    """A recorded payload without the simulator's own bookkeeping keys."""
-    return {key: value for key, value in payload.items() if not key.startswith("_")}
 
 
 def cpu_seconds(pid: int) -> float:

@@ -55,7 +55,6 @@ class RequestPacer:
         self._members: deque[asyncio.Future[None]] = deque()
         self._scheduled: deque[asyncio.Future[None]] = deque()
         self._drainer: asyncio.Task[None] | None = None  # hands out tokens while anyone waits
-        self.waited_seconds = 0.0
 
     def _refill(self) -> None:
         now = self._monotonic()
@@ -89,7 +88,6 @@ class RequestPacer:
                 self._refill()
                 if self._tokens < 1:
                     delay = (1 - self._tokens) / self.rate
-                    self.waited_seconds += delay
                     await asyncio.sleep(delay)
                     self._refill()
                 turn = self._next_waiter()

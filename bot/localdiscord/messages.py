@@ -12,6 +12,11 @@ if TYPE_CHECKING:
     from bot.localdiscord.state import SimChannel
 
 
+def as_sent(payload: dict[str, Any]) -> dict[str, Any]:
+    """A stored payload as the bot sent it: without the simulator's own bookkeeping keys (``_...``)."""
+    return {key: value for key, value in payload.items() if not key.startswith("_")}
+
+
 @dataclass
 class SimMessage:
     """A message as Discord stores it; tests read ``text`` and click its buttons."""

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.localdiscord import rest_forums, threads
 from bot.localdiscord.formbody import form_error, number, put
+from bot.localdiscord.messages import as_sent
 from bot.localdiscord.restkit import EPHEMERAL, LOADING, Rejected, fail, json_reply, read_body, sim_of
 from bot.localdiscord.state import PERMISSIONS, SimChannel, SimMessage
 from bot.localdiscord.validation import CREATE_FLAGS, IS_COMPONENTS_V2, validate_message
@@ -194,7 +195,7 @@ async def get_message(request: web.Request) -> web.Response:
 
 def apply_edit(sim: LocalDiscord, message: SimMessage, payload: dict[str, Any], files: list[dict[str, Any]], *,
                under: str | None = None) -> None:
-    merged = {k: v for k, v in message.payload.items() if not k.startswith("_")}
+    merged = as_sent(message.payload)
     for key in ("content", "embeds", "components", "flags", "allowed_mentions"):
         if key in payload:
             merged[key] = payload[key]
