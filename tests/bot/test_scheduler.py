@@ -142,8 +142,8 @@ async def test_a_job_started_from_a_members_context_still_queues_behind_members(
         served.append("member")
 
     scheduler.add("post", DateTrigger(run_date=clock.now()), post)
+    await pacer.acquire()  # a scheduled post takes the saved token: scheduled ones after it wait for the bucket
     members_first()  # this context is an interaction handler's; tasks started from it copy that
-    await pacer.acquire()  # the saved token: everything after waits for the bucket
     job = asyncio.create_task(scheduler.run_due())  # queued first ...
     member = asyncio.create_task(members_request())  # ... but the member's request is served first
     await asyncio.gather(job, member)
