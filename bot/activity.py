@@ -88,7 +88,9 @@ class ActivityService:
             self._listeners.remove(listener)
 
     def add_hook(self, hook: CommitHook) -> None:
-        """Run ``hook`` inside every transaction that credits a member (see :meth:`credit_in`)."""
+        """Run ``hook`` inside every transaction that credits a member's first activity of their day
+        (see :meth:`credit_in`): what a credit derives (a streak summary) only moves then, and a later
+        credit that day is spared the hook's savepoint."""
         self._hooks.append(hook)
 
     def remove_hook(self, hook: CommitHook) -> None:
@@ -105,7 +107,7 @@ class ActivityService:
         the member's action and its credit still commit, and the listener told afterwards
         derives the same thing the slow way."""
         event = credit_in(conn, guild_id, user_id, kind, moment, repair)
-        if event is not None:
+        if event is not None and event.first_of_day:
             self._run_hooks(conn, event)
         return event
 
