@@ -164,6 +164,7 @@ class RoundFlow:
             except Exception:
                 log.exception("could not deliver group %s of round %s; it stays pending", group.id, round_.id)
                 continue
+            crash_point("mock.group-told")
             await self.repo.set_delivered(group.id, delivery, thread_id)
         if round_.announcement_id is None:
             # A crash after Discord took the announcement but before its id was stored must not

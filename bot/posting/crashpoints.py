@@ -31,7 +31,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "practice-answer": ("practice.saved",),
     "card-grade": ("grade.saved",),
     "quiz-pick": ("pick.saved",),
-    "mock-announce": ("mock.round-created", "mock.announced", "mock.announce-recorded"),
+    "mock-announce": ("mock.round-created", "mock.group-told", "mock.announced", "mock.announce-recorded"),
     "mock-checkin": ("mock.checkin-claimed", "mock.checkin-posted"),
     "mock-outcome": ("outcome.saved",),
     "mock-feedback": ("feedback.saved", "feedback.shared"),

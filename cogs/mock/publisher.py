@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -50,8 +51,8 @@ class DiscordMockPublisher:
                 await thread.send(content, embeds=embeds, view=brief_view(group.id),
                                   allowed_mentions=_members_only(group))
             return "thread", thread.id
-        for member in group.members:  # no private threads here: tell each member directly
-            await self._dm(member.user_id, content, embeds=embeds, view=brief_view(group.id))
+        for member in group.members:  # no private threads here: tell each member directly, once
+            await self._dm_once(member.user_id, content, content.__eq__, embeds=embeds, view=brief_view(group.id))
         return "dm", None
 
     async def _thread(self, channel: discord.TextChannel, round_: Round, group: Group) -> discord.Thread | None:
@@ -99,6 +100,36 @@ class DiscordMockPublisher:
             log.info("could not DM %s: %s", user_id, error.text)
             return None
 
+    async def _dm_once(self, user_id: int, content: str, sent_before: Callable[[str], bool], **extra: Any) -> None:
+        """DM the member unless their latest DMs already hold this message from an interrupted attempt.
+
+        A thread can be searched once for the whole group; DMs are one conversation per member, and
+        a crash may fall between two members' messages, so each member's DMs are read before sending
+        to them. DMs are the fallback when private threads are not allowed, so the extra read is rare.
+        """
+        try:
+            await self.pace()
+            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+            channel = user.dm_channel
+            if channel is None:
+                await self.pace()
+                channel = await user.create_dm()
+        except discord.HTTPException as error:
+            log.info("could not DM %s: %s", user_id, error.text)
+            return
+        try:
+            await self.pace()
+            async for message in channel.history(limit=20):
+                if message.author.id == self.client.user_id and sent_before(message.content):
+                    return
+        except discord.HTTPException as error:  # sending twice is better than never asking
+            log.info("could not read the DMs of %s before sending: %s", user_id, error.text)
+        try:
+            await self.pace()
+            await channel.send(content, allowed_mentions=no_pings(), **extra)
+        except discord.HTTPException as error:
+            log.info("could not DM %s: %s", user_id, error.text)
+
     async def _group_thread(self, group: Group) -> discord.Thread | None:
         """The group's thread, fetched when the cache has dropped it.
 
@@ -117,13 +148,19 @@ class DiscordMockPublisher:
                 return None
         return thread if isinstance(thread, discord.Thread) else None
 
-    async def _to_group(self, group: Group, content: str, **extra: Any) -> discord.Message | None:
+    async def _to_group(self, group: Group, content: str, sent_before: Callable[[str], bool] | None = None,
+                        **extra: Any) -> discord.Message | None:
+        """The group's thread, or each member's DMs; with ``sent_before``, a member whose DMs already hold
+        the message (an interrupted attempt) is not sent it again."""
         thread = await self._group_thread(group)
         if thread is not None:
             await self.pace()
             return await thread.send(content, allowed_mentions=_members_only(group), **extra)
         for member in group.members:
-            await self._dm(member.user_id, content, **extra)
+            if sent_before is None:
+                await self._dm(member.user_id, content, **extra)
+            else:
+                await self._dm_once(member.user_id, content, sent_before, **extra)
         return None
 
     async def announce(self, round_: Round, groups: list[Group]) -> int | None:
@@ -162,11 +199,14 @@ class DiscordMockPublisher:
                     "**no time found** (not a no-show). If you met anyway, press **We met**.")
         else:
             text = f"{checkin_heading(round_)}. How did it go?"
-        message = await self._to_group(group, text, view=checkin_view(group.id, status))
+        heading = checkin_heading(round_)
+        message = await self._to_group(group, text, lambda sent: sent.startswith(heading),
+                                       view=checkin_view(group.id, status))
         return message.id if message else None
 
     async def find_checkin(self, round_: Round, group: Group) -> int | None:
-        """The check-in an interrupted attempt posted in the group's thread (in DMs it is not looked for)."""
+        """The check-in an interrupted attempt posted in the group's thread (in DMs, :meth:`checkin` looks
+        member by member)."""
         me = self.client.user
         if me is None:
             return None

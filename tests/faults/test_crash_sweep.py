@@ -210,6 +210,18 @@ async def mock_time_agreed(world: World) -> None:
     await in_process(world, steps)
 
 
+async def mock_signed_up_without_threads(world: World) -> None:
+    """As :func:`mock_signed_up`, where the bot may not open private threads: groups are told by DM."""
+    world.room.deny(world.sim.bot_user.id, "create_private_threads")
+    await mock_signed_up(world)
+
+
+async def mock_paired_by_dm(world: World) -> None:
+    """As :func:`mock_paired`, where the bot may not open private threads: groups are told by DM."""
+    world.room.deny(world.sim.bot_user.id, "create_private_threads")
+    await mock_paired(world)
+
+
 MEETING = datetime(2026, 3, 5, 19, tzinfo=UTC)
 
 
@@ -403,6 +415,26 @@ async def checkin_invariants(world: World, restart: int) -> None:
     assert pressed.response_type is not None
 
 
+async def dm_brief_invariants(world: World, restart: int) -> None:
+    """Each member of a group told by DM got the brief once, whichever member the crash fell after."""
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM mock_groups WHERE delivery = 'pending'")
+                            == [(0,)], "every group to be told")
+    for member in (world.alice, world.bob):
+        assert len([m for m in member.dms if "for mock interview round 1" in m.content]) == 1, member.name
+    assert world.rows("SELECT delivery FROM mock_groups") == [("dm",)]
+
+
+async def dm_checkin_invariants(world: World, restart: int) -> None:
+    """A group told by DM is asked how it went once per member, and the question still answers."""
+    await world.serve_until(lambda: world.rows("SELECT status FROM mock_rounds WHERE number = 1") == [("closed",)],
+                            "round 1 to close")
+    for member in (world.alice, world.bob):
+        asked = [m for m in member.dms if m.content.startswith("Round 1 is ending")]
+        assert len(asked) == 1, f"{member.name} was asked {len(asked)} times"
+    pressed = await world.press(world.bob, asked[0], "We met")
+    assert pressed.response_type is not None
+
+
 async def outcome_invariants(world: World, restart: int) -> None:
     met = world.rows("SELECT COUNT(*) FROM mock_groups WHERE outcome = 'met'")[0][0]
     credited = world.rows("SELECT COUNT(DISTINCT user_id) FROM activity WHERE kind = 'mock'")[0][0]
@@ -587,6 +619,14 @@ FORUM_SCENARIOS = {point: Scenario(forum_daily_at_nine, NINE, nothing, forum_inv
                    for point in FLOWS["daily-forum-post"]}
 
 
+# Without private threads a group is told by DM, one conversation per member: swept apart.
+DM_SCENARIOS = {
+    "mock.group-told": Scenario(mock_signed_up_without_threads, DAY.replace(hour=8), pair_now, dm_brief_invariants),
+    **{point: Scenario(mock_paired_by_dm, DAY.replace(hour=8) + timedelta(days=7), nothing, dm_checkin_invariants)
+       for point in FLOWS["mock-checkin"]},
+}
+
+
 @pytest.mark.parametrize("point", sorted(ALL_POINTS))
 async def test_sigkill_at_each_crash_point_then_three_restarts(world: World, point: str) -> None:
     await sweep(world, point, SCENARIOS[point])
@@ -595,6 +635,11 @@ async def test_sigkill_at_each_crash_point_then_three_restarts(world: World, poi
 @pytest.mark.parametrize("point", sorted(set(FLOWS["daily-forum-post"]) - {"daily.forum-posted"}))
 async def test_sigkill_in_the_forum_flow_then_three_restarts(world: World, point: str) -> None:
     await sweep(world, point, FORUM_SCENARIOS[point])
+
+
+@pytest.mark.parametrize("point", sorted(DM_SCENARIOS))
+async def test_sigkill_while_telling_a_group_by_dm_then_three_restarts(world: World, point: str) -> None:
+    await sweep(world, point, DM_SCENARIOS[point])
 
 
 async def sweep(world: World, point: str, scenario: Scenario) -> None:
