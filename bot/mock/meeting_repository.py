@@ -107,9 +107,19 @@ class MeetingRepository:
         return await self.db.execute("UPDATE mock_meetings SET status = 'no-time', updated_at = ? "
                                      "WHERE group_id = ? AND status = 'open'", (epoch(now), group_id)) > 0
 
-    async def mark_nudged(self, group_id: int, now: datetime) -> bool:
+    async def claim_nudge(self, group_id: int, now: datetime) -> bool:
+        """Claim the group's nudge (once); it is sent after this and recorded by :meth:`mark_nudge_sent`."""
         return await self.db.execute("UPDATE mock_meetings SET nudged_at = ? WHERE group_id = ? AND nudged_at IS NULL "
                                      "AND status = 'open'", (epoch(now), group_id)) > 0
+
+    async def nudge_interrupted(self, group_id: int) -> bool:
+        """Whether an earlier attempt claimed the group's nudge and died before recording it sent."""
+        return await self.db.fetchval("SELECT nudged_at IS NOT NULL AND nudge_sent_at IS NULL FROM mock_meetings "
+                                      "WHERE group_id = ? AND status = 'open'", (group_id,)) == 1
+
+    async def mark_nudge_sent(self, group_id: int, now: datetime) -> None:
+        await self.db.execute("UPDATE mock_meetings SET nudge_sent_at = ? WHERE group_id = ? AND nudge_sent_at IS NULL",
+                              (epoch(now), group_id))
 
     async def set_event(self, group_id: int, event_id: int | None, version: int) -> None:
         await self.db.execute("UPDATE mock_meetings SET event_id = ?, event_version = ? WHERE group_id = ?",

@@ -36,10 +36,11 @@ from bot.mock.calendar import InterviewEntry, file_name, interview_ics
 from bot.mock.jobs import MEETING_PREFIXES, rebuild, room_job
 from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
 from bot.mock.models import Group, Round
+from bot.mock.nudges import NudgePublisher, nudge_groups
 from bot.mock.outcomes import member_group
 from bot.mock.repository import PairingRepository
 from bot.mock.rounds import shared_times
-from bot.posting.crashpoints import crash_point
+from bot.posting import crash_point
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 
@@ -55,11 +56,10 @@ def thread_url(guild_id: int, thread_id: int | None) -> str:
         f"https://discord.com/channels/{guild_id}"
 
 
-class MeetingPublisher(Protocol):
+class MeetingPublisher(NudgePublisher, Protocol):
     async def post_proposal(self, round_: Round, group: Group, option: TimeOption) -> int | None: ...
     async def post_confirmed(self, round_: Round, group: Group, meeting: Meeting, moved: bool) -> None: ...
     async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None: ...
-    async def nudge(self, round_: Round, group: Group) -> None: ...
     async def remind(self, round_: Round, group: Group, meeting: Meeting, user_id: int, zone: ZoneInfo,
                      kind: str) -> None: ...
     async def find_reminder(self, group: Group, meeting: Meeting, user_id: int, kind: str) -> bool: ...
@@ -387,18 +387,8 @@ class MeetingService:
 
     # -- the round's own timers ----------------------------------------------------------------
     async def nudge(self, round_: Round, groups: list[Group]) -> int:
-        """Groups still without a time are told once that the round is nearly over."""
-        nudged = 0
-        for group in groups:
-            if group.delivery == "pending" or group.outcome is not None:
-                continue
-            async with self._db.transaction() as conn:
-                await self.repo.ensure(conn, group.id, group.guild_id, minutes_for(len(group.members)),
-                                       self._clock.now())
-            if await self.repo.mark_nudged(group.id, self._clock.now()):
-                await self.publisher.nudge(round_, group)
-                nudged += 1
-        return nudged
+        """Groups still without a time are told once that the round is nearly over (see :mod:`.nudges`)."""
+        return await nudge_groups(self._db, self._clock, self.repo, self.publisher, round_, groups)
 
     async def close_round(self, groups: list[Group]) -> dict[int, str]:
         """At the end of a round: groups that never agreed a time are recorded as "no time found"."""

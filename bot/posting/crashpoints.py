@@ -32,6 +32,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "card-grade": ("grade.saved",),
     "quiz-pick": ("pick.saved",),
     "mock-announce": ("mock.round-created", "mock.group-told", "mock.announced", "mock.announce-recorded"),
+    "mock-nudge": ("nudge.claimed", "nudge.sent"),
     "mock-checkin": ("mock.checkin-claimed", "mock.checkin-posted"),
     "mock-outcome": ("outcome.saved",),
     "mock-feedback": ("feedback.saved", "feedback.shared"),

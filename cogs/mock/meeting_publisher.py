@@ -20,7 +20,7 @@ from bot.mock import Group, Meeting, Round, TimeOption, local_label, thread_url
 from cogs._common import discord_timestamp, truncate
 from cogs.mock.embeds import roles_text
 from cogs.mock.meeting_views import confirmed_view, proposal_view
-from cogs.mock.publisher import DiscordMockPublisher
+from cogs.mock.publisher import DiscordMockPublisher, nudge_heading
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +75,16 @@ class DiscordMeetingPublisher:
             group, f"✖️ <@{meeting.cancelled_by}> cancelled this interview. Reason: {reason}\n"
                    "Its event and reminders are gone. A moderator can pair you again this round with pair-now.")
 
-    async def nudge(self, round_: Round, group: Group) -> None:
-        await self.base._to_group(
-            group, f"⏳ Round {round_.number} ends {discord_timestamp(round_.ends_at, 'R')} and your group has no "
+    async def nudge(self, round_: Round, group: Group) -> int | None:
+        heading = nudge_heading(round_)
+        message = await self.base._to_group(
+            group, f"{heading} {discord_timestamp(round_.ends_at, 'R')} and your group has no "
                    "agreed time yet. Press **Pick times** on the brief above, or propose a time that suits you.\n"
-                   f"{roles_text(group)}")
+                   f"{roles_text(group)}", lambda sent: sent.startswith(heading))
+        return message.id if message else None
+
+    async def find_nudge(self, round_: Round, group: Group) -> int | None:
+        return await self.base.find_in_thread(group, nudge_heading(round_))
 
     async def remind(self, round_: Round, group: Group, meeting: Meeting, user_id: int, zone: ZoneInfo,
                      kind: str) -> None:

@@ -27,6 +27,11 @@ def _members_only(group: Group) -> discord.AllowedMentions:
                                    users=[discord.Object(m.user_id) for m in group.members])
 
 
+def nudge_heading(round_: Round) -> str:
+    """How every mid-round nudge begins: what a restart looks for."""
+    return f"⏳ Round {round_.number} ends"
+
+
 def checkin_heading(round_: Round) -> str:
     """How every check-in begins: what a restart looks for in the thread."""
     return f"Round {round_.number} is ending"
@@ -207,6 +212,10 @@ class DiscordMockPublisher:
     async def find_checkin(self, round_: Round, group: Group) -> int | None:
         """The check-in an interrupted attempt posted in the group's thread (in DMs, :meth:`checkin` looks
         member by member)."""
+        return await self.find_in_thread(group, checkin_heading(round_))
+
+    async def find_in_thread(self, group: Group, heading: str) -> int | None:
+        """The id of the bot's latest message in the group's thread that begins with ``heading``."""
         me = self.client.user
         if me is None:
             return None
@@ -216,10 +225,10 @@ class DiscordMockPublisher:
                 return None
             await self.pace()
             async for message in thread.history(limit=50):
-                if message.author.id == me.id and message.content.startswith(checkin_heading(round_)):
+                if message.author.id == me.id and message.content.startswith(heading):
                     return message.id
         except discord.HTTPException as error:
-            log.info("could not look for the check-in of group %s: %s", group.id, error.text)
+            log.info("could not look for %r in the thread of group %s: %s", heading, group.id, error.text)
         return None
 
     async def tell_group(self, group: Group, text: str) -> None:

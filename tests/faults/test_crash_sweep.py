@@ -435,6 +435,26 @@ async def dm_checkin_invariants(world: World, restart: int) -> None:
     assert pressed.response_type is not None
 
 
+NUDGE = DAY.replace(hour=8, second=1) + timedelta(days=5)  # two days before the end of the round mock_paired makes
+
+
+def _nudge_sent(world: World) -> bool:
+    return world.rows("SELECT nudge_sent_at IS NOT NULL FROM mock_meetings") == [(1,)]
+
+
+async def nudge_invariants(world: World, restart: int) -> None:
+    """A group without a time is nudged exactly once, whichever step the crash fell after."""
+    await world.serve_until(lambda: _nudge_sent(world), "the nudge to be recorded sent")
+    thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
+    assert len([m for m in thread.messages if m.content.startswith("⏳ Round 1 ends")]) == 1
+
+
+async def dm_nudge_invariants(world: World, restart: int) -> None:
+    await world.serve_until(lambda: _nudge_sent(world), "the nudge to be recorded sent")
+    for member in (world.alice, world.bob):
+        assert len([m for m in member.dms if m.content.startswith("⏳ Round 1 ends")]) == 1, member.name
+
+
 async def outcome_invariants(world: World, restart: int) -> None:
     met = world.rows("SELECT COUNT(*) FROM mock_groups WHERE outcome = 'met'")[0][0]
     credited = world.rows("SELECT COUNT(DISTINCT user_id) FROM activity WHERE kind = 'mock'")[0][0]
@@ -561,6 +581,7 @@ SCENARIOS: dict[str, Scenario] = {
        for point in FLOWS["mock-announce"]},
     **{point: Scenario(mock_paired, DAY.replace(hour=8) + timedelta(days=7), nothing, checkin_invariants)
        for point in FLOWS["mock-checkin"]},
+    **{point: Scenario(mock_paired, NUDGE, nothing, nudge_invariants) for point in FLOWS["mock-nudge"]},
     "outcome.saved": Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), report_met,
                               outcome_invariants),
     **{point: Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), give_feedback, feedback_invariants)
@@ -624,6 +645,7 @@ DM_SCENARIOS = {
     "mock.group-told": Scenario(mock_signed_up_without_threads, DAY.replace(hour=8), pair_now, dm_brief_invariants),
     **{point: Scenario(mock_paired_by_dm, DAY.replace(hour=8) + timedelta(days=7), nothing, dm_checkin_invariants)
        for point in FLOWS["mock-checkin"]},
+    **{point: Scenario(mock_paired_by_dm, NUDGE, nothing, dm_nudge_invariants) for point in FLOWS["mock-nudge"]},
 }
 
 
