@@ -11,9 +11,9 @@ not a handicapped figure. Run as a process of its own:
 With ``--answers FILE`` it sends, instead, the very answers studybot sent to a sample of each
 kind (:meth:`benchmarks.study_server.StudyServer.sample_answers`): the same embeds and buttons,
 an edit where studybot edits, and for the answer form the same second message in the thread.
-The thread message is paced at studybot's rate, as studybot paces it (unpaced, ten forms at once
-overrun the thread's limit and discord.py sleeps and retries). That floor is discord.py's cost for
-studybot's answers; what studybot costs above it is its own.
+The thread message goes through the same request pacer in the same (member) lane as studybot's, at
+studybot's rate: at most that many a second, sent at once while the second has room. That floor is
+discord.py's cost for studybot's answers; what studybot costs above it is its own.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from discord.http import Route
 from bot import eventloop
 from bot.bot import HTTP_CONNECTIONS, default_intents, freeze_startup_heap
 from bot.localdiscord.process import PACKAGE_ROOT, BotProcess
-from bot.pacing import RequestPacer
+from bot.pacing import RequestPacer, members_first
 
 READY_LINE = "bare bot ready"
 ANSWER = "Noted."
@@ -79,6 +79,7 @@ async def replay(client: BareBot, interaction: discord.Interaction, answer: dict
                                                 allowed_mentions=discord.AllowedMentions.none())
     shown = answer.get("thread")
     if shown is not None:
+        members_first()  # as studybot's every interaction does
         await client.pacer.acquire()
         thread = client.get_channel(shown["channel_id"]) or client.get_partial_messageable(shown["channel_id"])
         assert isinstance(thread, discord.abc.Messageable)
@@ -115,7 +116,7 @@ class BareBot(discord.Client):
         super().__init__(**options)
         self.samples = samples  # kind -> studybot's answer to replay (``--answers``); empty: the constant answer
         # A message in a thread counts against Discord's limits (50 a second per channel, as the local Discord
-        # is run for the benchmarks): the replay paces it as studybot does, or it would be refused and retried.
+        # is run for the benchmarks): the replay paces it as studybot does, or a burst would be refused and retried.
         self.pacer = RequestPacer(rate)
 
     async def login(self, token: str) -> None:
