@@ -38,6 +38,9 @@ class GuildJobs(Protocol):
     def forget_guild(self, guild_id: int) -> None:
         """The bot left the guild: remove the guild's recurring jobs; its data is kept (for now)."""
 
+    async def resume_guild(self, guild_id: int) -> None:
+        """The bot was added back while the guild's data was kept: schedule its recurring jobs again."""
+
 
 class FeatureUnavailable(LookupError):
     """The feature's extension is not loaded (a deployment that left it out, or a test that did)."""
@@ -61,6 +64,12 @@ class Services:
         for service in list(self._by_type.values()):
             if isinstance(service, GuildJobs):
                 service.forget_guild(guild_id)
+
+    async def resume_guild(self, guild_id: int) -> None:
+        """Every loaded feature schedules again the recurring jobs of a guild that added the bot back."""
+        for service in list(self._by_type.values()):
+            if isinstance(service, GuildJobs):
+                await service.resume_guild(guild_id)
 
     def settings_sections(self) -> list[SettingsSection]:
         """Every loaded feature that contributes a section to the settings overview."""

@@ -12,7 +12,7 @@ import aiosqlite
 
 from bot.content.models import Prompt
 from bot.daily.models import DailySchedule, PostRecord, PostStatus, StoredAnswer
-from bot.storage import Database, Reader, epoch, from_epoch
+from bot.storage import IN_PRESENT_GUILD, Database, Reader, epoch, from_epoch
 
 
 def _schedule(row: Any) -> DailySchedule:
@@ -59,8 +59,9 @@ class DailyRepository:
         return _schedule(row) if row else None
 
     async def schedules(self, *, enabled_only: bool = True) -> list[DailySchedule]:
+        """The schedules to run (enabled, in a guild the bot has not left), or with ``enabled_only`` off all."""
         if enabled_only:
-            sql = "SELECT * FROM daily_schedule WHERE enabled = 1 ORDER BY guild_id"
+            sql = f"SELECT * FROM daily_schedule WHERE enabled = 1 AND {IN_PRESENT_GUILD} ORDER BY guild_id"  # noqa: S608
         else:
             sql = "SELECT * FROM daily_schedule ORDER BY guild_id"
         return [_schedule(row) for row in await self.db.fetchall(sql)]

@@ -94,6 +94,12 @@ class DailyService:
         self.delivery.scheduler.remove(job_id(guild_id))
         self.delivery.scheduler.remove(retry_job_id(guild_id))
 
+    async def resume_guild(self, guild_id: int) -> None:
+        """The bot was added back within the 30 days: the kept schedule runs again."""
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is not None and self.delivery.scheduler.owns(guild_id):
+            self.delivery.schedule_job(schedule)
+
     async def deliver_due(self, guild_id: int) -> DeliveryResult:
         """Today's post, if its time has come and it is not out yet (what the job runs, on demand)."""
         return await self.delivery.deliver_due(guild_id)

@@ -9,7 +9,7 @@ import aiosqlite
 
 from bot.mock.models import CHECKIN_CLAIMED, Group, GroupMember, Round, Signup, StoredFeedback
 from bot.mock.schedule import Schedule
-from bot.storage import Database, Reader, epoch, from_epoch, one, upsert
+from bot.storage import IN_PRESENT_GUILD, Database, Reader, epoch, from_epoch, one, upsert
 
 SIGNUP_COLUMNS = ("guild_id", "user_id", "role", "level", "timezone", "availability", "status", "skip_rounds",
                   "pause_reason", "joined_at", "updated_at")
@@ -75,7 +75,9 @@ class PairingRepository:
         return await one(self.db, "SELECT * FROM mock_schedule WHERE guild_id = ?", (guild_id,), self._schedule)
 
     async def schedules(self) -> list[Schedule]:
-        return [self._schedule(r) for r in await self.db.fetchall("SELECT * FROM mock_schedule WHERE enabled = 1")]
+        """The schedules to run: enabled, in a guild the bot has not left."""
+        sql = f"SELECT * FROM mock_schedule WHERE enabled = 1 AND {IN_PRESENT_GUILD}"  # noqa: S608
+        return [self._schedule(r) for r in await self.db.fetchall(sql)]
 
     @staticmethod
     def _schedule(row: aiosqlite.Row) -> Schedule:

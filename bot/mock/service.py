@@ -69,6 +69,12 @@ class MockService:
         """The bot left the server: no more rounds for it; the schedule stays for 30 days."""
         self._scheduler.remove(round_job(guild_id))
 
+    async def resume_guild(self, guild_id: int) -> None:
+        """The bot was added back within the 30 days: the kept schedule runs again."""
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is not None and schedule.enabled and self._scheduler.owns(guild_id):
+            self.schedule_job(schedule)
+
     async def stop(self) -> None:
         """Remove every job of mock interviews: rounds, their timers, and the meetings' reminders and rooms."""
         for prefix in ROUND_PREFIXES:

@@ -10,7 +10,7 @@ import aiosqlite
 
 from bot.quiz.builder import Question
 from bot.quiz.models import QuizPost, QuizSchedule
-from bot.storage import Database, epoch
+from bot.storage import IN_PRESENT_GUILD, Database, epoch
 
 
 class QuizRepository:
@@ -23,7 +23,9 @@ class QuizRepository:
         return QuizSchedule.of(row) if row else None
 
     async def schedules(self) -> list[QuizSchedule]:
-        return [QuizSchedule.of(r) for r in await self.db.fetchall("SELECT * FROM quiz_schedule WHERE enabled = 1")]
+        """The schedules to run: enabled, in a guild the bot has not left."""
+        sql = f"SELECT * FROM quiz_schedule WHERE enabled = 1 AND {IN_PRESENT_GUILD}"  # noqa: S608
+        return [QuizSchedule.of(r) for r in await self.db.fetchall(sql)]
 
     async def delete_schedule(self, conn: aiosqlite.Connection, guild_id: int) -> None:
         await conn.execute("DELETE FROM quiz_schedule WHERE guild_id = ?", (guild_id,))

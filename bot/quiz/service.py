@@ -193,6 +193,12 @@ class QuizService:
         self._scheduler.remove(post_job(guild_id))
         self._scheduler.remove(retry_job(guild_id))
 
+    async def resume_guild(self, guild_id: int) -> None:
+        """The bot was added back within the 30 days: the kept schedule runs again."""
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is not None and self._scheduler.owns(guild_id):
+            self.schedule_job(schedule)
+
     async def stop(self) -> None:
         """Remove every quiz job of this process (posting, retries and closes)."""
         self._scheduler.remove_prefix(JOB_PREFIX)

@@ -43,3 +43,9 @@ async def one(reader: Database | Reader, sql: str, params: Params, model: Callab
     """The model of the first row ``sql`` returns, or None when it returns none."""
     row = await reader.fetchone(sql, params)
     return model(row) if row is not None else None
+
+
+# Guilds the bot has not left, as the database knows it (``guild_settings.left_at``, set when the bot is
+# removed and cleared when it is added again). A feature's start-up reads its schedules through this, so a
+# restart within the 30 days a left guild's data is kept does not bring back that guild's posts.
+IN_PRESENT_GUILD = "guild_id NOT IN (SELECT guild_id FROM guild_settings WHERE left_at IS NOT NULL)"

@@ -45,7 +45,9 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
+        """Added (or added back within the 30 days its data is kept: its schedules run again)."""
         await self.retention.joined(guild.id)
+        await self.client.services.resume_guild(guild.id)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:

@@ -113,6 +113,30 @@ async def test_a_left_guilds_data_is_kept_30_days_then_removed(harness: BotHarne
         assert await harness.core.db.fetchval(f"SELECT COUNT(*) FROM {table}") == 0, table  # noqa: S608
 
 
+async def test_a_server_that_adds_the_bot_back_gets_its_schedules_back(harness: BotHarness, mod: SimMember,
+                                                                       daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="09:00", zone="UTC")
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                    channel=daily)
+    guild_jobs = (job_id(harness.guild.id), post_job(harness.guild.id), round_job(harness.guild.id))
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.restart()  # a restart while the bot is out of the server does not bring its posts back
+    assert not any(harness.core.scheduler.has(job) for job in guild_jobs)
+    await harness.advance(days=3)
+    assert not posts(daily)
+
+    harness.sim.add_bot_to_guild(harness.guild)  # added back within the 30 days: nothing to set up again
+    await harness.settle()
+    assert all(harness.core.scheduler.has(job) for job in guild_jobs)
+    next_nine = harness.clock.now().replace(hour=9, minute=5)
+    if next_nine <= harness.clock.now():
+        next_nine += timedelta(days=1)
+    await harness.advance_to(next_nine)  # the next post after coming back, and only that one
+    assert len(posts(daily)) == 1
+
+
 async def test_a_backup_restores_into_a_working_bot(harness: BotHarness, mod: SimMember, daily: SimChannel,
                                                     alice: SimMember, sim: LocalDiscord, tmp_path: Path) -> None:
     await setup_daily(mod, daily)
