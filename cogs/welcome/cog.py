@@ -14,10 +14,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.admin import OverviewService
 from bot.bot import StudyBot
 from cogs._common import in_servers
 from cogs._common.authority import Audience, declared, is_moderator
-from cogs.welcome.embeds import help_embed, welcome_embed
+from cogs.welcome.embeds import help_embed, welcome_back_embed, welcome_embed
 from cogs.welcome.views import WelcomeView
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,12 @@ class Welcome(commands.Cog):
         if channel is None:
             log.info("joined guild %s; no channel I may post the welcome in", guild.id)
             return
+        # Added back within the 30 days a server's data is kept: say what was kept rather than "set up".
+        features = await OverviewService.features(guild.id, self.client.services.settings_sections())
+        kept = [f.name for f in features if f.enabled and f.next_times]  # schedules, not on-by-default options
+        embed = welcome_back_embed(guild.name, kept) if kept else welcome_embed(guild.name)
         try:
-            await channel.send(embed=welcome_embed(guild.name), view=WelcomeView(),
+            await channel.send(embed=embed, view=WelcomeView(),
                                allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException:
             log.warning("could not post the welcome in guild %s", guild.id, exc_info=True)

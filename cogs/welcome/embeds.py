@@ -29,6 +29,20 @@ def welcome_embed(guild_name: str) -> discord.Embed:
     return embed
 
 
+def welcome_back_embed(guild_name: str, kept: list[str]) -> discord.Embed:
+    """Added back while the server's data was kept: nothing to set up again, and what is still set up."""
+    embed = discord.Embed(
+        title="Welcome back 👋",
+        description=(f"Everything **{guild_name}** had here was kept: members' streaks, flashcard progress and "
+                     f"answers, and these schedules, which run again from now on: **{', '.join(kept)}**."),
+        colour=BRAND_COLOUR)
+    embed.add_field(name="Moderators", value=(
+        "`/studybot settings show` lists every schedule and the permissions I still need. To change them, use "
+        "`/daily setup`, `/quiz setup` and `/mock-admin schedule`, or press **Set up studybot** below."),
+        inline=False)
+    return embed
+
+
 def is_for_moderators(command: app_commands.Command | app_commands.Group) -> bool:
     """Moderator- or owner-only, as the command (or its group) declares its audience."""
     return audience_of(command) in (Audience.MODERATOR, Audience.OWNER) or (

@@ -130,6 +130,9 @@ async def test_a_server_that_adds_the_bot_back_gets_its_schedules_back(harness: 
     harness.sim.add_bot_to_guild(harness.guild)  # added back within the 30 days: nothing to set up again
     await harness.settle()
     assert all(harness.core.scheduler.has(job) for job in guild_jobs)
+    [welcome] = [m for c in harness.guild.channels.values() for m in getattr(c, "messages", []) if m.embeds]
+    assert welcome.embeds[0]["title"] == "Welcome back 👋"  # not "set up", which was kept
+    assert all(name in welcome.embeds[0]["description"] for name in ("Daily prompts", "Daily quiz", "Mock interviews"))
     next_nine = harness.clock.now().replace(hour=9, minute=5)
     if next_nine <= harness.clock.now():
         next_nine += timedelta(days=1)
