@@ -66,8 +66,8 @@ class Settings(BaseSettings):
     owner_ids: list[int] = Field(default_factory=list, description="Discord user ids of the bot owners.")
     requests_per_second: float = Field(
         default=48.0, gt=0, le=50,
-        description="Pace of the bot's own posts (members' ahead of scheduled ones); Discord's global limit "
-                    "is 50 requests a second per bot.")
+        description="Most of the bot's own requests in any one second; scheduled posts are spread evenly and "
+                    "members' go first. Discord's global limit is 50 requests a second per bot.")
     startup_timeout: float = Field(
         default=300.0, ge=0, le=86400,
         description="Seconds to keep retrying an unreachable Discord at start before exiting (status 5).")

@@ -57,7 +57,8 @@ class DiscordMockPublisher:
                                   allowed_mentions=_members_only(group))
             return "thread", thread.id
         for member in group.members:  # no private threads here: tell each member directly, once
-            await self._dm_once(member.user_id, content, content.__eq__, embeds=embeds, view=brief_view(group.id))
+            await self._dm_once(member.user_id, content, lambda sent: sent == content, embeds=embeds,
+                                view=brief_view(group.id))
         return "dm", None
 
     async def _thread(self, channel: discord.TextChannel, round_: Round, group: Group) -> discord.Thread | None:
@@ -199,12 +200,12 @@ class DiscordMockPublisher:
         return None
 
     async def checkin(self, round_: Round, group: Group, status: str = "agreed") -> int | None:
+        heading = checkin_heading(round_)
         if status == "no-time":
-            text = (f"{checkin_heading(round_)} and no time was agreed here, so it is recorded as "
+            text = (f"{heading} and no time was agreed here, so it is recorded as "
                     "**no time found** (not a no-show). If you met anyway, press **We met**.")
         else:
-            text = f"{checkin_heading(round_)}. How did it go?"
-        heading = checkin_heading(round_)
+            text = f"{heading}. How did it go?"
         message = await self._to_group(group, text, lambda sent: sent.startswith(heading),
                                        view=checkin_view(group.id, status))
         return message.id if message else None
