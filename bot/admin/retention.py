@@ -23,9 +23,13 @@ class GuildRetention:
         self._db = db
         self._clock = clock
         self._scheduler = scheduler
+        self._left: set[int] = set()  # recorded as left when this process started
 
     async def start(self) -> None:
-        """The nightly purge, run by one process per database (the one serving shard 0)."""
+        """The nightly purge, run by one process per database (the one serving shard 0); and which
+        guilds are recorded as left, read once, so a guild that turns up anyway is found without a query."""
+        self._left = {row[0] for row in await self._db.fetchall(
+            "SELECT guild_id FROM guild_settings WHERE left_at IS NOT NULL")}
         if self._scheduler.shards.runs_global_jobs:
             self._scheduler.add(JOB_ID, CronTrigger(hour=4, minute=0, timezone="UTC"), self.purge_due)
 
@@ -35,7 +39,13 @@ class GuildRetention:
     async def stop(self) -> None:
         self._scheduler.remove(JOB_ID)
 
+    def recorded_as_left(self, guild_id: int) -> bool:
+        """Whether the guild was recorded as left when this process started (and not joined since): a
+        guild the bot is in anyway was added back while the bot was offline, and Discord sent no join."""
+        return guild_id in self._left
+
     async def joined(self, guild_id: int) -> None:
+        self._left.discard(guild_id)
         now = int(self._clock.now().timestamp())
         await self._db.execute(
             "INSERT INTO guild_settings (guild_id, joined_at) VALUES (?, ?) "
@@ -43,6 +53,7 @@ class GuildRetention:
 
     async def left(self, guild_id: int) -> None:
         """Start the 30 days; each feature removes its own jobs for the guild (``Services.forget_guild``)."""
+        self._left.add(guild_id)
         now = int(self._clock.now().timestamp())
         await self._db.execute(
             "INSERT INTO guild_settings (guild_id, joined_at, left_at) VALUES (?, ?, ?) "

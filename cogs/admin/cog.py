@@ -50,6 +50,14 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         await self.client.services.resume_guild(guild.id)
 
     @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """A guild recorded as left but here at start-up added the bot back while it was offline: no join
+        event comes for that, so it is treated as one here (else its kept data would be purged under it)."""
+        if self.retention.recorded_as_left(guild.id):
+            log.info("guild %s added the bot back while it was offline; its schedules run again", guild.id)
+            await self.on_guild_join(guild)
+
+    @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         log.info("removed from guild %s; its data is kept for 30 days", guild.id)
         await self.retention.left(guild.id)

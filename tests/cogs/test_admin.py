@@ -140,6 +140,23 @@ async def test_a_server_that_adds_the_bot_back_gets_its_schedules_back(harness: 
     assert len(posts(daily)) == 1
 
 
+async def test_a_server_that_adds_the_bot_back_while_it_is_offline_gets_its_schedules_back(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="09:00", zone="UTC")
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.stop()
+    harness.sim.add_bot_to_guild(harness.guild)  # while the bot is offline: Discord sends it no join for this
+    await harness.start()
+    await harness.settle()
+    assert harness.core.scheduler.has(job_id(harness.guild.id))
+    left_at = await harness.core.db.fetchval("SELECT left_at FROM guild_settings WHERE guild_id = ?",
+                                             (harness.guild.id,))
+    assert left_at is None  # no longer counted as left: the nightly purge keeps its data
+    await harness.advance(days=31)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_schedule") == 1
+
+
 async def test_a_backup_restores_into_a_working_bot(harness: BotHarness, mod: SimMember, daily: SimChannel,
                                                     alice: SimMember, sim: LocalDiscord, tmp_path: Path) -> None:
     await setup_daily(mod, daily)
