@@ -27,6 +27,12 @@ class OverviewService:
         found = [await section.settings_section(guild_id) for section in sections]
         return sorted((f for f in found if f is not None), key=lambda f: f.position)
 
+    @staticmethod
+    async def running_schedules(guild_id: int, sections: Iterable[SettingsSection]) -> list[str]:
+        """The names of the guild's schedules that run (with upcoming times), not its on-by-default options."""
+        features = await OverviewService.features(guild_id, sections)
+        return [f.name for f in features if f.enabled and f.next_times]
+
     async def participant_ids(self, guild_id: int) -> list[int]:
         """Everyone with recorded activity here, in the export's order."""
         return await self.repo.participant_ids(guild_id)

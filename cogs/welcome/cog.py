@@ -52,8 +52,7 @@ class Welcome(commands.Cog):
             log.info("joined guild %s; no channel I may post the welcome in", guild.id)
             return
         # Added back within the 30 days a server's data is kept: say what was kept rather than "set up".
-        features = await OverviewService.features(guild.id, self.client.services.settings_sections())
-        kept = [f.name for f in features if f.enabled and f.next_times]  # schedules, not on-by-default options
+        kept = await OverviewService.running_schedules(guild.id, self.client.services.settings_sections())
         embed = welcome_back_embed(guild.name, kept) if kept else welcome_embed(guild.name)
         try:
             await channel.send(embed=embed, view=WelcomeView(),

@@ -17,6 +17,18 @@ class FakeTime:
         return self.now
 
 
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+    """A clock that moves only when the pacer sleeps, by exactly the time it sleeps."""
+    clock = FakeTime()
+
+    async def fake_sleep(seconds: float) -> None:
+        clock.now += seconds
+
+    monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+    return clock
+
+
 async def test_a_burst_then_a_steady_rate(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeTime()
     slept: list[float] = []
@@ -58,13 +70,7 @@ async def _granted_order(pacer: RequestPacer, lanes: list[str]) -> list[str]:
     return served
 
 
-async def test_a_members_request_goes_ahead_of_the_queued_fan_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = FakeTime()
-
-    async def fake_sleep(seconds: float) -> None:
-        fake.now += seconds
-
-    monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+async def test_a_members_request_goes_ahead_of_the_queued_fan_out(fake: FakeTime) -> None:
     pacer = RequestPacer(48, burst=1, monotonic=fake)
     served = await _granted_order(pacer, ["scheduled"] * 6 + ["member", "scheduled", "member"])
     # The first scheduled request takes the saved token; the members' then go before the five still queued,
@@ -104,13 +110,7 @@ async def test_members_answers_go_together_but_no_second_holds_more_than_the_lim
         assert sum(1 for s in stamps[index:] if s < start + 1.0 - 1e-6) <= 48
 
 
-async def test_a_member_waits_for_room_ahead_of_the_scheduled_queue(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = FakeTime()
-
-    async def fake_sleep(seconds: float) -> None:
-        fake.now += seconds
-
-    monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+async def test_a_member_waits_for_room_ahead_of_the_scheduled_queue(fake: FakeTime) -> None:
     pacer = RequestPacer(5, burst=5, monotonic=fake)
     served = await _granted_order(pacer, ["scheduled"] * 8 + ["member"])
     # The second is full after five; the member takes the first free place, before scheduled5..7, which
