@@ -24,6 +24,8 @@ class MockPublisher(Protocol):
         """The group's check-in if an interrupted attempt already posted it in the group's thread."""
     async def tell_group(self, group: Group, text: str) -> None: ...
     async def dm(self, user_id: int, text: str) -> bool: ...
+    async def tell_left_out(self, round: Round, user_id: int) -> None:
+        """DM a member the round could not place, unless their DMs already hold that message."""
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                             note: str | None, *, replacing: tuple[int, int] | None = None) -> tuple[int, int] | None:
         """Post the feedback (or edit the message it ``replaces``); return (channel, message), None if nowhere.

@@ -139,6 +139,21 @@ class PairingRepository:
             "INSERT INTO mock_group_members (group_id, round_id, guild_id, user_id, role) VALUES (?, ?, ?, ?, ?)",
             [(cursor.lastrowid, round_id, guild_id, user_id, role) for user_id, role in members])
 
+    async def insert_left_out(self, conn: aiosqlite.Connection, *, round_id: int, guild_id: int,
+                              user_ids: tuple[int, ...]) -> None:
+        await conn.executemany("INSERT INTO mock_left_out (round_id, guild_id, user_id) VALUES (?, ?, ?)",
+                               [(round_id, guild_id, user_id) for user_id in user_ids])
+
+    async def untold_left_out(self, round_id: int) -> list[int]:
+        """Members the round could not place who have not been told so yet."""
+        rows = await self.db.fetchall("SELECT user_id FROM mock_left_out WHERE round_id = ? AND told_at IS NULL "
+                                      "ORDER BY user_id", (round_id,))
+        return [row[0] for row in rows]
+
+    async def mark_left_out_told(self, round_id: int, user_id: int, now: datetime) -> None:
+        await self.db.execute("UPDATE mock_left_out SET told_at = ? WHERE round_id = ? AND user_id = ?",
+                              (epoch(now), round_id, user_id))
+
     async def set_round_status(self, round_id: int, status: str, now: datetime) -> bool:
         changed = await self.db.execute("UPDATE mock_rounds SET status = ?, closed_at = ? WHERE id = ? "
                                         "AND status = 'open'", (status, epoch(now), round_id))

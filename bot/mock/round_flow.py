@@ -44,7 +44,6 @@ class RoundFlow:
         self._db, self._clock = db, clock
         self._scheduler, self._audit = scheduler, audit
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._left_out: dict[int, tuple[int, ...]] = {}  # round id -> members no allowed partner was left for
         self.prompts = MockPrompts(db, content)
 
     def schedule_timers(self, round_: Round) -> None:
@@ -92,10 +91,6 @@ class RoundFlow:
         self.schedule_timers(round_)
         crash_point("mock.round-created")
         await self.deliver(round_)
-        for user_id in self._left_out.pop(round_id, ()):
-            await self.publisher.dm(user_id, f"Round {round_.number} of mock interviews started, but nobody you "
-                                             "can be paired with was free this time. You stay signed up and "
-                                             "come first next round.")
         return round_
 
     async def _create(self, schedule: Schedule, key: str | None, actor_id: int | None) -> int | None:
@@ -135,7 +130,8 @@ class RoundFlow:
                 conn, guild_id=schedule.guild_id, number=number,
                 key=key, channel_id=schedule.channel_id, starts_at=now, reminder_at=reminder_at, ends_at=ends_at,
                 seed=seed, method=plan.method, created_by=actor_id)
-            self._left_out[round_id] = plan.unmatched
+            await self.repo.insert_left_out(conn, round_id=round_id, guild_id=schedule.guild_id,
+                                            user_ids=plan.unmatched)
             for group in plan.groups:
                 await self.repo.insert_group(conn, round_id=round_id, guild_id=schedule.guild_id,
                                              position=group.position, prompt_id=group.prompt_id,
@@ -155,6 +151,7 @@ class RoundFlow:
                           {s.user_id: s.timezone for s in signups})
 
     async def deliver(self, round_: Round) -> None:
+        """Tell each pending group, announce the round, and tell the members it could not place."""
         groups = await self.repo.groups(round_.id)
         for group in groups:
             if group.delivery != "pending":
@@ -176,6 +173,12 @@ class RoundFlow:
             if message_id is not None:
                 await self.repo.set_announcement(round_.id, message_id)
                 crash_point("mock.announce-recorded")
+        for user_id in await self.repo.untold_left_out(round_.id):
+            # Stored with the round and marked once told; a DM sent just before a crash is found
+            # among the member's DMs by the publisher, so a restart tells each member once.
+            await self.publisher.tell_left_out(round_, user_id)
+            crash_point("mock.left-out-told")
+            await self.repo.mark_left_out_told(round_.id, user_id, self._clock.now())
 
     async def _announce(self, round_: Round) -> int | None:
         message_id = await self.publisher.announce(round_, await self.repo.groups(round_.id))

@@ -27,6 +27,11 @@ def _members_only(group: Group) -> discord.AllowedMentions:
                                    users=[discord.Object(m.user_id) for m in group.members])
 
 
+def left_out_text(round_: Round) -> str:
+    return (f"Round {round_.number} of mock interviews started, but nobody you can be paired with was free "
+            "this time. You stay signed up and come first next round.")
+
+
 def nudge_heading(round_: Round) -> str:
     """How every mid-round nudge begins: what a restart looks for."""
     return f"⏳ Round {round_.number} ends"
@@ -237,6 +242,10 @@ class DiscordMockPublisher:
 
     async def dm(self, user_id: int, text: str) -> bool:
         return await self._dm(user_id, text)
+
+    async def tell_left_out(self, round_: Round, user_id: int) -> None:
+        text = left_out_text(round_)
+        await self._dm_once(user_id, text, lambda sent: sent == text)
 
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                             note: str | None, *, replacing: tuple[int, int] | None = None) -> tuple[int, int] | None:

@@ -286,6 +286,23 @@ async def test_never_pair_me_with_is_private_limited_and_honoured(
     assert "2 set by 1 member" in stats.text and bob.mention not in stats.text and "alice" not in stats.text
 
 
+async def test_a_member_nobody_may_be_paired_with_is_told_once_and_comes_first_next_round(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    for member in (alice, bob, carol):
+        await join(member, BERLIN)
+    await carol.slash("mock exclude", member=alice)
+    await carol.slash("mock exclude", member=bob)
+    await start_round(mod, room)
+    assert carol.id not in thread_of(guild, alice).member_ids
+    told = [m.text for m in carol.dms if "nobody you can be paired with was free" in m.text]
+    assert told == ["Round 1 of mock interviews started, but nobody you can be paired with was free this time. "
+                    "You stay signed up and come first next round."]
+    await harness.restart()  # the round is still open; starting again tells nobody twice
+    assert len([m for m in carol.dms if "nobody you can be paired with" in m.text]) == 1
+    assert not any("nobody you can be paired with" in m.text for m in alice.dms + bob.dms)
+
+
 @pytest.mark.parametrize("crash", ["before the event", "after the event, before its id was stored"])
 async def test_a_crash_around_the_event_leaves_exactly_one_event_after_a_restart(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,

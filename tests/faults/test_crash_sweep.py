@@ -47,6 +47,7 @@ class World:
     process: BotProcess | None = None
     acknowledged: int = 0  # interactions answered before the crash
     forum: SimChannel | None = None  # the daily forum, in the forum scenarios
+    carol: SimMember | None = None  # signed up, but excluded both others, in the round scenarios
 
     def forum_posts(self) -> list[SimChannel]:
         assert self.forum is not None
@@ -176,6 +177,19 @@ async def sign_up_a_pair(world: World) -> None:
 async def mock_signed_up(world: World) -> None:
     async def steps(harness: BotHarness) -> None:
         await sign_up_a_pair(world)
+    await in_process(world, steps)
+
+
+async def mock_signed_up_with_one_left_out(world: World) -> None:
+    """As :func:`mock_signed_up`, and Carol, who excluded both: a round pairs Alice and Bob and leaves her out."""
+    world.carol = world.guild.add_member("carol")
+
+    async def steps(harness: BotHarness) -> None:
+        await sign_up_a_pair(world)
+        assert world.carol is not None
+        await world.carol.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+        for other in (world.alice, world.bob):
+            await world.carol.slash("mock exclude", member=other)
     await in_process(world, steps)
 
 
@@ -401,6 +415,11 @@ async def announce_invariants(world: World, restart: int) -> None:
     for thread in (t for t in world.guild.threads if t.name.startswith("Mock #1 ")):
         assert sum(bool(m.embeds) for m in thread.messages) == 1, "a group was briefed twice"
     assert len([t for t in world.guild.threads if t.name.startswith("Mock #1 ")]) == 1
+    assert world.carol is not None
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM mock_left_out WHERE told_at IS NULL")
+                            == [(0,)], "the member left out to be told")
+    told = [m for m in world.carol.dms if "nobody you can be paired with was free" in m.content]
+    assert len(told) == 1, f"the member left out was told {len(told)} times"
 
 
 async def checkin_invariants(world: World, restart: int) -> None:
@@ -577,7 +596,7 @@ SCENARIOS: dict[str, Scenario] = {
     "practice.saved": Scenario(daily_at_nine, DAY.replace(hour=8), practise, practice_invariants),
     "grade.saved": Scenario(daily_at_nine, DAY.replace(hour=8), grade_a_card, grade_invariants),
     "pick.saved": Scenario(quiz_posted, DAY.replace(hour=9, minute=10), pick_an_option, pick_invariants),
-    **{point: Scenario(mock_signed_up, DAY.replace(hour=8), pair_now, announce_invariants)
+    **{point: Scenario(mock_signed_up_with_one_left_out, DAY.replace(hour=8), pair_now, announce_invariants)
        for point in FLOWS["mock-announce"]},
     **{point: Scenario(mock_paired, DAY.replace(hour=8) + timedelta(days=7), nothing, checkin_invariants)
        for point in FLOWS["mock-checkin"]},
