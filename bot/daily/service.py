@@ -95,10 +95,13 @@ class DailyService:
         self.delivery.scheduler.remove(retry_job_id(guild_id))
 
     async def resume_guild(self, guild_id: int) -> None:
-        """The bot was added back within the 30 days: the kept schedule runs again."""
+        """The bot was added back within the 30 days: the kept schedule runs again, and today's post goes
+        out now if its time has passed (as after the bot was down), so a server re-added at noon is not
+        left without the day's prompt until tomorrow."""
         schedule = await self.repo.schedule(guild_id)
         if schedule is not None and self.delivery.scheduler.owns(guild_id):
             self.delivery.schedule_job(schedule)
+            await self.delivery.deliver_due(guild_id)
 
     async def deliver_due(self, guild_id: int) -> DeliveryResult:
         """Today's post, if its time has come and it is not out yet (what the job runs, on demand)."""

@@ -194,10 +194,12 @@ class QuizService:
         self._scheduler.remove(retry_job(guild_id))
 
     async def resume_guild(self, guild_id: int) -> None:
-        """The bot was added back within the 30 days: the kept schedule runs again."""
+        """The bot was added back within the 30 days: the kept schedule runs again, and today's quiz goes
+        out now if its time has passed (as after the bot was down)."""
         schedule = await self.repo.schedule(guild_id)
         if schedule is not None and self._scheduler.owns(guild_id):
             self.schedule_job(schedule)
+            await self.deliver_due(guild_id)
 
     async def stop(self) -> None:
         """Remove every quiz job of this process (posting, retries and closes)."""

@@ -55,7 +55,9 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         event comes for that, so it is treated as one here (else its kept data would be purged under it)."""
         if self.retention.recorded_as_left(guild.id):
             log.info("guild %s added the bot back while it was offline; its schedules run again", guild.id)
-            await self.on_guild_join(guild)
+            await self.retention.joined(guild.id)
+            self.client.dispatch("guild_returned", guild)  # the welcome cog says what runs again
+            await self.client.services.resume_guild(guild.id)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:

@@ -47,6 +47,14 @@ class Welcome(commands.Cog):
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._welcome(guild)
+
+    @commands.Cog.listener()
+    async def on_guild_returned(self, guild: discord.Guild) -> None:
+        """Added back while the bot was offline (Discord sends no join for that): welcome it back all the same."""
+        await self._welcome(guild)
+
+    async def _welcome(self, guild: discord.Guild) -> None:
         channel = where_to_welcome(guild)
         if channel is None:
             log.info("joined guild %s; no channel I may post the welcome in", guild.id)

@@ -22,6 +22,10 @@ from bot.storage import Database
 from .test_daily import posts, setup_daily
 
 
+def quizzes(channel: SimChannel) -> list:
+    return [m for m in channel.messages if m.embeds and m.embeds[0].get("title", "").startswith("Quiz #")]
+
+
 async def test_settings_overview_shows_schedules_and_a_missing_permission(
         harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember) -> None:
     empty = await mod.slash("studybot settings show")
@@ -127,17 +131,32 @@ async def test_a_server_that_adds_the_bot_back_gets_its_schedules_back(harness: 
     await harness.advance(days=3)
     assert not posts(daily)
 
+    await harness.advance_to(harness.clock.now().replace(hour=8))
     harness.sim.add_bot_to_guild(harness.guild)  # added back within the 30 days: nothing to set up again
     await harness.settle()
     assert all(harness.core.scheduler.has(job) for job in guild_jobs)
     [welcome] = [m for c in harness.guild.channels.values() for m in getattr(c, "messages", []) if m.embeds]
     assert welcome.embeds[0]["title"] == "Welcome back 👋"  # not "set up", which was kept
     assert all(name in welcome.embeds[0]["description"] for name in ("Daily prompts", "Daily quiz", "Mock interviews"))
-    next_nine = harness.clock.now().replace(hour=9, minute=5)
-    if next_nine <= harness.clock.now():
-        next_nine += timedelta(days=1)
-    await harness.advance_to(next_nine)  # the next post after coming back, and only that one
+    assert not posts(daily)  # re-added before 09:00: today's post comes at its time
+    await harness.advance_to(harness.clock.now().replace(hour=9, minute=5))
     assert len(posts(daily)) == 1
+
+
+async def test_a_server_that_adds_the_bot_back_after_its_post_time_gets_todays_post_at_once(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="09:00", zone="UTC")
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(days=2)
+    await harness.advance_to(harness.clock.now().replace(hour=15))
+    harness.sim.add_bot_to_guild(harness.guild)
+    await harness.settle()
+    assert [m.embeds[0]["title"].split(" · ")[0] for m in posts(daily)] == ["Day 1"]  # as after the bot was down
+    assert len(quizzes(daily)) == 1
+    await harness.advance(days=1)
+    assert len(posts(daily)) == 2 and len(quizzes(daily)) == 2
 
 
 async def test_a_server_that_adds_the_bot_back_while_it_is_offline_gets_its_schedules_back(
@@ -153,6 +172,9 @@ async def test_a_server_that_adds_the_bot_back_while_it_is_offline_gets_its_sche
     left_at = await harness.core.db.fetchval("SELECT left_at FROM guild_settings WHERE guild_id = ?",
                                              (harness.guild.id,))
     assert left_at is None  # no longer counted as left: the nightly purge keeps its data
+    [welcome] = [m for c in harness.guild.channels.values() for m in getattr(c, "messages", []) if m.embeds
+                 and m.embeds[0]["title"].startswith("Welcome")]
+    assert welcome.embeds[0]["title"] == "Welcome back 👋" and "Daily prompts" in welcome.embeds[0]["description"]
     await harness.advance(days=31)
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_schedule") == 1
 
