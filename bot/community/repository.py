@@ -91,6 +91,13 @@ class SuggestionRepository:
         return cursor.rowcount == 1
 
     @staticmethod
+    async def revise_pending(conn: aiosqlite.Connection, current: Suggestion, data: str) -> bool:
+        """Replace a waiting suggestion's content; False when someone decided it first."""
+        cursor = await conn.execute("UPDATE suggestions SET data = ? WHERE id = ? AND guild_id = ? "
+                                    "AND status = 'pending'", (data, current.id, current.guild_id))
+        return cursor.rowcount == 1
+
+    @staticmethod
     async def decided_by(conn: aiosqlite.Connection, suggestion_id: int) -> tuple[str, int | None] | None:
         """(status, reviewer) of a suggestion, read inside the deciding transaction."""
         row = await (await conn.execute("SELECT status, reviewer_id FROM suggestions WHERE id = ?",

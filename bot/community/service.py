@@ -177,6 +177,20 @@ class SuggestionService:
                                     target_id=current.author_id, new={"suggestion": current.id, "item": final.id})
         return Decision(await self.get(guild_id, suggestion_id), final.id)
 
+    async def revise(self, guild_id: int, suggestion_id: int, moderator_id: int, edited: dict[str, str]) -> Suggestion:
+        """Change a waiting suggestion without deciding it (a prompt's hints, which the edit-and-approve
+        form has no room for: Discord allows five inputs), validated as an approval would be."""
+        current = await self.get(guild_id, suggestion_id)
+        revised = build_item(current.kind, {**form_fields(current.item), **edited}, current.item.source.model_dump())
+        async with self.db.transaction() as conn:
+            if not await self.repo.revise_pending(conn, current, revised.model_dump_json()):
+                raise await self._already_decided(conn, current, hint="A decided suggestion is not edited here; "
+                                                  "`/content edit` changes the server's own items.")
+            await self.audit.record(conn, guild_id=guild_id, actor_id=moderator_id, action="review.revise",
+                                    target_id=current.author_id, new={"suggestion": current.id,
+                                                                      "fields": sorted(edited)})
+        return await self.get(guild_id, suggestion_id)
+
     async def reject(self, guild_id: int, suggestion_id: int, moderator_id: int, reason: str) -> Decision:
         text = bounded_text(reason, what="The reason", limit=REASON_LIMIT, required=True,
                             empty_hint="Say what would make it acceptable; the author is told.")
@@ -190,13 +204,17 @@ class SuggestionService:
     async def _decide(self, conn: aiosqlite.Connection, current: Suggestion, status: Status, moderator_id: int,
                       now: datetime, *, item_id: str | None = None, reason: str | None = None,
                       data: str | None = None) -> None:
-        if await self.repo.decide(conn, current, status, moderator_id, now, item_id=item_id, reason=reason,
-                                  data=data):
-            return
+        if not await self.repo.decide(conn, current, status, moderator_id, now, item_id=item_id, reason=reason,
+                                      data=data):
+            raise await self._already_decided(conn, current, hint="A suggestion is decided once; nothing was "
+                                                                  "changed.")
+
+    async def _already_decided(self, conn: aiosqlite.Connection, current: Suggestion, *, hint: str) -> Conflict:
+        """Someone decided the suggestion first (read inside the transaction that lost the race)."""
         decided = await self.repo.decided_by(conn, current.id)
         who = f" by <@{decided[1]}>" if decided and decided[1] else ""
-        raise Conflict(f"Suggestion #{current.id} was already {decided[0] if decided else 'decided'}{who}.",
-                       hint="A suggestion is decided once; nothing was changed.")
+        return Conflict(f"Suggestion #{current.id} was already {decided[0] if decided else 'decided'}{who}.",
+                        hint=hint)
 
     async def alike(self, suggestion: Suggestion) -> list[str]:
         """The validator's near-duplicate warnings against what the server already uses (for reviewers)."""

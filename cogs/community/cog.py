@@ -116,7 +116,7 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
             return
         embeds.append(suggestion_embed(chosen, note=warnings(await self.service.alike(chosen))))
         if chosen.status is Status.PENDING:
-            await interaction.response.send_message(embeds=embeds, view=review_view(chosen.id), ephemeral=True)
+            await interaction.response.send_message(embeds=embeds, view=review_view(chosen), ephemeral=True)
         else:
             await interaction.response.send_message(embeds=embeds, ephemeral=True)
 

@@ -30,12 +30,14 @@ def warnings(messages: list[str]) -> str | None:
     return "\n".join(f"⚠️ {m}" for m in messages[:3]) if messages else None
 
 
-async def update_queue_message(client: discord.Client, suggestion: Suggestion, embed: discord.Embed) -> None:
+async def update_queue_message(client: discord.Client, suggestion: Suggestion, embed: discord.Embed,
+                               view: discord.ui.View | None = None) -> None:
+    """Show ``embed`` on the suggestion's queue message: without buttons once decided, with ``view`` while waiting."""
     channel = client.get_channel(suggestion.queue_channel_id or 0)
     if not isinstance(channel, discord.TextChannel):
         return
     try:
-        await channel.get_partial_message(suggestion.queue_message_id or 0).edit(embed=embed, view=None)
+        await channel.get_partial_message(suggestion.queue_message_id or 0).edit(embed=embed, view=view)
     except discord.HTTPException as error:
         log.info("could not refresh the queue message of suggestion %s: %s", suggestion.id, error.text)
 

@@ -1,4 +1,4 @@
-"""Community buttons and forms: Approve / Edit / Reject on each suggestion, the suggestion and review
+"""Community buttons and forms: Approve / Edit / Edit hints / Reject on each suggestion, the suggestion and review
 forms, and the deck menu.
 
 The review buttons are persistent (custom id ``studybot:review:<action>:<suggestion>``), so a queue
@@ -131,7 +131,9 @@ def reason_inputs() -> list[Field]:
 APPROVE = CustomId("studybot:review:approve", id=NUMBER)
 EDIT = CustomId("studybot:review:edit", id=NUMBER)
 REJECT = CustomId("studybot:review:reject", id=NUMBER)
+HINTS = CustomId("studybot:review:hints", id=NUMBER)
 EDIT_FORM = CustomId("studybot:review:editform", id=NUMBER)
+HINTS_FORM = CustomId("studybot:review:hintsform", id=NUMBER)
 REJECT_FORM = CustomId("studybot:review:rejectform", id=NUMBER)
 ITEM_FORM = CustomId("studybot:content:editform", item=SLUG)  # one of the server's own items
 
@@ -180,6 +182,20 @@ class EditButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
                             suggestion.item), EDIT_FORM(suggestion.id)).show(interaction)
 
 
+class ReviewHintsButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                  template=HINTS.template):
+    """A prompt's hints, which the Edit form has no room for; changed without deciding the suggestion."""
+
+    custom_ids, label, style = HINTS, "Edit hints", discord.ButtonStyle.secondary
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        guild_id = await require_moderator(interaction)
+        suggestion = await suggestions_of(interaction).get(guild_id, self.suggestion_id)
+        _still_pending(suggestion)
+        await ModeratorForm(f"Hints of suggestion #{suggestion.id}", hints_inputs(form_fields(suggestion.item)),
+                            HINTS_FORM(suggestion.id)).show(interaction)
+
+
 class RejectButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=REJECT.template):
     custom_ids, label, style = REJECT, "Reject", discord.ButtonStyle.danger
@@ -196,6 +212,21 @@ async def _edited(interaction: discord.Interaction, match: re.Match[str], fields
     [suggestion_id] = EDIT_FORM.values(match)
     decision = await suggestions_of(interaction).approve(guild_id, suggestion_id, interaction.user.id, edited=fields)
     await show_decision(interaction, decision, edited=True)
+
+
+async def _hints_edited(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
+    """The review message shows the new hints and keeps its buttons: the suggestion still waits for a decision."""
+    guild_id = await require_moderator(interaction)
+    [suggestion_id] = HINTS_FORM.values(match)
+    suggestion = await suggestions_of(interaction).revise(guild_id, suggestion_id, interaction.user.id, fields)
+    embed = suggestion_embed(suggestion, note="Hints edited; approve, edit or reject when ready.")
+    if interaction.message is not None:
+        await interaction.response.edit_message(embed=embed, view=review_view(suggestion))
+    else:
+        await interaction.response.send_message(embed=embed, view=review_view(suggestion), ephemeral=True)
+    if suggestion.queue_message_id and (interaction.message is None
+                                        or interaction.message.id != suggestion.queue_message_id):
+        await update_queue_message(interaction.client, suggestion, embed, view=review_view(suggestion))
 
 
 async def _rejected(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
@@ -229,17 +260,20 @@ def edit_item_form(entry: ServerItem, part: str) -> ModeratorForm:
 
 
 FORMS = (FormRoute(EDIT_FORM.pattern, Audience.MODERATOR, _edited),
+         FormRoute(HINTS_FORM.pattern, Audience.MODERATOR, _hints_edited),
          FormRoute(REJECT_FORM.pattern, Audience.MODERATOR, _rejected),
          FormRoute(ITEM_FORM.pattern, Audience.MODERATOR, _item_edited))
 
 
-DYNAMIC_ITEMS = (ApproveButton, EditButton, RejectButton)
+DYNAMIC_ITEMS = (ApproveButton, EditButton, ReviewHintsButton, RejectButton)
 
 
-def review_view(suggestion_id: int) -> BaseView:
+def review_view(suggestion: Suggestion) -> BaseView:
+    """Approve, Edit and Reject; and Edit hints for a prompt."""
     view = BaseView(timeout=None)
     for item in DYNAMIC_ITEMS:
-        view.add_item(item(suggestion_id))
+        if item is not ReviewHintsButton or suggestion.kind == "prompt":
+            view.add_item(item(suggestion.id))
     return view
 
 
@@ -271,7 +305,7 @@ async def post_to_queue(client: discord.Client, service: SuggestionService, sugg
         return False
     try:
         note = warnings(await service.alike(suggestion))
-        message = await channel.send(embed=suggestion_embed(suggestion, note=note), view=review_view(suggestion.id),
+        message = await channel.send(embed=suggestion_embed(suggestion, note=note), view=review_view(suggestion),
                                      allowed_mentions=no_pings())
     except discord.HTTPException as error:
         log.warning("could not post suggestion %s to the review channel: %s", suggestion.id, error.text)

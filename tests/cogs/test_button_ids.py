@@ -21,7 +21,16 @@ from bot.cards import Grade
 from cogs._common.ids import DAY, NUMBER, CustomId, one_of, word_or_none
 from cogs.cards.views import ContinueButton, FinishButton, GradeButton, RevealButton
 from cogs.community.cog import CARD_FORM, PROMPT_FORM
-from cogs.community.views import EDIT_FORM, ITEM_FORM, REJECT_FORM, ApproveButton, EditButton, RejectButton
+from cogs.community.views import (
+    EDIT_FORM,
+    HINTS_FORM,
+    ITEM_FORM,
+    REJECT_FORM,
+    ApproveButton,
+    EditButton,
+    RejectButton,
+    ReviewHintsButton,
+)
 from cogs.daily.views import ANSWER_FORM, SubmitAnswerButton
 from cogs.daily.views import HintsButton as DailyHintsButton
 from cogs.daily.views import RubricButton as DailyRubricButton
@@ -54,6 +63,7 @@ POSTED_IDS: list[tuple[type[Any], tuple[Any, ...], str]] = [
     (ApproveButton, (17,), "studybot:review:approve:17"),
     (EditButton, (17,), "studybot:review:edit:17"),
     (RejectButton, (17,), "studybot:review:reject:17"),
+    (ReviewHintsButton, (17,), "studybot:review:hints:17"),
     (SubmitAnswerButton, (123456789012345678, DAY_ONE), "studybot:daily:answer:123456789012345678:20260309"),
     (DailyHintsButton, (1, DAY_ONE), "studybot:daily:hints:1:20260309"),
     (DailyRubricButton, (1, DAY_ONE), "studybot:daily:rubric:1:20260309"),
@@ -134,6 +144,7 @@ POSTED_FORM_IDS: list[tuple[CustomId, tuple[Any, ...], str]] = [
     (PRACTICE_FORM, ("llm-gateway",), "studybot:practice:form:llm-gateway"),
     (EDIT_FORM, (17,), "studybot:review:editform:17"),
     (REJECT_FORM, (17,), "studybot:review:rejectform:17"),
+    (HINTS_FORM, (17,), "studybot:review:hintsform:17"),
     (ITEM_FORM, ("g123-p4",), "studybot:content:editform:g123-p4"),
     (CARD_FORM, (), "studybot:suggest:card"),
     (PROMPT_FORM, ("architecture", "hard", "A gateway: for\nmany models"),

@@ -146,6 +146,36 @@ async def test_edit_opens_prefilled_and_approves_the_edited_version(
     assert "with a moderator's edits" in dm.content
 
 
+async def test_a_prompts_hints_are_edited_before_the_decision_and_approved_with_it(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, mods: SimChannel) -> None:
+    await mod.slash("review channel", channel=mods)
+    await suggest_card(alice)
+    [card] = [m for m in mods.messages if m.embeds]
+    assert "Edit hints" not in card.button_labels  # a card has no hints
+    form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="LLM gateway budgets")
+    await alice.submit_modal(form, **GOOD_PROMPT)
+    queued = [m for m in mods.messages if m.embeds][-1]
+    assert queued.button_labels == ["Approve", "Edit", "Edit hints", "Reject"]
+    refused = await bob.click(queued, "Edit hints")
+    assert refused.ephemeral and "Manage Server" in refused.text and refused.modal is None
+    opened = await mod.click(queued, "Edit hints")
+    assert opened.modal is not None
+    assert "Separate the hot path from accounting" in str(opened.modal["components"])
+    too_short = await mod.submit_modal(opened, hints="ok")
+    assert too_short.ephemeral and "**Hints (line 1)**: String should have at least 3 characters" in too_short.text
+    assert "Separate the hot path from accounting" in str(queued.embeds[0])  # nothing was changed
+    saved = await mod.submit_modal(opened, hints="Meter tokens off the hot path\nBudget per region, reconcile later")
+    assert saved.type == 7  # the queue message itself now shows the new hints, still waiting
+    assert "Meter tokens off the hot path" in str(queued.embeds[0])
+    assert queued.button_labels == ["Approve", "Edit", "Edit hints", "Reject"]
+    assert await count(harness, "server_items") == 0  # nothing decided yet
+    await mod.click(queued, "Approve")
+    row = await harness.core.db.fetchone("SELECT data FROM server_items WHERE data LIKE '%gateway%'")
+    assert "Meter tokens off the hot path" in row["data"] and "Separate the hot path" not in row["data"]
+    audit = await mod.slash("studybot audit")
+    assert "edited a waiting suggestion" in audit.text
+
+
 async def test_members_cannot_open_the_queue(harness: BotHarness, alice: SimMember) -> None:
     with pytest.raises(CommandForbidden):
         await alice.slash("review queue")
