@@ -60,11 +60,17 @@ CITIES = {
 }
 
 
+# Names in a zone database that are not places: the host's own zone (its meaning depends on the machine,
+# and a host without the file cannot read it), tzdata's placeholder, and offsets spelled as names.
+_NOT_PLACES = frozenset({"localtime", "posixrules", "Factory", "GMT+0", "GMT-0", "GMT0"})
+
+
 @lru_cache(maxsize=1)
 def all_zone_names() -> tuple[str, ...]:
-    """IANA names people should pick (from tzdata), sorted; fixed-offset abbreviations such as EST left out."""
+    """IANA names people should pick (from tzdata), sorted; fixed-offset abbreviations such as EST and
+    names that are not places (``localtime``, ``Factory``) left out."""
     return tuple(sorted(z for z in zoneinfo.available_timezones()
-                        if z == "UTC" or not (_LEGACY.match(z) or z.startswith("Etc/"))))
+                        if z == "UTC" or not (_LEGACY.match(z) or z.startswith("Etc/") or z in _NOT_PLACES)))
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,7 @@ from bot.errors import Conflict, InvalidInput
 
 UPLOAD_LIMIT = 1_000_000      # bytes; the seed document is about 60 KB
 CARDS_PER_UPLOAD = 200
+PROBLEM_SHOWN = 180  # characters of each problem an error lists (a reply holds 2,000)
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 DECK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,30}$")
 
@@ -61,7 +62,7 @@ class DocumentImporter:
         cards, skipped = self._drafted_cards(document, name)
         if not cards:
             raise InvalidInput(f"{filename} gave no card that passes the pack checks.",
-                               hint="\n".join(str(p) for p in skipped[:5]) or None)
+                               hint="\n".join(str(p)[:PROBLEM_SHOWN] for p in skipped[:5]) or None)
         if len(cards) > CARDS_PER_UPLOAD:
             raise InvalidInput(f"{filename} drafts {len(cards)} cards; one upload can queue {CARDS_PER_UPLOAD}.",
                                hint="Split the document and upload the parts under different deck names.")
@@ -79,6 +80,7 @@ class DocumentImporter:
         files = draft_files(document, name)
         cards: list[Flashcard] = []
         problems: list[Problem] = []
+        seen: set[str] = set()
         for relative, text in files.items():
             if relative == "pack.toml":
                 continue
@@ -86,5 +88,11 @@ class DocumentImporter:
                 card, found = check_item("card", raw, f"{name}/{relative}")
                 problems += found
                 if isinstance(card, Flashcard):
+                    if card.id in seen:  # the same question twice in the document: one card
+                        problems.append(Problem(f"{name}/{relative}", card.id, None,
+                                                "the document asks this question twice; the first is kept",
+                                                severity="warning"))
+                        continue
+                    seen.add(card.id)
                     cards.append(card)
         return cards, problems

@@ -31,6 +31,7 @@ from bot.storage import Database
 _DeckKey = tuple[tuple[tuple[str, bool, int], ...], str | None]
 _CARD_MAPS: dict[_DeckKey, tuple[tuple[tuple[Flashcard, ...], ...], Mapping[str, Flashcard]]] = {}
 _CARD_MAPS_LIMIT = 256
+DECKS_NAMED = 20  # decks an error lists by name; the rest are counted (a reply holds 2,000 characters)
 DECKS_CACHED = 1024  # servers whose decks one process keeps built (a shard's active servers)
 
 
@@ -128,9 +129,12 @@ class ServerContent:
         for deck in decks:
             if deck.key == key and (enabled is None or deck.enabled == enabled):
                 return deck
-        names = ", ".join(f"`{d.key}`" for d in decks if enabled is None or d.enabled == enabled) or "none"
+        keys = [d.key for d in decks if enabled is None or d.enabled == enabled]
+        names = ", ".join(f"`{k}`" for k in keys[:DECKS_NAMED]) or "none"
+        if len(keys) > DECKS_NAMED:
+            names += f" and {len(keys) - DECKS_NAMED} more (start typing the name and pick one from the list)"
         state = {True: " that is on", False: " that is off", None: ""}[enabled]
-        raise InvalidInput(f"This server has no deck `{key}`{state}.", hint=f"Decks: {names}.")
+        raise InvalidInput(f"This server has no deck `{' '.join(key.split())[:60]}`{state}.", hint=f"Decks: {names}.")
 
     # -- writing --------------------------------------------------------------------------
     async def switch_in(self, conn: aiosqlite.Connection, guild_id: int, states: Mapping[str, bool], actor_id: int,

@@ -28,9 +28,10 @@ def _toml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _slug(text: str, words: int = 5) -> str:
+def _slug(text: str, words: int = 5, length: int = 32) -> str:
+    """A short readable id part from ``text``: an id has at most 64 characters, whatever the text."""
     parts = re.findall(r"[a-z0-9]+", text.lower())
-    return "-".join(parts[:words]) or "item"
+    return "-".join(parts[:words])[:length].strip("-") or "item"
 
 
 def _card(card_id: str, front: str, back: str, tags: list[str], section: str, heading: str) -> str:

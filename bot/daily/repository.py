@@ -129,6 +129,21 @@ class DailyRepository:
             (guild_id, guild_id))
         return [Prompt.model_validate(json.loads(row[0])) for row in rows]
 
+    async def next_custom_number(self, conn: aiosqlite.Connection, guild_id: int) -> int:
+        """The number of the server's next own prompt (``custom-<guild>-<n>``): one past any used before,
+        kept or removed, so a new prompt never takes the id (and the history) of a removed one."""
+        prefix = f"custom-{guild_id}-"
+        ids = ("SELECT item_id AS id FROM server_items WHERE guild_id = :guild UNION ALL "
+               "SELECT prompt_id FROM daily_posts WHERE guild_id = :guild UNION ALL "  # posted, maybe removed since
+               "SELECT CASE WHEN json_valid(new_value) THEN json_extract(new_value, '$.id') END FROM audit_log "
+               "WHERE guild_id = :guild "  # added, maybe removed since
+               "AND action = 'daily.add-prompt'")
+        used = await Reader(conn).fetchval(
+            f"SELECT MAX(CAST(substr(id, :start) AS INTEGER)) FROM ({ids}) "  # noqa: S608 - fixed text
+            "WHERE substr(id, 1, :length) = :prefix",
+            {"guild": guild_id, "start": len(prefix) + 1, "length": len(prefix), "prefix": prefix}, None)
+        return int(used or 0) + 1
+
     async def count_custom(self, conn: aiosqlite.Connection, guild_id: int) -> int:
         return int(await Reader(conn).fetchval(
             "SELECT COUNT(*) FROM server_items WHERE guild_id = ? AND kind = 'prompt'", (guild_id,), 0))

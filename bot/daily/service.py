@@ -181,7 +181,8 @@ class DailyService:
             if count >= CUSTOM_PROMPT_LIMIT:
                 raise InvalidInput(f"This server already has {CUSTOM_PROMPT_LIMIT} prompts of its own.",
                                    hint="That is the most a server can add.")
-            prompt = build_prompt(f"custom-{guild_id}-{count + 1}", kind=kind, difficulty=difficulty, title=title,
+            number = await self.repo.next_custom_number(conn, guild_id)
+            prompt = build_prompt(f"custom-{guild_id}-{number}", kind=kind, difficulty=difficulty, title=title,
                                   scenario=scenario, constraints=constraints, follow_ups=follow_ups, rubric=rubric)
             await self.repo.add_custom(conn, guild_id, prompt, actor_id, now)
             await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="daily.add-prompt",

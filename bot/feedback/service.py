@@ -121,7 +121,7 @@ class FeedbackService:
         try:
             return date.fromisoformat(text.strip())
         except ValueError:
-            raise InvalidInput(f"`{text}` is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2026-03-02.") from None
+            raise InvalidInput(f"`{text.strip()[:40]}` is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2026-03-02.") from None
 
     async def is_closed(self, guild_id: int, day: date) -> bool:
         """Whether ``day`` was already closed (its best answer highlighted) in this server."""

@@ -62,6 +62,8 @@ def parse_proposal(text: str, zone: ZoneInfo, now: datetime, latest: datetime) -
             when = date(year, month, day)
         except ValueError:
             raise InvalidInput(f"`{text.strip()[:40]}` is not a date.", hint=HINT) from None
+        if abs((when - today).days) > 366:  # years away (9999-12-31 would overflow converting to UTC)
+            raise InvalidInput(f"{when:%d %b %Y} is not within this round.", hint=HINT)
         moment = _resolve(when, hour, minute, zone)
     elif (match := _DAY_TIME.match(cleaned)) and match.group(1) in _DAY_WORDS:
         word, hour, minute = match.group(1), int(match.group(2)), int(match.group(3))

@@ -129,7 +129,7 @@ class Outcomes:
         parsed = []
         for name, text in zip(("Communication", "Technical depth", "Tradeoff reasoning"), scores, strict=True):
             value = (text or "").strip()
-            if not value.isdigit() or not 1 <= int(value) <= 5:
+            if value not in ("1", "2", "3", "4", "5"):  # not isdigit(): "²" is a digit int() refuses
                 raise InvalidInput(f"{name} must be a whole number from 1 to 5 (you wrote `{value[:10]}`).",
                                    hint="Use 1 (weak) to 5 (excellent).")
             parsed.append(int(value))

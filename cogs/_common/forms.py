@@ -19,6 +19,7 @@ import discord
 from bot.error_handler import report_interaction_error
 from cogs._common.access import payload_of
 from cogs._common.authority import Audience, authorize
+from cogs._common.views import BaseModal
 
 Handler = Callable[[discord.Interaction, re.Match[str], dict[str, str]], Awaitable[None]]
 
@@ -69,3 +70,46 @@ class FormRouter:
                 await report_interaction_error(interaction, error)
             return True
         return False
+
+
+PARAGRAPH = discord.TextStyle.paragraph
+Field = discord.ui.Label  # a labelled input: ``.component`` is the TextInput
+
+
+def text_input(label: str, custom_id: str, *, max_length: int, paragraph: bool = True, required: bool = True,
+               default: str | None = None, placeholder: str | None = None, min_length: int | None = None,
+               description: str | None = None) -> Field:
+    """A text input inside its Label, the current modal layout."""
+    return discord.ui.Label(text=label, description=description, component=discord.ui.TextInput(
+        custom_id=custom_id, max_length=max_length, min_length=min_length, required=required,
+        style=PARAGRAPH if paragraph else discord.TextStyle.short, default=default or None, placeholder=placeholder))
+
+
+class FieldsModal(BaseModal):
+    """A form whose custom id says everything needed to act on it.
+
+    discord.py routes a modal's submission only to the object in the process that opened it, so a
+    form left open across a restart would be lost. These forms are stopped once shown and every
+    submission is answered by the :class:`FormRouter` from its custom id, in whichever process gets it.
+    """
+
+    def __init__(self, title: str, inputs: list[Field], custom_id: str) -> None:
+        super().__init__(title=title[:45], timeout=None, custom_id=custom_id)
+        for item in inputs:
+            self.add_item(item)
+
+    async def show(self, interaction: discord.Interaction) -> None:
+        await interaction.response.send_modal(self)
+        self.stop()
+
+
+class MemberForm(FieldsModal):
+    """A form any member may submit (a suggestion)."""
+
+    audience = Audience.MEMBER
+
+
+class ModeratorForm(FieldsModal):
+    """A form only a moderator may submit; checked again on submit, by its route."""
+
+    audience = Audience.MODERATOR

@@ -17,6 +17,28 @@ def truncate(text: str, limit: int, *, marker: str = "…") -> str:
     return text if len(text) <= limit else text[: limit - len(marker)] + marker
 
 
+EMBED_TOTAL = 6000  # Discord's limit on all the text of a message's embeds together
+
+
+def fit_embed(embed: discord.Embed, *, limit: int = EMBED_TOTAL, marker: str = "… (cut to fit)") -> discord.Embed:
+    """Shorten the longest texts of ``embed`` (its description and field values) until the whole embed
+    fits in ``limit`` (Discord's total, less what other embeds of the message take), so text that is
+    valid piece by piece is never refused as a whole."""
+    while (excess := len(embed) - limit) > 0:
+        texts = [(len(embed.description or ""), -1)] + [(len(f.value or ""), i) for i, f in enumerate(embed.fields)]
+        longest, index = max(texts)
+        keep = max(longest - excess, len(marker) + 1)
+        if keep >= longest:  # nothing left to shorten: only the fixed parts remain
+            break
+        if index < 0:
+            embed.description = truncate(embed.description or "", keep, marker=marker)
+        else:
+            field = embed.fields[index]
+            embed.set_field_at(index, name=field.name or "", value=truncate(field.value or "", keep, marker=marker),
+                               inline=bool(field.inline))
+    return embed
+
+
 def no_pings() -> discord.AllowedMentions:
     """For messages that echo member text: nobody is pinged, whatever the text says."""
     return discord.AllowedMentions.none()

@@ -45,28 +45,30 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
 
     @app_commands.command(name="export", description="A JSON file of everything studybot stores about you")
     async def export(self, interaction: discord.Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)  # every table is scanned next
         data = await self.service.export(interaction.user.id)
         payload = json.dumps({"user_id": str(interaction.user.id), "tables": data}, indent=2, default=str)
         file = discord.File(io.BytesIO(payload.encode()), "studybot-my-data.json")
         rows = sum(len(rows) for rows in data.values())
-        await interaction.response.send_message(f"Here is everything stored about you ({rows} records).",
-                                                file=file, ephemeral=True)
+        await interaction.followup.send(f"Here is everything stored about you ({rows} records).",
+                                        file=file, ephemeral=True)
 
     @app_commands.command(name="delete", description="Remove everything studybot stores about you")
     async def delete(self, interaction: discord.Interaction) -> None:
         keep = self.client.core.settings.backup_keep
 
         async def confirmed(click: discord.Interaction) -> None:
+            await click.response.defer()  # the deletion scans every table before it can say what it removed
             deletion = await self.service.delete(interaction.user.id)
+            if deletion.messages_queued:
+                self.client.spawn(self.delete_posted_messages(), name="studybot-privacy-messages")
             summary = ", ".join(f"{table} ({count})" for table, count in sorted(deletion.changed.items()))
             count = deletion.messages_queued
             posted = (f" I am also deleting the {count} message{'s' if count != 1 else ''} I posted for you "
                       "(answers, feedback, suggestions, streak milestones)." if count else "")
-            await click.response.edit_message(
+            await click.edit_original_response(
                 content=f"Done. Removed: {summary or 'nothing'}. You are off every leaderboard.{posted}\n"
                         f"{what_remains(keep)}", view=None)
-            if deletion.messages_queued:
-                self.client.spawn(self.delete_posted_messages(), name="studybot-privacy-messages")
 
         view = ConfirmDeleteView(interaction.user.id, confirmed)
         await interaction.response.send_message(

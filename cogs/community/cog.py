@@ -27,9 +27,10 @@ from bot.errors import InvalidInput
 from cogs._common import in_servers, missing_permissions, one_line, truncate
 from cogs._common.authority import Audience, declared
 from cogs._common.confirm import ask_before_removing
-from cogs._common.forms import FormRoute
+from cogs._common.forms import FormRoute, MemberForm
 from cogs._common.ids import TEXT, WORD, CustomId
 from cogs._common.prompts import KIND_CHOICES
+from cogs._common.render import EMBED_TOTAL, fit_embed
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import decks_saved_text, item_label, mine_embed, queue_embed, suggestion_embed
 from cogs.community.messages import tell_untold, warnings
@@ -37,7 +38,6 @@ from cogs.community.views import (
     DYNAMIC_ITEMS,
     FORMS,
     DecksView,
-    MemberForm,
     card_inputs,
     edit_item_form,
     post_to_queue,
@@ -114,7 +114,8 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
         if chosen is None:
             await interaction.response.send_message(embeds=embeds, ephemeral=True)
             return
-        embeds.append(suggestion_embed(chosen, note=warnings(await self.service.alike(chosen))))
+        shown = suggestion_embed(chosen, note=warnings(await self.service.alike(chosen)))
+        embeds.append(fit_embed(shown, limit=EMBED_TOTAL - len(embeds[0])))  # one message: one 6,000 total
         if chosen.status is Status.PENDING:
             await interaction.response.send_message(embeds=embeds, view=review_view(chosen), ephemeral=True)
         else:

@@ -8,6 +8,7 @@ from bot.community import Deck, ServerItem, Status, Suggestion, deck_title, item
 from bot.content.models import Prompt
 from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
 from cogs._common.prompts import DIFFICULTY_MARKS, KIND_LABELS
+from cogs._common.render import fit_embed
 
 STATUS_MARKS = {Status.PENDING: "⏳ waiting for review", Status.APPROVED: "✅ approved",
                 Status.REJECTED: "❌ rejected"}
@@ -50,7 +51,7 @@ def suggestion_embed(suggestion: Suggestion, *, note: str | None = None) -> disc
     embed.add_field(name="Status", value=truncate(status, 1024), inline=False)
     if note:
         embed.add_field(name="Note", value=truncate(note, 1024), inline=False)
-    return embed
+    return fit_embed(embed)  # every part within its limit can still make more than Discord's total; Edit shows all
 
 
 def mine_embed(suggestions: list[Suggestion]) -> discord.Embed:

@@ -28,7 +28,7 @@ from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES, prompt_embed
 from cogs.daily.embeds import status_embed
 from cogs.daily.forum import ensure_tags, missing_tags
 from cogs.daily.publisher import DiscordDailyPublisher
-from cogs.daily.views import DYNAMIC_ITEMS, FORMS, AddPromptModal, KindsView
+from cogs.daily.views import DYNAMIC_ITEMS, FORMS, KindsView, add_prompt_form
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
                   difficulty: app_commands.Choice[str]) -> None:
         assert interaction.guild_id is not None
         await self.service.status(interaction.guild_id)  # fails clearly when daily prompts are not set up
-        await interaction.response.send_modal(AddPromptModal(kind.value, difficulty.value))
+        await add_prompt_form(kind.value, difficulty.value).show(interaction)
 
     @app_commands.command(name="best", description="Pick a member's answer as a day's best answer")
     @app_commands.describe(member="Whose answer is the best", date="The post's date, YYYY-MM-DD (default: the latest)")

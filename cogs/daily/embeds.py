@@ -6,8 +6,10 @@ import discord
 
 from bot.content.models import Prompt
 from bot.daily import DailyPost, DailyStatus, PostRecord
-from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
+from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate, without_controls
 from cogs._common.prompts import KIND_LABELS, prompt_embed
+
+DESCRIPTION_LIMIT = 4096  # an embed description's most
 
 DIFFICULTY_TAGS = {"easy": "Easy", "medium": "Medium", "hard": "Hard"}  # forum tags: 20 characters at most
 TAKE_PART = ("Press **Submit answer** below: your answer appears in this post's thread under your name and "
@@ -40,8 +42,16 @@ def answer_message(user_id: int, *, edited: bool) -> str:
 
 
 def answer_embed(body: str) -> discord.Embed:
-    """A member's answer inside the bot's message: shown as their plain text, never as the bot's formatting."""
-    return discord.Embed(description=truncate(member_text(body), 4096), colour=discord.Colour.dark_grey())
+    """A member's answer inside the bot's message: shown as their plain text, never as the bot's formatting.
+
+    Escaping the markdown of a long answer can take it past the 4,096 characters of a description
+    (each ``_`` of ``user_id`` becomes ``\\_``); such an answer is shown whole in a code block instead,
+    where nothing is formatted and so nothing needs escaping (its backticks become look-alikes)."""
+    escaped = member_text(body)
+    if len(escaped) > DESCRIPTION_LIMIT:
+        plain = without_controls(body).replace("`", "ˋ")
+        escaped = truncate(f"```\n{plain}\n```", DESCRIPTION_LIMIT)
+    return discord.Embed(description=escaped, colour=discord.Colour.dark_grey())
 
 
 def _record_line(record: PostRecord) -> str:

@@ -13,8 +13,8 @@ from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService, SavedAnswer, answer
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.access import service_of
 from cogs._common.authority import OTHER_SERVER, Audience, other_server, refuse
-from cogs._common.forms import FormRoute
-from cogs._common.ids import DAY, NUMBER, CustomId
+from cogs._common.forms import FormRoute, ModeratorForm, text_input
+from cogs._common.ids import DAY, NUMBER, WORD, CustomId
 from cogs._common.prompts import KIND_LABELS, hints_embed, rubric_embed
 
 
@@ -141,8 +141,6 @@ def _saved_text(saved: SavedAnswer) -> str:
     return text
 
 
-FORMS = (FormRoute(ANSWER_FORM.pattern, Audience.MEMBER, _answer_submitted),)
-
 
 class KindsView(BaseView):
     """A menu of the prompt kinds the server wants, saved as soon as a moderator chooses."""
@@ -168,35 +166,36 @@ class KindsView(BaseView):
         self.stop()
 
 
-class AddPromptModal(BaseModal, title="Add a server prompt"):
-    """A moderator's own prompt; validated with the same model and limits as the content packs."""
-    audience = Audience.MODERATOR
-
-    def __init__(self, kind: str, difficulty: str) -> None:
-        super().__init__(timeout=1800)
-        self.kind = kind
-        self.difficulty = difficulty
-        paragraph = discord.TextStyle.paragraph
-        self.prompt_title = self.ask("Title", discord.ui.TextInput(custom_id="title", max_length=240, min_length=3))
-        self.scenario = self.ask("Scenario", discord.ui.TextInput(
-            custom_id="scenario", style=paragraph, max_length=1800, min_length=40,
-            placeholder="The system to design or the problem to solve, with concrete numbers."))
-        self.constraints = self.ask("Scale and constraints (one per line)", discord.ui.TextInput(
-            custom_id="constraints", style=paragraph, max_length=1000))
-        self.follow_ups = self.ask("Follow-up questions (2-4, one per line)", discord.ui.TextInput(
-            custom_id="follow_ups", style=paragraph, max_length=1000))
-        self.rubric = self.ask("What a strong answer covers (one per line)", discord.ui.TextInput(
-            custom_id="rubric", style=paragraph, max_length=1000))
-
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        assert interaction.guild_id is not None
-        prompt = await _service(interaction).add_prompt(
-            interaction.guild_id, interaction.user.id, kind=self.kind, difficulty=self.difficulty,
-            title=self.prompt_title.value, scenario=self.scenario.value, constraints=self.constraints.value,
-            follow_ups=self.follow_ups.value, rubric=self.rubric.value)
-        await interaction.response.send_message(
-            f"Added **{prompt.title}** (`{prompt.id}`) to this server's rotation.", ephemeral=True,
-            allowed_mentions=no_pings())
+ADD_FORM = CustomId("studybot:daily:addform", kind=WORD, difficulty=WORD)
 
 
-__all__ = ["DYNAMIC_ITEMS", "AddPromptModal", "AnswerModal", "KindsView", "FORMS", "post_view"]
+def add_prompt_form(kind: str, difficulty: str) -> ModeratorForm:
+    """A moderator's own prompt, checked on submit with the same model and limits as the content packs.
+    Its kind and difficulty ride in the custom id, so the form still works after a restart."""
+    return ModeratorForm("Add a server prompt", [
+        text_input("Title", "title", max_length=240, min_length=3, paragraph=False),
+        text_input("Scenario", "scenario", max_length=1800, min_length=40,
+                   placeholder="The system to design or the problem to solve, with concrete numbers."),
+        text_input("Scale and constraints (one per line)", "constraints", max_length=1000),
+        text_input("Follow-up questions (2-4, one per line)", "follow_ups", max_length=1000),
+        text_input("What a strong answer covers (one per line)", "rubric", max_length=1000),
+    ], ADD_FORM(kind, difficulty))
+
+
+async def _prompt_added(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
+    assert interaction.guild_id is not None
+    kind, difficulty = ADD_FORM.values(match)
+    prompt = await _service(interaction).add_prompt(
+        interaction.guild_id, interaction.user.id, kind=kind, difficulty=difficulty, title=fields.get("title", ""),
+        scenario=fields.get("scenario", ""), constraints=fields.get("constraints", ""),
+        follow_ups=fields.get("follow_ups", ""), rubric=fields.get("rubric", ""))
+    await interaction.response.send_message(
+        f"Added **{prompt.title}** (`{prompt.id}`) to this server's rotation.", ephemeral=True,
+        allowed_mentions=no_pings())
+
+
+FORMS = (FormRoute(ANSWER_FORM.pattern, Audience.MEMBER, _answer_submitted),
+         FormRoute(ADD_FORM.pattern, Audience.MODERATOR, _prompt_added))
+
+
+__all__ = ["DYNAMIC_ITEMS", "add_prompt_form", "AnswerModal", "KindsView", "FORMS", "post_view"]

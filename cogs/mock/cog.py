@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
+from bot.errors import InvalidInput
 from bot.mock import MAX_EXCLUSIONS, WEEKDAY_NAMES, WEEKDAYS, MockService
 from cogs._common import (
     BRAND_COLOUR,
@@ -172,7 +173,8 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
         assert interaction.guild is not None
         target = channel or interaction.channel
         if not isinstance(target, discord.TextChannel):
-            raise app_commands.AppCommandError("Pick a text channel for the rounds.")
+            raise InvalidInput("Rounds are announced in a text channel, and this is not one.",
+                               hint="Give the `channel` option, or run the command in a text channel.")
         schedule, nexts = await self.service.set_schedule(
             interaction.guild.id, interaction.user.id, cadence=cadence.value, weekday=weekday.value,
             time_text=time, zone_text=timezone, channel_id=target.id, voice_channel_id=voice.id if voice else None)

@@ -17,7 +17,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.mock import Group, Meeting, Round, TimeOption, local_label, thread_url
-from cogs._common import discord_timestamp, truncate
+from cogs._common import discord_timestamp, member_text, truncate
 from cogs.mock.embeds import roles_text
 from cogs.mock.meeting_views import confirmed_view, proposal_view
 from cogs.mock.publisher import DiscordMockPublisher, nudge_heading
@@ -70,7 +70,7 @@ class DiscordMeetingPublisher:
         return "📍 Meet in this thread (share a call link here)."
 
     async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None:
-        reason = truncate(meeting.cancel_reason or "", 300)
+        reason = truncate(member_text(meeting.cancel_reason or ""), 300)
         await self.base._to_group(
             group, f"✖️ <@{meeting.cancelled_by}> cancelled this interview. Reason: {reason}\n"
                    "Its event and reminders are gone. A moderator can pair you again this round with pair-now.")

@@ -7,6 +7,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
+from bot.errors import UserFacingError
 from bot.rewards import REWARDS, RewardService, setup_problems
 from cogs._common import in_servers, no_pings
 from cogs._common.authority import Audience, declared
@@ -40,6 +41,13 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
     @app_commands.choices(reward=REWARD_CHOICES)
     async def set(self, interaction: discord.Interaction, reward: app_commands.Choice[str], role: discord.Role) -> None:
         assert interaction.guild is not None
+        mine = interaction.permissions
+        beyond = discord.Permissions(role.permissions.value & ~mine.value)
+        if not mine.administrator and (beyond.value or (
+                not mine.manage_guild and role.id == await self.client.core.moderators.role_of(interaction.guild.id))):
+            raise UserFacingError(f"{role.mention} carries more than you may give: "
+                                  + (", ".join(n for n, on in beyond if on) or "the moderator role") + ".",
+                                  hint="Pick a role without those permissions, or ask a server admin.")
         await self.service.set_reward(interaction.guild.id, interaction.user.id, reward.value, role.id,
                                       role_facts(interaction.guild, role))
         await interaction.response.send_message(

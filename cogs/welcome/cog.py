@@ -19,7 +19,7 @@ from bot.bot import StudyBot
 from cogs._common import in_servers
 from cogs._common.authority import Audience, declared, is_moderator
 from cogs.welcome.embeds import help_embed, welcome_back_embed, welcome_embed
-from cogs.welcome.views import WelcomeView
+from cogs.welcome.views import FORMS, WelcomeView
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,10 @@ class Welcome(commands.Cog):
 
     async def cog_load(self) -> None:
         self.client.add_view(WelcomeView())  # the Setup button on every welcome message ever posted
+        self.client.forms.add(*FORMS)  # step 2's form, answered from its custom id (it outlives a restart)
+
+    async def cog_unload(self) -> None:
+        self.client.forms.remove(*FORMS)
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:

@@ -8,6 +8,7 @@ in one reply with a button to correct the same values.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
@@ -19,9 +20,11 @@ from bot.errors import InvalidInput
 from bot.mock import MockService
 from bot.quiz import QuizService
 from bot.welcome import MOCK_EXAMPLE, SetupPlan, read_setup_form
-from cogs._common import BaseModal, BaseView, discord_timestamp, missing_permissions
+from cogs._common import BaseView, discord_timestamp, missing_permissions
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
+from cogs._common.forms import FormRoute, ModeratorForm, text_input
+from cogs._common.ids import NUMBER, CustomId
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +83,7 @@ class ChannelStep(BaseView):
     @discord.ui.select(cls=discord.ui.ChannelSelect, channel_types=[discord.ChannelType.text],
                        placeholder="Pick a text channel", min_values=1, max_values=1)
     async def channel(self, interaction: discord.Interaction, select: discord.ui.ChannelSelect[ChannelStep]) -> None:
-        await interaction.response.send_modal(SetupForm(select.values[0].id, Answers()))
+        await setup_form(select.values[0].id, Answers()).show(interaction)
 
 
 @dataclass
@@ -93,38 +96,46 @@ class Answers:
     mock: str = ""
 
 
-class SetupForm(BaseModal, title="Set up studybot (step 2 of 2)"):
-    audience: ClassVar[Audience | None] = Audience.MODERATOR
+SETUP_FORM = CustomId("studybot:welcome:setupform", channel=NUMBER)
 
-    def __init__(self, channel_id: int, answers: Answers) -> None:
-        super().__init__(timeout=1800)
-        self.channel_id = channel_id
-        self.daily_time = self.ask("Daily prompt time (24-hour HH:MM)", discord.ui.TextInput(
-            custom_id="daily_time", max_length=5, min_length=4, default=answers.daily_time))
-        self.timezone = self.ask("Timezone", discord.ui.TextInput(
-            custom_id="timezone", max_length=60, min_length=2, default=answers.timezone or None,
-            placeholder="Europe/London, America/New_York, or a city such as Berlin"))
-        self.quiz_time = self.ask("Daily quiz time", discord.ui.TextInput(
-            custom_id="quiz_time", max_length=5, required=False, default=answers.quiz_time or None,
-            placeholder="e.g. 18:00"), description="Leave empty for no quiz.")
-        self.mock = self.ask("Mock interviews", discord.ui.TextInput(
-            custom_id="mock", max_length=40, required=False, default=answers.mock or None,
-            placeholder="e.g. weekly Tuesday 18:00"), description="Leave empty for none.")
 
-    async def on_submit(self, interaction: discord.Interaction) -> None:
-        guild_id = interaction.guild_id
-        assert guild_id is not None
-        answers = Answers(self.daily_time.value, self.timezone.value, self.quiz_time.value, self.mock.value)
-        try:
-            plan = read_setup_form(daily_time=answers.daily_time, timezone=answers.timezone,
-                                   quiz_time=answers.quiz_time, mock=answers.mock)
-        except InvalidInput as error:
-            await interaction.response.send_message(
-                error.render(), view=CorrectionStep(interaction.user.id, self.channel_id, answers), ephemeral=True)
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)  # three schedules are written next
-        lines = await apply_plan(interaction, guild_id, self.channel_id, plan)
-        await interaction.followup.send("\n".join(lines), ephemeral=True)
+def setup_form(channel_id: int, answers: Answers) -> ModeratorForm:
+    """Step 2: times, timezone, quiz and mock interviews. The chosen channel rides in the custom id, so the
+    form still works after a restart; the submission checks it is still a text channel of this server."""
+    return ModeratorForm("Set up studybot (step 2 of 2)", [
+        text_input("Daily prompt time (24-hour HH:MM)", "daily_time", max_length=5, min_length=4, paragraph=False,
+                   default=answers.daily_time),
+        text_input("Timezone", "timezone", max_length=60, min_length=2, paragraph=False, default=answers.timezone,
+                   placeholder="Europe/London, America/New_York, or a city such as Berlin"),
+        text_input("Daily quiz time", "quiz_time", max_length=5, required=False, paragraph=False,
+                   default=answers.quiz_time, placeholder="e.g. 18:00", description="Leave empty for no quiz."),
+        text_input("Mock interviews", "mock", max_length=40, required=False, paragraph=False, default=answers.mock,
+                   placeholder="e.g. weekly Tuesday 18:00", description="Leave empty for none."),
+    ], SETUP_FORM(channel_id))
+
+
+async def _setup_submitted(interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
+    guild = interaction.guild
+    assert guild is not None
+    [channel_id] = SETUP_FORM.values(match)
+    if not isinstance(guild.get_channel(channel_id), discord.TextChannel):
+        raise InvalidInput("The channel picked in step 1 is not a text channel of this server (any more).",
+                           hint="Press **Set up studybot** again and pick a channel.")
+    answers = Answers(fields.get("daily_time", ""), fields.get("timezone", ""), fields.get("quiz_time", ""),
+                      fields.get("mock", ""))
+    try:
+        plan = read_setup_form(daily_time=answers.daily_time, timezone=answers.timezone,
+                               quiz_time=answers.quiz_time, mock=answers.mock)
+    except InvalidInput as error:
+        await interaction.response.send_message(
+            error.render(), view=CorrectionStep(interaction.user.id, channel_id, answers), ephemeral=True)
+        return
+    await interaction.response.defer(ephemeral=True, thinking=True)  # three schedules are written next
+    lines = await apply_plan(interaction, guild.id, channel_id, plan)
+    await interaction.followup.send("\n".join(lines), ephemeral=True)
+
+
+FORMS = (FormRoute(SETUP_FORM.pattern, Audience.MODERATOR, _setup_submitted),)
 
 
 class CorrectionStep(BaseView):
@@ -139,7 +150,7 @@ class CorrectionStep(BaseView):
 
     @discord.ui.button(label="Correct it", style=discord.ButtonStyle.primary)
     async def correct(self, interaction: discord.Interaction, _button: discord.ui.Button[CorrectionStep]) -> None:
-        await interaction.response.send_modal(SetupForm(self.channel_id, self.answers))
+        await setup_form(self.channel_id, self.answers).show(interaction)
 
 
 def summary_lines(channel: discord.abc.GuildChannel | None, channel_id: int, plan: SetupPlan,

@@ -31,7 +31,7 @@ from cogs.community.views import (
     RejectButton,
     ReviewHintsButton,
 )
-from cogs.daily.views import ANSWER_FORM, SubmitAnswerButton
+from cogs.daily.views import ADD_FORM, ANSWER_FORM, SubmitAnswerButton
 from cogs.daily.views import HintsButton as DailyHintsButton
 from cogs.daily.views import RubricButton as DailyRubricButton
 from cogs.feedback.views import HelpfulButton
@@ -51,6 +51,7 @@ from cogs.practice.views import PRACTICE_FORM, AnotherButton, AnswerButton, Arch
 from cogs.practice.views import HintsButton as PracticeHintsButton
 from cogs.practice.views import RubricButton as PracticeRubricButton
 from cogs.quiz.views import OptionButton
+from cogs.welcome.views import SETUP_FORM
 
 DAY_ONE = date(2026, 3, 9)
 
@@ -138,6 +139,8 @@ def test_parts_read_back_what_they_wrote() -> None:
 # Forms left open across an upgrade are submitted with the id they were opened with.
 POSTED_FORM_IDS: list[tuple[CustomId, tuple[Any, ...], str]] = [
     (ANSWER_FORM, (123456789012345678, DAY_ONE), "studybot:daily:form:123456789012345678:20260309"),
+    (ADD_FORM, ("design", "hard"), "studybot:daily:addform:design:hard"),
+    (SETUP_FORM, (123456789012345678,), "studybot:welcome:setupform:123456789012345678"),
     (FEEDBACK_FORM, (8, 99), "studybot:mock:form:8:99"),
     (MEETING_FORM, ("when", 8), "studybot:mock:when:8"),
     (MEETING_FORM, ("cancelform", 8), "studybot:mock:cancelform:8"),
@@ -164,5 +167,5 @@ def test_every_form_route_matches_with_a_spec() -> None:
     """A route's pattern is some spec's, so a form's id and its route cannot drift apart."""
     specs = {spec.pattern for spec, _, _ in POSTED_FORM_IDS}
     routes = [route for module in ("cogs.daily.views", "cogs.mock.views", "cogs.mock.meeting_views", "cogs.practice.views",
-                                   "cogs.community.views") for route in importlib.import_module(module).FORMS]
+                                   "cogs.community.views", "cogs.welcome.views") for route in importlib.import_module(module).FORMS]
     assert routes and all(route.pattern in specs for route in routes)

@@ -93,13 +93,16 @@ async def test_privacy_delete_leaves_no_trace_in_tables_files_backups_or_on_disc
                                               or alice.mention in m.text and "Feedback" in m.text)]
     assert len(posted_for_alice) == 3  # her answer, her feedback, bob's feedback about her
 
-    exported = json.loads((await alice.slash("privacy export")).attachments[0]["data"])["tables"]
+    export = await alice.slash("privacy export")
+    assert export.type == 5  # acknowledged first: the export reads every table, and so grows with the database
+    exported = json.loads(export.attachments[0]["data"])["tables"]
     assert {"daily_answers", "daily_skips", "streak_settings", "audit_log", "mock_feedback", "mock_participants",
             "user_settings", "streak_reminders", "activity"} <= set(exported)
 
     confirm = await alice.slash("privacy delete")
     assert "within 7 days" in confirm.text
     done = await alice.click(confirm, "Delete my data")
+    assert done.type == 6  # acknowledged before the deletion, which rewrites every table that names her
     assert "Removed:" in done.text and "deleting the 3 messages" in done.text and "within 7 days" in done.text
 
     assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.localdiscord import BotHarness, SimGuild, SimMember
+from bot.localdiscord.command_permissions import allow_command
 from bot.localdiscord.permissions import BOT_DEFAULT, PERMISSIONS
 from bot.shards import ShardLayout
 
@@ -123,3 +124,31 @@ async def test_a_process_brings_in_line_only_the_roles_of_its_own_shards_guilds(
     scheduler.shards = ShardLayout(2, (own_shard,))
     await harness.advance(minutes=15)
     assert week.id in guild.members[alice.id].role_ids
+
+
+async def test_a_moderator_by_role_cannot_reward_a_role_with_more_than_they_hold(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, carol: SimMember) -> None:
+    """Carol moderates only through the moderator role: an Administrator role as her own streak's reward
+    would be the bot granting her what she could not grant herself."""
+    helpers = guild.create_role("Study helpers")
+    carol.add_role(helpers)
+    await mod.slash("studybot settings moderator-role", role=helpers)
+    for command in ("rewards", "streak-admin"):  # the server lets its helpers use the moderator commands
+        allow_command(harness.sim, guild, command, roles=(helpers.id,))
+    admins = givable_role(guild, "Admins")
+    guild.edit_role(admins, permissions=PERMISSIONS["administrator"])
+    await harness.settle()
+    for back in range(7):
+        await carol.slash("streak-admin repair", member=carol, date=(date(2026, 3, 2) - timedelta(days=back))
+                          .isoformat(), reason="outage")
+    refused = await carol.slash("rewards set", reward="streak-7", role=admins)
+    assert refused.ephemeral and "more than you may give" in refused.text and "administrator" in refused.text
+    itself = await carol.slash("rewards set", reward="streak-7", role=helpers)
+    assert "more than you may give" in itself.text and "the moderator role" in itself.text
+    await harness.advance(minutes=20)
+    assert admins.id not in guild.members[carol.id].role_ids
+    plain = givable_role(guild, "Streak keepers")
+    allowed = await carol.slash("rewards set", reward="streak-7", role=plain)
+    assert "more than you may give" not in allowed.text
+    await harness.advance(minutes=20)
+    assert plain.id in guild.members[carol.id].role_ids
