@@ -100,7 +100,8 @@ def start_forum_post(sim: LocalDiscord, forum: SimChannel, body: dict[str, Any],
         errors: dict[str, Any] = {}
         put(errors, ["message"], "BASE_TYPE_REQUIRED", "This field is required")
         raise Rejected(400, form_error(errors))
-    validate_payload(message_body, files, under="message")
+    # "Forum and Media Thread Message Params Object", flags: only SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS.
+    validate_payload(message_body, files, under="message", allowed_flags=(1 << 2) | (1 << 12))
     require(sim, forum, "send_messages", *(["attach_files"] if files else []))
     applied = check_applied_tags(sim, forum, body.get("applied_tags"))
     if forum.flags & REQUIRE_TAG and not applied:

@@ -104,8 +104,11 @@ async def post_message(request: web.Request) -> web.Response:
     if channel.type == 1:
         recipient = channel.recipient.id if channel.recipient is not None else 0
         shares_a_guild = any(g.bot_present and recipient in g.members for g in sim.guilds.values())
-        if recipient and (sim.member(recipient).dms_closed or not shares_a_guild):
-            raise fail(403, 50007, "Cannot send messages to this user")  # a bot only DMs members it shares a guild with
+        if recipient and not shares_a_guild:
+            # topics/opcodes-and-status-codes.mdx, 50278: a bot only DMs users it shares a guild with.
+            raise fail(403, 50278, "Cannot send messages to this user")
+        if recipient and sim.member(recipient).dms_closed:
+            raise fail(403, 50007, "Cannot send messages to this user")
     else:
         rest_forums.refuse_message_in_forum(channel)
         # resources/message.mdx, "Create Message" Limitations; topics/permissions.mdx, threads need
@@ -240,6 +243,8 @@ async def delete_message(request: web.Request) -> web.Response:
     message = message_of(sim, channel, request.match_info["message_id"])
     if message.author_id != sim.bot_user.id:
         require(sim, channel, "manage_messages")
+    if channel.is_thread and channel.archived:  # topics/opcodes-and-status-codes.mdx, 50083
+        raise fail(400, 50083, "Thread is archived")
     message.deleted = True
     sim.dispatch_if_connected("MESSAGE_DELETE", {"id": str(message.id), "channel_id": str(channel.id),
                                                  "guild_id": str(channel.guild.id) if channel.guild else None})

@@ -84,6 +84,8 @@ async def thread_without_message(request: web.Request) -> web.Response:
     check_thread_body(body, creating=True, with_type=True)
     _text_channel(channel)
     kind = int(body.get("type") or PRIVATE_THREAD)
+    if kind == PRIVATE_THREAD and channel.type != 0:  # topics/threads.mdx: private threads only in GUILD_TEXT
+        raise fail(400, 50024, "Cannot execute action on this channel type")
     require(sim, channel, "create_private_threads" if kind == PRIVATE_THREAD else "create_public_threads")
     thread = new_thread(sim, channel, body, kind)
     return json_reply(thread.to_json())

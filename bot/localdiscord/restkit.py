@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 SIM_KEY: web.AppKey[Any] = web.AppKey("sim")
 EPHEMERAL = 64
 LOADING = 128
+MAX_REQUEST_SIZE = 25 * 1024 * 1024
 
 
 def json_reply(body: Any, status: int = 200) -> web.Response:
@@ -108,6 +109,11 @@ async def read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
                 data = await part.read()
                 files.append({"filename": part.filename or "file", "data": bytes(data), "size": len(data),
                               "content_type": part.headers.get("Content-Type", "application/octet-stream")})
+        # reference.mdx, "Uploading Files": the upload size limit applies to each file (10 MiB without
+        # boosts); resources/message.mdx, "Create Message" Limitations: a request is at most 25 MiB.
+        limit = sim_of(request).attachment_size_limit
+        if any(f["size"] > limit for f in files) or sum(f["size"] for f in files) > MAX_REQUEST_SIZE:
+            raise Rejected(413, {"message": "Request entity too large", "code": 40005})
         return payload, files
     if request.can_read_body:
         return await request.json(), []

@@ -220,6 +220,14 @@ class SimGuild:
         self.sim.dispatch_if_connected("CHANNEL_CREATE", channel.to_json())
         return channel
 
+    def create_announcement_channel(self, name: str) -> SimChannel:
+        """An announcement channel (type 5): public threads from messages, but no private threads."""
+        channel = SimChannel(self.sim.snowflakes.next(), name, 5, self)
+        self.channels[channel.id] = channel
+        self.sim.channels[channel.id] = channel
+        self.sim.dispatch_if_connected("CHANNEL_CREATE", channel.to_json())
+        return channel
+
     def create_forum_channel(self, name: str, *, tags: tuple[str, ...] = (), require_tag: bool = False) -> SimChannel:
         """A forum channel a moderator made (type 15), optionally with tags of their own already on it."""
         channel = SimChannel(self.sim.snowflakes.next(), name, 15, self, flags=(1 << 4) if require_tag else 0,

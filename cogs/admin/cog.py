@@ -3,7 +3,6 @@ bookkeeping."""
 
 from __future__ import annotations
 
-import io
 import logging
 import math
 
@@ -17,6 +16,7 @@ from bot.errors import UserFacingError
 from cogs._common import in_servers, missing_permissions, no_pings
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
+from cogs._common.uploads import sendable_file, upload_limit
 from cogs.admin.embeds import audit_embed, health_embed, settings_embed
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,8 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         guild = interaction.guild
         names = await member_names(guild, await self.overview.participant_ids(guild.id))
         text = await self.overview.participation_csv(guild.id, names)
-        file = discord.File(io.BytesIO(text.encode()), f"studybot-participation-{guild.id}.csv")
+        file = sendable_file(text.encode(), f"studybot-participation-{guild.id}.csv", upload_limit(guild),
+                             what="The participation export", hint="Ask the bot's host: the database holds it all.")
         await interaction.followup.send("Streaks and participation, one row per member (names as shown in this "
                                         "server; members who left are marked):", file=file, ephemeral=True)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 
@@ -14,6 +13,7 @@ from bot.admin import PrivacyService
 from bot.bot import StudyBot
 from cogs._common import in_servers_and_bot_dms
 from cogs._common.authority import Audience, declared
+from cogs._common.uploads import sendable_file, upload_limit
 from cogs.admin.views import ConfirmDeleteView
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,8 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
         await interaction.response.defer(ephemeral=True, thinking=True)  # every table is scanned next
         data = await self.service.export(interaction.user.id)
         payload = json.dumps({"user_id": str(interaction.user.id), "tables": data}, indent=2, default=str)
-        file = discord.File(io.BytesIO(payload.encode()), "studybot-my-data.json")
+        file = sendable_file(payload.encode(), "studybot-my-data.json", upload_limit(interaction.guild),
+                             what="Your data", hint="Ask the bot's host for the export; nothing was changed.")
         rows = sum(len(rows) for rows in data.values())
         await interaction.followup.send(f"Here is everything stored about you ({rows} records).",
                                         file=file, ephemeral=True)
@@ -77,14 +78,27 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
             f"for you. It cannot be undone. {what_remains(keep)}", view=view, ephemeral=True)
         view.message = await interaction.original_response()
 
+    async def _delete(self, channel_id: int, message_id: int) -> None:
+        """Delete one message. Discord touches nothing in an archived thread (50083), and a day's discussion
+        archives after a day: such a thread (no longer cached, so asked for) is reopened first, as posting
+        an answer there does, and archives again by itself."""
+        channel = self.client.get_channel(channel_id)
+        if channel is None:
+            await self.client.core.pacer.acquire()
+            channel = await self.client.fetch_channel(channel_id)
+        if isinstance(channel, discord.Thread) and channel.archived:
+            await self.client.core.pacer.acquire()
+            await channel.edit(archived=False, reason="privacy deletion")
+        await self.client.core.pacer.acquire()
+        await self.client.http.delete_message(channel_id, message_id, reason="privacy deletion")
+
     async def delete_posted_messages(self) -> None:
         """Delete queued messages on Discord (the bot may always delete its own); resumed at start."""
         while batch := await self.service.pending_messages():
             progressed = False
             for channel_id, message_id in batch:
                 try:
-                    await self.client.core.pacer.acquire()
-                    await self.client.http.delete_message(channel_id, message_id, reason="privacy deletion")
+                    await self._delete(channel_id, message_id)
                 except discord.HTTPException as error:
                     if error.code not in GONE and error.status not in (403, 404):
                         log.warning("could not delete message %s yet: %s", message_id, error.text)

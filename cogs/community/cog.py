@@ -3,7 +3,6 @@ study documents, export the server's content as a pack and switch decks on or of
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 import secrets
@@ -31,6 +30,7 @@ from cogs._common.forms import FormRoute, MemberForm
 from cogs._common.ids import TEXT, WORD, CustomId
 from cogs._common.prompts import KIND_CHOICES
 from cogs._common.render import EMBED_TOTAL, fit_embed
+from cogs._common.uploads import sendable_file, upload_limit
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import decks_saved_text, item_label, mine_embed, queue_embed, suggestion_embed
 from cogs.community.messages import tell_untold, warnings
@@ -244,7 +244,9 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
         await interaction.response.send_message(
             "Here is this server's content as a pack. Unzip it into a content folder and check it with "
             "`studybot content validate`; it can then ship with the bot or serve another installation.",
-            file=discord.File(io.BytesIO(data), filename=name), ephemeral=True)
+            file=sendable_file(data, name, upload_limit(interaction.guild), what="This server's pack",
+                               hint="Remove items the server no longer uses (`/content remove`), then export again."),
+            ephemeral=True)
 
     @app_commands.command(name="decks", description="Switch shipped packs and this server's decks on or off")
     @app_commands.describe(deck="One deck to switch directly (leave both empty for the menu)",

@@ -175,6 +175,9 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
         if not isinstance(target, discord.TextChannel):
             raise InvalidInput("Rounds are announced in a text channel, and this is not one.",
                                hint="Give the `channel` option, or run the command in a text channel.")
+        if target.is_news():  # each group gets a private thread, which Discord allows in text channels only
+            raise InvalidInput(f"{target.mention} is an announcement channel, where Discord allows no private "
+                               "threads, so groups could not get their own.", hint="Pick a plain text channel.")
         schedule, nexts = await self.service.set_schedule(
             interaction.guild.id, interaction.user.id, cadence=cadence.value, weekday=weekday.value,
             time_text=time, zone_text=timezone, channel_id=target.id, voice_channel_id=voice.id if voice else None)

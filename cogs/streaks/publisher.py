@@ -13,7 +13,8 @@ from cogs._common import discord_timestamp, no_pings
 
 log = logging.getLogger(__name__)
 
-CANNOT_DM = 50007
+# 50007: the member closed their DMs; 50278: they share no server with the bot any more.
+CANNOT_DM = frozenset({50007, 50278})
 
 
 def celebration(user_id: int, milestone: int) -> str:
@@ -82,6 +83,6 @@ class DiscordStreakPublisher:
                 f"({discord_timestamp(breaks_at, 'R')}). Turn these off with `/streak remind off`.",
                 allowed_mentions=no_pings())
         except discord.Forbidden as error:
-            if error.code == CANNOT_DM:
+            if error.code in CANNOT_DM:
                 raise DirectMessagesClosedError from error
             raise

@@ -279,3 +279,13 @@ async def test_with_the_shipped_pack_off_a_round_uses_the_servers_own_prompt(
     interviewer = alice if f"Interviewer: {alice.mention}" in brief.content else bob
     rubric = await interviewer.click(brief, "Rubric (interviewer)")
     assert "An idempotent grade" in rubric.text
+
+
+async def test_rounds_cannot_be_announced_in_an_announcement_channel(harness: BotHarness, guild: SimGuild,
+                                                                      mod: SimMember) -> None:
+    """Each group gets a private thread, which Discord allows only in plain text channels."""
+    news = guild.create_announcement_channel("news")
+    reply = await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                            channel=news)
+    assert reply.ephemeral and "announcement channel" in reply.text and "plain text channel" in reply.text
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_schedule") == 0

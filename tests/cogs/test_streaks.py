@@ -111,6 +111,21 @@ async def test_reminder_dm_once_when_not_yet_active_and_off_when_dms_closed(
     assert "DMs are closed" in shown.text
 
 
+async def test_reminders_stop_for_a_member_who_left_every_server_shared_with_the_bot(
+        harness: BotHarness, alice: SimMember, bob: SimMember) -> None:
+    """Discord refuses a DM to a user sharing no server with the bot (50278): tried once, then off."""
+    await study(harness, bob, 2)
+    await study(harness, bob, 1)
+    await bob.slash("streak remind", state="on", hour=20)
+    del harness.guild.members[bob.id]  # bob left (no event reaches the bot: member events need an intent)
+    with harness.sim.expect_errors(50278) as refused:
+        await harness.advance_to(datetime(2026, 3, 2, 21, tzinfo=UTC))
+        await harness.advance_to(datetime(2026, 3, 3, 21, tzinfo=UTC))
+    assert len(refused) == 1
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM streak_reminders WHERE user_id = ? AND enabled = 1",
+                                          (bob.id,)) == 0
+
+
 async def test_timezone_is_validated(harness: BotHarness, alice: SimMember) -> None:
     bad = await alice.slash("streak timezone", timezone="Moon/Base")
     assert bad.ephemeral and "is not a timezone" in bad.text

@@ -172,11 +172,50 @@ async def _thread_tags(client: Client, body: Body) -> tuple[int, Any]:
     return await client.call("PATCH", f"/channels/{thread['id']}", {"applied_tags": _tag_ids(forum, 1)})
 
 
+async def _delete_in_thread(client: Client, body: Body) -> tuple[int, Any]:
+    """Delete the bot's own message in a thread, archived first when ``archived`` is true."""
+    _, thread = await client.call("POST", f"/channels/{client.channel.id}/threads", {"name": "t", "type": 11})
+    _, message = await client.call("POST", f"/channels/{thread['id']}/messages", {"content": "answer"})
+    if body["archived"]:
+        assert (await client.call("PATCH", f"/channels/{thread['id']}", {"archived": True}))[0] == 200
+    return await client.call("DELETE", f"/channels/{thread['id']}/messages/{message['id']}")
+
+
+async def _thread_in(client: Client, body: Body) -> tuple[int, Any]:
+    """Start Thread without Message in a channel of type ``parent_type`` (0 text, 5 announcement)."""
+    body = dict(body)
+    parent = client.guild.create_text_channel("news")
+    parent.type = body.pop("parent_type")
+    return await client.call("POST", f"/channels/{parent.id}/threads", body)
+
+
+async def _dm(client: Client, body: Body) -> tuple[int, Any]:
+    """A DM to a member of the guild, or to a user who shares no guild with the bot."""
+    recipient = client.sim.create_guild("Elsewhere", with_bot=False).add_member("stranger").id \
+        if body["to"] == "stranger" else client.member.id
+    _, channel = await client.call("POST", "/users/@me/channels", {"recipient_id": str(recipient)})
+    return await client.call("POST", f"/channels/{channel['id']}/messages", {"content": "hello"})
+
+
+async def _upload(client: Client, body: Body) -> tuple[int, Any]:
+    """A message with files of the given ``sizes`` in bytes, as multipart (how discord.py sends files)."""
+    form = aiohttp.FormData()
+    form.add_field("payload_json", '{"content": "export"}', content_type="application/json")
+    for i, size in enumerate(body["sizes"]):
+        form.add_field(f"files[{i}]", b"x" * size, filename=f"f{i}.csv", content_type="text/csv")
+    async with client.session.post(f"{client.sim.api_base}/channels/{client.channel.id}/messages", data=form,
+                                   headers={"Authorization": f"Bot {client.sim.token}"}) as response:
+        return response.status, await response.json()
+
+
+MIB = 1024 * 1024
+
 ROUTES: dict[str, Sender] = {
     "message": _message, "edit": _edit, "response": _response, "callback": _callback, "modal": _modal,
     "autocomplete": _autocomplete, "followup": _followup, "webhook-edit": _webhook_edit, "commands": _commands,
     "thread": _thread, "history": _history, "forum-post": _forum_post, "forum-tags": _forum_tags,
-    "forum-message": _forum_message, "thread-tags": _thread_tags,
+    "forum-message": _forum_message, "thread-tags": _thread_tags, "thread-delete": _delete_in_thread,
+    "thread-in": _thread_in, "dm": _dm, "upload": _upload,
 }
 
 
@@ -443,9 +482,24 @@ RULES = [
          ("auto_archive_duration",)),
     Rule("thread slow mode 0-21600", "thread", {"name": "t", "type": 11, "rate_limit_per_user": 21601},
          {"name": "t", "type": 11, "rate_limit_per_user": 21600}, ("rate_limit_per_user",)),
+    # topics/threads.mdx, "Public & Private Threads": private threads only in GUILD_TEXT channels
+    Rule("private threads only in text channels", "thread-in", {"name": "t", "type": 12, "parent_type": 5},
+         {"name": "t", "type": 12, "parent_type": 0}, code=50024),
+    # topics/opcodes-and-status-codes.mdx, 50083: nothing is done to messages of an archived thread
+    Rule("no delete in an archived thread", "thread-delete", {"archived": True}, {"archived": False}, code=50083),
+    # topics/opcodes-and-status-codes.mdx, 50278: no DM without a mutual guild
+    Rule("DMs only to users sharing a guild", "dm", {"to": "stranger"}, {"to": "member"}, code=50278, status=403),
+    # reference.mdx, "Uploading Files": 10 MiB per file; resources/message.mdx, "Create Message": 25 MiB a request
+    Rule("files up to 10 MiB each", "upload", {"sizes": [10 * MIB + 1]}, {"sizes": [10 * MIB]}, code=40005,
+         status=413),
+    Rule("a request up to 25 MiB", "upload", {"sizes": [9 * MIB, 9 * MIB, 8 * MIB]},
+         {"sizes": [9 * MIB, 9 * MIB, 7 * MIB]}, code=40005, status=413),
     # resources/channel.mdx, "Start Thread in Forum or Media Channel" JSON/Form Params
     Rule("forum post name 1-100", "forum-post", {"name": "n" * 101, "message": {"content": "x"}},
          {"name": "n" * 100, "message": {"content": "x"}}, ("name",)),
+    Rule("forum post message flags: suppress embeds or notifications only", "forum-post",
+         {"name": "t", "message": {"content": "x", "flags": 1 << 13}},
+         {"name": "t", "message": {"content": "x", "flags": (1 << 2) | (1 << 12)}}, ("message", "flags")),
     Rule("forum post needs its first message", "forum-post", {"name": "t"},
          {"name": "t", "message": {"content": "x"}}, ("message",)),
     Rule("forum post message content 2000", "forum-post", {"name": "t", "message": {"content": "x" * 2001}},
