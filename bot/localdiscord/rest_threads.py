@@ -100,9 +100,9 @@ async def add_thread_member(request: web.Request) -> web.Response:
     require(sim, thread, "send_messages_in_threads")
     if thread.archived:
         raise fail(400, 50083, "Thread is archived")
-    # "Start Thread without Message", invitable: only moderators add others when it is false; the
-    # thread's creator keeps that right.
-    if not thread.invitable and thread.owner_id != sim.bot_user.id and not sim.bot_can(thread, "manage_threads"):
+    # resources/channel.mdx, thread metadata, invitable: "whether non-moderators can add other
+    # non-moderators to a thread". No exception for the thread's creator is documented.
+    if not thread.invitable and not sim.bot_can(thread, "manage_threads"):
         raise fail(403, 50013, "Missing Permissions")
     user_id = int(request.match_info["user_id"])
     if thread.guild is None or user_id not in thread.guild.members:

@@ -75,8 +75,11 @@ class DiscordMockPublisher:
                 return None
             try:
                 await self.pace()
+                # Only moderators may add members to a thread that is not invitable, and the docs make no
+                # exception for its creator: without Manage Threads the bot keeps it invitable to add the group.
+                invitable = not channel.permissions_for(channel.guild.me).manage_threads
                 thread = await channel.create_thread(name=name, type=discord.ChannelType.private_thread,
-                                                     invitable=False, auto_archive_duration=10080)
+                                                     invitable=invitable, auto_archive_duration=10080)
             except discord.HTTPException as error:
                 log.info("no private thread in #%s (%s); telling group %s by DM", channel.name, error.text, group.id)
                 return None

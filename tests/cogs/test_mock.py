@@ -189,6 +189,19 @@ async def test_without_private_threads_groups_are_told_by_dm(harness: BotHarness
         assert dm.button_labels == BRIEF_BUTTONS
 
 
+async def test_without_manage_threads_the_group_is_still_added_to_its_thread(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Only moderators add members to a thread that is not invitable: the bot without Manage Threads
+    keeps the thread invitable, so it can add the group."""
+    room.deny(harness.sim.bot_user.id, "manage_threads")
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    assert {alice.id, bob.id} <= thread.member_ids and thread.invitable
+    assert briefs(thread)
+
+
 async def test_bad_input_and_permissions(harness: BotHarness, mod: SimMember, room: SimChannel,
                                          alice: SimMember) -> None:
     bad_zone = await alice.slash("mock join", role="either", level="mid", timezone="Mars/Base", availability="any")

@@ -181,6 +181,14 @@ async def _delete_in_thread(client: Client, body: Body) -> tuple[int, Any]:
     return await client.call("DELETE", f"/channels/{thread['id']}/messages/{message['id']}")
 
 
+async def _add_to_private_thread(client: Client, body: Body) -> tuple[int, Any]:
+    """The bot, without Manage Threads, adds a member to a private thread it created."""
+    client.channel.deny(client.sim.bot_user.id, "manage_threads")
+    _, thread = await client.call("POST", f"/channels/{client.channel.id}/threads",
+                                  {"name": "t", "type": 12, "invitable": body["invitable"]})
+    return await client.call("PUT", f"/channels/{thread['id']}/thread-members/{client.member.id}")
+
+
 async def _thread_in(client: Client, body: Body) -> tuple[int, Any]:
     """Start Thread without Message in a channel of type ``parent_type`` (0 text, 5 announcement)."""
     body = dict(body)
@@ -215,7 +223,7 @@ ROUTES: dict[str, Sender] = {
     "autocomplete": _autocomplete, "followup": _followup, "webhook-edit": _webhook_edit, "commands": _commands,
     "thread": _thread, "history": _history, "forum-post": _forum_post, "forum-tags": _forum_tags,
     "forum-message": _forum_message, "thread-tags": _thread_tags, "thread-delete": _delete_in_thread,
-    "thread-in": _thread_in, "dm": _dm, "upload": _upload,
+    "thread-in": _thread_in, "thread-add": _add_to_private_thread, "dm": _dm, "upload": _upload,
 }
 
 
@@ -485,6 +493,9 @@ RULES = [
     # topics/threads.mdx, "Public & Private Threads": private threads only in GUILD_TEXT channels
     Rule("private threads only in text channels", "thread-in", {"name": "t", "type": 12, "parent_type": 5},
          {"name": "t", "type": 12, "parent_type": 0}, code=50024),
+    # resources/channel.mdx, invitable: whether non-moderators can add other non-moderators
+    Rule("non-moderators add members only to invitable threads", "thread-add", {"invitable": False},
+         {"invitable": True}, code=50013, status=403),
     # topics/opcodes-and-status-codes.mdx, 50083: nothing is done to messages of an archived thread
     Rule("no delete in an archived thread", "thread-delete", {"archived": True}, {"archived": False}, code=50083),
     # topics/opcodes-and-status-codes.mdx, 50278: no DM without a mutual guild
