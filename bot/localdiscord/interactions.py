@@ -23,7 +23,7 @@ from bot.localdiscord.rest_messages import (
 )
 from bot.localdiscord.restkit import EPHEMERAL, LOADING, Rejected, fail, json_reply, read_body, sim_of
 from bot.localdiscord.validation import EPHEMERAL as EPHEMERAL_FLAG
-from bot.localdiscord.validation import RESPONSE_FLAGS, validate_choices, validate_modal
+from bot.localdiscord.validation import FOLLOWUP_FLAGS, RESPONSE_FLAGS, validate_choices, validate_modal
 
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord, SimInteraction
@@ -158,7 +158,7 @@ async def followup(request: web.Request) -> web.Response:
     sim = sim_of(request)
     interaction = _webhook_interaction(sim, request)
     payload, files = await read_body(request)
-    validate_payload(payload, files, allowed_flags=RESPONSE_FLAGS)
+    validate_payload(payload, files, allowed_flags=FOLLOWUP_FLAGS)
     loading = interaction.response_message
     if interaction.response_type == DEFERRED_MESSAGE and loading is not None and loading.flags & LOADING:
         # Discord turns the first follow-up after a "thinking" defer into the original response.

@@ -24,6 +24,9 @@ EMPTY_MESSAGE = {"code": 50006, "message": "Cannot send an empty message"}
 # interactions/receiving-and-responding.mdx, "Interaction Callback Data Structure": EPHEMERAL as well.
 CREATE_FLAGS = SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | IS_VOICE_MESSAGE | IS_COMPONENTS_V2
 RESPONSE_FLAGS = CREATE_FLAGS | EPHEMERAL
+# resources/webhook.mdx, "Execute Webhook" flags (SUPPRESS_EMBEDS, SUPPRESS_NOTIFICATIONS, IS_COMPONENTS_V2);
+# interactions/receiving-and-responding.mdx, "Create Followup Message": EPHEMERAL as well.
+FOLLOWUP_FLAGS = SUPPRESS_EMBEDS | SUPPRESS_NOTIFICATIONS | IS_COMPONENTS_V2 | EPHEMERAL
 
 
 def _url(errors: Errors, path: Path, value: Any, *, attachments: bool) -> None:
@@ -113,7 +116,7 @@ def validate_message(payload: dict[str, Any], *, files: int = 0, edit: bool = Fa
     flags = payload.get("flags")
     number(errors, ["flags"], flags)
     flags = int(flags or 0) if isinstance(flags, int) else 0
-    if flags & ~allowed_flags & ~LOADING and not edit:
+    if flags & ~allowed_flags and not edit:
         # resources/message.mdx, "Create Message" JSON/Form Params, flags: only the listed flags can be set.
         put(errors, ["flags"], "MESSAGE_FLAGS_INVALID", "Invalid flags.")
     v2 = bool(flags & IS_COMPONENTS_V2) or was_v2

@@ -313,6 +313,8 @@ RULES = [
          embed(title="t", image={"url": "attachment://chart.png"}), ("embeds", "0", "image", "url")),
     Rule("only documented flags on a new message", "message", {"content": "x", "flags": 1 << 1},
          {"content": "x", "flags": 1 << 12}, ("flags",)),
+    Rule("LOADING is Discord's to set, not a new message's", "message", {"content": "x", "flags": 1 << 7},
+         {"content": "x", "flags": 1 << 2}, ("flags",)),
     Rule("at least one of content, embeds, components", "message", {"content": ""}, {"content": "x"},
          code=50006),
     Rule("content of only whitespace is empty", "message", {"content": "  \n "}, {"content": " x "}, code=50006),
@@ -404,6 +406,9 @@ RULES = [
          ("content",)),
     Rule("a follow-up keeps embeds within 10", "followup", {"embeds": [{"title": "t"}] * 11},
          {"embeds": [{"title": "t"}] * 10}, ("embeds",)),
+    # resources/webhook.mdx, "Execute Webhook" flags; receiving-and-responding.mdx, "Create Followup Message"
+    Rule("a follow-up sets only suppress, v2 and ephemeral flags", "followup", {"content": "x", "flags": 1 << 13},
+         {"content": "x", "flags": (1 << 2) | (1 << 12) | (1 << 6)}, ("flags",)),
     # interactions/receiving-and-responding.mdx, "Autocomplete"
     Rule("autocomplete choices 25", "autocomplete", {"choices": [{"name": f"n{i}", "value": "v"} for i in range(26)]},
          {"choices": [{"name": f"n{i}", "value": "v"} for i in range(25)]}, ("data", "choices")),
