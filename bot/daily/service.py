@@ -154,6 +154,12 @@ class DailyService:
         self.delivery.schedule_job(schedule)
         return schedule
 
+    async def today_pending(self, guild_id: int) -> bool:
+        """Whether today's time has passed without today's post (after ``/daily resume`` it is then posted at
+        once, as a restart would post it)."""
+        schedule = await self._require(guild_id)
+        return schedule.enabled and await self.delivery.today_pending(schedule)
+
     async def set_kinds(self, guild_id: int, actor_id: int, kinds: Iterable[str]) -> DailySchedule:
         wanted = sorted({k.strip().lower() for k in kinds if k.strip()})
         unknown = [k for k in wanted if k not in ALL_KINDS]

@@ -65,6 +65,21 @@ class RoundFlow:
             return None
         return await self.create_round(schedule, schedule.round_key(now), None)
 
+    async def run_missed(self, schedule: Schedule) -> Round | None:
+        """After downtime: today's scheduled round, if its time passed while the bot was down (its key
+        makes this once only: a round already made for that occurrence is only finished delivering)."""
+        now = self._clock.now()
+        fire = schedule.last_fire(now)
+        if fire is None or fire.astimezone(schedule.zone).date() != now.astimezone(schedule.zone).date():
+            return None  # nothing fell due today: a round days late would clash with the next one
+        key = schedule.round_key(fire)
+        if await self.repo.open_rounds(schedule.guild_id) or \
+                await self.repo.round_by_key(self._db.conn, schedule.guild_id, key) is not None:
+            return None  # a round is running, or this one was made (and maybe cancelled) already
+        log.info("guild %s: the round of %s fell due while the bot was down; starting it now",
+                 schedule.guild_id, fire.isoformat())
+        return await self.create_round(schedule, key, None)
+
     async def pair_now(self, guild_id: int, actor_id: int) -> Round:
         schedule = await self.repo.schedule(guild_id)
         if schedule is None:

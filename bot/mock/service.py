@@ -59,6 +59,9 @@ class MockService:
     async def catch_up(self) -> None:
         """After connecting: finish delivering any round whose groups were not all told, and their events, and
         share the feedback a stopped process stored but never shared."""
+        for schedule in await self.repo.schedules():
+            if schedule.enabled and self._scheduler.owns(schedule.guild_id):
+                await self.rounds.run_missed(schedule)
         for round_ in await self.repo.open_rounds():
             if self._scheduler.owns(round_.guild_id):
                 await self.rounds.deliver(round_)

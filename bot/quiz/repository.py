@@ -116,10 +116,12 @@ class QuizRepository:
             (guild_id, day.isoformat(), number, cycle, question.card_id, question.text, json.dumps(question.options),
              question.correct, nonce, channel_id, epoch(now), epoch(closes_at), epoch(occurrence_at)))
 
-    async def reclaim(self, conn: aiosqlite.Connection, guild_id: int, day: date) -> None:
-        await conn.execute("UPDATE quiz_posts SET attempts = attempts + 1, status = 'claimed', failure = NULL "
-                           "WHERE guild_id = ? AND local_date = ? AND status IN ('claimed', 'failed')",
-                           (guild_id, day.isoformat()))
+    async def reclaim(self, conn: aiosqlite.Connection, guild_id: int, day: date, channel_id: int) -> None:
+        """Take over an unfinished day, in the channel the schedule names now (a moderator may have moved
+        the quiz after a failed post, so the retry goes where they asked, as the daily post's does)."""
+        await conn.execute("UPDATE quiz_posts SET attempts = attempts + 1, status = 'claimed', failure = NULL, "
+                           "channel_id = ? WHERE guild_id = ? AND local_date = ? AND status IN ('claimed', 'failed')",
+                           (channel_id, guild_id, day.isoformat()))
 
     async def mark_sent(self, guild_id: int, day: date, message_id: int) -> None:
         await self.db.execute("UPDATE quiz_posts SET status = 'sent', message_id = ?, failure = NULL "

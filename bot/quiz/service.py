@@ -15,7 +15,7 @@ import asyncio
 import logging
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
@@ -62,6 +62,7 @@ class QuizOverview:
     next_posts: list[datetime]
     left_in_cycle: int
     last: QuizPost | None
+    posts_now: bool = False  # a changed schedule whose time today passed without today's quiz: it goes out now
 
 
 JOB_PREFIX = "quiz:"  # every quiz job id below starts with it, so unloading removes them all
@@ -114,7 +115,23 @@ class QuizService:
                                           "close_hours": close_hours, "reveal_now": reveal_now})
         schedule = await self._schedule(guild_id)
         self.schedule_job(schedule)
-        return await self.overview(guild_id)
+        # As for the daily prompt: a changed schedule whose time today has passed posts today's quiz now if
+        # it is not out yet (the caller does, after answering); a first setup starts with the next time.
+        posts_now = old is not None and await self.today_pending(guild_id)
+        return replace(await self.overview(guild_id), posts_now=posts_now)
+
+    async def today_pending(self, guild_id: int) -> bool:
+        """Whether today's time has passed in the schedule's zone without today's quiz being out (after a
+        change of time, or a resume, it is then posted at once: a restart would post it too)."""
+        schedule = await self._schedule(guild_id)
+        now = self._clock.now()
+        today = local_date(now, schedule.zone)
+        if not schedule.enabled or occurrence(today, schedule.local_time, schedule.zone) > now:
+            return False
+        start, end = day_bounds(today, schedule.zone)
+        async with self._db.transaction() as conn:
+            post = await self.repo.post_between(conn, schedule.guild_id, start, end)
+        return post is None or post.status not in (QuizStatus.SENT, QuizStatus.CLOSED)
 
     async def set_enabled(self, guild_id: int, actor_id: int, enabled: bool) -> QuizSchedule:
         await self._schedule(guild_id)
@@ -295,7 +312,7 @@ class QuizService:
         async with self._db.transaction() as conn:
             existing = await self.repo.post_between(conn, schedule.guild_id, start, end)
             if existing is not None:
-                await self.repo.reclaim(conn, schedule.guild_id, existing.local_date)
+                await self.repo.reclaim(conn, schedule.guild_id, existing.local_date, schedule.channel_id)
                 post = await self.repo.post(schedule.guild_id, existing.local_date, conn)
                 assert post is not None
                 return post, False

@@ -56,7 +56,7 @@ class StreakReminders:
 
     async def catch_up(self) -> None:
         """Send today's reminders whose hour came (or whose sending was interrupted) while the bot was down."""
-        await self.run_due()
+        await self.run_due(late=True)
 
     async def stop(self) -> None:
         self._scheduler.remove(JOB_ID)
@@ -73,8 +73,11 @@ class StreakReminders:
         assert row is not None
         return row
 
-    async def run_due(self) -> int:
-        """Send every reminder whose local hour has come; return how many were sent."""
+    async def run_due(self, *, late: bool = False) -> int:
+        """Send every reminder whose local hour has come; return how many were sent.
+
+        The quarter-hour passes send in the reminder's own hour; ``late`` (the pass at start-up) also
+        sends today's reminders whose hour passed while the bot was down, while the day is not over."""
         now = self._clock.now()
         sent = 0
         for due in await self._repo.enabled_reminders():
@@ -84,7 +87,8 @@ class StreakReminders:
             local = now.astimezone(ZoneInfo(due.zone_name))
             today = local.date()
             interrupted = due.claimed_date == today.isoformat()  # an earlier pass died while sending it
-            if reminder.last_sent_date == today.isoformat() or (local.hour != reminder.hour and not interrupted):
+            due_now = local.hour >= reminder.hour if late else local.hour == reminder.hour
+            if reminder.last_sent_date == today.isoformat() or (not due_now and not interrupted):
                 continue
             if (row is None or row.current < MIN_STREAK or row.breaks_at <= now.timestamp()
                     or (row.last_active is not None and row.last_active >= today)):

@@ -128,8 +128,13 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
         schedule = await self.service.set_enabled(interaction.guild_id, interaction.user.id, True)
         next_run = core_of(interaction).scheduler.next_run(job_id(interaction.guild_id))
         when = f" The next one is {discord_timestamp(next_run, 'F')}." if next_run else ""
+        owed = await self.service.today_pending(interaction.guild_id)
+        if owed:
+            when = " Today's time has passed and today's prompt is not out yet, so I am posting it now." + when
         await interaction.response.send_message(
             f"Daily prompts are back on in <#{schedule.channel_id}>.{when}", ephemeral=True)
+        if owed:  # after answering: the post waits its turn behind other scheduled traffic
+            self.client.spawn(self.service.deliver_due(interaction.guild_id), name="studybot-daily-now")
 
     @app_commands.command(name="status", description="Next post, prompts left in the rotation, last post")
     async def status(self, interaction: discord.Interaction) -> None:

@@ -54,7 +54,11 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily fl
         missing = missing_permissions(channel, interaction.guild.me)
         if missing:
             text += f"\n⚠️ I am missing **{', '.join(missing)}** in {channel.mention}."
+        if overview.posts_now:
+            text += "\nToday's time has already passed and today's quiz is not out yet, so I am posting it now."
         await interaction.response.send_message(text, embed=overview_embed(overview), ephemeral=True)
+        if overview.posts_now:  # after answering: the post waits its turn behind other scheduled traffic
+            self.client.spawn(self.service.deliver_due(interaction.guild.id), name="studybot-quiz-now")
 
     @app_commands.command(name="remove", description="Stop the daily quiz here and delete its schedule")
     async def remove(self, interaction: discord.Interaction) -> None:
@@ -78,8 +82,12 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily fl
         assert interaction.guild_id is not None
         await self.service.set_enabled(interaction.guild_id, interaction.user.id, True)
         overview = await self.service.overview(interaction.guild_id)
-        await interaction.response.send_message("The daily quiz is back on.", embed=overview_embed(overview),
-                                                ephemeral=True)
+        owed = await self.service.today_pending(interaction.guild_id)
+        text = "The daily quiz is back on." + (" Today's time has passed and today's quiz is not out yet, so I am "
+                                              "posting it now." if owed else "")
+        await interaction.response.send_message(text, embed=overview_embed(overview), ephemeral=True)
+        if owed:
+            self.client.spawn(self.service.deliver_due(interaction.guild_id), name="studybot-quiz-now")
 
     @app_commands.command(name="status", description="Next quiz, cards left in the cycle, last quiz")
     async def status(self, interaction: discord.Interaction) -> None:

@@ -106,12 +106,14 @@ async def test_pause_resume_preview_skip_and_kinds(harness: BotHarness, mod: Sim
     assert posts(daily) == []
     assert "Paused" in (await mod.slash("daily status")).text
     resumed = await mod.slash("daily resume")
-    assert "back on" in resumed.text
+    assert "back on" in resumed.text and "posting it now" in resumed.text  # today's time passed while paused
+    await harness.settle()
+    assert len(posts(daily)) == 1
     menu = await mod.slash("daily kinds")
     chosen = await mod.select(menu, ["debugging"])
     assert "Debugging" in chosen.text
     await harness.advance_to(datetime(2026, 3, 4, 12, 0, tzinfo=UTC))
-    [post] = posts(daily)
+    [_, post] = posts(daily)
     assert post.embeds[0]["fields"][0]["value"] == "Debugging"
     assert post.embeds[0]["title"] != f"Day 1 · {first_title}"
 
@@ -137,3 +139,16 @@ async def test_a_moderators_own_prompt_is_validated_and_joins_the_rotation(
     await mod.select(menu, ["design"])
     status = await mod.slash("daily status")
     assert "of 13 prompts" in status.text  # 12 pack design prompts and the server's own
+
+
+async def test_resuming_after_todays_time_posts_todays_prompt_at_once(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    await mod.slash("daily pause")
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # 12:00 in Berlin, past today's 10:00
+    resumed = await mod.slash("daily resume")
+    assert "posting it now" in resumed.text
+    await harness.settle()
+    assert len(posts(daily)) == 1
+    await harness.restart()
+    assert len(posts(daily)) == 1

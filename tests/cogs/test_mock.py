@@ -302,3 +302,17 @@ async def test_rounds_cannot_be_announced_in_an_announcement_channel(harness: Bo
                             channel=news)
     assert reply.ephemeral and "announcement channel" in reply.text and "plain text channel" in reply.text
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_schedule") == 0
+
+
+async def test_a_scheduled_round_that_fell_due_while_the_bot_was_down_starts_when_it_is_back(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)  # weekly, Friday 10:00 UTC
+    await harness.stop()
+    harness.clock.set(datetime(2026, 3, 6, 10, 20, tzinfo=UTC))  # down across Friday 10:00
+    await harness.start()
+    await harness.settle()
+    assert len(threads(harness.guild)) == 1  # the round started on the bot's return, not a week later
+    await harness.restart()
+    assert len(threads(harness.guild)) == 1  # and only once
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_rounds") == 1

@@ -104,5 +104,36 @@ async def test_resume_brings_the_quiz_back(harness: BotHarness, mod: SimMember, 
     await harness.advance(hours=30)
     resumed = await mod.slash("quiz resume")
     assert "back on" in resumed.text and "Active" in resumed.text
+    assert "posting it now" in resumed.text  # today's 12:00 passed while paused: today's quiz is owed
     await harness.advance(hours=24)
+    assert len(quizzes(daily)) == 2
+
+
+async def test_moving_the_quiz_after_a_failed_post_posts_it_in_the_new_channel(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="10:00", timezone="Europe/Berlin")
+    daily.deny(harness.sim.bot_user.id, "send_messages")
+    with harness.sim.expect_errors(50013):
+        await harness.advance_to(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))  # 10:30 in Berlin: the post failed
+    assert quizzes(daily) == []
+    await mod.slash("quiz setup", channel=general, time="14:00", timezone="Europe/Berlin")
+    await harness.advance_to(datetime(2026, 3, 2, 13, 5, tzinfo=UTC))  # 14:05 in Berlin
+    assert len(quizzes(general)) == 1 and quizzes(daily) == []
+
+
+async def test_a_time_moved_before_now_or_a_resume_after_the_time_posts_todays_quiz_at_once(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="18:00", timezone="Europe/Berlin")
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # 12:00 in Berlin: today's not out
+    moved = await mod.slash("quiz setup", channel=daily, time="10:00", timezone="Europe/Berlin")
+    assert "posting it now" in moved.text
+    await harness.settle()
     assert len(quizzes(daily)) == 1
+    await harness.restart()
+    assert len(quizzes(daily)) == 1  # a restart later that day does not post it again
+    await mod.slash("quiz pause")
+    await harness.advance_to(datetime(2026, 3, 3, 11, 0, tzinfo=UTC))  # Tuesday's 10:00 passed while paused
+    resumed = await mod.slash("quiz resume")
+    assert "posting it now" in resumed.text
+    await harness.settle()
+    assert len(quizzes(daily)) == 2

@@ -169,3 +169,19 @@ async def test_moderators_choose_where_milestones_go_or_turn_them_off(
     assert not any(bob.mention in m.content for m in general.messages)
     with pytest.raises(CommandForbidden):
         await alice.slash("streak-admin announcements", state="off")
+
+
+async def test_a_reminder_whose_hour_passed_while_the_bot_was_down_is_sent_when_it_is_back(
+        harness: BotHarness, alice: SimMember) -> None:
+    await study(harness, alice, 3)
+    await study(harness, alice, 2)
+    await study(harness, alice, 1)
+    await alice.slash("streak remind", state="on", hour=20)
+    await harness.advance_to(datetime(2026, 3, 2, 19, 50, tzinfo=UTC))
+    await harness.stop()
+    harness.clock.set(datetime(2026, 3, 2, 21, 5, tzinfo=UTC))  # down through 20:00-21:00
+    await harness.start()
+    await harness.settle()
+    assert len([m for m in alice.dms if "is waiting for today" in m.content]) == 1
+    await harness.advance(minutes=30)
+    assert len([m for m in alice.dms if "is waiting for today" in m.content]) == 1
