@@ -127,6 +127,22 @@ class StudyService:
                              self.server.credit_in(conn, first.card_id), early=True)
         return NothingToStudy(upcoming[0].due if upcoming else None, fresh is not None and new_left == 0, len(soon))
 
+    async def shown_card(self, guild_id: int | None, user_id: int, card_id: str, rep: int) -> StudyCard | None:
+        """The card a Reveal button was made for, if it is still in play at that repetition."""
+        study = await self.next_card(guild_id, user_id, learn_ahead=True)
+        if isinstance(study, StudyCard) and study.card.id == card_id and study.rep == rep:
+            return study
+        cards = await self._cards(guild_id, user_id)
+        memory = await self.repo.memory(user_id, card_id)
+        if card_id not in cards or (memory.reps if memory else 0) != rep:
+            return None
+        if memory is None and (isinstance(study, NothingToStudy) or study.new_left == 0):
+            return None  # a new card, and today's new cards are used up
+        left = study.new_left if isinstance(study, StudyCard) else 0
+        return StudyCard(cards[card_id], CardKind.DUE if memory else CardKind.NEW, rep, memory,
+                         study.due_left if isinstance(study, StudyCard) else 0, left,
+                         await self.server.credit(card_id))
+
     async def day_summary(self, guild_id: int | None, user_id: int) -> DaySummary:
         """Reviews and Again grades today, today's retention and when the next card falls due."""
         day_start = await self._day_start(guild_id, user_id)
@@ -134,9 +150,9 @@ class StudyService:
         recalled, asked = await self.repo.retention(user_id, since=day_start)
         cards = await self._cards(guild_id, user_id)
         now = self._clock.now()
-        future = [m.due for m in await self.repo.all_memories(user_id) if m.card_id in cards and m.due > now]
+        dues = [m.due for m in await self.repo.all_memories(user_id) if m.card_id in cards]
         return DaySummary(reviewed, again, recalled / asked if asked else None, asked,
-                          min(future) if future else None)
+                          max(min(dues), now) if dues else None)
 
     async def card(self, card_id: str) -> Flashcard:
         card = await self.server.card(card_id)
@@ -147,9 +163,9 @@ class StudyService:
     async def preview(self, user_id: int, card_id: str) -> dict[Grade, timedelta]:
         return self.scheduler.preview(await self.repo.memory(user_id, card_id), self._clock.now())
 
-    def preview_of(self, study: StudyCard) -> dict[Grade, timedelta]:
+    def preview_of(self, study: StudyCard, user_id: int = 0) -> dict[Grade, timedelta]:
         """:meth:`preview` for the card a session shows, from the memory it was read with (no read)."""
-        return self.scheduler.preview(study.memory, self._clock.now())
+        return self.scheduler.preview(study.memory, self._clock.now(), user_id, study.card.id)
 
     async def grade(self, guild_id: int | None, user_id: int, card_id: str, rep: int, grade: Grade) -> Graded:
         """Record ``grade`` for repetition ``rep`` of the card, unless that repetition is already recorded.
@@ -199,7 +215,7 @@ class StudyService:
         today_end = day_start + timedelta(days=1)
         reviewed_today, total = await self.repo.review_counts(user_id, since=day_start)
         recalled, asked = await self.repo.retention(user_id, since=now - timedelta(days=30))
-        future = [m.due for m in memories if m.due > now]
+        future = [max(m.due, now) for m in memories]
         return CardStats(
             due_today=sum(m.due < today_end for m in memories),
             due_week=sum(m.due < today_end + timedelta(days=6) for m in memories),

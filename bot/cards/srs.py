@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
+from random import Random
 
 import fsrs
+from fsrs.scheduler import FUZZ_RANGES
 
 _FSRS_CARD_ID = 1  # fsrs wants an id; ours is the (member, card) key in SQLite
 
@@ -45,7 +47,8 @@ def _utc(moment: datetime) -> datetime:
 
 class Scheduler:
     def __init__(self, *, fuzzing: bool = True, desired_retention: float = 0.9) -> None:
-        self._fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=fuzzing)
+        self._fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+        self._fuzzing = fuzzing
 
     def _card(self, memory: Memory | None) -> fsrs.Card:
         if memory is None:
@@ -56,12 +59,27 @@ class Scheduler:
 
     def review(self, memory: Memory | None, user_id: int, card_id: str, grade: Grade, now: datetime) -> Memory:
         card, _log = self._fsrs.review_card(self._card(memory), fsrs.Rating(int(grade)), review_datetime=_utc(now))
+        if self._fuzzing and card.state == fsrs.State.Review:
+            card.due = _utc(now) + self._fuzz(card.due - _utc(now), f"{user_id}:{card_id}:{memory.reps if memory else 0}")
         lapsed = memory is not None and memory.state == fsrs.State.Review and grade is Grade.AGAIN
         base = memory or Memory(user_id, card_id, 0, None, None, None, now, None, 0, 0, now)
         return replace(base, state=int(card.state), step=card.step, stability=card.stability,
                        difficulty=card.difficulty, due=card.due, last_review=card.last_review,
                        reps=base.reps + 1, lapses=base.lapses + int(lapsed))
 
-    def preview(self, memory: Memory | None, now: datetime) -> dict[Grade, timedelta]:
+    def _fuzz(self, interval: timedelta, seed: str) -> timedelta:
+        """fsrs's fuzz, drawn from a generator seeded by the member, card and repetition (as Anki seeds it),
+        so the interval a button shows is the one the grade then schedules."""
+        days = interval.days
+        if days < 2.5:
+            return interval
+        delta = 1.0 + sum(r["factor"] * max(min(float(days), r["end"]) - r["start"], 0.0) for r in FUZZ_RANGES)
+        high = min(round(days + delta), self._fsrs.maximum_interval)
+        low = min(max(2, round(days - delta)), high)
+        return timedelta(days=min(round(Random(seed).random() * (high - low + 1) + low), self._fsrs.maximum_interval))
+
+    def preview(self, memory: Memory | None, now: datetime, user_id: int = 0, card_id: str = "") -> dict[Grade, timedelta]:
         """How long until the card comes back for each grade (shown on the buttons)."""
-        return {grade: self.review(memory, 0, "", grade, now).due - now for grade in Grade}
+        if memory is not None:
+            user_id, card_id = memory.user_id, memory.card_id
+        return {grade: self.review(memory, user_id, card_id, grade, now).due - now for grade in Grade}

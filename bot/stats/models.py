@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-KINDS = (("answer", "daily answers"), ("review", "flashcard reviews"), ("quiz", "quiz answers"),
+KINDS = (("answer", "answers (daily and practice)"), ("review", "flashcard reviews"), ("quiz", "quiz answers"),
          ("mock", "mock interviews"))
 
 

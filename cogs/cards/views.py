@@ -52,11 +52,11 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
-        study = await service.next_card(interaction.guild_id, interaction.user.id, learn_ahead=True)
-        if not isinstance(study, StudyCard) or study.card.id != self.card_id or study.rep != self.rep:
+        study = await service.shown_card(interaction.guild_id, interaction.user.id, self.card_id, self.rep)
+        if study is None:
             await show_next(interaction, "That card was already reviewed; here is where you are now.")
             return
-        await interaction.response.edit_message(embed=back_embed(study), view=grade_view(study, service.preview_of(study)))
+        await interaction.response.edit_message(embed=back_embed(study), view=grade_view(study, service.preview_of(study, interaction.user.id)))
 
 
 class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],

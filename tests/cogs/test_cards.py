@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -167,3 +168,50 @@ async def test_a_session_ends_with_the_days_summary_when_nothing_comes_back_soon
     done = await alice.click(back, button(back, "Easy"))  # graduates at once: due in days
     assert done.button_labels == [] and "all caught up" in done.text
     assert "**1** reviewed · **0** Again" in done.text and "Next card due" in done.text
+
+
+async def test_stats_next_due_when_a_card_is_due_now(harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 2})
+    screen = await alice.slash("cards study")
+    back = await alice.click(screen, "Reveal")
+    screen = await alice.click(back, button(back, "Good"))   # card A: back in 10 minutes
+    back = await alice.click(screen, "Reveal")
+    screen = await alice.click(back, button(back, "Easy"))   # card B: back in days
+    await harness.advance(minutes=30)                        # card A is due now
+    stats = await alice.slash("cards stats")
+    fields = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
+    assert fields["Due today"] == "1"
+    shown = int(re.search(r"<t:(\d+):R>", fields["Next due"]).group(1))
+    now = int(harness.clock.now().timestamp())
+    assert shown <= now, f"Next due {(shown - now) / 86400:.1f} days away while card A is due now"
+
+
+async def test_finish_summary_next_due_when_a_card_is_due_now(harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 2})
+    screen = await alice.slash("cards study")
+    back = await alice.click(screen, "Reveal")
+    screen = await alice.click(back, button(back, "Easy"))   # card A: back in days
+    back = await alice.click(screen, "Reveal")
+    waiting = await alice.click(back, button(back, "Good"))  # card B: back in 10 minutes
+    assert waiting.button_labels == ["Continue", "Finish"]
+    await harness.advance(minutes=30)                         # card B is due now
+    summary = await alice.click(waiting, "Finish")
+    shown = int(re.search(r"Next card due <t:(\d+):R>", summary.text).group(1))
+    now = int(harness.clock.now().timestamp())
+    assert shown <= now, f"Next card due {(shown - now) / 86400:.1f} days away while card B is due now"
+
+
+async def test_reveal_shows_the_card_on_screen_even_if_an_again_card_fell_due(
+        harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 2})
+    first = await alice.slash("cards study")
+    front_a = first.embeds[0]["description"]
+    back = await alice.click(first, "Reveal")
+    second = await alice.click(back, button(back, "Again"))  # the first card comes back in 1 minute
+    front_b = second.embeds[0]["description"]
+    assert second.button_labels == ["Reveal"] and front_b != front_a
+    await harness.advance(minutes=2)  # alice thinks about card B for two minutes
+    revealed = await alice.click(second, "Reveal")
+    assert "already reviewed" not in revealed.text, revealed.text  # card B was never reviewed
+    assert revealed.embeds[0]["description"].startswith(front_b), revealed.embeds[0]["description"][:80]
+    assert len(revealed.button_labels) == 4

@@ -78,3 +78,13 @@ async def test_moderators_see_the_servers_participation_per_week(harness: BotHar
             assert bar_height(image, week, index, 4, top) == expected_height(value, top), (index, week)
     with pytest.raises(CommandForbidden):
         await alice.slash("stats")
+
+
+async def test_practice_answers_are_counted_as_answers_not_as_daily_answers(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    for _ in range(3):  # three private practice answers; no daily prompt was ever posted
+        screen = await alice.slash("practice")
+        await alice.submit_modal(await alice.click(screen, "Submit answer"), answer="My approach is to shard it")
+    lines = (await mod.slash("stats")).embeds[0]["description"].splitlines()
+    assert not [line for line in lines if line.lower().startswith("**daily answers**")]
+    assert any(line.startswith("**Answers (daily and practice)**: 3 this week") for line in lines), lines
