@@ -20,7 +20,8 @@ async def tell_untold(client: discord.Client, service: SuggestionService) -> int
     for suggestion in await service.untold():
         await update_queue_message(client, suggestion, suggestion_embed(suggestion))
         guild = client.get_guild(suggestion.guild_id)
-        if await dm(client, suggestion.author_id, author_notice(suggestion, guild.name if guild else "the server")):
+        notice = author_notice(suggestion, guild.name if guild else "the server")
+        if await dm(client, suggestion.author_id, notice, unless_sent=True):
             told += 1
         await service.mark_told(suggestion.id)
     return told
@@ -42,9 +43,16 @@ async def update_queue_message(client: discord.Client, suggestion: Suggestion, e
         log.info("could not refresh the queue message of suggestion %s: %s", suggestion.id, error.text)
 
 
-async def dm(client: discord.Client, user_id: int, text: str) -> bool:
+async def dm(client: discord.Client, user_id: int, text: str, *, unless_sent: bool = False) -> bool:
+    """DM ``text``; with ``unless_sent`` (finishing a decision a restart cut off) not when the member's
+    latest DMs already hold it: the process may have died after sending it, before recording that."""
     try:
         user = client.get_user(user_id) or await client.fetch_user(user_id)
+        if unless_sent:
+            channel = user.dm_channel or await user.create_dm()
+            async for message in channel.history(limit=20):
+                if message.author.id == getattr(client.user, "id", None) and message.content == text:
+                    return True
         await user.send(text, allowed_mentions=no_pings())
     except discord.HTTPException as error:
         log.info("could not DM %s: %s", user_id, error.text)

@@ -247,3 +247,17 @@ async def test_forms_left_open_across_a_restart_still_work(harness: BotHarness, 
     assert "approved" in str((await mod.submit_modal(edit, back="Edited after a restart, still valid.")).embeds)
     assert "rejected" in str((await mod.submit_modal(reject, reason="Needs numbers")).embeds)
     assert len(alice.dms) == 2
+
+
+async def test_a_decision_dm_sent_just_before_a_crash_is_not_sent_again(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    from cogs.community.embeds import author_notice
+    from cogs.community.messages import dm
+
+    await suggest_card(alice)
+    decision = await harness.bot.get_cog("Review").service.approve(harness.guild.id, 1, mod.id)
+    # The decision's steps: the DM goes out, then the process dies before recording that the author was told.
+    await dm(harness.bot, alice.id, author_notice(decision.suggestion, harness.guild.name))
+    await harness.restart()
+    assert len(alice.dms) == 1, [m.content for m in alice.dms]
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM suggestions WHERE author_told_at IS NULL") == 0
