@@ -191,6 +191,12 @@ class DiscordMeetingPublisher:
         own = guild.get_channel(meeting.voice_channel_id) if meeting.voice_channel_id else None
         if isinstance(own, discord.VoiceChannel):
             return own, own.id
+        name = event_name(round_, group)[:100]
+        # A room made just before a crash (or a timeout) was never recorded: adopt it rather than make a second.
+        made = next((c for c in guild.voice_channels if c.name == name
+                     and c.overwrites_for(guild.default_role).view_channel is False), None)
+        if made is not None:
+            return made, made.id
         if not (me.guild_permissions.manage_channels and me.guild_permissions.create_events):
             return None, None
         overwrites: dict[discord.Role | discord.Member | discord.Object, discord.PermissionOverwrite] = {
@@ -201,7 +207,7 @@ class DiscordMeetingPublisher:
                 discord.PermissionOverwrite(view_channel=True, connect=True)
         try:
             await self.pace()
-            room = await guild.create_voice_channel(event_name(round_, group)[:100], overwrites=overwrites,
+            room = await guild.create_voice_channel(name, overwrites=overwrites,
                                                     user_limit=len(group.members) + 1)
         except discord.HTTPException as error:
             log.info("guild %s: no room for group %s (%s)", guild.id, group.id, error.text)

@@ -329,3 +329,33 @@ async def test_a_crash_around_the_event_leaves_exactly_one_event_after_a_restart
     assert await harness.core.db.fetchval("SELECT event_id FROM mock_meetings") == int(event["id"])
     await harness.restart()
     assert len(events(harness.guild)) == 1
+
+
+async def test_a_room_made_just_before_a_failure_is_adopted_not_made_twice(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        guild: SimGuild, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The room is made, then the event times out (or the process dies) before either is recorded."""
+    import discord
+
+    guild.grant(guild.bot_role, "manage_channels")
+    await join(alice, BERLIN)
+    await join(bob, NEW_YORK)
+    await start_round(mod, room)
+    thread = thread_of(guild, alice)
+    real = discord.Guild.create_scheduled_event
+    calls = {"n": 0}
+
+    async def times_out_once(self: discord.Guild, **kwargs: object) -> discord.ScheduledEvent:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise TimeoutError("no answer from Discord")
+        return await real(self, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(discord.Guild, "create_scheduled_event", times_out_once)
+    await pick(alice, thread, 0)
+    await pick(bob, thread, 0)
+    await harness.restart()  # the agreed time's event is made at the next start
+    rooms = [c for c in guild.channels.values() if c.type == 2]
+    assert len(rooms) == 1 and len(events(guild)) == 1
+    await harness.advance(days=4)  # past the interview and its clean-up
+    assert [c for c in guild.channels.values() if c.type == 2] == []
