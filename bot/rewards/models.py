@@ -17,6 +17,7 @@ class Grant:
     user_id: int
     reward: str
     role_id: int
+    pending: bool = False  # recorded before Discord was asked; unknown whether the member holds it
 
 
 class RoleRefused(Exception):

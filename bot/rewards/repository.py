@@ -46,19 +46,22 @@ class RewardRepository:
         return [int(r[0]) for r in rows]
 
     async def grants(self, guild_id: int) -> list[Grant]:
-        rows = await self.db.fetchall("SELECT user_id, reward, role_id FROM role_grants WHERE guild_id = ?",
+        rows = await self.db.fetchall("SELECT user_id, reward, role_id, pending FROM role_grants WHERE guild_id = ?",
                                       (guild_id,))
-        return [Grant(int(r[0]), r[1], int(r[2])) for r in rows]
+        return [Grant(int(r[0]), r[1], int(r[2]), bool(r[3])) for r in rows]
 
     async def holders(self, guild_id: int, reward: str) -> int:
-        return int(await self.db.fetchval("SELECT COUNT(*) FROM role_grants WHERE guild_id = ? AND reward = ?",
-                                          (guild_id, reward), default=0))
+        return int(await self.db.fetchval("SELECT COUNT(*) FROM role_grants WHERE guild_id = ? AND reward = ? "
+                                          "AND pending = 0", (guild_id, reward), default=0))
 
-    async def record_grant(self, guild_id: int, user_id: int, reward: str, role_id: int, now: int) -> None:
+    async def record_grant(self, guild_id: int, user_id: int, reward: str, role_id: int, now: int, *,
+                           pending: bool) -> None:
+        """Record a grant: ``pending`` before Discord is asked, confirmed once it gave the role."""
         await self.db.execute(
-            "INSERT INTO role_grants (guild_id, user_id, reward, role_id, granted_at) VALUES (?, ?, ?, ?, ?) "
+            "INSERT INTO role_grants (guild_id, user_id, reward, role_id, granted_at, pending) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id, reward) DO UPDATE SET role_id = excluded.role_id, "
-            "granted_at = excluded.granted_at", (guild_id, user_id, reward, role_id, now))
+            "granted_at = excluded.granted_at, pending = excluded.pending",
+            (guild_id, user_id, reward, role_id, now, int(pending)))
 
     async def delete_grant(self, guild_id: int, user_id: int, reward: str) -> None:
         await self.db.execute("DELETE FROM role_grants WHERE guild_id = ? AND user_id = ? AND reward = ?",

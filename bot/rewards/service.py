@@ -169,7 +169,7 @@ class RewardService:
                 changed += await self._remove(guild_id, grant, refused)
         for (user_id, reward), role_id in wanted.items():
             current = held.get((user_id, reward))
-            if (current is None or current.role_id != role_id) and reward not in refused:
+            if (current is None or current.role_id != role_id or current.pending) and reward not in refused:
                 changed += await self._add(guild_id, user_id, reward, role_id, refused)
         for row in rewards:
             if row.reward not in refused and row.problem is not None:
@@ -177,15 +177,21 @@ class RewardService:
         return changed
 
     async def _add(self, guild_id: int, user_id: int, reward: str, role_id: int, refused: set[str]) -> int:
+        """Record the grant as pending, give the role, confirm it: a crash in between leaves a pending grant
+        that the next pass settles (gives again while earned, takes back once not), never a role the bot
+        forgot it gave."""
+        await self.repo.record_grant(guild_id, user_id, reward, role_id, self._now(), pending=True)
         try:
             await self.publisher.add_role(guild_id, user_id, role_id, f"studybot reward: {REWARDS[reward]}")
         except MemberGone:
+            await self.repo.delete_grant(guild_id, user_id, reward)
             return 0
         except RoleRefused as error:
             refused.add(reward)
+            await self.repo.delete_grant(guild_id, user_id, reward)
             await self.repo.set_problem(guild_id, reward, str(error))
             return 0
-        await self.repo.record_grant(guild_id, user_id, reward, role_id, self._now())
+        await self.repo.record_grant(guild_id, user_id, reward, role_id, self._now(), pending=False)
         return 1
 
     async def _remove(self, guild_id: int, grant: Grant, refused: set[str]) -> int:

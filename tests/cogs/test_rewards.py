@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from bot.activity import ActivityKind
 from bot.localdiscord import BotHarness, SimGuild, SimMember
 from bot.localdiscord.command_permissions import allow_command
 from bot.localdiscord.permissions import BOT_DEFAULT, PERMISSIONS
@@ -152,3 +153,31 @@ async def test_a_moderator_by_role_cannot_reward_a_role_with_more_than_they_hold
     assert "more than you may give" not in allowed.text
     await harness.advance(minutes=20)
     assert plain.id in guild.members[carol.id].role_ids
+
+
+async def test_a_role_given_just_before_the_process_died_is_still_taken_back_when_the_streak_ends(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
+    """The grant is recorded as pending before Discord is asked: a role the bot gave and then died before
+    confirming is known to the next pass, which takes it back once the streak is over."""
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    for days_ago in range(6, -1, -1):
+        await harness.core.activity.record(guild.id, alice.id, ActivityKind.REVIEW,
+                                           harness.clock.now() - timedelta(days=days_ago))
+    await harness.settle()
+    service = harness.bot.get_cog("Rewards").service
+    give = service.publisher.add_role
+
+    async def gives_then_dies(*args: object) -> None:
+        await give(*args)
+        raise RuntimeError("the process died here")
+
+    service.publisher.add_role = gives_then_dies
+    await harness.advance(minutes=20)  # the pass gives the role and dies before confirming it
+    assert week.id in guild.members[alice.id].role_ids
+    assert await harness.core.db.fetchval("SELECT pending FROM role_grants") == 1
+    service.publisher.add_role = give
+    await harness.restart()
+    await harness.advance(days=3)  # the streak ended meanwhile
+    assert week.id not in guild.members[alice.id].role_ids
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0
