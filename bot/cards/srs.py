@@ -47,6 +47,8 @@ def _utc(moment: datetime) -> datetime:
 
 class Scheduler:
     def __init__(self, *, fuzzing: bool = True, desired_retention: float = 0.9) -> None:
+        # fsrs draws its fuzz from the global random generator, so the preview on a button and the grade
+        # would get different draws: it is applied here instead, from a seed (see :meth:`_fuzz`).
         self._fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
         self._fuzzing = fuzzing
 
@@ -60,7 +62,8 @@ class Scheduler:
     def review(self, memory: Memory | None, user_id: int, card_id: str, grade: Grade, now: datetime) -> Memory:
         card, _log = self._fsrs.review_card(self._card(memory), fsrs.Rating(int(grade)), review_datetime=_utc(now))
         if self._fuzzing and card.state == fsrs.State.Review:
-            card.due = _utc(now) + self._fuzz(card.due - _utc(now), f"{user_id}:{card_id}:{memory.reps if memory else 0}")
+            seed = f"{user_id}:{card_id}:{memory.reps if memory else 0}"
+            card.due = _utc(now) + self._fuzz(card.due - _utc(now), seed)
         lapsed = memory is not None and memory.state == fsrs.State.Review and grade is Grade.AGAIN
         base = memory or Memory(user_id, card_id, 0, None, None, None, now, None, 0, 0, now)
         return replace(base, state=int(card.state), step=card.step, stability=card.stability,
@@ -76,10 +79,13 @@ class Scheduler:
         delta = 1.0 + sum(r["factor"] * max(min(float(days), r["end"]) - r["start"], 0.0) for r in FUZZ_RANGES)
         high = min(round(days + delta), self._fsrs.maximum_interval)
         low = min(max(2, round(days - delta)), high)
-        return timedelta(days=min(round(Random(seed).random() * (high - low + 1) + low), self._fsrs.maximum_interval))
+        drawn = round(Random(seed).random() * (high - low + 1) + low)
+        return timedelta(days=min(drawn, self._fsrs.maximum_interval))
 
-    def preview(self, memory: Memory | None, now: datetime, user_id: int = 0, card_id: str = "") -> dict[Grade, timedelta]:
-        """How long until the card comes back for each grade (shown on the buttons)."""
+    def preview(self, memory: Memory | None, now: datetime, user_id: int = 0,
+                card_id: str = "") -> dict[Grade, timedelta]:
+        """How long until the card comes back for each grade (shown on the buttons): the very review a grade
+        makes, so the fuzz drawn for this member, card and repetition is the one the grade then gets."""
         if memory is not None:
             user_id, card_id = memory.user_id, memory.card_id
         return {grade: self.review(memory, user_id, card_id, grade, now).due - now for grade in Grade}

@@ -56,7 +56,8 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         if study is None:
             await show_next(interaction, "That card was already reviewed; here is where you are now.")
             return
-        await interaction.response.edit_message(embed=back_embed(study), view=grade_view(study, service.preview_of(study, interaction.user.id)))
+        previews = service.preview_of(study, interaction.user.id)
+        await interaction.response.edit_message(embed=back_embed(study), view=grade_view(study, previews))
 
 
 class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
