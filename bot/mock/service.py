@@ -91,10 +91,14 @@ class MockService:
         _cadence, day, at, zone = check_all(lambda: _check_cadence(cadence), lambda: parse_weekday(weekday),
                                             lambda: parse_local_time(time_text), lambda: parse_zone(zone_text))
         now = self._clock.now()
-        schedule = Schedule(guild_id, channel_id, cadence, day, f"{at:%H:%M}", zone.key,
-                            first_anchor(day, at, zone, now), voice_channel_id=voice_channel_id)
+        old = await self.repo.schedule(guild_id)
+        # The same cadence on the same weekday keeps its weeks: moving a biweekly round by an hour must not
+        # restart the count from the next occurrence (the round after an open one would be skipped).
+        same_weeks = old is not None and old.cadence == cadence and old.weekday == day
+        anchor = old.anchor_date if old is not None and same_weeks else first_anchor(day, at, zone, now)
+        schedule = Schedule(guild_id, channel_id, cadence, day, f"{at:%H:%M}", zone.key, anchor,
+                            voice_channel_id=voice_channel_id)
         async with self._db.transaction() as conn:
-            old = await self.repo.schedule(guild_id)
             await self.repo.save_schedule(conn, schedule, actor_id, now)
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="mock.schedule",
                                      old=old.describe if old else None, new=schedule.describe)

@@ -316,3 +316,19 @@ async def test_a_scheduled_round_that_fell_due_while_the_bot_was_down_starts_whe
     await harness.restart()
     assert len(threads(harness.guild)) == 1  # and only once
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_rounds") == 1
+
+
+async def test_moving_a_biweekly_round_by_an_hour_keeps_its_weeks(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await mod.slash("mock-admin schedule", cadence="biweekly", weekday="fri", time="10:00", timezone="UTC",
+                    channel=room)
+    await join_all([alice, bob])
+    await harness.advance_to(datetime(2026, 3, 6, 11, 0, tzinfo=UTC))  # round 1 on Friday 6 March
+    await harness.advance_to(datetime(2026, 3, 9, 9, 0, tzinfo=UTC))
+    reply = await mod.slash("mock-admin schedule", cadence="biweekly", weekday="fri", time="11:00", timezone="UTC",
+                            channel=room)  # only the hour changes
+    promised = datetime(2026, 3, 20, 11, 0, tzinfo=UTC)
+    assert f"<t:{int(promised.timestamp())}:F>" in reply.text.split("Next rounds")[1].splitlines()[1]
+    await harness.advance_to(datetime(2026, 3, 20, 12, 0, tzinfo=UTC))
+    starts = await harness.core.db.fetchall("SELECT starts_at FROM mock_rounds ORDER BY id")
+    assert len(starts) == 2 and starts[1][0] == int(promised.timestamp())  # the round the reply named, on time
