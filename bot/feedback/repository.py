@@ -90,18 +90,23 @@ class FeedbackRepository:
             "SELECT p.guild_id, p.local_date, p.day_number, p.thread_id, c.message_id, c.claimed_at "
             "FROM daily_posts p LEFT JOIN daily_closes c ON c.guild_id = p.guild_id AND c.local_date = p.local_date "
             "WHERE p.status = 'sent' AND p.thread_id IS NOT NULL AND p.sent_at <= ? AND p.sent_at >= ? "
-            "AND c.message_id IS NULL ORDER BY p.sent_at", (sent_before, sent_after))
+            "AND (c.message_id IS NULL OR c.authors_told = 0) ORDER BY p.sent_at", (sent_before, sent_after))
         return [ClosablePost(int(r[0]), date.fromisoformat(r[1]), int(r[2]), int(r[3]), r[4], r[5] is not None)
                 for r in rows]
 
     async def claim_close(self, guild_id: int, day: date, now: int) -> bool:
         return await self.db.execute(
-            "INSERT INTO daily_closes (guild_id, local_date, claimed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            "INSERT INTO daily_closes (guild_id, local_date, claimed_at, authors_told) VALUES (?, ?, ?, 0) "
+            "ON CONFLICT DO NOTHING",
             (guild_id, day.isoformat(), now)) > 0
 
     async def record_close(self, guild_id: int, day: date, message_id: int) -> None:
         await self.db.execute("UPDATE daily_closes SET message_id = ? WHERE guild_id = ? AND local_date = ?",
                               (message_id, guild_id, day.isoformat()))
+
+    async def authors_told(self, guild_id: int, day: date) -> None:
+        await self.db.execute("UPDATE daily_closes SET authors_told = 1 WHERE guild_id = ? AND local_date = ?",
+                              (guild_id, day.isoformat()))
 
     async def contributors(self, guild_id: int, month: str, limit: int, offset: int) -> list[tuple[int, int]]:
         rows = await self.db.fetchall(

@@ -194,6 +194,7 @@ class FeedbackService:
         found = await self.highlight(post.guild_id, post.local_date, post.day_number)
         if not found.top and found.best is None:
             await self.repo.record_close(post.guild_id, post.local_date, 0)
+            await self.repo.authors_told(post.guild_id, post.local_date)  # nobody to tell
             return 0
         crash_point("highlight.claimed")
         publisher = self.publisher
@@ -203,8 +204,10 @@ class FeedbackService:
             publish=lambda: publisher.post_highlight(post.thread_id, self.render(found, post.thread_id)))
         await self.repo.record_close(post.guild_id, post.local_date, message_id)
         crash_point("highlight.recorded")
-        if fresh:
-            await self._tell_authors(found)
+        # Told by whichever attempt gets here, not only the one that claimed: the publisher reads each
+        # author's DMs first, so an author told just before a crash is not told again.
+        await self._tell_authors(found)
+        await self.repo.authors_told(post.guild_id, post.local_date)
         return 1
 
     async def _tell_authors(self, found: Highlight) -> None:

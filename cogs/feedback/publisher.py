@@ -43,8 +43,17 @@ class DiscordFeedbackPublisher:
         return message.id
 
     async def tell_author(self, guild_id: int, user_id: int, text: str) -> None:
+        """DM the author, unless their latest DMs already hold this very message (an attempt that died
+        after telling them and before recording it)."""
         guild = self.client.get_guild(guild_id)
+        content = f"{text} (**{guild.name}**)" if guild else text
         await self.pace()
         user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
         await self.pace()
-        await user.send(f"{text} (**{guild.name}**)" if guild else text, allowed_mentions=no_pings())
+        channel = user.dm_channel or await user.create_dm()
+        await self.pace()
+        async for message in channel.history(limit=20):
+            if message.author.id == self.client.user_id and message.content == content:
+                return
+        await self.pace()
+        await channel.send(content, allowed_mentions=no_pings())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
 from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember
@@ -118,3 +120,24 @@ async def test_only_the_process_serving_a_guild_closes_its_days(
     scheduler.shards = ShardLayout(2, (own_shard,))
     await harness.advance(minutes=15)
     assert sum("Day 1 has closed" in m.content for m in post.thread.messages) == 1
+
+
+async def test_highlighted_authors_are_told_once_even_when_the_process_died_after_the_claim(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    from bot.feedback import FeedbackService
+
+    await setup_daily(mod, daily)  # 10:00 in Berlin
+    await harness.advance(hours=1)
+    post = post_of(daily)
+    await answer(alice, post, "Shard the index per tenant; size the write path first.")
+    await bob.click(answer_message(post, alice), "Helpful")
+    await harness.advance_to(datetime(2026, 3, 3, 9, 1, tzinfo=UTC))  # the day closes at the next pass
+    feedback = harness.bot.services.get(FeedbackService)
+    await feedback.repo.claim_close(harness.guild.id, date(2026, 3, 2), int(harness.clock.now().timestamp()))
+    await harness.restart()  # the process died right after claiming the close
+    await harness.advance(hours=1)
+    assert sum("Day 1 has closed" in m.content for m in post.thread.messages) == 1
+    assert len([m for m in alice.dms if "most helpful" in m.content]) == 1
+    await harness.restart()
+    await harness.advance(hours=1)
+    assert len([m for m in alice.dms if "most helpful" in m.content]) == 1

@@ -516,9 +516,15 @@ async def highlight_invariants(world: World, restart: int) -> None:
                             "the ledger")
     highlights = [m for m in thread.messages if m.content.startswith("🌟 **Day 1 has closed.**")]
     assert len(highlights) <= 1, "the day's highlight was posted twice"
-    if restart == 2:  # by the next day the close has run again and finished
+    told = [m for m in world.alice.dms if "most helpful" in m.content]
+    assert len(told) <= 1, "the highlighted author was told twice"
+    if restart == 2:  # by the next day the close has run again and finished, and the author was told once
         await world.serve_until(lambda: sum(m.content.startswith("🌟 **Day 1 has closed.**")
                                             for m in thread.messages) == 1, "the day's highlight")
+        await world.serve_until(lambda: world.rows("SELECT authors_told FROM daily_closes WHERE local_date = ?",
+                                                   (DAY.date().isoformat(),)) == [(1,)],
+                                "the author to be told")
+        assert len([m for m in world.alice.dms if "most helpful" in m.content]) == 1
 
 
 async def practice_invariants(world: World, restart: int) -> None:
