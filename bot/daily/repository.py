@@ -303,6 +303,16 @@ class DailyRepository:
             "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?", key).fetchone()
         return _answer(row), existed is not None
 
+    async def unshown_answers(self, since: datetime) -> list[tuple[StoredAnswer, int]]:
+        """Answers submitted since ``since`` with no message recorded in their post's thread, with that
+        thread: a process that died between storing an answer and recording where it is shown left them."""
+        rows = await self.db.fetchall(
+            "SELECT a.*, p.thread_id AS post_thread FROM daily_answers a JOIN daily_posts p "
+            "ON p.guild_id = a.guild_id AND p.local_date = a.local_date "
+            "WHERE a.thread_message_id IS NULL AND p.thread_id IS NOT NULL AND a.submitted_at >= ? "
+            "ORDER BY a.submitted_at", (epoch(since),))
+        return [(_answer(row), int(row["post_thread"])) for row in rows]
+
     async def set_answer_message(self, guild_id: int, day: date, user_id: int, message_id: int) -> None:
         await self.db.execute(
             "UPDATE daily_answers SET thread_message_id = ? WHERE guild_id = ? AND local_date = ? AND user_id = ?",

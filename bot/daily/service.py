@@ -11,7 +11,7 @@ import logging
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic import ValidationError
 
@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 
 SENT_POST_CACHE = 2048  # sent posts never change (a thread id aside, set before anyone can click)
 CUSTOM_PROMPT_LIMIT = 500  # per guild; keeps one server from growing the table without bound
+UNSHOWN_LOOKBACK = timedelta(days=2)  # answers still unshown at start-up are looked for this far back
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,17 @@ class DailyService:
         await self.delivery.start()
 
     async def catch_up(self) -> None:
-        """Once a shard is ready: post what fell due today while the bot was down."""
+        """Once a shard is ready: post what fell due today while the bot was down, and show the answers a
+        stopped process stored but never recorded as shown (posted now, or found in the thread and adopted:
+        a member's answer is never missing from the thread, and ``/privacy delete`` finds it)."""
         await self.delivery.catch_up()
+        for answer, thread_id in await self.repo.unshown_answers(self.clock.now() - UNSHOWN_LOOKBACK):
+            if self.delivery.scheduler.owns(answer.guild_id):
+                result = await self.show_answer(SavedAnswer(answer, answer.edited_at is not None, thread_id),
+                                                look_first=True)
+                if not result.thread_posted:
+                    log.info("answer of %s on %s still not shown: %s", answer.user_id, answer.local_date,
+                             result.problem)
 
     async def stop(self) -> None:
         await self.delivery.stop()
@@ -326,15 +336,16 @@ class DailyService:
                                          repair=edited)
         return answer, edited, credit
 
-    async def show_answer(self, saved: SavedAnswer) -> AnswerResult:
-        """Show a saved answer in the day's discussion thread (edited in place when it replaced one)."""
+    async def show_answer(self, saved: SavedAnswer, *, look_first: bool = False) -> AnswerResult:
+        """Show a saved answer in the day's discussion thread (edited in place when it replaced one);
+        ``look_first`` when an interrupted attempt may have shown it already."""
         answer, edited = saved.answer, saved.edited
         if saved.thread_id is None:
             return AnswerResult(answer, edited, False, "the discussion thread does not exist")
         try:
             message_id = await self.delivery.publisher.post_answer(
                 saved.thread_id, answer.user_id, answer.body, edited=edited,
-                existing_message_id=answer.thread_message_id, day=answer.local_date)
+                existing_message_id=answer.thread_message_id, day=answer.local_date, look_first=look_first)
         except DeliveryFailed as failure:
             return AnswerResult(answer, edited, False, failure.reason)
         crash_point("answer.posted")

@@ -154,7 +154,7 @@ class DiscordDailyPublisher:
         return True
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
-                          existing_message_id: int | None, day: date | None = None) -> int:
+                          existing_message_id: int | None, day: date | None = None, look_first: bool = False) -> int:
         """Show the answer in the day's thread (edit it in place when re-submitted), with its Helpful button."""
         thread = self.client.get_channel(thread_id)
         if not isinstance(thread, discord.Thread):
@@ -168,9 +168,10 @@ class DiscordDailyPublisher:
             thread = fetched
         content, embed = answer_message(user_id, edited=edited), answer_embed(body)
         view = helpful_view(day, user_id) if day is not None else discord.utils.MISSING
-        if existing_message_id is None and edited and day is not None:
-            # An earlier version was stored but its message was never recorded: a crash between the send and
-            # the record, or a refused send. Edit the earlier message if it is there, rather than show it twice.
+        if existing_message_id is None and (edited or look_first) and day is not None:
+            # An earlier version was stored but its message was never recorded (a crash between the send and
+            # the record, or a refused send), or an answer is shown after a restart: edit the message if it
+            # is there, rather than show it twice.
             existing_message_id = await self._find_answer(thread, user_id, day)
         try:
             await self.pace()

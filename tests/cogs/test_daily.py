@@ -207,3 +207,37 @@ async def test_the_answer_form_speaks_to_the_prompts_kind(harness: BotHarness, m
     [answer] = [f for f in fields if f and f.get("custom_id") == "answer"]
     assert "design" not in answer["placeholder"].lower() and "Situation" in answer["placeholder"]
     assert (answer.get("label") or form.modal["components"][0].get("label")) == "Your story"
+
+
+async def test_an_answer_stored_before_the_process_died_is_shown_once_at_the_next_start(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    await harness.advance(hours=2)
+    [post] = posts(daily)
+    service = harness.bot.get_cog("Daily").service
+    record = (await service.delivery.repo.posts(harness.guild.id))[0]
+    await service.save_answer(harness.guild.id, record.local_date, alice.id, "Cache embeddings per version")
+    await harness.restart()  # died after storing (and crediting) it, before showing it
+    shown = [m for m in post.thread.messages if "Cache embeddings per version" in str(m.embeds)]
+    assert len(shown) == 1
+    await harness.restart()
+    assert len([m for m in post.thread.messages if "Cache embeddings per version" in str(m.embeds)]) == 1
+
+
+async def test_an_answer_shown_before_the_process_died_is_adopted_and_deleted_with_the_members_data(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    await harness.advance(hours=2)
+    [post] = posts(daily)
+    service = harness.bot.get_cog("Daily").service
+    record = (await service.delivery.repo.posts(harness.guild.id))[0]
+    saved = await service.save_answer(harness.guild.id, record.local_date, alice.id, "My private design notes")
+    # The answer reaches the thread; the process dies before recording where.
+    await service.delivery.publisher.post_answer(saved.thread_id, alice.id, saved.answer.body, edited=False,
+                                                 existing_message_id=None, day=record.local_date)
+    await harness.restart()
+    assert len([m for m in post.thread.messages if "My private design notes" in str(m.embeds)]) == 1
+    done = await alice.click(await alice.slash("privacy delete"), "Delete my data")
+    assert "Removed:" in done.text
+    await harness.settle()
+    assert not [m for m in post.thread.messages if not m.deleted and "My private design notes" in str(m.embeds)]
