@@ -213,39 +213,34 @@ class SimGuild:
     def everyone(self) -> SimRole:
         return self.roles[self.id]
 
-    def create_text_channel(self, name: str) -> SimChannel:
-        channel = SimChannel(self.sim.snowflakes.next(), name, 0, self)
+    def _created(self, channel: SimChannel) -> SimChannel:
+        """A channel a moderator just made: known to the guild and the simulator, announced on the gateway."""
         self.channels[channel.id] = channel
         self.sim.channels[channel.id] = channel
         self.sim.dispatch_if_connected("CHANNEL_CREATE", channel.to_json())
         return channel
 
+    def create_text_channel(self, name: str) -> SimChannel:
+        channel = SimChannel(self.sim.snowflakes.next(), name, 0, self)
+        return self._created(channel)
+
     def create_announcement_channel(self, name: str) -> SimChannel:
         """An announcement channel (type 5): public threads from messages, but no private threads."""
         channel = SimChannel(self.sim.snowflakes.next(), name, 5, self)
-        self.channels[channel.id] = channel
-        self.sim.channels[channel.id] = channel
-        self.sim.dispatch_if_connected("CHANNEL_CREATE", channel.to_json())
-        return channel
+        return self._created(channel)
 
     def create_forum_channel(self, name: str, *, tags: tuple[str, ...] = (), require_tag: bool = False) -> SimChannel:
         """A forum channel a moderator made (type 15), optionally with tags of their own already on it."""
         channel = SimChannel(self.sim.snowflakes.next(), name, 15, self, flags=(1 << 4) if require_tag else 0,
                              available_tags=[{"id": str(self.sim.snowflakes.next()), "name": tag, "moderated": False,
                                               "emoji_id": None, "emoji_name": None} for tag in tags])
-        self.channels[channel.id] = channel
-        self.sim.channels[channel.id] = channel
-        self.sim.dispatch_if_connected("CHANNEL_CREATE", channel.to_json())
-        return channel
+        return self._created(channel)
 
     def create_voice_channel(self, name: str) -> SimChannel:
         """A voice channel a moderator made (type 2), with Discord's default voice settings."""
         channel = SimChannel(self.sim.snowflakes.next(), name, 2, self,
                              voice={"bitrate": 64000, "user_limit": 0, "rtc_region": None})
-        self.channels[channel.id] = channel
-        self.sim.channels[channel.id] = channel
-        self.sim.dispatch_if_connected("CHANNEL_CREATE", channel.to_json())
-        return channel
+        return self._created(channel)
 
     @property
     def bot_role(self) -> SimRole:

@@ -117,6 +117,13 @@ class _ReviewButton(RoutedItem):
                                            custom_id=self.custom_ids(suggestion_id)))
         self.suggestion_id = suggestion_id
 
+    async def _waiting(self, interaction: discord.Interaction) -> Suggestion:
+        """The suggestion, checked at this click: the clicker moderates this server, and it is still undecided."""
+        guild_id = await require_moderator(interaction)
+        suggestion = await suggestions_of(interaction).get(guild_id, self.suggestion_id)
+        _still_pending(suggestion)
+        return suggestion
+
 
 class ApproveButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
                     template=APPROVE.template):
@@ -133,23 +140,19 @@ class EditButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
     custom_ids, label, style = EDIT, "Edit", discord.ButtonStyle.primary
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        guild_id = await require_moderator(interaction)
-        suggestion = await suggestions_of(interaction).get(guild_id, self.suggestion_id)
-        _still_pending(suggestion)
+        suggestion = await self._waiting(interaction)
         await ModeratorForm(f"Edit and approve #{suggestion.id}", edit_inputs(form_fields(suggestion.item),
                             suggestion.item), EDIT_FORM(suggestion.id)).show(interaction)
 
 
 class ReviewHintsButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]],
-                  template=HINTS.template):
+                        template=HINTS.template):
     """A prompt's hints, which the Edit form has no room for; changed without deciding the suggestion."""
 
     custom_ids, label, style = HINTS, "Edit hints", discord.ButtonStyle.secondary
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        guild_id = await require_moderator(interaction)
-        suggestion = await suggestions_of(interaction).get(guild_id, self.suggestion_id)
-        _still_pending(suggestion)
+        suggestion = await self._waiting(interaction)
         await ModeratorForm(f"Hints of suggestion #{suggestion.id}", hints_inputs(form_fields(suggestion.item)),
                             HINTS_FORM(suggestion.id)).show(interaction)
 
@@ -159,8 +162,7 @@ class RejectButton(_ReviewButton, discord.ui.DynamicItem[discord.ui.Button[Any]]
     custom_ids, label, style = REJECT, "Reject", discord.ButtonStyle.danger
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        guild_id = await require_moderator(interaction)
-        _still_pending(await suggestions_of(interaction).get(guild_id, self.suggestion_id))
+        await self._waiting(interaction)
         await ModeratorForm(f"Reject suggestion #{self.suggestion_id}", reason_inputs(),
                             REJECT_FORM(self.suggestion_id)).show(interaction)
 

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember
+from bot.daily import SavedAnswer
+from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember, SimMessage
 
 
 async def setup_daily(mod: SimMember, channel: SimChannel, time: str = "10:00",
@@ -209,14 +210,20 @@ async def test_the_answer_form_speaks_to_the_prompts_kind(harness: BotHarness, m
     assert (answer.get("label") or form.modal["components"][0].get("label")) == "Your story"
 
 
-async def test_an_answer_stored_before_the_process_died_is_shown_once_at_the_next_start(
-        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+async def answer_stored_but_not_shown(harness: BotHarness, mod: SimMember, member: SimMember, daily: SimChannel,
+                                     text: str) -> tuple[SimMessage, SavedAnswer]:
+    """Today's post, and ``member``'s answer stored (and credited) as a submitted form stores it, not yet shown."""
     await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
     await harness.advance(hours=2)
     [post] = posts(daily)
     service = harness.bot.get_cog("Daily").service
     record = (await service.delivery.repo.posts(harness.guild.id))[0]
-    await service.save_answer(harness.guild.id, record.local_date, alice.id, "Cache embeddings per version")
+    return post, await service.save_answer(harness.guild.id, record.local_date, member.id, text)
+
+
+async def test_an_answer_stored_before_the_process_died_is_shown_once_at_the_next_start(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    post, _ = await answer_stored_but_not_shown(harness, mod, alice, daily, "Cache embeddings per version")
     await harness.restart()  # died after storing (and crediting) it, before showing it
     shown = [m for m in post.thread.messages if "Cache embeddings per version" in str(m.embeds)]
     assert len(shown) == 1
@@ -226,15 +233,11 @@ async def test_an_answer_stored_before_the_process_died_is_shown_once_at_the_nex
 
 async def test_an_answer_shown_before_the_process_died_is_adopted_and_deleted_with_the_members_data(
         harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
-    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
-    await harness.advance(hours=2)
-    [post] = posts(daily)
-    service = harness.bot.get_cog("Daily").service
-    record = (await service.delivery.repo.posts(harness.guild.id))[0]
-    saved = await service.save_answer(harness.guild.id, record.local_date, alice.id, "My private design notes")
+    post, saved = await answer_stored_but_not_shown(harness, mod, alice, daily, "My private design notes")
     # The answer reaches the thread; the process dies before recording where.
-    await service.delivery.publisher.post_answer(saved.thread_id, alice.id, saved.answer.body, edited=False,
-                                                 existing_message_id=None, day=record.local_date)
+    publisher = harness.bot.get_cog("Daily").service.delivery.publisher
+    await publisher.post_answer(saved.thread_id, alice.id, saved.answer.body, edited=False,
+                                existing_message_id=None, day=saved.answer.local_date)
     await harness.restart()
     assert len([m for m in post.thread.messages if "My private design notes" in str(m.embeds)]) == 1
     done = await alice.click(await alice.slash("privacy delete"), "Delete my data")
