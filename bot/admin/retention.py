@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 
@@ -15,6 +15,10 @@ from bot.storage.schema import quote, tables
 log = logging.getLogger(__name__)
 
 KEEP_FOR = timedelta(days=30)
+# A server that added the bot while no process was running gets no join event. One that did so this
+# recently still expects the welcome; a server that added it long before (say, before an upgrade that
+# began recording joins) has been using it without one and must not be greeted as new.
+WELCOME_WITHIN = timedelta(days=14)
 JOB_ID = "ops:purge-left-guilds"
 
 
@@ -24,12 +28,14 @@ class GuildRetention:
         self._clock = clock
         self._scheduler = scheduler
         self._left: set[int] = set()  # recorded as left when this process started
+        self._recorded: set[int] = set()  # every guild with a row: joins this database has seen
 
     async def start(self) -> None:
         """The nightly purge, run by one process per database (the one serving shard 0); and which
         guilds are recorded as left, read once, so a guild that turns up anyway is found without a query."""
-        self._left = {row[0] for row in await self._db.fetchall(
-            "SELECT guild_id FROM guild_settings WHERE left_at IS NOT NULL")}
+        rows = await self._db.fetchall("SELECT guild_id, left_at IS NOT NULL FROM guild_settings")
+        self._recorded = {guild_id for guild_id, _ in rows}
+        self._left = {guild_id for guild_id, left in rows if left}
         if self._scheduler.shards.runs_global_jobs:
             self._scheduler.add(JOB_ID, CronTrigger(hour=4, minute=0, timezone="UTC"), self.purge_due)
 
@@ -44,8 +50,17 @@ class GuildRetention:
         guild the bot is in anyway was added back while the bot was offline, and Discord sent no join."""
         return guild_id in self._left
 
+    def added_while_offline(self, guild_id: int, bot_joined_at: datetime | None) -> bool:
+        """Whether a guild here at start-up added the bot while no process was running: no row records
+        its join (a join seen by any process writes one), and Discord says the bot joined it recently
+        (``WELCOME_WITHIN``). Such a guild is welcomed as a join would have been."""
+        if guild_id in self._recorded or bot_joined_at is None:
+            return False
+        return self._clock.now() - bot_joined_at <= WELCOME_WITHIN
+
     async def joined(self, guild_id: int) -> None:
         self._left.discard(guild_id)
+        self._recorded.add(guild_id)
         now = int(self._clock.now().timestamp())
         await self._db.execute(
             "INSERT INTO guild_settings (guild_id, joined_at) VALUES (?, ?) "
@@ -54,6 +69,7 @@ class GuildRetention:
     async def left(self, guild_id: int) -> None:
         """Start the 30 days; each feature removes its own jobs for the guild (``Services.forget_guild``)."""
         self._left.add(guild_id)
+        self._recorded.add(guild_id)
         now = int(self._clock.now().timestamp())
         await self._db.execute(
             "INSERT INTO guild_settings (guild_id, joined_at, left_at) VALUES (?, ?, ?) "
@@ -80,5 +96,7 @@ class GuildRetention:
                                              (guild_id,))
                 if deleted.rowcount:
                     removed[name] = deleted.rowcount
+        self._recorded.discard(guild_id)  # if it adds the bot again, it is a new server
+        self._left.discard(guild_id)
         log.info("purged guild %s 30 days after the bot left: %s", guild_id, removed)
         return removed

@@ -51,6 +51,11 @@ class SimMember:
     role_ids: list[int] = field(default_factory=list)
     dms_closed: bool = False
     _upload_channel: int = 0
+    joined_at: datetime | None = None  # when they joined the server; the simulator's clock at creation
+
+    def __post_init__(self) -> None:
+        if self.joined_at is None:
+            self.joined_at = self.sim.clock.now()
 
     @property
     def id(self) -> int:
@@ -80,7 +85,7 @@ class SimMember:
     def to_json(self, channel: SimChannel | None = None) -> dict[str, Any]:
         data = {
             "user": self.user.to_json(), "roles": [str(r) for r in self.role_ids], "nick": None, "avatar": None,
-            "joined_at": iso(datetime(2025, 1, 1).astimezone()), "deaf": False, "mute": False, "flags": 0,
+            "joined_at": iso(self.joined_at or self.sim.clock.now()), "deaf": False, "mute": False, "flags": 0,
             "pending": False, "premium_since": None, "communication_disabled_until": None,
         }
         if channel is not None:

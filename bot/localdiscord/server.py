@@ -17,7 +17,7 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from bot.localdiscord.command_permissions import CommandPermission
 
 log = logging.getLogger(__name__)
+
+ESTABLISHED = timedelta(days=365)  # how long the bot has been in a server created with it
 
 
 @dataclass
@@ -186,17 +188,18 @@ class LocalDiscord:
         guild = SimGuild(self.snowflakes.next(ms_earlier=1 + len(self.guilds)), name, self, bot_present=with_bot)
         guild.roles[guild.id] = SimRole(guild.id, "@everyone", EVERYONE_DEFAULT, position=0)
         self.guilds[guild.id] = guild
-        if with_bot:
-            self._add_bot_member(guild)
+        if with_bot:  # a server that has had the bot for a while (a fresh invite is ``add_bot_to_guild``)
+            self._add_bot_member(guild, joined_at=self.clock.now() - ESTABLISHED)
         owner = self.add_member(guild, owner_name)
         guild.owner_id = owner.id
         self.gateway.dispatch_guild_create(guild)
         return guild
 
-    def _add_bot_member(self, guild: SimGuild) -> None:
+    def _add_bot_member(self, guild: SimGuild, *, joined_at: datetime | None = None) -> None:
         """The bot's member and its managed role, as Discord creates them when a bot is invited."""
         bot_role = guild.create_role("studybot", permissions=BOT_DEFAULT)
-        self._add_member_object(guild, SimMember(self, self.bot_user, guild, role_ids=[bot_role.id]))
+        self._add_member_object(guild, SimMember(self, self.bot_user, guild, role_ids=[bot_role.id],
+                                                 joined_at=joined_at))
 
     def add_member(self, guild: SimGuild, name: str, *, manage_guild: bool = False, administrator: bool = False,
                    roles: list[SimRole] | None = None) -> SimMember:
@@ -222,6 +225,8 @@ class LocalDiscord:
     def add_bot_to_guild(self, guild: SimGuild) -> None:
         if self.bot_user.id not in guild.members:
             self._add_bot_member(guild)
+        elif not guild.bot_present:  # invited again: a new membership, joined now
+            guild.members[self.bot_user.id].joined_at = self.clock.now()
         guild.bot_present = True
         self.gateway.dispatch_guild_create(guild)
 

@@ -315,7 +315,7 @@ class SimGuild:
             "threads": [t.to_json() for t in self.threads
                         if not t.archived and self.sim.bot_can(t, "view_channel")],
             "members": [bot_member.to_json()] if bot_member else [],
-            "member_count": len(self.members), "large": len(self.members) > 250, "joined_at": iso(datetime.now(UTC)),
+            "member_count": len(self.members), "large": len(self.members) > 250, "joined_at": iso(bot_member.joined_at if bot_member else self.sim.clock.now()),
             "voice_states": [], "presences": [], "stage_instances": [], "guild_scheduled_events": list(self.scheduled_events.values()),
             "soundboard_sounds": [],
         }

@@ -51,13 +51,18 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
 
     @commands.Cog.listener()
     async def on_guild_available(self, guild: discord.Guild) -> None:
-        """A guild recorded as left but here at start-up added the bot back while it was offline: no join
-        event comes for that, so it is treated as one here (else its kept data would be purged under it)."""
+        """A guild that added the bot while it was offline gets no join event, so it is treated as a join
+        here: one recorded as left added it back (else its kept data would be purged under it); one never
+        recorded that added it recently is new (else it would never see the welcome and its Setup button)."""
         if self.retention.recorded_as_left(guild.id):
             log.info("guild %s added the bot back while it was offline; its schedules run again", guild.id)
             await self.retention.joined(guild.id)
-            self.client.dispatch("guild_returned", guild)  # the welcome cog says what runs again
+            self.client.dispatch("guild_added_while_offline", guild)  # the welcome cog says what runs again
             await self.client.services.resume_guild(guild.id)
+        elif self.retention.added_while_offline(guild.id, guild.me.joined_at if guild.me else None):
+            log.info("guild %s added the bot while it was offline; welcoming it", guild.id)
+            await self.retention.joined(guild.id)
+            self.client.dispatch("guild_added_while_offline", guild)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:

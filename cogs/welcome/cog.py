@@ -54,8 +54,8 @@ class Welcome(commands.Cog):
         await self._welcome(guild)
 
     @commands.Cog.listener()
-    async def on_guild_returned(self, guild: discord.Guild) -> None:
-        """Added back while the bot was offline (Discord sends no join for that): welcome it back all the same."""
+    async def on_guild_added_while_offline(self, guild: discord.Guild) -> None:
+        """Added (or added back) while the bot was offline, so Discord sent no join: welcome it all the same."""
         await self._welcome(guild)
 
     async def _welcome(self, guild: discord.Guild) -> None:

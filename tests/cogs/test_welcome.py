@@ -71,6 +71,34 @@ async def test_without_a_system_channel_the_welcome_goes_to_the_first_channel(ha
     assert [m.embeds[0]["title"] for m in announcements.messages] == ["Thanks for adding studybot 👋"]
 
 
+async def test_a_server_that_invites_the_bot_while_it_is_offline_is_welcomed_once_when_it_starts(
+        harness: BotHarness) -> None:
+    await harness.stop()
+    guild = harness.sim.create_guild("Night Owls", with_bot=False)
+    general = guild.create_text_channel("general")
+    guild.system_channel_id = general.id
+    mod = guild.add_member("maya", manage_guild=True)
+    harness.sim.add_bot_to_guild(guild)  # no process running: Discord sends no join for this
+    harness.clock.advance(hours=5)
+    await harness.start()
+    await harness.settle()
+    (welcome,) = general.messages
+    assert welcome.embeds[0]["title"].startswith("Thanks for adding studybot")
+    step = await mod.click(welcome, "Set up studybot")
+    assert "Step 1 of 2" in step.text
+    await harness.restart()
+    assert len(general.messages) == 1  # recorded as joined: never welcomed twice
+
+
+async def test_servers_that_have_had_the_bot_for_long_are_not_welcomed_at_start_up(harness: BotHarness) -> None:
+    """The harness's server has had the bot for a year with nothing recorded (as after an upgrade from a
+    version that recorded no joins): it has been using the bot, so a start-up does not greet it as new."""
+    await harness.restart()
+    titles = [m.embeds[0].get("title", "") for c in harness.guild.channels.values()
+              for m in getattr(c, "messages", []) if m.embeds]
+    assert not [t for t in titles if "studybot" in t or t.startswith("Welcome")]
+
+
 async def test_help_lists_member_commands_by_feature_and_moderator_ones_only_to_moderators(
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
     shown = await alice.slash("help")
