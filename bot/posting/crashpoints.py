@@ -42,6 +42,8 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "streak-reminder": ("streak-reminder.claimed", "streak-reminder.sent"),
     "streak-repair": ("repair.saved",),
     "backup": ("backup.written",),
+    "reward-grant": ("reward.pending", "reward.given"),
+    "reward-removal": ("reward.taken",),
 }
 
 ALL_POINTS: frozenset[str] = frozenset(point for points in FLOWS.values() for point in points)

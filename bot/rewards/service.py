@@ -21,6 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.errors import InvalidInput
+from bot.posting import crash_point
 from bot.rewards.models import Grant, MemberGone, RewardRow, RoleFacts, RoleRefused
 from bot.rewards.repository import RewardRepository
 from bot.scheduler import JobScheduler
@@ -80,7 +81,9 @@ class RewardService:
         self._scheduler.add(JOB_ID, CronTrigger(minute="10,25,40,55", timezone="UTC"), self.reconcile_all)
 
     async def catch_up(self) -> None:
-        """Nothing to do at once: the quarter-hourly pass brings every server's roles in line."""
+        """One pass at start-up: roles earned or lost while the bot was down, and a grant a crash left
+        pending, are settled now rather than up to a quarter of an hour later."""
+        await self.reconcile_all()
 
     async def stop(self) -> None:
         self._scheduler.remove(JOB_ID)
@@ -181,6 +184,7 @@ class RewardService:
         that the next pass settles (gives again while earned, takes back once not), never a role the bot
         forgot it gave."""
         await self.repo.record_grant(guild_id, user_id, reward, role_id, self._now(), pending=True)
+        crash_point("reward.pending")
         try:
             await self.publisher.add_role(guild_id, user_id, role_id, f"studybot reward: {REWARDS[reward]}")
         except MemberGone:
@@ -191,6 +195,7 @@ class RewardService:
             await self.repo.delete_grant(guild_id, user_id, reward)
             await self.repo.set_problem(guild_id, reward, str(error))
             return 0
+        crash_point("reward.given")
         await self.repo.record_grant(guild_id, user_id, reward, role_id, self._now(), pending=False)
         return 1
 
@@ -204,5 +209,6 @@ class RewardService:
             refused.add(grant.reward)
             await self.repo.set_problem(guild_id, grant.reward, str(error))
             return 0
+        crash_point("reward.taken")  # taken back, not yet forgotten: the next pass takes it back again (a no-op)
         await self.repo.delete_grant(guild_id, grant.user_id, grant.reward)
         return 1

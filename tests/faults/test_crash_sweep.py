@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.localdiscord import BotHarness, LocalDiscord, SimChannel, SimGuild, SimMember
+from bot.localdiscord import BotHarness, LocalDiscord, SimChannel, SimGuild, SimMember, SimRole
 from bot.localdiscord.process import PACKAGE_ROOT, BotProcess
 from bot.localdiscord.server import SimInteraction
 from bot.posting.crashpoints import ALL_POINTS, ENVIRONMENT_VARIABLE, FLOWS
@@ -263,6 +263,38 @@ async def reminder_at_eight_pm(world: World) -> None:
     async def steps(harness: BotHarness) -> None:
         await studied_before(harness, world.alice, 3)
         await world.alice.slash("streak remind", state="on", hour=20)
+    await in_process(world, steps)
+
+
+def reward_role(world: World) -> SimRole:
+    """The role a 7-day streak earns, which the bot may give (Manage Roles, its role above this one)."""
+    from bot.localdiscord.permissions import BOT_DEFAULT, PERMISSIONS
+
+    existing = next((r for r in world.guild.roles.values() if r.name == "Week warrior"), None)
+    if existing is not None:
+        return existing
+    bot_role = next(r for r in world.guild.roles.values() if r.name == "studybot")
+    world.guild.edit_role(bot_role, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
+    role = world.guild.create_role("Week warrior")
+    world.guild.edit_role(role, position=3)
+    return role
+
+
+async def seven_day_streak_rewarded(world: World) -> None:
+    """Alice studied the seven days before today, and a 7-day streak earns a role: the 08:10 pass gives it."""
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("rewards set", reward="streak-7", role=reward_role(world))
+        await studied_before(harness, world.alice, 7)
+    await in_process(world, steps)
+
+
+async def reward_given_then_streak_over(world: World) -> None:
+    """Alice was given the role on the day; she studies no more, so once her streak ends a pass takes it back."""
+    await seven_day_streak_rewarded(world)
+
+    async def steps(harness: BotHarness) -> None:
+        await harness.advance_to(DAY.replace(hour=8, minute=11))
+        assert reward_role(world).id in world.guild.members[world.alice.id].role_ids
     await in_process(world, steps)
 
 
@@ -566,6 +598,29 @@ async def streak_reminder_invariants(world: World, restart: int) -> None:
     assert len(set(contents)) == len(contents), "a day's reminder came twice"
 
 
+def _holds_reward(world: World) -> bool:
+    return reward_role(world).id in world.guild.members[world.alice.id].role_ids
+
+
+async def reward_grant_invariants(world: World, restart: int) -> None:
+    """A grant recorded as pending before a crash is settled by the next pass: the role is held and the
+    grant confirmed while the streak lasts (never a role the bot forgot it gave)."""
+    if restart < 2:  # the streak still lives: the role is held and its grant confirmed
+        await world.serve_until(lambda: world.rows("SELECT pending FROM role_grants") == [(0,)]
+                                and _holds_reward(world), "the role given and its grant confirmed")
+    else:  # whether a freeze kept the streak or not, what is held and what is recorded agree
+        await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM role_grants WHERE pending = 1") == [(0,)],
+                                "no grant left pending")
+        assert _holds_reward(world) == (world.rows("SELECT COUNT(*) FROM role_grants") == [(1,)])
+
+
+async def reward_removal_invariants(world: World, restart: int) -> None:
+    """A role taken back just before a crash is not left recorded: the next pass forgets it (taking it back
+    again changes nothing), and nothing gives it back while the streak is over."""
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM role_grants") == [(0,)], "the grant forgotten")
+    assert not _holds_reward(world)
+
+
 async def backup_invariants(world: World, restart: int) -> None:
     folder = world.db_path.parent / "backups"
     for backup in sorted(folder.glob("studybot-*.sqlite3")):
@@ -618,6 +673,10 @@ SCENARIOS: dict[str, Scenario] = {
     **{point: Scenario(reminder_at_eight_pm, DAY.replace(hour=20, minute=5), nothing, streak_reminder_invariants)
        for point in FLOWS["streak-reminder"]},
     "repair.saved": Scenario(daily_at_nine, DAY.replace(hour=8), repair_a_day, repair_invariants),
+    **{point: Scenario(seven_day_streak_rewarded, DAY.replace(hour=8, minute=9, second=58), nothing,
+                       reward_grant_invariants) for point in FLOWS["reward-grant"]},
+    "reward.taken": Scenario(reward_given_then_streak_over, DAY.replace(hour=8, minute=9, second=58) + timedelta(days=5),
+                             nothing, reward_removal_invariants),
     "backup.written": Scenario(daily_at_nine, DAY.replace(hour=3, minute=29, second=59) + timedelta(days=1),
                                nothing, backup_invariants),
 }
