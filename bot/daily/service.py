@@ -13,13 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from pydantic import ValidationError
-
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock
-from bot.content.models import Difficulty, Prompt, PromptKind, Source
+from bot.content.models import Prompt
 from bot.content.store import ContentStore
+from bot.daily.custom_prompts import build_prompt
 from bot.daily.delivery import DailyDelivery, DailyPublisher, eligible_prompts, job_id, retry_job_id
 from bot.daily.models import (
     ALL_KINDS,
@@ -375,41 +374,3 @@ class DailyService:
 def _describe(schedule: DailySchedule) -> dict[str, object]:
     return {"channel": schedule.channel_id, "time": f"{schedule.local_time:%H:%M}",
             "timezone": schedule.zone.key, "role": schedule.role_id, "enabled": schedule.enabled}
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip(" -•*\t") for line in (text or "").splitlines() if line.strip(" -•*\t")]
-
-
-def build_prompt(prompt_id: str, *, kind: str, difficulty: str, title: str, scenario: str, constraints: str,
-                 follow_ups: str, rubric: str) -> Prompt:
-    """A Prompt from a moderator's form, or an InvalidInput that names each field to fix."""
-    try:
-        return Prompt(
-            id=prompt_id, title=title, kind=PromptKind(kind), difficulty=Difficulty(difficulty), scenario=scenario,
-            constraints=_lines(constraints), follow_ups=_lines(follow_ups),
-            hints=["Start from the constraints: sketch the request path, then name where it breaks at scale."],
-            rubric=_lines(rubric), source=Source(section="This server", heading="Written by its moderators"),
-        )
-    except ValueError as error:  # pydantic's ValidationError and enum lookups
-        raise InvalidInput("That prompt does not fit the format yet:\n" + _explain(error),
-                           hint="Fix the fields named above and submit again.") from error
-
-
-FIELD_NAMES = {"title": "Title", "scenario": "Scenario", "constraints": "Scale and constraints",
-               "follow_ups": "Follow-up questions", "rubric": "What a strong answer covers",
-               "kind": "Kind", "difficulty": "Difficulty"}
-
-
-def _explain(error: ValueError) -> str:
-    if not isinstance(error, ValidationError):
-        return f"• {error}"
-    lines = []
-    for problem in error.errors():
-        where = FIELD_NAMES.get(str(problem["loc"][0]), str(problem["loc"][0])) if problem["loc"] else "Prompt"
-        message = problem["msg"].replace("String should have", "should have").replace("List should have",
-                                                                                      "should have")
-        if problem["loc"] and problem["loc"][0] in {"constraints", "follow_ups", "rubric"}:
-            message += " (one per line)"
-        lines.append(f"• **{where}**: {message}")
-    return "\n".join(lines[:8])

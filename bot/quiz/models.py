@@ -95,3 +95,12 @@ class Pick:
     outcome: PickOutcome
     choice: int | None         # the member's counted choice
     post: QuizPost
+
+
+@dataclass(frozen=True)
+class QuizOverview:
+    schedule: QuizSchedule
+    next_posts: list[datetime]
+    left_in_cycle: int
+    last: QuizPost | None
+    posts_now: bool = False  # a changed schedule whose time today passed without today's quiz: it goes out now

@@ -15,9 +15,8 @@ import asyncio
 import logging
 import sqlite3
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 from apscheduler.triggers.date import DateTrigger
 
@@ -33,51 +32,15 @@ from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence
 from bot.posting.retry import is_transient, next_attempt
 from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.quiz.builder import build_question, question_seed
-from bot.quiz.models import Pick, PickOutcome, QuizPost, QuizResults, QuizSchedule, QuizStatus
+from bot.quiz.jobs import JOB_PREFIX, close_job, post_job, retry_job
+from bot.quiz.models import Pick, PickOutcome, QuizOverview, QuizPost, QuizResults, QuizSchedule, QuizStatus
+from bot.quiz.publishing import QuizDeliveryFailed, QuizPublisher
 from bot.quiz.repository import QuizRepository
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.timezones import local_date, parse_local_time, parse_zone
 
 log = logging.getLogger(__name__)
-
-
-class QuizDeliveryFailed(Exception):
-    def __init__(self, reason: str, *, transient: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.transient = transient
-
-
-class QuizPublisher(Protocol):
-    async def find_published(self, post: QuizPost) -> int | None: ...
-    async def publish(self, post: QuizPost, schedule: QuizSchedule) -> int: ...
-    async def show_results(self, results: QuizResults) -> None: ...
-    async def notify_moderators(self, guild_id: int, text: str) -> bool: ...
-
-
-@dataclass(frozen=True)
-class QuizOverview:
-    schedule: QuizSchedule
-    next_posts: list[datetime]
-    left_in_cycle: int
-    last: QuizPost | None
-    posts_now: bool = False  # a changed schedule whose time today passed without today's quiz: it goes out now
-
-
-JOB_PREFIX = "quiz:"  # every quiz job id below starts with it, so unloading removes them all
-
-
-def post_job(guild_id: int) -> str:
-    return f"{JOB_PREFIX}post:{guild_id}"
-
-
-def close_job(guild_id: int, day: date) -> str:
-    return f"{JOB_PREFIX}close:{guild_id}:{day:%Y%m%d}"
-
-
-def retry_job(guild_id: int) -> str:
-    return f"{JOB_PREFIX}retry:{guild_id}"
 
 
 REVEAL_WINDOW = timedelta(hours=24)  # a reveal Discord keeps refusing is retried this long, then reported
