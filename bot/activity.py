@@ -50,6 +50,8 @@ Listener = Callable[[ActivityRecorded], Awaitable[None]]
 # Runs on the database's thread inside the crediting transaction, so what it derives from the credit
 # (a streak summary) commits with it in the same trip. Its failure is contained (see credit_in).
 CommitHook = Callable[[sqlite3.Connection, ActivityRecorded], None]
+# Told a guild's zone changed: what was derived from its members' local dates is derived again.
+ZoneListener = Callable[[int], Awaitable[None]]
 
 
 @dataclass
@@ -77,6 +79,7 @@ class ActivityService:
         self._timezones = timezones
         self._listeners: list[Listener] = []
         self._hooks: list[CommitHook] = []
+        self._zone_listeners: list[ZoneListener] = []
         self._pending: list[_Pending] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -96,6 +99,20 @@ class ActivityService:
     def remove_hook(self, hook: CommitHook) -> None:
         if hook in self._hooks:
             self._hooks.remove(hook)
+
+    def add_zone_listener(self, listener: ZoneListener) -> None:
+        self._zone_listeners.append(listener)
+
+    def remove_zone_listener(self, listener: ZoneListener) -> None:
+        if listener in self._zone_listeners:
+            self._zone_listeners.remove(listener)
+
+    async def guild_zone_changed(self, guild_id: int) -> None:
+        """The guild's timezone changed. Members without a zone of their own date their activity in the
+        guild's, so what is derived from those dates (their streak summaries: when a streak breaks, which
+        month it counts in) is derived again by whoever derives it."""
+        for listener in list(self._zone_listeners):
+            await listener(guild_id)
 
     def credit_in(self, conn: sqlite3.Connection, guild_id: int, user_id: int, kind: ActivityKind,
                   moment: datetime, repair: bool = False) -> ActivityRecorded | None:

@@ -132,6 +132,8 @@ class DailyService:
                 new={"channel": channel_id, "time": f"{at:%H:%M}", "timezone": zone.key, "role": role_id})
         schedule = await self._require(guild_id)
         self.delivery.schedule_job(schedule)
+        if old is None or old.zone != zone:  # the server's zone: members without their own date days in it
+            await self.activity.guild_zone_changed(guild_id)
         # A changed schedule whose time today has already passed: today's post goes out now if it is
         # not out yet. A first setup starts with the next occurrence instead.
         posts_now = old is not None and schedule.enabled and await self.delivery.today_pending(schedule)

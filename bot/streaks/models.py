@@ -22,6 +22,7 @@ class StreakRow:
     month: str
     month_days: int
     total_days: int
+    zone: str = "UTC"  # the zone the summary was computed in (a change of zone recomputes it)
 
 
 @dataclass(frozen=True)

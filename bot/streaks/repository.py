@@ -12,12 +12,13 @@ from bot.streaks.models import Board, BoardEntry, DueReminder, ReminderRow, Stre
 from bot.streaks.rules import MILESTONES
 
 STREAK_COLUMNS = ("guild_id", "user_id", "current", "best", "freezes", "last_active", "run_start", "breaks_at",
-                  "month", "month_days", "total_days", "updated_at")
+                  "month", "month_days", "total_days", "updated_at", "zone")
 
 
 def _row(r: sqlite3.Row) -> StreakRow:
     return StreakRow(r["guild_id"], r["user_id"], r["current"], r["best"], r["freezes"], from_iso_date(r["last_active"]),
-                     from_iso_date(r["run_start"]), r["breaks_at"], r["month"], r["month_days"], r["total_days"])
+                     from_iso_date(r["run_start"]), r["breaks_at"], r["month"], r["month_days"], r["total_days"],
+                     r["zone"] or "UTC")
 
 
 class StreakRepository:
@@ -35,6 +36,17 @@ class StreakRepository:
             "SELECT a.guild_id, a.user_id FROM activity a LEFT JOIN streaks s "
             "ON s.guild_id = a.guild_id AND s.user_id = a.user_id GROUP BY a.guild_id, a.user_id "
             "HAVING COUNT(DISTINCT a.local_date) != COALESCE(MAX(s.total_days), -1)")
+        return [(row[0], row[1]) for row in rows]
+
+    async def zone_drifted(self, guild_id: int | None = None) -> list[tuple[int, int]]:
+        """Members (of ``guild_id``, or of every guild) whose summary was computed in another zone than the
+        one their days are now dated in: their own, else their guild's, else UTC."""
+        rows = await self.db.fetchall(
+            "SELECT s.guild_id, s.user_id FROM streaks s "
+            "LEFT JOIN user_settings u ON u.user_id = s.user_id "
+            "LEFT JOIN guild_settings g ON g.guild_id = s.guild_id "
+            "WHERE (:guild IS NULL OR s.guild_id = :guild) "
+            "AND s.zone IS NOT COALESCE(u.timezone, g.timezone, 'UTC')", {"guild": guild_id})
         return [(row[0], row[1]) for row in rows]
 
     async def get(self, guild_id: int, user_id: int) -> StreakRow | None:
@@ -57,7 +69,7 @@ class StreakRepository:
             (row.guild_id, row.user_id, row.current, row.best, row.freezes,
              row.last_active.isoformat() if row.last_active else None,
              row.run_start.isoformat() if row.run_start else None, row.breaks_at, row.month,
-             row.month_days, row.total_days, now))
+             row.month_days, row.total_days, now, row.zone))
 
     # -- leaderboards: each one an indexed range scan ------------------------------------------------
 

@@ -106,10 +106,12 @@ class StreakService:
     def attach(self) -> None:
         self._activity.add_hook(self._summarise_in)
         self._activity.add_listener(self.on_activity)
+        self._activity.add_zone_listener(self.on_guild_zone_changed)
 
     def detach(self) -> None:
         self._activity.remove_hook(self._summarise_in)
         self._activity.remove_listener(self.on_activity)
+        self._activity.remove_zone_listener(self.on_guild_zone_changed)
 
     def _now_epoch(self) -> int:
         return int(self._clock.now().timestamp())
@@ -140,18 +142,30 @@ class StreakService:
         month_days = sum(1 for d in days if d.strftime("%Y-%m") == month and d <= today)
         self.repo.save_in(conn, StreakRow(guild_id, user_id, state.current, state.best, state.freezes,
                                           state.last_active, state.run_start, breaks_at, month, month_days,
-                                          len(days)),
+                                          len(days), zone.key),
                           int(now.timestamp()))
         return before, state
 
     async def reconcile(self) -> int:
-        """At start-up: recompute every summary a crash left behind its history; return how many."""
-        stale = await self.repo.stale_summaries()
+        """At start-up: recompute every summary a crash left behind its history, or computed in a zone that
+        is no longer the member's (a zone change the process died during); return how many."""
+        stale = sorted(set(await self.repo.stale_summaries()) | set(await self.repo.zone_drifted()))
         for guild_id, user_id in stale:
             await self.recompute(guild_id, user_id)
         if stale:
             log.info("recomputed %d streak summaries left stale by an interrupted run", len(stale))
         return len(stale)
+
+    async def on_guild_zone_changed(self, guild_id: int) -> None:
+        """Members who follow the guild's zone now break their streaks, get reminded and count months by
+        the new one: their summaries are recomputed, after the moderator's reply (a large server has many)."""
+        self._spawn(self._recompute_drifted(guild_id), name="studybot-streak-zone")
+
+    async def _recompute_drifted(self, guild_id: int) -> None:
+        drifted = await self.repo.zone_drifted(guild_id)
+        for _, user_id in drifted:
+            await self.recompute(guild_id, user_id)
+        log.info("guild %s changed its timezone: recomputed %d streak summaries", guild_id, len(drifted))
 
     def _summarise_in(self, conn: sqlite3.Connection, event: ActivityRecorded) -> None:
         """A member's first activity of the day moves their summary inside the crediting transaction
@@ -196,8 +210,8 @@ class StreakService:
             await self._announce(guild_id, user_id, milestone, run_start, channel_id, after_restart=True)
         return len(pending)
 
-    def _spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coro, name="studybot-streak-milestone")
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str = "studybot-streak-milestone") -> None:
+        task = asyncio.create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

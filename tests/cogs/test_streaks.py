@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import sqlite3
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -185,3 +187,33 @@ async def test_a_reminder_whose_hour_passed_while_the_bot_was_down_is_sent_when_
     assert len([m for m in alice.dms if "is waiting for today" in m.content]) == 1
     await harness.advance(minutes=30)
     assert len([m for m in alice.dms if "is waiting for today" in m.content]) == 1
+
+
+async def test_when_the_server_sets_its_timezone_members_without_their_own_keep_their_streak_by_it(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember) -> None:
+    """Alice's days were dated in UTC (no zone set anywhere). The server then moves to Los Angeles: her
+    streak lives until the end of her last day there, and the leaderboard agrees with /streak show."""
+    await study(harness, alice, days_ago=1)
+    await study(harness, alice)
+    await setup_daily(mod, daily, zone="America/Los_Angeles")
+    await harness.settle()
+    await harness.advance_to(datetime(2026, 3, 4, 3, 0, tzinfo=UTC))  # 19:00 on 3 March in Los Angeles
+    assert "2 days" in (await alice.slash("streak show")).text
+    board = await alice.slash("leaderboard")
+    assert alice.mention in board.embeds[0]["description"] and "**2**" in board.embeds[0]["description"]
+
+
+async def test_a_zone_change_the_process_died_during_is_applied_to_streaks_at_the_next_start(
+        harness: BotHarness, alice: SimMember) -> None:
+    await study(harness, alice, days_ago=1)
+    await study(harness, alice)
+    await harness.stop()
+    # committed, then the process died before the summaries were recomputed
+    with closing(sqlite3.connect(harness.db_path)) as conn, conn:
+        conn.execute("INSERT INTO guild_settings (guild_id, timezone, joined_at) VALUES (?, ?, 0) "
+                     "ON CONFLICT (guild_id) DO UPDATE SET timezone = excluded.timezone",
+                     (harness.guild.id, "America/Los_Angeles"))
+    harness.clock.set(datetime(2026, 3, 4, 3, 0, tzinfo=UTC))
+    await harness.start()
+    board = await alice.slash("leaderboard")
+    assert alice.mention in board.embeds[0]["description"] and "**2**" in board.embeds[0]["description"]
