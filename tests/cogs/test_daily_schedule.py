@@ -152,3 +152,16 @@ async def test_resuming_after_todays_time_posts_todays_prompt_at_once(
     assert len(posts(daily)) == 1
     await harness.restart()
     assert len(posts(daily)) == 1
+
+
+async def test_moving_the_daily_post_while_a_retry_waits_posts_once_in_the_new_channel(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    harness.sim.faults.fail_next(503, count=3, route_contains=f"/channels/{daily.id}/messages")
+    await harness.advance_to(datetime(2026, 3, 2, 9, 0, 30, tzinfo=UTC))  # 10:00:30 in Berlin: refused, retry waits
+    assert posts(daily) == []
+    moved = await setup_daily(mod, general, time="10:00", zone="Europe/Berlin")
+    assert "posting it now" in moved
+    harness.sim.faults.fail_next_with.clear()
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # the waiting retry's time has passed too
+    assert len(posts(general)) == 1 and posts(daily) == []
