@@ -26,7 +26,7 @@ from bot.clock import ManualClock
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.streaks import StreakService
-from bot.streaks.rules import evaluate
+from bot.streaks.rules import evaluate, month_before
 from bot.timezones import TimezoneResolver
 
 GUILD = 1
@@ -57,9 +57,10 @@ def _history(members: int, seed: int) -> tuple[list[tuple], list[tuple]]:
                                              tzinfo=UTC).timestamp())
         month = state.last_active.strftime("%Y-%m") if state.last_active else ""
         month_days = sum(1 for d in days if d.strftime("%Y-%m") == month)
+        prev_month_days = sum(1 for d in days if month and d.strftime("%Y-%m") == month_before(month))
         streaks.append((GUILD, user_id, state.current, state.best, state.freezes,
                         state.last_active.isoformat() if state.last_active else None, breaks_at, month,
-                        month_days, len(days), 0))
+                        month_days, prev_month_days, len(days), 0))
     return activity, streaks
 
 
@@ -72,7 +73,8 @@ async def _build(path: Path, members: int) -> tuple[int, int]:
         raw.executemany("INSERT INTO activity (guild_id, user_id, local_date, kind, first_at, count) "
                         "VALUES (?, ?, ?, ?, ?, ?)", activity)
         raw.executemany("INSERT INTO streaks (guild_id, user_id, current, best, freezes, last_active, breaks_at, "
-                        "month, month_days, total_days, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "month, month_days, prev_month_days, total_days, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         streaks)
         raw.execute("ANALYZE")
     return len(activity), len(streaks)
@@ -118,6 +120,8 @@ async def run(quick: bool = False) -> Result:
                f"(built in {build_seconds:.0f} s).", *details,
                f"One member's /streak profile (history and heatmap statuses): {profile_ms:.1f} ms "
                f"({profile.total_days} active days).",
-               "Each board is one indexed range scan for the top page plus one COUNT for the caller's rank."]
+               "Each board is one indexed range scan for the top page plus one COUNT for the caller's rank; "
+               "the month board merges two (members whose latest day is in the server's month, and members "
+               "already in the next month, by their days of the month shown)."]
     return Result("Leaderboard (100k members)", f"{worst:.1f} ms", f"< {TARGET_MS:.0f} ms", worst < TARGET_MS,
                   details)

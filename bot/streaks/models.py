@@ -19,9 +19,10 @@ class StreakRow:
     last_active: date | None
     run_start: date | None
     breaks_at: int
-    month: str
-    month_days: int
+    month: str  # 'YYYY-MM' of last_active, in the member's own dates
+    month_days: int  # active days in ``month``
     total_days: int
+    prev_month_days: int  # active days in the calendar month before ``month`` (see StreakService.leaderboard)
     zone: str = "UTC"  # the zone the summary was computed in (a change of zone recomputes it)
 
 

@@ -9,16 +9,16 @@ import aiosqlite
 
 from bot.storage import Database, from_iso_date, one, upsert
 from bot.streaks.models import Board, BoardEntry, DueReminder, ReminderRow, StreakRow
-from bot.streaks.rules import MILESTONES
+from bot.streaks.rules import MILESTONES, month_after
 
 STREAK_COLUMNS = ("guild_id", "user_id", "current", "best", "freezes", "last_active", "run_start", "breaks_at",
-                  "month", "month_days", "total_days", "updated_at", "zone")
+                  "month", "month_days", "total_days", "prev_month_days", "updated_at", "zone")
 
 
 def _row(r: sqlite3.Row) -> StreakRow:
     return StreakRow(r["guild_id"], r["user_id"], r["current"], r["best"], r["freezes"], from_iso_date(r["last_active"]),
                      from_iso_date(r["run_start"]), r["breaks_at"], r["month"], r["month_days"], r["total_days"],
-                     r["zone"] or "UTC")
+                     r["prev_month_days"], r["zone"] or "UTC")
 
 
 class StreakRepository:
@@ -69,25 +69,38 @@ class StreakRepository:
             (row.guild_id, row.user_id, row.current, row.best, row.freezes,
              row.last_active.isoformat() if row.last_active else None,
              row.run_start.isoformat() if row.run_start else None, row.breaks_at, row.month,
-             row.month_days, row.total_days, now, row.zone))
+             row.month_days, row.total_days, row.prev_month_days, now, row.zone))
 
-    # -- leaderboards: each one an indexed range scan ------------------------------------------------
+    # -- leaderboards: each one or two indexed range scans -------------------------------------------
 
-    def _score_sql(self, board: str) -> tuple[str, str]:
-        """(score column, extra WHERE) for ``board``; both are fixed strings from this module."""
+    @staticmethod
+    def _ranges(board: str) -> list[tuple[str, str]]:
+        """(score column, extra WHERE) of each index range ``board`` ranks; fixed strings from this module.
+
+        The month board ranks two ranges of ``:month`` (the server's month): members whose latest day is
+        in it, by ``month_days``, and members whose latest day is already in the month after it, by
+        ``prev_month_days`` (their days of ``:month``). A summary is in at most one of the two.
+        """
         if board == Board.CURRENT:
-            return "current", "AND current > 0 AND breaks_at > :now"
+            return [("current", "AND current > 0 AND breaks_at > :now")]
         if board == Board.BEST:
-            return "best", "AND best > 0"
-        return "month_days", "AND month = :month AND month_days > 0"
+            return [("best", "AND best > 0")]
+        return [("month_days", "AND month = :month AND month_days > 0"),
+                ("prev_month_days", "AND month = :next_month AND prev_month_days > 0")]
+
+    @staticmethod
+    def _params(guild_id: int, now: int, month: str, **more: int) -> dict[str, int | str]:
+        return {"guild": guild_id, "now": now, "month": month, "next_month": month_after(month), **more}
 
     async def leaderboard(self, guild_id: int, board: str, *, now: int, month: str, limit: int,
                           offset: int) -> list[BoardEntry]:
-        column, where = self._score_sql(board)
-        params = {"guild": guild_id, "now": now, "month": month, "limit": limit, "offset": offset}
-        rows = await self.db.fetchall(
-            f"SELECT user_id, {column} AS score FROM streaks WHERE guild_id = :guild {where} "  # noqa: S608
-            f"ORDER BY {column} DESC, user_id LIMIT :limit OFFSET :offset", params)
+        # A compound SELECT ordered by its result merges the ranges, each read in its index's order, so the
+        # page costs LIMIT + OFFSET rows of each range, not a sort of the board.
+        ranges = " UNION ALL ".join(
+            f"SELECT user_id, {column} AS score FROM streaks WHERE guild_id = :guild {where}"  # noqa: S608
+            for column, where in self._ranges(board))
+        rows = await self.db.fetchall(f"{ranges} ORDER BY score DESC, user_id LIMIT :limit OFFSET :offset",
+                                      self._params(guild_id, now, month, limit=limit, offset=offset))
         entries: list[BoardEntry] = []
         for position, row in enumerate(rows, start=offset):
             if entries and entries[-1].score == row["score"]:
@@ -100,22 +113,23 @@ class StreakRepository:
         return entries
 
     async def count_above(self, guild_id: int, board: str, score: int, *, now: int, month: str) -> int:
-        column, where = self._score_sql(board)
-        return int(await self.db.fetchval(
-            f"SELECT COUNT(*) FROM streaks WHERE guild_id = :guild {where} AND {column} > :score",  # noqa: S608
-            {"guild": guild_id, "now": now, "month": month, "score": score}, default=0))
+        counts = " + ".join(
+            f"(SELECT COUNT(*) FROM streaks WHERE guild_id = :guild {where} AND {column} > :score)"  # noqa: S608
+            for column, where in self._ranges(board))
+        return int(await self.db.fetchval(f"SELECT {counts}", self._params(guild_id, now, month, score=score),
+                                          default=0))
 
     async def count_ranked(self, guild_id: int, board: str, *, now: int, month: str) -> int:
-        column, where = self._score_sql(board)
-        return int(await self.db.fetchval(
-            f"SELECT COUNT(*) FROM streaks WHERE guild_id = :guild {where}",  # noqa: S608
-            {"guild": guild_id, "now": now, "month": month}, default=0))
+        counts = " + ".join(f"(SELECT COUNT(*) FROM streaks WHERE guild_id = :guild {where})"  # noqa: S608
+                            for _column, where in self._ranges(board))
+        return int(await self.db.fetchval(f"SELECT {counts}", self._params(guild_id, now, month), default=0))
 
     async def score_of(self, guild_id: int, user_id: int, board: str, *, now: int, month: str) -> int:
-        column, where = self._score_sql(board)
-        return int(await self.db.fetchval(
-            f"SELECT {column} FROM streaks WHERE guild_id = :guild AND user_id = :user {where}",  # noqa: S608
-            {"guild": guild_id, "user": user_id, "now": now, "month": month}, default=0) or 0)
+        scores = " + ".join(
+            f"COALESCE((SELECT {column} FROM streaks WHERE guild_id = :guild AND user_id = :user {where}), 0)"  # noqa: S608
+            for column, where in self._ranges(board))
+        return int(await self.db.fetchval(f"SELECT {scores}", self._params(guild_id, now, month, user=user_id),
+                                          default=0) or 0)
 
     # -- milestones ------------------------------------------------------------------------------------
 
@@ -199,7 +213,7 @@ class StreakRepository:
         rows = await self.db.fetchall(
             "SELECT r.guild_id, r.user_id, r.hour, r.last_sent_date, r.claimed_date, "
             "COALESCE(u.timezone, g.timezone, 'UTC') AS zone, s.guild_id AS has_streak, s.current, s.best, "
-            "s.freezes, s.last_active, s.run_start, s.breaks_at, s.month, s.month_days, s.total_days "
+            "s.freezes, s.last_active, s.run_start, s.breaks_at, s.month, s.month_days, s.total_days, s.prev_month_days "
             "FROM streak_reminders r "
             "LEFT JOIN user_settings u ON u.user_id = r.user_id "
             "LEFT JOIN guild_settings g ON g.guild_id = r.guild_id "

@@ -123,6 +123,18 @@ def day_statuses(state: StreakState, active_days: Iterable[date], start: date, e
     return statuses
 
 
+def month_after(month: str) -> str:
+    """``2026-12`` → ``2027-01``: the calendar month after a ``YYYY-MM`` month."""
+    year, number = divmod(int(month[:4]) * 12 + int(month[5:7]), 12)
+    return f"{year:04d}-{number + 1:02d}"
+
+
+def month_before(month: str) -> str:
+    """``2027-01`` → ``2026-12``: the calendar month before a ``YYYY-MM`` month."""
+    year, number = divmod(int(month[:4]) * 12 + int(month[5:7]) - 2, 12)
+    return f"{year:04d}-{number + 1:02d}"
+
+
 def crossed_milestones(before: int, after: int) -> list[int]:
     """Milestones newly reached when a streak grows from ``before`` to ``after``."""
     return [m for m in MILESTONES if before < m <= after]

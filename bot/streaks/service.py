@@ -30,7 +30,7 @@ from bot.streaks.heatmap import grid_start
 from bot.streaks.models import Board, LeaderboardPage, ReminderRow, StreakProfile, StreakRow
 from bot.streaks.reminders import ReminderSender, StreakReminders
 from bot.streaks.repository import StreakRepository
-from bot.streaks.rules import StreakState, crossed_milestones, day_statuses, evaluate
+from bot.streaks.rules import StreakState, crossed_milestones, day_statuses, evaluate, month_before
 from bot.timezones import TimezoneResolver, local_date, zone_in
 
 log = logging.getLogger(__name__)
@@ -140,9 +140,11 @@ class StreakService:
             breaks_at = int(end.astimezone(UTC).timestamp())
         month = state.last_active.strftime("%Y-%m") if state.last_active else ""
         month_days = sum(1 for d in days if d.strftime("%Y-%m") == month and d <= today)
+        previous_month = month_before(month) if month else ""
+        prev_month_days = sum(1 for d in days if d.strftime("%Y-%m") == previous_month)
         self.repo.save_in(conn, StreakRow(guild_id, user_id, state.current, state.best, state.freezes,
                                           state.last_active, state.run_start, breaks_at, month, month_days,
-                                          len(days), zone.key),
+                                          len(days), prev_month_days, zone.key),
                           int(now.timestamp()))
         return before, state
 
@@ -249,6 +251,21 @@ class StreakService:
         return StreakProfile(user_id, zone, today, state, statuses, len(days), reminder)
 
     async def leaderboard(self, guild_id: int, board: str, caller_id: int, page: int = 0) -> LeaderboardPage:
+        """One page of ``board`` and the caller's own rank and score.
+
+        The month board shows the server's current month (in the server's zone), and each member counts
+        the active days they have in it by their own local dates, the dates their activity was recorded
+        on. Members and the server can be on different days around a month's end, so the two months can
+        differ: a member already in the next month (Tokyo, while the server is on the 31st in Los
+        Angeles) keeps every day they had in the month shown, and their first day of the new month
+        counts once the server reaches it; a member still in the previous month (Los Angeles, while
+        the server in Tokyo is on the 1st) counts that day for the month it is theirs, not the new one.
+
+        Each summary holds its member's latest month and the month before it, which is enough: a
+        member's dates are never more than a day or two ahead of the server's (no two zones are more
+        than 26 hours apart, and a move west keeps days already recorded), so whoever has a day in the
+        month shown has their latest day in it or in the month after.
+        """
         if board not in (Board.CURRENT, Board.BEST, Board.MONTH):
             raise InvalidInput(f"`{board}` is not a leaderboard.", hint="Pick `current`, `best` or `month`.")
         now = self._now_epoch()

@@ -93,6 +93,50 @@ async def test_leaderboard_pages_and_shows_the_callers_rank(harness: BotHarness,
     assert "this month" in month.embeds[0]["title"] and "Not on this board yet" in month.text
 
 
+def board_lines(reply: Reply) -> list[str]:
+    return reply.embeds[0]["description"].splitlines()
+
+
+def you(reply: Reply) -> str:
+    return {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}["You"]
+
+
+async def test_the_month_board_keeps_a_member_whose_day_is_already_in_the_next_month(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    harness.core.clock.set(datetime(2026, 3, 31, 18, tzinfo=UTC))  # 11:00 on 31 March in Los Angeles
+    await setup_daily(mod, daily, time="23:00", zone="America/Los_Angeles")
+    await alice.slash("streak timezone", timezone="Asia/Tokyo")  # 03:00 on 1 April for alice
+    for days_ago in (3, 2, 1, 0):  # the 29th, 30th and 31st of March in Tokyo, then 1 April
+        await study(harness, alice, days_ago)
+    await study(harness, bob)  # 31 March in the server's zone
+    board = await bob.slash("leaderboard", board="month")
+    assert "(2026-03)" in board.embeds[0]["title"]
+    lines = board_lines(board)
+    assert len(lines) == 2 and alice.mention in lines[0] and "**3**" in lines[0]
+    assert bob.mention in lines[1] and "**1**" in lines[1]
+    assert you(board) == "#2 with **1**"
+    assert you(await alice.slash("leaderboard", board="month")) == "#1 with **3**"
+
+
+async def test_the_month_board_counts_a_member_behind_the_server_from_their_own_first_day(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    harness.core.clock.set(datetime(2026, 3, 31, 18, tzinfo=UTC))  # 03:00 on 1 April in Tokyo
+    await setup_daily(mod, daily, time="23:00", zone="Asia/Tokyo")
+    await alice.slash("streak timezone", timezone="America/Los_Angeles")  # 11:00 on 31 March for alice
+    for days_ago in (1, 0):  # the 30th and 31st of March in Los Angeles
+        await study(harness, alice, days_ago)
+    await study(harness, bob)  # 1 April in the server's zone
+    board = await alice.slash("leaderboard", board="month")
+    assert "(2026-04)" in board.embeds[0]["title"]
+    assert len(board_lines(board)) == 1 and bob.mention in board_lines(board)[0]
+    assert you(board) == "Not on this board yet."
+    harness.core.clock.set(datetime(2026, 4, 1, 18, tzinfo=UTC))  # 11:00 on 1 April in Los Angeles
+    await study(harness, alice)
+    board = await alice.slash("leaderboard", board="month")
+    assert [alice.mention in line and "**1**" in line for line in board_lines(board)].count(True) == 1
+    assert you(board) == "#1 with **1**"
+
+
 async def test_reminder_dm_once_when_not_yet_active_and_off_when_dms_closed(
         harness: BotHarness, alice: SimMember, bob: SimMember) -> None:
     for member in (alice, bob):

@@ -14,6 +14,8 @@ from bot.streaks.rules import (
     crossed_milestones,
     day_statuses,
     evaluate,
+    month_after,
+    month_before,
 )
 
 D0 = date(2026, 1, 1)
@@ -132,3 +134,12 @@ def test_heatmap_statuses_agree_with_the_history(offsets: set[int], today_offset
             assert status is DayStatus.NONE
         elif status is DayStatus.FROZEN:
             assert day in state.frozen_days or day == state.pending_freeze
+
+
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9998, 12, 1)))
+def test_the_month_after_and_before_are_the_neighbouring_calendar_months(day: date) -> None:
+    month = day.strftime("%Y-%m")
+    first = day.replace(day=1)
+    assert month_after(month) == (first + timedelta(days=31)).strftime("%Y-%m")
+    assert month_before(month) == (first - timedelta(days=1)).strftime("%Y-%m")
+    assert month_before(month_after(month)) == month
