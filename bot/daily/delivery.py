@@ -40,7 +40,7 @@ from bot.daily.models import (
 )
 from bot.daily.repository import DailyRepository
 from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
-from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence
+from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed
 from bot.posting.retry import is_transient, next_attempt, storage_problem
 from bot.posting.rotation import cycle_seed_after, state_of
 from bot.scheduler import JobScheduler
@@ -189,7 +189,7 @@ class DailyDelivery:
             now = self.clock.now()
             today = local_date(now, schedule.zone)
             due_at = occurrence(today, schedule.local_time, schedule.zone)
-            if not manual and due_at > now:
+            if not manual and not owed(due_at, now, schedule.starts_at):
                 return DeliveryResult(Outcome.NOT_DUE)
             await self.reconcile(schedule, before=day_bounds(today, schedule.zone)[0])
             try:
@@ -207,7 +207,7 @@ class DailyDelivery:
         """Whether today's time has passed in the schedule's zone without today's post being made."""
         now = self.clock.now()
         today = local_date(now, schedule.zone)
-        if occurrence(today, schedule.local_time, schedule.zone) > now:
+        if not owed(occurrence(today, schedule.local_time, schedule.zone), now, schedule.starts_at):
             return False
         start, end = day_bounds(today, schedule.zone)
         async with self.repo.db.transaction() as conn:

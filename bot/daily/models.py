@@ -28,6 +28,7 @@ class DailySchedule:
     failure_notice: str | None
     updated_by: int
     updated_at: datetime
+    starts_at: datetime | None = None  # first set up then: earlier occurrences are not owed
 
 
 class PostStatus(StrEnum):

@@ -23,6 +23,7 @@ def _schedule(row: Any) -> DailySchedule:
         kinds=frozenset(k for k in row["kinds"].split(",") if k), cycle=row["cycle"],
         cycle_seed=row["cycle_seed"], failure_notice=row["failure_notice"], updated_by=row["updated_by"],
         updated_at=datetime.fromtimestamp(row["updated_at"], UTC),
+        starts_at=datetime.fromtimestamp(row["starts_at"], UTC) if row["starts_at"] is not None else None,
     )
 
 
@@ -74,11 +75,11 @@ class DailyRepository:
                               seed: int, now: datetime) -> None:
         await conn.execute(
             "INSERT INTO daily_schedule (guild_id, channel_id, local_time, timezone, role_id, enabled, cycle, "
-            "cycle_seed, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?, ?) "
+            "cycle_seed, updated_by, updated_at, starts_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
             "local_time = excluded.local_time, timezone = excluded.timezone, role_id = excluded.role_id, "
             "enabled = 1, failure_notice = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (guild_id, channel_id, local_time, timezone, role_id, seed, actor_id, epoch(now)),
+            (guild_id, channel_id, local_time, timezone, role_id, seed, actor_id, epoch(now), epoch(now)),
         )
         await conn.execute(
             "INSERT INTO guild_settings (guild_id, timezone, joined_at) VALUES (?, ?, ?) "

@@ -30,6 +30,15 @@ def occurrence(day: date, at: time, zone: ZoneInfo) -> datetime:
     return instant
 
 
+def owed(due_at: datetime, now: datetime, starts_at: datetime | None) -> bool:
+    """Whether the occurrence at ``due_at`` is owed by ``now``: its time has come, and the schedule already
+    existed then. A schedule first set up after today's time starts with the next occurrence, as its
+    setup reply says, so a restart later that day must not post today's (``starts_at`` is None for a
+    schedule older than that record: every passed occurrence is owed).
+    """
+    return due_at <= now and (starts_at is None or due_at >= starts_at)
+
+
 def next_occurrence(after: datetime, at: time, zone: ZoneInfo, *, inclusive: bool = False) -> datetime:
     """The first daily occurrence strictly after ``after`` (or at it, when ``inclusive``)."""
     day = after.astimezone(zone).date() - timedelta(days=1)

@@ -29,13 +29,15 @@ class QuizSchedule:
     cycle: int
     cycle_seed: int
     failure_notice: str | None
+    starts_at: datetime | None = None  # first set up then: earlier occurrences are not owed
 
     @classmethod
     def of(cls, row: Any) -> QuizSchedule:
         hour, minute = (int(x) for x in row["local_time"].split(":"))
         return cls(row["guild_id"], row["channel_id"], time(hour, minute), ZoneInfo(row["timezone"]),
                    row["close_hours"], bool(row["reveal_now"]), bool(row["enabled"]), row["cycle"],
-                   row["cycle_seed"], row["failure_notice"])
+                   row["cycle_seed"], row["failure_notice"],
+                   datetime.fromtimestamp(row["starts_at"], UTC) if row["starts_at"] is not None else None)
 
 
 @dataclass(frozen=True)

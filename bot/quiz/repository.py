@@ -35,11 +35,12 @@ class QuizRepository:
                               now: datetime) -> None:
         await conn.execute(
             "INSERT INTO quiz_schedule (guild_id, channel_id, local_time, timezone, close_hours, reveal_now, "
-            "enabled, cycle, cycle_seed, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?) "
+            "enabled, cycle, cycle_seed, updated_by, updated_at, starts_at) VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, local_time = excluded.local_time, "
             "timezone = excluded.timezone, close_hours = excluded.close_hours, reveal_now = excluded.reveal_now, "
             "enabled = 1, failure_notice = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (guild_id, channel_id, local_time, zone, close_hours, int(reveal_now), seed, actor_id, epoch(now)))
+            (guild_id, channel_id, local_time, zone, close_hours, int(reveal_now), seed, actor_id, epoch(now),
+             epoch(now)))
 
     async def set_enabled(self, conn: aiosqlite.Connection, guild_id: int, enabled: bool, actor_id: int,
                           now: datetime) -> None:

@@ -28,7 +28,7 @@ from bot.content import ContentStore
 from bot.errors import NotConfigured, NotFound, check_all
 from bot.overview import ConfiguredFeature
 from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
-from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, upcoming
+from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed, upcoming
 from bot.posting.retry import is_transient, next_attempt
 from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.quiz.builder import build_question, question_seed
@@ -89,7 +89,8 @@ class QuizService:
         schedule = await self._schedule(guild_id)
         now = self._clock.now()
         today = local_date(now, schedule.zone)
-        if not schedule.enabled or occurrence(today, schedule.local_time, schedule.zone) > now:
+        if not schedule.enabled or not owed(occurrence(today, schedule.local_time, schedule.zone), now,
+                                            schedule.starts_at):
             return False
         start, end = day_bounds(today, schedule.zone)
         async with self._db.transaction() as conn:
@@ -230,7 +231,7 @@ class QuizService:
             now = self._clock.now()
             today = local_date(now, schedule.zone)
             due_at = occurrence(today, schedule.local_time, schedule.zone)
-            if due_at > now:
+            if not owed(due_at, now, schedule.starts_at):
                 return None
             await self.reconcile(guild_id, before=day_bounds(today, schedule.zone)[0])
             try:

@@ -165,3 +165,18 @@ async def test_moving_the_daily_post_while_a_retry_waits_posts_once_in_the_new_c
     harness.sim.faults.fail_next_with.clear()
     await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # the waiting retry's time has passed too
     assert len(posts(general)) == 1 and posts(daily) == []
+
+
+async def test_a_first_setup_after_todays_time_waits_for_tomorrow_even_across_a_restart(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    reply = await setup_daily(mod, daily, time="07:00", zone="UTC")  # now is 08:00 UTC
+    assert "posting it now" not in reply and f"<t:{int(datetime(2026, 3, 3, 7, tzinfo=UTC).timestamp())}:" in reply
+    await harness.advance(hours=1)
+    await harness.restart()  # today's 07:00 passed before the schedule existed: nothing is owed
+    assert posts(daily) == []
+    await harness.advance_to(datetime(2026, 3, 3, 7, 1, tzinfo=UTC))
+    assert len(posts(daily)) == 1
+    moved = await setup_daily(mod, daily, time="06:00", zone="UTC")  # a change keeps its start: owed as before
+    assert "posting it now" not in moved  # today's post is out already
+    await harness.advance_to(datetime(2026, 3, 4, 6, 1, tzinfo=UTC))
+    assert len(posts(daily)) == 2

@@ -137,3 +137,14 @@ async def test_a_time_moved_before_now_or_a_resume_after_the_time_posts_todays_q
     assert "posting it now" in resumed.text
     await harness.settle()
     assert len(quizzes(daily)) == 2
+
+
+async def test_a_first_setup_after_todays_time_waits_for_tomorrow_even_across_a_restart(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    reply = await mod.slash("quiz setup", channel=daily, time="07:00", timezone="UTC")  # now is 08:00 UTC
+    assert "posting it now" not in reply.text
+    await harness.advance(hours=1)
+    await harness.restart()  # today's 07:00 passed before the schedule existed: nothing is owed
+    assert quizzes(daily) == []
+    await harness.advance_to(datetime(2026, 3, 3, 7, 1, tzinfo=UTC))  # the first time the reply announced
+    assert len(quizzes(daily)) == 1
