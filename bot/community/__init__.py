@@ -3,7 +3,7 @@ documents uploaded in Discord, export as a pack, the archive of past prompts and
 
 from bot.community.documents import DocumentImporter, check_upload
 from bot.community.export import export_pack
-from bot.community.forms import form_fields
+from bot.community.forms import TOPIC_LIMIT, form_fields
 from bot.community.library import ServerContent, cards_of
 from bot.community.models import (
     DOCUMENT_PREFIX,
@@ -22,5 +22,5 @@ from bot.community.service import SuggestionService
 __all__ = [
     "DOCUMENT_PREFIX", "SERVER_DECK", "Deck", "Decision", "ImportResult", "ServerContent", "ServerItem", "Status", "Suggestion",
     "SuggestionService", "deck_title", "DocumentImporter", "check_upload", "export_pack", "form_fields",
-    "cards_of", "item_summary",
+    "cards_of", "item_summary", "TOPIC_LIMIT",
 ]

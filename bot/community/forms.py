@@ -29,9 +29,19 @@ def lines(text: str | None) -> list[str]:
     return [line.strip(" -•*\t") for line in (text or "").splitlines() if line.strip(" -•*\t")]
 
 
+TOPIC_LIMIT = 200  # characters the Topic input takes
+
+
 def topic_tags(text: str | None) -> list[str]:
     """``"RAG, Vector search"`` -> ``["rag", "vector-search"]``; anything still malformed is left to the validator."""
     return [re.sub(r"\s+", "-", part.strip().lower()) for part in re.split(r"[,\n]", text or "") if part.strip()]
+
+
+def topic_text(tags: list[str]) -> str:
+    """Tags as the Topic input shows them: ``"rag, evals"``, or without the spaces when that would not fit
+    the input (tags typed there without spaces up to its limit come back with them)."""
+    spaced = ", ".join(tags)
+    return spaced if len(spaced) <= TOPIC_LIMIT else ",".join(tags)
 
 
 def prompt_data(fields: dict[str, str], source: dict[str, str] | None = None) -> dict[str, Any]:
@@ -66,5 +76,5 @@ def form_fields(item: Prompt | Flashcard) -> dict[str, str]:
                 "scenario": item.scenario, "constraints": "\n".join(item.constraints),
                 "follow_ups": "\n".join(item.follow_ups), "hints": "\n".join(item.hints),
                 "rubric": "\n".join(item.rubric)}
-    return {"front": item.front, "back": item.back, "topic": ", ".join(item.tags),
+    return {"front": item.front, "back": item.back, "topic": topic_text(item.tags),
             "wrong_answers": "\n".join(item.wrong_answers)}

@@ -18,6 +18,7 @@ from typing import Any
 import discord
 
 from bot.community import (
+    TOPIC_LIMIT,
     Decision,
     ServerItem,
     Status,
@@ -45,7 +46,7 @@ def card_inputs(values: dict[str, str] | None = None) -> list[Field]:
         text_input("Front (the question)", "front", max_length=300, default=v.get("front"),
                placeholder="What does a reranker add after vector search?"),
         text_input("Back (the answer)", "back", max_length=900, default=v.get("back")),
-        text_input("Topic (comma-separated)", "topic", max_length=200, paragraph=False, required=False,
+        text_input("Topic (comma-separated)", "topic", max_length=TOPIC_LIMIT, paragraph=False, required=False,
                default=v.get("topic"), placeholder="retrieval, evals"),
         text_input("Wrong options for the quiz (one per line)", "wrong_answers", max_length=1800, required=False,
                default=v.get("wrong_answers"), placeholder="Three plausible but wrong answers make a good quiz."),

@@ -261,3 +261,30 @@ async def test_a_decision_dm_sent_just_before_a_crash_is_not_sent_again(
     await harness.restart()
     assert len(alice.dms) == 1, [m.content for m in alice.dms]
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM suggestions WHERE author_told_at IS NULL") == 0
+
+
+def _text_inputs(modal: dict) -> dict[str, dict]:
+    found = {}
+    for row in modal.get("components") or []:
+        for item in row.get("components") or ([row["component"]] if row.get("component") else []):
+            if item.get("type") == 4:
+                found[item["custom_id"]] = item
+    return found
+
+
+async def test_the_edit_form_of_a_suggested_card_holds_its_own_topic(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    topic = ",".join(f"topic{i}-" + "x" * 17 for i in range(8))  # 8 tags, 199 characters: the form takes it
+    form = await alice.slash("suggest card")
+    done = await alice.submit_modal(form, front="What does a reranker add after vector search?",
+                                    back="It re-scores the top candidates with a cross-encoder.", topic=topic,
+                                    wrong_answers="")
+    assert "suggestion **#1**" in done.text, done.text
+    edit = await mod.click(await mod.slash("review queue"), "Edit")
+    assert edit.modal is not None
+    field = _text_inputs(edit.modal)["topic"]
+    assert len(field["value"]) <= field["max_length"] and field["value"].split(",") == topic.split(",")
+    saved = await mod.submit_modal(edit, front="What does a reranker add after vector search?",
+                                   back="It re-scores the top candidates with a cross-encoder.",
+                                   topic=field["value"], wrong_answers="")
+    assert "Something went wrong" not in saved.text
