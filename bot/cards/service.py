@@ -143,6 +143,12 @@ class StudyService:
                          study.due_left if isinstance(study, StudyCard) else 0, left,
                          await self.server.credit(card_id))
 
+    async def in_play(self, guild_id: int | None, card_id: str) -> bool:
+        """Whether the card is still in one of the server's decks that are on (not removed or switched off)."""
+        if guild_id is None:
+            return self._content.library.flashcard(card_id) is not None
+        return card_id in cards_of(await self.server.decks(guild_id))
+
     async def day_summary(self, guild_id: int | None, user_id: int) -> DaySummary:
         """Reviews and Again grades today, today's retention and when the next card falls due."""
         day_start = await self._day_start(guild_id, user_id)
@@ -186,6 +192,8 @@ class StudyService:
                   grade: Grade, now: datetime) -> tuple[Graded, ActivityRecorded | None]:
         """:meth:`grade`'s rules inside its transaction, on the database's thread: (the result, a credit to announce)."""
         memory = self.repo.memory_in(conn, user_id, card.id)
+        if guild_id is not None and card.id not in cards_of(self.server.decks_in(conn, guild_id)):
+            return Graded(False, None, memory), None  # its deck was switched off, like a removed card: not studied
         if (memory.reps if memory else 0) != rep:
             repaired = None
             if guild_id is not None and memory is not None and memory.reps == rep + 1 and memory.last_review:

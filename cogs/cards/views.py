@@ -35,6 +35,9 @@ EYES = discord.PartialEmoji(name="👀")  # parsed once: every card shown in a s
 FINISH = CustomId("studybot:cards:finish")
 
 
+GONE = "That card is no longer in this server's decks (a moderator removed it or switched its deck off)."
+
+
 def _service(interaction: discord.Interaction) -> StudyService:
     return service_of(interaction, StudyService)
 
@@ -54,7 +57,8 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         service = _service(interaction)
         study = await service.shown_card(interaction.guild_id, interaction.user.id, self.card_id, self.rep)
         if study is None:
-            await show_next(interaction, "That card was already reviewed; here is where you are now.")
+            gone = not await service.in_play(interaction.guild_id, self.card_id)
+            await show_next(interaction, GONE if gone else "That card was already reviewed; here is where you are now.")
             return
         previews = service.preview_of(study, interaction.user.id)
         await interaction.response.edit_message(embed=back_embed(study), view=grade_view(study, previews))
@@ -75,7 +79,7 @@ class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         graded = await _service(interaction).grade(interaction.guild_id, interaction.user.id, self.card_id,
                                                    self.rep, self.grade)
         if not graded.recorded and graded.card is None:
-            await show_next(interaction, "That card was removed from this server's decks, so nothing was recorded.")
+            await show_next(interaction, GONE + " Nothing was recorded.")
             return
         if not graded.recorded:
             await show_stale(interaction)

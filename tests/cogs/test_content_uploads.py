@@ -224,7 +224,27 @@ async def test_grading_a_card_removed_mid_session_records_nothing_and_moves_on(
     back = await alice.click(screen, "Reveal")
     await mod.click(await mod.slash("content remove", item=card.id), "Remove it")
     after = await alice.click(back, next(label for label in back.button_labels if label.startswith("Good")))
-    assert "removed from this server's decks, so nothing was recorded" in after.text
+    assert "no longer in this server's decks" in after.text and "Nothing was recorded" in after.text
+    assert await count(harness, "card_reviews") == 0
+
+
+async def test_reveal_of_a_card_removed_by_a_moderator_says_so_rather_than_that_it_was_reviewed(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    card = await insert_own_card(harness, mod, "What does a prefix cache save?")
+    screen = await alice.slash("cards study", deck="server")
+    await mod.click(await mod.slash("content remove", item=card.id), "Remove it")
+    after = await alice.click(screen, "Reveal")
+    assert "already reviewed" not in after.text and "no longer in this server's decks" in after.text
+
+
+async def test_grading_a_card_whose_deck_was_switched_off_records_nothing(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """A deck switched off disappears from every member's study at once, mid-session too, like a removed card."""
+    await insert_own_card(harness, mod, "What does a prefix cache save?")
+    back = await alice.click(await alice.slash("cards study", deck="server"), "Reveal")
+    await mod.slash("content decks", deck="server", on=False)
+    after = await alice.click(back, next(label for label in back.button_labels if label.startswith("Good")))
+    assert "no longer in this server's decks" in after.text and "Nothing was recorded" in after.text
     assert await count(harness, "card_reviews") == 0
 
 
