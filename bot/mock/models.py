@@ -1,4 +1,4 @@
-"""What mock interviews are made of: signups, rounds, groups, a group's brief, outcomes and counts."""
+"""What mock interviews are made of: signups, rounds, groups, a group's brief, outcomes, counts and a schedule change."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.content.models import Prompt
+from bot.mock.schedule import Schedule
 
 CHECKIN_CLAIMED = -1  # a group's check-in is being posted: a restart looks for it before posting again
 
@@ -105,3 +106,12 @@ class MockStats:
     cancelled: int = 0
     no_time: int = 0
     excluding: tuple[int, int] = (0, 0)  # (members with exclusions, exclusions): counts only
+
+
+@dataclass(frozen=True)
+class ScheduleChange:
+    """A saved schedule and what it means now, so the moderator's reply can say exactly what will happen."""
+
+    schedule: Schedule
+    next_rounds: list[datetime]  # the first is the first round on this schedule
+    running: Round | None  # an open round that keeps its end; the first of ``next_rounds`` comes after it

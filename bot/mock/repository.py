@@ -98,6 +98,16 @@ class PairingRepository:
         return await one(Reader(conn), "SELECT * FROM mock_rounds WHERE guild_id = ? AND round_key = ?",
                          (guild_id, key), _round)
 
+    async def used_keys(self, conn: aiosqlite.Connection, guild_id: int, keys: list[str]) -> set[str]:
+        """Which of ``keys`` already made a round (of any status): a key makes one round, ever."""
+        if not keys:
+            return set()
+        marks = ", ".join("?" * len(keys))  # only placeholders go into the text; the keys are parameters
+        cursor = await conn.execute(
+            f"SELECT round_key FROM mock_rounds WHERE guild_id = ? AND round_key IN ({marks})",  # noqa: S608
+            (guild_id, *keys))
+        return {row[0] for row in await cursor.fetchall()}
+
     async def round(self, round_id: int) -> Round | None:
         return await one(self.db, "SELECT * FROM mock_rounds WHERE id = ?", (round_id,), _round)
 

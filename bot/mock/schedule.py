@@ -10,12 +10,18 @@ New Year.
 A round lasts one cadence period minus half a day: its check-in ("did you meet?") is
 posted 12 hours before the next round, so no-show reports count for the next pairing.
 A group still without an agreed time is nudged two days before the end (see agreement.py).
+
+The anchor date is also the schedule's first round: no occurrence before it is a round. A schedule
+changed while a round is open is anchored on the first occurrence that round leaves room for
+(:func:`opening_rounds`), so every date it lists is a round that starts, never one skipped because the
+open round, sized to the old schedule, was still running.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -26,6 +32,9 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 CADENCES = {"weekly": 1, "biweekly": 2}  # weeks between rounds
 CHECKIN_LEAD = timedelta(hours=12)
+# A week across a daylight-saving change is an hour shorter in UTC: an unchanged local time then comes 11 hours
+# after the check-in, and a schedule change must not push such a round a whole period out.
+DST_SLACK = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -59,8 +68,11 @@ class Schedule:
         return CronTrigger(day_of_week=self.weekday, hour=hour, minute=minute, timezone=self.zone)
 
     def is_round_week(self, fire: datetime) -> bool:
-        """Does a fire at ``fire`` start a round (always for weekly; every other week for biweekly)?"""
+        """Does a fire at ``fire`` start a round (from the anchor on: always for weekly, every other week for
+        biweekly)? Before the anchor nothing does: an open round was still running then."""
         local = fire.astimezone(self.zone).date()
+        if local < self.anchor_date:
+            return False
         weeks = (local - self.anchor_date).days // 7
         return weeks % CADENCES[self.cadence] == 0
 
@@ -106,18 +118,44 @@ def round_times(starts_at: datetime, period: timedelta) -> tuple[datetime, datet
     return starts_at + (ends_at - starts_at) / 2, ends_at
 
 
+def earliest_first_round(now: datetime, open_round_ends: Iterable[datetime]) -> datetime:
+    """The earliest a changed schedule's first round may start.
+
+    A round still open keeps the end its members were told (their brief says "meet before" it), and the next
+    round leaves its check-in the lead every round leaves, less :data:`DST_SLACK`, so that no-show reports still
+    count for the next pairing and the round is not skipped because the open one has not closed yet.
+    """
+    return max([now, *(end + CHECKIN_LEAD - DST_SLACK for end in open_round_ends)])
+
+
+def opening_rounds(schedule: Schedule, not_before: datetime, keep_weeks: bool, count: int = 3) -> list[datetime]:
+    """The occurrences at or after ``not_before`` that may be ``schedule``'s first round, earliest first.
+
+    With ``keep_weeks`` (same cadence and weekday as before) only the weeks of the schedule's current anchor
+    count, so a biweekly schedule moved by an hour keeps its fortnights; otherwise every week counts and the
+    chosen occurrence becomes the new anchor. The caller skips an occurrence whose round key is already used.
+    """
+    search = schedule if keep_weeks else replace(schedule, cadence="weekly", anchor_date=date.min)
+    fires = search.next_rounds(not_before - timedelta(minutes=1), count + 1)
+    return [fire for fire in fires if fire >= not_before][:count]
+
+
+def first_free(draft: Schedule, candidates: Sequence[datetime], taken: Container[str]) -> Schedule:
+    """``draft`` anchored on the first of ``candidates`` whose round key no round has used yet.
+
+    A key makes one round, even a cancelled one, so a day whose round was made would make no other; naming it
+    would promise a round that never starts. (The candidates are a week apart and only a round made today can
+    share a key with a future occurrence, so one of them is free.)
+    """
+    first = next((fire for fire in candidates if draft.round_key(fire) not in taken), None)
+    if first is None:
+        return draft
+    return replace(draft, anchor_date=first.astimezone(draft.zone).date())
+
+
 def parse_weekday(text: str) -> str:
     cleaned = (text or "").strip().lower()[:3]
     if cleaned in WEEKDAYS:
         return cleaned
     raise InvalidInput(f"`{(text or '').strip()[:20] or 'empty'}` is not a weekday.", hint="Pick Monday … Sunday.")
 
-
-def first_anchor(weekday: str, local_time: time, zone: ZoneInfo, now: datetime) -> date:
-    """The local date of the first round after ``now``: biweekly rounds count from it."""
-    local_now = now.astimezone(zone)
-    days = (WEEKDAYS.index(weekday) - local_now.weekday()) % 7
-    candidate = local_now.date() + timedelta(days=days)
-    if days == 0 and local_now.time() >= local_time:
-        candidate += timedelta(days=7)
-    return candidate

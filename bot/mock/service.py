@@ -21,12 +21,12 @@ from bot.mock.exclusions import Exclusions
 from bot.mock.jobs import ROUND_PREFIXES, rebuild, round_job
 from bot.mock.meeting_repository import Meeting
 from bot.mock.meetings import Choice, MeetingPublisher, MeetingService, Picker
-from bot.mock.models import Group, MockStats, Report, Round, Signup
+from bot.mock.models import Group, MockStats, Report, Round, ScheduleChange, Signup
 from bot.mock.outcomes import Outcomes
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
 from bot.mock.round_flow import RoundFlow
-from bot.mock.schedule import Schedule, first_anchor, parse_weekday
+from bot.mock.schedule import Schedule, earliest_first_round, first_free, opening_rounds, parse_weekday
 from bot.mock.signups import Signups
 from bot.overview import ConfiguredFeature
 from bot.scheduler import JobScheduler
@@ -86,24 +86,32 @@ class MockService:
 
     # -- schedule ------------------------------------------------------------------------------
     async def set_schedule(self, guild_id: int, actor_id: int, *, cadence: str, weekday: str, time_text: str,
-                           zone_text: str, channel_id: int,
-                           voice_channel_id: int | None = None) -> tuple[Schedule, list[datetime]]:
+                           zone_text: str, channel_id: int, voice_channel_id: int | None = None) -> ScheduleChange:
+        """Save the schedule, anchored on its first round: the first occurrence after any open round that no
+        round was already made for (rounds are made once per key). An open round keeps the end its members
+        were told; the dates returned are the rounds that will start, the first being the first of this schedule."""
         _cadence, day, at, zone = check_all(lambda: _check_cadence(cadence), lambda: parse_weekday(weekday),
                                             lambda: parse_local_time(time_text), lambda: parse_zone(zone_text))
         now = self._clock.now()
         old = await self.repo.schedule(guild_id)
+        open_rounds = await self.repo.open_rounds(guild_id)
+        running = max(open_rounds, key=lambda r: r.ends_at, default=None)
         # The same cadence on the same weekday keeps its weeks: moving a biweekly round by an hour must not
-        # restart the count from the next occurrence (the round after an open one would be skipped).
-        same_weeks = old is not None and old.cadence == cadence and old.weekday == day
-        anchor = old.anchor_date if old is not None and same_weeks else first_anchor(day, at, zone, now)
-        schedule = Schedule(guild_id, channel_id, cadence, day, f"{at:%H:%M}", zone.key, anchor,
-                            voice_channel_id=voice_channel_id)
+        # restart the count from the next occurrence.
+        keep_weeks = old is not None and old.cadence == cadence and old.weekday == day
+        draft = Schedule(guild_id, channel_id, cadence, day, f"{at:%H:%M}", zone.key,
+                         old.anchor_date if old is not None and keep_weeks else now.date(),
+                         voice_channel_id=voice_channel_id)
+        candidates = opening_rounds(draft, not_before=earliest_first_round(now, (r.ends_at for r in open_rounds)),
+                                    keep_weeks=keep_weeks)
         async with self._db.transaction() as conn:
+            taken = await self.repo.used_keys(conn, guild_id, [draft.round_key(fire) for fire in candidates])
+            schedule = first_free(draft, candidates, taken)
             await self.repo.save_schedule(conn, schedule, actor_id, now)
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="mock.schedule",
                                      old=old.describe if old else None, new=schedule.describe)
         self.schedule_job(schedule)
-        return schedule, schedule.next_rounds(now)
+        return ScheduleChange(schedule, schedule.next_rounds(now), running)
 
     def schedule_job(self, schedule: Schedule) -> None:
         self._scheduler.add(round_job(schedule.guild_id), schedule.trigger(), self.rounds.run_scheduled,

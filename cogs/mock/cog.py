@@ -178,11 +178,14 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
         if target.is_news():  # each group gets a private thread, which Discord allows in text channels only
             raise InvalidInput(f"{target.mention} is an announcement channel, where Discord allows no private "
                                "threads, so groups could not get their own.", hint="Pick a plain text channel.")
-        schedule, nexts = await self.service.set_schedule(
+        change = await self.service.set_schedule(
             interaction.guild.id, interaction.user.id, cadence=cadence.value, weekday=weekday.value,
             time_text=time, zone_text=timezone, channel_id=target.id, voice_channel_id=voice.id if voice else None)
-        lines = [f"{schedule.describe}, in {target.mention}.", "", "**Next rounds**",
-                 *(f"• {discord_timestamp(m, 'F')}" for m in nexts)]
+        lines = [f"{change.schedule.describe}, in {target.mention}."]
+        if change.running is not None:
+            lines += ["", f"Round {change.running.number} is still open: it keeps the end its members were told, "
+                          f"{discord_timestamp(change.running.ends_at, 'F')}, and this schedule starts after it."]
+        lines += ["", "**Next rounds**", *(f"• {discord_timestamp(m, 'F')}" for m in change.next_rounds)]
         missing = missing_permissions(target, interaction.guild.me, also=("create_private_threads",))
         if missing:
             lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {target.mention}; without private threads "

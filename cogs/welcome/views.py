@@ -44,9 +44,9 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
         quiz_next = overview.next_posts[0] if overview.next_posts else None
     mock_next: list[datetime] = []
     if plan.mock is not None:
-        _schedule, mock_next = await service_of(interaction, MockService).set_schedule(
+        mock_next = (await service_of(interaction, MockService).set_schedule(
             guild_id, actor, cadence=plan.mock.cadence, weekday=plan.mock.weekday,
-            time_text=f"{plan.mock.at:%H:%M}", zone_text=zone, channel_id=channel_id)
+            time_text=f"{plan.mock.at:%H:%M}", zone_text=zone, channel_id=channel_id)).next_rounds
     guild = interaction.guild
     channel = guild.get_channel(channel_id) if guild else None
     log.info("guild %s set up from the welcome message by %s", guild_id, actor)
