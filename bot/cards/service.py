@@ -57,9 +57,7 @@ class StudyService:
     async def _cards(self, guild_id: int | None, user_id: int, deck: str | None = None) -> Mapping[str, Flashcard]:
         """The cards in play: ``deck``, else the member's chosen deck, else every deck the server has on."""
         if guild_id is not None and deck is None:
-            deck = await self.repo.deck_choice(guild_id, user_id)
-            if deck is not None and not any(d.key == deck and d.enabled for d in await self.server.decks(guild_id)):
-                deck = None  # the deck was switched off or removed since: fall back to all decks
+            deck = await self.current_deck(guild_id, user_id)
         return await self.server.cards(guild_id, deck)
 
     async def choose_deck(self, guild_id: int, user_id: int, deck: str | None) -> str | None:
@@ -74,7 +72,14 @@ class StudyService:
         return await self.server.decks(guild_id)
 
     async def current_deck(self, guild_id: int | None, user_id: int) -> str | None:
-        return await self.repo.deck_choice(guild_id, user_id) if guild_id is not None else None
+        """The deck the member studies: their choice while it is on, else None (every deck the server has on).
+        A deck switched off or removed since they chose it falls back to all decks, and says so everywhere."""
+        if guild_id is None:
+            return None
+        deck = await self.repo.deck_choice(guild_id, user_id)
+        if deck is not None and not any(d.key == deck and d.enabled for d in await self.server.decks(guild_id)):
+            return None
+        return deck
 
     async def next_card(self, guild_id: int | None, user_id: int, *,
                         learn_ahead: bool = False) -> StudyCard | NothingToStudy:

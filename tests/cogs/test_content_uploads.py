@@ -284,3 +284,15 @@ async def test_an_edited_card_keeps_its_id_and_the_members_history(harness: BotH
     shown = await alice.click(screen, "Reveal")
     assert "reused across requests" in str(shown.embeds)
     assert await count(harness, "card_states") == 1
+
+
+async def test_stats_follow_a_chosen_deck_that_was_switched_off_back_to_every_deck(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    await insert_own_card(harness, mod, "What does a prefix cache save?")
+    await alice.slash("cards study", deck="server")
+    before = await alice.slash("cards stats")
+    assert before.embeds[0]["title"] == "Your flashcards · server"
+    assert "of 1 cards started" in before.embeds[0]["footer"]["text"]
+    await mod.slash("content decks", deck="server", on=False)
+    after = await alice.slash("cards stats")
+    assert "server" not in after.embeds[0]["title"] and "of 1 cards started" not in after.embeds[0]["footer"]["text"]
