@@ -104,10 +104,15 @@ class SuggestionRepository:
                                         (suggestion_id,))).fetchone()
         return None if row is None else (row["status"], row["reviewer_id"])
 
-    async def untold(self, limit: int) -> list[Suggestion]:
-        rows = await self.db.fetchall("SELECT * FROM suggestions WHERE status != 'pending' AND author_told_at IS NULL "
-                                      "ORDER BY decided_at, id LIMIT ?", (limit,))
-        return [_suggestion(row) for row in rows]
+    async def untold(self, limit: int) -> list[tuple[Suggestion, bool]]:
+        """Decided suggestions whose author was not told, each with whether it was approved with edits
+        (the audit entry of the decision says so: the notice says it too)."""
+        rows = await self.db.fetchall(
+            "SELECT s.*, EXISTS (SELECT 1 FROM audit_log a WHERE a.guild_id = s.guild_id "
+            "AND a.action = 'review.edit-approve' AND json_extract(a.new_value, '$.suggestion') = s.id) AS edited "
+            "FROM suggestions s WHERE s.status != 'pending' AND s.author_told_at IS NULL "
+            "ORDER BY s.decided_at, s.id LIMIT ?", (limit,))
+        return [(_suggestion(row), bool(row["edited"])) for row in rows]
 
     async def mark_told(self, suggestion_id: int, now: datetime) -> None:
         await self.db.execute("UPDATE suggestions SET author_told_at = ? WHERE id = ? AND author_told_at IS NULL",

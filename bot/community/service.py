@@ -229,8 +229,9 @@ class SuggestionService:
             others = list((await self.content.cards(suggestion.guild_id)).values())
         return [p.message for p in alike_problems(item, others, f"suggestion #{suggestion.id}")]
 
-    async def untold(self, limit: int = 200) -> list[Suggestion]:
-        """Decided suggestions whose author was not told yet (the process stopped before the DM)."""
+    async def untold(self, limit: int = 200) -> list[tuple[Suggestion, bool]]:
+        """Decided suggestions whose author was not told yet (the process stopped before the DM), each with
+        whether it was approved with a moderator's edits."""
         return await self.repo.untold(limit)
 
     async def mark_told(self, suggestion_id: int) -> None:

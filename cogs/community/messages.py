@@ -17,10 +17,10 @@ log = logging.getLogger(__name__)
 async def tell_untold(client: discord.Client, service: SuggestionService) -> int:
     """After a restart: finish decisions whose queue message and author notice were cut off; each once."""
     told = 0
-    for suggestion in await service.untold():
+    for suggestion, edited in await service.untold():
         await update_queue_message(client, suggestion, suggestion_embed(suggestion))
         guild = client.get_guild(suggestion.guild_id)
-        notice = author_notice(suggestion, guild.name if guild else "the server")
+        notice = author_notice(suggestion, guild.name if guild else "the server", edited=edited)
         if await dm(client, suggestion.author_id, notice, unless_sent=True):
             told += 1
         await service.mark_told(suggestion.id)

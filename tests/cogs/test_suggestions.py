@@ -263,6 +263,24 @@ async def test_a_decision_dm_sent_just_before_a_crash_is_not_sent_again(
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM suggestions WHERE author_told_at IS NULL") == 0
 
 
+async def test_an_approval_with_edits_cut_off_by_a_crash_is_told_as_one_with_edits_once(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    from cogs.community.embeds import author_notice
+    from cogs.community.messages import dm
+
+    await suggest_card(alice)
+    await suggest_card(bob)
+    service = harness.bot.get_cog("Review").service
+    sent = await service.approve(harness.guild.id, 1, mod.id, edited={"back": "Edited by a moderator, still valid."})
+    await service.approve(harness.guild.id, 2, mod.id, edited={"back": "Also edited, and still valid."})
+    # Alice's DM went out before the process died; Bob's had not yet.
+    await dm(harness.bot, alice.id, author_notice(sent.suggestion, harness.guild.name, edited=True))
+    await harness.restart()
+    assert len(alice.dms) == 1, [m.content for m in alice.dms]
+    [told] = bob.dms
+    assert "approved with a moderator's edits" in told.content
+
+
 def _text_inputs(modal: dict) -> dict[str, dict]:
     found = {}
     for row in modal.get("components") or []:
