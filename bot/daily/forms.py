@@ -11,12 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content.models import Prompt, PromptKind
+from bot.text import MODAL_TITLE_LIMIT, shorten
 
-MODAL_TITLE_LIMIT = 45
 INPUT_LABEL_LIMIT = 45
 PLACEHOLDER_LIMIT = 100
-ELLIPSIS = "…"
-TRAILING = " ,;:–—-·/("
 
 
 @dataclass(frozen=True)
@@ -39,22 +37,6 @@ WORDING: dict[PromptKind, tuple[str, str]] = {
     PromptKind.BEHAVIORAL: ("Your story",
                             "Situation, task, your own actions, the result (numbers if you can) and what you learned."),
 }
-
-
-def shorten(text: str, limit: int) -> str:
-    """``text`` in at most ``limit`` characters, cut at the last whole word and marked with an ellipsis.
-
-    A single word longer than the limit is the one case cut inside a word (there is no boundary).
-    """
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    room = text[: limit - len(ELLIPSIS) + 1]  # one extra character: is the cut right before a space?
-    if " " in room:
-        room = room[: room.rfind(" ")]
-    else:
-        room = room[:-1]
-    return room.rstrip(TRAILING) + ELLIPSIS
 
 
 def answer_form(prompt: Prompt, *, replacing: bool) -> AnswerForm:

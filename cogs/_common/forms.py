@@ -17,6 +17,7 @@ from typing import Any
 import discord
 
 from bot.error_handler import report_interaction_error
+from bot.text import MODAL_TITLE_LIMIT, shorten
 from cogs._common.access import payload_of
 from cogs._common.authority import Audience, authorize
 from cogs._common.views import BaseModal
@@ -94,7 +95,7 @@ class FieldsModal(BaseModal):
     """
 
     def __init__(self, title: str, inputs: list[Field], custom_id: str) -> None:
-        super().__init__(title=title[:45], timeout=None, custom_id=custom_id)
+        super().__init__(title=shorten(title, MODAL_TITLE_LIMIT), timeout=None, custom_id=custom_id)
         for item in inputs:
             self.add_item(item)
 

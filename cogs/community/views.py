@@ -217,7 +217,7 @@ def edit_item_form(entry: ServerItem, part: str) -> ModeratorForm:
     else:
         inputs = prompt_inputs(values, with_title=True)
     title = f"Edit: {one_line(item_summary(entry.item))}"
-    return ModeratorForm(title if len(title) <= 45 else title[:44] + "…", inputs, ITEM_FORM(entry.item.id))
+    return ModeratorForm(title, inputs, ITEM_FORM(entry.item.id))  # shortened at a word to Discord's 45
 
 
 FORMS = (FormRoute(EDIT_FORM.pattern, Audience.MODERATOR, _edited),

@@ -306,3 +306,10 @@ async def test_the_edit_form_of_a_suggested_card_holds_its_own_topic(
                                    back="It re-scores the top candidates with a cross-encoder.",
                                    topic=field["value"], wrong_answers="")
     assert "Something went wrong" not in saved.text
+
+
+async def test_a_long_suggested_title_is_shortened_at_a_word_in_the_form(harness: BotHarness, alice: SimMember) -> None:
+    form = await alice.slash("suggest prompt", kind="design", difficulty="hard",
+                             title="Rate-limit an LLM gateway for many tenants with budgets")
+    assert form.modal is not None
+    assert form.modal["title"] == "Suggest: Rate-limit an LLM gateway for many…"  # 44 characters, whole words
