@@ -88,13 +88,18 @@ def author_notice(suggestion: Suggestion, guild_name: str, *, edited: bool = Fal
             "You can revise it and suggest it again.")
 
 
+DECKS_NAMED = 25  # at most 25 keys of 31 characters, and the rest of the reply, fit in one message
+
+
 def decks_saved_text(decks: list[Deck]) -> str:
     """What a moderator reads after choosing the server's decks in ``/content decks``."""
     on = [deck for deck in decks if deck.enabled]
     if not on:
         return ("Saved. No deck is on: study sessions, the quiz, the daily prompt and `/practice` have nothing to "
                 "draw from until you switch one on with `/content decks`.")
-    names = ", ".join(f"`{deck.key}`" for deck in on)
+    names = ", ".join(f"`{deck.key}`" for deck in on[:DECKS_NAMED])
+    if len(on) > DECKS_NAMED:  # a server with many document decks: the reply stays under Discord's 2,000
+        names += f" and {len(on) - DECKS_NAMED} more (`/content decks` lists them all)"
     return (f"Saved. Decks on: {names}. Study sessions, the quiz, the daily prompt and `/practice` use only "
             "these decks (`/daily kinds` narrows the daily prompt further).")
 

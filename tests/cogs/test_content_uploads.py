@@ -296,3 +296,12 @@ async def test_stats_follow_a_chosen_deck_that_was_switched_off_back_to_every_de
     await mod.slash("content decks", deck="server", on=False)
     after = await alice.slash("cards stats")
     assert "server" not in after.embeds[0]["title"] and "of 1 cards started" not in after.embeds[0]["footer"]["text"]
+
+
+def test_the_decks_reply_of_a_server_with_many_decks_fits_in_one_message() -> None:
+    from bot.community import Deck
+    from cogs.community.embeds import decks_saved_text
+
+    decks = [Deck(f"doc-{i:02d}-" + "x" * 24, f"Document {i}", "document", True, (), ()) for i in range(60)]
+    text = "`doc-00-xxxxxxxxxxxxxxxxxxxxxxxx` is now on. " + decks_saved_text(decks)
+    assert len(text) <= 2000 and "and 35 more" in text
