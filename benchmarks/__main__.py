@@ -70,6 +70,29 @@ def write_report(results: list[Result], quick: bool) -> str:
     return "\n".join(lines)
 
 
+def merge_report(existing: str, results: list[Result], measured_at: str) -> str:
+    """The report with only ``results`` replaced: each one's table row and its section, the rest kept as it
+    was (``--only`` re-measures a few rows; the others still come from the run that wrote them). A result
+    the report did not hold yet is added at the end of the table and of the sections."""
+    lines = existing.splitlines()
+    for result in results:
+        row = next((i for i, line in enumerate(lines) if line.startswith(f"| {result.name} |")), None)
+        if row is None:
+            row = max(i for i, line in enumerate(lines) if line.startswith("|")) + 1
+            lines.insert(row, result.row())
+        else:
+            lines[row] = result.row()
+        section = [f"## {result.name}", "", f"- Re-measured alone (`--only`) at {measured_at}.",
+                   *[f"- {d}" for d in result.details], ""]
+        start = next((i for i, line in enumerate(lines) if line == f"## {result.name}"), None)
+        if start is None:
+            lines += ["", *section[:-1]]
+            continue
+        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+        lines[start:end] = section
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
@@ -78,7 +101,11 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     results = asyncio.run(run_all(args.only or BENCHMARKS, args.quick))
-    report = write_report(results, args.quick)
+    if args.only and REPORT.exists() and not args.quick:
+        measured_at = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load_average()}"
+        report = merge_report(REPORT.read_text(encoding="utf-8"), results, measured_at)
+    else:
+        report = write_report(results, args.quick)
     if args.no_write or args.quick:
         print(report)
     else:
