@@ -302,10 +302,11 @@ class DailyService:
         record = await self.repo.post(guild_id, day)
         if record is None or record.status is not PostStatus.SENT:
             raise NotFound("That daily prompt is not available.", hint="Use the buttons on a posted prompt.")
-        schedule = await self.repo.schedule(guild_id)
+        # Removing the schedule keeps past posts and their answers (its confirmation says so): a post's
+        # buttons work without one.
         custom = await self.repo.custom_prompts(guild_id)
         prompt = self.delivery.prompt(record.prompt_id, custom)
-        if prompt is None or schedule is None:
+        if prompt is None:
             raise NotFound("That prompt was removed from the content packs.",
                            hint="Today's post has a current one.")
         return record, prompt

@@ -244,3 +244,17 @@ async def test_an_answer_shown_before_the_process_died_is_adopted_and_deleted_wi
     assert "Removed:" in done.text
     await harness.settle()
     assert not [m for m in post.thread.messages if not m.deleted and "My private design notes" in str(m.embeds)]
+
+
+async def test_after_daily_remove_todays_post_still_takes_answers_as_the_reply_promised(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    [post] = posts(daily)
+    removed = await mod.click(await mod.slash("daily remove"), "Remove the schedule")
+    assert "Past posts and answers stay" in removed.text
+    await harness.restart()  # nothing cached: the post is read afresh
+    hints = await alice.click(post, "Hints")
+    assert "Hints" in hints.text, hints.text
+    done = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Shard the queue by tenant")
+    assert "Saved" in done.text, done.text
