@@ -167,8 +167,14 @@ class RewardService:
         held = {(g.user_id, g.reward): g for g in await self.repo.grants(guild_id)}
         refused: set[str] = set()
         changed = 0
+        # One role may be the reward for several things: it stays while any of them is still earned.
+        still_earned = {(user_id, role_id) for (user_id, _), role_id in wanted.items()}
         for key, grant in held.items():
-            if wanted.get(key) != grant.role_id:
+            if wanted.get(key) == grant.role_id:
+                continue
+            if (grant.user_id, grant.role_id) in still_earned:
+                await self.repo.delete_grant(guild_id, grant.user_id, grant.reward)  # the role stays
+            else:
                 changed += await self._remove(guild_id, grant, refused)
         for (user_id, reward), role_id in wanted.items():
             current = held.get((user_id, reward))

@@ -181,3 +181,21 @@ async def test_a_role_given_just_before_the_process_died_is_still_taken_back_whe
     await harness.advance(days=3)  # the streak ended meanwhile
     assert week.id not in guild.members[alice.id].role_ids
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0
+
+
+async def test_one_role_for_two_rewards_stays_while_one_of_them_is_still_earned(
+        harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
+    keeper = givable_role(guild, "Keeper")
+    await mod.slash("rewards set", reward="streak-7", role=keeper)
+    await mod.slash("rewards set", reward="leader-streak", role=keeper)
+    # Alice studied every day from 20 February to today (2 March): February's most active member, 11-day streak.
+    for days_ago in range(10, -1, -1):
+        await harness.core.activity.record(guild.id, alice.id, ActivityKind.REVIEW,
+                                           harness.clock.now() - timedelta(days=days_ago))
+    await harness.settle()
+    await harness.advance(minutes=20)
+    assert keeper.id in guild.members[alice.id].role_ids
+    await harness.advance(days=5)  # her streak ends; she is still February's most active member all March
+    assert keeper.id in guild.members[alice.id].role_ids
+    status = await mod.slash("rewards status")
+    assert "most active member last month" in status.text and "1 holding it" in status.text
