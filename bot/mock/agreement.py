@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import InvalidInput
 from bot.mock.meeting_repository import Reminder, TimeOption
+from bot.mock.models import Group, Round
 
 MAX_OPTIONS = 25  # a select menu offers at most 25 options
 PAIR_MINUTES, TRIO_MINUTES = 60, 90
@@ -52,8 +53,15 @@ def _resolve(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
     return local.astimezone(UTC)
 
 
-def parse_proposal(text: str, zone: ZoneInfo, now: datetime, latest: datetime) -> datetime:
-    """The instant a member means by ``text`` (their own zone), if it falls inside the round."""
+def last_start(round_: Round, group: Group) -> datetime:
+    """The latest an interview of ``group`` can start and still end inside the round (its check-in then
+    asks how it went, and its buttons close)."""
+    return round_.ends_at - timedelta(minutes=minutes_for(len(group.members)))
+
+
+def parse_proposal(text: str, zone: ZoneInfo, now: datetime, ends_at: datetime, minutes: int = 0) -> datetime:
+    """The instant a member means by ``text`` (their own zone), if an interview of ``minutes`` starting
+    then ends inside the round (which ends at ``ends_at``)."""
     cleaned = " ".join((text or "").strip().lower().split())
     today = now.astimezone(zone).date()
     if match := _DATE_TIME.match(cleaned):
@@ -79,9 +87,14 @@ def parse_proposal(text: str, zone: ZoneInfo, now: datetime, latest: datetime) -
         raise InvalidInput(f"I could not read `{(text or '').strip()[:40] or 'nothing'}` as a time.", hint=HINT)
     if moment < now + EARLIEST_LEAD:
         raise InvalidInput(f"{local_label(moment, zone)} is too soon: propose a time at least 30 minutes from now.")
-    if moment > latest:
+    if moment > ends_at:
         raise InvalidInput(f"{local_label(moment, zone)} is after this round ends "
-                           f"({local_label(latest, zone)} your time).", hint="Pick a time before then.")
+                           f"({local_label(ends_at, zone)} your time).", hint="Pick a time before then.")
+    if moment + timedelta(minutes=minutes) > ends_at:
+        latest = ends_at - timedelta(minutes=minutes)
+        raise InvalidInput(f"A {minutes}-minute interview at {local_label(moment, zone)} would run past the end of "
+                           f"this round ({local_label(ends_at, zone)} your time).",
+                           hint=f"Start by {local_label(latest, zone)}.")
     return moment
 
 

@@ -26,6 +26,7 @@ from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.mock.agreement import (
     MAX_OPTIONS,
     agreed_option,
+    last_start,
     minutes_for,
     open_options,
     parse_proposal,
@@ -128,7 +129,7 @@ class MeetingService:
         now = self._clock.now()
         minutes = minutes_for(len(group.members))
         signups = [s for s in [await self.pairing.signup(round_.guild_id, m.user_id) for m in group.members] if s]
-        stretches = shared_times(signups, round_.starts_at + timedelta(hours=1), round_.ends_at)
+        stretches = shared_times(signups, round_.starts_at + timedelta(hours=1), round_.ends_at)  # each ends by then
         async with self._db.transaction() as conn:
             await self.repo.ensure(conn, group.id, group.guild_id, minutes, now)
             if not await self.repo.count_options(conn, group.id, "agree"):
@@ -156,7 +157,7 @@ class MeetingService:
         round_, group, meeting = await self._context(group_id, user_id, guild_id)
         if meeting.status == "cancelled":
             raise Conflict("This interview was cancelled.", hint="A moderator can pair you again with `pair-now`.")
-        options = open_options(await self.repo.options(group_id, "agree"), self._clock.now(), round_.ends_at)
+        options = open_options(await self.repo.options(group_id, "agree"), self._clock.now(), last_start(round_, group))
         votes = await self.repo.votes(group_id)
         mine = {o.id for o in options if user_id in votes.get(o.id, set())}
         return Picker(round_, group, meeting, options, mine, await self.zone_of(group.guild_id, user_id))
@@ -167,7 +168,7 @@ class MeetingService:
             round_, group, meeting = await self._context(group_id, user_id, guild_id)
             if meeting.status != "open":
                 raise Conflict("A time is already agreed.", hint="Use **Reschedule** to propose a different one.")
-            options = open_options(await self.repo.options(group_id, "agree"), self._clock.now(), round_.ends_at)
+            options = open_options(await self.repo.options(group_id, "agree"), self._clock.now(), last_start(round_, group))
             known = {o.id for o in options}
             unknown = [i for i in option_ids if i not in known]
             if unknown:
@@ -184,7 +185,7 @@ class MeetingService:
                 raise Conflict("This interview was cancelled.")
             zone = await self.zone_of(group.guild_id, user_id)
             now = self._clock.now()
-            moment = parse_proposal(text, zone, now, round_.ends_at)
+            moment = parse_proposal(text, zone, now, round_.ends_at, minutes_for(len(group.members)))
             purpose = "agree" if meeting.status == "open" else "move"
             if purpose == "move" and moment == meeting.starts_at:
                 raise InvalidInput("That is the time already agreed.", hint="Propose a different time.")
@@ -197,7 +198,7 @@ class MeetingService:
             option = await self.repo.option(option_id)
             assert option is not None
             choice = await self._settle(round_, group, [option] if purpose == "move" else open_options(
-                await self.repo.options(group_id, "agree"), now, round_.ends_at), option)
+                await self.repo.options(group_id, "agree"), now, last_start(round_, group)), option)
         if choice.agreed is None:
             message_id = await self.publisher.post_proposal(round_, group, option)
             if message_id is not None:
@@ -214,7 +215,7 @@ class MeetingService:
             now = self._clock.now()
             if meeting.status not in ("open", "agreed") or (option.purpose == "move") != (meeting.status == "agreed"):
                 raise Conflict("That proposal is out of date.", hint="Look at the latest message in the thread.")
-            if not open_options([option], now, round_.ends_at):
+            if not open_options([option], now, last_start(round_, group)):
                 raise Conflict("That time has passed or is too soon now.", hint="Propose another with **Reschedule**.")
             async with self._db.transaction() as conn:
                 await self.repo.add_vote(conn, option.id, group.id, user_id, now)

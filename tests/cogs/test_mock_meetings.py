@@ -359,3 +359,17 @@ async def test_a_room_made_just_before_a_failure_is_adopted_not_made_twice(
     assert len(rooms) == 1 and len(events(guild)) == 1
     await harness.advance(days=4)  # past the interview and its clean-up
     assert [c for c in guild.channels.values() if c.type == 2] == []
+
+
+async def test_a_time_whose_interview_would_run_past_the_round_end_is_refused(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """The brief says "meet before <end>"; an hour-long interview starting 15 minutes before it cannot."""
+    await join(alice, "UTC")
+    await join(bob, "UTC")
+    await start_round(mod, room)  # Mon 2 March 08:00: the round ends Sun 8 March 20:00 UTC
+    thread = thread_of(harness.guild, alice)
+    assert f"<t:{int(datetime(2026, 3, 8, 20, 0, tzinfo=UTC).timestamp())}:F>" in brief(thread).content
+    late = await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Sun 19:45")
+    assert "would run past the end of this round" in late.text and "Start by" in late.text
+    fits = await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Sun 19:00")
+    assert "waiting for" in fits.text
