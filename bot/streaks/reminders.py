@@ -11,7 +11,7 @@ off and told why in ``/streak show``.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,12 @@ class ReminderSender(Protocol):
 
     async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
         """Whether today's reminder (for the streak ending at ``breaks_at``) is already in their DMs."""
+
+
+def hour_exists(day: date, hour: int, zone: ZoneInfo) -> bool:
+    """Whether ``hour``:00 happens on ``day`` in ``zone`` (not inside a daylight-saving gap)."""
+    wall = datetime.combine(day, time(hour), tzinfo=zone)
+    return wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall.replace(tzinfo=None)
 
 
 class StreakReminders:
@@ -84,10 +90,13 @@ class StreakReminders:
             reminder, row = due.reminder, due.streak
             if not self._scheduler.owns(reminder.guild_id):  # the process serving that guild sends it
                 continue
-            local = now.astimezone(ZoneInfo(due.zone_name))
+            zone = ZoneInfo(due.zone_name)
+            local = now.astimezone(zone)
             today = local.date()
             interrupted = due.claimed_date == today.isoformat()  # an earlier pass died while sending it
-            due_now = local.hour >= reminder.hour if late else local.hour == reminder.hour
+            # On the day the clocks skip the reminder's hour (02:00 in spring), it is due from the hour after.
+            any_later_hour = late or not hour_exists(today, reminder.hour, zone)
+            due_now = local.hour >= reminder.hour if any_later_hour else local.hour == reminder.hour
             if reminder.last_sent_date == today.isoformat() or (not due_now and not interrupted):
                 continue
             if (row is None or row.current < MIN_STREAK or row.breaks_at <= now.timestamp()

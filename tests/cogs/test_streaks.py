@@ -261,3 +261,17 @@ async def test_a_zone_change_the_process_died_during_is_applied_to_streaks_at_th
     await harness.start()
     board = await alice.slash("leaderboard")
     assert alice.mention in board.embeds[0]["description"] and "**2**" in board.embeds[0]["description"]
+
+
+async def test_a_reminder_set_for_2am_still_arrives_on_new_yorks_spring_forward_day(
+        harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("streak timezone", timezone="America/New_York")
+    await harness.advance_to(datetime(2026, 3, 7, 15, 0, tzinfo=UTC))  # Sat 7 March, 10:00 in New York
+    for days_ago in (1, 0):
+        await study(harness, alice, days_ago)
+    reply = await alice.slash("streak remind", state="on", hour=2)
+    assert "02:00" in reply.text
+    # Sunday 8 March: New York's clocks jump from 02:00 to 03:00; alice has not studied yet that day.
+    await harness.advance_to(datetime(2026, 3, 8, 15, 0, tzinfo=UTC))  # 11:00 EDT
+    reminders = [dm for dm in alice.dms if "is waiting for today" in dm.content]
+    assert len(reminders) == 1, [dm.content for dm in alice.dms]

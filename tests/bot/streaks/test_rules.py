@@ -143,3 +143,15 @@ def test_the_month_after_and_before_are_the_neighbouring_calendar_months(day: da
     assert month_after(month) == (first + timedelta(days=31)).strftime("%Y-%m")
     assert month_before(month) == (first - timedelta(days=1)).strftime("%Y-%m")
     assert month_before(month_after(month)) == month
+
+
+def test_the_hour_a_spring_clock_change_skips_does_not_exist_that_day() -> None:
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from bot.streaks.reminders import hour_exists
+
+    new_york = ZoneInfo("America/New_York")
+    assert not hour_exists(date(2026, 3, 8), 2, new_york)
+    assert hour_exists(date(2026, 3, 8), 3, new_york) and hour_exists(date(2026, 3, 9), 2, new_york)
+    assert hour_exists(date(2026, 11, 1), 1, new_york)  # autumn repeats 01:00; it still happens
