@@ -40,7 +40,7 @@ from bot.daily.models import (
 )
 from bot.daily.repository import DailyRepository
 from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
-from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed
+from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed, upcoming
 from bot.posting.retry import is_transient, next_attempt, storage_problem
 from bot.posting.rotation import cycle_seed_after, state_of
 from bot.scheduler import JobScheduler
@@ -209,10 +209,25 @@ class DailyDelivery:
         today = local_date(now, schedule.zone)
         if not owed(occurrence(today, schedule.local_time, schedule.zone), now, schedule.starts_at):
             return False
-        start, end = day_bounds(today, schedule.zone)
+        return not await self._served(schedule, today)
+
+    async def next_posts(self, schedule: DailySchedule, count: int) -> list[datetime]:
+        """The next ``count`` post times. Today's is left out once today's post is out: a time moved later
+        after it does not post a second prompt that day."""
+        if not schedule.enabled:
+            return []
+        now = self.clock.now()
+        today = local_date(now, schedule.zone)
+        after = now
+        if await self._served(schedule, today):
+            after = day_bounds(today, schedule.zone)[1] - timedelta(microseconds=1)
+        return upcoming(after, schedule.local_time, schedule.zone, count)
+
+    async def _served(self, schedule: DailySchedule, day: date) -> bool:
+        start, end = day_bounds(day, schedule.zone)
         async with self.repo.db.transaction() as conn:
             served = await self.repo.post_between(conn, schedule.guild_id, start, end)
-        return served is None or served.status is not PostStatus.SENT
+        return served is not None and served.status is PostStatus.SENT
 
     async def reconcile(self, schedule: DailySchedule, *, before: datetime) -> int:
         """Finish rows an interrupted attempt left ``claimed`` for an earlier day: adopt the post or fail the row.

@@ -38,7 +38,6 @@ from bot.daily.repository import DailyRepository
 from bot.errors import InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.overview import ConfiguredFeature
 from bot.posting import crash_point
-from bot.posting.clocktime import upcoming
 from bot.posting.rotation import cycle_seed, state_of
 from bot.scheduler import JobScheduler
 from bot.storage import Database
@@ -137,7 +136,7 @@ class DailyService:
         # A changed schedule whose time today has already passed: today's post goes out now if it is
         # not out yet. A first setup starts with the next occurrence instead.
         posts_now = old is not None and schedule.enabled and await self.delivery.today_pending(schedule)
-        return SetupResult(schedule, upcoming(now, at, zone, 3), posts_now)
+        return SetupResult(schedule, await self.delivery.next_posts(schedule, 3), posts_now)
 
     async def configured(self, guild_id: int) -> DailySchedule:
         """The schedule, or :class:`NotConfigured` saying how to set one up."""
@@ -215,7 +214,7 @@ class DailyService:
         return ConfiguredFeature(
             "Daily prompts", schedule.enabled, schedule.channel_id,
             f"{schedule.local_time:%H:%M} {schedule.zone.key}" + (" · role pinged" if schedule.role_id else ""),
-            upcoming(self.clock.now(), schedule.local_time, schedule.zone, 2) if schedule.enabled else [], position=10)
+            await self.delivery.next_posts(schedule, 2), position=10)
 
     async def status(self, guild_id: int) -> DailyStatus:
         schedule = await self._require(guild_id)
@@ -224,10 +223,9 @@ class DailyService:
             used = await self.repo.used_in_cycle(conn, guild_id, schedule.cycle)
         state = state_of(schedule.cycle, schedule.cycle_seed, pool, used)
         upcoming_ids = state.upcoming(1)
-        now = self.clock.now()
         return DailyStatus(
             schedule=schedule,
-            next_posts=upcoming(now, schedule.local_time, schedule.zone, 3) if schedule.enabled else [],
+            next_posts=await self.delivery.next_posts(schedule, 3),
             remaining_in_cycle=len(state.remaining), cycle_size=len(state.order), low_warning=state.low,
             last_post=await self.repo.latest_post(guild_id, status=PostStatus.SENT),
             last_failure=await self._last_failure(guild_id),

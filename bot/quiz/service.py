@@ -115,8 +115,7 @@ class QuizService:
         return ConfiguredFeature(
             "Daily quiz", schedule.enabled, schedule.channel_id,
             f"{schedule.local_time:%H:%M} {schedule.zone.key} · open {schedule.close_hours} h",
-            upcoming(self._clock.now(), schedule.local_time, schedule.zone, 2) if schedule.enabled else [],
-            position=20)
+            await self._next_posts(schedule, 2), position=20)
 
     async def overview(self, guild_id: int) -> QuizOverview:
         schedule = await self._schedule(guild_id)
@@ -124,8 +123,20 @@ class QuizService:
             used = await self.repo.used_in_cycle(conn, guild_id, schedule.cycle)
         pool = list(await self._server.cards(guild_id))
         left = len(state_of(schedule.cycle, schedule.cycle_seed, pool, used).remaining)
-        nexts = upcoming(self._clock.now(), schedule.local_time, schedule.zone, 3) if schedule.enabled else []
-        return QuizOverview(schedule, nexts, left, await self.repo.latest(guild_id))
+        return QuizOverview(schedule, await self._next_posts(schedule, 3), left, await self.repo.latest(guild_id))
+
+    async def _next_posts(self, schedule: QuizSchedule, count: int) -> list[datetime]:
+        """The next ``count`` quiz times, without today's once today's quiz is out (a time moved later after
+        it does not post a second quiz that day)."""
+        if not schedule.enabled:
+            return []
+        now = self._clock.now()
+        today = local_date(now, schedule.zone)
+        start, end = day_bounds(today, schedule.zone)
+        async with self._db.transaction() as conn:
+            post = await self.repo.post_between(conn, schedule.guild_id, start, end)
+        served = post is not None and post.status in (QuizStatus.SENT, QuizStatus.CLOSED)
+        return upcoming(end - timedelta(microseconds=1) if served else now, schedule.local_time, schedule.zone, count)
 
     async def _schedule(self, guild_id: int) -> QuizSchedule:
         schedule = await self.repo.schedule(guild_id)

@@ -180,3 +180,16 @@ async def test_a_first_setup_after_todays_time_waits_for_tomorrow_even_across_a_
     assert "posting it now" not in moved  # today's post is out already
     await harness.advance_to(datetime(2026, 3, 4, 6, 1, tzinfo=UTC))
     assert len(posts(daily)) == 2
+
+
+async def test_moving_the_time_later_after_todays_post_lists_tomorrow_first(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # 12:00 in Berlin: day 1 is out
+    assert len(posts(daily)) == 1
+    moved = await setup_daily(mod, daily, time="15:00", zone="Europe/Berlin")
+    today, tomorrow = (f"<t:{int(datetime(2026, 3, day, 14, 0, tzinfo=UTC).timestamp())}:" for day in (2, 3))
+    assert today not in moved and tomorrow in moved
+    assert today not in (await mod.slash("daily status")).text
+    await harness.advance_to(datetime(2026, 3, 3, 14, 1, tzinfo=UTC))
+    assert len(posts(daily)) == 2  # nothing at 15:00 on Monday; Tuesday's at 15:00

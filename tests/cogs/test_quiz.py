@@ -148,3 +148,14 @@ async def test_a_first_setup_after_todays_time_waits_for_tomorrow_even_across_a_
     assert quizzes(daily) == []
     await harness.advance_to(datetime(2026, 3, 3, 7, 1, tzinfo=UTC))  # the first time the reply announced
     assert len(quizzes(daily)) == 1
+
+
+async def test_moving_the_quiz_later_after_todays_quiz_lists_tomorrow_first(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
+    await harness.advance_to(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    assert len(quizzes(daily)) == 1
+    moved = await mod.slash("quiz setup", channel=daily, time="15:00", timezone="UTC")
+    today = f"<t:{int(datetime(2026, 3, 2, 15, 0, tzinfo=UTC).timestamp())}:"
+    assert today not in moved.text + str(moved.embeds)
+    assert f"<t:{int(datetime(2026, 3, 3, 15, 0, tzinfo=UTC).timestamp())}:" in moved.text + str(moved.embeds)
