@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 import aiosqlite
@@ -62,9 +64,12 @@ class PairingRepository:
                                     "ORDER BY user_id", (guild_id,))
         return [_signup(row) for row in await cursor.fetchall()]
 
-    async def use_skips(self, conn: aiosqlite.Connection, guild_id: int) -> None:
+    async def use_skips(self, conn: aiosqlite.Connection, guild_id: int, busy: Iterable[int] = ()) -> None:
+        """One round sat out by every pausing member, except those ``busy`` in another round still open
+        (they could not have taken part in this one anyway)."""
         await conn.execute("UPDATE mock_participants SET skip_rounds = skip_rounds - 1 WHERE guild_id = ? "
-                           "AND status = 'active' AND skip_rounds > 0", (guild_id,))
+                           "AND status = 'active' AND skip_rounds > 0 "
+                           "AND user_id NOT IN (SELECT value FROM json_each(?))", (guild_id, json.dumps(sorted(busy))))
 
     async def count_active(self, guild_id: int) -> int:
         return int(await self.db.fetchval("SELECT COUNT(*) FROM mock_participants WHERE guild_id = ? "

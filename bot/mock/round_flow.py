@@ -123,8 +123,7 @@ class RoundFlow:
             if len(taking_part) < 2:
                 log.info("guild %s: %d members taking part, no round", schedule.guild_id, len(taking_part))
                 return None
-            if not busy:
-                await self.repo.use_skips(conn, schedule.guild_id)
+            await self.repo.use_skips(conn, schedule.guild_id, busy)
             recent = await self.repo.recent_rounds(conn, schedule.guild_id, HISTORY_ROUNDS)
             rows = await self.repo.member_rows(conn, recent)
             history = history_of(recent, [(r["round_id"], r["group_id"], r["user_id"]) for r in rows])

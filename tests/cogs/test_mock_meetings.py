@@ -373,3 +373,20 @@ async def test_a_time_whose_interview_would_run_past_the_round_end_is_refused(
     assert "would run past the end of this round" in late.text and "Start by" in late.text
     fits = await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Sun 19:00")
     assert "waiting for" in fits.text
+
+
+async def test_a_member_pausing_for_one_round_sits_out_only_one(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    carol, dana, erin = (harness.guild.add_member(name) for name in ("carol", "dana", "erin"))
+    await join(alice, "Europe/Berlin")
+    await join(carol, "Europe/Berlin")
+    await start_round(mod, room)  # round 1: alice and carol, open all week
+    await join(bob, "Europe/Berlin")
+    assert "sit out the next 1 round" in (await bob.slash("mock pause", rounds=1)).text
+    await join(dana, "Europe/Berlin")
+    await join(erin, "Europe/Berlin")
+    assert "Round 2 started" in (await mod.slash("mock-admin pair-now")).text  # dana and erin; bob sits it out
+    assert not any(bob.id in t.member_ids for t in harness.guild.threads if t.name.startswith("Mock #2 "))
+    await harness.advance_to(datetime(2026, 3, 13, 10, 30, tzinfo=UTC))  # the next scheduled round
+    assert any(bob.id in t.member_ids for t in harness.guild.threads if t.name.startswith("Mock #3 ")), \
+        "bob paused for one round but sat out a second one"
