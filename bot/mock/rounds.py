@@ -9,11 +9,11 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content.models import Prompt
-from bot.mock.availability import ALL_SLOTS, parse_availability, suggested_times, utc_slots
+from bot.mock.availability import ALL_SLOTS, parse_availability, suggested_times, utc_slots, week_start
 from bot.mock.matching import pair
 from bot.mock.models import Signup
 from bot.mock.weights import AGE_LEVELS, History, Level, Participant, Role, pair_key
@@ -106,9 +106,21 @@ def plan_round(signups: Sequence[Signup], history: History, *, triad_last: set[i
     return Plan(tuple(groups), pairing.method, pairing.unmatched)
 
 
+SUGGESTED = 3  # times offered to a group
+
+
 def shared_times(signups: Sequence[Signup], after: datetime, before: datetime) -> list[tuple[datetime, datetime]]:
-    """Stretches of at least an hour when every member of a group is free, between ``after`` and ``before``."""
-    mask = ALL_SLOTS
-    for signup in signups:
-        mask &= participant(signup, after, False).slots
-    return suggested_times(mask, after, before, limit=3)
+    """Stretches of at least an hour when every member of a group is free, between ``after`` and ``before``.
+
+    Each week is read with that week's offsets: free from 18:00 in New York is 23:00 UTC before the
+    clocks change in March and 22:00 after, so a round across the change is not offered an hour off."""
+    found: list[tuple[datetime, datetime]] = []
+    week = week_start(after)
+    while week < before and len(found) < SUGGESTED:
+        mask = ALL_SLOTS
+        for signup in signups:
+            mask &= participant(signup, max(after, week), False).slots
+        found += suggested_times(mask, max(after, week), min(before, week + timedelta(days=7)),
+                                 limit=SUGGESTED - len(found))
+        week += timedelta(days=7)
+    return found

@@ -390,3 +390,17 @@ async def test_a_member_pausing_for_one_round_sits_out_only_one(
     await harness.advance_to(datetime(2026, 3, 13, 10, 30, tzinfo=UTC))  # the next scheduled round
     assert any(bob.id in t.member_ids for t in harness.guild.threads if t.name.startswith("Mock #3 ")), \
         "bob paused for one round but sat out a second one"
+
+
+async def test_suggested_times_after_the_dst_change_keep_the_members_local_hours(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Both free Mon-Fri 18-19 New York time; New York moves to summer time on Sunday 8 March."""
+    await join(alice, "America/New_York", "Mon-Fri 18-19")
+    await join(bob, "America/New_York", "Mon-Fri 18-19")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                    channel=room)
+    await harness.advance_to(datetime(2026, 3, 6, 10, 30, tzinfo=UTC))  # round 1, Fri 6 March
+    shown = await alice.click(brief(thread_of(harness.guild, alice)), "Pick times")
+    labels = [o["label"] for o in options(shown)]
+    assert labels == ["Fri 6 Mar, 18:00 (America/New_York)", "Mon 9 Mar, 18:00 (America/New_York)",
+                      "Tue 10 Mar, 18:00 (America/New_York)"]
