@@ -24,6 +24,9 @@ class Signup:
     pause_reason: str | None
 
 
+MANUAL_KEY_PREFIX = "manual:"  # the key of a round a moderator started with pair-now
+
+
 @dataclass(frozen=True)
 class Round:
     id: int
@@ -38,6 +41,11 @@ class Round:
     seed: int
     method: str
     announcement_id: int | None
+
+    @property
+    def scheduled(self) -> bool:
+        """Made by the schedule, not by a moderator's pair-now (whose rounds run beside scheduled ones)."""
+        return not self.round_key.startswith(MANUAL_KEY_PREFIX)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from bot.errors import Conflict, NotConfigured, NotFound
 from bot.mock.agreement import minutes_for, nudge_time
 from bot.mock.jobs import end_job, nudge_job
 from bot.mock.meetings import MeetingService
-from bot.mock.models import CHECKIN_CLAIMED, Group, GroupBrief, Round
+from bot.mock.models import CHECKIN_CLAIMED, MANUAL_KEY_PREFIX, Group, GroupBrief, Round
 from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
@@ -60,8 +60,10 @@ class RoundFlow:
         now = self._clock.now()
         if schedule is None or not schedule.enabled or not schedule.is_round_week(now):
             return None
-        if await self.repo.open_rounds(guild_id):
-            log.info("guild %s: a round is still open; the scheduled round is skipped", guild_id)
+        # A scheduled round still open (after downtime) keeps its members; a pair-now round beside it does
+        # not stop the schedule: its members are busy and left out of this round, the others are paired.
+        if any(r.scheduled for r in await self.repo.open_rounds(guild_id)):
+            log.info("guild %s: a scheduled round is still open; the scheduled round is skipped", guild_id)
             return None
         return await self.create_round(schedule, schedule.round_key(now), None)
 
@@ -73,7 +75,7 @@ class RoundFlow:
         if fire is None or fire.astimezone(schedule.zone).date() != now.astimezone(schedule.zone).date():
             return None  # nothing fell due today: a round days late would clash with the next one
         key = schedule.round_key(fire)
-        if await self.repo.open_rounds(schedule.guild_id) or \
+        if any(r.scheduled for r in await self.repo.open_rounds(schedule.guild_id)) or \
                 await self.repo.round_by_key(self._db.conn, schedule.guild_id, key) is not None:
             return None  # a round is running, or this one was made (and maybe cancelled) already
         log.info("guild %s: the round of %s fell due while the bot was down; starting it now",
@@ -113,7 +115,7 @@ class RoundFlow:
         prompts = await self.prompts.pool(schedule.guild_id)  # read before the transaction takes the write lock
         async with self._db.transaction() as conn:
             number = await self.repo.next_number(conn, schedule.guild_id)
-            key = key or f"manual:{number}"
+            key = key or f"{MANUAL_KEY_PREFIX}{number}"
             existing = await self.repo.round_by_key(conn, schedule.guild_id, key)
             if existing is not None:
                 return existing.id

@@ -94,7 +94,7 @@ class MockService:
                                             lambda: parse_local_time(time_text), lambda: parse_zone(zone_text))
         now = self._clock.now()
         old = await self.repo.schedule(guild_id)
-        open_rounds = await self.repo.open_rounds(guild_id)
+        open_rounds = [r for r in await self.repo.open_rounds(guild_id) if r.scheduled]  # pair-now ones run beside
         running = max(open_rounds, key=lambda r: r.ends_at, default=None)
         # The same cadence on the same weekday keeps its weeks: moving a biweekly round by an hour must not
         # restart the count from the next occurrence.

@@ -404,3 +404,20 @@ async def test_suggested_times_after_the_dst_change_keep_the_members_local_hours
     labels = [o["label"] for o in options(shown)]
     assert labels == ["Fri 6 Mar, 18:00 (America/New_York)", "Mon 9 Mar, 18:00 (America/New_York)",
                       "Tue 10 Mar, 18:00 (America/New_York)"]
+
+
+async def test_a_pair_now_round_does_not_swallow_the_next_scheduled_round(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """A moderator's pair-now round stays open a week; the scheduled round that falls inside it still
+    starts, as /mock status says, for the members the first round does not hold."""
+    await join(alice, "Europe/Berlin")
+    await join(bob, "Europe/Berlin")
+    await start_round(mod, room)  # Mon 2 March: pair-now pairs alice and bob, open until next week
+    carol, dana = harness.guild.add_member("carol"), harness.guild.add_member("dana")
+    await join(carol, "Europe/Berlin")
+    await join(dana, "Europe/Berlin")
+    friday = f"<t:{int(datetime(2026, 3, 6, 10, tzinfo=UTC).timestamp())}:F>"
+    assert friday in (await carol.slash("mock status")).text
+    await harness.advance_to(datetime(2026, 3, 6, 10, 30, tzinfo=UTC))
+    [second] = [t for t in harness.guild.threads if t.name.startswith("Mock #2 ")]
+    assert carol.id in second.member_ids and dana.id in second.member_ids and alice.id not in second.member_ids
