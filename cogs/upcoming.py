@@ -11,9 +11,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.daily import job_id as daily_job
+from bot.daily import DailyService
 from bot.mock import MockService
-from bot.quiz import post_job as quiz_job
+from bot.quiz import QuizService
 from cogs._common import BRAND_COLOUR, core_of, discord_timestamp, in_servers
 from cogs._common.authority import Audience, declared
 
@@ -28,11 +28,12 @@ class Upcoming(commands.Cog):
     async def upcoming(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         core = core_of(interaction)
-        scheduler = core.scheduler
         embed = discord.Embed(title="Coming up here", colour=BRAND_COLOUR)
-        for name, job in (("Daily prompt", daily_job(interaction.guild_id)),
-                          ("Daily quiz", quiz_job(interaction.guild_id))):
-            when = scheduler.next_run(job)
+        # The services' own times: a post already out today is not listed again at a time moved later.
+        for name, service in (("Daily prompt", self.client.services.find(DailyService)),
+                              ("Daily quiz", self.client.services.find(QuizService))):
+            times = await service.next_posts(interaction.guild_id, 1) if service is not None else []
+            when = times[0] if times else None
             embed.add_field(name=name, value=discord_timestamp(when, "F") + f" ({discord_timestamp(when, 'R')})"
                             if when else "not scheduled", inline=False)
         mock = self.client.services.find(MockService)

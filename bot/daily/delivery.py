@@ -39,8 +39,16 @@ from bot.daily.models import (
     Published,
 )
 from bot.daily.repository import DailyRepository
-from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
-from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed, upcoming
+from bot.posting import (
+    crash_point,
+    day_bounds,
+    free_label,
+    next_times,
+    overdue,
+    publish_once,
+    tell_moderators_once,
+)
+from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed
 from bot.posting.retry import is_transient, next_attempt, storage_problem
 from bot.posting.rotation import cycle_seed_after, state_of
 from bot.scheduler import JobScheduler
@@ -217,11 +225,8 @@ class DailyDelivery:
         if not schedule.enabled:
             return []
         now = self.clock.now()
-        today = local_date(now, schedule.zone)
-        after = now
-        if await self._served(schedule, today):
-            after = day_bounds(today, schedule.zone)[1] - timedelta(microseconds=1)
-        return upcoming(after, schedule.local_time, schedule.zone, count)
+        served = await self._served(schedule, local_date(now, schedule.zone))
+        return next_times(now, schedule.local_time, schedule.zone, count, today_served=served)
 
     async def _served(self, schedule: DailySchedule, day: date) -> bool:
         start, end = day_bounds(day, schedule.zone)

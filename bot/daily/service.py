@@ -216,6 +216,11 @@ class DailyService:
             f"{schedule.local_time:%H:%M} {schedule.zone.key}" + (" · role pinged" if schedule.role_id else ""),
             await self.delivery.next_posts(schedule, 2), position=10)
 
+    async def next_posts(self, guild_id: int, count: int) -> list[datetime]:
+        """The next ``count`` post times (none when not set up or paused)."""
+        schedule = await self.repo.schedule(guild_id)
+        return await self.delivery.next_posts(schedule, count) if schedule is not None else []
+
     async def status(self, guild_id: int) -> DailyStatus:
         schedule = await self._require(guild_id)
         pool = eligible_prompts(schedule.kinds, self.content.library, *await self.repo.pool_sources(guild_id))

@@ -2,7 +2,7 @@
 
 from bot.posting.crashpoints import FLOWS, crash_point
 from bot.posting.flow import OVERDUE_AFTER, overdue, publish_once, tell_moderators_once
-from bot.posting.occurrence import day_bounds, free_label
+from bot.posting.occurrence import day_bounds, free_label, next_times
 
-__all__ = ["FLOWS", "OVERDUE_AFTER", "crash_point", "day_bounds", "free_label", "overdue", "publish_once",
+__all__ = ["FLOWS", "OVERDUE_AFTER", "crash_point", "day_bounds", "free_label", "next_times", "overdue", "publish_once",
            "tell_moderators_once"]

@@ -18,6 +18,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.posting.clocktime import upcoming
+
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     """The UTC instants where local ``day`` starts and the next one starts (23, 24 or 25 hours apart)."""
@@ -32,3 +34,12 @@ def free_label(wanted: date, taken: set[date]) -> date:
     while label in taken:
         label -= timedelta(days=1)
     return label
+
+
+def next_times(now: datetime, at: time, zone: ZoneInfo, count: int, *, today_served: bool) -> list[datetime]:
+    """The next ``count`` occurrences of ``at``. Today's is left out once today's item is out: a time
+    moved later after it posts nothing more that day, so no list may promise it."""
+    after = now
+    if today_served:
+        after = day_bounds(now.astimezone(zone).date(), zone)[1] - timedelta(microseconds=1)
+    return upcoming(after, at, zone, count)

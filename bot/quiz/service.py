@@ -27,8 +27,16 @@ from bot.community import ServerContent
 from bot.content import ContentStore
 from bot.errors import NotConfigured, NotFound, check_all
 from bot.overview import ConfiguredFeature
-from bot.posting import crash_point, day_bounds, free_label, overdue, publish_once, tell_moderators_once
-from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed, upcoming
+from bot.posting import (
+    crash_point,
+    day_bounds,
+    free_label,
+    next_times,
+    overdue,
+    publish_once,
+    tell_moderators_once,
+)
+from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed
 from bot.posting.retry import is_transient, next_attempt
 from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.quiz.builder import build_question, question_seed
@@ -125,18 +133,22 @@ class QuizService:
         left = len(state_of(schedule.cycle, schedule.cycle_seed, pool, used).remaining)
         return QuizOverview(schedule, await self._next_posts(schedule, 3), left, await self.repo.latest(guild_id))
 
+    async def next_posts(self, guild_id: int, count: int) -> list[datetime]:
+        """The next ``count`` quiz times (none when not set up or paused)."""
+        schedule = await self.repo.schedule(guild_id)
+        return await self._next_posts(schedule, count) if schedule is not None else []
+
     async def _next_posts(self, schedule: QuizSchedule, count: int) -> list[datetime]:
         """The next ``count`` quiz times, without today's once today's quiz is out (a time moved later after
         it does not post a second quiz that day)."""
         if not schedule.enabled:
             return []
         now = self._clock.now()
-        today = local_date(now, schedule.zone)
-        start, end = day_bounds(today, schedule.zone)
         async with self._db.transaction() as conn:
-            post = await self.repo.post_between(conn, schedule.guild_id, start, end)
+            post = await self.repo.post_between(conn, schedule.guild_id, *day_bounds(local_date(now, schedule.zone),
+                                                                                   schedule.zone))
         served = post is not None and post.status in (QuizStatus.SENT, QuizStatus.CLOSED)
-        return upcoming(end - timedelta(microseconds=1) if served else now, schedule.local_time, schedule.zone, count)
+        return next_times(now, schedule.local_time, schedule.zone, count, today_served=served)
 
     async def _schedule(self, guild_id: int) -> QuizSchedule:
         schedule = await self.repo.schedule(guild_id)

@@ -193,3 +193,13 @@ async def test_moving_the_time_later_after_todays_post_lists_tomorrow_first(
     assert today not in (await mod.slash("daily status")).text
     await harness.advance_to(datetime(2026, 3, 3, 14, 1, tzinfo=UTC))
     assert len(posts(daily)) == 2  # nothing at 15:00 on Monday; Tuesday's at 15:00
+
+
+async def test_upcoming_does_not_list_a_post_today_once_todays_is_out(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # 12:00 in Berlin: day 1 is out
+    await setup_daily(mod, daily, time="15:00", zone="Europe/Berlin")
+    shown = await alice.slash("upcoming")
+    daily_field = shown.embeds[0]["fields"][0]["value"]
+    assert f"<t:{int(datetime(2026, 3, 3, 14, 0, tzinfo=UTC).timestamp())}:F>" in daily_field
