@@ -74,7 +74,7 @@ async def test_sigkill_in_the_middle_of_a_200_guild_delivery(world: tuple) -> No
 
 
 async def test_sigkill_during_a_stream_of_answers_keeps_every_acknowledged_one(tmp_path: Path) -> None:
-    clock = ManualClock(datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC))
+    clock = ManualClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     db_path = tmp_path / "studybot.sqlite3"
     async with LocalDiscord(clock=clock, global_rate_limit=None, bucket_rules={}) as sim:
         guild = sim.create_guild("Study Hall")
@@ -86,6 +86,7 @@ async def test_sigkill_during_a_stream_of_answers_keeps_every_acknowledged_one(t
                                AuditLog(db, clock), ActivityService(db, clock, TimezoneResolver(db)), FakeDiscord())
         await service.setup(guild.id, 1, channel_id=channel.id, time_text="09:00", zone_text="UTC", role_id=None)
         await db.close()
+        clock.set(datetime(2026, 3, 2, 9, 0, 5, tzinfo=UTC))  # set up before 09:00, started just after: it is due
         bot = BotProcess(sim, clock, db_path)
         await bot.start()
         await wait_for(lambda: _posts(channel) == 1 and sim.gateway.active is not None, "the day's post", bot)
