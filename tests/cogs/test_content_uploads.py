@@ -253,7 +253,7 @@ async def test_a_servers_own_prompt_and_its_hints_are_edited_in_place_and_checke
     await add_own_prompt(mod, harness.guild.channel("daily"))
     [choice] = await mod.autocomplete("content edit", "item", "flashcard serv")
     form = await mod.slash("content edit", item=choice["value"])
-    assert form.modal is not None and form.modal["title"] == "Edit: Design the study server's flashcard se…"
+    assert form.modal is not None and form.modal["title"] == "Edit: Design the study server's flashcard…"
     bad = await mod.submit_modal(form, follow_ups="Only one?")
     assert bad.ephemeral and "Follow-up questions" in bad.text and "nothing was saved" in bad.text
     saved = await mod.submit_modal(await mod.slash("content edit", item=choice["value"]),
