@@ -91,23 +91,26 @@ class StudyService:
                                                                 learn_ahead)
         return study
 
-    def _cards_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int) -> Mapping[str, Flashcard]:
-        """:meth:`_cards` (the member's chosen deck) on the database's thread."""
+    def _cards_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int,
+                  decks: list[Deck] | None = None) -> Mapping[str, Flashcard]:
+        """:meth:`_cards` (the member's chosen deck) on the database's thread; ``decks`` if the caller has read them."""
         if guild_id is None:
             return {card.id: card for card in self._content.library.flashcards}
-        decks = self.server.decks_in(conn, guild_id)
+        if decks is None:
+            decks = self.server.decks_in(conn, guild_id)
         deck = self.repo.deck_choice_in(conn, guild_id, user_id)
         if deck is not None and not any(d.key == deck and d.enabled for d in decks):
             deck = None  # the deck was switched off or removed since: fall back to all decks
         return cards_of(decks, deck)
 
     def _next_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int, now: datetime,
-                 learn_ahead: bool) -> StudyCard | NothingToStudy:
-        """:meth:`next_card`'s reads and rules, on the database's thread (alone, or at the end of a grade)."""
+                 learn_ahead: bool, decks: list[Deck] | None = None) -> StudyCard | NothingToStudy:
+        """:meth:`next_card`'s reads and rules, on the database's thread (alone, or at the end of a grade, which
+        passes the server's ``decks`` it has already read)."""
         # Each step reads only what it needs, through the indexes: a member who has started hundreds of
         # cards is not parsed whole on every click. Everything they started is read only when nothing is
         # due and no new card is left (the end of a session).
-        cards = self._cards_in(conn, guild_id, user_id)
+        cards = self._cards_in(conn, guild_id, user_id, decks)
         if not cards:
             return NothingToStudy(None, False, no_decks=True)
         zone = zone_in(conn, guild_id, user_id)
@@ -197,7 +200,8 @@ class StudyService:
                   grade: Grade, now: datetime) -> tuple[Graded, ActivityRecorded | None]:
         """:meth:`grade`'s rules inside its transaction, on the database's thread: (the result, a credit to announce)."""
         memory = self.repo.memory_in(conn, user_id, card.id)
-        if guild_id is not None and card.id not in cards_of(self.server.decks_in(conn, guild_id)):
+        decks = self.server.decks_in(conn, guild_id) if guild_id is not None else None
+        if decks is not None and card.id not in cards_of(decks):
             return Graded(False, None, memory), None  # its deck was switched off, like a removed card: not studied
         if (memory.reps if memory else 0) != rep:
             repaired = None
@@ -215,7 +219,7 @@ class StudyService:
         # The grade and its streak credit commit together, or neither does.
         credit = (self._activity.credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, now)
                   if guild_id is not None else None)
-        return Graded(True, card, updated, self._next_in(conn, guild_id, user_id, now, False)), credit
+        return Graded(True, card, updated, self._next_in(conn, guild_id, user_id, now, False, decks)), credit
 
     async def stats(self, guild_id: int | None, user_id: int, deck: str | None = None) -> CardStats:
         """Stats over ``deck`` (or the member's chosen deck, else every deck on); reviews count everywhere."""
