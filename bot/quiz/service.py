@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from apscheduler.triggers.date import DateTrigger
 
-from bot.activity import ActivityKind, ActivityRecorded, ActivityService
+from bot.activity import ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.community import ServerContent
 from bot.content import ContentStore
-from bot.errors import NotConfigured, NotFound, check_all
+from bot.errors import NotConfigured, check_all
 from bot.overview import ConfiguredFeature
 from bot.posting import (
     crash_point,
@@ -41,7 +40,8 @@ from bot.posting.retry import is_transient, next_attempt
 from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.quiz.builder import build_question, question_seed
 from bot.quiz.jobs import JOB_PREFIX, close_job, post_job, retry_job
-from bot.quiz.models import Pick, PickOutcome, QuizOverview, QuizPost, QuizResults, QuizSchedule, QuizStatus
+from bot.quiz.models import Pick, QuizOverview, QuizPost, QuizResults, QuizSchedule, QuizStatus
+from bot.quiz.picks import pick_in
 from bot.quiz.publishing import QuizDeliveryFailed, QuizPublisher
 from bot.quiz.repository import QuizRepository
 from bot.scheduler import JobScheduler
@@ -358,35 +358,12 @@ class QuizService:
     # -- members -------------------------------------------------------------------------------
     async def pick(self, guild_id: int, day: date, user_id: int, choice: int) -> Pick:
         """Record the member's first pick and its streak credit in one transaction (one trip to the database)."""
-        pick, event, added = await self._db.run_transaction(self._pick_in, guild_id, day, user_id, choice,
-                                                            self._clock.now())
+        pick, event, added = await self._db.run_transaction(pick_in, self.repo, self._activity, guild_id, day,
+                                                            user_id, choice, self._clock.now())
         if added:
             crash_point("pick.saved")
         await self._activity.announce(event)
         return pick
-
-    def _pick_in(self, conn: sqlite3.Connection, guild_id: int, day: date, user_id: int, choice: int,
-                 now: datetime) -> tuple[Pick, ActivityRecorded | None, bool]:
-        """The pick's rules, on the database thread inside its transaction: (the pick, its credit, whether added).
-
-        A pick stored without its day's credit (written before both shared one transaction) gets it now."""
-        post = self.repo.post_in(conn, guild_id, day)
-        if post is None or post.status not in (QuizStatus.SENT, QuizStatus.CLOSED):
-            raise NotFound("That quiz no longer exists.")
-        counted = self.repo.pick_row_in(conn, guild_id, day, user_id)
-        if post.status is QuizStatus.CLOSED or now >= post.closes_at:
-            return Pick(PickOutcome.CLOSED, counted[0] if counted else None, post), None, False
-        if counted is not None:
-            event = self._activity.credit_in(conn, guild_id, user_id, ActivityKind.QUIZ, counted[1], repair=True)
-            return Pick(PickOutcome.ALREADY, counted[0], post), event, False
-        if not self.repo.add_pick_in(conn, guild_id, day, user_id, choice, now):  # not reached while we hold the lock
-            counted = self.repo.pick_row_in(conn, guild_id, day, user_id)
-            return Pick(PickOutcome.ALREADY, counted[0] if counted else None, post), None, False
-        event = self._activity.credit_in(conn, guild_id, user_id, ActivityKind.QUIZ, now)
-        schedule = self.repo.schedule_in(conn, guild_id)
-        if schedule is not None and schedule.reveal_now:
-            return Pick(PickOutcome.RIGHT if choice == post.correct else PickOutcome.WRONG, choice, post), event, True
-        return Pick(PickOutcome.LOCKED, choice, post), event, True
 
     async def close(self, guild_id: int, day: date, attempt: int = 0) -> QuizResults | None:
         """Close the day's quiz and reveal the answer with how many picked each option (once).

@@ -1,0 +1,39 @@
+"""One member's pick of the day's quiz, as rules run on the database's thread inside the pick's transaction.
+
+Kept apart from the service so that the whole click is one function handed to the database thread in one
+trip: the post, the member's earlier pick, the new row, its streak credit and whether to reveal at once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+
+from bot.activity import ActivityKind, ActivityRecorded, ActivityService
+from bot.errors import NotFound
+from bot.quiz.models import Pick, PickOutcome, QuizStatus
+from bot.quiz.repository import QuizRepository
+
+
+def pick_in(conn: sqlite3.Connection, repo: QuizRepository, activity: ActivityService, guild_id: int, day: date,
+            user_id: int, choice: int, now: datetime) -> tuple[Pick, ActivityRecorded | None, bool]:
+    """The pick's rules, on the database thread inside its transaction: (the pick, its credit, whether added).
+
+    A pick stored without its day's credit (written before both shared one transaction) gets it now."""
+    post = repo.post_in(conn, guild_id, day)
+    if post is None or post.status not in (QuizStatus.SENT, QuizStatus.CLOSED):
+        raise NotFound("That quiz no longer exists.")
+    counted = repo.pick_row_in(conn, guild_id, day, user_id)
+    if post.status is QuizStatus.CLOSED or now >= post.closes_at:
+        return Pick(PickOutcome.CLOSED, counted[0] if counted else None, post), None, False
+    if counted is not None:
+        event = activity.credit_in(conn, guild_id, user_id, ActivityKind.QUIZ, counted[1], repair=True)
+        return Pick(PickOutcome.ALREADY, counted[0], post), event, False
+    if not repo.add_pick_in(conn, guild_id, day, user_id, choice, now):  # not reached while we hold the lock
+        counted = repo.pick_row_in(conn, guild_id, day, user_id)
+        return Pick(PickOutcome.ALREADY, counted[0] if counted else None, post), None, False
+    event = activity.credit_in(conn, guild_id, user_id, ActivityKind.QUIZ, now)
+    schedule = repo.schedule_in(conn, guild_id)
+    if schedule is not None and schedule.reveal_now:
+        return Pick(PickOutcome.RIGHT if choice == post.correct else PickOutcome.WRONG, choice, post), event, True
+    return Pick(PickOutcome.LOCKED, choice, post), event, True
