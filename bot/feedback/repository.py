@@ -28,9 +28,13 @@ class FeedbackRepository:
             "SELECT MAX(local_date) FROM daily_posts WHERE guild_id = ? AND status = 'sent'", (guild_id,))
         return date.fromisoformat(value) if value else None
 
-    async def is_closed(self, guild_id: int, day: date) -> bool:
-        return await self.db.fetchval("SELECT 1 FROM daily_closes WHERE guild_id = ? AND local_date = ?",
-                                      (guild_id, day.isoformat())) is not None
+    async def is_closed(self, guild_id: int, day: date, sent_before: int) -> bool:
+        """Whether the day's close is recorded, or its post went out before ``sent_before`` (a day whose close
+        fell so long ago that it is past closing, see :data:`bot.feedback.service.CLOSE_LOOKBACK`)."""
+        return await self.db.fetchval(
+            "SELECT 1 FROM daily_closes WHERE guild_id = ? AND local_date = ? "
+            "UNION ALL SELECT 1 FROM daily_posts WHERE guild_id = ? AND local_date = ? AND sent_at < ? LIMIT 1",
+            (guild_id, day.isoformat(), guild_id, day.isoformat(), sent_before)) is not None
 
     async def add_mark(self, guild_id: int, day: date, author_id: int, marker_id: int, month: str,
                        now: int) -> bool:

@@ -33,7 +33,7 @@ from bot.timezones import TimezoneResolver, local_date
 log = logging.getLogger(__name__)
 
 CLOSE_AFTER = timedelta(hours=24)
-CLOSE_LOOKBACK = timedelta(days=3)   # days older than this when first seen are left alone
+CLOSE_LOOKBACK = timedelta(days=3)   # days older than this when first seen are closed without a highlight
 HIGHLIGHTS = 3
 PAGE_SIZE = 10
 JOB_ID = "feedback:close"
@@ -87,8 +87,8 @@ class FeedbackService:
         if author_id == marker_id:
             raise InvalidInput("You cannot mark your own answer as helpful.",
                                hint="Read the others' answers and mark the ones that taught you something.")
-        if await self.repo.is_closed(guild_id, day):
-            raise InvalidInput("That day has closed; its most helpful answers are already highlighted.",
+        if await self.is_closed(guild_id, day):
+            raise InvalidInput("That day has closed, so its Helpful marks are final.",
                                hint="Today's thread is open for marks.")
         if not await self.repo.add_mark(guild_id, day, author_id, marker_id, await self._month(guild_id),
                                         self._now()):
@@ -124,8 +124,11 @@ class FeedbackService:
             raise InvalidInput(f"`{text.strip()[:40]}` is not a date.", hint="Write it as YYYY-MM-DD, e.g. 2026-03-02.") from None
 
     async def is_closed(self, guild_id: int, day: date) -> bool:
-        """Whether ``day`` was already closed (its best answer highlighted) in this server."""
-        return await self.repo.is_closed(guild_id, day)
+        """Whether ``day`` was already closed in this server. A day whose close fell more than
+        :data:`CLOSE_LOOKBACK` into a time the bot was not running is closed too, without a highlight:
+        one posted days late would only interrupt newer threads, but its marks must stop all the same."""
+        stale = self._clock.now() - CLOSE_AFTER - CLOSE_LOOKBACK
+        return await self.repo.is_closed(guild_id, day, int(stale.timestamp()))
 
     async def received(self, guild_id: int, user_id: int) -> tuple[int, int]:
         """Helpful marks the member received here: (ever, this month)."""

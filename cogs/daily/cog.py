@@ -202,7 +202,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
         if previous is not None and previous != member.id:
             text += f" It replaces <@{previous}>'s."
         closed = await feedback.is_closed(interaction.guild_id, day)
-        text += (" That day has already closed, so it is recorded but not highlighted again." if closed else
+        text += (" That day has already closed, so it is recorded but not highlighted." if closed else
                  " It is highlighted in the thread when the day closes, and its author is told.")
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=no_pings())
 

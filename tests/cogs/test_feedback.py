@@ -103,6 +103,28 @@ async def test_a_day_without_marks_closes_quietly_and_a_forged_answer_is_refused
     assert await harness.core.db.fetchval("SELECT message_id FROM daily_closes") == 0
 
 
+async def test_a_day_whose_close_fell_deep_into_a_downtime_is_closed_without_a_late_highlight(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    """Down for five days: the first day's close fell more than three days ago. Its thread gets no highlight
+    days late, but the day is closed all the same: its marks are final and a best answer is not highlighted."""
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    post = post_of(daily)
+    await answer(alice, post, "Put the re-ranker behind a budget and measure recall first.")
+    alices = answer_message(post, alice)
+    await harness.stop()
+    harness.clock.advance(days=5)
+    await harness.start()
+    await harness.advance(minutes=30)
+    late = await bob.click(alices, "Helpful")
+    assert late.ephemeral and "That day has closed" in late.text
+    assert alices.button_labels == ["Helpful"]
+    assert not any("has closed" in m.content for m in post.thread.messages)
+    first_day = await harness.core.db.fetchval("SELECT MIN(local_date) FROM daily_posts")
+    best = await mod.slash("daily best", member=alice, date=first_day)
+    assert "already closed" in best.text and "not highlighted" in best.text
+
+
 async def test_only_the_process_serving_a_guild_closes_its_days(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
     """With the shards split over processes, every process runs the closing pass; the guild's own one acts."""
