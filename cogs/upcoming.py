@@ -14,7 +14,7 @@ from bot.bot import StudyBot
 from bot.daily import DailyService
 from bot.mock import MockService
 from bot.quiz import QuizService
-from cogs._common import BRAND_COLOUR, core_of, discord_timestamp, in_servers
+from cogs._common import BRAND_COLOUR, discord_timestamp, in_servers
 from cogs._common.authority import Audience, declared
 
 
@@ -27,7 +27,6 @@ class Upcoming(commands.Cog):
     @in_servers
     async def upcoming(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
-        core = core_of(interaction)
         embed = discord.Embed(title="Coming up here", colour=BRAND_COLOUR)
         # The services' own times: a post already out today is not listed again at a time moved later.
         for name, service in (("Daily prompt", self.client.services.find(DailyService)),
@@ -37,10 +36,9 @@ class Upcoming(commands.Cog):
             embed.add_field(name=name, value=discord_timestamp(when, "F") + f" ({discord_timestamp(when, 'R')})"
                             if when else "not scheduled", inline=False)
         mock = self.client.services.find(MockService)
-        schedule = await mock.schedule(interaction.guild_id) if mock else None
-        rounds = schedule.next_rounds(core.clock.now(), 1) if schedule else []
+        next_round = (await mock.rounds_ahead(interaction.guild_id)).next_round if mock else None
         embed.add_field(name="Mock-interview round", inline=False,
-                        value=f"{discord_timestamp(rounds[0], 'F')} · `/mock join` to take part" if rounds
+                        value=f"{discord_timestamp(next_round, 'F')} · `/mock join` to take part" if next_round
                         else "not scheduled")
         await interaction.response.send_message(embed=embed, ephemeral=True)
 

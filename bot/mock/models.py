@@ -117,6 +117,19 @@ class MockStats:
 
 
 @dataclass(frozen=True)
+class RoundsAhead:
+    """What a member is told about rounds: the scheduled round under way (which a newcomer is not in) and
+    when the next ones start. One answer for /mock join, /mock status and /upcoming."""
+
+    running: Round | None
+    next_rounds: list[datetime]
+
+    @property
+    def next_round(self) -> datetime | None:
+        return self.next_rounds[0] if self.next_rounds else None
+
+
+@dataclass(frozen=True)
 class ScheduleChange:
     """A saved schedule and what it means now, so the moderator's reply can say exactly what will happen."""
 

@@ -21,7 +21,7 @@ from bot.mock.exclusions import Exclusions
 from bot.mock.jobs import ROUND_PREFIXES, rebuild, round_job
 from bot.mock.meeting_repository import Meeting
 from bot.mock.meetings import Choice, MeetingPublisher, MeetingService, Picker
-from bot.mock.models import Group, MockStats, Report, Round, ScheduleChange, Signup
+from bot.mock.models import Group, MockStats, Report, Round, RoundsAhead, ScheduleChange, Signup
 from bot.mock.outcomes import Outcomes
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
@@ -178,6 +178,13 @@ class MockService:
 
     async def schedule(self, guild_id: int) -> Schedule | None:
         return await self.repo.schedule(guild_id)
+
+    async def rounds_ahead(self, guild_id: int, count: int = 1) -> RoundsAhead:
+        """The scheduled round under way, if any, and the next ``count`` rounds the schedule starts."""
+        schedule = await self.repo.schedule(guild_id)
+        running = max((r for r in await self.repo.open_rounds(guild_id) if r.scheduled),
+                      key=lambda r: r.ends_at, default=None)
+        return RoundsAhead(running, schedule.next_rounds(self._clock.now(), count) if schedule else [])
 
     async def groups(self, round_id: int) -> list[Group]:
         return await self.repo.groups(round_id)

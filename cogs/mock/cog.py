@@ -72,10 +72,12 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         assert interaction.guild_id is not None
         signup = await self.service.join(interaction.guild_id, interaction.user.id, role=role.value,
                                                  level=level.value, timezone=timezone, availability=availability)
-        schedule = await self.service.schedule(interaction.guild_id)
-        nexts = schedule.next_rounds(self.client.core.clock.now(), 1) if schedule else []
-        when = f"The next round starts {discord_timestamp(nexts[0], 'F')}." if nexts else \
+        ahead = await self.service.rounds_ahead(interaction.guild_id)
+        when = f"The next round starts {discord_timestamp(ahead.next_round, 'F')}." if ahead.next_round else \
             "A moderator has not scheduled rounds yet."
+        if ahead.running is not None:  # joining does not add anyone to a round already paired
+            when = (f"Round {ahead.running.number} is already under way (until "
+                    f"{discord_timestamp(ahead.running.ends_at, 'f')}), so you are paired from the next one. {when}")
         await interaction.response.send_message(f"You are in. {when}", embed=signup_embed(signup, "Your sign-up"),
                                                 ephemeral=True)
 
@@ -112,9 +114,9 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         assert interaction.guild_id is not None
         signup = await self.service.require_signup(interaction.guild_id, interaction.user.id)
         embed = signup_embed(signup, "Your mock interviews")
-        schedule = await self.service.schedule(interaction.guild_id)
-        nexts = schedule.next_rounds(self.client.core.clock.now(), 1) if schedule else []
-        embed.add_field(name="Next round", value=discord_timestamp(nexts[0], "F") if nexts else "not scheduled")
+        ahead = await self.service.rounds_ahead(interaction.guild_id)
+        embed.add_field(name="Next round",
+                        value=discord_timestamp(ahead.next_round, "F") if ahead.next_round else "not scheduled")
         current = await self.service.current_group(interaction.guild_id, interaction.user.id)
         if current:
             round_, group = current

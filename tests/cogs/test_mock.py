@@ -100,6 +100,35 @@ async def test_rounds_never_repeat_a_pair_and_have_one_trio(harness: BotHarness,
         assert abs(asked - answered) <= 2 and len(history) == 4
 
 
+async def test_joining_while_a_round_is_under_way_says_it_starts_with_the_next_round(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room, "mon")
+    await harness.advance_to(datetime(2026, 3, 2, 10, tzinfo=UTC))  # round 1 pairs Alice and Bob
+    assert len(threads(harness.guild)) == 1
+    late = await carol.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+    next_monday = int(datetime(2026, 3, 9, 10, tzinfo=UTC).timestamp())
+    assert "Round 1 is already under way" in late.text and "paired from the next one" in late.text
+    assert f"The next round starts <t:{next_monday}:F>" in late.text
+    status = await carol.slash("mock status")
+    fields = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}
+    assert fields["Next round"] == f"<t:{next_monday}:F>"
+    upcoming = await carol.slash("upcoming")
+    fields = {f["name"]: f["value"] for f in upcoming.embeds[0]["fields"]}
+    assert fields["Mock-interview round"].startswith(f"<t:{next_monday}:F>")
+
+
+async def test_joining_beside_a_pair_now_round_names_only_the_next_scheduled_round(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room, "mon")
+    await mod.slash("mock-admin pair-now")
+    late = await carol.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+    assert "under way" not in late.text and "The next round starts <t:" in late.text
+
+
 async def test_reminder_checkin_feedback_and_streak(harness: BotHarness, mod: SimMember, room: SimChannel,
                                                     alice: SimMember, bob: SimMember, carol: SimMember) -> None:
     await join_all([alice, bob])
