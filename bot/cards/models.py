@@ -29,7 +29,9 @@ class StudyCard:
 
 @dataclass(frozen=True)
 class NothingToStudy:
-    next_due: datetime | None
+    # The earliest due time among cards still in FSRS Learning or Relearning: what "cards you are still
+    # learning come back ..." names. A card in Review that falls due sooner is not one of them.
+    learning_due: datetime | None
     new_cap_reached: bool
     coming_soon: int = 0           # cards still being learned that fall due within LEARN_AHEAD
     no_decks: bool = False         # the server has every deck switched off: there are no cards at all

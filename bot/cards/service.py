@@ -133,7 +133,8 @@ class StudyService:
             first = soon[0]
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(soon), new_left,
                              self.server.credit_in(conn, first.card_id), early=True)
-        return NothingToStudy(upcoming[0].due if upcoming else None, fresh is not None and new_left == 0, len(soon))
+        learning_due = next((m.due for m in upcoming if m.state in LEARNING_STATES), None)
+        return NothingToStudy(learning_due, fresh is not None and new_left == 0, len(soon))
 
     async def shown_card(self, guild_id: int | None, user_id: int, card_id: str, rep: int) -> StudyCard | None:
         """The card a Reveal button was made for, if it is still in play at that repetition."""

@@ -69,10 +69,12 @@ def _summary_lines(summary: DaySummary) -> list[str]:
 
 def waiting_embed(nothing: NothingToStudy, note: str | None = None) -> discord.Embed:
     """Nothing is due this second, but cards still being learned come back within minutes."""
-    cards = "1 card you are still learning comes" if nothing.coming_soon == 1 else \
-        f"{nothing.coming_soon} cards you are still learning come"
-    when = discord_timestamp(nothing.next_due, "R") if nothing.next_due else "soon"
-    lines = [f"{cards} back {when}.", "**Continue** to see them now, or **Finish** for a summary of today."]
+    lines = ["**Continue** to see them now, or **Finish** for a summary of today."]
+    if nothing.coming_soon and nothing.learning_due:
+        # Only the learning cards' own due time: a review card falling due sooner is not "still learning".
+        cards = "1 card you are still learning comes" if nothing.coming_soon == 1 else \
+            f"{nothing.coming_soon} cards you are still learning come"
+        lines.insert(0, f"{cards} back {discord_timestamp(nothing.learning_due, 'R')}.")
     if nothing.new_cap_reached:
         lines.append("You have met today's new-card limit (change it with `/cards settings`).")
     embed = discord.Embed(title="Flashcards · keep going?", description="\n".join(lines), colour=BRAND_COLOUR)

@@ -215,3 +215,22 @@ async def test_reveal_shows_the_card_on_screen_even_if_an_again_card_fell_due(
     assert "already reviewed" not in revealed.text, revealed.text  # card B was never reviewed
     assert revealed.embeds[0]["description"].startswith(front_b), revealed.embeds[0]["description"][:80]
     assert len(revealed.button_labels) == 4
+
+
+async def test_the_keep_going_screen_names_when_the_learning_cards_come_back_not_a_review_card(
+        harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 1})
+    first = await alice.slash("cards study")
+    back = await alice.click(first, "Reveal")
+    await alice.click(back, button(back, "Easy"))  # card A graduates at once: a review card, due in days
+    review_due = int(await harness.core.db.fetchval("SELECT due FROM card_states WHERE user_id = ?", (alice.id,)))
+    await harness.advance_to(datetime.fromtimestamp(review_due - 5 * 60, UTC))  # card A is due in 5 minutes
+    screen = await alice.slash("cards study")
+    assert "New card" in screen.embeds[0]["footer"]["text"]  # card B, the day's one new card
+    back = await alice.click(screen, "Reveal")
+    waiting = await alice.click(back, button(back, "Good"))  # card B: learning, back in 10 minutes
+    assert waiting.button_labels == ["Continue", "Finish"]
+    learning_due = int(await harness.core.db.fetchval(
+        "SELECT due FROM card_states WHERE user_id = ? AND state IN (1, 3)", (alice.id,)))
+    shown = int(re.search(r"still learning comes back <t:(\d+):R>", waiting.text).group(1))
+    assert shown == learning_due, f"named card A's review time ({review_due}), not card B's ({learning_due})"

@@ -57,12 +57,13 @@ def _reference(rows: list[sqlite3.Row], zone: ZoneInfo, cap: int, learn_ahead: b
     soon = [r for r in upcoming if r["state"] in LEARNING_STATES and r["due"] <= now + LEARN_AHEAD.total_seconds()]
     if learn_ahead and soon:
         return ("early", soon[0]["card_id"], len(soon), new_left)
-    return ("nothing", upcoming[0]["due"] if upcoming else None, fresh is not None and new_left == 0, len(soon))
+    learning_due = next((r["due"] for r in upcoming if r["state"] in LEARNING_STATES), None)
+    return ("nothing", learning_due, fresh is not None and new_left == 0, len(soon))
 
 
 def _seen(study: StudyCard | NothingToStudy) -> tuple[object, ...]:
     if isinstance(study, NothingToStudy):
-        return ("nothing", int(study.next_due.timestamp()) if study.next_due else None, study.new_cap_reached,
+        return ("nothing", int(study.learning_due.timestamp()) if study.learning_due else None, study.new_cap_reached,
                 study.coming_soon)
     kind = "early" if study.early else ("due" if study.kind is CardKind.DUE else "new")
     return (kind, study.card.id, study.due_left, study.new_left)
