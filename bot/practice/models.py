@@ -12,11 +12,14 @@ from bot.content.models import Prompt
 class ArchiveEntry:
     day_number: int
     local_date: date
-    prompt: Prompt | None            # None: the prompt has left the packs since
+    prompt: Prompt | None            # None: the prompt has left the packs (or the server's content) since
     prompt_id: str
     channel_id: int
     message_id: int | None
     thread_id: int | None
+    # A server's own prompt still kept, in a deck this server switched off: that deck's key. Such a prompt
+    # did not leave any pack; a moderator can switch its deck back on.
+    switched_off_deck: str | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import random
 
 from bot.activity import ActivityKind, ActivityService
 from bot.clock import Clock
+from bot.community import ServerContent
 from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyRepository, PostStatus, eligible_prompts
@@ -27,11 +28,13 @@ ARCHIVE_PAGE = 10
 
 
 class PracticeService:
-    def __init__(self, db: Database, clock: Clock, content: ContentStore, activity: ActivityService) -> None:
+    def __init__(self, db: Database, clock: Clock, content: ContentStore, activity: ActivityService, *,
+                 server: ServerContent | None = None) -> None:
         self.db = db
         self.clock = clock
         self.content = content
         self.activity = activity
+        self.server = server or ServerContent(db, content)  # every deck, on or off: what the archive names
         self.repo = PracticeRepository(db)
         self.daily = DailyRepository(db)  # the rotation's pool and the posted days, read through daily's interface
 
@@ -48,14 +51,22 @@ class PracticeService:
 
     # -- archive ---------------------------------------------------------------------------
     async def archive(self, guild_id: int, *, kind: str | None = None, page: int = 1) -> ArchivePage:
+        """The posted days, newest first. A server's own prompt whose deck is switched off keeps its title and
+        says which deck: it is switched off here, not gone from the packs."""
         posts = [p for p in await self.daily.posts(guild_id) if p.status is PostStatus.SENT]
+        # The server's own prompts in every deck, on or off (one read of the decks, kept by content version).
+        own = {prompt.id: (prompt, deck) for deck in await self.server.decks(guild_id) if deck.origin != "pack"
+               for prompt in deck.prompts}
         entries = []
         for record in sorted(posts, key=lambda p: p.local_date, reverse=True):
-            prompt = await self._prompt(guild_id, record.prompt_id)
+            prompt, deck = self.content.library.prompt(record.prompt_id), None
+            if prompt is None and record.prompt_id in own:
+                prompt, deck = own[record.prompt_id]
             if kind is not None and (prompt is None or prompt.kind.value != kind):
                 continue
             entries.append(ArchiveEntry(record.day_number, record.local_date, prompt, record.prompt_id,
-                                        record.channel_id, record.message_id, record.thread_id))
+                                        record.channel_id, record.message_id, record.thread_id,
+                                        deck.key if deck is not None and not deck.enabled else None))
         pages = max(1, -(-len(entries) // ARCHIVE_PAGE))
         if not 1 <= page <= pages:
             raise InvalidInput(f"There is no page {page}; the archive has {pages} page{'s' * (pages > 1)}.",

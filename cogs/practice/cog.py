@@ -20,7 +20,7 @@ class Practice(commands.Cog):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         core = client.core
-        self.service = PracticeService(core.db, core.clock, core.content, core.activity)
+        self.service = PracticeService(core.db, core.clock, core.content, core.activity, server=core.server_content)
 
     async def cog_load(self) -> None:
         await load_service(self.client, self.service)

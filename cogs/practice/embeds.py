@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.practice import ArchivePage, PracticeOffer
+from bot.practice import ArchiveEntry, ArchivePage, PracticeOffer
 from cogs._common import BRAND_COLOUR, truncate
 from cogs._common.prompts import KIND_LABELS, prompt_embed
 
@@ -16,20 +16,36 @@ def practice_embed(offer: PracticeOffer) -> discord.Embed:
     return embed
 
 
-def archive_embed(page: ArchivePage, kind: str | None, guild_id: int) -> discord.Embed:
+def _entry_title(entry: ArchiveEntry) -> str:
+    """A server's own prompt in a deck switched off here is not gone from any pack: say what happened."""
+    if entry.prompt is None:
+        return f"{truncate(entry.prompt_id, 100)} (no longer in the packs)"
+    if entry.switched_off_deck is not None:
+        return (f"{truncate(entry.prompt.title, 120)} (its deck `{truncate(entry.switched_off_deck, 60)}` "
+                "is switched off in this server)")
+    return truncate(entry.prompt.title, 120)
+
+
+def archive_embed(page: ArchivePage, kind: str | None, guild_id: int, *, moderator: bool = False) -> discord.Embed:
+    """One page of the archive; a moderator is also told how to switch back on the decks it names as off."""
     what = KIND_LABELS.get(kind, kind) if kind else "all kinds"
     embed = discord.Embed(title=f"Past prompts · {what}", colour=BRAND_COLOUR)
     lines = []
     for entry in page.entries:
-        title = entry.prompt.title if entry.prompt else f"{entry.prompt_id} (no longer in the packs)"
+        title = _entry_title(entry)
         kind_label = KIND_LABELS.get(entry.prompt.kind.value, "") if entry.prompt else ""
         where = f"<#{entry.thread_id}>" if entry.thread_id else (
             f"[post](https://discord.com/channels/{guild_id}/{entry.channel_id}/{entry.message_id})"
             if entry.message_id else f"<#{entry.channel_id}>")
-        lines.append(f"**Day {entry.day_number}** · {entry.local_date:%d %b %Y} · {truncate(title, 120)}"
+        lines.append(f"**Day {entry.day_number}** · {entry.local_date:%d %b %Y} · {title}"
                      f"{' · ' + kind_label if kind_label else ''} · {where}")
     embed.description = truncate("\n".join(lines), 4000) if lines else (
         "No prompts posted yet." if not kind else "No prompt of that kind was posted yet.")
+    off = sorted({entry.switched_off_deck for entry in page.entries if entry.switched_off_deck is not None})
+    if moderator and off:
+        commands = "\n".join(f"`/content decks deck:{deck} on:True`" for deck in off)
+        embed.add_field(name="Switched-off decks", inline=False, value=truncate(
+            f"Switch a deck back on to post and practise its prompts here again:\n{commands}", 1024))
     embed.set_footer(text=f"Page {page.page} of {page.pages} · {page.total} prompt{'s' * (page.total != 1)} · "
                           "/practice gives you one you have not answered")
     return embed

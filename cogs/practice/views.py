@@ -12,7 +12,7 @@ from bot.daily import ANSWER_LIMIT, answer_form
 from bot.practice import PracticeService
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.access import service_of
-from cogs._common.authority import Audience
+from cogs._common.authority import Audience, is_moderator
 from cogs._common.forms import FormRoute
 from cogs._common.ids import NUMBER, SLUG, CustomId, one_of, word_or_none
 from cogs._common.prompts import hints_embed, rubric_embed
@@ -162,7 +162,8 @@ async def practice_message(interaction: discord.Interaction, kind: str | None, d
 async def archive_message(interaction: discord.Interaction, kind: str | None,
                           page: int) -> tuple[discord.Embed, BaseView | None]:
     result = await _service(interaction).archive(_guild(interaction), kind=kind, page=page)
-    embed = archive_embed(result, kind, _guild(interaction))
+    moderator = any(entry.switched_off_deck for entry in result.entries) and await is_moderator(interaction)
+    embed = archive_embed(result, kind, _guild(interaction), moderator=moderator)
     if result.pages == 1:
         return embed, None
     view = BaseView(timeout=None)
