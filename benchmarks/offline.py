@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.daily import DailyPost, Published
+from bot.streaks import FreezeCover
 
 
 class OfflinePublisher:
@@ -38,7 +39,8 @@ class OfflinePublisher:
     async def find_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
         raise self._refuse("find_milestone")
 
-    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
+    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime,
+                            cover: FreezeCover | None = None) -> None:
         raise self._refuse("send_reminder")
 
     async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.streaks.rules import DayStatus, StreakState
@@ -42,6 +42,15 @@ class DueReminder:
     zone_name: str
     streak: StreakRow | None
     claimed_date: str | None = None  # a day claimed but never marked sent: the process died sending it
+
+
+@dataclass(frozen=True)
+class FreezeCover:
+    """A reminder's day that a freeze would cover: missing it does not end the streak, it spends a freeze.
+    The member is told so, rather than only given the later time the streak would end."""
+
+    freezes: int                     # freezes held now; missing today uses one of them
+    today_ends: datetime             # the end of the member's day: studying before it keeps every freeze
 
 
 @dataclass(frozen=True)

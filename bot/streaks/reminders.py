@@ -11,7 +11,7 @@ off and told why in ``/streak show``.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.errors import InvalidInput
 from bot.posting import crash_point
 from bot.scheduler import JobScheduler
-from bot.streaks.models import ReminderRow
+from bot.streaks.models import FreezeCover, ReminderRow, StreakRow
 from bot.streaks.repository import StreakRepository
 
 log = logging.getLogger(__name__)
@@ -36,11 +36,23 @@ class DirectMessagesClosedError(Exception):
 
 
 class ReminderSender(Protocol):
-    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
-        """DM the member; raise DirectMessagesClosedError when they do not accept DMs."""
+    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime,
+                            cover: FreezeCover | None = None) -> None:
+        """DM the member; raise DirectMessagesClosedError when they do not accept DMs. With ``cover``, missing
+        today would spend a freeze (and ``breaks_at`` is the end of tomorrow): the DM must say so."""
 
     async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
         """Whether today's reminder (for the streak ending at ``breaks_at``) is already in their DMs."""
+
+
+def freeze_cover(row: StreakRow, today: date, zone: ZoneInfo) -> FreezeCover | None:
+    """Whether a freeze would cover ``today`` if the member misses it: their streak lasts past today's end
+    (they were active yesterday and hold a freeze). Then the reminder's deadline is tomorrow's end, and
+    a member who is not told would spend a freeze without knowing it."""
+    today_ends = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    if row.freezes <= 0 or row.breaks_at <= today_ends.timestamp():
+        return None
+    return FreezeCover(row.freezes, today_ends)
 
 
 def hour_exists(day: date, hour: int, zone: ZoneInfo) -> bool:
@@ -108,21 +120,23 @@ class StreakReminders:
                 continue
             self._sending.add(key)
             try:
-                if await self._send(reminder, row.current, datetime.fromtimestamp(row.breaks_at, UTC), interrupted):
+                if await self._send(reminder, row.current, datetime.fromtimestamp(row.breaks_at, UTC), interrupted,
+                                    freeze_cover(row, today, zone)):
                     await self._repo.mark_reminder_sent(reminder.guild_id, reminder.user_id, today)
                     sent += 1
             finally:
                 self._sending.discard(key)
         return sent
 
-    async def _send(self, reminder: ReminderRow, current: int, breaks_at: datetime, interrupted: bool) -> bool:
+    async def _send(self, reminder: ReminderRow, current: int, breaks_at: datetime, interrupted: bool,
+                    cover: FreezeCover | None) -> bool:
         """Send the DM (unless an interrupted attempt already did); True when the member has it."""
         crash_point("streak-reminder.claimed")
         try:
             if interrupted and await self._sender.find_reminder(reminder.guild_id, reminder.user_id,
                                                                         breaks_at):
                 return True
-            await self._sender.send_reminder(reminder.guild_id, reminder.user_id, current, breaks_at)
+            await self._sender.send_reminder(reminder.guild_id, reminder.user_id, current, breaks_at, cover)
             crash_point("streak-reminder.sent")
         except DirectMessagesClosedError:
             log.info("member %s has DMs closed; switching their streak reminder off", reminder.user_id)

@@ -8,13 +8,32 @@ from datetime import datetime
 import discord
 
 from bot.bot import StudyBot
-from bot.streaks import DirectMessagesClosedError
+from bot.streaks import DirectMessagesClosedError, FreezeCover
 from cogs._common import discord_timestamp, no_pings
 
 log = logging.getLogger(__name__)
 
 # 50007: the member closed their DMs; 50278: they share no server with the bot any more.
 CANNOT_DM = frozenset({50007, 50278})
+
+
+def _freezes(n: int) -> str:
+    return f"{n} freeze" if n == 1 else f"{n} freezes"
+
+
+def reminder_text(current: int, place: str, breaks_at: datetime, cover: FreezeCover | None) -> str:
+    """The reminder DM. It always names the streak's end (``breaks_at``, relative): :meth:`find_reminder`
+    recognises an earlier send by it. When a freeze would cover a missed today, it says so plainly."""
+    ways = "Answer the daily prompt, review a few cards or take the quiz"
+    off = "Turn these off with `/streak remind off`."
+    if cover is None:
+        return (f"🔥 Your {current}-day streak{place} is waiting for today. {ways} before "
+                f"{discord_timestamp(breaks_at, 't')} to keep it ({discord_timestamp(breaks_at, 'R')}). {off}")
+    return (f"🔥 Your {current}-day streak{place} is waiting for today. {ways} before "
+            f"{discord_timestamp(cover.today_ends, 't')} ({discord_timestamp(cover.today_ends, 'R')}) to keep it "
+            f"without using a freeze. If you miss today, a streak freeze will be used to cover it: you have "
+            f"{_freezes(cover.freezes)}, so {_freezes(cover.freezes - 1)} would be left, and the streak would "
+            f"then end {discord_timestamp(breaks_at, 'R')} unless you study before it. {off}")
 
 
 def celebration(user_id: int, milestone: int) -> str:
@@ -70,18 +89,15 @@ class DiscordStreakPublisher:
             log.info("could not read the DMs of %s to look for a reminder: %s", user_id, error.text)
         return False
 
-    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
+    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime,
+                            cover: FreezeCover | None = None) -> None:
         guild = self.client.get_guild(guild_id)
         place = f" in **{guild.name}**" if guild else ""
         try:
             await self.pace()
             user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
             await self.pace()
-            await user.send(
-                f"🔥 Your {current}-day streak{place} is waiting for today. Answer the daily prompt, review a few "
-                f"cards or take the quiz before {discord_timestamp(breaks_at, 't')} to keep it "
-                f"({discord_timestamp(breaks_at, 'R')}). Turn these off with `/streak remind off`.",
-                allowed_mentions=no_pings())
+            await user.send(reminder_text(current, place, breaks_at, cover), allowed_mentions=no_pings())
         except discord.Forbidden as error:
             if error.code in CANNOT_DM:
                 raise DirectMessagesClosedError from error

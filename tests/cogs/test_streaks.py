@@ -157,6 +157,25 @@ async def test_reminder_dm_once_when_not_yet_active_and_off_when_dms_closed(
     assert "DMs are closed" in shown.text
 
 
+async def test_a_reminder_on_a_day_a_freeze_would_cover_says_missing_it_uses_a_freeze(
+        harness: BotHarness, alice: SimMember, bob: SimMember) -> None:
+    for days_ago in range(7, 0, -1):  # seven days in a row up to yesterday: a freeze earned
+        await study(harness, alice, days_ago)
+    await study(harness, bob, 2)
+    await study(harness, bob, 1)  # two days, no freeze
+    for member in (alice, bob):
+        await member.slash("streak remind", state="on", hour=20)
+    await harness.advance_to(datetime(2026, 3, 2, 21, tzinfo=UTC))
+    [reminder] = [dm.content for dm in alice.dms]
+    today_ends = int(datetime(2026, 3, 3, tzinfo=UTC).timestamp())
+    streak_ends = int(datetime(2026, 3, 4, tzinfo=UTC).timestamp())
+    assert "7-day streak" in reminder and f"before <t:{today_ends}:t>" in reminder, reminder
+    assert "If you miss today, a streak freeze will be used" in reminder, reminder
+    assert "you have 1 freeze, so 0 freezes would be left" in reminder and f"<t:{streak_ends}:R>" in reminder
+    [plain] = [dm.content for dm in bob.dms]
+    assert "freeze" not in plain and f"before <t:{today_ends}:t>" in plain, plain  # missing today ends it
+
+
 async def test_reminders_stop_for_a_member_who_left_every_server_shared_with_the_bot(
         harness: BotHarness, alice: SimMember, bob: SimMember) -> None:
     """Discord refuses a DM to a user sharing no server with the bot (50278): tried once, then off."""

@@ -12,7 +12,7 @@ from bot.audit import AuditLog
 from bot.clock import ManualClock
 from bot.scheduler import JobScheduler
 from bot.storage import Database
-from bot.streaks import DirectMessagesClosedError, StreakReminders, StreakService
+from bot.streaks import DirectMessagesClosedError, FreezeCover, StreakReminders, StreakService
 from bot.timezones import TimezoneResolver
 
 
@@ -32,7 +32,8 @@ class FakeDiscord:
         found = [n for n, posted in enumerate(self.announcements) if posted == (channel_id, user_id, milestone)]
         return 1001 + found[0] if found else None
 
-    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime) -> None:
+    async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime,
+                            cover: FreezeCover | None = None) -> None:
         if user_id in self.closed_dms:
             raise DirectMessagesClosedError
         self.reminders.append((guild_id, user_id, current))
