@@ -89,6 +89,13 @@ def weight_function(ordered: Sequence[Participant], history: History, scale: Sca
         quality = overlap[shared if shared < top else top] + table[kinds[i]][kinds[j]]
         return quality + met[i].get(j, fresh)
 
+    if any(p.left_out for p in ordered):  # rare, so the common round keeps the lean function
+        cover = [scale.cover * p.left_out for p in ordered]
+        base = weight
+
+        def weight(i: int, j: int) -> int:
+            return cover[i] + cover[j] + base(i, j)
+
     if not forbidden:
         return weight
     banned = {(position[a], position[b]) for a, b in forbidden if a in position and b in position}
@@ -315,7 +322,8 @@ def match_large(
     weight = weight_function(ordered, history, scale, forbidden)
     lists = candidate_lists(ordered, weight, random.Random(seed), keep=keep, draws=draws)
     mate = _greedy(n, lists, weight)
-    bonus = [PRIORITY_BONUS * p.priority for p in ordered]
+    # Both bonuses are the member's own wherever they go; neither says how well a pair fits.
+    bonus = [PRIORITY_BONUS * p.priority + scale.cover * p.left_out for p in ordered]
     search = DEEP_SEARCH if n <= EXHAUSTIVE_LIMIT else FAST_SEARCH
     _improve(n, mate, lists, weight, bonus, search=search, budget=moves_per_member * n)
     return {pair_key(i, mate[i]) for i in range(n) if mate[i] > i}

@@ -33,7 +33,10 @@ Members who must never meet
     A member may exclude a few others. Such pairs are *hard* constraints: they are not
     edges of the graph at all, a triad never puts them together, and a member nobody
     allowed can be placed with sits the round out (``Pairing.unmatched``) rather than
-    being paired against someone's wish.
+    being paired against someone's wish. Such a member was told they come first next
+    round, so ``Participant.left_out`` earns the top weight tier (``cover``): among
+    pairings that place as many members, one that places them wins, and when members
+    are left over here, theirs are placed first.
 
 Determinism
     Inputs are sorted by user id, then shuffled with ``random.Random(seed)``; the
@@ -117,7 +120,8 @@ def _finish(
     pairs = sorted(pair_key(*pair) for pair in mates)
     pairs = [pair for pair in pairs if _allowed(ordered, forbidden, *pair)]
     matched = {i for pair in pairs for i in pair}
-    leftover = [i for i in range(len(ordered)) if i not in matched]
+    # Members the last round left out are placed first (stable: seed order otherwise).
+    leftover = sorted((i for i in range(len(ordered)) if i not in matched), key=lambda i: not ordered[i].left_out)
     if len(leftover) > 1:  # only exclusions (or a heuristic) leave more than one over
         log.info("matching left %d members over; placing them where allowed", len(leftover))
         while len(leftover) > 1:

@@ -159,6 +159,11 @@ class PairingRepository:
         await conn.executemany("INSERT INTO mock_left_out (round_id, guild_id, user_id) VALUES (?, ?, ?)",
                                [(round_id, guild_id, user_id) for user_id in user_ids])
 
+    async def left_out(self, conn: aiosqlite.Connection, round_id: int) -> set[int]:
+        """Members ``round_id`` could not place: they were told they come first in the next round."""
+        cursor = await conn.execute("SELECT user_id FROM mock_left_out WHERE round_id = ?", (round_id,))
+        return {row[0] for row in await cursor.fetchall()}
+
     async def untold_left_out(self, round_id: int) -> list[int]:
         """Members the round could not place who have not been told so yet."""
         rows = await self.db.fetchall("SELECT user_id FROM mock_left_out WHERE round_id = ? AND told_at IS NULL "

@@ -35,12 +35,13 @@ class Plan:
     unmatched: tuple[int, ...] = ()  # nobody they may be paired with took part (exclusions)
 
 
-def participant(signup: Signup, reference: datetime, priority: bool) -> Participant:
+def participant(signup: Signup, reference: datetime, priority: bool, left_out: bool = False) -> Participant:
     try:
         slots = utc_slots(parse_availability(signup.availability), ZoneInfo(signup.timezone), reference)
     except Exception:  # a stored text that no longer parses should never stop a round
         slots = ALL_SLOTS
-    return Participant(signup.user_id, Role(signup.role), Level.parse(signup.level), slots, priority)
+    return Participant(signup.user_id, Role(signup.role), Level.parse(signup.level), slots, priority or left_out,
+                       left_out)
 
 
 def history_of(rounds_newest_first: Sequence[int], rows: Iterable[tuple[int, int, int]]) -> History:
@@ -92,8 +93,12 @@ def choose_prompt(members: Sequence[int], prompts: Sequence[Prompt], daily_seen:
 def plan_round(signups: Sequence[Signup], history: History, *, triad_last: set[int],
                counts: dict[int, tuple[int, int, str | None]], prompts: Sequence[Prompt], daily_seen: set[str],
                mock_seen: dict[int, set[str]], seed: int, reference: datetime,
-               forbidden: Set[tuple[int, int]] = frozenset()) -> Plan:
-    participants = [participant(s, reference, s.user_id in triad_last) for s in signups]
+               forbidden: Set[tuple[int, int]] = frozenset(), left_out_last: Set[int] = frozenset()) -> Plan:
+    """Group ``signups``. Members in last round's triad get the small priority bonus; members last round
+    could not place (``left_out_last``, who were told they come first) get it too, and are placed before
+    anyone else is left out."""
+    participants = [participant(s, reference, s.user_id in triad_last, s.user_id in left_out_last)
+                    for s in signups]
     pairing = pair(participants, history, seed, forbidden=forbidden)
     preferences = {s.user_id: s.role for s in signups}
     rng = random.Random(seed)

@@ -1,9 +1,13 @@
 """How good a pairing of two members is, as a small integer.
 
 Matching maximises the sum of these weights, so everything a good round needs is
-folded into one integer per pair, in three tiers that never trade against each
-other:
+folded into one integer per pair, in tiers that never trade against each other:
 
+0. **Left out last time.** A member nobody they may meet was free for last round
+   was told they come first, so each such member a pairing places earns the
+   ``cover`` tier, larger than everything below adds up to over a whole round:
+   among pairings that place as many members, one that places them wins, even
+   at the cost of a repeat (being left out twice is worse than meeting again).
 1. **Fresh or repeat.** A pair that was never grouped before earns the ``fresh``
    tier. It is larger than everything the other terms can add up to over a whole
    round, so the matcher repeats a pair only when no pairing without that repeat
@@ -63,6 +67,7 @@ class Participant:
     level: Level = Level.MID
     slots: int = ALL_SLOTS  # free time as a UTC quarter-hour mask (see availability.py)
     priority: bool = False  # sat out or was in the triad last round
+    left_out: bool = False  # the last round could not place them: placed before anyone else is left out
 
 
 # (low user id, high user id) -> rounds since that pair was last grouped (1 = the previous round).
@@ -132,6 +137,7 @@ class Scale:
 
     age: int
     fresh: int
+    cover: int
 
     @classmethod
     def for_size(cls, size: int) -> Scale:
@@ -140,18 +146,25 @@ class Scale:
         age = edges * QUALITY_MAX + 1
         # ...and their age sums (times `age`) plus quality by less than `fresh`.
         fresh = (edges * AGE_LEVELS + 1) * age
-        return cls(age=age, fresh=fresh)
+        # ...and everything below, over a whole round, by less than `cover`.
+        cover = (edges + 1) * (fresh + age * (AGE_LEVELS + 1) + QUALITY_MAX) + 1
+        return cls(age=age, fresh=fresh, cover=cover)
 
 
 KIND_TABLE = _kind_table()  # quality of two members with no shared time, by kind
 
 
-def edge_weight(a: Participant, b: Participant, history: History, scale: Scale) -> int:
-    """The blossom weight of pairing ``a`` with ``b``: tiers, then quality."""
+def _base_weight(a: Participant, b: Participant, history: History, scale: Scale) -> int:
+    """Fresh-or-repeat, age and quality: every tier but ``cover``."""
     ago = history.get(pair_key(a.user_id, b.user_id))
     if ago is None:
         return scale.fresh + scale.age * (AGE_LEVELS + 1) + quality(a, b)
     return scale.age * max(1, min(ago, AGE_LEVELS)) + quality(a, b)
+
+
+def edge_weight(a: Participant, b: Participant, history: History, scale: Scale) -> int:
+    """The blossom weight of pairing ``a`` with ``b``: tiers, then quality."""
+    return scale.cover * (a.left_out + b.left_out) + _base_weight(a, b, history, scale)
 
 
 def join_weight(x: Participant, a: Participant, b: Participant, history: History, scale: Scale) -> int:
@@ -159,10 +172,13 @@ def join_weight(x: Participant, a: Participant, b: Participant, history: History
 
     Priority bonuses reward being in a proper *pair*: ``x`` earns none for joining,
     and a pair that takes in a third member gives its own bonuses back, so members
-    who sat out or were in the triad last time are kept out of this one.
+    who sat out or were in the triad last time are kept out of this one. The ``cover``
+    tier only asks that a member left out last time is placed, so ``x`` earns it once
+    for joining, and ``a`` and ``b`` keep theirs (counted with their pair).
     """
     bonus = PRIORITY_BONUS * (2 * x.priority + 2 * a.priority + 2 * b.priority)
-    return edge_weight(x, a, history, scale) + edge_weight(x, b, history, scale) - bonus
+    return (_base_weight(x, a, history, scale) + _base_weight(x, b, history, scale) - bonus
+            + scale.cover * x.left_out)
 
 
 def round_weight(groups: tuple[tuple[int, ...], ...] | list[tuple[int, ...]], participants: list[Participant],

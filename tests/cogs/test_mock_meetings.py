@@ -303,6 +303,34 @@ async def test_a_member_nobody_may_be_paired_with_is_told_once_and_comes_first_n
     assert not any("nobody you can be paired with" in m.text for m in alice.dms + bob.dms)
 
 
+async def test_a_member_left_out_is_paired_next_round_even_if_that_repeats_a_pair(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, bob: SimMember,
+        carol: SimMember) -> None:
+    """Carol excludes the newcomers, so Bob is her only partner; the round that left her out told her she
+    comes first next round, and it keeps that promise even though Bob and the next newcomer never met."""
+    dana, erin = guild.add_member("dana"), guild.add_member("erin")
+    await join(carol, BERLIN)
+    await join(bob, BERLIN)
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
+    await harness.advance_to(datetime(2026, 3, 6, 10, 30, tzinfo=UTC))
+    assert carol.id in thread_of(guild, bob, 1).member_ids
+    await join(dana, BERLIN)
+    await carol.slash("mock exclude", member=dana)
+    await harness.advance_to(datetime(2026, 3, 13, 10, 30, tzinfo=UTC))  # bob meets dana, new to him
+    assert dana.id in thread_of(guild, bob, 2).member_ids
+    assert [m.text for m in carol.dms if "come first next round" in m.text] == [
+        "Round 2 of mock interviews started, but nobody you can be paired with was free this time. "
+        "You stay signed up and come first next round."]
+    await dana.slash("mock pause", rounds=1)
+    await join(erin, BERLIN)
+    await carol.slash("mock exclude", member=erin)
+    await harness.advance_to(datetime(2026, 3, 20, 10, 30, tzinfo=UTC))
+    assert carol.id in thread_of(guild, bob, 3).member_ids, "carol was left out a second round running"
+    assert not any(t.name.startswith("Mock #3 ") and erin.id in t.member_ids for t in guild.threads)
+    assert any("Round 3 of mock interviews started, but nobody" in m.text for m in erin.dms)
+    assert not any("Round 3" in m.text for m in carol.dms)
+
+
 @pytest.mark.parametrize("crash", ["before the event", "after the event, before its id was stored"])
 async def test_a_crash_around_the_event_leaves_exactly_one_event_after_a_restart(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
