@@ -18,6 +18,7 @@ from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.mock.jobs import share_job
+from bot.mock.meeting_repository import MeetingRepository
 from bot.mock.models import Group, Report, StoredFeedback
 from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher, ShareFailed
@@ -52,8 +53,9 @@ async def member_group(repo: PairingRepository, group_id: int, user_id: int, gui
 
 class Outcomes:
     def __init__(self, db: Database, clock: Clock, content: ContentStore, activity: ActivityService,
-                 repo: PairingRepository, publisher: MockPublisher, scheduler: JobScheduler) -> None:
-        self.repo, self.publisher = repo, publisher
+                 repo: PairingRepository, meetings: MeetingRepository, publisher: MockPublisher,
+                 scheduler: JobScheduler) -> None:
+        self.repo, self.meetings, self.publisher = repo, meetings, publisher
         self._db, self._clock, self._activity = db, clock, activity
         self._scheduler = scheduler
         self._prompts = MockPrompts(db, content)
@@ -63,12 +65,22 @@ class Outcomes:
         return await member_group(self.repo, group_id, user_id, guild_id)
 
     async def _group_for_outcome(self, group_id: int, user_id: int, guild_id: int | None) -> Group:
-        """As :meth:`member_group`, refusing a cancelled round: there was no interview to report on."""
+        """As :meth:`member_group`, refusing a cancelled round or interview: there was nothing to report on.
+
+        An interview a member cancelled after the group had already reported meeting still counts, so its
+        feedback can be given; otherwise a report on it would credit streaks (or blame a partner) for an
+        interview that was called off."""
         group = await self.member_group(group_id, user_id, guild_id)
         round_ = await self.repo.round(group.round_id)
         if round_ is not None and round_.status == "cancelled":
             raise Conflict(f"Round {round_.number} was cancelled, so there is nothing to report; nothing was "
                            "recorded.")
+        meeting = await self.meetings.meeting(group.id)
+        if meeting is not None and meeting.status == "cancelled" and group.outcome != "met":
+            who = "you" if meeting.cancelled_by == user_id else f"<@{meeting.cancelled_by}>"
+            raise Conflict(f"This interview was cancelled by {who}, so there is nothing to report; nothing was "
+                           "recorded.", hint="You stay signed up and are paired again next round; a moderator "
+                                             "can pair you sooner with `/mock-admin pair-now`.")
         return group
 
     async def rubric_for(self, group_id: int, user_id: int, guild_id: int | None = None) -> Prompt:

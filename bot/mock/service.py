@@ -47,7 +47,7 @@ class MockService:
         self.exclusions = Exclusions(db, clock, self.meetings.repo)
         self.publisher = publisher
         self.rounds = RoundFlow(db, clock, content, scheduler, audit, self.repo, self.meetings, publisher)
-        self.outcomes = Outcomes(db, clock, content, activity, self.repo, publisher, scheduler)
+        self.outcomes = Outcomes(db, clock, content, activity, self.repo, self.meetings.repo, publisher, scheduler)
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:

@@ -189,6 +189,27 @@ async def test_two_no_shows_in_a_row_pause_a_member(harness: BotHarness, mod: Si
     assert "Fewer than two members" in (await mod.slash("mock-admin pair-now")).text
 
 
+async def test_we_met_on_an_interview_a_member_cancelled_is_refused_and_records_nothing(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    await agree_first_time(thread, [alice, bob])
+    confirmed = next(m for m in thread.messages if "Cancel interview" in m.button_labels)
+    await alice.submit_modal(await alice.click(confirmed, "Cancel interview"), reason="Moving house this week")
+    [brief] = briefs(thread)
+    for member, who in ((bob, alice.mention), (alice, "you")):
+        refused = await member.click(brief, "We met")
+        assert refused.ephemeral and not refused.button_labels
+        assert f"This interview was cancelled by {who}, so there is nothing to report" in refused.text
+        assert "nothing was recorded" in refused.text and "paired again next round" in refused.text
+    assert await harness.core.db.fetchval("SELECT outcome FROM mock_groups") is None
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM activity WHERE kind = 'mock'") == 0
+    stats = await mod.slash("mock-admin stats")
+    assert "0 of 1" in stats.text and "Cancelled\n1" in stats.text
+
+
 async def test_restart_while_creating_threads_finishes_without_duplicates(
         harness: BotHarness, mod: SimMember, room: SimChannel, nine: list[SimMember]) -> None:
     await join_all(nine)
