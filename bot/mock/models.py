@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.content.models import Prompt
@@ -87,6 +87,8 @@ class Report:
     outcome: str
     changed: bool
     paused: list[int]
+    withdrawn: list[int] = field(default_factory=list)  # members whose "didn't show" a "We met" withdrew
+    resumed: list[int] = field(default_factory=list)  # of those, members no longer paused for missing twice
 
 
 @dataclass(frozen=True)

@@ -99,9 +99,12 @@ class Outcomes:
         group = await self._group_for_outcome(group_id, user_id, guild_id)
         now = self._clock.now()
         credits = []
+        withdrawn: list[int] = []
         async with self._db.transaction() as conn:
             changed = await self.repo.set_outcome(conn, group_id, outcome, user_id, now)
             if outcome == "met":
+                # Meeting after all: an earlier "didn't show" by either member is withdrawn with it.
+                withdrawn = await self.repo.withdraw_noshows(conn, group_id)
                 # "We met" and every member's streak credit commit together; pressed again, it only
                 # adds a credit that is missing (a report stored before both shared one transaction).
                 met_at = now if changed else (await self.repo.outcome_at(group_id) or now)
@@ -118,7 +121,8 @@ class Outcomes:
                     await self.repo.add_noshow(group_id, member.user_id, user_id, now)
                     if await self._pause_if_absent_twice(group.guild_id, member.user_id):
                         paused.append(member.user_id)
-        return Report(outcome, changed, paused)
+        resumed = [u for u in withdrawn if await self._resume_if_no_longer_absent_twice(group.guild_id, u)]
+        return Report(outcome, changed, paused, withdrawn, resumed)
 
     async def _pause_if_absent_twice(self, guild_id: int, user_id: int) -> bool:
         recent = await self.repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE)
@@ -126,6 +130,25 @@ class Outcomes:
             return False
         await self.repo.set_status(guild_id, user_id, "paused", reason="no-show", now=self._clock.now())
         return True
+
+    async def _resume_if_no_longer_absent_twice(self, guild_id: int, user_id: int) -> bool:
+        """Undo a no-show pause whose reports no longer add up to two absences in a row."""
+        signup = await self.repo.signup(guild_id, user_id)
+        if signup is None or signup.status != "paused" or signup.pause_reason != "no-show":
+            return False
+        recent = await self.repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE)
+        if len(recent) >= NOSHOW_PAUSE and all(absent for _, absent in recent):
+            return False
+        await self.repo.set_status(guild_id, user_id, "active", now=self._clock.now())
+        log.info("guild %s: member %s resumed; the no-show that paused them was withdrawn", guild_id, user_id)
+        return True
+
+    async def tell_resumed(self, user_ids: list[int]) -> None:
+        """DM members whose no-show pause was undone because the report was withdrawn."""
+        for user_id in user_ids:
+            await self.publisher.dm(user_id, "Your partner reported that you met after all, so the missed-interview "
+                                             "report was withdrawn and you are no longer paused from mock "
+                                             "interviews. You are paired again next round.")
 
     async def tell_paused(self, user_ids: list[int]) -> None:
         """DM members just paused for missing twice; called after the reporter has been answered."""

@@ -230,6 +230,11 @@ class PairingRepository:
         await self.db.execute("INSERT INTO mock_noshows (group_id, user_id, reported_by, created_at) "
                               "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (group_id, user_id, reporter, epoch(now)))
 
+    async def withdraw_noshows(self, conn: aiosqlite.Connection, group_id: int) -> list[int]:
+        """Remove the group's "didn't show" reports (they met after all); returns whose were removed."""
+        cursor = await conn.execute("DELETE FROM mock_noshows WHERE group_id = ? RETURNING user_id", (group_id,))
+        return sorted(row[0] for row in await cursor.fetchall())
+
     async def last_groups_of(self, guild_id: int, user_id: int, limit: int) -> list[tuple[int, bool]]:
         """(group id, reported absent) for the member's most recent groups, newest first."""
         rows = await self.db.fetchall(

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 
 from bot.errors import NotFound
-from bot.mock import Group, MockService
+from bot.mock import Group, MockService, Report
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
 from cogs._common.access import client_of, service_of
 from cogs._common.authority import Audience
@@ -51,6 +51,23 @@ class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         await interaction.response.send_message(embed=rubric_embed(prompt), ephemeral=True)
 
 
+def met_text(report: Report, viewer: int) -> str:
+    """The answer to **We met**, saying plainly when it withdrew an earlier "didn't show" report."""
+    text = "Great, it counts for everyone's streak."
+    if report.withdrawn == [viewer]:
+        text += (" The earlier \"didn't show\" report about you is withdrawn: it no longer counts against you "
+                 "in your status or the server's statistics.")
+        if report.resumed:
+            text += " You had been paused for missing twice; that pause is lifted."
+    elif report.withdrawn:
+        names = ", ".join(f"<@{u}>" for u in report.withdrawn)
+        text += (f" The earlier \"didn't show\" report about {names} is withdrawn: it no longer counts against "
+                 "them in their status or the server's statistics.")
+        if report.resumed:
+            text += " They had been paused for missing twice; that pause is lifted and they have been told."
+    return text + " Leave feedback for your partner:"
+
+
 class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=REPORT.template):
     audience = Audience.MEMBER
@@ -70,8 +87,11 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         assert group is not None
         if self.outcome == "met":
             view = feedback_view(group, interaction.user.id)
-            await interaction.response.send_message(
-                "Great, it counts for everyone's streak. Leave feedback for your partner:", view=view, ephemeral=True)
+            await interaction.response.send_message(met_text(report, interaction.user.id), view=view,
+                                                    ephemeral=True, allowed_mentions=no_pings())
+            others = [u for u in report.resumed if u != interaction.user.id]  # the presser reads it above
+            if others:
+                client_of(interaction).spawn(service.tell_resumed(others), name="studybot-mock-resumed")
             return
         if self.outcome == "noshow":
             text = "Thanks, noted. Sorry your partner did not show."

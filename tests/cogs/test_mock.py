@@ -189,6 +189,49 @@ async def test_two_no_shows_in_a_row_pause_a_member(harness: BotHarness, mod: Si
     assert "Fewer than two members" in (await mod.slash("mock-admin pair-now")).text
 
 
+async def test_we_met_after_a_no_show_report_withdraws_it_and_lifts_the_pause_it_caused(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    for number in (1, 2):
+        await mod.slash("mock-admin pair-now")
+        [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
+        await agree_first_time(thread, [alice, bob])
+        await harness.advance(days=7)
+        checkin = next(m for m in thread.messages if "How did it go" in m.content)
+        await alice.click(checkin, "They didn't show")
+    assert "paused after two missed" in (await bob.slash("mock status")).text
+    met = await alice.click(checkin, "We met")  # round 2's check-in: they did meet after all
+    assert met.ephemeral and met.button_labels and met.button_labels[0].startswith("Feedback for")
+    assert f'The earlier "didn\'t show" report about {bob.mention} is withdrawn' in met.text
+    assert "that pause is lifted and they have been told" in met.text
+    assert any("no longer paused" in m.content for m in bob.dms)
+    assert "paused" not in (await bob.slash("mock status")).text
+    stats = await mod.slash("mock-admin stats")
+    assert "No-shows reported\n1" in stats.text and "1 of 2" in stats.text  # round 1's report still stands
+    history = await mod.slash("mock-admin history", member=bob)
+    assert history.text.count("no-show") == 1 and history.text.count("met ✅") == 1
+    assert "Round 3 started" in (await mod.slash("mock-admin pair-now")).text  # bob takes part again
+
+
+async def test_we_met_from_the_member_reported_absent_withdraws_the_report_too(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    await agree_first_time(thread, [alice, bob])
+    await harness.advance(days=7)
+    checkin = next(m for m in thread.messages if "How did it go" in m.content)
+    await alice.click(checkin, "They didn't show")
+    met = await bob.click(checkin, "We met")
+    assert met.ephemeral and "The earlier \"didn't show\" report about you is withdrawn" in met.text
+    assert "paused" not in met.text
+    stats = await mod.slash("mock-admin stats")
+    assert "No-shows reported\n0" in stats.text and "1 of 1" in stats.text
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_noshows") == 0
+
+
 async def test_we_met_on_an_interview_a_member_cancelled_is_refused_and_records_nothing(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     await join_all([alice, bob])
