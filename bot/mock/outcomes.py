@@ -121,7 +121,10 @@ class Outcomes:
                     await self.repo.add_noshow(group_id, member.user_id, user_id, now)
                     if await self._pause_if_absent_twice(group.guild_id, member.user_id):
                         paused.append(member.user_id)
-        resumed = [u for u in withdrawn if await self._resume_if_no_longer_absent_twice(group.guild_id, u)]
+        # Every member of a group that met is checked, not only those whose report this press withdrew: a
+        # crash after the withdrawal's commit would otherwise leave a pause that pressing again never lifts.
+        checked = [m.user_id for m in group.members] if outcome == "met" else []
+        resumed = [u for u in checked if await self._resume_if_no_longer_absent_twice(group.guild_id, u)]
         return Report(outcome, changed, paused, withdrawn, resumed)
 
     async def _pause_if_absent_twice(self, guild_id: int, user_id: int) -> bool:

@@ -214,6 +214,28 @@ async def test_we_met_after_a_no_show_report_withdraws_it_and_lifts_the_pause_it
     assert "Round 3 started" in (await mod.slash("mock-admin pair-now")).text  # bob takes part again
 
 
+async def test_a_pause_left_by_a_crash_after_the_withdrawal_is_lifted_when_we_met_is_pressed_again(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    for number in (1, 2):
+        await mod.slash("mock-admin pair-now")
+        [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
+        await agree_first_time(thread, [alice, bob])
+        await harness.advance(days=7)
+        checkin = next(m for m in thread.messages if "How did it go" in m.content)
+        await alice.click(checkin, "They didn't show")
+    # "We met" committed (the report withdrawn), then the process died before lifting Bob's pause.
+    group_id = await harness.core.db.fetchval("SELECT MAX(group_id) FROM mock_noshows")
+    await harness.core.db.execute("DELETE FROM mock_noshows WHERE group_id = ?", (group_id,))
+    await harness.core.db.execute("UPDATE mock_groups SET outcome = 'met' WHERE id = ?", (group_id,))
+    await harness.restart()
+    assert "paused after two missed" in (await bob.slash("mock status")).text
+    await alice.click(checkin, "We met")
+    assert "paused" not in (await bob.slash("mock status")).text
+    assert any("no longer paused" in m.content for m in bob.dms)
+
+
 async def test_we_met_from_the_member_reported_absent_withdraws_the_report_too(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     await join_all([alice, bob])
