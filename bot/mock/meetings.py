@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -36,7 +35,7 @@ from bot.mock.agreement import (
 from bot.mock.calendar import InterviewEntry, file_name, interview_ics
 from bot.mock.jobs import MEETING_PREFIXES, rebuild, room_job
 from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
-from bot.mock.models import Group, Round
+from bot.mock.models import Choice, Group, Picker, Round
 from bot.mock.nudges import NudgePublisher, nudge_groups
 from bot.mock.outcomes import member_group
 from bot.mock.repository import PairingRepository
@@ -68,28 +67,6 @@ class MeetingPublisher(NudgePublisher, Protocol):
                           voice_channel_id: int | None) -> tuple[int | None, int | None]: ...
     async def remove_event(self, guild_id: int, event_id: int) -> None: ...
     async def remove_room(self, guild_id: int, channel_id: int) -> None: ...
-
-
-@dataclass(frozen=True)
-class Picker:
-    """What one member sees when choosing times: the open times, the ones they accepted, their zone."""
-
-    round: Round
-    group: Group
-    meeting: Meeting
-    options: list[TimeOption]
-    mine: set[int]
-    zone: ZoneInfo
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The result of a member's choice or proposal: what was recorded and whether a time is now agreed."""
-
-    meeting: Meeting
-    option: TimeOption | None
-    agreed: TimeOption | None
-    waiting_for: list[int]
 
 
 class MeetingService:
@@ -259,8 +236,7 @@ class MeetingService:
                                empty_hint="Say in a few words why, so your partner knows.")
         async with self._locks[group_id]:
             round_, group, meeting = await self._context(group_id, user_id, guild_id)
-            if meeting.status == "cancelled":
-                raise Conflict("This interview is already cancelled.")
+            _check_cancellable(group, meeting)
             async with self._db.transaction() as conn:
                 await self.repo.cancel(conn, group_id, user_id, cleaned, self._clock.now())
         cancelled = await self.repo.meeting(group_id)
@@ -271,6 +247,12 @@ class MeetingService:
             log.exception("could not remove the event of group %s; it is retried at the next start", group_id)
         await self.publisher.post_cancelled(round_, group, cancelled)
         return cancelled
+
+    async def check_cancellable(self, group_id: int, user_id: int, guild_id: int | None = None) -> None:
+        """Refuse before the reason form opens: only a member of a live interview that is neither cancelled nor
+        reported as held may cancel it."""
+        _round, group, meeting = await self._context(group_id, user_id, guild_id)
+        _check_cancellable(group, meeting)
 
     async def cancel_all(self, groups: list[Group], actor_id: int) -> None:
         """A moderator cancelled the round: every interview in it goes, with its event and room."""
@@ -403,3 +385,10 @@ class MeetingService:
             meeting = await self.repo.meeting(group.id)
             statuses[group.id] = meeting.status if meeting else "open"
         return statuses
+
+
+def _check_cancellable(group: Group, meeting: Meeting) -> None:
+    if meeting.status == "cancelled":
+        raise Conflict("This interview is already cancelled.")
+    if group.outcome == "met":
+        raise Conflict("Your group already reported that this interview happened, so there is nothing to cancel.")

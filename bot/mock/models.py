@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.content.models import Prompt
 from bot.mock.schedule import Schedule
+
+if TYPE_CHECKING:  # the meeting rows live with their repository, which imports nothing of this module
+    from zoneinfo import ZoneInfo
+
+    from bot.mock.meeting_repository import Meeting, TimeOption
 
 CHECKIN_CLAIMED = -1  # a group's check-in is being posted: a restart looks for it before posting again
 
@@ -138,3 +144,25 @@ class ScheduleChange:
     schedule: Schedule
     next_rounds: list[datetime]  # the first is the first round on this schedule
     running: Round | None  # an open round that keeps its end; the first of ``next_rounds`` comes after it
+
+
+@dataclass(frozen=True)
+class Picker:
+    """What one member sees when choosing times: the open times, the ones they accepted, their zone."""
+
+    round: Round
+    group: Group
+    meeting: Meeting
+    options: list[TimeOption]
+    mine: set[int]
+    zone: ZoneInfo
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The result of a member's choice or proposal: what was recorded and whether a time is now agreed."""
+
+    meeting: Meeting
+    option: TimeOption | None
+    agreed: TimeOption | None
+    waiting_for: list[int]

@@ -139,6 +139,9 @@ class MockService:
     async def accept_time(self, option_id: int, user_id: int, guild_id: int | None = None) -> Choice:
         return await self.meetings.accept(option_id, user_id, guild_id)
 
+    async def check_cancellable(self, group_id: int, user_id: int, guild_id: int | None = None) -> None:
+        await self.meetings.check_cancellable(group_id, user_id, guild_id)
+
     async def cancel_meeting(self, group_id: int, user_id: int, reason: str, guild_id: int | None = None) -> Meeting:
         return await self.meetings.cancel(group_id, user_id, reason, guild_id)
 

@@ -172,8 +172,7 @@ class CancelButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        # only a member of a live interview may cancel it
-        await _mock(interaction).meeting_picker(self.group_id, interaction.user.id, interaction.guild_id)
+        await _mock(interaction).check_cancellable(self.group_id, interaction.user.id, interaction.guild_id)
         modal = CancelModal(self.group_id)
         await interaction.response.send_modal(modal)
         modal.stop()

@@ -275,6 +275,24 @@ async def test_we_met_on_an_interview_a_member_cancelled_is_refused_and_records_
     assert "0 of 1" in stats.text and "Cancelled\n1" in stats.text
 
 
+async def test_an_interview_reported_as_held_cannot_be_cancelled(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    await agree_first_time(thread, [alice, bob])
+    confirmed = next(m for m in thread.messages if "Cancel interview" in m.button_labels)
+    [brief] = briefs(thread)
+    await alice.click(brief, "We met")
+    refused = await bob.click(confirmed, "Cancel interview")
+    assert refused.ephemeral and "already reported that this interview happened" in refused.text
+    assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") != "cancelled"
+    assert not any("cancelled" in m.content.lower() for m in thread.messages)
+    stats = await mod.slash("mock-admin stats")
+    assert "1 of 1" in stats.text and "Cancelled\n0" in stats.text
+
+
 async def test_restart_while_creating_threads_finishes_without_duplicates(
         harness: BotHarness, mod: SimMember, room: SimChannel, nine: list[SimMember]) -> None:
     await join_all(nine)
