@@ -69,6 +69,7 @@ class Suggestion:
     queue_message_id: int | None
     created_at: datetime
     decided_at: datetime | None
+    queue_claimed_at: datetime | None = None   # a queue message being posted: sent or not, not recorded yet
 
     @property
     def summary(self) -> str:

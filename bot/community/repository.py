@@ -21,7 +21,8 @@ def _suggestion(row: aiosqlite.Row) -> Suggestion:
         item=model.model_validate(json.loads(row["data"])), status=Status(row["status"]),
         reviewer_id=row["reviewer_id"], reason=row["reason"], item_id=row["item_id"],
         queue_channel_id=row["queue_channel_id"], queue_message_id=row["queue_message_id"],
-        created_at=datetime.fromtimestamp(row["created_at"], UTC), decided_at=from_epoch(row["decided_at"]))
+        created_at=datetime.fromtimestamp(row["created_at"], UTC), decided_at=from_epoch(row["decided_at"]),
+        queue_claimed_at=from_epoch(row["queue_claimed_at"]))
 
 
 def _item(row: aiosqlite.Row) -> ServerItem:
@@ -118,9 +119,28 @@ class SuggestionRepository:
         await self.db.execute("UPDATE suggestions SET author_told_at = ? WHERE id = ? AND author_told_at IS NULL",
                               (epoch(now), suggestion_id))
 
+    async def claim_queue_post(self, suggestion_id: int, channel_id: int, now: datetime) -> bool:
+        """Note that the queue message is about to be sent in ``channel_id``; False when it was posted or
+        claimed already (a second attempt must not post it again)."""
+        return await self.db.execute(
+            "UPDATE suggestions SET queue_channel_id = ?, queue_claimed_at = ? WHERE id = ? "
+            "AND queue_message_id IS NULL AND queue_claimed_at IS NULL", (channel_id, epoch(now), suggestion_id)) == 1
+
     async def set_queue_message(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
-        await self.db.execute("UPDATE suggestions SET queue_channel_id = ?, queue_message_id = ? WHERE id = ?",
-                              (channel_id, message_id, suggestion_id))
+        """Record the queue message, which ends its claim."""
+        await self.db.execute("UPDATE suggestions SET queue_channel_id = ?, queue_message_id = ?, "
+                              "queue_claimed_at = NULL WHERE id = ?", (channel_id, message_id, suggestion_id))
+
+    async def drop_queue_claim(self, suggestion_id: int) -> None:
+        """Forget a claim whose message was refused for good (or is not needed): nothing was posted."""
+        await self.db.execute("UPDATE suggestions SET queue_channel_id = NULL, queue_claimed_at = NULL "
+                              "WHERE id = ? AND queue_message_id IS NULL", (suggestion_id,))
+
+    async def queue_claims(self, limit: int) -> list[Suggestion]:
+        """Suggestions whose queue message was claimed but never recorded, oldest claim first."""
+        rows = await self.db.fetchall("SELECT * FROM suggestions WHERE queue_claimed_at IS NOT NULL "
+                                      "AND queue_message_id IS NULL ORDER BY queue_claimed_at, id LIMIT ?", (limit,))
+        return [_suggestion(row) for row in rows]
 
     async def review_channel(self, guild_id: int) -> int | None:
         value = await self.db.fetchval("SELECT review_channel_id FROM content_settings WHERE guild_id = ?",

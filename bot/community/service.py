@@ -23,6 +23,7 @@ from bot.community.repository import SuggestionRepository
 from bot.content.items import ItemKind, alike_problems
 from bot.content.models import Flashcard, Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
+from bot.posting import crash_point
 from bot.storage import Database
 
 PENDING_PER_AUTHOR = 10     # one member cannot bury the queue
@@ -237,8 +238,28 @@ class SuggestionService:
     async def mark_told(self, suggestion_id: int) -> None:
         await self.repo.mark_told(suggestion_id, self.clock.now())
 
+    # -- the queue message: claimed, sent, recorded ---------------------------------------
+    async def claim_queue_post(self, suggestion_id: int, channel_id: int) -> bool:
+        """Write down that the queue message is about to be sent, before sending it: a process that dies
+        after the send leaves a claim, and the next start finds the message instead of losing or
+        repeating it. False when the message was already posted or is being posted."""
+        claimed = await self.repo.claim_queue_post(suggestion_id, channel_id, self.clock.now())
+        if claimed:
+            crash_point("review.queue-claimed")
+        return claimed
+
     async def set_queue_message(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
+        """Record the sent (or found) queue message, so every later decision updates it."""
         await self.repo.set_queue_message(suggestion_id, channel_id, message_id)
+        crash_point("review.queue-recorded")
+
+    async def drop_queue_claim(self, suggestion_id: int) -> None:
+        """Nothing was posted and nothing will be (refused for good, the channel gone, or decided meanwhile)."""
+        await self.repo.drop_queue_claim(suggestion_id)
+
+    async def queue_claims(self, limit: int = 200) -> list[Suggestion]:
+        """Queue messages claimed but not recorded: a restart finds or sends each of them."""
+        return await self.repo.queue_claims(limit)
 
     # -- settings --------------------------------------------------------------------------
     async def review_channel(self, guild_id: int) -> int | None:

@@ -44,6 +44,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "backup": ("backup.written",),
     "reward-grant": ("reward.pending", "reward.given"),
     "reward-removal": ("reward.taken",),
+    "review-queue-post": ("review.queue-claimed", "review.queue-posted", "review.queue-recorded"),
 }
 
 ALL_POINTS: frozenset[str] = frozenset(point for points in FLOWS.values() for point in points)

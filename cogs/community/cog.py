@@ -34,13 +34,13 @@ from cogs._common.uploads import sendable_file, upload_limit
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import decks_saved_text, item_label, mine_embed, queue_embed, suggestion_embed
 from cogs.community.messages import tell_untold, warnings
+from cogs.community.queue import finish_queue_posts, post_to_queue
 from cogs.community.views import (
     DYNAMIC_ITEMS,
     FORMS,
     DecksView,
     card_inputs,
     edit_item_form,
-    post_to_queue,
     prompt_inputs,
     review_view,
 )
@@ -89,9 +89,14 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
         self.client.services.add(self.service)
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
         self.client.forms.add(*FORMS)
-        self.client.after_first_ready(self._tell_untold)
+        self.client.after_first_ready(self._after_restart)
 
-    async def _tell_untold(self) -> None:
+    async def _after_restart(self) -> None:
+        """Finish what a stopped process cut off: queue messages first (so a decision made meanwhile
+        updates the message found), then the authors of decisions not told yet."""
+        posted = await finish_queue_posts(self.client, self.service)
+        if posted:
+            log.info("finished %d queue messages claimed before a restart", posted)
         told = await tell_untold(self.client, self.service)
         if told:
             log.info("told %d authors about decisions made before a restart", told)
@@ -100,6 +105,7 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
         self.client.services.remove(self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.client.forms.remove(*FORMS)
+        self.client.forget_ready_hook(self._after_restart)
 
     @app_commands.command(name="queue", description="Suggestions waiting for review, with Approve / Edit / Reject")
     @app_commands.describe(suggestion="Open one suggestion by its number (default: the oldest waiting)")

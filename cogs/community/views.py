@@ -36,7 +36,7 @@ from cogs._common.forms import Field, FormRoute, ModeratorForm, text_input
 from cogs._common.ids import NUMBER, SLUG, CustomId
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import author_notice, decks_saved_text, item_label, suggestion_embed
-from cogs.community.messages import dm, update_queue_message, warnings
+from cogs.community.messages import dm, update_queue_message
 
 log = logging.getLogger(__name__)
 
@@ -256,23 +256,6 @@ async def show_decision(interaction: discord.Interaction, decision: Decision, *,
     if not told:
         await interaction.followup.send("I could not DM the author (their DMs are closed); they can see the outcome "
                                         "with `/suggest mine`.", ephemeral=True)
-
-
-async def post_to_queue(client: discord.Client, service: SuggestionService, suggestion: Suggestion) -> bool:
-    """Put a new suggestion in the moderators' channel, if the server chose one; False if it could not."""
-    channel_id = await service.review_channel(suggestion.guild_id)
-    channel = client.get_channel(channel_id or 0)
-    if not isinstance(channel, discord.TextChannel):
-        return False
-    try:
-        note = warnings(await service.alike(suggestion))
-        message = await channel.send(embed=suggestion_embed(suggestion, note=note), view=review_view(suggestion),
-                                     allowed_mentions=no_pings())
-    except discord.HTTPException as error:
-        log.warning("could not post suggestion %s to the review channel: %s", suggestion.id, error.text)
-        return False
-    await service.set_queue_message(suggestion.id, channel.id, message.id)
-    return True
 
 
 class DecksView(BaseView):

@@ -313,3 +313,79 @@ async def test_a_long_suggested_title_is_shortened_at_a_word_in_the_form(harness
                              title="Rate-limit an LLM gateway for many tenants with budgets")
     assert form.modal is not None
     assert form.modal["title"] == "Suggest: Rate-limit an LLM gateway for many…"  # 44 characters, whole words
+
+
+def _queue_messages(mods: SimChannel) -> list:
+    return [m for m in mods.messages if m.embeds and "suggestion #" in m.embeds[0].get("title", "")]
+
+
+async def _die(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("the process died here")
+
+
+async def test_a_queue_message_sent_just_before_a_crash_is_found_once_and_updated_by_a_later_decision(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.community import SuggestionService
+
+    await mod.slash("review channel", channel=mods)
+    # The message goes out; the process dies before its id is recorded.
+    monkeypatch.setattr(SuggestionService, "set_queue_message", _die)
+    await suggest_card(alice)
+    monkeypatch.undo()
+    [queued] = _queue_messages(mods)
+    await harness.restart()
+    await harness.restart()
+    assert _queue_messages(mods) == [queued], "the queue message was posted again after a restart"
+    assert queued.button_labels == ["Approve", "Edit", "Reject"]
+    await mod.click(await mod.slash("review queue"), "Approve")
+    assert queued.button_labels == [] and "approved" in str(queued.embeds)
+
+
+async def test_a_queue_message_claimed_but_never_sent_is_sent_once_after_a_restart(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.community import SuggestionService
+
+    await mod.slash("review channel", channel=mods)
+    claim = SuggestionService.claim_queue_post
+
+    async def claimed_then_died(self: SuggestionService, suggestion_id: int, channel_id: int) -> bool:
+        await claim(self, suggestion_id, channel_id)
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(SuggestionService, "claim_queue_post", claimed_then_died)
+    await suggest_card(alice)
+    monkeypatch.undo()
+    assert _queue_messages(mods) == []
+    await harness.restart()
+    [queued] = _queue_messages(mods)
+    assert queued.button_labels == ["Approve", "Edit", "Reject"]
+    await harness.restart()
+    assert _queue_messages(mods) == [queued]
+    reject = await mod.click(await mod.slash("review queue"), "Reject")
+    await mod.submit_modal(reject, reason="Too close to an existing card")
+    assert queued.button_labels == [] and "rejected" in str(queued.embeds)
+
+
+async def test_a_suggestion_decided_while_its_queue_message_was_unsent_is_not_posted(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.community import SuggestionService
+
+    await mod.slash("review channel", channel=mods)
+    claim = SuggestionService.claim_queue_post
+
+    async def claimed_then_died(self: SuggestionService, suggestion_id: int, channel_id: int) -> bool:
+        await claim(self, suggestion_id, channel_id)
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(SuggestionService, "claim_queue_post", claimed_then_died)
+    await suggest_card(alice)
+    monkeypatch.undo()
+    await harness.bot.services.get(SuggestionService).approve(harness.guild.id, 1, mod.id)
+    await harness.restart()
+    assert _queue_messages(mods) == []
+    [told] = alice.dms
+    assert "approved" in told.content
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM suggestions WHERE queue_claimed_at IS NOT NULL") == 0

@@ -48,6 +48,7 @@ class World:
     acknowledged: int = 0  # interactions answered before the crash
     forum: SimChannel | None = None  # the daily forum, in the forum scenarios
     carol: SimMember | None = None  # signed up, but excluded both others, in the round scenarios
+    mods: SimChannel | None = None  # the review channel, in the suggestion scenarios
 
     def forum_posts(self) -> list[SimChannel]:
         assert self.forum is not None
@@ -298,6 +299,15 @@ async def reward_given_then_streak_over(world: World) -> None:
     await in_process(world, steps)
 
 
+async def review_channel_chosen(world: World) -> None:
+    """Moderators chose a review channel, where each new suggestion is posted with its buttons."""
+    world.mods = world.guild.create_text_channel("mods")
+
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("review channel", channel=world.mods)
+    await in_process(world, steps)
+
+
 def checkin(world: World) -> object:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     return next(m for m in thread.messages if "Round 1 is ending" in m.content)
@@ -344,6 +354,13 @@ async def give_feedback(world: World) -> None:
     label = next(label for label in Reply(met).button_labels if label.startswith("Feedback"))
     opened = await world.press(world.alice, Reply(met), label)
     await world.submit(world.alice, opened, communication="4", depth="4", tradeoffs="3", note="clear")
+
+
+async def suggest_a_card(world: World) -> None:
+    opened = await world.slash(world.alice, "suggest card")
+    await world.submit(world.alice, opened, front="What does a reranker add after vector search?",
+                       back="It re-scores the top candidates with a slower cross-encoder.", topic="Retrieval",
+                       wrong_answers="It embeds the query again\nIt replaces the index\nIt caches answers")
 
 
 async def repair_a_day(world: World) -> None:
@@ -621,6 +638,28 @@ async def reward_removal_invariants(world: World, restart: int) -> None:
     assert not _holds_reward(world)
 
 
+def queue_messages(world: World) -> list:
+    assert world.mods is not None
+    return [m for m in world.mods.messages if m.embeds and m.embeds[0].get("title", "").startswith("Card suggestion #")]
+
+
+async def queue_invariants(world: World, restart: int) -> None:
+    """The suggestion is in the review channel once, that message is the one recorded, and a decision made
+    with ``/review queue`` updates it, whichever step the crash fell after."""
+    from bot.localdiscord import Reply
+
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM suggestions WHERE queue_message_id IS NOT NULL "
+                                               "AND queue_claimed_at IS NULL") == [(1,)], "the queue message recorded")
+    [queued] = queue_messages(world)
+    assert world.rows("SELECT queue_message_id FROM suggestions") == [(queued.id,)]
+    if restart == 0:
+        assert queued.button_labels == ["Approve", "Edit", "Reject"]
+        opened = await world.slash(world.mod, "review queue")
+        await world.press(world.mod, Reply(opened), "Approve")
+    await world.serve_until(lambda: queued.button_labels == [] and "approved" in str(queued.embeds),
+                            "the queue message to show the decision")
+
+
 async def backup_invariants(world: World, restart: int) -> None:
     folder = world.db_path.parent / "backups"
     for backup in sorted(folder.glob("studybot-*.sqlite3")):
@@ -677,6 +716,8 @@ SCENARIOS: dict[str, Scenario] = {
                        reward_grant_invariants) for point in FLOWS["reward-grant"]},
     "reward.taken": Scenario(reward_given_then_streak_over, DAY.replace(hour=8, minute=9, second=58) + timedelta(days=5),
                              nothing, reward_removal_invariants),
+    **{point: Scenario(review_channel_chosen, DAY.replace(hour=8), suggest_a_card, queue_invariants)
+       for point in FLOWS["review-queue-post"]},
     "backup.written": Scenario(daily_at_nine, DAY.replace(hour=3, minute=29, second=59) + timedelta(days=1),
                                nothing, backup_invariants),
 }
