@@ -25,7 +25,7 @@ from cogs.daily.embeds import (
 )
 from cogs.daily.forum import find_forum_post, post_tags
 from cogs.daily.views import post_view
-from cogs.feedback import helpful_custom_id, helpful_view
+from cogs.feedback import current_helpful_view, helpful_custom_id, helpful_view
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,8 @@ class DiscordDailyPublisher:
                     return message.id
                 except discord.NotFound:
                     pass  # deleted by someone: post it afresh
+            if day is not None and (edited or look_first):  # an earlier version may have been marked already
+                view = await current_helpful_view(self.client, thread.guild.id, day, user_id)
             message = await thread.send(content, embed=embed, view=view, allowed_mentions=no_pings())
         except discord.HTTPException as error:
             raise DeliveryFailed(f"Discord refused the message in the thread ({error.text or error.status})") \

@@ -2,9 +2,9 @@
 
 from bot.bot import StudyBot
 from cogs.feedback.cog import Feedback
-from cogs.feedback.views import helpful_custom_id, helpful_view
+from cogs.feedback.views import current_helpful_view, helpful_custom_id, helpful_view
 
-__all__ = ["Feedback", "helpful_custom_id", "helpful_view", "setup"]
+__all__ = ["Feedback", "current_helpful_view", "helpful_custom_id", "helpful_view", "setup"]
 
 
 async def setup(client: StudyBot) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import discord
 
+from bot.bot import StudyBot
 from bot.feedback import FeedbackService
 from cogs._common import BaseView, RoutedItem
 from cogs._common.access import service_of
@@ -57,3 +58,11 @@ def helpful_view(day: date, author_id: int, marks: int = 0) -> BaseView:
     view = BaseView(timeout=None)
     view.add_item(HelpfulButton(day, author_id, marks))
     return view
+
+
+async def current_helpful_view(client: StudyBot, guild_id: int, day: date, author_id: int) -> BaseView:
+    """The Helpful button with the marks the answer already has: an answer posted again (its message was
+    deleted, or a restart lost it) keeps its count instead of reading as unmarked until the next mark."""
+    service = client.services.find(FeedbackService)
+    marks = await service.marks_on(guild_id, day, author_id) if service is not None else 0
+    return helpful_view(day, author_id, marks)

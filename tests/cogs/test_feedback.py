@@ -163,3 +163,29 @@ async def test_highlighted_authors_are_told_once_even_when_the_process_died_afte
     await harness.restart()
     await harness.advance(hours=1)
     assert len([m for m in alice.dms if "most helpful" in m.content]) == 1
+
+
+async def test_an_answer_posted_again_after_its_message_was_deleted_shows_its_helpful_count(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember,
+        daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    post = post_of(daily)
+    await answer(alice, post, "Shard the index per tenant; size the write path first.")
+    await bob.click(answer_message(post, alice), "Helpful")
+    await carol.click(answer_message(post, alice), "Helpful · 1")
+    deleted = answer_message(post, alice)
+    # A moderator deletes the message in the thread; the answer and its marks stay in the database.
+    deleted.deleted = True
+    harness.sim.dispatch_if_connected("MESSAGE_DELETE", {"id": str(deleted.id), "channel_id": str(post.thread.id),
+                                                         "guild_id": str(harness.guild.id)})
+    await harness.settle()
+    await answer(alice, post, "Shard the index per tenant; size the write path first, then the reads.")
+    [shown] = [m for m in post.thread.messages if not m.deleted and m.content.startswith("Answer from")]
+    assert shown.id != deleted.id
+    [gone] = harness.sim.errors  # the recorded message was tried first: Discord says it is gone
+    assert gone.code == 10008
+    harness.sim.errors.clear()
+    assert shown.button_labels == ["Helpful · 2"]
+    marked = await mod.click(shown, "Helpful · 2")
+    assert marked.message.button_labels == ["Helpful · 3"]
