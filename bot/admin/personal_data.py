@@ -124,6 +124,7 @@ TABLES: dict[str, dict[str, Rule]] = {
     "role_grants": {"user_id": subject("the reward roles the member holds"),
                     "reward": with_row("which reward the member earned"),
                     "role_id": not_personal("a role of the server")},
+    "reward_members_gone": {"user_id": subject("that the member was found gone from the server")},
     "card_states": {"user_id": subject("the member's flashcard memory")},
     "card_reviews": {"user_id": subject("the member's flashcard reviews")},
     "card_settings": {"user_id": subject("the member's flashcard settings")},

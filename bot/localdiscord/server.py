@@ -214,6 +214,20 @@ class LocalDiscord:
         self.dispatch_if_connected("GUILD_MEMBER_ADD", {**member.to_json(), "guild_id": str(guild.id)})
         return member
 
+    def remove_member(self, guild: SimGuild, member: SimMember) -> None:
+        """The member leaves the server (or is kicked): Discord forgets the membership, so a request about them
+        there is 404 Unknown Member (10007); the user, and their DMs, stay."""
+        if guild.members.pop(member.id, None) is not None:
+            # topics/gateway-events.mdx, "Guild Member Remove": the guild id and the user; GUILD_MEMBERS only
+            self.dispatch_if_connected("GUILD_MEMBER_REMOVE", {"guild_id": str(guild.id), "user": member.user.to_json()})
+
+    def readd_member(self, guild: SimGuild, member: SimMember) -> None:
+        """A member who left joins the server again: a new membership with no roles, joined now."""
+        member.role_ids.clear()
+        member.joined_at = self.clock.now()
+        self._add_member_object(guild, member)
+        self.dispatch_if_connected("GUILD_MEMBER_ADD", {**member.to_json(), "guild_id": str(guild.id)})
+
     def _add_member_object(self, guild: SimGuild, member: SimMember) -> None:
         guild.members[member.id] = member
         self.users.setdefault(member.id, member)

@@ -284,6 +284,14 @@ class SimGuild:
         return self.sim.add_member(self, name, manage_guild=manage_guild, administrator=administrator,
                                    roles=roles or [])
 
+    def remove_member(self, member: Any) -> None:
+        """``member`` leaves the server."""
+        self.sim.remove_member(self, member)
+
+    def readd_member(self, member: Any) -> None:
+        """``member``, who left, joins the server again."""
+        self.sim.readd_member(self, member)
+
     def channel(self, name: str) -> SimChannel:
         for channel in self.channels.values():
             if channel.name == name:

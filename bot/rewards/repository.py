@@ -67,6 +67,26 @@ class RewardRepository:
         await self.db.execute("DELETE FROM role_grants WHERE guild_id = ? AND user_id = ? AND reward = ?",
                               (guild_id, user_id, reward))
 
+    async def mark_gone(self, guild_id: int, user_id: int, now: int) -> None:
+        """Note that Discord does not know the member here, with their credited activity so far."""
+        await self.db.execute(
+            "INSERT INTO reward_members_gone (guild_id, user_id, gone_at, activity_mark) "
+            "VALUES (?, ?, ?, (SELECT COALESCE(SUM(count), 0) FROM activity WHERE guild_id = ? AND user_id = ?)) "
+            "ON CONFLICT (guild_id, user_id) DO UPDATE SET gone_at = excluded.gone_at, "
+            "activity_mark = excluded.activity_mark", (guild_id, user_id, now, guild_id, user_id))
+
+    async def gone_members(self, guild_id: int) -> tuple[set[int], set[int]]:
+        """(still gone, seen again): members found gone, split by whether they were credited activity since."""
+        rows = await self.db.fetchall(
+            "SELECT g.user_id, g.activity_mark < (SELECT COALESCE(SUM(a.count), 0) FROM activity a "
+            "WHERE a.guild_id = g.guild_id AND a.user_id = g.user_id) FROM reward_members_gone g "
+            "WHERE g.guild_id = ?", (guild_id,))
+        return {int(r[0]) for r in rows if not r[1]}, {int(r[0]) for r in rows if r[1]}
+
+    async def forget_gone(self, guild_id: int, user_ids: set[int]) -> None:
+        await self.db.executemany("DELETE FROM reward_members_gone WHERE guild_id = ? AND user_id = ?",
+                                  [(guild_id, user_id) for user_id in sorted(user_ids)])
+
     async def live_streaks(self, guild_id: int, now: int) -> list[tuple[int, int]]:
         """(member, current streak) for streaks still alive now (a streak past its break time is over)."""
         rows = await self.db.fetchall(

@@ -176,25 +176,38 @@ class RewardService:
                 await self.repo.delete_grant(guild_id, grant.user_id, grant.reward)  # the role stays
             else:
                 changed += await self._remove(guild_id, grant, refused)
+        gone, back = await self.repo.gone_members(guild_id)
+        if back:
+            await self.repo.forget_gone(guild_id, back)
         for (user_id, reward), role_id in wanted.items():
             current = held.get((user_id, reward))
+            if user_id in gone:
+                continue  # Discord said they left; asked for again once they are active here again
             if (current is None or current.role_id != role_id or current.pending) and reward not in refused:
-                changed += await self._add(guild_id, user_id, reward, role_id, refused)
+                changed += await self._add(guild_id, user_id, reward, role_id, refused, gone)
         for row in rewards:
             if row.reward not in refused and row.problem is not None:
                 await self.repo.set_problem(guild_id, row.reward, None)
         return changed
 
-    async def _add(self, guild_id: int, user_id: int, reward: str, role_id: int, refused: set[str]) -> int:
+    async def _add(self, guild_id: int, user_id: int, reward: str, role_id: int, refused: set[str],
+                   gone: set[int]) -> int:
         """Record the grant as pending, give the role, confirm it: a crash in between leaves a pending grant
         that the next pass settles (gives again while earned, takes back once not), never a role the bot
-        forgot it gave."""
+        forgot it gave.
+
+        A member Discord does not know here (they left) is noted as gone, so later passes do not ask again
+        for them until they are seen again."""
         await self.repo.record_grant(guild_id, user_id, reward, role_id, self._now(), pending=True)
         crash_point("reward.pending")
         try:
             await self.publisher.add_role(guild_id, user_id, role_id, f"studybot reward: {REWARDS[reward]}")
         except MemberGone:
             await self.repo.delete_grant(guild_id, user_id, reward)
+            await self.repo.mark_gone(guild_id, user_id, self._now())
+            gone.add(user_id)
+            log.info("member %s has left guild %s: no reward role is asked for until they are active again",
+                     user_id, guild_id)
             return 0
         except RoleRefused as error:
             refused.add(reward)

@@ -199,3 +199,30 @@ async def test_one_role_for_two_rewards_stays_while_one_of_them_is_still_earned(
     assert keeper.id in guild.members[alice.id].role_ids
     status = await mod.slash("rewards status")
     assert "most active member last month" in status.text and "1 holding it" in status.text
+
+
+async def test_a_member_who_left_is_asked_for_once_and_again_once_active_here_again(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    for days_ago in range(6, -1, -1):
+        await harness.core.activity.record(guild.id, alice.id, ActivityKind.REVIEW,
+                                           harness.clock.now() - timedelta(days=days_ago))
+    await harness.settle()
+    guild.remove_member(alice)  # she leaves the server with her 7-day streak still alive
+    await harness.advance(minutes=20)  # the next pass asks Discord once, and is told she is unknown
+    assert [(e.method, e.status, e.body["code"]) for e in harness.sim.errors] == [("PUT", 404, 10007)]
+    harness.sim.errors.clear()
+    await harness.advance(hours=1)  # four more passes
+    await harness.restart()  # and the pass at start-up
+    await harness.advance(minutes=20)
+    assert harness.sim.errors == [], "a member who left was asked for again"
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0
+    guild.readd_member(alice)  # she comes back; seen once she is active here again
+    await harness.advance(minutes=20)
+    assert week.id not in guild.members[alice.id].role_ids and harness.sim.errors == []
+    await study_one_card(alice)
+    await harness.advance(minutes=20)
+    assert week.id in guild.members[alice.id].role_ids
+    status = await mod.slash("rewards status")
+    assert "1 holding it" in status.text

@@ -75,3 +75,19 @@ async def test_what_discord_refuses(sim: LocalDiscord, session: aiohttp.ClientSe
         answered, body = await call(sim, session, method, f"/guilds/{guild.id}/members/{member}/roles/{role}")
         assert (answered, body["code"]) == (status, code), case  # type: ignore[index]
     assert role not in guild.members[alice].role_ids
+
+
+async def test_a_member_who_left_is_unknown_until_they_join_again(sim: LocalDiscord,
+                                                                 session: aiohttp.ClientSession) -> None:
+    """resources/guild.mdx: member routes name a guild member; one who left is 404 Unknown Member (10007)."""
+    guild, alice, below, _level = arrange(sim)
+    member = guild.members[alice]
+    path = f"/guilds/{guild.id}/members/{alice}/roles/{below}"
+    guild.remove_member(member)
+    for method in ("PUT", "DELETE"):
+        answered, body = await call(sim, session, method, path)
+        assert (answered, body["code"], body["message"]) == (404, 10007, "Unknown Member")  # type: ignore[index]
+    sim.errors.clear()
+    guild.readd_member(member)
+    assert (await call(sim, session, "PUT", path))[0] == 204
+    assert guild.members[alice].role_ids == [below]
