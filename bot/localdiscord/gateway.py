@@ -14,8 +14,8 @@ Where the docs leave a number or behaviour open, or the simulator does less than
   only that it is closed and must resume.
 - Only ``encoding=json`` is served, in plain-text frames (no transport or payload compression, which
   Discord also applies only on request and not to every payload).
-- Request Guild Members (op 8), presence, voice and the newer send opcodes are accepted and not
-  answered: studybot asks for none of them.
+- Request Guild Members (op 8) is answered (:mod:`bot.localdiscord.gateway_members`); presence, voice
+  and the newer send opcodes are accepted and not answered: studybot sends none of them.
 - Message content is emptied for sessions without MESSAGE_CONTENT on the gateway only; REST reads of
   other users' messages still carry it.
 """
@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot.localdiscord.gateway_conn import Connection
+from bot.localdiscord.gateway_members import MemberRequests
 from bot.localdiscord.gateway_rules import (
     GATEWAY_VERSIONS,
     RESUME_WINDOW_SECONDS,
@@ -98,6 +99,7 @@ class Gateway:
         self.refused_identifies = 0
         self.connection_count = 0  # WebSockets opened, ever
         self.close_codes: list[int] = []  # every close code the simulator sent, in order
+        self.member_requests = MemberRequests(sim)
 
     @property
     def active(self) -> Session | None:
@@ -173,6 +175,11 @@ class Gateway:
             self._send_dispatch(session, "GUILD_CREATE", guild.to_json())
         log.info("session %s started for shard %s", session.id[:8], list(shard))
         return session
+
+    def request_members(self, session: Session, data: Any) -> None:
+        """Op 8: the Guild Members Chunk events (or Rate Limited) go to the asking session only."""
+        for event, payload in self.member_requests.handle(session, data):
+            self._send_dispatch(session, event, payload)
 
     def resumable(self, session_id: str) -> Session | None:
         self._expire()

@@ -191,7 +191,10 @@ class Connection:
         # 4003: "You sent us a payload prior to identifying, or this session has been invalidated."
         if self.session is None:
             raise Close(4003, "Not authenticated.")
-        # op 3 (presence), 4 (voice state), 8 (request members), 31, 43 need no answer here.
+        if op == 8:
+            self.gateway.request_members(self.session, data)
+            return
+        # op 3 (presence), 4 (voice state), 31, 43 need no answer here.
 
     # -- IDENTIFY ------------------------------------------------------------------------------
     def _identify(self, data: Any) -> None:
