@@ -28,6 +28,7 @@ class Signup:
     status: str
     skip_rounds: int
     pause_reason: str | None
+    left_server: bool = False  # a round found them gone from the server; any /mock command of theirs clears it
 
 
 MANUAL_KEY_PREFIX = "manual:"  # the key of a round a moderator started with pair-now

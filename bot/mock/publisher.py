@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from bot.mock.models import Group, GroupBrief, Round
@@ -16,6 +17,9 @@ class ShareFailed(Exception):
 
 
 class MockPublisher(Protocol):
+    async def members_present(self, guild_id: int, user_ids: Sequence[int]) -> set[int]:
+        """Which of ``user_ids`` Discord says are members of the server now (the bot is never told of
+        members leaving). Raises when Discord could not be asked; the caller then assumes everyone is."""
     async def deliver_group(self, round: Round, group: Group, brief: GroupBrief) -> tuple[str, int | None]: ...
     async def announce(self, round: Round, groups: list[Group]) -> int | None: ...
     async def find_announcement(self, round: Round) -> int | None: ...

@@ -14,14 +14,14 @@ from bot.mock.schedule import Schedule
 from bot.storage import IN_PRESENT_GUILD, Database, Reader, epoch, from_epoch, one, upsert
 
 SIGNUP_COLUMNS = ("guild_id", "user_id", "role", "level", "timezone", "availability", "status", "skip_rounds",
-                  "pause_reason", "joined_at", "updated_at")
+                  "pause_reason", "joined_at", "updated_at", "left_server_at")
 SCHEDULE_COLUMNS = ("guild_id", "channel_id", "cadence", "weekday", "local_time", "timezone", "anchor_date", "enabled",
                     "updated_by", "updated_at", "voice_channel_id")
 
 
 def _signup(row: aiosqlite.Row) -> Signup:
     return Signup(row["guild_id"], row["user_id"], row["role"], row["level"], row["timezone"], row["availability"],
-                  row["status"], row["skip_rounds"], row["pause_reason"])
+                  row["status"], row["skip_rounds"], row["pause_reason"], row["left_server_at"] is not None)
 
 
 def _round(row: aiosqlite.Row) -> Round:
@@ -48,10 +48,11 @@ class PairingRepository:
                          (guild_id, user_id), _signup)
 
     async def save_signup(self, signup: Signup, now: datetime) -> None:
+        """Store the member's own sign-up; saving it is something they did here, so they are in the server."""
         await self.db.execute(
             upsert("mock_participants", SIGNUP_COLUMNS, ("guild_id", "user_id"), insert_only=("joined_at",)),
             (signup.guild_id, signup.user_id, signup.role, signup.level, signup.timezone, signup.availability,
-             signup.status, signup.skip_rounds, signup.pause_reason, epoch(now), epoch(now)))
+             signup.status, signup.skip_rounds, signup.pause_reason, epoch(now), epoch(now), None))
 
     async def set_status(self, guild_id: int, user_id: int, status: str, *, skip_rounds: int = 0,
                          reason: str | None = None, now: datetime) -> None:
@@ -60,9 +61,21 @@ class PairingRepository:
             "WHERE guild_id = ? AND user_id = ?", (status, skip_rounds, reason, epoch(now), guild_id, user_id))
 
     async def signups(self, conn: aiosqlite.Connection, guild_id: int) -> list[Signup]:
+        """The active sign-ups of members not found gone from the server."""
         cursor = await conn.execute("SELECT * FROM mock_participants WHERE guild_id = ? AND status = 'active' "
-                                    "ORDER BY user_id", (guild_id,))
+                                    "AND left_server_at IS NULL ORDER BY user_id", (guild_id,))
         return [_signup(row) for row in await cursor.fetchall()]
+
+    async def mark_left_server(self, conn: aiosqlite.Connection, guild_id: int, user_ids: Iterable[int],
+                               now: datetime) -> None:
+        """Discord did not find these members in the server: rounds and counts leave them out from now on."""
+        await conn.execute("UPDATE mock_participants SET left_server_at = ? WHERE guild_id = ? "
+                           "AND left_server_at IS NULL AND user_id IN (SELECT value FROM json_each(?))",
+                           (epoch(now), guild_id, json.dumps(sorted(user_ids))))
+
+    async def back_in_server(self, guild_id: int, user_id: int, now: datetime) -> None:
+        await self.db.execute("UPDATE mock_participants SET left_server_at = NULL, updated_at = ? "
+                              "WHERE guild_id = ? AND user_id = ?", (epoch(now), guild_id, user_id))
 
     async def use_skips(self, conn: aiosqlite.Connection, guild_id: int, busy: Iterable[int] = ()) -> None:
         """One round sat out by every pausing member, except those ``busy`` in another round still open
@@ -73,7 +86,7 @@ class PairingRepository:
 
     async def count_active(self, guild_id: int) -> int:
         return int(await self.db.fetchval("SELECT COUNT(*) FROM mock_participants WHERE guild_id = ? "
-                                          "AND status = 'active'", (guild_id,), default=0))
+                                          "AND status = 'active' AND left_server_at IS NULL", (guild_id,), default=0))
 
     # -- schedule --------------------------------------------------------------------------------
     async def schedule(self, guild_id: int) -> Schedule | None:

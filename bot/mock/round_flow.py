@@ -27,7 +27,7 @@ from bot.mock.models import CHECKIN_CLAIMED, MANUAL_KEY_PREFIX, Group, GroupBrie
 from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
-from bot.mock.rounds import HISTORY_ROUNDS, history_of, plan_round
+from bot.mock.rounds import HISTORY_ROUNDS, eligible, gone_from, history_of, plan_round
 from bot.mock.schedule import Schedule, round_times
 from bot.posting import crash_point, publish_once
 from bot.scheduler import JobScheduler
@@ -100,7 +100,8 @@ class RoundFlow:
     async def create_round(self, schedule: Schedule, key: str | None, actor_id: int | None) -> Round | None:
         """Create the round keyed ``key`` once (``None``: a moderator's round, always new), then deliver it."""
         async with self._locks[schedule.guild_id]:
-            round_id = await self._create(schedule, key, actor_id)
+            gone = await self._gone(schedule.guild_id, key)
+            round_id = await self._create(schedule, key, actor_id, gone)
         if round_id is None:
             return None
         round_ = await self.repo.round(round_id)
@@ -110,7 +111,32 @@ class RoundFlow:
         await self.deliver(round_)
         return round_
 
-    async def _create(self, schedule: Schedule, key: str | None, actor_id: int | None) -> int | None:
+    async def _gone(self, guild_id: int, key: str | None) -> frozenset[int]:
+        """Which members the new round would group Discord says have left the server.
+
+        The bot has no GUILD_MEMBERS intent, so nobody tells it when a member leaves; grouping one would tell
+        their partners of someone Discord will not add to the thread. Asked before the round's transaction,
+        which must not wait on Discord; when Discord cannot be asked, the round takes everyone."""
+        conn = self._db.conn
+        if key is not None and await self.repo.round_by_key(conn, guild_id, key) is not None:
+            return frozenset()  # made already (before a restart): it keeps its members
+        busy = await self.meetings.repo.busy_members(conn, guild_id)
+        candidates = [s.user_id for s in eligible(await self.repo.signups(conn, guild_id), busy)]
+        if len(candidates) < 2:
+            return frozenset()
+        try:
+            present: set[int] | None = await self.publisher.members_present(guild_id, candidates)
+        except Exception:
+            log.warning("guild %s: could not ask Discord which of %d members are still in the server; the round "
+                        "takes them all", guild_id, len(candidates), exc_info=True)
+            present = None
+        gone = gone_from(candidates, present)
+        if gone:
+            log.info("guild %s: %d signed-up members left the server and are left out", guild_id, len(gone))
+        return gone
+
+    async def _create(self, schedule: Schedule, key: str | None, actor_id: int | None,
+                      gone: frozenset[int] = frozenset()) -> int | None:
         now = self._clock.now()
         prompts = await self.prompts.pool(schedule.guild_id)  # read before the transaction takes the write lock
         async with self._db.transaction() as conn:
@@ -119,9 +145,10 @@ class RoundFlow:
             existing = await self.repo.round_by_key(conn, schedule.guild_id, key)
             if existing is not None:
                 return existing.id
+            await self.repo.mark_left_server(conn, schedule.guild_id, gone, now)
             everyone = await self.repo.signups(conn, schedule.guild_id)
             busy = await self.meetings.repo.busy_members(conn, schedule.guild_id)  # in a live group of an open round
-            taking_part = [s for s in everyone if s.skip_rounds == 0 and s.user_id not in busy]
+            taking_part = eligible(everyone, busy, gone)
             if len(taking_part) < 2:
                 log.info("guild %s: %d members taking part, no round", schedule.guild_id, len(taking_part))
                 return None

@@ -35,6 +35,17 @@ class Plan:
     unmatched: tuple[int, ...] = ()  # nobody they may be paired with took part (exclusions)
 
 
+def eligible(signups: Iterable[Signup], busy: Set[int], gone: Set[int] = frozenset()) -> list[Signup]:
+    """Who a round groups: active sign-ups not sitting this round out, not busy in another open round, and
+    not among the members Discord just said are ``gone`` from the server."""
+    return [s for s in signups if s.skip_rounds == 0 and s.user_id not in busy and s.user_id not in gone]
+
+
+def gone_from(candidates: Iterable[int], present: Set[int] | None) -> frozenset[int]:
+    """The candidates Discord did not find in the server; nobody when the check could not be made (``None``)."""
+    return frozenset() if present is None else frozenset(c for c in candidates if c not in present)
+
+
 def participant(signup: Signup, reference: datetime, priority: bool, left_out: bool = False) -> Participant:
     try:
         slots = utc_slots(parse_availability(signup.availability), ZoneInfo(signup.timezone), reference)

@@ -252,9 +252,11 @@ class MockService:
         return await self.exclusions.of(guild_id, user_id)
 
     async def exclude(self, guild_id: int, user_id: int, excluded_id: int, *, excluded_is_bot: bool = False) -> list[int]:
+        await self.signups.seen(guild_id, user_id)
         return await self.exclusions.add(guild_id, user_id, excluded_id, excluded_is_bot=excluded_is_bot)
 
     async def unexclude(self, guild_id: int, user_id: int, excluded_id: int) -> list[int]:
+        await self.signups.seen(guild_id, user_id)
         return await self.exclusions.remove(guild_id, user_id, excluded_id)
 
 

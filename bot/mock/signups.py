@@ -75,8 +75,17 @@ class Signups:
         await self.require(guild_id, user_id)
         await self._repo.set_status(guild_id, user_id, "left", now=self._clock.now())
 
-    async def require(self, guild_id: int, user_id: int) -> Signup:
+    async def seen(self, guild_id: int, user_id: int) -> Signup | None:
+        """The member used a /mock command here, so they are in the server: a round that found them gone
+        (they left, and have come back) counts them again."""
         signup = await self._repo.signup(guild_id, user_id)
+        if signup is not None and signup.left_server:
+            await self._repo.back_in_server(guild_id, user_id, self._clock.now())
+            signup = replace(signup, left_server=False)
+        return signup
+
+    async def require(self, guild_id: int, user_id: int) -> Signup:
+        signup = await self.seen(guild_id, user_id)
         if signup is None or signup.status == "left":
             raise NotFound("You have not joined mock interviews in this server.",
                            hint="Join with `/mock join`.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -16,6 +16,9 @@ from cogs.mock.embeds import brief_content, brief_embeds, thread_name
 from cogs.mock.views import brief_view, checkin_view
 
 log = logging.getLogger(__name__)
+
+# developers/events/gateway-events.mdx, "Request Guild Members": user_ids return at most 100 members.
+MEMBERS_PER_REQUEST = 100
 
 
 def announcement_heading(round_: Round) -> str:
@@ -50,6 +53,19 @@ class DiscordMockPublisher:
     def _channel(self, channel_id: int) -> discord.TextChannel | None:
         channel = self.client.get_channel(channel_id)
         return channel if isinstance(channel, discord.TextChannel) else None
+
+    async def members_present(self, guild_id: int, user_ids: Sequence[int]) -> set[int]:
+        """Ask the gateway (Request Guild Members by id, which needs no privileged intent) in requests of at
+        most 100 ids, Discord's limit; ``cache=False`` keeps a round of thousands out of the member cache."""
+        guild = self.client.get_guild(guild_id)
+        if guild is None:
+            raise LookupError(f"guild {guild_id} is not available to this process")
+        ids, present = sorted(set(user_ids)), set()
+        for start in range(0, len(ids), MEMBERS_PER_REQUEST):
+            chunk = ids[start:start + MEMBERS_PER_REQUEST]
+            found = await guild.query_members(user_ids=chunk, limit=MEMBERS_PER_REQUEST, cache=False)
+            present |= {member.id for member in found}
+        return present
 
     async def deliver_group(self, round_: Round, group: Group, brief: GroupBrief) -> tuple[str, int | None]:
         channel = self._channel(round_.channel_id)

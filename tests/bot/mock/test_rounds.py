@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from bot.content import ContentStore
 from bot.mock.models import Signup
-from bot.mock.rounds import assign_roles, choose_prompt, history_of, plan_round
+from bot.mock.rounds import assign_roles, choose_prompt, eligible, gone_from, history_of, plan_round
 from bot.settings import SHIPPED_CONTENT_DIR
 
 PROMPTS = ContentStore.load(SHIPPED_CONTENT_DIR).library.prompts
@@ -47,3 +47,19 @@ def test_a_plan_is_deterministic_and_places_everyone_once() -> None:
     placed = sorted(uid for group in plan.groups for uid, _ in group.members)
     assert placed == list(range(1, 10)) and sorted(len(g.members) for g in plan.groups) == [2, 2, 2, 3]
     assert len({g.prompt_id for g in plan.groups}) == 4
+
+
+def _signup(user_id: int, skip_rounds: int = 0) -> Signup:
+    return Signup(1, user_id, "either", "mid", "UTC", "anytime", "active", skip_rounds, None)
+
+
+def test_a_round_takes_neither_the_pausing_the_busy_nor_the_gone() -> None:
+    signups = [_signup(1), _signup(2, skip_rounds=1), _signup(3), _signup(4), _signup(5)]
+    assert [s.user_id for s in eligible(signups, {3})] == [1, 4, 5]
+    assert [s.user_id for s in eligible(signups, {3}, frozenset({4}))] == [1, 5]
+
+
+def test_gone_are_the_candidates_discord_did_not_find_and_nobody_when_it_was_not_asked() -> None:
+    assert gone_from([1, 2, 3], {1, 3, 9}) == {2}
+    assert gone_from([1, 2, 3], set()) == {1, 2, 3}
+    assert gone_from([1, 2, 3], None) == frozenset()
