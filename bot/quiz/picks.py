@@ -11,8 +11,19 @@ from datetime import date, datetime
 
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.errors import NotFound
+from bot.posting import crash_point
 from bot.quiz.models import Pick, PickOutcome, QuizStatus
 from bot.quiz.repository import QuizRepository
+from bot.storage import Database
+
+
+async def record_pick(db: Database, repo: QuizRepository, activity: ActivityService, guild_id: int, day: date,
+                      user_id: int, choice: int, now: datetime) -> tuple[Pick, ActivityRecorded | None]:
+    """The pick and its credit committed in one trip: (the pick, the credit to announce once committed)."""
+    pick, event, added = await db.run_transaction(pick_in, repo, activity, guild_id, day, user_id, choice, now)
+    if added:
+        crash_point("pick.saved")
+    return pick, event
 
 
 def pick_in(conn: sqlite3.Connection, repo: QuizRepository, activity: ActivityService, guild_id: int, day: date,

@@ -41,7 +41,7 @@ from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.quiz.builder import build_question, question_seed
 from bot.quiz.jobs import JOB_PREFIX, close_job, post_job, retry_job
 from bot.quiz.models import Pick, QuizOverview, QuizPost, QuizResults, QuizSchedule, QuizStatus
-from bot.quiz.picks import pick_in
+from bot.quiz.picks import record_pick
 from bot.quiz.publishing import QuizDeliveryFailed, QuizPublisher
 from bot.quiz.repository import QuizRepository
 from bot.scheduler import JobScheduler
@@ -358,10 +358,8 @@ class QuizService:
     # -- members -------------------------------------------------------------------------------
     async def pick(self, guild_id: int, day: date, user_id: int, choice: int) -> Pick:
         """Record the member's first pick and its streak credit in one transaction (one trip to the database)."""
-        pick, event, added = await self._db.run_transaction(pick_in, self.repo, self._activity, guild_id, day,
-                                                            user_id, choice, self._clock.now())
-        if added:
-            crash_point("pick.saved")
+        pick, event = await record_pick(self._db, self.repo, self._activity, guild_id, day, user_id, choice,
+                                        self._clock.now())
         await self._activity.announce(event)
         return pick
 
