@@ -33,8 +33,8 @@ Members who must never meet
     A member may exclude a few others. Such pairs are *hard* constraints: they are not
     edges of the graph at all, a triad never puts them together, and a member nobody
     allowed can be placed with sits the round out (``Pairing.unmatched``) rather than
-    being paired against someone's wish. Such a member was told they come first next
-    round, so ``Participant.left_out`` earns the top weight tier (``cover``): among
+    being paired against someone's wish. Such a member was told they come first in the
+    next round they take part in, so ``Participant.left_out`` earns the top weight tier (``cover``): among
     pairings that place as many members, one that places them wins, and when members
     are left over here, theirs are placed first.
 

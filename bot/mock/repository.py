@@ -172,9 +172,17 @@ class PairingRepository:
         await conn.executemany("INSERT INTO mock_left_out (round_id, guild_id, user_id) VALUES (?, ?, ?)",
                                [(round_id, guild_id, user_id) for user_id in user_ids])
 
-    async def left_out(self, conn: aiosqlite.Connection, round_id: int) -> set[int]:
-        """Members ``round_id`` could not place: they were told they come first in the next round."""
-        cursor = await conn.execute("SELECT user_id FROM mock_left_out WHERE round_id = ?", (round_id,))
+    async def owed_first_place(self, conn: aiosqlite.Connection, guild_id: int) -> set[int]:
+        """Members a round could not place and no later round has placed yet.
+
+        Each was told they come first in the next round they take part in, so the promise outlasts a round
+        they sit out (paused, away, or busy): it holds until a round that is not cancelled puts them in a
+        group."""
+        cursor = await conn.execute(
+            "SELECT DISTINCT lo.user_id FROM mock_left_out lo JOIN mock_rounds r ON r.id = lo.round_id "
+            "WHERE lo.guild_id = ? AND NOT EXISTS (SELECT 1 FROM mock_group_members m JOIN mock_rounds later "
+            "ON later.id = m.round_id WHERE m.guild_id = lo.guild_id AND m.user_id = lo.user_id "
+            "AND later.number > r.number AND later.status <> 'cancelled')", (guild_id,))
         return {row[0] for row in await cursor.fetchall()}
 
     async def untold_left_out(self, round_id: int) -> list[int]:

@@ -161,7 +161,7 @@ class RoundFlow:
             for row in last:
                 sizes[row["group_id"]] += 1
             triad_last = {r["user_id"] for r in last if sizes[r["group_id"]] == 3}
-            left_out_last = await self.repo.left_out(conn, recent[0]) if recent else set()
+            owed_first = await self.repo.owed_first_place(conn, schedule.guild_id)
             daily_seen, mock_seen = await self.repo.prompts_seen(conn, schedule.guild_id)
             seed = hash_seed(schedule.guild_id, key)
             plan = plan_round(taking_part, history, triad_last=triad_last,
@@ -169,7 +169,7 @@ class RoundFlow:
                               prompts=prompts, daily_seen=daily_seen, mock_seen=mock_seen,
                               seed=seed, reference=now,
                               forbidden=await self.meetings.repo.forbidden_pairs(conn, schedule.guild_id),
-                              left_out_last=left_out_last)
+                              owed_first=owed_first)
             reminder_at, ends_at = round_times(now, schedule.period)
             round_id = await self.repo.insert_round(
                 conn, guild_id=schedule.guild_id, number=number,

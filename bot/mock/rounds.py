@@ -104,11 +104,11 @@ def choose_prompt(members: Sequence[int], prompts: Sequence[Prompt], daily_seen:
 def plan_round(signups: Sequence[Signup], history: History, *, triad_last: set[int],
                counts: dict[int, tuple[int, int, str | None]], prompts: Sequence[Prompt], daily_seen: set[str],
                mock_seen: dict[int, set[str]], seed: int, reference: datetime,
-               forbidden: Set[tuple[int, int]] = frozenset(), left_out_last: Set[int] = frozenset()) -> Plan:
-    """Group ``signups``. Members in last round's triad get the small priority bonus; members last round
-    could not place (``left_out_last``, who were told they come first) get it too, and are placed before
-    anyone else is left out."""
-    participants = [participant(s, reference, s.user_id in triad_last, s.user_id in left_out_last)
+               forbidden: Set[tuple[int, int]] = frozenset(), owed_first: Set[int] = frozenset()) -> Plan:
+    """Group ``signups``. Members in last round's triad get the small priority bonus; members an earlier
+    round could not place and none has placed since (``owed_first``, who were told they come first) get it
+    too, and are placed before anyone else is left out."""
+    participants = [participant(s, reference, s.user_id in triad_last, s.user_id in owed_first)
                     for s in signups]
     pairing = pair(participants, history, seed, forbidden=forbidden)
     preferences = {s.user_id: s.role for s in signups}

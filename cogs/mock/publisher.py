@@ -32,7 +32,7 @@ def _members_only(group: Group) -> discord.AllowedMentions:
 
 def left_out_text(round_: Round) -> str:
     return (f"Round {round_.number} of mock interviews started, but nobody you can be paired with was free "
-            "this time. You stay signed up and come first next round.")
+            "this time. You stay signed up and come first in the next round you take part in.")
 
 
 def nudge_heading(round_: Round) -> str:

@@ -297,7 +297,7 @@ async def test_a_member_nobody_may_be_paired_with_is_told_once_and_comes_first_n
     assert carol.id not in thread_of(guild, alice).member_ids
     told = [m.text for m in carol.dms if "nobody you can be paired with was free" in m.text]
     assert told == ["Round 1 of mock interviews started, but nobody you can be paired with was free this time. "
-                    "You stay signed up and come first next round."]
+                    "You stay signed up and come first in the next round you take part in."]
     await harness.restart()  # the round is still open; starting again tells nobody twice
     assert len([m for m in carol.dms if "nobody you can be paired with" in m.text]) == 1
     assert not any("nobody you can be paired with" in m.text for m in alice.dms + bob.dms)
@@ -318,9 +318,9 @@ async def test_a_member_left_out_is_paired_next_round_even_if_that_repeats_a_pai
     await carol.slash("mock exclude", member=dana)
     await harness.advance_to(datetime(2026, 3, 13, 10, 30, tzinfo=UTC))  # bob meets dana, new to him
     assert dana.id in thread_of(guild, bob, 2).member_ids
-    assert [m.text for m in carol.dms if "come first next round" in m.text] == [
+    assert [m.text for m in carol.dms if "come first" in m.text] == [
         "Round 2 of mock interviews started, but nobody you can be paired with was free this time. "
-        "You stay signed up and come first next round."]
+        "You stay signed up and come first in the next round you take part in."]
     await dana.slash("mock pause", rounds=1)
     await join(erin, BERLIN)
     await carol.slash("mock exclude", member=erin)
@@ -329,6 +329,32 @@ async def test_a_member_left_out_is_paired_next_round_even_if_that_repeats_a_pai
     assert not any(t.name.startswith("Mock #3 ") and erin.id in t.member_ids for t in guild.threads)
     assert any("Round 3 of mock interviews started, but nobody" in m.text for m in erin.dms)
     assert not any("Round 3" in m.text for m in carol.dms)
+
+
+async def test_a_member_left_out_keeps_coming_first_through_a_round_they_sit_out(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, bob: SimMember,
+        carol: SimMember) -> None:
+    """Carol, left out of round 2, pauses for round 3; round 4 still places her first, as her DM promised."""
+    dana, erin = guild.add_member("dana"), guild.add_member("erin")
+    await join(carol, BERLIN)
+    await join(bob, BERLIN)
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
+    await harness.advance_to(datetime(2026, 3, 6, 10, 30, tzinfo=UTC))
+    await join(dana, BERLIN)
+    await carol.slash("mock exclude", member=dana)
+    await harness.advance_to(datetime(2026, 3, 13, 10, 30, tzinfo=UTC))
+    assert any("Round 2 of mock interviews started, but nobody" in m.text for m in carol.dms)
+    await carol.slash("mock pause", rounds=1)
+    await harness.advance_to(datetime(2026, 3, 20, 10, 30, tzinfo=UTC))  # bob and dana; carol sits it out
+    assert carol.id not in thread_of(guild, bob, 3).member_ids
+    assert not any("Round 3" in m.text for m in carol.dms)
+    await dana.slash("mock pause", rounds=1)
+    await join(erin, BERLIN)
+    await carol.slash("mock exclude", member=erin)
+    await harness.advance_to(datetime(2026, 3, 27, 10, 30, tzinfo=UTC))  # bob is new to erin, not to carol
+    assert carol.id in thread_of(guild, bob, 4).member_ids, "carol lost her place by sitting a round out"
+    assert any("Round 4 of mock interviews started, but nobody" in m.text for m in erin.dms)
+    assert not any("Round 4" in m.text for m in carol.dms)
 
 
 @pytest.mark.parametrize("crash", ["before the event", "after the event, before its id was stored"])
