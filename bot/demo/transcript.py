@@ -84,8 +84,14 @@ def render_payload(payload: dict[str, Any]) -> str:
             parts.append(f"  ┃ [image {embed['image']['url']}]")
     buttons = [c for c in iter_components(payload.get("components") or []) if c.get("type") == 2]
     if buttons:
-        parts.append("  " + " ".join(f"[{b.get('label') or b.get('emoji', {}).get('name', '?')}]" for b in buttons))
+        parts.append("  " + " ".join(_button(b) for b in buttons))
     return "\n".join(parts)
+
+
+def _button(button: dict[str, Any]) -> str:
+    """A button as the reader would see it: greyed out ones say so."""
+    label = button.get("label") or (button.get("emoji") or {}).get("name", "?")
+    return f"[{label} (disabled)]" if button.get("disabled") else f"[{label}]"
 
 
 class Writer(Protocol):

@@ -163,6 +163,9 @@ class Leaderboard(commands.Cog):
             return page, leaderboard_embed(page, guild.name)
 
         page, embed = await load(0)
+        if page.pages <= 1:  # one page: nothing to turn, so no pager that only shows two dead buttons
+            await interaction.response.send_message(embed=embed, allowed_mentions=no_pings())
+            return
         view = LeaderboardView(caller, page, load)
         await interaction.response.send_message(embed=embed, view=view, allowed_mentions=no_pings())
         view.message = await interaction.original_response()

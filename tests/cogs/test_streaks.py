@@ -93,6 +93,15 @@ async def test_leaderboard_pages_and_shows_the_callers_rank(harness: BotHarness,
     assert "this month" in month.embeds[0]["title"] and "Not on this board yet" in month.text
 
 
+async def test_a_leaderboard_that_fits_one_page_has_no_pager(harness: BotHarness, alice: SimMember,
+                                                              bob: SimMember) -> None:
+    await study(harness, alice)
+    await study(harness, bob)
+    board = await alice.slash("leaderboard")
+    assert "Page 1 of 1" in board.embeds[0]["footer"]["text"]
+    assert board.button_labels == []  # two greyed-out buttons would only invite a click that does nothing
+
+
 def board_lines(reply: Reply) -> list[str]:
     return reply.embeds[0]["description"].splitlines()
 
