@@ -17,10 +17,11 @@ from bot.community.models import (
     deck_title,
     item_summary,
 )
+from bot.community.review_queue import QueuePostUnknown, ReviewQueue, ReviewQueuePublisher
 from bot.community.service import SuggestionService
 
 __all__ = [
     "DOCUMENT_PREFIX", "SERVER_DECK", "Deck", "Decision", "ImportResult", "ServerContent", "ServerItem", "Status", "Suggestion",
     "SuggestionService", "deck_title", "DocumentImporter", "check_upload", "export_pack", "form_fields",
-    "cards_of", "item_summary", "TOPIC_LIMIT",
+    "cards_of", "item_summary", "TOPIC_LIMIT", "QueuePostUnknown", "ReviewQueue", "ReviewQueuePublisher",
 ]

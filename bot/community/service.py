@@ -8,7 +8,7 @@ exactly one wins and the other is told who decided first.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
 
@@ -20,16 +20,15 @@ from bot.community.forms import build_item, form_fields
 from bot.community.library import ServerContent
 from bot.community.models import SERVER_DECK, Decision, Deck, ServerItem, Status, Suggestion, item_summary
 from bot.community.repository import SuggestionRepository
+from bot.community.review_queue import ReviewQueue, ReviewQueuePublisher
 from bot.content.items import ItemKind, alike_problems
 from bot.content.models import Flashcard, Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
-from bot.posting import crash_point
 from bot.storage import Database
 
 PENDING_PER_AUTHOR = 10     # one member cannot bury the queue
 SERVER_ITEM_LIMIT = 2000    # prompts and cards a server can own, all decks together
 REASON_LIMIT = 500
-
 
 
 def item_id_for(suggestion: Suggestion) -> str:
@@ -38,12 +37,14 @@ def item_id_for(suggestion: Suggestion) -> str:
 
 
 class SuggestionService:
-    def __init__(self, db: Database, clock: Clock, audit: AuditLog, content: ServerContent) -> None:
+    def __init__(self, db: Database, clock: Clock, audit: AuditLog, content: ServerContent,
+                 publisher: ReviewQueuePublisher) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit
         self.content = content
         self.repo = SuggestionRepository(db)
+        self.review_queue = ReviewQueue(self.repo, clock, publisher, alike=self.alike)
 
     async def decks(self, guild_id: int) -> list[Deck]:
         """Every deck the server could study, shipped packs first, with whether it is on."""
@@ -238,28 +239,16 @@ class SuggestionService:
     async def mark_told(self, suggestion_id: int) -> None:
         await self.repo.mark_told(suggestion_id, self.clock.now())
 
-    # -- the queue message: claimed, sent, recorded ---------------------------------------
-    async def claim_queue_post(self, suggestion_id: int, channel_id: int) -> bool:
-        """Write down that the queue message is about to be sent, before sending it: a process that dies
-        after the send leaves a claim, and the next start finds the message instead of losing or
-        repeating it. False when the message was already posted or is being posted."""
-        claimed = await self.repo.claim_queue_post(suggestion_id, channel_id, self.clock.now())
-        if claimed:
-            crash_point("review.queue-claimed")
-        return claimed
+    # -- the queue message: claimed, sent, recorded (see review_queue.py) -----------------
+    async def post_to_queue(self, suggestion: Suggestion) -> bool:
+        """Post a new suggestion to the moderators' review channel once, if the server chose one; False when
+        it could not be posted (no channel, refused, or Discord did not answer: a restart tries again)."""
+        return await self.review_queue.post(suggestion)
 
-    async def set_queue_message(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
-        """Record the sent (or found) queue message, so every later decision updates it."""
-        await self.repo.set_queue_message(suggestion_id, channel_id, message_id)
-        crash_point("review.queue-recorded")
-
-    async def drop_queue_claim(self, suggestion_id: int) -> None:
-        """Nothing was posted and nothing will be (refused for good, the channel gone, or decided meanwhile)."""
-        await self.repo.drop_queue_claim(suggestion_id)
-
-    async def queue_claims(self, limit: int = 200) -> list[Suggestion]:
-        """Queue messages claimed but not recorded: a restart finds or sends each of them."""
-        return await self.repo.queue_claims(limit)
+    async def finish_queue_posts(self, owns: Callable[[int], bool]) -> int:
+        """After a restart: find or send each queue message a stopped process claimed but never recorded,
+        for the servers this process serves; return how many were finished."""
+        return await self.review_queue.finish_claims(owns)
 
     # -- settings --------------------------------------------------------------------------
     async def review_channel(self, guild_id: int) -> int | None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from bot.bot import StudyBot
 from bot.community import SuggestionService
 from cogs.community.cog import Content, Review, Suggest
+from cogs.community.publisher import DiscordReviewQueuePublisher
 
 
 async def setup(client: StudyBot) -> None:
     core = client.core
-    service = SuggestionService(core.db, core.clock, core.audit, core.server_content)
+    service = SuggestionService(core.db, core.clock, core.audit, core.server_content,
+                                DiscordReviewQueuePublisher(client))
     await client.add_cog(Review(client, service))
     await client.add_cog(Suggest(client, service))
     await client.add_cog(Content(client, service))

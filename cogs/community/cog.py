@@ -34,7 +34,6 @@ from cogs._common.uploads import sendable_file, upload_limit
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import decks_saved_text, item_label, mine_embed, queue_embed, suggestion_embed
 from cogs.community.messages import tell_untold, warnings
-from cogs.community.queue import finish_queue_posts, post_to_queue
 from cogs.community.views import (
     DYNAMIC_ITEMS,
     FORMS,
@@ -94,7 +93,7 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
     async def _after_restart(self) -> None:
         """Finish what a stopped process cut off: queue messages first (so a decision made meanwhile
         updates the message found), then the authors of decisions not told yet."""
-        posted = await finish_queue_posts(self.client, self.service)
+        posted = await self.service.finish_queue_posts(self.client.core.scheduler.owns)
         if posted:
             log.info("finished %d queue messages claimed before a restart", posted)
         told = await tell_untold(self.client, self.service)
@@ -168,7 +167,7 @@ class Suggest(commands.GroupCog, group_name="suggest", group_description="Sugges
         await interaction.response.send_message(
             f"Thanks! Your {kind} is suggestion **#{suggestion.id}** and waits for a moderator's review. "
             "You will get a DM when it is decided; `/suggest mine` shows where it is.", ephemeral=True)
-        await post_to_queue(self.client, self.service, suggestion)
+        await self.service.post_to_queue(suggestion)
 
     async def _card_form(self, interaction: discord.Interaction, match: re.Match[str], fields: dict[str, str]) -> None:
         await self._queue(interaction, "card", fields)
@@ -238,7 +237,7 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
         lines.append("Approve, edit or reject them with `/review queue` (or in the review channel).")
         await interaction.followup.send("\n".join(lines), ephemeral=True)
         for suggestion_id in result.queued[:QUEUE_POSTS_PER_UPLOAD]:
-            if not await post_to_queue(self.client, self.service, await self.service.get(guild_id, suggestion_id)):
+            if not await self.service.post_to_queue(await self.service.get(guild_id, suggestion_id)):
                 break
 
     @app_commands.command(name="export", description="This server's own prompts and cards as a content pack")

@@ -326,11 +326,11 @@ async def _die(*args: object, **kwargs: object) -> None:
 async def test_a_queue_message_sent_just_before_a_crash_is_found_once_and_updated_by_a_later_decision(
         harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.community import SuggestionService
+    from bot.community import ReviewQueue
 
     await mod.slash("review channel", channel=mods)
     # The message goes out; the process dies before its id is recorded.
-    monkeypatch.setattr(SuggestionService, "set_queue_message", _die)
+    monkeypatch.setattr(ReviewQueue, "record", _die)
     await suggest_card(alice)
     monkeypatch.undo()
     [queued] = _queue_messages(mods)
@@ -345,16 +345,16 @@ async def test_a_queue_message_sent_just_before_a_crash_is_found_once_and_update
 async def test_a_queue_message_claimed_but_never_sent_is_sent_once_after_a_restart(
         harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.community import SuggestionService
+    from bot.community import ReviewQueue
 
     await mod.slash("review channel", channel=mods)
-    claim = SuggestionService.claim_queue_post
+    claim = ReviewQueue.claim
 
-    async def claimed_then_died(self: SuggestionService, suggestion_id: int, channel_id: int) -> bool:
+    async def claimed_then_died(self: ReviewQueue, suggestion_id: int, channel_id: int) -> bool:
         await claim(self, suggestion_id, channel_id)
         raise RuntimeError("the process died here")
 
-    monkeypatch.setattr(SuggestionService, "claim_queue_post", claimed_then_died)
+    monkeypatch.setattr(ReviewQueue, "claim", claimed_then_died)
     await suggest_card(alice)
     monkeypatch.undo()
     assert _queue_messages(mods) == []
@@ -371,16 +371,16 @@ async def test_a_queue_message_claimed_but_never_sent_is_sent_once_after_a_resta
 async def test_a_suggestion_decided_while_its_queue_message_was_unsent_is_not_posted(
         harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.community import SuggestionService
+    from bot.community import ReviewQueue, SuggestionService
 
     await mod.slash("review channel", channel=mods)
-    claim = SuggestionService.claim_queue_post
+    claim = ReviewQueue.claim
 
-    async def claimed_then_died(self: SuggestionService, suggestion_id: int, channel_id: int) -> bool:
+    async def claimed_then_died(self: ReviewQueue, suggestion_id: int, channel_id: int) -> bool:
         await claim(self, suggestion_id, channel_id)
         raise RuntimeError("the process died here")
 
-    monkeypatch.setattr(SuggestionService, "claim_queue_post", claimed_then_died)
+    monkeypatch.setattr(ReviewQueue, "claim", claimed_then_died)
     await suggest_card(alice)
     monkeypatch.undo()
     await harness.bot.services.get(SuggestionService).approve(harness.guild.id, 1, mod.id)

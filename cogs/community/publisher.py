@@ -1,0 +1,97 @@
+"""The Discord side of the review queue: send a suggestion's message with a fixed nonce, find one an
+earlier attempt sent, and show a decision on it. What to post, when, and what a restart does with an
+unfinished claim are the service's rules (``bot/community/review_queue.py``)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import timedelta
+
+import aiohttp
+import discord
+
+from bot.bot import StudyBot
+from bot.community import QueuePostUnknown, Suggestion
+from cogs._common import no_pings
+from cogs.community.embeds import suggestion_embed
+from cogs.community.messages import warnings as warning_note
+from cogs.community.views import APPROVE, review_view
+
+log = logging.getLogger(__name__)
+
+SEARCH_LIMIT = 100  # messages read after the claim: the review channel rarely holds more in that time
+TITLE = re.compile(r"(?:Card|Prompt) suggestion #(\d+)(?::|$)")
+
+
+def queue_nonce(suggestion_id: int) -> str:
+    """The same nonce for every attempt at one suggestion's message (Discord allows 25 characters)."""
+    return f"rq{suggestion_id}"
+
+
+class DiscordReviewQueuePublisher:
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+
+    def _channel(self, channel_id: int) -> discord.TextChannel | None:
+        channel = self.client.get_channel(channel_id)
+        return channel if isinstance(channel, discord.TextChannel) else None
+
+    def has_channel(self, channel_id: int) -> bool:
+        return self._channel(channel_id) is not None
+
+    async def send(self, channel_id: int, suggestion: Suggestion, warnings: list[str]) -> int | None:
+        """The message with its buttons; None when Discord refused it for good (the claim is then dropped)."""
+        channel = self._channel(channel_id)
+        if channel is None:
+            return None
+        try:
+            message = await channel.send(embed=suggestion_embed(suggestion, note=warning_note(warnings)),
+                                         view=review_view(suggestion), nonce=queue_nonce(suggestion.id),
+                                         allowed_mentions=no_pings())
+        except discord.HTTPException as error:
+            if error.status >= 500 or error.status == 429:
+                raise QueuePostUnknown(f"Discord could not take the queue message ({error.status})") from error
+            log.warning("could not post suggestion %s to the review channel: %s", suggestion.id, error.text)
+            return None
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise QueuePostUnknown("Discord did not answer in time") from error
+        return message.id
+
+    async def find(self, channel_id: int, suggestion: Suggestion) -> int | None:
+        """The bot's queue message of ``suggestion`` among those sent since its claim (by its title, or its
+        Approve button's id), if there is one."""
+        channel = self._channel(channel_id)
+        me = self.client.user
+        if channel is None or me is None:
+            return None
+        since = suggestion.queue_claimed_at or suggestion.created_at
+        wanted = APPROVE(suggestion.id)
+        try:
+            async for message in channel.history(after=since - timedelta(minutes=1), limit=SEARCH_LIMIT):
+                if message.author.id != me.id:
+                    continue
+                titled = any((m := TITLE.match(embed.title or "")) and int(m.group(1)) == suggestion.id
+                             for embed in message.embeds)
+                buttoned = any(getattr(child, "custom_id", None) == wanted
+                               for row in message.components for child in getattr(row, "children", ()))
+                if titled or buttoned:
+                    return message.id
+        except discord.HTTPException as error:
+            if error.status >= 500 or error.status == 429:
+                raise QueuePostUnknown("Discord could not show the review channel's history") from error
+            log.info("could not look for the queue message of suggestion %s: %s", suggestion.id, error.text)
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise QueuePostUnknown("Discord did not answer in time") from error
+        return None
+
+    async def show_decided(self, channel_id: int, message_id: int, suggestion: Suggestion) -> None:
+        """A found message of a suggestion decided meanwhile shows the decision, without buttons."""
+        channel = self._channel(channel_id)
+        if channel is None:
+            return
+        try:
+            await channel.get_partial_message(message_id).edit(embed=suggestion_embed(suggestion), view=None)
+        except discord.HTTPException as error:
+            log.info("could not show the decision of suggestion %s on its queue message: %s", suggestion.id,
+                     error.text)

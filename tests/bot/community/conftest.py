@@ -1,0 +1,57 @@
+"""A stand-in for the review channel: it keeps what was 'sent' to it and can be down, refuse, or time out."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from bot.community import QueuePostUnknown, Status, Suggestion
+
+REVIEW_CHANNEL = 9001
+
+
+@dataclass
+class FakeQueuePublisher:
+    """Records every attempt to send a suggestion's queue message and every decision shown on one.
+
+    ``down``: Discord answers 5xx and takes nothing. ``lost_answer``: Discord takes the message but the
+    answer never arrives (a timeout after the send), so whether it went out is unknown to the bot."""
+
+    channels: set[int] = field(default_factory=lambda: {REVIEW_CHANNEL})
+    messages: dict[int, tuple[int, int]] = field(default_factory=dict)  # message id -> (channel, suggestion)
+    attempts: list[int] = field(default_factory=list)                   # suggestion ids, one per send
+    searches: list[int] = field(default_factory=list)                   # suggestion ids, one per search
+    shown: list[tuple[int, Status]] = field(default_factory=list)       # (message id, decision shown on it)
+    down: bool = False
+    lost_answer: bool = False
+    refuse: bool = False
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(5000))
+
+    def has_channel(self, channel_id: int) -> bool:
+        return channel_id in self.channels
+
+    async def send(self, channel_id: int, suggestion: Suggestion, warnings: list[str]) -> int | None:
+        self.attempts.append(suggestion.id)
+        if self.down:
+            raise QueuePostUnknown("Discord could not take the queue message (503)")
+        if self.refuse:
+            return None
+        message_id = next(self.ids)
+        self.messages[message_id] = (channel_id, suggestion.id)
+        if self.lost_answer:
+            raise QueuePostUnknown("Discord did not answer in time")
+        return message_id
+
+    async def find(self, channel_id: int, suggestion: Suggestion) -> int | None:
+        self.searches.append(suggestion.id)
+        if self.down:
+            raise QueuePostUnknown("Discord could not show the review channel's history")
+        return next((message_id for message_id, posted in self.messages.items()
+                     if posted == (channel_id, suggestion.id)), None)
+
+    async def show_decided(self, channel_id: int, message_id: int, suggestion: Suggestion) -> None:
+        self.shown.append((message_id, suggestion.status))
+
+    def posted(self, suggestion_id: int) -> list[int]:
+        """The ids of the messages in the channel for one suggestion."""
+        return [message_id for message_id, (_, posted) in self.messages.items() if posted == suggestion_id]

@@ -1,0 +1,171 @@
+"""The review queue's rules with a stand-in channel: each suggestion's message is posted once, a claim
+a restart finds unfinished is recorded when its message went out and sent once when it did not, and a
+suggestion decided meanwhile is never posted afresh."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.audit import AuditLog
+from bot.clock import ManualClock
+from bot.community import ServerContent, Status, Suggestion, SuggestionService
+from bot.content import ContentStore
+from bot.settings import SHIPPED_CONTENT_DIR
+from bot.storage import Database
+from tests.bot.community.conftest import REVIEW_CHANNEL, FakeQueuePublisher
+
+GUILD = 7
+MOD = 11
+AUTHOR = 12
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+CARD = {
+    "front": "What does a reranker add after vector search?",
+    "back": "It re-scores the top candidates with a slower cross-encoder, trading latency for precision.",
+    "topic": "Retrieval, Ranking",
+    "wrong_answers": "It embeds the query a second time\nIt replaces the vector index\nIt caches answers by user",
+}
+
+
+def every_server(guild_id: int) -> bool:
+    return True
+
+
+@pytest.fixture
+def publisher() -> FakeQueuePublisher:
+    return FakeQueuePublisher()
+
+
+@pytest.fixture
+async def service(tmp_path: Path, publisher: FakeQueuePublisher) -> AsyncIterator[SuggestionService]:
+    db = Database(tmp_path / "studybot.sqlite3")
+    await db.open()
+    clock = ManualClock(NOW)
+    built = SuggestionService(db, clock, AuditLog(db, clock), ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR)),
+                              publisher)
+    await built.set_review_channel(GUILD, MOD, REVIEW_CHANNEL)
+    yield built
+    await db.close()
+
+
+async def suggest(service: SuggestionService) -> Suggestion:
+    return await service.suggest(GUILD, AUTHOR, "card", CARD)
+
+
+async def stored(service: SuggestionService, suggestion: Suggestion) -> Suggestion:
+    return await service.get(GUILD, suggestion.id)
+
+
+async def test_a_new_suggestion_is_sent_once_without_a_search_and_recorded(
+        service: SuggestionService, publisher: FakeQueuePublisher) -> None:
+    suggestion = await suggest(service)
+    assert await service.post_to_queue(suggestion)
+    [message_id] = publisher.posted(suggestion.id)
+    assert publisher.searches == []  # claimed just now: no earlier copy can exist
+    after = await stored(service, suggestion)
+    assert (after.queue_channel_id, after.queue_message_id, after.queue_claimed_at) == (REVIEW_CHANNEL, message_id,
+                                                                                         None)
+    assert await service.post_to_queue(suggestion)  # posted already: nothing is sent again
+    assert publisher.attempts == [suggestion.id]
+
+
+async def test_without_a_review_channel_nothing_is_claimed_or_sent(
+        service: SuggestionService, publisher: FakeQueuePublisher) -> None:
+    suggestion = await suggest(service)
+    publisher.channels.clear()  # the channel was deleted
+    assert not await service.post_to_queue(suggestion)
+    await service.set_review_channel(GUILD, MOD, None)
+    assert not await service.post_to_queue(suggestion)
+    assert publisher.attempts == []
+    assert (await stored(service, suggestion)).queue_claimed_at is None
+
+
+async def test_a_message_refused_for_good_drops_its_claim(
+        service: SuggestionService, publisher: FakeQueuePublisher) -> None:
+    publisher.refuse = True
+    suggestion = await suggest(service)
+    assert not await service.post_to_queue(suggestion)
+    assert (await stored(service, suggestion)).queue_claimed_at is None
+    assert await service.finish_queue_posts(every_server) == 0
+    assert publisher.attempts == [suggestion.id]  # the next start does not try again
+
+
+async def test_an_unfinished_claim_whose_message_went_out_is_recorded_not_sent_again(
+        service: SuggestionService, publisher: FakeQueuePublisher) -> None:
+    publisher.lost_answer = True  # Discord took the message; its answer never came
+    suggestion = await suggest(service)
+    assert not await service.post_to_queue(suggestion)
+    [message_id] = publisher.posted(suggestion.id)
+    assert (await stored(service, suggestion)).queue_message_id is None
+    publisher.lost_answer = False
+    assert await service.finish_queue_posts(every_server) == 1
+    assert publisher.attempts == [suggestion.id] and publisher.posted(suggestion.id) == [message_id]
+    after = await stored(service, suggestion)
+    assert (after.queue_message_id, after.queue_claimed_at) == (message_id, None)
+    assert publisher.shown == []  # still waiting: the message keeps its buttons
+
+
+async def test_an_unfinished_claim_with_no_message_is_sent_once(
+        service: SuggestionService, publisher: FakeQueuePublisher) -> None:
+    publisher.down = True
+    suggestion = await suggest(service)
+    assert not await service.post_to_queue(suggestion)
+    assert (await stored(service, suggestion)).queue_claimed_at is not None
+    assert await service.finish_queue_posts(every_server) == 0  # still down: the claim stays for the next start
+    assert (await stored(service, suggestion)).queue_claimed_at is not None
+    publisher.down = False
+    assert await service.finish_queue_posts(every_server) == 1
+    [message_id] = publisher.posted(suggestion.id)
+    assert (await stored(service, suggestion)).queue_message_id == message_id
+    assert await service.finish_queue_posts(every_server) == 0
+    assert publisher.posted(suggestion.id) == [message_id]
+    assert publisher.searches == [suggestion.id, suggestion.id]  # looked before sending, each start
+
+
+@pytest.mark.parametrize("decide", ["approve", "reject"])
+async def test_a_suggestion_decided_while_its_message_was_unsent_is_not_posted(
+        service: SuggestionService, publisher: FakeQueuePublisher, decide: str) -> None:
+    publisher.down = True
+    suggestion = await suggest(service)
+    assert not await service.post_to_queue(suggestion)
+    publisher.down = False
+    if decide == "approve":
+        await service.approve(GUILD, suggestion.id, MOD)
+    else:
+        await service.reject(GUILD, suggestion.id, MOD, "Too close to an existing card")
+    assert await service.finish_queue_posts(every_server) == 0
+    assert publisher.messages == {} and publisher.attempts == [suggestion.id]  # only the attempt Discord refused
+    after = await stored(service, suggestion)
+    assert (after.queue_claimed_at, after.queue_message_id) == (None, None)  # the claim is dropped, not retried
+    assert await service.finish_queue_posts(every_server) == 0 and publisher.searches == [suggestion.id]
+
+
+async def test_a_found_message_of_a_suggestion_decided_meanwhile_shows_the_decision(
+        service: SuggestionService, publisher: FakeQueuePublisher) -> None:
+    publisher.lost_answer = True
+    suggestion = await suggest(service)
+    assert not await service.post_to_queue(suggestion)
+    publisher.lost_answer = False
+    await service.reject(GUILD, suggestion.id, MOD, "Too close to an existing card")
+    assert await service.finish_queue_posts(every_server) == 1
+    [message_id] = publisher.posted(suggestion.id)
+    assert publisher.shown == [(message_id, Status.REJECTED)] and publisher.attempts == [suggestion.id]
+    assert (await stored(service, suggestion)).queue_message_id == message_id
+
+
+async def test_a_start_leaves_other_processes_claims_and_drops_a_claim_whose_channel_is_gone(
+        service: SuggestionService, publisher: FakeQueuePublisher) -> None:
+    publisher.down = True
+    suggestion = await suggest(service)
+    assert not await service.post_to_queue(suggestion)
+    publisher.down = False
+    assert await service.finish_queue_posts(lambda guild_id: guild_id != GUILD) == 0
+    assert (await stored(service, suggestion)).queue_claimed_at is not None  # another shard's process finishes it
+    publisher.channels.clear()
+    assert await service.finish_queue_posts(every_server) == 0
+    after = await stored(service, suggestion)
+    assert (after.queue_claimed_at, after.queue_channel_id, after.queue_message_id) == (None, None, None)
+    assert publisher.attempts == [suggestion.id] and publisher.searches == []
