@@ -10,7 +10,7 @@ from all of them at once and an approved card appears in all of them at once.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from types import MappingProxyType
 
@@ -65,6 +65,11 @@ class ServerContent:
 
     async def item(self, guild_id: int, item_id: str) -> ServerItem | None:
         return await self.repo.item(guild_id, item_id)
+
+    async def removed(self, guild_id: int, item_ids: Collection[str]) -> dict[str, str]:
+        """Of ``item_ids``, those a moderator removed from this server's content for good, with their titles
+        then: what the archive names for a posted prompt that is no longer the server's."""
+        return await self.repo.removed(guild_id, item_ids)
 
     async def switched_off(self, guild_id: int) -> set[str]:
         return await self.repo.switched_off(guild_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
 import aiosqlite
@@ -185,6 +185,18 @@ class ServerItemRepository:
         """Remove one of the server's items inside the caller's transaction; False when it had none."""
         cursor = await conn.execute("DELETE FROM server_items WHERE guild_id = ? AND item_id = ?", (guild_id, item_id))
         return cursor.rowcount > 0
+
+    async def removed(self, guild_id: int, item_ids: Collection[str]) -> dict[str, str]:
+        """Which of ``item_ids`` a moderator removed from the server's content (``/content remove``), with the
+        title each had then. The removal deletes the item's row; its audit entry is the record that stays."""
+        if not item_ids:
+            return {}
+        rows = await self.db.fetchall(
+            "SELECT json_extract(old_value, '$.item') AS item, json_extract(old_value, '$.title') AS title "
+            "FROM audit_log WHERE guild_id = ? AND action = 'content.remove' AND json_valid(old_value) "
+            "ORDER BY created_at, id", (guild_id,))
+        wanted = set(item_ids)
+        return {row["item"]: str(row["title"] or row["item"]) for row in rows if row["item"] in wanted}
 
     @staticmethod
     def switched_off_in(conn: sqlite3.Connection, guild_id: int) -> set[str]:

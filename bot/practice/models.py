@@ -12,7 +12,7 @@ from bot.content.models import Prompt
 class ArchiveEntry:
     day_number: int
     local_date: date
-    prompt: Prompt | None            # None: the prompt has left the packs (or the server's content) since
+    prompt: Prompt | None            # None: the prompt has left the packs, or a moderator removed it, since
     prompt_id: str
     channel_id: int
     message_id: int | None
@@ -20,6 +20,9 @@ class ArchiveEntry:
     # A server's own prompt still kept, in a deck this server switched off: that deck's key. Such a prompt
     # did not leave any pack; a moderator can switch its deck back on.
     switched_off_deck: str | None = None
+    # A server's own prompt a moderator removed with ``/content remove`` (no prompt any more): its title then.
+    # It did not leave any pack, and switching a deck on does not bring it back.
+    removed_title: str | None = None
 
 
 @dataclass(frozen=True)

@@ -52,21 +52,27 @@ class PracticeService:
     # -- archive ---------------------------------------------------------------------------
     async def archive(self, guild_id: int, *, kind: str | None = None, page: int = 1) -> ArchivePage:
         """The posted days, newest first. A server's own prompt whose deck is switched off keeps its title and
-        says which deck: it is switched off here, not gone from the packs."""
+        says which deck: it is switched off here, not gone from the packs. One a moderator removed
+        (``/content remove``) is named by its title then, from the removal's audit entry: it too did not
+        leave the packs, so the archive must not say it did."""
         posts = [p for p in await self.daily.posts(guild_id) if p.status is PostStatus.SENT]
         # The server's own prompts in every deck, on or off (one read of the decks, kept by content version).
         own = {prompt.id: (prompt, deck) for deck in await self.server.decks(guild_id) if deck.origin != "pack"
                for prompt in deck.prompts}
+        library = self.content.library
+        missing = {p.prompt_id for p in posts if p.prompt_id not in own and library.prompt(p.prompt_id) is None}
+        removed = await self.server.removed(guild_id, missing)  # read only when a posted prompt is gone
         entries = []
         for record in sorted(posts, key=lambda p: p.local_date, reverse=True):
-            prompt, deck = self.content.library.prompt(record.prompt_id), None
+            prompt, deck = library.prompt(record.prompt_id), None
             if prompt is None and record.prompt_id in own:
                 prompt, deck = own[record.prompt_id]
             if kind is not None and (prompt is None or prompt.kind.value != kind):
                 continue
             entries.append(ArchiveEntry(record.day_number, record.local_date, prompt, record.prompt_id,
                                         record.channel_id, record.message_id, record.thread_id,
-                                        deck.key if deck is not None and not deck.enabled else None))
+                                        deck.key if deck is not None and not deck.enabled else None,
+                                        removed.get(record.prompt_id) if prompt is None else None))
         pages = max(1, -(-len(entries) // ARCHIVE_PAGE))
         if not 1 <= page <= pages:
             raise InvalidInput(f"There is no page {page}; the archive has {pages} page{'s' * (pages > 1)}.",

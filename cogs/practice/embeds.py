@@ -17,7 +17,10 @@ def practice_embed(offer: PracticeOffer) -> discord.Embed:
 
 
 def _entry_title(entry: ArchiveEntry) -> str:
-    """A server's own prompt in a deck switched off here is not gone from any pack: say what happened."""
+    """A server's own prompt in a deck switched off here, or one a moderator removed, is not gone from any
+    pack: say what happened."""
+    if entry.prompt is None and entry.removed_title is not None:
+        return f"{truncate(entry.removed_title, 120)} (removed from this server's content by a moderator)"
     if entry.prompt is None:
         return f"{truncate(entry.prompt_id, 100)} (no longer in the packs)"
     if entry.switched_off_deck is not None:
@@ -27,7 +30,8 @@ def _entry_title(entry: ArchiveEntry) -> str:
 
 
 def archive_embed(page: ArchivePage, kind: str | None, guild_id: int, *, moderator: bool = False) -> discord.Embed:
-    """One page of the archive; a moderator is also told how to switch back on the decks it names as off."""
+    """One page of the archive; a moderator is also told how to switch back on the decks it names as off, and
+    how a prompt it names as removed can be posted again."""
     what = KIND_LABELS.get(kind, kind) if kind else "all kinds"
     embed = discord.Embed(title=f"Past prompts · {what}", colour=BRAND_COLOUR)
     lines = []
@@ -46,6 +50,10 @@ def archive_embed(page: ArchivePage, kind: str | None, guild_id: int, *, moderat
         commands = "\n".join(f"`/content decks deck:{deck} on:True`" for deck in off)
         embed.add_field(name="Switched-off decks", inline=False, value=truncate(
             f"Switch a deck back on to post and practise its prompts here again:\n{commands}", 1024))
+    if moderator and any(entry.removed_title is not None for entry in page.entries):
+        embed.add_field(name="Removed prompts", inline=False, value=(
+            "`/content remove` deletes a prompt for good, so no command brings it back. To post it again, "
+            "write it anew with `/daily add`; it joins the rotation as a new prompt."))
     embed.set_footer(text=f"Page {page.page} of {page.pages} · {page.total} prompt{'s' * (page.total != 1)} · "
                           "/practice gives you one you have not answered")
     return embed

@@ -111,3 +111,35 @@ async def test_archive_tells_a_switched_off_server_prompt_from_a_shipped_one_tha
     back_on = await mod.slash("content decks", deck="server", on=True)
     assert "`server` is now on" in back_on.text
     assert "switched off" not in (await bob.slash("archive")).text
+
+
+async def test_archive_says_a_server_prompt_a_moderator_removed_was_removed_here_not_that_it_left_the_packs(
+        harness: BotHarness, mod: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
+    await harness.advance(hours=2)  # day 1: a shipped prompt
+    await mod.submit_modal(
+        await mod.slash("daily add", kind="design", difficulty="hard"),
+        title="Design the study server's flashcard service",
+        scenario="Members of a 5,000-person study server review flashcards daily and keep streaks.",
+        constraints="5,000 members\n20,000 reviews a day", follow_ups="How is a grade kept once?\nWhat about DST?",
+        rubric="An idempotent grade\nLocal-time days")
+    await mod.slash("content decks", deck="ai-native-careers", on=False)  # only the server's own prompt is left
+    await harness.advance(days=1)  # day 2: the server's own prompt
+    await mod.slash("content decks", deck="ai-native-careers", on=True)
+    own = await harness.core.db.fetchval("SELECT prompt_id FROM daily_posts WHERE day_number = 2")
+    await mod.click(await mod.slash("content remove", item=own), "Remove it")
+    shipped = await harness.core.db.fetchval("SELECT prompt_id FROM daily_posts WHERE day_number = 1")
+    store = harness.core.content
+    pack = store.library.packs[0]
+    store._library = ContentLibrary.of([replace(pack, prompts=tuple(p for p in pack.prompts if p.id != shipped))])
+
+    seen = await bob.slash("archive")
+    day2, day1 = seen.embeds[0]["description"].splitlines()
+    assert "**Day 2**" in day2 and "Design the study server's flashcard service" in day2, day2
+    assert "removed from this server's content by a moderator" in day2 and "no longer in the packs" not in day2, day2
+    assert "**Day 1**" in day1 and f"{shipped} (no longer in the packs)" in day1, day1
+    assert "/daily add" not in seen.text and not seen.embeds[0].get("fields")  # a member cannot add prompts
+    told = await mod.slash("archive")
+    [field] = told.embeds[0]["fields"]
+    assert field["name"] == "Removed prompts" and "`/daily add`" in field["value"], field
+    assert "switched off" not in told.text
