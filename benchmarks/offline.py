@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.daily import DailyPost, Published
-from bot.streaks import FreezeCover
+from bot.streaks import ReminderCover
 
 
 class OfflinePublisher:
@@ -40,7 +40,7 @@ class OfflinePublisher:
         raise self._refuse("find_milestone")
 
     async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime,
-                            cover: FreezeCover | None = None) -> None:
+                            cover: ReminderCover | None = None) -> None:
         raise self._refuse("send_reminder")
 
     async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:

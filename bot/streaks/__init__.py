@@ -1,7 +1,15 @@
 """Daily streaks with freezes, leaderboards, milestones, reminders and the activity heatmap."""
 
 from bot.streaks.heatmap import render_heatmap
-from bot.streaks.models import Board, BoardEntry, FreezeCover, LeaderboardPage, StreakProfile
+from bot.streaks.models import (
+    Board,
+    BoardEntry,
+    FreezeCover,
+    LeaderboardPage,
+    ProvisionalFreeze,
+    ReminderCover,
+    StreakProfile,
+)
 from bot.streaks.reminders import DirectMessagesClosedError, StreakReminders
 from bot.streaks.rules import FREEZE_EVERY, MAX_FREEZES, DayStatus, StreakState, evaluate
 from bot.streaks.service import StreakPublisher, StreakService
@@ -14,6 +22,8 @@ __all__ = [
     "FREEZE_EVERY",
     "FreezeCover",
     "MAX_FREEZES",
+    "ProvisionalFreeze",
+    "ReminderCover",
     "LeaderboardPage",
     "StreakProfile",
     "StreakPublisher",

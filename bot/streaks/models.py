@@ -54,6 +54,21 @@ class FreezeCover:
 
 
 @dataclass(frozen=True)
+class ProvisionalFreeze:
+    """A reminder's day after a missed one that a freeze holds for now (the rules' ``pending_freeze``):
+    studying today spends the freeze on yesterday and the streak goes on; missing today as well ends the
+    streak, and the freeze is not spent (freezes carry over to the next run). Without being told, a member
+    sees only "keep it today" and learns neither that yesterday cost a freeze nor that today is the last day."""
+
+    freezes: int                     # freezes held now, the one that would cover yesterday included
+    missed: date                     # yesterday, the day the freeze would cover
+    today_ends: datetime             # the end of the member's day, and of the streak unless they study
+
+
+ReminderCover = FreezeCover | ProvisionalFreeze  # what a reminder must say about freezes, when anything
+
+
+@dataclass(frozen=True)
 class BoardEntry:
     rank: int
     user_id: int

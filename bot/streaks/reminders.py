@@ -21,7 +21,7 @@ from bot.clock import Clock
 from bot.errors import InvalidInput
 from bot.posting import crash_point
 from bot.scheduler import JobScheduler
-from bot.streaks.models import FreezeCover, ReminderRow, StreakRow
+from bot.streaks.models import FreezeCover, ProvisionalFreeze, ReminderCover, ReminderRow, StreakRow
 from bot.streaks.repository import StreakRepository
 
 log = logging.getLogger(__name__)
@@ -37,22 +37,46 @@ class DirectMessagesClosedError(Exception):
 
 class ReminderSender(Protocol):
     async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime,
-                            cover: FreezeCover | None = None) -> None:
-        """DM the member; raise DirectMessagesClosedError when they do not accept DMs. With ``cover``, missing
-        today would spend a freeze (and ``breaks_at`` is the end of tomorrow): the DM must say so."""
+                            cover: ReminderCover | None = None) -> None:
+        """DM the member; raise DirectMessagesClosedError when they do not accept DMs. With a
+        :class:`FreezeCover`, missing today would spend a freeze (and ``breaks_at`` is the end of tomorrow);
+        with a :class:`ProvisionalFreeze`, yesterday was missed and studying today spends a freeze on it
+        (missing today too ends the streak at ``breaks_at``, today's end). The DM must say which."""
 
     async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
         """Whether today's reminder (for the streak ending at ``breaks_at``) is already in their DMs."""
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    """The instant (UTC) the local ``day`` ends in ``zone``: the next day's midnight there."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
 
 
 def freeze_cover(row: StreakRow, today: date, zone: ZoneInfo) -> FreezeCover | None:
     """Whether a freeze would cover ``today`` if the member misses it: their streak lasts past today's end
     (they were active yesterday and hold a freeze). Then the reminder's deadline is tomorrow's end, and
     a member who is not told would spend a freeze without knowing it."""
-    today_ends = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    today_ends = end_of_day(today, zone)
     if row.freezes <= 0 or row.breaks_at <= today_ends.timestamp():
         return None
     return FreezeCover(row.freezes, today_ends)
+
+
+def provisional_freeze(row: StreakRow, today: date, zone: ZoneInfo) -> ProvisionalFreeze | None:
+    """Whether ``today`` follows a missed day a freeze holds for now (``evaluate``'s ``pending_freeze``): the
+    member's last active day was the day before yesterday and they hold a freeze. The summary is written
+    at their last activity and nothing has changed since, so its ``current`` and ``freezes`` are still
+    today's: studying today spends one freeze on yesterday, missing today ends the streak."""
+    yesterday = today - timedelta(days=1)
+    if row.current <= 0 or row.freezes <= 0 or row.last_active != yesterday - timedelta(days=1):
+        return None
+    return ProvisionalFreeze(row.freezes, yesterday, end_of_day(today, zone))
+
+
+def reminder_cover(row: StreakRow, today: date, zone: ZoneInfo) -> ReminderCover | None:
+    """What today's reminder must say about freezes: that missing today would spend one (active yesterday),
+    that studying today spends one on yesterday (yesterday missed), or nothing (no freeze in play)."""
+    return freeze_cover(row, today, zone) or provisional_freeze(row, today, zone)
 
 
 def hour_exists(day: date, hour: int, zone: ZoneInfo) -> bool:
@@ -121,7 +145,7 @@ class StreakReminders:
             self._sending.add(key)
             try:
                 if await self._send(reminder, row.current, datetime.fromtimestamp(row.breaks_at, UTC), interrupted,
-                                    freeze_cover(row, today, zone)):
+                                    reminder_cover(row, today, zone)):
                     await self._repo.mark_reminder_sent(reminder.guild_id, reminder.user_id, today)
                     sent += 1
             finally:
@@ -129,7 +153,7 @@ class StreakReminders:
         return sent
 
     async def _send(self, reminder: ReminderRow, current: int, breaks_at: datetime, interrupted: bool,
-                    cover: FreezeCover | None) -> bool:
+                    cover: ReminderCover | None) -> bool:
         """Send the DM (unless an interrupted attempt already did); True when the member has it."""
         crash_point("streak-reminder.claimed")
         try:

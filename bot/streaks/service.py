@@ -13,7 +13,7 @@ import logging
 import sqlite3
 import weakref
 from collections.abc import Coroutine
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -28,7 +28,7 @@ from bot.storage import Database
 from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
 from bot.streaks.heatmap import grid_start
 from bot.streaks.models import Board, LeaderboardPage, ReminderRow, StreakProfile, StreakRow
-from bot.streaks.reminders import ReminderSender, StreakReminders
+from bot.streaks.reminders import ReminderSender, StreakReminders, end_of_day
 from bot.streaks.repository import StreakRepository
 from bot.streaks.rules import StreakState, crossed_milestones, day_statuses, evaluate, month_before
 from bot.timezones import TimezoneResolver, local_date, zone_in
@@ -136,8 +136,7 @@ class StreakService:
         state = evaluate(days, today)
         breaks_at = 0
         if state.alive_until is not None:
-            end = datetime.combine(state.alive_until + timedelta(days=1), time(0), tzinfo=zone)
-            breaks_at = int(end.astimezone(UTC).timestamp())
+            breaks_at = int(end_of_day(state.alive_until, zone).timestamp())
         month = state.last_active.strftime("%Y-%m") if state.last_active else ""
         month_days = sum(1 for d in days if d.strftime("%Y-%m") == month and d <= today)
         previous_month = month_before(month) if month else ""

@@ -8,7 +8,7 @@ from datetime import datetime
 import discord
 
 from bot.bot import StudyBot
-from bot.streaks import DirectMessagesClosedError, FreezeCover
+from bot.streaks import DirectMessagesClosedError, ProvisionalFreeze, ReminderCover
 from cogs._common import discord_timestamp, no_pings
 
 log = logging.getLogger(__name__)
@@ -21,11 +21,18 @@ def _freezes(n: int) -> str:
     return f"{n} freeze" if n == 1 else f"{n} freezes"
 
 
-def reminder_text(current: int, place: str, breaks_at: datetime, cover: FreezeCover | None) -> str:
+def reminder_text(current: int, place: str, breaks_at: datetime, cover: ReminderCover | None) -> str:
     """The reminder DM. It always names the streak's end (``breaks_at``, relative): :meth:`find_reminder`
-    recognises an earlier send by it. When a freeze would cover a missed today, it says so plainly."""
+    recognises an earlier send by it. When a freeze would cover a missed today, or is holding the streak over
+    a missed yesterday, it says so plainly."""
     ways = "Answer the daily prompt, review a few cards or take the quiz"
     off = "Turn these off with `/streak remind off`."
+    if isinstance(cover, ProvisionalFreeze):
+        spends = "your freeze" if cover.freezes == 1 else f"one of your {_freezes(cover.freezes)}"
+        return (f"🔥 You missed yesterday, but a streak freeze is holding your {current}-day streak{place} for now. "
+                f"{ways} before {discord_timestamp(cover.today_ends, 't')} ({discord_timestamp(breaks_at, 'R')}) "
+                f"to keep it: studying today uses {spends} to cover yesterday. If you miss today too, the streak "
+                f"ends, and the freeze is not used. {off}")
     if cover is None:
         return (f"🔥 Your {current}-day streak{place} is waiting for today. {ways} before "
                 f"{discord_timestamp(breaks_at, 't')} to keep it ({discord_timestamp(breaks_at, 'R')}). {off}")
@@ -90,7 +97,7 @@ class DiscordStreakPublisher:
         return False
 
     async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime,
-                            cover: FreezeCover | None = None) -> None:
+                            cover: ReminderCover | None = None) -> None:
         guild = self.client.get_guild(guild_id)
         place = f" in **{guild.name}**" if guild else ""
         try:

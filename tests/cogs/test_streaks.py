@@ -185,6 +185,23 @@ async def test_a_reminder_on_a_day_a_freeze_would_cover_says_missing_it_uses_a_f
     assert "freeze" not in plain and f"before <t:{today_ends}:t>" in plain, plain  # missing today ends it
 
 
+async def test_a_reminder_after_a_missed_day_a_freeze_holds_says_studying_today_uses_it_for_yesterday(
+        harness: BotHarness, alice: SimMember) -> None:
+    for days_ago in range(8, 1, -1):  # seven days in a row up to the day before yesterday: a freeze earned
+        await study(harness, alice, days_ago)
+    await alice.slash("streak remind", state="on", hour=20)  # yesterday missed: the freeze holds it for now
+    await harness.advance_to(datetime(2026, 3, 2, 21, tzinfo=UTC))
+    [reminder] = [dm.content for dm in alice.dms]
+    today_ends = int(datetime(2026, 3, 3, tzinfo=UTC).timestamp())
+    assert "You missed yesterday, but a streak freeze is holding your 7-day streak" in reminder, reminder
+    assert f"before <t:{today_ends}:t> (<t:{today_ends}:R>)" in reminder, reminder
+    assert "studying today uses your freeze to cover yesterday" in reminder, reminder
+    assert "If you miss today too, the streak ends, and the freeze is not used" in reminder, reminder
+    await study(harness, alice)
+    shown = await alice.slash("streak show")
+    assert "🔥 8 days" in shown.text and "🧊 0 of 2" in shown.text, shown.text  # as told: the freeze covered it
+
+
 async def test_reminders_stop_for_a_member_who_left_every_server_shared_with_the_bot(
         harness: BotHarness, alice: SimMember, bob: SimMember) -> None:
     """Discord refuses a DM to a user sharing no server with the bot (50278): tried once, then off."""

@@ -12,7 +12,7 @@ from bot.audit import AuditLog
 from bot.clock import ManualClock
 from bot.scheduler import JobScheduler
 from bot.storage import Database
-from bot.streaks import DirectMessagesClosedError, FreezeCover, StreakReminders, StreakService
+from bot.streaks import DirectMessagesClosedError, ReminderCover, StreakReminders, StreakService
 from bot.timezones import TimezoneResolver
 
 
@@ -22,6 +22,7 @@ class FakeDiscord:
 
     announcements: list[tuple[int, int, int]] = field(default_factory=list)
     reminders: list[tuple[int, int, int]] = field(default_factory=list)
+    covers: list[ReminderCover | None] = field(default_factory=list)  # what each reminder said about freezes
     closed_dms: set[int] = field(default_factory=set)
 
     async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
@@ -33,10 +34,11 @@ class FakeDiscord:
         return 1001 + found[0] if found else None
 
     async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime,
-                            cover: FreezeCover | None = None) -> None:
+                            cover: ReminderCover | None = None) -> None:
         if user_id in self.closed_dms:
             raise DirectMessagesClosedError
         self.reminders.append((guild_id, user_id, current))
+        self.covers.append(cover)
 
     async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
         return any(sent[:2] == (guild_id, user_id) for sent in self.reminders)
