@@ -7,7 +7,7 @@ from itertools import combinations
 
 import pytest
 
-from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimChannel, SimGuild, SimMember
+from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimChannel, SimGuild, SimMember, SimMessage
 from tests.cogs.test_content_uploads import add_own_prompt
 
 NAMES = ("dana", "erin", "fay", "gus", "hal", "ivy")
@@ -52,6 +52,35 @@ async def schedule(mod: SimMember, room: SimChannel, weekday: str = "fri") -> st
     reply = await mod.slash("mock-admin schedule", cadence="weekly", weekday=weekday, time="10:00", timezone="UTC",
                             channel=room)
     return reply.text
+
+
+async def paired_with_a_time(harness: BotHarness, mod: SimMember, room: SimChannel, first: SimMember,
+                             second: SimMember) -> SimChannel:
+    """The two signed up and paired in round 1, both ticking the first offered time, so their interview is
+    confirmed (it can be cancelled, reported on after the round): returns their thread."""
+    await join_all([first, second])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    await agree_first_time(thread, [first, second])
+    return thread
+
+
+async def absent_two_rounds_in_a_row(harness: BotHarness, mod: SimMember, room: SimChannel, reporter: SimMember,
+                                     absent: SimMember) -> SimMessage:
+    """Two rounds in a row pair the two; each time they agree a time and ``reporter`` says ``absent`` didn't show,
+    which pauses ``absent``. Returns round 2's check-in, where a later "We met" can withdraw the report."""
+    await join_all([reporter, absent])
+    await schedule(mod, room)
+    for number in (1, 2):
+        await mod.slash("mock-admin pair-now")
+        [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
+        await agree_first_time(thread, [reporter, absent])
+        await harness.advance(days=7)
+        checkin = next(m for m in thread.messages if "How did it go" in m.content)
+        await reporter.click(checkin, "They didn't show")
+    return checkin
+
 
 async def met_after_a_round(harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember,
                             bob: SimMember) -> tuple[SimChannel, Reply, str]:
@@ -174,15 +203,7 @@ async def test_reminder_checkin_feedback_and_streak(harness: BotHarness, mod: Si
 
 async def test_two_no_shows_in_a_row_pause_a_member(harness: BotHarness, mod: SimMember, room: SimChannel,
                                                     alice: SimMember, bob: SimMember) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    for number in (1, 2):
-        await mod.slash("mock-admin pair-now")
-        [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
-        await agree_first_time(thread, [alice, bob])
-        await harness.advance(days=7)
-        checkin = next(m for m in thread.messages if "How did it go" in m.content)
-        await alice.click(checkin, "They didn't show")
+    await absent_two_rounds_in_a_row(harness, mod, room, alice, bob)
     assert any("paused" in m.content and "/mock join" in m.content for m in bob.dms)
     status = await bob.slash("mock status")
     assert "paused after two missed" in status.text
@@ -191,15 +212,7 @@ async def test_two_no_shows_in_a_row_pause_a_member(harness: BotHarness, mod: Si
 
 async def test_we_met_after_a_no_show_report_withdraws_it_and_lifts_the_pause_it_caused(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    for number in (1, 2):
-        await mod.slash("mock-admin pair-now")
-        [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
-        await agree_first_time(thread, [alice, bob])
-        await harness.advance(days=7)
-        checkin = next(m for m in thread.messages if "How did it go" in m.content)
-        await alice.click(checkin, "They didn't show")
+    checkin = await absent_two_rounds_in_a_row(harness, mod, room, alice, bob)
     assert "paused after two missed" in (await bob.slash("mock status")).text
     met = await alice.click(checkin, "We met")  # round 2's check-in: they did meet after all
     assert met.ephemeral and met.button_labels and met.button_labels[0].startswith("Feedback for")
@@ -216,15 +229,7 @@ async def test_we_met_after_a_no_show_report_withdraws_it_and_lifts_the_pause_it
 
 async def test_a_pause_left_by_a_crash_after_the_withdrawal_is_lifted_when_we_met_is_pressed_again(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    for number in (1, 2):
-        await mod.slash("mock-admin pair-now")
-        [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
-        await agree_first_time(thread, [alice, bob])
-        await harness.advance(days=7)
-        checkin = next(m for m in thread.messages if "How did it go" in m.content)
-        await alice.click(checkin, "They didn't show")
+    checkin = await absent_two_rounds_in_a_row(harness, mod, room, alice, bob)
     # "We met" committed (the report withdrawn), then the process died before lifting Bob's pause.
     group_id = await harness.core.db.fetchval("SELECT MAX(group_id) FROM mock_noshows")
     await harness.core.db.execute("DELETE FROM mock_noshows WHERE group_id = ?", (group_id,))
@@ -238,11 +243,7 @@ async def test_a_pause_left_by_a_crash_after_the_withdrawal_is_lifted_when_we_me
 
 async def test_we_met_from_the_member_reported_absent_withdraws_the_report_too(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(harness.guild)
-    await agree_first_time(thread, [alice, bob])
+    thread = await paired_with_a_time(harness, mod, room, alice, bob)
     await harness.advance(days=7)
     checkin = next(m for m in thread.messages if "How did it go" in m.content)
     await alice.click(checkin, "They didn't show")
@@ -256,11 +257,7 @@ async def test_we_met_from_the_member_reported_absent_withdraws_the_report_too(
 
 async def test_we_met_on_an_interview_a_member_cancelled_is_refused_and_records_nothing(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(harness.guild)
-    await agree_first_time(thread, [alice, bob])
+    thread = await paired_with_a_time(harness, mod, room, alice, bob)
     confirmed = next(m for m in thread.messages if "Cancel interview" in m.button_labels)
     await alice.submit_modal(await alice.click(confirmed, "Cancel interview"), reason="Moving house this week")
     [brief] = briefs(thread)
@@ -277,11 +274,7 @@ async def test_we_met_on_an_interview_a_member_cancelled_is_refused_and_records_
 
 async def test_an_interview_reported_as_held_cannot_be_cancelled(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(harness.guild)
-    await agree_first_time(thread, [alice, bob])
+    thread = await paired_with_a_time(harness, mod, room, alice, bob)
     confirmed = next(m for m in thread.messages if "Cancel interview" in m.button_labels)
     [brief] = briefs(thread)
     await alice.click(brief, "We met")
