@@ -20,12 +20,19 @@ def partners(guild: SimGuild, bot_id: int, number: int) -> list[set[int]]:
     return [t.member_ids - {bot_id} for t in threads(guild) if t.name.startswith(f"Mock #{number} ")]
 
 
+async def signed_up_then_left(guild: SimGuild, mod: SimMember, room: SimChannel, staying: list[SimMember],
+                              gone: SimMember, weekday: str = "fri") -> None:
+    """``staying`` and ``gone`` signed up, weekly rounds scheduled, then ``gone`` leaves the server. The bot has no
+    GUILD_MEMBERS intent, so it is not told: only asking Discord when a round starts finds out."""
+    await join_all([*staying, gone])
+    await schedule(mod, room, weekday)
+    guild.remove_member(gone)
+
+
 async def test_a_member_who_left_the_server_is_left_out_until_they_come_back(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
-    await join_all([alice, bob, carol])
-    await schedule(mod, room)
-    guild.remove_member(carol)  # the bot has no GUILD_MEMBERS intent: it is not told
+    await signed_up_then_left(guild, mod, room, [alice, bob], carol)
     started = await mod.slash("mock-admin pair-now")
     assert "Round 1 started: 1 groups" in started.text
     assert partners(guild, harness.sim.bot_user.id, 1) == [{alice.id, bob.id}]
@@ -52,9 +59,7 @@ async def test_a_member_who_left_the_server_is_left_out_until_they_come_back(
 async def test_any_mock_command_of_a_member_who_came_back_counts_them_again(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
-    await join_all([alice, bob, carol])
-    await schedule(mod, room)
-    guild.remove_member(carol)
+    await signed_up_then_left(guild, mod, room, [alice, bob], carol)
     await mod.slash("mock-admin pair-now")
     await mod.slash("mock-admin cancel-round")
     guild.readd_member(carol)
@@ -68,9 +73,7 @@ async def test_any_mock_command_of_a_member_who_came_back_counts_them_again(
 async def test_the_scheduled_round_leaves_out_a_member_who_left(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
-    await join_all([alice, bob, carol])
-    await schedule(mod, room, "mon")
-    guild.remove_member(carol)
+    await signed_up_then_left(guild, mod, room, [alice, bob], carol, "mon")
     await harness.advance_to(datetime(2026, 3, 2, 10, tzinfo=UTC))
     assert partners(guild, harness.sim.bot_user.id, 1) == [{alice.id, bob.id}]
     assert "1 pair" in room.messages[-1].content and "trio" not in room.messages[-1].content
