@@ -323,6 +323,24 @@ async def _die(*args: object, **kwargs: object) -> None:
     raise RuntimeError("the process died here")
 
 
+async def suggested_and_died_after_the_claim(mod: SimMember, member: SimMember, mods: SimChannel,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review channel set, ``member`` suggests a card and the process dies right after the queue message is
+    claimed, before it is sent: what a restart (or a decision meanwhile) must finish."""
+    from bot.community import ReviewQueue
+
+    await mod.slash("review channel", channel=mods)
+    claim = ReviewQueue.claim
+
+    async def claimed_then_died(self: ReviewQueue, suggestion_id: int, channel_id: int) -> bool:
+        await claim(self, suggestion_id, channel_id)
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(ReviewQueue, "claim", claimed_then_died)
+    await suggest_card(member)
+    monkeypatch.undo()
+
+
 async def test_a_queue_message_sent_just_before_a_crash_is_found_once_and_updated_by_a_later_decision(
         harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -345,18 +363,7 @@ async def test_a_queue_message_sent_just_before_a_crash_is_found_once_and_update
 async def test_a_queue_message_claimed_but_never_sent_is_sent_once_after_a_restart(
         harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.community import ReviewQueue
-
-    await mod.slash("review channel", channel=mods)
-    claim = ReviewQueue.claim
-
-    async def claimed_then_died(self: ReviewQueue, suggestion_id: int, channel_id: int) -> bool:
-        await claim(self, suggestion_id, channel_id)
-        raise RuntimeError("the process died here")
-
-    monkeypatch.setattr(ReviewQueue, "claim", claimed_then_died)
-    await suggest_card(alice)
-    monkeypatch.undo()
+    await suggested_and_died_after_the_claim(mod, alice, mods, monkeypatch)
     assert _queue_messages(mods) == []
     await harness.restart()
     [queued] = _queue_messages(mods)
@@ -371,18 +378,9 @@ async def test_a_queue_message_claimed_but_never_sent_is_sent_once_after_a_resta
 async def test_a_suggestion_decided_while_its_queue_message_was_unsent_is_not_posted(
         harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.community import ReviewQueue, SuggestionService
+    from bot.community import SuggestionService
 
-    await mod.slash("review channel", channel=mods)
-    claim = ReviewQueue.claim
-
-    async def claimed_then_died(self: ReviewQueue, suggestion_id: int, channel_id: int) -> bool:
-        await claim(self, suggestion_id, channel_id)
-        raise RuntimeError("the process died here")
-
-    monkeypatch.setattr(ReviewQueue, "claim", claimed_then_died)
-    await suggest_card(alice)
-    monkeypatch.undo()
+    await suggested_and_died_after_the_claim(mod, alice, mods, monkeypatch)
     await harness.bot.services.get(SuggestionService).approve(harness.guild.id, 1, mod.id)
     await harness.restart()
     assert _queue_messages(mods) == []
