@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember
+from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember, SimMessage
 from bot.shards import ShardLayout
 
 
@@ -30,13 +30,22 @@ def answer_message(post, member: SimMember):  # noqa: ANN001, ANN201
     return message
 
 
-async def test_members_mark_answers_helpful_once_and_the_closed_day_highlights_them(
-        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember,
-        daily: SimChannel) -> None:
+async def first_day_answered(harness: BotHarness, mod: SimMember, daily: SimChannel, member: SimMember,
+                             text: str) -> SimMessage:
+    """Daily prompts set up (10:00 in Berlin), the first day posted and ``member``'s answer shown in its thread,
+    where others can mark it Helpful: returns the day's post."""
     await setup_daily(mod, daily)
     await harness.advance(hours=1)
     post = post_of(daily)
-    await answer(alice, post, "Shard the index per tenant; size the write path first.")
+    await answer(member, post, text)
+    return post
+
+
+async def test_members_mark_answers_helpful_once_and_the_closed_day_highlights_them(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember,
+        daily: SimChannel) -> None:
+    post = await first_day_answered(harness, mod, daily, alice,
+                                    "Shard the index per tenant; size the write path first.")
     await answer(bob, post, "Hybrid retrieval with a re-ranker inside a 2.5 s budget.")
     alices, bobs = answer_message(post, alice), answer_message(post, bob)
     assert alices.button_labels == ["Helpful"]
@@ -89,10 +98,7 @@ async def test_members_mark_answers_helpful_once_and_the_closed_day_highlights_t
 
 async def test_a_day_without_marks_closes_quietly_and_a_forged_answer_is_refused(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
-    await setup_daily(mod, daily)
-    await harness.advance(hours=1)
-    post = post_of(daily)
-    await answer(alice, post, "An answer nobody marks.")
+    post = await first_day_answered(harness, mod, daily, alice, "An answer nobody marks.")
     nobody = await mod.slash("daily best", member=bob)
     assert nobody.ephemeral and "did not answer" in nobody.text
     bad_date = await mod.slash("daily best", member=alice, date="yesterday")
@@ -107,10 +113,8 @@ async def test_a_day_whose_close_fell_deep_into_a_downtime_is_closed_without_a_l
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
     """Down for five days: the first day's close fell more than three days ago. Its thread gets no highlight
     days late, but the day is closed all the same: its marks are final and a best answer is not highlighted."""
-    await setup_daily(mod, daily)
-    await harness.advance(hours=1)
-    post = post_of(daily)
-    await answer(alice, post, "Put the re-ranker behind a budget and measure recall first.")
+    post = await first_day_answered(harness, mod, daily, alice,
+                                    "Put the re-ranker behind a budget and measure recall first.")
     alices = answer_message(post, alice)
     await harness.stop()
     harness.clock.advance(days=5)
@@ -128,10 +132,7 @@ async def test_a_day_whose_close_fell_deep_into_a_downtime_is_closed_without_a_l
 async def test_only_the_process_serving_a_guild_closes_its_days(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
     """With the shards split over processes, every process runs the closing pass; the guild's own one acts."""
-    await setup_daily(mod, daily)
-    await harness.advance(hours=1)
-    post = post_of(daily)
-    await answer(alice, post, "Cap each tenant's share of the GPU pool.")
+    post = await first_day_answered(harness, mod, daily, alice, "Cap each tenant's share of the GPU pool.")
     await bob.click(answer_message(post, alice), "Helpful")
     scheduler, guild_id = harness.core.scheduler, daily.guild.id  # type: ignore[union-attr]
     own_shard = (guild_id >> 22) % 2
@@ -148,10 +149,8 @@ async def test_highlighted_authors_are_told_once_even_when_the_process_died_afte
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
     from bot.feedback import FeedbackService
 
-    await setup_daily(mod, daily)  # 10:00 in Berlin
-    await harness.advance(hours=1)
-    post = post_of(daily)
-    await answer(alice, post, "Shard the index per tenant; size the write path first.")
+    post = await first_day_answered(harness, mod, daily, alice,
+                                    "Shard the index per tenant; size the write path first.")
     await bob.click(answer_message(post, alice), "Helpful")
     await harness.advance_to(datetime(2026, 3, 3, 9, 1, tzinfo=UTC))  # the day closes at the next pass
     feedback = harness.bot.services.get(FeedbackService)
@@ -168,10 +167,8 @@ async def test_highlighted_authors_are_told_once_even_when_the_process_died_afte
 async def test_an_answer_posted_again_after_its_message_was_deleted_shows_its_helpful_count(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember,
         daily: SimChannel) -> None:
-    await setup_daily(mod, daily)
-    await harness.advance(hours=1)
-    post = post_of(daily)
-    await answer(alice, post, "Shard the index per tenant; size the write path first.")
+    post = await first_day_answered(harness, mod, daily, alice,
+                                    "Shard the index per tenant; size the write path first.")
     await bob.click(answer_message(post, alice), "Helpful")
     await carol.click(answer_message(post, alice), "Helpful · 1")
     deleted = answer_message(post, alice)
