@@ -41,6 +41,11 @@ async def count(harness: BotHarness, table: str) -> int:
 async def add_own_prompt(mod: SimMember, channel: SimChannel) -> None:
     """Daily prompts set up in ``channel`` and one prompt of the server's own, written with `/daily add`."""
     await mod.slash("daily setup", channel=channel, time="09:00", timezone="UTC")
+    await write_own_prompt(mod)
+
+
+async def write_own_prompt(mod: SimMember) -> None:
+    """The server's own prompt (the flashcard-service design), written with `/daily add`; daily must be set up."""
     await mod.submit_modal(
         await mod.slash("daily add", kind="design", difficulty="hard"),
         title="Design the study server's flashcard service",

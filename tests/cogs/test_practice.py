@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from bot.content.loader import ContentLibrary
 from bot.localdiscord import BotHarness, SimChannel, SimMember
+from tests.cogs.test_content_uploads import write_own_prompt
 
 
 async def test_practice_never_offers_an_answered_prompt(harness: BotHarness, alice: SimMember) -> None:
@@ -85,12 +86,7 @@ async def test_archive_tells_a_switched_off_server_prompt_from_a_shipped_one_tha
         harness: BotHarness, mod: SimMember, bob: SimMember, daily: SimChannel) -> None:
     await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
     await harness.advance(hours=2)  # day 1: a shipped prompt
-    await mod.submit_modal(
-        await mod.slash("daily add", kind="design", difficulty="hard"),
-        title="Design the study server's flashcard service",
-        scenario="Members of a 5,000-person study server review flashcards daily and keep streaks.",
-        constraints="5,000 members\n20,000 reviews a day", follow_ups="How is a grade kept once?\nWhat about DST?",
-        rubric="An idempotent grade\nLocal-time days")
+    await write_own_prompt(mod)
     await mod.slash("content decks", deck="ai-native-careers", on=False)  # only the server's own prompt is left
     await harness.advance(days=1)  # day 2: the server's own prompt
     await mod.slash("content decks", deck="ai-native-careers", on=True)
