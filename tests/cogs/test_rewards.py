@@ -30,6 +30,15 @@ async def study_one_card(member: SimMember) -> None:
     await member.click(back, good)
 
 
+async def studied_every_day(harness: BotHarness, member: SimMember, days: int) -> None:
+    """``member``'s activity on each of the last ``days`` days up to today, back-dated so the streak stands now
+    without advancing the clock day by day; the next quarter-hour pass acts on it."""
+    for days_ago in range(days - 1, -1, -1):
+        await harness.core.activity.record(harness.guild.id, member.id, ActivityKind.REVIEW,
+                                           harness.clock.now() - timedelta(days=days_ago))
+    await harness.settle()
+
+
 async def test_setup_says_what_the_bot_cannot_do_and_saves_nothing(harness: BotHarness, mod: SimMember,
                                                                   guild: SimGuild) -> None:
     role = guild.create_role("Week warrior")
@@ -161,10 +170,7 @@ async def test_a_role_given_just_before_the_process_died_is_still_taken_back_whe
     confirming is known to the next pass, which takes it back once the streak is over."""
     week = givable_role(guild)
     await mod.slash("rewards set", reward="streak-7", role=week)
-    for days_ago in range(6, -1, -1):
-        await harness.core.activity.record(guild.id, alice.id, ActivityKind.REVIEW,
-                                           harness.clock.now() - timedelta(days=days_ago))
-    await harness.settle()
+    await studied_every_day(harness, alice, 7)
     service = harness.bot.get_cog("Rewards").service
     give = service.publisher.add_role
 
@@ -189,10 +195,7 @@ async def test_one_role_for_two_rewards_stays_while_one_of_them_is_still_earned(
     await mod.slash("rewards set", reward="streak-7", role=keeper)
     await mod.slash("rewards set", reward="leader-streak", role=keeper)
     # Alice studied every day from 20 February to today (2 March): February's most active member, 11-day streak.
-    for days_ago in range(10, -1, -1):
-        await harness.core.activity.record(guild.id, alice.id, ActivityKind.REVIEW,
-                                           harness.clock.now() - timedelta(days=days_ago))
-    await harness.settle()
+    await studied_every_day(harness, alice, 11)
     await harness.advance(minutes=20)
     assert keeper.id in guild.members[alice.id].role_ids
     await harness.advance(days=5)  # her streak ends; she is still February's most active member all March
@@ -205,10 +208,7 @@ async def test_a_member_who_left_is_asked_for_once_and_again_once_active_here_ag
         harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
     week = givable_role(guild)
     await mod.slash("rewards set", reward="streak-7", role=week)
-    for days_ago in range(6, -1, -1):
-        await harness.core.activity.record(guild.id, alice.id, ActivityKind.REVIEW,
-                                           harness.clock.now() - timedelta(days=days_ago))
-    await harness.settle()
+    await studied_every_day(harness, alice, 7)
     guild.remove_member(alice)  # she leaves the server with her 7-day streak still alive
     await harness.advance(minutes=20)  # the next pass asks Discord once, and is told she is unknown
     assert [(e.method, e.status, e.body["code"]) for e in harness.sim.errors] == [("PUT", 404, 10007)]
