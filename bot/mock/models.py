@@ -96,6 +96,8 @@ class Report:
     paused: list[int]
     withdrawn: list[int] = field(default_factory=list)  # members whose "didn't show" a "We met" withdrew
     resumed: list[int] = field(default_factory=list)  # of those, members no longer paused for missing twice
+    # "We met" from a member others reported absent: refused, nothing recorded; these reporters are asked
+    disputed_by: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,12 @@ class Outcomes:
         credits = []
         withdrawn: list[int] = []
         async with self._db.transaction() as conn:
+            if outcome == "met":
+                # A member reported absent cannot clear that report alone: their word against the reporter's.
+                # Nothing is recorded; the reporter is asked, and their own "We met" withdraws it.
+                reporters = [u for u in await self.repo.reporters_of(conn, group_id, user_id) if group.has(u)]
+                if reporters:
+                    return Report(outcome, False, [], disputed_by=reporters)
             changed = await self.repo.set_outcome(conn, group_id, outcome, user_id, now)
             if outcome == "met":
                 # Meeting after all: an earlier "didn't show" by either member is withdrawn with it.
@@ -145,6 +151,16 @@ class Outcomes:
         await self.repo.set_status(guild_id, user_id, "active", now=self._clock.now())
         log.info("guild %s: member %s resumed; the no-show that paused them was withdrawn", guild_id, user_id)
         return True
+
+    async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int]) -> None:
+        """Ask each member who reported ``absent_id`` absent to withdraw it, since they say they met; once per
+        reporter and group however often the button is pressed. Called after the member has their answer."""
+        group = await self.repo.group(group_id)
+        round_ = await self.repo.round(group.round_id) if group is not None else None
+        if group is None or round_ is None:
+            return
+        for reporter in reporters:
+            await self.publisher.ask_to_withdraw(round_, group, reporter, absent_id)
 
     async def tell_resumed(self, user_ids: list[int]) -> None:
         """DM members whose no-show pause was undone because the report was withdrawn."""

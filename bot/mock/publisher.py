@@ -28,6 +28,9 @@ class MockPublisher(Protocol):
         """The group's check-in if an interrupted attempt already posted it in the group's thread."""
     async def tell_group(self, group: Group, text: str) -> None: ...
     async def dm(self, user_id: int, text: str) -> bool: ...
+    async def ask_to_withdraw(self, round: Round, group: Group, reporter_id: int, absent_id: int) -> None:
+        """DM ``reporter_id`` that ``absent_id`` says they met, and how to withdraw the report; not again when
+        their DMs already hold that request."""
     async def tell_left_out(self, round: Round, user_id: int) -> None:
         """DM a member the round could not place, unless their DMs already hold that message."""
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],

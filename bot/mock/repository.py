@@ -251,6 +251,12 @@ class PairingRepository:
         await self.db.execute("INSERT INTO mock_noshows (group_id, user_id, reported_by, created_at) "
                               "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (group_id, user_id, reporter, epoch(now)))
 
+    async def reporters_of(self, conn: aiosqlite.Connection, group_id: int, user_id: int) -> list[int]:
+        """Who reported ``user_id`` absent from the group's interview (read in the report's transaction)."""
+        cursor = await conn.execute("SELECT reported_by FROM mock_noshows WHERE group_id = ? AND user_id = ? "
+                                    "ORDER BY reported_by", (group_id, user_id))
+        return [row[0] for row in await cursor.fetchall()]
+
     async def withdraw_noshows(self, conn: aiosqlite.Connection, group_id: int) -> list[int]:
         """Remove the group's "didn't show" reports (they met after all); returns whose were removed."""
         cursor = await conn.execute("DELETE FROM mock_noshows WHERE group_id = ? RETURNING user_id", (group_id,))

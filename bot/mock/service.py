@@ -165,6 +165,9 @@ class MockService:
     async def tell_resumed(self, user_ids: list[int]) -> None:
         await self.outcomes.tell_resumed(user_ids)
 
+    async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int]) -> None:
+        await self.outcomes.ask_reporters(group_id, absent_id, reporters)
+
     async def feedback(self, group_id: int, from_id: int, to_id: int, scores: list[str], note: str,
                        guild_id: int | None = None) -> tuple[Group, tuple[int, int, int], str | None]:
         return await self.outcomes.feedback(group_id, from_id, to_id, scores, note, guild_id)

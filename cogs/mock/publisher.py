@@ -10,7 +10,7 @@ from typing import Any
 import discord
 
 from bot.bot import StudyBot
-from bot.mock import Group, GroupBrief, Round, ShareFailed
+from bot.mock import Group, GroupBrief, Round, ShareFailed, thread_url
 from cogs._common import no_pings, quoted_member_text
 from cogs.mock.embeds import brief_content, brief_embeds, thread_name
 from cogs.mock.views import brief_view, checkin_view
@@ -261,6 +261,14 @@ class DiscordMockPublisher:
 
     async def dm(self, user_id: int, text: str) -> bool:
         return await self._dm(user_id, text)
+
+    async def ask_to_withdraw(self, round_: Round, group: Group, reporter_id: int, absent_id: int) -> None:
+        text = (f"<@{absent_id}> says the two of you did meet for mock interview round {round_.number}, which you "
+                "reported they missed. If they are right, press **We met** on the check-in "
+                + (f"in your thread ({thread_url(group.guild_id, group.thread_id)})" if group.thread_id
+                   else "I sent you") +
+                " to withdraw that report; it then counts for both your streaks. If not, nothing needs doing.")
+        await self._dm_once(reporter_id, text, lambda sent: sent == text)
 
     async def tell_left_out(self, round_: Round, user_id: int) -> None:
         text = left_out_text(round_)

@@ -51,15 +51,11 @@ class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         await interaction.response.send_message(embed=rubric_embed(prompt), ephemeral=True)
 
 
-def met_text(report: Report, viewer: int) -> str:
+def met_text(report: Report) -> str:
     """The answer to **We met**, saying plainly when it withdrew an earlier "didn't show" report."""
     text = "Great, it counts for everyone's streak."
-    if report.withdrawn == [viewer]:
-        text += (" The earlier \"didn't show\" report about you is withdrawn: it no longer counts against you "
-                 "in your status or the server's statistics.")
-        if report.resumed:
-            text += " You had been paused for missing twice; that pause is lifted."
-    elif report.withdrawn:
+    # Never the viewer's own report: a member reported absent cannot withdraw it (the service refuses).
+    if report.withdrawn:
         names = ", ".join(f"<@{u}>" for u in report.withdrawn)
         text += (f" The earlier \"didn't show\" report about {names} is withdrawn: it no longer counts against "
                  "them in their status or the server's statistics.")
@@ -85,9 +81,18 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         report = await service.report(self.group_id, interaction.user.id, self.outcome, interaction.guild_id)
         group = await service.group(self.group_id)
         assert group is not None
+        if report.disputed_by:
+            names = ", ".join(f"<@{u}>" for u in report.disputed_by)
+            await interaction.response.send_message(
+                f"{names} reported that you did not show, and only they can withdraw that report, so nothing was "
+                "recorded. I have asked them to press **We met** if you did meet.", ephemeral=True,
+                allowed_mentions=no_pings())
+            client_of(interaction).spawn(service.ask_reporters(group.id, interaction.user.id, report.disputed_by),
+                                         name="studybot-mock-ask-reporters")
+            return
         if self.outcome == "met":
             view = feedback_view(group, interaction.user.id)
-            await interaction.response.send_message(met_text(report, interaction.user.id), view=view,
+            await interaction.response.send_message(met_text(report), view=view,
                                                     ephemeral=True, allowed_mentions=no_pings())
             others = [u for u in report.resumed if u != interaction.user.id]  # the presser reads it above
             if others:

@@ -241,18 +241,27 @@ async def test_a_pause_left_by_a_crash_after_the_withdrawal_is_lifted_when_we_me
     assert any("no longer paused" in m.content for m in bob.dms)
 
 
-async def test_we_met_from_the_member_reported_absent_withdraws_the_report_too(
+async def test_we_met_from_the_member_reported_absent_is_refused_and_asks_the_reporter(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Bob's word against Alice's: his "We met" records nothing, and Alice is asked once to withdraw it."""
     thread = await paired_with_a_time(harness, mod, room, alice, bob)
     await harness.advance(days=7)
     checkin = next(m for m in thread.messages if "How did it go" in m.content)
     await alice.click(checkin, "They didn't show")
-    met = await bob.click(checkin, "We met")
-    assert met.ephemeral and "The earlier \"didn't show\" report about you is withdrawn" in met.text
-    assert "paused" not in met.text
+    for _ in range(2):
+        refused = await bob.click(checkin, "We met")
+        assert refused.ephemeral and not refused.button_labels
+        assert f"{alice.mention} reported that you did not show" in refused.text
+        assert "nothing was recorded" in refused.text and "asked them to press **We met**" in refused.text
+    await harness.settle()
+    asked = [m.content for m in alice.dms if "says the two of you did meet" in m.content]
+    assert len(asked) == 1 and bob.mention in asked[0] and "round 1" in asked[0] and f"/{harness.guild.id}/{thread.id}" in asked[0]
     stats = await mod.slash("mock-admin stats")
-    assert "No-shows reported\n0" in stats.text and "1 of 1" in stats.text
-    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_noshows") == 0
+    assert "No-shows reported\n1" in stats.text and "0 of 1" in stats.text
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM activity WHERE kind = 'mock'") == 0
+    met = await alice.click(checkin, "We met")  # the reporter agrees: the report is withdrawn
+    assert f'The earlier "didn\'t show" report about {bob.mention} is withdrawn' in met.text
+    assert "No-shows reported\n0" in (await mod.slash("mock-admin stats")).text
 
 
 async def test_we_met_on_an_interview_a_member_cancelled_is_refused_and_records_nothing(
