@@ -1,6 +1,7 @@
 """Content that grows with the community: suggestions and their review, the server's own decks,
 documents uploaded in Discord, export as a pack, the archive of past prompts and private practice."""
 
+from bot.community.decisions import DecisionNotices, DecisionNoticeUnknown, DecisionPublisher
 from bot.community.documents import DocumentImporter, check_upload
 from bot.community.export import export_pack
 from bot.community.forms import TOPIC_LIMIT, form_fields
@@ -24,4 +25,5 @@ __all__ = [
     "DOCUMENT_PREFIX", "SERVER_DECK", "Deck", "Decision", "ImportResult", "ServerContent", "ServerItem", "Status", "Suggestion",
     "SuggestionService", "deck_title", "DocumentImporter", "check_upload", "export_pack", "form_fields",
     "cards_of", "item_summary", "TOPIC_LIMIT", "QueuePostUnknown", "ReviewQueue", "ReviewQueuePublisher",
+    "DecisionNotices", "DecisionNoticeUnknown", "DecisionPublisher",
 ]

@@ -16,6 +16,7 @@ import aiosqlite
 
 from bot.audit import AuditLog
 from bot.clock import Clock
+from bot.community.decisions import DecisionNotices, DecisionPublisher
 from bot.community.forms import build_item, form_fields
 from bot.community.library import ServerContent
 from bot.community.models import SERVER_DECK, Decision, Deck, ServerItem, Status, Suggestion, item_summary
@@ -38,13 +39,14 @@ def item_id_for(suggestion: Suggestion) -> str:
 
 class SuggestionService:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, content: ServerContent,
-                 publisher: ReviewQueuePublisher) -> None:
+                 publisher: ReviewQueuePublisher, decisions: DecisionPublisher) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit
         self.content = content
         self.repo = SuggestionRepository(db)
         self.review_queue = ReviewQueue(self.repo, clock, publisher, alike=self.alike)
+        self.notices = DecisionNotices(self.repo, clock, decisions)
 
     async def decks(self, guild_id: int) -> list[Deck]:
         """Every deck the server could study, shipped packs first, with whether it is on."""
@@ -231,13 +233,15 @@ class SuggestionService:
             others = list((await self.content.cards(suggestion.guild_id)).values())
         return [p.message for p in alike_problems(item, others, f"suggestion #{suggestion.id}")]
 
-    async def untold(self, limit: int = 200) -> list[tuple[Suggestion, bool]]:
-        """Decided suggestions whose author was not told yet (the process stopped before the DM), each with
-        whether it was approved with a moderator's edits."""
-        return await self.repo.untold(limit)
-
+    # -- the author told: marked, and finished after a restart (see decisions.py) ------------
     async def mark_told(self, suggestion_id: int) -> None:
-        await self.repo.mark_told(suggestion_id, self.clock.now())
+        """The author has the decision's DM, or Discord refused it for good."""
+        await self.notices.mark_told(suggestion_id)
+
+    async def finish_untold(self) -> int:
+        """After a restart: show each decision whose author was not told on its queue message and DM the
+        author once; return how many authors have the DM."""
+        return await self.notices.finish_untold()
 
     # -- the queue message: claimed, sent, recorded (see review_queue.py) -----------------
     async def post_to_queue(self, suggestion: Suggestion) -> bool:

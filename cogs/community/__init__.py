@@ -5,13 +5,13 @@ from __future__ import annotations
 from bot.bot import StudyBot
 from bot.community import SuggestionService
 from cogs.community.cog import Content, Review, Suggest
-from cogs.community.publisher import DiscordReviewQueuePublisher
+from cogs.community.publisher import DiscordDecisionPublisher, DiscordReviewQueuePublisher
 
 
 async def setup(client: StudyBot) -> None:
     core = client.core
     service = SuggestionService(core.db, core.clock, core.audit, core.server_content,
-                                DiscordReviewQueuePublisher(client))
+                                DiscordReviewQueuePublisher(client), DiscordDecisionPublisher(client))
     await client.add_cog(Review(client, service))
     await client.add_cog(Suggest(client, service))
     await client.add_cog(Content(client, service))

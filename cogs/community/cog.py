@@ -33,7 +33,7 @@ from cogs._common.render import EMBED_TOTAL, fit_embed
 from cogs._common.uploads import sendable_file, upload_limit
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import decks_saved_text, item_label, mine_embed, queue_embed, suggestion_embed
-from cogs.community.messages import tell_untold, warnings
+from cogs.community.messages import warnings
 from cogs.community.views import (
     DYNAMIC_ITEMS,
     FORMS,
@@ -96,7 +96,7 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
         posted = await self.service.finish_queue_posts(self.client.core.scheduler.owns)
         if posted:
             log.info("finished %d queue messages claimed before a restart", posted)
-        told = await tell_untold(self.client, self.service)
+        told = await self.service.finish_untold()
         if told:
             log.info("told %d authors about decisions made before a restart", told)
 

@@ -1,5 +1,5 @@
-"""What the community extension says outside an interaction: the queue message, the author's DM, and
-decisions that a restart cut off before the author was told."""
+"""What the community extension says outside an interaction's reply: the near-duplicate warnings on a
+queue message, a refreshed queue message and the author's DM (the decision's publisher uses them too)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,10 @@ import logging
 
 import discord
 
-from bot.community import Suggestion, SuggestionService
+from bot.community import Suggestion
 from cogs._common import no_pings
-from cogs.community.embeds import author_notice, suggestion_embed
 
 log = logging.getLogger(__name__)
-
-
-async def tell_untold(client: discord.Client, service: SuggestionService) -> int:
-    """After a restart: finish decisions whose queue message and author notice were cut off; each once."""
-    told = 0
-    for suggestion, edited in await service.untold():
-        await update_queue_message(client, suggestion, suggestion_embed(suggestion))
-        guild = client.get_guild(suggestion.guild_id)
-        notice = author_notice(suggestion, guild.name if guild else "the server", edited=edited)
-        if await dm(client, suggestion.author_id, notice, unless_sent=True):
-            told += 1
-        await service.mark_told(suggestion.id)
-    return told
 
 
 def warnings(messages: list[str]) -> str | None:

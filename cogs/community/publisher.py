@@ -1,6 +1,10 @@
-"""The Discord side of the review queue: send a suggestion's message with a fixed nonce, find one an
-earlier attempt sent, and show a decision on it. What to post, when, and what a restart does with an
-unfinished claim are the service's rules (``bot/community/review_queue.py``)."""
+"""The Discord side of the review queue and of telling a decision.
+
+The queue: send a suggestion's message with a fixed nonce, find one an earlier attempt sent, and show a
+decision on it. What to post, when, and what a restart does with an unfinished claim are the service's
+rules (``bot/community/review_queue.py``). A decision: show it on the queue message and DM the author;
+which decisions a start finishes and when one counts as told are the service's rules too
+(``bot/community/decisions.py``)."""
 
 from __future__ import annotations
 
@@ -12,9 +16,10 @@ import aiohttp
 import discord
 
 from bot.bot import StudyBot
-from bot.community import QueuePostUnknown, Suggestion
+from bot.community import DecisionNoticeUnknown, QueuePostUnknown, Suggestion
 from cogs._common import no_pings
-from cogs.community.embeds import suggestion_embed
+from cogs.community.embeds import author_notice, suggestion_embed
+from cogs.community.messages import dm, update_queue_message
 from cogs.community.messages import warnings as warning_note
 from cogs.community.views import APPROVE, review_view
 
@@ -95,3 +100,25 @@ class DiscordReviewQueuePublisher:
         except discord.HTTPException as error:
             log.info("could not show the decision of suggestion %s on its queue message: %s", suggestion.id,
                      error.text)
+
+
+class DiscordDecisionPublisher:
+    """Shows a decision on its queue message and DMs the author; a Discord refusal is an answer (the
+    message is left as it is, the DM counts as refused), no answer at all is :class:`DecisionNoticeUnknown`."""
+
+    def __init__(self, client: StudyBot) -> None:
+        self.client = client
+
+    async def show_decision(self, suggestion: Suggestion) -> None:
+        try:
+            await update_queue_message(self.client, suggestion, suggestion_embed(suggestion))
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise DecisionNoticeUnknown("Discord did not answer in time") from error
+
+    async def tell_author(self, suggestion: Suggestion, *, edited: bool, unless_sent: bool) -> bool:
+        guild = self.client.get_guild(suggestion.guild_id)
+        notice = author_notice(suggestion, guild.name if guild else "the server", edited=edited)
+        try:
+            return await dm(self.client, suggestion.author_id, notice, unless_sent=unless_sent)
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise DecisionNoticeUnknown("Discord did not answer in time") from error

@@ -1,11 +1,12 @@
-"""A stand-in for the review channel: it keeps what was 'sent' to it and can be down, refuse, or time out."""
+"""Stand-ins for the review channel and the authors' DMs: they keep what was 'sent' and can be down, refuse, or
+time out."""
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
 
-from bot.community import QueuePostUnknown, Status, Suggestion
+from bot.community import DecisionNoticeUnknown, QueuePostUnknown, Status, Suggestion
 
 REVIEW_CHANNEL = 9001
 
@@ -55,3 +56,36 @@ class FakeQueuePublisher:
     def posted(self, suggestion_id: int) -> list[int]:
         """The ids of the messages in the channel for one suggestion."""
         return [message_id for message_id, (_, posted) in self.messages.items() if posted == suggestion_id]
+
+
+@dataclass
+class FakeDecisionPublisher:
+    """Records every decision shown on a queue message and every DM to an author.
+
+    ``closed``: authors whose DMs refuse the bot for good. ``down``: Discord does not answer at all.
+    ``inbox`` holds what each author's DMs hold, as (suggestion id, edited)."""
+
+    shown: list[int] = field(default_factory=list)                          # suggestion ids, one per edit
+    sends: list[tuple[int, bool, bool]] = field(default_factory=list)       # (suggestion, edited, unless_sent)
+    inbox: dict[int, list[tuple[int, bool]]] = field(default_factory=dict)  # author -> notices received
+    closed: set[int] = field(default_factory=set)
+    down: bool = False
+
+    async def show_decision(self, suggestion: Suggestion) -> None:
+        if suggestion.queue_message_id is None:
+            return  # no queue message: nothing is asked of Discord
+        if self.down:
+            raise DecisionNoticeUnknown("Discord did not answer in time")
+        self.shown.append(suggestion.id)
+
+    async def tell_author(self, suggestion: Suggestion, *, edited: bool, unless_sent: bool) -> bool:
+        self.sends.append((suggestion.id, edited, unless_sent))
+        if self.down:
+            raise DecisionNoticeUnknown("Discord did not answer in time")
+        if suggestion.author_id in self.closed:
+            return False
+        received = self.inbox.setdefault(suggestion.author_id, [])
+        if unless_sent and (suggestion.id, edited) in received:
+            return True
+        received.append((suggestion.id, edited))
+        return True

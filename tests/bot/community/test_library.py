@@ -19,7 +19,7 @@ from bot.content import ContentStore
 from bot.errors import InvalidInput
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database
-from tests.bot.community.conftest import FakeQueuePublisher
+from tests.bot.community.conftest import FakeDecisionPublisher, FakeQueuePublisher
 
 GUILD = 7
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -88,7 +88,8 @@ def content(db: Database) -> ServerContent:
 
 def _service(db: Database, content: ServerContent) -> SuggestionService:
     """What moderators switch decks through (``/content decks``), audited."""
-    return SuggestionService(db, ManualClock(NOW), AuditLog(db, ManualClock(NOW)), content, FakeQueuePublisher())
+    return SuggestionService(db, ManualClock(NOW), AuditLog(db, ManualClock(NOW)), content, FakeQueuePublisher(),
+                             FakeDecisionPublisher())
 
 
 async def test_a_servers_decks_are_built_once_and_rebuilt_after_any_write_from_anywhere(

@@ -16,7 +16,7 @@ from bot.community import ServerContent, Status, Suggestion, SuggestionService
 from bot.content import ContentStore
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database
-from tests.bot.community.conftest import REVIEW_CHANNEL, FakeQueuePublisher
+from tests.bot.community.conftest import REVIEW_CHANNEL, FakeDecisionPublisher, FakeQueuePublisher
 
 GUILD = 7
 MOD = 11
@@ -45,7 +45,7 @@ async def service(tmp_path: Path, publisher: FakeQueuePublisher) -> AsyncIterato
     await db.open()
     clock = ManualClock(NOW)
     built = SuggestionService(db, clock, AuditLog(db, clock), ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR)),
-                              publisher)
+                              publisher, FakeDecisionPublisher())
     await built.set_review_channel(GUILD, MOD, REVIEW_CHANNEL)
     yield built
     await db.close()

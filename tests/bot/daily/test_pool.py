@@ -11,7 +11,7 @@ from bot.community import ServerContent, SuggestionService
 from bot.daily import DailyService, Outcome
 from bot.errors import InvalidInput, NotFound
 from bot.practice.service import PracticeService
-from tests.bot.community.conftest import FakeQueuePublisher
+from tests.bot.community.conftest import FakeDecisionPublisher, FakeQueuePublisher
 from tests.bot.daily.conftest import GUILD, MOD, FakeDiscord
 
 POST_TIME = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # 09:00 in Berlin
@@ -28,7 +28,9 @@ async def _own_prompt(service: DailyService, title: str) -> str:
 
 async def _switch(service: DailyService, deck: str, enabled: bool) -> None:
     content = ServerContent(service.repo.db, service.content)
-    await SuggestionService(service.repo.db, service.clock, service.audit, content, FakeQueuePublisher()).switch_deck(
+    suggestions = SuggestionService(service.repo.db, service.clock, service.audit, content, FakeQueuePublisher(),
+                                    FakeDecisionPublisher())
+    await suggestions.switch_deck(
         GUILD, deck, enabled, MOD, POST_TIME)
 
 

@@ -1,0 +1,79 @@
+"""Telling a suggestion's author about the decision, and finishing decisions a restart cut off.
+
+A decision commits first; then its queue message shows it, the author gets a DM, and only then is
+the suggestion marked told. A process can die anywhere in between, so each start finishes every
+decision not marked told: the queue message shows the decision (an edit, harmless twice), and the DM goes out unless the author's latest DMs already hold it (the process may have died
+after sending it, before marking it told).
+
+A DM Discord refuses (the member's DMs are closed, the member is gone) still marks the decision told:
+the author sees the outcome in ``/suggest mine``, and asking again at every start would change nothing.
+When Discord does not answer at all (a timeout, a dropped connection), whether the DM went out is
+unknown: the decision stays untold and this start's pass stops there, so the next start finishes it
+and those after it.
+
+What is Discord's (editing the queue message, wording and sending the DM, reading the author's DMs) is
+behind :class:`DecisionPublisher`; the rules are here.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from bot.clock import Clock
+from bot.community.models import Suggestion
+from bot.community.repository import SuggestionRepository
+
+log = logging.getLogger(__name__)
+
+UNTOLD_PER_START = 200  # decisions a start finishes; more than a few would mean the bot was down mid-review
+
+
+class DecisionNoticeUnknown(Exception):
+    """Discord did not answer (a timeout, a dropped connection): whether the author was told is unknown."""
+
+
+class DecisionPublisher(Protocol):
+    """What telling a decision needs from Discord; every method is about one decided suggestion."""
+
+    async def show_decision(self, suggestion: Suggestion) -> None:
+        """Show the decision on the suggestion's queue message, without buttons. Nothing happens when it has
+        none, or the channel is gone, or Discord refuses the edit (best effort). Raises
+        :class:`DecisionNoticeUnknown` when Discord did not answer."""
+        ...
+
+    async def tell_author(self, suggestion: Suggestion, *, edited: bool, unless_sent: bool) -> bool:
+        """DM the author the decision (``edited``: approved with a moderator's edits, which the notice says);
+        with ``unless_sent``, not when the author's latest DMs already hold that notice. True when the
+        author has it, False when Discord refused for good. Raises :class:`DecisionNoticeUnknown` when
+        Discord did not answer."""
+        ...
+
+
+class DecisionNotices:
+    """Marks decisions told and finishes the untold ones at start-up; a part of the suggestion service."""
+
+    def __init__(self, repo: SuggestionRepository, clock: Clock, publisher: DecisionPublisher) -> None:
+        self.repo = repo
+        self.clock = clock
+        self.publisher = publisher
+
+    async def finish_untold(self) -> int:
+        """After a restart: show each decision the author was not told about on its queue message and DM the
+        author once; return how many authors have the DM."""
+        told = 0
+        for suggestion, edited in await self.repo.untold(UNTOLD_PER_START):
+            try:
+                await self.publisher.show_decision(suggestion)
+                reached = await self.publisher.tell_author(suggestion, edited=edited, unless_sent=True)
+            except DecisionNoticeUnknown as error:
+                log.warning("suggestion %s: %s; the next start tells its author and the rest", suggestion.id, error)
+                break
+            if reached:
+                told += 1
+            await self.mark_told(suggestion.id)  # told, or told all Discord lets us: /suggest mine has it
+        return told
+
+    async def mark_told(self, suggestion_id: int) -> None:
+        """The author has the decision, or Discord refused the DM for good: no start tells it again."""
+        await self.repo.mark_told(suggestion_id, self.clock.now())

@@ -1,0 +1,140 @@
+"""Telling authors about decisions, with stand-in DMs: a start finishes each decision not marked told once;
+a DM refused for good counts as told, and Discord not answering leaves
+the decision (and those after it) for the next start."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.audit import AuditLog
+from bot.clock import ManualClock
+from bot.community import ServerContent, Suggestion, SuggestionService
+from bot.content import ContentStore
+from bot.settings import SHIPPED_CONTENT_DIR
+from bot.storage import Database
+from tests.bot.community.conftest import REVIEW_CHANNEL, FakeDecisionPublisher, FakeQueuePublisher
+
+GUILD = 7
+MOD = 11
+ALICE = 12
+BOB = 13
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+CARD = {
+    "front": "What does a reranker add after vector search?",
+    "back": "It re-scores the top candidates with a slower cross-encoder, trading latency for precision.",
+    "topic": "Retrieval, Ranking",
+    "wrong_answers": "It embeds the query a second time\nIt replaces the vector index\nIt caches answers by user",
+}
+
+
+@pytest.fixture
+def dms() -> FakeDecisionPublisher:
+    return FakeDecisionPublisher()
+
+
+@pytest.fixture
+async def service(tmp_path: Path, dms: FakeDecisionPublisher) -> AsyncIterator[SuggestionService]:
+    db = Database(tmp_path / "studybot.sqlite3")
+    await db.open()
+    clock = ManualClock(NOW)
+    built = SuggestionService(db, clock, AuditLog(db, clock), ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR)),
+                              FakeQueuePublisher(), dms)
+    await built.set_review_channel(GUILD, MOD, REVIEW_CHANNEL)
+    yield built
+    await db.close()
+
+
+async def suggest(service: SuggestionService, author_id: int = ALICE, guild_id: int = GUILD) -> Suggestion:
+    return await service.suggest(guild_id, author_id, "card", {**CARD, "front": f"{CARD['front']} ({author_id})"})
+
+
+async def untold_ids(service: SuggestionService) -> list[int]:
+    rows = await service.db.fetchall("SELECT id FROM suggestions WHERE status != 'pending' AND author_told_at IS NULL "
+                                     "ORDER BY id")
+    return [row["id"] for row in rows]
+
+
+async def test_a_decision_cut_off_before_the_dm_is_shown_and_told_once_then_marked(
+        service: SuggestionService, dms: FakeDecisionPublisher) -> None:
+    queued = await suggest(service)
+    assert await service.post_to_queue(queued)
+    await suggest(service, BOB)  # still waiting: nobody is told anything about it
+    await service.approve(GUILD, queued.id, MOD)  # committed; the process died before any Discord call
+    assert await service.finish_untold() == 1
+    assert dms.shown == [queued.id]  # the queue message shows the decision
+    assert dms.sends == [(queued.id, False, True)]  # looked in the author's DMs before sending
+    assert dms.inbox == {ALICE: [(queued.id, False)]}
+    assert await untold_ids(service) == []
+    assert await service.finish_untold() == 0
+    assert dms.sends == [(queued.id, False, True)] and dms.shown == [queued.id]
+
+
+async def test_a_dm_sent_just_before_a_crash_is_not_sent_again(
+        service: SuggestionService, dms: FakeDecisionPublisher) -> None:
+    suggestion = await suggest(service)
+    await service.reject(GUILD, suggestion.id, MOD, "Too close to an existing card")
+    dms.inbox[ALICE] = [(suggestion.id, False)]  # the DM went out; the process died before marking it told
+    assert await service.finish_untold() == 1
+    assert dms.inbox == {ALICE: [(suggestion.id, False)]}
+    assert await untold_ids(service) == []
+
+
+async def test_an_approval_with_edits_is_told_as_one(service: SuggestionService, dms: FakeDecisionPublisher) -> None:
+    suggestion = await suggest(service)
+    await service.approve(GUILD, suggestion.id, MOD, edited={"back": "Edited by a moderator, still valid."})
+    assert await service.finish_untold() == 1
+    assert dms.inbox == {ALICE: [(suggestion.id, True)]}
+
+
+async def test_a_decision_told_when_it_was_made_is_not_told_again(
+        service: SuggestionService, dms: FakeDecisionPublisher) -> None:
+    suggestion = await suggest(service)
+    await service.approve(GUILD, suggestion.id, MOD)
+    await service.mark_told(suggestion.id)  # the moderator's click told the author
+    assert await service.finish_untold() == 0
+    assert dms.sends == [] and dms.shown == []
+
+
+async def test_a_dm_refused_for_good_marks_the_decision_told_and_is_not_tried_again(
+        service: SuggestionService, dms: FakeDecisionPublisher) -> None:
+    dms.closed.add(ALICE)
+    refused, reached = await suggest(service), await suggest(service, BOB)
+    await service.approve(GUILD, refused.id, MOD)
+    await service.approve(GUILD, reached.id, MOD)
+    assert await service.finish_untold() == 1  # only Bob has his DM
+    assert await untold_ids(service) == []  # Alice sees the outcome in /suggest mine
+    assert dms.inbox == {BOB: [(reached.id, False)]}
+    assert await service.finish_untold() == 0
+    assert [sent[0] for sent in dms.sends] == [refused.id, reached.id]
+
+
+async def test_discord_not_answering_leaves_the_decision_and_the_rest_for_the_next_start(
+        service: SuggestionService, dms: FakeDecisionPublisher) -> None:
+    first, second = await suggest(service), await suggest(service, BOB)
+    await service.approve(GUILD, first.id, MOD)
+    await service.reject(GUILD, second.id, MOD, "Needs numbers")
+    dms.down = True
+    assert await service.finish_untold() == 0
+    assert [sent[0] for sent in dms.sends] == [first.id]  # the pass stopped at the first one
+    assert await untold_ids(service) == [first.id, second.id]
+    dms.down = False
+    assert await service.finish_untold() == 2
+    assert dms.inbox == {ALICE: [(first.id, False)], BOB: [(second.id, False)]}
+    assert await untold_ids(service) == []
+
+
+async def test_discord_not_answering_the_queue_message_edit_sends_no_dm_and_leaves_the_decision_untold(
+        service: SuggestionService, dms: FakeDecisionPublisher) -> None:
+    queued = await suggest(service)
+    assert await service.post_to_queue(queued)
+    await service.reject(GUILD, queued.id, MOD, "Needs numbers")
+    dms.down = True
+    assert await service.finish_untold() == 0
+    assert dms.sends == [] and await untold_ids(service) == [queued.id]
+    dms.down = False
+    assert await service.finish_untold() == 1
+    assert dms.shown == [queued.id] and dms.inbox == {ALICE: [(queued.id, False)]}
