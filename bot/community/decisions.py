@@ -2,7 +2,9 @@
 
 A decision commits first; then its queue message shows it, the author gets a DM, and only then is
 the suggestion marked told. A process can die anywhere in between, so each start finishes every
-decision not marked told: the queue message shows the decision (an edit, harmless twice), and the DM goes out unless the author's latest DMs already hold it (the process may have died
+decision not marked told, of the servers this process serves (another shard's process finishes the
+others: only it sees their channels and names): the queue message shows the decision (an edit, harmless
+twice), and the DM goes out unless the author's latest DMs already hold it (the process may have died
 after sending it, before marking it told).
 
 A DM Discord refuses (the member's DMs are closed, the member is gone) still marks the decision told:
@@ -18,6 +20,7 @@ behind :class:`DecisionPublisher`; the rules are here.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from bot.clock import Clock
@@ -58,11 +61,13 @@ class DecisionNotices:
         self.clock = clock
         self.publisher = publisher
 
-    async def finish_untold(self) -> int:
+    async def finish_untold(self, owns: Callable[[int], bool]) -> int:
         """After a restart: show each decision the author was not told about on its queue message and DM the
-        author once; return how many authors have the DM."""
+        author once, for the servers ``owns`` says this process serves; return how many authors have the DM."""
         told = 0
         for suggestion, edited in await self.repo.untold(UNTOLD_PER_START):
+            if not owns(suggestion.guild_id):
+                continue  # another shard's process tells it, with the server's name it alone knows
             try:
                 await self.publisher.show_decision(suggestion)
                 reached = await self.publisher.tell_author(suggestion, edited=edited, unless_sent=True)

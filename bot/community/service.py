@@ -238,10 +238,10 @@ class SuggestionService:
         """The author has the decision's DM, or Discord refused it for good."""
         await self.notices.mark_told(suggestion_id)
 
-    async def finish_untold(self) -> int:
+    async def finish_untold(self, owns: Callable[[int], bool]) -> int:
         """After a restart: show each decision whose author was not told on its queue message and DM the
-        author once; return how many authors have the DM."""
-        return await self.notices.finish_untold()
+        author once, for the servers this process serves; return how many authors have the DM."""
+        return await self.notices.finish_untold(owns)
 
     # -- the queue message: claimed, sent, recorded (see review_queue.py) -----------------
     async def post_to_queue(self, suggestion: Suggestion) -> bool:

@@ -91,12 +91,12 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
         self.client.after_first_ready(self._after_restart)
 
     async def _after_restart(self) -> None:
-        """Finish what a stopped process cut off: queue messages first (so a decision made meanwhile
-        updates the message found), then the authors of decisions not told yet."""
+        """Finish what a stopped process cut off in this shard's servers: queue messages first (so a decision
+        made meanwhile updates the message found), then the authors of decisions not told yet."""
         posted = await self.service.finish_queue_posts(self.client.core.scheduler.owns)
         if posted:
             log.info("finished %d queue messages claimed before a restart", posted)
-        told = await self.service.finish_untold()
+        told = await self.service.finish_untold(self.client.core.scheduler.owns)
         if told:
             log.info("told %d authors about decisions made before a restart", told)
 

@@ -231,6 +231,33 @@ async def test_a_decision_cut_off_before_the_dm_is_told_once_after_a_restart(
     assert len(alice.dms) == 1
 
 
+async def test_only_the_process_serving_a_server_tells_its_untold_decisions_at_start(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel) -> None:
+    """With the shards split over processes, each process finishes at start only its own servers' decisions:
+    another one cannot see the review channel and would name the server "the server" in the DM."""
+    await mod.slash("review channel", channel=mods)
+    await suggest_card(alice)
+    service = harness.bot.get_cog("Review").service
+    await service.approve(harness.guild.id, 1, mod.id)  # committed; the process "dies" before any Discord call
+    await harness.stop()
+    own_shard = (harness.guild.id >> 22) % 2
+    for shard in (1 - own_shard, own_shard):  # the other shard's process starts first
+        process = BotHarness(harness.sim, harness.db_path, harness.clock,
+                             settings={"shard_count": 2, "shard_ids": str(shard)})
+        await process.start()
+        try:
+            if shard != own_shard:
+                assert alice.dms == [], [m.content for m in alice.dms]
+                assert await process.core.db.fetchval(
+                    "SELECT COUNT(*) FROM suggestions WHERE author_told_at IS NULL") == 1
+        finally:
+            await process.stop()
+    [told] = alice.dms
+    assert f"In **{harness.guild.name}**" in told.content and "approved" in told.content
+    [queued] = [m for m in mods.messages if m.embeds]
+    assert queued.button_labels == [] and "approved" in str(queued.embeds)
+
+
 async def test_forms_left_open_across_a_restart_still_work(harness: BotHarness, mod: SimMember,
                                                            alice: SimMember) -> None:
     card_form = await alice.slash("suggest card")

@@ -1,5 +1,5 @@
-"""Telling authors about decisions, with stand-in DMs: a start finishes each decision not marked told once;
-a DM refused for good counts as told, and Discord not answering leaves
+"""Telling authors about decisions, with stand-in DMs: a start finishes each decision not marked told once,
+for the servers its process serves; a DM refused for good counts as told, and Discord not answering leaves
 the decision (and those after it) for the next start."""
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from bot.storage import Database
 from tests.bot.community.conftest import REVIEW_CHANNEL, FakeDecisionPublisher, FakeQueuePublisher
 
 GUILD = 7
+OTHER_GUILD = 8
 MOD = 11
 ALICE = 12
 BOB = 13
@@ -29,6 +30,10 @@ CARD = {
     "topic": "Retrieval, Ranking",
     "wrong_answers": "It embeds the query a second time\nIt replaces the vector index\nIt caches answers by user",
 }
+
+
+def every_server(guild_id: int) -> bool:
+    return True
 
 
 @pytest.fixture
@@ -64,12 +69,12 @@ async def test_a_decision_cut_off_before_the_dm_is_shown_and_told_once_then_mark
     assert await service.post_to_queue(queued)
     await suggest(service, BOB)  # still waiting: nobody is told anything about it
     await service.approve(GUILD, queued.id, MOD)  # committed; the process died before any Discord call
-    assert await service.finish_untold() == 1
+    assert await service.finish_untold(every_server) == 1
     assert dms.shown == [queued.id]  # the queue message shows the decision
     assert dms.sends == [(queued.id, False, True)]  # looked in the author's DMs before sending
     assert dms.inbox == {ALICE: [(queued.id, False)]}
     assert await untold_ids(service) == []
-    assert await service.finish_untold() == 0
+    assert await service.finish_untold(every_server) == 0
     assert dms.sends == [(queued.id, False, True)] and dms.shown == [queued.id]
 
 
@@ -78,7 +83,7 @@ async def test_a_dm_sent_just_before_a_crash_is_not_sent_again(
     suggestion = await suggest(service)
     await service.reject(GUILD, suggestion.id, MOD, "Too close to an existing card")
     dms.inbox[ALICE] = [(suggestion.id, False)]  # the DM went out; the process died before marking it told
-    assert await service.finish_untold() == 1
+    assert await service.finish_untold(every_server) == 1
     assert dms.inbox == {ALICE: [(suggestion.id, False)]}
     assert await untold_ids(service) == []
 
@@ -86,7 +91,7 @@ async def test_a_dm_sent_just_before_a_crash_is_not_sent_again(
 async def test_an_approval_with_edits_is_told_as_one(service: SuggestionService, dms: FakeDecisionPublisher) -> None:
     suggestion = await suggest(service)
     await service.approve(GUILD, suggestion.id, MOD, edited={"back": "Edited by a moderator, still valid."})
-    assert await service.finish_untold() == 1
+    assert await service.finish_untold(every_server) == 1
     assert dms.inbox == {ALICE: [(suggestion.id, True)]}
 
 
@@ -95,7 +100,7 @@ async def test_a_decision_told_when_it_was_made_is_not_told_again(
     suggestion = await suggest(service)
     await service.approve(GUILD, suggestion.id, MOD)
     await service.mark_told(suggestion.id)  # the moderator's click told the author
-    assert await service.finish_untold() == 0
+    assert await service.finish_untold(every_server) == 0
     assert dms.sends == [] and dms.shown == []
 
 
@@ -105,10 +110,10 @@ async def test_a_dm_refused_for_good_marks_the_decision_told_and_is_not_tried_ag
     refused, reached = await suggest(service), await suggest(service, BOB)
     await service.approve(GUILD, refused.id, MOD)
     await service.approve(GUILD, reached.id, MOD)
-    assert await service.finish_untold() == 1  # only Bob has his DM
+    assert await service.finish_untold(every_server) == 1  # only Bob has his DM
     assert await untold_ids(service) == []  # Alice sees the outcome in /suggest mine
     assert dms.inbox == {BOB: [(reached.id, False)]}
-    assert await service.finish_untold() == 0
+    assert await service.finish_untold(every_server) == 0
     assert [sent[0] for sent in dms.sends] == [refused.id, reached.id]
 
 
@@ -118,12 +123,25 @@ async def test_discord_not_answering_leaves_the_decision_and_the_rest_for_the_ne
     await service.approve(GUILD, first.id, MOD)
     await service.reject(GUILD, second.id, MOD, "Needs numbers")
     dms.down = True
-    assert await service.finish_untold() == 0
+    assert await service.finish_untold(every_server) == 0
     assert [sent[0] for sent in dms.sends] == [first.id]  # the pass stopped at the first one
     assert await untold_ids(service) == [first.id, second.id]
     dms.down = False
-    assert await service.finish_untold() == 2
+    assert await service.finish_untold(every_server) == 2
     assert dms.inbox == {ALICE: [(first.id, False)], BOB: [(second.id, False)]}
+    assert await untold_ids(service) == []
+
+
+async def test_a_start_tells_only_the_decisions_of_the_servers_its_process_serves(
+        service: SuggestionService, dms: FakeDecisionPublisher) -> None:
+    here, elsewhere = await suggest(service), await suggest(service, BOB, OTHER_GUILD)
+    await service.approve(GUILD, here.id, MOD)
+    await service.approve(OTHER_GUILD, elsewhere.id, MOD)
+    assert await service.finish_untold(lambda guild_id: guild_id == GUILD) == 1
+    assert dms.inbox == {ALICE: [(here.id, False)]}
+    assert await untold_ids(service) == [elsewhere.id]  # its own process tells it, with its server's name
+    assert await service.finish_untold(lambda guild_id: guild_id == OTHER_GUILD) == 1
+    assert dms.inbox == {ALICE: [(here.id, False)], BOB: [(elsewhere.id, False)]}
     assert await untold_ids(service) == []
 
 
@@ -133,8 +151,8 @@ async def test_discord_not_answering_the_queue_message_edit_sends_no_dm_and_leav
     assert await service.post_to_queue(queued)
     await service.reject(GUILD, queued.id, MOD, "Needs numbers")
     dms.down = True
-    assert await service.finish_untold() == 0
+    assert await service.finish_untold(every_server) == 0
     assert dms.sends == [] and await untold_ids(service) == [queued.id]
     dms.down = False
-    assert await service.finish_untold() == 1
+    assert await service.finish_untold(every_server) == 1
     assert dms.shown == [queued.id] and dms.inbox == {ALICE: [(queued.id, False)]}
