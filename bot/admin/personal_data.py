@@ -174,6 +174,7 @@ TABLES: dict[str, dict[str, Rule]] = {
     "mock_group_members": own_row("the member's place in a group", role="the member's role in the group",
                                   dm_message_id="the bot's DM to the member"),
     "mock_left_out": {"user_id": subject("that no partner the member may be paired with was free in a round")},
+    "mock_departures": {"user_id": subject("that the member was found gone from the server during a round")},
     "mock_noshows": {"user_id": subject("the member's reported absences"),
                      "reported_by": actor("who reported an absence; the report stays")},
     "mock_feedback": {"from_id": subject("feedback the member gave"),

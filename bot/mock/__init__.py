@@ -9,13 +9,23 @@ from bot.mock.exclusions import MAX_EXCLUSIONS, Exclusions
 from bot.mock.jobs import JOB_PREFIX, round_job
 from bot.mock.meeting_repository import Meeting, TimeOption
 from bot.mock.meetings import Choice, MeetingPublisher, MeetingService, thread_url
-from bot.mock.models import Group, GroupBrief, MockStats, Report, Round, RoundsAhead, ScheduleChange, Signup
+from bot.mock.models import (
+    Group,
+    GroupBrief,
+    GroupMember,
+    MockStats,
+    Report,
+    Round,
+    RoundsAhead,
+    ScheduleChange,
+    Signup,
+)
 from bot.mock.publisher import MockPublisher, ShareFailed
 from bot.mock.schedule import WEEKDAY_NAMES, WEEKDAYS, Schedule, parse_weekday
 from bot.mock.service import MockService
 
 __all__ = [
-    "JOB_PREFIX", "MAX_EXCLUSIONS", "WEEKDAYS", "WEEKDAY_NAMES", "Choice", "Exclusions", "Group", "GroupBrief", "Meeting",
+    "JOB_PREFIX", "MAX_EXCLUSIONS", "WEEKDAYS", "WEEKDAY_NAMES", "Choice", "Exclusions", "Group", "GroupBrief", "GroupMember", "Meeting",
     "MeetingPublisher", "MeetingService", "MockPublisher", "MockService", "MockStats", "Report", "Round",
     "RoundsAhead", "Schedule", "ScheduleChange", "ShareFailed", "Signup", "TimeOption", "local_label", "parse_weekday",
     "round_job", "thread_url",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.mock.models import Group, GroupBrief, Round
+from bot.mock.models import Group, GroupBrief, GroupMember, Round
 
 
 class ShareFailed(Exception):
@@ -31,6 +31,12 @@ class MockPublisher(Protocol):
     async def ask_to_withdraw(self, round: Round, group: Group, reporter_id: int, absent_id: int) -> None:
         """DM ``reporter_id`` that ``absent_id`` says they met, and how to withdraw the report; not again when
         their DMs already hold that request."""
+    async def tell_departure(self, round: Round, group: Group, gone: Sequence[GroupMember],
+                             called_off: bool) -> int | None:
+        """Tell ``group`` (only the members still in it) that ``gone`` left the server; the message's id in the
+        group's thread, None when told by DM (where each member's DMs are looked through before sending)."""
+    async def find_departure(self, round: Round, group: Group, called_off: bool) -> int | None:
+        """That message, if an interrupted attempt already posted it in the group's thread."""
     async def tell_left_out(self, round: Round, user_id: int) -> None:
         """DM a member the round could not place, unless their DMs already hold that message."""
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],

@@ -195,6 +195,44 @@ class PairingRepository:
         await self.db.execute("UPDATE mock_left_out SET told_at = ? WHERE round_id = ? AND user_id = ?",
                               (epoch(now), round_id, user_id))
 
+    async def owe_first_place(self, conn: aiosqlite.Connection, round_id: int, guild_id: int,
+                              user_ids: Iterable[int], now: datetime) -> None:
+        """Members whose interview in ``round_id`` fell through (their partner left the server): recorded as left
+        out, so the next round places them first, and as told, since their group's message says so."""
+        await conn.executemany("INSERT INTO mock_left_out (round_id, guild_id, user_id, told_at) VALUES (?, ?, ?, ?) "
+                               "ON CONFLICT (round_id, user_id) DO NOTHING",
+                               [(round_id, guild_id, user_id, epoch(now)) for user_id in user_ids])
+
+    # -- members who left during a round ---------------------------------------------------------
+    async def record_departures(self, conn: aiosqlite.Connection, round_id: int, guild_id: int, group_id: int,
+                                user_ids: Iterable[int], called_off: bool, now: datetime) -> None:
+        await conn.executemany(
+            "INSERT INTO mock_departures (group_id, round_id, guild_id, user_id, found_at, called_off) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO NOTHING",
+            [(group_id, round_id, guild_id, user_id, epoch(now), int(called_off)) for user_id in user_ids])
+
+    async def departed(self, round_id: int) -> dict[int, set[int]]:
+        """group id -> the members of that group found gone from the server during ``round_id``."""
+        rows = await self.db.fetchall("SELECT group_id, user_id FROM mock_departures WHERE round_id = ?", (round_id,))
+        found: dict[int, set[int]] = {}
+        for group_id, user_id in rows:
+            found.setdefault(group_id, set()).add(user_id)
+        return found
+
+    async def untold_departures(self, round_id: int) -> dict[int, tuple[list[int], bool]]:
+        """group id -> (members found gone whose group has not heard yet, whether that called the interview off)."""
+        rows = await self.db.fetchall("SELECT group_id, user_id, called_off FROM mock_departures WHERE round_id = ? "
+                                      "AND told_at IS NULL ORDER BY group_id, user_id", (round_id,))
+        found: dict[int, tuple[list[int], bool]] = {}
+        for group_id, user_id, called_off in rows:
+            gone, off = found.get(group_id, ([], False))
+            found[group_id] = ([*gone, user_id], off or bool(called_off))
+        return found
+
+    async def mark_departures_told(self, group_id: int, now: datetime) -> None:
+        await self.db.execute("UPDATE mock_departures SET told_at = ? WHERE group_id = ? AND told_at IS NULL",
+                              (epoch(now), group_id))
+
     async def set_round_status(self, round_id: int, status: str, now: datetime) -> bool:
         changed = await self.db.execute("UPDATE mock_rounds SET status = ?, closed_at = ? WHERE id = ? "
                                         "AND status = 'open'", (status, epoch(now), round_id))

@@ -21,6 +21,7 @@ from bot.clock import Clock
 from bot.content import ContentStore
 from bot.errors import Conflict, NotConfigured, NotFound
 from bot.mock.agreement import minutes_for, nudge_time
+from bot.mock.departures import Departures, without_departed
 from bot.mock.jobs import end_job, nudge_job
 from bot.mock.meetings import MeetingService
 from bot.mock.models import CHECKIN_CLAIMED, MANUAL_KEY_PREFIX, Group, GroupBrief, Round
@@ -45,6 +46,7 @@ class RoundFlow:
         self._scheduler, self._audit = scheduler, audit
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.prompts = MockPrompts(db, content)
+        self.departures = Departures(db, clock, repo, meetings, publisher)
 
     def schedule_timers(self, round_: Round) -> None:
         """The mid-round nudge and the end of ``round_``, each once (a passed time runs at once)."""
@@ -236,13 +238,19 @@ class RoundFlow:
             return 0
         await self.deliver(round_)  # a group left pending by a Discord outage is told now
         round_ = await self.repo.round(round_id) or round_
-        return await self.meetings.nudge(round_, await self.repo.groups(round_id))
+        await self.departures.check(round_)  # nobody is nudged about a partner who left the server
+        return await self.meetings.nudge(round_, await self._groups_here(round_id))
+
+    async def _groups_here(self, round_id: int) -> list[Group]:
+        """The round's groups without the members found gone from the server during it."""
+        return without_departed(await self.repo.groups(round_id), await self.repo.departed(round_id))
 
     async def end(self, round_id: int) -> None:
         round_ = await self.repo.round(round_id)
         if round_ is None or round_.status != "open":
             return
-        groups = await self.repo.groups(round_id)
+        await self.departures.check(round_)  # nobody is asked how it went with a partner who left the server
+        groups = await self._groups_here(round_id)
         statuses = await self.meetings.close_round(groups)
         for group in groups:
             if group.delivery == "pending" or group.checkin_message_id not in (None, CHECKIN_CLAIMED):

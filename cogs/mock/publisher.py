@@ -10,7 +10,7 @@ from typing import Any
 import discord
 
 from bot.bot import StudyBot
-from bot.mock import Group, GroupBrief, Round, ShareFailed, thread_url
+from bot.mock import Group, GroupBrief, GroupMember, Round, ShareFailed, thread_url
 from cogs._common import no_pings, quoted_member_text
 from cogs.mock.embeds import brief_content, brief_embeds, thread_name
 from cogs.mock.views import brief_view, checkin_view
@@ -43,6 +43,26 @@ def nudge_heading(round_: Round) -> str:
 def checkin_heading(round_: Round) -> str:
     """How every check-in begins: what a restart looks for in the thread."""
     return f"Round {round_.number} is ending"
+
+
+def departure_heading(round_: Round, called_off: bool) -> str:
+    """How the message about a member who left the server begins: what a restart looks for in the thread."""
+    return f"👋 Round {round_.number}: " + ("your partner" if called_off else "a member of your group")
+
+
+def departure_text(round_: Round, staying: Group, gone: Sequence[GroupMember], called_off: bool) -> str:
+    """Plain words for those still in the group: the interview is off (and they come first next time), or
+    the others carry on as a pair, the observer taking the part of whoever left."""
+    heading = departure_heading(round_, called_off)
+    if called_off:
+        return (f"{heading}{'s' * (len(gone) > 1)} left the server, so this interview is off; its event and "
+                "reminders are gone. You stay signed up and come first in the next round you take part in.")
+    text = f"{heading} left the server, so you carry on as a pair."
+    observer = next((m for m in staying.members if m.role == "observer"), None)
+    parts = [m.role for m in gone if m.role != "observer"]
+    if observer is not None and parts:
+        text += f" <@{observer.user_id}>, you take the {parts[0]}'s part."
+    return text
 
 
 class DiscordMockPublisher:
@@ -269,6 +289,16 @@ class DiscordMockPublisher:
                    else "I sent you") +
                 " to withdraw that report; it then counts for both your streaks. If not, nothing needs doing.")
         await self._dm_once(reporter_id, text, lambda sent: sent == text)
+
+    async def tell_departure(self, round_: Round, group: Group, gone: Sequence[GroupMember],
+                             called_off: bool) -> int | None:
+        heading = departure_heading(round_, called_off)
+        message = await self._to_group(group, departure_text(round_, group, gone, called_off),
+                                       lambda sent: sent.startswith(heading))
+        return message.id if message else None
+
+    async def find_departure(self, round_: Round, group: Group, called_off: bool) -> int | None:
+        return await self.find_in_thread(group, departure_heading(round_, called_off))
 
     async def tell_left_out(self, round_: Round, user_id: int) -> None:
         text = left_out_text(round_)

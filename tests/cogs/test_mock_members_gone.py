@@ -9,7 +9,10 @@ import discord
 import pytest
 
 from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
-from bot.mock import MockService
+from bot.mock import MockService, Round
+from bot.mock.departures import staying_in
+from cogs.mock.publisher import departure_text
+from tests.bot.mock.test_departures import group
 from tests.cogs.test_mock import join_all, room, schedule, threads
 
 __all__ = ["room"]  # the fixture
@@ -109,3 +112,142 @@ async def test_a_round_of_more_than_100_members_asks_in_requests_of_100(
     assert harness.sim.gateway.member_requests.answered - answered == 3  # 202 + 1 ids: 100, 100, 3
     placed = set().union(*partners(guild, harness.sim.bot_user.id, 1))
     assert len(placed) == 202 and gone.id not in placed
+
+
+# -- a member who leaves in the middle of a round ----------------------------------------------------------
+
+NUDGE = "no agreed time yet"
+ROUND_START = datetime(2026, 3, 2, 8, tzinfo=UTC)  # the harness's Monday; the round ends Sunday 8 March 20:00
+
+
+def said(messages: list, text: str) -> list:
+    return [m for m in messages if text in m.content]
+
+
+def checkins(messages: list) -> list:
+    return [m for m in messages if m.content.startswith("Round 1 is ending")]
+
+
+async def test_a_partner_who_leaves_mid_round_calls_the_interview_off_and_the_other_comes_first_next_round(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(guild)
+    guild.remove_member(bob)  # after the pair was told; the bot is not told
+    await harness.advance(days=4, hours=12)  # the mid-round nudge
+    [told] = said(thread.messages, "left the server")
+    assert told.content == ("👋 Round 1: your partner left the server, so this interview is off; its event and "
+                            "reminders are gone. You stay signed up and come first in the next round you take part in.")
+    assert said(thread.messages, NUDGE) == []
+    await harness.advance(days=2)  # past the end of the round
+    assert checkins(thread.messages) == [] and checkins(alice.dms) == []
+    assert len(said(thread.messages, "left the server")) == 1
+    assert not any("nobody you can be paired with was free" in m.content for m in alice.dms)
+    assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") == "cancelled"
+    assert "Participants\n1" in (await mod.slash("mock-admin stats")).text  # Bob is left out from now on
+
+    # Round 2: Dana and Erin, both senior, would pair with each other before either with Alice (a junior), and
+    # Dana excluded Alice; Alice, owed first place, is paired with Erin and Dana is the one left out.
+    dana, erin = guild.add_member("dana"), guild.add_member("erin")
+    for member in (dana, erin):
+        await member.slash("mock join", role="either", level="senior", timezone="Europe/Berlin", availability="anytime")
+    await dana.slash("mock exclude", member=alice)
+    assert "Round 2 started: 1 groups" in (await mod.slash("mock-admin pair-now")).text
+    assert partners(guild, harness.sim.bot_user.id, 2) == [{alice.id, erin.id}]
+    assert any("nobody you can be paired with was free" in m.content for m in dana.dms)
+
+
+async def test_a_partner_who_leaves_after_a_time_was_agreed_takes_the_event_and_reminders_with_them(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
+        bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(guild)
+    [brief] = [m for m in thread.messages if "Propose another time" in m.button_labels]
+    await alice.submit_modal(await alice.click(brief, "Propose another time"), when="Sun 10:00")
+    proposal = next(m for m in thread.messages if "proposes" in m.content)
+    await bob.click(proposal, "Accept this time")
+    assert len(guild.scheduled_events) == 1
+    guild.remove_member(bob)
+    await harness.advance(days=4, hours=12)
+    assert guild.scheduled_events == {}
+    assert len(said(thread.messages, "your partner left the server")) == 1
+    await harness.advance(days=2)
+    assert not any("Your mock interview is" in m.content for m in alice.dms)  # no reminders for an interview that is off
+    assert checkins(thread.messages) == []
+
+
+async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    await join_all([alice, bob, carol])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(guild)
+    [brief] = [m for m in thread.messages if m.embeds and "mock interview round" in m.content]
+    leaving = next(m for m in (alice, bob, carol) if f"Interviewer: {m.mention}" in brief.content)
+    observer = next(m for m in (alice, bob, carol) if f"Observer: {m.mention}" in brief.content)
+    guild.remove_member(leaving)
+    await harness.advance(days=4, hours=12)
+    [told] = said(thread.messages, "left the server")
+    assert told.content == (f"👋 Round 1: a member of your group left the server, so you carry on as a pair. "
+                            f"{observer.mention}, you take the interviewer's part.")
+    [nudge] = said(thread.messages, NUDGE)  # the two still here are nudged, about themselves only
+    assert leaving.mention not in nudge.content
+    await harness.advance(days=2)
+    assert len(checkins(thread.messages)) == 1  # the two still here are asked how it went
+    assert len(said(thread.messages, "left the server")) == 1
+    assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") == "no-time"
+
+
+async def test_a_group_told_by_dm_hears_of_a_partner_who_left_by_dm(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
+        bob: SimMember) -> None:
+    room.deny(harness.sim.bot_user.id, "create_private_threads")
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    assert threads(guild) == []
+    guild.remove_member(bob)
+    await harness.advance(days=4, hours=12)
+    assert len(said(alice.dms, "your partner left the server")) == 1
+    assert said(bob.dms, "left the server") == [] and said(alice.dms, NUDGE) == []
+    await harness.advance(days=2)
+    assert checkins(alice.dms) == [] and checkins(bob.dms) == []
+
+
+async def test_when_discord_cannot_be_asked_mid_round_the_round_goes_on(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(guild)
+    guild.remove_member(bob)
+
+    async def times_out(*args: Any, **kwargs: Any) -> list[discord.Member]:
+        raise TimeoutError
+
+    monkeypatch.setattr(discord.Guild, "query_members", times_out)
+    await harness.advance(days=4, hours=12)
+    assert len(said(thread.messages, NUDGE)) == 1 and said(thread.messages, "left the server") == []
+    assert "could not ask Discord which of the 2 members of round 1 are still in the server" in caplog.text
+    await harness.advance(days=2)
+    assert len(checkins(thread.messages)) == 1
+
+
+def test_the_words_those_still_in_the_group_read() -> None:
+    round_ = Round(1, 9, 4, "k", 5, datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 6, tzinfo=UTC),
+                   datetime(2026, 3, 8, tzinfo=UTC), "open", 0, "exact", None)
+    trio = group(2, 20, 21, 22)
+    interviewer, candidate, observer = trio.members
+    assert departure_text(round_, staying_in(trio, {20}), [interviewer], False) == (
+        "👋 Round 4: a member of your group left the server, so you carry on as a pair. "
+        "<@22>, you take the interviewer's part.")
+    assert departure_text(round_, staying_in(trio, {22}), [observer], False) == (
+        "👋 Round 4: a member of your group left the server, so you carry on as a pair.")
+    assert departure_text(round_, staying_in(trio, {20, 21}), [interviewer, candidate], True).startswith(
+        "👋 Round 4: your partners left the server, so this interview is off")

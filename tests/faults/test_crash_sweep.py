@@ -212,6 +212,17 @@ async def mock_paired(world: World) -> None:
     await in_process(world, steps)
 
 
+async def mock_paired_then_partner_left(world: World) -> None:
+    """As :func:`mock_paired`, and Bob leaves the server once the pair was told (the bot is not told)."""
+    await mock_paired(world)
+    world.guild.remove_member(world.bob)
+
+
+async def mock_paired_by_dm_then_partner_left(world: World) -> None:
+    await mock_paired_by_dm(world)
+    world.guild.remove_member(world.bob)
+
+
 async def mock_time_agreed(world: World) -> None:
     """A pair that agreed Thursday 19:00 UTC; the bot then stops until the day-before reminders are due."""
     async def steps(harness: BotHarness) -> None:
@@ -523,6 +534,31 @@ async def dm_nudge_invariants(world: World, restart: int) -> None:
         assert len([m for m in member.dms if m.content.startswith("⏳ Round 1 ends")]) == 1, member.name
 
 
+PARTNER_LEFT = "👋 Round 1: your partner left the server"
+
+
+def _departure_told(world: World) -> bool:
+    return world.rows("SELECT told_at IS NOT NULL FROM mock_departures") == [(1,)]
+
+
+async def departure_invariants(world: World, restart: int) -> None:
+    """The partner who stayed hears once that the interview is off, whichever step the crash fell after; the
+    interview is cancelled and nobody is nudged about it."""
+    await world.serve_until(lambda: _departure_told(world), "the departure to be recorded told")
+    thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
+    assert len([m for m in thread.messages if m.content.startswith(PARTNER_LEFT)]) == 1
+    assert not any(m.content.startswith("⏳ Round 1 ends") for m in thread.messages)
+    assert world.rows("SELECT status FROM mock_meetings") == [("cancelled",)]
+    assert world.rows("SELECT user_id, told_at IS NOT NULL FROM mock_left_out") == [(world.alice.id, 1)]
+
+
+async def dm_departure_invariants(world: World, restart: int) -> None:
+    await world.serve_until(lambda: _departure_told(world), "the departure to be recorded told")
+    assert len([m for m in world.alice.dms if m.content.startswith(PARTNER_LEFT)]) == 1
+    assert not any(m.content.startswith(PARTNER_LEFT) for m in world.bob.dms)
+    assert not any(m.content.startswith("⏳ Round 1 ends") for m in world.alice.dms)
+
+
 async def outcome_invariants(world: World, restart: int) -> None:
     met = world.rows("SELECT COUNT(*) FROM mock_groups WHERE outcome = 'met'")[0][0]
     credited = world.rows("SELECT COUNT(DISTINCT user_id) FROM activity WHERE kind = 'mock'")[0][0]
@@ -701,6 +737,8 @@ SCENARIOS: dict[str, Scenario] = {
     **{point: Scenario(mock_paired, DAY.replace(hour=8) + timedelta(days=7), nothing, checkin_invariants)
        for point in FLOWS["mock-checkin"]},
     **{point: Scenario(mock_paired, NUDGE, nothing, nudge_invariants) for point in FLOWS["mock-nudge"]},
+    **{point: Scenario(mock_paired_then_partner_left, NUDGE, nothing, departure_invariants)
+       for point in FLOWS["mock-departure"]},
     "outcome.saved": Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), report_met,
                               outcome_invariants),
     **{point: Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), give_feedback, feedback_invariants)
@@ -771,6 +809,8 @@ DM_SCENARIOS = {
     **{point: Scenario(mock_paired_by_dm, DAY.replace(hour=8) + timedelta(days=7), nothing, dm_checkin_invariants)
        for point in FLOWS["mock-checkin"]},
     **{point: Scenario(mock_paired_by_dm, NUDGE, nothing, dm_nudge_invariants) for point in FLOWS["mock-nudge"]},
+    **{point: Scenario(mock_paired_by_dm_then_partner_left, NUDGE, nothing, dm_departure_invariants)
+       for point in FLOWS["mock-departure"]},
 }
 
 

@@ -1,0 +1,164 @@
+"""Members who leave the server in the middle of a round: their group hears of it, and an interview left
+with one member is called off.
+
+The bot has no GUILD_MEMBERS intent, so Discord never says when a member leaves. At the round's nudge and
+at its end the members of the groups still under way are looked up once (Request Guild Members by id).
+What was found is written in one transaction before anyone is told: the departures, the member marked
+gone from the server (as the check before a round does), and, when fewer than two are left, the
+interview cancelled with the one left owed first place in the next round. The group is then told,
+looking first for a message an interrupted attempt already sent, and the departure is recorded told;
+a restart finishes what a crash interrupted and tells each group once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass, replace
+
+from bot.clock import Clock
+from bot.mock.agreement import minutes_for
+from bot.mock.meetings import MeetingService
+from bot.mock.models import Group, GroupMember, Round
+from bot.mock.publisher import MockPublisher
+from bot.mock.repository import PairingRepository
+from bot.mock.rounds import gone_from
+from bot.posting import crash_point, publish_once
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+LEFT_REASON = "Left the server."  # the cancellation's reason, as /mock history and moderators see it
+
+
+@dataclass(frozen=True)
+class Departure:
+    """Members of one group newly found gone, and whether that leaves too few for the interview."""
+
+    group: Group
+    gone: tuple[int, ...]
+    staying: tuple[int, ...]
+
+    @property
+    def called_off(self) -> bool:
+        return len(self.staying) < 2
+
+
+def staying_in(group: Group, departed: Set[int]) -> Group:
+    """The group as those still in the server see it: the members found gone are no longer in it."""
+    return replace(group, members=tuple(m for m in group.members if m.user_id not in departed))
+
+
+def without_departed(groups: Iterable[Group], departed: Mapping[int, Set[int]]) -> list[Group]:
+    """Each group without its members found gone, so a nudge or check-in is about (and to) those still here."""
+    return [staying_in(g, departed.get(g.id, set())) for g in groups]
+
+
+def to_ask(live: Iterable[Group], departed: Mapping[int, Set[int]]) -> list[int]:
+    """Whom to look up: the members of the live groups not already found gone, each once."""
+    return sorted({m.user_id for g in live for m in g.members if m.user_id not in departed.get(g.id, set())})
+
+
+def departures(live: Iterable[Group], gone: Set[int], departed: Mapping[int, Set[int]]) -> list[Departure]:
+    """The live groups with a member newly found ``gone``; who left and who stays (earlier departures count)."""
+    found = []
+    for group in live:
+        before = departed.get(group.id, set())
+        new = tuple(m.user_id for m in group.members if m.user_id in gone and m.user_id not in before)
+        if new:
+            staying = tuple(m.user_id for m in group.members if m.user_id not in before and m.user_id not in gone)
+            found.append(Departure(group, new, staying))
+    return found
+
+
+class Departures:
+    """Finds the members of a round's live groups who left the server, and tells their groups once."""
+
+    def __init__(self, db: Database, clock: Clock, repo: PairingRepository, meetings: MeetingService,
+                 publisher: MockPublisher) -> None:
+        self._db, self._clock, self.repo, self.meetings, self.publisher = db, clock, repo, meetings, publisher
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)  # the nudge and end may run at once
+
+    async def check(self, round_: Round) -> None:
+        async with self._locks[round_.id]:
+            fresh = await self._find(round_)
+            await self._tell(round_, fresh)
+
+    async def _live(self, round_: Round) -> list[Group]:
+        """The round's groups that were told, reported nothing yet and whose interview is not cancelled."""
+        live = []
+        for group in await self.repo.groups(round_.id):
+            if group.delivery == "pending" or group.outcome is not None:
+                continue
+            meeting = await self.meetings.repo.meeting(group.id)
+            if meeting is None or meeting.status != "cancelled":
+                live.append(group)
+        return live
+
+    async def _find(self, round_: Round) -> set[int]:
+        """Ask Discord once and write what it says; the ids of the groups found to have lost a member."""
+        live = await self._live(round_)
+        departed = await self.repo.departed(round_.id)
+        asked = to_ask(live, departed)
+        if not asked:
+            return set()
+        try:
+            present: set[int] | None = await self.publisher.members_present(round_.guild_id, asked)
+        except Exception:
+            log.warning("guild %s: could not ask Discord which of the %d members of round %s are still in the server; "
+                        "the round goes on as it is", round_.guild_id, len(asked), round_.number, exc_info=True)
+            return set()
+        found = departures(live, gone_from(asked, present), departed)
+        if not found:
+            return set()
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            await self.repo.mark_left_server(conn, round_.guild_id, {u for d in found for u in d.gone}, now)
+            for d in found:
+                await self.repo.record_departures(conn, round_.id, round_.guild_id, d.group.id, d.gone, d.called_off,
+                                                  now)
+                if d.called_off:
+                    await self.meetings.repo.ensure(conn, d.group.id, d.group.guild_id,
+                                                    minutes_for(len(d.group.members)), now)
+                    await self.meetings.repo.cancel(conn, d.group.id, d.gone[0], LEFT_REASON, now)
+                    await self.repo.owe_first_place(conn, round_.id, round_.guild_id, d.staying, now)
+        crash_point("mock.departure-found")
+        for d in found:
+            log.info("group %s of round %s: %d member(s) left the server; %s", d.group.id, round_.id, len(d.gone),
+                     "the interview is off" if d.called_off else "the others carry on")
+        return {d.group.id for d in found}
+
+    async def _tell(self, round_: Round, fresh: set[int]) -> None:
+        """Tell each group with an untold departure (found now, or before a crash) once, then record it."""
+        untold = await self.repo.untold_departures(round_.id)
+        if not untold:
+            return
+        departed = await self.repo.departed(round_.id)
+        for group_id, (gone_ids, called_off) in untold.items():
+            group = await self.repo.group(group_id)
+            if group is None:
+                continue
+            if called_off:
+                try:
+                    await self.meetings.sync_event(group_id)  # the event and room go, as for a cancellation
+                except Exception:
+                    log.exception("could not remove the event of group %s; it is retried at the next start", group_id)
+            staying = staying_in(group, departed.get(group_id, set()))
+            gone = [m for m in group.members if m.user_id in gone_ids]
+            if staying.members:
+                await self._tell_once(round_, staying, gone, called_off, fresh=group_id in fresh)
+            await self.repo.mark_departures_told(group_id, self._clock.now())
+
+    async def _tell_once(self, round_: Round, staying: Group, gone: list[GroupMember], called_off: bool, *,
+                         fresh: bool) -> None:
+        publisher = self.publisher
+
+        async def post() -> int | None:
+            message_id = await publisher.tell_departure(round_, staying, gone, called_off)
+            crash_point("mock.departure-told")
+            return message_id
+
+        await publish_once(fresh=fresh, find_earlier=lambda: publisher.find_departure(round_, staying, called_off),
+                           publish=post)
