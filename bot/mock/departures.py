@@ -16,12 +16,12 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.mock.agreement import minutes_for
 from bot.mock.meetings import MeetingService
-from bot.mock.models import Group, GroupMember, Round
+from bot.mock.models import Group, GroupMember, Round, staying_in
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
 from bot.mock.rounds import gone_from
@@ -44,11 +44,6 @@ class Departure:
     @property
     def called_off(self) -> bool:
         return len(self.staying) < 2
-
-
-def staying_in(group: Group, departed: Set[int]) -> Group:
-    """The group as those still in the server see it: the members found gone are no longer in it."""
-    return replace(group, members=tuple(m for m in group.members if m.user_id not in departed))
 
 
 def without_departed(groups: Iterable[Group], departed: Mapping[int, Set[int]]) -> list[Group]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Set
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -169,3 +170,8 @@ class Choice:
     option: TimeOption | None
     agreed: TimeOption | None
     waiting_for: list[int]
+
+
+def staying_in(group: Group, departed: Set[int]) -> Group:
+    """The group as those still in the server see it: the members found gone are no longer in it."""
+    return replace(group, members=tuple(m for m in group.members if m.user_id not in departed))

@@ -19,7 +19,7 @@ from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.mock.jobs import share_job
 from bot.mock.meeting_repository import MeetingRepository
-from bot.mock.models import Group, Report, StoredFeedback
+from bot.mock.models import Group, Report, StoredFeedback, staying_in
 from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher, ShareFailed
 from bot.mock.repository import PairingRepository
@@ -97,6 +97,8 @@ class Outcomes:
         if outcome not in OUTCOMES:
             raise InvalidInput(f"`{outcome}` is not an outcome.")
         group = await self._group_for_outcome(group_id, user_id, guild_id)
+        # A member found gone from the server during the round is neither credited nor reported absent.
+        group = staying_in(group, (await self.repo.departed(group.round_id)).get(group.id, set()))
         now = self._clock.now()
         credits = []
         withdrawn: list[int] = []

@@ -10,7 +10,7 @@ import pytest
 
 from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
 from bot.mock import MockService, Round
-from bot.mock.departures import staying_in
+from bot.mock.models import staying_in
 from cogs.mock.publisher import departure_text
 from tests.bot.mock.test_departures import group
 from tests.cogs.test_mock import join_all, room, schedule, threads
@@ -198,9 +198,12 @@ async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
     [nudge] = said(thread.messages, NUDGE)  # the two still here are nudged, about themselves only
     assert leaving.mention not in nudge.content
     await harness.advance(days=2)
-    assert len(checkins(thread.messages)) == 1  # the two still here are asked how it went
+    [checkin] = checkins(thread.messages)  # the two still here are asked how it went
     assert len(said(thread.messages, "left the server")) == 1
     assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") == "no-time"
+    await observer.click(checkin, "We met")  # counts for the two who met, not for the member who left
+    credited = await harness.core.db.fetchall("SELECT DISTINCT user_id FROM activity WHERE kind = 'mock'")
+    assert {row[0] for row in credited} == {m.id for m in (alice, bob, carol) if m is not leaving}
 
 
 async def test_a_group_told_by_dm_hears_of_a_partner_who_left_by_dm(
