@@ -21,7 +21,7 @@ from bot.mock.exclusions import Exclusions
 from bot.mock.jobs import ROUND_PREFIXES, rebuild, round_job
 from bot.mock.meeting_repository import Meeting
 from bot.mock.meetings import Choice, MeetingPublisher, MeetingService, Picker
-from bot.mock.models import Group, MockStats, Report, Round, RoundsAhead, ScheduleChange, Signup
+from bot.mock.models import Group, MockStats, Report, Round, RoundsAhead, ScheduleChange, Signup, staying_in
 from bot.mock.outcomes import Outcomes
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
@@ -201,11 +201,14 @@ class MockService:
     async def group(self, group_id: int) -> Group | None:
         return await self.repo.group(group_id)
 
-    async def current_group(self, guild_id: int, user_id: int) -> tuple[Round, Group] | None:
+    async def current_group(self, guild_id: int, user_id: int) -> tuple[Round, Group, Meeting | None] | None:
+        """The member's group in the open round, without members found gone from the server during it, and its
+        meeting (a cancelled one says who called it off and why)."""
         for round_ in reversed(await self.repo.open_rounds(guild_id)):
             for group in await self.repo.groups(round_.id):
                 if group.has(user_id):
-                    return round_, group
+                    departed = (await self.repo.departed(round_.id)).get(group.id, set())
+                    return round_, staying_in(group, departed), await self.meetings.repo.meeting(group.id)
         return None
 
     async def history(self, guild_id: int, user_id: int | None, limit: int = 10) -> list[tuple[Round, Group]]:

@@ -22,7 +22,7 @@ from cogs._common import (
 )
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
-from cogs.mock.embeds import history_line, roles_text, signup_embed, stats_embed
+from cogs.mock.embeds import current_round_text, history_line, signup_embed, stats_embed
 from cogs.mock.meeting_publisher import DiscordMeetingPublisher
 from cogs.mock.meeting_views import FORMS as MEETING_FORMS
 from cogs.mock.meeting_views import MEETING_ITEMS
@@ -119,10 +119,9 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
                         value=discord_timestamp(ahead.next_round, "F") if ahead.next_round else "not scheduled")
         current = await self.service.current_group(interaction.guild_id, interaction.user.id)
         if current:
-            round_, group = current
-            where = f"<#{group.thread_id}>" if group.thread_id else "your DMs"
+            round_, group, meeting = current
             embed.add_field(name=f"This round ({round_.number})", inline=False,
-                            value=f"{roles_text(group)}\nIn {where}; ends {discord_timestamp(round_.ends_at, 'R')}.")
+                            value=current_round_text(round_, group, meeting))
         excluded = await self.service.exclusions_of(interaction.guild_id, interaction.user.id)
         if excluded:
             embed.add_field(name="Never paired with (only you see this)", inline=False,

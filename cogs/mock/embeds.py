@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
-from bot.mock import Group, GroupBrief, MockStats, Round, Signup
-from cogs._common import BRAND_COLOUR, discord_timestamp, one_line, truncate
+from bot.mock import Group, GroupBrief, Meeting, MockStats, Round, Signup
+from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
 from cogs._common.prompts import prompt_embed
 
 ROLE_ICONS = {"interviewer": "🎤 Interviewer", "candidate": "🧑‍💻 Candidate", "observer": "👀 Observer"}
@@ -63,6 +63,19 @@ def signup_embed(signup: Signup, title: str) -> discord.Embed:
         state = "paused after two missed interviews: `/mock join` to come back"
     embed.add_field(name="Status", value=state, inline=False)
     return embed
+
+
+def current_round_text(round_: Round, group: Group, meeting: Meeting | None) -> str:
+    """``/mock status``'s line on this round: the roles and where to meet, or that the interview is off."""
+    where = f"<#{group.thread_id}>" if group.thread_id else "your DMs"
+    if meeting is not None and meeting.status == "cancelled":
+        reason = truncate(member_text(meeting.cancel_reason or ""), 200)
+        return (f"Called off by <@{meeting.cancelled_by}>: {reason}\nSee {where}; you stay signed up for the "
+                "next round.")
+    text = roles_text(group)
+    if meeting is not None and meeting.status == "agreed" and meeting.starts_at is not None:
+        text += f"\nMeeting {discord_timestamp(meeting.starts_at, 'F')}."
+    return f"{text}\nIn {where}; ends {discord_timestamp(round_.ends_at, 'R')}."
 
 
 def history_line(round_: Round, group: Group, viewer: int | None) -> str:

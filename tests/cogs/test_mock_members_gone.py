@@ -8,7 +8,7 @@ from typing import Any
 import discord
 import pytest
 
-from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
+from bot.localdiscord import BotHarness, Reply, SimChannel, SimGuild, SimMember
 from bot.mock import MockService, Round
 from bot.mock.models import staying_in
 from cogs.mock.publisher import departure_text
@@ -159,6 +159,11 @@ async def test_a_partner_who_leaves_mid_round_calls_the_interview_off_and_the_ot
     assert any("nobody you can be paired with was free" in m.content for m in dana.dms)
 
 
+def this_round(status: Reply) -> str:
+    """The "This round" field of a ``/mock status`` reply."""
+    return next(f["value"] for f in status.embeds[0]["fields"] if f["name"].startswith("This round"))
+
+
 async def test_a_partner_who_leaves_after_a_time_was_agreed_takes_the_event_and_reminders_with_them(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
         bob: SimMember) -> None:
@@ -171,9 +176,15 @@ async def test_a_partner_who_leaves_after_a_time_was_agreed_takes_the_event_and_
     proposal = next(m for m in thread.messages if "proposes" in m.content)
     await bob.click(proposal, "Accept this time")
     assert len(guild.scheduled_events) == 1
+    [event] = guild.scheduled_events.values()
+    status = await alice.slash("mock status")
+    starts = int(datetime.fromisoformat(event["scheduled_start_time"]).timestamp())
+    assert bob.mention in this_round(status) and f"Meeting <t:{starts}:F>." in this_round(status)
     guild.remove_member(bob)
     await harness.advance(days=4, hours=12)
     assert guild.scheduled_events == {}
+    assert this_round(await alice.slash("mock status")) == (
+        f"Called off by {bob.mention}: Left the server.\nSee <#{thread.id}>; you stay signed up for the next round.")
     assert len(said(thread.messages, "your partner left the server")) == 1
     await harness.advance(days=2)
     assert not any("Your mock interview is" in m.content for m in alice.dms)  # no reminders for an interview that is off
