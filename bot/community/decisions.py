@@ -65,9 +65,8 @@ class DecisionNotices:
         """After a restart: show each decision the author was not told about on its queue message and DM the
         author once, for the servers ``owns`` says this process serves; return how many authors have the DM."""
         told = 0
-        for suggestion, edited in await self.repo.untold(UNTOLD_PER_START):
-            if not owns(suggestion.guild_id):
-                continue  # another shard's process tells it, with the server's name it alone knows
+        # Another shard's process tells the others, with the server's name it alone knows.
+        for suggestion, edited in await self.repo.untold(UNTOLD_PER_START, owns):
             try:
                 await self.publisher.show_decision(suggestion)
                 reached = await self.publisher.tell_author(suggestion, edited=edited, unless_sent=True)

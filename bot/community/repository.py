@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 
 import aiosqlite
@@ -105,15 +105,18 @@ class SuggestionRepository:
                                         (suggestion_id,))).fetchone()
         return None if row is None else (row["status"], row["reviewer_id"])
 
-    async def untold(self, limit: int) -> list[tuple[Suggestion, bool]]:
-        """Decided suggestions whose author was not told, each with whether it was approved with edits
-        (the audit entry of the decision says so: the notice says it too)."""
+    async def untold(self, limit: int, owns: Callable[[int], bool]) -> list[tuple[Suggestion, bool]]:
+        """The first ``limit`` decided suggestions of the servers ``owns`` whose author was not told, each with
+        whether it was approved with edits (the audit entry of the decision says so: the notice says it too).
+
+        Filtered before the limit, so other processes' unfinished work never crowds out this one's."""
         rows = await self.db.fetchall(
             "SELECT s.*, EXISTS (SELECT 1 FROM audit_log a WHERE a.guild_id = s.guild_id "
             "AND a.action = 'review.edit-approve' AND json_extract(a.new_value, '$.suggestion') = s.id) AS edited "
             "FROM suggestions s WHERE s.status != 'pending' AND s.author_told_at IS NULL "
-            "ORDER BY s.decided_at, s.id LIMIT ?", (limit,))
-        return [(_suggestion(row), bool(row["edited"])) for row in rows]
+            "ORDER BY s.decided_at, s.id")
+        mine = [row for row in rows if owns(row["guild_id"])][:limit]
+        return [(_suggestion(row), bool(row["edited"])) for row in mine]
 
     async def mark_told(self, suggestion_id: int, now: datetime) -> None:
         await self.db.execute("UPDATE suggestions SET author_told_at = ? WHERE id = ? AND author_told_at IS NULL",
@@ -136,11 +139,12 @@ class SuggestionRepository:
         await self.db.execute("UPDATE suggestions SET queue_channel_id = NULL, queue_claimed_at = NULL "
                               "WHERE id = ? AND queue_message_id IS NULL", (suggestion_id,))
 
-    async def queue_claims(self, limit: int) -> list[Suggestion]:
-        """Suggestions whose queue message was claimed but never recorded, oldest claim first."""
+    async def queue_claims(self, limit: int, owns: Callable[[int], bool]) -> list[Suggestion]:
+        """The first ``limit`` suggestions of the servers ``owns`` whose queue message was claimed but never
+        recorded, oldest claim first (filtered before the limit, as :meth:`untold`)."""
         rows = await self.db.fetchall("SELECT * FROM suggestions WHERE queue_claimed_at IS NOT NULL "
-                                      "AND queue_message_id IS NULL ORDER BY queue_claimed_at, id LIMIT ?", (limit,))
-        return [_suggestion(row) for row in rows]
+                                      "AND queue_message_id IS NULL ORDER BY queue_claimed_at, id")
+        return [_suggestion(row) for row in rows if owns(row["guild_id"])][:limit]
 
     async def review_channel(self, guild_id: int) -> int | None:
         value = await self.db.fetchval("SELECT review_channel_id FROM content_settings WHERE guild_id = ?",

@@ -76,9 +76,7 @@ class ReviewQueue:
         """After a restart: finish every queue message a stopped process claimed, for the servers ``owns``
         says this process serves (another shard's process cannot see their channels); return how many."""
         finished = 0
-        for suggestion in await self.repo.queue_claims(CLAIMS_PER_START):
-            if not owns(suggestion.guild_id):
-                continue
+        for suggestion in await self.repo.queue_claims(CLAIMS_PER_START, owns):
             channel_id = suggestion.queue_channel_id
             if channel_id is None or not self.publisher.has_channel(channel_id):
                 log.info("the review channel of suggestion %s is gone; its queue message is not posted", suggestion.id)

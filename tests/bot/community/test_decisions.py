@@ -145,6 +145,18 @@ async def test_a_start_tells_only_the_decisions_of_the_servers_its_process_serve
     assert await untold_ids(service) == []
 
 
+async def test_other_servers_untold_decisions_never_crowd_out_this_process_s_own(
+        service: SuggestionService, dms: FakeDecisionPublisher, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.community.decisions.UNTOLD_PER_START", 2)
+    elsewhere = [await suggest(service, BOB + n, OTHER_GUILD) for n in range(3)]  # decided first, so read first
+    for suggestion in elsewhere:
+        await service.approve(OTHER_GUILD, suggestion.id, MOD)
+    here = await suggest(service)
+    await service.approve(GUILD, here.id, MOD)
+    assert await service.finish_untold(lambda guild_id: guild_id == GUILD) == 1
+    assert dms.inbox == {ALICE: [(here.id, False)]}
+
+
 async def test_discord_not_answering_the_queue_message_edit_sends_no_dm_and_leaves_the_decision_untold(
         service: SuggestionService, dms: FakeDecisionPublisher) -> None:
     queued = await suggest(service)
