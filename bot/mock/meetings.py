@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -78,6 +79,9 @@ class MeetingService:
         self.publisher = publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._reminders_in_flight: set[str] = set()  # a timer rebuilt while its reminder is being sent
+        # Set by the round flow: whether a group's interview is still on once the round's members who left the
+        # server are found (one left alone is called off), asked before a reminder names them as partners.
+        self.still_on: Callable[[int], Awaitable[bool]] | None = None
 
     # -- start-up ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -332,6 +336,8 @@ class MeetingService:
         now = self._clock.now()
         if meeting is None or meeting.starts_at is None or meeting.starts_at <= now:
             return False
+        if self.still_on is not None and not await self.still_on(reminder.group_id):
+            return False  # called off: a partner left the server, and the member who stayed was told instead
         earlier_attempt = await self.repo.was_claimed(reminder)
         if not await self.repo.claim_reminder(reminder, now):
             return False

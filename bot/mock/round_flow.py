@@ -47,6 +47,7 @@ class RoundFlow:
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.prompts = MockPrompts(db, content)
         self.departures = Departures(db, clock, repo, meetings, publisher)
+        meetings.still_on = self._still_on
 
     def schedule_timers(self, round_: Round) -> None:
         """The mid-round nudge and the end of ``round_``, each once (a passed time runs at once)."""
@@ -240,6 +241,20 @@ class RoundFlow:
         round_ = await self.repo.round(round_id) or round_
         await self.departures.check(round_)  # nobody is nudged about a partner who left the server
         return await self.meetings.nudge(round_, await self._groups_here(round_id))
+
+    async def _still_on(self, group_id: int) -> bool:
+        """Before an interview reminder: the open round's members who left the server are found first, and an
+        interview that left one member is called off (they are told), so no reminder names a partner gone."""
+        group = await self.repo.group(group_id)
+        round_ = await self.repo.round(group.round_id) if group is not None else None
+        if round_ is not None and round_.status == "open":
+            try:
+                await self.departures.check(round_)
+            except Exception:
+                log.exception("could not look for members of round %s who left; the reminder goes out", round_.id)
+                return True
+        meeting = await self.meetings.repo.meeting(group_id)
+        return meeting is None or meeting.status != "cancelled"
 
     async def _groups_here(self, round_id: int) -> list[Group]:
         """The round's groups without the members found gone from the server during it."""

@@ -191,6 +191,28 @@ async def test_a_partner_who_leaves_after_a_time_was_agreed_takes_the_event_and_
     assert checkins(thread.messages) == []
 
 
+async def test_a_partner_who_leaves_before_the_first_reminder_is_found_then_not_named_in_a_reminder(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
+        bob: SimMember) -> None:
+    """The interview is agreed for Wednesday, before the round's nudge: the 24-hour reminder is the first time
+    the bot would speak of Bob again, so that is when it looks, and Alice hears he left instead."""
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(guild)
+    [brief] = [m for m in thread.messages if "Propose another time" in m.button_labels]
+    await alice.submit_modal(await alice.click(brief, "Propose another time"), when="Wed 10:00")
+    proposal = next(m for m in thread.messages if "proposes" in m.content)
+    await bob.click(proposal, "Accept this time")
+    guild.remove_member(bob)
+    await harness.advance(days=1, hours=6)  # past the 24-hour reminder, well before the nudge
+    assert len(said(thread.messages, "your partner left the server")) == 1
+    assert not any("Your mock interview is" in m.content for m in alice.dms)
+    assert guild.scheduled_events == {}
+    await harness.advance(days=1)  # past the interview's time: no 15-minute reminder either
+    assert not any("Your mock interview is" in m.content for m in alice.dms)
+
+
 async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
