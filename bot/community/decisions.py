@@ -9,8 +9,8 @@ after sending it, before marking it told).
 
 A DM Discord refuses (the member's DMs are closed, the member is gone) still marks the decision told:
 the author sees the outcome in ``/suggest mine``, and asking again at every start would change nothing.
-When Discord does not answer at all (a timeout, a dropped connection), whether the DM went out is
-unknown: the decision stays untold and this start's pass stops there, so the next start finishes it
+When Discord does not answer at all (a timeout, a dropped connection) or cannot take the DM for now (a
+server error, a rate limit), the author may not have it: the decision stays untold and this start's pass stops there, so the next start finishes it
 and those after it.
 
 What is Discord's (editing the queue message, wording and sending the DM, reading the author's DMs) is
@@ -33,7 +33,8 @@ UNTOLD_PER_START = 200  # decisions a start finishes; more than a few would mean
 
 
 class DecisionNoticeUnknown(Exception):
-    """Discord did not answer (a timeout, a dropped connection): whether the author was told is unknown."""
+    """Discord did not answer (a timeout, a dropped connection) or could not take the message for now (a server
+    error, a rate limit): the author may not have been told, so the decision stays untold."""
 
 
 class DecisionPublisher(Protocol):

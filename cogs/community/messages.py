@@ -31,7 +31,10 @@ async def update_queue_message(client: discord.Client, suggestion: Suggestion, e
 
 async def dm(client: discord.Client, user_id: int, text: str, *, unless_sent: bool = False) -> bool:
     """DM ``text``; with ``unless_sent`` (finishing a decision a restart cut off) not when the member's
-    latest DMs already hold it: the process may have died after sending it, before recording that."""
+    latest DMs already hold it: the process may have died after sending it, before recording that.
+
+    False when Discord refused it for good (DMs closed, no such user); a server error or rate limit raises
+    :class:`discord.HTTPException`, since the DM may go through when tried again."""
     try:
         user = client.get_user(user_id) or await client.fetch_user(user_id)
         if unless_sent:
@@ -41,6 +44,8 @@ async def dm(client: discord.Client, user_id: int, text: str, *, unless_sent: bo
                     return True
         await user.send(text, allowed_mentions=no_pings())
     except discord.HTTPException as error:
+        if error.status >= 500 or error.status == 429:
+            raise  # Discord did not take it for now: whether the member has it is unknown, so not "refused"
         log.info("could not DM %s: %s", user_id, error.text)
         return False
     return True

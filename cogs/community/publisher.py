@@ -104,7 +104,8 @@ class DiscordReviewQueuePublisher:
 
 class DiscordDecisionPublisher:
     """Shows a decision on its queue message and DMs the author; a Discord refusal is an answer (the
-    message is left as it is, the DM counts as refused), no answer at all is :class:`DecisionNoticeUnknown`."""
+    message is left as it is, the DM counts as refused); no answer at all, or a DM Discord could not take for
+    now (a server error, a rate limit), is :class:`DecisionNoticeUnknown`."""
 
     def __init__(self, client: StudyBot) -> None:
         self.client = client
@@ -122,3 +123,5 @@ class DiscordDecisionPublisher:
             return await dm(self.client, suggestion.author_id, notice, unless_sent=unless_sent)
         except (TimeoutError, aiohttp.ClientError) as error:
             raise DecisionNoticeUnknown("Discord did not answer in time") from error
+        except discord.HTTPException as error:  # a server error or rate limit: the DM may go through later
+            raise DecisionNoticeUnknown(f"Discord could not take the DM ({error.status})") from error

@@ -251,7 +251,12 @@ async def show_decision(interaction: discord.Interaction, decision: Decision, *,
     if suggestion.queue_message_id and (clicked is None or clicked.id != suggestion.queue_message_id):
         await update_queue_message(interaction.client, suggestion, embed)
     guild_name = interaction.guild.name if interaction.guild else "the server"
-    told = await dm(interaction.client, suggestion.author_id, author_notice(suggestion, guild_name, edited=edited))
+    try:
+        told = await dm(interaction.client, suggestion.author_id, author_notice(suggestion, guild_name, edited=edited))
+    except discord.HTTPException as error:  # Discord could not take it for now: the next start tells the author
+        log.warning("could not DM the author of suggestion %s (%s); the next start tries again", suggestion.id,
+                    error.status)
+        return
     await suggestions_of(interaction).mark_told(suggestion.id)  # told, or told all we can: /suggest mine has it
     if not told:
         await interaction.followup.send("I could not DM the author (their DMs are closed); they can see the outcome "

@@ -276,6 +276,23 @@ async def test_forms_left_open_across_a_restart_still_work(harness: BotHarness, 
     assert len(alice.dms) == 2
 
 
+async def test_a_decision_dm_discord_could_not_take_for_now_is_sent_at_the_next_start(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    await suggest_card(alice)
+    queued = await mod.slash("review queue")
+    harness.sim.faults.fail_next(503, 1, route_contains="/messages")  # the DM, after the queue message's edit
+    await mod.click(queued, "Approve")
+    assert alice.dms == []
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM suggestions WHERE author_told_at IS NULL") == 1
+    harness.sim.faults.fail_next(503, 1, route_contains="/messages")  # and once more, at the next start
+    await harness.restart()
+    assert alice.dms == []  # not counted as refused: the decision waits for a start Discord answers
+    await harness.restart()
+    [told] = alice.dms
+    assert "approved" in told.content
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM suggestions WHERE author_told_at IS NULL") == 0
+
+
 async def test_a_decision_dm_sent_just_before_a_crash_is_not_sent_again(
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
     from cogs.community.embeds import author_notice
