@@ -17,6 +17,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.mock.agreement import minutes_for
@@ -75,10 +76,18 @@ class Departures:
                  publisher: MockPublisher) -> None:
         self._db, self._clock, self.repo, self.meetings, self.publisher = db, clock, repo, meetings, publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)  # the nudge and end may run at once
+        self._looked_at: dict[int, datetime] = {}  # round id -> when this process last asked Discord about it
 
-    async def check(self, round_: Round) -> None:
+    async def check(self, round_: Round, *, unless_within: timedelta | None = None) -> None:
+        """Look, and tell the groups that lost a member; with ``unless_within``, not when this process looked at
+        the round that recently (the two reminders of a pair are due at the same moment: one look serves both)."""
         async with self._locks[round_.id]:
+            now = self._clock.now()
+            last = self._looked_at.get(round_.id)
+            if unless_within is not None and last is not None and now - last < unless_within:
+                return
             fresh = await self._find(round_)
+            self._looked_at[round_.id] = now
             await self._tell(round_, fresh)
 
     async def _live(self, round_: Round) -> list[Group]:

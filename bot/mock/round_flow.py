@@ -37,6 +37,9 @@ from bot.storage import Database
 
 log = logging.getLogger(__name__)
 
+# Reminders due within this long of the round's last look at who left share it (a pair's are due together).
+REMINDER_LOOK_FRESH = timedelta(minutes=10)
+
 
 class RoundFlow:
     def __init__(self, db: Database, clock: Clock, content: ContentStore, scheduler: JobScheduler, audit: AuditLog,
@@ -249,7 +252,7 @@ class RoundFlow:
         round_ = await self.repo.round(group.round_id) if group is not None else None
         if round_ is not None and round_.status == "open":
             try:
-                await self.departures.check(round_)
+                await self.departures.check(round_, unless_within=REMINDER_LOOK_FRESH)
             except Exception:
                 log.exception("could not look for members of round %s who left; the reminder goes out", round_.id)
                 return True

@@ -213,6 +213,22 @@ async def test_a_partner_who_leaves_before_the_first_reminder_is_found_then_not_
     assert not any("Your mock interview is" in m.content for m in alice.dms)
 
 
+async def test_a_pairs_two_reminders_due_together_share_one_look_at_who_left(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
+        bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(guild)
+    [brief] = [m for m in thread.messages if "Propose another time" in m.button_labels]
+    await alice.submit_modal(await alice.click(brief, "Propose another time"), when="Wed 10:00")
+    await bob.click(next(m for m in thread.messages if "proposes" in m.content), "Accept this time")
+    asked = harness.sim.gateway.member_requests.answered
+    await harness.advance(days=1, hours=6)  # both members' 24-hour reminders
+    assert len(said(alice.dms, "Your mock interview is")) == 1 and len(said(bob.dms, "Your mock interview is")) == 1
+    assert harness.sim.gateway.member_requests.answered - asked == 1
+
+
 async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
