@@ -137,11 +137,11 @@ async def press_everything(bot: BotProcess, sim: LocalDiscord, mod: SimMember, a
 
     async def mock_chain() -> None:
         await answered("They didn't show", bob.start_click(checkin, "They didn't show"))
-        met = await answered("We met", alice.start_click(checkin, "We met"))
+        met = await answered("We met", bob.start_click(checkin, "We met"))  # the reporter withdraws it
         label = next(label for label in met.button_labels if label.startswith("Feedback"))
-        form = await answered("Feedback button", alice.start_click(met, label))
-        await answered("feedback form", alice.start_submit_modal(form, communication="4", depth="5", tradeoffs="3",
-                                                                 note="Clear structure"))
+        form = await answered("Feedback button", bob.start_click(met, label))
+        await answered("feedback form", bob.start_submit_modal(form, communication="4", depth="5", tradeoffs="3",
+                                                               note="Clear structure"))
 
     async def singles() -> None:
         await asyncio.gather(
