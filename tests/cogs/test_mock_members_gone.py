@@ -164,17 +164,23 @@ def this_round(status: Reply) -> str:
     return next(f["value"] for f in status.embeds[0]["fields"] if f["name"].startswith("This round"))
 
 
-async def test_a_partner_who_leaves_after_a_time_was_agreed_takes_the_event_and_reminders_with_them(
-        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
-        bob: SimMember) -> None:
-    await join_all([alice, bob])
+async def agreed_for(guild: SimGuild, mod: SimMember, room: SimChannel, proposer: SimMember, partner: SimMember,
+                     when: str) -> SimChannel:
+    """The two signed up, paired in round 1, and agreed on ``when`` (the proposer's words): returns their thread."""
+    await join_all([proposer, partner])
     await schedule(mod, room)
     await mod.slash("mock-admin pair-now")
     [thread] = threads(guild)
     [brief] = [m for m in thread.messages if "Propose another time" in m.button_labels]
-    await alice.submit_modal(await alice.click(brief, "Propose another time"), when="Sun 10:00")
-    proposal = next(m for m in thread.messages if "proposes" in m.content)
-    await bob.click(proposal, "Accept this time")
+    await proposer.submit_modal(await proposer.click(brief, "Propose another time"), when=when)
+    await partner.click(next(m for m in thread.messages if "proposes" in m.content), "Accept this time")
+    return thread
+
+
+async def test_a_partner_who_leaves_after_a_time_was_agreed_takes_the_event_and_reminders_with_them(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
+        bob: SimMember) -> None:
+    thread = await agreed_for(guild, mod, room, alice, bob, "Sun 10:00")
     assert len(guild.scheduled_events) == 1
     [event] = guild.scheduled_events.values()
     status = await alice.slash("mock status")
@@ -196,14 +202,7 @@ async def test_a_partner_who_leaves_before_the_first_reminder_is_found_then_not_
         bob: SimMember) -> None:
     """The interview is agreed for Wednesday, before the round's nudge: the 24-hour reminder is the first time
     the bot would speak of Bob again, so that is when it looks, and Alice hears he left instead."""
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(guild)
-    [brief] = [m for m in thread.messages if "Propose another time" in m.button_labels]
-    await alice.submit_modal(await alice.click(brief, "Propose another time"), when="Wed 10:00")
-    proposal = next(m for m in thread.messages if "proposes" in m.content)
-    await bob.click(proposal, "Accept this time")
+    thread = await agreed_for(guild, mod, room, alice, bob, "Wed 10:00")
     guild.remove_member(bob)
     await harness.advance(days=1, hours=6)  # past the 24-hour reminder, well before the nudge
     assert len(said(thread.messages, "your partner left the server")) == 1
@@ -216,13 +215,7 @@ async def test_a_partner_who_leaves_before_the_first_reminder_is_found_then_not_
 async def test_a_pairs_two_reminders_due_together_share_one_look_at_who_left(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
         bob: SimMember) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(guild)
-    [brief] = [m for m in thread.messages if "Propose another time" in m.button_labels]
-    await alice.submit_modal(await alice.click(brief, "Propose another time"), when="Wed 10:00")
-    await bob.click(next(m for m in thread.messages if "proposes" in m.content), "Accept this time")
+    await agreed_for(guild, mod, room, alice, bob, "Wed 10:00")
     asked = harness.sim.gateway.member_requests.answered
     await harness.advance(days=1, hours=6)  # both members' 24-hour reminders
     assert len(said(alice.dms, "Your mock interview is")) == 1 and len(said(bob.dms, "Your mock interview is")) == 1

@@ -1,14 +1,60 @@
-"""Stand-ins for the review channel and the authors' DMs: they keep what was 'sent' and can be down, refuse, or
-time out."""
+"""Stand-ins for the review channel and the authors' DMs (they keep what was 'sent' and can be down, refuse, or
+time out), and the suggestion service built on them over a real SQLite file."""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
-from bot.community import DecisionNoticeUnknown, QueuePostUnknown, Status, Suggestion
+from bot.audit import AuditLog
+from bot.clock import ManualClock
+from bot.community import (
+    DecisionNoticeUnknown,
+    QueuePostUnknown,
+    ServerContent,
+    Status,
+    Suggestion,
+    SuggestionService,
+)
+from bot.content import ContentStore
+from bot.settings import SHIPPED_CONTENT_DIR
+from bot.storage import Database
 
 REVIEW_CHANNEL = 9001
+GUILD = 7
+MOD = 11
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+CARD = {
+    "front": "What does a reranker add after vector search?",
+    "back": "It re-scores the top candidates with a slower cross-encoder, trading latency for precision.",
+    "topic": "Retrieval, Ranking",
+    "wrong_answers": "It embeds the query a second time\nIt replaces the vector index\nIt caches answers by user",
+}
+
+
+def every_server(guild_id: int) -> bool:
+    """A process that serves every server (one shard)."""
+    return True
+
+
+@asynccontextmanager
+async def suggestion_service(folder: Path, queue: FakeQueuePublisher,
+                             decisions: FakeDecisionPublisher) -> AsyncIterator[SuggestionService]:
+    """The service over a fresh database in ``folder``, with ``GUILD``'s review channel chosen."""
+    db = Database(folder / "studybot.sqlite3")
+    await db.open()
+    clock = ManualClock(NOW)
+    built = SuggestionService(db, clock, AuditLog(db, clock), ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR)),
+                              queue, decisions)
+    await built.set_review_channel(GUILD, MOD, REVIEW_CHANNEL)
+    try:
+        yield built
+    finally:
+        await db.close()
 
 
 @dataclass

@@ -5,35 +5,24 @@ the decision (and those after it) for the next start."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.audit import AuditLog
-from bot.clock import ManualClock
-from bot.community import ServerContent, Suggestion, SuggestionService
-from bot.content import ContentStore
-from bot.settings import SHIPPED_CONTENT_DIR
-from bot.storage import Database
-from tests.bot.community.conftest import REVIEW_CHANNEL, FakeDecisionPublisher, FakeQueuePublisher
+from bot.community import Suggestion, SuggestionService
+from tests.bot.community.conftest import (
+    CARD,
+    GUILD,
+    MOD,
+    FakeDecisionPublisher,
+    FakeQueuePublisher,
+    every_server,
+    suggestion_service,
+)
 
-GUILD = 7
 OTHER_GUILD = 8
-MOD = 11
 ALICE = 12
 BOB = 13
-NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
-CARD = {
-    "front": "What does a reranker add after vector search?",
-    "back": "It re-scores the top candidates with a slower cross-encoder, trading latency for precision.",
-    "topic": "Retrieval, Ranking",
-    "wrong_answers": "It embeds the query a second time\nIt replaces the vector index\nIt caches answers by user",
-}
-
-
-def every_server(guild_id: int) -> bool:
-    return True
 
 
 @pytest.fixture
@@ -43,14 +32,8 @@ def dms() -> FakeDecisionPublisher:
 
 @pytest.fixture
 async def service(tmp_path: Path, dms: FakeDecisionPublisher) -> AsyncIterator[SuggestionService]:
-    db = Database(tmp_path / "studybot.sqlite3")
-    await db.open()
-    clock = ManualClock(NOW)
-    built = SuggestionService(db, clock, AuditLog(db, clock), ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR)),
-                              FakeQueuePublisher(), dms)
-    await built.set_review_channel(GUILD, MOD, REVIEW_CHANNEL)
-    yield built
-    await db.close()
+    async with suggestion_service(tmp_path, FakeQueuePublisher(), dms) as built:
+        yield built
 
 
 async def suggest(service: SuggestionService, author_id: int = ALICE, guild_id: int = GUILD) -> Suggestion:

@@ -5,33 +5,23 @@ suggestion decided meanwhile is never posted afresh."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.audit import AuditLog
-from bot.clock import ManualClock
-from bot.community import ServerContent, Status, Suggestion, SuggestionService
-from bot.content import ContentStore
-from bot.settings import SHIPPED_CONTENT_DIR
-from bot.storage import Database
-from tests.bot.community.conftest import REVIEW_CHANNEL, FakeDecisionPublisher, FakeQueuePublisher
+from bot.community import Status, Suggestion, SuggestionService
+from tests.bot.community.conftest import (
+    CARD,
+    GUILD,
+    MOD,
+    REVIEW_CHANNEL,
+    FakeDecisionPublisher,
+    FakeQueuePublisher,
+    every_server,
+    suggestion_service,
+)
 
-GUILD = 7
-MOD = 11
 AUTHOR = 12
-NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
-CARD = {
-    "front": "What does a reranker add after vector search?",
-    "back": "It re-scores the top candidates with a slower cross-encoder, trading latency for precision.",
-    "topic": "Retrieval, Ranking",
-    "wrong_answers": "It embeds the query a second time\nIt replaces the vector index\nIt caches answers by user",
-}
-
-
-def every_server(guild_id: int) -> bool:
-    return True
 
 
 @pytest.fixture
@@ -41,14 +31,8 @@ def publisher() -> FakeQueuePublisher:
 
 @pytest.fixture
 async def service(tmp_path: Path, publisher: FakeQueuePublisher) -> AsyncIterator[SuggestionService]:
-    db = Database(tmp_path / "studybot.sqlite3")
-    await db.open()
-    clock = ManualClock(NOW)
-    built = SuggestionService(db, clock, AuditLog(db, clock), ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR)),
-                              publisher, FakeDecisionPublisher())
-    await built.set_review_channel(GUILD, MOD, REVIEW_CHANNEL)
-    yield built
-    await db.close()
+    async with suggestion_service(tmp_path, publisher, FakeDecisionPublisher()) as built:
+        yield built
 
 
 async def suggest(service: SuggestionService) -> Suggestion:
