@@ -79,6 +79,18 @@ class DecisionNotices:
             await self.mark_told(suggestion.id)  # told, or told all Discord lets us: /suggest mine has it
         return told
 
+    async def tell(self, suggestion: Suggestion, *, edited: bool) -> bool | None:
+        """Right after the decision (a moderator's click): DM the author and mark the decision told. True when the
+        author has it, False when Discord refused for good (told all it lets us: ``/suggest mine`` has it), None
+        when Discord did not answer or could not take it for now: it stays untold and the next start tells them."""
+        try:
+            reached = await self.publisher.tell_author(suggestion, edited=edited, unless_sent=False)
+        except DecisionNoticeUnknown as error:
+            log.warning("suggestion %s: %s; the next start tells its author", suggestion.id, error)
+            return None
+        await self.mark_told(suggestion.id)
+        return reached
+
     async def mark_told(self, suggestion_id: int) -> None:
         """The author has the decision, or Discord refused the DM for good: no start tells it again."""
         await self.repo.mark_told(suggestion_id, self.clock.now())

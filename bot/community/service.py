@@ -234,6 +234,11 @@ class SuggestionService:
         return [p.message for p in alike_problems(item, others, f"suggestion #{suggestion.id}")]
 
     # -- the author told: marked, and finished after a restart (see decisions.py) ------------
+    async def tell_author(self, suggestion: Suggestion, *, edited: bool) -> bool | None:
+        """DM the author the decision just made: True when they have it, False when Discord refused it for good
+        (both mark it told), None when Discord could not take it for now (the next start tells them)."""
+        return await self.notices.tell(suggestion, edited=edited)
+
     async def mark_told(self, suggestion_id: int) -> None:
         """The author has the decision's DM, or Discord refused it for good."""
         await self.notices.mark_told(suggestion_id)

@@ -35,8 +35,8 @@ from cogs._common.authority import Audience
 from cogs._common.forms import Field, FormRoute, ModeratorForm, text_input
 from cogs._common.ids import NUMBER, SLUG, CustomId
 from cogs.community.authority import require_moderator
-from cogs.community.embeds import author_notice, decks_saved_text, item_label, suggestion_embed
-from cogs.community.messages import dm, update_queue_message
+from cogs.community.embeds import decks_saved_text, item_label, suggestion_embed
+from cogs.community.messages import update_queue_message
 
 log = logging.getLogger(__name__)
 
@@ -250,15 +250,8 @@ async def show_decision(interaction: discord.Interaction, decision: Decision, *,
         await interaction.response.send_message(embed=embed, ephemeral=True)
     if suggestion.queue_message_id and (clicked is None or clicked.id != suggestion.queue_message_id):
         await update_queue_message(interaction.client, suggestion, embed)
-    guild_name = interaction.guild.name if interaction.guild else "the server"
-    try:
-        told = await dm(interaction.client, suggestion.author_id, author_notice(suggestion, guild_name, edited=edited))
-    except discord.HTTPException as error:  # Discord could not take it for now: the next start tells the author
-        log.warning("could not DM the author of suggestion %s (%s); the next start tries again", suggestion.id,
-                    error.status)
-        return
-    await suggestions_of(interaction).mark_told(suggestion.id)  # told, or told all we can: /suggest mine has it
-    if not told:
+    # Whether a DM Discord could not take counts as told is the service's rule (bot/community/decisions.py).
+    if await suggestions_of(interaction).tell_author(suggestion, edited=edited) is False:
         await interaction.followup.send("I could not DM the author (their DMs are closed); they can see the outcome "
                                         "with `/suggest mine`.", ephemeral=True)
 

@@ -151,3 +151,34 @@ async def test_discord_not_answering_the_queue_message_edit_sends_no_dm_and_leav
     dms.down = False
     assert await service.finish_untold(every_server) == 1
     assert dms.shown == [queued.id] and dms.inbox == {ALICE: [(queued.id, False)]}
+
+
+async def test_a_decision_told_at_the_click_is_marked_told_and_not_told_again_at_start(
+        service: SuggestionService, dms: FakeDecisionPublisher) -> None:
+    suggestion = await suggest(service)
+    decided = await service.approve(GUILD, suggestion.id, MOD)
+    assert await service.tell_author(decided.suggestion, edited=False) is True
+    assert dms.sends == [(suggestion.id, False, False)]  # at the click nothing was sent before: no look first
+    assert await untold_ids(service) == []
+    assert await service.finish_untold(every_server) == 0
+
+
+async def test_a_dm_refused_for_good_at_the_click_is_told_all_discord_lets_us(
+        service: SuggestionService, dms: FakeDecisionPublisher) -> None:
+    dms.closed.add(ALICE)
+    suggestion = await suggest(service)
+    decided = await service.reject(GUILD, suggestion.id, MOD, "Needs numbers")
+    assert await service.tell_author(decided.suggestion, edited=False) is False  # the moderator hears it
+    assert await untold_ids(service) == []  # Alice sees the outcome in /suggest mine; no start asks again
+
+
+async def test_a_dm_discord_cannot_take_at_the_click_is_left_for_the_next_start(
+        service: SuggestionService, dms: FakeDecisionPublisher) -> None:
+    suggestion = await suggest(service)
+    decided = await service.approve(GUILD, suggestion.id, MOD)
+    dms.down = True
+    assert await service.tell_author(decided.suggestion, edited=False) is None
+    assert await untold_ids(service) == [suggestion.id]
+    dms.down = False
+    assert await service.finish_untold(every_server) == 1
+    assert dms.inbox == {ALICE: [(suggestion.id, False)]}
