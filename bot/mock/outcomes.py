@@ -102,15 +102,18 @@ class Outcomes:
         now = self._clock.now()
         credits = []
         withdrawn: list[int] = []
+        reporters: list[int] = []
         async with self._db.transaction() as conn:
             if outcome == "met":
                 # A member reported absent cannot clear that report alone: their word against the reporter's.
-                # Nothing is recorded; the reporter is asked, and their own "We met" withdraws it.
                 reporters = [u for u in await self.repo.reporters_of(conn, group_id, user_id) if group.has(u)]
-                if reporters:
-                    return Report(outcome, False, [], disputed_by=reporters)
-            changed = await self.repo.set_outcome(conn, group_id, outcome, user_id, now)
-            if outcome == "met":
+            if reporters:
+                # Only their own word is taken back: a "didn't show" they reported themselves (so two members who
+                # reported each other can still clear it). The reporters are asked; their "We met" does the rest.
+                withdrawn = await self.repo.withdraw_reports_by(conn, group_id, user_id)
+            else:
+                changed = await self.repo.set_outcome(conn, group_id, outcome, user_id, now)
+            if outcome == "met" and not reporters:
                 # Meeting after all: an earlier "didn't show" by either member is withdrawn with it.
                 withdrawn = await self.repo.withdraw_noshows(conn, group_id)
                 # "We met" and every member's streak credit commit together; pressed again, it only
@@ -119,6 +122,12 @@ class Outcomes:
                 for member in group.members:
                     credits.append(await self._activity.credit(conn, group.guild_id, member.user_id,
                                                                ActivityKind.MOCK, met_at, repair=not changed))
+        if reporters:
+            # Everyone the presser could have reported is checked, not only this press's withdrawals: pressing
+            # again after a crash that followed the commit still lifts the pause their report caused.
+            others = [m.user_id for m in group.members if m.user_id != user_id]
+            lifted = [u for u in others if await self._resume_if_no_longer_absent_twice(group.guild_id, u)]
+            return Report(outcome, False, [], withdrawn, lifted, disputed_by=reporters)
         crash_point("outcome.saved")
         for credit in credits:
             await self._activity.announce(credit)

@@ -300,6 +300,13 @@ class PairingRepository:
         cursor = await conn.execute("DELETE FROM mock_noshows WHERE group_id = ? RETURNING user_id", (group_id,))
         return sorted(row[0] for row in await cursor.fetchall())
 
+    async def withdraw_reports_by(self, conn: aiosqlite.Connection, group_id: int, reporter: int) -> list[int]:
+        """Remove the "didn't show" reports ``reporter`` made in the group (they now say the group met);
+        returns whom those reports were about."""
+        cursor = await conn.execute("DELETE FROM mock_noshows WHERE group_id = ? AND reported_by = ? RETURNING user_id",
+                                    (group_id, reporter))
+        return sorted(row[0] for row in await cursor.fetchall())
+
     async def last_groups_of(self, guild_id: int, user_id: int, limit: int) -> list[tuple[int, bool]]:
         """(group id, reported absent) for the member's most recent groups, newest first."""
         rows = await self.db.fetchall(

@@ -64,6 +64,22 @@ def met_text(report: Report) -> str:
     return text + " Leave feedback for your partner:"
 
 
+def disputed_text(report: Report) -> str:
+    """The answer to **We met** from a member others reported absent: their word against the reporters', so the
+    meeting is not recorded; only a "didn't show" the member reported themselves is taken back."""
+    names = ", ".join(f"<@{u}>" for u in report.disputed_by)
+    if not report.withdrawn:
+        return (f"{names} reported that you did not show, and only they can withdraw that report, so nothing was "
+                "recorded. I have asked them to press **We met** if you did meet.")
+    mine = ", ".join(f"<@{u}>" for u in report.withdrawn)
+    text = (f"Your own \"didn't show\" report about {mine} is withdrawn. {names} reported that you did not show, "
+            "and only they can withdraw that, so the meeting is not recorded yet. I have asked them to press "
+            "**We met** if you did meet.")
+    if report.resumed:
+        text += " They had been paused for missing twice; that pause is lifted and they have been told."
+    return text
+
+
 class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                    template=REPORT.template):
     audience = Audience.MEMBER
@@ -82,13 +98,11 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         group = await service.group(self.group_id)
         assert group is not None
         if report.disputed_by:
-            names = ", ".join(f"<@{u}>" for u in report.disputed_by)
-            await interaction.response.send_message(
-                f"{names} reported that you did not show, and only they can withdraw that report, so nothing was "
-                "recorded. I have asked them to press **We met** if you did meet.", ephemeral=True,
-                allowed_mentions=no_pings())
+            await interaction.response.send_message(disputed_text(report), ephemeral=True, allowed_mentions=no_pings())
             client_of(interaction).spawn(service.ask_reporters(group.id, interaction.user.id, report.disputed_by),
                                          name="studybot-mock-ask-reporters")
+            if report.resumed:
+                client_of(interaction).spawn(service.tell_resumed(report.resumed), name="studybot-mock-resumed")
             return
         if self.outcome == "met":
             view = feedback_view(group, interaction.user.id)

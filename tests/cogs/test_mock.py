@@ -264,6 +264,42 @@ async def test_we_met_from_the_member_reported_absent_is_refused_and_asks_the_re
     assert "No-shows reported\n0" in (await mod.slash("mock-admin stats")).text
 
 
+async def test_two_members_who_reported_each_other_absent_can_both_say_they_met(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Each pressed "They didn't show" about the other: Alice's "We met" takes back her own report (not Bob's),
+    and then Bob's "We met" is no longer disputed, so the meeting is recorded for both."""
+    thread = await paired_with_a_time(harness, mod, room, alice, bob)
+    await harness.advance(days=7)
+    checkin = next(m for m in thread.messages if "How did it go" in m.content)
+    await alice.click(checkin, "They didn't show")
+    await bob.click(checkin, "They didn't show")
+    assert "No-shows reported\n2" in (await mod.slash("mock-admin stats")).text
+    first = await alice.click(checkin, "We met")
+    assert first.ephemeral and not first.button_labels
+    assert f"Your own \"didn't show\" report about {bob.mention} is withdrawn" in first.text
+    assert f"{bob.mention} reported that you did not show" in first.text and "not recorded yet" in first.text
+    assert "No-shows reported\n1" in (await mod.slash("mock-admin stats")).text
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM activity WHERE kind = 'mock'") == 0
+    second = await bob.click(checkin, "We met")
+    assert second.button_labels and second.button_labels[0].startswith("Feedback for")
+    assert f'The earlier "didn\'t show" report about {alice.mention} is withdrawn' in second.text
+    stats = (await mod.slash("mock-admin stats")).text
+    assert "No-shows reported\n0" in stats and "1 of 1" in stats
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM activity WHERE kind = 'mock'") == 2
+
+
+async def test_a_disputed_we_met_still_lifts_the_pause_the_pressers_own_report_caused(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    checkin = await absent_two_rounds_in_a_row(harness, mod, room, alice, bob)  # Bob paused
+    await bob.click(checkin, "They didn't show")  # round 2: Bob says Alice was the one missing
+    disputed = await alice.click(checkin, "We met")
+    assert f"Your own \"didn't show\" report about {bob.mention} is withdrawn" in disputed.text
+    assert "that pause is lifted and they have been told" in disputed.text
+    await harness.settle()
+    assert any("no longer paused" in m.content for m in bob.dms)
+    assert "paused" not in (await bob.slash("mock status")).text
+
+
 async def test_we_met_on_an_interview_a_member_cancelled_is_refused_and_records_nothing(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     thread = await paired_with_a_time(harness, mod, room, alice, bob)
