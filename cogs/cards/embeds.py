@@ -72,9 +72,10 @@ def waiting_embed(nothing: NothingToStudy, note: str | None = None) -> discord.E
     lines = ["**Continue** to see them now, or **Finish** for a summary of today."]
     if nothing.coming_soon and nothing.learning_due:
         # Only the learning cards' own due time: a review card falling due sooner is not "still learning".
-        cards = "1 card you are still learning comes" if nothing.coming_soon == 1 else \
-            f"{nothing.coming_soon} cards you are still learning come"
-        lines.insert(0, f"{cards} back {discord_timestamp(nothing.learning_due, 'R')}.")
+        # Several come back at different times: the time named is the first's, and says so.
+        when = discord_timestamp(nothing.learning_due, 'R')
+        lines.insert(0, f"1 card you are still learning comes back {when}." if nothing.coming_soon == 1 else
+                     f"{nothing.coming_soon} cards you are still learning come back soon, the first {when}.")
     if nothing.new_cap_reached:
         lines.append("You have met today's new-card limit (change it with `/cards settings`).")
     embed = discord.Embed(title="Flashcards · keep going?", description="\n".join(lines), colour=BRAND_COLOUR)
