@@ -191,8 +191,14 @@ def message_of(sim: LocalDiscord, channel: SimChannel, message_id: str) -> SimMe
 
 
 async def get_message(request: web.Request) -> web.Response:
+    """resources/message.mdx, "Get Channel Message": in a guild channel the bot needs VIEW_CHANNEL and
+    READ_MESSAGE_HISTORY. Unlike the list, which answers an empty page without the latter, one message is
+    refused: Discord answers 50001 Missing Access."""
     sim = sim_of(request)
     channel = channel_of(sim, request.match_info["channel_id"])
+    require(sim, channel)
+    if channel.guild is not None and not sim.bot_can(channel, "read_message_history"):
+        raise fail(403, 50001, "Missing Access")
     return json_reply(message_of(sim, channel, request.match_info["message_id"]).to_json())
 
 

@@ -198,3 +198,23 @@ async def test_history_without_read_message_history_is_empty_not_refused(
     general.deny(bot_role(guild).id, "read_message_history")
     await harness.settle()
     assert [m async for m in channel.history(limit=10)] == []
+
+
+async def test_one_message_needs_view_channel_and_read_message_history(
+        harness: BotHarness, general: SimChannel, guild: SimGuild) -> None:
+    channel = text_channel(harness, general)
+    sent = await channel.send("one")
+    assert (await channel.fetch_message(sent.id)).content == "one"  # both permissions: the message
+    general.deny(bot_role(guild).id, "read_message_history")
+    await harness.settle()
+    with pytest.raises(discord.Forbidden) as refused:
+        await channel.fetch_message(sent.id)
+    assert refused.value.code == 50001
+    general.allow(bot_role(guild).id, "read_message_history")
+    general.deny(bot_role(guild).id, "view_channel")
+    await harness.settle()
+    with pytest.raises(discord.Forbidden) as hidden:
+        await channel.fetch_message(sent.id)
+    assert hidden.value.code == 50001
+    assert [error.status for error in harness.sim.errors] == [403, 403]
+    harness.sim.errors.clear()  # refused on purpose
