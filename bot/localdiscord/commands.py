@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-from bot.localdiscord.formbody import Errors, Path, array, number, one_of, put, text
+from bot.localdiscord.formbody import Errors, Path, array, choice_value, number, one_of, put, text
 
 CHAT_INPUT, USER, MESSAGE = 1, 2, 3
 SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, NUMBER, CHANNEL = 1, 2, 3, 4, 10, 7
@@ -100,8 +100,7 @@ def _options(errors: Errors, path: Path, options: Any, *, parent: int | None) ->
                 "Autocomplete cannot be set to true if choices are present")
         for k, choice in enumerate(choices):  # "Application Command Option Choice Structure"
             text(errors, [*here, "choices", k, "name"], choice.get("name"), low=1, high=100, required=True)
-            if isinstance(choice.get("value"), str):
-                text(errors, [*here, "choices", k, "value"], choice["value"], high=100)
+            choice_value(errors, [*here, "choices", k, "value"], choice.get("value"), kind)
         if kind == INTEGER:  # "Application Command Option Type": any integer between -2^53+1 and 2^53-1
             for key in ("min_value", "max_value"):
                 number(errors, [*here, key], option.get(key), low=-(2 ** 53) + 1, high=2 ** 53 - 1)

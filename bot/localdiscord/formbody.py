@@ -71,6 +71,27 @@ def number(errors: Errors, path: Path, value: Any, *, low: int | None = None, hi
         put(errors, path, "NUMBER_TYPE_MAX", f"int value should be less than or equal to {high}.")
 
 
+OPTION_STRING, OPTION_INTEGER, OPTION_NUMBER = 3, 4, 10
+SAFE_INTEGER = 2 ** 53 - 1  # "Application Command Option Type": integers between -2^53+1 and 2^53-1
+
+
+def choice_value(errors: Errors, path: Path, value: Any, option_type: int | None) -> None:
+    """interactions/application-commands.mdx, "Application Command Option Choice Structure": the value is
+    required, and is a string (up to 100 characters), an integer or a double, as the option's type is."""
+    if value is None:
+        put(errors, path, "BASE_TYPE_REQUIRED", "This field is required")
+    elif option_type == OPTION_INTEGER:
+        if isinstance(value, bool) or not isinstance(value, int):
+            put(errors, path, "NUMBER_TYPE_COERCE", f"Value \"{value}\" is not int.")
+        else:
+            number(errors, path, value, low=-SAFE_INTEGER, high=SAFE_INTEGER)
+    elif option_type == OPTION_NUMBER:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            put(errors, path, "NUMBER_TYPE_COERCE", f"Value \"{value}\" is not a valid number.")
+    else:  # a string option (or a type this check is not told): the documented string rules
+        text(errors, path, value, high=100)
+
+
 def one_of(errors: Errors, path: Path, value: Any, allowed: tuple[Any, ...]) -> None:
     if value is not None and value not in allowed:
         put(errors, path, "BASE_TYPE_CHOICES", f"Value must be one of {allowed}.")

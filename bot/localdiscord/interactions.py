@@ -74,7 +74,7 @@ async def callback(request: web.Request) -> web.Response:
             dispatch_message(sim, "MESSAGE_UPDATE", message)
         resource["message"] = message.to_json()
     elif kind == AUTOCOMPLETE:
-        errors = validate_choices(data.get("choices"))
+        errors = validate_choices(data.get("choices"), interaction.focused_type)
         if errors:
             raise Rejected(400, form_error(errors))
         interaction.choices = data.get("choices") or []

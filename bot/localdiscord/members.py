@@ -146,7 +146,9 @@ class SimMember:
         definition, path = self._find_command(command)
         channel = self._where(definition, path, in_channel, others)
         data = self._command_data(definition, path, {**others, option: typed}, focused=option)
-        return self._dispatch(4, channel, data)
+        interaction = self._dispatch(4, channel, data)
+        interaction.focused_type = _focused_type(data.get("options") or [])
+        return interaction
 
     async def click(self, target: SimMessage | Reply, label_or_id: str) -> Reply:
         message = self._message_of(target)
@@ -373,3 +375,14 @@ class SimMember:
             payload["message"] = message.to_json()
         sim.dispatch("INTERACTION_CREATE", payload)
         return interaction
+
+
+def _focused_type(options: list[dict[str, Any]]) -> int | None:
+    """The type of the focused option, inside sub-commands and groups."""
+    for entry in options:
+        if entry.get("focused"):
+            return int(entry["type"])
+        found = _focused_type(entry.get("options") or [])
+        if found is not None:
+            return found
+    return None

@@ -76,6 +76,7 @@ class SimInteraction:
     response_data: dict[str, Any] | None = None  # what the bot answered with, as sent (e.g. an UPDATE_MESSAGE)
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
+    focused_type: int | None = None  # an autocomplete's focused option type: its choices' values are of it
     followups: list[SimMessage] = field(default_factory=list)
     acknowledged_monotonic: float | None = None
     acknowledged: asyncio.Event = field(default_factory=asyncio.Event)

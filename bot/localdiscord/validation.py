@@ -12,7 +12,17 @@ from datetime import datetime
 from typing import Any
 
 from bot.localdiscord.components import validate_message_components, validate_modal
-from bot.localdiscord.formbody import Errors, Path, array, form_error, number, put, text, trimmed
+from bot.localdiscord.formbody import (
+    Errors,
+    Path,
+    array,
+    choice_value,
+    form_error,
+    number,
+    put,
+    text,
+    trimmed,
+)
 
 __all__ = ["form_error", "validate_message", "validate_modal", "validate_choices", "EMPTY_MESSAGE"]
 
@@ -145,16 +155,13 @@ def validate_message(payload: dict[str, Any], *, files: int = 0, edit: bool = Fa
     return None
 
 
-def validate_choices(choices: Any) -> Errors:
+def validate_choices(choices: Any, option_type: int | None = None) -> Errors:
     """interactions/receiving-and-responding.mdx, "Autocomplete": max 25 choices;
     interactions/application-commands.mdx, "Application Command Option Choice Structure": name 1-100,
-    a string value up to 100 characters."""
+    a value of the focused option's type (a string up to 100 characters, an integer or a double)."""
     errors: Errors = {}
     items = array(errors, ["data", "choices"], choices, high=25)
     for i, choice in enumerate(items):
         text(errors, ["data", "choices", i, "name"], choice.get("name"), low=1, high=100, required=True)
-        if isinstance(choice.get("value"), str):
-            text(errors, ["data", "choices", i, "value"], choice["value"], high=100)
-        elif choice.get("value") is None:
-            put(errors, ["data", "choices", i, "value"], "BASE_TYPE_REQUIRED", "This field is required")
+        choice_value(errors, ["data", "choices", i, "value"], choice.get("value"), option_type)
     return errors
