@@ -46,6 +46,17 @@ class Departure:
     def called_off(self) -> bool:
         return len(self.staying) < 2
 
+    @property
+    def part_taken(self) -> tuple[int, str] | None:
+        """(the observer, the part they now take) when a trio carries on as a pair without its interviewer or
+        candidate; None when the observer left (the pair keeps its roles) or the interview is off."""
+        if self.called_off:
+            return None
+        observer = next((m.user_id for m in self.group.members if m.role == "observer" and m.user_id in self.staying),
+                        None)
+        missing = next((m.role for m in self.group.members if m.user_id in self.gone and m.role != "observer"), None)
+        return (observer, missing) if observer is not None and missing is not None else None
+
 
 def without_departed(groups: Iterable[Group], departed: Mapping[int, Set[int]]) -> list[Group]:
     """Each group without its members found gone, so a nudge or check-in is about (and to) those still here."""
@@ -128,6 +139,12 @@ class Departures:
                                                     minutes_for(len(d.group.members)), now)
                     await self.meetings.repo.cancel(conn, d.group.id, d.gone[0], LEFT_REASON, now)
                     await self.repo.owe_first_place(conn, round_.id, round_.guild_id, d.staying, now)
+                else:
+                    # A trio carrying on as a pair: the observer takes the part of whoever left, and the interview
+                    # is a pair's length (an agreed time keeps its start; its event is moved to the new end).
+                    if d.part_taken is not None:
+                        await self.repo.set_role(conn, d.group.id, *d.part_taken)
+                    await self.meetings.repo.resize(conn, d.group.id, minutes_for(len(d.staying)), now)
         crash_point("mock.departure-found")
         for d in found:
             log.info("group %s of round %s: %d member(s) left the server; %s", d.group.id, round_.id, len(d.gone),
@@ -144,11 +161,12 @@ class Departures:
             group = await self.repo.group(group_id)
             if group is None:
                 continue
-            if called_off:
-                try:
-                    await self.meetings.sync_event(group_id)  # the event and room go, as for a cancellation
-                except Exception:
-                    log.exception("could not remove the event of group %s; it is retried at the next start", group_id)
+            try:
+                # Called off: the event and room go, as for a cancellation; a pair now: the event ends sooner.
+                await self.meetings.sync_event(group_id)
+            except Exception:
+                log.exception("could not bring the event of group %s up to date; it is retried at the next start",
+                              group_id)
             staying = staying_in(group, departed.get(group_id, set()))
             gone = [m for m in group.members if m.user_id in gone_ids]
             if staying.members:

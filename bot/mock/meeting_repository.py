@@ -87,6 +87,15 @@ class MeetingRepository:
         assert row is not None
         return _meeting(row)
 
+    async def resize(self, conn: aiosqlite.Connection, group_id: int, minutes: int, now: datetime) -> bool:
+        """Shorten an interview not yet over (a trio became a pair). An agreed one keeps its start and version (its
+        reminders stand); its event is marked behind, so the next sync moves the event's end."""
+        cursor = await conn.execute(
+            "UPDATE mock_meetings SET minutes = ?, updated_at = ?, event_version = CASE WHEN status = 'agreed' "
+            "THEN MIN(event_version, version - 1) ELSE event_version END "
+            "WHERE group_id = ? AND minutes > ? AND status IN ('open', 'agreed')", (minutes, epoch(now), group_id, minutes))
+        return cursor.rowcount > 0
+
     async def agree(self, conn: aiosqlite.Connection, group_id: int, starts_at: datetime, now: datetime) -> int:
         """Confirm (or move to) ``starts_at``; returns the new version."""
         cursor = await conn.execute(

@@ -36,7 +36,7 @@ from bot.mock.agreement import (
 from bot.mock.calendar import InterviewEntry, file_name, interview_ics
 from bot.mock.jobs import MEETING_PREFIXES, rebuild, room_job
 from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
-from bot.mock.models import Choice, Group, Picker, Round
+from bot.mock.models import Choice, Group, Picker, Round, staying_in
 from bot.mock.nudges import NudgePublisher, nudge_groups
 from bot.mock.outcomes import member_group
 from bot.mock.repository import PairingRepository
@@ -277,6 +277,7 @@ class MeetingService:
         group = await self.pairing.group(group_id)
         if meeting is None or group is None:
             return
+        group = staying_in(group, await self.pairing.departed_from(group_id))  # a room is not opened to who left
         round_ = await self.pairing.round(group.round_id)
         assert round_ is not None
         if meeting.status == "agreed" and meeting.event_version < meeting.version:
@@ -338,14 +339,18 @@ class MeetingService:
             return False
         if self.still_on is not None and not await self.still_on(reminder.group_id):
             return False  # called off: a partner left the server, and the member who stayed was told instead
-        earlier_attempt = await self.repo.was_claimed(reminder)
-        if not await self.repo.claim_reminder(reminder, now):
-            return False
-        crash_point("reminder.claimed")
         group = await self.pairing.group(reminder.group_id)
         round_ = await self.pairing.round(group.round_id) if group else None
         if group is None or round_ is None:
             return False
+        # A member found gone from the server gets no reminder, and the others' reminders do not name them.
+        group = staying_in(group, await self.pairing.departed_from(group.id))
+        if not group.has(reminder.user_id):
+            return False
+        earlier_attempt = await self.repo.was_claimed(reminder)
+        if not await self.repo.claim_reminder(reminder, now):
+            return False
+        crash_point("reminder.claimed")
         if earlier_attempt and await self.publisher.find_reminder(group, meeting, reminder.user_id, reminder.kind):
             log.info("reminder %s was sent before a restart; not sending it again", reminder.job_id)
         else:

@@ -45,6 +45,9 @@ async def member_group(repo: PairingRepository, group_id: int, user_id: int, gui
     group = await repo.group(group_id)
     if group is not None and guild_id is not None and group.guild_id != guild_id:
         raise NotFound("This button belongs to an interview in another server; nothing was done.")
+    if group is not None:
+        # As those still in the server see it: a member found gone takes no part (and has no role) any more.
+        group = staying_in(group, await repo.departed_from(group.id))
     if group is None or not group.has(user_id):
         raise NotFound("This interview is not yours; nothing was done.",
                        hint="Only the members of this group can use these.")
@@ -96,9 +99,8 @@ class Outcomes:
     async def report(self, group_id: int, user_id: int, outcome: str, guild_id: int | None = None) -> Report:
         if outcome not in OUTCOMES:
             raise InvalidInput(f"`{outcome}` is not an outcome.")
+        # Without members found gone from the server during the round: neither credited nor reported absent.
         group = await self._group_for_outcome(group_id, user_id, guild_id)
-        # A member found gone from the server during the round is neither credited nor reported absent.
-        group = staying_in(group, (await self.repo.departed(group.round_id)).get(group.id, set()))
         now = self._clock.now()
         credits = []
         withdrawn: list[int] = []

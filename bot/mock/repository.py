@@ -211,6 +211,11 @@ class PairingRepository:
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, user_id) DO NOTHING",
             [(group_id, round_id, guild_id, user_id, epoch(now), int(called_off)) for user_id in user_ids])
 
+    async def set_role(self, conn: aiosqlite.Connection, group_id: int, user_id: int, role: str) -> None:
+        """A member of a trio that became a pair takes the part of the member who left."""
+        await conn.execute("UPDATE mock_group_members SET role = ? WHERE group_id = ? AND user_id = ?",
+                           (role, group_id, user_id))
+
     async def departed(self, round_id: int) -> dict[int, set[int]]:
         """group id -> the members of that group found gone from the server during ``round_id``."""
         rows = await self.db.fetchall("SELECT group_id, user_id FROM mock_departures WHERE round_id = ?", (round_id,))
@@ -218,6 +223,11 @@ class PairingRepository:
         for group_id, user_id in rows:
             found.setdefault(group_id, set()).add(user_id)
         return found
+
+    async def departed_from(self, group_id: int) -> set[int]:
+        """The members of one group found gone from the server (read by the primary key's prefix)."""
+        rows = await self.db.fetchall("SELECT user_id FROM mock_departures WHERE group_id = ?", (group_id,))
+        return {row[0] for row in rows}
 
     async def untold_departures(self, round_id: int) -> dict[int, tuple[list[int], bool]]:
         """group id -> (members found gone whose group has not heard yet, whether that called the interview off)."""

@@ -199,7 +199,9 @@ class MockService:
         return await self.repo.groups(round_id)
 
     async def group(self, group_id: int) -> Group | None:
-        return await self.repo.group(group_id)
+        """The group as those still in the server see it (a member found gone is no longer in it)."""
+        group = await self.repo.group(group_id)
+        return staying_in(group, await self.repo.departed_from(group_id)) if group is not None else None
 
     async def current_group(self, guild_id: int, user_id: int) -> tuple[Round, Group, Meeting | None] | None:
         """The member's group in the open round, without members found gone from the server during it, and its

@@ -11,6 +11,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.mock import Group, GroupBrief, GroupMember, Round, ShareFailed, thread_url
+from bot.mock.agreement import PAIR_MINUTES
 from cogs._common import no_pings, quoted_member_text
 from cogs.mock.embeds import brief_content, brief_embeds, thread_name
 from cogs.mock.views import brief_view, checkin_view
@@ -57,11 +58,12 @@ def departure_text(round_: Round, staying: Group, gone: Sequence[GroupMember], c
     if called_off:
         return (f"{heading}{'s' * (len(gone) > 1)} left the server, so this interview is off; its event and "
                 "reminders are gone. You stay signed up and come first in the next round you take part in.")
-    text = f"{heading} left the server, so you carry on as a pair."
-    observer = next((m for m in staying.members if m.role == "observer"), None)
+    text = f"{heading} left the server, so you carry on as a pair, for {PAIR_MINUTES} minutes."
+    # The observer already holds the part of whoever left (stored with the departure): name them.
     parts = [m.role for m in gone if m.role != "observer"]
-    if observer is not None and parts:
-        text += f" <@{observer.user_id}>, you take the {parts[0]}'s part."
+    taker = next((m for m in staying.members if parts and m.role == parts[0]), None)
+    if taker is not None:
+        text += f" <@{taker.user_id}>, you take the {parts[0]}'s part."
     return text
 
 

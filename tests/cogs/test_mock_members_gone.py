@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -235,8 +236,8 @@ async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
     guild.remove_member(leaving)
     await harness.advance(days=4, hours=12)
     [told] = said(thread.messages, "left the server")
-    assert told.content == (f"👋 Round 1: a member of your group left the server, so you carry on as a pair. "
-                            f"{observer.mention}, you take the interviewer's part.")
+    assert told.content == (f"👋 Round 1: a member of your group left the server, so you carry on as a pair, for 60 "
+                            f"minutes. {observer.mention}, you take the interviewer's part.")
     [nudge] = said(thread.messages, NUDGE)  # the two still here are nudged, about themselves only
     assert leaving.mention not in nudge.content
     await harness.advance(days=2)
@@ -246,6 +247,50 @@ async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
     await observer.click(checkin, "We met")  # counts for the two who met, not for the member who left
     credited = await harness.core.db.fetchall("SELECT DISTINCT user_id FROM activity WHERE kind = 'mock'")
     assert {row[0] for row in credited} == {m.id for m in (alice, bob, carol) if m is not leaving}
+
+
+async def test_a_trio_that_loses_its_candidate_after_agreeing_a_time_meets_as_a_pair_for_a_pairs_length(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    await join_all([alice, bob, carol])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(guild)
+    [brief] = [m for m in thread.messages if "Propose another time" in m.button_labels]
+
+    def cast(role: str) -> SimMember:
+        return next(m for m in (alice, bob, carol) if f"{role}: {m.mention}" in brief.content)
+
+    interviewer, candidate, observer = cast("Interviewer"), cast("Candidate"), cast("Observer")
+    await interviewer.submit_modal(await interviewer.click(brief, "Propose another time"), when="Sun 10:00")
+    proposal = next(m for m in thread.messages if "proposes" in m.content)
+    for member in (candidate, observer):
+        await member.click(proposal, "Accept this time")
+
+    def minutes_of(event: dict[str, Any]) -> float:
+        start, end = (datetime.fromisoformat(event[f"scheduled_{edge}_time"]) for edge in ("start", "end"))
+        return (end - start).total_seconds() / 60
+
+    [event] = guild.scheduled_events.values()
+    assert minutes_of(event) == 90  # a trio rotates: half as long again
+    guild.remove_member(candidate)
+    await harness.advance(days=4, hours=12)
+    [told] = said(thread.messages, "left the server")
+    assert told.content.endswith(f"you carry on as a pair, for 60 minutes. {observer.mention}, you take the "
+                                 "candidate's part.")
+    [event] = guild.scheduled_events.values()  # the same event, ending sooner
+    assert minutes_of(event) == 60
+    refused = await observer.click(brief, "Rubric (interviewer)")  # now the candidate: the rubric is not theirs
+    assert refused.ephemeral and "The rubric is for the interviewer" in refused.text
+    assert (await interviewer.click(brief, "Rubric (interviewer)")).embeds
+    await harness.advance(days=2)
+    assert said(candidate.dms, "Your mock interview is") == []  # no reminder for the member who left
+    reminders = said(interviewer.dms, "Your mock interview is")
+    assert len(reminders) == 2 and all(candidate.mention not in r.content for r in reminders)
+    assert all(f"with {observer.mention} (candidate)" in r.content for r in reminders)
+    [checkin] = checkins(thread.messages)
+    met = await interviewer.click(checkin, "We met")
+    assert met.button_labels == ["Feedback for your candidate"]  # the former observer, not the member who left
 
 
 async def test_a_group_told_by_dm_hears_of_a_partner_who_left_by_dm(
@@ -289,10 +334,12 @@ def test_the_words_those_still_in_the_group_read() -> None:
                    datetime(2026, 3, 8, tzinfo=UTC), "open", 0, "exact", None)
     trio = group(2, 20, 21, 22)
     interviewer, candidate, observer = trio.members
-    assert departure_text(round_, staying_in(trio, {20}), [interviewer], False) == (
-        "👋 Round 4: a member of your group left the server, so you carry on as a pair. "
+    # As stored once the departure is recorded: the observer holds the part of the interviewer who left.
+    took_over = replace(staying_in(trio, {20}), members=(replace(observer, role="interviewer"), candidate))
+    assert departure_text(round_, took_over, [interviewer], False) == (
+        "👋 Round 4: a member of your group left the server, so you carry on as a pair, for 60 minutes. "
         "<@22>, you take the interviewer's part.")
     assert departure_text(round_, staying_in(trio, {22}), [observer], False) == (
-        "👋 Round 4: a member of your group left the server, so you carry on as a pair.")
+        "👋 Round 4: a member of your group left the server, so you carry on as a pair, for 60 minutes.")
     assert departure_text(round_, staying_in(trio, {20, 21}), [interviewer, candidate], True).startswith(
         "👋 Round 4: your partners left the server, so this interview is off")

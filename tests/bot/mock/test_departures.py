@@ -37,6 +37,14 @@ def test_a_pair_whose_both_members_left_is_called_off_with_nobody_to_tell() -> N
     assert found.staying == () and found.called_off
 
 
+def test_the_observer_takes_the_part_of_the_interviewer_or_candidate_who_left() -> None:
+    trio = group(2, 20, 21, 22)  # interviewer, candidate, observer
+    assert [d.part_taken for d in departures([trio], {20}, {})] == [(22, "interviewer")]
+    assert [d.part_taken for d in departures([trio], {21}, {})] == [(22, "candidate")]
+    assert [d.part_taken for d in departures([trio], {22}, {})] == [None]  # the pair keeps its roles
+    assert [d.part_taken for d in departures([trio], {20, 22}, {})] == [None]  # called off: nobody to take it
+
+
 def test_nudges_and_check_ins_see_the_group_without_those_who_left() -> None:
     trio = group(2, 20, 21, 22)
     assert [m.user_id for m in staying_in(trio, {21}).members] == [20, 22]
