@@ -88,12 +88,14 @@ class MeetingRepository:
         return _meeting(row)
 
     async def resize(self, conn: aiosqlite.Connection, group_id: int, minutes: int, now: datetime) -> bool:
-        """Shorten an interview not yet over (a trio became a pair). An agreed one keeps its start and version (its
-        reminders stand); its event is marked behind, so the next sync moves the event's end."""
+        """Shorten an interview that has not begun (a trio became a pair). An agreed one keeps its start and version
+        (its reminders stand); its event is marked behind, so the next sync moves the event's end. One already
+        under way or held keeps what it was."""
         cursor = await conn.execute(
             "UPDATE mock_meetings SET minutes = ?, updated_at = ?, event_version = CASE WHEN status = 'agreed' "
-            "THEN MIN(event_version, version - 1) ELSE event_version END "
-            "WHERE group_id = ? AND minutes > ? AND status IN ('open', 'agreed')", (minutes, epoch(now), group_id, minutes))
+            "THEN MIN(event_version, version - 1) ELSE event_version END WHERE group_id = ? AND minutes > ? "
+            "AND status IN ('open', 'agreed') AND (starts_at IS NULL OR starts_at > ?)",
+            (minutes, epoch(now), group_id, minutes, epoch(now)))
         return cursor.rowcount > 0
 
     async def agree(self, conn: aiosqlite.Connection, group_id: int, starts_at: datetime, now: datetime) -> int:

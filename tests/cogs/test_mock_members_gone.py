@@ -9,7 +9,7 @@ from typing import Any
 import discord
 import pytest
 
-from bot.localdiscord import BotHarness, Reply, SimChannel, SimGuild, SimMember
+from bot.localdiscord import BotHarness, Reply, SimChannel, SimGuild, SimMember, SimMessage
 from bot.mock import MockService, Round
 from bot.mock.models import staying_in
 from cogs.mock.publisher import departure_text
@@ -249,28 +249,35 @@ async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
     assert {row[0] for row in credited} == {m.id for m in (alice, bob, carol) if m is not leaving}
 
 
-async def test_a_trio_that_loses_its_candidate_after_agreeing_a_time_meets_as_a_pair_for_a_pairs_length(
-        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
-        carol: SimMember) -> None:
-    await join_all([alice, bob, carol])
+async def trio_agreed_for(guild: SimGuild, mod: SimMember, room: SimChannel, members: list[SimMember],
+                          when: str) -> tuple[SimChannel, SimMessage, dict[str, SimMember]]:
+    """The three paired in round 1 as a trio that agreed on ``when`` (the interviewer's words): their thread,
+    its brief, and who has which part (``interviewer``, ``candidate``, ``observer``)."""
+    await join_all(members)
     await schedule(mod, room)
     await mod.slash("mock-admin pair-now")
     [thread] = threads(guild)
     [brief] = [m for m in thread.messages if "Propose another time" in m.button_labels]
-
-    def cast(role: str) -> SimMember:
-        return next(m for m in (alice, bob, carol) if f"{role}: {m.mention}" in brief.content)
-
-    interviewer, candidate, observer = cast("Interviewer"), cast("Candidate"), cast("Observer")
-    await interviewer.submit_modal(await interviewer.click(brief, "Propose another time"), when="Sun 10:00")
+    cast = {role.lower(): next(m for m in members if f"{role}: {m.mention}" in brief.content)
+            for role in ("Interviewer", "Candidate", "Observer")}
+    interviewer = cast["interviewer"]
+    await interviewer.submit_modal(await interviewer.click(brief, "Propose another time"), when=when)
     proposal = next(m for m in thread.messages if "proposes" in m.content)
-    for member in (candidate, observer):
+    for member in (cast["candidate"], cast["observer"]):
         await member.click(proposal, "Accept this time")
+    return thread, brief, cast
 
-    def minutes_of(event: dict[str, Any]) -> float:
-        start, end = (datetime.fromisoformat(event[f"scheduled_{edge}_time"]) for edge in ("start", "end"))
-        return (end - start).total_seconds() / 60
 
+def minutes_of(event: dict[str, Any]) -> float:
+    start, end = (datetime.fromisoformat(event[f"scheduled_{edge}_time"]) for edge in ("start", "end"))
+    return (end - start).total_seconds() / 60
+
+
+async def test_a_trio_that_loses_its_candidate_after_agreeing_a_time_meets_as_a_pair_for_a_pairs_length(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    thread, brief, cast = await trio_agreed_for(guild, mod, room, [alice, bob, carol], "Sun 10:00")
+    interviewer, candidate, observer = cast["interviewer"], cast["candidate"], cast["observer"]
     [event] = guild.scheduled_events.values()
     assert minutes_of(event) == 90  # a trio rotates: half as long again
     guild.remove_member(candidate)
@@ -291,6 +298,17 @@ async def test_a_trio_that_loses_its_candidate_after_agreeing_a_time_meets_as_a_
     [checkin] = checkins(thread.messages)
     met = await interviewer.click(checkin, "We met")
     assert met.button_labels == ["Feedback for your candidate"]  # the former observer, not the member who left
+
+
+async def test_a_trio_member_who_leaves_after_the_interview_leaves_its_length_as_it_was(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    thread, _, cast = await trio_agreed_for(guild, mod, room, [alice, bob, carol], "Tue 10:00")
+    await harness.advance(days=1, hours=2)  # the interview has begun (Tuesday 10:00)
+    guild.remove_member(cast["candidate"])
+    await harness.advance(days=5)  # found at the round's end, after the interview
+    assert len(said(thread.messages, "left the server")) == 1
+    assert await harness.core.db.fetchval("SELECT minutes FROM mock_meetings") == 90  # held as a trio
 
 
 async def test_a_group_told_by_dm_hears_of_a_partner_who_left_by_dm(
