@@ -9,6 +9,25 @@ from bot.localdiscord import BotHarness, SimChannel, SimMember
 from tests.cogs.test_content_uploads import write_own_prompt
 
 
+async def post_a_shipped_then_an_own_prompt(harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """Day 1 posts a shipped prompt and day 2 the server's own (written with `/daily add`); both decks end on."""
+    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
+    await harness.advance(hours=2)  # day 1: a shipped prompt
+    await write_own_prompt(mod)
+    await mod.slash("content decks", deck="ai-native-careers", on=False)  # only the server's own prompt is left
+    await harness.advance(days=1)  # day 2: the server's own prompt
+    await mod.slash("content decks", deck="ai-native-careers", on=True)
+
+
+async def drop_day_one_from_the_packs(harness: BotHarness) -> str:
+    """Takes day 1's shipped prompt out of the loaded packs, as a content update that retires it would; its id."""
+    shipped: str = await harness.core.db.fetchval("SELECT prompt_id FROM daily_posts WHERE day_number = 1")
+    store = harness.core.content
+    pack = store.library.packs[0]
+    store._library = ContentLibrary.of([replace(pack, prompts=tuple(p for p in pack.prompts if p.id != shipped))])
+    return shipped
+
+
 async def test_practice_never_offers_an_answered_prompt(harness: BotHarness, alice: SimMember) -> None:
     offered: list[str] = []
     for _ in range(6):
@@ -84,17 +103,9 @@ async def test_a_practice_form_left_open_across_a_restart_is_still_saved(harness
 
 async def test_archive_tells_a_switched_off_server_prompt_from_a_shipped_one_that_left_the_packs(
         harness: BotHarness, mod: SimMember, bob: SimMember, daily: SimChannel) -> None:
-    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
-    await harness.advance(hours=2)  # day 1: a shipped prompt
-    await write_own_prompt(mod)
-    await mod.slash("content decks", deck="ai-native-careers", on=False)  # only the server's own prompt is left
-    await harness.advance(days=1)  # day 2: the server's own prompt
-    await mod.slash("content decks", deck="ai-native-careers", on=True)
+    await post_a_shipped_then_an_own_prompt(harness, mod, daily)
     await mod.slash("content decks", deck="server", on=False)
-    shipped = await harness.core.db.fetchval("SELECT prompt_id FROM daily_posts WHERE day_number = 1")
-    store = harness.core.content
-    pack = store.library.packs[0]
-    store._library = ContentLibrary.of([replace(pack, prompts=tuple(p for p in pack.prompts if p.id != shipped))])
+    shipped = await drop_day_one_from_the_packs(harness)
 
     seen = await bob.slash("archive")
     day2, day1 = seen.embeds[0]["description"].splitlines()
@@ -111,23 +122,10 @@ async def test_archive_tells_a_switched_off_server_prompt_from_a_shipped_one_tha
 
 async def test_archive_says_a_server_prompt_a_moderator_removed_was_removed_here_not_that_it_left_the_packs(
         harness: BotHarness, mod: SimMember, bob: SimMember, daily: SimChannel) -> None:
-    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
-    await harness.advance(hours=2)  # day 1: a shipped prompt
-    await mod.submit_modal(
-        await mod.slash("daily add", kind="design", difficulty="hard"),
-        title="Design the study server's flashcard service",
-        scenario="Members of a 5,000-person study server review flashcards daily and keep streaks.",
-        constraints="5,000 members\n20,000 reviews a day", follow_ups="How is a grade kept once?\nWhat about DST?",
-        rubric="An idempotent grade\nLocal-time days")
-    await mod.slash("content decks", deck="ai-native-careers", on=False)  # only the server's own prompt is left
-    await harness.advance(days=1)  # day 2: the server's own prompt
-    await mod.slash("content decks", deck="ai-native-careers", on=True)
+    await post_a_shipped_then_an_own_prompt(harness, mod, daily)
     own = await harness.core.db.fetchval("SELECT prompt_id FROM daily_posts WHERE day_number = 2")
     await mod.click(await mod.slash("content remove", item=own), "Remove it")
-    shipped = await harness.core.db.fetchval("SELECT prompt_id FROM daily_posts WHERE day_number = 1")
-    store = harness.core.content
-    pack = store.library.packs[0]
-    store._library = ContentLibrary.of([replace(pack, prompts=tuple(p for p in pack.prompts if p.id != shipped))])
+    shipped = await drop_day_one_from_the_packs(harness)
 
     seen = await bob.slash("archive")
     day2, day1 = seen.embeds[0]["description"].splitlines()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from bot.audit import AuditLog
 from bot.clock import ManualClock
@@ -41,15 +42,27 @@ def every_server(guild_id: int) -> bool:
     return True
 
 
-@asynccontextmanager
-async def suggestion_service(folder: Path, queue: FakeQueuePublisher,
-                             decisions: FakeDecisionPublisher) -> AsyncIterator[SuggestionService]:
-    """The service over a fresh database in ``folder``, with ``GUILD``'s review channel chosen."""
-    db = Database(folder / "studybot.sqlite3")
+@pytest.fixture
+def publisher() -> FakeQueuePublisher:
+    """The review channel's stand-in."""
+    return FakeQueuePublisher()
+
+
+@pytest.fixture
+def dms() -> FakeDecisionPublisher:
+    """The stand-in for queue message edits and the authors' DMs."""
+    return FakeDecisionPublisher()
+
+
+@pytest.fixture
+async def service(tmp_path: Path, publisher: FakeQueuePublisher,
+                  dms: FakeDecisionPublisher) -> AsyncIterator[SuggestionService]:
+    """The service over a fresh database, sending through the stand-ins, with ``GUILD``'s review channel chosen."""
+    db = Database(tmp_path / "studybot.sqlite3")
     await db.open()
     clock = ManualClock(NOW)
     built = SuggestionService(db, clock, AuditLog(db, clock), ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR)),
-                              queue, decisions)
+                              publisher, dms)
     await built.set_review_channel(GUILD, MOD, REVIEW_CHANNEL)
     try:
         yield built

@@ -4,9 +4,6 @@ the decision (and those after it) for the next start."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot.community import Suggestion, SuggestionService
@@ -15,25 +12,12 @@ from tests.bot.community.conftest import (
     GUILD,
     MOD,
     FakeDecisionPublisher,
-    FakeQueuePublisher,
     every_server,
-    suggestion_service,
 )
 
 OTHER_GUILD = 8
 ALICE = 12
 BOB = 13
-
-
-@pytest.fixture
-def dms() -> FakeDecisionPublisher:
-    return FakeDecisionPublisher()
-
-
-@pytest.fixture
-async def service(tmp_path: Path, dms: FakeDecisionPublisher) -> AsyncIterator[SuggestionService]:
-    async with suggestion_service(tmp_path, FakeQueuePublisher(), dms) as built:
-        yield built
 
 
 async def suggest(service: SuggestionService, author_id: int = ALICE, guild_id: int = GUILD) -> Suggestion:

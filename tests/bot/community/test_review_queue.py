@@ -4,9 +4,6 @@ suggestion decided meanwhile is never posted afresh."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot.community import Status, Suggestion, SuggestionService
@@ -15,24 +12,11 @@ from tests.bot.community.conftest import (
     GUILD,
     MOD,
     REVIEW_CHANNEL,
-    FakeDecisionPublisher,
     FakeQueuePublisher,
     every_server,
-    suggestion_service,
 )
 
 AUTHOR = 12
-
-
-@pytest.fixture
-def publisher() -> FakeQueuePublisher:
-    return FakeQueuePublisher()
-
-
-@pytest.fixture
-async def service(tmp_path: Path, publisher: FakeQueuePublisher) -> AsyncIterator[SuggestionService]:
-    async with suggestion_service(tmp_path, publisher, FakeDecisionPublisher()) as built:
-        yield built
 
 
 async def suggest(service: SuggestionService) -> Suggestion:
@@ -41,6 +25,20 @@ async def suggest(service: SuggestionService) -> Suggestion:
 
 async def stored(service: SuggestionService, suggestion: Suggestion) -> Suggestion:
     return await service.get(GUILD, suggestion.id)
+
+
+async def left_unfinished(service: SuggestionService, publisher: FakeQueuePublisher, *, went_out: bool) -> Suggestion:
+    """A suggestion whose queue post failed, leaving a claim for the next start; Discord answers again afterwards.
+
+    ``went_out``: Discord took the message but its answer never came; otherwise Discord was down and took nothing."""
+    if went_out:
+        publisher.lost_answer = True
+    else:
+        publisher.down = True
+    suggestion = await suggest(service)
+    assert not await service.post_to_queue(suggestion)
+    publisher.lost_answer = publisher.down = False
+    return suggestion
 
 
 async def test_a_new_suggestion_is_sent_once_without_a_search_and_recorded(
@@ -79,12 +77,9 @@ async def test_a_message_refused_for_good_drops_its_claim(
 
 async def test_an_unfinished_claim_whose_message_went_out_is_recorded_not_sent_again(
         service: SuggestionService, publisher: FakeQueuePublisher) -> None:
-    publisher.lost_answer = True  # Discord took the message; its answer never came
-    suggestion = await suggest(service)
-    assert not await service.post_to_queue(suggestion)
+    suggestion = await left_unfinished(service, publisher, went_out=True)
     [message_id] = publisher.posted(suggestion.id)
     assert (await stored(service, suggestion)).queue_message_id is None
-    publisher.lost_answer = False
     assert await service.finish_queue_posts(every_server) == 1
     assert publisher.attempts == [suggestion.id] and publisher.posted(suggestion.id) == [message_id]
     after = await stored(service, suggestion)
@@ -112,10 +107,7 @@ async def test_an_unfinished_claim_with_no_message_is_sent_once(
 @pytest.mark.parametrize("decide", ["approve", "reject"])
 async def test_a_suggestion_decided_while_its_message_was_unsent_is_not_posted(
         service: SuggestionService, publisher: FakeQueuePublisher, decide: str) -> None:
-    publisher.down = True
-    suggestion = await suggest(service)
-    assert not await service.post_to_queue(suggestion)
-    publisher.down = False
+    suggestion = await left_unfinished(service, publisher, went_out=False)
     if decide == "approve":
         await service.approve(GUILD, suggestion.id, MOD)
     else:
@@ -129,10 +121,7 @@ async def test_a_suggestion_decided_while_its_message_was_unsent_is_not_posted(
 
 async def test_a_found_message_of_a_suggestion_decided_meanwhile_shows_the_decision(
         service: SuggestionService, publisher: FakeQueuePublisher) -> None:
-    publisher.lost_answer = True
-    suggestion = await suggest(service)
-    assert not await service.post_to_queue(suggestion)
-    publisher.lost_answer = False
+    suggestion = await left_unfinished(service, publisher, went_out=True)
     await service.reject(GUILD, suggestion.id, MOD, "Too close to an existing card")
     assert await service.finish_queue_posts(every_server) == 1
     [message_id] = publisher.posted(suggestion.id)
@@ -142,10 +131,7 @@ async def test_a_found_message_of_a_suggestion_decided_meanwhile_shows_the_decis
 
 async def test_a_start_leaves_other_processes_claims_and_drops_a_claim_whose_channel_is_gone(
         service: SuggestionService, publisher: FakeQueuePublisher) -> None:
-    publisher.down = True
-    suggestion = await suggest(service)
-    assert not await service.post_to_queue(suggestion)
-    publisher.down = False
+    suggestion = await left_unfinished(service, publisher, went_out=False)
     assert await service.finish_queue_posts(lambda guild_id: guild_id != GUILD) == 0
     assert (await stored(service, suggestion)).queue_claimed_at is not None  # another shard's process finishes it
     publisher.channels.clear()
