@@ -4,7 +4,7 @@ Nothing here imports discord: the cog in ``cogs/mock`` renders what these module
 This module is the feature's public interface; other features and the cog import from here.
 """
 
-from bot.mock.agreement import local_label
+from bot.mock.agreement import PAIR_MINUTES, local_label
 from bot.mock.exclusions import MAX_EXCLUSIONS, Exclusions
 from bot.mock.jobs import JOB_PREFIX, round_job
 from bot.mock.meeting_repository import Meeting, TimeOption
@@ -25,7 +25,7 @@ from bot.mock.schedule import WEEKDAY_NAMES, WEEKDAYS, Schedule, parse_weekday
 from bot.mock.service import MockService
 
 __all__ = [
-    "JOB_PREFIX", "MAX_EXCLUSIONS", "WEEKDAYS", "WEEKDAY_NAMES", "Choice", "Exclusions", "Group", "GroupBrief", "GroupMember", "Meeting",
+    "JOB_PREFIX", "MAX_EXCLUSIONS", "PAIR_MINUTES", "WEEKDAYS", "WEEKDAY_NAMES", "Choice", "Exclusions", "Group", "GroupBrief", "GroupMember", "Meeting",
     "MeetingPublisher", "MeetingService", "MockPublisher", "MockService", "MockStats", "Report", "Round",
     "RoundsAhead", "Schedule", "ScheduleChange", "ShareFailed", "Signup", "TimeOption", "local_label", "parse_weekday",
     "round_job", "thread_url",

@@ -10,8 +10,7 @@ from typing import Any
 import discord
 
 from bot.bot import StudyBot
-from bot.mock import Group, GroupBrief, GroupMember, Round, ShareFailed, thread_url
-from bot.mock.agreement import PAIR_MINUTES
+from bot.mock import PAIR_MINUTES, Group, GroupBrief, GroupMember, Round, ShareFailed, thread_url
 from cogs._common import no_pings, quoted_member_text
 from cogs.mock.embeds import brief_content, brief_embeds, thread_name
 from cogs.mock.views import brief_view, checkin_view
