@@ -45,13 +45,16 @@ async def member_group(repo: PairingRepository, group_id: int, user_id: int, gui
     group = await repo.group(group_id)
     if group is not None and guild_id is not None and group.guild_id != guild_id:
         raise NotFound("This button belongs to an interview in another server; nothing was done.")
-    if group is not None:
-        # As those still in the server see it: a member found gone takes no part (and has no role) any more.
-        group = staying_in(group, await repo.departed_from(group.id))
     if group is None or not group.has(user_id):
         raise NotFound("This interview is not yours; nothing was done.",
                        hint="Only the members of this group can use these.")
-    return group
+    # As those still in the server see it: a member found gone takes no part (and has no role) any more.
+    departed = await repo.departed_from(group.id)
+    if user_id in departed:
+        raise Conflict("You left the server during this round, so you are no longer in this interview; nothing "
+                       "was done.", hint="Back in the server? Any `/mock` command, such as `/mock status`, puts you "
+                                         "in the next round.")
+    return staying_in(group, departed)
 
 
 class Outcomes:

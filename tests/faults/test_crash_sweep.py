@@ -236,6 +236,28 @@ async def mock_time_agreed(world: World) -> None:
     await in_process(world, steps)
 
 
+async def mock_trio_agreed_then_interviewer_left(world: World) -> None:
+    """Alice, Bob and Carol in one trio that agreed Sunday 10:00 UTC (a trio's 90 minutes); then its interviewer
+    leaves the server (the bot is not told), before the round's nudge looks."""
+    world.carol = world.guild.add_member("carol")
+
+    async def steps(harness: BotHarness) -> None:
+        assert world.carol is not None
+        await sign_up_a_pair(world)
+        await world.carol.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+        await world.mod.slash("mock-admin pair-now")
+        thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
+        brief = next(m for m in thread.messages if "Propose another time" in m.button_labels)
+        await world.alice.submit_modal(await world.alice.click(brief, "Propose another time"), when="Sun 10:00")
+        proposal = next(m for m in thread.messages if "proposes" in m.content)
+        for member in (world.bob, world.carol):
+            await member.click(proposal, "Accept this time")
+    world.clock.set(DAY.replace(hour=8))
+    await in_process(world, steps)
+    [(interviewer,)] = world.rows("SELECT user_id FROM mock_group_members WHERE role = 'interviewer'")
+    world.guild.remove_member(next(m for m in (world.alice, world.bob, world.carol) if m and m.id == interviewer))
+
+
 async def mock_signed_up_without_threads(world: World) -> None:
     """As :func:`mock_signed_up`, where the bot may not open private threads: groups are told by DM."""
     world.room.deny(world.sim.bot_user.id, "create_private_threads")
@@ -559,6 +581,32 @@ async def dm_departure_invariants(world: World, restart: int) -> None:
     assert not any(m.content.startswith("⏳ Round 1 ends") for m in world.alice.dms)
 
 
+async def trio_departure_invariants(world: World, restart: int) -> None:
+    """The trio left as a pair hears once that its observer takes the interviewer's part; the role and the pair's
+    hour are stored once (neither redone nor undone by a restart), the agreed time keeps its start and version
+    (its reminders stand), and the event ends an hour after that start."""
+    await world.serve_until(lambda: _departure_told(world), "the departure to be recorded told")
+
+    def event_minutes() -> float | None:
+        events = list(world.guild.scheduled_events.values())
+        if len(events) != 1:
+            return None
+        start, end = (datetime.fromisoformat(events[0][f"scheduled_{edge}_time"]) for edge in ("start", "end"))
+        return (end - start).total_seconds() / 60
+
+    await world.serve_until(lambda: event_minutes() == 60, "the event to be brought in line")
+    [(gone,)] = world.rows("SELECT user_id FROM mock_departures")
+    [(observer,)] = world.rows("SELECT user_id FROM mock_group_members WHERE role = 'interviewer' AND user_id <> ?",
+                               (gone,))
+    assert world.rows("SELECT COUNT(*) FROM mock_group_members WHERE role = 'observer'") == [(0,)]
+    thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
+    [told] = [m for m in thread.messages if m.content.startswith("👋 Round 1: a member of your group")]
+    assert told.content.endswith(f"<@{observer}>, you take the interviewer's part.")
+    assert world.rows("SELECT status, minutes, version, event_version FROM mock_meetings") == [("agreed", 60, 1, 1)]
+    [event] = world.guild.scheduled_events.values()
+    assert datetime.fromisoformat(event["scheduled_start_time"]) == datetime(2026, 3, 8, 10, tzinfo=UTC)
+
+
 async def outcome_invariants(world: World, restart: int) -> None:
     met = world.rows("SELECT COUNT(*) FROM mock_groups WHERE outcome = 'met'")[0][0]
     credited = world.rows("SELECT COUNT(DISTINCT user_id) FROM activity WHERE kind = 'mock'")[0][0]
@@ -814,6 +862,11 @@ DM_SCENARIOS = {
 }
 
 
+# A trio left as a pair: the observer's new part and the pair's length are stored with the departure.
+TRIO_SCENARIOS = {point: Scenario(mock_trio_agreed_then_interviewer_left, NUDGE, nothing, trio_departure_invariants)
+                  for point in FLOWS["mock-departure"]}
+
+
 @pytest.mark.parametrize("point", sorted(ALL_POINTS))
 async def test_sigkill_at_each_crash_point_then_three_restarts(world: World, point: str) -> None:
     await sweep(world, point, SCENARIOS[point])
@@ -855,3 +908,8 @@ async def sweep(world: World, point: str, scenario: Scenario) -> None:
         assert world.rows("PRAGMA integrity_check") == [("ok",)]
         assert await world.process.stop() == 0
     assert not world.sim.errors
+
+
+@pytest.mark.parametrize("point", sorted(TRIO_SCENARIOS))
+async def test_sigkill_while_a_trio_becomes_a_pair_then_three_restarts(world: World, point: str) -> None:
+    await sweep(world, point, TRIO_SCENARIOS[point])

@@ -1,0 +1,132 @@
+"""A trio whose interviewer or candidate leaves the server mid-round carries on as a pair: the observer plays the
+part of whoever left, and the interview is a pair's length, down to its event and reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
+from tests.cogs.test_mock import briefs, join_all, room, schedule, threads
+from tests.cogs.test_mock_members_gone import checkins, said, this_round
+
+__all__ = ["room"]  # the fixture
+
+ROLE_LINES = {"interviewer": "🎤 Interviewer", "candidate": "🧑\u200d💻 Candidate", "observer": "👀 Observer"}
+REMINDER = "Your mock interview is"
+RUBRIC = "What a strong answer covers"
+REFUSED = "The rubric is for the interviewer; you will see how you did in their feedback."
+
+
+async def trio(guild: SimGuild, mod: SimMember, room: SimChannel,
+               members: list[SimMember]) -> tuple[SimChannel, dict[str, SimMember]]:
+    """The three signed up and grouped in round 1: their thread, and who plays which part (read from the brief)."""
+    await join_all(members)
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(guild)
+    [brief] = briefs(thread)
+    roles = {role: next(m for m in members if f"{line}: {m.mention}" in brief.content)
+             for role, line in ROLE_LINES.items()}
+    return thread, roles
+
+
+def event_length(guild: SimGuild) -> timedelta:
+    [event] = guild.scheduled_events.values()
+    return (datetime.fromisoformat(event["scheduled_end_time"])
+            - datetime.fromisoformat(event["scheduled_start_time"]))
+
+
+async def test_the_observer_who_takes_the_candidates_part_is_the_candidate_and_the_pair_meets_for_an_hour(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    thread, roles = await trio(guild, mod, room, [alice, bob, carol])
+    interviewer, leaving, observer = roles["interviewer"], roles["candidate"], roles["observer"]
+    [brief] = briefs(thread)
+    assert (await observer.click(brief, "Rubric (interviewer)")).text.startswith(RUBRIC)  # an observer may read it
+    guild.remove_member(leaving)
+    await harness.advance(days=4, hours=12)  # the mid-round nudge finds the candidate gone
+    [told] = said(thread.messages, "left the server")
+    assert told.content.endswith(f"{observer.mention}, you take the candidate's part.")
+    [nudge] = said(thread.messages, "no agreed time yet")
+    assert nudge.content.endswith(f"🎤 Interviewer: {interviewer.mention}\n🧑\u200d💻 Candidate: {observer.mention}")
+
+    refused = await observer.click(brief, "Rubric (interviewer)")  # now the candidate: told as the candidate is
+    assert refused.text.startswith(REFUSED) and not refused.embeds
+    assert (await interviewer.click(brief, "Rubric (interviewer)")).text.startswith(RUBRIC)
+    roles_now = this_round(await observer.slash("mock status"))
+    assert roles_now.startswith(f"🎤 Interviewer: {interviewer.mention}\n🧑\u200d💻 Candidate: {observer.mention}\n")
+    assert leaving.mention not in roles_now and "Observer" not in roles_now
+
+    # The round ends Sunday 20:00 UTC (21:00 in Berlin, the members' zone): an hour from 19:45 fits, a trio's 90
+    # minutes would not; and the two still here agree it without waiting for the one who left.
+    await observer.submit_modal(await observer.click(brief, "Propose another time"), when="Sun 19:45")
+    accepted = await interviewer.click(next(m for m in thread.messages if "proposes" in m.content),
+                                       "Accept this time")
+    assert accepted.text.startswith("Agreed:")
+    [confirmed] = said(thread.messages, "Interview confirmed for")
+    assert ", 60 minutes." in confirmed.content and leaving.mention not in confirmed.content
+    assert event_length(guild) == timedelta(minutes=60)
+
+    await harness.advance(days=2)  # past the interview and the end of the round
+    [checkin] = checkins(thread.messages)
+    met = await interviewer.click(checkin, "We met")
+    assert met.button_labels == ["Feedback for your candidate"]  # the former observer, not the member who left
+    form = await interviewer.click(met, "Feedback for your candidate")
+    await interviewer.submit_modal(form, communication="4", depth="4", tradeoffs="5", note="Clear and calm.")
+    assert await harness.core.db.fetchval("SELECT to_id FROM mock_feedback") == observer.id
+
+
+async def test_an_agreed_trio_left_as_a_pair_keeps_its_start_with_an_hour_long_event_and_reminders_for_two(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    thread, roles = await trio(guild, mod, room, [alice, bob, carol])
+    leaving, candidate, observer = roles["interviewer"], roles["candidate"], roles["observer"]
+    [brief] = briefs(thread)
+    await candidate.submit_modal(await candidate.click(brief, "Propose another time"), when="Sun 11:00")
+    proposal = next(m for m in thread.messages if "proposes" in m.content)
+    for member in (leaving, observer):
+        await member.click(proposal, "Accept this time")
+    [event_id] = guild.scheduled_events
+    start = guild.scheduled_events[event_id]["scheduled_start_time"]
+    assert event_length(guild) == timedelta(minutes=90)
+
+    guild.remove_member(leaving)
+    await harness.advance(days=4, hours=12)  # the nudge's look finds the interviewer gone
+    assert list(guild.scheduled_events) == [event_id]  # the same event, moved to end an hour after its start
+    assert guild.scheduled_events[event_id]["scheduled_start_time"] == start
+    assert event_length(guild) == timedelta(minutes=60)
+    assert said(thread.messages, "left the server")[0].content.endswith(
+        f"{observer.mention}, you take the interviewer's part.")
+    assert this_round(await candidate.slash("mock status")).startswith(
+        f"🎤 Interviewer: {observer.mention}\n🧑\u200d💻 Candidate: {candidate.mention}\nMeeting ")
+    stored = "SELECT minutes, version FROM mock_meetings"
+    assert tuple(await harness.core.db.fetchone(stored)) == (60, 1)
+
+    await harness.advance(hours=14)  # Saturday 10:00 UTC: the 24-hour reminders, to the two still here
+    [to_observer] = said(observer.dms, REMINDER)
+    assert f"You are the **interviewer**, with {candidate.mention} (candidate)." in to_observer.content
+    [to_candidate] = said(candidate.dms, REMINDER)
+    assert f"You are the **candidate**, with {observer.mention} (interviewer)." in to_candidate.content
+
+    await harness.restart()  # nothing done at the departure is done again, or undone
+    await harness.advance(hours=24)  # past the interview: the 15-minute reminders too, and nothing twice
+    assert tuple(await harness.core.db.fetchone(stored)) == (60, 1)
+    assert len(said(thread.messages, "left the server")) == 1
+    assert len(said(observer.dms, REMINDER)) == 2 and len(said(candidate.dms, REMINDER)) == 2
+    assert said(leaving.dms, REMINDER) == []
+    assert leaving.mention not in "".join(m.content for m in [*observer.dms, *candidate.dms] if REMINDER in m.content)
+
+
+async def test_a_member_who_left_and_came_back_is_no_longer_in_the_interview_the_others_carry_on_with(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    thread, roles = await trio(guild, mod, room, [alice, bob, carol])
+    leaving = roles["interviewer"]
+    [brief] = briefs(thread)
+    guild.remove_member(leaving)
+    await harness.advance(days=4, hours=12)
+    guild.readd_member(leaving)
+    for button in ("Rubric (interviewer)", "Pick times"):
+        refused = await leaving.click(brief, button)
+        assert refused.text.startswith("You left the server during this round, so you are no longer in this "
+                                       "interview; nothing was done."), button
