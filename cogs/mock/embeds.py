@@ -78,8 +78,10 @@ def current_round_text(round_: Round, group: Group, meeting: Meeting | None) -> 
     return f"{text}\nIn {where}; ends {discord_timestamp(round_.ends_at, 'R')}."
 
 
-def history_line(round_: Round, group: Group, viewer: int | None) -> str:
-    people = ", ".join(f"<@{m.user_id}> ({m.role})" for m in group.members if m.user_id != viewer)
+def history_line(round_: Round, group: Group, viewer: int | None, departed: frozenset[int] = frozenset()) -> str:
+    """One past group; a member who left the server during the round is named as having left, not by a part."""
+    people = ", ".join(f"<@{m.user_id}> ({'left the server' if m.user_id in departed else m.role})"
+                       for m in group.members if m.user_id != viewer)
     return (f"Round {round_.number} · {discord_timestamp(round_.starts_at, 'd')} · "
             f"{people} · {OUTCOME_LABELS.get(group.outcome, group.outcome)}")
 

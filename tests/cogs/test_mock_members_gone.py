@@ -240,6 +240,8 @@ async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
                             f"minutes. {observer.mention}, you take the interviewer's part.")
     [nudge] = said(thread.messages, NUDGE)  # the two still here are nudged, about themselves only
     assert leaving.mention not in nudge.content
+    history = (await mod.slash("mock-admin history")).text  # who left, not a second interviewer
+    assert f"{leaving.mention} (left the server)" in history and f"{observer.mention} (interviewer)" in history
     await harness.advance(days=2)
     [checkin] = checkins(thread.messages)  # the two still here are asked how it went
     assert len(said(thread.messages, "left the server")) == 1
