@@ -5,10 +5,11 @@ This module is the feature's public interface; other features and the cog import
 """
 
 from bot.mock.agreement import PAIR_MINUTES, local_label
+from bot.mock.calendar import thread_url
 from bot.mock.exclusions import MAX_EXCLUSIONS, Exclusions
 from bot.mock.jobs import JOB_PREFIX, round_job
 from bot.mock.meeting_repository import Meeting, TimeOption
-from bot.mock.meetings import Choice, MeetingPublisher, MeetingService, thread_url
+from bot.mock.meetings import Choice, MeetingPublisher, MeetingService
 from bot.mock.models import (
     Group,
     GroupBrief,

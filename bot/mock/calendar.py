@@ -18,6 +18,13 @@ PRODUCT_ID = "-//studybot//mock interviews//EN"
 UID_DOMAIN = "studybot.mock"
 
 
+def thread_url(guild_id: int, thread_id: int | None) -> str:
+    """A link that opens the group's thread (or the server, for a group told by DM): calendar entries, events
+    and reminders all point there."""
+    return f"https://discord.com/channels/{guild_id}/{thread_id}" if thread_id else \
+        f"https://discord.com/channels/{guild_id}"
+
+
 @dataclass(frozen=True)
 class InterviewEntry:
     guild_id: int

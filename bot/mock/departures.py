@@ -172,6 +172,11 @@ class Departures:
             if staying.members:
                 await self._tell_once(round_, staying, gone, called_off, fresh=group_id in fresh)
             await self.repo.mark_departures_told(group_id, self._clock.now())
+            if not called_off:
+                try:  # a time the members still here had all accepted was waiting only for who left
+                    await self.meetings.settle_without_departed(round_, staying)
+                except Exception:
+                    log.exception("could not settle the time of group %s after a member left", group_id)
 
     async def _tell_once(self, round_: Round, staying: Group, gone: list[GroupMember], called_off: bool, *,
                          fresh: bool) -> None:

@@ -33,7 +33,7 @@ from bot.mock.agreement import (
     reminders_for,
     suggestion_starts,
 )
-from bot.mock.calendar import InterviewEntry, file_name, interview_ics
+from bot.mock.calendar import InterviewEntry, file_name, interview_ics, thread_url
 from bot.mock.jobs import MEETING_PREFIXES, rebuild, room_job
 from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
 from bot.mock.models import Choice, Group, Picker, Round, staying_in
@@ -49,12 +49,6 @@ log = logging.getLogger(__name__)
 
 CANCEL_REASON_LIMIT = 300
 ROOM_KEPT_AFTER = timedelta(minutes=30)  # a temporary room stays this long after the interview's planned end
-
-
-def thread_url(guild_id: int, thread_id: int | None) -> str:
-    """A link that opens the group's thread (or the server, for a group told by DM)."""
-    return f"https://discord.com/channels/{guild_id}/{thread_id}" if thread_id else \
-        f"https://discord.com/channels/{guild_id}"
 
 
 class MeetingPublisher(NudgePublisher, Protocol):
@@ -201,6 +195,17 @@ class MeetingService:
             async with self._db.transaction() as conn:
                 await self.repo.add_vote(conn, option.id, group.id, user_id, now)
             return await self._settle(round_, group, [option], option)
+
+    async def settle_without_departed(self, round_: Round, group: Group) -> None:
+        """After members left the server (``group`` is those still here): a time every one of them had already
+        accepted is agreed now, as if the last of them had just pressed, so nobody has to press again."""
+        async with self._locks[group.id]:
+            meeting = await self.repo.meeting(group.id)
+            if round_.status != "open" or meeting is None or meeting.status != "open" or len(group.members) < 2:
+                return
+            options = open_options(await self.repo.options(group.id, "agree"), self._clock.now(),
+                                   last_start(round_, group))
+            await self._settle(round_, group, options, None)
 
     async def _settle(self, round_: Round, group: Group, options: list[TimeOption],
                       option: TimeOption | None) -> Choice:

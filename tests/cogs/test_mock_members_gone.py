@@ -302,6 +302,31 @@ async def test_a_trio_that_loses_its_candidate_after_agreeing_a_time_meets_as_a_
     assert met.button_labels == ["Feedback for your candidate"]  # the former observer, not the member who left
 
 
+async def test_a_time_the_two_left_had_both_accepted_is_agreed_when_the_third_is_found_gone(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    await join_all([alice, bob, carol])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(guild)
+    [brief] = [m for m in thread.messages if "Propose another time" in m.button_labels]
+    cast = {role: next(m for m in (alice, bob, carol) if f"{role}: {m.mention}" in brief.content)
+            for role in ("Interviewer", "Candidate", "Observer")}
+    await cast["Interviewer"].submit_modal(await cast["Interviewer"].click(brief, "Propose another time"),
+                                           when="Sun 10:00")
+    waiting = await cast["Candidate"].click(next(m for m in thread.messages if "proposes" in m.content),
+                                            "Accept this time")
+    assert f"waiting for {cast['Observer'].mention}" in waiting.text  # the observer never answers, then leaves
+    guild.remove_member(cast["Observer"])
+    await harness.advance(days=4, hours=12)
+    [told] = said(thread.messages, "left the server")
+    [confirmed] = said(thread.messages, "Interview confirmed")
+    assert thread.messages.index(told) < thread.messages.index(confirmed)
+    assert "60 minutes" in confirmed.content and cast["Observer"].mention not in confirmed.content
+    [event] = guild.scheduled_events.values()
+    assert minutes_of(event) == 60
+
+
 async def test_a_trio_member_who_leaves_after_the_interview_leaves_its_length_as_it_was(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
