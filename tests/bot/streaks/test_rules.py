@@ -136,13 +136,22 @@ def test_heatmap_statuses_agree_with_the_history(offsets: set[int], today_offset
             assert day in state.frozen_days or day == state.pending_freeze
 
 
+def _month(day: date) -> str:
+    """``YYYY-MM`` with a four-digit year: ``strftime("%Y")`` drops the leading zero of years before 1000 here."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
 @given(st.dates(min_value=date(1000, 1, 1), max_value=date(9998, 12, 1)))
 def test_the_month_after_and_before_are_the_neighbouring_calendar_months(day: date) -> None:
-    month = day.strftime("%Y-%m")
+    month = _month(day)
     first = day.replace(day=1)
-    assert month_after(month) == (first + timedelta(days=31)).strftime("%Y-%m")
-    assert month_before(month) == (first - timedelta(days=1)).strftime("%Y-%m")
+    assert month_after(month) == _month(first + timedelta(days=31))
+    assert month_before(month) == _month(first - timedelta(days=1))
     assert month_before(month_after(month)) == month
+
+
+def test_the_month_before_january_1000_keeps_a_four_digit_year() -> None:
+    assert month_before("1000-01") == "0999-12" and month_after("0999-12") == "1000-01"
 
 
 def test_the_hour_a_spring_clock_change_skips_does_not_exist_that_day() -> None:
