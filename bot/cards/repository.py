@@ -56,6 +56,16 @@ class CardRepository:
         assert row is not None
         return int(row[0]), int(row[1])
 
+    async def reviews_since(self, user_id: int, *, since: datetime) -> list[tuple[int, int, int | None]]:
+        """(reviewed at in epoch seconds, rating, the card's state before) of every review the member made at
+        or after ``since``, in every server.
+
+        The progress charts (``bot.stats``) count reviews and retention per week from these."""
+        rows = await self.db.fetchall(
+            "SELECT reviewed_at, rating, state_before FROM card_reviews WHERE user_id = ? AND reviewed_at >= ?",
+            (user_id, epoch(since)))
+        return [(int(r[0]), int(r[1]), r[2]) for r in rows]
+
     async def new_per_day(self, user_id: int) -> int:
         return int(await self.db.fetchval("SELECT new_per_day FROM card_settings WHERE user_id = ?", (user_id,),
                                           default=DEFAULT_NEW_PER_DAY))

@@ -119,6 +119,10 @@ class FeedbackRepository:
         return [(int(r[0]), int(r[1])) for r in rows]
 
     async def contributor_scores(self, guild_id: int, month: str) -> dict[int, int]:
+        """Helpful marks each member's answers received in ``month``; members with none are absent.
+
+        The Contributors board ranks members by these, and role rewards (``bot.rewards``) find last
+        month's most helpful contributor(s) from them."""
         rows = await self.db.fetchall(
             "SELECT user_id, COUNT(*) FROM answer_marks WHERE guild_id = ? AND month = ? GROUP BY user_id",
             (guild_id, month))

@@ -1,4 +1,6 @@
-"""SQL for role rewards: the mappings, the grants Discord accepted, and who earned what."""
+"""SQL for role rewards: the mappings, the grants Discord accepted, and members found gone.
+
+Who earned what is read through the features that keep it (streaks, activity, Helpful marks)."""
 
 from __future__ import annotations
 
@@ -67,48 +69,20 @@ class RewardRepository:
         await self.db.execute("DELETE FROM role_grants WHERE guild_id = ? AND user_id = ? AND reward = ?",
                               (guild_id, user_id, reward))
 
-    async def mark_gone(self, guild_id: int, user_id: int, now: int) -> None:
-        """Note that Discord does not know the member here, with their credited activity so far."""
+    async def mark_gone(self, guild_id: int, user_id: int, now: int, activity_mark: int) -> None:
+        """Note that Discord does not know the member here, with ``activity_mark``, their credited activity so
+        far: once it has grown they were active here since, so are back."""
         await self.db.execute(
-            "INSERT INTO reward_members_gone (guild_id, user_id, gone_at, activity_mark) "
-            "VALUES (?, ?, ?, (SELECT COALESCE(SUM(count), 0) FROM activity WHERE guild_id = ? AND user_id = ?)) "
+            "INSERT INTO reward_members_gone (guild_id, user_id, gone_at, activity_mark) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id) DO UPDATE SET gone_at = excluded.gone_at, "
-            "activity_mark = excluded.activity_mark", (guild_id, user_id, now, guild_id, user_id))
+            "activity_mark = excluded.activity_mark", (guild_id, user_id, now, activity_mark))
 
-    async def gone_members(self, guild_id: int) -> tuple[set[int], set[int]]:
-        """(still gone, seen again): members found gone, split by whether they were credited activity since."""
+    async def gone_marks(self, guild_id: int) -> dict[int, int]:
+        """Members found gone here, each with their credited activity when they were (see :meth:`mark_gone`)."""
         rows = await self.db.fetchall(
-            "SELECT g.user_id, g.activity_mark < (SELECT COALESCE(SUM(a.count), 0) FROM activity a "
-            "WHERE a.guild_id = g.guild_id AND a.user_id = g.user_id) FROM reward_members_gone g "
-            "WHERE g.guild_id = ?", (guild_id,))
-        return {int(r[0]) for r in rows if not r[1]}, {int(r[0]) for r in rows if r[1]}
+            "SELECT user_id, activity_mark FROM reward_members_gone WHERE guild_id = ?", (guild_id,))
+        return {int(r[0]): int(r[1]) for r in rows}
 
     async def forget_gone(self, guild_id: int, user_ids: set[int]) -> None:
         await self.db.executemany("DELETE FROM reward_members_gone WHERE guild_id = ? AND user_id = ?",
                                   [(guild_id, user_id) for user_id in sorted(user_ids)])
-
-    async def live_streaks(self, guild_id: int, now: int) -> list[tuple[int, int]]:
-        """(member, current streak) for streaks still alive now (a streak past its break time is over)."""
-        rows = await self.db.fetchall(
-            "SELECT user_id, current FROM streaks WHERE guild_id = ? AND current > 0 AND breaks_at > ?",
-            (guild_id, now))
-        return [(int(r[0]), int(r[1])) for r in rows]
-
-    async def most_active(self, guild_id: int, month: str) -> list[int]:
-        """The member(s) with the most active days in ``month`` (their local dates); ties all lead."""
-        rows = await self.db.fetchall(
-            # Every ISO date of the month sorts between its 01 and its 31: one range of the (guild, date)
-            # index. A function of the date, or the primary key SQLite picks to group without sorting,
-            # reads every row the server ever had (a year of a large server: 3.3x slower, measured).
-            "SELECT user_id, COUNT(DISTINCT local_date) AS days FROM activity INDEXED BY activity_by_date "
-            "WHERE guild_id = ? "
-            "AND local_date BETWEEN ? AND ? GROUP BY user_id", (guild_id, f"{month}-01", f"{month}-31"))
-        best = max((int(r[1]) for r in rows), default=0)
-        return sorted(int(r[0]) for r in rows if int(r[1]) == best and best > 0)
-
-    async def most_helpful(self, guild_id: int, month: str) -> list[int]:
-        rows = await self.db.fetchall(
-            "SELECT user_id, COUNT(*) FROM answer_marks WHERE guild_id = ? AND month = ? GROUP BY user_id",
-            (guild_id, month))
-        best = max((int(r[1]) for r in rows), default=0)
-        return sorted(int(r[0]) for r in rows if int(r[1]) == best and best > 0)

@@ -18,14 +18,17 @@ from typing import Protocol
 
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.activity import ActivityReads
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.errors import InvalidInput
+from bot.feedback import FeedbackRepository
 from bot.posting import crash_point
 from bot.rewards.models import Grant, MemberGone, RewardRow, RoleFacts, RoleRefused
 from bot.rewards.repository import RewardRepository
 from bot.scheduler import JobScheduler
 from bot.storage import Database
+from bot.streaks import StreakRepository
 from bot.timezones import TimezoneResolver, local_date
 
 log = logging.getLogger(__name__)
@@ -66,10 +69,20 @@ def previous_month(today: date) -> str:
     return (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
 
 
+def leaders(scores: dict[int, int]) -> list[int]:
+    """The member(s) with the highest score, when it is above zero; ties all lead."""
+    best = max(scores.values(), default=0)
+    return sorted(user_id for user_id, score in scores.items() if score == best and best > 0)
+
+
 class RewardService:
     def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver, scheduler: JobScheduler,
                  audit: AuditLog, publisher: RolePublisher) -> None:
         self.repo = RewardRepository(db)
+        # Who earned what is kept by other features: read through their interfaces, never their tables.
+        self.streaks = StreakRepository(db)
+        self.activity = ActivityReads(db)
+        self.feedback = FeedbackRepository(db)
         self._db = db
         self._clock = clock
         self._timezones = timezones
@@ -132,7 +145,7 @@ class RewardService:
         wanted: dict[tuple[int, str], int] = {}
         milestones = [n for n in MILESTONES if f"streak-{n}" in mapped]
         if milestones:
-            for user_id, current in await self.repo.live_streaks(guild_id, self._now()):
+            for user_id, current in await self.streaks.live_streaks(guild_id, self._now()):
                 reached = [n for n in milestones if current >= n]
                 if reached:
                     reward = f"streak-{max(reached)}"
@@ -140,10 +153,10 @@ class RewardService:
         if LEADER_STREAK in mapped or LEADER_HELPFUL in mapped:
             month = previous_month(local_date(self._clock.now(), await self._timezones.guild_zone(guild_id)))
             if LEADER_STREAK in mapped:
-                for user_id in await self.repo.most_active(guild_id, month):
+                for user_id in leaders(await self.activity.active_days_in_month(guild_id, month)):
                     wanted[(user_id, LEADER_STREAK)] = mapped[LEADER_STREAK]
             if LEADER_HELPFUL in mapped:
-                for user_id in await self.repo.most_helpful(guild_id, month):
+                for user_id in leaders(await self.feedback.contributor_scores(guild_id, month)):
                     wanted[(user_id, LEADER_HELPFUL)] = mapped[LEADER_HELPFUL]
         return wanted
 
@@ -176,7 +189,7 @@ class RewardService:
                 await self.repo.delete_grant(guild_id, grant.user_id, grant.reward)  # the role stays
             else:
                 changed += await self._remove(guild_id, grant, refused)
-        gone, back = await self.repo.gone_members(guild_id)
+        gone, back = await self._gone_members(guild_id)
         if back:
             await self.repo.forget_gone(guild_id, back)
         for (user_id, reward), role_id in wanted.items():
@@ -189,6 +202,15 @@ class RewardService:
             if row.reward not in refused and row.problem is not None:
                 await self.repo.set_problem(guild_id, row.reward, None)
         return changed
+
+    async def _gone_members(self, guild_id: int) -> tuple[set[int], set[int]]:
+        """(still gone, seen again): members found gone, split by whether they were credited activity since."""
+        marks = await self.repo.gone_marks(guild_id)
+        if not marks:
+            return set(), set()
+        credited = await self.activity.credited_actions(guild_id, marks)
+        back = {user_id for user_id, mark in marks.items() if mark < credited[user_id]}
+        return set(marks) - back, back
 
     async def _add(self, guild_id: int, user_id: int, reward: str, role_id: int, refused: set[str],
                    gone: set[int]) -> int:
@@ -204,7 +226,8 @@ class RewardService:
             await self.publisher.add_role(guild_id, user_id, role_id, f"studybot reward: {REWARDS[reward]}")
         except MemberGone:
             await self.repo.delete_grant(guild_id, user_id, reward)
-            await self.repo.mark_gone(guild_id, user_id, self._now())
+            credited = await self.activity.credited_actions(guild_id, [user_id])
+            await self.repo.mark_gone(guild_id, user_id, self._now(), credited[user_id])
             gone.add(user_id)
             log.info("member %s has left guild %s: no reward role is asked for until they are active again",
                      user_id, guild_id)

@@ -7,6 +7,8 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.activity import ActivityReads
+from bot.cards import CardRepository
 from bot.clock import Clock
 from bot.stats.charts import WEEKS, week_starts
 from bot.stats.models import KINDS, ActiveWeeks, ParticipationWeeks, ReviewWeeks
@@ -22,7 +24,8 @@ def _index(weeks: list[date], day: date) -> int | None:
 
 class ProgressService:
     def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver) -> None:
-        self.repo = ProgressRepository(db)
+        # The reviews and the activity are the flashcards' and activity's tables: read through their interfaces.
+        self.repo = ProgressRepository(CardRepository(db), ActivityReads(db))
         self._clock = clock
         self._timezones = timezones
 
@@ -39,7 +42,7 @@ class ProgressService:
         """Flashcard reviews per week (everywhere the member studies, as /cards stats counts them)."""
         weeks, zone = await self._weeks(guild_id, user_id)
         since = datetime.combine(weeks[0], time(0), tzinfo=zone).astimezone(UTC)
-        rows = await self.repo.reviews_since(user_id, int(since.timestamp()) - 86400)
+        rows = await self.repo.reviews_since(user_id, since - timedelta(days=1))
         reviews = [0] * len(weeks)
         asked = [0] * len(weeks)
         recalled = [0] * len(weeks)

@@ -11,6 +11,7 @@ from bot.streaks.models import (
     StreakProfile,
 )
 from bot.streaks.reminders import DirectMessagesClosedError, StreakReminders
+from bot.streaks.repository import StreakRepository
 from bot.streaks.rules import FREEZE_EVERY, MAX_FREEZES, DayStatus, StreakState, evaluate
 from bot.streaks.service import StreakPublisher, StreakService
 
@@ -28,6 +29,7 @@ __all__ = [
     "StreakProfile",
     "StreakPublisher",
     "StreakReminders",
+    "StreakRepository",
     "StreakService",
     "StreakState",
     "evaluate",

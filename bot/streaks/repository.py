@@ -131,6 +131,16 @@ class StreakRepository:
         return int(await self.db.fetchval(f"SELECT {scores}", self._params(guild_id, now, month, user=user_id),
                                           default=0) or 0)
 
+    async def live_streaks(self, guild_id: int, now: int) -> list[tuple[int, int]]:
+        """(member, current streak) for the server's streaks still alive at ``now`` (a streak past its break
+        time is over, whatever its summary still says).
+
+        Role rewards (``bot.rewards``) give the streak milestone roles from these."""
+        rows = await self.db.fetchall(
+            "SELECT user_id, current FROM streaks WHERE guild_id = ? AND current > 0 AND breaks_at > ?",
+            (guild_id, now))
+        return [(int(r[0]), int(r[1])) for r in rows]
+
     # -- milestones ------------------------------------------------------------------------------------
 
     async def announcement_settings(self, guild_id: int) -> tuple[bool, int | None, int | None]:

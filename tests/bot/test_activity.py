@@ -4,7 +4,7 @@ import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bot.activity import ActivityKind, ActivityRecorded, ActivityService
+from bot.activity import ActivityKind, ActivityReads, ActivityRecorded, ActivityService
 from bot.clock import ManualClock
 from bot.storage import Database
 from bot.timezones import TimezoneResolver
@@ -84,5 +84,72 @@ async def test_a_credits_hooks_commit_with_it_and_a_failing_hook_loses_nothing(t
         service.remove_hook(derive)
         await db.run_transaction(service.credit_in, 1, 6, ActivityKind.REVIEW, clock.now())
         assert await db.fetchval("SELECT COUNT(*) FROM derived") == 1
+    finally:
+        await db.close()
+
+
+# -- what other features read: ActivityReads ---------------------------------------------------------------
+
+async def _credited(tmp_path: Path) -> tuple[Database, ActivityReads]:
+    """Server 1: member 5 (Tokyo) and member 6 (UTC) on either side of 1 March; server 2: member 5 once."""
+    db = Database(tmp_path / "reads.sqlite3")
+    await db.open()
+    clock = ManualClock(datetime(2026, 2, 27, 12, tzinfo=UTC))
+    timezones = TimezoneResolver(db)
+    service = ActivityService(db, clock, timezones)
+    await timezones.set_user_zone(5, "Asia/Tokyo")
+    for at, guild_id, user_id, kind in (
+            (datetime(2026, 2, 27, 12, tzinfo=UTC), 1, 5, ActivityKind.ANSWER),   # Tokyo 27 Feb
+            (datetime(2026, 2, 28, 16, tzinfo=UTC), 1, 5, ActivityKind.REVIEW),   # Tokyo 1 Mar
+            (datetime(2026, 2, 28, 17, tzinfo=UTC), 1, 5, ActivityKind.REVIEW),   # Tokyo 1 Mar, again
+            (datetime(2026, 3, 2, 9, tzinfo=UTC), 1, 5, ActivityKind.QUIZ),       # Tokyo 2 Mar
+            (datetime(2026, 2, 28, 16, tzinfo=UTC), 1, 6, ActivityKind.REVIEW),   # UTC 28 Feb
+            (datetime(2026, 3, 2, 9, tzinfo=UTC), 1, 6, ActivityKind.ANSWER),     # UTC 2 Mar
+            (datetime(2026, 3, 2, 10, tzinfo=UTC), 1, 6, ActivityKind.QUIZ),      # UTC 2 Mar, another kind
+            (datetime(2026, 3, 2, 9, tzinfo=UTC), 2, 5, ActivityKind.MOCK)):      # another server
+        await service.record(guild_id, user_id, kind, at)
+    return db, ActivityReads(db)
+
+
+async def test_a_members_active_dates_from_a_day_on_in_one_server(tmp_path: Path) -> None:
+    db, reads = await _credited(tmp_path)
+    try:
+        assert sorted(await reads.active_dates_since(1, 5, date(2026, 2, 28))) == [date(2026, 3, 1), date(2026, 3, 2)]
+        assert sorted(await reads.active_dates_since(1, 5, date(2026, 2, 27))) == [
+            date(2026, 2, 27), date(2026, 3, 1), date(2026, 3, 2)]
+        assert await reads.active_dates_since(2, 5, date(2026, 3, 3)) == []
+        assert await reads.active_dates_since(1, 7, date(2026, 1, 1)) == []
+    finally:
+        await db.close()
+
+
+async def test_the_servers_actions_per_day_and_kind_from_a_day_on(tmp_path: Path) -> None:
+    db, reads = await _credited(tmp_path)
+    try:
+        assert sorted(await reads.actions_per_day(1, date(2026, 2, 28))) == [
+            (date(2026, 2, 28), "review", 1), (date(2026, 3, 1), "review", 2),
+            (date(2026, 3, 2), "answer", 1), (date(2026, 3, 2), "quiz", 2)]
+        assert await reads.actions_per_day(2, date(2026, 3, 2)) == [(date(2026, 3, 2), "mock", 1)]
+    finally:
+        await db.close()
+
+
+async def test_each_members_active_days_in_a_month_on_their_own_dates(tmp_path: Path) -> None:
+    db, reads = await _credited(tmp_path)
+    try:
+        assert await reads.active_days_in_month(1, "2026-03") == {5: 2, 6: 1}  # two kinds on 2 March: one day
+        assert await reads.active_days_in_month(1, "2026-02") == {5: 1, 6: 1}  # 28 Feb is the month's last day
+        assert await reads.active_days_in_month(2, "2026-03") == {5: 1}
+        assert await reads.active_days_in_month(1, "2026-04") == {}
+    finally:
+        await db.close()
+
+
+async def test_each_members_credited_actions_in_one_server(tmp_path: Path) -> None:
+    db, reads = await _credited(tmp_path)
+    try:
+        assert await reads.credited_actions(1, [6, 5, 7]) == {5: 4, 6: 3, 7: 0}  # 7 never acted here
+        assert await reads.credited_actions(2, {5}) == {5: 1}
+        assert await reads.credited_actions(1, []) == {}
     finally:
         await db.close()
