@@ -305,7 +305,8 @@ class DailyDelivery:
         label = free_label(day, repo.labels_in(conn, schedule.guild_id, day))
         repo.insert_claim_in(
             conn, guild_id=schedule.guild_id, day=label, day_number=day_number, cycle=cycle,
-            prompt_id=state.remaining[0], channel_id=schedule.channel_id,
+            prompt_id=state.remaining[0], prompt_kind=pool[state.remaining[0]].kind.value,
+            channel_id=schedule.channel_id,
             nonce=post_nonce(schedule.guild_id, label), now=now, occurrence_at=occurrence_at)
         record = repo.post_in(conn, schedule.guild_id, label)
         assert record is not None

@@ -56,6 +56,7 @@ class PostRecord:
     attempts: int
     failure: str | None
     occurrence_at: datetime  # the scheduled instant this post served (see bot.posting.occurrence)
+    prompt_kind: str | None = None  # the prompt's kind when posted: what /archive filters a gone prompt by
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def _post(row: Any) -> PostRecord:
         claimed_at=datetime.fromtimestamp(row["claimed_at"], UTC), sent_at=from_epoch(row["sent_at"]),
         attempts=row["attempts"], failure=row["failure"],
         occurrence_at=datetime.fromtimestamp(row["occurrence_at"] or row["claimed_at"], UTC),
+        prompt_kind=row["prompt_kind"],
     )
 
 
@@ -219,11 +220,12 @@ class DailyRepository:
 
     @staticmethod
     def insert_claim_in(conn: sqlite3.Connection, *, guild_id: int, day: date, day_number: int, cycle: int,
-                        prompt_id: str, channel_id: int, nonce: str, now: datetime, occurrence_at: datetime) -> None:
+                        prompt_id: str, prompt_kind: str, channel_id: int, nonce: str, now: datetime,
+                        occurrence_at: datetime) -> None:
         conn.execute(
-            "INSERT INTO daily_posts (guild_id, local_date, day_number, cycle, prompt_id, status, channel_id, "
-            "nonce, claimed_at, occurrence_at) VALUES (?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?)",
-            (guild_id, day.isoformat(), day_number, cycle, prompt_id, channel_id, nonce, epoch(now),
+            "INSERT INTO daily_posts (guild_id, local_date, day_number, cycle, prompt_id, prompt_kind, status, "
+            "channel_id, nonce, claimed_at, occurrence_at) VALUES (?, ?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?)",
+            (guild_id, day.isoformat(), day_number, cycle, prompt_id, prompt_kind, channel_id, nonce, epoch(now),
              epoch(occurrence_at)),
         )
 
@@ -273,6 +275,19 @@ class DailyRepository:
                 "SELECT * FROM daily_posts WHERE guild_id = ? AND status = ? ORDER BY occurrence_at DESC LIMIT 1",
                 (guild_id, str(status)))
         return _post(row) if row else None
+
+    async def prompts_without_kind(self) -> set[str]:
+        """The prompts of posts made before their kind was kept with them (migration 0031 could not read the
+        shipped packs), over every server."""
+        rows = await self.db.fetchall("SELECT DISTINCT prompt_id FROM daily_posts WHERE prompt_kind IS NULL")
+        return {row[0] for row in rows}
+
+    async def set_post_kinds(self, kinds: dict[str, str]) -> None:
+        """Keep each prompt's kind with the posts of it that have none yet, in one transaction."""
+        async with self.db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE daily_posts SET prompt_kind = ? WHERE prompt_id = ? AND prompt_kind IS NULL",
+                [(kind, prompt_id) for prompt_id, kind in kinds.items()])
 
     async def posts(self, guild_id: int) -> list[PostRecord]:
         rows = await self.db.fetchall("SELECT * FROM daily_posts WHERE guild_id = ? ORDER BY local_date", (guild_id,))

@@ -78,8 +78,19 @@ class DailyService:
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
-        """Register the posting job of every server this process serves."""
+        """Keep the kind of shipped prompts posted before kinds were stored, then register the posting job
+        of every server this process serves."""
+        await self.fill_post_kinds()
         await self.delivery.start()
+
+    async def fill_post_kinds(self) -> None:
+        """Store with older posts the kind of their shipped prompt, while the loaded packs still have it:
+        ``/archive kind:`` then keeps listing the day after a content update retires the prompt."""
+        library = self.content.library
+        found = {prompt_id: prompt.kind.value for prompt_id in await self.repo.prompts_without_kind()
+                 if (prompt := library.prompt(prompt_id)) is not None}
+        if found:
+            await self.repo.set_post_kinds(found)
 
     async def catch_up(self) -> None:
         """Once a shard is ready: post what fell due today while the bot was down, and show the answers a

@@ -67,8 +67,8 @@ class PracticeService:
             prompt, deck = library.prompt(record.prompt_id), None
             if prompt is None and record.prompt_id in own:
                 prompt, deck = own[record.prompt_id]
-            if kind is not None and (prompt is None or prompt.kind.value != kind):
-                continue
+            if kind is not None and (prompt.kind.value if prompt is not None else record.prompt_kind) != kind:
+                continue  # a gone prompt is filtered by the kind it was posted with
             entries.append(ArchiveEntry(record.day_number, record.local_date, prompt, record.prompt_id,
                                         record.channel_id, record.message_id, record.thread_id,
                                         deck.key if deck is not None and not deck.enabled else None,

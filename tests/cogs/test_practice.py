@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.content import ContentStore
 from bot.content.loader import ContentLibrary
 from bot.localdiscord import BotHarness, SimChannel, SimMember
+from bot.settings import SHIPPED_CONTENT_DIR
 from tests.cogs.test_content_uploads import write_own_prompt
 
 
@@ -137,3 +139,22 @@ async def test_archive_says_a_server_prompt_a_moderator_removed_was_removed_here
     [field] = told.embeds[0]["fields"]
     assert field["name"] == "Removed prompts" and "`/daily add`" in field["value"], field
     assert "switched off" not in told.text
+
+
+async def test_archive_by_kind_still_lists_days_whose_prompt_is_gone(harness: BotHarness, mod: SimMember,
+                                                                     bob: SimMember, daily: SimChannel) -> None:
+    """A prompt a moderator removed, or one that left the packs, keeps the kind it was posted with."""
+    await post_a_shipped_then_an_own_prompt(harness, mod, daily)
+    own = await harness.core.db.fetchval("SELECT prompt_id FROM daily_posts WHERE day_number = 2")
+    await mod.click(await mod.slash("content remove", item=own), "Remove it")
+    shipped = await drop_day_one_from_the_packs(harness)
+    await harness.restart()  # what is known of a gone prompt survives a restart without it
+    shipped_kind = ContentStore.load(SHIPPED_CONTENT_DIR).library.prompt(shipped).kind.value
+
+    designs = await bob.slash("archive", kind="design")
+    assert "**Day 2**" in designs.text and "removed from this server's content" in designs.text, designs.text
+    by_kind = await bob.slash("archive", kind=shipped_kind)
+    assert "**Day 1**" in by_kind.text and f"{shipped} (no longer in the packs)" in by_kind.text, by_kind.text
+    other = next(k for k in ("design", "debugging", "tradeoff", "product", "behavioral")
+                 if k not in {"design", shipped_kind})
+    assert "**Day" not in (await bob.slash("archive", kind=other)).text

@@ -28,8 +28,8 @@ async def test_contributor_scores_count_the_marks_each_members_answers_received_
         # The marked answers and their days' posts, as the daily feature stores them.
         for guild_id, day in sorted({(guild_id, day) for guild_id, day, _, _ in MARKS}):
             await db.run_transaction(partial(DailyRepository.insert_claim_in, guild_id=guild_id, day=day, day_number=1,
-                                             cycle=1, prompt_id="p", channel_id=1, nonce=f"{guild_id}-{day}", now=NOW,
-                                             occurrence_at=NOW))
+                                             cycle=1, prompt_id="p", prompt_kind="design", channel_id=1,
+                                             nonce=f"{guild_id}-{day}", now=NOW, occurrence_at=NOW))
         for guild_id, day, author_id in sorted({(guild_id, day, author_id) for guild_id, day, author_id, _ in MARKS}):
             await db.run_transaction(DailyRepository.save_answer_in, guild_id, day, author_id, "an answer", NOW)
         for guild_id, day, author_id, marker_id in MARKS:
