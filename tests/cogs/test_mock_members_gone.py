@@ -14,7 +14,7 @@ from bot.mock import MockService, Round
 from bot.mock.models import staying_in
 from cogs.mock.publisher import departure_text
 from tests.bot.mock.test_departures import group
-from tests.cogs.test_mock import join_all, room, schedule, threads
+from tests.cogs.test_mock import briefs, join_all, room, schedule, threads
 
 __all__ = ["room"]  # the fixture
 
@@ -226,13 +226,8 @@ async def test_a_pairs_two_reminders_due_together_share_one_look_at_who_left(
 async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
-    await join_all([alice, bob, carol])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(guild)
-    [brief] = [m for m in thread.messages if m.embeds and "mock interview round" in m.content]
-    leaving = next(m for m in (alice, bob, carol) if f"Interviewer: {m.mention}" in brief.content)
-    observer = next(m for m in (alice, bob, carol) if f"Observer: {m.mention}" in brief.content)
+    thread, _, cast = await trio(guild, mod, room, [alice, bob, carol])
+    leaving, observer = cast["interviewer"], cast["observer"]
     guild.remove_member(leaving)
     await harness.advance(days=4, hours=12)
     [told] = said(thread.messages, "left the server")
@@ -251,22 +246,36 @@ async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
     assert {row[0] for row in credited} == {m.id for m in (alice, bob, carol) if m is not leaving}
 
 
-async def trio_agreed_for(guild: SimGuild, mod: SimMember, room: SimChannel, members: list[SimMember],
-                          when: str) -> tuple[SimChannel, SimMessage, dict[str, SimMember]]:
-    """The three paired in round 1 as a trio that agreed on ``when`` (the interviewer's words): their thread,
-    its brief, and who has which part (``interviewer``, ``candidate``, ``observer``)."""
+async def trio(guild: SimGuild, mod: SimMember, room: SimChannel,
+               members: list[SimMember]) -> tuple[SimChannel, SimMessage, dict[str, SimMember]]:
+    """The three signed up and grouped in round 1: their thread, its brief, and who has which part
+    (``interviewer``, ``candidate``, ``observer``, read from the brief)."""
     await join_all(members)
     await schedule(mod, room)
     await mod.slash("mock-admin pair-now")
     [thread] = threads(guild)
-    [brief] = [m for m in thread.messages if "Propose another time" in m.button_labels]
+    [brief] = briefs(thread)
     cast = {role.lower(): next(m for m in members if f"{role}: {m.mention}" in brief.content)
             for role in ("Interviewer", "Candidate", "Observer")}
-    interviewer = cast["interviewer"]
-    await interviewer.submit_modal(await interviewer.click(brief, "Propose another time"), when=when)
+    return thread, brief, cast
+
+
+async def propose(thread: SimChannel, brief: SimMessage, proposer: SimMember, when: str,
+                  accepting: list[SimMember]) -> Reply | None:
+    """``proposer`` proposes ``when`` in their own words and each of ``accepting`` accepts it: the last answer."""
+    await proposer.submit_modal(await proposer.click(brief, "Propose another time"), when=when)
     proposal = next(m for m in thread.messages if "proposes" in m.content)
-    for member in (cast["candidate"], cast["observer"]):
-        await member.click(proposal, "Accept this time")
+    answer = None
+    for member in accepting:
+        answer = await member.click(proposal, "Accept this time")
+    return answer
+
+
+async def trio_agreed_for(guild: SimGuild, mod: SimMember, room: SimChannel, members: list[SimMember],
+                          when: str) -> tuple[SimChannel, SimMessage, dict[str, SimMember]]:
+    """The three grouped in round 1 (see :func:`trio`), then agreed on ``when`` (the interviewer's words)."""
+    thread, brief, cast = await trio(guild, mod, room, members)
+    await propose(thread, brief, cast["interviewer"], when, [cast["candidate"], cast["observer"]])
     return thread, brief, cast
 
 
@@ -305,24 +314,15 @@ async def test_a_trio_that_loses_its_candidate_after_agreeing_a_time_meets_as_a_
 async def test_a_time_the_two_left_had_both_accepted_is_agreed_when_the_third_is_found_gone(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
-    await join_all([alice, bob, carol])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(guild)
-    [brief] = [m for m in thread.messages if "Propose another time" in m.button_labels]
-    cast = {role: next(m for m in (alice, bob, carol) if f"{role}: {m.mention}" in brief.content)
-            for role in ("Interviewer", "Candidate", "Observer")}
-    await cast["Interviewer"].submit_modal(await cast["Interviewer"].click(brief, "Propose another time"),
-                                           when="Sun 10:00")
-    waiting = await cast["Candidate"].click(next(m for m in thread.messages if "proposes" in m.content),
-                                            "Accept this time")
-    assert f"waiting for {cast['Observer'].mention}" in waiting.text  # the observer never answers, then leaves
-    guild.remove_member(cast["Observer"])
+    thread, brief, cast = await trio(guild, mod, room, [alice, bob, carol])
+    waiting = await propose(thread, brief, cast["interviewer"], "Sun 10:00", [cast["candidate"]])
+    assert waiting is not None and f"waiting for {cast['observer'].mention}" in waiting.text  # never answers, leaves
+    guild.remove_member(cast["observer"])
     await harness.advance(days=4, hours=12)
     [told] = said(thread.messages, "left the server")
     [confirmed] = said(thread.messages, "Interview confirmed")
     assert thread.messages.index(told) < thread.messages.index(confirmed)
-    assert "60 minutes" in confirmed.content and cast["Observer"].mention not in confirmed.content
+    assert "60 minutes" in confirmed.content and cast["observer"].mention not in confirmed.content
     [event] = guild.scheduled_events.values()
     assert minutes_of(event) == 60
 

@@ -6,28 +6,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
-from tests.cogs.test_mock import briefs, join_all, room, schedule, threads
-from tests.cogs.test_mock_members_gone import checkins, said, this_round
+from tests.cogs.test_mock import room
+from tests.cogs.test_mock_members_gone import checkins, propose, said, this_round, trio
 
 __all__ = ["room"]  # the fixture
 
-ROLE_LINES = {"interviewer": "🎤 Interviewer", "candidate": "🧑\u200d💻 Candidate", "observer": "👀 Observer"}
 REMINDER = "Your mock interview is"
 RUBRIC = "What a strong answer covers"
 REFUSED = "The rubric is for the interviewer; you will see how you did in their feedback."
-
-
-async def trio(guild: SimGuild, mod: SimMember, room: SimChannel,
-               members: list[SimMember]) -> tuple[SimChannel, dict[str, SimMember]]:
-    """The three signed up and grouped in round 1: their thread, and who plays which part (read from the brief)."""
-    await join_all(members)
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(guild)
-    [brief] = briefs(thread)
-    roles = {role: next(m for m in members if f"{line}: {m.mention}" in brief.content)
-             for role, line in ROLE_LINES.items()}
-    return thread, roles
 
 
 def event_length(guild: SimGuild) -> timedelta:
@@ -39,9 +25,8 @@ def event_length(guild: SimGuild) -> timedelta:
 async def test_the_observer_who_takes_the_candidates_part_is_the_candidate_and_the_pair_meets_for_an_hour(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
-    thread, roles = await trio(guild, mod, room, [alice, bob, carol])
+    thread, brief, roles = await trio(guild, mod, room, [alice, bob, carol])
     interviewer, leaving, observer = roles["interviewer"], roles["candidate"], roles["observer"]
-    [brief] = briefs(thread)
     assert (await observer.click(brief, "Rubric (interviewer)")).text.startswith(RUBRIC)  # an observer may read it
     guild.remove_member(leaving)
     await harness.advance(days=4, hours=12)  # the mid-round nudge finds the candidate gone
@@ -59,10 +44,8 @@ async def test_the_observer_who_takes_the_candidates_part_is_the_candidate_and_t
 
     # The round ends Sunday 20:00 UTC (21:00 in Berlin, the members' zone): an hour from 19:45 fits, a trio's 90
     # minutes would not; and the two still here agree it without waiting for the one who left.
-    await observer.submit_modal(await observer.click(brief, "Propose another time"), when="Sun 19:45")
-    accepted = await interviewer.click(next(m for m in thread.messages if "proposes" in m.content),
-                                       "Accept this time")
-    assert accepted.text.startswith("Agreed:")
+    accepted = await propose(thread, brief, observer, "Sun 19:45", [interviewer])
+    assert accepted is not None and accepted.text.startswith("Agreed:")
     [confirmed] = said(thread.messages, "Interview confirmed for")
     assert ", 60 minutes." in confirmed.content and leaving.mention not in confirmed.content
     assert event_length(guild) == timedelta(minutes=60)
@@ -79,13 +62,9 @@ async def test_the_observer_who_takes_the_candidates_part_is_the_candidate_and_t
 async def test_an_agreed_trio_left_as_a_pair_keeps_its_start_with_an_hour_long_event_and_reminders_for_two(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
-    thread, roles = await trio(guild, mod, room, [alice, bob, carol])
+    thread, brief, roles = await trio(guild, mod, room, [alice, bob, carol])
     leaving, candidate, observer = roles["interviewer"], roles["candidate"], roles["observer"]
-    [brief] = briefs(thread)
-    await candidate.submit_modal(await candidate.click(brief, "Propose another time"), when="Sun 11:00")
-    proposal = next(m for m in thread.messages if "proposes" in m.content)
-    for member in (leaving, observer):
-        await member.click(proposal, "Accept this time")
+    await propose(thread, brief, candidate, "Sun 11:00", [leaving, observer])
     [event_id] = guild.scheduled_events
     start = guild.scheduled_events[event_id]["scheduled_start_time"]
     assert event_length(guild) == timedelta(minutes=90)
@@ -120,9 +99,8 @@ async def test_an_agreed_trio_left_as_a_pair_keeps_its_start_with_an_hour_long_e
 async def test_a_member_who_left_and_came_back_is_no_longer_in_the_interview_the_others_carry_on_with(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
-    thread, roles = await trio(guild, mod, room, [alice, bob, carol])
+    _, brief, roles = await trio(guild, mod, room, [alice, bob, carol])
     leaving = roles["interviewer"]
-    [brief] = briefs(thread)
     guild.remove_member(leaving)
     await harness.advance(days=4, hours=12)
     guild.readd_member(leaving)
