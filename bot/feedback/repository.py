@@ -1,4 +1,9 @@
-"""SQL for Helpful marks, best answers and day closes."""
+"""SQL for Helpful marks, best answers and day closes.
+
+A day's post and its answers are the daily feature's; single reads of them go through
+:class:`bot.daily.DailyRepository`. The statements here that name ``daily_posts`` or
+``daily_answers`` join them to this feature's own tables in one query (a day's close, its
+ranked answers)."""
 
 from __future__ import annotations
 
@@ -13,20 +18,6 @@ from bot.storage import Database
 class FeedbackRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    async def answer_exists(self, guild_id: int, day: date, user_id: int) -> bool:
-        return await self.db.fetchval(
-            "SELECT 1 FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
-            (guild_id, day.isoformat(), user_id)) is not None
-
-    async def day_number(self, guild_id: int, day: date) -> int | None:
-        return await self.db.fetchval("SELECT day_number FROM daily_posts WHERE guild_id = ? AND local_date = ?",
-                                      (guild_id, day.isoformat()))
-
-    async def latest_day(self, guild_id: int) -> date | None:
-        value = await self.db.fetchval(
-            "SELECT MAX(local_date) FROM daily_posts WHERE guild_id = ? AND status = 'sent'", (guild_id,))
-        return date.fromisoformat(value) if value else None
 
     async def is_closed(self, guild_id: int, day: date, sent_before: int) -> bool:
         """Whether the day's close is recorded, or its post went out before ``sent_before`` (a day whose close
@@ -82,11 +73,6 @@ class FeedbackRepository:
             "WHERE a.guild_id = ? AND a.local_date = ? GROUP BY a.user_id "
             "ORDER BY marks DESC, a.submitted_at, a.user_id LIMIT ?", (guild_id, day.isoformat(), limit))
         return [RankedAnswer(int(r[0]), int(r[1]), r[2]) for r in rows]
-
-    async def answer_message(self, guild_id: int, day: date, user_id: int) -> int | None:
-        return await self.db.fetchval(
-            "SELECT thread_message_id FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",
-            (guild_id, day.isoformat(), user_id))
 
     async def closable(self, sent_before: int, sent_after: int) -> list[ClosablePost]:
         """Sent posts with a thread whose day is over, not yet closed or closed without a recorded highlight."""

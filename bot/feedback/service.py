@@ -21,6 +21,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from bot.audit import AuditLog
 from bot.clock import Clock
+from bot.daily import DailyRepository, PostStatus
 from bot.errors import InvalidInput, NotFound
 from bot.feedback.models import ClosablePost, Highlight, MarkResult
 from bot.feedback.repository import FeedbackRepository
@@ -58,6 +59,7 @@ class FeedbackService:
     def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver, scheduler: JobScheduler,
                  audit: AuditLog, publisher: FeedbackPublisher) -> None:
         self.repo = FeedbackRepository(db)
+        self.daily = DailyRepository(db)  # the days posted and their answers, read through daily's interface
         self._db = db
         self._clock = clock
         self._timezones = timezones
@@ -82,7 +84,7 @@ class FeedbackService:
 
     async def mark_helpful(self, guild_id: int, day: date, author_id: int, marker_id: int) -> MarkResult:
         """Count ``marker_id``'s Helpful mark on ``author_id``'s answer for ``day``, once."""
-        if not await self.repo.answer_exists(guild_id, day, author_id):
+        if await self.daily.answer(guild_id, day, author_id) is None:
             raise NotFound("That answer is no longer there.", hint="It may have been removed by its author.")
         if author_id == marker_id:
             raise InvalidInput("You cannot mark your own answer as helpful.",
@@ -100,9 +102,9 @@ class FeedbackService:
 
     async def choose_best(self, guild_id: int, day: date, author_id: int, actor_id: int) -> int | None:
         """A moderator's pick of the day's best answer; returns the author it replaced, if any."""
-        if await self.repo.day_number(guild_id, day) is None:
+        if await self.daily.post(guild_id, day) is None:
             raise NotFound(f"There was no daily post on {day.isoformat()}.", hint="Give the date as YYYY-MM-DD.")
-        if not await self.repo.answer_exists(guild_id, day, author_id):
+        if await self.daily.answer(guild_id, day, author_id) is None:
             raise NotFound(f"<@{author_id}> did not answer the prompt of {day.isoformat()}.",
                            hint="Pick a member who answered that day.")
         async with self._db.transaction() as conn:
@@ -114,10 +116,10 @@ class FeedbackService:
     async def day_from(self, guild_id: int, text: str | None) -> date:
         """The local date a moderator named (YYYY-MM-DD), else the latest day with a post."""
         if text is None:
-            latest = await self.repo.latest_day(guild_id)
+            latest = await self.daily.latest_post(guild_id, status=PostStatus.SENT)
             if latest is None:
                 raise NotFound("There has been no daily post here yet.", hint="Pick a best answer once one is out.")
-            return latest
+            return latest.local_date
         try:
             return date.fromisoformat(text.strip())
         except ValueError:
@@ -147,12 +149,6 @@ class FeedbackService:
         own = scores.get(caller_id, 0)
         rank = 1 + sum(s > own for s in scores.values()) if own else None
         return LeaderboardPage(CONTRIBUTORS, page, pages, entries, rank, own, month)
-
-    async def monthly_leaders(self, guild_id: int, month: str) -> list[int]:
-        """The member(s) with the most Helpful marks received in ``month`` (ties all lead)."""
-        scores = await self.repo.contributor_scores(guild_id, month)
-        best = max(scores.values(), default=0)
-        return sorted(u for u, s in scores.items() if s == best and best > 0)
 
     # -- closing a day -----------------------------------------------------------------------------------
 
