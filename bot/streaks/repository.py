@@ -25,10 +25,6 @@ class StreakRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def guilds_of(self, user_id: int) -> list[int]:
-        rows = await self.db.fetchall("SELECT DISTINCT guild_id FROM activity WHERE user_id = ?", (user_id,))
-        return [row[0] for row in rows]
-
     async def stale_summaries(self) -> list[tuple[int, int]]:
         """Members whose summary counts fewer active days than their history holds (a credit committed,
         then the process died before the summary was recomputed)."""
@@ -143,23 +139,12 @@ class StreakRepository:
 
     # -- milestones ------------------------------------------------------------------------------------
 
-    async def announcement_settings(self, guild_id: int) -> tuple[bool, int | None, int | None]:
-        """(announced at all, the channel chosen for milestones, the daily channel) for the settings overview."""
+    async def milestone_settings(self, guild_id: int) -> tuple[bool, int | None]:
+        """(announced at all, the channel chosen for milestones, if any); the daily channel, where they go
+        otherwise, is the daily feature's to say."""
         row = await self.db.fetchone("SELECT announce, channel_id FROM streak_settings WHERE guild_id = ?",
                                      (guild_id,))
-        daily = await self.db.fetchval("SELECT channel_id FROM daily_schedule WHERE guild_id = ?", (guild_id,))
-        return (row is None or bool(row["announce"]), int(row["channel_id"]) if row and row["channel_id"] else None,
-                int(daily) if daily is not None else None)
-
-    async def announcement_channel(self, guild_id: int) -> int | None:
-        """Where milestones go: the configured channel, else the daily channel; None when switched off."""
-        row = await self.db.fetchone("SELECT announce, channel_id FROM streak_settings WHERE guild_id = ?",
-                                     (guild_id,))
-        if row is not None and not row["announce"]:
-            return None
-        if row is not None and row["channel_id"]:
-            return int(row["channel_id"])
-        return await self.db.fetchval("SELECT channel_id FROM daily_schedule WHERE guild_id = ?", (guild_id,))
+        return row is None or bool(row["announce"]), int(row["channel_id"]) if row and row["channel_id"] else None
 
     async def claim_milestone(self, guild_id: int, user_id: int, milestone: int, run_start: date, now: int,
                               channel_id: int | None) -> bool:

@@ -17,9 +17,10 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.activity import ActivityKind, ActivityRecorded, ActivityService, active_dates_in
+from bot.activity import ActivityKind, ActivityReads, ActivityRecorded, ActivityService, active_dates_in
 from bot.audit import AuditLog
 from bot.clock import Clock
+from bot.daily import DailyRepository
 from bot.errors import InvalidInput, bounded_text
 from bot.overview import ConfiguredFeature
 from bot.posting import crash_point
@@ -70,6 +71,8 @@ class StreakService:
     def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver, activity: ActivityService,
                  audit: AuditLog, scheduler: JobScheduler, publisher: StreakPublisher) -> None:
         self.repo = StreakRepository(db)
+        self._daily = DailyRepository(db)  # the daily channel, where milestones go unless one is chosen
+        self._activity_reads = ActivityReads(db)
         self._db = db
         self._clock = clock
         self._timezones = timezones
@@ -187,13 +190,24 @@ class StreakService:
         reached = crossed_milestones(before, state.current)
         if not reached or state.run_start is None:
             return
-        channel_id = await self.repo.announcement_channel(guild_id)
+        channel_id = await self._announcement_channel(guild_id)
         for milestone in reached:
             if not await self.repo.claim_milestone(guild_id, user_id, milestone, state.run_start, self._now_epoch(),
                                                    channel_id):
                 continue
             if channel_id is not None:
                 self._spawn(self._announce(guild_id, user_id, milestone, state.run_start, channel_id))
+
+    async def _announcement_channel(self, guild_id: int) -> int | None:
+        """Where milestones go: the configured channel, else the daily channel; None when switched off."""
+        announce, channel_id = await self.repo.milestone_settings(guild_id)
+        if not announce:
+            return None
+        return channel_id or await self._daily_channel(guild_id)
+
+    async def _daily_channel(self, guild_id: int) -> int | None:
+        schedule = await self._daily.schedule(guild_id)
+        return schedule.channel_id if schedule is not None else None
 
     async def catch_up_milestones(self) -> int:
         """After a restart: claim milestones a crash left unclaimed and post claimed ones never recorded.
@@ -204,7 +218,7 @@ class StreakService:
         """
         since = self._now_epoch() - 2 * 86_400
         for guild_id, user_id, milestone, run_start in await self.repo.unclaimed_milestones(self._now_epoch()):
-            channel_id = await self.repo.announcement_channel(guild_id)
+            channel_id = await self._announcement_channel(guild_id)
             await self.repo.claim_milestone(guild_id, user_id, milestone, run_start, self._now_epoch(), channel_id)
         pending = await self.repo.unannounced_milestones(since)
         for guild_id, user_id, milestone, run_start, channel_id in pending:
@@ -281,7 +295,7 @@ class StreakService:
     async def set_timezone(self, user_id: int, zone_name: str | None) -> ZoneInfo | None:
         """A member's own zone; their summaries are recomputed (past days keep the dates they had)."""
         zone = await self._timezones.set_user_zone(user_id, zone_name)
-        for guild_id in await self.repo.guilds_of(user_id):
+        for guild_id in await self._activity_reads.guilds_of(user_id):
             await self.recompute(guild_id, user_id)
         return zone
 
@@ -317,8 +331,8 @@ class StreakService:
 
     async def settings_section(self, guild_id: int) -> ConfiguredFeature:
         """This feature's part of the settings overview: milestones are on unless switched off."""
-        announce, channel_id, daily_channel_id = await self.repo.announcement_settings(guild_id)
-        channel = channel_id or daily_channel_id
+        announce, channel_id = await self.repo.milestone_settings(guild_id)
+        channel = channel_id or await self._daily_channel(guild_id)
         summary = ("announced" + ("" if channel_id else " in the daily channel")) if announce else "off"
         return ConfiguredFeature("Streak milestones", announce, channel if announce else None, summary, position=30)
 

@@ -39,6 +39,8 @@ async def test_settings_overview_shows_schedules_and_a_missing_permission(
     assert "10:00 Europe/Berlin" in fields["Daily prompts"]
     assert "Send Messages" in fields["Daily prompts"] and "Permissions" in fields["Daily prompts"]
     assert "⚠️" not in fields["Daily quiz"] and "Next:" in fields["Daily quiz"]
+    assert fields["Streak milestones"].startswith("✅ announced in the daily channel")  # none chosen: the daily one's
+    assert f"Channel: {daily.mention}" in fields["Streak milestones"], fields["Streak milestones"]
     with pytest.raises(CommandForbidden):
         await alice.slash("studybot settings show")
 
