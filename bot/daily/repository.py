@@ -289,11 +289,25 @@ class DailyRepository:
                 "UPDATE daily_posts SET prompt_kind = ? WHERE prompt_id = ? AND prompt_kind IS NULL",
                 [(kind, prompt_id) for prompt_id, kind in kinds.items()])
 
+    async def posted_prompts(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> set[str]:
+        """Every prompt a day here was given (posted or being posted): mock interviews prefer others."""
+        rows = await self.db.reader(conn).fetchall("SELECT prompt_id FROM daily_posts WHERE guild_id = ?",
+                                                   (guild_id,))
+        return {row[0] for row in rows}
+
     async def posts(self, guild_id: int) -> list[PostRecord]:
         rows = await self.db.fetchall("SELECT * FROM daily_posts WHERE guild_id = ? ORDER BY local_date", (guild_id,))
         return [_post(row) for row in rows]
 
     # -- answers --------------------------------------------------------------------------
+    async def answered_prompts(self, guild_id: int, user_id: int) -> set[str]:
+        """The prompts of the days the member answered here (practice offers the others)."""
+        rows = await self.db.fetchall(
+            "SELECT p.prompt_id FROM daily_answers a JOIN daily_posts p "
+            "ON p.guild_id = a.guild_id AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ?",
+            (guild_id, user_id))
+        return {row[0] for row in rows}
+
     async def answer(self, guild_id: int, day: date, user_id: int) -> StoredAnswer | None:
         row = await self.db.fetchone(
             "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?",

@@ -9,6 +9,8 @@ prompt. A group keeps the prompt it was given even if its deck is switched off l
 
 from __future__ import annotations
 
+import aiosqlite
+
 from bot.community import ServerContent
 from bot.content import ContentStore
 from bot.content.models import Prompt
@@ -26,6 +28,10 @@ class MockPrompts:
         custom, decks_off = await self._daily.pool_sources(guild_id)
         pool = eligible_prompts(frozenset(ALL_KINDS), self._content.library, custom, decks_off)
         return tuple(pool.values()) or self._content.library.prompts
+
+    async def posted_daily(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> set[str]:
+        """The prompts the server's daily posts used: a mock interview prefers one members have not discussed."""
+        return await self._daily.posted_prompts(guild_id, conn)
 
     async def prompt(self, guild_id: int, prompt_id: str) -> Prompt | None:
         """A group's prompt by id: shipped, or the server's own (whether or not its deck is on now)."""

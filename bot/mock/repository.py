@@ -335,17 +335,15 @@ class PairingRepository:
             f"JOIN mock_groups g ON g.id = m.group_id WHERE m.round_id IN ({marks})", round_ids)
         return list(await cursor.fetchall())
 
-    async def prompts_seen(self, conn: aiosqlite.Connection, guild_id: int) -> tuple[set[str], dict[int, set[str]]]:
-        """(prompts posted as daily prompts in the guild, prompts each member had in earlier mocks)."""
-        cursor = await conn.execute("SELECT prompt_id FROM daily_posts WHERE guild_id = ?", (guild_id,))
-        daily = {row[0] for row in await cursor.fetchall()}
+    async def mock_prompts_seen(self, conn: aiosqlite.Connection, guild_id: int) -> dict[int, set[str]]:
+        """The prompts each member had in earlier mocks here (the daily posts' are the daily feature's to say)."""
         cursor = await conn.execute(
             "SELECT m.user_id, g.prompt_id FROM mock_group_members m JOIN mock_groups g ON g.id = m.group_id "
             "WHERE m.guild_id = ?", (guild_id,))
         mocks: dict[int, set[str]] = {}
         for row in await cursor.fetchall():
             mocks.setdefault(row[0], set()).add(row[1])
-        return daily, mocks
+        return mocks
 
     async def role_counts(self, conn: aiosqlite.Connection, guild_id: int) -> dict[int, tuple[int, int, str | None]]:
         """user -> (times interviewer, times candidate, last role)."""

@@ -168,7 +168,8 @@ class RoundFlow:
                 sizes[row["group_id"]] += 1
             triad_last = {r["user_id"] for r in last if sizes[r["group_id"]] == 3}
             owed_first = await self.repo.owed_first_place(conn, schedule.guild_id)
-            daily_seen, mock_seen = await self.repo.prompts_seen(conn, schedule.guild_id)
+            daily_seen = await self.prompts.posted_daily(schedule.guild_id, conn)
+            mock_seen = await self.repo.mock_prompts_seen(conn, schedule.guild_id)
             seed = hash_seed(schedule.guild_id, key)
             plan = plan_round(taking_part, history, triad_last=triad_last,
                               counts=await self.repo.role_counts(conn, schedule.guild_id),

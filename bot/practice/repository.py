@@ -14,12 +14,9 @@ class PracticeRepository:
         self.db = db
 
     async def answered(self, guild_id: int, user_id: int) -> set[str]:
-        """Every prompt the member answered here, in practice or on its day."""
-        rows = await self.db.fetchall(
-            "SELECT prompt_id FROM practice_answers WHERE guild_id = ? AND user_id = ? "
-            "UNION SELECT p.prompt_id FROM daily_answers a JOIN daily_posts p "
-            "ON p.guild_id = a.guild_id AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ?",
-            (guild_id, user_id, guild_id, user_id))
+        """Every prompt the member answered here in practice (their daily answers are the daily feature's)."""
+        rows = await self.db.fetchall("SELECT prompt_id FROM practice_answers WHERE guild_id = ? AND user_id = ?",
+                                      (guild_id, user_id))
         return {row[0] for row in rows}
 
     async def save_answer(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, prompt_id: str,

@@ -82,7 +82,8 @@ class PracticeService:
 
     # -- practice --------------------------------------------------------------------------
     async def answered(self, guild_id: int, user_id: int) -> set[str]:
-        return await self.repo.answered(guild_id, user_id)
+        """Every prompt the member answered here, in practice or on its day."""
+        return await self.repo.answered(guild_id, user_id) | await self.daily.answered_prompts(guild_id, user_id)
 
     async def offer(self, guild_id: int, user_id: int, *, kind: str | None = None, difficulty: str | None = None,
                     position: int = 0) -> PracticeOffer:
