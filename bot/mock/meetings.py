@@ -5,8 +5,7 @@ time, a new version and that version's reminders in one transaction; the event,
 the voice channel and the thread message follow. Whatever a crash interrupts is
 finished from the stored state when the bot connects again (:meth:`catch_up`).
 Reminders are stored timers, claimed in the database before they are sent, so a
-restart neither loses nor repeats one, and a moved or cancelled interview leaves
-its old reminders unsendable (their version no longer matches).
+restart neither loses nor repeats one (:mod:`bot.mock.meeting_reminders`).
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -35,13 +33,13 @@ from bot.mock.agreement import (
 )
 from bot.mock.calendar import InterviewEntry, file_name, interview_ics, thread_url
 from bot.mock.jobs import MEETING_PREFIXES, rebuild, room_job
-from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder, TimeOption
+from bot.mock.meeting_reminders import MeetingReminders, ReminderPublisher, member_zone
+from bot.mock.meeting_repository import Meeting, MeetingRepository, TimeOption
 from bot.mock.models import Choice, Group, Picker, Round, staying_in
 from bot.mock.nudges import NudgePublisher, nudge_groups
 from bot.mock.outcomes import member_group
 from bot.mock.repository import PairingRepository
 from bot.mock.rounds import shared_times
-from bot.posting import crash_point
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 
@@ -51,13 +49,10 @@ CANCEL_REASON_LIMIT = 300
 ROOM_KEPT_AFTER = timedelta(minutes=30)  # a temporary room stays this long after the interview's planned end
 
 
-class MeetingPublisher(NudgePublisher, Protocol):
+class MeetingPublisher(NudgePublisher, ReminderPublisher, Protocol):
     async def post_proposal(self, round_: Round, group: Group, option: TimeOption) -> int | None: ...
     async def post_confirmed(self, round_: Round, group: Group, meeting: Meeting, moved: bool) -> None: ...
     async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None: ...
-    async def remind(self, round_: Round, group: Group, meeting: Meeting, user_id: int, zone: ZoneInfo,
-                     kind: str) -> None: ...
-    async def find_reminder(self, group: Group, meeting: Meeting, user_id: int, kind: str) -> bool: ...
     async def place_event(self, round_: Round, group: Group, meeting: Meeting,
                           voice_channel_id: int | None) -> tuple[int | None, int | None]: ...
     async def remove_event(self, guild_id: int, event_id: int) -> None: ...
@@ -72,15 +67,12 @@ class MeetingService:
         self._db, self._clock, self._scheduler = db, clock, scheduler
         self.publisher = publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._reminders_in_flight: set[str] = set()  # a timer rebuilt while its reminder is being sent
-        # Set by the round flow: whether a group's interview is still on once the round's members who left the
-        # server are found (one left alone is called off), asked before a reminder names them as partners.
-        self.still_on: Callable[[int], Awaitable[bool]] | None = None
+        self.reminders = MeetingReminders(clock, scheduler, self.repo, pairing, publisher)
 
     # -- start-up ------------------------------------------------------------------------------
     async def start(self) -> None:
         """Rebuild the stored timers: unsent reminders and the removal of temporary rooms."""
-        rebuild(self._scheduler, await self.repo.pending_reminders(), self._schedule_reminder)
+        rebuild(self._scheduler, await self.repo.pending_reminders(), self.reminders.schedule)
         rebuild(self._scheduler, await self.repo.agreed(), self._schedule_cleanup)
 
     async def stop(self) -> None:
@@ -124,8 +116,7 @@ class MeetingService:
         return round_, group, meeting
 
     async def zone_of(self, guild_id: int, user_id: int) -> ZoneInfo:
-        signup = await self.pairing.signup(guild_id, user_id)
-        return ZoneInfo(signup.timezone) if signup else ZoneInfo("UTC")
+        return await member_zone(self.pairing, guild_id, user_id)
 
     # -- agreeing ------------------------------------------------------------------------------
     async def picker(self, group_id: int, user_id: int, guild_id: int | None = None) -> Picker:
@@ -227,7 +218,7 @@ class MeetingService:
             reminders = reminders_for(group.id, (m.user_id for m in group.members), version, option.starts_at, now)
             await self.repo.add_reminders(conn, reminders)
         for reminder in reminders:
-            self._schedule_reminder(reminder)
+            self.reminders.schedule(reminder)
         meeting = await self.repo.meeting(group.id)
         assert meeting is not None
         self._schedule_cleanup(meeting)
@@ -316,54 +307,6 @@ class MeetingService:
         if meeting is None or meeting.version != version or meeting.voice_channel_id is None:
             return
         await self._remove(meeting)
-
-    # -- reminders -----------------------------------------------------------------------------
-    def _schedule_reminder(self, reminder: Reminder) -> None:
-        self._scheduler.add(reminder.job_id, DateTrigger(run_date=max(reminder.due_at, self._clock.now())),
-                            self.send_reminder, reminder)
-
-    async def send_reminder(self, reminder: Reminder) -> bool:
-        """Send one stored reminder exactly once: claim, send, mark sent.
-
-        A reminder an earlier process claimed but never marked may already be on Discord: it is
-        looked for first and only marked sent when found. A reminder whose meeting has begun, moved
-        or been cancelled is not sent at all.
-        """
-        if reminder.job_id in self._reminders_in_flight:
-            return False
-        self._reminders_in_flight.add(reminder.job_id)
-        try:
-            return await self._send_reminder(reminder)
-        finally:
-            self._reminders_in_flight.discard(reminder.job_id)
-
-    async def _send_reminder(self, reminder: Reminder) -> bool:
-        meeting = await self.repo.meeting(reminder.group_id)
-        now = self._clock.now()
-        if meeting is None or meeting.starts_at is None or meeting.starts_at <= now:
-            return False
-        if self.still_on is not None and not await self.still_on(reminder.group_id):
-            return False  # called off: a partner left the server, and the member who stayed was told instead
-        group = await self.pairing.group(reminder.group_id)
-        round_ = await self.pairing.round(group.round_id) if group else None
-        if group is None or round_ is None:
-            return False
-        # A member found gone from the server gets no reminder, and the others' reminders do not name them.
-        group = staying_in(group, await self.pairing.departed_from(group.id))
-        if not group.has(reminder.user_id):
-            return False
-        earlier_attempt = await self.repo.was_claimed(reminder)
-        if not await self.repo.claim_reminder(reminder, now):
-            return False
-        crash_point("reminder.claimed")
-        if earlier_attempt and await self.publisher.find_reminder(group, meeting, reminder.user_id, reminder.kind):
-            log.info("reminder %s was sent before a restart; not sending it again", reminder.job_id)
-        else:
-            zone = await self.zone_of(group.guild_id, reminder.user_id)
-            await self.publisher.remind(round_, group, meeting, reminder.user_id, zone, reminder.kind)
-            crash_point("reminder.sent")
-        await self.repo.mark_reminder_sent(reminder, self._clock.now())
-        return True
 
     # -- calendar ------------------------------------------------------------------------------
     async def calendar_file(self, group_id: int, user_id: int,

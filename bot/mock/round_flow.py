@@ -50,7 +50,7 @@ class RoundFlow:
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.prompts = MockPrompts(db, content)
         self.departures = Departures(db, clock, repo, meetings, publisher)
-        meetings.still_on = self._still_on
+        meetings.reminders.still_on = self._still_on
 
     def schedule_timers(self, round_: Round) -> None:
         """The mid-round nudge and the end of ``round_``, each once (a passed time runs at once)."""
