@@ -58,6 +58,12 @@ class Departure:
         return (observer, missing) if observer is not None and missing is not None else None
 
 
+def only(group: Group, staying: Iterable[int]) -> Group:
+    """``group`` with only the members ``staying``."""
+    kept = set(staying)
+    return staying_in(group, {m.user_id for m in group.members if m.user_id not in kept})
+
+
 def without_departed(groups: Iterable[Group], departed: Mapping[int, Set[int]]) -> list[Group]:
     """Each group without its members found gone, so a nudge or check-in is about (and to) those still here."""
     return [staying_in(g, departed.get(g.id, set())) for g in groups]
@@ -128,6 +134,9 @@ class Departures:
         found = departures(live, gone_from(asked, present), departed)
         if not found:
             return set()
+        # A trio carrying on as a pair before agreeing a time is offered the times that suit the two.
+        suggested = {d.group.id: await self.meetings.suggestions_for_fewer(round_, only(d.group, d.staying))
+                     for d in found if not d.called_off}
         now = self._clock.now()
         async with self._db.transaction() as conn:
             await self.repo.mark_left_server(conn, round_.guild_id, {u for d in found for u in d.gone}, now)
@@ -145,6 +154,7 @@ class Departures:
                     if d.part_taken is not None:
                         await self.repo.set_role(conn, d.group.id, *d.part_taken)
                     await self.meetings.repo.resize(conn, d.group.id, minutes_for(len(d.staying)), now)
+                    await self.meetings.add_suggestions(conn, d.group.id, suggested[d.group.id], now)
         crash_point("mock.departure-found")
         for d in found:
             log.info("group %s of round %s: %d member(s) left the server; %s", d.group.id, round_.id, len(d.gone),
@@ -182,8 +192,10 @@ class Departures:
                          fresh: bool) -> None:
         publisher = self.publisher
 
+        times_open = None if called_off else await self.meetings.times_open(round_, staying)
+
         async def post() -> int | None:
-            message_id = await publisher.tell_departure(round_, staying, gone, called_off)
+            message_id = await publisher.tell_departure(round_, staying, gone, called_off, times_open)
             crash_point("mock.departure-told")
             return message_id
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+import aiosqlite
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
@@ -94,15 +95,49 @@ class MeetingService:
     async def prepare(self, round_: Round, group: Group) -> list[TimeOption]:
         """Store the group's meeting and the suggested times (once); return the times to show."""
         now = self._clock.now()
-        minutes = minutes_for(len(group.members))
-        signups = [s for s in [await self.pairing.signup(round_.guild_id, m.user_id) for m in group.members] if s]
-        stretches = shared_times(signups, round_.starts_at + timedelta(hours=1), round_.ends_at)  # each ends by then
+        starts = await self._suggested_starts(round_, group, round_.starts_at + timedelta(hours=1))
         async with self._db.transaction() as conn:
-            await self.repo.ensure(conn, group.id, group.guild_id, minutes, now)
+            await self.repo.ensure(conn, group.id, group.guild_id, minutes_for(len(group.members)), now)
             if not await self.repo.count_options(conn, group.id, "agree"):
-                for start in suggestion_starts(stretches, minutes):
+                for start in starts:
                     await self.repo.add_option(conn, group.id, start, None, "agree", now)
         return [o for o in await self.repo.options(group.id, "agree") if o.proposed_by is None]
+
+    async def _suggested_starts(self, round_: Round, group: Group, earliest: datetime) -> list[datetime]:
+        """Starts inside the members' shared free time from ``earliest``, each interview ending inside the round."""
+        signups = [s for s in [await self.pairing.signup(round_.guild_id, m.user_id) for m in group.members] if s]
+        return suggestion_starts(shared_times(signups, earliest, round_.ends_at), minutes_for(len(group.members)))
+
+    async def suggestions_for_fewer(self, round_: Round, staying: Group) -> list[datetime]:
+        """For a group that lost a member before agreeing a time: times that suit those still here, not offered
+        yet. Their shared free time is wider than it was with the one who left, so the brief's suggestions
+        may have missed it. Read before the departure's transaction, which stores them
+        (:meth:`add_suggestions`)."""
+        meeting = await self.repo.meeting(staying.id)
+        if meeting is None or meeting.status != "open":
+            return []
+        offered = await self.repo.options(staying.id, "agree")
+        taken = {o.starts_at for o in offered}
+        earliest = max(round_.starts_at, self._clock.now()) + timedelta(hours=1)
+        fresh = [s for s in await self._suggested_starts(round_, staying, earliest) if s not in taken]
+        return fresh[:max(0, MAX_OPTIONS - len(offered))]  # the picker's menu holds 25 at most
+
+    async def add_suggestions(self, conn: aiosqlite.Connection, group_id: int, starts: list[datetime],
+                              now: datetime) -> None:
+        for start in starts:
+            await self.repo.add_option(conn, group_id, start, None, "agree", now)
+
+    async def times_open(self, round_: Round, group: Group) -> int | None:
+        """How many times the group's picker offers now; None once a time is agreed, or when one every member
+        of ``group`` accepted is about to be (:meth:`settle_without_departed`), or the interview is off."""
+        meeting = await self.repo.meeting(group.id)
+        if meeting is None or meeting.status != "open":
+            return None
+        options = open_options(await self.repo.options(group.id, "agree"), self._clock.now(),
+                               last_start(round_, group))
+        if agreed_option(options, await self.repo.votes(group.id), (m.user_id for m in group.members)):
+            return None
+        return len(options)
 
     async def _context(self, group_id: int, user_id: int, guild_id: int | None) -> tuple[Round, Group, Meeting]:
         group = await member_group(self.pairing, group_id, user_id, guild_id)

@@ -32,9 +32,10 @@ class MockPublisher(Protocol):
         """DM ``reporter_id`` that ``absent_id`` says they met, and how to withdraw the report; not again when
         their DMs already hold that request."""
     async def tell_departure(self, round: Round, group: Group, gone: Sequence[GroupMember],
-                             called_off: bool) -> int | None:
-        """Tell ``group`` (only the members still in it) that ``gone`` left the server; the message's id in the
-        group's thread, None when told by DM (where each member's DMs are looked through before sending)."""
+                             called_off: bool, times_open: int | None = None) -> int | None:
+        """Tell ``group`` (only the members still in it) that ``gone`` left the server, and, before a time is
+        agreed, how many times their picker offers (``times_open``); the message's id in the group's thread,
+        None when told by DM (where each member's DMs are looked through before sending)."""
     async def find_departure(self, round: Round, group: Group, called_off: bool) -> int | None:
         """That message, if an interrupted attempt already posted it in the group's thread."""
     async def tell_left_out(self, round: Round, user_id: int) -> None:

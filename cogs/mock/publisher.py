@@ -50,9 +50,11 @@ def departure_heading(round_: Round, called_off: bool) -> str:
     return f"👋 Round {round_.number}: " + ("your partner" if called_off else "a member of your group")
 
 
-def departure_text(round_: Round, staying: Group, gone: Sequence[GroupMember], called_off: bool) -> str:
+def departure_text(round_: Round, staying: Group, gone: Sequence[GroupMember], called_off: bool,
+                   times_open: int | None = None) -> str:
     """Plain words for those still in the group: the interview is off (and they come first next time), or
-    the others carry on as a pair, the observer taking the part of whoever left."""
+    the others carry on as a pair, the observer taking the part of whoever left, and (no time agreed yet,
+    ``times_open`` not None) what to press next."""
     heading = departure_heading(round_, called_off)
     if called_off:
         return (f"{heading}{'s' * (len(gone) > 1)} left the server, so this interview is off; its event and "
@@ -63,6 +65,10 @@ def departure_text(round_: Round, staying: Group, gone: Sequence[GroupMember], c
     taker = next((m for m in staying.members if parts and m.role == parts[0]), None)
     if taker is not None:
         text += f" <@{taker.user_id}>, you take the {parts[0]}'s part."
+    if times_open:
+        text += f" **Pick times** now offers {times_open} time{'s' * (times_open > 1)} for the two of you."
+    elif times_open == 0:
+        text += " **Pick times** has no time left for the two of you: press **Propose another time** to suggest one."
     return text
 
 
@@ -292,9 +298,9 @@ class DiscordMockPublisher:
         await self._dm_once(reporter_id, text, lambda sent: sent == text)
 
     async def tell_departure(self, round_: Round, group: Group, gone: Sequence[GroupMember],
-                             called_off: bool) -> int | None:
+                             called_off: bool, times_open: int | None = None) -> int | None:
         heading = departure_heading(round_, called_off)
-        message = await self._to_group(group, departure_text(round_, group, gone, called_off),
+        message = await self._to_group(group, departure_text(round_, group, gone, called_off, times_open),
                                        lambda sent: sent.startswith(heading))
         return message.id if message else None
 

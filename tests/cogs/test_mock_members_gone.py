@@ -232,7 +232,8 @@ async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
     await harness.advance(days=4, hours=12)
     [told] = said(thread.messages, "left the server")
     assert told.content == (f"👋 Round 1: a member of your group left the server, so you carry on as a pair, for 60 "
-                            f"minutes. {observer.mention}, you take the interviewer's part.")
+                            f"minutes. {observer.mention}, you take the interviewer's part. **Pick times** now offers "
+                            "2 times for the two of you.")
     [nudge] = said(thread.messages, NUDGE)  # the two still here are nudged, about themselves only
     assert leaving.mention not in nudge.content
     history = (await mod.slash("mock-admin history")).text  # who left, not a second interviewer

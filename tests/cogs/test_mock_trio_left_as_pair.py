@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
-from tests.cogs.test_mock import room
+from tests.cogs.test_mock import briefs, room, schedule, threads
 from tests.cogs.test_mock_members_gone import checkins, propose, said, this_round, trio
 
 __all__ = ["room"]  # the fixture
@@ -31,7 +31,8 @@ async def test_the_observer_who_takes_the_candidates_part_is_the_candidate_and_t
     guild.remove_member(leaving)
     await harness.advance(days=4, hours=12)  # the mid-round nudge finds the candidate gone
     [told] = said(thread.messages, "left the server")
-    assert told.content.endswith(f"{observer.mention}, you take the candidate's part.")
+    assert told.content.endswith(f"{observer.mention}, you take the candidate's part. **Pick times** now offers 2 "
+                                 "times for the two of you.")  # found for the two, from an hour after the look
     [nudge] = said(thread.messages, "no agreed time yet")
     assert nudge.content.endswith(f"🎤 Interviewer: {interviewer.mention}\n🧑\u200d💻 Candidate: {observer.mention}")
 
@@ -108,3 +109,46 @@ async def test_a_member_who_left_and_came_back_is_no_longer_in_the_interview_the
         refused = await leaving.click(brief, button)
         assert refused.text.startswith("You left the server during this round, so you are no longer in this "
                                        "interview; nothing was done."), button
+
+
+async def test_a_trio_with_no_shared_time_is_offered_the_time_the_two_left_share(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    """Alice and Bob are free on Saturday mornings, Carol only on Tuesday evenings: the three share no time, so
+    the brief suggests none. Once Carol is found gone, the picker offers the Saturday morning the two share."""
+    for member, free in ((alice, "Sat 09-12"), (bob, "Sat 09-12"), (carol, "Tue 18-21")):
+        await member.slash("mock join", role="either", level="mid", timezone="Europe/Berlin", availability=free)
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(guild)
+    [brief] = briefs(thread)
+    assert "Your availability does not overlap this round" in brief.embeds[-1]["description"]
+    assert (await alice.click(brief, "Pick times")).text.startswith("No times are open yet")
+
+    guild.remove_member(carol)
+    await harness.advance(days=4, hours=12)  # the nudge's look, Friday evening
+    [told] = said(thread.messages, "left the server")
+    assert told.content.endswith(" **Pick times** now offers 1 time for the two of you."), told.content
+    picker = await alice.click(brief, "Pick times")
+    [option] = picker.message.components[0]["components"][0]["options"]
+    assert option["label"] == "Sat 7 Mar, 09:00 (Europe/Berlin)" and option["description"] == "suggested", option
+    await alice.select(picker, [option["value"]])
+    bobs = await bob.click(brief, "Pick times")
+    await bob.select(bobs, [option["value"]])
+    [confirmed] = said(thread.messages, "Interview confirmed")
+    assert ", 60 minutes." in confirmed.content and carol.mention not in confirmed.content
+
+
+async def test_a_pair_left_with_no_time_they_share_is_told_to_propose_one(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    for member, free in ((alice, "Sat 09-12"), (bob, "Tue 18-21"), (carol, "Wed 18-21")):
+        await member.slash("mock join", role="either", level="mid", timezone="Europe/Berlin", availability=free)
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(guild)
+    guild.remove_member(carol)
+    await harness.advance(days=4, hours=12)
+    [told] = said(thread.messages, "left the server")
+    assert told.content.endswith(" **Pick times** has no time left for the two of you: press **Propose another "
+                                 "time** to suggest one."), told.content
