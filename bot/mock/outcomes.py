@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
+from bot.mock.feedback_repository import MockFeedbackRepository
 from bot.mock.jobs import share_job
 from bot.mock.meeting_repository import MeetingRepository
 from bot.mock.models import Group, Report, StoredFeedback, staying_in
@@ -62,6 +63,7 @@ class Outcomes:
                  repo: PairingRepository, meetings: MeetingRepository, publisher: MockPublisher,
                  scheduler: JobScheduler) -> None:
         self.repo, self.meetings, self.publisher = repo, meetings, publisher
+        self.feedback_repo = MockFeedbackRepository(db)
         self._db, self._clock, self._activity = db, clock, activity
         self._scheduler = scheduler
         self._prompts = MockPrompts(db, content)
@@ -205,7 +207,7 @@ class Outcomes:
             parsed.append(int(value))
         cleaned = bounded_text(note, what="The note", limit=NOTE_LIMIT, required=False)
         triple = (parsed[0], parsed[1], parsed[2])
-        await self.repo.save_feedback(group_id, group.guild_id, from_id, to_id, triple, cleaned or None,
+        await self.feedback_repo.save_feedback(group_id, group.guild_id, from_id, to_id, triple, cleaned or None,
                                       self._clock.now())
         crash_point("feedback.saved")
         return group, triple, cleaned or None
@@ -219,7 +221,7 @@ class Outcomes:
         again after growing pauses for a day, and at every start after that; a refusal that will not
         pass is recorded as shared nowhere, so it is not retried for ever."""
         key = (group.id, from_id, to_id)
-        earlier = await self.repo.feedback_location(group.id, from_id, to_id)
+        earlier = await self.feedback_repo.feedback_location(group.id, from_id, to_id)
         try:
             posted = await self.publisher.post_feedback(group, from_id, to_id, scores, note, replacing=earlier)
         except ShareFailed as error:
@@ -232,7 +234,7 @@ class Outcomes:
         self._share_retries.pop(key, None)
         self._scheduler.remove(share_job(*key))
         crash_point("feedback.shared")
-        await self.repo.feedback_shared(group.id, from_id, to_id, posted, self._clock.now())
+        await self.feedback_repo.feedback_shared(group.id, from_id, to_id, posted, self._clock.now())
         return True
 
     def _retry_share(self, key: tuple[int, int, int], reason: str) -> None:
@@ -250,7 +252,7 @@ class Outcomes:
 
     async def _share_again(self, group_id: int, from_id: int, to_id: int) -> None:
         """A retry's job: the feedback as it stands now, unless a re-submission shared it meanwhile."""
-        stored = await self.repo.unshared_feedback_of(group_id, from_id, to_id)
+        stored = await self.feedback_repo.unshared_feedback_of(group_id, from_id, to_id)
         if stored is None:
             self._share_retries.pop((group_id, from_id, to_id), None)
             return
@@ -264,7 +266,7 @@ class Outcomes:
             return False
         found = await self.publisher.find_feedback(group, stored.from_id, stored.to_id, stored.scores, stored.note)
         if found is not None:
-            await self.repo.feedback_shared(group.id, stored.from_id, stored.to_id, found, self._clock.now())
+            await self.feedback_repo.feedback_shared(group.id, stored.from_id, stored.to_id, found, self._clock.now())
             return False
         return await self.share_feedback(group, stored.from_id, stored.to_id, stored.scores, stored.note)
 
@@ -273,7 +275,7 @@ class Outcomes:
 
         A message that went out just before the process died is found and recorded, not posted twice."""
         shared = 0
-        for stored in await self.repo.unshared_feedback():
+        for stored in await self.feedback_repo.unshared_feedback():
             if not owns(stored.guild_id):
                 continue
             try:

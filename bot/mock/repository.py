@@ -1,15 +1,15 @@
-"""SQL for mock interviews: sign-ups, the guild schedule, rounds, groups, outcomes and feedback."""
+"""SQL for mock interviews: sign-ups, the guild schedule, rounds, groups and outcomes (feedback is in
+:mod:`bot.mock.feedback_repository`)."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
 import aiosqlite
 
-from bot.mock.models import CHECKIN_CLAIMED, Group, GroupMember, Round, Signup, StoredFeedback
+from bot.mock.models import CHECKIN_CLAIMED, Group, GroupMember, Round, Signup
 from bot.mock.schedule import Schedule
 from bot.storage import IN_PRESENT_GUILD, Database, Reader, epoch, from_epoch, one, upsert
 
@@ -29,13 +29,6 @@ def _round(row: aiosqlite.Row) -> Round:
                  datetime.fromtimestamp(row["starts_at"], UTC), datetime.fromtimestamp(row["reminder_at"], UTC),
                  datetime.fromtimestamp(row["ends_at"], UTC), row["status"], row["seed"], row["method"],
                  row["announcement_id"])
-
-
-_FEEDBACK_COLUMNS = "group_id, from_id, to_id, guild_id, communication, depth, tradeoffs, note"
-
-
-def _feedback(row: sqlite3.Row) -> StoredFeedback:
-    return StoredFeedback(row[0], row[1], row[2], row[3], (row[4], row[5], row[6]), row[7])
 
 
 class PairingRepository:
@@ -355,45 +348,6 @@ class PairingRepository:
             asked, answered, _ = counts.get(user_id, (0, 0, None))
             counts[user_id] = (asked + (role == "interviewer"), answered + (role == "candidate"), role)
         return counts
-
-    # -- feedback --------------------------------------------------------------------------------
-    async def save_feedback(self, group_id: int, guild_id: int, from_id: int, to_id: int, scores: tuple[int, int, int],
-                            note: str | None, now: datetime) -> bool:
-        changed = await self.db.execute(
-            "INSERT INTO mock_feedback (group_id, from_id, to_id, guild_id, communication, depth, tradeoffs, note, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, from_id, to_id) DO UPDATE SET "
-            "communication = excluded.communication, depth = excluded.depth, tradeoffs = excluded.tradeoffs, "
-            "note = excluded.note, created_at = excluded.created_at, shared_at = NULL",
-            (group_id, from_id, to_id, guild_id, *scores, note, epoch(now)))
-        return changed > 0
-
-    async def unshared_feedback(self) -> list[StoredFeedback]:
-        """Feedback stored but not yet shared with the partner (the process died in between)."""
-        rows = await self.db.fetchall(
-            f"SELECT {_FEEDBACK_COLUMNS} FROM mock_feedback WHERE shared_at IS NULL ORDER BY created_at")  # noqa: S608
-        return [_feedback(row) for row in rows]
-
-    async def unshared_feedback_of(self, group_id: int, from_id: int, to_id: int) -> StoredFeedback | None:
-        """This member's feedback for that partner, as it stands now, while it is not shared yet."""
-        row = await self.db.fetchone(
-            f"SELECT {_FEEDBACK_COLUMNS} FROM mock_feedback "  # noqa: S608  # a constant list of columns
-            "WHERE group_id = ? AND from_id = ? AND to_id = ? AND shared_at IS NULL", (group_id, from_id, to_id))
-        return _feedback(row) if row is not None else None
-
-    async def feedback_location(self, group_id: int, from_id: int, to_id: int) -> tuple[int, int] | None:
-        """Where this feedback was last posted (channel, message), if it was."""
-        row = await self.db.fetchone("SELECT message_channel_id, message_id FROM mock_feedback "
-                                     "WHERE group_id = ? AND from_id = ? AND to_id = ?", (group_id, from_id, to_id))
-        return (row[0], row[1]) if row is not None and row[0] is not None and row[1] is not None else None
-
-    async def feedback_shared(self, group_id: int, from_id: int, to_id: int, where: tuple[int, int] | None,
-                              now: datetime) -> None:
-        """The share is done; ``where`` it was posted (so a privacy deletion can remove it), None if nowhere."""
-        channel_id, message_id = where if where is not None else (None, None)
-        await self.db.execute(
-            "UPDATE mock_feedback SET message_channel_id = ?, message_id = ?, shared_at = ? "
-            "WHERE group_id = ? AND from_id = ? AND to_id = ?",
-            (channel_id, message_id, epoch(now), group_id, from_id, to_id))
 
     # -- reports ---------------------------------------------------------------------------------
     async def history_group_ids(self, guild_id: int, user_id: int | None, limit: int) -> list[int]:
