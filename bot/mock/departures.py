@@ -5,7 +5,8 @@ The bot has no GUILD_MEMBERS intent, so Discord never says when a member leaves.
 at its end the members of the groups still under way are looked up once (Request Guild Members by id).
 What was found is written in one transaction before anyone is told: the departures, the member marked
 gone from the server (as the check before a round does), and, when fewer than two are left, the
-interview cancelled with the one left owed first place in the next round. The group is then told,
+interview cancelled with the one left owed first place in the next round; a trio left as a pair gets
+its new roles, a pair's length and, with no time agreed yet, the times the two still share. The group is then told,
 looking first for a message an interrupted attempt already sent, and the departure is recorded told;
 a restart finishes what a crash interrupted and tells each group once.
 """

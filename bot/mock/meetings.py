@@ -124,6 +124,7 @@ class MeetingService:
 
     async def add_suggestions(self, conn: aiosqlite.Connection, group_id: int, starts: list[datetime],
                               now: datetime) -> None:
+        """Store ``starts`` as suggested times, inside the caller's transaction (the departure's)."""
         for start in starts:
             await self.repo.add_option(conn, group_id, start, None, "agree", now)
 
