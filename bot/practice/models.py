@@ -23,6 +23,9 @@ class ArchiveEntry:
     # A server's own prompt a moderator removed with ``/content remove`` (no prompt any more): its title then.
     # It did not leave any pack, and switching a deck on does not bring it back.
     removed_title: str | None = None
+    # The prompt's kind: the prompt's own, or the one stored with the post when the prompt is gone (None for a
+    # day posted before kinds were stored whose prompt left before they could be filled in).
+    kind: str | None = None
 
 
 @dataclass(frozen=True)

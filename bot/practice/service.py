@@ -67,12 +67,13 @@ class PracticeService:
             prompt, deck = library.prompt(record.prompt_id), None
             if prompt is None and record.prompt_id in own:
                 prompt, deck = own[record.prompt_id]
-            if kind is not None and (prompt.kind.value if prompt is not None else record.prompt_kind) != kind:
-                continue  # a gone prompt is filtered by the kind it was posted with
+            posted_kind = prompt.kind.value if prompt is not None else record.prompt_kind  # gone: as posted
+            if kind is not None and posted_kind != kind:
+                continue
             entries.append(ArchiveEntry(record.day_number, record.local_date, prompt, record.prompt_id,
                                         record.channel_id, record.message_id, record.thread_id,
                                         deck.key if deck is not None and not deck.enabled else None,
-                                        removed.get(record.prompt_id) if prompt is None else None))
+                                        removed.get(record.prompt_id) if prompt is None else None, posted_kind))
         pages = max(1, -(-len(entries) // ARCHIVE_PAGE))
         if not 1 <= page <= pages:
             raise InvalidInput(f"There is no page {page}; the archive has {pages} page{'s' * (pages > 1)}.",

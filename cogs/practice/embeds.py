@@ -37,7 +37,7 @@ def archive_embed(page: ArchivePage, kind: str | None, guild_id: int, *, moderat
     lines = []
     for entry in page.entries:
         title = _entry_title(entry)
-        kind_label = KIND_LABELS.get(entry.prompt.kind.value, "") if entry.prompt else ""
+        kind_label = KIND_LABELS.get(entry.kind, "") if entry.kind else ""  # a gone prompt's too, as posted
         where = f"<#{entry.thread_id}>" if entry.thread_id else (
             f"[post](https://discord.com/channels/{guild_id}/{entry.channel_id}/{entry.message_id})"
             if entry.message_id else f"<#{entry.channel_id}>")

@@ -8,6 +8,7 @@ from bot.content import ContentStore
 from bot.content.loader import ContentLibrary
 from bot.localdiscord import BotHarness, SimChannel, SimMember
 from bot.settings import SHIPPED_CONTENT_DIR
+from cogs._common.prompts import KIND_LABELS
 from tests.cogs.test_content_uploads import write_own_prompt
 
 
@@ -153,8 +154,10 @@ async def test_archive_by_kind_still_lists_days_whose_prompt_is_gone(harness: Bo
 
     designs = await bob.slash("archive", kind="design")
     assert "**Day 2**" in designs.text and "removed from this server's content" in designs.text, designs.text
+    assert "moderator) · System design · <#" in designs.text, designs.text  # its kind, as posted
     by_kind = await bob.slash("archive", kind=shipped_kind)
     assert "**Day 1**" in by_kind.text and f"{shipped} (no longer in the packs)" in by_kind.text, by_kind.text
+    assert f"(no longer in the packs) · {KIND_LABELS[shipped_kind]} · <#" in by_kind.text, by_kind.text
     other = next(k for k in ("design", "debugging", "tradeoff", "product", "behavioral")
                  if k not in {"design", shipped_kind})
     assert "**Day" not in (await bob.slash("archive", kind=other)).text
