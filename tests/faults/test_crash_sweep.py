@@ -258,6 +258,22 @@ async def mock_trio_agreed_then_interviewer_left(world: World) -> None:
     world.guild.remove_member(next(m for m in (world.alice, world.bob, world.carol) if m and m.id == interviewer))
 
 
+async def mock_trio_then_interviewer_left(world: World) -> None:
+    """Alice, Bob and Carol in one trio with no time agreed yet; then its interviewer leaves the server (the bot is
+    not told), before the round's nudge looks."""
+    world.carol = world.guild.add_member("carol")
+
+    async def steps(harness: BotHarness) -> None:
+        assert world.carol is not None
+        await sign_up_a_pair(world)
+        await world.carol.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+        await world.mod.slash("mock-admin pair-now")
+    world.clock.set(DAY.replace(hour=8))
+    await in_process(world, steps)
+    [(interviewer,)] = world.rows("SELECT user_id FROM mock_group_members WHERE role = 'interviewer'")
+    world.guild.remove_member(next(m for m in (world.alice, world.bob, world.carol) if m and m.id == interviewer))
+
+
 async def mock_signed_up_without_threads(world: World) -> None:
     """As :func:`mock_signed_up`, where the bot may not open private threads: groups are told by DM."""
     world.room.deny(world.sim.bot_user.id, "create_private_threads")
@@ -607,6 +623,22 @@ async def trio_departure_invariants(world: World, restart: int) -> None:
     assert datetime.fromisoformat(event["scheduled_start_time"]) == datetime(2026, 3, 8, 10, tzinfo=UTC)
 
 
+async def untimed_trio_departure_invariants(world: World, restart: int) -> None:
+    """A trio left as a pair before agreeing a time hears once that it carries on, with how many times its picker
+    offers now; the times that suit the two were stored with the departure, once, and the interview is open for
+    a pair's hour."""
+    await world.serve_until(lambda: _departure_told(world), "the departure to be recorded told")
+    thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
+    [told] = [m for m in thread.messages if m.content.startswith("👋 Round 1: a member of your group")]
+    assert " **Pick times** now offers " in told.content and told.content.endswith(" for the two of you."), told.content
+    [(found_at,)] = world.rows("SELECT found_at FROM mock_departures")
+    [(added,)] = world.rows("SELECT COUNT(*) FROM mock_time_options WHERE proposed_by IS NULL AND created_at = ?",
+                            (found_at,))
+    assert 1 <= added <= 3, added  # the two's own suggestions, as many as a brief offers at most
+    assert world.rows("SELECT status, minutes FROM mock_meetings") == [("open", 60)]
+    assert world.rows("SELECT COUNT(*) FROM mock_group_members WHERE role = 'observer'") == [(0,)]
+
+
 async def outcome_invariants(world: World, restart: int) -> None:
     met = world.rows("SELECT COUNT(*) FROM mock_groups WHERE outcome = 'met'")[0][0]
     credited = world.rows("SELECT COUNT(DISTINCT user_id) FROM activity WHERE kind = 'mock'")[0][0]
@@ -865,6 +897,10 @@ DM_SCENARIOS = {
 # A trio left as a pair: the observer's new part and the pair's length are stored with the departure.
 TRIO_SCENARIOS = {point: Scenario(mock_trio_agreed_then_interviewer_left, NUDGE, nothing, trio_departure_invariants)
                   for point in FLOWS["mock-departure"]}
+# The same before a time was agreed: the times the two still share are stored with the departure too.
+UNTIMED_TRIO_SCENARIOS = {point: Scenario(mock_trio_then_interviewer_left, NUDGE, nothing,
+                                          untimed_trio_departure_invariants)
+                          for point in FLOWS["mock-departure"]}
 
 
 @pytest.mark.parametrize("point", sorted(ALL_POINTS))
@@ -913,3 +949,9 @@ async def sweep(world: World, point: str, scenario: Scenario) -> None:
 @pytest.mark.parametrize("point", sorted(TRIO_SCENARIOS))
 async def test_sigkill_while_a_trio_becomes_a_pair_then_three_restarts(world: World, point: str) -> None:
     await sweep(world, point, TRIO_SCENARIOS[point])
+
+
+@pytest.mark.parametrize("point", sorted(UNTIMED_TRIO_SCENARIOS))
+async def test_sigkill_while_a_trio_with_no_time_yet_becomes_a_pair_then_three_restarts(world: World,
+                                                                                       point: str) -> None:
+    await sweep(world, point, UNTIMED_TRIO_SCENARIOS[point])
