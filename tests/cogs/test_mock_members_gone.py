@@ -323,6 +323,7 @@ async def test_a_time_the_two_left_had_both_accepted_is_agreed_when_the_third_is
     [told] = said(thread.messages, "left the server")
     [confirmed] = said(thread.messages, "Interview confirmed")
     assert thread.messages.index(told) < thread.messages.index(confirmed)
+    assert "Pick times" not in told.content  # the time both had accepted is confirmed next: nothing to pick
     assert "60 minutes" in confirmed.content and cast["observer"].mention not in confirmed.content
     [event] = guild.scheduled_events.values()
     assert minutes_of(event) == 60
