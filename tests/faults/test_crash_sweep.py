@@ -236,9 +236,9 @@ async def mock_time_agreed(world: World) -> None:
     await in_process(world, steps)
 
 
-async def mock_trio_agreed_then_interviewer_left(world: World) -> None:
-    """Alice, Bob and Carol in one trio that agreed Sunday 10:00 UTC (a trio's 90 minutes); then its interviewer
-    leaves the server (the bot is not told), before the round's nudge looks."""
+async def trio_then_interviewer_left(world: World, agree: str | None) -> None:
+    """Alice, Bob and Carol in one trio that agreed ``agree`` (Alice's words), or no time when None; then its
+    interviewer leaves the server (the bot is not told), before the round's nudge looks."""
     world.carol = world.guild.add_member("carol")
 
     async def steps(harness: BotHarness) -> None:
@@ -246,9 +246,11 @@ async def mock_trio_agreed_then_interviewer_left(world: World) -> None:
         await sign_up_a_pair(world)
         await world.carol.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
         await world.mod.slash("mock-admin pair-now")
+        if agree is None:
+            return
         thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
         brief = next(m for m in thread.messages if "Propose another time" in m.button_labels)
-        await world.alice.submit_modal(await world.alice.click(brief, "Propose another time"), when="Sun 10:00")
+        await world.alice.submit_modal(await world.alice.click(brief, "Propose another time"), when=agree)
         proposal = next(m for m in thread.messages if "proposes" in m.content)
         for member in (world.bob, world.carol):
             await member.click(proposal, "Accept this time")
@@ -258,20 +260,14 @@ async def mock_trio_agreed_then_interviewer_left(world: World) -> None:
     world.guild.remove_member(next(m for m in (world.alice, world.bob, world.carol) if m and m.id == interviewer))
 
 
-async def mock_trio_then_interviewer_left(world: World) -> None:
-    """Alice, Bob and Carol in one trio with no time agreed yet; then its interviewer leaves the server (the bot is
-    not told), before the round's nudge looks."""
-    world.carol = world.guild.add_member("carol")
+async def mock_trio_agreed_then_interviewer_left(world: World) -> None:
+    """The trio agreed Sunday 10:00 UTC (a trio's 90 minutes) before its interviewer left."""
+    await trio_then_interviewer_left(world, "Sun 10:00")
 
-    async def steps(harness: BotHarness) -> None:
-        assert world.carol is not None
-        await sign_up_a_pair(world)
-        await world.carol.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
-        await world.mod.slash("mock-admin pair-now")
-    world.clock.set(DAY.replace(hour=8))
-    await in_process(world, steps)
-    [(interviewer,)] = world.rows("SELECT user_id FROM mock_group_members WHERE role = 'interviewer'")
-    world.guild.remove_member(next(m for m in (world.alice, world.bob, world.carol) if m and m.id == interviewer))
+
+async def mock_trio_then_interviewer_left(world: World) -> None:
+    """The trio had agreed no time yet when its interviewer left."""
+    await trio_then_interviewer_left(world, None)
 
 
 async def mock_signed_up_without_threads(world: World) -> None:
