@@ -20,6 +20,7 @@ from bot.mock.models import (
     RoundsAhead,
     ScheduleChange,
     Signup,
+    TimePlan,
 )
 from bot.mock.publisher import MockPublisher, ShareFailed
 from bot.mock.schedule import WEEKDAY_NAMES, WEEKDAYS, Schedule, parse_weekday
@@ -28,6 +29,6 @@ from bot.mock.service import MockService
 __all__ = [
     "JOB_PREFIX", "MAX_EXCLUSIONS", "PAIR_MINUTES", "WEEKDAYS", "WEEKDAY_NAMES", "Choice", "Exclusions", "Group", "GroupBrief", "GroupMember", "Meeting",
     "MeetingPublisher", "MeetingService", "MockPublisher", "MockService", "MockStats", "Report", "Round",
-    "RoundsAhead", "Schedule", "ScheduleChange", "ShareFailed", "Signup", "TimeOption", "local_label", "parse_weekday",
+    "RoundsAhead", "Schedule", "ScheduleChange", "ShareFailed", "Signup", "TimeOption", "TimePlan", "local_label", "parse_weekday",
     "round_job", "thread_url",
 ]

@@ -6,9 +6,10 @@ at its end the members of the groups still under way are looked up once (Request
 What was found is written in one transaction before anyone is told: the departures, the member marked
 gone from the server (as the check before a round does), and, when fewer than two are left, the
 interview cancelled with the one left owed first place in the next round; a trio left as a pair gets
-its new roles, a pair's length and, with no time agreed yet, the times the two still share. The group is then told,
-looking first for a message an interrupted attempt already sent, and the departure is recorded told;
-a restart finishes what a crash interrupted and tells each group once.
+its new roles, a pair's length and, with no time agreed yet, the times the two still share. The group is
+then told, looking first for a message an interrupted attempt already sent, and its brief is edited to
+show the group as it now is; the departure is recorded told last. A restart finishes what a crash
+interrupted and tells each group once.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.mock.agreement import minutes_for
 from bot.mock.meetings import MeetingService
-from bot.mock.models import Group, GroupMember, Round, staying_in
+from bot.mock.models import Group, GroupMember, Round, TimePlan, staying_in
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
 from bot.mock.rounds import gone_from
@@ -181,7 +182,10 @@ class Departures:
             staying = staying_in(group, departed.get(group_id, set()))
             gone = [m for m in group.members if m.user_id in gone_ids]
             if staying.members:
-                await self._tell_once(round_, staying, gone, called_off, fresh=group_id in fresh)
+                plan = await self.meetings.time_plan(round_, staying)
+                await self._tell_once(round_, staying, gone, called_off, plan.times_open, fresh=group_id in fresh)
+                await self._refresh_brief(round_, staying, gone, plan)  # after the message, which reopens the thread
+                crash_point("mock.brief-refreshed")
             await self.repo.mark_departures_told(group_id, self._clock.now())
             if not called_off:
                 try:  # a time the members still here had all accepted was waiting only for who left
@@ -189,11 +193,18 @@ class Departures:
                 except Exception:
                     log.exception("could not settle the time of group %s after a member left", group_id)
 
-    async def _tell_once(self, round_: Round, staying: Group, gone: list[GroupMember], called_off: bool, *,
-                         fresh: bool) -> None:
-        publisher = self.publisher
+    async def _refresh_brief(self, round_: Round, staying: Group, gone: list[GroupMember], plan: TimePlan) -> None:
+        """Bring the brief in the group's thread in line: who is still in it, with which part, and when to meet.
+        An edit of what is stored, so doing it again after a crash changes nothing; a brief that cannot be
+        edited stays as it was, and the departure message still says what changed."""
+        try:
+            await self.publisher.refresh_brief(round_, staying, gone, plan)
+        except Exception:
+            log.exception("could not bring the brief of group %s up to date after a member left", staying.id)
 
-        times_open = None if called_off else await self.meetings.times_open(round_, staying)
+    async def _tell_once(self, round_: Round, staying: Group, gone: list[GroupMember], called_off: bool,
+                         times_open: int | None, *, fresh: bool) -> None:
+        publisher = self.publisher
 
         async def post() -> int | None:
             message_id = await publisher.tell_departure(round_, staying, gone, called_off, times_open)

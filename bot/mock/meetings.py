@@ -36,7 +36,7 @@ from bot.mock.calendar import InterviewEntry, file_name, interview_ics, thread_u
 from bot.mock.jobs import MEETING_PREFIXES, rebuild, room_job
 from bot.mock.meeting_reminders import MeetingReminders, ReminderPublisher, member_zone
 from bot.mock.meeting_repository import Meeting, MeetingRepository, TimeOption
-from bot.mock.models import Choice, Group, Picker, Round, staying_in
+from bot.mock.models import Choice, Group, Picker, Round, TimePlan, staying_in
 from bot.mock.nudges import NudgePublisher, nudge_groups
 from bot.mock.outcomes import member_group
 from bot.mock.repository import PairingRepository
@@ -128,17 +128,21 @@ class MeetingService:
         for start in starts:
             await self.repo.add_option(conn, group_id, start, None, "agree", now)
 
-    async def times_open(self, round_: Round, group: Group) -> int | None:
-        """How many times the group's picker offers now; None once a time is agreed, or when one every member
-        of ``group`` accepted is about to be (:meth:`settle_without_departed`), or the interview is off."""
+    async def time_plan(self, round_: Round, group: Group) -> TimePlan:
+        """Where ``group`` stands on its time now (see :class:`TimePlan`): a time every member of ``group``
+        accepted counts as agreed, since it is about to be (:meth:`settle_without_departed`)."""
         meeting = await self.repo.meeting(group.id)
-        if meeting is None or meeting.status != "open":
-            return None
+        if meeting is None or meeting.status in ("cancelled", "no-time"):
+            return TimePlan("off" if meeting is not None and meeting.status == "cancelled" else "closed")
+        if meeting.status == "agreed":
+            return TimePlan("agreed", meeting.starts_at)
         options = open_options(await self.repo.options(group.id, "agree"), self._clock.now(),
                                last_start(round_, group))
-        if agreed_option(options, await self.repo.votes(group.id), (m.user_id for m in group.members)):
-            return None
-        return len(options)
+        accepted = agreed_option(options, await self.repo.votes(group.id), (m.user_id for m in group.members))
+        if accepted is not None:
+            return TimePlan("agreed", accepted.starts_at)
+        length = timedelta(minutes=minutes_for(len(group.members)))
+        return TimePlan("open", times=tuple((o.starts_at, o.starts_at + length) for o in options))
 
     async def _context(self, group_id: int, user_id: int, guild_id: int | None) -> tuple[Round, Group, Meeting]:
         group = await member_group(self.pairing, group_id, user_id, guild_id)

@@ -91,6 +91,24 @@ class GroupBrief:
 
 
 @dataclass(frozen=True)
+class TimePlan:
+    """Where a group stands on its meeting time: what its brief shows once a member has left.
+
+    ``status`` is ``off`` (called off), ``agreed`` (or about to be: every member still here accepted
+    ``agreed_at``), ``open`` (``times`` are what its picker offers, start and end) or ``closed`` (the
+    round's time for agreeing is over)."""
+
+    status: str
+    agreed_at: datetime | None = None
+    times: tuple[tuple[datetime, datetime], ...] = ()
+
+    @property
+    def times_open(self) -> int | None:
+        """How many times the picker offers while a time is still to be agreed; None otherwise."""
+        return len(self.times) if self.status == "open" else None
+
+
+@dataclass(frozen=True)
 class Report:
     outcome: str
     changed: bool

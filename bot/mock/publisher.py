@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.mock.models import Group, GroupBrief, GroupMember, Round
+from bot.mock.models import Group, GroupBrief, GroupMember, Round, TimePlan
 
 
 class ShareFailed(Exception):
@@ -38,6 +38,9 @@ class MockPublisher(Protocol):
         None when told by DM (where each member's DMs are looked through before sending)."""
     async def find_departure(self, round: Round, group: Group, called_off: bool) -> int | None:
         """That message, if an interrupted attempt already posted it in the group's thread."""
+    async def refresh_brief(self, round: Round, group: Group, gone: Sequence[GroupMember], plan: TimePlan) -> None:
+        """Edit the brief in the group's thread to show ``group`` (those still in it, with their parts) and
+        ``plan``; nothing for a group told by DM. The same edit again changes nothing."""
     async def tell_left_out(self, round: Round, user_id: int) -> None:
         """DM a member the round could not place, unless their DMs already hold that message."""
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],

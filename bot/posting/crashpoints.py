@@ -34,7 +34,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "mock-announce": ("mock.round-created", "mock.group-told", "mock.announced", "mock.announce-recorded",
                       "mock.left-out-told"),
     "mock-nudge": ("nudge.claimed", "nudge.sent"),
-    "mock-departure": ("mock.departure-found", "mock.departure-told"),
+    "mock-departure": ("mock.departure-found", "mock.departure-told", "mock.brief-refreshed"),
     "mock-checkin": ("mock.checkin-claimed", "mock.checkin-posted"),
     "mock-outcome": ("outcome.saved",),
     "mock-feedback": ("feedback.saved", "feedback.shared"),

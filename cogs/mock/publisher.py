@@ -10,8 +10,9 @@ from typing import Any
 import discord
 
 from bot.bot import StudyBot
-from bot.mock import PAIR_MINUTES, Group, GroupBrief, GroupMember, Round, ShareFailed, thread_url
+from bot.mock import Group, GroupBrief, GroupMember, Round, ShareFailed, TimePlan, thread_url
 from cogs._common import no_pings, quoted_member_text
+from cogs.mock.departure import brief_after_departure, departure_heading, departure_text
 from cogs.mock.embeds import brief_content, brief_embeds, thread_name
 from cogs.mock.views import brief_view, checkin_view
 
@@ -45,33 +46,6 @@ def checkin_heading(round_: Round) -> str:
     return f"Round {round_.number} is ending"
 
 
-def departure_heading(round_: Round, called_off: bool) -> str:
-    """How the message about a member who left the server begins: what a restart looks for in the thread."""
-    return f"👋 Round {round_.number}: " + ("your partner" if called_off else "a member of your group")
-
-
-def departure_text(round_: Round, staying: Group, gone: Sequence[GroupMember], called_off: bool,
-                   times_open: int | None = None) -> str:
-    """Plain words for those still in the group: the interview is off (and they come first next time), or
-    the others carry on as a pair, the observer taking the part of whoever left, and (no time agreed yet,
-    ``times_open`` not None) what to press next."""
-    heading = departure_heading(round_, called_off)
-    if called_off:
-        return (f"{heading}{'s' * (len(gone) > 1)} left the server, so this interview is off; its event and "
-                "reminders are gone. You stay signed up and come first in the next round you take part in.")
-    text = f"{heading} left the server, so you carry on as a pair, for {PAIR_MINUTES} minutes."
-    # The observer already holds the part of whoever left (stored with the departure): name them.
-    parts = [m.role for m in gone if m.role != "observer"]
-    taker = next((m for m in staying.members if parts and m.role == parts[0]), None)
-    if taker is not None:
-        text += f" <@{taker.user_id}>, you take the {parts[0]}'s part."
-    if times_open:
-        text += f" **Pick times** now offers {times_open} time{'s' * (times_open > 1)} for the two of you."
-    elif times_open == 0:
-        text += " **Pick times** has no time left for the two of you: press **Propose another time** to suggest one."
-    return text
-
-
 class DiscordMockPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
@@ -99,7 +73,7 @@ class DiscordMockPublisher:
         thread = await self._thread(channel, round_, group) if channel else None
         content, embeds = brief_content(round_, group), brief_embeds(round_, group, brief)
         if thread is not None:
-            if not await self._already_briefed(thread):
+            if await self._brief(thread) is None:
                 await self.pace()
                 await thread.send(content, embeds=embeds, view=brief_view(group.id),
                                   allowed_mentions=_members_only(group))
@@ -134,15 +108,16 @@ class DiscordMockPublisher:
                 log.warning("could not add %s to thread %s", member.user_id, thread.id, exc_info=True)
         return thread
 
-    async def _already_briefed(self, thread: discord.Thread) -> bool:
+    async def _brief(self, thread: discord.Thread) -> discord.Message | None:
+        """The group's brief: the bot's first message with embeds in the thread; None when not (yet) there."""
         try:
             await self.pace()
             async for message in thread.history(limit=10, oldest_first=True):
                 if message.author.id == self.client.user_id and message.embeds:
-                    return True
+                    return message
         except discord.HTTPException:
-            return False
-        return False
+            return None
+        return None
 
     async def _dm(self, user_id: int, content: str, **extra: Any) -> bool:
         return await self._dm_message(user_id, content, **extra) is not None
@@ -306,6 +281,17 @@ class DiscordMockPublisher:
 
     async def find_departure(self, round_: Round, group: Group, called_off: bool) -> int | None:
         return await self.find_in_thread(group, departure_heading(round_, called_off))
+
+    async def refresh_brief(self, round_: Round, group: Group, gone: Sequence[GroupMember], plan: TimePlan) -> None:
+        thread = await self._group_thread(group)
+        brief = await self._brief(thread) if thread is not None else None
+        if brief is None:  # told by DM, or the brief was deleted: the departure message says what changed
+            return
+        content, when = brief_after_departure(round_, group, gone, plan)
+        extra: dict[str, Any] = {"view": None} if plan.status == "off" else {}  # nothing left to press
+        await self.pace()
+        await brief.edit(content=content, embeds=[*brief.embeds[:-1], when], allowed_mentions=_members_only(group),
+                         **extra)
 
     async def tell_left_out(self, round_: Round, user_id: int) -> None:
         text = left_out_text(round_)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
 import pytest
 
 from bot.localdiscord import BotHarness, Reply, SimChannel, SimGuild, SimMember, SimMessage
-from bot.mock import MockService, Round
+from bot.mock import MockService, Round, TimePlan
 from bot.mock.models import staying_in
-from cogs.mock.publisher import departure_text
+from cogs.mock.departure import TIMES_LISTED, brief_after_departure, departure_text
 from tests.bot.mock.test_departures import group
 from tests.cogs.test_mock import briefs, join_all, room, schedule, threads
 
@@ -125,6 +125,11 @@ def said(messages: list, text: str) -> list:
     return [m for m in messages if text in m.content]
 
 
+def departure_notes(messages: list) -> list:
+    """The messages telling a group that a member left the server (the brief then says so too)."""
+    return [m for m in messages if m.content.startswith("👋 Round")]
+
+
 def checkins(messages: list) -> list:
     return [m for m in messages if m.content.startswith("Round 1 is ending")]
 
@@ -138,13 +143,18 @@ async def test_a_partner_who_leaves_mid_round_calls_the_interview_off_and_the_ot
     [thread] = threads(guild)
     guild.remove_member(bob)  # after the pair was told; the bot is not told
     await harness.advance(days=4, hours=12)  # the mid-round nudge
-    [told] = said(thread.messages, "left the server")
+    [told] = departure_notes(thread.messages)
     assert told.content == ("👋 Round 1: your partner left the server, so this interview is off; its event and "
                             "reminders are gone. You stay signed up and come first in the next round you take part in.")
+    [brief] = briefs(thread)  # says so too, keeps the prompt to practise, and offers nothing left to press
+    assert brief.content.startswith(f"{alice.mention}: mock interview round 1 is off for your group, because "
+                                    f"{bob.mention} left the server.")
+    assert brief.embeds[0]["title"].startswith("Your prompt · ") and brief.button_labels == []
+    assert brief.embeds[-1]["description"].startswith("This interview is off")
     assert said(thread.messages, NUDGE) == []
     await harness.advance(days=2)  # past the end of the round
     assert checkins(thread.messages) == [] and checkins(alice.dms) == []
-    assert len(said(thread.messages, "left the server")) == 1
+    assert len(departure_notes(thread.messages)) == 1
     assert not any("nobody you can be paired with was free" in m.content for m in alice.dms)
     assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") == "cancelled"
     assert "Participants\n1" in (await mod.slash("mock-admin stats")).text  # Bob is left out from now on
@@ -230,17 +240,24 @@ async def test_a_trio_that_loses_a_member_carries_on_as_a_pair(
     leaving, observer = cast["interviewer"], cast["observer"]
     guild.remove_member(leaving)
     await harness.advance(days=4, hours=12)
-    [told] = said(thread.messages, "left the server")
+    [told] = departure_notes(thread.messages)
     assert told.content == (f"👋 Round 1: a member of your group left the server, so you carry on as a pair, for 60 "
                             f"minutes. {observer.mention}, you take the interviewer's part. **Pick times** now offers "
                             "2 times for the two of you.")
+    [brief] = briefs(thread)  # now the pair's brief: their parts and the times they can pick
+    assert f"you are a pair for mock interview round 1.\n🎤 Interviewer: {observer.mention}\n" in brief.content
+    assert leaving.mention not in brief.content and "Observer" not in brief.content
+    when = brief.embeds[-1]["description"]
+    assert when.startswith(f"👋 {leaving.mention} left the server, so you carry on as a pair, for 60 minutes.\n"
+                           "Times you can pick now (shown in your own timezone):\n"), when
+    assert when.count("\n• <t:") == 2 and "Pick times" in brief.button_labels
     [nudge] = said(thread.messages, NUDGE)  # the two still here are nudged, about themselves only
     assert leaving.mention not in nudge.content
     history = (await mod.slash("mock-admin history")).text  # who left, not a second interviewer
     assert f"{leaving.mention} (left the server)" in history and f"{observer.mention} (interviewer)" in history
     await harness.advance(days=2)
     [checkin] = checkins(thread.messages)  # the two still here are asked how it went
-    assert len(said(thread.messages, "left the server")) == 1
+    assert len(departure_notes(thread.messages)) == 1
     assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") == "no-time"
     await observer.click(checkin, "We met")  # counts for the two who met, not for the member who left
     credited = await harness.core.db.fetchall("SELECT DISTINCT user_id FROM activity WHERE kind = 'mock'")
@@ -294,7 +311,7 @@ async def test_a_trio_that_loses_its_candidate_after_agreeing_a_time_meets_as_a_
     assert minutes_of(event) == 90  # a trio rotates: half as long again
     guild.remove_member(candidate)
     await harness.advance(days=4, hours=12)
-    [told] = said(thread.messages, "left the server")
+    [told] = departure_notes(thread.messages)
     assert told.content.endswith(f"you carry on as a pair, for 60 minutes. {observer.mention}, you take the "
                                  "candidate's part.")
     [event] = guild.scheduled_events.values()  # the same event, ending sooner
@@ -320,7 +337,7 @@ async def test_a_time_the_two_left_had_both_accepted_is_agreed_when_the_third_is
     assert waiting is not None and f"waiting for {cast['observer'].mention}" in waiting.text  # never answers, leaves
     guild.remove_member(cast["observer"])
     await harness.advance(days=4, hours=12)
-    [told] = said(thread.messages, "left the server")
+    [told] = departure_notes(thread.messages)
     [confirmed] = said(thread.messages, "Interview confirmed")
     assert thread.messages.index(told) < thread.messages.index(confirmed)
     assert "Pick times" not in told.content  # the time both had accepted is confirmed next: nothing to pick
@@ -336,7 +353,7 @@ async def test_a_trio_member_who_leaves_after_the_interview_leaves_its_length_as
     await harness.advance(days=1, hours=2)  # the interview has begun (Tuesday 10:00)
     guild.remove_member(cast["candidate"])
     await harness.advance(days=5)  # found at the round's end, after the interview
-    assert len(said(thread.messages, "left the server")) == 1
+    assert len(departure_notes(thread.messages)) == 1
     assert await harness.core.db.fetchval("SELECT minutes FROM mock_meetings") == 90  # held as a trio
 
 
@@ -370,7 +387,7 @@ async def test_when_discord_cannot_be_asked_mid_round_the_round_goes_on(
 
     monkeypatch.setattr(discord.Guild, "query_members", times_out)
     await harness.advance(days=4, hours=12)
-    assert len(said(thread.messages, NUDGE)) == 1 and said(thread.messages, "left the server") == []
+    assert len(said(thread.messages, NUDGE)) == 1 and departure_notes(thread.messages) == []
     assert "could not ask Discord which of the 2 members of round 1 are still in the server" in caplog.text
     await harness.advance(days=2)
     assert len(checkins(thread.messages)) == 1
@@ -390,3 +407,24 @@ def test_the_words_those_still_in_the_group_read() -> None:
         "👋 Round 4: a member of your group left the server, so you carry on as a pair, for 60 minutes.")
     assert departure_text(round_, staying_in(trio, {20, 21}), [interviewer, candidate], True).startswith(
         "👋 Round 4: your partners left the server, so this interview is off")
+
+
+def test_the_brief_a_pair_reads_once_a_member_left() -> None:
+    round_ = Round(1, 9, 4, "k", 5, datetime(2026, 3, 2, tzinfo=UTC), datetime(2026, 3, 6, tzinfo=UTC),
+                   datetime(2026, 3, 8, tzinfo=UTC), "open", 0, "exact", None)
+    trio = group(2, 20, 21, 22)
+    interviewer, candidate, observer = trio.members
+    pair = staying_in(trio, {22})
+    start = datetime(2026, 3, 5, 9, tzinfo=UTC)
+    many = tuple((start + timedelta(hours=i), start + timedelta(hours=i, minutes=60)) for i in range(TIMES_LISTED + 3))
+    content, when = brief_after_departure(round_, pair, [observer], TimePlan("open", times=many))
+    assert "you are a pair for mock interview round 4." in content and "<@22>" not in content
+    assert when.description is not None and when.description.count("\n• <t:") == TIMES_LISTED
+    assert "\n…and 3 more under **Pick times**." in when.description
+    _, closed = brief_after_departure(round_, pair, [observer], TimePlan("closed"))
+    assert closed.description is not None and closed.description.endswith(
+        "The time for agreeing a meeting in this round is over.")
+    content, off = brief_after_departure(round_, staying_in(trio, {20, 21}), [interviewer, candidate],
+                                         TimePlan("off"))
+    assert content.startswith("<@22>: mock interview round 4 is off for your group, because <@20> and <@21> left")
+    assert off.footer.text is None  # no rubric button is left to point at

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
 from tests.cogs.test_mock import briefs, room, schedule, threads
-from tests.cogs.test_mock_members_gone import checkins, propose, said, this_round, trio
+from tests.cogs.test_mock_members_gone import checkins, departure_notes, propose, said, this_round, trio
 
 __all__ = ["room"]  # the fixture
 
@@ -30,7 +30,7 @@ async def test_the_observer_who_takes_the_candidates_part_is_the_candidate_and_t
     assert (await observer.click(brief, "Rubric (interviewer)")).text.startswith(RUBRIC)  # an observer may read it
     guild.remove_member(leaving)
     await harness.advance(days=4, hours=12)  # the mid-round nudge finds the candidate gone
-    [told] = said(thread.messages, "left the server")
+    [told] = departure_notes(thread.messages)
     assert told.content.endswith(f"{observer.mention}, you take the candidate's part. **Pick times** now offers 2 "
                                  "times for the two of you.")  # found for the two, from an hour after the look
     [nudge] = said(thread.messages, "no agreed time yet")
@@ -75,8 +75,11 @@ async def test_an_agreed_trio_left_as_a_pair_keeps_its_start_with_an_hour_long_e
     assert list(guild.scheduled_events) == [event_id]  # the same event, moved to end an hour after its start
     assert guild.scheduled_events[event_id]["scheduled_start_time"] == start
     assert event_length(guild) == timedelta(minutes=60)
-    assert said(thread.messages, "left the server")[0].content.endswith(
+    assert departure_notes(thread.messages)[0].content.endswith(
         f"{observer.mention}, you take the interviewer's part.")
+    starts = int(datetime.fromisoformat(start).timestamp())
+    assert f"\nYou meet <t:{starts}:F> (<t:{starts}:R>)" in brief.embeds[-1]["description"]
+    assert f"🎤 Interviewer: {observer.mention}\n🧑\u200d💻 Candidate: {candidate.mention}\n" in brief.content
     assert this_round(await candidate.slash("mock status")).startswith(
         f"🎤 Interviewer: {observer.mention}\n🧑\u200d💻 Candidate: {candidate.mention}\nMeeting ")
     stored = "SELECT minutes, version FROM mock_meetings"
@@ -91,7 +94,7 @@ async def test_an_agreed_trio_left_as_a_pair_keeps_its_start_with_an_hour_long_e
     await harness.restart()  # nothing done at the departure is done again, or undone
     await harness.advance(hours=24)  # past the interview: the 15-minute reminders too, and nothing twice
     assert tuple(await harness.core.db.fetchone(stored)) == (60, 1)
-    assert len(said(thread.messages, "left the server")) == 1
+    assert len(departure_notes(thread.messages)) == 1
     assert len(said(observer.dms, REMINDER)) == 2 and len(said(candidate.dms, REMINDER)) == 2
     assert said(leaving.dms, REMINDER) == []
     assert leaving.mention not in "".join(m.content for m in [*observer.dms, *candidate.dms] if REMINDER in m.content)
@@ -127,7 +130,7 @@ async def test_a_trio_with_no_shared_time_is_offered_the_time_the_two_left_share
 
     guild.remove_member(carol)
     await harness.advance(days=4, hours=12)  # the nudge's look, Friday evening
-    [told] = said(thread.messages, "left the server")
+    [told] = departure_notes(thread.messages)
     assert told.content.endswith(" **Pick times** now offers 1 time for the two of you."), told.content
     picker = await alice.click(brief, "Pick times")
     [option] = picker.message.components[0]["components"][0]["options"]
@@ -149,6 +152,9 @@ async def test_a_pair_left_with_no_time_they_share_is_told_to_propose_one(
     [thread] = threads(guild)
     guild.remove_member(carol)
     await harness.advance(days=4, hours=12)
-    [told] = said(thread.messages, "left the server")
+    [told] = departure_notes(thread.messages)
     assert told.content.endswith(" **Pick times** has no time left for the two of you: press **Propose another "
                                  "time** to suggest one."), told.content
+    [brief] = briefs(thread)
+    assert "\nNo time left in this round suits you both: press **Propose another time**." in \
+        brief.embeds[-1]["description"]

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.clock import ManualClock
-from bot.localdiscord import BotHarness, LocalDiscord, SimChannel, SimGuild, SimMember, SimRole
+from bot.localdiscord import BotHarness, LocalDiscord, SimChannel, SimGuild, SimMember, SimMessage, SimRole
 from bot.localdiscord.process import PACKAGE_ROOT, BotProcess
 from bot.localdiscord.server import SimInteraction
 from bot.posting.crashpoints import ALL_POINTS, ENVIRONMENT_VARIABLE, FLOWS
@@ -575,12 +575,20 @@ def _departure_told(world: World) -> bool:
     return world.rows("SELECT told_at IS NOT NULL FROM mock_departures") == [(1,)]
 
 
+def brief_of(thread: SimChannel) -> SimMessage:
+    """The group's brief, edited in place once a member has left."""
+    return next(m for m in thread.messages if m.embeds and "mock interview round" in m.content)
+
+
 async def departure_invariants(world: World, restart: int) -> None:
     """The partner who stayed hears once that the interview is off, whichever step the crash fell after; the
     interview is cancelled and nobody is nudged about it."""
     await world.serve_until(lambda: _departure_told(world), "the departure to be recorded told")
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     assert len([m for m in thread.messages if m.content.startswith(PARTNER_LEFT)]) == 1
+    await world.serve_until(lambda: " is off for your group, because " in brief_of(thread).content,
+                            "the brief to say the interview is off")
+    assert brief_of(thread).button_labels == []
     assert not any(m.content.startswith("⏳ Round 1 ends") for m in thread.messages)
     assert world.rows("SELECT status FROM mock_meetings") == [("cancelled",)]
     assert world.rows("SELECT user_id, told_at IS NOT NULL FROM mock_left_out") == [(world.alice.id, 1)]
@@ -614,6 +622,9 @@ async def trio_departure_invariants(world: World, restart: int) -> None:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     [told] = [m for m in thread.messages if m.content.startswith("👋 Round 1: a member of your group")]
     assert told.content.endswith(f"<@{observer}>, you take the interviewer's part.")
+    await world.serve_until(lambda: "you are a pair" in brief_of(thread).content, "the brief to show the pair")
+    meet = int(datetime(2026, 3, 8, 10, tzinfo=UTC).timestamp())
+    assert f"\nYou meet <t:{meet}:F>" in brief_of(thread).embeds[-1]["description"]
     assert world.rows("SELECT status, minutes, version, event_version FROM mock_meetings") == [("agreed", 60, 1, 1)]
     [event] = world.guild.scheduled_events.values()
     assert datetime.fromisoformat(event["scheduled_start_time"]) == datetime(2026, 3, 8, 10, tzinfo=UTC)
@@ -627,6 +638,8 @@ async def untimed_trio_departure_invariants(world: World, restart: int) -> None:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     [told] = [m for m in thread.messages if m.content.startswith("👋 Round 1: a member of your group")]
     assert " **Pick times** now offers " in told.content and told.content.endswith(" for the two of you."), told.content
+    await world.serve_until(lambda: "you are a pair" in brief_of(thread).content, "the brief to show the pair")
+    assert "\nTimes you can pick now" in brief_of(thread).embeds[-1]["description"]
     [(found_at,)] = world.rows("SELECT found_at FROM mock_departures")
     [(added,)] = world.rows("SELECT COUNT(*) FROM mock_time_options WHERE proposed_by IS NULL AND created_at = ?",
                             (found_at,))
