@@ -27,6 +27,7 @@ class Meeting:
     nudged_at: datetime | None
     cancelled_by: int | None
     cancel_reason: str | None
+    told_version: int = 0  # the version the group was told of (the confirmation message)
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Reminder:
 def _meeting(row: aiosqlite.Row) -> Meeting:
     return Meeting(row["group_id"], row["guild_id"], row["status"], from_epoch(row["starts_at"]), row["minutes"],
                    row["version"], row["event_id"], row["event_version"], row["voice_channel_id"],
-                   from_epoch(row["nudged_at"]), row["cancelled_by"], row["cancel_reason"])
+                   from_epoch(row["nudged_at"]), row["cancelled_by"], row["cancel_reason"], row["told_version"])
 
 
 def _option(row: aiosqlite.Row) -> TimeOption:
@@ -146,6 +147,15 @@ class MeetingRepository:
             "SELECT * FROM mock_meetings WHERE (status = 'agreed' AND event_version < version) OR "
             "(status = 'cancelled' AND (event_id IS NOT NULL OR voice_channel_id IS NOT NULL))")
         return [_meeting(row) for row in rows]
+
+    async def untold_confirmations(self) -> list[Meeting]:
+        """Agreed meetings whose group was not told of the latest version: a crash came between the two."""
+        rows = await self.db.fetchall("SELECT * FROM mock_meetings WHERE status = 'agreed' AND told_version < version")
+        return [_meeting(row) for row in rows]
+
+    async def mark_told(self, group_id: int, version: int) -> None:
+        await self.db.execute("UPDATE mock_meetings SET told_version = MAX(told_version, ?) WHERE group_id = ?",
+                              (version, group_id))
 
     async def agreed(self) -> list[Meeting]:
         return [_meeting(r) for r in await self.db.fetchall("SELECT * FROM mock_meetings WHERE status = 'agreed'")]

@@ -2,8 +2,9 @@
 
 Every decision is stored before Discord hears of it: a confirmation writes the agreed
 time, a new version and that version's reminders in one transaction; the event,
-the voice channel and the thread message follow. Whatever a crash interrupts is
-finished from the stored state when the bot connects again (:meth:`catch_up`).
+the voice channel and the thread message follow, and the version is recorded told
+(:mod:`bot.mock.confirmations`). Whatever a crash interrupts is finished from the
+stored state when the bot connects again (:meth:`catch_up`).
 Reminders are stored timers, claimed in the database before they are sent, so a
 restart neither loses nor repeats one (:mod:`bot.mock.meeting_reminders`).
 """
@@ -33,6 +34,7 @@ from bot.mock.agreement import (
     suggestion_starts,
 )
 from bot.mock.calendar import InterviewEntry, file_name, interview_ics, thread_url
+from bot.mock.confirmations import ConfirmationPublisher, Confirmations
 from bot.mock.jobs import MEETING_PREFIXES, rebuild, room_job
 from bot.mock.meeting_reminders import MeetingReminders, ReminderPublisher, member_zone
 from bot.mock.meeting_repository import Meeting, MeetingRepository, TimeOption
@@ -41,6 +43,7 @@ from bot.mock.nudges import NudgePublisher, nudge_groups
 from bot.mock.outcomes import member_group
 from bot.mock.repository import PairingRepository
 from bot.mock.rounds import shared_times
+from bot.posting import crash_point
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 
@@ -50,9 +53,8 @@ CANCEL_REASON_LIMIT = 300
 ROOM_KEPT_AFTER = timedelta(minutes=30)  # a temporary room stays this long after the interview's planned end
 
 
-class MeetingPublisher(NudgePublisher, ReminderPublisher, Protocol):
+class MeetingPublisher(NudgePublisher, ReminderPublisher, ConfirmationPublisher, Protocol):
     async def post_proposal(self, round_: Round, group: Group, option: TimeOption) -> int | None: ...
-    async def post_confirmed(self, round_: Round, group: Group, meeting: Meeting, moved: bool) -> None: ...
     async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None: ...
     async def place_event(self, round_: Round, group: Group, meeting: Meeting,
                           voice_channel_id: int | None) -> tuple[int | None, int | None]: ...
@@ -69,6 +71,7 @@ class MeetingService:
         self.publisher = publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.reminders = MeetingReminders(clock, scheduler, self.repo, pairing, publisher)
+        self.confirmations = Confirmations(self.repo, pairing, publisher, self._locks)
 
     # -- start-up ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -82,7 +85,8 @@ class MeetingService:
             self._scheduler.remove_prefix(prefix)
 
     async def catch_up(self) -> None:
-        """After connecting: bring every event and room in line with what was decided."""
+        """After connecting: bring every event and room in line with what was decided, and tell the groups
+        whose confirmation a crash interrupted."""
         for meeting in await self.repo.needing_event_sync():
             if not self._scheduler.owns(meeting.guild_id):
                 continue
@@ -90,6 +94,7 @@ class MeetingService:
                 await self.sync_event(meeting.group_id)
             except Exception:
                 log.exception("could not bring the event of group %s up to date", meeting.group_id)
+        await self.confirmations.catch_up(self._scheduler.owns)
 
     # -- preparing a group ---------------------------------------------------------------------
     async def prepare(self, round_: Round, group: Group) -> list[TimeOption]:
@@ -257,6 +262,7 @@ class MeetingService:
             await self.repo.clear_votes(conn, group.id)
             reminders = reminders_for(group.id, (m.user_id for m in group.members), version, option.starts_at, now)
             await self.repo.add_reminders(conn, reminders)
+        crash_point("meeting.agreed")
         for reminder in reminders:
             self.reminders.schedule(reminder)
         meeting = await self.repo.meeting(group.id)
@@ -268,7 +274,7 @@ class MeetingService:
         except Exception:
             log.exception("could not place the event of group %s; it is retried at the next start", group.id)
         meeting = await self.repo.meeting(group.id) or meeting  # re-read: the confirmation stored a new version
-        await self.publisher.post_confirmed(round_, group, meeting, moved=version > 1)
+        await self.confirmations.tell(round_, group, meeting, fresh=True)
 
     # -- cancelling ----------------------------------------------------------------------------
     async def cancel(self, group_id: int, user_id: int, reason: str, guild_id: int | None = None) -> Meeting:

@@ -33,6 +33,16 @@ def event_name(round_: Round, group: Group) -> str:
     return f"Mock interview · round {round_.number}, group {group.position}"
 
 
+CONFIRMED = "✅ Interview "
+
+
+def confirmed_heading(meeting: Meeting) -> str:
+    """How the message confirming a version of the agreed time begins: what a restart looks for."""
+    assert meeting.starts_at is not None
+    verb = "moved to" if meeting.version > 1 else "confirmed for"
+    return f"{CONFIRMED}{verb} {discord_timestamp(meeting.starts_at, 'F')}"
+
+
 class DiscordMeetingPublisher:
     def __init__(self, client: StudyBot, base: DiscordMockPublisher) -> None:
         self.client = client
@@ -47,14 +57,19 @@ class DiscordMeetingPublisher:
         message = await self.base._to_group(group, text, view=proposal_view(option.id))
         return message.id if message else None
 
-    async def post_confirmed(self, round_: Round, group: Group, meeting: Meeting, moved: bool) -> None:
+    async def post_confirmed(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
         assert meeting.starts_at is not None
-        verb = "moved to" if moved else "confirmed for"
-        lines = [f"✅ Interview {verb} {discord_timestamp(meeting.starts_at, 'F')} "
-                 f"({discord_timestamp(meeting.starts_at, 'R')}), {meeting.minutes} minutes.", roles_text(group),
-                 self._where(group, meeting),
+        heading = confirmed_heading(meeting)
+        lines = [f"{heading} ({discord_timestamp(meeting.starts_at, 'R')}), {meeting.minutes} minutes.",
+                 roles_text(group), self._where(group, meeting),
                  "Reminders come 24 hours and 15 minutes before. **Add to calendar** gives you an .ics file."]
-        await self.base._to_group(group, "\n".join(lines), view=confirmed_view(group.id))
+        message = await self.base._to_group(group, "\n".join(lines), lambda sent: sent.startswith(heading),
+                                            view=confirmed_view(group.id))
+        return message.id if message else None
+
+    async def find_confirmed(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
+        # The latest confirmation in the thread must be this one: a time moved away and back again repeats one.
+        return await self.base.find_in_thread(group, confirmed_heading(meeting), among=CONFIRMED)
 
     def _where(self, group: Group, meeting: Meeting) -> str:
         event = f" · [event](https://discord.com/events/{group.guild_id}/{meeting.event_id})" if meeting.event_id else ""

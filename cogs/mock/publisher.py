@@ -241,8 +241,9 @@ class DiscordMockPublisher:
         member by member)."""
         return await self.find_in_thread(group, checkin_heading(round_))
 
-    async def find_in_thread(self, group: Group, heading: str) -> int | None:
-        """The id of the bot's latest message in the group's thread that begins with ``heading``."""
+    async def find_in_thread(self, group: Group, heading: str, among: str | None = None) -> int | None:
+        """The id of the bot's latest message in the group's thread that begins with ``heading``; with
+        ``among``, only when it is also the latest that begins with ``among`` (a newer one says otherwise)."""
         me = self.client.user
         if me is None:
             return None
@@ -254,6 +255,8 @@ class DiscordMockPublisher:
             async for message in thread.history(limit=50):
                 if message.author.id == me.id and message.content.startswith(heading):
                     return message.id
+                if among is not None and message.author.id == me.id and message.content.startswith(among):
+                    return None
         except discord.HTTPException as error:
             log.info("could not look for %r in the thread of group %s: %s", heading, group.id, error.text)
         return None
@@ -289,9 +292,12 @@ class DiscordMockPublisher:
             return
         content, when = brief_after_departure(round_, group, gone, plan)
         extra: dict[str, Any] = {"view": None} if plan.status == "off" else {}  # nothing left to press
-        await self.pace()
-        await brief.edit(content=content, embeds=[*brief.embeds[:-1], when], allowed_mentions=_members_only(group),
-                         **extra)
+        try:
+            await self.pace()
+            await brief.edit(content=content, embeds=[*brief.embeds[:-1], when],
+                             allowed_mentions=_members_only(group), **extra)
+        except discord.HTTPException as error:  # the departure message has told them already
+            log.info("could not edit the brief of group %s: %s", group.id, error.text)
 
     async def tell_left_out(self, round_: Round, user_id: int) -> None:
         text = left_out_text(round_)

@@ -223,17 +223,43 @@ async def mock_paired_by_dm_then_partner_left(world: World) -> None:
     world.guild.remove_member(world.bob)
 
 
+def told(world: World, member: SimMember) -> list[SimMessage]:
+    """What the pair was told: their thread, or ``member``'s DMs where the bot may not open one."""
+    thread = next((t for t in world.guild.threads if t.name.startswith("Mock #1 ")), None)
+    return thread.messages if thread is not None else member.dms
+
+
+def proposal(world: World) -> SimMessage:
+    return next(m for m in told(world, world.bob) if "proposes" in m.content)
+
+
+async def propose_thursday(world: World) -> None:
+    """(In the bot's process.) Alice and Bob paired in round 1; Alice proposes Thursday 19:00 UTC."""
+    await sign_up_a_pair(world)
+    await world.mod.slash("mock-admin pair-now")
+    brief = next(m for m in told(world, world.alice) if "Propose another time" in m.button_labels)
+    await world.alice.submit_modal(await world.alice.click(brief, "Propose another time"), when="Thu 19:00")
+
+
 async def mock_time_agreed(world: World) -> None:
     """A pair that agreed Thursday 19:00 UTC; the bot then stops until the day-before reminders are due."""
     async def steps(harness: BotHarness) -> None:
-        await sign_up_a_pair(world)
-        await world.mod.slash("mock-admin pair-now")
-        thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
-        brief = next(m for m in thread.messages if "Propose another time" in m.button_labels)
-        await world.alice.submit_modal(await world.alice.click(brief, "Propose another time"), when="Thu 19:00")
-        proposal = next(m for m in thread.messages if "proposes" in m.content)
-        await world.bob.click(proposal, "Accept this time")
+        await propose_thursday(world)
+        await world.bob.click(proposal(world), "Accept this time")
     await in_process(world, steps)
+
+
+async def mock_time_proposed(world: World) -> None:
+    """Alice proposed Thursday 19:00 UTC at 08:00 on Monday; Bob has not answered yet."""
+    async def steps(harness: BotHarness) -> None:
+        await propose_thursday(world)
+    world.clock.set(DAY.replace(hour=8))
+    await in_process(world, steps)
+
+
+async def mock_time_proposed_by_dm(world: World) -> None:
+    world.room.deny(world.sim.bot_user.id, "create_private_threads")
+    await mock_time_proposed(world)
 
 
 async def trio_then_interviewer_left(world: World, agree: str | None) -> None:
@@ -386,6 +412,10 @@ async def pick_an_option(world: World) -> None:
 
 async def pair_now(world: World) -> None:
     await world.slash(world.mod, "mock-admin pair-now")
+
+
+async def accept_the_time(world: World) -> None:
+    await world.press(world.bob, proposal(world), "Accept this time")
 
 
 async def report_met(world: World) -> None:
@@ -648,6 +678,20 @@ async def untimed_trio_departure_invariants(world: World, restart: int) -> None:
     assert world.rows("SELECT COUNT(*) FROM mock_group_members WHERE role = 'observer'") == [(0,)]
 
 
+async def confirmation_invariants(world: World, restart: int) -> None:
+    """Bob's acceptance agreed the time once, and the pair hears once that it is confirmed, whichever step the
+    crash fell after: its event is placed and the confirmation recorded told."""
+    await world.serve_until(lambda: world.rows("SELECT status, version, told_version FROM mock_meetings")
+                            == [("agreed", 1, 1)], "the confirmation to be recorded told")
+    meet = int(MEETING.timestamp())
+    for member in (world.alice, world.bob):  # one thread, or each member's DMs
+        confirmed = [m for m in told(world, member) if m.content.startswith("✅ Interview ")]
+        assert [m.content.split(" (")[0] for m in confirmed] == [f"✅ Interview confirmed for <t:{meet}:F>"]
+        assert confirmed[0].button_labels  # with its buttons (Add to calendar, moving or cancelling)
+    await world.serve_until(lambda: len(world.guild.scheduled_events) == 1, "the event to be placed")
+    assert world.rows("SELECT COUNT(*) FROM mock_reminders") == [(4,)]  # a day and 15 minutes before, each
+
+
 async def outcome_invariants(world: World, restart: int) -> None:
     met = world.rows("SELECT COUNT(*) FROM mock_groups WHERE outcome = 'met'")[0][0]
     credited = world.rows("SELECT COUNT(DISTINCT user_id) FROM activity WHERE kind = 'mock'")[0][0]
@@ -832,6 +876,8 @@ SCENARIOS: dict[str, Scenario] = {
                               outcome_invariants),
     **{point: Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), give_feedback, feedback_invariants)
        for point in FLOWS["mock-feedback"]},
+    **{point: Scenario(mock_time_proposed, DAY.replace(hour=9), accept_the_time, confirmation_invariants)
+       for point in FLOWS["mock-confirmation"]},
     **{point: Scenario(mock_time_agreed, MEETING - timedelta(hours=24) + timedelta(seconds=1), nothing,
                        reminder_invariants) for point in FLOWS["mock-reminder"]},
     **{point: Scenario(six_days_then_posted, DAY.replace(hour=9, minute=10), answer_the_prompt,
@@ -900,6 +946,8 @@ DM_SCENARIOS = {
     **{point: Scenario(mock_paired_by_dm, NUDGE, nothing, dm_nudge_invariants) for point in FLOWS["mock-nudge"]},
     **{point: Scenario(mock_paired_by_dm_then_partner_left, NUDGE, nothing, dm_departure_invariants)
        for point in FLOWS["mock-departure"]},
+    **{point: Scenario(mock_time_proposed_by_dm, DAY.replace(hour=9), accept_the_time, confirmation_invariants)
+       for point in FLOWS["mock-confirmation"]},
 }
 
 
