@@ -28,6 +28,7 @@ class Meeting:
     cancelled_by: int | None
     cancel_reason: str | None
     told_version: int = 0  # the version the group was told of (the confirmation message)
+    cancel_told: bool = True  # False from a member's cancellation until their group is told of it
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ class Reminder:
 def _meeting(row: aiosqlite.Row) -> Meeting:
     return Meeting(row["group_id"], row["guild_id"], row["status"], from_epoch(row["starts_at"]), row["minutes"],
                    row["version"], row["event_id"], row["event_version"], row["voice_channel_id"],
-                   from_epoch(row["nudged_at"]), row["cancelled_by"], row["cancel_reason"], row["told_version"])
+                   from_epoch(row["nudged_at"]), row["cancelled_by"], row["cancel_reason"], row["told_version"],
+                   bool(row["cancel_told"]))
 
 
 def _option(row: aiosqlite.Row) -> TimeOption:
@@ -148,14 +150,23 @@ class MeetingRepository:
             "(status = 'cancelled' AND (event_id IS NOT NULL OR voice_channel_id IS NOT NULL))")
         return [_meeting(row) for row in rows]
 
-    async def untold_confirmations(self) -> list[Meeting]:
-        """Agreed meetings whose group was not told of the latest version: a crash came between the two."""
-        rows = await self.db.fetchall("SELECT * FROM mock_meetings WHERE status = 'agreed' AND told_version < version")
+    async def untold(self) -> list[Meeting]:
+        """Meetings whose group was not told of the latest agreed version, or of a member's cancellation: a
+        crash came between storing it and the message."""
+        rows = await self.db.fetchall("SELECT * FROM mock_meetings WHERE (status = 'agreed' AND told_version < version) "
+                                      "OR (status = 'cancelled' AND cancel_told = 0)")
         return [_meeting(row) for row in rows]
 
     async def mark_told(self, group_id: int, version: int) -> None:
         await self.db.execute("UPDATE mock_meetings SET told_version = MAX(told_version, ?) WHERE group_id = ?",
                               (version, group_id))
+
+    async def expect_cancel_told(self, conn: aiosqlite.Connection, group_id: int) -> None:
+        """Inside a member's cancellation: their group is still to be told of it."""
+        await conn.execute("UPDATE mock_meetings SET cancel_told = 0 WHERE group_id = ?", (group_id,))
+
+    async def mark_cancel_told(self, group_id: int) -> None:
+        await self.db.execute("UPDATE mock_meetings SET cancel_told = 1 WHERE group_id = ?", (group_id,))
 
     async def agreed(self) -> list[Meeting]:
         return [_meeting(r) for r in await self.db.fetchall("SELECT * FROM mock_meetings WHERE status = 'agreed'")]

@@ -55,7 +55,6 @@ ROOM_KEPT_AFTER = timedelta(minutes=30)  # a temporary room stays this long afte
 
 class MeetingPublisher(NudgePublisher, ReminderPublisher, ConfirmationPublisher, Protocol):
     async def post_proposal(self, round_: Round, group: Group, option: TimeOption) -> int | None: ...
-    async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None: ...
     async def place_event(self, round_: Round, group: Group, meeting: Meeting,
                           voice_channel_id: int | None) -> tuple[int | None, int | None]: ...
     async def remove_event(self, guild_id: int, event_id: int) -> None: ...
@@ -274,7 +273,7 @@ class MeetingService:
         except Exception:
             log.exception("could not place the event of group %s; it is retried at the next start", group.id)
         meeting = await self.repo.meeting(group.id) or meeting  # re-read: the confirmation stored a new version
-        await self.confirmations.tell(round_, group, meeting, fresh=True)
+        await self.confirmations.tell_agreed(round_, group, meeting, fresh=True)
 
     # -- cancelling ----------------------------------------------------------------------------
     async def cancel(self, group_id: int, user_id: int, reason: str, guild_id: int | None = None) -> Meeting:
@@ -285,13 +284,15 @@ class MeetingService:
             _check_cancellable(group, meeting)
             async with self._db.transaction() as conn:
                 await self.repo.cancel(conn, group_id, user_id, cleaned, self._clock.now())
-        cancelled = await self.repo.meeting(group_id)
-        assert cancelled is not None
-        try:
-            await self.sync_event(group_id)
-        except Exception:
-            log.exception("could not remove the event of group %s; it is retried at the next start", group_id)
-        await self.publisher.post_cancelled(round_, group, cancelled)
+                await self.repo.expect_cancel_told(conn, group_id)
+            crash_point("meeting.cancelled")
+            cancelled = await self.repo.meeting(group_id)
+            assert cancelled is not None
+            try:
+                await self.sync_event(group_id)
+            except Exception:
+                log.exception("could not remove the event of group %s; it is retried at the next start", group_id)
+            await self.confirmations.tell_cancelled(round_, group, cancelled, fresh=True)
         return cancelled
 
     async def check_cancellable(self, group_id: int, user_id: int, guild_id: int | None = None) -> None:

@@ -39,6 +39,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "mock-outcome": ("outcome.saved",),
     "mock-feedback": ("feedback.saved", "feedback.shared"),
     "mock-confirmation": ("meeting.agreed", "meeting.confirmation-told"),
+    "mock-cancellation": ("meeting.cancelled", "meeting.cancellation-told"),
     "mock-reminder": ("reminder.claimed", "reminder.sent"),
     "streak-milestone": ("milestone.claimed", "milestone.announced"),
     "streak-reminder": ("streak-reminder.claimed", "streak-reminder.sent"),

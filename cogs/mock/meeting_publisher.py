@@ -43,6 +43,11 @@ def confirmed_heading(meeting: Meeting) -> str:
     return f"{CONFIRMED}{verb} {discord_timestamp(meeting.starts_at, 'F')}"
 
 
+def cancelled_heading(meeting: Meeting) -> str:
+    """How the message telling a group of a member's cancellation begins: what a restart looks for."""
+    return f"✖️ <@{meeting.cancelled_by}> cancelled this interview."
+
+
 class DiscordMeetingPublisher:
     def __init__(self, client: StudyBot, base: DiscordMockPublisher) -> None:
         self.client = client
@@ -84,11 +89,16 @@ class DiscordMeetingPublisher:
             return f"📍 Meet in this thread (share a call link here){event}"
         return "📍 Meet in this thread (share a call link here)."
 
-    async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None:
+    async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
         reason = truncate(member_text(meeting.cancel_reason or ""), 300)
-        await self.base._to_group(
-            group, f"✖️ <@{meeting.cancelled_by}> cancelled this interview. Reason: {reason}\n"
-                   "Its event and reminders are gone. A moderator can pair you again this round with pair-now.")
+        heading = cancelled_heading(meeting)
+        message = await self.base._to_group(
+            group, f"{heading} Reason: {reason}\nIts event and reminders are gone. A moderator can pair you again "
+                   "this round with pair-now.", lambda sent: sent.startswith(heading))
+        return message.id if message else None
+
+    async def find_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
+        return await self.base.find_in_thread(group, cancelled_heading(meeting))
 
     async def nudge(self, round_: Round, group: Group) -> int | None:
         heading = nudge_heading(round_)

@@ -257,6 +257,17 @@ async def mock_time_proposed(world: World) -> None:
     await in_process(world, steps)
 
 
+async def mock_agreed_on_monday(world: World) -> None:
+    """At 08:00 on Monday the pair agreed Thursday 19:00 UTC."""
+    world.clock.set(DAY.replace(hour=8))
+    await mock_time_agreed(world)
+
+
+async def mock_agreed_by_dm(world: World) -> None:
+    world.room.deny(world.sim.bot_user.id, "create_private_threads")
+    await mock_agreed_on_monday(world)
+
+
 async def mock_time_proposed_by_dm(world: World) -> None:
     world.room.deny(world.sim.bot_user.id, "create_private_threads")
     await mock_time_proposed(world)
@@ -416,6 +427,13 @@ async def pair_now(world: World) -> None:
 
 async def accept_the_time(world: World) -> None:
     await world.press(world.bob, proposal(world), "Accept this time")
+
+
+async def cancel_the_interview(world: World) -> None:
+    confirmed = next(m for m in told(world, world.alice) if m.content.startswith("✅ Interview "))
+    opened = await world.press(world.alice, confirmed, "Cancel interview")
+    if opened.modal is not None:
+        await world.submit(world.alice, opened, reason="Flu, sorry")
 
 
 async def report_met(world: World) -> None:
@@ -692,6 +710,18 @@ async def confirmation_invariants(world: World, restart: int) -> None:
     assert world.rows("SELECT COUNT(*) FROM mock_reminders") == [(4,)]  # a day and 15 minutes before, each
 
 
+async def cancellation_invariants(world: World, restart: int) -> None:
+    """Alice's cancellation is stored once, and the pair hears of it once, whichever step the crash fell after;
+    the event goes."""
+    await world.serve_until(lambda: world.rows("SELECT status, cancel_told FROM mock_meetings")
+                            == [("cancelled", 1)], "the cancellation to be recorded told")
+    for member in (world.alice, world.bob):  # one thread, or each member's DMs
+        cancelled = [m.content for m in told(world, member) if m.content.startswith("✖️ ")]
+        assert cancelled == [f"✖️ {world.alice.mention} cancelled this interview. Reason: Flu, sorry\nIts event and "
+                             "reminders are gone. A moderator can pair you again this round with pair-now."]
+    await world.serve_until(lambda: not world.guild.scheduled_events, "the event to be removed")
+
+
 async def outcome_invariants(world: World, restart: int) -> None:
     met = world.rows("SELECT COUNT(*) FROM mock_groups WHERE outcome = 'met'")[0][0]
     credited = world.rows("SELECT COUNT(DISTINCT user_id) FROM activity WHERE kind = 'mock'")[0][0]
@@ -878,6 +908,8 @@ SCENARIOS: dict[str, Scenario] = {
        for point in FLOWS["mock-feedback"]},
     **{point: Scenario(mock_time_proposed, DAY.replace(hour=9), accept_the_time, confirmation_invariants)
        for point in FLOWS["mock-confirmation"]},
+    **{point: Scenario(mock_agreed_on_monday, DAY.replace(hour=9), cancel_the_interview, cancellation_invariants)
+       for point in FLOWS["mock-cancellation"]},
     **{point: Scenario(mock_time_agreed, MEETING - timedelta(hours=24) + timedelta(seconds=1), nothing,
                        reminder_invariants) for point in FLOWS["mock-reminder"]},
     **{point: Scenario(six_days_then_posted, DAY.replace(hour=9, minute=10), answer_the_prompt,
@@ -948,6 +980,8 @@ DM_SCENARIOS = {
        for point in FLOWS["mock-departure"]},
     **{point: Scenario(mock_time_proposed_by_dm, DAY.replace(hour=9), accept_the_time, confirmation_invariants)
        for point in FLOWS["mock-confirmation"]},
+    **{point: Scenario(mock_agreed_by_dm, DAY.replace(hour=9), cancel_the_interview, cancellation_invariants)
+       for point in FLOWS["mock-cancellation"]},
 }
 
 
