@@ -3,8 +3,8 @@
 Every decision is stored before Discord hears of it: a confirmation writes the agreed
 time, a new version and that version's reminders in one transaction; the event,
 the voice channel and the thread message follow, and the version is recorded told
-(:mod:`bot.mock.confirmations`). Whatever a crash interrupts is finished from the
-stored state when the bot connects again (:meth:`catch_up`).
+(:mod:`bot.mock.confirmations`; a member's cancellation likewise). Whatever a crash
+interrupts is finished from the stored state when the bot connects again (:meth:`catch_up`).
 Reminders are stored timers, claimed in the database before they are sent, so a
 restart neither loses nor repeats one (:mod:`bot.mock.meeting_reminders`).
 """
@@ -85,7 +85,7 @@ class MeetingService:
 
     async def catch_up(self) -> None:
         """After connecting: bring every event and room in line with what was decided, and tell the groups
-        whose confirmation a crash interrupted."""
+        whose confirmation or cancellation a crash kept from them."""
         for meeting in await self.repo.needing_event_sync():
             if not self._scheduler.owns(meeting.guild_id):
                 continue

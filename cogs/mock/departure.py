@@ -54,7 +54,7 @@ def brief_after_departure(round_: Round, staying: Group, gone: Sequence[GroupMem
         people = " ".join(f"<@{m.user_id}>" for m in staying.members)
         content = (f"{people}: mock interview round {round_.number} is off for your group, because {left} left "
                    "the server. You stay signed up and come first in the next round you take part in.")
-        embed.description = "This interview is off: there is no time to agree. The prompt above is yours to practise."
+        embed.description = "This interview is off: there is no time to agree."
         return content, embed
     lines = [f"👋 {left} left the server, so you carry on as a pair, for {PAIR_MINUTES} minutes."]
     if plan.status == "agreed" and plan.agreed_at is not None:

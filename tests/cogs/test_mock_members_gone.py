@@ -146,7 +146,7 @@ async def test_a_partner_who_leaves_mid_round_calls_the_interview_off_and_the_ot
     [told] = departure_notes(thread.messages)
     assert told.content == ("👋 Round 1: your partner left the server, so this interview is off; its event and "
                             "reminders are gone. You stay signed up and come first in the next round you take part in.")
-    [brief] = briefs(thread)  # says so too, keeps the prompt to practise, and offers nothing left to press
+    [brief] = briefs(thread)  # says so too, keeps its prompt, and offers nothing left to press
     assert brief.content.startswith(f"{alice.mention}: mock interview round 1 is off for your group, because "
                                     f"{bob.mention} left the server.")
     assert brief.embeds[0]["title"].startswith("Your prompt · ") and brief.button_labels == []
