@@ -2,8 +2,9 @@
 agreed (or moved) time, and a member's cancellation.
 
 Each is stored before anything is sent: an agreement with a new version, a cancellation marked still to
-tell. The group then hears "Interview confirmed for …" (or "moved to …", or "… cancelled this interview")
-and the message is recorded told. A crash between the two used to leave the group without the message
+tell. The group then hears "Interview confirmed for …" (or "moved to …", or "… cancelled this interview"),
+the brief at the top of its thread shows an agreed time where it showed suggestions, and the message is
+recorded told. A crash between the two used to leave the group without the message
 while the event and reminders went ahead (or went away). Now what is untold is finished when the bot
 connects again: it looks first for the message an interrupted attempt may have sent, and sends it only
 when it is not there.
@@ -32,6 +33,9 @@ class ConfirmationPublisher(Protocol):
     async def find_confirmed(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
         """That message, if an interrupted attempt already posted it in the group's thread and no later
         confirmation followed it."""
+    async def show_agreed(self, round_: Round, group: Group, meeting: Meeting) -> None:
+        """Show the agreed time in the group's brief, where the suggestions were; the same edit again changes
+        nothing."""
     async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
         """Tell the group who cancelled and why; as :meth:`post_confirmed`."""
     async def find_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
@@ -56,6 +60,10 @@ class Confirmations:
 
         await publish_once(fresh=fresh, find_earlier=lambda: publisher.find_confirmed(round_, group, meeting),
                            publish=post)
+        try:
+            await publisher.show_agreed(round_, group, meeting)
+        except Exception:  # the confirmation itself is out: the brief may lag behind it
+            log.exception("could not show the agreed time in the brief of group %s", group.id)
         await self.repo.mark_told(group.id, meeting.version)
 
     async def tell_cancelled(self, round_: Round, group: Group, meeting: Meeting, *, fresh: bool) -> None:

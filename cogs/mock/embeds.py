@@ -50,6 +50,18 @@ def brief_embeds(round_: Round, group: Group, brief: GroupBrief) -> list[discord
     return embeds
 
 
+def agreed_plan(meeting: Meeting) -> discord.Embed:
+    """The brief's "When to meet" once a time is agreed (or moved): the time itself, not the suggestions."""
+    assert meeting.starts_at is not None
+    plan = discord.Embed(title="When to meet", colour=BRAND_COLOUR)
+    plan.description = (f"✅ Agreed: {discord_timestamp(meeting.starts_at, 'F')} "
+                        f"({discord_timestamp(meeting.starts_at, 'R')}), {meeting.minutes} minutes. The Discord event "
+                        "and your reminders have the time; **Reschedule** or **Cancel interview** under the "
+                        "confirmation below change it.")
+    plan.set_footer(text="The interviewer can open the rubric with the button below.")
+    return plan
+
+
 def signup_embed(signup: Signup, title: str) -> discord.Embed:
     embed = discord.Embed(title=title, colour=BRAND_COLOUR)
     embed.add_field(name="Role", value=signup.role)

@@ -18,7 +18,7 @@ import discord
 from bot.bot import StudyBot
 from bot.mock import Group, Meeting, Round, TimeOption, local_label, thread_url
 from cogs._common import discord_timestamp, member_text, truncate
-from cogs.mock.embeds import roles_text
+from cogs.mock.embeds import agreed_plan, roles_text
 from cogs.mock.meeting_views import confirmed_view, proposal_view
 from cogs.mock.publisher import DiscordMockPublisher, nudge_heading
 
@@ -71,6 +71,9 @@ class DiscordMeetingPublisher:
         message = await self.base._to_group(group, "\n".join(lines), lambda sent: sent.startswith(heading),
                                             view=confirmed_view(group.id))
         return message.id if message else None
+
+    async def show_agreed(self, round_: Round, group: Group, meeting: Meeting) -> None:
+        await self.base.edit_brief(group, agreed_plan(meeting))
 
     async def find_confirmed(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
         # The latest confirmation in the thread must be this one: a time moved away and back again repeats one.

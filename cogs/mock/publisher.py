@@ -286,17 +286,25 @@ class DiscordMockPublisher:
         return await self.find_in_thread(group, departure_heading(round_, called_off))
 
     async def refresh_brief(self, round_: Round, group: Group, gone: Sequence[GroupMember], plan: TimePlan) -> None:
+        content, when = brief_after_departure(round_, group, gone, plan)
+        await self.edit_brief(group, when, content, closed=plan.status == "off")  # off: nothing left to press
+
+    async def edit_brief(self, group: Group, when: discord.Embed, content: str | None = None, *,
+                         closed: bool = False) -> None:
+        """Replace the brief's "When to meet" embed (its last; the prompt stays) and, given, its text; with
+        ``closed``, remove its buttons. Nothing for a group told by DM or a brief that was deleted: the
+        messages that follow it in the thread say what changed."""
         thread = await self._group_thread(group)
         brief = await self._brief(thread) if thread is not None else None
-        if brief is None:  # told by DM, or the brief was deleted: the departure message says what changed
+        if brief is None:
             return
-        content, when = brief_after_departure(round_, group, gone, plan)
-        extra: dict[str, Any] = {"view": None} if plan.status == "off" else {}  # nothing left to press
+        fields: dict[str, Any] = {"view": None} if closed else {}
+        if content is not None:
+            fields["content"] = content
         try:
             await self.pace()
-            await brief.edit(content=content, embeds=[*brief.embeds[:-1], when],
-                             allowed_mentions=_members_only(group), **extra)
-        except discord.HTTPException as error:  # the departure message has told them already
+            await brief.edit(embeds=[*brief.embeds[:-1], when], allowed_mentions=_members_only(group), **fields)
+        except discord.HTTPException as error:
             log.info("could not edit the brief of group %s: %s", group.id, error.text)
 
     async def tell_left_out(self, round_: Round, user_id: int) -> None:

@@ -79,6 +79,10 @@ async def test_a_pair_agrees_a_time_from_the_picker_in_their_own_timezones(
     agreed = datetime(2026, 3, 4, 9, tzinfo=UTC)
     assert f"<t:{int(agreed.timestamp())}:F>" in confirmed.content and "60 minutes" in confirmed.content
     assert confirmed.button_labels == ["Add to calendar", "Reschedule", "Cancel interview"]
+    when = brief(thread).embeds[-1]  # the brief shows the agreed time where it suggested three
+    assert when["title"] == "When to meet" and when["description"].startswith(
+        f"✅ Agreed: <t:{int(agreed.timestamp())}:F> (<t:{int(agreed.timestamp())}:R>), 60 minutes.")
+    assert brief(thread).embeds[0]["title"].startswith("Your prompt · ")
     [event] = events(harness.guild)  # no voice channel chosen and no Manage Channels: an external event
     assert event["entity_type"] == 3 and start_of(event) == agreed
     assert event["entity_metadata"]["location"].endswith(f"/{thread.id}")
@@ -134,6 +138,8 @@ async def test_reschedule_moves_the_event_and_cancel_deletes_it_with_its_room(
     assert "moved to" in confirmations(thread)[-1].content
     [same] = events(harness.guild)
     assert same["id"] == event["id"] and start_of(same) == datetime(2026, 3, 5, 17, tzinfo=UTC)
+    moved_to = int(datetime(2026, 3, 5, 17, tzinfo=UTC).timestamp())
+    assert brief(thread).embeds[-1]["description"].startswith(f"✅ Agreed: <t:{moved_to}:F>")
     form = await alice.click(confirmations(thread)[-1], "Cancel interview")
     refused = await alice.submit_modal(form, reason="   ")
     assert "reason is empty" in refused.text.lower() and events(harness.guild)

@@ -706,6 +706,9 @@ async def confirmation_invariants(world: World, restart: int) -> None:
         confirmed = [m for m in told(world, member) if m.content.startswith("✅ Interview ")]
         assert [m.content.split(" (")[0] for m in confirmed] == [f"✅ Interview confirmed for <t:{meet}:F>"]
         assert confirmed[0].button_labels  # with its buttons (Add to calendar, moving or cancelling)
+    if world.guild.threads:  # the brief shows the agreed time where it suggested times
+        await world.serve_until(lambda: brief_of(world.guild.threads[0]).embeds[-1]["description"].startswith(
+            f"✅ Agreed: <t:{meet}:F>"), "the brief to show the agreed time")
     await world.serve_until(lambda: len(world.guild.scheduled_events) == 1, "the event to be placed")
     assert world.rows("SELECT COUNT(*) FROM mock_reminders") == [(4,)]  # a day and 15 minutes before, each
 
