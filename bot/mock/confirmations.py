@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from bot.mock.meeting_repository import Meeting, MeetingRepository
@@ -50,16 +50,11 @@ class Confirmations:
 
     async def tell_agreed(self, round_: Round, group: Group, meeting: Meeting, *, fresh: bool) -> None:
         """Tell ``group`` of ``meeting``'s agreed time once (``fresh``: stored just now, so nothing was sent
-        before), then record that version told. Call with the group's lock held."""
+        before), show it in the brief, then record that version told. Call with the group's lock held."""
         publisher = self.publisher
-
-        async def post() -> int | None:
-            message_id = await publisher.post_confirmed(round_, group, meeting)
-            crash_point("meeting.confirmation-told")
-            return message_id
-
-        await publish_once(fresh=fresh, find_earlier=lambda: publisher.find_confirmed(round_, group, meeting),
-                           publish=post)
+        await self._once(fresh, post=lambda: publisher.post_confirmed(round_, group, meeting),
+                         find=lambda: publisher.find_confirmed(round_, group, meeting),
+                         sent=lambda: crash_point("meeting.confirmation-told"))
         try:
             await publisher.show_agreed(round_, group, meeting)
         except Exception:  # the confirmation itself is out: the brief may lag behind it
@@ -69,15 +64,22 @@ class Confirmations:
     async def tell_cancelled(self, round_: Round, group: Group, meeting: Meeting, *, fresh: bool) -> None:
         """As :meth:`tell_agreed`, for a member's cancellation."""
         publisher = self.publisher
+        await self._once(fresh, post=lambda: publisher.post_cancelled(round_, group, meeting),
+                         find=lambda: publisher.find_cancelled(round_, group, meeting),
+                         sent=lambda: crash_point("meeting.cancellation-told"))
+        await self.repo.mark_cancel_told(group.id)
 
-        async def post() -> int | None:
-            message_id = await publisher.post_cancelled(round_, group, meeting)
-            crash_point("meeting.cancellation-told")
+    @staticmethod
+    async def _once(fresh: bool, *, post: Callable[[], Awaitable[int | None]],
+                    find: Callable[[], Awaitable[int | None]], sent: Callable[[], None]) -> None:
+        """Post, unless (not ``fresh``) an interrupted attempt already did; ``sent`` marks the crash point
+        between the message and its record."""
+        async def publish() -> int | None:
+            message_id = await post()
+            sent()
             return message_id
 
-        await publish_once(fresh=fresh, find_earlier=lambda: publisher.find_cancelled(round_, group, meeting),
-                           publish=post)
-        await self.repo.mark_cancel_told(group.id)
+        await publish_once(fresh=fresh, find_earlier=find, publish=publish)
 
     async def catch_up(self, owns: Callable[[int], bool]) -> None:
         """After connecting: tell each group of this process what a crash kept from it."""

@@ -263,16 +263,6 @@ async def mock_agreed_on_monday(world: World) -> None:
     await mock_time_agreed(world)
 
 
-async def mock_agreed_by_dm(world: World) -> None:
-    world.room.deny(world.sim.bot_user.id, "create_private_threads")
-    await mock_agreed_on_monday(world)
-
-
-async def mock_time_proposed_by_dm(world: World) -> None:
-    world.room.deny(world.sim.bot_user.id, "create_private_threads")
-    await mock_time_proposed(world)
-
-
 async def trio_then_interviewer_left(world: World, agree: str | None) -> None:
     """Alice, Bob and Carol in one trio that agreed ``agree`` (Alice's words), or no time when None; then its
     interviewer leaves the server (the bot is not told), before the round's nudge looks."""
@@ -307,16 +297,15 @@ async def mock_trio_then_interviewer_left(world: World) -> None:
     await trio_then_interviewer_left(world, None)
 
 
-async def mock_signed_up_without_threads(world: World) -> None:
-    """As :func:`mock_signed_up`, where the bot may not open private threads: groups are told by DM."""
-    world.room.deny(world.sim.bot_user.id, "create_private_threads")
-    await mock_signed_up(world)
+def by_dm(prepare: Callable[[World], Awaitable[None]]) -> Callable[[World], Awaitable[None]]:
+    """``prepare`` where the bot may not open private threads: groups are told by DM."""
+    async def without_threads(world: World) -> None:
+        world.room.deny(world.sim.bot_user.id, "create_private_threads")
+        await prepare(world)
+    return without_threads
 
 
-async def mock_paired_by_dm(world: World) -> None:
-    """As :func:`mock_paired`, where the bot may not open private threads: groups are told by DM."""
-    world.room.deny(world.sim.bot_user.id, "create_private_threads")
-    await mock_paired(world)
+mock_paired_by_dm = by_dm(mock_paired)
 
 
 MEETING = datetime(2026, 3, 5, 19, tzinfo=UTC)
@@ -975,15 +964,16 @@ FORUM_SCENARIOS = {point: Scenario(forum_daily_at_nine, NINE, nothing, forum_inv
 
 # Without private threads a group is told by DM, one conversation per member: swept apart.
 DM_SCENARIOS = {
-    "mock.group-told": Scenario(mock_signed_up_without_threads, DAY.replace(hour=8), pair_now, dm_brief_invariants),
+    "mock.group-told": Scenario(by_dm(mock_signed_up), DAY.replace(hour=8), pair_now, dm_brief_invariants),
     **{point: Scenario(mock_paired_by_dm, DAY.replace(hour=8) + timedelta(days=7), nothing, dm_checkin_invariants)
        for point in FLOWS["mock-checkin"]},
     **{point: Scenario(mock_paired_by_dm, NUDGE, nothing, dm_nudge_invariants) for point in FLOWS["mock-nudge"]},
     **{point: Scenario(mock_paired_by_dm_then_partner_left, NUDGE, nothing, dm_departure_invariants)
        for point in FLOWS["mock-departure"]},
-    **{point: Scenario(mock_time_proposed_by_dm, DAY.replace(hour=9), accept_the_time, confirmation_invariants)
+    **{point: Scenario(by_dm(mock_time_proposed), DAY.replace(hour=9), accept_the_time, confirmation_invariants)
        for point in FLOWS["mock-confirmation"]},
-    **{point: Scenario(mock_agreed_by_dm, DAY.replace(hour=9), cancel_the_interview, cancellation_invariants)
+    **{point: Scenario(by_dm(mock_agreed_on_monday), DAY.replace(hour=9), cancel_the_interview,
+                       cancellation_invariants)
        for point in FLOWS["mock-cancellation"]},
 }
 

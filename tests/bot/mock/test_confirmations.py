@@ -3,8 +3,11 @@ member's cancellation."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from bot.mock.meeting_repository import MeetingRepository
 from bot.mock.repository import PairingRepository
@@ -27,6 +30,16 @@ async def meeting_row(db: Database, group_id: int, status: str, version: int) ->
                            "VALUES (?, 7, ?, ?, ?, 0)", (group_id, status, int(MEET.timestamp()), version))
 
 
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(tmp_path / "new.sqlite3")
+    await database.open()
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
 async def test_meetings_agreed_before_the_column_count_as_told(tmp_path: Path) -> None:
     db = Database(tmp_path / "old.sqlite3")
     await db.open(migrate=False)
@@ -44,43 +57,33 @@ async def test_meetings_agreed_before_the_column_count_as_told(tmp_path: Path) -
         await db.close()
 
 
-async def test_an_agreed_version_is_untold_until_marked_and_a_later_mark_is_never_undone(tmp_path: Path) -> None:
-    db = Database(tmp_path / "new.sqlite3")
-    await db.open()
-    try:
-        repo = MeetingRepository(db)
-        await meeting_row(db, 1, "open", 0)
-        await meeting_row(db, 2, "cancelled", 1)  # cancelled after agreeing: nothing to confirm any more
-        async with db.transaction() as conn:
-            assert await repo.agree(conn, 1, MEET, NOW) == 1
-        assert [m.group_id for m in await repo.untold()] == [1]
-        await repo.mark_told(1, 1)
-        assert await repo.untold() == []
-        async with db.transaction() as conn:
-            assert await repo.agree(conn, 1, MEET.replace(hour=20), NOW) == 2  # moved
-        assert [m.version for m in await repo.untold()] == [2]
-        await repo.mark_told(1, 2)
-        await repo.mark_told(1, 1)  # a slower attempt at the first version finishing late
-        meeting = await repo.meeting(1)
-        assert meeting is not None and meeting.told_version == 2
-    finally:
-        await db.close()
+async def test_an_agreed_version_is_untold_until_marked_and_a_later_mark_is_never_undone(db: Database) -> None:
+    repo = MeetingRepository(db)
+    await meeting_row(db, 1, "open", 0)
+    await meeting_row(db, 2, "cancelled", 1)  # cancelled after agreeing: nothing to confirm any more
+    async with db.transaction() as conn:
+        assert await repo.agree(conn, 1, MEET, NOW) == 1
+    assert [m.group_id for m in await repo.untold()] == [1]
+    await repo.mark_told(1, 1)
+    assert await repo.untold() == []
+    async with db.transaction() as conn:
+        assert await repo.agree(conn, 1, MEET.replace(hour=20), NOW) == 2  # moved
+    assert [m.version for m in await repo.untold()] == [2]
+    await repo.mark_told(1, 2)
+    await repo.mark_told(1, 1)  # a slower attempt at the first version finishing late
+    meeting = await repo.meeting(1)
+    assert meeting is not None and meeting.told_version == 2
 
 
-async def test_a_members_cancellation_is_untold_until_marked_and_others_never_are(tmp_path: Path) -> None:
-    db = Database(tmp_path / "new.sqlite3")
-    await db.open()
-    try:
-        repo = MeetingRepository(db)
-        for group_id in (1, 2):
-            await meeting_row(db, group_id, "agreed", 1)
-            await repo.mark_told(group_id, 1)
-        async with db.transaction() as conn:
-            assert await repo.cancel(conn, 1, 5, "Flu", NOW)
-            await repo.expect_cancel_told(conn, 1)
-            assert await repo.cancel(conn, 2, 5, "Left the server.", NOW)  # told by the departure's own message
-        assert [(m.group_id, m.status, m.cancel_told) for m in await repo.untold()] == [(1, "cancelled", False)]
-        await repo.mark_cancel_told(1)
-        assert await repo.untold() == []
-    finally:
-        await db.close()
+async def test_a_members_cancellation_is_untold_until_marked_and_others_never_are(db: Database) -> None:
+    repo = MeetingRepository(db)
+    for group_id in (1, 2):
+        await meeting_row(db, group_id, "agreed", 1)
+        await repo.mark_told(group_id, 1)
+    async with db.transaction() as conn:
+        assert await repo.cancel(conn, 1, 5, "Flu", NOW)
+        await repo.expect_cancel_told(conn, 1)
+        assert await repo.cancel(conn, 2, 5, "Left the server.", NOW)  # told by the departure's own message
+    assert [(m.group_id, m.status, m.cancel_told) for m in await repo.untold()] == [(1, "cancelled", False)]
+    await repo.mark_cancel_told(1)
+    assert await repo.untold() == []
