@@ -1,10 +1,11 @@
-"""What a group hears of its interview's time, sent once, even across a crash: the confirmation of each
-agreed (or moved) time, and a member's cancellation.
+"""What a group hears of its interview's time, sent once, even across a crash: a member's proposed time,
+the confirmation of each agreed (or moved) time, and a member's cancellation.
 
-Each is stored before anything is sent: an agreement with a new version, a cancellation marked still to
-tell. The group then hears "Interview confirmed for …" (or "moved to …", or "… cancelled this interview"),
-the brief at the top of its thread shows an agreed time where it showed suggestions, and the message is
-recorded told. A crash between the two used to leave the group without the message
+Each is stored before anything is sent: a proposal (with its proposer's acceptance) marked still to post,
+an agreement with a new version, a cancellation marked still to tell. The group then hears "… proposes
+meeting at …" with its Accept button (or "Interview confirmed for …", "moved to …", "… cancelled this
+interview"), the brief at the top of its thread shows an agreed time where it showed suggestions, and the
+message is recorded told. A crash between the two used to leave the group without the message
 while the event and reminders went ahead (or went away). Now what is untold is finished when the bot
 connects again: it looks first for the message an interrupted attempt may have sent, and sends it only
 when it is not there.
@@ -16,9 +17,11 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Protocol
 
-from bot.mock.meeting_repository import Meeting, MeetingRepository
+from bot.mock.agreement import last_start, open_options
+from bot.mock.meeting_repository import Meeting, MeetingRepository, TimeOption
 from bot.mock.models import Group, Round, staying_in
 from bot.mock.repository import PairingRepository
 from bot.posting import crash_point, publish_once
@@ -27,16 +30,21 @@ log = logging.getLogger(__name__)
 
 
 class ConfirmationPublisher(Protocol):
-    async def post_confirmed(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
+    async def post_proposal(self, round_: Round, group: Group, option: TimeOption, *, fresh: bool) -> int | None:
+        """Show the group a member's proposed time with its Accept button; as :meth:`post_confirmed`."""
+    async def find_proposal(self, round_: Round, group: Group, option: TimeOption) -> int | None:
+        """That message, if an interrupted attempt already posted it in the group's thread."""
+    async def post_confirmed(self, round_: Round, group: Group, meeting: Meeting, *, fresh: bool) -> int | None:
         """Tell the group its agreed time ("moved to" from the second version on); the message's id in the
-        group's thread, None when told by DM (a member whose DMs already hold it is not sent it again)."""
+        group's thread, None when told by DM. Unless ``fresh`` (stored just now), a member whose DMs already
+        hold it from an interrupted attempt is not sent it again."""
     async def find_confirmed(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
         """That message, if an interrupted attempt already posted it in the group's thread and no later
         confirmation followed it."""
     async def show_agreed(self, round_: Round, group: Group, meeting: Meeting) -> None:
         """Show the agreed time in the group's brief, where the suggestions were; the same edit again changes
         nothing."""
-    async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
+    async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting, *, fresh: bool) -> int | None:
         """Tell the group who cancelled and why; as :meth:`post_confirmed`."""
     async def find_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
         """That message, if an interrupted attempt already posted it in the group's thread."""
@@ -48,11 +56,19 @@ class Confirmations:
         self.repo, self.pairing, self.publisher = repo, pairing, publisher
         self._locks = locks  # the meeting service's: a member's click and the catch-up never tell at once
 
+    async def tell_proposed(self, round_: Round, group: Group, option: TimeOption, *, fresh: bool) -> None:
+        """Show ``group`` a member's proposed time once, then record it told. Call with the group's lock held."""
+        publisher = self.publisher
+        message_id = await self._once(fresh, post=lambda: publisher.post_proposal(round_, group, option, fresh=fresh),
+                                      find=lambda: publisher.find_proposal(round_, group, option),
+                                      sent=lambda: crash_point("meeting.proposal-told"))
+        await self.repo.mark_proposal_told(option.id, message_id)
+
     async def tell_agreed(self, round_: Round, group: Group, meeting: Meeting, *, fresh: bool) -> None:
         """Tell ``group`` of ``meeting``'s agreed time once (``fresh``: stored just now, so nothing was sent
         before), show it in the brief, then record that version told. Call with the group's lock held."""
         publisher = self.publisher
-        await self._once(fresh, post=lambda: publisher.post_confirmed(round_, group, meeting),
+        await self._once(fresh, post=lambda: publisher.post_confirmed(round_, group, meeting, fresh=fresh),
                          find=lambda: publisher.find_confirmed(round_, group, meeting),
                          sent=lambda: crash_point("meeting.confirmation-told"))
         try:
@@ -64,14 +80,14 @@ class Confirmations:
     async def tell_cancelled(self, round_: Round, group: Group, meeting: Meeting, *, fresh: bool) -> None:
         """As :meth:`tell_agreed`, for a member's cancellation."""
         publisher = self.publisher
-        await self._once(fresh, post=lambda: publisher.post_cancelled(round_, group, meeting),
+        await self._once(fresh, post=lambda: publisher.post_cancelled(round_, group, meeting, fresh=fresh),
                          find=lambda: publisher.find_cancelled(round_, group, meeting),
                          sent=lambda: crash_point("meeting.cancellation-told"))
         await self.repo.mark_cancel_told(group.id)
 
     @staticmethod
     async def _once(fresh: bool, *, post: Callable[[], Awaitable[int | None]],
-                    find: Callable[[], Awaitable[int | None]], sent: Callable[[], None]) -> None:
+                    find: Callable[[], Awaitable[int | None]], sent: Callable[[], None]) -> int | None:
         """Post, unless (not ``fresh``) an interrupted attempt already did; ``sent`` marks the crash point
         between the message and its record."""
         async def publish() -> int | None:
@@ -79,10 +95,16 @@ class Confirmations:
             sent()
             return message_id
 
-        await publish_once(fresh=fresh, find_earlier=find, publish=publish)
+        return await publish_once(fresh=fresh, find_earlier=find, publish=publish)
 
-    async def catch_up(self, owns: Callable[[int], bool]) -> None:
+    async def catch_up(self, owns: Callable[[int], bool], now: datetime) -> None:
         """After connecting: tell each group of this process what a crash kept from it."""
+        for option in await self.repo.untold_proposals():
+            try:
+                async with self._locks[option.group_id]:
+                    await self._post_proposal(option.id, owns, now)
+            except Exception:
+                log.exception("could not post the proposed time %s; it is tried again at the next start", option.id)
         for untold in await self.repo.untold():
             if not owns(untold.guild_id):
                 continue
@@ -104,3 +126,23 @@ class Confirmations:
             await self.tell_agreed(round_, staying, meeting, fresh=False)
         elif meeting.status == "cancelled" and not meeting.cancel_told:
             await self.tell_cancelled(round_, staying, meeting, fresh=False)
+
+    async def _post_proposal(self, option_id: int, owns: Callable[[int], bool], now: datetime) -> None:
+        """Post a proposal a crash kept from the group, if it can still be accepted; otherwise (agreed since,
+        moved, passed, the round over) there is nothing to post, and it is recorded told."""
+        option = await self.repo.option(option_id)  # as it is now, under the group's lock
+        group = await self.pairing.group(option.group_id) if option is not None else None
+        if option is None or option.told or group is None or not owns(group.guild_id):
+            return
+        round_ = await self.pairing.round(group.round_id)
+        meeting = await self.repo.meeting(group.id)
+        staying = staying_in(group, await self.pairing.departed_from(group.id))
+        wanted = "agree" if meeting is not None and meeting.status == "open" else "move"
+        still_open = (round_ is not None and round_.status == "open" and meeting is not None
+                      and meeting.status in ("open", "agreed") and option.purpose == wanted
+                      and option.starts_at != meeting.starts_at and open_options([option], now, last_start(round_, staying)))
+        if still_open:
+            assert round_ is not None
+            await self.tell_proposed(round_, staying, option, fresh=False)
+        else:
+            await self.repo.mark_proposal_told(option.id, None)

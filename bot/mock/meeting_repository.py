@@ -39,6 +39,7 @@ class TimeOption:
     proposed_by: int | None
     purpose: str  # agree | move
     message_id: int | None
+    told: bool = True  # False from a member's proposal until it is posted for the others to accept
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def _meeting(row: aiosqlite.Row) -> Meeting:
 
 def _option(row: aiosqlite.Row) -> TimeOption:
     return TimeOption(row["id"], row["group_id"], datetime.fromtimestamp(row["starts_at"], UTC), row["proposed_by"],
-                      row["purpose"], row["message_id"])
+                      row["purpose"], row["message_id"], bool(row["told"]))
 
 
 def _reminder(row: aiosqlite.Row) -> Reminder:
@@ -183,10 +184,13 @@ class MeetingRepository:
 
     async def add_option(self, conn: aiosqlite.Connection, group_id: int, starts_at: datetime,
                          proposed_by: int | None, purpose: str, now: datetime) -> int:
+        """Offer a time (once per group, time and purpose). A member's proposal, even of a time already
+        offered, is to be posted for the others (``told`` 0 until :meth:`mark_proposal_told`)."""
         cursor = await conn.execute(
-            "INSERT INTO mock_time_options (group_id, starts_at, proposed_by, purpose, created_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (group_id, starts_at, purpose) DO UPDATE SET proposed_by = COALESCE(proposed_by, "
-            "excluded.proposed_by) RETURNING id", (group_id, epoch(starts_at), proposed_by, purpose, epoch(now)))
+            "INSERT INTO mock_time_options (group_id, starts_at, proposed_by, purpose, created_at, told) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, starts_at, purpose) DO UPDATE SET "
+            "proposed_by = COALESCE(proposed_by, excluded.proposed_by), told = MIN(told, excluded.told) RETURNING id",
+            (group_id, epoch(starts_at), proposed_by, purpose, epoch(now), int(proposed_by is None)))
         row = await cursor.fetchone()
         assert row is not None
         return int(row[0])
@@ -197,8 +201,15 @@ class MeetingRepository:
         row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def set_option_message(self, option_id: int, message_id: int) -> None:
-        await self.db.execute("UPDATE mock_time_options SET message_id = ? WHERE id = ?", (message_id, option_id))
+    async def untold_proposals(self) -> list[TimeOption]:
+        """Members' proposals stored but not yet posted: a crash came between the two."""
+        rows = await self.db.fetchall("SELECT * FROM mock_time_options WHERE told = 0 ORDER BY group_id, id")
+        return [_option(row) for row in rows]
+
+    async def mark_proposal_told(self, option_id: int, message_id: int | None) -> None:
+        """The proposal is out (``message_id`` in the group's thread; None by DM), or no longer worth telling."""
+        await self.db.execute("UPDATE mock_time_options SET told = 1, message_id = COALESCE(?, message_id) "
+                              "WHERE id = ?", (message_id, option_id))
 
     async def votes(self, group_id: int) -> dict[int, set[int]]:
         rows = await self.db.fetchall("SELECT option_id, user_id FROM mock_time_votes WHERE group_id = ?", (group_id,))

@@ -54,7 +54,6 @@ ROOM_KEPT_AFTER = timedelta(minutes=30)  # a temporary room stays this long afte
 
 
 class MeetingPublisher(NudgePublisher, ReminderPublisher, ConfirmationPublisher, Protocol):
-    async def post_proposal(self, round_: Round, group: Group, option: TimeOption) -> int | None: ...
     async def place_event(self, round_: Round, group: Group, meeting: Meeting,
                           voice_channel_id: int | None) -> tuple[int | None, int | None]: ...
     async def remove_event(self, guild_id: int, event_id: int) -> None: ...
@@ -85,7 +84,7 @@ class MeetingService:
 
     async def catch_up(self) -> None:
         """After connecting: bring every event and room in line with what was decided, and tell the groups
-        whose confirmation or cancellation a crash kept from them."""
+        whose proposal, confirmation or cancellation a crash kept from them."""
         for meeting in await self.repo.needing_event_sync():
             if not self._scheduler.owns(meeting.guild_id):
                 continue
@@ -93,7 +92,7 @@ class MeetingService:
                 await self.sync_event(meeting.group_id)
             except Exception:
                 log.exception("could not bring the event of group %s up to date", meeting.group_id)
-        await self.confirmations.catch_up(self._scheduler.owns)
+        await self.confirmations.catch_up(self._scheduler.owns, self._clock.now())
 
     # -- preparing a group ---------------------------------------------------------------------
     async def prepare(self, round_: Round, group: Group) -> list[TimeOption]:
@@ -205,14 +204,15 @@ class MeetingService:
                                    hint="Accept one of them with **Pick times**.")
                 option_id = await self.repo.add_option(conn, group_id, moment, user_id, purpose, now)
                 await self.repo.add_vote(conn, option_id, group_id, user_id, now)
+            crash_point("meeting.proposed")
             option = await self.repo.option(option_id)
             assert option is not None
             choice = await self._settle(round_, group, [option] if purpose == "move" else open_options(
                 await self.repo.options(group_id, "agree"), now, last_start(round_, group)), option)
-        if choice.agreed is None:
-            message_id = await self.publisher.post_proposal(round_, group, option)
-            if message_id is not None:
-                await self.repo.set_option_message(option.id, message_id)
+            if choice.agreed is None:  # under the lock, so the start-up catch-up never posts it as well
+                await self.confirmations.tell_proposed(round_, group, option, fresh=True)
+            else:  # everyone has accepted it: the confirmation says so instead
+                await self.repo.mark_proposal_told(option.id, None)
         return choice
 
     async def accept(self, option_id: int, user_id: int, guild_id: int | None = None) -> Choice:

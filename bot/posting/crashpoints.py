@@ -38,6 +38,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "mock-checkin": ("mock.checkin-claimed", "mock.checkin-posted"),
     "mock-outcome": ("outcome.saved",),
     "mock-feedback": ("feedback.saved", "feedback.shared"),
+    "mock-proposal": ("meeting.proposed", "meeting.proposal-told"),
     "mock-confirmation": ("meeting.agreed", "meeting.confirmation-told"),
     "mock-cancellation": ("meeting.cancelled", "meeting.cancellation-told"),
     "mock-reminder": ("reminder.claimed", "reminder.sent"),

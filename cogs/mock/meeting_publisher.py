@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -43,6 +44,12 @@ def confirmed_heading(meeting: Meeting) -> str:
     return f"{CONFIRMED}{verb} {discord_timestamp(meeting.starts_at, 'F')}"
 
 
+def proposal_heading(option: TimeOption) -> str:
+    """How the message showing a member's proposed time begins: what a restart looks for."""
+    what = "moving the interview to" if option.purpose == "move" else "meeting at"
+    return f"🗓️ <@{option.proposed_by}> proposes {what} {discord_timestamp(option.starts_at, 'F')}"
+
+
 def cancelled_heading(meeting: Meeting) -> str:
     """How the message telling a group of a member's cancellation begins: what a restart looks for."""
     return f"✖️ <@{meeting.cancelled_by}> cancelled this interview."
@@ -55,21 +62,29 @@ class DiscordMeetingPublisher:
         self.pace = client.core.pacer.acquire
 
     # -- thread messages -----------------------------------------------------------------------
-    async def post_proposal(self, round_: Round, group: Group, option: TimeOption) -> int | None:
-        what = "moving the interview to" if option.purpose == "move" else "meeting at"
-        text = (f"🗓️ <@{option.proposed_by}> proposes {what} {discord_timestamp(option.starts_at, 'F')} "
-                f"({discord_timestamp(option.starts_at, 'R')}). It is confirmed once everyone has accepted it.")
-        message = await self.base._to_group(group, text, view=proposal_view(option.id))
-        return message.id if message else None
+    async def post_proposal(self, round_: Round, group: Group, option: TimeOption, *, fresh: bool) -> int | None:
+        heading = proposal_heading(option)
+        text = (f"{heading} ({discord_timestamp(option.starts_at, 'R')}). It is confirmed once everyone has "
+                "accepted it.")
+        return await self._once_to_group(group, text, heading, fresh, view=proposal_view(option.id))
 
-    async def post_confirmed(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
+    async def find_proposal(self, round_: Round, group: Group, option: TimeOption) -> int | None:
+        return await self.base.find_in_thread(group, proposal_heading(option))
+
+    async def post_confirmed(self, round_: Round, group: Group, meeting: Meeting, *, fresh: bool) -> int | None:
         assert meeting.starts_at is not None
         heading = confirmed_heading(meeting)
         lines = [f"{heading} ({discord_timestamp(meeting.starts_at, 'R')}), {meeting.minutes} minutes.",
                  roles_text(group), self._where(group, meeting),
                  "Reminders come 24 hours and 15 minutes before. **Add to calendar** gives you an .ics file."]
-        message = await self.base._to_group(group, "\n".join(lines), lambda sent: sent.startswith(heading),
-                                            view=confirmed_view(group.id))
+        return await self._once_to_group(group, "\n".join(lines), heading, fresh, view=confirmed_view(group.id))
+
+    async def _once_to_group(self, group: Group, text: str, heading: str, fresh: bool, **extra: Any) -> int | None:
+        """Send ``text`` to the group; the message's id in its thread, None by DM. Unless ``fresh`` (just
+        stored, so nothing was sent before), a member whose DMs already hold a message beginning with
+        ``heading`` is not sent it again; a fresh message spares that read of each member's DMs."""
+        sent_before = None if fresh else (lambda sent: sent.startswith(heading))
+        message = await self.base._to_group(group, text, sent_before, **extra)
         return message.id if message else None
 
     async def show_agreed(self, round_: Round, group: Group, meeting: Meeting) -> None:
@@ -92,13 +107,11 @@ class DiscordMeetingPublisher:
             return f"📍 Meet in this thread (share a call link here){event}"
         return "📍 Meet in this thread (share a call link here)."
 
-    async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
+    async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting, *, fresh: bool) -> int | None:
         reason = truncate(member_text(meeting.cancel_reason or ""), 300)
         heading = cancelled_heading(meeting)
-        message = await self.base._to_group(
-            group, f"{heading} Reason: {reason}\nIts event and reminders are gone. A moderator can pair you again "
-                   "this round with pair-now.", lambda sent: sent.startswith(heading))
-        return message.id if message else None
+        return await self._once_to_group(group, f"{heading} Reason: {reason}\nIts event and reminders are gone. "
+                                         "A moderator can pair you again this round with pair-now.", heading, fresh)
 
     async def find_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
         return await self.base.find_in_thread(group, cancelled_heading(meeting))

@@ -481,3 +481,26 @@ async def test_a_pair_now_round_does_not_swallow_the_next_scheduled_round(
     await harness.advance_to(datetime(2026, 3, 6, 10, 30, tzinfo=UTC))
     [second] = [t for t in harness.guild.threads if t.name.startswith("Mock #2 ")]
     assert carol.id in second.member_ids and dana.id in second.member_ids and alice.id not in second.member_ids
+
+
+async def test_by_dm_each_member_hears_a_proposal_confirmation_and_cancellation_once_without_a_dm_read(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Told just now, nothing can have been sent before: the bot reads no DM history to avoid a repeat (only a
+    restart does, see the crash sweep)."""
+    room.deny(harness.sim.bot_user.id, "create_private_threads")
+    await join(alice, "UTC")
+    await join(bob, "UTC")
+    await start_round(mod, room)
+    before = len(harness.sim.requests)
+    [brief_dm] = [m for m in alice.dms if "Propose another time" in m.button_labels]
+    await alice.submit_modal(await alice.click(brief_dm, "Propose another time"), when="Thu 19:00")
+    [proposal] = [m for m in bob.dms if " proposes " in m.content]
+    assert proposal.button_labels == ["Accept this time"]
+    await bob.click(proposal, "Accept this time")
+    [confirmed] = [m for m in alice.dms if m.content.startswith("✅ Interview")]
+    await alice.submit_modal(await alice.click(confirmed, "Cancel interview"), reason="Flu, sorry")
+    for member in (alice, bob):
+        told = [m.content for m in member.dms]
+        assert [sum(text.startswith(start) for text in told) for start in ("🗓️ ", "✅ Interview", "✖️ ")] == [1, 1, 1]
+    reads = [path for method, path in harness.sim.requests[before:] if method == "GET" and path.endswith("/messages")]
+    assert reads == []

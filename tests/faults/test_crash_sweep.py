@@ -425,6 +425,24 @@ async def cancel_the_interview(world: World) -> None:
         await world.submit(world.alice, opened, reason="Flu, sorry")
 
 
+async def propose_in_the_form(world: World, message: SimMessage, button: str, when: str) -> None:
+    opened = await world.press(world.alice, message, button)
+    if opened.modal is not None:
+        await world.submit(world.alice, opened, when=when)
+
+
+async def propose_a_time(world: World) -> None:
+    """Alice proposes Thursday 19:00 UTC from the pair's brief."""
+    brief = next(m for m in told(world, world.alice) if "Propose another time" in m.button_labels)
+    await propose_in_the_form(world, brief, "Propose another time", "Thu 19:00")
+
+
+async def propose_a_move(world: World) -> None:
+    """Alice proposes moving the agreed interview to Wednesday 18:00 UTC."""
+    confirmed = next(m for m in told(world, world.alice) if m.content.startswith("✅ Interview "))
+    await propose_in_the_form(world, confirmed, "Reschedule", "Wed 18:00")
+
+
 async def report_met(world: World) -> None:
     await world.press(world.alice, checkin(world), "We met")
 
@@ -702,6 +720,29 @@ async def confirmation_invariants(world: World, restart: int) -> None:
     assert world.rows("SELECT COUNT(*) FROM mock_reminders") == [(4,)]  # a day and 15 minutes before, each
 
 
+def proposal_invariants(shown: str, when: datetime, version: int) -> Callable[[World, int], Awaitable[None]]:
+    """Alice's proposal (``shown`` at ``when``) is stored once and shown to the pair once, whichever step the
+    crash fell after, with its Accept button; after the first restart Bob accepts it from that message, which
+    agrees the meeting's ``version``."""
+    async def check(world: World, restart: int) -> None:
+        await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM mock_time_options WHERE told = 0") == [(0,)],
+                                "the proposal to be recorded posted")
+        heading = f"🗓️ {world.alice.mention} proposes {shown} <t:{int(when.timestamp())}:F>"
+        for member in (world.alice, world.bob):  # one thread, or each member's DMs
+            proposals = [m for m in told(world, member) if m.content.startswith(heading)]
+            assert len(proposals) == 1, [m.content for m in told(world, member)]
+            assert proposals[0].button_labels == ["Accept this time"]
+        [(message_id,)] = world.rows("SELECT message_id FROM mock_time_options WHERE starts_at = ? AND proposed_by = ?",
+                                     (int(when.timestamp()), world.alice.id))
+        shown_to_bob = next(m for m in told(world, world.bob) if m.content.startswith(heading))
+        assert message_id == (shown_to_bob.id if world.guild.threads else None)  # the one Bob accepts from
+        if restart == 0:
+            await world.press(world.bob, shown_to_bob, "Accept this time")
+        await world.serve_until(lambda: world.rows("SELECT status, version, told_version FROM mock_meetings")
+                                == [("agreed", version, version)], "Bob's acceptance to be confirmed")
+    return check
+
+
 async def cancellation_invariants(world: World, restart: int) -> None:
     """Alice's cancellation is stored once, and the pair hears of it once, whichever step the crash fell after;
     the event goes."""
@@ -898,6 +939,8 @@ SCENARIOS: dict[str, Scenario] = {
                               outcome_invariants),
     **{point: Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), give_feedback, feedback_invariants)
        for point in FLOWS["mock-feedback"]},
+    **{point: Scenario(mock_paired, DAY.replace(hour=9), propose_a_time,
+                       proposal_invariants("meeting at", MEETING, 1)) for point in FLOWS["mock-proposal"]},
     **{point: Scenario(mock_time_proposed, DAY.replace(hour=9), accept_the_time, confirmation_invariants)
        for point in FLOWS["mock-confirmation"]},
     **{point: Scenario(mock_agreed_on_monday, DAY.replace(hour=9), cancel_the_interview, cancellation_invariants)
@@ -972,6 +1015,10 @@ DM_SCENARIOS = {
        for point in FLOWS["mock-departure"]},
     **{point: Scenario(by_dm(mock_time_proposed), DAY.replace(hour=9), accept_the_time, confirmation_invariants)
        for point in FLOWS["mock-confirmation"]},
+    # A proposed move can be accepted only from its message; by DM, each member's DMs are read after a restart.
+    **{point: Scenario(by_dm(mock_agreed_on_monday), DAY.replace(hour=9), propose_a_move,
+                       proposal_invariants("moving the interview to", datetime(2026, 3, 4, 18, tzinfo=UTC), 2))
+       for point in FLOWS["mock-proposal"]},
     **{point: Scenario(by_dm(mock_agreed_on_monday), DAY.replace(hour=9), cancel_the_interview,
                        cancellation_invariants)
        for point in FLOWS["mock-cancellation"]},
