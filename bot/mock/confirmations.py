@@ -4,8 +4,8 @@ the confirmation of each agreed (or moved) time, and a member's cancellation.
 Each is stored before anything is sent: a proposal (with its proposer's acceptance) marked still to post,
 an agreement with a new version, a cancellation marked still to tell. The group then hears "… proposes
 meeting at …" with its Accept button (or "Interview confirmed for …", "moved to …", "… cancelled this
-interview"), the brief at the top of its thread shows an agreed time where it showed suggestions, and the
-message is recorded told. A crash between the two used to leave the group without the message
+interview"), the brief at the top of its thread shows an agreed time where it showed suggestions (or that
+the interview is off, without its buttons), and the message is recorded told. A crash between the two used to leave the group without the message
 while the event and reminders went ahead (or went away). Now what is untold is finished when the bot
 connects again: it looks first for the message an interrupted attempt may have sent, and sends it only
 when it is not there.
@@ -48,6 +48,8 @@ class ConfirmationPublisher(Protocol):
         """Tell the group who cancelled and why; as :meth:`post_confirmed`."""
     async def find_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
         """That message, if an interrupted attempt already posted it in the group's thread."""
+    async def show_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None:
+        """Show in the group's brief that the interview is off, without the buttons for agreeing a time."""
 
 
 class Confirmations:
@@ -71,10 +73,7 @@ class Confirmations:
         await self._once(fresh, post=lambda: publisher.post_confirmed(round_, group, meeting, fresh=fresh),
                          find=lambda: publisher.find_confirmed(round_, group, meeting),
                          sent=lambda: crash_point("meeting.confirmation-told"))
-        try:
-            await publisher.show_agreed(round_, group, meeting)
-        except Exception:  # the confirmation itself is out: the brief may lag behind it
-            log.exception("could not show the agreed time in the brief of group %s", group.id)
+        await _in_brief(publisher.show_agreed(round_, group, meeting), group)
         await self.repo.mark_told(group.id, meeting.version)
 
     async def tell_cancelled(self, round_: Round, group: Group, meeting: Meeting, *, fresh: bool) -> None:
@@ -83,6 +82,7 @@ class Confirmations:
         await self._once(fresh, post=lambda: publisher.post_cancelled(round_, group, meeting, fresh=fresh),
                          find=lambda: publisher.find_cancelled(round_, group, meeting),
                          sent=lambda: crash_point("meeting.cancellation-told"))
+        await _in_brief(publisher.show_cancelled(round_, group, meeting), group)
         await self.repo.mark_cancel_told(group.id)
 
     @staticmethod
@@ -146,3 +146,12 @@ class Confirmations:
             await self.tell_proposed(round_, staying, option, fresh=False)
         else:
             await self.repo.mark_proposal_told(option.id, None)
+
+
+async def _in_brief(edit: Awaitable[None], group: Group) -> None:
+    """The brief's edit after the message: the message itself is out, so a failed edit only leaves the brief
+    behind it (the message below says what changed); it is repeated unchanged after a crash."""
+    try:
+        await edit
+    except Exception:
+        log.exception("could not bring the brief of group %s up to date", group.id)

@@ -62,6 +62,14 @@ def agreed_plan(meeting: Meeting) -> discord.Embed:
     return plan
 
 
+def cancelled_plan(meeting: Meeting) -> discord.Embed:
+    """The brief's "When to meet" once a member cancelled: its buttons go, since nothing is left to agree."""
+    plan = discord.Embed(title="When to meet", colour=BRAND_COLOUR)
+    plan.description = (f"✖️ Cancelled by <@{meeting.cancelled_by}>: this interview is off, with its event and "
+                        "reminders. A moderator can pair you again this round with pair-now.")
+    return plan
+
+
 def signup_embed(signup: Signup, title: str) -> discord.Embed:
     embed = discord.Embed(title=title, colour=BRAND_COLOUR)
     embed.add_field(name="Role", value=signup.role)

@@ -19,7 +19,7 @@ import discord
 from bot.bot import StudyBot
 from bot.mock import Group, Meeting, Round, TimeOption, local_label, thread_url
 from cogs._common import discord_timestamp, member_text, truncate
-from cogs.mock.embeds import agreed_plan, roles_text
+from cogs.mock.embeds import agreed_plan, cancelled_plan, roles_text
 from cogs.mock.meeting_views import confirmed_view, proposal_view
 from cogs.mock.publisher import DiscordMockPublisher, nudge_heading
 
@@ -112,6 +112,9 @@ class DiscordMeetingPublisher:
         heading = cancelled_heading(meeting)
         return await self._once_to_group(group, f"{heading} Reason: {reason}\nIts event and reminders are gone. "
                                          "A moderator can pair you again this round with pair-now.", heading, fresh)
+
+    async def show_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None:
+        await self.base.edit_brief(group, cancelled_plan(meeting), closed=True)
 
     async def find_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
         return await self.base.find_in_thread(group, cancelled_heading(meeting))

@@ -140,6 +140,7 @@ async def test_reschedule_moves_the_event_and_cancel_deletes_it_with_its_room(
     assert same["id"] == event["id"] and start_of(same) == datetime(2026, 3, 5, 17, tzinfo=UTC)
     moved_to = int(datetime(2026, 3, 5, 17, tzinfo=UTC).timestamp())
     assert brief(thread).embeds[-1]["description"].startswith(f"✅ Agreed: <t:{moved_to}:F>")
+    prompt_before = json.loads(json.dumps(brief(thread).embeds[0]))
     form = await alice.click(confirmations(thread)[-1], "Cancel interview")
     refused = await alice.submit_modal(form, reason="   ")
     assert "reason is empty" in refused.text.lower() and events(harness.guild)
@@ -147,6 +148,9 @@ async def test_reschedule_moves_the_event_and_cancel_deletes_it_with_its_room(
                              reason="Sick, sorry @everyone")
     cancelled = thread.messages[-1]
     assert "cancelled this interview" in cancelled.content and not cancelled.mentions_everyone
+    shown = next(m for m in thread.messages if "mock interview round" in m.content)  # the brief, at the top
+    assert shown.embeds[-1]["description"].startswith(f"✖️ Cancelled by {alice.mention}: this interview is off")
+    assert shown.button_labels == [] and shown.embeds[0] == prompt_before  # the prompt stays
     assert events(harness.guild) == [] and not [c for c in harness.guild.channels.values() if c.type == 2]
     await harness.advance(days=4)
     assert not [m for m in alice.dms + bob.dms if "Your mock interview is" in m.content]  # no reminders left

@@ -752,6 +752,10 @@ async def cancellation_invariants(world: World, restart: int) -> None:
         cancelled = [m.content for m in told(world, member) if m.content.startswith("✖️ ")]
         assert cancelled == [f"✖️ {world.alice.mention} cancelled this interview. Reason: Flu, sorry\nIts event and "
                              "reminders are gone. A moderator can pair you again this round with pair-now."]
+    if world.guild.threads:  # the brief says it is off and offers nothing more to press
+        brief = brief_of(world.guild.threads[0])
+        assert brief.embeds[-1]["description"].startswith(f"✖️ Cancelled by {world.alice.mention}")
+        assert brief.button_labels == []
     await world.serve_until(lambda: not world.guild.scheduled_events, "the event to be removed")
 
 

@@ -158,6 +158,9 @@ class Recorder:
     async def find_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> int | None:
         return None
 
+    async def show_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None:
+        return None
+
 
 async def test_after_a_crash_only_a_proposal_that_can_still_be_accepted_is_posted(db: Database) -> None:
     repo = MeetingRepository(db)
