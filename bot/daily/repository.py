@@ -14,6 +14,9 @@ from bot.content.models import Prompt
 from bot.daily.models import DailySchedule, PostRecord, PostStatus, StoredAnswer
 from bot.storage import IN_PRESENT_GUILD, Database, Reader, epoch, from_epoch
 
+# Read at every start; the partial index daily_posts_kindless keeps it to the few posts it is about.
+KINDLESS_PROMPTS = "SELECT DISTINCT prompt_id FROM daily_posts WHERE prompt_kind IS NULL"
+
 
 def _schedule(row: Any) -> DailySchedule:
     hour, minute = (int(part) for part in row["local_time"].split(":"))
@@ -279,7 +282,7 @@ class DailyRepository:
     async def prompts_without_kind(self) -> set[str]:
         """The prompts of posts made before their kind was kept with them (migration 0031 could not read the
         shipped packs), over every server."""
-        rows = await self.db.fetchall("SELECT DISTINCT prompt_id FROM daily_posts WHERE prompt_kind IS NULL")
+        rows = await self.db.fetchall(KINDLESS_PROMPTS)
         return {row[0] for row in rows}
 
     async def set_post_kinds(self, kinds: dict[str, str]) -> None:

@@ -9,6 +9,7 @@ from bot.clock import ManualClock
 from bot.content import ContentStore
 from bot.content.models import PromptKind
 from bot.daily import DailyService, Outcome
+from bot.daily.repository import KINDLESS_PROMPTS
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database, load_migrations
 from tests.bot.daily.conftest import GUILD, FakeDiscord, build_service
@@ -57,5 +58,8 @@ async def test_older_days_get_their_kind_from_own_prompts_suggestions_and_the_sh
         kinds = {p.prompt_id: p.prompt_kind for p in await build_service(db, clock, FakeDiscord()).repo.posts(GUILD)}
         assert kinds == {own.id: "behavioral", suggested.id: "product", shipped.id: shipped.kind.value,
                          "retired-long-ago": None}
+        # What start-up reads again at every start is the few kindless posts, not every server's history.
+        plan = await db.fetchall(f"EXPLAIN QUERY PLAN {KINDLESS_PROMPTS}")
+        assert [row[3] for row in plan] == ["SCAN daily_posts USING INDEX daily_posts_kindless"]
     finally:
         await db.close()
