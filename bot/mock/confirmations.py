@@ -4,11 +4,11 @@ the confirmation of each agreed (or moved) time, and a member's cancellation.
 Each is stored before anything is sent: a proposal (with its proposer's acceptance) marked still to post,
 an agreement with a new version, a cancellation marked still to tell. The group then hears "… proposes
 meeting at …" with its Accept button (or "Interview confirmed for …", "moved to …", "… cancelled this
-interview"), the brief at the top of its thread shows an agreed time where it showed suggestions (or that
-the interview is off, without its buttons), and the message is recorded told. A crash between the two used to leave the group without the message
-while the event and reminders went ahead (or went away). Now what is untold is finished when the bot
-connects again: it looks first for the message an interrupted attempt may have sent, and sends it only
-when it is not there.
+interview"); the brief at the top of its thread shows an agreed time where it showed suggestions (or that
+the interview is off, without its buttons); and the message is recorded told. A crash between the two
+used to leave the group without the message, while the event and reminders went ahead (or went away).
+Now what is untold is finished when the bot connects again: it looks first for the message an interrupted
+attempt may have sent, and sends it only when it is not there.
 """
 
 from __future__ import annotations
@@ -138,11 +138,10 @@ class Confirmations:
         meeting = await self.repo.meeting(group.id)
         staying = staying_in(group, await self.pairing.departed_from(group.id))
         wanted = "agree" if meeting is not None and meeting.status == "open" else "move"
-        still_open = (round_ is not None and round_.status == "open" and meeting is not None
-                      and meeting.status in ("open", "agreed") and option.purpose == wanted
-                      and option.starts_at != meeting.starts_at and open_options([option], now, last_start(round_, staying)))
-        if still_open:
-            assert round_ is not None
+        if (round_ is not None and round_.status == "open" and meeting is not None
+                and meeting.status in ("open", "agreed") and option.purpose == wanted
+                and option.starts_at != meeting.starts_at
+                and open_options([option], now, last_start(round_, staying))):
             await self.tell_proposed(round_, staying, option, fresh=False)
         else:
             await self.repo.mark_proposal_told(option.id, None)
