@@ -302,12 +302,17 @@ async def test_a_disputed_we_met_still_lifts_the_pause_the_pressers_own_report_c
 
 async def test_we_met_on_an_interview_a_member_cancelled_is_refused_and_records_nothing(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """The brief loses its buttons on cancellation; a client still showing the old "We met" is refused."""
     thread = await paired_with_a_time(harness, mod, room, alice, bob)
     confirmed = next(m for m in thread.messages if "Cancel interview" in m.button_labels)
-    await alice.submit_modal(await alice.click(confirmed, "Cancel interview"), reason="Moving house this week")
     [brief] = briefs(thread)
+    we_met = next(c["custom_id"] for row in brief.components for c in row["components"] if c.get("label") == "We met")
+    await alice.submit_modal(await alice.click(confirmed, "Cancel interview"), reason="Moving house this week")
+    assert brief.button_labels == []
+    stale = harness.sim.new_message(thread, harness.sim.bot_user, {"content": "", "components": [
+        {"type": 1, "components": [{"type": 2, "style": 2, "label": "We met", "custom_id": we_met}]}]})
     for member, who in ((bob, alice.mention), (alice, "you")):
-        refused = await member.click(brief, "We met")
+        refused = await member.click(stale, "We met")
         assert refused.ephemeral and not refused.button_labels
         assert f"This interview was cancelled by {who}, so there is nothing to report" in refused.text
         assert "nothing was recorded" in refused.text and "paired again next round" in refused.text
