@@ -184,12 +184,14 @@ class MeetingRepository:
 
     async def add_option(self, conn: aiosqlite.Connection, group_id: int, starts_at: datetime,
                          proposed_by: int | None, purpose: str, now: datetime) -> int:
-        """Offer a time (once per group, time and purpose). A member's proposal, even of a time already
-        offered, is to be posted for the others (``told`` 0 until :meth:`mark_proposal_told`)."""
+        """Offer a time (once per group, time and purpose). A member's proposal, of a new time or of one only
+        suggested so far, is to be posted for the others (``told`` 0 until :meth:`mark_proposal_told`); a time
+        another member already proposed stays theirs, and is not posted twice."""
         cursor = await conn.execute(
             "INSERT INTO mock_time_options (group_id, starts_at, proposed_by, purpose, created_at, told) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, starts_at, purpose) DO UPDATE SET "
-            "proposed_by = COALESCE(proposed_by, excluded.proposed_by), told = MIN(told, excluded.told) RETURNING id",
+            "proposed_by = COALESCE(proposed_by, excluded.proposed_by), "
+            "told = CASE WHEN proposed_by IS NULL THEN MIN(told, excluded.told) ELSE told END RETURNING id",
             (group_id, epoch(starts_at), proposed_by, purpose, epoch(now), int(proposed_by is None)))
         row = await cursor.fetchone()
         assert row is not None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -64,9 +65,8 @@ class MeetingService:
     def __init__(self, db: Database, clock: Clock, scheduler: JobScheduler, pairing: PairingRepository,
                  publisher: MeetingPublisher) -> None:
         self.repo = MeetingRepository(db)
-        self.pairing = pairing
+        self.pairing, self.publisher = pairing, publisher
         self._db, self._clock, self._scheduler = db, clock, scheduler
-        self.publisher = publisher
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.reminders = MeetingReminders(clock, scheduler, self.repo, pairing, publisher)
         self.confirmations = Confirmations(self.repo, pairing, publisher, self._locks)
@@ -187,7 +187,8 @@ class MeetingService:
             return await self._settle(round_, group, options, None)
 
     async def propose(self, group_id: int, user_id: int, text: str, guild_id: int | None = None) -> Choice:
-        """A member proposes a time of their own (accepting it themselves); the others accept or not."""
+        """A member proposes a time of their own (accepting it themselves); the others accept or not. A time
+        another member already proposed (and posted) counts as accepting that proposal (``repeated``)."""
         async with self._locks[group_id]:
             round_, group, meeting = await self._context(group_id, user_id, guild_id)
             if meeting.status not in ("open", "agreed"):
@@ -198,22 +199,22 @@ class MeetingService:
             purpose = "agree" if meeting.status == "open" else "move"
             if purpose == "move" and moment == meeting.starts_at:
                 raise InvalidInput("That is the time already agreed.", hint="Propose a different time.")
-            async with self._db.transaction() as conn:
-                if await self.repo.count_options(conn, group_id, purpose) >= MAX_OPTIONS:
+            async with self._db.transaction() as conn:  # a time already offered adds none: counted after
+                option_id = await self.repo.add_option(conn, group_id, moment, user_id, purpose, now)
+                if await self.repo.count_options(conn, group_id, purpose) > MAX_OPTIONS:
                     raise Conflict(f"This group already has {MAX_OPTIONS} proposed times.",
                                    hint="Accept one of them with **Pick times**.")
-                option_id = await self.repo.add_option(conn, group_id, moment, user_id, purpose, now)
                 await self.repo.add_vote(conn, option_id, group_id, user_id, now)
             crash_point("meeting.proposed")
             option = await self.repo.option(option_id)
             assert option is not None
             choice = await self._settle(round_, group, [option] if purpose == "move" else open_options(
                 await self.repo.options(group_id, "agree"), now, last_start(round_, group)), option)
-            if choice.agreed is None:  # under the lock, so the start-up catch-up never posts it as well
+            if choice.agreed is None and not option.told:  # under the lock, so the catch-up never posts it too
                 await self.confirmations.tell_proposed(round_, group, option, fresh=True)
-            else:  # everyone has accepted it: the confirmation says so instead
+            elif not option.told:  # everyone has accepted it: the confirmation says so instead
                 await self.repo.mark_proposal_told(option.id, None)
-        return choice
+        return replace(choice, repeated=option.told)
 
     async def accept(self, option_id: int, user_id: int, guild_id: int | None = None) -> Choice:
         """Accept a proposed time (a new time for the first agreement, or a move of an agreed one)."""

@@ -188,6 +188,7 @@ class Choice:
     option: TimeOption | None
     agreed: TimeOption | None
     waiting_for: list[int]
+    repeated: bool = False  # the member proposed a time someone had already proposed: it counts as accepting it
 
 
 def staying_in(group: Group, departed: Set[int]) -> Group:

@@ -35,13 +35,19 @@ def _mock(interaction: discord.Interaction) -> MockService:
     return service_of(interaction, MockService)
 
 
-def choice_text(choice: Choice) -> str:
+def choice_text(choice: Choice, member_id: int) -> str:
+    """What the member who chose or proposed is told (``member_id``: that member)."""
     if choice.agreed is not None:
         return f"Agreed: {discord_timestamp(choice.agreed.starts_at, 'F')}. Everyone in your group has been told."
     if choice.option is not None:
         waiting = ", ".join(f"<@{u}>" for u in choice.waiting_for)
-        return (f"Proposed {discord_timestamp(choice.option.starts_at, 'F')}; waiting for {waiting} to accept."
-                if waiting else "Saved.")
+        when = discord_timestamp(choice.option.starts_at, 'F')
+        if choice.repeated:  # nothing new is posted: the proposal the group already has stands
+            then = f" Waiting for {waiting} to accept." if waiting else ""
+            if choice.option.proposed_by == member_id:
+                return f"You already proposed {when}.{then}"
+            return f"<@{choice.option.proposed_by}> already proposed {when}; you have accepted it.{then}"
+        return f"Proposed {when}; waiting for {waiting} to accept." if waiting else "Saved."
     return "Saved. A time is agreed as soon as everyone in your group has accepted the same one."
 
 
@@ -93,7 +99,8 @@ class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
         values = [int(v) for v in payload_of(interaction).get("values", []) if str(v).isdigit()]
         await interaction.response.defer(ephemeral=True, thinking=True)
         choice = await _mock(interaction).choose_times(self.group_id, interaction.user.id, values, interaction.guild_id)
-        await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
+        await interaction.followup.send(choice_text(choice, interaction.user.id), ephemeral=True,
+                                        allowed_mentions=no_pings())
 
 
 class ProposeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -139,7 +146,8 @@ class AcceptButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def handle(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         choice = await _mock(interaction).accept_time(self.option_id, interaction.user.id, interaction.guild_id)
-        await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
+        await interaction.followup.send(choice_text(choice, interaction.user.id), ephemeral=True,
+                                        allowed_mentions=no_pings())
 
 
 class CalendarButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -231,7 +239,8 @@ async def _meeting_form_submitted(interaction: discord.Interaction, match: re.Ma
     service = _mock(interaction)
     if kind == "when":
         choice = await service.propose_time(group_id, interaction.user.id, values.get("when", ""), interaction.guild_id)
-        await interaction.followup.send(choice_text(choice), ephemeral=True, allowed_mentions=no_pings())
+        await interaction.followup.send(choice_text(choice, interaction.user.id), ephemeral=True,
+                                        allowed_mentions=no_pings())
     else:
         await service.cancel_meeting(group_id, interaction.user.id, values.get("reason", ""), interaction.guild_id)
         await interaction.followup.send("Cancelled; your group has been told.", ephemeral=True)

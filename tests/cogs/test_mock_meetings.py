@@ -115,6 +115,45 @@ async def test_a_trio_agrees_a_proposed_time_in_a_voice_channel_moderators_chose
     assert event["entity_type"] == 2 and event["channel_id"] == str(voice.id) and start_of(event) == agreed
 
 
+async def test_proposing_a_time_already_proposed_accepts_it_without_posting_it_again(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    for member in (alice, bob, carol):
+        await join(member, BERLIN)
+    await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Thu 18:30")
+    again = await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Thu 18:30")
+    at = f"<t:{int(datetime(2026, 3, 5, 17, 30, tzinfo=UTC).timestamp())}:F>"
+    assert again.text == f"You already proposed {at}. Waiting for {bob.mention}, {carol.mention} to accept."
+    same = await bob.submit_modal(await bob.click(brief(thread), "Propose another time"), when="Thu 18:30")
+    assert same.text == f"{alice.mention} already proposed {at}; you have accepted it. Waiting for {carol.mention} to accept."
+    [proposal] = [m for m in thread.messages if "proposes" in m.content]
+    assert proposal.content.startswith(f"🗓️ {alice.mention} proposes meeting at {at}")
+    assert "Agreed" in (await carol.click(proposal, "Accept this time")).text
+    assert len(confirmations(thread)) == 1
+
+
+async def test_a_group_at_its_limit_of_times_may_still_propose_one_already_offered(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    for member in (alice, bob, carol):
+        await join(member, BERLIN)
+    await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    offered = len(options(await alice.click(brief(thread), "Pick times")))
+    for hour in range(25 - offered):  # proposals up to the picker's 25 options, none at a suggested time
+        await alice.submit_modal(await alice.click(brief(thread), "Propose another time"),
+                                 when=f"Wed {hour % 12 + 8:02d}:{15 + 30 * (hour // 12):02d}")
+    over = await bob.submit_modal(await bob.click(brief(thread), "Propose another time"), when="Thu 18:30")
+    assert "already has 25 proposed times" in over.text and "Pick times" in over.text
+    assert len(options(await bob.click(brief(thread), "Pick times"))) == 25
+    proposals = [m for m in thread.messages if "proposes" in m.content]
+    same = await bob.submit_modal(await bob.click(brief(thread), "Propose another time"), when="Wed 08:15")
+    assert f"{alice.mention} already proposed" in same.text
+    assert [m for m in thread.messages if "proposes" in m.content] == proposals
+
+
 async def test_reschedule_moves_the_event_and_cancel_deletes_it_with_its_room(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     harness.guild.grant(harness.guild.bot_role, "manage_channels")

@@ -125,9 +125,10 @@ async def test_a_members_proposal_is_unposted_until_marked_and_a_suggestion_neve
     assert [(o.id, o.proposed_by) for o in await repo.untold_proposals()] == [(suggested, 1)]
     await repo.mark_proposal_told(suggested, None)  # told by DM: no message id
     await propose(db, 1, MEET.replace(hour=20), by=None)  # the same time suggested later stays posted
+    await propose(db, 1, MEET.replace(hour=20), by=2)  # and proposed by another member: still the first's, posted
     assert await repo.untold_proposals() == []
     option = await repo.option(proposed)
-    assert option is not None and option.message_id == 99 and option.told
+    assert option is not None and option.message_id == 99 and option.told and option.proposed_by == 1
 
 
 class Recorder:
