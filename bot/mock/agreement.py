@@ -26,7 +26,8 @@ _DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ t]+(\d{1,2})[:.h](\d{2})
 _DAY_TIME = re.compile(r"^([a-z]+)\.?,?\s+(\d{1,2})[:.h](\d{2})$")
 _DAY_WORDS = {"today": -1, "tomorrow": -2, **{name: i for i, name in enumerate(WEEKDAYS)},
               **{name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
-                                                    "saturday", "sunday"))}}
+                                                    "saturday", "sunday"))},
+              "tues": 1, "weds": 2, "thur": 3, "thurs": 3}  # the longer short forms people also write
 HINT = ("Write a day and a time in your own timezone, for example `Thu 18:30`, `tomorrow 07:45` or "
         "`2026-03-05 18:30`.")
 
