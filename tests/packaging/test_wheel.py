@@ -55,3 +55,12 @@ def test_the_installed_package_loads_its_own_packs(wheel: Path, tmp_path: Path) 
     assert Path(folder) == site / "bot" / "shipped_content"
     prompts, cards = map(int, counts.split())
     assert prompts > 0 and cards > 0
+
+
+def test_the_wheel_declares_its_licence_and_carries_its_text(wheel: Path) -> None:
+    """An SPDX expression: setuptools stops building projects that declare it as a table in 2027."""
+    archive = zipfile.ZipFile(wheel)
+    (metadata,) = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
+    assert "License-Expression: MIT" in archive.read(metadata).decode().splitlines()
+    (licence,) = [name for name in archive.namelist() if name.endswith(".dist-info/licenses/LICENSE")]
+    assert archive.read(licence).decode().startswith("MIT License")
