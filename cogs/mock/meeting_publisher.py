@@ -138,7 +138,7 @@ class DiscordMeetingPublisher:
                 f"({zone.key}) · {discord_timestamp(meeting.starts_at, 'F')}.\n"
                 f"You are the **{group.role_of(user_id)}**, with {others}.\n"
                 f"{self._where(group, meeting)}\nThread: {thread_url(group.guild_id, group.thread_id)}")
-        if await self.base._dm(user_id, text):
+        if await self.base.dms.send(user_id, text) is not None:
             return
         thread = self.client.get_channel(group.thread_id) if group.thread_id else None
         if isinstance(thread, discord.Thread):  # DMs closed: a mention in the thread instead
@@ -161,12 +161,8 @@ class DiscordMeetingPublisher:
         def is_it(message: discord.Message) -> bool:
             return message.author.id == bot_id and all(mark in message.content for mark in marks)
 
-        places: list[discord.abc.Messageable] = []
-        try:
-            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
-            places.append(user.dm_channel or await user.create_dm())
-        except discord.HTTPException as error:
-            log.info("could not open a DM with %s to look for a reminder: %s", user_id, error.text)
+        dm = await self.base.dms.channel(user_id)
+        places: list[discord.abc.Messageable] = [dm] if dm is not None else []
         thread = self.client.get_channel(group.thread_id) if group.thread_id else None
         if isinstance(thread, discord.Thread):
             places.append(thread)

@@ -14,7 +14,8 @@ from bot.mock import Group, GroupBrief, GroupMember, Round, ShareFailed, TimePla
 from cogs._common import no_pings, quoted_member_text
 from cogs.mock.departure import brief_after_departure, departure_heading, departure_text
 from cogs.mock.embeds import brief_content, brief_embeds, thread_name
-from cogs.mock.views import brief_view, checkin_view
+from cogs.mock.member_dms import MemberDMs
+from cogs.mock.views import RUBRIC, brief_view, checkin_view
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class DiscordMockPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         self.pace = client.core.pacer.acquire
+        self.dms = MemberDMs(client)
 
     def _channel(self, channel_id: int) -> discord.TextChannel | None:
         channel = self.client.get_channel(channel_id)
@@ -79,7 +81,7 @@ class DiscordMockPublisher:
                                   allowed_mentions=_members_only(group))
             return "thread", thread.id
         for member in group.members:  # no private threads here: tell each member directly, once
-            await self._dm_once(member.user_id, content, lambda sent: sent == content, embeds=embeds,
+            await self.dms.send_once(member.user_id, content, lambda sent: sent == content, embeds=embeds,
                                 view=brief_view(group.id))
         return "dm", None
 
@@ -119,49 +121,6 @@ class DiscordMockPublisher:
             return None
         return None
 
-    async def _dm(self, user_id: int, content: str, **extra: Any) -> bool:
-        return await self._dm_message(user_id, content, **extra) is not None
-
-    async def _dm_message(self, user_id: int, content: str, **extra: Any) -> discord.Message | None:
-        try:
-            await self.pace()
-            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
-            await self.pace()
-            return await user.send(content, allowed_mentions=no_pings(), **extra)
-        except discord.HTTPException as error:
-            log.info("could not DM %s: %s", user_id, error.text)
-            return None
-
-    async def _dm_once(self, user_id: int, content: str, sent_before: Callable[[str], bool], **extra: Any) -> None:
-        """DM the member unless their latest DMs already hold this message from an interrupted attempt.
-
-        A thread can be searched once for the whole group; DMs are one conversation per member, and
-        a crash may fall between two members' messages, so each member's DMs are read before sending
-        to them. DMs are the fallback when private threads are not allowed, so the extra read is rare.
-        """
-        try:
-            await self.pace()
-            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
-            channel = user.dm_channel
-            if channel is None:
-                await self.pace()
-                channel = await user.create_dm()
-        except discord.HTTPException as error:
-            log.info("could not DM %s: %s", user_id, error.text)
-            return
-        try:
-            await self.pace()
-            async for message in channel.history(limit=20):
-                if message.author.id == self.client.user_id and sent_before(message.content):
-                    return
-        except discord.HTTPException as error:  # sending twice is better than never asking
-            log.info("could not read the DMs of %s before sending: %s", user_id, error.text)
-        try:
-            await self.pace()
-            await channel.send(content, allowed_mentions=no_pings(), **extra)
-        except discord.HTTPException as error:
-            log.info("could not DM %s: %s", user_id, error.text)
-
     async def _group_thread(self, group: Group) -> discord.Thread | None:
         """The group's thread, fetched when the cache has dropped it.
 
@@ -190,9 +149,9 @@ class DiscordMockPublisher:
             return await thread.send(content, allowed_mentions=_members_only(group), **extra)
         for member in group.members:
             if sent_before is None:
-                await self._dm(member.user_id, content, **extra)
+                await self.dms.send(member.user_id, content, **extra)
             else:
-                await self._dm_once(member.user_id, content, sent_before, **extra)
+                await self.dms.send_once(member.user_id, content, sent_before, **extra)
         return None
 
     async def announce(self, round_: Round, groups: list[Group]) -> int | None:
@@ -265,7 +224,7 @@ class DiscordMockPublisher:
         await self._to_group(group, text)
 
     async def dm(self, user_id: int, text: str) -> bool:
-        return await self._dm(user_id, text)
+        return await self.dms.send(user_id, text) is not None
 
     async def ask_to_withdraw(self, round_: Round, group: Group, reporter_id: int, absent_id: int) -> None:
         text = (f"<@{absent_id}> says the two of you did meet for mock interview round {round_.number}, which you "
@@ -273,7 +232,7 @@ class DiscordMockPublisher:
                 + (f"in your thread ({thread_url(group.guild_id, group.thread_id)})" if group.thread_id
                    else "I sent you") +
                 " to withdraw that report; it then counts for both your streaks. If not, nothing needs doing.")
-        await self._dm_once(reporter_id, text, lambda sent: sent == text)
+        await self.dms.send_once(reporter_id, text, lambda sent: sent == text)
 
     async def tell_departure(self, round_: Round, group: Group, gone: Sequence[GroupMember],
                              called_off: bool, times_open: int | None = None) -> int | None:
@@ -292,24 +251,32 @@ class DiscordMockPublisher:
     async def edit_brief(self, group: Group, when: discord.Embed, content: str | None = None, *,
                          closed: bool = False) -> None:
         """Replace the brief's "When to meet" embed (its last; the prompt stays) and, given, its text; with
-        ``closed``, remove its buttons. Nothing for a group told by DM or a brief that was deleted: the
-        messages that follow it in the thread say what changed."""
-        thread = await self._group_thread(group)
-        brief = await self._brief(thread) if thread is not None else None
-        if brief is None:
-            return
+        ``closed``, remove its buttons. In the thread, or in each member's DMs for a group told by DM.
+        Nothing where the brief was deleted: the messages that follow it say what changed."""
         fields: dict[str, Any] = {"view": None} if closed else {}
         if content is not None:
             fields["content"] = content
-        try:
-            await self.pace()
-            await brief.edit(embeds=[*brief.embeds[:-1], when], allowed_mentions=_members_only(group), **fields)
-        except discord.HTTPException as error:
-            log.info("could not edit the brief of group %s: %s", group.id, error.text)
+        for brief in await self._briefs(group):
+            try:
+                await self.pace()
+                await brief.edit(embeds=[*brief.embeds[:-1], when], allowed_mentions=_members_only(group),
+                                 **fields)
+            except discord.HTTPException as error:
+                log.info("could not edit the brief of group %s: %s", group.id, error.text)
+
+    async def _briefs(self, group: Group) -> list[discord.Message]:
+        if group.thread_id is None:  # told by DM: each member has a copy
+            rubric = RUBRIC(group.id)  # only a brief has the group's rubric button (a closed one has none)
+            found = [await self.dms.find(member.user_id, lambda message: _has_button(message, rubric))
+                     for member in group.members]
+            return [brief for brief in found if brief is not None]
+        thread = await self._group_thread(group)
+        brief = await self._brief(thread) if thread is not None else None
+        return [brief] if brief is not None else []
 
     async def tell_left_out(self, round_: Round, user_id: int) -> None:
         text = left_out_text(round_)
-        await self._dm_once(user_id, text, lambda sent: sent == text)
+        await self.dms.send_once(user_id, text, lambda sent: sent == text)
 
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                             note: str | None, *, replacing: tuple[int, int] | None = None) -> tuple[int, int] | None:
@@ -334,7 +301,7 @@ class DiscordMockPublisher:
                                   transient=error.status >= 500 or error.status == 429) from error
             except TimeoutError as error:
                 raise ShareFailed("Discord did not answer in time", transient=True) from error
-        sent_dm = await self._dm_message(to_id, text)
+        sent_dm = await self.dms.send(to_id, text)
         return (sent_dm.channel.id, sent_dm.id) if sent_dm is not None else None
 
     async def find_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
@@ -345,11 +312,9 @@ class DiscordMockPublisher:
         if me is None:
             return None
         try:
-            channel: discord.abc.Messageable | None = await self._group_thread(group)
+            channel: discord.abc.Messageable | None = await self._group_thread(group) or await self.dms.channel(to_id)
             if channel is None:
-                await self.pace()
-                user = self.client.get_user(to_id) or await self.client.fetch_user(to_id)
-                channel = user.dm_channel or await user.create_dm()
+                return None
             await self.pace()
             async for message in channel.history(limit=50):
                 if message.author.id == me.id and message.content == text:
@@ -385,3 +350,8 @@ def feedback_text(from_id: int, to_id: int, scores: tuple[int, int, int], note: 
     if note:
         text += "\n" + quoted_member_text(note)
     return text
+
+
+def _has_button(message: discord.Message, custom_id: str) -> bool:
+    return any(getattr(item, "custom_id", None) == custom_id
+               for row in message.components for item in getattr(row, "children", ()))

@@ -115,18 +115,26 @@ async def test_a_trio_agrees_a_proposed_time_in_a_voice_channel_moderators_chose
     assert event["entity_type"] == 2 and event["channel_id"] == str(voice.id) and start_of(event) == agreed
 
 
+async def trio_in_berlin(harness: BotHarness, mod: SimMember, room: SimChannel, *members: SimMember) -> SimChannel:
+    for member in members:
+        await join(member, BERLIN)
+    await start_round(mod, room)
+    return thread_of(harness.guild, members[0])
+
+
+async def propose(member: SimMember, thread: SimChannel, when: str):
+    return await member.submit_modal(await member.click(brief(thread), "Propose another time"), when=when)
+
+
 async def test_proposing_a_time_already_proposed_accepts_it_without_posting_it_again(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
-    for member in (alice, bob, carol):
-        await join(member, BERLIN)
-    await start_round(mod, room)
-    thread = thread_of(harness.guild, alice)
-    await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Thu 18:30")
-    again = await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Thu 18:30")
+    thread = await trio_in_berlin(harness, mod, room, alice, bob, carol)
+    await propose(alice, thread, "Thu 18:30")
+    again = await propose(alice, thread, "Thu 18:30")
     at = f"<t:{int(datetime(2026, 3, 5, 17, 30, tzinfo=UTC).timestamp())}:F>"
     assert again.text == f"You already proposed {at}. Waiting for {bob.mention}, {carol.mention} to accept."
-    same = await bob.submit_modal(await bob.click(brief(thread), "Propose another time"), when="Thu 18:30")
+    same = await propose(bob, thread, "Thu 18:30")
     assert same.text == f"{alice.mention} already proposed {at}; you have accepted it. Waiting for {carol.mention} to accept."
     [proposal] = [m for m in thread.messages if "proposes" in m.content]
     assert proposal.content.startswith(f"🗓️ {alice.mention} proposes meeting at {at}")
@@ -137,19 +145,15 @@ async def test_proposing_a_time_already_proposed_accepts_it_without_posting_it_a
 async def test_a_group_at_its_limit_of_times_may_still_propose_one_already_offered(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:
-    for member in (alice, bob, carol):
-        await join(member, BERLIN)
-    await start_round(mod, room)
-    thread = thread_of(harness.guild, alice)
+    thread = await trio_in_berlin(harness, mod, room, alice, bob, carol)
     offered = len(options(await alice.click(brief(thread), "Pick times")))
     for hour in range(25 - offered):  # proposals up to the picker's 25 options, none at a suggested time
-        await alice.submit_modal(await alice.click(brief(thread), "Propose another time"),
-                                 when=f"Wed {hour % 12 + 8:02d}:{15 + 30 * (hour // 12):02d}")
-    over = await bob.submit_modal(await bob.click(brief(thread), "Propose another time"), when="Thu 18:30")
+        await propose(alice, thread, f"Wed {hour % 12 + 8:02d}:{15 + 30 * (hour // 12):02d}")
+    over = await propose(bob, thread, "Thu 18:30")
     assert "already has 25 proposed times" in over.text and "Pick times" in over.text
     assert len(options(await bob.click(brief(thread), "Pick times"))) == 25
     proposals = [m for m in thread.messages if "proposes" in m.content]
-    same = await bob.submit_modal(await bob.click(brief(thread), "Propose another time"), when="Wed 08:15")
+    same = await propose(bob, thread, "Wed 08:15")
     assert f"{alice.mention} already proposed" in same.text
     assert [m for m in thread.messages if "proposes" in m.content] == proposals
 
@@ -526,10 +530,11 @@ async def test_a_pair_now_round_does_not_swallow_the_next_scheduled_round(
     assert carol.id in second.member_ids and dana.id in second.member_ids and alice.id not in second.member_ids
 
 
-async def test_by_dm_each_member_hears_a_proposal_confirmation_and_cancellation_once_without_a_dm_read(
+async def test_by_dm_each_member_hears_a_proposal_confirmation_and_cancellation_once_and_their_brief_follows(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     """Told just now, nothing can have been sent before: the bot reads no DM history to avoid a repeat (only a
-    restart does, see the crash sweep)."""
+    restart does, see the crash sweep). It reads each member's DMs only to find their copy of the brief, which
+    shows the agreed time and then the cancellation, as a thread's brief does."""
     room.deny(harness.sim.bot_user.id, "create_private_threads")
     await join(alice, "UTC")
     await join(bob, "UTC")
@@ -539,11 +544,21 @@ async def test_by_dm_each_member_hears_a_proposal_confirmation_and_cancellation_
     await alice.submit_modal(await alice.click(brief_dm, "Propose another time"), when="Thu 19:00")
     [proposal] = [m for m in bob.dms if " proposes " in m.content]
     assert proposal.button_labels == ["Accept this time"]
+    proposed = len(harness.sim.requests)
     await bob.click(proposal, "Accept this time")
     [confirmed] = [m for m in alice.dms if m.content.startswith("✅ Interview")]
+    agreed = f"<t:{int(datetime(2026, 3, 5, 19, tzinfo=UTC).timestamp())}:F>"
+    for member in (alice, bob):
+        [brief_copy] = [m for m in member.dms if m.embeds and m.embeds[-1]["title"] == "When to meet"]
+        assert brief_copy.embeds[-1]["description"].startswith(f"✅ Agreed: {agreed}")
+        assert brief_copy.embeds[0]["title"].startswith("Your prompt · ") and "We met" in brief_copy.button_labels
     await alice.submit_modal(await alice.click(confirmed, "Cancel interview"), reason="Flu, sorry")
     for member in (alice, bob):
         told = [m.content for m in member.dms]
         assert [sum(text.startswith(start) for text in told) for start in ("🗓️ ", "✅ Interview", "✖️ ")] == [1, 1, 1]
-    reads = [path for method, path in harness.sim.requests[before:] if method == "GET" and path.endswith("/messages")]
-    assert reads == []
+        [brief_copy] = [m for m in member.dms if m.embeds and m.embeds[-1]["title"] == "When to meet"]
+        assert brief_copy.embeds[-1]["description"].startswith(f"✖️ Cancelled by {alice.mention}")
+        assert brief_copy.button_labels == []
+    reads = [i for i, (method, path) in enumerate(harness.sim.requests[before:], before)
+             if method == "GET" and path.endswith("/messages")]
+    assert len(reads) == 4 and min(reads) > proposed  # one page of each member's DMs, for the brief, after the confirmation and the cancellation

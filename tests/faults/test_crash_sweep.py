@@ -635,6 +635,14 @@ def brief_of(thread: SimChannel) -> SimMessage:
     return next(m for m in thread.messages if m.embeds and "mock interview round" in m.content)
 
 
+def briefs(world: World) -> list[SimMessage]:
+    """The pair's brief: one in their thread, or each member's copy in their DMs."""
+    if world.guild.threads:
+        return [brief_of(world.guild.threads[0])]
+    return [next(m for m in member.dms if m.embeds and "mock interview round" in m.content)
+            for member in (world.alice, world.bob)]
+
+
 async def departure_invariants(world: World, restart: int) -> None:
     """The partner who stayed hears once that the interview is off, whichever step the crash fell after; the
     interview is cancelled and nobody is nudged about it."""
@@ -654,6 +662,12 @@ async def dm_departure_invariants(world: World, restart: int) -> None:
     assert len([m for m in world.alice.dms if m.content.startswith(PARTNER_LEFT)]) == 1
     assert not any(m.content.startswith(PARTNER_LEFT) for m in world.bob.dms)
     assert not any(m.content.startswith("⏳ Round 1 ends") for m in world.alice.dms)
+    # Alice's copy of the brief says the interview is off, with nothing left to press.
+    def brief() -> SimMessage:
+        return next(m for m in world.alice.dms if m.embeds and "mock interview round" in m.content)
+
+    await world.serve_until(lambda: "is off for your group" in brief().content, "alice's brief to say it is off")
+    assert brief().button_labels == []
 
 
 async def trio_departure_invariants(world: World, restart: int) -> None:
@@ -713,9 +727,8 @@ async def confirmation_invariants(world: World, restart: int) -> None:
         confirmed = [m for m in told(world, member) if m.content.startswith("✅ Interview ")]
         assert [m.content.split(" (")[0] for m in confirmed] == [f"✅ Interview confirmed for <t:{meet}:F>"]
         assert confirmed[0].button_labels  # with its buttons (Add to calendar, moving or cancelling)
-    if world.guild.threads:  # the brief shows the agreed time where it suggested times
-        await world.serve_until(lambda: brief_of(world.guild.threads[0]).embeds[-1]["description"].startswith(
-            f"✅ Agreed: <t:{meet}:F>"), "the brief to show the agreed time")
+    await world.serve_until(lambda: all(brief.embeds[-1]["description"].startswith(f"✅ Agreed: <t:{meet}:F>")
+                                        for brief in briefs(world)), "the brief to show the agreed time")
     await world.serve_until(lambda: len(world.guild.scheduled_events) == 1, "the event to be placed")
     assert world.rows("SELECT COUNT(*) FROM mock_reminders") == [(4,)]  # a day and 15 minutes before, each
 
@@ -752,8 +765,7 @@ async def cancellation_invariants(world: World, restart: int) -> None:
         cancelled = [m.content for m in told(world, member) if m.content.startswith("✖️ ")]
         assert cancelled == [f"✖️ {world.alice.mention} cancelled this interview. Reason: Flu, sorry\nIts event and "
                              "reminders are gone. A moderator can pair you again this round with pair-now."]
-    if world.guild.threads:  # the brief says it is off and offers nothing more to press
-        brief = brief_of(world.guild.threads[0])
+    for brief in briefs(world):  # the brief says it is off and offers nothing more to press
         assert brief.embeds[-1]["description"].startswith(f"✖️ Cancelled by {world.alice.mention}")
         assert brief.button_labels == []
     await world.serve_until(lambda: not world.guild.scheduled_events, "the event to be removed")
