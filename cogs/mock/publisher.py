@@ -82,7 +82,7 @@ class DiscordMockPublisher:
             return "thread", thread.id
         for member in group.members:  # no private threads here: tell each member directly, once
             await self.dms.send_once(member.user_id, content, lambda sent: sent == content, embeds=embeds,
-                                view=brief_view(group.id))
+                                     view=brief_view(group.id))
         return "dm", None
 
     async def _thread(self, channel: discord.TextChannel, round_: Round, group: Group) -> discord.Thread | None:
