@@ -22,13 +22,15 @@ NUDGE_LEAD = timedelta(days=2)  # "no time yet" is said once, this long before t
 REMINDERS = (("day", timedelta(hours=24)), ("soon", timedelta(minutes=15)))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-_DATE_TIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ t]+(\d{1,2})[:.h](\d{2})$")
-_DAY_TIME = re.compile(r"^([a-z]+)\.?,?\s+(\d{1,2})[:.h](\d{2})$")
+# A time of day: 24-hour `18:30` (also `18.30`, `18h30`), or 12-hour `6:30pm` / `6pm` / `6:30 p.m.`.
+_CLOCK = r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
+_DATE_TIME = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})[ t]+{_CLOCK}$")
+_DAY_TIME = re.compile(rf"^([a-z]+)\.?,?\s+{_CLOCK}$")
 _DAY_WORDS = {"today": -1, "tomorrow": -2, **{name: i for i, name in enumerate(WEEKDAYS)},
               **{name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
                                                     "saturday", "sunday"))},
               "tues": 1, "weds": 2, "thur": 3, "thurs": 3}  # the longer short forms people also write
-HINT = ("Write a day and a time in your own timezone, for example `Thu 18:30`, `tomorrow 07:45` or "
+HINT = ("Write a day and a time in your own timezone, for example `Thu 18:30`, `tomorrow 7:45am` or "
         "`2026-03-05 18:30`.")
 
 
@@ -41,6 +43,18 @@ def local_label(moment: datetime, zone: ZoneInfo) -> str:
     """``Thu 5 Mar, 18:30`` in ``zone``: how a member reads a time where Discord cannot localise it."""
     local = moment.astimezone(zone)
     return f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+
+
+def _clock_time(hours: str, minutes: str | None, half: str | None) -> tuple[int, int]:
+    """(hour, minute) on the 24-hour clock. Without am/pm the minutes are required: `Thu 6` could be either."""
+    if half is None and minutes is None:
+        raise InvalidInput(f"`{hours}` needs minutes or am/pm to be a time.", hint=HINT)
+    hour, minute = int(hours), int(minutes or 0)
+    if half is not None:
+        if not 1 <= hour <= 12:
+            raise InvalidInput(f"`{hours}{half}` is not a time of day: with am or pm the hour is 1 to 12.", hint=HINT)
+        hour = hour % 12 + (12 if half.startswith("p") else 0)
+    return hour, minute
 
 
 def _resolve(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
@@ -66,7 +80,8 @@ def parse_proposal(text: str, zone: ZoneInfo, now: datetime, ends_at: datetime, 
     cleaned = " ".join((text or "").strip().lower().split())
     today = now.astimezone(zone).date()
     if match := _DATE_TIME.match(cleaned):
-        year, month, day, hour, minute = (int(part) for part in match.groups())
+        year, month, day = (int(part) for part in match.groups()[:3])
+        hour, minute = _clock_time(*match.groups()[3:])
         try:
             when = date(year, month, day)
         except ValueError:
@@ -75,8 +90,8 @@ def parse_proposal(text: str, zone: ZoneInfo, now: datetime, ends_at: datetime, 
             raise InvalidInput(f"{when:%d %b %Y} is not within this round.", hint=HINT)
         moment = _resolve(when, hour, minute, zone)
     elif (match := _DAY_TIME.match(cleaned)) and match.group(1) in _DAY_WORDS:
-        word, hour, minute = match.group(1), int(match.group(2)), int(match.group(3))
-        code = _DAY_WORDS[word]
+        hour, minute = _clock_time(*match.groups()[1:])
+        code = _DAY_WORDS[match.group(1)]
         if code < 0:
             when = today + timedelta(days=-code - 1)
         else:

@@ -193,7 +193,7 @@ class WhenModal(BaseModal):
         super().__init__(title=title, custom_id=MEETING_FORM("when", group_id))
         self.ask(f"When? Your time ({zone})"[:45],
                  discord.ui.TextInput(custom_id="when", min_length=3, max_length=40,
-                                      placeholder="Thu 18:30 or 2026-03-05 18:30"),
+                                      placeholder="Thu 18:30, Thu 6:30pm or 2026-03-05 18:30"),
                  description="A day and a time inside this round; the others accept it.")
 
 

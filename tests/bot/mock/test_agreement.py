@@ -67,11 +67,21 @@ def test_today_tomorrow_and_a_date_are_read_in_the_members_zone() -> None:
         2026, 3, 10, 13, tzinfo=UTC)  # New York is on summer time from 8 March
 
 
+def test_a_twelve_hour_time_is_read_as_its_twenty_four_hour_twin() -> None:
+    assert parse_proposal("Thu 6:30pm", BERLIN, NOW, ENDS) == parse_proposal("Thu 18:30", BERLIN, NOW, ENDS)
+    assert parse_proposal("tomorrow 7am", BERLIN, NOW, ENDS) == datetime(2026, 3, 6, 6, tzinfo=UTC)
+    assert parse_proposal("Fri 12 a.m.", BERLIN, NOW, ENDS) == datetime(2026, 3, 5, 23, tzinfo=UTC)  # midnight
+    assert parse_proposal("2026-03-10 12:15 PM", BERLIN, NOW, ENDS) == datetime(2026, 3, 10, 11, 15, tzinfo=UTC)
+
+
 @pytest.mark.parametrize(("text", "says"), [
     ("", "could not read `nothing`"),
     ("next week", "could not read `next week`"),
     ("6:30pm", "could not read"),
     ("Thu 25:00", "`25:00` is not a time of day"),
+    ("Thu 6", "`6` needs minutes or am/pm"),
+    ("Thu 13pm", "`13pm` is not a time of day"),
+    ("Thu 0:30am", "with am or pm the hour is 1 to 12"),
     ("2026-02-30 10:00", "is not a date"),
     ("9999-12-31 10:00", "is not within this round"),
     ("today 12:10", "too soon"),
@@ -120,6 +130,19 @@ def test_a_weekday_means_its_first_time_at_least_the_lead_ahead(zone: ZoneInfo, 
     # No earlier instant with that weekday and wall time lies at least the lead ahead.
     earlier = moment.astimezone(zone).replace(tzinfo=None) - timedelta(days=7)
     assert datetime.combine(earlier.date(), earlier.time(), zone).astimezone(UTC) < now + EARLIEST_LEAD
+
+
+@given(zones, moments, st.sampled_from(WEEKDAYS), st.integers(1, 12), st.integers(0, 59), st.sampled_from(("am", "pm")))
+def test_am_and_pm_mean_the_same_instant_as_the_twenty_four_hour_clock(zone: ZoneInfo, now: datetime, day: str,
+                                                                       hour: int, minute: int, half: str) -> None:
+    def read(text: str) -> datetime | str:
+        try:
+            return parse_proposal(text, zone, now, now + timedelta(days=9))
+        except InvalidInput as refused:
+            return str(refused)
+
+    twenty_four = hour % 12 + (12 if half == "pm" else 0)
+    assert read(f"{day} {hour}:{minute:02d}{half}") == read(f"{day} {twenty_four:02d}:{minute:02d}")
 
 
 @settings(max_examples=300)
