@@ -51,6 +51,7 @@ from bot.storage import Database
 log = logging.getLogger(__name__)
 
 CANCEL_REASON_LIMIT = 300
+ROUND_CANCELLED = "The round was cancelled."
 ROOM_KEPT_AFTER = timedelta(minutes=30)  # a temporary room stays this long after the interview's planned end
 
 
@@ -302,17 +303,12 @@ class MeetingService:
         _round, group, meeting = await self._context(group_id, user_id, guild_id)
         _check_cancellable(group, meeting)
 
-    async def cancel_all(self, groups: list[Group], actor_id: int) -> None:
-        """A moderator cancelled the round: every interview in it goes, with its event and room."""
+    async def cancel_for_round(self, conn: aiosqlite.Connection, groups: list[Group], actor_id: int,
+                               now: datetime) -> None:
+        """A moderator cancelled the round: every interview in it is cancelled, inside the round's transaction.
+        Their events and rooms go as each group is told (:meth:`sync_event`), or at the next start."""
         for group in groups:
-            async with self._db.transaction() as conn:
-                cancelled = await self.repo.cancel(conn, group.id, actor_id, "The round was cancelled.",
-                                                   self._clock.now())
-            if cancelled:
-                try:
-                    await self.sync_event(group.id)
-                except Exception:
-                    log.exception("could not remove the event of group %s", group.id)
+            await self.repo.cancel(conn, group.id, actor_id, ROUND_CANCELLED, now)
 
     # -- the Discord event and room --------------------------------------------------------------
     async def sync_event(self, group_id: int) -> None:

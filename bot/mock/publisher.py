@@ -26,7 +26,9 @@ class MockPublisher(Protocol):
     async def checkin(self, round: Round, group: Group, status: str) -> int | None: ...
     async def find_checkin(self, round: Round, group: Group) -> int | None:
         """The group's check-in if an interrupted attempt already posted it in the group's thread."""
-    async def tell_group(self, group: Group, text: str) -> None: ...
+    async def tell_round_cancelled(self, round: Round, group: Group, *, fresh: bool) -> None:
+        """Tell ``group`` that a moderator cancelled ``round`` and close its brief. Unless ``fresh`` (cancelled
+        just now, so nothing was sent before), not again where the thread or a member's DMs already say it."""
     async def dm(self, user_id: int, text: str) -> bool: ...
     async def ask_to_withdraw(self, round: Round, group: Group, reporter_id: int, absent_id: int) -> None:
         """DM ``reporter_id`` that ``absent_id`` says they met, and how to withdraw the report; not again when

@@ -236,6 +236,21 @@ class PairingRepository:
         await self.db.execute("UPDATE mock_departures SET told_at = ? WHERE group_id = ? AND told_at IS NULL",
                               (epoch(now), group_id))
 
+    async def cancel_round(self, conn: aiosqlite.Connection, round_id: int, now: datetime) -> bool:
+        """Cancel the open round, inside the caller's transaction; its groups are to be told
+        (:meth:`mark_cancel_told`). False when it was no longer open."""
+        cursor = await conn.execute("UPDATE mock_rounds SET status = 'cancelled', closed_at = ?, cancel_told = 0 "
+                                    "WHERE id = ? AND status = 'open'", (epoch(now), round_id))
+        return cursor.rowcount > 0
+
+    async def untold_cancellations(self) -> list[Round]:
+        """Rounds cancelled whose groups may not all have heard: a crash came between the two."""
+        rows = await self.db.fetchall("SELECT * FROM mock_rounds WHERE cancel_told = 0 ORDER BY id")
+        return [_round(row) for row in rows]
+
+    async def mark_cancel_told(self, round_id: int) -> None:
+        await self.db.execute("UPDATE mock_rounds SET cancel_told = 1 WHERE id = ?", (round_id,))
+
     async def set_round_status(self, round_id: int, status: str, now: datetime) -> bool:
         changed = await self.db.execute("UPDATE mock_rounds SET status = ?, closed_at = ? WHERE id = ? "
                                         "AND status = 'open'", (status, epoch(now), round_id))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 
 from apscheduler.triggers.date import DateTrigger
@@ -299,22 +300,46 @@ class RoundFlow:
         await self.repo.record_checkin(group.id, message_id or 0)
 
     async def cancel_round(self, guild_id: int, actor_id: int) -> Round:
+        """A moderator cancels the open round: the round, its interviews and the audit row in one transaction,
+        then each group is told once and its brief closed (a restart finishes what a crash interrupted)."""
         rounds = await self.repo.open_rounds(guild_id)
         if not rounds:
             raise NotFound("There is no open round to cancel.")
         round_ = rounds[-1]
-        await self.repo.set_round_status(round_.id, "cancelled", self._clock.now())
+        groups = await self.repo.groups(round_.id)
         async with self._db.transaction() as conn:
+            if not await self.repo.cancel_round(conn, round_.id, self._clock.now()):
+                raise Conflict(f"Round {round_.number} has just ended, so there is nothing to cancel.")
+            await self.meetings.cancel_for_round(conn, groups, actor_id, self._clock.now())
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="mock.cancel-round",
                                      target_id=round_.id)
+        crash_point("mock.round-cancelled")
         self._scheduler.remove(nudge_job(round_.id))
         self._scheduler.remove(end_job(round_.id))
-        await self.meetings.cancel_all(await self.repo.groups(round_.id), actor_id)
-        for group in await self.repo.groups(round_.id):
-            if group.delivery != "pending":
-                await self.publisher.tell_group(group, f"Round {round_.number} was cancelled by a moderator. "
-                                                       "No need to meet; see you next round.")
+        await self.tell_cancelled(round_, fresh=True)
         return round_
+
+    async def tell_cancelled(self, round_: Round, *, fresh: bool) -> None:
+        """Each told group hears once that ``round_`` was cancelled (``fresh``: just now, so none has heard),
+        its event and room go and its brief closes; then the round is recorded told."""
+        for group in await self.repo.groups(round_.id):
+            try:
+                await self.meetings.sync_event(group.id)
+            except Exception:
+                log.exception("could not remove the event of group %s; it is retried at the next start", group.id)
+            if group.delivery != "pending":  # a group never told of the round has nothing to hear
+                await self.publisher.tell_round_cancelled(round_, group, fresh=fresh)
+                crash_point("mock.round-cancel-told")
+        await self.repo.mark_cancel_told(round_.id)
+
+    async def catch_up_cancelled(self, owns: Callable[[int], bool]) -> None:
+        """After connecting: finish telling the groups of a round cancelled just before a crash."""
+        for round_ in await self.repo.untold_cancellations():
+            if owns(round_.guild_id):
+                try:
+                    await self.tell_cancelled(round_, fresh=False)
+                except Exception:
+                    log.exception("could not tell the groups of cancelled round %s", round_.id)
 
 
 def hash_seed(guild_id: int, key: str) -> int:

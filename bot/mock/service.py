@@ -57,14 +57,15 @@ class MockService:
         await self.meetings.start()
 
     async def catch_up(self) -> None:
-        """After connecting: finish delivering any round whose groups were not all told, and their events, and
-        share the feedback a stopped process stored but never shared."""
+        """After connecting: finish delivering any round whose groups were not all told, telling the groups of a
+        cancelled round, and the events, and share the feedback a stopped process stored but never shared."""
         for schedule in await self.repo.schedules():
             if schedule.enabled and self._scheduler.owns(schedule.guild_id):
                 await self.rounds.run_missed(schedule)
         for round_ in await self.repo.open_rounds():
             if self._scheduler.owns(round_.guild_id):
                 await self.rounds.deliver(round_)
+        await self.rounds.catch_up_cancelled(self._scheduler.owns)
         await self.meetings.catch_up()
         await self.outcomes.share_unshared_feedback(self._scheduler.owns)
 

@@ -41,6 +41,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "mock-proposal": ("meeting.proposed", "meeting.proposal-told"),
     "mock-confirmation": ("meeting.agreed", "meeting.confirmation-told"),
     "mock-cancellation": ("meeting.cancelled", "meeting.cancellation-told"),
+    "mock-round-cancel": ("mock.round-cancelled", "mock.round-cancel-told"),
     "mock-reminder": ("reminder.claimed", "reminder.sent"),
     "streak-milestone": ("milestone.claimed", "milestone.announced"),
     "streak-reminder": ("streak-reminder.claimed", "streak-reminder.sent"),

@@ -70,6 +70,13 @@ def cancelled_plan(meeting: Meeting) -> discord.Embed:
     return plan
 
 
+def round_cancelled_plan(round_: Round) -> discord.Embed:
+    """The brief's "When to meet" once a moderator cancelled the round: nothing is left to agree or report."""
+    return discord.Embed(title="When to meet", colour=BRAND_COLOUR,
+                         description=f"✖️ Round {round_.number} was cancelled by a moderator: no need to meet. "
+                                     "Your sign-up stands for the next round.")
+
+
 def signup_embed(signup: Signup, title: str) -> discord.Embed:
     embed = discord.Embed(title=title, colour=BRAND_COLOUR)
     embed.add_field(name="Role", value=signup.role)

@@ -13,7 +13,7 @@ from bot.bot import StudyBot
 from bot.mock import Group, GroupBrief, GroupMember, Round, ShareFailed, TimePlan, thread_url
 from cogs._common import no_pings, quoted_member_text
 from cogs.mock.departure import brief_after_departure, departure_heading, departure_text
-from cogs.mock.embeds import brief_content, brief_embeds, thread_name
+from cogs.mock.embeds import brief_content, brief_embeds, round_cancelled_plan, thread_name
 from cogs.mock.member_dms import MemberDMs
 from cogs.mock.views import RUBRIC, brief_view, checkin_view
 
@@ -45,6 +45,11 @@ def nudge_heading(round_: Round) -> str:
 def checkin_heading(round_: Round) -> str:
     """How every check-in begins: what a restart looks for in the thread."""
     return f"Round {round_.number} is ending"
+
+
+def round_cancelled_heading(round_: Round) -> str:
+    """How the message telling a group of a cancelled round begins: what a restart looks for."""
+    return f"✖️ Round {round_.number} was cancelled by a moderator."
 
 
 class DiscordMockPublisher:
@@ -220,8 +225,12 @@ class DiscordMockPublisher:
             log.info("could not look for %r in the thread of group %s: %s", heading, group.id, error.text)
         return None
 
-    async def tell_group(self, group: Group, text: str) -> None:
-        await self._to_group(group, text)
+    async def tell_round_cancelled(self, round_: Round, group: Group, *, fresh: bool) -> None:
+        heading = round_cancelled_heading(round_)
+        if fresh or await self.find_in_thread(group, heading) is None:
+            await self._to_group(group, f"{heading} No need to meet; see you next round.",
+                                 None if fresh else (lambda sent: sent.startswith(heading)))
+        await self.edit_brief(group, round_cancelled_plan(round_), closed=True)
 
     async def dm(self, user_id: int, text: str) -> bool:
         return await self.dms.send(user_id, text) is not None

@@ -411,7 +411,9 @@ async def test_members_edit_pause_and_leave_and_moderators_cancel_and_read_histo
     assert "Round 1" in history.text and nine[3].mention in history.text and "not reported" in history.text
     cancelled = await mod.slash("mock-admin cancel-round")
     assert "Round 1 is cancelled" in cancelled.text
-    assert "cancelled by a moderator" in thread.messages[-1].content
+    assert thread.messages[-1].content == "✖️ Round 1 was cancelled by a moderator. No need to meet; see you next round."
+    [brief] = [m for m in thread.messages if m.embeds and "mock interview round" in m.content]
+    assert brief.button_labels == [] and brief.embeds[-1]["description"].startswith("✖️ Round 1 was cancelled")
     assert "no open round" in (await mod.slash("mock-admin cancel-round")).text
     again = await mod.slash("mock-admin pair-now")  # bob sat out one round and is back
     assert "Round 2 started" in again.text, again.text

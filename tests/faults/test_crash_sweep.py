@@ -425,6 +425,10 @@ async def cancel_the_interview(world: World) -> None:
         await world.submit(world.alice, opened, reason="Flu, sorry")
 
 
+async def cancel_the_round(world: World) -> None:
+    await world.slash(world.mod, "mock-admin cancel-round")
+
+
 async def propose_in_the_form(world: World, message: SimMessage, button: str, when: str) -> None:
     opened = await world.press(world.alice, message, button)
     if opened.modal is not None:
@@ -771,6 +775,22 @@ async def cancellation_invariants(world: World, restart: int) -> None:
     await world.serve_until(lambda: not world.guild.scheduled_events, "the event to be removed")
 
 
+async def round_cancel_invariants(world: World, restart: int) -> None:
+    """A moderator's cancellation of the round is stored once with its interview and audit row, and the pair
+    hears of it once, whichever step the crash fell after; the brief closes and the event goes."""
+    await world.serve_until(lambda: world.rows("SELECT status, cancel_told FROM mock_rounds") == [("cancelled", 1)],
+                            "the round's cancellation to be recorded told")
+    assert world.rows("SELECT status FROM mock_meetings") == [("cancelled",)]
+    assert world.rows("SELECT COUNT(*) FROM audit_log WHERE action = 'mock.cancel-round'") == [(1,)]
+    for member in (world.alice, world.bob):  # one thread, or each member's DMs
+        heard = [m.content for m in told(world, member) if m.content.startswith("✖️ Round 1 was cancelled")]
+        assert heard == ["✖️ Round 1 was cancelled by a moderator. No need to meet; see you next round."]
+    for brief in briefs(world):
+        assert brief.embeds[-1]["description"].startswith("✖️ Round 1 was cancelled by a moderator")
+        assert brief.button_labels == []
+    await world.serve_until(lambda: not world.guild.scheduled_events, "the event to be removed")
+
+
 async def outcome_invariants(world: World, restart: int) -> None:
     met = world.rows("SELECT COUNT(*) FROM mock_groups WHERE outcome = 'met'")[0][0]
     credited = world.rows("SELECT COUNT(DISTINCT user_id) FROM activity WHERE kind = 'mock'")[0][0]
@@ -961,6 +981,8 @@ SCENARIOS: dict[str, Scenario] = {
        for point in FLOWS["mock-confirmation"]},
     **{point: Scenario(mock_agreed_on_monday, DAY.replace(hour=9), cancel_the_interview, cancellation_invariants)
        for point in FLOWS["mock-cancellation"]},
+    **{point: Scenario(mock_agreed_on_monday, DAY.replace(hour=9), cancel_the_round, round_cancel_invariants)
+       for point in FLOWS["mock-round-cancel"]},
     **{point: Scenario(mock_time_agreed, MEETING - timedelta(hours=24) + timedelta(seconds=1), nothing,
                        reminder_invariants) for point in FLOWS["mock-reminder"]},
     **{point: Scenario(six_days_then_posted, DAY.replace(hour=9, minute=10), answer_the_prompt,
@@ -1038,6 +1060,8 @@ DM_SCENARIOS = {
     **{point: Scenario(by_dm(mock_agreed_on_monday), DAY.replace(hour=9), cancel_the_interview,
                        cancellation_invariants)
        for point in FLOWS["mock-cancellation"]},
+    **{point: Scenario(by_dm(mock_agreed_on_monday), DAY.replace(hour=9), cancel_the_round, round_cancel_invariants)
+       for point in FLOWS["mock-round-cancel"]},
 }
 
 

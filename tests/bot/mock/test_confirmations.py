@@ -1,5 +1,5 @@
 """What a restart still has to tell a group: a member's proposal never posted, an agreed version newer than
-the one it was told of, or a member's cancellation."""
+the one it was told of, a member's cancellation, or a moderator's cancellation of the round."""
 
 from __future__ import annotations
 
@@ -91,6 +91,29 @@ async def test_a_members_cancellation_is_untold_until_marked_and_others_never_ar
     assert [(m.group_id, m.status, m.cancel_told) for m in await repo.untold()] == [(1, "cancelled", False)]
     await repo.mark_cancel_told(1)
     assert await repo.untold() == []
+
+
+async def test_a_cancelled_round_is_untold_until_marked_and_rounds_from_before_the_column_count_as_told(
+        tmp_path: Path) -> None:
+    db = Database(tmp_path / "old.sqlite3")
+    await db.open(migrate=False)
+    try:
+        await db.migrate([m for m in load_migrations() if m.version < 35])
+        await meeting_row(db, 1, "open", 0)
+        await meeting_row(db, 2, "cancelled", 0)
+        await db.execute("UPDATE mock_rounds SET status = 'cancelled' WHERE number = 2")
+        await db.migrate()
+        repo = PairingRepository(db)
+        assert await repo.untold_cancellations() == []
+        [open_round] = await repo.open_rounds()
+        async with db.transaction() as conn:
+            assert await repo.cancel_round(conn, open_round.id, NOW)
+            assert not await repo.cancel_round(conn, open_round.id, NOW)  # cancelled once
+        assert [(r.id, r.status) for r in await repo.untold_cancellations()] == [(open_round.id, "cancelled")]
+        await repo.mark_cancel_told(open_round.id)
+        assert await repo.untold_cancellations() == []
+    finally:
+        await db.close()
 
 
 async def propose(db: Database, group_id: int, at: datetime, purpose: str = "agree", by: int | None = 1) -> int:
