@@ -54,12 +54,18 @@ def _clock_time(hours: str, minutes: str | None, half: str | None) -> tuple[int,
         if not 1 <= hour <= 12:
             raise InvalidInput(f"`{hours}{half}` is not a time of day: with am or pm the hour is 1 to 12.", hint=HINT)
         hour = hour % 12 + (12 if half.startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        raise InvalidInput(f"`{hour:02d}:{minute:02d}` is not a time of day.", hint=HINT)
     return hour, minute
 
 
+def _passed(day: date, hour: int, minute: int, local_now: datetime) -> bool:
+    """Whether that wall-clock time on ``day`` is already behind ``local_now`` (compared as the clock on the
+    wall reads, so a time the clocks skipped earlier today counts as passed)."""
+    return datetime(day.year, day.month, day.day, hour, minute) < local_now.replace(tzinfo=None)
+
+
 def _resolve(day: date, hour: int, minute: int, zone: ZoneInfo) -> datetime:
-    if hour > 23 or minute > 59:
-        raise InvalidInput(f"`{hour:02d}:{minute:02d}` is not a time of day.", hint=HINT)
     local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
     # A wall time inside a spring-forward gap does not exist: it would not survive a round trip.
     if local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
@@ -96,8 +102,10 @@ def parse_proposal(text: str, zone: ZoneInfo, now: datetime, ends_at: datetime, 
             when = today + timedelta(days=-code - 1)
         else:
             when = today + timedelta(days=(code - today.weekday()) % 7)
+        if code >= 0 and _passed(when, hour, minute, now.astimezone(zone)):
+            when += timedelta(days=7)  # "Thu 18:30" said on a Thursday evening (or that time was skipped today)
         moment = _resolve(when, hour, minute, zone)
-        if code >= 0 and moment < now + EARLIEST_LEAD:  # "Thu 18:30" said on a Thursday evening: next week
+        if code >= 0 and moment < now + EARLIEST_LEAD:  # later today, but too soon: next week
             moment = _resolve(when + timedelta(days=7), hour, minute, zone)
     else:
         raise InvalidInput(f"I could not read `{(text or '').strip()[:40] or 'nothing'}` as a time.", hint=HINT)

@@ -97,6 +97,9 @@ def test_a_time_the_clocks_skip_is_refused_and_the_interview_must_end_inside_the
     before_spring = datetime(2026, 3, 28, 12, tzinfo=UTC)  # Berlin skips 02:00-03:00 on Sunday 29 March
     with pytest.raises(InvalidInput, match="does not exist on Sun 29 Mar in Europe/Berlin"):
         parse_proposal("Sun 02:30", BERLIN, before_spring, before_spring + timedelta(days=7))
+    after_the_jump = datetime(2026, 3, 29, 1, 10, tzinfo=UTC)  # 03:10 in Berlin: today's 02:30 was skipped
+    assert parse_proposal("Sun 02:30", BERLIN, after_the_jump, after_the_jump + timedelta(days=8)) == datetime(
+        2026, 4, 5, 0, 30, tzinfo=UTC)  # so next Sunday's, in summer time
     with pytest.raises(InvalidInput, match="would run past the end") as late:
         parse_proposal("Thu 11:30", BERLIN, NOW, ENDS, TRIO_MINUTES)  # the round ends Thu 12 Mar, 12:00
     assert late.value.hint == "Start by Thu 12 Mar, 10:30."
