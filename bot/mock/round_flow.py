@@ -321,16 +321,25 @@ class RoundFlow:
 
     async def tell_cancelled(self, round_: Round, *, fresh: bool) -> None:
         """Each told group hears once that ``round_`` was cancelled (``fresh``: just now, so none has heard),
-        its event and room go and its brief closes; then the round is recorded told."""
+        its event and room go and its brief closes; then the round is recorded told. A group Discord refused
+        does not stop the others; the round then stays untold, and the next start tries again."""
+        all_told = True
         for group in await self.repo.groups(round_.id):
             try:
                 await self.meetings.sync_event(group.id)
             except Exception:
                 log.exception("could not remove the event of group %s; it is retried at the next start", group.id)
-            if group.delivery != "pending":  # a group never told of the round has nothing to hear
+            if group.delivery == "pending":  # a group never told of the round has nothing to hear
+                continue
+            try:
                 await self.publisher.tell_round_cancelled(round_, group, fresh=fresh)
-                crash_point("mock.round-cancel-told")
-        await self.repo.mark_cancel_told(round_.id)
+            except Exception:
+                log.exception("could not tell group %s that round %s was cancelled", group.id, round_.id)
+                all_told = False
+                continue
+            crash_point("mock.round-cancel-told")
+        if all_told:
+            await self.repo.mark_cancel_told(round_.id)
 
     async def catch_up_cancelled(self, owns: Callable[[int], bool]) -> None:
         """After connecting: finish telling the groups of a round cancelled just before a crash."""
