@@ -146,12 +146,19 @@ class DiscordMockPublisher:
 
     async def _to_group(self, group: Group, content: str, sent_before: Callable[[str], bool] | None = None,
                         **extra: Any) -> discord.Message | None:
-        """The group's thread, or each member's DMs; with ``sent_before``, a member whose DMs already hold
-        the message (an interrupted attempt) is not sent it again."""
+        """The group's thread, or each member's DMs (also when the thread no longer takes the bot's messages:
+        a moderator took the right away, or the thread is gone); with ``sent_before``, a member whose DMs
+        already hold the message (an interrupted attempt) is not sent it again."""
         thread = await self._group_thread(group)
-        if thread is not None:
-            await self.pace()
-            return await thread.send(content, allowed_mentions=_members_only(group), **extra)
+        if thread is not None and _may_post_in(thread):
+            try:
+                await self.pace()
+                return await thread.send(content, allowed_mentions=_members_only(group), **extra)
+            except (discord.Forbidden, discord.NotFound) as error:
+                log.info("thread %s of group %s refused a message (%s); telling its members by DM", thread.id,
+                         group.id, error.text)
+        elif thread is not None:
+            log.info("may not post in thread %s any more; telling group %s by DM", thread.id, group.id)
         for member in group.members:
             if sent_before is None:
                 await self.dms.send(member.user_id, content, **extra)

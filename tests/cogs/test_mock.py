@@ -435,6 +435,28 @@ async def test_feedback_the_thread_no_longer_takes_reaches_the_partner_by_dm(
     assert await harness.core.db.fetchval("SELECT shared_at IS NOT NULL FROM mock_feedback") == 1
 
 
+async def test_a_thread_that_no_longer_takes_the_bots_messages_leaves_the_group_told_by_dm(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    brief = next(m for m in thread.messages if "Propose another time" in m.button_labels)
+    room.deny(harness.sim.bot_user.id, "send_messages_in_threads")  # a moderator's change since the round began
+    form = await alice.click(brief, "Propose another time")
+    assert "waiting for" in (await alice.submit_modal(form, when="Thu 19:00")).text
+    [proposal] = [m for m in bob.dms if " proposes meeting at " in m.content]
+    assert "Agreed" in (await bob.click(proposal, "Accept this time")).text
+    for member in (alice, bob):
+        assert sum(m.content.startswith("✅ Interview confirmed") for m in member.dms) == 1
+    assert "Round 1 is cancelled" in (await mod.slash("mock-admin cancel-round")).text
+    for member in (alice, bob):
+        assert [m.content for m in member.dms if m.content.startswith("✖️ Round 1")] == [
+            "✖️ Round 1 was cancelled by a moderator. No need to meet; see you next round."]
+    assert not any(m.content.startswith(("🗓️", "✅", "✖️")) for m in thread.messages)
+    assert await harness.core.db.fetchval("SELECT cancel_told FROM mock_rounds") == 1
+
+
 async def test_feedback_discord_fails_to_post_is_shared_once_when_it_recovers(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     thread, met, label = await met_after_a_round(harness, mod, room, alice, bob)
