@@ -316,15 +316,15 @@ class RoundFlow:
         crash_point("mock.round-cancelled")
         self._scheduler.remove(nudge_job(round_.id))
         self._scheduler.remove(end_job(round_.id))
-        await self.tell_cancelled(round_, fresh=True)
+        await self.tell_cancelled(round_, groups, fresh=True)
         return round_
 
-    async def tell_cancelled(self, round_: Round, *, fresh: bool) -> None:
-        """Each told group hears once that ``round_`` was cancelled (``fresh``: just now, so none has heard),
+    async def tell_cancelled(self, round_: Round, groups: list[Group], *, fresh: bool) -> None:
+        """Each told group of ``groups`` (the round's) hears once that ``round_`` was cancelled (``fresh``: just now, so none has heard),
         its event and room go and its brief closes; then the round is recorded told. A group Discord refused
         does not stop the others; the round then stays untold, and the next start tries again."""
         all_told = True
-        for group in await self.repo.groups(round_.id):
+        for group in groups:
             try:
                 await self.meetings.sync_event(group.id)
             except Exception:
@@ -346,7 +346,7 @@ class RoundFlow:
         for round_ in await self.repo.untold_cancellations():
             if owns(round_.guild_id):
                 try:
-                    await self.tell_cancelled(round_, fresh=False)
+                    await self.tell_cancelled(round_, await self.repo.groups(round_.id), fresh=False)
                 except Exception:
                     log.exception("could not tell the groups of cancelled round %s", round_.id)
 

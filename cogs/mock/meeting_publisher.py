@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -66,7 +65,7 @@ class DiscordMeetingPublisher:
         heading = proposal_heading(option)
         text = (f"{heading} ({discord_timestamp(option.starts_at, 'R')}). It is confirmed once everyone has "
                 "accepted it.")
-        return await self._once_to_group(group, text, heading, fresh, view=proposal_view(option.id))
+        return await self.base.once_to_group(group, text, heading, fresh, view=proposal_view(option.id))
 
     async def find_proposal(self, round_: Round, group: Group, option: TimeOption) -> int | None:
         return await self.base.find_in_thread(group, proposal_heading(option))
@@ -77,15 +76,7 @@ class DiscordMeetingPublisher:
         lines = [f"{heading} ({discord_timestamp(meeting.starts_at, 'R')}), {meeting.minutes} minutes.",
                  roles_text(group), self._where(group, meeting),
                  "Reminders come 24 hours and 15 minutes before. **Add to calendar** gives you an .ics file."]
-        return await self._once_to_group(group, "\n".join(lines), heading, fresh, view=confirmed_view(group.id))
-
-    async def _once_to_group(self, group: Group, text: str, heading: str, fresh: bool, **extra: Any) -> int | None:
-        """Send ``text`` to the group; the message's id in its thread, None by DM. Unless ``fresh`` (just
-        stored, so nothing was sent before), a member whose DMs already hold a message beginning with
-        ``heading`` is not sent it again; a fresh message spares that read of each member's DMs."""
-        sent_before = None if fresh else (lambda sent: sent.startswith(heading))
-        message = await self.base._to_group(group, text, sent_before, **extra)
-        return message.id if message else None
+        return await self.base.once_to_group(group, "\n".join(lines), heading, fresh, view=confirmed_view(group.id))
 
     async def show_agreed(self, round_: Round, group: Group, meeting: Meeting) -> None:
         await self.base.edit_brief(group, agreed_plan(meeting))
@@ -110,7 +101,7 @@ class DiscordMeetingPublisher:
     async def post_cancelled(self, round_: Round, group: Group, meeting: Meeting, *, fresh: bool) -> int | None:
         reason = truncate(member_text(meeting.cancel_reason or ""), 300)
         heading = cancelled_heading(meeting)
-        return await self._once_to_group(group, f"{heading} Reason: {reason}\nIts event and reminders are gone. "
+        return await self.base.once_to_group(group, f"{heading} Reason: {reason}\nIts event and reminders are gone. "
                                          "A moderator can pair you again this round with pair-now.", heading, fresh)
 
     async def show_cancelled(self, round_: Round, group: Group, meeting: Meeting) -> None:

@@ -166,6 +166,14 @@ class DiscordMockPublisher:
                 await self.dms.send_once(member.user_id, content, sent_before, **extra)
         return None
 
+    async def once_to_group(self, group: Group, text: str, heading: str, fresh: bool, **extra: Any) -> int | None:
+        """Send ``text`` to the group; the message's id in its thread, None by DM. Unless ``fresh`` (just
+        stored, so nothing was sent before), a member whose DMs already hold a message beginning with
+        ``heading`` is not sent it again; a fresh message spares that read of each member's DMs."""
+        sent_before = None if fresh else (lambda sent: sent.startswith(heading))
+        message = await self._to_group(group, text, sent_before, **extra)
+        return message.id if message else None
+
     async def announce(self, round_: Round, groups: list[Group]) -> int | None:
         channel = self._channel(round_.channel_id)
         if channel is None:
@@ -235,8 +243,7 @@ class DiscordMockPublisher:
     async def tell_round_cancelled(self, round_: Round, group: Group, *, fresh: bool) -> None:
         heading = round_cancelled_heading(round_)
         if fresh or await self.find_in_thread(group, heading) is None:
-            await self._to_group(group, f"{heading} No need to meet; see you next round.",
-                                 None if fresh else (lambda sent: sent.startswith(heading)))
+            await self.once_to_group(group, f"{heading} No need to meet; see you next round.", heading, fresh)
         await self.edit_brief(group, round_cancelled_plan(round_), closed=True)
 
     async def dm(self, user_id: int, text: str) -> bool:

@@ -639,12 +639,16 @@ def brief_of(thread: SimChannel) -> SimMessage:
     return next(m for m in thread.messages if m.embeds and "mock interview round" in m.content)
 
 
+def dm_brief(member: SimMember) -> SimMessage:
+    """``member``'s copy of the brief of a group told by DM."""
+    return next(m for m in member.dms if m.embeds and "mock interview round" in m.content)
+
+
 def briefs(world: World) -> list[SimMessage]:
     """The pair's brief: one in their thread, or each member's copy in their DMs."""
     if world.guild.threads:
         return [brief_of(world.guild.threads[0])]
-    return [next(m for m in member.dms if m.embeds and "mock interview round" in m.content)
-            for member in (world.alice, world.bob)]
+    return [dm_brief(member) for member in (world.alice, world.bob)]
 
 
 async def departure_invariants(world: World, restart: int) -> None:
@@ -667,11 +671,9 @@ async def dm_departure_invariants(world: World, restart: int) -> None:
     assert not any(m.content.startswith(PARTNER_LEFT) for m in world.bob.dms)
     assert not any(m.content.startswith("⏳ Round 1 ends") for m in world.alice.dms)
     # Alice's copy of the brief says the interview is off, with nothing left to press.
-    def brief() -> SimMessage:
-        return next(m for m in world.alice.dms if m.embeds and "mock interview round" in m.content)
-
-    await world.serve_until(lambda: "is off for your group" in brief().content, "alice's brief to say it is off")
-    assert brief().button_labels == []
+    await world.serve_until(lambda: "is off for your group" in dm_brief(world.alice).content,
+                            "alice's brief to say it is off")
+    assert dm_brief(world.alice).button_labels == []
 
 
 async def trio_departure_invariants(world: World, restart: int) -> None:
