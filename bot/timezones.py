@@ -18,7 +18,11 @@ from zoneinfo import ZoneInfo
 from bot.errors import InvalidInput
 from bot.storage import Database
 
-_TIME = re.compile(r"^\s*(\d{1,2})[:.h](\d{2})\s*$")
+# A time of day as people type it: 24-hour `18:30` (also `18.30`, `18h30`), or 12-hour `6:30pm` / `6pm` /
+# `6:30 p.m.`. Matched against lower-cased text; the groups are hours, minutes, am/pm.
+CLOCK = r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
+_TIME = re.compile(rf"^{CLOCK}$")
+TIME_HINT = "Use `HH:MM` or am/pm, for example `09:00`, `18:30` or `6:30pm`."
 
 
 # Abbreviations name an offset, not a place: "EST" is UTC-5 all year, so a New York server that typed it
@@ -138,17 +142,30 @@ def search_zones(query: str, limit: int = 25) -> list[str]:
     return list(dict.fromkeys(prefix + cities + inside))[:limit]
 
 
+def clock_time(hours: str, minutes: str | None, half: str | None, hint: str) -> time:
+    """The time of day :data:`CLOCK`'s groups name, or an error carrying the caller's ``hint``. Without am/pm
+    the minutes are required: a bare `6` could be morning or evening."""
+    if half is None and minutes is None:
+        raise InvalidInput(f"`{hours}` needs minutes or am/pm to be a time.", hint=hint)
+    hour, minute = int(hours), int(minutes or 0)
+    if half is not None:
+        if not 1 <= hour <= 12:
+            raise InvalidInput(f"`{hours}{half}` is not a time of day: with am or pm the hour is 1 to 12.",
+                               hint=hint)
+        hour = hour % 12 + (12 if half.startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        raise InvalidInput(f"`{hour:02d}:{minute:02d}` is not a time of day.", hint=hint)
+    return time(hour, minute)
+
+
 def parse_local_time(text: str) -> time:
-    """Parse ``HH:MM`` (24-hour) or fail with an example."""
-    match = _TIME.match(text or "")
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2))
-        if hour < 24 and minute < 60:
-            return time(hour, minute)
-    raise InvalidInput(
-        f"`{(text or '').strip()[:40] or 'empty'}` is not a time of day.",
-        hint="Use 24-hour `HH:MM`, for example `09:00` or `18:30`.",
-    )
+    """Parse a time of day as :data:`CLOCK` reads it (`09:00`, `9am`, `6:30 p.m.`) or fail with an example."""
+    typed = " ".join((text or "").split()).lower()
+    match = _TIME.match(typed)
+    if match is None:
+        raise InvalidInput(f"`{typed[:40] or 'empty'}` is not a time of day.", hint=TIME_HINT)
+    hours, minutes, half = match.groups()
+    return clock_time(hours, minutes, half, hint=TIME_HINT)
 
 
 def local_date(moment: datetime, zone: ZoneInfo) -> date:

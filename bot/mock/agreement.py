@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.errors import InvalidInput
 from bot.mock.meeting_repository import Reminder, TimeOption
 from bot.mock.models import Group, Round
+from bot.timezones import CLOCK, clock_time
 
 MAX_OPTIONS = 25  # a select menu offers at most 25 options
 PAIR_MINUTES, TRIO_MINUTES = 60, 90
@@ -22,10 +23,8 @@ NUDGE_LEAD = timedelta(days=2)  # "no time yet" is said once, this long before t
 REMINDERS = (("day", timedelta(hours=24)), ("soon", timedelta(minutes=15)))
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-# A time of day: 24-hour `18:30` (also `18.30`, `18h30`), or 12-hour `6:30pm` / `6pm` / `6:30 p.m.`.
-_CLOCK = r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
-_DATE_TIME = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})[ t]+{_CLOCK}$")
-_DAY_TIME = re.compile(rf"^([a-z]+)\.?,?\s+{_CLOCK}$")
+_DATE_TIME = re.compile(rf"^(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})[ t]+{CLOCK}$")
+_DAY_TIME = re.compile(rf"^([a-z]+)\.?,?\s+{CLOCK}$")
 _DAY_WORDS = {"today": -1, "tomorrow": -2, **{name: i for i, name in enumerate(WEEKDAYS)},
               **{name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday",
                                                     "saturday", "sunday"))},
@@ -46,17 +45,9 @@ def local_label(moment: datetime, zone: ZoneInfo) -> str:
 
 
 def _clock_time(hours: str, minutes: str | None, half: str | None) -> tuple[int, int]:
-    """(hour, minute) on the 24-hour clock. Without am/pm the minutes are required: `Thu 6` could be either."""
-    if half is None and minutes is None:
-        raise InvalidInput(f"`{hours}` needs minutes or am/pm to be a time.", hint=HINT)
-    hour, minute = int(hours), int(minutes or 0)
-    if half is not None:
-        if not 1 <= hour <= 12:
-            raise InvalidInput(f"`{hours}{half}` is not a time of day: with am or pm the hour is 1 to 12.", hint=HINT)
-        hour = hour % 12 + (12 if half.startswith("p") else 0)
-    if hour > 23 or minute > 59:
-        raise InvalidInput(f"`{hour:02d}:{minute:02d}` is not a time of day.", hint=HINT)
-    return hour, minute
+    """(hour, minute) on the 24-hour clock, refused with this module's hint."""
+    at = clock_time(hours, minutes, half, hint=HINT)
+    return at.hour, at.minute
 
 
 def _passed(day: date, hour: int, minute: int, local_now: datetime) -> bool:

@@ -31,18 +31,18 @@ def _labelled(label: str, check: Callable[[], Any]) -> Callable[[], Any]:
 
 
 def read_mock(text: str) -> MockPlan:
-    """``weekly Tuesday 18:00`` → a plan; the cadence may be left out (weekly)."""
+    """``weekly Tuesday 18:00`` (or ``6 pm``) → a plan; the cadence may be left out (weekly)."""
     words = " ".join(text.lower().replace(",", " ").split())
     cadence = "weekly"
     for spoken, value in sorted(CADENCES.items(), key=lambda item: -len(item[0])):
         if words.startswith(spoken + " "):
             cadence, words = value, words[len(spoken) + 1:]
             break
-    parts = words.split()
+    day, _, at = words.partition(" ")
     try:
-        if len(parts) != 2:
+        if not at:
             raise InvalidInput("wrong shape")
-        return MockPlan(cadence, parse_weekday(parts[0]), parse_local_time(parts[1]))
+        return MockPlan(cadence, parse_weekday(day), parse_local_time(at))
     except InvalidInput:
         raise InvalidInput(f"I could not read `{text.strip()[:40]}` as a day and a time.",
                            hint=f"Write it like {MOCK_EXAMPLE}.") from None

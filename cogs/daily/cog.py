@@ -57,7 +57,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
 
     @app_commands.command(name="setup", description="Choose where and when the daily prompt is posted")
     @app_commands.describe(channel="Where prompts are posted: a text channel, or a forum (one tagged post a day)",
-                           time="Local time, 24-hour HH:MM (e.g. 09:00)",
+                           time="Local time, e.g. 09:00 or 9am",
                            timezone="IANA timezone, e.g. Europe/Berlin", role="A role to ping with each post")
     @app_commands.autocomplete(timezone=timezone_autocomplete)
     async def setup(self, interaction: discord.Interaction, channel: discord.TextChannel | discord.ForumChannel,

@@ -162,7 +162,7 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
         super().__init__()
 
     @app_commands.command(name="schedule", description="When rounds start and where they are announced")
-    @app_commands.describe(cadence="How often", weekday="Day rounds start", time="Local time HH:MM",
+    @app_commands.describe(cadence="How often", weekday="Day rounds start", time="Local time, e.g. 18:00 or 6pm",
                            timezone="IANA timezone", channel="Announcements and private threads (default: here)",
                            voice="Voice channel for interviews (default: a temporary one per group, if I may)")
     @app_commands.choices(cadence=CADENCES, weekday=WEEKDAY_CHOICES)

@@ -37,7 +37,7 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily fl
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="setup", description="Post a daily quiz question in a channel at a local time")
-    @app_commands.describe(channel="Where the quiz is posted", time="Local time, 24-hour HH:MM (e.g. 12:00)",
+    @app_commands.describe(channel="Where the quiz is posted", time="Local time, e.g. 12:00 or 12pm",
                            timezone="IANA timezone, e.g. Europe/Berlin",
                            close_after="Hours until the answer is revealed (default 12)",
                            reveal_now="Tell members right or wrong as they answer (default: at the close)")

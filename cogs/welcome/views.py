@@ -103,12 +103,12 @@ def setup_form(channel_id: int, answers: Answers) -> ModeratorForm:
     """Step 2: times, timezone, quiz and mock interviews. The chosen channel rides in the custom id, so the
     form still works after a restart; the submission checks it is still a text channel of this server."""
     return ModeratorForm("Set up studybot (step 2 of 2)", [
-        text_input("Daily prompt time (24-hour HH:MM)", "daily_time", max_length=5, min_length=4, paragraph=False,
-                   default=answers.daily_time),
+        text_input("Daily prompt time", "daily_time", max_length=10, min_length=3, paragraph=False,
+                   default=answers.daily_time, placeholder="e.g. 09:00 or 9am"),
         text_input("Timezone", "timezone", max_length=60, min_length=2, paragraph=False, default=answers.timezone,
                    placeholder="Europe/London, America/New_York, or a city such as Berlin"),
-        text_input("Daily quiz time", "quiz_time", max_length=5, required=False, paragraph=False,
-                   default=answers.quiz_time, placeholder="e.g. 18:00", description="Leave empty for no quiz."),
+        text_input("Daily quiz time", "quiz_time", max_length=10, required=False, paragraph=False,
+                   default=answers.quiz_time, placeholder="e.g. 18:00 or 6pm", description="Leave empty for no quiz."),
         text_input("Mock interviews", "mock", max_length=40, required=False, paragraph=False, default=answers.mock,
                    placeholder="e.g. weekly Tuesday 18:00", description="Leave empty for none."),
     ], SETUP_FORM(channel_id))

@@ -3,6 +3,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.errors import InvalidInput, check_all
 from bot.storage import Database
@@ -27,15 +29,39 @@ def test_search_puts_prefix_matches_first_and_caps_at_25() -> None:
     assert "UTC" in search_zones("")
 
 
-@pytest.mark.parametrize(("text", "expected"), [("09:00", time(9)), ("9:05", time(9, 5)), ("23.59", time(23, 59))])
+@pytest.mark.parametrize(("text", "expected"), [
+    ("09:00", time(9)), ("9:05", time(9, 5)), ("23.59", time(23, 59)), ("18h30", time(18, 30)),
+    ("9am", time(9)), ("9 AM", time(9)), ("6:30pm", time(18, 30)), ("6:30 p.m.", time(18, 30)),
+    ("12am", time(0)), ("12:15 pm", time(12, 15)), ("  7:45am ", time(7, 45)),
+])
 def test_times_parse(text: str, expected: time) -> None:
     assert parse_local_time(text) == expected
 
 
-@pytest.mark.parametrize("bad", ["24:00", "9", "nine", "12:60", ""])
-def test_bad_times_give_an_example(bad: str) -> None:
-    with pytest.raises(InvalidInput, match="not a time"):
+@pytest.mark.parametrize(("bad", "reason"), [
+    ("24:00", "is not a time of day"), ("12:60", "is not a time of day"), ("nine", "is not a time of day"),
+    ("", "`empty` is not a time of day"), ("0900", "is not a time of day"), ("9", "needs minutes or am/pm"),
+    ("13pm", "the hour is 1 to 12"), ("0am", "the hour is 1 to 12"), ("9:30 xm", "is not a time of day"),
+])
+def test_bad_times_say_why_and_give_an_example(bad: str, reason: str) -> None:
+    with pytest.raises(InvalidInput, match=reason) as caught:
         parse_local_time(bad)
+    assert "`9am`" not in caught.value.message and "6:30pm" in (caught.value.hint or "")
+
+
+@given(st.integers(1, 12), st.integers(0, 59), st.sampled_from(["am", "pm", " a.m.", " P.M."]))
+def test_am_pm_equals_its_24_hour_twin(hour: int, minute: int, half: str) -> None:
+    twin = hour % 12 + (12 if "p" in half.lower() else 0)
+    assert parse_local_time(f"{hour}:{minute:02d}{half}") == time(twin, minute)
+    assert parse_local_time(f"{twin:02d}:{minute:02d}") == time(twin, minute)
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_a_time_or_a_clear_refusal(text: str) -> None:
+    try:
+        parse_local_time(text)
+    except InvalidInput as error:
+        assert "time" in error.message and error.hint
 
 
 def test_local_date_crosses_midnight_by_zone() -> None:
@@ -89,6 +115,6 @@ def test_autocomplete_offers_no_abbreviations() -> None:
 
 def test_every_mistake_is_reported_at_once() -> None:
     with pytest.raises(InvalidInput) as caught:
-        check_all(lambda: parse_local_time("9am"), lambda: parse_zone("EST"))
+        check_all(lambda: parse_local_time("0900"), lambda: parse_zone("EST"))
     assert caught.value.message.startswith("2 things to fix")
-    assert "`9am`" in caught.value.message and "America/New_York" in caught.value.message
+    assert "`0900`" in caught.value.message and "America/New_York" in caught.value.message

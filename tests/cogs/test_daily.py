@@ -28,9 +28,17 @@ async def test_setup_shows_the_next_three_posts_in_local_time(harness: BotHarnes
     assert "Mon 02 Mar 10:00 CET" in text and "Tue 03 Mar 10:00 CET" in text and "Wed 04 Mar 10:00 CET" in text
 
 
+@pytest.mark.parametrize("typed", ["10am", "10 AM", "10:00 a.m.", "10h00"])
+async def test_setup_takes_the_time_as_people_write_it(harness: BotHarness, mod: SimMember, daily: SimChannel,
+                                                       typed: str) -> None:
+    text = await setup_daily(mod, daily, time=typed)
+    assert "Mon 02 Mar 10:00 CET" in text and "Tue 03 Mar 10:00 CET" in text
+
+
 @pytest.mark.parametrize(("time", "zone", "expected"), [
     ("25:00", "Europe/Berlin", "is not a time of day"),
-    ("9am", "Europe/Berlin", "HH:MM"),
+    ("0900", "Europe/Berlin", "HH:MM"),
+    ("13pm", "Europe/Berlin", "the hour is 1 to 12"),
     ("09:00", "Mars/Olympus", "is not a timezone"),
     ("09:00", "", "is not a timezone"),
 ])

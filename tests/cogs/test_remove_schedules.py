@@ -52,8 +52,8 @@ async def test_a_member_cannot_confirm_a_removal(harness: BotHarness, mod: SimMe
 
 async def test_daily_setup_reports_every_mistake_in_one_reply(harness: BotHarness, mod: SimMember,
                                                               daily: SimChannel) -> None:
-    reply = await mod.slash("daily setup", channel=daily, time="9am", timezone="EST", role=harness.guild.everyone)
+    reply = await mod.slash("daily setup", channel=daily, time="0900", timezone="EST", role=harness.guild.everyone)
     assert reply.ephemeral and "3 things to fix (nothing was saved)" in reply.text
-    assert "@everyone" in reply.text and "`9am`" in reply.text and "America/New_York" in reply.text
+    assert "@everyone" in reply.text and "`0900`" in reply.text and "America/New_York" in reply.text
     await harness.advance_to(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
     assert posts(daily) == []

@@ -40,9 +40,9 @@ async def test_joining_a_server_posts_one_welcome_and_a_moderator_sets_up_from_i
     assert step.ephemeral and "Step 1 of 2" in step.text
     form = await mod.select(step, [str(study.id)])
     assert form.modal is not None
-    mistakes = await mod.submit_modal(form, daily_time="9am", timezone="EST", quiz_time="25:00", mock="")
+    mistakes = await mod.submit_modal(form, daily_time="0900", timezone="EST", quiz_time="25:00", mock="")
     assert mistakes.ephemeral and "3 things to fix" in mistakes.text
-    assert "`9am`" in mistakes.text and "America/New_York" in mistakes.text and "`25:00`" in mistakes.text
+    assert "`0900`" in mistakes.text and "America/New_York" in mistakes.text and "`25:00`" in mistakes.text
     assert not study.messages  # nothing saved
 
     again = await mod.click(mistakes, "Correct it")

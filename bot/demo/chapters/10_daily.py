@@ -23,7 +23,7 @@ async def play(demo: DemoContext) -> None:
     demo.heading("Daily prompts · a moderator picks the channel, time and timezone")
     await demo.slash(moderator, "daily setup", channel=channel, time="09:00", timezone="Europe/London", role=role)
     await demo.slash(moderator, "daily setup", note="two typos, both reported at once", channel=channel,
-                     time="9am", timezone="Europe/Londn")
+                     time="0900", timezone="Europe/Londn")
     await demo.slash(moderator, "daily setup", note="an abbreviation", channel=channel, time="09:00",
                      timezone="EST")
 
