@@ -75,12 +75,12 @@ class Outcomes:
     async def _group_for_outcome(self, group_id: int, user_id: int, guild_id: int | None) -> Group:
         """As :meth:`member_group`, refusing a cancelled round or interview: there was nothing to report on.
 
-        An interview a member cancelled after the group had already reported meeting still counts, so its
-        feedback can be given; otherwise a report on it would credit streaks (or blame a partner) for an
-        interview that was called off."""
+        An interview cancelled (by a member, or with its round by a moderator) after the group had already
+        reported meeting still counts, so its feedback can be given; otherwise a report on it would credit
+        streaks (or blame a partner) for an interview that was called off."""
         group = await self.member_group(group_id, user_id, guild_id)
         round_ = await self.repo.round(group.round_id)
-        if round_ is not None and round_.status == "cancelled":
+        if round_ is not None and round_.status == "cancelled" and group.outcome != "met":
             raise Conflict(f"Round {round_.number} was cancelled, so there is nothing to report; nothing was "
                            "recorded.")
         meeting = await self.meetings.meeting(group.id)

@@ -70,11 +70,13 @@ def cancelled_plan(meeting: Meeting) -> discord.Embed:
     return plan
 
 
-def round_cancelled_plan(round_: Round) -> discord.Embed:
-    """The brief's "When to meet" once a moderator cancelled the round: nothing is left to agree or report."""
+def round_cancelled_plan(round_: Round, met: bool = False) -> discord.Embed:
+    """The brief's "When to meet" once a moderator cancelled the round: nothing is left to agree, and only a
+    group that had already met has anything left to report (its feedback)."""
+    after = ("you had already met, so your interview still counts and your feedback stays open." if met else
+             "no need to meet. Your sign-up stands for the next round.")
     return discord.Embed(title="When to meet", colour=BRAND_COLOUR,
-                         description=f"✖️ Round {round_.number} was cancelled by a moderator: no need to meet. "
-                                     "Your sign-up stands for the next round.")
+                         description=f"✖️ Round {round_.number} was cancelled by a moderator: {after}")
 
 
 def signup_embed(signup: Signup, title: str) -> discord.Embed:

@@ -15,7 +15,7 @@ from cogs._common import no_pings, quoted_member_text
 from cogs.mock.departure import brief_after_departure, departure_heading, departure_text
 from cogs.mock.embeds import brief_content, brief_embeds, round_cancelled_plan, thread_name
 from cogs.mock.member_dms import MemberDMs
-from cogs.mock.views import RUBRIC, brief_view, checkin_view
+from cogs.mock.views import RUBRIC, brief_view, checkin_view, met_brief_view
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,10 @@ def nudge_heading(round_: Round) -> str:
 def checkin_heading(round_: Round) -> str:
     """How every check-in begins: what a restart looks for in the thread."""
     return f"Round {round_.number} is ending"
+
+
+MET_BEFORE_CANCEL = ("You had already met, so your interview still counts. Press **We met** on your brief for "
+                     "the feedback forms.")
 
 
 def round_cancelled_heading(round_: Round) -> str:
@@ -241,10 +245,15 @@ class DiscordMockPublisher:
         return None
 
     async def tell_round_cancelled(self, round_: Round, group: Group, *, fresh: bool) -> None:
+        """A group that had already met keeps what it earned: its brief keeps **We met** (which offers the
+        feedback forms) and the rubric; every other group's brief closes."""
         heading = round_cancelled_heading(round_)
+        met = group.outcome == "met"
+        after = (MET_BEFORE_CANCEL if met else "No need to meet; see you next round.")
         if fresh or await self.find_in_thread(group, heading) is None:
-            await self.once_to_group(group, f"{heading} No need to meet; see you next round.", heading, fresh)
-        await self.edit_brief(group, round_cancelled_plan(round_), closed=True)
+            await self.once_to_group(group, f"{heading} {after}", heading, fresh)
+        await self.edit_brief(group, round_cancelled_plan(round_, met), view=met_brief_view(group.id) if met else None,
+                              closed=not met)
 
     async def dm(self, user_id: int, text: str) -> bool:
         return await self.dms.send(user_id, text) is not None
@@ -272,11 +281,12 @@ class DiscordMockPublisher:
         await self.edit_brief(group, when, content, closed=plan.status == "off")  # off: nothing left to press
 
     async def edit_brief(self, group: Group, when: discord.Embed, content: str | None = None, *,
-                         closed: bool = False) -> None:
+                         closed: bool = False, view: discord.ui.View | None = None) -> None:
         """Replace the brief's "When to meet" embed (its last; the prompt stays) and, given, its text; with
-        ``closed``, remove its buttons. In the thread, or in each member's DMs for a group told by DM.
-        Nothing where the brief was deleted: the messages that follow it say what changed."""
-        fields: dict[str, Any] = {"view": None} if closed else {}
+        ``closed``, remove its buttons, or with ``view`` show those instead. In the thread, or in each member's
+        DMs for a group told by DM. Nothing where the brief was deleted: the messages that follow it say what
+        changed."""
+        fields: dict[str, Any] = {"view": None} if closed else {"view": view} if view is not None else {}
         if content is not None:
             fields["content"] = content
         for brief in await self._briefs(group):

@@ -156,6 +156,15 @@ def brief_view(group_id: int) -> BaseView:
     return view
 
 
+def met_brief_view(group_id: int) -> BaseView:
+    """The brief of a group that met before its round was cancelled: no times left, but the rubric and
+    **We met** (which answers with the feedback forms) stay."""
+    view = BaseView(timeout=None)
+    view.add_item(RubricButton(group_id))
+    view.add_item(ReportButton(group_id, "met"))
+    return view
+
+
 def checkin_view(group_id: int, status: str = "agreed") -> BaseView:
     """After a round without an agreed time only **We met** is offered: nobody can have failed to show."""
     view = BaseView(timeout=None)

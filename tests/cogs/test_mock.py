@@ -421,6 +421,31 @@ async def test_members_edit_pause_and_leave_and_moderators_cancel_and_read_histo
     assert bob.id in second.member_ids
 
 
+async def test_a_group_that_met_before_the_round_was_cancelled_keeps_its_credit_and_feedback(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    brief = next(m for m in thread.messages if "We met" in m.button_labels)
+    await alice.click(brief, "We met")  # they met early in the round, then a moderator calls the round off
+    assert "Round 1 is cancelled" in (await mod.slash("mock-admin cancel-round")).text
+    assert thread.messages[-1].content == ("✖️ Round 1 was cancelled by a moderator. You had already met, so your "
+                                           "interview still counts. Press **We met** on your brief for the feedback "
+                                           "forms.")
+    assert "Propose another time" not in brief.button_labels and "We met" in brief.button_labels
+    assert "still counts" in brief.embeds[-1]["description"]
+    again = await bob.click(brief, "We met")
+    label = next(label for label in again.button_labels if label.startswith("Feedback"))
+    sent = await bob.submit_modal(await bob.click(again, label), communication="4", depth="4", tradeoffs="5",
+                                  note="Clear structure")
+    assert "shared with your partner" in sent.text
+    assert any(m.content.startswith(f"📝 Feedback for <@{alice.id}>") for m in thread.messages)
+    for member in (alice, bob):  # the interview they held still counts for both streaks
+        fields = {f["name"]: f["value"] for f in (await member.slash("streak show")).embeds[0]["fields"]}
+        assert "Active today" in fields["Today"]
+
+
 async def test_feedback_the_thread_no_longer_takes_reaches_the_partner_by_dm(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     thread, met, label = await met_after_a_round(harness, mod, room, alice, bob)
