@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+import aiosqlite
 from apscheduler.triggers.date import DateTrigger
 
 from bot.activity import ActivityKind, ActivityService
@@ -110,6 +111,7 @@ class Outcomes:
         credits = []
         withdrawn: list[int] = []
         reporters: list[int] = []
+        paused: list[int] = []
         async with self._db.transaction() as conn:
             if outcome == "met":
                 # A member reported absent cannot clear that report alone: their word against the reporter's.
@@ -129,34 +131,36 @@ class Outcomes:
                 for member in group.members:
                     credits.append(await self._activity.credit(conn, group.guild_id, member.user_id,
                                                                ActivityKind.MOCK, met_at, repair=not changed))
+            if outcome == "noshow" and changed:
+                # The absences, and the pause a second one in a row brings, commit with the report: a crash
+                # cannot keep the report without them, nor pause a member without recording that they are
+                # still to be told (:meth:`tell_paused`, or at the next start).
+                for member in group.members:
+                    if member.user_id != user_id:
+                        await self.repo.add_noshow(conn, group_id, member.user_id, user_id, now)
+                        if await self._absent_twice(conn, group.guild_id, member.user_id) and \
+                                await self.repo.pause_for_noshows(conn, group.guild_id, member.user_id, now):
+                            paused.append(member.user_id)
         if reporters:
             # Everyone the presser could have reported is checked, not only this press's withdrawals: pressing
             # again after a crash that followed the commit still lifts the pause their report caused.
             others = [m.user_id for m in group.members if m.user_id != user_id]
             lifted = [u for u in others if await self._resume_if_no_longer_absent_twice(group.guild_id, u)]
             return Report(outcome, False, [], withdrawn, lifted, disputed_by=reporters)
+        if paused:
+            crash_point("mock.noshow-paused")
         crash_point("outcome.saved")
         for credit in credits:
             await self._activity.announce(credit)
-        paused: list[int] = []
-        if outcome == "noshow" and changed:
-            for member in group.members:
-                if member.user_id != user_id:
-                    await self.repo.add_noshow(group_id, member.user_id, user_id, now)
-                    if await self._pause_if_absent_twice(group.guild_id, member.user_id):
-                        paused.append(member.user_id)
         # Every member of a group that met is checked, not only those whose report this press withdrew: a
         # crash after the withdrawal's commit would otherwise leave a pause that pressing again never lifts.
         checked = [m.user_id for m in group.members] if outcome == "met" else []
         resumed = [u for u in checked if await self._resume_if_no_longer_absent_twice(group.guild_id, u)]
         return Report(outcome, changed, paused, withdrawn, resumed)
 
-    async def _pause_if_absent_twice(self, guild_id: int, user_id: int) -> bool:
-        recent = await self.repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE)
-        if len(recent) < NOSHOW_PAUSE or not all(absent for _, absent in recent):
-            return False
-        await self.repo.set_status(guild_id, user_id, "paused", reason="no-show", now=self._clock.now())
-        return True
+    async def _absent_twice(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> bool:
+        recent = await self.repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE, conn)
+        return len(recent) >= NOSHOW_PAUSE and all(absent for _, absent in recent)
 
     async def _resume_if_no_longer_absent_twice(self, guild_id: int, user_id: int) -> bool:
         """Undo a no-show pause whose reports no longer add up to two absences in a row."""
@@ -187,11 +191,22 @@ class Outcomes:
                                              "report was withdrawn and you are no longer paused from mock "
                                              "interviews. You are paired again next round.")
 
-    async def tell_paused(self, user_ids: list[int]) -> None:
-        """DM members just paused for missing twice; called after the reporter has been answered."""
+    async def tell_paused(self, guild_id: int, user_ids: list[int], *, fresh: bool = True) -> None:
+        """DM members just paused for missing twice, once each: called after the reporter has been answered
+        (``fresh``), and at each start for a pause a crash left untold (their DMs are read first)."""
         for user_id in user_ids:
-            await self.publisher.dm(user_id, "You were reported absent from your last two mock interviews, so I "
-                                             "have paused you. Rejoin any time with `/mock join` in the server.")
+            await self.publisher.tell_paused(user_id, fresh=fresh)
+            crash_point("mock.pause-told")
+            await self.repo.mark_pause_told(guild_id, user_id)
+
+    async def tell_untold_pauses(self, owns: Callable[[int], bool]) -> None:
+        """After connecting: tell the members a crash left paused without a word."""
+        for guild_id, user_id in await self.repo.untold_pauses():
+            if owns(guild_id):
+                try:
+                    await self.tell_paused(guild_id, [user_id], fresh=False)
+                except Exception:
+                    log.exception("could not tell member %s of guild %s of their pause", user_id, guild_id)
 
     async def feedback(self, group_id: int, from_id: int, to_id: int, scores: list[str], note: str,
                        guild_id: int | None = None) -> tuple[Group, tuple[int, int, int], str | None]:

@@ -303,9 +303,10 @@ class PairingRepository:
         value = await self.db.fetchval("SELECT outcome_at FROM mock_groups WHERE id = ?", (group_id,))
         return datetime.fromtimestamp(value, UTC) if value else None
 
-    async def add_noshow(self, group_id: int, user_id: int, reporter: int, now: datetime) -> None:
-        await self.db.execute("INSERT INTO mock_noshows (group_id, user_id, reported_by, created_at) "
-                              "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (group_id, user_id, reporter, epoch(now)))
+    async def add_noshow(self, conn: aiosqlite.Connection, group_id: int, user_id: int, reporter: int,
+                         now: datetime) -> None:
+        await conn.execute("INSERT INTO mock_noshows (group_id, user_id, reported_by, created_at) "
+                           "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (group_id, user_id, reporter, epoch(now)))
 
     async def reporters_of(self, conn: aiosqlite.Connection, group_id: int, user_id: int) -> list[int]:
         """Who reported ``user_id`` absent from the group's interview (read in the report's transaction)."""
@@ -325,14 +326,36 @@ class PairingRepository:
                                     (group_id, reporter))
         return sorted(row[0] for row in await cursor.fetchall())
 
-    async def last_groups_of(self, guild_id: int, user_id: int, limit: int) -> list[tuple[int, bool]]:
-        """(group id, reported absent) for the member's most recent groups, newest first."""
-        rows = await self.db.fetchall(
+    async def last_groups_of(self, guild_id: int, user_id: int, limit: int,
+                             conn: aiosqlite.Connection | None = None) -> list[tuple[int, bool]]:
+        """(group id, reported absent) for the member's most recent groups, newest first (inside ``conn``'s
+        transaction when given)."""
+        rows = await self.db.reader(conn).fetchall(
             "SELECT m.group_id, EXISTS (SELECT 1 FROM mock_noshows n WHERE n.group_id = m.group_id AND "
             "n.user_id = m.user_id) FROM mock_group_members m JOIN mock_rounds r ON r.id = m.round_id "
             "WHERE m.guild_id = ? AND m.user_id = ? AND r.status <> 'cancelled' ORDER BY r.number DESC LIMIT ?",
             (guild_id, user_id, limit))
         return [(row[0], bool(row[1])) for row in rows]
+
+    async def pause_for_noshows(self, conn: aiosqlite.Connection, guild_id: int, user_id: int,
+                                now: datetime) -> bool:
+        """Pause a member reported absent twice in a row, untold until :meth:`mark_pause_told`; False when a
+        no-show pause already holds them (they were told of it)."""
+        cursor = await conn.execute(
+            "UPDATE mock_participants SET status = 'paused', skip_rounds = 0, pause_reason = 'no-show', "
+            "pause_told = 0, updated_at = ? WHERE guild_id = ? AND user_id = ? "
+            "AND NOT (status = 'paused' AND pause_reason = 'no-show')", (epoch(now), guild_id, user_id))
+        return cursor.rowcount > 0
+
+    async def untold_pauses(self) -> list[tuple[int, int]]:
+        """(guild, member) of no-show pauses still standing whose member was never told."""
+        rows = await self.db.fetchall("SELECT guild_id, user_id FROM mock_participants WHERE pause_told = 0 "
+                                      "AND status = 'paused' AND pause_reason = 'no-show' ORDER BY guild_id, user_id")
+        return [(row[0], row[1]) for row in rows]
+
+    async def mark_pause_told(self, guild_id: int, user_id: int) -> None:
+        await self.db.execute("UPDATE mock_participants SET pause_told = 1 WHERE guild_id = ? AND user_id = ?",
+                              (guild_id, user_id))
 
     async def member_rows(self, conn: aiosqlite.Connection, round_ids: list[int]) -> list[aiosqlite.Row]:
         if not round_ids:

@@ -58,7 +58,8 @@ class MockService:
 
     async def catch_up(self) -> None:
         """After connecting: finish delivering any round whose groups were not all told, telling the groups of a
-        cancelled round, and the events, and share the feedback a stopped process stored but never shared."""
+        cancelled round, and the events, share the feedback a stopped process stored but never shared, and tell
+        the members it paused without a word."""
         for schedule in await self.repo.schedules():
             if schedule.enabled and self._scheduler.owns(schedule.guild_id):
                 await self.rounds.run_missed(schedule)
@@ -68,6 +69,7 @@ class MockService:
         await self.rounds.catch_up_cancelled(self._scheduler.owns)
         await self.meetings.catch_up()
         await self.outcomes.share_unshared_feedback(self._scheduler.owns)
+        await self.outcomes.tell_untold_pauses(self._scheduler.owns)
 
     def forget_guild(self, guild_id: int) -> None:
         """The bot left the server: no more rounds for it; the schedule stays for 30 days."""
@@ -160,8 +162,8 @@ class MockService:
     async def report(self, group_id: int, user_id: int, outcome: str, guild_id: int | None = None) -> Report:
         return await self.outcomes.report(group_id, user_id, outcome, guild_id)
 
-    async def tell_paused(self, user_ids: list[int]) -> None:
-        await self.outcomes.tell_paused(user_ids)
+    async def tell_paused(self, guild_id: int, user_ids: list[int]) -> None:
+        await self.outcomes.tell_paused(guild_id, user_ids)
 
     async def tell_resumed(self, user_ids: list[int]) -> None:
         await self.outcomes.tell_resumed(user_ids)

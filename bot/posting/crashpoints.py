@@ -37,6 +37,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "mock-departure": ("mock.departure-found", "mock.departure-told", "mock.brief-refreshed"),
     "mock-checkin": ("mock.checkin-claimed", "mock.checkin-posted"),
     "mock-outcome": ("outcome.saved",),
+    "mock-noshow-pause": ("mock.noshow-paused", "mock.pause-told"),
     "mock-feedback": ("feedback.saved", "feedback.shared"),
     "mock-proposal": ("meeting.proposed", "meeting.proposal-told"),
     "mock-confirmation": ("meeting.agreed", "meeting.confirmation-told"),

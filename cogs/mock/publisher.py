@@ -47,6 +47,8 @@ def checkin_heading(round_: Round) -> str:
     return f"Round {round_.number} is ending"
 
 
+PAUSED_FOR_NOSHOWS = ("You were reported absent from your last two mock interviews, so I have paused you. Rejoin "
+                      "any time with `/mock join` in the server.")
 MET_BEFORE_CANCEL = ("You had already met, so your interview still counts. Press **We met** on your brief for "
                      "the feedback forms.")
 
@@ -257,6 +259,12 @@ class DiscordMockPublisher:
 
     async def dm(self, user_id: int, text: str) -> bool:
         return await self.dms.send(user_id, text) is not None
+
+    async def tell_paused(self, user_id: int, *, fresh: bool) -> None:
+        if fresh:
+            await self.dms.send(user_id, PAUSED_FOR_NOSHOWS)
+        else:
+            await self.dms.send_once(user_id, PAUSED_FOR_NOSHOWS, lambda sent: sent == PAUSED_FOR_NOSHOWS)
 
     async def ask_to_withdraw(self, round_: Round, group: Group, reporter_id: int, absent_id: int) -> None:
         text = (f"<@{absent_id}> says the two of you did meet for mock interview round {round_.number}, which you "

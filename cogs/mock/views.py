@@ -122,7 +122,8 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
             text = "This interview was already reported as met."
         await interaction.response.send_message(text, ephemeral=True)
         if report.paused:  # the DMs wait behind paced traffic: only after the member has their answer
-            client_of(interaction).spawn(service.tell_paused(report.paused), name="studybot-mock-paused")
+            client_of(interaction).spawn(service.tell_paused(group.guild_id, report.paused),
+                                         name="studybot-mock-paused")
 
 
 class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],

@@ -203,6 +203,25 @@ async def mock_checked_in(world: World) -> None:
     await in_process(world, steps)
 
 
+async def mock_absent_once_then_checked_in_again(world: World) -> None:
+    """Two rounds pair Alice and Bob, who agree a time in each; Alice reported Bob absent from round 1, and
+    round 2's check-in is up. The bot then stops."""
+    from tests.cogs.test_mock import agree_first_time
+
+    async def steps(harness: BotHarness) -> None:
+        await sign_up_a_pair(world)
+        for number in (1, 2):
+            await world.mod.slash("mock-admin pair-now")
+            thread = next(t for t in world.guild.threads if t.name.startswith(f"Mock #{number} "))
+            await agree_first_time(thread, [world.alice, world.bob])
+            await harness.advance(days=7)
+            if number == 1:
+                await world.alice.click(next(m for m in thread.messages if "How did it go" in m.content),
+                                        "They didn't show")
+    world.clock.set(DAY.replace(hour=8))
+    await in_process(world, steps)
+
+
 async def mock_paired(world: World) -> None:
     """A round of one pair, made at 08:00; the bot then stops until after the round's end."""
     async def steps(harness: BotHarness) -> None:
@@ -445,6 +464,12 @@ async def propose_a_move(world: World) -> None:
     """Alice proposes moving the agreed interview to Wednesday 18:00 UTC."""
     confirmed = next(m for m in told(world, world.alice) if m.content.startswith("✅ Interview "))
     await propose_in_the_form(world, confirmed, "Reschedule", "Wed 18:00")
+
+
+async def report_absent_again(world: World) -> None:
+    thread = next(t for t in world.guild.threads if t.name.startswith("Mock #2 "))
+    await world.press(world.alice, next(m for m in thread.messages if "How did it go" in m.content),
+                      "They didn't show")
 
 
 async def report_met(world: World) -> None:
@@ -803,6 +828,16 @@ async def outcome_invariants(world: World, restart: int) -> None:
                             == [(2,)], "both members credited")
 
 
+async def noshow_pause_invariants(world: World, restart: int) -> None:
+    """Bob, reported absent twice in a row, is paused with both absences recorded and told exactly once."""
+    assert world.rows("SELECT COUNT(*) FROM mock_noshows WHERE user_id = ?", (world.bob.id,)) == [(2,)]
+    assert world.rows("SELECT status, pause_reason, pause_told FROM mock_participants WHERE user_id = ?",
+                      (world.bob.id,)) == [("paused", "no-show", 1)]
+    told = [m for m in world.bob.dms if m.content.startswith("You were reported absent from your last two")]
+    assert len(told) == 1
+    assert not any("reported absent" in m.content for m in world.alice.dms)
+
+
 def feedback_messages(world: World) -> list:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     return [m for m in thread.messages if m.content.startswith(f"📝 Feedback for <@{world.bob.id}>")]
@@ -977,6 +1012,8 @@ SCENARIOS: dict[str, Scenario] = {
                               outcome_invariants),
     **{point: Scenario(mock_checked_in, DAY.replace(hour=8) + timedelta(days=8), give_feedback, feedback_invariants)
        for point in FLOWS["mock-feedback"]},
+    **{point: Scenario(mock_absent_once_then_checked_in_again, DAY.replace(hour=8) + timedelta(days=15),
+                       report_absent_again, noshow_pause_invariants) for point in FLOWS["mock-noshow-pause"]},
     **{point: Scenario(mock_paired, DAY.replace(hour=9), propose_a_time,
                        proposal_invariants("meeting at", MEETING, 1)) for point in FLOWS["mock-proposal"]},
     **{point: Scenario(mock_time_proposed, DAY.replace(hour=9), accept_the_time, confirmation_invariants)

@@ -1,0 +1,55 @@
+"""A member paused for two reported absences in a row is told once: the pause is stored untold, and only
+the telling marks it told (a restart tells whoever a crash left untold)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.mock.models import Signup
+from bot.mock.repository import PairingRepository
+from bot.storage import Database
+
+NOW = datetime(2026, 3, 2, 8, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(tmp_path / "pause.sqlite3")
+    await database.open()
+    yield database
+    await database.close()
+
+
+async def signed_up(db: Database, user_id: int, status: str = "active", reason: str | None = None) -> None:
+    await PairingRepository(db).save_signup(Signup(7, user_id, "either", "mid", "UTC", "anytime", status, 0, reason),
+                                            NOW)
+
+
+async def test_a_pause_is_untold_until_marked_and_a_standing_one_is_not_made_again(db: Database) -> None:
+    repo = PairingRepository(db)
+    await signed_up(db, 1)
+    await signed_up(db, 2, "paused", "member")  # paused by their own choice: a no-show pause replaces it
+    assert await repo.untold_pauses() == []  # a sign-up saved before counts as told
+    async with db.transaction() as conn:
+        assert await repo.pause_for_noshows(conn, 7, 1, NOW)
+        assert await repo.pause_for_noshows(conn, 7, 2, NOW)
+    assert await repo.untold_pauses() == [(7, 1), (7, 2)]
+    await repo.mark_pause_told(7, 1)
+    async with db.transaction() as conn:
+        assert not await repo.pause_for_noshows(conn, 7, 1, NOW)  # already paused for this: told once, not again
+    assert await repo.untold_pauses() == [(7, 2)]
+    signup = await repo.signup(7, 1)
+    assert signup is not None and (signup.status, signup.pause_reason) == ("paused", "no-show")
+
+
+async def test_a_member_who_rejoined_before_hearing_is_not_told_of_a_pause_that_no_longer_holds(db: Database) -> None:
+    repo = PairingRepository(db)
+    await signed_up(db, 1)
+    async with db.transaction() as conn:
+        await repo.pause_for_noshows(conn, 7, 1, NOW)
+    await repo.set_status(7, 1, "active", now=NOW)
+    assert await repo.untold_pauses() == []
