@@ -99,7 +99,7 @@ class Confirmations:
 
     async def catch_up(self, owns: Callable[[int], bool], now: datetime) -> None:
         """After connecting: tell each group of this process what a crash kept from it."""
-        for option in await self.repo.untold_proposals():
+        for option in await self.repo.untold_proposals(owns):
             try:
                 async with self._locks[option.group_id]:
                     await self._post_proposal(option.id, owns, now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -203,10 +204,13 @@ class MeetingRepository:
         row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
-    async def untold_proposals(self) -> list[TimeOption]:
-        """Members' proposals stored but not yet posted: a crash came between the two."""
-        rows = await self.db.fetchall("SELECT * FROM mock_time_options WHERE told = 0 ORDER BY group_id, id")
-        return [_option(row) for row in rows]
+    async def untold_proposals(self, owns: Callable[[int], bool] = lambda guild_id: True) -> list[TimeOption]:
+        """Members' proposals stored but not yet posted (a crash came between the two), in the servers ``owns``
+        accepts: another shard's are not read further."""
+        rows = await self.db.fetchall("SELECT o.*, g.guild_id AS group_guild_id FROM mock_time_options o "
+                                      "JOIN mock_groups g ON g.id = o.group_id WHERE o.told = 0 "
+                                      "ORDER BY o.group_id, o.id")
+        return [_option(row) for row in rows if owns(row["group_guild_id"])]
 
     async def mark_proposal_told(self, option_id: int, message_id: int | None) -> None:
         """The proposal is out (``message_id`` in the group's thread; None by DM), or no longer worth telling."""

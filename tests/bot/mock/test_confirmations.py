@@ -143,6 +143,8 @@ async def test_a_members_proposal_is_unposted_until_marked_and_a_suggestion_neve
     assert await repo.untold_proposals() == []
     proposed = await propose(db, 1, MEET.replace(hour=20))
     assert [o.id for o in await repo.untold_proposals()] == [proposed]
+    assert [o.id for o in await repo.untold_proposals(lambda guild_id: guild_id == 7)] == [proposed]
+    assert await repo.untold_proposals(lambda guild_id: guild_id != 7) == []  # another shard's server
     await repo.mark_proposal_told(proposed, 99)
     assert await propose(db, 1, MEET) == suggested  # a member proposes a time already suggested: posted as theirs
     assert [(o.id, o.proposed_by) for o in await repo.untold_proposals()] == [(suggested, 1)]
