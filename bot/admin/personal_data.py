@@ -147,7 +147,7 @@ TABLES: dict[str, dict[str, Rule]] = {
     "mock_participants": {**own_row("the member's mock-interview sign-up", role="what the member practises",
                                     level="the member's level", timezone="the member's timezone",
                                     pause_reason="why the member is paused",
-                                    pause_told="whether the member was told of a no-show pause",
+                                    pause_told="whether the member was told of a no-show pause or its lifting",
                                     left_server_at="when the member was found gone from the server"),
                           "availability": text("when the member is free, in their words")},
     "mock_schedule": schedule("round time", cadence="the server's round cadence", weekday="the server's round day",

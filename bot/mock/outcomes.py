@@ -112,6 +112,7 @@ class Outcomes:
         withdrawn: list[int] = []
         reporters: list[int] = []
         paused: list[int] = []
+        resumed: list[int] = []
         async with self._db.transaction() as conn:
             if outcome == "met":
                 # A member reported absent cannot clear that report alone: their word against the reporter's.
@@ -141,38 +142,31 @@ class Outcomes:
                         if await self._absent_twice(conn, group.guild_id, member.user_id) and \
                                 await self.repo.pause_for_noshows(conn, group.guild_id, member.user_id, now):
                             paused.append(member.user_id)
-        if reporters:
-            # Everyone the presser could have reported is checked, not only this press's withdrawals: pressing
-            # again after a crash that followed the commit still lifts the pause their report caused.
-            others = [m.user_id for m in group.members if m.user_id != user_id]
-            lifted = [u for u in others if await self._resume_if_no_longer_absent_twice(group.guild_id, u)]
-            return Report(outcome, False, [], withdrawn, lifted, disputed_by=reporters)
+            if outcome == "met":
+                # A pause the withdrawn reports no longer justify is lifted in the same transaction, untold until
+                # :meth:`tell_resumed`. Every member who could have been reported is checked, not only this
+                # press's withdrawals (the presser's own pause stands while others' reports of them do).
+                checked = [m.user_id for m in group.members if not reporters or m.user_id != user_id]
+                for member_id in checked:  # the presser reads it in the reply: told already
+                    if not await self._absent_twice(conn, group.guild_id, member_id) and \
+                            await self.repo.lift_noshow_pause(conn, group.guild_id, member_id, now,
+                                                              told=member_id == user_id):
+                        resumed.append(member_id)
         if paused:
             crash_point("mock.noshow-paused")
+        if resumed:
+            crash_point("mock.noshow-withdrawn")
+        if reporters:
+            return Report(outcome, False, [], withdrawn, resumed, disputed_by=reporters)
         crash_point("outcome.saved")
         for credit in credits:
             await self._activity.announce(credit)
-        # Every member of a group that met is checked, not only those whose report this press withdrew: a
-        # crash after the withdrawal's commit would otherwise leave a pause that pressing again never lifts.
-        checked = [m.user_id for m in group.members] if outcome == "met" else []
-        resumed = [u for u in checked if await self._resume_if_no_longer_absent_twice(group.guild_id, u)]
         return Report(outcome, changed, paused, withdrawn, resumed)
 
     async def _absent_twice(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> bool:
         recent = await self.repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE, conn)
         return len(recent) >= NOSHOW_PAUSE and all(absent for _, absent in recent)
 
-    async def _resume_if_no_longer_absent_twice(self, guild_id: int, user_id: int) -> bool:
-        """Undo a no-show pause whose reports no longer add up to two absences in a row."""
-        signup = await self.repo.signup(guild_id, user_id)
-        if signup is None or signup.status != "paused" or signup.pause_reason != "no-show":
-            return False
-        recent = await self.repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE)
-        if len(recent) >= NOSHOW_PAUSE and all(absent for _, absent in recent):
-            return False
-        await self.repo.set_status(guild_id, user_id, "active", now=self._clock.now())
-        log.info("guild %s: member %s resumed; the no-show that paused them was withdrawn", guild_id, user_id)
-        return True
 
     async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int]) -> None:
         """Ask each member who reported ``absent_id`` absent to withdraw it, since they say they met; once per
@@ -184,12 +178,13 @@ class Outcomes:
         for reporter in reporters:
             await self.publisher.ask_to_withdraw(round_, group, reporter, absent_id)
 
-    async def tell_resumed(self, user_ids: list[int]) -> None:
-        """DM members whose no-show pause was undone because the report was withdrawn."""
+    async def tell_resumed(self, guild_id: int, user_ids: list[int], *, fresh: bool = True) -> None:
+        """DM members whose no-show pause was lifted because a report was withdrawn, once each (as
+        :meth:`tell_paused`)."""
         for user_id in user_ids:
-            await self.publisher.dm(user_id, "Your partner reported that you met after all, so the missed-interview "
-                                             "report was withdrawn and you are no longer paused from mock "
-                                             "interviews. You are paired again next round.")
+            await self.publisher.tell_resumed(user_id, fresh=fresh)
+            crash_point("mock.resume-told")
+            await self.repo.mark_pause_told(guild_id, user_id)
 
     async def tell_paused(self, guild_id: int, user_ids: list[int], *, fresh: bool = True) -> None:
         """DM members just paused for missing twice, once each: called after the reporter has been answered
@@ -200,11 +195,12 @@ class Outcomes:
             await self.repo.mark_pause_told(guild_id, user_id)
 
     async def tell_untold_pauses(self, owns: Callable[[int], bool]) -> None:
-        """After connecting: tell the members a crash left paused without a word."""
-        for guild_id, user_id in await self.repo.untold_pauses():
+        """After connecting: tell the members a crash left paused, or no longer paused, without a word."""
+        for guild_id, user_id, paused in await self.repo.untold_pause_changes():
             if owns(guild_id):
                 try:
-                    await self.tell_paused(guild_id, [user_id], fresh=False)
+                    tell = self.tell_paused if paused else self.tell_resumed
+                    await tell(guild_id, [user_id], fresh=False)
                 except Exception:
                     log.exception("could not tell member %s of guild %s of their pause", user_id, guild_id)
 

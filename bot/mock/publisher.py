@@ -33,6 +33,8 @@ class MockPublisher(Protocol):
     async def tell_paused(self, user_id: int, *, fresh: bool) -> None:
         """DM a member that two reported absences in a row paused them; unless ``fresh`` (paused just now),
         not again when their DMs already say so."""
+    async def tell_resumed(self, user_id: int, *, fresh: bool) -> None:
+        """DM a member that the withdrawn report lifted their pause; as :meth:`tell_paused`."""
     async def ask_to_withdraw(self, round: Round, group: Group, reporter_id: int, absent_id: int) -> None:
         """DM ``reporter_id`` that ``absent_id`` says they met, and how to withdraw the report; not again when
         their DMs already hold that request."""

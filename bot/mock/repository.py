@@ -50,8 +50,9 @@ class PairingRepository:
     async def set_status(self, guild_id: int, user_id: int, status: str, *, skip_rounds: int = 0,
                          reason: str | None = None, now: datetime) -> None:
         await self.db.execute(
-            "UPDATE mock_participants SET status = ?, skip_rounds = ?, pause_reason = ?, updated_at = ? "
-            "WHERE guild_id = ? AND user_id = ?", (status, skip_rounds, reason, epoch(now), guild_id, user_id))
+            "UPDATE mock_participants SET status = ?, skip_rounds = ?, pause_reason = ?, pause_told = 1, "
+            "updated_at = ? WHERE guild_id = ? AND user_id = ?", (status, skip_rounds, reason, epoch(now), guild_id,
+                                                                   user_id))
 
     async def signups(self, conn: aiosqlite.Connection, guild_id: int) -> list[Signup]:
         """The active sign-ups of members not found gone from the server."""
@@ -347,11 +348,23 @@ class PairingRepository:
             "AND NOT (status = 'paused' AND pause_reason = 'no-show')", (epoch(now), guild_id, user_id))
         return cursor.rowcount > 0
 
-    async def untold_pauses(self) -> list[tuple[int, int]]:
-        """(guild, member) of no-show pauses still standing whose member was never told."""
-        rows = await self.db.fetchall("SELECT guild_id, user_id FROM mock_participants WHERE pause_told = 0 "
-                                      "AND status = 'paused' AND pause_reason = 'no-show' ORDER BY guild_id, user_id")
-        return [(row[0], row[1]) for row in rows]
+    async def lift_noshow_pause(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime, *,
+                                told: bool = False) -> bool:
+        """Lift a no-show pause whose reports were withdrawn, untold until :meth:`mark_pause_told` (unless
+        ``told``: the member is answered in person)."""
+        cursor = await conn.execute(
+            "UPDATE mock_participants SET status = 'active', pause_reason = NULL, pause_told = ?, updated_at = ? "
+            "WHERE guild_id = ? AND user_id = ? AND status = 'paused' AND pause_reason = 'no-show'",
+            (int(told), epoch(now), guild_id, user_id))
+        return cursor.rowcount > 0
+
+    async def untold_pause_changes(self) -> list[tuple[int, int, bool]]:
+        """(guild, member, paused) of no-show pauses, and of their lifting, still standing whose member was
+        never told."""
+        rows = await self.db.fetchall(
+            "SELECT guild_id, user_id, status = 'paused' FROM mock_participants WHERE pause_told = 0 AND "
+            "((status = 'paused' AND pause_reason = 'no-show') OR status = 'active') ORDER BY guild_id, user_id")
+        return [(row[0], row[1], bool(row[2])) for row in rows]
 
     async def mark_pause_told(self, guild_id: int, user_id: int) -> None:
         await self.db.execute("UPDATE mock_participants SET pause_told = 1 WHERE guild_id = ? AND user_id = ?",

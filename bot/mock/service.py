@@ -165,8 +165,8 @@ class MockService:
     async def tell_paused(self, guild_id: int, user_ids: list[int]) -> None:
         await self.outcomes.tell_paused(guild_id, user_ids)
 
-    async def tell_resumed(self, user_ids: list[int]) -> None:
-        await self.outcomes.tell_resumed(user_ids)
+    async def tell_resumed(self, guild_id: int, user_ids: list[int]) -> None:
+        await self.outcomes.tell_resumed(guild_id, user_ids)
 
     async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int]) -> None:
         await self.outcomes.ask_reporters(group_id, absent_id, reporters)

@@ -38,6 +38,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "mock-checkin": ("mock.checkin-claimed", "mock.checkin-posted"),
     "mock-outcome": ("outcome.saved",),
     "mock-noshow-pause": ("mock.noshow-paused", "mock.pause-told"),
+    "mock-noshow-withdrawn": ("mock.noshow-withdrawn", "mock.resume-told"),
     "mock-feedback": ("feedback.saved", "feedback.shared"),
     "mock-proposal": ("meeting.proposed", "meeting.proposal-told"),
     "mock-confirmation": ("meeting.agreed", "meeting.confirmation-told"),

@@ -49,6 +49,9 @@ def checkin_heading(round_: Round) -> str:
 
 PAUSED_FOR_NOSHOWS = ("You were reported absent from your last two mock interviews, so I have paused you. Rejoin "
                       "any time with `/mock join` in the server.")
+RESUMED_AFTER_WITHDRAWAL = ("Your partner reported that you met after all, so the missed-interview report was "
+                            "withdrawn and you are no longer paused from mock interviews. You are paired again next "
+                            "round.")
 MET_BEFORE_CANCEL = ("You had already met, so your interview still counts. Press **We met** on your brief for "
                      "the feedback forms.")
 
@@ -261,10 +264,17 @@ class DiscordMockPublisher:
         return await self.dms.send(user_id, text) is not None
 
     async def tell_paused(self, user_id: int, *, fresh: bool) -> None:
+        await self._dm_once(user_id, PAUSED_FOR_NOSHOWS, fresh)
+
+    async def tell_resumed(self, user_id: int, *, fresh: bool) -> None:
+        await self._dm_once(user_id, RESUMED_AFTER_WITHDRAWAL, fresh)
+
+    async def _dm_once(self, user_id: int, text: str, fresh: bool) -> None:
+        """``text`` to the member; unless ``fresh``, only if their DMs do not hold it from an interrupted attempt."""
         if fresh:
-            await self.dms.send(user_id, PAUSED_FOR_NOSHOWS)
+            await self.dms.send(user_id, text)
         else:
-            await self.dms.send_once(user_id, PAUSED_FOR_NOSHOWS, lambda sent: sent == PAUSED_FOR_NOSHOWS)
+            await self.dms.send_once(user_id, text, lambda sent: sent == text)
 
     async def ask_to_withdraw(self, round_: Round, group: Group, reporter_id: int, absent_id: int) -> None:
         text = (f"<@{absent_id}> says the two of you did meet for mock interview round {round_.number}, which you "

@@ -102,7 +102,8 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
             client_of(interaction).spawn(service.ask_reporters(group.id, interaction.user.id, report.disputed_by),
                                          name="studybot-mock-ask-reporters")
             if report.resumed:
-                client_of(interaction).spawn(service.tell_resumed(report.resumed), name="studybot-mock-resumed")
+                client_of(interaction).spawn(service.tell_resumed(group.guild_id, report.resumed),
+                                             name="studybot-mock-resumed")
             return
         if self.outcome == "met":
             view = feedback_view(group, interaction.user.id)
@@ -110,7 +111,8 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                                     ephemeral=True, allowed_mentions=no_pings())
             others = [u for u in report.resumed if u != interaction.user.id]  # the presser reads it above
             if others:
-                client_of(interaction).spawn(service.tell_resumed(others), name="studybot-mock-resumed")
+                client_of(interaction).spawn(service.tell_resumed(group.guild_id, others),
+                                             name="studybot-mock-resumed")
             return
         if self.outcome == "noshow":
             text = "Thanks, noted. Sorry your partner did not show."

@@ -222,6 +222,16 @@ async def mock_absent_once_then_checked_in_again(world: World) -> None:
     await in_process(world, steps)
 
 
+async def mock_absent_twice(world: World) -> None:
+    """As :func:`mock_absent_once_then_checked_in_again`, and Alice reported Bob absent again: he is paused."""
+    await mock_absent_once_then_checked_in_again(world)
+
+    async def steps(harness: BotHarness) -> None:
+        await world.alice.click(second_checkin(world), "They didn't show")
+    await in_process(world, steps)
+    assert world.rows("SELECT status FROM mock_participants WHERE user_id = ?", (world.bob.id,)) == [("paused",)]
+
+
 async def mock_paired(world: World) -> None:
     """A round of one pair, made at 08:00; the bot then stops until after the round's end."""
     async def steps(harness: BotHarness) -> None:
@@ -466,10 +476,17 @@ async def propose_a_move(world: World) -> None:
     await propose_in_the_form(world, confirmed, "Reschedule", "Wed 18:00")
 
 
-async def report_absent_again(world: World) -> None:
+def second_checkin(world: World) -> SimMessage:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #2 "))
-    await world.press(world.alice, next(m for m in thread.messages if "How did it go" in m.content),
-                      "They didn't show")
+    return next(m for m in thread.messages if "How did it go" in m.content)
+
+
+async def report_absent_again(world: World) -> None:
+    await world.press(world.alice, second_checkin(world), "They didn't show")
+
+
+async def say_we_met_after_all(world: World) -> None:
+    await world.press(world.alice, second_checkin(world), "We met")
 
 
 async def report_met(world: World) -> None:
@@ -838,6 +855,15 @@ async def noshow_pause_invariants(world: World, restart: int) -> None:
     assert not any("reported absent" in m.content for m in world.alice.dms)
 
 
+async def noshow_withdrawn_invariants(world: World, restart: int) -> None:
+    """Alice took back her second report: Bob's pause is lifted with it, and he is told exactly once."""
+    assert world.rows("SELECT COUNT(*) FROM mock_noshows WHERE user_id = ?", (world.bob.id,)) == [(1,)]
+    assert world.rows("SELECT status, pause_reason, pause_told FROM mock_participants WHERE user_id = ?",
+                      (world.bob.id,)) == [("active", None, 1)]
+    told = [m for m in world.bob.dms if m.content.startswith("Your partner reported that you met after all")]
+    assert len(told) == 1
+
+
 def feedback_messages(world: World) -> list:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     return [m for m in thread.messages if m.content.startswith(f"📝 Feedback for <@{world.bob.id}>")]
@@ -1014,6 +1040,8 @@ SCENARIOS: dict[str, Scenario] = {
        for point in FLOWS["mock-feedback"]},
     **{point: Scenario(mock_absent_once_then_checked_in_again, DAY.replace(hour=8) + timedelta(days=15),
                        report_absent_again, noshow_pause_invariants) for point in FLOWS["mock-noshow-pause"]},
+    **{point: Scenario(mock_absent_twice, DAY.replace(hour=8) + timedelta(days=15), say_we_met_after_all,
+                       noshow_withdrawn_invariants) for point in FLOWS["mock-noshow-withdrawn"]},
     **{point: Scenario(mock_paired, DAY.replace(hour=9), propose_a_time,
                        proposal_invariants("meeting at", MEETING, 1)) for point in FLOWS["mock-proposal"]},
     **{point: Scenario(mock_time_proposed, DAY.replace(hour=9), accept_the_time, confirmation_invariants)

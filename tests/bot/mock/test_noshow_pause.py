@@ -1,5 +1,6 @@
-"""A member paused for two reported absences in a row is told once: the pause is stored untold, and only
-the telling marks it told (a restart tells whoever a crash left untold)."""
+"""A member paused for two reported absences in a row, or no longer paused when a report is withdrawn, is told
+once: the change is stored untold, and only the telling marks it told (a restart tells whoever a crash left
+untold)."""
 
 from __future__ import annotations
 
@@ -33,15 +34,15 @@ async def test_a_pause_is_untold_until_marked_and_a_standing_one_is_not_made_aga
     repo = PairingRepository(db)
     await signed_up(db, 1)
     await signed_up(db, 2, "paused", "member")  # paused by their own choice: a no-show pause replaces it
-    assert await repo.untold_pauses() == []  # a sign-up saved before counts as told
+    assert await repo.untold_pause_changes() == []  # a sign-up saved before counts as told
     async with db.transaction() as conn:
         assert await repo.pause_for_noshows(conn, 7, 1, NOW)
         assert await repo.pause_for_noshows(conn, 7, 2, NOW)
-    assert await repo.untold_pauses() == [(7, 1), (7, 2)]
+    assert await repo.untold_pause_changes() == [(7, 1, True), (7, 2, True)]
     await repo.mark_pause_told(7, 1)
     async with db.transaction() as conn:
         assert not await repo.pause_for_noshows(conn, 7, 1, NOW)  # already paused for this: told once, not again
-    assert await repo.untold_pauses() == [(7, 2)]
+    assert await repo.untold_pause_changes() == [(7, 2, True)]
     signup = await repo.signup(7, 1)
     assert signup is not None and (signup.status, signup.pause_reason) == ("paused", "no-show")
 
@@ -52,4 +53,24 @@ async def test_a_member_who_rejoined_before_hearing_is_not_told_of_a_pause_that_
     async with db.transaction() as conn:
         await repo.pause_for_noshows(conn, 7, 1, NOW)
     await repo.set_status(7, 1, "active", now=NOW)
-    assert await repo.untold_pauses() == []
+    assert await repo.untold_pause_changes() == []
+
+
+async def test_a_lifted_pause_is_untold_until_marked_unless_the_member_was_answered_in_person(db: Database) -> None:
+    repo = PairingRepository(db)
+    for user_id in (1, 2, 3):
+        await signed_up(db, user_id)
+    async with db.transaction() as conn:
+        for user_id in (1, 2):
+            await repo.pause_for_noshows(conn, 7, user_id, NOW)
+    for user_id in (1, 2):
+        await repo.mark_pause_told(7, user_id)
+    async with db.transaction() as conn:
+        assert await repo.lift_noshow_pause(conn, 7, 1, NOW)
+        assert await repo.lift_noshow_pause(conn, 7, 2, NOW, told=True)
+        assert not await repo.lift_noshow_pause(conn, 7, 3, NOW)  # never paused: nothing to lift or tell
+    assert await repo.untold_pause_changes() == [(7, 1, False)]
+    signup = await repo.signup(7, 1)
+    assert signup is not None and (signup.status, signup.pause_reason) == ("active", None)
+    await repo.mark_pause_told(7, 1)
+    assert await repo.untold_pause_changes() == []
