@@ -412,7 +412,8 @@ class PairingRepository:
         return await self.db.fetchone(
             "SELECT (SELECT COUNT(*) FROM mock_rounds WHERE guild_id = :g AND status <> 'cancelled'), "
             "(SELECT COUNT(*) FROM mock_groups g JOIN mock_rounds r ON r.id = g.round_id WHERE g.guild_id = :g "
-            "AND r.status <> 'cancelled'), (SELECT COUNT(*) FROM mock_groups WHERE guild_id = :g AND outcome = 'met'), "
+            "AND (r.status <> 'cancelled' OR g.outcome = 'met')), "  # a group that met before a cancel still did
+            "(SELECT COUNT(*) FROM mock_groups WHERE guild_id = :g AND outcome = 'met'), "
             "(SELECT COUNT(*) FROM mock_noshows n JOIN mock_groups g ON g.id = n.group_id WHERE g.guild_id = :g), "
             "(SELECT AVG(communication) FROM mock_feedback WHERE guild_id = :g), "
             "(SELECT AVG(depth) FROM mock_feedback WHERE guild_id = :g), "

@@ -108,11 +108,13 @@ def current_round_text(round_: Round, group: Group, meeting: Meeting | None) -> 
 
 
 def history_line(round_: Round, group: Group, viewer: int | None, departed: frozenset[int] = frozenset()) -> str:
-    """One past group; a member who left the server during the round is named as having left, not by a part."""
+    """One past group; a member who left the server during the round is named as having left, not by a part.
+    A cancelled round's group that had not met reads as cancelled, not as an interview nobody reported."""
     people = ", ".join(f"<@{m.user_id}> ({'left the server' if m.user_id in departed else m.role})"
                        for m in group.members if m.user_id != viewer)
-    return (f"Round {round_.number} · {discord_timestamp(round_.starts_at, 'd')} · "
-            f"{people} · {OUTCOME_LABELS.get(group.outcome, group.outcome)}")
+    outcome = ("round cancelled" if round_.status == "cancelled" and group.outcome != "met"
+               else OUTCOME_LABELS.get(group.outcome, group.outcome))
+    return f"Round {round_.number} · {discord_timestamp(round_.starts_at, 'd')} · {people} · {outcome}"
 
 
 def stats_embed(stats: MockStats) -> discord.Embed:

@@ -415,6 +415,8 @@ async def test_members_edit_pause_and_leave_and_moderators_cancel_and_read_histo
     [brief] = [m for m in thread.messages if m.embeds and "mock interview round" in m.content]
     assert brief.button_labels == [] and brief.embeds[-1]["description"].startswith("✖️ Round 1 was cancelled")
     assert "no open round" in (await mod.slash("mock-admin cancel-round")).text
+    history = (await mod.slash("mock-admin history", member=alice)).text
+    assert "Round 1" in history and "round cancelled" in history and "not reported" not in history
     again = await mod.slash("mock-admin pair-now")  # bob sat out one round and is back
     assert "Round 2 started" in again.text, again.text
     [second] = [t for t in threads(harness.guild) if t.name.startswith("Mock #2 ")]
@@ -444,6 +446,9 @@ async def test_a_group_that_met_before_the_round_was_cancelled_keeps_its_credit_
     for member in (alice, bob):  # the interview they held still counts for both streaks
         fields = {f["name"]: f["value"] for f in (await member.slash("streak show")).embeds[0]["fields"]}
         assert "Active today" in fields["Today"]
+    stats = {f["name"]: f["value"] for f in (await mod.slash("mock-admin stats")).embeds[0]["fields"]}
+    assert stats["Groups that met"] == "1 of 1" and stats["Rounds"] == "0"
+    assert "met ✅" in (await mod.slash("mock-admin history", member=alice)).text
 
 
 async def test_feedback_the_thread_no_longer_takes_reaches_the_partner_by_dm(
