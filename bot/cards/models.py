@@ -68,3 +68,12 @@ class CardStats:
     learned: int
     total_cards: int
     new_per_day: int
+    hardest: tuple[HardCard, ...] = ()  # the cards the member forgets most, to re-read at their source
+
+
+@dataclass(frozen=True)
+class HardCard:
+    """A card the member forgot (graded Again once it was learned) at least :data:`HARD_LAPSES` times."""
+
+    card: Flashcard
+    lapses: int

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
-from bot.cards.models import CardKind, CardStats, DaySummary, Graded, NothingToStudy, StudyCard
+from bot.cards.models import CardKind, CardStats, DaySummary, Graded, HardCard, NothingToStudy, StudyCard
 from bot.cards.repository import CardRepository
 from bot.cards.srs import Grade, Scheduler
 from bot.clock import Clock
@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 LEARN_AHEAD = timedelta(minutes=20)   # learning cards due this soon may be studied now
 LEARNING_STATES = (1, 3)              # FSRS Learning and Relearning
+HARD_LAPSES, HARDEST_SHOWN = 2, 3     # forgotten this often after learning it: worth re-reading at the source
 
 
 class StudyService:
@@ -234,13 +235,17 @@ class StudyService:
         reviewed_today, total = await self.repo.review_counts(user_id, since=day_start)
         recalled, asked = await self.repo.retention(user_id, since=now - timedelta(days=30))
         future = [max(m.due, now) for m in memories]
+        # Forgetting one card again and again is a sign the card (or the idea) needs reading at its source, which
+        # a review cannot give: Anki calls these leeches. The member sees where each comes from.
+        hard = sorted((m for m in memories if m.lapses >= HARD_LAPSES), key=lambda m: (-m.lapses, m.card_id))
         return CardStats(
             due_today=sum(m.due < today_end for m in memories),
             due_week=sum(m.due < today_end + timedelta(days=6) for m in memories),
             reviewed_today=reviewed_today, total_reviews=total,
             retention=recalled / asked if asked else None, retention_sample=asked,
             next_due=min(future) if future else None, learned=len(memories), total_cards=len(cards),
-            new_per_day=await self.repo.new_per_day(user_id))
+            new_per_day=await self.repo.new_per_day(user_id),
+            hardest=tuple(HardCard(cards[m.card_id], m.lapses) for m in hard[:HARDEST_SHOWN]))
 
     async def set_new_per_day(self, user_id: int, value: int) -> None:
         if not 0 <= value <= 100:

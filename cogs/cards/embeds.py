@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.cards import CardKind, CardStats, DaySummary, Grade, NothingToStudy, StudyCard
-from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+from cogs._common import BRAND_COLOUR, discord_timestamp, one_line, truncate
 
 GRADE_LABELS = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
 
@@ -115,6 +115,10 @@ def stats_embed(stats: CardStats, deck: str | None = None) -> discord.Embed:
                  else "not enough reviews yet")
     embed.add_field(name="Retention (30 days)", value=retention)
     embed.add_field(name="Next due", value=discord_timestamp(stats.next_due, "R") if stats.next_due else "—")
+    if stats.hardest:
+        lines = [f"• **{truncate(one_line(hard.card.front), 150)}** · forgotten {hard.lapses} times · "
+                 f"re-read {truncate(str(hard.card.source), 120)}" for hard in stats.hardest]
+        embed.add_field(name="Cards you forget most", value=truncate("\n".join(lines), 1024), inline=False)
     embed.set_footer(text=f"{stats.learned} of {stats.total_cards} cards started · "
                           f"{stats.new_per_day} new cards a day")
     return embed

@@ -235,3 +235,27 @@ async def test_the_keep_going_screen_names_when_the_learning_cards_come_back_not
         "SELECT due FROM card_states WHERE user_id = ? AND state IN (1, 3)", (alice.id,)))
     shown = int(re.search(r"still learning comes back <t:(\d+):R>", waiting.text).group(1))
     assert shown == learning_due, f"named card A's review time ({review_due}), not card B's ({learning_due})"
+
+
+async def test_stats_name_the_cards_a_member_keeps_forgetting_and_where_to_re_read_them(
+        harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 1})
+
+    async def grade_first(label: str) -> str:
+        screen = await alice.slash("cards study")
+        shown = screen.embeds[0]["description"]  # read before the buttons edit the message in place
+        back = await alice.click(screen, "Reveal")
+        await alice.click(back, button(back, label))
+        return shown
+
+    front = await grade_first("Easy")  # learned at once: back in days
+    for lapse in (1, 2):
+        await harness.advance(days=40)
+        assert await grade_first("Again") == front  # due first, and forgotten: a lapse
+        await harness.advance(minutes=30)
+        assert await grade_first("Good") == front  # relearned
+        fields = {f["name"]: f["value"] for f in (await alice.slash("cards stats")).embeds[0]["fields"]}
+        if lapse == 1:
+            assert "Cards you forget most" not in fields  # once is normal forgetting
+    hardest = fields["Cards you forget most"]
+    assert front.strip("*") in hardest and "forgotten 2 times" in hardest and "re-read Section" in hardest
