@@ -153,8 +153,10 @@ class Outcomes:
                                                               told=member_id == user_id):
                         resumed.append(member_id)
         if paused:
+            log.info("guild %s: reported absent twice in a row, paused: %s", group.guild_id, paused)
             crash_point("mock.noshow-paused")
         if resumed:
+            log.info("guild %s: a withdrawn no-show lifted the pause of %s", group.guild_id, resumed)
             crash_point("mock.noshow-withdrawn")
         if reporters:
             return Report(outcome, False, [], withdrawn, resumed, disputed_by=reporters)

@@ -14,7 +14,7 @@ from bot.mock.schedule import Schedule
 from bot.storage import IN_PRESENT_GUILD, Database, Reader, epoch, from_epoch, one, upsert
 
 SIGNUP_COLUMNS = ("guild_id", "user_id", "role", "level", "timezone", "availability", "status", "skip_rounds",
-                  "pause_reason", "joined_at", "updated_at", "left_server_at")
+                  "pause_reason", "joined_at", "updated_at", "left_server_at", "pause_told")
 SCHEDULE_COLUMNS = ("guild_id", "channel_id", "cadence", "weekday", "local_time", "timezone", "anchor_date", "enabled",
                     "updated_by", "updated_at", "voice_channel_id")
 
@@ -41,11 +41,12 @@ class PairingRepository:
                          (guild_id, user_id), _signup)
 
     async def save_signup(self, signup: Signup, now: datetime) -> None:
-        """Store the member's own sign-up; saving it is something they did here, so they are in the server."""
+        """Store the member's own sign-up; saving it is something they did here, so they are in the server, and
+        they know their status (nothing about an earlier pause is left to tell them)."""
         await self.db.execute(
             upsert("mock_participants", SIGNUP_COLUMNS, ("guild_id", "user_id"), insert_only=("joined_at",)),
             (signup.guild_id, signup.user_id, signup.role, signup.level, signup.timezone, signup.availability,
-             signup.status, signup.skip_rounds, signup.pause_reason, epoch(now), epoch(now), None))
+             signup.status, signup.skip_rounds, signup.pause_reason, epoch(now), epoch(now), None, 1))
 
     async def set_status(self, guild_id: int, user_id: int, status: str, *, skip_rounds: int = 0,
                          reason: str | None = None, now: datetime) -> None:

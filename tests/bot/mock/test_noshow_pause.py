@@ -74,3 +74,12 @@ async def test_a_lifted_pause_is_untold_until_marked_unless_the_member_was_answe
     assert signup is not None and (signup.status, signup.pause_reason) == ("active", None)
     await repo.mark_pause_told(7, 1)
     assert await repo.untold_pause_changes() == []
+
+
+async def test_a_member_who_joins_again_before_hearing_of_the_pause_is_not_told_later(db: Database) -> None:
+    repo = PairingRepository(db)
+    await signed_up(db, 1)
+    async with db.transaction() as conn:
+        await repo.pause_for_noshows(conn, 7, 1, NOW)
+    await signed_up(db, 1)  # /mock join again: their own doing, so neither the pause nor a lifting is news
+    assert await repo.untold_pause_changes() == []
