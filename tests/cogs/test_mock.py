@@ -54,6 +54,15 @@ async def schedule(mod: SimMember, room: SimChannel, weekday: str = "fri") -> st
     return reply.text
 
 
+async def paired(harness: BotHarness, mod: SimMember, room: SimChannel, members: list[SimMember]) -> SimChannel:
+    """``members`` signed up and paired by a moderator's round: their private thread."""
+    await join_all(members)
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    return thread
+
+
 async def paired_with_a_time(harness: BotHarness, mod: SimMember, room: SimChannel, first: SimMember,
                              second: SimMember) -> SimChannel:
     """The two signed up and paired in round 1, both ticking the first offered time, so their interview is
@@ -425,10 +434,7 @@ async def test_members_edit_pause_and_leave_and_moderators_cancel_and_read_histo
 
 async def test_a_group_that_met_before_the_round_was_cancelled_keeps_its_credit_and_feedback(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(harness.guild)
+    thread = await paired(harness, mod, room, [alice, bob])
     brief = next(m for m in thread.messages if "We met" in m.button_labels)
     await alice.click(brief, "We met")  # they met early in the round, then a moderator calls the round off
     assert "Round 1 is cancelled" in (await mod.slash("mock-admin cancel-round")).text
@@ -467,10 +473,7 @@ async def test_feedback_the_thread_no_longer_takes_reaches_the_partner_by_dm(
 
 async def test_a_thread_that_no_longer_takes_the_bots_messages_leaves_the_group_told_by_dm(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
-    [thread] = threads(harness.guild)
+    thread = await paired(harness, mod, room, [alice, bob])
     brief = next(m for m in thread.messages if "Propose another time" in m.button_labels)
     room.deny(harness.sim.bot_user.id, "send_messages_in_threads")  # a moderator's change since the round began
     form = await alice.click(brief, "Propose another time")
