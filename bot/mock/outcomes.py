@@ -22,6 +22,7 @@ from bot.mock.feedback_repository import MockFeedbackRepository
 from bot.mock.jobs import share_job
 from bot.mock.meeting_repository import MeetingRepository
 from bot.mock.models import Group, Report, StoredFeedback, staying_in
+from bot.mock.outcome_repository import OutcomeRepository
 from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher, ShareFailed
 from bot.mock.repository import PairingRepository
@@ -65,6 +66,7 @@ class Outcomes:
                  scheduler: JobScheduler) -> None:
         self.repo, self.meetings, self.publisher = repo, meetings, publisher
         self.feedback_repo = MockFeedbackRepository(db)
+        self.outcomes_repo = OutcomeRepository(db)
         self._db, self._clock, self._activity = db, clock, activity
         self._scheduler = scheduler
         self._prompts = MockPrompts(db, content)
@@ -116,19 +118,19 @@ class Outcomes:
         async with self._db.transaction() as conn:
             if outcome == "met":
                 # A member reported absent cannot clear that report alone: their word against the reporter's.
-                reporters = [u for u in await self.repo.reporters_of(conn, group_id, user_id) if group.has(u)]
+                reporters = [u for u in await self.outcomes_repo.reporters_of(conn, group_id, user_id) if group.has(u)]
             if reporters:
                 # Only their own word is taken back: a "didn't show" they reported themselves (so two members who
                 # reported each other can still clear it). The reporters are asked; their "We met" does the rest.
-                withdrawn = await self.repo.withdraw_reports_by(conn, group_id, user_id)
+                withdrawn = await self.outcomes_repo.withdraw_reports_by(conn, group_id, user_id)
             else:
-                changed = await self.repo.set_outcome(conn, group_id, outcome, user_id, now)
+                changed = await self.outcomes_repo.set_outcome(conn, group_id, outcome, user_id, now)
             if outcome == "met" and not reporters:
                 # Meeting after all: an earlier "didn't show" by either member is withdrawn with it.
-                withdrawn = await self.repo.withdraw_noshows(conn, group_id)
+                withdrawn = await self.outcomes_repo.withdraw_noshows(conn, group_id)
                 # "We met" and every member's streak credit commit together; pressed again, it only
                 # adds a credit that is missing (a report stored before both shared one transaction).
-                met_at = now if changed else (await self.repo.outcome_at(group_id) or now)
+                met_at = now if changed else (await self.outcomes_repo.outcome_at(group_id) or now)
                 for member in group.members:
                     credits.append(await self._activity.credit(conn, group.guild_id, member.user_id,
                                                                ActivityKind.MOCK, met_at, repair=not changed))
@@ -138,9 +140,9 @@ class Outcomes:
                 # still to be told (:meth:`tell_paused`, or at the next start).
                 for member in group.members:
                     if member.user_id != user_id:
-                        await self.repo.add_noshow(conn, group_id, member.user_id, user_id, now)
+                        await self.outcomes_repo.add_noshow(conn, group_id, member.user_id, user_id, now)
                         if await self._absent_twice(conn, group.guild_id, member.user_id) and \
-                                await self.repo.pause_for_noshows(conn, group.guild_id, member.user_id, now):
+                                await self.outcomes_repo.pause_for_noshows(conn, group.guild_id, member.user_id, now):
                             paused.append(member.user_id)
             if outcome == "met":
                 # A pause the withdrawn reports no longer justify is lifted in the same transaction, untold until
@@ -149,7 +151,7 @@ class Outcomes:
                 checked = [m.user_id for m in group.members if not reporters or m.user_id != user_id]
                 for member_id in checked:  # the presser reads it in the reply: told already
                     if not await self._absent_twice(conn, group.guild_id, member_id) and \
-                            await self.repo.lift_noshow_pause(conn, group.guild_id, member_id, now,
+                            await self.outcomes_repo.lift_noshow_pause(conn, group.guild_id, member_id, now,
                                                               told=member_id == user_id):
                         resumed.append(member_id)
         if paused:
@@ -166,7 +168,7 @@ class Outcomes:
         return Report(outcome, changed, paused, withdrawn, resumed)
 
     async def _absent_twice(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> bool:
-        recent = await self.repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE, conn)
+        recent = await self.outcomes_repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE, conn)
         return len(recent) >= NOSHOW_PAUSE and all(absent for _, absent in recent)
 
 
@@ -186,7 +188,7 @@ class Outcomes:
         for user_id in user_ids:
             await self.publisher.tell_resumed(user_id, fresh=fresh)
             crash_point("mock.resume-told")
-            await self.repo.mark_pause_told(guild_id, user_id)
+            await self.outcomes_repo.mark_pause_told(guild_id, user_id)
 
     async def tell_paused(self, guild_id: int, user_ids: list[int], *, fresh: bool = True) -> None:
         """DM members just paused for missing twice, once each: called after the reporter has been answered
@@ -194,11 +196,11 @@ class Outcomes:
         for user_id in user_ids:
             await self.publisher.tell_paused(user_id, fresh=fresh)
             crash_point("mock.pause-told")
-            await self.repo.mark_pause_told(guild_id, user_id)
+            await self.outcomes_repo.mark_pause_told(guild_id, user_id)
 
     async def tell_untold_pauses(self, owns: Callable[[int], bool]) -> None:
         """After connecting: tell the members a crash left paused, or no longer paused, without a word."""
-        for guild_id, user_id, paused in await self.repo.untold_pause_changes():
+        for guild_id, user_id, paused in await self.outcomes_repo.untold_pause_changes():
             if owns(guild_id):
                 try:
                     tell = self.tell_paused if paused else self.tell_resumed

@@ -20,7 +20,8 @@ from bot.mock import Group, Meeting, Round, TimeOption, local_label, thread_url
 from cogs._common import discord_timestamp, member_text, truncate
 from cogs.mock.embeds import agreed_plan, cancelled_plan, roles_text
 from cogs.mock.meeting_views import confirmed_view, proposal_view
-from cogs.mock.publisher import DiscordMockPublisher, nudge_heading
+from cogs.mock.publisher import DiscordMockPublisher
+from cogs.mock.texts import nudge_heading
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,15 @@ from cogs._common import no_pings, quoted_member_text
 from cogs.mock.departure import brief_after_departure, departure_heading, departure_text
 from cogs.mock.embeds import brief_content, brief_embeds, round_cancelled_plan, thread_name
 from cogs.mock.member_dms import MemberDMs
+from cogs.mock.texts import (
+    MET_BEFORE_CANCEL,
+    PAUSED_FOR_NOSHOWS,
+    RESUMED_AFTER_WITHDRAWAL,
+    announcement_heading,
+    checkin_heading,
+    left_out_text,
+    round_cancelled_heading,
+)
 from cogs.mock.views import RUBRIC, brief_view, checkin_view, met_brief_view
 
 log = logging.getLogger(__name__)
@@ -23,42 +32,9 @@ log = logging.getLogger(__name__)
 MEMBERS_PER_REQUEST = 100
 
 
-def announcement_heading(round_: Round) -> str:
-    return f"🎙️ **Mock interview round {round_.number}**"
-
-
 def _members_only(group: Group) -> discord.AllowedMentions:
     return discord.AllowedMentions(everyone=False, roles=False,
                                    users=[discord.Object(m.user_id) for m in group.members])
-
-
-def left_out_text(round_: Round) -> str:
-    return (f"Round {round_.number} of mock interviews started, but nobody you can be paired with was free "
-            "this time. You stay signed up and come first in the next round you take part in.")
-
-
-def nudge_heading(round_: Round) -> str:
-    """How every mid-round nudge begins: what a restart looks for."""
-    return f"⏳ Round {round_.number} ends"
-
-
-def checkin_heading(round_: Round) -> str:
-    """How every check-in begins: what a restart looks for in the thread."""
-    return f"Round {round_.number} is ending"
-
-
-PAUSED_FOR_NOSHOWS = ("You were reported absent from your last two mock interviews, so I have paused you. Rejoin "
-                      "any time with `/mock join` in the server.")
-RESUMED_AFTER_WITHDRAWAL = ("Your partner reported that you met after all, so the missed-interview report was "
-                            "withdrawn and you are no longer paused from mock interviews. You are paired again next "
-                            "round.")
-MET_BEFORE_CANCEL = ("You had already met, so your interview still counts. Press **We met** on your brief for "
-                     "the feedback forms.")
-
-
-def round_cancelled_heading(round_: Round) -> str:
-    """How the message telling a group of a cancelled round begins: what a restart looks for."""
-    return f"✖️ Round {round_.number} was cancelled by a moderator."
 
 
 class DiscordMockPublisher:

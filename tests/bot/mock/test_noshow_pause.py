@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.mock.models import Signup
+from bot.mock.outcome_repository import OutcomeRepository
 from bot.mock.repository import PairingRepository
 from bot.storage import Database
 
@@ -31,7 +32,7 @@ async def signed_up(db: Database, user_id: int, status: str = "active", reason: 
 
 
 async def test_a_pause_is_untold_until_marked_and_a_standing_one_is_not_made_again(db: Database) -> None:
-    repo = PairingRepository(db)
+    repo = OutcomeRepository(db)
     await signed_up(db, 1)
     await signed_up(db, 2, "paused", "member")  # paused by their own choice: a no-show pause replaces it
     assert await repo.untold_pause_changes() == []  # a sign-up saved before counts as told
@@ -43,21 +44,21 @@ async def test_a_pause_is_untold_until_marked_and_a_standing_one_is_not_made_aga
     async with db.transaction() as conn:
         assert not await repo.pause_for_noshows(conn, 7, 1, NOW)  # already paused for this: told once, not again
     assert await repo.untold_pause_changes() == [(7, 2, True)]
-    signup = await repo.signup(7, 1)
+    signup = await PairingRepository(db).signup(7, 1)
     assert signup is not None and (signup.status, signup.pause_reason) == ("paused", "no-show")
 
 
 async def test_a_member_who_rejoined_before_hearing_is_not_told_of_a_pause_that_no_longer_holds(db: Database) -> None:
-    repo = PairingRepository(db)
+    repo = OutcomeRepository(db)
     await signed_up(db, 1)
     async with db.transaction() as conn:
         await repo.pause_for_noshows(conn, 7, 1, NOW)
-    await repo.set_status(7, 1, "active", now=NOW)
+    await PairingRepository(db).set_status(7, 1, "active", now=NOW)
     assert await repo.untold_pause_changes() == []
 
 
 async def test_a_lifted_pause_is_untold_until_marked_unless_the_member_was_answered_in_person(db: Database) -> None:
-    repo = PairingRepository(db)
+    repo = OutcomeRepository(db)
     for user_id in (1, 2, 3):
         await signed_up(db, user_id)
     async with db.transaction() as conn:
@@ -70,14 +71,14 @@ async def test_a_lifted_pause_is_untold_until_marked_unless_the_member_was_answe
         assert await repo.lift_noshow_pause(conn, 7, 2, NOW, told=True)
         assert not await repo.lift_noshow_pause(conn, 7, 3, NOW)  # never paused: nothing to lift or tell
     assert await repo.untold_pause_changes() == [(7, 1, False)]
-    signup = await repo.signup(7, 1)
+    signup = await PairingRepository(db).signup(7, 1)
     assert signup is not None and (signup.status, signup.pause_reason) == ("active", None)
     await repo.mark_pause_told(7, 1)
     assert await repo.untold_pause_changes() == []
 
 
 async def test_a_member_who_joins_again_before_hearing_of_the_pause_is_not_told_later(db: Database) -> None:
-    repo = PairingRepository(db)
+    repo = OutcomeRepository(db)
     await signed_up(db, 1)
     async with db.transaction() as conn:
         await repo.pause_for_noshows(conn, 7, 1, NOW)

@@ -1,0 +1,92 @@
+"""SQL for what happened at an interview: the group's outcome, "didn't show" reports, and the pause two
+reports in a row bring (with whether the member has been told of it, or of its lifting)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from bot.storage import Database, epoch
+
+
+class OutcomeRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def set_outcome(self, conn: aiosqlite.Connection, group_id: int, outcome: str, user_id: int,
+                          now: datetime) -> bool:
+        cursor = await conn.execute(
+            "UPDATE mock_groups SET outcome = ?, outcome_by = ?, outcome_at = ? WHERE id = ? AND (outcome IS NULL "
+            "OR outcome <> 'met')", (outcome, user_id, epoch(now), group_id))
+        return cursor.rowcount > 0
+
+    async def outcome_at(self, group_id: int) -> datetime | None:
+        value = await self.db.fetchval("SELECT outcome_at FROM mock_groups WHERE id = ?", (group_id,))
+        return datetime.fromtimestamp(value, UTC) if value else None
+
+    async def add_noshow(self, conn: aiosqlite.Connection, group_id: int, user_id: int, reporter: int,
+                         now: datetime) -> None:
+        await conn.execute("INSERT INTO mock_noshows (group_id, user_id, reported_by, created_at) "
+                           "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (group_id, user_id, reporter, epoch(now)))
+
+    async def reporters_of(self, conn: aiosqlite.Connection, group_id: int, user_id: int) -> list[int]:
+        """Who reported ``user_id`` absent from the group's interview (read in the report's transaction)."""
+        cursor = await conn.execute("SELECT reported_by FROM mock_noshows WHERE group_id = ? AND user_id = ? "
+                                    "ORDER BY reported_by", (group_id, user_id))
+        return [row[0] for row in await cursor.fetchall()]
+
+    async def withdraw_noshows(self, conn: aiosqlite.Connection, group_id: int) -> list[int]:
+        """Remove the group's "didn't show" reports (they met after all); returns whose were removed."""
+        cursor = await conn.execute("DELETE FROM mock_noshows WHERE group_id = ? RETURNING user_id", (group_id,))
+        return sorted(row[0] for row in await cursor.fetchall())
+
+    async def withdraw_reports_by(self, conn: aiosqlite.Connection, group_id: int, reporter: int) -> list[int]:
+        """Remove the "didn't show" reports ``reporter`` made in the group (they now say the group met);
+        returns whom those reports were about."""
+        cursor = await conn.execute("DELETE FROM mock_noshows WHERE group_id = ? AND reported_by = ? RETURNING user_id",
+                                    (group_id, reporter))
+        return sorted(row[0] for row in await cursor.fetchall())
+
+    async def last_groups_of(self, guild_id: int, user_id: int, limit: int,
+                             conn: aiosqlite.Connection | None = None) -> list[tuple[int, bool]]:
+        """(group id, reported absent) for the member's most recent groups, newest first (inside ``conn``'s
+        transaction when given)."""
+        rows = await self.db.reader(conn).fetchall(
+            "SELECT m.group_id, EXISTS (SELECT 1 FROM mock_noshows n WHERE n.group_id = m.group_id AND "
+            "n.user_id = m.user_id) FROM mock_group_members m JOIN mock_rounds r ON r.id = m.round_id "
+            "WHERE m.guild_id = ? AND m.user_id = ? AND r.status <> 'cancelled' ORDER BY r.number DESC LIMIT ?",
+            (guild_id, user_id, limit))
+        return [(row[0], bool(row[1])) for row in rows]
+
+    async def pause_for_noshows(self, conn: aiosqlite.Connection, guild_id: int, user_id: int,
+                                now: datetime) -> bool:
+        """Pause a member reported absent twice in a row, untold until :meth:`mark_pause_told`; False when a
+        no-show pause already holds them (they were told of it)."""
+        cursor = await conn.execute(
+            "UPDATE mock_participants SET status = 'paused', skip_rounds = 0, pause_reason = 'no-show', "
+            "pause_told = 0, updated_at = ? WHERE guild_id = ? AND user_id = ? "
+            "AND NOT (status = 'paused' AND pause_reason = 'no-show')", (epoch(now), guild_id, user_id))
+        return cursor.rowcount > 0
+
+    async def lift_noshow_pause(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime, *,
+                                told: bool = False) -> bool:
+        """Lift a no-show pause whose reports were withdrawn, untold until :meth:`mark_pause_told` (unless
+        ``told``: the member is answered in person)."""
+        cursor = await conn.execute(
+            "UPDATE mock_participants SET status = 'active', pause_reason = NULL, pause_told = ?, updated_at = ? "
+            "WHERE guild_id = ? AND user_id = ? AND status = 'paused' AND pause_reason = 'no-show'",
+            (int(told), epoch(now), guild_id, user_id))
+        return cursor.rowcount > 0
+
+    async def untold_pause_changes(self) -> list[tuple[int, int, bool]]:
+        """(guild, member, paused) of no-show pauses, and of their lifting, still standing whose member was
+        never told."""
+        rows = await self.db.fetchall(
+            "SELECT guild_id, user_id, status = 'paused' FROM mock_participants WHERE pause_told = 0 AND "
+            "((status = 'paused' AND pause_reason = 'no-show') OR status = 'active') ORDER BY guild_id, user_id")
+        return [(row[0], row[1], bool(row[2])) for row in rows]
+
+    async def mark_pause_told(self, guild_id: int, user_id: int) -> None:
+        await self.db.execute("UPDATE mock_participants SET pause_told = 1 WHERE guild_id = ? AND user_id = ?",
+                              (guild_id, user_id))

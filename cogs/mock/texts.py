@@ -1,0 +1,39 @@
+"""What the mock-interview messages say where a restart looks for them: the headings it searches a thread or
+a member's DMs by, and the fixed texts sent once."""
+
+from __future__ import annotations
+
+from bot.mock import Round
+
+
+def announcement_heading(round_: Round) -> str:
+    return f"🎙️ **Mock interview round {round_.number}**"
+
+
+def left_out_text(round_: Round) -> str:
+    return (f"Round {round_.number} of mock interviews started, but nobody you can be paired with was free "
+            "this time. You stay signed up and come first in the next round you take part in.")
+
+
+def nudge_heading(round_: Round) -> str:
+    """How every mid-round nudge begins: what a restart looks for."""
+    return f"⏳ Round {round_.number} ends"
+
+
+def checkin_heading(round_: Round) -> str:
+    """How every check-in begins: what a restart looks for in the thread."""
+    return f"Round {round_.number} is ending"
+
+
+PAUSED_FOR_NOSHOWS = ("You were reported absent from your last two mock interviews, so I have paused you. Rejoin "
+                      "any time with `/mock join` in the server.")
+RESUMED_AFTER_WITHDRAWAL = ("Your partner reported that you met after all, so the missed-interview report was "
+                            "withdrawn and you are no longer paused from mock interviews. You are paired again next "
+                            "round.")
+MET_BEFORE_CANCEL = ("You had already met, so your interview still counts. Press **We met** on your brief for "
+                     "the feedback forms.")
+
+
+def round_cancelled_heading(round_: Round) -> str:
+    """How the message telling a group of a cancelled round begins: what a restart looks for."""
+    return f"✖️ Round {round_.number} was cancelled by a moderator."
