@@ -72,7 +72,7 @@ class OutcomeRepository:
     async def lift_noshow_pause(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime, *,
                                 told: bool = False) -> bool:
         """Lift a no-show pause whose reports were withdrawn, untold until :meth:`mark_pause_told` (unless
-        ``told``: the member is answered in person)."""
+        ``told``: the member pressed the button themselves, and no DM is sent to them)."""
         cursor = await conn.execute(
             "UPDATE mock_participants SET status = 'active', pause_reason = NULL, pause_told = ?, updated_at = ? "
             "WHERE guild_id = ? AND user_id = ? AND status = 'paused' AND pause_reason = 'no-show'",

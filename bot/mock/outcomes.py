@@ -147,12 +147,13 @@ class Outcomes:
             if outcome == "met":
                 # A pause the withdrawn reports no longer justify is lifted in the same transaction, untold until
                 # :meth:`tell_resumed`. Every member who could have been reported is checked, not only this
-                # press's withdrawals (the presser's own pause stands while others' reports of them do).
+                # press's withdrawals (the presser's own pause stands while others' reports of them do). The
+                # presser is not sent a DM (as before), so their lifting is recorded told: no later start sends one.
                 checked = [m.user_id for m in group.members if not reporters or m.user_id != user_id]
-                for member_id in checked:  # the presser reads it in the reply: told already
+                for member_id in checked:
                     if not await self._absent_twice(conn, group.guild_id, member_id) and \
                             await self.outcomes_repo.lift_noshow_pause(conn, group.guild_id, member_id, now,
-                                                              told=member_id == user_id):
+                                                                       told=member_id == user_id):
                         resumed.append(member_id)
         if paused:
             log.info("guild %s: reported absent twice in a row, paused: %s", group.guild_id, paused)

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.mock.confirmations import Confirmations
 from bot.mock.meeting_repository import Meeting, MeetingRepository, TimeOption
@@ -32,16 +29,6 @@ async def meeting_row(db: Database, group_id: int, status: str, version: int) ->
                                 members=[(1, "interviewer"), (2, "candidate")])
         await conn.execute("INSERT INTO mock_meetings (group_id, guild_id, status, starts_at, version, updated_at) "
                            "VALUES (?, 7, ?, ?, ?, 0)", (group_id, status, int(MEET.timestamp()), version))
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "new.sqlite3")
-    await database.open()
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def test_meetings_agreed_before_the_column_count_as_told(tmp_path: Path) -> None:

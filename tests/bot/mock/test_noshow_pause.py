@@ -4,11 +4,7 @@ untold)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
 
 from bot.mock.models import Signup
 from bot.mock.outcome_repository import OutcomeRepository
@@ -16,14 +12,6 @@ from bot.mock.repository import PairingRepository
 from bot.storage import Database
 
 NOW = datetime(2026, 3, 2, 8, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "pause.sqlite3")
-    await database.open()
-    yield database
-    await database.close()
 
 
 async def signed_up(db: Database, user_id: int, status: str = "active", reason: str | None = None) -> None:
