@@ -1,9 +1,19 @@
 """Flashcards with FSRS spaced repetition, and the daily quiz."""
 
-from bot.cards.models import CardKind, CardStats, DaySummary, Graded, HardCard, NothingToStudy, StudyCard
+from bot.cards.models import (
+    HARD_LAPSES,
+    CardKind,
+    CardStats,
+    DaySummary,
+    Graded,
+    HardCard,
+    NothingToStudy,
+    SetAsideCard,
+    StudyCard,
+)
 from bot.cards.repository import CardRepository
 from bot.cards.service import LEARN_AHEAD, StudyService
 from bot.cards.srs import Grade, Memory, Scheduler
 
-__all__ = ["LEARN_AHEAD", "CardKind", "CardRepository", "CardStats", "DaySummary", "Grade", "Graded", "HardCard",
-           "Memory", "NothingToStudy", "Scheduler", "StudyCard", "StudyService"]
+__all__ = ["HARD_LAPSES", "LEARN_AHEAD", "CardKind", "CardRepository", "CardStats", "DaySummary", "Grade", "Graded",
+           "HardCard", "Memory", "NothingToStudy", "Scheduler", "SetAsideCard", "StudyCard", "StudyService"]

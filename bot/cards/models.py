@@ -9,6 +9,10 @@ from enum import StrEnum
 from bot.cards.srs import Memory
 from bot.content.models import Flashcard
 
+# Forgotten this often after it was learned, a card is worth re-reading at its source (what Anki calls a leech):
+# /cards stats names it, and its back offers to set it aside.
+HARD_LAPSES = 2
+
 
 class CardKind(StrEnum):
     DUE = "due"
@@ -25,6 +29,12 @@ class StudyCard:
     new_left: int                  # new cards still allowed today
     credit: int | None = None      # the member a server card is credited to ("suggested by")
     early: bool = False            # a learning card shown before its step ends, on request
+
+    @property
+    def forgotten(self) -> int:
+        """How often the member forgot this card once they had learned it, if that makes it a leech, else 0."""
+        lapses = self.memory.lapses if self.memory is not None else 0
+        return lapses if lapses >= HARD_LAPSES else 0
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,7 @@ class DaySummary:
 
 @dataclass(frozen=True)
 class Graded:
-    recorded: bool                 # False: a stale or double click, nothing recorded
+    recorded: bool                 # False: a stale or double click (or a card set aside), nothing recorded
     card: Flashcard | None
     memory: Memory | None
     next: StudyCard | NothingToStudy | None = None  # what the session shows next, read in the grade's transaction
@@ -69,6 +79,7 @@ class CardStats:
     total_cards: int
     new_per_day: int
     hardest: tuple[HardCard, ...] = ()  # the cards the member forgets most, to re-read at their source
+    set_aside: int = 0             # cards the member set aside, left out of every count above but ``learned``
 
 
 @dataclass(frozen=True)
@@ -77,3 +88,12 @@ class HardCard:
 
     card: Flashcard
     lapses: int
+
+
+@dataclass(frozen=True)
+class SetAsideCard:
+    """A card the member took out of their reviews, and when: ``/cards set-aside`` lists them to bring back."""
+
+    card: Flashcard
+    lapses: int
+    since: datetime

@@ -16,7 +16,7 @@ DEFAULT_NEW_PER_DAY = 10
 def _memory(row: aiosqlite.Row) -> Memory:
     return Memory(row["user_id"], row["card_id"], row["state"], row["step"], row["stability"], row["difficulty"],
                   datetime.fromtimestamp(row["due"], UTC), from_epoch(row["last_review"]), row["reps"], row["lapses"],
-                  datetime.fromtimestamp(row["introduced_at"], UTC))
+                  datetime.fromtimestamp(row["introduced_at"], UTC), from_epoch(row["set_aside_at"]))
 
 
 class CardRepository:
@@ -31,6 +31,22 @@ class CardRepository:
     async def all_memories(self, user_id: int) -> list[Memory]:
         rows = await self.db.fetchall("SELECT * FROM card_states WHERE user_id = ?", (user_id,))
         return [_memory(row) for row in rows]
+
+    async def set_aside(self, user_id: int, card_id: str, now: datetime) -> bool:
+        """Take a started card out of the member's reviews; False if it was not started or is already aside
+        (a second click keeps the first time)."""
+        return await self.db.execute(
+            "UPDATE card_states SET set_aside_at = ? WHERE user_id = ? AND card_id = ? AND set_aside_at IS NULL",
+            (epoch(now), user_id, card_id)) > 0
+
+    async def bring_back(self, user_id: int, card_ids: list[str]) -> int:
+        """Put set-aside cards back in the member's reviews, their memory as it was; how many came back."""
+        if not card_ids:
+            return 0
+        marks = ", ".join("?" * len(card_ids))
+        return await self.db.execute(  # only "?" marks are joined into the statement
+            f"UPDATE card_states SET set_aside_at = NULL WHERE user_id = ? AND card_id IN ({marks}) "  # noqa: S608
+            "AND set_aside_at IS NOT NULL", (user_id, *card_ids))
 
     async def review_counts(self, user_id: int, *, since: datetime) -> tuple[int, int]:
         """(reviews since ``since``, all reviews ever)."""
@@ -99,9 +115,10 @@ class CardRepository:
 
     @staticmethod
     def due_in(conn: sqlite3.Connection, user_id: int, now: datetime) -> list[Memory]:
-        """The member's cards due by ``now``, soonest first (an index range: only these rows are read)."""
-        rows = conn.execute("SELECT * FROM card_states WHERE user_id = ? AND due <= ? ORDER BY due, card_id",
-                            (user_id, epoch(now)))
+        """The member's cards due by ``now`` and not set aside, soonest first (an index range: only these rows
+        are read)."""
+        rows = conn.execute("SELECT * FROM card_states WHERE user_id = ? AND due <= ? AND set_aside_at IS NULL "
+                            "ORDER BY due, card_id", (user_id, epoch(now)))
         return [_memory(row) for row in rows]
 
     @staticmethod

@@ -19,7 +19,17 @@ from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
-from bot.cards.models import CardKind, CardStats, DaySummary, Graded, HardCard, NothingToStudy, StudyCard
+from bot.cards.models import (
+    HARD_LAPSES,
+    CardKind,
+    CardStats,
+    DaySummary,
+    Graded,
+    HardCard,
+    NothingToStudy,
+    SetAsideCard,
+    StudyCard,
+)
 from bot.cards.repository import CardRepository
 from bot.cards.srs import Grade, Scheduler
 from bot.clock import Clock
@@ -35,7 +45,7 @@ log = logging.getLogger(__name__)
 
 LEARN_AHEAD = timedelta(minutes=20)   # learning cards due this soon may be studied now
 LEARNING_STATES = (1, 3)              # FSRS Learning and Relearning
-HARD_LAPSES, HARDEST_SHOWN = 2, 3     # forgotten this often after learning it: worth re-reading at the source
+HARDEST_SHOWN = 3                     # leeches /cards stats names, worst first
 
 
 class StudyService:
@@ -128,7 +138,8 @@ class StudyService:
         if fresh is not None and new_left > 0:
             return StudyCard(fresh, CardKind.NEW, 0, None, 0, new_left, self.server.credit_in(conn, fresh.id))
         memories = self.repo.memories_in(conn, user_id)
-        upcoming = sorted((m for m in memories if m.card_id in cards), key=lambda m: (m.due, m.card_id))
+        upcoming = sorted((m for m in memories if m.card_id in cards and m.set_aside_at is None),
+                          key=lambda m: (m.due, m.card_id))
         soon = [m for m in upcoming if m.state in LEARNING_STATES and m.due <= now + LEARN_AHEAD]
         if learn_ahead and soon:
             first = soon[0]
@@ -146,6 +157,8 @@ class StudyService:
         memory = await self.repo.memory(user_id, card_id)
         if card_id not in cards or (memory.reps if memory else 0) != rep:
             return None
+        if memory is not None and memory.set_aside_at is not None:
+            return None  # set aside from another session message since this one was shown
         if memory is None and (isinstance(study, NothingToStudy) or study.new_left == 0):
             return None  # a new card, and today's new cards are used up
         left = study.new_left if isinstance(study, StudyCard) else 0
@@ -166,7 +179,7 @@ class StudyService:
         recalled, asked = await self.repo.retention(user_id, since=day_start)
         cards = await self._cards(guild_id, user_id)
         now = self._clock.now()
-        dues = [m.due for m in await self.repo.all_memories(user_id) if m.card_id in cards]
+        dues = [m.due for m in await self.repo.all_memories(user_id) if m.card_id in cards and m.set_aside_at is None]
         return DaySummary(reviewed, again, recalled / asked if asked else None, asked,
                           max(min(dues), now) if dues else None)
 
@@ -205,6 +218,8 @@ class StudyService:
         decks = self.server.decks_in(conn, guild_id) if guild_id is not None else None
         if decks is not None and card.id not in cards_of(decks):
             return Graded(False, None, memory), None  # its deck was switched off, like a removed card: not studied
+        if memory is not None and memory.set_aside_at is not None:
+            return Graded(False, card, memory), None  # set aside from another message: out of reviews
         if (memory.reps if memory else 0) != rep:
             repaired = None
             if guild_id is not None and memory is not None and memory.reps == rep + 1 and memory.last_review:
@@ -229,7 +244,8 @@ class StudyService:
         if guild_id is not None and deck is not None:
             await self.server.require_deck(guild_id, deck)
         cards = await self._cards(guild_id, user_id, deck)
-        memories = [m for m in await self.repo.all_memories(user_id) if m.card_id in cards]
+        started = [m for m in await self.repo.all_memories(user_id) if m.card_id in cards]
+        memories = [m for m in started if m.set_aside_at is None]
         day_start = await self._day_start(guild_id, user_id)
         today_end = day_start + timedelta(days=1)
         reviewed_today, total = await self.repo.review_counts(user_id, since=day_start)
@@ -243,9 +259,33 @@ class StudyService:
             due_week=sum(m.due < today_end + timedelta(days=6) for m in memories),
             reviewed_today=reviewed_today, total_reviews=total,
             retention=recalled / asked if asked else None, retention_sample=asked,
-            next_due=min(future) if future else None, learned=len(memories), total_cards=len(cards),
+            next_due=min(future) if future else None, learned=len(started), total_cards=len(cards),
             new_per_day=await self.repo.new_per_day(user_id),
-            hardest=tuple(HardCard(cards[m.card_id], m.lapses) for m in hard[:HARDEST_SHOWN]))
+            hardest=tuple(HardCard(cards[m.card_id], m.lapses) for m in hard[:HARDEST_SHOWN]),
+            set_aside=len(started) - len(memories))
+
+    async def set_aside(self, user_id: int, card_id: str) -> Flashcard:
+        """Take a card the member has started out of their reviews until they bring it back (its memory kept,
+        so it resumes where it was). A second click changes nothing."""
+        card = await self.server.card(card_id)
+        if card is None or await self.repo.memory(user_id, card_id) is None:
+            raise InvalidInput("That card is not one you have started, so there is nothing to set aside.",
+                               hint="Run `/cards study` for your next card.")
+        if await self.repo.set_aside(user_id, card_id, self._clock.now()):
+            log.info("member %s set card %s aside", user_id, card_id)
+        return card
+
+    async def set_aside_cards(self, guild_id: int | None, user_id: int) -> list[SetAsideCard]:
+        """The cards the member set aside that are still in this server's decks, longest aside first."""
+        cards = await self.server.cards(guild_id)
+        aside = [m for m in await self.repo.all_memories(user_id)
+                 if m.set_aside_at is not None and m.card_id in cards]
+        aside.sort(key=lambda m: (m.set_aside_at, m.card_id))
+        return [SetAsideCard(cards[m.card_id], m.lapses, m.set_aside_at) for m in aside if m.set_aside_at]
+
+    async def bring_back(self, user_id: int, card_ids: list[str]) -> int:
+        """Put set-aside cards back in the member's reviews; a card overdue meanwhile is due at once."""
+        return await self.repo.bring_back(user_id, sorted(set(card_ids)))
 
     async def set_new_per_day(self, user_id: int, value: int) -> None:
         if not 0 <= value <= 100:

@@ -39,6 +39,7 @@ class Memory:
     reps: int
     lapses: int
     introduced_at: datetime
+    set_aside_at: datetime | None = None  # set aside by the member: out of their reviews until brought back
 
 
 def _utc(moment: datetime) -> datetime:

@@ -164,12 +164,25 @@ class SimMember:
         message = self._message_of(target)
         for component in iter_components(message.components):
             if component.get("type") in (3, 5, 6, 7, 8) and custom_id in (None, component.get("custom_id")):
+                if component.get("type") == 3:
+                    self._check_picks(component, values)
                 data = {"custom_id": component["custom_id"], "component_type": component["type"], "values": values}
                 if component["type"] == 8:  # a channel select carries the picked channels, as Discord sends them
                     data["resolved"] = {"channels": {value: self._resolved_channel(int(value), component)
                                                      for value in values}}
                 return await self._send(3, self._channel_of(message), data, message=message)
         raise AssertionError(f"no select menu {custom_id!r} on the message")
+
+    @staticmethod
+    def _check_picks(menu: dict[str, Any], values: list[str]) -> None:
+        """What Discord's client lets a member pick in a string select: only its options, between
+        ``min_values`` (default 1) and ``max_values`` (default 1) of them."""
+        offered = {option["value"] for option in menu.get("options") or []}
+        if not set(values) <= offered:
+            raise AssertionError(f"Discord's client offers only {sorted(offered)}, not {values}")
+        low, high = menu.get("min_values", 1), menu.get("max_values", 1)
+        if not low <= len(values) <= high:
+            raise AssertionError(f"Discord's client takes {low} to {high} picks in this menu, not {len(values)}")
 
     async def submit_modal(self, target: Reply | dict[str, Any], **fields: str) -> Reply:
         return await self._finish(self.start_submit_modal(target, **fields))

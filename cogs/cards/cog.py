@@ -15,8 +15,8 @@ from bot.stats import Percentages, ProgressService, Series, render_weekly
 from cogs._common import in_servers, truncate
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
-from cogs.cards.embeds import decks_embed, stats_embed
-from cogs.cards.views import DYNAMIC_ITEMS, session_message
+from cogs.cards.embeds import decks_embed, set_aside_embed, stats_embed
+from cogs.cards.views import DYNAMIC_ITEMS, MENU_LIMIT, bring_back_view, session_message
 
 
 @in_servers
@@ -91,6 +91,17 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         decks = [d for d in await self.service.decks(interaction.guild_id) if d.enabled and d.cards]
         current = await self.service.current_deck(interaction.guild_id, interaction.user.id)
         await interaction.response.send_message(embed=decks_embed(decks, current), ephemeral=True)
+
+    @app_commands.command(name="set-aside", description="The cards you set aside, to bring back to your reviews")
+    async def set_aside(self, interaction: discord.Interaction) -> None:
+        cards = await self.service.set_aside_cards(interaction.guild_id, interaction.user.id)
+        if not cards:
+            await interaction.response.send_message(
+                "You have no cards set aside. A card you keep forgetting offers **Set aside** on its back.",
+                ephemeral=True)
+            return
+        await interaction.response.send_message(embed=set_aside_embed(cards, MENU_LIMIT), view=bring_back_view(cards),
+                                                ephemeral=True)
 
     @app_commands.command(name="settings", description="How many new cards you see a day, and which deck")
     @app_commands.rename(new_per_day="new-per-day")

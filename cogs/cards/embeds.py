@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 
-from bot.cards import CardKind, CardStats, DaySummary, Grade, NothingToStudy, StudyCard
+from bot.cards import CardKind, CardStats, DaySummary, Grade, NothingToStudy, SetAsideCard, StudyCard
 from cogs._common import BRAND_COLOUR, discord_timestamp, one_line, truncate
 
 GRADE_LABELS = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
@@ -54,6 +54,10 @@ def back_embed(study: StudyCard) -> discord.Embed:
     embed.add_field(name="Source", value=truncate(str(study.card.source), 1024))
     if _credit(study):
         embed.add_field(name="Community card", value=_credit(study))
+    if study.forgotten:
+        embed.add_field(name=f"Forgotten {study.forgotten} times", inline=False,
+                        value="Another review may not fix it: re-read its source. **Set aside** takes it out of "
+                              "your reviews until you bring it back with `/cards set-aside`.")
     embed.set_footer(text="How well did you remember it? " + _queue_line(study))
     return embed
 
@@ -119,6 +123,10 @@ def stats_embed(stats: CardStats, deck: str | None = None) -> discord.Embed:
         lines = [f"• **{truncate(one_line(hard.card.front), 150)}** · forgotten {hard.lapses} times · "
                  f"re-read {truncate(str(hard.card.source), 120)}" for hard in stats.hardest]
         embed.add_field(name="Cards you forget most", value=truncate("\n".join(lines), 1024), inline=False)
+    if stats.set_aside:
+        embed.add_field(name="Set aside", inline=False,
+                        value=f"{stats.set_aside} card{'s' if stats.set_aside != 1 else ''} out of your reviews · "
+                              "bring them back with `/cards set-aside`")
     embed.set_footer(text=f"{stats.learned} of {stats.total_cards} cards started · "
                           f"{stats.new_per_day} new cards a day")
     return embed
@@ -131,4 +139,15 @@ def decks_embed(decks: list[Any], current: str | None) -> discord.Embed:
                           "This server has no deck on.", 4000))
     embed.set_footer(text=("You study one deck" if current else "You study every deck listed") +
                           " · change it with /cards study deck or /cards settings deck")
+    return embed
+
+
+def set_aside_embed(cards: list[SetAsideCard], shown: int) -> discord.Embed:
+    """The cards a member set aside, longest aside first; the menu below offers the first ``shown``."""
+    lines = [f"• **{truncate(one_line(aside.card.front), 150)}** · forgotten {aside.lapses} times · aside since "
+             f"{discord_timestamp(aside.since, 'R')}" for aside in cards[:shown]]
+    if len(cards) > shown:
+        lines.append(f"…and {len(cards) - shown} more: bring some back to see the rest.")
+    embed = discord.Embed(title="Cards you set aside", colour=BRAND_COLOUR, description=truncate("\n".join(lines), 4000))
+    embed.set_footer(text="Pick the ones to bring back: they resume where you left off.")
     return embed

@@ -1,7 +1,8 @@
 """Study-session buttons. Their custom ids carry the card and repetition, so they work after restarts
 and long pauses, and a second click on the same repetition records nothing. When only cards still being
 learned remain, due within minutes, the session offers Continue (study them now) and Finish (a summary)
-instead of ending on a countdown."""
+instead of ending on a countdown. A card the member keeps forgetting offers Set aside on its back, and
+``/cards set-aside`` brings such cards back (a menu whose id survives restarts too)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ from typing import Any
 
 import discord
 
-from bot.cards import Grade, NothingToStudy, StudyCard, StudyService
-from cogs._common import BaseView, RoutedItem
-from cogs._common.access import service_of
+from bot.cards import Grade, NothingToStudy, SetAsideCard, StudyCard, StudyService
+from cogs._common import BaseView, RoutedItem, one_line, truncate
+from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience
 from cogs._common.ids import NUMBER, SLUG, CustomId, digit
 from cogs.cards.embeds import (
@@ -33,6 +34,9 @@ GRADE = CustomId("studybot:cards:grade", card=SLUG, rep=NUMBER, grade=digit(1, 4
 CONTINUE = CustomId("studybot:cards:continue")
 EYES = discord.PartialEmoji(name="👀")  # parsed once: every card shown in a session builds the Reveal button
 FINISH = CustomId("studybot:cards:finish")
+SET_ASIDE = CustomId("studybot:cards:aside", card=SLUG)
+BRING_BACK = CustomId("studybot:cards:bring-back")
+MENU_LIMIT = 25  # options Discord allows in one select menu
 
 
 GONE = "That card is no longer in this server's decks (a moderator removed it or switched its deck off)."
@@ -58,7 +62,8 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         study = await service.shown_card(interaction.guild_id, interaction.user.id, self.card_id, self.rep)
         if study is None:
             gone = not await service.in_play(interaction.guild_id, self.card_id)
-            await show_next(interaction, GONE if gone else "That card was already reviewed; here is where you are now.")
+            await show_next(interaction, GONE if gone else
+                            "That card was already reviewed or set aside; here is where you are now.")
             return
         previews = service.preview_of(study, interaction.user.id)
         await interaction.response.edit_message(embed=back_embed(study), view=grade_view(study, previews))
@@ -80,6 +85,10 @@ class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                                    self.rep, self.grade)
         if not graded.recorded and graded.card is None:
             await show_next(interaction, GONE + " Nothing was recorded.")
+            return
+        if not graded.recorded and graded.memory is not None and graded.memory.set_aside_at is not None:
+            await show_next(interaction, "That card is set aside, so nothing was recorded. Bring it back with "
+                                         "`/cards set-aside`.")
             return
         if not graded.recorded:
             await show_stale(interaction)
@@ -118,7 +127,48 @@ class FinishButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         await interaction.response.edit_message(content=None, embed=finished_embed(summary), view=None)
 
 
-DYNAMIC_ITEMS = (RevealButton, GradeButton, ContinueButton, FinishButton)
+class SetAsideButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                     template=SET_ASIDE.template):
+    """On the back of a card the member keeps forgetting: out of their reviews until they bring it back."""
+
+    audience = Audience.MEMBER
+    custom_ids = SET_ASIDE
+
+    def __init__(self, card_id: str) -> None:
+        super().__init__(discord.ui.Button(label="Set aside", style=discord.ButtonStyle.secondary, emoji="📥",
+                                           custom_id=SET_ASIDE(card_id), row=1))
+        self.card_id = card_id
+
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        card = await _service(interaction).set_aside(interaction.user.id, self.card_id)
+        await show_next(interaction, f"Set aside: {truncate(one_line(card.front), 200)} · bring it back any time "
+                                     "with `/cards set-aside`.")
+
+
+class BringBackSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
+                      template=BRING_BACK.template):
+    """The menu of ``/cards set-aside``: the cards picked go back into the member's reviews."""
+
+    audience = Audience.MEMBER
+    custom_ids = BRING_BACK
+
+    def __init__(self, options: list[discord.SelectOption] | None = None) -> None:
+        options = options or [discord.SelectOption(label="…", value="-")]
+        super().__init__(discord.ui.Select(custom_id=BRING_BACK(), min_values=1, max_values=len(options),
+                                           options=options, placeholder="Bring back to your reviews"))
+
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        picked = [str(value) for value in payload_of(interaction).get("values", [])]
+        back = await _service(interaction).bring_back(interaction.user.id, picked)
+        text = (f"Back in your reviews: **{back}** card{'s' if back != 1 else ''}, where you left off; any that "
+                "fell due meanwhile come first in `/cards study`." if back else
+                "Those cards are already back in your reviews.")
+        await interaction.response.edit_message(content=text, embed=None, view=None)
+
+
+DYNAMIC_ITEMS = (RevealButton, GradeButton, ContinueButton, FinishButton, SetAsideButton, BringBackSelect)
 
 
 def front_view(study: StudyCard) -> BaseView:
@@ -132,6 +182,18 @@ def grade_view(study: StudyCard, previews: dict[Grade, Any]) -> BaseView:
     for grade in Grade:
         label = f"{GRADE_LABELS[grade]} · {interval(previews[grade])}"
         view.add_item(GradeButton(study.card.id, study.rep, grade, label))
+    if study.forgotten:
+        view.add_item(SetAsideButton(study.card.id))
+    return view
+
+
+def bring_back_view(cards: list[SetAsideCard]) -> BaseView:
+    """The menu of set-aside cards (the first :data:`MENU_LIMIT`, longest aside first)."""
+    view = BaseView(timeout=None)
+    view.add_item(BringBackSelect([
+        discord.SelectOption(label=truncate(one_line(aside.card.front), 100), value=aside.card.id,
+                             description=f"forgotten {aside.lapses} times" if aside.lapses else None)
+        for aside in cards[:MENU_LIMIT]]))
     return view
 
 

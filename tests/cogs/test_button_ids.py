@@ -19,7 +19,14 @@ import pytest
 import cogs
 from bot.cards import Grade
 from cogs._common.ids import DAY, NUMBER, CustomId, one_of, word_or_none
-from cogs.cards.views import ContinueButton, FinishButton, GradeButton, RevealButton
+from cogs.cards.views import (
+    BringBackSelect,
+    ContinueButton,
+    FinishButton,
+    GradeButton,
+    RevealButton,
+    SetAsideButton,
+)
 from cogs.community.cog import CARD_FORM, PROMPT_FORM
 from cogs.community.views import (
     EDIT_FORM,
@@ -61,6 +68,8 @@ POSTED_IDS: list[tuple[type[Any], tuple[Any, ...], str]] = [
     (GradeButton, ("g42-c7", 0, Grade.GOOD), "studybot:cards:grade:g42-c7:0:3"),
     (ContinueButton, (), "studybot:cards:continue"),
     (FinishButton, (), "studybot:cards:finish"),
+    (SetAsideButton, ("rag-chunking-1",), "studybot:cards:aside:rag-chunking-1"),
+    (BringBackSelect, (), "studybot:cards:bring-back"),
     (ApproveButton, (17,), "studybot:review:approve:17"),
     (EditButton, (17,), "studybot:review:edit:17"),
     (RejectButton, (17,), "studybot:review:reject:17"),

@@ -6,6 +6,8 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.content.loader import ContentLibrary
 from bot.localdiscord import BotHarness, Reply, SimMember
 from bot.localdiscord.state import iter_components
@@ -237,25 +239,73 @@ async def test_the_keep_going_screen_names_when_the_learning_cards_come_back_not
     assert shown == learning_due, f"named card A's review time ({review_due}), not card B's ({learning_due})"
 
 
-async def test_stats_name_the_cards_a_member_keeps_forgetting_and_where_to_re_read_them(
-        harness: BotHarness, alice: SimMember) -> None:
-    await alice.slash("cards settings", **{"new-per-day": 1})
+async def grade_first(member: SimMember, label: str) -> tuple[str, dict[str, str], list[str]]:
+    """Open a session and grade its first card ``label``: the card's front, and its back's fields and buttons
+    (read before the grade edits the message in place)."""
+    screen = await member.slash("cards study")
+    front = screen.embeds[0]["description"]
+    back = await member.click(screen, "Reveal")
+    fields = {f["name"]: f["value"] for f in back.embeds[0]["fields"]}
+    labels = back.button_labels
+    await member.click(back, button(back, label))
+    return front, fields, labels
 
-    async def grade_first(label: str) -> str:
-        screen = await alice.slash("cards study")
-        shown = screen.embeds[0]["description"]  # read before the buttons edit the message in place
-        back = await alice.click(screen, "Reveal")
-        await alice.click(back, button(back, label))
-        return shown
 
-    front = await grade_first("Easy")  # learned at once: back in days
+async def forget_twice(harness: BotHarness, member: SimMember, *, then_stats: bool = False) -> str:
+    """Learn one card, then forget and relearn it twice over 80 days; its front."""
+    await member.slash("cards settings", **{"new-per-day": 1})
+    front = (await grade_first(member, "Easy"))[0]  # learned at once: back in days
     for lapse in (1, 2):
         await harness.advance(days=40)
-        assert await grade_first("Again") == front  # due first, and forgotten: a lapse
+        assert (await grade_first(member, "Again"))[0] == front  # due first, and forgotten: a lapse
         await harness.advance(minutes=30)
-        assert await grade_first("Good") == front  # relearned
-        fields = {f["name"]: f["value"] for f in (await alice.slash("cards stats")).embeds[0]["fields"]}
-        if lapse == 1:
+        assert (await grade_first(member, "Good"))[0] == front  # relearned
+        if then_stats and lapse == 1:
+            fields = {f["name"]: f["value"] for f in (await member.slash("cards stats")).embeds[0]["fields"]}
             assert "Cards you forget most" not in fields  # once is normal forgetting
-    hardest = fields["Cards you forget most"]
+    return front
+
+
+async def test_stats_name_the_cards_a_member_keeps_forgetting_and_where_to_re_read_them(
+        harness: BotHarness, alice: SimMember) -> None:
+    front = await forget_twice(harness, alice, then_stats=True)
+    hardest = {f["name"]: f["value"] for f in (await alice.slash("cards stats")).embeds[0]["fields"]}[
+        "Cards you forget most"]
     assert front.strip("*") in hardest and "forgotten 2 times" in hardest and "re-read Section" in hardest
+
+
+async def test_a_card_set_aside_stays_out_of_reviews_until_the_member_brings_it_back(
+        harness: BotHarness, alice: SimMember) -> None:
+    front = await forget_twice(harness, alice)
+    await harness.advance(days=40)
+    screen = await alice.slash("cards study")
+    assert screen.embeds[0]["description"] == front  # due again
+    back = await alice.click(screen, "Reveal")
+    fields = {f["name"]: f["value"] for f in back.embeds[0]["fields"]}
+    assert "re-read its source" in fields["Forgotten 2 times"]
+    assert back.button_labels[-1] == "Set aside" and len(back.button_labels) == 5
+    card_id = button(back, "Set aside").rsplit(":", 1)[1]
+    after = await alice.click(back, "Set aside")
+    assert after.embeds[0]["description"] != front  # the session moved on (today's new card)
+    note = {f["name"]: f["value"] for f in after.embeds[0]["fields"]}["Last card"]
+    assert note.startswith("Set aside: ") and "/cards set-aside" in note
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE card_id = ?", (card_id,)) == 5
+
+    stats = {f["name"]: f["value"] for f in (await alice.slash("cards stats")).embeds[0]["fields"]}
+    assert stats["Set aside"].startswith("1 card out of your reviews") and "Cards you forget most" not in stats
+    for _ in range(3):  # months pass: it is never shown, and never offered as a new card again
+        await harness.advance(days=40)
+        _, fronts = await review_everything(alice)
+        assert front not in fronts
+
+    listed = await alice.slash("cards set-aside")
+    assert front.strip("*") in listed.embeds[0]["description"] and "forgotten 2 times" in listed.embeds[0]["description"]
+    with pytest.raises(AssertionError, match="offers only"):  # Discord's client offers only the menu's cards
+        await alice.select(listed, [card_id, "not-set-aside"])
+    with pytest.raises(AssertionError, match="1 to 1 picks"):
+        await alice.select(listed, [])
+    brought = await alice.select(listed, [card_id])
+    assert "Back in your reviews: **1** card" in brought.text
+    again = await alice.slash("cards study")
+    assert again.embeds[0]["description"] == front  # overdue meanwhile: it comes first
+    assert "no cards set aside" in (await alice.slash("cards set-aside")).text
