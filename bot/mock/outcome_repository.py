@@ -21,8 +21,9 @@ class OutcomeRepository:
             "OR outcome <> 'met')", (outcome, user_id, epoch(now), group_id))
         return cursor.rowcount > 0
 
-    async def outcome_at(self, group_id: int) -> datetime | None:
-        value = await self.db.fetchval("SELECT outcome_at FROM mock_groups WHERE id = ?", (group_id,))
+    async def outcome_at(self, group_id: int, conn: aiosqlite.Connection | None = None) -> datetime | None:
+        """When the group's outcome was recorded (inside ``conn``'s transaction when given)."""
+        value = await self.db.reader(conn).fetchval("SELECT outcome_at FROM mock_groups WHERE id = ?", (group_id,))
         return datetime.fromtimestamp(value, UTC) if value else None
 
     async def add_noshow(self, conn: aiosqlite.Connection, group_id: int, user_id: int, reporter: int,

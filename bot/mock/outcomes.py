@@ -130,7 +130,7 @@ class Outcomes:
                 withdrawn = await self.outcomes_repo.withdraw_noshows(conn, group_id)
                 # "We met" and every member's streak credit commit together; pressed again, it only
                 # adds a credit that is missing (a report stored before both shared one transaction).
-                met_at = now if changed else (await self.outcomes_repo.outcome_at(group_id) or now)
+                met_at = now if changed else (await self.outcomes_repo.outcome_at(group_id, conn) or now)
                 for member in group.members:
                     credits.append(await self._activity.credit(conn, group.guild_id, member.user_id,
                                                                ActivityKind.MOCK, met_at, repair=not changed))

@@ -17,6 +17,7 @@ from cogs.mock.embeds import brief_content, brief_embeds, round_cancelled_plan, 
 from cogs.mock.member_dms import MemberDMs
 from cogs.mock.texts import (
     MET_BEFORE_CANCEL,
+    NOT_MET_BEFORE_CANCEL,
     PAUSED_FOR_NOSHOWS,
     RESUMED_AFTER_WITHDRAWAL,
     announcement_heading,
@@ -230,7 +231,7 @@ class DiscordMockPublisher:
         feedback forms) and the rubric; every other group's brief closes."""
         heading = round_cancelled_heading(round_)
         met = group.outcome == "met"
-        after = (MET_BEFORE_CANCEL if met else "No need to meet; see you next round.")
+        after = MET_BEFORE_CANCEL if met else NOT_MET_BEFORE_CANCEL
         if fresh or await self.find_in_thread(group, heading) is None:
             await self.once_to_group(group, f"{heading} {after}", heading, fresh)
         await self.edit_brief(group, round_cancelled_plan(round_, met), view=met_brief_view(group.id) if met else None,

@@ -30,6 +30,7 @@ PAUSED_FOR_NOSHOWS = ("You were reported absent from your last two mock intervie
 RESUMED_AFTER_WITHDRAWAL = ("Your partner reported that you met after all, so the missed-interview report was "
                             "withdrawn and you are no longer paused from mock interviews. You are paired again next "
                             "round.")
+NOT_MET_BEFORE_CANCEL = "No need to meet; see you next round."
 MET_BEFORE_CANCEL = ("You had already met, so your interview still counts. Press **We met** on your brief for "
                      "the feedback forms.")
 
