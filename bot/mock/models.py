@@ -115,8 +115,9 @@ class Report:
     paused: list[int]
     withdrawn: list[int] = field(default_factory=list)  # members whose "didn't show" a "We met" withdrew
     resumed: list[int] = field(default_factory=list)  # of those, members no longer paused for missing twice
-    # "We met" from a member others reported absent: refused, nothing recorded; these reporters are asked
+    # "We met" from a member others reported absent: refused, nothing recorded but the dispute; these reported them
     disputed_by: list[int] = field(default_factory=list)
+    to_ask: list[int] = field(default_factory=list)  # of those, the reporters not asked before: ask them now
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """SQL for what happened at an interview: the group's outcome, "didn't show" reports, and the pause two
-reports in a row bring (with whether the member has been told of it, or of its lifting)."""
+reports in a row bring (with whether the member has been told of it, or of its lifting), and whether a
+reporter was asked to withdraw a report its subject disputes."""
 
 from __future__ import annotations
 
@@ -36,6 +37,25 @@ class OutcomeRepository:
         cursor = await conn.execute("SELECT reported_by FROM mock_noshows WHERE group_id = ? AND user_id = ? "
                                     "ORDER BY reported_by", (group_id, user_id))
         return [row[0] for row in await cursor.fetchall()]
+
+    async def dispute(self, conn: aiosqlite.Connection, group_id: int, absent_id: int, now: datetime) -> list[int]:
+        """Record that ``absent_id`` says the group met, against the reports about them not yet disputed;
+        returns the reporters to ask (each once: a second press finds them disputed already)."""
+        cursor = await conn.execute(
+            "UPDATE mock_noshows SET disputed_at = ?, dispute_asked = 0 WHERE group_id = ? AND user_id = ? "
+            "AND disputed_at IS NULL RETURNING reported_by", (epoch(now), group_id, absent_id))
+        return sorted(row[0] for row in await cursor.fetchall())
+
+    async def mark_dispute_asked(self, group_id: int, absent_id: int, reporter: int) -> None:
+        await self.db.execute("UPDATE mock_noshows SET dispute_asked = 1 WHERE group_id = ? AND user_id = ? "
+                              "AND reported_by = ?", (group_id, absent_id, reporter))
+
+    async def unasked_disputes(self) -> list[tuple[int, int, int, int]]:
+        """(guild, group, absent member, reporter) of disputed reports whose reporter a crash left unasked."""
+        rows = await self.db.fetchall(
+            "SELECT g.guild_id, n.group_id, n.user_id, n.reported_by FROM mock_noshows n JOIN mock_groups g "
+            "ON g.id = n.group_id WHERE n.dispute_asked = 0 ORDER BY n.group_id, n.user_id, n.reported_by")
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
 
     async def withdraw_noshows(self, conn: aiosqlite.Connection, group_id: int) -> list[int]:
         """Remove the group's "didn't show" reports (they met after all); returns whose were removed."""

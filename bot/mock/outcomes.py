@@ -115,14 +115,17 @@ class Outcomes:
         reporters: list[int] = []
         paused: list[int] = []
         resumed: list[int] = []
+        to_ask: list[int] = []
         async with self._db.transaction() as conn:
             if outcome == "met":
                 # A member reported absent cannot clear that report alone: their word against the reporter's.
                 reporters = [u for u in await self.outcomes_repo.reporters_of(conn, group_id, user_id) if group.has(u)]
             if reporters:
                 # Only their own word is taken back: a "didn't show" they reported themselves (so two members who
-                # reported each other can still clear it). The reporters are asked; their "We met" does the rest.
+                # reported each other can still clear it). The reporters are asked (recorded here, so a crash
+                # before the DM is caught up at the next start); their "We met" does the rest.
                 withdrawn = await self.outcomes_repo.withdraw_reports_by(conn, group_id, user_id)
+                to_ask = await self.outcomes_repo.dispute(conn, group_id, user_id, now)
             else:
                 changed = await self.outcomes_repo.set_outcome(conn, group_id, outcome, user_id, now)
             if outcome == "met" and not reporters:
@@ -161,8 +164,10 @@ class Outcomes:
         if resumed:
             log.info("guild %s: a withdrawn no-show lifted the pause of %s", group.guild_id, resumed)
             crash_point("mock.noshow-withdrawn")
+        if to_ask:
+            crash_point("mock.noshow-disputed")
         if reporters:
-            return Report(outcome, False, [], withdrawn, resumed, disputed_by=reporters)
+            return Report(outcome, False, [], withdrawn, resumed, disputed_by=reporters, to_ask=to_ask)
         crash_point("outcome.saved")
         for credit in credits:
             await self._activity.announce(credit)
@@ -173,15 +178,26 @@ class Outcomes:
         return len(recent) >= NOSHOW_PAUSE and all(absent for _, absent in recent)
 
 
-    async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int]) -> None:
+    async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int], *, fresh: bool = True) -> None:
         """Ask each member who reported ``absent_id`` absent to withdraw it, since they say they met; once per
-        reporter and group however often the button is pressed. Called after the member has their answer."""
+        reporter and group however often the button is pressed (the press records whom to ask). Called after
+        the member has their answer (``fresh``), and at each start for an ask a crash lost (DMs read first)."""
         group = await self.repo.group(group_id)
         round_ = await self.repo.round(group.round_id) if group is not None else None
-        if group is None or round_ is None:
-            return
         for reporter in reporters:
-            await self.publisher.ask_to_withdraw(round_, group, reporter, absent_id)
+            if group is not None and round_ is not None:
+                await self.publisher.ask_to_withdraw(round_, group, reporter, absent_id, fresh=fresh)
+                crash_point("mock.dispute-asked")
+            await self.outcomes_repo.mark_dispute_asked(group_id, absent_id, reporter)
+
+    async def ask_unasked_reporters(self, owns: Callable[[int], bool]) -> None:
+        """After connecting: ask the reporters a crash left unasked whether the member they reported did come."""
+        for guild_id, group_id, absent_id, reporter in await self.outcomes_repo.unasked_disputes():
+            if owns(guild_id):
+                try:
+                    await self.ask_reporters(group_id, absent_id, [reporter], fresh=False)
+                except Exception:
+                    log.exception("could not ask member %s of guild %s about a disputed report", reporter, guild_id)
 
     async def tell_resumed(self, guild_id: int, user_ids: list[int], *, fresh: bool = True) -> None:
         """DM members whose no-show pause was lifted because a report was withdrawn, once each (as

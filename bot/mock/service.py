@@ -58,8 +58,8 @@ class MockService:
 
     async def catch_up(self) -> None:
         """After connecting: finish delivering any round whose groups were not all told, telling the groups of a
-        cancelled round, and the events, share the feedback a stopped process stored but never shared, and tell
-        the members it paused without a word."""
+        cancelled round, and the events, share the feedback a stopped process stored but never shared, tell
+        the members it paused without a word, and ask the reporters of a disputed "didn't show" it never asked."""
         for schedule in await self.repo.schedules():
             if schedule.enabled and self._scheduler.owns(schedule.guild_id):
                 await self.rounds.run_missed(schedule)
@@ -70,6 +70,7 @@ class MockService:
         await self.meetings.catch_up()
         await self.outcomes.share_unshared_feedback(self._scheduler.owns)
         await self.outcomes.tell_untold_pauses(self._scheduler.owns)
+        await self.outcomes.ask_unasked_reporters(self._scheduler.owns)
 
     def forget_guild(self, guild_id: int) -> None:
         """The bot left the server: no more rounds for it; the schedule stays for 30 days."""

@@ -39,6 +39,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "mock-outcome": ("outcome.saved",),
     "mock-noshow-pause": ("mock.noshow-paused", "mock.pause-told"),
     "mock-noshow-withdrawn": ("mock.noshow-withdrawn", "mock.resume-told"),
+    "mock-noshow-disputed": ("mock.noshow-disputed", "mock.dispute-asked"),
     "mock-feedback": ("feedback.saved", "feedback.shared"),
     "mock-proposal": ("meeting.proposed", "meeting.proposal-told"),
     "mock-confirmation": ("meeting.agreed", "meeting.confirmation-told"),

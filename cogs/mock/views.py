@@ -99,8 +99,9 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         assert group is not None
         if report.disputed_by:
             await interaction.response.send_message(disputed_text(report), ephemeral=True, allowed_mentions=no_pings())
-            client_of(interaction).spawn(service.ask_reporters(group.id, interaction.user.id, report.disputed_by),
-                                         name="studybot-mock-ask-reporters")
+            if report.to_ask:
+                client_of(interaction).spawn(service.ask_reporters(group.id, interaction.user.id, report.to_ask),
+                                             name="studybot-mock-ask-reporters")
             if report.resumed:
                 client_of(interaction).spawn(service.tell_resumed(group.guild_id, report.resumed),
                                              name="studybot-mock-resumed")

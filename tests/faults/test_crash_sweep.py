@@ -232,6 +232,21 @@ async def mock_absent_twice(world: World) -> None:
     assert world.rows("SELECT status FROM mock_participants WHERE user_id = ?", (world.bob.id,)) == [("paused",)]
 
 
+async def mock_reported_absent(world: World) -> None:
+    """A round pairs Alice and Bob, who agree a time; at its check-in Alice reports Bob absent. The bot then stops."""
+    from tests.cogs.test_mock import agree_first_time
+
+    async def steps(harness: BotHarness) -> None:
+        await sign_up_a_pair(world)
+        await world.mod.slash("mock-admin pair-now")
+        thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
+        await agree_first_time(thread, [world.alice, world.bob])
+        await harness.advance(days=7)
+        await world.alice.click(first_checkin(world), "They didn't show")
+    world.clock.set(DAY.replace(hour=8))
+    await in_process(world, steps)
+
+
 async def mock_paired(world: World) -> None:
     """A round of one pair, made at 08:00; the bot then stops until after the round's end."""
     async def steps(harness: BotHarness) -> None:
@@ -476,6 +491,11 @@ async def propose_a_move(world: World) -> None:
     await propose_in_the_form(world, confirmed, "Reschedule", "Wed 18:00")
 
 
+def first_checkin(world: World) -> SimMessage:
+    thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
+    return next(m for m in thread.messages if "How did it go" in m.content)
+
+
 def second_checkin(world: World) -> SimMessage:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #2 "))
     return next(m for m in thread.messages if "How did it go" in m.content)
@@ -487,6 +507,10 @@ async def report_absent_again(world: World) -> None:
 
 async def say_we_met_after_all(world: World) -> None:
     await world.press(world.alice, second_checkin(world), "We met")
+
+
+async def dispute_the_report(world: World) -> None:
+    await world.press(world.bob, first_checkin(world), "We met")
 
 
 async def report_met(world: World) -> None:
@@ -864,6 +888,15 @@ async def noshow_withdrawn_invariants(world: World, restart: int) -> None:
     assert len(told) == 1
 
 
+async def dispute_invariants(world: World, restart: int) -> None:
+    """Bob says they met: Alice's report stands until she agrees, and she is asked exactly once, recorded as asked."""
+    assert world.rows("SELECT reported_by, disputed_at IS NOT NULL, dispute_asked FROM mock_noshows "
+                      "WHERE user_id = ?", (world.bob.id,)) == [(world.alice.id, 1, 1)]
+    asked = [m for m in world.alice.dms if m.content.startswith(f"<@{world.bob.id}> says the two of you did meet")]
+    assert len(asked) == 1
+    assert world.rows("SELECT COUNT(*) FROM activity WHERE kind = 'mock'") == [(0,)]
+
+
 def feedback_messages(world: World) -> list:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     return [m for m in thread.messages if m.content.startswith(f"📝 Feedback for <@{world.bob.id}>")]
@@ -1042,6 +1075,8 @@ SCENARIOS: dict[str, Scenario] = {
                        report_absent_again, noshow_pause_invariants) for point in FLOWS["mock-noshow-pause"]},
     **{point: Scenario(mock_absent_twice, DAY.replace(hour=8) + timedelta(days=15), say_we_met_after_all,
                        noshow_withdrawn_invariants) for point in FLOWS["mock-noshow-withdrawn"]},
+    **{point: Scenario(mock_reported_absent, DAY.replace(hour=8) + timedelta(days=8), dispute_the_report,
+                       dispute_invariants) for point in FLOWS["mock-noshow-disputed"]},
     **{point: Scenario(mock_paired, DAY.replace(hour=9), propose_a_time,
                        proposal_invariants("meeting at", MEETING, 1)) for point in FLOWS["mock-proposal"]},
     **{point: Scenario(mock_time_proposed, DAY.replace(hour=9), accept_the_time, confirmation_invariants)

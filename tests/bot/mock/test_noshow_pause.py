@@ -72,3 +72,28 @@ async def test_a_member_who_joins_again_before_hearing_of_the_pause_is_not_told_
         await repo.pause_for_noshows(conn, 7, 1, NOW)
     await signed_up(db, 1)  # /mock join again: their own doing, so neither the pause nor a lifting is news
     assert await repo.untold_pause_changes() == []
+
+
+async def test_a_disputed_report_asks_its_reporter_once_and_a_withdrawn_one_asks_nobody(db: Database) -> None:
+    """The members reported absent say they met: their reporter is to be asked once for each, and a report
+    taken back before the ask takes the ask with it."""
+    repo, pairing = OutcomeRepository(db), PairingRepository(db)
+    async with db.transaction() as conn:
+        round_id = await pairing.insert_round(conn, guild_id=7, number=1, key="k1", channel_id=5, starts_at=NOW,
+                                              reminder_at=NOW, ends_at=NOW, seed=1, method="exact", created_by=None)
+        await pairing.insert_group(conn, round_id=round_id, guild_id=7, position=1, prompt_id="p",
+                                   members=[(1, "interviewer"), (2, "candidate"), (3, "observer")])
+        group_id = 1
+        for absent in (2, 3):
+            await repo.add_noshow(conn, group_id, absent, 1, NOW)
+    assert await repo.unasked_disputes() == []  # reported, not disputed: nobody to ask
+    async with db.transaction() as conn:
+        assert await repo.dispute(conn, group_id, 2, NOW) == [1]
+        assert await repo.dispute(conn, group_id, 2, NOW) == []  # pressed again: not asked twice
+        assert await repo.dispute(conn, group_id, 3, NOW) == [1]
+    assert await repo.unasked_disputes() == [(7, group_id, 2, 1), (7, group_id, 3, 1)]
+    await repo.mark_dispute_asked(group_id, 2, 1)
+    assert await repo.unasked_disputes() == [(7, group_id, 3, 1)]
+    async with db.transaction() as conn:
+        assert await repo.withdraw_reports_by(conn, group_id, 1) == [2, 3]  # the reporter agrees, unasked or not
+    assert await repo.unasked_disputes() == []
