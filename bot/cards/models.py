@@ -29,6 +29,7 @@ class StudyCard:
     new_left: int                  # new cards still allowed today
     credit: int | None = None      # the member a server card is credited to ("suggested by")
     early: bool = False            # a learning card shown before its step ends, on request
+    retention: float | None = None  # the member's desired retention (None: the default): the buttons' intervals
 
     @property
     def forgotten(self) -> int:
@@ -78,6 +79,7 @@ class CardStats:
     learned: int
     total_cards: int
     new_per_day: int
+    retention_target: float        # the desired retention the member's cards are scheduled for
     hardest: tuple[HardCard, ...] = ()  # the cards the member forgets most, to re-read at their source
     set_aside: int = 0             # cards the member set aside, left out of every count above but ``learned``
 

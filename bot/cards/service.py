@@ -31,7 +31,7 @@ from bot.cards.models import (
     StudyCard,
 )
 from bot.cards.repository import CardRepository
-from bot.cards.srs import Grade, Scheduler
+from bot.cards.srs import DEFAULT_RETENTION, RETENTION_RANGE, Grade, Scheduler
 from bot.clock import Clock
 from bot.community import Deck, ServerContent, cards_of
 from bot.content import ContentStore
@@ -115,9 +115,10 @@ class StudyService:
         return cards_of(decks, deck)
 
     def _next_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int, now: datetime,
-                 learn_ahead: bool, decks: list[Deck] | None = None) -> StudyCard | NothingToStudy:
+                 learn_ahead: bool, decks: list[Deck] | None = None,
+                 settings: tuple[int, float | None] | None = None) -> StudyCard | NothingToStudy:
         """:meth:`next_card`'s reads and rules, on the database's thread (alone, or at the end of a grade, which
-        passes the server's ``decks`` it has already read)."""
+        passes the server's ``decks`` and the member's ``settings`` it has already read)."""
         # Each step reads only what it needs, through the indexes: a member who has started hundreds of
         # cards is not parsed whole on every click. Everything they started is read only when nothing is
         # due and no new card is left (the end of a session).
@@ -127,16 +128,18 @@ class StudyService:
         zone = zone_in(conn, guild_id, user_id)
         day_start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
         introduced = self.repo.introduced_since_in(conn, user_id, day_start)
-        new_left = max(0, self.repo.new_per_day_in(conn, user_id) - introduced)
+        new_per_day, retention = settings or self.repo.settings_in(conn, user_id)
+        new_left = max(0, new_per_day - introduced)
         due = [m for m in self.repo.due_in(conn, user_id, now) if m.card_id in cards]  # soonest first
         if due:
             first = due[0]
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(due), new_left,
-                             self.server.credit_in(conn, first.card_id))
+                             self.server.credit_in(conn, first.card_id), retention=retention)
         known = self.repo.card_ids_in(conn, user_id)
         fresh = next((card for card_id, card in cards.items() if card_id not in known), None)
         if fresh is not None and new_left > 0:
-            return StudyCard(fresh, CardKind.NEW, 0, None, 0, new_left, self.server.credit_in(conn, fresh.id))
+            return StudyCard(fresh, CardKind.NEW, 0, None, 0, new_left, self.server.credit_in(conn, fresh.id),
+                             retention=retention)
         memories = self.repo.memories_in(conn, user_id)
         upcoming = sorted((m for m in memories if m.card_id in cards and m.set_aside_at is None),
                           key=lambda m: (m.due, m.card_id))
@@ -144,7 +147,7 @@ class StudyService:
         if learn_ahead and soon:
             first = soon[0]
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(soon), new_left,
-                             self.server.credit_in(conn, first.card_id), early=True)
+                             self.server.credit_in(conn, first.card_id), early=True, retention=retention)
         learning_due = next((m.due for m in upcoming if m.state in LEARNING_STATES), None)
         return NothingToStudy(learning_due, fresh is not None and new_left == 0, len(soon))
 
@@ -164,7 +167,7 @@ class StudyService:
         left = study.new_left if isinstance(study, StudyCard) else 0
         return StudyCard(cards[card_id], CardKind.DUE if memory else CardKind.NEW, rep, memory,
                          study.due_left if isinstance(study, StudyCard) else 0, left,
-                         await self.server.credit(card_id))
+                         await self.server.credit(card_id), retention=await self.repo.desired_retention(user_id))
 
     async def in_play(self, guild_id: int | None, card_id: str) -> bool:
         """Whether the card is still in one of the server's decks that are on (not removed or switched off)."""
@@ -189,12 +192,9 @@ class StudyService:
             raise InvalidInput("That card is no longer in the pack.", hint="Run `/cards study` for the next one.")
         return card
 
-    async def preview(self, user_id: int, card_id: str) -> dict[Grade, timedelta]:
-        return self.scheduler.preview(await self.repo.memory(user_id, card_id), self._clock.now())
-
     def preview_of(self, study: StudyCard, user_id: int = 0) -> dict[Grade, timedelta]:
         """:meth:`preview` for the card a session shows, from the memory it was read with (no read)."""
-        return self.scheduler.preview(study.memory, self._clock.now(), user_id, study.card.id)
+        return self.scheduler.preview(study.memory, self._clock.now(), user_id, study.card.id, study.retention)
 
     async def grade(self, guild_id: int | None, user_id: int, card_id: str, rep: int, grade: Grade) -> Graded:
         """Record ``grade`` for repetition ``rep`` of the card, unless that repetition is already recorded.
@@ -227,7 +227,8 @@ class StudyService:
                 repaired = self._activity.credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, memory.last_review,
                                                     repair=True)
             return Graded(False, card, memory), repaired
-        updated = self.scheduler.review(memory, user_id, card.id, grade, now)
+        settings = self.repo.settings_in(conn, user_id)
+        updated = self.scheduler.review(memory, user_id, card.id, grade, now, settings[1])
         try:
             self.repo.save_review_in(conn, updated, guild_id=guild_id, grade=int(grade),
                                      state_before=memory.state if memory else None, now=now)
@@ -236,7 +237,7 @@ class StudyService:
         # The grade and its streak credit commit together, or neither does.
         credit = (self._activity.credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, now)
                   if guild_id is not None else None)
-        return Graded(True, card, updated, self._next_in(conn, guild_id, user_id, now, False, decks)), credit
+        return Graded(True, card, updated, self._next_in(conn, guild_id, user_id, now, False, decks, settings)), credit
 
     async def stats(self, guild_id: int | None, user_id: int, deck: str | None = None) -> CardStats:
         """Stats over ``deck`` (or the member's chosen deck, else every deck on); reviews count everywhere."""
@@ -261,6 +262,7 @@ class StudyService:
             retention=recalled / asked if asked else None, retention_sample=asked,
             next_due=min(future) if future else None, learned=len(started), total_cards=len(cards),
             new_per_day=await self.repo.new_per_day(user_id),
+            retention_target=await self.repo.desired_retention(user_id) or DEFAULT_RETENTION,
             hardest=tuple(HardCard(cards[m.card_id], m.lapses) for m in hard[:HARDEST_SHOWN]),
             set_aside=len(started) - len(memories))
 
@@ -286,6 +288,15 @@ class StudyService:
     async def bring_back(self, user_id: int, card_ids: list[str]) -> int:
         """Put set-aside cards back in the member's reviews; a card overdue meanwhile is due at once."""
         return await self.repo.bring_back(user_id, sorted(set(card_ids)))
+
+    async def set_desired_retention(self, user_id: int, percent: int) -> None:
+        """Schedule the member's cards for ``percent`` recall when each falls due: from their next review of
+        each card on (intervals already set stay, as in Anki)."""
+        low, high = (round(bound * 100) for bound in RETENTION_RANGE)
+        if not low <= percent <= high:
+            raise InvalidInput(f"{percent}% retention is out of range.",
+                               hint=f"Pick {low}-{high}; 90 is FSRS's default, higher means more reviews.")
+        await self.repo.set_desired_retention(user_id, percent)
 
     async def set_new_per_day(self, user_id: int, value: int) -> None:
         if not 0 <= value <= 100:

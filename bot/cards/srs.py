@@ -6,6 +6,7 @@ a millisecond to invent one; both are handled here so nothing else touches fsrs.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
@@ -46,11 +47,22 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+DEFAULT_RETENTION = 0.9  # FSRS's default: the share of reviews a member should recall when a card falls due
+RETENTION_RANGE = (0.75, 0.97)  # beyond these, FSRS's authors warn of too many reviews or too much forgetting
+
+
+@functools.cache
+def _fsrs_for(retention: float) -> fsrs.Scheduler:
+    """One fsrs scheduler per retention members chose (a handful: the setting takes whole percents)."""
+    return fsrs.Scheduler(desired_retention=retention, enable_fuzzing=False)
+
+
 class Scheduler:
-    def __init__(self, *, fuzzing: bool = True, desired_retention: float = 0.9) -> None:
+    def __init__(self, *, fuzzing: bool = True, desired_retention: float = DEFAULT_RETENTION) -> None:
         # fsrs draws its fuzz from the global random generator, so the preview on a button and the grade
         # would get different draws: it is applied here instead, from a seed (see :meth:`_fuzz`).
-        self._fsrs = fsrs.Scheduler(desired_retention=desired_retention, enable_fuzzing=False)
+        self._default = desired_retention
+        self._fsrs = _fsrs_for(desired_retention)
         self._fuzzing = fuzzing
 
     def _card(self, memory: Memory | None) -> fsrs.Card:
@@ -60,8 +72,11 @@ class Scheduler:
                          stability=memory.stability, difficulty=memory.difficulty, due=_utc(memory.due),
                          last_review=_utc(memory.last_review) if memory.last_review else None)
 
-    def review(self, memory: Memory | None, user_id: int, card_id: str, grade: Grade, now: datetime) -> Memory:
-        card, _log = self._fsrs.review_card(self._card(memory), fsrs.Rating(int(grade)), review_datetime=_utc(now))
+    def review(self, memory: Memory | None, user_id: int, card_id: str, grade: Grade, now: datetime,
+               retention: float | None = None) -> Memory:
+        """The memory after ``grade``, scheduled for the member's ``retention`` (else the default)."""
+        scheduler = _fsrs_for(retention or self._default)
+        card, _log = scheduler.review_card(self._card(memory), fsrs.Rating(int(grade)), review_datetime=_utc(now))
         if self._fuzzing and card.state == fsrs.State.Review:
             seed = f"{user_id}:{card_id}:{memory.reps if memory else 0}"
             card.due = _utc(now) + self._fuzz(card.due - _utc(now), seed)
@@ -84,9 +99,9 @@ class Scheduler:
         return timedelta(days=min(drawn, self._fsrs.maximum_interval))
 
     def preview(self, memory: Memory | None, now: datetime, user_id: int = 0,
-                card_id: str = "") -> dict[Grade, timedelta]:
+                card_id: str = "", retention: float | None = None) -> dict[Grade, timedelta]:
         """How long until the card comes back for each grade (shown on the buttons): the very review a grade
         makes, so the fuzz drawn for this member, card and repetition is the one the grade then gets."""
         if memory is not None:
             user_id, card_id = memory.user_id, memory.card_id
-        return {grade: self.review(memory, user_id, card_id, grade, now).due - now for grade in Grade}
+        return {grade: self.review(memory, user_id, card_id, grade, now, retention).due - now for grade in Grade}

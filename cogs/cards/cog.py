@@ -103,14 +103,16 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         await interaction.response.send_message(embed=set_aside_embed(cards, MENU_LIMIT), view=bring_back_view(cards),
                                                 ephemeral=True)
 
-    @app_commands.command(name="settings", description="How many new cards you see a day, and which deck")
+    @app_commands.command(name="settings", description="New cards a day, the deck you study, how much to recall")
     @app_commands.rename(new_per_day="new-per-day")
     @app_commands.describe(new_per_day="New cards a day, 0-100 (default 10)",
-                           deck="The deck you study here ('all' for every deck this server has on)")
+                           deck="The deck you study here ('all' for every deck this server has on)",
+                           retention="Percent of cards to recall when due, 75-97 (default 90; higher: more reviews)")
     async def settings(self, interaction: discord.Interaction,
-                       new_per_day: app_commands.Range[int, 0, 100] | None = None, deck: str | None = None) -> None:
-        if new_per_day is None and deck is None:
-            raise InvalidInput("Nothing to change.", hint="Give `new-per-day`, `deck`, or both.")
+                       new_per_day: app_commands.Range[int, 0, 100] | None = None, deck: str | None = None,
+                       retention: app_commands.Range[int, 75, 97] | None = None) -> None:
+        if new_per_day is None and deck is None and retention is None:
+            raise InvalidInput("Nothing to change.", hint="Give `new-per-day`, `deck`, `retention`, or several.")
         lines = []
         if deck is not None:
             assert interaction.guild_id is not None
@@ -122,6 +124,12 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
             await self.service.set_new_per_day(interaction.user.id, new_per_day)
             lines.append(f"You will see up to **{new_per_day}** new cards a day; reviews of cards you have started "
                          "are never capped.")
+        if retention is not None:
+            await self.service.set_desired_retention(interaction.user.id, retention)
+            effect = ("the default" if retention == 90 else "more reviews, less forgetting" if retention > 90
+                      else "fewer reviews, more forgetting")
+            lines.append(f"Your cards are now scheduled for **{retention}%** recall when due ({effect}); each card "
+                         "follows it from its next review.")
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
 
     @settings.autocomplete("deck")

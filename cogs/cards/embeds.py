@@ -128,7 +128,7 @@ def stats_embed(stats: CardStats, deck: str | None = None) -> discord.Embed:
                         value=f"{stats.set_aside} card{'s' if stats.set_aside != 1 else ''} out of your reviews · "
                               "bring them back with `/cards set-aside`")
     embed.set_footer(text=f"{stats.learned} of {stats.total_cards} cards started · "
-                          f"{stats.new_per_day} new cards a day")
+                          f"{stats.new_per_day} new cards a day · aiming for {stats.retention_target:.0%} recall")
     return embed
 
 

@@ -309,3 +309,26 @@ async def test_a_card_set_aside_stays_out_of_reviews_until_the_member_brings_it_
     again = await alice.slash("cards study")
     assert again.embeds[0]["description"] == front  # overdue meanwhile: it comes first
     assert "no cards set aside" in (await alice.slash("cards set-aside")).text
+
+
+def days_in(text: str) -> float:
+    """The interval a grade button or note ends with ("Good · 12d", "Good · back in 2mo"), in days."""
+    amount, unit = re.search(r"(\d+)(m|h|d|mo)$", text).groups()  # type: ignore[union-attr]
+    return int(amount) * {"m": 1 / 1440, "h": 1 / 24, "d": 1, "mo": 30}[unit]
+
+
+async def test_a_member_who_aims_for_more_recall_sees_shorter_intervals(harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 1})
+    await grade_first(alice, "Easy")
+    await harness.advance(days=20)
+    goods = {}
+    for percent in (80, 95):
+        answer = await alice.slash("cards settings", retention=percent)
+        assert answer.ephemeral and f"scheduled for **{percent}%** recall" in answer.text
+        back = await alice.click(await alice.slash("cards study"), "Reveal")
+        goods[percent] = days_in(next(label for label in back.button_labels if label.startswith("Good")))
+    assert goods[95] < goods[80]
+    assert (await alice.slash("cards stats")).embeds[0]["footer"]["text"].endswith("aiming for 95% recall")
+    graded = await alice.click(back, button(back, "Good"))
+    note = {f["name"]: f["value"] for f in graded.embeds[0]["fields"]}["Last card"]
+    assert days_in(note) == goods[95]  # the grade schedules what the button showed

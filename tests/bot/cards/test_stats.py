@@ -1,14 +1,18 @@
-"""A member's card stats name the cards they forget most: those lapsed at least twice, worst first, three at most."""
+"""A member's card stats: the cards they forget most (lapsed at least twice, worst first, three at most), and the
+recall they chose to aim for."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.activity import ActivityService
 from bot.cards.service import HARD_LAPSES, HARDEST_SHOWN, StudyService
 from bot.clock import ManualClock
 from bot.content import ContentStore
+from bot.errors import InvalidInput
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database
 from bot.timezones import TimezoneResolver
@@ -37,5 +41,26 @@ async def test_the_cards_forgotten_most_come_worst_first_and_ties_by_card(tmp_pa
         assert [(hard.card.id, hard.lapses) for hard in stats.hardest] == [
             (CARD_IDS[2], 5), (CARD_IDS[4], 3), (CARD_IDS[1], 2)][:HARDEST_SHOWN]
         assert all(hard.lapses >= HARD_LAPSES for hard in stats.hardest)
+    finally:
+        await db.close()
+
+
+async def test_the_desired_retention_is_kept_per_member_within_its_range(tmp_path: Path) -> None:
+    db = Database(tmp_path / "retention.sqlite3")
+    await db.open()
+    try:
+        clock = ManualClock(NOW)
+        timezones = TimezoneResolver(db)
+        service = StudyService(db, clock, CONTENT, timezones, ActivityService(db, clock, timezones))
+        assert (await service.stats(None, USER)).retention_target == 0.9
+        await service.set_new_per_day(USER, 4)
+        await service.set_desired_retention(USER, 85)
+        stats = await service.stats(None, USER)
+        assert (stats.retention_target, stats.new_per_day) == (0.85, 4)  # one setting leaves the other
+        for wrong in (74, 98):
+            with pytest.raises(InvalidInput, match="out of range"):
+                await service.set_desired_retention(USER, wrong)
+        assert (await service.stats(None, USER)).retention_target == 0.85
+        assert (await service.stats(None, USER + 1)).retention_target == 0.9
     finally:
         await db.close()
