@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from bot.cards.srs import Memory
@@ -69,8 +69,8 @@ class Graded:
 
 @dataclass(frozen=True)
 class CardStats:
-    due_today: int
-    due_week: int
+    due_today: int                 # overdue included
+    due_week: int                  # today and the next six days
     reviewed_today: int
     total_reviews: int
     retention: float | None        # over the last 30 days, None without reviews to judge
@@ -82,6 +82,9 @@ class CardStats:
     retention_target: float        # the desired retention the member's cards are scheduled for
     hardest: tuple[HardCard, ...] = ()  # the cards the member forgets most, to re-read at their source
     set_aside: int = 0             # cards the member set aside, left out of every count above but ``learned``
+    # Cards falling due on each of the member's next days, today (overdue included) first; ``today`` is its date
+    forecast: tuple[int, ...] = ()
+    today: date | None = None
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 LEARN_AHEAD = timedelta(minutes=20)   # learning cards due this soon may be studied now
 LEARNING_STATES = (1, 3)              # FSRS Learning and Relearning
 HARDEST_SHOWN = 3                     # leeches /cards stats names, worst first
+FORECAST_DAYS = 7                     # /cards stats shows the cards due on each of the member's next days
 
 
 class StudyService:
@@ -247,8 +248,15 @@ class StudyService:
         cards = await self._cards(guild_id, user_id, deck)
         started = [m for m in await self.repo.all_memories(user_id) if m.card_id in cards]
         memories = [m for m in started if m.set_aside_at is None]
-        day_start = await self._day_start(guild_id, user_id)
-        today_end = day_start + timedelta(days=1)
+        zone = await self._timezones.zone_for(guild_id, user_id)
+        today = now.astimezone(zone).date()
+        day_start = datetime.combine(today, time(0), tzinfo=zone)
+        # By the member's calendar days, not 24-hour steps: a day that changes the clock is still one day.
+        forecast = [0] * FORECAST_DAYS
+        for memory in memories:
+            offset = max(0, (memory.due.astimezone(zone).date() - today).days)
+            if offset < FORECAST_DAYS:
+                forecast[offset] += 1
         reviewed_today, total = await self.repo.review_counts(user_id, since=day_start)
         recalled, asked = await self.repo.retention(user_id, since=now - timedelta(days=30))
         future = [max(m.due, now) for m in memories]
@@ -256,15 +264,14 @@ class StudyService:
         # a review cannot give: Anki calls these leeches. The member sees where each comes from.
         hard = sorted((m for m in memories if m.lapses >= HARD_LAPSES), key=lambda m: (-m.lapses, m.card_id))
         return CardStats(
-            due_today=sum(m.due < today_end for m in memories),
-            due_week=sum(m.due < today_end + timedelta(days=6) for m in memories),
+            due_today=forecast[0], due_week=sum(forecast),
             reviewed_today=reviewed_today, total_reviews=total,
             retention=recalled / asked if asked else None, retention_sample=asked,
             next_due=min(future) if future else None, learned=len(started), total_cards=len(cards),
             new_per_day=await self.repo.new_per_day(user_id),
             retention_target=await self.repo.desired_retention(user_id) or DEFAULT_RETENTION,
             hardest=tuple(HardCard(cards[m.card_id], m.lapses) for m in hard[:HARDEST_SHOWN]),
-            set_aside=len(started) - len(memories))
+            set_aside=len(started) - len(memories), forecast=tuple(forecast), today=today)
 
     async def set_aside(self, user_id: int, card_id: str) -> Flashcard:
         """Take a card the member has started out of their reviews until they bring it back (its memory kept,

@@ -119,6 +119,11 @@ def stats_embed(stats: CardStats, deck: str | None = None) -> discord.Embed:
                  else "not enough reviews yet")
     embed.add_field(name="Retention (30 days)", value=retention)
     embed.add_field(name="Next due", value=discord_timestamp(stats.next_due, "R") if stats.next_due else "—")
+    if stats.today is not None and any(stats.forecast):
+        days = [f"Today **{stats.forecast[0]}**"] + [
+            f"{stats.today + timedelta(days=offset):%a} {count}" for offset, count in enumerate(stats.forecast)
+            if offset]
+        embed.add_field(name="Coming up", value=" · ".join(days), inline=False)
     if stats.hardest:
         lines = [f"• **{truncate(one_line(hard.card.front), 150)}** · forgotten {hard.lapses} times · "
                  f"re-read {truncate(str(hard.card.source), 120)}" for hard in stats.hardest]

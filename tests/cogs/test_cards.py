@@ -50,6 +50,7 @@ async def test_a_session_reveals_grades_and_caps_new_cards(harness: BotHarness, 
     stats = await alice.slash("cards stats")
     fields = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
     assert fields["Reviewed today"] == "10" and fields["Due today"] == "10"
+    assert re.fullmatch(r"Today \*\*10\*\*( · [A-Z][a-z]{2} 0){6}", fields["Coming up"])  # all back within minutes
     rows = await harness.core.db.fetchall("SELECT kind FROM activity WHERE user_id = ?", (alice.id,))
     assert [r[0] for r in rows] == ["review"]  # a review session counts for the streak
 

@@ -3,7 +3,7 @@ recall they chose to aim for."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -62,5 +62,33 @@ async def test_the_desired_retention_is_kept_per_member_within_its_range(tmp_pat
                 await service.set_desired_retention(USER, wrong)
         assert (await service.stats(None, USER)).retention_target == 0.85
         assert (await service.stats(None, USER + 1)).retention_target == 0.9
+    finally:
+        await db.close()
+
+
+async def test_the_forecast_counts_the_members_calendar_days_across_a_clock_change(tmp_path: Path) -> None:
+    """New York springs forward on Sunday 8 March 2026: the days are still whole local days, not 24-hour steps."""
+    db = Database(tmp_path / "forecast.sqlite3")
+    await db.open()
+    try:
+        saturday_morning = datetime(2026, 3, 7, 12, tzinfo=UTC)  # 07:00 EST
+        dues = {CARD_IDS[0]: datetime(2026, 3, 5, 12, tzinfo=UTC),   # overdue: today
+                CARD_IDS[1]: datetime(2026, 3, 8, 4, 30, tzinfo=UTC),  # Saturday 23:30 EST: today
+                CARD_IDS[2]: datetime(2026, 3, 9, 4, 30, tzinfo=UTC),  # Monday 00:30 EDT
+                CARD_IDS[3]: datetime(2026, 3, 14, 3, 30, tzinfo=UTC),  # Friday 23:30 EDT: the seventh day
+                CARD_IDS[4]: datetime(2026, 3, 14, 4, 30, tzinfo=UTC)}  # Saturday 00:30 EDT: a week out
+        for card_id, due in dues.items():
+            await db.execute(
+                "INSERT INTO card_states (user_id, card_id, state, step, stability, difficulty, due, last_review, "
+                "reps, lapses, introduced_at) VALUES (?, ?, 2, NULL, 3.0, 6.0, ?, ?, 3, 0, ?)",
+                (USER, card_id, int(due.timestamp()), int(due.timestamp()) - 86400, int(due.timestamp()) - 86400))
+        clock = ManualClock(saturday_morning)
+        timezones = TimezoneResolver(db)
+        await timezones.set_user_zone(USER, "America/New_York")
+        service = StudyService(db, clock, CONTENT, timezones, ActivityService(db, clock, timezones))
+        stats = await service.stats(None, USER)
+        assert stats.today == date(2026, 3, 7)
+        assert stats.forecast == (2, 0, 1, 0, 0, 0, 1)
+        assert (stats.due_today, stats.due_week) == (2, 4)
     finally:
         await db.close()
