@@ -194,7 +194,8 @@ class StudyService:
         return card
 
     def preview_of(self, study: StudyCard, user_id: int = 0) -> dict[Grade, timedelta]:
-        """:meth:`preview` for the card a session shows, from the memory it was read with (no read)."""
+        """The interval each grade button shows for the card a session shows, from the memory and desired
+        retention it was read with (no read)."""
         return self.scheduler.preview(study.memory, self._clock.now(), user_id, study.card.id, study.retention)
 
     async def grade(self, guild_id: int | None, user_id: int, card_id: str, rep: int, grade: Grade) -> Graded:

@@ -178,15 +178,15 @@ class Outcomes:
         return len(recent) >= NOSHOW_PAUSE and all(absent for _, absent in recent)
 
 
-    async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int], *, fresh: bool = True) -> None:
+    async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int]) -> None:
         """Ask each member who reported ``absent_id`` absent to withdraw it, since they say they met; once per
         reporter and group however often the button is pressed (the press records whom to ask). Called after
-        the member has their answer (``fresh``), and at each start for an ask a crash lost (DMs read first)."""
+        the member has their answer, and at each start for an ask a crash lost (their DMs are read first)."""
         group = await self.repo.group(group_id)
         round_ = await self.repo.round(group.round_id) if group is not None else None
         for reporter in reporters:
             if group is not None and round_ is not None:
-                await self.publisher.ask_to_withdraw(round_, group, reporter, absent_id, fresh=fresh)
+                await self.publisher.ask_to_withdraw(round_, group, reporter, absent_id)
                 crash_point("mock.dispute-asked")
             await self.outcomes_repo.mark_dispute_asked(group_id, absent_id, reporter)
 
@@ -195,7 +195,7 @@ class Outcomes:
         for guild_id, group_id, absent_id, reporter in await self.outcomes_repo.unasked_disputes():
             if owns(guild_id):
                 try:
-                    await self.ask_reporters(group_id, absent_id, [reporter], fresh=False)
+                    await self.ask_reporters(group_id, absent_id, [reporter])
                 except Exception:
                     log.exception("could not ask member %s of guild %s about a disputed report", reporter, guild_id)
 

@@ -35,10 +35,10 @@ class MockPublisher(Protocol):
         not again when their DMs already say so."""
     async def tell_resumed(self, user_id: int, *, fresh: bool) -> None:
         """DM a member that the withdrawn report lifted their pause; as :meth:`tell_paused`."""
-    async def ask_to_withdraw(self, round: Round, group: Group, reporter_id: int, absent_id: int, *,
-                              fresh: bool) -> None:
-        """DM ``reporter_id`` that ``absent_id`` says they met, and how to withdraw the report; unless ``fresh``
-        (disputed just now), not again when their DMs already hold that request."""
+    async def ask_to_withdraw(self, round: Round, group: Group, reporter_id: int, absent_id: int) -> None:
+        """DM ``reporter_id`` that ``absent_id`` says they met, and how to withdraw the report; not again when
+        their DMs already hold that request (always read: a dispute pressed before disputes were recorded
+        may have asked already)."""
     async def tell_departure(self, round: Round, group: Group, gone: Sequence[GroupMember],
                              called_off: bool, times_open: int | None = None) -> int | None:
         """Tell ``group`` (only the members still in it) that ``gone`` left the server, and, before a time is

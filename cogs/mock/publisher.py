@@ -253,14 +253,13 @@ class DiscordMockPublisher:
         else:
             await self.dms.send_once(user_id, text, lambda sent: sent == text)
 
-    async def ask_to_withdraw(self, round_: Round, group: Group, reporter_id: int, absent_id: int, *,
-                              fresh: bool) -> None:
+    async def ask_to_withdraw(self, round_: Round, group: Group, reporter_id: int, absent_id: int) -> None:
         text = (f"<@{absent_id}> says the two of you did meet for mock interview round {round_.number}, which you "
                 "reported they missed. If they are right, press **We met** on the check-in "
                 + (f"in your thread ({thread_url(group.guild_id, group.thread_id)})" if group.thread_id
                    else "I sent you") +
                 " to withdraw that report; it then counts for both your streaks. If not, nothing needs doing.")
-        await self._dm_once(reporter_id, text, fresh)
+        await self.dms.send_once(reporter_id, text, lambda sent: sent == text)
 
     async def tell_departure(self, round_: Round, group: Group, gone: Sequence[GroupMember],
                              called_off: bool, times_open: int | None = None) -> int | None:
