@@ -330,10 +330,9 @@ class SimMember:
             attachment = upload(self.sim, self._upload_channel, option, value)
             resolved.setdefault("attachments", {})[attachment["id"]] = attachment
             entry["value"] = attachment["id"]
-        elif kind == 4:
-            entry["value"] = int(value)
-        elif kind == 10:
-            entry["value"] = float(value)
+        elif kind in (4, 10):
+            entry["value"] = int(value) if kind == 4 else float(value)
+            self._check_number(option, entry["value"])
         elif kind == 5:
             entry["value"] = bool(value)
         else:
@@ -345,6 +344,17 @@ class SimMember:
                 raise AssertionError(f"Discord's client only sends {low}-{high} characters for {option['name']!r}")
             entry["value"] = value
         return entry
+
+    @staticmethod
+    def _check_number(option: dict[str, Any], value: float) -> None:
+        """What Discord's client sends for an integer or number option: one of its choices if it has any, and
+        nothing outside ``min_value``..``max_value`` (the client refuses to submit the command)."""
+        choices = option.get("choices")
+        if choices and value not in [c["value"] for c in choices]:
+            raise AssertionError(f"{value!r} is not one of the choices for {option['name']!r}")
+        low, high = option.get("min_value"), option.get("max_value")
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise AssertionError(f"Discord's client only sends {low}..{high} for {option['name']!r}, not {value}")
 
     async def _send(self, kind: int, channel: SimChannel, data: dict[str, Any], *,
                     message: SimMessage | None = None) -> Reply:

@@ -329,6 +329,8 @@ async def test_a_member_who_aims_for_more_recall_sees_shorter_intervals(harness:
         back = await alice.click(await alice.slash("cards study"), "Reveal")
         goods[percent] = days_in(next(label for label in back.button_labels if label.startswith("Good")))
     assert goods[95] < goods[80]
+    with pytest.raises(AssertionError, match="only sends 75..97"):  # Discord's client keeps to the option's range
+        await alice.slash("cards settings", retention=98)
     assert (await alice.slash("cards stats")).embeds[0]["footer"]["text"].endswith("aiming for 95% recall")
     graded = await alice.click(back, button(back, "Good"))
     note = {f["name"]: f["value"] for f in graded.embeds[0]["fields"]}["Last card"]
