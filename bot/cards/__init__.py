@@ -10,10 +10,12 @@ from bot.cards.models import (
     NothingToStudy,
     SetAsideCard,
     StudyCard,
+    forgotten,
 )
 from bot.cards.repository import CardRepository
 from bot.cards.service import LEARN_AHEAD, StudyService
 from bot.cards.srs import Grade, Memory, Scheduler
 
 __all__ = ["HARD_LAPSES", "LEARN_AHEAD", "CardKind", "CardRepository", "CardStats", "DaySummary", "Grade", "Graded",
-           "HardCard", "Memory", "NothingToStudy", "Scheduler", "SetAsideCard", "StudyCard", "StudyService"]
+           "HardCard", "Memory", "NothingToStudy", "Scheduler", "SetAsideCard", "StudyCard", "StudyService",
+           "forgotten"]

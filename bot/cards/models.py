@@ -14,6 +14,12 @@ from bot.content.models import Flashcard
 HARD_LAPSES = 2
 
 
+def forgotten(memory: Memory | None) -> int:
+    """How often the member forgot a card once they had learned it, if that makes it a leech, else 0."""
+    lapses = memory.lapses if memory is not None else 0
+    return lapses if lapses >= HARD_LAPSES else 0
+
+
 class CardKind(StrEnum):
     DUE = "due"
     NEW = "new"
@@ -34,8 +40,7 @@ class StudyCard:
     @property
     def forgotten(self) -> int:
         """How often the member forgot this card once they had learned it, if that makes it a leech, else 0."""
-        lapses = self.memory.lapses if self.memory is not None else 0
-        return lapses if lapses >= HARD_LAPSES else 0
+        return forgotten(self.memory)
 
 
 @dataclass(frozen=True)

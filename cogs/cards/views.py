@@ -10,7 +10,7 @@ from typing import Any
 
 import discord
 
-from bot.cards import Grade, NothingToStudy, SetAsideCard, StudyCard, StudyService
+from bot.cards import Grade, NothingToStudy, SetAsideCard, StudyCard, StudyService, forgotten
 from cogs._common import BaseView, RoutedItem, one_line, truncate
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience
@@ -94,7 +94,10 @@ class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
             await show_stale(interaction)
             return
         assert graded.memory is not None
-        note = (f"{GRADE_LABELS[self.grade]} · back in {interval(graded.memory.due - interaction.created_at)}")
+        note = f"{GRADE_LABELS[self.grade]} · back in {interval(graded.memory.due - interaction.created_at)}"
+        if self.grade is Grade.AGAIN and (times := forgotten(graded.memory)):
+            note += (f" · forgotten {times} times now: re-read it at its source, or set it aside from its back "
+                     "next time")
         await show_next(interaction, note, study=graded.next)
 
 
