@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -22,16 +20,6 @@ USER = 42
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
 CONTENT = ContentStore.load(SHIPPED_CONTENT_DIR)
 CARD_IDS = sorted(card.id for card in CONTENT.library.flashcards)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "aside.sqlite3")
-    await database.open()
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def _started(db: Database, card_id: str, *, due: datetime, state: int = 2, lapses: int = 2) -> None:

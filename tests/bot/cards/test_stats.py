@@ -1,10 +1,9 @@
-"""A member's card stats: the cards they forget most (lapsed at least twice, worst first, three at most), and the
-recall they chose to aim for."""
+"""A member's card stats: the cards they forget most (lapsed at least twice, worst first, three at most), the
+recall they chose to aim for, and the cards due on each of their next days."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -23,72 +22,55 @@ CONTENT = ContentStore.load(SHIPPED_CONTENT_DIR)
 CARD_IDS = sorted(card.id for card in CONTENT.library.flashcards)
 
 
-async def test_the_cards_forgotten_most_come_worst_first_and_ties_by_card(tmp_path: Path) -> None:
-    db = Database(tmp_path / "stats.sqlite3")
-    await db.open()
-    try:
-        lapses = {CARD_IDS[0]: 1, CARD_IDS[1]: 2, CARD_IDS[2]: 5, CARD_IDS[3]: 2, CARD_IDS[4]: 3, CARD_IDS[5]: 0}
-        now = int(NOW.timestamp())
-        for card_id, count in lapses.items():
-            await db.execute(
-                "INSERT INTO card_states (user_id, card_id, state, step, stability, difficulty, due, last_review, "
-                "reps, lapses, introduced_at) VALUES (?, ?, 2, NULL, 3.0, 6.0, ?, ?, 9, ?, ?)",
-                (USER, card_id, now + 86400, now - 86400, count, now - 30 * 86400))
-        clock = ManualClock(NOW)
-        timezones = TimezoneResolver(db)
-        service = StudyService(db, clock, CONTENT, timezones, ActivityService(db, clock, timezones))
-        stats = await service.stats(None, USER)
-        assert [(hard.card.id, hard.lapses) for hard in stats.hardest] == [
-            (CARD_IDS[2], 5), (CARD_IDS[4], 3), (CARD_IDS[1], 2)][:HARDEST_SHOWN]
-        assert all(hard.lapses >= HARD_LAPSES for hard in stats.hardest)
-    finally:
-        await db.close()
+def _service(db: Database, now: datetime = NOW) -> StudyService:
+    clock = ManualClock(now)
+    timezones = TimezoneResolver(db)
+    return StudyService(db, clock, CONTENT, timezones, ActivityService(db, clock, timezones))
 
 
-async def test_the_desired_retention_is_kept_per_member_within_its_range(tmp_path: Path) -> None:
-    db = Database(tmp_path / "retention.sqlite3")
-    await db.open()
-    try:
-        clock = ManualClock(NOW)
-        timezones = TimezoneResolver(db)
-        service = StudyService(db, clock, CONTENT, timezones, ActivityService(db, clock, timezones))
-        assert (await service.stats(None, USER)).retention_target == 0.9
-        await service.set_new_per_day(USER, 4)
-        await service.set_desired_retention(USER, 85)
-        stats = await service.stats(None, USER)
-        assert (stats.retention_target, stats.new_per_day) == (0.85, 4)  # one setting leaves the other
-        for wrong in (74, 98):
-            with pytest.raises(InvalidInput, match="out of range"):
-                await service.set_desired_retention(USER, wrong)
-        assert (await service.stats(None, USER)).retention_target == 0.85
-        assert (await service.stats(None, USER + 1)).retention_target == 0.9
-    finally:
-        await db.close()
+async def _started(db: Database, card_id: str, *, due: datetime, lapses: int = 0) -> None:
+    """A card in review, learned a month ago and last seen a day before it falls due."""
+    await db.execute(
+        "INSERT INTO card_states (user_id, card_id, state, step, stability, difficulty, due, last_review, reps, "
+        "lapses, introduced_at) VALUES (?, ?, 2, NULL, 3.0, 6.0, ?, ?, 9, ?, ?)",
+        (USER, card_id, int(due.timestamp()), int(due.timestamp()) - 86400, lapses, int(NOW.timestamp()) - 30 * 86400))
 
 
-async def test_the_forecast_counts_the_members_calendar_days_across_a_clock_change(tmp_path: Path) -> None:
+async def test_the_cards_forgotten_most_come_worst_first_and_ties_by_card(db: Database) -> None:
+    lapses = {CARD_IDS[0]: 1, CARD_IDS[1]: 2, CARD_IDS[2]: 5, CARD_IDS[3]: 2, CARD_IDS[4]: 3, CARD_IDS[5]: 0}
+    for card_id, count in lapses.items():
+        await _started(db, card_id, due=datetime(2026, 3, 3, 12, tzinfo=UTC), lapses=count)
+    stats = await _service(db).stats(None, USER)
+    assert [(hard.card.id, hard.lapses) for hard in stats.hardest] == [
+        (CARD_IDS[2], 5), (CARD_IDS[4], 3), (CARD_IDS[1], 2)][:HARDEST_SHOWN]
+    assert all(hard.lapses >= HARD_LAPSES for hard in stats.hardest)
+
+
+async def test_the_desired_retention_is_kept_per_member_within_its_range(db: Database) -> None:
+    service = _service(db)
+    assert (await service.stats(None, USER)).retention_target == 0.9
+    await service.set_new_per_day(USER, 4)
+    await service.set_desired_retention(USER, 85)
+    stats = await service.stats(None, USER)
+    assert (stats.retention_target, stats.new_per_day) == (0.85, 4)  # one setting leaves the other
+    for wrong in (74, 98):
+        with pytest.raises(InvalidInput, match="out of range"):
+            await service.set_desired_retention(USER, wrong)
+    assert (await service.stats(None, USER)).retention_target == 0.85
+    assert (await service.stats(None, USER + 1)).retention_target == 0.9
+
+
+async def test_the_forecast_counts_the_members_calendar_days_across_a_clock_change(db: Database) -> None:
     """New York springs forward on Sunday 8 March 2026: the days are still whole local days, not 24-hour steps."""
-    db = Database(tmp_path / "forecast.sqlite3")
-    await db.open()
-    try:
-        saturday_morning = datetime(2026, 3, 7, 12, tzinfo=UTC)  # 07:00 EST
-        dues = {CARD_IDS[0]: datetime(2026, 3, 5, 12, tzinfo=UTC),   # overdue: today
-                CARD_IDS[1]: datetime(2026, 3, 8, 4, 30, tzinfo=UTC),  # Saturday 23:30 EST: today
-                CARD_IDS[2]: datetime(2026, 3, 9, 4, 30, tzinfo=UTC),  # Monday 00:30 EDT
-                CARD_IDS[3]: datetime(2026, 3, 14, 3, 30, tzinfo=UTC),  # Friday 23:30 EDT: the seventh day
-                CARD_IDS[4]: datetime(2026, 3, 14, 4, 30, tzinfo=UTC)}  # Saturday 00:30 EDT: a week out
-        for card_id, due in dues.items():
-            await db.execute(
-                "INSERT INTO card_states (user_id, card_id, state, step, stability, difficulty, due, last_review, "
-                "reps, lapses, introduced_at) VALUES (?, ?, 2, NULL, 3.0, 6.0, ?, ?, 3, 0, ?)",
-                (USER, card_id, int(due.timestamp()), int(due.timestamp()) - 86400, int(due.timestamp()) - 86400))
-        clock = ManualClock(saturday_morning)
-        timezones = TimezoneResolver(db)
-        await timezones.set_user_zone(USER, "America/New_York")
-        service = StudyService(db, clock, CONTENT, timezones, ActivityService(db, clock, timezones))
-        stats = await service.stats(None, USER)
-        assert stats.today == date(2026, 3, 7)
-        assert stats.forecast == (2, 0, 1, 0, 0, 0, 1)
-        assert (stats.due_today, stats.due_week) == (2, 4)
-    finally:
-        await db.close()
+    dues = {CARD_IDS[0]: datetime(2026, 3, 5, 12, tzinfo=UTC),    # overdue: today
+            CARD_IDS[1]: datetime(2026, 3, 8, 4, 30, tzinfo=UTC),  # Saturday 23:30 EST: today
+            CARD_IDS[2]: datetime(2026, 3, 9, 4, 30, tzinfo=UTC),  # Monday 00:30 EDT
+            CARD_IDS[3]: datetime(2026, 3, 14, 3, 30, tzinfo=UTC),  # Friday 23:30 EDT: the seventh day
+            CARD_IDS[4]: datetime(2026, 3, 14, 4, 30, tzinfo=UTC)}  # Saturday 00:30 EDT: a week out
+    for card_id, due in dues.items():
+        await _started(db, card_id, due=due)
+    await TimezoneResolver(db).set_user_zone(USER, "America/New_York")
+    stats = await _service(db, datetime(2026, 3, 7, 12, tzinfo=UTC)).stats(None, USER)  # Saturday 07:00 EST
+    assert stats.today == date(2026, 3, 7)
+    assert stats.forecast == (2, 0, 1, 0, 0, 0, 1)
+    assert (stats.due_today, stats.due_week) == (2, 4)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
@@ -76,14 +74,6 @@ def clock() -> ManualClock:
 @pytest.fixture
 def discord_stub() -> FakeDiscord:
     return FakeDiscord()
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "daily.sqlite3")
-    await database.open()
-    yield database
-    await database.close()
 
 
 @pytest.fixture

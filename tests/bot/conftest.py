@@ -1,4 +1,4 @@
-"""A fresh, migrated SQLite file for the mock repositories' tests."""
+"""A fresh, migrated SQLite file for the tests of the services and repositories under ``bot/``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from bot.storage import Database
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "mock.sqlite3")
+    database = Database(tmp_path / "studybot.sqlite3")
     await database.open()
     try:
         yield database
