@@ -100,13 +100,14 @@ class OutcomeRepository:
             (int(told), epoch(now), guild_id, user_id))
         return cursor.rowcount > 0
 
-    async def untold_pause_changes(self) -> list[tuple[int, int, bool]]:
-        """(guild, member, paused) of no-show pauses, and of their lifting, still standing whose member was
-        never told."""
+    async def untold_pause_changes(self) -> list[tuple[int, int, str | None]]:
+        """(guild, member, why: "no-show" or "silent") of pauses the bot made, and (guild, member, None) of
+        no-show pauses lifted, still standing whose member was never told."""
         rows = await self.db.fetchall(
-            "SELECT guild_id, user_id, status = 'paused' FROM mock_participants WHERE pause_told = 0 AND "
-            "((status = 'paused' AND pause_reason = 'no-show') OR status = 'active') ORDER BY guild_id, user_id")
-        return [(row[0], row[1], bool(row[2])) for row in rows]
+            "SELECT guild_id, user_id, CASE status WHEN 'paused' THEN pause_reason END FROM mock_participants "
+            "WHERE pause_told = 0 AND ((status = 'paused' AND pause_reason IN ('no-show', 'silent')) "
+            "OR status = 'active') ORDER BY guild_id, user_id")
+        return [(row[0], row[1], row[2]) for row in rows]
 
     async def mark_pause_told(self, guild_id: int, user_id: int) -> None:
         await self.db.execute("UPDATE mock_participants SET pause_told = 1 WHERE guild_id = ? AND user_id = ?",

@@ -207,21 +207,25 @@ class Outcomes:
             crash_point("mock.resume-told")
             await self.outcomes_repo.mark_pause_told(guild_id, user_id)
 
-    async def tell_paused(self, guild_id: int, user_ids: list[int], *, fresh: bool = True) -> None:
-        """DM members just paused for missing twice, once each: called after the reporter has been answered
-        (``fresh``), and at each start for a pause a crash left untold (their DMs are read first)."""
+    async def tell_paused(self, guild_id: int, user_ids: list[int], *, fresh: bool = True,
+                          reason: str = "no-show") -> None:
+        """DM members just paused, once each: for missing twice (called after the reporter has been answered), or
+        for never answering their pairings (``reason`` "silent", after the round that paused them); unless
+        ``fresh``, at a start for a pause a crash left untold (their DMs are read first)."""
         for user_id in user_ids:
-            await self.publisher.tell_paused(user_id, fresh=fresh)
+            await self.publisher.tell_paused(user_id, fresh=fresh, reason=reason)
             crash_point("mock.pause-told")
             await self.outcomes_repo.mark_pause_told(guild_id, user_id)
 
     async def tell_untold_pauses(self, owns: Callable[[int], bool]) -> None:
         """After connecting: tell the members a crash left paused, or no longer paused, without a word."""
-        for guild_id, user_id, paused in await self.outcomes_repo.untold_pause_changes():
+        for guild_id, user_id, reason in await self.outcomes_repo.untold_pause_changes():
             if owns(guild_id):
                 try:
-                    tell = self.tell_paused if paused else self.tell_resumed
-                    await tell(guild_id, [user_id], fresh=False)
+                    if reason is None:
+                        await self.tell_resumed(guild_id, [user_id], fresh=False)
+                    else:
+                        await self.tell_paused(guild_id, [user_id], fresh=False, reason=reason)
                 except Exception:
                     log.exception("could not tell member %s of guild %s of their pause", user_id, guild_id)
 

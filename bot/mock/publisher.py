@@ -30,9 +30,9 @@ class MockPublisher(Protocol):
         """Tell ``group`` that a moderator cancelled ``round`` and close its brief. Unless ``fresh`` (cancelled
         just now, so nothing was sent before), not again where the thread or a member's DMs already say it."""
     async def dm(self, user_id: int, text: str) -> bool: ...
-    async def tell_paused(self, user_id: int, *, fresh: bool) -> None:
-        """DM a member that two reported absences in a row paused them; unless ``fresh`` (paused just now),
-        not again when their DMs already say so."""
+    async def tell_paused(self, user_id: int, *, fresh: bool, reason: str = "no-show") -> None:
+        """DM a member that two reported absences in a row (``reason`` "no-show") or pairings they never answered
+        ("silent") paused them; unless ``fresh`` (paused just now), not again when their DMs already say so."""
     async def tell_resumed(self, user_id: int, *, fresh: bool) -> None:
         """DM a member that the withdrawn report lifted their pause; as :meth:`tell_paused`."""
     async def ask_to_withdraw(self, round: Round, group: Group, reporter_id: int, absent_id: int) -> None:

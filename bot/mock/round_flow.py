@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from apscheduler.triggers.date import DateTrigger
@@ -31,6 +31,7 @@ from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
 from bot.mock.rounds import HISTORY_ROUNDS, eligible, gone_from, history_of, plan_round
 from bot.mock.schedule import Schedule, round_times
+from bot.mock.silence import SILENT_ROUNDS, pause_silent_members
 from bot.posting import crash_point, publish_once
 from bot.scheduler import JobScheduler
 from bot.seeds import stable_seed
@@ -52,6 +53,8 @@ class RoundFlow:
         self.prompts = MockPrompts(db, content)
         self.departures = Departures(db, clock, repo, meetings, publisher)
         meetings.reminders.still_on = self._still_on
+        # Tells members a new round paused (``Outcomes.tell_paused``, set by the service that owns both).
+        self.tell_paused: Callable[..., Awaitable[None]] | None = None
 
     def schedule_timers(self, round_: Round) -> None:
         """The mid-round nudge and the end of ``round_``, each once (a passed time runs at once)."""
@@ -108,14 +111,17 @@ class RoundFlow:
         """Create the round keyed ``key`` once (``None``: a moderator's round, always new), then deliver it."""
         async with self._locks[schedule.guild_id]:
             gone = await self._gone(schedule.guild_id, key)
-            round_id = await self._create(schedule, key, actor_id, gone)
-        if round_id is None:
-            return None
-        round_ = await self.repo.round(round_id)
-        assert round_ is not None
-        self.schedule_timers(round_)
-        crash_point("mock.round-created")
-        await self.deliver(round_)
+            round_id, silenced = await self._create(schedule, key, actor_id, gone)
+        if silenced:
+            log.info("guild %s: paused for not answering %d pairings: %s", schedule.guild_id, SILENT_ROUNDS, silenced)
+            crash_point("mock.silent-paused")
+        round_ = await self.repo.round(round_id) if round_id is not None else None
+        if round_ is not None:
+            self.schedule_timers(round_)
+            crash_point("mock.round-created")
+            await self.deliver(round_)
+        if silenced and self.tell_paused is not None:  # after the round: its members hear first
+            await self.tell_paused(schedule.guild_id, silenced, reason="silent")
         return round_
 
     async def _gone(self, guild_id: int, key: str | None) -> frozenset[int]:
@@ -143,7 +149,8 @@ class RoundFlow:
         return gone
 
     async def _create(self, schedule: Schedule, key: str | None, actor_id: int | None,
-                      gone: frozenset[int] = frozenset()) -> int | None:
+                      gone: frozenset[int] = frozenset()) -> tuple[int | None, list[int]]:
+        """The round (None: fewer than two members to pair), and the members it paused for never answering."""
         now = self._clock.now()
         prompts = await self.prompts.pool(schedule.guild_id)  # read before the transaction takes the write lock
         async with self._db.transaction() as conn:
@@ -151,14 +158,15 @@ class RoundFlow:
             key = key or f"{MANUAL_KEY_PREFIX}{number}"
             existing = await self.repo.round_by_key(conn, schedule.guild_id, key)
             if existing is not None:
-                return existing.id
+                return existing.id, []
             await self.repo.mark_left_server(conn, schedule.guild_id, gone, now)
+            silenced = await pause_silent_members(conn, schedule.guild_id, now)
             everyone = await self.repo.signups(conn, schedule.guild_id)
             busy = await self.meetings.repo.busy_members(conn, schedule.guild_id)  # in a live group of an open round
             taking_part = eligible(everyone, busy, gone)
             if len(taking_part) < 2:
                 log.info("guild %s: %d members taking part, no round", schedule.guild_id, len(taking_part))
-                return None
+                return None, silenced
             await self.repo.use_skips(conn, schedule.guild_id, busy)
             recent = await self.repo.recent_rounds(conn, schedule.guild_id, HISTORY_ROUNDS)
             rows = await self.repo.member_rows(conn, recent)
@@ -193,7 +201,7 @@ class RoundFlow:
                 await self._audit.record(conn, guild_id=schedule.guild_id, actor_id=actor_id, action="mock.pair-now",
                                          new={"round_id": round_id, "groups": len(plan.groups)})
         log.info("guild %s: round %s with %d groups", schedule.guild_id, key, len(plan.groups))
-        return round_id
+        return round_id, silenced
 
     async def brief(self, round_: Round, group: Group) -> GroupBrief:
         signups = [s for s in [await self.repo.signup(round_.guild_id, m.user_id) for m in group.members] if s]

@@ -48,6 +48,7 @@ class MockService:
         self.publisher = publisher
         self.rounds = RoundFlow(db, clock, content, scheduler, audit, self.repo, self.meetings, publisher)
         self.outcomes = Outcomes(db, clock, content, activity, self.repo, self.meetings.repo, publisher, scheduler)
+        self.rounds.tell_paused = self.outcomes.tell_paused
 
     # -- lifecycle -----------------------------------------------------------------------------
     async def start(self) -> None:

@@ -40,6 +40,9 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "mock-noshow-pause": ("mock.noshow-paused", "mock.pause-told"),
     "mock-noshow-withdrawn": ("mock.noshow-withdrawn", "mock.resume-told"),
     "mock-noshow-disputed": ("mock.noshow-disputed", "mock.dispute-asked"),
+    # A member silent in their last pairings is paused with the next round, then told (its "told" step is
+    # mock.pause-told, shared with the no-show pause and swept for this flow too).
+    "mock-silent-pause": ("mock.silent-paused",),
     "mock-feedback": ("feedback.saved", "feedback.shared"),
     "mock-proposal": ("meeting.proposed", "meeting.proposal-told"),
     "mock-confirmation": ("meeting.agreed", "meeting.confirmation-told"),

@@ -90,6 +90,8 @@ def signup_embed(signup: Signup, title: str) -> discord.Embed:
         state = f"active, sitting out the next {signup.skip_rounds} round(s)"
     if signup.status == "paused" and signup.pause_reason == "no-show":
         state = "paused after two missed interviews: `/mock join` to come back"
+    if signup.status == "paused" and signup.pause_reason == "silent":
+        state = "paused after three pairings with no answer from you: `/mock join` to come back"
     embed.add_field(name="Status", value=state, inline=False)
     return embed
 

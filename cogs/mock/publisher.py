@@ -19,6 +19,7 @@ from cogs.mock.texts import (
     MET_BEFORE_CANCEL,
     NOT_MET_BEFORE_CANCEL,
     PAUSED_FOR_NOSHOWS,
+    PAUSED_FOR_SILENCE,
     RESUMED_AFTER_WITHDRAWAL,
     announcement_heading,
     checkin_heading,
@@ -240,8 +241,8 @@ class DiscordMockPublisher:
     async def dm(self, user_id: int, text: str) -> bool:
         return await self.dms.send(user_id, text) is not None
 
-    async def tell_paused(self, user_id: int, *, fresh: bool) -> None:
-        await self._dm_once(user_id, PAUSED_FOR_NOSHOWS, fresh)
+    async def tell_paused(self, user_id: int, *, fresh: bool, reason: str = "no-show") -> None:
+        await self._dm_once(user_id, PAUSED_FOR_SILENCE if reason == "silent" else PAUSED_FOR_NOSHOWS, fresh)
 
     async def tell_resumed(self, user_id: int, *, fresh: bool) -> None:
         await self._dm_once(user_id, RESUMED_AFTER_WITHDRAWAL, fresh)

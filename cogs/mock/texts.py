@@ -27,6 +27,9 @@ def checkin_heading(round_: Round) -> str:
 
 PAUSED_FOR_NOSHOWS = ("You were reported absent from your last two mock interviews, so I have paused you. Rejoin "
                       "any time with `/mock join` in the server.")
+PAUSED_FOR_SILENCE = ("Your last three mock-interview pairings ended without a word from you (no time picked, no "
+                      "report, no feedback), so I have paused you rather than leave another partner waiting. "
+                      "Rejoin any time with `/mock join` in the server.")
 RESUMED_AFTER_WITHDRAWAL = ("Your partner reported that you met after all, so the missed-interview report was "
                             "withdrawn and you are no longer paused from mock interviews. You are paired again next "
                             "round.")

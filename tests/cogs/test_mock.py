@@ -133,6 +133,10 @@ async def test_rounds_never_repeat_a_pair_and_have_one_trio(harness: BotHarness,
             roles[user_id].append(role)
         announcement = room.messages[-1]
         assert f"round {week + 1}" in announcement.content and "3 pairs and 1 trio" in announcement.content
+        for thread in [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{week} ")]:
+            # Last round's groups say they met: three pairings in a row without a word would pause their members.
+            member = next(m for m in nine if m.id in thread.member_ids)
+            await member.click(next(m for m in thread.messages if "We met" in m.button_labels), "We met")
     for history in roles.values():
         asked, answered = history.count("interviewer"), history.count("candidate")
         assert abs(asked - answered) <= 2 and len(history) == 4
@@ -351,7 +355,7 @@ async def test_restart_while_creating_threads_finishes_without_duplicates(
     await schedule(mod, room)
     cog = harness.bot.get_cog("Mock")
     service = cog.service
-    round_id = await service.rounds._create(await service.repo.schedule(harness.guild.id), "manual:crash", mod.id)
+    round_id, _ = await service.rounds._create(await service.repo.schedule(harness.guild.id), "manual:crash", mod.id)
     round_ = await service.repo.round(round_id)
     first = (await service.repo.groups(round_id))[0]
     await service.publisher.deliver_group(round_, first, await service.rounds.brief(round_, first))  # then the process dies

@@ -222,6 +222,21 @@ async def mock_absent_once_then_checked_in_again(world: World) -> None:
     await in_process(world, steps)
 
 
+async def mock_silent_three_rounds(world: World) -> None:
+    """Three rounds pair Alice and Bob; Alice ticks a time in each, Bob never answers. The bot then stops."""
+    from tests.cogs.test_mock import agree_first_time
+
+    async def steps(harness: BotHarness) -> None:
+        await sign_up_a_pair(world)
+        for number in (1, 2, 3):
+            await world.mod.slash("mock-admin pair-now")
+            thread = next(t for t in world.guild.threads if t.name.startswith(f"Mock #{number} "))
+            await agree_first_time(thread, [world.alice])
+            await harness.advance(days=7)
+    world.clock.set(DAY.replace(hour=8))
+    await in_process(world, steps)
+
+
 async def mock_absent_twice(world: World) -> None:
     """As :func:`mock_absent_once_then_checked_in_again`, and Alice reported Bob absent again: he is paused."""
     await mock_absent_once_then_checked_in_again(world)
@@ -897,6 +912,15 @@ async def dispute_invariants(world: World, restart: int) -> None:
     assert world.rows("SELECT COUNT(*) FROM activity WHERE kind = 'mock'") == [(0,)]
 
 
+async def silent_pause_invariants(world: World, restart: int) -> None:
+    """Bob, silent in three pairings, is paused by the next round and told exactly once; Alice is not."""
+    assert world.rows("SELECT user_id, status, pause_reason, pause_told FROM mock_participants ORDER BY user_id") == \
+        sorted([(world.alice.id, "active", None, 1), (world.bob.id, "paused", "silent", 1)])
+    told = [m for m in world.bob.dms if m.content.startswith("Your last three mock-interview pairings")]
+    assert len(told) == 1
+    assert not any(m.content.startswith("Your last three") for m in world.alice.dms)
+
+
 def feedback_messages(world: World) -> list:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     return [m for m in thread.messages if m.content.startswith(f"📝 Feedback for <@{world.bob.id}>")]
@@ -1077,6 +1101,8 @@ SCENARIOS: dict[str, Scenario] = {
                        noshow_withdrawn_invariants) for point in FLOWS["mock-noshow-withdrawn"]},
     **{point: Scenario(mock_reported_absent, DAY.replace(hour=8) + timedelta(days=8), dispute_the_report,
                        dispute_invariants) for point in FLOWS["mock-noshow-disputed"]},
+    "mock.silent-paused": Scenario(mock_silent_three_rounds, DAY.replace(hour=9) + timedelta(days=21), pair_now,
+                                   silent_pause_invariants),
     **{point: Scenario(mock_paired, DAY.replace(hour=9), propose_a_time,
                        proposal_invariants("meeting at", MEETING, 1)) for point in FLOWS["mock-proposal"]},
     **{point: Scenario(mock_time_proposed, DAY.replace(hour=9), accept_the_time, confirmation_invariants)
@@ -1174,6 +1200,15 @@ TRIO_SCENARIOS = {point: Scenario(mock_trio_agreed_then_interviewer_left, NUDGE,
 UNTIMED_TRIO_SCENARIOS = {point: Scenario(mock_trio_then_interviewer_left, NUDGE, nothing,
                                           untimed_trio_departure_invariants)
                           for point in FLOWS["mock-departure"]}
+
+
+# The silent pause's DM is told through the no-show pause's own step: swept for this flow too.
+SILENT_TOLD = Scenario(mock_silent_three_rounds, DAY.replace(hour=9) + timedelta(days=21), pair_now,
+                       silent_pause_invariants)
+
+
+async def test_sigkill_after_telling_a_silent_member_then_three_restarts(world: World) -> None:
+    await sweep(world, "mock.pause-told", SILENT_TOLD)
 
 
 @pytest.mark.parametrize("point", sorted(ALL_POINTS))

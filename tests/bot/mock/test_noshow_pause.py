@@ -27,11 +27,11 @@ async def test_a_pause_is_untold_until_marked_and_a_standing_one_is_not_made_aga
     async with db.transaction() as conn:
         assert await repo.pause_for_noshows(conn, 7, 1, NOW)
         assert await repo.pause_for_noshows(conn, 7, 2, NOW)
-    assert await repo.untold_pause_changes() == [(7, 1, True), (7, 2, True)]
+    assert await repo.untold_pause_changes() == [(7, 1, "no-show"), (7, 2, "no-show")]
     await repo.mark_pause_told(7, 1)
     async with db.transaction() as conn:
         assert not await repo.pause_for_noshows(conn, 7, 1, NOW)  # already paused for this: told once, not again
-    assert await repo.untold_pause_changes() == [(7, 2, True)]
+    assert await repo.untold_pause_changes() == [(7, 2, "no-show")]
     signup = await PairingRepository(db).signup(7, 1)
     assert signup is not None and (signup.status, signup.pause_reason) == ("paused", "no-show")
 
@@ -58,7 +58,7 @@ async def test_a_lifted_pause_is_untold_until_marked_unless_the_member_was_answe
         assert await repo.lift_noshow_pause(conn, 7, 1, NOW)
         assert await repo.lift_noshow_pause(conn, 7, 2, NOW, told=True)
         assert not await repo.lift_noshow_pause(conn, 7, 3, NOW)  # never paused: nothing to lift or tell
-    assert await repo.untold_pause_changes() == [(7, 1, False)]
+    assert await repo.untold_pause_changes() == [(7, 1, None)]
     signup = await PairingRepository(db).signup(7, 1)
     assert signup is not None and (signup.status, signup.pause_reason) == ("active", None)
     await repo.mark_pause_told(7, 1)

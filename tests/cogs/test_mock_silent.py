@@ -1,0 +1,59 @@
+"""A member who never answers their pairings is paused before they strand another partner, told once, and
+starts afresh when they rejoin."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
+from tests.cogs.test_mock_meetings import join, pick, room, thread_of
+
+__all__ = ["room"]  # the fixture
+
+FIRST_ROUND = datetime(2026, 3, 6, 10, 30, tzinfo=UTC)  # a Friday, just after the round starts
+
+
+def paused_dms(member: SimMember) -> list[str]:
+    return [m.content for m in member.dms if m.content.startswith("Your last three mock-interview pairings")]
+
+
+async def test_three_silent_pairings_pause_a_member_once_and_rejoining_starts_afresh(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
+        bob: SimMember) -> None:
+    for member in (alice, bob):
+        await join(member, "UTC")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
+    for number in (1, 2, 3):  # Alice ticks a time each round; Bob never says a word
+        await harness.advance_to(FIRST_ROUND + timedelta(weeks=number - 1))
+        await pick(alice, thread_of(guild, alice, number), 0)
+        assert paused_dms(bob) == []
+    await harness.advance_to(FIRST_ROUND + timedelta(weeks=3))
+    assert not any(t.name.startswith("Mock #4 ") for t in guild.threads)  # Alice alone: nobody to pair her with
+    assert len(paused_dms(bob)) == 1 and "/mock join" in paused_dms(bob)[0]
+    assert paused_dms(alice) == []  # she answered
+    assert "paused after three pairings with no answer from you" in (await bob.slash("mock status")).text
+    await harness.restart()  # told once: a start finds him told
+    assert len(paused_dms(bob)) == 1
+
+    await join(bob, "UTC")  # back, with a clean slate: his old silent rounds no longer count
+    await harness.advance_to(FIRST_ROUND + timedelta(weeks=4))
+    assert bob.id in thread_of(guild, alice, 4).member_ids  # the week before made no round: this is round 4
+    assert len(paused_dms(bob)) == 1
+
+
+async def test_a_group_that_met_counts_as_an_answer_for_all_its_members(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
+        bob: SimMember) -> None:
+    for member in (alice, bob):
+        await join(member, "UTC")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
+    for number in (1, 2, 3):
+        await harness.advance_to(FIRST_ROUND + timedelta(weeks=number - 1))
+        if number == 2:  # round 1 has ended: Alice says they met, which speaks for Bob too
+            thread = thread_of(guild, alice, 1)
+            await alice.click(next(m for m in thread.messages if "We met" in m.button_labels), "We met")
+        else:
+            await pick(alice, thread_of(guild, alice, number), 0)
+    await harness.advance_to(FIRST_ROUND + timedelta(weeks=3))
+    assert {alice.id, bob.id} <= thread_of(guild, alice, 4).member_ids
+    assert paused_dms(bob) == []
