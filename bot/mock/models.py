@@ -145,6 +145,7 @@ class MockStats:
     cancelled: int = 0
     no_time: int = 0
     excluding: tuple[int, int] = (0, 0)  # (members with exclusions, exclusions): counts only
+    paused_by_bot: tuple[int, int] = (0, 0)  # (paused for two no-shows, paused for never answering): counts only
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,13 @@ class PairingRepository:
         return int(await self.db.fetchval("SELECT COUNT(*) FROM mock_participants WHERE guild_id = ? "
                                           "AND status = 'active' AND left_server_at IS NULL", (guild_id,), default=0))
 
+    async def count_paused_by_bot(self, guild_id: int) -> tuple[int, int]:
+        """(members paused for two reported no-shows, members paused for never answering), counts only."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*) FILTER (WHERE pause_reason = 'no-show'), COUNT(*) FILTER (WHERE pause_reason = 'silent') "
+            "FROM mock_participants WHERE guild_id = ? AND status = 'paused'", (guild_id,))
+        return (int(row[0]), int(row[1])) if row is not None else (0, 0)
+
     # -- schedule --------------------------------------------------------------------------------
     async def schedule(self, guild_id: int) -> Schedule | None:
         return await one(self.db, "SELECT * FROM mock_schedule WHERE guild_id = ?", (guild_id,), self._schedule)

@@ -238,7 +238,7 @@ class MockService:
         counts = await self.meetings.repo.meeting_counts(guild_id)
         return MockStats(await self.repo.count_active(guild_id), row[0], row[1], row[2], row[3], ratings, row[7],
                          counts["agreed"], counts["cancelled"], counts["no_time"],
-                         await self.meetings.repo.exclusion_counts(guild_id))
+                         await self.meetings.repo.exclusion_counts(guild_id), await self.repo.count_paused_by_bot(guild_id))
 
     async def signup_of(self, guild_id: int, user_id: int) -> Signup | None:
         return await self.repo.signup(guild_id, user_id)

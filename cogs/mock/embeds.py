@@ -130,6 +130,8 @@ def stats_embed(stats: MockStats) -> discord.Embed:
     embed.add_field(name="No time found", value=str(stats.no_time))
     members, total = stats.excluding
     embed.add_field(name="Never-pair exclusions", value=f"{total} set by {members} member{'s' * (members != 1)}")
+    noshows, silent = stats.paused_by_bot
+    embed.add_field(name="Paused by the bot", value=f"{noshows} after two no-shows · {silent} who never answered")
     if stats.ratings:
         communication, depth, tradeoffs = stats.ratings
         embed.add_field(name=f"Average ratings ({stats.feedback_count})", inline=False,

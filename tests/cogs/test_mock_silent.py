@@ -32,6 +32,7 @@ async def test_three_silent_pairings_pause_a_member_once_and_rejoining_starts_af
     assert len(paused_dms(bob)) == 1 and "/mock join" in paused_dms(bob)[0]
     assert paused_dms(alice) == []  # she answered
     assert "paused after three pairings with no answer from you" in (await bob.slash("mock status")).text
+    assert "Paused by the bot\n0 after two no-shows · 1 who never answered" in (await mod.slash("mock-admin stats")).text
     await harness.restart()  # told once: a start finds him told
     assert len(paused_dms(bob)) == 1
 
