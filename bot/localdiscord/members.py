@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.localdiscord.client_rules import check_number, check_picks, check_text
 from bot.localdiscord.command_permissions import can_use
 from bot.localdiscord.replies import Reply
 from bot.localdiscord.state import (
@@ -165,24 +166,13 @@ class SimMember:
         for component in iter_components(message.components):
             if component.get("type") in (3, 5, 6, 7, 8) and custom_id in (None, component.get("custom_id")):
                 if component.get("type") == 3:
-                    self._check_picks(component, values)
+                    check_picks(component, values)
                 data = {"custom_id": component["custom_id"], "component_type": component["type"], "values": values}
                 if component["type"] == 8:  # a channel select carries the picked channels, as Discord sends them
                     data["resolved"] = {"channels": {value: self._resolved_channel(int(value), component)
                                                      for value in values}}
                 return await self._send(3, self._channel_of(message), data, message=message)
         raise AssertionError(f"no select menu {custom_id!r} on the message")
-
-    @staticmethod
-    def _check_picks(menu: dict[str, Any], values: list[str]) -> None:
-        """What Discord's client lets a member pick in a string select: only its options, between
-        ``min_values`` (default 1) and ``max_values`` (default 1) of them."""
-        offered = {option["value"] for option in menu.get("options") or []}
-        if not set(values) <= offered:
-            raise AssertionError(f"Discord's client offers only {sorted(offered)}, not {values}")
-        low, high = menu.get("min_values", 1), menu.get("max_values", 1)
-        if not low <= len(values) <= high:
-            raise AssertionError(f"Discord's client takes {low} to {high} picks in this menu, not {len(values)}")
 
     async def submit_modal(self, target: Reply | dict[str, Any], **fields: str) -> Reply:
         return await self._finish(self.start_submit_modal(target, **fields))
@@ -332,29 +322,13 @@ class SimMember:
             entry["value"] = attachment["id"]
         elif kind in (4, 10):
             entry["value"] = int(value) if kind == 4 else float(value)
-            self._check_number(option, entry["value"])
+            check_number(option, entry["value"])
         elif kind == 5:
             entry["value"] = bool(value)
         else:
-            choices = option.get("choices")
-            if choices and value not in [c["value"] for c in choices]:
-                raise AssertionError(f"{value!r} is not one of the choices for {option['name']!r}")
-            low, high = option.get("min_length", 0), option.get("max_length", 6000)
-            if not low <= len(str(value)) <= high:
-                raise AssertionError(f"Discord's client only sends {low}-{high} characters for {option['name']!r}")
+            check_text(option, value)
             entry["value"] = value
         return entry
-
-    @staticmethod
-    def _check_number(option: dict[str, Any], value: float) -> None:
-        """What Discord's client sends for an integer or number option: one of its choices if it has any, and
-        nothing outside ``min_value``..``max_value`` (the client refuses to submit the command)."""
-        choices = option.get("choices")
-        if choices and value not in [c["value"] for c in choices]:
-            raise AssertionError(f"{value!r} is not one of the choices for {option['name']!r}")
-        low, high = option.get("min_value"), option.get("max_value")
-        if (low is not None and value < low) or (high is not None and value > high):
-            raise AssertionError(f"Discord's client only sends {low}..{high} for {option['name']!r}, not {value}")
 
     async def _send(self, kind: int, channel: SimChannel, data: dict[str, Any], *,
                     message: SimMessage | None = None) -> Reply:

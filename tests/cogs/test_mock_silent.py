@@ -13,6 +13,13 @@ __all__ = ["room"]  # the fixture
 FIRST_ROUND = datetime(2026, 3, 6, 10, 30, tzinfo=UTC)  # a Friday, just after the round starts
 
 
+async def weekly_pair(mod: SimMember, room: SimChannel, *members: SimMember) -> None:
+    """The members sign up, and rounds start every Friday at 10:00 UTC."""
+    for member in members:
+        await join(member, "UTC")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
+
+
 def paused_dms(member: SimMember) -> list[str]:
     return [m.content for m in member.dms if m.content.startswith("Your last three mock-interview pairings")]
 
@@ -20,9 +27,7 @@ def paused_dms(member: SimMember) -> list[str]:
 async def test_three_silent_pairings_pause_a_member_once_and_rejoining_starts_afresh(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
         bob: SimMember) -> None:
-    for member in (alice, bob):
-        await join(member, "UTC")
-    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
+    await weekly_pair(mod, room, alice, bob)
     for number in (1, 2, 3):  # Alice ticks a time each round; Bob never says a word
         await harness.advance_to(FIRST_ROUND + timedelta(weeks=number - 1))
         await pick(alice, thread_of(guild, alice, number), 0)
@@ -45,9 +50,7 @@ async def test_three_silent_pairings_pause_a_member_once_and_rejoining_starts_af
 async def test_a_group_that_met_counts_as_an_answer_for_all_its_members(
         harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
         bob: SimMember) -> None:
-    for member in (alice, bob):
-        await join(member, "UTC")
-    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
+    await weekly_pair(mod, room, alice, bob)
     for number in (1, 2, 3):
         await harness.advance_to(FIRST_ROUND + timedelta(weeks=number - 1))
         if number == 2:  # round 1 has ended: Alice says they met, which speaks for Bob too
