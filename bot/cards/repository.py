@@ -82,19 +82,14 @@ class CardRepository:
             (user_id, epoch(since)))
         return [(int(r[0]), int(r[1]), r[2]) for r in rows]
 
-    async def desired_retention(self, user_id: int) -> float | None:
-        """The member's chosen desired retention (0.75-0.97), None for the default."""
-        percent = await self.db.fetchval("SELECT retention_percent FROM card_settings WHERE user_id = ?", (user_id,))
-        return percent / 100 if percent is not None else None
+    async def settings(self, user_id: int) -> tuple[int, float | None]:
+        """(new cards a day, desired retention 0.75-0.97 or None for the default), in one read."""
+        return await self.db.read(self.settings_in, user_id)
 
     async def set_desired_retention(self, user_id: int, percent: int) -> None:
         await self.db.execute(
             "INSERT INTO card_settings (user_id, retention_percent) VALUES (?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET retention_percent = excluded.retention_percent", (user_id, percent))
-
-    async def new_per_day(self, user_id: int) -> int:
-        return int(await self.db.fetchval("SELECT new_per_day FROM card_settings WHERE user_id = ?", (user_id,),
-                                          default=DEFAULT_NEW_PER_DAY))
 
     async def set_new_per_day(self, user_id: int, value: int) -> None:
         await self.db.execute(

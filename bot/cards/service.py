@@ -168,7 +168,7 @@ class StudyService:
         left = study.new_left if isinstance(study, StudyCard) else 0
         return StudyCard(cards[card_id], CardKind.DUE if memory else CardKind.NEW, rep, memory,
                          study.due_left if isinstance(study, StudyCard) else 0, left,
-                         await self.server.credit(card_id), retention=await self.repo.desired_retention(user_id))
+                         await self.server.credit(card_id), retention=(await self.repo.settings(user_id))[1])
 
     async def in_play(self, guild_id: int | None, card_id: str) -> bool:
         """Whether the card is still in one of the server's decks that are on (not removed or switched off)."""
@@ -264,13 +264,13 @@ class StudyService:
         # Forgetting one card again and again is a sign the card (or the idea) needs reading at its source, which
         # a review cannot give: Anki calls these leeches. The member sees where each comes from.
         hard = sorted((m for m in memories if m.lapses >= HARD_LAPSES), key=lambda m: (-m.lapses, m.card_id))
+        new_per_day, retention_target = await self.repo.settings(user_id)
         return CardStats(
             due_today=forecast[0], due_week=sum(forecast),
             reviewed_today=reviewed_today, total_reviews=total,
             retention=recalled / asked if asked else None, retention_sample=asked,
             next_due=min(future) if future else None, learned=len(started), total_cards=len(cards),
-            new_per_day=await self.repo.new_per_day(user_id),
-            retention_target=await self.repo.desired_retention(user_id) or DEFAULT_RETENTION,
+            new_per_day=new_per_day, retention_target=retention_target or DEFAULT_RETENTION,
             hardest=tuple(HardCard(cards[m.card_id], m.lapses) for m in hard[:HARDEST_SHOWN]),
             set_aside=len(started) - len(memories), forecast=tuple(forecast), today=today)
 
@@ -288,10 +288,9 @@ class StudyService:
     async def set_aside_cards(self, guild_id: int | None, user_id: int) -> list[SetAsideCard]:
         """The cards the member set aside that are still in this server's decks, longest aside first."""
         cards = await self.server.cards(guild_id)
-        aside = [m for m in await self.repo.all_memories(user_id)
-                 if m.set_aside_at is not None and m.card_id in cards]
-        aside.sort(key=lambda m: (m.set_aside_at, m.card_id))
-        return [SetAsideCard(cards[m.card_id], m.lapses, m.set_aside_at) for m in aside if m.set_aside_at]
+        aside = sorted((m.set_aside_at, m.card_id, m.lapses) for m in await self.repo.all_memories(user_id)
+                       if m.set_aside_at is not None and m.card_id in cards)
+        return [SetAsideCard(cards[card_id], lapses, when) for when, card_id, lapses in aside]
 
     async def bring_back(self, user_id: int, card_ids: list[str]) -> int:
         """Put set-aside cards back in the member's reviews; a card overdue meanwhile is due at once."""

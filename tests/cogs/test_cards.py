@@ -312,6 +312,41 @@ async def test_a_card_set_aside_stays_out_of_reviews_until_the_member_brings_it_
     assert "no cards set aside" in (await alice.slash("cards set-aside")).text
 
 
+async def test_older_messages_for_a_card_set_aside_since_record_nothing(harness: BotHarness, alice: SimMember) -> None:
+    """A member with several session messages open sets a card aside from one: the others' Reveal and grades
+    for that card record nothing and say why, and a second bring-back menu brings nothing back twice."""
+    front = await forget_twice(harness, alice)
+    await harness.advance(days=40)
+    older_front = await alice.slash("cards study")
+    older_back = await alice.click(await alice.slash("cards study"), "Reveal")
+    older_good = button(older_back, "Good")
+    current = await alice.click(await alice.slash("cards study"), "Reveal")
+    assert older_front.embeds[0]["description"] == front and current.embeds[0]["description"].startswith(front)
+    card_id = button(current, "Set aside").rsplit(":", 1)[1]
+    await alice.click(current, "Set aside")
+    state = "SELECT due, reps, lapses FROM card_states WHERE card_id = ?"
+    before = await harness.core.db.fetchall(state, (card_id,))
+    reviews = await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE card_id = ?", (card_id,))
+
+    graded = await alice.click(older_back, older_good)
+    note = {f["name"]: f["value"] for f in graded.embeds[0]["fields"]}["Last card"]
+    assert note.startswith("That card is set aside, so nothing was recorded") and "/cards set-aside" in note
+    assert not graded.embeds[0]["description"].startswith(front)  # the session moved on
+    revealed = await alice.click(older_front, "Reveal")
+    assert not revealed.embeds[0]["description"].startswith(front)
+    assert "already reviewed or set aside" in str(revealed.embeds[0])
+    assert await harness.core.db.fetchall(state, (card_id,)) == before
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE card_id = ?",
+                                          (card_id,)) == reviews
+
+    first_menu, second_menu = await alice.slash("cards set-aside"), await alice.slash("cards set-aside")
+    assert "Back in your reviews: **1** card" in (await alice.select(first_menu, [card_id])).text
+    due_back = await harness.core.db.fetchall(state, (card_id,))
+    assert (await alice.select(second_menu, [card_id])).text == "Those cards are already back in your reviews."
+    assert await harness.core.db.fetchall(state, (card_id,)) == due_back
+    assert (await alice.slash("cards study")).embeds[0]["description"] == front
+
+
 def days_in(text: str) -> float:
     """The interval a grade button or note ends with ("Good · 12d", "Good · back in 2mo"), in days."""
     amount, unit = re.search(r"(\d+)(m|h|d|mo)$", text).groups()  # type: ignore[union-attr]
