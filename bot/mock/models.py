@@ -57,6 +57,14 @@ class Round:
 
 
 @dataclass(frozen=True)
+class StartedRound:
+    """A moderator's round, and who it paused for never answering (the moderator is told; they were too)."""
+
+    round: Round
+    paused_silent: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class GroupMember:
     user_id: int
     role: str

@@ -25,7 +25,7 @@ from bot.mock.agreement import minutes_for, nudge_time
 from bot.mock.departures import Departures, without_departed
 from bot.mock.jobs import end_job, nudge_job
 from bot.mock.meetings import MeetingService
-from bot.mock.models import CHECKIN_CLAIMED, MANUAL_KEY_PREFIX, Group, GroupBrief, Round
+from bot.mock.models import CHECKIN_CLAIMED, MANUAL_KEY_PREFIX, Group, GroupBrief, Round, StartedRound
 from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
@@ -92,23 +92,31 @@ class RoundFlow:
                  schedule.guild_id, fire.isoformat())
         return await self.create_round(schedule, key, None)
 
-    async def pair_now(self, guild_id: int, actor_id: int) -> Round:
+    async def pair_now(self, guild_id: int, actor_id: int) -> StartedRound:
         schedule = await self.repo.schedule(guild_id)
         if schedule is None:
             raise NotConfigured("Mock interviews are not scheduled in this server.",
                                 hint="Set a schedule first with `/mock-admin schedule`.")
-        round_ = await self.create_round(schedule, None, actor_id)
+        round_, silenced = await self._start(schedule, None, actor_id)
         if round_ is None:
+            # The pauses stand (and were told): the moderator learns why the count fell short.
+            paused = (f" {len(silenced)} member{'s were' if len(silenced) != 1 else ' was'} just paused for not "
+                      f"answering their last {SILENT_ROUNDS} pairings." if silenced else "")
             if await self.repo.open_rounds(guild_id):
-                raise Conflict("A round is still open and fewer than two members are free to pair.",
+                raise Conflict("A round is still open and fewer than two members are free to pair." + paused,
                                hint="Members whose interview was cancelled are free again; or "
                                     "`/mock-admin cancel-round`.")
-            raise Conflict("Fewer than two members are taking part, so there is nobody to pair.",
+            raise Conflict("Fewer than two members are taking part, so there is nobody to pair." + paused,
                            hint="Members join with `/mock join`.")
-        return round_
+        return StartedRound(round_, tuple(silenced))
 
     async def create_round(self, schedule: Schedule, key: str | None, actor_id: int | None) -> Round | None:
         """Create the round keyed ``key`` once (``None``: a moderator's round, always new), then deliver it."""
+        return (await self._start(schedule, key, actor_id))[0]
+
+    async def _start(self, schedule: Schedule, key: str | None,
+                     actor_id: int | None) -> tuple[Round | None, list[int]]:
+        """:meth:`create_round`, and the members it paused for never answering (each told by DM)."""
         async with self._locks[schedule.guild_id]:
             gone = await self._gone(schedule.guild_id, key)
             round_id, silenced = await self._create(schedule, key, actor_id, gone)
@@ -122,7 +130,7 @@ class RoundFlow:
             await self.deliver(round_)
         if silenced and self.tell_paused is not None:  # after the round: its members hear first
             await self.tell_paused(schedule.guild_id, silenced, reason="silent")
-        return round_
+        return round_, silenced
 
     async def _gone(self, guild_id: int, key: str | None) -> frozenset[int]:
         """Which members the new round would group Discord says have left the server.

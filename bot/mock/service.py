@@ -21,7 +21,17 @@ from bot.mock.exclusions import Exclusions
 from bot.mock.jobs import ROUND_PREFIXES, rebuild, round_job
 from bot.mock.meeting_repository import Meeting
 from bot.mock.meetings import Choice, MeetingPublisher, MeetingService, Picker
-from bot.mock.models import Group, MockStats, Report, Round, RoundsAhead, ScheduleChange, Signup, staying_in
+from bot.mock.models import (
+    Group,
+    MockStats,
+    Report,
+    Round,
+    RoundsAhead,
+    ScheduleChange,
+    Signup,
+    StartedRound,
+    staying_in,
+)
 from bot.mock.outcomes import Outcomes
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
@@ -123,8 +133,8 @@ class MockService:
                             schedule.guild_id)
 
     # -- rounds --------------------------------------------------------------------------------
-    async def pair_now(self, guild_id: int, actor_id: int) -> Round:
-        """A moderator's round, now, with everyone free to take part."""
+    async def pair_now(self, guild_id: int, actor_id: int) -> StartedRound:
+        """A moderator's round, now, with everyone free to take part (and who it paused for never answering)."""
         return await self.rounds.pair_now(guild_id, actor_id)
 
     async def cancel_round(self, guild_id: int, actor_id: int) -> Round:

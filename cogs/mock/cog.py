@@ -22,7 +22,7 @@ from cogs._common import (
 )
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
-from cogs.mock.embeds import current_round_text, history_line, signup_embed, stats_embed
+from cogs.mock.embeds import current_round_text, history_line, round_started_text, signup_embed, stats_embed
 from cogs.mock.meeting_publisher import DiscordMeetingPublisher
 from cogs.mock.meeting_views import FORMS as MEETING_FORMS
 from cogs.mock.meeting_views import MEETING_ITEMS
@@ -198,10 +198,10 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
     async def pair_now(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        round_ = await self.service.pair_now(interaction.guild_id, interaction.user.id)
-        groups = await self.service.groups(round_.id)
-        await interaction.followup.send(f"Round {round_.number} started: {len(groups)} groups. It ends "
-                                        f"{discord_timestamp(round_.ends_at, 'F')}.", ephemeral=True)
+        started = await self.service.pair_now(interaction.guild_id, interaction.user.id)
+        groups = await self.service.groups(started.round.id)
+        await interaction.followup.send(round_started_text(started, len(groups)), ephemeral=True,
+                                        allowed_mentions=no_pings())
 
     @app_commands.command(name="cancel-round", description="Cancel the open round")
     async def cancel_round(self, interaction: discord.Interaction) -> None:

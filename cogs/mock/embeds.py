@@ -4,12 +4,29 @@ from __future__ import annotations
 
 import discord
 
-from bot.mock import Group, GroupBrief, Meeting, MockStats, Round, Signup
+from bot.mock import SILENT_ROUNDS, Group, GroupBrief, Meeting, MockStats, Round, Signup, StartedRound
 from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
 from cogs._common.prompts import prompt_embed
 
 ROLE_ICONS = {"interviewer": "🎤 Interviewer", "candidate": "🧑‍💻 Candidate", "observer": "👀 Observer"}
 OUTCOME_LABELS = {"met": "met ✅", "noshow": "no-show ❌", "missed": "could not make it", None: "not reported"}
+
+
+PAUSED_LISTED = 20  # members named in the moderator's reply; more are counted (a message holds 2,000 characters)
+
+
+def round_started_text(started: StartedRound, groups: int) -> str:
+    """The moderator's answer to pair-now, naming whom the round paused for never answering: they no longer
+    appear in rounds, and the moderator may know why they went quiet."""
+    round_ = started.round
+    text = f"Round {round_.number} started: {groups} group{'s' * (groups != 1)}. It ends {discord_timestamp(round_.ends_at, 'F')}."
+    paused = started.paused_silent
+    if paused:
+        named = ", ".join(f"<@{user_id}>" for user_id in paused[:PAUSED_LISTED])
+        more = f" and {len(paused) - PAUSED_LISTED} more" if len(paused) > PAUSED_LISTED else ""
+        text += (f"\n\nPaused for not answering their last {SILENT_ROUNDS} pairings: {named}{more}. Each was told "
+                 "by DM and can rejoin with `/mock join`.")
+    return text
 
 
 def thread_name(round_: Round, group: Group) -> str:

@@ -176,7 +176,7 @@ async def test_reminder_checkin_feedback_and_streak(harness: BotHarness, mod: Si
     await join_all([alice, bob])
     await schedule(mod, room)
     reply = await mod.slash("mock-admin pair-now")
-    assert "Round 1 started: 1 groups" in reply.text
+    assert "Round 1 started: 1 group." in reply.text
     [thread] = threads(harness.guild)
     [brief] = briefs(thread)
     interviewer = alice if f"Interviewer: {alice.mention}" in brief.content else bob

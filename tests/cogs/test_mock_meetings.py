@@ -198,7 +198,7 @@ async def test_reschedule_moves_the_event_and_cancel_deletes_it_with_its_room(
     await harness.advance(days=4)
     assert not [m for m in alice.dms + bob.dms if "Your mock interview is" in m.content]  # no reminders left
     again = await mod.slash("mock-admin pair-now")  # a cancelled interview frees its members for a new pairing
-    assert "Round 2 started: 1 groups" in again.text
+    assert "Round 2 started: 1 group." in again.text
 
 
 async def test_reminders_come_once_in_each_members_zone_across_a_restart(

@@ -38,7 +38,7 @@ async def test_a_member_who_left_the_server_is_left_out_until_they_come_back(
         carol: SimMember) -> None:
     await signed_up_then_left(guild, mod, room, [alice, bob], carol)
     started = await mod.slash("mock-admin pair-now")
-    assert "Round 1 started: 1 groups" in started.text
+    assert "Round 1 started: 1 group." in started.text
     assert partners(guild, harness.sim.bot_user.id, 1) == [{alice.id, bob.id}]
     [thread] = threads(guild)
     [brief] = [m for m in thread.messages if m.embeds and "mock interview round" in m.content]
@@ -94,7 +94,7 @@ async def test_when_discord_cannot_be_asked_the_round_takes_everyone(
 
     monkeypatch.setattr(discord.Guild, "query_members", times_out)
     started = await mod.slash("mock-admin pair-now")
-    assert "Round 1 started: 1 groups" in started.text
+    assert "Round 1 started: 1 group." in started.text
     assert partners(guild, harness.sim.bot_user.id, 1) == [{alice.id, bob.id, carol.id}]
     assert "could not ask Discord which of 3 members are still in the server" in caplog.text
 
@@ -165,7 +165,7 @@ async def test_a_partner_who_leaves_mid_round_calls_the_interview_off_and_the_ot
     for member in (dana, erin):
         await member.slash("mock join", role="either", level="senior", timezone="Europe/Berlin", availability="anytime")
     await dana.slash("mock exclude", member=alice)
-    assert "Round 2 started: 1 groups" in (await mod.slash("mock-admin pair-now")).text
+    assert "Round 2 started: 1 group." in (await mod.slash("mock-admin pair-now")).text
     assert partners(guild, harness.sim.bot_user.id, 2) == [{alice.id, erin.id}]
     assert any("nobody you can be paired with was free" in m.content for m in dana.dms)
 

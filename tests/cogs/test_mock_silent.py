@@ -24,14 +24,19 @@ def paused_dms(member: SimMember) -> list[str]:
     return [m.content for m in member.dms if m.content.startswith("Your last three mock-interview pairings")]
 
 
-async def test_three_silent_pairings_pause_a_member_once_and_rejoining_starts_afresh(
-        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
-        bob: SimMember) -> None:
-    await weekly_pair(mod, room, alice, bob)
+async def three_rounds_bob_never_answers(harness: BotHarness, guild: SimGuild, alice: SimMember,
+                                        bob: SimMember) -> None:
     for number in (1, 2, 3):  # Alice ticks a time each round; Bob never says a word
         await harness.advance_to(FIRST_ROUND + timedelta(weeks=number - 1))
         await pick(alice, thread_of(guild, alice, number), 0)
         assert paused_dms(bob) == []
+
+
+async def test_three_silent_pairings_pause_a_member_once_and_rejoining_starts_afresh(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
+        bob: SimMember) -> None:
+    await weekly_pair(mod, room, alice, bob)
+    await three_rounds_bob_never_answers(harness, guild, alice, bob)
     await harness.advance_to(FIRST_ROUND + timedelta(weeks=3))
     assert not any(t.name.startswith("Mock #4 ") for t in guild.threads)  # Alice alone: nobody to pair her with
     assert len(paused_dms(bob)) == 1 and "/mock join" in paused_dms(bob)[0]
@@ -61,3 +66,35 @@ async def test_a_group_that_met_counts_as_an_answer_for_all_its_members(
     await harness.advance_to(FIRST_ROUND + timedelta(weeks=3))
     assert {alice.id, bob.id} <= thread_of(guild, alice, 4).member_ids
     assert paused_dms(bob) == []
+
+
+async def test_a_moderators_round_names_whom_it_paused(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
+        bob: SimMember, carol: SimMember) -> None:
+    await weekly_pair(mod, room, alice, bob)
+    await three_rounds_bob_never_answers(harness, guild, alice, bob)
+    await harness.advance_to(FIRST_ROUND + timedelta(weeks=3, minutes=-90))  # round 3 has ended; 4 is not due
+    refused = await mod.slash("mock-admin pair-now")
+    assert refused.ephemeral and "Fewer than two members are taking part" in refused.text
+    assert "1 member was just paused for not answering their last 3 pairings" in refused.text
+    assert len(paused_dms(bob)) == 1  # the pause stands, and he was told
+
+    await join(carol, "UTC")
+    started = await mod.slash("mock-admin pair-now")
+    assert started.text.startswith("Round 4 started: 1 group.") and "Paused for not" not in started.text
+    assert {alice.id, carol.id} <= thread_of(guild, alice, 4).member_ids and len(paused_dms(bob)) == 1
+
+
+async def test_a_moderators_round_that_pauses_members_names_them(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, room: SimChannel, alice: SimMember,
+        bob: SimMember, carol: SimMember) -> None:
+    await weekly_pair(mod, room, alice, bob)
+    await three_rounds_bob_never_answers(harness, guild, alice, bob)
+    await harness.advance_to(FIRST_ROUND + timedelta(weeks=3, minutes=-90))
+    await join(carol, "UTC")
+    started = await mod.slash("mock-admin pair-now")
+    assert started.ephemeral and started.text.startswith("Round 4 started: 1 group.")
+    assert (f"Paused for not answering their last 3 pairings: <@{bob.id}>. Each was told by DM and can rejoin "
+            "with `/mock join`.") in started.text
+    assert started.message is not None and started.message.pinged_user_ids == []  # a list of names, never a ping
+    assert bob.id not in thread_of(guild, alice, 4).member_ids and len(paused_dms(bob)) == 1
