@@ -130,6 +130,8 @@ TABLES: dict[str, dict[str, Rule]] = {
     "card_reviews": {"user_id": subject("the member's flashcard reviews")},
     "card_settings": {"user_id": subject("the member's flashcard settings")},
     "card_deck_choice": {"user_id": subject("the deck the member studies")},
+    "card_undo": {"user_id": subject("what the member's last flashcard grade replaced, kept to undo it"),
+                  "review_id": not_personal("an internal id of the member's review (deleted with it)")},
     "quiz_schedule": schedule("quiz time", failure_notice="the bot's note about a failed post"),
     "quiz_posts": facts(question="a question from the content", options="answer options from the content",
                         message_id="the bot's quiz post"),

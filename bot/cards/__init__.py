@@ -10,6 +10,7 @@ from bot.cards.models import (
     NothingToStudy,
     SetAsideCard,
     StudyCard,
+    Undone,
     forgotten,
 )
 from bot.cards.repository import CardRepository
@@ -18,4 +19,4 @@ from bot.cards.srs import Grade, Memory, Scheduler
 
 __all__ = ["HARD_LAPSES", "LEARN_AHEAD", "CardKind", "CardRepository", "CardStats", "DaySummary", "Grade", "Graded",
            "HardCard", "Memory", "NothingToStudy", "Scheduler", "SetAsideCard", "StudyCard", "StudyService",
-           "forgotten"]
+           "Undone", "forgotten"]

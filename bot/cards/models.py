@@ -73,6 +73,12 @@ class Graded:
 
 
 @dataclass(frozen=True)
+class Undone:
+    undone: bool                   # False: that grade is no longer the member's last (or was undone already)
+    study: StudyCard | None        # the card to grade again; None if it left the member's reviews meanwhile
+
+
+@dataclass(frozen=True)
 class CardStats:
     due_today: int                 # overdue included
     due_week: int                  # today and the next six days

@@ -155,9 +155,10 @@ class CardRepository:
 
     @staticmethod
     def save_review_in(conn: sqlite3.Connection, memory: Memory, *, guild_id: int | None, grade: int,
-                       state_before: int | None, now: datetime) -> None:
-        """Store a grade: the review log row and the card's new memory (inside a one-trip transaction)."""
-        conn.execute(
+                       state_before: int | None, now: datetime) -> int:
+        """Store a grade: the review log row and the card's new memory (inside a one-trip transaction); the
+        review row's id."""
+        review = conn.execute(
             "INSERT INTO card_reviews (user_id, guild_id, card_id, rating, state_before, rep, reviewed_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (memory.user_id, guild_id, memory.card_id, grade, state_before, memory.reps, epoch(now)))
@@ -170,3 +171,42 @@ class CardRepository:
             (memory.user_id, memory.card_id, memory.state, memory.step, memory.stability, memory.difficulty,
              epoch(memory.due), epoch(memory.last_review) if memory.last_review else None, memory.reps,
              memory.lapses, epoch(memory.introduced_at)))
+        assert review.lastrowid is not None
+        return review.lastrowid
+
+    @staticmethod
+    def remember_undo_in(conn: sqlite3.Connection, before: Memory | None, after: Memory, review_id: int,
+                         now: datetime) -> None:
+        """Keep what a grade replaced, so the member can undo it: their one undo row, replacing the last."""
+        conn.execute(
+            "INSERT OR REPLACE INTO card_undo (user_id, card_id, rep, review_id, state, step, stability, difficulty, "
+            "due, last_review, reps, lapses, graded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (after.user_id, after.card_id, after.reps, review_id,
+             *((before.state, before.step, before.stability, before.difficulty, epoch(before.due),
+                epoch(before.last_review) if before.last_review else None, before.reps, before.lapses)
+               if before is not None else (None,) * 8), epoch(now)))
+
+    @staticmethod
+    def undo_in(conn: sqlite3.Connection, user_id: int, card_id: str, rep: int) -> bool:
+        """Take back the member's last grade, if it was of ``card_id`` and gave it ``rep`` repetitions and the card
+        still has them: its review row goes and its memory is what it was (a new card is new again). False,
+        changing nothing, for any other grade, or for a card set aside since (its memory stays as it was set
+        aside: an undo would make a new card new, and offered, again)."""
+        row = conn.execute("SELECT * FROM card_undo WHERE user_id = ? AND card_id = ? AND rep = ?",
+                           (user_id, card_id, rep)).fetchone()
+        if row is None:
+            return False
+        conn.execute("DELETE FROM card_undo WHERE user_id = ?", (user_id,))
+        current = conn.execute("SELECT reps, set_aside_at FROM card_states WHERE user_id = ? AND card_id = ?",
+                               (user_id, card_id)).fetchone()
+        if current is None or current[0] != rep or current[1] is not None:
+            return False
+        conn.execute("DELETE FROM card_reviews WHERE id = ?", (row["review_id"],))
+        if row["state"] is None:
+            conn.execute("DELETE FROM card_states WHERE user_id = ? AND card_id = ?", (user_id, card_id))
+        else:
+            conn.execute("UPDATE card_states SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, "
+                         "last_review = ?, reps = ?, lapses = ? WHERE user_id = ? AND card_id = ?",
+                         (row["state"], row["step"], row["stability"], row["difficulty"], row["due"],
+                          row["last_review"], row["reps"], row["lapses"], user_id, card_id))
+        return True

@@ -29,6 +29,7 @@ from bot.cards.models import (
     NothingToStudy,
     SetAsideCard,
     StudyCard,
+    Undone,
 )
 from bot.cards.repository import CardRepository
 from bot.cards.srs import DEFAULT_RETENTION, RETENTION_RANGE, Grade, Scheduler
@@ -232,14 +233,26 @@ class StudyService:
         settings = self.repo.settings_in(conn, user_id)
         updated = self.scheduler.review(memory, user_id, card.id, grade, now, settings[1])
         try:
-            self.repo.save_review_in(conn, updated, guild_id=guild_id, grade=int(grade),
-                                     state_before=memory.state if memory else None, now=now)
+            review_id = self.repo.save_review_in(conn, updated, guild_id=guild_id, grade=int(grade),
+                                                 state_before=memory.state if memory else None, now=now)
         except sqlite3.IntegrityError:  # the same repetition raced in from a second click
             return Graded(False, card, memory), None
+        self.repo.remember_undo_in(conn, memory, updated, review_id, now)
         # The grade and its streak credit commit together, or neither does.
         credit = (self._activity.credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, now)
                   if guild_id is not None else None)
         return Graded(True, card, updated, self._next_in(conn, guild_id, user_id, now, False, decks, settings)), credit
+
+    async def undo(self, guild_id: int | None, user_id: int, card_id: str, rep: int) -> Undone:
+        """Take back the member's last grade (a misclick, or a second thought), as Anki's Undo does, if it was of
+        ``card_id`` and left it at ``rep`` repetitions: the card is as it was, to be graded again.
+
+        Only the last grade can be undone, and only while the card is neither graded again nor set aside. The day's streak credit
+        stays: the member did study. One transaction, so a crash leaves the grade either whole or gone."""
+        if not await self._db.run_transaction(self.repo.undo_in, user_id, card_id, rep):
+            return Undone(False, None)
+        log.info("member %s undid their grade of card %s", user_id, card_id)
+        return Undone(True, await self.shown_card(guild_id, user_id, card_id, rep - 1))
 
     async def stats(self, guild_id: int | None, user_id: int, deck: str | None = None) -> CardStats:
         """Stats over ``deck`` (or the member's chosen deck, else every deck on); reviews count everywhere."""

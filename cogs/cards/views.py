@@ -2,7 +2,8 @@
 and long pauses, and a second click on the same repetition records nothing. When only cards still being
 learned remain, due within minutes, the session offers Continue (study them now) and Finish (a summary)
 instead of ending on a countdown. A card the member keeps forgetting offers Set aside on its back, and
-``/cards set-aside`` brings such cards back (a menu whose id survives restarts too)."""
+``/cards set-aside`` brings such cards back (a menu whose id survives restarts too). The screen after a grade
+offers Undo grade, which takes the member's last grade back and shows the card's back to grade again."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 
 import discord
 
-from bot.cards import Grade, NothingToStudy, SetAsideCard, StudyCard, StudyService, forgotten
+from bot.cards import Grade, NothingToStudy, SetAsideCard, StudyCard, StudyService, Undone, forgotten
 from cogs._common import BaseView, RoutedItem, one_line, truncate
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience
@@ -36,6 +37,7 @@ EYES = discord.PartialEmoji(name="👀")  # parsed once: every card shown in a s
 FINISH = CustomId("studybot:cards:finish")
 SET_ASIDE = CustomId("studybot:cards:aside", card=SLUG)
 BRING_BACK = CustomId("studybot:cards:bring-back")
+UNDO = CustomId("studybot:cards:undo", card=SLUG, rep=NUMBER)
 MENU_LIMIT = 25  # options Discord allows in one select menu
 
 
@@ -98,7 +100,36 @@ class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         if self.grade is Grade.AGAIN and (times := forgotten(graded.memory)):
             note += (f" · forgotten {times} times now: re-read it at its source, or set it aside from its back "
                      "next time")
-        await show_next(interaction, note, study=graded.next)
+        await show_next(interaction, note, study=graded.next, undo=UndoButton(self.card_id, graded.memory.reps))
+
+
+class UndoButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                 template=UNDO.template):
+    """Beside the screen after a grade: take that grade back and grade the card again (a misclick)."""
+
+    audience = Audience.MEMBER
+    custom_ids = UNDO
+
+    def __init__(self, card_id: str, rep: int) -> None:
+        super().__init__(discord.ui.Button(label="Undo grade", style=discord.ButtonStyle.secondary, emoji="↩️",
+                                           custom_id=UNDO(card_id, rep), row=1))
+        self.card_id, self.rep = card_id, rep
+
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        service = _service(interaction)
+        undone: Undone = await service.undo(interaction.guild_id, interaction.user.id, self.card_id, self.rep)
+        if not undone.undone:
+            await show_next(interaction, "Nothing to undo: only your last grade can be taken back, before the card "
+                                         "is graded again or set aside.")
+        elif undone.study is None:
+            await show_next(interaction, "Grade undone. That card is not in your reviews here now (its deck is "
+                                         "off, or today's new cards are used up), so it is not shown.")
+        else:
+            await interaction.response.edit_message(
+                content="↩️ Grade undone: the card is as it was before. How well did you remember it?",
+                embed=back_embed(undone.study),
+                view=grade_view(undone.study, service.preview_of(undone.study, interaction.user.id)))
 
 
 class ContinueButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -171,7 +202,8 @@ class BringBackSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]]
         await interaction.response.edit_message(content=text, embed=None, view=None)
 
 
-DYNAMIC_ITEMS = (RevealButton, GradeButton, ContinueButton, FinishButton, SetAsideButton, BringBackSelect)
+DYNAMIC_ITEMS = (RevealButton, GradeButton, ContinueButton, FinishButton, SetAsideButton, BringBackSelect,
+                 UndoButton)
 
 
 def front_view(study: StudyCard) -> BaseView:
@@ -222,10 +254,14 @@ async def session_message(service: StudyService, guild_id: int | None, user_id: 
 
 
 async def show_next(interaction: discord.Interaction, note: str | None, *, learn_ahead: bool = False,
-                    study: StudyCard | NothingToStudy | None = None) -> None:
-    """Edit the session message in place to the next card, the keep-going choice, or the day's summary."""
+                    study: StudyCard | NothingToStudy | None = None, undo: UndoButton | None = None) -> None:
+    """Edit the session message in place to the next card, the keep-going choice, or the day's summary; after a
+    grade, with ``undo`` to take it back."""
     embed, view = await session_message(_service(interaction), interaction.guild_id, interaction.user.id, note,
                                         learn_ahead=learn_ahead, study=study)
+    if undo is not None:
+        view = view or BaseView(timeout=None)
+        view.add_item(undo)
     await interaction.response.edit_message(content=None, embed=embed, view=view)
 
 

@@ -26,6 +26,7 @@ from cogs.cards.views import (
     GradeButton,
     RevealButton,
     SetAsideButton,
+    UndoButton,
 )
 from cogs.community.cog import CARD_FORM, PROMPT_FORM
 from cogs.community.views import (
@@ -70,6 +71,7 @@ POSTED_IDS: list[tuple[type[Any], tuple[Any, ...], str]] = [
     (FinishButton, (), "studybot:cards:finish"),
     (SetAsideButton, ("rag-chunking-1",), "studybot:cards:aside:rag-chunking-1"),
     (BringBackSelect, (), "studybot:cards:bring-back"),
+    (UndoButton, ("rag-chunking-1", 4), "studybot:cards:undo:rag-chunking-1:4"),
     (ApproveButton, (17,), "studybot:review:approve:17"),
     (EditButton, (17,), "studybot:review:edit:17"),
     (RejectButton, (17,), "studybot:review:reject:17"),

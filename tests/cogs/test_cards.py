@@ -46,7 +46,7 @@ async def test_a_session_reveals_grades_and_caps_new_cards(harness: BotHarness, 
     screen, fronts = await review_everything(alice)
     assert len(fronts) == 10 - 1 + 1  # the first card was revealed above and is still the next one
     assert "10 cards you are still learning come back" in screen.text and "new-card limit" in screen.text
-    assert screen.button_labels == ["Continue", "Finish"]  # learning steps keep the session going
+    assert screen.button_labels == ["Continue", "Finish", "Undo grade"]  # learning steps keep the session going
     stats = await alice.slash("cards stats")
     fields = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
     assert fields["Reviewed today"] == "10" and fields["Due today"] == "10"
@@ -146,10 +146,10 @@ async def test_a_card_marked_again_comes_back_before_the_session_ends(harness: B
     front = first.embeds[0]["description"]
     back = await alice.click(first, "Reveal")
     screen = await alice.click(back, button(back, "Again"))
-    assert "Again · back in 1m" in screen.text and screen.button_labels == ["Reveal"]  # the second new card
+    assert "Again · back in 1m" in screen.text and screen.button_labels == ["Reveal", "Undo grade"]  # 2nd new card
     revealed = await alice.click(screen, "Reveal")
     second = await alice.click(revealed, button(revealed, "Good"))
-    assert second.button_labels == ["Continue", "Finish"] and "keep going" in second.text
+    assert second.button_labels == ["Continue", "Finish", "Undo grade"] and "keep going" in second.text
     # The Again card is back in a minute, the other in ten: the time named is the first's, and says so.
     assert re.search(r"2 cards you are still learning come back soon, the first <t:\d+:R>\.", second.text)
     again = await alice.click(second, "Continue")
@@ -157,7 +157,7 @@ async def test_a_card_marked_again_comes_back_before_the_session_ends(harness: B
     assert "Still learning" in again.embeds[0]["footer"]["text"]
     back = await alice.click(again, "Reveal")
     screen = await alice.click(back, button(back, "Good"))
-    assert screen.button_labels == ["Continue", "Finish"]
+    assert screen.button_labels == ["Continue", "Finish", "Undo grade"]
     summary = await alice.click(screen, "Finish")
     assert summary.button_labels == [] and "Session finished" in summary.text
     assert "**3** reviewed · **1** Again" in summary.text and "Next card due" in summary.text
@@ -170,7 +170,7 @@ async def test_a_session_ends_with_the_days_summary_when_nothing_comes_back_soon
     first = await alice.slash("cards study")
     back = await alice.click(first, "Reveal")
     done = await alice.click(back, button(back, "Easy"))  # graduates at once: due in days
-    assert done.button_labels == [] and "all caught up" in done.text
+    assert done.button_labels == ["Undo grade"] and "all caught up" in done.text
     assert "**1** reviewed · **0** Again" in done.text and "Next card due" in done.text
 
 
@@ -197,7 +197,7 @@ async def test_finish_summary_next_due_when_a_card_is_due_now(harness: BotHarnes
     screen = await alice.click(back, button(back, "Easy"))   # card A: back in days
     back = await alice.click(screen, "Reveal")
     waiting = await alice.click(back, button(back, "Good"))  # card B: back in 10 minutes
-    assert waiting.button_labels == ["Continue", "Finish"]
+    assert waiting.button_labels == ["Continue", "Finish", "Undo grade"]
     await harness.advance(minutes=30)                         # card B is due now
     summary = await alice.click(waiting, "Finish")
     shown = int(re.search(r"Next card due <t:(\d+):R>", summary.text).group(1))
@@ -213,7 +213,7 @@ async def test_reveal_shows_the_card_on_screen_even_if_an_again_card_fell_due(
     back = await alice.click(first, "Reveal")
     second = await alice.click(back, button(back, "Again"))  # the first card comes back in 1 minute
     front_b = second.embeds[0]["description"]
-    assert second.button_labels == ["Reveal"] and front_b != front_a
+    assert second.button_labels == ["Reveal", "Undo grade"] and front_b != front_a
     await harness.advance(minutes=2)  # alice thinks about card B for two minutes
     revealed = await alice.click(second, "Reveal")
     assert "already reviewed" not in revealed.text, revealed.text  # card B was never reviewed
@@ -233,7 +233,7 @@ async def test_the_keep_going_screen_names_when_the_learning_cards_come_back_not
     assert "New card" in screen.embeds[0]["footer"]["text"]  # card B, the day's one new card
     back = await alice.click(screen, "Reveal")
     waiting = await alice.click(back, button(back, "Good"))  # card B: learning, back in 10 minutes
-    assert waiting.button_labels == ["Continue", "Finish"]
+    assert waiting.button_labels == ["Continue", "Finish", "Undo grade"]
     learning_due = int(await harness.core.db.fetchval(
         "SELECT due FROM card_states WHERE user_id = ? AND state IN (1, 3)", (alice.id,)))
     shown = int(re.search(r"still learning comes back <t:(\d+):R>", waiting.text).group(1))
@@ -345,6 +345,36 @@ async def test_older_messages_for_a_card_set_aside_since_record_nothing(harness:
     assert (await alice.select(second_menu, [card_id])).text == "Those cards are already back in your reviews."
     assert await harness.core.db.fetchall(state, (card_id,)) == due_back
     assert (await alice.slash("cards study")).embeds[0]["description"] == front
+
+
+async def test_a_misclicked_grade_is_undone_and_graded_again_even_after_a_restart(
+        harness: BotHarness, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 2})
+    first = await alice.slash("cards study")
+    front = first.embeds[0]["description"]
+    back = await alice.click(first, "Reveal")
+    good = next(label for label in back.button_labels if label.startswith("Good"))
+    graded = await alice.click(back, button(back, "Again"))  # meant Good
+    assert graded.button_labels == ["Reveal", "Undo grade"]
+    card_id = button(graded, "Undo grade").split(":")[3]
+    await harness.restart()  # the button outlives the process
+
+    undone = await alice.click(graded, "Undo grade")
+    assert undone.content.startswith("↩️ Grade undone") and undone.embeds[0]["description"].startswith(front)
+    assert undone.button_labels[2] == good  # the same back, the same intervals as before the misclick
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE card_id = ?", (card_id,)) == 0
+    regraded = await alice.click(undone, button(undone, "Good"))
+    note = {f["name"]: f["value"] for f in regraded.embeds[0]["fields"]}["Last card"]
+    assert note == f"Good · back in {good.rsplit(' · ', 1)[1]}"
+    rows = await harness.core.db.fetchall("SELECT rating FROM card_reviews WHERE card_id = ?", (card_id,))
+    assert [r[0] for r in rows] == [3]
+
+    other = await alice.slash("cards study")  # another session message grades the next card
+    other_back = await alice.click(other, "Reveal")
+    await alice.click(other_back, button(other_back, "Easy"))
+    stale = await alice.click(regraded, "Undo grade")  # no longer the last grade
+    assert {f["name"]: f["value"] for f in stale.embeds[0]["fields"]}["Last card"].startswith("Nothing to undo")
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE card_id = ?", (card_id,)) == 1
 
 
 def days_in(text: str) -> float:
