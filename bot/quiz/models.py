@@ -74,6 +74,7 @@ class QuizPost:
 class QuizResults:
     post: QuizPost
     counts: tuple[int, ...]  # how many picked each option
+    source: str | None = None  # where the card's answer is in the study document (None: the card is gone)
 
     @property
     def total(self) -> int:
@@ -85,6 +86,8 @@ class QuizResults:
 
 
 class PickOutcome(StrEnum):
+    """What a member's click on a quiz option did (and so what their reply shows)."""
+
     LOCKED = "locked"          # recorded; right or wrong is told at the close
     RIGHT = "right"            # recorded and told now (the guild chose that), or after the close
     WRONG = "wrong"
@@ -92,11 +95,15 @@ class PickOutcome(StrEnum):
     CLOSED = "closed"          # too late to answer; shows the answer
 
 
+ANSWER_SHOWN = (PickOutcome.RIGHT, PickOutcome.WRONG, PickOutcome.CLOSED)  # replies that show the right answer
+
+
 @dataclass(frozen=True)
 class Pick:
     outcome: PickOutcome
     choice: int | None         # the member's counted choice
     post: QuizPost
+    source: str | None = None  # where to re-read the answer, once it is shown (right, wrong or closed)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ def results_embed(results: QuizResults) -> discord.Embed:
         lines.append(f"{mark} **{LETTERS[i]}.** {truncate(option, 800)} · **{results.counts[i]}**")
     share = f"{results.right} of {results.total} got it right." if results.total else "Nobody answered this one."
     lines += ["", f"Closed. The answer is **{LETTERS[post.correct]}**. {share}"]
+    if results.source is not None:
+        lines.append(f"📖 Re-read it in the study document: {truncate(results.source, 300)}.")
     embed = discord.Embed(title=quiz_title(post) + " · closed", description="\n".join(lines)[:4096],
                           colour=discord.Colour.green())
     return embed

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.quiz import LETTERS, Pick, PickOutcome, QuizService
-from cogs._common import BaseView, RoutedItem, discord_timestamp
+from cogs._common import BaseView, RoutedItem, discord_timestamp, no_pings
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
 from cogs._common.ids import DAY, NUMBER, CustomId, digit
@@ -21,6 +21,13 @@ def _service(interaction: discord.Interaction) -> QuizService:
 
 
 def pick_text(pick: Pick) -> str:
+    text = _verdict(pick)
+    if pick.source is not None:
+        text += f"\n📖 Re-read it in the study document: {pick.source}."
+    return text
+
+
+def _verdict(pick: Pick) -> str:
     post = pick.post
     answer = f"**{LETTERS[post.correct]}**"
     if pick.outcome is PickOutcome.LOCKED:
@@ -52,7 +59,7 @@ class OptionButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         pick = await _service(interaction).pick(self.guild_id, self.day, interaction.user.id, self.option)
-        await interaction.response.send_message(pick_text(pick), ephemeral=True)
+        await interaction.response.send_message(pick_text(pick), ephemeral=True, allowed_mentions=no_pings())
 
 
 DYNAMIC_ITEMS = (OptionButton,)

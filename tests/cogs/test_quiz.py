@@ -19,6 +19,14 @@ async def correct_letter(harness: BotHarness) -> str:
     return LETTERS[row[0]]
 
 
+async def quiz_source(harness: BotHarness) -> str:
+    """Where the last quiz's card says its answer is in the study document, as members are shown it."""
+    card_id = await harness.core.db.fetchval("SELECT card_id FROM quiz_posts ORDER BY local_date DESC LIMIT 1")
+    card = harness.core.content.library.flashcard(card_id)
+    assert card is not None
+    return f"📖 Re-read it in the study document: {card.source.section} › {card.source.heading}."
+
+
 async def test_a_full_day_post_picks_and_reveal(harness: BotHarness, mod: SimMember, alice: SimMember,
                                                 bob: SimMember, carol: SimMember, daily: SimChannel) -> None:
     reply = await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
@@ -31,6 +39,7 @@ async def test_a_full_day_post_picks_and_reveal(harness: BotHarness, mod: SimMem
     wrong = next(letter for letter in LETTERS if letter != right)
     first = await alice.click(post, right)
     assert first.ephemeral and "locked in" in first.text and "right" not in first.text
+    assert "Re-read" not in first.text  # it would give the answer away
     await bob.click(post, wrong)
     await carol.click(post, right)
     second = await alice.click(post, wrong)
@@ -40,8 +49,10 @@ async def test_a_full_day_post_picks_and_reveal(harness: BotHarness, mod: SimMem
     await harness.advance(minutes=1)
     assert post.embeds[0]["title"].endswith("closed")
     assert f"The answer is **{right}**. 2 of 3 got it right." in post.embeds[0]["description"]
+    source = await quiz_source(harness)
+    assert post.embeds[0]["description"].endswith(source)
     late = await alice.click(post, wrong)
-    assert "closed" in late.text and "✅ right" in late.text
+    assert "closed" in late.text and "✅ right" in late.text and late.text.endswith(source)
     rows = await harness.core.db.fetchall("SELECT DISTINCT kind FROM activity")
     assert [r[0] for r in rows] == ["quiz"]
 
@@ -53,8 +64,11 @@ async def test_reveal_now_tells_right_or_wrong_at_once(harness: BotHarness, mod:
     [post] = quizzes(daily)
     right = await correct_letter(harness)
     wrong = next(letter for letter in LETTERS if letter != right)
-    assert "✅" in (await alice.click(post, right)).text
-    assert "❌" in (await bob.click(post, wrong)).text
+    source = await quiz_source(harness)
+    assert (await alice.click(post, right)).text == f"✅ **{right}** is right!\n{source}"
+    told = await bob.click(post, wrong)
+    assert told.text == f"❌ **{wrong}** is not it; the answer is **{right}**.\n{source}"
+    assert told.message is not None and told.message.pinged_user_ids == []
 
 
 async def test_the_reveal_survives_a_restart(harness: BotHarness, mod: SimMember, alice: SimMember,
