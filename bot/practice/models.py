@@ -26,6 +26,7 @@ class ArchiveEntry:
     # The prompt's kind: the prompt's own, or the one stored with the post when the prompt is gone (None for a
     # day posted before kinds were stored whose prompt left before they could be filled in).
     kind: str | None = None
+    answered: bool = False           # the member asking answered this prompt, on its day or in practice
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ArchivePage:
     page: int
     pages: int
     total: int
+    answered: int = 0                # of ``total``, how many the member asking answered
 
 
 @dataclass(frozen=True)

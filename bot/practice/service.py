@@ -50,8 +50,9 @@ class PracticeService:
             (p for p in await self.daily.custom_prompts(guild_id) if p.id == prompt_id), None)
 
     # -- archive ---------------------------------------------------------------------------
-    async def archive(self, guild_id: int, *, kind: str | None = None, page: int = 1) -> ArchivePage:
-        """The posted days, newest first. A server's own prompt whose deck is switched off keeps its title and
+    async def archive(self, guild_id: int, *, kind: str | None = None, page: int = 1,
+                      user_id: int | None = None) -> ArchivePage:
+        """The posted days, newest first, each marked if ``user_id`` answered its prompt (there or in practice). A server's own prompt whose deck is switched off keeps its title and
         says which deck: it is switched off here, not gone from the packs. One a moderator removed
         (``/content remove``) is named by its title then, from the removal's audit entry: it too did not
         leave the packs, so the archive must not say it did."""
@@ -62,6 +63,7 @@ class PracticeService:
         library = self.content.library
         missing = {p.prompt_id for p in posts if p.prompt_id not in own and library.prompt(p.prompt_id) is None}
         removed = await self.server.removed(guild_id, missing)  # read only when a posted prompt is gone
+        answered = await self.answered(guild_id, user_id) if user_id is not None else set()
         entries = []
         for record in sorted(posts, key=lambda p: p.local_date, reverse=True):
             prompt, deck = library.prompt(record.prompt_id), None
@@ -73,13 +75,15 @@ class PracticeService:
             entries.append(ArchiveEntry(record.day_number, record.local_date, prompt, record.prompt_id,
                                         record.channel_id, record.message_id, record.thread_id,
                                         deck.key if deck is not None and not deck.enabled else None,
-                                        removed.get(record.prompt_id) if prompt is None else None, posted_kind))
+                                        removed.get(record.prompt_id) if prompt is None else None, posted_kind,
+                                        record.prompt_id in answered))
         pages = max(1, -(-len(entries) // ARCHIVE_PAGE))
         if not 1 <= page <= pages:
             raise InvalidInput(f"There is no page {page}; the archive has {pages} page{'s' * (pages > 1)}.",
                                hint=f"Pick a page from 1 to {pages}.")
         start = (page - 1) * ARCHIVE_PAGE
-        return ArchivePage(entries[start:start + ARCHIVE_PAGE], page, pages, len(entries))
+        return ArchivePage(entries[start:start + ARCHIVE_PAGE], page, pages, len(entries),
+                           sum(entry.answered for entry in entries))
 
     # -- practice --------------------------------------------------------------------------
     async def answered(self, guild_id: int, user_id: int) -> set[str]:

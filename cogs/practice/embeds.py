@@ -41,8 +41,8 @@ def archive_embed(page: ArchivePage, kind: str | None, guild_id: int, *, moderat
         where = f"<#{entry.thread_id}>" if entry.thread_id else (
             f"[post](https://discord.com/channels/{guild_id}/{entry.channel_id}/{entry.message_id})"
             if entry.message_id else f"<#{entry.channel_id}>")
-        lines.append(f"**Day {entry.day_number}** · {entry.local_date:%d %b %Y} · {title}"
-                     f"{' · ' + kind_label if kind_label else ''} · {where}")
+        lines.append(f"{'✅ ' if entry.answered else ''}**Day {entry.day_number}** · {entry.local_date:%d %b %Y} · "
+                     f"{title}{' · ' + kind_label if kind_label else ''} · {where}")
     embed.description = truncate("\n".join(lines), 4000) if lines else (
         "No prompts posted yet." if not kind else "No prompt of that kind was posted yet.")
     off = sorted({entry.switched_off_deck for entry in page.entries if entry.switched_off_deck is not None})
@@ -54,6 +54,6 @@ def archive_embed(page: ArchivePage, kind: str | None, guild_id: int, *, moderat
         embed.add_field(name="Removed prompts", inline=False, value=(
             "`/content remove` deletes a prompt for good, so no command brings it back. To post it again, "
             "write it anew with `/daily add`; it joins the rotation as a new prompt."))
-    embed.set_footer(text=f"Page {page.page} of {page.pages} · {page.total} prompt{'s' * (page.total != 1)} · "
-                          "/practice gives you one you have not answered")
+    embed.set_footer(text=f"Page {page.page} of {page.pages} · {page.total} prompt{'s' * (page.total != 1)}, "
+                          f"{page.answered} answered by you (✅) · /practice gives you one you have not answered")
     return embed

@@ -161,7 +161,8 @@ async def practice_message(interaction: discord.Interaction, kind: str | None, d
 
 async def archive_message(interaction: discord.Interaction, kind: str | None,
                           page: int) -> tuple[discord.Embed, BaseView | None]:
-    result = await _service(interaction).archive(_guild(interaction), kind=kind, page=page)
+    result = await _service(interaction).archive(_guild(interaction), kind=kind, page=page,
+                                                 user_id=interaction.user.id)
     moderator = (any(entry.switched_off_deck or entry.removed_title for entry in result.entries)
                  and await is_moderator(interaction))  # asked only when the page has something to tell one
     embed = archive_embed(result, kind, _guild(interaction), moderator=moderator)

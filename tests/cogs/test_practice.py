@@ -82,8 +82,13 @@ async def test_archive_pages_through_past_prompts(harness: BotHarness, mod: SimM
     assert "No prompts posted yet" in empty.text
     await mod.slash("daily setup", channel=daily, time="10:00", timezone="UTC")
     await harness.advance(days=12)
+    latest = [m for m in daily.messages if "Submit answer" in m.button_labels][-1]
+    await bob.submit_modal(await bob.click(latest, "Submit answer"), answer="My answer to day twelve")
     first = await bob.slash("archive")
-    assert "Page 1 of 2" in first.text and "12 prompts" in first.text
+    assert "Page 1 of 2" in first.text and "12 prompts, 1 answered by you (✅)" in first.text
+    assert "✅ **Day 12**" in first.text and "✅ **Day 11**" not in first.text
+    assert "0 answered by you" in (await mod.slash("archive")).text and "✅ **Day" not in (
+        await mod.slash("archive")).text  # marks are each member's own
     assert first.button_labels == ["Older ▶"]
     assert "**Day 12**" in first.text and "**Day 3**" in first.text and "**Day 2**" not in first.text
     assert "<#" in first.text  # each links its discussion thread
