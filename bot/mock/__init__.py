@@ -24,6 +24,7 @@ from bot.mock.models import (
     TimePlan,
 )
 from bot.mock.publisher import MockPublisher, ShareFailed
+from bot.mock.ratings import RECENT_RATINGS, RatingsReceived
 from bot.mock.schedule import WEEKDAY_NAMES, WEEKDAYS, Schedule, parse_weekday
 from bot.mock.service import MockService
 from bot.mock.silence import SILENT_ROUNDS
@@ -31,6 +32,6 @@ from bot.mock.silence import SILENT_ROUNDS
 __all__ = [
     "JOB_PREFIX", "MAX_EXCLUSIONS", "PAIR_MINUTES", "SILENT_ROUNDS", "WEEKDAYS", "WEEKDAY_NAMES", "Choice", "Exclusions", "Group", "GroupBrief", "GroupMember", "Meeting",
     "MeetingPublisher", "MeetingService", "MockPublisher", "MockService", "MockStats", "Report", "Round",
-    "RoundsAhead", "Schedule", "ScheduleChange", "ShareFailed", "Signup", "StartedRound", "TimeOption", "TimePlan", "local_label", "parse_weekday",
+    "RECENT_RATINGS", "RatingsReceived", "RoundsAhead", "Schedule", "ScheduleChange", "ShareFailed", "Signup", "StartedRound", "TimeOption", "TimePlan", "local_label", "parse_weekday",
     "round_job", "thread_url",
 ]

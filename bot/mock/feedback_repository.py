@@ -33,6 +33,13 @@ class MockFeedbackRepository:
             (group_id, from_id, to_id, guild_id, *scores, note, epoch(now)))
         return changed > 0
 
+    async def scores_received(self, guild_id: int, user_id: int) -> list[tuple[int, int, int]]:
+        """The ratings the member received here and was shown (shared), oldest first."""
+        rows = await self.db.fetchall(
+            "SELECT communication, depth, tradeoffs FROM mock_feedback WHERE guild_id = ? AND to_id = ? "
+            "AND shared_at IS NOT NULL ORDER BY created_at, group_id, from_id", (guild_id, user_id))
+        return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
+
     async def unshared_feedback(self) -> list[StoredFeedback]:
         """Feedback stored but not yet shared with the partner (the process died in between)."""
         rows = await self.db.fetchall(

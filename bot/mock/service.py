@@ -34,6 +34,7 @@ from bot.mock.models import (
 )
 from bot.mock.outcomes import Outcomes
 from bot.mock.publisher import MockPublisher
+from bot.mock.ratings import RatingsReceived, summarise
 from bot.mock.repository import PairingRepository
 from bot.mock.round_flow import RoundFlow
 from bot.mock.schedule import Schedule, earliest_first_round, first_free, opening_rounds, parse_weekday
@@ -192,6 +193,10 @@ class MockService:
         return await self.outcomes.share_feedback(group, from_id, to_id, scores, note)
 
     # -- reading -------------------------------------------------------------------------------
+    async def ratings_received(self, guild_id: int, user_id: int) -> RatingsReceived | None:
+        """The ratings partners gave the member here, averaged, and how the latest compare with the rest."""
+        return summarise(await self.outcomes.feedback_repo.scores_received(guild_id, user_id))
+
     async def settings_section(self, guild_id: int) -> ConfiguredFeature | None:
         """This feature's part of the settings overview."""
         schedule = await self.repo.schedule(guild_id)

@@ -22,7 +22,14 @@ from cogs._common import (
 )
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
-from cogs.mock.embeds import current_round_text, history_line, round_started_text, signup_embed, stats_embed
+from cogs.mock.embeds import (
+    current_round_text,
+    history_line,
+    ratings_text,
+    round_started_text,
+    signup_embed,
+    stats_embed,
+)
 from cogs.mock.meeting_publisher import DiscordMeetingPublisher
 from cogs.mock.meeting_views import FORMS as MEETING_FORMS
 from cogs.mock.meeting_views import MEETING_ITEMS
@@ -126,6 +133,9 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         if excluded:
             embed.add_field(name="Never paired with (only you see this)", inline=False,
                             value=", ".join(f"<@{u}>" for u in excluded))
+        ratings = await self.service.ratings_received(interaction.guild_id, interaction.user.id)
+        if ratings is not None:
+            embed.add_field(name="Ratings from your partners", inline=False, value=ratings_text(ratings))
         history = await self.service.history(interaction.guild_id, interaction.user.id, 5)
         if history:
             embed.add_field(name="History", inline=False,

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import discord
 
-from bot.mock import SILENT_ROUNDS, Group, GroupBrief, Meeting, MockStats, Round, Signup, StartedRound
+from bot.mock import (
+    RECENT_RATINGS,
+    SILENT_ROUNDS,
+    Group,
+    GroupBrief,
+    Meeting,
+    MockStats,
+    RatingsReceived,
+    Round,
+    Signup,
+    StartedRound,
+)
 from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
 from cogs._common.prompts import prompt_embed
 
@@ -111,6 +122,27 @@ def signup_embed(signup: Signup, title: str) -> discord.Embed:
         state = "paused after three pairings with no answer from you: `/mock join` to come back"
     embed.add_field(name="Status", value=state, inline=False)
     return embed
+
+
+RATED_ON = ("Communication", "Depth", "Tradeoffs")
+
+
+def _trend(now: float, before: float) -> str:
+    change = now - before
+    return f"↑ {change:.1f}" if change >= 0.05 else f"↓ {-change:.1f}" if change <= -0.05 else "="
+
+
+def ratings_text(ratings: RatingsReceived) -> str:
+    """``/mock status``'s line on the ratings partners gave the member: averages, then the latest against the
+    ones before them (each shared with the member already)."""
+    plural = "s" * (ratings.count != 1)
+    text = f"{ratings.count} rating{plural}, out of 5: " + " · ".join(
+        f"{name} {value:.1f}" for name, value in zip(RATED_ON, ratings.average, strict=True))
+    if ratings.recent is not None and ratings.earlier is not None:
+        text += f"\nYour last {RECENT_RATINGS} against the ones before: " + " · ".join(
+            f"{name} {now:.1f} ({_trend(now, before)})"
+            for name, now, before in zip(RATED_ON, ratings.recent, ratings.earlier, strict=True))
+    return text
 
 
 def current_round_text(round_: Round, group: Group, meeting: Meeting | None) -> str:

@@ -8,6 +8,8 @@ from itertools import combinations
 import pytest
 
 from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimChannel, SimGuild, SimMember, SimMessage
+from bot.mock import RatingsReceived
+from cogs.mock.embeds import ratings_text
 from tests.cogs.test_content_uploads import add_own_prompt
 
 NAMES = ("dana", "erin", "fay", "gus", "hal", "ivy")
@@ -212,6 +214,16 @@ async def test_reminder_checkin_feedback_and_streak(harness: BotHarness, mod: Si
     assert {r[0] for r in kinds} == {alice.id, bob.id}
     stats = await mod.slash("mock-admin stats")
     assert "1 of 1" in stats.text and "Depth 2.0" in stats.text  # the feedback as it now stands
+    rated = {f["name"]: f["value"] for f in (await candidate.slash("mock status")).embeds[0]["fields"]}
+    assert rated["Ratings from your partners"] == "1 rating, out of 5: Communication 4.0 · Depth 2.0 · Tradeoffs 3.0"
+    assert "Ratings from your partners" not in (await interviewer.slash("mock status")).text  # nobody rated them
+
+
+def test_status_compares_a_members_latest_ratings_with_the_ones_before() -> None:
+    text = ratings_text(RatingsReceived(5, (3.4, 3.2, 2.4), (4.0, 3.2, 2.0), (2.5, 3.2, 3.0)))
+    assert text == ("5 ratings, out of 5: Communication 3.4 · Depth 3.2 · Tradeoffs 2.4\n"
+                    "Your last 3 against the ones before: Communication 4.0 (↑ 1.5) · Depth 3.2 (=) · "
+                    "Tradeoffs 2.0 (↓ 1.0)")
 
 
 async def test_two_no_shows_in_a_row_pause_a_member(harness: BotHarness, mod: SimMember, room: SimChannel,
