@@ -73,6 +73,16 @@ class Graded:
 
 
 @dataclass(frozen=True)
+class CardInfo:
+    """One card looked up by the member: the card, and what studybot knows of their memory of it."""
+
+    card: Flashcard
+    memory: Memory | None          # None: the member has not started it
+    recall_now: float | None       # FSRS's chance they recall it now (None: not started)
+    credit: int | None             # the member who suggested it, for a server's own card
+
+
+@dataclass(frozen=True)
 class Undone:
     undone: bool                   # False: that grade is no longer the member's last (or was undone already)
     study: StudyCard | None        # the card to grade again; None if it left the member's reviews meanwhile

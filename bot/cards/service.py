@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.cards.models import (
     HARD_LAPSES,
+    CardInfo,
     CardKind,
     CardStats,
     DaySummary,
@@ -242,6 +243,29 @@ class StudyService:
         credit = (self._activity.credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, now)
                   if guild_id is not None else None)
         return Graded(True, card, updated, self._next_in(conn, guild_id, user_id, now, False, decks, settings)), credit
+
+    async def find(self, guild_id: int | None, text: str, limit: int) -> list[Flashcard]:
+        """Cards of the decks the server has on whose front, answer or tags hold every word of ``text``
+        (fronts first, then answers), up to ``limit``: a member looking up what they half remember."""
+        words = text.lower().split()
+        cards = (await self.server.cards(guild_id)).values()
+        found = [c for c in cards if all(w in f"{c.front} {c.back} {' '.join(c.tags)} {c.id}".lower() for w in words)]
+        found.sort(key=lambda c: not all(w in c.front.lower() for w in words))  # stable: deck order within each
+        return found[:limit]
+
+    async def look_up(self, guild_id: int | None, user_id: int, text: str) -> CardInfo:
+        """The card the member picked (its id) or described (words only one card holds), with their memory."""
+        card = (await self.server.cards(guild_id)).get(text)
+        if card is None:
+            matches = await self.find(guild_id, text, 2)
+            if len(matches) != 1:
+                raise InvalidInput(f"{'No card' if not matches else 'More than one card'} here matches that.",
+                                   hint="Type a few words of the card and pick it from the list.")
+            card = matches[0]
+        memory = await self.repo.memory(user_id, card.id)
+        now = self._clock.now()
+        return CardInfo(card, memory, self.scheduler.recall_chance(memory, now) if memory else None,
+                        await self.server.credit(card.id))
 
     async def undo(self, guild_id: int | None, user_id: int, card_id: str, rep: int) -> Undone:
         """Take back the member's last grade (a misclick, or a second thought), as Anki's Undo does, if it was of

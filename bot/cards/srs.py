@@ -105,3 +105,10 @@ class Scheduler:
         if memory is not None:
             user_id, card_id = memory.user_id, memory.card_id
         return {grade: self.review(memory, user_id, card_id, grade, now, retention).due - now for grade in Grade}
+
+    def recall_chance(self, memory: Memory, now: datetime) -> float | None:
+        """FSRS's estimate of the chance the member recalls the card now (its retrievability); None before
+        the card has a stability (never reviewed)."""
+        if memory.stability is None or memory.last_review is None:
+            return None
+        return float(self._fsrs.get_card_retrievability(self._card(memory), current_datetime=_utc(now)))

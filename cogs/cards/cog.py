@@ -12,11 +12,13 @@ from bot.bot import StudyBot
 from bot.cards import StudyService
 from bot.errors import InvalidInput
 from bot.stats import Percentages, ProgressService, Series, render_weekly
-from cogs._common import in_servers, truncate
+from cogs._common import in_servers, one_line, truncate
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
-from cogs.cards.embeds import decks_embed, set_aside_embed, stats_embed
+from cogs.cards.embeds import card_info_embed, decks_embed, set_aside_embed, stats_embed
 from cogs.cards.views import DYNAMIC_ITEMS, MENU_LIMIT, bring_back_view, session_message
+
+CHOICES_LIMIT = 25  # choices Discord shows for an autocomplete option
 
 
 @in_servers
@@ -91,6 +93,18 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         decks = [d for d in await self.service.decks(interaction.guild_id) if d.enabled and d.cards]
         current = await self.service.current_deck(interaction.guild_id, interaction.user.id)
         await interaction.response.send_message(embed=decks_embed(decks, current), ephemeral=True)
+
+    @app_commands.command(name="find", description="Look up a card: its answer, its source, how well you know it")
+    @app_commands.describe(card="A few words of the card; pick it from the list")
+    async def find(self, interaction: discord.Interaction, card: app_commands.Range[str, 1, 100]) -> None:
+        info = await self.service.look_up(interaction.guild_id, interaction.user.id, card)
+        await interaction.response.send_message(embed=card_info_embed(info), ephemeral=True)
+
+    @find.autocomplete("card")
+    async def _find_card(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        """The cards of this server's decks holding every word typed, fronts first (Discord shows 25)."""
+        return [app_commands.Choice(name=truncate(one_line(card.front), 100), value=card.id)
+                for card in await self.service.find(interaction.guild_id, current, CHOICES_LIMIT)]
 
     @app_commands.command(name="set-aside", description="The cards you set aside, to bring back to your reviews")
     async def set_aside(self, interaction: discord.Interaction) -> None:

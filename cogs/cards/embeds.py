@@ -7,7 +7,16 @@ from typing import Any
 
 import discord
 
-from bot.cards import CardKind, CardStats, DaySummary, Grade, NothingToStudy, SetAsideCard, StudyCard
+from bot.cards import (
+    CardInfo,
+    CardKind,
+    CardStats,
+    DaySummary,
+    Grade,
+    NothingToStudy,
+    SetAsideCard,
+    StudyCard,
+)
 from cogs._common import BRAND_COLOUR, discord_timestamp, one_line, truncate
 
 GRADE_LABELS = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
@@ -31,10 +40,41 @@ def _queue_line(study: StudyCard) -> str:
     return f"{kind} · {left} · {study.new_left} new left today"
 
 
-def _credit(study: StudyCard) -> str | None:
+def _credit(study: StudyCard | CardInfo) -> str | None:
     if study.credit is None:
         return None
     return f"Suggested by <@{study.credit}>" if study.credit else "Suggested by a former member"
+
+
+def memory_text(info: CardInfo) -> str:
+    """What studybot knows of the member's memory of a card they looked up."""
+    memory = info.memory
+    if memory is None:
+        return "Not started yet: it comes up as a new card in `/cards study`."
+    if memory.set_aside_at is not None:
+        return (f"Set aside {discord_timestamp(memory.set_aside_at, 'R')}, out of your reviews: bring it back with "
+                "`/cards set-aside`.")
+    lines = [f"Reviewed {memory.reps} time{'s' * (memory.reps != 1)}"
+             + (f" · forgotten {memory.lapses} time{'s' * (memory.lapses != 1)}" if memory.lapses else "")
+             + (" · still learning" if memory.state in (1, 3) else ""),
+             f"Next review {discord_timestamp(memory.due, 'R')} ({discord_timestamp(memory.due, 'D')})"]
+    if info.recall_now is not None:
+        lines.append(f"Chance you recall it now: about {round(info.recall_now * 100)}%")
+    return "\n".join(lines)
+
+
+def card_info_embed(info: CardInfo) -> discord.Embed:
+    """A card the member looked up with ``/cards find``: the card in full, its source and their memory of it."""
+    card = info.card
+    embed = discord.Embed(title="Flashcard", colour=BRAND_COLOUR,
+                          description=f"**{truncate(card.front, 1000)}**\n\n{truncate(card.back, 2900)}")
+    embed.add_field(name="Source", value=truncate(str(card.source), 1024))
+    if card.tags:
+        embed.add_field(name="Tags", value=", ".join(card.tags))
+    if _credit(info):
+        embed.add_field(name="Community card", value=_credit(info))
+    embed.add_field(name="Your memory of it", value=memory_text(info), inline=False)
+    return embed
 
 
 def front_embed(study: StudyCard, note: str | None = None) -> discord.Embed:

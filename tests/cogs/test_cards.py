@@ -377,6 +377,41 @@ async def test_a_misclicked_grade_is_undone_and_graded_again_even_after_a_restar
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE card_id = ?", (card_id,)) == 1
 
 
+async def test_a_member_finds_a_card_and_sees_how_well_they_know_it(harness: BotHarness, alice: SimMember) -> None:
+    choices = await alice.autocomplete("cards find", "card", "agent loop guard")
+    assert choices and all(len(c["name"]) <= 100 for c in choices) and len(choices) <= 25
+    card_id = choices[0]["value"]
+    card = harness.core.content.library.flashcard(card_id)
+    assert card is not None and choices[0]["name"].startswith(card.front[:60])
+    fresh = await alice.slash("cards find", card=card_id)
+    fields = {f["name"]: f["value"] for f in fresh.embeds[0]["fields"]}
+    assert fresh.ephemeral and fresh.embeds[0]["description"].endswith(card.back)
+    assert fields["Source"] == f"{card.source.section} › {card.source.heading}"
+    assert fields["Your memory of it"].startswith("Not started yet")
+
+    await alice.slash("cards settings", **{"new-per-day": 40})  # study until this card has been learned
+    for _ in range(40):
+        screen = await alice.slash("cards study")
+        if "Reveal" not in screen.button_labels or screen.embeds[0]["description"].strip("*") == card.front:
+            break
+        back = await alice.click(screen, "Reveal")
+        await alice.click(back, button(back, "Easy"))
+    back = await alice.click(screen, "Reveal")
+    await alice.click(back, button(back, "Easy"))  # learned at once: back in days
+    await harness.advance(days=2)
+    known = {f["name"]: f["value"] for f in (await alice.slash("cards find", card=card_id)).embeds[0]["fields"]}
+    memory = known["Your memory of it"]
+    assert memory.startswith("Reviewed 1 time\nNext review <t:")
+    recall = int(re.search(r"Chance you recall it now: about (\d+)%", memory).group(1))  # type: ignore[union-attr]
+    assert 90 <= recall < 100  # two days into an interval FSRS set for 90% recall when due
+
+    words = " ".join(card.front.split()[:6])  # typed without picking: the words only this card holds
+    assert (await alice.slash("cards find", card=words)).embeds[0]["description"].startswith(f"**{card.front}")
+    vague = await alice.slash("cards find", card="the")
+    assert vague.ephemeral and "More than one card here matches that" in vague.text
+    assert "No card here matches that" in (await alice.slash("cards find", card="zzzqqq")).text
+
+
 def days_in(text: str) -> float:
     """The interval a grade button or note ends with ("Good · 12d", "Good · back in 2mo"), in days."""
     amount, unit = re.search(r"(\d+)(m|h|d|mo)$", text).groups()  # type: ignore[union-attr]
