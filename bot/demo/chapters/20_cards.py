@@ -28,7 +28,12 @@ async def play(demo: DemoContext) -> None:
         demo.show(back, action="Reveal")
         screen = await learner.click(back, _button(back, grade))
         demo.show(screen, action=grade)
+    undone = await learner.click(screen, "Undo grade")  # Easy was a misclick: take it back, grade again
+    demo.show(undone, action="Undo grade")
+    demo.show(await learner.click(undone, _button(undone, "Good")), action="Good")
     await demo.slash(learner, "cards stats")
+    [found] = (await learner.autocomplete("cards find", "card", "agent loop guard"))[:1]
+    await demo.slash(learner, "cards find", card=found["value"])
 
     demo.heading("Quiz · a moderator turns on the daily quiz")
     moderator = demo.moderators[0]
