@@ -106,6 +106,18 @@ class Pick:
     source: str | None = None  # where to re-read the answer, once it is shown (right, wrong or closed)
 
 
+RECORD_LATEST = 10  # a member's latest quiz answers their profile shows, right or wrong
+
+
+@dataclass(frozen=True)
+class QuizRecord:
+    """A member's answers to a server's closed quizzes, for their own profile."""
+
+    answered: int
+    right: int
+    latest: tuple[bool, ...]       # whether each of their latest answers was right, oldest first
+
+
 @dataclass(frozen=True)
 class QuizOverview:
     schedule: QuizSchedule

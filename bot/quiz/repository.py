@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import aiosqlite
 
 from bot.quiz.builder import Question
-from bot.quiz.models import QuizPost, QuizSchedule
+from bot.quiz.models import RECORD_LATEST, QuizPost, QuizRecord, QuizSchedule
 from bot.storage import IN_PRESENT_GUILD, Database, epoch
 
 
@@ -164,6 +164,16 @@ class QuizRepository:
                                       "GROUP BY choice", (guild_id, day.isoformat()))
         found = {row[0]: row[1] for row in rows}
         return tuple(found.get(i, 0) for i in range(options))
+
+    async def record_of(self, guild_id: int, user_id: int) -> QuizRecord:
+        """The closed quizzes the member answered here, how many right, and whether each of the latest
+        :data:`RECORD_LATEST` was. An open quiz is left out: its answer may not be revealed yet."""
+        rows = await self.db.fetchall(
+            "SELECT a.choice = p.correct FROM quiz_answers a JOIN quiz_posts p ON p.guild_id = a.guild_id "
+            "AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ? AND p.status = 'closed' "
+            "ORDER BY a.local_date DESC", (guild_id, user_id))
+        right = [bool(row[0]) for row in rows]
+        return QuizRecord(len(right), sum(right), tuple(reversed(right[:RECORD_LATEST])))
 
     # -- one trip: statements run on the connection's thread (see Database.run_transaction) --------------
     @staticmethod

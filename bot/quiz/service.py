@@ -40,8 +40,8 @@ from bot.posting.retry import is_transient, next_attempt
 from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.quiz.builder import build_question, question_seed
 from bot.quiz.jobs import JOB_PREFIX, close_job, post_job, retry_job
-from bot.quiz.models import ANSWER_SHOWN, Pick, QuizOverview, QuizPost, QuizResults, QuizSchedule, QuizStatus
-from bot.quiz.picks import record_pick
+from bot.quiz.models import Pick, QuizOverview, QuizPost, QuizRecord, QuizResults, QuizSchedule, QuizStatus
+from bot.quiz.picks import answer_source, record_pick
 from bot.quiz.publishing import QuizDeliveryFailed, QuizPublisher
 from bot.quiz.repository import QuizRepository
 from bot.scheduler import JobScheduler
@@ -358,17 +358,14 @@ class QuizService:
     # -- members -------------------------------------------------------------------------------
     async def pick(self, guild_id: int, day: date, user_id: int, choice: int) -> Pick:
         """Record the member's first pick and its streak credit in one transaction (one trip to the database)."""
-        pick, event = await record_pick(self._db, self.repo, self._activity, guild_id, day, user_id, choice,
-                                        self._clock.now())
+        pick, event = await record_pick(self._db, self.repo, self._activity, self._server, guild_id, day, user_id,
+                                        choice, self._clock.now())
         await self._activity.announce(event)
-        if pick.outcome in ANSWER_SHOWN:  # the member learns where to re-read it, right or wrong
-            pick = replace(pick, source=await self._source_of(pick.post.card_id))
         return pick
 
-    async def _source_of(self, card_id: str) -> str | None:
-        """The study document's section behind a quiz's card, None if the card was removed since."""
-        card = await self._server.card(card_id)
-        return str(card.source) if card is not None else None
+    async def record(self, guild_id: int, user_id: int) -> QuizRecord:
+        """The member's closed quizzes here: how many they answered and got right, and their latest."""
+        return await self.repo.record_of(guild_id, user_id)
 
     async def close(self, guild_id: int, day: date, attempt: int = 0) -> QuizResults | None:
         """Close the day's quiz and reveal the answer with how many picked each option (once).
@@ -382,7 +379,7 @@ class QuizService:
         if post is None or post.status is not QuizStatus.CLOSED or post.revealed_at is not None:
             return None
         results = QuizResults(post, await self.repo.counts(guild_id, day, len(post.options)),
-                              await self._source_of(post.card_id))
+                              await answer_source(self._server, post.card_id))
         try:
             await self.publisher.show_results(results)
         except QuizDeliveryFailed as failure:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.quiz import QuizRecord
 from bot.streaks import FREEZE_EVERY, MAX_FREEZES, LeaderboardPage, StreakProfile
 from cogs._common import BRAND_COLOUR, truncate
 
@@ -31,8 +32,15 @@ def today_line(profile: StreakProfile, own: bool) -> str:
                                       if own else "")
 
 
+def quiz_record_text(record: QuizRecord) -> str:
+    """The member's closed quizzes in this server: how many right, and their latest answers (oldest first)."""
+    share = round(100 * record.right / record.answered)
+    marks = "".join("✅" if right else "❌" for right in record.latest)
+    return f"{record.right} of {record.answered} right ({share}%) · latest: {marks}"
+
+
 def profile_embed(profile: StreakProfile, name: str, own: bool,
-                  helpful: tuple[int, int] | None = None) -> discord.Embed:
+                  helpful: tuple[int, int] | None = None, quiz: QuizRecord | None = None) -> discord.Embed:
     state = profile.state
     embed = discord.Embed(title=truncate(f"{name}'s streak", 256), colour=BRAND_COLOUR)
     embed.add_field(name="Current", value=f"🔥 {_days(state.current)}")
@@ -44,6 +52,8 @@ def profile_embed(profile: StreakProfile, name: str, own: bool,
         embed.add_field(name="Helpful marks received", inline=False,
                         value=f"👍 {month} this month · {ever} in all" if ever else
                         "None yet: answers that teach others something get marked Helpful in the day's thread.")
+    if quiz is not None and quiz.answered:
+        embed.add_field(name="Daily quiz", inline=False, value=quiz_record_text(quiz))
     embed.set_image(url="attachment://heatmap.png")
     footer = f"Days are counted in {profile.zone.key} · {profile.total_days} active days in all"
     reminder = profile.reminder

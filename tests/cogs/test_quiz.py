@@ -71,6 +71,24 @@ async def test_reveal_now_tells_right_or_wrong_at_once(harness: BotHarness, mod:
     assert told.message is not None and told.message.pinged_user_ids == []
 
 
+async def test_a_members_own_profile_keeps_their_quiz_record(harness: BotHarness, mod: SimMember, alice: SimMember,
+                                                              bob: SimMember, daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"close-after": 2})
+    for pick_right in (True, True, False):  # three days: right, right, wrong
+        await harness.advance(hours=1)
+        post = quizzes(daily)[-1]
+        right = await correct_letter(harness)
+        await alice.click(post, right if pick_right else next(x for x in LETTERS if x != right))
+        await harness.advance(hours=23)
+    await harness.advance(hours=1)
+    await alice.click(quizzes(daily)[-1], "A")  # today's quiz is still open: not counted yet
+    fields = {f["name"]: f["value"] for f in (await alice.slash("streak show")).embeds[0]["fields"]}
+    assert fields["Daily quiz"] == "2 of 3 right (67%) · latest: ✅✅❌"
+    seen = await bob.slash("streak show", member=alice)
+    assert "Daily quiz" not in {f["name"] for f in seen.embeds[0]["fields"]}  # only she sees her record
+    assert "Daily quiz" not in {f["name"] for f in (await bob.slash("streak show")).embeds[0]["fields"]}
+
+
 async def test_the_reveal_survives_a_restart(harness: BotHarness, mod: SimMember, alice: SimMember,
                                              daily: SimChannel) -> None:
     await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"close-after": 2})
