@@ -271,8 +271,9 @@ class StudyService:
         """Take back the member's last grade (a misclick, or a second thought), as Anki's Undo does, if it was of
         ``card_id`` and left it at ``rep`` repetitions: the card is as it was, to be graded again.
 
-        Only the last grade can be undone, and only while the card is neither graded again nor set aside. The day's streak credit
-        stays: the member did study. One transaction, so a crash leaves the grade either whole or gone."""
+        Only the last grade can be undone, and only while the card is neither graded again nor set aside. The
+        day's streak credit stays: the member did study. One transaction, so a crash leaves the grade either
+        whole or gone."""
         if not await self._db.run_transaction(self.repo.undo_in, user_id, card_id, rep):
             return Undone(False, None)
         log.info("member %s undid their grade of card %s", user_id, card_id)

@@ -30,8 +30,9 @@ from bot.mock.service import MockService
 from bot.mock.silence import SILENT_ROUNDS
 
 __all__ = [
-    "JOB_PREFIX", "MAX_EXCLUSIONS", "PAIR_MINUTES", "SILENT_ROUNDS", "WEEKDAYS", "WEEKDAY_NAMES", "Choice", "Exclusions", "Group", "GroupBrief", "GroupMember", "Meeting",
-    "MeetingPublisher", "MeetingService", "MockPublisher", "MockService", "MockStats", "Report", "Round",
-    "RECENT_RATINGS", "RatingsReceived", "RoundsAhead", "Schedule", "ScheduleChange", "ShareFailed", "Signup", "StartedRound", "TimeOption", "TimePlan", "local_label", "parse_weekday",
-    "round_job", "thread_url",
+    "JOB_PREFIX", "MAX_EXCLUSIONS", "PAIR_MINUTES", "RECENT_RATINGS", "SILENT_ROUNDS", "WEEKDAYS", "WEEKDAY_NAMES",
+    "Choice", "Exclusions", "Group", "GroupBrief", "GroupMember", "Meeting", "MeetingPublisher", "MeetingService",
+    "MockPublisher", "MockService", "MockStats", "RatingsReceived", "Report", "Round", "RoundsAhead", "Schedule",
+    "ScheduleChange", "ShareFailed", "Signup", "StartedRound", "TimeOption", "TimePlan", "local_label",
+    "parse_weekday", "round_job", "thread_url",
 ]

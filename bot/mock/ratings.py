@@ -19,7 +19,7 @@ Averages = tuple[float, float, float]
 class RatingsReceived:
     count: int
     average: Averages
-    recent: Averages | None = None   # the latest RECENT_RATINGS ratings, once there are earlier ones to compare with
+    recent: Averages | None = None   # the latest RECENT_RATINGS, once there are earlier ones to compare with
     earlier: Averages | None = None  # every rating before those
 
 
@@ -34,4 +34,5 @@ def summarise(scores: Sequence[Scores]) -> RatingsReceived | None:
         return None
     if len(scores) <= RECENT_RATINGS:
         return RatingsReceived(len(scores), _mean(scores))
-    return RatingsReceived(len(scores), _mean(scores), _mean(scores[-RECENT_RATINGS:]), _mean(scores[:-RECENT_RATINGS]))
+    return RatingsReceived(len(scores), _mean(scores), _mean(scores[-RECENT_RATINGS:]),
+                           _mean(scores[:-RECENT_RATINGS]))

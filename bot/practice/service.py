@@ -52,8 +52,9 @@ class PracticeService:
     # -- archive ---------------------------------------------------------------------------
     async def archive(self, guild_id: int, *, kind: str | None = None, page: int = 1,
                       user_id: int | None = None) -> ArchivePage:
-        """The posted days, newest first, each marked if ``user_id`` answered its prompt (there or in practice). A server's own prompt whose deck is switched off keeps its title and
-        says which deck: it is switched off here, not gone from the packs. One a moderator removed
+        """The posted days, newest first, each marked if ``user_id`` answered its prompt (there or in practice).
+
+        A server's own prompt whose deck is switched off keeps its title and says which deck: it is switched off here, not gone from the packs. One a moderator removed
         (``/content remove``) is named by its title then, from the removal's audit entry: it too did not
         leave the packs, so the archive must not say it did."""
         posts = [p for p in await self.daily.posts(guild_id) if p.status is PostStatus.SENT]

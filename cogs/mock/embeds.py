@@ -30,7 +30,8 @@ def round_started_text(started: StartedRound, groups: int) -> str:
     """The moderator's answer to pair-now, naming whom the round paused for never answering: they no longer
     appear in rounds, and the moderator may know why they went quiet."""
     round_ = started.round
-    text = f"Round {round_.number} started: {groups} group{'s' * (groups != 1)}. It ends {discord_timestamp(round_.ends_at, 'F')}."
+    text = (f"Round {round_.number} started: {groups} group{'s' * (groups != 1)}. It ends "
+            f"{discord_timestamp(round_.ends_at, 'F')}.")
     paused = started.paused_silent
     if paused:
         named = ", ".join(f"<@{user_id}>" for user_id in paused[:PAUSED_LISTED])
