@@ -276,6 +276,7 @@ class StudyService:
         whole or gone."""
         if not await self._db.run_transaction(self.repo.undo_in, user_id, card_id, rep):
             return Undone(False, None)
+        crash_point("grade.undone")
         log.info("member %s undid their grade of card %s", user_id, card_id)
         return Undone(True, await self.shown_card(guild_id, user_id, card_id, rep - 1))
 

@@ -30,6 +30,7 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "day-highlight": ("highlight.claimed", "highlight.recorded"),
     "practice-answer": ("practice.saved",),
     "card-grade": ("grade.saved",),
+    "card-undo": ("grade.undone",),
     "quiz-pick": ("pick.saved",),
     "mock-announce": ("mock.round-created", "mock.group-told", "mock.announced", "mock.announce-recorded",
                       "mock.left-out-told"),

@@ -465,6 +465,17 @@ async def grade_a_card(world: World) -> None:
     await world.press(world.alice, Reply(back), good)
 
 
+async def grade_then_undo(world: World) -> None:
+    """A member's first card graded Good, then the grade undone (a misclick)."""
+    from bot.localdiscord import Reply
+
+    study = await world.slash(world.alice, "cards study")
+    back = await world.press(world.alice, Reply(study), "Reveal")
+    good = next(label for label in Reply(back).button_labels if label.startswith("Good"))
+    graded = await world.press(world.alice, Reply(back), good)
+    await world.press(world.alice, Reply(graded), "Undo grade")
+
+
 async def pick_an_option(world: World) -> None:
     await world.press(world.bob, world.posts("Quiz #")[0], "B")
 
@@ -633,6 +644,18 @@ async def answer_invariants(world: World, restart: int) -> None:
 async def grade_invariants(world: World, restart: int) -> None:
     credits_match(world, "card_reviews", "review")
     await world.slash(world.alice, "cards study")
+
+
+async def undo_invariants(world: World, restart: int) -> None:
+    """The undo is whole: no review, the card new again with no undo left, and the day's credit kept."""
+    from bot.localdiscord import Reply
+
+    assert world.rows("SELECT COUNT(*) FROM card_reviews") == [(0,)]
+    assert world.rows("SELECT COUNT(*) FROM card_states") == [(0,)]
+    assert world.rows("SELECT COUNT(*) FROM card_undo") == [(0,)]
+    assert world.rows("SELECT COUNT(*) FROM activity WHERE kind = 'review'") == [(1,)]
+    study = Reply(await world.slash(world.alice, "cards study"))
+    assert study.embeds[0]["footer"]["text"].startswith("New card"), study.embeds[0]["footer"]
 
 
 async def pick_invariants(world: World, restart: int) -> None:
@@ -1083,6 +1106,7 @@ SCENARIOS: dict[str, Scenario] = {
                        nothing, highlight_invariants) for point in FLOWS["day-highlight"]},
     "practice.saved": Scenario(daily_at_nine, DAY.replace(hour=8), practise, practice_invariants),
     "grade.saved": Scenario(daily_at_nine, DAY.replace(hour=8), grade_a_card, grade_invariants),
+    "grade.undone": Scenario(daily_at_nine, DAY.replace(hour=8), grade_then_undo, undo_invariants),
     "pick.saved": Scenario(quiz_posted, DAY.replace(hour=9, minute=10), pick_an_option, pick_invariants),
     **{point: Scenario(mock_signed_up_with_one_left_out, DAY.replace(hour=8), pair_now, announce_invariants)
        for point in FLOWS["mock-announce"]},
