@@ -2,6 +2,7 @@
 
 from bot.cards.models import (
     HARD_LAPSES,
+    MATURE_DAYS,
     CardInfo,
     CardKind,
     CardStats,
@@ -18,6 +19,6 @@ from bot.cards.repository import CardRepository
 from bot.cards.service import LEARN_AHEAD, StudyService
 from bot.cards.srs import Grade, Memory, Scheduler
 
-__all__ = ["HARD_LAPSES", "LEARN_AHEAD", "CardInfo", "CardKind", "CardRepository", "CardStats", "DaySummary",
-           "Grade", "Graded", "HardCard", "Memory", "NothingToStudy", "Scheduler", "SetAsideCard", "StudyCard",
+__all__ = ["HARD_LAPSES", "LEARN_AHEAD", "MATURE_DAYS", "CardInfo", "CardKind", "CardRepository", "CardStats",
+           "DaySummary", "Grade", "Graded", "HardCard", "Memory", "NothingToStudy", "Scheduler", "SetAsideCard", "StudyCard",
            "StudyService", "Undone", "forgotten"]

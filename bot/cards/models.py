@@ -106,6 +106,14 @@ class CardStats:
     # Cards falling due on each of the member's next days, today (overdue included) first; ``today`` is its date
     forecast: tuple[int, ...] = ()
     today: date | None = None
+    # The cards started and in reviews by how well established they are (Anki's card counts): still learning,
+    # young (next interval under MATURE_DAYS) and mature.
+    learning: int = 0
+    young: int = 0
+    mature: int = 0
+
+
+MATURE_DAYS = 21  # a card whose interval is this long or longer is mature (Anki's threshold)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from datetime import datetime, time, timedelta
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.cards.models import (
     HARD_LAPSES,
+    MATURE_DAYS,
     CardInfo,
     CardKind,
     CardStats,
@@ -304,6 +305,9 @@ class StudyService:
         # a review cannot give: Anki calls these leeches. The member sees where each comes from.
         hard = sorted((m for m in memories if m.lapses >= HARD_LAPSES), key=lambda m: (-m.lapses, m.card_id))
         new_per_day, retention_target = await self.repo.settings(user_id)
+        learning = sum(m.state in LEARNING_STATES for m in memories)
+        mature = sum(m.state not in LEARNING_STATES and m.last_review is not None
+                     and m.due - m.last_review >= timedelta(days=MATURE_DAYS) for m in memories)
         return CardStats(
             due_today=forecast[0], due_week=sum(forecast),
             reviewed_today=reviewed_today, total_reviews=total,
@@ -311,7 +315,8 @@ class StudyService:
             next_due=min(future) if future else None, learned=len(started), total_cards=len(cards),
             new_per_day=new_per_day, retention_target=retention_target or DEFAULT_RETENTION,
             hardest=tuple(HardCard(cards[m.card_id], m.lapses) for m in hard[:HARDEST_SHOWN]),
-            set_aside=len(started) - len(memories), forecast=tuple(forecast), today=today)
+            set_aside=len(started) - len(memories), forecast=tuple(forecast), today=today,
+            learning=learning, young=len(memories) - learning - mature, mature=mature)
 
     async def set_aside(self, user_id: int, card_id: str) -> Flashcard:
         """Take a card the member has started out of their reviews until they bring it back (its memory kept,

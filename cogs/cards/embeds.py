@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.cards import (
+    MATURE_DAYS,
     CardInfo,
     CardKind,
     CardStats,
@@ -164,6 +165,10 @@ def stats_embed(stats: CardStats, deck: str | None = None) -> discord.Embed:
             f"{stats.today + timedelta(days=offset):%a} {count}" for offset, count in enumerate(stats.forecast)
             if offset]
         embed.add_field(name="Coming up", value=" · ".join(days), inline=False)
+    if stats.learned:
+        embed.add_field(name="Your cards", inline=False, value=(
+            f"New {stats.total_cards - stats.learned} · Learning {stats.learning} · Young {stats.young} · "
+            f"Mature {stats.mature} (next review {MATURE_DAYS}+ days out)"))
     if stats.hardest:
         lines = [f"• **{truncate(one_line(hard.card.front), 150)}** · forgotten {hard.lapses} times · "
                  f"re-read {truncate(str(hard.card.source), 120)}" for hard in stats.hardest]

@@ -51,6 +51,8 @@ async def test_a_session_reveals_grades_and_caps_new_cards(harness: BotHarness, 
     fields = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}
     assert fields["Reviewed today"] == "10" and fields["Due today"] == "10"
     assert re.fullmatch(r"Today \*\*10\*\*( · [A-Z][a-z]{2} 0){6}", fields["Coming up"])  # all back within minutes
+    shipped = len(harness.core.content.library.flashcards)
+    assert fields["Your cards"] == f"New {shipped - 10} · Learning 10 · Young 0 · Mature 0 (next review 21+ days out)"
     rows = await harness.core.db.fetchall("SELECT kind FROM activity WHERE user_id = ?", (alice.id,))
     assert [r[0] for r in rows] == ["review"]  # a review session counts for the streak
 
@@ -103,6 +105,12 @@ async def test_a_month_of_reviews_grows_intervals(harness: BotHarness, alice: Si
     assert started == 45 * 3  # 3 new a day, every day: the deck outlasts the month and a half
     state = await harness.core.db.fetchval("SELECT MIN(state) FROM card_states WHERE user_id = ?", (alice.id,))
     assert state == 2  # all in review
+    mature = await harness.core.db.fetchval("SELECT COUNT(*) FROM card_states WHERE user_id = ? AND due - last_review "
+                                            ">= 21 * 86400", (alice.id,))
+    fields = {f["name"]: f["value"] for f in (await alice.slash("cards stats")).embeds[0]["fields"]}
+    new = len(harness.core.content.library.flashcards) - started
+    assert 0 < mature < started
+    assert fields["Your cards"].startswith(f"New {new} · Learning 0 · Young {started - mature} · Mature {mature} ")
 
 
 async def test_the_new_card_day_follows_the_members_timezone(harness: BotHarness, alice: SimMember) -> None:

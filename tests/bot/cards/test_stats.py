@@ -3,7 +3,7 @@ recall they chose to aim for, and the cards due on each of their next days."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -74,3 +74,27 @@ async def test_the_forecast_counts_the_members_calendar_days_across_a_clock_chan
     assert stats.today == date(2026, 3, 7)
     assert stats.forecast == (2, 0, 1, 0, 0, 0, 1)
     assert (stats.due_today, stats.due_week) == (2, 4)
+
+
+async def _reviewed(db: Database, card_id: str, *, state: int, interval_days: float) -> None:
+    """A card last reviewed yesterday and scheduled ``interval_days`` after that review."""
+    last = NOW - timedelta(days=1)
+    await db.execute(
+        "INSERT INTO card_states (user_id, card_id, state, step, stability, difficulty, due, last_review, reps, "
+        "lapses, introduced_at) VALUES (?, ?, ?, NULL, 3.0, 6.0, ?, ?, 4, 0, ?)",
+        (USER, card_id, state, int((last + timedelta(days=interval_days)).timestamp()), int(last.timestamp()),
+         int(NOW.timestamp()) - 30 * 86400))
+
+
+async def test_started_cards_count_as_learning_young_or_mature_by_their_interval(db: Database) -> None:
+    await _reviewed(db, CARD_IDS[0], state=1, interval_days=0.01)   # a learning step
+    await _reviewed(db, CARD_IDS[1], state=3, interval_days=0.01)   # relearning after a lapse
+    await _reviewed(db, CARD_IDS[2], state=2, interval_days=20.9)   # young: just under three weeks
+    await _reviewed(db, CARD_IDS[3], state=2, interval_days=21)     # mature from 21 days
+    await _reviewed(db, CARD_IDS[4], state=2, interval_days=90)
+    await _reviewed(db, CARD_IDS[5], state=2, interval_days=90)
+    service = _service(db)
+    await service.set_aside(USER, CARD_IDS[5])  # counted apart
+    stats = await service.stats(None, USER)
+    assert (stats.learning, stats.young, stats.mature, stats.set_aside) == (2, 1, 2, 1)
+    assert stats.learned == 6 and stats.total_cards - stats.learned == len(CARD_IDS) - 6
