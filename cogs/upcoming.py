@@ -1,4 +1,5 @@
-"""/upcoming: for every member, when the next daily prompt, quiz and mock round happen.
+"""/upcoming: for every member, when the next daily prompt, quiz and mock round happen, and what is theirs to do:
+their flashcards waiting and the interview they agreed.
 
 The moderators' status commands show rotations and failures; members only need the times,
 and a members' command of its own keeps moderators' top-level commands moderators-only.
@@ -11,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
+from bot.cards import NothingToStudy, StudyCard, StudyService
 from bot.daily import DailyService
 from bot.mock import MockService
 from bot.quiz import QuizService
@@ -40,7 +42,30 @@ class Upcoming(commands.Cog):
         embed.add_field(name="Mock-interview round", inline=False,
                         value=f"{discord_timestamp(next_round, 'F')} · `/mock join` to take part" if next_round
                         else "not scheduled")
+        current = await mock.current_group(interaction.guild_id, interaction.user.id) if mock else None
+        meeting = current[2] if current else None
+        if meeting is not None and meeting.status == "agreed" and meeting.starts_at is not None:
+            embed.add_field(name="Your interview", inline=False,
+                            value=f"{discord_timestamp(meeting.starts_at, 'F')} "
+                                  f"({discord_timestamp(meeting.starts_at, 'R')})")
+        cards = self.client.services.find(StudyService)
+        if cards is not None:
+            embed.add_field(name="Your flashcards", inline=False,
+                            value=cards_text(await cards.next_card(interaction.guild_id, interaction.user.id)))
         await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+def cards_text(study: StudyCard | NothingToStudy) -> str:
+    """What the member's next ``/cards study`` holds, in a line."""
+    if isinstance(study, StudyCard):
+        waiting = (f"**{study.due_left}** due now" if study.due_left else
+                   f"new cards waiting (up to {study.new_left} more today)")
+        return f"{waiting} · `/cards study`"
+    if study.no_decks:
+        return "this server has no deck on"
+    if study.learning_due is not None:
+        return f"caught up; the cards you are learning come back {discord_timestamp(study.learning_due, 'R')}"
+    return "all caught up for today"
 
 
 async def setup(client: StudyBot) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.localdiscord import BotHarness, SimChannel, SimMember
+import re
+
+from bot.localdiscord import BotHarness, Reply, SimChannel, SimMember
 
 
 async def test_about_shows_version_uptime_and_content(
@@ -32,3 +34,23 @@ async def test_members_see_when_the_next_prompt_quiz_and_round_are(
     assert fields["Daily prompt"].startswith("<t:1772442000:F>")  # Mon 2 Mar 09:00 UTC (now 08:00)
     assert fields["Daily quiz"].startswith("<t:1772452800:F>")  # Mon 2 Mar 12:00 UTC
     assert fields["Mock-interview round"].startswith("<t:1772791200:F>")  # Fri 6 Mar 10:00 UTC
+    assert fields["Your flashcards"] == "new cards waiting (up to 10 more today) · `/cards study`"
+    assert "Your interview" not in fields  # not in a round
+
+
+async def test_upcoming_tells_a_member_what_their_flashcards_hold(harness: BotHarness, alice: SimMember) -> None:
+    def mine(reply: Reply) -> str:
+        return {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}["Your flashcards"]
+
+    async def grade_first(label: str) -> None:
+        back = await alice.click(await alice.slash("cards study"), "Reveal")
+        await alice.click(back, next(name for name in back.button_labels if name.startswith(label)))
+
+    await alice.slash("cards settings", **{"new-per-day": 1})
+    await grade_first("Good")  # the day's one new card: back in ten minutes
+    learning = mine(await alice.slash("upcoming"))
+    assert re.fullmatch(r"caught up; the cards you are learning come back <t:\d+:R>", learning)
+    await harness.advance(minutes=11)
+    assert mine(await alice.slash("upcoming")) == "**1** due now · `/cards study`"
+    await grade_first("Easy")  # learned: back in days
+    assert mine(await alice.slash("upcoming")) == "all caught up for today"

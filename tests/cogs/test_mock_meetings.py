@@ -267,6 +267,8 @@ async def test_calendar_file_parses_back_to_the_agreed_instant_with_a_stable_uid
     assert first.start == datetime(2026, 3, 3, 9, tzinfo=UTC)
     assert str(first.start.tzinfo) == NEW_YORK and first.start.hour == 4
     assert first.end - first.start == timedelta(minutes=60)
+    upcoming = {f["name"]: f["value"] for f in (await bob.slash("upcoming")).embeds[0]["fields"]}
+    assert upcoming["Your interview"].startswith(f"<t:{int(first.start.timestamp())}:F>")  # each in their own zone
     await alice.submit_modal(await alice.click(confirmed, "Reschedule"), when="Fri 08:00")
     await bob.click(next(m for m in thread.messages if "moving the interview" in m.content), "Accept this time")
     again = Calendar.from_ical((await alice.click(confirmations(thread)[-1], "Add to calendar")).attachments[0]["data"])
