@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, time, timedelta
 
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
@@ -248,17 +248,14 @@ class StudyService:
     async def find(self, guild_id: int | None, text: str, limit: int) -> list[Flashcard]:
         """Cards of the decks the server has on whose front, answer or tags hold every word of ``text``
         (fronts first, then answers), up to ``limit``: a member looking up what they half remember."""
-        words = text.lower().split()
-        cards = (await self.server.cards(guild_id)).values()
-        found = [c for c in cards if all(w in f"{c.front} {c.back} {' '.join(c.tags)} {c.id}".lower() for w in words)]
-        found.sort(key=lambda c: not all(w in c.front.lower() for w in words))  # stable: deck order within each
-        return found[:limit]
+        return _matching((await self.server.cards(guild_id)).values(), text, limit)
 
     async def look_up(self, guild_id: int | None, user_id: int, text: str) -> CardInfo:
         """The card the member picked (its id) or described (words only one card holds), with their memory."""
-        card = (await self.server.cards(guild_id)).get(text)
+        cards = await self.server.cards(guild_id)
+        card = cards.get(text)
         if card is None:
-            matches = await self.find(guild_id, text, 2)
+            matches = _matching(cards.values(), text, 2)
             if len(matches) != 1:
                 raise InvalidInput(f"{'No card' if not matches else 'More than one card'} here matches that.",
                                    hint="Type a few words of the card and pick it from the list.")
@@ -353,3 +350,12 @@ class StudyService:
         if not 0 <= value <= 100:
             raise InvalidInput(f"{value} new cards a day is out of range.", hint="Pick 0-100; 10 is a good start.")
         await self.repo.set_new_per_day(user_id, value)
+
+
+def _matching(cards: Iterable[Flashcard], text: str, limit: int) -> list[Flashcard]:
+    """The cards whose front, answer, tags or id hold every word of ``text``, fronts first (deck order within
+    each), up to ``limit``."""
+    words = text.lower().split()
+    found = [c for c in cards if all(w in f"{c.front} {c.back} {' '.join(c.tags)} {c.id}".lower() for w in words)]
+    found.sort(key=lambda c: not all(w in c.front.lower() for w in words))  # stable sort
+    return found[:limit]
