@@ -385,6 +385,22 @@ async def test_a_misclicked_grade_is_undone_and_graded_again_even_after_a_restar
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE card_id = ?", (card_id,)) == 1
 
 
+async def test_a_grade_undone_after_its_deck_was_switched_off_is_taken_back_but_not_shown(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    first = await alice.slash("cards study")
+    back = await alice.click(first, "Reveal")
+    graded = await alice.click(back, button(back, "Good"))
+    card_id = button(graded, "Undo grade").split(":")[3]
+    await mod.select(await mod.slash("content decks"), [])  # every deck off while the screen is open
+
+    undone = await alice.click(graded, "Undo grade")
+    note = {f["name"]: f["value"] for f in undone.embeds[0]["fields"]}["Last card"]
+    assert note.startswith("Grade undone. That card is not in your reviews here now (its deck is off")
+    assert "Reveal" not in undone.button_labels and not any(label.startswith("Good") for label in undone.button_labels)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE card_id = ?", (card_id,)) == 0
+    assert await harness.core.db.fetchval("SELECT reps FROM card_states WHERE card_id = ?", (card_id,)) in (None, 0)
+
+
 async def test_a_member_finds_a_card_and_sees_how_well_they_know_it(harness: BotHarness, alice: SimMember) -> None:
     choices = await alice.autocomplete("cards find", "card", "agent loop guard")
     assert choices and all(len(c["name"]) <= 100 for c in choices) and len(choices) <= 25

@@ -242,6 +242,32 @@ async def test_reveal_of_a_card_removed_by_a_moderator_says_so_rather_than_that_
     assert "already reviewed" not in after.text and "no longer in this server's decks" in after.text
 
 
+async def test_a_quiz_on_a_card_removed_since_still_answers_but_names_no_source(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """The quiz keeps its own copy of the question; only where to re-read the answer went with the card."""
+    for number, shipped in enumerate(harness.core.content.library.flashcards[:4], start=1):  # a quiz needs 4
+        own = shipped.model_copy(update={"id": f"g{harness.guild.id}-c{number}"})
+        await harness.core.db.execute(
+            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
+            "created_at, updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
+            (harness.guild.id, own.id, own.model_dump_json(), mod.id))
+    await mod.select(await mod.slash("content decks"), ["server"])  # the quiz draws only the server's own cards
+    daily = harness.guild.channel("daily")
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"reveal-now": True})
+    await harness.advance(hours=2)
+    [post] = [m for m in daily.messages if m.embeds and m.embeds[0].get("title", "").startswith("Quiz #")]
+    card_id, correct = await harness.core.db.fetchone("SELECT card_id, correct FROM quiz_posts")
+    assert card_id.startswith(f"g{harness.guild.id}-c")
+    await mod.click(await mod.slash("content remove", item=card_id), "Remove it")
+
+    right = "ABCD"[correct]
+    told = await alice.click(post, right)
+    assert told.text == f"✅ **{right}** is right!" and "Re-read" not in told.text
+    await harness.advance(days=1)
+    assert post.embeds[0]["title"].endswith("closed") and "Re-read" not in post.embeds[0]["description"]
+    assert "1 of 1 got it right" in post.embeds[0]["description"]
+
+
 async def test_grading_a_card_whose_deck_was_switched_off_records_nothing(
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
     """A deck switched off disappears from every member's study at once, mid-session too, like a removed card."""

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
+from bot.mock.models import Round, StartedRound
+from cogs.mock.embeds import PAUSED_LISTED, round_started_text
 from tests.cogs.test_mock_meetings import join, pick, room, thread_of
 
 __all__ = ["room"]  # the fixture
@@ -98,3 +100,16 @@ async def test_a_moderators_round_that_pauses_members_names_them(
             "with `/mock join`.") in started.text
     assert started.message is not None and started.message.pinged_user_ids == []  # a list of names, never a ping
     assert bob.id not in thread_of(guild, alice, 4).member_ids and len(paused_dms(bob)) == 1
+
+
+def test_a_round_pausing_more_members_than_a_reply_can_name_counts_the_rest() -> None:
+    """Past twenty names, the moderator's reply counts the others, and stays well inside one message."""
+    start = datetime(2026, 3, 6, 10, tzinfo=UTC)
+    round_ = Round(1, 7, 4, "manual:1", 9, start, start + timedelta(days=5), start + timedelta(days=7), "active", 1,
+                   "greedy", None)
+    paused = tuple(10**18 + n for n in range(PAUSED_LISTED + 3))
+    text = round_started_text(StartedRound(round_, paused), 12)
+    assert text.startswith("Round 4 started: 12 groups.")
+    assert all(f"<@{user_id}>" in text for user_id in paused[:PAUSED_LISTED])
+    assert f"<@{paused[PAUSED_LISTED]}>" not in text and "and 3 more. Each was told by DM" in text
+    assert len(text) < 2000
