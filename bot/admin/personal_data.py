@@ -130,6 +130,8 @@ TABLES: dict[str, dict[str, Rule]] = {
     "card_reviews": {"user_id": subject("the member's flashcard reviews")},
     "card_settings": {"user_id": subject("the member's flashcard settings")},
     "card_deck_choice": {"user_id": subject("the deck the member studies")},
+    "card_topic_choice": {"user_id": subject("the topic the member focuses their flashcards on"),
+                          "topic": with_row("which topic the member chose (a card tag)")},
     "card_undo": {"user_id": subject("what the member's last flashcard grade replaced, kept to undo it"),
                   "review_id": not_personal("an internal id of the member's review (deleted with it)")},
     "quiz_schedule": schedule("quiz time", failure_notice="the bot's note about a failed post"),

@@ -36,6 +36,7 @@ class StudyCard:
     credit: int | None = None      # the member a server card is credited to ("suggested by")
     early: bool = False            # a learning card shown before its step ends, on request
     retention: float | None = None  # the member's desired retention (None: the default): the buttons' intervals
+    topic: str | None = None       # the topic the member studies (None: every topic)
 
     @property
     def forgotten(self) -> int:
@@ -51,6 +52,7 @@ class NothingToStudy:
     new_cap_reached: bool
     coming_soon: int = 0           # cards still being learned that fall due within LEARN_AHEAD
     no_decks: bool = False         # the server has every deck switched off: there are no cards at all
+    topic: str | None = None       # the topic the member studies: caught up on it, not on everything
 
 
 @dataclass(frozen=True)

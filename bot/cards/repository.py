@@ -96,10 +96,6 @@ class CardRepository:
             "INSERT INTO card_settings (user_id, new_per_day) VALUES (?, ?) "
             "ON CONFLICT (user_id) DO UPDATE SET new_per_day = excluded.new_per_day", (user_id, value))
 
-    async def deck_choice(self, guild_id: int, user_id: int) -> str | None:
-        return await self.db.fetchval("SELECT deck FROM card_deck_choice WHERE guild_id = ? AND user_id = ?",
-                                      (guild_id, user_id))
-
     async def set_deck_choice(self, guild_id: int, user_id: int, deck: str | None) -> None:
         if deck is None:
             await self.db.execute("DELETE FROM card_deck_choice WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
@@ -107,6 +103,15 @@ class CardRepository:
         await self.db.execute(
             "INSERT INTO card_deck_choice (guild_id, user_id, deck) VALUES (?, ?, ?) "
             "ON CONFLICT (guild_id, user_id) DO UPDATE SET deck = excluded.deck", (guild_id, user_id, deck))
+
+    async def set_topic_choice(self, guild_id: int, user_id: int, topic: str | None) -> None:
+        if topic is None:
+            await self.db.execute("DELETE FROM card_topic_choice WHERE guild_id = ? AND user_id = ?",
+                                  (guild_id, user_id))
+            return
+        await self.db.execute(
+            "INSERT INTO card_topic_choice (guild_id, user_id, topic) VALUES (?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id) DO UPDATE SET topic = excluded.topic", (guild_id, user_id, topic))
 
     # -- one trip: statements run on the connection's thread (Database.read / run_transaction) ------------
     @staticmethod
@@ -148,10 +153,12 @@ class CardRepository:
         return int(row[0]), row[1] / 100 if row[1] is not None else None
 
     @staticmethod
-    def deck_choice_in(conn: sqlite3.Connection, guild_id: int, user_id: int) -> str | None:
-        row = conn.execute("SELECT deck FROM card_deck_choice WHERE guild_id = ? AND user_id = ?",
-                           (guild_id, user_id)).fetchone()
-        return row[0] if row is not None else None
+    def focus_in(conn: sqlite3.Connection, guild_id: int, user_id: int) -> tuple[str | None, str | None]:
+        """The member's chosen (deck, topic) in a server, in one read; None where they chose every one."""
+        row = conn.execute(
+            "SELECT (SELECT deck FROM card_deck_choice WHERE guild_id = ?1 AND user_id = ?2), "
+            "(SELECT topic FROM card_topic_choice WHERE guild_id = ?1 AND user_id = ?2)", (guild_id, user_id)).fetchone()
+        return row[0], row[1]
 
     @staticmethod
     def save_review_in(conn: sqlite3.Connection, memory: Memory, *, guild_id: int | None, grade: int,

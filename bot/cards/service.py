@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, time, timedelta
 
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
+from bot.cards.focus import Focus, focus_of, topics_of
 from bot.cards.models import (
     HARD_LAPSES,
     MATURE_DAYS,
@@ -70,10 +71,10 @@ class StudyService:
         return datetime.combine(local.date(), time(0), tzinfo=zone)
 
     async def _cards(self, guild_id: int | None, user_id: int, deck: str | None = None) -> Mapping[str, Flashcard]:
-        """The cards in play: ``deck``, else the member's chosen deck, else every deck the server has on."""
-        if guild_id is not None and deck is None:
-            deck = await self.current_deck(guild_id, user_id)
-        return await self.server.cards(guild_id, deck)
+        """The cards in play: ``deck`` (every topic), else what the member chose to study (:meth:`focus`)."""
+        if deck is not None:
+            return await self.server.cards(guild_id, deck)
+        return (await self.focus(guild_id, user_id)).cards
 
     async def choose_deck(self, guild_id: int, user_id: int, deck: str | None) -> str | None:
         """Study one deck (or, with None, every deck the server has on) from now on."""
@@ -82,19 +83,36 @@ class StudyService:
         await self.repo.set_deck_choice(guild_id, user_id, deck)
         return deck
 
+    async def choose_topic(self, guild_id: int, user_id: int, topic: str | None) -> str | None:
+        """Study only the cards of one topic (a card tag) from now on, within the deck the member studies;
+        with None, every topic. A topic none of those cards holds is refused, so a session is never empty."""
+        if topic is not None:
+            topic = topic.strip().lower()
+            focus = await self.focus(guild_id, user_id)
+            if topic not in dict(topics_of(await self.server.cards(guild_id, focus.deck))):
+                raise InvalidInput("No card in the decks you study has that topic.",
+                                   hint="Pick a topic from the list as you type, or `all` for every topic.")
+        await self.repo.set_topic_choice(guild_id, user_id, topic)
+        return topic
+
+    async def topics(self, guild_id: int, user_id: int) -> list[tuple[str, int]]:
+        """The topics of the deck the member studies, with their card counts, largest first."""
+        focus = await self.focus(guild_id, user_id)
+        return topics_of(await self.server.cards(guild_id, focus.deck))
+
     async def decks(self, guild_id: int) -> list[Deck]:
         """Every deck the server could study, shipped packs first, with whether it is on."""
         return await self.server.decks(guild_id)
 
+    async def focus(self, guild_id: int | None, user_id: int) -> Focus:
+        """What the member studies: their deck while it is on, and their topic while a card of it holds it;
+        else everything (and each screen says which). One trip to the database's thread."""
+        focus: Focus = await self._db.read(self._focus_in, guild_id, user_id)
+        return focus
+
     async def current_deck(self, guild_id: int | None, user_id: int) -> str | None:
-        """The deck the member studies: their choice while it is on, else None (every deck the server has on).
-        A deck switched off or removed since they chose it falls back to all decks, and says so everywhere."""
-        if guild_id is None:
-            return None
-        deck = await self.repo.deck_choice(guild_id, user_id)
-        if deck is not None and not any(d.key == deck and d.enabled for d in await self.server.decks(guild_id)):
-            return None
-        return deck
+        """The deck the member studies (None: every deck the server has on); see :meth:`focus`."""
+        return (await self.focus(guild_id, user_id)).deck
 
     async def next_card(self, guild_id: int | None, user_id: int, *,
                         learn_ahead: bool = False) -> StudyCard | NothingToStudy:
@@ -106,17 +124,14 @@ class StudyService:
                                                                 learn_ahead)
         return study
 
-    def _cards_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int,
-                  decks: list[Deck] | None = None) -> Mapping[str, Flashcard]:
-        """:meth:`_cards` (the member's chosen deck) on the database's thread; ``decks`` if the caller has read them."""
+    def _focus_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int,
+                  decks: list[Deck] | None = None) -> Focus:
+        """:meth:`focus` on the database's thread; ``decks`` if the caller has read them."""
         if guild_id is None:
-            return {card.id: card for card in self._content.library.flashcards}
+            return Focus(None, None, {card.id: card for card in self._content.library.flashcards})
         if decks is None:
             decks = self.server.decks_in(conn, guild_id)
-        deck = self.repo.deck_choice_in(conn, guild_id, user_id)
-        if deck is not None and not any(d.key == deck and d.enabled for d in decks):
-            deck = None  # the deck was switched off or removed since: fall back to all decks
-        return cards_of(decks, deck)
+        return focus_of(decks, *self.repo.focus_in(conn, guild_id, user_id))
 
     def _next_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int, now: datetime,
                  learn_ahead: bool, decks: list[Deck] | None = None,
@@ -126,7 +141,8 @@ class StudyService:
         # Each step reads only what it needs, through the indexes: a member who has started hundreds of
         # cards is not parsed whole on every click. Everything they started is read only when nothing is
         # due and no new card is left (the end of a session).
-        cards = self._cards_in(conn, guild_id, user_id, decks)
+        focus = self._focus_in(conn, guild_id, user_id, decks)
+        cards, topic = focus.cards, focus.topic
         if not cards:
             return NothingToStudy(None, False, no_decks=True)
         zone = zone_in(conn, guild_id, user_id)
@@ -138,12 +154,12 @@ class StudyService:
         if due:
             first = due[0]
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(due), new_left,
-                             self.server.credit_in(conn, first.card_id), retention=retention)
+                             self.server.credit_in(conn, first.card_id), retention=retention, topic=topic)
         known = self.repo.card_ids_in(conn, user_id)
         fresh = next((card for card_id, card in cards.items() if card_id not in known), None)
         if fresh is not None and new_left > 0:
             return StudyCard(fresh, CardKind.NEW, 0, None, 0, new_left, self.server.credit_in(conn, fresh.id),
-                             retention=retention)
+                             retention=retention, topic=topic)
         memories = self.repo.memories_in(conn, user_id)
         upcoming = sorted((m for m in memories if m.card_id in cards and m.set_aside_at is None),
                           key=lambda m: (m.due, m.card_id))
@@ -151,16 +167,18 @@ class StudyService:
         if learn_ahead and soon:
             first = soon[0]
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(soon), new_left,
-                             self.server.credit_in(conn, first.card_id), early=True, retention=retention)
+                             self.server.credit_in(conn, first.card_id), early=True, retention=retention,
+                             topic=topic)
         learning_due = next((m.due for m in upcoming if m.state in LEARNING_STATES), None)
-        return NothingToStudy(learning_due, fresh is not None and new_left == 0, len(soon))
+        return NothingToStudy(learning_due, fresh is not None and new_left == 0, len(soon), topic=topic)
 
     async def shown_card(self, guild_id: int | None, user_id: int, card_id: str, rep: int) -> StudyCard | None:
         """The card a Reveal button was made for, if it is still in play at that repetition."""
         study = await self.next_card(guild_id, user_id, learn_ahead=True)
         if isinstance(study, StudyCard) and study.card.id == card_id and study.rep == rep:
             return study
-        cards = await self._cards(guild_id, user_id)
+        focus = await self.focus(guild_id, user_id)
+        cards = focus.cards
         memory = await self.repo.memory(user_id, card_id)
         if card_id not in cards or (memory.reps if memory else 0) != rep:
             return None
@@ -171,7 +189,8 @@ class StudyService:
         left = study.new_left if isinstance(study, StudyCard) else 0
         return StudyCard(cards[card_id], CardKind.DUE if memory else CardKind.NEW, rep, memory,
                          study.due_left if isinstance(study, StudyCard) else 0, left,
-                         await self.server.credit(card_id), retention=(await self.repo.settings(user_id))[1])
+                         await self.server.credit(card_id), retention=(await self.repo.settings(user_id))[1],
+                         topic=focus.topic)
 
     async def in_play(self, guild_id: int | None, card_id: str) -> bool:
         """Whether the card is still in one of the server's decks that are on (not removed or switched off)."""

@@ -49,12 +49,38 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         return [app_commands.Choice(name=truncate(f"{d.title} ({len(d.cards)} cards)", 100), value=d.key)
                 for d in decks if typed in d.key.lower() or typed in d.title.lower()][:25]
 
+    async def _topic_choices(self, interaction: discord.Interaction,
+                             current: str) -> list[app_commands.Choice[str]]:
+        """'All topics', then the topics of the deck the member studies matching what they typed, largest first."""
+        if interaction.guild_id is None:
+            return []
+        typed = current.lower().strip()
+        topics = await self.service.topics(interaction.guild_id, interaction.user.id)
+        return [app_commands.Choice(name="All topics", value="all"),
+                *(app_commands.Choice(name=f"{topic} ({count} card{'s' * (count != 1)})", value=topic)
+                  for topic, count in topics if typed in topic)][:25]
+
+    async def _choose(self, interaction: discord.Interaction, deck: str | None, topic: str | None) -> list[str]:
+        """Apply the member's deck, then topic, choice (a topic belongs to the deck chosen with it); what changed."""
+        if interaction.guild_id is None or (deck is None and topic is None):
+            return []
+        lines = []
+        if deck is not None:
+            chosen = await self.service.choose_deck(interaction.guild_id, interaction.user.id,
+                                                    None if deck == "all" else deck)
+            lines.append(f"You now study **{chosen}**." if chosen else "You now study every deck this server has on.")
+        if topic is not None:
+            focused = await self.service.choose_topic(interaction.guild_id, interaction.user.id,
+                                                      None if topic.strip().lower() == "all" else topic)
+            lines.append(f"You now study only cards on **{focused}**." if focused else "You now study every topic.")
+        return lines
+
     @app_commands.command(name="study", description="Review your due flashcards, then new ones")
-    @app_commands.describe(deck="Study one deck from now on ('all' for every deck this server has on)")
-    async def study(self, interaction: discord.Interaction, deck: str | None = None) -> None:
-        if deck is not None and interaction.guild_id is not None:
-            await self.service.choose_deck(interaction.guild_id, interaction.user.id,
-                                           None if deck == "all" else deck)
+    @app_commands.describe(deck="Study one deck from now on ('all' for every deck this server has on)",
+                           topic="Study only one topic from now on, such as retrieval ('all' for every topic)")
+    async def study(self, interaction: discord.Interaction, deck: str | None = None,
+                    topic: app_commands.Range[str, 1, 30] | None = None) -> None:
+        await self._choose(interaction, deck, topic)
         embed, view = await session_message(self.service, interaction.guild_id, interaction.user.id, None)
         if view is None:
             await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -70,15 +96,19 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
     async def _study_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self._deck_or_all_choices(interaction, current)
 
+    @study.autocomplete("topic")
+    async def _study_topic(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._topic_choices(interaction, current)
+
     @app_commands.command(name="stats", description="Due cards, reviews, retention and what comes next")
     @app_commands.describe(deck="Stats for one deck (default: the deck you study)")
     async def stats(self, interaction: discord.Interaction, deck: str | None = None) -> None:
         stats = await self.service.stats(interaction.guild_id, interaction.user.id, deck)
-        shown = deck or await self.service.current_deck(interaction.guild_id, interaction.user.id)
+        focus = await self.service.focus(interaction.guild_id, interaction.user.id)
         weeks = await self.progress.reviews(interaction.guild_id, interaction.user.id)
         png = render_weekly(f"{interaction.user.display_name} · flashcard reviews, last 12 weeks", weeks.weeks,
                             [Series("reviews", weeks.reviews)], Percentages("retention", weeks.retention))
-        embed = stats_embed(stats, shown)
+        embed = stats_embed(stats, deck or focus.deck, None if deck else focus.topic)
         embed.set_image(url="attachment://reviews.png")
         await interaction.response.send_message(embed=embed, file=discord.File(io.BytesIO(png), "reviews.png"),
                                                 ephemeral=True)
@@ -91,8 +121,8 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
     async def decks(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         decks = [d for d in await self.service.decks(interaction.guild_id) if d.enabled and d.cards]
-        current = await self.service.current_deck(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(embed=decks_embed(decks, current), ephemeral=True)
+        focus = await self.service.focus(interaction.guild_id, interaction.user.id)
+        await interaction.response.send_message(embed=decks_embed(decks, focus.deck, focus.topic), ephemeral=True)
 
     @app_commands.command(name="find", description="Look up a card: its answer, its source, how well you know it")
     @app_commands.describe(card="A few words of the card; pick it from the list")
@@ -117,23 +147,21 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         await interaction.response.send_message(embed=set_aside_embed(cards, MENU_LIMIT), view=bring_back_view(cards),
                                                 ephemeral=True)
 
-    @app_commands.command(name="settings", description="New cards a day, the deck you study, how much to recall")
+    @app_commands.command(name="settings", description="New cards a day, the deck and topic you study, how much "
+                                                       "to recall")
     @app_commands.rename(new_per_day="new-per-day")
     @app_commands.describe(new_per_day="New cards a day, 0-100 (default 10)",
                            deck="The deck you study here ('all' for every deck this server has on)",
+                           topic="The one topic you study here, such as retrieval ('all' for every topic)",
                            retention="Percent of cards to recall when due, 75-97 (default 90; higher: more reviews)")
     async def settings(self, interaction: discord.Interaction,
                        new_per_day: app_commands.Range[int, 0, 100] | None = None, deck: str | None = None,
-                       retention: app_commands.Range[int, 75, 97] | None = None) -> None:
-        if new_per_day is None and deck is None and retention is None:
-            raise InvalidInput("Nothing to change.", hint="Give `new-per-day`, `deck`, `retention`, or several.")
-        lines = []
-        if deck is not None:
-            assert interaction.guild_id is not None
-            chosen = await self.service.choose_deck(interaction.guild_id, interaction.user.id,
-                                                    None if deck == "all" else deck)
-            lines.append(f"You now study **{chosen}**." if chosen else
-                         "You now study every deck this server has on.")
+                       retention: app_commands.Range[int, 75, 97] | None = None,
+                       topic: app_commands.Range[str, 1, 30] | None = None) -> None:
+        if new_per_day is None and deck is None and retention is None and topic is None:
+            raise InvalidInput("Nothing to change.",
+                               hint="Give `new-per-day`, `deck`, `topic`, `retention`, or several.")
+        lines = await self._choose(interaction, deck, topic)
         if new_per_day is not None:
             await self.service.set_new_per_day(interaction.user.id, new_per_day)
             lines.append(f"You will see up to **{new_per_day}** new cards a day; reviews of cards you have started "
@@ -149,3 +177,7 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
     @settings.autocomplete("deck")
     async def _settings_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await self._deck_or_all_choices(interaction, current)
+
+    @settings.autocomplete("topic")
+    async def _settings_topic(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+        return await self._topic_choices(interaction, current)

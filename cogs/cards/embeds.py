@@ -35,10 +35,12 @@ def interval(delta: timedelta) -> str:
 
 def _queue_line(study: StudyCard) -> str:
     if study.early:
-        return f"Still learning · {study.due_left} back within minutes · {study.new_left} new left today"
+        topic = f" · topic {study.topic}" if study.topic else ""
+        return f"Still learning · {study.due_left} back within minutes · {study.new_left} new left today{topic}"
     kind = "New card" if study.kind is CardKind.NEW else "Review"
     left = f"{study.due_left} due" if study.due_left else "no reviews due"
-    return f"{kind} · {left} · {study.new_left} new left today"
+    topic = f" · topic {study.topic}" if study.topic else ""
+    return f"{kind} · {left} · {study.new_left} new left today{topic}"
 
 
 def _credit(study: StudyCard | CardInfo) -> str | None:
@@ -133,6 +135,9 @@ def done_embed(nothing: NothingToStudy, summary: DaySummary, note: str | None = 
     if nothing.no_decks:
         lines = ["This server has every deck switched off, so there are no cards to study.",
                  "A moderator can switch decks on with `/content decks`."]
+    elif nothing.topic:
+        lines = [f"You are all caught up on **{nothing.topic}**. 🎉",
+                 "Other topics may have cards waiting: `/cards study topic:all` studies every topic."]
     else:
         lines = ["You are all caught up. 🎉"]
     if nothing.new_cap_reached:
@@ -150,8 +155,9 @@ def finished_embed(summary: DaySummary) -> discord.Embed:
     return discord.Embed(title="Flashcards · summary", description="\n".join(lines), colour=BRAND_COLOUR)
 
 
-def stats_embed(stats: CardStats, deck: str | None = None) -> discord.Embed:
-    embed = discord.Embed(title=f"Your flashcards · {deck}" if deck else "Your flashcards", colour=BRAND_COLOUR)
+def stats_embed(stats: CardStats, deck: str | None = None, topic: str | None = None) -> discord.Embed:
+    title = " · ".join(["Your flashcards", *(part for part in (deck, topic and f"topic {topic}") if part)])
+    embed = discord.Embed(title=title, colour=BRAND_COLOUR)
     embed.add_field(name="Due today", value=str(stats.due_today))
     embed.add_field(name="Due this week", value=str(stats.due_week))
     embed.add_field(name="Reviewed today", value=str(stats.reviewed_today))
@@ -182,13 +188,14 @@ def stats_embed(stats: CardStats, deck: str | None = None) -> discord.Embed:
     return embed
 
 
-def decks_embed(decks: list[Any], current: str | None) -> discord.Embed:
+def decks_embed(decks: list[Any], current: str | None, topic: str | None = None) -> discord.Embed:
     """The decks a member can study in this server (shipped packs, the server's own, uploaded documents)."""
     lines = [f"{'▶️' if d.key == current else '•'} **{d.title}** (`{d.key}`) · {len(d.cards)} cards" for d in decks]
     embed = discord.Embed(title="Decks", colour=BRAND_COLOUR, description=truncate("\n".join(lines) or
                           "This server has no deck on.", 4000))
-    embed.set_footer(text=("You study one deck" if current else "You study every deck listed") +
-                          " · change it with /cards study deck or /cards settings deck")
+    studied = "You study one deck" if current else "You study every deck listed"
+    studied += f", topic {topic} only" if topic else ""
+    embed.set_footer(text=studied + " · change it with /cards study (deck, topic) or /cards settings")
     return embed
 
 

@@ -401,6 +401,30 @@ async def test_a_grade_undone_after_its_deck_was_switched_off_is_taken_back_but_
     assert await harness.core.db.fetchval("SELECT reps FROM card_states WHERE card_id = ?", (card_id,)) in (None, 0)
 
 
+async def test_a_member_studies_one_topic_until_they_choose_every_topic_again(
+        harness: BotHarness, alice: SimMember) -> None:
+    choices = await alice.autocomplete("cards study", "topic", "retr")
+    assert choices[0] == {"name": "All topics", "value": "all"}
+    assert choices[1]["value"] == "retrieval" and re.fullmatch(r"retrieval \(\d+ cards\)", choices[1]["name"])
+    tagged = {card.front for card in harness.core.content.library.flashcards if "retrieval" in card.tags}
+
+    await alice.slash("cards settings", **{"new-per-day": 100})
+    screen = await alice.slash("cards study", topic="retrieval")
+    assert screen.embeds[0]["footer"]["text"].endswith(" · topic retrieval")
+    screen, fronts = await review_everything(alice, "Easy", limit=len(tagged) + 5)
+    assert {front.strip("*") for front in fronts} == tagged  # every retrieval card, and only those
+    assert "You are all caught up on **retrieval**" in screen.embeds[0]["description"]
+    assert "`/cards study topic:all`" in screen.embeds[0]["description"]
+    assert (await alice.slash("cards stats")).embeds[0]["title"] == "Your flashcards · topic retrieval"
+    assert "topic retrieval only" in (await alice.slash("cards decks")).embeds[0]["footer"]["text"]
+
+    unknown = await alice.slash("cards study", topic="astrology")
+    assert unknown.ephemeral and "No card in the decks you study has that topic" in unknown.text
+    everything = await alice.slash("cards study", topic="all")
+    assert "Reveal" in everything.button_labels and "topic" not in everything.embeds[0]["footer"]["text"]
+    assert everything.embeds[0]["description"].strip("*") not in tagged
+
+
 async def test_a_member_finds_a_card_and_sees_how_well_they_know_it(harness: BotHarness, alice: SimMember) -> None:
     choices = await alice.autocomplete("cards find", "card", "agent loop guard")
     assert choices and all(len(c["name"]) <= 100 for c in choices) and len(choices) <= 25

@@ -1,0 +1,77 @@
+"""Studying one topic: only its cards come up, the topic belongs to the deck studied, and a topic that no
+card holds any more falls back to every topic rather than an empty session."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.activity import ActivityService
+from bot.cards import Grade, NothingToStudy, StudyCard
+from bot.cards.focus import focus_of, topics_of
+from bot.cards.service import StudyService
+from bot.clock import ManualClock
+from bot.community import Deck
+from bot.content import ContentStore
+from bot.errors import InvalidInput
+from bot.settings import SHIPPED_CONTENT_DIR
+from bot.storage import Database
+from bot.timezones import TimezoneResolver
+
+GUILD, USER = 7, 42
+NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+CONTENT = ContentStore.load(SHIPPED_CONTENT_DIR)
+
+
+def _service(db: Database) -> StudyService:
+    clock = ManualClock(NOW)
+    timezones = TimezoneResolver(db)
+    return StudyService(db, clock, CONTENT, timezones, ActivityService(db, clock, timezones))
+
+
+async def test_a_topic_narrows_every_card_offered_until_every_topic_is_chosen_again(db: Database) -> None:
+    service = _service(db)
+    await service.set_new_per_day(USER, 100)
+    assert await service.choose_topic(GUILD, USER, " Memory ") == "memory"
+    offered = []
+    study = await service.next_card(GUILD, USER)
+    while isinstance(study, StudyCard):
+        assert study.topic == "memory" and "memory" in study.card.tags
+        offered.append(study.card.id)
+        graded = await service.grade(GUILD, USER, study.card.id, study.rep, Grade.EASY)
+        assert graded.next is not None
+        study = graded.next
+    assert isinstance(study, NothingToStudy) and study.topic == "memory"
+    tagged = [card.id for card in CONTENT.library.flashcards if "memory" in card.tags]
+    assert sorted(offered) == sorted(tagged)  # all of them, and nothing else
+
+    assert await service.choose_topic(GUILD, USER, None) is None
+    other = await service.next_card(GUILD, USER)
+    assert isinstance(other, StudyCard) and other.topic is None and other.card.id not in offered
+
+
+async def test_an_unknown_topic_is_refused_and_the_choice_kept(db: Database) -> None:
+    service = _service(db)
+    await service.choose_topic(GUILD, USER, "agents")
+    with pytest.raises(InvalidInput, match="No card in the decks you study has that topic") as refused:
+        await service.choose_topic(GUILD, USER, "astrology")
+    assert "all" in (refused.value.hint or "")
+    assert (await service.focus(GUILD, USER)).topic == "agents"
+
+
+async def test_the_topics_offered_are_the_decks_tags_largest_first(db: Database) -> None:
+    topics = await _service(db).topics(GUILD, USER)
+    counts = [count for _, count in topics]
+    assert counts == sorted(counts, reverse=True) and ("agents", sum(
+        "agents" in card.tags for card in CONTENT.library.flashcards)) in topics
+
+
+def test_a_topic_no_card_holds_any_more_falls_back_to_every_topic() -> None:
+    cards = CONTENT.library.flashcards
+    decks = [Deck("notes", "Notes", "document", True, (), tuple(c for c in cards if "memory" not in c.tags))]
+    focus = focus_of(decks, None, "memory")
+    assert focus.topic is None and len(focus.cards) == len(decks[0].cards)
+    switched_off = focus_of([Deck("notes", "Notes", "document", False, (), tuple(cards))], "notes", "agents")
+    assert (switched_off.deck, switched_off.topic, len(switched_off.cards)) == (None, None, 0)
+    assert topics_of({}) == []
