@@ -34,6 +34,11 @@ async def play(demo: DemoContext) -> None:
     await demo.slash(learner, "cards stats")
     [found] = (await learner.autocomplete("cards find", "card", "agent loop guard"))[:1]
     await demo.slash(learner, "cards find", card=found["value"])
+    demo.heading("Flashcards · drilling one topic before an interview")
+    more_new: dict[str, Any] = {"new-per-day": 5}
+    await demo.slash(learner, "cards settings", topic="retrieval", **more_new)
+    await demo.slash(learner, "cards study")
+    await learner.slash("cards settings", topic="all", **new_per_day)  # back to every topic, three new a day
 
     demo.heading("Quiz · a moderator turns on the daily quiz")
     moderator = demo.moderators[0]
