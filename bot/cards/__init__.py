@@ -12,6 +12,7 @@ from bot.cards.models import (
     NothingToStudy,
     SetAsideCard,
     StudyCard,
+    TopicRecall,
     Undone,
     forgotten,
 )
@@ -19,6 +20,8 @@ from bot.cards.repository import CardRepository
 from bot.cards.service import LEARN_AHEAD, StudyService
 from bot.cards.srs import Grade, Memory, Scheduler
 
-__all__ = ["HARD_LAPSES", "LEARN_AHEAD", "MATURE_DAYS", "CardInfo", "CardKind", "CardRepository", "CardStats",
-           "DaySummary", "Grade", "Graded", "HardCard", "Memory", "NothingToStudy", "Scheduler", "SetAsideCard", "StudyCard",
-           "StudyService", "Undone", "forgotten"]
+__all__ = [
+    "HARD_LAPSES", "LEARN_AHEAD", "MATURE_DAYS", "CardInfo", "CardKind", "CardRepository", "CardStats",
+    "DaySummary", "Grade", "Graded", "HardCard", "Memory", "NothingToStudy", "Scheduler", "SetAsideCard",
+    "StudyCard", "StudyService", "TopicRecall", "Undone", "forgotten",
+]

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from bot.cards.models import TopicRecall
 from bot.community import Deck, cards_of
 from bot.content.models import Flashcard
 
@@ -20,6 +21,8 @@ from bot.content.models import Flashcard
 # entry keeps its source map alive, so the id in its key cannot be reused by another map.
 _TOPIC_MAPS: dict[tuple[int, str], tuple[Mapping[str, Flashcard], Mapping[str, Flashcard]]] = {}
 _TOPIC_MAPS_LIMIT = 256
+WEAK_TOPIC_SAMPLE = 5   # reviews of a topic's due cards before its recall says anything
+WEAK_TOPICS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,22 @@ def topics_of(cards: Mapping[str, Flashcard]) -> list[tuple[str, int]]:
     """Every topic among ``cards`` with how many cards hold it, the largest first (then by name)."""
     counts = Counter(tag for card in cards.values() for tag in card.tags)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def weak_topics(cards: Mapping[str, Flashcard], recall: Mapping[str, tuple[int, int]],
+                target: float) -> tuple[TopicRecall, ...]:
+    """The topics of ``cards`` whose due cards the member recalled less often than they aim to (``recall``
+    is (recalled, asked) by card), with at least :data:`WEAK_TOPIC_SAMPLE` reviews, weakest first.
+
+    A lapse is a fact about one card; the same topic lapsing across cards says the idea itself needs work."""
+    totals: dict[str, list[int]] = {}
+    for card_id, (recalled, asked) in recall.items():
+        card = cards.get(card_id)
+        for tag in card.tags if card is not None else ():
+            total = totals.setdefault(tag, [0, 0])
+            total[0] += recalled
+            total[1] += asked
+    weak = [TopicRecall(tag, recalled, asked) for tag, (recalled, asked) in totals.items()
+            if asked >= WEAK_TOPIC_SAMPLE and recalled / asked < target]
+    weak.sort(key=lambda t: (t.share, -t.asked, t.topic))
+    return tuple(weak[:WEAK_TOPICS_SHOWN])

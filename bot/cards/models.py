@@ -113,9 +113,24 @@ class CardStats:
     learning: int = 0
     young: int = 0
     mature: int = 0
+    # Topics recalled below the member's aim, weakest first: what `/cards study topic` is for.
+    weak_topics: tuple[TopicRecall, ...] = ()
 
 
 MATURE_DAYS = 21  # a card whose interval is this long or longer is mature (Anki's threshold)
+
+
+@dataclass(frozen=True)
+class TopicRecall:
+    """How well the member recalled one topic's cards when they fell due (30 days): a weak topic to drill."""
+
+    topic: str
+    recalled: int
+    asked: int
+
+    @property
+    def share(self) -> float:
+        return self.recalled / self.asked
 
 
 @dataclass(frozen=True)

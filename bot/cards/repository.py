@@ -72,6 +72,13 @@ class CardRepository:
         assert row is not None
         return int(row[0]), int(row[1])
 
+    async def retention_by_card(self, user_id: int, *, since: datetime) -> dict[str, tuple[int, int]]:
+        """:meth:`retention` card by card: {card: (recalled, asked)} over the cards asked since ``since``."""
+        rows = await self.db.fetchall(
+            "SELECT card_id, SUM(rating > 1), COUNT(*) FROM card_reviews WHERE user_id = ? AND reviewed_at >= ? "
+            "AND state_before = 2 GROUP BY card_id", (user_id, epoch(since)))
+        return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
     async def reviews_since(self, user_id: int, *, since: datetime) -> list[tuple[int, int, int | None]]:
         """(reviewed at in epoch seconds, rating, the card's state before) of every review the member made at
         or after ``since``, in every server.
@@ -157,7 +164,8 @@ class CardRepository:
         """The member's chosen (deck, topic) in a server, in one read; None where they chose every one."""
         row = conn.execute(
             "SELECT (SELECT deck FROM card_deck_choice WHERE guild_id = ?1 AND user_id = ?2), "
-            "(SELECT topic FROM card_topic_choice WHERE guild_id = ?1 AND user_id = ?2)", (guild_id, user_id)).fetchone()
+            "(SELECT topic FROM card_topic_choice WHERE guild_id = ?1 AND user_id = ?2)",
+            (guild_id, user_id)).fetchone()
         return row[0], row[1]
 
     @staticmethod

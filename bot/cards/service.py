@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, time, timedelta
 
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
-from bot.cards.focus import Focus, focus_of, topics_of
+from bot.cards.focus import Focus, focus_of, topics_of, weak_topics
 from bot.cards.models import (
     HARD_LAPSES,
     MATURE_DAYS,
@@ -315,7 +315,8 @@ class StudyService:
             if offset < FORECAST_DAYS:
                 forecast[offset] += 1
         reviewed_today, total = await self.repo.review_counts(user_id, since=day_start)
-        recalled, asked = await self.repo.retention(user_id, since=now - timedelta(days=30))
+        recall = await self.repo.retention_by_card(user_id, since=now - timedelta(days=30))
+        recalled, asked = sum(r for r, _ in recall.values()), sum(a for _, a in recall.values())
         future = [max(m.due, now) for m in memories]
         # Forgetting one card again and again is a sign the card (or the idea) needs reading at its source, which
         # a review cannot give: Anki calls these leeches. The member sees where each comes from.
@@ -332,7 +333,8 @@ class StudyService:
             new_per_day=new_per_day, retention_target=retention_target or DEFAULT_RETENTION,
             hardest=tuple(HardCard(cards[m.card_id], m.lapses) for m in hard[:HARDEST_SHOWN]),
             set_aside=len(started) - len(memories), forecast=tuple(forecast), today=today,
-            learning=learning, young=len(memories) - learning - mature, mature=mature)
+            learning=learning, young=len(memories) - learning - mature, mature=mature,
+            weak_topics=weak_topics(cards, recall, retention_target or DEFAULT_RETENTION))
 
     async def set_aside(self, user_id: int, card_id: str) -> Flashcard:
         """Take a card the member has started out of their reviews until they bring it back (its memory kept,

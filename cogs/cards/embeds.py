@@ -179,6 +179,11 @@ def stats_embed(stats: CardStats, deck: str | None = None, topic: str | None = N
         lines = [f"• **{truncate(one_line(hard.card.front), 150)}** · forgotten {hard.lapses} times · "
                  f"re-read {truncate(str(hard.card.source), 120)}" for hard in stats.hardest]
         embed.add_field(name="Cards you forget most", value=truncate("\n".join(lines), 1024), inline=False)
+    if stats.weak_topics:
+        lines = [f"• **{weak.topic}** · {weak.share:.0%} of {weak.asked} recalled · "
+                 f"`/cards study topic:{weak.topic}`" for weak in stats.weak_topics]
+        embed.add_field(name="Topics to drill (recalled below your aim, 30 days)", value="\n".join(lines),
+                        inline=False)
     if stats.set_aside:
         embed.add_field(name="Set aside", inline=False,
                         value=f"{stats.set_aside} card{'s' if stats.set_aside != 1 else ''} out of your reviews · "

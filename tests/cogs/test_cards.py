@@ -425,6 +425,21 @@ async def test_a_member_studies_one_topic_until_they_choose_every_topic_again(
     assert everything.embeds[0]["description"].strip("*") not in tagged
 
 
+async def test_stats_name_the_topics_a_member_recalls_below_their_aim(harness: BotHarness, alice: SimMember) -> None:
+    memory = [c.id for c in harness.core.content.library.flashcards if "memory" in c.tags][:2]
+    now = int(harness.core.clock.now().timestamp())
+    for rep, (card_id, rating) in enumerate([(memory[0], 1), (memory[0], 3), (memory[1], 1), (memory[1], 1),
+                                             (memory[1], 3)], start=1):  # weeks of reviews of due cards
+        await harness.core.db.execute(
+            "INSERT INTO card_reviews (user_id, guild_id, card_id, rating, state_before, rep, reviewed_at) "
+            "VALUES (?, ?, ?, ?, 2, ?, ?)", (alice.id, harness.guild.id, card_id, rating, rep, now - rep * 86400))
+    fields = {f["name"]: f["value"] for f in (await alice.slash("cards stats")).embeds[0]["fields"]}
+    drill = fields["Topics to drill (recalled below your aim, 30 days)"]
+    assert drill.splitlines()[0].startswith("• **") and "• **memory** · 40% of 5 recalled · " \
+        "`/cards study topic:memory`" in drill
+    assert fields["Retention (30 days)"] == "40% of 5"
+
+
 async def test_a_member_finds_a_card_and_sees_how_well_they_know_it(harness: BotHarness, alice: SimMember) -> None:
     choices = await alice.autocomplete("cards find", "card", "agent loop guard")
     assert choices and all(len(c["name"]) <= 100 for c in choices) and len(choices) <= 25

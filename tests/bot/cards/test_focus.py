@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.activity import ActivityService
 from bot.cards import Grade, NothingToStudy, StudyCard
-from bot.cards.focus import focus_of, topics_of
+from bot.cards.focus import WEAK_TOPIC_SAMPLE, WEAK_TOPICS_SHOWN, focus_of, topics_of, weak_topics
 from bot.cards.service import StudyService
 from bot.clock import ManualClock
 from bot.community import Deck
@@ -75,3 +77,23 @@ def test_a_topic_no_card_holds_any_more_falls_back_to_every_topic() -> None:
     switched_off = focus_of([Deck("notes", "Notes", "document", False, (), tuple(cards))], "notes", "agents")
     assert (switched_off.deck, switched_off.topic, len(switched_off.cards)) == (None, None, 0)
     assert topics_of({}) == []
+
+
+@given(st.dictionaries(st.sampled_from([c.id for c in CONTENT.library.flashcards[:30]]),
+                       st.tuples(st.integers(0, 12), st.integers(1, 12)).map(lambda t: (min(t), t[1])), max_size=30),
+       st.sampled_from([0.75, 0.9, 0.97]))
+def test_weak_topics_are_only_those_below_the_aim_on_enough_reviews_weakest_first(
+        recall: dict[str, tuple[int, int]], target: float) -> None:
+    cards = {card.id: card for card in CONTENT.library.flashcards}
+    shown = weak_topics(cards, recall, target)
+    assert len(shown) <= WEAK_TOPICS_SHOWN
+    assert [weak.share for weak in shown] == sorted(weak.share for weak in shown)
+    for weak in shown:
+        held = [recall[card_id] for card_id in recall if weak.topic in cards[card_id].tags]
+        assert (weak.recalled, weak.asked) == (sum(r for r, _ in held), sum(a for _, a in held))
+        assert weak.asked >= WEAK_TOPIC_SAMPLE and weak.share < target
+    if len(shown) < WEAK_TOPICS_SHOWN:  # room left: no other topic qualified
+        for topic in {tag for card_id in recall for tag in cards[card_id].tags} - {weak.topic for weak in shown}:
+            held = [recall[card_id] for card_id in recall if topic in cards[card_id].tags]
+            asked = sum(a for _, a in held)
+            assert asked < WEAK_TOPIC_SAMPLE or sum(r for r, _ in held) / asked >= target

@@ -98,3 +98,30 @@ async def test_started_cards_count_as_learning_young_or_mature_by_their_interval
     stats = await service.stats(None, USER)
     assert (stats.learning, stats.young, stats.mature, stats.set_aside) == (2, 1, 2, 1)
     assert stats.learned == 6 and stats.total_cards - stats.learned == len(CARD_IDS) - 6
+
+
+async def _asked(db: Database, card_id: str, ratings: list[int], *, days_ago: int = 3) -> None:
+    """Reviews of ``card_id`` made while it was in review (due, not learning), ``days_ago`` days back."""
+    for rep, rating in enumerate(ratings, start=1):
+        await db.execute("INSERT INTO card_reviews (user_id, guild_id, card_id, rating, state_before, rep, "
+                         "reviewed_at) VALUES (?, NULL, ?, ?, 2, ?, ?)",
+                         (USER, card_id, rating, rep, int(NOW.timestamp()) - days_ago * 86400))
+
+
+async def test_topics_recalled_below_the_members_aim_are_named_weakest_first(db: Database) -> None:
+    by_tag = {tag: [c.id for c in CONTENT.library.flashcards if tag in c.tags] for tag in ("memory", "cost")}
+    memory_cards = [c for c in by_tag["memory"] if c not in by_tag["cost"]]
+    cost_cards = [c for c in by_tag["cost"] if c not in by_tag["memory"]]
+    await _asked(db, memory_cards[0], [1, 1, 3])      # memory: 2 of 6 recalled
+    await _asked(db, memory_cards[1], [3, 1, 1])
+    await _asked(db, cost_cards[0], [3, 3, 3, 1])     # cost: 4 of 5
+    await _asked(db, cost_cards[1], [3])
+    await _asked(db, cost_cards[2], [1, 1, 1, 1], days_ago=31)  # older than 30 days: not counted
+    stats = await _service(db).stats(None, USER)
+    shown = {weak.topic: (weak.recalled, weak.asked) for weak in stats.weak_topics}
+    assert stats.weak_topics[0].topic == "memory" and shown["memory"] == (2, 6)
+    assert shown.get("cost") == (4, 5)  # 80%: below the default aim of 90%
+    assert (stats.retention, stats.retention_sample) == (6 / 11, 11)  # the same reviews, in every topic
+
+    await _service(db).set_desired_retention(USER, 80)
+    assert "cost" not in {weak.topic for weak in (await _service(db).stats(None, USER)).weak_topics}
