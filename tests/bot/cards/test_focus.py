@@ -3,67 +3,50 @@ card holds any more falls back to every topic rather than an empty session."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.activity import ActivityService
 from bot.cards import Grade, NothingToStudy, StudyCard
 from bot.cards.focus import WEAK_TOPIC_SAMPLE, WEAK_TOPICS_SHOWN, focus_of, topics_of, weak_topics
 from bot.cards.service import StudyService
-from bot.clock import ManualClock
 from bot.community import Deck
-from bot.content import ContentStore
 from bot.errors import InvalidInput
-from bot.settings import SHIPPED_CONTENT_DIR
-from bot.storage import Database
-from bot.timezones import TimezoneResolver
+from tests.bot.cards.conftest import CONTENT
 
 GUILD, USER = 7, 42
-NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
-CONTENT = ContentStore.load(SHIPPED_CONTENT_DIR)
 
 
-def _service(db: Database) -> StudyService:
-    clock = ManualClock(NOW)
-    timezones = TimezoneResolver(db)
-    return StudyService(db, clock, CONTENT, timezones, ActivityService(db, clock, timezones))
-
-
-async def test_a_topic_narrows_every_card_offered_until_every_topic_is_chosen_again(db: Database) -> None:
-    service = _service(db)
-    await service.set_new_per_day(USER, 100)
-    assert await service.choose_topic(GUILD, USER, " Memory ") == "memory"
+async def test_a_topic_narrows_every_card_offered_until_every_topic_is_chosen_again(study: StudyService) -> None:
+    await study.set_new_per_day(USER, 100)
+    assert await study.choose_topic(GUILD, USER, " Memory ") == "memory"
     offered = []
-    study = await service.next_card(GUILD, USER)
-    while isinstance(study, StudyCard):
-        assert study.topic == "memory" and "memory" in study.card.tags
-        offered.append(study.card.id)
-        graded = await service.grade(GUILD, USER, study.card.id, study.rep, Grade.EASY)
+    shown = await study.next_card(GUILD, USER)
+    while isinstance(shown, StudyCard):
+        assert shown.topic == "memory" and "memory" in shown.card.tags
+        offered.append(shown.card.id)
+        graded = await study.grade(GUILD, USER, shown.card.id, shown.rep, Grade.EASY)
         assert graded.next is not None
-        study = graded.next
-    assert isinstance(study, NothingToStudy) and study.topic == "memory"
+        shown = graded.next
+    assert isinstance(shown, NothingToStudy) and shown.topic == "memory"
     tagged = [card.id for card in CONTENT.library.flashcards if "memory" in card.tags]
     assert sorted(offered) == sorted(tagged)  # all of them, and nothing else
 
-    assert await service.choose_topic(GUILD, USER, None) is None
-    other = await service.next_card(GUILD, USER)
+    assert await study.choose_topic(GUILD, USER, None) is None
+    other = await study.next_card(GUILD, USER)
     assert isinstance(other, StudyCard) and other.topic is None and other.card.id not in offered
 
 
-async def test_an_unknown_topic_is_refused_and_the_choice_kept(db: Database) -> None:
-    service = _service(db)
-    await service.choose_topic(GUILD, USER, "agents")
+async def test_an_unknown_topic_is_refused_and_the_choice_kept(study: StudyService) -> None:
+    await study.choose_topic(GUILD, USER, "agents")
     with pytest.raises(InvalidInput, match="No card in the decks you study has that topic") as refused:
-        await service.choose_topic(GUILD, USER, "astrology")
+        await study.choose_topic(GUILD, USER, "astrology")
     assert "all" in (refused.value.hint or "")
-    assert (await service.focus(GUILD, USER)).topic == "agents"
+    assert (await study.focus(GUILD, USER)).topic == "agents"
 
 
-async def test_the_topics_offered_are_the_decks_tags_largest_first(db: Database) -> None:
-    topics = await _service(db).topics(GUILD, USER)
+async def test_the_topics_offered_are_the_decks_tags_largest_first(study: StudyService) -> None:
+    topics = await study.topics(GUILD, USER)
     counts = [count for _, count in topics]
     assert counts == sorted(counts, reverse=True) and ("agents", sum(
         "agents" in card.tags for card in CONTENT.library.flashcards)) in topics
