@@ -57,15 +57,17 @@ class Upcoming(commands.Cog):
 
 def cards_text(study: StudyCard | NothingToStudy) -> str:
     """What the member's next ``/cards study`` holds, in a line."""
+    on = f" on **{study.topic}**" if study.topic else ""  # the one topic the member chose to study
     if isinstance(study, StudyCard):
-        waiting = (f"**{study.due_left}** due now" if study.due_left else
-                   f"new cards waiting (up to {study.new_left} more today)")
+        waiting = (f"**{study.due_left}** due now{on}" if study.due_left else
+                   f"new cards waiting{on} (up to {study.new_left} more today)")
         return f"{waiting} · `/cards study`"
     if study.no_decks:
         return "this server has no deck on"
     if study.learning_due is not None:
-        return f"caught up; the cards you are learning come back {discord_timestamp(study.learning_due, 'R')}"
-    return "all caught up for today"
+        return (f"caught up{on}; the cards you are learning come back "
+                f"{discord_timestamp(study.learning_due, 'R')}")
+    return f"all caught up{on} for today"
 
 
 async def setup(client: StudyBot) -> None:

@@ -54,3 +54,8 @@ async def test_upcoming_tells_a_member_what_their_flashcards_hold(harness: BotHa
     assert mine(await alice.slash("upcoming")) == "**1** due now · `/cards study`"
     await grade_first("Easy")  # learned: back in days
     assert mine(await alice.slash("upcoming")) == "all caught up for today"
+    await alice.slash("cards settings", topic="retrieval")  # one topic: what waits is that topic's
+    assert mine(await alice.slash("upcoming")) == "all caught up on **retrieval** for today"
+    await alice.slash("cards settings", **{"new-per-day": 3})
+    assert mine(await alice.slash("upcoming")) == "new cards waiting on **retrieval** (up to 2 more today) · " \
+                                                  "`/cards study`"
