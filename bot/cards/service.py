@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 LEARN_AHEAD = timedelta(minutes=20)   # learning cards due this soon may be studied now
 LEARNING_STATES = (1, 3)              # FSRS Learning and Relearning
 HARDEST_SHOWN = 3                     # leeches /cards stats names, worst first
+EVERY = "all"                         # a deck or topic choice meaning every one
 FORECAST_DAYS = 7                     # /cards stats shows the cards due on each of the member's next days
 
 
@@ -76,24 +77,26 @@ class StudyService:
             return await self.server.cards(guild_id, deck)
         return (await self.focus(guild_id, user_id)).cards
 
-    async def choose_deck(self, guild_id: int, user_id: int, deck: str | None) -> str | None:
-        """Study one deck (or, with None, every deck the server has on) from now on."""
+    async def choose(self, guild_id: int, user_id: int, *, deck: str | None = None,
+                     topic: str | None = None) -> Focus:
+        """Change what the member studies from now on: one deck and one topic (a card tag), or :data:`EVERY` one;
+        None leaves that choice as it is. The topic must be held by a card of the deck studied with it, so a
+        session is never empty. Both are checked before either is saved: a refusal changes nothing."""
+        current = await self.focus(guild_id, user_id)
+        studied = current.deck
         if deck is not None:
-            deck = (await self.server.require_deck(guild_id, deck, enabled=True)).key
-        await self.repo.set_deck_choice(guild_id, user_id, deck)
-        return deck
-
-    async def choose_topic(self, guild_id: int, user_id: int, topic: str | None) -> str | None:
-        """Study only the cards of one topic (a card tag) from now on, within the deck the member studies;
-        with None, every topic. A topic none of those cards holds is refused, so a session is never empty."""
+            studied = None if deck == EVERY else (await self.server.require_deck(guild_id, deck, enabled=True)).key
+        focused = topic.strip().lower() if topic is not None else None
+        if focused == EVERY:
+            focused = None
+        elif focused is not None and focused not in dict(topics_of(await self.server.cards(guild_id, studied))):
+            raise InvalidInput("No card in the decks you study has that topic.",
+                               hint="Pick a topic from the list as you type, or `all` for every topic.")
+        if deck is not None:
+            await self.repo.set_deck_choice(guild_id, user_id, studied)
         if topic is not None:
-            topic = topic.strip().lower()
-            focus = await self.focus(guild_id, user_id)
-            if topic not in dict(topics_of(await self.server.cards(guild_id, focus.deck))):
-                raise InvalidInput("No card in the decks you study has that topic.",
-                                   hint="Pick a topic from the list as you type, or `all` for every topic.")
-        await self.repo.set_topic_choice(guild_id, user_id, topic)
-        return topic
+            await self.repo.set_topic_choice(guild_id, user_id, focused)
+        return await self.focus(guild_id, user_id)
 
     async def topics(self, guild_id: int, user_id: int) -> list[tuple[str, int]]:
         """The topics of the deck the member studies, with their card counts, largest first."""

@@ -61,18 +61,17 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
                   for topic, count in topics if typed in topic)][:25]
 
     async def _choose(self, interaction: discord.Interaction, deck: str | None, topic: str | None) -> list[str]:
-        """Apply the member's deck, then topic, choice (a topic belongs to the deck chosen with it); what changed."""
+        """Apply the member's deck and topic choices (either refused: neither); what changed, as lines."""
         if interaction.guild_id is None or (deck is None and topic is None):
             return []
+        focus = await self.service.choose(interaction.guild_id, interaction.user.id, deck=deck, topic=topic)
         lines = []
         if deck is not None:
-            chosen = await self.service.choose_deck(interaction.guild_id, interaction.user.id,
-                                                    None if deck == "all" else deck)
-            lines.append(f"You now study **{chosen}**." if chosen else "You now study every deck this server has on.")
+            lines.append(f"You now study **{focus.deck}**." if focus.deck else
+                         "You now study every deck this server has on.")
         if topic is not None:
-            focused = await self.service.choose_topic(interaction.guild_id, interaction.user.id,
-                                                      None if topic.strip().lower() == "all" else topic)
-            lines.append(f"You now study only cards on **{focused}**." if focused else "You now study every topic.")
+            lines.append(f"You now study only cards on **{focus.topic}**." if focus.topic else
+                         "You now study every topic.")
         return lines
 
     @app_commands.command(name="study", description="Review your due flashcards, then new ones")

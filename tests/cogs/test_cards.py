@@ -418,8 +418,10 @@ async def test_a_member_studies_one_topic_until_they_choose_every_topic_again(
     assert (await alice.slash("cards stats")).embeds[0]["title"] == "Your flashcards · topic retrieval"
     assert "topic retrieval only" in (await alice.slash("cards decks")).embeds[0]["footer"]["text"]
 
-    unknown = await alice.slash("cards study", topic="astrology")
+    unknown = await alice.slash("cards settings", deck="ai-native-careers", topic="astrology")
     assert unknown.ephemeral and "No card in the decks you study has that topic" in unknown.text
+    assert "You study every deck listed, topic retrieval only" in (await alice.slash("cards decks")).embeds[0][
+        "footer"]["text"]  # the deck given with the refused topic was not saved either
     everything = await alice.slash("cards study", topic="all")
     assert "Reveal" in everything.button_labels and "topic" not in everything.embeds[0]["footer"]["text"]
     assert everything.embeds[0]["description"].strip("*") not in tagged

@@ -19,7 +19,7 @@ GUILD, USER = 7, 42
 
 async def test_a_topic_narrows_every_card_offered_until_every_topic_is_chosen_again(study: StudyService) -> None:
     await study.set_new_per_day(USER, 100)
-    assert await study.choose_topic(GUILD, USER, " Memory ") == "memory"
+    assert (await study.choose(GUILD, USER, topic=" Memory ")).topic == "memory"
     offered = []
     shown = await study.next_card(GUILD, USER)
     while isinstance(shown, StudyCard):
@@ -32,17 +32,21 @@ async def test_a_topic_narrows_every_card_offered_until_every_topic_is_chosen_ag
     tagged = [card.id for card in CONTENT.library.flashcards if "memory" in card.tags]
     assert sorted(offered) == sorted(tagged)  # all of them, and nothing else
 
-    assert await study.choose_topic(GUILD, USER, None) is None
+    assert (await study.choose(GUILD, USER, topic="all")).topic is None
     other = await study.next_card(GUILD, USER)
     assert isinstance(other, StudyCard) and other.topic is None and other.card.id not in offered
 
 
-async def test_an_unknown_topic_is_refused_and_the_choice_kept(study: StudyService) -> None:
-    await study.choose_topic(GUILD, USER, "agents")
+async def test_an_unknown_topic_is_refused_and_the_choices_kept(study: StudyService) -> None:
+    await study.choose(GUILD, USER, topic="agents")
     with pytest.raises(InvalidInput, match="No card in the decks you study has that topic") as refused:
-        await study.choose_topic(GUILD, USER, "astrology")
+        await study.choose(GUILD, USER, deck="ai-native-careers", topic="astrology")
     assert "all" in (refused.value.hint or "")
-    assert (await study.focus(GUILD, USER)).topic == "agents"
+    focus = await study.focus(GUILD, USER)
+    assert (focus.deck, focus.topic) == (None, "agents")  # the deck chosen with the refused topic was not saved
+    both = await study.choose(GUILD, USER, deck="ai-native-careers", topic="retrieval")
+    assert (both.deck, both.topic) == ("ai-native-careers", "retrieval")
+    assert (await study.choose(GUILD, USER, deck="all")).topic == "retrieval"  # one choice leaves the other
 
 
 async def test_the_topics_offered_are_the_decks_tags_largest_first(study: StudyService) -> None:
