@@ -64,8 +64,9 @@ def topics_of(cards: Mapping[str, Flashcard]) -> list[tuple[str, int]]:
 
 def weak_topics(cards: Mapping[str, Flashcard], recall: Mapping[str, tuple[int, int]],
                 target: float) -> tuple[TopicRecall, ...]:
-    """The topics of ``cards`` whose due cards the member recalled less often than they aim to (``recall``
-    is (recalled, asked) by card), with at least :data:`WEAK_TOPIC_SAMPLE` reviews, weakest first.
+    """The topics of ``cards`` answered right less often than ``target`` (``recall`` is (right, asked) by card:
+    a member's reviews of due cards, or a server's quiz answers), on at least :data:`WEAK_TOPIC_SAMPLE`
+    answers, weakest first.
 
     A lapse is a fact about one card; the same topic lapsing across cards says the idea itself needs work."""
     totals: dict[str, list[int]] = {}

@@ -9,6 +9,8 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.cards.models import TopicRecall
+
 
 class QuizStatus(StrEnum):
     CLAIMED = "claimed"
@@ -125,3 +127,4 @@ class QuizOverview:
     left_in_cycle: int
     last: QuizPost | None
     posts_now: bool = False  # a changed schedule whose time today passed without today's quiz: it goes out now
+    hard_topics: tuple[TopicRecall, ...] = ()  # topics members answered worst (30 days), for moderators

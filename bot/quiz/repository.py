@@ -165,6 +165,14 @@ class QuizRepository:
         found = {row[0]: row[1] for row in rows}
         return tuple(found.get(i, 0) for i in range(options))
 
+    async def results_by_card(self, guild_id: int, since: date) -> dict[str, tuple[int, int]]:
+        """{card: (answers right, answers)} over the server's closed quizzes from ``since`` (a local date)."""
+        rows = await self.db.fetchall(
+            "SELECT p.card_id, SUM(a.choice = p.correct), COUNT(*) FROM quiz_posts p JOIN quiz_answers a "
+            "ON a.guild_id = p.guild_id AND a.local_date = p.local_date WHERE p.guild_id = ? AND p.local_date >= ? "
+            "AND p.status = 'closed' GROUP BY p.card_id", (guild_id, since.isoformat()))
+        return {row[0]: (int(row[1]), int(row[2])) for row in rows}
+
     async def record_of(self, guild_id: int, user_id: int) -> QuizRecord:
         """The closed quizzes the member answered here, how many right, and whether each of the latest
         :data:`RECORD_LATEST` was. An open quiz is left out: its answer may not be revealed yet."""

@@ -21,6 +21,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.activity import ActivityService
 from bot.audit import AuditLog
+from bot.cards.focus import weak_topics
 from bot.clock import Clock
 from bot.community import ServerContent
 from bot.content import ContentStore
@@ -52,6 +53,8 @@ log = logging.getLogger(__name__)
 
 
 REVEAL_WINDOW = timedelta(hours=24)  # a reveal Discord keeps refusing is retried this long, then reported
+HARD_DAYS = timedelta(days=30)       # /quiz status names the topics members answered worst over these days:
+HARD_TOPIC_SHARE = 0.6               # those with under this share right (a guess is right one time in four)
 
 
 class QuizService:
@@ -129,9 +132,11 @@ class QuizService:
         schedule = await self._schedule(guild_id)
         async with self._db.transaction() as conn:
             used = await self.repo.used_in_cycle(conn, guild_id, schedule.cycle)
-        pool = list(await self._server.cards(guild_id))
-        left = len(state_of(schedule.cycle, schedule.cycle_seed, pool, used).remaining)
-        return QuizOverview(schedule, await self._next_posts(schedule, 3), left, await self.repo.latest(guild_id))
+        cards = await self._server.cards(guild_id)
+        left = len(state_of(schedule.cycle, schedule.cycle_seed, list(cards), used).remaining)
+        results = await self.repo.results_by_card(guild_id, local_date(self._clock.now(), schedule.zone) - HARD_DAYS)
+        return QuizOverview(schedule, await self._next_posts(schedule, 3), left, await self.repo.latest(guild_id),
+                            hard_topics=weak_topics(cards, results, HARD_TOPIC_SHARE))
 
     async def next_posts(self, guild_id: int, count: int) -> list[datetime]:
         """The next ``count`` quiz times (none when not set up or paused)."""

@@ -50,6 +50,9 @@ def overview_embed(overview: QuizOverview) -> discord.Embed:
     if overview.last:
         embed.add_field(name="Last quiz", inline=False,
                         value=f"#{overview.last.number} on {overview.last.local_date:%a %d %b} ({overview.last.status})")
+    if overview.hard_topics:
+        embed.add_field(name="Topics members get wrong most (30 days)", inline=False, value="\n".join(
+            f"• **{hard.topic}** · {hard.share:.0%} of {hard.asked} answers right" for hard in overview.hard_topics))
     if schedule.failure_notice:
         embed.add_field(name="⚠️ Problem", value=truncate(schedule.failure_notice, 1024), inline=False)
     return embed

@@ -89,6 +89,28 @@ async def test_a_members_own_profile_keeps_their_quiz_record(harness: BotHarness
     assert "Daily quiz" not in {f["name"] for f in (await bob.slash("streak show")).embeds[0]["fields"]}
 
 
+async def test_quiz_status_names_the_topics_members_get_wrong_most(harness: BotHarness, mod: SimMember,
+                                                                  alice: SimMember, bob: SimMember,
+                                                                  carol: SimMember, daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"close-after": 2})
+    await harness.advance(hours=1)
+    [post] = quizzes(daily)
+    right = await correct_letter(harness)
+    wrong = next(letter for letter in LETTERS if letter != right)
+    for member in (mod, alice, bob, carol, harness.guild.add_member("dave")):
+        await member.click(post, right if member is carol else wrong)
+    fields = {f["name"]: f["value"] for f in (await mod.slash("quiz status")).embeds[0]["fields"]}
+    assert "Topics members get wrong most (30 days)" not in fields  # an open quiz is not counted
+
+    await harness.advance(hours=2)
+    card_id = await harness.core.db.fetchval("SELECT card_id FROM quiz_posts")
+    card = harness.core.content.library.flashcard(card_id)
+    assert card is not None
+    fields = {f["name"]: f["value"] for f in (await mod.slash("quiz status")).embeds[0]["fields"]}
+    assert fields["Topics members get wrong most (30 days)"].splitlines() == [
+        f"• **{tag}** · 20% of 5 answers right" for tag in sorted(card.tags)[:3]]
+
+
 async def test_the_reveal_survives_a_restart(harness: BotHarness, mod: SimMember, alice: SimMember,
                                              daily: SimChannel) -> None:
     await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"close-after": 2})
