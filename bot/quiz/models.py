@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.cards.models import TopicRecall
+from bot.cards import TopicRecall
 
 
 class QuizStatus(StrEnum):

@@ -21,7 +21,7 @@ from apscheduler.triggers.date import DateTrigger
 
 from bot.activity import ActivityService
 from bot.audit import AuditLog
-from bot.cards.focus import weak_topics
+from bot.cards import weak_topics
 from bot.clock import Clock
 from bot.community import ServerContent
 from bot.content import ContentStore

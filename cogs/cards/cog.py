@@ -16,7 +16,7 @@ from cogs._common import in_servers, one_line, truncate
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
 from cogs.cards.embeds import card_info_embed, decks_embed, set_aside_embed, stats_embed
-from cogs.cards.views import DYNAMIC_ITEMS, MENU_LIMIT, bring_back_view, session_message
+from cogs.cards.views import DYNAMIC_ITEMS, MENU_LIMIT, bring_back_view, drill_view, session_message
 
 CHOICES_LIMIT = 25  # choices Discord shows for an autocomplete option
 
@@ -109,8 +109,12 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
                             [Series("reviews", weeks.reviews)], Percentages("retention", weeks.retention))
         embed = stats_embed(stats, deck or focus.deck, None if deck else focus.topic)
         embed.set_image(url="attachment://reviews.png")
-        await interaction.response.send_message(embed=embed, file=discord.File(io.BytesIO(png), "reviews.png"),
-                                                ephemeral=True)
+        chart = discord.File(io.BytesIO(png), "reviews.png")
+        drill = drill_view([weak.topic for weak in stats.weak_topics])
+        if drill is None:
+            await interaction.response.send_message(embed=embed, file=chart, ephemeral=True)
+        else:
+            await interaction.response.send_message(embed=embed, file=chart, view=drill, ephemeral=True)
 
     @stats.autocomplete("deck")
     async def _stats_deck(self, interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -7,6 +7,7 @@ offers Undo grade, which takes the member's last grade back and shows the card's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import discord
@@ -38,6 +39,7 @@ FINISH = CustomId("studybot:cards:finish")
 SET_ASIDE = CustomId("studybot:cards:aside", card=SLUG)
 BRING_BACK = CustomId("studybot:cards:bring-back")
 UNDO = CustomId("studybot:cards:undo", card=SLUG, rep=NUMBER)
+DRILL = CustomId("studybot:cards:drill", topic=SLUG)
 MENU_LIMIT = 25  # options Discord allows in one select menu
 
 
@@ -202,8 +204,44 @@ class BringBackSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]]
         await interaction.response.edit_message(content=text, embed=None, view=None)
 
 
+class DrillButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
+                  template=DRILL.template):
+    """Beside a topic ``/cards stats`` says the member recalls below their aim: study that topic from now on,
+    starting with a session right away (a new message: the stats stay where they are)."""
+
+    audience = Audience.MEMBER
+    custom_ids = DRILL
+
+    def __init__(self, topic: str) -> None:
+        super().__init__(discord.ui.Button(label=f"Drill {topic}", style=discord.ButtonStyle.secondary, emoji="🎯",
+                                           custom_id=DRILL(topic)))
+        self.topic = topic
+
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild_id is not None
+        service = _service(interaction)
+        focus = await service.choose(interaction.guild_id, interaction.user.id, topic=self.topic)
+        embed, view = await session_message(service, interaction.guild_id, interaction.user.id, None)
+        text = f"You now study only cards on **{focus.topic}** (`/cards study topic:all` for every topic)."
+        if view is None:
+            await interaction.response.send_message(text, embed=embed, ephemeral=True)
+        else:
+            await interaction.response.send_message(text, embed=embed, view=view, ephemeral=True)
+
+
+def drill_view(topics: Sequence[str]) -> BaseView | None:
+    """One Drill button per weak topic ``/cards stats`` names (three at most), or None without any."""
+    if not topics:
+        return None
+    view = BaseView(timeout=None)
+    for topic in topics:
+        view.add_item(DrillButton(topic))
+    return view
+
+
 DYNAMIC_ITEMS = (RevealButton, GradeButton, ContinueButton, FinishButton, SetAsideButton, BringBackSelect,
-                 UndoButton)
+                 UndoButton, DrillButton)
 
 
 def front_view(study: StudyCard) -> BaseView:

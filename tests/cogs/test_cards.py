@@ -440,6 +440,13 @@ async def test_stats_name_the_topics_a_member_recalls_below_their_aim(harness: B
     assert drill.splitlines()[0].startswith("• **") and "• **memory** · 40% of 5 recalled · " \
         "`/cards study topic:memory`" in drill
     assert fields["Retention (30 days)"] == "40% of 5"
+    stats = await alice.slash("cards stats")
+    assert "Drill memory" in stats.button_labels and len(stats.button_labels) <= 3
+    await harness.restart()  # the button outlives the process
+    drilled = await alice.click(stats, "Drill memory")
+    assert drilled.ephemeral and drilled.text.startswith("You now study only cards on **memory**")
+    assert drilled.embeds[0]["footer"]["text"].endswith(" · topic memory") and "Reveal" in drilled.button_labels
+    assert stats.embeds[0]["title"] == "Your flashcards"  # the stats message stays as it was
 
 
 async def test_a_member_finds_a_card_and_sees_how_well_they_know_it(harness: BotHarness, alice: SimMember) -> None:
