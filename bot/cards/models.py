@@ -122,7 +122,8 @@ MATURE_DAYS = 21  # a card whose interval is this long or longer is mature (Anki
 
 @dataclass(frozen=True)
 class TopicRecall:
-    """How well the member recalled one topic's cards when they fell due (30 days): a weak topic to drill."""
+    """How often one topic's cards were answered right: a member's reviews of them when due (a weak topic to
+    drill), or a server's quiz answers on them (what the server should study next)."""
 
     topic: str
     recalled: int
