@@ -113,10 +113,6 @@ class StudyService:
         focus: Focus = await self._db.read(self._focus_in, guild_id, user_id)
         return focus
 
-    async def current_deck(self, guild_id: int | None, user_id: int) -> str | None:
-        """The deck the member studies (None: every deck the server has on); see :meth:`focus`."""
-        return (await self.focus(guild_id, user_id)).deck
-
     async def next_card(self, guild_id: int | None, user_id: int, *,
                         learn_ahead: bool = False) -> StudyCard | NothingToStudy:
         """Due cards first (most overdue first), then new cards up to the member's daily cap; with
