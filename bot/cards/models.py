@@ -115,6 +115,8 @@ class CardStats:
     mature: int = 0
     # Topics recalled below the member's aim, weakest first: what `/cards study topic` is for.
     weak_topics: tuple[TopicRecall, ...] = ()
+    deck: str | None = None        # the deck these stats cover (None: every deck on)
+    topic: str | None = None       # the topic they cover (None: every topic)
 
 
 MATURE_DAYS = 21  # a card whose interval is this long or longer is mature (Anki's threshold)

@@ -301,7 +301,10 @@ class StudyService:
         now = self._clock.now()
         if guild_id is not None and deck is not None:
             await self.server.require_deck(guild_id, deck)
-        cards = await self._cards(guild_id, user_id, deck)
+        # An explicit deck is shown whole; otherwise what the member studies (their deck and topic).
+        focus = Focus(deck, None, await self.server.cards(guild_id, deck)) if deck is not None else \
+            await self.focus(guild_id, user_id)
+        cards = focus.cards
         started = [m for m in await self.repo.all_memories(user_id) if m.card_id in cards]
         memories = [m for m in started if m.set_aside_at is None]
         zone = await self._timezones.zone_for(guild_id, user_id)
@@ -333,7 +336,8 @@ class StudyService:
             hardest=tuple(HardCard(cards[m.card_id], m.lapses) for m in hard[:HARDEST_SHOWN]),
             set_aside=len(started) - len(memories), forecast=tuple(forecast), today=today,
             learning=learning, young=len(memories) - learning - mature, mature=mature,
-            weak_topics=weak_topics(cards, recall, retention_target or DEFAULT_RETENTION))
+            weak_topics=weak_topics(cards, recall, retention_target or DEFAULT_RETENTION),
+            deck=focus.deck, topic=focus.topic)
 
     async def set_aside(self, user_id: int, card_id: str) -> Flashcard:
         """Take a card the member has started out of their reviews until they bring it back (its memory kept,

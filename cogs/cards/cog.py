@@ -103,11 +103,10 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
     @app_commands.describe(deck="Stats for one deck (default: the deck you study)")
     async def stats(self, interaction: discord.Interaction, deck: str | None = None) -> None:
         stats = await self.service.stats(interaction.guild_id, interaction.user.id, deck)
-        focus = await self.service.focus(interaction.guild_id, interaction.user.id)
         weeks = await self.progress.reviews(interaction.guild_id, interaction.user.id)
         png = render_weekly(f"{interaction.user.display_name} · flashcard reviews, last 12 weeks", weeks.weeks,
                             [Series("reviews", weeks.reviews)], Percentages("retention", weeks.retention))
-        embed = stats_embed(stats, deck or focus.deck, None if deck else focus.topic)
+        embed = stats_embed(stats)
         embed.set_image(url="attachment://reviews.png")
         chart = discord.File(io.BytesIO(png), "reviews.png")
         drill = drill_view([weak.topic for weak in stats.weak_topics])

@@ -34,12 +34,11 @@ def interval(delta: timedelta) -> str:
 
 
 def _queue_line(study: StudyCard) -> str:
+    topic = f" · topic {study.topic}" if study.topic else ""
     if study.early:
-        topic = f" · topic {study.topic}" if study.topic else ""
         return f"Still learning · {study.due_left} back within minutes · {study.new_left} new left today{topic}"
     kind = "New card" if study.kind is CardKind.NEW else "Review"
     left = f"{study.due_left} due" if study.due_left else "no reviews due"
-    topic = f" · topic {study.topic}" if study.topic else ""
     return f"{kind} · {left} · {study.new_left} new left today{topic}"
 
 
@@ -155,8 +154,9 @@ def finished_embed(summary: DaySummary) -> discord.Embed:
     return discord.Embed(title="Flashcards · summary", description="\n".join(lines), colour=BRAND_COLOUR)
 
 
-def stats_embed(stats: CardStats, deck: str | None = None, topic: str | None = None) -> discord.Embed:
-    title = " · ".join(["Your flashcards", *(part for part in (deck, topic and f"topic {topic}") if part)])
+def stats_embed(stats: CardStats) -> discord.Embed:
+    topic = stats.topic and f"topic {stats.topic}"
+    title = " · ".join(["Your flashcards", *(part for part in (stats.deck, topic) if part)])
     embed = discord.Embed(title=title, colour=BRAND_COLOUR)
     embed.add_field(name="Due today", value=str(stats.due_today))
     embed.add_field(name="Due this week", value=str(stats.due_week))
