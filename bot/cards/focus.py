@@ -30,6 +30,7 @@ class Focus:
     deck: str | None                 # the deck studied; None: every deck the server has on
     topic: str | None                # the topic studied; None: every topic
     cards: Mapping[str, Flashcard]   # the cards in play for the two
+    idle_topic: str | None = None    # the member's topic while no card of the deck holds it (kept for later)
 
 
 def focus_of(decks: list[Deck], deck: str | None, topic: str | None) -> Focus:
@@ -41,7 +42,7 @@ def focus_of(decks: list[Deck], deck: str | None, topic: str | None) -> Focus:
     if topic is None:
         return Focus(deck, None, cards)
     on_topic = _on_topic(cards, topic)
-    return Focus(deck, topic, on_topic) if on_topic else Focus(deck, None, cards)
+    return Focus(deck, topic, on_topic) if on_topic else Focus(deck, None, cards, idle_topic=topic)
 
 
 def _on_topic(cards: Mapping[str, Flashcard], topic: str) -> Mapping[str, Flashcard]:

@@ -72,6 +72,9 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         if topic is not None:
             lines.append(f"You now study only cards on **{focus.topic}**." if focus.topic else
                          "You now study every topic.")
+        elif focus.idle_topic:
+            lines.append(f"No card here is on your topic **{focus.idle_topic}**, so you study every topic; it "
+                         "applies again in a deck that has it (`topic:all` forgets it).")
         return lines
 
     @app_commands.command(name="study", description="Review your due flashcards, then new ones")
@@ -124,7 +127,8 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         assert interaction.guild_id is not None
         decks = [d for d in await self.service.decks(interaction.guild_id) if d.enabled and d.cards]
         focus = await self.service.focus(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message(embed=decks_embed(decks, focus.deck, focus.topic), ephemeral=True)
+        await interaction.response.send_message(embed=decks_embed(decks, focus.deck, focus.topic, focus.idle_topic),
+                                                ephemeral=True)
 
     @app_commands.command(name="find", description="Look up a card: its answer, its source, how well you know it")
     @app_commands.describe(card="A few words of the card; pick it from the list")

@@ -193,13 +193,16 @@ def stats_embed(stats: CardStats) -> discord.Embed:
     return embed
 
 
-def decks_embed(decks: list[Any], current: str | None, topic: str | None = None) -> discord.Embed:
-    """The decks a member can study in this server (shipped packs, the server's own, uploaded documents)."""
+def decks_embed(decks: list[Any], current: str | None, topic: str | None = None,
+                idle_topic: str | None = None) -> discord.Embed:
+    """The decks a member can study in this server (shipped packs, the server's own, uploaded documents);
+    a kept topic no card studied holds is named, so the member knows why they see every topic."""
     lines = [f"{'▶️' if d.key == current else '•'} **{d.title}** (`{d.key}`) · {len(d.cards)} cards" for d in decks]
     embed = discord.Embed(title="Decks", colour=BRAND_COLOUR, description=truncate("\n".join(lines) or
                           "This server has no deck on.", 4000))
     studied = "You study one deck" if current else "You study every deck listed"
     studied += f", topic {topic} only" if topic else ""
+    studied += f", every topic (none is on your topic {idle_topic})" if idle_topic else ""
     embed.set_footer(text=studied + " · change it with /cards study (deck, topic) or /cards settings")
     return embed
 

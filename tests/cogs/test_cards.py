@@ -507,3 +507,24 @@ async def test_a_member_who_aims_for_more_recall_sees_shorter_intervals(harness:
     graded = await alice.click(back, button(back, "Good"))
     note = {f["name"]: f["value"] for f in graded.embeds[0]["fields"]}["Last card"]
     assert days_in(note) == goods[95]  # the grade schedules what the button showed
+
+
+async def test_a_deck_without_the_members_topic_says_so_and_the_topic_returns_with_a_deck_that_has_it(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    card = harness.core.content.library.flashcards[0].model_copy(update={
+        "id": f"g{harness.guild.id}-c1", "front": "What does a prefix cache save?", "tags": ["serving"]})
+    await harness.core.db.execute(
+        "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, created_at, "
+        "updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
+        (harness.guild.id, card.id, card.model_dump_json(), mod.id))
+    await alice.slash("cards settings", topic="memory")
+    switched = await alice.slash("cards settings", deck="server")
+    assert switched.ephemeral and "You now study **server**." in switched.text
+    assert "No card here is on your topic **memory**, so you study every topic" in switched.text
+    assert "every topic (none is on your topic memory)" in (await alice.slash("cards decks")).embeds[0]["footer"][
+        "text"]
+    screen = await alice.slash("cards study")
+    assert "prefix cache" in screen.embeds[0]["description"] and "topic" not in screen.embeds[0]["footer"]["text"]
+    back = await alice.slash("cards settings", deck="all")
+    assert "You now study every deck" in back.text and "No card here" not in back.text
+    assert "topic memory only" in (await alice.slash("cards decks")).embeds[0]["footer"]["text"]

@@ -61,6 +61,8 @@ def test_a_topic_no_card_holds_any_more_falls_back_to_every_topic() -> None:
     decks = [Deck("notes", "Notes", "document", True, (), tuple(c for c in cards if "memory" not in c.tags))]
     focus = focus_of(decks, None, "memory")
     assert focus.topic is None and len(focus.cards) == len(decks[0].cards)
+    assert focus.idle_topic == "memory"  # kept, and named, for when a deck that has it returns
+    assert focus_of(decks, None, "agents").idle_topic is None
     switched_off = focus_of([Deck("notes", "Notes", "document", False, (), tuple(cards))], "notes", "agents")
     assert (switched_off.deck, switched_off.topic, len(switched_off.cards)) == (None, None, 0)
     assert topics_of({}) == []
