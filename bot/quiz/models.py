@@ -113,7 +113,7 @@ RECORD_LATEST = 10  # a member's latest quiz answers their profile shows, right 
 
 @dataclass(frozen=True)
 class QuizRecord:
-    """A member's answers to a server's closed quizzes, for their own profile."""
+    """A member's answers to a server's quizzes whose answer they were shown, for their own profile."""
 
     answered: int
     right: int

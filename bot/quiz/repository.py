@@ -174,12 +174,14 @@ class QuizRepository:
         return {row[0]: (int(row[1]), int(row[2])) for row in rows}
 
     async def record_of(self, guild_id: int, user_id: int) -> QuizRecord:
-        """The closed quizzes the member answered here, how many right, and whether each of the latest
-        :data:`RECORD_LATEST` was. An open quiz is left out: its answer may not be revealed yet."""
+        """The quizzes the member answered here, how many right, and whether each of the latest
+        :data:`RECORD_LATEST` was. An open quiz counts only where the server tells right or wrong at once (the
+        member was told already); elsewhere its answer is not revealed yet."""
         rows = await self.db.fetchall(
             "SELECT a.choice = p.correct FROM quiz_answers a JOIN quiz_posts p ON p.guild_id = a.guild_id "
-            "AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ? AND p.status = 'closed' "
-            "ORDER BY a.local_date DESC", (guild_id, user_id))
+            "AND p.local_date = a.local_date LEFT JOIN quiz_schedule s ON s.guild_id = a.guild_id "
+            "WHERE a.guild_id = ? AND a.user_id = ? AND (p.status = 'closed' OR (p.status = 'sent' AND "
+            "s.reveal_now = 1)) ORDER BY a.local_date DESC", (guild_id, user_id))
         right = [bool(row[0]) for row in rows]
         return QuizRecord(len(right), sum(right), tuple(reversed(right[:RECORD_LATEST])))
 

@@ -369,7 +369,7 @@ class QuizService:
         return pick
 
     async def record(self, guild_id: int, user_id: int) -> QuizRecord:
-        """The member's closed quizzes here: how many they answered and got right, and their latest."""
+        """The quizzes here whose answer the member has seen (closed, or told at once): answered, right, latest."""
         return await self.repo.record_of(guild_id, user_id)
 
     async def close(self, guild_id: int, day: date, attempt: int = 0) -> QuizResults | None:

@@ -69,6 +69,9 @@ async def test_reveal_now_tells_right_or_wrong_at_once(harness: BotHarness, mod:
     told = await bob.click(post, wrong)
     assert told.text == f"❌ **{wrong}** is not it; the answer is **{right}**.\n{source}"
     assert told.message is not None and told.message.pinged_user_ids == []
+    # told at once, so counted at once: the member's record does not wait for the close
+    fields = {f["name"]: f["value"] for f in (await alice.slash("streak show")).embeds[0]["fields"]}
+    assert fields["Daily quiz"] == "1 of 1 right (100%) · latest: ✅"
 
 
 async def test_a_members_own_profile_keeps_their_quiz_record(harness: BotHarness, mod: SimMember, alice: SimMember,
