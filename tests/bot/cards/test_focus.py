@@ -86,3 +86,25 @@ def test_weak_topics_are_only_those_below_the_aim_on_enough_reviews_weakest_firs
             held = [recall[card_id] for card_id in recall if topic in cards[card_id].tags]
             asked = sum(a for _, a in held)
             assert asked < WEAK_TOPIC_SAMPLE or sum(r for r, _ in held) / asked >= target
+
+
+DECK_CARDS = CONTENT.library.flashcards[:60]
+TOPICS = sorted({tag for card in DECK_CARDS for tag in card.tags})[:8] + ["astrology"]
+
+
+@given(st.lists(st.tuples(st.sets(st.integers(0, len(DECK_CARDS) - 1), max_size=20), st.booleans()), max_size=3),
+       st.sampled_from(["d0", "d1", "d2", "gone", None]), st.sampled_from([*TOPICS, None]))
+def test_a_focus_studies_what_exists_and_names_a_topic_it_cannot_apply(
+        shapes: list[tuple[set[int], bool]], deck: str | None, topic: str | None) -> None:
+    decks = [Deck(f"d{i}", f"Deck {i}", "document", on, (), tuple(DECK_CARDS[j] for j in sorted(picked)))
+             for i, (picked, on) in enumerate(shapes)]
+    focus = focus_of(decks, deck, topic)
+    studied = [d for d in decks if d.enabled and (focus.deck is None or d.key == focus.deck)]
+    in_play = {card.id: card for d in studied for card in d.cards}
+    # the deck choice holds only while that deck is on; otherwise every deck on
+    assert focus.deck == (deck if any(d.key == deck and d.enabled for d in decks) else None)
+    holders = {card_id for card_id, card in in_play.items() if topic is not None and topic in card.tags}
+    if holders:  # the topic applies: exactly its cards, and nothing is idle
+        assert (focus.topic, set(focus.cards), focus.idle_topic) == (topic, holders, None)
+    else:  # no card holds it (or none was chosen): every card in play, and a chosen topic is named as idle
+        assert (focus.topic, set(focus.cards), focus.idle_topic) == (None, set(in_play), topic)
