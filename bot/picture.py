@@ -13,7 +13,10 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFont
 
+from bot.text import shorten
+
 SCALE = 2
+ALT_TEXT_LIMIT = 1024  # Discord's limit on an attachment's description, its alt text
 MARGIN = 16 * SCALE
 BACKGROUND = (34, 39, 46)
 TEXT = (205, 217, 229)
@@ -50,3 +53,9 @@ def dark_card(width: int, height: int, title: str) -> Card:
     card = Card(image, draw, font(TEXT_POINTS), font(TITLE_POINTS))
     draw.text((MARGIN, MARGIN), title, fill=TEXT, font=card.large)
     return card
+
+
+def alt_text(*sentences: str) -> str:
+    """A picture's description for a member who cannot see it (a screen reader reads it out): the
+    sentences in order, within Discord's limit, cut at a word if they are longer."""
+    return shorten(" ".join(sentence for sentence in sentences if sentence), ALT_TEXT_LIMIT)

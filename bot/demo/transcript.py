@@ -152,4 +152,5 @@ class Printer:
             tag = "only you can see this" if message.ephemeral else "posted"
             self.out.write(f"  ({tag})\n{render_payload(message.payload)}\n")
             for attachment in message.attachments:
-                self.out.write(f"  📎 {attachment['filename']}\n")
+                alt = f"\n     alt text: {attachment['description']}" if attachment.get("description") else ""
+                self.out.write(f"  📎 {attachment['filename']}{alt}\n")

@@ -107,14 +107,29 @@ async def read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
                 payload = json.loads(await part.text())
             elif part.name and part.name.startswith("files["):
                 data = await part.read()
-                files.append({"filename": part.filename or "file", "data": bytes(data), "size": len(data),
+                files.append({"index": part.name[len("files["):-1], "filename": part.filename or "file",
+                              "data": bytes(data), "size": len(data),
                               "content_type": part.headers.get("Content-Type", "application/octet-stream")})
         # reference.mdx, "Uploading Files": the upload size limit applies to each file (10 MiB without
         # boosts); resources/message.mdx, "Create Message" Limitations: a request is at most 25 MiB.
         limit = sim_of(request).attachment_size_limit
         if any(f["size"] > limit for f in files) or sum(f["size"] for f in files) > MAX_REQUEST_SIZE:
             raise Rejected(413, {"message": "Request entity too large", "code": 40005})
-        return payload, files
+        return payload, [_with_metadata(f, payload) for f in files]
     if request.can_read_body:
         return await request.json(), []
     return {}, []
+
+
+def _with_metadata(file: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    """reference.mdx, "Uploading Files": the ``n`` of ``files[n]`` is the id its entry in ``attachments``
+    uses, with the file's alt text (``description``; its length is checked with the message). An interaction
+    callback holds the message, and so its ``attachments``, in ``data``."""
+    index = file.pop("index")
+    data = payload.get("data")
+    message: dict[str, Any] = data if isinstance(data, dict) and "type" in payload else payload
+    entries = message.get("attachments")
+    for entry in entries if isinstance(entries, list) else ():
+        if isinstance(entry, dict) and str(entry.get("id")) == index and isinstance(entry.get("description"), str):
+            file["description"] = entry["description"]
+    return file

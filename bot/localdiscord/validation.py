@@ -138,6 +138,11 @@ def validate_message(payload: dict[str, Any], *, files: int = 0, edit: bool = Fa
     validate_embeds(errors, payload.get("embeds"), ["embeds"])
     validate_message_components(errors, payload.get("components"), ["components"], v2=v2)
     validate_allowed_mentions(errors, payload.get("allowed_mentions"))
+    entries = payload.get("attachments")
+    for i, entry in enumerate(entries if isinstance(entries, list) else ()):
+        # resources/message.mdx, "Attachment Request Structure": description (alt text) max 1024 characters.
+        if isinstance(entry, dict):
+            text(errors, ["attachments", i, "description"], entry.get("description"), high=1024)
     if v2:  # "Create Message", note **: with IS_COMPONENTS_V2 only components may be given
         for key in ("content", "embeds", "sticker_ids", "poll"):
             if payload.get(key):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.picture import MARGIN, SCALE, TEXT, dark_card
+from bot.picture import MARGIN, SCALE, TEXT, alt_text, dark_card
 
 WEEKS = 12
 TITLE_HEIGHT = 24 * SCALE
@@ -120,3 +120,23 @@ def render_weekly(title: str, weeks: list[date], series: list[Series], line: Per
         draw.text((x + 14 * SCALE, legend_y), name, fill=TEXT, font=small)
         x += 14 * SCALE + int(draw.textlength(name, font=small)) + 14 * SCALE
     return card.png()
+
+
+def describe_weekly(title: str, weeks: list[date], series: list[Series], line: Percentages | None = None) -> str:
+    """What :func:`render_weekly` draws, in words (the picture's alt text): each series and the line week by
+    week, oldest first, with the twelve weeks' total."""
+    span = f"the weeks of {_day(weeks[0])} to {_day(weeks[-1])}, oldest first" if weeks else "no weeks"
+    sentences = [f"Bar chart: {title}, {span}."]
+    for one in series:
+        sentences.append(f"{one.name.capitalize()} per week: {', '.join(map(str, one.values))} "
+                         f"({sum(one.values)} in all).")
+    if line is not None and any(share is not None for share in line.values):
+        shares = ", ".join("none" if share is None else f"{share:.0%}" for share in line.values)
+        sentences.append(f"{line.name.capitalize()} per week: {shares}.")
+    elif line is not None:
+        sentences.append(f"No week has a {line.name} to show yet.")
+    return alt_text(*sentences)
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"

@@ -1,6 +1,6 @@
 """Daily streaks with freezes, leaderboards, milestones, reminders and the activity heatmap."""
 
-from bot.streaks.heatmap import render_heatmap
+from bot.streaks.heatmap import describe_heatmap, render_heatmap
 from bot.streaks.models import (
     Board,
     BoardEntry,
@@ -32,6 +32,7 @@ __all__ = [
     "StreakRepository",
     "StreakService",
     "StreakState",
+    "describe_heatmap",
     "evaluate",
     "render_heatmap",
 ]

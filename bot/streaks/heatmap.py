@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from PIL import Image, ImageDraw
 
-from bot.picture import BACKGROUND, MARGIN, SCALE, TEXT, dark_card
+from bot.picture import BACKGROUND, MARGIN, SCALE, TEXT, alt_text, dark_card
 from bot.streaks.rules import DayStatus
 
 WEEKS = 26
@@ -115,3 +115,20 @@ def render_heatmap(statuses: dict[date, DayStatus], today: date, title: str) -> 
         draw.text((x + CELL + 5 * SCALE, legend_y + SCALE), label, fill=TEXT, font=small)
         x += CELL + 5 * SCALE + int(draw.textlength(label, font=small)) + 14 * SCALE
     return card.png()
+
+
+def describe_heatmap(statuses: dict[date, DayStatus], today: date, title: str) -> str:
+    """What :func:`render_heatmap` draws, in words (the picture's alt text): how many of the calendar's days
+    were active, covered by a freeze or missed, and today's state."""
+    start = grid_start(today)
+    shown = [status for day, status in statuses.items() if start <= day <= today]
+    counts = {status: shown.count(status) for status in (DayStatus.ACTIVE, DayStatus.FROZEN, DayStatus.MISSED)}
+    state = "active" if statuses.get(today) is DayStatus.ACTIVE else "not active yet"
+    return alt_text(f"Activity calendar: {title}.",
+                    f"From {start.day} {start:%b %Y} to today, {today.day} {today:%b %Y}: {_days(counts[DayStatus.ACTIVE])} active, "
+                    f"{_days(counts[DayStatus.FROZEN])} covered by a freeze, {_days(counts[DayStatus.MISSED])} "
+                    f"missed.", f"Today is {state}.")
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' * (count != 1)}"

@@ -11,7 +11,7 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.cards import StudyService
 from bot.errors import InvalidInput
-from bot.stats import Percentages, ProgressService, Series, render_weekly
+from bot.stats import Percentages, ProgressService, Series, describe_weekly, render_weekly
 from cogs._common import in_servers, one_line, truncate
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
@@ -107,11 +107,12 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
     async def stats(self, interaction: discord.Interaction, deck: str | None = None) -> None:
         stats = await self.service.stats(interaction.guild_id, interaction.user.id, deck)
         weeks = await self.progress.reviews(interaction.guild_id, interaction.user.id)
-        png = render_weekly(f"{interaction.user.display_name} · flashcard reviews, last 12 weeks", weeks.weeks,
-                            [Series("reviews", weeks.reviews)], Percentages("retention", weeks.retention))
+        title = f"{interaction.user.display_name} · flashcard reviews, last 12 weeks"
+        series, line = [Series("reviews", weeks.reviews)], Percentages("retention", weeks.retention)
+        png = render_weekly(title, weeks.weeks, series, line)
         embed = stats_embed(stats)
         embed.set_image(url="attachment://reviews.png")
-        chart = discord.File(io.BytesIO(png), "reviews.png")
+        chart = discord.File(io.BytesIO(png), "reviews.png", description=describe_weekly(title, weeks.weeks, series, line))
         drill = drill_view([weak.topic for weak in stats.weak_topics])
         if drill is None:
             await interaction.response.send_message(embed=embed, file=chart, ephemeral=True)

@@ -6,7 +6,7 @@ import io
 
 import discord
 
-from bot.stats import KINDS, ParticipationWeeks, Series, render_weekly
+from bot.stats import KINDS, ParticipationWeeks, Series, describe_weekly, render_weekly
 from cogs._common import BRAND_COLOUR, truncate
 
 CHART_NAME = "participation.png"
@@ -15,7 +15,8 @@ CHART_NAME = "participation.png"
 def participation_embed(guild_name: str, weeks: ParticipationWeeks) -> tuple[discord.Embed, discord.File]:
     """The embed and its chart: this week, last week and twelve weeks for every kind of activity."""
     series = [Series(label, weeks.counts[kind]) for kind, label in KINDS]
-    png = render_weekly(f"{guild_name} · participation per week", weeks.weeks, series)
+    title = f"{guild_name} · participation per week"
+    png = render_weekly(title, weeks.weeks, series)
     lines = []
     for kind, label in KINDS:
         counts = weeks.counts[kind]
@@ -25,4 +26,4 @@ def participation_embed(guild_name: str, weeks: ParticipationWeeks) -> tuple[dis
                           description="\n".join(lines))
     embed.set_image(url=f"attachment://{CHART_NAME}")
     embed.set_footer(text="Weeks run Monday to Sunday; each action counts on the member's own date.")
-    return embed, discord.File(io.BytesIO(png), CHART_NAME)
+    return embed, discord.File(io.BytesIO(png), CHART_NAME, description=describe_weekly(title, weeks.weeks, series))

@@ -12,8 +12,8 @@ from discord.ext import commands
 from bot.bot import StudyBot
 from bot.feedback import FeedbackService
 from bot.quiz import QuizService
-from bot.stats import ProgressService, Series, render_weekly
-from bot.streaks import LeaderboardPage, StreakService, render_heatmap
+from bot.stats import ProgressService, Series, describe_weekly, render_weekly
+from bot.streaks import LeaderboardPage, StreakService, describe_heatmap, render_heatmap
 from cogs._common import BRAND_COLOUR, core_of, in_servers, no_pings, one_line, timezone_autocomplete
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
@@ -56,19 +56,22 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
         profile = await self.service.profile(interaction.guild_id, target.id)
         name = one_line(target.display_name)
         state = profile.state
-        png = render_heatmap(profile.statuses, profile.today,
-                             f"{name} · {state.current}-day streak · best {state.best}")
+        title = f"{name} · {state.current}-day streak · best {state.best}"
+        png = render_heatmap(profile.statuses, profile.today, title)
         feedback = self.client.services.find(FeedbackService)
         helpful = await feedback.received(interaction.guild_id, target.id) if feedback else None
         quiz = self.client.services.find(QuizService)  # right and wrong answers are the member's own business
         record = await quiz.record(interaction.guild_id, target.id) if quiz and own else None
         active = await self.progress.active_days(interaction.guild_id, target.id)
-        chart = render_weekly(f"{name} · active days per week", active.weeks,
-                              [Series("active days", active.active_days)], top=7)
+        series = [Series("active days", active.active_days)]
+        chart = render_weekly(f"{name} · active days per week", active.weeks, series, top=7)
         weekly = discord.Embed(colour=BRAND_COLOUR).set_image(url="attachment://activity.png")
         await interaction.response.send_message(
             embeds=[profile_embed(profile, name, own, helpful, record), weekly],
-            files=[discord.File(io.BytesIO(png), "heatmap.png"), discord.File(io.BytesIO(chart), "activity.png")],
+            files=[discord.File(io.BytesIO(png), "heatmap.png",
+                                description=describe_heatmap(profile.statuses, profile.today, title)),
+                   discord.File(io.BytesIO(chart), "activity.png",
+                                description=describe_weekly(f"{name} · active days per week", active.weeks, series))],
             ephemeral=own, allowed_mentions=no_pings())
 
     @app_commands.command(name="timezone", description="Set the timezone your days are counted in")

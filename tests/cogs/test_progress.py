@@ -16,6 +16,12 @@ def attachment(reply: Reply, filename: str) -> Image.Image:
     return Image.open(io.BytesIO(found["data"])).convert("RGB")
 
 
+def described_as(reply: Reply, filename: str) -> str:
+    """The picture's alt text, as Discord stores it with the attachment."""
+    [found] = [a for a in reply.attachments if a["filename"] == filename]
+    return str(found["description"])
+
+
 def bar_height(image: Image.Image, week: int, index: int, count: int, top: int) -> int:
     """How many pixels of the week's bar are drawn, read from the picture."""
     left, _upper, right, bottom = bar_box(week, index, count, top, top)
@@ -53,6 +59,10 @@ async def test_cards_stats_and_streak_show_chart_the_right_weekly_totals(
     top = axis_top([Series("reviews", totals)])
     for week, value in enumerate(totals):
         assert bar_height(image, week, 0, 1, top) == expected_height(value, top), week
+    described = described_as(stats, "reviews.png")  # what a screen reader reads out instead of the picture
+    assert described.startswith("Bar chart: alice · flashcard reviews, last 12 weeks, the weeks of ")
+    assert f"Reviews per week: {', '.join(map(str, totals))} (9 in all)." in described
+    assert "Retention per week: " in described
 
     shown = await alice.slash("streak show")
     assert [e.get("image", {}).get("url") for e in shown.embeds] == ["attachment://heatmap.png",
@@ -61,6 +71,10 @@ async def test_cards_stats_and_streak_show_chart_the_right_weekly_totals(
     chart = attachment(shown, "activity.png")
     for week, value in enumerate(days):
         assert bar_height(chart, week, 0, 1, 7) == expected_height(value, 7), week
+    assert f"Active days per week: {', '.join(map(str, days))} (3 in all)." in described_as(shown, "activity.png")
+    calendar = described_as(shown, "heatmap.png")
+    assert calendar.startswith("Activity calendar: alice · 1-day streak · best 2. From ")
+    assert "3 days active, 0 days covered by a freeze, 6 days missed. Today is active." in calendar
 
 
 async def test_moderators_see_the_servers_participation_per_week(harness: BotHarness, mod: SimMember,
@@ -76,6 +90,8 @@ async def test_moderators_see_the_servers_participation_per_week(harness: BotHar
     for index, values in enumerate(series):
         for week, value in enumerate(values):
             assert bar_height(image, week, index, 4, top) == expected_height(value, top), (index, week)
+    assert f"Flashcard reviews per week: {', '.join(map(str, series[1]))} (3 in all)." in described_as(
+        reply, "participation.png")
     with pytest.raises(CommandForbidden):
         await alice.slash("stats")
 

@@ -8,6 +8,7 @@ go over HTTP as the bot would send them; interactions come from a member.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -216,6 +217,18 @@ async def _upload(client: Client, body: Body) -> tuple[int, Any]:
         return response.status, await response.json()
 
 
+async def _file_response(client: Client, data: Body) -> tuple[int, Any]:
+    """An interaction's message response carrying one file (as discord.py sends a chart): ``data`` is the
+    response's data, its ``attachments`` the file's metadata."""
+    form = aiohttp.FormData()
+    form.add_field("payload_json", json.dumps({"type": 4, "data": data}), content_type="application/json")
+    form.add_field("files[0]", b"\x89PNG chart", filename="chart.png", content_type="image/png")
+    interaction = await client.command_interaction()
+    async with client.session.post(f"{client.sim.api_base}/interactions/{interaction.id}/{interaction.token}/callback",
+                                   data=form) as response:
+        return response.status, await response.json() if response.content_type == "application/json" else None
+
+
 MIB = 1024 * 1024
 
 ROUTES: dict[str, Sender] = {
@@ -224,6 +237,7 @@ ROUTES: dict[str, Sender] = {
     "thread": _thread, "history": _history, "forum-post": _forum_post, "forum-tags": _forum_tags,
     "forum-message": _forum_message, "thread-tags": _thread_tags, "thread-delete": _delete_in_thread,
     "thread-in": _thread_in, "thread-add": _add_to_private_thread, "dm": _dm, "upload": _upload,
+    "file-response": _file_response,
 }
 
 
@@ -309,6 +323,11 @@ RULES = [
          ("embeds", "0", "color")),
     Rule("embed url is http(s)", "message", embed(title="t", url="ftp://example.com"),
          embed(title="t", url="https://example.com"), ("embeds", "0", "url")),
+    # resources/message.mdx, "Attachment Request Structure": description (alt text) max 1024 characters
+    Rule("attachment description up to 1024", "file-response",
+         {"content": "c", "attachments": [{"id": 0, "filename": "chart.png", "description": "d" * 1025}]},
+         {"content": "c", "attachments": [{"id": 0, "filename": "chart.png", "description": "d" * 1024}]},
+         ("data", "attachments", "0", "description")),
     Rule("embed image url is http(s) or an attachment", "message", embed(title="t", image={"url": "file:///x.png"}),
          embed(title="t", image={"url": "attachment://chart.png"}), ("embeds", "0", "image", "url")),
     Rule("only documented flags on a new message", "message", {"content": "x", "flags": 1 << 1},

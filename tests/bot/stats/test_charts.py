@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from bot.picture import BACKGROUND
+from bot.picture import ALT_TEXT_LIMIT, BACKGROUND
 from bot.stats.charts import (
     HEIGHT,
     LINE_COLOUR,
@@ -20,6 +20,7 @@ from bot.stats.charts import (
     Series,
     axis_top,
     bar_box,
+    describe_weekly,
     line_point,
     nice_ceiling,
     render_weekly,
@@ -80,3 +81,16 @@ def test_grouped_bars_for_any_weekly_totals(values: list[list[int]]) -> None:
     for index, one in enumerate(series):
         for week, value in enumerate(one.values):
             assert_bar(image, week, index, len(series), value, top)
+
+
+def test_the_alt_text_reads_each_week_oldest_first_and_keeps_within_discords_limit() -> None:
+    weeks = week_starts(TODAY)
+    text = describe_weekly("ada · flashcard reviews", weeks, [Series("reviews", [0] * 10 + [3, 12])],
+                           Percentages("retention", [None] * 10 + [0.667, 0.9]))
+    assert text == ("Bar chart: ada · flashcard reviews, the weeks of 2 Mar 2026 to 18 May 2026, oldest first. "
+                    "Reviews per week: 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 12 (15 in all). "
+                    "Retention per week: none, none, none, none, none, none, none, none, none, none, 67%, 90%.")
+    assert describe_weekly("ada", weeks, [Series("reviews", [0] * WEEKS)], Percentages("retention", [None] * WEEKS)
+                           ).endswith("(0 in all). No week has a retention to show yet.")
+    long = describe_weekly("x" * 2000 + " title", weeks, [Series("reviews", [1] * WEEKS)])
+    assert len(long) <= ALT_TEXT_LIMIT and long.endswith("…")

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from bot.streaks.heatmap import LEGEND, SCALE, TEXT, WIDTH, cell_picture, render_heatmap
+from bot.streaks.heatmap import LEGEND, SCALE, TEXT, WIDTH, cell_picture, describe_heatmap, render_heatmap
 from bot.streaks.rules import DayStatus
 
 
@@ -49,3 +49,14 @@ def test_the_picture_is_drawn_at_twice_the_size_with_a_legend_for_every_state() 
     assert SCALE == 2 and image.width == WIDTH and image.width >= 900
     assert {status for status, _ in LEGEND} == set(DayStatus)
     assert contrast(TEXT, (34, 39, 46)) >= 4.5  # legend and title text on the card
+
+
+def test_the_alt_text_counts_what_the_calendar_shows() -> None:
+    today = date(2026, 3, 2)
+    statuses = {date(2026, 2, 25): DayStatus.ACTIVE, date(2026, 2, 26): DayStatus.FROZEN,
+                date(2026, 2, 27): DayStatus.MISSED, date(2026, 2, 28): DayStatus.MISSED,
+                date(2025, 1, 1): DayStatus.ACTIVE,  # before the calendar's 26 weeks: not shown, not counted
+                today: DayStatus.OPEN}
+    assert describe_heatmap(statuses, today, "ada · 0-day streak · best 2") == (
+        "Activity calendar: ada · 0-day streak · best 2. From 8 Sep 2025 to today, 2 Mar 2026: 1 day active, "
+        "1 day covered by a freeze, 2 days missed. Today is not active yet.")
