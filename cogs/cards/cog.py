@@ -82,12 +82,13 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
                            topic="Study only one topic from now on, such as retrieval ('all' for every topic)")
     async def study(self, interaction: discord.Interaction, deck: str | None = None,
                     topic: app_commands.Range[str, 1, 30] | None = None) -> None:
-        await self._choose(interaction, deck, topic)
+        # What changed is said above the session, so a switch that left the member's topic idle says why.
+        changed = "\n".join(await self._choose(interaction, deck, topic)) or None
         embed, view = await session_message(self.service, interaction.guild_id, interaction.user.id, None)
         if view is None:
-            await interaction.response.send_message(embed=embed, ephemeral=True)
+            await interaction.response.send_message(changed, embed=embed, ephemeral=True)
         else:
-            await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+            await interaction.response.send_message(changed, embed=embed, view=view, ephemeral=True)
 
     async def _deck_or_all_choices(self, interaction: discord.Interaction,
                                    current: str) -> list[app_commands.Choice[str]]:

@@ -525,6 +525,10 @@ async def test_a_deck_without_the_members_topic_says_so_and_the_topic_returns_wi
         "text"]
     screen = await alice.slash("cards study")
     assert "prefix cache" in screen.embeds[0]["description"] and "topic" not in screen.embeds[0]["footer"]["text"]
+    assert screen.content == ""  # nothing changed, nothing said
+    again = await alice.slash("cards study", deck="server")  # a switch made with the session says it too
+    assert again.content.startswith("You now study **server**.\nNo card here is on your topic **memory**")
+    assert "prefix cache" in again.embeds[0]["description"]
     back = await alice.slash("cards settings", deck="all")
     assert "You now study every deck" in back.text and "No card here" not in back.text
     assert "topic memory only" in (await alice.slash("cards decks")).embeds[0]["footer"]["text"]
