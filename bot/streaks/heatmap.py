@@ -124,10 +124,10 @@ def describe_heatmap(statuses: dict[date, DayStatus], today: date, title: str) -
     shown = [status for day, status in statuses.items() if start <= day <= today]
     counts = {status: shown.count(status) for status in (DayStatus.ACTIVE, DayStatus.FROZEN, DayStatus.MISSED)}
     state = "active" if statuses.get(today) is DayStatus.ACTIVE else "not active yet"
+    active, frozen, missed = (_days(counts[s]) for s in (DayStatus.ACTIVE, DayStatus.FROZEN, DayStatus.MISSED))
     return alt_text(f"Activity calendar: {title}.",
-                    f"From {start.day} {start:%b %Y} to today, {today.day} {today:%b %Y}: {_days(counts[DayStatus.ACTIVE])} active, "
-                    f"{_days(counts[DayStatus.FROZEN])} covered by a freeze, {_days(counts[DayStatus.MISSED])} "
-                    f"missed.", f"Today is {state}.")
+                    f"From {start.day} {start:%b %Y} to today, {today.day} {today:%b %Y}: {active} active, "
+                    f"{frozen} covered by a freeze, {missed} missed.", f"Today is {state}.")
 
 
 def _days(count: int) -> str:

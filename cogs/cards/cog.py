@@ -113,7 +113,8 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         png = render_weekly(title, weeks.weeks, series, line)
         embed = stats_embed(stats)
         embed.set_image(url="attachment://reviews.png")
-        chart = discord.File(io.BytesIO(png), "reviews.png", description=describe_weekly(title, weeks.weeks, series, line))
+        chart = discord.File(io.BytesIO(png), "reviews.png",
+                             description=describe_weekly(title, weeks.weeks, series, line))
         drill = drill_view([weak.topic for weak in stats.weak_topics])
         if drill is None:
             await interaction.response.send_message(embed=embed, file=chart, ephemeral=True)

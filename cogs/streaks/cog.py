@@ -63,15 +63,15 @@ class Streaks(commands.GroupCog, group_name="streak", group_description="Your da
         quiz = self.client.services.find(QuizService)  # right and wrong answers are the member's own business
         record = await quiz.record(interaction.guild_id, target.id) if quiz and own else None
         active = await self.progress.active_days(interaction.guild_id, target.id)
-        series = [Series("active days", active.active_days)]
-        chart = render_weekly(f"{name} · active days per week", active.weeks, series, top=7)
+        chart_title, series = f"{name} · active days per week", [Series("active days", active.active_days)]
+        chart = render_weekly(chart_title, active.weeks, series, top=7)
         weekly = discord.Embed(colour=BRAND_COLOUR).set_image(url="attachment://activity.png")
         await interaction.response.send_message(
             embeds=[profile_embed(profile, name, own, helpful, record), weekly],
             files=[discord.File(io.BytesIO(png), "heatmap.png",
                                 description=describe_heatmap(profile.statuses, profile.today, title)),
                    discord.File(io.BytesIO(chart), "activity.png",
-                                description=describe_weekly(f"{name} · active days per week", active.weeks, series))],
+                                description=describe_weekly(chart_title, active.weeks, series))],
             ephemeral=own, allowed_mentions=no_pings())
 
     @app_commands.command(name="timezone", description="Set the timezone your days are counted in")

@@ -33,7 +33,8 @@ def today_line(profile: StreakProfile, own: bool) -> str:
 
 
 def quiz_record_text(record: QuizRecord) -> str:
-    """The member's quizzes in this server whose answer they have seen: how many right, and their latest answers (oldest first)."""
+    """The member's quizzes in this server whose answer they have seen: how many right, and their latest
+    answers (oldest first)."""
     share = round(100 * record.right / record.answered)
     marks = "".join("✅" if right else "❌" for right in record.latest)
     return f"{record.right} of {record.answered} right ({share}%) · latest: {marks}"
