@@ -37,6 +37,7 @@ class StudyCard:
     early: bool = False            # a learning card shown before its step ends, on request
     retention: float | None = None  # the member's desired retention (None: the default): the buttons' intervals
     topic: str | None = None       # the topic the member studies (None: every topic)
+    idle_topic: str | None = None  # the member's topic while no card in play holds it (so every topic)
 
     @property
     def forgotten(self) -> int:

@@ -141,7 +141,7 @@ class StudyService:
         # cards is not parsed whole on every click. Everything they started is read only when nothing is
         # due and no new card is left (the end of a session).
         focus = self._focus_in(conn, guild_id, user_id, decks)
-        cards, topic = focus.cards, focus.topic
+        cards, topic, idle = focus.cards, focus.topic, focus.idle_topic
         if not cards:
             return NothingToStudy(None, False, no_decks=True)
         zone = zone_in(conn, guild_id, user_id)
@@ -153,12 +153,13 @@ class StudyService:
         if due:
             first = due[0]
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(due), new_left,
-                             self.server.credit_in(conn, first.card_id), retention=retention, topic=topic)
+                             self.server.credit_in(conn, first.card_id), retention=retention, topic=topic,
+                             idle_topic=idle)
         known = self.repo.card_ids_in(conn, user_id)
         fresh = next((card for card_id, card in cards.items() if card_id not in known), None)
         if fresh is not None and new_left > 0:
             return StudyCard(fresh, CardKind.NEW, 0, None, 0, new_left, self.server.credit_in(conn, fresh.id),
-                             retention=retention, topic=topic)
+                             retention=retention, topic=topic, idle_topic=idle)
         memories = self.repo.memories_in(conn, user_id)
         upcoming = sorted((m for m in memories if m.card_id in cards and m.set_aside_at is None),
                           key=lambda m: (m.due, m.card_id))
@@ -167,7 +168,7 @@ class StudyService:
             first = soon[0]
             return StudyCard(cards[first.card_id], CardKind.DUE, first.reps, first, len(soon), new_left,
                              self.server.credit_in(conn, first.card_id), early=True, retention=retention,
-                             topic=topic)
+                             topic=topic, idle_topic=idle)
         learning_due = next((m.due for m in upcoming if m.state in LEARNING_STATES), None)
         return NothingToStudy(learning_due, fresh is not None and new_left == 0, len(soon), topic=topic)
 
@@ -189,7 +190,7 @@ class StudyService:
         return StudyCard(cards[card_id], CardKind.DUE if memory else CardKind.NEW, rep, memory,
                          study.due_left if isinstance(study, StudyCard) else 0, left,
                          await self.server.credit(card_id), retention=(await self.repo.settings(user_id))[1],
-                         topic=focus.topic)
+                         topic=focus.topic, idle_topic=focus.idle_topic)
 
     async def in_play(self, guild_id: int | None, card_id: str) -> bool:
         """Whether the card is still in one of the server's decks that are on (not removed or switched off)."""

@@ -35,6 +35,8 @@ def interval(delta: timedelta) -> str:
 
 def _queue_line(study: StudyCard) -> str:
     topic = f" · topic {study.topic}" if study.topic else ""
+    if study.idle_topic:  # the member chose a topic that no card here holds: say why every topic comes up
+        topic = f" · every topic (none here on {study.idle_topic})"
     if study.early:
         return f"Still learning · {study.due_left} back within minutes · {study.new_left} new left today{topic}"
     kind = "New card" if study.kind is CardKind.NEW else "Review"

@@ -524,7 +524,8 @@ async def test_a_deck_without_the_members_topic_says_so_and_the_topic_returns_wi
     assert "every topic (none is on your topic memory)" in (await alice.slash("cards decks")).embeds[0]["footer"][
         "text"]
     screen = await alice.slash("cards study")
-    assert "prefix cache" in screen.embeds[0]["description"] and "topic" not in screen.embeds[0]["footer"]["text"]
+    assert "prefix cache" in screen.embeds[0]["description"]
+    assert screen.embeds[0]["footer"]["text"].endswith(" · every topic (none here on memory)")
     assert screen.content == ""  # nothing changed, nothing said
     again = await alice.slash("cards study", deck="server")  # a switch made with the session says it too
     assert again.content.startswith("You now study **server**.\nNo card here is on your topic **memory**")
@@ -532,3 +533,4 @@ async def test_a_deck_without_the_members_topic_says_so_and_the_topic_returns_wi
     back = await alice.slash("cards settings", deck="all")
     assert "You now study every deck" in back.text and "No card here" not in back.text
     assert "topic memory only" in (await alice.slash("cards decks")).embeds[0]["footer"]["text"]
+    assert (await alice.slash("cards study")).embeds[0]["footer"]["text"].endswith(" · topic memory")
