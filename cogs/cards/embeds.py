@@ -34,9 +34,9 @@ def interval(delta: timedelta) -> str:
 
 
 def _queue_line(study: StudyCard) -> str:
-    topic = f" · topic {study.topic}" if study.topic else ""
-    if study.idle_topic:  # the member chose a topic that no card here holds: say why every topic comes up
-        topic = f" · every topic (none here on {study.idle_topic})"
+    # A topic chosen that no card here holds is named too: it says why every topic comes up.
+    topic = (f" · topic {study.topic}" if study.topic else
+             f" · every topic (none here on {study.idle_topic})" if study.idle_topic else "")
     if study.early:
         return f"Still learning · {study.due_left} back within minutes · {study.new_left} new left today{topic}"
     kind = "New card" if study.kind is CardKind.NEW else "Review"
