@@ -175,13 +175,14 @@ class QuizRepository:
 
     async def record_of(self, guild_id: int, user_id: int) -> QuizRecord:
         """The quizzes the member answered here, how many right, and whether each of the latest
-        :data:`RECORD_LATEST` was. An open quiz counts only where the server tells right or wrong at once (the
-        member was told already); elsewhere its answer is not revealed yet."""
+        :data:`RECORD_LATEST` was. An open quiz counts only when the member was told at once whether their
+        pick was right (the server told right or wrong when they answered); otherwise it is not revealed yet,
+        whatever the server's setting is now."""
         rows = await self.db.fetchall(
             "SELECT a.choice = p.correct FROM quiz_answers a JOIN quiz_posts p ON p.guild_id = a.guild_id "
-            "AND p.local_date = a.local_date LEFT JOIN quiz_schedule s ON s.guild_id = a.guild_id "
-            "WHERE a.guild_id = ? AND a.user_id = ? AND (p.status = 'closed' OR (p.status = 'sent' AND "
-            "s.reveal_now = 1)) ORDER BY a.local_date DESC", (guild_id, user_id))
+            "AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ? "
+            "AND (p.status = 'closed' OR (p.status = 'sent' AND a.told = 1)) ORDER BY a.local_date DESC",
+            (guild_id, user_id))
         right = [bool(row[0]) for row in rows]
         return QuizRecord(len(right), sum(right), tuple(reversed(right[:RECORD_LATEST])))
 
@@ -205,7 +206,9 @@ class QuizRepository:
 
     @staticmethod
     def add_pick_in(conn: sqlite3.Connection, guild_id: int, day: date, user_id: int, choice: int,
-                    now: datetime) -> bool:
+                    now: datetime, told: bool) -> bool:
+        """Store the pick (``told``: the member is told at once whether it is right); False if one was."""
         return conn.execute(
-            "INSERT INTO quiz_answers (guild_id, local_date, user_id, choice, answered_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT DO NOTHING", (guild_id, day.isoformat(), user_id, choice, epoch(now))).rowcount > 0
+            "INSERT INTO quiz_answers (guild_id, local_date, user_id, choice, answered_at, told) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (guild_id, day.isoformat(), user_id, choice, epoch(now), int(told))).rowcount > 0

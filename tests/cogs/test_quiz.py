@@ -74,6 +74,32 @@ async def test_reveal_now_tells_right_or_wrong_at_once(harness: BotHarness, mod:
     assert fields["Daily quiz"] == "1 of 1 right (100%) · latest: ✅"
 
 
+async def quiz_record(member: SimMember) -> str | None:
+    """The Daily quiz line of the member's own `/streak show`, None when it has nothing to show."""
+    fields = {f["name"]: f["value"] for f in (await member.slash("streak show")).embeds[0]["fields"]}
+    return fields.get("Daily quiz")
+
+
+async def test_the_record_counts_an_open_quiz_as_its_member_was_told(harness: BotHarness, mod: SimMember,
+                                                                      alice: SimMember, bob: SimMember,
+                                                                      daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
+    await harness.advance(hours=1)
+    [post] = quizzes(daily)
+    right = await correct_letter(harness)
+    assert "locked in" in (await alice.click(post, right)).text
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"reveal-now": True})
+    assert (await bob.click(post, right)).text.startswith(f"✅ **{right}** is right!")
+    # alice was told "locked in": her record does not give her result away before the reveal
+    assert await quiz_record(alice) is None
+    assert await quiz_record(bob) == "1 of 1 right (100%) · latest: ✅"
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"reveal-now": False})
+    assert await quiz_record(bob) == "1 of 1 right (100%) · latest: ✅"  # he was told; it stays counted
+    await harness.advance(hours=12)
+    assert post.embeds[0]["title"].endswith("closed")
+    assert await quiz_record(alice) == "1 of 1 right (100%) · latest: ✅"
+
+
 async def test_a_members_own_profile_keeps_their_quiz_record(harness: BotHarness, mod: SimMember, alice: SimMember,
                                                               bob: SimMember, daily: SimChannel) -> None:
     await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"close-after": 2})
