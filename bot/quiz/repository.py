@@ -12,6 +12,13 @@ from bot.quiz.builder import Question
 from bot.quiz.models import RECORD_LATEST, QuizPost, QuizRecord, QuizSchedule
 from bot.storage import IN_PRESENT_GUILD, Database, epoch
 
+# The member's own rows through their index: without statistics SQLite would read every answer the
+# server's quizzes ever had (its primary key starts with the server too, and holds the row).
+MEMBER_RECORD = (
+    "SELECT a.choice = p.correct FROM quiz_answers a INDEXED BY quiz_answers_by_member JOIN quiz_posts p "
+    "ON p.guild_id = a.guild_id AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ? "
+    "AND (p.status = 'closed' OR (p.status = 'sent' AND a.told = 1)) ORDER BY a.local_date DESC")
+
 
 class QuizRepository:
     def __init__(self, db: Database) -> None:
@@ -178,11 +185,7 @@ class QuizRepository:
         :data:`RECORD_LATEST` was. An open quiz counts only when the member was told at once whether their
         pick was right (the server told right or wrong when they answered); otherwise it is not revealed yet,
         whatever the server's setting is now."""
-        rows = await self.db.fetchall(
-            "SELECT a.choice = p.correct FROM quiz_answers a JOIN quiz_posts p ON p.guild_id = a.guild_id "
-            "AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ? "
-            "AND (p.status = 'closed' OR (p.status = 'sent' AND a.told = 1)) ORDER BY a.local_date DESC",
-            (guild_id, user_id))
+        rows = await self.db.fetchall(MEMBER_RECORD, (guild_id, user_id))
         right = [bool(row[0]) for row in rows]
         return QuizRecord(len(right), sum(right), tuple(reversed(right[:RECORD_LATEST])))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.quiz.repository import QuizRepository
+from bot.quiz.repository import MEMBER_RECORD, QuizRepository
 from bot.storage import Database, load_migrations
 
 TOLD_AT_ONCE, LOCKED_IN = 1001, 1002  # a server with `reveal-now`, one without
@@ -32,5 +32,16 @@ async def test_answers_given_under_reveal_now_before_the_upgrade_stay_counted_wh
         told = await repo.record_of(TOLD_AT_ONCE, ALICE)
         assert (told.answered, told.right, told.latest) == (1, 1, (True,))
         assert (await repo.record_of(LOCKED_IN, ALICE)).answered == 0  # "locked in": not revealed yet
+    finally:
+        await db.close()
+
+
+async def test_the_record_reads_only_the_members_own_answers(tmp_path: Path) -> None:
+    db = Database(tmp_path / "studybot.sqlite3")
+    await db.open()
+    try:
+        plan = await db.fetchall(f"EXPLAIN QUERY PLAN {MEMBER_RECORD}", (TOLD_AT_ONCE, ALICE))
+        assert [row[3] for row in plan] == ["SEARCH a USING INDEX quiz_answers_by_member (guild_id=? AND user_id=?)",
+                                            "SEARCH p USING PRIMARY KEY (guild_id=? AND local_date=?)"]
     finally:
         await db.close()
