@@ -38,6 +38,7 @@ class StudyCard:
     retention: float | None = None  # the member's desired retention (None: the default): the buttons' intervals
     topic: str | None = None       # the topic the member studies (None: every topic)
     idle_topic: str | None = None  # the member's topic while no card in play holds it (so every topic)
+    missed_in_quiz: date | None = None  # a new card first because the member missed it in that day's quiz
 
     @property
     def forgotten(self) -> int:

@@ -1,9 +1,9 @@
-"""SQL for flashcard memory, reviews and members' study settings."""
+"""SQL for flashcard memory, reviews and members' study settings, and the quiz answers that feed them."""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import aiosqlite
 
@@ -11,6 +11,13 @@ from bot.cards.srs import Memory
 from bot.storage import Database, epoch, from_epoch
 
 DEFAULT_NEW_PER_DAY = 10
+MISSED_QUIZ_LIMIT = 50  # the latest quiz misses looked through for a new-card slot: months of them, bounded
+
+# The member's own answers through their index, not every answer of the server (see the quiz's record).
+MISSED_IN_QUIZ = (
+    "SELECT p.card_id, a.local_date FROM quiz_answers a INDEXED BY quiz_answers_by_member JOIN quiz_posts p "
+    "ON p.guild_id = a.guild_id AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ? "
+    "AND a.choice != p.correct AND (p.status = 'closed' OR a.told = 1) ORDER BY a.local_date DESC LIMIT ?")
 
 
 def _memory(row: aiosqlite.Row) -> Memory:
@@ -142,6 +149,13 @@ class CardRepository:
     def card_ids_in(conn: sqlite3.Connection, user_id: int) -> set[str]:
         """Every card the member has started (from the primary key alone)."""
         return {row[0] for row in conn.execute("SELECT card_id FROM card_states WHERE user_id = ?", (user_id,))}
+
+    @staticmethod
+    def missed_in_quiz_in(conn: sqlite3.Connection, guild_id: int, user_id: int) -> list[tuple[str, date]]:
+        """(card, the quiz's local day) for this server's quizzes the member answered wrong and has been shown
+        the answer of (closed, or told at once), latest first: the cards a new-card slot goes to first."""
+        rows = conn.execute(MISSED_IN_QUIZ, (guild_id, user_id, MISSED_QUIZ_LIMIT)).fetchall()
+        return [(row[0], date.fromisoformat(row[1])) for row in rows]
 
     @staticmethod
     def introduced_since_in(conn: sqlite3.Connection, user_id: int, since: datetime) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterable, Mapping
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.cards.focus import Focus, focus_of, topics_of, weak_topics
@@ -158,8 +158,12 @@ class StudyService:
         known = self.repo.card_ids_in(conn, user_id)
         fresh = next((card for card_id, card in cards.items() if card_id not in known), None)
         if fresh is not None and new_left > 0:
+            missed = self._missed_in_quiz(conn, guild_id, user_id, cards, known)
+            if missed is not None:
+                fresh = cards[missed[0]]
             return StudyCard(fresh, CardKind.NEW, 0, None, 0, new_left, self.server.credit_in(conn, fresh.id),
-                             retention=retention, topic=topic, idle_topic=idle)
+                             retention=retention, topic=topic, idle_topic=idle,
+                             missed_in_quiz=missed[1] if missed else None)
         memories = self.repo.memories_in(conn, user_id)
         upcoming = sorted((m for m in memories if m.card_id in cards and m.set_aside_at is None),
                           key=lambda m: (m.due, m.card_id))
@@ -171,6 +175,15 @@ class StudyService:
                              topic=topic, idle_topic=idle)
         learning_due = next((m.due for m in upcoming if m.state in LEARNING_STATES), None)
         return NothingToStudy(learning_due, fresh is not None and new_left == 0, len(soon), topic=topic)
+
+    def _missed_in_quiz(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int,
+                        cards: Mapping[str, Flashcard], known: set[str]) -> tuple[str, date] | None:
+        """The latest card of this server's quiz the member got wrong and has not started, if one is in play:
+        a quiz answer missed is what to learn next, so it takes the next new-card slot."""
+        if guild_id is None:
+            return None
+        return next(((card_id, day) for card_id, day in self.repo.missed_in_quiz_in(conn, guild_id, user_id)
+                     if card_id in cards and card_id not in known), None)
 
     async def shown_card(self, guild_id: int | None, user_id: int, card_id: str, rep: int) -> StudyCard | None:
         """The card a Reveal button was made for, if it is still in play at that repetition."""

@@ -86,6 +86,11 @@ def front_embed(study: StudyCard, note: str | None = None) -> discord.Embed:
                           colour=BRAND_COLOUR)
     if note:
         embed.add_field(name="Last card", value=truncate(note, 1024), inline=False)
+    if study.missed_in_quiz is not None:
+        day = study.missed_in_quiz
+        embed.add_field(name="From the daily quiz", inline=False,
+                        value=f"You missed this one in the quiz of {day:%a} {day.day} {day:%b}, so it comes first "
+                              "among your new cards.")
     if _credit(study):
         embed.add_field(name="Community card", value=_credit(study), inline=False)
     embed.set_footer(text=_queue_line(study))

@@ -242,3 +242,28 @@ async def test_moving_the_quiz_later_after_todays_quiz_lists_tomorrow_first(
     today = f"<t:{int(datetime(2026, 3, 2, 15, 0, tzinfo=UTC).timestamp())}:"
     assert today not in moved.text + str(moved.embeds)
     assert f"<t:{int(datetime(2026, 3, 3, 15, 0, tzinfo=UTC).timestamp())}:" in moved.text + str(moved.embeds)
+
+
+async def test_a_quiz_answer_missed_is_the_next_new_card_once_its_answer_is_shown(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
+    await harness.advance(hours=1)
+    [post] = quizzes(daily)
+    card_id = await harness.core.db.fetchval("SELECT card_id FROM quiz_posts")
+    card = harness.core.content.library.flashcard(card_id)
+    assert card is not None
+    right = await correct_letter(harness)
+    await alice.click(post, next(letter for letter in LETTERS if letter != right))
+    await bob.click(post, right)
+    usual = (await bob.slash("cards study")).embeds[0]  # the first new card of the deck, as for anyone
+    assert card.front not in usual["description"]
+    # still open and "locked in": the card she is shown gives nothing away
+    assert (await alice.slash("cards study")).embeds[0]["description"] == usual["description"]
+
+    await harness.advance(hours=12)  # the reveal
+    front = (await alice.slash("cards study")).embeds[0]
+    assert front["description"] == f"**{card.front}**"
+    assert {f["name"]: f["value"] for f in front["fields"]}["From the daily quiz"] == (
+        "You missed this one in the quiz of Mon 2 Mar, so it comes first among your new cards.")
+    assert front["footer"]["text"].startswith("New card")
+    assert (await bob.slash("cards study")).embeds[0]["description"] == usual["description"]  # he got it right
