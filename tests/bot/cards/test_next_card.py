@@ -2,8 +2,9 @@
 
 The service reads only the rows each step needs (due cards, the day's new-card count, the ids
 started). The reference below reads every card state the member has and applies the rule as
-written: due cards first (soonest first), then a new card while the day's cap allows, then,
-on request, a learning card due within LEARN_AHEAD. Both must agree for any set of states.
+written: due cards first (soonest first), then a new card while the day's cap allows (in a
+server, the latest card the member missed in its quiz and has been shown the answer of, first),
+then, on request, a learning card due within LEARN_AHEAD. Both must agree for any set of states.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import tempfile
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -28,6 +30,7 @@ from bot.storage import Database
 from bot.timezones import TimezoneResolver
 
 USER = 42
+GUILD = 1001
 NOW = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
 CONTENT = ContentStore.load(SHIPPED_CONTENT_DIR)
 CARD_IDS = [card.id for card in CONTENT.library.flashcards]
@@ -38,9 +41,12 @@ states = st.lists(
               st.integers(-3 * 86400, 0),                # introduced, seconds from now
               st.integers(1, 9)),                        # reps
     max_size=30, unique_by=lambda s: s[0])
+# The server's quizzes the member answered, one a day going back from yesterday: (card, right, shown).
+quiz_days = st.lists(st.tuples(st.sampled_from(CARD_IDS[:40]), st.booleans(), st.booleans()), max_size=8)
 
 
-def _reference(rows: list[sqlite3.Row], zone: ZoneInfo, cap: int, learn_ahead: bool) -> tuple[object, ...]:
+def _reference(rows: list[sqlite3.Row], zone: ZoneInfo, cap: int, learn_ahead: bool,
+               quizzes: Sequence[tuple[str, bool, bool]] = ()) -> tuple[object, ...]:
     """The rule over every state the member has: (kind, card, due count, new left) or what the end shows."""
     cards = {card.id: card for card in CONTENT.library.flashcards}
     now = int(NOW.timestamp())
@@ -52,7 +58,8 @@ def _reference(rows: list[sqlite3.Row], zone: ZoneInfo, cap: int, learn_ahead: b
     known = {r["card_id"] for r in rows}
     fresh = next((card_id for card_id in cards if card_id not in known), None)
     if fresh is not None and new_left > 0:
-        return ("new", fresh, 0, new_left)
+        missed = [card_id for card_id, right, shown in quizzes if shown and not right and card_id not in known]
+        return ("new", missed[0] if missed else fresh, 0, new_left)
     upcoming = sorted((r for r in rows if r["card_id"] in cards), key=lambda r: (r["due"], r["card_id"]))
     soon = [r for r in upcoming if r["state"] in LEARNING_STATES and r["due"] <= now + LEARN_AHEAD.total_seconds()]
     if learn_ahead and soon:
@@ -69,7 +76,9 @@ def _seen(study: StudyCard | NothingToStudy) -> tuple[object, ...]:
     return (kind, study.card.id, study.due_left, study.new_left)
 
 
-async def _compare(rows: list[tuple[str, int, int, int, int]], zone: str, cap: int, learn_ahead: bool) -> None:
+async def _compare(rows: list[tuple[str, int, int, int, int]], zone: str, cap: int, learn_ahead: bool,
+                   quizzes: Sequence[tuple[str, bool, bool]] | None = None) -> None:
+    """The service against the reference; with ``quizzes`` (latest first), studying in a server that has them."""
     with tempfile.TemporaryDirectory() as folder:
         db = Database(Path(folder) / "studybot.sqlite3")
         await db.open()
@@ -82,12 +91,21 @@ async def _compare(rows: list[tuple[str, int, int, int, int]], zone: str, cap: i
                     (USER, card_id, state, now + due, now + introduced, reps, now + introduced))
             await db.execute("INSERT INTO card_settings (user_id, new_per_day) VALUES (?, ?)", (USER, cap))
             await db.execute("INSERT INTO user_settings (user_id, timezone) VALUES (?, ?)", (USER, zone))
+            for days_ago, (card_id, right, shown) in enumerate(quizzes or (), start=1):
+                day = (NOW.date() - timedelta(days=days_ago)).isoformat()
+                await db.execute(
+                    "INSERT INTO quiz_posts (guild_id, local_date, number, cycle, card_id, question, options, correct, "
+                    "status, nonce, channel_id, claimed_at, closes_at) VALUES (?, ?, ?, 1, ?, 'Q?', '[]', 2, ?, ?, 55, "
+                    "0, 1)", (GUILD, day, days_ago, card_id, "closed" if shown else "sent", day))
+                await db.execute("INSERT INTO quiz_answers (guild_id, local_date, user_id, choice, answered_at) "
+                                 "VALUES (?, ?, ?, ?, 0)", (GUILD, day, USER, 2 if right else 0))
             clock = ManualClock(NOW)
             timezones = TimezoneResolver(db)
             service = StudyService(db, clock, CONTENT, timezones, ActivityService(db, clock, timezones))
             stored = await db.fetchall("SELECT * FROM card_states WHERE user_id = ?", (USER,))
-            expected = _reference(stored, ZoneInfo(zone), cap, learn_ahead)
-            assert _seen(await service.next_card(None, USER, learn_ahead=learn_ahead)) == expected
+            expected = _reference(stored, ZoneInfo(zone), cap, learn_ahead, quizzes or ())
+            guild = None if quizzes is None else GUILD
+            assert _seen(await service.next_card(guild, USER, learn_ahead=learn_ahead)) == expected
         finally:
             await db.close()
 
@@ -97,6 +115,14 @@ async def _compare(rows: list[tuple[str, int, int, int, int]], zone: str, cap: i
 def test_the_next_card_read_through_the_indexes_follows_the_rule_read_whole(
         rows: list[tuple[str, int, int, int, int]], zone: str, cap: int, learn_ahead: bool) -> None:
     asyncio.run(_compare(rows, zone, cap, learn_ahead))
+
+
+@settings(max_examples=40, deadline=None)
+@given(states, quiz_days, st.integers(0, 12), st.booleans())
+def test_in_a_server_the_latest_quiz_miss_shown_takes_the_new_card_slot(
+        rows: list[tuple[str, int, int, int, int]], quizzes: list[tuple[str, bool, bool]], cap: int,
+        learn_ahead: bool) -> None:
+    asyncio.run(_compare(rows, "UTC", cap, learn_ahead, quizzes))
 
 
 def test_a_member_with_every_card_started_and_none_due_sees_when_the_next_one_is() -> None:
