@@ -23,6 +23,7 @@ async def test_demo_plays_every_chapter(tmp_path: Path) -> None:
     heatmap = demo.notes["heatmap"]
     assert heatmap.read_bytes().startswith(b"\x89PNG") and str(heatmap) in transcript
     assert "reader in Europe/London" in transcript and " UTC" not in transcript  # Discord shows local time
+    assert "— From the daily quiz" in transcript  # a member who missed the quiz gets its card next
     assert "/daily setup channel:#daily-prompts time:09:00 timezone:Europe/London role:@Daily ping" in transcript
     from bot.content import ContentStore
     from bot.settings import SHIPPED_CONTENT_DIR

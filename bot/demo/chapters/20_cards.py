@@ -59,3 +59,7 @@ async def play(demo: DemoContext) -> None:
     await demo.advance(hours=6)
     demo.say("Six hours later the post is edited to reveal the answer:")
     demo.show(post)
+    right = next(line for line in post.embeds[0]["description"].splitlines() if line.startswith("✅"))
+    missed = next(member for member, letter in zip(demo.members[:4], "ABCA", strict=True)
+                  if f"**{letter}.**" not in right)
+    await demo.slash(missed, "cards study", note="the question they missed is their next new card")
