@@ -305,8 +305,8 @@ class DailyRepository:
     # -- answers --------------------------------------------------------------------------
     async def answered_prompts(self, guild_id: int, user_id: int) -> set[str]:
         """The prompts of the days the member answered here (practice offers the others)."""
-        rows = await self.db.fetchall(
-            "SELECT p.prompt_id FROM daily_answers a JOIN daily_posts p "
+        rows = await self.db.fetchall(  # the member's own answers, not every answer of the server
+            "SELECT p.prompt_id FROM daily_answers a INDEXED BY daily_answers_by_user JOIN daily_posts p "
             "ON p.guild_id = a.guild_id AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ?",
             (guild_id, user_id))
         return {row[0] for row in rows}

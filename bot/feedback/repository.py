@@ -43,7 +43,9 @@ class FeedbackRepository:
     async def received(self, guild_id: int, user_id: int, month: str) -> tuple[int, int]:
         """(marks received ever, marks received in ``month``) in this server."""
         row = await self.db.fetchone(
-            "SELECT COUNT(*), COALESCE(SUM(month = ?), 0) FROM answer_marks WHERE guild_id = ? AND user_id = ?",
+            # through the author's index: without statistics SQLite would read every mark of the server
+            "SELECT COUNT(*), COALESCE(SUM(month = ?), 0) FROM answer_marks INDEXED BY answer_marks_by_author "
+            "WHERE guild_id = ? AND user_id = ?",
             (month, guild_id, user_id))
         assert row is not None
         return int(row[0]), int(row[1])

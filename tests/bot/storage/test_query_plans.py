@@ -1,4 +1,5 @@
-"""No query reads the whole of a table that grows with every member and day, except where it says why.
+"""No query reads the whole of a table that grows with every member and day, except where it says why,
+and no query for one member reads the rows of their whole server.
 
 SQLite here keeps no statistics (nothing runs ANALYZE), so the plan a query gets on an empty database is
 the plan it gets in a server with years of history. Every SQL statement written out in ``bot/`` is
@@ -78,23 +79,54 @@ def _aliases(sql: str) -> dict[str, str]:
     return found
 
 
-async def test_no_query_scans_a_growing_table_unless_it_says_why(tmp_path: Path) -> None:
+async def _migrated(tmp_path: Path) -> sqlite3.Connection:
     db = Database(tmp_path / "studybot.sqlite3")
     await db.open()
     await db.close()
-    conn = sqlite3.connect(tmp_path / "studybot.sqlite3")
+    return sqlite3.connect(tmp_path / "studybot.sqlite3")
+
+
+def _plans(conn: sqlite3.Connection) -> Iterator[tuple[str, str, list[str]]]:
+    """(where, sql, plan lines) for every statement that prepares against the schema."""
+    for where, sql in _statements():
+        try:
+            plan = conn.execute(f"EXPLAIN QUERY PLAN {sql}", _parameters(sql)).fetchall()
+        except sqlite3.Error:
+            continue  # a fragment of a statement assembled at run time
+        yield where, sql, [row[3] for row in plan]
+
+
+async def test_a_query_for_one_member_reads_that_members_rows(tmp_path: Path) -> None:
+    """A statement that names the member (``user_id = ?``) must not read the whole server's rows of a growing
+    table: without statistics SQLite prefers the primary key, or a covering index, that starts with the
+    server alone (a member's quiz record and Helpful marks did, reading every row of the server)."""
+    conn = await _migrated(tmp_path)
+    try:
+        wide = []
+        for where, sql, plan in _plans(conn):
+            aliases = _aliases(sql)
+            for detail in plan:
+                search = re.match(r"SEARCH (\w+) USING .*\((guild_id=\?)\)$", detail)
+                if search is None or aliases.get(search[1], search[1]) not in GROWING:
+                    continue
+                column = rf"\b{search[1]}\.user_id" if aliases.get(search[1]) != search[1] else r"(?<![\w.])user_id"
+                if re.search(column + r"\s*=\s*[?:]", sql):
+                    wide.append(f"{where}: {detail}: {sql[:100]}")
+        assert not wide, "\n".join(wide)
+    finally:
+        conn.close()
+
+
+async def test_no_query_scans_a_growing_table_unless_it_says_why(tmp_path: Path) -> None:
+    conn = await _migrated(tmp_path)
     try:
         partial = {row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '% WHERE %'")}
         explained, scans, allowed_seen = 0, [], set()
-        for where, sql in _statements():
-            try:
-                plan = conn.execute(f"EXPLAIN QUERY PLAN {sql}", _parameters(sql)).fetchall()
-            except sqlite3.Error:
-                continue  # a fragment of a statement assembled at run time
+        for where, sql, plan in _plans(conn):
             explained += 1
             aliases = _aliases(sql)
-            for detail in (row[3] for row in plan):
+            for detail in plan:
                 scan = re.match(r"SCAN (\w+)(?: USING (?:COVERING )?INDEX (\w+))?", detail)
                 if scan is None or aliases.get(scan[1], scan[1]) not in GROWING or scan[2] in partial:
                     continue
