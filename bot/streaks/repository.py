@@ -37,12 +37,17 @@ class StreakRepository:
     async def zone_drifted(self, guild_id: int | None = None) -> list[tuple[int, int]]:
         """Members (of ``guild_id``, or of every guild) whose summary was computed in another zone than the
         one their days are now dated in: their own, else their guild's, else UTC."""
-        rows = await self.db.fetchall(
-            "SELECT s.guild_id, s.user_id FROM streaks s "
-            "LEFT JOIN user_settings u ON u.user_id = s.user_id "
-            "LEFT JOIN guild_settings g ON g.guild_id = s.guild_id "
-            "WHERE (:guild IS NULL OR s.guild_id = :guild) "
-            "AND s.zone IS NOT COALESCE(u.timezone, g.timezone, 'UTC')", {"guild": guild_id})
+        # One server's summaries through the primary key; every server's only at start-up.
+        if guild_id is not None:
+            rows = await self.db.fetchall(
+                "SELECT s.guild_id, s.user_id FROM streaks s LEFT JOIN user_settings u ON u.user_id = s.user_id "
+                "LEFT JOIN guild_settings g ON g.guild_id = s.guild_id "
+                "WHERE s.guild_id = ? AND s.zone IS NOT COALESCE(u.timezone, g.timezone, 'UTC')", (guild_id,))
+        else:
+            rows = await self.db.fetchall(
+                "SELECT s.guild_id, s.user_id FROM streaks s LEFT JOIN user_settings u ON u.user_id = s.user_id "
+                "LEFT JOIN guild_settings g ON g.guild_id = s.guild_id "
+                "WHERE s.zone IS NOT COALESCE(u.timezone, g.timezone, 'UTC')")
         return [(row[0], row[1]) for row in rows]
 
     async def get(self, guild_id: int, user_id: int) -> StreakRow | None:
