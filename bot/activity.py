@@ -261,12 +261,6 @@ class ActivityReads:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def guilds_of(self, user_id: int) -> list[int]:
-        """The servers where the member has any day of activity (their zone changed: each one's summary is
-        recomputed)."""
-        rows = await self._db.fetchall("SELECT DISTINCT guild_id FROM activity WHERE user_id = ?", (user_id,))
-        return [row[0] for row in rows]
-
     async def active_dates_since(self, guild_id: int, user_id: int, since: date) -> list[date]:
         """The member's distinct local dates with any activity here, from ``since`` on.
 

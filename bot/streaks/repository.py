@@ -34,6 +34,12 @@ class StreakRepository:
             "HAVING COUNT(DISTINCT a.local_date) != COALESCE(MAX(s.total_days), -1)")
         return [(row[0], row[1]) for row in rows]
 
+    async def guilds_of(self, user_id: int) -> list[int]:
+        """The servers where the member has a streak summary: every server they were ever active in (each
+        credit keeps its summary, and start-up writes any a crash left missing)."""
+        rows = await self.db.fetchall("SELECT guild_id FROM streaks WHERE user_id = ? ORDER BY guild_id", (user_id,))
+        return [row[0] for row in rows]
+
     async def zone_drifted(self, guild_id: int | None = None) -> list[tuple[int, int]]:
         """Members (of ``guild_id``, or of every guild) whose summary was computed in another zone than the
         one their days are now dated in: their own, else their guild's, else UTC."""

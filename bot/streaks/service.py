@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.activity import ActivityKind, ActivityReads, ActivityRecorded, ActivityService, active_dates_in
+from bot.activity import ActivityKind, ActivityRecorded, ActivityService, active_dates_in
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.daily import DailyRepository
@@ -72,7 +72,6 @@ class StreakService:
                  audit: AuditLog, scheduler: JobScheduler, publisher: StreakPublisher) -> None:
         self.repo = StreakRepository(db)
         self._daily = DailyRepository(db)  # the daily channel, where milestones go unless one is chosen
-        self._activity_reads = ActivityReads(db)
         self._db = db
         self._clock = clock
         self._timezones = timezones
@@ -295,7 +294,7 @@ class StreakService:
     async def set_timezone(self, user_id: int, zone_name: str | None) -> ZoneInfo | None:
         """A member's own zone; their summaries are recomputed (past days keep the dates they had)."""
         zone = await self._timezones.set_user_zone(user_id, zone_name)
-        for guild_id in await self._activity_reads.guilds_of(user_id):
+        for guild_id in await self.repo.guilds_of(user_id):
             await self.recompute(guild_id, user_id)
         return zone
 

@@ -153,13 +153,3 @@ async def test_each_members_credited_actions_in_one_server(tmp_path: Path) -> No
         assert await reads.credited_actions(1, []) == {}
     finally:
         await db.close()
-
-
-async def test_the_servers_a_member_has_any_activity_in(tmp_path: Path) -> None:
-    db, reads = await _credited(tmp_path)
-    try:
-        assert sorted(await reads.guilds_of(5)) == [1, 2]
-        assert await reads.guilds_of(6) == [1]
-        assert await reads.guilds_of(7) == []
-    finally:
-        await db.close()

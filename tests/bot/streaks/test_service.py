@@ -248,3 +248,20 @@ async def test_a_summary_the_hook_could_not_write_is_recomputed_after_the_commit
     await streaks.activity.announce(event)
     row = await service.repo.get(GUILD, 10)
     assert row is not None and row.current == 1
+
+
+async def test_a_members_zone_change_recomputes_their_streak_in_every_server_they_were_active_in(
+        streaks: Streaks) -> None:
+    s = streaks
+    s.clock.set(datetime(2026, 3, 2, 23, 30, tzinfo=UTC))  # 23:30 in UTC; already 3 March in Berlin
+    for guild_id in (GUILD, 2):
+        await s.activity.record(guild_id, 10, ActivityKind.ANSWER)
+    await s.activity.record(3, 11, ActivityKind.ANSWER)  # another member's server
+    await asyncio.gather(*s.service._tasks)
+    assert await s.service.repo.guilds_of(10) == [GUILD, 2]
+    await s.service.set_timezone(10, "Europe/Berlin")
+    for guild_id in (GUILD, 2):
+        row = await s.service.repo.get(guild_id, 10)
+        assert row is not None and row.zone == "Europe/Berlin"
+    other = await s.service.repo.get(3, 11)
+    assert other is not None and other.zone == "UTC"
