@@ -17,7 +17,7 @@ from bot.storage import IN_PRESENT_GUILD, Database, epoch
 MEMBER_RECORD = (
     "SELECT a.choice = p.correct FROM quiz_answers a INDEXED BY quiz_answers_by_member JOIN quiz_posts p "
     "ON p.guild_id = a.guild_id AND p.local_date = a.local_date WHERE a.guild_id = ? AND a.user_id = ? "
-    "AND (p.status = 'closed' OR (p.status = 'sent' AND a.told = 1)) ORDER BY a.local_date DESC")
+    "AND (p.status = 'closed' OR a.told = 1) ORDER BY a.local_date DESC")
 
 
 class QuizRepository:
