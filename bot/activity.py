@@ -129,6 +129,12 @@ class ActivityService:
         return event
 
     def _run_hooks(self, conn: sqlite3.Connection, event: ActivityRecorded) -> None:
+        """A first credit of the day's hooks, each in a savepoint of its own.
+
+        A credit not every hook derived (one failed, or none is attached) marks the member underived in
+        the same transaction: a crash before a listener derives it the slow way is then mended at
+        start-up from the marks (:meth:`underived`), not from a read of all activity."""
+        derived = bool(self._hooks)
         for hook in self._hooks:
             conn.execute("SAVEPOINT activity_hook")
             try:
@@ -136,7 +142,10 @@ class ActivityService:
             except Exception:
                 conn.execute("ROLLBACK TO activity_hook")
                 log.exception("activity hook %r failed for guild %s", hook, event.guild_id)
+                derived = False
             conn.execute("RELEASE activity_hook")
+        if not derived:
+            mark_underived_in(conn, event.guild_id, event.user_id)
 
     async def record(
         self, guild_id: int, user_id: int, kind: ActivityKind, at: datetime | None = None
@@ -228,7 +237,8 @@ class ActivityService:
             first = key not in existing
             existing.add(key)
             event = ActivityRecorded(guild_id, user_id, kind, day, at, first)
-            self._run_hooks(conn, event)
+            if first:
+                self._run_hooks(conn, event)
             events.append(event)
         return events
 
@@ -244,7 +254,15 @@ class ActivityService:
             "ON CONFLICT (guild_id, user_id, local_date, kind) DO NOTHING",
             (guild_id, user_id, day.isoformat(), str(kind), int(self._clock.now().timestamp())),
         )
-        return cursor.rowcount > 0
+        added = cursor.rowcount > 0
+        if added:  # derived once the caller's transaction commits; until then, and after a crash, owed
+            await conn.execute(MARK_UNDERIVED, (guild_id, user_id))
+        return added
+
+    async def underived(self) -> list[tuple[int, int]]:
+        """(guild, member) pairs whose derived summary may lag their activity (see :meth:`_run_hooks`)."""
+        rows = await self._db.fetchall("SELECT guild_id, user_id FROM activity_underived ORDER BY guild_id, user_id")
+        return [(row[0], row[1]) for row in rows]
 
     async def active_dates(self, guild_id: int, user_id: int) -> list[date]:
         dates: list[date] = await self._db.read(active_dates_in, guild_id, user_id)
@@ -318,6 +336,19 @@ def active_dates_in(conn: sqlite3.Connection, guild_id: int, user_id: int) -> li
     rows = conn.execute("SELECT DISTINCT local_date FROM activity WHERE guild_id = ? AND user_id = ? "
                         "ORDER BY local_date", (guild_id, user_id))
     return [date.fromisoformat(row[0]) for row in rows]
+
+
+MARK_UNDERIVED = "INSERT OR IGNORE INTO activity_underived (guild_id, user_id) VALUES (?, ?)"
+
+
+def mark_underived_in(conn: sqlite3.Connection, guild_id: int, user_id: int) -> None:
+    """Note that the member's derived summary may lag their activity, inside the crediting transaction."""
+    conn.execute(MARK_UNDERIVED, (guild_id, user_id))
+
+
+def derived_in(conn: sqlite3.Connection, guild_id: int, user_id: int) -> None:
+    """The member's summary was derived from all their activity, inside the transaction that wrote it."""
+    conn.execute("DELETE FROM activity_underived WHERE guild_id = ? AND user_id = ?", (guild_id, user_id))
 
 
 def credit_in(conn: sqlite3.Connection, guild_id: int, user_id: int, kind: ActivityKind, moment: datetime,

@@ -103,6 +103,7 @@ TABLES: dict[str, dict[str, Rule]] = {
         "reason": text("a moderator's reason, which can mention members"),
     },
     "activity": {"user_id": subject("the member's days of study")},
+    "activity_underived": {"user_id": subject("a mark that the member's streak is to be recomputed")},
     "daily_schedule": schedule("posting time", role_id="a role of the server", kinds="prompt kinds from a fixed list",
                                failure_notice="the bot's note about a failed post"),
     "daily_posts": facts(message_id="the bot's daily post", thread_id="the discussion thread of a daily post",

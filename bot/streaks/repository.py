@@ -25,15 +25,6 @@ class StreakRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def stale_summaries(self) -> list[tuple[int, int]]:
-        """Members whose summary counts fewer active days than their history holds (a credit committed,
-        then the process died before the summary was recomputed)."""
-        rows = await self.db.fetchall(
-            "SELECT a.guild_id, a.user_id FROM activity a LEFT JOIN streaks s "
-            "ON s.guild_id = a.guild_id AND s.user_id = a.user_id GROUP BY a.guild_id, a.user_id "
-            "HAVING COUNT(DISTINCT a.local_date) != COALESCE(MAX(s.total_days), -1)")
-        return [(row[0], row[1]) for row in rows]
-
     async def guilds_of(self, user_id: int) -> list[int]:
         """The servers where the member has a streak summary: every server they were ever active in (each
         credit keeps its summary, and start-up writes any a crash left missing)."""

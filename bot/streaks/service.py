@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from bot.activity import ActivityKind, ActivityRecorded, ActivityService, active_dates_in
+from bot.activity import ActivityKind, ActivityRecorded, ActivityService, active_dates_in, derived_in
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.daily import DailyRepository
@@ -123,10 +123,16 @@ class StreakService:
     async def recompute(self, guild_id: int, user_id: int) -> tuple[int, StreakState]:
         """Rebuild the member's summary from their history; return (previous live streak, new state).
 
-        Reading the history and writing the summary is one transaction and one trip to the database."""
-        result: tuple[int, StreakState] = await self._db.run_transaction(self._recompute_in, guild_id, user_id,
+        Reading the history and writing the summary is one transaction and one trip to the database,
+        which also clears any mark that the member's summary was owed (see :meth:`reconcile`)."""
+        result: tuple[int, StreakState] = await self._db.run_transaction(self._rederive_in, guild_id, user_id,
                                                                          self._clock.now())
         return result
+
+    def _rederive_in(self, conn: sqlite3.Connection, guild_id: int, user_id: int,
+                     now: datetime) -> tuple[int, StreakState]:
+        derived_in(conn, guild_id, user_id)
+        return self._recompute_in(conn, guild_id, user_id, now)
 
     def _recompute_in(self, conn: sqlite3.Connection, guild_id: int, user_id: int,
                       now: datetime) -> tuple[int, StreakState]:
@@ -151,8 +157,12 @@ class StreakService:
 
     async def reconcile(self) -> int:
         """At start-up: recompute every summary a crash left behind its history, or computed in a zone that
-        is no longer the member's (a zone change the process died during); return how many."""
-        stale = sorted(set(await self.repo.stale_summaries()) | set(await self.repo.zone_drifted()))
+        is no longer the member's (a zone change the process died during); return how many.
+
+        The first are the members a credit marked underived in its own transaction (no hook summarised
+        it there) and a repair marked until its recompute: a handful of rows, where comparing every
+        summary with all activity read the whole table."""
+        stale = sorted(set(await self._activity.underived()) | set(await self.repo.zone_drifted()))
         for guild_id, user_id in stale:
             await self.recompute(guild_id, user_id)
         if stale:

@@ -81,9 +81,41 @@ async def test_a_credits_hooks_commit_with_it_and_a_failing_hook_loses_nothing(t
         # Hooks see a member's first activity of the day only: a later credit derives nothing new.
         assert [tuple(r) for r in await db.fetchall("SELECT user_id, first FROM derived")] == [(5, 1)]
         assert await db.fetchval("SELECT COUNT(*) FROM activity WHERE user_id = 5") == 2
+        assert await service.underived() == [(1, 5)]  # one hook failed: owed, in the same transaction
         service.remove_hook(derive)
         await db.run_transaction(service.credit_in, 1, 6, ActivityKind.REVIEW, clock.now())
         assert await db.fetchval("SELECT COUNT(*) FROM derived") == 1
+    finally:
+        await db.close()
+
+
+async def test_a_first_credit_no_hook_derived_is_marked_and_one_every_hook_derived_is_not(tmp_path: Path) -> None:
+    """Start-up mends summaries from these marks alone, so every way a first credit goes underived leaves one:
+    no hook attached (the bot stopping), through either door (a click's transaction or a batch), and a repair."""
+    db = Database(tmp_path / "u.sqlite3")
+    await db.open()
+    clock = ManualClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
+    service = ActivityService(db, clock, TimezoneResolver(db))
+
+    def derive(conn: sqlite3.Connection, event: ActivityRecorded) -> None:
+        conn.execute("SELECT 1")
+
+    try:
+        await db.run_transaction(service.credit_in, 1, 5, ActivityKind.REVIEW, clock.now())
+        await service.record(1, 6, ActivityKind.QUIZ)
+        async with db.transaction() as conn:
+            assert await service.record_day(conn, 2, 7, ActivityKind.REPAIR, date(2026, 3, 1))
+            assert await service.record_day(conn, 2, 8, ActivityKind.REPAIR, date(2026, 3, 1))
+        assert await service.underived() == [(1, 5), (1, 6), (2, 7), (2, 8)]
+        await db.execute("DELETE FROM activity_underived")
+        service.add_hook(derive)
+        await db.run_transaction(service.credit_in, 1, 9, ActivityKind.REVIEW, clock.now())
+        await service.record(1, 10, ActivityKind.QUIZ)
+        service.remove_hook(derive)
+        await service.record(1, 9, ActivityKind.ANSWER)  # not a first credit of the day: nothing to derive
+        async with db.transaction() as conn:  # a day already marked: nothing added, nothing owed
+            assert not await service.record_day(conn, 2, 7, ActivityKind.REPAIR, date(2026, 3, 1))
+        assert await service.underived() == []
     finally:
         await db.close()
 

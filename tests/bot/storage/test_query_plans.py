@@ -29,7 +29,6 @@ GROWING = {"activity", "daily_answers", "daily_posts", "answer_marks", "card_sta
 SCANS_ALLOWED = {
     "admin/repository.py:POSTED_FOR_MEMBER": "a member's deletion (rare, and on a moderator's or their own "
                                              "request) finds every message posted for them",
-    "streaks/repository.py:stale_summaries": "once at start-up: every summary against its history",
     "streaks/repository.py:zone_drifted": "once at start-up, over every server (one server's zone change "
                                           "reads that server's summaries alone)",
     "streaks/repository.py:unannounced_milestones": "once at start-up; milestones are a few rows per member",

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from bot.activity import ActivityKind
 from bot.errors import InvalidInput
+from bot.storage import Database, load_migrations
 from bot.streaks.rules import evaluate
 
 from .conftest import Streaks, build
@@ -223,7 +224,7 @@ async def test_a_first_activity_moves_the_summary_in_its_own_transaction(streaks
         assert row is not None and row.current == day + 1 and row.total_days == day + 1
         await streaks.activity.announce(event)  # the listener celebrates from what the transaction computed
         streaks.clock.advance(days=1)
-    assert await streaks.service.repo.stale_summaries() == []
+    assert await streaks.activity.underived() == []  # nothing for start-up to mend
 
 
 async def test_a_summary_the_hook_could_not_write_is_recomputed_after_the_commit(
@@ -245,9 +246,59 @@ async def test_a_summary_the_hook_could_not_write_is_recomputed_after_the_commit
     assert event is not None and event.first_of_day
     assert await streaks.db.fetchval("SELECT COUNT(*) FROM activity WHERE user_id = 10") == 1
     assert await service.repo.get(GUILD, 10) is None  # the hook's work was rolled back alone
+    assert await streaks.activity.underived() == [(GUILD, 10)]  # committed with the credit
     await streaks.activity.announce(event)
     row = await service.repo.get(GUILD, 10)
     assert row is not None and row.current == 1
+    assert await streaks.activity.underived() == []
+
+
+async def test_start_up_recomputes_a_summary_a_crash_left_owed_and_reads_no_other(
+        streaks: Streaks, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hook failed and the process died before the listener: the next start-up mends that member, from
+    the mark the credit left, and leaves a member whose summary is right alone."""
+    service = streaks.service
+    await streaks.activity.record(GUILD, 11, ActivityKind.ANSWER)  # summarised in its own transaction
+    real = service._recompute_in
+    failures = iter([RuntimeError("a bug in the summary")])
+
+    def flaky(*args: object) -> object:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "_recompute_in", flaky)
+    await streaks.db.run_transaction(streaks.activity.credit_in, GUILD, 10, ActivityKind.REVIEW,
+                                     streaks.clock.now())  # ... and no announce: the process died here
+    assert await service.repo.get(GUILD, 10) is None
+    recomputed: list[tuple[int, int]] = []
+    monkeypatch.setattr(service, "_recompute_in",
+                        lambda conn, g, u, now: recomputed.append((g, u)) or real(conn, g, u, now))
+    assert await service.reconcile() == 1
+    assert recomputed == [(GUILD, 10)]
+    row = await service.repo.get(GUILD, 10)
+    assert row is not None and row.current == 1 and row.total_days == 1
+    assert await streaks.activity.underived() == []
+    assert await service.reconcile() == 0  # mended once
+
+
+async def test_a_repair_is_owed_until_its_recompute_and_mended_at_start_up_after_a_crash(
+        streaks: Streaks) -> None:
+    """The repair's day commits with a mark; the recompute after it clears the mark, and a restart between
+    the two recomputes from the mark."""
+    s = streaks
+    yesterday = (s.clock.now() - timedelta(days=1)).date()
+    async with s.db.transaction() as conn:  # the repair's own transaction, then the process died
+        assert await s.activity.record_day(conn, GUILD, 12, ActivityKind.REPAIR, yesterday)
+    assert await s.activity.underived() == [(GUILD, 12)]
+    assert await s.service.reconcile() == 1
+    row = await s.service.repo.get(GUILD, 12)
+    assert row is not None and row.total_days == 1 and await s.activity.underived() == []
+    await s.service.repair(GUILD, 99, 12, (yesterday - timedelta(days=1)).isoformat(), "bot was down")
+    assert await s.activity.underived() == []  # the repair recomputed, and the mark went with it
+    row = await s.service.repo.get(GUILD, 12)
+    assert row is not None and row.total_days == 2
 
 
 async def test_a_members_zone_change_recomputes_their_streak_in_every_server_they_were_active_in(
@@ -265,3 +316,25 @@ async def test_a_members_zone_change_recomputes_their_streak_in_every_server_the
         assert row is not None and row.zone == "Europe/Berlin"
     other = await s.service.repo.get(3, 11)
     assert other is not None and other.zone == "UTC"
+
+
+async def test_an_existing_database_marks_once_every_summary_behind_its_history(tmp_path: Path) -> None:
+    """Migration 0046: a database a crash left with a summary behind its history (the check start-up made
+    until then) has that member marked, and a member whose summary is right is not."""
+    db = Database(tmp_path / "old.sqlite3")
+    await db.open(migrate=False)
+    try:
+        await db.migrate([m for m in load_migrations() if m.version < 46])
+        for user_id, days in ((30, ("2026-02-27", "2026-02-28")), (31, ("2026-02-28",)), (32, ("2026-02-28",))):
+            for day in days:
+                await db.execute("INSERT INTO activity (guild_id, user_id, local_date, kind, first_at) "
+                                 "VALUES (?, ?, ?, 'answer', 0)", (GUILD, user_id, day))
+        for user_id, total in ((30, 1), (31, 1)):  # 30's summary missed a day; 32 has none at all
+            await db.execute("INSERT INTO streaks (guild_id, user_id, current, best, freezes, last_active, "
+                             "breaks_at, month, month_days, total_days, updated_at) VALUES (?, ?, 1, 1, 0, "
+                             "'2026-02-28', 0, '2026-02', ?, ?, 0)", (GUILD, user_id, total, total))
+        await db.migrate()
+        rows = await db.fetchall("SELECT guild_id, user_id FROM activity_underived ORDER BY user_id")
+        assert [tuple(r) for r in rows] == [(GUILD, 30), (GUILD, 32)]
+    finally:
+        await db.close()
