@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from bot.activity import ActivityKind
 from bot.errors import InvalidInput
 from bot.storage import Database, load_migrations
+from bot.streaks import StreakService
 from bot.streaks.rules import evaluate
 
 from .conftest import Streaks, build
@@ -227,10 +229,8 @@ async def test_a_first_activity_moves_the_summary_in_its_own_transaction(streaks
     assert await streaks.activity.underived() == []  # nothing for start-up to mend
 
 
-async def test_a_summary_the_hook_could_not_write_is_recomputed_after_the_commit(
-        streaks: Streaks, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A failing summary never costs the member their action; the listener derives it the slow way."""
-    service = streaks.service
+def _summary_fails_once(service: StreakService, monkeypatch: pytest.MonkeyPatch) -> Callable[..., object]:
+    """The next summary raises (a bug in it); the ones after it run as written. Returns the real one."""
     real = service._recompute_in
     failures = iter([RuntimeError("a bug in the summary")])
 
@@ -241,6 +241,14 @@ async def test_a_summary_the_hook_could_not_write_is_recomputed_after_the_commit
         return real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(service, "_recompute_in", flaky)
+    return real
+
+
+async def test_a_summary_the_hook_could_not_write_is_recomputed_after_the_commit(
+        streaks: Streaks, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing summary never costs the member their action; the listener derives it the slow way."""
+    service = streaks.service
+    _summary_fails_once(service, monkeypatch)
     event = await streaks.db.run_transaction(streaks.activity.credit_in, GUILD, 10, ActivityKind.REVIEW,
                                              streaks.clock.now())
     assert event is not None and event.first_of_day
@@ -259,16 +267,7 @@ async def test_start_up_recomputes_a_summary_a_crash_left_owed_and_reads_no_othe
     the mark the credit left, and leaves a member whose summary is right alone."""
     service = streaks.service
     await streaks.activity.record(GUILD, 11, ActivityKind.ANSWER)  # summarised in its own transaction
-    real = service._recompute_in
-    failures = iter([RuntimeError("a bug in the summary")])
-
-    def flaky(*args: object) -> object:
-        error = next(failures, None)
-        if error is not None:
-            raise error
-        return real(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(service, "_recompute_in", flaky)
+    real = _summary_fails_once(service, monkeypatch)
     await streaks.db.run_transaction(streaks.activity.credit_in, GUILD, 10, ActivityKind.REVIEW,
                                      streaks.clock.now())  # ... and no announce: the process died here
     assert await service.repo.get(GUILD, 10) is None
