@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.localdiscord import threads
 from bot.localdiscord.formbody import form_error, put
 from bot.localdiscord.rest_messages import (
     apply_edit,
@@ -70,6 +71,7 @@ async def callback(request: web.Request) -> web.Response:
         message = interaction.source_message
         assert message is not None
         if kind == UPDATE_MESSAGE:
+            threads.before_editing_message(sim, message)
             apply_edit(sim, message, data, files, under="data")
             dispatch_message(sim, "MESSAGE_UPDATE", message)
         resource["message"] = message.to_json()
@@ -126,6 +128,7 @@ def _check_callback_type(interaction: SimInteraction, kind: Any) -> None:
 def _create_response_message(sim: LocalDiscord, interaction: SimInteraction, data: dict[str, Any],
                              files: list[dict[str, Any]]) -> SimMessage:
     ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
+    threads.before_responding(sim, interaction.channel, ephemeral=ephemeral)
     resolve_pings(sim, interaction.channel, data, webhook=True)
     message = sim.new_message(
         interaction.channel, sim.bot_user, dict(data), attachments=new_attachments(sim, files),
@@ -162,10 +165,12 @@ async def followup(request: web.Request) -> web.Response:
     loading = interaction.response_message
     if interaction.response_type == DEFERRED_MESSAGE and loading is not None and loading.flags & LOADING:
         # Discord turns the first follow-up after a "thinking" defer into the original response.
+        threads.before_editing_message(sim, loading)
         apply_edit(sim, loading, payload, files)
         dispatch_message(sim, "MESSAGE_UPDATE", loading)
         return json_reply(loading.to_json()) if _asked(request, "wait") else web.Response(status=204)
     ephemeral = bool(int(payload.get("flags") or 0) & EPHEMERAL)
+    threads.before_responding(sim, interaction.channel, ephemeral=ephemeral)
     resolve_pings(sim, interaction.channel, payload, webhook=True)
     message = sim.new_message(interaction.channel, sim.bot_user, payload, attachments=new_attachments(sim, files),
                               interaction_id=interaction.id, webhook=True, store_in_channel=not ephemeral)
@@ -198,6 +203,7 @@ async def edit_webhook_message(request: web.Request) -> web.Response:
     sim = sim_of(request)
     interaction = _webhook_interaction(sim, request)
     message = _webhook_message(sim, interaction, request.match_info["message_id"])
+    threads.before_editing_message(sim, message)
     return await edit_from_request(sim, message, request)
 
 

@@ -25,6 +25,7 @@ from bot.localdiscord.state import (
     iso,
     iter_components,
 )
+from bot.localdiscord.threads import set_archived
 from bot.localdiscord.uploads import SimUpload, upload
 
 if TYPE_CHECKING:
@@ -340,11 +341,26 @@ class SimMember:
             raise InteractionFailed(f"the bot never answered interaction type {interaction.type}")
         return Reply(interaction)
 
+    def _reopen_to_press(self, channel: SimChannel) -> None:
+        """Discord's web and mobile clients reopen an archived thread, as the member, before they send a press
+        on a message in it (desktop greys its components out): Send Messages, and Manage Threads when a
+        moderator locked it. A member who may not reopen it cannot press anything there."""
+        if not (channel.is_thread and channel.archived):
+            return
+        have = self.permissions(channel)
+        moderator = bool(have & PERMISSIONS["manage_threads"])
+        if (channel.locked and not moderator) or not (moderator or have & PERMISSIONS["send_messages"]):
+            raise AssertionError(f"{self.name} cannot press anything in the archived thread {channel.name!r}: "
+                                 "Discord's client would have to reopen it, and they may not")
+        set_archived(self.sim, channel, False)
+
     def _dispatch(self, kind: int, channel: SimChannel, data: dict[str, Any], *,
                   message: SimMessage | None = None) -> SimInteraction:
         from bot.localdiscord.server import SimInteraction
 
         sim = self.sim
+        if kind == 3:
+            self._reopen_to_press(channel)
         interaction = SimInteraction(
             id=sim.snowflakes.next(), token="aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48), type=kind, user=self,
             channel=channel, guild=channel.guild, created_monotonic=time.monotonic(), created_at=sim.clock.now(),

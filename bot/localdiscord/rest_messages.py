@@ -235,6 +235,7 @@ async def edit_from_request(sim: LocalDiscord, message: SimMessage, request: web
 async def edit_message(request: web.Request) -> web.Response:
     sim = sim_of(request)
     channel = channel_of(sim, request.match_info["channel_id"])
+    require(sim, channel)  # topics/permissions.mdx, "Implicit Permissions": no View Channel, nothing else
     message = message_of(sim, channel, request.match_info["message_id"])
     if message.author_id != sim.bot_user.id:
         raise fail(403, 50005, "Cannot edit a message authored by another user")
@@ -246,6 +247,7 @@ async def edit_message(request: web.Request) -> web.Response:
 async def delete_message(request: web.Request) -> web.Response:
     sim = sim_of(request)
     channel = channel_of(sim, request.match_info["channel_id"])
+    require(sim, channel)  # even the bot's own message: without View Channel the channel is not there for it
     message = message_of(sim, channel, request.match_info["message_id"])
     if message.author_id != sim.bot_user.id:
         require(sim, channel, "manage_messages")

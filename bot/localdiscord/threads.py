@@ -17,7 +17,7 @@ from bot.localdiscord.restkit import fail
 
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord
-    from bot.localdiscord.state import SimChannel
+    from bot.localdiscord.state import SimChannel, SimMessage
 
 NOTHING_DUE = timedelta(days=365)  # no active thread: nothing archives until one is created
 
@@ -92,3 +92,17 @@ def before_editing(sim: LocalDiscord, thread: SimChannel) -> None:
         raise fail(400, 50083, "Thread is archived")
     if thread.locked and not sim.bot_can(thread, "manage_threads"):
         raise fail(403, 160005, "Thread is locked")
+
+
+def before_responding(sim: LocalDiscord, channel: SimChannel, *, ephemeral: bool) -> None:
+    """An interaction's message in a thread is a message in it (topics/threads.mdx, "Locked Threads"): it
+    reopens an archived thread and is refused in a locked one; one only its member sees is not in the thread."""
+    if channel.is_thread and not ephemeral:
+        before_sending(sim, channel)
+
+
+def before_editing_message(sim: LocalDiscord, message: SimMessage) -> None:
+    """:func:`before_editing` for a message edited through an interaction (an update or its webhook)."""
+    channel = sim.channels.get(message.channel_id)
+    if channel is not None and channel.is_thread and not message.ephemeral:
+        before_editing(sim, channel)

@@ -182,6 +182,66 @@ async def _delete_in_thread(client: Client, body: Body) -> tuple[int, Any]:
     return await client.call("DELETE", f"/channels/{thread['id']}/messages/{message['id']}")
 
 
+async def _own_message_unseen(client: Client, body: Body) -> tuple[int, Any]:
+    """Edit (``do``) or delete the bot's own message after it lost View Channel there (``hidden``)."""
+    _, message = await _message(client, {"content": "mine"})
+    if body["hidden"]:
+        client.channel.deny(client.guild.bot_role.id, "view_channel")
+    path = f"/channels/{client.channel.id}/messages/{message['id']}"
+    if body["do"] == "edit":
+        return await client.call("PATCH", path, {"content": "edited"})
+    return await client.call("DELETE", path)
+
+
+async def _pressed_in_thread(client: Client) -> tuple[SimChannel, Any]:
+    """A thread the bot made with its message carrying a button, and a member's press on that button."""
+    _, thread = await client.call("POST", f"/channels/{client.channel.id}/threads", {"name": "t", "type": 11})
+    _, message = await client.call("POST", f"/channels/{thread['id']}/messages", with_row(button(1)))
+    return client.sim.channels[int(thread["id"])], client.member.start_click(client.sim.messages[int(message["id"])],
+                                                                            "b1")
+
+
+async def _archive(client: Client, thread: SimChannel) -> None:
+    assert (await client.call("PATCH", f"/channels/{thread.id}", {"archived": True}))[0] == 200
+
+
+async def _update_in_thread(client: Client, body: Body) -> tuple[int, Any]:
+    """The press is answered by editing its message (UPDATE_MESSAGE) after the thread archived (``archived``)."""
+    thread, interaction = await _pressed_in_thread(client)
+    if body["archived"]:
+        await _archive(client, thread)
+    return await client.callback(interaction, {"type": 7, "data": {"content": "updated"}})
+
+
+async def _answer_edited_in_thread(client: Client, body: Body) -> tuple[int, Any]:
+    """The press is answered with a message for everyone, the thread archives (``archived``), and the bot
+    edits that answer through the interaction's webhook."""
+    thread, interaction = await _pressed_in_thread(client)
+    assert (await client.callback(interaction, {"type": 4, "data": {"content": "answer"}}))[0] == 204
+    if body["archived"]:
+        await _archive(client, thread)
+    return await client.call("PATCH", f"/webhooks/{client.sim.application_id}/{interaction.token}/messages/@original",
+                             {"content": "edited"}, bot=False)
+
+
+async def _answer_in_locked_thread(client: Client, body: Body) -> tuple[int, Any]:
+    """The press comes in a thread a moderator locked, where the bot has no Manage Threads, and is answered
+    with a message for everyone or for the member alone (``ephemeral``)."""
+    thread, interaction = await _pressed_in_thread(client)
+    assert (await client.call("PATCH", f"/channels/{thread.id}", {"locked": True}))[0] == 200
+    client.channel.deny(client.guild.bot_role.id, "manage_threads")
+    return await client.callback(interaction, {"type": 4, "data": {"content": "answer",
+                                                                   "flags": 64 if body["ephemeral"] else 0}})
+
+
+async def _reopen(client: Client, body: Body) -> tuple[int, Any]:
+    """The bot, without Manage Threads, reopens a thread it made, with or without Send Messages (``send``)."""
+    _, thread = await client.call("POST", f"/channels/{client.channel.id}/threads", {"name": "t", "type": 11})
+    await _archive(client, client.sim.channels[int(thread["id"])])
+    client.channel.deny(client.guild.bot_role.id, "manage_threads", *(() if body["send"] else ("send_messages",)))
+    return await client.call("PATCH", f"/channels/{thread['id']}", {"archived": False})
+
+
 async def _add_to_private_thread(client: Client, body: Body) -> tuple[int, Any]:
     """The bot, without Manage Threads, adds a member to a private thread it created."""
     client.channel.deny(client.sim.bot_user.id, "manage_threads")
@@ -237,7 +297,8 @@ ROUTES: dict[str, Sender] = {
     "thread": _thread, "history": _history, "forum-post": _forum_post, "forum-tags": _forum_tags,
     "forum-message": _forum_message, "thread-tags": _thread_tags, "thread-delete": _delete_in_thread,
     "thread-in": _thread_in, "thread-add": _add_to_private_thread, "dm": _dm, "upload": _upload,
-    "file-response": _file_response,
+    "file-response": _file_response, "unseen": _own_message_unseen, "thread-update": _update_in_thread,
+    "thread-answer-edit": _answer_edited_in_thread, "locked-answer": _answer_in_locked_thread, "reopen": _reopen,
 }
 
 
@@ -542,6 +603,21 @@ RULES = [
          {"invitable": True}, code=50013, status=403),
     # topics/opcodes-and-status-codes.mdx, 50083: nothing is done to messages of an archived thread
     Rule("no delete in an archived thread", "thread-delete", {"archived": True}, {"archived": False}, code=50083),
+    # topics/permissions.mdx, "Implicit Permissions": without View Channel nothing else in the channel applies
+    Rule("no edit of the bot's own message once it cannot see the channel", "unseen", {"do": "edit", "hidden": True},
+         {"do": "edit", "hidden": False}, code=50001, status=403),
+    Rule("no delete of the bot's own message once it cannot see the channel", "unseen",
+         {"do": "delete", "hidden": True}, {"do": "delete", "hidden": False}, code=50001, status=403),
+    # topics/threads.mdx, "Active & Archived Threads": no editing messages in an archived thread, by any route
+    Rule("no update of a pressed message in an archived thread", "thread-update", {"archived": True},
+         {"archived": False}, code=50083),
+    Rule("no webhook edit of an answer in an archived thread", "thread-answer-edit", {"archived": True},
+         {"archived": False}, code=50083),
+    # topics/threads.mdx, "Locked Threads": no creating messages there without Manage Threads
+    Rule("no answer for everyone in a locked thread", "locked-answer", {"ephemeral": False}, {"ephemeral": True},
+         code=160005, status=403),
+    # resources/channel.mdx, "Modify Channel", JSON Params (Thread): reopening needs Send Messages
+    Rule("reopening a thread needs Send Messages", "reopen", {"send": False}, {"send": True}, code=50013, status=403),
     # topics/opcodes-and-status-codes.mdx, 50278: no DM without a mutual guild
     Rule("DMs only to users sharing a guild", "dm", {"to": "stranger"}, {"to": "member"}, code=50278, status=403),
     # reference.mdx, "Uploading Files": 10 MiB per file; resources/message.mdx, "Create Message": 25 MiB a request

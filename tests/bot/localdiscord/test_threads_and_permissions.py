@@ -93,6 +93,24 @@ async def test_a_locked_archived_thread_stays_closed_without_manage_threads(
     assert harness.sim.channels[thread.id].archived
 
 
+async def test_a_press_in_an_archived_thread_reopens_it_as_the_member_who_may(
+        harness: BotHarness, general: SimChannel, guild: SimGuild, alice: SimMember, bob: SimMember) -> None:
+    """Discord's clients reopen the thread before sending the press (Send Messages), so the bot's answer edits a
+    message in an active thread; a member who may not reopen it cannot press there at all."""
+    thread = await start_thread(harness, general, minutes=60)
+    button = discord.ui.Button[discord.ui.View](label="Helpful", custom_id="probe:helpful")
+    sent = await thread.send("an answer", view=discord.ui.View().add_item(button))
+    await harness.advance(hours=2)
+    sim_thread = harness.sim.channels[thread.id]
+    assert sim_thread.archived
+    general.deny(bob.id, "send_messages")
+    with pytest.raises(AssertionError, match="may not"):
+        bob.start_click(harness.sim.messages[sent.id], "Helpful")
+    assert sim_thread.archived
+    alice.start_click(harness.sim.messages[sent.id], "Helpful")
+    assert not sim_thread.archived and sim_thread.last_activity == harness.sim.clock.now()
+
+
 async def test_adding_a_member_needs_send_messages_in_threads(
         harness: BotHarness, general: SimChannel, guild: SimGuild, alice: SimMember) -> None:
     thread = await start_thread(harness, general)
