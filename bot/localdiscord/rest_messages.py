@@ -184,8 +184,10 @@ async def history(request: web.Request) -> web.Response:
 
 
 def message_of(sim: LocalDiscord, channel: SimChannel, message_id: str) -> SimMessage:
+    """A message of the channel for the channel's routes. An ephemeral message is not one: only the
+    interaction's webhook reaches it (events/gateway-events.mdx: it is not sent through the channel)."""
     message = sim.messages.get(int(message_id))
-    if message is None or message.deleted or message.channel_id != channel.id:
+    if message is None or message.deleted or message.channel_id != channel.id or message.ephemeral:
         raise fail(404, 10008, "Unknown Message")
     return message
 

@@ -193,6 +193,15 @@ async def _own_message_unseen(client: Client, body: Body) -> tuple[int, Any]:
     return await client.call("DELETE", path)
 
 
+async def _answer_by_channel(client: Client, body: Body) -> tuple[int, Any]:
+    """A command answered with a message for everyone or for the member alone (``ephemeral``), then read
+    through the channel's own route."""
+    interaction = await client.command_interaction()
+    flags = 64 if body["ephemeral"] else 0
+    assert (await client.callback(interaction, {"type": 4, "data": {"content": "answer", "flags": flags}}))[0] == 204
+    return await client.call("GET", f"/channels/{client.channel.id}/messages/{interaction.response_message.id}")
+
+
 async def _pressed_in_thread(client: Client) -> tuple[SimChannel, Any]:
     """A thread the bot made with its message carrying a button, and a member's press on that button."""
     _, thread = await client.call("POST", f"/channels/{client.channel.id}/threads", {"name": "t", "type": 11})
@@ -299,6 +308,7 @@ ROUTES: dict[str, Sender] = {
     "thread-in": _thread_in, "thread-add": _add_to_private_thread, "dm": _dm, "upload": _upload,
     "file-response": _file_response, "unseen": _own_message_unseen, "thread-update": _update_in_thread,
     "thread-answer-edit": _answer_edited_in_thread, "locked-answer": _answer_in_locked_thread, "reopen": _reopen,
+    "answer-by-channel": _answer_by_channel,
 }
 
 
@@ -620,6 +630,9 @@ RULES = [
          {"do": "edit", "hidden": False}, code=50001, status=403),
     Rule("no delete of the bot's own message once it cannot see the channel", "unseen",
          {"do": "delete", "hidden": True}, {"do": "delete", "hidden": False}, code=50001, status=403),
+    # events/gateway-events.mdx, Message Create: an ephemeral message is not sent through the channel
+    Rule("an ephemeral answer is not the channel's message", "answer-by-channel", {"ephemeral": True},
+         {"ephemeral": False}, code=10008, status=404),
     # topics/threads.mdx, "Active & Archived Threads": no editing messages in an archived thread, by any route
     Rule("no update of a pressed message in an archived thread", "thread-update", {"archived": True},
          {"archived": False}, code=50083),
