@@ -113,7 +113,7 @@ async def test_a_first_credit_no_hook_derived_is_marked_and_one_every_hook_deriv
         await service.record(1, 10, ActivityKind.QUIZ)
         service.remove_hook(derive)
         await service.record(1, 9, ActivityKind.ANSWER)  # not a first credit of the day: nothing to derive
-        async with db.transaction() as conn:  # a day already marked: nothing added, nothing owed
+        async with db.transaction() as conn:  # a day already repaired: nothing added, nothing owed
             assert not await service.record_day(conn, 2, 7, ActivityKind.REPAIR, date(2026, 3, 1))
         assert await service.underived() == []
     finally:
