@@ -37,3 +37,14 @@ class TablePlan:
 class Deletion:
     changed: dict[str, int]
     messages_queued: int
+
+
+@dataclass(frozen=True)
+class OwedDeletion:
+    """A message the bot posted for a member who asked for their data to go, not yet deleted on Discord.
+
+    ``guild_id`` is None for messages queued before the server was recorded with them."""
+
+    guild_id: int | None
+    channel_id: int
+    message_id: int

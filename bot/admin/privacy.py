@@ -17,7 +17,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.admin.models import Deletion, TablePlan
+from bot.admin.models import Deletion, OwedDeletion, TablePlan
 from bot.admin.personal_data import needs_classification, rule_for
 from bot.admin.repository import PrivacyRepository
 from bot.clock import Clock
@@ -95,7 +95,7 @@ class PrivacyService:
         log.info("removed member data: %s; %d messages to delete on Discord", changed, queued)
         return Deletion(changed, queued)
 
-    async def pending_messages(self, limit: int = 100) -> list[tuple[int, int]]:
+    async def pending_messages(self, limit: int = 100) -> list[OwedDeletion]:
         return await self.repo.pending_messages(limit)
 
     async def message_gone(self, message_id: int) -> None:

@@ -11,21 +11,21 @@ from typing import Any
 
 import aiosqlite
 
-from bot.admin.models import ParticipationRow, TablePlan
+from bot.admin.models import OwedDeletion, ParticipationRow, TablePlan
 from bot.storage import Database
 from bot.storage.schema import quote, tables
 
-# Messages the bot posted on a member's behalf (or that carry their words): (channel id, message id).
+# Messages the bot posted on a member's behalf (or that carry their words): (channel id, message id, server id).
 POSTED_FOR_MEMBER = (
-    "SELECT p.thread_id, a.thread_message_id FROM daily_answers a JOIN daily_posts p "
+    "SELECT p.thread_id, a.thread_message_id, a.guild_id FROM daily_answers a JOIN daily_posts p "
     "ON p.guild_id = a.guild_id AND p.local_date = a.local_date "
     "WHERE a.user_id = :member AND a.thread_message_id IS NOT NULL AND p.thread_id IS NOT NULL",
-    "SELECT message_channel_id, message_id FROM mock_feedback WHERE (from_id = :member OR to_id = :member) "
+    "SELECT message_channel_id, message_id, guild_id FROM mock_feedback WHERE (from_id = :member OR to_id = :member) "
     "AND message_id IS NOT NULL AND message_channel_id IS NOT NULL",
-    "SELECT queue_channel_id, queue_message_id FROM suggestions WHERE author_id = :member "
+    "SELECT queue_channel_id, queue_message_id, guild_id FROM suggestions WHERE author_id = :member "
     "AND queue_message_id IS NOT NULL AND queue_channel_id IS NOT NULL",
     # A milestone announcement names the member; older rows fall back to today's announcement channel.
-    "SELECT COALESCE(m.channel_id, s.channel_id, d.channel_id), m.message_id FROM streak_milestones m "
+    "SELECT COALESCE(m.channel_id, s.channel_id, d.channel_id), m.message_id, m.guild_id FROM streak_milestones m "
     "LEFT JOIN streak_settings s ON s.guild_id = m.guild_id LEFT JOIN daily_schedule d ON d.guild_id = m.guild_id "
     "WHERE m.user_id = :member AND m.message_id IS NOT NULL "
     "AND COALESCE(m.channel_id, s.channel_id, d.channel_id) IS NOT NULL",
@@ -115,9 +115,9 @@ class PrivacyRepository:
         """Queue for deletion on Discord every message the bot posted for the member; return how many."""
         queued = 0
         for query in POSTED_FOR_MEMBER:
-            for channel_id, message_id in await (await conn.execute(query, _member(user_id))).fetchall():
+            for channel_id, message_id, guild_id in await (await conn.execute(query, _member(user_id))).fetchall():
                 await conn.execute("INSERT OR IGNORE INTO pending_message_deletions (message_id, channel_id, "
-                                   "queued_at) VALUES (?, ?, ?)", (message_id, channel_id, now))
+                                   "guild_id, queued_at) VALUES (?, ?, ?, ?)", (message_id, channel_id, guild_id, now))
                 queued += 1
         return queued
 
@@ -125,10 +125,10 @@ class PrivacyRepository:
         """Move every page into the main file and truncate the WAL, so the old row images are gone."""
         await self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    async def pending_messages(self, limit: int) -> list[tuple[int, int]]:
-        rows = await self.db.fetchall("SELECT channel_id, message_id FROM pending_message_deletions "
+    async def pending_messages(self, limit: int) -> list[OwedDeletion]:
+        rows = await self.db.fetchall("SELECT guild_id, channel_id, message_id FROM pending_message_deletions "
                                       "ORDER BY queued_at, message_id LIMIT ?", (limit,))
-        return [(int(r[0]), int(r[1])) for r in rows]
+        return [OwedDeletion(None if r[0] is None else int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     async def message_gone(self, message_id: int) -> None:
         await self.db.execute("DELETE FROM pending_message_deletions WHERE message_id = ?", (message_id,))

@@ -54,6 +54,9 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "streak-reminder": ("streak-reminder.claimed", "streak-reminder.sent"),
     "streak-repair": ("repair.saved",),
     "backup": ("backup.written",),
+    # A member's data is gone in one transaction; the messages posted for them follow on Discord, and the
+    # moderators are told of any the bot can no longer reach before those leave the queue.
+    "privacy-deletion": ("privacy.queued", "privacy.deleted", "privacy.told"),
     "reward-grant": ("reward.pending", "reward.given"),
     "reward-removal": ("reward.taken",),
     "review-queue-post": ("review.queue-claimed", "review.queue-posted", "review.queue-recorded"),

@@ -16,6 +16,7 @@ from bot.bot import StudyBot
 from bot.daily import DailyPost, DeliveryFailed, Published
 from bot.posting import crash_point
 from cogs._common import missing_permissions, no_pings
+from cogs._common.notices import notify_moderators
 from cogs.daily.embeds import (
     answer_embed,
     answer_message,
@@ -142,16 +143,7 @@ class DiscordDailyPublisher:
         return Published(message.id, thread.id)
 
     async def notify_moderators(self, guild_id: int, text: str) -> bool:
-        guild = self.client.get_guild(guild_id)
-        channel = guild.system_channel if guild else None
-        if guild is None or channel is None or not channel.permissions_for(guild.me).send_messages:
-            return False
-        try:
-            await self.pace()
-            await channel.send(text, allowed_mentions=no_pings())
-        except discord.HTTPException:
-            return False
-        return True
+        return await notify_moderators(self.client, guild_id, text, self.pace)
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
                           existing_message_id: int | None, day: date | None = None, look_first: bool = False) -> int:

@@ -12,6 +12,7 @@ from bot.bot import StudyBot
 from bot.posting import crash_point
 from bot.quiz import QuizDeliveryFailed, QuizPost, QuizResults, QuizSchedule
 from cogs._common import missing_permissions, no_pings
+from cogs._common.notices import notify_moderators
 from cogs.quiz.embeds import quiz_embed, quiz_title, results_embed
 from cogs.quiz.views import quiz_view
 
@@ -83,10 +84,4 @@ class DiscordQuizPublisher:
             raise QuizDeliveryFailed("Discord did not answer in time", transient=True) from error
 
     async def notify_moderators(self, guild_id: int, text: str) -> bool:
-        guild = self.client.get_guild(guild_id)
-        channel = guild.system_channel if guild else None
-        if channel is None:
-            return False
-        await self.pace()
-        await channel.send(text, allowed_mentions=no_pings())
-        return True
+        return await notify_moderators(self.client, guild_id, text, self.pace)

@@ -9,11 +9,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.activity import ActivityKind
+from bot.admin import OwedDeletion
 from bot.admin.personal_data import TABLES, needs_classification, rule_for
 from bot.admin.privacy import PrivacyService
-from bot.localdiscord import BotHarness, SimChannel, SimMember
+from bot.localdiscord import BotHarness, SimChannel, SimMember, SimMessage
 from bot.localdiscord.command_permissions import allow_command
 from bot.storage.schema import tables
+from cogs.admin.privacy import LINKS_IN_NOTICE, unreachable_notice
 
 from .test_daily import posts, setup_daily
 
@@ -174,4 +176,85 @@ async def test_an_answer_in_a_thread_that_archived_since_is_deleted_too(
     assert "deleting the 1 message" in done.text
     await harness.settle()
     assert shown.deleted
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
+
+
+async def answered_and_archived(harness: BotHarness, mod: SimMember, daily: SimChannel,
+                                alice: SimMember) -> tuple[SimChannel, SimMessage]:
+    """Alice's answer shown in yesterday's thread, archived since; the server's system channel is #general."""
+    general = harness.guild.channel("general")
+    harness.guild.system_channel_id = general.id
+    await harness.restart()  # the guild now reports a system channel
+    await setup_daily(mod, daily, time="09:00", zone="UTC")
+    await harness.advance_to(datetime(2026, 3, 2, 9, 1, tzinfo=UTC))
+    [post] = posts(daily)
+    await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Shard the index by tenant")
+    [shown] = [m for m in post.thread.messages if m.content.startswith("Answer from")]
+    await harness.advance(hours=27)
+    assert post.thread.archived
+    return general, shown
+
+
+async def test_an_answer_in_a_thread_the_bot_may_not_reopen_is_left_to_the_moderators_with_its_link(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember) -> None:
+    general, shown = await answered_and_archived(harness, mod, daily, alice)
+    daily.deny(harness.sim.bot_user.id, "send_messages", "manage_threads")  # so it cannot reopen the thread
+    await harness.settle()
+    done = await alice.click(await alice.slash("privacy delete"), "Delete my data")
+    assert "deleting the 1 message" in done.text
+    await harness.settle()
+    assert not shown.deleted  # Discord gives the bot no way to delete it
+    [notice] = [m for m in general.messages if "could not delete" in m.content]
+    link = f"https://discord.com/channels/{harness.guild.id}/{shown.channel_id}/{shown.id}"
+    assert link in notice.content and "Please delete it by hand" in notice.content
+    assert alice.mention not in notice.content and "alice" not in notice.content.lower()
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
+    await harness.restart()  # nothing is left to try again, or to announce twice
+    assert len([m for m in general.messages if "could not delete" in m.content]) == 1
+
+
+async def test_an_answer_in_a_channel_the_bot_can_no_longer_see_is_left_to_the_moderators(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember) -> None:
+    general, shown = await answered_and_archived(harness, mod, daily, alice)
+    daily.deny(harness.sim.bot_user.id, "view_channel")
+    await harness.settle()
+    await alice.click(await alice.slash("privacy delete"), "Delete my data")
+    await harness.settle()
+    # An archived thread is not cached, so the bot asks for it, and Discord refuses: that is the one refusal.
+    [refused] = harness.sim.errors
+    assert refused.method == "GET" and refused.body["code"] == 50001
+    harness.sim.errors.clear()
+    assert not shown.deleted
+    [notice] = [m for m in general.messages if "could not delete" in m.content]
+    assert f"/{shown.channel_id}/{shown.id}" in notice.content
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
+
+
+def test_a_notice_of_many_unreachable_messages_stays_inside_a_message_and_says_how_many_more() -> None:
+    owed = [OwedDeletion(1, 10**18 + n, 10**18 + 1000 + n) for n in range(100)]
+    text = unreachable_notice(10**18, owed)
+    assert len(text) <= 2000
+    assert text.count("https://discord.com/channels/") == LINKS_IN_NOTICE
+    assert f"…and {100 - LINKS_IN_NOTICE} more" in text and "100 messages" in text and "delete them" in text
+
+
+async def test_a_message_queued_before_its_server_was_recorded_is_still_reported_after_a_restart(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember) -> None:
+    """Deletions queued before migration 0048 carry no server; the channel, when known, tells it."""
+    general = harness.guild.channel("general")
+    harness.guild.system_channel_id = general.id
+    await harness.restart()
+    await mod.slash("streak-admin announcements", state="on", channel=daily)
+    for days_ago in range(6, -1, -1):
+        await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.REVIEW,
+                                           harness.core.clock.now() - timedelta(days=days_ago))
+        await harness.settle()
+    [announcement] = [m for m in daily.messages if "7-day streak" in m.content]
+    await harness.core.db.execute("INSERT INTO pending_message_deletions (message_id, channel_id, queued_at) "
+                                  "VALUES (?, ?, 0)", (announcement.id, daily.id))
+    daily.deny(harness.sim.bot_user.id, "view_channel")
+    await harness.restart()  # the queue is resumed at start
+    assert not announcement.deleted
+    [notice] = [m for m in general.messages if "could not delete" in m.content]
+    assert f"https://discord.com/channels/{harness.guild.id}/{daily.id}/{announcement.id}" in notice.content
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0

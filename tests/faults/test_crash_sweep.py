@@ -438,6 +438,29 @@ async def review_channel_chosen(world: World) -> None:
     await in_process(world, steps)
 
 
+async def daily_answered(world: World, *, then_out_of_reach: bool = False) -> None:
+    """Alice's answer shown in the day's thread. ``then_out_of_reach``: a day later the thread has archived
+    and the bot may no longer reopen it (no Send Messages or Manage Threads); #mock-interviews is the
+    server's system channel."""
+    if then_out_of_reach:
+        world.guild.system_channel_id = world.room.id
+
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("daily setup", channel=world.daily, time="09:00", timezone="UTC")
+        await harness.advance_to(DAY.replace(hour=9, minute=5))
+        form = await world.alice.click(world.posts("Day ")[0], "Submit answer")
+        await world.alice.submit_modal(form, answer="Shard the index per tenant; size the write path first")
+        if then_out_of_reach:
+            await harness.advance(hours=27)
+    await in_process(world, steps)
+    if then_out_of_reach:
+        world.daily.deny(world.sim.bot_user.id, "send_messages", "manage_threads")
+
+
+async def daily_answered_then_out_of_reach(world: World) -> None:
+    await daily_answered(world, then_out_of_reach=True)
+
+
 def checkin(world: World) -> object:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     return next(m for m in thread.messages if "Round 1 is ending" in m.content)
@@ -561,6 +584,13 @@ async def suggest_a_card(world: World) -> None:
 
 async def repair_a_day(world: World) -> None:
     await world.slash(world.mod, "streak-admin repair", member=world.alice, date="2026-03-01", reason="bot was down")
+
+
+async def delete_my_data(world: World) -> None:
+    from bot.localdiscord import Reply
+
+    confirm = await world.slash(world.alice, "privacy delete")
+    await world.press(world.alice, Reply(confirm), "Delete my data")
 
 
 async def practise(world: World) -> None:
@@ -1078,6 +1108,39 @@ async def backup_invariants(world: World, restart: int) -> None:
             assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)], f"{backup.name} is damaged"
 
 
+def answers_shown(world: World) -> list[SimMessage]:
+    thread = next(t for t in world.guild.threads if t.id == world.posts("Day ")[0].id)
+    return [m for m in thread.messages if m.content.startswith("Answer from")]
+
+
+def moderators_told(world: World) -> list[SimMessage]:
+    return [m for m in world.room.messages if "could not delete" in m.content]
+
+
+async def privacy_invariants(world: World, restart: int) -> None:
+    """The member's rows are gone, and the answer the bot showed for them is deleted on Discord."""
+    await world.serve_until(lambda: all(m.deleted for m in answers_shown(world))
+                            and world.rows("SELECT COUNT(*) FROM pending_message_deletions") == [(0,)],
+                            "the answer deleted on Discord and the queue empty")
+    assert world.rows("SELECT COUNT(*) FROM daily_answers WHERE user_id = ?", (world.alice.id,)) == [(0,)]
+    assert world.rows("SELECT COUNT(*) FROM activity WHERE user_id = ?", (world.alice.id,)) == [(0,)]
+    assert len(answers_shown(world)) == 1 and moderators_told(world) == []
+    # Stopped after the delete and before forgetting it, the bot deletes again and Discord says the message is
+    # gone (10008): that answer is what it needed (a 404 does not count against the invalid-request limit).
+    world.sim.errors[:] = [e for e in world.sim.errors if not (e.method == "DELETE" and e.status == 404)]
+
+
+async def unreachable_invariants(world: World, restart: int) -> None:
+    """The answer stays (Discord gives the bot no way to delete it) and the moderators are told once where."""
+    await world.serve_until(lambda: bool(moderators_told(world))
+                            and world.rows("SELECT COUNT(*) FROM pending_message_deletions") == [(0,)],
+                            "the moderators told and the queue empty")
+    [notice] = moderators_told(world)
+    [answer] = answers_shown(world)
+    assert not answer.deleted and f"/{answer.channel_id}/{answer.id}" in notice.content
+    assert world.rows("SELECT COUNT(*) FROM daily_answers WHERE user_id = ?", (world.alice.id,)) == [(0,)]
+
+
 @dataclass(frozen=True)
 class Scenario:
     prepare: Callable[[World], Awaitable[None]]
@@ -1148,6 +1211,10 @@ SCENARIOS: dict[str, Scenario] = {
                              nothing, reward_removal_invariants),
     **{point: Scenario(review_channel_chosen, DAY.replace(hour=8), suggest_a_card, queue_invariants)
        for point in FLOWS["review-queue-post"]},
+    **{point: Scenario(daily_answered, DAY.replace(hour=9, minute=10), delete_my_data, privacy_invariants)
+       for point in ("privacy.queued", "privacy.deleted")},
+    "privacy.told": Scenario(daily_answered_then_out_of_reach, DAY.replace(hour=12, minute=10) + timedelta(days=1),
+                             delete_my_data, unreachable_invariants),
     "backup.written": Scenario(daily_at_nine, DAY.replace(hour=3, minute=29, second=59) + timedelta(days=1),
                                nothing, backup_invariants),
 }
