@@ -36,7 +36,19 @@ class _Checker:
         self.errors = errors
         self.in_modal = in_modal
         self.custom_ids: set[str] = set()
+        self.ids: set[int] = set()
         self.count = 0
+
+    def component_id(self, path: Path, item: dict[str, Any]) -> None:
+        """components/reference.mdx, "Anatomy of a Component": the optional ``id`` is a 32-bit integer, unique
+        within the message (or modal); 0 counts as empty and is replaced by the API, as a missing one is."""
+        value = item.get("id")
+        if value is None or value == 0:
+            return
+        number(self.errors, [*path, "id"], value, low=-(2 ** 31), high=2 ** 31 - 1)
+        if value in self.ids:
+            put(self.errors, [*path, "id"], "COMPONENT_ID_DUPLICATED", "Component id must be unique")
+        self.ids.add(value)
 
     def custom_id(self, path: Path, value: Any) -> None:
         # components/reference.mdx, "Custom ID": 1-100 characters, unique among the components of a message.
@@ -50,6 +62,7 @@ class _Checker:
     def button(self, path: Path, button: dict[str, Any]) -> None:
         # components/reference.mdx, "Button Structure" and the rules under "Button Styles".
         self.count += 1
+        self.component_id(path, button)
         style = button.get("style")
         one_of(self.errors, [*path, "style"], style, (1, 2, 3, 4, 5, 6))
         text(self.errors, [*path, "label"], button.get("label"), high=80)
@@ -70,6 +83,7 @@ class _Checker:
     def select(self, path: Path, select: dict[str, Any]) -> None:
         # components/reference.mdx, "String Select Structure" (and the same fields of the other selects).
         self.count += 1
+        self.component_id(path, select)
         self.custom_id(path, select.get("custom_id"))
         text(self.errors, [*path, "placeholder"], select.get("placeholder"), high=150)
         number(self.errors, [*path, "min_values"], select.get("min_values"), low=0, high=25)
@@ -78,6 +92,10 @@ class _Checker:
         if isinstance(low, int) and isinstance(high, int) and low > high:
             put(self.errors, [*path, "min_values"], "SELECT_COMPONENT_MIN_VALUES_EXCEEDS_MAX",
                 "min_values must be less than or equal to max_values")
+        if self.in_modal and select.get("required", True) is not False and isinstance(low, int) and low < 1:
+            # "String Select Structure", note *: a select a modal requires cannot be left with nothing chosen
+            put(self.errors, [*path, "min_values"], "NUMBER_TYPE_MIN",
+                "min_values must be at least 1 when the select is required")
         if self.in_modal and select.get("disabled"):  # "String Select Structure", note ***
             put(self.errors, [*path, "disabled"], "MODAL_COMPONENT_DISABLED_NOT_ALLOWED",
                 "Modals can not have disabled components")
@@ -101,6 +119,7 @@ class _Checker:
     def text_input(self, path: Path, item: dict[str, Any], *, in_label: bool) -> None:
         # components/reference.mdx, "Text Input Structure".
         self.count += 1
+        self.component_id(path, item)
         self.custom_id(path, item.get("custom_id"))
         one_of(self.errors, [*path, "style"], item.get("style"), (1, 2))
         if item.get("style") is None:
@@ -115,6 +134,7 @@ class _Checker:
     def row(self, path: Path, row: dict[str, Any]) -> None:
         """components/reference.mdx, "Action Row": up to 5 buttons or a single select."""
         self.count += 1
+        self.component_id(path, row)
         if self.in_modal:  # "Text Input": the deprecated modal row holds exactly one text input
             children = array(self.errors, [*path, "components"], row.get("components"), low=1, high=1)
             for j, child in enumerate(children):
@@ -144,6 +164,7 @@ class _Checker:
             self.row(path, item)
             return
         self.count += 1
+        self.component_id(path, item)
         if kind == TEXT_DISPLAY:
             text(self.errors, [*path, "content"], item.get("content"), low=1, high=4000, required=True)
         elif kind == SECTION:  # "Section Structure": one to three text displays and an accessory
@@ -158,6 +179,7 @@ class _Checker:
                     self.button([*path, "accessory"], accessory)
                 else:
                     self.count += 1
+                    self.component_id([*path, "accessory"], accessory)
         elif kind == CONTAINER:
             number(self.errors, [*path, "accent_color"], item.get("accent_color"), low=0, high=0xFFFFFF)
             for j, child in enumerate(array(self.errors, [*path, "components"], item.get("components"), low=1,
@@ -195,6 +217,8 @@ def validate_modal(data: dict[str, Any]) -> dict[str, Any] | None:
         here = [*path, "components", i]
         if not _type_choices(errors, here, row.get("type"), (ACTION_ROW, TEXT_DISPLAY, LABEL)):
             continue
+        if row["type"] != ACTION_ROW:
+            checker.component_id(here, row)
         if row["type"] == ACTION_ROW:
             checker.row(here, row)
         elif row["type"] == TEXT_DISPLAY:
@@ -211,5 +235,6 @@ def validate_modal(data: dict[str, Any]) -> dict[str, Any] | None:
                 elif child["type"] in SELECTS:
                     checker.select([*here, "component"], child)
                 else:
+                    checker.component_id([*here, "component"], child)
                     checker.custom_id([*here, "component"], child.get("custom_id"))
     return form_error(errors) if errors else None

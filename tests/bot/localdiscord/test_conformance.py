@@ -447,6 +447,16 @@ RULES = [
          with_row({"type": 2, "style": 5, "label": "b", "url": "https://e.com/" + "u" * 499}),
          with_row({"type": 2, "style": 5, "label": "b", "url": "https://e.com/" + "u" * 498}),
          ("components", "0", "components", "0", "url")),
+    # components/reference.mdx, "Anatomy of a Component": an optional 32-bit integer id, unique in the message
+    Rule("component ids unique in a message", "message", with_row(button(1, id=7), button(2, id=7)),
+         with_row(button(1, id=7), button(2, id=8)), ("components", "0", "components", "1", "id")),
+    Rule("a row's id counts too", "message", {"content": "x", "components": [{**row(button(1, id=3)), "id": 3}]},
+         {"content": "x", "components": [{**row(button(1, id=3)), "id": 4}]},
+         ("components", "0", "components", "0", "id")),
+    Rule("component id is 32-bit", "message", with_row(button(1, id=2 ** 31)), with_row(button(1, id=2 ** 31 - 1)),
+         ("components", "0", "components", "0", "id")),
+    Rule("an id of 0 is empty, so never a duplicate", "message", with_row(button(1, id=1), button(2, id=1)),
+         with_row(button(1, id=0), button(2, id=0)), ("components", "0", "components", "1", "id")),
     # components/reference.mdx, "String Select Structure" and "Select Option Structure"
     Rule("select min_values not above max_values", "message", with_row(select(5, min_values=3, max_values=2)),
          with_row(select(5, min_values=2, max_values=2)), ("components", "0", "components", "0", "min_values")),
@@ -542,6 +552,11 @@ RULES = [
     Rule("a modal row holds one text input", "modal",
          modal(row(text_input(label="a"), text_input(custom_id="b", label="b"))), modal(row(text_input(label="a"))),
          ("data", "components", "0", "components")),
+    Rule("modal component ids unique", "modal", modal({**label(text_input()), "id": 1}, label(text_input(custom_id="b", id=1))),
+         modal({**label(text_input()), "id": 1}, label(text_input(custom_id="b", id=2))),
+         ("data", "components", "1", "component", "id")),
+    Rule("a required modal select needs min_values 1", "modal", modal(label(select(3, min_values=0))),
+         modal(label(select(3, min_values=0, required=False))), ("data", "components", "0", "component", "min_values")),
     Rule("buttons are not modal components", "modal", modal(label(button(1))), modal(label(text_input())),
          ("data", "components", "0", "component", "type")),
     # interactions/application-commands.mdx, "Application Command Naming" and "... Option Structure"
