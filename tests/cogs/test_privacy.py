@@ -15,7 +15,7 @@ from bot.admin.privacy import PrivacyService
 from bot.localdiscord import BotHarness, SimChannel, SimMember, SimMessage
 from bot.localdiscord.command_permissions import allow_command
 from bot.storage.schema import tables
-from cogs.admin.privacy import LINKS_IN_NOTICE, unreachable_notice
+from cogs.admin.deletions import LINKS_IN_NOTICE, unreachable_notice
 
 from .test_daily import posts, setup_daily
 

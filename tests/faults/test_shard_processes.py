@@ -7,14 +7,14 @@ wrongly run the same shard, the posting ledger still lets exactly one post out p
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.clock import ManualClock
-from bot.localdiscord import BotHarness, LocalDiscord, Reply, SimGuild, SimMember
+from bot.localdiscord import BotHarness, LocalDiscord, Reply, SimGuild, SimMember, SimMessage
 from bot.localdiscord.process import BotProcess
 from tests.conftest import TEST_BUCKETS
 
@@ -135,3 +135,71 @@ async def test_a_members_own_data_is_the_same_whichever_process_serves_them(
         await first.stop()
         await second.stop()
     assert not sim.errors
+
+
+def _alice_in_both(sim: LocalDiscord) -> tuple[SimGuild, SimMember, SimMember]:
+    """Alice in a server on shard 0 and, as the same person, in one on shard 1."""
+    by_shard = {s: next(g for g in sim.guilds.values() if (g.id >> 22) % SHARDS == s) for s in range(SHARDS)}
+    alice = by_shard[0].add_member("alice")
+    alice_elsewhere = SimMember(sim, alice.user, by_shard[1])
+    by_shard[1].members[alice.id] = alice_elsewhere
+    return by_shard[0], alice, alice_elsewhere
+
+
+async def _answer_then_delete_elsewhere(sim: LocalDiscord, guild: SimGuild, alice: SimMember,
+                                        alice_elsewhere: SimMember, first: BotProcess, second: BotProcess,
+                                        *, before_deleting: Callable[[], object] = lambda: None) -> SimMessage:
+    """Alice answers on shard 0 (the first process), then asks the second process to forget her."""
+    post = next(m for m in guild.channel("daily").messages if m.author_id == sim.bot_user.id)
+    opened = alice.start_click(post, "Submit answer")
+    await first.wait_for(lambda: opened.response_type is not None, "the answer form")
+    alice.start_submit_modal(Reply(opened), answer="Shard the index per tenant; size the write path first")
+    shown = lambda: [m for m in post.thread.messages if m.content.startswith("Answer from")]  # noqa: E731
+    await first.wait_for(lambda: bool(shown()), "the answer shown in the day's thread")
+    before_deleting()
+    confirm = alice_elsewhere.start_slash("privacy delete")
+    await second.wait_for(lambda: confirm.response_type is not None, "the confirmation")
+    done = alice_elsewhere.start_click(Reply(confirm), "Delete my data")
+    await second.wait_for(lambda: "deleting the 1 message" in Reply(done).text, "the deletion's summary")
+    return shown()[0]
+
+
+async def test_a_deletion_asked_in_one_process_deletes_what_was_posted_in_the_other_processes_servers(
+        configured: tuple[LocalDiscord, Path], clock: ManualClock) -> None:
+    """Any process may delete any message through REST: the one that took the request does it all."""
+    sim, db = configured
+    guild, alice, alice_elsewhere = _alice_in_both(sim)
+    first, second = _process(sim, clock, db, "0", "shard-0"), _process(sim, clock, db, "1", "shard-1")
+    await _run_until_started(sim, [first, second])
+    try:
+        answer = await _answer_then_delete_elsewhere(sim, guild, alice, alice_elsewhere, first, second)
+        await second.wait_for(lambda: answer.deleted, "the answer deleted in the other process's server")
+    finally:
+        assert await first.stop() == 0 and await second.stop() == 0
+    for process in (first, second):
+        assert "Traceback" not in process.output()
+    assert not sim.errors
+
+
+async def test_a_message_out_of_reach_in_another_processes_server_is_still_reported_there(
+        configured: tuple[LocalDiscord, Path], clock: ManualClock) -> None:
+    """The process that took the request does not serve that server: Discord tells it the system channel."""
+    sim, db = configured
+    guild, alice, alice_elsewhere = _alice_in_both(sim)
+    general = guild.create_text_channel("general")
+    guild.system_channel_id = general.id
+    first, second = _process(sim, clock, db, "0", "shard-0"), _process(sim, clock, db, "1", "shard-1")
+    await _run_until_started(sim, [first, second])
+    try:
+        answer = await _answer_then_delete_elsewhere(
+            sim, guild, alice, alice_elsewhere, first, second,
+            before_deleting=lambda: guild.channel("daily").deny(sim.bot_user.id, "view_channel"))
+        told = lambda: [m for m in general.messages if "could not delete" in m.content]  # noqa: E731
+        await second.wait_for(lambda: bool(told()), "the moderators told where the answer is")
+        assert f"/{answer.channel_id}/{answer.id}" in told()[0].content and not answer.deleted
+    finally:
+        assert await first.stop() == 0 and await second.stop() == 0
+    assert len(told()) == 1
+    # The thread, not in the second process's cache, is asked for; Discord refuses: that is the one refusal.
+    [refused] = sim.errors
+    assert refused.method == "GET" and refused.body["code"] == 50001

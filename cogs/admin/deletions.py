@@ -1,0 +1,184 @@
+"""Deleting on Discord the messages the bot posted for a member who asked to be forgotten.
+
+The member's rows go in one transaction (:class:`bot.admin.PrivacyService`), which queues every
+message the bot posted for them; this worker empties that queue, at once and at every start. Any
+process may delete any message through REST, so the process that took the request does all of it,
+also in servers another process serves. A message the bot can no longer reach stays on Discord:
+the server's moderators are told where, once, and it leaves the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import discord
+
+from bot.admin import OwedDeletion, PrivacyService
+from bot.bot import StudyBot
+from bot.posting import crash_point
+from cogs._common import no_pings
+
+log = logging.getLogger(__name__)
+
+GONE = {10003, 10008}  # unknown channel or message: nothing left to delete
+UNREACHABLE = {50001, 50013}  # no access: the message may well be there, and only a moderator can remove it now
+NOTICE_SEARCH_LIMIT = 100  # one page of the system channel: a notice told just before a restart is in it
+LINKS_IN_NOTICE = 15  # a notice stays far inside 2,000 characters; the log has every link
+
+
+class Unreachable(Exception):
+    """The bot's permissions say Discord would refuse to let it delete the message."""
+
+
+def may_reach(channel: object) -> bool:
+    """Whether the bot may delete its own message in ``channel``: it must see the channel, and reopen an
+    archived thread first (Send Messages, or Manage Threads when the thread is locked too)."""
+    if not isinstance(channel, discord.abc.GuildChannel | discord.Thread):
+        return True  # a DM: the bot's own messages there are always its to delete
+    me = channel.guild.me
+    if me is None:  # a server another process serves, fetched by id: only Discord can say
+        return True
+    perms = channel.permissions_for(me)
+    if not perms.view_channel:
+        return False
+    if isinstance(channel, discord.Thread) and channel.archived:
+        return perms.manage_threads or (perms.send_messages and not channel.locked)
+    return True
+
+
+def jump_link(guild_id: int, owed: OwedDeletion) -> str:
+    return f"https://discord.com/channels/{guild_id}/{owed.channel_id}/{owed.message_id}"
+
+
+def unreachable_notice(guild_id: int, unreachable: list[OwedDeletion]) -> str:
+    """What a server's moderators read when a member's deletion left messages only they can remove.
+
+    It names no member: the member asked to be forgotten, and the links are enough to act on."""
+    count = len(unreachable)
+    them = "it" if count == 1 else "them"
+    links = "\n".join(jump_link(guild_id, owed) for owed in unreachable[:LINKS_IN_NOTICE])
+    more = (f"\n…and {count - LINKS_IN_NOTICE} more, listed in my log for the bot's host."
+            if count > LINKS_IN_NOTICE else "")
+    return (f"A member asked me to remove everything I keep about them. I could not delete "
+            f"{'the message' if count == 1 else f'{count} messages'} I posted for them here, because I can no "
+            f"longer reach {them} (I need View Channel there, and Send Messages or Manage Threads to reopen an "
+            f"archived thread). Please delete {them} by hand:\n{links}{more}")
+
+
+class PostedMessageDeleter:
+    def __init__(self, client: StudyBot, service: PrivacyService) -> None:
+        self.client = client
+        self.service = service
+        self.pace = client.core.pacer.acquire
+        self._draining = asyncio.Lock()  # each shard's start-up pass and members' deletions, one at a time
+
+    async def run(self) -> None:
+        """Delete every queued message, or leave it to the moderators; what Discord refuses for now stays
+        queued for the next start."""
+        async with self._draining:
+            while batch := await self.service.pending_messages():
+                if not await self._work_through(batch):
+                    return  # Discord is refusing for now; the next start tries again
+
+    async def _work_through(self, batch: list[OwedDeletion]) -> bool:
+        """One batch; whether any message left the queue. An unreachable message leaves it only once its
+        server's moderators were told (or looked for and found told, after a restart in between)."""
+        progressed = False
+        unreachable: dict[int, list[OwedDeletion]] = {}
+        for owed in batch:
+            try:
+                await self._delete(owed.channel_id, owed.message_id)
+            except Unreachable:
+                unreachable.setdefault(self._guild_of(owed), []).append(owed)
+                continue
+            except discord.HTTPException as error:
+                if error.code in UNREACHABLE or (error.status == 403 and error.code not in GONE):
+                    unreachable.setdefault(self._guild_of(owed), []).append(owed)
+                    continue
+                if error.code not in GONE and error.status != 404:
+                    log.warning("could not delete message %s yet: %s", owed.message_id, error.text)
+                    continue
+            crash_point("privacy.deleted")
+            await self.service.message_gone(owed.message_id)
+            progressed = True
+        for guild_id, owed_here in unreachable.items():
+            await self._tell_moderators(guild_id, owed_here)
+            crash_point("privacy.told")
+            for owed in owed_here:
+                await self.service.message_gone(owed.message_id)
+            progressed = True
+        return progressed
+
+    async def _delete(self, channel_id: int, message_id: int) -> None:
+        """Delete one message. Discord touches nothing in an archived thread (50083), and a day's discussion
+        archives after a day: such a thread (no longer cached, so asked for) is reopened first, as posting
+        an answer there does, and archives again by itself. Where the bot's permissions already say Discord
+        would refuse, it does not ask (refused requests count against the bot's invalid-request limit)."""
+        channel = self.client.get_channel(channel_id)
+        if channel is None:
+            await self.pace()
+            channel = await self.client.fetch_channel(channel_id)
+        if not may_reach(channel):
+            raise Unreachable
+        if isinstance(channel, discord.Thread) and channel.archived:
+            await self.pace()
+            await channel.edit(archived=False, reason="privacy deletion")
+        await self.pace()
+        await self.client.http.delete_message(channel_id, message_id, reason="privacy deletion")
+
+    def _guild_of(self, owed: OwedDeletion) -> int:
+        """The server of a queued message; 0 when it was queued without one and its channel is not cached."""
+        if owed.guild_id is not None:
+            return owed.guild_id
+        guild = getattr(self.client.get_channel(owed.channel_id), "guild", None)
+        return guild.id if guild is not None else 0
+
+    async def _tell_moderators(self, guild_id: int, unreachable: list[OwedDeletion]) -> None:
+        links = " ".join(jump_link(guild_id, owed) for owed in unreachable)
+        log.warning("a privacy deletion could not reach %d message(s) in guild %s; they stay on Discord: %s",
+                    len(unreachable), guild_id, links)
+        channel = await self._system_channel(guild_id) if guild_id else None
+        if channel is None:
+            log.warning("guild %s has no system channel I may post in, so its moderators were not told", guild_id)
+            return
+        if await self._told_before(channel, jump_link(guild_id, unreachable[0])):
+            return
+        try:
+            await self.pace()
+            await channel.send(unreachable_notice(guild_id, unreachable), allowed_mentions=no_pings())
+        except discord.HTTPException as error:
+            log.warning("could not tell the moderators of guild %s: %s", guild_id, error.text or error.status)
+
+    async def _system_channel(self, guild_id: int) -> discord.abc.Messageable | None:
+        """Where Discord shows the server's notices. A server this process serves is read from the cache,
+        with the bot's permissions there; one another process serves is asked of Discord, which then
+        judges the permissions itself."""
+        guild = self.client.get_guild(guild_id)
+        if guild is not None and guild.me is not None:
+            channel = guild.system_channel
+            if channel is None or not channel.permissions_for(guild.me).send_messages:
+                return None
+            return channel
+        try:
+            await self.pace()
+            data = await self.client.http.get_guild(guild_id)
+        except discord.HTTPException:
+            return None
+        channel_id = data.get("system_channel_id")
+        return self.client.get_partial_messageable(int(channel_id), guild_id=guild_id) if channel_id else None
+
+    async def _told_before(self, channel: discord.abc.Messageable, link: str) -> bool:
+        """Whether a notice naming ``link`` is among the system channel's recent messages: the bot stopped
+        after telling the moderators and before the message left the queue, so they are not told twice."""
+        if isinstance(channel, discord.TextChannel) and \
+                not channel.permissions_for(channel.guild.me).read_message_history:
+            return False
+        try:
+            await self.pace()
+            async for message in channel.history(limit=NOTICE_SEARCH_LIMIT):
+                if message.author.id == self.client.user_id and link in message.content:
+                    return True
+        except discord.HTTPException as error:
+            log.warning("could not read a system channel for an earlier notice: %s", error.text)
+        return False
