@@ -6,5 +6,5 @@ from bot.admin.privacy import PrivacyService
 from bot.admin.retention import GuildRetention
 from bot.admin.service import OverviewService, database_size, spreadsheet_safe
 
-__all__ = ["Backups", "Deletion", "GuildRetention", "OwedDeletion", "ParticipationRow", "OverviewService", "PrivacyService",
-           "database_size", "spreadsheet_safe"]
+__all__ = ["Backups", "Deletion", "GuildRetention", "OwedDeletion", "ParticipationRow", "OverviewService",
+           "PrivacyService", "database_size", "spreadsheet_safe"]

@@ -15,17 +15,18 @@ from bot.admin.models import OwedDeletion, ParticipationRow, TablePlan
 from bot.storage import Database
 from bot.storage.schema import quote, tables
 
-# Messages the bot posted on a member's behalf (or that carry their words): (channel id, message id, server id).
+# Messages the bot posted on a member's behalf (or that carry their words): (channel, message, server) ids.
 POSTED_FOR_MEMBER = (
     "SELECT p.thread_id, a.thread_message_id, a.guild_id FROM daily_answers a JOIN daily_posts p "
     "ON p.guild_id = a.guild_id AND p.local_date = a.local_date "
     "WHERE a.user_id = :member AND a.thread_message_id IS NOT NULL AND p.thread_id IS NOT NULL",
-    "SELECT message_channel_id, message_id, guild_id FROM mock_feedback WHERE (from_id = :member OR to_id = :member) "
-    "AND message_id IS NOT NULL AND message_channel_id IS NOT NULL",
+    "SELECT message_channel_id, message_id, guild_id FROM mock_feedback "
+    "WHERE (from_id = :member OR to_id = :member) AND message_id IS NOT NULL AND message_channel_id IS NOT NULL",
     "SELECT queue_channel_id, queue_message_id, guild_id FROM suggestions WHERE author_id = :member "
     "AND queue_message_id IS NOT NULL AND queue_channel_id IS NOT NULL",
     # A milestone announcement names the member; older rows fall back to today's announcement channel.
-    "SELECT COALESCE(m.channel_id, s.channel_id, d.channel_id), m.message_id, m.guild_id FROM streak_milestones m "
+    "SELECT COALESCE(m.channel_id, s.channel_id, d.channel_id), m.message_id, m.guild_id "
+    "FROM streak_milestones m "
     "LEFT JOIN streak_settings s ON s.guild_id = m.guild_id LEFT JOIN daily_schedule d ON d.guild_id = m.guild_id "
     "WHERE m.user_id = :member AND m.message_id IS NOT NULL "
     "AND COALESCE(m.channel_id, s.channel_id, d.channel_id) IS NOT NULL",
@@ -117,7 +118,8 @@ class PrivacyRepository:
         for query in POSTED_FOR_MEMBER:
             for channel_id, message_id, guild_id in await (await conn.execute(query, _member(user_id))).fetchall():
                 await conn.execute("INSERT OR IGNORE INTO pending_message_deletions (message_id, channel_id, "
-                                   "guild_id, queued_at) VALUES (?, ?, ?, ?)", (message_id, channel_id, guild_id, now))
+                                   "guild_id, queued_at) VALUES (?, ?, ?, ?)",
+                                   (message_id, channel_id, guild_id, now))
                 queued += 1
         return queued
 

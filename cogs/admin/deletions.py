@@ -67,6 +67,8 @@ def unreachable_notice(guild_id: int, unreachable: list[OwedDeletion]) -> str:
 
 
 class PostedMessageDeleter:
+    """Empties the deletion queue on Discord: one pass at a time per process."""
+
     def __init__(self, client: StudyBot, service: PrivacyService) -> None:
         self.client = client
         self.service = service
@@ -93,7 +95,7 @@ class PostedMessageDeleter:
                 unreachable.setdefault(self._guild_of(owed), []).append(owed)
                 continue
             except discord.HTTPException as error:
-                if error.code in UNREACHABLE or (error.status == 403 and error.code not in GONE):
+                if error.code in UNREACHABLE or error.status == 403:
                     unreachable.setdefault(self._guild_of(owed), []).append(owed)
                     continue
                 if error.code not in GONE and error.status != 404:
