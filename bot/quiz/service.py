@@ -1,12 +1,9 @@
-"""The daily quiz: setup, exactly-once posting, one pick per member, and the reveal at the close.
+"""The daily quiz: setup, exactly-once posting and one pick per member.
 
 The flow of :mod:`bot.posting`: the occurrence is claimed (with its question built and
 stored) in one transaction; the message id is written back once Discord accepted the
 post; a retry, a late claim and the start-up pass over unfinished rows look for an
-earlier copy first. The close is a timer stored as ``closes_at`` and rebuilt at
-start-up; the reveal that follows it is recorded separately (``revealed_at``), so a
-crash between the close and the edit, or an edit Discord refused for a moment, is
-revealed again instead of lost.
+earlier copy first. The close and the reveal are :mod:`bot.quiz.reveal`'s.
 """
 
 from __future__ import annotations
@@ -40,11 +37,12 @@ from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence
 from bot.posting.retry import is_transient, next_attempt
 from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.quiz.builder import build_question, question_seed
-from bot.quiz.jobs import JOB_PREFIX, close_job, post_job, retry_job
-from bot.quiz.models import Pick, QuizOverview, QuizPost, QuizRecord, QuizResults, QuizSchedule, QuizStatus
-from bot.quiz.picks import answer_source, record_pick
+from bot.quiz.jobs import JOB_PREFIX, post_job, retry_job
+from bot.quiz.models import Pick, QuizOverview, QuizPost, QuizRecord, QuizSchedule, QuizStatus
+from bot.quiz.picks import record_pick
 from bot.quiz.publishing import QuizDeliveryFailed, QuizPublisher
 from bot.quiz.repository import QuizRepository
+from bot.quiz.reveal import QuizReveal
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.timezones import local_date, parse_local_time, parse_zone
@@ -52,7 +50,6 @@ from bot.timezones import local_date, parse_local_time, parse_zone
 log = logging.getLogger(__name__)
 
 
-REVEAL_WINDOW = timedelta(hours=24)  # a reveal Discord keeps refusing is retried this long, then reported
 HARD_DAYS = timedelta(days=30)       # /quiz status names the topics members answered worst over these days:
 HARD_TOPIC_SHARE = 0.6               # those with under this share right (a guess is right one time in four)
 
@@ -69,6 +66,7 @@ class QuizService:
         self._audit = audit
         self._activity = activity
         self.publisher = publisher
+        self.reveal = QuizReveal(self.repo, clock, scheduler, publisher, self._server)
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     # -- moderators ----------------------------------------------------------------------------
@@ -190,12 +188,7 @@ class QuizService:
                 self.schedule_job(schedule)
         for post in await self.repo.open_posts() + await self.repo.unrevealed():
             if owns(post.guild_id):
-                self._schedule_close(post)
-
-    def _schedule_close(self, post: QuizPost, when: datetime | None = None, attempt: int = 0) -> None:
-        when = when or max(post.closes_at, self._clock.now())
-        self._scheduler.add(close_job(post.guild_id, post.local_date), DateTrigger(run_date=when), self.close,
-                            post.guild_id, post.local_date, attempt)
+                self.reveal.schedule(post)
 
     def forget_guild(self, guild_id: int) -> None:
         """The bot left the server: no more quizzes (or retries) for it; the schedule stays for 30 days."""
@@ -293,7 +286,7 @@ class QuizService:
             await self.repo.mark_sent(guild_id, post.local_date, message_id)
             sent = await self.repo.post(guild_id, post.local_date)
             if sent is not None:
-                self._schedule_close(sent)
+                self.reveal.schedule(sent)
         return len(unfinished)
 
     async def _claim(self, schedule: QuizSchedule, day: date, occurrence_at: datetime,
@@ -348,7 +341,7 @@ class QuizService:
             await self.repo.set_failure_notice(post.guild_id, None)
         sent = await self.repo.post(post.guild_id, post.local_date)
         assert sent is not None
-        self._schedule_close(sent)
+        self.reveal.schedule(sent)
         log.info("posted quiz %d in guild %s", sent.number, sent.guild_id)
         return sent
 
@@ -371,33 +364,3 @@ class QuizService:
     async def record(self, guild_id: int, user_id: int) -> QuizRecord:
         """The quizzes here whose answer the member has seen (closed, or told at once): answered, right, latest."""
         return await self.repo.record_of(guild_id, user_id)
-
-    async def close(self, guild_id: int, day: date, attempt: int = 0) -> QuizResults | None:
-        """Close the day's quiz and reveal the answer with how many picked each option (once).
-
-        The close and the reveal are two steps recorded apart: a reveal that a crash or Discord
-        interrupted is made again at start-up or after a pause, never lost and never repeated.
-        """
-        if await self.repo.close(guild_id, day, self._clock.now()):
-            crash_point("quiz.closed")
-        post = await self.repo.post(guild_id, day)
-        if post is None or post.status is not QuizStatus.CLOSED or post.revealed_at is not None:
-            return None
-        results = QuizResults(post, await self.repo.counts(guild_id, day, len(post.options)),
-                              await answer_source(self._server, post.card_id))
-        try:
-            await self.publisher.show_results(results)
-        except QuizDeliveryFailed as failure:
-            if failure.transient and self._retry_reveal(post, attempt + 1):
-                return None
-            log.warning("could not reveal quiz %d in guild %s: %s", post.number, guild_id, failure.reason)
-        await self.repo.mark_revealed(guild_id, day, self._clock.now())
-        crash_point("quiz.revealed")
-        return results
-
-    def _retry_reveal(self, post: QuizPost, attempt: int) -> bool:
-        when = next_attempt(attempt, self._clock.now(), post.closes_at + REVEAL_WINDOW)
-        if when is None:
-            return False
-        self._schedule_close(post, when, attempt)
-        return True
