@@ -66,7 +66,8 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
             summary = ", ".join(f"{table} ({count})" for table, count in sorted(deletion.changed.items()))
             count = deletion.messages_queued
             posted = (f" I am also deleting the {count} message{'s' if count != 1 else ''} I posted for you "
-                      "(answers, feedback, suggestions, streak milestones)." if count else "")
+                      "(answers, feedback, suggestions, streak milestones); where I can no longer reach one, I "
+                      "tell that server's moderators where it is, without your name." if count else "")
             await click.edit_original_response(
                 content=f"Done. Removed: {summary or 'nothing'}. You are off every leaderboard.{posted}\n"
                         f"{what_remains(keep)}", view=None)

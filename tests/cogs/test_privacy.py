@@ -196,7 +196,7 @@ async def test_an_answer_in_a_thread_the_bot_may_not_reopen_is_left_to_the_moder
     daily.deny(harness.sim.bot_user.id, "send_messages", "manage_threads")  # so it cannot reopen the thread
     await harness.settle()
     done = await alice.click(await alice.slash("privacy delete"), "Delete my data")
-    assert "deleting the 1 message" in done.text
+    assert "deleting the 1 message" in done.text and "tell that server's moderators" in done.text
     await harness.settle()
     assert not shown.deleted  # Discord gives the bot no way to delete it
     [notice] = [m for m in general.messages if "could not delete" in m.content]
