@@ -115,6 +115,12 @@ async def _history(client: Client, query: Body) -> tuple[int, Any]:
     return await client.call("GET", f"/channels/{client.channel.id}/messages?{params}")
 
 
+async def _get_guild(client: Client, body: Body) -> tuple[int, Any]:
+    """Get Guild (resources/guild.mdx); the body names the server: the bot's own, or an id nobody has."""
+    guild_id = client.guild.id if body["guild"] == "own" else 1234567890123456789
+    return await client.call("GET", f"/guilds/{guild_id}")
+
+
 async def _thread(client: Client, body: Body) -> tuple[int, Any]:
     return await client.call("POST", f"/channels/{client.channel.id}/threads", body)
 
@@ -308,7 +314,7 @@ ROUTES: dict[str, Sender] = {
     "thread-in": _thread_in, "thread-add": _add_to_private_thread, "dm": _dm, "upload": _upload,
     "file-response": _file_response, "unseen": _own_message_unseen, "thread-update": _update_in_thread,
     "thread-answer-edit": _answer_edited_in_thread, "locked-answer": _answer_in_locked_thread, "reopen": _reopen,
-    "answer-by-channel": _answer_by_channel,
+    "answer-by-channel": _answer_by_channel, "get-guild": _get_guild,
 }
 
 
@@ -621,6 +627,10 @@ RULES = [
     Rule("15 user commands", "commands", [{"type": 2, "name": f"U{i}", "description": ""} for i in range(16)],
          [{"type": 2, "name": f"U{i}", "description": ""} for i in range(15)], code=30032),
     # resources/message.mdx, "Get Channel Messages" Query String Params
+    # resources/guild.mdx, "Get Guild" (a privacy notice in a server another process serves asks for its
+    # system channel); topics/opcodes-and-status-codes.mdx: 10004 Unknown guild
+    Rule("Get Guild of an unknown server", "get-guild", {"guild": "unknown"}, {"guild": "own"}, code=10004,
+         status=404),
     Rule("history limit 1-100", "history", {"limit": 101}, {"limit": 100}, ("limit",)),
     Rule("history limit at least 1", "history", {"limit": 0}, {"limit": 1}, ("limit",)),
     Rule("before, after and around are exclusive", "history", {"before": "anchor", "after": "anchor"},
