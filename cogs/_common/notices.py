@@ -12,6 +12,15 @@ from cogs._common.render import no_pings
 log = logging.getLogger(__name__)
 
 
+def system_channel(client: discord.Client, guild_id: int) -> discord.TextChannel | None:
+    """The server's system channel, when this process serves the server and the bot may post there."""
+    guild = client.get_guild(guild_id)
+    channel = guild.system_channel if guild else None
+    if guild is None or guild.me is None or channel is None or not channel.permissions_for(guild.me).send_messages:
+        return None
+    return channel
+
+
 async def notify_moderators(client: discord.Client, guild_id: int, text: str,
                             pace: Callable[[], Awaitable[None]]) -> bool:
     """Post ``text`` in the server's system channel; whether it was posted.
@@ -20,9 +29,8 @@ async def notify_moderators(client: discord.Client, guild_id: int, text: str,
     Discord itself uses for server notices. Without one (or without Send Messages there) the caller's
     status command still holds what went wrong, so a refusal is reported as False, not raised.
     """
-    guild = client.get_guild(guild_id)
-    channel = guild.system_channel if guild else None
-    if guild is None or channel is None or not channel.permissions_for(guild.me).send_messages:
+    channel = system_channel(client, guild_id)
+    if channel is None:
         return False
     try:
         await pace()

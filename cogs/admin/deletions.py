@@ -18,6 +18,7 @@ from bot.admin import OwedDeletion, PrivacyService
 from bot.bot import StudyBot
 from bot.posting import crash_point
 from cogs._common import no_pings
+from cogs._common.notices import system_channel
 
 log = logging.getLogger(__name__)
 
@@ -158,10 +159,7 @@ class PostedMessageDeleter:
         judges the permissions itself."""
         guild = self.client.get_guild(guild_id)
         if guild is not None and guild.me is not None:
-            channel = guild.system_channel
-            if channel is None or not channel.permissions_for(guild.me).send_messages:
-                return None
-            return channel
+            return system_channel(self.client, guild_id)
         try:
             await self.pace()
             data = await self.client.http.get_guild(guild_id)
