@@ -1,13 +1,21 @@
-"""Which role a server names as its moderators, besides members with Manage Server.
+"""Who moderates a server besides members with Manage Server, and where the bot tells them things.
 
-Kept in ``guild_settings``; changes go to the audit log in the same transaction.
+Both are kept in ``guild_settings``; changes go to the audit log in the same transaction.
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.storage import Database
+
+# A column of guild_settings a moderator sets, with the audit action that records the change. The column
+# name is one of these constants, never text from a member.
+Setting = Literal["moderator_role_id", "notices_channel_id"]
+ACTIONS: dict[Setting, str] = {"moderator_role_id": "settings.moderator_role",
+                               "notices_channel_id": "settings.notices_channel"}
 
 
 class ModeratorRoles:
@@ -17,22 +25,35 @@ class ModeratorRoles:
         self._audit = audit
 
     async def role_of(self, guild_id: int) -> int | None:
-        value = await self._db.fetchval("SELECT moderator_role_id FROM guild_settings WHERE guild_id = ?",
-                                        (guild_id,))
-        return int(value) if value is not None else None
+        return await self._get(guild_id, "moderator_role_id")
 
     async def set_role(self, guild_id: int, actor_id: int, role_id: int | None) -> int | None:
         """Name ``role_id`` as the moderator role (``None`` clears it); returns the previous role."""
+        return await self._set(guild_id, actor_id, "moderator_role_id", role_id)
+
+    async def notices_channel_of(self, guild_id: int) -> int | None:
+        """The channel the moderators chose for the bot's notices; None means the server's system channel."""
+        return await self._get(guild_id, "notices_channel_id")
+
+    async def set_notices_channel(self, guild_id: int, actor_id: int, channel_id: int | None) -> int | None:
+        """Send the bot's notices to ``channel_id`` (``None``: the system channel again); returns the previous."""
+        return await self._set(guild_id, actor_id, "notices_channel_id", channel_id)
+
+    async def _get(self, guild_id: int, column: Setting) -> int | None:
+        sql = f"SELECT {column} FROM guild_settings WHERE guild_id = ?"  # noqa: S608 (a Setting constant)
+        value = await self._db.fetchval(sql, (guild_id,))
+        return int(value) if value is not None else None
+
+    async def _set(self, guild_id: int, actor_id: int, column: Setting, value: int | None) -> int | None:
         now = int(self._clock.now().timestamp())
         async with self._db.transaction() as conn:
-            cursor = await conn.execute("SELECT moderator_role_id FROM guild_settings WHERE guild_id = ?",
-                                        (guild_id,))
+            sql = f"SELECT {column} FROM guild_settings WHERE guild_id = ?"  # noqa: S608 (a Setting constant)
+            cursor = await conn.execute(sql, (guild_id,))
             row = await cursor.fetchone()
             previous = row[0] if row else None
-            await conn.execute(
-                "INSERT INTO guild_settings (guild_id, joined_at, moderator_role_id) VALUES (?, ?, ?) "
-                "ON CONFLICT (guild_id) DO UPDATE SET moderator_role_id = excluded.moderator_role_id",
-                (guild_id, now, role_id))
-            await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="settings.moderator_role",
-                                     old=str(previous) if previous else None, new=str(role_id) if role_id else None)
+            upsert = (f"INSERT INTO guild_settings (guild_id, joined_at, {column}) VALUES (?, ?, ?) "  # noqa: S608
+                      f"ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column}")
+            await conn.execute(upsert, (guild_id, now, value))
+            await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action=ACTIONS[column],
+                                     old=str(previous) if previous else None, new=str(value) if value else None)
         return int(previous) if previous is not None else None

@@ -92,7 +92,8 @@ COMMON: dict[str, Rule] = {
 TABLES: dict[str, dict[str, Rule]] = {
     "meta": facts(key="installation facts such as the synced command hash",
                   value="installation facts such as the synced command hash"),
-    "guild_settings": facts(timezone="the server's timezone", moderator_role_id="a role of the server"),
+    "guild_settings": facts(timezone="the server's timezone", moderator_role_id="a role of the server",
+                            notices_channel_id="a channel of the server"),
     "user_settings": own_row("the member's own settings", timezone="the member's timezone"),
     "audit_log": {
         "actor_id": actor("who changed a setting; the entry stays for the server's record"),

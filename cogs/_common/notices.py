@@ -1,4 +1,5 @@
-"""Telling a server's moderators something only they can fix, where Discord shows server notices."""
+"""Telling a server's moderators something only they can fix: in the channel they chose for the bot's
+notices (``/studybot settings notices-channel``), else where Discord shows server notices."""
 
 from __future__ import annotations
 
@@ -7,29 +8,53 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
+from bot.bot import StudyBot
+from bot.error_handler import permission_name
 from cogs._common.render import no_pings
 
 log = logging.getLogger(__name__)
 
+# Posting a notice, and reading the channel back so that a notice is not repeated after a restart.
+NOTICE_PERMISSIONS = ("view_channel", "send_messages", "read_message_history")
 
-def system_channel(client: discord.Client, guild_id: int) -> discord.TextChannel | None:
-    """The server's system channel, when this process serves the server and the bot may post there."""
+
+def missing_for_notices(channel: discord.abc.GuildChannel, me: discord.Member | None) -> list[str]:
+    """What the bot lacks in ``channel`` to post notices there, as Discord's client names it (nothing can
+    be judged while the bot's own member is not known yet: Discord then judges the post itself)."""
+    if me is None:
+        return []
+    permissions = channel.permissions_for(me)
+    return [permission_name(name) for name in NOTICE_PERMISSIONS if not getattr(permissions, name)]
+
+
+async def notices_channel(client: StudyBot, guild_id: int) -> discord.TextChannel | None:
+    """Where the moderators of a server this process serves are told things, if the bot may post there.
+
+    The chosen channel comes first; when it is gone or the bot lost Send Messages in it, the system
+    channel still reaches the moderators (and ``/studybot settings show`` says what broke the choice).
+    """
     guild = client.get_guild(guild_id)
-    channel = guild.system_channel if guild else None
-    if guild is None or guild.me is None or channel is None or not channel.permissions_for(guild.me).send_messages:
+    if guild is None or guild.me is None:
         return None
-    return channel
+    chosen_id = await client.core.moderators.notices_channel_of(guild_id)
+    chosen = guild.get_channel(chosen_id) if chosen_id else None
+    for channel in (chosen, guild.system_channel):
+        if isinstance(channel, discord.TextChannel) and channel.permissions_for(guild.me).send_messages:
+            return channel
+    if chosen_id:
+        log.warning("guild %s chose channel %s for notices, but I may not post there (or it is gone)",
+                    guild_id, chosen_id)
+    return None
 
 
-async def notify_moderators(client: discord.Client, guild_id: int, text: str,
+async def notify_moderators(client: StudyBot, guild_id: int, text: str,
                             pace: Callable[[], Awaitable[None]]) -> bool:
-    """Post ``text`` in the server's system channel; whether it was posted.
+    """Post ``text`` where the server's moderators read the bot's notices; whether it was posted.
 
-    The bot has no channel of its own to speak to moderators in, and the system channel is the one
-    Discord itself uses for server notices. Without one (or without Send Messages there) the caller's
+    Without such a channel (none chosen and no system channel, or no Send Messages there) the caller's
     status command still holds what went wrong, so a refusal is reported as False, not raised.
     """
-    channel = system_channel(client, guild_id)
+    channel = await notices_channel(client, guild_id)
     if channel is None:
         return False
     try:

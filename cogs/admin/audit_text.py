@@ -24,7 +24,8 @@ ACTIONS = {
     "mock.cancel-round": "cancelled a mock-interview round", "streak.repair": "repaired a streak day for",
     "streak.announcements": "changed streak announcements", "review.channel": "chose the review channel",
     "review.edit-approve": "edited and approved a suggestion", "review.reject": "rejected a suggestion",
-    "review.approve": "approved a suggestion", "review.revise": "edited a waiting suggestion", "settings.moderator_role": "named the moderator role",
+    "review.approve": "approved a suggestion", "review.revise": "edited a waiting suggestion",
+    "settings.moderator_role": "named the moderator role", "settings.notices_channel": "chose the notices channel",
     "content.decks": "switched decks", "content.remove": "removed a server prompt or card",
     "content.edit": "edited a server prompt or card",
 }

@@ -16,8 +16,9 @@ from bot.errors import UserFacingError
 from cogs._common import in_servers, missing_permissions, no_pings
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
+from cogs._common.notices import missing_for_notices
 from cogs._common.uploads import sendable_file, upload_limit
-from cogs.admin.embeds import audit_embed, health_embed, settings_embed
+from cogs.admin.embeds import audit_embed, health_embed, notices_chosen_text, notices_summary, settings_embed
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,37 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         embed.add_field(name="Moderators", inline=False,
                         value="Members with **Manage Server**" + (f" and the <@&{role_id}> role" if role_id else
                                                                   " (no moderator role named)"))
+        chosen_id = await self.client.core.moderators.notices_channel_of(interaction.guild.id)
+        embed.add_field(name="Notices for moderators", inline=False,
+                        value=notices_summary(interaction.guild, chosen_id))
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())
+
+    @settings_group.command(name="notices-channel",
+                            description="Choose where studybot tells moderators what only they can fix")
+    @app_commands.describe(channel="A channel moderators read (leave empty to use the server's system channel)")
+    async def notices_channel(self, interaction: discord.Interaction,
+                              channel: discord.TextChannel | None = None) -> None:
+        assert interaction.guild is not None
+        if channel is not None:
+            missing = missing_for_notices(channel, interaction.guild.me)
+            if missing:
+                raise UserFacingError(f"I cannot post notices in {channel.mention}: I am missing "
+                                      f"**{', '.join(missing)}** there.",
+                                      hint="Channel settings › Permissions › studybot, allow them, then choose "
+                                           "the channel again. Nothing was changed.")
+        await self.client.core.moderators.set_notices_channel(interaction.guild.id, interaction.user.id,
+                                                              channel.id if channel else None)
+        await interaction.response.send_message(notices_chosen_text(interaction.guild, channel), ephemeral=True,
+                                                allowed_mentions=no_pings())
+        if channel is not None:  # after the answer: the moderators reading there learn what it is for
+            try:
+                await self.client.core.pacer.acquire()
+                await channel.send(f"studybot will post its notices for moderators here (chosen by "
+                                   f"{interaction.user.mention}): a daily post or quiz it could not deliver, a "
+                                   "message it could not delete for a member. Change it with "
+                                   "`/studybot settings notices-channel`.", allowed_mentions=no_pings())
+            except discord.HTTPException as error:
+                log.info("could not introduce the notices channel %s: %s", channel.id, error.text)
 
     @settings_group.command(name="moderator-role",
                             description="Name a role whose members may run studybot's moderator commands")

@@ -4,7 +4,8 @@ The member's rows go in one transaction (:class:`bot.admin.PrivacyService`), whi
 message the bot posted for them; this worker empties that queue, at once and at every start. Any
 process may delete any message through REST, so the process that took the request does all of it,
 also in servers another process serves. A message the bot can no longer reach stays on Discord:
-the server's moderators are told where, once, and it leaves the queue.
+the server's moderators are told where, once (in the channel they chose for notices, else the system
+channel), and it leaves the queue.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from bot.admin import OwedDeletion, PrivacyService
 from bot.bot import StudyBot
 from bot.posting import crash_point
 from cogs._common import no_pings
-from cogs._common.notices import system_channel
+from cogs._common.notices import notices_channel
 
 log = logging.getLogger(__name__)
 
 GONE = {10003, 10008}  # unknown channel or message: nothing left to delete
 UNREACHABLE = {50001, 50013}  # no access: the message may well be there, and only a moderator can remove it now
-NOTICE_SEARCH_LIMIT = 100  # one page of the system channel: a notice told just before a restart is in it
+NOTICE_SEARCH_LIMIT = 100  # one page of the notices channel: a notice told just before a restart is in it
 LINKS_IN_NOTICE = 15  # a notice stays far inside 2,000 characters; the log has every link
 
 
@@ -141,9 +142,10 @@ class PostedMessageDeleter:
         links = " ".join(jump_link(guild_id, owed) for owed in unreachable)
         log.warning("a privacy deletion could not reach %d message(s) in guild %s; they stay on Discord: %s",
                     len(unreachable), guild_id, links)
-        channel = await self._system_channel(guild_id) if guild_id else None
+        channel = await self._notices_channel(guild_id) if guild_id else None
         if channel is None:
-            log.warning("guild %s has no system channel I may post in, so its moderators were not told", guild_id)
+            log.warning("guild %s has no notices or system channel I may post in, so its moderators were not told",
+                        guild_id)
             return
         if await self._told_before(channel, jump_link(guild_id, unreachable[0])):
             return
@@ -153,13 +155,16 @@ class PostedMessageDeleter:
         except discord.HTTPException as error:
             log.warning("could not tell the moderators of guild %s: %s", guild_id, error.text or error.status)
 
-    async def _system_channel(self, guild_id: int) -> discord.abc.Messageable | None:
-        """Where Discord shows the server's notices. A server this process serves is read from the cache,
-        with the bot's permissions there; one another process serves is asked of Discord, which then
-        judges the permissions itself."""
+    async def _notices_channel(self, guild_id: int) -> discord.abc.Messageable | None:
+        """Where the server's moderators read the bot's notices. A server this process serves is read from
+        the cache, with the bot's permissions there; in one another process serves, Discord judges the
+        permissions itself, in the chosen channel or else the system channel it names."""
         guild = self.client.get_guild(guild_id)
         if guild is not None and guild.me is not None:
-            return system_channel(self.client, guild_id)
+            return await notices_channel(self.client, guild_id)
+        chosen_id = await self.client.core.moderators.notices_channel_of(guild_id)
+        if chosen_id:
+            return self.client.get_partial_messageable(chosen_id, guild_id=guild_id)
         try:
             await self.pace()
             data = await self.client.http.get_guild(guild_id)
@@ -169,7 +174,7 @@ class PostedMessageDeleter:
         return self.client.get_partial_messageable(int(channel_id), guild_id=guild_id) if channel_id else None
 
     async def _told_before(self, channel: discord.abc.Messageable, link: str) -> bool:
-        """Whether a notice naming ``link`` is among the system channel's recent messages: the bot stopped
+        """Whether a notice naming ``link`` is among the notices channel's recent messages: the bot stopped
         after telling the moderators and before the message left the queue, so they are not told twice."""
         if isinstance(channel, discord.TextChannel) and \
                 not channel.permissions_for(channel.guild.me).read_message_history:
@@ -180,5 +185,5 @@ class PostedMessageDeleter:
                 if message.author.id == self.client.user_id and link in message.content:
                     return True
         except discord.HTTPException as error:
-            log.warning("could not read a system channel for an earlier notice: %s", error.text)
+            log.warning("could not read a notices channel for an earlier notice: %s", error.text)
         return False

@@ -11,6 +11,7 @@ from bot.audit import AuditEntry
 from bot.bot import ShardState
 from bot.overview import ConfiguredFeature
 from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+from cogs._common.notices import missing_for_notices
 from cogs.admin.audit_text import audit_line
 
 
@@ -29,6 +30,39 @@ def settings_embed(features: list[ConfiguredFeature], problems: dict[str, list[s
             lines.append(f"⚠️ {problem}")
         embed.add_field(name=feature.name, value=truncate("\n".join(lines), 1024), inline=False)
     return embed
+
+
+def notices_summary(guild: discord.Guild, chosen_id: int | None) -> str:
+    """Where the bot tells this server's moderators things, and what keeps it from doing so."""
+    system = guild.system_channel
+    fallback = (f"the server's system channel {system.mention}" if system else
+                "nowhere: this server has no system channel")
+    if chosen_id is None:
+        return (f"Posted in {fallback}. Choose a channel moderators read with "
+                "`/studybot settings notices-channel`.")
+    chosen = guild.get_channel(chosen_id)
+    if chosen is None:
+        return (f"⚠️ The chosen channel no longer exists, so notices go to {fallback}. Choose another with "
+                "`/studybot settings notices-channel`.")
+    missing = missing_for_notices(chosen, guild.me)
+    if missing:
+        return (f"⚠️ I am missing **{', '.join(missing)}** in {chosen.mention}, so notices go to {fallback}: "
+                "Channel settings › Permissions › studybot, allow them")
+    return f"Posted in {chosen.mention}."
+
+
+def notices_chosen_text(guild: discord.Guild, channel: discord.abc.GuildChannel | None) -> str:
+    if channel is None:
+        system = guild.system_channel
+        return ("Notices for moderators go to the server's system channel " + system.mention + " again."
+                if system else "No notices channel is chosen, and this server has no system channel, so notices "
+                               "for moderators are only in the host's log and the `status` commands. Choose a "
+                               "channel with `/studybot settings notices-channel`.")
+    text = f"Notices for moderators will be posted in {channel.mention}."
+    if channel.permissions_for(guild.default_role).view_channel:
+        text += (" Everyone in the server can read that channel: notices name no member, but a channel only "
+                 "moderators see keeps them among you.")
+    return text
 
 
 def audit_embed(entries: list[AuditEntry]) -> discord.Embed:
