@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.localdiscord.client_rules import check_number, check_picks, check_text
+from bot.localdiscord.client_rules import check_picks
+from bot.localdiscord.command_options import command_data, focused_type
 from bot.localdiscord.command_permissions import can_use
 from bot.localdiscord.replies import Reply
 from bot.localdiscord.state import (
@@ -26,7 +27,6 @@ from bot.localdiscord.state import (
     iter_components,
 )
 from bot.localdiscord.threads import set_archived
-from bot.localdiscord.uploads import SimUpload, upload
 
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord, SimInteraction
@@ -125,7 +125,7 @@ class SimMember:
             raise AssertionError("Discord does not let members use commands in an archived thread")
         self._check_permission(definition, channel)
         self._upload_channel = channel.id
-        data = self._command_data(definition, path, options, focused=None)
+        data = command_data(self, definition, path, options, focused=None)
         return self._dispatch(2, channel, data)
 
     def start_click(self, target: SimMessage | Reply, label_or_id: str) -> SimInteraction:
@@ -147,9 +147,9 @@ class SimMember:
         """Type into an autocomplete option without waiting for the bot."""
         definition, path = self._find_command(command)
         channel = self._where(definition, path, in_channel, others)
-        data = self._command_data(definition, path, {**others, option: typed}, focused=option)
+        data = command_data(self, definition, path, {**others, option: typed}, focused=option)
         interaction = self._dispatch(4, channel, data)
-        interaction.focused_type = _focused_type(data.get("options") or [])
+        interaction.focused_type = focused_type(data.get("options") or [])
         return interaction
 
     async def click(self, target: SimMessage | Reply, label_or_id: str) -> Reply:
@@ -255,82 +255,6 @@ class SimMember:
         if not can_use(self.sim, definition, self.guild, self.id, self.role_ids, channel):
             raise CommandForbidden(f"{self.name} may not use /{definition['name']} here")
 
-    def _command_data(self, definition: dict[str, Any], path: list[str], options: dict[str, Any],
-                      focused: str | None) -> dict[str, Any]:
-        resolved: dict[str, dict[str, Any]] = {}
-        node_options = definition.get("options") or []
-        nested: list[dict[str, Any]] = []
-        container = nested
-        for word in path:
-            sub = next((o for o in node_options if o["name"] == word and o["type"] in (1, 2)), None)
-            if sub is None:
-                raise AssertionError(f"/{definition['name']} has no subcommand {word!r}")
-            entry: dict[str, Any] = {"name": word, "type": sub["type"], "options": []}
-            container.append(entry)
-            container = entry["options"]
-            node_options = sub.get("options") or []
-        if any(o["type"] in (1, 2) for o in node_options):
-            raise AssertionError(f"/{definition['name']} needs a subcommand")
-        for option in node_options:
-            name = option["name"]
-            if name not in options:
-                if option.get("required") and focused is None:
-                    raise AssertionError(f"option {name!r} is required for /{definition['name']} {' '.join(path)}")
-                continue
-            value = options.pop(name)
-            container.append(self._option_value(option, value, resolved, focused == name))
-        if options:
-            raise AssertionError(f"unknown options {sorted(options)} for /{definition['name']} {' '.join(path)}")
-        data: dict[str, Any] = {"id": definition["id"], "name": definition["name"], "type": 1, "options": nested}
-        if resolved:
-            data["resolved"] = resolved
-        if definition.get("guild_id"):
-            data["guild_id"] = definition["guild_id"]
-        return data
-
-    def _option_value(self, option: dict[str, Any], value: Any, resolved: dict[str, dict[str, Any]],
-                      focused: bool) -> dict[str, Any]:
-        kind = option["type"]
-        entry: dict[str, Any] = {"name": option["name"], "type": kind}
-        if focused:
-            entry["focused"] = True
-            entry["value"] = value
-            return entry
-        if kind == 7:
-            channel: SimChannel = value
-            allowed = option.get("channel_types")
-            if allowed and channel.type not in allowed:  # the client's picker lists only these types
-                raise AssertionError(f"Discord's client does not offer #{channel.name} (type {channel.type}) for "
-                                     f"option {option['name']!r}; it offers channel types {allowed}")
-            resolved.setdefault("channels", {})[str(channel.id)] = {
-                **channel.to_json(), "permissions": str(self.permissions(channel))}
-            entry["value"] = str(channel.id)
-        elif kind == 6:
-            member: SimMember = value
-            resolved.setdefault("users", {})[str(member.id)] = member.user.to_json()
-            resolved.setdefault("members", {})[str(member.id)] = {
-                k: v for k, v in member.to_json(None).items() if k != "user"} | {"permissions": "0"}
-            entry["value"] = str(member.id)
-        elif kind == 8:
-            role: SimRole = value
-            resolved.setdefault("roles", {})[str(role.id)] = role.to_json()
-            entry["value"] = str(role.id)
-        elif kind == 11:
-            if not isinstance(value, SimUpload):
-                raise AssertionError(f"option {option['name']!r} takes a file: pass SimUpload(filename, data)")
-            attachment = upload(self.sim, self._upload_channel, option, value)
-            resolved.setdefault("attachments", {})[attachment["id"]] = attachment
-            entry["value"] = attachment["id"]
-        elif kind in (4, 10):
-            entry["value"] = int(value) if kind == 4 else float(value)
-            check_number(option, entry["value"])
-        elif kind == 5:
-            entry["value"] = bool(value)
-        else:
-            check_text(option, value)
-            entry["value"] = value
-        return entry
-
     async def _send(self, kind: int, channel: SimChannel, data: dict[str, Any], *,
                     message: SimMessage | None = None) -> Reply:
         return await self._finish(self._dispatch(kind, channel, data, message=message))
@@ -389,13 +313,3 @@ class SimMember:
         sim.dispatch("INTERACTION_CREATE", payload)
         return interaction
 
-
-def _focused_type(options: list[dict[str, Any]]) -> int | None:
-    """The type of the focused option, inside sub-commands and groups."""
-    for entry in options:
-        if entry.get("focused"):
-            return int(entry["type"])
-        found = _focused_type(entry.get("options") or [])
-        if found is not None:
-            return found
-    return None
