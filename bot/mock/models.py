@@ -49,6 +49,7 @@ class Round:
     seed: int
     method: str
     announcement_id: int | None
+    channel_notice: str | None = None  # what kept the round from its channel, once the moderators were told
 
     @property
     def scheduled(self) -> bool:

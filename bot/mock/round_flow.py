@@ -221,6 +221,8 @@ class RoundFlow:
 
     async def deliver(self, round_: Round) -> None:
         """Tell each pending group, announce the round, and tell the members it could not place."""
+        if round_.announcement_id is None and round_.channel_notice is None:
+            await self._tell_channel_problem(round_)
         groups = await self.repo.groups(round_.id)
         for group in groups:
             if group.delivery != "pending":
@@ -248,6 +250,23 @@ class RoundFlow:
             await self.publisher.tell_left_out(round_, user_id)
             crash_point("mock.left-out-told")
             await self.repo.mark_left_out_told(round_.id, user_id, self._clock.now())
+
+    async def _tell_channel_problem(self, round_: Round) -> None:
+        """A round whose channel is gone or closed to the bot still runs (its groups are told by DM), and
+        nobody would know why; its moderators are told once. The problem is stored before they are told,
+        as the daily post's notice is: a crash between the two leaves them untold rather than told twice,
+        and `/studybot settings show` names the problem either way."""
+        problem = await self.publisher.channel_problem(round_)
+        if problem is None:
+            return
+        await self.repo.set_channel_notice(round_.id, problem)
+        text = (f"Mock-interview round {round_.number}: {problem}. Fix it, or choose "
+                "another channel with `/mock-admin schedule`, before the next round (details in "
+                "`/studybot settings show`).")
+        try:
+            await self.publisher.notify_moderators(round_.guild_id, text)
+        except Exception:
+            log.exception("could not tell the moderators of guild %s about round %s", round_.guild_id, round_.id)
 
     async def _announce(self, round_: Round) -> int | None:
         message_id = await self.publisher.announce(round_, await self.repo.groups(round_.id))

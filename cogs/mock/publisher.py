@@ -11,7 +11,8 @@ import discord
 
 from bot.bot import StudyBot
 from bot.mock import Group, GroupBrief, GroupMember, Round, ShareFailed, TimePlan, thread_url
-from cogs._common import no_pings, quoted_member_text
+from cogs._common import missing_permissions, no_pings, quoted_member_text
+from cogs._common.notices import notify_moderators
 from cogs.mock.departure import brief_after_departure, departure_heading, departure_text
 from cogs.mock.embeds import brief_content, brief_embeds, round_cancelled_plan, thread_name
 from cogs.mock.member_dms import MemberDMs
@@ -163,8 +164,8 @@ class DiscordMockPublisher:
 
     async def announce(self, round_: Round, groups: list[Group]) -> int | None:
         channel = self._channel(round_.channel_id)
-        if channel is None:
-            return None
+        if channel is None or not _may_announce_in(channel):
+            return None  # the round goes on; its moderators were told why (``channel_problem``)
         triads = sum(len(g.members) == 3 for g in groups)
         pairs = len(groups) - triads
         people = sum(len(g.members) for g in groups)
@@ -176,10 +177,32 @@ class DiscordMockPublisher:
             allowed_mentions=no_pings(), nonce=f"m{round_.id % 10**15}n{round_.number}")
         return message.id
 
+    async def channel_problem(self, round_: Round) -> str | None:
+        guild = self.client.get_guild(round_.guild_id)
+        if guild is None or guild.me is None:
+            return None  # not this process's server, or still connecting: Discord judges each request
+        channel = guild.get_channel(round_.channel_id)
+        if channel is None:
+            return "its channel no longer exists, so the round was not announced and each group was told by DM"
+        if not isinstance(channel, discord.TextChannel):
+            return None
+        problems = []
+        if not _may_announce_in(channel):
+            missing = [name for name in missing_permissions(channel, guild.me) if name != "Embed Links"]
+            problems.append(f"I am missing **{', '.join(missing)}** in {channel.mention}, so the round was not "
+                            "announced")
+        if not channel.permissions_for(guild.me).create_private_threads:
+            problems.append(f"I am missing **Create Private Threads** in {channel.mention}, so each group was told "
+                            "by DM instead of in a private thread of its own")
+        return "; and ".join(problems) or None
+
+    async def notify_moderators(self, guild_id: int, text: str) -> bool:
+        return await notify_moderators(self.client, guild_id, text, self.pace)
+
     async def find_announcement(self, round_: Round) -> int | None:
         """The round's announcement if an attempt interrupted before recording it already made it."""
         channel = self._channel(round_.channel_id)
-        if channel is None:
+        if channel is None or not _may_announce_in(channel, reading=True):
             return None
         heading = announcement_heading(round_)
         try:
@@ -363,6 +386,16 @@ class DiscordMockPublisher:
             log.info("could not edit feedback message %s: %s; posting it again", message_id, error.text)
             return False
         return True
+
+
+def _may_announce_in(channel: discord.TextChannel, *, reading: bool = False) -> bool:
+    """Whether the bot may post a round's announcement in ``channel`` (and, ``reading``, look for one it
+    posted), by its own permissions: a refusal would count against Discord's invalid-request limit."""
+    me = channel.guild.me
+    if me is None:
+        return True  # still connecting: Discord judges the request
+    permissions = channel.permissions_for(me)
+    return permissions.read_message_history if reading else permissions.send_messages
 
 
 def _may_post_in(thread: discord.Thread) -> bool:
