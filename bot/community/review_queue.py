@@ -35,7 +35,7 @@ class ReviewQueuePublisher(Protocol):
     """What the review queue needs from Discord; every method is about one suggestion's queue message."""
 
     def has_channel(self, channel_id: int) -> bool:
-        """Whether ``channel_id`` is a text channel this process can post in (a channel gone is not)."""
+        """Whether ``channel_id`` is a text channel this process may post in (a channel gone is not)."""
         ...
 
     async def send(self, channel_id: int, suggestion: Suggestion, warnings: list[str]) -> int | None:
@@ -79,7 +79,8 @@ class ReviewQueue:
         for suggestion in await self.repo.queue_claims(CLAIMS_PER_START, owns):
             channel_id = suggestion.queue_channel_id
             if channel_id is None or not self.publisher.has_channel(channel_id):
-                log.info("the review channel of suggestion %s is gone; its queue message is not posted", suggestion.id)
+                log.info("the review channel of suggestion %s is gone or closed to the bot; its queue message is not "
+                         "posted", suggestion.id)
                 await self.repo.drop_queue_claim(suggestion.id)
                 continue
             if await self._finish(suggestion, channel_id, fresh=False):

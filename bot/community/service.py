@@ -25,6 +25,7 @@ from bot.community.review_queue import ReviewQueue, ReviewQueuePublisher
 from bot.content.items import ItemKind, alike_problems
 from bot.content.models import Flashcard, Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
+from bot.overview import ConfiguredFeature
 from bot.storage import Database
 
 PENDING_PER_AUTHOR = 10     # one member cannot bury the queue
@@ -262,6 +263,16 @@ class SuggestionService:
     # -- settings --------------------------------------------------------------------------
     async def review_channel(self, guild_id: int) -> int | None:
         return await self.repo.review_channel(guild_id)
+
+    async def settings_section(self, guild_id: int) -> ConfiguredFeature | None:
+        """This feature's part of the settings overview, once a review channel is chosen: the overview then
+        says when that channel is gone or closed to the bot, which the queue itself cannot tell anyone."""
+        channel_id = await self.repo.review_channel(guild_id)
+        if channel_id is None:
+            return None
+        return ConfiguredFeature("Suggestion review", True, channel_id,
+                                 "new suggestions posted with Approve, Edit and Reject buttons "
+                                 "(`/review queue` lists those waiting)", position=40)
 
     async def set_review_channel(self, guild_id: int, actor_id: int, channel_id: int | None) -> None:
         now = self.clock.now()

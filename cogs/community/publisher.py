@@ -17,7 +17,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.community import DecisionNoticeUnknown, QueuePostUnknown, Suggestion
-from cogs._common import no_pings
+from cogs._common import missing_permissions, no_pings
 from cogs.community.embeds import author_notice, suggestion_embed
 from cogs.community.messages import dm, update_queue_message
 from cogs.community.messages import warnings as warning_note
@@ -43,7 +43,10 @@ class DiscordReviewQueuePublisher:
         return channel if isinstance(channel, discord.TextChannel) else None
 
     def has_channel(self, channel_id: int) -> bool:
-        return self._channel(channel_id) is not None
+        """The channel exists and the bot may post the message there, by its own permissions: a refusal would
+        count against Discord's invalid-request limit, and the suggestion waits in ``/review queue`` either way."""
+        channel = self._channel(channel_id)
+        return channel is not None and not missing_permissions(channel, channel.guild.me)
 
     async def send(self, channel_id: int, suggestion: Suggestion, warnings: list[str]) -> int | None:
         """The message with its buttons; None when Discord refused it for good (the claim is then dropped)."""

@@ -57,6 +57,9 @@ class DiscordStreakPublisher:
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             log.info("milestone channel %s is gone; not announcing", channel_id)
             return None
+        if not _may_send_in(channel):  # `/studybot settings show` names the missing permission
+            log.info("may not post in milestone channel %s; not announcing", channel_id)
+            return None
         await self.pace()
         try:
             message = await channel.send(celebration(user_id, milestone), allowed_mentions=no_pings())
@@ -109,3 +112,12 @@ class DiscordStreakPublisher:
             if error.code in CANNOT_DM:
                 raise DirectMessagesClosedError from error
             raise
+
+
+def _may_send_in(channel: discord.TextChannel | discord.Thread) -> bool:
+    """By the bot's own permissions, so that Discord is not asked for what it would refuse."""
+    me = channel.guild.me
+    if me is None:
+        return True  # still connecting: Discord judges the request
+    permissions = channel.permissions_for(me)
+    return permissions.send_messages_in_threads if isinstance(channel, discord.Thread) else permissions.send_messages

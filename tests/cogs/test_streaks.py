@@ -262,6 +262,20 @@ async def test_moderators_choose_where_milestones_go_or_turn_them_off(
         await alice.slash("streak-admin announcements", state="off")
 
 
+async def test_a_milestone_channel_closed_to_the_bot_is_not_asked_and_settings_say_why(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    general = harness.guild.channel("general")
+    await mod.slash("streak-admin announcements", state="on", channel=general)
+    general.deny(harness.sim.bot_user.id, "send_messages")  # the bot asks Discord nothing it would refuse
+    await harness.settle()
+    for days_ago in range(6, -1, -1):
+        await study(harness, alice, days_ago)
+    assert not any("7-day streak" in m.content for m in general.messages)
+    shown = await mod.slash("studybot settings show")
+    field = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}["Streak milestones"]
+    assert "Send Messages" in field
+
+
 async def test_a_reminder_whose_hour_passed_while_the_bot_was_down_is_sent_when_it_is_back(
         harness: BotHarness, alice: SimMember) -> None:
     await study(harness, alice, 3)

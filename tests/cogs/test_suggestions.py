@@ -431,3 +431,17 @@ async def test_a_suggestion_decided_while_its_queue_message_was_unsent_is_not_po
     [told] = alice.dms
     assert "approved" in told.content
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM suggestions WHERE queue_claimed_at IS NOT NULL") == 0
+
+
+async def test_a_review_channel_closed_to_the_bot_keeps_the_suggestion_in_the_queue_and_settings_say_why(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel) -> None:
+    await mod.slash("review channel", channel=mods)
+    mods.deny(harness.sim.bot_user.id, "send_messages")  # the bot asks Discord nothing it would refuse
+    await harness.settle()
+    assert "waits for a moderator's review" in await suggest_card(alice)
+    assert mods.messages == []
+    queued = await mod.slash("review queue")
+    assert "#1" in queued.text
+    shown = await mod.slash("studybot settings show")
+    field = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}["Suggestion review"]
+    assert f"Channel: {mods.mention}" in field and "Send Messages" in field
