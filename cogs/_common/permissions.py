@@ -24,3 +24,18 @@ def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member | 
         missing.remove("embed_links")  # Discord withholds it whenever sending is denied; one fix covers both
     return [permission_name(name) for name in missing]
 
+
+
+def may_send_in(channel: discord.abc.GuildChannel | discord.Thread) -> bool:
+    """Whether the bot may post in ``channel`` (Send Messages in Threads for a thread), by its own
+    permissions, so that Discord is not asked for what it would refuse: refusals count against its
+    invalid-request limit. Unknown (the bot's member or a thread's parent not cached) means yes, and
+    Discord judges the request itself."""
+    me = channel.guild.me
+    if me is None:
+        return True
+    try:
+        permissions = channel.permissions_for(me)
+    except discord.ClientException:  # a thread whose parent channel is not cached
+        return True
+    return permissions.send_messages_in_threads if isinstance(channel, discord.Thread) else permissions.send_messages

@@ -15,7 +15,7 @@ import discord
 from bot.bot import StudyBot
 from bot.daily import DailyPost, DeliveryFailed, Published
 from bot.posting import crash_point
-from cogs._common import missing_permissions, no_pings
+from cogs._common import may_send_in, missing_permissions, no_pings
 from cogs._common.notices import notify_moderators
 from cogs.daily.embeds import (
     answer_embed,
@@ -158,6 +158,8 @@ class DiscordDailyPublisher:
             if not isinstance(fetched, discord.Thread):
                 raise DeliveryFailed("the discussion thread was deleted")
             thread = fetched
+        if not may_send_in(thread):
+            raise DeliveryFailed("I am missing **Send Messages in Threads** in the daily channel")
         content, embed = answer_message(user_id, edited=edited), answer_embed(body)
         view = helpful_view(day, user_id) if day is not None else discord.utils.MISSING
         if existing_message_id is None and (edited or look_first) and day is not None:

@@ -10,7 +10,7 @@ import discord
 
 from bot.content.models import Prompt
 from bot.daily import ALL_KINDS, ANSWER_LIMIT, DailyService, SavedAnswer, answer_form
-from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
+from cogs._common import BaseModal, BaseView, RoutedItem, may_send_in, no_pings
 from cogs._common.access import service_of
 from cogs._common.authority import OTHER_SERVER, Audience, other_server, refuse
 from cogs._common.forms import FormRoute, ModeratorForm, text_input
@@ -119,6 +119,13 @@ async def _answer_submitted(interaction: discord.Interaction, match: re.Match[st
     service = _service(interaction)
     saved = await service.save_answer(interaction.guild_id, day, interaction.user.id,
                                       fields.get("answer", ""))
+    thread = interaction.client.get_channel(saved.thread_id) if saved.thread_id is not None else None
+    if isinstance(thread, discord.Thread) and not may_send_in(thread):  # Discord would refuse it: not asked
+        await interaction.response.send_message(
+            f"✅ Saved, but I cannot show it in {thread.mention}: I am missing **Send Messages in Threads** in "
+            "the daily channel. It still counts; a moderator can check my permissions.", ephemeral=True,
+            allowed_mentions=no_pings())
+        return
     await interaction.response.send_message(_saved_text(saved), ephemeral=True, allowed_mentions=no_pings())
     result = await service.show_answer(saved)
     if not result.thread_posted and saved.thread_id is not None:

@@ -11,7 +11,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.mock import Group, GroupBrief, GroupMember, Round, ShareFailed, TimePlan, thread_url
-from cogs._common import missing_permissions, no_pings, quoted_member_text
+from cogs._common import may_send_in, missing_permissions, no_pings, quoted_member_text
 from cogs._common.notices import notify_moderators
 from cogs.mock.departure import brief_after_departure, departure_heading, departure_text
 from cogs.mock.embeds import brief_content, brief_embeds, round_cancelled_plan, thread_name
@@ -138,7 +138,7 @@ class DiscordMockPublisher:
         a moderator took the right away, or the thread is gone); with ``sent_before``, a member whose DMs
         already hold the message (an interrupted attempt) is not sent it again."""
         thread = await self._group_thread(group)
-        if thread is not None and _may_post_in(thread):
+        if thread is not None and may_send_in(thread):
             try:
                 await self.pace()
                 return await thread.send(content, allowed_mentions=_members_only(group), **extra)
@@ -164,7 +164,7 @@ class DiscordMockPublisher:
 
     async def announce(self, round_: Round, groups: list[Group]) -> int | None:
         channel = self._channel(round_.channel_id)
-        if channel is None or not _may_announce_in(channel):
+        if channel is None or not may_send_in(channel):
             return None  # the round goes on; its moderators were told why (``channel_problem``)
         triads = sum(len(g.members) == 3 for g in groups)
         pairs = len(groups) - triads
@@ -187,7 +187,7 @@ class DiscordMockPublisher:
         if not isinstance(channel, discord.TextChannel):
             return None
         problems = []
-        if not _may_announce_in(channel):
+        if not may_send_in(channel):
             missing = [name for name in missing_permissions(channel, guild.me) if name != "Embed Links"]
             problems.append(f"I am missing **{', '.join(missing)}** in {channel.mention}, so the round was not "
                             "announced")
@@ -202,7 +202,7 @@ class DiscordMockPublisher:
     async def find_announcement(self, round_: Round) -> int | None:
         """The round's announcement if an attempt interrupted before recording it already made it."""
         channel = self._channel(round_.channel_id)
-        if channel is None or not _may_announce_in(channel, reading=True):
+        if channel is None or not _may_read(channel):
             return None
         heading = announcement_heading(round_)
         try:
@@ -338,7 +338,7 @@ class DiscordMockPublisher:
         if replacing is not None and await self._edit(replacing, text):
             return replacing
         thread = await self._group_thread(group)
-        if thread is not None and not _may_post_in(thread):
+        if thread is not None and not may_send_in(thread):
             log.info("may not post in thread %s any more; sending the feedback by DM", thread.id)
             thread = None  # a moderator took the right away since the round began: the partner still hears it
         if thread is not None:
@@ -388,21 +388,11 @@ class DiscordMockPublisher:
         return True
 
 
-def _may_announce_in(channel: discord.TextChannel, *, reading: bool = False) -> bool:
-    """Whether the bot may post a round's announcement in ``channel`` (and, ``reading``, look for one it
+def _may_read(channel: discord.TextChannel) -> bool:
+    """Whether the bot may read the channel's history (to find an announcement an interrupted attempt
     posted), by its own permissions: a refusal would count against Discord's invalid-request limit."""
     me = channel.guild.me
-    if me is None:
-        return True  # still connecting: Discord judges the request
-    permissions = channel.permissions_for(me)
-    return permissions.read_message_history if reading else permissions.send_messages
-
-
-def _may_post_in(thread: discord.Thread) -> bool:
-    try:
-        return thread.permissions_for(thread.guild.me).send_messages_in_threads
-    except discord.ClientException:  # the parent channel is not cached: Discord will judge the send
-        return True
+    return me is None or channel.permissions_for(me).read_message_history
 
 
 def feedback_text(from_id: int, to_id: int, scores: tuple[int, int, int], note: str | None) -> str:

@@ -9,7 +9,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.streaks import DirectMessagesClosedError, ProvisionalFreeze, ReminderCover
-from cogs._common import discord_timestamp, no_pings
+from cogs._common import discord_timestamp, may_send_in, no_pings
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ class DiscordStreakPublisher:
         if not isinstance(channel, discord.TextChannel | discord.Thread):
             log.info("milestone channel %s is gone; not announcing", channel_id)
             return None
-        if not _may_send_in(channel):  # `/studybot settings show` names the missing permission
+        if not may_send_in(channel):  # `/studybot settings show` names the missing permission
             log.info("may not post in milestone channel %s; not announcing", channel_id)
             return None
         await self.pace()
@@ -113,11 +113,3 @@ class DiscordStreakPublisher:
                 raise DirectMessagesClosedError from error
             raise
 
-
-def _may_send_in(channel: discord.TextChannel | discord.Thread) -> bool:
-    """By the bot's own permissions, so that Discord is not asked for what it would refuse."""
-    me = channel.guild.me
-    if me is None:
-        return True  # still connecting: Discord judges the request
-    permissions = channel.permissions_for(me)
-    return permissions.send_messages_in_threads if isinstance(channel, discord.Thread) else permissions.send_messages

@@ -266,3 +266,17 @@ async def test_after_daily_remove_todays_post_still_takes_answers_as_the_reply_p
     assert "Hints" in hints.text, hints.text
     done = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Shard the queue by tenant")
     assert "Saved" in done.text, done.text
+
+
+async def test_an_answer_the_thread_would_refuse_is_saved_and_the_member_told_why_without_asking_discord(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    daily.deny(harness.sim.bot_user.id, "send_messages_in_threads")  # the thread inherits the channel's
+    await harness.settle()
+    done = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Cache the embeddings")
+    assert done.ephemeral and "Saved, but I cannot show it" in done.text
+    assert "Send Messages in Threads" in done.text and "still counts" in done.text
+    assert not any("Cache the embeddings" in m.text for m in post.thread.messages)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_answers") == 1
