@@ -2,6 +2,7 @@
 
 from bot.feedback.models import Highlight, MarkResult
 from bot.feedback.repository import FeedbackRepository
-from bot.feedback.service import CONTRIBUTORS, FeedbackPublisher, FeedbackService
+from bot.feedback.service import CONTRIBUTORS, FeedbackPublisher, FeedbackService, HighlightRefused
 
-__all__ = ["CONTRIBUTORS", "FeedbackPublisher", "FeedbackRepository", "FeedbackService", "Highlight", "MarkResult"]
+__all__ = ["CONTRIBUTORS", "FeedbackPublisher", "FeedbackRepository", "FeedbackService", "Highlight",
+           "HighlightRefused", "MarkResult"]

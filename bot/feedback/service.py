@@ -41,9 +41,15 @@ JOB_ID = "feedback:close"
 CONTRIBUTORS = "helpful"
 
 
+class HighlightRefused(Exception):
+    """The day's thread will not take the highlight (gone, or closed to the bot): trying again every quarter
+    hour would only collect refusals, so the day closes without it."""
+
+
 class FeedbackPublisher(Protocol):
     async def find_highlight(self, thread_id: int, header: str) -> int | None: ...
-    async def post_highlight(self, thread_id: int, text: str) -> int: ...
+    async def post_highlight(self, thread_id: int, text: str) -> int:
+        """The highlight's message id; raises :class:`HighlightRefused` where the thread will not take it."""
     async def tell_author(self, guild_id: int, user_id: int, text: str) -> None: ...
 
 
@@ -198,28 +204,34 @@ class FeedbackService:
         crash_point("highlight.claimed")
         publisher = self.publisher
         header = highlight_header(post.day_number)
-        message_id = await publish_once(
-            fresh=fresh, find_earlier=lambda: publisher.find_highlight(post.thread_id, header),
-            publish=lambda: publisher.post_highlight(post.thread_id, self.render(found, post.thread_id)))
+        try:
+            message_id = await publish_once(
+                fresh=fresh, find_earlier=lambda: publisher.find_highlight(post.thread_id, header),
+                publish=lambda: publisher.post_highlight(post.thread_id, self.render(found, post.thread_id)))
+        except HighlightRefused as refused:
+            log.warning("day %s of guild %s closes without its highlight: %s", post.local_date, post.guild_id,
+                        refused)
+            message_id = 0  # closed, nothing shown: the authors still hear of their marks
         await self.repo.record_close(post.guild_id, post.local_date, message_id)
         crash_point("highlight.recorded")
         # Told by whichever attempt gets here, not only the one that claimed: the publisher reads each
         # author's DMs first, so an author told just before a crash is not told again.
-        await self._tell_authors(found)
+        await self._tell_authors(found, highlighted=message_id != 0)
         await self.repo.authors_told(post.guild_id, post.local_date)
         return 1
 
-    async def _tell_authors(self, found: Highlight) -> None:
+    async def _tell_authors(self, found: Highlight, *, highlighted: bool = True) -> None:
         told: set[int] = set()
+        shown = " It is highlighted in the day's thread." if highlighted else ""
         for place, answer in enumerate(found.top, start=1):
             marks = "1 member" if answer.marks == 1 else f"{answer.marks} members"
             await self._tell(found.guild_id, answer.user_id, told,
                              f"🌟 Your answer to Day {found.day_number} was the #{place} most helpful: {marks} "
-                             "marked it Helpful. It is highlighted in the day's thread.")
+                             f"marked it Helpful.{shown}")
         if found.best is not None:
             await self._tell(found.guild_id, found.best, told,
-                             f"🏅 The moderators picked your answer to Day {found.day_number} as the best answer. "
-                             "It is highlighted in the day's thread.")
+                             f"🏅 The moderators picked your answer to Day {found.day_number} as the best "
+                             f"answer.{shown}")
 
     async def _tell(self, guild_id: int, user_id: int, told: set[int], text: str) -> None:
         if user_id in told and "moderators" not in text:

@@ -7,7 +7,8 @@ import logging
 import discord
 
 from bot.bot import StudyBot
-from cogs._common import no_pings
+from bot.feedback import HighlightRefused
+from cogs._common import may_send_in, no_pings
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,14 @@ class DiscordFeedbackPublisher:
         return fetched
 
     async def find_highlight(self, thread_id: int, header: str) -> int | None:
-        """The highlight an interrupted attempt already sent, if it is among the thread's latest messages."""
-        thread = await self._thread(thread_id)
+        """The highlight an interrupted attempt already sent, if it is among the thread's latest messages
+        (none where the bot may not read the thread: Discord would refuse, and the post is refused too)."""
+        try:
+            thread = await self._thread(thread_id)
+        except (discord.Forbidden, discord.NotFound, LookupError):
+            return None
+        if thread.guild.me is not None and not thread.permissions_for(thread.guild.me).read_message_history:
+            return None
         await self.pace()
         async for message in thread.history(limit=100):
             if message.author.id == self.client.user_id and message.content.startswith(header):
@@ -37,9 +44,17 @@ class DiscordFeedbackPublisher:
         return None
 
     async def post_highlight(self, thread_id: int, text: str) -> int:
-        thread = await self._thread(thread_id)
-        await self.pace()
-        message = await thread.send(text, allowed_mentions=no_pings())
+        try:
+            thread = await self._thread(thread_id)
+        except (discord.Forbidden, discord.NotFound, LookupError) as error:
+            raise HighlightRefused(f"the day's thread {thread_id} is gone or hidden from the bot") from error
+        if not may_send_in(thread):  # asked anyway, Discord would refuse it at every quarter hour's try
+            raise HighlightRefused(f"the bot may not send messages in thread {thread_id}")
+        try:
+            await self.pace()
+            message = await thread.send(text, allowed_mentions=no_pings())
+        except (discord.Forbidden, discord.NotFound) as error:  # e.g. archived and locked since
+            raise HighlightRefused(f"Discord refused the highlight in thread {thread_id} ({error.text})") from error
         return message.id
 
     async def tell_author(self, guild_id: int, user_id: int, text: str) -> None:

@@ -186,3 +186,17 @@ async def test_an_answer_posted_again_after_its_message_was_deleted_shows_its_he
     assert shown.button_labels == ["Helpful · 2"]
     marked = await mod.click(shown, "Helpful · 2")
     assert marked.message.button_labels == ["Helpful · 3"]
+
+
+async def test_a_thread_closed_to_the_bot_closes_the_day_without_a_highlight_and_still_tells_the_authors(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    post = await first_day_answered(harness, mod, daily, alice, "Shard the index per tenant; size it first.")
+    await bob.click(answer_message(post, alice), "Helpful")
+    daily.deny(harness.sim.bot_user.id, "send_messages_in_threads")  # Discord would refuse the highlight
+    await harness.settle()
+    before = len(post.thread.messages)
+    await harness.advance(hours=48)  # the close is tried once, not every quarter hour (no request is refused)
+    assert post.thread.messages[before:] == []
+    [told] = [dm.content for dm in alice.dms if "most helpful" in dm.content]
+    assert "1 member marked it Helpful." in told and "highlighted" not in told
+    assert await harness.core.db.fetchval("SELECT message_id FROM daily_closes") == 0
