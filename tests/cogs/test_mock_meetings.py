@@ -230,6 +230,27 @@ async def test_reminders_come_once_in_each_members_zone_across_a_restart(
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_reminders WHERE sent_at IS NULL") == 0
 
 
+async def test_a_reminder_for_closed_dms_goes_to_the_thread_only_where_the_bot_may_post(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join(alice, BERLIN)
+    await join(bob, NEW_YORK)
+    await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Thu 19:00")
+    await bob.click(next(m for m in thread.messages if "proposes" in m.content), "Accept this time")
+    alice.dms_closed = bob.dms_closed = True
+    agreed = datetime(2026, 3, 5, 18, tzinfo=UTC)
+    with harness.sim.expect_errors(50007):  # Discord alone knows DMs are closed: each DM is refused
+        await harness.advance_to(agreed - timedelta(hours=23))
+    assert len([m for m in thread.messages if "Your mock interview is in 24 hours" in m.content]) == 2
+    room.deny(harness.sim.bot_user.id, "send_messages_in_threads")  # the thread inherits it
+    await harness.settle()
+    with harness.sim.expect_errors(50007) as refused:
+        await harness.advance_to(agreed)
+    assert refused  # the DMs were tried; a refusal in the thread would fail the test at its end
+    assert not [m for m in thread.messages if "in 15 minutes" in m.content]  # and the thread is not asked
+
+
 async def test_no_time_found_is_recorded_and_counted(harness: BotHarness, mod: SimMember, room: SimChannel,
                                                      alice: SimMember, bob: SimMember) -> None:
     await join(alice, BERLIN)
