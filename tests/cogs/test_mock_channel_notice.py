@@ -32,6 +32,17 @@ def briefs_by_dm(member: SimMember) -> list:
     return [m for m in member.dms if "mock interview round" in m.content]
 
 
+async def paired_now(harness: BotHarness, mod: SimMember, members: list[SimMember], room: SimChannel,
+                     *denied: str) -> None:
+    """``members`` signed up for rounds in ``room``, where the bot is then denied ``denied``; a round now."""
+    await join_all(members)
+    await schedule(mod, room)
+    if denied:
+        room.deny(harness.sim.bot_user.id, *denied)
+        await harness.settle()
+    await mod.slash("mock-admin pair-now")
+
+
 async def test_a_round_whose_channel_was_deleted_pairs_by_dm_and_tells_the_moderators_once(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, room: SimChannel,
         notices: SimChannel) -> None:
@@ -53,11 +64,7 @@ async def test_a_round_whose_channel_was_deleted_pairs_by_dm_and_tells_the_moder
 async def test_a_round_without_private_threads_says_why_its_groups_were_told_by_dm(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, room: SimChannel,
         notices: SimChannel) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    room.deny(harness.sim.bot_user.id, "create_private_threads")
-    await harness.settle()
-    await mod.slash("mock-admin pair-now")
+    await paired_now(harness, mod, [alice, bob], room, "create_private_threads")
     assert briefs_by_dm(alice) and threads(harness.guild) == []
     assert any(m.content.startswith("**Mock interview round 1") or "round 1" in m.content.lower()
                for m in room.messages)  # announced as usual
@@ -68,9 +75,7 @@ async def test_a_round_without_private_threads_says_why_its_groups_were_told_by_
 async def test_a_round_in_a_working_channel_tells_the_moderators_nothing(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, room: SimChannel,
         notices: SimChannel) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    await mod.slash("mock-admin pair-now")
+    await paired_now(harness, mod, [alice, bob], room)
     assert len(threads(harness.guild)) == 1
     assert round_notices(notices) == []
 
@@ -78,11 +83,7 @@ async def test_a_round_in_a_working_channel_tells_the_moderators_nothing(
 async def test_a_round_in_a_channel_closed_to_the_bot_still_reaches_its_groups_and_tells_the_moderators(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, room: SimChannel,
         notices: SimChannel) -> None:
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    room.deny(harness.sim.bot_user.id, "send_messages")
-    await harness.settle()
-    await mod.slash("mock-admin pair-now")
+    await paired_now(harness, mod, [alice, bob], room, "send_messages")
     [notice] = round_notices(notices)
     assert "Send Messages" in notice and room.mention in notice and "not announced" in notice
     [thread] = threads(harness.guild)  # private threads need only Create Private Threads and Send in Threads

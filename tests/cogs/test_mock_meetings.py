@@ -201,14 +201,21 @@ async def test_reschedule_moves_the_event_and_cancel_deletes_it_with_its_room(
     assert "Round 2 started: 1 group." in again.text
 
 
-async def test_reminders_come_once_in_each_members_zone_across_a_restart(
-        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+async def agreed_on_thursday_evening(harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember,
+                                     bob: SimMember) -> SimChannel:
+    """Alice (Berlin) and Bob (New York) paired, and a time agreed: Thursday 5 March, 18:00 UTC; their thread."""
     await join(alice, BERLIN)
     await join(bob, NEW_YORK)
     await start_round(mod, room)
     thread = thread_of(harness.guild, alice)
     await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Thu 19:00")
     await bob.click(next(m for m in thread.messages if "proposes" in m.content), "Accept this time")
+    return thread
+
+
+async def test_reminders_come_once_in_each_members_zone_across_a_restart(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    thread = await agreed_on_thursday_evening(harness, mod, room, alice, bob)
     agreed = datetime(2026, 3, 5, 18, tzinfo=UTC)
     await harness.advance_to(agreed - timedelta(hours=24, minutes=1))
     assert not [m for m in alice.dms if "Your mock interview" in m.content]
@@ -232,12 +239,7 @@ async def test_reminders_come_once_in_each_members_zone_across_a_restart(
 
 async def test_a_reminder_for_closed_dms_goes_to_the_thread_only_where_the_bot_may_post(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    await join(alice, BERLIN)
-    await join(bob, NEW_YORK)
-    await start_round(mod, room)
-    thread = thread_of(harness.guild, alice)
-    await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Thu 19:00")
-    await bob.click(next(m for m in thread.messages if "proposes" in m.content), "Accept this time")
+    thread = await agreed_on_thursday_evening(harness, mod, room, alice, bob)
     alice.dms_closed = bob.dms_closed = True
     agreed = datetime(2026, 3, 5, 18, tzinfo=UTC)
     with harness.sim.expect_errors(50007):  # Discord alone knows DMs are closed: each DM is refused
