@@ -130,6 +130,11 @@ class DiscordDailyPublisher:
                            post: DailyPost) -> Published:
         if message.thread is not None:
             return Published(message.id, message.thread.id)
+        me = channel.guild.me
+        if me is not None and not channel.permissions_for(me).create_public_threads:  # Discord would refuse it
+            problem = f"I could not start the discussion thread in #{channel.name}: I am missing **Create Public " \
+                "Threads** there"
+            return Published(message.id, None, (problem,))
         try:
             await self.pace()
             thread = await message.create_thread(name=thread_name(post), auto_archive_duration=1440)

@@ -83,7 +83,9 @@ class DiscordMockPublisher:
         existing = next((t for t in channel.threads if t.name == name), None)  # made before a crash
         thread = existing
         if thread is None:
-            if not channel.permissions_for(channel.guild.me).create_private_threads:
+            permissions = channel.permissions_for(channel.guild.me)
+            # Creating it is not enough: adding the members and the brief need Send Messages in Threads.
+            if not (permissions.create_private_threads and permissions.send_messages_in_threads):
                 return None
             try:
                 await self.pace()
@@ -186,13 +188,16 @@ class DiscordMockPublisher:
             return "its channel no longer exists, so the round was not announced and each group was told by DM"
         if not isinstance(channel, discord.TextChannel):
             return None
-        problems = []
+        problems, permissions = [], channel.permissions_for(guild.me)
         if not may_send_in(channel):
             missing = [name for name in missing_permissions(channel, guild.me) if name != "Embed Links"]
             problems.append(f"I am missing **{', '.join(missing)}** in {channel.mention}, so the round was not "
                             "announced")
-        if not channel.permissions_for(guild.me).create_private_threads:
-            problems.append(f"I am missing **Create Private Threads** in {channel.mention}, so each group was told "
+        threads = [name for name, allowed in (("Create Private Threads", permissions.create_private_threads),
+                                              ("Send Messages in Threads", permissions.send_messages_in_threads))
+                   if not allowed]
+        if threads:
+            problems.append(f"I am missing **{', '.join(threads)}** in {channel.mention}, so each group was told "
                             "by DM instead of in a private thread of its own")
         return "; and ".join(problems) or None
 

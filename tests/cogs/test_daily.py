@@ -280,3 +280,17 @@ async def test_an_answer_the_thread_would_refuse_is_saved_and_the_member_told_wh
     assert "Send Messages in Threads" in done.text and "still counts" in done.text
     assert not any("Cache the embeddings" in m.text for m in post.thread.messages)
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_answers") == 1
+
+
+async def test_a_post_without_its_thread_says_which_permission_and_asks_discord_nothing(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    general = harness.guild.channel("general")
+    harness.guild.system_channel_id = general.id
+    await harness.restart()
+    await setup_daily(mod, daily)
+    daily.deny(harness.sim.bot_user.id, "create_public_threads")
+    await harness.settle()
+    await harness.advance(days=2)  # two posts; Discord would refuse each thread, so it is not asked
+    assert len(posts(daily)) == 2 and all(post.thread is None for post in posts(daily))
+    [notice] = [m.content for m in general.messages if "Create Public Threads" in m.content]
+    assert "could not start the discussion thread" in notice
