@@ -21,7 +21,9 @@ def welcome_embed(guild_name: str) -> discord.Embed:
     embed.add_field(name="Moderators", value=(
         "Press **Set up studybot** below (needs **Manage Server**): pick the channel, then the time and "
         "timezone of the daily prompt, and, if you like, the quiz and mock interviews. It takes a minute and "
-        "everything can be changed later with `/daily setup`, `/quiz setup` and `/mock-admin schedule`."),
+        "everything can be changed later with `/daily setup`, `/quiz setup` and `/mock-admin schedule`. "
+        "What only you can fix (a post I could not deliver) I say in the server's system channel, or in a "
+        "channel you choose with `/studybot settings notices-channel`."),
         inline=False)
     embed.add_field(name="Everyone", value=(
         "`/help` lists what you can do. Start with `/cards study` for today's flashcards, and answer the daily "

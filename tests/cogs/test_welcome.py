@@ -31,6 +31,7 @@ async def test_joining_a_server_posts_one_welcome_and_a_moderator_sets_up_from_i
     general, study = channel(guild, "general"), channel(guild, "study")
     (welcome,) = general.messages
     assert welcome.embeds[0]["title"].startswith("Thanks for adding studybot")
+    assert "/studybot settings notices-channel" in str(welcome.embeds[0]["fields"])  # where problems are told
     assert welcome.button_labels == ["Set up studybot"] and not study.messages
 
     refused = await member.click(welcome, "Set up studybot")
