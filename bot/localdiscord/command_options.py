@@ -48,6 +48,7 @@ def command_data(member: SimMember, definition: dict[str, Any], path: list[str],
         data["guild_id"] = definition["guild_id"]
     return data
 
+
 def option_value(member: SimMember, option: dict[str, Any], value: Any, resolved: dict[str, dict[str, Any]],
                  focused: bool) -> dict[str, Any]:
     """One option as the client sends it, its channel, member, role or file added to ``resolved``."""

@@ -252,8 +252,8 @@ class RoundFlow:
             await self.repo.mark_left_out_told(round_.id, user_id, self._clock.now())
 
     async def _tell_channel_problem(self, round_: Round) -> None:
-        """A round whose channel is gone or closed to the bot still runs (its groups are told by DM), and
-        nobody would know why; its moderators are told once. The problem is stored before they are told,
+        """A round whose channel is gone or closed to the bot still runs (unannounced, or with its groups told
+        by DM), and nobody would know why; its moderators are told once. The problem is stored before they are told,
         as the daily post's notice is: a crash between the two leaves them untold rather than told twice,
         and `/studybot settings show` names the problem either way."""
         problem = await self.publisher.channel_problem(round_)
