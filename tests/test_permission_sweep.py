@@ -3,7 +3,7 @@ invalid requests (10,000 in ten minutes and the bot's IP is banned for an hour),
 trying where it may not is a hazard to every server the process serves.
 
 Every feature is set up and used for a day, then the bot loses one channel permission in every channel, and
-two more days of schedules, answers, clicks, a mock round and a suggestion go by; then a member asks for her
+a week of schedules, answers, clicks, a mock round (to its end) and a suggestion goes by; then a member asks for her
 data to be deleted, messages on Discord included. The harness fails the test on any request Discord would
 refuse; what the members and moderators are told instead is each feature's own tests' business.
 """
@@ -84,6 +84,6 @@ async def test_a_permission_the_bot_lost_is_not_asked_of_discord(
     await harness.advance(timedelta(days=1))
     for later in day_posts(daily)[1:]:
         await answer(alice, later, "A second day's answer, written where the bot may no longer post.")
-    await harness.advance(timedelta(days=2))
+    await harness.advance(timedelta(days=7))  # the mock round's nudge, check-in and end
     await alice.click(await alice.slash("privacy delete"), "Delete my data")  # her answers, where it may reach
     await harness.settle()
