@@ -68,14 +68,21 @@ async def _run(args: argparse.Namespace) -> None:
     # APScheduler reads the real wall clock; the jobs here follow the shifted one instead.
     bot.after_first_ready(lambda: _drive(bot))
     loop = asyncio.get_running_loop()
+    closing: list[asyncio.Future[None]] = []
     for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
-    async with bot:
-        try:
-            await bot.start(args.token)
-        except (discord.ConnectionClosed, discord.PrivilegedIntentsRequired, SessionStartLimitReached) as error:
-            stop_on_fatal_close(error)  # the same line and status as `studybot run`
-            raise
+        loop.add_signal_handler(signum, lambda: closing.append(asyncio.ensure_future(bot.close())))
+    try:
+        async with bot:
+            try:
+                await bot.start(args.token)
+            except (discord.ConnectionClosed, discord.PrivilegedIntentsRequired, SessionStartLimitReached) as error:
+                stop_on_fatal_close(error)  # the same line and status as `studybot run`
+                raise
+    finally:
+        # start() returns once Discord is closed, while close() is still closing the database: wait for it,
+        # or the loop closes under the database's worker thread (a traceback on a clean stop).
+        for task in closing:
+            await task
 
 
 def main(argv: list[str] | None = None) -> int:
