@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from bot.bot import StudyBot
-from bot.error_handler import permission_name
+from cogs._common.permissions import missing_permissions
 from cogs._common.render import no_pings
 
 log = logging.getLogger(__name__)
@@ -21,10 +21,7 @@ NOTICE_PERMISSIONS = ("view_channel", "send_messages", "read_message_history")
 def missing_for_notices(channel: discord.abc.GuildChannel, me: discord.Member | None) -> list[str]:
     """What the bot lacks in ``channel`` to post notices there, as Discord's client names it (nothing can
     be judged while the bot's own member is not known yet: Discord then judges the post itself)."""
-    if me is None:
-        return []
-    permissions = channel.permissions_for(me)
-    return [permission_name(name) for name in NOTICE_PERMISSIONS if not getattr(permissions, name)]
+    return missing_permissions(channel, me, needs=NOTICE_PERMISSIONS)
 
 
 async def notices_channel(client: StudyBot, guild_id: int) -> discord.TextChannel | None:

@@ -10,8 +10,9 @@ POSTING = ("view_channel", "send_messages", "embed_links")
 
 
 def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member | None, *,
-                        also: tuple[str, ...] = ()) -> list[str]:
-    """The posting permissions (plus ``also``) the bot lacks in ``channel``.
+                        also: tuple[str, ...] = (), needs: tuple[str, ...] = POSTING) -> list[str]:
+    """The permissions ``needs`` (posting an embed, unless said otherwise), plus ``also``, the bot lacks in
+    ``channel``.
 
     ``me`` is None while the guild's shard is still connecting (the guild is known, the bot's own
     member in it not yet): nothing can be judged here then, so nothing is reported missing and
@@ -19,7 +20,7 @@ def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member | 
     if me is None:
         return []
     permissions = channel.permissions_for(me)
-    missing = [name for name in (*POSTING, *also) if not getattr(permissions, name)]
+    missing = [name for name in (*needs, *also) if not getattr(permissions, name)]
     if "send_messages" in missing and "embed_links" in missing:
         missing.remove("embed_links")  # Discord withholds it whenever sending is denied; one fix covers both
     return [permission_name(name) for name in missing]

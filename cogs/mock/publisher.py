@@ -190,7 +190,7 @@ class DiscordMockPublisher:
             return None
         problems, permissions = [], channel.permissions_for(guild.me)
         if not may_send_in(channel):
-            missing = [name for name in missing_permissions(channel, guild.me) if name != "Embed Links"]
+            missing = missing_permissions(channel, guild.me, needs=("view_channel", "send_messages"))
             problems.append(f"I am missing **{', '.join(missing)}** in {channel.mention}, so the round was not "
                             "announced")
         threads = [name for name, allowed in (("Create Private Threads", permissions.create_private_threads),
