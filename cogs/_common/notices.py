@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 # Posting a notice, and reading the channel back so that a notice is not repeated after a restart.
 NOTICE_PERMISSIONS = ("view_channel", "send_messages", "read_message_history")
+# The system channel is the server's own choice, so it is used whenever the bot may post there at all.
+FALLBACK_PERMISSIONS = ("view_channel", "send_messages")
 
 
 def missing_for_notices(channel: discord.abc.GuildChannel, me: discord.Member | None) -> list[str]:

@@ -11,7 +11,8 @@ from bot.audit import AuditEntry
 from bot.bot import ShardState
 from bot.overview import ConfiguredFeature
 from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
-from cogs._common.notices import missing_for_notices
+from cogs._common.notices import FALLBACK_PERMISSIONS, missing_for_notices
+from cogs._common.permissions import missing_permissions
 from cogs.admin.audit_text import audit_line
 
 
@@ -34,35 +35,45 @@ def settings_embed(features: list[ConfiguredFeature], problems: dict[str, list[s
 
 def notices_summary(guild: discord.Guild, chosen_id: int | None) -> str:
     """Where the bot tells this server's moderators things, and what keeps it from doing so."""
-    system = guild.system_channel
-    fallback = (f"the server's system channel {system.mention}" if system else
-                "nowhere: this server has no system channel")
+    fallback, _ = _without_a_choice(guild)
     if chosen_id is None:
-        return (f"Posted in {fallback}. Choose a channel moderators read with "
-                "`/studybot settings notices-channel`.")
+        return f"Sent to {fallback}. Choose a channel moderators read with `/studybot settings notices-channel`."
     chosen = guild.get_channel(chosen_id)
     if chosen is None:
-        return (f"⚠️ The chosen channel no longer exists, so notices go to {fallback}. Choose another with "
+        return (f"⚠️ The chosen channel no longer exists, so notices are sent to {fallback}. Choose another with "
                 "`/studybot settings notices-channel`.")
     missing = missing_for_notices(chosen, guild.me)
     if missing:
-        return (f"⚠️ I am missing **{', '.join(missing)}** in {chosen.mention}, so notices go to {fallback}: "
+        return (f"⚠️ I am missing **{', '.join(missing)}** in {chosen.mention}, so notices are sent to {fallback}: "
                 "Channel settings › Permissions › studybot, allow them")
     return f"Posted in {chosen.mention}."
 
 
 def notices_chosen_text(guild: discord.Guild, channel: discord.abc.GuildChannel | None) -> str:
     if channel is None:
-        system = guild.system_channel
-        return ("Notices for moderators go to the server's system channel " + system.mention + " again."
-                if system else "No notices channel is chosen, and this server has no system channel, so notices "
-                               "for moderators are only in the host's log and the `status` commands. Choose a "
-                               "channel with `/studybot settings notices-channel`.")
+        fallback, reaches = _without_a_choice(guild)
+        text = f"No notices channel is chosen: notices for moderators are sent to {fallback}."
+        return text if reaches else text + " Choose a channel moderators read with `/studybot settings notices-channel`."
     text = f"Notices for moderators will be posted in {channel.mention}."
     if channel.permissions_for(guild.default_role).view_channel:
         text += (" Everyone in the server can read that channel: notices name no member, but a channel only "
                  "moderators see keeps them among you.")
     return text
+
+
+def _without_a_choice(guild: discord.Guild) -> tuple[str, bool]:
+    """Where notices are sent when no channel is chosen (or the chosen one failed), and whether that reaches
+    anyone: the system channel when the bot may post there, else only the host's log and the features'
+    status commands. One wording for `/studybot settings show` and for the reply to clearing the choice."""
+    system = guild.system_channel
+    if system is None:
+        return ("no channel: this server has no system channel, so they are only in the host's log and the "
+                "`status` commands", False)
+    missing = missing_permissions(system, guild.me, needs=FALLBACK_PERMISSIONS)
+    if missing:
+        return (f"no channel: I am missing **{', '.join(missing)}** in the server's system channel "
+                f"{system.mention}, so they are only in the host's log and the `status` commands", False)
+    return f"the server's system channel {system.mention}", True
 
 
 def audit_embed(entries: list[AuditEntry]) -> discord.Embed:

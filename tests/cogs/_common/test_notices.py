@@ -106,9 +106,31 @@ async def test_clearing_the_choice_sends_notices_to_the_system_channel_again(
         harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel, mods_only: SimChannel) -> None:
     await mod.slash("studybot settings notices-channel", channel=mods_only)
     cleared = await mod.slash("studybot settings notices-channel")
-    assert f"system channel {general.mention} again" in cleared.text
+    assert f"are sent to the server's system channel {general.mention}." in cleared.text
+    assert "Choose a channel" not in cleared.text  # the system channel reaches them: nothing to fix
     await missed_daily_post(harness, mod, daily)
     assert len(undelivered(general)) == 1 and undelivered(mods_only) == []
+
+
+async def test_where_no_channel_reaches_the_moderators_both_the_reply_and_settings_say_so_and_how_to_fix_it(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel) -> None:
+    """The system channel closed to the bot (or none at all): the reply to clearing the choice and the settings
+    field say the same thing, and both point at the command that fixes it."""
+    general.deny(harness.sim.bot_user.id, "send_messages")
+    await harness.settle()
+    cleared = await mod.slash("studybot settings notices-channel")
+    shown = await mod.slash("studybot settings show")
+    field = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}["Notices for moderators"]
+    for text in (cleared.text, field):
+        assert f"missing **Send Messages** in the server's system channel {general.mention}" in text
+        assert "only in the host's log" in text and "/studybot settings notices-channel" in text
+    harness.guild.system_channel_id = None
+    await harness.restart()
+    cleared = await mod.slash("studybot settings notices-channel")
+    shown = await mod.slash("studybot settings show")
+    field = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}["Notices for moderators"]
+    for text in (cleared.text, field):
+        assert "this server has no system channel" in text and "/studybot settings notices-channel" in text
 
 
 async def test_a_channel_everyone_reads_is_accepted_with_a_word_about_privacy(
