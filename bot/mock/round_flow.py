@@ -260,6 +260,7 @@ class RoundFlow:
         if problem is None:
             return
         await self.repo.set_channel_notice(round_.id, problem)
+        crash_point("mock.channel-notice-stored")
         text = (f"Mock-interview round {round_.number}: {problem}. Fix it, or choose "
                 "another channel with `/mock-admin schedule`, before the next round (details in "
                 "`/studybot settings show`).")

@@ -21,6 +21,8 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
+from bot.posting.crashpoints import crash_point
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -55,11 +57,13 @@ async def tell_moderators_once(guild_id: int, *, reason: str, already_told: str 
     """Tell the guild's moderators ``text`` unless they were already told about this ``reason``.
 
     The reason is remembered before sending, so a notification that fails is not retried
-    on every attempt either; the feature's status command still shows it.
+    on every attempt either; the feature's status command still shows it. That makes the
+    notice at most once: a crash between the two steps leaves it untold, never told twice.
     """
     if already_told == reason:
         return
     await remember(guild_id, reason)
+    crash_point("notice.remembered")
     try:
         await notify(guild_id, text)
     except Exception:

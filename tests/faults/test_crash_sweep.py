@@ -48,7 +48,7 @@ class World:
     acknowledged: int = 0  # interactions answered before the crash
     forum: SimChannel | None = None  # the daily forum, in the forum scenarios
     carol: SimMember | None = None  # signed up, but excluded both others, in the round scenarios
-    mods: SimChannel | None = None  # the review channel, in the suggestion scenarios
+    mods: SimChannel | None = None  # the review channel (suggestions) or the system channel (notices)
 
     def forum_posts(self) -> list[SimChannel]:
         assert self.forum is not None
@@ -139,6 +139,20 @@ async def quiz_at_nine(world: World) -> None:
     await in_process(world, steps)
 
 
+def notices_in_system_channel(world: World) -> SimChannel:
+    """The server's system channel, where moderators are told what only they can fix."""
+    notices = world.guild.create_text_channel("notices")
+    world.guild.system_channel_id = notices.id
+    return notices
+
+
+async def daily_refused_at_nine(world: World) -> None:
+    """A daily schedule whose channel was closed to the bot after setup: the day's post cannot go out."""
+    world.mods = notices_in_system_channel(world)
+    await daily_at_nine(world)
+    world.daily.deny(world.sim.bot_user.id, "send_messages")
+
+
 async def daily_posted(world: World) -> None:
     async def steps(harness: BotHarness) -> None:
         await world.mod.slash("daily setup", channel=world.daily, time="09:00", timezone="UTC")
@@ -192,6 +206,13 @@ async def mock_signed_up_with_one_left_out(world: World) -> None:
         for other in (world.alice, world.bob):
             await world.carol.slash("mock exclude", member=other)
     await in_process(world, steps)
+
+
+async def mock_signed_up_in_a_closed_channel(world: World) -> None:
+    """As :func:`mock_signed_up`, and then the round's channel closed to the bot's messages."""
+    world.mods = notices_in_system_channel(world)
+    await mock_signed_up(world)
+    world.room.deny(world.sim.bot_user.id, "send_messages")
 
 
 async def mock_checked_in(world: World) -> None:
@@ -1141,6 +1162,45 @@ async def unreachable_invariants(world: World, restart: int) -> None:
     assert world.rows("SELECT COUNT(*) FROM daily_answers WHERE user_id = ?", (world.alice.id,)) == [(0,)]
 
 
+def notices(world: World, words: str) -> list[SimMessage]:
+    assert world.mods is not None
+    return [m for m in world.mods.messages if words in m.content]
+
+
+def fields_of(interaction: SimInteraction) -> str:
+    from bot.localdiscord import Reply
+
+    return "\n".join(f"{f['name']}: {f['value']}" for embed in Reply(interaction).embeds
+                     for f in embed.get("fields", []))
+
+
+async def daily_notice_invariants(world: World, restart: int) -> None:
+    """Notices are at most once: the problem was stored before the crash, so the restarted bot does not tell it
+    again (here that means not at all, the crash came first) and the status command names it; the next day's
+    post fails for the same reason without a notice either."""
+    if restart == 2:
+        await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM daily_posts WHERE status = 'failed'")
+                                == [(2,)], "the second day's post to fail too")
+    status = await world.slash(world.mod, "daily status")
+    assert "Send Messages" in fields_of(status)
+    assert notices(world, "could not deliver today's study prompt") == []
+    assert world.posts("Day ") == []
+
+
+async def mock_notice_invariants(world: World, restart: int) -> None:
+    """The round runs without its channel (the pair is told in its private thread) and is not announced; the
+    problem was stored before the crash, so the restarted bot does not tell the moderators again (at most once:
+    here not at all) and `/studybot settings show` names what is missing."""
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM mock_groups WHERE delivery = 'pending'")
+                            == [(0,)], "the pair to be told")
+    [thread] = [t for t in world.guild.threads if t.name.startswith("Mock #1 ")]
+    assert sum(bool(m.embeds) for m in thread.messages) == 1
+    assert not any("Mock interview round 1" in m.content for m in world.room.messages)
+    assert notices(world, "Mock-interview round 1") == []
+    shown = await world.slash(world.mod, "studybot settings show")
+    assert f"missing **Send Messages** in {world.room.mention}" in fields_of(shown)
+
+
 @dataclass(frozen=True)
 class Scenario:
     prepare: Callable[[World], Awaitable[None]]
@@ -1215,6 +1275,9 @@ SCENARIOS: dict[str, Scenario] = {
        for point in ("privacy.queued", "privacy.deleted")},
     "privacy.told": Scenario(daily_answered_then_out_of_reach, DAY.replace(hour=12, minute=10) + timedelta(days=1),
                              delete_my_data, unreachable_invariants),
+    "notice.remembered": Scenario(daily_refused_at_nine, NINE, nothing, daily_notice_invariants),
+    "mock.channel-notice-stored": Scenario(mock_signed_up_in_a_closed_channel, DAY.replace(hour=8), pair_now,
+                                           mock_notice_invariants),
     "backup.written": Scenario(daily_at_nine, DAY.replace(hour=3, minute=29, second=59) + timedelta(days=1),
                                nothing, backup_invariants),
 }
