@@ -64,7 +64,9 @@ class DailyPublisher(Protocol):
 
     async def publish(self, channel_id: int, post: DailyPost) -> Published: ...
 
-    async def notify_moderators(self, guild_id: int, text: str) -> bool: ...
+    async def notify_moderators(self, guild_id: int, text: str, look_first: bool = False) -> bool:
+        """Tell the server's moderators ``text``; with ``look_first``, not when it is among the notices the
+        bot posted lately (it was stopped after posting and before marking it told). Whether it is there."""
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
                           existing_message_id: int | None, day: date | None = None, look_first: bool = False) -> int: ...
@@ -131,7 +133,8 @@ class DailyDelivery:
         self.scheduler.remove_prefix(RETRY_PREFIX)
 
     async def catch_up(self) -> list[DeliveryResult]:
-        """After start-up: finish interrupted rows, then deliver every post that fell due today while away."""
+        """After start-up: finish interrupted rows, then deliver every post that fell due today while away, then
+        tell the moderators what a stopped process stored for them and may not have told."""
         results = []
         for schedule in await self.repo.schedules():
             if self.scheduler.owns(schedule.guild_id):  # other processes catch up their own shards
@@ -139,6 +142,9 @@ class DailyDelivery:
         posted = sum(result.outcome is Outcome.POSTED for result in results)
         if posted:
             log.info("caught up %d daily posts missed earlier today", posted)
+        for schedule in await self.repo.schedules():
+            if self.scheduler.owns(schedule.guild_id) and schedule.failure_notice and not schedule.failure_notice_told:
+                await self._tell_moderators_once(schedule, schedule.failure_notice)
         return results
 
     # -- delivery -------------------------------------------------------------------------
@@ -366,8 +372,8 @@ class DailyDelivery:
 
     async def _tell_moderators_once(self, schedule: DailySchedule, reason: str) -> None:
         await tell_moderators_once(
-            schedule.guild_id, reason=reason, already_told=schedule.failure_notice,
-            remember=self.repo.set_failure_notice,
+            schedule.guild_id, reason=reason, already_told=schedule.failure_notice, told=schedule.failure_notice_told,
+            remember=self.repo.set_failure_notice, mark_told=self.repo.mark_notice_told,
             notify=self.publisher.notify_moderators, text=_notice(reason))
 
 

@@ -29,6 +29,7 @@ class DailySchedule:
     updated_by: int
     updated_at: datetime
     starts_at: datetime | None = None  # first set up then: earlier occurrences are not owed
+    failure_notice_told: bool = True  # False between storing the notice and telling it (a crash may come)
 
 
 class PostStatus(StrEnum):

@@ -27,6 +27,7 @@ def _schedule(row: Any) -> DailySchedule:
         cycle_seed=row["cycle_seed"], failure_notice=row["failure_notice"], updated_by=row["updated_by"],
         updated_at=datetime.fromtimestamp(row["updated_at"], UTC),
         starts_at=datetime.fromtimestamp(row["starts_at"], UTC) if row["starts_at"] is not None else None,
+        failure_notice_told=bool(row["failure_notice_told"]),
     )
 
 
@@ -108,7 +109,13 @@ class DailyRepository:
         )
 
     async def set_failure_notice(self, guild_id: int, notice: str | None) -> None:
-        await self.db.execute("UPDATE daily_schedule SET failure_notice = ? WHERE guild_id = ?", (notice, guild_id))
+        """Store the problem the moderators are about to be told (untold until :meth:`mark_notice_told`)."""
+        await self.db.execute("UPDATE daily_schedule SET failure_notice = ?, failure_notice_told = 0 WHERE guild_id = ?",
+                              (notice, guild_id))
+
+    async def mark_notice_told(self, guild_id: int, notice: str) -> None:
+        await self.db.execute("UPDATE daily_schedule SET failure_notice_told = 1 WHERE guild_id = ? AND failure_notice = ?",
+                              (guild_id, notice))
 
     # -- the server's own prompts and skips --------------------------------------------------
     async def custom_prompts(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> list[Prompt]:

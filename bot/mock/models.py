@@ -49,7 +49,8 @@ class Round:
     seed: int
     method: str
     announcement_id: int | None
-    channel_notice: str | None = None  # what kept the round from its channel, once the moderators were told
+    channel_notice: str | None = None  # what kept the round from its channel, stored before the moderators are told
+    channel_notice_told: bool = True  # False between storing that and telling it (a crash may come)
 
     @property
     def scheduled(self) -> bool:

@@ -25,8 +25,9 @@ class MockPublisher(Protocol):
     async def channel_problem(self, round: Round) -> str | None:
         """What keeps the round from its channel (gone, or a permission the bot lacks there) and what that
         means for its members, in a moderator's words; None when nothing does or it cannot be judged here."""
-    async def notify_moderators(self, guild_id: int, text: str) -> bool:
-        """Tell the server's moderators ``text`` where they read the bot's notices; whether it was posted."""
+    async def notify_moderators(self, guild_id: int, text: str, look_first: bool = False) -> bool:
+        """Tell the server's moderators ``text`` where they read the bot's notices, unless (``look_first``) it is
+        among the notices posted lately; whether it is there."""
     async def find_announcement(self, round: Round) -> int | None: ...
     async def checkin(self, round: Round, group: Group, status: str) -> int | None: ...
     async def find_checkin(self, round: Round, group: Group) -> int | None:

@@ -28,7 +28,7 @@ def _round(row: aiosqlite.Row) -> Round:
     return Round(row["id"], row["guild_id"], row["number"], row["round_key"], row["channel_id"],
                  datetime.fromtimestamp(row["starts_at"], UTC), datetime.fromtimestamp(row["reminder_at"], UTC),
                  datetime.fromtimestamp(row["ends_at"], UTC), row["status"], row["seed"], row["method"],
-                 row["announcement_id"], row["channel_notice"])
+                 row["announcement_id"], row["channel_notice"], bool(row["channel_notice_told"]))
 
 
 class PairingRepository:
@@ -266,7 +266,11 @@ class PairingRepository:
         return changed > 0
 
     async def set_channel_notice(self, round_id: int, problem: str) -> None:
-        await self.db.execute("UPDATE mock_rounds SET channel_notice = ? WHERE id = ?", (problem, round_id))
+        await self.db.execute("UPDATE mock_rounds SET channel_notice = ?, channel_notice_told = 0 WHERE id = ?",
+                              (problem, round_id))
+
+    async def mark_channel_notice_told(self, round_id: int) -> None:
+        await self.db.execute("UPDATE mock_rounds SET channel_notice_told = 1 WHERE id = ?", (round_id,))
 
     async def set_announcement(self, round_id: int, message_id: int) -> None:
         await self.db.execute("UPDATE mock_rounds SET announcement_id = ? WHERE id = ?", (message_id, round_id))

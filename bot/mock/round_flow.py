@@ -221,7 +221,7 @@ class RoundFlow:
 
     async def deliver(self, round_: Round) -> None:
         """Tell each pending group, announce the round, and tell the members it could not place."""
-        if round_.announcement_id is None and round_.channel_notice is None:
+        if (round_.announcement_id is None and round_.channel_notice is None) or not round_.channel_notice_told:
             await self._tell_channel_problem(round_)
         groups = await self.repo.groups(round_.id)
         for group in groups:
@@ -253,21 +253,25 @@ class RoundFlow:
 
     async def _tell_channel_problem(self, round_: Round) -> None:
         """A round whose channel is gone or closed to the bot still runs (unannounced, or with its groups told
-        by DM), and nobody would know why; its moderators are told once. The problem is stored before they are told,
-        as the daily post's notice is: a crash between the two leaves them untold rather than told twice,
-        and `/studybot settings show` names the problem either way."""
-        problem = await self.publisher.channel_problem(round_)
+        by DM), and nobody would know why; its moderators are told once. As the daily post's notice, the problem
+        is stored, told, then marked told: a bot stopped in between comes back here at its catch-up (the round
+        is delivered again) and looks among the notices it posted before telling again."""
+        fresh = round_.channel_notice is None
+        problem = await self.publisher.channel_problem(round_) if fresh else round_.channel_notice
         if problem is None:
             return
-        await self.repo.set_channel_notice(round_.id, problem)
-        crash_point("mock.channel-notice-stored")
+        if fresh:
+            await self.repo.set_channel_notice(round_.id, problem)
+            crash_point("mock.channel-notice-stored")
         text = (f"Mock-interview round {round_.number}: {problem}. Fix it, or choose "
                 "another channel with `/mock-admin schedule`, before the next round (details in "
                 "`/studybot settings show`).")
         try:
-            await self.publisher.notify_moderators(round_.guild_id, text)
+            await self.publisher.notify_moderators(round_.guild_id, text, look_first=not fresh)
         except Exception:
             log.exception("could not tell the moderators of guild %s about round %s", round_.guild_id, round_.id)
+        crash_point("mock.channel-notice-told")
+        await self.repo.mark_channel_notice_told(round_.id)
 
     async def _announce(self, round_: Round) -> int | None:
         message_id = await self.publisher.announce(round_, await self.repo.groups(round_.id))

@@ -60,11 +60,11 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "reward-grant": ("reward.pending", "reward.given"),
     "reward-removal": ("reward.taken",),
     "review-queue-post": ("review.queue-claimed", "review.queue-posted", "review.queue-recorded"),
-    # Notices for moderators are at most once: the problem is stored (the status commands show it) and then
-    # told, so a crash between the two leaves it untold and never told twice. The daily post and the quiz
-    # share the first; a mock round kept from its channel has the second.
-    "moderator-notice": ("notice.remembered",),
-    "mock-channel-notice": ("mock.channel-notice-stored",),
+    # A notice for moderators is stored (the status commands show it from then on), posted, and marked told;
+    # a restart between looks among the notices posted lately before telling again. The daily post and the
+    # quiz share the first flow; a mock round kept from its channel has the second.
+    "moderator-notice": ("notice.remembered", "notice.told"),
+    "mock-channel-notice": ("mock.channel-notice-stored", "mock.channel-notice-told"),
 }
 
 ALL_POINTS: frozenset[str] = frozenset(point for points in FLOWS.values() for point in points)

@@ -11,7 +11,8 @@ claim is the same for all of them and lives here:
   a backup taken before the post was made), the channel is searched first and an
   earlier copy is adopted instead of sending a second one; the re-send also carries
   the same nonce, so Discord itself answers with the earlier message;
-* moderators hear about a failure once per distinct reason, not on every retry.
+* moderators hear about a failure once per distinct reason, not on every retry, and
+  not twice after a crash.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from bot.posting.crashpoints import crash_point
 
@@ -51,20 +52,31 @@ async def publish_once(*, fresh: bool, find_earlier: Callable[[], Awaitable[T | 
     return await publish()
 
 
-async def tell_moderators_once(guild_id: int, *, reason: str, already_told: str | None,
-                               remember: Callable[[int, str], Awaitable[None]],
-                               notify: Callable[[int, str], Awaitable[bool]], text: str) -> None:
-    """Tell the guild's moderators ``text`` unless they were already told about this ``reason``.
+class Notify(Protocol):
+    async def __call__(self, guild_id: int, text: str, look_first: bool = False) -> bool: ...
 
-    The reason is remembered before sending, so a notification that fails is not retried
-    on every attempt either; the feature's status command still shows it. That makes the
-    notice at most once: a crash between the two steps leaves it untold, never told twice.
+
+async def tell_moderators_once(guild_id: int, *, reason: str, already_told: str | None, told: bool,
+                               remember: Callable[[int, str], Awaitable[None]],
+                               mark_told: Callable[[int, str], Awaitable[None]], notify: Notify, text: str) -> None:
+    """Tell the guild's moderators ``text`` once per ``reason``, even across a crash.
+
+    The reason is stored first (the feature's status command shows it from then on), then
+    told, then marked told. A notice that could not be posted is marked told all the same,
+    so it is not retried on every attempt; the status command still holds it. A bot stopped
+    between storing and marking comes back here with ``told`` false (each feature's
+    catch-up looks for such notices) and looks among the notices it posted before telling
+    again.
     """
-    if already_told == reason:
+    if already_told == reason and told:
         return
-    await remember(guild_id, reason)
-    crash_point("notice.remembered")
+    fresh = already_told != reason
+    if fresh:
+        await remember(guild_id, reason)
+        crash_point("notice.remembered")
     try:
-        await notify(guild_id, text)
+        await notify(guild_id, text, look_first=not fresh)
     except Exception:
         log.exception("could not notify the moderators of guild %s", guild_id)
+    crash_point("notice.told")
+    await mark_told(guild_id, reason)

@@ -32,6 +32,7 @@ class QuizSchedule:
     cycle_seed: int
     failure_notice: str | None
     starts_at: datetime | None = None  # first set up then: earlier occurrences are not owed
+    failure_notice_told: bool = True  # False between storing the notice and telling it (a crash may come)
 
     @classmethod
     def of(cls, row: Any) -> QuizSchedule:
@@ -39,7 +40,8 @@ class QuizSchedule:
         return cls(row["guild_id"], row["channel_id"], time(hour, minute), ZoneInfo(row["timezone"]),
                    row["close_hours"], bool(row["reveal_now"]), bool(row["enabled"]), row["cycle"],
                    row["cycle_seed"], row["failure_notice"],
-                   datetime.fromtimestamp(row["starts_at"], UTC) if row["starts_at"] is not None else None)
+                   datetime.fromtimestamp(row["starts_at"], UTC) if row["starts_at"] is not None else None,
+                   bool(row["failure_notice_told"]))
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,13 @@ class QuizRepository:
                            (cycle, seed, guild_id))
 
     async def set_failure_notice(self, guild_id: int, notice: str | None) -> None:
-        await self.db.execute("UPDATE quiz_schedule SET failure_notice = ? WHERE guild_id = ?", (notice, guild_id))
+        """Store the problem the moderators are about to be told (untold until :meth:`mark_notice_told`)."""
+        await self.db.execute("UPDATE quiz_schedule SET failure_notice = ?, failure_notice_told = 0 WHERE guild_id = ?",
+                              (notice, guild_id))
+
+    async def mark_notice_told(self, guild_id: int, notice: str) -> None:
+        await self.db.execute("UPDATE quiz_schedule SET failure_notice_told = 1 WHERE guild_id = ? AND failure_notice = ?",
+                              (guild_id, notice))
 
     async def post(self, guild_id: int, day: date, conn: aiosqlite.Connection | None = None) -> QuizPost | None:
         sql, params = "SELECT * FROM quiz_posts WHERE guild_id = ? AND local_date = ?", (guild_id, day.isoformat())

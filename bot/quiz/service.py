@@ -208,10 +208,14 @@ class QuizService:
         self._scheduler.remove_prefix(JOB_PREFIX)
 
     async def catch_up(self) -> None:
-        """Once a shard is ready: post the quizzes that fell due today while the bot was down."""
+        """Once a shard is ready: post the quizzes that fell due today while the bot was down, then tell the
+        moderators what a stopped process stored for them and may not have told."""
         for schedule in await self.repo.schedules():
             if self._scheduler.owns(schedule.guild_id):
                 await self.deliver_due(schedule.guild_id)
+        for schedule in await self.repo.schedules():
+            if self._scheduler.owns(schedule.guild_id) and schedule.failure_notice and not schedule.failure_notice_told:
+                await self._tell_moderators_once(schedule, schedule.failure_notice)
 
     async def deliver_due(self, guild_id: int, attempt: int = 0) -> QuizPost | None:
         """The scheduled entry point; a transient fault is retried within the day (see :mod:`bot.posting.retry`)."""
@@ -347,8 +351,8 @@ class QuizService:
 
     async def _tell_moderators_once(self, schedule: QuizSchedule, reason: str) -> None:
         await tell_moderators_once(
-            schedule.guild_id, reason=reason, already_told=schedule.failure_notice,
-            remember=self.repo.set_failure_notice,
+            schedule.guild_id, reason=reason, already_told=schedule.failure_notice, told=schedule.failure_notice_told,
+            remember=self.repo.set_failure_notice, mark_told=self.repo.mark_notice_told,
             notify=self.publisher.notify_moderators,
             text=f"I could not post today's quiz: {reason}. Fix it and it goes out at the next scheduled time "
                  "(see `/quiz status`).")

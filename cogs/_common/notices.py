@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 # Posting a notice, and reading the channel back so that a notice is not repeated after a restart.
 NOTICE_PERMISSIONS = ("view_channel", "send_messages", "read_message_history")
+# One page of the notices channel: a notice told just before a restart is in it, whatever members said since.
+NOTICE_SEARCH_LIMIT = 100
 # The system channel is the server's own choice, so it is used whenever the bot may post there at all.
 FALLBACK_PERMISSIONS = ("view_channel", "send_messages")
 
@@ -47,15 +49,19 @@ async def notices_channel(client: StudyBot, guild_id: int) -> discord.TextChanne
 
 
 async def notify_moderators(client: StudyBot, guild_id: int, text: str,
-                            pace: Callable[[], Awaitable[None]]) -> bool:
-    """Post ``text`` where the server's moderators read the bot's notices; whether it was posted.
+                            pace: Callable[[], Awaitable[None]], look_first: bool = False) -> bool:
+    """Post ``text`` where the server's moderators read the bot's notices; whether it is there.
 
+    With ``look_first`` the bot was stopped after storing the notice and perhaps after posting it: it is
+    looked for among the channel's latest messages first, and not posted twice.
     Without such a channel (none chosen and no system channel, or no Send Messages there) the caller's
     status command still holds what went wrong, so a refusal is reported as False, not raised.
     """
     channel = await notices_channel(client, guild_id)
     if channel is None:
         return False
+    if look_first and await told_before(client, channel, text, pace):
+        return True
     try:
         await pace()
         await channel.send(text, allowed_mentions=no_pings())
@@ -63,3 +69,21 @@ async def notify_moderators(client: StudyBot, guild_id: int, text: str,
         log.warning("could not tell the moderators of guild %s: %s", guild_id, error.text or error.status)
         return False
     return True
+
+
+async def told_before(client: discord.Client, channel: discord.abc.Messageable, wanted: str,
+                      pace: Callable[[], Awaitable[None]]) -> bool:
+    """Whether a notice holding ``wanted`` is among the bot's latest messages in a notices channel (one page of
+    history, read only where the bot may: a refusal counts against Discord's invalid-request limit). Used
+    after a restart, for a notice the bot may have posted just before it stopped."""
+    if isinstance(channel, discord.TextChannel) and \
+            not channel.permissions_for(channel.guild.me).read_message_history:
+        return False
+    try:
+        await pace()
+        async for message in channel.history(limit=NOTICE_SEARCH_LIMIT):
+            if client.user is not None and message.author.id == client.user.id and wanted in message.content:
+                return True
+    except discord.HTTPException as error:
+        log.warning("could not read a notices channel for an earlier notice: %s", error.text)
+    return False

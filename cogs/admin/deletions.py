@@ -19,13 +19,12 @@ from bot.admin import OwedDeletion, PrivacyService
 from bot.bot import StudyBot
 from bot.posting import crash_point
 from cogs._common import no_pings
-from cogs._common.notices import notices_channel
+from cogs._common.notices import notices_channel, told_before
 
 log = logging.getLogger(__name__)
 
 GONE = {10003, 10008}  # unknown channel or message: nothing left to delete
 UNREACHABLE = {50001, 50013}  # no access: the message may well be there, and only a moderator can remove it now
-NOTICE_SEARCH_LIMIT = 100  # one page of the notices channel: a notice told just before a restart is in it
 LINKS_IN_NOTICE = 15  # a notice stays far inside 2,000 characters; the log has every link
 
 
@@ -147,7 +146,7 @@ class PostedMessageDeleter:
             log.warning("guild %s has no notices or system channel I may post in, so its moderators were not told",
                         guild_id)
             return
-        if await self._told_before(channel, jump_link(guild_id, unreachable[0])):
+        if await told_before(self.client, channel, jump_link(guild_id, unreachable[0]), self.pace):
             return
         try:
             await self.pace()
@@ -172,18 +171,3 @@ class PostedMessageDeleter:
             return None
         channel_id = data.get("system_channel_id")
         return self.client.get_partial_messageable(int(channel_id), guild_id=guild_id) if channel_id else None
-
-    async def _told_before(self, channel: discord.abc.Messageable, link: str) -> bool:
-        """Whether a notice naming ``link`` is among the notices channel's recent messages: the bot stopped
-        after telling the moderators and before the message left the queue, so they are not told twice."""
-        if isinstance(channel, discord.TextChannel) and \
-                not channel.permissions_for(channel.guild.me).read_message_history:
-            return False
-        try:
-            await self.pace()
-            async for message in channel.history(limit=NOTICE_SEARCH_LIMIT):
-                if message.author.id == self.client.user_id and link in message.content:
-                    return True
-        except discord.HTTPException as error:
-            log.warning("could not read a notices channel for an earlier notice: %s", error.text)
-        return False

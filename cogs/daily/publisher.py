@@ -147,8 +147,8 @@ class DiscordDailyPublisher:
         crash_point("daily.thread-started")
         return Published(message.id, thread.id)
 
-    async def notify_moderators(self, guild_id: int, text: str) -> bool:
-        return await notify_moderators(self.client, guild_id, text, self.pace)
+    async def notify_moderators(self, guild_id: int, text: str, look_first: bool = False) -> bool:
+        return await notify_moderators(self.client, guild_id, text, self.pace, look_first)
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
                           existing_message_id: int | None, day: date | None = None, look_first: bool = False) -> int:

@@ -201,8 +201,8 @@ class DiscordMockPublisher:
                             "by DM instead of in a private thread of its own")
         return "; and ".join(problems) or None
 
-    async def notify_moderators(self, guild_id: int, text: str) -> bool:
-        return await notify_moderators(self.client, guild_id, text, self.pace)
+    async def notify_moderators(self, guild_id: int, text: str, look_first: bool = False) -> bool:
+        return await notify_moderators(self.client, guild_id, text, self.pace, look_first)
 
     async def find_announcement(self, round_: Round) -> int | None:
         """The round's announcement if an attempt interrupted before recording it already made it."""

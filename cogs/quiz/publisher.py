@@ -83,5 +83,5 @@ class DiscordQuizPublisher:
         except (TimeoutError, aiohttp.ClientError) as error:
             raise QuizDeliveryFailed("Discord did not answer in time", transient=True) from error
 
-    async def notify_moderators(self, guild_id: int, text: str) -> bool:
-        return await notify_moderators(self.client, guild_id, text, self.pace)
+    async def notify_moderators(self, guild_id: int, text: str, look_first: bool = False) -> bool:
+        return await notify_moderators(self.client, guild_id, text, self.pace, look_first)

@@ -1175,28 +1175,35 @@ def fields_of(interaction: SimInteraction) -> str:
 
 
 async def daily_notice_invariants(world: World, restart: int) -> None:
-    """Notices are at most once: the problem was stored before the crash, so the restarted bot does not tell it
-    again (here that means not at all, the crash came first) and the status command names it; the next day's
-    post fails for the same reason without a notice either."""
+    """The moderators are told once: a bot stopped before posting the stored notice posts it at its restart, one
+    stopped after posting finds it; the status command names the problem, and the next day's post fails for the
+    same reason without a second notice."""
+    undelivered = "could not deliver today's study prompt"
+    await world.serve_until(lambda: bool(notices(world, undelivered))
+                            and world.rows("SELECT failure_notice_told FROM daily_schedule") == [(1,)],
+                            "the moderators told and the notice marked told")
     if restart == 2:
         await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM daily_posts WHERE status = 'failed'")
                                 == [(2,)], "the second day's post to fail too")
     status = await world.slash(world.mod, "daily status")
     assert "Send Messages" in fields_of(status)
-    assert notices(world, "could not deliver today's study prompt") == []
+    [notice] = notices(world, undelivered)
+    assert "Send Messages" in notice.content
     assert world.posts("Day ") == []
 
 
 async def mock_notice_invariants(world: World, restart: int) -> None:
     """The round runs without its channel (the pair is told in its private thread) and is not announced; the
-    problem was stored before the crash, so the restarted bot does not tell the moderators again (at most once:
-    here not at all) and `/studybot settings show` names what is missing."""
+    moderators are told once whether the bot stopped before or after posting the stored notice, and
+    `/studybot settings show` names what is missing."""
     await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM mock_groups WHERE delivery = 'pending'")
-                            == [(0,)], "the pair to be told")
+                            == [(0,)] and world.rows("SELECT channel_notice_told FROM mock_rounds") == [(1,)],
+                            "the pair and the moderators told")
     [thread] = [t for t in world.guild.threads if t.name.startswith("Mock #1 ")]
     assert sum(bool(m.embeds) for m in thread.messages) == 1
     assert not any("Mock interview round 1" in m.content for m in world.room.messages)
-    assert notices(world, "Mock-interview round 1") == []
+    [notice] = notices(world, "Mock-interview round 1")
+    assert "Send Messages" in notice.content
     shown = await world.slash(world.mod, "studybot settings show")
     assert f"missing **Send Messages** in {world.room.mention}" in fields_of(shown)
 
@@ -1275,9 +1282,10 @@ SCENARIOS: dict[str, Scenario] = {
        for point in ("privacy.queued", "privacy.deleted")},
     "privacy.told": Scenario(daily_answered_then_out_of_reach, DAY.replace(hour=12, minute=10) + timedelta(days=1),
                              delete_my_data, unreachable_invariants),
-    "notice.remembered": Scenario(daily_refused_at_nine, NINE, nothing, daily_notice_invariants),
-    "mock.channel-notice-stored": Scenario(mock_signed_up_in_a_closed_channel, DAY.replace(hour=8), pair_now,
-                                           mock_notice_invariants),
+    **{point: Scenario(daily_refused_at_nine, NINE, nothing, daily_notice_invariants)
+       for point in FLOWS["moderator-notice"]},
+    **{point: Scenario(mock_signed_up_in_a_closed_channel, DAY.replace(hour=8), pair_now, mock_notice_invariants)
+       for point in FLOWS["mock-channel-notice"]},
     "backup.written": Scenario(daily_at_nine, DAY.replace(hour=3, minute=29, second=59) + timedelta(days=1),
                                nothing, backup_invariants),
 }

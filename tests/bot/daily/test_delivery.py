@@ -87,6 +87,22 @@ async def test_a_refused_post_is_recorded_with_its_reason_and_retried_by_post_no
     assert (await service.status(GUILD)).problems == []
 
 
+async def test_a_notice_stored_before_a_crash_is_told_at_the_next_start_even_when_nothing_is_due(
+        db: Database, service: DailyService, clock: ManualClock, discord_stub: FakeDiscord) -> None:
+    """The bot stopped after storing the moderators' notice and before telling them, and starts again in the
+    next morning, before the post is due: its catch-up tells them, once, and a later start does not tell them
+    again."""
+    await service.repo.set_failure_notice(GUILD, "I am missing Send Messages in #daily")  # ...and the process dies
+    clock.set(datetime(2026, 3, 3, 6, 0, tzinfo=UTC))  # 07:00 in Berlin
+    for _ in range(2):
+        await build_service(db, clock, discord_stub).delivery.catch_up()
+    assert discord_stub.sent == []  # nothing was due
+    assert len(discord_stub.notices) == 1 and "I am missing Send Messages in #daily" in discord_stub.notices[0]
+    schedule = await service.repo.schedule(GUILD)
+    assert schedule is not None and schedule.failure_notice_told
+    assert (await service.status(GUILD)).problems == ["I am missing Send Messages in #daily"]
+
+
 async def test_a_whole_cycle_without_repeats_then_a_new_order(service: DailyService, clock: ManualClock,
                                                                discord_stub: FakeDiscord) -> None:
     size = (await service.status(GUILD)).cycle_size

@@ -44,21 +44,53 @@ async def test_a_retried_claim_with_no_earlier_copy_publishes() -> None:
     assert await publish_once(fresh=False, find_earlier=find, publish=publish) == 9
 
 
+class Notices:
+    """A server's stored notice and what was posted, as the feature's repository and publisher keep them."""
+
+    def __init__(self, *, fail: bool = False) -> None:
+        self.stored: str | None = None
+        self.told = True
+        self.sent: list[str] = []
+        self.fail = fail
+
+    async def remember(self, guild_id: int, reason: str) -> None:
+        self.stored, self.told = reason, False
+
+    async def mark_told(self, guild_id: int, reason: str) -> None:
+        if self.stored == reason:
+            self.told = True
+
+    async def notify(self, guild_id: int, text: str, look_first: bool = False) -> bool:
+        if look_first and text in self.sent:
+            return True
+        self.sent.append(text)
+        if self.fail:
+            raise RuntimeError("no system channel")
+        return True
+
+    async def tell(self, reason: str, text: str) -> None:
+        await tell_moderators_once(5, reason=reason, already_told=self.stored, told=self.told,
+                                   remember=self.remember, mark_told=self.mark_told, notify=self.notify, text=text)
+
+
 async def test_moderators_hear_once_per_reason_even_when_notifying_fails() -> None:
-    remembered: dict[int, str] = {}
-    sent: list[str] = []
-
-    async def remember(guild_id: int, reason: str) -> None:
-        remembered[guild_id] = reason
-
-    async def notify(guild_id: int, text: str) -> bool:
-        sent.append(text)
-        raise RuntimeError("no system channel")
-
+    notices = Notices(fail=True)
     for _ in range(3):
-        await tell_moderators_once(5, reason="missing Send Messages", already_told=remembered.get(5),
-                                   remember=remember, notify=notify, text="Grant Send Messages")
-    await tell_moderators_once(5, reason="channel deleted", already_told=remembered.get(5),
-                               remember=remember, notify=notify, text="Pick a new channel")
-    assert sent == ["Grant Send Messages", "Pick a new channel"]
-    assert remembered == {5: "channel deleted"}
+        await notices.tell("missing Send Messages", "Grant Send Messages")
+    await notices.tell("channel deleted", "Pick a new channel")
+    assert notices.sent == ["Grant Send Messages", "Pick a new channel"]
+    assert (notices.stored, notices.told) == ("channel deleted", True)
+
+
+async def test_a_notice_stored_but_not_marked_told_is_looked_for_before_it_is_told_again() -> None:
+    """A bot stopped after posting and before marking finds its notice; one stopped before posting tells it."""
+    posted_then_stopped = Notices()
+    posted_then_stopped.stored, posted_then_stopped.told = "missing Send Messages", False
+    posted_then_stopped.sent = ["Grant Send Messages"]
+    await posted_then_stopped.tell("missing Send Messages", "Grant Send Messages")
+    assert posted_then_stopped.sent == ["Grant Send Messages"] and posted_then_stopped.told
+
+    stored_then_stopped = Notices()
+    stored_then_stopped.stored, stored_then_stopped.told = "missing Send Messages", False
+    await stored_then_stopped.tell("missing Send Messages", "Grant Send Messages")
+    assert stored_then_stopped.sent == ["Grant Send Messages"] and stored_then_stopped.told
