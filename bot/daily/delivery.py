@@ -142,8 +142,8 @@ class DailyDelivery:
         posted = sum(result.outcome is Outcome.POSTED for result in results)
         if posted:
             log.info("caught up %d daily posts missed earlier today", posted)
-        for schedule in await self.repo.schedules():
-            if self.scheduler.owns(schedule.guild_id) and schedule.failure_notice and not schedule.failure_notice_told:
+        for schedule in await self.repo.untold_notices():
+            if self.scheduler.owns(schedule.guild_id) and schedule.failure_notice:
                 await self._tell_moderators_once(schedule, schedule.failure_notice)
         return results
 

@@ -72,6 +72,12 @@ class DailyRepository:
             sql = "SELECT * FROM daily_schedule ORDER BY guild_id"
         return [_schedule(row) for row in await self.db.fetchall(sql)]
 
+    async def untold_notices(self) -> list[DailySchedule]:
+        """The schedules to run whose notice for moderators was stored and not marked told (a stop came between)."""
+        sql = (f"SELECT * FROM daily_schedule WHERE failure_notice IS NOT NULL AND failure_notice_told = 0 "  # noqa: S608
+               f"AND enabled = 1 AND {IN_PRESENT_GUILD} ORDER BY guild_id")
+        return [_schedule(row) for row in await self.db.fetchall(sql)]
+
     async def delete_schedule(self, conn: aiosqlite.Connection, guild_id: int) -> None:
         await conn.execute("DELETE FROM daily_schedule WHERE guild_id = ?", (guild_id,))
 

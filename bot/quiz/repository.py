@@ -34,6 +34,12 @@ class QuizRepository:
         sql = f"SELECT * FROM quiz_schedule WHERE enabled = 1 AND {IN_PRESENT_GUILD}"  # noqa: S608
         return [QuizSchedule.of(r) for r in await self.db.fetchall(sql)]
 
+    async def untold_notices(self) -> list[QuizSchedule]:
+        """The schedules to run whose notice for moderators was stored and not marked told (a stop came between)."""
+        sql = (f"SELECT * FROM quiz_schedule WHERE failure_notice IS NOT NULL AND failure_notice_told = 0 "  # noqa: S608
+               f"AND enabled = 1 AND {IN_PRESENT_GUILD}")
+        return [QuizSchedule.of(r) for r in await self.db.fetchall(sql)]
+
     async def delete_schedule(self, conn: aiosqlite.Connection, guild_id: int) -> None:
         await conn.execute("DELETE FROM quiz_schedule WHERE guild_id = ?", (guild_id,))
 

@@ -213,8 +213,8 @@ class QuizService:
         for schedule in await self.repo.schedules():
             if self._scheduler.owns(schedule.guild_id):
                 await self.deliver_due(schedule.guild_id)
-        for schedule in await self.repo.schedules():
-            if self._scheduler.owns(schedule.guild_id) and schedule.failure_notice and not schedule.failure_notice_told:
+        for schedule in await self.repo.untold_notices():
+            if self._scheduler.owns(schedule.guild_id) and schedule.failure_notice:
                 await self._tell_moderators_once(schedule, schedule.failure_notice)
 
     async def deliver_due(self, guild_id: int, attempt: int = 0) -> QuizPost | None:

@@ -31,16 +31,17 @@ def missing_for_notices(channel: discord.abc.GuildChannel, me: discord.Member | 
 async def notices_channel(client: StudyBot, guild_id: int) -> discord.TextChannel | None:
     """Where the moderators of a server this process serves are told things, if the bot may post there.
 
-    The chosen channel comes first; when it is gone or the bot lost Send Messages in it, the system
-    channel still reaches the moderators (and ``/studybot settings show`` says what broke the choice).
+    The chosen channel comes first, while the bot keeps what choosing it required; when it is gone or
+    the bot lost one of those, the system channel still reaches the moderators (and ``/studybot settings
+    show`` says what broke the choice, by the same rule).
     """
     guild = client.get_guild(guild_id)
     if guild is None or guild.me is None:
         return None
     chosen_id = await client.core.moderators.notices_channel_of(guild_id)
     chosen = guild.get_channel(chosen_id) if chosen_id else None
-    for channel in (chosen, guild.system_channel):
-        if isinstance(channel, discord.TextChannel) and channel.permissions_for(guild.me).send_messages:
+    for channel, needs in ((chosen, NOTICE_PERMISSIONS), (guild.system_channel, FALLBACK_PERMISSIONS)):
+        if isinstance(channel, discord.TextChannel) and not missing_permissions(channel, guild.me, needs=needs):
             return channel
     if chosen_id:
         log.warning("guild %s chose channel %s for notices, but I may not post there (or it is gone)",

@@ -184,3 +184,16 @@ async def test_a_quiz_notice_stored_just_before_a_stop_is_told_once_at_the_next_
         await harness.restart()
         told = [m.content for m in general.messages if m.content.startswith("I could not post today's quiz")]
         assert len(told) == 1 and "Send Messages" in told[0]
+
+
+async def test_a_chosen_channel_that_lost_read_message_history_is_left_as_settings_say(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel, mods_only: SimChannel) -> None:
+    """What choosing the channel required is what keeps notices there: settings and the notice agree on where."""
+    await mod.slash("studybot settings notices-channel", channel=mods_only)
+    mods_only.deny(harness.sim.bot_user.id, "read_message_history")
+    await harness.settle()
+    shown = await mod.slash("studybot settings show")
+    field = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}["Notices for moderators"]
+    assert "Read Message History" in field and f"sent to the server's system channel {general.mention}" in field
+    await missed_daily_post(harness, mod, daily)
+    assert len(undelivered(general)) == 1 and undelivered(mods_only) == []
