@@ -73,9 +73,12 @@ class DailyRepository:
         return [_schedule(row) for row in await self.db.fetchall(sql)]
 
     async def untold_notices(self) -> list[DailySchedule]:
-        """The schedules to run whose notice for moderators was stored and not marked told (a stop came between)."""
+        """The schedules whose notice for moderators was stored and not marked told (a stop came between).
+
+        Paused ones too: the notice is about a post already missed, and a moderator who paused the feature
+        meanwhile still needs to know why it was missed."""
         sql = (f"SELECT * FROM daily_schedule WHERE failure_notice IS NOT NULL AND failure_notice_told = 0 "  # noqa: S608
-               f"AND enabled = 1 AND {IN_PRESENT_GUILD} ORDER BY guild_id")
+               f"AND {IN_PRESENT_GUILD} ORDER BY guild_id")
         return [_schedule(row) for row in await self.db.fetchall(sql)]
 
     async def delete_schedule(self, conn: aiosqlite.Connection, guild_id: int) -> None:

@@ -35,9 +35,11 @@ class QuizRepository:
         return [QuizSchedule.of(r) for r in await self.db.fetchall(sql)]
 
     async def untold_notices(self) -> list[QuizSchedule]:
-        """The schedules to run whose notice for moderators was stored and not marked told (a stop came between)."""
+        """The schedules whose notice for moderators was stored and not marked told (a stop came between).
+
+        Paused ones too: the notice is about a quiz already missed, which a pause does not explain."""
         sql = (f"SELECT * FROM quiz_schedule WHERE failure_notice IS NOT NULL AND failure_notice_told = 0 "  # noqa: S608
-               f"AND enabled = 1 AND {IN_PRESENT_GUILD}")
+               f"AND {IN_PRESENT_GUILD} ORDER BY guild_id")
         return [QuizSchedule.of(r) for r in await self.db.fetchall(sql)]
 
     async def delete_schedule(self, conn: aiosqlite.Connection, guild_id: int) -> None:

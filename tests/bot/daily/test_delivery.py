@@ -103,6 +103,19 @@ async def test_a_notice_stored_before_a_crash_is_told_at_the_next_start_even_whe
     assert (await service.status(GUILD)).problems == ["I am missing Send Messages in #daily"]
 
 
+async def test_a_notice_stored_before_a_crash_is_told_even_when_the_feature_was_paused_meanwhile(
+        db: Database, service: DailyService, clock: ManualClock, discord_stub: FakeDiscord) -> None:
+    """A moderator paused the daily post while the bot was down with a notice untold: the post was missed all
+    the same, so the next start tells them why, once, and posts nothing."""
+    await service.repo.set_failure_notice(GUILD, "I am missing Send Messages in #daily")  # ...and the process dies
+    await service.set_enabled(GUILD, MOD, False)
+    clock.set(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))  # 09:00 in Berlin, when the post would be due
+    for _ in range(2):
+        await build_service(db, clock, discord_stub).delivery.catch_up()
+    assert discord_stub.sent == []
+    assert len(discord_stub.notices) == 1 and "I am missing Send Messages in #daily" in discord_stub.notices[0]
+
+
 async def test_a_whole_cycle_without_repeats_then_a_new_order(service: DailyService, clock: ManualClock,
                                                                discord_stub: FakeDiscord) -> None:
     size = (await service.status(GUILD)).cycle_size

@@ -172,14 +172,18 @@ async def test_a_server_without_a_system_channel_hears_of_a_privacy_deletion_in_
     assert len([m for m in notices.messages if "Please delete it by hand" in m.content]) == 1
 
 
+@pytest.mark.parametrize("paused", [False, True], ids=["running", "paused-meanwhile"])
 async def test_a_quiz_notice_stored_just_before_a_stop_is_told_once_at_the_next_start(
-        harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel) -> None:
+        harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel, paused: bool) -> None:
     """The bot stored the quiz's problem for the moderators and stopped before telling them: the next start tells
-    them (no quiz is due then), and the one after does not tell them again."""
+    them (no quiz is due then), and the one after does not tell them again. A pause in between changes nothing:
+    the quiz was missed all the same."""
     await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
     await harness.core.db.execute(
         "UPDATE quiz_schedule SET failure_notice = ?, failure_notice_told = 0 WHERE guild_id = ?",
         ("I am missing **Send Messages** in #daily", harness.guild.id))
+    if paused:
+        await mod.slash("quiz pause")
     for _ in range(2):
         await harness.restart()
         told = [m.content for m in general.messages if m.content.startswith("I could not post today's quiz")]
