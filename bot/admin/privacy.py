@@ -13,6 +13,7 @@ keeps the member's id or words. Backups made before the deletion expire on their
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
@@ -95,8 +96,9 @@ class PrivacyService:
         log.info("removed member data: %s; %d messages to delete on Discord", changed, queued)
         return Deletion(changed, queued)
 
-    async def pending_messages(self, limit: int = 100) -> list[OwedDeletion]:
-        return await self.repo.pending_messages(limit)
+    async def pending_messages(self, limit: int = 100, owns: Callable[[int], bool] | None = None) -> list[OwedDeletion]:
+        """The messages still to delete on Discord: all of them, or only those of the servers ``owns``."""
+        return await self.repo.pending_messages(limit, owns)
 
     async def message_gone(self, message_id: int) -> None:
         await self.repo.message_gone(message_id)

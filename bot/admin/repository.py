@@ -7,6 +7,7 @@ Privacy statements are built from the live schema (table and column names come f
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
@@ -127,9 +128,14 @@ class PrivacyRepository:
         """Move every page into the main file and truncate the WAL, so the old row images are gone."""
         await self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    async def pending_messages(self, limit: int) -> list[OwedDeletion]:
-        rows = await self.db.fetchall("SELECT guild_id, channel_id, message_id FROM pending_message_deletions "
-                                      "ORDER BY queued_at, message_id LIMIT ?", (limit,))
+    async def pending_messages(self, limit: int, owns: Callable[[int], bool] | None = None) -> list[OwedDeletion]:
+        """The oldest ``limit`` messages still owed, or only those of the servers ``owns`` (a message
+        without a server counts as server 0's), filtered before the limit, as the queue is short."""
+        sql = "SELECT guild_id, channel_id, message_id FROM pending_message_deletions ORDER BY queued_at, message_id"
+        if owns is None:
+            rows = await self.db.fetchall(f"{sql} LIMIT ?", (limit,))
+        else:
+            rows = [row for row in await self.db.fetchall(sql) if owns(row[0] or 0)][:limit]
         return [OwedDeletion(None if r[0] is None else int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     async def message_gone(self, message_id: int) -> None:

@@ -3,7 +3,9 @@
 The member's rows go in one transaction (:class:`bot.admin.PrivacyService`), which queues every
 message the bot posted for them; this worker empties that queue, at once and at every start. Any
 process may delete any message through REST, so the process that took the request does all of it,
-also in servers another process serves. A message the bot can no longer reach stays on Discord:
+also in servers another process serves. At start, each shard resumes only its own servers' messages
+(shard 0 those without a server, such as DMs): processes restarted together do not delete, or report
+to the moderators, the same message each. A message the bot can no longer reach stays on Discord:
 the server's moderators are told where, once (in the channel they chose for notices, else the system
 channel), and it leaves the queue.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 import discord
 
@@ -76,11 +79,11 @@ class PostedMessageDeleter:
         self.pace = client.core.pacer.acquire
         self._draining = asyncio.Lock()  # each shard's start-up pass and members' deletions, one at a time
 
-    async def run(self) -> None:
-        """Delete every queued message, or leave it to the moderators; what Discord refuses for now stays
-        queued for the next start."""
+    async def run(self, owns: Callable[[int], bool] | None = None) -> None:
+        """Delete every queued message (or those of the servers ``owns``), or leave it to the moderators;
+        what Discord refuses for now stays queued for the next start."""
         async with self._draining:
-            while batch := await self.service.pending_messages():
+            while batch := await self.service.pending_messages(owns=owns):
                 if not await self._work_through(batch):
                     return  # Discord is refusing for now; the next start tries again
 

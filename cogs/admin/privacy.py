@@ -36,11 +36,11 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
 
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)
-        self.client.forget_ready_hook(self.delete_posted_messages)
+        self.client.forget_ready_hook(self.resume_deletions)
 
     async def cog_load(self) -> None:
         self.client.services.add(self.service)
-        self.client.after_first_ready(self.delete_posted_messages)
+        self.client.after_first_ready(self.resume_deletions)
 
     @app_commands.command(name="export", description="A JSON file of everything studybot stores about you")
     async def export(self, interaction: discord.Interaction) -> None:
@@ -80,5 +80,10 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
         view.message = await interaction.original_response()
 
     async def delete_posted_messages(self) -> None:
-        """Delete on Discord what the bot posted for members who asked to be forgotten; resumed at start."""
+        """Delete on Discord what the bot posted for members who asked to be forgotten, in every server."""
         await self.deleter.run()
+
+    async def resume_deletions(self) -> None:
+        """At a shard's start, what a stopped process left queued in that shard's servers (another process
+        resumes the rest, so none is deleted or reported twice)."""
+        await self.deleter.run(owns=self.client.core.scheduler.owns)

@@ -253,3 +253,31 @@ async def test_a_message_queued_before_its_server_was_recorded_is_still_reported
     [notice] = [m for m in general.messages if "could not delete" in m.content]
     assert f"https://discord.com/channels/{harness.guild.id}/{daily.id}/{announcement.id}" in notice.content
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
+
+
+async def test_with_the_shards_split_over_processes_each_resumes_only_its_own_servers_deletions(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """A member's deletion was committed and its process stopped before Discord: at the next start, the
+    process serving another shard leaves the server's message alone (processes started together would
+    otherwise each delete it, and each tell the moderators about one they cannot reach); the process
+    serving the server deletes it."""
+    general = harness.guild.channel("general")
+    await mod.slash("streak-admin announcements", state="on", channel=general)
+    for days_ago in range(6, -1, -1):
+        await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.REVIEW,
+                                           harness.core.clock.now() - timedelta(days=days_ago))
+        await harness.settle()
+    [announcement] = [m for m in general.messages if "7-day streak" in m.content]
+    deletion = await harness.bot.get_cog("Privacy").service.delete(alice.id)  # ...and the process stops here
+    assert deletion.messages_queued == 1
+    await harness.stop()
+    own_shard = (harness.guild.id >> 22) % 2
+    for shard in (1 - own_shard, own_shard):  # the other shard's process starts first
+        process = BotHarness(harness.sim, harness.db_path, harness.clock,
+                             settings={"shard_count": 2, "shard_ids": str(shard)})
+        await process.start()
+        try:
+            left = await process.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions")
+            assert (announcement.deleted, left) == ((False, 1) if shard != own_shard else (True, 0))
+        finally:
+            await process.stop()
