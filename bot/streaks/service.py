@@ -78,6 +78,7 @@ class StreakService:
         self._activity = activity
         self._audit = audit
         self.publisher = publisher
+        self._scheduler = scheduler  # which servers' interrupted celebrations this process (or shard) finishes
         self.reminders = StreakReminders(self.repo, clock, scheduler, publisher)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._announcing: set[tuple[int, int, int, date]] = set()  # celebrations being posted right now
@@ -223,13 +224,18 @@ class StreakService:
 
         A celebration may have reached Discord before the process died, so it is looked for in its
         channel before it is posted. Only milestones from the last two days are caught up: a
-        celebration days late would be noise. Returns how many were handed to the publisher.
+        celebration days late would be noise. Only the servers of the shard starting are looked at: the
+        others' channels are not known here yet (or at all, in another process's servers). Returns how
+        many were handed to the publisher.
         """
+        owns = self._scheduler.owns
         since = self._now_epoch() - 2 * 86_400
         for guild_id, user_id, milestone, run_start in await self.repo.unclaimed_milestones(self._now_epoch()):
-            channel_id = await self._announcement_channel(guild_id)
-            await self.repo.claim_milestone(guild_id, user_id, milestone, run_start, self._now_epoch(), channel_id)
-        pending = await self.repo.unannounced_milestones(since)
+            if owns(guild_id):
+                channel_id = await self._announcement_channel(guild_id)
+                await self.repo.claim_milestone(guild_id, user_id, milestone, run_start, self._now_epoch(),
+                                                channel_id)
+        pending = [row for row in await self.repo.unannounced_milestones(since) if owns(row[0])]
         for guild_id, user_id, milestone, run_start, channel_id in pending:
             await self._announce(guild_id, user_id, milestone, run_start, channel_id, after_restart=True)
         return len(pending)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from bot.activity import ActivityKind
 from bot.errors import InvalidInput
+from bot.shards import ShardLayout
 from bot.storage import Database, load_migrations
 from bot.streaks import StreakService
 from bot.streaks.rules import evaluate
@@ -161,6 +162,10 @@ async def test_a_milestone_a_crash_left_unclaimed_or_unposted_is_celebrated_once
     await s.db.execute("INSERT INTO streak_milestones (guild_id, user_id, milestone, run_start, reached_at, "
                        "channel_id) VALUES (?, 20, 7, '2026-03-02', 0, 555)", (GUILD,))
     await s.db.execute("UPDATE streak_milestones SET reached_at = ?", (int(s.clock.now().timestamp()),))
+    s.service._scheduler.shards = ShardLayout(shard_count=2, shard_ids=(1,))  # a process serving other servers
+    assert await s.service.catch_up_milestones() == 0 and s.discord.announcements == [(555, 20, 7)]
+    assert await s.db.fetchval("SELECT COUNT(*) FROM streak_milestones") == 1  # member 10's left unclaimed
+    s.service._scheduler.shards = ShardLayout(shard_count=2, shard_ids=(0,))  # the one serving this server
     assert await s.service.catch_up_milestones() == 2
     assert sorted(s.discord.announcements) == [(555, 10, 7), (555, 20, 7)]
     assert await s.db.fetchval("SELECT COUNT(*) FROM streak_milestones WHERE message_id IS NULL") == 0
