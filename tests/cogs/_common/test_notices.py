@@ -201,3 +201,19 @@ async def test_a_chosen_channel_that_lost_read_message_history_is_left_as_settin
     assert "Read Message History" in field and f"sent to the server's system channel {general.mention}" in field
     await missed_daily_post(harness, mod, daily)
     assert len(undelivered(general)) == 1 and undelivered(mods_only) == []
+
+
+async def test_a_notice_told_in_the_system_channel_before_a_stop_is_not_told_again_in_the_chosen_one(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel, mods_only: SimChannel) -> None:
+    """The chosen channel was closed to the bot when the post failed, so the notice went to the system channel;
+    the bot stopped before marking it told, and the chosen channel was opened again before the next start.
+    The moderators already read it once: it is found where it went and not repeated where it would go now."""
+    await mod.slash("studybot settings notices-channel", channel=mods_only)
+    mods_only.deny(harness.sim.bot_user.id, "send_messages")
+    await harness.settle()
+    await missed_daily_post(harness, mod, daily)
+    assert len(undelivered(general)) == 1 and undelivered(mods_only) == []
+    await harness.core.db.execute("UPDATE daily_schedule SET failure_notice_told = 0")  # ...the stop came here
+    mods_only.allow(harness.sim.bot_user.id, "view_channel", "send_messages")
+    await harness.restart()
+    assert len(undelivered(general)) == 1 and undelivered(mods_only) == []
