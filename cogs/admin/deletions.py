@@ -3,11 +3,12 @@
 The member's rows go in one transaction (:class:`bot.admin.PrivacyService`), which queues every
 message the bot posted for them; this worker empties that queue, at once and at every start. Any
 process may delete any message through REST, so the process that took the request does all of it,
-also in servers another process serves. At start, each shard resumes only its own servers' messages
-(shard 0 those without a server, such as DMs): processes restarted together do not delete, or report
-to the moderators, the same message each. A message the bot can no longer reach stays on Discord:
-the server's moderators are told where, once (in the channel they chose for notices, else the system
-channel), and it leaves the queue.
+also in servers another process serves. What is left queued (a process stopped halfway, or Discord
+refused for the moment) is resumed at each shard's start and every quarter of an hour by the process
+serving the message's server (shard 0's for those without one, such as DMs): processes restarted
+together do not each delete, or report to the moderators, the same message. A message the bot can
+no longer reach stays on Discord: the server's moderators are told where, once (in the channel they
+chose for notices, else the system channel), and it leaves the queue.
 """
 
 from __future__ import annotations
@@ -81,11 +82,11 @@ class PostedMessageDeleter:
 
     async def run(self, owns: Callable[[int], bool] | None = None) -> None:
         """Delete every queued message (or those of the servers ``owns``), or leave it to the moderators;
-        what Discord refuses for now stays queued for the next start."""
+        what Discord refuses for now stays queued for the next pass."""
         async with self._draining:
             while batch := await self.service.pending_messages(owns=owns):
                 if not await self._work_through(batch):
-                    return  # Discord is refusing for now; the next start tries again
+                    return  # Discord is refusing for now; the next pass tries again
 
     async def _work_through(self, batch: list[OwedDeletion]) -> bool:
         """One batch; whether any message left the queue. An unreachable message leaves it only once its

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import discord
+from apscheduler.triggers.cron import CronTrigger
 from discord import app_commands
 from discord.ext import commands
 
@@ -16,6 +17,11 @@ from cogs._common.authority import Audience, declared
 from cogs._common.uploads import sendable_file, upload_limit
 from cogs.admin.deletions import PostedMessageDeleter
 from cogs.admin.views import ConfirmDeleteView
+
+# Deletions left queued are resumed by the process serving each message's server every quarter of an hour,
+# not only at its start: another process may have taken the member's request and stopped halfway (and this
+# one does not restart with it), or Discord refused for the moment.
+RESUME_JOB = "privacy:deletions"
 
 
 def what_remains(backup_keep: int) -> str:
@@ -37,10 +43,13 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
     async def cog_unload(self) -> None:
         self.client.services.remove(self.service)
         self.client.forget_ready_hook(self.resume_deletions)
+        self.client.core.scheduler.remove(RESUME_JOB)
 
     async def cog_load(self) -> None:
         self.client.services.add(self.service)
         self.client.after_first_ready(self.resume_deletions)
+        self.client.core.scheduler.add(RESUME_JOB, CronTrigger(minute="5,20,35,50", timezone="UTC"),
+                                       self.resume_deletions)
 
     @app_commands.command(name="export", description="A JSON file of everything studybot stores about you")
     async def export(self, interaction: discord.Interaction) -> None:
@@ -84,6 +93,6 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
         await self.deleter.run()
 
     async def resume_deletions(self) -> None:
-        """At a shard's start, what a stopped process left queued in that shard's servers (another process
-        resumes the rest, so none is deleted or reported twice)."""
+        """What is left queued in this process's servers (at a shard's start, in that shard's): another
+        process resumes the rest, so processes restarted together do not each delete or report a message."""
         await self.deleter.run(owns=self.client.core.scheduler.owns)

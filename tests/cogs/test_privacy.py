@@ -281,3 +281,21 @@ async def test_with_the_shards_split_over_processes_each_resumes_only_its_own_se
             assert (announcement.deleted, left) == ((False, 1) if shard != own_shard else (True, 0))
         finally:
             await process.stop()
+
+
+async def test_a_deletion_another_process_left_halfway_is_finished_within_a_quarter_of_an_hour(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """The process that took the member's request stopped before deleting a message in a server this
+    process serves; this one keeps running, and does not wait for its own next start to delete it."""
+    general = harness.guild.channel("general")
+    await mod.slash("streak-admin announcements", state="on", channel=general)
+    for days_ago in range(6, -1, -1):
+        await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.REVIEW,
+                                           harness.core.clock.now() - timedelta(days=days_ago))
+        await harness.settle()
+    [announcement] = [m for m in general.messages if "7-day streak" in m.content]
+    await PrivacyService(harness.core.db, harness.core.clock).delete(alice.id)  # in the other process
+    assert not announcement.deleted
+    await harness.advance(minutes=15)
+    assert announcement.deleted
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
