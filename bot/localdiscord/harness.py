@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,6 +100,18 @@ class BotHarness:
         """Stop and start again on the same database and simulator, as a process restart would."""
         await self.stop()
         return await self.start()
+
+    @contextlib.asynccontextmanager
+    async def process_serving(self, shard_ids: str, shard_count: int) -> AsyncIterator[BotHarness]:
+        """Another process on the same simulator, database and clock that runs only ``shard_ids`` of
+        ``shard_count`` shards, as ``studybot run --shard-ids`` would: started, then stopped at the end."""
+        process = BotHarness(self.sim, self.db_path, self.clock, content=self._content,
+                             settings={**self._settings, "shard_count": shard_count, "shard_ids": shard_ids})
+        await process.start()
+        try:
+            yield process
+        finally:
+            await process.stop()
 
     def check_alive(self) -> None:
         if self._task is not None and self._task.done() and self.bot is not None and not self.bot.is_closed():

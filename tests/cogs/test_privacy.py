@@ -233,18 +233,25 @@ def test_a_notice_of_many_unreachable_messages_stays_inside_a_message_and_says_h
     assert f"…and {100 - LINKS_IN_NOTICE} more" in text and "100 messages" in text and "delete them" in text
 
 
+async def seven_day_announcement(harness: BotHarness, mod: SimMember, alice: SimMember,
+                                 channel: SimChannel) -> SimMessage:
+    """Alice's 7-day streak celebrated in ``channel``: a message the bot posted for her, to be deleted."""
+    await mod.slash("streak-admin announcements", state="on", channel=channel)
+    for days_ago in range(6, -1, -1):
+        await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.REVIEW,
+                                           harness.core.clock.now() - timedelta(days=days_ago))
+        await harness.settle()
+    [announcement] = [m for m in channel.messages if "7-day streak" in m.content]
+    return announcement
+
+
 async def test_a_message_queued_before_its_server_was_recorded_is_still_reported_after_a_restart(
         harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember) -> None:
     """Deletions queued before migration 0048 carry no server; the channel, when known, tells it."""
     general = harness.guild.channel("general")
     harness.guild.system_channel_id = general.id
     await harness.restart()
-    await mod.slash("streak-admin announcements", state="on", channel=daily)
-    for days_ago in range(6, -1, -1):
-        await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.REVIEW,
-                                           harness.core.clock.now() - timedelta(days=days_ago))
-        await harness.settle()
-    [announcement] = [m for m in daily.messages if "7-day streak" in m.content]
+    announcement = await seven_day_announcement(harness, mod, alice, daily)
     await harness.core.db.execute("INSERT INTO pending_message_deletions (message_id, channel_id, queued_at) "
                                   "VALUES (?, ?, 0)", (announcement.id, daily.id))
     daily.deny(harness.sim.bot_user.id, "view_channel")
@@ -261,39 +268,22 @@ async def test_with_the_shards_split_over_processes_each_resumes_only_its_own_se
     process serving another shard leaves the server's message alone (processes started together would
     otherwise each delete it, and each tell the moderators about one they cannot reach); the process
     serving the server deletes it."""
-    general = harness.guild.channel("general")
-    await mod.slash("streak-admin announcements", state="on", channel=general)
-    for days_ago in range(6, -1, -1):
-        await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.REVIEW,
-                                           harness.core.clock.now() - timedelta(days=days_ago))
-        await harness.settle()
-    [announcement] = [m for m in general.messages if "7-day streak" in m.content]
+    announcement = await seven_day_announcement(harness, mod, alice, harness.guild.channel("general"))
     deletion = await harness.bot.get_cog("Privacy").service.delete(alice.id)  # ...and the process stops here
     assert deletion.messages_queued == 1
     await harness.stop()
     own_shard = (harness.guild.id >> 22) % 2
     for shard in (1 - own_shard, own_shard):  # the other shard's process starts first
-        process = BotHarness(harness.sim, harness.db_path, harness.clock,
-                             settings={"shard_count": 2, "shard_ids": str(shard)})
-        await process.start()
-        try:
+        async with harness.process_serving(str(shard), 2) as process:
             left = await process.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions")
             assert (announcement.deleted, left) == ((False, 1) if shard != own_shard else (True, 0))
-        finally:
-            await process.stop()
 
 
 async def test_a_deletion_another_process_left_halfway_is_finished_within_a_quarter_of_an_hour(
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
     """The process that took the member's request stopped before deleting a message in a server this
     process serves; this one keeps running, and does not wait for its own next start to delete it."""
-    general = harness.guild.channel("general")
-    await mod.slash("streak-admin announcements", state="on", channel=general)
-    for days_ago in range(6, -1, -1):
-        await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.REVIEW,
-                                           harness.core.clock.now() - timedelta(days=days_ago))
-        await harness.settle()
-    [announcement] = [m for m in general.messages if "7-day streak" in m.content]
+    announcement = await seven_day_announcement(harness, mod, alice, harness.guild.channel("general"))
     await PrivacyService(harness.core.db, harness.core.clock).delete(alice.id)  # in the other process
     assert not announcement.deleted
     await harness.advance(minutes=15)

@@ -242,16 +242,11 @@ async def test_only_the_process_serving_a_server_tells_its_untold_decisions_at_s
     await harness.stop()
     own_shard = (harness.guild.id >> 22) % 2
     for shard in (1 - own_shard, own_shard):  # the other shard's process starts first
-        process = BotHarness(harness.sim, harness.db_path, harness.clock,
-                             settings={"shard_count": 2, "shard_ids": str(shard)})
-        await process.start()
-        try:
+        async with harness.process_serving(str(shard), 2) as process:
             if shard != own_shard:
                 assert alice.dms == [], [m.content for m in alice.dms]
                 assert await process.core.db.fetchval(
                     "SELECT COUNT(*) FROM suggestions WHERE author_told_at IS NULL") == 1
-        finally:
-            await process.stop()
     [told] = alice.dms
     assert f"In **{harness.guild.name}**" in told.content and "approved" in told.content
     [queued] = [m for m in mods.messages if m.embeds]
