@@ -35,17 +35,27 @@ async def notices_channel(client: StudyBot, guild_id: int) -> discord.TextChanne
     the bot lost one of those, the system channel still reaches the moderators (and ``/studybot settings
     show`` says what broke the choice, by the same rule).
     """
+    return (await _notice_places(client, guild_id))[0]
+
+
+async def _notice_places(client: StudyBot, guild_id: int) -> tuple[discord.TextChannel | None,
+                                                                   list[discord.TextChannel]]:
+    """Where a notice goes now (None: nowhere the bot may post), and every place one may have gone before:
+    the chosen channel and the system channel, each once."""
     guild = client.get_guild(guild_id)
     if guild is None or guild.me is None:
-        return None
-    chosen_id, chosen = await _chosen(client, guild)
-    for channel, needs in ((chosen, NOTICE_PERMISSIONS), (guild.system_channel, FALLBACK_PERMISSIONS)):
-        if isinstance(channel, discord.TextChannel) and not missing_permissions(channel, guild.me, needs=needs):
-            return channel
-    if chosen_id:
+        return None, []
+    chosen_id = await client.core.moderators.notices_channel_of(guild_id)
+    chosen = guild.get_channel(chosen_id) if chosen_id else None
+    candidates = [(channel, needs) for channel, needs in ((chosen, NOTICE_PERMISSIONS),
+                                                          (guild.system_channel, FALLBACK_PERMISSIONS))
+                  if isinstance(channel, discord.TextChannel)]
+    now = next((channel for channel, needs in candidates
+                if not missing_permissions(channel, guild.me, needs=needs)), None)
+    if now is None and chosen_id:
         log.warning("guild %s chose channel %s for notices, but I may not post there (or it is gone)",
                     guild_id, chosen_id)
-    return None
+    return now, list({channel.id: channel for channel, _ in candidates}.values())
 
 
 async def notify_moderators(client: StudyBot, guild_id: int, text: str,
@@ -54,20 +64,16 @@ async def notify_moderators(client: StudyBot, guild_id: int, text: str,
 
     With ``look_first`` the bot was stopped after storing the notice and perhaps after posting it: it is
     looked for among the latest messages of the chosen channel and of the system channel first (the one
-    it went to may not be the one it would go to now), and not posted twice.
+    it went to may not be the one it would go to now, if the chosen channel was closed to the bot or
+    opened again in between), and not posted twice.
     Without such a channel (none chosen and no system channel, or no Send Messages there) the caller's
     status command still holds what went wrong, so a refusal is reported as False, not raised.
     """
-    channel = await notices_channel(client, guild_id)
+    channel, places = await _notice_places(client, guild_id)
     if channel is None:
         return False
     if look_first:
-        # Where it went then may differ from where it would go now (the chosen channel was closed to the bot,
-        # or opened again, in between): both places are read, each once.
-        _, chosen = await _chosen(client, channel.guild)
-        places = {place.id: place for place in (chosen, channel.guild.system_channel)
-                  if isinstance(place, discord.TextChannel)}
-        for place in places.values():
+        for place in places:
             if await told_before(client, place, text, pace):
                 return True
     try:
@@ -77,12 +83,6 @@ async def notify_moderators(client: StudyBot, guild_id: int, text: str,
         log.warning("could not tell the moderators of guild %s: %s", guild_id, error.text or error.status)
         return False
     return True
-
-
-async def _chosen(client: StudyBot, guild: discord.Guild) -> tuple[int | None, object | None]:
-    """The id of the channel the moderators chose for notices, and that channel if it still exists."""
-    chosen_id = await client.core.moderators.notices_channel_of(guild.id)
-    return chosen_id, (guild.get_channel(chosen_id) if chosen_id else None)
 
 
 async def told_before(client: discord.Client, channel: discord.abc.Messageable, wanted: str,
