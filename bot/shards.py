@@ -84,6 +84,13 @@ class ShardLayout:
     def runs_global_jobs(self) -> bool:
         return self.shard_ids is None or 0 in self.shard_ids
 
+    @property
+    def key(self) -> str:
+        """The layout as one stable word for the database, e.g. ``0,1,2,3/8`` (``all/auto`` for every shard):
+        a process restarted with the same shards has the same key, and takes back what its predecessor held."""
+        ids = ",".join(map(str, self.shard_ids)) if self.shard_ids is not None else "all"
+        return f"{ids}/{self.shard_count or 'auto'}"
+
     def describe(self) -> str:
         """How /studybot health names the layout, e.g. ``this process runs 0,1,2,3 of 8``."""
         if self.shard_count is None:

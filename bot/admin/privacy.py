@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import aiosqlite
@@ -21,13 +22,17 @@ import aiosqlite
 from bot.admin.models import Deletion, OwedDeletion, TablePlan
 from bot.admin.personal_data import needs_classification, rule_for
 from bot.admin.repository import PrivacyRepository
-from bot.clock import Clock
+from bot.clock import Clock, SystemClock
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
 
 ANONYMOUS = 0
 FORMER_MEMBER = "@former member"
+# How long a process holds the queued messages it is deleting (each batch claims anew): far longer than a batch
+# of 100 takes at Discord's pace, and short enough that another process's quarter-hourly pass soon takes over
+# what a stopped one held.
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 class Unclassified(RuntimeError):
@@ -92,13 +97,21 @@ class PrivacyService:
                                                           FORMER_MEMBER, str(ANONYMOUS))
                 if count:
                     changed[plan.name] = count
-        await self.repo.checkpoint()
+        if not await self.repo.checkpoint():
+            log.warning("the WAL could not be truncated after removing member data (another connection was "
+                        "reading): its old pages stay in the WAL file until later writes overwrite them")
         log.info("removed member data: %s; %d messages to delete on Discord", changed, queued)
         return Deletion(changed, queued)
 
-    async def pending_messages(self, limit: int = 100, owns: Callable[[int], bool] | None = None) -> list[OwedDeletion]:
-        """The messages still to delete on Discord: all of them, or only those of the servers ``owns``."""
-        return await self.repo.pending_messages(limit, owns)
+    async def claim_messages(self, claimant: str, limit: int = 100,
+                             owns: Callable[[int], bool] | None = None) -> list[OwedDeletion]:
+        """The messages still to delete on Discord (all, or only those of the servers ``owns``) that no other
+        process is deleting, now held by ``claimant`` for :data:`CLAIM_LEASE`: long enough for a batch, short
+        enough that another process finishes what a stopped one left. ``claimant`` names the process by its
+        shards, so the same process restarted takes back its own at once."""
+        now = (self._clock or SystemClock()).now()
+        return await self.repo.claim_messages(claimant, int(now.timestamp()), int((now + CLAIM_LEASE).timestamp()),
+                                              limit, owns)
 
     async def message_gone(self, message_id: int) -> None:
         await self.repo.message_gone(message_id)

@@ -124,19 +124,31 @@ class PrivacyRepository:
                 queued += 1
         return queued
 
-    async def checkpoint(self) -> None:
-        """Move every page into the main file and truncate the WAL, so the old row images are gone."""
-        await self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    async def checkpoint(self) -> bool:
+        """Move every page into the main file and truncate the WAL, so the old row images are gone; whether it
+        could (another process reading the database holds the WAL back).
 
-    async def pending_messages(self, limit: int, owns: Callable[[int], bool] | None = None) -> list[OwedDeletion]:
-        """The oldest ``limit`` messages still owed, or only those of the servers ``owns`` (a message
-        without a server counts as server 0's), filtered before the limit, as the queue is short."""
-        sql = "SELECT guild_id, channel_id, message_id FROM pending_message_deletions ORDER BY queued_at, message_id"
-        if owns is None:
-            rows = await self.db.fetchall(f"{sql} LIMIT ?", (limit,))
-        else:
-            rows = [row for row in await self.db.fetchall(sql) if owns(row[0] or 0)][:limit]
-        return [OwedDeletion(None if r[0] is None else int(r[0]), int(r[1]), int(r[2])) for r in rows]
+        The pragma answers with a row, which is read: a statement left with a row unread stays in progress,
+        and the next write transaction on the shared connection would fail to commit."""
+        async with self.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            row = await cursor.fetchone()
+        return row is not None and not row[0]
+
+    async def claim_messages(self, claimant: str, now: int, until: int, limit: int,
+                             owns: Callable[[int], bool] | None = None) -> list[OwedDeletion]:
+        """Claim for ``claimant`` until ``until`` the oldest ``limit`` messages still owed that no other process
+        holds (its claim passed, or it is ``claimant``'s own from before a restart), or only those of the servers
+        ``owns`` (a message without a server counts as server 0's). One write transaction, so two processes
+        never claim the same message; filtered before the limit, as the queue is short."""
+        async with self.db.transaction() as conn:
+            rows = await (await conn.execute(
+                "SELECT guild_id, channel_id, message_id FROM pending_message_deletions "
+                "WHERE claimed_by IS NULL OR claimed_by = ? OR claimed_until <= ? ORDER BY queued_at, message_id",
+                (claimant, now))).fetchall()
+            mine = [row for row in rows if owns is None or owns(row[0] or 0)][:limit]
+            await conn.executemany("UPDATE pending_message_deletions SET claimed_by = ?, claimed_until = ? "
+                                   "WHERE message_id = ?", [(claimant, until, row[2]) for row in mine])
+        return [OwedDeletion(None if r[0] is None else int(r[0]), int(r[1]), int(r[2])) for r in mine]
 
     async def message_gone(self, message_id: int) -> None:
         await self.db.execute("DELETE FROM pending_message_deletions WHERE message_id = ?", (message_id,))

@@ -1,14 +1,16 @@
 """Deleting on Discord the messages the bot posted for a member who asked to be forgotten.
 
-The member's rows go in one transaction (:class:`bot.admin.PrivacyService`), which queues every
-message the bot posted for them; this worker empties that queue, at once and at every start. Any
-process may delete any message through REST, so the process that took the request does all of it,
-also in servers another process serves. What is left queued (a process stopped halfway, or Discord
-refused for the moment) is resumed at each shard's start and every quarter of an hour by the process
-serving the message's server (shard 0's for those without one, such as DMs): processes restarted
-together do not each delete, or report to the moderators, the same message. A message the bot can
-no longer reach stays on Discord: the server's moderators are told where, once (in the channel they
-chose for notices, else the system channel), and it leaves the queue.
+The member's rows go in one transaction (:class:`bot.admin.PrivacyService`), which queues every message
+the bot posted for them; this worker empties that queue, at once and at every start. Any process may
+delete any message through REST, so the process that took the request does all of it, also in servers
+another process serves. What is left queued (a process stopped halfway, or Discord refused for the
+moment) is resumed at each shard's start and every quarter of an hour by the process serving the
+message's server (shard 0's for those without one, such as DMs): processes restarted together do not
+each delete, or report to the moderators, the same message. Each batch is claimed in the database first,
+so a process starting while another works through a member's request leaves that batch to it (a process
+restarted with the same shards takes its predecessor's claims back at once; any other waits ten
+minutes). A message the bot can no longer reach stays on Discord: the server's moderators are told
+where, once (in the channel they chose for notices, else the system channel), and it leaves the queue.
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ class PostedMessageDeleter:
         """Delete every queued message (or those of the servers ``owns``), or leave it to the moderators;
         what Discord refuses for now stays queued for the next pass."""
         async with self._draining:
-            while batch := await self.service.pending_messages(owns=owns):
+            claimant = self.client.core.scheduler.shards.key
+            while batch := await self.service.claim_messages(claimant, owns=owns):
                 if not await self._work_through(batch):
                     return  # Discord is refusing for now; the next pass tries again
 

@@ -48,6 +48,13 @@ def test_only_the_process_with_shard_zero_runs_global_jobs() -> None:
     assert not ShardLayout(8, (4, 5, 6, 7)).runs_global_jobs
 
 
+def test_a_layout_keeps_its_key_across_restarts_and_differs_from_every_other() -> None:
+    """The key names a process in the database, where it holds work: the same shards, the same key."""
+    layouts = [ShardLayout(), ShardLayout(4), ShardLayout(4, (0, 1)), ShardLayout(4, (2, 3)), ShardLayout(8, (0, 1))]
+    assert ShardLayout(4, (0, 1)).key == ShardLayout(4, (0, 1)).key == "0,1/4"
+    assert len({layout.key for layout in layouts}) == len(layouts)
+
+
 def test_a_catch_up_pass_covers_only_the_shard_that_became_ready() -> None:
     layout = ShardLayout()
     on_zero, on_one = 0 << 22, 1 << 22

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.activity import ActivityKind
 from bot.admin import OwedDeletion
 from bot.admin.personal_data import TABLES, needs_classification, rule_for
-from bot.admin.privacy import PrivacyService
+from bot.admin.privacy import CLAIM_LEASE, PrivacyService
 from bot.localdiscord import BotHarness, SimChannel, SimMember, SimMessage
 from bot.localdiscord.command_permissions import allow_command
 from bot.storage.schema import tables
@@ -287,5 +287,22 @@ async def test_a_deletion_another_process_left_halfway_is_finished_within_a_quar
     await PrivacyService(harness.core.db, harness.core.clock).delete(alice.id)  # in the other process
     assert not announcement.deleted
     await harness.advance(minutes=15)
+    assert announcement.deleted
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
+
+
+async def test_a_message_another_process_is_deleting_is_left_to_it_until_that_process_has_stopped(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """Another process took the member's request and holds the message (it may be deleting it this very
+    moment, and would tell the moderators too if it cannot): this process's start leaves it alone. That
+    process then stopped without finishing: once its claim runs out, the quarter-hourly pass deletes it."""
+    announcement = await seven_day_announcement(harness, mod, alice, harness.guild.channel("general"))
+    await PrivacyService(harness.core.db, harness.core.clock).delete(alice.id)  # in the other process...
+    await harness.core.db.execute("UPDATE pending_message_deletions SET claimed_by = '1/2', claimed_until = ?",
+                                  (int((harness.core.clock.now() + CLAIM_LEASE).timestamp()),))  # ...which claims it
+    await harness.restart()
+    await harness.advance(CLAIM_LEASE - timedelta(seconds=1))  # still the other process's
+    assert not announcement.deleted
+    await harness.advance(minutes=15)  # the next pass after the claim ran out
     assert announcement.deleted
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
