@@ -35,11 +35,11 @@ async def notices_channel(client: StudyBot, guild_id: int) -> discord.TextChanne
     the bot lost one of those, the system channel still reaches the moderators (and ``/studybot settings
     show`` says what broke the choice, by the same rule).
     """
-    return (await _notice_places(client, guild_id))[0]
+    return (await notice_places(client, guild_id))[0]
 
 
-async def _notice_places(client: StudyBot, guild_id: int) -> tuple[discord.TextChannel | None,
-                                                                   list[discord.TextChannel]]:
+async def notice_places(client: StudyBot, guild_id: int) -> tuple[discord.TextChannel | None,
+                                                                  list[discord.TextChannel]]:
     """Where a notice goes now (None: nowhere the bot may post), and every place one may have gone before:
     the chosen channel and the system channel, each once."""
     guild = client.get_guild(guild_id)
@@ -69,7 +69,7 @@ async def notify_moderators(client: StudyBot, guild_id: int, text: str,
     Without such a channel (none chosen and no system channel, or no Send Messages there) the caller's
     status command still holds what went wrong, so a refusal is reported as False, not raised.
     """
-    channel, places = await _notice_places(client, guild_id)
+    channel, places = await notice_places(client, guild_id)
     if channel is None:
         return False
     if look_first:

@@ -25,7 +25,7 @@ from bot.admin import OwedDeletion, PrivacyService
 from bot.bot import StudyBot
 from bot.posting import crash_point
 from cogs._common import no_pings
-from cogs._common.notices import notices_channel, told_before
+from cogs._common.notices import notice_places, told_before
 
 log = logging.getLogger(__name__)
 
@@ -148,33 +148,39 @@ class PostedMessageDeleter:
         links = " ".join(jump_link(guild_id, owed) for owed in unreachable)
         log.warning("a privacy deletion could not reach %d message(s) in guild %s; they stay on Discord: %s",
                     len(unreachable), guild_id, links)
-        channel = await self._notices_channel(guild_id) if guild_id else None
+        channel, places = await self._notice_places(guild_id) if guild_id else (None, [])
         if channel is None:
             log.warning("guild %s has no notices or system channel I may post in, so its moderators were not told",
                         guild_id)
             return
-        if await told_before(self.client, channel, jump_link(guild_id, unreachable[0]), self.pace):
-            return
+        for place in places:  # told before a stop, perhaps where notices went then rather than where they go now
+            if await told_before(self.client, place, jump_link(guild_id, unreachable[0]), self.pace):
+                return
         try:
             await self.pace()
             await channel.send(unreachable_notice(guild_id, unreachable), allowed_mentions=no_pings())
         except discord.HTTPException as error:
             log.warning("could not tell the moderators of guild %s: %s", guild_id, error.text or error.status)
 
-    async def _notices_channel(self, guild_id: int) -> discord.abc.Messageable | None:
-        """Where the server's moderators read the bot's notices. A server this process serves is read from
-        the cache, with the bot's permissions there; in one another process serves, Discord judges the
-        permissions itself, in the chosen channel or else the system channel it names."""
+    async def _notice_places(self, guild_id: int) -> tuple[discord.abc.Messageable | None,
+                                                            list[discord.abc.Messageable]]:
+        """Where the server's moderators read the bot's notices now, and where a notice may have gone before.
+        A server this process serves is read from the cache, with the bot's permissions there (the chosen
+        channel and the system channel). In one another process serves, Discord judges the permissions
+        itself, in the chosen channel or else the system channel it names; only that one is looked in."""
         guild = self.client.get_guild(guild_id)
         if guild is not None and guild.me is not None:
-            return await notices_channel(self.client, guild_id)
+            now, places = await notice_places(self.client, guild_id)
+            return now, list(places)
         chosen_id = await self.client.core.moderators.notices_channel_of(guild_id)
         if chosen_id:
-            return self.client.get_partial_messageable(chosen_id, guild_id=guild_id)
+            chosen = self.client.get_partial_messageable(chosen_id, guild_id=guild_id)
+            return chosen, [chosen]
         try:
             await self.pace()
             data = await self.client.http.get_guild(guild_id)
         except discord.HTTPException:
-            return None
+            return None, []
         channel_id = data.get("system_channel_id")
-        return self.client.get_partial_messageable(int(channel_id), guild_id=guild_id) if channel_id else None
+        system = self.client.get_partial_messageable(int(channel_id), guild_id=guild_id) if channel_id else None
+        return system, [system] if system is not None else []

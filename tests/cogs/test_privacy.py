@@ -208,6 +208,34 @@ async def test_an_answer_in_a_thread_the_bot_may_not_reopen_is_left_to_the_moder
     assert len([m for m in general.messages if "could not delete" in m.content]) == 1
 
 
+async def test_an_unreachable_message_told_in_the_system_channel_before_a_stop_is_not_told_again_in_the_chosen_one(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember) -> None:
+    """The chosen notices channel was closed to the bot, so the notice went to the system channel; the bot
+    stopped before the message left the queue, and the chosen channel was opened again before the restart.
+    The moderators read it once already: it is found where it went, and not repeated where notices go now."""
+    general, shown = await answered_and_archived(harness, mod, daily, alice)
+    mods_only = harness.guild.create_text_channel("mod-notices")
+    await mod.slash("studybot settings notices-channel", channel=mods_only)
+    mods_only.deny(harness.sim.bot_user.id, "send_messages")
+    daily.deny(harness.sim.bot_user.id, "send_messages", "manage_threads")  # so it cannot reopen the thread
+    await harness.settle()
+    await alice.click(await alice.slash("privacy delete"), "Delete my data")
+    await harness.settle()
+
+    def notices() -> tuple[int, int]:
+        told = [len([m for m in channel.messages if "I could not delete" in m.content]) for channel in (general, mods_only)]
+        return told[0], told[1]
+
+    assert notices() == (1, 0)
+    await harness.core.db.execute("INSERT INTO pending_message_deletions (message_id, channel_id, guild_id, "
+                                  "queued_at) VALUES (?, ?, ?, 0)",
+                                  (shown.id, shown.channel_id, harness.guild.id))  # ...the stop came here
+    mods_only.allow(harness.sim.bot_user.id, "send_messages")
+    await harness.restart()
+    assert notices() == (1, 0)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
+
+
 async def test_an_answer_in_a_channel_the_bot_can_no_longer_see_is_left_to_the_moderators(
         harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember) -> None:
     general, shown = await answered_and_archived(harness, mod, daily, alice)
