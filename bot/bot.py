@@ -22,8 +22,10 @@ import cogs
 from bot.core import Core
 from bot.error_handler import StudyTree
 from bot.identify import IdentifyPacer, SessionStartLimitReached
+from bot.pacing import scheduled_lane
 from bot.services import Services
 from bot.shards import catching_up
+from bot.storage import job_writes
 from cogs._common.forms import FormRouter
 
 log = logging.getLogger(__name__)
@@ -210,8 +212,13 @@ class StudyBot(commands.AutoShardedBot):
         log.info("identified %s", describe_shards(self.shard_count, self.shard_ids))
 
     def spawn(self, coro: Awaitable[Any], *, name: str) -> asyncio.Task[Any]:
-        """Start a background task that is kept referenced and cancelled on close."""
-        task = asyncio.ensure_future(coro)
+        """Start a background task that is kept referenced and cancelled on close.
+
+        One started from a member's click is not the click's answer (that was sent or deferred already):
+        like a scheduled job's, its requests and writes wait their turn behind members' (a privacy deletion
+        of many messages does not hold up other members' clicks), and no click's deadline bounds its writes
+        (a busy moment does not stop it halfway)."""
+        task = asyncio.ensure_future(_in_background(coro))
         task.set_name(name)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
@@ -295,3 +302,10 @@ class StudyBot(commands.AutoShardedBot):
             task.cancel()
         await super().close()
         await self.core.db.close()
+
+
+async def _in_background(work: Awaitable[Any]) -> Any:
+    """Run ``work`` in the lanes of background work, whatever context its task was copied from."""
+    scheduled_lane()
+    job_writes()
+    return await work
