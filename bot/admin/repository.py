@@ -7,7 +7,7 @@ Privacy statements are built from the live schema (table and column names come f
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import aiosqlite
@@ -15,6 +15,10 @@ import aiosqlite
 from bot.admin.models import OwedDeletion, ParticipationRow, TablePlan
 from bot.storage import Database
 from bot.storage.schema import quote, tables
+
+# The queued messages a process may claim: no other process holds them, or its claim ran out.
+CLAIMABLE = ("SELECT guild_id, channel_id, message_id FROM pending_message_deletions "
+             "WHERE claimed_by IS NULL OR claimed_by = ? OR claimed_until <= ? ORDER BY queued_at, message_id")
 
 # Messages the bot posted on a member's behalf (or that carry their words): (channel, message, server) ids.
 POSTED_FOR_MEMBER = (
@@ -139,16 +143,20 @@ class PrivacyRepository:
         """Claim for ``claimant`` until ``until`` the oldest ``limit`` messages still owed that no other process
         holds (its claim passed, or it is ``claimant``'s own from before a restart), or only those of the servers
         ``owns`` (a message without a server counts as server 0's). One write transaction, so two processes
-        never claim the same message; filtered before the limit, as the queue is short."""
+        never claim the same message; filtered before the limit, as the queue is short. An empty queue (the
+        usual case of the quarter-hourly pass) is found by a read alone: no write, which a database locked by
+        another process or read-only for the moment would refuse."""
+        if not self._claimable(await self.db.fetchall(CLAIMABLE, (claimant, now)), limit, owns):
+            return []
         async with self.db.transaction() as conn:
-            rows = await (await conn.execute(
-                "SELECT guild_id, channel_id, message_id FROM pending_message_deletions "
-                "WHERE claimed_by IS NULL OR claimed_by = ? OR claimed_until <= ? ORDER BY queued_at, message_id",
-                (claimant, now))).fetchall()
-            mine = [row for row in rows if owns is None or owns(row[0] or 0)][:limit]
+            mine = self._claimable(await (await conn.execute(CLAIMABLE, (claimant, now))).fetchall(), limit, owns)
             await conn.executemany("UPDATE pending_message_deletions SET claimed_by = ?, claimed_until = ? "
                                    "WHERE message_id = ?", [(claimant, until, row[2]) for row in mine])
         return [OwedDeletion(None if r[0] is None else int(r[0]), int(r[1]), int(r[2])) for r in mine]
+
+    @staticmethod
+    def _claimable(rows: Iterable[sqlite3.Row], limit: int, owns: Callable[[int], bool] | None) -> list[sqlite3.Row]:
+        return [row for row in rows if owns is None or owns(row[0] or 0)][:limit]
 
     async def message_gone(self, message_id: int) -> None:
         await self.db.execute("DELETE FROM pending_message_deletions WHERE message_id = ?", (message_id,))

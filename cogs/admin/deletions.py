@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable
 
 import discord
@@ -87,9 +88,12 @@ class PostedMessageDeleter:
         what Discord refuses for now stays queued for the next pass."""
         async with self._draining:
             claimant = self.client.core.scheduler.shards.key
-            while batch := await self.service.claim_messages(claimant, owns=owns):
-                if not await self._work_through(batch):
-                    return  # Discord is refusing for now; the next pass tries again
+            try:
+                while batch := await self.service.claim_messages(claimant, owns=owns):
+                    if not await self._work_through(batch):
+                        return  # Discord is refusing for now; the next pass tries again
+            except sqlite3.OperationalError as error:  # locked by another process, or read-only for the moment
+                log.warning("privacy deletions wait for the database (%s); the next pass resumes them", error)
 
     async def _work_through(self, batch: list[OwedDeletion]) -> bool:
         """One batch; whether any message left the queue. An unreachable message leaves it only once its
