@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.admin.privacy import PrivacyService
 from bot.error_handler import describe_error
 from bot.localdiscord import BotHarness, SimChannel, SimMember
 from bot.posting.retry import BACKOFF, next_attempt
 from tests.cogs.test_cards import button
 from tests.cogs.test_daily import posts, setup_daily
+from tests.cogs.test_privacy import seven_day_announcement
 
 pytestmark = pytest.mark.faults
 
@@ -89,3 +91,19 @@ def test_retries_stop_when_the_next_occurrence_is_near() -> None:
     assert next_attempt(1, now, now + BACKOFF[0] * 2) == now + BACKOFF[0]
     assert next_attempt(1, now, now + BACKOFF[0]) is None
     assert next_attempt(50, now, now + BACKOFF[-1] * 2) == now + BACKOFF[-1]
+
+
+async def test_a_privacy_deletion_left_queued_while_the_database_is_read_only_is_finished_once_it_is_writable(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """The process that took the member's request stopped before Discord; this one's quarter-hourly pass meets
+    a database it cannot write, so it cannot claim the message: it waits, fails nothing, and the next pass
+    after the database is writable again deletes it."""
+    announcement = await seven_day_announcement(harness, mod, alice, harness.guild.channel("general"))
+    await PrivacyService(harness.core.db, harness.core.clock).delete(alice.id)  # in the other process
+    await harness.core.db.conn.execute("PRAGMA query_only = ON")
+    await harness.advance(minutes=15)
+    assert not announcement.deleted and harness.core.scheduler.failures == []
+    await harness.core.db.conn.execute("PRAGMA query_only = OFF")
+    await harness.advance(minutes=15)
+    assert announcement.deleted
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
