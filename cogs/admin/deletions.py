@@ -18,13 +18,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import discord
 
 from bot.admin import OwedDeletion, PrivacyService
 from bot.bot import StudyBot
 from bot.posting import crash_point
+from bot.posting.retry import is_transient, storage_problem
 from cogs._common import no_pings
 from cogs._common.notices import notice_places, told_before
 
@@ -92,8 +93,11 @@ class PostedMessageDeleter:
                 while batch := await self.service.claim_messages(claimant, owns=owns):
                     if not await self._work_through(batch):
                         return  # Discord is refusing for now; the next pass tries again
-            except sqlite3.OperationalError as error:  # locked by another process, or read-only for the moment
-                log.warning("privacy deletions wait for the database (%s); the next pass resumes them", error)
+            except sqlite3.OperationalError as error:
+                if not is_transient(error):  # a fault that passes (locked, read-only); anything else is a bug
+                    raise
+                log.warning("privacy deletions wait for the database (%s); the next pass resumes them",
+                            storage_problem(error) or error)
 
     async def _work_through(self, batch: list[OwedDeletion]) -> bool:
         """One batch; whether any message left the queue. An unreachable message leaves it only once its
@@ -167,15 +171,14 @@ class PostedMessageDeleter:
             log.warning("could not tell the moderators of guild %s: %s", guild_id, error.text or error.status)
 
     async def _notice_places(self, guild_id: int) -> tuple[discord.abc.Messageable | None,
-                                                            list[discord.abc.Messageable]]:
+                                                            Sequence[discord.abc.Messageable]]:
         """Where the server's moderators read the bot's notices now, and where a notice may have gone before.
         A server this process serves is read from the cache, with the bot's permissions there (the chosen
         channel and the system channel). In one another process serves, Discord judges the permissions
         itself, in the chosen channel or else the system channel it names; only that one is looked in."""
         guild = self.client.get_guild(guild_id)
         if guild is not None and guild.me is not None:
-            now, places = await notice_places(self.client, guild_id)
-            return now, list(places)
+            return await notice_places(self.client, guild_id)
         chosen_id = await self.client.core.moderators.notices_channel_of(guild_id)
         if chosen_id:
             chosen = self.client.get_partial_messageable(chosen_id, guild_id=guild_id)
