@@ -13,8 +13,8 @@ keeps the member's id or words. Backups made before the deletion expire on their
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiosqlite
@@ -30,8 +30,8 @@ log = logging.getLogger(__name__)
 ANONYMOUS = 0
 FORMER_MEMBER = "@former member"
 # How long a process holds the queued messages it is deleting (each batch claims anew): far longer than a batch
-# of 100 takes at Discord's pace, and short enough that another process's quarter-hourly pass soon takes over
-# what a stopped one held.
+# of 100 usually takes at Discord's pace, and short enough that another process's quarter-hourly pass soon takes
+# over what a stopped one held. A batch still going once half of it is spent holds the rest for a new lease.
 CLAIM_LEASE = timedelta(minutes=10)
 
 
@@ -109,9 +109,26 @@ class PrivacyService:
         process is deleting, now held by ``claimant`` for :data:`CLAIM_LEASE`: long enough for a batch, short
         enough that another process finishes what a stopped one left. ``claimant`` names the process by its
         shards, so the same process restarted takes back its own at once."""
-        now = (self._clock or SystemClock()).now()
+        now = self.now()
         return await self.repo.claim_messages(claimant, int(now.timestamp()), int((now + CLAIM_LEASE).timestamp()),
                                               limit, owns)
+
+    def now(self) -> datetime:
+        return (self._clock or SystemClock()).now()
+
+    def renewal_due(self, claimed_at: datetime) -> bool:
+        """Whether a batch claimed at ``claimed_at`` has spent half its lease: Discord's pace for deleting
+        old messages (and reopening archived threads first) can stretch a batch, and a claim that ran out
+        midway would let another process take the same messages."""
+        return self.now() >= claimed_at + CLAIM_LEASE / 2
+
+    async def renew_claim(self, claimant: str, left: Sequence[OwedDeletion]) -> set[int]:
+        """Hold the messages of a batch not yet done for another :data:`CLAIM_LEASE`; the ids still
+        ``claimant``'s (one another process took after the claim ran out is left to it)."""
+        if not left:
+            return set()
+        until = int((self.now() + CLAIM_LEASE).timestamp())
+        return await self.repo.renew_claim(claimant, until, [owed.message_id for owed in left])
 
     async def message_gone(self, message_id: int) -> None:
         await self.repo.message_gone(message_id)

@@ -154,6 +154,16 @@ class PrivacyRepository:
                                    "WHERE message_id = ?", [(claimant, until, row[2]) for row in mine])
         return [OwedDeletion(None if r[0] is None else int(r[0]), int(r[1]), int(r[2])) for r in mine]
 
+    async def renew_claim(self, claimant: str, until: int, message_ids: list[int]) -> set[int]:
+        """Extend ``claimant``'s claim on these messages to ``until``; the ids it still held (and now holds).
+        One statement, so a claim is never extended for a message another process took meanwhile."""
+        marks = ", ".join("?" * len(message_ids))
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE pending_message_deletions SET claimed_until = ? WHERE claimed_by = ? "  # noqa: S608
+                f"AND message_id IN ({marks}) RETURNING message_id", (until, claimant, *message_ids))
+            return {int(row[0]) for row in await cursor.fetchall()}
+
     @staticmethod
     def _claimable(rows: Iterable[sqlite3.Row], limit: int, owns: Callable[[int], bool] | None) -> list[sqlite3.Row]:
         return [row for row in rows if owns is None or owns(row[0] or 0)][:limit]

@@ -9,7 +9,7 @@ message's server (shard 0's for those without one, such as DMs): processes resta
 each delete, or report to the moderators, the same message. Each batch is claimed in the database first,
 so a process starting while another works through a member's request leaves that batch to it (a process
 restarted with the same shards takes its predecessor's claims back at once; any other waits ten
-minutes). A message the bot can no longer reach stays on Discord: the server's moderators are told
+minutes, and a batch still going after five holds what is left of it anew). A message the bot can no longer reach stays on Discord: the server's moderators are told
 where, once (in the channel they chose for notices, else the system channel), and it leaves the queue.
 """
 
@@ -91,7 +91,7 @@ class PostedMessageDeleter:
             claimant = self.client.core.scheduler.shards.key
             try:
                 while batch := await self.service.claim_messages(claimant, owns=owns):
-                    if not await self._work_through(batch):
+                    if not await self._work_through(claimant, batch):
                         return  # Discord is refusing for now; the next pass tries again
             except sqlite3.OperationalError as error:
                 if not is_transient(error):  # a fault that passes (locked, read-only); anything else is a bug
@@ -99,12 +99,20 @@ class PostedMessageDeleter:
                 log.warning("privacy deletions wait for the database (%s); the next pass resumes them",
                             storage_problem(error) or error)
 
-    async def _work_through(self, batch: list[OwedDeletion]) -> bool:
+    async def _work_through(self, claimant: str, batch: list[OwedDeletion]) -> bool:
         """One batch; whether any message left the queue. An unreachable message leaves it only once its
-        server's moderators were told (or looked for and found told, after a restart in between)."""
+        server's moderators were told (or looked for and found told, after a restart in between). A batch
+        Discord's pace stretches past half its claim holds the rest anew before going on."""
         progressed = False
         unreachable: dict[int, list[OwedDeletion]] = {}
-        for owed in batch:
+        claimed_at = self.service.now()
+        held = {owed.message_id for owed in batch}
+        for done, owed in enumerate(batch):
+            if self.service.renewal_due(claimed_at):
+                held = await self.service.renew_claim(claimant, batch[done:])
+                claimed_at = self.service.now()
+            if owed.message_id not in held:
+                continue  # the claim ran out before it could be renewed, and another process took this one
             try:
                 await self._delete(owed.channel_id, owed.message_id)
             except Unreachable:

@@ -8,6 +8,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import discord
+
 from bot.activity import ActivityKind
 from bot.admin import OwedDeletion
 from bot.admin.personal_data import TABLES, needs_classification, rule_for
@@ -334,3 +336,57 @@ async def test_a_message_another_process_is_deleting_is_left_to_it_until_that_pr
     await harness.advance(minutes=15)  # the next pass after the claim ran out
     assert announcement.deleted
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
+
+
+async def queue_after(harness: BotHarness, message: discord.Message) -> None:
+    """Queue another message the bot posted for the member, after what the member's deletion queued."""
+    await harness.core.db.execute(
+        "INSERT INTO pending_message_deletions (message_id, channel_id, guild_id, queued_at) VALUES (?, ?, ?, ?)",
+        (message.id, message.channel.id, harness.guild.id, int(harness.core.clock.now().timestamp()) + 1))
+
+
+async def test_a_batch_discords_pace_stretches_holds_what_is_left_past_its_first_claim(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """Each deletion here takes six minutes (Discord's pace for old messages, in an extreme): the batch
+    renews its claim once half of it is spent, so another process's pass, looking after the first claim
+    would have run out, finds nothing it may take and deletes nothing twice."""
+    announcement = await seven_day_announcement(harness, mod, alice, harness.guild.channel("general"))
+    second = await harness.bot.get_partial_messageable(announcement.channel_id).send("posted for alice")
+    deleter = harness.bot.get_cog("Privacy").deleter
+    other = PrivacyService(harness.core.db, harness.core.clock)
+    taken_by_other: list[OwedDeletion] = []
+
+    async def six_minutes_a_request() -> None:
+        harness.core.clock.advance(timedelta(minutes=6))
+        taken_by_other.extend(await other.claim_messages("1/2"))
+
+    deleter.pace = six_minutes_a_request
+    await PrivacyService(harness.core.db, harness.core.clock).delete(alice.id)
+    await queue_after(harness, second)
+    await deleter.run()
+    assert taken_by_other == []
+    assert announcement.deleted and harness.sim.messages[second.id].deleted
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
+
+
+async def test_a_message_another_process_took_once_this_ones_claim_ran_out_is_left_to_it(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """This process was held up past its whole claim (suspended, say) and another took the rest meanwhile."""
+    announcement = await seven_day_announcement(harness, mod, alice, harness.guild.channel("general"))
+    second = await harness.bot.get_partial_messageable(announcement.channel_id).send("posted for alice")
+    deleter = harness.bot.get_cog("Privacy").deleter
+    other = PrivacyService(harness.core.db, harness.core.clock)
+
+    async def held_up_past_the_claim() -> None:
+        if harness.core.clock.now() < claimed_at + CLAIM_LEASE:
+            harness.core.clock.advance(CLAIM_LEASE)
+            await other.claim_messages("1/2")
+
+    deleter.pace = held_up_past_the_claim
+    await PrivacyService(harness.core.db, harness.core.clock).delete(alice.id)
+    await queue_after(harness, second)
+    claimed_at = harness.core.clock.now()
+    await deleter.run()
+    assert announcement.deleted  # under way when the claim ran out
+    assert not harness.sim.messages[second.id].deleted
+    assert await harness.core.db.fetchval("SELECT claimed_by FROM pending_message_deletions") == "1/2"

@@ -76,3 +76,31 @@ async def test_the_next_write_after_a_members_deletion_commits(db: Database) -> 
     await PrivacyService(db, ManualClock()).delete(5)
     await queue(db, (EVEN, 10, 1))
     assert await db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 1
+
+
+async def test_a_batch_renewed_once_half_its_claim_is_spent_stays_its_own_past_the_first_lease(db: Database) -> None:
+    """Discord's pace can stretch a batch; without renewing, another process would take what is left."""
+    await queue(db, (EVEN, 10, 1), (EVEN, 10, 2))
+    clock = ManualClock()
+    service = PrivacyService(db, clock)
+    claimed_at = clock.now()
+    batch = await service.claim_messages("all/auto")
+    clock.advance(CLAIM_LEASE / 2 - timedelta(seconds=1))
+    assert not service.renewal_due(claimed_at)
+    clock.advance(timedelta(seconds=1))
+    assert service.renewal_due(claimed_at)
+    assert await service.renew_claim("all/auto", batch[1:]) == {2}
+    clock.advance(CLAIM_LEASE / 2 + timedelta(seconds=1))  # past the first lease, inside the renewed one
+    assert [owed.message_id for owed in await service.claim_messages("0/2", owns=even)] == [1]
+
+
+async def test_a_claim_that_ran_out_and_was_taken_is_not_renewed(db: Database) -> None:
+    await queue(db, (EVEN, 10, 1), (EVEN, 10, 2))
+    clock = ManualClock()
+    service = PrivacyService(db, clock)
+    batch = await service.claim_messages("all/auto")
+    clock.advance(CLAIM_LEASE)
+    assert [owed.message_id for owed in await service.claim_messages("0/2", owns=even, limit=1)] == [1]
+    assert await service.renew_claim("all/auto", batch) == {2}
+    holders = await db.fetchall("SELECT message_id, claimed_by FROM pending_message_deletions ORDER BY message_id")
+    assert [tuple(row) for row in holders] == [(1, "0/2"), (2, "all/auto")]
