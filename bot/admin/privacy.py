@@ -33,6 +33,9 @@ FORMER_MEMBER = "@former member"
 # of 100 usually takes at Discord's pace, and short enough that another process's quarter-hourly pass soon takes
 # over what a stopped one held. A batch still going once half of it is spent holds the rest for a new lease.
 CLAIM_LEASE = timedelta(minutes=10)
+# How long Discord may go on refusing to delete a message (with a code that says neither "gone" nor "no access")
+# before the server's moderators are asked to delete it by hand: a day of passes every quarter of an hour.
+REFUSALS_FOR = timedelta(days=1)
 
 
 class Unclassified(RuntimeError):
@@ -132,6 +135,13 @@ class PrivacyService:
 
     async def message_gone(self, message_id: int) -> None:
         await self.repo.message_gone(message_id)
+
+    async def refused(self, message_id: int) -> bool:
+        """Note that Discord refused to delete the message; whether it has refused for :data:`REFUSALS_FOR`
+        since its first refusal, and so should be left to the moderators."""
+        now = int(self.now().timestamp())
+        since = await self.repo.refused(message_id, now)
+        return since is not None and now - since >= REFUSALS_FOR.total_seconds()
 
     async def tables_holding(self, user_id: int) -> list[str]:
         """Tables where any column equals the member's id or any text contains it (nothing missed)."""

@@ -171,6 +171,16 @@ class PrivacyRepository:
     async def message_gone(self, message_id: int) -> None:
         await self.db.execute("DELETE FROM pending_message_deletions WHERE message_id = ?", (message_id,))
 
+    async def refused(self, message_id: int, now: int) -> int | None:
+        """Record ``now`` as the first refusal to delete the message unless one is recorded; when Discord
+        first refused (None when the message has left the queue meanwhile)."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute("UPDATE pending_message_deletions SET refused_since = "
+                                        "COALESCE(refused_since, ?) WHERE message_id = ? RETURNING refused_since",
+                                        (now, message_id))
+            rows = list(await cursor.fetchall())  # read to the end: a running statement would block the COMMIT
+        return int(rows[0][0]) if rows else None
+
     async def holds(self, table: str, columns: list[str], user_id: int) -> bool:
         """Whether any column of ``table`` equals the member's id or any text contains it."""
         where = " OR ".join(f"{quote(c)} = :member OR instr(CAST({quote(c)} AS TEXT), :bare) > 0" for c in columns)

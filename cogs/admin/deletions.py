@@ -9,8 +9,10 @@ message's server (shard 0's for those without one, such as DMs): processes resta
 each delete, or report to the moderators, the same message. Each batch is claimed in the database first,
 so a process starting while another works through a member's request leaves that batch to it (a process
 restarted with the same shards takes its predecessor's claims back at once; any other waits ten
-minutes, and a batch still going after five holds what is left of it anew). A message the bot can no longer reach stays on Discord: the server's moderators are told
-where, once (in the channel they chose for notices, else the system channel), and it leaves the queue.
+minutes, and a batch still going after five holds what is left of it anew). A message the bot can no
+longer reach, or that Discord has refused to delete for a day, stays on Discord: the server's moderators
+are told where, once (in the channel they chose for notices, else the system channel), and it leaves the
+queue.
 """
 
 from __future__ import annotations
@@ -60,8 +62,9 @@ def jump_link(guild_id: int, owed: OwedDeletion) -> str:
     return f"https://discord.com/channels/{guild_id}/{owed.channel_id}/{owed.message_id}"
 
 
-def unreachable_notice(guild_id: int, unreachable: list[OwedDeletion]) -> str:
-    """What a server's moderators read when a member's deletion left messages only they can remove.
+def unreachable_notice(guild_id: int, unreachable: list[OwedDeletion], *, refused: bool = False) -> str:
+    """What a server's moderators read when a member's deletion left messages only they can remove: the bot
+    cannot reach them, or (``refused``) Discord has refused to delete them for a day.
 
     It names no member: the member asked to be forgotten, and the links are enough to act on."""
     count = len(unreachable)
@@ -69,10 +72,12 @@ def unreachable_notice(guild_id: int, unreachable: list[OwedDeletion]) -> str:
     links = "\n".join(jump_link(guild_id, owed) for owed in unreachable[:LINKS_IN_NOTICE])
     more = (f"\n…and {count - LINKS_IN_NOTICE} more, listed in my log for the bot's host."
             if count > LINKS_IN_NOTICE else "")
+    why = (f"because Discord has refused to let me delete {them} for a day now" if refused else
+           f"because I can no longer reach {them} (I need View Channel there, and Send Messages or Manage Threads "
+           f"to reopen an archived thread)")
     return (f"A member asked me to remove everything I keep about them. I could not delete "
-            f"{'the message' if count == 1 else f'{count} messages'} I posted for them here, because I can no "
-            f"longer reach {them} (I need View Channel there, and Send Messages or Manage Threads to reopen an "
-            f"archived thread). Please delete {them} by hand:\n{links}{more}")
+            f"{'the message' if count == 1 else f'{count} messages'} I posted for them here, {why}. "
+            f"Please delete {them} by hand:\n{links}{more}")
 
 
 class PostedMessageDeleter:
@@ -104,7 +109,7 @@ class PostedMessageDeleter:
         server's moderators were told (or looked for and found told, after a restart in between). A batch
         Discord's pace stretches past half its claim holds the rest anew before going on."""
         progressed = False
-        unreachable: dict[int, list[OwedDeletion]] = {}
+        unreachable: dict[tuple[int, bool], list[OwedDeletion]] = {}  # (server, refused for a day): messages
         claimed_at = self.service.now()
         held = {owed.message_id for owed in batch}
         for done, owed in enumerate(batch):
@@ -116,20 +121,22 @@ class PostedMessageDeleter:
             try:
                 await self._delete(owed.channel_id, owed.message_id)
             except Unreachable:
-                unreachable.setdefault(self._guild_of(owed), []).append(owed)
+                unreachable.setdefault((self._guild_of(owed), False), []).append(owed)
                 continue
             except discord.HTTPException as error:
                 if error.code in UNREACHABLE or error.status == 403:
-                    unreachable.setdefault(self._guild_of(owed), []).append(owed)
+                    unreachable.setdefault((self._guild_of(owed), False), []).append(owed)
                     continue
                 if error.code not in GONE and error.status != 404:
-                    log.warning("could not delete message %s yet: %s", owed.message_id, error.text)
+                    log.warning("could not delete message %s yet: %s", owed.message_id, error.text or error.status)
+                    if await self.service.refused(owed.message_id):
+                        unreachable.setdefault((self._guild_of(owed), True), []).append(owed)
                     continue
             crash_point("privacy.deleted")
             await self.service.message_gone(owed.message_id)
             progressed = True
-        for guild_id, owed_here in unreachable.items():
-            await self._tell_moderators(guild_id, owed_here)
+        for (guild_id, refused), owed_here in unreachable.items():
+            await self._tell_moderators(guild_id, owed_here, refused=refused)
             crash_point("privacy.told")
             for owed in owed_here:
                 await self.service.message_gone(owed.message_id)
@@ -160,7 +167,7 @@ class PostedMessageDeleter:
         guild = getattr(self.client.get_channel(owed.channel_id), "guild", None)
         return guild.id if guild is not None else 0
 
-    async def _tell_moderators(self, guild_id: int, unreachable: list[OwedDeletion]) -> None:
+    async def _tell_moderators(self, guild_id: int, unreachable: list[OwedDeletion], *, refused: bool) -> None:
         links = " ".join(jump_link(guild_id, owed) for owed in unreachable)
         log.warning("a privacy deletion could not reach %d message(s) in guild %s; they stay on Discord: %s",
                     len(unreachable), guild_id, links)
@@ -174,7 +181,8 @@ class PostedMessageDeleter:
                 return
         try:
             await self.pace()
-            await channel.send(unreachable_notice(guild_id, unreachable), allowed_mentions=no_pings())
+            await channel.send(unreachable_notice(guild_id, unreachable, refused=refused),
+                               allowed_mentions=no_pings())
         except discord.HTTPException as error:
             log.warning("could not tell the moderators of guild %s: %s", guild_id, error.text or error.status)
 

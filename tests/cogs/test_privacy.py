@@ -390,3 +390,30 @@ async def test_a_message_another_process_took_once_this_ones_claim_ran_out_is_le
     assert announcement.deleted  # under way when the claim ran out
     assert not harness.sim.messages[second.id].deleted
     assert await harness.core.db.fetchval("SELECT claimed_by FROM pending_message_deletions") == "1/2"
+
+
+async def test_a_message_discord_keeps_refusing_to_delete_is_left_to_the_moderators_after_a_day(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """A refusal that is neither "gone" nor "no access" is tried again every quarter of an hour; a member's
+    request does not wait on it for ever, and the moderators are asked to finish it by hand."""
+    general = harness.guild.channel("general")
+    harness.guild.system_channel_id = general.id
+    await harness.restart()
+    announcement = await seven_day_announcement(harness, mod, alice, general)
+    harness.sim.faults.fail_next(400, count=500, route_contains=str(announcement.id))
+
+    def told() -> list[SimMessage]:
+        return [m for m in general.messages if "I could not delete" in m.content]
+
+    await alice.click(await alice.slash("privacy delete"), "Delete my data")
+    await harness.advance(hours=23, minutes=44)  # every pass so far was refused, less than a day after the first
+    assert not announcement.deleted and not told()
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 1
+    await harness.advance(minutes=31)
+    [notice] = told()
+    link = f"https://discord.com/channels/{harness.guild.id}/{announcement.channel_id}/{announcement.id}"
+    assert "refused to let me delete it for a day" in notice.content and link in notice.content
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM pending_message_deletions") == 0
+    harness.sim.faults.fail_next_with.clear()
+    await harness.advance(hours=1)
+    assert len(told()) == 1 and not announcement.deleted  # nothing left to try again, or to tell twice

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.admin import OwedDeletion
-from bot.admin.privacy import CLAIM_LEASE, PrivacyService
+from bot.admin.privacy import CLAIM_LEASE, REFUSALS_FOR, PrivacyService
 from bot.clock import ManualClock
 from bot.storage import Database
 
@@ -104,3 +104,17 @@ async def test_a_claim_that_ran_out_and_was_taken_is_not_renewed(db: Database) -
     assert await service.renew_claim("all/auto", batch) == {2}
     holders = await db.fetchall("SELECT message_id, claimed_by FROM pending_message_deletions ORDER BY message_id")
     assert [tuple(row) for row in holders] == [(1, "0/2"), (2, "all/auto")]
+
+
+async def test_a_message_discord_refused_to_delete_for_a_day_since_its_first_refusal_is_given_up(
+        db: Database) -> None:
+    await queue(db, (EVEN, 10, 1))
+    clock = ManualClock()
+    service = PrivacyService(db, clock)
+    assert not await service.refused(1)
+    clock.advance(REFUSALS_FOR - timedelta(seconds=1))
+    assert not await service.refused(1)  # counted from the first refusal, not from the last
+    clock.advance(timedelta(seconds=1))
+    assert await service.refused(1)
+    await service.message_gone(1)
+    assert not await service.refused(1)  # deleted meanwhile: nothing to give up
