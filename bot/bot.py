@@ -26,6 +26,7 @@ from bot.pacing import scheduled_lane
 from bot.services import Services
 from bot.shards import catching_up
 from bot.storage import job_writes
+from cogs._common.dispatch import install as install_direct_dispatch
 from cogs._common.forms import FormRouter
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,7 @@ class StudyBot(commands.AutoShardedBot):
         if layout.shard_ids is not None:
             options.setdefault("shard_ids", list(layout.shard_ids))
         super().__init__(command_prefix=commands.when_mentioned, **options)
+        install_direct_dispatch(self)  # persistent buttons made from their id, without rebuilding the view
         self.core = core
         self.services = Services()  # each extension registers its feature's service here
         self.forms = FormRouter()  # each extension adds the persistent forms it answers
