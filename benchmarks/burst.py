@@ -94,7 +94,7 @@ async def run(quick: bool = False) -> Result:
             f"Sizes tried: {tried}.",
             f"What limits it: one process answers the clicks of a burst one after another, so the last member waits "
             f"for the whole burst: about {per_click:.2f} ms of bot CPU per click (in the largest burst answered), most of it "
-            "discord.py parsing the INTERACTION_CREATE (with the clicked message and its view) and sending the "
+            "discord.py parsing the INTERACTION_CREATE (with the clicked message and its components) and sending the "
             "callback. The local Discord, in the benchmark's process, takes the other core.",
         ],
     )
