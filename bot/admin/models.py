@@ -43,8 +43,10 @@ class Deletion:
 class OwedDeletion:
     """A message the bot posted for a member who asked for their data to go, not yet deleted on Discord.
 
-    ``guild_id`` is None for messages queued before the server was recorded with them."""
+    ``guild_id`` is None for messages queued before the server was recorded with them; ``refused_since`` is
+    when Discord first refused to delete it with an unexpected code, as read when the message was claimed."""
 
     guild_id: int | None
     channel_id: int
     message_id: int
+    refused_since: int | None = None

@@ -86,7 +86,7 @@ class PrivacyService:
     async def delete(self, user_id: int) -> Deletion:
         """Remove the member everywhere in one transaction, then checkpoint the WAL."""
         changed: dict[str, int] = {}
-        now = int(self._clock.now().timestamp()) if self._clock else 0
+        now = int(self.now().timestamp())
         async with self._db.transaction() as conn:
             queued = await self.repo.queue_posted_messages(conn, user_id, now)
             for plan in await plans(conn):
@@ -136,11 +136,14 @@ class PrivacyService:
     async def message_gone(self, message_id: int) -> None:
         await self.repo.message_gone(message_id)
 
-    async def refused(self, message_id: int) -> bool:
+    async def refused(self, owed: OwedDeletion) -> bool:
         """Note that Discord refused to delete the message; whether it has refused for :data:`REFUSALS_FOR`
-        since its first refusal, and so should be left to the moderators."""
+        since its first refusal, and so should be left to the moderators. Only the first refusal is written:
+        a later pass reads its time with the claim and decides without a write."""
         now = int(self.now().timestamp())
-        since = await self.repo.refused(message_id, now)
+        since = owed.refused_since
+        if since is None:
+            since = await self.repo.refused(owed.message_id, now)
         return since is not None and now - since >= REFUSALS_FOR.total_seconds()
 
     async def tables_holding(self, user_id: int) -> list[str]:

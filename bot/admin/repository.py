@@ -17,7 +17,7 @@ from bot.storage import Database
 from bot.storage.schema import quote, tables
 
 # The queued messages a process may claim: no other process holds them, or its claim ran out.
-CLAIMABLE = ("SELECT guild_id, channel_id, message_id FROM pending_message_deletions "
+CLAIMABLE = ("SELECT guild_id, channel_id, message_id, refused_since FROM pending_message_deletions "
              "WHERE claimed_by IS NULL OR claimed_by = ? OR claimed_until <= ? ORDER BY queued_at, message_id")
 
 # Messages the bot posted on a member's behalf (or that carry their words): (channel, message, server) ids.
@@ -152,7 +152,8 @@ class PrivacyRepository:
             mine = self._claimable(await (await conn.execute(CLAIMABLE, (claimant, now))).fetchall(), limit, owns)
             await conn.executemany("UPDATE pending_message_deletions SET claimed_by = ?, claimed_until = ? "
                                    "WHERE message_id = ?", [(claimant, until, row[2]) for row in mine])
-        return [OwedDeletion(None if r[0] is None else int(r[0]), int(r[1]), int(r[2])) for r in mine]
+        return [OwedDeletion(None if r[0] is None else int(r[0]), int(r[1]), int(r[2]),
+                             None if r[3] is None else int(r[3])) for r in mine]
 
     async def renew_claim(self, claimant: str, until: int, message_ids: list[int]) -> set[int]:
         """Extend ``claimant``'s claim on these messages to ``until``; the ids it still held (and now holds).

@@ -129,7 +129,7 @@ class PostedMessageDeleter:
                     continue
                 if error.code not in GONE and error.status != 404:
                     log.warning("could not delete message %s yet: %s", owed.message_id, error.text or error.status)
-                    if await self.service.refused(owed.message_id):
+                    if await self.service.refused(owed):
                         unreachable.setdefault((self._guild_of(owed), True), []).append(owed)
                     continue
             crash_point("privacy.deleted")
