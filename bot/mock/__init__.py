@@ -11,6 +11,7 @@ from bot.mock.jobs import JOB_PREFIX, round_job
 from bot.mock.meeting_repository import Meeting, TimeOption
 from bot.mock.meetings import Choice, MeetingPublisher, MeetingService
 from bot.mock.models import (
+    Delivery,
     Group,
     GroupBrief,
     GroupMember,
@@ -31,7 +32,7 @@ from bot.mock.silence import SILENT_ROUNDS
 
 __all__ = [
     "JOB_PREFIX", "MAX_EXCLUSIONS", "PAIR_MINUTES", "RECENT_RATINGS", "SILENT_ROUNDS", "WEEKDAYS", "WEEKDAY_NAMES",
-    "Choice", "Exclusions", "Group", "GroupBrief", "GroupMember", "Meeting", "MeetingPublisher", "MeetingService",
+    "Choice", "Delivery", "Exclusions", "Group", "GroupBrief", "GroupMember", "Meeting", "MeetingPublisher", "MeetingService",
     "MockPublisher", "MockService", "MockStats", "RatingsReceived", "Report", "Round", "RoundsAhead", "Schedule",
     "ScheduleChange", "ShareFailed", "Signup", "StartedRound", "TimeOption", "TimePlan", "local_label",
     "parse_weekday", "round_job", "thread_url",

@@ -70,6 +70,18 @@ class StartedRound:
 class GroupMember:
     user_id: int
     role: str
+    # Their copy of the brief, for a group told by DM (None in a thread, or until its id is stored).
+    dm_message_id: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a group was told: ``how`` is "thread" (its private thread, ``thread_id``) or "dm" (each member
+    directly; ``dm_briefs`` maps a member to their copy of the brief, for those Discord took it for)."""
+
+    how: str
+    thread_id: int | None = None
+    dm_briefs: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

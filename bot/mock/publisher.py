@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.mock.models import Group, GroupBrief, GroupMember, Round, TimePlan
+from bot.mock.models import Delivery, Group, GroupBrief, GroupMember, Round, TimePlan
 
 
 class ShareFailed(Exception):
@@ -20,7 +20,7 @@ class MockPublisher(Protocol):
     async def members_present(self, guild_id: int, user_ids: Sequence[int]) -> set[int]:
         """Which of ``user_ids`` Discord says are members of the server now (the bot is never told of
         members leaving). Raises when Discord could not be asked; the caller then assumes everyone is."""
-    async def deliver_group(self, round: Round, group: Group, brief: GroupBrief) -> tuple[str, int | None]: ...
+    async def deliver_group(self, round: Round, group: Group, brief: GroupBrief) -> Delivery: ...
     async def announce(self, round: Round, groups: list[Group]) -> int | None: ...
     async def channel_problem(self, round: Round) -> str | None:
         """What keeps the round from its channel (gone, or a permission the bot lacks there) and what that

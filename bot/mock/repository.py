@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import aiosqlite
 
-from bot.mock.models import CHECKIN_CLAIMED, Group, GroupMember, Round, Signup
+from bot.mock.models import CHECKIN_CLAIMED, Delivery, Group, GroupMember, Round, Signup
 from bot.mock.schedule import Schedule
 from bot.storage import IN_PRESENT_GUILD, Database, Reader, epoch, from_epoch, one, upsert
 
@@ -285,16 +285,22 @@ class PairingRepository:
         return await self._group(row) if row else None
 
     async def _group(self, row: aiosqlite.Row) -> Group:
-        members = await self.db.fetchall("SELECT user_id, role FROM mock_group_members WHERE group_id = ? "
+        members = await self.db.fetchall("SELECT user_id, role, dm_message_id FROM mock_group_members "
+                                         "WHERE group_id = ? "
                                          "ORDER BY CASE role WHEN 'interviewer' THEN 0 WHEN 'candidate' THEN 1 "
                                          "ELSE 2 END", (row["id"],))
         return Group(row["id"], row["round_id"], row["guild_id"], row["position"], row["prompt_id"], row["delivery"],
                      row["thread_id"], from_epoch(row["reminded_at"]), row["checkin_message_id"], row["outcome"],
-                     tuple(GroupMember(m[0], m[1]) for m in members))
+                     tuple(GroupMember(m[0], m[1], m[2]) for m in members))
 
-    async def set_delivered(self, group_id: int, delivery: str, thread_id: int | None) -> None:
-        await self.db.execute("UPDATE mock_groups SET delivery = ?, thread_id = ? WHERE id = ?",
-                              (delivery, thread_id, group_id))
+    async def set_delivered(self, group_id: int, delivery: Delivery) -> None:
+        """The group is told, and where: with each member's copy of the brief when told by DM, so a later
+        edit of the brief reads that copy by its id instead of searching the member's DMs."""
+        async with self.db.transaction() as conn:
+            await conn.execute("UPDATE mock_groups SET delivery = ?, thread_id = ? WHERE id = ?",
+                               (delivery.how, delivery.thread_id, group_id))
+            await conn.executemany("UPDATE mock_group_members SET dm_message_id = ? WHERE group_id = ? AND user_id = ?",
+                                   [(message_id, group_id, user_id) for user_id, message_id in delivery.dm_briefs.items()])
 
     async def mark(self, group_id: int, column: str, value: int) -> bool:
         """Set a once-only marker (``reminded_at`` or ``checkin_message_id``) if it is still empty."""

@@ -228,12 +228,12 @@ class RoundFlow:
             if group.delivery != "pending":
                 continue
             try:
-                delivery, thread_id = await self.publisher.deliver_group(round_, group, await self.brief(round_, group))
+                delivery = await self.publisher.deliver_group(round_, group, await self.brief(round_, group))
             except Exception:
                 log.exception("could not deliver group %s of round %s; it stays pending", group.id, round_.id)
                 continue
             crash_point("mock.group-told")
-            await self.repo.set_delivered(group.id, delivery, thread_id)
+            await self.repo.set_delivered(group.id, delivery)
         if round_.announcement_id is None:
             # A crash after Discord took the announcement but before its id was stored must not
             # announce the round twice: look for it first (the flow of bot.posting).

@@ -51,8 +51,10 @@ class MemberDMs:
             log.info("could not DM %s: %s", user_id, error.text)
             return None
 
-    async def send_once(self, user_id: int, content: str, sent_before: Callable[[str], bool], **extra: Any) -> None:
-        """DM the member unless their latest DMs already hold this message from an interrupted attempt.
+    async def send_once(self, user_id: int, content: str, sent_before: Callable[[str], bool],
+                        **extra: Any) -> discord.Message | None:
+        """DM the member unless their latest DMs already hold this message from an interrupted attempt; the
+        message (sent now or found), or None when it could not be sent.
 
         A thread can be searched once for the whole group; DMs are one conversation per member, and
         a crash may fall between two members' messages, so each member's DMs are read before sending
@@ -60,17 +62,19 @@ class MemberDMs:
         """
         channel = await self.channel(user_id)
         if channel is None:
-            return
+            return None
         try:
-            if await self._latest(channel, lambda message: sent_before(message.content), limit=20):
-                return
+            earlier = await self._latest(channel, lambda message: sent_before(message.content), limit=20)
+            if earlier is not None:
+                return earlier
         except discord.HTTPException as error:  # sending twice is better than never asking
             log.info("could not read the DMs of %s before sending: %s", user_id, error.text)
         try:
             await self.pace()
-            await channel.send(content, allowed_mentions=no_pings(), **extra)
+            return await channel.send(content, allowed_mentions=no_pings(), **extra)
         except discord.HTTPException as error:
             log.info("could not DM %s: %s", user_id, error.text)
+            return None
 
     async def find(self, user_id: int, wanted: Callable[[discord.Message], bool]) -> discord.Message | None:
         """The latest of the bot's messages in the member's DMs that is ``wanted``, among one page of history."""
@@ -81,6 +85,23 @@ class MemberDMs:
             return await self._latest(channel, wanted, limit=PAGE)
         except discord.HTTPException as error:
             log.info("could not read the DMs of %s: %s", user_id, error.text)
+            return None
+
+    async def copy(self, user_id: int, message_id: int | None,
+                   wanted: Callable[[discord.Message], bool]) -> discord.Message | None:
+        """The member's copy of a message sent to each member: read by its stored id, however many DMs followed
+        it; without an id (sent before ids were recorded), the latest ``wanted`` one among one page of history.
+        None when it was deleted or cannot be read."""
+        if message_id is None:
+            return await self.find(user_id, wanted)
+        channel = await self.channel(user_id)
+        if channel is None:
+            return None
+        try:
+            await self.pace()
+            return await channel.fetch_message(message_id)
+        except discord.HTTPException as error:
+            log.info("could not read message %s in the DMs of %s: %s", message_id, user_id, error.text)
             return None
 
     async def _latest(self, channel: discord.DMChannel, wanted: Callable[[discord.Message], bool], *,

@@ -10,8 +10,8 @@ from typing import Any
 import discord
 
 from bot.bot import StudyBot
-from bot.mock import Group, GroupBrief, GroupMember, Round, ShareFailed, TimePlan, thread_url
-from cogs._common import may_send_in, missing_permissions, no_pings, quoted_member_text
+from bot.mock import Delivery, Group, GroupBrief, GroupMember, Round, ShareFailed, TimePlan, thread_url
+from cogs._common import may_send_in, missing_permissions, no_pings
 from cogs._common.notices import notify_moderators
 from cogs.mock.departure import brief_after_departure, departure_heading, departure_text
 from cogs.mock.embeds import brief_content, brief_embeds, round_cancelled_plan, thread_name
@@ -24,6 +24,7 @@ from cogs.mock.texts import (
     RESUMED_AFTER_WITHDRAWAL,
     announcement_heading,
     checkin_heading,
+    feedback_text,
     left_out_text,
     round_cancelled_heading,
 )
@@ -63,7 +64,7 @@ class DiscordMockPublisher:
             present |= {member.id for member in found}
         return present
 
-    async def deliver_group(self, round_: Round, group: Group, brief: GroupBrief) -> tuple[str, int | None]:
+    async def deliver_group(self, round_: Round, group: Group, brief: GroupBrief) -> Delivery:
         channel = self._channel(round_.channel_id)
         thread = await self._thread(channel, round_, group) if channel else None
         content, embeds = brief_content(round_, group), brief_embeds(round_, group, brief)
@@ -72,11 +73,14 @@ class DiscordMockPublisher:
                 await self.pace()
                 await thread.send(content, embeds=embeds, view=brief_view(group.id),
                                   allowed_mentions=_members_only(group))
-            return "thread", thread.id
+            return Delivery("thread", thread.id)
+        copies = {}
         for member in group.members:  # no private threads here: tell each member directly, once
-            await self.dms.send_once(member.user_id, content, lambda sent: sent == content, embeds=embeds,
-                                     view=brief_view(group.id))
-        return "dm", None
+            copy = await self.dms.send_once(member.user_id, content, lambda sent: sent == content, embeds=embeds,
+                                            view=brief_view(group.id))
+            if copy is not None:
+                copies[member.user_id] = copy.id
+        return Delivery("dm", dm_briefs=copies)
 
     async def _thread(self, channel: discord.TextChannel, round_: Round, group: Group) -> discord.Thread | None:
         name = thread_name(round_, group)
@@ -324,8 +328,8 @@ class DiscordMockPublisher:
     async def _briefs(self, group: Group) -> list[discord.Message]:
         if group.thread_id is None:  # told by DM: each member has a copy
             rubric = RUBRIC(group.id)  # only a brief has the group's rubric button (a closed one has none)
-            found = [await self.dms.find(member.user_id, lambda message: _has_button(message, rubric))
-                     for member in group.members]
+            found = [await self.dms.copy(member.user_id, member.dm_message_id,
+                                         lambda message: _has_button(message, rubric)) for member in group.members]
             return [brief for brief in found if brief is not None]
         thread = await self._group_thread(group)
         brief = await self._brief(thread) if thread is not None else None
@@ -398,15 +402,6 @@ def _may_read(channel: discord.TextChannel) -> bool:
     posted), by its own permissions: a refusal would count against Discord's invalid-request limit."""
     me = channel.guild.me
     return me is None or channel.permissions_for(me).read_message_history
-
-
-def feedback_text(from_id: int, to_id: int, scores: tuple[int, int, int], note: str | None) -> str:
-    communication, depth, tradeoffs = scores
-    text = (f"📝 Feedback for <@{to_id}> from <@{from_id}>: communication {communication}/5, technical depth "
-            f"{depth}/5, tradeoff reasoning {tradeoffs}/5.")
-    if note:
-        text += "\n" + quoted_member_text(note)
-    return text
 
 
 def _has_button(message: discord.Message, custom_id: str) -> bool:

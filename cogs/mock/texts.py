@@ -4,6 +4,7 @@ a member's DMs by, and the fixed texts sent once."""
 from __future__ import annotations
 
 from bot.mock import Round
+from cogs._common import quoted_member_text
 
 
 def announcement_heading(round_: Round) -> str:
@@ -41,3 +42,12 @@ MET_BEFORE_CANCEL = ("You had already met, so your interview still counts. Press
 def round_cancelled_heading(round_: Round) -> str:
     """How the message telling a group of a cancelled round begins: what a restart looks for."""
     return f"✖️ Round {round_.number} was cancelled by a moderator."
+
+
+def feedback_text(from_id: int, to_id: int, scores: tuple[int, int, int], note: str | None) -> str:
+    communication, depth, tradeoffs = scores
+    text = (f"📝 Feedback for <@{to_id}> from <@{from_id}>: communication {communication}/5, technical depth "
+            f"{depth}/5, tradeoff reasoning {tradeoffs}/5.")
+    if note:
+        text += "\n" + quoted_member_text(note)
+    return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -585,6 +586,44 @@ async def test_by_dm_each_member_hears_a_proposal_confirmation_and_cancellation_
         [brief_copy] = [m for m in member.dms if m.embeds and m.embeds[-1]["title"] == "When to meet"]
         assert brief_copy.embeds[-1]["description"].startswith(f"✖️ Cancelled by {alice.mention}")
         assert brief_copy.button_labels == []
+    copies = {m.id for member in (alice, bob) for m in member.dms if m.embeds}
+    searches = [path for method, path in harness.sim.requests[before:] if method == "GET" and path.endswith("/messages")]
     reads = [i for i, (method, path) in enumerate(harness.sim.requests[before:], before)
-             if method == "GET" and path.endswith("/messages")]
-    assert len(reads) == 4 and min(reads) > proposed  # one page of each member's DMs, for the brief, after the confirmation and the cancellation
+             if method == "GET" and re.fullmatch(r".*/messages/(\d+)", path) and int(path.rsplit("/", 1)[1]) in copies]
+    assert searches == []  # each copy is read by the id stored when the group was told
+    assert len(reads) == 4 and min(reads) > proposed  # each member's copy, after the confirmation and the cancellation
+
+
+async def copy_after_agreeing(harness: BotHarness, alice: SimMember, bob: SimMember) -> list[str]:
+    """Alice proposes Thursday 19:00 from her copy of the brief, Bob accepts; what each copy says then."""
+    [brief_dm] = [m for m in alice.dms if "Propose another time" in m.button_labels]
+    await alice.submit_modal(await alice.click(brief_dm, "Propose another time"), when="Thu 19:00")
+    [proposal] = [m for m in bob.dms if " proposes " in m.content]
+    await bob.click(proposal, "Accept this time")
+    return [next(m for m in member.dms if m.embeds and m.embeds[-1]["title"] == "When to meet").embeds[-1]
+            ["description"] for member in (alice, bob)]
+
+
+async def test_a_brief_told_by_dm_follows_the_agreed_time_however_many_dms_came_after_it(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """More of the bot's DMs than one page of history came after Alice's copy; it is still the one updated."""
+    room.deny(harness.sim.bot_user.id, "create_private_threads")
+    await join(alice, "UTC")
+    await join(bob, "UTC")
+    await start_round(mod, room)
+    for n in range(120):
+        harness.sim.new_message(harness.sim.dm_channels[alice.id], harness.sim.bot_user, {"content": f"note {n}"})
+    agreed = f"✅ Agreed: <t:{int(datetime(2026, 3, 5, 19, tzinfo=UTC).timestamp())}:F>"
+    assert [text.startswith(agreed) for text in await copy_after_agreeing(harness, alice, bob)] == [True, True]
+
+
+async def test_a_brief_told_by_dm_without_a_recorded_copy_is_found_among_the_members_dms(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """A group told before each member's copy was recorded: the copies are found in the members' DMs."""
+    room.deny(harness.sim.bot_user.id, "create_private_threads")
+    await join(alice, "UTC")
+    await join(bob, "UTC")
+    await start_round(mod, room)
+    await harness.core.db.execute("UPDATE mock_group_members SET dm_message_id = NULL")
+    agreed = f"✅ Agreed: <t:{int(datetime(2026, 3, 5, 19, tzinfo=UTC).timestamp())}:F>"
+    assert [text.startswith(agreed) for text in await copy_after_agreeing(harness, alice, bob)] == [True, True]

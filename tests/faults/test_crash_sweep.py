@@ -743,12 +743,16 @@ async def checkin_invariants(world: World, restart: int) -> None:
 
 
 async def dm_brief_invariants(world: World, restart: int) -> None:
-    """Each member of a group told by DM got the brief once, whichever member the crash fell after."""
+    """Each member of a group told by DM got the brief once, whichever member the crash fell after, and the
+    copy a restart found is the one recorded for later edits."""
     await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM mock_groups WHERE delivery = 'pending'")
                             == [(0,)], "every group to be told")
+    copies = {}
     for member in (world.alice, world.bob):
-        assert len([m for m in member.dms if "for mock interview round 1" in m.content]) == 1, member.name
+        [copy] = [m for m in member.dms if "for mock interview round 1" in m.content]
+        copies[member.id] = copy.id
     assert world.rows("SELECT delivery FROM mock_groups") == [("dm",)]
+    assert dict(world.rows("SELECT user_id, dm_message_id FROM mock_group_members")) == copies
 
 
 async def dm_checkin_invariants(world: World, restart: int) -> None:
