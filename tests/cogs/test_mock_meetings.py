@@ -594,7 +594,19 @@ async def test_by_dm_each_member_hears_a_proposal_confirmation_and_cancellation_
     assert len(reads) == 4 and min(reads) > proposed  # each member's copy, after the confirmation and the cancellation
 
 
-async def copy_after_agreeing(harness: BotHarness, alice: SimMember, bob: SimMember) -> list[str]:
+AGREED_THURSDAY = f"✅ Agreed: <t:{int(datetime(2026, 3, 5, 19, tzinfo=UTC).timestamp())}:F>"
+
+
+async def paired_by_dm(harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember,
+                       bob: SimMember) -> None:
+    """Alice and Bob paired in a channel where the bot may not make private threads: told by DM."""
+    room.deny(harness.sim.bot_user.id, "create_private_threads")
+    await join(alice, "UTC")
+    await join(bob, "UTC")
+    await start_round(mod, room)
+
+
+async def copy_after_agreeing(alice: SimMember, bob: SimMember) -> list[str]:
     """Alice proposes Thursday 19:00 from her copy of the brief, Bob accepts; what each copy says then."""
     [brief_dm] = [m for m in alice.dms if "Propose another time" in m.button_labels]
     await alice.submit_modal(await alice.click(brief_dm, "Propose another time"), when="Thu 19:00")
@@ -607,23 +619,15 @@ async def copy_after_agreeing(harness: BotHarness, alice: SimMember, bob: SimMem
 async def test_a_brief_told_by_dm_follows_the_agreed_time_however_many_dms_came_after_it(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     """More of the bot's DMs than one page of history came after Alice's copy; it is still the one updated."""
-    room.deny(harness.sim.bot_user.id, "create_private_threads")
-    await join(alice, "UTC")
-    await join(bob, "UTC")
-    await start_round(mod, room)
+    await paired_by_dm(harness, mod, room, alice, bob)
     for n in range(120):
         harness.sim.new_message(harness.sim.dm_channels[alice.id], harness.sim.bot_user, {"content": f"note {n}"})
-    agreed = f"✅ Agreed: <t:{int(datetime(2026, 3, 5, 19, tzinfo=UTC).timestamp())}:F>"
-    assert [text.startswith(agreed) for text in await copy_after_agreeing(harness, alice, bob)] == [True, True]
+    assert [text.startswith(AGREED_THURSDAY) for text in await copy_after_agreeing(alice, bob)] == [True, True]
 
 
 async def test_a_brief_told_by_dm_without_a_recorded_copy_is_found_among_the_members_dms(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     """A group told before each member's copy was recorded: the copies are found in the members' DMs."""
-    room.deny(harness.sim.bot_user.id, "create_private_threads")
-    await join(alice, "UTC")
-    await join(bob, "UTC")
-    await start_round(mod, room)
+    await paired_by_dm(harness, mod, room, alice, bob)
     await harness.core.db.execute("UPDATE mock_group_members SET dm_message_id = NULL")
-    agreed = f"✅ Agreed: <t:{int(datetime(2026, 3, 5, 19, tzinfo=UTC).timestamp())}:F>"
-    assert [text.startswith(agreed) for text in await copy_after_agreeing(harness, alice, bob)] == [True, True]
+    assert [text.startswith(AGREED_THURSDAY) for text in await copy_after_agreeing(alice, bob)] == [True, True]
