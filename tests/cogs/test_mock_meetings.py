@@ -560,8 +560,8 @@ async def test_a_pair_now_round_does_not_swallow_the_next_scheduled_round(
 async def test_by_dm_each_member_hears_a_proposal_confirmation_and_cancellation_once_and_their_brief_follows(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     """Told just now, nothing can have been sent before: the bot reads no DM history to avoid a repeat (only a
-    restart does, see the crash sweep). It reads each member's DMs only to find their copy of the brief, which
-    shows the agreed time and then the cancellation, as a thread's brief does."""
+    restart does, see the crash sweep). It reads each member's copy of the brief by the id stored when the
+    group was told; the copy shows the agreed time and then the cancellation, as a thread's brief does."""
     room.deny(harness.sim.bot_user.id, "create_private_threads")
     await join(alice, "UTC")
     await join(bob, "UTC")
@@ -589,7 +589,7 @@ async def test_by_dm_each_member_hears_a_proposal_confirmation_and_cancellation_
     copies = {m.id for member in (alice, bob) for m in member.dms if m.embeds}
     searches = [path for method, path in harness.sim.requests[before:] if method == "GET" and path.endswith("/messages")]
     reads = [i for i, (method, path) in enumerate(harness.sim.requests[before:], before)
-             if method == "GET" and re.fullmatch(r".*/messages/(\d+)", path) and int(path.rsplit("/", 1)[1]) in copies]
+             if method == "GET" and (read := re.fullmatch(r".*/messages/(\d+)", path)) and int(read[1]) in copies]
     assert searches == []  # each copy is read by the id stored when the group was told
     assert len(reads) == 4 and min(reads) > proposed  # each member's copy, after the confirmation and the cancellation
 
