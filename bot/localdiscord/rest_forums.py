@@ -1,6 +1,6 @@
 """Forum channels of the local Discord (resources/channel.mdx), with their limits and errors.
 
-A forum channel (type 15) holds only threads: a post is one request, "Start Thread in Forum
+A forum channel (type 15), like a media channel (type 16), holds only threads: a post is one request, "Start Thread in Forum
 or Media Channel", that creates the thread and its first message together, and the message
 carries the thread's id. Messages cannot be sent to the forum itself (error 40058), and
 "Start Thread from Message" does not work there. Tags ("Forum Tag Object") are set with
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord
 
 FORUM = 15
+MEDIA = 16
 PUBLIC_THREAD = 11
 MAX_TAGS = 20  # "Modify Channel", available_tags: "limited to 20"
 TAG_NAME_LIMIT = 20  # "Forum Tag Structure", name: "0-20 characters"
@@ -63,7 +64,7 @@ def check_applied_tags(sim: LocalDiscord, parent: SimChannel | None, value: Any)
     items = array(errors, ["applied_tags"], value, high=MAX_APPLIED_TAGS)
     if errors:
         raise Rejected(400, form_error(errors))
-    if items and (parent is None or parent.type != FORUM):  # tags exist only on threads in a forum
+    if items and (parent is None or not parent.is_forum):  # tags exist only on posts in a forum or media channel
         raise fail(400, 50024, "Cannot execute action on this channel type")
     available = {tag["id"]: tag for tag in parent.available_tags} if parent else {}
     applied: list[int] = []
@@ -118,8 +119,8 @@ def start_forum_post(sim: LocalDiscord, forum: SimChannel, body: dict[str, Any],
 
 
 def refuse_message_in_forum(channel: SimChannel) -> None:
-    """Error 40058: a forum holds posts, never messages of its own."""
-    if channel.type == FORUM:
+    """Error 40058: a forum (or a media channel) holds posts, never messages of its own."""
+    if channel.is_forum:
         raise fail(400, 40058, "Cannot send a message in a forum channel")
 
 
@@ -150,7 +151,7 @@ async def public_archived_threads(request: web.Request) -> web.Response:
 
     sim = sim_of(request)
     channel = channel_of(sim, request.match_info["channel_id"])
-    if channel.type not in (0, 5, FORUM):
+    if channel.type not in (0, 5, FORUM, MEDIA):
         raise fail(400, 50024, "Cannot execute action on this channel type")
     require(sim, channel, "read_message_history")
     errors: dict[str, Any] = {}

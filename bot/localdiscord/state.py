@@ -97,7 +97,9 @@ class SimChannel:
 
     @property
     def is_forum(self) -> bool:
-        return self.type == 15
+        """A forum or a media channel (type 15 or 16): it holds only posts, each started with its first message
+        (resources/channel.mdx, "Start Thread in Forum or Media Channel")."""
+        return self.type in (15, 16)
 
     @property
     def in_forum(self) -> bool:
@@ -190,8 +192,10 @@ class SimChannel:
             if self.is_forum:
                 data.update({"last_message_id": str(self.last_message_id) if self.last_message_id else None,
                              "available_tags": [dict(t) for t in self.available_tags],
-                             "default_reaction_emoji": None, "default_sort_order": None, "default_forum_layout": 0,
+                             "default_reaction_emoji": None, "default_sort_order": None,
                              "default_thread_rate_limit_per_user": 0, "default_auto_archive_duration": 1440})
+                if self.type == 15:  # "default_forum_layout": the layout of GUILD_FORUM channels
+                    data["default_forum_layout"] = 0
         return data
 
 
@@ -235,6 +239,11 @@ class SimGuild:
                              available_tags=[{"id": str(self.sim.snowflakes.next()), "name": tag, "moderated": False,
                                               "emoji_id": None, "emoji_name": None} for tag in tags])
         return self._created(channel)
+
+    def create_media_channel(self, name: str) -> SimChannel:
+        """A media channel a moderator made (type 16): like a forum, it holds only posts (made for images and
+        videos in Discord's client)."""
+        return self._created(SimChannel(self.sim.snowflakes.next(), name, 16, self))
 
     def create_voice_channel(self, name: str) -> SimChannel:
         """A voice channel a moderator made (type 2), with Discord's default voice settings."""

@@ -32,6 +32,37 @@ from cogs.daily.views import DYNAMIC_ITEMS, FORMS, KindsView, add_prompt_form
 
 log = logging.getLogger(__name__)
 
+# Where a daily prompt can go. discord.py counts a media channel as a forum, but Discord's client makes it a
+# gallery of images and videos, and a prompt is text: the option offers only these.
+PROMPT_CHANNEL_TYPES = [discord.ChannelType.text, discord.ChannelType.news, discord.ChannelType.forum]
+
+
+class PromptChannel(app_commands.Transformer):
+    """The ``channel`` option of ``/daily setup``: a text, announcement or forum channel."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.channel
+
+    @property
+    def channel_types(self) -> list[discord.ChannelType]:
+        return PROMPT_CHANNEL_TYPES
+
+    async def transform(self, interaction: discord.Interaction,
+                        value: object) -> discord.TextChannel | discord.ForumChannel:
+        channel = value.resolve() if isinstance(value, app_commands.AppCommandChannel) else None
+        if not isinstance(channel, discord.TextChannel | discord.ForumChannel):
+            raise app_commands.TransformerError(value, self.type, self)
+        return channel
+
+
+def postable(channel: discord.TextChannel | discord.ForumChannel) -> None:
+    """Refuse a channel the option does not offer, which still arrives while Discord holds the command as an
+    older version of the bot registered it."""
+    if channel.type not in PROMPT_CHANNEL_TYPES:
+        raise InvalidInput(f"{channel.mention} is a media channel, made for images and videos: a daily prompt is "
+                           "text, so it cannot be posted there.",
+                           hint="Pick a text channel, or a forum channel for one tagged post a day.")
 
 
 @in_servers
@@ -60,7 +91,8 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
                            time="Local time, e.g. 09:00 or 9am",
                            timezone="IANA timezone, e.g. Europe/Berlin", role="A role to ping with each post")
     @app_commands.autocomplete(timezone=timezone_autocomplete)
-    async def setup(self, interaction: discord.Interaction, channel: discord.TextChannel | discord.ForumChannel,
+    async def setup(self, interaction: discord.Interaction,
+                    channel: app_commands.Transform[discord.TextChannel | discord.ForumChannel, PromptChannel],
                     time: str, timezone: str, role: discord.Role | None = None) -> None:
         assert interaction.guild is not None
 
@@ -69,8 +101,9 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
                 raise InvalidInput("I will not ping @everyone with the daily prompt.",
                                    hint="Create a role such as `Daily prompt` that members can opt into, and pick it.")
 
-        # every mistake at once: the role here, the time and the zone as the service reads them
-        check_all(pingable_role, lambda: parse_local_time(time), lambda: parse_zone(timezone))
+        # every mistake at once: the channel and role here, the time and the zone as the service reads them
+        check_all(lambda: postable(channel), pingable_role, lambda: parse_local_time(time),
+                  lambda: parse_zone(timezone))
         result = await self.service.setup(interaction.guild.id, interaction.user.id, channel_id=channel.id,
                                           time_text=time, zone_text=timezone, role_id=role.id if role else None)
         schedule = result.schedule

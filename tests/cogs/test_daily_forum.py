@@ -47,8 +47,32 @@ async def test_setup_offers_text_and_forum_channels_only(harness: BotHarness, gu
     voice = guild.create_voice_channel("Study room")
     with pytest.raises(AssertionError, match="does not offer #Study room"):
         await mod.slash("daily setup", channel=voice, time="09:00", timezone="UTC")
+    media = guild.create_media_channel("clips")  # discord.py counts it as a forum; the picker does not offer it
+    with pytest.raises(AssertionError, match="does not offer #clips"):
+        await mod.slash("daily setup", channel=media, time="09:00", timezone="UTC")
     text = await mod.slash("daily setup", channel=guild.channel("daily"), time="09:00", timezone="UTC")
     assert "will be posted in" in text.text
+
+
+def offer_every_channel_type(sim: LocalDiscord) -> None:
+    """Discord holding /daily setup as a version of the bot registered it that offered media channels too."""
+    daily = next(c for c in sim.global_commands if c["name"] == "daily")
+    setup = next(o for o in daily["options"] if o["name"] == "setup")
+    next(o for o in setup["options"] if o["name"] == "channel")["channel_types"] = [0, 5, 15, 16]
+
+
+async def test_a_media_channel_offered_by_an_older_registration_is_refused_and_nothing_is_saved(
+        harness: BotHarness, sim: LocalDiscord, guild: SimGuild, mod: SimMember) -> None:
+    offer_every_channel_type(sim)
+    media = guild.create_media_channel("clips")
+    reply = await mod.slash("daily setup", channel=media, time="0900", timezone="UTC")
+    assert reply.ephemeral
+    assert f"{media.mention} is a media channel" in reply.text and "Pick a text channel, or a forum channel" in reply.text
+    assert "`0900` is not a time of day" in reply.text  # every mistake in one reply
+    status = await mod.slash("daily status")
+    assert "not set up in this server" in status.text
+    await harness.advance_to(NINE)
+    assert not media.threads
 
 
 async def test_a_forum_day_is_one_tagged_post_made_with_one_request(

@@ -157,8 +157,8 @@ async def _forum_tags(client: Client, body: Body) -> tuple[int, Any]:
 
 
 async def _forum_message(client: Client, body: Body) -> tuple[int, Any]:
-    """A plain message sent to the forum itself, or to one of its posts."""
-    forum = _forum(client)
+    """A plain message sent to the forum (or, with ``media``, a media channel) itself, or to one of its posts."""
+    forum = client.guild.create_media_channel("clips") if body.get("media") else _forum(client)
     status, post = await client.call("POST", f"/channels/{forum.id}/threads",
                                      {"name": "post", "message": {"content": "first"}})
     assert status == 201, post
@@ -702,6 +702,8 @@ RULES = [
          {"name": "t", "message": {"content": "x"}, "deny": "create_public_threads"}, code=50013, status=403),
     Rule("messages go to a forum's posts, never to the forum", "forum-message", {"to": "forum", "content": "x"},
          {"to": "post", "content": "x"}, code=40058),
+    Rule("a media channel, like a forum, holds posts and no messages of its own", "forum-message",
+         {"to": "forum", "content": "x", "media": True}, {"to": "post", "content": "x", "media": True}, code=40058),
     Rule("tags only on threads in a forum", "thread-tags", {"on": "text thread"}, {"on": "forum post"},
          code=50024),
     # resources/channel.mdx, "Modify Channel" (available_tags) and "Forum Tag Object"
