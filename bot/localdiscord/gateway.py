@@ -43,6 +43,7 @@ from bot.localdiscord.gateway_rules import (
     intent_for,
     receives,
     recommended_shards,
+    timeline_seconds,
     without_message_content,
 )
 
@@ -91,7 +92,8 @@ class Gateway:
         self.valid_intents = VALID_INTENTS  # intent bits this gateway knows
         self.versions = GATEWAY_VERSIONS  # gateway versions served
         self.shard_multiple = 1  # large bot sharding: shard counts must be a multiple of this
-        self.limits = SessionStartLimit(sim.clock.now, max_concurrency=max_concurrency)
+        self.limits = SessionStartLimit(sim.clock.now, max_concurrency=max_concurrency,
+                                        monotonic=timeline_seconds(sim.clock.now))
         self.sessions: dict[str, Session] = {}
         self.connections: list[Connection] = []
         self.identify_count = 0

@@ -151,13 +151,24 @@ def application_flags(enabled_intents: int, guild_count: int) -> int:
     return flags
 
 
+def timeline_seconds(now: Callable[[], datetime],
+                     real: Callable[[], float] = time.monotonic) -> Callable[[], float]:
+    """Seconds passed on the simulator's timeline since this call: real seconds, or the simulator's clock
+    when it has moved further. A client paces its identifies in real time, so real time counts; a restart a
+    test's clock puts minutes or a day after the last one comes that long after it, on Discord too. The
+    larger of the two, never their sum, so time is never counted twice (with a clock that follows real
+    time, the two agree)."""
+    real_start, clock_start = real(), now()
+    return lambda: max(real() - real_start, (now() - clock_start).total_seconds())
+
+
 @dataclass
 class SessionStartLimit:
     """developers/events/gateway.mdx, "Identifying" and "Max Concurrency".
 
     ``total`` session starts per 24 hours on the simulator's clock (days pass in tests);
-    ``max_concurrency`` IDENTIFYs per 5 real seconds, one per rate-limit key
-    ``shard_id % max_concurrency``, because the client paces its identifies in real time.
+    ``max_concurrency`` IDENTIFYs per 5 seconds, one per rate-limit key ``shard_id % max_concurrency``,
+    measured by ``monotonic`` (the gateway passes :func:`timeline_seconds`).
     """
 
     now: Callable[[], datetime]

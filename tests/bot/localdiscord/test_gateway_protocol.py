@@ -22,7 +22,7 @@ from bot.clock import ManualClock
 from bot.content import ContentStore
 from bot.core import Core
 from bot.localdiscord import BotHarness, LocalDiscord, pointed_at
-from bot.localdiscord.gateway_rules import PRIVILEGED_INTENTS, Intent
+from bot.localdiscord.gateway_rules import PRIVILEGED_INTENTS, Intent, timeline_seconds
 from bot.localdiscord.rest_messages import dispatch_message
 from bot.settings import SHIPPED_CONTENT_DIR, Settings
 
@@ -297,6 +297,35 @@ async def test_identify_beyond_max_concurrency_gets_invalid_session(world: Local
     await second.identify(world, shard=[1, 2])  # max_concurrency 1: every shard shares one key
     assert (await second.until("op9"))["d"] is False
     assert world.gateway.refused_identifies == 1
+
+
+async def test_an_identify_the_test_clock_puts_a_minute_later_is_accepted(connect: Connect) -> None:
+    clock = ManualClock(START)
+    async with LocalDiscord(clock=clock) as sim:
+        first = await connect(sim)
+        await first.identify(sim)
+        await first.until("READY")
+        clock.advance(timedelta(seconds=4))  # within the 5 seconds: refused, as at once
+        early = await connect(sim)
+        await early.identify(sim)
+        assert (await early.until("op9"))["d"] is False
+        clock.advance(timedelta(minutes=1))  # a restart a minute later, on Discord too
+        later = await connect(sim)
+        await later.identify(sim)
+        await later.until("READY")
+        assert sim.gateway.refused_identifies == 1
+
+
+def test_the_identify_window_counts_real_time_or_the_clock_whichever_moved_further() -> None:
+    clock = ManualClock(START)
+    real = [100.0]
+    elapsed = timeline_seconds(clock.now, lambda: real[0])
+    real[0] += 3
+    assert elapsed() == 3  # a frozen test clock: real seconds count
+    clock.advance(timedelta(seconds=2))
+    assert elapsed() == 3  # never the sum of both
+    clock.advance(timedelta(minutes=1))
+    assert elapsed() == 62
 
 
 async def test_shards_in_different_concurrency_buckets_start_together(connect: Connect) -> None:
