@@ -38,12 +38,12 @@ from bot.localdiscord.gateway_rules import (
     RESUME_WINDOW_SECONDS,
     VALID_INTENTS,
     SessionStartLimit,
+    TimelineSeconds,
     application_flags,
     guild_of,
     intent_for,
     receives,
     recommended_shards,
-    timeline_seconds,
     without_message_content,
 )
 
@@ -93,7 +93,7 @@ class Gateway:
         self.versions = GATEWAY_VERSIONS  # gateway versions served
         self.shard_multiple = 1  # large bot sharding: shard counts must be a multiple of this
         self.limits = SessionStartLimit(sim.clock.now, max_concurrency=max_concurrency,
-                                        monotonic=timeline_seconds(sim.clock.now))
+                                        monotonic=TimelineSeconds(sim.clock.now))
         self.sessions: dict[str, Session] = {}
         self.connections: list[Connection] = []
         self.identify_count = 0

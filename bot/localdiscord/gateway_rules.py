@@ -151,15 +151,22 @@ def application_flags(enabled_intents: int, guild_count: int) -> int:
     return flags
 
 
-def timeline_seconds(now: Callable[[], datetime],
-                     real: Callable[[], float] = time.monotonic) -> Callable[[], float]:
-    """Seconds passed on the simulator's timeline since this call: real seconds, or the simulator's clock
-    when it has moved further. A client paces its identifies in real time, so real time counts; a restart a
-    test's clock puts minutes or a day after the last one comes that long after it, on Discord too. The
-    larger of the two, never their sum, so time is never counted twice (with a clock that follows real
-    time, the two agree)."""
-    real_start, clock_start = real(), now()
-    return lambda: max(real() - real_start, (now() - clock_start).total_seconds())
+class TimelineSeconds:
+    """Seconds passed on the simulator's timeline: between two readings, real seconds, or the simulator's
+    clock when it moved further. A client paces its identifies in real time, so real time counts while a
+    test's clock stands still; a restart the test's clock puts minutes or a day after the last start comes
+    that long after it, on Discord too. Each step counts the larger of the two, never their sum, so time is
+    never counted twice (with a clock that follows real time, the two agree), and it never runs backwards."""
+
+    def __init__(self, now: Callable[[], datetime], real: Callable[[], float] = time.monotonic) -> None:
+        self._now, self._real = now, real
+        self._last_real, self._last_clock, self._seconds = real(), now(), 0.0
+
+    def __call__(self) -> float:
+        real, clock = self._real(), self._now()
+        self._seconds += max(real - self._last_real, (clock - self._last_clock).total_seconds(), 0.0)
+        self._last_real, self._last_clock = real, clock
+        return self._seconds
 
 
 @dataclass
@@ -168,7 +175,7 @@ class SessionStartLimit:
 
     ``total`` session starts per 24 hours on the simulator's clock (days pass in tests);
     ``max_concurrency`` IDENTIFYs per 5 seconds, one per rate-limit key ``shard_id % max_concurrency``,
-    measured by ``monotonic`` (the gateway passes :func:`timeline_seconds`).
+    measured by ``monotonic`` (the gateway passes :class:`TimelineSeconds`).
     """
 
     now: Callable[[], datetime]

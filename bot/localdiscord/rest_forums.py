@@ -1,11 +1,11 @@
 """Forum channels of the local Discord (resources/channel.mdx), with their limits and errors.
 
-A forum channel (type 15), like a media channel (type 16), holds only threads: a post is one request, "Start Thread in Forum
-or Media Channel", that creates the thread and its first message together, and the message
-carries the thread's id. Messages cannot be sent to the forum itself (error 40058), and
-"Start Thread from Message" does not work there. Tags ("Forum Tag Object") are set with
-"Modify Channel" (MANAGE_CHANNELS; at most 20, names of 0-20 characters, unique) and applied
-to posts as ``applied_tags`` (at most 5, only on threads in a forum). The limits' error
+A forum channel (type 15), like a media channel (type 16), holds only threads: a post is one
+request, "Start Thread in Forum or Media Channel", that creates the thread and its first message
+together, and the message carries the thread's id. Messages cannot be sent to the forum itself
+(error 40058), and "Start Thread from Message" does not work there. Tags ("Forum Tag Object") are
+set with "Modify Channel" (MANAGE_CHANNELS; at most 20, names of 0-20 characters, unique) and
+applied to posts as ``applied_tags`` (at most 5, only on threads in a forum). The limits' error
 bodies are the ones Discord answers with (Invalid Form Body, BASE_TYPE_MAX_LENGTH).
 """
 

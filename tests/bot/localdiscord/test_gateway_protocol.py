@@ -22,7 +22,7 @@ from bot.clock import ManualClock
 from bot.content import ContentStore
 from bot.core import Core
 from bot.localdiscord import BotHarness, LocalDiscord, pointed_at
-from bot.localdiscord.gateway_rules import PRIVILEGED_INTENTS, Intent, timeline_seconds
+from bot.localdiscord.gateway_rules import PRIVILEGED_INTENTS, Intent, TimelineSeconds
 from bot.localdiscord.rest_messages import dispatch_message
 from bot.settings import SHIPPED_CONTENT_DIR, Settings
 
@@ -319,13 +319,16 @@ async def test_an_identify_the_test_clock_puts_a_minute_later_is_accepted(connec
 def test_the_identify_window_counts_real_time_or_the_clock_whichever_moved_further() -> None:
     clock = ManualClock(START)
     real = [100.0]
-    elapsed = timeline_seconds(clock.now, lambda: real[0])
+    elapsed = TimelineSeconds(clock.now, lambda: real[0])
     real[0] += 3
-    assert elapsed() == 3  # a frozen test clock: real seconds count
+    assert elapsed() == 3  # a test clock standing still: real seconds count
+    real[0] += 1
     clock.advance(timedelta(seconds=2))
-    assert elapsed() == 3  # never the sum of both
+    assert elapsed() == 5  # each step the larger of the two, never their sum
     clock.advance(timedelta(minutes=1))
-    assert elapsed() == 62
+    assert elapsed() == 65
+    real[0] += 4
+    assert elapsed() == 69  # after a jump of the clock, real seconds count again
 
 
 async def test_shards_in_different_concurrency_buckets_start_together(connect: Connect) -> None:
