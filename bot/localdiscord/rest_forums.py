@@ -23,8 +23,6 @@ from bot.localdiscord.state import SimChannel
 if TYPE_CHECKING:
     from bot.localdiscord.server import LocalDiscord
 
-FORUM = 15
-MEDIA = 16
 PUBLIC_THREAD = 11
 MAX_TAGS = 20  # "Modify Channel", available_tags: "limited to 20"
 TAG_NAME_LIMIT = 20  # "Forum Tag Structure", name: "0-20 characters"
@@ -151,7 +149,7 @@ async def public_archived_threads(request: web.Request) -> web.Response:
 
     sim = sim_of(request)
     channel = channel_of(sim, request.match_info["channel_id"])
-    if channel.type not in (0, 5, FORUM, MEDIA):
+    if channel.type not in (0, 5) and not channel.is_forum:  # text, announcement, forum or media
         raise fail(400, 50024, "Cannot execute action on this channel type")
     require(sim, channel, "read_message_history")
     errors: dict[str, Any] = {}
