@@ -122,7 +122,8 @@ def _summary_lines(summary: DaySummary) -> list[str]:
 
 def waiting_embed(nothing: NothingToStudy, note: str | None = None) -> discord.Embed:
     """Nothing is due this second, but cards still being learned come back within minutes."""
-    lines = ["**Continue** to see them now, or **Finish** for a summary of today."]
+    them = "it" if nothing.coming_soon == 1 else "them"
+    lines = [f"**Continue** to see {them} now, or **Finish** for a summary of today."]
     if nothing.coming_soon and nothing.learning_due:
         # Only the learning cards' own due time: a review card falling due sooner is not "still learning".
         # Several come back at different times: the time named is the first's, and says so.

@@ -246,6 +246,7 @@ async def test_the_keep_going_screen_names_when_the_learning_cards_come_back_not
         "SELECT due FROM card_states WHERE user_id = ? AND state IN (1, 3)", (alice.id,)))
     shown = int(re.search(r"still learning comes back <t:(\d+):R>", waiting.text).group(1))
     assert shown == learning_due, f"named card A's review time ({review_due}), not card B's ({learning_due})"
+    assert "**Continue** to see it now" in waiting.text, waiting.text  # one card: "it", not "them"
 
 
 async def grade_first(member: SimMember, label: str) -> tuple[str, str]:
