@@ -24,7 +24,9 @@ def post_embed(post: DailyPost) -> discord.Embed:
     embed = prompt_embed(post.prompt, title=post_title(post.day_number, post.prompt))
     footer = f"Day {post.day_number} · source: {post.prompt.source}"
     if post.low_warning:
-        footer += f" · {post.remaining_in_cycle} prompts left before the rotation starts over"
+        left = post.remaining_in_cycle
+        footer += (" · the rotation starts over with the next post" if left == 0 else
+                   f" · {left} prompt{'s' if left != 1 else ''} left before the rotation starts over")
     embed.set_footer(text=truncate(footer, 2048))
     # Said in the post itself, so the thread needs no opening message of its own (one request fewer a day);
     # a prompt that already fills Discord's embed budget goes without it rather than being refused.
