@@ -4,7 +4,7 @@ from cogs._common.access import client_of, core_of, payload_of, service_of
 from cogs._common.autocomplete import timezone_autocomplete
 from cogs._common.confirm import ConfirmView
 from cogs._common.permissions import may_send_in, missing_permissions
-from cogs._common.render import BRAND_COLOUR, discord_timestamp, no_pings, truncate
+from cogs._common.render import BRAND_COLOUR, counted, discord_timestamp, no_pings, truncate
 from cogs._common.scope import in_servers, in_servers_and_bot_dms
 from cogs._common.text import member_text, one_line, quoted_member_text, without_controls
 from cogs._common.views import BaseModal, BaseView, RoutedItem
@@ -15,6 +15,7 @@ __all__ = [
     "BaseView",
     "ConfirmView",
     "client_of",
+    "counted",
     "core_of",
     "payload_of",
     "service_of",

@@ -12,6 +12,12 @@ BRAND_COLOUR = discord.Colour(0x5865F2)
 TimestampStyle = Literal["f", "F", "d", "D", "t", "T", "R"]
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 card``, ``3 cards``: a count and its noun in the number the count needs (``noun`` + s unless
+    ``plural`` is given), so no message reads "1 cards"."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def truncate(text: str, limit: int, *, marker: str = "…") -> str:
     """Cut ``text`` to ``limit`` characters (Discord counts characters), marking the cut."""
     return text if len(text) <= limit else text[: limit - len(marker)] + marker

@@ -10,7 +10,7 @@ import discord
 from bot.audit import AuditEntry
 from bot.bot import ShardState
 from bot.overview import ConfiguredFeature
-from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+from cogs._common import BRAND_COLOUR, counted, discord_timestamp, truncate
 from cogs._common.notices import FALLBACK_PERMISSIONS, missing_for_notices
 from cogs._common.permissions import missing_permissions
 from cogs.admin.audit_text import audit_line
@@ -96,7 +96,7 @@ def shard_lines(shards: Sequence[ShardState]) -> str:
     def line(shard: ShardState) -> str:
         state = "🟢 connected" if shard.connected else "🔴 disconnected"
         latency = f"{shard.latency * 1000:.0f} ms" if shard.latency is not None else "no heartbeat yet"
-        return f"#{shard.id} {state} · {latency} · {shard.guilds} servers"
+        return f"#{shard.id} {state} · {latency} · {counted(shard.guilds, 'server')}"
 
     if len(shards) <= 20:
         return "\n".join(line(s) for s in shards)

@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.admin import PrivacyService
 from bot.bot import StudyBot
 from bot.posting import crash_point
-from cogs._common import in_servers_and_bot_dms
+from cogs._common import counted, in_servers_and_bot_dms
 from cogs._common.authority import Audience, declared
 from cogs._common.uploads import sendable_file, upload_limit
 from cogs.admin.deletions import PostedMessageDeleter
@@ -59,7 +59,7 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
         file = sendable_file(payload.encode(), "studybot-my-data.json", upload_limit(interaction.guild),
                              what="Your data", hint="Ask the bot's host for the export; nothing was changed.")
         rows = sum(len(rows) for rows in data.values())
-        await interaction.followup.send(f"Here is everything stored about you ({rows} records).",
+        await interaction.followup.send(f"Here is everything stored about you ({counted(rows, 'record')}).",
                                         file=file, ephemeral=True)
 
     @app_commands.command(name="delete", description="Remove everything studybot stores about you")
@@ -74,7 +74,7 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
                 self.client.spawn(self.delete_posted_messages(), name="studybot-privacy-messages")
             summary = ", ".join(f"{table} ({count})" for table, count in sorted(deletion.changed.items()))
             count = deletion.messages_queued
-            posted = (f" I am also deleting the {count} message{'s' if count != 1 else ''} I posted for you "
+            posted = (f" I am also deleting the {counted(count, 'message')} I posted for you "
                       "(answers, feedback, suggestions, streak milestones); where I can no longer reach one, I "
                       "tell that server's moderators where it is, without your name." if count else "")
             await click.edit_original_response(

@@ -12,7 +12,7 @@ from bot.bot import StudyBot
 from bot.cards import StudyService
 from bot.errors import InvalidInput
 from bot.stats import Percentages, ProgressService, Series, describe_weekly, render_weekly
-from cogs._common import in_servers, one_line, truncate
+from cogs._common import counted, in_servers, one_line, truncate
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
 from cogs.cards.embeds import card_info_embed, decks_embed, set_aside_embed, stats_embed
@@ -46,7 +46,7 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
             return []
         decks = [d for d in await self.service.decks(interaction.guild_id) if d.enabled and d.cards]
         typed = current.lower()
-        return [app_commands.Choice(name=truncate(f"{d.title} ({len(d.cards)} cards)", 100), value=d.key)
+        return [app_commands.Choice(name=truncate(f"{d.title} ({counted(len(d.cards), 'card')})", 100), value=d.key)
                 for d in decks if typed in d.key.lower() or typed in d.title.lower()][:25]
 
     async def _topic_choices(self, interaction: discord.Interaction,

@@ -18,7 +18,7 @@ from bot.cards import (
     SetAsideCard,
     StudyCard,
 )
-from cogs._common import BRAND_COLOUR, discord_timestamp, one_line, truncate
+from cogs._common import BRAND_COLOUR, counted, discord_timestamp, one_line, truncate
 
 GRADE_LABELS = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
 
@@ -194,7 +194,7 @@ def stats_embed(stats: CardStats) -> discord.Embed:
                         inline=False)
     if stats.set_aside:
         embed.add_field(name="Set aside", inline=False,
-                        value=f"{stats.set_aside} card{'s' if stats.set_aside != 1 else ''} out of your reviews · "
+                        value=f"{counted(stats.set_aside, 'card')} out of your reviews · "
                               "bring them back with `/cards set-aside`")
     embed.set_footer(text=f"{stats.learned} of {stats.total_cards} cards started · "
                           f"{stats.new_per_day} new cards a day · aiming for {stats.retention_target:.0%} recall")

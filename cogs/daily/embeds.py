@@ -6,7 +6,15 @@ import discord
 
 from bot.content.models import Prompt
 from bot.daily import DailyPost, DailyStatus, PostRecord
-from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate, without_controls
+from cogs._common import (
+    BRAND_COLOUR,
+    counted,
+    discord_timestamp,
+    member_text,
+    one_line,
+    truncate,
+    without_controls,
+)
 from cogs._common.prompts import KIND_LABELS, prompt_embed
 
 DESCRIPTION_LIMIT = 4096  # an embed description's most
@@ -26,7 +34,7 @@ def post_embed(post: DailyPost) -> discord.Embed:
     if post.low_warning:
         left = post.remaining_in_cycle
         footer += (" · the rotation starts over with the next post" if left == 0 else
-                   f" · {left} prompt{'s' if left != 1 else ''} left before the rotation starts over")
+                   f" · {counted(left, 'prompt')} left before the rotation starts over")
     embed.set_footer(text=truncate(footer, 2048))
     # Said in the post itself, so the thread needs no opening message of its own (one request fewer a day);
     # a prompt that already fills Discord's embed budget goes without it rather than being refused.

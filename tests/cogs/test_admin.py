@@ -222,4 +222,4 @@ async def test_the_owner_reloads_content_and_a_broken_pack_keeps_the_last_good_o
     assert len(store.library.flashcards) == 193
     health = await mod.slash("studybot-owner health")
     assert "ai-native-careers@" in health.text and "Scheduled jobs" in health.text
-    assert "#0 🟢 connected" in health.text and "1 servers" in health.text
+    assert "#0 🟢 connected" in health.text and "· 1 server\n" in health.text

@@ -77,7 +77,7 @@ async def test_health_shows_every_shard_and_a_fixed_layout_is_used(clock: Manual
             health = await owner.slash("studybot-owner health")
             per_shard = {s: sum((g.id >> 22) % 2 == s for g in guilds) for s in (0, 1)}
             for shard_id, count in per_shard.items():
-                assert f"#{shard_id} 🟢 connected" in health.text and f"{count} servers" in health.text
+                assert f"#{shard_id} 🟢 connected" in health.text and f" {count} server{'' if count == 1 else 's'}\n" in health.text
             assert "Shards (this process runs all 2)" in health.text
         finally:
             await harness.stop()
