@@ -33,7 +33,7 @@ def parse_shard_ids(text: str) -> tuple[int, ...]:
         if not part:
             continue
         first, dash, last = part.partition("-")
-        if not first.strip().isdigit() or (dash and not last.strip().isdigit()):
+        if not first.strip().isdecimal() or (dash and not last.strip().isdecimal()):  # "²" is a digit int() refuses
             raise InvalidInput(f"`{text}` is not a list of shard ids.", hint="Write a range such as `0-3` or ids "
                                "such as `0,2,5`.")
         low, high = int(first), int(last) if dash else int(first)

@@ -16,8 +16,12 @@ from pathlib import Path
 
 from bot.errors import InvalidInput
 
-SECTION = re.compile(r"^(?:#+\s*)?Section\s+(\d+)\s*[:.\-–]\s*(.+)$", re.IGNORECASE)
-QUESTION = re.compile(r"^(?:#+\s*)?(\d+)[.)]\s+(.+)$")
+# Numbers of at most six digits: a longer run of digits is text, not a section or question number (and
+# Python refuses to convert a run of more than 4,300 digits to an int at all).
+SECTION = re.compile(r"^(?:#+\s*)?Section\s+(\d{1,6})\s*[:.\-–]\s*(.+)$", re.IGNORECASE)
+QUESTION = re.compile(r"^(?:#+\s*)?(\d{1,6})[.)]\s+(.+)$")
+# Control characters but tab (a copy-paste can carry them; they show as nothing, or garble a card).
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 TAKEAWAYS = "key takeaways"
 FAQ = "frequently asked questions"
 CONCLUSION = "conclusion"
@@ -66,7 +70,7 @@ class StudyDocument:
 
 
 def _clean(line: str) -> str:
-    line = line.strip()
+    line = CONTROLS.sub("", line).strip()
     line = re.sub(r"^#+\s*", "", line)
     line = re.sub(r"^[-*•]\s+", "", line)
     return line.strip().strip("*_").strip()

@@ -24,8 +24,9 @@ DRAFT_NOTE = ("# DRAFT written by `studybot content import` from {doc}. The text
 
 
 def _toml(value: str) -> str:
-    """A TOML basic string (JSON string escapes are valid TOML)."""
-    return json.dumps(value, ensure_ascii=False)
+    """A TOML basic string: JSON's escapes are valid TOML, and JSON escapes every control character TOML
+    forbids raw but DEL (U+007F), which is escaped here."""
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _slug(text: str, words: int = 5, length: int = 32) -> str:

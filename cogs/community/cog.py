@@ -23,7 +23,7 @@ from bot.community import (
 )
 from bot.content.items import ItemKind
 from bot.errors import InvalidInput
-from cogs._common import in_servers, missing_permissions, one_line, truncate
+from cogs._common import counted, in_servers, missing_permissions, one_line, truncate
 from cogs._common.authority import Audience, declared
 from cogs._common.confirm import ask_before_removing
 from cogs._common.forms import FormRoute, MemberForm
@@ -229,7 +229,9 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
                                hint="Upload it again in a moment.") from error
         result = await self.importer.import_document(guild_id, interaction.user.id, document.filename, raw,
                                                      deck=deck)
-        lines = [f"Read **{truncate(result.document, 80)}**: {len(result.queued)} cards are waiting for review in "
+        queued = len(result.queued)
+        lines = [f"Read **{truncate(result.document, 80)}**: {counted(queued, 'card')} {'is' if queued == 1 else 'are'} "
+                 f"waiting for review in "
                  f"the deck `{result.deck}`, each citing its section and heading."]
         if result.skipped:
             lines.append(f"{len(result.skipped)} drafted card(s) did not pass the pack checks and were left out:")

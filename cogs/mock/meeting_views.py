@@ -96,7 +96,8 @@ class TimeSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
 
 
     async def handle(self, interaction: discord.Interaction) -> None:
-        values = [int(v) for v in payload_of(interaction).get("values", []) if str(v).isdigit()]
+        # isdecimal, not isdigit: "²" is a digit that int() refuses
+        values = [int(v) for v in payload_of(interaction).get("values", []) if str(v).isdecimal()]
         await interaction.response.defer(ephemeral=True, thinking=True)
         choice = await _mock(interaction).choose_times(self.group_id, interaction.user.id, values, interaction.guild_id)
         await interaction.followup.send(choice_text(choice, interaction.user.id), ephemeral=True,

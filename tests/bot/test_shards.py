@@ -19,7 +19,7 @@ def test_shard_ids_are_parsed(text: str, ids: tuple[int, ...]) -> None:
 
 
 @pytest.mark.parametrize(("text", "problem"), [
-    ("", "No shard ids"), ("a-b", "is not a list"), ("3-1", "runs backwards"), ("-1", "is not a list"),
+    ("", "No shard ids"), ("a-b", "is not a list"), ("3-1", "runs backwards"), ("-1", "is not a list"), ("²", "is not a list"),
 ])
 def test_bad_shard_ids_say_what_is_wrong(text: str, problem: str) -> None:
     with pytest.raises(InvalidInput, match=problem):

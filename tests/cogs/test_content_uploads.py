@@ -10,6 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.content.models import Flashcard
+from bot.error_handler import GENERIC_FAILURE
 from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember, SimUpload, UploadRefused
 
 DOCUMENT = """Section 1: Serving Models Cheaply
@@ -336,3 +337,17 @@ def test_the_decks_reply_of_a_server_with_many_decks_fits_in_one_message() -> No
     decks = [Deck(f"doc-{i:02d}-" + "x" * 24, f"Document {i}", "document", True, (), ()) for i in range(60)]
     text = "`doc-00-xxxxxxxxxxxxxxxxxxxxxxxx` is now on. " + decks_saved_text(decks)
     assert len(text) <= 2000 and "and 35 more" in text
+
+
+async def test_a_document_with_a_delete_character_is_imported_not_failed(harness: BotHarness, mod: SimMember) -> None:
+    """U+007F (DEL), which a copy-paste can carry, once made the importer's own draft fail to parse back."""
+    reply = await mod.slash("content import", document=upload(DOCUMENT.replace("Adding new requests",
+                                                                                 "Adding\x7f new requests")))
+    assert reply.ephemeral and GENERIC_FAILURE not in reply.text, reply.text
+    assert "waiting" in reply.text and harness.sim.errors == [], reply.text
+
+
+async def test_a_question_numbered_with_thousands_of_digits_is_not_a_failure(harness: BotHarness,
+                                                                             mod: SimMember) -> None:
+    reply = await mod.slash("content import", document=upload(DOCUMENT + "9" * 5000 + ". Is this too long?\nYes.\n"))
+    assert reply.ephemeral and GENERIC_FAILURE not in reply.text, reply.text

@@ -159,3 +159,28 @@ def test_import_refuses_ids_that_loaded_packs_already_use(
                  "--id-prefix", "v2"]) == 0
     monkeypatch.setenv("STUDYBOT_CONTENT_DIR", f"shipped:{live}:{drafts}")
     assert main(["content", "validate"]) == 0
+
+
+def test_control_characters_a_copy_paste_carries_are_dropped_and_the_draft_still_loads(tmp_path: Path) -> None:
+    """DEL is valid UTF-8 that JSON leaves unescaped and TOML forbids raw in a string: the draft once failed
+    to load back. Control characters show as nothing on Discord, so the reader drops them."""
+    text = GOOD.replace("Adding new requests", "Adding\x7f new\x1b requests")
+    document = read_document(write(tmp_path, text))
+    assert document.faq[0].answer == "Adding new requests to a running batch as others finish."
+    folder = write_draft(document, "serving", tmp_path / "packs")
+    library, problems = load_library(folder.parent)
+    assert library is not None, problems
+
+
+def test_a_toml_string_escapes_delete_too() -> None:
+    import tomllib
+
+    from bot.content.importer import _toml
+    value = "a\x7fb"
+    assert tomllib.loads("value = " + _toml(value))["value"] == value
+
+
+def test_a_run_of_thousands_of_digits_is_text_not_a_question_number(tmp_path: Path) -> None:
+    """Python refuses to turn more than 4,300 digits into an int: such a line once crashed the reader."""
+    document = read_document(write(tmp_path, GOOD + "9" * 5000 + ". Is this number too long?\nYes.\n"))
+    assert [q.number for q in document.faq] == [1, 2]
