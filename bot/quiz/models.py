@@ -63,6 +63,7 @@ class QuizPost:
     failure: str | None
     occurrence_at: datetime          # the scheduled instant this quiz served (see bot.posting.occurrence)
     revealed_at: datetime | None     # when the close's results were edited into the post
+    reveal_now: bool = False         # members are told right or wrong as they answer (the post says which)
 
     @classmethod
     def of(cls, row: Any) -> QuizPost:
@@ -71,7 +72,8 @@ class QuizPost:
                    QuizStatus(row["status"]), row["nonce"], row["channel_id"], row["message_id"],
                    datetime.fromtimestamp(row["claimed_at"], UTC), datetime.fromtimestamp(row["closes_at"], UTC),
                    row["failure"], datetime.fromtimestamp(row["occurrence_at"] or row["claimed_at"], UTC),
-                   datetime.fromtimestamp(row["revealed_at"], UTC) if row["revealed_at"] else None)
+                   datetime.fromtimestamp(row["revealed_at"], UTC) if row["revealed_at"] else None,
+                   bool(row["reveal_now"]))
 
 
 @dataclass(frozen=True)

@@ -53,8 +53,7 @@ def pick_in(conn: sqlite3.Connection, repo: QuizRepository, activity: ActivitySe
     if counted is not None:
         event = activity.credit_in(conn, guild_id, user_id, ActivityKind.QUIZ, counted[1], repair=True)
         return Pick(PickOutcome.ALREADY, counted[0], post), event, False
-    schedule = repo.schedule_in(conn, guild_id)
-    told = schedule is not None and schedule.reveal_now
+    told = post.reveal_now  # the rule its post announced, whatever the schedule says since
     if not repo.add_pick_in(conn, guild_id, day, user_id, choice, now, told):  # not reached while we hold the lock
         counted = repo.pick_row_in(conn, guild_id, day, user_id)
         return Pick(PickOutcome.ALREADY, counted[0] if counted else None, post), None, False

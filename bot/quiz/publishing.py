@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.quiz.models import QuizPost, QuizResults, QuizSchedule
+from bot.quiz.models import QuizPost, QuizResults
 
 
 class QuizDeliveryFailed(Exception):
@@ -16,6 +16,6 @@ class QuizDeliveryFailed(Exception):
 
 class QuizPublisher(Protocol):
     async def find_published(self, post: QuizPost) -> int | None: ...
-    async def publish(self, post: QuizPost, schedule: QuizSchedule) -> int: ...
+    async def publish(self, post: QuizPost) -> int: ...
     async def show_results(self, results: QuizResults) -> None: ...
     async def notify_moderators(self, guild_id: int, text: str, look_first: bool = False) -> bool: ...

@@ -130,13 +130,14 @@ class QuizRepository:
 
     async def insert_claim(self, conn: aiosqlite.Connection, *, guild_id: int, day: date, number: int, cycle: int,
                            question: Question, channel_id: int, nonce: str, now: datetime,
-                           closes_at: datetime, occurrence_at: datetime) -> None:
+                           closes_at: datetime, occurrence_at: datetime, reveal_now: bool) -> None:
         await conn.execute(
             "INSERT INTO quiz_posts (guild_id, local_date, number, cycle, card_id, question, options, correct, "
-            "status, nonce, channel_id, claimed_at, closes_at, occurrence_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?, ?)",
+            "status, nonce, channel_id, claimed_at, closes_at, occurrence_at, reveal_now) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?, ?, ?)",
             (guild_id, day.isoformat(), number, cycle, question.card_id, question.text, json.dumps(question.options),
-             question.correct, nonce, channel_id, epoch(now), epoch(closes_at), epoch(occurrence_at)))
+             question.correct, nonce, channel_id, epoch(now), epoch(closes_at), epoch(occurrence_at),
+             int(reveal_now)))
 
     async def reclaim(self, conn: aiosqlite.Connection, guild_id: int, day: date, channel_id: int) -> None:
         """Take over an unfinished day, in the channel the schedule names now (a moderator may have moved
@@ -144,6 +145,14 @@ class QuizRepository:
         await conn.execute("UPDATE quiz_posts SET attempts = attempts + 1, status = 'claimed', failure = NULL, "
                            "channel_id = ? WHERE guild_id = ? AND local_date = ? AND status IN ('claimed', 'failed')",
                            (channel_id, guild_id, day.isoformat()))
+
+    async def reopen(self, guild_id: int, day: date, closes_at: datetime, reveal_now: bool) -> None:
+        """An unposted day about to be posted by a retry: closing no sooner than ``closes_at`` (the hours its
+        post promises, not what is left of the window the first claim set), with the reveal rule the schedule
+        holds now (its post, not yet on Discord, will say that one)."""
+        await self.db.execute("UPDATE quiz_posts SET closes_at = MAX(closes_at, ?), reveal_now = ? WHERE "
+                              "guild_id = ? AND local_date = ? AND status = 'claimed'",
+                              (epoch(closes_at), int(reveal_now), guild_id, day.isoformat()))
 
     async def mark_sent(self, guild_id: int, day: date, message_id: int) -> None:
         await self.db.execute("UPDATE quiz_posts SET status = 'sent', message_id = ?, failure = NULL "
@@ -204,11 +213,6 @@ class QuizRepository:
         return QuizRecord(len(right), sum(right), tuple(reversed(right[:RECORD_LATEST])))
 
     # -- one trip: statements run on the connection's thread (see Database.run_transaction) --------------
-    @staticmethod
-    def schedule_in(conn: sqlite3.Connection, guild_id: int) -> QuizSchedule | None:
-        row = conn.execute("SELECT * FROM quiz_schedule WHERE guild_id = ?", (guild_id,)).fetchone()
-        return QuizSchedule.of(row) if row else None
-
     @staticmethod
     def post_in(conn: sqlite3.Connection, guild_id: int, day: date) -> QuizPost | None:
         row = conn.execute("SELECT * FROM quiz_posts WHERE guild_id = ? AND local_date = ?",

@@ -323,17 +323,21 @@ class QuizService:
                                          question=question, channel_id=schedule.channel_id,
                                          nonce=f"q{schedule.guild_id % 10**12}{label:%Y%m%d}", now=now,
                                          closes_at=now + timedelta(hours=schedule.close_hours),
-                                         occurrence_at=occurrence_at)
+                                         occurrence_at=occurrence_at, reveal_now=schedule.reveal_now)
             post = await self.repo.post(schedule.guild_id, label, conn)
         assert post is not None
         return post, True
 
     async def _send(self, schedule: QuizSchedule, post: QuizPost, fresh: bool) -> QuizPost:
+        publisher = self.publisher
+
+        async def publish() -> int:
+            opened = post if fresh else await self._reopened(post, schedule)
+            return await publisher.publish(opened)
+
         try:
-            publisher = self.publisher
             message_id = await publish_once(fresh=fresh, late=overdue(post.occurrence_at, self._clock.now()),
-                                            find_earlier=lambda: publisher.find_published(post),
-                                            publish=lambda: publisher.publish(post, schedule))
+                                            find_earlier=lambda: publisher.find_published(post), publish=publish)
         except QuizDeliveryFailed as failure:
             if not failure.transient:
                 await self.repo.mark_failed(post.guild_id, post.local_date, failure.reason)
@@ -348,6 +352,15 @@ class QuizService:
         self.reveal.schedule(sent)
         log.info("posted quiz %d in guild %s", sent.number, sent.guild_id)
         return sent
+
+    async def _reopened(self, post: QuizPost, schedule: QuizSchedule) -> QuizPost:
+        """A retried day about to be posted for the first time (its first attempt failed or was cut short):
+        open for the schedule's full hours from now, as its post will say, not for what is left of the window
+        its first claim set (a quiz moved by hours after a refused post would appear already closed), and
+        with the schedule's reveal rule as it is now."""
+        await self.repo.reopen(post.guild_id, post.local_date,
+                               self._clock.now() + timedelta(hours=schedule.close_hours), schedule.reveal_now)
+        return await self.repo.post(post.guild_id, post.local_date) or post
 
     async def _tell_moderators_once(self, schedule: QuizSchedule, reason: str) -> None:
         await tell_moderators_once(

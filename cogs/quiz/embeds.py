@@ -12,10 +12,10 @@ def quiz_title(post: QuizPost) -> str:
     return f"Quiz #{post.number} · {post.local_date:%a %d %b}"
 
 
-def quiz_embed(post: QuizPost, *, reveal_now: bool) -> discord.Embed:
+def quiz_embed(post: QuizPost) -> discord.Embed:
     lines = [f"**{truncate(post.question, 300)}**", ""]
     lines += [f"**{LETTERS[i]}.** {truncate(option, 900)}" for i, option in enumerate(post.options)]
-    when = "You will see right or wrong as you answer." if reveal_now else "Answers are revealed at the close."
+    when = "You will see right or wrong as you answer." if post.reveal_now else "Answers are revealed at the close."
     lines += ["", f"One answer each; your first click counts. Closes {discord_timestamp(post.closes_at, 'R')}. {when}"]
     return discord.Embed(title=quiz_title(post), description="\n".join(lines)[:4096], colour=BRAND_COLOUR)
 

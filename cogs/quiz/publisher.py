@@ -10,7 +10,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.posting import crash_point
-from bot.quiz import QuizDeliveryFailed, QuizPost, QuizResults, QuizSchedule
+from bot.quiz import QuizDeliveryFailed, QuizPost, QuizResults
 from cogs._common import missing_permissions, no_pings
 from cogs._common.notices import notify_moderators
 from cogs.quiz.embeds import quiz_embed, quiz_title, results_embed
@@ -52,11 +52,11 @@ class DiscordQuizPublisher:
             raise QuizDeliveryFailed("Discord did not answer in time", transient=True) from error
         return None
 
-    async def publish(self, post: QuizPost, schedule: QuizSchedule) -> int:
+    async def publish(self, post: QuizPost) -> int:
         channel = await self._channel(post.channel_id)
         await self.pace()
         try:
-            message = await channel.send(embed=quiz_embed(post, reveal_now=schedule.reveal_now),
+            message = await channel.send(embed=quiz_embed(post),
                                          view=quiz_view(post.guild_id, post.local_date), nonce=post.nonce,
                                          allowed_mentions=no_pings())
         except discord.Forbidden as error:

@@ -82,17 +82,21 @@ async def quiz_record(member: SimMember) -> str | None:
 
 async def test_the_record_counts_an_open_quiz_as_its_member_was_told(harness: BotHarness, mod: SimMember,
                                                                       alice: SimMember, bob: SimMember,
-                                                                      daily: SimChannel) -> None:
-    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
+                                                                      carol: SimMember, daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"reveal-now": True})
     await harness.advance(hours=1)
     [post] = quizzes(daily)
     right = await correct_letter(harness)
-    assert "locked in" in (await alice.click(post, right)).text
-    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"reveal-now": True})
+    assert (await alice.click(post, right)).text.startswith(f"✅ **{right}** is right!")
+    # the moderator switches to telling at the close: this quiz's post said "as you answer", so it keeps that
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
     assert (await bob.click(post, right)).text.startswith(f"✅ **{right}** is right!")
-    # alice was told "locked in": her record does not give her result away before the reveal
-    assert await quiz_record(alice) is None
-    assert await quiz_record(bob) == "1 of 1 right (100%) · latest: ✅"
+    assert await quiz_record(alice) == await quiz_record(bob) == "1 of 1 right (100%) · latest: ✅"
+    # tomorrow's quiz, told at the close: carol's record waits for its reveal
+    await harness.advance(days=1)
+    latest = quizzes(daily)[-1]
+    assert "locked in" in (await carol.click(latest, await correct_letter(harness))).text
+    assert await quiz_record(carol) is None
     await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"reveal-now": False})
     assert await quiz_record(bob) == "1 of 1 right (100%) · latest: ✅"  # he was told; it stays counted
     await harness.advance(hours=12)
@@ -267,3 +271,45 @@ async def test_a_quiz_answer_missed_is_the_next_new_card_once_its_answer_is_show
         "You missed this one in the quiz of Mon 2 Mar, so it comes first among your new cards.")
     assert front["footer"]["text"].startswith("New card")
     assert (await bob.slash("cards study")).embeds[0]["description"] == usual["description"]  # he got it right
+
+
+async def test_a_quiz_posted_late_after_a_failed_post_is_open_for_its_close_after_hours(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel, general: SimChannel) -> None:
+    # 10:00 Berlin, open one hour. The post fails (no permission); a moderator moves it three hours later.
+    await mod.slash("quiz setup", channel=daily, time="10:00", timezone="Europe/Berlin", **{"close-after": 1})
+    daily.deny(harness.sim.bot_user.id, "send_messages")
+    with harness.sim.expect_errors(50013):
+        await harness.advance_to(datetime(2026, 3, 2, 9, 30, tzinfo=UTC))  # 10:30 Berlin: the post failed
+    assert quizzes(daily) == []
+    await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))  # 13:00 Berlin
+    moved = await mod.slash("quiz setup", channel=general, time="12:00", timezone="Europe/Berlin", **{"close-after": 1})
+    assert "posting it now" in moved.text
+    await harness.settle()
+    [post] = quizzes(general)
+    # Members get the hour the post promises to answer it: it is not closed the moment it appears.
+    correct = await harness.core.db.fetchval("SELECT correct FROM quiz_posts")
+    reply = await alice.click(post, LETTERS[(correct + 1) % 4])
+    assert "locked in" in reply.text, reply.text
+    await harness.advance(minutes=30)
+    assert "closed" not in post.embeds[0]["title"]
+
+
+async def test_an_open_quiz_keeps_the_reveal_rule_its_post_announced(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    # Posted "Answers are revealed at the close"; a moderator then turns reveal-now on for the next quizzes.
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
+    await harness.advance(hours=1)
+    [post] = quizzes(daily)
+    assert "Answers are revealed at the close." in post.embeds[0]["description"]
+    correct = await harness.core.db.fetchval("SELECT correct FROM quiz_posts")
+    wrong = LETTERS[(correct + 1) % 4]
+    assert "locked in" in (await alice.click(post, wrong)).text
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"reveal-now": True})
+    # Bob answers the same open quiz: he must be told at the close too, not given the answer now (which he
+    # could pass on while the quiz is open, and which Alice, who answered first, was not given).
+    told = await bob.click(post, wrong)
+    assert "locked in" in told.text, told.text
+    # and the rule set now holds for the next quiz, whose post says so
+    await harness.advance(days=1)
+    latest = quizzes(daily)[-1]
+    assert "You will see right or wrong as you answer." in latest.embeds[0]["description"]
