@@ -41,10 +41,14 @@ class CardRepository:
 
     async def set_aside(self, user_id: int, card_id: str, now: datetime) -> bool:
         """Take a started card out of the member's reviews; False if it was not started or is already aside
-        (a second click keeps the first time)."""
-        return await self.db.execute(
-            "UPDATE card_states SET set_aside_at = ? WHERE user_id = ? AND card_id = ? AND set_aside_at IS NULL",
-            (epoch(now), user_id, card_id)) > 0
+        (a second click keeps the first time). Its last grade can no longer be undone, even once it is brought
+        back: an undo is for a misclick just made, and the card has been set aside since."""
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute("UPDATE card_states SET set_aside_at = ? WHERE user_id = ? AND card_id = ? "
+                                        "AND set_aside_at IS NULL", (epoch(now), user_id, card_id))
+            if cursor.rowcount > 0:
+                await conn.execute("DELETE FROM card_undo WHERE user_id = ? AND card_id = ?", (user_id, card_id))
+            return cursor.rowcount > 0
 
     async def bring_back(self, user_id: int, card_ids: list[str]) -> int:
         """Put set-aside cards back in the member's reviews, their memory as it was; how many came back."""

@@ -115,7 +115,7 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         embed.set_image(url="attachment://reviews.png")
         chart = discord.File(io.BytesIO(png), "reviews.png",
                              description=describe_weekly(title, weeks.weeks, series, line))
-        drill = drill_view([weak.topic for weak in stats.weak_topics])
+        drill = drill_view([weak.topic for weak in stats.weak_topics], stats.deck)
         if drill is None:
             await interaction.response.send_message(embed=embed, file=chart, ephemeral=True)
         else:

@@ -189,7 +189,8 @@ def stats_embed(stats: CardStats) -> discord.Embed:
         embed.add_field(name="Cards you forget most", value=truncate("\n".join(lines), 1024), inline=False)
     if stats.weak_topics:
         lines = [f"• **{weak.topic}** · {weak.share:.0%} of {weak.asked} recalled · "
-                 f"`/cards study topic:{weak.topic}`" for weak in stats.weak_topics]
+                 f"`/cards study {f'deck:{stats.deck} ' if stats.deck else ''}topic:{weak.topic}`"
+                 for weak in stats.weak_topics]
         embed.add_field(name="Topics to drill (recalled below your aim, 30 days)", value="\n".join(lines),
                         inline=False)
     if stats.set_aside:

@@ -40,6 +40,7 @@ SET_ASIDE = CustomId("studybot:cards:aside", card=SLUG)
 BRING_BACK = CustomId("studybot:cards:bring-back")
 UNDO = CustomId("studybot:cards:undo", card=SLUG, rep=NUMBER)
 DRILL = CustomId("studybot:cards:drill", topic=SLUG)
+DRILL_IN = CustomId("studybot:cards:drill-in", deck=SLUG, topic=SLUG)
 MENU_LIMIT = 25  # options Discord allows in one select menu
 
 
@@ -212,36 +213,58 @@ class DrillButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
     audience = Audience.MEMBER
     custom_ids = DRILL
 
+    deck: str | None = None  # None: the deck the member studies (stats over every deck, or theirs)
+
     def __init__(self, topic: str) -> None:
         super().__init__(discord.ui.Button(label=f"Drill {topic}", style=discord.ButtonStyle.secondary, emoji="🎯",
-                                           custom_id=DRILL(topic)))
+                                           custom_id=self.custom_ids(*self.id_values(topic))))
         self.topic = topic
+
+    def id_values(self, topic: str) -> tuple[str, ...]:
+        return (topic,)
 
 
     async def handle(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         service = _service(interaction)
-        focus = await service.choose(interaction.guild_id, interaction.user.id, topic=self.topic)
+        focus = await service.choose(interaction.guild_id, interaction.user.id, deck=self.deck, topic=self.topic)
         embed, view = await session_message(service, interaction.guild_id, interaction.user.id, None)
-        text = f"You now study only cards on **{focus.topic}** (`/cards study topic:all` for every topic)."
+        where = f" in the deck `{focus.deck}`" if self.deck is not None and focus.deck is not None else ""
+        text = f"You now study only cards on **{focus.topic}**{where} (`/cards study topic:all` for every topic)."
         if view is None:
             await interaction.response.send_message(text, embed=embed, ephemeral=True)
         else:
             await interaction.response.send_message(text, embed=embed, view=view, ephemeral=True)
 
 
-def drill_view(topics: Sequence[str]) -> BaseView | None:
-    """One Drill button per weak topic ``/cards stats`` names (three at most), or None without any."""
+class DeckDrillButton(DrillButton, template=DRILL_IN.template):
+    """A Drill button of ``/cards stats deck:…``: the topic is one of that deck's, so drilling it studies that
+    deck too (the member's own deck may not hold the topic at all)."""
+
+    custom_ids = DRILL_IN
+
+    def __init__(self, deck: str, topic: str) -> None:
+        self.deck = deck
+        super().__init__(topic)
+
+    def id_values(self, topic: str) -> tuple[str, ...]:
+        assert self.deck is not None
+        return (self.deck, topic)
+
+
+def drill_view(topics: Sequence[str], deck: str | None = None) -> BaseView | None:
+    """One Drill button per weak topic ``/cards stats`` names (three at most), or None without any; with the
+    ``deck`` the stats covered, when they covered one."""
     if not topics:
         return None
     view = BaseView(timeout=None)
     for topic in topics:
-        view.add_item(DrillButton(topic))
+        view.add_item(DrillButton(topic) if deck is None else DeckDrillButton(deck, topic))
     return view
 
 
 DYNAMIC_ITEMS = (RevealButton, GradeButton, ContinueButton, FinishButton, SetAsideButton, BringBackSelect,
-                 UndoButton, DrillButton)
+                 UndoButton, DrillButton, DeckDrillButton)
 
 
 def front_view(study: StudyCard) -> BaseView:

@@ -22,6 +22,7 @@ from cogs._common.ids import DAY, NUMBER, CustomId, one_of, word_or_none
 from cogs.cards.views import (
     BringBackSelect,
     ContinueButton,
+    DeckDrillButton,
     DrillButton,
     FinishButton,
     GradeButton,
@@ -74,6 +75,7 @@ POSTED_IDS: list[tuple[type[Any], tuple[Any, ...], str]] = [
     (BringBackSelect, (), "studybot:cards:bring-back"),
     (UndoButton, ("rag-chunking-1", 4), "studybot:cards:undo:rag-chunking-1:4"),
     (DrillButton, ("retrieval",), "studybot:cards:drill:retrieval"),
+    (DeckDrillButton, ("server", "retrieval"), "studybot:cards:drill-in:server:retrieval"),
     (ApproveButton, (17,), "studybot:review:approve:17"),
     (EditButton, (17,), "studybot:review:edit:17"),
     (RejectButton, (17,), "studybot:review:reject:17"),

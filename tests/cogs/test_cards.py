@@ -450,6 +450,32 @@ async def test_stats_name_the_topics_a_member_recalls_below_their_aim(harness: B
     assert stats.embeds[0]["title"] == "Your flashcards"  # the stats message stays as it was
 
 
+async def test_a_drill_from_the_stats_of_another_deck_studies_that_deck_and_topic(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """The stats of a deck the member does not study name that deck's weak topics; its Drill button switches to
+    that deck as well (the member's own deck need not hold the topic at all)."""
+    base = harness.core.content.library.flashcards[0]
+    own = [base.model_copy(update={"id": f"g{harness.guild.id}-c{i}", "front": f"Which planet is number {i}?",
+                                   "tags": ["astro"]}) for i in range(3)]
+    for card in own:
+        await harness.core.db.execute(
+            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
+            "created_at, updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
+            (harness.guild.id, card.id, card.model_dump_json(), mod.id))
+    await alice.slash("cards settings", deck="ai-native-careers")  # which holds no card on astro
+    now = int(harness.core.clock.now().timestamp())
+    for rep, rating in enumerate([1, 1, 3, 1, 1], start=1):  # the server deck's cards, mostly forgotten
+        await harness.core.db.execute(
+            "INSERT INTO card_reviews (user_id, guild_id, card_id, rating, state_before, rep, reviewed_at) "
+            "VALUES (?, ?, ?, ?, 2, ?, ?)", (alice.id, harness.guild.id, own[rep % 3].id, rating, rep, now - rep * 86400))
+    stats = await alice.slash("cards stats", deck="server")
+    drill = {f["name"]: f["value"] for f in stats.embeds[0]["fields"]}["Topics to drill (recalled below your aim, 30 days)"]
+    assert "`/cards study deck:server topic:astro`" in drill, drill
+    drilled = await alice.click(stats, "Drill astro")
+    assert drilled.text.startswith("You now study only cards on **astro** in the deck `server`"), drilled.text
+    assert "planet" in drilled.embeds[0]["description"] and "Reveal" in drilled.button_labels
+
+
 async def test_a_member_finds_a_card_and_sees_how_well_they_know_it(harness: BotHarness, alice: SimMember) -> None:
     choices = await alice.autocomplete("cards find", "card", "agent loop guard")
     assert choices and all(len(c["name"]) <= 100 for c in choices) and len(choices) <= 25

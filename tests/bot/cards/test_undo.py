@@ -111,3 +111,15 @@ async def test_a_card_set_aside_since_its_grade_cannot_have_the_grade_undone(db:
     assert not (await service.undo(None, USER, card.id, 1)).undone
     memory = await service.repo.memory(USER, card.id)
     assert memory is not None and memory.set_aside_at is not None and await _reviews(db, card.id) == 1
+
+
+async def test_nor_once_the_card_set_aside_is_brought_back(db: Database) -> None:
+    """Undo is for a misclick just made: "before the card is graded again or set aside", brought back or not."""
+    service = _service(db, ManualClock(NOW))
+    card = (await _first(service)).card
+    await service.grade(None, USER, card.id, 0, Grade.GOOD)
+    await service.set_aside(USER, card.id)
+    assert await service.bring_back(USER, [card.id]) == 1
+    assert not (await service.undo(None, USER, card.id, 1)).undone
+    memory = await service.repo.memory(USER, card.id)
+    assert memory is not None and memory.reps == 1 and await _reviews(db, card.id) == 1
