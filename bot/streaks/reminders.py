@@ -139,11 +139,14 @@ class StreakReminders:
                     or (row.last_active is not None and row.last_active >= today)):
                 continue
             key = (reminder.guild_id, reminder.user_id)
-            if key in self._sending or not await self._repo.claim_reminder(reminder.guild_id, reminder.user_id,
-                                                                           today):
+            if key in self._sending:
                 continue
+            # Marked before the claim's wait: the start-up pass and a quarter-hour pass can run side by side, and
+            # the claim lets a claim of today be taken again (a dead process's), so both would claim and send.
             self._sending.add(key)
             try:
+                if not await self._repo.claim_reminder(reminder.guild_id, reminder.user_id, today):
+                    continue
                 if await self._send(reminder, row.current, datetime.fromtimestamp(row.breaks_at, UTC), interrupted,
                                     reminder_cover(row, today, zone)):
                     await self._repo.mark_reminder_sent(reminder.guild_id, reminder.user_id, today)

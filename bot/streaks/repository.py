@@ -199,7 +199,7 @@ class StreakRepository:
         await self.db.execute(
             "INSERT INTO streak_reminders (guild_id, user_id, hour, enabled, off_reason, updated_at) "
             "VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET hour = excluded.hour, "
-            "enabled = excluded.enabled, off_reason = NULL, updated_at = excluded.updated_at",
+            "enabled = excluded.enabled, off_reason = NULL, claimed_date = NULL, updated_at = excluded.updated_at",
             (guild_id, user_id, hour, int(enabled), now))
 
     async def enabled_reminders(self) -> list[DueReminder]:
@@ -233,9 +233,11 @@ class StreakRepository:
                               (local_day.isoformat(), guild_id, user_id))
 
     async def switch_off_reminder(self, guild_id: int, user_id: int, reason: str, now: int) -> None:
+        """Off, and today's claim dropped with it: a claim left in place reads as a send cut short, and a
+        reminder switched on again today would go out at once instead of at its hour."""
         await self.db.execute(
-            "UPDATE streak_reminders SET enabled = 0, off_reason = ?, updated_at = ? WHERE guild_id = ? "
-            "AND user_id = ?", (reason, now, guild_id, user_id))
+            "UPDATE streak_reminders SET enabled = 0, off_reason = ?, claimed_date = NULL, updated_at = ? "
+            "WHERE guild_id = ? AND user_id = ?", (reason, now, guild_id, user_id))
 
     # -- settings ----------------------------------------------------------------------------------------
 

@@ -1,0 +1,54 @@
+"""Streak reminders across a day: switched off and on again, and passes that run side by side."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from bot.activity import ActivityKind
+
+from .conftest import Streaks
+
+GUILD = 1
+
+
+async def act(s: Streaks, user: int, at: datetime | None = None, kind: ActivityKind = ActivityKind.ANSWER) -> None:
+    await s.activity.record(GUILD, user, kind, at)
+    await asyncio.gather(*s.service._tasks)
+
+
+async def test_a_reminder_switched_back_on_after_closed_dms_waits_for_its_hour(streaks: Streaks) -> None:
+    """DMs closed at 20:00 switch the reminder off; the member opens their DMs and switches it back on at 21:00
+    for 22:00. The DM must come at 22:00, not at the next quarter hour."""
+    s = streaks
+    await s.reminders.set(GUILD, 10, enabled=True, hour=20)
+    for _ in range(2):
+        await act(s, 10)
+        s.clock.advance(days=1)
+    s.discord.closed_dms.add(10)
+    s.clock.set(datetime(2026, 3, 4, 20, 0, tzinfo=UTC))
+    assert await s.reminders.run_due() == 0  # DMs closed: switched off
+    row = await s.service.repo.reminder(GUILD, 10)
+    assert row is not None and not row.enabled and row.off_reason == "dms_closed"
+    s.discord.closed_dms.clear()  # the member opens their DMs ...
+    s.clock.set(datetime(2026, 3, 4, 21, 0, tzinfo=UTC))
+    await s.service.set_reminder(GUILD, 10, enabled=True, hour=22)  # ... and asks for 22:00
+    s.clock.set(datetime(2026, 3, 4, 21, 15, tzinfo=UTC))
+    await s.reminders.run_due()
+    assert s.discord.reminders == [], "reminder DM sent at 21:15 although the member asked for 22:00"
+    s.clock.set(datetime(2026, 3, 4, 22, 0, tzinfo=UTC))
+    assert await s.reminders.run_due() == 1  # ... and at 22:00 it comes
+
+
+async def test_the_start_up_pass_and_a_quarter_hour_pass_running_together_send_one_reminder(
+        streaks: Streaks) -> None:
+    """The start-up catch-up pass (``run_due(late=True)``) runs while the scheduler is already started, so the
+    quarter-hour pass can run at the same time. Each member must still get one DM."""
+    s = streaks
+    await s.reminders.set(GUILD, 10, enabled=True, hour=20)
+    for _ in range(2):
+        await act(s, 10)
+        s.clock.advance(days=1)
+    s.clock.set(datetime(2026, 3, 4, 20, 0, tzinfo=UTC))
+    await asyncio.gather(s.reminders.catch_up(), s.reminders.run_due())
+    assert s.discord.reminders == [(GUILD, 10, 2)], "two passes at once sent the reminder twice"
