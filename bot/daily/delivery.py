@@ -293,9 +293,32 @@ class DailyDelivery:
         if existing is not None:
             if existing.status is not PostStatus.SENT:
                 repo.reclaim_in(conn, schedule.guild_id, existing.local_date, schedule.channel_id)
+                if existing.status is PostStatus.FAILED:
+                    # Never on Discord, so it takes the rotation as it is now: its prompt counts as unposted,
+                    # so /daily preview showed it and /daily skip may have used it up since.
+                    cycle, pool, remaining = self._rotation_in(conn, schedule, now)
+                    pick = existing.prompt_id if existing.prompt_id in remaining else remaining[0]
+                    repo.repick_in(conn, schedule.guild_id, existing.local_date, cycle, pick, pool[pick].kind.value)
                 existing = repo.post_in(conn, schedule.guild_id, existing.local_date)
             assert existing is not None
             return existing, False
+        cycle, pool, remaining = self._rotation_in(conn, schedule, now)
+        day_number = repo.post_count_in(conn, schedule.guild_id) + 1
+        label = free_label(day, repo.labels_in(conn, schedule.guild_id, day))
+        repo.insert_claim_in(
+            conn, guild_id=schedule.guild_id, day=label, day_number=day_number, cycle=cycle,
+            prompt_id=remaining[0], prompt_kind=pool[remaining[0]].kind.value,
+            channel_id=schedule.channel_id,
+            nonce=post_nonce(schedule.guild_id, label), now=now, occurrence_at=occurrence_at)
+        record = repo.post_in(conn, schedule.guild_id, label)
+        assert record is not None
+        return record, True
+
+    def _rotation_in(self, conn: sqlite3.Connection, schedule: DailySchedule,
+                     now: datetime) -> tuple[int, dict[str, Prompt], list[str]]:
+        """The rotation's cycle, the prompts in it and those not yet posted, first next; a cycle used up
+        starts the next one here."""
+        repo = self.repo
         custom, decks_off = repo.pool_sources_in(conn, schedule.guild_id)
         pool = eligible_prompts(schedule.kinds, self.content.library, custom, decks_off)
         if not pool:
@@ -307,16 +330,7 @@ class DailyDelivery:
             repo.update_schedule_in(conn, schedule.guild_id, schedule.updated_by, now, cycle=cycle, cycle_seed=seed)
             state = state_of(cycle, seed, pool, set())
             log.info("guild %s starts prompt cycle %d", schedule.guild_id, cycle)
-        day_number = repo.post_count_in(conn, schedule.guild_id) + 1
-        label = free_label(day, repo.labels_in(conn, schedule.guild_id, day))
-        repo.insert_claim_in(
-            conn, guild_id=schedule.guild_id, day=label, day_number=day_number, cycle=cycle,
-            prompt_id=state.remaining[0], prompt_kind=pool[state.remaining[0]].kind.value,
-            channel_id=schedule.channel_id,
-            nonce=post_nonce(schedule.guild_id, label), now=now, occurrence_at=occurrence_at)
-        record = repo.post_in(conn, schedule.guild_id, label)
-        assert record is not None
-        return record, True
+        return cycle, pool, state.remaining
 
     async def render(self, schedule: DailySchedule, record: PostRecord) -> DailyPost:
         # Plain reads, both in one trip: waiting for the write lock here would queue every guild's send behind

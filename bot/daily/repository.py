@@ -86,14 +86,15 @@ class DailyRepository:
 
     async def upsert_schedule(self, conn: aiosqlite.Connection, *, guild_id: int, channel_id: int,
                               local_time: str, timezone: str, role_id: int | None, actor_id: int,
-                              seed: int, now: datetime) -> None:
+                              seed: int, now: datetime, starts_at: datetime) -> None:
+        """Create or change the schedule; ``starts_at`` is kept from its first setup (see ``starts_from``)."""
         await conn.execute(
             "INSERT INTO daily_schedule (guild_id, channel_id, local_time, timezone, role_id, enabled, cycle, "
             "cycle_seed, updated_by, updated_at, starts_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
             "local_time = excluded.local_time, timezone = excluded.timezone, role_id = excluded.role_id, "
             "enabled = 1, failure_notice = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (guild_id, channel_id, local_time, timezone, role_id, seed, actor_id, epoch(now), epoch(now)),
+            (guild_id, channel_id, local_time, timezone, role_id, seed, actor_id, epoch(now), epoch(starts_at)),
         )
         await conn.execute(
             "INSERT INTO guild_settings (guild_id, timezone, joined_at) VALUES (?, ?, ?) "
@@ -247,6 +248,14 @@ class DailyRepository:
             (guild_id, day.isoformat(), day_number, cycle, prompt_id, prompt_kind, channel_id, nonce, epoch(now),
              epoch(occurrence_at)),
         )
+
+    @staticmethod
+    def repick_in(conn: sqlite3.Connection, guild_id: int, day: date, cycle: int, prompt_id: str,
+                  prompt_kind: str) -> None:
+        """Give a day whose post never reached Discord the prompt the rotation holds for it now."""
+        conn.execute("UPDATE daily_posts SET cycle = ?, prompt_id = ?, prompt_kind = ? WHERE guild_id = ? "
+                     "AND local_date = ? AND status != 'sent'", (cycle, prompt_id, prompt_kind, guild_id,
+                                                                 day.isoformat()))
 
     @staticmethod
     def reclaim_in(conn: sqlite3.Connection, guild_id: int, day: date, channel_id: int) -> None:

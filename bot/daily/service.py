@@ -10,7 +10,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
@@ -37,8 +37,8 @@ from bot.daily.models import (
 from bot.daily.repository import DailyRepository
 from bot.errors import InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.overview import ConfiguredFeature
-from bot.posting import crash_point
-from bot.posting.rotation import cycle_seed, state_of
+from bot.posting import crash_point, starts_from
+from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.timezones import parse_local_time, parse_zone
@@ -135,7 +135,8 @@ class DailyService:
         async with self.repo.db.transaction() as conn:
             await self.repo.upsert_schedule(
                 conn, guild_id=guild_id, channel_id=channel_id, local_time=f"{at:%H:%M}", timezone=zone.key,
-                role_id=role_id, actor_id=actor_id, seed=cycle_seed(guild_id, 1), now=now)
+                role_id=role_id, actor_id=actor_id, seed=cycle_seed(guild_id, 1), now=now,
+                starts_at=starts_from(now, at, zone))
             await self.audit.record(
                 conn, guild_id=guild_id, actor_id=actor_id, action="daily.setup",
                 old=_describe(old) if old else None,
@@ -268,6 +269,11 @@ class DailyService:
         async with self.repo.db.transaction() as conn:
             state = state_of(schedule.cycle, schedule.cycle_seed, pool,
                              await self.repo.used_in_cycle(conn, guild_id, schedule.cycle))
+            if not state.remaining:  # used up: the next cycle begins here, as the next post would begin it
+                cycle, seed = schedule.cycle + 1, cycle_seed_after(state)
+                await self.repo.update_schedule(conn, guild_id, actor_id, now, cycle=cycle, cycle_seed=seed)
+                schedule = replace(schedule, cycle=cycle, cycle_seed=seed)
+                state = state_of(cycle, seed, pool, set())
             if len(state.remaining) <= 1:
                 raise InvalidInput("Only one prompt is left in this cycle, so there is nothing to skip to.",
                                    hint="It will be posted next; the cycle then starts again with a new order.")

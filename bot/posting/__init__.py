@@ -2,7 +2,7 @@
 
 from bot.posting.crashpoints import FLOWS, crash_point
 from bot.posting.flow import OVERDUE_AFTER, overdue, publish_once, tell_moderators_once
-from bot.posting.occurrence import day_bounds, free_label, next_times
+from bot.posting.occurrence import day_bounds, free_label, next_times, starts_from
 
 __all__ = ["FLOWS", "OVERDUE_AFTER", "crash_point", "day_bounds", "free_label", "next_times", "overdue", "publish_once",
-           "tell_moderators_once"]
+           "starts_from", "tell_moderators_once"]

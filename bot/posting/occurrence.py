@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.posting.clocktime import upcoming
+from bot.posting.clocktime import next_occurrence, upcoming
 
 
 def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
@@ -26,6 +26,21 @@ def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
     end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
     return start, end
+
+
+def starts_from(now: datetime, at: time, zone: ZoneInfo) -> datetime:
+    """From when a schedule first set up at ``now`` owes its occurrences (see ``clocktime.owed``).
+
+    When today's time is still to come (or is this very instant, as the trigger counts it), from the start of
+    today: the setup reply promised today's post, so moving the time earlier on that same day still owes it.
+    When today's time has passed, from the first whole second not before ``now`` (the record keeps seconds):
+    the reply said the schedule starts tomorrow, so a restart later that day must not post today's, even one
+    set up within the very second of today's time."""
+    first = next_occurrence(now, at, zone, inclusive=True)
+    today = now.astimezone(zone).date()
+    if first.astimezone(zone).date() == today:
+        return day_bounds(today, zone)[0]
+    return now.replace(microsecond=0) + timedelta(seconds=1) if now.microsecond else now
 
 
 def free_label(wanted: date, taken: set[date]) -> date:

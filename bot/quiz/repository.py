@@ -47,7 +47,8 @@ class QuizRepository:
 
     async def upsert_schedule(self, conn: aiosqlite.Connection, *, guild_id: int, channel_id: int, local_time: str,
                               zone: str, close_hours: int, reveal_now: bool, seed: int, actor_id: int,
-                              now: datetime) -> None:
+                              now: datetime, starts_at: datetime) -> None:
+        """Create or change the schedule; ``starts_at`` is kept from its first setup (see ``starts_from``)."""
         await conn.execute(
             "INSERT INTO quiz_schedule (guild_id, channel_id, local_time, timezone, close_hours, reveal_now, "
             "enabled, cycle, cycle_seed, updated_by, updated_at, starts_at) VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?) "
@@ -55,7 +56,7 @@ class QuizRepository:
             "timezone = excluded.timezone, close_hours = excluded.close_hours, reveal_now = excluded.reveal_now, "
             "enabled = 1, failure_notice = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
             (guild_id, channel_id, local_time, zone, close_hours, int(reveal_now), seed, actor_id, epoch(now),
-             epoch(now)))
+             epoch(starts_at)))
 
     async def set_enabled(self, conn: aiosqlite.Connection, guild_id: int, enabled: bool, actor_id: int,
                           now: datetime) -> None:

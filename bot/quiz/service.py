@@ -31,6 +31,7 @@ from bot.posting import (
     next_times,
     overdue,
     publish_once,
+    starts_from,
     tell_moderators_once,
 )
 from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed
@@ -79,7 +80,7 @@ class QuizService:
             await self.repo.upsert_schedule(conn, guild_id=guild_id, channel_id=channel_id,
                                             local_time=f"{at:%H:%M}", zone=zone.key, close_hours=close_hours,
                                             reveal_now=reveal_now, seed=cycle_seed(guild_id, 1), actor_id=actor_id,
-                                            now=now)
+                                            now=now, starts_at=starts_from(now, at, zone))
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="quiz.setup",
                                      old={"channel": old.channel_id, "time": f"{old.local_time:%H:%M}",
                                           "timezone": old.zone.key} if old else None,

@@ -9,12 +9,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.daily import DailyService, Outcome, job_id
+from bot.daily import DailyService, Outcome
 from bot.errors import InvalidInput, check_all
 from bot.feedback import FeedbackService
 from bot.timezones import parse_local_time, parse_zone
 from cogs._common import (
-    core_of,
     discord_timestamp,
     in_servers,
     missing_permissions,
@@ -159,7 +158,9 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     async def resume(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         schedule = await self.service.set_enabled(interaction.guild_id, interaction.user.id, True)
-        next_run = core_of(interaction).scheduler.next_run(job_id(interaction.guild_id))
+        # The next post as /daily status lists it: not the timer's next firing, which is today's time even
+        # when today's prompt is already out (posted earlier, or with /daily post-now).
+        next_run = next(iter(await self.service.next_posts(interaction.guild_id, 1)), None)
         when = f" The next one is {discord_timestamp(next_run, 'F')}." if next_run else ""
         owed = await self.service.today_pending(interaction.guild_id)
         if owed:

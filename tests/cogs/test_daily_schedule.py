@@ -203,3 +203,30 @@ async def test_upcoming_does_not_list_a_post_today_once_todays_is_out(
     shown = await alice.slash("upcoming")
     daily_field = shown.embeds[0]["fields"][0]["value"]
     assert f"<t:{int(datetime(2026, 3, 3, 14, 0, tzinfo=UTC).timestamp())}:F>" in daily_field
+
+
+async def test_resume_after_todays_post_does_not_promise_a_second_post_today(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # 12:00 in Berlin: day 1 is out
+    assert len(posts(daily)) == 1
+    await setup_daily(mod, daily, time="15:00", zone="Europe/Berlin")  # its reply lists tomorrow first
+    await mod.slash("daily pause")
+    resumed = await mod.slash("daily resume")
+    today, tomorrow = (f"<t:{int(datetime(2026, 3, day, 14, 0, tzinfo=UTC).timestamp())}:" for day in (2, 3))
+    status = await mod.slash("daily status")
+    assert today not in status.text and tomorrow in status.text  # status agrees: nothing more today
+    assert today not in resumed.text, f"resume promises a post today at 15:00: {resumed.text}"
+    await harness.advance_to(datetime(2026, 3, 2, 22, 0, tzinfo=UTC))
+    assert len(posts(daily)) == 1  # ...and indeed none comes
+
+
+async def test_resume_after_post_now_does_not_promise_todays_time(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="18:00", zone="Europe/Berlin")  # now 09:00 in Berlin
+    await mod.slash("daily pause")
+    await mod.slash("daily post-now")
+    assert len(posts(daily)) == 1
+    resumed = await mod.slash("daily resume")
+    today = f"<t:{int(datetime(2026, 3, 2, 17, 0, tzinfo=UTC).timestamp())}:"
+    assert today not in resumed.text, f"resume promises a post today at 18:00: {resumed.text}"

@@ -313,3 +313,14 @@ async def test_an_open_quiz_keeps_the_reveal_rule_its_post_announced(
     await harness.advance(days=1)
     latest = quizzes(daily)[-1]
     assert "You will see right or wrong as you answer." in latest.embeds[0]["description"]
+
+
+async def test_a_quiz_moved_earlier_on_its_first_day_is_posted_that_day(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """The first setup's reply promised today's quiz; moving its time to one already past today posts it now."""
+    first = await mod.slash("quiz setup", channel=daily, time="12:00", timezone="Europe/Berlin")  # now 09:00
+    assert f"<t:{int(datetime(2026, 3, 2, 11, 0, tzinfo=UTC).timestamp())}:" in first.text  # today's, first
+    moved = await mod.slash("quiz setup", channel=daily, time="08:30", timezone="Europe/Berlin")
+    assert "posting it now" in moved.text, moved.text
+    await harness.settle()
+    assert len(quizzes(daily)) == 1
