@@ -333,6 +333,7 @@ class StreakService:
                                f"{today.isoformat()}).", hint="Repair a past day or today.")
         if day < today - timedelta(days=REPAIR_WINDOW_DAYS):
             raise InvalidInput(f"{day.isoformat()} is more than a year ago.", hint="Repairs reach back one year.")
+        await self._refuse_a_shorter_streak(guild_id, user_id, day, zone)
         async with self._db.transaction() as conn:
             added = await self._activity.record_day(conn, guild_id, user_id, ActivityKind.REPAIR, day)
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="streak.repair",
@@ -343,6 +344,23 @@ class StreakService:
         before, state = await self.recompute(guild_id, user_id)
         await self._celebrate(guild_id, user_id, before, state)
         return state
+
+    async def _refuse_a_shorter_streak(self, guild_id: int, user_id: int, day: date, zone: ZoneInfo) -> None:
+        """A repair that would shorten the member's streak is refused, nothing saved. It can: a freeze is spent
+        on the first single missed day, so marking a day inside a gap that ended an old run makes the day beside
+        it a single missed day, and the freeze the member holds is spent there, in a run that ends anyway,
+        instead of on the later missed day it now covers."""
+        days = await self._activity.active_dates(guild_id, user_id)
+        now = self._clock.now()
+        current = evaluate(days, streak_today(days, now, zone)).current
+        repaired = [*days, day]
+        would = evaluate(repaired, streak_today(repaired, now, zone)).current
+        if would < current:
+            raise InvalidInput(
+                f"Marking {day.isoformat()} active would shorten this member's streak from {current} to {would} "
+                f"days: the freeze they hold would be spent on a missed day beside {day.isoformat()}, in a run "
+                f"that ends anyway, instead of the later missed day it covers now. Nothing was changed.",
+                hint="Repair the other missed days of that gap too, or leave the streak as it is.")
 
     async def settings_section(self, guild_id: int) -> ConfiguredFeature:
         """This feature's part of the settings overview: milestones are on unless switched off."""

@@ -1,0 +1,42 @@
+"""Repairs by moderators: a day marked active never costs the member their streak."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.activity import ActivityKind
+from bot.errors import InvalidInput
+
+from .conftest import Streaks
+
+GUILD = 1
+
+
+async def act(s: Streaks, user: int, at: datetime | None = None, kind: ActivityKind = ActivityKind.ANSWER) -> None:
+    await s.activity.record(GUILD, user, kind, at)
+    await asyncio.gather(*s.service._tasks)
+
+
+async def test_a_repair_never_shortens_the_members_current_streak(streaks: Streaks) -> None:
+    """Rule-level: a moderator marks a day active and the member's current streak drops from 7 to 2, because
+    the freeze they held is spent retroactively on a day next to the repaired one, in a run that ends two
+    days later anyway; the later single missed day it was covering is then uncovered."""
+    s = streaks
+    s.clock.set(datetime(2026, 3, 18, 12, tzinfo=UTC))
+    days = [*range(1, 8), *range(11, 16), 17, 18]  # 7 days (a freeze), 3 missed, 5 days, the 16th missed
+    for day in days:
+        await act(s, 10, datetime(2026, 3, day, 12, tzinfo=UTC))
+    before = (await s.service.profile(GUILD, 10)).state
+    assert (before.current, before.freezes) == (7, 1)
+    with pytest.raises(InvalidInput, match="would shorten this member's streak from 7 to 2 days"):
+        await s.service.repair(GUILD, 99, 10, "2026-03-09", "the bot was down that day")
+    after = (await s.service.profile(GUILD, 10)).state
+    assert (after.current, after.freezes) == (7, 1)  # nothing was changed
+    assert date(2026, 3, 9) not in await s.activity.active_dates(GUILD, 10)
+    # repairing the whole gap, day by day, only ever lengthens it
+    for day in ("2026-03-08", "2026-03-09", "2026-03-10"):
+        assert (await s.service.repair(GUILD, 99, 10, day, "the bot was down that week")).current >= 7
+    assert (await s.service.profile(GUILD, 10)).state.current == 17  # 1-18 March, the 16th frozen
