@@ -6,12 +6,14 @@ environment at import time, so tests can build any configuration they need.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def shipped_content_dir() -> Path:
@@ -63,7 +65,10 @@ class Settings(BaseSettings):
     )
     backup_dir: Path = Field(default=Path("./backups"), description="Where scheduled backups go.")
     backup_keep: int = Field(default=7, ge=1, le=365, description="How many backups to keep.")
-    owner_ids: list[int] = Field(default_factory=list, description="Discord user ids of the bot owners.")
+    # NoDecode: the raw text reaches the validator below, which reads a JSON list and a comma-separated list
+    # alike; pydantic-settings' own JSON decoding would fail on `123,456` or a blank value with a traceback.
+    owner_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Discord user ids of the bot owners: `[123, 456]` or `123,456`.")
     requests_per_second: float = Field(
         default=48.0, gt=0, le=50,
         description="Most of the bot's own requests in any one second; scheduled posts are spread evenly and "
@@ -111,6 +116,23 @@ class Settings(BaseSettings):
 
         ids = parse_shard_ids(self.shard_ids) if self.shard_ids else None
         return ShardLayout(self.shard_count, ids)
+
+    @field_validator("owner_ids", mode="before")
+    @classmethod
+    def _owner_ids_text(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                raise ValueError(f"`{text[:40]}` is not a list of user ids; write `[123, 456]` or `123,456`") from None
+        parts = [part for part in re.split(r"[\s,]+", text) if part]
+        for part in parts:
+            if not (part.isascii() and part.isdecimal()):
+                raise ValueError(f"`{part[:40]}` is not a Discord user id (a number); write `[123, 456]` or `123,456`")
+        return [int(part) for part in parts]
 
     @field_validator("dev_guild_id", mode="before")
     @classmethod

@@ -51,19 +51,28 @@ class Backups:
         partial = await self._db.backup(self.folder / f"{name}.part")
         crash_point("backup.written")
         written = partial.replace(self.folder / name)
+        # A copy a crash left under its temporary name is complete but never renamed: it would hold a member's
+        # deleted data past the kept days. One process runs backups, so every other `.part` is such a copy.
+        for stale in self.folder.glob(PATTERN + ".part"):
+            stale.unlink(missing_ok=True)
         cutoff = self._clock.now() - timedelta(days=self.keep)
-        for index, old in enumerate(self.existing()):
-            taken = taken_at(old)
-            if index >= self.keep or (taken is not None and taken < cutoff):
+        for index, (taken, old) in enumerate(self._dated()):
+            if index >= self.keep or taken < cutoff:
                 old.unlink(missing_ok=True)
         log.info("backup written to %s", written)
         return written
 
     def existing(self) -> list[Path]:
-        """Backups in the folder, newest first."""
+        """The dated backups in the folder (nightly, or made by hand into the folder), newest first. A file named
+        otherwise (``studybot db backup backups/before-upgrade.sqlite3``) is the host's own: never counted,
+        deleted or reported as the last backup, whatever its name sorts as."""
+        return [path for _, path in self._dated()]
+
+    def _dated(self) -> list[tuple[datetime, Path]]:
         if not self.folder.is_dir():
             return []
-        return sorted(self.folder.glob(PATTERN), key=lambda p: p.name, reverse=True)
+        return sorted(((taken, path) for path in self.folder.glob(PATTERN) if (taken := taken_at(path)) is not None),
+                      reverse=True)
 
     def last(self) -> tuple[Path, datetime] | None:
         found = self.existing()

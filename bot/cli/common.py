@@ -6,6 +6,7 @@ manager can tell "fix the configuration" from "Discord was down, try again later
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import stat
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from bot.settings import Settings
 
@@ -52,6 +54,10 @@ def load_settings(**overrides: Any) -> Settings:
             f"STUDYBOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
         )
         fail(f"invalid configuration: {problems}", Status.CONFIGURATION)
+    except SettingsError as error:  # a value pydantic-settings could not read at all, before any validation
+        field = re.search(r'field "(\w+)"', str(error))
+        name = f"STUDYBOT_{field.group(1).upper()}" if field else "a setting"
+        fail(f"invalid configuration: {name} could not be read ({error.__cause__ or error})", Status.CONFIGURATION)
 
 
 def load_content(settings: Settings) -> ContentStore:

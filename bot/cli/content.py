@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from bot.cli.common import Status, fail, load_settings
@@ -44,8 +45,7 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         document = read_document(args.source) if args.source else None
     except UserFacingError as error:
-        print(f"error: {error.render()}")
-        return 1
+        return _refused(error)
     library, problems = validate(folders, document)
     for problem in problems:
         print(problem)
@@ -90,11 +90,16 @@ def _import(args: argparse.Namespace) -> int:
         folder = write_draft(document, args.pack, into, force=args.force, taken_ids=taken,
                              id_prefix=args.id_prefix)
     except UserFacingError as error:
-        print(f"error: {error.render()}")
-        return 1
+        return _refused(error)
     takeaways = sum(len(s.takeaways) for s in document.sections)
     print(f"Drafted {folder}: {len(document.faq)} FAQ cards and {takeaways} takeaway cards with their sources. "
           "Rewrite them in your own words, add prompts, then check it with "
           f"`studybot content validate {folder}`; to serve it, move it into a content folder "
           "(see STUDYBOT_CONTENT_DIR in the README).")
     return 0
+
+
+def _refused(error: UserFacingError) -> int:
+    """An expected problem: one line on stderr, as every command says it, and status 1 (the command failed)."""
+    print(f"studybot: {error.render().replace(chr(10), ' ')}", file=sys.stderr)
+    return 1

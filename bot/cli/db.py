@@ -79,15 +79,21 @@ def _backup(args: argparse.Namespace) -> int:
     if target.parent.exists() and not target.parent.is_dir():
         fail(f"{target.parent} is a file, not a folder", Status.FILE)
 
+    # Written beside the target and moved over it when complete: a file --force replaces is never opened as a
+    # database (SQLite would refuse a file that is not one, and blame the live database for it), and a copy
+    # cut short leaves the old file as it was.
+    partial = target.with_name(target.name + ".part")
+    partial.unlink(missing_ok=True)
+
     async def go() -> Path:
         db = Database(source)
         try:
             await db.open(migrate=False)
-            return await db.backup(target)
+            return await db.backup(partial)
         finally:
             await db.close()
 
-    written = asyncio.run(go())
+    written = asyncio.run(go()).replace(target)
     print(f"backed up {source} to {written}")
     return 0
 

@@ -28,7 +28,7 @@ def what_remains(backup_keep: int) -> str:
     """The same words in the confirmation, the result and the README: what stays and for how long."""
     return (f"Copies in the nightly backups made before now expire within {backup_keep} days (backups older "
             f"than that are deleted every night). Moderators' audit entries and decisions you took part in stay "
-            f"without your id.")
+            f"without your id. A choice another member made never to be paired with you stays theirs.")
 
 
 @in_servers_and_bot_dms

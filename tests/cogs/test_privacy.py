@@ -417,3 +417,19 @@ async def test_a_message_discord_keeps_refusing_to_delete_is_left_to_the_moderat
     harness.sim.faults.fail_next_with.clear()
     await harness.advance(hours=1)
     assert len(told()) == 1 and not announcement.deleted  # nothing left to try again, or to tell twice
+
+
+async def test_another_members_choice_never_to_be_paired_with_the_deleted_member_stays_theirs(
+        harness: BotHarness, alice: SimMember, bob: SimMember) -> None:
+    """Bob's deletion does not undo Alice's private safety choice (`/mock exclude`); the confirmation says so."""
+    from bot.admin.privacy import PrivacyService
+
+    for member in (alice, bob):
+        await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+    await alice.slash("mock exclude", member=bob)
+    confirm = await bob.slash("privacy delete")
+    assert "A choice another member made never to be paired with you stays theirs." in confirm.text
+    await bob.click(confirm, "Delete my data")
+    assert await PrivacyService(harness.core.db).tables_holding(bob.id) == ["mock_exclusions"]
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_exclusions WHERE user_id = ? AND excluded_id = ?",
+                                          (alice.id, bob.id)) == 1

@@ -107,7 +107,7 @@ def test_import_then_validate_from_the_command_line(tmp_path: Path, capsys: pyte
     assert main(["content", "import", str(path), "--pack", "serving", "--into", str(packs)]) == 0
     assert "2 FAQ cards and 3 takeaway cards" in capsys.readouterr().out
     assert main(["content", "import", str(path), "--pack", "serving", "--into", str(packs)]) == 1
-    assert "already exists" in capsys.readouterr().out
+    assert "already exists" in capsys.readouterr().err
     assert main(["content", "validate", str(packs), "--source", str(path)]) == 0
     out = capsys.readouterr().out
     assert "serving v0.1.0: 0 prompts (none), 5 flashcards" in out and "OK: 1 pack(s) valid" in out
@@ -152,7 +152,7 @@ def test_import_refuses_ids_that_loaded_packs_already_use(
     monkeypatch.setenv("STUDYBOT_CONTENT_DIR", f"shipped:{live}")
     drafts = tmp_path / "drafts"
     assert main(["content", "import", str(path), "--pack", "serving-again", "--into", str(drafts)]) == 1
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err  # one line on stderr, as every expected problem
     assert "5 id(s) of the draft are already used by loaded packs" in out and "--id-prefix" in out
     assert not drafts.exists()
     assert main(["content", "import", str(path), "--pack", "serving-again", "--into", str(drafts),

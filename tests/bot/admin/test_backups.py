@@ -1,0 +1,60 @@
+"""Nightly backups: what is kept, for how long, and which is the last."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.admin.backups import Backups
+from bot.clock import ManualClock
+from bot.scheduler import JobScheduler
+from bot.storage import Database
+
+START = datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
+
+
+async def nightly(tmp_path: Path) -> tuple[Database, ManualClock, Backups, Path]:
+    db = Database(tmp_path / "studybot.sqlite3")
+    await db.open()
+    await db.execute("INSERT INTO user_settings (user_id, timezone) VALUES (?, ?)", (424242424242424242, "UTC"))
+    clock = ManualClock(START)
+    folder = tmp_path / "backups"
+    return db, clock, Backups(db, clock, JobScheduler(clock, manual=True), folder, keep=7), folder
+
+
+async def test_a_backup_a_crash_left_under_its_temporary_name_is_gone_within_the_kept_days(tmp_path: Path) -> None:
+    """A stop between writing ``studybot-….sqlite3.part`` and renaming it (the ``backup.written`` crash point)
+    leaves a complete copy of the database under the temporary name; no later night ever deletes it."""
+    db, clock, backups, folder = await nightly(tmp_path)
+    try:
+        first = await backups.run()
+        left = first.with_name(first.name + ".part")  # what the crash at "backup.written" leaves behind
+        shutil.copyfile(first, left)
+        first.unlink()
+        for _ in range(10):  # ten more nights, past the 7 days a member's deleted data may stay in a backup
+            clock.set(clock.now() + timedelta(days=1))
+            await backups.run()
+        older = [p.name for p in folder.iterdir() if p.name < f"studybot-{clock.now() - timedelta(days=7):%Y%m%d}"]
+        assert older == [], f"copies of the database older than 7 days are still in the backup folder: {older}"
+    finally:
+        await db.close()
+
+
+async def test_a_backup_named_by_hand_in_the_backup_folder_is_the_hosts_own(tmp_path: Path) -> None:
+    """`studybot db backup backups/studybot-before-upgrade.sqlite3` writes a file the nightly pattern matches; sorted
+    by name it once stayed "the newest" for ever (so /studybot-owner health named it as the last backup) and took
+    one of the kept places. A dated backup made by hand is counted and expires like a nightly one."""
+    db, clock, backups, folder = await nightly(tmp_path)
+    try:
+        by_hand = await db.backup(folder / "studybot-before-upgrade.sqlite3")
+        dated = await db.backup(folder / f"studybot-{clock.now() - timedelta(hours=1):%Y%m%d-%H%M%S}.sqlite3")
+        for _ in range(10):
+            clock.set(clock.now() + timedelta(days=1))
+            newest = await backups.run()
+        last = backups.last()
+        assert last is not None and last[0] == newest, f"health shows {last[0].name if last else None} as the last"
+        assert by_hand.exists() and by_hand not in backups.existing()  # the host's own file, left alone
+        assert not dated.exists() and len(backups.existing()) == 7  # ten nights later: the newest seven
+    finally:
+        await db.close()

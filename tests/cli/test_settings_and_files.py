@@ -1,0 +1,79 @@
+"""What a self-hoster gets wrong ends in one clear line on stderr, never a traceback or a false lead."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.cli.common import Status, load_settings
+
+
+@pytest.fixture
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("STUDYBOT_") or name == "DISCORD_TOKEN":
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("STUDYBOT_DATABASE_PATH", str(tmp_path / "bot.sqlite3"))
+    return tmp_path
+
+
+@pytest.mark.parametrize("value", ["[123456789012345678", "123456789012345678,alice", "[1, 2"])
+def test_a_bad_owner_ids_value_is_one_line_naming_the_variable(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str) -> None:
+    monkeypatch.setenv("STUDYBOT_OWNER_IDS", value)
+    with pytest.raises(SystemExit) as caught:
+        main(["db", "migrate"])
+    err = capsys.readouterr().err
+    assert caught.value.code == Status.CONFIGURATION, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "STUDYBOT_OWNER_IDS" in lines[0], err
+
+
+@pytest.mark.parametrize(("value", "ids"), [
+    ("", []), ("  ", []), ("[123456789012345678]", [123456789012345678]),
+    ("123456789012345678,234567890123456789", [123456789012345678, 234567890123456789]),
+    ("123456789012345678, 234567890123456789", [123456789012345678, 234567890123456789]),
+])
+def test_owner_ids_read_as_a_json_list_or_a_comma_separated_one(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch, value: str, ids: list[int]) -> None:
+    """The line `.env.example` offers, uncommented with no value, once stopped every command with a traceback."""
+    monkeypatch.setenv("STUDYBOT_OWNER_IDS", value)
+    assert load_settings().owner_ids == ids
+    assert main(["db", "migrate"]) == 0
+
+
+def test_backup_forced_over_a_file_that_is_not_a_database_does_not_blame_the_live_database(
+        in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`studybot db backup notes.txt --force`: the line said the *live* database "is not a usable SQLite database;
+    restore a backup", sending the self-hoster to replace a healthy database with an older copy."""
+    assert main(["db", "migrate"]) == 0
+    (in_tmp / "notes.txt").write_text("my notes\n", encoding="utf-8")
+    capsys.readouterr()
+    try:
+        status = main(["db", "backup", "notes.txt", "--force"])
+    except SystemExit as stopped:
+        status = stopped.code
+    err = capsys.readouterr().err
+    assert "bot.sqlite3" not in err and "restore a backup" not in err, err
+    if status == 0:  # --force overwrites: the file is now the backup
+        assert (in_tmp / "notes.txt").read_bytes().startswith(b"SQLite format 3\x00")
+    else:
+        assert "notes.txt" in err, err
+
+
+def test_content_import_with_a_bad_pack_name_says_so_in_one_line_on_stderr(
+        in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """README, Command line: "Every expected problem ends the command with one line on stderr"."""
+    (in_tmp / "doc.txt").write_text("Frequently Asked Questions\n1. Why?\nBecause.\n", encoding="utf-8")
+    try:
+        status = main(["content", "import", "doc.txt", "--pack", "Bad/Name"])
+    except SystemExit as stopped:
+        status = stopped.code
+    out, err = capsys.readouterr()
+    assert status == Status.FAILED
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "pack name" in lines[0], (out, err)
