@@ -116,7 +116,9 @@ class FeedbackService:
         async with self._db.transaction() as conn:
             previous = await self.repo.set_best(conn, guild_id, day, author_id, actor_id, self._now())
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="daily.best_answer",
-                                     target_id=author_id, old=previous, new={"day": day.isoformat()})
+                                     target_id=author_id,
+                                     old={"day": day.isoformat(), "member": previous} if previous else None,
+                                     new={"day": day.isoformat(), "member": author_id})
         return previous
 
     async def day_from(self, guild_id: int, text: str | None) -> date:

@@ -120,7 +120,8 @@ class RewardService:
         async with self._db.transaction() as conn:
             old = await self.repo.set_reward(conn, guild_id, reward, role_id, actor_id, self._now())
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="rewards.set",
-                                     old=old, new={"reward": reward, "role_id": role_id})
+                                     old={"reward": reward, "role_id": old} if old is not None else None,
+                                     new={"reward": reward, "role_id": role_id})
 
     async def clear_reward(self, guild_id: int, actor_id: int, reward: str) -> bool:
         self.require_reward(reward)
