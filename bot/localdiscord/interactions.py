@@ -45,7 +45,9 @@ async def callback(request: web.Request) -> web.Response:
     interaction = _interaction(sim, request.match_info["interaction_id"], request.match_info["token"])
     if interaction.response_type is not None:
         raise fail(400, 40060, "Interaction has already been acknowledged.")
-    if sim.ack_too_late(interaction):
+    # Late by the real 3 seconds, or past the token's 15 minutes on the simulator's clock (a test that moves
+    # the clock while the bot has yet to answer): Discord no longer knows the interaction either way.
+    if sim.ack_too_late(interaction) or sim.interaction_token_expired(interaction):
         raise fail(404, 10062, "Unknown interaction")
     body, files = await read_body(request)
     kind = body.get("type")
