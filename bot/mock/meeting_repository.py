@@ -317,7 +317,8 @@ class MeetingRepository:
     # -- statistics ------------------------------------------------------------------------------
     async def meeting_counts(self, guild_id: int) -> dict[str, int]:
         row = await self.db.fetchone(
-            "SELECT COUNT(*) FILTER (WHERE version > 0), COUNT(*) FILTER (WHERE status = 'cancelled'), "
+            "SELECT COUNT(*) FILTER (WHERE version > 0), COUNT(*) FILTER (WHERE status = 'cancelled' AND NOT EXISTS "
+            "(SELECT 1 FROM mock_groups g WHERE g.id = mock_meetings.group_id AND g.outcome = 'met')), "
             "COUNT(*) FILTER (WHERE status = 'no-time') FROM mock_meetings WHERE guild_id = ?", (guild_id,))
         agreed, cancelled, no_time = (int(v or 0) for v in (row or (0, 0, 0)))
         return {"agreed": agreed, "cancelled": cancelled, "no_time": no_time}

@@ -110,7 +110,11 @@ class MeetingService:
     async def _suggested_starts(self, round_: Round, group: Group, earliest: datetime) -> list[datetime]:
         """Starts inside the members' shared free time from ``earliest``, each interview ending inside the round."""
         signups = [s for s in [await self.pairing.signup(round_.guild_id, m.user_id) for m in group.members] if s]
-        return suggestion_starts(shared_times(signups, earliest, round_.ends_at), minutes_for(len(group.members)))
+        # A stretch may start before the round's end and run past it: the interview must end inside the round,
+        # as Pick times requires, or the brief would suggest a time the picker cannot offer.
+        stretches = [(start, min(end, round_.ends_at))
+                     for start, end in shared_times(signups, earliest, round_.ends_at)]
+        return suggestion_starts(stretches, minutes_for(len(group.members)))
 
     async def suggestions_for_fewer(self, round_: Round, staying: Group) -> list[datetime]:
         """For a group that lost a member before agreeing a time: times that suit those still here, not offered

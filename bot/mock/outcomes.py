@@ -109,6 +109,9 @@ class Outcomes:
             raise InvalidInput(f"`{outcome}` is not an outcome.")
         # Without members found gone from the server during the round: neither credited nor reported absent.
         group = await self._group_for_outcome(group_id, user_id, guild_id)
+        if outcome == "noshow" and (meeting := await self.meetings.meeting(group.id)) is not None \
+                and meeting.status == "no-time":
+            raise Conflict("Your group found no time to meet, which is not a no-show; nothing was recorded.")
         now = self._clock.now()
         credits = []
         withdrawn: list[int] = []

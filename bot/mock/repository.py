@@ -140,8 +140,12 @@ class PairingRepository:
         return [_round(row) for row in rows]
 
     async def recent_rounds(self, conn: aiosqlite.Connection, guild_id: int, limit: int) -> list[int]:
-        cursor = await conn.execute("SELECT id FROM mock_rounds WHERE guild_id = ? AND status <> 'cancelled' "
-                                    "ORDER BY number DESC LIMIT ?", (guild_id, limit))
+        # A cancelled round still counts for the groups that met before it was cancelled: their interview
+        # happened (streak credit, feedback, "met" in the stats), so its partners and roles are history too.
+        cursor = await conn.execute(
+            "SELECT id FROM mock_rounds r WHERE guild_id = ? AND (status <> 'cancelled' OR EXISTS "
+            "(SELECT 1 FROM mock_groups g WHERE g.round_id = r.id AND g.outcome = 'met')) "
+            "ORDER BY number DESC LIMIT ?", (guild_id, limit))
         return [row[0] for row in await cursor.fetchall()]
 
     async def next_number(self, conn: aiosqlite.Connection, guild_id: int) -> int:
@@ -320,7 +324,8 @@ class PairingRepository:
         marks = ",".join("?" for _ in round_ids)
         cursor = await conn.execute(
             f"SELECT m.round_id, m.group_id, m.user_id, m.role, g.prompt_id FROM mock_group_members m "  # noqa: S608
-            f"JOIN mock_groups g ON g.id = m.group_id WHERE m.round_id IN ({marks})", round_ids)
+            f"JOIN mock_groups g ON g.id = m.group_id JOIN mock_rounds r ON r.id = m.round_id "
+            f"WHERE m.round_id IN ({marks}) AND (r.status <> 'cancelled' OR g.outcome = 'met')", round_ids)
         return list(await cursor.fetchall())
 
     async def mock_prompts_seen(self, conn: aiosqlite.Connection, guild_id: int) -> dict[int, set[str]]:
@@ -337,7 +342,8 @@ class PairingRepository:
         """user -> (times interviewer, times candidate, last role)."""
         cursor = await conn.execute(
             "SELECT m.user_id, m.role FROM mock_group_members m JOIN mock_rounds r ON r.id = m.round_id "
-            "WHERE m.guild_id = ? AND r.status <> 'cancelled' ORDER BY r.number", (guild_id,))
+            "JOIN mock_groups g ON g.id = m.group_id "
+            "WHERE m.guild_id = ? AND (r.status <> 'cancelled' OR g.outcome = 'met') ORDER BY r.number", (guild_id,))
         counts: dict[int, tuple[int, int, str | None]] = {}
         for user_id, role in await cursor.fetchall():
             asked, answered, _ = counts.get(user_id, (0, 0, None))
