@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.content.cardchecks import one_card_errors
 from bot.content.items import ItemKind, check_item, describe
 from bot.content.models import Flashcard, Prompt
 from bot.errors import InvalidInput
@@ -24,9 +25,15 @@ CARD_FIELDS = {"front": "Front (the question)", "back": "Back (the answer)", "ta
                "wrong_answers": "Wrong options for the quiz", "source": "Source"}
 
 
+# A list bullet a person may type: "- ", "* " or "•" at a line's start. Only those: "-20%" keeps its minus
+# and "*Idempotent* grades" its emphasis.
+BULLET = re.compile(r"^\s*(?:[-*]\s+|•\s*)")
+
+
 def lines(text: str | None) -> list[str]:
-    """Non-empty lines, without list bullets a person may have typed."""
-    return [line.strip(" -•*\t") for line in (text or "").splitlines() if line.strip(" -•*\t")]
+    """Non-empty lines, without the list bullets a person may have typed."""
+    items = (BULLET.sub("", line).strip() for line in (text or "").splitlines())
+    return [item for item in items if item]
 
 
 TOPIC_LIMIT = 200  # characters the Topic input takes
@@ -62,6 +69,9 @@ def build_item(kind: ItemKind, fields: dict[str, str], source: dict[str, str] | 
     """The validated item, or an :class:`InvalidInput` listing every problem the pack validator found."""
     data = prompt_data(fields, source) if kind == "prompt" else card_data(fields, source)
     item, problems = check_item(kind, data, f"suggested {kind}")
+    if isinstance(item, Flashcard):  # and the card rules the validator adds to the schema's, so an export validates
+        problems = one_card_errors(item)
+        item = None if problems else item
     if item is None:
         names = PROMPT_FIELDS if kind == "prompt" else CARD_FIELDS
         raise InvalidInput(f"That {kind} does not fit the pack format yet:\n" + describe(problems, names),

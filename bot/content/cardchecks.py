@@ -91,16 +91,23 @@ def options_give_away(options: list[str]) -> list[str]:
     return found
 
 
+def one_card_errors(card: Flashcard, where: str = "") -> list[Problem]:
+    """The errors a card has on its own (a back that repeats its front, quiz options that give the answer away):
+    what a pack file's card and a card suggested or edited in Discord are both refused for."""
+    problems = []
+    repeat = back_repeats_front(card)
+    if repeat is not None:
+        problems.append(Problem(where, card.id, repeat.field, repeat.message))
+    problems += [Problem(where, card.id, "wrong_answers", message) for message in option_problems(card)]
+    return problems
+
+
 def card_problems(pack: Pack) -> list[Problem]:
     """Back-repeats-front and quiz-option problems (errors); cards without quiz options (warnings)."""
     problems = []
     for card in pack.flashcards:
         where = pack.item_files.get(card.id, pack.name)
-        repeat = back_repeats_front(card)
-        if repeat is not None:
-            problems.append(Problem(where, card.id, repeat.field, repeat.message))
-        for message in option_problems(card):
-            problems.append(Problem(where, card.id, "wrong_answers", message))
+        problems += one_card_errors(card, where)
         if len(card.wrong_answers) < QUIZ_OPTIONS - 1:
             problems.append(Problem(where, card.id, "wrong_answers", f"has {len(card.wrong_answers)} wrong "
                                     f"answers; the quiz borrows other cards' backs until it has "

@@ -95,9 +95,15 @@ class PracticeService:
                     position: int = 0) -> PracticeOffer:
         """An unanswered prompt; the order is the member's own shuffle, so the same call offers the same one."""
         done = await self.answered(guild_id, user_id)
-        candidates = sorted(p.id for p in (await self._pool(guild_id)).values()
-                            if p.id not in done and (kind is None or p.kind.value == kind)
-                            and (difficulty is None or p.difficulty.value == difficulty))
+        pool = await self._pool(guild_id)
+        matching = [p.id for p in pool.values() if (kind is None or p.kind.value == kind)
+                    and (difficulty is None or p.difficulty.value == difficulty)]
+        candidates = sorted(p for p in matching if p not in done)
+        if not matching:  # nothing to offer at all: not a member who has answered everything
+            wanted = " ".join(x for x in (difficulty, kind) if x)
+            raise NotFound(f"This server has no {wanted + ' ' if wanted else ''}prompt to practise.",
+                           hint="Try another kind or difficulty; moderators choose the decks and kinds in use "
+                                "(`/content decks`, `/daily kinds`).")
         if not candidates:
             wanted = " ".join(x for x in (difficulty, kind) if x) or "matching"
             raise NotFound(f"You have answered every {wanted} prompt this server has. 🎉",
@@ -105,7 +111,6 @@ class PracticeService:
                                 "`/suggest prompt`).")
         random.Random(stable_seed("practice", guild_id, user_id)).shuffle(candidates)
         position %= len(candidates)
-        pool = await self._pool(guild_id)
         return PracticeOffer(pool[candidates[position]], len(candidates), position)
 
     async def prompt(self, guild_id: int, prompt_id: str) -> Prompt:

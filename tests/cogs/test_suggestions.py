@@ -12,8 +12,12 @@ GOOD_CARD = {
     "front": "What does a reranker add after vector search?",
     "back": "It re-scores the top candidates with a slower cross-encoder, trading latency for precision.",
     "topic": "Retrieval, Ranking",
-    "wrong_answers": "It embeds the query a second time\nIt replaces the vector index\nIt caches answers by user",
+    "wrong_answers": "It embeds the query a second time with a larger model, trading index size for recall.\n"
+                     "It swaps the vector index for a keyword index, trading meaning for exact terms.\n"
+                     "It caches answers per user, trading freshness for speed on repeated questions.",
 }
+# A back a moderator's edit gives the card: as long as its wrong answers, so the quiz options stay fair.
+EDITED_BACK = "Edited by a moderator: it re-scores the best candidates, giving up some speed for precision."
 GOOD_PROMPT = {
     "scenario": "Design an LLM gateway for 40 internal teams that enforces per-team token budgets and keeps "
                 "p99 latency overhead under 30 ms.",
@@ -266,7 +270,7 @@ async def test_forms_left_open_across_a_restart_still_work(harness: BotHarness, 
     edit = await mod.click(await mod.slash("review queue"), "Edit")
     reject = await mod.click(await mod.slash("review queue", suggestion=2), "Reject")
     await harness.restart()
-    assert "approved" in str((await mod.submit_modal(edit, back="Edited after a restart, still valid.")).embeds)
+    assert "approved" in str((await mod.submit_modal(edit, back="Edited after a restart: it re-scores the top candidates, giving up some speed for precision.")).embeds)
     assert "rejected" in str((await mod.submit_modal(reject, reason="Needs numbers")).embeds)
     assert len(alice.dms) == 2
 
@@ -310,8 +314,9 @@ async def test_an_approval_with_edits_cut_off_by_a_crash_is_told_as_one_with_edi
     await suggest_card(alice)
     await suggest_card(bob)
     service = harness.bot.get_cog("Review").service
-    sent = await service.approve(harness.guild.id, 1, mod.id, edited={"back": "Edited by a moderator, still valid."})
-    await service.approve(harness.guild.id, 2, mod.id, edited={"back": "Also edited, and still valid."})
+    sent = await service.approve(harness.guild.id, 1, mod.id, edited={"back": EDITED_BACK})
+    await service.approve(harness.guild.id, 2, mod.id, edited={
+        "back": "Also edited: a cross-encoder re-scores the top candidates, trading some latency for precision."})
     # Alice's DM went out before the process died; Bob's had not yet.
     await dm(harness.bot, alice.id, author_notice(sent.suggestion, harness.guild.name, edited=True))
     await harness.restart()

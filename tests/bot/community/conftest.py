@@ -33,7 +33,9 @@ CARD = {
     "front": "What does a reranker add after vector search?",
     "back": "It re-scores the top candidates with a slower cross-encoder, trading latency for precision.",
     "topic": "Retrieval, Ranking",
-    "wrong_answers": "It embeds the query a second time\nIt replaces the vector index\nIt caches answers by user",
+    "wrong_answers": "It embeds the query a second time with a larger model, trading index size for recall.\n"
+                     "It swaps the vector index for a keyword index, trading meaning for exact terms.\n"
+                     "It caches answers per user, trading freshness for speed on repeated questions.",
 }
 
 

@@ -57,7 +57,8 @@ async def test_a_dm_sent_just_before_a_crash_is_not_sent_again(
 
 async def test_an_approval_with_edits_is_told_as_one(service: SuggestionService, dms: FakeDecisionPublisher) -> None:
     suggestion = await suggest(service)
-    await service.approve(GUILD, suggestion.id, MOD, edited={"back": "Edited by a moderator, still valid."})
+    await service.approve(GUILD, suggestion.id, MOD, edited={
+        "back": "Edited by a moderator: it re-scores the best candidates, giving up some speed for precision."})
     assert await service.finish_untold(every_server) == 1
     assert dms.inbox == {ALICE: [(suggestion.id, True)]}
 
