@@ -12,7 +12,7 @@ import pytest
 from bot.cli import main
 from bot.localdiscord import BotHarness, SimChannel, SimMember
 from tests.cogs.test_content_uploads import approve_all
-from tests.cogs.test_suggestions import GOOD_CARD, count, suggest_card
+from tests.cogs.test_suggestions import GOOD_CARD, GOOD_PROMPT, count, suggest_card
 
 # A card the pack validator refuses: its back only repeats its front (an error of `studybot content validate`).
 ECHO_CARD = {**GOOD_CARD, "front": "What does a reranker add after vector search?",
@@ -81,3 +81,15 @@ async def test_a_suggested_cards_negative_quiz_option_keeps_its_minus_sign(harne
                                      "-50%, because the queue empties twice as fast")
     data = await harness.core.db.fetchval("SELECT data FROM suggestions")
     assert json.loads(data)["wrong_answers"][0] == "-20%, because larger batches finish sooner", data
+
+
+async def test_a_suggested_prompt_with_a_fixed_pool_and_a_workload_is_refused_with_what_to_do(
+        harness: BotHarness, alice: SimMember) -> None:
+    """In a pack such a prompt carries a sizing check that its numbers fit; a form cannot hold one, and the export
+    would then fail the validator."""
+    form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="Serving on a fixed pool")
+    refused = await alice.submit_modal(form, **{**GOOD_PROMPT, "constraints": "8 GPUs\n2k requests per second at peak"})
+    assert refused.ephemeral and "states a fixed pool" in refused.text and "nothing was saved" in refused.text
+    assert await count(harness, "suggestions") == 0
+    form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="Serving at peak")
+    assert "suggestion **#1**" in (await alice.submit_modal(form, **{**GOOD_PROMPT, "constraints": "2k requests per second at peak"})).text
