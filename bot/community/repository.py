@@ -36,9 +36,11 @@ class SuggestionRepository:
         self.db = db
 
     @staticmethod
-    async def pending_by(conn: aiosqlite.Connection, guild_id: int, author_id: int) -> int:
+    async def pending_by(conn: aiosqlite.Connection, guild_id: int, author_id: int, deck: str) -> int:
+        """The member's suggestions to ``deck`` still waiting (the cards a moderator's document upload drafted
+        are queued under its own deck, and do not use up that moderator's suggestions)."""
         return int(await Reader(conn).fetchval("SELECT COUNT(*) FROM suggestions WHERE guild_id = ? AND author_id = ? "
-                                               "AND status = 'pending'", (guild_id, author_id), 0))
+                                               "AND deck = ? AND status = 'pending'", (guild_id, author_id, deck), 0))
 
     @staticmethod
     async def server_items(conn: aiosqlite.Connection, guild_id: int) -> int:

@@ -129,7 +129,7 @@ class SuggestionService:
         """Validate a member's form with the pack rules, then queue it; a bad form stores nothing."""
         item = build_item(kind, fields)
         async with self.db.transaction() as conn:
-            pending = await self.repo.pending_by(conn, guild_id, author_id)
+            pending = await self.repo.pending_by(conn, guild_id, author_id, SERVER_DECK)
             if pending >= PENDING_PER_AUTHOR:
                 raise InvalidInput(f"You already have {pending} suggestions waiting for review.",
                                    hint="Once moderators have looked at them you can suggest more "

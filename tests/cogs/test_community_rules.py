@@ -93,3 +93,12 @@ async def test_a_suggested_prompt_with_a_fixed_pool_and_a_workload_is_refused_wi
     assert await count(harness, "suggestions") == 0
     form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="Serving at peak")
     assert "suggestion **#1**" in (await alice.submit_modal(form, **{**GOOD_PROMPT, "constraints": "2k requests per second at peak"})).text
+
+
+async def test_cards_a_moderators_upload_drafted_do_not_use_up_their_own_suggestions(
+        harness: BotHarness, mod: SimMember) -> None:
+    for number in range(12):  # a document's drafted cards, waiting under the document's deck
+        await harness.core.db.execute(
+            "INSERT INTO suggestions (guild_id, author_id, kind, deck, data, created_at) "
+            "VALUES (?, ?, 'card', 'doc-serving-notes', '{}', ?)", (harness.guild.id, mod.id, number))
+    assert "suggestion **#13**" in await suggest_card(mod, **GOOD_CARD)
