@@ -27,7 +27,7 @@ from apscheduler.triggers.base import BaseTrigger
 from bot.clock import Clock, ManualClock
 from bot.logcontext import enter_job
 from bot.pacing import scheduled_lane
-from bot.shards import ShardLayout
+from bot.shards import ShardLayout, not_catching_up
 from bot.storage import job_writes
 
 log = logging.getLogger(__name__)
@@ -147,6 +147,7 @@ class JobScheduler:
         if task is not None:
             self._running.add(task)
         job.last_run = self._clock.now()
+        not_catching_up()  # whichever shard's catch-up armed APScheduler's timer, a job serves every shard here
         enter_job(job_id)
         scheduled_lane()  # a job is nobody's click: its requests and writes queue behind members'
         job_writes()
@@ -165,6 +166,11 @@ class JobScheduler:
                     job.next_run = job.trigger.get_next_fire_time(fire, fire + timedelta(microseconds=1))
                 if job.next_run is None:
                     self._jobs.pop(job_id, None)
+            elif (self._aps is not None and self._jobs.get(job_id) is job
+                  and self._aps.get_job(job_id) is None):
+                # A one-shot (a quiz's close, a retry, a reminder) APScheduler has run and dropped: forgotten
+                # here too, or every one ever made would stay listed (and held) for the life of the process.
+                self._jobs.pop(job_id, None)
 
     async def run_due(self) -> int:
         """Manual mode: run every job whose time has come, earliest first; return how many ran."""

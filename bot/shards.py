@@ -100,6 +100,13 @@ class ShardLayout:
         return f"this process runs {','.join(map(str, self.shard_ids))} of {self.shard_count}"
 
 
+def not_catching_up() -> None:
+    """From here on in this task, ``owns`` answers for every shard of the process again. A scheduled job calls it
+    first: APScheduler arms its timer, and so starts the jobs that timer fires, in the context of whoever added
+    the last job, which may be a shard's catch-up; that job would otherwise serve that one shard's guilds."""
+    _catching_up.set(None)
+
+
 @contextmanager
 def catching_up(shard_id: int, shard_count: int) -> Iterator[None]:
     """Within the block (and tasks it starts), ``owns`` is limited to one shard's guilds."""

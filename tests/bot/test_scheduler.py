@@ -13,6 +13,7 @@ from apscheduler.triggers.date import DateTrigger
 from bot.clock import ManualClock
 from bot.pacing import RequestPacer, members_first
 from bot.scheduler import JobScheduler
+from bot.shards import ShardLayout, catching_up
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -148,3 +149,47 @@ async def test_a_job_started_from_a_members_context_still_queues_behind_members(
     member = asyncio.create_task(members_request())  # ... but the member's request is served first
     await asyncio.gather(job, member)
     assert served == ["member", "job"]
+
+
+async def test_a_job_started_from_a_shards_catch_up_still_serves_every_shard_of_the_process() -> None:
+    """APScheduler starts a job from the context of whoever armed its timer, a shard's catch-up included
+    (which limits ``owns`` to that shard): the quarter-hourly passes (reward roles, reminders, the feedback
+    close, privacy deletions) once served only that shard's servers until something else armed the timer."""
+    clock, scheduler, _fired = make(datetime(2026, 1, 1, tzinfo=UTC))
+    scheduler.shards = ShardLayout(2, (0, 1))  # this process runs both shards
+    on_shard_0, on_shard_1 = 0 << 22, 1 << 22
+    seen: list[tuple[bool, bool]] = []
+
+    async def reconcile_all() -> None:
+        seen.append((scheduler.owns(on_shard_0), scheduler.owns(on_shard_1)))
+
+    scheduler.add("rewards:reconcile", DateTrigger(run_date=clock.now()), reconcile_all)
+    with catching_up(1, 2):  # shard 1's start-up hooks run here, and whatever they start copies this context
+        assert (scheduler.owns(on_shard_0), scheduler.owns(on_shard_1)) == (False, True)
+        job = asyncio.create_task(scheduler.run_due())
+    await job
+    assert seen == [(True, True)]
+
+
+async def test_real_mode_forgets_a_one_shot_job_apscheduler_ran() -> None:
+    """APScheduler drops a one-shot it has fired before the job runs; the wrapper once kept it listed (in
+    /studybot-owner health) and held for the life of the process, one quiz close per server per day."""
+    clock = ManualClock(datetime(2026, 1, 1, tzinfo=UTC))
+    scheduler = JobScheduler(clock)
+    ran: list[str] = []
+
+    async def close() -> None:
+        ran.append("closed")
+
+    scheduler.add("quiz:close:1:2026-03-02", DateTrigger(run_date=datetime(2026, 1, 2, tzinfo=UTC)), close)
+    scheduler.add("ops:backup", CronTrigger(hour=3, timezone=UTC), close)
+    scheduler.start()
+    try:
+        assert scheduler._aps is not None
+        scheduler._aps.remove_job("quiz:close:1:2026-03-02")  # what APScheduler does as it fires a one-shot
+        await scheduler._run_job("quiz:close:1:2026-03-02")
+        await scheduler._run_job("ops:backup")  # a recurring job APScheduler keeps stays
+        assert ran == ["closed", "closed"]
+        assert [info.id for info in scheduler.jobs()] == ["ops:backup"]
+    finally:
+        await scheduler.shutdown()
