@@ -113,7 +113,11 @@ class StudyTree(app_commands.CommandTree):
         guild_var.set(interaction.guild_id)
         if interaction.command is None:
             return True  # not ours: discord.py answers an unknown command itself
-        return await authorize(interaction, command_audience(interaction))
+        try:
+            return await authorize(interaction, command_audience(interaction))
+        except Exception as error:  # discord.py calls this check outside on_error: answer here, or nobody does
+            await report_interaction_error(interaction, error)
+            return False
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         await report_interaction_error(interaction, error)

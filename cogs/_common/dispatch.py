@@ -19,6 +19,7 @@ from typing import Any
 import discord
 from discord.ui.view import ViewStore
 
+from bot.error_handler import report_interaction_error
 from cogs._common.views import RoutedItem
 
 log = logging.getLogger(__name__)
@@ -58,9 +59,9 @@ class DirectDispatchStore(ViewStore):
             return
         try:
             allowed = await item.interaction_check(interaction)
-        except Exception:
-            log.exception("the check of the button %r failed", custom_id)
-            allowed = False  # as discord.py: a check that fails refuses the click
+        except Exception as error:  # refused, as discord.py refuses it, and the member is told why
+            await report_interaction_error(interaction, error)
+            allowed = False
         if allowed:
             await item.callback(interaction)  # RoutedItem.callback sends its errors to the bot's one handler
 
