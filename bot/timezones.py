@@ -95,9 +95,11 @@ def _by_city() -> dict[str, str]:
 
 
 def _plain(text: str) -> str:
-    """``São Paulo`` → ``sao paulo``: how city names are compared."""
+    """``São Paulo`` → ``sao paulo``, ``St. Petersburg`` → ``st petersburg``, ``Washington, D.C.`` →
+    ``washington dc``: how city names are compared (the punctuation they are usually written with dropped)."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip(" ,.")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(plain.replace(".", "").replace(",", " ").split())
 
 
 def parse_zone(name: str) -> ZoneInfo:
