@@ -14,7 +14,7 @@ import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -359,13 +359,25 @@ def credit_in(conn: sqlite3.Connection, guild_id: int, user_id: int, kind: Activ
     key = day.isoformat()
     kinds_that_day = {row[0] for row in conn.execute(
         "SELECT kind FROM activity WHERE guild_id = ? AND user_id = ? AND local_date = ?", (guild_id, user_id, key))}
-    if repair and str(kind) in kinds_that_day:
+    if repair and (str(kind) in kinds_that_day or _credited_near(conn, guild_id, user_id, kind, moment)):
         return None
     conn.execute(
         "INSERT INTO activity (guild_id, user_id, local_date, kind, first_at, count) VALUES (?, ?, ?, ?, ?, 1) "
         "ON CONFLICT (guild_id, user_id, local_date, kind) DO UPDATE SET count = count + 1",
         (guild_id, user_id, key, str(kind), int(moment.timestamp())))
     return ActivityRecorded(guild_id, user_id, ActivityKind(kind), day, moment, not kinds_that_day)
+
+
+def _credited_near(conn: sqlite3.Connection, guild_id: int, user_id: int, kind: ActivityKind, moment: datetime) -> bool:
+    """Whether ``kind`` is credited on any date ``moment`` can have in some timezone (its UTC date and the days
+    either side). A repair asks so: the member may have changed timezone since ``moment`` was credited, and the
+    date their current zone gives it then finds no credit and would invent a day they never studied. A repair
+    this declines leaves a credit missing, never one too many."""
+    utc_day = moment.astimezone(UTC).date()
+    return conn.execute(
+        "SELECT 1 FROM activity WHERE guild_id = ? AND user_id = ? AND kind = ? AND local_date BETWEEN ? AND ? "
+        "LIMIT 1", (guild_id, user_id, str(kind), (utc_day - timedelta(days=1)).isoformat(),
+                    (utc_day + timedelta(days=1)).isoformat())).fetchone() is not None
 
 
 def _zones_in(conn: sqlite3.Connection, table: str, column: str, ids: set[int]) -> dict[int, ZoneInfo]:

@@ -354,7 +354,7 @@ class DailyRepository:
         conn.execute(
             "INSERT INTO daily_answers (guild_id, local_date, user_id, body, submitted_at) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, local_date, user_id) DO UPDATE SET "
-            "body = excluded.body, edited_at = excluded.submitted_at",
+            "body = excluded.body, edited_at = excluded.submitted_at, shown = 0",
             (*key, body, epoch(now)),
         )
         row = conn.execute(
@@ -362,19 +362,22 @@ class DailyRepository:
         return _answer(row), existed is not None
 
     async def unshown_answers(self, since: datetime) -> list[tuple[StoredAnswer, int]]:
-        """Answers submitted since ``since`` with no message recorded in their post's thread, with that
-        thread: a process that died between storing an answer and recording where it is shown left them."""
+        """Answers submitted or edited since ``since`` whose text is not the one shown in their post's thread,
+        with that thread: a process that died between storing an answer (or its edit) and showing it, or
+        Discord refusing for the moment, left them."""
         rows = await self.db.fetchall(
             "SELECT a.*, p.thread_id AS post_thread FROM daily_answers a JOIN daily_posts p "
             "ON p.guild_id = a.guild_id AND p.local_date = a.local_date "
-            "WHERE a.thread_message_id IS NULL AND p.thread_id IS NOT NULL AND a.submitted_at >= ? "
+            "WHERE a.shown = 0 AND p.thread_id IS NOT NULL AND COALESCE(a.edited_at, a.submitted_at) >= ? "
             "ORDER BY a.submitted_at", (epoch(since),))
         return [(_answer(row), int(row["post_thread"])) for row in rows]
 
-    async def set_answer_message(self, guild_id: int, day: date, user_id: int, message_id: int) -> None:
+    async def mark_answer_shown(self, answer: StoredAnswer, message_id: int) -> None:
+        """The answer's text is shown in ``message_id``; a newer edit saved meanwhile stays unshown."""
         await self.db.execute(
-            "UPDATE daily_answers SET thread_message_id = ? WHERE guild_id = ? AND local_date = ? AND user_id = ?",
-            (message_id, guild_id, day.isoformat(), user_id),
+            "UPDATE daily_answers SET thread_message_id = ?, shown = 1 WHERE guild_id = ? AND local_date = ? "
+            "AND user_id = ? AND body = ?",
+            (message_id, answer.guild_id, answer.local_date.isoformat(), answer.user_id, answer.body),
         )
 
     async def answers(self, guild_id: int, day: date) -> list[StoredAnswer]:

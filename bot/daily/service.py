@@ -371,8 +371,7 @@ class DailyService:
         except DeliveryFailed as failure:
             return AnswerResult(answer, edited, False, failure.reason)
         crash_point("answer.posted")
-        if message_id != answer.thread_message_id:
-            await self.repo.set_answer_message(answer.guild_id, answer.local_date, answer.user_id, message_id)
+        await self.repo.mark_answer_shown(answer, message_id)
         crash_point("answer.shown")
         return AnswerResult(answer, edited, True)
 

@@ -1,0 +1,57 @@
+"""A member's answer after faults and moves: an edit stored before a crash is shown, a timezone change invents no day."""
+
+from __future__ import annotations
+
+from bot.localdiscord import BotHarness, SimChannel, SimMember
+
+
+async def setup_daily(mod: SimMember, channel: SimChannel) -> None:
+    reply = await mod.slash("daily setup", channel=channel, time="10:00", timezone="Europe/Berlin")
+    assert reply.ephemeral
+
+
+def posts(channel: SimChannel) -> list:
+    return [m for m in channel.messages if m.embeds and m.embeds[0].get("title", "").startswith("Day ")]
+
+
+async def test_an_edit_stored_before_the_process_died_is_shown_at_the_next_start(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """As a first answer stored but not shown is shown at the next start, so is a replacing one: the member was
+    told "Saved and updated in #thread" before the bot went to edit the thread's message."""
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    done = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="First draft: one queue")
+    assert "Saved and posted" in done.text
+    service = harness.bot.get_cog("Daily").service
+    record = (await service.delivery.repo.posts(harness.guild.id))[0]
+    # The second submission is stored (what the member is told), then the process dies before the thread's
+    # message is edited (the confirmation goes out first, see cogs/daily/views.py _answer_submitted).
+    saved = await service.save_answer(harness.guild.id, record.local_date, alice.id, "Second draft: a queue per tenant")
+    assert saved.edited
+    await harness.restart()
+    await harness.advance(minutes=30)
+    [shown] = [m for m in post.thread.messages if not m.deleted and m.content.startswith(f"Answer from <@{alice.id}>")]
+    assert "Second draft" in shown.text, shown.text  # the thread still shows the replaced text
+
+
+async def test_replacing_an_old_answer_after_a_timezone_change_does_not_credit_a_day_nobody_studied(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """README, Streaks: changing timezone never adds or removes a day already earned. Alice answers Monday's
+    prompt on Monday (credited Monday), moves to a timezone 14 hours ahead of UTC, and on Thursday polishes that
+    old answer: the re-submission is no new answer (it is not credited today) and must not create a day either."""
+    from datetime import UTC, datetime
+    await setup_daily(mod, daily)
+    await harness.advance_to(datetime(2026, 3, 2, 10, 30, tzinfo=UTC))  # Monday 11:30 in Berlin
+    [post] = posts(daily)
+    await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Shard the queue by tenant")
+    before = await harness.core.db.fetchall(
+        "SELECT local_date FROM activity WHERE user_id = ? AND kind = 'answer' ORDER BY local_date", (alice.id,))
+    assert [r[0] for r in before] == ["2026-03-02"]
+    await alice.slash("streak timezone", timezone="Pacific/Kiritimati")
+    await harness.advance_to(datetime(2026, 3, 5, 2, 0, tzinfo=UTC))  # Thursday
+    again = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Shard the queue by tenant, then cap")
+    assert "updated" in again.text and "counts for today's streak" not in again.text
+    after = await harness.core.db.fetchall(
+        "SELECT local_date FROM activity WHERE user_id = ? AND kind = 'answer' ORDER BY local_date", (alice.id,))
+    assert [r[0] for r in after] == ["2026-03-02"]  # not a Tuesday answer she never gave
