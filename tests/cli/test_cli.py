@@ -47,16 +47,6 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert bot.__version__ in capsys.readouterr().out
 
 
-@pytest.fixture
-def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    for name in list(os.environ):
-        if name.startswith("STUDYBOT_") or name == "DISCORD_TOKEN":
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("STUDYBOT_DATABASE_PATH", str(tmp_path / "bot.sqlite3"))
-    return tmp_path
-
-
 def test_db_migrate_then_backup(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "migrate"]) == 0
     assert f"-> {LATEST_VERSION}" in capsys.readouterr().out

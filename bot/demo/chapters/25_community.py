@@ -34,7 +34,13 @@ async def play(demo: DemoContext) -> None:
         back="The first pass is fast but coarse; a cross-encoder rescoring the top few dozen candidates "
              "puts the most relevant passages first, at the cost of extra latency.",
         topic="retrieval, ranking",
-        wrong_answers="To embed the query a second time\nTo replace the vector index\nTo cache answers per user")
+        # Wrong options as long and as plausible as the answer: the quiz's options must not give it away.
+        wrong_answers="To embed the query again with a larger model, so a second pass finds the passages the first "
+                      "embedding missed.\n"
+                      "To swap in a keyword index for the final ranking, since exact term matches beat semantic "
+                      "ones at the top.\n"
+                      "To cache each member's answers, so a repeated question skips retrieval and generation and "
+                      "returns at once.")
     demo.show(done, action="submits a complete card")
     before = 0
     demo.show_new(review, before)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 
+from bot.clock import ManualClock
 from bot.localdiscord import LocalDiscord, SimChannel, SimGuild
 
 Body = Any
@@ -757,3 +759,36 @@ async def test_at_the_limit_is_accepted(client: Client, rule: Rule) -> None:
 
 def test_every_rule_has_a_distinct_name() -> None:
     assert len({rule.name for rule in RULES}) == len(RULES)
+
+
+# The token's life on the simulator's clock (not a body limit, so not a row): a first answer past it is refused
+# as on Discord, one at once accepted.
+# interactions/receiving-and-responding.mdx, "Interaction Callback" (Info): "Interaction tokens are valid for
+# 15 minutes and can be used to send followup messages but you must send an initial response within 3 seconds
+# of receiving the event. If the 3 second deadline is exceeded, the token will be invalidated."
+# The simulator times the token's 15 minutes on its own clock (interactions.py, follow-ups answer 401/50027
+# then), but the initial callback only on the real monotonic clock: an interaction created more than
+# 15 minutes ago on the simulated clock is still acknowledged.
+async def test_callback_after_the_token_life_is_refused(client: Client, clock: ManualClock) -> None:
+    interaction = await client.command_interaction()
+    clock.advance(timedelta(minutes=15, seconds=1))  # past the token's whole life, never mind its 3 seconds
+    status, body = await client.callback(interaction, {"type": 4, "data": {"content": "late"}})
+    assert status == 404, (status, body)
+    assert body["code"] == 10062, body
+
+
+async def test_callback_at_once_is_accepted(client: Client, clock: ManualClock) -> None:
+    interaction = await client.command_interaction()
+    status, body = await client.callback(interaction, {"type": 4, "data": {"content": "on time"}})
+    assert status in (200, 204), body
+    assert not client.sim.errors, client.sim.errors
+
+
+async def test_followup_after_the_token_life_is_refused_already(client: Client, clock: ManualClock) -> None:
+    """The same 15 minutes already stop a follow-up (the simulator is consistent here): the contrast."""
+    interaction = await client.command_interaction()
+    assert (await client.callback(interaction, {"type": 5}))[0] in (200, 204)
+    clock.advance(timedelta(minutes=15, seconds=1))
+    status, body = await client.call("POST", f"/webhooks/{client.sim.application_id}/{interaction.token}?wait=true",
+                                     {"content": "late"}, bot=False)
+    assert (status, body["code"]) == (401, 50027), body
