@@ -254,7 +254,7 @@ class StudyBot(commands.AutoShardedBot):
         await self._ready_once.wait()
 
     def shard_states(self) -> list[ShardState]:
-        """Each shard's connection and heartbeat latency, for /studybot health."""
+        """Each shard's connection and heartbeat latency, for /studybot-owner health."""
         states = []
         for shard_id, info in sorted(self.shards.items()):
             latency = info.latency
