@@ -29,13 +29,15 @@ class GuildRetention:
         self._scheduler = scheduler
         self._left: set[int] = set()  # recorded as left when this process started
         self._recorded: set[int] = set()  # every guild with a row: joins this database has seen
+        self._owed: set[int] = set()  # joined, and not welcomed yet
 
     async def start(self) -> None:
         """The nightly purge, run by one process per database (the one serving shard 0); and which
         guilds are recorded as left, read once, so a guild that turns up anyway is found without a query."""
-        rows = await self._db.fetchall("SELECT guild_id, left_at IS NOT NULL FROM guild_settings")
-        self._recorded = {guild_id for guild_id, _ in rows}
-        self._left = {guild_id for guild_id, left in rows if left}
+        rows = await self._db.fetchall("SELECT guild_id, left_at IS NOT NULL, welcome_owed FROM guild_settings")
+        self._recorded = {guild_id for guild_id, _, _ in rows}
+        self._left = {guild_id for guild_id, left, _ in rows if left}
+        self._owed = {guild_id for guild_id, left, owed in rows if owed and not left}
         if self._scheduler.shards.runs_global_jobs:
             self._scheduler.add(JOB_ID, CronTrigger(hour=4, minute=0, timezone="UTC"), self.purge_due)
 
@@ -59,12 +61,23 @@ class GuildRetention:
         return self._clock.now() - bot_joined_at <= WELCOME_WITHIN
 
     async def joined(self, guild_id: int) -> None:
+        """Recorded, and its welcome owed until :meth:`welcomed` (see migration 0056)."""
         self._left.discard(guild_id)
         self._recorded.add(guild_id)
+        self._owed.add(guild_id)
         now = int(self._clock.now().timestamp())
         await self._db.execute(
-            "INSERT INTO guild_settings (guild_id, joined_at) VALUES (?, ?) "
-            "ON CONFLICT (guild_id) DO UPDATE SET left_at = NULL", (guild_id, now))
+            "INSERT INTO guild_settings (guild_id, joined_at, welcome_owed) VALUES (?, ?, 1) "
+            "ON CONFLICT (guild_id) DO UPDATE SET left_at = NULL, welcome_owed = 1", (guild_id, now))
+
+    def welcome_owed(self, guild_id: int) -> bool:
+        """Whether the guild joined and was not welcomed yet (a process stopped in between)."""
+        return guild_id in self._owed
+
+    async def welcomed(self, guild_id: int) -> None:
+        """The welcome is posted (or there is nowhere the bot may post it): nothing is owed any more."""
+        self._owed.discard(guild_id)
+        await self._db.execute("UPDATE guild_settings SET welcome_owed = 0 WHERE guild_id = ?", (guild_id,))
 
     async def left(self, guild_id: int) -> None:
         """Start the 30 days; each feature removes its own jobs for the guild (``Services.forget_guild``)."""

@@ -58,6 +58,8 @@ FLOWS: dict[str, tuple[str, ...]] = {
     # moderators are told of any the bot can no longer reach before those leave the queue.
     "privacy-deletion": ("privacy.queued", "privacy.deleted", "privacy.told"),
     "reward-grant": ("reward.pending", "reward.given"),
+    # A server's join is recorded with its welcome owed, then the welcome is posted and marked posted.
+    "welcome": ("welcome.owed", "welcome.posted"),
     "reward-removal": ("reward.taken",),
     "review-queue-post": ("review.queue-claimed", "review.queue-posted", "review.queue-recorded"),
     # A notice for moderators is stored (the status commands show it from then on), posted, and marked told;

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot.admin import Backups, GuildRetention, OverviewService, database_size
 from bot.bot import StudyBot
 from bot.errors import UserFacingError
+from bot.posting import crash_point
 from cogs._common import in_servers, missing_permissions, no_pings
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
@@ -48,6 +49,8 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
     async def on_guild_join(self, guild: discord.Guild) -> None:
         """Added (or added back within the 30 days its data is kept: its schedules run again)."""
         await self.retention.joined(guild.id)
+        crash_point("welcome.owed")
+        self.client.dispatch("guild_welcome_owed", guild)
         await self.client.services.resume_guild(guild.id)
 
     @commands.Cog.listener()
@@ -58,12 +61,16 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         if self.retention.recorded_as_left(guild.id):
             log.info("guild %s added the bot back while it was offline; its schedules run again", guild.id)
             await self.retention.joined(guild.id)
-            self.client.dispatch("guild_added_while_offline", guild)  # the welcome cog says what runs again
+            crash_point("welcome.owed")
+            self.client.dispatch("guild_welcome_owed", guild)  # the welcome cog says what runs again
             await self.client.services.resume_guild(guild.id)
         elif self.retention.added_while_offline(guild.id, guild.me.joined_at if guild.me else None):
             log.info("guild %s added the bot while it was offline; welcoming it", guild.id)
             await self.retention.joined(guild.id)
-            self.client.dispatch("guild_added_while_offline", guild)
+            crash_point("welcome.owed")
+            self.client.dispatch("guild_welcome_owed", guild)
+        elif self.retention.welcome_owed(guild.id):  # a process stopped between the join and its welcome
+            self.client.dispatch("guild_welcome_owed", guild, True)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:

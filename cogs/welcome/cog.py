@@ -14,14 +14,18 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.admin import OverviewService
+from bot.admin import GuildRetention, OverviewService
 from bot.bot import StudyBot
+from bot.posting import crash_point
 from cogs._common import in_servers
 from cogs._common.authority import Audience, declared, is_moderator
+from cogs._common.dispatch import has_button
 from cogs.welcome.embeds import help_embed, welcome_back_embed, welcome_embed
-from cogs.welcome.views import FORMS, WelcomeView
+from cogs.welcome.views import FORMS, SETUP_BUTTON_ID, WelcomeView
 
 log = logging.getLogger(__name__)
+
+WELCOME_SEARCH = 50  # latest messages of the welcome channel searched for a welcome posted before a restart
 
 
 def where_to_welcome(guild: discord.Guild) -> discord.TextChannel | None:
@@ -50,27 +54,36 @@ class Welcome(commands.Cog):
         self.client.forms.remove(*FORMS)
 
     @commands.Cog.listener()
-    async def on_guild_join(self, guild: discord.Guild) -> None:
-        await self._welcome(guild)
-
-    @commands.Cog.listener()
-    async def on_guild_added_while_offline(self, guild: discord.Guild) -> None:
-        """Added (or added back) while the bot was offline, so Discord sent no join: welcome it all the same."""
-        await self._welcome(guild)
-
-    async def _welcome(self, guild: discord.Guild) -> None:
+    async def on_guild_welcome_owed(self, guild: discord.Guild, look_first: bool = False) -> None:
+        """A server joined (or added the bot back, also while it was offline, when Discord sends no join) and
+        its join is recorded with the welcome owed: post it, then mark it posted. ``look_first`` after a
+        restart: a process may have posted it before it stopped, so the channel is searched first."""
+        retention = self.client.services.find(GuildRetention)
         channel = where_to_welcome(guild)
         if channel is None:
             log.info("joined guild %s; no channel I may post the welcome in", guild.id)
-            return
-        # Added back within the 30 days a server's data is kept: say what was kept rather than "set up".
-        kept = await OverviewService.running_schedules(guild.id, self.client.services.settings_sections())
-        embed = welcome_back_embed(guild.name, kept) if kept else welcome_embed(guild.name)
+        elif not (look_first and await self._already_welcomed(channel)):
+            # Added back within the 30 days a server's data is kept: say what was kept rather than "set up".
+            kept = await OverviewService.running_schedules(guild.id, self.client.services.settings_sections())
+            embed = welcome_back_embed(guild.name, kept) if kept else welcome_embed(guild.name)
+            try:
+                await channel.send(embed=embed, view=WelcomeView(), allowed_mentions=discord.AllowedMentions.none())
+            except discord.HTTPException:
+                log.warning("could not post the welcome in guild %s", guild.id, exc_info=True)
+                return  # still owed: the next start tries again
+            crash_point("welcome.posted")
+        if retention is not None:
+            await retention.welcomed(guild.id)
+
+    async def _already_welcomed(self, channel: discord.TextChannel) -> bool:
+        """Whether the channel's latest messages hold the bot's own welcome (its Setup button)."""
         try:
-            await channel.send(embed=embed, view=WelcomeView(),
-                               allowed_mentions=discord.AllowedMentions.none())
+            async for message in channel.history(limit=WELCOME_SEARCH):
+                if message.author == self.client.user and has_button(message, SETUP_BUTTON_ID):
+                    return True
         except discord.HTTPException:
-            log.warning("could not post the welcome in guild %s", guild.id, exc_info=True)
+            log.warning("could not look for an earlier welcome in #%s", channel.name, exc_info=True)
+        return False
 
     @app_commands.command(name="help", description="What you can do with studybot here, by feature",
                           extras=declared(Audience.MEMBER))

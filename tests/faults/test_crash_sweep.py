@@ -494,6 +494,22 @@ async def nothing(world: World) -> None:
     """The flow runs by itself at start (a due post, a close, a backup)."""
 
 
+async def server_added_while_offline(world: World) -> None:
+    """A new server, furnished and then adding the bot while no process runs: the next start welcomes it."""
+    joined = world.sim.create_guild("New Hall", with_bot=False)
+    joined.create_text_channel("general")
+    world.sim.add_bot_to_guild(joined)
+
+
+async def welcome_invariants(world: World, restart: int) -> None:
+    """The new server has exactly one welcome with its Setup button, whichever step the crash cut."""
+    joined = next(g for g in world.sim.guilds.values() if g.name == "New Hall")
+    welcomes = [m for channel in joined.channels.values() for m in channel.messages
+                if not m.deleted and "Set up studybot" in m.button_labels]
+    assert len(welcomes) == 1, f"restart {restart}: {len(welcomes)} welcomes"
+    assert world.rows("SELECT welcome_owed FROM guild_settings WHERE guild_id = ?", (joined.id,)) == [(0,)]
+
+
 async def answer_the_prompt(world: World) -> None:
     opened = await world.press(world.alice, world.posts("Day ")[0], "Submit answer")
     if opened.modal is not None:
@@ -1290,6 +1306,8 @@ SCENARIOS: dict[str, Scenario] = {
        for point in FLOWS["moderator-notice"]},
     **{point: Scenario(mock_signed_up_in_a_closed_channel, DAY.replace(hour=8), pair_now, mock_notice_invariants)
        for point in FLOWS["mock-channel-notice"]},
+    **{point: Scenario(server_added_while_offline, DAY.replace(hour=8), nothing, welcome_invariants)
+       for point in FLOWS["welcome"]},
     "backup.written": Scenario(daily_at_nine, DAY.replace(hour=3, minute=29, second=59) + timedelta(days=1),
                                nothing, backup_invariants),
 }
