@@ -64,10 +64,19 @@ async def is_moderator(interaction: discord.Interaction) -> bool:
 
 
 async def is_owner(interaction: discord.Interaction) -> bool:
+    """Listed in ``STUDYBOT_OWNER_IDS``, or the application's owner (a team's admins and developers). The
+    application is the one discord.py fetched at login: asking Discord again (``Bot.is_owner``) would put a
+    request before the interaction's answer, the first time after each start."""
     client = client_of(interaction)
     if interaction.user.id in client.core.settings.owner_ids:
         return True
-    return await client.is_owner(interaction.user)
+    app = client.application
+    if app is None:  # not fetched at login (never the case once connected): ask, as discord.py would
+        return await client.is_owner(interaction.user)
+    if app.team is not None:
+        deciders = (discord.TeamMemberRole.admin, discord.TeamMemberRole.developer)
+        return any(member.id == interaction.user.id and member.role in deciders for member in app.team.members)
+    return app.owner.id == interaction.user.id
 
 
 async def refusal(interaction: discord.Interaction, audience: Audience | None) -> str | None:

@@ -14,7 +14,7 @@ import pytest
 from bot.activity import ActivityKind
 from bot.admin.privacy import PrivacyService
 from bot.daily import job_id
-from bot.localdiscord import BotHarness, CommandForbidden, LocalDiscord, SimChannel, SimMember
+from bot.localdiscord import BotHarness, CommandForbidden, LocalDiscord, SimChannel, SimGuild, SimMember
 from bot.mock import round_job
 from bot.quiz import post_job
 from bot.storage import Database
@@ -223,3 +223,20 @@ async def test_the_owner_reloads_content_and_a_broken_pack_keeps_the_last_good_o
     health = await mod.slash("studybot-owner health")
     assert "ai-native-careers@" in health.text and "Scheduled jobs" in health.text
     assert "#0 🟢 connected" in health.text and "· 1 server\n" in health.text
+
+
+async def test_the_application_owner_is_answered_without_asking_discord_who_owns_the_bot(
+        harness: BotHarness, guild: SimGuild, mod: SimMember) -> None:
+    """The application's owner (not in STUDYBOT_OWNER_IDS) runs an owner command, the first since the start: the
+    owner is the one discord.py read at login. Asking Discord again (discord.py's ``Bot.is_owner``) put a request
+    before the answer, which Discord fails after 3 seconds."""
+    owner = next(m for m in guild.members.values() if m.id == guild.owner_id)
+    assert harness.bot is not None and owner.id not in harness.core.settings.owner_ids
+
+    async def must_not_be_asked() -> None:
+        raise AssertionError("the bot asked Discord who owns the application before answering")
+
+    harness.bot.application_info = must_not_be_asked  # type: ignore[method-assign, assignment]
+    health = await owner.slash("studybot-owner health")
+    assert health.ephemeral and "#0 🟢 connected" in health.text
+    assert "Only the bot's owner" in (await mod.slash("studybot-owner health")).text  # a moderator is not one
