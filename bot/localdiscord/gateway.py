@@ -120,7 +120,7 @@ class Gateway:
         """Send a dispatch to every session whose shard holds the event's guild and whose intents ask for it."""
         self._expire()
         guild_id = guild_of(event, data)
-        needed = intent_for(event, data)
+        needed = intent_for(event, data, self.sim.bot_user.id)
         for session in list(self.sessions.values()):
             if not receives(session.shard, guild_id) or (needed and not session.intents & needed):
                 continue

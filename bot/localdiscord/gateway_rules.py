@@ -99,8 +99,14 @@ _REACTION_EVENTS = {"MESSAGE_REACTION_ADD", "MESSAGE_REACTION_REMOVE", "MESSAGE_
                     "MESSAGE_REACTION_REMOVE_EMOJI"}
 
 
-def intent_for(event: str, data: dict[str, Any]) -> int:
+def intent_for(event: str, data: dict[str, Any], app_user_id: int | None = None) -> int:
     """The intent a session needs to receive ``event`` (0: always sent)."""
+    if event == "THREAD_MEMBERS_UPDATE":
+        # gateway-events.mdx, "Thread Members Update": without GUILD_MEMBERS, "this event will only be sent if
+        # the current user was added to or removed from the thread".
+        changed = {str(m.get("user_id")) for m in data.get("added_members") or []}
+        changed |= {str(i) for i in data.get("removed_member_ids") or []}
+        return Intent.GUILDS if str(app_user_id) in changed else Intent.GUILD_MEMBERS
     if event == "GUILD_MEMBER_UPDATE":
         # "Caveats": sent for the current user's own updates regardless of GUILD_MEMBERS; the
         # simulator only sends it for other members.

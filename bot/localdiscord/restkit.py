@@ -45,8 +45,14 @@ def make_middleware(sim: LocalDiscord) -> Any:
             cdn = request.path.startswith("/attachments/")  # files are fetched without the bot token
             # Get Gateway needs no authentication (developers/events/gateway.mdx, "Get Gateway").
             public = request.method == "GET" and route == "/gateway"
+            if sim.invalid_requests.banned():  # Cloudflare's answer, before Discord sees the request at all
+                from bot.localdiscord.server import RejectedRequest
+
+                sim.errors.append(RejectedRequest(request.method, request.path, 429, {"message": BANNED, "code": 0}))
+                return web.Response(status=429, text=BANNED, content_type="text/plain")
             if not (webhook or cdn or public) and request.headers.get("Authorization") != f"Bot {sim.token}":
-                return sim.reject(request.method, request.path, 401, {"message": "401: Unauthorized", "code": 0})
+                return counted(sim, sim.reject(request.method, request.path, 401,
+                                               {"message": "401: Unauthorized", "code": 0}))
             injected = sim.faults.take(request.path)
             if injected is not None:
                 return json_reply({"message": "Internal Server Error", "code": 0}, injected)
@@ -57,7 +63,7 @@ def make_middleware(sim: LocalDiscord) -> Any:
             if not decision.allowed:
                 from bot.localdiscord.server import json_response
 
-                return json_response(decision.body, status=429, headers=decision.headers)
+                return counted(sim, json_response(decision.body, status=429, headers=decision.headers))
             try:
                 response = await handler(request)
             except web.HTTPException:
@@ -69,12 +75,21 @@ def make_middleware(sim: LocalDiscord) -> Any:
                                       {"message": f"local discord could not handle this: {error!r}", "code": 0})
             for name, value in decision.headers.items():
                 response.headers.setdefault(name, value)
-            return response
+            return counted(sim, response)
         finally:
             sim.inflight -= 1
             sim.note_change()
 
     return middleware
+
+
+BANNED = "error code: 1015"
+
+
+def counted(sim: LocalDiscord, response: web.StreamResponse) -> web.StreamResponse:
+    """The response, noted toward the invalid-request limit when it is one (see ``InvalidRequests``)."""
+    sim.invalid_requests.note(response.status, response.headers.get("X-RateLimit-Scope"))
+    return response
 
 
 class Rejected(Exception):

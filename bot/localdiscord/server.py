@@ -24,7 +24,7 @@ from aiohttp import web
 
 from bot.clock import Clock, SystemClock
 from bot.localdiscord.members import SimMember
-from bot.localdiscord.ratelimit import BucketRule, RateLimiter
+from bot.localdiscord.ratelimit import BucketRule, InvalidRequests, RateLimiter
 from bot.localdiscord.state import (
     BOT_DEFAULT,
     EVERYONE_DEFAULT,
@@ -111,6 +111,7 @@ class LocalDiscord:
         self.clock = clock or SystemClock()
         self.snowflakes = Snowflakes(self.clock.now)
         self.ratelimiter = RateLimiter(global_per_second=global_rate_limit, rules=bucket_rules)
+        self.invalid_requests = InvalidRequests()
         self.faults = FaultPlan()
         self.ack_timeout = ack_timeout
         self.application_id = self.snowflakes.next()
