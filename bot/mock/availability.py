@@ -142,15 +142,15 @@ def _parse_range(token: str) -> tuple[int, int] | None:
     if not match:
         return None
     h1, m1, s1, h2, m2, s2 = match.groups()
-    end = _minutes(h2, m2, s2)
-    if end is None:
-        return None
     starts = {_minutes(h1, m1, s1)}
+    ends = {_minutes(h2, m2, s2)}
     if s1 is None and s2 is not None:  # "6-9pm": the start may share the end's suffix
         starts.add(_minutes(h1, m1, s2))
+    if s2 is None and s1 is not None:  # "6pm-9", "11am-1": the end is am or pm too (the shorter stretch wins)
+        ends |= {_minutes(h2, m2, "am"), _minutes(h2, m2, "pm")}
     best: tuple[int, int] | None = None
-    for start in starts:
-        if start is None or start == 1440:
+    for start, end in ((start, end) for start in starts for end in ends):
+        if start is None or end is None or start == 1440:
             continue
         if end == start:
             continue

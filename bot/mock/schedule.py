@@ -153,9 +153,19 @@ def first_free(draft: Schedule, candidates: Sequence[datetime], taken: Container
     return replace(draft, anchor_date=first.astimezone(draft.zone).date())
 
 
+# A day's name as people write it: its three letters, the whole name, or the plural ("Tuesdays").
+_WEEKDAY_WORDS = {
+    **{day: day for day in WEEKDAYS},
+    **{name.lower(): day for day, name in zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)},
+    **{name.lower() + "s": day for day, name in zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)},
+    "tues": "tue", "weds": "wed", "thur": "thu", "thurs": "thu",
+}
+
+
 def parse_weekday(text: str) -> str:
-    cleaned = (text or "").strip().lower()[:3]
-    if cleaned in WEEKDAYS:
-        return cleaned
+    """A day's name as written (``Tue``, ``Tuesday``, ``Tuesdays``): never the first letters of another word."""
+    cleaned = (text or "").strip().lower().rstrip(".")
+    if cleaned in _WEEKDAY_WORDS:
+        return _WEEKDAY_WORDS[cleaned]
     raise InvalidInput(f"`{(text or '').strip()[:20] or 'empty'}` is not a weekday.", hint="Pick Monday … Sunday.")
 
