@@ -74,7 +74,7 @@ class DiscordDailyPublisher:
             raise DeliveryFailed("the daily channel was deleted; choose another with `/daily setup`") from None
         except discord.HTTPException as error:
             raise DeliveryFailed(f"Discord could not take the post right now ({error.status})",
-                                 transient=error.status >= 500) from error
+                                 transient=error.status >= 500 or error.status == 429) from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         crash_point("daily.message-sent")

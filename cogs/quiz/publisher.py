@@ -63,7 +63,7 @@ class DiscordQuizPublisher:
             raise QuizDeliveryFailed(f"Discord refused the quiz post in #{channel.name} ({error.text})") from None
         except discord.HTTPException as error:
             raise QuizDeliveryFailed(f"Discord could not take the quiz right now ({error.status})",
-                                     transient=error.status >= 500) from error
+                                     transient=error.status >= 500 or error.status == 429) from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise QuizDeliveryFailed("Discord did not answer in time", transient=True) from error
         crash_point("quiz.message-sent")
@@ -73,13 +73,20 @@ class DiscordQuizPublisher:
         post = results.post
         if post.message_id is None:
             return
-        channel = await self._channel(post.channel_id)
+        # Editing its own post needs the bot to see the channel, nothing more (not Send Messages, which a
+        # moderator may have taken away for the afternoon). A permission missing now may be granted again: the
+        # reveal is tried again within its window rather than dropped.
+        channel = self.client.get_channel(post.channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise QuizDeliveryFailed("the quiz channel no longer exists or is not a text channel")
+        if not channel.permissions_for(channel.guild.me).view_channel:
+            raise QuizDeliveryFailed(f"I cannot see #{channel.name}", transient=True)
         try:
             await self.pace()
             await channel.get_partial_message(post.message_id).edit(embed=results_embed(results))
         except discord.HTTPException as error:
             raise QuizDeliveryFailed(f"Discord refused the reveal ({error.text or error.status})",
-                                     transient=error.status >= 500 or error.status == 429) from error
+                                     transient=error.status >= 500 or error.status in (403, 429)) from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise QuizDeliveryFailed("Discord did not answer in time", transient=True) from error
 
