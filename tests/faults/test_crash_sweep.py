@@ -12,6 +12,7 @@ test clock (fast); the crashing and restarted bots each run in a process of thei
 from __future__ import annotations
 
 import ast
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -616,7 +617,9 @@ async def suggest_a_card(world: World) -> None:
     opened = await world.slash(world.alice, "suggest card")
     await world.submit(world.alice, opened, front="What does a reranker add after vector search?",
                        back="It re-scores the top candidates with a slower cross-encoder.", topic="Retrieval",
-                       wrong_answers="It embeds the query again\nIt replaces the index\nIt caches answers")
+                       wrong_answers="It embeds the query again with a larger model.\n"
+                                     "It swaps the vector index for a keyword one.\n"
+                                     "It caches the answers to repeated questions.")
 
 
 async def repair_a_day(world: World) -> None:
@@ -1419,9 +1422,14 @@ async def sweep(world: World, point: str, scenario: Scenario) -> None:
     await world.serve_until(lambda: "start-up work done" in world.process.output() or not world.process.alive(),
                             "the bot to start")
     await scenario.trigger(world)
+    waiting_since = asyncio.get_running_loop().time()
     while world.process.alive():  # the flow reaches the point and the process kills itself
         await world.sim.next_change(0.25)
         assert world.clock.now() - crashed_at < timedelta(minutes=5)
+        # The test clock stands still while the flow runs: a point the flow never reaches (its trigger refused,
+        # say) would otherwise keep the sweep waiting for ever.
+        assert asyncio.get_running_loop().time() - waiting_since < 120, f"{point} was never reached:\n" + \
+            world.process.output()[-2000:]
     await world.process.wait_dead()
     assert world.process.process.returncode == -9, f"{point} was never reached:\n{world.process.output()[-2000:]}"
     assert f"crash point {point} reached" in world.process.output()
