@@ -69,6 +69,10 @@ CITIES = {
 _NOT_PLACES = frozenset({"localtime", "posixrules", "Factory", "GMT+0", "GMT-0", "GMT0"})
 
 
+# tzdata's other names for UTC itself: a place-free zone, but one with no daylight saving to miss.
+UTC_ALIASES = ("etc/utc", "etc/universal", "etc/zulu", "etc/uct", "universal", "zulu")
+
+
 @lru_cache(maxsize=1)
 def all_zone_names() -> tuple[str, ...]:
     """IANA names people should pick (from tzdata), sorted; fixed-offset abbreviations such as EST and
@@ -115,6 +119,7 @@ def parse_zone(name: str) -> ZoneInfo:
                 f"`{cleaned[:20]}` names a fixed offset, not a place, so it would not follow daylight saving time.",
                 hint=f"Use the place's zone instead, {example}.")
         lookup = {zone.lower(): zone for zone in all_zone_names()}
+        lookup.update({alias: "UTC" for alias in UTC_ALIASES})
         canonical = lookup.get(cleaned.lower().replace(" ", "_")) or _by_city().get(_plain(cleaned))
         if canonical:
             return ZoneInfo(canonical)

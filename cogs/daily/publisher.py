@@ -47,6 +47,11 @@ class DiscordDailyPublisher:
             except (discord.NotFound, discord.Forbidden):
                 raise DeliveryFailed("the daily channel no longer exists or I cannot see it; "
                                      "choose one with `/daily setup`") from None
+            except discord.HTTPException as error:  # Discord failing for a moment, not the channel gone
+                raise DeliveryFailed(f"Discord could not say where the daily channel is right now ({error.status})",
+                                     transient=error.status >= 500 or error.status == 429) from error
+            except (TimeoutError, aiohttp.ClientError) as error:
+                raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         if not isinstance(channel, discord.TextChannel | discord.ForumChannel):
             raise DeliveryFailed("the daily channel is not a text or forum channel; choose one with `/daily setup`")
         missing = missing_permissions(channel, channel.guild.me)

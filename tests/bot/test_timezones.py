@@ -103,7 +103,8 @@ def test_abbreviations_are_refused_with_the_zone_meant(typed: str, suggested: st
     ("Berlin", "Europe/Berlin"), ("new york", "America/New_York"), ("Bangalore", "Asia/Kolkata"),
     ("São Paulo", "America/Sao_Paulo"), ("san francisco", "America/Los_Angeles"), ("utc", "UTC"),
     ("america/chicago", "America/Chicago"), ("St. Petersburg", "Europe/Moscow"),
-    ("Washington, D.C.", "America/New_York"), ("Washington DC", "America/New_York"),
+    ("Washington, D.C.", "America/New_York"), ("Washington DC", "America/New_York"), ("Etc/UTC", "UTC"),
+    ("zulu", "UTC"),
 ])
 def test_iana_names_and_common_cities_are_accepted(typed: str, zone: str) -> None:
     assert parse_zone(typed).key == zone

@@ -230,3 +230,20 @@ async def test_resume_after_post_now_does_not_promise_todays_time(
     resumed = await mod.slash("daily resume")
     today = f"<t:{int(datetime(2026, 3, 2, 17, 0, tzinfo=UTC).timestamp())}:"
     assert today not in resumed.text, f"resume promises a post today at 18:00: {resumed.text}"
+
+
+async def test_a_daily_channel_discord_cannot_look_up_for_a_moment_is_posted_in_when_it_can(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """A channel the bot has no copy of (a gateway session started from scratch) is looked up first; Discord
+    failing that lookup for a moment is a passing refusal, not "the channel no longer exists"."""
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    assert harness.bot is not None
+    cached = harness.bot.get_guild(harness.guild.id)
+    assert cached is not None
+    cached._channels.pop(daily.id)  # noqa: SLF001 - the bot's copy of the channel gone, as after a fresh session
+    harness.sim.faults.fail_next(503, count=1, route_contains=f"/channels/{daily.id}")
+    await harness.advance_to(datetime(2026, 3, 2, 9, 0, 30, tzinfo=UTC))  # 10:00:30 in Berlin: the lookup failed
+    harness.sim.faults.fail_next_with.clear()
+    await harness.advance_to(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    assert len(posts(daily)) == 1
+    assert await harness.core.db.fetchval("SELECT status FROM daily_posts") == "sent"
