@@ -83,7 +83,7 @@ async def test_thread_members_update_for_another_user_with_guild_members() -> No
 # many invalid HTTP requests are automatically and temporarily restricted from accessing the Discord API.
 # Currently, this limit is 10,000 per 10 minutes. An invalid request is one that results in 401, 403, or 429
 # statuses." The docs give no status for the restriction; Cloudflare answers it with a 429 that carries no
-# ``Via`` header and no JSON (discord-api-docs issues 1771, 5385: "error code: 1015"), which discord.py's
+# ``Via`` header and no JSON, only the plain text "error code: 1015", which discord.py's
 # http.py reads as "Banned by Cloudflare".
 INVALID_LIMIT = 10_000
 
