@@ -9,6 +9,7 @@ each change in the audit log under the moderator who pressed the button.
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import discord
 from discord import app_commands
@@ -62,7 +63,7 @@ class Welcome(commands.Cog):
         channel = where_to_welcome(guild)
         if channel is None:
             log.info("joined guild %s; no channel I may post the welcome in", guild.id)
-        elif not (look_first and await self._already_welcomed(channel)):
+        elif not (look_first and await self._already_welcomed(channel, guild.me.joined_at if guild.me else None)):
             # Added back within the 30 days a server's data is kept: say what was kept rather than "set up".
             kept = await OverviewService.running_schedules(guild.id, self.client.services.settings_sections())
             embed = welcome_back_embed(guild.name, kept) if kept else welcome_embed(guild.name)
@@ -75,10 +76,15 @@ class Welcome(commands.Cog):
         if retention is not None:
             await retention.welcomed(guild.id)
 
-    async def _already_welcomed(self, channel: discord.TextChannel) -> bool:
-        """Whether the channel's latest messages hold the bot's own welcome (its Setup button)."""
+    async def _already_welcomed(self, channel: discord.TextChannel, joined_at: datetime | None) -> bool:
+        """Whether the channel's latest messages hold the bot's own welcome (its Setup button) of this join:
+        one posted before the bot last joined greeted an earlier join (the server removed the bot and added
+        it back), so it does not stand for the welcome owed now."""
+        joined = discord.utils.time_snowflake(joined_at) if joined_at is not None else 0  # to the millisecond
         try:
             async for message in channel.history(limit=WELCOME_SEARCH):
+                if message.id < joined:
+                    break  # the latest messages come first: the rest are older still
                 if message.author == self.client.user and has_button(message, SETUP_BUTTON_ID):
                     return True
         except discord.HTTPException:

@@ -111,3 +111,23 @@ async def test_help_lists_member_commands_by_feature_and_moderator_ones_only_to_
     for_mod = await mod.slash("help")
     mod_fields = {f["name"]: f["value"] for f in for_mod.embeds[0]["fields"]}
     assert any("/daily setup" in value for name, value in mod_fields.items() if "For moderators" in name)
+
+
+async def test_a_server_adding_the_bot_back_is_welcomed_again_though_its_old_welcome_is_still_there(
+        harness: BotHarness) -> None:
+    """The welcome of this join could not be posted before a restart (Discord failed for a moment); the
+    channel still shows the welcome of the bot's first join, which is not this join's welcome."""
+    guild, mod, _ = await invite_bot(harness)
+    general = channel(guild, "general")
+    (first,) = general.messages
+    harness.sim.remove_bot_from_guild(guild)
+    await harness.settle()
+    harness.clock.advance(days=3)
+    harness.sim.faults.fail_next(503, route_contains=f"/channels/{general.id}/messages")
+    harness.sim.add_bot_to_guild(guild)
+    await harness.settle()
+    assert general.messages == [first]  # refused: still owed
+    await harness.restart()
+    assert len(general.messages) == 2 and general.messages[-1].button_labels == ["Set up studybot"]
+    await harness.restart()
+    assert len(general.messages) == 2  # and owed no longer
