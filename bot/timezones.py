@@ -70,7 +70,7 @@ _NOT_PLACES = frozenset({"localtime", "posixrules", "Factory", "GMT+0", "GMT-0",
 
 
 # tzdata's other names for UTC itself: a place-free zone, but one with no daylight saving to miss.
-UTC_ALIASES = ("etc/utc", "etc/universal", "etc/zulu", "etc/uct", "universal", "zulu")
+UTC_ALIASES = ("etc/utc", "etc/universal", "etc/zulu", "etc/uct", "universal", "zulu", "uct")
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +83,7 @@ def all_zone_names() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _legacy_names() -> frozenset[str]:
-    places = {"UTC", "GB", "NZ", "PRC", "ROC", "ROK"}  # country aliases follow their country's clocks
+    places = {"UTC", "UCT", "GB", "NZ", "PRC", "ROC", "ROK"}  # UTC itself; country aliases follow their clocks
     return frozenset(z.upper() for z in zoneinfo.available_timezones() if z not in places and _LEGACY.match(z))
 
 
@@ -115,9 +115,14 @@ def parse_zone(name: str) -> ZoneInfo:
             suggestion = ABBREVIATIONS.get(upper) or ABBREVIATIONS.get(upper[:3])
             example = (f"e.g. `{suggestion}` (or a city such as `{suggestion.rsplit('/', 1)[-1].replace('_', ' ')}`)"
                        if suggestion else "e.g. `America/New_York`, `Europe/Berlin` or a city such as `Berlin`")
-            raise InvalidInput(
-                f"`{cleaned[:20]}` names a fixed offset, not a place, so it would not follow daylight saving time.",
-                hint=f"Use the place's zone instead, {example}.")
+            legacy = _LEGACY.match(upper)
+            if legacy and legacy.group(1):  # EST5EDT: a summer change, by one country's current rule alone
+                problem = (f"`{cleaned[:20]}` names a daylight-saving rule, not a place, so it would miss the "
+                           "changes a place's own zone keeps.")
+            else:
+                problem = (f"`{cleaned[:20]}` names a fixed offset, not a place, so it would not follow daylight "
+                           "saving time.")
+            raise InvalidInput(problem, hint=f"Use the place's zone instead, {example}.")
         lookup = {zone.lower(): zone for zone in all_zone_names()}
         lookup.update({alias: "UTC" for alias in UTC_ALIASES})
         canonical = lookup.get(cleaned.lower().replace(" ", "_")) or _by_city().get(_plain(cleaned))

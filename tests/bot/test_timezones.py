@@ -91,7 +91,7 @@ async def test_member_zone_wins_over_guild_zone(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("typed", "suggested"), [
     ("EST", "America/New_York"), ("est", "America/New_York"), ("PDT", "America/Los_Angeles"),
-    ("CET", "Europe/Berlin"), ("EST5EDT", "America/New_York"), ("IST", "Asia/Kolkata"), ("GMT", "Europe/London"),
+    ("CET", "Europe/Berlin"), ("IST", "Asia/Kolkata"), ("GMT", "Europe/London"), ("Etc/GMT+5", "America/New_York"),
 ])
 def test_abbreviations_are_refused_with_the_zone_meant(typed: str, suggested: str) -> None:
     with pytest.raises(InvalidInput) as caught:
@@ -99,12 +99,22 @@ def test_abbreviations_are_refused_with_the_zone_meant(typed: str, suggested: st
     assert "daylight saving" in caught.value.message and suggested in (caught.value.hint or "")
 
 
+@pytest.mark.parametrize(("typed", "suggested"), [("EST5EDT", "America/New_York"), ("pst8pdt", "America/Los_Angeles")])
+def test_rule_names_are_refused_for_following_one_rule_not_a_place(typed: str, suggested: str) -> None:
+    """``EST5EDT`` does change for summer, by the United States' current rule alone; a place's zone also keeps
+    its history and its own changes, which is why it is asked for."""
+    with pytest.raises(InvalidInput) as caught:
+        parse_zone(typed)
+    assert "not follow daylight saving" not in caught.value.message
+    assert "rule, not a place" in caught.value.message and suggested in (caught.value.hint or "")
+
+
 @pytest.mark.parametrize(("typed", "zone"), [
     ("Berlin", "Europe/Berlin"), ("new york", "America/New_York"), ("Bangalore", "Asia/Kolkata"),
     ("São Paulo", "America/Sao_Paulo"), ("san francisco", "America/Los_Angeles"), ("utc", "UTC"),
     ("america/chicago", "America/Chicago"), ("St. Petersburg", "Europe/Moscow"),
     ("Washington, D.C.", "America/New_York"), ("Washington DC", "America/New_York"), ("Etc/UTC", "UTC"),
-    ("zulu", "UTC"),
+    ("zulu", "UTC"), ("UCT", "UTC"), ("Etc/UCT", "UTC"),
 ])
 def test_iana_names_and_common_cities_are_accepted(typed: str, zone: str) -> None:
     assert parse_zone(typed).key == zone
