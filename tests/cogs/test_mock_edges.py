@@ -4,38 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
+from bot.localdiscord import BotHarness, SimChannel, SimMember
+from tests.cogs.test_mock_meetings import brief, join, room, start_round, thread_of
 
-from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
-
-
-@pytest.fixture
-def room(guild: SimGuild) -> SimChannel:
-    return guild.create_text_channel("mock-interviews")
+__all__ = ["room"]  # the fixture, shared with the meetings tests
 
 
-async def join(member: SimMember, zone: str, availability: str = "anytime") -> None:
-    reply = await member.slash("mock join", role="either", level="mid", timezone=zone, availability=availability)
-    assert "You are in" in reply.text, reply.text
-
-
-def thread_of(guild: SimGuild, member: SimMember, number: int = 1) -> SimChannel:
-    return next(t for t in guild.threads if t.name.startswith(f"Mock #{number} ") and member.id in t.member_ids)
-
-
-def brief(thread: SimChannel):
-    return next(m for m in thread.messages if "Pick times" in m.button_labels)
+async def sunday_evening_pair(mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Round from Mon 2 March 08:00 UTC to Sun 8 March 20:00 UTC; both members are free only Sun 19:30-22 UTC."""
+    await join(alice, "UTC", "Sun 19:30-22")
+    await join(bob, "UTC", "Sun 19:30-22")
+    await start_round(mod, room)
 
 
 async def test_suggested_time_never_runs_past_the_round_end(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
-    """Round from Mon 2 March 08:00 UTC ends Sun 8 March 20:00 UTC. Both are free only Sun 19:30-22 UTC:
-    an hour-long interview at 19:30 would run past the end, so it must not be suggested in the brief."""
-    await join(alice, "UTC", "Sun 19:30-22")
-    await join(bob, "UTC", "Sun 19:30-22")
-    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
-                    channel=room)
-    await mod.slash("mock-admin pair-now")
+    """Both are free only in the round's last evening (:func:`sunday_evening_pair`): an hour-long interview at
+    19:30 would run past the end, so it must not be suggested in the brief."""
+    await sunday_evening_pair(mod, room, alice, bob)
     thread = thread_of(harness.guild, alice)
     text = brief(thread).content + " ".join(str(e) for e in brief(thread).embeds)
     too_late = f"<t:{int(datetime(2026, 3, 8, 19, 30, tzinfo=UTC).timestamp())}"
@@ -45,11 +31,7 @@ async def test_suggested_time_never_runs_past_the_round_end(
 async def test_brief_suggestion_can_be_picked(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     """Same setup: whatever the brief suggests, Pick times must offer."""
-    await join(alice, "UTC", "Sun 19:30-22")
-    await join(bob, "UTC", "Sun 19:30-22")
-    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
-                    channel=room)
-    await mod.slash("mock-admin pair-now")
+    await sunday_evening_pair(mod, room, alice, bob)
     thread = thread_of(harness.guild, alice)
     when = brief(thread).embeds[-1]["description"]
     picker = await alice.click(brief(thread), "Pick times")
@@ -64,9 +46,7 @@ async def test_a_group_that_met_before_the_round_was_cancelled_is_not_counted_ca
     as met: it must not also be counted as a cancelled interview (a held interview cannot be cancelled)."""
     await join(alice, "UTC")
     await join(bob, "UTC")
-    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
-                    channel=room)
-    await mod.slash("mock-admin pair-now")
+    await start_round(mod, room)
     thread = thread_of(harness.guild, alice)
     await alice.click(brief(thread), "We met")
     assert "Round 1 is cancelled" in (await mod.slash("mock-admin cancel-round")).text
@@ -84,10 +64,8 @@ async def test_a_pair_that_met_before_the_round_was_cancelled_is_not_repeated_ne
     dana = harness.guild.add_member("dana")
     for member, level in ((alice, "mid"), (bob, "mid"), (carol, "senior"), (dana, "senior")):
         reply = await member.slash("mock join", role="either", level=level, timezone="UTC", availability="anytime")
-        assert "You are in" in reply.text
-    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
-                    channel=room)
-    await mod.slash("mock-admin pair-now")
+        assert "You are in" in reply.text, reply.text
+    await start_round(mod, room)
     first = thread_of(harness.guild, alice)
     assert bob.id in first.member_ids
     await alice.click(brief(first), "We met")
@@ -108,9 +86,7 @@ async def test_a_group_with_no_time_found_cannot_report_a_no_show(
 
     await join(alice, "UTC")
     await join(bob, "UTC")
-    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
-                    channel=room)
-    await mod.slash("mock-admin pair-now")
+    await start_round(mod, room)
     thread = thread_of(harness.guild, alice)
     await harness.advance(days=7)
     assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") == "no-time"
