@@ -26,6 +26,8 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "daily-forum-post": ("daily.claimed", "daily.forum-posted", "daily.recorded"),
     "quiz-post": ("quiz.claimed", "quiz.message-sent", "quiz.recorded"),
     "quiz-close": ("quiz.closed", "quiz.revealed"),
+    # A quiz whose post a moderator deleted shows its answer in a message of its own before it is marked revealed.
+    "quiz-close-deleted": ("quiz.closed", "quiz.results-posted", "quiz.revealed"),
     "daily-answer": ("answer.saved", "answer.posted", "answer.shown"),
     "day-highlight": ("highlight.claimed", "highlight.recorded"),
     "practice-answer": ("practice.saved",),

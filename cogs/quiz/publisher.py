@@ -18,6 +18,8 @@ from cogs.quiz.views import quiz_view
 
 log = logging.getLogger(__name__)
 
+UNKNOWN_MESSAGE = 10008  # topics/opcodes-and-status-codes: the message was deleted
+
 
 class DiscordQuizPublisher:
     def __init__(self, client: StudyBot) -> None:
@@ -84,11 +86,39 @@ class DiscordQuizPublisher:
         try:
             await self.pace()
             await channel.get_partial_message(post.message_id).edit(embed=results_embed(results))
+            return
+        except discord.NotFound as error:
+            if error.code != UNKNOWN_MESSAGE:
+                raise QuizDeliveryFailed(f"Discord refused the reveal ({error.text})") from error
         except discord.HTTPException as error:
             raise QuizDeliveryFailed(f"Discord refused the reveal ({error.text or error.status})",
                                      transient=error.status >= 500 or error.status in (403, 429)) from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise QuizDeliveryFailed("Discord did not answer in time", transient=True) from error
+        try:
+            await self._post_results_instead(channel, results)
+        except discord.HTTPException as error:
+            raise QuizDeliveryFailed(f"Discord refused the answer of a deleted quiz post ({error.text or error.status})",
+                                     transient=error.status >= 500 or error.status in (403, 429)) from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise QuizDeliveryFailed("Discord did not answer in time", transient=True) from error
+
+    async def _post_results_instead(self, channel: discord.TextChannel, results: QuizResults) -> None:
+        """The quiz post was deleted (by a moderator): the answer is posted on its own, so the members who
+        answered still learn it. Once: a copy posted before a restart (found among the messages since the
+        close) is kept, and the nonce makes Discord return a copy sent moments before instead of a second."""
+        post = results.post
+        embed = results_embed(results)
+        missing = missing_permissions(channel, channel.guild.me)
+        if missing:  # may be granted again: tried again within the reveal's window
+            raise QuizDeliveryFailed(f"the quiz post was deleted and I am missing {', '.join(missing)} in "
+                                     f"#{channel.name} to post its answer", transient=True)
+        async for message in channel.history(after=post.closes_at - timedelta(minutes=1), limit=100):
+            if message.author.id == self.client.user_id and any(e.title == embed.title for e in message.embeds):
+                return
+        await self.pace()
+        await channel.send(embed=embed, nonce=f"r{post.nonce}", allowed_mentions=no_pings())
+        crash_point("quiz.results-posted")
 
     async def notify_moderators(self, guild_id: int, text: str, look_first: bool = False) -> bool:
         return await notify_moderators(self.client, guild_id, text, self.pace, look_first)

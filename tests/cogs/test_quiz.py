@@ -324,3 +324,25 @@ async def test_a_quiz_moved_earlier_on_its_first_day_is_posted_that_day(
     assert "posting it now" in moved.text, moved.text
     await harness.settle()
     assert len(quizzes(daily)) == 1
+
+
+async def test_a_quiz_whose_post_a_moderator_deleted_shows_its_answer_in_a_new_message_once(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """Members who answered still learn the answer: the results that would have replaced the deleted post's
+    question are posted on their own, once, also across a restart."""
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"close-after": 2})
+    await harness.advance(hours=1)
+    [post] = quizzes(daily)
+    right = await correct_letter(harness)
+    await alice.click(post, right)
+    post.deleted = True  # a moderator deletes the quiz post; its answers stay in the database
+    harness.sim.dispatch_if_connected("MESSAGE_DELETE", {"id": str(post.id), "channel_id": str(daily.id),
+                                                         "guild_id": str(harness.guild.id)})
+    await harness.advance(hours=2)
+    [results] = [m for m in daily.messages if not m.deleted and m.embeds]
+    assert results.embeds[0]["title"].startswith("Quiz #1") and results.embeds[0]["title"].endswith("closed")
+    assert f"The answer is **{right}**. 1 of 1 got it right." in results.embeds[0]["description"]
+    assert [e.code for e in harness.sim.errors] == [10008]  # the edit was tried first: Discord says it is gone
+    harness.sim.errors.clear()
+    await harness.restart()
+    assert [m for m in daily.messages if not m.deleted and m.embeds] == [results]

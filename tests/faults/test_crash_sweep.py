@@ -182,6 +182,15 @@ async def quiz_posted(world: World) -> None:
     await in_process(world, steps)
 
 
+async def quiz_posted_then_deleted(world: World) -> None:
+    """As :func:`quiz_posted`, and then a moderator deletes the quiz post (its answer is still owed)."""
+    await quiz_posted(world)
+    [post] = world.posts("Quiz #")
+    post.deleted = True
+    world.sim.dispatch_if_connected("MESSAGE_DELETE", {"id": str(post.id), "channel_id": str(world.daily.id),
+                                                       "guild_id": str(world.guild.id)})
+
+
 async def sign_up_a_pair(world: World) -> None:
     """A weekly Friday mock schedule and two members signed up for it (inside a running bot)."""
     await world.mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
@@ -693,6 +702,19 @@ async def quiz_invariants(world: World, days: int) -> None:
                             == closed, "every closed quiz to be revealed")
     assert world.rows("SELECT COUNT(*) FROM quiz_posts WHERE status = 'closed' AND revealed_at IS NULL") == [(0,)]
     credits_match(world, "quiz_answers", "quiz")
+
+
+async def deleted_quiz_invariants(world: World, restart: int) -> None:
+    """The deleted quiz's answer is shown once, in a message of its own, and recorded as revealed."""
+    def shown() -> list:
+        return [m for m in world.posts("Quiz #1") if not m.deleted and m.embeds[0]["title"].endswith("closed")]
+    await world.serve_until(lambda: len(shown()) >= 1, "the deleted quiz's answer")
+    await world.serve_until(lambda: world.rows("SELECT revealed_at IS NOT NULL FROM quiz_posts ORDER BY local_date "
+                                               "LIMIT 1") == [(1,)], "the reveal to be recorded")
+    assert len(shown()) == 1, f"restart {restart}: the answer was posted {len(shown())} times"
+    assert "of 1 got it right" in shown()[0].embeds[0]["description"]  # alice's pick is counted
+    # Each attempt edits the post first, as for any quiz, and Discord answers that it is gone.
+    world.sim.errors[:] = [e for e in world.sim.errors if e.code != 10008]
 
 
 async def answer_invariants(world: World, restart: int) -> None:
@@ -1246,6 +1268,11 @@ def _posts_check(kind: str) -> Callable[[World, int], Awaitable[None]]:
     return check
 
 
+# A quiz whose post was deleted shows its answer in a new message: every step of its close, swept apart.
+DELETED_QUIZ_SCENARIOS = {point: Scenario(quiz_posted_then_deleted, DAY.replace(hour=10, minute=6), nothing,
+                                          deleted_quiz_invariants) for point in FLOWS["quiz-close-deleted"]}
+
+
 NINE = DAY.replace(hour=9, second=1)
 SCENARIOS: dict[str, Scenario] = {
     **{point: Scenario(daily_at_nine, NINE, nothing, _posts_check("daily")) for point in FLOWS["daily-post"]},
@@ -1253,6 +1280,7 @@ SCENARIOS: dict[str, Scenario] = {
     **{point: Scenario(quiz_at_nine, NINE, nothing, _posts_check("quiz")) for point in FLOWS["quiz-post"]},
     **{point: Scenario(quiz_posted, DAY.replace(hour=10, minute=6), nothing, _posts_check("quiz"))
        for point in FLOWS["quiz-close"]},
+    "quiz.results-posted": DELETED_QUIZ_SCENARIOS["quiz.results-posted"],
     **{point: Scenario(daily_posted, DAY.replace(hour=9, minute=10), answer_the_prompt, answer_invariants)
        for point in FLOWS["daily-answer"]},
     **{point: Scenario(daily_answered_and_marked, DAY.replace(hour=9, minute=19, second=58) + timedelta(days=1),
@@ -1444,6 +1472,11 @@ async def sweep(world: World, point: str, scenario: Scenario) -> None:
         assert world.rows("PRAGMA integrity_check") == [("ok",)]
         assert await world.process.stop() == 0
     assert not world.sim.errors
+
+
+@pytest.mark.parametrize("point", ["quiz.closed", "quiz.revealed"])
+async def test_sigkill_while_revealing_a_deleted_quiz_then_three_restarts(world: World, point: str) -> None:
+    await sweep(world, point, DELETED_QUIZ_SCENARIOS[point])
 
 
 @pytest.mark.parametrize("point", sorted(TRIO_SCENARIOS))
