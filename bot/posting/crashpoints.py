@@ -69,6 +69,8 @@ FLOWS: dict[str, tuple[str, ...]] = {
     # quiz share the first flow; a mock round kept from its channel has the second.
     "moderator-notice": ("notice.remembered", "notice.told"),
     "mock-channel-notice": ("mock.channel-notice-stored", "mock.channel-notice-told"),
+    # The channel chosen for notices is saved with its introduction owed, then introduced and marked.
+    "notices-intro": ("notices.intro-owed", "notices.intro-posted"),
 }
 
 ALL_POINTS: frozenset[str] = frozenset(point for points in FLOWS.values() for point in points)

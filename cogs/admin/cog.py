@@ -19,9 +19,19 @@ from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
 from cogs._common.notices import missing_for_notices
 from cogs._common.uploads import sendable_file, upload_limit
-from cogs.admin.embeds import audit_embed, health_embed, notices_chosen_text, notices_summary, settings_embed
+from cogs.admin.embeds import (
+    NOTICES_INTRO,
+    audit_embed,
+    health_embed,
+    notices_chosen_text,
+    notices_intro_text,
+    notices_summary,
+    settings_embed,
+)
 
 log = logging.getLogger(__name__)
+
+INTRO_SEARCH = 50  # latest messages of a notices channel searched for an introduction posted before a restart
 
 
 @in_servers
@@ -40,6 +50,8 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
     async def cog_load(self) -> None:
         await load_service(self.client, self.retention)
         await load_service(self.client, self.backups)
+        # Notices channels chosen just before a process stopped, still waiting for their introduction.
+        self._intros_owed = await self.client.core.moderators.intros_owed()
 
     async def cog_unload(self) -> None:
         await unload_service(self.client, self.backups)
@@ -71,6 +83,12 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
             self.client.dispatch("guild_welcome_owed", guild)
         elif self.retention.welcome_owed(guild.id):  # a process stopped between the join and its welcome
             self.client.dispatch("guild_welcome_owed", guild, True)
+        if (channel_id := self._intros_owed.pop(guild.id, None)) is not None:
+            channel = guild.get_channel(channel_id)
+            if isinstance(channel, discord.TextChannel):
+                await self._introduce_notices(channel, None, look_first=True)
+            else:  # deleted since: nothing left to introduce
+                await self.client.core.moderators.intro_posted(guild.id, channel_id)
 
     @commands.Cog.listener()
     async def on_guild_remove(self, guild: discord.Guild) -> None:
@@ -121,17 +139,41 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
                                            "the channel again. Nothing was changed.")
         await self.client.core.moderators.set_notices_channel(interaction.guild.id, interaction.user.id,
                                                               channel.id if channel else None)
+        crash_point("notices.intro-owed")
         await interaction.response.send_message(notices_chosen_text(interaction.guild, channel), ephemeral=True,
                                                 allowed_mentions=no_pings())
         if channel is not None:  # after the answer: the moderators reading there learn what it is for
-            try:
+            await self._introduce_notices(channel, interaction.user)
+
+    async def _introduce_notices(self, channel: discord.TextChannel, chosen_by: discord.abc.User | None,
+                                 *, look_first: bool = False) -> None:
+        """Post the notices channel's introduction, then mark it posted. ``look_first`` after a restart: a
+        process may have posted it before it stopped, so the channel's latest messages are searched first.
+        A refusal that may pass (Discord failing for a moment) leaves it owed for the next start; one that
+        will not (a permission taken away since) is not tried again."""
+        try:
+            if not (look_first and await self._introduced(channel)):
                 await self.client.core.pacer.acquire()
-                await channel.send(f"studybot will post its notices for moderators here (chosen by "
-                                   f"{interaction.user.mention}): a daily post or quiz it could not deliver, a "
-                                   "message it could not delete for a member. Change it with "
-                                   "`/studybot settings notices-channel`.", allowed_mentions=no_pings())
-            except discord.HTTPException as error:
-                log.info("could not introduce the notices channel %s: %s", channel.id, error.text)
+                await channel.send(notices_intro_text(chosen_by), allowed_mentions=no_pings())
+                crash_point("notices.intro-posted")
+        except discord.HTTPException as error:
+            log.info("could not introduce the notices channel %s: %s", channel.id, error.text or error.status)
+            if error.status >= 500 or error.status == 429:
+                return
+        await self.client.core.moderators.intro_posted(channel.guild.id, channel.id)
+
+    async def _introduced(self, channel: discord.TextChannel) -> bool:
+        """Whether the channel's latest messages hold the introduction; when the bot may not read them, it
+        is posted rather than left out (Discord failing for a moment is left to the caller)."""
+        try:
+            async for message in channel.history(limit=INTRO_SEARCH):
+                if message.author.id == self.client.user_id and message.content.startswith(NOTICES_INTRO):
+                    return True
+        except discord.HTTPException as error:
+            if error.status >= 500 or error.status == 429:
+                raise
+            log.info("could not look for an earlier introduction in #%s: %s", channel.name, error.text)
+        return False
 
     @settings_group.command(name="moderator-role",
                             description="Name a role whose members may run studybot's moderator commands")

@@ -49,6 +49,16 @@ def notices_summary(guild: discord.Guild, chosen_id: int | None) -> str:
     return f"Posted in {chosen.mention}."
 
 
+NOTICES_INTRO = "studybot will post its notices for moderators here"  # how the introduction starts
+
+
+def notices_intro_text(chosen_by: discord.abc.User | None) -> str:
+    """What the chosen notices channel is told, so the moderators reading there learn what it is for."""
+    by = f" (chosen by {chosen_by.mention})" if chosen_by is not None else ""
+    return (f"{NOTICES_INTRO}{by}: a daily post or quiz it could not deliver, a message it could not delete "
+            "for a member. Change it with `/studybot settings notices-channel`.")
+
+
 def notices_chosen_text(guild: discord.Guild, channel: discord.abc.GuildChannel | None) -> str:
     if channel is None:
         fallback, reaches = _without_a_choice(guild)

@@ -469,6 +469,31 @@ async def review_channel_chosen(world: World) -> None:
     await in_process(world, steps)
 
 
+async def mods_channel_made(world: World) -> None:
+    """A channel only moderators read, which they are about to choose for the bot's notices."""
+    world.mods = world.guild.create_text_channel("mod-notices")
+
+
+async def choose_notices_channel(world: World) -> None:
+    assert world.mods is not None
+    await world.slash(world.mod, "studybot settings notices-channel", channel=world.mods)
+
+
+async def notices_intro_invariants(world: World, restart: int) -> None:
+    """The chosen channel holds the bot's introduction once, whichever step the crash cut, and none is owed."""
+    assert world.mods is not None
+    mods = world.mods
+
+    def intros() -> list[SimMessage]:
+        return [m for m in mods.messages if m.content.startswith("studybot will post its notices for moderators")]
+    await world.serve_until(lambda: len(intros()) >= 1, "the notices channel's introduction")
+    assert len(intros()) == 1, f"restart {restart}: {len(intros())} introductions"
+    await world.serve_until(lambda: world.rows("SELECT notices_intro_owed FROM guild_settings WHERE guild_id = ?",
+                                               (world.guild.id,)) == [(0,)], "the introduction to be marked")
+    assert world.rows("SELECT notices_channel_id FROM guild_settings WHERE guild_id = ?",
+                      (world.guild.id,)) == [(mods.id,)]
+
+
 async def daily_answered(world: World, *, then_out_of_reach: bool = False) -> None:
     """Alice's answer shown in the day's thread. ``then_out_of_reach``: a day later the thread has archived
     and the bot may no longer reopen it (no Send Messages or Manage Threads); #mock-interviews is the
@@ -1339,6 +1364,8 @@ SCENARIOS: dict[str, Scenario] = {
        for point in FLOWS["mock-channel-notice"]},
     **{point: Scenario(server_added_while_offline, DAY.replace(hour=8), nothing, welcome_invariants)
        for point in FLOWS["welcome"]},
+    **{point: Scenario(mods_channel_made, DAY.replace(hour=8), choose_notices_channel, notices_intro_invariants)
+       for point in FLOWS["notices-intro"]},
     "backup.written": Scenario(daily_at_nine, DAY.replace(hour=3, minute=29, second=59) + timedelta(days=1),
                                nothing, backup_invariants),
 }

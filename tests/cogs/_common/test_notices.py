@@ -62,6 +62,21 @@ async def test_notices_go_to_the_channel_the_moderators_chose(
     assert "chose the notices channel" in audit.text and mods_only.mention in audit.text
 
 
+async def test_an_introduction_discord_failed_to_take_is_posted_at_the_next_start_once(
+        harness: BotHarness, mod: SimMember, mods_only: SimChannel) -> None:
+    """The choice is saved first: an introduction Discord could not take for a moment (or that a stop cut
+    off) is still owed, and posted by the next start, once."""
+    harness.sim.faults.fail_next(503, route_contains=f"/channels/{mods_only.id}/messages")
+    chosen = await mod.slash("studybot settings notices-channel", channel=mods_only)
+    assert f"will be posted in {mods_only.mention}" in chosen.text
+    assert mods_only.messages == []
+    await harness.restart()
+    [intro] = mods_only.messages
+    assert intro.content.startswith("studybot will post its notices for moderators here")
+    await harness.restart()
+    assert mods_only.messages == [intro]
+
+
 async def test_without_a_choice_notices_go_to_the_system_channel_and_settings_say_how_to_choose(
         harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel) -> None:
     shown = await mod.slash("studybot settings show")
