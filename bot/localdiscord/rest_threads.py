@@ -142,9 +142,10 @@ async def modify_channel(request: web.Request) -> web.Response:
     creator = channel.owner_id == sim.bot_user.id
     member = sim.bot_user.id in channel.member_ids
     unarchive_only = set(body) <= {"archived"} and body.get("archived") is False
-    if unarchive_only:  # needs membership and Send Messages ("Modify Channel", JSON Params (Thread)); a locked
-        # thread needs its creator or a moderator
-        if not (member or moderator) or (channel.locked and not (creator or moderator)) or not (
+    if unarchive_only:  # needs membership and Send Messages ("Modify Channel", JSON Params (Thread)). A locked
+        # thread needs Manage Threads: so say "Modify Channel" (its locked field) and topics/threads.mdx, "Active &
+        # Archived Threads"; "Editing & Deleting Threads" also lets its creator, and the stricter reading is kept.
+        if not (member or moderator) or (channel.locked and not moderator) or not (
                 moderator or sim.bot_can(channel, "send_messages")):
             raise fail(403, 50013, "Missing Permissions")
     elif ({"locked", "invitable"} & set(body) and not moderator) or not (creator or moderator):

@@ -40,3 +40,25 @@ def may_send_in(channel: discord.abc.GuildChannel | discord.Thread) -> bool:
     except discord.ClientException:  # a thread whose parent channel is not cached
         return True
     return permissions.send_messages_in_threads if isinstance(channel, discord.Thread) else permissions.send_messages
+
+
+THREAD_ARCHIVED = 50083  # topics/opcodes-and-status-codes.mdx: "an operation on an archived thread"
+
+
+def locked_to_me(thread: discord.Thread) -> bool:
+    """Whether moderators locked ``thread`` against the bot: topics/threads.mdx, "Locked Threads", only Manage
+    Threads may write there or reopen it (Discord answers 160005 while it is active, 50083 once archived).
+    Unknown (the bot's member or the thread's parent not cached) means no, and Discord judges the request."""
+    me = thread.guild.me
+    if not thread.locked or me is None:
+        return False
+    try:
+        return not thread.permissions_for(me).manage_threads
+    except discord.ClientException:
+        return False
+
+
+def thread_refused(error: discord.HTTPException) -> bool:
+    """Whether ``error`` says the thread no longer takes the bot's messages: gone (404), closed to it (403),
+    or archived and locked since it was read (400, 50083)."""
+    return isinstance(error, discord.Forbidden | discord.NotFound) or error.code == THREAD_ARCHIVED

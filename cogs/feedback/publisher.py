@@ -8,7 +8,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.feedback import HighlightRefused
-from cogs._common import may_send_in, no_pings
+from cogs._common import locked_to_me, may_send_in, no_pings, thread_refused
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +48,14 @@ class DiscordFeedbackPublisher:
             thread = await self._thread(thread_id)
         except (discord.Forbidden, discord.NotFound, LookupError) as error:
             raise HighlightRefused(f"the day's thread {thread_id} is gone or hidden from the bot") from error
-        if not may_send_in(thread):  # asked anyway, Discord would refuse it at every quarter hour's try
+        if not may_send_in(thread) or locked_to_me(thread):  # asked anyway, refused at every quarter hour's try
             raise HighlightRefused(f"the bot may not send messages in thread {thread_id}")
         try:
             await self.pace()
             message = await thread.send(text, allowed_mentions=no_pings())
-        except (discord.Forbidden, discord.NotFound) as error:  # e.g. archived and locked since
+        except discord.HTTPException as error:  # e.g. archived and locked since
+            if not thread_refused(error):
+                raise
             raise HighlightRefused(f"Discord refused the highlight in thread {thread_id} ({error.text})") from error
         return message.id
 

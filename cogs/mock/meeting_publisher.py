@@ -17,7 +17,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.mock import Group, Meeting, Round, TimeOption, local_label, thread_url
-from cogs._common import discord_timestamp, may_send_in, member_text, truncate
+from cogs._common import discord_timestamp, locked_to_me, may_send_in, member_text, truncate
 from cogs.mock.embeds import agreed_plan, cancelled_plan, roles_text
 from cogs.mock.meeting_views import confirmed_view, proposal_view
 from cogs.mock.publisher import DiscordMockPublisher
@@ -133,7 +133,7 @@ class DiscordMeetingPublisher:
         if await self.base.dms.send(user_id, text) is not None:
             return
         thread = self.client.get_channel(group.thread_id) if group.thread_id else None
-        if isinstance(thread, discord.Thread) and may_send_in(thread):  # DMs closed: a mention in the thread
+        if isinstance(thread, discord.Thread) and may_send_in(thread) and not locked_to_me(thread):  # DMs closed
             await self.pace()
             await thread.send(f"<@{user_id}> {text}",
                               allowed_mentions=discord.AllowedMentions(everyone=False, roles=False,

@@ -11,7 +11,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.mock import Delivery, Group, GroupBrief, GroupMember, Round, ShareFailed, TimePlan, thread_url
-from cogs._common import may_send_in, missing_permissions, no_pings
+from cogs._common import locked_to_me, may_send_in, missing_permissions, no_pings, thread_refused
 from cogs._common.notices import notify_moderators
 from cogs.mock.departure import brief_after_departure, departure_heading, departure_text
 from cogs.mock.embeds import brief_content, brief_embeds, round_cancelled_plan, thread_name
@@ -144,11 +144,13 @@ class DiscordMockPublisher:
         a moderator took the right away, or the thread is gone); with ``sent_before``, a member whose DMs
         already hold the message (an interrupted attempt) is not sent it again."""
         thread = await self._group_thread(group)
-        if thread is not None and may_send_in(thread):
+        if thread is not None and may_send_in(thread) and not locked_to_me(thread):
             try:
                 await self.pace()
                 return await thread.send(content, allowed_mentions=_members_only(group), **extra)
-            except (discord.Forbidden, discord.NotFound) as error:
+            except discord.HTTPException as error:
+                if not thread_refused(error):
+                    raise
                 log.info("thread %s of group %s refused a message (%s); telling its members by DM", thread.id,
                          group.id, error.text)
         elif thread is not None:
@@ -332,7 +334,9 @@ class DiscordMockPublisher:
                                          lambda message: _has_button(message, rubric)) for member in group.members]
             return [brief for brief in found if brief is not None]
         thread = await self._group_thread(group)
-        brief = await self._brief(thread) if thread is not None else None
+        if thread is None or locked_to_me(thread):  # closed to the bot: the messages that follow say what changed
+            return []
+        brief = await self._brief(thread)
         return [brief] if brief is not None else []
 
     async def tell_left_out(self, round_: Round, user_id: int) -> None:
@@ -347,7 +351,7 @@ class DiscordMockPublisher:
         if replacing is not None and await self._edit(replacing, text):
             return replacing
         thread = await self._group_thread(group)
-        if thread is not None and not may_send_in(thread):
+        if thread is not None and (not may_send_in(thread) or locked_to_me(thread)):
             log.info("may not post in thread %s any more; sending the feedback by DM", thread.id)
             thread = None  # a moderator took the right away since the round began: the partner still hears it
         if thread is not None:
@@ -355,11 +359,12 @@ class DiscordMockPublisher:
                 await self.pace()
                 sent = await thread.send(text, allowed_mentions=no_pings())
                 return sent.channel.id, sent.id
-            except (discord.Forbidden, discord.NotFound) as error:  # gone or closed to the bot: the DM still works
-                log.info("thread %s refused the feedback (%s); sending it by DM", thread.id, error.text)
             except discord.HTTPException as error:
-                raise ShareFailed(f"Discord refused the feedback message ({error.status})",
-                                  transient=error.status >= 500 or error.status == 429) from error
+                if not thread_refused(error):
+                    raise ShareFailed(f"Discord refused the feedback message ({error.status})",
+                                      transient=error.status >= 500 or error.status == 429) from error
+                # gone or closed to the bot: the DM still works
+                log.info("thread %s refused the feedback (%s); sending it by DM", thread.id, error.text)
             except TimeoutError as error:
                 raise ShareFailed("Discord did not answer in time", transient=True) from error
         sent_dm = await self.dms.send(to_id, text)

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimMember, SimMessage
+from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimGuild, SimMember, SimMessage
+from bot.localdiscord.threads import set_archived
 from bot.shards import ShardLayout
 
 
@@ -197,6 +198,24 @@ async def test_a_thread_closed_to_the_bot_closes_the_day_without_a_highlight_and
     before = len(post.thread.messages)
     await harness.advance(hours=48)  # the close is tried once, not every quarter hour (no request is refused)
     assert post.thread.messages[before:] == []
+    [told] = [dm.content for dm in alice.dms if "most helpful" in dm.content]
+    assert "1 member marked it Helpful." in told and "highlighted" not in told
+    assert await harness.core.db.fetchval("SELECT message_id FROM daily_closes") == 0
+
+
+async def test_a_thread_the_moderators_closed_and_locked_closes_the_day_without_a_highlight(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel,
+        guild: SimGuild) -> None:
+    """A moderator closes and locks the day's discussion; the bot, without Manage Threads, may not reopen it."""
+    post = await first_day_answered(harness, mod, daily, alice, "Shard the index per tenant; size it first.")
+    await bob.click(answer_message(post, alice), "Helpful")
+    daily.deny(guild.bot_role.id, "manage_threads")
+    thread = harness.sim.channels[post.thread.id]
+    thread.locked = True
+    set_archived(harness.sim, thread, True)
+    before = len(post.thread.messages)
+    await harness.advance(hours=48)
+    assert post.thread.messages[before:] == [] and thread.archived
     [told] = [dm.content for dm in alice.dms if "most helpful" in dm.content]
     assert "1 member marked it Helpful." in told and "highlighted" not in told
     assert await harness.core.db.fetchval("SELECT message_id FROM daily_closes") == 0

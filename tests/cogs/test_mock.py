@@ -8,6 +8,7 @@ from itertools import combinations
 import pytest
 
 from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimChannel, SimGuild, SimMember, SimMessage
+from bot.localdiscord.threads import set_archived
 from bot.mock import RatingsReceived
 from cogs.mock.embeds import ratings_text
 from tests.cogs.test_content_uploads import add_own_prompt
@@ -581,3 +582,19 @@ async def test_moving_a_biweekly_round_by_an_hour_keeps_its_weeks(
     await harness.advance_to(datetime(2026, 3, 20, 12, 0, tzinfo=UTC))
     starts = await harness.core.db.fetchall("SELECT starts_at FROM mock_rounds ORDER BY id")
     assert len(starts) == 2 and starts[1][0] == int(promised.timestamp())  # the round the reply named, on time
+
+
+async def test_a_thread_the_moderators_closed_and_locked_leaves_the_group_told_by_dm(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        guild: SimGuild) -> None:
+    """A moderator closes and locks the group's thread; the bot, without Manage Threads, may not reopen it."""
+    thread = await paired(harness, mod, room, [alice, bob])
+    room.deny(guild.bot_role.id, "manage_threads")
+    thread.locked = True
+    set_archived(harness.sim, thread, True)
+    before = len(thread.messages)
+    assert "Round 1 is cancelled" in (await mod.slash("mock-admin cancel-round")).text
+    for member in (alice, bob):
+        assert [m.content for m in member.dms if m.content.startswith("✖️ Round 1")] == [
+            "✖️ Round 1 was cancelled by a moderator. No need to meet; see you next round."]
+    assert thread.messages[before:] == [] and thread.archived

@@ -252,10 +252,15 @@ async def _answer_in_locked_thread(client: Client, body: Body) -> tuple[int, Any
 
 
 async def _reopen(client: Client, body: Body) -> tuple[int, Any]:
-    """The bot, without Manage Threads, reopens a thread it made, with or without Send Messages (``send``)."""
+    """The bot reopens a thread it made, with or without Send Messages (``send``), without Manage Threads unless
+    ``moderator``; a moderator locked the thread first when ``locked``."""
     _, thread = await client.call("POST", f"/channels/{client.channel.id}/threads", {"name": "t", "type": 11})
+    if body.get("locked"):
+        assert (await client.call("PATCH", f"/channels/{thread['id']}", {"locked": True}))[0] == 200
     await _archive(client, client.sim.channels[int(thread["id"])])
-    client.channel.deny(client.guild.bot_role.id, "manage_threads", *(() if body["send"] else ("send_messages",)))
+    denied = (() if body.get("moderator") else ("manage_threads",)) + (() if body["send"] else ("send_messages",))
+    if denied:
+        client.channel.deny(client.guild.bot_role.id, *denied)
     return await client.call("PATCH", f"/channels/{thread['id']}", {"archived": False})
 
 
@@ -670,6 +675,10 @@ RULES = [
          code=160005, status=403),
     # resources/channel.mdx, "Modify Channel", JSON Params (Thread): reopening needs Send Messages
     Rule("reopening a thread needs Send Messages", "reopen", {"send": False}, {"send": True}, code=50013, status=403),
+    # resources/channel.mdx, "Modify Channel", JSON Params (Thread) and its locked field; topics/threads.mdx,
+    # "Active & Archived Threads": only Manage Threads unarchives a locked thread, even one the bot made
+    Rule("reopening a locked thread needs Manage Threads, even for its creator", "reopen",
+         {"send": True, "locked": True}, {"send": True, "locked": True, "moderator": True}, code=50013, status=403),
     # topics/opcodes-and-status-codes.mdx, 50278: no DM without a mutual guild
     Rule("DMs only to users sharing a guild", "dm", {"to": "stranger"}, {"to": "member"}, code=50278, status=403),
     # reference.mdx, "Uploading Files": 10 MiB per file; resources/message.mdx, "Create Message": 25 MiB a request
