@@ -8,9 +8,11 @@ slots (672 bits; bit 0 is Monday 00:00-00:15 UTC). Quarter hours make zones with
 cheap operation, which matters when thousands of members are compared.
 
 The week is treated as circular: a Sunday-evening slot in Los Angeles is Monday
-morning in UTC and wraps to the start of the mask. The conversion is done for a
+morning in UTC, and the start of the mask holds it. The conversion is done for a
 concrete reference week, so daylight-saving changes shift the mask the way they
-shift people's actual evenings.
+shift people's actual evenings: the Monday-morning slots of a week are the previous
+Sunday's evening, read with that Sunday's offset, not with the one the clocks change
+to at the end of the week.
 """
 
 from __future__ import annotations
@@ -268,21 +270,26 @@ def _span_mask(start_slot: int, end_slot: int) -> int:
 
 
 def utc_slots(availability: Availability, zone: ZoneInfo, reference: datetime) -> int:
-    """The member's free time as a UTC slot mask for the week containing ``reference``."""
+    """The member's free time as a UTC slot mask for the week containing ``reference``.
+
+    Each window is read in the local weeks either side too, and only what falls inside this UTC week is kept:
+    a stretch that crosses the week's edge in UTC is the neighbouring week's, at that week's offset.
+    """
     if availability.is_anytime:
         return ALL_SLOTS
     origin = week_start(reference)
     monday: date = origin.date()
     mask = 0
     for window in availability.windows:
-        day = monday + timedelta(days=window.day)
-        midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
-        # Wall-clock arithmetic in the member's zone, then the real instants in UTC.
-        start = (midnight + timedelta(minutes=window.start)).astimezone(UTC)
-        end = (midnight + timedelta(minutes=window.end)).astimezone(UTC)
-        start_min = int((start - origin).total_seconds() // 60)
-        end_min = int((end - origin).total_seconds() // 60)
-        mask |= _span_mask(start_min // SLOT_MINUTES, -(-end_min // SLOT_MINUTES))
+        for week in (-1, 0, 1):
+            day = monday + timedelta(days=window.day + 7 * week)
+            midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+            # Wall-clock arithmetic in the member's zone, then the real instants in UTC.
+            start = (midnight + timedelta(minutes=window.start)).astimezone(UTC)
+            end = (midnight + timedelta(minutes=window.end)).astimezone(UTC)
+            start_min = max(0, int((start - origin).total_seconds() // 60))
+            end_min = min(WEEK_MINUTES, int((end - origin).total_seconds() // 60))
+            mask |= _span_mask(start_min // SLOT_MINUTES, -(-end_min // SLOT_MINUTES))
     return mask
 
 

@@ -5,7 +5,8 @@ A confirmation stores its version's reminders in the same transaction as the agr
 before it is sent and marked once Discord has it. A restart rebuilds the timers of the
 unsent ones, and a reminder an earlier process claimed but never marked is looked for
 before it is sent again. A moved or cancelled interview leaves its old reminders
-unsendable: their version no longer matches, or the meeting has begun.
+unsendable: their version no longer matches, or the meeting has begun; a group that
+already reported meeting gets none.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ class MeetingReminders:
             return False  # called off: a partner left the server, and the member who stayed was told instead
         group = await self.pairing.group(reminder.group_id)
         round_ = await self.pairing.round(group.round_id) if group else None
-        if group is None or round_ is None:
-            return False
+        if group is None or round_ is None or group.outcome == "met":
+            return False  # a group that already met (earlier than agreed, say) has no interview left to remind of
         # A member found gone from the server gets no reminder, and the others' reminders do not name them.
         group = staying_in(group, await self.pairing.departed_from(group.id))
         if not group.has(reminder.user_id):

@@ -112,9 +112,10 @@ class MeetingService:
         signups = [s for s in [await self.pairing.signup(round_.guild_id, m.user_id) for m in group.members] if s]
         # A stretch may start before the round's end and run past it: the interview must end inside the round,
         # as Pick times requires, or the brief would suggest a time the picker cannot offer.
+        minutes = minutes_for(len(group.members))
         stretches = [(start, min(end, round_.ends_at))
-                     for start, end in shared_times(signups, earliest, round_.ends_at)]
-        return suggestion_starts(stretches, minutes_for(len(group.members)))
+                     for start, end in shared_times(signups, earliest, round_.ends_at, minutes)]
+        return suggestion_starts(stretches, minutes)
 
     async def suggestions_for_fewer(self, round_: Round, staying: Group) -> list[datetime]:
         """For a group that lost a member before agreeing a time: times that suit those still here, not offered

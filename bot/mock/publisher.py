@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Protocol
 
 from bot.mock.models import Delivery, Group, GroupBrief, GroupMember, Round, TimePlan
@@ -57,6 +58,9 @@ class MockPublisher(Protocol):
         ``plan``; nothing for a group told by DM. The same edit again changes nothing."""
     async def tell_left_out(self, round: Round, user_id: int) -> None:
         """DM a member the round could not place, unless their DMs already hold that message."""
+    async def tell_alone(self, user_id: int, day: date) -> None:
+        """DM the only member taking part that the scheduled round of ``day`` (the server's date) did not start,
+        unless their DMs already hold that message."""
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                             note: str | None, *, replacing: tuple[int, int] | None = None) -> tuple[int, int] | None:
         """Post the feedback (or edit the message it ``replaces``); return (channel, message), None if nowhere.

@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from apscheduler.triggers.date import DateTrigger
 
@@ -90,7 +90,7 @@ class RoundFlow:
             return None  # a round is running, or this one was made (and maybe cancelled) already
         log.info("guild %s: the round of %s fell due while the bot was down; starting it now",
                  schedule.guild_id, fire.isoformat())
-        return await self.create_round(schedule, key, None)
+        return await self.create_round(schedule, key, None, due_at=fire)
 
     async def pair_now(self, guild_id: int, actor_id: int) -> StartedRound:
         schedule = await self.repo.schedule(guild_id)
@@ -110,16 +110,20 @@ class RoundFlow:
                            hint="Members join with `/mock join`.")
         return StartedRound(round_, tuple(silenced))
 
-    async def create_round(self, schedule: Schedule, key: str | None, actor_id: int | None) -> Round | None:
-        """Create the round keyed ``key`` once (``None``: a moderator's round, always new), then deliver it."""
-        return (await self._start(schedule, key, actor_id))[0]
+    async def create_round(self, schedule: Schedule, key: str | None, actor_id: int | None,
+                           due_at: datetime | None = None) -> Round | None:
+        """Create the round keyed ``key`` once (``None``: a moderator's round, always new), then deliver it;
+        ``due_at``: the scheduled occurrence it is for, when it starts late."""
+        return (await self._start(schedule, key, actor_id, due_at))[0]
 
-    async def _start(self, schedule: Schedule, key: str | None,
-                     actor_id: int | None) -> tuple[Round | None, list[int]]:
+    async def _start(self, schedule: Schedule, key: str | None, actor_id: int | None,
+                     due_at: datetime | None = None) -> tuple[Round | None, list[int]]:
         """:meth:`create_round`, and the members it paused for never answering (each told by DM)."""
         async with self._locks[schedule.guild_id]:
             gone = await self._gone(schedule.guild_id, key)
-            round_id, silenced = await self._create(schedule, key, actor_id, gone)
+            round_id, silenced = await self._create(schedule, key, actor_id, gone, due_at)
+        if round_id is None and key is not None:
+            await self._tell_alone(schedule, gone)
         if silenced:
             log.info("guild %s: paused for not answering %d pairings: %s", schedule.guild_id, SILENT_ROUNDS, silenced)
             crash_point("mock.silent-paused")
@@ -131,6 +135,16 @@ class RoundFlow:
         if silenced and self.tell_paused is not None:  # after the round: its members hear first
             await self.tell_paused(schedule.guild_id, silenced, reason="silent")
         return round_, silenced
+
+    async def _tell_alone(self, schedule: Schedule, gone: frozenset[int]) -> None:
+        """A scheduled round that only one member takes part in does not start; that member is told so rather than
+        wait for a partner who never comes (the odd one out is never dropped silently). Decided again at a restart
+        the same day, so the DM is looked for first."""
+        conn = self._db.conn
+        busy = await self.meetings.repo.busy_members(conn, schedule.guild_id)
+        taking_part = eligible(await self.repo.signups(conn, schedule.guild_id), busy, gone)
+        if len(taking_part) == 1:
+            await self.publisher.tell_alone(taking_part[0].user_id, self._clock.now().astimezone(schedule.zone).date())
 
     async def _gone(self, guild_id: int, key: str | None) -> frozenset[int]:
         """Which members the new round would group Discord says have left the server.
@@ -157,7 +171,7 @@ class RoundFlow:
         return gone
 
     async def _create(self, schedule: Schedule, key: str | None, actor_id: int | None,
-                      gone: frozenset[int] = frozenset()) -> tuple[int | None, list[int]]:
+                      gone: frozenset[int] = frozenset(), due_at: datetime | None = None) -> tuple[int | None, list[int]]:
         """The round (None: fewer than two members to pair), and the members it paused for never answering."""
         now = self._clock.now()
         prompts = await self.prompts.pool(schedule.guild_id)  # read before the transaction takes the write lock
@@ -194,7 +208,7 @@ class RoundFlow:
                               seed=seed, reference=now,
                               forbidden=await self.meetings.repo.forbidden_pairs(conn, schedule.guild_id),
                               owed_first=owed_first)
-            reminder_at, ends_at = round_times(now, schedule.period)
+            reminder_at, ends_at = round_times(now, schedule.period, due_at)
             round_id = await self.repo.insert_round(
                 conn, guild_id=schedule.guild_id, number=number,
                 key=key, channel_id=schedule.channel_id, starts_at=now, reminder_at=reminder_at, ends_at=ends_at,

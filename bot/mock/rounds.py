@@ -125,8 +125,10 @@ def plan_round(signups: Sequence[Signup], history: History, *, triad_last: set[i
 SUGGESTED = 3  # times offered to a group
 
 
-def shared_times(signups: Sequence[Signup], after: datetime, before: datetime) -> list[tuple[datetime, datetime]]:
-    """Stretches of at least an hour when every member of a group is free, between ``after`` and ``before``.
+def shared_times(signups: Sequence[Signup], after: datetime, before: datetime,
+                 min_minutes: int = 60) -> list[tuple[datetime, datetime]]:
+    """Stretches of at least ``min_minutes`` (the group's interview) when every member of a group is free,
+    between ``after`` and ``before``: shorter ones would take the places of those an interview fits in.
 
     Each week is read with that week's offsets: free from 18:00 in New York is 23:00 UTC before the
     clocks change in March and 22:00 after, so a round across the change is not offered an hour off."""
@@ -137,6 +139,6 @@ def shared_times(signups: Sequence[Signup], after: datetime, before: datetime) -
         for signup in signups:
             mask &= participant(signup, max(after, week), False).slots
         found += suggested_times(mask, max(after, week), min(before, week + timedelta(days=7)),
-                                 limit=SUGGESTED - len(found))
+                                 limit=SUGGESTED - len(found), min_minutes=min_minutes)
         week += timedelta(days=7)
     return found

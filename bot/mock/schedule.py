@@ -112,9 +112,11 @@ def round_period(cadence: str) -> timedelta:
     return timedelta(weeks=CADENCES.get(cadence, 1))
 
 
-def round_times(starts_at: datetime, period: timedelta) -> tuple[datetime, datetime]:
-    """(reminder, end) of a round that starts at ``starts_at``."""
-    ends_at = starts_at + period - CHECKIN_LEAD
+def round_times(starts_at: datetime, period: timedelta, due_at: datetime | None = None) -> tuple[datetime, datetime]:
+    """(reminder, end) of a round that starts at ``starts_at``, for the occurrence due at ``due_at`` (by default
+    its start). A round started late, after downtime, ends when its occurrence's would have: the lead before
+    the next round, which would otherwise find it still open and be skipped."""
+    ends_at = (due_at or starts_at) + period - CHECKIN_LEAD
     return starts_at + (ends_at - starts_at) / 2, ends_at
 
 

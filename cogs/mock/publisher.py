@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import discord
@@ -22,6 +22,7 @@ from cogs.mock.texts import (
     PAUSED_FOR_NOSHOWS,
     PAUSED_FOR_SILENCE,
     RESUMED_AFTER_WITHDRAWAL,
+    alone_text,
     announcement_heading,
     checkin_heading,
     feedback_text,
@@ -341,6 +342,10 @@ class DiscordMockPublisher:
 
     async def tell_left_out(self, round_: Round, user_id: int) -> None:
         text = left_out_text(round_)
+        await self.dms.send_once(user_id, text, lambda sent: sent == text)
+
+    async def tell_alone(self, user_id: int, day: date) -> None:
+        text = alone_text(day)
         await self.dms.send_once(user_id, text, lambda sent: sent == text)
 
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],

@@ -3,6 +3,8 @@ a member's DMs by, and the fixed texts sent once."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.mock import Round
 from cogs._common import quoted_member_text
 
@@ -14,6 +16,11 @@ def announcement_heading(round_: Round) -> str:
 def left_out_text(round_: Round) -> str:
     return (f"Round {round_.number} of mock interviews started, but nobody you can be paired with was free "
             "this time. You stay signed up and come first in the next round you take part in.")
+
+
+def alone_text(day: date) -> str:
+    return (f"No mock-interview round started on {day:%a} {day.day} {day:%b}: you were the only member taking part, "
+            "so there was nobody to pair you with. You stay signed up for the next round.")
 
 
 def nudge_heading(round_: Round) -> str:

@@ -568,6 +568,36 @@ async def test_a_scheduled_round_that_fell_due_while_the_bot_was_down_starts_whe
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_rounds") == 1
 
 
+async def test_a_round_started_late_after_downtime_ends_before_the_next_scheduled_round(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await schedule(mod, room)  # weekly, Friday 10:00 UTC
+    await harness.stop()
+    harness.clock.set(datetime(2026, 3, 6, 23, 0, tzinfo=UTC))  # down all Friday: back late the same day
+    await harness.start()
+    await harness.settle()
+    assert len(threads(harness.guild)) == 1
+    ends = await harness.core.db.fetchval("SELECT ends_at FROM mock_rounds")
+    assert ends == int(datetime(2026, 3, 12, 22, 0, tzinfo=UTC).timestamp())  # 12 hours before the next round
+    await harness.advance_to(datetime(2026, 3, 13, 11, 0, tzinfo=UTC))
+    assert len(threads(harness.guild)) == 2  # the next Friday's round starts as scheduled
+
+
+async def test_the_only_member_taking_part_in_a_scheduled_round_is_told_there_was_nobody_to_pair(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    await join_all([alice, bob])
+    await bob.slash("mock pause")  # until he joins again
+    await schedule(mod, room)  # weekly, Friday 10:00 UTC
+    await harness.advance_to(datetime(2026, 3, 6, 11, 0, tzinfo=UTC))
+    assert threads(harness.guild) == []
+    told = [m.content for m in alice.dms if "nobody to pair you with" in m.content]
+    assert told == ["No mock-interview round started on Fri 6 Mar: you were the only member taking part, so there "
+                    "was nobody to pair you with. You stay signed up for the next round."]
+    await harness.restart()  # the missed-round check runs again on the same day, and says nothing twice
+    assert len([m for m in alice.dms if "nobody to pair you with" in m.content]) == 1
+    assert not [m for m in bob.dms if "nobody to pair you with" in m.content]  # he chose to sit out
+
+
 async def test_moving_a_biweekly_round_by_an_hour_keeps_its_weeks(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     await mod.slash("mock-admin schedule", cadence="biweekly", weekday="fri", time="10:00", timezone="UTC",

@@ -123,6 +123,19 @@ async def trio_in_berlin(harness: BotHarness, mod: SimMember, room: SimChannel, 
     return thread_of(harness.guild, members[0])
 
 
+async def test_a_trio_is_offered_the_stretch_long_enough_for_its_90_minutes(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    """Three short evenings come first, but only Thursday's is long enough for a trio's interview."""
+    for member in (alice, bob, carol):
+        await join(member, BERLIN, "Mon-Wed 18-19, Thu 18-21")
+    await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    assert "does not overlap" not in brief(thread).embeds[-1]["description"]
+    labels = [o["label"] for o in options(await alice.click(brief(thread), "Pick times"))]
+    assert labels == ["Thu 5 Mar, 18:00 (Europe/Berlin)"]
+
+
 async def propose(member: SimMember, thread: SimChannel, when: str):
     return await member.submit_modal(await member.click(brief(thread), "Propose another time"), when=when)
 
@@ -236,6 +249,15 @@ async def test_reminders_come_once_in_each_members_zone_across_a_restart(
     for member in (alice, bob):
         assert len(reminders(member, "in 24 hours")) == 1 and len(reminders(member, "in 15 minutes")) == 1
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_reminders WHERE sent_at IS NULL") == 0
+
+
+async def test_a_group_that_already_met_gets_no_reminders_for_its_agreed_time(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    thread = await agreed_on_thursday_evening(harness, mod, room, alice, bob)
+    await harness.advance_to(datetime(2026, 3, 3, 19, tzinfo=UTC))  # they meet on Tuesday evening instead
+    assert "it counts for everyone's streak" in (await bob.click(brief(thread), "We met")).text
+    await harness.advance_to(datetime(2026, 3, 5, 19, tzinfo=UTC))  # past Thursday's agreed time
+    assert not [m for m in alice.dms + bob.dms if "Your mock interview is" in m.content]
 
 
 async def test_a_reminder_for_closed_dms_goes_to_the_thread_only_where_the_bot_may_post(

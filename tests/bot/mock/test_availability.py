@@ -87,10 +87,10 @@ def test_half_and_quarter_hour_zones_are_exact() -> None:
 def test_sunday_evening_in_los_angeles_wraps_to_monday_utc() -> None:
     sunday = parse_availability("Sun 20-22")
     mask = utc_slots(sunday, ZoneInfo("America/Los_Angeles"), MONDAY)
-    # That Sunday is 8 March 2026, when Los Angeles has just moved to PDT (UTC-7):
-    # 20:00 local is 03:00 UTC on the Monday after, which wraps to the week's start.
+    # The week's Monday morning in UTC is Sunday 1 March in Los Angeles, still PST (UTC-8): 20:00 local is
+    # 04:00 UTC. (Sunday 8 March, already PDT, falls in the next UTC week.)
     assert free_blocks(mask, week_start(MONDAY)) == [
-        (datetime(2026, 3, 2, 3, 0, tzinfo=UTC), datetime(2026, 3, 2, 5, 0, tzinfo=UTC))
+        (datetime(2026, 3, 2, 4, 0, tzinfo=UTC), datetime(2026, 3, 2, 6, 0, tzinfo=UTC))
     ]
 
 
