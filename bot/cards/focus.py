@@ -34,9 +34,10 @@ class Focus:
 
 
 def focus_of(decks: list[Deck], deck: str | None, topic: str | None) -> Focus:
-    """The member's choices as they apply now: a deck that is no longer on, or a topic none of the deck's
-    cards holds, is dropped (so the member studies everything rather than nothing)."""
-    if deck is not None and not any(d.key == deck and d.enabled for d in decks):
+    """The member's choices as they apply now: a deck that is no longer on or holds no card (a server's own deck
+    left with prompts only), or a topic none of the deck's cards holds, is dropped (so the member studies
+    everything rather than nothing)."""
+    if deck is not None and not any(d.key == deck and d.enabled and d.cards for d in decks):
         deck = None
     cards = cards_of(decks, deck)
     if topic is None:

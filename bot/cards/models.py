@@ -55,6 +55,7 @@ class NothingToStudy:
     coming_soon: int = 0           # cards still being learned that fall due within LEARN_AHEAD
     no_decks: bool = False         # the server has every deck switched off: there are no cards at all
     topic: str | None = None       # the topic the member studies: caught up on it, not on everything
+    idle_topic: str | None = None  # the member's topic while no card in play holds it (so every topic)
 
 
 @dataclass(frozen=True)

@@ -220,20 +220,23 @@ class CardRepository:
                if before is not None else (None,) * 8), epoch(now)))
 
     @staticmethod
-    def undo_in(conn: sqlite3.Connection, user_id: int, card_id: str, rep: int) -> bool:
+    def undo_in(conn: sqlite3.Connection, user_id: int, card_id: str,
+                rep: int) -> tuple[int | None, datetime | None] | None:
         """Take back the member's last grade, if it was of ``card_id`` and gave it ``rep`` repetitions and the card
-        still has them: its review row goes and its memory is what it was (a new card is new again). False,
-        changing nothing, for any other grade, or for a card set aside since (its memory stays as it was set
-        aside: an undo would make a new card new, and offered, again)."""
+        still has them: its review row goes and its memory is what it was (a new card is new again); the server
+        and time of the review taken back. None, changing nothing, for any other grade, or for a card set aside
+        since (its memory stays as it was set aside: an undo would make a new card new, and offered, again)."""
         row = conn.execute("SELECT * FROM card_undo WHERE user_id = ? AND card_id = ? AND rep = ?",
                            (user_id, card_id, rep)).fetchone()
         if row is None:
-            return False
+            return None
         conn.execute("DELETE FROM card_undo WHERE user_id = ?", (user_id,))
         current = conn.execute("SELECT reps, set_aside_at FROM card_states WHERE user_id = ? AND card_id = ?",
                                (user_id, card_id)).fetchone()
         if current is None or current[0] != rep or current[1] is not None:
-            return False
+            return None
+        review = conn.execute("SELECT guild_id, reviewed_at FROM card_reviews WHERE id = ?",
+                              (row["review_id"],)).fetchone() or (None, None)
         conn.execute("DELETE FROM card_reviews WHERE id = ?", (row["review_id"],))
         if row["state"] is None:
             conn.execute("DELETE FROM card_states WHERE user_id = ? AND card_id = ?", (user_id, card_id))
@@ -242,4 +245,4 @@ class CardRepository:
                          "last_review = ?, reps = ?, lapses = ? WHERE user_id = ? AND card_id = ?",
                          (row["state"], row["step"], row["stability"], row["difficulty"], row["due"],
                           row["last_review"], row["reps"], row["lapses"], user_id, card_id))
-        return True
+        return review[0], from_epoch(review[1])

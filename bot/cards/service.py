@@ -85,7 +85,7 @@ class StudyService:
         current = await self.focus(guild_id, user_id)
         studied = current.deck
         if deck is not None:
-            studied = None if deck == EVERY else (await self.server.require_deck(guild_id, deck, enabled=True)).key
+            studied = None if deck == EVERY else (await self._deck_with_cards(guild_id, deck)).key
         focused = topic.strip().lower() if topic is not None else None
         if focused == EVERY:
             focused = None
@@ -97,6 +97,15 @@ class StudyService:
         if topic is not None:
             await self.repo.set_topic_choice(guild_id, user_id, focused)
         return await self.focus(guild_id, user_id)
+
+    async def _deck_with_cards(self, guild_id: int, key: str) -> Deck:
+        """The deck ``key`` if it is on and holds cards: one with prompts only (the server's own, say) would
+        leave nothing to study."""
+        deck = await self.server.require_deck(guild_id, key, enabled=True)
+        if not deck.cards:
+            raise InvalidInput(f"The deck `{deck.key}` holds no flashcards, only prompts.",
+                               hint="Pick a deck from the list as you type, or `all` for every deck.")
+        return deck
 
     async def topics(self, guild_id: int, user_id: int) -> list[tuple[str, int]]:
         """The topics of the deck the member studies, with their card counts, largest first."""
@@ -174,7 +183,8 @@ class StudyService:
                              self.server.credit_in(conn, first.card_id), early=True, retention=retention,
                              topic=topic, idle_topic=idle)
         learning_due = next((m.due for m in upcoming if m.state in LEARNING_STATES), None)
-        return NothingToStudy(learning_due, fresh is not None and new_left == 0, len(soon), topic=topic)
+        return NothingToStudy(learning_due, fresh is not None and new_left == 0, len(soon), topic=topic,
+                              idle_topic=idle)
 
     def _missed_in_quiz(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int,
                         cards: Mapping[str, Flashcard], known: set[str]) -> tuple[str, date] | None:
@@ -304,11 +314,22 @@ class StudyService:
         Only the last grade can be undone, and only while the card is neither graded again nor set aside. The
         day's streak credit stays: the member did study. One transaction, so a crash leaves the grade either
         whole or gone."""
-        if not await self._db.run_transaction(self.repo.undo_in, user_id, card_id, rep):
+        if not await self._db.run_transaction(self._undo_in, user_id, card_id, rep):
             return Undone(False, None)
         crash_point("grade.undone")
         log.info("member %s undid their grade of card %s", user_id, card_id)
         return Undone(True, await self.shown_card(guild_id, user_id, card_id, rep - 1))
+
+    def _undo_in(self, conn: sqlite3.Connection, user_id: int, card_id: str, rep: int) -> bool:
+        """:meth:`undo`'s transaction: the grade taken back, and with it the review it counted in its server's
+        participation (the day itself stays active for the streak)."""
+        review = self.repo.undo_in(conn, user_id, card_id, rep)
+        if review is None:
+            return False
+        guild_id, reviewed_at = review
+        if guild_id is not None and reviewed_at is not None:
+            self._activity.uncount_in(conn, guild_id, user_id, ActivityKind.REVIEW, reviewed_at)
+        return True
 
     async def stats(self, guild_id: int | None, user_id: int, deck: str | None = None) -> CardStats:
         """Stats over ``deck`` (or the member's chosen deck, else every deck on); reviews count everywhere."""

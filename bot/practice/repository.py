@@ -6,7 +6,7 @@ from datetime import datetime
 
 import aiosqlite
 
-from bot.storage import Database, Reader, epoch
+from bot.storage import Database, Reader, epoch, from_epoch
 
 
 class PracticeRepository:
@@ -20,16 +20,16 @@ class PracticeRepository:
         return {row[0] for row in rows}
 
     async def save_answer(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, prompt_id: str,
-                          body: str, now: datetime) -> bool:
-        """Store the answer (replacing an earlier one); True when it replaced one."""
-        replaced = await Reader(conn).fetchone(
-            "SELECT 1 FROM practice_answers WHERE guild_id = ? AND user_id = ? AND prompt_id = ?",
-            (guild_id, user_id, prompt_id)) is not None
+                          body: str, now: datetime) -> datetime | None:
+        """Store the answer (replacing an earlier one); when the one it replaced was submitted, None for a first."""
+        earlier = await Reader(conn).fetchone(
+            "SELECT submitted_at FROM practice_answers WHERE guild_id = ? AND user_id = ? AND prompt_id = ?",
+            (guild_id, user_id, prompt_id))
         await conn.execute(
             "INSERT INTO practice_answers (guild_id, user_id, prompt_id, body, submitted_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id, user_id, prompt_id) DO UPDATE SET body = excluded.body, "
             "submitted_at = excluded.submitted_at", (guild_id, user_id, prompt_id, body, epoch(now)))
-        return replaced
+        return from_epoch(earlier[0]) if earlier is not None else None
 
     async def answer_of(self, guild_id: int, user_id: int, prompt_id: str) -> str | None:
         return await self.db.fetchval("SELECT body FROM practice_answers WHERE guild_id = ? AND user_id = ? AND "

@@ -125,12 +125,14 @@ class PracticeService:
         prompt = await self.prompt(guild_id, prompt_id)
         now = self.clock.now()
         async with self.db.transaction() as conn:
-            replaced = await self.repo.save_answer(conn, guild_id, user_id, prompt_id, text, now)
-            # The answer and its streak credit commit together; a replacement only adds a missing credit.
-            credit = await self.activity.credit(conn, guild_id, user_id, ActivityKind.ANSWER, now, repair=replaced)
+            earlier = await self.repo.save_answer(conn, guild_id, user_id, prompt_id, text, now)
+            # The answer and its streak credit commit together; a replacement only adds a credit missing from the
+            # day of the first answer (as a daily answer's edit does), never one for the day it is rewritten.
+            credit = await self.activity.credit(conn, guild_id, user_id, ActivityKind.ANSWER, earlier or now,
+                                                repair=earlier is not None)
         crash_point("practice.saved")
         await self.activity.announce(credit)
-        return PracticeResult(prompt, replaced)
+        return PracticeResult(prompt, earlier is not None)
 
     async def answer_of(self, guild_id: int, user_id: int, prompt_id: str) -> str | None:
         return await self.repo.answer_of(guild_id, user_id, prompt_id)

@@ -19,6 +19,10 @@ OPTION_LIMIT = 900
 LETTERS = "ABCD"
 
 
+class TooFewOptions(ValueError):
+    """The decks in play hold too few different answers to give a card three wrong options."""
+
+
 @dataclass(frozen=True)
 class Question:
     card_id: str
@@ -53,7 +57,7 @@ def build_question(card: Flashcard, deck: tuple[Flashcard, ...], seed: int) -> Q
             if other.back.strip().lower() not in {w.strip().lower() for w in [*wrong, card.back]}:
                 wrong.append(other.back)
     if len(wrong) < OPTIONS - 1:
-        raise ValueError(f"card {card.id} cannot make a {OPTIONS}-option question: too few other cards")
+        raise TooFewOptions(f"card {card.id} cannot make a {OPTIONS}-option question: too few other answers")
     options = [right, *(_clip(w) for w in wrong)]
     rng.shuffle(options)
     return Question(card.id, card.front, tuple(options), options.index(right))

@@ -37,7 +37,7 @@ from bot.posting import (
 from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed
 from bot.posting.retry import is_transient, next_attempt
 from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
-from bot.quiz.builder import build_question, question_seed
+from bot.quiz.builder import TooFewOptions, build_question, question_seed
 from bot.quiz.jobs import JOB_PREFIX, post_job, retry_job
 from bot.quiz.models import Pick, QuizOverview, QuizPost, QuizRecord, QuizSchedule, QuizStatus
 from bot.quiz.picks import record_pick
@@ -318,7 +318,11 @@ class QuizService:
                 state = state_of(cycle, seed, [c.id for c in deck], set())
             card = cards[state.remaining[0]]
             label = free_label(day, await self.repo.labels(conn, schedule.guild_id, day))
-            question = build_question(card, deck, question_seed(schedule.guild_id, label.isoformat()))
+            try:
+                question = build_question(card, deck, question_seed(schedule.guild_id, label.isoformat()))
+            except TooFewOptions:  # told like too few cards: a content problem only moderators can fix
+                raise QuizDeliveryFailed("this server's decks that are on hold too few different answers for a "
+                                         "four-option question; switch a deck on with /content decks") from None
             number = await self.repo.count(conn, schedule.guild_id) + 1
             await self.repo.insert_claim(conn, guild_id=schedule.guild_id, day=label, number=number, cycle=cycle,
                                          question=question, channel_id=schedule.channel_id,

@@ -120,10 +120,20 @@ def _summary_lines(summary: DaySummary) -> list[str]:
     return lines
 
 
+def _topic_line(nothing: NothingToStudy) -> list[str]:
+    """What the member studies, when it is one topic or their topic is idle here (the card screens' footers say
+    the same): a screen without a card still tells them why only some cards, or every one, came up."""
+    if nothing.topic:
+        return [f"You study only cards on **{nothing.topic}** (`/cards study topic:all` for every topic)."]
+    if nothing.idle_topic:
+        return [f"You study every topic (none here on {nothing.idle_topic})."]
+    return []
+
+
 def waiting_embed(nothing: NothingToStudy, note: str | None = None) -> discord.Embed:
     """Nothing is due this second, but cards still being learned come back within minutes."""
     them = "it" if nothing.coming_soon == 1 else "them"
-    lines = [f"**Continue** to see {them} now, or **Finish** for a summary of today."]
+    lines = [f"**Continue** to see {them} now, or **Finish** for a summary of today.", *_topic_line(nothing)]
     if nothing.coming_soon and nothing.learning_due:
         # Only the learning cards' own due time: a review card falling due sooner is not "still learning".
         # Several come back at different times: the time named is the first's, and says so.
@@ -146,7 +156,7 @@ def done_embed(nothing: NothingToStudy, summary: DaySummary, note: str | None = 
         lines = [f"You are all caught up on **{nothing.topic}**. 🎉",
                  "Other topics may have cards waiting: `/cards study topic:all` studies every topic."]
     else:
-        lines = ["You are all caught up. 🎉"]
+        lines = ["You are all caught up. 🎉", *_topic_line(nothing)]
     if nothing.new_cap_reached:
         lines.append("You have met today's new-card limit (change it with `/cards settings`).")
     lines += _summary_lines(summary)

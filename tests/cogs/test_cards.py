@@ -11,6 +11,7 @@ import pytest
 from bot.content.loader import ContentLibrary
 from bot.localdiscord import BotHarness, Reply, SimMember
 from bot.localdiscord.state import iter_components
+from tests.cogs.test_content_uploads import insert_own_card
 
 
 def button(reply: Reply, starts: str) -> str:
@@ -561,3 +562,30 @@ async def test_a_deck_without_the_members_topic_says_so_and_the_topic_returns_wi
     assert "You now study every deck" in back.text and "No card here" not in back.text
     assert "topic memory only" in (await alice.slash("cards decks")).embeds[0]["footer"]["text"]
     assert (await alice.slash("cards study")).embeds[0]["footer"]["text"].endswith(" · topic memory")
+
+
+async def test_the_keep_going_and_caught_up_screens_name_the_topic_studied_or_the_one_left_idle(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    await alice.slash("cards settings", **{"new-per-day": 1})
+    first = await alice.slash("cards study", topic="retrieval")
+    assert first.embeds[0]["footer"]["text"].endswith(" · topic retrieval")
+    back = await alice.click(first, "Reveal")
+    waiting = await alice.click(back, button(back, "Again"))
+    assert "Continue" in waiting.button_labels and "retrieval" in waiting.embeds[0]["description"]
+    done = await alice.click(await alice.click(waiting, "Continue"), "Reveal")
+    caught_up = await alice.click(done, button(done, "Easy"))
+    assert "You are all caught up on **retrieval**" in caught_up.text
+
+    # a deck none of whose cards is on the topic: every topic is studied, and the screens say why
+    shipped = harness.core.content.library.flashcards[0]
+    assert "retrieval" not in shipped.tags
+    await insert_own_card(harness, mod, "What does a prefix cache save?")
+    await alice.slash("cards settings", **{"new-per-day": 2})
+    own = await alice.slash("cards study", deck="server")
+    assert own.embeds[0]["footer"]["text"].endswith(" · every topic (none here on retrieval)")
+    own_back = await alice.click(own, "Reveal")
+    again = await alice.click(own_back, button(own_back, "Again"))
+    assert "Continue" in again.button_labels and "none here on retrieval" in again.embeds[0]["description"]
+    finished = await alice.click(await alice.click(again, "Continue"), "Reveal")
+    finished = await alice.click(finished, button(finished, "Easy"))
+    assert "You are all caught up" in finished.text and "none here on retrieval" in finished.text

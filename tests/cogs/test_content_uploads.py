@@ -234,6 +234,22 @@ async def test_grading_a_card_removed_mid_session_records_nothing_and_moves_on(
     assert await count(harness, "card_reviews") == 0
 
 
+async def test_a_deck_left_with_prompts_only_is_studied_as_every_deck_not_as_every_deck_off(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """The server's own deck keeps its prompt once its last card is removed: a member who studies it studies every
+    deck on, as after a deck switched off, rather than being told that every deck is off."""
+    await add_own_prompt(mod, harness.guild.channel("daily"))
+    card = await insert_own_card(harness, mod, "What does a prefix cache save?")
+    screen = await alice.slash("cards study", deck="server")
+    assert "What does a prefix cache save?" in screen.embeds[0]["description"]
+    await mod.click(await mod.slash("content remove", item=card.id), "Remove it")
+    study = await alice.slash("cards study")
+    assert "every deck switched off" not in study.text and study.button_labels == ["Reveal"]
+    assert "New card" in study.embeds[0]["footer"]["text"]
+    refused = await alice.slash("cards study", deck="server")
+    assert "holds no flashcards" in refused.text and "every deck switched off" not in refused.text
+
+
 async def test_reveal_of_a_card_removed_by_a_moderator_says_so_rather_than_that_it_was_reviewed(
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
     card = await insert_own_card(harness, mod, "What does a prefix cache save?")

@@ -49,6 +49,18 @@ async def test_practice_never_offers_an_answered_prompt(harness: BotHarness, ali
     assert [(r[0], r[1]) for r in rows] == [("answer", 6)]  # one day, one streak credit row
 
 
+async def test_an_answer_rewritten_on_a_later_day_does_not_count_that_day_for_the_streak(
+        harness: BotHarness, alice: SimMember) -> None:
+    """Only a first answer counts, on the day it was given: rewriting it later credits nothing, as the reply says."""
+    screen = await alice.slash("practice")
+    await alice.submit_modal(await alice.click(screen, "Submit answer"), answer="My approach is to shard it")
+    await harness.advance(days=3)
+    rewritten = await alice.submit_modal(await alice.click(screen, "Submit answer"), answer="Shard it by tenant")
+    assert "Saved privately" in rewritten.text and "counts for today's streak" not in rewritten.text
+    rows = await harness.core.db.fetchall("SELECT local_date, count FROM activity WHERE user_id = ?", (alice.id,))
+    assert [(r[0], r[1]) for r in rows] == [("2026-03-02", 1)], rows
+
+
 async def test_another_prompt_and_filters(harness: BotHarness, bob: SimMember) -> None:
     screen = await bob.slash("practice", kind="design", difficulty="hard")
     first = screen.embeds[0]["title"]

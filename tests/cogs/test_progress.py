@@ -104,3 +104,25 @@ async def test_practice_answers_are_counted_as_answers_not_as_daily_answers(
     lines = (await mod.slash("stats")).embeds[0]["description"].splitlines()
     assert not [line for line in lines if line.lower().startswith("**daily answers**")]
     assert any(line.startswith("**Answers (daily and practice)**: 3 this week") for line in lines), lines
+
+
+async def test_a_grade_taken_back_is_not_counted_as_a_review_and_the_day_stays_active(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    screen = await alice.slash("cards study")
+    back = await alice.click(screen, "Reveal")
+    graded = await alice.click(back, next(label for label in back.button_labels if label.startswith("Again")))
+    undone = await alice.click(graded, "Undo grade")  # a misclick, graded again as meant
+    await alice.click(undone, next(label for label in undone.button_labels if label.startswith("Good")))
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE user_id = ?", (alice.id,)) == 1
+    lines = (await mod.slash("stats")).embeds[0]["description"].splitlines()
+    assert any(line.startswith("**Flashcard reviews**: 1 this week") for line in lines), lines
+
+    again = await alice.slash("cards study")
+    again_back = await alice.click(again, "Reveal")
+    second = await alice.click(again_back, next(label for label in again_back.button_labels
+                                                if label.startswith("Easy")))
+    await alice.click(second, "Undo grade")  # taken back and left ungraded
+    lines = (await mod.slash("stats")).embeds[0]["description"].splitlines()
+    assert any(line.startswith("**Flashcard reviews**: 1 this week") for line in lines), lines
+    shown = await alice.slash("streak show")
+    assert "✅ Active today." in shown.text  # the day still counts for the streak

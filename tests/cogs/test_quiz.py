@@ -346,3 +346,29 @@ async def test_a_quiz_whose_post_a_moderator_deleted_shows_its_answer_in_a_new_m
     harness.sim.errors.clear()
     await harness.restart()
     assert [m for m in daily.messages if not m.deleted and m.embeds] == [results]
+
+
+async def test_decks_whose_cards_share_one_answer_are_reported_not_left_silent(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """Four cards that all answer the same make no four-option question: the moderators are told, as for a deck
+    with too few cards, and `/quiz status` shows the problem."""
+    general = harness.guild.channel("general")
+    harness.guild.system_channel_id = general.id  # where the moderators are told
+    await harness.restart()
+    base = harness.core.content.library.flashcards[0]
+    for number in range(1, 5):
+        own = base.model_copy(update={"id": f"g{harness.guild.id}-c{number}", "front": f"Which step is number {number}?",
+                                      "back": "The retrieval step", "wrong_answers": []})
+        await harness.core.db.execute(
+            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
+            "created_at, updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
+            (harness.guild.id, own.id, own.model_dump_json(), mod.id))
+    await mod.select(await mod.slash("content decks"), ["server"])
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
+    await harness.advance(hours=2)
+    assert quizzes(daily) == []
+    status = await mod.slash("quiz status")
+    problem = {f["name"]: f["value"] for f in status.embeds[0]["fields"]}.get("⚠️ Problem", "")
+    assert "different answers" in problem, status.text
+    told = [m.content for m in general.messages if m.content.startswith("I could not post today's quiz")]
+    assert len(told) == 1 and "different answers" in told[0], told

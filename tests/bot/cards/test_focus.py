@@ -101,8 +101,8 @@ def test_a_focus_studies_what_exists_and_names_a_topic_it_cannot_apply(
     focus = focus_of(decks, deck, topic)
     studied = [d for d in decks if d.enabled and (focus.deck is None or d.key == focus.deck)]
     in_play = {card.id: card for d in studied for card in d.cards}
-    # the deck choice holds only while that deck is on; otherwise every deck on
-    assert focus.deck == (deck if any(d.key == deck and d.enabled for d in decks) else None)
+    # the deck choice holds only while that deck is on and holds cards; otherwise every deck on
+    assert focus.deck == (deck if any(d.key == deck and d.enabled and d.cards for d in decks) else None)
     holders = {card_id for card_id, card in in_play.items() if topic is not None and topic in card.tags}
     if holders:  # the topic applies: exactly its cards, and nothing is idle
         assert (focus.topic, set(focus.cards), focus.idle_topic) == (topic, holders, None)
