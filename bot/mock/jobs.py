@@ -18,7 +18,9 @@ END_PREFIX = f"{JOB_PREFIX}end:"
 ROOM_PREFIX = f"{JOB_PREFIX}room:"
 REMINDER_PREFIX = f"{JOB_PREFIX}reminder:"
 SHARE_PREFIX = f"{JOB_PREFIX}share:"
-ROUND_PREFIXES = (ROUND_PREFIX, NUDGE_PREFIX, END_PREFIX, SHARE_PREFIX)  # the round service's and outcomes' jobs
+DELIVER_PREFIX = f"{JOB_PREFIX}deliver:"
+# The round service's and outcomes' jobs.
+ROUND_PREFIXES = (ROUND_PREFIX, NUDGE_PREFIX, END_PREFIX, SHARE_PREFIX, DELIVER_PREFIX)
 MEETING_PREFIXES = (ROOM_PREFIX, REMINDER_PREFIX)  # the meeting service's jobs
 
 
@@ -34,6 +36,11 @@ def nudge_job(round_id: int) -> str:
 
 def end_job(round_id: int) -> str:
     return f"{END_PREFIX}{round_id}"
+
+
+def deliver_job(round_id: int) -> str:
+    """Another attempt at telling the groups of a round Discord failed to take a brief for."""
+    return f"{DELIVER_PREFIX}{round_id}"
 
 
 def room_job(group_id: int) -> str:

@@ -377,8 +377,9 @@ class MeetingService:
         return data, file_name(round_.number, group.position), meeting.starts_at
 
     # -- the round's own timers ----------------------------------------------------------------
-    async def nudge(self, round_: Round, groups: list[Group]) -> int:
-        """Groups still without a time are told once that the round is nearly over (see :mod:`.nudges`)."""
+    async def nudge(self, round_: Round, groups: list[Group]) -> tuple[int, int]:
+        """Groups still without a time are told once that the round is nearly over (see :mod:`.nudges`): (how
+        many were told, how many Discord failed to take for now)."""
         return await nudge_groups(self._db, self._clock, self.repo, self.publisher, round_, groups)
 
     async def close_round(self, groups: list[Group]) -> dict[int, str]:

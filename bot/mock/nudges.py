@@ -7,6 +7,7 @@ message the interrupted attempt may already have sent, so a group is nudged neit
 
 from __future__ import annotations
 
+import logging
 from typing import Protocol
 
 from bot.clock import Clock
@@ -15,6 +16,8 @@ from bot.mock.meeting_repository import MeetingRepository
 from bot.mock.models import Group, Round
 from bot.posting import crash_point, publish_once
 from bot.storage import Database
+
+log = logging.getLogger(__name__)
 
 
 class NudgePublisher(Protocol):
@@ -26,17 +29,23 @@ class NudgePublisher(Protocol):
 
 
 async def nudge_groups(db: Database, clock: Clock, repo: MeetingRepository, publisher: NudgePublisher,
-                       round_: Round, groups: list[Group]) -> int:
-    """Nudge every told group of ``round_`` without an outcome that has not been nudged; how many were."""
-    nudged = 0
+                       round_: Round, groups: list[Group]) -> tuple[int, int]:
+    """Nudge every told group of ``round_`` without an outcome that has not been nudged: (how many were, how
+    many Discord failed to take for now). A failed group does not keep the others waiting; its claim stays, so
+    the next attempt looks for its nudge before sending it."""
+    nudged = failed = 0
     for group in groups:
         if group.delivery == "pending" or group.outcome is not None:
             continue
         async with db.transaction() as conn:
             await repo.ensure(conn, group.id, group.guild_id, minutes_for(len(group.members)), clock.now())
-        if await _nudge_once(clock, repo, publisher, round_, group):
-            nudged += 1
-    return nudged
+        try:
+            if await _nudge_once(clock, repo, publisher, round_, group):
+                nudged += 1
+        except Exception:
+            log.exception("could not nudge group %s of round %s", group.id, round_.id)
+            failed += 1
+    return nudged, failed
 
 
 async def _nudge_once(clock: Clock, repo: MeetingRepository, publisher: NudgePublisher, round_: Round,

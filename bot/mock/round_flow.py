@@ -23,7 +23,7 @@ from bot.content import ContentStore
 from bot.errors import Conflict, NotConfigured, NotFound
 from bot.mock.agreement import minutes_for, nudge_time
 from bot.mock.departures import Departures, without_departed
-from bot.mock.jobs import end_job, nudge_job
+from bot.mock.jobs import deliver_job, end_job, nudge_job
 from bot.mock.meetings import MeetingService
 from bot.mock.models import CHECKIN_CLAIMED, MANUAL_KEY_PREFIX, Group, GroupBrief, Round, StartedRound
 from bot.mock.prompts import MockPrompts
@@ -33,6 +33,7 @@ from bot.mock.rounds import HISTORY_ROUNDS, eligible, gone_from, history_of, pla
 from bot.mock.schedule import Schedule, round_times
 from bot.mock.silence import SILENT_ROUNDS, pause_silent_members
 from bot.posting import crash_point, publish_once
+from bot.posting.retry import next_attempt
 from bot.scheduler import JobScheduler
 from bot.seeds import stable_seed
 from bot.storage import Database
@@ -41,6 +42,9 @@ log = logging.getLogger(__name__)
 
 # Reminders due within this long of the round's last look at who left share it (a pair's are due together).
 REMINDER_LOOK_FRESH = timedelta(minutes=10)
+# How long a round's end keeps asking again for check-ins Discord failed to take. The next round starts 11 or 12
+# hours after the end (CHECKIN_LEAD), and the schedule skips it while this one is still open.
+CHECKIN_RETRY_WINDOW = timedelta(hours=6)
 
 
 class RoundFlow:
@@ -233,8 +237,9 @@ class RoundFlow:
                           [(o.starts_at, o.starts_at + length) for o in options],
                           {s.user_id: s.timezone for s in signups})
 
-    async def deliver(self, round_: Round) -> None:
-        """Tell each pending group, announce the round, and tell the members it could not place."""
+    async def deliver(self, round_: Round, attempt: int = 0) -> None:
+        """Tell each pending group, announce the round, and tell the members it could not place. A group Discord
+        failed to take its brief for stays pending and is told after a pause (growing while it keeps failing)."""
         if (round_.announcement_id is None and round_.channel_notice is None) or not round_.channel_notice_told:
             await self._tell_channel_problem(round_)
         groups = await self.repo.groups(round_.id)
@@ -245,6 +250,10 @@ class RoundFlow:
                 delivery = await self.publisher.deliver_group(round_, group, await self.brief(round_, group))
             except Exception:
                 log.exception("could not deliver group %s of round %s; it stays pending", group.id, round_.id)
+                when = next_attempt(attempt + 1, self._clock.now(), round_.ends_at)
+                if when is not None:
+                    self._scheduler.add(deliver_job(round_.id), DateTrigger(run_date=when), self._deliver_again,
+                                        round_.id, attempt + 1)
                 continue
             crash_point("mock.group-told")
             await self.repo.set_delivered(group.id, delivery)
@@ -264,6 +273,11 @@ class RoundFlow:
             await self.publisher.tell_left_out(round_, user_id)
             crash_point("mock.left-out-told")
             await self.repo.mark_left_out_told(round_.id, user_id, self._clock.now())
+
+    async def _deliver_again(self, round_id: int, attempt: int) -> None:
+        round_ = await self.repo.round(round_id)
+        if round_ is not None and round_.status == "open":
+            await self.deliver(round_, attempt)
 
     async def _tell_channel_problem(self, round_: Round) -> None:
         """A round whose channel is gone or closed to the bot still runs (unannounced, or with its groups told
@@ -292,14 +306,20 @@ class RoundFlow:
         crash_point("mock.announced")
         return message_id
 
-    async def remind(self, round_id: int) -> int:
+    async def remind(self, round_id: int, attempt: int = 0) -> int:
+        """The mid-round nudge; groups Discord failed to take it for are nudged again after a pause, while the
+        round lasts."""
         round_ = await self.repo.round(round_id)
         if round_ is None or round_.status != "open":
             return 0
         await self.deliver(round_)  # a group left pending by a Discord outage is told now
         round_ = await self.repo.round(round_id) or round_
         await self.departures.check(round_)  # nobody is nudged about a partner who left the server
-        return await self.meetings.nudge(round_, await self._groups_here(round_id))
+        nudged, failed = await self.meetings.nudge(round_, await self._groups_here(round_id))
+        when = next_attempt(attempt + 1, self._clock.now(), round_.ends_at) if failed else None
+        if when is not None:
+            self._scheduler.add(nudge_job(round_id), DateTrigger(run_date=when), self.remind, round_id, attempt + 1)
+        return nudged
 
     async def _still_on(self, group_id: int) -> bool:
         """Before an interview reminder: the open round's members who left the server are found first, and an
@@ -319,20 +339,37 @@ class RoundFlow:
         """The round's groups without the members found gone from the server during it."""
         return without_departed(await self.repo.groups(round_id), await self.repo.departed(round_id))
 
-    async def end(self, round_id: int) -> None:
+    async def end(self, round_id: int, attempt: int = 0) -> None:
+        """Ask every group how it went, then close the round.
+
+        A check-in Discord fails to take for now does not keep the other groups from theirs; the round stays
+        open and the end runs again after a pause (an interrupted check-in looks for itself first), for at
+        most :data:`CHECKIN_RETRY_WINDOW`: an open scheduled round makes the schedule skip the next one."""
         round_ = await self.repo.round(round_id)
         if round_ is None or round_.status != "open":
             return
         await self.departures.check(round_)  # nobody is asked how it went with a partner who left the server
         groups = await self._groups_here(round_id)
         statuses = await self.meetings.close_round(groups)
+        unasked = []
         for group in groups:
             if group.delivery == "pending" or group.checkin_message_id not in (None, CHECKIN_CLAIMED):
                 continue
             if statuses.get(group.id) == "cancelled":  # they were told when it was cancelled
                 continue
-            await self._checkin_once(round_, group, statuses.get(group.id, "open"))
-        await self.repo.set_round_status(round_id, "closed", self._clock.now())
+            try:
+                await self._checkin_once(round_, group, statuses.get(group.id, "open"))
+            except Exception:
+                log.exception("could not ask group %s of round %s how it went", group.id, round_id)
+                unasked.append(group.id)
+        now = self._clock.now()
+        if unasked:
+            when = next_attempt(attempt + 1, now, round_.ends_at + CHECKIN_RETRY_WINDOW)
+            if when is not None:
+                self._scheduler.add(end_job(round_id), DateTrigger(run_date=when), self.end, round_id, attempt + 1)
+                return
+            log.error("round %s closes without the check-in of groups %s", round_id, unasked)
+        await self.repo.set_round_status(round_id, "closed", now)
 
     async def _checkin_once(self, round_: Round, group: Group, status: str) -> None:
         """Claim the group's check-in, post it (or adopt the copy an interrupted attempt posted), record it.

@@ -43,8 +43,9 @@ class ReminderSender(Protocol):
         with a :class:`ProvisionalFreeze`, yesterday was missed and studying today spends a freeze on it
         (missing today too ends the streak at ``breaks_at``, today's end). The DM must say which."""
 
-    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
-        """Whether today's reminder (for the streak ending at ``breaks_at``) is already in their DMs."""
+    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime, since: datetime) -> bool:
+        """Whether today's reminder (for the streak ending at ``breaks_at``) is already in their DMs, among those
+        sent ``since`` the member's day began: yesterday's may name the same end (a freeze holding the streak)."""
 
 
 def end_of_day(day: date, zone: ZoneInfo) -> datetime:
@@ -148,7 +149,7 @@ class StreakReminders:
                 if not await self._repo.claim_reminder(reminder.guild_id, reminder.user_id, today):
                     continue
                 if await self._send(reminder, row.current, datetime.fromtimestamp(row.breaks_at, UTC), interrupted,
-                                    reminder_cover(row, today, zone)):
+                                    reminder_cover(row, today, zone), end_of_day(today - timedelta(days=1), zone)):
                     await self._repo.mark_reminder_sent(reminder.guild_id, reminder.user_id, today)
                     sent += 1
             finally:
@@ -156,12 +157,12 @@ class StreakReminders:
         return sent
 
     async def _send(self, reminder: ReminderRow, current: int, breaks_at: datetime, interrupted: bool,
-                    cover: ReminderCover | None) -> bool:
-        """Send the DM (unless an interrupted attempt already did); True when the member has it."""
+                    cover: ReminderCover | None, day_began: datetime) -> bool:
+        """Send the DM (unless an interrupted attempt already did today); True when the member has it."""
         crash_point("streak-reminder.claimed")
         try:
-            if interrupted and await self._sender.find_reminder(reminder.guild_id, reminder.user_id,
-                                                                        breaks_at):
+            if interrupted and await self._sender.find_reminder(reminder.guild_id, reminder.user_id, breaks_at,
+                                                                day_began):
                 return True
             await self._sender.send_reminder(reminder.guild_id, reminder.user_id, current, breaks_at, cover)
             crash_point("streak-reminder.sent")

@@ -146,9 +146,15 @@ class DiscordDailyPublisher:
         except discord.HTTPException as error:
             if error.code == 160004:  # already started: a thread on a message shares the message's id
                 return Published(message.id, message.id)
+            if error.status >= 500 or error.status == 429:
+                # Discord failing for a moment, not a refusal: the retry finds the post and starts its thread then.
+                raise DeliveryFailed("Discord could not start the discussion thread right now",
+                                     transient=True) from error
             problem = f"I could not start the discussion thread in #{channel.name} ({error.text or error.status}); " \
                 "grant me Create Public Threads there"
             return Published(message.id, None, (problem,))
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         crash_point("daily.thread-started")
         return Published(message.id, thread.id)
 

@@ -40,14 +40,19 @@ class MemberDMs:
             log.info("could not DM %s: %s", user_id, error.text)
             return None
 
-    async def send(self, user_id: int, content: str, **extra: Any) -> discord.Message | None:
-        """Send ``content`` to the member; the message, or None when it could not be sent."""
+    async def send(self, user_id: int, content: str, *, passing_raises: bool = False,
+                   **extra: Any) -> discord.Message | None:
+        """Send ``content`` to the member; the message, or None when it could not be sent. With
+        ``passing_raises``, for a caller that tries again later, Discord failing for a moment (a server error,
+        a rate limit) is raised rather than taken for a refusal: the DM may well go through then."""
         try:
             await self.pace()
             user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
             await self.pace()
             return await user.send(content, allowed_mentions=no_pings(), **extra)
         except discord.HTTPException as error:
+            if passing_raises and (error.status >= 500 or error.status == 429):
+                raise
             log.info("could not DM %s: %s", user_id, error.text)
             return None
 

@@ -372,7 +372,10 @@ class DiscordMockPublisher:
                 log.info("thread %s refused the feedback (%s); sending it by DM", thread.id, error.text)
             except TimeoutError as error:
                 raise ShareFailed("Discord did not answer in time", transient=True) from error
-        sent_dm = await self.dms.send(to_id, text)
+        try:
+            sent_dm = await self.dms.send(to_id, text, passing_raises=True)
+        except (discord.HTTPException, TimeoutError) as error:  # failing for a moment: tried again, as in the thread
+            raise ShareFailed("Discord could not take the feedback DM for now", transient=True) from error
         return (sent_dm.channel.id, sent_dm.id) if sent_dm is not None else None
 
     async def find_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],

@@ -83,8 +83,9 @@ class DiscordStreakPublisher:
             log.info("could not read %s to look for a milestone: %s", channel_id, error.text)
         return None
 
-    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
-        """Today's reminder DM sent before a crash: the reminder names the streak's end, which is unique."""
+    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime, since: datetime) -> bool:
+        """Today's reminder DM sent before a crash: among the DMs since the member's day began, the one naming
+        the streak's end (yesterday's names the same end when a freeze holds the streak over today)."""
         if self.client.user is None:
             return False
         deadline = discord_timestamp(breaks_at, "R")
@@ -92,7 +93,7 @@ class DiscordStreakPublisher:
             user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
             channel = user.dm_channel or await user.create_dm()
             await self.pace()
-            async for message in channel.history(limit=20):
+            async for message in channel.history(limit=20, after=since):
                 if message.author.id == self.client.user.id and deadline in message.content:
                     return True
         except discord.HTTPException as error:

@@ -1515,3 +1515,34 @@ async def test_sigkill_while_a_trio_becomes_a_pair_then_three_restarts(world: Wo
 async def test_sigkill_while_a_trio_with_no_time_yet_becomes_a_pair_then_three_restarts(world: World,
                                                                                        point: str) -> None:
     await sweep(world, point, UNTIMED_TRIO_SCENARIOS[point])
+
+
+async def reminded_yesterday_with_a_freeze_in_play(world: World) -> None:
+    """Alice studied the seven days before Monday (a freeze earned) and not on Monday, and asked for a reminder at
+    20:00: Monday's says missing today would spend a freeze, Tuesday's that the freeze holds the streak for now.
+    Both name the same end of the streak (Tuesday's midnight)."""
+    async def steps(harness: BotHarness) -> None:
+        await studied_before(harness, world.alice, 7)
+        await world.alice.slash("streak remind", state="on", hour=20)
+        await harness.advance_to(DAY.replace(hour=20, minute=5))
+        assert len(world.alice.dms) == 1
+    await in_process(world, steps)
+
+
+async def freeze_reminder_invariants(world: World, restart: int) -> None:
+    """Tuesday's reminder is sent once after the crash, not taken for Monday's, which names the same deadline."""
+    if restart < 2:
+        await world.serve_until(lambda: world.rows("SELECT last_sent_date FROM streak_reminders") == [("2026-03-03",)],
+                                "Tuesday's reminder marked sent")
+        tuesday = [m.content for m in world.alice.dms if "streak freeze is holding" in m.content]
+        assert len(tuesday) == 1, f"Tuesday's reminder reached Alice {len(tuesday)} times"
+
+
+# Two days' reminders naming one end of the streak: an interrupted one is looked for among today's DMs only.
+FREEZE_REMINDER = Scenario(reminded_yesterday_with_a_freeze_in_play, DAY.replace(hour=20, minute=5) + timedelta(days=1),
+                           nothing, freeze_reminder_invariants)
+
+
+@pytest.mark.parametrize("point", FLOWS["streak-reminder"])
+async def test_sigkill_while_reminding_a_member_a_freeze_holds_then_three_restarts(world: World, point: str) -> None:
+    await sweep(world, point, FREEZE_REMINDER)

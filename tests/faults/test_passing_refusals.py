@@ -8,6 +8,7 @@ import pytest
 
 from bot.localdiscord import BotHarness, SimChannel, SimMember
 from tests.cogs.test_daily import posts, setup_daily
+from tests.cogs.test_mock import join_all, schedule, threads
 from tests.cogs.test_quiz import quizzes
 
 pytestmark = pytest.mark.faults
@@ -67,3 +68,85 @@ async def test_a_quiz_met_by_a_passing_cloudflare_429_is_retried_the_same_day(
     await harness.advance_to(datetime(2026, 3, 2, 15, 0, tzinfo=UTC))
     status = [tuple(r) for r in await harness.core.db.fetchall("SELECT status, failure FROM quiz_posts")]
     assert len(quizzes(daily)) == 1, f"today's quiz never went out; ledger: {status}"
+
+
+async def test_a_discussion_thread_met_by_a_passing_server_error_is_started_the_same_day(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel, general: SimChannel) -> None:
+    harness.guild.system_channel_id = general.id
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")  # 09:00 UTC
+    await harness.advance_to(datetime(2026, 3, 2, 8, 59, tzinfo=UTC))
+    harness.sim.faults.fail_next(503, 1, route_contains="/threads")  # Discord fails once as the thread starts
+    await harness.advance_to(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    [post] = posts(daily)
+    assert post.thread is not None, "the day's discussion thread was never started"
+    reply = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Shard the index per tenant")
+    assert "Saved" in reply.text
+    assert any(m.content.startswith("Answer from") for m in post.thread.messages)
+    assert not [m.content for m in general.messages if "Create Public Threads" in m.content]
+
+
+async def test_a_round_end_met_by_a_passing_server_error_still_asks_every_group_and_closes_the_round(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember) -> None:
+    room = harness.guild.create_text_channel("mock-interviews")
+    await join_all([alice, bob, carol, harness.guild.add_member("dana")])
+    await schedule(mod, room)  # weekly, Friday 10:00 UTC
+    await harness.advance_to(datetime(2026, 3, 6, 10, 1, tzinfo=UTC))
+    first_round = threads(harness.guild)
+    assert len(first_round) == 2
+    await harness.advance_to(datetime(2026, 3, 12, 21, 0, tzinfo=UTC))  # nudged two days before the end
+    harness.sim.faults.fail_next(503, 1, route_contains="/messages")  # Discord fails once as the round ends
+    await harness.advance_to(datetime(2026, 3, 13, 0, 0, tzinfo=UTC))  # the end (Thursday 22:00) and after
+    asked = [sum("How did it go" in m.content or "no time found" in m.content for m in t.messages)
+             for t in first_round]
+    status = await harness.core.db.fetchval("SELECT status FROM mock_rounds WHERE number = 1")
+    assert asked == [1, 1] and status == "closed", f"check-ins per group: {asked}; round 1 is {status}"
+    await harness.advance_to(datetime(2026, 3, 13, 10, 1, tzinfo=UTC))
+    assert len(threads(harness.guild)) == 4, "the next scheduled round did not start"
+
+
+async def test_a_nudge_met_by_a_passing_server_error_still_reaches_every_group_that_day(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember) -> None:
+    room = harness.guild.create_text_channel("mock-interviews")
+    await join_all([alice, bob, carol, harness.guild.add_member("dana")])
+    await schedule(mod, room)  # weekly, Friday 10:00 UTC: the round ends Thursday 22:00
+    await harness.advance_to(datetime(2026, 3, 6, 10, 1, tzinfo=UTC))
+    groups = threads(harness.guild)
+    assert len(groups) == 2
+    await harness.advance_to(datetime(2026, 3, 10, 21, 59, tzinfo=UTC))
+    harness.sim.faults.fail_next(503, 1, route_contains="/messages")  # Discord fails once as the nudge goes out
+    await harness.advance_to(datetime(2026, 3, 10, 23, 0, tzinfo=UTC))
+    nudged = [sum(m.content.startswith("⏳ Round 1 ends") for m in t.messages) for t in groups]
+    assert nudged == [1, 1], f"nudges per group: {nudged}"
+
+
+async def test_a_brief_met_by_a_passing_server_error_reaches_its_group_within_minutes(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    room = harness.guild.create_text_channel("mock-interviews")
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    harness.sim.faults.fail_next(503, 2, route_contains="/messages")  # the thread's history, then the brief
+    assert "Round 1 started" in (await mod.slash("mock-admin pair-now")).text
+    [thread] = threads(harness.guild)
+    await harness.advance(minutes=5)
+    briefs = [m for m in thread.messages if m.embeds and "mock interview round" in m.content]
+    assert len(briefs) == 1, f"the group's thread holds {len(briefs)} briefs five minutes later"
+
+
+async def test_feedback_by_dm_that_discord_fails_to_take_for_a_moment_is_shared_when_it_recovers(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    room = harness.guild.create_text_channel("mock-interviews")
+    room.deny(harness.sim.bot_user.id, "create_private_threads")  # each group is told by DM
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    await harness.advance(days=7)
+    checkin = next(m for m in alice.dms if "We met" in m.button_labels)
+    met = await alice.click(checkin, "We met")
+    label = next(label for label in met.button_labels if label.startswith("Feedback"))
+    form = await alice.click(met, label)
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{harness.sim.dm_channels[bob.id].id}/messages")
+    sent = await alice.submit_modal(form, communication="5", depth="4", tradeoffs="4", note="Good pacing")
+    assert "shared with your partner" in sent.text
+    await harness.advance(minutes=5)
+    shared = [m.content for m in bob.dms if m.content.startswith(f"📝 Feedback for <@{bob.id}>")]
+    assert len(shared) == 1, f"the partner's DMs hold {len(shared)} copies of the feedback"

@@ -40,7 +40,7 @@ class FakeDiscord:
         self.reminders.append((guild_id, user_id, current))
         self.covers.append(cover)
 
-    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime) -> bool:
+    async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime, since: datetime) -> bool:
         return any(sent[:2] == (guild_id, user_id) for sent in self.reminders)
 
 
