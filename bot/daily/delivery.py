@@ -136,15 +136,23 @@ class DailyDelivery:
         """After start-up: finish interrupted rows, then deliver every post that fell due today while away, then
         tell the moderators what a stopped process stored for them and may not have told."""
         results = []
+        # One server's unforeseen fault is logged and passed over: it must not cost the servers after it their
+        # day's post, nor their moderators a notice a stop kept from them.
         for schedule in await self.repo.schedules():
             if self.scheduler.owns(schedule.guild_id):  # other processes catch up their own shards
-                results.append(await self.deliver_due(schedule.guild_id))
+                try:
+                    results.append(await self.deliver_due(schedule.guild_id))
+                except Exception:
+                    log.exception("could not catch up the daily post of guild %s", schedule.guild_id)
         posted = sum(result.outcome is Outcome.POSTED for result in results)
         if posted:
             log.info("caught up %d daily posts missed earlier today", posted)
         for schedule in await self.repo.untold_notices():
             if self.scheduler.owns(schedule.guild_id) and schedule.failure_notice:
-                await self._tell_moderators_once(schedule, schedule.failure_notice)
+                try:
+                    await self._tell_moderators_once(schedule, schedule.failure_notice)
+                except Exception:
+                    log.exception("could not tell the moderators of guild %s of a daily problem", schedule.guild_id)
         return results
 
     # -- delivery -------------------------------------------------------------------------

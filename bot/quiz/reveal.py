@@ -64,9 +64,21 @@ class QuizReveal:
             if failure.transient and self._retry(post, attempt + 1):
                 return None
             log.warning("could not reveal quiz %d in guild %s: %s", post.number, guild_id, failure.reason)
+            await self._tell_moderators(post, failure.reason)
         await self.repo.mark_revealed(guild_id, day, self._clock.now())
         crash_point("quiz.revealed")
         return results
+
+    async def _tell_moderators(self, post: QuizPost, reason: str) -> None:
+        """The answer is given up on, so the members who picked never see it: only a moderator can fix what kept
+        it from them. Looked for first, so a stop before the reveal is recorded does not tell them twice."""
+        try:
+            await self._publisher.notify_moderators(
+                post.guild_id, f"I could not show the answer of quiz #{post.number} ({post.local_date:%a %d %b}): "
+                               f"{reason}, so the members do not see its answer or how many picked each option.",
+                look_first=True)
+        except Exception:
+            log.exception("could not tell the moderators of guild %s of a quiz reveal", post.guild_id)
 
     def _retry(self, post: QuizPost, attempt: int) -> bool:
         when = next_attempt(attempt, self._clock.now(), post.closes_at + REVEAL_WINDOW)

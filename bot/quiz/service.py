@@ -211,12 +211,19 @@ class QuizService:
     async def catch_up(self) -> None:
         """Once a shard is ready: post the quizzes that fell due today while the bot was down, then tell the
         moderators what a stopped process stored for them and may not have told."""
+        # One server's unforeseen fault is logged and passed over: the servers after it still get their quiz.
         for schedule in await self.repo.schedules():
             if self._scheduler.owns(schedule.guild_id):
-                await self.deliver_due(schedule.guild_id)
+                try:
+                    await self.deliver_due(schedule.guild_id)
+                except Exception:
+                    log.exception("could not catch up the quiz of guild %s", schedule.guild_id)
         for schedule in await self.repo.untold_notices():
             if self._scheduler.owns(schedule.guild_id) and schedule.failure_notice:
-                await self._tell_moderators_once(schedule, schedule.failure_notice)
+                try:
+                    await self._tell_moderators_once(schedule, schedule.failure_notice)
+                except Exception:
+                    log.exception("could not tell the moderators of guild %s of a quiz problem", schedule.guild_id)
 
     async def deliver_due(self, guild_id: int, attempt: int = 0) -> QuizPost | None:
         """The scheduled entry point; a transient fault is retried within the day (see :mod:`bot.posting.retry`)."""

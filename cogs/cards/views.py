@@ -7,6 +7,7 @@ offers Undo grade, which takes the member's last grade back and shows the card's
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,6 +43,8 @@ UNDO = CustomId("studybot:cards:undo", card=SLUG, rep=NUMBER)
 DRILL = CustomId("studybot:cards:drill", topic=SLUG)
 DRILL_IN = CustomId("studybot:cards:drill-in", deck=SLUG, topic=SLUG)
 MENU_LIMIT = 25  # options Discord allows in one select menu
+# Discord allows 100 characters in a custom id and a topic (a card tag) has up to 30: what is left is the deck's.
+DECK_ROOM = 100 - len(DRILL_IN("", "")) - 30
 
 
 GONE = "That card is no longer in this server's decks (a moderator removed it or switched its deck off)."
@@ -66,12 +69,23 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         service = _service(interaction)
         study = await service.shown_card(interaction.guild_id, interaction.user.id, self.card_id, self.rep)
         if study is None:
-            gone = not await service.in_play(interaction.guild_id, self.card_id)
-            await show_next(interaction, GONE if gone else
-                            "That card was already reviewed or set aside; here is where you are now.")
+            await show_next(interaction, await self._why_not_shown(service, interaction))
             return
         previews = service.preview_of(study, interaction.user.id)
         await interaction.response.edit_message(embed=back_embed(study), view=grade_view(study, previews))
+
+
+    async def _why_not_shown(self, service: StudyService, interaction: discord.Interaction) -> str:
+        """Why an older session message's card is not revealed: gone from the decks, outside the deck or topic
+        the member chose since, or already reviewed (or set aside) from another message."""
+        if not await service.in_play(interaction.guild_id, self.card_id):
+            return GONE
+        focus = await service.focus(interaction.guild_id, interaction.user.id)
+        if self.card_id not in focus.cards:
+            chosen = " and ".join([*([f"the deck `{focus.deck}`"] if focus.deck else []),
+                                   *([f"the topic **{focus.topic}**"] if focus.topic else [])])
+            return f"That card is not in what you study now ({chosen or 'every deck'}); here is where you are now."
+        return "That card was already reviewed or set aside; here is where you are now."
 
 
 class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -223,11 +237,14 @@ class DrillButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
     def id_values(self, topic: str) -> tuple[str, ...]:
         return (topic,)
 
+    async def deck_key(self, service: StudyService, guild_id: int) -> str | None:
+        return self.deck
 
     async def handle(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         service = _service(interaction)
-        focus = await service.choose(interaction.guild_id, interaction.user.id, deck=self.deck, topic=self.topic)
+        deck = await self.deck_key(service, interaction.guild_id)
+        focus = await service.choose(interaction.guild_id, interaction.user.id, deck=deck, topic=self.topic)
         embed, view = await session_message(service, interaction.guild_id, interaction.user.id, None)
         where = f" in the deck `{focus.deck}`" if self.deck is not None and focus.deck is not None else ""
         text = f"You now study only cards on **{focus.topic}**{where} (`/cards study topic:all` for every topic)."
@@ -249,7 +266,23 @@ class DeckDrillButton(DrillButton, template=DRILL_IN.template):
 
     def id_values(self, topic: str) -> tuple[str, ...]:
         assert self.deck is not None
-        return (self.deck, topic)
+        return (deck_in_id(self.deck), topic)
+
+    async def deck_key(self, service: StudyService, guild_id: int) -> str | None:
+        """The deck the id stands for: itself, or the server's deck whose long name it shortens."""
+        assert self.deck is not None
+        if len(self.deck) < DECK_ROOM:
+            return self.deck
+        return next((deck.key for deck in await service.decks(guild_id) if deck_in_id(deck.key) == self.deck),
+                    self.deck)
+
+
+def deck_in_id(deck: str) -> str:
+    """``deck`` as a Drill button's id carries it: whole when it fits, else its start and a digest of the whole
+    (a pack's name may have 64 characters, more than the id has room for beside a topic)."""
+    if len(deck) <= DECK_ROOM:
+        return deck
+    return f"{deck[:DECK_ROOM - 9]}-{hashlib.sha256(deck.encode()).hexdigest()[:8]}"
 
 
 def drill_view(topics: Sequence[str], deck: str | None = None) -> BaseView | None:

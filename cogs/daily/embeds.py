@@ -30,7 +30,8 @@ def post_title(day_number: int, prompt: Prompt) -> str:
 
 def post_embed(post: DailyPost) -> discord.Embed:
     embed = prompt_embed(post.prompt, title=post_title(post.day_number, post.prompt))
-    footer = f"Day {post.day_number} · source: {post.prompt.source}"
+    # A pack's source heading has no length limit of its own: cut, it leaves the embed room for the prompt.
+    footer = f"Day {post.day_number} · source: {truncate(str(post.prompt.source), 300)}"
     if post.low_warning:
         left = post.remaining_in_cycle
         footer += (" · the rotation starts over with the next post" if left == 0 else

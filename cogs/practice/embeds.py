@@ -12,7 +12,8 @@ from cogs._common.prompts import KIND_LABELS, prompt_embed
 def practice_embed(offer: PracticeOffer) -> discord.Embed:
     embed = prompt_embed(offer.prompt, title=truncate(f"Practice · {offer.prompt.title}", 256))
     embed.set_footer(text=truncate(f"Only you see this · {offer.left} unanswered prompt"
-                                   f"{'s' * (offer.left != 1)} to practise · source: {offer.prompt.source}", 2048))
+                                   f"{'s' * (offer.left != 1)} to practise · source: {truncate(str(offer.prompt.source), 300)}",
+                                   2048))
     return embed
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 
 from bot.quiz import LETTERS, Pick, PickOutcome, QuizService
-from cogs._common import BaseView, RoutedItem, discord_timestamp, no_pings
+from cogs._common import BaseView, RoutedItem, discord_timestamp, no_pings, truncate
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
 from cogs._common.ids import DAY, NUMBER, CustomId, digit
@@ -22,8 +22,8 @@ def _service(interaction: discord.Interaction) -> QuizService:
 
 def pick_text(pick: Pick) -> str:
     text = _verdict(pick)
-    if pick.source is not None:
-        text += f"\n📖 Re-read it in the study document: {pick.source}."
+    if pick.source is not None:  # cut as the closed post cuts it: a reply has 2,000 characters
+        text += f"\n📖 Re-read it in the study document: {truncate(pick.source, 300)}."
     return text
 
 

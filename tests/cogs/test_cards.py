@@ -589,3 +589,41 @@ async def test_the_keep_going_and_caught_up_screens_name_the_topic_studied_or_th
     finished = await alice.click(await alice.click(again, "Continue"), "Reveal")
     finished = await alice.click(finished, button(finished, "Easy"))
     assert "You are all caught up" in finished.text and "none here on retrieval" in finished.text
+
+
+async def test_a_drill_from_the_stats_of_a_pack_with_a_long_name_on_a_long_topic(
+        harness: BotHarness, alice: SimMember) -> None:
+    """A self-hosted pack may be named with up to 64 characters and a topic may have 30: the stats of that deck
+    still show, and its Drill button still switches to that deck and topic."""
+    store = harness.core.content
+    pack = store.library.packs[0]
+    name, topic = "a" * 64, "t" * 30
+    cards = tuple(card.model_copy(update={"id": f"long-{i}", "tags": [topic]})
+                  for i, card in enumerate(pack.flashcards[:3]))
+    long_pack = replace(pack, meta=pack.meta.model_copy(update={"name": name}), prompts=(), flashcards=cards)
+    store._library = ContentLibrary.of([pack, long_pack])
+    now = int(harness.core.clock.now().timestamp())
+    for rep, rating in enumerate([1, 1, 3, 1, 1], start=1):
+        await harness.core.db.execute(
+            "INSERT INTO card_reviews (user_id, guild_id, card_id, rating, state_before, rep, reviewed_at) "
+            "VALUES (?, ?, ?, ?, 2, ?, ?)", (alice.id, harness.guild.id, cards[rep % 3].id, rating, rep, now - rep * 86400))
+    stats = await alice.slash("cards stats", deck=name)
+    assert stats.embeds and f"Drill {topic}" in stats.button_labels, stats.text
+    await harness.restart()
+    drilled = await alice.click(stats, f"Drill {topic}")
+    assert drilled.text.startswith(f"You now study only cards on **{topic}** in the deck `{name}`"), drilled.text
+    assert "Reveal" in drilled.button_labels
+
+
+async def test_revealing_a_card_outside_the_topic_chosen_since_says_so(harness: BotHarness, alice: SimMember) -> None:
+    """A member left a session on a card, then chose a topic that card is not on: its Reveal says the card is
+    outside what they study now, not that it was already reviewed."""
+    old = await alice.slash("cards study")
+    front = old.embeds[0]["description"].strip("*")
+    [card] = [c for c in harness.core.content.library.flashcards if c.front == front]
+    topic = next(t for c in harness.core.content.library.flashcards for t in c.tags if t not in card.tags)
+    await alice.slash("cards settings", topic=topic)
+    stale = await alice.click(old, "Reveal")
+    assert "already reviewed" not in stale.text, stale.text
+    assert f"That card is not in what you study now (the topic **{topic}**)" in stale.text, stale.text
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews") == 0

@@ -372,3 +372,24 @@ async def test_decks_whose_cards_share_one_answer_are_reported_not_left_silent(
     assert "different answers" in problem, status.text
     told = [m.content for m in general.messages if m.content.startswith("I could not post today's quiz")]
     assert len(told) == 1 and "different answers" in told[0], told
+
+
+async def test_a_reveal_refused_all_its_window_is_reported_to_the_moderators(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """The bot lost sight of the quiz channel before the close and never got it back (the quiz was paused, so no
+    later post fails there either): the answer cannot be shown, so the moderators are told once."""
+    general = harness.guild.channel("general")
+    harness.guild.system_channel_id = general.id  # where the moderators are told
+    await harness.restart()
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"close-after": 2})
+    await harness.advance(hours=1)
+    [post] = quizzes(daily)
+    await alice.click(post, await correct_letter(harness))
+    await mod.slash("quiz pause")
+    daily.deny(harness.sim.bot_user.id, "view_channel")
+    await harness.advance(hours=30)  # past the close and the day the reveal is tried again
+    assert "closed" not in post.embeds[0]["title"]
+    notices = [m for m in general.messages if "quiz" in m.content.lower()]
+    assert len(notices) == 1 and "I cannot see #daily" in notices[0].content, [m.content for m in general.messages]
+    await harness.restart()
+    assert len([m for m in general.messages if "quiz" in m.content.lower()]) == 1

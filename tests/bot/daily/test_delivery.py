@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.clock import ManualClock
-from bot.daily import DailyService, Outcome, PostStatus
+from bot.daily import DailyPost, DailyService, Outcome, PostStatus, Published
 from bot.storage import Database
 from tests.bot.daily.conftest import GUILD, MOD, FakeDiscord, build_service
 
@@ -176,3 +176,29 @@ async def test_a_fault_lasting_all_day_is_reported_to_moderators_once(
     discord_stub.down = False
     await service.delivery.scheduler.advance_to(datetime(2026, 3, 3, 8, 1, tzinfo=UTC))
     assert [p.day_number for p in discord_stub.sent] == [1]
+
+
+class BrokenForOneServer(FakeDiscord):
+    """Posting to one server's channel fails in a way nobody foresaw (a bug, a corrupt row)."""
+
+    async def publish(self, channel_id: int, post: DailyPost) -> Published:
+        if post.guild_id == GUILD:
+            raise RuntimeError("unforeseen")
+        return await super().publish(channel_id, post)
+
+
+async def test_one_servers_unforeseen_failure_does_not_stop_the_others_catch_up(
+        db: Database, clock: ManualClock) -> None:
+    """At start, a server whose post fails unexpectedly is logged and passed over: the servers after it still get
+    today's post, and a notice stored for their moderators before the stop is still told."""
+    discord = BrokenForOneServer()
+    service = build_service(db, clock, discord)
+    for guild_id, channel_id in ((GUILD, 55), (GUILD + 1, 56), (GUILD + 2, 57)):
+        await service.setup(guild_id, MOD, channel_id=channel_id, time_text="09:00", zone_text="Europe/Berlin",
+                            role_id=None)
+    await service.repo.set_failure_notice(GUILD + 2, "I am missing Send Messages in #daily")  # ...and a stop
+    await service.set_enabled(GUILD + 2, MOD, False)
+    clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))  # 10:00 in Berlin
+    await build_service(db, clock, discord).delivery.catch_up()
+    assert [post.guild_id for post in discord.sent] == [GUILD + 1]
+    assert len(discord.notices) == 1 and "I am missing Send Messages in #daily" in discord.notices[0]
