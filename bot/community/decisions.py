@@ -7,11 +7,16 @@ others: only it sees their channels and names): the queue message shows the deci
 twice), and the DM goes out unless the author's latest DMs already hold it (the process may have died
 after sending it, before marking it told).
 
+A card drafted from a moderator's uploaded document (queued in the document's deck) has no author to tell:
+its "author" is the moderator who uploaded it, nothing is credited to them, and one DM per card of a
+document (up to 200) would bury their DMs. Its decision is marked told without one.
+
 A DM Discord refuses (the member's DMs are closed, the member is gone) still marks the decision told:
 the author sees the outcome in ``/suggest mine``, and asking again at every start would change nothing.
 When Discord does not answer at all (a timeout, a dropped connection) or cannot take the DM for now (a
-server error, a rate limit), the author may not have it: the decision stays untold and this start's pass stops there, so the next start finishes it
-and those after it.
+server error, a rate limit), the author may not have it: the decision stays untold, and it (with those a
+start's pass had still to tell) is tried again after a pause, looking among the author's DMs first, for as
+long as the bot runs; the service schedules the attempt when asked through ``later``.
 
 What is Discord's (editing the queue message, wording and sending the DM, reading the author's DMs) is
 behind :class:`DecisionPublisher`; the rules are here.
@@ -24,8 +29,9 @@ from collections.abc import Callable
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.community.models import Suggestion
+from bot.community.models import SERVER_DECK, Suggestion
 from bot.community.repository import SuggestionRepository
+from bot.posting import crash_point
 
 log = logging.getLogger(__name__)
 
@@ -54,43 +60,77 @@ class DecisionPublisher(Protocol):
         ...
 
 
+def has_author(suggestion: Suggestion) -> bool:
+    """Whether a member suggested it (the server's deck), rather than it was drafted from an uploaded document."""
+    return suggestion.deck == SERVER_DECK
+
+
 class DecisionNotices:
     """Marks decisions told and finishes the untold ones at start-up; a part of the suggestion service."""
 
-    def __init__(self, repo: SuggestionRepository, clock: Clock, publisher: DecisionPublisher) -> None:
+    def __init__(self, repo: SuggestionRepository, clock: Clock, publisher: DecisionPublisher,
+                 later: Callable[[], None]) -> None:
         self.repo = repo
         self.clock = clock
         self.publisher = publisher
+        self.later = later  # asks for another attempt at the decisions Discord failed to tell for now
+        # Decisions Discord failed to tell for now, for :meth:`try_again`. Only these: a decision being told
+        # right now by a moderator's click is not taken from under it (its author would get the DM twice).
+        self.untold: set[int] = set()
 
     async def finish_untold(self, owns: Callable[[int], bool]) -> int:
         """After a restart: show each decision the author was not told about on its queue message and DM the
         author once, for the servers ``owns`` says this process serves; return how many authors have the DM."""
-        told = 0
         # Another shard's process tells the others, with the server's name it alone knows.
-        for suggestion, edited in await self.repo.untold(UNTOLD_PER_START, owns):
+        return await self._finish(await self.repo.untold(UNTOLD_PER_START, owns))
+
+    async def try_again(self) -> None:
+        """Another attempt at each decision Discord failed to tell for now (decided, not marked told)."""
+        waiting, self.untold = self.untold, set()
+        if waiting:
+            await self._finish(await self.repo.untold_among(waiting))
+
+    async def _finish(self, decisions: list[tuple[Suggestion, bool]]) -> int:
+        """Show each decision on its queue message and DM its author unless their DMs hold it already; when
+        Discord fails for now, stop asking it and leave that one and the rest for another attempt."""
+        told = 0
+        for index, (suggestion, edited) in enumerate(decisions):
             try:
                 await self.publisher.show_decision(suggestion)
+                if not has_author(suggestion):
+                    await self.mark_told(suggestion.id)
+                    continue
                 reached = await self.publisher.tell_author(suggestion, edited=edited, unless_sent=True)
             except DecisionNoticeUnknown as error:
-                log.warning("suggestion %s: %s; the next start tells its author and the rest", suggestion.id, error)
+                log.warning("suggestion %s: %s; its author and the rest are told in a while", suggestion.id, error)
+                self.untold.update(s.id for s, _ in decisions[index:])
+                self.later()
                 break
             if reached:
                 told += 1
+            crash_point("review.author-dmed")
             await self.mark_told(suggestion.id)  # told, or told all Discord lets us: /suggest mine has it
         return told
 
     async def tell(self, suggestion: Suggestion, *, edited: bool) -> bool | None:
         """Right after the decision (a moderator's click): DM the author and mark the decision told. True when the
         author has it, False when Discord refused for good (told all it lets us: ``/suggest mine`` has it), None
-        when Discord did not answer or could not take it for now: it stays untold and the next start tells them."""
+        when Discord did not answer or could not take it for now: it stays untold and is tried again in a while."""
+        if not has_author(suggestion):
+            await self.mark_told(suggestion.id)
+            return True  # nobody to tell: nothing Discord could refuse
         try:
             reached = await self.publisher.tell_author(suggestion, edited=edited, unless_sent=False)
         except DecisionNoticeUnknown as error:
-            log.warning("suggestion %s: %s; the next start tells its author", suggestion.id, error)
+            log.warning("suggestion %s: %s; its author is told in a while", suggestion.id, error)
+            self.untold.add(suggestion.id)
+            self.later()
             return None
+        crash_point("review.author-dmed")
         await self.mark_told(suggestion.id)
         return reached
 
     async def mark_told(self, suggestion_id: int) -> None:
         """The author has the decision, or Discord refused the DM for good: no start tells it again."""
         await self.repo.mark_told(suggestion_id, self.clock.now())
+        crash_point("review.author-told")

@@ -13,7 +13,7 @@ from typing import Any
 from bot.content.cardchecks import one_card_errors
 from bot.content.items import ItemKind, check_item, describe
 from bot.content.models import Flashcard, Prompt
-from bot.content.sizing import sizing_problems
+from bot.content.sizing import refuse_unsized
 from bot.errors import InvalidInput
 
 PLACEHOLDER_ID = "pending-suggestion"
@@ -73,12 +73,8 @@ def build_item(kind: ItemKind, fields: dict[str, str], source: dict[str, str] | 
     # And the rules the validator adds to the schema's, so an export of the server's content always validates:
     # a card's own card rules; a prompt's sizing (one that states a fixed pool and a workload needs a sizing
     # check, which a form cannot hold).
-    if isinstance(item, Prompt) and sizing_problems(item, ""):
-        raise InvalidInput("That prompt states a fixed pool (GPUs, replicas, workers…) and a workload that has to "
-                           "fit in it. In a content pack such a prompt carries a check that its numbers fit, which "
-                           "a form cannot hold.",
-                           hint="Leave out the fixed pool or the workload (sizing it is then part of the answer), "
-                                "or ask the bot's host to add it to a content pack; nothing was saved.")
+    if isinstance(item, Prompt):
+        refuse_unsized(item)
     if isinstance(item, Flashcard):
         problems = one_card_errors(item)
         item = None if problems else item

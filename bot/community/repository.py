@@ -112,13 +112,21 @@ class SuggestionRepository:
         whether it was approved with edits (the audit entry of the decision says so: the notice says it too).
 
         Filtered before the limit, so other processes' unfinished work never crowds out this one's."""
-        rows = await self.db.fetchall(
+        mine = [row for row in await self._untold(None) if owns(row["guild_id"])][:limit]
+        return [(_suggestion(row), bool(row["edited"])) for row in mine]
+
+    async def untold_among(self, suggestion_ids: Collection[int]) -> list[tuple[Suggestion, bool]]:
+        """:meth:`untold`, of ``suggestion_ids`` only (those whose DM Discord failed to take for now)."""
+        rows = await self._untold(json.dumps(sorted(suggestion_ids)))
+        return [(_suggestion(row), bool(row["edited"])) for row in rows]
+
+    async def _untold(self, ids: str | None) -> list[aiosqlite.Row]:
+        """Decided rows whose author was not told, oldest decision first: all of them, or those whose id is in the JSON list ``ids``."""
+        return await self.db.fetchall(
             "SELECT s.*, EXISTS (SELECT 1 FROM audit_log a WHERE a.guild_id = s.guild_id "
             "AND a.action = 'review.edit-approve' AND json_extract(a.new_value, '$.suggestion') = s.id) AS edited "
             "FROM suggestions s WHERE s.status != 'pending' AND s.author_told_at IS NULL "
-            "ORDER BY s.decided_at, s.id")
-        mine = [row for row in rows if owns(row["guild_id"])][:limit]
-        return [(_suggestion(row), bool(row["edited"])) for row in mine]
+            "AND (? IS NULL OR s.id IN (SELECT value FROM json_each(?))) ORDER BY s.decided_at, s.id", (ids, ids))
 
     async def mark_told(self, suggestion_id: int, now: datetime) -> None:
         await self.db.execute("UPDATE suggestions SET author_told_at = ? WHERE id = ? AND author_told_at IS NULL",
@@ -147,6 +155,13 @@ class SuggestionRepository:
         rows = await self.db.fetchall("SELECT * FROM suggestions WHERE queue_claimed_at IS NOT NULL "
                                       "AND queue_message_id IS NULL ORDER BY queue_claimed_at, id")
         return [_suggestion(row) for row in rows if owns(row["guild_id"])][:limit]
+
+    async def claimed_among(self, suggestion_ids: Collection[int]) -> list[Suggestion]:
+        """Which of ``suggestion_ids`` still have a queue message claimed but never recorded, oldest claim first."""
+        rows = await self.db.fetchall("SELECT * FROM suggestions WHERE queue_claimed_at IS NOT NULL AND "
+                                      "queue_message_id IS NULL AND id IN (SELECT value FROM json_each(?)) "
+                                      "ORDER BY queue_claimed_at, id", (json.dumps(sorted(suggestion_ids)),))
+        return [_suggestion(row) for row in rows]
 
     async def review_channel(self, guild_id: int) -> int | None:
         value = await self.db.fetchval("SELECT review_channel_id FROM content_settings WHERE guild_id = ?",

@@ -5,7 +5,9 @@ A process can die between any two. A claim left without a message id is finished
 start: it looks in the channel for the message and records it, or sends it only when it is not
 there (the Discord side re-sends with the first attempt's nonce too, so Discord itself answers
 with a message it did take). A suggestion decided meanwhile gets its found message updated and
-is never posted afresh: the decision already said everything.
+is never posted afresh: the decision already said everything. A claim Discord failed to finish
+for now (a server error, a rate limit, a timeout) is finished the same way by another attempt after
+a pause, while the bot runs: the service schedules it when asked through ``later``.
 
 What is Discord's (sending, searching the channel, editing a message) is behind
 :class:`ReviewQueuePublisher`; the rules of the flow are here, with its crash points.
@@ -57,11 +59,15 @@ class ReviewQueue:
     """Claims, sends (or adopts) and records each suggestion's queue message; a part of the suggestion service."""
 
     def __init__(self, repo: SuggestionRepository, clock: Clock, publisher: ReviewQueuePublisher,
-                 alike: Callable[[Suggestion], Awaitable[list[str]]]) -> None:
+                 alike: Callable[[Suggestion], Awaitable[list[str]]], later: Callable[[], None]) -> None:
         self.repo = repo
         self.clock = clock
         self.publisher = publisher
         self.alike = alike  # the near-duplicate warnings the reviewers see on the message
+        self.later = later  # asks for another attempt at the claims Discord failed to finish for now
+        # Claims Discord failed to finish for now, for :meth:`try_again`. Only these: a claim being sent
+        # right now by a member's form is not taken from under it.
+        self.unfinished: set[int] = set()
 
     async def post(self, suggestion: Suggestion) -> bool:
         """Put a new suggestion in the moderators' channel, if the server chose one; False if it could not."""
@@ -86,6 +92,18 @@ class ReviewQueue:
             if await self._finish(suggestion, channel_id, fresh=False):
                 finished += 1
         return finished
+
+    async def try_again(self) -> None:
+        """Another attempt at each queue message Discord failed to take for now (the claim stays until then)."""
+        waiting, self.unfinished = self.unfinished, set()
+        if not waiting:
+            return
+        for suggestion in await self.repo.claimed_among(waiting):
+            channel_id = suggestion.queue_channel_id
+            if channel_id is None or not self.publisher.has_channel(channel_id):
+                await self.repo.drop_queue_claim(suggestion.id)  # gone meanwhile: it waits in /review queue
+                continue
+            await self._finish(suggestion, channel_id, fresh=False)
 
     async def claim(self, suggestion_id: int, channel_id: int) -> bool:
         """Write down that the queue message is about to be sent, before sending it: a process that dies
@@ -117,7 +135,9 @@ class ReviewQueue:
         try:
             message_id = await publish_once(fresh=fresh, find_earlier=find, publish=send)
         except QueuePostUnknown as error:
-            log.warning("suggestion %s: %s; the next start looks for its queue message", suggestion.id, error)
+            log.warning("suggestion %s: %s; it is looked for and sent again in a while", suggestion.id, error)
+            self.unfinished.add(suggestion.id)
+            self.later()
             return False
         if message_id is None:  # refused for good, or decided meanwhile: nothing was posted, nothing will be
             await self.repo.drop_queue_claim(suggestion.id)

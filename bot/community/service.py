@@ -4,15 +4,21 @@ A suggestion is validated before it is stored, so the queue only ever holds item
 could ship. Deciding one is a single conditional UPDATE (``… WHERE status = 'pending'``)
 in the transaction that creates the server item: of two moderators clicking at once,
 exactly one wins and the other is told who decided first.
+
+What Discord fails to take for now (a queue message, a decision's DM) is tried again by one job
+(:func:`retry_job`), after pauses that grow while Discord keeps failing, for as long as the bot runs;
+a start finishes what a stopped process left (:meth:`SuggestionService.catch_up`).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
 
 import aiosqlite
+from apscheduler.triggers.date import DateTrigger
 
 from bot.audit import AuditLog
 from bot.clock import Clock
@@ -26,11 +32,22 @@ from bot.content.items import ItemKind, alike_problems
 from bot.content.models import Flashcard, Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.overview import ConfiguredFeature
+from bot.posting import crash_point
+from bot.posting.retry import BACKOFF
+from bot.scheduler import JobScheduler
 from bot.storage import Database
+
+log = logging.getLogger(__name__)
 
 PENDING_PER_AUTHOR = 10     # one member cannot bury the queue
 SERVER_ITEM_LIMIT = 2000    # prompts and cards a server can own, all decks together
 REASON_LIMIT = 500
+JOB_PREFIX = "community:"
+
+
+def retry_job() -> str:
+    """Another attempt at the queue messages and decision DMs Discord failed to take for now."""
+    return f"{JOB_PREFIX}retry"
 
 
 def item_id_for(suggestion: Suggestion) -> str:
@@ -40,14 +57,52 @@ def item_id_for(suggestion: Suggestion) -> str:
 
 class SuggestionService:
     def __init__(self, db: Database, clock: Clock, audit: AuditLog, content: ServerContent,
-                 publisher: ReviewQueuePublisher, decisions: DecisionPublisher) -> None:
+                 publisher: ReviewQueuePublisher, decisions: DecisionPublisher, scheduler: JobScheduler) -> None:
         self.db = db
         self.clock = clock
         self.audit = audit
         self.content = content
+        self.scheduler = scheduler
         self.repo = SuggestionRepository(db)
-        self.review_queue = ReviewQueue(self.repo, clock, publisher, alike=self.alike)
-        self.notices = DecisionNotices(self.repo, clock, decisions)
+        self.review_queue = ReviewQueue(self.repo, clock, publisher, alike=self.alike, later=self._try_again_later)
+        self.notices = DecisionNotices(self.repo, clock, decisions, later=self._try_again_later)
+        self._retries = 0          # attempts in a row that Discord failed; the pause grows with them
+        self._retry_asked = False  # an attempt is scheduled (asked again while it runs: another one follows)
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Nothing to schedule: the only job is a retry, asked for when Discord fails."""
+
+    async def catch_up(self) -> None:
+        """Finish what a stopped process cut off in this process's servers: queue messages first (so a decision
+        made meanwhile updates the message found), then the authors of decisions not told yet."""
+        posted = await self.finish_queue_posts(self.scheduler.owns)
+        if posted:
+            log.info("finished %d queue messages claimed before a restart", posted)
+        told = await self.finish_untold(self.scheduler.owns)
+        if told:
+            log.info("told %d authors about decisions made before a restart", told)
+
+    async def stop(self) -> None:
+        self.scheduler.remove_prefix(JOB_PREFIX)
+        self._retry_asked = False
+
+    def _try_again_later(self) -> None:
+        """Discord failed to take a queue message or a decision's DM for now: one attempt at all of them after a
+        pause, growing while Discord keeps failing (the last pause repeats, for as long as the bot runs)."""
+        if self._retry_asked:
+            return
+        self._retry_asked = True
+        self._retries += 1
+        pause = BACKOFF[min(self._retries, len(BACKOFF)) - 1]
+        self.scheduler.add(retry_job(), DateTrigger(run_date=self.clock.now() + pause), self._try_again)
+
+    async def _try_again(self) -> None:
+        self._retry_asked = False
+        await self.review_queue.try_again()  # first, so a decision made meanwhile updates the message sent
+        await self.notices.try_again()
+        if not self._retry_asked:
+            self._retries = 0  # all went through: a later failure starts again from the shortest pause
 
     async def decks(self, guild_id: int) -> list[Deck]:
         """Every deck the server could study, shipped packs first, with whether it is on."""
@@ -180,6 +235,7 @@ class SuggestionService:
             await self.audit.record(conn, guild_id=guild_id, actor_id=moderator_id,
                                     action="review.edit-approve" if edited is not None else "review.approve",
                                     target_id=current.author_id, new={"suggestion": current.id, "item": final.id})
+        crash_point("review.decided")
         return Decision(await self.get(guild_id, suggestion_id), final.id)
 
     async def revise(self, guild_id: int, suggestion_id: int, moderator_id: int, edited: dict[str, str]) -> Suggestion:
@@ -204,6 +260,7 @@ class SuggestionService:
             await self._decide(conn, current, Status.REJECTED, moderator_id, self.clock.now(), reason=text)
             await self.audit.record(conn, guild_id=guild_id, actor_id=moderator_id, action="review.reject",
                                     target_id=current.author_id, new={"suggestion": current.id}, reason=text)
+        crash_point("review.decided")
         return Decision(await self.get(guild_id, suggestion_id), None)
 
     async def _decide(self, conn: aiosqlite.Connection, current: Suggestion, status: Status, moderator_id: int,

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from bot.content.loader import Pack, Problem
 from bot.content.models import Prompt
+from bot.errors import InvalidInput
 
 # A fixed pool of capacity ...
 POOL = re.compile(r"\b\d[\d,]*\s+(?:[a-z-]+\s+)?(?:GPUs?|replicas|human agents|workers)\b", re.IGNORECASE)
@@ -77,6 +78,18 @@ def states_capacity(prompt: Prompt) -> bool:
     """Whether the prompt names a fixed pool and a workload that must fit in it."""
     text = " ".join([prompt.scenario, *prompt.constraints])
     return bool(POOL.search(text)) and bool(WORKLOAD.search(text))
+
+
+def refuse_unsized(prompt: Prompt) -> None:
+    """Refuse a prompt written in a form (a suggestion, a moderator's own) that states a fixed pool and a workload:
+    in a pack such a prompt carries a check that its numbers fit, which a form cannot hold, and without one the
+    export of the server's content would fail ``studybot content validate``."""
+    if sizing_problems(prompt, ""):
+        raise InvalidInput("That prompt states a fixed pool (GPUs, replicas, workers…) and a workload that has to "
+                           "fit in it. In a content pack such a prompt carries a check that its numbers fit, which "
+                           "a form cannot hold.",
+                           hint="Leave out the fixed pool or the workload (sizing it is then part of the answer), "
+                                "or ask the bot's host to add it to a content pack; nothing was saved.")
 
 
 def sizing_problems(prompt: Prompt, where: str) -> list[Problem]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from bot.content.models import Difficulty, Prompt, PromptKind, Source
+from bot.content.sizing import refuse_unsized
 from bot.errors import InvalidInput
 
 
@@ -20,7 +21,7 @@ def build_prompt(prompt_id: str, *, kind: str, difficulty: str, title: str, scen
                  follow_ups: str, rubric: str) -> Prompt:
     """A Prompt from a moderator's form, or an InvalidInput that names each field to fix."""
     try:
-        return Prompt(
+        prompt = Prompt(
             id=prompt_id, title=title, kind=PromptKind(kind), difficulty=Difficulty(difficulty), scenario=scenario,
             constraints=_lines(constraints), follow_ups=_lines(follow_ups),
             hints=["Start from the constraints: sketch the request path, then name where it breaks at scale."],
@@ -29,6 +30,8 @@ def build_prompt(prompt_id: str, *, kind: str, difficulty: str, title: str, scen
     except ValueError as error:  # pydantic's ValidationError and enum lookups
         raise InvalidInput("That prompt does not fit the format yet:\n" + _explain(error),
                            hint="Fix the fields named above and submit again.") from error
+    refuse_unsized(prompt)  # checked as a pack's prompt is, so the server's export validates
+    return prompt
 
 
 FIELD_NAMES = {"title": "Title", "scenario": "Scenario", "constraints": "Scale and constraints",

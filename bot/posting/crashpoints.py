@@ -64,6 +64,9 @@ FLOWS: dict[str, tuple[str, ...]] = {
     "welcome": ("welcome.owed", "welcome.posted"),
     "reward-removal": ("reward.taken",),
     "review-queue-post": ("review.queue-claimed", "review.queue-posted", "review.queue-recorded"),
+    # A moderator's decision commits (with the item it approves), then its author is DMed and it is marked told;
+    # a restart in between looks among the author's latest DMs before telling again.
+    "suggestion-decision": ("review.decided", "review.author-dmed", "review.author-told"),
     # A notice for moderators is stored (the status commands show it from then on), posted, and marked told;
     # a restart between looks among the notices posted lately before telling again. The daily post and the
     # quiz share the first flow; a mock round kept from its channel has the second.

@@ -11,7 +11,7 @@ from cogs.community.publisher import DiscordDecisionPublisher, DiscordReviewQueu
 async def setup(client: StudyBot) -> None:
     core = client.core
     service = SuggestionService(core.db, core.clock, core.audit, core.server_content,
-                                DiscordReviewQueuePublisher(client), DiscordDecisionPublisher(client))
+                                DiscordReviewQueuePublisher(client), DiscordDecisionPublisher(client), core.scheduler)
     await client.add_cog(Review(client, service))
     await client.add_cog(Suggest(client, service))
     await client.add_cog(Content(client, service))

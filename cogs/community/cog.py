@@ -28,6 +28,7 @@ from cogs._common.authority import Audience, declared
 from cogs._common.confirm import ask_before_removing
 from cogs._common.forms import FormRoute, MemberForm
 from cogs._common.ids import TEXT, WORD, CustomId
+from cogs._common.lifecycle import load_service, unload_service
 from cogs._common.prompts import KIND_CHOICES
 from cogs._common.render import EMBED_TOTAL, fit_embed
 from cogs._common.uploads import sendable_file, upload_limit
@@ -85,26 +86,14 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
         super().__init__()
 
     async def cog_load(self) -> None:
-        self.client.services.add(self.service)
+        await load_service(self.client, self.service)  # its catch-up finishes what a stopped process cut off
         self.client.add_dynamic_items(*DYNAMIC_ITEMS)
         self.client.forms.add(*FORMS)
-        self.client.after_first_ready(self._after_restart)
-
-    async def _after_restart(self) -> None:
-        """Finish what a stopped process cut off in this shard's servers: queue messages first (so a decision
-        made meanwhile updates the message found), then the authors of decisions not told yet."""
-        posted = await self.service.finish_queue_posts(self.client.core.scheduler.owns)
-        if posted:
-            log.info("finished %d queue messages claimed before a restart", posted)
-        told = await self.service.finish_untold(self.client.core.scheduler.owns)
-        if told:
-            log.info("told %d authors about decisions made before a restart", told)
 
     async def cog_unload(self) -> None:
-        self.client.services.remove(self.service)
+        await unload_service(self.client, self.service)
         self.client.remove_dynamic_items(*DYNAMIC_ITEMS)
         self.client.forms.remove(*FORMS)
-        self.client.forget_ready_hook(self._after_restart)
 
     @app_commands.command(name="queue", description="Suggestions waiting for review, with Approve / Edit / Reject")
     @app_commands.describe(suggestion="Open one suggestion by its number (default: the oldest waiting)")

@@ -102,3 +102,24 @@ async def test_cards_a_moderators_upload_drafted_do_not_use_up_their_own_suggest
             "INSERT INTO suggestions (guild_id, author_id, kind, deck, data, created_at) "
             "VALUES (?, ?, 'card', 'doc-serving-notes', '{}', ?)", (harness.guild.id, mod.id, number))
     assert "suggestion **#13**" in await suggest_card(mod, **GOOD_CARD)
+
+
+async def test_a_prompt_daily_add_stores_is_one_the_export_of_the_servers_content_validates(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """README: `/daily add` is checked against the same rules as the packs, and the export passes `studybot content
+    validate`: a prompt stating a fixed pool and a workload needs a sizing check a form cannot hold, so it is refused
+    as a suggested one is."""
+    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
+    form = await mod.slash("daily add", kind="design", difficulty="hard")
+    done = await mod.submit_modal(form, title="Serving on a fixed pool", scenario=GOOD_PROMPT["scenario"],
+                                  constraints="8 GPUs\n2k requests per second at peak",
+                                  follow_ups=GOOD_PROMPT["follow_ups"], rubric=GOOD_PROMPT["rubric"])
+    if await count(harness, "server_items"):
+        [attachment] = (await mod.slash("content export")).attachments
+        with zipfile.ZipFile(io.BytesIO(attachment["data"])) as archive:
+            archive.extractall(tmp_path / "packs")
+        capsys.readouterr()
+        code = main(["content", "validate", str(tmp_path / "packs")])
+        assert code == 0, f"/daily add stored a prompt the export fails validate with:\n{capsys.readouterr().out}"
+    assert done.ephemeral and "states a fixed pool" in done.text and "nothing was saved" in done.text

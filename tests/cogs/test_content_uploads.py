@@ -106,6 +106,16 @@ async def test_an_uploaded_document_becomes_reviewed_cards_in_study_and_the_quiz
     assert "every deck switched off" in (await alice.slash("cards study")).text
 
 
+async def test_deciding_a_documents_drafted_cards_sends_the_uploader_no_dm_per_card(
+        harness: BotHarness, mod: SimMember) -> None:
+    """The uploader is no author to tell: the cards are drafted from a document, not credited to anyone."""
+    await mod.slash("content import", document=upload(DOCUMENT))
+    assert await approve_all(mod) == 5
+    assert [dm.content for dm in mod.dms] == []
+    await harness.restart()  # and no start tells them either
+    assert [dm.content for dm in mod.dms] == []
+
+
 @pytest.mark.parametrize(("file", "expected"), [
     (upload(b"\x89PNG\r\n\x1a\n\x00\x00binary", "notes.txt", "text/plain"), "looks like a binary file"),
     (upload("Section 1: Only text\nNo questions here.\n", "notes.txt", "text/plain"),

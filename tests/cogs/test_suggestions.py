@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -445,3 +446,29 @@ async def test_a_review_channel_closed_to_the_bot_keeps_the_suggestion_in_the_qu
     shown = await mod.slash("studybot settings show")
     field = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}["Suggestion review"]
     assert f"Channel: {mods.mention}" in field and "Send Messages" in field
+
+
+async def test_a_queue_message_discord_could_not_take_for_now_is_posted_while_the_bot_runs(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel) -> None:
+    await mod.slash("review channel", channel=mods)
+    harness.sim.faults.fail_next(503, 1, route_contains="/messages")  # the queue message, once
+    await suggest_card(alice)
+    assert _queue_messages(mods) == []
+    await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))  # no restart in between
+    [queued] = _queue_messages(mods)
+    assert queued.button_labels == ["Approve", "Edit", "Reject"]
+    await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
+    assert _queue_messages(mods) == [queued]
+
+
+async def test_a_decision_dm_discord_could_not_take_for_now_is_sent_while_the_bot_runs(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    await suggest_card(alice)
+    queued = await mod.slash("review queue")
+    harness.sim.faults.fail_next(503, 2, route_contains="/messages")  # the DM, and its first retry
+    await mod.click(queued, "Approve")
+    assert alice.dms == []
+    await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))  # no restart in between
+    [told] = alice.dms
+    assert "approved" in told.content
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM suggestions WHERE author_told_at IS NULL") == 0

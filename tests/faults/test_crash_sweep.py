@@ -647,13 +647,33 @@ async def give_feedback(world: World) -> None:
     await world.submit(world.alice, opened, communication="4", depth="4", tradeoffs="3", note="clear")
 
 
+SUGGESTED_CARD = {"front": "What does a reranker add after vector search?",
+                  "back": "It re-scores the top candidates with a slower cross-encoder.", "topic": "Retrieval",
+                  "wrong_answers": "It embeds the query again with a larger model.\n"
+                                   "It swaps the vector index for a keyword one.\n"
+                                   "It caches the answers to repeated questions."}
+
+
 async def suggest_a_card(world: World) -> None:
     opened = await world.slash(world.alice, "suggest card")
-    await world.submit(world.alice, opened, front="What does a reranker add after vector search?",
-                       back="It re-scores the top candidates with a slower cross-encoder.", topic="Retrieval",
-                       wrong_answers="It embeds the query again with a larger model.\n"
-                                     "It swaps the vector index for a keyword one.\n"
-                                     "It caches the answers to repeated questions.")
+    await world.submit(world.alice, opened, **SUGGESTED_CARD)
+
+
+async def card_waiting_for_review(world: World) -> None:
+    """Alice's card suggestion waits in the review channel, with its buttons."""
+    world.mods = world.guild.create_text_channel("mods")
+
+    async def steps(harness: BotHarness) -> None:
+        await world.mod.slash("review channel", channel=world.mods)
+        await world.alice.submit_modal(await world.alice.slash("suggest card"), **SUGGESTED_CARD)
+    await in_process(world, steps)
+
+
+async def approve_the_suggestion(world: World) -> None:
+    from bot.localdiscord import Reply
+
+    opened = await world.slash(world.mod, "review queue")
+    await world.press(world.mod, Reply(opened), "Approve")
 
 
 async def repair_a_day(world: World) -> None:
@@ -1192,6 +1212,20 @@ async def queue_invariants(world: World, restart: int) -> None:
                             "the queue message to show the decision")
 
 
+async def decision_invariants(world: World, restart: int) -> None:
+    """The approval is whole (the card is the server's), its queue message shows it, and its author has one DM
+    about it and it is marked told, whichever step the crash fell after."""
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM suggestions WHERE author_told_at IS NOT NULL")
+                            == [(1,)], "the decision marked told")
+    assert world.rows("SELECT status FROM suggestions") == [("approved",)]
+    assert world.rows("SELECT COUNT(*) FROM server_items") == [(1,)]
+    notices = [m.content for m in world.alice.dms if "approved" in m.content]
+    assert len(notices) == 1, f"the author was told {len(notices)} times"
+    [queued] = queue_messages(world)
+    await world.serve_until(lambda: queued.button_labels == [] and "approved" in str(queued.embeds),
+                            "the queue message to show the decision")
+
+
 async def backup_invariants(world: World, restart: int) -> None:
     folder = world.db_path.parent / "backups"
     for backup in sorted(folder.glob("studybot-*.sqlite3")):
@@ -1354,6 +1388,8 @@ SCENARIOS: dict[str, Scenario] = {
                              nothing, reward_removal_invariants),
     **{point: Scenario(review_channel_chosen, DAY.replace(hour=8), suggest_a_card, queue_invariants)
        for point in FLOWS["review-queue-post"]},
+    **{point: Scenario(card_waiting_for_review, DAY.replace(hour=8), approve_the_suggestion, decision_invariants)
+       for point in FLOWS["suggestion-decision"]},
     **{point: Scenario(daily_answered, DAY.replace(hour=9, minute=10), delete_my_data, privacy_invariants)
        for point in ("privacy.queued", "privacy.deleted")},
     "privacy.told": Scenario(daily_answered_then_out_of_reach, DAY.replace(hour=12, minute=10) + timedelta(days=1),

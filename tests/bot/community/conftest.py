@@ -22,6 +22,7 @@ from bot.community import (
     SuggestionService,
 )
 from bot.content import ContentStore
+from bot.scheduler import JobScheduler
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database
 
@@ -64,7 +65,7 @@ async def service(tmp_path: Path, publisher: FakeQueuePublisher,
     await db.open()
     clock = ManualClock(NOW)
     built = SuggestionService(db, clock, AuditLog(db, clock), ServerContent(db, ContentStore.load(SHIPPED_CONTENT_DIR)),
-                              publisher, dms)
+                              publisher, dms, JobScheduler(clock, manual=True))
     await built.set_review_channel(GUILD, MOD, REVIEW_CHANNEL)
     try:
         yield built

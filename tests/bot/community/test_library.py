@@ -17,6 +17,7 @@ from bot.community import Deck, SuggestionService, cards_of
 from bot.community.library import ServerContent
 from bot.content import ContentStore
 from bot.errors import InvalidInput
+from bot.scheduler import JobScheduler
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database
 from tests.bot.community.conftest import FakeDecisionPublisher, FakeQueuePublisher
@@ -89,7 +90,7 @@ def content(db: Database) -> ServerContent:
 def _service(db: Database, content: ServerContent) -> SuggestionService:
     """What moderators switch decks through (``/content decks``), audited."""
     return SuggestionService(db, ManualClock(NOW), AuditLog(db, ManualClock(NOW)), content, FakeQueuePublisher(),
-                             FakeDecisionPublisher())
+                             FakeDecisionPublisher(), JobScheduler(ManualClock(NOW), manual=True))
 
 
 async def test_a_servers_decks_are_built_once_and_rebuilt_after_any_write_from_anywhere(

@@ -11,6 +11,7 @@ from bot.community import ServerContent, SuggestionService
 from bot.daily import DailyService, Outcome
 from bot.errors import InvalidInput, NotFound
 from bot.practice.service import PracticeService
+from bot.scheduler import JobScheduler
 from tests.bot.community.conftest import FakeDecisionPublisher, FakeQueuePublisher
 from tests.bot.daily.conftest import GUILD, MOD, FakeDiscord
 
@@ -29,7 +30,7 @@ async def _own_prompt(service: DailyService, title: str) -> str:
 async def _switch(service: DailyService, deck: str, enabled: bool) -> None:
     content = ServerContent(service.repo.db, service.content)
     suggestions = SuggestionService(service.repo.db, service.clock, service.audit, content, FakeQueuePublisher(),
-                                    FakeDecisionPublisher())
+                                    FakeDecisionPublisher(), JobScheduler(service.clock, manual=True))
     await suggestions.switch_deck(
         GUILD, deck, enabled, MOD, POST_TIME)
 
