@@ -17,6 +17,7 @@ from bot.mock.models import Group, Round
 from bot.timezones import CLOCK, clock_time
 
 MAX_OPTIONS = 25  # a select menu offers at most 25 options
+SUGGESTIONS = 3  # times a group's brief suggests
 PAIR_MINUTES, TRIO_MINUTES = 60, 90
 EARLIEST_LEAD = timedelta(minutes=30)  # a proposal must leave time to get there
 NUDGE_LEAD = timedelta(days=2)  # "no time yet" is said once, this long before the round ends
@@ -140,7 +141,7 @@ def nudge_time(starts_at: datetime, ends_at: datetime) -> datetime:
 
 
 def suggestion_starts(stretches: Iterable[tuple[datetime, datetime]], minutes: int,
-                      limit: int = 3) -> list[datetime]:
+                      limit: int = SUGGESTIONS) -> list[datetime]:
     """Up to ``limit`` start times inside shared free stretches, at most one a day per stretch.
 
     A long stretch (someone free "anytime") offers the same hour on following days rather

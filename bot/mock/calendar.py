@@ -3,7 +3,8 @@
 The event's UID is derived from the guild and group only, and SEQUENCE is the
 meeting's version: a calendar that imported the file before a reschedule replaces
 the entry instead of adding a second one. Times are written in the member's own
-zone, with that zone's VTIMEZONE, so every calendar shows the same instant.
+zone, with that zone's VTIMEZONE, so every calendar shows the same instant (a time the clocks there show
+twice, in the hour repeated when they go back, in UTC, since a local time could be either).
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ def uid_for(guild_id: int, group_id: int) -> str:
     return f"mock-{guild_id}-{group_id}@{UID_DOMAIN}"
 
 
+def _written(moment: datetime, zone: ZoneInfo) -> datetime:
+    """``moment`` as the calendar file writes it: in ``zone``, unless the clocks there show that time twice (the
+    hour repeated when they go back), which a TZID cannot tell apart; such a time is written in UTC."""
+    local = moment.astimezone(zone)
+    return local if local.replace(fold=1 - local.fold).utcoffset() == local.utcoffset() else moment.astimezone(UTC)
+
+
 def interview_ics(entry: InterviewEntry, zone: ZoneInfo, now: datetime) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -51,9 +59,11 @@ def interview_ics(entry: InterviewEntry, zone: ZoneInfo, now: datetime) -> bytes
     event.add("uid", uid_for(entry.guild_id, entry.group_id))
     event.add("sequence", entry.version)
     event.add("dtstamp", now.astimezone(UTC))
+    # The end is counted on the UTC timeline: adding minutes to a local time counts them on the wall clock, an
+    # hour off for an interview the clocks change during.
     start = entry.starts_at.astimezone(zone)
-    event.add("dtstart", start)
-    event.add("dtend", start + timedelta(minutes=entry.minutes))
+    event.add("dtstart", _written(entry.starts_at, zone))
+    event.add("dtend", _written(entry.starts_at + timedelta(minutes=entry.minutes), zone))
     event.add("summary", entry.title)
     event.add("description", entry.details)
     event.add("url", entry.url)

@@ -26,6 +26,7 @@ from bot.clock import Clock
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.mock.agreement import (
     MAX_OPTIONS,
+    SUGGESTIONS,
     agreed_option,
     last_start,
     minutes_for,
@@ -97,15 +98,24 @@ class MeetingService:
 
     # -- preparing a group ---------------------------------------------------------------------
     async def prepare(self, round_: Round, group: Group) -> list[TimeOption]:
-        """Store the group's meeting and the suggested times (once); return the times to show."""
+        """Store the group's meeting and the suggested times; return those to show: the ones Pick times offers.
+
+        Called until the group is told, which can be long after the round started (Discord was down, or the bot
+        stopped before making its thread): times passed meanwhile are not shown, and others from now on take
+        their place."""
         now = self._clock.now()
-        starts = await self._suggested_starts(round_, group, round_.starts_at + timedelta(hours=1))
+        latest = last_start(round_, group)
+        suggested = open_options([o for o in await self.repo.options(group.id, "agree") if o.proposed_by is None],
+                                 now, latest)
+        taken = {o.starts_at for o in suggested}
+        earliest = max(round_.starts_at, now) + timedelta(hours=1)
+        starts = [s for s in await self._suggested_starts(round_, group, earliest) if s not in taken]
         async with self._db.transaction() as conn:
             await self.repo.ensure(conn, group.id, group.guild_id, minutes_for(len(group.members)), now)
-            if not await self.repo.count_options(conn, group.id, "agree"):
-                for start in starts:
-                    await self.repo.add_option(conn, group.id, start, None, "agree", now)
-        return [o for o in await self.repo.options(group.id, "agree") if o.proposed_by is None]
+            for start in starts[:max(0, SUGGESTIONS - len(suggested))]:
+                await self.repo.add_option(conn, group.id, start, None, "agree", now)
+        return open_options([o for o in await self.repo.options(group.id, "agree") if o.proposed_by is None],
+                            now, latest)
 
     async def _suggested_starts(self, round_: Round, group: Group, earliest: datetime) -> list[datetime]:
         """Starts inside the members' shared free time from ``earliest``, each interview ending inside the round."""

@@ -30,6 +30,7 @@ class Signup:
     skip_rounds: int
     pause_reason: str | None
     left_server: bool = False  # a round found them gone from the server; any /mock command of theirs clears it
+    sat_out: str | None = None  # the key of the last scheduled round they sat out while pausing for some rounds
 
 
 MANUAL_KEY_PREFIX = "manual:"  # the key of a round a moderator started with pair-now

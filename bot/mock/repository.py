@@ -21,7 +21,8 @@ SCHEDULE_COLUMNS = ("guild_id", "channel_id", "cadence", "weekday", "local_time"
 
 def _signup(row: aiosqlite.Row) -> Signup:
     return Signup(row["guild_id"], row["user_id"], row["role"], row["level"], row["timezone"], row["availability"],
-                  row["status"], row["skip_rounds"], row["pause_reason"], row["left_server_at"] is not None)
+                  row["status"], row["skip_rounds"], row["pause_reason"], row["left_server_at"] is not None,
+                  row["sat_out_key"])
 
 
 def _round(row: aiosqlite.Row) -> Round:
@@ -72,12 +73,13 @@ class PairingRepository:
         await self.db.execute("UPDATE mock_participants SET left_server_at = NULL, updated_at = ? "
                               "WHERE guild_id = ? AND user_id = ?", (epoch(now), guild_id, user_id))
 
-    async def use_skips(self, conn: aiosqlite.Connection, guild_id: int, busy: Iterable[int] = ()) -> None:
-        """One round sat out by every pausing member, except those ``busy`` in another round still open
-        (they could not have taken part in this one anyway)."""
-        await conn.execute("UPDATE mock_participants SET skip_rounds = skip_rounds - 1 WHERE guild_id = ? "
-                           "AND status = 'active' AND skip_rounds > 0 "
-                           "AND user_id NOT IN (SELECT value FROM json_each(?))", (guild_id, json.dumps(sorted(busy))))
+    async def use_skips(self, conn: aiosqlite.Connection, guild_id: int, key: str, busy: Iterable[int] = ()) -> None:
+        """The round keyed ``key`` sat out by every pausing member, except those ``busy`` in another round still
+        open (they could not have taken part in this one anyway); once per round, which they stay out of."""
+        await conn.execute("UPDATE mock_participants SET skip_rounds = skip_rounds - 1, sat_out_key = ? "
+                           "WHERE guild_id = ? AND status = 'active' AND skip_rounds > 0 "
+                           "AND sat_out_key IS NOT ? AND user_id NOT IN (SELECT value FROM json_each(?))",
+                           (key, guild_id, key, json.dumps(sorted(busy))))
 
     async def count_active(self, guild_id: int) -> int:
         return int(await self.db.fetchval("SELECT COUNT(*) FROM mock_participants WHERE guild_id = ? "

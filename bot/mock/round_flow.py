@@ -127,7 +127,7 @@ class RoundFlow:
             gone = await self._gone(schedule.guild_id, key)
             round_id, silenced = await self._create(schedule, key, actor_id, gone, due_at)
         if round_id is None and key is not None:
-            await self._tell_alone(schedule, gone)
+            await self._tell_alone(schedule, key, gone)
         if silenced:
             log.info("guild %s: paused for not answering %d pairings: %s", schedule.guild_id, SILENT_ROUNDS, silenced)
             crash_point("mock.silent-paused")
@@ -140,13 +140,13 @@ class RoundFlow:
             await self.tell_paused(schedule.guild_id, silenced, reason="silent")
         return round_, silenced
 
-    async def _tell_alone(self, schedule: Schedule, gone: frozenset[int]) -> None:
+    async def _tell_alone(self, schedule: Schedule, key: str, gone: frozenset[int]) -> None:
         """A scheduled round that only one member takes part in does not start; that member is told so rather than
         wait for a partner who never comes (the odd one out is never dropped silently). Decided again at a restart
         the same day, so the DM is looked for first."""
         conn = self._db.conn
         busy = await self.meetings.repo.busy_members(conn, schedule.guild_id)
-        taking_part = eligible(await self.repo.signups(conn, schedule.guild_id), busy, gone)
+        taking_part = eligible(await self.repo.signups(conn, schedule.guild_id), busy, gone, key)
         if len(taking_part) == 1:
             await self.publisher.tell_alone(taking_part[0].user_id, self._clock.now().astimezone(schedule.zone).date())
 
@@ -160,7 +160,7 @@ class RoundFlow:
         if key is not None and await self.repo.round_by_key(conn, guild_id, key) is not None:
             return frozenset()  # made already (before a restart): it keeps its members
         busy = await self.meetings.repo.busy_members(conn, guild_id)
-        candidates = [s.user_id for s in eligible(await self.repo.signups(conn, guild_id), busy)]
+        candidates = [s.user_id for s in eligible(await self.repo.signups(conn, guild_id), busy, key=key)]
         if len(candidates) < 2:
             return frozenset()
         try:
@@ -178,6 +178,7 @@ class RoundFlow:
                       gone: frozenset[int] = frozenset(), due_at: datetime | None = None) -> tuple[int | None, list[int]]:
         """The round (None: fewer than two members to pair), and the members it paused for never answering."""
         now = self._clock.now()
+        scheduled = key is not None
         prompts = await self.prompts.pool(schedule.guild_id)  # read before the transaction takes the write lock
         async with self._db.transaction() as conn:
             number = await self.repo.next_number(conn, schedule.guild_id)
@@ -189,11 +190,14 @@ class RoundFlow:
             silenced = await pause_silent_members(conn, schedule.guild_id, now)
             everyone = await self.repo.signups(conn, schedule.guild_id)
             busy = await self.meetings.repo.busy_members(conn, schedule.guild_id)  # in a live group of an open round
-            taking_part = eligible(everyone, busy, gone)
+            taking_part = eligible(everyone, busy, gone, key)
             if len(taking_part) < 2:
                 log.info("guild %s: %d members taking part, no round", schedule.guild_id, len(taking_part))
+                if scheduled:  # the occurrence still came: pausing members sat it out (in a small server their
+                    # own pause can leave too few to pair, and the pause would otherwise never run out)
+                    await self.repo.use_skips(conn, schedule.guild_id, key, busy)
                 return None, silenced
-            await self.repo.use_skips(conn, schedule.guild_id, busy)
+            await self.repo.use_skips(conn, schedule.guild_id, key, busy)
             recent = await self.repo.recent_rounds(conn, schedule.guild_id, HISTORY_ROUNDS)
             rows = await self.repo.member_rows(conn, recent)
             history = history_of(recent, [(r["round_id"], r["group_id"], r["user_id"]) for r in rows])

@@ -35,10 +35,13 @@ class Plan:
     unmatched: tuple[int, ...] = ()  # nobody they may be paired with took part (exclusions)
 
 
-def eligible(signups: Iterable[Signup], busy: Set[int], gone: Set[int] = frozenset()) -> list[Signup]:
-    """Who a round groups: active sign-ups not sitting this round out, not busy in another open round, and
-    not among the members Discord just said are ``gone`` from the server."""
-    return [s for s in signups if s.skip_rounds == 0 and s.user_id not in busy and s.user_id not in gone]
+def eligible(signups: Iterable[Signup], busy: Set[int], gone: Set[int] = frozenset(),
+             key: str | None = None) -> list[Signup]:
+    """Who the round keyed ``key`` groups: active sign-ups not sitting it out (still pausing, or it is the round
+    their pause was used on), not busy in another open round, and not among the members Discord just said are
+    ``gone`` from the server."""
+    return [s for s in signups if s.skip_rounds == 0 and (key is None or s.sat_out != key)
+            and s.user_id not in busy and s.user_id not in gone]
 
 
 def gone_from(candidates: Iterable[int], present: Set[int] | None) -> frozenset[int]:

@@ -234,16 +234,18 @@ class MockService:
         return None
 
     async def history(self, guild_id: int, user_id: int | None,
-                      limit: int = 10) -> list[tuple[Round, Group, frozenset[int]]]:
-        """Recent groups, each with the members found gone from the server during its round: history shows that
-        they left rather than the part they no longer played (in a trio left as a pair, another member took it)."""
+                      limit: int = 10) -> list[tuple[Round, Group, frozenset[int], Meeting | None]]:
+        """Recent groups, each with the members found gone from the server during its round (history shows that
+        they left rather than the part they no longer played: in a trio left as a pair, another member took it)
+        and its meeting (an interview called off or that found no time has no report to wait for)."""
         ids = await self.repo.history_group_ids(guild_id, user_id, limit)
         found = []
         for group_id in ids:
             group = await self.repo.group(group_id)
             round_ = await self.repo.round(group.round_id) if group else None
             if group and round_:
-                found.append((round_, group, frozenset(await self.repo.departed_from(group_id))))
+                found.append((round_, group, frozenset(await self.repo.departed_from(group_id)),
+                              await self.meetings.repo.meeting(group_id)))
         return found
 
     async def stats(self, guild_id: int) -> MockStats:

@@ -159,13 +159,21 @@ def current_round_text(round_: Round, group: Group, meeting: Meeting | None) -> 
     return f"{text}\nIn {where}; ends {discord_timestamp(round_.ends_at, 'R')}."
 
 
-def history_line(round_: Round, group: Group, viewer: int | None, departed: frozenset[int] = frozenset()) -> str:
+def history_line(round_: Round, group: Group, viewer: int | None, departed: frozenset[int] = frozenset(),
+                 meeting: Meeting | None = None) -> str:
     """One past group; a member who left the server during the round is named as having left, not by a part.
-    A cancelled round's group that had not met reads as cancelled, not as an interview nobody reported."""
+    A cancelled round's group that had not met reads as cancelled, and so does an interview a member called off
+    or one that found no time, not as an interview nobody reported."""
     people = ", ".join(f"<@{m.user_id}> ({'left the server' if m.user_id in departed else m.role})"
                        for m in group.members if m.user_id != viewer)
-    outcome = ("round cancelled" if round_.status == "cancelled" and group.outcome != "met"
-               else OUTCOME_LABELS.get(group.outcome, group.outcome))
+    status = meeting.status if meeting is not None and group.outcome is None else None
+    outcome: str | None
+    if round_.status == "cancelled" and group.outcome != "met":
+        outcome = "round cancelled"
+    elif status == "cancelled" and meeting is not None:
+        outcome = f"cancelled by {'you' if meeting.cancelled_by == viewer else f'<@{meeting.cancelled_by}>'}"
+    else:
+        outcome = "no time found" if status == "no-time" else OUTCOME_LABELS.get(group.outcome, group.outcome)
     return f"Round {round_.number} · {discord_timestamp(round_.starts_at, 'd')} · {people} · {outcome}"
 
 

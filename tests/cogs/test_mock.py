@@ -348,6 +348,21 @@ async def test_we_met_on_an_interview_a_member_cancelled_is_refused_and_records_
     assert "0 of 1" in stats.text and "Cancelled\n1" in stats.text
 
 
+async def test_history_reads_a_cancelled_interview_and_one_that_found_no_time_as_such(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Neither interview happened, and neither is a report still owed: history says which it was."""
+    thread = await paired_with_a_time(harness, mod, room, alice, bob)
+    confirmed = next(m for m in thread.messages if "Cancel interview" in m.button_labels)
+    await alice.submit_modal(await alice.click(confirmed, "Cancel interview"), reason="Moving house this week")
+    await harness.advance(days=7)  # round 1 ends
+    await mod.slash("mock-admin pair-now")  # round 2: they never agree a time
+    await harness.advance(days=7)
+    for shown in ((await bob.slash("mock status")).text, (await mod.slash("mock-admin history", member=bob)).text):
+        lines = {line.split(" · ")[0]: line for line in shown.splitlines() if line.startswith("Round ")}
+        assert lines["Round 2"].endswith("· no time found"), lines
+        assert lines["Round 1"].endswith(f"· cancelled by {alice.mention}"), lines
+
+
 async def test_an_interview_reported_as_held_cannot_be_cancelled(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     thread = await paired_with_a_time(harness, mod, room, alice, bob)
@@ -596,6 +611,24 @@ async def test_the_only_member_taking_part_in_a_scheduled_round_is_told_there_wa
     await harness.restart()  # the missed-round check runs again on the same day, and says nothing twice
     assert len([m for m in alice.dms if "nobody to pair you with" in m.content]) == 1
     assert not [m for m in bob.dms if "nobody to pair you with" in m.content]  # he chose to sit out
+
+
+async def test_a_pause_for_one_round_ends_when_the_scheduled_round_it_kept_from_starting_is_over(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Two members, one sitting out a round: that week's scheduled round does not start, and it is the round he
+    sat out (once, even when the bot starts again that day), so the next week pairs them."""
+    await join_all([alice, bob])
+    assert "sit out the next 1 round" in (await bob.slash("mock pause", rounds=1)).text
+    await schedule(mod, room)  # weekly, Friday 10:00 UTC
+    await harness.advance_to(datetime(2026, 3, 6, 11, 0, tzinfo=UTC))
+    assert threads(harness.guild) == []  # alice alone this week
+    assert len([m for m in alice.dms if "nobody to pair you with" in m.content]) == 1
+    await harness.restart()  # the missed-round check looks at Friday's round again
+    assert threads(harness.guild) == []  # bob sat this one out: it does not start for him after all
+    assert "sitting out" not in (await bob.slash("mock status")).text
+    await harness.advance_to(datetime(2026, 3, 13, 11, 0, tzinfo=UTC))
+    [thread] = threads(harness.guild)
+    assert {alice.id, bob.id} <= set(thread.member_ids), "bob's pause for one round never ended"
 
 
 async def test_moving_a_biweekly_round_by_an_hour_keeps_its_weeks(

@@ -531,6 +531,27 @@ async def test_a_time_whose_interview_would_run_past_the_round_end_is_refused(
     assert "waiting for" in fits.text
 
 
+async def test_a_group_told_a_day_late_is_suggested_only_times_still_ahead(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """The round is stored, then the bot stops before any thread is made and is back the next day: the brief
+    it then sends suggests times the group can still pick, as Pick times does."""
+    await join(alice, "UTC")
+    await join(bob, "UTC")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
+    service = harness.bot.get_cog("Mock").service
+    await service.rounds._create(await service.repo.schedule(harness.guild.id), "manual:late", mod.id)
+    await harness.stop()  # before its groups were told
+    harness.clock.set(harness.clock.now() + timedelta(days=1, hours=2))
+    await harness.start()
+    await harness.settle()
+    now = harness.clock.now()
+    [plan] = [e for e in brief(thread_of(harness.guild, alice)).embeds if e["title"] == "When to meet"]
+    shown = [datetime.fromtimestamp(int(t), UTC) for t in re.findall(r"• <t:(\d+):F>", plan["description"])]
+    assert shown and all(t >= now + timedelta(minutes=30) for t in shown), (now, shown)
+    offered = options(await alice.click(brief(thread_of(harness.guild, alice)), "Pick times"))
+    assert len(offered) == len(shown)
+
+
 async def test_a_member_pausing_for_one_round_sits_out_only_one(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
     carol, dana, erin = (harness.guild.add_member(name) for name in ("carol", "dana", "erin"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from bot.content import ContentStore
@@ -57,6 +58,9 @@ def test_a_round_takes_neither_the_pausing_the_busy_nor_the_gone() -> None:
     signups = [_signup(1), _signup(2, skip_rounds=1), _signup(3), _signup(4), _signup(5)]
     assert [s.user_id for s in eligible(signups, {3})] == [1, 4, 5]
     assert [s.user_id for s in eligible(signups, {3}, frozenset({4}))] == [1, 5]
+    sat_out = replace(_signup(6), sat_out="scheduled:2026-03-06")  # the round their pause was used on
+    assert [s.user_id for s in eligible([*signups, sat_out], set(), key="scheduled:2026-03-06")] == [1, 3, 4, 5]
+    assert [s.user_id for s in eligible([*signups, sat_out], set(), key="scheduled:2026-03-13")] == [1, 3, 4, 5, 6]
 
 
 def test_gone_are_the_candidates_discord_did_not_find_and_nobody_when_it_was_not_asked() -> None:
