@@ -206,14 +206,15 @@ class DailyDelivery:
             schedule = await self.repo.schedule(guild_id)
             if schedule is None:
                 return DeliveryResult(Outcome.NOT_CONFIGURED)
-            if not schedule.enabled and not manual:
-                return DeliveryResult(Outcome.PAUSED)
             now = self.clock.now()
             today = local_date(now, schedule.zone)
+            # First: an earlier day's post a crash left unrecorded is adopted at start even before today's time.
+            await self.reconcile(schedule, before=day_bounds(today, schedule.zone)[0])
+            if not schedule.enabled and not manual:
+                return DeliveryResult(Outcome.PAUSED)
             due_at = occurrence(today, schedule.local_time, schedule.zone)
             if not manual and not owed(due_at, now, schedule.starts_at):
                 return DeliveryResult(Outcome.NOT_DUE)
-            await self.reconcile(schedule, before=day_bounds(today, schedule.zone)[0])
             try:
                 record, fresh = await self._claim(schedule, today, min(due_at, now), now)
             except DeliveryFailed as failure:

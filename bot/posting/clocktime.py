@@ -16,18 +16,26 @@ from apscheduler.triggers.base import BaseTrigger
 
 
 def occurrence(day: date, at: time, zone: ZoneInfo) -> datetime:
-    """The UTC instant of ``at`` on local ``day`` (gap: first valid minute after it; overlap: first)."""
+    """The UTC instant of ``at`` on local ``day`` (gap: first valid minute after it, or the last before it when
+    the gap runs to the day's end; overlap: first)."""
     wall = datetime.combine(day, at, tzinfo=zone)  # fold=0: the first of two repeated times
-    instant = wall.astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
-        # The wall time does not exist: walk forward to the first minute that does.
-        probe = wall.replace(tzinfo=None)
-        while True:
-            probe += timedelta(minutes=1)
-            candidate = probe.replace(tzinfo=zone)
-            if candidate.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == probe:
-                return candidate.astimezone(UTC)
-    return instant
+    if _exists(wall.replace(tzinfo=None), zone):
+        return wall.astimezone(UTC)
+    # The wall time does not exist: the first minute after the gap that is still on ``day``. Greenland springs
+    # forward from 23:00 straight to the next midnight, so there the day's last minute before the gap serves it
+    # instead: a minute on the next day would give that day two posts and this one none.
+    for step in (timedelta(minutes=1), timedelta(minutes=-1)):
+        probe = wall.replace(tzinfo=None) + step
+        while probe.date() == day:
+            if _exists(probe, zone):
+                return probe.replace(tzinfo=zone).astimezone(UTC)
+            probe += step
+    raise AssertionError("a day always has a minute that exists")  # pragma: no cover
+
+
+def _exists(wall: datetime, zone: ZoneInfo) -> bool:
+    """Whether the naive local ``wall`` time happens in ``zone`` (not inside a daylight-saving gap)."""
+    return wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall
 
 
 def owed(due_at: datetime, now: datetime, starts_at: datetime | None) -> bool:

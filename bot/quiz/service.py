@@ -259,14 +259,16 @@ class QuizService:
         """Post today's quiz if its time has come and it is not out yet; return the day's post."""
         async with self._locks[guild_id]:
             schedule = await self.repo.schedule(guild_id)
-            if schedule is None or not schedule.enabled:
+            if schedule is None:
                 return None
             now = self._clock.now()
             today = local_date(now, schedule.zone)
-            due_at = occurrence(today, schedule.local_time, schedule.zone)
-            if not owed(due_at, now, schedule.starts_at):
-                return None
+            # First: an earlier day's quiz a crash left unrecorded is finished at start even before today's time;
+            # adopted, it takes answers and closes on its own time.
             await self.reconcile(guild_id, before=day_bounds(today, schedule.zone)[0])
+            due_at = occurrence(today, schedule.local_time, schedule.zone)
+            if not schedule.enabled or not owed(due_at, now, schedule.starts_at):
+                return None
             try:
                 post, fresh = await self._claim(schedule, today, due_at, now)
                 if post.status in (QuizStatus.SENT, QuizStatus.CLOSED):

@@ -21,7 +21,7 @@ from bot.mock import MockService
 from bot.quiz import QuizService
 from bot.welcome import MOCK_EXAMPLE, SetupPlan, read_setup_form
 from cogs._common import BaseView, discord_timestamp, missing_permissions
-from cogs._common.access import service_of
+from cogs._common.access import client_of, service_of
 from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute, ModeratorForm, text_input
 from cogs._common.ids import NUMBER, CustomId
@@ -31,17 +31,30 @@ log = logging.getLogger(__name__)
 SETUP_BUTTON_ID = "studybot:welcome:setup"
 
 
-async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id: int, plan: SetupPlan) -> list[str]:
+@dataclass(frozen=True)
+class Applied:
+    """The reply to a submitted form, and what is owed today: a server already set up whose times moved to ones
+    already past today gets today's prompt and quiz now if they are not out, as ``/daily setup`` and ``/quiz
+    setup`` post them (and a restart later that day would)."""
+
+    lines: list[str]
+    daily_now: bool = False
+    quiz_now: bool = False
+
+
+async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id: int, plan: SetupPlan) -> Applied:
     """Write the daily, quiz and mock schedules of ``plan`` through their services; return the summary."""
     actor = interaction.user.id
     zone = plan.zone.key
     result = await service_of(interaction, DailyService).setup(
         guild_id, actor, channel_id=channel_id, time_text=f"{plan.daily_at:%H:%M}", zone_text=zone, role_id=None)
     quiz_next = None
+    quiz_now = False
     if plan.quiz_at is not None:
         overview = await service_of(interaction, QuizService).setup(
             guild_id, actor, channel_id=channel_id, time_text=f"{plan.quiz_at:%H:%M}", zone_text=zone)
         quiz_next = overview.next_posts[0] if overview.next_posts else None
+        quiz_now = overview.posts_now
     mock_next: list[datetime] = []
     if plan.mock is not None:
         mock_next = (await service_of(interaction, MockService).set_schedule(
@@ -50,8 +63,13 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
     guild = interaction.guild
     channel = guild.get_channel(channel_id) if guild else None
     log.info("guild %s set up from the welcome message by %s", guild_id, actor)
-    return summary_lines(channel, channel_id, plan, result.next_posts, quiz_next, mock_next,
-                         guild.me if guild else None)
+    lines = summary_lines(channel, channel_id, plan, result.next_posts, quiz_next, mock_next,
+                          guild.me if guild else None)
+    owed = [what for what, now in (("prompt", result.posts_now), ("quiz", quiz_now)) if now]
+    if owed:  # said above the closing line, as the /daily and /quiz setup replies say it
+        lines[-2:-2] = ["", *(f"Today's time for the {what} has already passed and today's {what} is not out yet, "
+                              "so I am posting it now." for what in owed)]
+    return Applied(lines, result.posts_now, quiz_now)
 
 
 class WelcomeView(BaseView):
@@ -131,8 +149,13 @@ async def _setup_submitted(interaction: discord.Interaction, match: re.Match[str
             error.render(), view=CorrectionStep(interaction.user.id, channel_id, answers), ephemeral=True)
         return
     await interaction.response.defer(ephemeral=True, thinking=True)  # three schedules are written next
-    lines = await apply_plan(interaction, guild.id, channel_id, plan)
-    await interaction.followup.send("\n".join(lines), ephemeral=True)
+    applied = await apply_plan(interaction, guild.id, channel_id, plan)
+    await interaction.followup.send("\n".join(applied.lines), ephemeral=True)
+    client = client_of(interaction)  # after answering: the posts wait their turn behind other scheduled traffic
+    if applied.daily_now:
+        client.spawn(service_of(interaction, DailyService).deliver_due(guild.id), name="studybot-daily-now")
+    if applied.quiz_now:
+        client.spawn(service_of(interaction, QuizService).deliver_due(guild.id), name="studybot-quiz-now")
 
 
 FORMS = (FormRoute(SETUP_FORM.pattern, Audience.MODERATOR, _setup_submitted),)

@@ -124,3 +124,23 @@ async def test_restoring_a_backup_taken_before_the_post_does_not_post_it_again(
     assert "Saved" in await answer(alice, post, "the restored ledger knows this post")
     await harness.advance_to(datetime(2026, 3, 3, 9, 30, tzinfo=UTC))
     assert [m.embeds[0]["title"].split(" · ")[0] for m in posts(daily)] == ["Day 1", "Day 2"]
+
+
+async def test_a_post_sent_but_not_recorded_is_adopted_at_start_before_the_next_days_time(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    harness.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    delivery = harness.bot.get_cog("Daily").service.delivery
+    schedule = await delivery.repo.schedule(harness.guild.id)
+    now = harness.clock.now()
+    record, _ = await delivery._claim(schedule, now.date(), now, now)
+    await delivery.publisher.publish(schedule.channel_id, await delivery.render(schedule, record))
+    await harness.stop()  # dies before the message id is written; comes back early the next morning
+    harness.clock.set(datetime(2026, 3, 3, 6, 0, tzinfo=UTC))  # 07:00 in Berlin, before Tuesday's 10:00
+    await harness.start()
+    # README: "A row left unfinished on an earlier day is finished at start and on every firing: the post is
+    # adopted when Discord has it (its buttons work ...)".
+    [post] = posts(daily)
+    assert "Saved" in await answer(alice, post, "yesterday's prompt takes answers the morning after")
+    rows = await harness.core.db.fetchall("SELECT status FROM daily_posts ORDER BY occurrence_at")
+    assert [row[0] for row in rows] == ["sent"]

@@ -393,3 +393,21 @@ async def test_a_reveal_refused_all_its_window_is_reported_to_the_moderators(
     assert len(notices) == 1 and "I cannot see #daily" in notices[0].content, [m.content for m in general.messages]
     await harness.restart()
     assert len([m for m in general.messages if "quiz" in m.content.lower()]) == 1
+
+
+async def test_a_quiz_sent_but_not_recorded_is_adopted_at_start_before_the_next_days_time(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    await mod.slash("quiz setup", channel=daily, time="10:00", timezone="Europe/Berlin", **{"close-after": 23})
+    harness.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))  # 10:00 in Berlin
+    service = harness.bot.get_cog("Quiz").service
+    schedule = await service.repo.schedule(harness.guild.id)
+    now = harness.clock.now()
+    post, _ = await service._claim(schedule, now.date(), now, now)
+    await service.publisher.publish(post)
+    await harness.stop()  # dies before the message id is written; comes back early the next morning
+    harness.clock.set(datetime(2026, 3, 3, 6, 0, tzinfo=UTC))  # 07:00 in Berlin: still open, Tuesday's not due
+    await harness.start()
+    [shown] = quizzes(daily)
+    # The quiz Discord has is adopted at start: members can still answer it while it is open.
+    picked = await alice.click(shown, await correct_letter(harness))
+    assert "locked in" in picked.text, picked.text

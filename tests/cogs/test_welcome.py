@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.localdiscord import BotHarness, SimGuild, SimMember
 from tests.cogs.test_daily import posts
+from tests.cogs.test_quiz import quizzes
 
 
 async def invite_bot(harness: BotHarness) -> tuple[SimGuild, SimMember, SimMember]:
@@ -131,3 +132,25 @@ async def test_a_server_adding_the_bot_back_is_welcomed_again_though_its_old_wel
     assert len(general.messages) == 2 and general.messages[-1].button_labels == ["Set up studybot"]
     await harness.restart()
     assert len(general.messages) == 2  # and owed no longer
+
+
+async def test_the_setup_form_sent_again_with_times_already_past_today_posts_todays_prompt_and_quiz_at_once(
+        harness: BotHarness) -> None:
+    guild, mod, _member = await invite_bot(harness)
+    general, study = channel(guild, "general"), channel(guild, "study")
+    step = await mod.click(general.messages[0], "Set up studybot")
+    form = await mod.select(step, [str(study.id)])
+    await mod.submit_modal(form, daily_time="18:00", timezone="Europe/Berlin", quiz_time="19:00", mock="")
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # 12:00 in Berlin: nothing out yet today
+    assert posts(study) == [] and quizzes(study) == []
+
+    step = await mod.click(general.messages[0], "Set up studybot")  # the button stays: a moderator changes times
+    form = await mod.select(step, [str(study.id)])
+    done = await mod.submit_modal(form, daily_time="10:00", timezone="Europe/Berlin", quiz_time="11:00", mock="")
+    # README: "changing the time of a schedule to one already past today posts today's prompt at once if it is
+    # not out", as /daily setup and /quiz setup do; a restart later that day would post them anyway.
+    assert done.text.count("posting it now") == 2, done.text
+    await harness.settle()
+    assert len(posts(study)) == 1 and len(quizzes(study)) == 1
+    await harness.advance_to(datetime(2026, 3, 2, 22, 0, tzinfo=UTC))
+    assert len(posts(study)) == 1 and len(quizzes(study)) == 1

@@ -75,3 +75,14 @@ async def test_a_setup_within_the_posting_minute_keeps_its_promise_of_tomorrow_a
     clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
     await build_service(db, clock, discord_stub).catch_up()  # a restart an hour later
     assert discord_stub.sent == [], "a restart posted today's prompt the setup reply said would not come"
+
+
+async def test_the_day_greenlands_spring_change_ends_early_still_gets_its_prompt(
+        db: Database, clock: ManualClock, discord_stub: FakeDiscord) -> None:
+    service = build_service(db, clock, discord_stub)
+    clock.set(datetime(2026, 3, 27, 12, 0, tzinfo=UTC))
+    await service.setup(GUILD, MOD, channel_id=55, time_text="23:30", zone_text="America/Nuuk", role_id=None)
+    # Saturday 28 March 2026 in Nuuk runs from midnight to 23:00, when the clocks jump to Sunday's midnight.
+    await service.delivery.scheduler.advance_to(datetime(2026, 3, 31, 12, 0, tzinfo=UTC))
+    assert [p.local_date.isoformat() for p in discord_stub.sent] == [
+        "2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30"], "a day without its prompt (or with two)"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, upcoming
+from bot.posting.occurrence import day_bounds
+from bot.timezones import all_zone_names
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -56,3 +58,26 @@ def test_next_occurrence_is_after_and_within_a_day_and_a_bit(after: datetime, at
         wall = datetime.combine(local.date(), at)
         assert wall.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall
         assert timedelta(0) < local.replace(tzinfo=None) - wall <= timedelta(hours=3)
+
+
+@given(st.sampled_from(all_zone_names()), st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
+       st.times())
+@example("America/Nuuk", date(2026, 3, 28), time(23, 30))  # Greenland springs forward from 23:00 to midnight
+def test_each_days_occurrence_happens_on_that_day(zone_name: str, day: date, at: time) -> None:
+    """One post per local day: the instant a day's time maps to lies within that day, even when a spring-forward
+    gap takes the rest of the day (the day's post would otherwise land on the next one, beside its own)."""
+    zone = ZoneInfo(zone_name)
+    at = at.replace(second=0, microsecond=0)
+    start, end = day_bounds(day, zone)
+    assert start <= occurrence(day, at, zone) < end
+
+
+def test_a_time_inside_a_gap_that_ends_the_day_posts_on_that_day_before_the_gap() -> None:
+    nuuk = ZoneInfo("America/Nuuk")  # on 28 March 2026 the clocks go from 23:00 (-02) to midnight (-01)
+    trigger = LocalDailyTrigger(time(23, 30), nuuk)
+    fire = trigger.get_next_fire_time(None, datetime(2026, 3, 27, 12, 0, tzinfo=UTC))
+    fires = []
+    while fire is not None and fire < datetime(2026, 3, 31, 12, 0, tzinfo=UTC):
+        fires.append(fire.astimezone(nuuk).strftime("%a %d %H:%M"))
+        fire = trigger.get_next_fire_time(fire, fire)
+    assert fires == ["Fri 27 23:30", "Sat 28 22:59", "Sun 29 23:30", "Mon 30 23:30"]
