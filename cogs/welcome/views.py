@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 import discord
 
 from bot.daily import DailyService
-from bot.errors import InvalidInput
+from bot.errors import InvalidInput, NotConfigured
 from bot.mock import MockService
 from bot.quiz import QuizService
 from bot.welcome import MOCK_EXAMPLE, SetupPlan, read_setup_form
@@ -29,6 +30,7 @@ from cogs._common.ids import NUMBER, CustomId
 log = logging.getLogger(__name__)
 
 SETUP_BUTTON_ID = "studybot:welcome:setup"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -46,13 +48,23 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
     """Write the daily, quiz and mock schedules of ``plan`` through their services; return the summary."""
     actor = interaction.user.id
     zone = plan.zone.key
-    result = await service_of(interaction, DailyService).setup(
-        guild_id, actor, channel_id=channel_id, time_text=f"{plan.daily_at:%H:%M}", zone_text=zone, role_id=None)
+    daily, quiz = service_of(interaction, DailyService), service_of(interaction, QuizService)
+    # The form asks only for times: what the setup commands chose beside them (the ping role, the quiz's hours
+    # open and its reveal rule) is kept when the form changes a schedule already set up.
+    daily_before = await _set_up(daily.configured(guild_id))
+    result = await daily.setup(guild_id, actor, channel_id=channel_id, time_text=f"{plan.daily_at:%H:%M}",
+                               zone_text=zone, role_id=daily_before.role_id if daily_before else None)
     quiz_next = None
     quiz_now = False
     if plan.quiz_at is not None:
-        overview = await service_of(interaction, QuizService).setup(
-            guild_id, actor, channel_id=channel_id, time_text=f"{plan.quiz_at:%H:%M}", zone_text=zone)
+        quiz_before = await _set_up(quiz.configured(guild_id))
+        if quiz_before is None:
+            overview = await quiz.setup(guild_id, actor, channel_id=channel_id, time_text=f"{plan.quiz_at:%H:%M}",
+                                        zone_text=zone)
+        else:
+            overview = await quiz.setup(guild_id, actor, channel_id=channel_id, time_text=f"{plan.quiz_at:%H:%M}",
+                                        zone_text=zone, close_hours=quiz_before.close_hours,
+                                        reveal_now=quiz_before.reveal_now)
         quiz_next = overview.next_posts[0] if overview.next_posts else None
         quiz_now = overview.posts_now
     mock_next: list[datetime] = []
@@ -70,6 +82,14 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
         lines[-2:-2] = ["", *(f"Today's time for the {what} has already passed and today's {what} is not out yet, "
                               "so I am posting it now." for what in owed)]
     return Applied(lines, result.posts_now, quiz_now)
+
+
+async def _set_up(schedule: Awaitable[T]) -> T | None:
+    """The schedule a feature has, or None when it is not set up yet."""
+    try:
+        return await schedule
+    except NotConfigured:
+        return None
 
 
 class WelcomeView(BaseView):

@@ -154,3 +154,23 @@ async def test_the_setup_form_sent_again_with_times_already_past_today_posts_tod
     assert len(posts(study)) == 1 and len(quizzes(study)) == 1
     await harness.advance_to(datetime(2026, 3, 2, 22, 0, tzinfo=UTC))
     assert len(posts(study)) == 1 and len(quizzes(study)) == 1
+
+
+async def test_changing_times_from_the_welcome_keeps_the_ping_role_and_the_quiz_rules(harness: BotHarness) -> None:
+    """The form has no field for the ping role, the quiz's hours open or its reveal rule: changing the times
+    from it keeps what the setup commands chose for them."""
+    guild, mod, _ = await invite_bot(harness)
+    general, study = channel(guild, "general"), channel(guild, "study")
+    role = guild.create_role("Daily ping", mentionable=True)
+    await mod.slash("daily setup", channel=study, time="09:00", timezone="Europe/Berlin", role=role)
+    await mod.slash("quiz setup", channel=study, time="18:00", timezone="Europe/Berlin",
+                    **{"close-after": 3, "reveal-now": True})
+    step = await mod.click(general.messages[0], "Set up studybot")
+    form = await mod.select(step, [str(study.id)])
+    done = await mod.submit_modal(form, daily_time="10:00", timezone="Europe/Berlin", quiz_time="19:00", mock="")
+    assert "10:00" in done.text
+    daily = {f["name"]: f["value"] for f in (await mod.slash("daily status")).embeds[0]["fields"]}
+    assert daily["Role pinged"] == role.mention
+    quiz = {f["name"]: f["value"] for f in (await mod.slash("quiz status")).embeds[0]["fields"]}
+    assert quiz["Open for"] == "3 hours" and quiz["Right or wrong"] == "told at once"
+    assert quiz["Time"].startswith("19:00")
