@@ -107,6 +107,17 @@ class ActivityService:
         if listener in self._zone_listeners:
             self._zone_listeners.remove(listener)
 
+    async def adopt_guild_zone(self, guild_id: int, zone: str) -> None:
+        """A schedule other than the daily prompt's was set in ``zone``: a server without a timezone yet (no daily
+        prompt set one) takes it, so its members' days run in the zone its moderators chose rather than in UTC.
+        A server's timezone, once set, is the daily prompt's to change."""
+        changed = await self._db.execute(
+            "INSERT INTO guild_settings (guild_id, timezone, joined_at) VALUES (?, ?, ?) ON CONFLICT (guild_id) "
+            "DO UPDATE SET timezone = excluded.timezone WHERE guild_settings.timezone IS NULL",
+            (guild_id, zone, int(self._clock.now().timestamp())))
+        if changed:
+            await self.guild_zone_changed(guild_id)
+
     async def guild_zone_changed(self, guild_id: int) -> None:
         """The guild's timezone changed. Members without a zone of their own date their activity in the
         guild's, so what is derived from those dates (their streak summaries: when a streak breaks, which

@@ -53,7 +53,7 @@ class MockService:
         self.repo = PairingRepository(db)
         self.signups = Signups(self.repo, clock)
         self._db, self._clock = db, clock
-        self._scheduler, self._audit = scheduler, audit
+        self._scheduler, self._audit, self._activity = scheduler, audit, activity
         self.meetings = MeetingService(db, clock, scheduler, self.repo, meeting_publisher)
         self.exclusions = Exclusions(db, clock, self.meetings.repo)
         self.publisher = publisher
@@ -126,6 +126,7 @@ class MockService:
             await self.repo.save_schedule(conn, schedule, actor_id, now)
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="mock.schedule",
                                      old=old.describe if old else None, new=schedule.describe)
+        await self._activity.adopt_guild_zone(guild_id, schedule.timezone)  # as the quiz's: see there
         self.schedule_job(schedule)
         return ScheduleChange(schedule, schedule.next_rounds(now), running)
 

@@ -86,6 +86,7 @@ class QuizService:
                                           "timezone": old.zone.key} if old else None,
                                      new={"channel": channel_id, "time": f"{at:%H:%M}", "timezone": zone.key,
                                           "close_hours": close_hours, "reveal_now": reveal_now})
+        await self._activity.adopt_guild_zone(guild_id, zone.key)  # a server with only a quiz dates days in it
         schedule = await self._schedule(guild_id)
         self.schedule_job(schedule)
         # As for the daily prompt: a changed schedule whose time today has passed posts today's quiz now if

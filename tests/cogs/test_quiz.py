@@ -411,3 +411,15 @@ async def test_a_quiz_sent_but_not_recorded_is_adopted_at_start_before_the_next_
     # The quiz Discord has is adopted at start: members can still answer it while it is open.
     picked = await alice.click(shown, await correct_letter(harness))
     assert "locked in" in picked.text, picked.text
+
+
+async def test_a_server_with_only_a_quiz_counts_its_members_days_in_the_quizs_timezone(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """The quiz's zone is the only one its moderators chose: an answer at 20:00 in Los Angeles on Monday counts
+    for Monday (04:00 on Tuesday in UTC), as a daily prompt's server would count it."""
+    await mod.slash("quiz setup", channel=daily, time="19:00", timezone="America/Los_Angeles")
+    await harness.advance_to(datetime(2026, 3, 3, 4, 0, tzinfo=UTC))  # Monday 20:00 in Los Angeles
+    [post] = quizzes(daily)
+    await alice.click(post, "A")
+    rows = await harness.core.db.fetchall("SELECT local_date FROM activity WHERE user_id = ?", (alice.id,))
+    assert [r[0] for r in rows] == ["2026-03-02"]
