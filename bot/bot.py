@@ -38,6 +38,17 @@ AnyChannel = (discord.TextChannel | discord.ForumChannel | discord.VoiceChannel 
 CHANNEL_GUILDS_KEPT = 100_000  # remembered channel -> guild pairs; forgotten all at once past this
 
 
+class DevGuildRefused(RuntimeError):
+    """Discord refused the commands for ``STUDYBOT_DEV_GUILD_ID``: the bot is not in that server (or was added
+    without the ``applications.commands`` scope). Only the host can fix it, so it stops start-up with one line."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(
+            f"STUDYBOT_DEV_GUILD_ID={guild_id}: Discord refused the commands there (Missing Access): the bot is not "
+            "in that server, or was added without the applications.commands scope; invite it there, or leave "
+            "STUDYBOT_DEV_GUILD_ID empty to sync the commands everywhere")
+
+
 @dataclass(frozen=True)
 class ShardState:
     id: int
@@ -274,7 +285,10 @@ class StudyBot(commands.AutoShardedBot):
         if guild_id:
             guild = discord.Object(guild_id)
             self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
+            try:
+                synced = await self.tree.sync(guild=guild)
+            except discord.Forbidden as error:
+                raise DevGuildRefused(guild_id) from error
         else:
             synced = await self.tree.sync()
         scope = f"guild:{guild_id}" if guild_id else "global"

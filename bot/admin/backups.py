@@ -46,11 +46,21 @@ class Backups:
     async def run(self) -> Path:
         """Copy the live database (SQLite backup API), then keep only the newest ``keep`` copies."""
         name = f"studybot-{self._clock.now():%Y%m%d-%H%M%S}.sqlite3"
-        # Written under a temporary name and renamed when complete: a crash mid-copy leaves a
-        # `.part` file, never a half backup that looks like the newest good one.
-        partial = await self._db.backup(self.folder / f"{name}.part")
-        crash_point("backup.written")
-        written = partial.replace(self.folder / name)
+        try:
+            # Written under a temporary name and renamed when complete: a crash mid-copy leaves a
+            # `.part` file, never a half backup that looks like the newest good one.
+            partial = await self._db.backup(self.folder / f"{name}.part")
+            crash_point("backup.written")
+            written = partial.replace(self.folder / name)
+        finally:
+            # Also on a night the copy fails (a full disk, a folder no longer writable): the older copies hold
+            # what members deleted since, and /privacy delete promises it leaves every backup within the days kept.
+            self._expire()
+        log.info("backup written to %s", written)
+        return written
+
+    def _expire(self) -> None:
+        """Delete the copies past the newest ``keep`` or older than ``keep`` days, and every leftover ``.part``."""
         # A copy a crash left under its temporary name is complete but never renamed: it would hold a member's
         # deleted data past the kept days. One process runs backups, so every other `.part` is such a copy.
         for stale in self.folder.glob(PATTERN + ".part"):
@@ -59,8 +69,6 @@ class Backups:
         for index, (taken, old) in enumerate(self._dated()):
             if index >= self.keep or taken < cutoff:
                 old.unlink(missing_ok=True)
-        log.info("backup written to %s", written)
-        return written
 
     def existing(self) -> list[Path]:
         """The dated backups in the folder (nightly, or made by hand into the folder), newest first. A file named

@@ -58,6 +58,10 @@ def load_settings(**overrides: Any) -> Settings:
         field = re.search(r'field "(\w+)"', str(error))
         name = f"STUDYBOT_{field.group(1).upper()}" if field else "a setting"
         fail(f"invalid configuration: {name} could not be read ({error.__cause__ or error})", Status.CONFIGURATION)
+    except UnicodeDecodeError as error:  # the .env file, saved by an editor in another encoding
+        env_file = Settings.model_config.get("env_file")
+        fail(f"invalid configuration: {env_file} is not UTF-8 text (byte {error.object[error.start]:#04x} at "
+             f"position {error.start}); save it as UTF-8", Status.CONFIGURATION)
 
 
 def load_content(settings: Settings) -> ContentStore:

@@ -123,6 +123,12 @@ def _copy(source: Path, target: Path) -> None:
         src.backup(dst)
 
 
+def _discard(path: Path) -> None:
+    """Remove a copy that is not to be kept, with the journal SQLite may have left beside it."""
+    for part in (path, path.with_name(path.name + "-journal")):
+        part.unlink(missing_ok=True)
+
+
 def _restore(args: argparse.Namespace) -> int:
     settings = load_settings()
     live = settings.database_path
@@ -131,14 +137,27 @@ def _restore(args: argparse.Namespace) -> int:
     if args.path.exists() and live.exists() and args.path.resolve() == live.resolve():
         fail("that file is the live database itself; give a backup file", Status.CONFIGURATION)
     version = inspect_backup(args.path)
-    aside = None
-    if live.exists():
-        aside = live.with_name(f"{live.name}.before-restore-{_now():%Y%m%d-%H%M%S}")
-        _copy(live, aside)
-        for extra in (live, live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")):
-            extra.unlink(missing_ok=True)
+    aside = live.with_name(f"{live.name}.before-restore-{_now():%Y%m%d-%H%M%S}") if live.exists() else None
+    # Both copies are made before the live file is touched, and the backup is moved over it only when complete:
+    # a copy cut short (a full disk, Ctrl-C) leaves the live database as it was, never a half-written file that
+    # the next start would migrate as if it were a new, empty database.
+    incoming = live.with_name(f"{live.name}.restoring")
     live.parent.mkdir(parents=True, exist_ok=True)
-    _copy(args.path, live)
+    _discard(incoming)
+    try:
+        _copy(args.path, incoming)
+        if aside is not None:
+            _copy(live, aside)
+    except (sqlite3.Error, OSError, KeyboardInterrupt) as error:
+        _discard(incoming)
+        if aside is not None:
+            _discard(aside)
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        fail(f"could not copy {args.path} into place ({error}); {live} is unchanged", Status.DATABASE)
+    for extra in (live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")):
+        extra.unlink(missing_ok=True)  # an old WAL must never be replayed onto the restored file
+    incoming.replace(live)
 
     async def upgrade() -> int:
         db = Database(live)

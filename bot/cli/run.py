@@ -81,7 +81,7 @@ async def _reach_discord(settings: Settings) -> None:
 
 async def serve(settings: Settings, *, sync_only: bool = False) -> int:
     """Run the bot until SIGINT/SIGTERM, then close the scheduler, gateway and database in order."""
-    from bot.bot import StudyBot
+    from bot.bot import DevGuildRefused, StudyBot
     from bot.core import Core
 
     check_database_file(settings.database_path)
@@ -94,6 +94,8 @@ async def serve(settings: Settings, *, sync_only: bool = False) -> int:
         await _serve(client, settings, sync_only=sync_only)
     except discord.LoginFailure:
         fail(TOKEN_REJECTED, Status.TOKEN_REJECTED)
+    except DevGuildRefused as error:
+        fail(str(error), Status.CONFIGURATION)
     except (discord.ConnectionClosed, discord.PrivilegedIntentsRequired, SessionStartLimitReached) as error:
         stop_on_fatal_close(error)
         raise

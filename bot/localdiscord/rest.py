@@ -112,6 +112,8 @@ async def _put_commands(request: web.Request) -> web.Response:
     if over is not None:
         raise fail(400, 30032, f"Maximum number of application commands reached ({over})")
     guild_id = request.match_info.get("guild_id")
+    if guild_id:
+        _commands_guild(sim, guild_id)
     previous = {c["name"]: c for c in (sim.guild_commands.get(int(guild_id), []) if guild_id else sim.global_commands)}
     stored = []
     for command in body:
@@ -138,7 +140,17 @@ async def _put_commands(request: web.Request) -> web.Response:
 async def _get_commands(request: web.Request) -> web.Response:
     sim = sim_of(request)
     guild_id = request.match_info.get("guild_id")
+    if guild_id:
+        _commands_guild(sim, guild_id)
     return json_reply(sim.guild_commands.get(int(guild_id), []) if guild_id else sim.global_commands)
+
+
+def _commands_guild(sim: LocalDiscord, guild_id: str) -> None:
+    """A server's commands are the application's only where it is installed: elsewhere (never added, removed
+    since, or an id of no server) Discord answers 403 Missing Access."""
+    guild = sim.guilds.get(int(guild_id)) if guild_id.isdecimal() else None
+    if guild is None or not guild.bot_present:
+        raise fail(403, 50001, "Missing Access")
 
 
 # -- DMs and guilds -------------------------------------------------------------------------

@@ -154,10 +154,15 @@ class Database:
                 f"{latest}. Upgrade studybot (or restore a backup made by this version)."
             )
         for migration in (m for m in migrations if m.version > current):
-            log.info("applying migration %04d_%s", migration.version, migration.name)
             async with self._write_turn():
                 await self.conn.execute("BEGIN IMMEDIATE")
                 try:
+                    # Shard processes sharing the file migrate as they start, together: another may have applied
+                    # this one since the version was read, so the version read under the write lock decides.
+                    if await self.user_version() >= migration.version:
+                        await self.conn.execute("ROLLBACK")
+                        continue
+                    log.info("applying migration %04d_%s", migration.version, migration.name)
                     for statement in _split_sql(migration.sql):
                         await self.conn.execute(statement)
                     # PRAGMA cannot take parameters; the value is an int we computed.

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import resource
+import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +108,25 @@ def test_a_damaged_or_newer_backup_is_refused_and_the_live_file_is_untouched(
         assert (words in err) or (bad is damaged and "not a usable SQLite database" in err), err
     assert guild_names(live) == ["live"]
     assert not list(tmp_path.glob("bot.sqlite3.before-restore-*"))
+
+
+def test_a_restore_cut_short_by_a_full_disk_leaves_the_live_database_as_it_was(live: Path, tmp_path: Path) -> None:
+    mark(live, "live")
+    big = tmp_path / "big.sqlite3"
+    big.write_bytes(live.read_bytes())
+    with sqlite3.connect(big) as conn:
+        conn.execute("DELETE FROM marker")
+        conn.executemany("INSERT INTO marker VALUES (?)", [("restored" + "x" * 1000,) for _ in range(3000)])
+    conn.close()
+    room = live.stat().st_size + 1_000_000  # room for the live file's copy aside, not for the whole backup
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (room, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+    result = subprocess.run([sys.executable, "-m", "bot", "db", "restore", str(big)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, check=False, preexec_fn=small_disk)
+    assert guild_names(live) == ["live"]
+    assert result.returncode == Status.DATABASE, result.stderr
+    assert "Traceback" not in result.stderr and f"{live} is unchanged" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(live.name)) == [live.name]

@@ -66,3 +66,16 @@ def test_content_import_with_a_bad_pack_name_says_so_in_one_line_on_stderr(
     assert status == Status.FAILED
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "pack name" in lines[0], (out, err)
+
+
+def test_a_dotenv_file_that_is_not_utf8_is_one_line_naming_the_file(
+        in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A `.env` saved by an editor in Latin-1 (an accented letter in a comment) stopped every command with a
+    traceback from the .env reader."""
+    (in_tmp / ".env").write_bytes("# Serveur d'étude\nSTUDYBOT_LOG_LEVEL=INFO\n".encode("latin-1"))
+    with pytest.raises(SystemExit) as caught:
+        main(["db", "migrate"])
+    err = capsys.readouterr().err
+    assert caught.value.code == Status.CONFIGURATION, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and ".env" in lines[0] and "UTF-8" in lines[0], err

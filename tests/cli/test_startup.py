@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import aiohttp
 import pytest
 from aiohttp import web
 from discord.http import Route
 
+from bot.cli.common import Status
+from bot.cli.run import serve
 from bot.cli.startup import DiscordUnreachable, TokenRejected, describe, probe, wait_for_discord
 from bot.localdiscord import LocalDiscord
 from bot.localdiscord.patch import pointed_at
+from bot.settings import Settings
 
 
 class FakeTime:
@@ -108,3 +112,18 @@ async def test_a_rejected_token_is_not_retried() -> None:
                 await wait_for_discord("not-the-token", budget=60, sleep=time.sleep, monotonic=time.monotonic)
             assert time.pauses == []
             await probe(sim.token)  # the right token passes
+
+
+async def test_a_dev_guild_the_bot_is_not_in_stops_with_one_line(
+        in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    async with LocalDiscord() as sim:
+        elsewhere = sim.create_guild("Elsewhere", with_bot=False)
+        with pointed_at(sim):
+            settings = Settings(discord_token=sim.token, dev_guild_id=elsewhere.id)
+            with pytest.raises(SystemExit) as caught:
+                await serve(settings, sync_only=True)
+    assert caught.value.code == Status.CONFIGURATION
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "STUDYBOT_DEV_GUILD_ID" in lines[0], err

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.admin.backups import Backups
+import pytest
+
+from bot.admin.backups import Backups, taken_at
 from bot.clock import ManualClock
 from bot.scheduler import JobScheduler
 from bot.storage import Database
@@ -56,5 +59,25 @@ async def test_a_backup_named_by_hand_in_the_backup_folder_is_the_hosts_own(tmp_
         assert last is not None and last[0] == newest, f"health shows {last[0].name if last else None} as the last"
         assert by_hand.exists() and by_hand not in backups.existing()  # the host's own file, left alone
         assert not dated.exists() and len(backups.existing()) == 7  # ten nights later: the newest seven
+    finally:
+        await db.close()
+
+
+async def test_backups_past_the_kept_days_go_also_on_nights_the_copy_fails(tmp_path: Path) -> None:
+    """A night whose copy cannot be written (a full disk, a folder the host can no longer write to) must not
+    keep older copies, which hold what members deleted since, past the 7 days /privacy delete promises."""
+    db, clock, backups, folder = await nightly(tmp_path)
+    try:
+        await backups.run()
+        for _ in range(10):
+            clock.set(clock.now() + timedelta(days=1))
+            unwritable = folder / f"studybot-{clock.now():%Y%m%d-%H%M%S}.sqlite3.part"
+            unwritable.symlink_to(tmp_path / "unmounted" / "copy.sqlite3")  # where the copy cannot be made
+            with pytest.raises(sqlite3.OperationalError):
+                await backups.run()
+        cutoff = clock.now() - timedelta(days=7)
+        older = [p.name for p in backups.existing() if (taken := taken_at(p)) is not None and taken < cutoff]
+        assert older == [], f"copies older than 7 days are still in the backup folder: {older}"
+        assert not list(folder.glob("*.part"))
     finally:
         await db.close()

@@ -109,6 +109,12 @@ async def _commands(client: Client, body: Body) -> tuple[int, Any]:
                              body)
 
 
+async def _guild_commands(client: Client, body: Body) -> tuple[int, Any]:
+    """Bulk Overwrite Guild Application Commands in the bot's own server, or in one it is not in."""
+    guild_id = client.guild.id if body["guild"] == "own" else 1234567890123456789
+    return await client.call("PUT", f"/applications/{client.sim.application_id}/guilds/{guild_id}/commands", [])
+
+
 async def _history(client: Client, query: Body) -> tuple[int, Any]:
     """The body here is the query string of Get Channel Messages."""
     status, message = await _message(client, {"content": "anchor"})
@@ -321,7 +327,7 @@ ROUTES: dict[str, Sender] = {
     "thread-in": _thread_in, "thread-add": _add_to_private_thread, "dm": _dm, "upload": _upload,
     "file-response": _file_response, "unseen": _own_message_unseen, "thread-update": _update_in_thread,
     "thread-answer-edit": _answer_edited_in_thread, "locked-answer": _answer_in_locked_thread, "reopen": _reopen,
-    "answer-by-channel": _answer_by_channel, "get-guild": _get_guild,
+    "answer-by-channel": _answer_by_channel, "get-guild": _get_guild, "guild-commands": _guild_commands,
 }
 
 
@@ -638,6 +644,10 @@ RULES = [
     # system channel); topics/opcodes-and-status-codes.mdx: 10004 Unknown guild
     Rule("Get Guild of an unknown server", "get-guild", {"guild": "unknown"}, {"guild": "own"}, code=10004,
          status=404),
+    # interactions/application-commands.mdx, "Bulk Overwrite Guild Application Commands" (a server's commands
+    # where the application is installed); topics/opcodes-and-status-codes.mdx: 50001 Missing Access
+    Rule("guild commands only where the bot is", "guild-commands", {"guild": "elsewhere"}, {"guild": "own"},
+         code=50001, status=403),
     Rule("history limit 1-100", "history", {"limit": 101}, {"limit": 100}, ("limit",)),
     Rule("history limit at least 1", "history", {"limit": 0}, {"limit": 1}, ("limit",)),
     Rule("before, after and around are exclusive", "history", {"before": "anchor", "after": "anchor"},

@@ -53,6 +53,31 @@ async def test_rerunning_migrations_is_a_no_op(tmp_path: Path) -> None:
         await db.close()
 
 
+async def test_migrations_another_process_applied_meanwhile_are_not_applied_again(tmp_path: Path) -> None:
+    """Shard processes sharing one file each run `studybot db migrate` as they start, at the same moment."""
+    path = tmp_path / "shared.sqlite3"
+    other = Database(path)
+    await other.open(migrate=False)
+
+    class Behind(Database):
+        """Reads the schema version just before the other process applies every migration."""
+
+        async def user_version(self) -> int:
+            version = await super().user_version()
+            if await other.user_version() == 0:
+                await other.migrate()
+            return version
+
+    db = Behind(path)
+    await db.open(migrate=False)
+    try:
+        assert await db.migrate() == LATEST_VERSION
+        assert await db.fetchval("SELECT COUNT(*) FROM sqlite_master WHERE name = 'guild_settings'") == 1
+    finally:
+        await db.close()
+        await other.close()
+
+
 async def test_a_newer_database_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite3"
     with sqlite3.connect(path) as raw:
