@@ -7,6 +7,8 @@ and a members' command of its own keeps moderators' top-level commands moderator
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -44,7 +46,11 @@ class Upcoming(commands.Cog):
                         else "not scheduled")
         current = await mock.current_group(interaction.guild_id, interaction.user.id) if mock else None
         meeting = current[2] if current else None
-        if meeting is not None and meeting.status == "agreed" and meeting.starts_at is not None:
+        # Shown while it is ahead or under way: the round stays open for days after, and an interview that
+        # is over is not coming up.
+        now = self.client.core.clock.now()
+        if meeting is not None and meeting.status == "agreed" and meeting.starts_at is not None \
+                and meeting.starts_at + timedelta(minutes=meeting.minutes) > now:
             embed.add_field(name="Your interview", inline=False,
                             value=f"{discord_timestamp(meeting.starts_at, 'F')} "
                                   f"({discord_timestamp(meeting.starts_at, 'R')})")

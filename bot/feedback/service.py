@@ -23,7 +23,7 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.daily import DailyRepository, PostStatus
 from bot.errors import InvalidInput, NotFound
-from bot.feedback.models import ClosablePost, Highlight, MarkResult
+from bot.feedback.models import ClosablePost, Highlight, MarkResult, RankedAnswer
 from bot.feedback.repository import FeedbackRepository
 from bot.posting import crash_point, publish_once
 from bot.scheduler import JobScheduler
@@ -55,6 +55,12 @@ class FeedbackPublisher(Protocol):
 
 def highlight_header(day_number: int) -> str:
     return f"🌟 **Day {day_number} has closed.**"
+
+
+def places(top: list[RankedAnswer]) -> list[int]:
+    """The place of each of ``top`` (most marked first): one more than the answers with more marks, so answers
+    with as many marks share a place, as ties do on the leaderboards, whichever was submitted first."""
+    return [1 + sum(other.marks > answer.marks for other in top) for answer in top]
 
 
 def jump(guild_id: int, thread_id: int, message_id: int | None) -> str:
@@ -185,7 +191,8 @@ class FeedbackService:
         lines = [highlight_header(found.day_number)]
         if found.top:
             lines.append("Most helpful answers, as marked by the members:")
-            for medal, answer in zip(("🥇", "🥈", "🥉"), found.top, strict=False):
+            for place, answer in zip(places(found.top), found.top, strict=True):
+                medal = ("🥇", "🥈", "🥉")[place - 1]
                 marks = "1 Helpful mark" if answer.marks == 1 else f"{answer.marks} Helpful marks"
                 lines.append(f"{medal} <@{answer.user_id}> · {marks}"
                              f"{jump(found.guild_id, thread_id, answer.thread_message_id)}")
@@ -225,7 +232,7 @@ class FeedbackService:
     async def _tell_authors(self, found: Highlight, *, highlighted: bool = True) -> None:
         told: set[int] = set()
         shown = " It is highlighted in the day's thread." if highlighted else ""
-        for place, answer in enumerate(found.top, start=1):
+        for place, answer in zip(places(found.top), found.top, strict=True):
             marks = "1 member" if answer.marks == 1 else f"{answer.marks} members"
             await self._tell(found.guild_id, answer.user_id, told,
                              f"🌟 Your answer to Day {found.day_number} was the #{place} most helpful: {marks} "

@@ -288,6 +288,14 @@ class SimGuild:
             role.position = position
         self.sim.dispatch_if_connected("GUILD_ROLE_UPDATE", {"guild_id": str(self.id), "role": role.to_json()})
 
+    def delete_role(self, role: SimRole) -> None:
+        """A server admin deletes a role: every member loses it, and the bot is told with GUILD_ROLE_DELETE."""
+        self.roles.pop(role.id, None)
+        for member in self.members.values():
+            if role.id in member.role_ids:
+                member.role_ids.remove(role.id)
+        self.sim.dispatch_if_connected("GUILD_ROLE_DELETE", {"guild_id": str(self.id), "role_id": str(role.id)})
+
     def add_member(self, name: str, *, manage_guild: bool = False, administrator: bool = False,
                    roles: list[SimRole] | None = None) -> Any:
         return self.sim.add_member(self, name, manage_guild=manage_guild, administrator=administrator,

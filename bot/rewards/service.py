@@ -45,6 +45,9 @@ REWARDS: dict[str, str] = {
 
 
 class RolePublisher(Protocol):
+    def present_in(self, guild_id: int) -> bool:
+        """Whether the bot is in the guild now. A guild that removed it keeps its data for 30 days, but
+        Discord refuses every role change there: its pass is skipped until the bot is added back."""
     async def add_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None: ...
     async def remove_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None: ...
 
@@ -166,7 +169,7 @@ class RewardService:
         two processes granting and taking back the same roles would race)."""
         changed = 0
         for guild_id in await self.repo.guilds_with_rewards():
-            if not self._scheduler.owns(guild_id):
+            if not self._scheduler.owns(guild_id) or not self.publisher.present_in(guild_id):
                 continue
             try:
                 changed += await self.reconcile(guild_id)

@@ -26,10 +26,15 @@ class DiscordRolePublisher:
         self.client = client
         self.pace = client.core.pacer.acquire
 
+    def present_in(self, guild_id: int) -> bool:
+        return self.client.get_guild(guild_id) is not None
+
     async def _call(self, action: str, guild_id: int, user_id: int, role_id: int, reason: str) -> None:
         guild = self.client.get_guild(guild_id)
         if guild is not None:
             role = guild.get_role(role_id)
+            if role is None and action == "remove":
+                return  # a deleted role is held by nobody: nothing to take back
             if role is None:
                 raise RoleRefused("the role was deleted; map the reward to another role")
             problems = setup_problems(role_facts(guild, role))
@@ -44,6 +49,8 @@ class DiscordRolePublisher:
         except discord.NotFound as error:
             if error.code == UNKNOWN_MEMBER:
                 raise MemberGone from error
+            if error.code == UNKNOWN_ROLE and action == "remove":
+                return
             if error.code == UNKNOWN_ROLE:
                 raise RoleRefused("the role was deleted; map the reward to another role") from error
             raise

@@ -219,3 +219,26 @@ async def test_a_thread_the_moderators_closed_and_locked_closes_the_day_without_
     [told] = [dm.content for dm in alice.dms if "most helpful" in dm.content]
     assert "1 member marked it Helpful." in told and "highlighted" not in told
     assert await harness.core.db.fetchval("SELECT message_id FROM daily_closes") == 0
+
+
+async def test_answers_with_as_many_helpful_marks_share_their_place_in_the_highlight(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember,
+        daily: SimChannel) -> None:
+    """As on the leaderboards, a tie shares a place: the later of two equally marked answers is not second."""
+    post = await first_day_answered(harness, mod, daily, alice, "Shard the index per tenant; size it first.")
+    await answer(bob, post, "Hybrid retrieval with a re-ranker inside a 2.5 s budget.")
+    await answer(carol, post, "Cache the embeddings of the hottest documents.")
+    await carol.click(answer_message(post, alice), "Helpful")
+    await carol.click(answer_message(post, bob), "Helpful")
+    await mod.click(answer_message(post, alice), "Helpful · 1")
+    await mod.click(answer_message(post, bob), "Helpful · 1")
+    await alice.click(answer_message(post, carol), "Helpful")
+    await harness.advance(hours=24, minutes=30)
+    [highlight] = [m for m in post.thread.messages if "Day 1 has closed" in m.content]
+    lines = highlight.content.splitlines()
+    assert f"🥇 <@{alice.id}> · 2 Helpful marks" in highlight.content
+    assert f"🥇 <@{bob.id}> · 2 Helpful marks" in highlight.content
+    assert any(line.startswith(f"🥉 <@{carol.id}> · 1 Helpful mark") for line in lines)  # two answers above it
+    assert any("#1 most helpful" in dm.content for dm in alice.dms)
+    assert any("#1 most helpful" in dm.content for dm in bob.dms)
+    assert any("#3 most helpful" in dm.content for dm in carol.dms)

@@ -674,3 +674,24 @@ async def test_a_brief_told_by_dm_without_a_recorded_copy_is_found_among_the_mem
     await paired_by_dm(harness, mod, room, alice, bob)
     await harness.core.db.execute("UPDATE mock_group_members SET dm_message_id = NULL")
     assert [text.startswith(AGREED_THURSDAY) for text in await copy_after_agreeing(alice, bob)] == [True, True]
+
+
+async def test_upcoming_no_longer_lists_an_interview_that_is_over(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """/upcoming says what is coming: the agreed interview while it is ahead or under way, not after it ended."""
+    await join(alice, NEW_YORK)
+    await join(bob, BERLIN)
+    await start_round(mod, room)
+    thread = thread_of(harness.guild, alice)
+    await pick(alice, thread, 1)
+    await pick(bob, thread, 0, 1)
+    [confirmed] = confirmations(thread)
+    start = Calendar.from_ical((await alice.click(confirmed, "Add to calendar")).attachments[0]["data"]).events[0].start
+
+    def interview(reply) -> str | None:  # noqa: ANN001
+        return {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}.get("Your interview")
+
+    await harness.advance_to(start + timedelta(minutes=30))
+    assert interview(await bob.slash("upcoming")) is not None  # under way
+    await harness.advance_to(start + timedelta(hours=2))
+    assert interview(await bob.slash("upcoming")) is None

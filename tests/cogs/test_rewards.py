@@ -226,3 +226,45 @@ async def test_a_member_who_left_is_asked_for_once_and_again_once_active_here_ag
     assert week.id in guild.members[alice.id].role_ids
     status = await mod.slash("rewards status")
     assert "1 holding it" in status.text
+
+
+async def test_no_role_is_asked_for_in_a_server_that_removed_the_bot(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
+    """The bot keeps a server's data for 30 days after it is removed, but it can no longer change anyone's roles
+    there: asking anyway would only collect refusals every quarter hour until the data is purged."""
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    await studied_every_day(harness, alice, 7)
+    await harness.advance(minutes=20)
+    assert week.id in guild.members[alice.id].role_ids
+    harness.sim.remove_bot_from_guild(guild)
+    await harness.settle()
+    await harness.advance(days=4)  # her streak ends while the bot is out of the server
+    await harness.restart()
+    await harness.advance(hours=1)
+    assert harness.sim.errors == [], "roles were asked for in a server the bot is not in"
+    harness.sim.add_bot_to_guild(guild)  # added back within the 30 days: the pass catches up
+    await harness.settle()
+    await harness.advance(minutes=20)
+    assert week.id not in guild.members[alice.id].role_ids
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0
+
+
+async def test_a_reward_moved_to_a_new_role_after_its_role_was_deleted_gives_the_new_role(
+        harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
+    """A deleted role is held by nobody: there is nothing to take back, and the reward's new role is given."""
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    await studied_every_day(harness, alice, 7)
+    await harness.advance(minutes=20)
+    assert week.id in guild.members[alice.id].role_ids
+    guild.delete_role(week)
+    await harness.settle()
+    status = await mod.slash("rewards status")
+    assert "the role was deleted" in status.text
+    again = givable_role(guild, "Week keeper")
+    await mod.slash("rewards set", reward="streak-7", role=again)
+    await harness.advance(minutes=20)
+    assert again.id in guild.members[alice.id].role_ids
+    status = await mod.slash("rewards status")
+    assert "⚠️" not in status.text and "1 holding it" in status.text
