@@ -8,7 +8,8 @@ interview"); the brief at the top of its thread shows an agreed time where it sh
 the interview is off, without its buttons); and the message is recorded told. A crash between the two
 used to leave the group without the message, while the event and reminders went ahead (or went away).
 Now what is untold is finished when the bot connects again: it looks first for the message an interrupted
-attempt may have sent, and sends it only when it is not there.
+attempt may have sent, and sends it only when it is not there. A message Discord failed to take for a moment
+is finished the same way a little later (:meth:`Confirmations.fresh`), without failing the member's click.
 """
 
 from __future__ import annotations
@@ -17,16 +18,25 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
+from apscheduler.triggers.date import DateTrigger
+
+from bot.clock import Clock
 from bot.mock.agreement import last_start, open_options
+from bot.mock.jobs import tell_job
 from bot.mock.meeting_repository import Meeting, MeetingRepository, TimeOption
 from bot.mock.models import Group, Round, staying_in
 from bot.mock.repository import PairingRepository
 from bot.posting import crash_point, publish_once
+from bot.posting.retry import next_attempt
+from bot.scheduler import JobScheduler
 
 log = logging.getLogger(__name__)
+
+# How long what Discord failed to take for a moment is tried again after the click that stored it; then at each start.
+RETRY_WINDOW = timedelta(hours=1)
 
 
 class ConfirmationPublisher(Protocol):
@@ -54,9 +64,10 @@ class ConfirmationPublisher(Protocol):
 
 class Confirmations:
     def __init__(self, repo: MeetingRepository, pairing: PairingRepository, publisher: ConfirmationPublisher,
-                 locks: defaultdict[int, asyncio.Lock]) -> None:
+                 locks: defaultdict[int, asyncio.Lock], clock: Clock, scheduler: JobScheduler) -> None:
         self.repo, self.pairing, self.publisher = repo, pairing, publisher
         self._locks = locks  # the meeting service's: a member's click and the catch-up never tell at once
+        self._clock, self._scheduler = clock, scheduler
 
     async def tell_proposed(self, round_: Round, group: Group, option: TimeOption, *, fresh: bool) -> None:
         """Show ``group`` a member's proposed time once, then record it told. Call with the group's lock held."""
@@ -97,14 +108,35 @@ class Confirmations:
 
         return await publish_once(fresh=fresh, find_earlier=find, publish=publish)
 
-    async def catch_up(self, owns: Callable[[int], bool], now: datetime) -> None:
-        """After connecting: tell each group of this process what a crash kept from it."""
+    async def fresh(self, guild_id: int, tell: Awaitable[None]) -> None:
+        """Tell a group what was stored just now (``tell``, one of the ``tell_*`` with ``fresh``). When Discord
+        fails, the member's click still succeeds: what stays untold is finished after a pause, as at a start."""
+        try:
+            await tell
+        except Exception:
+            log.exception("could not tell a mock group of guild %s; trying again shortly", guild_id)
+            self._again_later(guild_id, 1, self._clock.now() + RETRY_WINDOW)
+
+    def _again_later(self, guild_id: int, attempt: int, until: datetime) -> None:
+        when = next_attempt(attempt, self._clock.now(), until)
+        if when is not None:
+            self._scheduler.add(tell_job(guild_id), DateTrigger(run_date=when), self._tell_again, guild_id, attempt,
+                                until)
+
+    async def _tell_again(self, guild_id: int, attempt: int, until: datetime) -> None:
+        if await self.catch_up(lambda other: other == guild_id, self._clock.now()):
+            self._again_later(guild_id, attempt + 1, until)
+
+    async def catch_up(self, owns: Callable[[int], bool], now: datetime) -> int:
+        """After connecting: tell each group of this process what a crash kept from it; how many failed."""
+        failed = 0
         for option in await self.repo.untold_proposals(owns):
             try:
                 async with self._locks[option.group_id]:
                     await self._post_proposal(option.id, owns, now)
             except Exception:
                 log.exception("could not post the proposed time %s; it is tried again at the next start", option.id)
+                failed += 1
         for untold in await self.repo.untold():
             if not owns(untold.guild_id):
                 continue
@@ -114,6 +146,8 @@ class Confirmations:
             except Exception:
                 log.exception("could not tell group %s of its interview's time; it is tried again at the next start",
                               untold.group_id)
+                failed += 1
+        return failed
 
     async def _finish(self, group_id: int) -> None:
         meeting = await self.repo.meeting(group_id)  # as it is now, under the group's lock

@@ -19,9 +19,11 @@ ROOM_PREFIX = f"{JOB_PREFIX}room:"
 REMINDER_PREFIX = f"{JOB_PREFIX}reminder:"
 SHARE_PREFIX = f"{JOB_PREFIX}share:"
 DELIVER_PREFIX = f"{JOB_PREFIX}deliver:"
+PAUSE_PREFIX = f"{JOB_PREFIX}pause:"
 # The round service's and outcomes' jobs.
-ROUND_PREFIXES = (ROUND_PREFIX, NUDGE_PREFIX, END_PREFIX, SHARE_PREFIX, DELIVER_PREFIX)
-MEETING_PREFIXES = (ROOM_PREFIX, REMINDER_PREFIX)  # the meeting service's jobs
+ROUND_PREFIXES = (ROUND_PREFIX, NUDGE_PREFIX, END_PREFIX, SHARE_PREFIX, DELIVER_PREFIX, PAUSE_PREFIX)
+TELL_PREFIX = f"{JOB_PREFIX}tell:"
+MEETING_PREFIXES = (ROOM_PREFIX, REMINDER_PREFIX, TELL_PREFIX)  # the meeting service's jobs
 
 
 def round_job(guild_id: int) -> str:
@@ -53,9 +55,20 @@ def reminder_job(group_id: int, user_id: int, kind: str, version: int) -> str:
     return f"{REMINDER_PREFIX}{group_id}:{user_id}:{kind}:{version}"
 
 
+def tell_job(guild_id: int) -> str:
+    """Another attempt at telling a server's groups the times proposed, agreed or cancelled that Discord failed
+    to take for a moment."""
+    return f"{TELL_PREFIX}{guild_id}"
+
+
 def share_job(group_id: int, from_id: int, to_id: int) -> str:
     """Another attempt at sharing one member's feedback after Discord failed for a moment."""
     return f"{SHARE_PREFIX}{group_id}:{from_id}:{to_id}"
+
+
+def pause_job(guild_id: int, user_id: int) -> str:
+    """Another attempt at telling a member of their pause (or its lifting) after Discord failed for a moment."""
+    return f"{PAUSE_PREFIX}{guild_id}:{user_id}"
 
 
 class _OfAGuild(Protocol):

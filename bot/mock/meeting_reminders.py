@@ -19,10 +19,12 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
+from bot.mock.agreement import REMINDERS
 from bot.mock.meeting_repository import Meeting, MeetingRepository, Reminder
 from bot.mock.models import Group, Round, staying_in
 from bot.mock.repository import PairingRepository
 from bot.posting import crash_point
+from bot.posting.retry import is_transient, next_attempt
 from bot.scheduler import JobScheduler
 
 log = logging.getLogger(__name__)
@@ -54,18 +56,28 @@ class MeetingReminders:
         self._scheduler.add(reminder.job_id, DateTrigger(run_date=max(reminder.due_at, self._clock.now())),
                             self.send, reminder)
 
-    async def send(self, reminder: Reminder) -> bool:
+    async def send(self, reminder: Reminder, attempt: int = 0) -> bool:
         """Send one stored reminder exactly once: claim, send, mark sent.
 
         A reminder an earlier process claimed but never marked may already be on Discord: it is
         looked for first and only marked sent when found. A reminder whose meeting has begun, moved
-        or been cancelled is not sent at all.
+        or been cancelled is not sent at all. One Discord failed to take for a moment stays claimed and
+        is tried again after a pause (so looked for first), until the interview begins.
         """
         if reminder.job_id in self._in_flight:
             return False
         self._in_flight.add(reminder.job_id)
         try:
             return await self._send(reminder)
+        except Exception as error:
+            begins = reminder.due_at + dict(REMINDERS)[reminder.kind]
+            when = next_attempt(attempt + 1, self._clock.now(), begins) if is_transient(error) else None
+            if when is None:
+                raise
+            log.warning("reminder %s met a passing fault (%s); attempt %d at %s", reminder.job_id, error,
+                        attempt + 2, when.isoformat())
+            self._scheduler.add(reminder.job_id, DateTrigger(run_date=when), self.send, reminder, attempt + 1)
+            return False
         finally:
             self._in_flight.discard(reminder.job_id)
 

@@ -71,7 +71,7 @@ class MeetingService:
         self._db, self._clock, self._scheduler = db, clock, scheduler
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.reminders = MeetingReminders(clock, scheduler, self.repo, pairing, publisher)
-        self.confirmations = Confirmations(self.repo, pairing, publisher, self._locks)
+        self.confirmations = Confirmations(self.repo, pairing, publisher, self._locks, clock, scheduler)
 
     # -- start-up ------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -227,7 +227,8 @@ class MeetingService:
             choice = await self._settle(round_, group, [option] if purpose == "move" else open_options(
                 await self.repo.options(group_id, "agree"), now, last_start(round_, group)), option)
             if choice.agreed is None and not option.told:  # under the lock, so the catch-up never posts it too
-                await self.confirmations.tell_proposed(round_, group, option, fresh=True)
+                told = self.confirmations.tell_proposed(round_, group, option, fresh=True)
+                await self.confirmations.fresh(group.guild_id, told)
             elif not option.told:  # everyone has accepted it: the confirmation says so instead
                 await self.repo.mark_proposal_told(option.id, None)
         return replace(choice, repeated=option.told)
@@ -290,7 +291,8 @@ class MeetingService:
         except Exception:
             log.exception("could not place the event of group %s; it is retried at the next start", group.id)
         meeting = await self.repo.meeting(group.id) or meeting  # re-read: the confirmation stored a new version
-        await self.confirmations.tell_agreed(round_, group, meeting, fresh=True)
+        told = self.confirmations.tell_agreed(round_, group, meeting, fresh=True)
+        await self.confirmations.fresh(group.guild_id, told)
 
     # -- cancelling ----------------------------------------------------------------------------
     async def cancel(self, group_id: int, user_id: int, reason: str, guild_id: int | None = None) -> Meeting:
@@ -309,7 +311,8 @@ class MeetingService:
                 await self.sync_event(group_id)
             except Exception:
                 log.exception("could not remove the event of group %s; it is retried at the next start", group_id)
-            await self.confirmations.tell_cancelled(round_, group, cancelled, fresh=True)
+            told = self.confirmations.tell_cancelled(round_, group, cancelled, fresh=True)
+            await self.confirmations.fresh(group.guild_id, told)
         return cancelled
 
     async def check_cancellable(self, group_id: int, user_id: int, guild_id: int | None = None) -> None:

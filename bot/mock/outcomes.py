@@ -19,7 +19,7 @@ from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.mock.feedback_repository import MockFeedbackRepository
-from bot.mock.jobs import share_job
+from bot.mock.jobs import pause_job, share_job
 from bot.mock.meeting_repository import MeetingRepository
 from bot.mock.models import Group, Report, StoredFeedback, staying_in
 from bot.mock.outcome_repository import OutcomeRepository
@@ -37,6 +37,8 @@ NOSHOW_PAUSE = 2  # reported absent this many rounds in a row: paused until they
 NOTE_LIMIT = 500
 OUTCOMES = ("met", "noshow", "missed")
 SHARE_RETRY_WINDOW = timedelta(days=1)  # retries of a failed share within the process; then at each start
+# Each retry of a pause DM Discord failed to take may come this long after the last: then at each start.
+PAUSE_RETRY_WINDOW = timedelta(hours=1)
 
 
 async def member_group(repo: PairingRepository, group_id: int, user_id: int, guild_id: int | None) -> Group:
@@ -206,9 +208,9 @@ class Outcomes:
         """DM members whose no-show pause was lifted because a report was withdrawn, once each (as
         :meth:`tell_paused`)."""
         for user_id in user_ids:
-            await self.publisher.tell_resumed(user_id, fresh=fresh)
-            crash_point("mock.resume-told")
-            await self.outcomes_repo.mark_pause_told(guild_id, user_id)
+            if await self._tell_pause_change(guild_id, user_id, None, fresh):
+                crash_point("mock.resume-told")
+                await self.outcomes_repo.mark_pause_told(guild_id, user_id)
 
     async def tell_paused(self, guild_id: int, user_ids: list[int], *, fresh: bool = True,
                           reason: str = "no-show") -> None:
@@ -216,8 +218,35 @@ class Outcomes:
         for never answering their pairings (``reason`` "silent", after the round that paused them); unless
         ``fresh``, at a start for a pause a crash left untold (their DMs are read first)."""
         for user_id in user_ids:
-            await self.publisher.tell_paused(user_id, fresh=fresh, reason=reason)
-            crash_point("mock.pause-told")
+            if await self._tell_pause_change(guild_id, user_id, reason, fresh):
+                crash_point("mock.pause-told")
+                await self.outcomes_repo.mark_pause_told(guild_id, user_id)
+
+    async def _tell_pause_change(self, guild_id: int, user_id: int, reason: str | None, fresh: bool,
+                                 attempt: int = 0) -> bool:
+        """The DM of a pause (``reason``) or of its lifting (None); whether it went. One Discord failed to take for
+        a moment stays untold and is tried again after a pause (the member's DMs read first), for a while, then
+        at the next start."""
+        try:
+            if reason is None:
+                await self.publisher.tell_resumed(user_id, fresh=fresh)
+            else:
+                await self.publisher.tell_paused(user_id, fresh=fresh, reason=reason)
+        except ShareFailed as error:
+            now = self._clock.now()
+            when = next_attempt(attempt + 1, now, now + PAUSE_RETRY_WINDOW) if error.transient else None
+            if when is None:
+                raise
+            self._scheduler.add(pause_job(guild_id, user_id), DateTrigger(run_date=when), self._tell_pause_again,
+                                guild_id, user_id, attempt + 1)
+            return False
+        return True
+
+    async def _tell_pause_again(self, guild_id: int, user_id: int, attempt: int) -> None:
+        """A retry's job: the member's pause change as it stands now, unless they were told meanwhile."""
+        untold = [why for guild, user, why in await self.outcomes_repo.untold_pause_changes()
+                  if (guild, user) == (guild_id, user_id)]
+        if untold and await self._tell_pause_change(guild_id, user_id, untold[0], False, attempt):
             await self.outcomes_repo.mark_pause_told(guild_id, user_id)
 
     async def tell_untold_pauses(self, owns: Callable[[int], bool]) -> None:

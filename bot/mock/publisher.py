@@ -10,7 +10,7 @@ from bot.mock.models import Delivery, Group, GroupBrief, GroupMember, Round, Tim
 
 
 class ShareFailed(Exception):
-    """Discord did not take a feedback message; ``transient`` when trying again later may work."""
+    """Discord did not take a feedback message (or a reminder); ``transient`` when trying again later may work."""
 
     def __init__(self, message: str, *, transient: bool = False) -> None:
         super().__init__(message)

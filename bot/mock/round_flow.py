@@ -300,8 +300,9 @@ class RoundFlow:
                 "`/studybot settings show`).")
         try:
             await self.publisher.notify_moderators(round_.guild_id, text, look_first=not fresh)
-        except Exception:
+        except Exception:  # failing for a moment: untold, so the round's next delivery attempt tells them
             log.exception("could not tell the moderators of guild %s about round %s", round_.guild_id, round_.id)
+            return
         crash_point("mock.channel-notice-told")
         await self.repo.mark_channel_notice_told(round_.id)
 

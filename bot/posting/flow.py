@@ -62,11 +62,11 @@ async def tell_moderators_once(guild_id: int, *, reason: str, already_told: str 
     """Tell the guild's moderators ``text`` once per ``reason``, even across a crash.
 
     The reason is stored first (the feature's status command shows it from then on), then
-    told, then marked told. A notice that could not be posted is marked told all the same,
-    so it is not retried on every attempt; the status command still holds it. A bot stopped
-    between storing and marking comes back here with ``told`` false (each feature's
-    catch-up looks for such notices) and looks among the notices it posted before telling
-    again.
+    told, then marked told. A notice with nowhere to go (``notify`` answers False) is marked
+    told all the same, so it is not retried on every attempt; the status command still holds
+    it. One that failed (``notify`` raised: Discord failing for a moment) stays untold, as does
+    one a bot stopped before marking: the next attempt, or the feature's catch-up, comes back
+    here with ``told`` false and looks among the notices it posted before telling again.
     """
     if already_told == reason and told:
         return
@@ -77,6 +77,7 @@ async def tell_moderators_once(guild_id: int, *, reason: str, already_told: str 
     try:
         await notify(guild_id, text, look_first=not fresh)
     except Exception:
-        log.exception("could not notify the moderators of guild %s", guild_id)
+        log.exception("could not notify the moderators of guild %s; told at the next attempt", guild_id)
+        return
     crash_point("notice.told")
     await mark_told(guild_id, reason)

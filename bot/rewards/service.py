@@ -201,7 +201,8 @@ class RewardService:
             if user_id in gone:
                 continue  # Discord said they left; asked for again once they are active here again
             if (current is None or current.role_id != role_id or current.pending) and reward not in refused:
-                changed += await self._add(guild_id, user_id, reward, role_id, refused, gone)
+                given_before = current is not None and current.pending and current.role_id == role_id
+                changed += await self._add(guild_id, user_id, reward, role_id, refused, gone, given_before)
         for row in rewards:
             if row.reward not in refused and row.problem is not None:
                 await self.repo.set_problem(guild_id, row.reward, None)
@@ -217,10 +218,11 @@ class RewardService:
         return set(marks) - back, back
 
     async def _add(self, guild_id: int, user_id: int, reward: str, role_id: int, refused: set[str],
-                   gone: set[int]) -> int:
+                   gone: set[int], given_before: bool = False) -> int:
         """Record the grant as pending, give the role, confirm it: a crash in between leaves a pending grant
         that the next pass settles (gives again while earned, takes back once not), never a role the bot
-        forgot it gave.
+        forgot it gave. So a refusal forgets the grant only when no earlier attempt may have given the role
+        (``given_before``: it was pending already); otherwise it stays pending, to be taken back once allowed.
 
         A member Discord does not know here (they left) is noted as gone, so later passes do not ask again
         for them until they are seen again."""
@@ -238,7 +240,8 @@ class RewardService:
             return 0
         except RoleRefused as error:
             refused.add(reward)
-            await self.repo.delete_grant(guild_id, user_id, reward)
+            if not given_before:
+                await self.repo.delete_grant(guild_id, user_id, reward)
             await self.repo.set_problem(guild_id, reward, str(error))
             return 0
         crash_point("reward.given")

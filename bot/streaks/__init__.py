@@ -13,11 +13,12 @@ from bot.streaks.models import (
 from bot.streaks.reminders import DirectMessagesClosedError, StreakReminders
 from bot.streaks.repository import StreakRepository
 from bot.streaks.rules import FREEZE_EVERY, MAX_FREEZES, DayStatus, StreakState, evaluate
-from bot.streaks.service import StreakPublisher, StreakService
+from bot.streaks.service import CelebrationFailed, StreakPublisher, StreakService
 
 __all__ = [
     "Board",
     "BoardEntry",
+    "CelebrationFailed",
     "DayStatus",
     "DirectMessagesClosedError",
     "FREEZE_EVERY",

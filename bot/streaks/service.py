@@ -17,6 +17,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from apscheduler.triggers.date import DateTrigger
+
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService, active_dates_in, derived_in
 from bot.audit import AuditLog
 from bot.clock import Clock
@@ -24,6 +26,7 @@ from bot.daily import DailyRepository
 from bot.errors import InvalidInput, bounded_text
 from bot.overview import ConfiguredFeature
 from bot.posting import crash_point
+from bot.posting.retry import is_transient, next_attempt
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
@@ -39,11 +42,27 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 10
 REPAIR_WINDOW_DAYS = 365
 MAX_REASON = 300
+# A celebration Discord failed to take for a moment is tried again for this long (later, only a restart's
+# catch-up still posts it, within two days).
+MILESTONE_RETRY_WINDOW = timedelta(hours=6)
+MILESTONE_JOB_PREFIX = "streaks:milestone:"
+
+
+def milestone_job(guild_id: int, user_id: int, milestone: int, run_start: date) -> str:
+    """Another attempt at a celebration Discord failed to take."""
+    return f"{MILESTONE_JOB_PREFIX}{guild_id}:{user_id}:{milestone}:{run_start.isoformat()}"
+
+
+class CelebrationFailed(Exception):
+    """Discord failed to take a celebration for a moment (a server error, a rate limit): worth another try."""
+
+    transient = True
 
 
 class MilestoneAnnouncer(Protocol):
     async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
-        """Post the celebration; return the message id, or None if it could not be posted."""
+        """Post the celebration; return the message id, or None if it could not be posted. Discord failing for
+        a moment raises :class:`CelebrationFailed`: it is tried again."""
 
     async def find_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
         """The id of a celebration already posted (before a crash), or None."""
@@ -100,6 +119,7 @@ class StreakService:
 
     async def stop(self) -> None:
         self.detach()
+        self._scheduler.remove_prefix(MILESTONE_JOB_PREFIX)
         await self.reminders.stop()
 
     async def set_reminder(self, guild_id: int, user_id: int, *, enabled: bool, hour: int | None) -> ReminderRow:
@@ -237,7 +257,7 @@ class StreakService:
                                                 channel_id)
         pending = [row for row in await self.repo.unannounced_milestones(since) if owns(row[0])]
         for guild_id, user_id, milestone, run_start, channel_id in pending:
-            await self._announce(guild_id, user_id, milestone, run_start, channel_id, after_restart=True)
+            await self._announce(guild_id, user_id, milestone, run_start, channel_id, look_first=True)
         return len(pending)
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str = "studybot-streak-milestone") -> None:
@@ -246,23 +266,32 @@ class StreakService:
         task.add_done_callback(self._tasks.discard)
 
     async def _announce(self, guild_id: int, user_id: int, milestone: int, run_start: date, channel_id: int,
-                        after_restart: bool = False) -> None:
-        """Claimed, posted, recorded: each step a crash point, so a restart neither loses nor repeats it."""
+                        look_first: bool = False, attempt: int = 0, until: datetime | None = None) -> None:
+        """Claimed, posted, recorded: each step a crash point, so a restart neither loses nor repeats it.
+
+        ``look_first`` after a restart or a failed attempt (Discord may have taken the message it did not
+        confirm). Discord failing for a moment is tried again after a pause, ``until`` the retry window ends."""
         key = (guild_id, user_id, milestone, run_start)
         if key in self._announcing:
             return
         self._announcing.add(key)
         try:
             crash_point("milestone.claimed")
-            message_id = await self.publisher.find_milestone(channel_id, user_id, milestone) if after_restart \
+            message_id = await self.publisher.find_milestone(channel_id, user_id, milestone) if look_first \
                 else None
             if message_id is None:
                 message_id = await self.publisher.announce_milestone(channel_id, user_id, milestone)
                 crash_point("milestone.announced")
             if message_id is not None:
                 await self.repo.set_milestone_message(guild_id, user_id, milestone, run_start, channel_id, message_id)
-        except Exception:
+        except Exception as error:
             log.exception("could not announce a %d-day streak in guild %s", milestone, guild_id)
+            now = self._clock.now()
+            until = until or now + MILESTONE_RETRY_WINDOW
+            when = next_attempt(attempt + 1, now, until) if is_transient(error) else None
+            if when is not None:
+                self._scheduler.add(milestone_job(*key), DateTrigger(run_date=when), self._announce, guild_id,
+                                    user_id, milestone, run_start, channel_id, True, attempt + 1, until)
         finally:
             self._announcing.discard(key)
 

@@ -67,7 +67,8 @@ async def notify_moderators(client: StudyBot, guild_id: int, text: str,
     it went to may not be the one it would go to now, if the chosen channel was closed to the bot or
     opened again in between), and not posted twice.
     Without such a channel (none chosen and no system channel, or no Send Messages there) the caller's
-    status command still holds what went wrong, so a refusal is reported as False, not raised.
+    status command still holds what went wrong, so a refusal is reported as False, not raised. Discord failing
+    for a moment (a server error, a rate limit) is raised: the notice is told at the caller's next attempt.
     """
     channel, places = await notice_places(client, guild_id)
     if channel is None:
@@ -80,6 +81,8 @@ async def notify_moderators(client: StudyBot, guild_id: int, text: str,
         await pace()
         await channel.send(text, allowed_mentions=no_pings())
     except discord.HTTPException as error:
+        if error.status >= 500 or error.status == 429:
+            raise
         log.warning("could not tell the moderators of guild %s: %s", guild_id, error.text or error.status)
         return False
     return True

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot.bot import StudyBot
-from bot.mock import Group, Meeting, Round, TimeOption, local_label, thread_url
+from bot.mock import Group, Meeting, Round, ShareFailed, TimeOption, local_label, thread_url
 from cogs._common import discord_timestamp, locked_to_me, may_send_in, member_text, truncate
 from cogs.mock.embeds import agreed_plan, cancelled_plan, roles_text
 from cogs.mock.meeting_views import confirmed_view, proposal_view
@@ -130,8 +130,11 @@ class DiscordMeetingPublisher:
                 f"({zone.key}) · {discord_timestamp(meeting.starts_at, 'F')}.\n"
                 f"You are the **{group.role_of(user_id)}**, with {others}.\n"
                 f"{self._where(group, meeting)}\nThread: {thread_url(group.guild_id, group.thread_id)}")
-        if await self.base.dms.send(user_id, text) is not None:
-            return
+        try:
+            if await self.base.dms.send(user_id, text, passing_raises=True) is not None:
+                return
+        except discord.HTTPException as error:  # failing for a moment: the DM is tried again, not the thread
+            raise ShareFailed("Discord could not take the reminder for now", transient=True) from error
         thread = self.client.get_channel(group.thread_id) if group.thread_id else None
         if isinstance(thread, discord.Thread) and may_send_in(thread) and not locked_to_me(thread):  # DMs closed
             await self.pace()
@@ -255,6 +258,11 @@ class DiscordMeetingPublisher:
             await self.client.http.delete_scheduled_event(guild_id, event_id)
         except discord.NotFound:
             log.debug("event %s was already gone", event_id)
+        except discord.Forbidden:
+            event = guild.get_scheduled_event(event_id)
+            if not await self._left_to_moderators(guild_id, f"the event **{event.name if event else event_id}**",
+                                                  "Manage Events"):
+                raise
 
     async def remove_room(self, guild_id: int, channel_id: int) -> None:
         guild = self.client.get_guild(guild_id)
@@ -266,3 +274,15 @@ class DiscordMeetingPublisher:
             await channel.delete(reason="The mock interview is over or was cancelled.")
         except discord.NotFound:
             log.debug("room %s was already gone", channel_id)
+        except discord.Forbidden:
+            if not await self._left_to_moderators(guild_id, f"the private voice room {channel.mention}",
+                                                  "Manage Channels"):
+                raise
+
+    async def _left_to_moderators(self, guild_id: int, what: str, permission: str) -> bool:
+        """The bot may no longer remove what it made for an interview: the moderators are told once (an attempt
+        interrupted after telling them is found among their notices), and the bot stops asking Discord; whether
+        they were told (while they cannot be, the refusal stands and a later start tries again)."""
+        text = (f"Mock interviews: I could not remove {what}, made for an interview that is over or was "
+                f"cancelled, because I am missing **{permission}**. Please delete it yourself.")
+        return await self.base.notify_moderators(guild_id, text, look_first=True)

@@ -27,8 +27,9 @@ class MemberDMs:
         self.client = client
         self.pace = client.core.pacer.acquire
 
-    async def channel(self, user_id: int) -> discord.DMChannel | None:
-        """The member's DM channel, opened when the client does not hold it yet; None when Discord refuses."""
+    async def channel(self, user_id: int, *, passing_raises: bool = False) -> discord.DMChannel | None:
+        """The member's DM channel, opened when the client does not hold it yet; None when Discord refuses (with
+        ``passing_raises``, Discord failing for a moment is raised, as in :meth:`send`)."""
         try:
             await self.pace()
             user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
@@ -37,6 +38,8 @@ class MemberDMs:
             await self.pace()
             return await user.create_dm()
         except discord.HTTPException as error:
+            if passing_raises and passing(error):
+                raise
             log.info("could not DM %s: %s", user_id, error.text)
             return None
 
@@ -51,13 +54,13 @@ class MemberDMs:
             await self.pace()
             return await user.send(content, allowed_mentions=no_pings(), **extra)
         except discord.HTTPException as error:
-            if passing_raises and (error.status >= 500 or error.status == 429):
+            if passing_raises and passing(error):
                 raise
             log.info("could not DM %s: %s", user_id, error.text)
             return None
 
-    async def send_once(self, user_id: int, content: str, sent_before: Callable[[str], bool],
-                        **extra: Any) -> discord.Message | None:
+    async def send_once(self, user_id: int, content: str, sent_before: Callable[[str], bool], *,
+                        passing_raises: bool = False, **extra: Any) -> discord.Message | None:
         """DM the member unless their latest DMs already hold this message from an interrupted attempt; the
         message (sent now or found), or None when it could not be sent.
 
@@ -78,6 +81,8 @@ class MemberDMs:
             await self.pace()
             return await channel.send(content, allowed_mentions=no_pings(), **extra)
         except discord.HTTPException as error:
+            if passing_raises and passing(error):
+                raise
             log.info("could not DM %s: %s", user_id, error.text)
             return None
 
@@ -116,3 +121,8 @@ class MemberDMs:
             if message.author.id == self.client.user_id and wanted(message):
                 return message
         return None
+
+
+def passing(error: discord.HTTPException) -> bool:
+    """Discord failing for a moment (a server error, a rate limit), not refusing the DM: worth another try."""
+    return error.status >= 500 or error.status == 429

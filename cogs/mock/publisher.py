@@ -156,11 +156,13 @@ class DiscordMockPublisher:
                          group.id, error.text)
         elif thread is not None:
             log.info("may not post in thread %s any more; telling group %s by DM", thread.id, group.id)
+        # Discord failing for a moment is raised, as in the thread: the caller tries again, and a member whose
+        # DMs already hold the message is then not sent it twice.
         for member in group.members:
             if sent_before is None:
-                await self.dms.send(member.user_id, content, **extra)
+                await self.dms.send(member.user_id, content, passing_raises=True, **extra)
             else:
-                await self.dms.send_once(member.user_id, content, sent_before, **extra)
+                await self.dms.send_once(member.user_id, content, sent_before, passing_raises=True, **extra)
         return None
 
     async def once_to_group(self, group: Group, text: str, heading: str, fresh: bool, **extra: Any) -> int | None:
@@ -283,11 +285,15 @@ class DiscordMockPublisher:
         await self._dm_once(user_id, RESUMED_AFTER_WITHDRAWAL, fresh)
 
     async def _dm_once(self, user_id: int, text: str, fresh: bool) -> None:
-        """``text`` to the member; unless ``fresh``, only if their DMs do not hold it from an interrupted attempt."""
-        if fresh:
-            await self.dms.send(user_id, text)
-        else:
-            await self.dms.send_once(user_id, text, lambda sent: sent == text)
+        """``text`` to the member; unless ``fresh``, only if their DMs do not hold it from an interrupted attempt.
+        Discord failing for a moment raises a transient :class:`ShareFailed`: the caller tries again."""
+        try:
+            if fresh:
+                await self.dms.send(user_id, text, passing_raises=True)
+            else:
+                await self.dms.send_once(user_id, text, lambda sent: sent == text, passing_raises=True)
+        except discord.HTTPException as error:
+            raise ShareFailed("Discord could not take the DM for now", transient=True) from error
 
     async def ask_to_withdraw(self, round_: Round, group: Group, reporter_id: int, absent_id: int) -> None:
         text = (f"<@{absent_id}> says the two of you did meet for mock interview round {round_.number}, which you "

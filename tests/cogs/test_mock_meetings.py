@@ -695,3 +695,36 @@ async def test_upcoming_no_longer_lists_an_interview_that_is_over(
     assert interview(await bob.slash("upcoming")) is not None  # under way
     await harness.advance_to(start + timedelta(hours=2))
     assert interview(await bob.slash("upcoming")) is None
+
+
+async def test_a_room_the_bot_may_no_longer_remove_is_named_to_the_moderators_once(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    general = harness.guild.channel("general")
+    harness.guild.system_channel_id = general.id
+    harness.guild.grant(harness.guild.bot_role, "manage_channels")
+    await harness.restart()  # the guild now reports a system channel
+    await agreed_on_thursday_evening(harness, mod, room, alice, bob)
+    [voice] = [c for c in harness.guild.channels.values() if c.type == 2]
+    harness.guild.revoke(harness.guild.bot_role, "manage_channels")  # an admin trims the bot's role
+    await harness.settle()
+    with harness.sim.expect_errors():
+        await harness.advance_to(datetime(2026, 3, 5, 20, tzinfo=UTC))  # the interview is over
+        await harness.restart()
+        await harness.restart()
+        await harness.advance(hours=1)
+    still_there = any(c.id == voice.id for c in harness.guild.channels.values())
+    told = [m.content for m in general.messages if voice.mention in m.content]
+    assert not still_there or len(told) == 1, f"the private room stays and moderators were told {len(told)} times"
+    assert await harness.core.db.fetchval("SELECT voice_channel_id FROM mock_meetings") is None
+
+
+async def test_a_reminder_met_by_a_passing_server_error_still_comes_once_by_dm(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    thread = await agreed_on_thursday_evening(harness, mod, room, alice, bob)
+    agreed = datetime(2026, 3, 5, 18, tzinfo=UTC)
+    await harness.advance_to(agreed - timedelta(hours=24, minutes=1))
+    harness.sim.faults.fail_next(503, 1, route_contains="/messages")  # Discord fails once as the reminders go out
+    await harness.advance(minutes=10)
+    for member in (alice, bob):
+        assert len([m for m in member.dms if "Your mock interview is in 24 hours" in m.content]) == 1, member.name
+    assert not [m for m in thread.messages if "Your mock interview is" in m.content]

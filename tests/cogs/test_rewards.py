@@ -268,3 +268,30 @@ async def test_a_reward_moved_to_a_new_role_after_its_role_was_deleted_gives_the
     assert again.id in guild.members[alice.id].role_ids
     status = await mod.slash("rewards status")
     assert "⚠️" not in status.text and "1 holding it" in status.text
+
+
+async def test_a_role_given_before_the_process_died_and_then_dragged_above_the_bot_is_still_taken_back(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
+    """The retry of a pending grant that Discord refuses (the role now above the bot's) cannot tell whether the
+    interrupted attempt gave the role: the grant is kept, so the role is taken back once that is allowed again."""
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    await studied_every_day(harness, alice, 7)
+    service = harness.bot.get_cog("Rewards").service
+    give = service.publisher.add_role
+
+    async def gives_then_dies(*args: object) -> None:
+        await give(*args)
+        raise RuntimeError("the process died here")
+
+    service.publisher.add_role = gives_then_dies
+    await harness.advance(minutes=20)  # the pass gives the role and dies before confirming it
+    assert week.id in guild.members[alice.id].role_ids
+    service.publisher.add_role = give
+    guild.edit_role(week, position=11)  # an admin reorders the roles meanwhile
+    await harness.restart()
+    await harness.advance(days=3)  # every pass is refused; the streak ends meanwhile
+    guild.edit_role(week, position=3)  # the admin puts the roles back
+    await harness.advance(minutes=20)
+    assert week.id not in guild.members[alice.id].role_ids, "the bot forgot a role it gave"
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0

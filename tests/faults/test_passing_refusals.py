@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.activity import ActivityKind
 from bot.localdiscord import BotHarness, SimChannel, SimMember
 from tests.cogs.test_daily import posts, setup_daily
-from tests.cogs.test_mock import join_all, schedule, threads
+from tests.cogs.test_mock import agree_first_time, join_all, schedule, threads
 from tests.cogs.test_quiz import quizzes
 
 pytestmark = pytest.mark.faults
@@ -150,3 +151,90 @@ async def test_feedback_by_dm_that_discord_fails_to_take_for_a_moment_is_shared_
     await harness.advance(minutes=5)
     shared = [m.content for m in bob.dms if m.content.startswith(f"📝 Feedback for <@{bob.id}>")]
     assert len(shared) == 1, f"the partner's DMs hold {len(shared)} copies of the feedback"
+
+
+async def test_a_moderator_notice_met_by_a_passing_server_error_is_not_lost(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel) -> None:
+    harness.guild.system_channel_id = general.id
+    await harness.restart()  # the guild now reports a system channel
+    await setup_daily(mod, daily, time="10:00", zone="UTC")
+    daily.deny(harness.sim.bot_user.id, "send_messages")
+    await harness.settle()
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{general.id}/messages")  # as the notice goes out
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
+    assert posts(daily) == []
+    await harness.advance_to(datetime(2026, 3, 3, 11, 0, tzinfo=UTC))  # the next day's post is refused too
+    notices = [m.content for m in general.messages if "could not deliver" in m.content]
+    assert len(notices) == 1 and "Send Messages" in notices[0], f"notices: {notices}"
+
+
+async def test_a_milestone_met_by_a_passing_server_error_is_celebrated_once_within_minutes(
+        harness: BotHarness, mod: SimMember, alice: SimMember, general: SimChannel) -> None:
+    await mod.slash("streak-admin announcements", state="on", channel=general)
+    for days_ago in range(6, 0, -1):
+        await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.REVIEW,
+                                           harness.clock.now() - timedelta(days=days_ago))
+    await harness.settle()
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{general.id}/messages")
+    await harness.core.activity.record(harness.guild.id, alice.id, ActivityKind.REVIEW, harness.clock.now())
+    await harness.settle()
+    await harness.advance(minutes=5)
+    celebrations = [m.content for m in general.messages if "7-day streak" in m.content]
+    assert len(celebrations) == 1, f"the channel holds {len(celebrations)} celebrations five minutes later"
+
+
+async def test_a_check_in_by_dm_met_by_a_passing_server_error_reaches_the_member_once(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    room = harness.guild.create_text_channel("mock-interviews")
+    room.deny(harness.sim.bot_user.id, "create_private_threads")  # each group is told by DM
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    ends_at = await harness.core.db.fetchval("SELECT ends_at FROM mock_rounds")
+    await harness.advance_to(datetime.fromtimestamp(ends_at, UTC) - timedelta(minutes=1))
+    # Discord fails to read bob's DMs, then to take his check-in
+    harness.sim.faults.fail_next(503, 2, route_contains=f"/channels/{harness.sim.dm_channels[bob.id].id}/messages")
+    await harness.advance(hours=2)
+    asked = {member.name: sum(m.content.startswith("Round 1 is ending") for m in member.dms)
+             for member in (alice, bob)}
+    assert asked == {"alice": 1, "bob": 1}, f"check-ins per member: {asked}"
+
+
+async def test_a_pause_dm_met_by_a_passing_server_error_reaches_the_member_once_within_minutes(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    room = harness.guild.create_text_channel("mock-interviews")
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    for number in (1, 2):  # bob misses two interviews in a row
+        await mod.slash("mock-admin pair-now")
+        [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
+        await agree_first_time(thread, [alice, bob])
+        await harness.advance(days=7)
+        checkin = next(m for m in thread.messages if "How did it go" in m.content)
+        if number == 2:  # Discord fails once as bob is told he is paused
+            harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{harness.sim.dm_channels[bob.id].id}/")
+        await alice.click(checkin, "They didn't show")
+    await harness.advance(minutes=5)
+    told = [m.content for m in bob.dms if "paused" in m.content and "/mock join" in m.content]
+    assert len(told) == 1, f"bob's DMs hold {len(told)} pause notices five minutes later"
+
+
+async def test_an_agreed_time_by_dm_met_by_a_passing_server_error_is_confirmed_to_each_member_once(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    room = harness.guild.create_text_channel("mock-interviews")
+    room.deny(harness.sim.bot_user.id, "create_private_threads")  # each group is told by DM
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    brief = next(m for m in alice.dms if "Propose another time" in m.button_labels)
+    await alice.submit_modal(await alice.click(brief, "Propose another time"), when="Thu 19:00")
+    proposal = next(m for m in bob.dms if " proposes meeting at " in m.content)
+    # Discord fails once as alice is told the time is agreed
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{harness.sim.dm_channels[alice.id].id}/messages")
+    with harness.sim.expect_errors():
+        accepted = await bob.click(proposal, "Accept this time")
+    assert "Agreed" in accepted.text, accepted.text
+    await harness.advance(minutes=5)
+    confirmed = {member.name: sum(m.content.startswith("✅ Interview confirmed") for m in member.dms)
+                 for member in (alice, bob)}
+    assert confirmed == {"alice": 1, "bob": 1}, f"confirmations per member: {confirmed}"

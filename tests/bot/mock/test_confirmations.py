@@ -8,14 +8,17 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.clock import ManualClock
 from bot.mock.confirmations import Confirmations
 from bot.mock.meeting_repository import Meeting, MeetingRepository, TimeOption
 from bot.mock.models import Group, Round
 from bot.mock.repository import PairingRepository
+from bot.scheduler import JobScheduler
 from bot.storage import Database, load_migrations
 
 NOW = datetime(2026, 3, 2, 8, tzinfo=UTC)
 MEET = datetime(2026, 3, 5, 19, tzinfo=UTC)
+CLOCK = ManualClock(NOW)
 
 
 async def meeting_row(db: Database, group_id: int, status: str, version: int) -> None:
@@ -186,7 +189,8 @@ async def test_after_a_crash_only_a_proposal_that_can_still_be_accepted_is_poste
     first_agreement = await propose(db, 3, MEET - timedelta(days=1))  # agreed, so only moves can be accepted now
     cancelled = await propose(db, 4, MEET - timedelta(days=1), "move")
     recorder = Recorder()
-    confirmations = Confirmations(repo, PairingRepository(db), recorder, defaultdict(asyncio.Lock))
+    confirmations = Confirmations(repo, PairingRepository(db), recorder, defaultdict(asyncio.Lock), CLOCK,
+                                  JobScheduler(CLOCK, manual=True))
     await confirmations.catch_up(lambda guild_id: guild_id == 7, NOW)
     assert recorder.proposals == [(live, False), (move, False)]
     assert await repo.untold_proposals() == []
@@ -200,6 +204,7 @@ async def test_the_catch_up_leaves_other_processes_proposals_alone(db: Database)
     await propose(db, 1, MEET - timedelta(days=1))
     recorder = Recorder()
     repo = MeetingRepository(db)
-    await Confirmations(repo, PairingRepository(db), recorder, defaultdict(asyncio.Lock)).catch_up(
+    await Confirmations(repo, PairingRepository(db), recorder, defaultdict(asyncio.Lock), CLOCK,
+                                  JobScheduler(CLOCK, manual=True)).catch_up(
         lambda guild_id: False, NOW)
     assert recorder.proposals == [] and len(await repo.untold_proposals()) == 1

@@ -47,11 +47,13 @@ async def test_a_retried_claim_with_no_earlier_copy_publishes() -> None:
 class Notices:
     """A server's stored notice and what was posted, as the feature's repository and publisher keep them."""
 
-    def __init__(self, *, fail: bool = False) -> None:
+    def __init__(self, *, fail: bool = False, passing: int = 0) -> None:
         self.stored: str | None = None
         self.told = True
         self.sent: list[str] = []
-        self.fail = fail
+        self.refused: list[str] = []
+        self.fail = fail  # nowhere to post: refused
+        self.passing = passing  # how many attempts Discord fails for a moment
 
     async def remember(self, guild_id: int, reason: str) -> None:
         self.stored, self.told = reason, False
@@ -63,9 +65,13 @@ class Notices:
     async def notify(self, guild_id: int, text: str, look_first: bool = False) -> bool:
         if look_first and text in self.sent:
             return True
-        self.sent.append(text)
+        if self.passing:
+            self.passing -= 1
+            raise RuntimeError("503 Service Unavailable")
         if self.fail:
-            raise RuntimeError("no system channel")
+            self.refused.append(text)
+            return False
+        self.sent.append(text)
         return True
 
     async def tell(self, reason: str, text: str) -> None:
@@ -78,8 +84,17 @@ async def test_moderators_hear_once_per_reason_even_when_notifying_fails() -> No
     for _ in range(3):
         await notices.tell("missing Send Messages", "Grant Send Messages")
     await notices.tell("channel deleted", "Pick a new channel")
-    assert notices.sent == ["Grant Send Messages", "Pick a new channel"]
+    assert notices.refused == ["Grant Send Messages", "Pick a new channel"]
     assert (notices.stored, notices.told) == ("channel deleted", True)
+
+
+async def test_a_notice_discord_failed_to_take_for_a_moment_is_told_once_at_the_next_attempt() -> None:
+    notices = Notices(passing=1)
+    await notices.tell("missing Send Messages", "Grant Send Messages")
+    assert notices.sent == [] and not notices.told
+    for _ in range(2):
+        await notices.tell("missing Send Messages", "Grant Send Messages")
+    assert notices.sent == ["Grant Send Messages"] and notices.told
 
 
 async def test_a_notice_stored_but_not_marked_told_is_looked_for_before_it_is_told_again() -> None:
