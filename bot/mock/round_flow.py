@@ -1,4 +1,5 @@
-"""A mock-interview round from creation to close: created once, delivered, nudged, ended or cancelled.
+"""A mock-interview round from creation to close: created once, delivered, nudged and ended (a moderator's
+cancel is :mod:`bot.mock.round_cancel`'s).
 
 A round and all its groups are written in one transaction before Discord is touched;
 delivery then fills in each group's thread (or marks it told by DM), so resuming after
@@ -20,7 +21,7 @@ from apscheduler.triggers.date import DateTrigger
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content import ContentStore
-from bot.errors import Conflict, NotConfigured, NotFound
+from bot.errors import Conflict, NotConfigured
 from bot.mock.agreement import minutes_for, nudge_time
 from bot.mock.departures import Departures, without_departed
 from bot.mock.jobs import deliver_job, end_job, nudge_job
@@ -394,57 +395,6 @@ class RoundFlow:
         message_id = await publish_once(fresh=claimed_now, find_earlier=lambda: publisher.find_checkin(round_, group),
                                         publish=post)
         await self.repo.record_checkin(group.id, message_id or 0)
-
-    async def cancel_round(self, guild_id: int, actor_id: int) -> Round:
-        """A moderator cancels the open round: the round, its interviews and the audit row in one transaction,
-        then each group is told once and its brief closed (a restart finishes what a crash interrupted)."""
-        rounds = await self.repo.open_rounds(guild_id)
-        if not rounds:
-            raise NotFound("There is no open round to cancel.")
-        round_ = rounds[-1]
-        groups = await self.repo.groups(round_.id)
-        async with self._db.transaction() as conn:
-            if not await self.repo.cancel_round(conn, round_.id, self._clock.now()):
-                raise Conflict(f"Round {round_.number} has just ended, so there is nothing to cancel.")
-            await self.meetings.cancel_for_round(conn, groups, actor_id, self._clock.now())
-            await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="mock.cancel-round",
-                                     target_id=round_.id)
-        crash_point("mock.round-cancelled")
-        self._scheduler.remove(nudge_job(round_.id))
-        self._scheduler.remove(end_job(round_.id))
-        await self.tell_cancelled(round_, groups, fresh=True)
-        return round_
-
-    async def tell_cancelled(self, round_: Round, groups: list[Group], *, fresh: bool) -> None:
-        """Each told group of ``groups`` (the round's) hears once that ``round_`` was cancelled (``fresh``: just now, so none has heard),
-        its event and room go and its brief closes; then the round is recorded told. A group Discord refused
-        does not stop the others; the round then stays untold, and the next start tries again."""
-        all_told = True
-        for group in groups:
-            try:
-                await self.meetings.sync_event(group.id)
-            except Exception:
-                log.exception("could not remove the event of group %s; it is retried at the next start", group.id)
-            if group.delivery == "pending":  # a group never told of the round has nothing to hear
-                continue
-            try:
-                await self.publisher.tell_round_cancelled(round_, group, fresh=fresh)
-            except Exception:
-                log.exception("could not tell group %s that round %s was cancelled", group.id, round_.id)
-                all_told = False
-                continue
-            crash_point("mock.round-cancel-told")
-        if all_told:
-            await self.repo.mark_cancel_told(round_.id)
-
-    async def catch_up_cancelled(self, owns: Callable[[int], bool]) -> None:
-        """After connecting: finish telling the groups of a round cancelled just before a crash."""
-        for round_ in await self.repo.untold_cancellations():
-            if owns(round_.guild_id):
-                try:
-                    await self.tell_cancelled(round_, await self.repo.groups(round_.id), fresh=False)
-                except Exception:
-                    log.exception("could not tell the groups of cancelled round %s", round_.id)
 
 
 def hash_seed(guild_id: int, key: str) -> int:

@@ -1,7 +1,7 @@
 """Mock interviews as the extension sees them: one service over schedule, rounds, outcomes and sign-ups.
 
 Each part does one job in its own module (:mod:`bot.mock.round_flow` runs a round from
-creation to close, :mod:`bot.mock.outcomes` records what happened afterwards,
+creation to close, :mod:`bot.mock.round_cancel` cancels one, :mod:`bot.mock.outcomes` records what happened afterwards,
 :mod:`bot.mock.meetings` agrees a time, :mod:`bot.mock.signups` keeps who takes part); this
 service owns the schedule, the lifecycle of every job, and the methods the extension calls.
 """
@@ -36,6 +36,7 @@ from bot.mock.outcomes import Outcomes
 from bot.mock.publisher import MockPublisher
 from bot.mock.ratings import RatingsReceived, summarise
 from bot.mock.repository import PairingRepository
+from bot.mock.round_cancel import RoundCancellation
 from bot.mock.round_flow import RoundFlow
 from bot.mock.schedule import Schedule, earliest_first_round, first_free, opening_rounds, parse_weekday
 from bot.mock.signups import Signups
@@ -58,6 +59,7 @@ class MockService:
         self.exclusions = Exclusions(db, clock, self.meetings.repo)
         self.publisher = publisher
         self.rounds = RoundFlow(db, clock, content, scheduler, audit, self.repo, self.meetings, publisher)
+        self.cancellation = RoundCancellation(db, clock, scheduler, audit, self.repo, self.meetings, publisher)
         self.outcomes = Outcomes(db, clock, content, activity, self.repo, self.meetings.repo, publisher, scheduler)
         self.rounds.tell_paused = self.outcomes.tell_paused
 
@@ -72,13 +74,21 @@ class MockService:
         """After connecting: finish delivering any round whose groups were not all told, telling the groups of a
         cancelled round, and the events, share the feedback a stopped process stored but never shared, tell
         the members it paused without a word, and ask the reporters of a disputed "didn't show" it never asked."""
+        # One server's unforeseen fault is logged and passed over: the servers after it, and the passes below,
+        # still run.
         for schedule in await self.repo.schedules():
             if schedule.enabled and self._scheduler.owns(schedule.guild_id):
-                await self.rounds.run_missed(schedule)
+                try:
+                    await self.rounds.run_missed(schedule)
+                except Exception:
+                    log.exception("could not catch up the mock round of guild %s", schedule.guild_id)
         for round_ in await self.repo.open_rounds():
             if self._scheduler.owns(round_.guild_id):
-                await self.rounds.deliver(round_)
-        await self.rounds.catch_up_cancelled(self._scheduler.owns)
+                try:
+                    await self.rounds.deliver(round_)
+                except Exception:
+                    log.exception("could not finish delivering mock round %s", round_.id)
+        await self.cancellation.catch_up_cancelled(self._scheduler.owns)
         await self.meetings.catch_up()
         await self.outcomes.share_unshared_feedback(self._scheduler.owns)
         await self.outcomes.tell_untold_pauses(self._scheduler.owns)
@@ -140,7 +150,7 @@ class MockService:
         return await self.rounds.pair_now(guild_id, actor_id)
 
     async def cancel_round(self, guild_id: int, actor_id: int) -> Round:
-        return await self.rounds.cancel_round(guild_id, actor_id)
+        return await self.cancellation.cancel_round(guild_id, actor_id)
 
     # -- agreeing a time (bot.mock.meetings) ---------------------------------------------------
     async def meeting_picker(self, group_id: int, user_id: int, guild_id: int | None = None) -> Picker:
