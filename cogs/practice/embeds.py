@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.practice import ArchiveEntry, ArchivePage, PracticeOffer
-from cogs._common import BRAND_COLOUR, truncate
+from cogs._common import BRAND_COLOUR, member_text, truncate
 from cogs._common.prompts import KIND_LABELS, prompt_embed
 
 
@@ -21,13 +21,19 @@ def _entry_title(entry: ArchiveEntry) -> str:
     """A server's own prompt in a deck switched off here, or one a moderator removed, is not gone from any
     pack: say what happened."""
     if entry.prompt is None and entry.removed_title is not None:
-        return f"{truncate(entry.removed_title, 120)} (removed from this server's content by a moderator)"
+        return f"{_title(entry.removed_title)} (removed from this server's content by a moderator)"
     if entry.prompt is None:
         return f"{truncate(entry.prompt_id, 100)} (no longer in the packs)"
     if entry.switched_off_deck is not None:
-        return (f"{truncate(entry.prompt.title, 120)} (its deck `{truncate(entry.switched_off_deck, 60)}` "
+        return (f"{_title(entry.prompt.title)} (its deck `{truncate(entry.switched_off_deck, 60)}` "
                 "is switched off in this server)")
-    return truncate(entry.prompt.title, 120)
+    return _title(entry.prompt.title)
+
+
+def _title(title: str) -> str:
+    """A prompt's title in the list as written: a server's own may come from a member, and its markdown or a
+    masked link must not render (nor the cut end a bold run the next line closes)."""
+    return member_text(truncate(title, 120))
 
 
 def archive_embed(page: ArchivePage, kind: str | None, guild_id: int, *, moderator: bool = False) -> discord.Embed:

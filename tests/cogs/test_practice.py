@@ -178,3 +178,20 @@ async def test_archive_by_kind_still_lists_days_whose_prompt_is_gone(harness: Bo
     other = next(k for k in ("design", "debugging", "tradeoff", "product", "behavioral")
                  if k not in {"design", shipped_kind})
     assert "**Day" not in (await bob.slash("archive", kind=other)).text
+
+
+async def test_the_archive_shows_a_servers_own_title_as_text_not_markdown(
+        harness: BotHarness, mod: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    """A server's own prompt (written by a member, approved, or with `/daily add`) is shown as written: its
+    masked link or emphasis does not render in the archive's list."""
+    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
+    await mod.submit_modal(
+        await mod.slash("daily add", kind="design", difficulty="hard"),
+        title="Design the **study** [server](https://example.com) flashcards",
+        scenario="Members of a 5,000-person study server review flashcards daily and keep streaks.",
+        constraints="5,000 members\n20,000 reviews a day", follow_ups="How is a grade kept once?\nWhat about DST?",
+        rubric="An idempotent grade\nLocal-time days")
+    await mod.slash("content decks", deck="ai-native-careers", on=False)  # only the server's own prompt is left
+    await harness.advance(days=1)
+    shown = (await bob.slash("archive")).text
+    assert "Design the \\*\\*study\\*\\* \\[server](https://example.com) flashcards" in shown, shown
