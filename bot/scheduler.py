@@ -34,7 +34,10 @@ log = logging.getLogger(__name__)
 
 JobFunc = Callable[..., Awaitable[Any]]
 
-JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 900}
+# A job whose time passed while the process could not run it (a suspended host, a held-up loop) runs once when it
+# can, however late: each feature's ledger decides what is still owed (today's post, a round's end), where
+# APScheduler's grace time would drop it until a restart.
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": None}
 
 
 @dataclass

@@ -193,3 +193,21 @@ async def test_real_mode_forgets_a_one_shot_job_apscheduler_ran() -> None:
         assert [info.id for info in scheduler.jobs()] == ["ops:backup"]
     finally:
         await scheduler.shutdown()
+
+
+async def test_real_mode_runs_a_job_whose_time_passed_while_the_host_slept() -> None:
+    """A host suspended (or a loop held up) past a job's time wakes to run it late, once: a day's post or a
+    round's end an hour late beats waiting for a restart that may not come."""
+    now = datetime.now(UTC)
+    scheduler = JobScheduler(ManualClock(now))
+    ran = asyncio.Event()
+
+    async def post() -> None:
+        ran.set()
+
+    scheduler.add("daily:1", DateTrigger(run_date=now - timedelta(minutes=40)), post)
+    scheduler.start()
+    try:
+        await asyncio.wait_for(ran.wait(), timeout=10)
+    finally:
+        await scheduler.shutdown()
