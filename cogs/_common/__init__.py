@@ -3,7 +3,13 @@
 from cogs._common.access import client_of, core_of, payload_of, service_of
 from cogs._common.autocomplete import timezone_autocomplete
 from cogs._common.confirm import ConfirmView
-from cogs._common.permissions import locked_to_me, may_send_in, missing_permissions, thread_refused
+from cogs._common.permissions import (
+    locked_to_me,
+    may_send_in,
+    missing_permissions,
+    passing_failure,
+    thread_refused,
+)
 from cogs._common.render import BRAND_COLOUR, counted, discord_timestamp, no_pings, truncate
 from cogs._common.scope import in_servers, in_servers_and_bot_dms
 from cogs._common.text import member_text, one_line, quoted_member_text, without_controls
@@ -30,6 +36,7 @@ __all__ = [
     "may_send_in",
     "missing_permissions",
     "no_pings",
+    "passing_failure",
     "RoutedItem",
     "thread_refused",
     "timezone_autocomplete",

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from bot.bot import StudyBot
-from cogs._common.permissions import missing_permissions
+from cogs._common.permissions import missing_permissions, passing_failure
 from cogs._common.render import no_pings
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ async def notify_moderators(client: StudyBot, guild_id: int, text: str,
         await pace()
         await channel.send(text, allowed_mentions=no_pings())
     except discord.HTTPException as error:
-        if error.status >= 500 or error.status == 429:
+        if passing_failure(error):
             raise
         log.warning("could not tell the moderators of guild %s: %s", guild_id, error.text or error.status)
         return False

@@ -58,6 +58,12 @@ def locked_to_me(thread: discord.Thread) -> bool:
         return False
 
 
+def passing_failure(error: discord.HTTPException) -> bool:
+    """Whether ``error`` is Discord failing for a moment (a server error, a rate limit), not refusing: the same
+    request may well go through later, so it is tried again rather than taken as an answer."""
+    return error.status >= 500 or error.status == 429
+
+
 def thread_refused(error: discord.HTTPException) -> bool:
     """Whether ``error`` says the thread no longer takes the bot's messages: gone (404), closed to it (403),
     or archived and locked since it was read (400, 50083)."""

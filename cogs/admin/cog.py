@@ -14,7 +14,7 @@ from bot.admin import Backups, GuildRetention, OverviewService, database_size
 from bot.bot import StudyBot
 from bot.errors import UserFacingError
 from bot.posting import crash_point
-from cogs._common import in_servers, missing_permissions, no_pings
+from cogs._common import in_servers, missing_permissions, no_pings, passing_failure
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
 from cogs._common.notices import missing_for_notices
@@ -158,7 +158,7 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
                 crash_point("notices.intro-posted")
         except discord.HTTPException as error:
             log.info("could not introduce the notices channel %s: %s", channel.id, error.text or error.status)
-            if error.status >= 500 or error.status == 429:
+            if passing_failure(error):
                 return
         await self.client.core.moderators.intro_posted(channel.guild.id, channel.id)
 
@@ -170,7 +170,7 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
                 if message.author.id == self.client.user_id and message.content.startswith(NOTICES_INTRO):
                     return True
         except discord.HTTPException as error:
-            if error.status >= 500 or error.status == 429:
+            if passing_failure(error):
                 raise
             log.info("could not look for an earlier introduction in #%s: %s", channel.name, error.text)
         return False

@@ -8,7 +8,7 @@ import logging
 import discord
 
 from bot.community import Suggestion
-from cogs._common import no_pings
+from cogs._common import no_pings, passing_failure
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ async def dm(client: discord.Client, user_id: int, text: str, *, unless_sent: bo
                     return True
         await user.send(text, allowed_mentions=no_pings())
     except discord.HTTPException as error:
-        if error.status >= 500 or error.status == 429:
+        if passing_failure(error):
             raise  # Discord did not take it for now: whether the member has it is unknown, so not "refused"
         log.info("could not DM %s: %s", user_id, error.text)
         return False

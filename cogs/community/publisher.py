@@ -17,7 +17,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.community import DecisionNoticeUnknown, QueuePostUnknown, Suggestion
-from cogs._common import missing_permissions, no_pings
+from cogs._common import missing_permissions, no_pings, passing_failure
 from cogs.community.embeds import author_notice, suggestion_embed
 from cogs.community.messages import dm, update_queue_message
 from cogs.community.messages import warnings as warning_note
@@ -58,7 +58,7 @@ class DiscordReviewQueuePublisher:
                                          view=review_view(suggestion), nonce=queue_nonce(suggestion.id),
                                          allowed_mentions=no_pings())
         except discord.HTTPException as error:
-            if error.status >= 500 or error.status == 429:
+            if passing_failure(error):
                 raise QueuePostUnknown(f"Discord could not take the queue message ({error.status})") from error
             log.warning("could not post suggestion %s to the review channel: %s", suggestion.id, error.text)
             return None
@@ -86,7 +86,7 @@ class DiscordReviewQueuePublisher:
                 if titled or buttoned:
                     return message.id
         except discord.HTTPException as error:
-            if error.status >= 500 or error.status == 429:
+            if passing_failure(error):
                 raise QueuePostUnknown("Discord could not show the review channel's history") from error
             log.info("could not look for the queue message of suggestion %s: %s", suggestion.id, error.text)
         except (TimeoutError, aiohttp.ClientError) as error:

@@ -15,7 +15,7 @@ import discord
 from bot.bot import StudyBot
 from bot.daily import DailyPost, DeliveryFailed, Published
 from bot.posting import crash_point
-from cogs._common import may_send_in, missing_permissions, no_pings
+from cogs._common import may_send_in, missing_permissions, no_pings, passing_failure
 from cogs._common.notices import notify_moderators
 from cogs.daily.embeds import (
     answer_embed,
@@ -49,7 +49,7 @@ class DiscordDailyPublisher:
                                      "choose one with `/daily setup`") from None
             except discord.HTTPException as error:  # Discord failing for a moment, not the channel gone
                 raise DeliveryFailed(f"Discord could not say where the daily channel is right now ({error.status})",
-                                     transient=error.status >= 500 or error.status == 429) from error
+                                     transient=passing_failure(error)) from error
             except (TimeoutError, aiohttp.ClientError) as error:
                 raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         if not isinstance(channel, discord.TextChannel | discord.ForumChannel):
@@ -79,7 +79,7 @@ class DiscordDailyPublisher:
             raise DeliveryFailed("the daily channel was deleted; choose another with `/daily setup`") from None
         except discord.HTTPException as error:
             raise DeliveryFailed(f"Discord could not take the post right now ({error.status})",
-                                 transient=error.status >= 500 or error.status == 429) from error
+                                 transient=passing_failure(error)) from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         crash_point("daily.message-sent")
@@ -146,7 +146,7 @@ class DiscordDailyPublisher:
         except discord.HTTPException as error:
             if error.code == 160004:  # already started: a thread on a message shares the message's id
                 return Published(message.id, message.id)
-            if error.status >= 500 or error.status == 429:
+            if passing_failure(error):
                 # Discord failing for a moment, not a refusal: the retry finds the post and starts its thread then.
                 raise DeliveryFailed("Discord could not start the discussion thread right now",
                                      transient=True) from error

@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from bot.bot import StudyBot
-from cogs._common import no_pings
+from cogs._common import no_pings, passing_failure
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ class MemberDMs:
             await self.pace()
             return await user.create_dm()
         except discord.HTTPException as error:
-            if passing_raises and passing(error):
+            if passing_raises and passing_failure(error):
                 raise
             log.info("could not DM %s: %s", user_id, error.text)
             return None
@@ -54,7 +54,7 @@ class MemberDMs:
             await self.pace()
             return await user.send(content, allowed_mentions=no_pings(), **extra)
         except discord.HTTPException as error:
-            if passing_raises and passing(error):
+            if passing_raises and passing_failure(error):
                 raise
             log.info("could not DM %s: %s", user_id, error.text)
             return None
@@ -81,7 +81,7 @@ class MemberDMs:
             await self.pace()
             return await channel.send(content, allowed_mentions=no_pings(), **extra)
         except discord.HTTPException as error:
-            if passing_raises and passing(error):
+            if passing_raises and passing_failure(error):
                 raise
             log.info("could not DM %s: %s", user_id, error.text)
             return None
@@ -122,7 +122,3 @@ class MemberDMs:
                 return message
         return None
 
-
-def passing(error: discord.HTTPException) -> bool:
-    """Discord failing for a moment (a server error, a rate limit), not refusing the DM: worth another try."""
-    return error.status >= 500 or error.status == 429

@@ -11,7 +11,14 @@ import discord
 
 from bot.bot import StudyBot
 from bot.mock import Delivery, Group, GroupBrief, GroupMember, Round, ShareFailed, TimePlan, thread_url
-from cogs._common import locked_to_me, may_send_in, missing_permissions, no_pings, thread_refused
+from cogs._common import (
+    locked_to_me,
+    may_send_in,
+    missing_permissions,
+    no_pings,
+    passing_failure,
+    thread_refused,
+)
 from cogs._common.notices import notify_moderators
 from cogs.mock.departure import brief_after_departure, departure_heading, departure_text
 from cogs.mock.embeds import brief_content, brief_embeds, round_cancelled_plan, thread_name
@@ -373,7 +380,7 @@ class DiscordMockPublisher:
             except discord.HTTPException as error:
                 if not thread_refused(error):
                     raise ShareFailed(f"Discord refused the feedback message ({error.status})",
-                                      transient=error.status >= 500 or error.status == 429) from error
+                                      transient=passing_failure(error)) from error
                 # gone or closed to the bot: the DM still works
                 log.info("thread %s refused the feedback (%s); sending it by DM", thread.id, error.text)
             except TimeoutError as error:

@@ -11,7 +11,7 @@ import discord
 from bot.bot import StudyBot
 from bot.posting import crash_point
 from bot.quiz import QuizDeliveryFailed, QuizPost, QuizResults
-from cogs._common import missing_permissions, no_pings
+from cogs._common import missing_permissions, no_pings, passing_failure
 from cogs._common.notices import notify_moderators
 from cogs.quiz.embeds import quiz_embed, quiz_title, results_embed
 from cogs.quiz.views import quiz_view
@@ -65,7 +65,7 @@ class DiscordQuizPublisher:
             raise QuizDeliveryFailed(f"Discord refused the quiz post in #{channel.name} ({error.text})") from None
         except discord.HTTPException as error:
             raise QuizDeliveryFailed(f"Discord could not take the quiz right now ({error.status})",
-                                     transient=error.status >= 500 or error.status == 429) from error
+                                     transient=passing_failure(error)) from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise QuizDeliveryFailed("Discord did not answer in time", transient=True) from error
         crash_point("quiz.message-sent")

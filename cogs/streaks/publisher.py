@@ -9,7 +9,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.streaks import CelebrationFailed, DirectMessagesClosedError, ProvisionalFreeze, ReminderCover
-from cogs._common import discord_timestamp, may_send_in, no_pings
+from cogs._common import discord_timestamp, may_send_in, no_pings, passing_failure
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class DiscordStreakPublisher:
         try:
             message = await channel.send(celebration(user_id, milestone), allowed_mentions=no_pings())
         except discord.HTTPException as error:
-            if error.status >= 500 or error.status == 429:  # failing for a moment, not refusing: tried again
+            if passing_failure(error):  # failing for a moment, not refusing: tried again
                 raise CelebrationFailed(f"Discord could not take the celebration for now ({error.status})") from error
             log.warning("could not announce a milestone in %s: %s", channel_id, error)
             return None

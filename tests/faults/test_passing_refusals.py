@@ -15,6 +15,16 @@ from tests.cogs.test_quiz import quizzes
 pytestmark = pytest.mark.faults
 
 
+async def signed_up(harness: BotHarness, mod: SimMember, members: list[SimMember], *, by_dm: bool = False) -> None:
+    """A weekly mock schedule in #mock-interviews with ``members`` signed up; ``by_dm``: the bot may not create
+    private threads there, so each group is told by DM."""
+    room = harness.guild.create_text_channel("mock-interviews")
+    if by_dm:
+        room.deny(harness.sim.bot_user.id, "create_private_threads")
+    await join_all(members)
+    await schedule(mod, room)
+
+
 async def test_a_reveal_refused_while_a_permission_was_missing_is_made_once_it_is_granted_again(
         harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel, general: SimChannel) -> None:
     harness.guild.system_channel_id = general.id
@@ -88,9 +98,7 @@ async def test_a_discussion_thread_met_by_a_passing_server_error_is_started_the_
 
 async def test_a_round_end_met_by_a_passing_server_error_still_asks_every_group_and_closes_the_round(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember) -> None:
-    room = harness.guild.create_text_channel("mock-interviews")
-    await join_all([alice, bob, carol, harness.guild.add_member("dana")])
-    await schedule(mod, room)  # weekly, Friday 10:00 UTC
+    await signed_up(harness, mod, [alice, bob, carol, harness.guild.add_member("dana")])  # weekly, Fri 10:00 UTC
     await harness.advance_to(datetime(2026, 3, 6, 10, 1, tzinfo=UTC))
     first_round = threads(harness.guild)
     assert len(first_round) == 2
@@ -107,9 +115,7 @@ async def test_a_round_end_met_by_a_passing_server_error_still_asks_every_group_
 
 async def test_a_nudge_met_by_a_passing_server_error_still_reaches_every_group_that_day(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember) -> None:
-    room = harness.guild.create_text_channel("mock-interviews")
-    await join_all([alice, bob, carol, harness.guild.add_member("dana")])
-    await schedule(mod, room)  # weekly, Friday 10:00 UTC: the round ends Thursday 22:00
+    await signed_up(harness, mod, [alice, bob, carol, harness.guild.add_member("dana")])  # ends Thursday 22:00
     await harness.advance_to(datetime(2026, 3, 6, 10, 1, tzinfo=UTC))
     groups = threads(harness.guild)
     assert len(groups) == 2
@@ -122,9 +128,7 @@ async def test_a_nudge_met_by_a_passing_server_error_still_reaches_every_group_t
 
 async def test_a_brief_met_by_a_passing_server_error_reaches_its_group_within_minutes(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
-    room = harness.guild.create_text_channel("mock-interviews")
-    await join_all([alice, bob])
-    await schedule(mod, room)
+    await signed_up(harness, mod, [alice, bob])
     harness.sim.faults.fail_next(503, 2, route_contains="/messages")  # the thread's history, then the brief
     assert "Round 1 started" in (await mod.slash("mock-admin pair-now")).text
     [thread] = threads(harness.guild)
@@ -135,10 +139,7 @@ async def test_a_brief_met_by_a_passing_server_error_reaches_its_group_within_mi
 
 async def test_feedback_by_dm_that_discord_fails_to_take_for_a_moment_is_shared_when_it_recovers(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
-    room = harness.guild.create_text_channel("mock-interviews")
-    room.deny(harness.sim.bot_user.id, "create_private_threads")  # each group is told by DM
-    await join_all([alice, bob])
-    await schedule(mod, room)
+    await signed_up(harness, mod, [alice, bob], by_dm=True)
     await mod.slash("mock-admin pair-now")
     await harness.advance(days=7)
     checkin = next(m for m in alice.dms if "We met" in m.button_labels)
@@ -185,10 +186,7 @@ async def test_a_milestone_met_by_a_passing_server_error_is_celebrated_once_with
 
 async def test_a_check_in_by_dm_met_by_a_passing_server_error_reaches_the_member_once(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
-    room = harness.guild.create_text_channel("mock-interviews")
-    room.deny(harness.sim.bot_user.id, "create_private_threads")  # each group is told by DM
-    await join_all([alice, bob])
-    await schedule(mod, room)
+    await signed_up(harness, mod, [alice, bob], by_dm=True)
     await mod.slash("mock-admin pair-now")
     ends_at = await harness.core.db.fetchval("SELECT ends_at FROM mock_rounds")
     await harness.advance_to(datetime.fromtimestamp(ends_at, UTC) - timedelta(minutes=1))
@@ -202,9 +200,7 @@ async def test_a_check_in_by_dm_met_by_a_passing_server_error_reaches_the_member
 
 async def test_a_pause_dm_met_by_a_passing_server_error_reaches_the_member_once_within_minutes(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
-    room = harness.guild.create_text_channel("mock-interviews")
-    await join_all([alice, bob])
-    await schedule(mod, room)
+    await signed_up(harness, mod, [alice, bob])
     for number in (1, 2):  # bob misses two interviews in a row
         await mod.slash("mock-admin pair-now")
         [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
@@ -221,10 +217,7 @@ async def test_a_pause_dm_met_by_a_passing_server_error_reaches_the_member_once_
 
 async def test_an_agreed_time_by_dm_met_by_a_passing_server_error_is_confirmed_to_each_member_once(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
-    room = harness.guild.create_text_channel("mock-interviews")
-    room.deny(harness.sim.bot_user.id, "create_private_threads")  # each group is told by DM
-    await join_all([alice, bob])
-    await schedule(mod, room)
+    await signed_up(harness, mod, [alice, bob], by_dm=True)
     await mod.slash("mock-admin pair-now")
     brief = next(m for m in alice.dms if "Propose another time" in m.button_labels)
     await alice.submit_modal(await alice.click(brief, "Propose another time"), when="Thu 19:00")
