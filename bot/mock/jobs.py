@@ -20,8 +20,11 @@ REMINDER_PREFIX = f"{JOB_PREFIX}reminder:"
 SHARE_PREFIX = f"{JOB_PREFIX}share:"
 DELIVER_PREFIX = f"{JOB_PREFIX}deliver:"
 PAUSE_PREFIX = f"{JOB_PREFIX}pause:"
+ALONE_PREFIX = f"{JOB_PREFIX}alone:"
+DISPUTE_PREFIX = f"{JOB_PREFIX}dispute:"
 # The round service's and outcomes' jobs.
-ROUND_PREFIXES = (ROUND_PREFIX, NUDGE_PREFIX, END_PREFIX, SHARE_PREFIX, DELIVER_PREFIX, PAUSE_PREFIX)
+ROUND_PREFIXES = (ROUND_PREFIX, NUDGE_PREFIX, END_PREFIX, SHARE_PREFIX, DELIVER_PREFIX, PAUSE_PREFIX, ALONE_PREFIX,
+                  DISPUTE_PREFIX)
 TELL_PREFIX = f"{JOB_PREFIX}tell:"
 MEETING_PREFIXES = (ROOM_PREFIX, REMINDER_PREFIX, TELL_PREFIX)  # the meeting service's jobs
 
@@ -69,6 +72,16 @@ def share_job(group_id: int, from_id: int, to_id: int) -> str:
 def pause_job(guild_id: int, user_id: int) -> str:
     """Another attempt at telling a member of their pause (or its lifting) after Discord failed for a moment."""
     return f"{PAUSE_PREFIX}{guild_id}:{user_id}"
+
+
+def alone_job(guild_id: int) -> str:
+    """Another attempt at telling the only member taking part that the scheduled round did not start."""
+    return f"{ALONE_PREFIX}{guild_id}"
+
+
+def dispute_job(group_id: int, absent_id: int, reporter_id: int) -> str:
+    """Another attempt at asking a reporter to withdraw a no-show report the absent member disputes."""
+    return f"{DISPUTE_PREFIX}{group_id}:{absent_id}:{reporter_id}"
 
 
 class _OfAGuild(Protocol):

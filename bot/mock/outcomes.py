@@ -19,7 +19,7 @@ from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.mock.feedback_repository import MockFeedbackRepository
-from bot.mock.jobs import pause_job, share_job
+from bot.mock.jobs import dispute_job, pause_job, share_job
 from bot.mock.meeting_repository import MeetingRepository
 from bot.mock.models import Group, Report, StoredFeedback, staying_in
 from bot.mock.outcome_repository import OutcomeRepository
@@ -182,18 +182,38 @@ class Outcomes:
         recent = await self.outcomes_repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE, conn)
         return len(recent) >= NOSHOW_PAUSE and all(absent for _, absent in recent)
 
-
-    async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int]) -> None:
+    async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int], attempt: int = 0) -> None:
         """Ask each member who reported ``absent_id`` absent to withdraw it, since they say they met; once per
         reporter and group however often the button is pressed (the press records whom to ask). Called after
-        the member has their answer, and at each start for an ask a crash lost (their DMs are read first)."""
+        the member has their answer, and at each start for an ask a crash lost (their DMs are read first). One
+        Discord failed to take for a moment stays unasked and is tried again after a pause."""
         group = await self.repo.group(group_id)
         round_ = await self.repo.round(group.round_id) if group is not None else None
         for reporter in reporters:
             if group is not None and round_ is not None:
-                await self.publisher.ask_to_withdraw(round_, group, reporter, absent_id)
+                try:
+                    await self.publisher.ask_to_withdraw(round_, group, reporter, absent_id)
+                except ShareFailed as error:  # failing for a moment: left unasked, tried again after a pause
+                    self._ask_later(group_id, absent_id, reporter, error, attempt)
+                    continue
                 crash_point("mock.dispute-asked")
             await self.outcomes_repo.mark_dispute_asked(group_id, absent_id, reporter)
+
+    def _ask_later(self, group_id: int, absent_id: int, reporter: int, error: ShareFailed, attempt: int) -> None:
+        """Ask ``reporter`` again after a pause growing with ``attempt``, for a while; then at the next start."""
+        now = self._clock.now()
+        when = next_attempt(attempt + 1, now, now + PAUSE_RETRY_WINDOW) if error.transient else None
+        log.info("could not ask member %s about a disputed report of group %s (%s); %s", reporter, group_id, error,
+                 f"again at {when:%H:%M:%S}" if when else "again at the next start")
+        if when is not None:
+            self._scheduler.add(dispute_job(group_id, absent_id, reporter), DateTrigger(run_date=when),
+                                self._ask_again, group_id, absent_id, reporter, attempt + 1)
+
+    async def _ask_again(self, group_id: int, absent_id: int, reporter: int, attempt: int) -> None:
+        """A retry's job: the ask, unless it was made meanwhile or the report is gone (withdrawn)."""
+        if any((group, absent, by) == (group_id, absent_id, reporter)
+               for _, group, absent, by in await self.outcomes_repo.unasked_disputes()):
+            await self.ask_reporters(group_id, absent_id, [reporter], attempt)
 
     async def ask_unasked_reporters(self, owns: Callable[[int], bool]) -> None:
         """After connecting: ask the reporters a crash left unasked whether the member they reported did come."""

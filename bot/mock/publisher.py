@@ -45,7 +45,7 @@ class MockPublisher(Protocol):
     async def ask_to_withdraw(self, round: Round, group: Group, reporter_id: int, absent_id: int) -> None:
         """DM ``reporter_id`` that ``absent_id`` says they met, and how to withdraw the report; not again when
         their DMs already hold that request (always read: a dispute pressed before disputes were recorded
-        may have asked already)."""
+        may have asked already). Discord failing for a moment raises a transient :class:`ShareFailed`."""
     async def tell_departure(self, round: Round, group: Group, gone: Sequence[GroupMember],
                              called_off: bool, times_open: int | None = None) -> int | None:
         """Tell ``group`` (only the members still in it) that ``gone`` left the server, and, before a time is
@@ -57,10 +57,11 @@ class MockPublisher(Protocol):
         """Edit the brief in the group's thread to show ``group`` (those still in it, with their parts) and
         ``plan``; nothing for a group told by DM. The same edit again changes nothing."""
     async def tell_left_out(self, round: Round, user_id: int) -> None:
-        """DM a member the round could not place, unless their DMs already hold that message."""
+        """DM a member the round could not place, unless their DMs already hold that message. Discord failing for
+        a moment raises a transient :class:`ShareFailed`; a refusal (closed DMs) is logged."""
     async def tell_alone(self, user_id: int, day: date) -> None:
         """DM the only member taking part that the scheduled round of ``day`` (the server's date) did not start,
-        unless their DMs already hold that message."""
+        unless their DMs already hold that message (a transient :class:`ShareFailed` as :meth:`tell_left_out`)."""
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                             note: str | None, *, replacing: tuple[int, int] | None = None) -> tuple[int, int] | None:
         """Post the feedback (or edit the message it ``replaces``); return (channel, message), None if nowhere.

@@ -24,11 +24,11 @@ from bot.content import ContentStore
 from bot.errors import Conflict, NotConfigured
 from bot.mock.agreement import minutes_for, nudge_time
 from bot.mock.departures import Departures, without_departed
-from bot.mock.jobs import deliver_job, end_job, nudge_job
+from bot.mock.jobs import alone_job, deliver_job, end_job, nudge_job
 from bot.mock.meetings import MeetingService
 from bot.mock.models import CHECKIN_CLAIMED, MANUAL_KEY_PREFIX, Group, GroupBrief, Round, StartedRound
 from bot.mock.prompts import MockPrompts
-from bot.mock.publisher import MockPublisher
+from bot.mock.publisher import MockPublisher, ShareFailed
 from bot.mock.repository import PairingRepository
 from bot.mock.rounds import HISTORY_ROUNDS, eligible, gone_from, history_of, plan_round
 from bot.mock.schedule import Schedule, round_times
@@ -46,6 +46,8 @@ REMINDER_LOOK_FRESH = timedelta(minutes=10)
 # How long a round's end keeps asking again for check-ins Discord failed to take. The next round starts 11 or 12
 # hours after the end (CHECKIN_LEAD), and the schedule skips it while this one is still open.
 CHECKIN_RETRY_WINDOW = timedelta(hours=6)
+# How long telling the only member taking part that no round started is tried again; a restart that day decides anew.
+ALONE_RETRY_WINDOW = timedelta(hours=1)
 
 
 class RoundFlow:
@@ -141,15 +143,26 @@ class RoundFlow:
             await self.tell_paused(schedule.guild_id, silenced, reason="silent")
         return round_, silenced
 
-    async def _tell_alone(self, schedule: Schedule, key: str, gone: frozenset[int]) -> None:
+    async def _tell_alone(self, schedule: Schedule, key: str, gone: frozenset[int], attempt: int = 0) -> None:
         """A scheduled round that only one member takes part in does not start; that member is told so rather than
         wait for a partner who never comes (the odd one out is never dropped silently). Decided again at a restart
-        the same day, so the DM is looked for first."""
+        the same day, so the DM is looked for first; one Discord failed to take for a moment is tried again after
+        a pause, deciding again then."""
         conn = self._db.conn
         busy = await self.meetings.repo.busy_members(conn, schedule.guild_id)
         taking_part = eligible(await self.repo.signups(conn, schedule.guild_id), busy, gone, key)
-        if len(taking_part) == 1:
-            await self.publisher.tell_alone(taking_part[0].user_id, self._clock.now().astimezone(schedule.zone).date())
+        if len(taking_part) != 1:
+            return
+        now = self._clock.now()
+        try:
+            await self.publisher.tell_alone(taking_part[0].user_id, now.astimezone(schedule.zone).date())
+        except ShareFailed as error:
+            when = next_attempt(attempt + 1, now, now + ALONE_RETRY_WINDOW) if error.transient else None
+            log.info("guild %s: could not tell the only member taking part (%s); %s", schedule.guild_id, error,
+                     f"again at {when:%H:%M:%S}" if when else "given up")
+            if when is not None:
+                self._scheduler.add(alone_job(schedule.guild_id), DateTrigger(run_date=when), self._tell_alone,
+                                    schedule, key, gone, attempt + 1)
 
     async def _gone(self, guild_id: int, key: str | None) -> frozenset[int]:
         """Which members the new round would group Discord says have left the server.
@@ -255,10 +268,7 @@ class RoundFlow:
                 delivery = await self.publisher.deliver_group(round_, group, await self.brief(round_, group))
             except Exception:
                 log.exception("could not deliver group %s of round %s; it stays pending", group.id, round_.id)
-                when = next_attempt(attempt + 1, self._clock.now(), round_.ends_at)
-                if when is not None:
-                    self._scheduler.add(deliver_job(round_.id), DateTrigger(run_date=when), self._deliver_again,
-                                        round_.id, attempt + 1)
+                self._deliver_later(round_, attempt)
                 continue
             crash_point("mock.group-told")
             await self.repo.set_delivered(group.id, delivery)
@@ -275,9 +285,21 @@ class RoundFlow:
         for user_id in await self.repo.untold_left_out(round_.id):
             # Stored with the round and marked once told; a DM sent just before a crash is found
             # among the member's DMs by the publisher, so a restart tells each member once.
-            await self.publisher.tell_left_out(round_, user_id)
+            try:
+                await self.publisher.tell_left_out(round_, user_id)
+            except ShareFailed as error:  # failing for a moment: untold, tried again with the round's delivery
+                log.info("could not tell member %s they were left out of round %s: %s", user_id, round_.id, error)
+                self._deliver_later(round_, attempt)
+                continue
             crash_point("mock.left-out-told")
             await self.repo.mark_left_out_told(round_.id, user_id, self._clock.now())
+
+    def _deliver_later(self, round_: Round, attempt: int) -> None:
+        """Deliver the round again after a pause growing with ``attempt``, while it is open."""
+        when = next_attempt(attempt + 1, self._clock.now(), round_.ends_at)
+        if when is not None:
+            self._scheduler.add(deliver_job(round_.id), DateTrigger(run_date=when), self._deliver_again,
+                                round_.id, attempt + 1)
 
     async def _deliver_again(self, round_id: int, attempt: int) -> None:
         round_ = await self.repo.round(round_id)

@@ -68,7 +68,7 @@ class MemberDMs:
         a crash may fall between two members' messages, so each member's DMs are read before sending
         to them. DMs are the fallback when private threads are not allowed, so the extra read is rare.
         """
-        channel = await self.channel(user_id)
+        channel = await self.channel(user_id, passing_raises=passing_raises)
         if channel is None:
             return None
         try:

@@ -299,7 +299,7 @@ class DiscordMockPublisher:
                 await self.dms.send(user_id, text, passing_raises=True)
             else:
                 await self.dms.send_once(user_id, text, lambda sent: sent == text, passing_raises=True)
-        except discord.HTTPException as error:
+        except (discord.HTTPException, TimeoutError) as error:
             raise ShareFailed("Discord could not take the DM for now", transient=True) from error
 
     async def ask_to_withdraw(self, round_: Round, group: Group, reporter_id: int, absent_id: int) -> None:
@@ -308,7 +308,7 @@ class DiscordMockPublisher:
                 + (f"in your thread ({thread_url(group.guild_id, group.thread_id)})" if group.thread_id
                    else "I sent you") +
                 " to withdraw that report; it then counts for both your streaks. If not, nothing needs doing.")
-        await self.dms.send_once(reporter_id, text, lambda sent: sent == text)
+        await self._dm_once(reporter_id, text, fresh=False)
 
     async def tell_departure(self, round_: Round, group: Group, gone: Sequence[GroupMember],
                              called_off: bool, times_open: int | None = None) -> int | None:
@@ -354,12 +354,10 @@ class DiscordMockPublisher:
         return [brief] if brief is not None else []
 
     async def tell_left_out(self, round_: Round, user_id: int) -> None:
-        text = left_out_text(round_)
-        await self.dms.send_once(user_id, text, lambda sent: sent == text)
+        await self._dm_once(user_id, left_out_text(round_), fresh=False)
 
     async def tell_alone(self, user_id: int, day: date) -> None:
-        text = alone_text(day)
-        await self.dms.send_once(user_id, text, lambda sent: sent == text)
+        await self._dm_once(user_id, alone_text(day), fresh=False)
 
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                             note: str | None, *, replacing: tuple[int, int] | None = None) -> tuple[int, int] | None:

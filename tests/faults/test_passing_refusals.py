@@ -231,3 +231,43 @@ async def test_an_agreed_time_by_dm_met_by_a_passing_server_error_is_confirmed_t
     confirmed = {member.name: sum(m.content.startswith("✅ Interview confirmed") for m in member.dms)
                  for member in (alice, bob)}
     assert confirmed == {"alice": 1, "bob": 1}, f"confirmations per member: {confirmed}"
+
+
+async def test_a_left_out_dm_met_by_a_passing_server_error_reaches_the_member_once_within_minutes(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember) -> None:
+    await signed_up(harness, mod, [alice, bob, carol])
+    await carol.slash("mock exclude", member=alice)
+    await carol.slash("mock exclude", member=bob)
+    harness.sim.faults.fail_next(503, 1, route_contains="/users/@me/channels")  # as carol's DMs are opened
+    await mod.slash("mock-admin pair-now")
+    await harness.advance(minutes=5)
+    told = [m.content for m in carol.dms if "nobody you can be paired with" in m.content]
+    assert len(told) == 1, f"carol's DMs hold {len(told)} left-out notices five minutes later"
+
+
+async def test_the_only_member_taking_part_met_by_a_passing_server_error_is_told_once_within_minutes(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    await signed_up(harness, mod, [alice, bob])  # weekly, Friday 10:00 UTC
+    await bob.slash("mock pause")
+    harness.sim.faults.fail_next(503, 1, route_contains="/users/@me/channels")  # as alice's DMs are opened
+    await harness.advance_to(datetime(2026, 3, 6, 10, 5, tzinfo=UTC))
+    told = [m.content for m in alice.dms if "nobody to pair you with" in m.content]
+    assert len(told) == 1, f"alice's DMs hold {len(told)} notices five minutes after the round's time"
+
+
+async def test_an_ask_to_withdraw_met_by_a_passing_server_error_reaches_the_reporter_once_within_minutes(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    await signed_up(harness, mod, [alice, bob])
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    await agree_first_time(thread, [alice, bob])
+    await harness.advance(days=7)
+    checkin = next(m for m in thread.messages if "How did it go" in m.content)
+    await alice.click(checkin, "They didn't show")
+    # Discord fails to read alice's DMs, then to take the ask
+    harness.sim.faults.fail_next(503, 2, route_contains=f"/channels/{harness.sim.dm_channels[alice.id].id}/messages")
+    await bob.click(checkin, "We met")
+    await harness.settle()
+    await harness.advance(minutes=5)
+    asked = [m.content for m in alice.dms if "says the two of you did meet" in m.content]
+    assert len(asked) == 1, f"alice's DMs hold {len(asked)} asks five minutes later"
