@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.rewards import RolesTakenBack
+
 
 @dataclass(frozen=True)
 class ParticipationRow:
@@ -37,6 +39,7 @@ class TablePlan:
 class Deletion:
     changed: dict[str, int]
     messages_queued: int
+    roles: RolesTakenBack = RolesTakenBack()
 
 
 @dataclass(frozen=True)

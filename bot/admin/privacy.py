@@ -23,6 +23,7 @@ from bot.admin.models import Deletion, OwedDeletion, TablePlan
 from bot.admin.personal_data import needs_classification, rule_for
 from bot.admin.repository import PrivacyRepository
 from bot.clock import Clock, SystemClock
+from bot.rewards import RolePublisher, RolesTakenBack, take_back_rewards
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
@@ -69,9 +70,11 @@ def mention_patterns(user_id: int) -> list[str]:
 
 
 class PrivacyService:
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock | None = None, roles: RolePublisher | None = None) -> None:
+        """``roles``: how reward roles are taken back on Discord (without it, none are)."""
         self._db = db
         self._clock = clock
+        self._roles = roles
         self.repo = PrivacyRepository(db)
 
     async def export(self, user_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -84,7 +87,11 @@ class PrivacyService:
         return data
 
     async def delete(self, user_id: int) -> Deletion:
-        """Remove the member everywhere in one transaction, then checkpoint the WAL."""
+        """Take back the member's reward roles on Discord (nothing would once their grants are gone), remove the
+        member everywhere in one transaction, then checkpoint the WAL."""
+        roles = RolesTakenBack()
+        if self._roles is not None:
+            roles = await take_back_rewards(self._db, self._roles, user_id)
         changed: dict[str, int] = {}
         now = int(self.now().timestamp())
         async with self._db.transaction() as conn:
@@ -104,7 +111,7 @@ class PrivacyService:
             log.warning("the WAL could not be truncated after removing member data (another connection was "
                         "reading): its old pages stay in the WAL file until later writes overwrite them")
         log.info("removed member data: %s; %d messages to delete on Discord", changed, queued)
-        return Deletion(changed, queued)
+        return Deletion(changed, queued, roles)
 
     async def claim_messages(self, claimant: str, limit: int = 100,
                              owns: Callable[[int], bool] | None = None) -> list[OwedDeletion]:

@@ -59,6 +59,8 @@ FLOWS: dict[str, tuple[str, ...]] = {
     # A member's data is gone in one transaction; the messages posted for them follow on Discord, and the
     # moderators are told of any the bot can no longer reach before those leave the queue.
     "privacy-deletion": ("privacy.queued", "privacy.deleted", "privacy.told"),
+    # Before that, the member's reward roles are taken back on Discord, their grants marked pending first.
+    "privacy-roles": ("privacy.roles-taken",),
     "reward-grant": ("reward.pending", "reward.given"),
     # A server's join is recorded with its welcome owed, then the welcome is posted and marked posted.
     "welcome": ("welcome.owed", "welcome.posted"),

@@ -1,7 +1,8 @@
 """Role rewards for streak milestones and monthly leaders."""
 
-from bot.rewards.models import Grant, MemberGone, RewardRow, RoleFacts, RoleRefused
+from bot.rewards.models import Grant, MemberGone, RewardRow, RoleFacts, RoleKept, RoleRefused, RolesTakenBack
+from bot.rewards.release import take_back_rewards
 from bot.rewards.service import REWARDS, RewardService, RolePublisher, setup_problems
 
-__all__ = ["REWARDS", "Grant", "MemberGone", "RewardRow", "RewardService", "RoleFacts", "RolePublisher",
-           "RoleRefused", "setup_problems"]
+__all__ = ["REWARDS", "Grant", "MemberGone", "RewardRow", "RewardService", "RoleFacts", "RoleKept", "RolePublisher",
+           "RoleRefused", "RolesTakenBack", "setup_problems", "take_back_rewards"]

@@ -39,3 +39,21 @@ class RoleFacts:
     role_is_everyone: bool
     role_name: str
     bot_top_name: str
+
+
+@dataclass(frozen=True)
+class RoleKept:
+    """A reward role Discord would not take back from a member whose data was deleted: where, and why, so
+    they can ask that server's moderators."""
+
+    guild_id: int
+    role_id: int
+    why: str
+
+
+@dataclass(frozen=True)
+class RolesTakenBack:
+    """The reward roles a member's data deletion took back, and those Discord kept."""
+
+    taken: int = 0
+    kept: tuple[RoleKept, ...] = ()

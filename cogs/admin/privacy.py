@@ -8,15 +8,18 @@ import discord
 from apscheduler.triggers.cron import CronTrigger
 from discord import app_commands
 from discord.ext import commands
+from discord.utils import escape_markdown
 
 from bot.admin import PrivacyService
 from bot.bot import StudyBot
 from bot.posting import crash_point
+from bot.rewards import RolesTakenBack
 from cogs._common import counted, in_servers_and_bot_dms
 from cogs._common.authority import Audience, declared
 from cogs._common.uploads import sendable_file, upload_limit
 from cogs.admin.deletions import PostedMessageDeleter
 from cogs.admin.views import ConfirmDeleteView
+from cogs.rewards import DiscordRolePublisher
 
 # Deletions left queued are resumed by the process serving each message's server every quarter of an hour,
 # not only at its start: another process may have taken the member's request and stopped halfway (and this
@@ -36,7 +39,7 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
               group_extras=declared(Audience.MEMBER)):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
-        self.service = PrivacyService(client.core.db, client.core.clock)
+        self.service = PrivacyService(client.core.db, client.core.clock, roles=DiscordRolePublisher(client))
         self.deleter = PostedMessageDeleter(client, self.service)
         super().__init__()
 
@@ -78,15 +81,27 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
                       "(answers, feedback, suggestions, streak milestones); where I can no longer reach one, I "
                       "tell that server's moderators where it is, without your name." if count else "")
             await click.edit_original_response(
-                content=f"Done. Removed: {summary or 'nothing'}. You are off every leaderboard.{posted}\n"
-                        f"{what_remains(keep)}", view=None)
+                content=f"Done. Removed: {summary or 'nothing'}. You are off every leaderboard.{posted}"
+                        f"{self.roles_text(deletion.roles)}\n{what_remains(keep)}", view=None)
 
         view = ConfirmDeleteView(interaction.user.id, confirmed)
         await interaction.response.send_message(
             "This removes your streaks, answers, flashcard progress, quiz answers, mock-interview sign-up, "
-            "feedback, suggestions and settings in every server, and deletes the answers and feedback I posted "
-            f"for you. It cannot be undone. {what_remains(keep)}", view=view, ephemeral=True)
+            "feedback, suggestions and settings in every server, takes back the reward roles I gave you, and "
+            f"deletes the answers and feedback I posted for you. It cannot be undone. {what_remains(keep)}", view=view, ephemeral=True)
         view.message = await interaction.original_response()
+
+    def roles_text(self, roles: RolesTakenBack) -> str:
+        """What became of the reward roles the member held: taken back, or named where Discord kept them."""
+        text = f" I took back the {counted(roles.taken, 'reward role')} your streaks earned." if roles.taken else ""
+        for kept in roles.kept:
+            guild = self.client.get_guild(kept.guild_id)
+            role = guild.get_role(kept.role_id) if guild is not None else None
+            where = (f"**{escape_markdown(role.name)}** in **{escape_markdown(guild.name)}**"
+                     if guild is not None and role is not None else "a reward role in a server I can no longer reach")
+            text += (f" I could not take back {where} ({kept.why.rstrip('.')}); a moderator of that server can "
+                     "remove it.")
+        return text
 
     async def delete_posted_messages(self) -> None:
         """Delete on Discord what the bot posted for members who asked to be forgotten, in every server."""

@@ -2,6 +2,9 @@
 
 from bot.bot import StudyBot
 from cogs.rewards.cog import Rewards
+from cogs.rewards.publisher import DiscordRolePublisher
+
+__all__ = ["DiscordRolePublisher", "setup"]
 
 
 async def setup(client: StudyBot) -> None:

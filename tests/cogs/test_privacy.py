@@ -433,3 +433,40 @@ async def test_another_members_choice_never_to_be_paired_with_the_deleted_member
     assert await PrivacyService(harness.core.db).tables_holding(bob.id) == ["mock_exclusions"]
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_exclusions WHERE user_id = ? AND excluded_id = ?",
                                           (alice.id, bob.id)) == 1
+
+
+async def test_deleting_my_data_takes_back_the_reward_roles_it_earned(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    """The roles were given for a streak the deletion forgets; nothing would ever take them back after it."""
+    from tests.cogs.test_rewards import givable_role, studied_every_day
+
+    guild = harness.guild
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    await studied_every_day(harness, alice, 7)
+    await studied_every_day(harness, bob, 7)
+    await harness.advance(minutes=20)
+    assert week.id in guild.members[alice.id].role_ids and week.id in guild.members[bob.id].role_ids
+    done = await alice.click(await alice.slash("privacy delete"), "Delete my data")
+    assert "Removed:" in done.text and "reward role" in done.text, done.text
+    assert week.id not in guild.members[alice.id].role_ids
+    assert week.id in guild.members[bob.id].role_ids  # only hers
+    assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []
+    await harness.advance(minutes=20)  # the next pass has nothing of hers to give back
+    assert week.id not in guild.members[alice.id].role_ids
+
+
+async def test_a_reward_role_discord_will_not_take_back_is_named_so_the_member_can_ask_a_moderator(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    from tests.cogs.test_rewards import bot_role, givable_role, studied_every_day
+
+    guild = harness.guild
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    await studied_every_day(harness, alice, 7)
+    await harness.advance(minutes=20)
+    guild.edit_role(bot_role(guild), position=2)  # a moderator moved the bot's role below the reward's
+    done = await alice.click(await alice.slash("privacy delete"), "Delete my data")
+    assert "Removed:" in done.text and "could not take back" in done.text and "Week warrior" in done.text, done.text
+    assert week.id in guild.members[alice.id].role_ids
+    assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []

@@ -1183,6 +1183,17 @@ async def reward_grant_invariants(world: World, restart: int) -> None:
         assert _holds_reward(world) == (world.rows("SELECT COUNT(*) FROM role_grants") == [(1,)])
 
 
+async def deletion_roles_invariants(world: World, restart: int) -> None:
+    """Stopped after the role was taken back and before the data went: the data is whole, and the next pass
+    settles the grant marked pending (gives the role back while it is earned), so held and recorded agree."""
+    await world.serve_until(lambda: world.rows("SELECT COUNT(*) FROM role_grants WHERE pending = 1") == [(0,)],
+                            "no grant left pending")
+    assert _holds_reward(world) == (world.rows("SELECT COUNT(*) FROM role_grants") == [(1,)])
+    assert world.rows("SELECT COUNT(*) > 0 FROM activity WHERE user_id = ?", (world.alice.id,)) == [(1,)]
+    if restart < 2:  # the streak still lives
+        assert _holds_reward(world)
+
+
 async def reward_removal_invariants(world: World, restart: int) -> None:
     """A role taken back just before a crash is not left recorded: the next pass forgets it (taking it back
     again changes nothing), and nothing gives it back while the streak is over."""
@@ -1392,6 +1403,8 @@ SCENARIOS: dict[str, Scenario] = {
        for point in FLOWS["suggestion-decision"]},
     **{point: Scenario(daily_answered, DAY.replace(hour=9, minute=10), delete_my_data, privacy_invariants)
        for point in ("privacy.queued", "privacy.deleted")},
+    "privacy.roles-taken": Scenario(reward_given_then_streak_over, DAY.replace(hour=8, minute=12), delete_my_data,
+                                    deletion_roles_invariants),
     "privacy.told": Scenario(daily_answered_then_out_of_reach, DAY.replace(hour=12, minute=10) + timedelta(days=1),
                              delete_my_data, unreachable_invariants),
     **{point: Scenario(daily_refused_at_nine, NINE, nothing, daily_notice_invariants)

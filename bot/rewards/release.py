@@ -1,0 +1,47 @@
+"""Taking back a member's reward roles when they ask for their data to go.
+
+A role was given for a streak or a month's lead the deletion forgets; once the grant rows are gone nothing
+would ever take it back. So the roles are taken back first, on Discord, and the data goes after. The grants
+are marked pending before Discord is asked: a process stopped between the two leaves the member's data in
+place, and the next quarter-hour pass settles each pending grant (gives the role back while it is earned),
+so what the member holds and what is recorded agree again and they can simply ask once more.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot.posting import crash_point
+from bot.rewards.models import MemberGone, RoleKept, RoleRefused, RolesTakenBack
+from bot.rewards.repository import RewardRepository
+from bot.rewards.service import RolePublisher
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+REASON = "studybot: the member asked for their data to be deleted"
+
+
+async def take_back_rewards(db: Database, roles: RolePublisher, user_id: int) -> RolesTakenBack:
+    """Take every reward role recorded for the member off them, in every server; what Discord refused."""
+    repo = RewardRepository(db)
+    grants = await repo.grants_of_member(user_id)
+    if not grants:
+        return RolesTakenBack()
+    await repo.mark_member_pending(user_id)
+    taken, kept = 0, []
+    for guild_id, role_id in sorted({(guild_id, grant.role_id) for guild_id, grant in grants}):
+        try:
+            await roles.remove_role(guild_id, user_id, role_id, REASON)
+        except MemberGone:
+            continue  # not in that server any more: nothing to take
+        except RoleRefused as error:
+            kept.append(RoleKept(guild_id, role_id, str(error)))
+            continue
+        except Exception as error:  # Discord failing for a moment: the member is told, the deletion goes on
+            log.warning("could not take reward role %s of guild %s back: %s", role_id, guild_id, error)
+            kept.append(RoleKept(guild_id, role_id, "Discord did not answer"))
+            continue
+        taken += 1
+    crash_point("privacy.roles-taken")
+    return RolesTakenBack(taken, tuple(kept))
