@@ -24,7 +24,7 @@ from bot.error_handler import StudyTree
 from bot.identify import IdentifyPacer, SessionStartLimitReached
 from bot.pacing import scheduled_lane
 from bot.services import Services
-from bot.shards import catching_up
+from bot.shards import catching_up, ranges
 from bot.storage import job_writes
 from cogs._common.dispatch import install as install_direct_dispatch
 from cogs._common.forms import FormRouter
@@ -60,7 +60,7 @@ class ShardState:
 def describe_shards(count: int | None, ids: Sequence[int] | None) -> str:
     if ids is None:
         return f"all {count} shard(s)" if count else "the recommended shards"
-    return f"shard(s) {','.join(map(str, ids))} of {count}"
+    return f"shard(s) {ranges(tuple(ids))} of {count}"
 
 
 def extension_names() -> list[str]:

@@ -97,7 +97,22 @@ class ShardLayout:
             return "as many as Discord recommends"
         if self.shard_ids is None:
             return f"this process runs all {self.shard_count}"
-        return f"this process runs {','.join(map(str, self.shard_ids))} of {self.shard_count}"
+        return f"this process runs {ranges(self.shard_ids)} of {self.shard_count}"
+
+
+def ranges(ids: tuple[int, ...]) -> str:
+    """Shard ids as ``STUDYBOT_SHARD_IDS`` takes them, runs folded (``0-74,80``): a process of 75 shards named
+    one by one passed the 256 characters Discord allows an embed field's name, and /studybot health failed."""
+    parts: list[str] = []
+    start = previous = ids[0] if ids else 0
+    for shard in [*ids[1:], None]:
+        if shard is not None and shard == previous + 1:
+            previous = shard
+            continue
+        parts.append(str(start) if start == previous else f"{start}-{previous}")
+        if shard is not None:
+            start = previous = shard
+    return ",".join(parts) if ids else ""
 
 
 def not_catching_up() -> None:

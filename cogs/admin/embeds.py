@@ -121,7 +121,7 @@ def health_embed(*, latency_ms: float, jobs: list[tuple[str, datetime | None]], 
     embed = discord.Embed(title="studybot health", colour=BRAND_COLOUR)
     embed.add_field(name="Gateway latency", value=f"{latency_ms:.0f} ms (average of this process's shards)")
     if shards:
-        embed.add_field(name=f"Shards ({layout})" if layout else "Shards",
+        embed.add_field(name=truncate(f"Shards ({layout})", 256) if layout else "Shards",
                         value=truncate(shard_lines(shards), 1024), inline=False)
     embed.add_field(name="Database", value=f"{db_bytes / 1024:.0f} KiB")
     embed.add_field(name="Last backup", value=f"{last_backup[0]} ({discord_timestamp(last_backup[1], 'R')})"

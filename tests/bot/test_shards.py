@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.errors import InvalidInput
 from bot.identify import IDENTIFY_WINDOW, IdentifyPacer
-from bot.shards import ShardLayout, catching_up, parse_shard_ids, shard_of
+from bot.shards import ShardLayout, catching_up, parse_shard_ids, ranges, shard_of
 
 
 @pytest.mark.parametrize(("text", "ids"), [
@@ -85,3 +85,15 @@ def test_identify_waits_only_for_its_own_concurrency_bucket() -> None:
 def test_without_known_concurrency_identify_waits_five_seconds_as_discord_py_does() -> None:
     pacer = IdentifyPacer(None, monotonic=FakeTime())
     assert pacer.delay(1, initial=False) == IDENTIFY_WINDOW
+
+
+def test_a_layout_names_runs_of_shards_as_ranges_short_enough_for_an_embed_field_name() -> None:
+    assert ShardLayout(8, (0, 1, 2, 3)).describe() == "this process runs 0-3 of 8"
+    assert ShardLayout(8, (0, 2, 3, 4, 7)).describe() == "this process runs 0,2-4,7 of 8"
+    assert ShardLayout(8, (5,)).describe() == "this process runs 5 of 8"
+    assert ShardLayout(300, tuple(range(150))).describe() == "this process runs 0-149 of 300"
+
+
+@given(st.sets(st.integers(min_value=0, max_value=200), min_size=1))
+def test_shard_ranges_read_back_as_the_same_ids(ids: set[int]) -> None:
+    assert parse_shard_ids(ranges(tuple(sorted(ids)))) == tuple(sorted(ids))

@@ -240,3 +240,18 @@ async def test_the_application_owner_is_answered_without_asking_discord_who_owns
     health = await owner.slash("studybot-owner health")
     assert health.ephemeral and "#0 🟢 connected" in health.text
     assert "Only the bot's owner" in (await mod.slash("studybot-owner health")).text  # a moderator is not one
+
+
+def test_health_fits_discords_embed_limits_for_a_process_running_many_scattered_shards() -> None:
+    from bot.bot import ShardState
+    from bot.localdiscord.validation import validate_message
+    from bot.shards import ShardLayout
+    from cogs.admin.embeds import health_embed
+
+    layout = ShardLayout(400, tuple(range(0, 300, 3)))  # 100 shards, no two in a row
+    assert layout.shard_ids is not None
+    embed = health_embed(latency_ms=40, jobs=[], job_count=0, db_bytes=4096, last_backup=None, content="pack",
+                         failures=0, shards=[ShardState(i, True, 0.04, 3) for i in layout.shard_ids],
+                         layout=layout.describe())
+    assert validate_message({"embeds": [embed.to_dict()]}) is None
+    assert embed.fields[1].name.startswith("Shards (this process runs 0,3,6,")
