@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.cli.common import Status, check_database_file, explain_database_error, fail, load_settings
 from bot.storage import LATEST_VERSION, Database
+from bot.storage.in_use import InUse, exclusive
 
 BACKUP_NAME = "studybot-{:%Y%m%d-%H%M%S}.sqlite3"
 
@@ -137,6 +138,16 @@ def _restore(args: argparse.Namespace) -> int:
     if args.path.exists() and live.exists() and args.path.resolve() == live.resolve():
         fail("that file is the live database itself; give a backup file", Status.CONFIGURATION)
     version = inspect_backup(args.path)
+    try:
+        with exclusive(live):
+            return _put_in_place(args.path, live, version)
+    except InUse:
+        fail(f"studybot is running with {live}; stop every studybot process using it (each shard), then restore "
+             "again. Nothing was changed", Status.DATABASE)
+
+
+def _put_in_place(backup: Path, live: Path, version: int) -> int:
+    """Copy ``backup`` over ``live`` (the current file kept aside), then bring it to the current schema."""
     aside = live.with_name(f"{live.name}.before-restore-{_now():%Y%m%d-%H%M%S}") if live.exists() else None
     # Both copies are made before the live file is touched, and the backup is moved over it only when complete:
     # a copy cut short (a full disk, Ctrl-C) leaves the live database as it was, never a half-written file that
@@ -145,7 +156,7 @@ def _restore(args: argparse.Namespace) -> int:
     live.parent.mkdir(parents=True, exist_ok=True)
     _discard(incoming)
     try:
-        _copy(args.path, incoming)
+        _copy(backup, incoming)
         if aside is not None:
             _copy(live, aside)
     except (sqlite3.Error, OSError, KeyboardInterrupt) as error:
@@ -154,7 +165,7 @@ def _restore(args: argparse.Namespace) -> int:
             _discard(aside)
         if isinstance(error, KeyboardInterrupt):
             raise
-        fail(f"could not copy {args.path} into place ({error}); {live} is unchanged", Status.DATABASE)
+        fail(f"could not copy {backup} into place ({error}); {live} is unchanged", Status.DATABASE)
     for extra in (live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")):
         extra.unlink(missing_ok=True)  # an old WAL must never be replayed onto the restored file
     incoming.replace(live)
@@ -170,5 +181,5 @@ def _restore(args: argparse.Namespace) -> int:
     after = asyncio.run(upgrade())
     kept = f"; the database it replaced is kept as {aside}" if aside else ""
     upgraded = f", upgraded from schema version {version} to {after}" if after != version else ""
-    print(f"restored {args.path} to {live}{upgraded}{kept}. Start the bot again.")
+    print(f"restored {backup} to {live}{upgraded}{kept}. Start the bot again.")
     return 0

@@ -22,9 +22,11 @@ from bot.cli.fatal import stop_on_fatal_close
 from bot.cli.startup import DiscordUnreachable, TokenRejected, describe, wait_for_discord
 from bot.identify import SessionStartLimitReached
 from bot.settings import Settings
+from bot.storage.in_use import InUse, serving
 
 if TYPE_CHECKING:  # serve() imports the bot where it starts it
     from bot.bot import StudyBot
+    from bot.content import ContentStore
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +83,21 @@ async def _reach_discord(settings: Settings) -> None:
 
 async def serve(settings: Settings, *, sync_only: bool = False) -> int:
     """Run the bot until SIGINT/SIGTERM, then close the scheduler, gateway and database in order."""
+    check_database_file(settings.database_path)
+    content = load_content(settings)
+    try:
+        with serving(settings.database_path):
+            return await _serve_database(settings, content, sync_only=sync_only)
+    except InUse:
+        fail(f"a restore is replacing {settings.database_path}; start the bot again once `studybot db restore` "
+             "has finished", Status.DATABASE)
+
+
+async def _serve_database(settings: Settings, content: ContentStore, *, sync_only: bool) -> int:
+    """:func:`serve` once this process holds the database file as in use."""
     from bot.bot import DevGuildRefused, StudyBot
     from bot.core import Core
 
-    check_database_file(settings.database_path)
-    content = load_content(settings)
     core = Core.build(settings, content)
     try:
         await core.db.open()  # before Discord: a bad database file is reported without a network wait

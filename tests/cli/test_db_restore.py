@@ -129,4 +129,50 @@ def test_a_restore_cut_short_by_a_full_disk_leaves_the_live_database_as_it_was(l
     assert guild_names(live) == ["live"]
     assert result.returncode == Status.DATABASE, result.stderr
     assert "Traceback" not in result.stderr and f"{live} is unchanged" in result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(live.name)) == [live.name]
+    left = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(live.name))
+    assert left in ([live.name], [live.name, f"{live.name}.in-use"]), left  # the in-use lock holds no data
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from bot.storage.in_use import serving
+with serving(Path(sys.argv[1])):
+    print("serving", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_restore_while_a_bot_serves_the_database_is_refused_and_changes_nothing(
+        live: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mark(live, "before")
+    assert main(["db", "backup", "copy.sqlite3"]) == 0
+    mark(live, "after")
+    running = subprocess.Popen([sys.executable, "-c", HOLDER, str(live)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert running.stdout is not None and running.stdout.readline().strip() == "serving"
+        with pytest.raises(SystemExit) as refused:
+            main(["db", "restore", "copy.sqlite3"])
+        assert refused.value.code == Status.DATABASE
+        err = capsys.readouterr().err
+        assert f"studybot is running with {live}" in err and "Nothing was changed" in err and "Traceback" not in err
+        assert guild_names(live) == ["after", "before"]
+        assert not list(tmp_path.glob("bot.sqlite3.before-restore-*"))
+    finally:
+        running.kill()  # killed outright: the operating system drops its hold on the file
+        running.wait()
+    assert main(["db", "restore", "copy.sqlite3"]) == 0
+    assert guild_names(live) == ["before"]
+
+
+async def test_the_bot_does_not_start_while_a_restore_replaces_its_database(
+        live: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli.run import serve
+    from bot.settings import Settings
+    from bot.storage.in_use import exclusive
+
+    with exclusive(live), pytest.raises(SystemExit) as refused:
+        await serve(Settings(discord_token="x" * 59, database_path=live))
+    assert refused.value.code == Status.DATABASE
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "a restore is replacing" in err, err
