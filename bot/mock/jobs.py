@@ -22,9 +22,10 @@ DELIVER_PREFIX = f"{JOB_PREFIX}deliver:"
 PAUSE_PREFIX = f"{JOB_PREFIX}pause:"
 ALONE_PREFIX = f"{JOB_PREFIX}alone:"
 DISPUTE_PREFIX = f"{JOB_PREFIX}dispute:"
+CANCEL_TELL_PREFIX = f"{JOB_PREFIX}cancel-tell:"
 # The round service's and outcomes' jobs.
 ROUND_PREFIXES = (ROUND_PREFIX, NUDGE_PREFIX, END_PREFIX, SHARE_PREFIX, DELIVER_PREFIX, PAUSE_PREFIX, ALONE_PREFIX,
-                  DISPUTE_PREFIX)
+                  DISPUTE_PREFIX, CANCEL_TELL_PREFIX)
 TELL_PREFIX = f"{JOB_PREFIX}tell:"
 MEETING_PREFIXES = (ROOM_PREFIX, REMINDER_PREFIX, TELL_PREFIX)  # the meeting service's jobs
 
@@ -77,6 +78,11 @@ def pause_job(guild_id: int, user_id: int) -> str:
 def alone_job(guild_id: int) -> str:
     """Another attempt at telling the only member taking part that the scheduled round did not start."""
     return f"{ALONE_PREFIX}{guild_id}"
+
+
+def cancel_tell_job(round_id: int) -> str:
+    """Another attempt at telling the groups of a cancelled round Discord failed to take the news for."""
+    return f"{CANCEL_TELL_PREFIX}{round_id}"
 
 
 def dispute_job(group_id: int, absent_id: int, reporter_id: int) -> str:

@@ -3,27 +3,34 @@
 The round, its interviews and the audit row change in one transaction before Discord is touched;
 then each group hears once that the round was cancelled, its event and room go and its brief closes,
 and the round is recorded told. A group Discord refused does not stop the others: the round stays
-untold and the next start finishes it.
+untold, is tried again after a pause (growing while Discord keeps failing) for a day, and the next start
+finishes it after that.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
+
+from apscheduler.triggers.date import DateTrigger
 
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.errors import Conflict, NotFound
-from bot.mock.jobs import end_job, nudge_job
+from bot.mock.jobs import cancel_tell_job, end_job, nudge_job
 from bot.mock.meetings import MeetingService
 from bot.mock.models import Group, Round
 from bot.mock.publisher import MockPublisher
 from bot.mock.repository import PairingRepository
 from bot.posting import crash_point
+from bot.posting.retry import next_attempt
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
+
+RETRY_WINDOW = timedelta(days=1)  # telling the groups again within the process; then at each start
 
 
 class RoundCancellation:
@@ -53,10 +60,11 @@ class RoundCancellation:
         await self.tell_cancelled(round_, groups, fresh=True)
         return round_
 
-    async def tell_cancelled(self, round_: Round, groups: list[Group], *, fresh: bool) -> None:
-        """Each told group of ``groups`` (the round's) hears once that ``round_`` was cancelled (``fresh``: just now, so none has heard),
-        its event and room go and its brief closes; then the round is recorded told. A group Discord refused
-        does not stop the others; the round then stays untold, and the next start tries again."""
+    async def tell_cancelled(self, round_: Round, groups: list[Group], *, fresh: bool, attempt: int = 0) -> None:
+        """Each told group of ``groups`` (the round's) hears once that ``round_`` was cancelled (``fresh``: just
+        now, so none has heard), its event and room go and its brief closes; then the round is recorded told. A
+        group Discord refused does not stop the others; the round then stays untold and is tried again after a
+        pause (each thread read first), and at the next start."""
         all_told = True
         for group in groups:
             try:
@@ -74,6 +82,17 @@ class RoundCancellation:
             crash_point("mock.round-cancel-told")
         if all_told:
             await self.repo.mark_cancel_told(round_.id)
+            return
+        when = next_attempt(attempt + 1, self._clock.now(), round_.ends_at + RETRY_WINDOW)
+        if when is not None:
+            self._scheduler.add(cancel_tell_job(round_.id), DateTrigger(run_date=when), self._tell_again,
+                                round_.id, attempt + 1)
+
+    async def _tell_again(self, round_id: int, attempt: int) -> None:
+        """A retry's job: the groups of the round, unless a start told them meanwhile."""
+        round_ = next((r for r in await self.repo.untold_cancellations() if r.id == round_id), None)
+        if round_ is not None:
+            await self.tell_cancelled(round_, await self.repo.groups(round_id), fresh=False, attempt=attempt)
 
     async def catch_up_cancelled(self, owns: Callable[[int], bool]) -> None:
         """After connecting: finish telling the groups of a round cancelled just before a crash."""

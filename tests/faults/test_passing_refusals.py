@@ -271,3 +271,17 @@ async def test_an_ask_to_withdraw_met_by_a_passing_server_error_reaches_the_repo
     await harness.advance(minutes=5)
     asked = [m.content for m in alice.dms if "says the two of you did meet" in m.content]
     assert len(asked) == 1, f"alice's DMs hold {len(asked)} asks five minutes later"
+
+
+async def test_a_round_cancellation_met_by_a_passing_server_error_reaches_every_group_once_within_minutes(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember) -> None:
+    dana = harness.guild.add_member("dana")
+    await signed_up(harness, mod, [alice, bob, carol, dana])
+    await mod.slash("mock-admin pair-now")
+    first, second = threads(harness.guild)
+    # Discord fails to read the first group's thread, then to take the message there
+    harness.sim.faults.fail_next(503, 2, route_contains=f"/channels/{first.id}/messages")
+    assert "Round 1 is cancelled" in (await mod.slash("mock-admin cancel-round")).text
+    await harness.advance(minutes=5)
+    told = [sum(m.content.startswith("✖️ Round 1 was cancelled") for m in t.messages) for t in (first, second)]
+    assert told == [1, 1], f"cancellation notices per group five minutes later: {told}"
