@@ -75,6 +75,7 @@ class Graded:
     card: Flashcard | None
     memory: Memory | None
     next: StudyCard | NothingToStudy | None = None  # what the session shows next, read in the grade's transaction
+    undoable: bool = False         # not recorded because this very grade is: it is the last, so it can be undone
 
 
 @dataclass(frozen=True)

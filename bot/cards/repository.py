@@ -220,6 +220,12 @@ class CardRepository:
                if before is not None else (None,) * 8), epoch(now)))
 
     @staticmethod
+    def undoable_in(conn: sqlite3.Connection, user_id: int, card_id: str, rep: int) -> bool:
+        """Whether the member's last grade is the one that gave ``card_id`` ``rep`` repetitions (it can be undone)."""
+        return conn.execute("SELECT 1 FROM card_undo WHERE user_id = ? AND card_id = ? AND rep = ?",
+                            (user_id, card_id, rep)).fetchone() is not None
+
+    @staticmethod
     def undo_in(conn: sqlite3.Connection, user_id: int, card_id: str,
                 rep: int) -> tuple[int | None, datetime | None] | None:
         """Take back the member's last grade, if it was of ``card_id`` and gave it ``rep`` repetitions and the card

@@ -273,7 +273,9 @@ class StudyService:
                 # This very grade is stored: a retry. Its streak credit is added if it is missing.
                 repaired = self._activity.credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, memory.last_review,
                                                     repair=True)
-            return Graded(False, card, memory), repaired
+            # While that grade is the member's last, the screen keeps its Undo (a misclick is often a double click).
+            undoable = memory is not None and self.repo.undoable_in(conn, user_id, card.id, rep + 1)
+            return Graded(False, card, memory, undoable=undoable), repaired
         settings = self.repo.settings_in(conn, user_id)
         updated = self.scheduler.review(memory, user_id, card.id, grade, now, settings[1])
         try:

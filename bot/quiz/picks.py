@@ -43,9 +43,11 @@ def pick_in(conn: sqlite3.Connection, repo: QuizRepository, activity: ActivitySe
             user_id: int, choice: int, now: datetime) -> tuple[Pick, ActivityRecorded | None, bool]:
     """The pick's rules, on the database thread inside its transaction: (the pick, its credit, whether added).
 
-    A pick stored without its day's credit (written before both shared one transaction) gets it now."""
+    A pick stored without its day's credit (written before both shared one transaction) gets it now. A quiz
+    still ``claimed`` takes picks too: its buttons are only on the message Discord took, whose id is written
+    once Discord's answer comes back (or a retry or the start-up pass finds it), and the members see it now."""
     post = repo.post_in(conn, guild_id, day)
-    if post is None or post.status not in (QuizStatus.SENT, QuizStatus.CLOSED):
+    if post is None or post.status is QuizStatus.FAILED:
         raise NotFound("That quiz no longer exists.")
     counted = repo.pick_row_in(conn, guild_id, day, user_id)
     if post.status is QuizStatus.CLOSED or now >= post.closes_at:

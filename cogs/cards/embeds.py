@@ -226,12 +226,23 @@ def decks_embed(decks: list[Any], current: str | None, topic: str | None = None,
     return embed
 
 
+SET_ASIDE_ROOM = 4000  # of an embed description's 4,096 characters, for the listed cards (the rest: the count)
+
+
 def set_aside_embed(cards: list[SetAsideCard], shown: int) -> discord.Embed:
     """The cards a member set aside, longest aside first; the menu below offers the first ``shown``."""
-    lines = [f"• **{truncate(one_line(aside.card.front), 150)}** · forgotten {aside.lapses} times · aside since "
-             f"{discord_timestamp(aside.since, 'R')}" for aside in cards[:shown]]
-    if len(cards) > shown:
-        lines.append(f"…and {len(cards) - shown} more: bring some back to see the rest.")
-    embed = discord.Embed(title="Cards you set aside", colour=BRAND_COLOUR, description=truncate("\n".join(lines), 4000))
+    lines: list[str] = []
+    size = 0
+    for aside in cards[:shown]:  # whole lines only, with room left for the last: 25 long questions pass 4,096
+        line = (f"• **{truncate(one_line(aside.card.front), 150)}** · forgotten {aside.lapses} times · aside since "
+                f"{discord_timestamp(aside.since, 'R')}")
+        if size + len(line) + 1 > SET_ASIDE_ROOM:
+            break
+        lines.append(line)
+        size += len(line) + 1
+    if len(cards) > len(lines):
+        where = "bring some back to see the rest" if len(cards) > shown else "all in the menu below"
+        lines.append(f"…and {len(cards) - len(lines)} more: {where}.")
+    embed = discord.Embed(title="Cards you set aside", colour=BRAND_COLOUR, description="\n".join(lines))
     embed.set_footer(text="Pick the ones to bring back: they resume where you left off.")
     return embed

@@ -110,7 +110,7 @@ class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                          "`/cards set-aside`.")
             return
         if not graded.recorded:
-            await show_stale(interaction)
+            await show_stale(interaction, undo=UndoButton(self.card_id, self.rep + 1) if graded.undoable else None)
             return
         assert graded.memory is not None
         note = f"{GRADE_LABELS[self.grade]} · back in {interval(graded.memory.due - interaction.created_at)}"
@@ -359,7 +359,12 @@ async def show_next(interaction: discord.Interaction, note: str | None, *, learn
     await interaction.response.edit_message(content=None, embed=embed, view=view)
 
 
-async def show_stale(interaction: discord.Interaction) -> None:
+async def show_stale(interaction: discord.Interaction, undo: UndoButton | None = None) -> None:
+    """A grade already recorded; with ``undo`` while it is the member's last (a double click must not take away
+    the Undo the first click's screen offered)."""
+    view = continue_view()
+    if undo is not None:
+        view.add_item(undo)
     await interaction.response.edit_message(
         content="That card was already graded (a second click, or an old session). Nothing was recorded twice.",
-        embed=None, view=continue_view())
+        embed=None, view=view)

@@ -627,3 +627,42 @@ async def test_revealing_a_card_outside_the_topic_chosen_since_says_so(harness: 
     assert "already reviewed" not in stale.text, stale.text
     assert f"That card is not in what you study now (the topic **{topic}**)" in stale.text, stale.text
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews") == 0
+
+
+async def test_a_double_clicked_grade_can_still_be_undone(harness: BotHarness, alice: SimMember) -> None:
+    """A misclick is often a double click: whichever screen the member is left with offers Undo grade, and it
+    takes the one grade recorded back."""
+    first = await alice.slash("cards study")
+    back = await alice.click(first, "Reveal")
+    again = button(back, "Again")  # meant Good
+    clicks = [alice.start_click(back, again), alice.start_click(back, again)]  # both sent before any reply
+    await harness.settle()
+    answers = [click.response_data or {} for click in clicks]
+    assert sum("already graded" in (a.get("content") or "") for a in answers) == 1
+    for answer in answers:
+        labels = [c.get("label") for c in iter_components(answer.get("components") or [])]
+        assert "Undo grade" in labels, (answer.get("content"), labels)
+    screen = clicks[1].response_message or back.message
+    assert screen is not None
+    undone = await alice.click(screen, "Undo grade")
+    assert undone.content.startswith("↩️ Grade undone")
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews") == 0
+
+
+async def test_a_long_list_of_cards_set_aside_names_every_one_it_shows_whole(harness: BotHarness,
+                                                                             alice: SimMember) -> None:
+    """Thirty leeches with long questions set aside: the list is cut at a whole card, never inside one, and says
+    how many more there are."""
+    cards = sorted(harness.core.content.library.flashcards, key=lambda card: -len(card.front))[:30]
+    now = int(harness.clock.now().timestamp())
+    for card in cards:
+        await harness.core.db.execute(
+            "INSERT INTO card_states (user_id, card_id, state, step, stability, difficulty, due, last_review, reps, "
+            "lapses, introduced_at, set_aside_at) VALUES (?, ?, 2, 0, 3.0, 6.0, ?, ?, 9, 3, ?, ?)",
+            (alice.id, card.id, now, now - 86400, now - 86400 * 30, now))
+    listed = await alice.slash("cards set-aside")
+    lines = listed.embeds[0]["description"].split("\n")
+    assert lines[-1].startswith("…and ") and lines[-1].split()[1].isdigit(), lines[-1]
+    shown = lines[:-1]
+    assert all(line.endswith(":R>") for line in shown), shown[-1]
+    assert len(shown) + int(lines[-1].split()[1]) == 30

@@ -423,3 +423,24 @@ async def test_a_server_with_only_a_quiz_counts_its_members_days_in_the_quizs_ti
     await alice.click(post, "A")
     rows = await harness.core.db.fetchall("SELECT local_date FROM activity WHERE user_id = ?", (alice.id,))
     assert [r[0] for r in rows] == ["2026-03-02"]
+
+
+async def test_a_quiz_on_discord_but_not_yet_recorded_takes_the_first_click(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """Discord took the quiz but its message id is not written yet (Discord's answer was lost: the retry that
+    adopts it comes later). The members see it and answer it: their first click counts, it is not refused."""
+    await mod.slash("quiz setup", channel=daily, time="10:00", timezone="UTC")
+    harness.clock.set(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    service = harness.bot.get_cog("Quiz").service
+    schedule = await service.repo.schedule(harness.guild.id)
+    now = harness.clock.now()
+    post, _ = await service._claim(schedule, now.date(), now, now)
+    await service.publisher.publish(post)
+    [shown] = quizzes(daily)
+    right = await correct_letter(harness)
+    picked = await alice.click(shown, right)
+    assert "locked in" in picked.text, picked.text
+    await service.deliver(harness.guild.id)  # the retry finds the post Discord has and adopts it
+    assert len(quizzes(daily)) == 1
+    await harness.advance(hours=12)
+    assert "1 of 1 got it right" in shown.embeds[0]["description"]
