@@ -9,6 +9,7 @@ same question.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 from bot.content.models import Flashcard
@@ -39,13 +40,23 @@ def _clip(text: str) -> str:
     return text if len(text) <= OPTION_LIMIT else text[: OPTION_LIMIT - 1] + "…"
 
 
+def _key(text: str) -> str:
+    """What a member reads an option as: "Sharding" and "sharding." are one answer, shown twice they would be
+    one right and one wrong (the content check compares a card's wrong answers with its back the same way)."""
+    return re.sub(r"\W+", " ", _clip(text).lower()).strip()
+
+
 def build_question(card: Flashcard, deck: tuple[Flashcard, ...], seed: int) -> Question:
     rng = random.Random(seed)
     right = _clip(card.back)
-    if len(card.wrong_answers) >= OPTIONS - 1:
-        wrong = rng.sample(list(card.wrong_answers), OPTIONS - 1)
+    own: dict[str, str] = {}
+    for answer in card.wrong_answers:
+        own.setdefault(_key(answer), answer)
+    own.pop(_key(card.back), None)
+    if len(own) >= OPTIONS - 1:
+        wrong = rng.sample(list(own.values()), OPTIONS - 1)
     else:
-        wrong = list(card.wrong_answers)
+        wrong = list(own.values())
         others = [c for c in deck if c.id != card.id]
         related = [c for c in others if set(c.tags) & set(card.tags)]
         unrelated = [c for c in others if c not in related]
@@ -54,7 +65,7 @@ def build_question(card: Flashcard, deck: tuple[Flashcard, ...], seed: int) -> Q
         for other in related + unrelated:
             if len(wrong) == OPTIONS - 1:
                 break
-            if other.back.strip().lower() not in {w.strip().lower() for w in [*wrong, card.back]}:
+            if _key(other.back) not in {_key(w) for w in [*wrong, card.back]}:
                 wrong.append(other.back)
     if len(wrong) < OPTIONS - 1:
         raise TooFewOptions(f"card {card.id} cannot make a {OPTIONS}-option question: too few other answers")
