@@ -215,6 +215,9 @@ class StudyService:
                          await self.server.credit(card_id), retention=(await self.repo.settings(user_id))[1],
                          topic=focus.topic, idle_topic=focus.idle_topic)
 
+    async def never_studied(self, user_id: int, card_id: str) -> bool:
+        return await self.repo.memory(user_id, card_id) is None
+
     async def in_play(self, guild_id: int | None, card_id: str) -> bool:
         """Whether the card is still in one of the server's decks that are on (not removed or switched off)."""
         if guild_id is None:

@@ -77,7 +77,8 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def _why_not_shown(self, service: StudyService, interaction: discord.Interaction) -> str:
         """Why an older session message's card is not revealed: gone from the decks, outside the deck or topic
-        the member chose since, or already reviewed (or set aside) from another message."""
+        the member chose since, a new card past the day's new cards, or already reviewed (or set aside) from
+        another message."""
         if not await service.in_play(interaction.guild_id, self.card_id):
             return GONE
         focus = await service.focus(interaction.guild_id, interaction.user.id)
@@ -85,6 +86,9 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
             chosen = " and ".join([*([f"the deck `{focus.deck}`"] if focus.deck else []),
                                    *([f"the topic **{focus.topic}**"] if focus.topic else [])])
             return f"That card is not in what you study now ({chosen or 'every deck'}); here is where you are now."
+        if await service.never_studied(interaction.user.id, self.card_id):  # in play, new: the day's cap is reached
+            return ("Today's new cards are used up, so that new card waits for another day (`/cards settings "
+                    "new-per-day` sets how many a day); here is where you are now.")
         return "That card was already reviewed or set aside; here is where you are now."
 
 

@@ -666,3 +666,11 @@ async def test_a_long_list_of_cards_set_aside_names_every_one_it_shows_whole(har
     shown = lines[:-1]
     assert all(line.endswith(":R>") for line in shown), shown[-1]
     assert len(shown) + int(lines[-1].split()[1]) == 30
+
+
+async def test_reveal_on_a_new_card_past_the_days_new_cards_says_so(harness: BotHarness, alice: SimMember) -> None:
+    first = await alice.slash("cards study")
+    assert "New card" in first.text or first.button_labels == ["Reveal"], first.text
+    await alice.slash("cards settings", **{"new-per-day": 0})  # in another window, before revealing
+    refused = await alice.click(first, "Reveal")
+    assert "Today's new cards are used up" in refused.text and "already reviewed" not in refused.text, refused.text
