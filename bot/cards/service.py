@@ -339,8 +339,8 @@ class StudyService:
     async def stats(self, guild_id: int | None, user_id: int, deck: str | None = None) -> CardStats:
         """Stats over ``deck`` (or the member's chosen deck, else every deck on); reviews count everywhere."""
         now = self._clock.now()
-        if guild_id is not None and deck is not None:
-            await self.server.require_deck(guild_id, deck)
+        if guild_id is not None and deck is not None:  # a deck switched off has no cards in play here
+            await self.server.require_deck(guild_id, deck, enabled=True)
         # An explicit deck is shown whole; otherwise what the member studies (their deck and topic).
         focus = Focus(deck, None, await self.server.cards(guild_id, deck)) if deck is not None else \
             await self.focus(guild_id, user_id)

@@ -674,3 +674,12 @@ async def test_reveal_on_a_new_card_past_the_days_new_cards_says_so(harness: Bot
     await alice.slash("cards settings", **{"new-per-day": 0})  # in another window, before revealing
     refused = await alice.click(first, "Reveal")
     assert "Today's new cards are used up" in refused.text and "already reviewed" not in refused.text, refused.text
+
+
+async def test_stats_of_a_deck_switched_off_say_it_is_off_instead_of_showing_no_cards(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    back = await alice.click(await alice.slash("cards study"), "Reveal")
+    await alice.click(back, button(back, "Good"))
+    await mod.select(await mod.slash("content decks"), [])  # every deck off
+    refused = await alice.slash("cards stats", deck="ai-native-careers")
+    assert refused.ephemeral and "no deck `ai-native-careers` that is on" in refused.text, refused.text
