@@ -1,5 +1,5 @@
-"""A mock-interview round from creation to close: created once, delivered, nudged and ended (a moderator's
-cancel is :mod:`bot.mock.round_cancel`'s).
+"""A mock-interview round from creation to close: created once, delivered, nudged and ended (telling its groups
+is :mod:`bot.mock.round_delivery`'s, a moderator's cancel :mod:`bot.mock.round_cancel`'s).
 
 A round and all its groups are written in one transaction before Discord is touched;
 delivery then fills in each group's thread (or marks it told by DM), so resuming after
@@ -22,14 +22,15 @@ from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content import ContentStore
 from bot.errors import Conflict, NotConfigured
-from bot.mock.agreement import minutes_for, nudge_time
+from bot.mock.agreement import nudge_time
 from bot.mock.departures import Departures, without_departed
-from bot.mock.jobs import alone_job, deliver_job, end_job, nudge_job
+from bot.mock.jobs import alone_job, end_job, nudge_job
 from bot.mock.meetings import MeetingService
-from bot.mock.models import CHECKIN_CLAIMED, MANUAL_KEY_PREFIX, Group, GroupBrief, Round, StartedRound
+from bot.mock.models import CHECKIN_CLAIMED, MANUAL_KEY_PREFIX, Group, Round, StartedRound
 from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher, ShareFailed
 from bot.mock.repository import PairingRepository
+from bot.mock.round_delivery import RoundDelivery
 from bot.mock.rounds import HISTORY_ROUNDS, eligible, gone_from, history_of, plan_round
 from bot.mock.schedule import Schedule, round_times
 from bot.mock.silence import SILENT_ROUNDS, pause_silent_members
@@ -50,7 +51,7 @@ CHECKIN_RETRY_WINDOW = timedelta(hours=6)
 ALONE_RETRY_WINDOW = timedelta(hours=1)
 
 
-class RoundFlow:
+class RoundFlow(RoundDelivery):
     def __init__(self, db: Database, clock: Clock, content: ContentStore, scheduler: JobScheduler, audit: AuditLog,
                  repo: PairingRepository, meetings: MeetingService, publisher: MockPublisher) -> None:
         self.repo, self.meetings, self.publisher = repo, meetings, publisher
@@ -246,93 +247,6 @@ class RoundFlow:
                                          new={"round_id": round_id, "groups": len(plan.groups)})
         log.info("guild %s: round %s with %d groups", schedule.guild_id, key, len(plan.groups))
         return round_id, silenced
-
-    async def brief(self, round_: Round, group: Group) -> GroupBrief:
-        signups = [s for s in [await self.repo.signup(round_.guild_id, m.user_id) for m in group.members] if s]
-        options = await self.meetings.prepare(round_, group)
-        length = timedelta(minutes=minutes_for(len(group.members)))
-        return GroupBrief(await self.prompts.prompt(group.guild_id, group.prompt_id),
-                          [(o.starts_at, o.starts_at + length) for o in options],
-                          {s.user_id: s.timezone for s in signups})
-
-    async def deliver(self, round_: Round, attempt: int = 0) -> None:
-        """Tell each pending group, announce the round, and tell the members it could not place. A group Discord
-        failed to take its brief for stays pending and is told after a pause (growing while it keeps failing)."""
-        if (round_.announcement_id is None and round_.channel_notice is None) or not round_.channel_notice_told:
-            await self._tell_channel_problem(round_)
-        groups = await self.repo.groups(round_.id)
-        for group in groups:
-            if group.delivery != "pending":
-                continue
-            try:
-                delivery = await self.publisher.deliver_group(round_, group, await self.brief(round_, group))
-            except Exception:
-                log.exception("could not deliver group %s of round %s; it stays pending", group.id, round_.id)
-                self._deliver_later(round_, attempt)
-                continue
-            crash_point("mock.group-told")
-            await self.repo.set_delivered(group.id, delivery)
-        if round_.announcement_id is None:
-            # A crash after Discord took the announcement but before its id was stored must not
-            # announce the round twice: look for it first (the flow of bot.posting).
-            publisher = self.publisher
-            message_id = await publish_once(
-                fresh=False, find_earlier=lambda: publisher.find_announcement(round_),
-                publish=lambda: self._announce(round_))
-            if message_id is not None:
-                await self.repo.set_announcement(round_.id, message_id)
-                crash_point("mock.announce-recorded")
-        for user_id in await self.repo.untold_left_out(round_.id):
-            # Stored with the round and marked once told; a DM sent just before a crash is found
-            # among the member's DMs by the publisher, so a restart tells each member once.
-            try:
-                await self.publisher.tell_left_out(round_, user_id)
-            except ShareFailed as error:  # failing for a moment: untold, tried again with the round's delivery
-                log.info("could not tell member %s they were left out of round %s: %s", user_id, round_.id, error)
-                self._deliver_later(round_, attempt)
-                continue
-            crash_point("mock.left-out-told")
-            await self.repo.mark_left_out_told(round_.id, user_id, self._clock.now())
-
-    def _deliver_later(self, round_: Round, attempt: int) -> None:
-        """Deliver the round again after a pause growing with ``attempt``, while it is open."""
-        when = next_attempt(attempt + 1, self._clock.now(), round_.ends_at)
-        if when is not None:
-            self._scheduler.add(deliver_job(round_.id), DateTrigger(run_date=when), self._deliver_again,
-                                round_.id, attempt + 1)
-
-    async def _deliver_again(self, round_id: int, attempt: int) -> None:
-        round_ = await self.repo.round(round_id)
-        if round_ is not None and round_.status == "open":
-            await self.deliver(round_, attempt)
-
-    async def _tell_channel_problem(self, round_: Round) -> None:
-        """A round whose channel is gone or closed to the bot still runs (unannounced, or with its groups told
-        by DM), and nobody would know why; its moderators are told once. As the daily post's notice, the problem
-        is stored, told, then marked told: a bot stopped in between comes back here at its catch-up (the round
-        is delivered again) and looks among the notices it posted before telling again."""
-        fresh = round_.channel_notice is None
-        problem = await self.publisher.channel_problem(round_) if fresh else round_.channel_notice
-        if problem is None:
-            return
-        if fresh:
-            await self.repo.set_channel_notice(round_.id, problem)
-            crash_point("mock.channel-notice-stored")
-        text = (f"Mock-interview round {round_.number}: {problem}. Fix it, or choose "
-                "another channel with `/mock-admin schedule`, before the next round (details in "
-                "`/studybot settings show`).")
-        try:
-            await self.publisher.notify_moderators(round_.guild_id, text, look_first=not fresh)
-        except Exception:  # failing for a moment: untold, so the round's next delivery attempt tells them
-            log.exception("could not tell the moderators of guild %s about round %s", round_.guild_id, round_.id)
-            return
-        crash_point("mock.channel-notice-told")
-        await self.repo.mark_channel_notice_told(round_.id)
-
-    async def _announce(self, round_: Round) -> int | None:
-        message_id = await self.publisher.announce(round_, await self.repo.groups(round_.id))
-        crash_point("mock.announced")
-        return message_id
 
     async def remind(self, round_id: int, attempt: int = 0) -> int:
         """The mid-round nudge; groups Discord failed to take it for are nudged again after a pause, while the

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import discord
 
 from bot.bot import StudyBot
-from bot.mock import Delivery, Group, GroupBrief, GroupMember, Round, ShareFailed, TimePlan, thread_url
+from bot.mock import Delivery, Group, GroupBrief, GroupMember, Round, ShareFailed, TimePlan
 from cogs._common import (
     locked_to_me,
     may_send_in,
@@ -23,17 +23,13 @@ from cogs._common.notices import notify_moderators
 from cogs.mock.departure import brief_after_departure, departure_heading, departure_text
 from cogs.mock.embeds import brief_content, brief_embeds, round_cancelled_plan, thread_name
 from cogs.mock.member_dms import MemberDMs
+from cogs.mock.member_notices import MemberNotices
 from cogs.mock.texts import (
     MET_BEFORE_CANCEL,
     NOT_MET_BEFORE_CANCEL,
-    PAUSED_FOR_NOSHOWS,
-    PAUSED_FOR_SILENCE,
-    RESUMED_AFTER_WITHDRAWAL,
-    alone_text,
     announcement_heading,
     checkin_heading,
     feedback_text,
-    left_out_text,
     round_cancelled_heading,
 )
 from cogs.mock.views import RUBRIC, brief_view, checkin_view, met_brief_view
@@ -49,7 +45,7 @@ def _members_only(group: Group) -> discord.AllowedMentions:
                                    users=[discord.Object(m.user_id) for m in group.members])
 
 
-class DiscordMockPublisher:
+class DiscordMockPublisher(MemberNotices):
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         self.pace = client.core.pacer.acquire
@@ -282,34 +278,6 @@ class DiscordMockPublisher:
         await self.edit_brief(group, round_cancelled_plan(round_, met), view=met_brief_view(group.id) if met else None,
                               closed=not met)
 
-    async def dm(self, user_id: int, text: str) -> bool:
-        return await self.dms.send(user_id, text) is not None
-
-    async def tell_paused(self, user_id: int, *, fresh: bool, reason: str = "no-show") -> None:
-        await self._dm_once(user_id, PAUSED_FOR_SILENCE if reason == "silent" else PAUSED_FOR_NOSHOWS, fresh)
-
-    async def tell_resumed(self, user_id: int, *, fresh: bool) -> None:
-        await self._dm_once(user_id, RESUMED_AFTER_WITHDRAWAL, fresh)
-
-    async def _dm_once(self, user_id: int, text: str, fresh: bool) -> None:
-        """``text`` to the member; unless ``fresh``, only if their DMs do not hold it from an interrupted attempt.
-        Discord failing for a moment raises a transient :class:`ShareFailed`: the caller tries again."""
-        try:
-            if fresh:
-                await self.dms.send(user_id, text, passing_raises=True)
-            else:
-                await self.dms.send_once(user_id, text, lambda sent: sent == text, passing_raises=True)
-        except (discord.HTTPException, TimeoutError) as error:
-            raise ShareFailed("Discord could not take the DM for now", transient=True) from error
-
-    async def ask_to_withdraw(self, round_: Round, group: Group, reporter_id: int, absent_id: int) -> None:
-        text = (f"<@{absent_id}> says the two of you did meet for mock interview round {round_.number}, which you "
-                "reported they missed. If they are right, press **We met** on the check-in "
-                + (f"in your thread ({thread_url(group.guild_id, group.thread_id)})" if group.thread_id
-                   else "I sent you") +
-                " to withdraw that report; it then counts for both your streaks. If not, nothing needs doing.")
-        await self._dm_once(reporter_id, text, fresh=False)
-
     async def tell_departure(self, round_: Round, group: Group, gone: Sequence[GroupMember],
                              called_off: bool, times_open: int | None = None) -> int | None:
         heading = departure_heading(round_, called_off)
@@ -352,12 +320,6 @@ class DiscordMockPublisher:
             return []
         brief = await self._brief(thread)
         return [brief] if brief is not None else []
-
-    async def tell_left_out(self, round_: Round, user_id: int) -> None:
-        await self._dm_once(user_id, left_out_text(round_), fresh=False)
-
-    async def tell_alone(self, user_id: int, day: date) -> None:
-        await self._dm_once(user_id, alone_text(day), fresh=False)
 
     async def post_feedback(self, group: Group, from_id: int, to_id: int, scores: tuple[int, int, int],
                             note: str | None, *, replacing: tuple[int, int] | None = None) -> tuple[int, int] | None:
