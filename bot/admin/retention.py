@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
@@ -51,6 +52,13 @@ class GuildRetention:
         """Whether the guild was recorded as left when this process started (and not joined since): a
         guild the bot is in anyway was added back while the bot was offline, and Discord sent no join."""
         return guild_id in self._left
+
+    def removed_while_offline(self, present: Callable[[int], bool]) -> list[int]:
+        """The guilds this process serves (during a shard's catch-up, that shard's) recorded as having the bot
+        that ``present`` says it is no longer in: each removed it while no process ran, and Discord sends no
+        removal for that, so without this it would stay scheduled and its data would never be purged."""
+        return sorted(guild_id for guild_id in self._recorded - self._left
+                      if self._scheduler.owns(guild_id) and not present(guild_id))
 
     def added_while_offline(self, guild_id: int, bot_joined_at: datetime | None) -> bool:
         """Whether a guild here at start-up added the bot while no process was running: no row records

@@ -77,12 +77,16 @@ class FeedbackRepository:
         return [RankedAnswer(int(r[0]), int(r[1]), r[2]) for r in rows]
 
     async def closable(self, sent_before: int, sent_after: int) -> list[ClosablePost]:
-        """Sent posts with a thread whose day is over, not yet closed or closed without a recorded highlight."""
+        """Sent posts with a thread whose day is over, not yet closed or closed without a recorded highlight, in
+        servers the bot has not left: a day of one that removed it closes when it adds the bot back, as after a
+        stop (its thread cannot be reached meanwhile, nor perhaps its authors by DM)."""
         rows = await self.db.fetchall(
             "SELECT p.guild_id, p.local_date, p.day_number, p.thread_id, c.message_id, c.claimed_at "
             "FROM daily_posts p LEFT JOIN daily_closes c ON c.guild_id = p.guild_id AND c.local_date = p.local_date "
             "WHERE p.status = 'sent' AND p.thread_id IS NOT NULL AND p.sent_at <= ? AND p.sent_at >= ? "
-            "AND (c.message_id IS NULL OR c.authors_told = 0) ORDER BY p.sent_at", (sent_before, sent_after))
+            "AND (c.message_id IS NULL OR c.authors_told = 0) "
+            "AND p.guild_id NOT IN (SELECT guild_id FROM guild_settings WHERE left_at IS NOT NULL) "
+            "ORDER BY p.sent_at", (sent_before, sent_after))
         return [ClosablePost(int(r[0]), date.fromisoformat(r[1]), int(r[2]), int(r[3]), r[4], r[5] is not None)
                 for r in rows]
 

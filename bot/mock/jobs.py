@@ -27,7 +27,9 @@ CANCEL_TELL_PREFIX = f"{JOB_PREFIX}cancel-tell:"
 ROUND_PREFIXES = (ROUND_PREFIX, NUDGE_PREFIX, END_PREFIX, SHARE_PREFIX, DELIVER_PREFIX, PAUSE_PREFIX, ALONE_PREFIX,
                   DISPUTE_PREFIX, CANCEL_TELL_PREFIX)
 TELL_PREFIX = f"{JOB_PREFIX}tell:"
-MEETING_PREFIXES = (ROOM_PREFIX, REMINDER_PREFIX, TELL_PREFIX)  # the meeting service's jobs
+# The quarter-hourly pass placing (or removing) the events and rooms owed in this process's servers.
+EVENT_SYNC_JOB = f"{JOB_PREFIX}events"
+MEETING_PREFIXES = (ROOM_PREFIX, REMINDER_PREFIX, TELL_PREFIX, EVENT_SYNC_JOB)  # the meeting service's jobs
 
 
 def round_job(guild_id: int) -> str:

@@ -20,6 +20,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import aiosqlite
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
 from bot.clock import Clock
@@ -37,7 +38,7 @@ from bot.mock.agreement import (
 )
 from bot.mock.calendar import InterviewEntry, file_name, interview_ics, thread_url
 from bot.mock.confirmations import ConfirmationPublisher, Confirmations
-from bot.mock.jobs import MEETING_PREFIXES, rebuild, room_job
+from bot.mock.jobs import EVENT_SYNC_JOB, MEETING_PREFIXES, rebuild, room_job
 from bot.mock.meeting_reminders import MeetingReminders, ReminderPublisher, member_zone
 from bot.mock.meeting_repository import Meeting, MeetingRepository, TimeOption
 from bot.mock.models import Choice, Group, Picker, Round, TimePlan, staying_in
@@ -75,9 +76,10 @@ class MeetingService:
 
     # -- start-up ------------------------------------------------------------------------------
     async def start(self) -> None:
-        """Rebuild the stored timers: unsent reminders and the removal of temporary rooms."""
+        """Rebuild the stored timers (unsent reminders, the removal of temporary rooms) and the pass over owed events."""
         rebuild(self._scheduler, await self.repo.pending_reminders(), self.reminders.schedule)
         rebuild(self._scheduler, await self.repo.agreed(), self._schedule_cleanup)
+        self._scheduler.add(EVENT_SYNC_JOB, CronTrigger(minute="1,16,31,46", timezone="UTC"), self.sync_owed_events)
 
     async def stop(self) -> None:
         """Remove the reminder and room timers of this process."""
@@ -87,6 +89,12 @@ class MeetingService:
     async def catch_up(self) -> None:
         """After connecting: bring every event and room in line with what was decided, and tell the groups
         whose proposal, confirmation or cancellation a crash kept from them."""
+        await self.sync_owed_events()
+        await self.confirmations.catch_up(self._scheduler.owns, self._clock.now())
+
+    async def sync_owed_events(self) -> None:
+        """Place, move or remove the events and rooms owed in this process's servers: at start, and every quarter
+        of an hour for what another process decided (a member's answer in a DM reaches the process of shard 0)."""
         for meeting in await self.repo.needing_event_sync():
             if not self._scheduler.owns(meeting.guild_id):
                 continue
@@ -94,7 +102,6 @@ class MeetingService:
                 await self.sync_event(meeting.group_id)
             except Exception:
                 log.exception("could not bring the event of group %s up to date", meeting.group_id)
-        await self.confirmations.catch_up(self._scheduler.owns, self._clock.now())
 
     # -- preparing a group ---------------------------------------------------------------------
     async def prepare(self, round_: Round, group: Group) -> list[TimeOption]:
@@ -330,10 +337,13 @@ class MeetingService:
 
     # -- the Discord event and room --------------------------------------------------------------
     async def sync_event(self, group_id: int) -> None:
-        """Make the event and room match the meeting: placed or moved when agreed, gone when cancelled."""
+        """Make the event and room match the meeting: placed or moved when agreed, gone when cancelled.
+
+        Only the process serving the server sees its channels and events; another one (shard 0's, taking a
+        member's click in a DM) leaves them owed, for :meth:`sync_owed_events` of the process serving it."""
         meeting = await self.repo.meeting(group_id)
         group = await self.pairing.group(group_id)
-        if meeting is None or group is None:
+        if meeting is None or group is None or not self._scheduler.owns(meeting.guild_id):
             return
         group = staying_in(group, await self.pairing.departed_from(group_id))  # a room is not opened to who left
         round_ = await self.pairing.round(group.round_id)
@@ -345,6 +355,7 @@ class MeetingService:
             if room_id != meeting.voice_channel_id:
                 await self.repo.set_voice(group_id, room_id)
             await self.repo.set_event(group_id, event_id, meeting.version)
+            self._schedule_cleanup(meeting)  # here, where the room is known (the confirming process may not serve it)
         elif meeting.status == "cancelled":
             await self._remove(meeting)
 
@@ -366,7 +377,8 @@ class MeetingService:
     async def cleanup(self, group_id: int, version: int) -> None:
         """After the interview: a temporary room (and the event placed in it) is removed."""
         meeting = await self.repo.meeting(group_id)
-        if meeting is None or meeting.version != version or meeting.voice_channel_id is None:
+        if (meeting is None or meeting.version != version or meeting.voice_channel_id is None
+                or not self._scheduler.owns(meeting.guild_id)):
             return
         await self._remove(meeting)
 

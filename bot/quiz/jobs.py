@@ -12,7 +12,12 @@ def post_job(guild_id: int) -> str:
 
 
 def close_job(guild_id: int, day: date) -> str:
-    return f"{JOB_PREFIX}close:{guild_id}:{day:%Y%m%d}"
+    return f"{close_jobs_of(guild_id)}{day:%Y%m%d}"
+
+
+def close_jobs_of(guild_id: int) -> str:
+    """The prefix of every close (and reveal retry) of one server's quizzes."""
+    return f"{JOB_PREFIX}close:{guild_id}:"
 
 
 def retry_job(guild_id: int) -> str:

@@ -113,9 +113,11 @@ class QuizRepository:
         return [QuizPost.of(row) for row in rows]
 
     async def unrevealed(self) -> list[QuizPost]:
-        """Closed quizzes whose results were never edited in (a crash or Discord between the two)."""
+        """Closed quizzes whose results were never edited in (a crash or Discord between the two), in servers the
+        bot has not left: one that adds it back has them revealed then."""
         rows = await self.db.fetchall(
-            "SELECT * FROM quiz_posts WHERE status = 'closed' AND revealed_at IS NULL ORDER BY closes_at")
+            f"SELECT * FROM quiz_posts WHERE status = 'closed' AND revealed_at IS NULL AND {IN_PRESENT_GUILD} "  # noqa: S608
+            "ORDER BY closes_at")
         return [QuizPost.of(row) for row in rows]
 
     async def mark_revealed(self, guild_id: int, day: date, now: datetime) -> None:
@@ -165,7 +167,9 @@ class QuizRepository:
                               "AND local_date = ? AND status = 'claimed'", (reason, guild_id, day.isoformat()))
 
     async def open_posts(self) -> list[QuizPost]:
-        rows = await self.db.fetchall("SELECT * FROM quiz_posts WHERE status = 'sent' ORDER BY closes_at")
+        """Quizzes not closed yet, in servers the bot has not left (as :meth:`unrevealed`)."""
+        rows = await self.db.fetchall(
+            f"SELECT * FROM quiz_posts WHERE status = 'sent' AND {IN_PRESENT_GUILD} ORDER BY closes_at")  # noqa: S608
         return [QuizPost.of(row) for row in rows]
 
     async def close(self, guild_id: int, day: date, now: datetime) -> bool:

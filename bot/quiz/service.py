@@ -38,7 +38,7 @@ from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence
 from bot.posting.retry import is_transient, next_attempt
 from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
 from bot.quiz.builder import TooFewOptions, build_question, question_seed
-from bot.quiz.jobs import JOB_PREFIX, post_job, retry_job
+from bot.quiz.jobs import JOB_PREFIX, close_jobs_of, post_job, retry_job
 from bot.quiz.models import Pick, QuizOverview, QuizPost, QuizRecord, QuizSchedule, QuizStatus
 from bot.quiz.picks import record_pick
 from bot.quiz.publishing import QuizDeliveryFailed, QuizPublisher
@@ -193,15 +193,22 @@ class QuizService:
                 self.reveal.schedule(post)
 
     def forget_guild(self, guild_id: int) -> None:
-        """The bot left the server: no more quizzes (or retries) for it; the schedule stays for 30 days."""
+        """The bot left the server: no more quizzes (or retries) for it; the schedule stays for 30 days. An open
+        quiz is not closed meanwhile: its answer could not be shown there, and would be given up on."""
         self._scheduler.remove(post_job(guild_id))
         self._scheduler.remove(retry_job(guild_id))
+        self._scheduler.remove_prefix(close_jobs_of(guild_id))
 
     async def resume_guild(self, guild_id: int) -> None:
-        """The bot was added back within the 30 days: the kept schedule runs again, and today's quiz goes
-        out now if its time has passed (as after the bot was down)."""
+        """The bot was added back within the 30 days: the kept schedule runs again, today's quiz goes out now if
+        its time has passed (as after the bot was down), and a quiz left open meanwhile closes and is revealed."""
+        if not self._scheduler.owns(guild_id):
+            return
+        for post in await self.repo.open_posts() + await self.repo.unrevealed():
+            if post.guild_id == guild_id:
+                self.reveal.schedule(post)
         schedule = await self.repo.schedule(guild_id)
-        if schedule is not None and self._scheduler.owns(guild_id):
+        if schedule is not None:
             self.schedule_job(schedule)
             await self.deliver_due(guild_id)
 

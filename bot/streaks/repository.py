@@ -206,6 +206,8 @@ class StreakRepository:
         """Every switched-on reminder with the member's zone and streak summary, in one query.
 
         The zone follows the rule of ``TimezoneResolver.zone_for``: the member's own, else the guild's, else UTC.
+        A server the bot was removed from is left out while its data is kept: nothing comes from it meanwhile, and
+        a DM Discord refuses for want of a shared server would switch the reminder off for when it is added back.
         """
         rows = await self.db.fetchall(
             "SELECT r.guild_id, r.user_id, r.hour, r.last_sent_date, r.claimed_date, "
@@ -215,7 +217,7 @@ class StreakRepository:
             "LEFT JOIN user_settings u ON u.user_id = r.user_id "
             "LEFT JOIN guild_settings g ON g.guild_id = r.guild_id "
             "LEFT JOIN streaks s ON s.guild_id = r.guild_id AND s.user_id = r.user_id "
-            "WHERE r.enabled = 1 ORDER BY r.guild_id, r.user_id")
+            "WHERE r.enabled = 1 AND g.left_at IS NULL ORDER BY r.guild_id, r.user_id")
         return [DueReminder(ReminderRow(r["guild_id"], r["user_id"], r["hour"], True, None, r["last_sent_date"]),
                             r["zone"], _row(r) if r["has_streak"] is not None else None, r["claimed_date"])
                 for r in rows]

@@ -50,10 +50,13 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
     async def cog_load(self) -> None:
         await load_service(self.client, self.retention)
         await load_service(self.client, self.backups)
+        # Before the features' catch-ups (extensions load in name order): a server gone is not caught up.
+        self.client.after_first_ready(self.removed_while_offline)
         # Notices channels chosen just before a process stopped, still waiting for their introduction.
         self._intros_owed = await self.client.core.moderators.intros_owed()
 
     async def cog_unload(self) -> None:
+        self.client.forget_ready_hook(self.removed_while_offline)
         await unload_service(self.client, self.backups)
         await unload_service(self.client, self.retention)
 
@@ -95,6 +98,14 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
         log.info("removed from guild %s; its data is kept for 30 days", guild.id)
         await self.retention.left(guild.id)
         self.client.services.forget_guild(guild.id)
+
+    async def removed_while_offline(self) -> None:
+        """Once a shard is ready, its guilds are all known (READY lists even the unavailable ones): a recorded one
+        missing removed the bot while it was offline, and is treated as the removal Discord never sent."""
+        for guild_id in self.retention.removed_while_offline(lambda known: self.client.get_guild(known) is not None):
+            log.info("guild %s removed the bot while it was offline; its data is kept for 30 days", guild_id)
+            await self.retention.left(guild_id)
+            self.client.services.forget_guild(guild_id)
 
     settings_group = app_commands.Group(name="settings", description="What is configured here, and who moderates")
 

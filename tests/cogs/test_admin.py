@@ -181,6 +181,24 @@ async def test_a_server_that_adds_the_bot_back_while_it_is_offline_gets_its_sche
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_schedule") == 1
 
 
+async def test_a_server_that_removes_the_bot_while_it_is_offline_counts_as_left(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """Discord sends no GUILD_DELETE for a removal while no process runs; the server is simply missing at start.
+    It counts as left then: nothing is posted there, and its data goes 30 days later as the bot promises."""
+    await setup_daily(mod, daily, time="09:00", zone="UTC")
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    await harness.stop()
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.start()
+    assert not harness.core.scheduler.has(job_id(harness.guild.id))
+    assert not harness.core.scheduler.has(post_job(harness.guild.id))
+    await harness.advance(days=29)
+    assert harness.sim.errors == [] and not posts(daily)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_schedule") == 1
+    await harness.advance(days=2)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_schedule") == 0
+
+
 async def test_a_backup_restores_into_a_working_bot(harness: BotHarness, mod: SimMember, daily: SimChannel,
                                                     alice: SimMember, sim: LocalDiscord, tmp_path: Path) -> None:
     await setup_daily(mod, daily)

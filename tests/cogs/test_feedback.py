@@ -146,6 +146,24 @@ async def test_only_the_process_serving_a_guild_closes_its_days(
     assert sum("Day 1 has closed" in m.content for m in post.thread.messages) == 1
 
 
+async def test_a_day_that_ends_while_the_bot_is_out_of_the_server_is_highlighted_once_it_is_added_back(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    """Nothing is asked of Discord in a server the bot was removed from (a thread it cannot reach, a DM to
+    someone it may share no server with any more), and the day's highlight is not lost: added back within the
+    days a missed close is still made, the thread gets it and its authors hear of it."""
+    post = await first_day_answered(harness, mod, daily, alice, "Cap each tenant's share of the GPU pool.")
+    await bob.click(answer_message(post, alice), "Helpful")
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(hours=26)  # the day ends while the bot is out
+    assert harness.sim.errors == [] and alice.dms == []
+    harness.sim.add_bot_to_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(minutes=15)
+    assert sum("Day 1 has closed" in m.content for m in post.thread.messages) == 1
+    assert len([m for m in alice.dms if "most helpful" in m.content]) == 1
+
+
 async def test_highlighted_authors_are_told_once_even_when_the_process_died_after_the_claim(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
     from bot.feedback import FeedbackService

@@ -157,6 +157,28 @@ async def test_the_reveal_survives_a_restart(harness: BotHarness, mod: SimMember
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM quiz_answers") == 1
 
 
+async def test_a_quiz_open_when_the_bot_was_removed_is_revealed_once_it_is_added_back(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """The quiz closes while the bot is out of the server (and across a restart then): its answer cannot be shown
+    there, and is not given up on either. Added back within the 30 days, the members who picked see it."""
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    [post] = quizzes(daily)
+    right = await correct_letter(harness)
+    await alice.click(post, right)
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(hours=13)  # the close falls while the bot is out
+    await harness.restart()
+    await harness.advance(hours=1)
+    assert not post.embeds[0]["title"].endswith("closed")
+    harness.sim.add_bot_to_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(seconds=1)  # its close, due long ago, runs at once
+    assert post.embeds[0]["title"].endswith("closed")
+    assert f"The answer is **{right}**. 1 of 1 got it right." in post.embeds[0]["description"]
+
+
 async def test_no_card_repeats_until_all_were_asked_and_dst_is_respected(
         harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
     await mod.slash("quiz setup", channel=daily, time="09:00", timezone="Europe/Berlin")

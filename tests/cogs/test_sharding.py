@@ -81,3 +81,51 @@ async def test_health_shows_every_shard_and_a_fixed_layout_is_used(clock: Manual
             assert "Shards (this process runs all 2)" in health.text
         finally:
             await harness.stop()
+
+
+async def test_a_time_agreed_by_dm_in_a_server_another_process_serves_gets_its_event(
+        clock: ManualClock, tmp_path: Path) -> None:
+    """Discord sends every DM interaction to shard 0, whichever server the DM is about. A group told by DM (the
+    bot may not make private threads) in a server on shard 1 agrees its time there: the process serving the
+    server, which alone sees its channels, still puts the Discord event up in the voice channel the moderators
+    chose, and takes it down when the interview is cancelled from the DMs."""
+    async with LocalDiscord(clock=clock, global_rate_limit=None, bucket_rules=TEST_BUCKETS, max_concurrency=2) as sim:
+        guild = sim.create_guild("Study group")
+        while (guild.id >> 22) % 2 != 1:  # a server on shard 1 of 2
+            clock.advance(milliseconds=1)
+            guild = sim.create_guild("Study group")
+        room = guild.create_text_channel("mock-interviews")
+        room.deny(sim.bot_user.id, "create_private_threads")
+        voice = guild.create_voice_channel("Interview room")
+        mod = guild.add_member("mod", manage_guild=True)
+        alice, bob = guild.add_member("alice"), guild.add_member("bob")
+        first = BotHarness(sim, tmp_path / "studybot.sqlite3", clock, settings={"shard_count": 2, "shard_ids": "0"})
+        await first.start()
+        try:
+            async with first.process_serving("1", 2) as second:
+                async def settle_both() -> None:
+                    await first.settle()
+                    await second.settle()
+
+                sim.settle_hook = settle_both
+                for member in (alice, bob):
+                    await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+                await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                                channel=room, voice=voice)
+                assert "Round 1 started" in (await mod.slash("mock-admin pair-now")).text
+                [brief_dm] = [m for m in alice.dms if "Propose another time" in m.button_labels]
+                await alice.submit_modal(await alice.click(brief_dm, "Propose another time"), when="Thu 19:00")
+                [proposal] = [m for m in bob.dms if " proposes " in m.content]
+                await bob.click(proposal, "Accept this time")
+                assert any(m.content.startswith("✅ Interview") for m in alice.dms)
+                await second.advance(minutes=15)  # the process serving the server places what it owes there
+                [event] = guild.scheduled_events.values()
+                assert event["channel_id"] == str(voice.id)
+                assert event["scheduled_start_time"].startswith("2026-03-05T19:00")
+                [confirmed] = [m for m in alice.dms if m.content.startswith("✅ Interview")]
+                await alice.submit_modal(await alice.click(confirmed, "Cancel interview"), reason="Flu, sorry")
+                await second.advance(minutes=15)
+                assert guild.scheduled_events == {}
+            assert not sim.errors
+        finally:
+            await first.stop()

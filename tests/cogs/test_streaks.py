@@ -217,6 +217,24 @@ async def test_reminders_stop_for_a_member_who_left_every_server_shared_with_the
                                           (bob.id,)) == 0
 
 
+async def test_no_reminder_comes_from_a_server_that_removed_the_bot_and_it_is_still_on_when_re_added(
+        harness: BotHarness, alice: SimMember) -> None:
+    """While the bot is out of a server nothing comes from it: not a DM about a streak the member cannot keep
+    there (no command of the bot works in it), nor a refused DM that would switch the reminder off for good
+    when the bot was the only thing they shared. Added back within the 30 days, the reminder runs as before."""
+    await study(harness, alice, 2)
+    await study(harness, alice, 1)
+    await alice.slash("streak remind", state="on", hour=20)
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.advance_to(datetime(2026, 3, 2, 21, tzinfo=UTC))
+    assert alice.dms == [] and harness.sim.errors == []
+    harness.sim.add_bot_to_guild(harness.guild)
+    await harness.settle()
+    assert await harness.core.db.fetchval("SELECT enabled FROM streak_reminders WHERE user_id = ?", (alice.id,)) == 1
+    assert "DMs are closed" not in (await alice.slash("streak show")).text
+
+
 async def test_timezone_is_validated(harness: BotHarness, alice: SimMember) -> None:
     bad = await alice.slash("streak timezone", timezone="Moon/Base")
     assert bad.ephemeral and "is not a timezone" in bad.text
