@@ -4,7 +4,6 @@ bookkeeping."""
 from __future__ import annotations
 
 import logging
-import math
 
 import discord
 from discord import app_commands
@@ -250,9 +249,11 @@ class StudybotOwner(commands.GroupCog, group_name="studybot-owner", group_descri
         core = self.client.core
         jobs = core.scheduler.jobs()
         last = self.backups.last()
-        latency = self.client.latency
-        embed = health_embed(latency_ms=0.0 if math.isnan(latency) or math.isinf(latency) else latency * 1000,
-                             shards=self.client.shard_states(), layout=core.settings.shard_layout.describe(),
+        shards = self.client.shard_states()
+        # Of the shards that answered a heartbeat: discord.py's own average is infinite while one has not, which
+        # read as "0 ms", the best-looking value exactly when a shard is in trouble.
+        answered = [shard.latency for shard in shards if shard.latency is not None]
+        embed = health_embed(latency_ms=sum(answered) / len(answered) * 1000 if answered else None, shards=shards, layout=core.settings.shard_layout.describe(),
                              jobs=[(j.id, j.next_run) for j in jobs[:10]], job_count=len(jobs),
                              db_bytes=database_size(core.settings.database_path),
                              last_backup=(last[0].name, last[1]) if last else None,

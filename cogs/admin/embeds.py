@@ -115,11 +115,12 @@ def shard_lines(shards: Sequence[ShardState]) -> str:
     return "\n".join([f"{up} of {len(shards)} shards connected", *(line(s) for s in down[:15])])
 
 
-def health_embed(*, latency_ms: float, jobs: list[tuple[str, datetime | None]], job_count: int, db_bytes: int,
+def health_embed(*, latency_ms: float | None, jobs: list[tuple[str, datetime | None]], job_count: int, db_bytes: int,
                  last_backup: tuple[str, datetime] | None, content: str, failures: int,
                  shards: Sequence[ShardState] = (), layout: str = "") -> discord.Embed:
     embed = discord.Embed(title="studybot health", colour=BRAND_COLOUR)
-    embed.add_field(name="Gateway latency", value=f"{latency_ms:.0f} ms (average of this process's shards)")
+    embed.add_field(name="Gateway latency", value=f"{latency_ms:.0f} ms (average of this process's shards)"
+                    if latency_ms is not None else "no heartbeat answered yet")
     if shards:
         embed.add_field(name=truncate(f"Shards ({layout})", 256) if layout else "Shards",
                         value=truncate(shard_lines(shards), 1024), inline=False)

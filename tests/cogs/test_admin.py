@@ -273,3 +273,6 @@ def test_health_fits_discords_embed_limits_for_a_process_running_many_scattered_
                          layout=layout.describe())
     assert validate_message({"embeds": [embed.to_dict()]}) is None
     assert embed.fields[1].name.startswith("Shards (this process runs 0,3,6,")
+    waiting = health_embed(latency_ms=None, jobs=[], job_count=0, db_bytes=0, last_backup=None, content="pack",
+                           failures=0)
+    assert waiting.fields[0].value == "no heartbeat answered yet"  # never "0 ms" while a shard has not answered
