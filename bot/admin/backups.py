@@ -8,6 +8,7 @@ backup within ``keep`` days, as the README and ``/privacy`` promise.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,6 +23,9 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "ops:backup"
 PATTERN = "studybot-*.sqlite3"
+# A `.part` younger than this may be a copy still being written (`studybot db backup` into the backup folder
+# as the nightly one runs): only older ones are leftovers of a crash.
+PART_IN_PROGRESS = timedelta(hours=1)
 
 
 class Backups:
@@ -52,6 +56,9 @@ class Backups:
             partial = await self._db.backup(self.folder / f"{name}.part")
             crash_point("backup.written")
             written = partial.replace(self.folder / name)
+        except BaseException:
+            (self.folder / f"{name}.part").unlink(missing_ok=True)  # this night's own copy, cut short
+            raise
         finally:
             # Also on a night the copy fails (a full disk, a folder no longer writable): the older copies hold
             # what members deleted since, and /privacy delete promises it leaves every backup within the days kept.
@@ -62,13 +69,26 @@ class Backups:
     def _expire(self) -> None:
         """Delete the copies past the newest ``keep`` or older than ``keep`` days, and every leftover ``.part``."""
         # A copy a crash left under its temporary name is complete but never renamed: it would hold a member's
-        # deleted data past the kept days. One process runs backups, so every other `.part` is such a copy.
+        # deleted data past the kept days. One process runs backups; a `.part` that is not a leftover is a copy
+        # made by hand, still being written.
         for stale in self.folder.glob(PATTERN + ".part"):
-            stale.unlink(missing_ok=True)
+            if self._leftover(stale):
+                stale.unlink(missing_ok=True)
         cutoff = self._clock.now() - timedelta(days=self.keep)
         for index, (taken, old) in enumerate(self._dated()):
             if index >= self.keep or taken < cutoff:
                 old.unlink(missing_ok=True)
+
+    def _leftover(self, part: Path) -> bool:
+        """Whether a ``.part`` is older than :data:`PART_IN_PROGRESS`: by the time in its name, or for a name of
+        the host's own, by its last write."""
+        taken = taken_at(part.with_name(part.name.removesuffix(".part")))
+        if taken is not None:
+            return self._clock.now() - taken > PART_IN_PROGRESS
+        try:
+            return time.time() - part.lstat().st_mtime > PART_IN_PROGRESS.total_seconds()
+        except OSError:
+            return False
 
     def existing(self) -> list[Path]:
         """The dated backups in the folder (nightly, or made by hand into the folder), newest first. A file named

@@ -81,3 +81,20 @@ async def test_backups_past_the_kept_days_go_also_on_nights_the_copy_fails(tmp_p
         assert not list(folder.glob("*.part"))
     finally:
         await db.close()
+
+
+async def test_the_nightly_backup_leaves_a_copy_made_by_hand_that_is_still_being_written(tmp_path: Path) -> None:
+    """`studybot db backup` into the backup folder as the nightly one runs: its `.part` is not a crash's leftover,
+    and deleting it made the copy made by hand fail at its rename."""
+    db, clock, backups, folder = await nightly(tmp_path)
+    try:
+        folder.mkdir()
+        writing = folder / f"studybot-{clock.now() - timedelta(minutes=2):%Y%m%d-%H%M%S}.sqlite3.part"
+        writing.write_bytes(b"being written")
+        await backups.run()
+        assert writing.exists(), "the nightly backup deleted a copy still being written"
+        clock.set(clock.now() + timedelta(days=1))
+        await backups.run()
+        assert not writing.exists(), "a .part left for a day is a crash's leftover"
+    finally:
+        await db.close()
