@@ -134,6 +134,13 @@ class Settings(BaseSettings):
                 raise ValueError(f"`{part[:40]}` is not a Discord user id (a number); write `[123, 456]` or `123,456`")
         return [int(part) for part in parts]
 
+    @field_validator("database_path", "backup_dir")
+    @classmethod
+    def _home_folder(cls, value: Path) -> Path:
+        """``~`` is the home folder, as in STUDYBOT_CONTENT_DIR: a ``.env`` line reaches here unexpanded (no shell
+        reads it), and taken as written it would put a new, empty database in a folder named ``~``."""
+        return value.expanduser()
+
     @field_validator("dev_guild_id", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

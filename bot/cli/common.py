@@ -76,10 +76,14 @@ def load_content(settings: Settings) -> ContentStore:
         fail(f"content packs in {where} are invalid: {report}", Status.CONTENT)
 
 
-def check_database_file(path: Path, *, must_exist: bool = False, writable: bool = True) -> None:
-    """Refuse a database path that cannot work, before SQLite gives a vaguer error for it."""
+def check_database_file(path: Path, *, must_exist: bool = False, writable: bool = True, backup: bool = False) -> None:
+    """Refuse a database path that cannot work, before SQLite gives a vaguer error for it.
+
+    ``backup``: the path is a backup given on the command line, so the line points at the backup rather than at
+    STUDYBOT_DATABASE_PATH, which is not what needs changing."""
     if path.is_dir():
-        fail(f"{path} is a folder; STUDYBOT_DATABASE_PATH must name a database file", Status.FILE)
+        fail(f"{path} is a folder; give the backup file to restore" if backup else
+             f"{path} is a folder; STUDYBOT_DATABASE_PATH must name a database file", Status.FILE)
     if not path.exists():
         if must_exist:
             fail(f"there is no database at {path}", Status.FILE)
@@ -92,7 +96,8 @@ def check_database_file(path: Path, *, must_exist: bool = False, writable: bool 
     with path.open("rb") as head:
         header = head.read(16)
     if header and header != b"SQLite format 3\x00":
-        fail(f"{path} is not a SQLite database; check STUDYBOT_DATABASE_PATH", Status.DATABASE)
+        fail(f"{path} is not a SQLite database; give a backup made by `studybot db backup`" if backup else
+             f"{path} is not a SQLite database; check STUDYBOT_DATABASE_PATH", Status.DATABASE)
 
 
 def explain_database_error(path: Path | str, error: sqlite3.Error) -> str:

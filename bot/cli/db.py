@@ -85,23 +85,39 @@ def _backup(args: argparse.Namespace) -> int:
     # cut short leaves the old file as it was.
     partial = target.with_name(target.name + ".part")
     partial.unlink(missing_ok=True)
+    copying = False
 
     async def go() -> Path:
+        nonlocal copying
         db = Database(source)
         try:
             await db.open(migrate=False)
+            copying = True
             return await db.backup(partial)
         finally:
             await db.close()
 
-    written = asyncio.run(go()).replace(target)
+    try:
+        written = asyncio.run(go()).replace(target)
+    except BaseException as error:
+        _discard(partial)  # a copy cut short (a full disk, Ctrl-C) leaves nothing beside the file asked for
+        # Past opening the database, what fails is writing the copy (a lock is still the database's, said as such).
+        if copying and isinstance(error, sqlite3.Error | OSError) and not _locked(error):
+            fail(f"could not write the backup {target} ({error}); {source} is unchanged and no partial copy "
+                 "was left", Status.DATABASE)
+        raise
     print(f"backed up {source} to {written}")
     return 0
 
 
+def _locked(error: BaseException) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
 def inspect_backup(path: Path) -> int:
     """The backup's schema version, after SQLite's integrity check; stops with a reason if unusable."""
-    check_database_file(path, must_exist=True, writable=False)
+    check_database_file(path, must_exist=True, writable=False, backup=True)
     try:
         with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
             verdict = conn.execute("PRAGMA integrity_check").fetchall()

@@ -60,6 +60,10 @@ def takeaway_front(section_name: str, section_title: str, takeaway: str) -> str:
     return f"Complete the takeaway ({section_name}): {' '.join(words[:shown])} …"
 
 
+# Every file a draft may hold; a draft written again with --force removes the ones it does not write this time.
+DRAFT_FILES = frozenset({"pack.toml", "flashcards/faq.toml", "flashcards/takeaways.toml"})
+
+
 def draft_files(document: StudyDocument, pack: str, id_prefix: str = "") -> dict[str, str]:
     """Relative path -> file text of the draft pack; every card id starts with ``id_prefix``."""
     if not PACK_NAME.match(pack):
@@ -120,4 +124,6 @@ def write_draft(document: StudyDocument, pack: str, content_dir: Path, *, force:
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+    for relative in DRAFT_FILES.difference(files):  # an earlier draft's cards would pass for this document's
+        (folder / relative).unlink(missing_ok=True)
     return folder

@@ -46,6 +46,8 @@ MAX_REASON = 300
 # catch-up still posts it, within two days).
 MILESTONE_RETRY_WINDOW = timedelta(hours=6)
 MILESTONE_JOB_PREFIX = "streaks:milestone:"
+NOWHERE_TO_CELEBRATE = ("not celebrated: they go to the daily channel, and there is none; choose a channel with "
+                        "`/streak-admin announcements on channel`")
 
 
 def milestone_job(guild_id: int, user_id: int, milestone: int, run_start: date) -> str:
@@ -395,6 +397,8 @@ class StreakService:
         """This feature's part of the settings overview: milestones are on unless switched off."""
         announce, channel_id = await self.repo.milestone_settings(guild_id)
         channel = channel_id or await self._daily_channel(guild_id)
+        if announce and channel is None:  # none chosen and no daily channel to fall back on: nothing is celebrated
+            return ConfiguredFeature("Streak milestones", False, None, NOWHERE_TO_CELEBRATE, position=30)
         summary = ("announced" + ("" if channel_id else " in the daily channel")) if announce else "off"
         return ConfiguredFeature("Streak milestones", announce, channel if announce else None, summary, position=30)
 

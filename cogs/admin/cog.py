@@ -30,6 +30,7 @@ from cogs.admin.embeds import (
 
 log = logging.getLogger(__name__)
 
+DAILY = "Daily prompts"  # the overview section of the one feature that posts in a forum (a post a day)
 INTRO_SEARCH = 50  # latest messages of a notices channel searched for an introduction posted before a restart
 
 
@@ -118,6 +119,11 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
             channel = interaction.guild.get_channel(feature.channel_id) if feature.channel_id else None
             if feature.channel_id and channel is None:
                 problems[feature.name] = ["the channel no longer exists: choose another with the setup command"]
+            elif isinstance(channel, discord.ForumChannel) and feature.name != DAILY:
+                # only the daily prompt makes forum posts; milestones fall back on its channel, which may be a forum
+                problems[feature.name] = [f"{channel.mention} is a forum, which takes posts, not messages, so nothing "
+                                          "is posted there: choose a text channel (`/streak-admin announcements` for "
+                                          "milestones)"]
             elif channel is not None:
                 also = ("create_private_threads",) if feature.name == "Mock interviews" else ()
                 missing = missing_permissions(channel, interaction.guild.me, also=also)

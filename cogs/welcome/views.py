@@ -19,6 +19,7 @@ import discord
 from bot.daily import DailyService
 from bot.errors import InvalidInput, NotConfigured
 from bot.mock import MockService
+from bot.overview import ConfiguredFeature
 from bot.quiz import QuizService
 from bot.welcome import MOCK_EXAMPLE, SetupPlan, read_setup_form
 from cogs._common import BaseView, discord_timestamp, missing_permissions
@@ -50,7 +51,7 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
     zone = plan.zone.key
     daily, quiz = service_of(interaction, DailyService), service_of(interaction, QuizService)
     # The form asks only for times: what the setup commands chose beside them (the ping role, the quiz's hours
-    # open and its reveal rule) is kept when the form changes a schedule already set up.
+    # open and its reveal rule, the interviews' voice channel) is kept when the form changes a schedule already set up.
     daily_before = await _set_up(daily.configured(guild_id))
     result = await daily.setup(guild_id, actor, channel_id=channel_id, time_text=f"{plan.daily_at:%H:%M}",
                                zone_text=zone, role_id=daily_before.role_id if daily_before else None)
@@ -67,16 +68,22 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
                                         reveal_now=quiz_before.reveal_now)
         quiz_next = overview.next_posts[0] if overview.next_posts else None
         quiz_now = overview.posts_now
+    mock = service_of(interaction, MockService)
+    # An empty quiz or interview field changes nothing: a schedule set up before runs on, and the reply says so.
+    quiz_kept = await quiz.settings_section(guild_id) if plan.quiz_at is None else None
+    mock_kept = await mock.settings_section(guild_id) if plan.mock is None else None
     mock_next: list[datetime] = []
     if plan.mock is not None:
-        mock_next = (await service_of(interaction, MockService).set_schedule(
+        mock_before = await mock.schedule(guild_id)  # its voice channel, chosen with /mock-admin schedule, is kept
+        mock_next = (await mock.set_schedule(
             guild_id, actor, cadence=plan.mock.cadence, weekday=plan.mock.weekday,
-            time_text=f"{plan.mock.at:%H:%M}", zone_text=zone, channel_id=channel_id)).next_rounds
+            time_text=f"{plan.mock.at:%H:%M}", zone_text=zone, channel_id=channel_id,
+            voice_channel_id=mock_before.voice_channel_id if mock_before else None)).next_rounds
     guild = interaction.guild
     channel = guild.get_channel(channel_id) if guild else None
     log.info("guild %s set up from the welcome message by %s", guild_id, actor)
     lines = summary_lines(channel, channel_id, plan, result.next_posts, quiz_next, mock_next,
-                          guild.me if guild else None)
+                          guild.me if guild else None, quiz_kept=quiz_kept, mock_kept=mock_kept)
     owed = [what for what, now in (("prompt", result.posts_now), ("quiz", quiz_now)) if now]
     if owed:  # said above the closing line, as the /daily and /quiz setup replies say it
         lines[-2:-2] = ["", *(f"Today's time for the {what} has already passed and today's {what} is not out yet, "
@@ -146,9 +153,11 @@ def setup_form(channel_id: int, answers: Answers) -> ModeratorForm:
         text_input("Timezone", "timezone", max_length=60, min_length=2, paragraph=False, default=answers.timezone,
                    placeholder="Europe/London, America/New_York, or a city such as Berlin"),
         text_input("Daily quiz time", "quiz_time", max_length=10, required=False, paragraph=False,
-                   default=answers.quiz_time, placeholder="e.g. 18:00 or 6pm", description="Leave empty for no quiz."),
+                   default=answers.quiz_time, placeholder="e.g. 18:00 or 6pm",
+                   description="Leave empty for no quiz (one already set up stays as it is)."),
         text_input("Mock interviews", "mock", max_length=40, required=False, paragraph=False, default=answers.mock,
-                   placeholder="e.g. weekly Tuesday 18:00", description="Leave empty for none."),
+                   placeholder="e.g. weekly Tuesday 18:00",
+                   description="Leave empty for none (a schedule already set up stays as it is)."),
     ], SETUP_FORM(channel_id))
 
 
@@ -198,8 +207,10 @@ class CorrectionStep(BaseView):
 
 def summary_lines(channel: discord.abc.GuildChannel | None, channel_id: int, plan: SetupPlan,
                   daily_next: list[datetime], quiz_next: datetime | None, mock_next: list[datetime],
-                  me: discord.Member | None) -> list[str]:
-    """What was set up, the next runs in Discord's own time tags, and any permission still missing."""
+                  me: discord.Member | None, *, quiz_kept: ConfiguredFeature | None = None,
+                  mock_kept: ConfiguredFeature | None = None) -> list[str]:
+    """What was set up, the next runs in Discord's own time tags, and any permission still missing; a quiz or
+    interview schedule the form left alone (``*_kept``) is named as it runs on."""
     mention = f"<#{channel_id}>"
     lines = [f"✅ studybot is set up in {mention} ({plan.zone.key}).", "",
              f"**Daily prompt** at {plan.daily_at:%H:%M}; next "
@@ -207,12 +218,16 @@ def summary_lines(channel: discord.abc.GuildChannel | None, channel_id: int, pla
     if plan.quiz_at is not None:
         lines.append(f"**Daily quiz** at {plan.quiz_at:%H:%M}"
                      + (f"; next {discord_timestamp(quiz_next, 'f')}." if quiz_next else "."))
+    elif quiz_kept is not None:
+        lines.append(kept_line(quiz_kept, "`/quiz remove` stops it"))
     else:
         lines.append("**Daily quiz**: not set up (`/quiz setup` adds it).")
     if plan.mock is not None:
         when = f"; next round {discord_timestamp(mock_next[0], 'f')}" if mock_next else ""
         lines.append(f"**Mock interviews** {plan.mock.cadence} on {plan.mock.weekday.title()} at "
                      f"{plan.mock.at:%H:%M}{when}. Members join with `/mock join`.")
+    elif mock_kept is not None:
+        lines.append(kept_line(mock_kept, "`/mock-admin schedule` changes it"))
     else:
         lines.append(f"**Mock interviews**: not scheduled (`/mock-admin schedule`, e.g. {MOCK_EXAMPLE}).")
     if channel is not None and me is not None:
@@ -221,3 +236,10 @@ def summary_lines(channel: discord.abc.GuildChannel | None, channel_id: int, pla
             lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {mention}: grant them or posts will fail."]
     lines += ["", "Members can run `/help` to see what they can do."]
     return lines
+
+
+def kept_line(feature: ConfiguredFeature, change: str) -> str:
+    """A schedule the server had before, which the form left empty and so unchanged."""
+    paused = ", paused" if not feature.enabled else ""
+    where = f" in <#{feature.channel_id}>" if feature.channel_id else ""
+    return f"**{feature.name}** unchanged{paused}: {feature.summary}{where} ({change})."

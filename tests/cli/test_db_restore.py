@@ -176,3 +176,40 @@ async def test_the_bot_does_not_start_while_a_restore_replaces_its_database(
     assert refused.value.code == Status.DATABASE
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "a restore is replacing" in err, err
+
+
+def test_a_backup_cut_short_by_a_full_disk_leaves_no_partial_copy(live: Path, tmp_path: Path) -> None:
+    """A copy that cannot be finished is one line naming the backup (the live database is fine) and leaves no
+    half-written file beside the one asked for."""
+    with sqlite3.connect(live) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS marker (name TEXT)")
+        conn.executemany("INSERT INTO marker VALUES (?)", [("x" * 1000,) for _ in range(3000)])
+    conn.close()
+    room = 1_000_000  # less than the database, so the copy runs out of space part of the way through
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (room, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+    target = tmp_path / "copies" / "before-upgrade.sqlite3"
+    result = subprocess.run([sys.executable, "-m", "bot", "db", "backup", str(target)], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, check=False, preexec_fn=small_disk)
+    assert result.returncode == Status.DATABASE, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert str(target) in lines[0] and f"{live} is unchanged" in lines[0], lines[0]
+    assert list(target.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize(("given", "status"), [("notes.txt", Status.DATABASE), ("folder", Status.FILE)])
+def test_a_backup_that_is_no_database_file_is_named_as_the_backup_not_as_the_setting(
+        live: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], given: str, status: Status) -> None:
+    """The file refused is the one given on the command line: the line sends the host to another backup, not to
+    STUDYBOT_DATABASE_PATH, which names the live database and is fine."""
+    (tmp_path / "notes.txt").write_text("not a database\n", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(SystemExit) as caught:
+        main(["db", "restore", given])
+    err = capsys.readouterr().err
+    assert caught.value.code == status, err
+    assert given in err and "STUDYBOT_DATABASE_PATH" not in err and "backup" in err, err

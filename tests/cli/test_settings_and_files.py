@@ -79,3 +79,36 @@ def test_a_dotenv_file_that_is_not_utf8_is_one_line_naming_the_file(
     assert caught.value.code == Status.CONFIGURATION, err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and ".env" in lines[0] and "UTF-8" in lines[0], err
+
+
+def test_a_draft_imported_again_with_force_keeps_nothing_of_the_earlier_draft(
+        in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--force` overwrites the pack folder: a second document without key takeaways must not leave the first
+    one's takeaway cards beside the new FAQ cards, as if they came from it."""
+    (in_tmp / "first.txt").write_text("Section 1: Serving\nBatching\nGroup requests on the GPU.\nKey Takeaways\n"
+                                      "Batching trades latency for throughput on every GPU.\n"
+                                      "Frequently Asked Questions\n1. What is batching?\nGrouping requests.\n",
+                                      encoding="utf-8")
+    (in_tmp / "second.txt").write_text("Frequently Asked Questions\n1. Why measure recall?\nSignals arrive late.\n",
+                                       encoding="utf-8")
+    assert main(["content", "import", "first.txt", "--pack", "mine"]) == 0
+    assert (in_tmp / "drafts" / "mine" / "flashcards" / "takeaways.toml").is_file()
+    assert main(["content", "import", "second.txt", "--pack", "mine", "--force"]) == 0
+    assert sorted(p.name for p in (in_tmp / "drafts" / "mine" / "flashcards").iterdir()) == ["faq.toml"]
+
+
+def test_paths_in_dotenv_starting_with_a_tilde_are_in_the_home_folder(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A `.env` line `STUDYBOT_DATABASE_PATH=~/studybot/bot.sqlite3` reaches the bot unexpanded (no shell reads
+    it): the database and the backups are in the home folder, as for STUDYBOT_CONTENT_DIR, never in a new folder
+    named `~` under the working directory, where the bot would start over on an empty database."""
+    home = in_tmp / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("STUDYBOT_DATABASE_PATH")
+    (in_tmp / ".env").write_text("STUDYBOT_DATABASE_PATH=~/studybot/bot.sqlite3\nSTUDYBOT_BACKUP_DIR=~/backups\n",
+                                 encoding="utf-8")
+    assert main(["db", "migrate"]) == 0
+    assert main(["db", "backup"]) == 0
+    assert (home / "studybot" / "bot.sqlite3").is_file() and len(list((home / "backups").iterdir())) == 1
+    assert not (in_tmp / "~").exists()

@@ -276,3 +276,22 @@ def test_health_fits_discords_embed_limits_for_a_process_running_many_scattered_
     waiting = health_embed(latency_ms=None, jobs=[], job_count=0, db_bytes=0, last_backup=None, content="pack",
                            failures=0)
     assert waiting.fields[0].value == "no heartbeat answered yet"  # never "0 ms" while a shard has not answered
+
+
+async def test_the_overview_says_when_streak_milestones_have_nowhere_to_be_celebrated(
+        harness: BotHarness, guild: SimGuild, mod: SimMember) -> None:
+    """Milestones go to the daily channel unless one is chosen: without a daily channel, or with a forum one (a
+    forum takes posts, not messages), none is celebrated, and the overview must not show them as announced."""
+    def milestones(reply) -> str:
+        return {f["name"]: f["value"] for f in reply.embeds[0]["fields"]}["Streak milestones"]
+
+    alone = milestones(await mod.slash("studybot settings show"))
+    assert not alone.startswith("✅") and "/streak-admin announcements" in alone, alone
+    forum = guild.create_forum_channel("prompts")
+    await mod.slash("daily setup", channel=forum, time="09:00", timezone="UTC")
+    in_forum = milestones(await mod.slash("studybot settings show"))
+    assert "⚠️" in in_forum and "forum" in in_forum and "/streak-admin announcements" in in_forum, in_forum
+    general = guild.channel("general")
+    await mod.slash("streak-admin announcements", state="on", channel=general)
+    chosen = milestones(await mod.slash("studybot settings show"))
+    assert chosen.startswith("✅ announced") and "⚠️" not in chosen and general.mention in chosen, chosen

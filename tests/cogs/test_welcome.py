@@ -174,3 +174,48 @@ async def test_changing_times_from_the_welcome_keeps_the_ping_role_and_the_quiz_
     quiz = {f["name"]: f["value"] for f in (await mod.slash("quiz status")).embeds[0]["fields"]}
     assert quiz["Open for"] == "3 hours" and quiz["Right or wrong"] == "told at once"
     assert quiz["Time"].startswith("19:00")
+
+
+async def test_changing_times_from_the_welcome_keeps_the_voice_channel_interviews_meet_in(
+        harness: BotHarness) -> None:
+    """The form has no field for the interviews' voice channel: changing the mock time from it keeps the one
+    `/mock-admin schedule` chose, so agreed interviews still become events there."""
+    from tests.cogs.test_mock_meetings import events, join, pick, thread_of
+
+    guild, mod, sam = await invite_bot(harness)
+    general, study = channel(guild, "general"), channel(guild, "study")
+    voice = guild.create_voice_channel("Interview room")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                    channel=study, voice=voice)
+    step = await mod.click(general.messages[0], "Set up studybot")
+    form = await mod.select(step, [str(study.id)])
+    await mod.submit_modal(form, daily_time="09:00", timezone="UTC", quiz_time="", mock="weekly Friday 11:00")
+    kim = guild.add_member("kim")
+    for member in (sam, kim):
+        await join(member, "UTC")
+    await mod.slash("mock-admin pair-now")
+    thread = thread_of(guild, sam)
+    await pick(sam, thread, 0)
+    await pick(kim, thread, 0)
+    [event] = events(guild)
+    assert event["entity_type"] == 2 and event["channel_id"] == str(voice.id), event
+
+
+async def test_changing_the_daily_time_from_the_welcome_says_the_quiz_and_interviews_set_up_still_run(
+        harness: BotHarness) -> None:
+    """Leaving the quiz and interview fields empty changes neither: the reply says they still run, and where,
+    rather than calling them not set up."""
+    guild, mod, _ = await invite_bot(harness)
+    general, study = channel(guild, "general"), channel(guild, "study")
+    quiz_room = guild.create_text_channel("quiz")
+    await mod.slash("quiz setup", channel=quiz_room, time="18:00", timezone="Europe/Berlin")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="tue", time="19:00", timezone="Europe/Berlin",
+                    channel=study)
+    step = await mod.click(general.messages[0], "Set up studybot")
+    form = await mod.select(step, [str(study.id)])
+    done = await mod.submit_modal(form, daily_time="10:00", timezone="Europe/Berlin", quiz_time="", mock="")
+    assert "not set up" not in done.text and "not scheduled" not in done.text, done.text
+    assert "18:00" in done.text and f"<#{quiz_room.id}>" in done.text, done.text
+    assert "Every week on Tuesday at 19:00" in done.text, done.text
+    await harness.advance_to(datetime(2026, 3, 2, 18, 0, tzinfo=UTC))  # 19:00 in Berlin: the quiz went out
+    assert len(quizzes(quiz_room)) == 1
