@@ -41,7 +41,10 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
     @app_commands.choices(reward=REWARD_CHOICES)
     async def set(self, interaction: discord.Interaction, reward: app_commands.Choice[str], role: discord.Role) -> None:
         assert interaction.guild is not None
-        mine = interaction.permissions
+        # Server-wide, not in this channel (what interaction.permissions says): a role's permissions hold in every
+        # channel, so an overwrite letting the moderator mention everyone here must not let them hand that out.
+        member = interaction.user
+        mine = member.guild_permissions if isinstance(member, discord.Member) else interaction.permissions
         beyond = discord.Permissions(role.permissions.value & ~mine.value)
         if not mine.administrator and (beyond.value or (
                 not mine.manage_guild and role.id == await self.client.core.moderators.role_of(interaction.guild.id))):

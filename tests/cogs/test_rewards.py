@@ -295,3 +295,21 @@ async def test_a_role_given_before_the_process_died_and_then_dragged_above_the_b
     await harness.advance(minutes=20)
     assert week.id not in guild.members[alice.id].role_ids, "the bot forgot a role it gave"
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0
+
+
+async def test_a_channel_overwrite_does_not_let_a_moderator_reward_a_role_with_that_permission_server_wide(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, carol: SimMember) -> None:
+    """Carol may mention everyone in one channel only; run there, /rewards set must not map a role that lets its
+    holders do so in every channel (the permissions that count are hers across the server)."""
+    helpers = guild.create_role("Study helpers")
+    carol.add_role(helpers)
+    await mod.slash("studybot settings moderator-role", role=helpers)
+    allow_command(harness.sim, guild, "rewards", roles=(helpers.id,))
+    announcements = guild.create_text_channel("announcements")
+    announcements.allow(carol.id, "mention_everyone")
+    loud = givable_role(guild, "Town criers")
+    guild.edit_role(loud, permissions=PERMISSIONS["mention_everyone"])
+    await harness.settle()
+    refused = await carol.slash("rewards set", in_channel=announcements, reward="streak-7", role=loud)
+    assert refused.ephemeral and "more than you may give" in refused.text and "mention_everyone" in refused.text
+    assert "No rewards yet" in (await mod.slash("rewards status")).text
