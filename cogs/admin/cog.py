@@ -31,6 +31,8 @@ from cogs.admin.embeds import (
 log = logging.getLogger(__name__)
 
 DAILY = "Daily prompts"  # the overview section of the one feature that posts in a forum (a post a day)
+# developers/events/gateway-events.mdx, "Request Guild Members": user_ids return at most 100 members.
+MEMBERS_PER_QUERY = 100
 INTRO_SEARCH = 50  # latest messages of a notices channel searched for an introduction posted before a restart
 
 
@@ -268,18 +270,24 @@ class StudybotOwner(commands.GroupCog, group_name="studybot-owner", group_descri
 
 
 async def member_names(guild: discord.Guild, user_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """(Display name, username) per id: from the cache, else asked of Discord (no member intent is used)."""
+    """(Display name, username) per id: from the cache, else asked of the gateway by id, a hundred at a time (no
+    member intent is needed; one REST request a member could outlast the 15 minutes a reply may take)."""
     names: dict[int, tuple[str, str]] = {}
+    unknown: list[int] = []
     for user_id in user_ids:
         member = guild.get_member(user_id)
         if member is None:
-            try:
-                member = await guild.fetch_member(user_id)
-            except discord.NotFound:
-                names[user_id] = ("(left the server)", "")
-                continue
-            except discord.HTTPException:
-                log.warning("could not look up member %s for the export", user_id, exc_info=True)
-                continue
-        names[user_id] = (member.display_name, member.name)
+            unknown.append(user_id)
+        else:
+            names[user_id] = (member.display_name, member.name)
+    for start in range(0, len(unknown), MEMBERS_PER_QUERY):
+        chunk = unknown[start:start + MEMBERS_PER_QUERY]
+        try:
+            found = {m.id: m for m in await guild.query_members(user_ids=chunk, limit=MEMBERS_PER_QUERY, cache=False)}
+        except (TimeoutError, discord.ClientException):
+            log.warning("could not look up %d members for the export; they are listed without names", len(chunk))
+            continue
+        for user_id in chunk:
+            member = found.get(user_id)
+            names[user_id] = (member.display_name, member.name) if member else ("(left the server)", "")
     return names

@@ -295,3 +295,22 @@ async def test_the_overview_says_when_streak_milestones_have_nowhere_to_be_celeb
     await mod.slash("streak-admin announcements", state="on", channel=general)
     chosen = milestones(await mod.slash("studybot settings show"))
     assert chosen.startswith("✅ announced") and "⚠️" not in chosen and general.mention in chosen, chosen
+
+
+async def test_the_export_names_members_the_bot_never_saw_without_a_request_each(
+        harness: BotHarness, mod: SimMember, guild: SimGuild) -> None:
+    """A large server's export: members the bot has not cached are asked of the gateway a hundred at a time,
+    not one REST request each (which on thousands of members could outlast the 15 minutes a reply may take)."""
+    quiet = [guild.add_member(f"reader{index}") for index in range(150)]
+    gone = guild.add_member("gone")
+    for member in [*quiet, gone]:
+        await harness.core.activity.record(guild.id, member.id, ActivityKind.REVIEW)
+    harness.sim.remove_member(guild, gone)
+    await harness.settle()
+    before = len(harness.sim.requests)
+    reply = await mod.slash("studybot export")
+    one_by_one = [path for _, path in harness.sim.requests[before:] if "/members/" in path]
+    assert one_by_one == [], f"{len(one_by_one)} member requests, e.g. {one_by_one[:2]}"
+    by_user = {row["user_id"]: row for row in csv.DictReader(io.StringIO(reply.attachments[0]["data"].decode()))}
+    assert by_user[str(quiet[149].id)]["member"] == "reader149"
+    assert by_user[str(gone.id)]["member"] == "(left the server)"
