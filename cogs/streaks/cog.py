@@ -139,8 +139,20 @@ class StreakAdmin(commands.GroupCog, group_name="streak-admin", group_descriptio
         elif channel:
             text = f"Streak milestones (7, 30, 100, 365 days) will be celebrated in {channel.mention}."
         else:
-            text = "Streak milestones will be celebrated in the daily-prompt channel."
+            text = await self._in_daily_channel(interaction)
         await interaction.response.send_message(text, ephemeral=True)
+
+    async def _in_daily_channel(self, interaction: discord.Interaction) -> str:
+        """Where milestones go without a channel of their own: the daily prompts' channel, when there is one that
+        takes messages (a forum takes posts, which the milestones are not)."""
+        assert interaction.guild is not None
+        section = await self.streaks.service.settings_section(interaction.guild.id)
+        daily = interaction.guild.get_channel(section.channel_id) if section.channel_id else None
+        if daily is not None and not isinstance(daily, discord.ForumChannel):
+            return f"Streak milestones will be celebrated in the daily-prompt channel, {daily.mention}."
+        why = "there is none yet" if daily is None else f"{daily.mention} is a forum, which takes posts, not messages"
+        return (f"Streak milestones are on, but they go to the daily-prompt channel and {why}: run this again with "
+                "`channel` to choose a text channel for them.")
 
 
 class Leaderboard(commands.Cog):

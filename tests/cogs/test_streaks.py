@@ -352,3 +352,17 @@ async def test_a_reminder_set_for_2am_still_arrives_on_new_yorks_spring_forward_
     await harness.advance_to(datetime(2026, 3, 8, 15, 0, tzinfo=UTC))  # 11:00 EDT
     reminders = [dm for dm in alice.dms if "is waiting for today" in dm.content]
     assert len(reminders) == 1, [dm.content for dm in alice.dms]
+
+
+async def test_milestones_switched_on_without_a_channel_say_when_the_daily_channel_cannot_take_them(
+        harness: BotHarness, mod: SimMember) -> None:
+    none_yet = await mod.slash("streak-admin announcements", state="on")
+    assert "there is none yet" in none_yet.text and "`channel`" in none_yet.text, none_yet.text
+    forum = harness.guild.create_forum_channel("prompts")
+    await mod.slash("daily setup", channel=forum, time="09:00", timezone="UTC")
+    in_forum = await mod.slash("streak-admin announcements", state="on")
+    assert f"{forum.mention} is a forum" in in_forum.text, in_forum.text
+    daily = harness.guild.create_text_channel("daily-prompts")
+    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
+    fine = await mod.slash("streak-admin announcements", state="on")
+    assert fine.text == f"Streak milestones will be celebrated in the daily-prompt channel, {daily.mention}."
