@@ -132,6 +132,8 @@ def _read_toml(path: Path, root: Path) -> tuple[dict[str, Any] | None, list[Prob
         return None, [Problem(relative, None, None, "is not UTF-8 text")]
     except tomllib.TOMLDecodeError as error:
         return None, [Problem(relative, None, None, f"is not valid TOML: {error}")]
+    except OSError as error:  # a folder named like a pack file, or one the bot may not read
+        return None, [Problem(relative, None, None, f"cannot be read ({error.strerror or error})")]
 
 
 def _parse(model: type[BaseModel], data: dict[str, Any], list_key: str | None, label: str) -> tuple[Any, list[Problem]]:

@@ -109,3 +109,13 @@ def test_near_duplicates_are_warnings(tmp_path: Path) -> None:
     library, problems = validate(folder)
     assert library is not None
     assert any(p.severity == "warning" and "nearly the same" in p.message for p in problems)
+
+
+def test_a_folder_named_like_a_pack_file_is_a_problem_in_the_report_not_a_crash(tmp_path: Path) -> None:
+    """`/studybot-owner reload-content` answers with the validator's report; a folder `prompts/extra.toml` raised
+    out of it and the owner saw only a generic error."""
+    folder = broken_copy(tmp_path, "pack.toml", 'version = "1.2.0"', 'version = "1.2.0"')
+    store = ContentStore.load(folder)
+    (folder / PACK.name / "prompts" / "extra.toml").mkdir()
+    result = store.reload()
+    assert not result.ok and "prompts/extra.toml" in result.report and "cannot be read" in result.report, result
