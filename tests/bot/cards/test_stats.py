@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.activity import ActivityService
-from bot.cards.service import HARD_LAPSES, HARDEST_SHOWN, StudyService
+from bot.cards.models import HARD_LAPSES
+from bot.cards.service import StudyService
+from bot.cards.stats import HARDEST_SHOWN
 from bot.clock import ManualClock
 from bot.content import ContentStore
 from bot.errors import InvalidInput
