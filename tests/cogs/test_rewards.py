@@ -39,6 +39,26 @@ async def studied_every_day(harness: BotHarness, member: SimMember, days: int) -
     await harness.settle()
 
 
+async def given_then_died(harness: BotHarness, guild: SimGuild, mod: SimMember, member: SimMember):  # noqa: ANN201
+    """The 7-day streak's role, which the next pass gives ``member`` and then dies before confirming: the role
+    is held, its grant still pending (the publisher works normally again afterwards)."""
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    await studied_every_day(harness, member, 7)
+    publisher = harness.bot.get_cog("Rewards").service.publisher
+    give = publisher.add_role
+
+    async def gives_then_dies(*args: object) -> None:
+        publisher.add_role = give
+        await give(*args)
+        raise RuntimeError("the process died here")
+
+    publisher.add_role = gives_then_dies
+    await harness.advance(minutes=20)  # the pass gives the role and dies before confirming it
+    assert week.id in guild.members[member.id].role_ids
+    return week
+
+
 async def test_setup_says_what_the_bot_cannot_do_and_saves_nothing(harness: BotHarness, mod: SimMember,
                                                                   guild: SimGuild) -> None:
     role = guild.create_role("Week warrior")
@@ -168,21 +188,8 @@ async def test_a_role_given_just_before_the_process_died_is_still_taken_back_whe
         harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
     """The grant is recorded as pending before Discord is asked: a role the bot gave and then died before
     confirming is known to the next pass, which takes it back once the streak is over."""
-    week = givable_role(guild)
-    await mod.slash("rewards set", reward="streak-7", role=week)
-    await studied_every_day(harness, alice, 7)
-    service = harness.bot.get_cog("Rewards").service
-    give = service.publisher.add_role
-
-    async def gives_then_dies(*args: object) -> None:
-        await give(*args)
-        raise RuntimeError("the process died here")
-
-    service.publisher.add_role = gives_then_dies
-    await harness.advance(minutes=20)  # the pass gives the role and dies before confirming it
-    assert week.id in guild.members[alice.id].role_ids
+    week = await given_then_died(harness, guild, mod, alice)
     assert await harness.core.db.fetchval("SELECT pending FROM role_grants") == 1
-    service.publisher.add_role = give
     await harness.restart()
     await harness.advance(days=3)  # the streak ended meanwhile
     assert week.id not in guild.members[alice.id].role_ids
@@ -274,20 +281,7 @@ async def test_a_role_given_before_the_process_died_and_then_dragged_above_the_b
         harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
     """The retry of a pending grant that Discord refuses (the role now above the bot's) cannot tell whether the
     interrupted attempt gave the role: the grant is kept, so the role is taken back once that is allowed again."""
-    week = givable_role(guild)
-    await mod.slash("rewards set", reward="streak-7", role=week)
-    await studied_every_day(harness, alice, 7)
-    service = harness.bot.get_cog("Rewards").service
-    give = service.publisher.add_role
-
-    async def gives_then_dies(*args: object) -> None:
-        await give(*args)
-        raise RuntimeError("the process died here")
-
-    service.publisher.add_role = gives_then_dies
-    await harness.advance(minutes=20)  # the pass gives the role and dies before confirming it
-    assert week.id in guild.members[alice.id].role_ids
-    service.publisher.add_role = give
+    week = await given_then_died(harness, guild, mod, alice)
     guild.edit_role(week, position=11)  # an admin reorders the roles meanwhile
     await harness.restart()
     await harness.advance(days=3)  # every pass is refused; the streak ends meanwhile
