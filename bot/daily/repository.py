@@ -84,17 +84,26 @@ class DailyRepository:
     async def delete_schedule(self, conn: aiosqlite.Connection, guild_id: int) -> None:
         await conn.execute("DELETE FROM daily_schedule WHERE guild_id = ?", (guild_id,))
 
+    async def last_cycle(self, conn: aiosqlite.Connection, guild_id: int) -> int:
+        """The latest rotation cycle a post or a skip of this server used (1 before any): the rotation's
+        history outlives a removed schedule."""
+        return int(await Reader(conn).fetchval(
+            "SELECT MAX(cycle) FROM (SELECT cycle FROM daily_posts WHERE guild_id = ? "
+            "UNION ALL SELECT cycle FROM daily_skips WHERE guild_id = ?)", (guild_id, guild_id), None) or 1)
+
     async def upsert_schedule(self, conn: aiosqlite.Connection, *, guild_id: int, channel_id: int,
                               local_time: str, timezone: str, role_id: int | None, actor_id: int,
-                              seed: int, now: datetime, starts_at: datetime) -> None:
-        """Create or change the schedule; ``starts_at`` is kept from its first setup (see ``starts_from``)."""
+                              cycle: int, seed: int, now: datetime, starts_at: datetime) -> None:
+        """Create or change the schedule; ``starts_at`` is kept from its first setup (see ``starts_from``), and
+        a changed schedule keeps its rotation (``cycle`` and ``seed`` are a new one's)."""
         await conn.execute(
             "INSERT INTO daily_schedule (guild_id, channel_id, local_time, timezone, role_id, enabled, cycle, "
-            "cycle_seed, updated_by, updated_at, starts_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?) "
+            "cycle_seed, updated_by, updated_at, starts_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, "
             "local_time = excluded.local_time, timezone = excluded.timezone, role_id = excluded.role_id, "
             "enabled = 1, failure_notice = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (guild_id, channel_id, local_time, timezone, role_id, seed, actor_id, epoch(now), epoch(starts_at)),
+            (guild_id, channel_id, local_time, timezone, role_id, cycle, seed, actor_id, epoch(now),
+             epoch(starts_at)),
         )
         await conn.execute(
             "INSERT INTO guild_settings (guild_id, timezone, joined_at) VALUES (?, ?, ?) "
@@ -128,9 +137,11 @@ class DailyRepository:
                               (guild_id, notice))
 
     # -- the server's own prompts and skips --------------------------------------------------
-    async def custom_prompts(self, guild_id: int, conn: aiosqlite.Connection | None = None) -> list[Prompt]:
-        """The server's own prompts (written, suggested or imported) in the decks it has on."""
-        return await self.db.reader(conn).run(self.custom_prompts_in, guild_id)
+    async def custom_prompts(self, guild_id: int, conn: aiosqlite.Connection | None = None, *,
+                             decks_off_too: bool = False) -> list[Prompt]:
+        """The server's own prompts (written, suggested or imported) in the decks it has on, or with
+        ``decks_off_too`` in every deck: a day already posted keeps its prompt when its deck is switched off."""
+        return await self.db.reader(conn).run(self.custom_prompts_in, guild_id, decks_off_too)
 
     async def pool_sources(self, guild_id: int) -> tuple[list[Prompt], frozenset[str]]:
         """(The server's own prompts in decks that are on, every deck it switched off), in one trip: what
@@ -144,11 +155,11 @@ class DailyRepository:
         return cls.custom_prompts_in(conn, guild_id), frozenset(row[0] for row in rows)
 
     @staticmethod
-    def custom_prompts_in(conn: sqlite3.Connection, guild_id: int) -> list[Prompt]:
+    def custom_prompts_in(conn: sqlite3.Connection, guild_id: int, decks_off_too: bool = False) -> list[Prompt]:
         rows = conn.execute(
-            "SELECT data FROM server_items WHERE guild_id = ? AND kind = 'prompt' AND deck NOT IN "
-            "(SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0) ORDER BY created_at, item_id",
-            (guild_id, guild_id))
+            "SELECT data FROM server_items WHERE guild_id = ? AND kind = 'prompt' AND (? OR deck NOT IN "
+            "(SELECT deck FROM deck_switches WHERE guild_id = ? AND enabled = 0)) ORDER BY created_at, item_id",
+            (guild_id, int(decks_off_too), guild_id))
         return [Prompt.model_validate(json.loads(row[0])) for row in rows]
 
     async def next_custom_number(self, conn: aiosqlite.Connection, guild_id: int) -> int:

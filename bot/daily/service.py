@@ -38,7 +38,7 @@ from bot.daily.repository import DailyRepository
 from bot.errors import InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.overview import ConfiguredFeature
 from bot.posting import crash_point, starts_from
-from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
+from bot.posting.rotation import cycle_seed_after, seed_of_cycle, state_of
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.timezones import parse_local_time, parse_zone
@@ -133,9 +133,10 @@ class DailyService:
         now = self.clock.now()
         old = await self.repo.schedule(guild_id)
         async with self.repo.db.transaction() as conn:
+            cycle = await self.repo.last_cycle(conn, guild_id)  # set up again after a removal: no repeats
             await self.repo.upsert_schedule(
                 conn, guild_id=guild_id, channel_id=channel_id, local_time=f"{at:%H:%M}", timezone=zone.key,
-                role_id=role_id, actor_id=actor_id, seed=cycle_seed(guild_id, 1), now=now,
+                role_id=role_id, actor_id=actor_id, cycle=cycle, seed=seed_of_cycle(guild_id, cycle), now=now,
                 starts_at=starts_from(now, at, zone))
             await self.audit.record(
                 conn, guild_id=guild_id, actor_id=actor_id, action="daily.setup",
@@ -323,8 +324,8 @@ class DailyService:
         if record is None or record.status is not PostStatus.SENT:
             raise NotFound("That daily prompt is not available.", hint="Use the buttons on a posted prompt.")
         # Removing the schedule keeps past posts and their answers (its confirmation says so): a post's
-        # buttons work without one.
-        custom = await self.repo.custom_prompts(guild_id)
+        # buttons work without one, and without the deck of its prompt switched on.
+        custom = await self.repo.custom_prompts(guild_id, decks_off_too=True)
         prompt = self.delivery.prompt(record.prompt_id, custom)
         if prompt is None:
             raise NotFound("That prompt was removed from the content packs.",

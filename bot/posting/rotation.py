@@ -58,6 +58,15 @@ def cycle_seed_after(state: RotationState) -> int:
     return state.seed ^ cycle_seed(0, state.cycle + 1)
 
 
+def seed_of_cycle(guild_id: int, cycle: int) -> int:
+    """The seed ``cycle`` has in a guild whose first cycle was seeded with :func:`cycle_seed` (each next one
+    with :func:`cycle_seed_after`): a schedule set up again after its removal goes on with its rotation."""
+    seed = cycle_seed(guild_id, 1)
+    for number in range(2, cycle + 1):
+        seed ^= cycle_seed(0, number)
+    return seed
+
+
 def state_of(cycle: int, seed: int, eligible: Iterable[str], used: Iterable[str]) -> RotationState:
     order = cycle_order(eligible, seed)
     used_here = frozenset(used) & frozenset(order)

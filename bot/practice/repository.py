@@ -21,14 +21,17 @@ class PracticeRepository:
 
     async def save_answer(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, prompt_id: str,
                           body: str, now: datetime) -> datetime | None:
-        """Store the answer (replacing an earlier one); when the one it replaced was submitted, None for a first."""
+        """Store the answer (replacing an earlier one); when the first answer was submitted, None for a first.
+
+        A replacement keeps the first answer's time: the streak credits that day only, so a later rewrite
+        must not become the day the next rewrite repairs."""
         earlier = await Reader(conn).fetchone(
             "SELECT submitted_at FROM practice_answers WHERE guild_id = ? AND user_id = ? AND prompt_id = ?",
             (guild_id, user_id, prompt_id))
         await conn.execute(
             "INSERT INTO practice_answers (guild_id, user_id, prompt_id, body, submitted_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (guild_id, user_id, prompt_id) DO UPDATE SET body = excluded.body, "
-            "submitted_at = excluded.submitted_at", (guild_id, user_id, prompt_id, body, epoch(now)))
+            "ON CONFLICT (guild_id, user_id, prompt_id) DO UPDATE SET body = excluded.body",
+            (guild_id, user_id, prompt_id, body, epoch(now)))
         return from_epoch(earlier[0]) if earlier is not None else None
 
     async def answer_of(self, guild_id: int, user_id: int, prompt_id: str) -> str | None:

@@ -66,7 +66,9 @@ class PracticeService:
         removed = await self.server.removed(guild_id, missing)  # read only when a posted prompt is gone
         answered = await self.answered(guild_id, user_id) if user_id is not None else set()
         entries = []
-        for record in sorted(posts, key=lambda p: p.local_date, reverse=True):
+        # Newest first by when each went out: after a move to another zone a newer day may be filed under an
+        # earlier date (see bot.posting.occurrence.free_label).
+        for record in sorted(posts, key=lambda p: (p.occurrence_at, p.day_number), reverse=True):
             prompt, deck = library.prompt(record.prompt_id), None
             if prompt is None and record.prompt_id in own:
                 prompt, deck = own[record.prompt_id]

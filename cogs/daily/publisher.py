@@ -15,7 +15,7 @@ import discord
 from bot.bot import StudyBot
 from bot.daily import DailyPost, DeliveryFailed, Published
 from bot.posting import crash_point
-from cogs._common import may_send_in, missing_permissions, no_pings, passing_failure
+from cogs._common import locked_to_me, may_send_in, missing_permissions, no_pings, passing_failure
 from cogs._common.notices import notify_moderators
 from cogs.daily.embeds import (
     answer_embed,
@@ -176,6 +176,8 @@ class DiscordDailyPublisher:
             thread = fetched
         if not may_send_in(thread):
             raise DeliveryFailed("I am missing **Send Messages in Threads** in the daily channel")
+        if locked_to_me(thread):  # Discord refuses a message or an edit there (160005): not asked
+            raise DeliveryFailed("the moderators locked the discussion thread")
         content, embed = answer_message(user_id, edited=edited), answer_embed(body)
         view = helpful_view(day, user_id) if day is not None else discord.utils.MISSING
         if existing_message_id is None and (edited or look_first) and day is not None:

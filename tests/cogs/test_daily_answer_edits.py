@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.localdiscord import BotHarness, SimChannel, SimMember
+from bot.localdiscord.threads import thread_update
 
 
 async def setup_daily(mod: SimMember, channel: SimChannel) -> None:
@@ -55,3 +56,25 @@ async def test_replacing_an_old_answer_after_a_timezone_change_does_not_credit_a
     after = await harness.core.db.fetchall(
         "SELECT local_date FROM activity WHERE user_id = ? AND kind = 'answer' ORDER BY local_date", (alice.id,))
     assert [r[0] for r in after] == ["2026-03-02"]  # not a Tuesday answer she never gave
+
+
+async def test_answers_to_a_day_whose_thread_the_moderators_locked_are_saved_without_a_refused_request(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    """A moderator locks the day's discussion and the bot lacks Manage Threads: Discord would refuse its messages
+    there, so the bot does not ask (the harness fails on any refused request) and tells the member at once."""
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    await alice.submit_modal(await alice.click(post, "Submit answer"), answer="First draft: one queue")
+    daily.deny(harness.guild.bot_role.id, "manage_threads")
+    thread = harness.sim.channels[post.thread.id]
+    thread.locked = True
+    thread_update(harness.sim, thread)
+    await harness.settle()
+    edited = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Second draft: a queue each")
+    fresh = await bob.submit_modal(await bob.click(post, "Submit answer"), answer="Shard the queue by tenant")
+    for reply in (edited, fresh):
+        assert "Saved" in reply.text and "locked" in reply.text, reply.text
+    assert not [m for m in post.thread.messages if str(bob.id) in m.content]
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_answers") == 2  # both saved all the same
+    assert not harness.sim.errors, harness.sim.errors

@@ -195,3 +195,43 @@ async def test_the_archive_shows_a_servers_own_title_as_text_not_markdown(
     await harness.advance(days=1)
     shown = (await bob.slash("archive")).text
     assert "Design the \\*\\*study\\*\\* \\[server](https://example.com) flashcards" in shown, shown
+
+
+async def test_the_archive_lists_the_newest_day_first_after_a_move_to_another_timezone(
+        harness: BotHarness, mod: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    """Day 1 goes out on Auckland's 3 March; moved to Los Angeles, day 2 goes out on Los Angeles' 3 March, whose
+    date day 1 already holds (it is filed under 2 March). Day 2 is still the newest, so it comes first."""
+    await mod.slash("daily setup", channel=daily, time="09:00", timezone="Pacific/Auckland")
+    await harness.advance(hours=13)  # 09:00 on 3 March in Auckland: day 1
+    await mod.slash("daily setup", channel=daily, time="09:00", timezone="America/Los_Angeles")
+    await harness.advance(hours=21)  # 09:00 on 3 March in Los Angeles: day 2
+    listed = [line for line in (await bob.slash("archive")).text.splitlines() if "**Day" in line]
+    assert [line.split("**")[1] for line in listed] == ["Day 2", "Day 1"], listed
+
+
+async def test_a_post_of_the_servers_own_prompt_still_takes_answers_once_its_deck_is_switched_off(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """Switching a deck off keeps its prompts out of the coming posts; the day already posted is still answered,
+    its hints read and, once answered, its rubric, as for a shipped pack switched off."""
+    await post_a_shipped_then_an_own_prompt(harness, mod, daily)
+    await mod.slash("content decks", deck="server", on=False)
+    own = [m for m in daily.messages if m.embeds and "flashcard service" in m.embeds[0].get("title", "")][-1]
+    form = await alice.click(own, "Submit answer")
+    done = await alice.submit_modal(form, answer="An idempotent grade keyed on the card and the repetition")
+    assert "Saved and posted" in done.text, done.text
+    assert (await alice.click(own, "Hints")).embeds
+    assert (await alice.click(own, "Rubric")).embeds[0]["title"].startswith("What a strong answer covers")
+
+
+async def test_an_answer_rewritten_twice_never_counts_the_day_of_the_first_rewrite(
+        harness: BotHarness, alice: SimMember) -> None:
+    """A rewrite credits nothing, however many came before it: only the day of the first answer counts."""
+    screen = await alice.slash("practice")
+    await alice.submit_modal(await alice.click(screen, "Submit answer"), answer="My approach is to shard it")
+    await harness.advance(days=3)
+    await alice.submit_modal(await alice.click(screen, "Submit answer"), answer="Shard it by tenant")
+    await harness.advance(days=3)
+    again = await alice.submit_modal(await alice.click(screen, "Submit answer"), answer="Shard by tenant, then by day")
+    assert "Saved privately" in again.text and "counts for today's streak" not in again.text
+    rows = await harness.core.db.fetchall("SELECT local_date, count FROM activity WHERE user_id = ?", (alice.id,))
+    assert [(r[0], r[1]) for r in rows] == [("2026-03-02", 1)], rows

@@ -57,3 +57,21 @@ async def test_daily_setup_reports_every_mistake_in_one_reply(harness: BotHarnes
     assert "@everyone" in reply.text and "`0900`" in reply.text and "America/New_York" in reply.text
     await harness.advance_to(datetime(2026, 3, 3, 12, 0, tzinfo=UTC))
     assert posts(daily) == []
+
+
+async def test_setting_the_daily_prompt_up_again_after_removing_it_repeats_no_prompt_of_the_current_cycle(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """Removing the schedule keeps the rotation's history: set up again, it goes on where it was, so a prompt
+    posted in the cycle under way is not posted a second time."""
+    await setup_daily(mod, daily, time="10:00", zone="UTC")
+    await mod.select(await mod.slash("daily kinds"), ["behavioral"])  # nine prompts: a cycle is nine days
+    await harness.advance_to(datetime(2026, 3, 11, 11, 0, tzinfo=UTC))  # days 1-9, then day 10 opens cycle 2
+    assert len(posts(daily)) == 10
+    await mod.click(await mod.slash("daily remove"), "Remove the schedule")
+    await harness.advance_to(datetime(2026, 3, 12, 9, 0, tzinfo=UTC))
+    await setup_daily(mod, daily, time="10:00", zone="UTC")
+    await mod.select(await mod.slash("daily kinds"), ["behavioral"])
+    await harness.advance_to(datetime(2026, 3, 12, 11, 0, tzinfo=UTC))
+    titles = [post.embeds[0]["title"].split(" · ", 1)[1] for post in posts(daily)]
+    assert len(titles) == 11
+    assert titles[10] not in titles[9:10], titles  # day 10 began cycle 2; day 11 must not repeat it
