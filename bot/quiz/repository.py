@@ -45,17 +45,24 @@ class QuizRepository:
     async def delete_schedule(self, conn: aiosqlite.Connection, guild_id: int) -> None:
         await conn.execute("DELETE FROM quiz_schedule WHERE guild_id = ?", (guild_id,))
 
+    async def last_cycle(self, conn: aiosqlite.Connection, guild_id: int) -> int:
+        """The latest rotation cycle a quiz of this server used (1 before any): its history outlives a removal."""
+        cursor = await conn.execute("SELECT MAX(cycle) FROM quiz_posts WHERE guild_id = ?", (guild_id,))
+        row = await cursor.fetchone()
+        return int(row[0]) if row is not None and row[0] is not None else 1
+
     async def upsert_schedule(self, conn: aiosqlite.Connection, *, guild_id: int, channel_id: int, local_time: str,
-                              zone: str, close_hours: int, reveal_now: bool, seed: int, actor_id: int,
+                              zone: str, close_hours: int, reveal_now: bool, cycle: int, seed: int, actor_id: int,
                               now: datetime, starts_at: datetime) -> None:
-        """Create or change the schedule; ``starts_at`` is kept from its first setup (see ``starts_from``)."""
+        """Create or change the schedule; ``starts_at`` is kept from its first setup (see ``starts_from``), and
+        a changed schedule keeps its rotation (``cycle`` and ``seed`` are a new one's)."""
         await conn.execute(
             "INSERT INTO quiz_schedule (guild_id, channel_id, local_time, timezone, close_hours, reveal_now, "
-            "enabled, cycle, cycle_seed, updated_by, updated_at, starts_at) VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?, ?) "
+            "enabled, cycle, cycle_seed, updated_by, updated_at, starts_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
             "ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id, local_time = excluded.local_time, "
             "timezone = excluded.timezone, close_hours = excluded.close_hours, reveal_now = excluded.reveal_now, "
             "enabled = 1, failure_notice = NULL, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-            (guild_id, channel_id, local_time, zone, close_hours, int(reveal_now), seed, actor_id, epoch(now),
+            (guild_id, channel_id, local_time, zone, close_hours, int(reveal_now), cycle, seed, actor_id, epoch(now),
              epoch(starts_at)))
 
     async def set_enabled(self, conn: aiosqlite.Connection, guild_id: int, enabled: bool, actor_id: int,

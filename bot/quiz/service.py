@@ -36,7 +36,7 @@ from bot.posting import (
 )
 from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed
 from bot.posting.retry import is_transient, next_attempt
-from bot.posting.rotation import cycle_seed, cycle_seed_after, state_of
+from bot.posting.rotation import cycle_seed_after, seed_of_cycle, state_of
 from bot.quiz.builder import TooFewOptions, build_question, question_seed
 from bot.quiz.jobs import JOB_PREFIX, close_jobs_of, post_job, retry_job
 from bot.quiz.models import Pick, QuizOverview, QuizPost, QuizRecord, QuizSchedule, QuizStatus
@@ -77,10 +77,11 @@ class QuizService:
         now = self._clock.now()
         async with self._db.transaction() as conn:
             old = await self.repo.schedule(guild_id, conn)
+            cycle = await self.repo.last_cycle(conn, guild_id)  # set up again after a removal: no repeats
             await self.repo.upsert_schedule(conn, guild_id=guild_id, channel_id=channel_id,
                                             local_time=f"{at:%H:%M}", zone=zone.key, close_hours=close_hours,
-                                            reveal_now=reveal_now, seed=cycle_seed(guild_id, 1), actor_id=actor_id,
-                                            now=now, starts_at=starts_from(now, at, zone))
+                                            reveal_now=reveal_now, cycle=cycle, seed=seed_of_cycle(guild_id, cycle),
+                                            actor_id=actor_id, now=now, starts_at=starts_from(now, at, zone))
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="quiz.setup",
                                      old={"channel": old.channel_id, "time": f"{old.local_time:%H:%M}",
                                           "timezone": old.zone.key} if old else None,

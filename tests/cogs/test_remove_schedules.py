@@ -75,3 +75,24 @@ async def test_setting_the_daily_prompt_up_again_after_removing_it_repeats_no_pr
     titles = [post.embeds[0]["title"].split(" · ", 1)[1] for post in posts(daily)]
     assert len(titles) == 11
     assert titles[10] not in titles[9:10], titles  # day 10 began cycle 2; day 11 must not repeat it
+
+
+async def test_setting_the_quiz_up_again_after_removing_it_goes_on_with_its_rotation(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """As the daily prompt's: the quiz's history outlives its removal, so set up again it continues the cycle
+    under way rather than starting over at the first (which would ask again what that cycle already asked)."""
+    from bot.posting.rotation import seed_of_cycle
+
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    await harness.advance_to(datetime(2026, 3, 2, 13, 0, tzinfo=UTC))
+    assert len(quizzes(daily)) == 1
+    # a server past its first pass over the cards: its latest quiz belongs to cycle 3
+    await harness.core.db.execute("UPDATE quiz_posts SET cycle = 3")
+    await mod.click(await mod.slash("quiz remove"), "Remove the schedule")
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    guild_id = harness.guild.id
+    assert tuple(await harness.core.db.fetchone("SELECT cycle, cycle_seed FROM quiz_schedule")) == (
+        3, seed_of_cycle(guild_id, 3))
+    await harness.advance_to(datetime(2026, 3, 3, 13, 0, tzinfo=UTC))
+    asked = await harness.core.db.fetchall("SELECT cycle, card_id FROM quiz_posts ORDER BY local_date")
+    assert [row[0] for row in asked] == [3, 3] and asked[0][1] != asked[1][1], [tuple(row) for row in asked]
