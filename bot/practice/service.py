@@ -46,8 +46,10 @@ class PracticeService:
         return eligible_prompts(kinds, self.content.library, *await self.daily.pool_sources(guild_id))
 
     async def _prompt(self, guild_id: int, prompt_id: str) -> Prompt | None:
+        """A prompt of the packs or of the server, in a deck switched on or off (as a shipped one is found): an
+        answer typed while a moderator switched its deck off is still taken, not lost with the form."""
         return self.content.library.prompt(prompt_id) or next(
-            (p for p in await self.daily.custom_prompts(guild_id) if p.id == prompt_id), None)
+            (p for p in await self.daily.custom_prompts(guild_id, decks_off_too=True) if p.id == prompt_id), None)
 
     # -- archive ---------------------------------------------------------------------------
     async def archive(self, guild_id: int, *, kind: str | None = None, page: int = 1,

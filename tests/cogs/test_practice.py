@@ -235,3 +235,17 @@ async def test_an_answer_rewritten_twice_never_counts_the_day_of_the_first_rewri
     assert "Saved privately" in again.text and "counts for today's streak" not in again.text
     rows = await harness.core.db.fetchall("SELECT local_date, count FROM activity WHERE user_id = ?", (alice.id,))
     assert [(r[0], r[1]) for r in rows] == [("2026-03-02", 1)], rows
+
+
+async def test_a_practice_answer_typed_while_its_deck_was_switched_off_is_still_saved(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """Up to 4,000 characters typed in the form: switching the prompt's deck off meanwhile must not lose them."""
+    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
+    await write_own_prompt(mod)
+    await mod.slash("content decks", deck="ai-native-careers", on=False)  # the server's own prompt is all left
+    screen = await alice.slash("practice")
+    assert "flashcard service" in screen.embeds[0]["title"], (screen.text, screen.embeds)
+    form = await alice.click(screen, "Submit answer")
+    await mod.slash("content decks", deck="server", on=False)  # while alice is typing
+    saved = await alice.submit_modal(form, answer="An idempotent grade keyed on the card and the repetition")
+    assert "Saved privately" in saved.text, saved.text
