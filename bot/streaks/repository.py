@@ -149,12 +149,18 @@ class StreakRepository:
         return row is None or bool(row["announce"]), int(row["channel_id"]) if row and row["channel_id"] else None
 
     async def claim_milestone(self, guild_id: int, user_id: int, milestone: int, run_start: date, now: int,
-                              channel_id: int | None) -> bool:
-        """Claim the run's milestone once; ``channel_id`` is where it will be announced (None: not announced)."""
+                              channel_id: int | None, run_end: date | None = None) -> bool:
+        """Claim the run's milestone once; ``channel_id`` is where it will be announced (None: not announced).
+
+        A run reaching back to ``run_start`` may hold, up to ``run_end``, the start of a run the milestone was
+        claimed for before repaired days joined it to an earlier one: that run is part of this one, so its
+        milestone is not claimed again."""
         changed = await self.db.execute(
             "INSERT INTO streak_milestones (guild_id, user_id, milestone, run_start, reached_at, channel_id) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (guild_id, user_id, milestone, run_start.isoformat(), now, channel_id))
+            "SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM streak_milestones WHERE guild_id = ? "
+            "AND user_id = ? AND milestone = ? AND run_start > ? AND run_start <= ?) ON CONFLICT DO NOTHING",
+            (guild_id, user_id, milestone, run_start.isoformat(), now, channel_id, guild_id, user_id, milestone,
+             run_start.isoformat(), (run_end or run_start).isoformat()))
         return changed > 0
 
     async def set_milestone_message(self, guild_id: int, user_id: int, milestone: int, run_start: date,
@@ -167,7 +173,8 @@ class StreakRepository:
 
     async def unclaimed_milestones(self, since: int) -> list[tuple[int, int, int, date]]:
         """Milestones live streaks crossed in the last day or so that have no row: the process died between
-        crediting the day and claiming the milestone. (guild, member, milestone, run start)."""
+        crediting the day and claiming the milestone. (guild, member, milestone, run start). A row for a run
+        that repaired days joined to this one counts (see :meth:`claim_milestone`)."""
         milestones = " UNION ALL ".join(["SELECT ? AS value"] * len(MILESTONES))  # placeholders only
         rows = await self.db.fetchall(
             "SELECT s.guild_id, s.user_id, m.value AS milestone, s.run_start FROM streaks s "  # noqa: S608
@@ -175,7 +182,7 @@ class StreakRepository:
             "ON s.current >= m.value AND s.current - m.value <= 1 "
             "WHERE s.run_start IS NOT NULL AND s.breaks_at > ? AND NOT EXISTS (SELECT 1 FROM streak_milestones x "
             "WHERE x.guild_id = s.guild_id AND x.user_id = s.user_id AND x.milestone = m.value "
-            "AND x.run_start = s.run_start)", (*MILESTONES, since))
+            "AND x.run_start BETWEEN s.run_start AND COALESCE(s.last_active, s.run_start))", (*MILESTONES, since))
         return [(r["guild_id"], r["user_id"], r["milestone"], date.fromisoformat(r["run_start"])) for r in rows]
 
     async def unannounced_milestones(self, since: int) -> list[tuple[int, int, int, date, int]]:
@@ -223,11 +230,16 @@ class StreakRepository:
                 for r in rows]
 
     async def claim_reminder(self, guild_id: int, user_id: int, local_day: date) -> bool:
-        """Claim today's reminder before sending it; a claim left by a dead process can be taken again."""
+        """Claim today's reminder before sending it; a claim left by a dead process can be taken again.
+
+        Not when the member has studied ``local_day`` by now: a pass reads every due reminder first and DMs
+        them one by one, so a member can study while the DMs before theirs go out."""
         changed = await self.db.execute(
             "UPDATE streak_reminders SET claimed_date = ? WHERE guild_id = ? AND user_id = ? AND enabled = 1 "
-            "AND (last_sent_date IS NULL OR last_sent_date <> ?)",
-            (local_day.isoformat(), guild_id, user_id, local_day.isoformat()))
+            "AND (last_sent_date IS NULL OR last_sent_date <> ?) AND NOT EXISTS (SELECT 1 FROM streaks s "
+            "WHERE s.guild_id = streak_reminders.guild_id AND s.user_id = streak_reminders.user_id "
+            "AND s.last_active >= ?)",
+            (local_day.isoformat(), guild_id, user_id, local_day.isoformat(), local_day.isoformat()))
         return changed > 0
 
     async def mark_reminder_sent(self, guild_id: int, user_id: int, local_day: date) -> None:

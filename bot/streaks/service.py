@@ -225,7 +225,7 @@ class StreakService:
         channel_id = await self._announcement_channel(guild_id)
         for milestone in reached:
             if not await self.repo.claim_milestone(guild_id, user_id, milestone, state.run_start, self._now_epoch(),
-                                                   channel_id):
+                                                   channel_id, state.last_active):
                 continue
             if channel_id is not None:
                 self._spawn(self._announce(guild_id, user_id, milestone, state.run_start, channel_id))
@@ -377,21 +377,23 @@ class StreakService:
         return state
 
     async def _refuse_a_shorter_streak(self, guild_id: int, user_id: int, day: date, zone: ZoneInfo) -> None:
-        """A repair that would shorten the member's streak is refused, nothing saved. It can: a freeze is spent
-        on the first single missed day, so marking a day inside a gap that ended an old run makes the day beside
-        it a single missed day, and the freeze the member holds is spent there, in a run that ends anyway,
-        instead of on the later missed day it now covers."""
+        """A repair that would shorten the member's streak, current or best, is refused, nothing saved. It can: a
+        freeze is spent on the first single missed day, so marking a day inside a gap that ended an old run makes
+        the day beside it a single missed day, and the freeze the member holds is spent there, in a run that ends
+        anyway, instead of on the later missed day it now covers (in the current run, or in their best one)."""
         days = await self._activity.active_dates(guild_id, user_id)
         now = self._clock.now()
-        current = evaluate(days, streak_today(days, now, zone)).current
+        now_state = evaluate(days, streak_today(days, now, zone))
         repaired = [*days, day]
-        would = evaluate(repaired, streak_today(repaired, now, zone)).current
-        if would < current:
-            raise InvalidInput(
-                f"Marking {day.isoformat()} active would shorten this member's streak from {current} to {would} "
-                f"days: the freeze they hold would be spent on a missed day beside {day.isoformat()}, in a run "
-                f"that ends anyway, instead of the later missed day it covers now. Nothing was changed.",
-                hint="Repair the other missed days of that gap too, or leave the streak as it is.")
+        would = evaluate(repaired, streak_today(repaired, now, zone))
+        for what, before, after in (("streak", now_state.current, would.current),
+                                    ("best streak", now_state.best, would.best)):
+            if after < before:
+                raise InvalidInput(
+                    f"Marking {day.isoformat()} active would shorten this member's {what} from {before} to {after} "
+                    f"days: the freeze they hold would be spent on a missed day beside {day.isoformat()}, in a run "
+                    f"that ends anyway, instead of the later missed day it covers now. Nothing was changed.",
+                    hint="Repair the other missed days of that gap too, or leave the streak as it is.")
 
     async def settings_section(self, guild_id: int) -> ConfiguredFeature:
         """This feature's part of the settings overview: milestones are on unless switched off."""

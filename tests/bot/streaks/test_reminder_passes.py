@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from bot.activity import ActivityKind
+from bot.streaks import ReminderCover
 
 from .conftest import Streaks
 
@@ -52,3 +53,27 @@ async def test_the_start_up_pass_and_a_quarter_hour_pass_running_together_send_o
     s.clock.set(datetime(2026, 3, 4, 20, 0, tzinfo=UTC))
     await asyncio.gather(s.reminders.catch_up(), s.reminders.run_due())
     assert s.discord.reminders == [(GUILD, 10, 2)], "two passes at once sent the reminder twice"
+
+
+async def test_a_member_who_studies_while_the_pass_is_sending_gets_no_reminder(streaks: Streaks) -> None:
+    """A pass reads every due reminder first, then DMs them one by one (paced, on a large server for minutes).
+    A member who studies while the DMs before theirs go out has studied today: they must not be nudged."""
+    s = streaks
+    for user in (10, 11):
+        await s.reminders.set(GUILD, user, enabled=True, hour=20)
+    for _ in range(2):
+        await act(s, 10)
+        await act(s, 11)
+        s.clock.advance(days=1)
+    s.clock.set(datetime(2026, 3, 4, 20, 0, tzinfo=UTC))
+    send = s.discord.send_reminder
+
+    async def member_11_studies_meanwhile(guild_id: int, user_id: int, current: int, breaks_at: datetime,
+                                          cover: ReminderCover | None = None) -> None:
+        await send(guild_id, user_id, current, breaks_at, cover)
+        if user_id == 10:
+            await act(s, 11)
+
+    s.discord.send_reminder = member_11_studies_meanwhile  # type: ignore[method-assign]
+    assert await s.reminders.run_due() == 1
+    assert s.discord.reminders == [(GUILD, 10, 2)], "a member was reminded after they had studied today"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -40,3 +40,25 @@ async def test_a_repair_never_shortens_the_members_current_streak(streaks: Strea
     for day in ("2026-03-08", "2026-03-09", "2026-03-10"):
         assert (await s.service.repair(GUILD, 99, 10, day, "the bot was down that week")).current >= 7
     assert (await s.service.profile(GUILD, 10)).state.current == 17  # 1-18 March, the 16th frozen
+
+
+async def test_a_repair_never_lowers_the_members_best_streak(streaks: Streaks) -> None:
+    """The freeze a member holds across runs can be pulled back into an old run by a repaired day, leaving
+    the single missed day inside their best run uncovered: the best streak (and the best board) would
+    drop from 20 to 17 days while the current streak stays 3."""
+    s = streaks
+    s.clock.set(datetime(2026, 3, 7, 12, tzinfo=UTC))
+    first = datetime(2026, 2, 1, 12, tzinfo=UTC)
+    # 1-7 (a freeze), 8-9 missed, 10-12, 13 frozen, 14-30 (best run: 20 days), 31-32 missed, 33-35 today
+    days = [*range(1, 8), 10, 11, 12, *range(14, 31), 33, 34, 35]
+    for day in days:
+        await act(s, 10, first + timedelta(days=day - 1))
+    before = (await s.service.profile(GUILD, 10)).state
+    assert (before.current, before.best) == (3, 20)
+    with pytest.raises(InvalidInput, match="best streak from 20 to 17 days"):
+        await s.service.repair(GUILD, 99, 10, "2026-02-08", "the bot was down that day")
+    after = (await s.service.profile(GUILD, 10)).state
+    assert (after.current, after.best) == (3, 20)
+    assert date(2026, 2, 8) not in await s.activity.active_dates(GUILD, 10)
+    board = await s.service.leaderboard(GUILD, "best", 10)
+    assert [(e.user_id, e.score) for e in board.entries] == [(10, 20)]

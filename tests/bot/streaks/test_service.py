@@ -342,3 +342,25 @@ async def test_an_existing_database_marks_once_every_summary_behind_its_history(
         assert [tuple(r) for r in rows] == [(GUILD, 30), (GUILD, 32)]
     finally:
         await db.close()
+
+
+async def test_repairs_that_join_a_run_to_an_earlier_one_do_not_celebrate_its_milestone_again(
+        streaks: Streaks) -> None:
+    """A 7-day run was celebrated, then the bot was down two days and the streak ended. A moderator repairs
+    the day missed before that run (joining it to the three days before) and then the first day of the
+    outage: the run is back, now counted from its earlier start, and its 7 days were celebrated already."""
+    s = streaks
+    await s.db.execute(
+        "INSERT INTO daily_schedule (guild_id, channel_id, local_time, timezone, enabled, cycle_seed, updated_by, "
+        "updated_at) "
+        "VALUES (?, 555, '09:00', 'UTC', 1, 7, 1, 0)", (GUILD,))
+    for day in [2, 3, 4, *range(6, 13)]:  # the 5th missed; 6-12 a 7-day run
+        s.clock.set(datetime(2026, 3, day, 12, tzinfo=UTC))
+        await act(s, 10)
+    assert s.discord.announcements == [(555, 10, 7)]
+    s.clock.set(datetime(2026, 3, 15, 12, tzinfo=UTC))  # the 13th and 14th missed: the streak ended
+    await s.service.repair(GUILD, 99, 10, "2026-03-05", "studied, the answer was lost")
+    state = await s.service.repair(GUILD, 99, 10, "2026-03-13", "the bot was down")
+    await asyncio.gather(*s.service._tasks)
+    assert state.current == 12
+    assert s.discord.announcements == [(555, 10, 7)], "the run's 7 days were celebrated twice"
