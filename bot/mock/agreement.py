@@ -129,9 +129,9 @@ def agreed_option(options: Sequence[TimeOption], votes: Mapping[int, set[int]],
 
 
 def reminders_for(group_id: int, members: Iterable[int], version: int, starts_at: datetime,
-                  now: datetime) -> list[Reminder]:
+                  now: datetime, *, guild_id: int) -> list[Reminder]:
     """The 24-hour and 15-minute reminders still ahead of ``starts_at`` (a late agreement skips the first)."""
-    return [Reminder(group_id, user_id, kind, version, starts_at - lead)
+    return [Reminder(group_id, user_id, kind, version, starts_at - lead, guild_id)
             for user_id in sorted(members) for kind, lead in REMINDERS if starts_at - lead > now]
 
 

@@ -2,6 +2,8 @@
 
 The ids name what a job is for, so a restart (or another process) schedules the same job
 under the same id instead of a second one, and unloading the feature removes them by prefix.
+A job of one server's round or interview names that server first, so the bot leaving it
+removes them all (``forget_guild_jobs``) without reading the database.
 """
 
 from __future__ import annotations
@@ -37,28 +39,28 @@ def round_job(guild_id: int) -> str:
     return f"{ROUND_PREFIX}{guild_id}"
 
 
-def nudge_job(round_id: int) -> str:
+def nudge_job(guild_id: int, round_id: int) -> str:
     """The mid-round nudge to groups that have not met yet."""
-    return f"{NUDGE_PREFIX}{round_id}"
+    return f"{NUDGE_PREFIX}{guild_id}:{round_id}"
 
 
-def end_job(round_id: int) -> str:
-    return f"{END_PREFIX}{round_id}"
+def end_job(guild_id: int, round_id: int) -> str:
+    return f"{END_PREFIX}{guild_id}:{round_id}"
 
 
-def deliver_job(round_id: int) -> str:
+def deliver_job(guild_id: int, round_id: int) -> str:
     """Another attempt at telling the groups of a round Discord failed to take a brief for."""
-    return f"{DELIVER_PREFIX}{round_id}"
+    return f"{DELIVER_PREFIX}{guild_id}:{round_id}"
 
 
-def room_job(group_id: int) -> str:
+def room_job(guild_id: int, group_id: int) -> str:
     """Removing a group's temporary voice room after its interview."""
-    return f"{ROOM_PREFIX}{group_id}"
+    return f"{ROOM_PREFIX}{guild_id}:{group_id}"
 
 
-def reminder_job(group_id: int, user_id: int, kind: str, version: int) -> str:
+def reminder_job(guild_id: int, group_id: int, user_id: int, kind: str, version: int) -> str:
     """One member's reminder before an agreed interview (a new version after a reschedule)."""
-    return f"{REMINDER_PREFIX}{group_id}:{user_id}:{kind}:{version}"
+    return f"{REMINDER_PREFIX}{guild_id}:{group_id}:{user_id}:{kind}:{version}"
 
 
 def tell_job(guild_id: int) -> str:
@@ -82,14 +84,20 @@ def alone_job(guild_id: int) -> str:
     return f"{ALONE_PREFIX}{guild_id}"
 
 
-def cancel_tell_job(round_id: int) -> str:
+def cancel_tell_job(guild_id: int, round_id: int) -> str:
     """Another attempt at telling the groups of a cancelled round Discord failed to take the news for."""
-    return f"{CANCEL_TELL_PREFIX}{round_id}"
+    return f"{CANCEL_TELL_PREFIX}{guild_id}:{round_id}"
 
 
 def dispute_job(group_id: int, absent_id: int, reporter_id: int) -> str:
     """Another attempt at asking a reporter to withdraw a no-show report the absent member disputes."""
     return f"{DISPUTE_PREFIX}{group_id}:{absent_id}:{reporter_id}"
+
+
+def forget_guild_jobs(scheduler: JobScheduler, guild_id: int, prefixes: Iterable[str]) -> None:
+    """Remove the jobs among ``prefixes`` that concern one server (each id names it after its prefix)."""
+    for prefix in prefixes:
+        scheduler.remove_prefix(f"{prefix}{guild_id}:")
 
 
 class _OfAGuild(Protocol):

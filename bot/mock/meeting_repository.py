@@ -9,9 +9,12 @@ from datetime import UTC, datetime
 import aiosqlite
 
 from bot.mock.jobs import reminder_job
-from bot.storage import Database, epoch, from_epoch
+from bot.storage import IN_PRESENT_GUILD, Database, epoch, from_epoch
 
 REMINDER_KINDS = ("day", "soon")
+# One server's rows (its id given twice), or with None those of every server that has not removed the bot: a
+# start rebuilds no timer of a server that removed it; adding the bot back rebuilds that server's.
+_OF_GUILD = f"(guild_id = ? OR (? IS NULL AND {IN_PRESENT_GUILD}))"
 
 
 @dataclass(frozen=True)
@@ -50,11 +53,11 @@ class Reminder:
     kind: str
     version: int
     due_at: datetime
-    guild_id: int = 0  # filled when read back, so a sharded process keeps only its own guilds' timers
+    guild_id: int  # a sharded process keeps only its own guilds' timers; the bot leaving a guild removes them
 
     @property
     def job_id(self) -> str:
-        return reminder_job(self.group_id, self.user_id, self.kind, self.version)
+        return reminder_job(self.guild_id, self.group_id, self.user_id, self.kind, self.version)
 
 
 def _meeting(row: aiosqlite.Row) -> Meeting:
@@ -170,8 +173,11 @@ class MeetingRepository:
     async def mark_cancel_told(self, group_id: int) -> None:
         await self.db.execute("UPDATE mock_meetings SET cancel_told = 1 WHERE group_id = ?", (group_id,))
 
-    async def agreed(self) -> list[Meeting]:
-        return [_meeting(r) for r in await self.db.fetchall("SELECT * FROM mock_meetings WHERE status = 'agreed'")]
+    async def agreed(self, guild_id: int | None = None) -> list[Meeting]:
+        """The agreed meetings of ``guild_id``; without one, of every server that has not removed the bot."""
+        sql = f"SELECT * FROM mock_meetings WHERE status = 'agreed' AND {_OF_GUILD}"  # noqa: S608
+        rows = await self.db.fetchall(sql, (guild_id, guild_id))
+        return [_meeting(r) for r in rows]
 
     # -- offered times ---------------------------------------------------------------------------
     async def options(self, group_id: int, purpose: str | None = None) -> list[TimeOption]:
@@ -249,11 +255,13 @@ class MeetingRepository:
             "INSERT INTO mock_reminders (group_id, user_id, kind, version, due_at) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT DO NOTHING", [(r.group_id, r.user_id, r.kind, r.version, epoch(r.due_at)) for r in reminders])
 
-    async def pending_reminders(self) -> list[Reminder]:
-        """Unsent reminders of agreed meetings at their current version."""
-        rows = await self.db.fetchall(
-            "SELECT r.*, m.guild_id AS guild_id FROM mock_reminders r JOIN mock_meetings m ON m.group_id = r.group_id "
-            "WHERE r.sent_at IS NULL AND m.status = 'agreed' AND r.version = m.version ORDER BY r.due_at")
+    async def pending_reminders(self, guild_id: int | None = None) -> list[Reminder]:
+        """Unsent reminders of agreed meetings at their current version, of ``guild_id``; without one, of
+        every server that has not removed the bot."""
+        sql = (f"SELECT r.*, m.guild_id AS guild_id FROM mock_reminders r JOIN mock_meetings m "  # noqa: S608
+               f"ON m.group_id = r.group_id WHERE r.sent_at IS NULL AND m.status = 'agreed' "
+               f"AND r.version = m.version AND {_OF_GUILD} ORDER BY r.due_at")
+        rows = await self.db.fetchall(sql, (guild_id, guild_id))
         return [_reminder(row) for row in rows]
 
     async def claim_reminder(self, reminder: Reminder, now: datetime) -> bool:

@@ -38,7 +38,16 @@ from bot.mock.agreement import (
 )
 from bot.mock.calendar import InterviewEntry, file_name, interview_ics, thread_url
 from bot.mock.confirmations import ConfirmationPublisher, Confirmations
-from bot.mock.jobs import EVENT_SYNC_JOB, MEETING_PREFIXES, rebuild, room_job
+from bot.mock.jobs import (
+    EVENT_SYNC_JOB,
+    MEETING_PREFIXES,
+    REMINDER_PREFIX,
+    ROOM_PREFIX,
+    forget_guild_jobs,
+    rebuild,
+    room_job,
+    tell_job,
+)
 from bot.mock.meeting_reminders import MeetingReminders, ReminderPublisher, member_zone
 from bot.mock.meeting_repository import Meeting, MeetingRepository, TimeOption
 from bot.mock.models import Choice, Group, Picker, Round, TimePlan, staying_in
@@ -85,6 +94,21 @@ class MeetingService:
         """Remove the reminder and room timers of this process."""
         for prefix in MEETING_PREFIXES:
             self._scheduler.remove_prefix(prefix)
+
+    def forget_guild(self, guild_id: int) -> None:
+        """The bot left the server: no reminder of its interviews goes out (a DM about a server the member
+        can no longer use the bot in), nor is its room removed or a group told there: all wait for a
+        re-add."""
+        forget_guild_jobs(self._scheduler, guild_id, (REMINDER_PREFIX, ROOM_PREFIX))
+        self._scheduler.remove(tell_job(guild_id))
+
+    async def resume_guild(self, guild_id: int) -> None:
+        """The bot was added back: the server's unsent reminders and room removals are timers again, as at a
+        start (one whose interview began meanwhile is not sent)."""
+        for reminder in await self.repo.pending_reminders(guild_id):
+            self.reminders.schedule(reminder)
+        for meeting in await self.repo.agreed(guild_id):
+            self._schedule_cleanup(meeting)
 
     async def catch_up(self) -> None:
         """After connecting: bring every event and room in line with what was decided, and tell the groups
@@ -284,7 +308,8 @@ class MeetingService:
         async with self._db.transaction() as conn:
             version = await self.repo.agree(conn, group.id, option.starts_at, now)
             await self.repo.clear_votes(conn, group.id)
-            reminders = reminders_for(group.id, (m.user_id for m in group.members), version, option.starts_at, now)
+            reminders = reminders_for(group.id, (m.user_id for m in group.members), version, option.starts_at,
+                                      now, guild_id=group.guild_id)
             await self.repo.add_reminders(conn, reminders)
         crash_point("meeting.agreed")
         for reminder in reminders:
@@ -371,8 +396,9 @@ class MeetingService:
         if meeting.starts_at is None:
             return
         after = meeting.starts_at + timedelta(minutes=meeting.minutes) + ROOM_KEPT_AFTER
-        self._scheduler.add(room_job(meeting.group_id), DateTrigger(run_date=max(after, self._clock.now())),
-                            self.cleanup, meeting.group_id, meeting.version)
+        self._scheduler.add(room_job(meeting.guild_id, meeting.group_id),
+                            DateTrigger(run_date=max(after, self._clock.now())), self.cleanup,
+                            meeting.group_id, meeting.version)
 
     async def cleanup(self, group_id: int, version: int) -> None:
         """After the interview: a temporary room (and the event placed in it) is removed."""

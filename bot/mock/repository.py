@@ -134,8 +134,12 @@ class PairingRepository:
         return await one(self.db, "SELECT * FROM mock_rounds WHERE id = ?", (round_id,), _round)
 
     async def open_rounds(self, guild_id: int | None = None) -> list[Round]:
+        """The open rounds of ``guild_id``; without one, of every server that has not removed the bot (what a
+        start rebuilds and catches up: a removed server's rounds wait for it to add the bot back)."""
         if guild_id is None:
-            rows = await self.db.fetchall("SELECT * FROM mock_rounds WHERE status = 'open' ORDER BY id")
+            sql = (f"SELECT * FROM mock_rounds WHERE status = 'open' "  # noqa: S608
+                   f"AND {IN_PRESENT_GUILD} ORDER BY id")
+            rows = await self.db.fetchall(sql)
         else:
             rows = await self.db.fetchall("SELECT * FROM mock_rounds WHERE status = 'open' AND guild_id = ? "
                                           "ORDER BY id", (guild_id,))

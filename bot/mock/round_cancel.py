@@ -55,8 +55,8 @@ class RoundCancellation:
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="mock.cancel-round",
                                      target_id=round_.id)
         crash_point("mock.round-cancelled")
-        self._scheduler.remove(nudge_job(round_.id))
-        self._scheduler.remove(end_job(round_.id))
+        self._scheduler.remove(nudge_job(round_.guild_id, round_.id))
+        self._scheduler.remove(end_job(round_.guild_id, round_.id))
         await self.tell_cancelled(round_, groups, fresh=True)
         return round_
 
@@ -85,8 +85,8 @@ class RoundCancellation:
             return
         when = next_attempt(attempt + 1, self._clock.now(), round_.ends_at + RETRY_WINDOW)
         if when is not None:
-            self._scheduler.add(cancel_tell_job(round_.id), DateTrigger(run_date=when), self._tell_again,
-                                round_.id, attempt + 1)
+            self._scheduler.add(cancel_tell_job(round_.guild_id, round_.id), DateTrigger(run_date=when),
+                                self._tell_again, round_.id, attempt + 1)
 
     async def _tell_again(self, round_id: int, attempt: int) -> None:
         """A retry's job: the groups of the round, unless a start told them meanwhile."""

@@ -87,8 +87,8 @@ class RoundDelivery:
         """Deliver the round again after a pause growing with ``attempt``, while it is open."""
         when = next_attempt(attempt + 1, self._clock.now(), round_.ends_at)
         if when is not None:
-            self._scheduler.add(deliver_job(round_.id), DateTrigger(run_date=when), self._deliver_again,
-                                round_.id, attempt + 1)
+            self._scheduler.add(deliver_job(round_.guild_id, round_.id), DateTrigger(run_date=when),
+                                self._deliver_again, round_.id, attempt + 1)
 
     async def _deliver_again(self, round_id: int, attempt: int) -> None:
         round_ = await self.repo.round(round_id)

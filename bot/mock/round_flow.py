@@ -68,10 +68,10 @@ class RoundFlow(RoundDelivery):
         """The mid-round nudge and the end of ``round_``, each once (a passed time runs at once)."""
         now = self._clock.now()
         nudge_at = nudge_time(round_.starts_at, round_.ends_at)
-        self._scheduler.add(nudge_job(round_.id), DateTrigger(run_date=max(nudge_at, now)),
+        self._scheduler.add(nudge_job(round_.guild_id, round_.id), DateTrigger(run_date=max(nudge_at, now)),
                             self.remind, round_.id)
-        self._scheduler.add(end_job(round_.id), DateTrigger(run_date=max(round_.ends_at, now)),
-                            self.end, round_.id)
+        self._scheduler.add(end_job(round_.guild_id, round_.id),
+                            DateTrigger(run_date=max(round_.ends_at, now)), self.end, round_.id)
 
     async def run_scheduled(self, guild_id: int) -> Round | None:
         schedule = await self.repo.schedule(guild_id)
@@ -260,7 +260,8 @@ class RoundFlow(RoundDelivery):
         nudged, failed = await self.meetings.nudge(round_, await self._groups_here(round_id))
         when = next_attempt(attempt + 1, self._clock.now(), round_.ends_at) if failed else None
         if when is not None:
-            self._scheduler.add(nudge_job(round_id), DateTrigger(run_date=when), self.remind, round_id, attempt + 1)
+            self._scheduler.add(nudge_job(round_.guild_id, round_id), DateTrigger(run_date=when), self.remind,
+                                round_id, attempt + 1)
         return nudged
 
     async def _still_on(self, group_id: int) -> bool:
@@ -308,7 +309,8 @@ class RoundFlow(RoundDelivery):
         if unasked:
             when = next_attempt(attempt + 1, now, round_.ends_at + CHECKIN_RETRY_WINDOW)
             if when is not None:
-                self._scheduler.add(end_job(round_id), DateTrigger(run_date=when), self.end, round_id, attempt + 1)
+                self._scheduler.add(end_job(round_.guild_id, round_id), DateTrigger(run_date=when), self.end,
+                                    round_id, attempt + 1)
                 return
             log.error("round %s closes without the check-in of groups %s", round_id, unasked)
         await self.repo.set_round_status(round_id, "closed", now)

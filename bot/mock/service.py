@@ -18,7 +18,18 @@ from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import InvalidInput, check_all
 from bot.mock.exclusions import Exclusions
-from bot.mock.jobs import ROUND_PREFIXES, rebuild, round_job
+from bot.mock.jobs import (
+    CANCEL_TELL_PREFIX,
+    DELIVER_PREFIX,
+    END_PREFIX,
+    NUDGE_PREFIX,
+    PAUSE_PREFIX,
+    ROUND_PREFIXES,
+    alone_job,
+    forget_guild_jobs,
+    rebuild,
+    round_job,
+)
 from bot.mock.meeting_repository import Meeting
 from bot.mock.meetings import Choice, MeetingPublisher, MeetingService, Picker
 from bot.mock.models import (
@@ -95,14 +106,33 @@ class MockService:
         await self.outcomes.ask_unasked_reporters(self._scheduler.owns)
 
     def forget_guild(self, guild_id: int) -> None:
-        """The bot left the server: no more rounds for it; the schedule stays for 30 days."""
+        """The bot left the server: no more rounds for it, and none of its rounds' or interviews' timers run
+        (a nudge, an end or a reminder would reach neither the threads nor, most often, the members, and an
+        end would close the round unasked); the schedule and the rounds stay for 30 days."""
         self._scheduler.remove(round_job(guild_id))
+        self._scheduler.remove(alone_job(guild_id))
+        forget_guild_jobs(self._scheduler, guild_id,
+                          (NUDGE_PREFIX, END_PREFIX, DELIVER_PREFIX, CANCEL_TELL_PREFIX, PAUSE_PREFIX))
+        self.meetings.forget_guild(guild_id)
 
     async def resume_guild(self, guild_id: int) -> None:
-        """The bot was added back within the 30 days: the kept schedule runs again."""
+        """The bot was added back within the 30 days: the kept schedule runs again, and so do the timers of
+        its open rounds and agreed interviews (a round that ended meanwhile asks its groups how it went now); a
+        round that fell due earlier the same day starts now (as after the bot was down), so the server is not
+        left without one until the next occurrence."""
+        if not self._scheduler.owns(guild_id):
+            return
+        now = self._clock.now()
+        for round_ in await self.repo.open_rounds(guild_id):
+            if round_.ends_at <= now:  # before today's round is looked at: it would wait for this one
+                await self.rounds.end(round_.id)
+            else:
+                self.rounds.schedule_timers(round_)
+        await self.meetings.resume_guild(guild_id)
         schedule = await self.repo.schedule(guild_id)
-        if schedule is not None and schedule.enabled and self._scheduler.owns(guild_id):
+        if schedule is not None and schedule.enabled:
             self.schedule_job(schedule)
+            await self.rounds.run_missed(schedule)
 
     async def stop(self) -> None:
         """Remove every job of mock interviews: rounds, their timers, and the meetings' reminders and rooms."""

@@ -161,6 +161,24 @@ async def test_a_server_that_adds_the_bot_back_after_its_post_time_gets_todays_p
     assert len(posts(daily)) == 2 and len(quizzes(daily)) == 2
 
 
+async def test_a_server_that_adds_the_bot_back_after_its_round_time_gets_the_days_mock_round_at_once(
+        harness: BotHarness, mod: SimMember, daily: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """As after the bot was down: the scheduled round that fell due earlier the same day starts when the
+    server adds the bot back, rather than a week later."""
+    for member in (alice, bob):
+        await member.slash("mock join", role="either", level="mid", timezone="UTC", availability="anytime")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC",
+                    channel=daily)
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.advance_to(datetime(2026, 3, 6, 12, tzinfo=UTC))  # Friday, two hours after the round's time
+    harness.sim.add_bot_to_guild(harness.guild)
+    await harness.settle()
+    [announcement] = [m for m in daily.messages if "Mock interview round 1" in m.content]
+    assert "2 members in 1 pair" in announcement.content
+    assert [t for t in harness.guild.threads if alice.id in t.member_ids and bob.id in t.member_ids]
+
+
 async def test_a_server_that_adds_the_bot_back_while_it_is_offline_gets_its_schedules_back(
         harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
     await setup_daily(mod, daily, time="09:00", zone="UTC")

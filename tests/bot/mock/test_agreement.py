@@ -186,7 +186,7 @@ def test_open_options_are_the_times_still_possible_earliest_first() -> None:
 @given(moments, st.integers(-3000, 3000))
 def test_reminders_are_each_members_and_only_those_still_ahead(now: datetime, minutes_ahead: int) -> None:
     starts_at = now + timedelta(minutes=minutes_ahead)
-    reminders = reminders_for(7, (2, 1), 3, starts_at, now)
+    reminders = reminders_for(7, (2, 1), 3, starts_at, now, guild_id=9)
     assert all(now < r.due_at < starts_at and r.version == 3 and r.group_id == 7 for r in reminders)
     kinds = {r.kind for r in reminders}
     assert kinds == {kind for kind, lead in (("day", 24 * 60), ("soon", 15)) if minutes_ahead > lead}

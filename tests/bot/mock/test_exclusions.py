@@ -116,9 +116,9 @@ def test_a_time_inside_the_spring_forward_gap_is_refused_with_a_reason() -> None
 
 def test_reminders_skip_a_lead_that_has_already_passed() -> None:
     start = NOW + timedelta(hours=10)
-    kinds = [(r.user_id, r.kind) for r in reminders_for(1, [5, 6], 1, start, NOW)]
+    kinds = [(r.user_id, r.kind) for r in reminders_for(1, [5, 6], 1, start, NOW, guild_id=9)]
     assert kinds == [(5, "soon"), (6, "soon")]
-    assert len(reminders_for(1, [5, 6], 1, NOW + timedelta(days=2), NOW)) == 4
+    assert len(reminders_for(1, [5, 6], 1, NOW + timedelta(days=2), NOW, guild_id=9)) == 4
 
 
 def test_a_long_free_stretch_offers_the_same_hour_on_following_days() -> None:
