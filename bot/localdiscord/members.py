@@ -133,6 +133,8 @@ class SimMember:
         message = self._message_of(target)
         for component in iter_components(message.components):
             if component.get("type") == 2 and label_or_id in (component.get("label"), component.get("custom_id")):
+                if component.get("disabled"):
+                    raise AssertionError(f"button {label_or_id!r} is disabled")
                 data = {"custom_id": component["custom_id"], "component_type": 2}
                 return self._dispatch(3, self._channel_of(message), data, message=message)
         raise AssertionError(f"no button {label_or_id!r} on the message; buttons: {message.button_labels}")
@@ -144,9 +146,13 @@ class SimMember:
 
     def start_autocomplete(self, command: str, option: str, typed: str, *,
                            in_channel: SimChannel | None = None, **others: Any) -> SimInteraction:
-        """Type into an autocomplete option without waiting for the bot."""
+        """Type into an autocomplete option without waiting for the bot: only where the command itself may be run,
+        since Discord's client offers neither the command nor its options elsewhere."""
         definition, path = self._find_command(command)
         channel = self._where(definition, path, in_channel, others)
+        if channel.is_thread and channel.archived:  # topics/threads.mdx: no commands in archived threads
+            raise AssertionError("Discord does not let members use commands in an archived thread")
+        self._check_permission(definition, channel)
         data = command_data(self, definition, path, {**others, option: typed}, focused=option)
         interaction = self._dispatch(4, channel, data)
         interaction.focused_type = focused_type(data.get("options") or [])
@@ -166,8 +172,7 @@ class SimMember:
         message = self._message_of(target)
         for component in iter_components(message.components):
             if component.get("type") in (3, 5, 6, 7, 8) and custom_id in (None, component.get("custom_id")):
-                if component.get("type") == 3:
-                    check_picks(component, values)
+                check_picks(component, values)
                 data = {"custom_id": component["custom_id"], "component_type": component["type"], "values": values}
                 if component["type"] == 8:  # a channel select carries the picked channels, as Discord sends them
                     data["resolved"] = {"channels": {value: self._resolved_channel(int(value), component)
@@ -198,6 +203,10 @@ class SimMember:
                 limit = item.get("max_length")
                 if limit and len(value) > int(limit):
                     raise AssertionError(f"Discord's client would not accept {len(value)} chars in {label!r}")
+                least = item.get("min_length")
+                if value and least and len(value) < int(least):  # an empty optional field is still left empty
+                    raise AssertionError(f"Discord's client asks for at least {least} chars in {label!r}, "
+                                         f"not {len(value)}")
                 text_input = {"type": 4, "custom_id": item["custom_id"], "value": value}
                 if row.get("type") == 18:
                     rows.append({"type": 18, "component": text_input})
@@ -265,6 +274,14 @@ class SimMember:
             raise InteractionFailed(f"the bot never answered interaction type {interaction.type}")
         return Reply(interaction)
 
+    def _see_to_press(self, channel: SimChannel, message: SimMessage | None) -> None:
+        """A member presses only what their client shows: a message in a channel they may view (topics/permissions.mdx,
+        "Implicit Permissions"), or an ephemeral one shown to them alone."""
+        if channel.guild is None or (message is not None and message.ephemeral):
+            return
+        if not self.permissions(channel) & PERMISSIONS["view_channel"]:
+            raise AssertionError(f"{self.name} cannot see #{channel.name}, so cannot press anything in it")
+
     def _reopen_to_press(self, channel: SimChannel) -> None:
         """Discord's web and mobile clients reopen an archived thread, as the member, before they send a press
         on a message in it (desktop greys its components out): Send Messages, and Manage Threads when a
@@ -284,6 +301,7 @@ class SimMember:
 
         sim = self.sim
         if kind == 3:
+            self._see_to_press(channel, message)
             self._reopen_to_press(channel)
         interaction = SimInteraction(
             id=sim.snowflakes.next(), token="aW50ZXJhY3Rpb24" + secrets.token_urlsafe(48), type=kind, user=self,

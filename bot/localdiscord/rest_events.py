@@ -238,6 +238,9 @@ async def modify_event(request: web.Request) -> web.Response:
     _check_entity(guild, merged, errors)
     if errors:
         raise Rejected(400, form_error(errors))
+    if {"channel_id", "entity_type"} & set(body):  # "Permissions Requirements": the event's channel is now this one
+        _require(sim, guild, merged["entity_type"], merged.get("channel_id"), creating=False,
+                 creator_id=int(event["creator_id"]) if event.get("creator_id") else None)
     if merged.get("channel_id") is not None:
         merged["channel_id"] = str(merged["channel_id"])
     _normalise_times(merged)

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 PUBLIC_THREAD, PRIVATE_THREAD = 11, 12
 # resources/channel.mdx, "Start Thread from Message" JSON Params, auto_archive_duration.
 ARCHIVE_DURATIONS = (60, 1440, 4320, 10080)
+# topics/threads.mdx, "Editing & Deleting Threads": changing rate_limit_per_user or locked needs Manage Threads,
+# even for the thread's creator (invitable too: it says which non-moderators may add others). "Locked Threads":
+# without Manage Threads nothing of a locked thread changes (its title, its tags).
+MODERATOR_FIELDS = frozenset({"locked", "invitable", "rate_limit_per_user"})
 
 
 def check_thread_body(body: dict[str, Any], *, creating: bool, with_type: bool = False) -> None:
@@ -148,7 +152,7 @@ async def modify_channel(request: web.Request) -> web.Response:
         if not (member or moderator) or (channel.locked and not moderator) or not (
                 moderator or sim.bot_can(channel, "send_messages")):
             raise fail(403, 50013, "Missing Permissions")
-    elif ({"locked", "invitable"} & set(body) and not moderator) or not (creator or moderator):
+    elif ((MODERATOR_FIELDS & set(body) or channel.locked) and not moderator) or not (creator or moderator):
         raise fail(403, 50013, "Missing Permissions")
     elif channel.archived and body.get("archived") is not False:
         raise fail(400, 50083, "Thread is archived")

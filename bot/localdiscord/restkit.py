@@ -21,6 +21,7 @@ SIM_KEY: web.AppKey[Any] = web.AppKey("sim")
 EPHEMERAL = 64
 LOADING = 128
 MAX_REQUEST_SIZE = 25 * 1024 * 1024
+MAX_FILES = 10  # topics/opcodes-and-status-codes.mdx, 30015: "Maximum number of attachments in a message reached"
 
 
 def json_reply(body: Any, status: int = 200) -> web.Response:
@@ -130,6 +131,9 @@ async def read_body(request: web.Request) -> tuple[Any, list[dict[str, Any]]]:
         limit = sim_of(request).attachment_size_limit
         if any(f["size"] > limit for f in files) or sum(f["size"] for f in files) > MAX_REQUEST_SIZE:
             raise Rejected(413, {"message": "Request entity too large", "code": 40005})
+        if len(files) > MAX_FILES:  # topics/opcodes-and-status-codes.mdx, 30015
+            raise Rejected(400, {"message": f"Maximum number of attachments in a message reached ({MAX_FILES})",
+                                 "code": 30015})
         return payload, [_with_metadata(f, payload) for f in files]
     if request.can_read_body:
         return await request.json(), []

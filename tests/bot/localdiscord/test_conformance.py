@@ -270,6 +270,31 @@ async def _reopen(client: Client, body: Body) -> tuple[int, Any]:
     return await client.call("PATCH", f"/channels/{thread['id']}", {"archived": False})
 
 
+async def _move_event(client: Client, body: Body) -> tuple[int, Any]:
+    """The bot moves a voice event it made to another voice channel, where it may connect or not (``connect``)."""
+    start = client.sim.clock.now() + timedelta(days=1)
+    here, there = client.guild.create_voice_channel("room 1"), client.guild.create_voice_channel("room 2")
+    if not body["connect"]:
+        there.deny(client.guild.bot_role.id, "connect")
+    status, event = await client.call("POST", f"/guilds/{client.guild.id}/scheduled-events", {
+        "name": "mock", "privacy_level": 2, "entity_type": 2, "channel_id": str(here.id),
+        "scheduled_start_time": start.isoformat(), "scheduled_end_time": (start + timedelta(hours=1)).isoformat()})
+    assert status == 200, event
+    return await client.call("PATCH", f"/guilds/{client.guild.id}/scheduled-events/{event['id']}",
+                             {"channel_id": str(there.id), "entity_type": 2})
+
+
+async def _modify_own_thread(client: Client, body: Body) -> tuple[int, Any]:
+    """The bot changes a thread it made (``patch``) without Manage Threads unless ``moderator``; a moderator
+    locked the thread first when ``locked``."""
+    _, thread = await client.call("POST", f"/channels/{client.channel.id}/threads", {"name": "t", "type": 11})
+    if body.get("locked"):
+        assert (await client.call("PATCH", f"/channels/{thread['id']}", {"locked": True}))[0] == 200
+    if not body.get("moderator"):
+        client.channel.deny(client.guild.bot_role.id, "manage_threads")
+    return await client.call("PATCH", f"/channels/{thread['id']}", body["patch"])
+
+
 async def _add_to_private_thread(client: Client, body: Body) -> tuple[int, Any]:
     """The bot, without Manage Threads, adds a member to a private thread it created."""
     client.channel.deny(client.sim.bot_user.id, "manage_threads")
@@ -327,6 +352,7 @@ ROUTES: dict[str, Sender] = {
     "thread-in": _thread_in, "thread-add": _add_to_private_thread, "dm": _dm, "upload": _upload,
     "file-response": _file_response, "unseen": _own_message_unseen, "thread-update": _update_in_thread,
     "thread-answer-edit": _answer_edited_in_thread, "locked-answer": _answer_in_locked_thread, "reopen": _reopen,
+    "event-move": _move_event, "thread-modify": _modify_own_thread,
     "answer-by-channel": _answer_by_channel, "get-guild": _get_guild, "guild-commands": _guild_commands,
 }
 
@@ -689,11 +715,24 @@ RULES = [
     # "Active & Archived Threads": only Manage Threads unarchives a locked thread, even one the bot made
     Rule("reopening a locked thread needs Manage Threads, even for its creator", "reopen",
          {"send": True, "locked": True}, {"send": True, "locked": True, "moderator": True}, code=50013, status=403),
+    # resources/guild-scheduled-event.mdx, "Guild Scheduled Event Permissions Requirements" (VOICE, Modify):
+    # View Channel and Connect in the event's channel, the one it moves to as well
+    Rule("a voice event moves only to a channel the bot may connect to", "event-move", {"connect": False},
+         {"connect": True}, code=50013, status=403),
+    # topics/threads.mdx, "Editing & Deleting Threads": slow mode needs Manage Threads, even for the creator
+    Rule("a thread's slow mode needs Manage Threads, even for its creator", "thread-modify",
+         {"patch": {"rate_limit_per_user": 10}}, {"patch": {"rate_limit_per_user": 10}, "moderator": True},
+         code=50013, status=403),
+    # topics/threads.mdx, "Locked Threads": without Manage Threads no title or tags of a locked thread change
+    Rule("no renaming a locked thread without Manage Threads, even for its creator", "thread-modify",
+         {"patch": {"name": "renamed"}, "locked": True}, {"patch": {"name": "renamed"}}, code=50013, status=403),
     # topics/opcodes-and-status-codes.mdx, 50278: no DM without a mutual guild
     Rule("DMs only to users sharing a guild", "dm", {"to": "stranger"}, {"to": "member"}, code=50278, status=403),
     # reference.mdx, "Uploading Files": 10 MiB per file; resources/message.mdx, "Create Message": 25 MiB a request
     Rule("files up to 10 MiB each", "upload", {"sizes": [10 * MIB + 1]}, {"sizes": [10 * MIB]}, code=40005,
          status=413),
+    # topics/opcodes-and-status-codes.mdx, 30015: at most 10 attachments in a message
+    Rule("up to 10 files in a message", "upload", {"sizes": [1] * 11}, {"sizes": [1] * 10}, code=30015),
     Rule("a request up to 25 MiB", "upload", {"sizes": [9 * MIB, 9 * MIB, 8 * MIB]},
          {"sizes": [9 * MIB, 9 * MIB, 7 * MIB]}, code=40005, status=413),
     # resources/channel.mdx, "Start Thread in Forum or Media Channel" JSON/Form Params

@@ -8,7 +8,14 @@ import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.localdiscord import BotHarness, InteractionFailed, LocalDiscord, SimChannel, SimMember
+from bot.localdiscord import (
+    BotHarness,
+    CommandForbidden,
+    InteractionFailed,
+    LocalDiscord,
+    SimChannel,
+    SimMember,
+)
 
 
 def channel_of(harness: BotHarness, sim_channel: SimChannel) -> discord.TextChannel:
@@ -230,3 +237,80 @@ async def test_missing_send_permission_is_50013(harness: BotHarness, general: Si
     general.deny(guild.id, "send_messages")
     with harness.sim.expect_errors(50013), pytest.raises(discord.Forbidden):
         await channel_of(harness, general).send("nope")
+
+
+async def test_a_member_types_only_into_commands_they_may_run(sim: LocalDiscord) -> None:
+    """interactions/application-commands.mdx, "default_member_permissions": Discord's client hides a command a
+    member may not run, and with it the options they could type into (no autocomplete for them)."""
+    guild = next(iter(sim.guilds.values()))
+    alice, mod = (next(m for m in guild.members.values() if m.name == name) for name in ("alice", "mod"))
+    command = {"name": "best", "description": "d", "default_member_permissions": "32",  # Manage Server
+               "options": [{"type": 3, "name": "member", "description": "d", "autocomplete": True}]}
+    async with aiohttp.ClientSession() as session:
+        async with session.put(f"{sim.api_base}/applications/{sim.application_id}/guilds/{guild.id}/commands",
+                               json=[command], headers={"Authorization": f"Bot {sim.token}"}) as response:
+            assert response.status == 200
+    general = guild.channel("general")
+    with pytest.raises(CommandForbidden):
+        alice.start_autocomplete("best", "member", "a", in_channel=general)
+    mod.start_autocomplete("best", "member", "a", in_channel=general)
+
+
+async def test_a_member_picks_only_in_enabled_menus_and_within_their_counts(
+        harness: BotHarness, alice: SimMember, general: SimChannel, daily: SimChannel) -> None:
+    """components/reference.mdx, "Button", "String Select" and "Channel Select": Discord's client presses no
+    disabled button, picks in no disabled menu, and sends a channel select's ``min_values``..``max_values``."""
+    from bot.localdiscord.client_rules import check_picks
+
+    where = {"type": 8, "custom_id": "where", "channel_types": [0]}
+    body = {"content": "pick", "components": [
+        {"type": 1, "components": [{"type": 2, "style": 1, "label": "Go", "custom_id": "go", "disabled": True}]},
+        {"type": 1, "components": [where]},
+        {"type": 1, "components": [{"type": 3, "custom_id": "kinds", "disabled": True,
+                                    "options": [{"label": "a", "value": "a"}]}]}]}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{harness.sim.api_base}/channels/{general.id}/messages", json=body,
+                                headers={"Authorization": f"Bot {harness.sim.token}"}) as response:
+            assert response.status == 200
+    message = general.last_message
+    assert message is not None
+    with pytest.raises(AssertionError, match="disabled"):
+        alice.start_click(message, "Go")
+    with pytest.raises(AssertionError, match="disabled"):
+        await alice.select(message, ["a"], custom_id="kinds")
+    with pytest.raises(AssertionError, match="1 to 1 picks"):
+        await alice.select(message, [str(general.id), str(daily.id)], custom_id="where")
+    check_picks(where, [str(general.id)])  # one channel, as the menu asks
+
+
+async def test_a_member_fills_a_form_field_to_its_min_length(sim: LocalDiscord, alice: SimMember) -> None:
+    """components/reference.mdx, "Text Input Structure": Discord's client submits no fewer characters than a
+    text input's ``min_length``; an optional field may still be left empty."""
+    when = {"type": 4, "custom_id": "when", "style": 1, "min_length": 3, "max_length": 40}
+    note = {"type": 4, "custom_id": "note", "style": 2, "min_length": 5, "required": False}
+    form = {"custom_id": "form", "title": "When?", "components": [
+        {"type": 18, "label": "When?", "component": when}, {"type": 18, "label": "Note", "component": note}]}
+    with pytest.raises(AssertionError, match="at least 3"):
+        alice.start_submit_modal(form, when="9h")
+    with pytest.raises(AssertionError, match="at least 5"):
+        alice.start_submit_modal(form, when="9am", note="ok")
+    alice.start_submit_modal(form, when="9am")
+
+
+async def test_a_member_presses_only_in_a_channel_they_can_see(
+        harness: BotHarness, alice: SimMember, guild, general: SimChannel) -> None:
+    """topics/permissions.mdx, "Implicit Permissions": without View Channel the channel and its buttons are not
+    shown to the member, so Discord's client sends no press from there."""
+    body = {"content": "pick", "components": [
+        {"type": 1, "components": [{"type": 2, "style": 1, "label": "Go", "custom_id": "go"}]}]}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{harness.sim.api_base}/channels/{general.id}/messages", json=body,
+                                headers={"Authorization": f"Bot {harness.sim.token}"}) as response:
+            assert response.status == 200
+    message = general.last_message
+    assert message is not None
+    general.deny(guild.id, "view_channel")
+    with pytest.raises(AssertionError, match="cannot see #general"):
+        alice.start_click(message, "Go")
+    general.allow(alice.id, "view_channel")
+    alice.start_click(message, "Go")
