@@ -261,7 +261,8 @@ class StudybotOwner(commands.GroupCog, group_name="studybot-owner", group_descri
         # Of the shards that answered a heartbeat: discord.py's own average is infinite while one has not, which
         # read as "0 ms", the best-looking value exactly when a shard is in trouble.
         answered = [shard.latency for shard in shards if shard.latency is not None]
-        embed = health_embed(latency_ms=sum(answered) / len(answered) * 1000 if answered else None, shards=shards, layout=core.settings.shard_layout.describe(),
+        embed = health_embed(latency_ms=sum(answered) / len(answered) * 1000 if answered else None,
+                             shards=shards, layout=core.settings.shard_layout.describe(),
                              jobs=[(j.id, j.next_run) for j in jobs[:10]], job_count=len(jobs),
                              db_bytes=database_size(core.settings.database_path),
                              last_backup=(last[0].name, last[1]) if last else None,

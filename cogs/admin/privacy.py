@@ -88,7 +88,8 @@ class Privacy(commands.GroupCog, group_name="privacy", group_description="Your d
         await interaction.response.send_message(
             "This removes your streaks, answers, flashcard progress, quiz answers, mock-interview sign-up, "
             "feedback, suggestions and settings in every server, takes back the reward roles I gave you, and "
-            f"deletes the answers and feedback I posted for you. It cannot be undone. {what_remains(keep)}", view=view, ephemeral=True)
+            f"deletes the answers and feedback I posted for you. It cannot be undone. {what_remains(keep)}",
+            view=view, ephemeral=True)
         view.message = await interaction.original_response()
 
     def roles_text(self, roles: RolesTakenBack) -> str:
