@@ -14,6 +14,7 @@ import tomllib
 from bot.community.library import ServerContent
 from bot.community.models import DOCUMENT_PREFIX, ImportResult
 from bot.community.service import SuggestionService
+from bot.content.cardchecks import one_card_errors
 from bot.content.document import StudyDocument, parse_document
 from bot.content.importer import draft_files
 from bot.content.items import check_item
@@ -76,7 +77,9 @@ class DocumentImporter:
 
     @staticmethod
     def _drafted_cards(document: StudyDocument, name: str) -> tuple[list[Flashcard], list[Problem]]:
-        """The importer's draft, read back and checked card by card with the pack validator."""
+        """The importer's draft, read back and checked card by card with the pack validator: its schema and the
+        card rules it adds (an answer that only repeats its question), as a suggested card is, so an approved
+        card never makes the server's export fail ``studybot content validate``."""
         files = draft_files(document, name)
         cards: list[Flashcard] = []
         problems: list[Problem] = []
@@ -86,6 +89,9 @@ class DocumentImporter:
                 continue
             for raw in tomllib.loads(text).get("card", []):
                 card, found = check_item("card", raw, f"{name}/{relative}")
+                errors = one_card_errors(card, f"{name}/{relative}") if isinstance(card, Flashcard) else []
+                card = None if errors else card
+                found += errors
                 problems += found
                 if isinstance(card, Flashcard):
                     if card.id in seen:  # the same question twice in the document: one card

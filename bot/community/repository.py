@@ -71,9 +71,9 @@ class SuggestionRepository:
                                       "ORDER BY id DESC LIMIT ?", (guild_id, author_id, limit))
         return [_suggestion(row) for row in rows]
 
-    async def get(self, guild_id: int, suggestion_id: int) -> Suggestion | None:
-        row = await self.db.fetchone("SELECT * FROM suggestions WHERE id = ? AND guild_id = ?",
-                                     (suggestion_id, guild_id))
+    async def get(self, guild_id: int, suggestion_id: int, conn: aiosqlite.Connection | None = None) -> Suggestion | None:
+        row = await self.db.reader(conn).fetchone("SELECT * FROM suggestions WHERE id = ? AND guild_id = ?",
+                                                  (suggestion_id, guild_id))
         return None if row is None else _suggestion(row)
 
     async def pending(self, guild_id: int, offset: int, limit: int) -> tuple[list[Suggestion], int]:

@@ -201,9 +201,9 @@ class SuggestionService:
         return await self.repo.by_author(guild_id, author_id, limit)
 
     # -- moderators ------------------------------------------------------------------------
-    async def get(self, guild_id: int, suggestion_id: int) -> Suggestion:
+    async def get(self, guild_id: int, suggestion_id: int, conn: aiosqlite.Connection | None = None) -> Suggestion:
         """A suggestion of *this* server: an id from another server is simply not found."""
-        found = await self.repo.get(guild_id, suggestion_id)
+        found = await self.repo.get(guild_id, suggestion_id, conn)
         if found is None:
             raise NotFound(f"There is no suggestion #{suggestion_id} in this server.",
                            hint="`/review queue` lists the ones waiting.")
@@ -214,15 +214,17 @@ class SuggestionService:
 
     async def approve(self, guild_id: int, suggestion_id: int, moderator_id: int,
                       edited: dict[str, str] | None = None) -> Decision:
-        """Approve as suggested, or with a moderator's edits (validated the same way); once only."""
-        current = await self.get(guild_id, suggestion_id)
-        item = current.item
-        if edited is not None:
-            source = current.item.source.model_dump()
-            item = build_item(current.kind, {**form_fields(item), **edited}, source)  # fields not on the form stay
-        final = item.model_copy(update={"id": item_id_for(current)})
+        """Approve as suggested, or with a moderator's edits (validated the same way); once only.
+
+        The suggestion is read in the deciding transaction: hints another moderator saved a moment ago are
+        part of what is approved, not overwritten by the text read before them."""
         now = self.clock.now()
         async with self.db.transaction() as conn:
+            current = await self.get(guild_id, suggestion_id, conn)
+            item = current.item
+            if edited is not None:  # fields not on the form stay
+                item = build_item(current.kind, {**form_fields(item), **edited}, current.item.source.model_dump())
+            final = item.model_copy(update={"id": item_id_for(current)})
             owned = await self.repo.server_items(conn, guild_id)
             if owned >= SERVER_ITEM_LIMIT:
                 raise InvalidInput(f"This server already owns {SERVER_ITEM_LIMIT} prompts and cards.",

@@ -143,6 +143,11 @@ class DailyRepository:
         ``decks_off_too`` in every deck: a day already posted keeps its prompt when its deck is switched off."""
         return await self.db.reader(conn).run(self.custom_prompts_in, guild_id, decks_off_too)
 
+    async def content_version(self, guild_id: int) -> int | None:
+        """The server's content version (migration 0018): it changes with every write to its items or decks."""
+        value = await self.db.fetchval("SELECT version FROM content_versions WHERE guild_id = ?", (guild_id,))
+        return int(value) if value is not None else None
+
     async def pool_sources(self, guild_id: int) -> tuple[list[Prompt], frozenset[str]]:
         """(The server's own prompts in decks that are on, every deck it switched off), in one trip: what
         :func:`~bot.daily.delivery.eligible_prompts` needs besides the shipped library."""

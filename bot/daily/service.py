@@ -74,7 +74,7 @@ class DailyService:
         self.audit = audit
         self.activity = activity
         self.delivery = DailyDelivery(self.repo, clock, content, scheduler, publisher)
-        self._sent_posts: dict[tuple[int, date, str], asyncio.Future[tuple[PostRecord, Prompt]]] = {}
+        self._sent_posts: dict[tuple[int, date, str, int | None], asyncio.Future[tuple[PostRecord, Prompt]]] = {}
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -302,10 +302,10 @@ class DailyService:
         """The sent post and its prompt; cached, because every click on a post starts here.
 
         The cache holds one shared future per post, so the burst of clicks that follows a
-        post (hundreds of members at once) reads the database once, not once per click.
-        A failed read is not cached: the next click tries again.
-        """
-        key = (guild_id, day, self.content.library.version)
+        post (hundreds of members at once) reads the post once, not once per click; the key holds the
+        server's content version, so a prompt of its own edited since shows its new hints and rubric.
+        A failed read is not cached: the next click tries again."""
+        key = (guild_id, day, self.content.library.version, await self.repo.content_version(guild_id))
         pending = self._sent_posts.get(key)
         if pending is None:
             if len(self._sent_posts) >= SENT_POST_CACHE:
@@ -315,7 +315,7 @@ class DailyService:
             pending.add_done_callback(lambda done: self._forget_failed(key, done))
         return await asyncio.shield(pending)
 
-    def _forget_failed(self, key: tuple[int, date, str], done: asyncio.Future[tuple[PostRecord, Prompt]]) -> None:
+    def _forget_failed(self, key: tuple[int, date, str, int | None], done: asyncio.Future[tuple[PostRecord, Prompt]]) -> None:
         if (done.cancelled() or done.exception() is not None) and self._sent_posts.get(key) is done:
             del self._sent_posts[key]
 

@@ -28,9 +28,14 @@ class OutcomeRepository:
         return datetime.fromtimestamp(value, UTC) if value else None
 
     async def add_noshow(self, conn: aiosqlite.Connection, group_id: int, user_id: int, reporter: int,
-                         now: datetime) -> None:
+                         now: datetime) -> bool:
+        """Record ``reporter``'s report that ``user_id`` missed the group's interview; whether it is the first
+        report of that absence (the same report pressed again, or a trio's second report of it, is no new one)."""
+        cursor = await conn.execute("SELECT 1 FROM mock_noshows WHERE group_id = ? AND user_id = ?", (group_id, user_id))
+        first = await cursor.fetchone() is None
         await conn.execute("INSERT INTO mock_noshows (group_id, user_id, reported_by, created_at) "
                            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", (group_id, user_id, reporter, epoch(now)))
+        return first
 
     async def reporters_of(self, conn: aiosqlite.Connection, group_id: int, user_id: int) -> list[int]:
         """Who reported ``user_id`` absent from the group's interview (read in the report's transaction)."""
@@ -83,10 +88,11 @@ class OutcomeRepository:
     async def pause_for_noshows(self, conn: aiosqlite.Connection, guild_id: int, user_id: int,
                                 now: datetime) -> bool:
         """Pause a member reported absent twice in a row, untold until :meth:`mark_pause_told`; False when a
-        no-show pause already holds them (they were told of it)."""
+        no-show pause already holds them (they were told of it), or when they left mock interviews before the
+        report came: they are not signed up again (nor would a withdrawal's lifting make them active)."""
         cursor = await conn.execute(
             "UPDATE mock_participants SET status = 'paused', skip_rounds = 0, pause_reason = 'no-show', "
-            "pause_told = 0, updated_at = ? WHERE guild_id = ? AND user_id = ? "
+            "pause_told = 0, updated_at = ? WHERE guild_id = ? AND user_id = ? AND status <> 'left' "
             "AND NOT (status = 'paused' AND pause_reason = 'no-show')", (epoch(now), guild_id, user_id))
         return cursor.rowcount > 0
 

@@ -146,10 +146,12 @@ class Outcomes:
                 # The absences, and the pause a second one in a row brings, commit with the report: a crash
                 # cannot keep the report without them, nor pause a member without recording that they are
                 # still to be told (:meth:`tell_paused`, or at the next start).
+                # Only a newly reported absence can pause: pressed again, the same report would pause anew a
+                # member who came back with `/mock join` since.
                 for member in group.members:
                     if member.user_id != user_id:
-                        await self.outcomes_repo.add_noshow(conn, group_id, member.user_id, user_id, now)
-                        if await self._absent_twice(conn, group.guild_id, member.user_id) and \
+                        first = await self.outcomes_repo.add_noshow(conn, group_id, member.user_id, user_id, now)
+                        if first and await self._absent_twice(conn, group.guild_id, member.user_id) and \
                                 await self.outcomes_repo.pause_for_noshows(conn, group.guild_id, member.user_id, now):
                             paused.append(member.user_id)
             if outcome == "met":

@@ -54,6 +54,12 @@ def suggestion_embed(suggestion: Suggestion, *, note: str | None = None) -> disc
     return fit_embed(embed)  # every part within its limit can still make more than Discord's total; Edit shows all
 
 
+def _listed(text: str, limit: int) -> str:
+    """Member text on one line of a list: shortened first, then escaped, so a masked link or a heading a member
+    wrote cannot make the bot's list look like something else (and no escape is cut in half)."""
+    return member_text(truncate(one_line(text), limit))
+
+
 def mine_embed(suggestions: list[Suggestion]) -> discord.Embed:
     embed = discord.Embed(title="Your suggestions", colour=BRAND_COLOUR)
     if not suggestions:
@@ -61,9 +67,9 @@ def mine_embed(suggestions: list[Suggestion]) -> discord.Embed:
         return embed
     lines = []
     for s in suggestions:
-        line = f"**#{s.id}** {s.kind} · {truncate(s.summary, 80)} · {STATUS_MARKS[s.status]}"
+        line = f"**#{s.id}** {s.kind} · {_listed(s.summary, 80)} · {STATUS_MARKS[s.status]}"
         if s.reason:
-            line += f" ({truncate(s.reason, 120)})"
+            line += f" ({_listed(s.reason, 120)})"
         lines.append(line)
     embed.description = truncate("\n".join(lines), 4000)
     return embed
@@ -72,7 +78,7 @@ def mine_embed(suggestions: list[Suggestion]) -> discord.Embed:
 def queue_embed(waiting: list[Suggestion], total: int) -> discord.Embed:
     embed = discord.Embed(title=f"Review queue · {total} waiting", colour=BRAND_COLOUR)
     embed.description = truncate("\n".join(
-        f"**#{s.id}** {s.kind} · {truncate(s.summary, 90)} · <@{s.author_id}>" for s in waiting) or
+        f"**#{s.id}** {s.kind} · {_listed(s.summary, 90)} · <@{s.author_id}>" for s in waiting) or
         "Nothing is waiting. 🎉", 4000)
     return embed
 

@@ -23,6 +23,12 @@ REPORT_LABELS = {"met": ("We met", discord.ButtonStyle.success),
                  "missed": ("We couldn't make it", discord.ButtonStyle.secondary)}
 log = logging.getLogger(__name__)
 
+
+def _mentions(user_ids: list[int]) -> str:
+    """Who a pause (or its lifting) is about, by name: in a trio it need not be every member reported."""
+    return ", ".join(f"<@{u}>" for u in user_ids)
+
+
 FEEDBACK_FORM = CustomId("studybot:mock:form", group=NUMBER, to=NUMBER)
 
 
@@ -60,7 +66,8 @@ def met_text(report: Report) -> str:
         text += (f" The earlier \"didn't show\" report about {names} is withdrawn: it no longer counts against "
                  "them in their status or the server's statistics.")
         if report.resumed:
-            text += " They had been paused for missing twice; that pause is lifted and they have been told."
+            text += (f" {_mentions(report.resumed)} had been paused for missing twice; that pause is lifted and "
+                     "they have been told.")
     return text + " Leave feedback for your partner:"
 
 
@@ -76,7 +83,8 @@ def disputed_text(report: Report) -> str:
             "and only they can withdraw that, so the meeting is not recorded yet. I have asked them to press "
             "**We met** if you did meet.")
     if report.resumed:
-        text += " They had been paused for missing twice; that pause is lifted and they have been told."
+        text += (f" {_mentions(report.resumed)} had been paused for missing twice; that pause is lifted and "
+                 "they have been told.")
     return text
 
 
@@ -118,12 +126,14 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         if self.outcome == "noshow":
             text = "Thanks, noted. Sorry your partner did not show."
             if report.paused:
-                text += " They have missed twice in a row and are paused until they rejoin."
+                one = len(report.paused) == 1
+                text += (f" {_mentions(report.paused)} {'has' if one else 'have'} missed twice in a row and "
+                         f"{'is' if one else 'are'} paused until they rejoin.")
         else:
             text = "Noted: you could not make it this round. See you next round."
         if not report.changed:
             text = "This interview was already reported as met."
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=no_pings())
         if report.paused:  # the DMs wait behind paced traffic: only after the member has their answer
             client_of(interaction).spawn(service.tell_paused(group.guild_id, report.paused),
                                          name="studybot-mock-paused")

@@ -377,3 +377,36 @@ async def test_a_question_numbered_with_thousands_of_digits_is_not_a_failure(har
                                                                              mod: SimMember) -> None:
     reply = await mod.slash("content import", document=upload(DOCUMENT + "9" * 5000 + ". Is this too long?\nYes.\n"))
     assert reply.ephemeral and GENERIC_FAILURE not in reply.text, reply.text
+
+
+async def test_hints_edited_after_todays_post_was_opened_are_the_ones_its_hints_button_shows(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    """`/content edit` says the daily rotation uses the new text at once: a hint fixed while today's prompt is the
+    server's own reaches the members who open Hints after the fix, also when someone opened them before it."""
+    daily = harness.guild.channel("daily")
+    await add_own_prompt(mod, daily)
+    await mod.slash("content decks", deck="ai-native-careers", on=False)  # today's prompt is the server's own
+    await mod.slash("daily post-now")
+    [post] = [m for m in daily.messages if m.embeds and m.embeds[0].get("title", "").startswith("Day ")]
+    assert "flashcard service" in post.embeds[0]["title"]
+    await alice.click(post, "Hints")
+    [choice] = await mod.autocomplete("content edit", "item", "flashcard serv")
+    await mod.submit_modal(await mod.slash("content edit", item=choice["value"], part="hints"),
+                           hints="Where does a grade become durable?")
+    hints = await bob.click(post, "Hints")
+    assert "Where does a grade become durable?" in hints.text, hints.text
+
+
+async def test_a_documents_faq_answer_that_only_repeats_its_question_is_left_out_of_the_queue(
+        harness: BotHarness, mod: SimMember, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """README: every drafted card is checked by the validator, so an export of the server's content always
+    validates; an answer that only repeats its question is a card `studybot content validate` refuses."""
+    echo = DOCUMENT + "3. Does continuous batching raise throughput?\nYes, continuous batching raises throughput.\n"
+    done = await mod.slash("content import", document=upload(echo))
+    assert "5 cards are waiting for review" in done.text and "repeats its front" in done.text, done.text
+    await approve_all(mod)
+    [attachment] = (await mod.slash("content export")).attachments
+    with zipfile.ZipFile(io.BytesIO(attachment["data"])) as archive:
+        archive.extractall(tmp_path / "packs")
+    capsys.readouterr()
+    assert main(["content", "validate", str(tmp_path / "packs")]) == 0, capsys.readouterr().out

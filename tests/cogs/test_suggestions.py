@@ -472,3 +472,35 @@ async def test_a_decision_dm_discord_could_not_take_for_now_is_sent_while_the_bo
     [told] = alice.dms
     assert "approved" in told.content
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM suggestions WHERE author_told_at IS NULL") == 0
+
+
+async def test_hints_saved_while_another_moderator_approves_are_not_lost(
+        harness: BotHarness, guild, mod: SimMember, alice: SimMember, mods: SimChannel) -> None:
+    """A suggestion is decided once, on what the reviewers see: hints saved as another moderator approves are
+    either in the approved prompt or refused as already decided, never confirmed and then dropped."""
+    other = guild.add_member("mod2", manage_guild=True)
+    await mod.slash("review channel", channel=mods)
+    form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="LLM gateway budgets")
+    await alice.submit_modal(form, **GOOD_PROMPT)
+    [queued] = [m for m in mods.messages if m.embeds]
+    hints_form = await mod.click(queued, "Edit hints")
+    saving = mod.start_submit_modal(hints_form, hints="Meter tokens where the request enters")
+    approving = other.start_click(queued, "Approve")
+    await harness.sim.settle()
+    replies = [str(i.response_data) for i in (saving, approving)]
+    saved = "Hints edited" in replies[0]
+    data = await harness.core.db.fetchval("SELECT data FROM server_items")
+    assert saved or "already approved" in replies[0], replies  # the one told its hints are saved finds them approved
+    assert not saved or "Meter tokens where the request enters" in data, (replies, data)
+
+
+async def test_a_suggestions_masked_link_stays_inert_in_the_queue_list_and_in_suggest_mine(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """README: suggestions shown inside the bot's own messages have their masked links escaped; the queue's list
+    and the author's own list name each suggestion by its front, so a front must not become a link there."""
+    front = "[Official notice](https://example.com/verify) What does a reranker add after vector search?"
+    assert "suggestion **#1**" in await suggest_card(alice, front=front)
+    listed = (await mod.slash("review queue")).embeds[0]["description"]
+    assert " [Official notice](" not in listed and "\\[Official notice](" in listed, listed
+    mine = (await alice.slash("suggest mine")).embeds[0]["description"]
+    assert " [Official notice](" not in mine and "\\[Official notice](" in mine, mine
