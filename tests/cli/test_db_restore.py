@@ -134,12 +134,12 @@ def test_a_restore_cut_short_by_a_full_disk_leaves_the_live_database_as_it_was(l
 
 
 HOLDER = """
-import sys, time
+import sys
 from pathlib import Path
 from bot.storage.in_use import serving
 with serving(Path(sys.argv[1])):
     print("serving", flush=True)
-    time.sleep(600)
+    sys.stdin.read()  # holds the file until killed (or its input closes)
 """
 
 
@@ -148,7 +148,8 @@ def test_a_restore_while_a_bot_serves_the_database_is_refused_and_changes_nothin
     mark(live, "before")
     assert main(["db", "backup", "copy.sqlite3"]) == 0
     mark(live, "after")
-    running = subprocess.Popen([sys.executable, "-c", HOLDER, str(live)], stdout=subprocess.PIPE, text=True)
+    running = subprocess.Popen([sys.executable, "-c", HOLDER, str(live)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
     try:
         assert running.stdout is not None and running.stdout.readline().strip() == "serving"
         with pytest.raises(SystemExit) as refused:

@@ -15,6 +15,7 @@ from bot.localdiscord import (
     LocalDiscord,
     SimChannel,
     SimMember,
+    SimMessage,
 )
 
 
@@ -256,6 +257,17 @@ async def test_a_member_types_only_into_commands_they_may_run(sim: LocalDiscord)
     mod.start_autocomplete("best", "member", "a", in_channel=general)
 
 
+async def posted_by_the_bot(harness: BotHarness, channel: SimChannel, body: dict) -> SimMessage:
+    """``body`` posted in ``channel`` as the bot would post it, through the REST route."""
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{harness.sim.api_base}/channels/{channel.id}/messages", json=body,
+                                headers={"Authorization": f"Bot {harness.sim.token}"}) as response:
+            assert response.status == 200
+    message = channel.last_message
+    assert message is not None
+    return message
+
+
 async def test_a_member_picks_only_in_enabled_menus_and_within_their_counts(
         harness: BotHarness, alice: SimMember, general: SimChannel, daily: SimChannel) -> None:
     """components/reference.mdx, "Button", "String Select" and "Channel Select": Discord's client presses no
@@ -268,12 +280,7 @@ async def test_a_member_picks_only_in_enabled_menus_and_within_their_counts(
         {"type": 1, "components": [where]},
         {"type": 1, "components": [{"type": 3, "custom_id": "kinds", "disabled": True,
                                     "options": [{"label": "a", "value": "a"}]}]}]}
-    async with aiohttp.ClientSession() as session:
-        async with session.post(f"{harness.sim.api_base}/channels/{general.id}/messages", json=body,
-                                headers={"Authorization": f"Bot {harness.sim.token}"}) as response:
-            assert response.status == 200
-    message = general.last_message
-    assert message is not None
+    message = await posted_by_the_bot(harness, general, body)
     with pytest.raises(AssertionError, match="disabled"):
         alice.start_click(message, "Go")
     with pytest.raises(AssertionError, match="disabled"):
@@ -303,12 +310,7 @@ async def test_a_member_presses_only_in_a_channel_they_can_see(
     shown to the member, so Discord's client sends no press from there."""
     body = {"content": "pick", "components": [
         {"type": 1, "components": [{"type": 2, "style": 1, "label": "Go", "custom_id": "go"}]}]}
-    async with aiohttp.ClientSession() as session:
-        async with session.post(f"{harness.sim.api_base}/channels/{general.id}/messages", json=body,
-                                headers={"Authorization": f"Bot {harness.sim.token}"}) as response:
-            assert response.status == 200
-    message = general.last_message
-    assert message is not None
+    message = await posted_by_the_bot(harness, general, body)
     general.deny(guild.id, "view_channel")
     with pytest.raises(AssertionError, match="cannot see #general"):
         alice.start_click(message, "Go")
