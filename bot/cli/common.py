@@ -45,14 +45,20 @@ def fail(message: str, code: int = Status.FAILED) -> NoReturn:
     raise CliExit(int(code))
 
 
+def _setting_name(location: tuple[int | str, ...], overrides: dict[str, Any]) -> str:
+    """Name a bad value where the self-hoster gave it: a command-line flag, else its environment variable."""
+    field = "_".join(str(part) for part in location)
+    if field in overrides:
+        return "--" + field.replace("_", "-")
+    return f"STUDYBOT_{field.upper()}"
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Build settings from the environment and ``.env``, explaining any bad value."""
     try:
         return Settings(**overrides)
     except ValidationError as error:
-        problems = "; ".join(
-            f"STUDYBOT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
-        )
+        problems = "; ".join(f"{_setting_name(e['loc'], overrides)}: {e['msg']}" for e in error.errors())
         fail(f"invalid configuration: {problems}", Status.CONFIGURATION)
     except SettingsError as error:  # a value pydantic-settings could not read at all, before any validation
         field = re.search(r'field "(\w+)"', str(error))

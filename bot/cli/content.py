@@ -33,13 +33,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     draft.set_defaults(handler=_import)
 
 
+def _not_a_document(path: Path) -> str:
+    """Why ``path`` cannot be read as a document: a device such as /dev/null is no folder either."""
+    if not path.exists():
+        return "does not exist"
+    if path.is_dir():
+        return "is a folder; give the document file"
+    return "is not a regular file; give the document file"
+
+
 def _validate(args: argparse.Namespace) -> int:
     if args.path is not None and not args.path.is_dir():
         what = "is a file, not a folder of packs" if args.path.exists() else "does not exist"
         fail(f"{args.path} {what}; give the folder that holds the pack folders", Status.FILE)
     if args.source is not None and not args.source.is_file():
-        what = "is a folder; give the document file" if args.source.exists() else "does not exist"
-        fail(f"{args.source} {what}", Status.FILE)
+        fail(f"{args.source} {_not_a_document(args.source)}", Status.FILE)
     folders = (args.path,) if args.path is not None else load_settings().content_dirs
     shown = ", ".join(str(f) for f in folders)
     try:
@@ -81,8 +89,7 @@ def _import(args: argparse.Namespace) -> int:
     if into.exists() and not into.is_dir():
         fail(f"{into} is a file; --into needs a folder", Status.FILE)
     if not args.document.is_file():
-        what = "is a folder; give the document file" if args.document.exists() else "does not exist"
-        fail(f"{args.document} {what}", Status.FILE)
+        fail(f"{args.document} {_not_a_document(args.document)}", Status.FILE)
     folders = as_folders([*load_settings().content_dirs, into])
     try:
         document = read_document(args.document)

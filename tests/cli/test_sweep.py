@@ -56,6 +56,8 @@ IN_PROCESS = [
     (["content", "validate", "missing"], None, S.FILE, "missing does not exist"),
     (["content", "validate", "notes.txt"], None, S.FILE, "notes.txt is a file"),
     (["content", "validate", "--source", "folder"], None, S.FILE, "folder is a folder"),
+    (["content", "validate", "--source", "/dev/null"], None, S.FILE, "/dev/null is not a regular file"),
+    (["content", "import", "/dev/null", "--pack", "mine"], None, S.FILE, "/dev/null is not a regular file"),
     (["content", "import", "missing.txt", "--pack", "mine"], None, S.FILE, "missing.txt does not exist"),
     (["content", "import", "folder", "--pack", "mine"], None, S.FILE, "folder is a folder"),
     (["content", "import", "doc.txt", "--pack", "mine", "--into", "notes.txt"], None, S.FILE, "--into needs a folder"),
@@ -112,6 +114,9 @@ CONNECTING = [
     (["run"], {"STUDYBOT_CONTENT_DIR": "missing"}, S.CONTENT, "missing: is not a folder of content packs"),
     (["run"], {"STUDYBOT_STARTUP_TIMEOUT": "soon"}, S.CONFIGURATION, "STUDYBOT_STARTUP_TIMEOUT"),
     (["run", "--now"], {}, S.CONFIGURATION, "unrecognized arguments"),
+    (["run", "--shard-count", "0"], {}, S.CONFIGURATION, "--shard-count: Input should be greater than"),
+    (["run", "--shard-count", "2", "--shard-ids", "5"], {"STUDYBOT_SHARD_COUNT": "4"}, S.CONFIGURATION,
+     "--shard-ids: Value error, Shard ids [5] do not exist with 2 shards"),
 ]
 
 
