@@ -8,7 +8,7 @@ from aiohttp import web
 
 from bot.localdiscord import rest_forums, threads
 from bot.localdiscord.formbody import form_error, number, one_of, text
-from bot.localdiscord.rest_messages import channel_of, message_of, require
+from bot.localdiscord.rest_messages import channel_of, dispatch_message, message_of, require
 from bot.localdiscord.restkit import Rejected, fail, json_reply, read_body, sim_of
 from bot.localdiscord.state import SimChannel, iso
 
@@ -73,6 +73,7 @@ async def thread_from_message(request: web.Request) -> web.Response:
         raise fail(400, 160004, "A thread has already been created for this message")
     thread = new_thread(sim, channel, body, PUBLIC_THREAD, thread_id=message.id)
     message.thread = thread
+    dispatch_message(sim, "MESSAGE_UPDATE", message)  # the docs: "Fires a Thread Create and a Message Update"
     return json_reply(thread.to_json())
 
 

@@ -1,5 +1,5 @@
-"""Two rules of the local Discord, each a row past its limit refused and one at it accepted: thread member
-updates reach a session without GUILD_MEMBERS only about the bot itself, and the invalid-request limit.
+"""Rules of the local Discord, each a row past its limit refused and one at it accepted: thread member
+updates reach a session without GUILD_MEMBERS only about the bot itself, and the invalid-request limit; and the events a route fires.
 """
 
 from __future__ import annotations
@@ -120,3 +120,22 @@ async def test_within_the_invalid_request_limit_the_api_answers(api: tuple[Local
     await _invalid_requests(sim, http, INVALID_LIMIT - 1)
     status, _, body = await _call(http, sim, "GET", "/users/@me")
     assert status == 200, body
+
+
+# -- 3. Events a route fires ----------------------------------------------------------------------------------
+# developers/resources/channel.mdx, "Start Thread from Message": "Fires a Thread Create and a Message Update
+# Gateway event" (the message now carries its thread).
+async def test_starting_a_thread_from_a_message_fires_thread_create_and_message_update() -> None:
+    async with LocalDiscord(clock=ManualClock(START), global_rate_limit=None) as sim, \
+            aiohttp.ClientSession() as http:
+        channel = sim.create_guild("Study Hall").create_text_channel("general")
+        ws = await _identify(http, sim, Intent.GUILDS | Intent.GUILD_MESSAGES)
+        status, _, message = await _call(http, sim, "POST", f"/channels/{channel.id}/messages", {"content": "topic"})
+        assert status == 200, message
+        status, _, thread = await _call(http, sim, "POST", f"/channels/{channel.id}/messages/{message['id']}/threads",
+                                        {"name": "discussion"})
+        assert status in (200, 201), thread
+        events = [(e["t"], e["d"]["id"], (e["d"].get("thread") or {}).get("id")) for e in _events(sim)
+                  if e.get("t") in ("THREAD_CREATE", "MESSAGE_UPDATE")]
+        await ws.close()
+    assert events == [("THREAD_CREATE", thread["id"], None), ("MESSAGE_UPDATE", message["id"], thread["id"])]
