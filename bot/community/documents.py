@@ -71,6 +71,8 @@ class DocumentImporter:
             if await self.suggestions.repo.deck_in_use(conn, guild_id, key):
                 raise Conflict(f"This server already has a deck `{key}` from an earlier upload.",
                                hint="Give the new upload another `deck` name.")
+            # A deck of that name whose cards were all removed is gone: its switch is not the new deck's.
+            await self.content.forget_switch_in(conn, guild_id, key)
             queued = [await self.suggestions.queue_item(conn, guild_id, uploader_id, card, deck=key)
                       for card in cards]
         return ImportResult(key, document.name, queued, skipped)

@@ -63,8 +63,8 @@ class ServerContent:
     async def items(self, guild_id: int, *, kind: str | None = None) -> list[ServerItem]:
         return await self.repo.items(guild_id, kind)
 
-    async def item(self, guild_id: int, item_id: str) -> ServerItem | None:
-        return await self.repo.item(guild_id, item_id)
+    async def item(self, guild_id: int, item_id: str, conn: aiosqlite.Connection | None = None) -> ServerItem | None:
+        return await self.repo.item(guild_id, item_id, conn)
 
     async def removed(self, guild_id: int, item_ids: Collection[str]) -> dict[str, str]:
         """Of ``item_ids``, those a moderator removed from this server's content for good, with their titles
@@ -146,6 +146,11 @@ class ServerContent:
                         now: datetime) -> None:
         """Switch decks inside the caller's transaction; the caller checked that they exist."""
         await self.repo.switch_in(conn, guild_id, states, actor_id, now)
+
+    async def forget_switch_in(self, conn: aiosqlite.Connection, guild_id: int, key: str) -> None:
+        """Forget whether a deck that no longer exists was on, inside the caller's transaction: a new deck
+        given its name starts on, like any new deck."""
+        await self.repo.forget_switch_in(conn, guild_id, key)
 
     async def update_in(self, conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard,
                         now: datetime) -> bool:

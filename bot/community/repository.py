@@ -189,9 +189,9 @@ class ServerItemRepository:
                                       "ORDER BY created_at, item_id", (guild_id, kind))
         return [_item(row) for row in rows]
 
-    async def item(self, guild_id: int, item_id: str) -> ServerItem | None:
-        row = await self.db.fetchone("SELECT * FROM server_items WHERE guild_id = ? AND item_id = ?",
-                                     (guild_id, item_id))
+    async def item(self, guild_id: int, item_id: str, conn: aiosqlite.Connection | None = None) -> ServerItem | None:
+        row = await self.db.reader(conn).fetchone("SELECT * FROM server_items WHERE guild_id = ? AND item_id = ?",
+                                                  (guild_id, item_id))
         return _item(row) if row else None
 
     @staticmethod
@@ -269,6 +269,11 @@ class ServerItemRepository:
             "ON CONFLICT (guild_id, deck) DO UPDATE SET enabled = excluded.enabled, "
             "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
             [(guild_id, key, int(enabled), actor_id, epoch(now)) for key, enabled in states.items()])
+
+    @staticmethod
+    async def forget_switch_in(conn: aiosqlite.Connection, guild_id: int, deck: str) -> None:
+        """Drop the server's switch of ``deck`` inside the caller's transaction."""
+        await conn.execute("DELETE FROM deck_switches WHERE guild_id = ? AND deck = ?", (guild_id, deck))
 
     @staticmethod
     async def insert(conn: aiosqlite.Connection, guild_id: int, item: Prompt | Flashcard, *, deck: str,

@@ -144,8 +144,8 @@ class SuggestionService:
         """The server's own prompts and cards (written, suggested or imported), oldest first."""
         return await self.content.items(guild_id)
 
-    async def own_item(self, guild_id: int, item_id: str) -> ServerItem:
-        item = await self.content.item(guild_id, item_id)
+    async def own_item(self, guild_id: int, item_id: str, conn: aiosqlite.Connection | None = None) -> ServerItem:
+        item = await self.content.item(guild_id, item_id, conn)
         if item is None:
             raise NotFound(f"This server has no prompt or card `{item_id[:60]}` of its own.",
                            hint="Pick one from the list `/content remove` offers as you type.")
@@ -153,12 +153,15 @@ class SuggestionService:
 
     async def edit_item(self, guild_id: int, item_id: str, actor_id: int, fields: dict[str, str]) -> ServerItem:
         """Rewrite one of the server's own prompts or cards, checked like a pack item, under the same id:
-        members keep their history of an edited card, and fields not on the form stay as they were."""
-        entry = await self.own_item(guild_id, item_id)
-        kind: ItemKind = "prompt" if isinstance(entry.item, Prompt) else "card"
-        edited = build_item(kind, {**form_fields(entry.item), **fields},
-                            entry.item.source.model_dump()).model_copy(update={"id": item_id})
+        members keep their history of an edited card, and fields not on the form stay as they were.
+
+        The item is read in the transaction that saves it: the hints another moderator saved a moment ago
+        stay, not overwritten by the text read before them."""
         async with self.db.transaction() as conn:
+            entry = await self.own_item(guild_id, item_id, conn)
+            kind: ItemKind = "prompt" if isinstance(entry.item, Prompt) else "card"
+            edited = build_item(kind, {**form_fields(entry.item), **fields},
+                                entry.item.source.model_dump()).model_copy(update={"id": item_id})
             if not await self.content.update_in(conn, guild_id, edited, self.clock.now()):
                 raise NotFound("That item was removed a moment ago; nothing was saved.")
             await self.audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="content.edit",

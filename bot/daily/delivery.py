@@ -71,6 +71,10 @@ class DailyPublisher(Protocol):
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
                           existing_message_id: int | None, day: date | None = None, look_first: bool = False) -> int: ...
 
+    async def start_thread(self, record: PostRecord, prompt: Prompt) -> int:
+        """Start the discussion thread of a sent post that went without one; its id (:class:`DeliveryFailed`
+        when Discord still refuses it)."""
+
 
 NO_PROMPT_LEFT = ("no prompt is left for this server: its decks that are on hold none of the kinds it chose; "
                   "switch a deck on with /content decks or widen the kinds with /daily kinds")
@@ -307,7 +311,7 @@ class DailyDelivery:
                     # so /daily preview showed it and /daily skip may have used it up since.
                     cycle, pool, remaining = self._rotation_in(conn, schedule, now)
                     pick = existing.prompt_id if existing.prompt_id in remaining else remaining[0]
-                    repo.repick_in(conn, schedule.guild_id, existing.local_date, cycle, pick, pool[pick].kind.value)
+                    repo.repick_in(conn, schedule.guild_id, existing.local_date, cycle, pool[pick])
                 existing = repo.post_in(conn, schedule.guild_id, existing.local_date)
             assert existing is not None
             return existing, False
@@ -317,7 +321,7 @@ class DailyDelivery:
         repo.insert_claim_in(
             conn, guild_id=schedule.guild_id, day=label, day_number=day_number, cycle=cycle,
             prompt_id=remaining[0], prompt_kind=pool[remaining[0]].kind.value,
-            channel_id=schedule.channel_id,
+            prompt_data=pool[remaining[0]].model_dump_json(), channel_id=schedule.channel_id,
             nonce=post_nonce(schedule.guild_id, label), now=now, occurrence_at=occurrence_at)
         record = repo.post_in(conn, schedule.guild_id, label)
         assert record is not None
@@ -360,6 +364,16 @@ class DailyDelivery:
     def _render_reads_in(self, conn: sqlite3.Connection, guild_id: int,
                          cycle: int) -> tuple[tuple[list[Prompt], frozenset[str]], set[str]]:
         return self.repo.pool_sources_in(conn, guild_id), self.repo.used_in_cycle_in(conn, guild_id, cycle)
+
+    async def start_thread(self, record: PostRecord, prompt: Prompt) -> int:
+        """Start and record the thread of a sent post that went without one (Create Public Threads was missing
+        when it went out and may be granted since), so answers are shown where the post says; its id."""
+        current = await self.repo.post(record.guild_id, record.local_date)
+        if current is not None and current.thread_id is not None:  # another answer started it a moment ago
+            return current.thread_id
+        thread_id = await self.publisher.start_thread(record, prompt)
+        await self.repo.set_thread(record.guild_id, record.local_date, thread_id)
+        return thread_id
 
     def prompt(self, prompt_id: str, custom: list[Prompt]) -> Prompt | None:
         return self.content.library.prompt(prompt_id) or next((p for p in custom if p.id == prompt_id), None)

@@ -257,21 +257,21 @@ class DailyRepository:
     @staticmethod
     def insert_claim_in(conn: sqlite3.Connection, *, guild_id: int, day: date, day_number: int, cycle: int,
                         prompt_id: str, prompt_kind: str, channel_id: int, nonce: str, now: datetime,
-                        occurrence_at: datetime) -> None:
+                        occurrence_at: datetime, prompt_data: str | None = None) -> None:
+        """Claim a day; ``prompt_data`` keeps the prompt as posted (see :meth:`posted_prompt`)."""
         conn.execute(
-            "INSERT INTO daily_posts (guild_id, local_date, day_number, cycle, prompt_id, prompt_kind, status, "
-            "channel_id, nonce, claimed_at, occurrence_at) VALUES (?, ?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?)",
-            (guild_id, day.isoformat(), day_number, cycle, prompt_id, prompt_kind, channel_id, nonce, epoch(now),
-             epoch(occurrence_at)),
+            "INSERT INTO daily_posts (guild_id, local_date, day_number, cycle, prompt_id, prompt_kind, prompt_data, "
+            "status, channel_id, nonce, claimed_at, occurrence_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'claimed', ?, ?, ?, ?)",
+            (guild_id, day.isoformat(), day_number, cycle, prompt_id, prompt_kind, prompt_data, channel_id, nonce,
+             epoch(now), epoch(occurrence_at)),
         )
 
     @staticmethod
-    def repick_in(conn: sqlite3.Connection, guild_id: int, day: date, cycle: int, prompt_id: str,
-                  prompt_kind: str) -> None:
+    def repick_in(conn: sqlite3.Connection, guild_id: int, day: date, cycle: int, prompt: Prompt) -> None:
         """Give a day whose post never reached Discord the prompt the rotation holds for it now."""
-        conn.execute("UPDATE daily_posts SET cycle = ?, prompt_id = ?, prompt_kind = ? WHERE guild_id = ? "
-                     "AND local_date = ? AND status != 'sent'", (cycle, prompt_id, prompt_kind, guild_id,
-                                                                 day.isoformat()))
+        conn.execute("UPDATE daily_posts SET cycle = ?, prompt_id = ?, prompt_kind = ?, prompt_data = ? "
+                     "WHERE guild_id = ? AND local_date = ? AND status != 'sent'",
+                     (cycle, prompt.id, prompt.kind.value, prompt.model_dump_json(), guild_id, day.isoformat()))
 
     @staticmethod
     def reclaim_in(conn: sqlite3.Connection, guild_id: int, day: date, channel_id: int) -> None:
@@ -303,6 +303,13 @@ class DailyRepository:
             "AND status != 'sent'",
             (reason, guild_id, day.isoformat()),
         )
+
+    async def posted_prompt(self, guild_id: int, day: date) -> Prompt | None:
+        """The prompt as it was when the day was posted (None for a post made before it was kept): what the
+        post's buttons show once the prompt left the server's content or the packs."""
+        data = await self.db.fetchval("SELECT prompt_data FROM daily_posts WHERE guild_id = ? AND local_date = ?",
+                                      (guild_id, day.isoformat()))
+        return Prompt.model_validate(json.loads(data)) if data is not None else None
 
     async def set_thread(self, guild_id: int, day: date, thread_id: int) -> None:
         await self.db.execute(

@@ -326,7 +326,8 @@ class DailyService:
         # Removing the schedule keeps past posts and their answers (its confirmation says so): a post's
         # buttons work without one, and without the deck of its prompt switched on.
         custom = await self.repo.custom_prompts(guild_id, decks_off_too=True)
-        prompt = self.delivery.prompt(record.prompt_id, custom)
+        # A prompt removed since (``/content remove``, or a content update) is read as it was posted.
+        prompt = self.delivery.prompt(record.prompt_id, custom) or await self.repo.posted_prompt(guild_id, day)
         if prompt is None:
             raise NotFound("That prompt was removed from the content packs.",
                            hint="Today's post has a current one.")
@@ -363,11 +364,10 @@ class DailyService:
         """Show a saved answer in the day's discussion thread (edited in place when it replaced one);
         ``look_first`` when an interrupted attempt may have shown it already."""
         answer, edited = saved.answer, saved.edited
-        if saved.thread_id is None:
-            return AnswerResult(answer, edited, False, "the discussion thread does not exist")
         try:
+            thread_id = saved.thread_id or await self._start_thread(answer.guild_id, answer.local_date)
             message_id = await self.delivery.publisher.post_answer(
-                saved.thread_id, answer.user_id, answer.body, edited=edited,
+                thread_id, answer.user_id, answer.body, edited=edited,
                 existing_message_id=answer.thread_message_id, day=answer.local_date, look_first=look_first)
         except DeliveryFailed as failure:
             return AnswerResult(answer, edited, False, failure.reason)
@@ -375,6 +375,13 @@ class DailyService:
         await self.repo.mark_answer_shown(answer, message_id)
         crash_point("answer.shown")
         return AnswerResult(answer, edited, True)
+
+    async def _start_thread(self, guild_id: int, day: date) -> int:
+        """The thread a post went without, started now; the post's cached row is read again after it."""
+        record, prompt = await self.post_for(guild_id, day)
+        thread_id = await self.delivery.start_thread(record, prompt)
+        self._sent_posts = {key: post for key, post in self._sent_posts.items() if key[:2] != (guild_id, day)}
+        return thread_id
 
     async def answer_of(self, guild_id: int, day: date, user_id: int) -> StoredAnswer | None:
         return await self.repo.answer(guild_id, day, user_id)

@@ -44,8 +44,10 @@ def post_embed(post: DailyPost) -> discord.Embed:
     return embed
 
 
-def thread_name(post: DailyPost) -> str:
-    return truncate(one_line(f"Day {post.day_number}: {post.prompt.title}"), 100)
+def thread_name(post: DailyPost | tuple[int, Prompt]) -> str:
+    """The discussion thread's name: of a post, or of a (day number, prompt) already posted."""
+    day_number, prompt = (post.day_number, post.prompt) if isinstance(post, DailyPost) else post
+    return truncate(one_line(f"Day {day_number}: {prompt.title}"), 100)
 
 
 def answer_message(user_id: int, *, edited: bool) -> str:

@@ -13,7 +13,8 @@ import aiohttp
 import discord
 
 from bot.bot import StudyBot
-from bot.daily import DailyPost, DeliveryFailed, Published
+from bot.content.models import Prompt
+from bot.daily import DailyPost, DeliveryFailed, PostRecord, Published
 from bot.posting import crash_point
 from cogs._common import locked_to_me, may_send_in, missing_permissions, no_pings, passing_failure
 from cogs._common.notices import notify_moderators
@@ -157,6 +158,28 @@ class DiscordDailyPublisher:
             raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         crash_point("daily.thread-started")
         return Published(message.id, thread.id)
+
+    async def start_thread(self, record: PostRecord, prompt: Prompt) -> int:
+        """Start a post's thread later: the bot lacked Create Public Threads when it was posted."""
+        assert record.message_id is not None  # a sent post
+        channel, message_id = await self._channel(record.channel_id), record.message_id
+        if not isinstance(channel, discord.TextChannel):  # a forum post is its own thread: never without one
+            raise DeliveryFailed("the daily channel is a forum now; the post's thread cannot be started")
+        me = channel.guild.me
+        if me is not None and not channel.permissions_for(me).create_public_threads:  # Discord would refuse it
+            raise DeliveryFailed(f"I am missing **Create Public Threads** in #{channel.name}, so the post has no "
+                                 "discussion thread yet")
+        try:
+            await self.pace()
+            thread = await channel.get_partial_message(message_id).create_thread(
+                name=thread_name((record.day_number, prompt)), auto_archive_duration=1440)
+        except discord.HTTPException as error:
+            if error.code == 160004:  # started a moment ago: a thread on a message shares the message's id
+                return message_id
+            raise DeliveryFailed(f"Discord refused the discussion thread ({error.text or error.status})") from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise DeliveryFailed("Discord did not answer in time", transient=True) from error
+        return thread.id
 
     async def notify_moderators(self, guild_id: int, text: str, look_first: bool = False) -> bool:
         return await notify_moderators(self.client, guild_id, text, self.pace, look_first)

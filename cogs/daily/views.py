@@ -128,17 +128,17 @@ async def _answer_submitted(interaction: discord.Interaction, match: re.Match[st
         return
     await interaction.response.send_message(_saved_text(saved), ephemeral=True, allowed_mentions=no_pings())
     result = await service.show_answer(saved)
-    if not result.thread_posted and saved.thread_id is not None:
+    if not result.thread_posted:
+        where = f"<#{saved.thread_id}>" if saved.thread_id is not None else "the discussion thread"
         await interaction.followup.send(
-            f"I could not show your answer in <#{saved.thread_id}> ({result.problem}). It is saved and still "
+            f"I could not show your answer in {where} ({result.problem}). It is saved and still "
             "counts; a moderator can check my permissions.", ephemeral=True, allowed_mentions=no_pings())
 
 
 def _saved_text(saved: SavedAnswer) -> str:
     """What the member is told once the answer is stored: where it is shown, and what it unlocked."""
-    if saved.thread_id is None:
-        text = ("✅ Saved, but I could not show it in the thread (the discussion thread does not exist). "
-                "It still counts; a moderator can check my permissions.")
+    if saved.thread_id is None:  # the post went without its thread: showing the answer starts it
+        text = "✅ Saved; it goes to the day's discussion thread. The **Rubric** button is open to you now."
     elif saved.edited:
         text = f"✅ Saved and updated in <#{saved.thread_id}>. The **Rubric** button is open to you now."
     else:

@@ -410,3 +410,40 @@ async def test_a_documents_faq_answer_that_only_repeats_its_question_is_left_out
         archive.extractall(tmp_path / "packs")
     capsys.readouterr()
     assert main(["content", "validate", str(tmp_path / "packs")]) == 0, capsys.readouterr().out
+
+
+async def test_two_moderators_editing_one_prompt_at_once_keep_both_changes(
+        harness: BotHarness, guild, mod: SimMember) -> None:
+    """One moderator saves a prompt's hints while another saves its title: each form changes only its own
+    fields, so both changes are kept, whichever is saved last."""
+    other = guild.add_member("mod2", manage_guild=True)
+    await add_own_prompt(mod, harness.guild.channel("daily"))
+    [choice] = await mod.autocomplete("content edit", "item", "flashcard serv")
+    hints = await mod.slash("content edit", item=choice["value"], part="hints")
+    text = await other.slash("content edit", item=choice["value"])
+    saving_hints = mod.start_submit_modal(hints, hints="Where does a grade become durable?")
+    saving_title = other.start_submit_modal(text, title="Design a flashcard service for 5,000 members")
+    await harness.sim.settle()
+    replies = [str(i.response_data) for i in (saving_hints, saving_title)]
+    assert all("Saved the prompt" in reply for reply in replies), replies
+    item = await harness.core.db.fetchval("SELECT data FROM server_items WHERE item_id = ?", (choice["value"],))
+    assert "Where does a grade become durable?" in item and "Design a flashcard service for 5,000 members" in item
+
+
+async def test_a_deck_name_used_again_after_its_cards_were_removed_starts_on(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """A deck whose cards were all removed is gone, and so is whether it was on: a new upload under its name is
+    a new deck, on like any other, so the cards a moderator approves from it are studied at once."""
+    await mod.slash("content import", document=upload(DOCUMENT))
+    assert await approve_all(mod) == 5
+    await mod.slash("content decks", deck="doc-serving-notes", on=False)
+    for card_id in [row[0] for row in await harness.core.db.fetchall("SELECT item_id FROM server_items")]:
+        await mod.click(await mod.slash("content remove", item=card_id), "Remove it")
+    assert "doc-serving-notes" not in (await mod.slash("content decks")).text
+
+    again = await mod.slash("content import", document=upload(DOCUMENT))
+    assert "5 cards are waiting for review" in again.text
+    assert await approve_all(mod) == 5
+    screen = await alice.slash("cards study", deck="doc-serving-notes")
+    assert screen.button_labels == ["Reveal"], screen.text
+    assert "✅ **" in (await mod.slash("content decks")).text.split("(`doc-serving-notes`)")[0].splitlines()[-1]

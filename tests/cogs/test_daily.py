@@ -294,3 +294,27 @@ async def test_a_post_without_its_thread_says_which_permission_and_asks_discord_
     assert len(posts(daily)) == 2 and all(post.thread is None for post in posts(daily))
     [notice] = [m.content for m in general.messages if "Create Public Threads" in m.content]
     assert "could not start the discussion thread" in notice
+
+
+async def test_a_post_that_went_without_its_thread_gets_one_once_the_permission_is_granted(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    """Answers are shown in the day's thread: one a missing Create Public Threads kept from starting is started
+    by the first answer after a moderator grants it, and every later answer goes there too."""
+    await setup_daily(mod, daily)
+    daily.deny(harness.sim.bot_user.id, "create_public_threads")
+    await harness.settle()
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    assert post.thread is None
+    daily.allow(harness.sim.bot_user.id, "create_public_threads")
+    await harness.settle()
+
+    done = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Shard the index by tenant")
+    assert "Saved" in done.text and "It counts for today's streak" in done.text
+    assert post.thread is not None and post.thread.name.startswith("Day 1: ")
+    assert [m.text for m in post.thread.messages if m.content.startswith("Answer from")] == [
+        next(m.text for m in post.thread.messages if "Shard the index" in m.text)]
+    later = await bob.submit_modal(await bob.click(post, "Submit answer"), answer="Cache embeddings per tenant")
+    assert f"<#{post.thread.id}>" in later.text, later.text
+    assert sum(m.content.startswith("Answer from") for m in post.thread.messages) == 2
+    assert await harness.core.db.fetchval("SELECT thread_id FROM daily_posts") == post.thread.id

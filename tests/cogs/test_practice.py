@@ -249,3 +249,23 @@ async def test_a_practice_answer_typed_while_its_deck_was_switched_off_is_still_
     await mod.slash("content decks", deck="server", on=False)  # while alice is typing
     saved = await alice.submit_modal(form, answer="An idempotent grade keyed on the card and the repetition")
     assert "Saved privately" in saved.text, saved.text
+
+
+async def test_a_post_whose_prompt_a_moderator_removed_keeps_working_for_members(
+        harness: BotHarness, mod: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    """Removing one of the server's prompts keeps the posts already made: today's post can still be answered,
+    its hints read and, once answered, its rubric."""
+    await post_a_shipped_then_an_own_prompt(harness, mod, daily)
+    own = await harness.core.db.fetchval("SELECT prompt_id FROM daily_posts WHERE day_number = 2")
+    await mod.click(await mod.slash("content remove", item=own), "Remove it")
+    await harness.restart()  # what was posted does not depend on what one process still holds
+    post = next(m for m in daily.messages if m.embeds and m.embeds[0].get("title", "").startswith("Day 2 "))
+
+    hints = await bob.click(post, "Hints")
+    assert "not available" not in hints.text and "removed" not in hints.text, hints.text
+    form = await bob.click(post, "Submit answer")
+    done = await bob.submit_modal(form, answer="Shard the reviews by member; grades are idempotent.")
+    assert "removed" not in done.text, done.text
+    rubric = await bob.click(post, "Rubric")
+    assert "What a strong answer covers" in rubric.text and "Local-time days" in rubric.text, rubric.text
+    assert "Shard the reviews by member" in post.thread.messages[-1].text

@@ -12,7 +12,8 @@ from bot.activity import ActivityService
 from bot.audit import AuditLog
 from bot.clock import ManualClock
 from bot.content import ContentStore
-from bot.daily import DailyPost, DailyService, DeliveryFailed, Published
+from bot.content.models import Prompt
+from bot.daily import DailyPost, DailyService, DeliveryFailed, PostRecord, Published
 from bot.scheduler import JobScheduler
 from bot.settings import SHIPPED_CONTENT_DIR
 from bot.storage import Database
@@ -53,6 +54,10 @@ class FakeDiscord:
             return True
         self.notices.append(text)
         return True
+
+    async def start_thread(self, record: PostRecord, prompt: Prompt) -> int:
+        assert record.message_id is not None
+        return record.message_id
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
                           existing_message_id: int | None, day: date | None = None, look_first: bool = False) -> int:
