@@ -76,6 +76,7 @@ class Graded:
     memory: Memory | None
     next: StudyCard | NothingToStudy | None = None  # what the session shows next, read in the grade's transaction
     undoable: bool = False         # not recorded because this very grade is: it is the last, so it can be undone
+    capped: bool = False           # not recorded: a new card, and the day's new cards were used up meanwhile
 
 
 @dataclass(frozen=True)

@@ -102,10 +102,14 @@ class StudyService(StudyStats):
                                hint="Pick a deck from the list as you type, or `all` for every deck.")
         return deck
 
-    async def topics(self, guild_id: int, user_id: int) -> list[tuple[str, int]]:
-        """The topics of the deck the member studies, with their card counts, largest first."""
-        focus = await self.focus(guild_id, user_id)
-        return topics_of(await self.server.cards(guild_id, focus.deck))
+    async def topics(self, guild_id: int, user_id: int, deck: str | None = None) -> list[tuple[str, int]]:
+        """The topics of the deck the member studies, with their card counts, largest first; of ``deck`` (or of
+        every deck, :data:`EVERY`) when they are choosing it with the topic, since :meth:`choose` checks the topic
+        against that deck. A deck that names none on (one only partly typed) leaves the deck studied now."""
+        cards = await self.server.cards(guild_id, None if deck == EVERY else deck) if deck is not None else {}
+        if not cards:
+            cards = await self.server.cards(guild_id, (await self.focus(guild_id, user_id)).deck)
+        return topics_of(cards)
 
     async def decks(self, guild_id: int) -> list[Deck]:
         """Every deck the server could study, shipped packs first, with whether it is on."""
@@ -148,11 +152,8 @@ class StudyService(StudyStats):
         cards, topic, idle = focus.cards, focus.topic, focus.idle_topic
         if not cards:
             return NothingToStudy(None, False, no_decks=True)
-        zone = zone_in(conn, guild_id, user_id)
-        day_start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
-        introduced = self.repo.introduced_since_in(conn, user_id, day_start)
         new_per_day, retention = settings or self.repo.settings_in(conn, user_id)
-        new_left = max(0, new_per_day - introduced)
+        new_left = self._new_left_in(conn, guild_id, user_id, now, new_per_day)
         due = [m for m in self.repo.due_in(conn, user_id, now) if m.card_id in cards]  # soonest first
         if due:
             first = due[0]
@@ -180,6 +181,13 @@ class StudyService(StudyStats):
         learning_due = next((m.due for m in upcoming if m.state in LEARNING_STATES), None)
         return NothingToStudy(learning_due, fresh is not None and new_left == 0, len(soon), topic=topic,
                               idle_topic=idle)
+
+    def _new_left_in(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int, now: datetime,
+                     new_per_day: int) -> int:
+        """How many new cards the member may still start on their own day (every server counts)."""
+        zone = zone_in(conn, guild_id, user_id)
+        day_start = datetime.combine(now.astimezone(zone).date(), time(0), tzinfo=zone)
+        return max(0, new_per_day - self.repo.introduced_since_in(conn, user_id, day_start))
 
     def _missed_in_quiz(self, conn: sqlite3.Connection, guild_id: int | None, user_id: int,
                         cards: Mapping[str, Flashcard], known: set[str]) -> tuple[str, date] | None:
@@ -275,6 +283,10 @@ class StudyService(StudyStats):
             undoable = memory is not None and self.repo.undoable_in(conn, user_id, card.id, rep + 1)
             return Graded(False, card, memory, undoable=undoable), repaired
         settings = self.repo.settings_in(conn, user_id)
+        if memory is None and self._new_left_in(conn, guild_id, user_id, now, settings[0]) == 0:
+            # Another session message started the day's last new card since this one was shown: like its Reveal,
+            # this new card waits for another day, or two windows would start more than the day's new cards.
+            return Graded(False, card, None, capped=True), None
         updated = self.scheduler.review(memory, user_id, card.id, grade, now, settings[1])
         try:
             review_id = self.repo.save_review_in(conn, updated, guild_id=guild_id, grade=int(grade),

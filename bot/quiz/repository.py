@@ -94,8 +94,10 @@ class QuizRepository:
         return QuizPost.of(row) if row else None
 
     async def used_in_cycle(self, conn: aiosqlite.Connection, guild_id: int, cycle: int) -> set[str]:
-        cursor = await conn.execute("SELECT card_id FROM quiz_posts WHERE guild_id = ? AND cycle = ?",
-                                    (guild_id, cycle))
+        """The cards asked (or being asked) in ``cycle``: a day that failed for good asked nothing, so its card
+        stays owed to the cycle, as a failed daily post's prompt does."""
+        cursor = await conn.execute("SELECT card_id FROM quiz_posts WHERE guild_id = ? AND cycle = ? "
+                                    "AND status != 'failed'", (guild_id, cycle))
         return {row[0] for row in await cursor.fetchall()}
 
     async def post_between(self, conn: aiosqlite.Connection, guild_id: int, start: datetime,

@@ -51,11 +51,14 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
 
     async def _topic_choices(self, interaction: discord.Interaction,
                              current: str) -> list[app_commands.Choice[str]]:
-        """'All topics', then the topics of the deck the member studies matching what they typed, largest first."""
+        """'All topics', then the topics matching what they typed, largest first: of the deck chosen in the same
+        command, else of the deck the member studies."""
         if interaction.guild_id is None:
             return []
         typed = current.lower().strip()
-        topics = await self.service.topics(interaction.guild_id, interaction.user.id)
+        deck = interaction.namespace.deck
+        topics = await self.service.topics(interaction.guild_id, interaction.user.id,
+                                           deck if isinstance(deck, str) else None)
         return [app_commands.Choice(name="All topics", value="all"),
                 *(app_commands.Choice(name=f"{topic} ({count} card{'s' * (count != 1)})", value=topic)
                   for topic, count in topics if typed in topic)][:25]

@@ -48,6 +48,8 @@ DECK_ROOM = 100 - len(DRILL_IN("", "")) - 30
 
 
 GONE = "That card is no longer in this server's decks (a moderator removed it or switched its deck off)."
+CAPPED = ("Today's new cards are used up, so that new card waits for another day (`/cards settings new-per-day` "
+          "sets how many a day)")
 
 
 def _service(interaction: discord.Interaction) -> StudyService:
@@ -87,8 +89,7 @@ class RevealButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                                    *([f"the topic **{focus.topic}**"] if focus.topic else [])])
             return f"That card is not in what you study now ({chosen or 'every deck'}); here is where you are now."
         if await service.never_studied(interaction.user.id, self.card_id):  # in play, new: the day's cap is reached
-            return ("Today's new cards are used up, so that new card waits for another day (`/cards settings "
-                    "new-per-day` sets how many a day); here is where you are now.")
+            return CAPPED + "; here is where you are now."
         return "That card was already reviewed or set aside; here is where you are now."
 
 
@@ -112,6 +113,9 @@ class GradeButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         if not graded.recorded and graded.memory is not None and graded.memory.set_aside_at is not None:
             await show_next(interaction, "That card is set aside, so nothing was recorded. Bring it back with "
                                          "`/cards set-aside`.")
+            return
+        if graded.capped:
+            await show_next(interaction, CAPPED + ". Nothing was recorded.")
             return
         if not graded.recorded:
             await show_stale(interaction, undo=UndoButton(self.card_id, self.rep + 1) if graded.undoable else None)

@@ -683,3 +683,48 @@ async def test_stats_of_a_deck_switched_off_say_it_is_off_instead_of_showing_no_
     await mod.select(await mod.slash("content decks"), [])  # every deck off
     refused = await alice.slash("cards stats", deck="ai-native-careers")
     assert refused.ephemeral and "no deck `ai-native-careers` that is on" in refused.text, refused.text
+
+
+async def test_a_second_window_does_not_start_more_new_cards_than_the_days_cap(
+        harness: BotHarness, alice: SimMember) -> None:
+    """A member left one session on a new card's back, opened another on a topic and started the day's last new
+    card there: grading the first window's card then waits for another day, as its Reveal would have."""
+    await alice.slash("cards settings", **{"new-per-day": 1})
+    first = await alice.slash("cards study")
+    front = first.embeds[0]["description"].strip("*")
+    back = await alice.click(first, "Reveal")
+    [card] = [c for c in harness.core.content.library.flashcards if c.front == front]
+    topic = next(t for c in harness.core.content.library.flashcards for t in c.tags if t not in card.tags)
+    other = await alice.slash("cards study", topic=topic)
+    assert other.embeds[0]["description"].strip("*") != front
+    other_back = await alice.click(other, "Reveal")
+    await alice.click(other_back, button(other_back, "Good"))
+    late = await alice.click(back, button(back, "Good"))
+    assert "Today's new cards are used up" in late.text and "already graded" not in late.text, late.text
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_states WHERE user_id = ?", (alice.id,)) == 1
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE user_id = ?", (alice.id,)) == 1
+
+
+async def test_the_topics_offered_beside_a_deck_being_chosen_are_that_decks(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """`/cards study deck:server topic:…` (as the stats suggest typing it) offers the topics of the deck being chosen,
+    which the command checks the topic against, not those of the deck studied until now."""
+    base = harness.core.content.library.flashcards[0]
+    card = base.model_copy(update={"id": f"g{harness.guild.id}-c1", "front": "Which planet is first?",
+                                   "tags": ["astro"]})
+    await harness.core.db.execute(
+        "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
+        "created_at, updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
+        (harness.guild.id, card.id, card.model_dump_json(), mod.id))
+    await alice.slash("cards settings", deck="ai-native-careers")  # which holds no card on astro
+    offered = [c["value"] for c in await alice.autocomplete("cards study", "topic", "", deck="server")]
+    assert offered == ["all", "astro"], offered
+    studied = await alice.slash("cards study", deck="server", topic=offered[1])
+    assert studied.text.startswith("You now study **server**.\nYou now study only cards on **astro**."), studied.text
+    assert "astro" in [c["value"] for c in await alice.autocomplete("cards settings", "topic", "astr", deck="all")]
+    assert "astro" not in [c["value"] for c in await alice.autocomplete("cards study", "topic", "astr",
+                                                                         deck="ai-native-careers")]
+    # Without a deck in the command (or one only partly typed), the topics of the deck studied now: server's.
+    assert [c["value"] for c in await alice.autocomplete("cards study", "topic", "")] == ["all", "astro"]
+    assert [c["value"] for c in await alice.autocomplete("cards settings", "topic", "", deck="ai-nat")] == [
+        "all", "astro"]

@@ -466,3 +466,28 @@ async def test_a_quiz_on_discord_but_not_yet_recorded_takes_the_first_click(
     assert len(quizzes(daily)) == 1
     await harness.advance(hours=12)
     assert "1 of 1 got it right" in shown.embeds[0]["description"]
+
+
+async def test_a_card_whose_quiz_could_not_be_posted_is_asked_before_any_card_repeats(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """A day whose post Discord refused asked nothing: its card is still owed to the cycle, so it is asked on a
+    later day before the rotation starts again and repeats a card the members have already seen."""
+    base = harness.core.content.library.flashcards[0]
+    for number in range(1, 5):
+        own = base.model_copy(update={"id": f"g{harness.guild.id}-c{number}", "front": f"Which step is {number}?",
+                                      "back": f"Step number {number} of the pipeline"})
+        await harness.core.db.execute(
+            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
+            "created_at, updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
+            (harness.guild.id, own.id, own.model_dump_json(), mod.id))
+    await mod.select(await mod.slash("content decks"), ["server"])
+    await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
+    daily.deny(harness.sim.bot_user.id, "send_messages")
+    with harness.sim.expect_errors(50013):
+        await harness.advance_to(datetime(2026, 3, 2, 10, tzinfo=UTC))  # Monday's post is refused
+    assert quizzes(daily) == []
+    daily.clear_overwrite(harness.sim.bot_user.id)
+    await harness.advance_to(datetime(2026, 3, 6, 10, tzinfo=UTC))  # Tuesday to Friday are posted
+    asked = [row[0] for row in await harness.core.db.fetchall(
+        "SELECT card_id FROM quiz_posts WHERE status != 'failed' ORDER BY local_date")]
+    assert len(asked) == 4 and len(set(asked)) == 4, asked
