@@ -136,7 +136,8 @@ class Report:
     outcome: str
     changed: bool
     paused: list[int]
-    withdrawn: list[int] = field(default_factory=list)  # members whose "didn't show" a "We met" withdrew
+    # members whose "didn't show" a "We met" (or a "We couldn't make it") withdrew
+    withdrawn: list[int] = field(default_factory=list)
     resumed: list[int] = field(default_factory=list)  # of those, members no longer paused for missing twice
     # "We met" from a member others reported absent: refused, nothing recorded but the dispute; these reported them
     disputed_by: list[int] = field(default_factory=list)

@@ -74,26 +74,29 @@ class OutcomeRepository:
                                     (group_id, reporter))
         return sorted(row[0] for row in await cursor.fetchall())
 
-    async def last_groups_of(self, guild_id: int, user_id: int, limit: int,
+    async def last_groups_of(self, guild_id: int, user_id: int, limit: int, round_id: int,
                              conn: aiosqlite.Connection | None = None) -> list[tuple[int, bool]]:
         """(group id, reported absent) for the member's most recent groups, newest first (inside ``conn``'s
-        transaction when given)."""
+        transaction when given), in rounds that ended and in ``round_id``, the round reported on. A round still
+        open beside it (the next one, paired before a late report) is left out: nobody could be reported absent
+        from it yet, so it neither breaks a run of absences nor makes a pause look unjustified."""
         rows = await self.db.reader(conn).fetchall(
             "SELECT m.group_id, EXISTS (SELECT 1 FROM mock_noshows n WHERE n.group_id = m.group_id AND "
             "n.user_id = m.user_id) FROM mock_group_members m JOIN mock_rounds r ON r.id = m.round_id "
-            "WHERE m.guild_id = ? AND m.user_id = ? AND r.status <> 'cancelled' ORDER BY r.number DESC LIMIT ?",
-            (guild_id, user_id, limit))
+            "WHERE m.guild_id = ? AND m.user_id = ? AND (r.status = 'closed' OR (r.id = ? AND r.status = 'open')) "
+            "ORDER BY r.number DESC LIMIT ?", (guild_id, user_id, round_id, limit))
         return [(row[0], bool(row[1])) for row in rows]
 
     async def pause_for_noshows(self, conn: aiosqlite.Connection, guild_id: int, user_id: int,
                                 now: datetime) -> bool:
-        """Pause a member reported absent twice in a row, untold until :meth:`mark_pause_told`; False when a
-        no-show pause already holds them (they were told of it), or when they left mock interviews before the
-        report came: they are not signed up again (nor would a withdrawal's lifting make them active)."""
+        """Pause a member reported absent twice in a row, untold until :meth:`mark_pause_told`; False unless they
+        are active. A no-show pause already holding them was told once; a member who left before the report came
+        is not signed up again; and a pause of another kind (their own `/mock pause`, or one for never answering)
+        stands as it is, since a withdrawal's lifting would otherwise make them active when that pause still holds."""
         cursor = await conn.execute(
             "UPDATE mock_participants SET status = 'paused', skip_rounds = 0, pause_reason = 'no-show', "
-            "pause_told = 0, updated_at = ? WHERE guild_id = ? AND user_id = ? AND status <> 'left' "
-            "AND NOT (status = 'paused' AND pause_reason = 'no-show')", (epoch(now), guild_id, user_id))
+            "pause_told = 0, updated_at = ? WHERE guild_id = ? AND user_id = ? AND status = 'active'",
+            (epoch(now), guild_id, user_id))
         return cursor.rowcount > 0
 
     async def lift_noshow_pause(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime, *,

@@ -121,10 +121,18 @@ class Outcomes:
         paused: list[int] = []
         resumed: list[int] = []
         to_ask: list[int] = []
+        # "We met" and "We couldn't make it" both say nobody was absent: each withdraws the group's "didn't show"
+        # reports, and the pause a withdrawn report no longer justifies, in the same transaction.
+        clears = outcome in ("met", "missed")
         async with self._db.transaction() as conn:
-            if outcome == "met":
+            if clears:
                 # A member reported absent cannot clear that report alone: their word against the reporter's.
                 reporters = [u for u in await self.outcomes_repo.reporters_of(conn, group_id, user_id) if group.has(u)]
+            if reporters and outcome == "missed":
+                names = ", ".join(f"<@{u}>" for u in reporters)
+                raise Conflict(f"{names} reported that you did not show, and only they can withdraw that report, so "
+                               "nothing was recorded.", hint="If you did meet, press **We met**: they are then asked "
+                                                             "to confirm it.")
             if reporters:
                 # Only their own word is taken back: a "didn't show" they reported themselves (so two members who
                 # reported each other can still clear it). The reporters are asked (recorded here, so a crash
@@ -133,9 +141,10 @@ class Outcomes:
                 to_ask = await self.outcomes_repo.dispute(conn, group_id, user_id, now)
             else:
                 changed = await self.outcomes_repo.set_outcome(conn, group_id, outcome, user_id, now)
-            if outcome == "met" and not reporters:
-                # Meeting after all: an earlier "didn't show" by either member is withdrawn with it.
+            if clears and not reporters:
+                # Meeting after all, or nobody to blame: an earlier "didn't show" by any member is withdrawn with it.
                 withdrawn = await self.outcomes_repo.withdraw_noshows(conn, group_id)
+            if outcome == "met" and not reporters:
                 # "We met" and every member's streak credit commit together; pressed again, it only
                 # adds a credit that is missing (a report stored before both shared one transaction).
                 met_at = now if changed else (await self.outcomes_repo.outcome_at(group_id, conn) or now)
@@ -151,17 +160,17 @@ class Outcomes:
                 for member in group.members:
                     if member.user_id != user_id:
                         first = await self.outcomes_repo.add_noshow(conn, group_id, member.user_id, user_id, now)
-                        if first and await self._absent_twice(conn, group.guild_id, member.user_id) and \
+                        if first and await self._absent_twice(conn, group, member.user_id) and \
                                 await self.outcomes_repo.pause_for_noshows(conn, group.guild_id, member.user_id, now):
                             paused.append(member.user_id)
-            if outcome == "met":
+            if clears:
                 # A pause the withdrawn reports no longer justify is lifted in the same transaction, untold until
                 # :meth:`tell_resumed`. Every member who could have been reported is checked, not only this
                 # press's withdrawals (the presser's own pause stands while others' reports of them do). The
                 # presser is not sent a DM (as before), so their lifting is recorded told: no later start sends one.
                 checked = [m.user_id for m in group.members if not reporters or m.user_id != user_id]
                 for member_id in checked:
-                    if not await self._absent_twice(conn, group.guild_id, member_id) and \
+                    if not await self._absent_twice(conn, group, member_id) and \
                             await self.outcomes_repo.lift_noshow_pause(conn, group.guild_id, member_id, now,
                                                                        told=member_id == user_id):
                         resumed.append(member_id)
@@ -180,8 +189,10 @@ class Outcomes:
             await self._activity.announce(credit)
         return Report(outcome, changed, paused, withdrawn, resumed)
 
-    async def _absent_twice(self, conn: aiosqlite.Connection, guild_id: int, user_id: int) -> bool:
-        recent = await self.outcomes_repo.last_groups_of(guild_id, user_id, NOSHOW_PAUSE, conn)
+    async def _absent_twice(self, conn: aiosqlite.Connection, group: Group, user_id: int) -> bool:
+        """Whether the member was reported absent from each of their last groups: in rounds that ended, and in
+        ``group``'s own round (still open while its check-ins go out)."""
+        recent = await self.outcomes_repo.last_groups_of(group.guild_id, user_id, NOSHOW_PAUSE, group.round_id, conn)
         return len(recent) >= NOSHOW_PAUSE and all(absent for _, absent in recent)
 
     async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int], attempt: int = 0) -> None:

@@ -38,9 +38,9 @@ PAUSED_FOR_NOSHOWS = ("You were reported absent from your last two mock intervie
 PAUSED_FOR_SILENCE = ("Your last three mock-interview pairings ended without a word from you (no time picked, no "
                       "report, no feedback), so I have paused you rather than leave another partner waiting. "
                       "Rejoin any time with `/mock join` in the server.")
-RESUMED_AFTER_WITHDRAWAL = ("Your partner reported that you met after all, so the missed-interview report was "
-                            "withdrawn and you are no longer paused from mock interviews. You are paired again next "
-                            "round.")
+# Sent for a "We met" or a "We couldn't make it" alike: either takes the report back.
+RESUMED_AFTER_WITHDRAWAL = ("Your partner withdrew the report that you missed your mock interview, so you are no "
+                            "longer paused from mock interviews. You are paired again next round.")
 NOT_MET_BEFORE_CANCEL = "No need to meet; see you next round."
 MET_BEFORE_CANCEL = ("You had already met, so your interview still counts. Press **We met** on your brief for "
                      "the feedback forms.")

@@ -57,18 +57,23 @@ class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         await interaction.response.send_message(embed=rubric_embed(prompt), ephemeral=True)
 
 
+def _withdrawn_text(report: Report) -> str:
+    """What a **We met** or **We couldn't make it** withdrew: an earlier "didn't show" report and its pause."""
+    # Never the viewer's own report: a member reported absent cannot withdraw it (the service refuses).
+    if not report.withdrawn:
+        return ""
+    names = ", ".join(f"<@{u}>" for u in report.withdrawn)
+    text = (f" The earlier \"didn't show\" report about {names} is withdrawn: it no longer counts against "
+            "them in their status or the server's statistics.")
+    if report.resumed:
+        text += (f" {_mentions(report.resumed)} had been paused for missing twice; that pause is lifted and "
+                 "they have been told.")
+    return text
+
+
 def met_text(report: Report) -> str:
     """The answer to **We met**, saying plainly when it withdrew an earlier "didn't show" report."""
-    text = "Great, it counts for everyone's streak."
-    # Never the viewer's own report: a member reported absent cannot withdraw it (the service refuses).
-    if report.withdrawn:
-        names = ", ".join(f"<@{u}>" for u in report.withdrawn)
-        text += (f" The earlier \"didn't show\" report about {names} is withdrawn: it no longer counts against "
-                 "them in their status or the server's statistics.")
-        if report.resumed:
-            text += (f" {_mentions(report.resumed)} had been paused for missing twice; that pause is lifted and "
-                     "they have been told.")
-    return text + " Leave feedback for your partner:"
+    return "Great, it counts for everyone's streak." + _withdrawn_text(report) + " Leave feedback for your partner:"
 
 
 def disputed_text(report: Report) -> str:
@@ -114,11 +119,12 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                 client_of(interaction).spawn(service.tell_resumed(group.guild_id, report.resumed),
                                              name="studybot-mock-resumed")
             return
+        # "We met" or "We couldn't make it" withdrew the report that paused them; the presser reads it in the answer.
+        others = [u for u in report.resumed if u != interaction.user.id]
         if self.outcome == "met":
             view = feedback_view(group, interaction.user.id)
             await interaction.response.send_message(met_text(report), view=view,
                                                     ephemeral=True, allowed_mentions=no_pings())
-            others = [u for u in report.resumed if u != interaction.user.id]  # the presser reads it above
             if others:
                 client_of(interaction).spawn(service.tell_resumed(group.guild_id, others),
                                              name="studybot-mock-resumed")
@@ -130,13 +136,15 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                 text += (f" {_mentions(report.paused)} {'has' if one else 'have'} missed twice in a row and "
                          f"{'is' if one else 'are'} paused until they rejoin.")
         else:
-            text = "Noted: you could not make it this round. See you next round."
+            text = "Noted: you could not make it this round. See you next round." + _withdrawn_text(report)
         if not report.changed:
             text = "This interview was already reported as met."
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=no_pings())
         if report.paused:  # the DMs wait behind paced traffic: only after the member has their answer
             client_of(interaction).spawn(service.tell_paused(group.guild_id, report.paused),
                                          name="studybot-mock-paused")
+        if others:
+            client_of(interaction).spawn(service.tell_resumed(group.guild_id, others), name="studybot-mock-resumed")
 
 
 class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],

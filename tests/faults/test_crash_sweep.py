@@ -1063,7 +1063,7 @@ async def noshow_withdrawn_invariants(world: World, restart: int) -> None:
     assert world.rows("SELECT COUNT(*) FROM mock_noshows WHERE user_id = ?", (world.bob.id,)) == [(1,)]
     assert world.rows("SELECT status, pause_reason, pause_told FROM mock_participants WHERE user_id = ?",
                       (world.bob.id,)) == [("active", None, 1)]
-    told = [m for m in world.bob.dms if m.content.startswith("Your partner reported that you met after all")]
+    told = [m for m in world.bob.dms if m.content.startswith("Your partner withdrew the report")]
     assert len(told) == 1
 
 

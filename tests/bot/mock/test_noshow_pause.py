@@ -22,18 +22,20 @@ async def signed_up(db: Database, user_id: int, status: str = "active", reason: 
 async def test_a_pause_is_untold_until_marked_and_a_standing_one_is_not_made_again(db: Database) -> None:
     repo = OutcomeRepository(db)
     await signed_up(db, 1)
-    await signed_up(db, 2, "paused", "member")  # paused by their own choice: a no-show pause replaces it
+    await signed_up(db, 2, "paused", "member")  # paused by their own choice until they rejoin: that pause stands
     assert await repo.untold_pause_changes() == []  # a sign-up saved before counts as told
     async with db.transaction() as conn:
         assert await repo.pause_for_noshows(conn, 7, 1, NOW)
-        assert await repo.pause_for_noshows(conn, 7, 2, NOW)
-    assert await repo.untold_pause_changes() == [(7, 1, "no-show"), (7, 2, "no-show")]
+        assert not await repo.pause_for_noshows(conn, 7, 2, NOW)
+    assert await repo.untold_pause_changes() == [(7, 1, "no-show")]
     await repo.mark_pause_told(7, 1)
     async with db.transaction() as conn:
         assert not await repo.pause_for_noshows(conn, 7, 1, NOW)  # already paused for this: told once, not again
-    assert await repo.untold_pause_changes() == [(7, 2, "no-show")]
+    assert await repo.untold_pause_changes() == []
     signup = await PairingRepository(db).signup(7, 1)
     assert signup is not None and (signup.status, signup.pause_reason) == ("paused", "no-show")
+    own = await PairingRepository(db).signup(7, 2)
+    assert own is not None and (own.status, own.pause_reason) == ("paused", "member")
 
 
 async def test_a_member_who_rejoined_before_hearing_is_not_told_of_a_pause_that_no_longer_holds(db: Database) -> None:
