@@ -149,6 +149,7 @@ TABLES: dict[str, dict[str, Rule]] = {
     "streak_settings": {},
     "streak_reminders": own_row("the member's reminder settings", off_reason="why the member's reminders stopped",
                                 last_sent_date="when the member was last reminded",
+                                last_sent_at="when the member was last reminded",
                                 claimed_date="the day a reminder to the member was being sent"),
     "streak_milestones": own_row("the member's streak milestones", run_start="when the member's run began",
                                  message_id="the bot's announcement of the milestone",

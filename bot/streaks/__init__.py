@@ -8,6 +8,7 @@ from bot.streaks.models import (
     LeaderboardPage,
     ProvisionalFreeze,
     ReminderCover,
+    Repaired,
     StreakProfile,
 )
 from bot.streaks.reminders import DirectMessagesClosedError, StreakReminders
@@ -26,6 +27,7 @@ __all__ = [
     "MAX_FREEZES",
     "ProvisionalFreeze",
     "ReminderCover",
+    "Repaired",
     "LeaderboardPage",
     "StreakProfile",
     "StreakPublisher",

@@ -33,7 +33,8 @@ class ReminderRow:
     hour: int
     enabled: bool
     off_reason: str | None
-    last_sent_date: str | None
+    last_sent_date: str | None  # the member's local date then, in the zone they had then
+    last_sent_at: int | None = None  # epoch seconds; None for a reminder last sent before this was kept
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class DueReminder:
     zone_name: str
     streak: StreakRow | None
     claimed_date: str | None = None  # a day claimed but never marked sent: the process died sending it
+    set_at: int = 0  # when the member last switched it on or chose its hour (epoch seconds)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,15 @@ class ProvisionalFreeze:
 
 
 ReminderCover = FreezeCover | ProvisionalFreeze  # what a reminder must say about freezes, when anything
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """A moderator's repair as they are told it: the streak now, and the missed days beside the repaired one that
+    a freeze covers since (joining two runs spends a freeze the member held, which they would otherwise keep)."""
+
+    state: StreakState
+    freezes_spent_on: tuple[date, ...]
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,21 @@ def hour_exists(day: date, hour: int, zone: ZoneInfo) -> bool:
     return wall.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall.replace(tzinfo=None)
 
 
+def hour_over(day: date, hour: int, zone: ZoneInfo) -> datetime:
+    """The instant (UTC) the reminder's ``hour`` of ``day`` ends in ``zone``: the quarter-hour passes send it until
+    then, so a reminder switched on (or moved to this hour) later asked for it from the next day only."""
+    return datetime.combine(day, time(hour), tzinfo=zone).astimezone(UTC) + timedelta(hours=1)
+
+
+def reminded_since(reminder: ReminderRow, today: date, day_began: datetime) -> bool:
+    """Whether the member had a reminder since their ``today`` began. Asked of the instant it went out: the local
+    date it was sent on is in the zone the member had then, and after a move west that date is the new zone's
+    next day (which would go without), after a move east today's yesterday (today would get a second)."""
+    if reminder.last_sent_at is not None:
+        return reminder.last_sent_at >= day_began.timestamp()
+    return reminder.last_sent_date == today.isoformat()  # sent before the instant was kept
+
+
 class StreakReminders:
     def __init__(self, repo: StreakRepository, clock: Clock, scheduler: JobScheduler, sender: ReminderSender) -> None:
         self._sender = sender
@@ -134,7 +149,10 @@ class StreakReminders:
             # On the day the clocks skip the reminder's hour (02:00 in spring), it is due from the hour after.
             any_later_hour = late or not hour_exists(today, reminder.hour, zone)
             due_now = local.hour >= reminder.hour if any_later_hour else local.hour == reminder.hour
-            if reminder.last_sent_date == today.isoformat() or (not due_now and not interrupted):
+            # Switched on after today's hour was over: the start-up pass must not send what no pass owed.
+            due_now = due_now and due.set_at < hour_over(today, reminder.hour, zone).timestamp()
+            day_began = end_of_day(today - timedelta(days=1), zone)
+            if reminded_since(reminder, today, day_began) or (not due_now and not interrupted):
                 continue
             if (row is None or row.current < MIN_STREAK or row.breaks_at <= now.timestamp()
                     or (row.last_active is not None and row.last_active >= today)):
@@ -146,11 +164,13 @@ class StreakReminders:
             # the claim lets a claim of today be taken again (a dead process's), so both would claim and send.
             self._sending.add(key)
             try:
-                if not await self._repo.claim_reminder(reminder.guild_id, reminder.user_id, today):
+                if not await self._repo.claim_reminder(reminder.guild_id, reminder.user_id, today,
+                                                       int(day_began.timestamp())):
                     continue
                 if await self._send(reminder, row.current, datetime.fromtimestamp(row.breaks_at, UTC), interrupted,
-                                    reminder_cover(row, today, zone), end_of_day(today - timedelta(days=1), zone)):
-                    await self._repo.mark_reminder_sent(reminder.guild_id, reminder.user_id, today)
+                                    reminder_cover(row, today, zone), day_began):
+                    await self._repo.mark_reminder_sent(reminder.guild_id, reminder.user_id, today,
+                                                        int(self._clock.now().timestamp()))
                     sent += 1
             finally:
                 self._sending.discard(key)

@@ -200,7 +200,7 @@ class StreakRepository:
         row = await self.db.fetchone("SELECT * FROM streak_reminders WHERE guild_id = ? AND user_id = ?",
                                      (guild_id, user_id))
         return ReminderRow(row["guild_id"], row["user_id"], row["hour"], bool(row["enabled"]), row["off_reason"],
-                           row["last_sent_date"]) if row else None
+                           row["last_sent_date"], row["last_sent_at"]) if row else None
 
     async def set_reminder(self, guild_id: int, user_id: int, *, enabled: bool, hour: int, now: int) -> None:
         await self.db.execute(
@@ -217,7 +217,7 @@ class StreakRepository:
         a DM Discord refuses for want of a shared server would switch the reminder off for when it is added back.
         """
         rows = await self.db.fetchall(
-            "SELECT r.guild_id, r.user_id, r.hour, r.last_sent_date, r.claimed_date, "
+            "SELECT r.guild_id, r.user_id, r.hour, r.last_sent_date, r.last_sent_at, r.claimed_date, r.updated_at, "
             "COALESCE(u.timezone, g.timezone, 'UTC') AS zone, s.guild_id AS has_streak, s.current, s.best, "
             "s.freezes, s.last_active, s.run_start, s.breaks_at, s.month, s.month_days, s.total_days, s.prev_month_days "
             "FROM streak_reminders r "
@@ -225,26 +225,31 @@ class StreakRepository:
             "LEFT JOIN guild_settings g ON g.guild_id = r.guild_id "
             "LEFT JOIN streaks s ON s.guild_id = r.guild_id AND s.user_id = r.user_id "
             "WHERE r.enabled = 1 AND g.left_at IS NULL ORDER BY r.guild_id, r.user_id")
-        return [DueReminder(ReminderRow(r["guild_id"], r["user_id"], r["hour"], True, None, r["last_sent_date"]),
-                            r["zone"], _row(r) if r["has_streak"] is not None else None, r["claimed_date"])
+        return [DueReminder(ReminderRow(r["guild_id"], r["user_id"], r["hour"], True, None, r["last_sent_date"],
+                                        r["last_sent_at"]),
+                            r["zone"], _row(r) if r["has_streak"] is not None else None, r["claimed_date"],
+                            r["updated_at"])
                 for r in rows]
 
-    async def claim_reminder(self, guild_id: int, user_id: int, local_day: date) -> bool:
+    async def claim_reminder(self, guild_id: int, user_id: int, local_day: date, day_began: int) -> bool:
         """Claim today's reminder before sending it; a claim left by a dead process can be taken again.
 
-        Not when the member has studied ``local_day`` by now: a pass reads every due reminder first and DMs
-        them one by one, so a member can study while the DMs before theirs go out."""
+        Not when one went out since the member's day began at ``day_began`` (the local date of a reminder sent
+        before that instant is only compared when the instant was not kept), nor when the member has studied
+        ``local_day`` by now: a pass reads every due reminder first and DMs them one by one, so a member can
+        study while the DMs before theirs go out."""
         changed = await self.db.execute(
             "UPDATE streak_reminders SET claimed_date = ? WHERE guild_id = ? AND user_id = ? AND enabled = 1 "
-            "AND (last_sent_date IS NULL OR last_sent_date <> ?) AND NOT EXISTS (SELECT 1 FROM streaks s "
+            "AND (last_sent_at < ? OR last_sent_at IS NULL AND (last_sent_date IS NULL OR last_sent_date <> ?)) "
+            "AND NOT EXISTS (SELECT 1 FROM streaks s "
             "WHERE s.guild_id = streak_reminders.guild_id AND s.user_id = streak_reminders.user_id "
             "AND s.last_active >= ?)",
-            (local_day.isoformat(), guild_id, user_id, local_day.isoformat(), local_day.isoformat()))
+            (local_day.isoformat(), guild_id, user_id, day_began, local_day.isoformat(), local_day.isoformat()))
         return changed > 0
 
-    async def mark_reminder_sent(self, guild_id: int, user_id: int, local_day: date) -> None:
-        await self.db.execute("UPDATE streak_reminders SET last_sent_date = ? WHERE guild_id = ? AND user_id = ?",
-                              (local_day.isoformat(), guild_id, user_id))
+    async def mark_reminder_sent(self, guild_id: int, user_id: int, local_day: date, now: int) -> None:
+        await self.db.execute("UPDATE streak_reminders SET last_sent_date = ?, last_sent_at = ? "
+                              "WHERE guild_id = ? AND user_id = ?", (local_day.isoformat(), now, guild_id, user_id))
 
     async def switch_off_reminder(self, guild_id: int, user_id: int, reason: str, now: int) -> None:
         """Off, and today's claim dropped with it: a claim left in place reads as a send cut short, and a

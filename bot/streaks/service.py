@@ -31,7 +31,7 @@ from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
 from bot.streaks.heatmap import grid_start
-from bot.streaks.models import Board, LeaderboardPage, ReminderRow, StreakProfile, StreakRow
+from bot.streaks.models import Board, LeaderboardPage, ReminderRow, Repaired, StreakProfile, StreakRow
 from bot.streaks.reminders import ReminderSender, StreakReminders, end_of_day
 from bot.streaks.repository import StreakRepository
 from bot.streaks.rules import StreakState, crossed_milestones, day_statuses, evaluate, month_before
@@ -347,8 +347,9 @@ class StreakService:
 
     # -- moderators ----------------------------------------------------------------------------------
 
-    async def repair(self, guild_id: int, actor_id: int, user_id: int, day_text: str, reason: str) -> StreakState:
-        """Mark the member's local ``day_text`` active, with an audit entry saying who and why."""
+    async def repair(self, guild_id: int, actor_id: int, user_id: int, day_text: str, reason: str) -> Repaired:
+        """Mark the member's local ``day_text`` active, with an audit entry saying who and why; the result names
+        the days a freeze now covers that it did not before (the freeze the repair spent)."""
         reason = bounded_text(reason, what="The reason", limit=MAX_REASON, required=True,
                               empty_hint="A repair needs a reason; say why, e.g. `bot was down on that day`.",
                               long_hint="Shorten it to a sentence.")
@@ -364,7 +365,7 @@ class StreakService:
                                f"{today.isoformat()}).", hint="Repair a past day or today.")
         if day < today - timedelta(days=REPAIR_WINDOW_DAYS):
             raise InvalidInput(f"{day.isoformat()} is more than a year ago.", hint="Repairs reach back one year.")
-        await self._refuse_a_shorter_streak(guild_id, user_id, day, zone)
+        earlier = await self._refuse_a_shorter_streak(guild_id, user_id, day, zone)
         async with self._db.transaction() as conn:
             added = await self._activity.record_day(conn, guild_id, user_id, ActivityKind.REPAIR, day)
             await self._audit.record(conn, guild_id=guild_id, actor_id=actor_id, action="streak.repair",
@@ -374,13 +375,14 @@ class StreakService:
             log.info("repair of %s for %s in guild %s was already recorded", day, user_id, guild_id)
         before, state = await self.recompute(guild_id, user_id)
         await self._celebrate(guild_id, user_id, before, state)
-        return state
+        return Repaired(state, tuple(sorted(state.frozen_days - earlier.frozen_days)))
 
-    async def _refuse_a_shorter_streak(self, guild_id: int, user_id: int, day: date, zone: ZoneInfo) -> None:
+    async def _refuse_a_shorter_streak(self, guild_id: int, user_id: int, day: date, zone: ZoneInfo) -> StreakState:
         """A repair that would shorten the member's streak, current or best, is refused, nothing saved. It can: a
         freeze is spent on the first single missed day, so marking a day inside a gap that ended an old run makes
         the day beside it a single missed day, and the freeze the member holds is spent there, in a run that ends
-        anyway, instead of on the later missed day it now covers (in the current run, or in their best one)."""
+        anyway, instead of on the later missed day it now covers (in the current run, or in their best one).
+        Returns the streak as it is before the repair."""
         days = await self._activity.active_dates(guild_id, user_id)
         now = self._clock.now()
         now_state = evaluate(days, streak_today(days, now, zone))
@@ -394,6 +396,7 @@ class StreakService:
                     f"days: the freeze they hold would be spent on a missed day beside {day.isoformat()}, in a run "
                     f"that ends anyway, instead of the later missed day it covers now. Nothing was changed.",
                     hint="Repair the other missed days of that gap too, or leave the streak as it is.")
+        return now_state
 
     async def settings_section(self, guild_id: int) -> ConfiguredFeature:
         """This feature's part of the settings overview: milestones are on unless switched off."""

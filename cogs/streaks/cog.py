@@ -17,7 +17,7 @@ from bot.streaks import LeaderboardPage, StreakService, describe_heatmap, render
 from cogs._common import BRAND_COLOUR, core_of, in_servers, no_pings, one_line, timezone_autocomplete
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
-from cogs.streaks.embeds import help_embed, leaderboard_embed, profile_embed
+from cogs.streaks.embeds import help_embed, leaderboard_embed, profile_embed, repair_text
 from cogs.streaks.publisher import DiscordStreakPublisher
 from cogs.streaks.views import LeaderboardView
 
@@ -120,10 +120,10 @@ class StreakAdmin(commands.GroupCog, group_name="streak-admin", group_descriptio
     async def repair(self, interaction: discord.Interaction, member: discord.Member, date: str,
                      reason: app_commands.Range[str, 1, 300]) -> None:
         assert interaction.guild_id is not None
-        state = await self.streaks.service.repair(interaction.guild_id, interaction.user.id, member.id, date, reason)
-        await interaction.response.send_message(
-            f"Marked {date.strip()} active for {member.mention}. Their streak is now **{state.current}** "
-            f"(best {state.best}). Recorded in the audit log.", ephemeral=True, allowed_mentions=no_pings())
+        repaired = await self.streaks.service.repair(interaction.guild_id, interaction.user.id, member.id, date,
+                                                     reason)
+        await interaction.response.send_message(repair_text(date.strip(), member, repaired), ephemeral=True,
+                                                allowed_mentions=no_pings())
 
     @app_commands.command(name="announcements", description="Where streak milestones are celebrated, or off")
     @app_commands.describe(state="on or off", channel="Channel for milestones (default: the daily channel)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 
 from bot.quiz import QuizRecord
-from bot.streaks import FREEZE_EVERY, MAX_FREEZES, LeaderboardPage, StreakProfile
+from bot.streaks import FREEZE_EVERY, MAX_FREEZES, LeaderboardPage, Repaired, StreakProfile
 from cogs._common import BRAND_COLOUR, truncate
 
 BOARD_TITLES = {"current": "Current streaks", "best": "Best streaks", "month": "Active days this month",
@@ -103,3 +103,16 @@ def help_embed() -> discord.Embed:
         "current month, each on your own calendar, so anyone can top it.",
     ])
     return embed
+
+
+def repair_text(day: str, member: discord.abc.User, repaired: Repaired) -> str:
+    """The moderator's answer to a repair, naming any freeze it spent: the member held it, and loses it to a
+    missed day the repaired one turned into a single gap, which neither of them would otherwise notice."""
+    state = repaired.state
+    text = f"Marked {day} active for {member.mention}. Their streak is now **{state.current}** (best {state.best})."
+    if repaired.freezes_spent_on:
+        spent = ", ".join(d.isoformat() for d in repaired.freezes_spent_on)
+        plural = "s" if len(repaired.freezes_spent_on) > 1 else ""
+        text += (f" This spent a freeze{plural} on {spent}, the missed day{plural} beside it; "
+                 f"they now hold {state.freezes} of {MAX_FREEZES}.")
+    return f"{text} Recorded in the audit log."

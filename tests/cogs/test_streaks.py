@@ -259,6 +259,23 @@ async def test_moderators_repair_a_day_with_an_audit_entry(harness: BotHarness, 
         (mod.id, "streak.repair", alice.id, "outage")]
 
 
+async def test_a_repair_that_spends_a_freeze_says_so(harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """Seven days earn a freeze, two missed days end that run, then three days. Repairing the first missed day
+    joins the runs and spends the freeze the member held on the other one: the moderator must be told."""
+    for days_ago in [*range(11, 4, -1), 2, 1, 0]:
+        await study(harness, alice, days_ago)
+    today = harness.core.clock.now().date()
+    assert "1 of 2" in {f["name"]: f["value"] for f in (await alice.slash("streak show")).embeds[0]["fields"]}[
+        "Freezes"]
+    reply = await mod.slash("streak-admin repair", member=alice, date=(today - timedelta(days=4)).isoformat(),
+                            reason="outage")
+    assert "streak is now **11**" in reply.text
+    frozen = (today - timedelta(days=3)).isoformat()
+    assert f"spent a freeze on {frozen}" in reply.text, reply.text
+    assert "0 of 2" in {f["name"]: f["value"] for f in (await alice.slash("streak show")).embeds[0]["fields"]}[
+        "Freezes"]
+
+
 async def test_help_explains_freezes(harness: BotHarness, alice: SimMember) -> None:
     reply = await alice.slash("streak help")
     assert reply.ephemeral and "Freezes" in reply.text and "7 active days" in reply.text
@@ -352,6 +369,21 @@ async def test_a_reminder_set_for_2am_still_arrives_on_new_yorks_spring_forward_
     await harness.advance_to(datetime(2026, 3, 8, 15, 0, tzinfo=UTC))  # 11:00 EDT
     reminders = [dm for dm in alice.dms if "is waiting for today" in dm.content]
     assert len(reminders) == 1, [dm.content for dm in alice.dms]
+
+
+async def test_a_member_who_moves_west_is_reminded_on_their_next_day(harness: BotHarness, alice: SimMember) -> None:
+    """Alice in Tokyo is reminded at 08:00 on 3 March there (still 2 March in Los Angeles), then moves to Los
+    Angeles, where 2 March counts as studied. Her 3 March there has no study and no reminder yet: it comes at 08:00."""
+    await alice.slash("streak timezone", timezone="Asia/Tokyo")  # 17:00 on 2 March in Tokyo
+    for days_ago in (1, 0):
+        await study(harness, alice, days_ago)
+    await alice.slash("streak remind", state="on", hour=8)
+    await harness.advance_to(datetime(2026, 3, 3, 0, 30, tzinfo=UTC))  # 09:30 on 3 March in Tokyo
+    assert len([dm for dm in alice.dms if "is waiting for today" in dm.content]) == 1
+    await alice.slash("streak timezone", timezone="America/Los_Angeles")  # 16:30 on 2 March there
+    await harness.advance_to(datetime(2026, 3, 3, 17, 0, tzinfo=UTC))  # 09:00 on 3 March in Los Angeles
+    reminders = [dm for dm in alice.dms if "is waiting for today" in dm.content]
+    assert len(reminders) == 2, "no reminder on 3 March in Los Angeles: Tokyo's 3 March reminder stood for it"
 
 
 async def test_milestones_switched_on_without_a_channel_say_when_the_daily_channel_cannot_take_them(

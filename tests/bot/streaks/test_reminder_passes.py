@@ -77,3 +77,56 @@ async def test_a_member_who_studies_while_the_pass_is_sending_gets_no_reminder(s
     s.discord.send_reminder = member_11_studies_meanwhile  # type: ignore[method-assign]
     assert await s.reminders.run_due() == 1
     assert s.discord.reminders == [(GUILD, 10, 2)], "a member was reminded after they had studied today"
+
+
+async def test_the_start_up_pass_sends_no_reminder_switched_on_after_its_hour(streaks: Streaks) -> None:
+    """A member who switches on their 20:00 reminder at 21:30 asked for it from tomorrow: while the bot runs,
+    today's 20:00 is over and nothing comes. A restart at 22:00 must not send it either."""
+    s = streaks
+    for _ in range(2):
+        await act(s, 10)
+        s.clock.advance(days=1)
+    s.clock.set(datetime(2026, 3, 4, 21, 30, tzinfo=UTC))
+    await s.service.set_reminder(GUILD, 10, enabled=True, hour=20)
+    s.clock.set(datetime(2026, 3, 4, 21, 45, tzinfo=UTC))
+    assert await s.reminders.run_due() == 0
+    s.clock.set(datetime(2026, 3, 4, 22, 0, tzinfo=UTC))  # the bot restarts
+    await s.reminders.catch_up()
+    assert s.discord.reminders == [], "the restart sent a reminder the member switched on after its hour"
+    await act(s, 10, datetime(2026, 3, 4, 23, 0, tzinfo=UTC))
+    s.clock.set(datetime(2026, 3, 5, 20, 0, tzinfo=UTC))
+    assert await s.reminders.run_due() == 1  # from the next day on, it comes at its hour
+
+
+async def test_the_start_up_pass_sends_a_reminder_whose_hour_came_while_the_bot_was_down(streaks: Streaks) -> None:
+    """Switched on during its hour (the quarter-hour passes would still send it), or before it: a restart after
+    the hour sends what the bot owed."""
+    s = streaks
+    for _ in range(2):
+        await act(s, 10)
+        await act(s, 11)
+        s.clock.advance(days=1)
+    s.clock.set(datetime(2026, 3, 4, 20, 40, tzinfo=UTC))
+    await s.service.set_reminder(GUILD, 10, enabled=True, hour=20)
+    await s.service.set_reminder(GUILD, 11, enabled=True, hour=21)
+    s.clock.set(datetime(2026, 3, 4, 22, 0, tzinfo=UTC))  # the bot was down from 20:41 until now
+    await s.reminders.catch_up()
+    assert sorted(s.discord.reminders) == [(GUILD, 10, 2), (GUILD, 11, 2)]
+
+
+async def test_a_member_who_moves_east_gets_one_reminder_on_their_new_day(streaks: Streaks) -> None:
+    """Reminded at 20:00 on 2 March in Los Angeles (13:00 on 3 March in Tokyo), the member moves to Tokyo, where a
+    freeze holds 2 March for now. Their 3 March there had its reminder already: 20:00 must not bring a second."""
+    s = streaks
+    await s.service.set_timezone(10, "America/Los_Angeles")
+    for day in range(22, 29):  # 22-28 February and 1 March: a freeze
+        await act(s, 10, datetime(2026, 2, day, 20, tzinfo=UTC))
+    await act(s, 10, datetime(2026, 3, 1, 20, tzinfo=UTC))
+    await s.reminders.set(GUILD, 10, enabled=True, hour=20)
+    s.clock.set(datetime(2026, 3, 3, 4, 0, tzinfo=UTC))  # 20:00 on 2 March in Los Angeles
+    assert await s.reminders.run_due() == 1
+    s.clock.set(datetime(2026, 3, 3, 4, 30, tzinfo=UTC))
+    await s.service.set_timezone(10, "Asia/Tokyo")  # 13:30 on 3 March there
+    s.clock.set(datetime(2026, 3, 3, 11, 0, tzinfo=UTC))  # 20:00 on 3 March in Tokyo
+    assert await s.reminders.run_due() == 0, "a second reminder on 3 March in Tokyo"
+    assert len(s.discord.reminders) == 1

@@ -38,7 +38,7 @@ async def test_a_repair_never_shortens_the_members_current_streak(streaks: Strea
     assert date(2026, 3, 9) not in await s.activity.active_dates(GUILD, 10)
     # repairing the whole gap, day by day, only ever lengthens it
     for day in ("2026-03-08", "2026-03-09", "2026-03-10"):
-        assert (await s.service.repair(GUILD, 99, 10, day, "the bot was down that week")).current >= 7
+        assert (await s.service.repair(GUILD, 99, 10, day, "the bot was down that week")).state.current >= 7
     assert (await s.service.profile(GUILD, 10)).state.current == 17  # 1-18 March, the 16th frozen
 
 

@@ -114,7 +114,7 @@ async def test_repair_fills_a_day_and_is_audited(streaks: Streaks) -> None:
     await act(s, 10, datetime(2026, 3, 1, 12, tzinfo=UTC))
     await act(s, 10)
     assert (await s.service.profile(GUILD, 10)).state.current == 2
-    state = await s.service.repair(GUILD, 99, 10, "2026-02-28", "the bot was down")
+    state = (await s.service.repair(GUILD, 99, 10, "2026-02-28", "the bot was down")).state
     assert state.current == 4
     row = await s.db.fetchone("SELECT actor_id, action, target_id, new_value, reason FROM audit_log")
     assert tuple(row) == (99, "streak.repair", 10, '2026-02-28', "the bot was down")
@@ -360,7 +360,7 @@ async def test_repairs_that_join_a_run_to_an_earlier_one_do_not_celebrate_its_mi
     assert s.discord.announcements == [(555, 10, 7)]
     s.clock.set(datetime(2026, 3, 15, 12, tzinfo=UTC))  # the 13th and 14th missed: the streak ended
     await s.service.repair(GUILD, 99, 10, "2026-03-05", "studied, the answer was lost")
-    state = await s.service.repair(GUILD, 99, 10, "2026-03-13", "the bot was down")
+    state = (await s.service.repair(GUILD, 99, 10, "2026-03-13", "the bot was down")).state
     await asyncio.gather(*s.service._tasks)
     assert state.current == 12
     assert s.discord.announcements == [(555, 10, 7)], "the run's 7 days were celebrated twice"
