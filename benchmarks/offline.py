@@ -2,11 +2,13 @@
 
 Services receive their publisher when they are built. A benchmark that sets schedules up before
 the bot under test starts (or reads leaderboards) never shows anything, so every call here is a
-mistake in the benchmark and says so.
+mistake in the benchmark and says so, except the leaderboards' question which members are still in the
+server (all of them are).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.daily import DailyPost, Published
@@ -38,6 +40,10 @@ class OfflinePublisher:
 
     async def find_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
         raise self._refuse("find_milestone")
+
+    async def members_present(self, guild_id: int, user_ids: Sequence[int]) -> set[int]:
+        """Every member the benchmark made is in its server: the boards are timed as they read."""
+        return set(user_ids)
 
     async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime,
                             cover: ReminderCover | None = None) -> None:

@@ -20,7 +20,7 @@ from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.mock.feedback_repository import MockFeedbackRepository
 from bot.mock.jobs import dispute_job, pause_job, share_job
-from bot.mock.meeting_repository import MeetingRepository
+from bot.mock.meeting_repository import Meeting, MeetingRepository
 from bot.mock.models import Group, Report, StoredFeedback, staying_in
 from bot.mock.outcome_repository import OutcomeRepository
 from bot.mock.prompts import MockPrompts
@@ -60,6 +60,16 @@ async def member_group(repo: PairingRepository, group_id: int, user_id: int, gui
                        "was done.", hint="Back in the server? Any `/mock` command, such as `/mock status`, puts you "
                                          "in the next round.")
     return staying_in(group, departed)
+
+
+def held_at(meeting: Meeting | None, reported: datetime) -> datetime:
+    """The moment a completed interview counts for: its agreed start when that came before the report, else the
+    report's. A group that met at its time and said so days later (at the round's check-in) studied on the day
+    they met: that day keeps their streaks, and the server's participation counts it in that week."""
+    if meeting is not None and meeting.status == "agreed" and meeting.starts_at is not None \
+            and meeting.starts_at <= reported:
+        return meeting.starts_at
+    return reported
 
 
 class Outcomes:
@@ -115,6 +125,7 @@ class Outcomes:
                 and meeting.status == "no-time":
             raise Conflict("Your group found no time to meet, which is not a no-show; nothing was recorded.")
         now = self._clock.now()
+        held = await self.meetings.meeting(group.id) if outcome == "met" else None
         credits = []
         withdrawn: list[int] = []
         reporters: list[int] = []
@@ -147,7 +158,7 @@ class Outcomes:
             if outcome == "met" and not reporters:
                 # "We met" and every member's streak credit commit together; pressed again, it only
                 # adds a credit that is missing (a report stored before both shared one transaction).
-                met_at = now if changed else (await self.outcomes_repo.outcome_at(group_id, conn) or now)
+                met_at = held_at(held, now if changed else (await self.outcomes_repo.outcome_at(group_id, conn) or now))
                 for member in group.members:
                     credits.append(await self._activity.credit(conn, group.guild_id, member.user_id,
                                                                ActivityKind.MOCK, met_at, repair=not changed))

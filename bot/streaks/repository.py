@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 
@@ -77,14 +78,15 @@ class StreakRepository:
 
         The month board ranks two ranges of ``:month`` (the server's month): members whose latest day is
         in it, by ``month_days``, and members whose latest day is already in the month after it, by
-        ``prev_month_days`` (their days of ``:month``). A summary is in at most one of the two.
+        ``prev_month_days`` (their days of ``:month``). A summary is in at most one of the two. Members found
+        gone from the server are in none (the boards' indexes hold only the others).
         """
         if board == Board.CURRENT:
-            return [("current", "AND current > 0 AND breaks_at > :now")]
+            return [("current", "AND current > 0 AND breaks_at > :now AND gone_at IS NULL")]
         if board == Board.BEST:
-            return [("best", "AND best > 0")]
-        return [("month_days", "AND month = :month AND month_days > 0"),
-                ("prev_month_days", "AND month = :next_month AND prev_month_days > 0")]
+            return [("best", "AND best > 0 AND gone_at IS NULL")]
+        return [("month_days", "AND month = :month AND month_days > 0 AND gone_at IS NULL"),
+                ("prev_month_days", "AND month = :next_month AND prev_month_days > 0 AND gone_at IS NULL")]
 
     @staticmethod
     def _params(guild_id: int, now: int, month: str, **more: int) -> dict[str, int | str]:
@@ -128,6 +130,26 @@ class StreakRepository:
             for column, where in self._ranges(board))
         return int(await self.db.fetchval(f"SELECT {scores}", self._params(guild_id, now, month, user=user_id),
                                           default=0) or 0)
+
+    async def mark_gone(self, guild_id: int, user_ids: set[int], now: int) -> None:
+        """Discord did not find these members in the server: the leaderboards leave them out from now on."""
+        await self.db.execute("UPDATE streaks SET gone_at = ? WHERE guild_id = ? AND gone_at IS NULL "
+                              "AND user_id IN (SELECT value FROM json_each(?))",
+                              (now, guild_id, json.dumps(sorted(user_ids))))
+
+    async def back_in(self, guild_id: int, user_id: int) -> None:
+        """The member is in the server (they asked for a board): on the boards again. Read first, so showing a
+        board writes nothing in the usual case."""
+        if await self.db.fetchval("SELECT 1 FROM streaks WHERE guild_id = ? AND user_id = ? AND gone_at IS NOT NULL",
+                                  (guild_id, user_id)):
+            await self.db.execute("UPDATE streaks SET gone_at = NULL WHERE guild_id = ? AND user_id = ?",
+                                  (guild_id, user_id))
+
+    @staticmethod
+    def back_in_conn(conn: sqlite3.Connection, guild_id: int, user_id: int) -> None:
+        """:meth:`back_in` inside a one-trip transaction (a credit: the member is active here again)."""
+        conn.execute("UPDATE streaks SET gone_at = NULL WHERE guild_id = ? AND user_id = ? AND gone_at IS NOT NULL",
+                     (guild_id, user_id))
 
     async def live_streaks(self, guild_id: int, now: int) -> list[tuple[int, int]]:
         """(member, current streak) for the server's streaks still alive at ``now`` (a streak past its break

@@ -29,9 +29,10 @@ from bot.posting import crash_point
 from bot.posting.retry import is_transient, next_attempt
 from bot.scheduler import JobScheduler
 from bot.storage import Database
+from bot.streaks.boards import Leaderboards, MemberDirectory
 from bot.streaks.heatmap import WEEKS as HEATMAP_WEEKS
 from bot.streaks.heatmap import grid_start
-from bot.streaks.models import Board, LeaderboardPage, ReminderRow, Repaired, StreakProfile, StreakRow
+from bot.streaks.models import LeaderboardPage, ReminderRow, Repaired, StreakProfile, StreakRow
 from bot.streaks.reminders import ReminderSender, StreakReminders, end_of_day
 from bot.streaks.repository import StreakRepository
 from bot.streaks.rules import StreakState, crossed_milestones, day_statuses, evaluate, month_before
@@ -39,7 +40,6 @@ from bot.timezones import TimezoneResolver, local_date, zone_in
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 10
 REPAIR_WINDOW_DAYS = 365
 MAX_REASON = 300
 # A celebration Discord failed to take for a moment is tried again for this long (later, only a restart's
@@ -70,8 +70,9 @@ class MilestoneAnnouncer(Protocol):
         """The id of a celebration already posted (before a crash), or None."""
 
 
-class StreakPublisher(MilestoneAnnouncer, ReminderSender, Protocol):
-    """Everything the streak service shows outside an interaction: milestones and reminders."""
+class StreakPublisher(MilestoneAnnouncer, ReminderSender, MemberDirectory, Protocol):
+    """Everything the streak service shows or asks outside an interaction: milestones, reminders, and which
+    members a leaderboard names are still in the server."""
 
 
 def streak_today(active_days: list[date], now: datetime, zone: ZoneInfo) -> date:
@@ -101,6 +102,7 @@ class StreakService:
         self.publisher = publisher
         self._scheduler = scheduler  # which servers' interrupted celebrations this process (or shard) finishes
         self.reminders = StreakReminders(self.repo, clock, scheduler, publisher)
+        self.boards = Leaderboards(self.repo, clock, timezones, publisher)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._announcing: set[tuple[int, int, int, date]] = set()  # celebrations being posted right now
         # Summaries recomputed inside a crediting transaction, until its listener call picks them up; weak,
@@ -208,6 +210,7 @@ class StreakService:
         (on the database's thread), so :meth:`on_activity` needs no transaction of its own."""
         if event.first_of_day:
             self._summarised[event] = self._recompute_in(conn, event.guild_id, event.user_id, self._clock.now())
+            self.repo.back_in_conn(conn, event.guild_id, event.user_id)  # active here: a member again
 
     async def on_activity(self, event: ActivityRecorded) -> None:
         if not event.first_of_day:
@@ -310,33 +313,8 @@ class StreakService:
         return StreakProfile(user_id, zone, today, state, statuses, len(days), reminder)
 
     async def leaderboard(self, guild_id: int, board: str, caller_id: int, page: int = 0) -> LeaderboardPage:
-        """One page of ``board`` and the caller's own rank and score.
-
-        The month board shows the server's current month (in the server's zone), and each member counts
-        the active days they have in it by their own local dates, the dates their activity was recorded
-        on. Members and the server can be on different days around a month's end, so the two months can
-        differ: a member already in the next month (Tokyo, while the server is on the 31st in Los
-        Angeles) keeps every day they had in the month shown, and their first day of the new month
-        counts once the server reaches it; a member still in the previous month (Los Angeles, while
-        the server in Tokyo is on the 1st) counts that day for the month it is theirs, not the new one.
-
-        Each summary holds its member's latest month and the month before it, which is enough: a
-        member's dates are never more than a day or two ahead of the server's (no two zones are more
-        than 26 hours apart, and a move west keeps days already recorded), so whoever has a day in the
-        month shown has their latest day in it or in the month after.
-        """
-        if board not in (Board.CURRENT, Board.BEST, Board.MONTH):
-            raise InvalidInput(f"`{board}` is not a leaderboard.", hint="Pick `current`, `best` or `month`.")
-        now = self._now_epoch()
-        month = local_date(self._clock.now(), await self._timezones.guild_zone(guild_id)).strftime("%Y-%m")
-        total = await self.repo.count_ranked(guild_id, board, now=now, month=month)
-        pages = max(1, -(-total // PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
-        entries = await self.repo.leaderboard(guild_id, board, now=now, month=month, limit=PAGE_SIZE,
-                                              offset=page * PAGE_SIZE)
-        score = await self.repo.score_of(guild_id, caller_id, board, now=now, month=month)
-        rank = 1 + await self.repo.count_above(guild_id, board, score, now=now, month=month) if score > 0 else None
-        return LeaderboardPage(board, page, pages, entries, rank, score, month)
+        """One page of ``board`` among the server's members, and the caller's rank (see :class:`Leaderboards`)."""
+        return await self.boards.page(guild_id, board, caller_id, page)
 
     async def set_timezone(self, user_id: int, zone_name: str | None) -> ZoneInfo | None:
         """A member's own zone; their summaries are recomputed (past days keep the dates they had)."""

@@ -1,9 +1,11 @@
-"""The Discord side of streaks: milestone posts and reminder DMs."""
+"""The Discord side of streaks: milestone posts, reminder DMs, and which members a leaderboard names are here."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 import discord
 
@@ -15,6 +17,12 @@ log = logging.getLogger(__name__)
 
 # 50007: the member closed their DMs; 50278: they share no server with the bot any more.
 CANNOT_DM = frozenset({50007, 50278})
+# A member found in the server is not asked about again for this long: paging through a board asks nothing.
+PRESENT_FOR = timedelta(hours=1)
+# How long a leaderboard waits for the gateway's answer before showing the page as it is: the click's answer
+# waits on it, and a shard's gateway takes about two requests a second (a busy moment would queue behind them).
+ASK_WITHIN = 1.0
+REMEMBERED_AT_MOST = 100_000  # members remembered as present, across servers, before the memory starts over
 
 
 def _freezes(n: int) -> str:
@@ -51,6 +59,7 @@ class DiscordStreakPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
         self.pace = client.core.pacer.acquire
+        self._present_at: dict[tuple[int, int], datetime] = {}  # (guild, member) -> when found in the server
 
     async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
         channel = self.client.get_channel(channel_id)
@@ -84,6 +93,28 @@ class DiscordStreakPublisher:
         except discord.HTTPException as error:
             log.info("could not read %s to look for a milestone: %s", channel_id, error.text)
         return None
+
+    async def members_present(self, guild_id: int, user_ids: Sequence[int]) -> set[int]:
+        """Ask the gateway (Request Guild Members by id, which needs no privileged intent) about a leaderboard
+        page's members not found here within :data:`PRESENT_FOR`: at most 100 ids, Discord's limit, in one
+        request, waited for :data:`ASK_WITHIN` at most (a timeout raises, and the page is shown as it is);
+        ``cache=False`` keeps them out of the member cache."""
+        guild = self.client.get_guild(guild_id)
+        if guild is None:
+            raise LookupError(f"guild {guild_id} is not available to this process")
+        now = self.client.core.clock.now()
+        wanted = sorted(set(user_ids))
+        known = {user_id for user_id in wanted
+                 if now - self._present_at.get((guild_id, user_id), now - PRESENT_FOR) < PRESENT_FOR}
+        ask = [user_id for user_id in wanted if user_id not in known][:100]
+        if not ask:
+            return known
+        found = await asyncio.wait_for(guild.query_members(user_ids=ask, limit=100, cache=False), ASK_WITHIN)
+        if len(self._present_at) > REMEMBERED_AT_MOST:
+            self._present_at.clear()
+        for member in found:
+            self._present_at[(guild_id, member.id)] = now
+        return known | {member.id for member in found}
 
     async def find_reminder(self, guild_id: int, user_id: int, breaks_at: datetime, since: datetime) -> bool:
         """Today's reminder DM sent before a crash: among the DMs since the member's day began, the one naming

@@ -662,3 +662,18 @@ async def test_a_thread_the_moderators_closed_and_locked_leaves_the_group_told_b
         assert [m.content for m in member.dms if m.content.startswith("✖️ Round 1")] == [
             "✖️ Round 1 was cancelled by a moderator. No need to meet; see you next round."]
     assert thread.messages[before:] == [] and thread.archived
+
+
+async def test_an_interview_reported_after_the_round_counts_on_the_day_it_was_held(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Alice and Bob agree a time and meet then; Alice presses **We met** on the check-in at the round's end, days
+    later. The streak day (and the week /stats counts it in) is the day they met, not the day she reported it."""
+    thread = await paired_with_a_time(harness, mod, room, alice, bob)
+    agreed = datetime.fromtimestamp(await harness.core.db.fetchval("SELECT starts_at FROM mock_meetings"), UTC)
+    await harness.advance(days=7)
+    checkin = next(m for m in thread.messages if "We met" in m.button_labels)
+    assert harness.core.clock.now().date() != agreed.date()
+    await alice.click(checkin, "We met")
+    zone = await harness.core.timezones.zone_for(harness.guild.id, alice.id)
+    days = await harness.core.db.fetchall("SELECT DISTINCT local_date FROM activity WHERE kind = 'mock'")
+    assert [r[0] for r in days] == [agreed.astimezone(zone).date().isoformat()]

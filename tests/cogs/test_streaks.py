@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from bot.activity import ActivityKind
-from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimChannel, SimMember
+from bot.localdiscord import BotHarness, CommandForbidden, Reply, SimChannel, SimGuild, SimMember
 from bot.streaks.heatmap import COLOURS, HEIGHT, WIDTH, cell_centre
 from bot.streaks.rules import DayStatus
 
@@ -144,6 +144,28 @@ async def test_the_month_board_counts_a_member_behind_the_server_from_their_own_
     board = await alice.slash("leaderboard", board="month")
     assert [alice.mention in line and "**1**" in line for line in board_lines(board)].count(True) == 1
     assert you(board) == "#1 with **1**"
+
+
+async def test_leaderboards_show_members_still_in_the_server(
+        harness: BotHarness, guild: SimGuild, alice: SimMember, bob: SimMember, carol: SimMember) -> None:
+    """Bob leaves the server (the bot is not told: it has no member intent). The boards show the members who are
+    still there, ranked among themselves; his streak is kept, and he is back on them once he studies here again."""
+    for days_ago in (3, 2, 1, 0):
+        await study(harness, bob, days_ago)
+    for days_ago in (1, 0):
+        await study(harness, alice, days_ago)
+    await study(harness, carol)
+    guild.remove_member(bob)
+    for board in ("current", "best", "month"):
+        reply = await alice.slash("leaderboard", board=board)
+        assert not any(bob.mention in line for line in board_lines(reply)), (board, board_lines(reply))
+        assert alice.mention in board_lines(reply)[0] and "🥇" in board_lines(reply)[0]
+        assert you(reply) == "#1 with **2**"
+    assert await harness.core.db.fetchval("SELECT current FROM streaks WHERE user_id = ?", (bob.id,)) == 4
+    guild.readd_member(bob)
+    await harness.advance(days=1)
+    await study(harness, bob)
+    assert bob.mention in board_lines(await alice.slash("leaderboard"))[0]
 
 
 async def test_reminder_dm_once_when_not_yet_active_and_off_when_dms_closed(

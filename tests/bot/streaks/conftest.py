@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +24,10 @@ class FakeDiscord:
     reminders: list[tuple[int, int, int]] = field(default_factory=list)
     covers: list[ReminderCover | None] = field(default_factory=list)  # what each reminder said about freezes
     closed_dms: set[int] = field(default_factory=set)
+    gone: set[int] = field(default_factory=set)  # members who left the server
+
+    async def members_present(self, guild_id: int, user_ids: Sequence[int]) -> set[int]:
+        return set(user_ids) - self.gone
 
     async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
         self.announcements.append((channel_id, user_id, milestone))
