@@ -334,14 +334,16 @@ class PairingRepository:
             f"WHERE m.round_id IN ({marks}) AND (r.status <> 'cancelled' OR g.outcome = 'met')", round_ids)
         return list(await cursor.fetchall())
 
-    async def mock_prompts_seen(self, conn: aiosqlite.Connection, guild_id: int) -> dict[int, set[str]]:
-        """The prompts each member had in earlier mocks here (the daily posts' are the daily feature's to say)."""
+    async def mock_prompts_seen(self, conn: aiosqlite.Connection, guild_id: int) -> dict[int, dict[str, int]]:
+        """The prompts each member had in earlier mocks here, each with the number of the latest round they had it
+        in (the daily posts' are the daily feature's to say)."""
         cursor = await conn.execute(
-            "SELECT m.user_id, g.prompt_id FROM mock_group_members m JOIN mock_groups g ON g.id = m.group_id "
-            "WHERE m.guild_id = ?", (guild_id,))
-        mocks: dict[int, set[str]] = {}
-        for row in await cursor.fetchall():
-            mocks.setdefault(row[0], set()).add(row[1])
+            "SELECT m.user_id, g.prompt_id, MAX(r.number) FROM mock_group_members m "
+            "JOIN mock_groups g ON g.id = m.group_id JOIN mock_rounds r ON r.id = m.round_id "
+            "WHERE m.guild_id = ? GROUP BY m.user_id, g.prompt_id", (guild_id,))
+        mocks: dict[int, dict[str, int]] = {}
+        for user_id, prompt_id, number in await cursor.fetchall():
+            mocks.setdefault(user_id, {})[prompt_id] = number
         return mocks
 
     async def role_counts(self, conn: aiosqlite.Connection, guild_id: int) -> dict[int, tuple[int, int, str | None]]:

@@ -58,6 +58,7 @@ class RoundFlow(RoundDelivery):
         self._db, self._clock = db, clock
         self._scheduler, self._audit = scheduler, audit
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._ending: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)  # round id -> its end, one at a time
         self.prompts = MockPrompts(db, content)
         self.departures = Departures(db, clock, repo, meetings, publisher)
         meetings.reminders.still_on = self._still_on
@@ -92,6 +93,10 @@ class RoundFlow(RoundDelivery):
         fire = schedule.last_fire(now)
         if fire is None or fire.astimezone(schedule.zone).date() != now.astimezone(schedule.zone).date():
             return None  # nothing fell due today: a round days late would clash with the next one
+        for open_round in await self.repo.open_rounds(schedule.guild_id):
+            if open_round.scheduled and open_round.ends_at <= now:
+                # It ended while the bot was down too: still open, it would keep today's round from starting.
+                await self.end(open_round.id)
         key = schedule.round_key(fire)
         if any(r.scheduled for r in await self.repo.open_rounds(schedule.guild_id)) or \
                 await self.repo.round_by_key(self._db.conn, schedule.guild_id, key) is not None:
@@ -287,7 +292,12 @@ class RoundFlow(RoundDelivery):
 
         A check-in Discord fails to take for now does not keep the other groups from theirs; the round stays
         open and the end runs again after a pause (an interrupted check-in looks for itself first), for at
-        most :data:`CHECKIN_RETRY_WINDOW`: an open scheduled round makes the schedule skip the next one."""
+        most :data:`CHECKIN_RETRY_WINDOW`: an open scheduled round makes the schedule skip the next one. One end of
+        a round at a time: after downtime its timer and the missed round's check may both come to end it."""
+        async with self._ending[round_id]:
+            await self._end(round_id, attempt)
+
+    async def _end(self, round_id: int, attempt: int) -> None:
         round_ = await self.repo.round(round_id)
         if round_ is None or round_.status != "open":
             return

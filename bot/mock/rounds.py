@@ -7,7 +7,7 @@ given seed and can be checked without Discord.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -75,38 +75,60 @@ def history_of(rounds_newest_first: Sequence[int], rows: Iterable[tuple[int, int
 
 def assign_roles(group: Sequence[int], counts: dict[int, tuple[int, int, str | None]],
                  preferences: dict[int, str]) -> tuple[tuple[int, str], ...]:
-    """Interviewer first: whoever has interviewed least (net of being interviewed), preferences breaking ties.
+    """Interviewer first: a member who asked to practise interviewing before one who did not, and one who asked
+    to practise answering last; among equal wishes, whoever has interviewed least (net of being interviewed).
 
-    Over rounds this alternates each member's role; in a triad the third member observes.
+    The wish comes first because matching pairs an interviewer's wish with a candidate's for it: weighed against
+    history, the second round would swap such a pair into the parts neither asked for. Between equal wishes
+    (``either`` with ``either``, say) this alternates each member's role. In a triad the member who has had the
+    most turns (as interviewer or candidate) observes, one without a wish before one with: observing is no turn,
+    so the part passes round, and a wish to practise a part does not make its member the observer for good.
     """
-    bias = {"interviewer": -1, "candidate": 1}
+    wish = {"interviewer": -1, "candidate": 1}
 
-    def lean(user_id: int) -> tuple[int, int, int]:
+    def wished(user_id: int) -> int:
+        return wish.get(preferences.get(user_id, ""), 0)
+
+    def lean(user_id: int) -> tuple[int, int, int, int]:
         asked, answered, last = counts.get(user_id, (0, 0, None))
-        return (asked - answered + bias.get(preferences.get(user_id, ""), 0), int(last == "interviewer"), user_id)
+        return (wished(user_id), asked - answered, int(last == "interviewer"), user_id)
+
+    def turns(user_id: int) -> int:
+        asked, answered, _last = counts.get(user_id, (0, 0, None))
+        return asked + answered
 
     ordered = sorted(group, key=lean)
+    if len(ordered) == 3:
+        observer = max(ordered, key=lambda user_id: (turns(user_id), wished(user_id) == 0, lean(user_id)))
+        ordered = [user_id for user_id in ordered if user_id != observer] + [observer]
     roles = ("interviewer", "candidate", "observer")
     return tuple((user_id, roles[index]) for index, user_id in enumerate(ordered))
 
 
 def choose_prompt(members: Sequence[int], prompts: Sequence[Prompt], daily_seen: set[str],
-                  mock_seen: dict[int, set[str]], taken: set[str], rng: random.Random) -> str:
-    """A prompt none of the members has met (as a daily prompt or an earlier mock), else the least-seen one."""
-    theirs = set().union(*(mock_seen.get(m, set()) for m in members)) if members else set()
-    ids = sorted(p.id for p in prompts)
+                  mock_seen: Mapping[int, Mapping[str, int]], taken: set[str], rng: random.Random) -> str:
+    """A prompt none of the members has met (as a daily prompt or an earlier mock), else the one they met longest
+    ago: once a small pool is used up, a member is never handed, at random, the prompt of the round before.
+
+    ``mock_seen``: member -> prompt -> the number of the latest round they met it in."""
+    met = {i: max((mock_seen.get(m, {}).get(i, 0) for m in members), default=0) for i in (p.id for p in prompts)}
+    theirs = {i for i, number in met.items() if number}
+    ids = sorted(met)
     for pool in ([i for i in ids if i not in daily_seen | theirs | taken],
                  [i for i in ids if i not in theirs | taken],
-                 [i for i in ids if i not in theirs],
-                 ids):
+                 [i for i in ids if i not in theirs]):
         if pool:
             return rng.choice(pool)
-    raise ValueError("there are no prompts in the content packs")
+    fresh = [i for i in ids if i not in taken] or ids  # another group's prompt this round only when none is left
+    if not fresh:
+        raise ValueError("there are no prompts in the content packs")
+    oldest = min(met[i] for i in fresh)
+    return rng.choice([i for i in fresh if met[i] == oldest])
 
 
 def plan_round(signups: Sequence[Signup], history: History, *, triad_last: set[int],
                counts: dict[int, tuple[int, int, str | None]], prompts: Sequence[Prompt], daily_seen: set[str],
-               mock_seen: dict[int, set[str]], seed: int, reference: datetime,
+               mock_seen: Mapping[int, Mapping[str, int]], seed: int, reference: datetime,
                forbidden: Set[tuple[int, int]] = frozenset(), owed_first: Set[int] = frozenset()) -> Plan:
     """Group ``signups``. Members in last round's triad get the small priority bonus; members an earlier
     round could not place and none has placed since (``owed_first``, who were told they come first) get it

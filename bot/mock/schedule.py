@@ -1,8 +1,11 @@
 """When rounds happen: weekly or every two weeks, on a weekday at a local time.
 
-The scheduler job is an APScheduler ``CronTrigger`` with the weekday *name* (in
-APScheduler 3, ``day_of_week=0`` is Monday, unlike cron; names avoid that trap) and
-the guild's zone, so a round stays at 18:00 local across daylight-saving changes.
+The scheduler job is a :class:`WeeklyTrigger`: the weekday's local time in the guild's zone, found as the
+daily post finds its time (:func:`bot.posting.clocktime.occurrence`), so a round stays at 18:00 local across
+daylight-saving changes, a time the clocks skip starts at the first minute after the gap and a repeated one
+once. APScheduler 3's ``CronTrigger`` steps through the wall clock and, across a change, skips a whole week
+(Monday 00:30 in New York after the March change) or fires on the next day as well (Greenland, whose clocks
+jump from Saturday 23:00 to midnight).
 A biweekly cadence fires every week and skips the weeks that are an odd number of
 weeks after the schedule's anchor date: no week-number arithmetic that breaks at
 New Year.
@@ -21,12 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.base import BaseTrigger
 
 from bot.errors import InvalidInput
+from bot.posting.clocktime import occurrence
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -63,9 +67,9 @@ class Schedule:
         day = WEEKDAY_NAMES[WEEKDAYS.index(self.weekday)]
         return f"{every} on {day} at {self.local_time} ({self.timezone})"
 
-    def trigger(self) -> CronTrigger:
+    def trigger(self) -> WeeklyTrigger:
         hour, minute = (int(part) for part in self.local_time.split(":"))
-        return CronTrigger(day_of_week=self.weekday, hour=hour, minute=minute, timezone=self.zone)
+        return WeeklyTrigger(WEEKDAYS.index(self.weekday), time(hour, minute), self.zone)
 
     def is_round_week(self, fire: datetime) -> bool:
         """Does a fire at ``fire`` start a round (from the anchor on: always for weekly, every other week for
@@ -106,6 +110,34 @@ class Schedule:
         """The most recent round instant at or before ``now`` (for the catch-up after downtime)."""
         fires = [f for f in self.next_rounds(now - self.period - timedelta(days=1), count=3) if f <= now]
         return fires[-1] if fires else None
+
+
+class WeeklyTrigger(BaseTrigger):
+    """An APScheduler trigger firing once a week, on local ``weekday`` (0 is Monday) at ``at`` in ``zone``."""
+
+    def __init__(self, weekday: int, at: time, zone: ZoneInfo) -> None:
+        self.weekday = weekday
+        self.at = at
+        self.zone = zone
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        reference = now.astimezone(UTC)
+        if previous_fire_time is not None:
+            reference = max(reference, previous_fire_time.astimezone(UTC))
+        # Each local day's occurrence falls on that day, so none before the reference's local date can be due.
+        day = reference.astimezone(self.zone).date()
+        day += timedelta(days=(self.weekday - day.weekday()) % 7)
+        for weeks in range(2):
+            fire = occurrence(day + timedelta(weeks=weeks), self.at, self.zone)
+            if fire > reference or (previous_fire_time is None and fire == reference):
+                return fire
+        raise AssertionError("a weekday's time always occurs within two weeks")  # pragma: no cover
+
+    def __str__(self) -> str:
+        return f"weekly on {WEEKDAY_NAMES[self.weekday]} at {self.at:%H:%M} {self.zone.key}"
+
+    def __repr__(self) -> str:
+        return f"<WeeklyTrigger {self}>"
 
 
 def round_period(cadence: str) -> timedelta:

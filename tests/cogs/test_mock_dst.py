@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -32,3 +32,23 @@ async def test_a_sunday_evening_before_the_clocks_change_is_offered_at_the_hour_
     labels = [o["label"] for o in picker.message.components[0]["components"][0]["options"]]
     # Sunday 1 March is still winter time (UTC-8): 17:00 there is 01:00 UTC on Monday, not 00:00.
     assert labels == ["Sun 1 Mar, 17:00 (America/Los_Angeles)"]
+
+
+async def test_a_round_just_after_midnight_starts_in_the_week_the_clocks_change(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    """New York springs forward on Sunday 8 March; Monday's 00:30 exists as on every other Monday, and its round
+    starts then instead of the schedule going quiet for a week."""
+    room = harness.guild.create_text_channel("mock-interviews")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="mon", time="00:30",
+                    timezone="America/New_York", channel=room)
+    for member in (alice, bob):
+        await member.slash("mock join", role="either", level="mid", timezone="America/New_York",
+                           availability="anytime")
+    await harness.advance_to(datetime(2026, 3, 2, 6, 0, tzinfo=UTC))  # Monday 2 March, 01:00 in New York
+    assert any(m.content.startswith("🎙️ **Mock interview round 1**") for m in room.messages)
+    status = (await alice.slash("mock status")).embeds[0]
+    next_round = next(f["value"] for f in status["fields"] if f["name"] == "Next round")
+    monday_after_the_change = datetime(2026, 3, 9, 4, 30, tzinfo=UTC)  # 00:30 EDT
+    assert f"<t:{int(monday_after_the_change.timestamp())}:F>" in next_round
+    await harness.advance_to(monday_after_the_change + timedelta(minutes=5))
+    assert any(m.content.startswith("🎙️ **Mock interview round 2**") for m in room.messages)

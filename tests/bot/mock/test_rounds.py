@@ -25,13 +25,21 @@ def test_whoever_interviewed_more_is_the_candidate_next() -> None:
 def test_prompts_are_new_to_everyone_in_the_group() -> None:
     ids = sorted(p.id for p in PROMPTS)
     daily_seen = set(ids[:30])
-    mock_seen = {1: set(ids[30:40]), 2: set(ids[40:45])}
+    mock_seen = {1: dict.fromkeys(ids[30:40], 1), 2: dict.fromkeys(ids[40:45], 2)}
     for seed in range(30):
         chosen = choose_prompt((1, 2), PROMPTS, daily_seen, mock_seen, set(), random.Random(seed))
         assert chosen in ids[45:]
     everything = set(ids)
-    fallback = choose_prompt((1, 2), PROMPTS, everything, {1: set(), 2: set()}, set(), random.Random(1))
+    fallback = choose_prompt((1, 2), PROMPTS, everything, {1: {}, 2: {}}, set(), random.Random(1))
     assert fallback in ids  # all seen as daily prompts: still a prompt, one not met in a mock
+
+
+def test_once_every_prompt_was_met_the_one_met_longest_ago_comes_back() -> None:
+    ids = sorted(p.id for p in PROMPTS)
+    mock_seen = {1: {i: 10 + n for n, i in enumerate(ids)}, 2: {ids[3]: 99}}  # 1 met them all, ids[0] first
+    for seed in range(20):
+        assert choose_prompt((1, 2), PROMPTS, set(), mock_seen, set(), random.Random(seed)) == ids[0]
+        assert choose_prompt((1, 2), PROMPTS, set(), mock_seen, {ids[0]}, random.Random(seed)) == ids[1]
 
 
 def test_history_counts_rounds_since_a_pair_met() -> None:

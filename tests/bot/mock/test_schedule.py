@@ -104,3 +104,15 @@ def test_a_biweekly_round_keeps_its_fortnight_when_the_schedule_turns_weekly() -
                 {old.round_key(first)})
     friday = datetime(2026, 3, 20, 10, 0, tzinfo=UTC)  # after the fortnight's check-in on Thursday 19 March
     assert new.next_rounds(now, 2) == [friday, friday + timedelta(weeks=1)]
+
+
+def test_every_round_falls_on_its_weekday_one_week_apart_across_the_clock_changes() -> None:
+    """Greenland springs forward from Saturday 23:00 to midnight; Monday 00:30 follows New York's Sunday change;
+    Berlin skips 02:30 on a Sunday and repeats it in October: one round a week, on the schedule's own day."""
+    for weekday, at, zone in (("sat", "22:30", "America/Nuuk"), ("sat", "23:30", "America/Nuuk"),
+                              ("mon", "00:30", "America/New_York"), ("sun", "02:30", "Europe/Berlin")):
+        schedule = Schedule(1, 2, "weekly", weekday, at, zone, date.min)
+        fires = schedule.next_rounds(datetime(2026, 1, 1, tzinfo=UTC), 52)
+        assert {WEEKDAYS[fire.astimezone(schedule.zone).weekday()] for fire in fires} == {weekday}
+        assert all(timedelta(days=7) - timedelta(hours=1) <= later - earlier <= timedelta(days=7, hours=1)
+                   for earlier, later in zip(fires, fires[1:], strict=False))
