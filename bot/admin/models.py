@@ -27,12 +27,14 @@ class ParticipationRow:
 @dataclass
 class TablePlan:
     """How one table is treated: rows naming the member in ``subjects`` go, ``actors`` become 0,
-    ``texts`` lose mentions of them."""
+    ``texts`` lose mentions of them, and each ``said`` text (with the column naming who wrote it) is
+    blanked where the member wrote it."""
 
     name: str
     subjects: list[str] = field(default_factory=list)
     actors: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
+    said: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ is classified here, by table, with a reason:
   the id is replaced by 0 and the shared record stays;
 - ``text``: free text (the member's own, deleted with their row, or someone else's that may
   mention them); mentions of the member and their bare id are replaced;
+- ``said``: free text on a shared row, written by whoever another column (``by``) names: blanked
+  when that member deletes their data (the row stays, as for an ``actor``); mentions as in ``text``;
 - ``not_personal``: holds no person (a server, a channel, a date, a content id).
 
 A test walks the live schema and fails for any such column missing here, so a new table or
@@ -30,9 +32,10 @@ class Treatment(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    role: str  # subject | with_row | actor | text | none
+    role: str  # subject | with_row | actor | text | said | none
     treatment: Treatment
     reason: str
+    by: str | None = None  # for ``said``: the column naming who wrote the text
 
 
 def subject(reason: str) -> Rule:
@@ -49,6 +52,11 @@ def actor(reason: str) -> Rule:
 
 def text(reason: str) -> Rule:
     return Rule("text", Treatment.ANONYMISED, reason)
+
+
+def said(by: str, reason: str) -> Rule:
+    """Words the member named in ``by`` wrote on a row that stays for others: their words go with their id."""
+    return Rule("said", Treatment.DELETED, reason, by)
 
 
 def not_personal(reason: str) -> Rule:
@@ -168,7 +176,7 @@ TABLES: dict[str, dict[str, Rule]] = {
     "mock_meetings": {**facts(event_id="the Discord event made for the interview",
                               voice_channel_id="a voice channel the bot made for the group"),
                       "cancelled_by": actor("who cancelled an interview; the cancellation stays for the partner"),
-                      "cancel_reason": text("a member's reason for cancelling, which can mention members")},
+                      "cancel_reason": said("cancelled_by", "why they cancelled, which can mention members")},
     "mock_time_options": {"proposed_by": actor("who proposed a time; the time stays for the group"),
                           **facts(purpose="whether a time agrees or moves an interview",
                                   message_id="the bot's proposal message")},

@@ -58,7 +58,10 @@ async def plans(conn: aiosqlite.Connection) -> list[TablePlan]:
             if rule is None:
                 missing.append(f"{name}.{column}")
                 continue
-            {"subject": plan.subjects, "actor": plan.actors, "text": plan.texts}.get(rule.role, []).append(column)
+            if rule.role == "said" and rule.by is not None:  # the writer's words go; mentions as in text
+                plan.said.append((column, rule.by))
+            {"subject": plan.subjects, "actor": plan.actors, "text": plan.texts,
+             "said": plan.texts}.get(rule.role, []).append(column)
         found.append(plan)
     if missing:
         raise Unclassified(f"no privacy classification for {', '.join(missing)}")
@@ -100,6 +103,8 @@ class PrivacyService:
                 count = 0
                 if plan.subjects:
                     count += await self.repo.delete_rows_of(conn, plan, user_id)
+                for column, by in plan.said:  # before the writer's id becomes 0, which hides whose they were
+                    count += await self.repo.blank_said(conn, plan.name, column, by, user_id)
                 for column in plan.actors:
                     count += await self.repo.replace_id(conn, plan.name, column, user_id, ANONYMOUS)
                 for column in plan.texts:

@@ -105,6 +105,14 @@ class PrivacyRepository:
         return max(cursor.rowcount, 0)
 
     @staticmethod
+    async def blank_said(conn: aiosqlite.Connection, table: str, column: str, by: str, user_id: int) -> int:
+        """Blank the text in ``column`` of the rows whose ``by`` column names the member: their own words."""
+        cursor = await conn.execute(
+            f"UPDATE {quote(table)} SET {quote(column)} = NULL "  # noqa: S608
+            f"WHERE {quote(by)} = :member AND {quote(column)} IS NOT NULL", _member(user_id))
+        return max(cursor.rowcount, 0)
+
+    @staticmethod
     async def replace_text(conn: aiosqlite.Connection, table: str, column: str, patterns: list[str],
                            mention_by: str, bare_by: str) -> int:
         """Replace the legacy and plain mention in ``patterns`` by ``mention_by`` and the bare id by ``bare_by``."""

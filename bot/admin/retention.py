@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.clock import Clock
+from bot.community import server_item_prefix
 from bot.scheduler import JobScheduler
 from bot.storage import Database
 from bot.storage.schema import quote, tables
@@ -107,14 +108,21 @@ class GuildRetention:
         return purged
 
     async def purge(self, guild_id: int) -> dict[str, int]:
-        """Delete every row whose ``guild_id`` is this guild, in every table, in one transaction."""
+        """Delete every row whose ``guild_id`` is this guild, in every table, in one transaction; and, in a
+        table keyed on a card's id alone (a member's memory of it, shared by every server using a shipped
+        card), the rows of the server's own cards, which no other server has: they are its data too."""
         removed: dict[str, int] = {}
+        prefix = server_item_prefix(guild_id)
         async with self._db.transaction() as conn:
             for name, columns in (await tables(conn)).items():
-                if "guild_id" not in columns:
+                if "guild_id" in columns:
+                    of_guild = f"DELETE FROM {quote(name)} WHERE guild_id = ?"  # noqa: S608
+                    deleted = await conn.execute(of_guild, (guild_id,))
+                elif "card_id" in columns:
+                    own_cards = f"DELETE FROM {quote(name)} WHERE substr(card_id, 1, ?) = ?"  # noqa: S608
+                    deleted = await conn.execute(own_cards, (len(prefix), prefix))
+                else:
                     continue
-                deleted = await conn.execute(f"DELETE FROM {quote(name)} WHERE guild_id = ?",  # noqa: S608
-                                             (guild_id,))
                 if deleted.rowcount:
                     removed[name] = deleted.rowcount
         self._recorded.discard(guild_id)  # if it adds the bot again, it is a new server

@@ -50,9 +50,15 @@ def retry_job() -> str:
     return f"{JOB_PREFIX}retry"
 
 
+def server_item_prefix(guild_id: int) -> str:
+    """How the ids of a server's own items begin: what is keyed on an item's id alone (a member's memory of a
+    card) is found by it when the server's data goes."""
+    return f"g{guild_id}-"
+
+
 def item_id_for(suggestion: Suggestion) -> str:
     """Unique across servers (memory of a card is keyed on its id alone) and stable."""
-    return f"g{suggestion.guild_id}-{suggestion.kind[0]}{suggestion.id}"
+    return f"{server_item_prefix(suggestion.guild_id)}{suggestion.kind[0]}{suggestion.id}"
 
 
 class SuggestionService:

@@ -2,7 +2,9 @@
 
 Stored values are JSON (so nothing is lost); here they become ``time 09:00 → 10:30`` and channel,
 role and member mentions, which Discord shows as names to whoever reads them (and which never ping:
-the audit reply allows no mentions). Nothing is cut mid-value: long lists are shortened whole.
+the audit reply allows no mentions). Nothing is cut mid-value: long lists are shortened whole. Text values
+(a card's front, a prompt's title, a reason) may be a member's words: they show as typed, never as a masked
+link or markdown that dresses them up as the bot's own notice.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import json
 from typing import Any
 
 from bot.audit import AuditEntry
-from cogs._common import discord_timestamp, truncate
+from cogs._common import discord_timestamp, member_text, truncate
 
 ACTIONS = {
     "daily.setup": "set up the daily prompt", "daily.remove": "removed the daily prompt",
@@ -45,8 +47,8 @@ def _value(key: str, value: Any) -> str:
         return f"<@{value}>"
     if isinstance(value, list):
         shown = ", ".join(str(v) for v in value[:6])
-        return shown + (f" and {len(value) - 6} more" if len(value) > 6 else "")
-    return truncate(str(value), 80)
+        return member_text(shown) + (f" and {len(value) - 6} more" if len(value) > 6 else "")
+    return member_text(truncate(str(value), 80))
 
 
 def _parse(raw: str | None) -> Any:
@@ -90,6 +92,6 @@ def audit_line(entry: AuditEntry) -> str:
     action = ACTIONS.get(entry.action, entry.action.replace(".", ": ").replace("-", " "))
     target = f" <@{entry.target_id}>" if entry.target_id else ""
     change = describe_change(entry.old_value, entry.new_value, entry.action.rsplit(".", 1)[-1])
-    why = f" (reason: {truncate(entry.reason, 100)})" if entry.reason else ""
+    why = f" (reason: {member_text(truncate(entry.reason, 100))})" if entry.reason else ""
     return (f"{discord_timestamp(entry.created_at, 'f')} · <@{entry.actor_id}> {action}{target}"
             + (f": {change}" if change else "") + why)

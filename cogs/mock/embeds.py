@@ -150,8 +150,9 @@ def current_round_text(round_: Round, group: Group, meeting: Meeting | None) -> 
     """``/mock status``'s line on this round: the roles and where to meet, or that the interview is off."""
     where = f"<#{group.thread_id}>" if group.thread_id else "your DMs"
     if meeting is not None and meeting.status == "cancelled":
-        reason = truncate(member_text(meeting.cancel_reason or ""), 200)
-        return (f"Called off by <@{meeting.cancelled_by}>: {reason}\nSee {where}; you stay signed up for the "
+        reason = truncate(member_text(meeting.cancel_reason or ""), 200)  # none once its writer deleted it
+        said = f": {reason}" if reason else "."
+        return (f"Called off by <@{meeting.cancelled_by}>{said}\nSee {where}; you stay signed up for the "
                 "next round.")
     text = roles_text(group)
     if meeting is not None and meeting.status == "agreed" and meeting.starts_at is not None:

@@ -46,10 +46,15 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
         member = interaction.user
         mine = member.guild_permissions if isinstance(member, discord.Member) else interaction.permissions
         beyond = discord.Permissions(role.permissions.value & ~mine.value)
-        if not mine.administrator and (beyond.value or (
-                not mine.manage_guild and role.id == await self.client.core.moderators.role_of(interaction.guild.id))):
-            raise UserFacingError(f"{role.mention} carries more than you may give: "
-                                  + (", ".join(n for n, on in beyond if on) or "the moderator role") + ".",
+        by_role = not mine.manage_guild  # a moderator through the moderator role alone
+        moderators = by_role and role.id == await self.client.core.moderators.role_of(interaction.guild.id)
+        # A role without permissions can still open channels to its holders: as Discord lets a member give
+        # only roles beneath their highest one, a moderator by role may not have the bot give one above it.
+        above = by_role and isinstance(member, discord.Member) and role >= member.top_role
+        if not mine.administrator and (beyond.value or moderators or above):
+            what = ", ".join(n for n, on in beyond if on) or (
+                "the moderator role" if moderators else "a place at or above your own highest role")
+            raise UserFacingError(f"{role.mention} carries more than you may give: {what}.",
                                   hint="Pick a role without those permissions, or ask a server admin.")
         await self.service.set_reward(interaction.guild.id, interaction.user.id, reward.value, role.id,
                                       role_facts(interaction.guild, role))

@@ -56,7 +56,10 @@ def profile_embed(profile: StreakProfile, name: str, own: bool,
     if quiz is not None and quiz.answered:
         embed.add_field(name="Daily quiz", inline=False, value=quiz_record_text(quiz))
     embed.set_image(url="attachment://heatmap.png")
-    footer = f"Days are counted in {profile.zone.key} · {profile.total_days} active days in all"
+    # The zone is the member's own setting, and says roughly where they live: someone else's profile is posted in
+    # the channel, so it is named only to the member themselves.
+    counted_in = f"Days are counted in {profile.zone.key} · " if own else ""
+    footer = f"{counted_in}{profile.total_days} active days in all"
     reminder = profile.reminder
     if own and reminder is not None:
         if reminder.off_reason == "dms_closed":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -332,3 +333,41 @@ async def test_the_export_names_members_the_bot_never_saw_without_a_request_each
     by_user = {row["user_id"]: row for row in csv.DictReader(io.StringIO(reply.attachments[0]["data"].decode()))}
     assert by_user[str(quiet[149].id)]["member"] == "reader149"
     assert by_user[str(gone.id)]["member"] == "(left the server)"
+
+
+async def test_a_left_guilds_own_flashcards_leave_no_memory_of_them_once_its_data_is_removed(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    form = await alice.slash("suggest card")
+    await alice.submit_modal(form, front="What does a reranker add after vector search?", topic="retrieval",
+                             back="It re-scores the best candidates with a cross-encoder.", wrong_answers="")
+    await mod.click(await mod.slash("review queue"), "Approve")
+    screen = await bob.slash("cards study", deck="server")
+    back = await bob.click(screen, "Reveal")
+    await bob.click(back, next(label for label in back.button_labels if label.startswith("Good")))
+    own = f"g{harness.guild.id}-%"
+    for table in ("card_states", "card_undo"):
+        assert await harness.core.db.fetchval(
+            f"SELECT COUNT(*) FROM {table} WHERE card_id LIKE ?", (own,)) == 1, table  # noqa: S608
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(days=31)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM server_items") == 0
+    for table in ("card_states", "card_undo"):  # bob's memory of cards that existed only in that server
+        assert await harness.core.db.fetchval(
+            f"SELECT COUNT(*) FROM {table} WHERE card_id LIKE ?", (own,)) == 0, table  # noqa: S608
+
+
+async def test_the_audit_shows_a_members_card_as_plain_text_not_as_a_link(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    front = "# Official notice: [verify your account](https://evil.example/login) or lose your streak"
+    form = await alice.slash("suggest card")
+    done = await alice.submit_modal(form, front=front, topic="retrieval", wrong_answers="",
+                                    back="A cross-encoder re-scores the best candidates after vector search.")
+    assert "#1" in done.text
+    await mod.click(await mod.slash("review queue"), "Approve")
+    [choice] = await mod.autocomplete("content remove", "item", "official notice")
+    await mod.click(await mod.slash("content remove", item=choice["value"]), "Remove it")
+    text = (await mod.slash("studybot audit")).embeds[0]["description"]
+    assert "removed a server prompt or card" in text
+    assert "verify your account" in text
+    assert not re.search(r"(?<!\\)\[[^\]]*\]\(", text)  # shown as typed, never as a masked link

@@ -20,6 +20,7 @@ from bot.storage.schema import tables
 from cogs.admin.deletions import LINKS_IN_NOTICE, unreachable_notice
 
 from .test_daily import posts, setup_daily
+from .test_mock import paired_with_a_time
 
 ALICE_ANSWER = "Shard the zebraquartz vector index by tenant"
 ALICE_NOTE = "Great pacing, okapimarble"
@@ -470,3 +471,20 @@ async def test_a_reward_role_discord_will_not_take_back_is_named_so_the_member_c
     assert "Removed:" in done.text and "could not take back" in done.text and "Week warrior" in done.text, done.text
     assert week.id in guild.members[alice.id].role_ids
     assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []
+
+
+async def test_the_reason_a_member_gave_for_cancelling_an_interview_goes_with_their_data(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    room = harness.guild.create_text_channel("mock-interviews")
+    thread = await paired_with_a_time(harness, mod, room, alice, bob)
+    confirmed = next(m for m in thread.messages if "Cancel interview" in m.button_labels)
+    await alice.submit_modal(await alice.click(confirmed, "Cancel interview"),
+                             reason=f"Flu, okapimarble; sorry {bob.mention}")
+    assert "okapimarble" in (await bob.slash("mock status")).text  # the partner was told her reason
+    confirm = await alice.slash("privacy delete")
+    await alice.click(confirm, "Delete my data")
+    values = every_value(harness.db_path)
+    assert not [v for v in values if "okapimarble" in v or str(alice.id) in v]  # her words went with her id
+    assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") == "cancelled"  # it stays
+    status = (await bob.slash("mock status")).text
+    assert "Called off" in status and "okapimarble" not in status

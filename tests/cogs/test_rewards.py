@@ -307,3 +307,31 @@ async def test_a_channel_overwrite_does_not_let_a_moderator_reward_a_role_with_t
     refused = await carol.slash("rewards set", in_channel=announcements, reward="streak-7", role=loud)
     assert refused.ephemeral and "more than you may give" in refused.text and "mention_everyone" in refused.text
     assert "No rewards yet" in (await mod.slash("rewards status")).text
+
+
+async def test_a_moderator_by_role_cannot_reward_a_role_above_their_own(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, carol: SimMember) -> None:
+    """A role with no permissions of its own can still open channels (Staff sees #staff-room): Discord lets a
+    member hand out only roles beneath their highest one, and the bot must not hand out more for a helper."""
+    helpers = guild.create_role("Study helpers")
+    carol.add_role(helpers)
+    await mod.slash("studybot settings moderator-role", role=helpers)
+    for command in ("rewards", "streak-admin"):
+        allow_command(harness.sim, guild, command, roles=(helpers.id,))
+    staff = givable_role(guild, "Staff")
+    guild.edit_role(staff, position=8)  # above the helpers, below the bot
+    guild.edit_role(helpers, position=5)
+    staff_room = guild.create_text_channel("staff-room")
+    staff_room.deny(guild.id, "view_channel")
+    staff_room.allow(staff.id, "view_channel")
+    await harness.settle()
+    for back in range(7):
+        await carol.slash("streak-admin repair", member=carol, date=(date(2026, 3, 2) - timedelta(days=back))
+                          .isoformat(), reason="outage")
+    refused = await carol.slash("rewards set", reward="streak-7", role=staff)
+    assert refused.ephemeral and "more than you may give" in refused.text
+    await harness.advance(minutes=20)
+    assert staff.id not in guild.members[carol.id].role_ids
+    below = givable_role(guild, "Streak keepers")  # beneath her own role: hers to reward
+    allowed = await carol.slash("rewards set", reward="streak-7", role=below)
+    assert "more than you may give" not in allowed.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
@@ -420,3 +421,15 @@ async def test_milestones_switched_on_without_a_channel_say_when_the_daily_chann
     await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
     fine = await mod.slash("streak-admin announcements", state="on")
     assert fine.text == f"Streak milestones will be celebrated in the daily-prompt channel, {daily.mention}."
+
+
+async def test_a_members_public_profile_does_not_name_the_timezone_they_set_for_themselves(
+        harness: BotHarness, alice: SimMember, bob: SimMember) -> None:
+    await alice.slash("streak timezone", timezone="America/Los_Angeles")
+    await study(harness, alice)
+    mine = await alice.slash("streak show")
+    assert mine.ephemeral and "America/Los_Angeles" in mine.embeds[0]["footer"]["text"]
+    seen = await bob.slash("streak show", member=alice)
+    assert not seen.ephemeral
+    assert "America/Los_Angeles" not in json.dumps(seen.embeds) + seen.text  # her zone is hers to tell
+    assert "America/Los_Angeles" not in "".join(str(a.get("description")) for a in seen.attachments)
