@@ -351,7 +351,9 @@ class DailyDelivery:
         # last claim).
         (custom, decks_off), used = await self.repo.db.read(self._render_reads_in, schedule.guild_id, record.cycle)
         pool = eligible_prompts(schedule.kinds, self.content.library, custom, decks_off)
-        prompt = pool.get(record.prompt_id) or self.prompt(record.prompt_id, custom)
+        # A prompt removed since the claim is sent as claimed: the day may be on Discord with it already.
+        prompt = (pool.get(record.prompt_id) or self.prompt(record.prompt_id, custom)
+                  or await self.repo.posted_prompt(record.guild_id, record.local_date))
         if prompt is None:
             raise DeliveryFailed(f"the prompt `{record.prompt_id}` is no longer in any content pack")
         state = state_of(record.cycle, schedule.cycle_seed, pool, used)

@@ -202,8 +202,8 @@ class DailyService:
 
     async def add_prompt(self, guild_id: int, actor_id: int, *, kind: str, difficulty: str, title: str,
                          scenario: str, constraints: str, follow_ups: str, rubric: str) -> Prompt:
-        """Validate a moderator's own prompt against the pack's model and limits, then store it."""
-        await self._require(guild_id)
+        """Validate a moderator's own prompt against the pack's model and limits, then store it. No schedule is
+        needed: the server's own prompts serve practice and mock interviews too, and a later setup posts them."""
         now = self.clock.now()
         async with self.repo.db.transaction() as conn:
             count = await self.repo.count_custom(conn, guild_id)
@@ -374,7 +374,16 @@ class DailyService:
         crash_point("answer.posted")
         await self.repo.mark_answer_shown(answer, message_id)
         crash_point("answer.shown")
+        if saved.thread_id is None:
+            await self._show_earlier(answer, thread_id)
         return AnswerResult(answer, edited, True)
+
+    async def _show_earlier(self, starter: StoredAnswer, thread_id: int) -> None:
+        """Answers saved while the post had no thread belong in the thread ``starter``'s answer started, not only
+        after a restart; each is looked for first, as another member's answer may have shown it meanwhile."""
+        for earlier in await self.repo.answers(starter.guild_id, starter.local_date):
+            if earlier.thread_message_id is None and earlier.user_id != starter.user_id:
+                await self.show_answer(SavedAnswer(earlier, earlier.edited_at is not None, thread_id), look_first=True)
 
     async def _start_thread(self, guild_id: int, day: date) -> int:
         """The thread a post went without, started now; the post's cached row is read again after it."""

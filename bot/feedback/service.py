@@ -28,7 +28,6 @@ from bot.feedback.repository import FeedbackRepository
 from bot.posting import crash_point, publish_once
 from bot.scheduler import JobScheduler
 from bot.storage import Database
-from bot.streaks import BoardEntry, LeaderboardPage
 from bot.timezones import TimezoneResolver, local_date
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,6 @@ log = logging.getLogger(__name__)
 CLOSE_AFTER = timedelta(hours=24)
 CLOSE_LOOKBACK = timedelta(days=3)   # days older than this when first seen are closed without a highlight
 HIGHLIGHTS = 3
-PAGE_SIZE = 10
 JOB_ID = "feedback:close"
 CONTRIBUTORS = "helpful"
 
@@ -150,19 +148,11 @@ class FeedbackService:
         """Helpful marks the member received here: (ever, this month)."""
         return await self.repo.received(guild_id, user_id, await self._month(guild_id))
 
-    async def contributors(self, guild_id: int, caller_id: int, page: int = 0) -> LeaderboardPage:
-        """This month's Contributors board: Helpful marks received, most first; ties share a rank."""
+    async def contributors(self, guild_id: int) -> tuple[str, dict[int, int]]:
+        """This month's Contributors scores (Helpful marks received) and the month: the streak boards rank them
+        among the members still in the server (``StreakService.scored_board``)."""
         month = await self._month(guild_id)
-        scores = await self.repo.contributor_scores(guild_id, month)
-        ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        pages = max(1, -(-len(ordered) // PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
-        entries = []
-        for user_id, score in ordered[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]:
-            entries.append(BoardEntry(1 + sum(s > score for s in scores.values()), user_id, score))
-        own = scores.get(caller_id, 0)
-        rank = 1 + sum(s > own for s in scores.values()) if own else None
-        return LeaderboardPage(CONTRIBUTORS, page, pages, entries, rank, own, month)
+        return month, await self.repo.contributor_scores(guild_id, month)
 
     # -- closing a day -----------------------------------------------------------------------------------
 

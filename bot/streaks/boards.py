@@ -9,7 +9,7 @@ retention period), and a credit here (they are back and active) puts them on the
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from bot.clock import Clock
@@ -71,6 +71,26 @@ class Leaderboards:
         score = await self._repo.score_of(guild_id, caller_id, board, now=now, month=month)
         rank = 1 + await self._repo.count_above(guild_id, board, score, now=now, month=month) if score > 0 else None
         return LeaderboardPage(board, page, pages, entries, rank, score, month)
+
+    async def scored(self, guild_id: int, board: str, scores: Mapping[int, int], caller_id: int, month: str,
+                     page: int = 0) -> LeaderboardPage:
+        """One page of a board another feature scores (the Contributors board's Helpful marks), ranked as the
+        streak boards are: among the members still in the server, ties sharing a rank."""
+        now = int(self._clock.now().timestamp())
+        await self._repo.back_in(guild_id, caller_id)  # whoever asks is in the server
+        for look in range(1, MAX_LOOKS + 1):
+            gone = await self._repo.gone_among(guild_id, scores)
+            present = {user_id: score for user_id, score in scores.items() if user_id not in gone}
+            ordered = sorted(present.items(), key=lambda item: (-item[1], item[0]))
+            pages = max(1, -(-len(ordered) // PAGE_SIZE))
+            page = min(max(page, 0), pages - 1)
+            entries = [BoardEntry(1 + sum(other > score for other in present.values()), user_id, score)
+                       for user_id, score in ordered[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]]
+            if look == MAX_LOOKS or not await self._hide_gone(guild_id, entries, now):
+                break
+        own = present.get(caller_id, 0)
+        rank = 1 + sum(other > own for other in present.values()) if own else None
+        return LeaderboardPage(board, page, pages, entries, rank, own, month)
 
     async def _hide_gone(self, guild_id: int, entries: list[BoardEntry], now: int) -> bool:
         """Mark the page's members who left the server; True when there were any (the page is read again)."""

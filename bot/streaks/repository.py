@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from datetime import date
 
 import aiosqlite
@@ -136,6 +137,13 @@ class StreakRepository:
         await self.db.execute("UPDATE streaks SET gone_at = ? WHERE guild_id = ? AND gone_at IS NULL "
                               "AND user_id IN (SELECT value FROM json_each(?))",
                               (now, guild_id, json.dumps(sorted(user_ids))))
+
+    async def gone_among(self, guild_id: int, user_ids: Iterable[int]) -> set[int]:
+        """Which of ``user_ids`` are marked gone from the server (a board scored elsewhere leaves them off too)."""
+        rows = await self.db.fetchall("SELECT user_id FROM streaks WHERE guild_id = ? AND gone_at IS NOT NULL "
+                                      "AND user_id IN (SELECT value FROM json_each(?))",
+                                      (guild_id, json.dumps(sorted(user_ids))))
+        return {int(row[0]) for row in rows}
 
     async def back_in(self, guild_id: int, user_id: int) -> None:
         """The member is in the server (they asked for a board): on the boards again. Read first, so showing a

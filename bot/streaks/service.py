@@ -12,7 +12,7 @@ import asyncio
 import logging
 import sqlite3
 import weakref
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -316,6 +316,11 @@ class StreakService:
         """One page of ``board`` among the server's members, and the caller's rank (see :class:`Leaderboards`)."""
         return await self.boards.page(guild_id, board, caller_id, page)
 
+    async def scored_board(self, guild_id: int, board: str, scores: Mapping[int, int], caller_id: int, month: str,
+                           page: int = 0) -> LeaderboardPage:
+        """A page of a board another feature scores, among the server's members (see :meth:`Leaderboards.scored`)."""
+        return await self.boards.scored(guild_id, board, scores, caller_id, month, page)
+
     async def set_timezone(self, user_id: int, zone_name: str | None) -> ZoneInfo | None:
         """A member's own zone; their summaries are recomputed (past days keep the dates they had)."""
         zone = await self._timezones.set_user_zone(user_id, zone_name)
@@ -337,7 +342,8 @@ class StreakService:
             raise InvalidInput(f"`{(day_text or '').strip()[:40] or 'empty'}` is not a date.",
                                hint="Use `YYYY-MM-DD`, for example `2026-03-14`.") from None
         zone = await self._timezones.zone_for(guild_id, user_id)
-        today = local_date(self._clock.now(), zone)
+        # The streak's today, as the member sees it: after a move west their latest active day may be ahead.
+        today = streak_today(await self._activity.active_dates(guild_id, user_id), self._clock.now(), zone)
         if day > today:
             raise InvalidInput(f"{day.isoformat()} has not happened yet for this member (their today is "
                                f"{today.isoformat()}).", hint="Repair a past day or today.")

@@ -221,8 +221,6 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
     @app_commands.choices(kind=KIND_CHOICES, difficulty=DIFFICULTY_CHOICES)
     async def add(self, interaction: discord.Interaction, kind: app_commands.Choice[str],
                   difficulty: app_commands.Choice[str]) -> None:
-        assert interaction.guild_id is not None
-        await self.service.status(interaction.guild_id)  # fails clearly when daily prompts are not set up
         await add_prompt_form(kind.value, difficulty.value).show(interaction)
 
     @app_commands.command(name="best", description="Pick a member's answer as a day's best answer")

@@ -197,7 +197,7 @@ async def _prompt_added(interaction: discord.Interaction, match: re.Match[str], 
         scenario=fields.get("scenario", ""), constraints=fields.get("constraints", ""),
         follow_ups=fields.get("follow_ups", ""), rubric=fields.get("rubric", ""))
     await interaction.response.send_message(
-        f"Added **{prompt.title}** (`{prompt.id}`) to this server's rotation.", ephemeral=True,
+        f"Added **{prompt.title}** (`{prompt.id}`) to this server's prompts.", ephemeral=True,
         allowed_mentions=no_pings())
 
 

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import StudyBot
-from bot.feedback import FeedbackService
+from bot.feedback import CONTRIBUTORS, FeedbackService
 from bot.quiz import QuizService
 from bot.stats import ProgressService, Series, describe_weekly, render_weekly
 from bot.streaks import LeaderboardPage, StreakService, describe_heatmap, render_heatmap
@@ -174,8 +174,10 @@ class Leaderboard(commands.Cog):
         feedback = self.client.services.find(FeedbackService)
 
         async def load(page_number: int) -> tuple[LeaderboardPage, discord.Embed]:
-            if chosen == "helpful" and feedback is not None:
-                page = await feedback.contributors(guild.id, caller, page_number)
+            if chosen == CONTRIBUTORS and feedback is not None:
+                month, scores = await feedback.contributors(guild.id)
+                page = await self.streaks.service.scored_board(guild.id, CONTRIBUTORS, scores, caller, month,
+                                                               page_number)
             else:
                 page = await self.streaks.service.leaderboard(guild.id, chosen, caller, page_number)
             return page, leaderboard_embed(page, guild.name)

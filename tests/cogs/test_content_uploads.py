@@ -46,7 +46,7 @@ async def add_own_prompt(mod: SimMember, channel: SimChannel) -> None:
 
 
 async def write_own_prompt(mod: SimMember) -> None:
-    """The server's own prompt (the flashcard-service design), written with `/daily add`; daily must be set up."""
+    """The server's own prompt (the flashcard-service design), written with `/daily add`."""
     await mod.submit_modal(
         await mod.slash("daily add", kind="design", difficulty="hard"),
         title="Design the study server's flashcard service",

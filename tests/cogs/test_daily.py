@@ -318,3 +318,26 @@ async def test_a_post_that_went_without_its_thread_gets_one_once_the_permission_
     assert f"<#{post.thread.id}>" in later.text, later.text
     assert sum(m.content.startswith("Answer from") for m in post.thread.messages) == 2
     assert await harness.core.db.fetchval("SELECT thread_id FROM daily_posts") == post.thread.id
+
+
+async def test_answers_saved_before_the_thread_existed_are_shown_once_it_is_started(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    """An answer given while the post had no thread is saved and counts; when a later answer starts the thread,
+    the earlier one is shown there too, without waiting for a restart."""
+    await setup_daily(mod, daily)
+    daily.deny(harness.sim.bot_user.id, "create_public_threads")
+    await harness.settle()
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    early = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Shard the index by tenant")
+    assert "Saved" in early.text and post.thread is None
+    daily.allow(harness.sim.bot_user.id, "create_public_threads")
+    await harness.settle()
+
+    await bob.submit_modal(await bob.click(post, "Submit answer"), answer="Cache embeddings per tenant")
+    assert post.thread is not None
+    shown = [m.text for m in post.thread.messages if m.content.startswith("Answer from")]
+    assert len(shown) == 2 and any("Shard the index" in text for text in shown), shown
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_answers WHERE shown = 0") == 0
+    await harness.restart()  # nothing is shown twice
+    assert sum(m.content.startswith("Answer from") for m in post.thread.messages) == 2

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.localdiscord import BotHarness, SimChannel, SimMember
+from tests.cogs.test_content_uploads import write_own_prompt
 from tests.cogs.test_daily import posts, setup_daily
 
 
@@ -246,4 +247,24 @@ async def test_a_daily_channel_discord_cannot_look_up_for_a_moment_is_posted_in_
     harness.sim.faults.fail_next_with.clear()
     await harness.advance_to(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
     assert len(posts(daily)) == 1
+    assert await harness.core.db.fetchval("SELECT status FROM daily_posts") == "sent"
+
+
+async def test_a_post_waiting_for_a_retry_keeps_its_prompt_when_a_moderator_removes_it_meanwhile(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """The day was claimed with the server's own prompt (and may already be on Discord): the retry sends that
+    prompt as claimed rather than losing the day."""
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    await write_own_prompt(mod)
+    await mod.slash("content decks", deck="ai-native-careers", on=False)  # only the server's own prompt is left
+    harness.sim.faults.fail_next(503, count=3, route_contains=f"/channels/{daily.id}/messages")
+    await harness.advance_to(datetime(2026, 3, 2, 9, 0, 30, tzinfo=UTC))  # 10:00:30 in Berlin: refused, retry waits
+    assert posts(daily) == []
+    own = await harness.core.db.fetchval("SELECT prompt_id FROM daily_posts WHERE status = 'claimed'")
+    await mod.slash("content decks", deck="ai-native-careers", on=True)
+    await mod.click(await mod.slash("content remove", item=own), "Remove it")
+    harness.sim.faults.fail_next_with.clear()
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
+    [post] = posts(daily)
+    assert "Design the study server's flashcard service" in post.embeds[0]["title"], post.embeds[0]["title"]
     assert await harness.core.db.fetchval("SELECT status FROM daily_posts") == "sent"

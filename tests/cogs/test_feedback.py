@@ -260,3 +260,27 @@ async def test_answers_with_as_many_helpful_marks_share_their_place_in_the_highl
     assert any("#1 most helpful" in dm.content for dm in alice.dms)
     assert any("#1 most helpful" in dm.content for dm in bob.dms)
     assert any("#3 most helpful" in dm.content for dm in carol.dms)
+
+
+async def test_the_contributors_board_shows_members_still_in_the_server(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember,
+        daily: SimChannel) -> None:
+    """Alice leaves (the bot is not told); the board ranks those still there, and she is back once active here."""
+    post = await first_day_answered(harness, mod, daily, alice, "Shard the index per tenant.")
+    await answer(bob, post, "Hybrid retrieval with a re-ranker.")
+    await bob.click(answer_message(post, alice), "Helpful")
+    await carol.click(answer_message(post, alice), "Helpful · 1")
+    await alice.click(answer_message(post, bob), "Helpful")
+    guild.remove_member(alice)
+    board = await carol.slash("leaderboard", board="helpful")
+    lines = board.embeds[0]["description"].splitlines()
+    assert not any(str(alice.id) in line for line in lines), lines
+    assert lines[0].endswith(f"<@{bob.id}> · **1**") and "🥇" in lines[0], lines
+    own = await bob.slash("leaderboard", board="helpful")
+    assert {f["name"]: f["value"] for f in own.embeds[0]["fields"]}["You"] == "#1 with **1**"
+    guild.readd_member(alice)
+    await harness.advance(days=1)
+    [day_two] = [m for m in daily.messages if m.embeds and m.embeds[0].get("title", "").startswith("Day 2")]
+    await answer(alice, day_two, "Partition by tenant, then by time.")
+    lines = (await carol.slash("leaderboard", board="helpful")).embeds[0]["description"].splitlines()
+    assert lines[0].endswith(f"<@{alice.id}> · **2**"), lines

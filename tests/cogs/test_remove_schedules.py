@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bot.localdiscord import BotHarness, SimChannel, SimMember
+from tests.cogs.test_content_uploads import write_own_prompt
 from tests.cogs.test_daily import posts, setup_daily
 from tests.cogs.test_quiz import quizzes
 
@@ -96,3 +97,15 @@ async def test_setting_the_quiz_up_again_after_removing_it_goes_on_with_its_rota
     await harness.advance_to(datetime(2026, 3, 3, 13, 0, tzinfo=UTC))
     asked = await harness.core.db.fetchall("SELECT cycle, card_id FROM quiz_posts ORDER BY local_date")
     assert [row[0] for row in asked] == [3, 3] and asked[0][1] != asked[1][1], [tuple(row) for row in asked]
+
+
+async def test_prompts_of_the_servers_own_are_still_written_after_the_daily_schedule_is_removed(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """The server's own prompts serve practice and mock interviews too, and `/archive` and `/content export`
+    send moderators to `/daily add`: removing the schedule leaves them a way to write one."""
+    await setup_daily(mod, daily)
+    await mod.click(await mod.slash("daily remove"), "Remove the schedule")
+    await write_own_prompt(mod)
+    await mod.slash("content decks", deck="ai-native-careers", on=False)  # only the server's own prompt is left
+    practice = await alice.slash("practice", kind="design")
+    assert practice.embeds[0]["title"].endswith("Design the study server's flashcard service"), practice.embeds[0]

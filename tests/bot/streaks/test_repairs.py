@@ -62,3 +62,20 @@ async def test_a_repair_never_lowers_the_members_best_streak(streaks: Streaks) -
     assert date(2026, 2, 8) not in await s.activity.active_dates(GUILD, 10)
     board = await s.service.leaderboard(GUILD, "best", 10)
     assert [(e.user_id, e.score) for e in board.entries] == [(10, 20)]
+
+
+async def test_a_day_before_the_members_latest_active_day_can_be_repaired_after_a_move_west(
+        streaks: Streaks) -> None:
+    """Active on 2 and 4 March in Kiritimati (UTC+14), the member moves to Pago Pago (UTC-11), where it is still
+    2 March; their streak's today is the 4th, so the 3rd the bot missed is a past day to repair, not a future one."""
+    s = streaks
+    await s.service.set_timezone(10, "Pacific/Kiritimati")
+    await act(s, 10, datetime(2026, 3, 1, 12, tzinfo=UTC))  # 02:00 on 2 March in Kiritimati
+    await act(s, 10, datetime(2026, 3, 3, 10, 30, tzinfo=UTC))  # 00:30 on 4 March in Kiritimati
+    s.clock.set(datetime(2026, 3, 3, 10, 45, tzinfo=UTC))  # 23:45 on 2 March in Pago Pago
+    await s.service.set_timezone(10, "Pacific/Pago_Pago")
+    assert (await s.service.profile(GUILD, 10)).state.current == 1
+    repaired = await s.service.repair(GUILD, 99, 10, "2026-03-03", "the bot was down that day")
+    assert repaired.state.current == 3
+    with pytest.raises(InvalidInput, match="has not happened yet"):
+        await s.service.repair(GUILD, 99, 10, "2026-03-05", "a day ahead of the streak's today")
