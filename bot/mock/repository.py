@@ -347,11 +347,17 @@ class PairingRepository:
         return mocks
 
     async def role_counts(self, conn: aiosqlite.Connection, guild_id: int) -> dict[int, tuple[int, int, str | None]]:
-        """user -> (times interviewer, times candidate, last role)."""
+        """user -> (times interviewer, times candidate, last role), counting the interviews that may have taken
+        place: not those the round's or the meeting's cancellation called off (unless the group said it met
+        anyway), nor those reported missed or not attended. Nobody practised a part there, so alternating on them
+        would move an interviewer to the candidate's chair without one question asked. A round that ended with
+        no time agreed still counts: groups often meet at a time they settle elsewhere and report nothing."""
         cursor = await conn.execute(
             "SELECT m.user_id, m.role FROM mock_group_members m JOIN mock_rounds r ON r.id = m.round_id "
             "JOIN mock_groups g ON g.id = m.group_id "
-            "WHERE m.guild_id = ? AND (r.status <> 'cancelled' OR g.outcome = 'met') ORDER BY r.number", (guild_id,))
+            "WHERE m.guild_id = ? AND (g.outcome = 'met' OR (r.status <> 'cancelled' "
+            "AND COALESCE(g.outcome, '') NOT IN ('noshow', 'missed') AND NOT EXISTS (SELECT 1 FROM mock_meetings mt "
+            "WHERE mt.group_id = g.id AND mt.status = 'cancelled'))) ORDER BY r.number", (guild_id,))
         counts: dict[int, tuple[int, int, str | None]] = {}
         for user_id, role in await cursor.fetchall():
             asked, answered, _ = counts.get(user_id, (0, 0, None))

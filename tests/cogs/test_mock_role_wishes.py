@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.localdiscord import BotHarness, SimChannel, SimMember
-from tests.cogs.test_mock import briefs, room, schedule, threads  # noqa: F401  # the fixture
+from tests.cogs.test_mock import agree_first_time, briefs, join_all, room, schedule, threads  # noqa: F401  # the fixture
 
 
 async def test_complementary_wishes_keep_their_parts_round_after_round(
@@ -42,3 +42,25 @@ async def test_in_a_recurring_trio_wishes_are_kept_and_the_observer_passes_round
             assert f"🧑‍💻 Candidate: {bob.mention}" in brief.content
         observers.append(next(line for line in brief.content.splitlines() if "Observer" in line).split(": ")[1])
     assert sorted(observers) == sorted(m.mention for m in (alice, bob, carol)), observers
+
+
+async def test_an_interview_that_did_not_happen_leaves_the_parts_for_next_time(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:  # noqa: F811
+    """Alice and Bob could not make round 1, then Bob did not show in round 2: nobody practised a part, so each
+    round gives them the same parts again (alternating would move the interviewer to the candidate's chair
+    without their ever having asked a question). Once they meet, the parts alternate."""
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    interviewers = []
+    for number, outcome in ((1, "We couldn't make it"), (2, "They didn't show"), (3, "We met"), (4, None)):
+        await mod.slash("mock-admin pair-now")
+        [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
+        [brief] = briefs(thread)
+        interviewers.append(next(line for line in brief.content.splitlines() if "Interviewer" in line))
+        await agree_first_time(thread, [alice, bob])
+        await harness.advance(days=7)
+        if outcome is not None:
+            checkin = next(m for m in thread.messages if outcome in m.button_labels)
+            reporter = alice if f"Interviewer: {alice.mention}" in interviewers[-1] else bob
+            await reporter.click(checkin, outcome)
+    assert interviewers[0] == interviewers[1] == interviewers[2] != interviewers[3], interviewers
