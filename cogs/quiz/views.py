@@ -37,8 +37,12 @@ def _verdict(pick: Pick) -> str:
         return f"✅ **{LETTERS[pick.choice or 0]}** is right!"
     if pick.outcome is PickOutcome.WRONG:
         return f"❌ **{LETTERS[pick.choice or 0]}** is not it; the answer is {answer}."
-    if pick.outcome is PickOutcome.ALREADY:
-        return f"You already answered **{LETTERS[pick.choice or 0]}**; your first answer counts."
+    if pick.outcome is PickOutcome.ALREADY:  # said again: the first reply may have been dismissed
+        first = f"You already answered **{LETTERS[pick.choice or 0]}**; your first answer counts"
+        if post.reveal_now and pick.choice is not None:
+            verdict = "✅ it is right" if pick.choice == post.correct else f"❌ it is not it; the answer is {answer}"
+            return f"{first}, and {verdict}."
+        return f"{first}. The answer is revealed {discord_timestamp(post.closes_at, 'R')}."
     if pick.choice is None:
         return f"This quiz has closed. The answer was {answer}."
     verdict = "✅ right" if pick.choice == post.correct else f"❌ not it; the answer was {answer}"

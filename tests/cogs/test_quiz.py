@@ -44,6 +44,7 @@ async def test_a_full_day_post_picks_and_reveal(harness: BotHarness, mod: SimMem
     await carol.click(post, right)
     second = await alice.click(post, wrong)
     assert "already answered" in second.text and f"**{right}**" in second.text
+    assert "answer is revealed <t:" in second.text and "is right" not in second.text  # still not given away
     await harness.advance(hours=11, minutes=59)
     assert "closed" not in post.embeds[0]["title"]
     await harness.advance(minutes=1)
@@ -69,6 +70,11 @@ async def test_reveal_now_tells_right_or_wrong_at_once(harness: BotHarness, mod:
     told = await bob.click(post, wrong)
     assert told.text == f"❌ **{wrong}** is not it; the answer is **{right}**.\n{source}"
     assert told.message is not None and told.message.pinged_user_ids == []
+    # asked again (the first reply dismissed), the verdict is said again
+    assert (await alice.click(post, wrong)).text == (f"You already answered **{right}**; your first answer counts, "
+                                                      "and ✅ it is right.")
+    assert (await bob.click(post, right)).text == (f"You already answered **{wrong}**; your first answer counts, "
+                                                    f"and ❌ it is not it; the answer is **{right}**.")
     # told at once, so counted at once: the member's record does not wait for the close
     fields = {f["name"]: f["value"] for f in (await alice.slash("streak show")).embeds[0]["fields"]}
     assert fields["Daily quiz"] == "1 of 1 right (100%) · latest: ✅"
