@@ -10,7 +10,7 @@ from cogs._common.permissions import (
     passing_failure,
     thread_refused,
 )
-from cogs._common.render import BRAND_COLOUR, counted, discord_timestamp, no_pings, truncate
+from cogs._common.render import BRAND_COLOUR, counted, discord_timestamp, no_pings, person, truncate
 from cogs._common.scope import in_servers, in_servers_and_bot_dms
 from cogs._common.text import member_text, one_line, quoted_member_text, without_controls
 from cogs._common.views import BaseModal, BaseView, RoutedItem
@@ -28,6 +28,7 @@ __all__ = [
     "in_servers",
     "in_servers_and_bot_dms",
     "member_text",
+    "person",
     "one_line",
     "quoted_member_text",
     "without_controls",

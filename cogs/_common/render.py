@@ -53,3 +53,9 @@ def no_pings() -> discord.AllowedMentions:
 def discord_timestamp(moment: datetime, style: TimestampStyle = "f") -> str:
     """A ``<t:…>`` tag that Discord shows in each reader's own timezone."""
     return discord.utils.format_dt(moment, style)
+
+
+def person(user_id: int) -> str:
+    """A member's mention, or "a former member" where their id was replaced by 0 (``/privacy delete`` keeps
+    shared records, such as a cancelled interview, without whose they were): ``<@0>`` reads as an unknown user."""
+    return f"<@{user_id}>" if user_id else "a former member"

@@ -16,7 +16,7 @@ from bot.mock import (
     Signup,
     StartedRound,
 )
-from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, truncate
+from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, one_line, person, truncate
 from cogs._common.prompts import prompt_embed
 
 ROLE_ICONS = {"interviewer": "🎤 Interviewer", "candidate": "🧑‍💻 Candidate", "observer": "👀 Observer"}
@@ -94,7 +94,7 @@ def agreed_plan(meeting: Meeting) -> discord.Embed:
 def cancelled_plan(meeting: Meeting) -> discord.Embed:
     """The brief's "When to meet" once a member cancelled: its buttons go, since nothing is left to agree."""
     plan = discord.Embed(title="When to meet", colour=BRAND_COLOUR)
-    plan.description = (f"✖️ Cancelled by <@{meeting.cancelled_by}>: this interview is off, with its event and "
+    plan.description = (f"✖️ Cancelled by {person(meeting.cancelled_by)}: this interview is off, with its event and "
                         "reminders. A moderator can pair you again this round with pair-now.")
     return plan
 
@@ -152,7 +152,7 @@ def current_round_text(round_: Round, group: Group, meeting: Meeting | None) -> 
     if meeting is not None and meeting.status == "cancelled":
         reason = truncate(member_text(meeting.cancel_reason or ""), 200)  # none once its writer deleted it
         said = f": {reason}" if reason else "."
-        return (f"Called off by <@{meeting.cancelled_by}>{said}\nSee {where}; you stay signed up for the "
+        return (f"Called off by {person(meeting.cancelled_by)}{said}\nSee {where}; you stay signed up for the "
                 "next round.")
     text = roles_text(group)
     if meeting is not None and meeting.status == "agreed" and meeting.starts_at is not None:
@@ -172,7 +172,7 @@ def history_line(round_: Round, group: Group, viewer: int | None, departed: froz
     if round_.status == "cancelled" and group.outcome != "met":
         outcome = "round cancelled"
     elif status == "cancelled" and meeting is not None:
-        outcome = f"cancelled by {'you' if meeting.cancelled_by == viewer else f'<@{meeting.cancelled_by}>'}"
+        outcome = f"cancelled by {'you' if meeting.cancelled_by == viewer else person(meeting.cancelled_by)}"
     else:
         outcome = "no time found" if status == "no-time" else OUTCOME_LABELS.get(group.outcome, group.outcome)
     return f"Round {round_.number} · {discord_timestamp(round_.starts_at, 'd')} · {people} · {outcome}"

@@ -17,7 +17,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.mock import Group, Meeting, Round, ShareFailed, TimeOption, local_label, thread_url
-from cogs._common import discord_timestamp, locked_to_me, may_send_in, member_text, truncate
+from cogs._common import discord_timestamp, locked_to_me, may_send_in, member_text, person, truncate
 from cogs.mock.embeds import agreed_plan, cancelled_plan, roles_text
 from cogs.mock.meeting_views import confirmed_view, proposal_view
 from cogs.mock.publisher import DiscordMockPublisher
@@ -47,12 +47,12 @@ def confirmed_heading(meeting: Meeting) -> str:
 def proposal_heading(option: TimeOption) -> str:
     """How the message showing a member's proposed time begins: what a restart looks for."""
     what = "moving the interview to" if option.purpose == "move" else "meeting at"
-    return f"🗓️ <@{option.proposed_by}> proposes {what} {discord_timestamp(option.starts_at, 'F')}"
+    return f"🗓️ {person(option.proposed_by)} proposes {what} {discord_timestamp(option.starts_at, 'F')}"
 
 
 def cancelled_heading(meeting: Meeting) -> str:
     """How the message telling a group of a member's cancellation begins: what a restart looks for."""
-    return f"✖️ <@{meeting.cancelled_by}> cancelled this interview."
+    return f"✖️ {person(meeting.cancelled_by)} cancelled this interview."
 
 
 class DiscordMeetingPublisher:

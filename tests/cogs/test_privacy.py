@@ -488,3 +488,4 @@ async def test_the_reason_a_member_gave_for_cancelling_an_interview_goes_with_th
     assert await harness.core.db.fetchval("SELECT status FROM mock_meetings") == "cancelled"  # it stays
     status = (await bob.slash("mock status")).text
     assert "Called off" in status and "okapimarble" not in status
+    assert "Called off by a former member." in status and "<@0>" not in status, status
