@@ -16,8 +16,8 @@ Where the docs leave a number or behaviour open, or the simulator does less than
   Discord also applies only on request and not to every payload).
 - Request Guild Members (op 8) is answered (:mod:`bot.localdiscord.gateway_members`); presence, voice
   and the newer send opcodes are accepted and not answered: studybot sends none of them.
-- Message content is emptied for sessions without MESSAGE_CONTENT on the gateway only; REST reads of
-  other users' messages still carry it.
+- Message content is emptied for sessions without MESSAGE_CONTENT; REST reads of other users' messages
+  are emptied when the application has not turned the intent on (``rest_messages.as_read``).
 """
 
 from __future__ import annotations

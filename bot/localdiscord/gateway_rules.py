@@ -233,13 +233,20 @@ MESSAGE_CONTENT_FIELDS = {"content": "", "embeds": [], "attachments": [], "compo
 
 
 def without_message_content(event: str, data: dict[str, Any], intents: int, app_user_id: int) -> dict[str, Any]:
-    """What a session without MESSAGE_CONTENT receives of a message event.
+    """What a session without MESSAGE_CONTENT receives of a message event (see :func:`message_as_seen`)."""
+    if event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+        return data
+    return message_as_seen(data, intents, app_user_id)
+
+
+def message_as_seen(data: dict[str, Any], intents: int, app_user_id: int) -> dict[str, Any]:
+    """A message object as an app with ``intents`` receives it, through the gateway or the HTTP API.
 
     developers/events/gateway.mdx, "Message Content Intent": apps without the intent "receive empty values
     in fields that contain user-inputted content", except in messages the app sent, DMs with the app, and
     messages that mention it.
     """
-    if intents & Intent.MESSAGE_CONTENT or event not in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+    if intents & Intent.MESSAGE_CONTENT:
         return data
     if not data.get("guild_id") or str((data.get("author") or {}).get("id")) == str(app_user_id):
         return data

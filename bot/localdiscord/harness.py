@@ -120,6 +120,7 @@ class BotHarness:
 
     async def settle(self) -> None:
         self.sim.archive_idle_threads()  # threads idle on the simulated clock archive, as on Discord
+        self.sim.update_event_statuses()  # and scheduled events start, end or are cancelled
         me = asyncio.current_task()
         idle_rounds = 0
         for _ in range(200_000):

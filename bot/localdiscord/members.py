@@ -76,6 +76,14 @@ class SimMember:
         channel = self.sim.dm_channels.get(self.id)
         return [m for m in channel.messages if not m.deleted] if channel else []
 
+    def dm_channel(self) -> SimChannel:
+        """The member's DM with the bot, opened as Discord's client opens it (the one the bot gets with Create DM)."""
+        channel = self.sim.dm_channels.get(self.id)
+        if channel is None:
+            channel = SimChannel(self.sim.snowflakes.next(), "", 1, None, recipient=self.user)
+            self.sim.dm_channels[self.id] = channel
+        return channel
+
     def add_role(self, role: SimRole) -> None:
         self.role_ids.append(role.id)
 
@@ -123,6 +131,7 @@ class SimMember:
         channel = self._where(definition, path, in_channel, options)
         if channel.is_thread and channel.archived:  # topics/threads.mdx: no commands in archived threads
             raise AssertionError("Discord does not let members use commands in an archived thread")
+        self._check_context(definition, channel)
         self._check_permission(definition, channel)
         self._upload_channel = channel.id
         data = command_data(self, definition, path, options, focused=None)
@@ -152,6 +161,7 @@ class SimMember:
         channel = self._where(definition, path, in_channel, others)
         if channel.is_thread and channel.archived:  # topics/threads.mdx: no commands in archived threads
             raise AssertionError("Discord does not let members use commands in an archived thread")
+        self._check_context(definition, channel)
         self._check_permission(definition, channel)
         data = command_data(self, definition, path, {**others, option: typed}, focused=option)
         interaction = self._dispatch(4, channel, data)
@@ -256,6 +266,24 @@ class SimMember:
                 return definition, words[1:]
         known = sorted(d["name"] for d in pool)
         raise AssertionError(f"no synced command /{words[0]}; the bot synced: {known}")
+
+    def _check_context(self, definition: dict[str, Any], channel: SimChannel) -> None:
+        """Discord's client offers a command only where it can be run. interactions/application-commands.mdx,
+        "Interaction Contexts": a command's ``contexts`` "determines where in the Discord client it can be used"
+        (GUILD 0, BOT_DM 1; left unset, the field's default, every context); "Using Default Permissions": "Guild
+        commands don't support the BOT_DM interaction context", a guild command is offered in its guild only."""
+        context = 0 if channel.guild is not None else 1  # a guild channel or the DM with the bot
+        guild_id = definition.get("guild_id")
+        if guild_id is not None:
+            if channel.guild is None or str(channel.guild.id) != str(guild_id):
+                raise AssertionError(f"Discord's client offers /{definition['name']} only in the server it was "
+                                     "registered for")
+            return
+        contexts = definition.get("contexts")
+        if contexts is not None and context not in contexts:
+            where = "a server channel" if context == 0 else "a DM with the bot"
+            raise AssertionError(f"Discord's client does not offer /{definition['name']} in {where}: its contexts "
+                                 f"are {contexts}")
 
     def _check_permission(self, definition: dict[str, Any], channel: SimChannel) -> None:
         """Discord's client hides a command the member may not use (see ``command_permissions``)."""

@@ -3,7 +3,9 @@
 Each rule names the section of the documentation it comes from. Statuses follow the
 documented automation on the simulator's clock: an external event becomes ACTIVE at
 its start and COMPLETED at its end, and an event that never started is CANCELED a
-few hours after its start (documented as "on the order of hours"; three here).
+few hours after its start (documented as "on the order of hours"; three here). The changes are made as
+the clock passes (before every request, and whenever the harness settles), each sent to the bot with
+GUILD_SCHEDULED_EVENT_UPDATE then, as Discord does.
 """
 
 from __future__ import annotations
@@ -211,6 +213,7 @@ async def create_event(request: web.Request) -> web.Response:
         event["channel_id"] = str(event["channel_id"])
     _normalise_times(event)
     guild.scheduled_events[int(event["id"])] = event
+    sim.event_guild_ids.add(guild.id)
     sim.dispatch_if_connected("GUILD_SCHEDULED_EVENT_CREATE", event)
     return json_reply(event)
 

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.localdiscord import rest_forums, threads
 from bot.localdiscord.formbody import form_error, number, put
+from bot.localdiscord.gateway_rules import message_as_seen
 from bot.localdiscord.messages import as_sent
 from bot.localdiscord.restkit import EPHEMERAL, LOADING, Rejected, fail, json_reply, read_body, sim_of
 from bot.localdiscord.state import PERMISSIONS, SimChannel, SimMessage
@@ -81,6 +82,15 @@ def validate_payload(payload: dict[str, Any], files: list[dict[str, Any]], *, ed
 def new_attachments(sim: LocalDiscord, files: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"id": str(sim.snowflakes.next()), "url": f"{sim.api_base}/attachments/{f['filename']}",
              "proxy_url": "", **f} for f in files]
+
+
+def as_read(sim: LocalDiscord, message: SimMessage) -> dict[str, Any]:
+    """A message as the bot reads it over HTTP. events/gateway.mdx, "Message Content Intent": the intent
+    "permits your app to receive message content data across the APIs", and "HTTP API restrictions are
+    independent of Gateway restrictions, and are unaffected by which intents your app passes" when identifying:
+    what counts is whether the app has the intent turned on. Without it, another user's message in a server
+    is read with empty content, embeds, attachments and components (the app's own, DMs and mentions kept)."""
+    return message_as_seen(message.to_json(), sim.gateway.enabled_privileged_intents, sim.bot_user.id)
 
 
 def dispatch_message(sim: LocalDiscord, event: str, message: SimMessage) -> None:
@@ -174,13 +184,13 @@ async def history(request: web.Request) -> web.Response:
         messages = [m for m in messages if m.id < int(request.query["before"])]
     if "after" in request.query:
         messages = [m for m in messages if m.id > int(request.query["after"])][:limit]
-        return json_reply([m.to_json() for m in reversed(messages)])
+        return json_reply([as_read(sim, m) for m in reversed(messages)])
     if "around" in request.query:
         pivot = int(request.query["around"])
         older = [m for m in messages if m.id <= pivot][-(limit - limit // 2):]
         newer = [m for m in messages if m.id > pivot][:limit // 2]
         messages = older + newer
-    return json_reply([m.to_json() for m in reversed(messages[-limit:])])
+    return json_reply([as_read(sim, m) for m in reversed(messages[-limit:])])
 
 
 def message_of(sim: LocalDiscord, channel: SimChannel, message_id: str) -> SimMessage:
@@ -201,7 +211,7 @@ async def get_message(request: web.Request) -> web.Response:
     require(sim, channel)
     if channel.guild is not None and not sim.bot_can(channel, "read_message_history"):
         raise fail(403, 50001, "Missing Access")
-    return json_reply(message_of(sim, channel, request.match_info["message_id"]).to_json())
+    return json_reply(as_read(sim, message_of(sim, channel, request.match_info["message_id"])))
 
 
 def apply_edit(sim: LocalDiscord, message: SimMessage, payload: dict[str, Any], files: list[dict[str, Any]], *,

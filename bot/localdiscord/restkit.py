@@ -42,6 +42,7 @@ def make_middleware(sim: LocalDiscord) -> Any:
             key = f"{request.method} {route}"
             sim.requests.append((request.method, request.path))
             sim.archive_idle_threads()  # time has moved on the simulated clock since the last request
+            sim.update_event_statuses()
             webhook = "/webhooks/" in request.path or "/interactions/" in request.path
             cdn = request.path.startswith("/attachments/")  # files are fetched without the bot token
             # Get Gateway needs no authentication (developers/events/gateway.mdx, "Get Gateway").

@@ -145,6 +145,7 @@ class LocalDiscord:
                                max_concurrency=max_concurrency, privileged_intents=privileged_intents)
         self.settle_hook: Callable[[], Any] | None = None
         self.next_archive_due: datetime | None = None  # when the next idle thread can archive, if known
+        self.event_guild_ids: set[int] = set()  # servers with scheduled events: the ones Discord's automation scans
 
     # -- lifecycle ----------------------------------------------------------------------
     async def __aenter__(self) -> LocalDiscord:
@@ -308,6 +309,18 @@ class LocalDiscord:
 
         return archive_idle(self)
 
+    def update_event_statuses(self) -> None:
+        """Scheduled events start, end or are cancelled by Discord as the simulator's clock passes their times, and
+        the bot hears of each change then, with GUILD_SCHEDULED_EVENT_UPDATE (resources/guild-scheduled-event.mdx,
+        "Guild Scheduled Event Status Update Automation"; events/gateway-events.mdx, "Guild Scheduled Event
+        Update"), not only when it next asks about the event."""
+        from bot.localdiscord.rest_events import apply_automation
+
+        for guild_id in self.event_guild_ids:  # runs before every request: a fan-out of many servers scans none
+            guild = self.guilds.get(guild_id)
+            if guild is not None and guild.scheduled_events and guild.bot_present:
+                apply_automation(self, guild)
+
     def interaction_token_expired(self, interaction: SimInteraction) -> bool:
         return (self.clock.now() - interaction.created_at).total_seconds() > 15 * 60
 
@@ -332,6 +345,7 @@ class LocalDiscord:
 
     async def settle(self) -> None:
         self.archive_idle_threads()
+        self.update_event_statuses()
         if self.settle_hook is not None:
             await self.settle_hook()
         else:

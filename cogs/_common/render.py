@@ -55,7 +55,7 @@ def discord_timestamp(moment: datetime, style: TimestampStyle = "f") -> str:
     return discord.utils.format_dt(moment, style)
 
 
-def person(user_id: int) -> str:
+def person(user_id: int | None) -> str:
     """A member's mention, or "a former member" where their id was replaced by 0 (``/privacy delete`` keeps
     shared records, such as a cancelled interview, without whose they were): ``<@0>`` reads as an unknown user."""
     return f"<@{user_id}>" if user_id else "a former member"

@@ -206,14 +206,15 @@ class DiscordMeetingPublisher:
 
     async def _existing_event(self, guild: discord.Guild, round_: Round, group: Group,
                               meeting: Meeting) -> discord.ScheduledEvent | None:
-        """The group's event: by its stored id, else by name (made just before a crash)."""
+        """The group's event still to happen: by its stored id, else by name (made just before a crash). One Discord
+        ended or cancelled (an unstarted event hours after its start) can no longer be moved: a new one is made."""
+        live = (discord.EventStatus.scheduled, discord.EventStatus.active)
         if meeting.event_id is not None:
             event = guild.get_scheduled_event(meeting.event_id)
-            if event is not None:
+            if event is not None and event.status in live:
                 return event
         name = event_name(round_, group)
-        return next((e for e in guild.scheduled_events if e.name == name
-                     and e.status in (discord.EventStatus.scheduled, discord.EventStatus.active)), None)
+        return next((e for e in guild.scheduled_events if e.name == name and e.status in live), None)
 
     async def _room(self, guild: discord.Guild, round_: Round, group: Group, meeting: Meeting,
                     chosen_id: int | None) -> tuple[discord.VoiceChannel | None, int | None]:

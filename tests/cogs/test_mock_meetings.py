@@ -730,3 +730,27 @@ async def test_a_reminder_met_by_a_passing_server_error_still_comes_once_by_dm(
     for member in (alice, bob):
         assert len([m for m in member.dms if "Your mock interview is in 24 hours" in m.content]) == 1, member.name
     assert not [m for m in thread.messages if "Your mock interview is" in m.content]
+
+
+async def test_a_time_moved_after_discord_cancelled_the_unstarted_event_gets_a_new_event(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Discord cancels a scheduled event nobody started a few hours after its start (resources/guild-scheduled-
+    event.mdx, "Status Update Automation") and refuses any change to it since (180000): a pair that missed its
+    time and moves the interview gets a new event at the new time, not a refused move of the cancelled one."""
+    voice = harness.guild.create_voice_channel("Interview room")
+    for member in (alice, bob):
+        await join(member, BERLIN)
+    await start_round(mod, room, voice=voice)
+    thread = thread_of(harness.guild, alice)
+    await alice.submit_modal(await alice.click(brief(thread), "Propose another time"), when="Tue 18:30")
+    await bob.click(next(m for m in thread.messages if "proposes" in m.content), "Accept this time")
+    [missed] = events(harness.guild)
+    await harness.advance(hours=48)  # Wednesday morning: nobody started Tuesday's event
+    assert missed["status"] == 4
+    form = await bob.click(confirmations(thread)[-1], "Reschedule")
+    await bob.submit_modal(form, when="Thu 18:30")
+    await alice.click(next(m for m in thread.messages if "moving the interview" in m.content), "Accept this time")
+    [new] = [e for e in events(harness.guild) if e["status"] == 1]
+    assert new["id"] != missed["id"] and new["channel_id"] == str(voice.id)
+    assert start_of(new) == datetime(2026, 3, 5, 17, 30, tzinfo=UTC)  # 18:30 in Berlin
+    assert new["id"] in confirmations(thread)[-1].content  # the confirmation links the event that will happen

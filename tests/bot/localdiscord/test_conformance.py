@@ -850,3 +850,37 @@ async def test_followup_after_the_token_life_is_refused_already(client: Client, 
     status, body = await client.call("POST", f"/webhooks/{client.sim.application_id}/{interaction.token}?wait=true",
                                      {"content": "late"}, bot=False)
     assert (status, body["code"]) == (401, 50027), body
+
+
+# A member's message read over HTTP (not a body limit, so not a row). events/gateway.mdx, "Message Content
+# Intent": the intent "permits your app to receive message content data across the APIs"; apps without it
+# "receive empty values in fields that contain user-inputted content", except their own messages, DMs and
+# messages that mention them; "HTTP API restrictions ... are unaffected by which intents your app passes" when
+# identifying, so what counts is whether the application has the intent turned on.
+async def _read_members_message(client: Client, text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A member's message and the bot's own in the channel, read through Get Channel Messages and Get Channel
+    Message: the member's message as each route answers it."""
+    theirs = client.sim.new_message(client.channel, client.member.user, {"content": text})
+    client.sim.new_message(client.channel, client.sim.bot_user, {"content": "Day 1"})
+    status, page = await client.call("GET", f"/channels/{client.channel.id}/messages?limit=2")
+    assert status == 200, page
+    assert page[0]["content"] == "Day 1"  # the app's own message keeps its content
+    status, one = await client.call("GET", f"/channels/{client.channel.id}/messages/{theirs.id}")
+    assert status == 200, one
+    return page[1], one
+
+
+async def test_a_members_message_read_without_the_intent_is_empty(client: Client) -> None:
+    listed, fetched = await _read_members_message(client, "my answer is 42")
+    assert (listed["content"], fetched["content"]) == ("", "")
+    assert listed["author"]["id"] == str(client.member.id)  # the message itself is still there
+    mentioning, _ = await _read_members_message(client, f"<@{client.sim.bot_user.id}> help")
+    assert mentioning["content"] == f"<@{client.sim.bot_user.id}> help"  # a mention of the app is kept
+
+
+async def test_a_members_message_read_with_the_intent_turned_on_keeps_its_content(client: Client) -> None:
+    from bot.localdiscord.gateway_rules import Intent
+
+    client.sim.gateway.enabled_privileged_intents = Intent.MESSAGE_CONTENT
+    listed, fetched = await _read_members_message(client, "my answer is 42")
+    assert (listed["content"], fetched["content"]) == ("my answer is 42", "my answer is 42")

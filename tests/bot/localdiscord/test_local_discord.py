@@ -316,3 +316,26 @@ async def test_a_member_presses_only_in_a_channel_they_can_see(
         alice.start_click(message, "Go")
     general.allow(alice.id, "view_channel")
     alice.start_click(message, "Go")
+
+
+async def test_a_member_runs_a_command_only_where_its_contexts_allow(harness: BotHarness, alice: SimMember) -> None:
+    """interactions/application-commands.mdx, "Interaction Contexts": a command's ``contexts`` decide where Discord's
+    client offers it. A server-only command is not offered in the DM with the bot; one that lists BOT_DM is."""
+    dm = alice.dm_channel()
+    with pytest.raises(AssertionError, match="does not offer /daily in a DM"):
+        alice.start_slash("daily status", in_channel=dm)
+    about = await alice.slash("about", in_channel=dm)
+    assert about.content or about.embeds
+
+
+async def test_a_guild_command_is_offered_in_its_server_only(sim: LocalDiscord, alice: SimMember) -> None:
+    """interactions/application-commands.mdx, "Using Default Permissions": "Guild commands don't support the
+    BOT_DM interaction context"; a command registered for the server is not offered in the DM with the bot."""
+    async with aiohttp.ClientSession() as session:
+        async with session.put(f"{sim.api_base}/applications/{sim.application_id}/guilds/{alice.guild.id}/commands",
+                               json=[{"name": "probe", "description": "probe", "contexts": [0, 1]}],
+                               headers={"Authorization": f"Bot {sim.token}"}) as response:
+            assert response.status == 200
+    with pytest.raises(AssertionError, match="only in the server"):
+        alice.start_slash("probe", in_channel=alice.dm_channel())
+    alice.start_slash("probe", in_channel=alice.guild.channel("general"))

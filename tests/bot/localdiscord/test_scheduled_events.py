@@ -118,6 +118,30 @@ async def test_statuses_follow_the_documented_transitions_and_automation(harness
     assert got["status"] == 4
 
 
+
+async def test_the_bot_hears_of_each_automatic_status_change_when_it_happens(harness: BotHarness) -> None:
+    """"Status Update Automation" changes an event on Discord's side, and events/gateway-events.mdx, "Guild
+    Scheduled Event Update", is sent then: the bot's cache follows without asking about the event again."""
+    assert harness.bot is not None
+    made = await create(harness, external(harness))
+    voice = harness.guild.create_voice_channel("Room")
+    unstarted = await create(harness, external(harness, entity_type=2, channel_id=str(voice.id),
+                                               scheduled_end_time=..., entity_metadata=...))
+    guild = harness.bot.get_guild(harness.guild.id)
+    assert guild is not None
+
+    def status(event: dict[str, Any]) -> discord.EventStatus:
+        cached = guild.get_scheduled_event(int(event["id"]))
+        assert cached is not None
+        return cached.status
+
+    asked = len(harness.sim.requests)
+    await harness.advance(hours=2)
+    assert status(made) is discord.EventStatus.active and status(unstarted) is discord.EventStatus.scheduled
+    await harness.advance(hours=4)  # the external event ended; the voice event nobody started is cancelled
+    assert status(made) is discord.EventStatus.completed and status(unstarted) is discord.EventStatus.cancelled
+    assert not [path for _, path in harness.sim.requests[asked:] if "scheduled-events" in path]
+
 async def test_permissions_for_events(harness: BotHarness) -> None:
     guild: SimGuild = harness.guild
     voice = guild.create_voice_channel("Room")
