@@ -93,6 +93,11 @@ def retry_job_id(guild_id: int) -> str:
     return f"{RETRY_PREFIX}{guild_id}"
 
 
+def answer_retry_job_id(guild_id: int, day: date, user_id: int) -> str:
+    """The retry of showing one member's answer of ``day`` that Discord failed to take for a moment."""
+    return f"{RETRY_PREFIX}answer:{guild_id}:{day.isoformat()}:{user_id}"
+
+
 def post_nonce(guild_id: int, day: date) -> str:
     """A nonce of at most 25 characters, the same for every attempt at one guild's day."""
     return "d" + hashlib.sha256(f"{guild_id}:{day.isoformat()}".encode()).hexdigest()[:24]
@@ -374,6 +379,7 @@ class DailyDelivery:
         if current is not None and current.thread_id is not None:  # another answer started it a moment ago
             return current.thread_id
         thread_id = await self.publisher.start_thread(record, prompt)
+        crash_point("answer.thread-started")
         await self.repo.set_thread(record.guild_id, record.local_date, thread_id)
         return thread_id
 

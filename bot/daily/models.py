@@ -134,6 +134,7 @@ class AnswerResult:
     edited: bool                    # a re-submission that replaced an earlier answer
     thread_posted: bool
     problem: str | None = None      # why it could not be shown in the thread (it is stored anyway)
+    retrying: bool = False          # Discord failed for a moment: it is shown after a pause, not left unshown
 
 
 @dataclass(frozen=True)

@@ -384,16 +384,24 @@ class DailyRepository:
             "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ?", key).fetchone()
         return _answer(row), existed is not None
 
-    async def unshown_answers(self, since: datetime) -> list[tuple[StoredAnswer, int]]:
+    async def unshown_answers(self, since: datetime) -> list[tuple[StoredAnswer, int | None]]:
         """Answers submitted or edited since ``since`` whose text is not the one shown in their post's thread,
         with that thread: a process that died between storing an answer (or its edit) and showing it, or
-        Discord refusing for the moment, left them."""
+        Discord refusing for the moment, left them. A sent post still without its thread (None) is among them:
+        the process may have died before the answer started the thread, or before it recorded it."""
         rows = await self.db.fetchall(
             "SELECT a.*, p.thread_id AS post_thread FROM daily_answers a JOIN daily_posts p "
             "ON p.guild_id = a.guild_id AND p.local_date = a.local_date "
-            "WHERE a.shown = 0 AND p.thread_id IS NOT NULL AND COALESCE(a.edited_at, a.submitted_at) >= ? "
+            "WHERE a.shown = 0 AND p.status = 'sent' AND COALESCE(a.edited_at, a.submitted_at) >= ? "
             "ORDER BY a.submitted_at", (epoch(since),))
-        return [(_answer(row), int(row["post_thread"])) for row in rows]
+        return [(_answer(row), row["post_thread"]) for row in rows]
+
+    async def unshown_answer(self, guild_id: int, day: date, user_id: int) -> StoredAnswer | None:
+        """The member's answer of ``day`` while its current text is not shown in the thread (for a retry)."""
+        row = await self.db.fetchone(
+            "SELECT * FROM daily_answers WHERE guild_id = ? AND local_date = ? AND user_id = ? AND shown = 0",
+            (guild_id, day.isoformat(), user_id))
+        return _answer(row) if row else None
 
     async def mark_answer_shown(self, answer: StoredAnswer, message_id: int) -> None:
         """The answer's text is shown in ``message_id``; a newer edit saved meanwhile stays unshown."""

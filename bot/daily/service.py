@@ -13,13 +13,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from apscheduler.triggers.date import DateTrigger
+
 from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.audit import AuditLog
 from bot.clock import Clock
 from bot.content.models import Prompt
 from bot.content.store import ContentStore
 from bot.daily.custom_prompts import build_prompt
-from bot.daily.delivery import DailyDelivery, DailyPublisher, eligible_prompts, job_id, retry_job_id
+from bot.daily.delivery import (
+    DailyDelivery,
+    DailyPublisher,
+    answer_retry_job_id,
+    eligible_prompts,
+    job_id,
+    retry_job_id,
+)
 from bot.daily.models import (
     ALL_KINDS,
     ANSWER_LIMIT,
@@ -38,6 +47,7 @@ from bot.daily.repository import DailyRepository
 from bot.errors import InvalidInput, NotConfigured, NotFound, bounded_text, check_all
 from bot.overview import ConfiguredFeature
 from bot.posting import crash_point, starts_from
+from bot.posting.retry import next_attempt
 from bot.posting.rotation import cycle_seed_after, seed_of_cycle, state_of
 from bot.scheduler import JobScheduler
 from bot.storage import Database
@@ -48,6 +58,8 @@ log = logging.getLogger(__name__)
 SENT_POST_CACHE = 2048  # sent posts never change (a thread id aside, set before anyone can click)
 CUSTOM_PROMPT_LIMIT = 500  # per guild; keeps one server from growing the table without bound
 UNSHOWN_LOOKBACK = timedelta(days=2)  # answers still unshown at start-up are looked for this far back
+# An answer Discord failed to take for a moment is tried again after pauses for this long; then at a start.
+ANSWER_RETRY_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -360,9 +372,11 @@ class DailyService:
                                          repair=edited)
         return answer, edited, credit
 
-    async def show_answer(self, saved: SavedAnswer, *, look_first: bool = False) -> AnswerResult:
+    async def show_answer(self, saved: SavedAnswer, *, look_first: bool = False,
+                          attempt: int = 0) -> AnswerResult:
         """Show a saved answer in the day's discussion thread (edited in place when it replaced one);
-        ``look_first`` when an interrupted attempt may have shown it already."""
+        ``look_first`` when an interrupted attempt may have shown it already. Discord failing for a moment
+        (a server error, a rate limit, a timeout) is no refusal: the answer is tried again after a pause."""
         answer, edited = saved.answer, saved.edited
         try:
             thread_id = saved.thread_id or await self._start_thread(answer.guild_id, answer.local_date)
@@ -370,7 +384,8 @@ class DailyService:
                 thread_id, answer.user_id, answer.body, edited=edited,
                 existing_message_id=answer.thread_message_id, day=answer.local_date, look_first=look_first)
         except DeliveryFailed as failure:
-            return AnswerResult(answer, edited, False, failure.reason)
+            retrying = failure.transient and self._show_later(answer, attempt + 1)
+            return AnswerResult(answer, edited, False, failure.reason, retrying)
         crash_point("answer.posted")
         await self.repo.mark_answer_shown(answer, message_id)
         crash_point("answer.shown")
@@ -384,6 +399,29 @@ class DailyService:
         for earlier in await self.repo.answers(starter.guild_id, starter.local_date):
             if earlier.thread_message_id is None and earlier.user_id != starter.user_id:
                 await self.show_answer(SavedAnswer(earlier, earlier.edited_at is not None, thread_id), look_first=True)
+
+    def _show_later(self, answer: StoredAnswer, attempt: int) -> bool:
+        """Show ``answer`` again after a pause growing with ``attempt``, for a while after it was saved
+        (then at the next start); whether a retry is planned."""
+        now = self.clock.now()
+        when = next_attempt(attempt, now, (answer.edited_at or answer.submitted_at) + ANSWER_RETRY_WINDOW)
+        if when is None:
+            log.info("answer of %s on %s still not shown; again at the next start", answer.user_id,
+                     answer.local_date)
+            return False
+        self.delivery.scheduler.add(answer_retry_job_id(answer.guild_id, answer.local_date, answer.user_id),
+                                    DateTrigger(run_date=when), self._show_again, answer.guild_id,
+                                    answer.local_date, answer.user_id, attempt)
+        return True
+
+    async def _show_again(self, guild_id: int, day: date, user_id: int, attempt: int) -> None:
+        """A retry's job: the answer as it stands now, unless it was shown meanwhile (a re-submission). The
+        failed attempt may have reached Discord, so the thread is looked at first."""
+        answer = await self.repo.unshown_answer(guild_id, day, user_id)
+        record = await self.repo.post(guild_id, day)
+        if answer is not None and record is not None:
+            await self.show_answer(SavedAnswer(answer, answer.edited_at is not None, record.thread_id),
+                                   look_first=True, attempt=attempt)
 
     async def _start_thread(self, guild_id: int, day: date) -> int:
         """The thread a post went without, started now; the post's cached row is read again after it."""

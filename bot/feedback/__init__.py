@@ -2,7 +2,13 @@
 
 from bot.feedback.models import Highlight, MarkResult
 from bot.feedback.repository import FeedbackRepository
-from bot.feedback.service import CONTRIBUTORS, FeedbackPublisher, FeedbackService, HighlightRefused
+from bot.feedback.service import (
+    CONTRIBUTORS,
+    FeedbackPublisher,
+    FeedbackService,
+    HighlightRefused,
+    TellFailed,
+)
 
 __all__ = ["CONTRIBUTORS", "FeedbackPublisher", "FeedbackRepository", "FeedbackService", "Highlight",
-           "HighlightRefused", "MarkResult"]
+           "HighlightRefused", "MarkResult", "TellFailed"]

@@ -44,11 +44,17 @@ class HighlightRefused(Exception):
     hour would only collect refusals, so the day closes without it."""
 
 
+class TellFailed(Exception):
+    """Discord failed for a moment to take an author's DM (a server error, a rate limit): unlike a refusal
+    (closed DMs), it may well go through later, so the day stays untold and the next pass tells them."""
+
+
 class FeedbackPublisher(Protocol):
     async def find_highlight(self, thread_id: int, header: str) -> int | None: ...
     async def post_highlight(self, thread_id: int, text: str) -> int:
         """The highlight's message id; raises :class:`HighlightRefused` where the thread will not take it."""
-    async def tell_author(self, guild_id: int, user_id: int, text: str) -> None: ...
+    async def tell_author(self, guild_id: int, user_id: int, text: str) -> None:
+        """DM the author; raises :class:`TellFailed` when Discord failed to take it for a moment."""
 
 
 def highlight_header(day_number: int) -> str:
@@ -214,8 +220,13 @@ class FeedbackService:
         await self.repo.record_close(post.guild_id, post.local_date, message_id)
         crash_point("highlight.recorded")
         # Told by whichever attempt gets here, not only the one that claimed: the publisher reads each
-        # author's DMs first, so an author told just before a crash is not told again.
-        await self._tell_authors(found, highlighted=message_id != 0)
+        # author's DMs first, so an author told just before a crash (or a moment's failure) is not told again.
+        try:
+            await self._tell_authors(found, highlighted=message_id != 0)
+        except TellFailed as failure:
+            log.info("day %s of guild %s: %s; the next pass tells its authors", post.local_date,
+                     post.guild_id, failure)
+            return 1
         await self.repo.authors_told(post.guild_id, post.local_date)
         return 1
 
@@ -238,5 +249,7 @@ class FeedbackService:
         told.add(user_id)
         try:
             await self.publisher.tell_author(guild_id, user_id, text)
+        except TellFailed:
+            raise
         except Exception:
             log.info("could not tell member %s about their highlighted answer", user_id, exc_info=True)

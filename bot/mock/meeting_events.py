@@ -42,7 +42,8 @@ class MeetingEvents:
 
     async def sync_owed_events(self) -> None:
         """Place, move or remove the events and rooms owed in this process's servers: at start, and every quarter
-        of an hour for what another process decided (a member's answer in a DM reaches the process of shard 0)."""
+        of an hour for what another process decided (a member's answer in a DM reaches the process of shard
+        0) and for what Discord failed to take for a moment (the publisher raises: nothing is recorded)."""
         for meeting in await self.repo.needing_event_sync():
             if not self._scheduler.owns(meeting.guild_id):
                 continue

@@ -308,7 +308,7 @@ class MeetingService(MeetingEvents):
         try:
             await self.sync_event(group.id)
         except Exception:
-            log.exception("could not place the event of group %s; it is retried at the next start", group.id)
+            log.exception("could not place the event of group %s; the next pass places it", group.id)
         meeting = await self.repo.meeting(group.id) or meeting  # re-read: the confirmation stored a new version
         told = self.confirmations.tell_agreed(round_, group, meeting, fresh=True)
         await self.confirmations.fresh(group.guild_id, told)

@@ -29,6 +29,8 @@ FLOWS: dict[str, tuple[str, ...]] = {
     # A quiz whose post a moderator deleted shows its answer in a message of its own before it is marked revealed.
     "quiz-close-deleted": ("quiz.closed", "quiz.results-posted", "quiz.revealed"),
     "daily-answer": ("answer.saved", "answer.posted", "answer.shown"),
+    # An answer to a post that went without its thread (Create Public Threads missing then) starts it first.
+    "daily-answer-late-thread": ("answer.saved", "answer.thread-started", "answer.posted", "answer.shown"),
     "day-highlight": ("highlight.claimed", "highlight.recorded"),
     "practice-answer": ("practice.saved",),
     "card-grade": ("grade.saved",),

@@ -4,13 +4,16 @@ A role was given for a streak or a month's lead the deletion forgets; once the g
 would ever take it back. So the roles are taken back first, on Discord, and the data goes after. The grants
 are marked pending before Discord is asked: a process stopped between the two leaves the member's data in
 place, and the next quarter-hour pass settles each pending grant (gives the role back while it is earned),
-so what the member holds and what is recorded agree again and they can simply ask once more.
+so what the member holds and what is recorded agree again and they can simply ask once more. Discord failing
+for a moment (a server error, a timeout) ends the request the same way, nothing deleted: a grant forgotten
+with the member's data would leave the role on them for good, with nothing left to take it back.
 """
 
 from __future__ import annotations
 
 import logging
 
+from bot.errors import Conflict
 from bot.posting import crash_point
 from bot.rewards.models import MemberGone, RoleKept, RoleRefused, RolesTakenBack
 from bot.rewards.repository import RewardRepository
@@ -38,10 +41,10 @@ async def take_back_rewards(db: Database, roles: RolePublisher, user_id: int) ->
         except RoleRefused as error:
             kept.append(RoleKept(guild_id, role_id, str(error)))
             continue
-        except Exception as error:  # Discord failing for a moment: the member is told, the deletion goes on
+        except Exception as error:  # Discord failing for a moment: nothing is deleted, the member asks again
             log.warning("could not take reward role %s of guild %s back: %s", role_id, guild_id, error)
-            kept.append(RoleKept(guild_id, role_id, "Discord did not answer"))
-            continue
+            raise Conflict("Discord did not answer as I took back a reward role I gave you, so nothing was "
+                           "deleted.", hint="Run `/privacy delete` again in a minute or two.") from error
         taken += 1
     crash_point("privacy.roles-taken")
     return RolesTakenBack(taken, tuple(kept))

@@ -165,6 +165,9 @@ class DiscordDailyPublisher:
         channel, message_id = await self._channel(record.channel_id), record.message_id
         if not isinstance(channel, discord.TextChannel):  # a forum post is its own thread: never without one
             raise DeliveryFailed("the daily channel is a forum now; the post's thread cannot be started")
+        started = channel.guild.get_thread(message_id)  # started before a restart but never recorded
+        if started is not None:
+            return started.id
         me = channel.guild.me
         if me is not None and not channel.permissions_for(me).create_public_threads:  # Discord would refuse it
             raise DeliveryFailed(f"I am missing **Create Public Threads** in #{channel.name}, so the post has no "
@@ -176,7 +179,8 @@ class DiscordDailyPublisher:
         except discord.HTTPException as error:
             if error.code == 160004:  # started a moment ago: a thread on a message shares the message's id
                 return message_id
-            raise DeliveryFailed(f"Discord refused the discussion thread ({error.text or error.status})") from error
+            raise DeliveryFailed(f"Discord refused the discussion thread ({error.text or error.status})",
+                                 transient=passing_failure(error)) from error
         except (TimeoutError, aiohttp.ClientError) as error:
             raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         return thread.id
@@ -192,8 +196,13 @@ class DiscordDailyPublisher:
             try:
                 await self.pace()
                 fetched = await self.client.fetch_channel(thread_id)
-            except discord.HTTPException:
+            except discord.HTTPException as error:
+                if passing_failure(error):
+                    raise DeliveryFailed("Discord could not find the discussion thread right now",
+                                         transient=True) from error
                 raise DeliveryFailed("the discussion thread was deleted") from None
+            except (TimeoutError, aiohttp.ClientError) as error:
+                raise DeliveryFailed("Discord did not answer in time", transient=True) from error
             if not isinstance(fetched, discord.Thread):
                 raise DeliveryFailed("the discussion thread was deleted")
             thread = fetched
@@ -224,8 +233,13 @@ class DiscordDailyPublisher:
                 view = await current_helpful_view(self.client, thread.guild.id, day, user_id)
             message = await thread.send(content, embed=embed, view=view, allowed_mentions=no_pings())
         except discord.HTTPException as error:
+            if passing_failure(error):
+                raise DeliveryFailed(f"Discord could not take the message in the thread now ({error.status})",
+                                     transient=True) from error
             raise DeliveryFailed(f"Discord refused the message in the thread ({error.text or error.status})") \
                 from error
+        except (TimeoutError, aiohttp.ClientError) as error:
+            raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         return message.id
 
     async def _find_answer(self, thread: discord.Thread, user_id: int, day: date) -> int | None:

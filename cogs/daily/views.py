@@ -130,6 +130,11 @@ async def _answer_submitted(interaction: discord.Interaction, match: re.Match[st
     result = await service.show_answer(saved)
     if not result.thread_posted:
         where = f"<#{saved.thread_id}>" if saved.thread_id is not None else "the discussion thread"
+        if result.retrying:  # Discord failing for a moment: no moderator needs to look
+            await interaction.followup.send(
+                f"Discord did not take your answer in {where} just now; I will show it there in a minute. "
+                "It is saved and still counts.", ephemeral=True, allowed_mentions=no_pings())
+            return
         await interaction.followup.send(
             f"I could not show your answer in {where} ({result.problem}). It is saved and still "
             "counts; a moderator can check my permissions.", ephemeral=True, allowed_mentions=no_pings())

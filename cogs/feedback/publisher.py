@@ -7,8 +7,8 @@ import logging
 import discord
 
 from bot.bot import StudyBot
-from bot.feedback import HighlightRefused
-from cogs._common import locked_to_me, may_send_in, no_pings, thread_refused
+from bot.feedback import HighlightRefused, TellFailed
+from cogs._common import locked_to_me, may_send_in, no_pings, passing_failure, thread_refused
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +64,20 @@ class DiscordFeedbackPublisher:
         after telling them and before recording it)."""
         guild = self.client.get_guild(guild_id)
         content = f"{text} (**{guild.name}**)" if guild else text
-        await self.pace()
-        user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
-        await self.pace()
-        channel = user.dm_channel or await user.create_dm()
-        await self.pace()
-        async for message in channel.history(limit=20):
-            if message.author.id == self.client.user_id and message.content == content:
-                return
-        await self.pace()
-        await channel.send(content, allowed_mentions=no_pings())
+        try:
+            await self.pace()
+            user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)
+            await self.pace()
+            channel = user.dm_channel or await user.create_dm()
+            await self.pace()
+            async for message in channel.history(limit=20):
+                if message.author.id == self.client.user_id and message.content == content:
+                    return
+            await self.pace()
+            await channel.send(content, allowed_mentions=no_pings())
+        except discord.HTTPException as error:
+            if passing_failure(error):
+                raise TellFailed(f"Discord could not take the DM to {user_id} ({error.status})") from error
+            raise
+        except TimeoutError as error:
+            raise TellFailed(f"Discord did not answer in time as {user_id} was told") from error

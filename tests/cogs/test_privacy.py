@@ -489,3 +489,29 @@ async def test_the_reason_a_member_gave_for_cancelling_an_interview_goes_with_th
     status = (await bob.slash("mock status")).text
     assert "Called off" in status and "okapimarble" not in status
     assert "Called off by a former member." in status and "<@0>" not in status, status
+
+
+async def test_a_reward_role_discord_fails_to_take_back_for_a_moment_is_not_left_with_the_member(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """A server error is Discord failing for a moment, not refusing: once the grant is forgotten with the
+    member's data, nothing would ever take the role back, so nothing is deleted and the member asks again."""
+    from tests.cogs.test_rewards import givable_role, studied_every_day
+
+    guild = harness.guild
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    await studied_every_day(harness, alice, 7)
+    await harness.advance(minutes=20)
+    assert week.id in guild.members[alice.id].role_ids
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/members/{alice.id}/roles/{week.id}")
+    with harness.sim.expect_errors():
+        first = await alice.click(await alice.slash("privacy delete"), "Delete my data")
+    await harness.advance(minutes=20)
+    if week.id in guild.members[alice.id].role_ids:  # the role is still hers: her data must still be there
+        assert await PrivacyService(harness.core.db).tables_holding(alice.id) != [], first.text
+        assert "again" in first.text, first.text
+        done = await alice.click(await alice.slash("privacy delete"), "Delete my data")
+        assert "Removed:" in done.text, done.text
+    await harness.advance(minutes=20)
+    assert week.id not in guild.members[alice.id].role_ids
+    assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []

@@ -517,6 +517,14 @@ async def daily_answered_then_out_of_reach(world: World) -> None:
     await daily_answered(world, then_out_of_reach=True)
 
 
+async def daily_posted_without_thread(world: World) -> None:
+    """The day's post went out while the bot lacked Create Public Threads in #daily; it has it again now,
+    so the first answer starts the post's thread."""
+    world.daily.deny(world.sim.bot_user.id, "create_public_threads")
+    await daily_posted(world)
+    world.daily.clear_overwrite(world.sim.bot_user.id)
+
+
 def checkin(world: World) -> object:
     thread = next(t for t in world.guild.threads if t.name.startswith("Mock #1 "))
     return next(m for m in thread.messages if "Round 1 is ending" in m.content)
@@ -776,6 +784,18 @@ async def answer_invariants(world: World, restart: int) -> None:
                                             for m in answers() for e in m.embeds), "the new text in the thread")
         assert len(answers()) == 1, [m.content for m in answers()]  # shown once: edited in place, not again
     assert world.rows("SELECT COUNT(*) FROM activity WHERE kind = 'answer'") == [(1,)]
+
+
+async def late_thread_answer_invariants(world: World, restart: int) -> None:
+    """Alice's answer is shown once, in the one thread started on the post, without submitting it again."""
+    post = world.posts("Day ")[0]  # the next day's post is out by the last restart
+    threads = [t for t in world.guild.threads if t.id == post.id]
+    shown = [m for t in threads for m in t.messages if m.content.startswith("Answer from")]
+    assert (len(threads), len(shown)) == (1, 1), \
+        f"restart {restart}: {len(threads)} threads, {len(shown)} answers shown"
+    assert world.rows("SELECT thread_id FROM daily_posts ORDER BY local_date LIMIT 1") == [(post.id,)]
+    assert world.rows("SELECT shown, thread_message_id FROM daily_answers") == [(1, shown[0].id)]
+    credits_match(world, "daily_answers", "answer")
 
 
 async def grade_invariants(world: World, restart: int) -> None:
@@ -1353,6 +1373,8 @@ SCENARIOS: dict[str, Scenario] = {
     "quiz.results-posted": DELETED_QUIZ_SCENARIOS["quiz.results-posted"],
     **{point: Scenario(daily_posted, DAY.replace(hour=9, minute=10), answer_the_prompt, answer_invariants)
        for point in FLOWS["daily-answer"]},
+    "answer.thread-started": Scenario(daily_posted_without_thread, DAY.replace(hour=9, minute=10),
+                                      answer_the_prompt, late_thread_answer_invariants),
     **{point: Scenario(daily_answered_and_marked, DAY.replace(hour=9, minute=19, second=58) + timedelta(days=1),
                        nothing, highlight_invariants) for point in FLOWS["day-highlight"]},
     "practice.saved": Scenario(daily_at_nine, DAY.replace(hour=8), practise, practice_invariants),
@@ -1548,6 +1570,17 @@ async def sweep(world: World, point: str, scenario: Scenario) -> None:
         assert world.rows("PRAGMA integrity_check") == [("ok",)]
         assert await world.process.stop() == 0
     assert not world.sim.errors
+
+
+# An answer to a post that went without its thread starts the thread first: every step swept there too.
+LATE_THREAD_SCENARIOS = {point: Scenario(daily_posted_without_thread, DAY.replace(hour=9, minute=10),
+                                         answer_the_prompt, late_thread_answer_invariants)
+                         for point in FLOWS["daily-answer-late-thread"]}
+
+
+@pytest.mark.parametrize("point", sorted(set(LATE_THREAD_SCENARIOS) - {"answer.thread-started"}))
+async def test_sigkill_while_an_answer_starts_a_thread_then_three_restarts(world: World, point: str) -> None:
+    await sweep(world, point, LATE_THREAD_SCENARIOS[point])
 
 
 @pytest.mark.parametrize("point", ["quiz.closed", "quiz.revealed"])

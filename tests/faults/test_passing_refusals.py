@@ -285,3 +285,51 @@ async def test_a_round_cancellation_met_by_a_passing_server_error_reaches_every_
     await harness.advance(minutes=5)
     told = [sum(m.content.startswith("✖️ Round 1 was cancelled") for m in t.messages) for t in (first, second)]
     assert told == [1, 1], f"cancellation notices per group five minutes later: {told}"
+
+
+async def test_an_interview_event_met_by_a_passing_server_error_is_placed_once_within_a_quarter_hour(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    await signed_up(harness, mod, [alice, bob])
+    await mod.slash("mock-admin pair-now")
+    [thread] = threads(harness.guild)
+    # Discord fails once as the agreed time's event is made
+    harness.sim.faults.fail_next(503, 1, route_contains="/scheduled-events")
+    with harness.sim.expect_errors():
+        await agree_first_time(thread, [alice, bob])
+    assert any(m.content.startswith("✅ Interview") for m in thread.messages)
+    await harness.advance(minutes=20)
+    events = list(harness.guild.scheduled_events.values())
+    assert len(events) == 1, f"the server holds {len(events)} events for the agreed interview later"
+
+
+async def test_a_highlighted_author_met_by_a_passing_server_error_is_told_once_within_a_quarter_hour(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    from tests.cogs.test_feedback import answer_message, first_day_answered
+
+    post = await first_day_answered(harness, mod, daily, alice, "Shard the index per tenant.")
+    await bob.click(answer_message(post, alice), "Helpful")
+    await harness.advance_to(datetime(2026, 3, 3, 8, 59, tzinfo=UTC))
+    harness.sim.faults.fail_next(503, 1, route_contains="/users/@me/channels")  # as alice's DMs are opened
+    with harness.sim.expect_errors():
+        await harness.advance(hours=1)  # the day closes at a quarter-hourly pass
+    assert sum("Day 1 has closed" in m.content for m in post.thread.messages) == 1
+    await harness.advance(minutes=20)
+    told = [m.content for m in alice.dms if "most helpful" in m.content]
+    assert len(told) == 1, f"alice's DMs hold {len(told)} notes of her highlighted answer"
+
+
+async def test_an_answer_met_by_a_passing_server_error_is_shown_in_its_thread_once_within_minutes(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")  # 09:00 UTC
+    await harness.advance_to(datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    [post] = posts(daily)
+    assert post.thread is not None
+    # Discord fails once as the answer is shown in the thread
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{post.thread.id}/messages")
+    form = await alice.click(post, "Submit answer")
+    with harness.sim.expect_errors():
+        reply = await alice.submit_modal(form, answer="Shard the index per tenant")
+    assert "Saved" in reply.text
+    await harness.advance(minutes=5)
+    shown = [m for m in post.thread.messages if m.content.startswith("Answer from")]
+    assert len(shown) == 1, f"the thread shows the answer {len(shown)} times five minutes later"
