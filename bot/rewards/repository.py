@@ -66,6 +66,15 @@ class RewardRepository:
         return int(await self.db.fetchval("SELECT COUNT(*) FROM role_grants WHERE guild_id = ? AND reward = ? "
                                           "AND pending = 0", (guild_id, reward), default=0))
 
+    async def losing(self, guild_id: int, reward: str) -> int:
+        """Members holding ``reward``'s role for it and for no other reward that gives the same role: those
+        the role would be taken from if ``reward`` stopped earning it."""
+        return int(await self.db.fetchval(
+            "SELECT COUNT(*) FROM role_grants AS g WHERE g.guild_id = ? AND g.reward = ? AND g.pending = 0 "
+            "AND NOT EXISTS (SELECT 1 FROM role_grants AS other WHERE other.guild_id = g.guild_id "
+            "AND other.user_id = g.user_id AND other.role_id = g.role_id AND other.reward <> g.reward)",
+            (guild_id, reward), default=0))
+
     async def record_grant(self, guild_id: int, user_id: int, reward: str, role_id: int, now: int, *,
                            pending: bool) -> None:
         """Record a grant: ``pending`` before Discord is asked, confirmed once it gave the role."""

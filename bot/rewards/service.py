@@ -13,7 +13,8 @@ only means the next pass finishes the job.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from apscheduler.triggers.cron import CronTrigger
@@ -34,6 +35,9 @@ from bot.timezones import TimezoneResolver, local_date
 log = logging.getLogger(__name__)
 
 JOB_ID = "rewards:reconcile"
+# How often, at most, the roles of members recorded as holding a reward are read back from Discord (one gateway
+# request per 100 holders): a member who leaves loses every role, and a bot without the members intent is not told.
+CHECK_HELD_EVERY = timedelta(hours=1)
 MILESTONES = (7, 30, 100, 365)
 LEADER_STREAK = "leader-streak"
 LEADER_HELPFUL = "leader-helpful"
@@ -50,6 +54,8 @@ class RolePublisher(Protocol):
         Discord refuses every role change there: its pass is skipped until the bot is added back."""
     async def add_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None: ...
     async def remove_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None: ...
+    async def roles_held(self, guild_id: int, user_ids: Sequence[int]) -> dict[int, set[int]]:
+        """The roles each of ``user_ids`` holds now; a member not in the server is left out."""
 
 
 def setup_problems(facts: RoleFacts) -> list[str]:
@@ -92,6 +98,8 @@ class RewardService:
         self._scheduler = scheduler
         self._audit = audit
         self.publisher = publisher
+        self._held_checked: dict[int, datetime] = {}  # per guild: when its holders' roles were last read back
+        self._held_seen: dict[tuple[int, int], int] = {}  # (guild, holder): credited actions when last asked about
 
     async def start(self) -> None:
         self._scheduler.add(JOB_ID, CronTrigger(minute="10,25,40,55", timezone="UTC"), self.reconcile_all)
@@ -140,6 +148,11 @@ class RewardService:
 
     async def holders(self, guild_id: int, reward: str) -> int:
         return await self.repo.holders(guild_id, reward)
+
+    async def losing(self, guild_id: int, reward: str) -> int:
+        """How many members would lose the role if ``reward`` were cleared: a role that is also another reward
+        stays with those who hold it for that one too."""
+        return await self.repo.losing(guild_id, reward)
 
     # -- who should hold what ----------------------------------------------------------------------
 
@@ -196,17 +209,50 @@ class RewardService:
         gone, back = await self._gone_members(guild_id)
         if back:
             await self.repo.forget_gone(guild_id, back)
+        lost = await self._lost_roles(guild_id, held, wanted)
         for (user_id, reward), role_id in wanted.items():
             current = held.get((user_id, reward))
             if user_id in gone:
                 continue  # Discord said they left; asked for again once they are active here again
-            if (current is None or current.role_id != role_id or current.pending) and reward not in refused:
+            if (current is None or current.role_id != role_id or current.pending or (user_id, reward) in lost) \
+                    and reward not in refused:
                 given_before = current is not None and current.pending and current.role_id == role_id
                 changed += await self._add(guild_id, user_id, reward, role_id, refused, gone, given_before)
         for row in rewards:
             if row.reward not in refused and row.problem is not None:
                 await self.repo.set_problem(guild_id, row.reward, None)
         return changed
+
+    async def _lost_roles(self, guild_id: int, held: dict[tuple[int, str], Grant],
+                          wanted: dict[tuple[int, str], int]) -> set[tuple[int, str]]:
+        """Grants still earned whose role the member no longer holds. Discord takes every role from a member who
+        leaves and tells this bot nothing (no privileged intent): without this, one who came back would never be
+        given the role they still earn. Only holders credited activity since they were last asked about are
+        asked (a member back keeping a streak is active), at most once every :data:`CHECK_HELD_EVERY` per server.
+        Giving the role again takes the usual path, so a member still away is found gone there."""
+        now = self._clock.now()
+        checked = self._held_checked.get(guild_id)
+        if checked is not None and now - checked < CHECK_HELD_EVERY:
+            return set()
+        confirmed = {key: grant for key, grant in held.items()
+                     if not grant.pending and wanted.get(key) == grant.role_id}
+        if not confirmed:
+            return set()
+        credited = await self.activity.credited_actions(guild_id, {user_id for user_id, _ in confirmed})
+        ask = sorted(user_id for user_id, count in credited.items()
+                     if self._held_seen.get((guild_id, user_id)) != count)
+        if not ask:
+            return set()
+        try:
+            roles = await self.publisher.roles_held(guild_id, ask)
+        except Exception as error:  # Discord not answering now: the next pass asks again
+            log.warning("could not read back the reward roles held in guild %s: %r", guild_id, error)
+            return set()
+        self._held_checked[guild_id] = now
+        self._held_seen.update({(guild_id, user_id): credited[user_id] for user_id in ask})
+        asked = set(ask)
+        return {key for key, grant in confirmed.items()
+                if grant.user_id in asked and grant.role_id not in roles.get(grant.user_id, set())}
 
     async def _gone_members(self, guild_id: int) -> tuple[set[int], set[int]]:
         """(still gone, seen again): members found gone, split by whether they were credited activity since."""

@@ -19,6 +19,13 @@ from cogs.rewards.publisher import DiscordRolePublisher, role_facts
 REWARD_CHOICES = [app_commands.Choice(name=label, value=key) for key, label in REWARDS.items()]
 
 
+def channels_opened(role: discord.Role, member: discord.Member) -> list[discord.abc.GuildChannel]:
+    """The channels where ``role``'s overwrite allows what ``member`` may not do there: a role with no permission
+    of its own may still be the key to a private channel, and as a reward it would hand that key out."""
+    return [channel for channel in role.guild.channels
+            if channel.overwrites_for(role).pair()[0].value & ~channel.permissions_for(member).value]
+
+
 @in_servers
 @app_commands.default_permissions(manage_guild=True)
 class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles for streak milestones and leaders",
@@ -51,8 +58,10 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
         # A role without permissions can still open channels to its holders: as Discord lets a member give
         # only roles beneath their highest one, a moderator by role may not have the bot give one above it.
         above = by_role and isinstance(member, discord.Member) and role >= member.top_role
-        if not mine.administrator and (beyond.value or moderators or above):
-            what = ", ".join(n for n, on in beyond if on) or (
+        opened = [] if mine.administrator or not isinstance(member, discord.Member) else channels_opened(role, member)
+        if not mine.administrator and (beyond.value or opened or moderators or above):
+            carried = [n for n, on in beyond if on] + [f"more than you may do in {c.mention}" for c in opened[:5]]
+            what = ", ".join(carried) or (
                 "the moderator role" if moderators else "a place at or above your own highest role")
             raise UserFacingError(f"{role.mention} carries more than you may give: {what}.",
                                   hint="Pick a role without those permissions, or ask a server admin.")
@@ -71,13 +80,18 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
         """Ask first: clearing takes the role from every member who holds it."""
         assert interaction.guild is not None
         guild_id = interaction.guild.id
-        row = next((r for r in await self.service.rewards(guild_id) if r.reward == reward.value), None)
+        rewards = await self.service.rewards(guild_id)
+        row = next((r for r in rewards if r.reward == reward.value), None)
         if row is None:
             await interaction.response.send_message(f"The **{reward.name}** earns no role; there is nothing to clear.",
                                                     ephemeral=True)
             return
-        holders = await self.service.holders(guild_id, reward.value)
-        held = f"{holders} member{'s' if holders != 1 else ''} hold{'s' if holders == 1 else ''} it and will lose it"
+        # A role that is also another reward stays with those who hold it for that one: they are not counted.
+        shared = any(r.role_id == row.role_id and r.reward != row.reward for r in rewards)
+        losing = await self.service.losing(guild_id, reward.value)
+        held = f"{losing} member{'s' if losing != 1 else ''} hold{'s' if losing == 1 else ''} it and will lose it"
+        if shared:
+            held += " (it is also the reward for something else, which keeps it for those who earn that)"
 
         async def clear_it(actor_id: int) -> str:
             cleared = await self.service.clear_reward(guild_id, actor_id, reward.value)
@@ -85,7 +99,8 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
                 return f"The **{reward.name}** already earns no role; nothing changed."
             # after answering: taking the role back is one Discord request per holder
             self.client.spawn(self.service.reconcile(guild_id), name="studybot-rewards-clear")
-            return f"The **{reward.name}** no longer earns <@&{row.role_id}>; members holding it lose it now."
+            who = "members holding it for nothing else" if shared else "members holding it"
+            return f"The **{reward.name}** no longer earns <@&{row.role_id}>; {who} lose it now."
 
         await ask_before_removing(
             interaction, f"Stop giving <@&{row.role_id}> for the **{reward.name}**? {held}.", remove=clear_it,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import discord
 
 from bot.bot import StudyBot
@@ -9,6 +11,7 @@ from bot.rewards import MemberGone, RoleFacts, RoleRefused, setup_problems
 
 UNKNOWN_MEMBER = 10007
 UNKNOWN_ROLE = 10011
+MEMBERS_PER_REQUEST = 100  # "Request Guild Members": at most 100 user ids
 
 
 def role_facts(guild: discord.Guild, role: discord.Role) -> RoleFacts:
@@ -62,3 +65,16 @@ class DiscordRolePublisher:
 
     async def remove_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None:
         await self._call("remove", guild_id, user_id, role_id, reason)
+
+    async def roles_held(self, guild_id: int, user_ids: Sequence[int]) -> dict[int, set[int]]:
+        """Ask the gateway (Request Guild Members by id, which needs no privileged intent), 100 ids a request;
+        ``cache=False`` keeps the holders of a large server out of the member cache."""
+        guild = self.client.get_guild(guild_id)
+        if guild is None:
+            raise LookupError(f"guild {guild_id} is not available to this process")
+        ids, held = sorted(set(user_ids)), dict[int, set[int]]()
+        for start in range(0, len(ids), MEMBERS_PER_REQUEST):
+            found = await guild.query_members(user_ids=ids[start:start + MEMBERS_PER_REQUEST],
+                                              limit=MEMBERS_PER_REQUEST, cache=False)
+            held |= {member.id: {role.id for role in member.roles} for member in found}
+        return held

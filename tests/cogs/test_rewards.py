@@ -335,3 +335,62 @@ async def test_a_moderator_by_role_cannot_reward_a_role_above_their_own(
     below = givable_role(guild, "Streak keepers")  # beneath her own role: hers to reward
     allowed = await carol.slash("rewards set", reward="streak-7", role=below)
     assert "more than you may give" not in allowed.text
+
+
+async def test_a_member_who_left_holding_the_role_and_came_back_gets_it_again_while_still_earned(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
+    """Discord takes every role from a member who leaves; back in the server with her streak still alive, she
+    earns the role as before, though the bot is never told she left (no privileged intent)."""
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    await studied_every_day(harness, alice, 7)
+    await harness.advance(minutes=20)
+    assert week.id in guild.members[alice.id].role_ids
+    guild.remove_member(alice)
+    guild.readd_member(alice)  # back a moment later, with no roles
+    await study_one_card(alice)  # her streak goes on
+    await harness.advance(hours=2)
+    assert week.id in guild.members[alice.id].role_ids, "the role she still earns was never given back"
+    status = await mod.slash("rewards status")
+    assert "1 holding it" in status.text
+
+
+async def test_clearing_one_of_two_rewards_of_a_role_names_only_the_members_who_will_lose_it(
+        harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
+    """Alice holds the role for her streak and as February's most active member: clearing the streak's reward
+    leaves her the role, so the question must not count her among those who lose it."""
+    keeper = givable_role(guild, "Keeper")
+    await mod.slash("rewards set", reward="streak-7", role=keeper)
+    await mod.slash("rewards set", reward="leader-streak", role=keeper)
+    await studied_every_day(harness, alice, 11)  # 20 February to 2 March: an 11-day streak, February's leader
+    await harness.advance(minutes=20)
+    assert keeper.id in guild.members[alice.id].role_ids
+    question = await mod.slash("rewards clear", reward="streak-7")
+    assert "0 members" in question.text and "1 member holds it" not in question.text, question.text
+    done = await mod.click(question, "Stop giving the role")
+    await harness.advance(minutes=20)
+    assert keeper.id in guild.members[alice.id].role_ids
+    assert "members holding it lose it now" not in done.text, done.text
+
+
+async def test_a_moderator_by_role_cannot_reward_a_role_that_opens_a_channel_closed_to_them(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, carol: SimMember) -> None:
+    """The Staff role carries no server-wide permission, but it is what lets its holders into #staff: as her own
+    streak's reward it would be the bot letting Carol into a channel she may not enter."""
+    helpers = guild.create_role("Study helpers")
+    carol.add_role(helpers)
+    await mod.slash("studybot settings moderator-role", role=helpers)
+    allow_command(harness.sim, guild, "rewards", roles=(helpers.id,))
+    staff = givable_role(guild, "Staff")
+    private = guild.create_text_channel("staff")
+    private.deny(guild.id, "view_channel")  # @everyone may not see it
+    private.allow(staff.id, "view_channel", "send_messages")
+    await harness.settle()
+    refused = await carol.slash("rewards set", reward="streak-7", role=staff)
+    assert refused.ephemeral and "more than you may give" in refused.text, refused.text
+    assert f"<#{private.id}>" in refused.text, refused.text
+    assert "No rewards yet" in (await mod.slash("rewards status")).text
+    private.allow(mod.id, "view_channel", "send_messages")  # a moderator who may be in #staff may hand its key out
+    await harness.settle()
+    allowed = await mod.slash("rewards set", reward="streak-7", role=staff)
+    assert "more than you may give" not in allowed.text, allowed.text
