@@ -378,13 +378,18 @@ class DailyService:
         ``look_first`` when an interrupted attempt may have shown it already. Discord failing for a moment
         (a server error, a rate limit, a timeout) is no refusal: the answer is tried again after a pause."""
         answer, edited = saved.answer, saved.edited
+        thread_id: int | None = saved.thread_id
         try:
-            thread_id = saved.thread_id or await self._start_thread(answer.guild_id, answer.local_date)
+            thread_id = thread_id or await self._start_thread(answer.guild_id, answer.local_date)
             message_id = await self.delivery.publisher.post_answer(
                 thread_id, answer.user_id, answer.body, edited=edited,
                 existing_message_id=answer.thread_message_id, day=answer.local_date, look_first=look_first)
         except DeliveryFailed as failure:
             retrying = failure.transient and self._show_later(answer, attempt + 1)
+            if saved.thread_id is None and thread_id is not None:
+                # The thread is started though this answer is not in it yet: the retry finds the thread
+                # recorded, so the answers saved before it go there now, not only after a restart.
+                await self._show_earlier(answer, thread_id)
             return AnswerResult(answer, edited, False, failure.reason, retrying)
         crash_point("answer.posted")
         await self.repo.mark_answer_shown(answer, message_id)

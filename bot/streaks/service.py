@@ -213,9 +213,11 @@ class StreakService:
             self.repo.back_in_conn(conn, event.guild_id, event.user_id)  # active here: a member again
 
     async def on_activity(self, event: ActivityRecorded) -> None:
+        summarised = self._summarised.pop(event, None)
+        if summarised is None:  # a later credit of the day (one found gone since is back) or a failed hook
+            await self.repo.back_in(event.guild_id, event.user_id)
         if not event.first_of_day:
             return
-        summarised = self._summarised.pop(event, None)
         # When the hook could not summarise (it failed and was rolled back alone), recompute here, in a
         # transaction of its own.
         before, state = summarised if summarised is not None else await self.recompute(event.guild_id, event.user_id)

@@ -23,7 +23,17 @@ def channels_opened(role: discord.Role, member: discord.Member) -> list[discord.
     """The channels where ``role``'s overwrite allows what ``member`` may not do there: a role with no permission
     of its own may still be the key to a private channel, and as a reward it would hand that key out."""
     return [channel for channel in role.guild.channels
-            if channel.overwrites_for(role).pair()[0].value & ~channel.permissions_for(member).value]
+            if _granted(channel, role) & ~channel.permissions_for(member).value]
+
+
+def _granted(channel: discord.abc.GuildChannel, role: discord.Role) -> int:
+    """What ``role``'s overwrite allows in ``channel`` that can mean anything there. A text or forum channel synced
+    to a category with voice rooms carries its Connect and Speak, yet gives them to nobody (no member has them in
+    it): counted, they would refuse every such role to a moderator who may do everything the role opens."""
+    allowed = channel.overwrites_for(role).pair()[0].value
+    if isinstance(channel, discord.TextChannel | discord.ForumChannel):
+        return allowed & ~discord.Permissions.voice().value
+    return allowed
 
 
 @in_servers

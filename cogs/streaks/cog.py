@@ -182,10 +182,11 @@ class Leaderboard(commands.Cog):
                 page = await self.streaks.service.leaderboard(guild.id, chosen, caller, page_number)
             return page, leaderboard_embed(page, guild.name)
 
+        # Loading a page may ask the gateway (up to three times) which members are still here: answer first.
+        await interaction.response.defer(thinking=True)
         page, embed = await load(0)
         if page.pages <= 1:  # one page: nothing to turn, so no pager that only shows two dead buttons
-            await interaction.response.send_message(embed=embed, allowed_mentions=no_pings())
+            await interaction.edit_original_response(embed=embed, allowed_mentions=no_pings())
             return
         view = LeaderboardView(caller, page, load)
-        await interaction.response.send_message(embed=embed, view=view, allowed_mentions=no_pings())
-        view.message = await interaction.original_response()
+        view.message = await interaction.edit_original_response(embed=embed, view=view, allowed_mentions=no_pings())

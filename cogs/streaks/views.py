@@ -26,9 +26,11 @@ class LeaderboardView(BaseView):
         self.next.disabled = page.page >= page.pages - 1
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        """Acknowledge the press first: loading a page may ask the gateway which members are still here."""
+        await interaction.response.defer()
         page, embed = await self._load(self.page.page + step)
         self._show(page)
-        await interaction.response.edit_message(embed=embed, view=self)
+        await interaction.edit_original_response(embed=embed, view=self)
 
     @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, emoji="◀️")
     async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[LeaderboardView]) -> None:

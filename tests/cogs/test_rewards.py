@@ -394,3 +394,18 @@ async def test_a_moderator_by_role_cannot_reward_a_role_that_opens_a_channel_clo
     await harness.settle()
     allowed = await mod.slash("rewards set", reward="streak-7", role=staff)
     assert "more than you may give" not in allowed.text, allowed.text
+
+
+async def test_a_role_opening_a_lounge_a_moderator_may_use_fully_can_be_a_reward(
+        harness: BotHarness, guild: SimGuild, mod: SimMember) -> None:
+    """The Regulars role opens a private lounge whose text channel carries the category's Connect (as a
+    channel synced to a category with voice rooms does). The moderator may do everything there: a text channel
+    grants no one voice permissions, so those bits open nothing the moderator lacks."""
+    regulars = givable_role(guild, "Regulars")
+    lounge = guild.create_text_channel("lounge")
+    lounge.deny(guild.id, "view_channel")
+    lounge.allow(regulars.id, "view_channel", "send_messages", "connect")
+    lounge.allow(mod.id, "view_channel", "send_messages", "connect")
+    await harness.settle()
+    allowed = await mod.slash("rewards set", reward="streak-7", role=regulars)
+    assert "more than you may give" not in allowed.text, allowed.text

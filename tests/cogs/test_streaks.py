@@ -7,6 +7,7 @@ import json
 import sqlite3
 from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -165,6 +166,52 @@ async def test_leaderboards_show_members_still_in_the_server(
     assert await harness.core.db.fetchval("SELECT current FROM streaks WHERE user_id = ?", (bob.id,)) == 4
     guild.readd_member(bob)
     await harness.advance(days=1)
+    await study(harness, bob)
+    assert bob.mention in board_lines(await alice.slash("leaderboard"))[0]
+
+
+def answered_before_asking_for_members(harness: BotHarness) -> list[bool]:
+    """For every member question the bot sends the gateway, whether the interaction it serves had already been
+    answered: Discord may take its time over the question, and the member's 3 seconds run meanwhile."""
+    gateway, seen = harness.sim.gateway, []
+    ask = gateway.request_members
+
+    def asked(session: Any, data: Any) -> None:
+        latest = max(harness.sim.interactions.values(), key=lambda i: i.created_monotonic)
+        seen.append(latest.response_type is not None)
+        ask(session, data)
+
+    gateway.request_members = asked  # type: ignore[method-assign]
+    return seen
+
+
+async def test_the_leaderboard_and_its_pager_answer_before_asking_discord_who_is_still_here(
+        harness: BotHarness, guild: SimGuild, alice: SimMember) -> None:
+    crowd = [guild.add_member(f"member{i:02d}") for i in range(14)]
+    for position, member in enumerate(crowd):
+        for days_ago in range(position + 2):
+            await study(harness, member, days_ago)
+    await study(harness, alice)
+    guild.remove_member(crowd[-1])
+    seen = answered_before_asking_for_members(harness)
+    board = await alice.slash("leaderboard")
+    assert crowd[-1].mention not in board.embeds[0]["description"] and crowd[-2].mention in board_lines(board)[0]
+    second = await alice.click(board, "Next")
+    assert "Page 2 of 2" in second.embeds[0]["footer"]["text"] and alice.mention in second.embeds[0]["description"]
+    assert seen and all(seen), seen
+
+
+async def test_a_member_back_in_the_server_is_on_the_boards_once_they_study_again_the_same_day(
+        harness: BotHarness, guild: SimGuild, alice: SimMember, bob: SimMember) -> None:
+    """Bob studied this morning, left, and was left off a board shown meanwhile. He comes back the same day and
+    studies again: he is active here, so he is on the boards again, not only from his next day's first study."""
+    for days_ago in (2, 1, 0):
+        await study(harness, bob, days_ago)
+    await study(harness, alice)
+    guild.remove_member(bob)
+    assert not any(bob.mention in line for line in board_lines(await alice.slash("leaderboard")))
+    guild.readd_member(bob)
+    await harness.advance(hours=1)
     await study(harness, bob)
     assert bob.mention in board_lines(await alice.slash("leaderboard"))[0]
 

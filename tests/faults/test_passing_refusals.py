@@ -333,3 +333,27 @@ async def test_an_answer_met_by_a_passing_server_error_is_shown_in_its_thread_on
     await harness.advance(minutes=5)
     shown = [m for m in post.thread.messages if m.content.startswith("Answer from")]
     assert len(shown) == 1, f"the thread shows the answer {len(shown)} times five minutes later"
+
+
+async def test_an_answer_saved_before_the_thread_is_shown_though_the_answer_starting_it_met_a_server_error(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    """Bob's answer starts the thread a missing permission kept from the post, then Discord fails once as it is
+    shown: Alice's earlier answer belongs in that thread all the same, not only after a restart."""
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")  # 09:00 UTC
+    daily.deny(harness.sim.bot_user.id, "create_public_threads")
+    await harness.settle()
+    await harness.advance_to(datetime(2026, 3, 2, 9, 5, tzinfo=UTC))
+    [post] = posts(daily)
+    await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Shard the index per tenant")
+    assert post.thread is None
+    daily.allow(harness.sim.bot_user.id, "create_public_threads")
+    await harness.settle()
+    # the thread on the post shares its id; Discord fails once as bob's answer is shown there
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{post.id}/messages")
+    form = await bob.click(post, "Submit answer")
+    with harness.sim.expect_errors():
+        await bob.submit_modal(form, answer="Cache embeddings per tenant")
+    assert post.thread is not None
+    await harness.advance(minutes=5)
+    shown = [m.text for m in post.thread.messages if m.content.startswith("Answer from")]
+    assert len(shown) == 2 and any("Shard the index" in text for text in shown), shown
