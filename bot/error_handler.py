@@ -95,11 +95,22 @@ async def report_interaction_error(interaction: discord.Interaction, error: Base
         )
     try:
         if interaction.response.is_done():
+            await _drop_public_placeholder(interaction)
             await interaction.followup.send(message, ephemeral=True)
         else:
             await interaction.response.send_message(message, ephemeral=True)
     except discord.HTTPException:
         log.warning("could not tell user %s about an error", interaction.user.id, exc_info=True)
+
+
+async def _drop_public_placeholder(interaction: discord.Interaction) -> None:
+    """After a public "thinking" defer, Discord turns the first follow-up into that message, for everyone,
+    whatever it asks: the placeholder is deleted first, so the error goes to the member alone."""
+    if interaction.response.type is not discord.InteractionResponseType.deferred_channel_message:
+        return
+    original = await interaction.original_response()
+    if original.flags.loading and not original.flags.ephemeral:
+        await interaction.delete_original_response()
 
 
 class StudyTree(app_commands.CommandTree):

@@ -165,7 +165,8 @@ async def followup(request: web.Request) -> web.Response:
     payload, files = await read_body(request)
     validate_payload(payload, files, allowed_flags=FOLLOWUP_FLAGS)
     loading = interaction.response_message
-    if interaction.response_type == DEFERRED_MESSAGE and loading is not None and loading.flags & LOADING:
+    if (interaction.response_type == DEFERRED_MESSAGE and loading is not None and loading.flags & LOADING
+            and not loading.deleted):  # a deleted "thinking" message is gone: the follow-up is a message of its own
         # Discord turns the first follow-up after a "thinking" defer into the original response.
         threads.before_editing_message(sim, loading)
         apply_edit(sim, loading, payload, files)

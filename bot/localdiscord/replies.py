@@ -23,7 +23,9 @@ class Reply:
 
     @property
     def message(self) -> SimMessage | None:
-        return self.interaction.response_message
+        """The interaction's response message, unless the bot deleted it (the member no longer sees it)."""
+        message = self.interaction.response_message
+        return None if message is not None and message.deleted else message
 
     @property
     def modal(self) -> dict[str, Any] | None:

@@ -58,3 +58,21 @@ async def test_a_database_fault_while_checking_who_may_click_a_moderators_button
         pytest.fail(f"the moderator got no answer: {error}")
     assert reply.ephemeral and "could not be reached" in reply.text
     assert await harness.core.db.fetchval("SELECT status FROM suggestions") == "pending"
+
+
+async def test_a_fault_after_a_public_defer_is_told_to_the_member_alone(
+        harness: BotHarness, guild: SimGuild, alice: SimMember, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/leaderboard defers in public before reading the board: the first follow-up after such a defer replaces
+    its "thinking" message for everyone, so the error is told privately and the public placeholder goes."""
+    from bot.streaks import StreakService
+
+    async def unreadable(*_args: object, **_kwargs: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(StreakService, "leaderboard", unreadable)
+    channel = guild.channel("general")
+    before = len(channel.messages)
+    reply = await alice.slash("leaderboard")
+    assert reply.ephemeral and "could not be reached" in reply.text
+    await harness.settle()
+    assert [m.content for m in channel.messages[before:] if not m.deleted] == [], "shown to the whole channel"
