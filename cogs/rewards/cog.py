@@ -81,7 +81,9 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
             f"Members who earn the **{reward.name}** now get {role.mention}; they lose it when it is no longer "
             "earned. I bring everyone's roles up to date now and every quarter hour.", ephemeral=True,
             allowed_mentions=no_pings())
-        await self.service.reconcile(interaction.guild.id)
+        # In the background, as /rewards clear does: a failure while giving roles is the pass's to log and retry,
+        # not an error shown to the moderator just told it worked.
+        self.client.spawn(self.service.reconcile(interaction.guild.id), name="studybot-rewards-set")
 
     @app_commands.command(name="clear", description="Stop giving a role for a reward (holders lose it)")
     @app_commands.describe(reward="The milestone or monthly title")

@@ -409,3 +409,19 @@ async def test_a_role_opening_a_lounge_a_moderator_may_use_fully_can_be_a_reward
     await harness.settle()
     allowed = await mod.slash("rewards set", reward="streak-7", role=regulars)
     assert "more than you may give" not in allowed.text, allowed.text
+
+
+async def test_a_failure_while_bringing_roles_up_to_date_after_set_is_not_shown_after_its_success(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
+    """The mapping is saved and the moderator told so; the catch-up of everyone's roles that follows is the
+    quarter-hourly pass's work: a failure in it is logged and retried, not a second, contradicting answer."""
+    await studied_every_day(harness, alice, 7)
+    service = harness.bot.get_cog("Rewards").service
+
+    async def fails(guild_id: int) -> int:
+        raise RuntimeError("the catch-up failed")
+
+    service.reconcile = fails
+    saved = await mod.slash("rewards set", reward="streak-7", role=givable_role(guild))
+    await harness.settle()
+    assert "now get" in saved.text and [m.content for m in saved.followups] == []
