@@ -8,7 +8,7 @@ from discord.ext import commands
 
 import bot
 from bot.bot import StudyBot
-from cogs._common import BRAND_COLOUR, core_of, discord_timestamp, in_servers_and_bot_dms
+from cogs._common import BRAND_COLOUR, core_of, counted, discord_timestamp, in_servers_and_bot_dms
 from cogs._common.authority import Audience, declared
 
 
@@ -20,6 +20,21 @@ def _uptime(seconds: float) -> str:
     parts += [f"{hours}h"] if hours or days else []
     parts.append(f"{minutes}m")
     return " ".join(parts)
+
+
+FIELD_VALUE_LIMIT = 1024  # Discord refuses an embed field value any longer
+
+
+def _pack_lines(lines: list[str], limit: int = FIELD_VALUE_LIMIT) -> str:
+    """The packs, one a line, as many whole lines as fit in an embed field, then how many more there are:
+    a self-hoster may load many packs, and a cut line would break its formatting."""
+    for shown in range(len(lines), -1, -1):
+        rest = len(lines) - shown
+        more = [f"… and {counted(rest, 'more pack')}"] if rest else []
+        text = "\n".join(lines[:shown] + more)
+        if len(text) <= limit:
+            return text or "none"
+    return "none"
 
 
 class About(commands.Cog):
@@ -46,7 +61,7 @@ class About(commands.Cog):
             value=f"{_uptime((core.clock.now() - core.started_at).total_seconds())} "
             f"(since {discord_timestamp(core.started_at)})",
         )
-        packs = "\n".join(f"**{p.title}** `{p.name}` v{p.version}" for p in library.packs) or "none"
+        packs = _pack_lines([f"**{p.title}** `{p.name}` v{p.version}" for p in library.packs])
         embed.add_field(name="Content", value=packs, inline=False)
         embed.add_field(name="Prompts", value=str(len(library.prompts)))
         embed.add_field(name="Flashcards", value=str(len(library.flashcards)))

@@ -53,6 +53,8 @@ async def member_group(repo: PairingRepository, group_id: int, user_id: int, gui
     if group is None or not group.has(user_id):
         raise NotFound("This interview is not yours; nothing was done.",
                        hint="Only the members of this group can use these.")
+    if await repo.guild_left(group.guild_id):  # a DM copy's buttons outlive the bot's place in the server
+        raise Conflict("studybot is no longer in this interview's server, so nothing was done.")
     # As those still in the server see it: a member found gone takes no part (and has no role) any more.
     departed = await repo.departed_from(group.id)
     if user_id in departed:

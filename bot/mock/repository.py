@@ -236,6 +236,11 @@ class PairingRepository:
             found.setdefault(group_id, set()).add(user_id)
         return found
 
+    async def guild_left(self, guild_id: int) -> bool:
+        """Whether the server removed the bot (its data is kept a while, but nothing is done there meanwhile)."""
+        return await self.db.fetchval("SELECT 1 FROM guild_settings WHERE guild_id = ? AND left_at IS NOT NULL",
+                                      (guild_id,)) == 1
+
     async def departed_from(self, group_id: int) -> set[int]:
         """The members of one group found gone from the server (read by the primary key's prefix)."""
         rows = await self.db.fetchall("SELECT user_id FROM mock_departures WHERE group_id = ?", (group_id,))

@@ -82,7 +82,13 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         ahead = await self.service.rounds_ahead(interaction.guild_id)
         when = f"The next round starts {discord_timestamp(ahead.next_round, 'F')}." if ahead.next_round else \
             "A moderator has not scheduled rounds yet."
-        if ahead.running is not None:  # joining does not add anyone to a round already paired
+        current = await self.service.current_group(interaction.guild_id, interaction.user.id)
+        # Joining again (to change preferences) keeps the interview the member already has in this round.
+        if ahead.running is not None and current is not None and current[0].id == ahead.running.id \
+                and current[1].has(interaction.user.id) and (current[2] is None or current[2].status != "cancelled"):
+            when = (f"You are already paired in round {ahead.running.number} (see `/mock status`); these "
+                    f"preferences count from the next one. {when}")
+        elif ahead.running is not None:  # joining does not add anyone to a round already paired
             when = (f"Round {ahead.running.number} is already under way (until "
                     f"{discord_timestamp(ahead.running.ends_at, 'f')}), so you are paired from the next one. {when}")
         await interaction.response.send_message(f"You are in. {when}", embed=signup_embed(signup, "Your sign-up"),

@@ -100,7 +100,8 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
             return
         # A role that is also another reward stays with those who hold it for that one: they are not counted.
         shared = any(r.role_id == row.role_id and r.reward != row.reward for r in rewards)
-        losing = await self.service.losing(guild_id, reward.value)
+        # A role deleted in Discord is held by nobody, whatever grants are still recorded for it.
+        losing = await self.service.losing(guild_id, reward.value) if interaction.guild.get_role(row.role_id) else 0
         held = f"{losing} member{'s' if losing != 1 else ''} hold{'s' if losing == 1 else ''} it and will lose it"
         if shared:
             held += " (it is also the reward for something else, which keeps it for those who earn that)"
@@ -125,9 +126,10 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
         lines = []
         for row in await self.service.rewards(guild.id):
             role = guild.get_role(row.role_id)
-            holders = await self.service.holders(guild.id, row.reward)
+            holders = await self.service.holders(guild.id, row.reward) if role is not None else 0  # deleted: nobody
             problems = ["the role was deleted"] if role is None else setup_problems(role_facts(guild, role))
-            if row.problem:
+            # The problem stored when giving the role failed is often the one seen now: it is said once.
+            if row.problem and row.problem not in " ".join(problems):
                 problems.append(row.problem)
             lines.append(reward_line(row, holders, problems))
         await interaction.response.send_message(embed=status_embed(lines), ephemeral=True, allowed_mentions=no_pings())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from bot.content.loader import ContentLibrary
 from bot.localdiscord import BotHarness, Reply, SimChannel, SimMember
 
 
@@ -59,3 +61,19 @@ async def test_upcoming_tells_a_member_what_their_flashcards_hold(harness: BotHa
     await alice.slash("cards settings", **{"new-per-day": 3})
     assert mine(await alice.slash("upcoming")) == "new cards waiting on **retrieval** (up to 2 more today) · " \
                                                   "`/cards study`"
+
+
+async def test_about_lists_many_content_packs_within_discords_field_limit(
+        harness: BotHarness, alice: SimMember, general: SimChannel) -> None:
+    """A self-hosted bot may serve many packs with long titles: /about still answers, listing those that fit
+    and counting the rest."""
+    store = harness.core.content
+    pack = store.library.packs[0]
+    extra = [replace(pack, meta=pack.meta.model_copy(update={"name": f"pack-{i}", "title": f"{i} " + "t" * 90}),
+                     prompts=(), flashcards=()) for i in range(15)]
+    store._library = ContentLibrary.of([pack, *extra])
+    reply = await alice.slash("about", channel=general)
+    assert reply.ephemeral and reply.embeds, reply.text
+    [content] = [f["value"] for f in reply.embeds[0]["fields"] if f["name"] == "Content"]
+    assert len(content) <= 1024
+    assert "ai-native-careers" in content and content.endswith("more packs")

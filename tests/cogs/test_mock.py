@@ -145,6 +145,19 @@ async def test_rounds_never_repeat_a_pair_and_have_one_trio(harness: BotHarness,
         assert abs(asked - answered) <= 2 and len(history) == 4
 
 
+async def test_joining_again_while_paired_in_the_round_under_way_says_the_pairing_stands(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Alice, paired in the round under way, runs `/mock join` again to change her preferences: she keeps her
+    interview in this round, so she is not told she is paired only from the next one."""
+    await join_all([alice, bob])
+    await schedule(mod, room, "mon")
+    await harness.advance_to(datetime(2026, 3, 2, 10, tzinfo=UTC))  # round 1 pairs Alice and Bob
+    assert len(threads(harness.guild)) == 1
+    again = await alice.slash("mock join", role="interviewer", level="mid", timezone="UTC", availability="anytime")
+    assert "paired from the next one" not in again.text, again.text
+    assert "already paired in round 1" in again.text, again.text
+
+
 async def test_joining_while_a_round_is_under_way_says_it_starts_with_the_next_round(
         harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
         carol: SimMember) -> None:

@@ -102,6 +102,7 @@ async def test_a_role_dragged_above_the_bot_later_is_reported(harness: BotHarnes
     assert week.id not in guild.members[alice.id].role_ids
     status = await mod.slash("rewards status")
     assert "⚠️" in status.text and "not below my highest role" in status.text
+    assert status.text.count("not below my highest role") == 1, status.text  # seen now and when giving it failed
 
 
 async def test_last_months_most_active_member_holds_the_title_for_the_next_month(
@@ -425,3 +426,24 @@ async def test_a_failure_while_bringing_roles_up_to_date_after_set_is_not_shown_
     saved = await mod.slash("rewards set", reward="streak-7", role=givable_role(guild))
     await harness.settle()
     assert "now get" in saved.text and [m.content for m in saved.followups] == []
+
+
+async def test_a_deleted_role_is_held_by_nobody_in_status_and_clear(
+        harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
+    """An admin deleted the reward's role in Discord: nobody holds it any more, so the status counts no holder
+    and clearing the reward warns nobody of losing it."""
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    await studied_every_day(harness, alice, 7)
+    await harness.advance(minutes=20)
+    assert week.id in guild.members[alice.id].role_ids
+    guild.delete_role(week)
+    await harness.settle()
+    status = await mod.slash("rewards status")
+    assert "the role was deleted" in status.text and "0 holding it" in status.text, status.text
+    question = await mod.slash("rewards clear", reward="streak-7")
+    assert "0 members hold it" in question.text, question.text
+    done = await mod.click(question, "Stop giving the role")
+    assert "no longer earns" in done.text
+    await harness.settle()
+    assert harness.sim.errors == []
