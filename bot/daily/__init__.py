@@ -1,6 +1,6 @@
 """Daily AI-systems design prompts: schedule, rotation, exactly-once delivery and answers."""
 
-from bot.daily.delivery import JOB_PREFIX, DailyDelivery, DailyPublisher, eligible_prompts, job_id, post_nonce
+from bot.daily.delivery import DailyDelivery
 from bot.daily.forms import AnswerForm, answer_form
 from bot.daily.models import (
     ALL_KINDS,
@@ -17,6 +17,7 @@ from bot.daily.models import (
     Published,
     SavedAnswer,
 )
+from bot.daily.publishing import JOB_PREFIX, DailyPublisher, eligible_prompts, job_id, post_nonce
 from bot.daily.repository import DailyRepository
 from bot.daily.service import DailyService, Preview, SetupResult
 

@@ -18,7 +18,7 @@ from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.clock import Clock
 from bot.content.models import Prompt
 from bot.content.store import ContentStore
-from bot.daily.delivery import DailyDelivery, answer_retry_job_id
+from bot.daily.delivery import DailyDelivery
 from bot.daily.models import (
     ANSWER_LIMIT,
     AnswerResult,
@@ -28,6 +28,7 @@ from bot.daily.models import (
     SavedAnswer,
     StoredAnswer,
 )
+from bot.daily.publishing import answer_retry_job_id
 from bot.daily.repository import DailyRepository
 from bot.errors import NotFound, bounded_text
 from bot.posting import crash_point

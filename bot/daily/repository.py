@@ -150,7 +150,7 @@ class DailyRepository:
 
     async def pool_sources(self, guild_id: int) -> tuple[list[Prompt], frozenset[str]]:
         """(The server's own prompts in decks that are on, every deck it switched off), in one trip: what
-        :func:`~bot.daily.delivery.eligible_prompts` needs besides the shipped library."""
+        :func:`~bot.daily.publishing.eligible_prompts` needs besides the shipped library."""
         sources: tuple[list[Prompt], frozenset[str]] = await self.db.read(self.pool_sources_in, guild_id)
         return sources
 

@@ -18,13 +18,7 @@ from bot.content.models import Prompt
 from bot.content.store import ContentStore
 from bot.daily.answers import DailyAnswers
 from bot.daily.custom_prompts import build_prompt
-from bot.daily.delivery import (
-    DailyDelivery,
-    DailyPublisher,
-    eligible_prompts,
-    job_id,
-    retry_job_id,
-)
+from bot.daily.delivery import DailyDelivery
 from bot.daily.models import (
     ALL_KINDS,
     AnswerResult,
@@ -38,6 +32,7 @@ from bot.daily.models import (
     SavedAnswer,
     StoredAnswer,
 )
+from bot.daily.publishing import DailyPublisher, eligible_prompts, job_id, retry_job_id
 from bot.daily.repository import DailyRepository
 from bot.errors import InvalidInput, NotConfigured, NotFound, check_all
 from bot.overview import ConfiguredFeature
