@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from itertools import combinations
 
@@ -79,9 +80,12 @@ async def paired_with_a_time(harness: BotHarness, mod: SimMember, room: SimChann
 
 
 async def absent_two_rounds_in_a_row(harness: BotHarness, mod: SimMember, room: SimChannel, reporter: SimMember,
-                                     absent: SimMember) -> SimMessage:
+                                     absent: SimMember,
+                                     before_the_second_report: Callable[[], Awaitable[object]] | None = None,
+                                     ) -> SimMessage:
     """Two rounds in a row pair the two; each time they agree a time and ``reporter`` says ``absent`` didn't show,
-    which pauses ``absent``. Returns round 2's check-in, where a later "We met" can withdraw the report."""
+    which pauses ``absent`` (``before_the_second_report`` runs once round 2 is over, before its report). Returns
+    round 2's check-in, where a later "We met" can withdraw the report."""
     await join_all([reporter, absent])
     await schedule(mod, room)
     for number in (1, 2):
@@ -89,6 +93,8 @@ async def absent_two_rounds_in_a_row(harness: BotHarness, mod: SimMember, room: 
         [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
         await agree_first_time(thread, [reporter, absent])
         await harness.advance(days=7)
+        if number == 2 and before_the_second_report is not None:
+            await before_the_second_report()
         checkin = next(m for m in thread.messages if "How did it go" in m.content)
         await reporter.click(checkin, "They didn't show")
     return checkin

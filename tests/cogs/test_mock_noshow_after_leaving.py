@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.localdiscord import BotHarness, SimChannel, SimMember
-from tests.cogs.test_mock import agree_first_time, join_all, room, schedule, threads
+from tests.cogs.test_mock import absent_two_rounds_in_a_row, room
 
 __all__ = ["room"]  # the fixture
 
@@ -12,17 +12,10 @@ async def reported_after_leaving(harness: BotHarness, mod: SimMember, room: SimC
                                  bob: SimMember) -> None:
     """Alice reports Bob absent in two rounds in a row, the second time after Bob left mock interviews: then she
     takes that report back with **We met**."""
-    await join_all([alice, bob])
-    await schedule(mod, room)
-    for number in (1, 2):
-        await mod.slash("mock-admin pair-now")
-        [thread] = [t for t in threads(harness.guild) if t.name.startswith(f"Mock #{number} ")]
-        await agree_first_time(thread, [alice, bob])
-        await harness.advance(days=7)
-        if number == 2:
-            await bob.slash("mock leave")
-        checkin = next(m for m in thread.messages if "How did it go" in m.content)
-        await alice.click(checkin, "They didn't show")
+    async def leave() -> None:
+        await bob.slash("mock leave")
+
+    checkin = await absent_two_rounds_in_a_row(harness, mod, room, alice, bob, before_the_second_report=leave)
     await harness.settle()
     assert not any("no longer paused" in m.content or "/mock join" in m.content for m in bob.dms), [m.content for m in bob.dms]
     await alice.click(checkin, "We met")

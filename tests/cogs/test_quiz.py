@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -376,6 +378,19 @@ async def test_a_quiz_whose_post_a_moderator_deleted_shows_its_answer_in_a_new_m
     assert [m for m in daily.messages if not m.deleted and m.embeds] == [results]
 
 
+async def only_own_cards(harness: BotHarness, mod: SimMember, card: Callable[[int], dict[str, Any]]) -> None:
+    """Four cards of the server's own (``card(n)`` gives each one's fields over a shipped card's), and only the
+    server's deck switched on for the quiz."""
+    base = harness.core.content.library.flashcards[0]
+    for number in range(1, 5):
+        own = base.model_copy(update={"id": f"g{harness.guild.id}-c{number}", **card(number)})
+        await harness.core.db.execute(
+            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
+            "created_at, updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
+            (harness.guild.id, own.id, own.model_dump_json(), mod.id))
+    await mod.select(await mod.slash("content decks"), ["server"])
+
+
 async def test_decks_whose_cards_share_one_answer_are_reported_not_left_silent(
         harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
     """Four cards that all answer the same make no four-option question: the moderators are told, as for a deck
@@ -383,15 +398,8 @@ async def test_decks_whose_cards_share_one_answer_are_reported_not_left_silent(
     general = harness.guild.channel("general")
     harness.guild.system_channel_id = general.id  # where the moderators are told
     await harness.restart()
-    base = harness.core.content.library.flashcards[0]
-    for number in range(1, 5):
-        own = base.model_copy(update={"id": f"g{harness.guild.id}-c{number}", "front": f"Which step is number {number}?",
-                                      "back": "The retrieval step", "wrong_answers": []})
-        await harness.core.db.execute(
-            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
-            "created_at, updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
-            (harness.guild.id, own.id, own.model_dump_json(), mod.id))
-    await mod.select(await mod.slash("content decks"), ["server"])
+    await only_own_cards(harness, mod, lambda n: {"front": f"Which step is number {n}?", "back": "The retrieval step",
+                                                  "wrong_answers": []})
     await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
     await harness.advance(hours=2)
     assert quizzes(daily) == []
@@ -478,15 +486,8 @@ async def test_a_card_whose_quiz_could_not_be_posted_is_asked_before_any_card_re
         harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
     """A day whose post Discord refused asked nothing: its card is still owed to the cycle, so it is asked on a
     later day before the rotation starts again and repeats a card the members have already seen."""
-    base = harness.core.content.library.flashcards[0]
-    for number in range(1, 5):
-        own = base.model_copy(update={"id": f"g{harness.guild.id}-c{number}", "front": f"Which step is {number}?",
-                                      "back": f"Step number {number} of the pipeline"})
-        await harness.core.db.execute(
-            "INSERT INTO server_items (guild_id, item_id, kind, deck, data, origin, author_id, approved_by, "
-            "created_at, updated_at) VALUES (?, ?, 'card', 'server', ?, 'added', NULL, ?, 0, 0)",
-            (harness.guild.id, own.id, own.model_dump_json(), mod.id))
-    await mod.select(await mod.slash("content decks"), ["server"])
+    await only_own_cards(harness, mod, lambda n: {"front": f"Which step is {n}?",
+                                                  "back": f"Step number {n} of the pipeline"})
     await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
     daily.deny(harness.sim.bot_user.id, "send_messages")
     with harness.sim.expect_errors(50013):

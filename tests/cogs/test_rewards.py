@@ -258,9 +258,8 @@ async def test_no_role_is_asked_for_in_a_server_that_removed_the_bot(
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0
 
 
-async def test_a_reward_moved_to_a_new_role_after_its_role_was_deleted_gives_the_new_role(
-        harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
-    """A deleted role is held by nobody: there is nothing to take back, and the reward's new role is given."""
+async def held_then_deleted(harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
+    """The 7-day streak's role, given to Alice, then deleted in Discord by an admin."""
     week = givable_role(guild)
     await mod.slash("rewards set", reward="streak-7", role=week)
     await studied_every_day(harness, alice, 7)
@@ -268,6 +267,12 @@ async def test_a_reward_moved_to_a_new_role_after_its_role_was_deleted_gives_the
     assert week.id in guild.members[alice.id].role_ids
     guild.delete_role(week)
     await harness.settle()
+
+
+async def test_a_reward_moved_to_a_new_role_after_its_role_was_deleted_gives_the_new_role(
+        harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
+    """A deleted role is held by nobody: there is nothing to take back, and the reward's new role is given."""
+    await held_then_deleted(harness, mod, alice, guild)
     status = await mod.slash("rewards status")
     assert "the role was deleted" in status.text
     again = givable_role(guild, "Week keeper")
@@ -432,13 +437,7 @@ async def test_a_deleted_role_is_held_by_nobody_in_status_and_clear(
         harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
     """An admin deleted the reward's role in Discord: nobody holds it any more, so the status counts no holder
     and clearing the reward warns nobody of losing it."""
-    week = givable_role(guild)
-    await mod.slash("rewards set", reward="streak-7", role=week)
-    await studied_every_day(harness, alice, 7)
-    await harness.advance(minutes=20)
-    assert week.id in guild.members[alice.id].role_ids
-    guild.delete_role(week)
-    await harness.settle()
+    await held_then_deleted(harness, mod, alice, guild)
     status = await mod.slash("rewards status")
     assert "the role was deleted" in status.text and "0 holding it" in status.text, status.text
     question = await mod.slash("rewards clear", reward="streak-7")
