@@ -38,6 +38,19 @@ class Leaderboards:
         self._clock = clock
         self._timezones = timezones
         self._members = members
+        # (guild, member) marked gone, read at start and kept here: every credit asks whether its member is back,
+        # and a study click must not pay a database trip for the rare one who is.
+        self._gone: set[tuple[int, int]] = set()
+
+    async def load(self) -> None:
+        """At start: the members marked gone (each server's marks are made by the process serving it)."""
+        self._gone = await self._repo.gone_members()
+
+    async def back_in(self, guild_id: int, user_id: int) -> None:
+        """The member is in the server (they studied here, or asked for a board): on the boards again."""
+        if (guild_id, user_id) in self._gone:
+            await self._repo.back_in(guild_id, user_id)
+            self._gone.discard((guild_id, user_id))
 
     async def page(self, guild_id: int, board: str, caller_id: int, page: int = 0) -> LeaderboardPage:
         """One page of ``board`` and the caller's own rank and score.
@@ -59,7 +72,7 @@ class Leaderboards:
             raise InvalidInput(f"`{board}` is not a leaderboard.", hint="Pick `current`, `best` or `month`.")
         now = int(self._clock.now().timestamp())
         month = local_date(self._clock.now(), await self._timezones.guild_zone(guild_id)).strftime("%Y-%m")
-        await self._repo.back_in(guild_id, caller_id)  # whoever asks is in the server
+        await self.back_in(guild_id, caller_id)  # whoever asks is in the server
         for look in range(1, MAX_LOOKS + 1):
             total = await self._repo.count_ranked(guild_id, board, now=now, month=month)
             pages = max(1, -(-total // PAGE_SIZE))
@@ -77,7 +90,7 @@ class Leaderboards:
         """One page of a board another feature scores (the Contributors board's Helpful marks), ranked as the
         streak boards are: among the members still in the server, ties sharing a rank."""
         now = int(self._clock.now().timestamp())
-        await self._repo.back_in(guild_id, caller_id)  # whoever asks is in the server
+        await self.back_in(guild_id, caller_id)  # whoever asks is in the server
         for look in range(1, MAX_LOOKS + 1):
             gone = await self._repo.gone_among(guild_id, scores)
             present = {user_id: score for user_id, score in scores.items() if user_id not in gone}
@@ -105,4 +118,5 @@ class Leaderboards:
             return False
         if gone:
             await self._repo.mark_gone(guild_id, gone, now)
+            self._gone.update((guild_id, user_id) for user_id in gone)
         return bool(gone)

@@ -145,6 +145,12 @@ class StreakRepository:
                                       (guild_id, json.dumps(sorted(user_ids))))
         return {int(row[0]) for row in rows}
 
+    async def gone_members(self) -> set[tuple[int, int]]:
+        """Every (guild, member) marked gone."""
+        rows = await self.db.fetchall(
+            "SELECT guild_id, user_id FROM streaks INDEXED BY streaks_gone WHERE gone_at IS NOT NULL")
+        return {(int(row[0]), int(row[1])) for row in rows}
+
     async def back_in(self, guild_id: int, user_id: int) -> None:
         """The member is in the server (they asked for a board): on the boards again. Read first, so showing a
         board writes nothing in the usual case."""

@@ -112,6 +112,7 @@ class StreakService:
 
     async def start(self) -> None:
         """Listen for activity, schedule the reminder pass and repair summaries a crash left stale."""
+        await self.boards.load()
         self.attach()
         await self.reminders.start()
         await self.reconcile()
@@ -214,8 +215,7 @@ class StreakService:
 
     async def on_activity(self, event: ActivityRecorded) -> None:
         summarised = self._summarised.pop(event, None)
-        if summarised is None:  # a later credit of the day (one found gone since is back) or a failed hook
-            await self.repo.back_in(event.guild_id, event.user_id)
+        await self.boards.back_in(event.guild_id, event.user_id)  # active here: a member again (no trip if not gone)
         if not event.first_of_day:
             return
         # When the hook could not summarise (it failed and was rolled back alone), recompute here, in a
