@@ -17,7 +17,7 @@ async def test_a_pair_that_met_every_prompt_gets_the_one_met_longest_ago(
     await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
     for title in TITLES:
         form = await mod.slash("daily add", kind="design", difficulty="hard")
-        assert "to this server's rotation" in (await mod.submit_modal(form, title=title, **{
+        assert "to this server's prompts" in (await mod.submit_modal(form, title=title, **{
             k: GOOD_PROMPT[k] for k in ("scenario", "constraints", "follow_ups", "rubric")})).text
     await mod.slash("content decks", deck="ai-native-careers", on=False)
     await join_all([alice, bob])
