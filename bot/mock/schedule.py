@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 
 from bot.errors import InvalidInput
-from bot.posting.clocktime import occurrence
+from bot.posting.clocktime import fire_reference, occurrence
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -121,9 +121,7 @@ class WeeklyTrigger(BaseTrigger):
         self.zone = zone
 
     def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
-        reference = now.astimezone(UTC)
-        if previous_fire_time is not None:
-            reference = max(reference, previous_fire_time.astimezone(UTC))
+        reference = fire_reference(previous_fire_time, now)
         # Each local day's occurrence falls on that day, so none before the reference's local date can be due.
         day = reference.astimezone(self.zone).date()
         day += timedelta(days=(self.weekday - day.weekday()) % 7)

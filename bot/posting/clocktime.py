@@ -67,6 +67,15 @@ def upcoming(after: datetime, at: time, zone: ZoneInfo, count: int) -> list[date
     return result
 
 
+def fire_reference(previous_fire_time: datetime | None, now: datetime) -> datetime:
+    """What a local-time trigger's next fire comes after (in UTC): now, or its previous fire if later (APScheduler
+    may ask ahead of time); without a previous fire, a fire at exactly now is still due."""
+    reference = now.astimezone(UTC)
+    if previous_fire_time is not None:
+        reference = max(reference, previous_fire_time.astimezone(UTC))
+    return reference
+
+
 class LocalDailyTrigger(BaseTrigger):
     """An APScheduler trigger firing once per local day at ``at`` in ``zone``, DST-correct."""
 
@@ -75,11 +84,8 @@ class LocalDailyTrigger(BaseTrigger):
         self.zone = zone
 
     def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
-        reference = now.astimezone(UTC)
-        if previous_fire_time is not None:
-            reference = max(reference, previous_fire_time.astimezone(UTC))
-            return next_occurrence(reference, self.at, self.zone)
-        return next_occurrence(reference, self.at, self.zone, inclusive=True)
+        reference = fire_reference(previous_fire_time, now)
+        return next_occurrence(reference, self.at, self.zone, inclusive=previous_fire_time is None)
 
     def __str__(self) -> str:
         return f"daily at {self.at:%H:%M} {self.zone.key}"

@@ -159,12 +159,6 @@ class StreakRepository:
             await self.db.execute("UPDATE streaks SET gone_at = NULL WHERE guild_id = ? AND user_id = ?",
                                   (guild_id, user_id))
 
-    @staticmethod
-    def back_in_conn(conn: sqlite3.Connection, guild_id: int, user_id: int) -> None:
-        """:meth:`back_in` inside a one-trip transaction (a credit: the member is active here again)."""
-        conn.execute("UPDATE streaks SET gone_at = NULL WHERE guild_id = ? AND user_id = ? AND gone_at IS NOT NULL",
-                     (guild_id, user_id))
-
     async def live_streaks(self, guild_id: int, now: int) -> list[tuple[int, int]]:
         """(member, current streak) for the server's streaks still alive at ``now`` (a streak past its break
         time is over, whatever its summary still says).

@@ -211,7 +211,6 @@ class StreakService:
         (on the database's thread), so :meth:`on_activity` needs no transaction of its own."""
         if event.first_of_day:
             self._summarised[event] = self._recompute_in(conn, event.guild_id, event.user_id, self._clock.now())
-            self.repo.back_in_conn(conn, event.guild_id, event.user_id)  # active here: a member again
 
     async def on_activity(self, event: ActivityRecorded) -> None:
         summarised = self._summarised.pop(event, None)

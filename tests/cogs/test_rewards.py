@@ -240,11 +240,7 @@ async def test_no_role_is_asked_for_in_a_server_that_removed_the_bot(
         harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
     """The bot keeps a server's data for 30 days after it is removed, but it can no longer change anyone's roles
     there: asking anyway would only collect refusals every quarter hour until the data is purged."""
-    week = givable_role(guild)
-    await mod.slash("rewards set", reward="streak-7", role=week)
-    await studied_every_day(harness, alice, 7)
-    await harness.advance(minutes=20)
-    assert week.id in guild.members[alice.id].role_ids
+    week = await week_role_held(harness, mod, alice, guild)
     harness.sim.remove_bot_from_guild(guild)
     await harness.settle()
     await harness.advance(days=4)  # her streak ends while the bot is out of the server
@@ -258,14 +254,19 @@ async def test_no_role_is_asked_for_in_a_server_that_removed_the_bot(
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0
 
 
-async def held_then_deleted(harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
-    """The 7-day streak's role, given to Alice, then deleted in Discord by an admin."""
+async def week_role_held(harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild):  # noqa: ANN201
+    """The 7-day streak's role, given to Alice by the pass after her seventh day."""
     week = givable_role(guild)
     await mod.slash("rewards set", reward="streak-7", role=week)
     await studied_every_day(harness, alice, 7)
     await harness.advance(minutes=20)
     assert week.id in guild.members[alice.id].role_ids
-    guild.delete_role(week)
+    return week
+
+
+async def held_then_deleted(harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
+    """The 7-day streak's role, given to Alice, then deleted in Discord by an admin."""
+    guild.delete_role(await week_role_held(harness, mod, alice, guild))
     await harness.settle()
 
 
@@ -347,11 +348,7 @@ async def test_a_member_who_left_holding_the_role_and_came_back_gets_it_again_wh
         harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
     """Discord takes every role from a member who leaves; back in the server with her streak still alive, she
     earns the role as before, though the bot is never told she left (no privileged intent)."""
-    week = givable_role(guild)
-    await mod.slash("rewards set", reward="streak-7", role=week)
-    await studied_every_day(harness, alice, 7)
-    await harness.advance(minutes=20)
-    assert week.id in guild.members[alice.id].role_ids
+    week = await week_role_held(harness, mod, alice, guild)
     guild.remove_member(alice)
     guild.readd_member(alice)  # back a moment later, with no roles
     await study_one_card(alice)  # her streak goes on
