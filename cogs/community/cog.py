@@ -235,9 +235,10 @@ class Content(commands.GroupCog, group_name="content", group_description="This s
     async def export(self, interaction: discord.Interaction) -> None:
         guild_id = await require_moderator(interaction)
         assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)  # up to 2,000 items are read and zipped next
         name, data = await export_pack(self.service.content, guild_id, interaction.guild.name,
                                        self.client.core.clock.now())
-        await interaction.response.send_message(
+        await interaction.followup.send(
             "Here is this server's content as a pack. Unzip it into a content folder and check it with "
             "`studybot content validate`; it can then ship with the bot or serve another installation.",
             file=sendable_file(data, name, upload_limit(interaction.guild), what="This server's pack",

@@ -168,6 +168,7 @@ async def test_export_is_a_pack_that_content_validate_accepts(harness: BotHarnes
                              rubric="Batching policy\nLoad shedding")
     await approve_all(mod)
     exported = await mod.slash("content export")
+    assert exported.type == 5  # acknowledged first: the pack is read and zipped next, up to 2,000 items
     [attachment] = exported.attachments
     assert attachment["filename"] == "study-hall-community.zip"
     with zipfile.ZipFile(io.BytesIO(attachment["data"])) as archive:
