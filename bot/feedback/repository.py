@@ -67,13 +67,20 @@ class FeedbackRepository:
         return await self.db.fetchval("SELECT user_id FROM daily_best WHERE guild_id = ? AND local_date = ?",
                                       (guild_id, day.isoformat()))
 
-    async def ranked_answers(self, guild_id: int, day: date, limit: int) -> list[RankedAnswer]:
-        """The day's most-marked answers (at least one mark), earliest submission first among ties."""
+    async def ranked_answers(self, guild_id: int, day: date, places: int, limit: int) -> list[RankedAnswer]:
+        """The day's answers (at least one mark) as marked as the ``places``-th most marked or more, earliest
+        submission first among ties, at most ``limit`` of them.
+
+        Answers with as many marks share a place, so one tied with the last place is in it too: cutting at
+        ``places`` rows would leave it out only for having been submitted later."""
         rows = await self.db.fetchall(
-            "SELECT a.user_id, COUNT(m.from_id) AS marks, a.thread_message_id FROM daily_answers a "
+            "WITH marked AS (SELECT a.user_id, COUNT(m.from_id) AS marks, a.thread_message_id, a.submitted_at "
+            "FROM daily_answers a "
             "JOIN answer_marks m ON m.guild_id = a.guild_id AND m.local_date = a.local_date AND m.user_id = a.user_id "
-            "WHERE a.guild_id = ? AND a.local_date = ? GROUP BY a.user_id "
-            "ORDER BY marks DESC, a.submitted_at, a.user_id LIMIT ?", (guild_id, day.isoformat(), limit))
+            "WHERE a.guild_id = ? AND a.local_date = ? GROUP BY a.user_id) "
+            "SELECT user_id, marks, thread_message_id FROM marked "
+            "WHERE marks >= (SELECT MIN(marks) FROM (SELECT marks FROM marked ORDER BY marks DESC LIMIT ?)) "
+            "ORDER BY marks DESC, submitted_at, user_id LIMIT ?", (guild_id, day.isoformat(), places, limit))
         return [RankedAnswer(int(r[0]), int(r[1]), r[2]) for r in rows]
 
     async def closable(self, sent_before: int, sent_after: int) -> list[ClosablePost]:

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 CLOSE_AFTER = timedelta(hours=24)
 CLOSE_LOOKBACK = timedelta(days=3)   # days older than this when first seen are closed without a highlight
 HIGHLIGHTS = 3
+# Answers tied for the last place are all highlighted, up to this many lines: a line with its link is about
+# 140 characters, and the highlight must stay a single message within Discord's 2,000.
+MOST_HIGHLIGHTED = 10
 JOB_ID = "feedback:close"
 CONTRIBUTORS = "helpful"
 
@@ -180,8 +183,8 @@ class FeedbackService:
         return posted
 
     async def highlight(self, guild_id: int, day: date, day_number: int) -> Highlight:
-        return Highlight(guild_id, day, day_number, await self.repo.ranked_answers(guild_id, day, HIGHLIGHTS),
-                         await self.repo.best(guild_id, day))
+        top = await self.repo.ranked_answers(guild_id, day, HIGHLIGHTS, MOST_HIGHLIGHTED)
+        return Highlight(guild_id, day, day_number, top, await self.repo.best(guild_id, day))
 
     def render(self, found: Highlight, thread_id: int) -> str:
         lines = [highlight_header(found.day_number)]

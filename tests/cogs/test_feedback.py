@@ -284,3 +284,24 @@ async def test_the_contributors_board_shows_members_still_in_the_server(
     await answer(alice, day_two, "Partition by tenant, then by time.")
     lines = (await carol.slash("leaderboard", board="helpful")).embeds[0]["description"].splitlines()
     assert lines[0].endswith(f"<@{alice.id}> · **2**"), lines
+
+
+async def test_an_answer_tied_with_the_third_most_helpful_is_highlighted_too(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember,
+        daily: SimChannel) -> None:
+    """Places are shared by marks, not by who submitted first: the fourth answer, as marked as the third, is in."""
+    post = await first_day_answered(harness, mod, daily, alice, "Shard the index per tenant; size it first.")
+    await answer(bob, post, "Hybrid retrieval with a re-ranker inside a 2.5 s budget.")
+    await answer(carol, post, "Cache the embeddings of the hottest documents.")
+    await answer(mod, post, "Batch the writes and rebuild the index nightly.")
+    await bob.click(answer_message(post, alice), "Helpful")
+    await carol.click(answer_message(post, alice), "Helpful · 1")
+    for author in (bob, carol, mod):
+        await alice.click(answer_message(post, author), "Helpful")
+    await harness.advance(hours=24, minutes=30)
+    [highlight] = [m for m in post.thread.messages if "Day 1 has closed" in m.content]
+    lines = highlight.content.splitlines()
+    assert any(line.startswith(f"🥇 <@{alice.id}> · 2 Helpful marks") for line in lines), lines
+    for author in (bob, carol, mod):
+        assert any(line.startswith(f"🥈 <@{author.id}> · 1 Helpful mark") for line in lines), (author.name, lines)
+        assert any("#2 most helpful" in dm.content for dm in author.dms), author.name
