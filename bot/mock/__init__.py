@@ -24,6 +24,7 @@ from bot.mock.models import (
     StartedRound,
     TimePlan,
 )
+from bot.mock.outcome_repository import OutcomeRepository
 from bot.mock.publisher import MockPublisher, ShareFailed
 from bot.mock.ratings import RECENT_RATINGS, RatingsReceived
 from bot.mock.schedule import WEEKDAY_NAMES, WEEKDAYS, Schedule, parse_weekday
@@ -33,7 +34,7 @@ from bot.mock.silence import SILENT_ROUNDS
 __all__ = [
     "JOB_PREFIX", "MAX_EXCLUSIONS", "PAIR_MINUTES", "RECENT_RATINGS", "SILENT_ROUNDS", "WEEKDAYS", "WEEKDAY_NAMES",
     "Choice", "Delivery", "Exclusions", "Group", "GroupBrief", "GroupMember", "Meeting", "MeetingPublisher", "MeetingService",
-    "MockPublisher", "MockService", "MockStats", "RatingsReceived", "Report", "Round", "RoundsAhead", "Schedule",
-    "ScheduleChange", "ShareFailed", "Signup", "StartedRound", "TimeOption", "TimePlan", "local_label",
+    "MockPublisher", "MockService", "MockStats", "OutcomeRepository", "RatingsReceived", "Report", "Round",
+    "RoundsAhead", "Schedule", "ScheduleChange", "ShareFailed", "Signup", "StartedRound", "TimeOption", "TimePlan", "local_label",
     "parse_weekday", "round_job", "thread_url",
 ]

@@ -27,6 +27,18 @@ class OutcomeRepository:
         value = await self.db.reader(conn).fetchval("SELECT outcome_at FROM mock_groups WHERE id = ?", (group_id,))
         return datetime.fromtimestamp(value, UTC) if value else None
 
+    async def held_since(self, guild_id: int, since: datetime) -> list[datetime]:
+        """The moment each of the server's interviews reported held counts for (:func:`bot.mock.outcomes.held_at`:
+        its agreed start when that came before the report, else the report's), one per group however many
+        members it credited, for reports since ``since``: the server's participation counts interviews, not
+        the credits of their members."""
+        rows = await self.db.fetchall(
+            "SELECT CASE WHEN m.status = 'agreed' AND m.starts_at IS NOT NULL AND m.starts_at <= g.outcome_at "
+            "THEN m.starts_at ELSE g.outcome_at END FROM mock_groups g "
+            "LEFT JOIN mock_meetings m ON m.group_id = g.id "
+            "WHERE g.guild_id = ? AND g.outcome = 'met' AND g.outcome_at >= ?", (guild_id, epoch(since)))
+        return [datetime.fromtimestamp(row[0], UTC) for row in rows]
+
     async def add_noshow(self, conn: aiosqlite.Connection, group_id: int, user_id: int, reporter: int,
                          now: datetime) -> bool:
         """Record ``reporter``'s report that ``user_id`` missed the group's interview; whether it is the first

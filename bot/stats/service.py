@@ -7,9 +7,10 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.activity import ActivityReads
+from bot.activity import ActivityKind, ActivityReads
 from bot.cards import CardRepository
 from bot.clock import Clock
+from bot.mock import OutcomeRepository
 from bot.stats.charts import WEEKS, week_starts
 from bot.stats.models import KINDS, ActiveWeeks, ParticipationWeeks, ReviewWeeks
 from bot.stats.repository import ProgressRepository
@@ -24,8 +25,9 @@ def _index(weeks: list[date], day: date) -> int | None:
 
 class ProgressService:
     def __init__(self, db: Database, clock: Clock, timezones: TimezoneResolver) -> None:
-        # The reviews and the activity are the flashcards' and activity's tables: read through their interfaces.
-        self.repo = ProgressRepository(CardRepository(db), ActivityReads(db))
+        # The reviews, the activity and the interviews are the flashcards', activity's and mock interviews' tables:
+        # read through their interfaces.
+        self.repo = ProgressRepository(CardRepository(db), ActivityReads(db), OutcomeRepository(db))
         self._clock = clock
         self._timezones = timezones
 
@@ -59,21 +61,33 @@ class ProgressService:
         return ReviewWeeks(weeks, reviews, retention)
 
     async def active_days(self, guild_id: int, user_id: int) -> ActiveWeeks:
+        """Active days per week, up to the member's streak "today": after a move west, a day they were already
+        active on can lie ahead of their clock, and the heatmap shown beside this chart counts it as today."""
         weeks, _zone = await self._weeks(guild_id, user_id)
+        active = await self.repo.active_dates(guild_id, user_id, weeks[0])
+        latest = max(active, default=weeks[-1])
+        if latest >= weeks[-1] + timedelta(weeks=1):
+            weeks = week_starts(latest, WEEKS)
         days = [0] * len(weeks)
-        for day in await self.repo.active_dates(guild_id, user_id, weeks[0]):
+        for day in active:
             week = _index(weeks, day)
             if week is not None:
                 days[week] += 1
         return ActiveWeeks(weeks, days)
 
     async def participation(self, guild_id: int) -> ParticipationWeeks:
-        """Actions per week in the server, by kind, on members' own local dates."""
-        weeks, _zone = await self._weeks(guild_id, None)
+        """Actions per week in the server, by kind, on members' own local dates; interviews once each, on the
+        server's date: every member of a group is credited for its interview, but it is one interview."""
+        weeks, zone = await self._weeks(guild_id, None)
         totals: Counter[tuple[str, int]] = Counter()
         for day, kind, count in await self.repo.actions_per_day(guild_id, weeks[0] - timedelta(days=1)):
             week = _index(weeks, day)
-            if week is not None:
+            if week is not None and kind != ActivityKind.MOCK:
                 totals[(kind, week)] += count
+        since = datetime.combine(weeks[0], time(0), tzinfo=zone).astimezone(UTC)
+        for held in await self.repo.interviews_since(guild_id, since):
+            week = _index(weeks, held.astimezone(zone).date())
+            if week is not None:
+                totals[(ActivityKind.MOCK, week)] += 1
         return ParticipationWeeks(weeks, {kind: [totals[(kind, w)] for w in range(len(weeks))]
                                           for kind, _label in KINDS})

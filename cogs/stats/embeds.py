@@ -25,5 +25,6 @@ def participation_embed(guild_name: str, weeks: ParticipationWeeks) -> tuple[dis
     embed = discord.Embed(title=truncate(f"Participation · {guild_name}", 256), colour=BRAND_COLOUR,
                           description="\n".join(lines))
     embed.set_image(url=f"attachment://{CHART_NAME}")
-    embed.set_footer(text="Weeks run Monday to Sunday; each action counts on the member's own date.")
+    embed.set_footer(text="Weeks run Monday to Sunday; each action counts on the member's own date, and each "
+                          "interview once, on the server's.")
     return embed, discord.File(io.BytesIO(png), CHART_NAME, description=describe_weekly(title, weeks.weeks, series))

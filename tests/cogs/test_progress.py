@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
@@ -126,3 +127,31 @@ async def test_a_grade_taken_back_is_not_counted_as_a_review_and_the_day_stays_a
     assert any(line.startswith("**Flashcard reviews**: 1 this week") for line in lines), lines
     shown = await alice.slash("streak show")
     assert "✅ Active today." in shown.text  # the day still counts for the streak
+
+
+async def test_a_pairs_interview_counts_once_among_the_servers_mock_interviews(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    room = harness.guild.create_text_channel("mock-interviews")
+    for member in (alice, bob):
+        await member.slash("mock join", role="either", level="mid", timezone="Europe/Berlin", availability="anytime")
+    await mod.slash("mock-admin schedule", cadence="weekly", weekday="fri", time="10:00", timezone="UTC", channel=room)
+    await mod.slash("mock-admin pair-now")
+    [thread] = [t for t in harness.guild.threads if t.name.startswith("Mock #")]
+    brief = next(m for m in thread.messages if "We met" in m.button_labels)
+    await alice.click(brief, "We met")
+    await bob.click(brief, "We met")  # both say so: still the one interview
+    lines = (await mod.slash("stats")).embeds[0]["description"].splitlines()
+    assert any(line.startswith("**Mock interviews**: 1 this week") for line in lines), lines
+    assert "✅ Active today." in (await bob.slash("streak show")).text  # each member's day still counts
+
+
+async def test_the_active_days_chart_keeps_a_day_a_move_west_put_ahead_of_the_members_clock(
+        harness: BotHarness, alice: SimMember) -> None:
+    await harness.advance_to(datetime(2026, 3, 8, 16, tzinfo=UTC))  # Sunday; already Monday 01:00 in Tokyo
+    await alice.slash("streak timezone", timezone="Asia/Tokyo")
+    await review(alice, 1)                                           # active on Monday 9 March, her date then
+    await alice.slash("streak timezone", timezone="America/Los_Angeles")  # Sunday 09:00 where she is now
+    shown = await alice.slash("streak show")
+    assert "to today, 9 Mar 2026: 1 day active" in described_as(shown, "heatmap.png")  # her day stays hers
+    days = [0] * (WEEKS - 1) + [1]  # her Monday, the heatmap's today, is in the chart's latest week
+    assert f"Active days per week: {', '.join(map(str, days))} (1 in all)." in described_as(shown, "activity.png")
