@@ -91,12 +91,16 @@ class OutcomeRepository:
         """(group id, reported absent) for the member's most recent groups, newest first (inside ``conn``'s
         transaction when given), in rounds that ended and in ``round_id``, the round reported on. A round still
         open beside it (the next one, paired before a late report) is left out: nobody could be reported absent
-        from it yet, so it neither breaks a run of absences nor makes a pause look unjustified."""
+        from it yet, so it neither breaks a run of absences nor makes a pause look unjustified. So is an
+        interview called off (by a member, or because a partner left the server) that the group did not hold
+        anyway: nobody could show up to it, so it says nothing either way, as a cancelled round says nothing."""
         rows = await self.db.reader(conn).fetchall(
             "SELECT m.group_id, EXISTS (SELECT 1 FROM mock_noshows n WHERE n.group_id = m.group_id AND "
             "n.user_id = m.user_id) FROM mock_group_members m JOIN mock_rounds r ON r.id = m.round_id "
+            "JOIN mock_groups g ON g.id = m.group_id "
             "WHERE m.guild_id = ? AND m.user_id = ? AND (r.status = 'closed' OR (r.id = ? AND r.status = 'open')) "
-            "ORDER BY r.number DESC LIMIT ?", (guild_id, user_id, round_id, limit))
+            "AND (g.outcome IS 'met' OR NOT EXISTS (SELECT 1 FROM mock_meetings t WHERE t.group_id = m.group_id "
+            "AND t.status = 'cancelled')) ORDER BY r.number DESC LIMIT ?", (guild_id, user_id, round_id, limit))
         return [(row[0], bool(row[1])) for row in rows]
 
     async def pause_for_noshows(self, conn: aiosqlite.Connection, guild_id: int, user_id: int,
