@@ -34,10 +34,15 @@ class MockFeedbackRepository:
         return changed > 0
 
     async def scores_received(self, guild_id: int, user_id: int) -> list[tuple[int, int, int]]:
-        """The ratings the member received here and was shown (shared), oldest first."""
+        """The ratings the member received here and was shown (shared), in the order of the interviews they rate.
+
+        Not in the order they were written: feedback corrected weeks later (a re-submission stores it anew), or
+        given late for an earlier round, still rates that interview, and "your last three" are the latest
+        interviews, so progress never reads as a fall because an old rating was edited."""
         rows = await self.db.fetchall(
-            "SELECT communication, depth, tradeoffs FROM mock_feedback WHERE guild_id = ? AND to_id = ? "
-            "AND shared_at IS NOT NULL ORDER BY created_at, group_id, from_id", (guild_id, user_id))
+            "SELECT f.communication, f.depth, f.tradeoffs FROM mock_feedback f JOIN mock_groups g ON g.id = f.group_id "
+            "JOIN mock_rounds r ON r.id = g.round_id WHERE f.guild_id = ? AND f.to_id = ? "
+            "AND f.shared_at IS NOT NULL ORDER BY r.number, f.group_id, f.from_id", (guild_id, user_id))
         return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     async def unshared_feedback(self) -> list[StoredFeedback]:
