@@ -63,11 +63,17 @@ class Rewards(commands.GroupCog, group_name="rewards", group_description="Roles 
         member = interaction.user
         mine = member.guild_permissions if isinstance(member, discord.Member) else interaction.permissions
         beyond = discord.Permissions(role.permissions.value & ~mine.value)
+        if not mine.administrator and not mine.manage_roles:
+            # Discord lets only members with Manage Roles give roles: Manage Server, or the moderator role, must
+            # not let a moderator have the bot hand out, for ever after, roles they could not give themselves.
+            raise UserFacingError(f"You may not give {role.mention} yourself: giving roles needs the "
+                                  "**Manage Roles** permission.",
+                                  hint="Ask a server admin to map this reward, or to give you Manage Roles.")
         by_role = not mine.manage_guild  # a moderator through the moderator role alone
         moderators = by_role and role.id == await self.client.core.moderators.role_of(interaction.guild.id)
         # A role without permissions can still open channels to its holders: as Discord lets a member give
-        # only roles beneath their highest one, a moderator by role may not have the bot give one above it.
-        above = by_role and isinstance(member, discord.Member) and role >= member.top_role
+        # only roles beneath their highest one, no moderator may have the bot give one at or above it.
+        above = isinstance(member, discord.Member) and role >= member.top_role
         opened = [] if mine.administrator or not isinstance(member, discord.Member) else channels_opened(role, member)
         if not mine.administrator and (beyond.value or opened or moderators or above):
             carried = [n for n, on in beyond if on] + [f"more than you may do in {c.mention}" for c in opened[:5]]

@@ -9,6 +9,8 @@ from bot.localdiscord.permissions import BOT_DEFAULT, PERMISSIONS
 def givable(guild: SimGuild, name: str):  # noqa: ANN201
     bot_role = next(r for r in guild.roles.values() if r.name == "studybot")
     guild.edit_role(bot_role, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
+    moderators = next(r for r in guild.roles.values() if r.name == "mod-mod")  # may give roles too
+    guild.edit_role(moderators, permissions=moderators.permissions | PERMISSIONS["manage_roles"], position=9)
     role = guild.create_role(name)
     guild.edit_role(role, position=3)
     return role

@@ -15,8 +15,17 @@ def bot_role(guild: SimGuild):  # noqa: ANN201
     return next(r for r in guild.roles.values() if r.name == "studybot")
 
 
+def moderators_give_roles(guild: SimGuild) -> None:
+    """The moderators' role may give roles, as Discord asks of whoever gives one: Manage Roles, and a place above
+    the roles given (below the bot's)."""
+    moderators = next(r for r in guild.roles.values() if r.name == "mod-mod")
+    guild.edit_role(moderators, permissions=moderators.permissions | PERMISSIONS["manage_roles"], position=9)
+
+
 def givable_role(guild: SimGuild, name: str = "Week warrior"):  # noqa: ANN201
-    """A role the bot can give (it may manage roles, and its own role sits above this one)."""
+    """A role the bot can give (it may manage roles, and its own role sits above this one), and so may the
+    moderators."""
+    moderators_give_roles(guild)
     guild.edit_role(bot_role(guild), permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
     role = guild.create_role(name)
     guild.edit_role(role, position=3)
@@ -61,6 +70,7 @@ async def given_then_died(harness: BotHarness, guild: SimGuild, mod: SimMember, 
 
 async def test_setup_says_what_the_bot_cannot_do_and_saves_nothing(harness: BotHarness, mod: SimMember,
                                                                   guild: SimGuild) -> None:
+    moderators_give_roles(guild)
     role = guild.create_role("Week warrior")
     guild.edit_role(role, position=bot_role(guild).position + 1)  # above the bot's role, and no Manage Roles
     refused = await mod.slash("rewards set", reward="streak-7", role=role)
@@ -161,7 +171,7 @@ async def test_a_moderator_by_role_cannot_reward_a_role_with_more_than_they_hold
         harness: BotHarness, guild: SimGuild, mod: SimMember, carol: SimMember) -> None:
     """Carol moderates only through the moderator role: an Administrator role as her own streak's reward
     would be the bot granting her what she could not grant herself."""
-    helpers = guild.create_role("Study helpers")
+    helpers = guild.create_role("Study helpers", permissions=PERMISSIONS["manage_roles"])
     carol.add_role(helpers)
     await mod.slash("studybot settings moderator-role", role=helpers)
     for command in ("rewards", "streak-admin"):  # the server lets its helpers use the moderator commands
@@ -302,7 +312,7 @@ async def test_a_channel_overwrite_does_not_let_a_moderator_reward_a_role_with_t
         harness: BotHarness, guild: SimGuild, mod: SimMember, carol: SimMember) -> None:
     """Carol may mention everyone in one channel only; run there, /rewards set must not map a role that lets its
     holders do so in every channel (the permissions that count are hers across the server)."""
-    helpers = guild.create_role("Study helpers")
+    helpers = guild.create_role("Study helpers", permissions=PERMISSIONS["manage_roles"])
     carol.add_role(helpers)
     await mod.slash("studybot settings moderator-role", role=helpers)
     allow_command(harness.sim, guild, "rewards", roles=(helpers.id,))
@@ -320,7 +330,7 @@ async def test_a_moderator_by_role_cannot_reward_a_role_above_their_own(
         harness: BotHarness, guild: SimGuild, mod: SimMember, carol: SimMember) -> None:
     """A role with no permissions of its own can still open channels (Staff sees #staff-room): Discord lets a
     member hand out only roles beneath their highest one, and the bot must not hand out more for a helper."""
-    helpers = guild.create_role("Study helpers")
+    helpers = guild.create_role("Study helpers", permissions=PERMISSIONS["manage_roles"])
     carol.add_role(helpers)
     await mod.slash("studybot settings moderator-role", role=helpers)
     for command in ("rewards", "streak-admin"):
@@ -380,7 +390,7 @@ async def test_a_moderator_by_role_cannot_reward_a_role_that_opens_a_channel_clo
         harness: BotHarness, guild: SimGuild, mod: SimMember, carol: SimMember) -> None:
     """The Staff role carries no server-wide permission, but it is what lets its holders into #staff: as her own
     streak's reward it would be the bot letting Carol into a channel she may not enter."""
-    helpers = guild.create_role("Study helpers")
+    helpers = guild.create_role("Study helpers", permissions=PERMISSIONS["manage_roles"])
     carol.add_role(helpers)
     await mod.slash("studybot settings moderator-role", role=helpers)
     allow_command(harness.sim, guild, "rewards", roles=(helpers.id,))
@@ -443,3 +453,18 @@ async def test_a_deleted_role_is_held_by_nobody_in_status_and_clear(
     assert "no longer earns" in done.text
     await harness.settle()
     assert harness.sim.errors == []
+
+
+async def test_a_moderator_who_may_not_give_roles_cannot_have_the_bot_give_one(
+        harness: BotHarness, guild: SimGuild, mod: SimMember, alice: SimMember) -> None:
+    """Discord lets only members with Manage Roles give roles: with Manage Server alone, a moderator mapping a
+    reward would have the bot hand out, every quarter hour from then on, a role they could not give themselves."""
+    week = givable_role(guild)
+    moderators = next(r for r in guild.roles.values() if r.name == "mod-mod")
+    guild.revoke(moderators, "manage_roles")  # Manage Server only
+    await studied_every_day(harness, alice, 7)
+    refused = await mod.slash("rewards set", reward="streak-7", role=week)
+    assert refused.ephemeral and "Manage Roles" in refused.text and "now get" not in refused.text, refused.text
+    await harness.advance(minutes=20)
+    assert week.id not in guild.members[alice.id].role_ids
+    assert "No rewards yet" in (await mod.slash("rewards status")).text

@@ -437,6 +437,8 @@ def reward_role(world: World) -> SimRole:
         return existing
     bot_role = next(r for r in world.guild.roles.values() if r.name == "studybot")
     world.guild.edit_role(bot_role, permissions=BOT_DEFAULT | PERMISSIONS["manage_roles"], position=10)
+    moderators = next(r for r in world.guild.roles.values() if r.name == f"{world.mod.name}-mod")  # give roles too
+    world.guild.edit_role(moderators, permissions=moderators.permissions | PERMISSIONS["manage_roles"], position=9)
     role = world.guild.create_role("Week warrior")
     world.guild.edit_role(role, position=3)
     return role
