@@ -324,10 +324,13 @@ class MeetingRepository:
 
     # -- statistics ------------------------------------------------------------------------------
     async def meeting_counts(self, guild_id: int) -> dict[str, int]:
+        """Interviews that agreed a time, and those called off or finding no time that the group did not hold
+        anyway: a group that met (at a time settled elsewhere, or before a cancellation) counts as met only."""
         row = await self.db.fetchone(
-            "SELECT COUNT(*) FILTER (WHERE version > 0), COUNT(*) FILTER (WHERE status = 'cancelled' AND NOT EXISTS "
-            "(SELECT 1 FROM mock_groups g WHERE g.id = mock_meetings.group_id AND g.outcome = 'met')), "
-            "COUNT(*) FILTER (WHERE status = 'no-time') FROM mock_meetings WHERE guild_id = ?", (guild_id,))
+            "SELECT COUNT(*) FILTER (WHERE t.version > 0), "
+            "COUNT(*) FILTER (WHERE t.status = 'cancelled' AND g.outcome IS NOT 'met'), "
+            "COUNT(*) FILTER (WHERE t.status = 'no-time' AND g.outcome IS NOT 'met') "
+            "FROM mock_meetings t JOIN mock_groups g ON g.id = t.group_id WHERE t.guild_id = ?", (guild_id,))
         agreed, cancelled, no_time = (int(v or 0) for v in (row or (0, 0, 0)))
         return {"agreed": agreed, "cancelled": cancelled, "no_time": no_time}
 
