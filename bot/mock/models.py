@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Collection, Set
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.content.models import Prompt
+from bot.errors import InvalidInput
 from bot.mock.schedule import Schedule
 
 if TYPE_CHECKING:  # the meeting rows live with their repository, which imports nothing of this module
@@ -192,6 +193,9 @@ class ScheduleChange:
     schedule: Schedule
     next_rounds: list[datetime]  # the first is the first round on this schedule
     running: Round | None  # an open round that keeps its end; the first of ``next_rounds`` comes after it
+    # Today's round, whose time the change moved to one already past, starts now (the caller starts it after
+    # answering, with :meth:`MockService.start_due`); ``next_rounds`` are those after it.
+    starts_now: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,3 +224,17 @@ class Choice:
 def staying_in(group: Group, departed: Set[int]) -> Group:
     """The group as those still in the server see it: the members found gone are no longer in it."""
     return replace(group, members=tuple(m for m in group.members if m.user_id not in departed))
+
+
+def absent_named(group: Group, user_id: int, absent: Collection[int] | None) -> list[int]:
+    """Whom a "didn't show" from ``user_id`` is about: a pair's partner, or in a trio only the members the reporter
+    names (the ids come from a select anyone can forge): the third may well have come, and blaming them for
+    another's absence could pause them."""
+    others = [m.user_id for m in group.members if m.user_id != user_id]
+    if absent is None and len(others) == 1:
+        return others
+    named = sorted(set(absent or ()))
+    if not named or any(u not in others for u in named):
+        raise InvalidInput("Say which member of your group did not show; nothing was recorded.",
+                           hint="Press **They didn't show** again and pick them.")
+    return named

@@ -7,7 +7,7 @@ server come from Discord, so they decide whose group it is.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 import aiosqlite
@@ -21,7 +21,7 @@ from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.mock.feedback_repository import MockFeedbackRepository
 from bot.mock.jobs import dispute_job, pause_job, share_job
 from bot.mock.meeting_repository import Meeting, MeetingRepository
-from bot.mock.models import Group, Report, StoredFeedback, staying_in
+from bot.mock.models import Group, Report, StoredFeedback, absent_named, staying_in
 from bot.mock.outcome_repository import OutcomeRepository
 from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher, ShareFailed
@@ -118,11 +118,14 @@ class Outcomes:
             raise NotFound("This prompt is no longer in the content packs or this server's own prompts.")
         return prompt
 
-    async def report(self, group_id: int, user_id: int, outcome: str, guild_id: int | None = None) -> Report:
+    async def report(self, group_id: int, user_id: int, outcome: str, guild_id: int | None = None,
+                     absent: Collection[int] | None = None) -> Report:
+        """Record what happened; ``absent``: whom a "didn't show" is about (a trio's reporter names them)."""
         if outcome not in OUTCOMES:
             raise InvalidInput(f"`{outcome}` is not an outcome.")
         # Without members found gone from the server during the round: neither credited nor reported absent.
         group = await self._group_for_outcome(group_id, user_id, guild_id)
+        missing = absent_named(group, user_id, absent) if outcome == "noshow" else []
         if outcome == "noshow" and (meeting := await self.meetings.meeting(group.id)) is not None \
                 and meeting.status == "no-time":
             raise Conflict("Your group found no time to meet, which is not a no-show; nothing was recorded.")
@@ -170,12 +173,11 @@ class Outcomes:
                 # still to be told (:meth:`tell_paused`, or at the next start).
                 # Only a newly reported absence can pause: pressed again, the same report would pause anew a
                 # member who came back with `/mock join` since.
-                for member in group.members:
-                    if member.user_id != user_id:
-                        first = await self.outcomes_repo.add_noshow(conn, group_id, member.user_id, user_id, now)
-                        if first and await self._absent_twice(conn, group, member.user_id) and \
-                                await self.outcomes_repo.pause_for_noshows(conn, group.guild_id, member.user_id, now):
-                            paused.append(member.user_id)
+                for member_id in missing:
+                    first = await self.outcomes_repo.add_noshow(conn, group_id, member_id, user_id, now)
+                    if first and await self._absent_twice(conn, group, member_id) and \
+                            await self.outcomes_repo.pause_for_noshows(conn, group.guild_id, member_id, now):
+                        paused.append(member_id)
             if clears:
                 # A pause the withdrawn reports no longer justify is lifted in the same transaction, untold until
                 # :meth:`tell_resumed`. Every member who could have been reported is checked, not only this

@@ -172,6 +172,22 @@ def opening_rounds(schedule: Schedule, not_before: datetime, keep_weeks: bool, c
     return [fire for fire in fires if fire >= not_before][:count]
 
 
+def passed_today(schedule: Schedule, old: Schedule | None, now: datetime, keep_weeks: bool) -> datetime | None:
+    """The occurrence of ``schedule`` earlier today when it replaces an ``old`` schedule whose round today was still
+    to come (the round's time moved earlier than now, on its own day): that round starts now, as after downtime,
+    rather than a week (or two) later. None otherwise; the caller skips it if today's round was made already."""
+    if old is None or not old.enabled:
+        return None
+    pending = old.next_rounds(now, 1)
+    if not pending or pending[0].astimezone(old.zone).date() != now.astimezone(old.zone).date():
+        return None
+    search = schedule if keep_weeks else replace(schedule, cadence="weekly", anchor_date=date.min)
+    fire = search.last_fire(now)
+    if fire is None or fire.astimezone(schedule.zone).date() != now.astimezone(schedule.zone).date():
+        return None
+    return fire
+
+
 def first_free(draft: Schedule, candidates: Sequence[datetime], taken: Container[str]) -> Schedule:
     """``draft`` anchored on the first of ``candidates`` whose round key no round has used yet.
 

@@ -9,6 +9,7 @@ service owns the schedule, the lifecycle of every job, and the methods the exten
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from datetime import datetime
 
 from bot.activity import ActivityService
@@ -49,7 +50,14 @@ from bot.mock.ratings import RatingsReceived, summarise
 from bot.mock.repository import PairingRepository
 from bot.mock.round_cancel import RoundCancellation
 from bot.mock.round_flow import RoundFlow
-from bot.mock.schedule import Schedule, earliest_first_round, first_free, opening_rounds, parse_weekday
+from bot.mock.schedule import (
+    Schedule,
+    earliest_first_round,
+    first_free,
+    opening_rounds,
+    parse_weekday,
+    passed_today,
+)
 from bot.mock.signups import Signups
 from bot.overview import ConfiguredFeature
 from bot.scheduler import JobScheduler
@@ -160,6 +168,10 @@ class MockService:
                          voice_channel_id=voice_channel_id)
         candidates = opening_rounds(draft, not_before=earliest_first_round(now, (r.ends_at for r in open_rounds)),
                                     keep_weeks=keep_weeks)
+        # Moved earlier than now on the day of its round: today's round still starts (now), unless one is open.
+        today = passed_today(draft, old, now, keep_weeks) if running is None else None
+        if today is not None:
+            candidates = [today, *candidates]
         async with self._db.transaction() as conn:
             taken = await self.repo.used_keys(conn, guild_id, [draft.round_key(fire) for fire in candidates])
             schedule = first_free(draft, candidates, taken)
@@ -168,7 +180,15 @@ class MockService:
                                      old=old.describe if old else None, new=schedule.describe)
         await self._activity.adopt_guild_zone(guild_id, schedule.timezone)  # as the quiz's: see there
         self.schedule_job(schedule)
-        return ScheduleChange(schedule, schedule.next_rounds(now), running)
+        starts_now = today is not None and schedule.round_key(today) not in taken
+        return ScheduleChange(schedule, schedule.next_rounds(now), running, starts_now)
+
+    async def start_due(self, guild_id: int) -> None:
+        """Start today's round whose time has already passed, if it has not started (a schedule moved earlier
+        than now on its own day), as a start after downtime would."""
+        schedule = await self.repo.schedule(guild_id)
+        if schedule is not None and schedule.enabled and self._scheduler.owns(guild_id):
+            await self.rounds.run_missed(schedule)
 
     def schedule_job(self, schedule: Schedule) -> None:
         self._scheduler.add(round_job(schedule.guild_id), schedule.trigger(), self.rounds.run_scheduled,
@@ -213,8 +233,9 @@ class MockService:
     async def rubric_for(self, group_id: int, user_id: int, guild_id: int | None = None) -> Prompt:
         return await self.outcomes.rubric_for(group_id, user_id, guild_id)
 
-    async def report(self, group_id: int, user_id: int, outcome: str, guild_id: int | None = None) -> Report:
-        return await self.outcomes.report(group_id, user_id, outcome, guild_id)
+    async def report(self, group_id: int, user_id: int, outcome: str, guild_id: int | None = None,
+                     absent: Collection[int] | None = None) -> Report:
+        return await self.outcomes.report(group_id, user_id, outcome, guild_id, absent)
 
     async def tell_paused(self, guild_id: int, user_ids: list[int]) -> None:
         await self.outcomes.tell_paused(guild_id, user_ids)
@@ -273,6 +294,19 @@ class MockService:
                     departed = (await self.repo.departed(round_.id)).get(group.id, set())
                     return round_, staying_in(group, departed), await self.meetings.repo.meeting(group.id)
         return None
+
+    async def live_interview(self, guild_id: int, user_id: int) -> tuple[Round, Group] | None:
+        """The member's interview in an open round that may still happen: not called off, not found without a
+        time, not reported on. Leaving or pausing changes only the rounds to come, so a member who does either
+        is shown that this one stands, with the others still expecting them, and how to call it off."""
+        current = await self.current_group(guild_id, user_id)
+        if current is None:
+            return None
+        round_, group, meeting = current
+        if group.outcome is not None or len(group.members) < 2 or \
+                (meeting is not None and meeting.status in ("cancelled", "no-time")):
+            return None
+        return round_, group
 
     async def history(self, guild_id: int, user_id: int | None,
                       limit: int = 10) -> list[tuple[Round, Group, frozenset[int], Meeting | None]]:

@@ -25,6 +25,7 @@ from cogs._common.lifecycle import load_service, unload_service
 from cogs.mock.embeds import (
     current_round_text,
     history_line,
+    interview_stands_text,
     ratings_text,
     round_started_text,
     signup_embed,
@@ -32,7 +33,7 @@ from cogs.mock.embeds import (
 )
 from cogs.mock.meeting_publisher import DiscordMeetingPublisher
 from cogs.mock.meeting_views import FORMS as MEETING_FORMS
-from cogs.mock.meeting_views import MEETING_ITEMS
+from cogs.mock.meeting_views import MEETING_ITEMS, cancel_view
 from cogs.mock.publisher import DiscordMockPublisher
 from cogs.mock.views import DYNAMIC_ITEMS
 from cogs.mock.views import FORMS as FEEDBACK_FORMS
@@ -113,14 +114,26 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         await self.service.pause(interaction.guild_id, interaction.user.id, rounds)
         text = (f"You will sit out the next {rounds} round(s)." if rounds else
                 "You are paused until you `/mock join` again.")
-        await interaction.response.send_message(text, ephemeral=True)
+        await self._answer_with_interview(interaction, text)
 
     @app_commands.command(name="leave", description="Stop taking part in mock interviews")
     async def leave(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
         await self.service.leave(interaction.guild_id, interaction.user.id)
-        await interaction.response.send_message("You have left mock interviews. Your history is kept; `/mock join` "
-                                                "to come back.", ephemeral=True)
+        await self._answer_with_interview(interaction, "You have left mock interviews. Your history is kept; "
+                                                       "`/mock join` to come back.")
+
+    async def _answer_with_interview(self, interaction: discord.Interaction, text: str) -> None:
+        """Answer `/mock leave` or `/mock pause`, adding the interview still standing in this round, if any, with
+        the button that calls it off."""
+        assert interaction.guild_id is not None
+        live = await self.service.live_interview(interaction.guild_id, interaction.user.id)
+        if live is None:
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        round_, group = live
+        await interaction.response.send_message(f"{text}\n\n{interview_stands_text(round_, group, interaction.user.id)}",
+                                                view=cancel_view(group.id), ephemeral=True, allowed_mentions=no_pings())
 
     @app_commands.command(name="status", description="Your sign-up, next round, current partner and history")
     async def status(self, interaction: discord.Interaction) -> None:
@@ -200,6 +213,8 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
             interaction.guild.id, interaction.user.id, cadence=cadence.value, weekday=weekday.value,
             time_text=time, zone_text=timezone, channel_id=target.id, voice_channel_id=voice.id if voice else None)
         lines = [f"{change.schedule.describe}, in {target.mention}."]
+        if change.starts_now:
+            lines += ["", "Today's round time has already passed and today's round has not started, so it starts now."]
         if change.running is not None:
             lines += ["", f"Round {change.running.number} is still open: it keeps the end its members were told, "
                           f"{discord_timestamp(change.running.ends_at, 'F')}, and this schedule starts after it."]
@@ -210,6 +225,8 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
                           "I tell each pair by DM."]
         lines += event_permission_lines(interaction.guild, voice)
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
+        if change.starts_now:  # after answering: pairing and posting take longer than Discord waits for a reply
+            self.client.spawn(self.service.start_due(interaction.guild.id), name="studybot-mock-now")
 
     @app_commands.command(name="pair-now", description="Start a round now")
     async def pair_now(self, interaction: discord.Interaction) -> None:

@@ -146,6 +146,15 @@ def ratings_text(ratings: RatingsReceived) -> str:
     return text
 
 
+def interview_stands_text(round_: Round, group: Group, user_id: int) -> str:
+    """Told with `/mock leave` or `/mock pause`, which change only later rounds: the interview already paired
+    still stands, so the others are not left waiting for a member who thinks they are out."""
+    others = ", ".join(f"<@{m.user_id}>" for m in group.members if m.user_id != user_id)
+    where = f" in <#{group.thread_id}>" if group.thread_id else " (see your DMs)"
+    return (f"Your round {round_.number} interview with {others}{where} still stands: they are expecting you. "
+            "If you will not take part, press **Cancel interview** so they are told and can be paired again.")
+
+
 def current_round_text(round_: Round, group: Group, meeting: Meeting | None) -> str:
     """``/mock status``'s line on this round: the roles and where to meet, or that the interview is off."""
     where = f"<#{group.thread_id}>" if group.thread_id else "your DMs"

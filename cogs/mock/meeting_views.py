@@ -226,6 +226,13 @@ def confirmed_view(group_id: int) -> BaseView:
     return view
 
 
+def cancel_view(group_id: int) -> BaseView:
+    """Only **Cancel interview**: offered to a member leaving or pausing while their interview still stands."""
+    view = BaseView(timeout=None)
+    view.add_item(CancelButton(group_id))
+    return view
+
+
 def proposal_view(option_id: int) -> BaseView:
     view = BaseView(timeout=None)
     view.add_item(AcceptButton(option_id))

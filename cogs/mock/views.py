@@ -11,7 +11,7 @@ import discord
 from bot.errors import NotFound
 from bot.mock import Group, MockService, Report
 from cogs._common import BaseModal, BaseView, RoutedItem, no_pings
-from cogs._common.access import client_of, service_of
+from cogs._common.access import client_of, payload_of, service_of
 from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute
 from cogs._common.ids import NUMBER, CustomId, one_of
@@ -35,6 +35,7 @@ FEEDBACK_FORM = CustomId("studybot:mock:form", group=NUMBER, to=NUMBER)
 RUBRIC = CustomId("studybot:mock:rubric", group=NUMBER)
 REPORT = CustomId("studybot:mock:report", group=NUMBER, outcome=one_of("met", "noshow", "missed"))
 FEEDBACK = CustomId("studybot:mock:feedback", group=NUMBER, to=NUMBER)
+ABSENT = CustomId("studybot:mock:absent", group=NUMBER)
 
 
 def _service(interaction: discord.Interaction) -> MockService:
@@ -107,6 +108,8 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         service = _service(interaction)
+        if self.outcome == "noshow" and await self._ask_who(interaction, service):
+            return
         report = await service.report(self.group_id, interaction.user.id, self.outcome, interaction.guild_id)
         group = await service.group(self.group_id)
         assert group is not None
@@ -129,22 +132,71 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
                 client_of(interaction).spawn(service.tell_resumed(group.guild_id, others),
                                              name="studybot-mock-resumed")
             return
-        if self.outcome == "noshow":
-            text = "Thanks, noted. Sorry your partner did not show."
-            if report.paused:
-                one = len(report.paused) == 1
-                text += (f" {_mentions(report.paused)} {'has' if one else 'have'} missed twice in a row and "
-                         f"{'is' if one else 'are'} paused until they rejoin.")
-        else:
-            text = "Noted: you could not make it this round. See you next round." + _withdrawn_text(report)
-        if not report.changed:
-            text = "This interview was already reported as met."
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=no_pings())
-        if report.paused:  # the DMs wait behind paced traffic: only after the member has their answer
-            client_of(interaction).spawn(service.tell_paused(group.guild_id, report.paused),
-                                         name="studybot-mock-paused")
-        if others:
-            client_of(interaction).spawn(service.tell_resumed(group.guild_id, others), name="studybot-mock-resumed")
+        text = noshow_text(report) if self.outcome == "noshow" else \
+            "Noted: you could not make it this round. See you next round." + _withdrawn_text(report)
+        await _answer_report(interaction, service, group, report, text, others)
+
+    async def _ask_who(self, interaction: discord.Interaction, service: MockService) -> bool:
+        """In a trio, "They didn't show" first asks who was missing (the third may well have come); whether it
+        asked. A pair's partner is the only one it can be about, so a pair keeps its one press."""
+        group = await service.member_group(self.group_id, interaction.user.id, interaction.guild_id)
+        others = [m for m in group.members if m.user_id != interaction.user.id]
+        if len(others) < 2:
+            return False
+        view = BaseView(owner_id=interaction.user.id, timeout=600)
+        view.add_item(AbsentSelect(group.id, [discord.SelectOption(label=f"The {m.role}", value=str(m.user_id))
+                                              for m in others]))
+        who = ", ".join(f"<@{m.user_id}> ({m.role})" for m in others)
+        await interaction.response.send_message(f"Who did not show? Pick only who was missing: {who}.", view=view,
+                                                ephemeral=True, allowed_mentions=no_pings())
+        return True
+
+
+def noshow_text(report: Report, absent: list[int] | None = None) -> str:
+    """The answer to a "didn't show": whom it reported (a trio's reporter named them), and any pause it brought."""
+    text = f"Thanks, noted. Sorry {_mentions(absent)} did not show." if absent else \
+        "Thanks, noted. Sorry your partner did not show."
+    if report.paused:
+        one = len(report.paused) == 1
+        text += (f" {_mentions(report.paused)} {'has' if one else 'have'} missed twice in a row and "
+                 f"{'is' if one else 'are'} paused until they rejoin.")
+    return text
+
+
+async def _answer_report(interaction: discord.Interaction, service: MockService, group: Group, report: Report,
+                         text: str, resumed: list[int]) -> None:
+    """Answer a report, then tell those it paused, and those whose pause it lifted, by DM."""
+    if not report.changed:
+        text = "This interview was already reported as met."
+    await interaction.response.send_message(text, ephemeral=True, allowed_mentions=no_pings())
+    if report.paused:  # the DMs wait behind paced traffic: only after the member has their answer
+        client_of(interaction).spawn(service.tell_paused(group.guild_id, report.paused),
+                                     name="studybot-mock-paused")
+    if resumed:
+        client_of(interaction).spawn(service.tell_resumed(group.guild_id, resumed), name="studybot-mock-resumed")
+
+
+class AbsentSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
+                   template=ABSENT.template):
+    """A trio member's answer to "Who did not show?": only the members picked are reported absent."""
+
+    audience = Audience.MEMBER
+    custom_ids = ABSENT
+
+    def __init__(self, group_id: int, options: list[discord.SelectOption] | None = None) -> None:
+        options = options or [discord.SelectOption(label="…", value="0")]
+        super().__init__(discord.ui.Select(custom_id=ABSENT(group_id), min_values=1, max_values=len(options),
+                                           options=options, placeholder="Who did not show?"))
+        self.group_id = group_id
+
+    async def handle(self, interaction: discord.Interaction) -> None:
+        # isdecimal, not isdigit: "²" is a digit that int() refuses
+        absent = [int(v) for v in payload_of(interaction).get("values", []) if str(v).isdecimal()]
+        service = _service(interaction)
+        report = await service.report(self.group_id, interaction.user.id, "noshow", interaction.guild_id, absent)
+        group = await service.group(self.group_id)
+        assert group is not None
+        await _answer_report(interaction, service, group, report, noshow_text(report, sorted(set(absent))), [])
 
 
 class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
@@ -167,7 +219,7 @@ class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         modal.stop()  # answered by the form router (FORMS), which survives restarts
 
 
-DYNAMIC_ITEMS = (RubricButton, ReportButton, FeedbackButton)
+DYNAMIC_ITEMS = (RubricButton, ReportButton, AbsentSelect, FeedbackButton)
 
 
 def brief_view(group_id: int) -> BaseView:

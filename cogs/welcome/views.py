@@ -43,6 +43,7 @@ class Applied:
     lines: list[str]
     daily_now: bool = False
     quiz_now: bool = False
+    mock_now: bool = False  # today's mock round, moved to a time already past, starts now
 
 
 async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id: int, plan: SetupPlan) -> Applied:
@@ -73,12 +74,14 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
     quiz_kept = await quiz.settings_section(guild_id) if plan.quiz_at is None else None
     mock_kept = await mock.settings_section(guild_id) if plan.mock is None else None
     mock_next: list[datetime] = []
+    mock_now = False
     if plan.mock is not None:
         mock_before = await mock.schedule(guild_id)  # its voice channel, chosen with /mock-admin schedule, is kept
-        mock_next = (await mock.set_schedule(
+        change = await mock.set_schedule(
             guild_id, actor, cadence=plan.mock.cadence, weekday=plan.mock.weekday,
             time_text=f"{plan.mock.at:%H:%M}", zone_text=zone, channel_id=channel_id,
-            voice_channel_id=mock_before.voice_channel_id if mock_before else None)).next_rounds
+            voice_channel_id=mock_before.voice_channel_id if mock_before else None)
+        mock_next, mock_now = change.next_rounds, change.starts_now
     guild = interaction.guild
     channel = guild.get_channel(channel_id) if guild else None
     log.info("guild %s set up from the welcome message by %s", guild_id, actor)
@@ -88,7 +91,10 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
     if owed:  # said above the closing line, as the /daily and /quiz setup replies say it
         lines[-2:-2] = ["", *(f"Today's time for the {what} has already passed and today's {what} is not out yet, "
                               "so I am posting it now." for what in owed)]
-    return Applied(lines, result.posts_now, quiz_now)
+    if mock_now:  # as /mock-admin schedule says it
+        lines[-2:-2] = ["", "Today's mock round time has already passed and today's round has not started, so it "
+                            "starts now."]
+    return Applied(lines, result.posts_now, quiz_now, mock_now)
 
 
 async def _set_up(schedule: Awaitable[T]) -> T | None:
@@ -185,6 +191,8 @@ async def _setup_submitted(interaction: discord.Interaction, match: re.Match[str
         client.spawn(service_of(interaction, DailyService).deliver_due(guild.id), name="studybot-daily-now")
     if applied.quiz_now:
         client.spawn(service_of(interaction, QuizService).deliver_due(guild.id), name="studybot-quiz-now")
+    if applied.mock_now:
+        client.spawn(service_of(interaction, MockService).start_due(guild.id), name="studybot-mock-now")
 
 
 FORMS = (FormRoute(SETUP_FORM.pattern, Audience.MODERATOR, _setup_submitted),)

@@ -55,7 +55,7 @@ from cogs.mock.meeting_views import (
     RescheduleButton,
     TimeSelect,
 )
-from cogs.mock.views import FEEDBACK_FORM, FeedbackButton, ReportButton
+from cogs.mock.views import FEEDBACK_FORM, AbsentSelect, FeedbackButton, ReportButton
 from cogs.mock.views import RubricButton as MockRubricButton
 from cogs.practice.views import PRACTICE_FORM, AnotherButton, AnswerButton, ArchivePageButton
 from cogs.practice.views import HintsButton as PracticeHintsButton
@@ -93,6 +93,7 @@ POSTED_IDS: list[tuple[type[Any], tuple[Any, ...], str]] = [
     (CancelButton, (8,), "studybot:mock:cancel:8"),
     (MockRubricButton, (8,), "studybot:mock:rubric:8"),
     (ReportButton, (8, "noshow"), "studybot:mock:report:8:noshow"),
+    (AbsentSelect, (8,), "studybot:mock:absent:8"),
     (FeedbackButton, (8, 99), "studybot:mock:feedback:8:99"),
     (AnswerButton, ("llm-gateway",), "studybot:practice:answer:llm-gateway"),
     (PracticeHintsButton, ("llm-gateway",), "studybot:practice:hints:llm-gateway"),

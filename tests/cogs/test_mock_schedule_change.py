@@ -107,3 +107,20 @@ async def test_a_new_schedule_without_an_open_round_starts_at_its_next_occurrenc
     assert "still open" not in reply
     first = await the_named_round_starts(harness, room, reply, "🎙️ **Mock interview round 1**")
     assert first == datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+
+
+async def test_a_round_day_moved_to_an_hour_already_past_starts_todays_round_now(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Today's round was due at 18:00; at 09:00 a moderator moves it to 08:00. Today's round is not lost for a
+    week: it starts now, as it would after the bot was down, and the reply says so."""
+    await join_all([alice, bob])
+    await set_schedule(mod, room, "weekly", "mon", "18:00")  # Monday 2 March: today's round at 18:00
+    await harness.advance_to(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    reply = await set_schedule(mod, room, "weekly", "mon", "08:00")
+    assert "Today's round" in reply and "starts now" in reply, reply
+    await harness.advance(minutes=5)
+    assert announced(room, "🎙️ **Mock interview round 1**")
+    [thread] = threads(harness.guild)
+    [meet_before] = stamps(thread.messages[0].content)
+    assert meet_before == datetime(2026, 3, 8, 20, 0, tzinfo=UTC)  # as a round started at 08:00 would end
+    assert stamps(reply.split("**Next rounds**")[1])[0] == datetime(2026, 3, 9, 8, 0, tzinfo=UTC)

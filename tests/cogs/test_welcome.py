@@ -219,3 +219,24 @@ async def test_changing_the_daily_time_from_the_welcome_says_the_quiz_and_interv
     assert "Every week on Tuesday at 19:00" in done.text, done.text
     await harness.advance_to(datetime(2026, 3, 2, 18, 0, tzinfo=UTC))  # 19:00 in Berlin: the quiz went out
     assert len(quizzes(quiz_room)) == 1
+
+
+async def test_the_setup_form_moving_todays_mock_round_to_an_hour_already_past_starts_it_now(
+        harness: BotHarness) -> None:
+    """Monday's round was due at 18:00 Berlin time; at 12:00 the form moves it to 10:00: it starts now, as the
+    form posts a prompt moved to an hour already past, rather than a week later."""
+    guild, mod, member = await invite_bot(harness)
+    general, study = channel(guild, "general"), channel(guild, "study")
+    step = await mod.click(general.messages[0], "Set up studybot")
+    form = await mod.select(step, [str(study.id)])
+    await mod.submit_modal(form, daily_time="18:00", timezone="Europe/Berlin", quiz_time="", mock="weekly Monday 18:00")
+    for who in (mod, member):
+        await who.slash("mock join", role="either", level="mid", timezone="Europe/Berlin", availability="anytime")
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # 12:00 in Berlin
+    step = await mod.click(general.messages[0], "Set up studybot")
+    form = await mod.select(step, [str(study.id)])
+    done = await mod.submit_modal(form, daily_time="18:00", timezone="Europe/Berlin", quiz_time="",
+                                  mock="weekly Monday 10:00")
+    assert "round has not started, so it starts now" in done.text, done.text
+    await harness.settle()
+    assert any(m.content.startswith("🎙️ **Mock interview round 1**") for m in study.messages)
