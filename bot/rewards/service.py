@@ -52,6 +52,8 @@ class RolePublisher(Protocol):
     def present_in(self, guild_id: int) -> bool:
         """Whether the bot is in the guild now. A guild that removed it keeps its data for 30 days, but
         Discord refuses every role change there: its pass is skipped until the bot is added back."""
+    def role_exists(self, guild_id: int, role_id: int) -> bool:
+        """Whether the role is still in the server (True when the server is not known here: Discord judges)."""
     async def add_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None: ...
     async def remove_role(self, guild_id: int, user_id: int, role_id: int, reason: str) -> None: ...
     async def roles_held(self, guild_id: int, user_ids: Sequence[int]) -> dict[int, set[int]]:
@@ -193,7 +195,10 @@ class RewardService:
     async def reconcile(self, guild_id: int) -> int:
         """Grant missing reward roles and remove unearned ones; return how many changes Discord accepted."""
         rewards = await self.repo.rewards(guild_id)
-        wanted = await self.desired(guild_id, rewards)
+        # A deleted role is held by nobody and can be given to nobody: until the reward is mapped to another role
+        # it earns nothing, so the grants recorded for the role are forgotten below (nothing to take back).
+        wanted = await self.desired(guild_id, [row for row in rewards
+                                               if self.publisher.role_exists(guild_id, row.role_id)])
         held = {(g.user_id, g.reward): g for g in await self.repo.grants(guild_id)}
         refused: set[str] = set()
         changed = 0

@@ -9,6 +9,7 @@ import discord
 from bot.bot import StudyBot
 from bot.rewards import MemberGone, RoleFacts, RoleRefused, setup_problems
 
+UNKNOWN_GUILD = 10004
 UNKNOWN_MEMBER = 10007
 UNKNOWN_ROLE = 10011
 MEMBERS_PER_REQUEST = 100  # "Request Guild Members": at most 100 user ids
@@ -31,6 +32,10 @@ class DiscordRolePublisher:
 
     def present_in(self, guild_id: int) -> bool:
         return self.client.get_guild(guild_id) is not None
+
+    def role_exists(self, guild_id: int, role_id: int) -> bool:
+        guild = self.client.get_guild(guild_id)
+        return guild is None or guild.get_role(role_id) is not None
 
     async def _call(self, action: str, guild_id: int, user_id: int, role_id: int, reason: str) -> None:
         guild = self.client.get_guild(guild_id)
@@ -56,6 +61,8 @@ class DiscordRolePublisher:
                 return
             if error.code == UNKNOWN_ROLE:
                 raise RoleRefused("the role was deleted; map the reward to another role") from error
+            if error.code == UNKNOWN_GUILD:  # a server that removed the bot (its data is kept for 30 days)
+                raise RoleRefused("I was removed from that server") from error
             raise
         except discord.Forbidden as error:
             raise RoleRefused("Discord refused: I need Manage Roles and a role above this one") from error

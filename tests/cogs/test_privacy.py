@@ -515,3 +515,24 @@ async def test_a_reward_role_discord_fails_to_take_back_for_a_moment_is_not_left
     await harness.advance(minutes=20)
     assert week.id not in guild.members[alice.id].role_ids
     assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []
+
+
+async def test_a_reward_role_in_a_server_that_removed_the_bot_does_not_keep_a_member_from_deleting_their_data(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """The server keeps its data for 30 days after removing the bot, Alice's reward grant with it; Discord answers
+    Unknown Guild for a role there. That is a role the bot can no longer take back, named as such, not Discord
+    failing for a moment: she must not be told to try again for a month."""
+    from tests.cogs.test_rewards import givable_role, studied_every_day
+
+    guild = harness.guild
+    week = givable_role(guild)
+    await mod.slash("rewards set", reward="streak-7", role=week)
+    await studied_every_day(harness, alice, 7)
+    await harness.advance(minutes=20)
+    assert week.id in guild.members[alice.id].role_ids
+    harness.sim.remove_bot_from_guild(guild)
+    await harness.settle()
+    with harness.sim.expect_errors():
+        done = await alice.click(await alice.slash("privacy delete", in_channel=alice.dm_channel()), "Delete my data")
+    assert "Removed:" in done.text and "could not take back" in done.text, done.text
+    assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []

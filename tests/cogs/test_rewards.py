@@ -468,3 +468,18 @@ async def test_a_moderator_who_may_not_give_roles_cannot_have_the_bot_give_one(
     await harness.advance(minutes=20)
     assert week.id not in guild.members[alice.id].role_ids
     assert "No rewards yet" in (await mod.slash("rewards status")).text
+
+
+async def test_the_grants_of_a_deleted_role_are_forgotten_at_the_next_pass(
+        harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
+    """An admin deleted the reward's role while Alice held it: nobody holds it any more, so nothing about it stays
+    stored, and her data deletion does not claim to have taken back a role that is gone."""
+    week = await week_role_held(harness, mod, alice, guild)
+    await harness.advance(hours=1)  # her roles were read back from Discord meanwhile: she holds it
+    guild.delete_role(week)
+    await harness.settle()
+    await harness.advance(minutes=20)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0
+    done = await alice.click(await alice.slash("privacy delete"), "Delete my data")
+    assert "Removed:" in done.text and "took back" not in done.text, done.text
+    assert harness.sim.errors == []
