@@ -130,7 +130,7 @@ def visible_messages(harness: BotHarness) -> list[tuple[int, Any, bool]]:
 async def world(harness: BotHarness, mod: SimMember, daily: SimChannel, general: SimChannel,
                 bob: SimMember) -> dict[str, Any]:
     """A server where every feature is set up, so a moderator action would have something to change."""
-    await setup_daily(mod, daily, role=harness.guild.create_role("Daily readers"))
+    await setup_daily(mod, daily, role=harness.guild.create_role("Daily readers", mentionable=True))
     await mod.slash("quiz setup", channel=general, time="12:00", timezone="UTC")
     await mod.slash("mock-admin schedule", cadence="weekly", weekday="mon", time="10:00", timezone="UTC",
                     channel=general)

@@ -79,7 +79,7 @@ async def _play(seed: int, clock: ManualClock, printer: Printer, output_dir: Pat
     async with LocalDiscord(clock=clock, global_rate_limit=None, bucket_rules=buckets) as sim:
         guild = sim.create_guild("AI Systems Study Group", owner_name="founder")
         channels = {name: guild.create_text_channel(name) for name in ("general", "daily-prompts", "mock-interviews")}
-        guild.create_role("Daily ping")
+        guild.create_role("Daily ping", mentionable=True)  # members opt in; anyone may ping it
         moderators = [guild.add_member(name, manage_guild=True) for name in MODERATOR_NAMES]
         members = [guild.add_member(name) for name in MEMBER_NAMES]
         printer.resolve_mentions_with(lambda text: _names(sim, text))

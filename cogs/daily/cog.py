@@ -99,6 +99,15 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
             if role is not None and role.is_default():
                 raise InvalidInput("I will not ping @everyone with the daily prompt.",
                                    hint="Create a role such as `Daily prompt` that members can opt into, and pick it.")
+            # Discord lets a member ping a role that is not mentionable only with Mention Everyone there: the bot,
+            # which has it, must not ping such a role every day for a moderator who may not ping it themselves.
+            member = interaction.user
+            if role is not None and not role.mentionable and isinstance(member, discord.Member) \
+                    and not channel.permissions_for(member).mention_everyone:
+                raise InvalidInput(f"You may not ping {role.mention} in {channel.mention} yourself, so I will not ping "
+                                   "it there for you every day.",
+                                   hint="Turn on *Allow anyone to @mention this role* in the role's settings, or ask "
+                                        "a moderator who may mention every role.")
 
         # every mistake at once: the channel and role here, the time and the zone as the service reads them
         check_all(lambda: postable(channel), pingable_role, lambda: parse_local_time(time),
