@@ -19,12 +19,12 @@ from bot.community.models import (
     item_summary,
 )
 from bot.community.review_queue import QueuePostUnknown, ReviewQueue, ReviewQueuePublisher
-from bot.community.service import JOB_PREFIX, SuggestionService, retry_job, server_item_prefix
+from bot.community.service import JOB_PREFIX, SuggestionService, retry_job, reviewed_item, server_item_prefix
 
 __all__ = [
     "DOCUMENT_PREFIX", "SERVER_DECK", "Deck", "Decision", "ImportResult", "ServerContent", "ServerItem", "Status", "Suggestion",
     "SuggestionService", "deck_title", "DocumentImporter", "check_upload", "export_pack", "form_fields",
     "cards_of", "item_summary", "TOPIC_LIMIT", "QueuePostUnknown", "ReviewQueue", "ReviewQueuePublisher",
     "DecisionNotices", "DecisionNoticeUnknown", "DecisionPublisher", "JOB_PREFIX", "retry_job",
-    "server_item_prefix",
+    "reviewed_item", "server_item_prefix",
 ]

@@ -13,6 +13,7 @@ a start finishes what a stopped process left (:meth:`SuggestionService.catch_up`
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
@@ -59,6 +60,15 @@ def server_item_prefix(guild_id: int) -> str:
 def item_id_for(suggestion: Suggestion) -> str:
     """Unique across servers (memory of a card is keyed on its id alone) and stable."""
     return f"{server_item_prefix(suggestion.guild_id)}{suggestion.kind[0]}{suggestion.id}"
+
+
+_REVIEWED_ID = re.compile(r"g\d+-[pc]\d+")
+
+
+def reviewed_item(item_id: str) -> bool:
+    """Whether an item came through the review queue (a member's suggestion, or a card drafted from an uploaded
+    document), by the id :func:`item_id_for` gave it: its text was written by a member and reviewed as plain text."""
+    return _REVIEWED_ID.fullmatch(item_id) is not None
 
 
 class SuggestionService:

@@ -12,7 +12,7 @@ from cogs._common.permissions import (
 )
 from cogs._common.render import BRAND_COLOUR, counted, discord_timestamp, no_pings, person, truncate
 from cogs._common.scope import in_servers, in_servers_and_bot_dms
-from cogs._common.text import member_text, one_line, quoted_member_text, without_controls
+from cogs._common.text import item_text, member_text, one_line, quoted_member_text, without_controls
 from cogs._common.views import BaseModal, BaseView, RoutedItem
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "service_of",
     "in_servers",
     "in_servers_and_bot_dms",
+    "item_text",
     "member_text",
     "person",
     "one_line",

@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot.content.models import Prompt
 from cogs._common.render import BRAND_COLOUR, truncate
-from cogs._common.text import one_line
+from cogs._common.text import item_text, one_line
 
 KIND_LABELS = {"design": "System design", "debugging": "Debugging", "tradeoff": "Tradeoff",
                "product": "Product intuition", "behavioral": "Behavioral"}
@@ -22,22 +22,23 @@ DIFFICULTY_CHOICES = [app_commands.Choice(name=d, value=d) for d in ("easy", "me
 
 
 def prompt_embed(prompt: Prompt, *, title: str | None = None) -> discord.Embed:
-    embed = discord.Embed(title=truncate(one_line(title or prompt.title), 256), description=prompt.scenario,
-                          colour=BRAND_COLOUR)
+    embed = discord.Embed(title=truncate(one_line(title or prompt.title), 256),
+                          description=truncate(item_text(prompt.id, prompt.scenario), 3000), colour=BRAND_COLOUR)
     embed.add_field(name="Kind", value=KIND_LABELS.get(prompt.kind.value, prompt.kind.value))
     embed.add_field(name="Difficulty", value=DIFFICULTY_MARKS.get(prompt.difficulty.value, prompt.difficulty.value))
     for name, value in prompt.render_fields():
-        embed.add_field(name=name, value=value, inline=False)
+        # escaped text is longer than what the validator measured: cut to Discord's limits, as the queue does
+        embed.add_field(name=name, value=truncate(item_text(prompt.id, value), 1024), inline=False)
     return embed
 
 
 def hints_embed(prompt: Prompt) -> discord.Embed:
-    return discord.Embed(title=truncate(f"Hints · {prompt.title}", 256), description=prompt.render_hints(),
-                         colour=BRAND_COLOUR)
+    return discord.Embed(title=truncate(f"Hints · {prompt.title}", 256),
+                         description=item_text(prompt.id, prompt.render_hints()), colour=BRAND_COLOUR)
 
 
 def rubric_embed(prompt: Prompt) -> discord.Embed:
     embed = discord.Embed(title=truncate(f"What a strong answer covers · {prompt.title}", 256),
-                          description=prompt.render_rubric(), colour=BRAND_COLOUR)
+                          description=item_text(prompt.id, prompt.render_rubric()), colour=BRAND_COLOUR)
     embed.set_footer(text="Compare it with your own answer; the thread is a good place to ask about gaps.")
     return embed

@@ -13,6 +13,8 @@ import re
 
 import discord
 
+from bot.community import reviewed_item
+
 # C0/C1 controls except tab and newline, and the bidi marks/overrides/isolates.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _HEADING = re.compile(r"^(\s*)(#)", re.MULTILINE)
@@ -34,6 +36,14 @@ def member_text(text: str) -> str:
     escaped = discord.utils.escape_markdown(without_controls(text), ignore_links=True)
     escaped = _HEADING.sub(r"\1\\\2", escaped)
     return _LINK_OPEN.sub(r"\\[", escaped)
+
+
+def item_text(item_id: str, text: str) -> str:
+    """A prompt's or card's text as members see it. One that came through the review queue was written by a member
+    and shown to the moderators there as plain text (:func:`member_text`), so it stays plain text wherever it
+    goes: what a moderator approved is what members see, never a masked link or heading that only appears once
+    it is public. A shipped pack's text, or a moderator's own prompt, keeps its markdown (code spans)."""
+    return member_text(text) if reviewed_item(item_id) else text
 
 
 def quoted_member_text(text: str) -> str:

@@ -18,7 +18,8 @@ from bot.cards import (
     SetAsideCard,
     StudyCard,
 )
-from cogs._common import BRAND_COLOUR, counted, discord_timestamp, one_line, truncate
+from bot.content.models import Flashcard
+from cogs._common import BRAND_COLOUR, counted, discord_timestamp, item_text, one_line, truncate
 
 GRADE_LABELS = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
 
@@ -42,6 +43,11 @@ def _queue_line(study: StudyCard) -> str:
     kind = "New card" if study.kind is CardKind.NEW else "Review"
     left = f"{study.due_left} due" if study.due_left else "no reviews due"
     return f"{kind} · {left} · {study.new_left} new left today{topic}"
+
+
+def _card_text(card: Flashcard) -> str:
+    """Front and back (a card's own limits, 300 and 900 characters, leave room for escaping)."""
+    return f"**{item_text(card.id, truncate(card.front, 1000))}**\n\n{item_text(card.id, truncate(card.back, 2900))}"
 
 
 def _credit(study: StudyCard | CardInfo) -> str | None:
@@ -71,7 +77,7 @@ def card_info_embed(info: CardInfo) -> discord.Embed:
     """A card the member looked up with ``/cards find``: the card in full, its source and their memory of it."""
     card = info.card
     embed = discord.Embed(title="Flashcard", colour=BRAND_COLOUR,
-                          description=f"**{truncate(card.front, 1000)}**\n\n{truncate(card.back, 2900)}")
+                          description=_card_text(card))
     embed.add_field(name="Source", value=truncate(str(card.source), 1024))
     if card.tags:
         embed.add_field(name="Tags", value=", ".join(card.tags))
@@ -82,8 +88,8 @@ def card_info_embed(info: CardInfo) -> discord.Embed:
 
 
 def front_embed(study: StudyCard, note: str | None = None) -> discord.Embed:
-    embed = discord.Embed(title="Flashcard", description=f"**{truncate(study.card.front, 3900)}**",
-                          colour=BRAND_COLOUR)
+    front = item_text(study.card.id, truncate(study.card.front, 3900))
+    embed = discord.Embed(title="Flashcard", description=f"**{front}**", colour=BRAND_COLOUR)
     if note:
         embed.add_field(name="Last card", value=truncate(note, 1024), inline=False)
     if study.missed_in_quiz is not None:
@@ -99,7 +105,7 @@ def front_embed(study: StudyCard, note: str | None = None) -> discord.Embed:
 
 def back_embed(study: StudyCard) -> discord.Embed:
     embed = discord.Embed(title="Flashcard", colour=BRAND_COLOUR,
-                          description=f"**{truncate(study.card.front, 1000)}**\n\n{truncate(study.card.back, 2900)}")
+                          description=_card_text(study.card))
     embed.add_field(name="Source", value=truncate(str(study.card.source), 1024))
     if _credit(study):
         embed.add_field(name="Community card", value=_credit(study))
@@ -194,7 +200,7 @@ def stats_embed(stats: CardStats) -> discord.Embed:
             f"New {stats.total_cards - stats.learned} · Learning {stats.learning} · Young {stats.young} · "
             f"Mature {stats.mature} (next review {MATURE_DAYS}+ days out)"))
     if stats.hardest:
-        lines = [f"• **{truncate(one_line(hard.card.front), 150)}** · forgotten {hard.lapses} times · "
+        lines = [f"• **{item_text(hard.card.id, truncate(one_line(hard.card.front), 150))}** · forgotten {hard.lapses} times · "
                  f"re-read {truncate(str(hard.card.source), 120)}" for hard in stats.hardest]
         embed.add_field(name="Cards you forget most", value=truncate("\n".join(lines), 1024), inline=False)
     if stats.weak_topics:
@@ -234,7 +240,7 @@ def set_aside_embed(cards: list[SetAsideCard], shown: int) -> discord.Embed:
     lines: list[str] = []
     size = 0
     for aside in cards[:shown]:  # whole lines only, with room left for the last: 25 long questions pass 4,096
-        line = (f"• **{truncate(one_line(aside.card.front), 150)}** · forgotten {aside.lapses} times · aside since "
+        line = (f"• **{item_text(aside.card.id, truncate(one_line(aside.card.front), 150))}** · forgotten {aside.lapses} times · aside since "
                 f"{discord_timestamp(aside.since, 'R')}")
         if size + len(line) + 1 > SET_ASIDE_ROOM:
             break

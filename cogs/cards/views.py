@@ -14,7 +14,7 @@ from typing import Any
 import discord
 
 from bot.cards import Grade, NothingToStudy, SetAsideCard, StudyCard, StudyService, Undone, forgotten
-from cogs._common import BaseView, RoutedItem, one_line, truncate
+from cogs._common import BaseView, RoutedItem, item_text, one_line, truncate
 from cogs._common.access import payload_of, service_of
 from cogs._common.authority import Audience
 from cogs._common.ids import NUMBER, SLUG, CustomId, digit
@@ -201,7 +201,8 @@ class SetAsideButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         card = await _service(interaction).set_aside(interaction.user.id, self.card_id)
-        await show_next(interaction, f"Set aside: {truncate(one_line(card.front), 200)} · bring it back any time "
+        front = item_text(card.id, truncate(one_line(card.front), 200))
+        await show_next(interaction, f"Set aside: {front} · bring it back any time "
                                      "with `/cards set-aside`.")
 
 

@@ -5,16 +5,23 @@ from __future__ import annotations
 import discord
 
 from bot.quiz import LETTERS, QuizOverview, QuizPost, QuizResults
-from cogs._common import BRAND_COLOUR, discord_timestamp, truncate
+from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, truncate
 
 
 def quiz_title(post: QuizPost) -> str:
     return f"Quiz #{post.number} · {post.local_date:%a %d %b}"
 
 
+def _plain(text: str, limit: int) -> str:
+    """A quiz's question and options as plain text: the options beside a card's own wrong answers are other cards'
+    answers, any of which a member may have suggested (and the moderators reviewed as plain text), and an option
+    shown differently from the others would give the answer away."""
+    return member_text(truncate(text, limit))
+
+
 def quiz_embed(post: QuizPost) -> discord.Embed:
-    lines = [f"**{truncate(post.question, 300)}**", ""]
-    lines += [f"**{LETTERS[i]}.** {truncate(option, 900)}" for i, option in enumerate(post.options)]
+    lines = [f"**{_plain(post.question, 300)}**", ""]
+    lines += [f"**{LETTERS[i]}.** {_plain(option, 900)}" for i, option in enumerate(post.options)]
     when = "You will see right or wrong as you answer." if post.reveal_now else "Answers are revealed at the close."
     lines += ["", f"One answer each; your first click counts. Closes {discord_timestamp(post.closes_at, 'R')}. {when}"]
     return discord.Embed(title=quiz_title(post), description="\n".join(lines)[:4096], colour=BRAND_COLOUR)
@@ -22,10 +29,10 @@ def quiz_embed(post: QuizPost) -> discord.Embed:
 
 def results_embed(results: QuizResults) -> discord.Embed:
     post = results.post
-    lines = [f"**{truncate(post.question, 300)}**", ""]
+    lines = [f"**{_plain(post.question, 300)}**", ""]
     for i, option in enumerate(post.options):
         mark = "✅" if i == post.correct else "▫️"
-        lines.append(f"{mark} **{LETTERS[i]}.** {truncate(option, 800)} · **{results.counts[i]}**")
+        lines.append(f"{mark} **{LETTERS[i]}.** {_plain(option, 800)} · **{results.counts[i]}**")
     share = f"{results.right} of {results.total} got it right." if results.total else "Nobody answered this one."
     lines += ["", f"Closed. The answer is **{LETTERS[post.correct]}**. {share}"]
     if results.source is not None:

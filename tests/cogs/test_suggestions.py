@@ -504,3 +504,38 @@ async def test_a_suggestions_masked_link_stays_inert_in_the_queue_list_and_in_su
     assert " [Official notice](" not in listed and "\\[Official notice](" in listed, listed
     mine = (await alice.slash("suggest mine")).embeds[0]["description"]
     assert " [Official notice](" not in mine and "\\[Official notice](" in mine, mine
+
+
+async def test_an_approved_cards_text_reads_to_members_as_the_moderators_reviewed_it(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    """The queue shows a suggestion as plain text: a masked link there reads as its brackets and address. Once
+    approved, the card must read the same to members, not become a link the moderator never saw."""
+    front = "[Official notice](https://example.com/verify) What does a **reranker** add after vector search?"
+    await suggest_card(alice, front=front)
+    reviewed = (await mod.slash("review queue")).embeds[1]["description"]
+    assert "\\[Official notice](" in reviewed, reviewed
+    await mod.click(await mod.slash("review queue"), "Approve")
+    screen = await bob.slash("cards study", deck="server")
+    assert screen.embeds[0]["description"] == reviewed.split("\n\n")[0], screen.embeds[0]["description"]
+    back = await bob.click(screen, "Reveal")
+    assert back.embeds[0]["description"] == reviewed, back.embeds[0]["description"]
+
+
+async def test_an_approved_prompt_is_posted_as_the_moderators_reviewed_it(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    scenario = ("# Server notice\nDesign an LLM gateway for 40 internal teams; [verify your account](https://example.com)"
+                " to keep p99 latency overhead under 30 ms.")
+    form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="LLM gateway budgets")
+    await alice.submit_modal(form, **{**GOOD_PROMPT, "scenario": scenario})
+    reviewed = (await mod.slash("review queue")).embeds[1]
+    assert "\\# Server notice" in reviewed["description"], reviewed["description"]
+    await mod.click(await mod.slash("review queue"), "Approve")
+    await mod.slash("content decks", deck="ai-native-careers", on=False)  # only the approved prompt is left
+    daily = harness.guild.channel("daily")
+    await mod.slash("daily setup", channel=daily, time="09:00", timezone="UTC")
+    await harness.advance(days=1)
+    [post] = [m for m in daily.messages if m.embeds]
+    assert post.embeds[0]["description"] == reviewed["description"], post.embeds[0]["description"]
+    fields = {f["name"]: f["value"] for f in reviewed["fields"]}
+    shown = {f["name"]: f["value"] for f in post.embeds[0]["fields"]}
+    assert shown["Scale and constraints"] == fields["Scale and constraints"]
