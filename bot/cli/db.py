@@ -141,9 +141,22 @@ def _copy(source: Path, target: Path) -> None:
 
 
 def _discard(path: Path) -> None:
-    """Remove a copy that is not to be kept, with the journal SQLite may have left beside it."""
-    for part in (path, path.with_name(path.name + "-journal")):
+    """Remove a copy that is not to be kept, with the journal files SQLite may have left beside it."""
+    for part in (path, *(path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm"))):
         part.unlink(missing_ok=True)
+
+
+def _upgrade(path: Path) -> int:
+    """Bring the database at ``path`` to the current schema; its version after."""
+    async def go() -> int:
+        db = Database(path)
+        try:
+            await db.open(migrate=True)
+            return await db.user_version()
+        finally:
+            await db.close()
+
+    return asyncio.run(go())
 
 
 def _restore(args: argparse.Namespace) -> int:
@@ -154,9 +167,12 @@ def _restore(args: argparse.Namespace) -> int:
     if args.path.exists() and live.exists() and args.path.resolve() == live.resolve():
         fail("that file is the live database itself; give a backup file", Status.CONFIGURATION)
     version = inspect_backup(args.path)
+    # A link (to the database on a data volume) is followed: the file it points to is replaced and the link stays,
+    # where the -wal and -shm files SQLite keeps beside the real file are too. The lock stays where the bot takes it.
+    target = live.resolve() if live.is_symlink() else live
     try:
         with exclusive(live):
-            return _put_in_place(args.path, live, version)
+            return _put_in_place(args.path, target, version)
     except InUse:
         fail(f"studybot is running with {live}; stop every studybot process using it (each shard), then restore "
              "again. Nothing was changed", Status.DATABASE)
@@ -182,19 +198,22 @@ def _put_in_place(backup: Path, live: Path, version: int) -> int:
         if isinstance(error, KeyboardInterrupt):
             raise
         fail(f"could not copy {backup} into place ({error}); {live} is unchanged", Status.DATABASE)
+    # The copy is migrated before it replaces anything: a file whose schema the migrations cannot bring up to date
+    # (another program's database that has a schema version too) is refused with the live database still in place,
+    # rather than left as the live file, on which the bot could not start.
+    try:
+        after = _upgrade(incoming)
+    except (sqlite3.Error, KeyboardInterrupt) as error:
+        _discard(incoming)
+        if aside is not None:
+            _discard(aside)
+        if isinstance(error, KeyboardInterrupt):
+            raise
+        fail(f"could not bring {backup} to this version's schema ({error}); unless the disk is full, it is not a "
+             f"studybot backup: choose another. {live} is unchanged", Status.DATABASE)
     for extra in (live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")):
         extra.unlink(missing_ok=True)  # an old WAL must never be replayed onto the restored file
     incoming.replace(live)
-
-    async def upgrade() -> int:
-        db = Database(live)
-        try:
-            await db.open(migrate=True)
-            return await db.user_version()
-        finally:
-            await db.close()
-
-    after = asyncio.run(upgrade())
     kept = f"; the database it replaced is kept as {aside}" if aside else ""
     upgraded = f", upgraded from schema version {version} to {after}" if after != version else ""
     print(f"restored {backup} to {live}{upgraded}{kept}. Start the bot again.")

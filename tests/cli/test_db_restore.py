@@ -214,3 +214,47 @@ def test_a_backup_that_is_no_database_file_is_named_as_the_backup_not_as_the_set
     err = capsys.readouterr().err
     assert caught.value.code == status, err
     assert given in err and "STUDYBOT_DATABASE_PATH" not in err and "backup" in err, err
+
+
+def test_a_backup_that_cannot_be_brought_to_this_schema_is_refused_and_the_live_file_is_untouched(
+        live: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A sound SQLite file with a schema version but not studybot's tables (another program's database, or a
+    file saved under a backup's name) passes the integrity and version checks; it fails only when migrated. That
+    must happen before it takes the live file's place, or the bot could not start again on what is left."""
+    mark(live, "live")
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE notes (x TEXT)")
+        conn.execute("PRAGMA user_version = 5")
+    conn.close()
+    with pytest.raises(SystemExit) as caught:
+        main(["db", "restore", str(other)])
+    err = capsys.readouterr().err
+    assert caught.value.code == Status.DATABASE, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    assert str(other) in lines[0] and f"{live} is unchanged" in lines[0], lines[0]
+    assert guild_names(live) == ["live"]
+    assert not list(tmp_path.glob("bot.sqlite3.before-restore-*"))
+    assert not list(tmp_path.glob("bot.sqlite3.restoring*"))
+    assert main(["db", "migrate"]) == 0
+
+
+def test_a_restore_through_a_link_replaces_the_file_it_points_to(
+        live: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """STUDYBOT_DATABASE_PATH may be a link to the database on a data volume: the restored database goes where the
+    link points, and the link stays, rather than a new file taking the link's place beside it while the volume
+    keeps the old database."""
+    volume = tmp_path / "volume"
+    volume.mkdir()
+    stored = volume / "studybot.sqlite3"
+    live.replace(stored)
+    live.symlink_to(stored)
+    mark(live, "before")
+    assert main(["db", "backup", "copy.sqlite3"]) == 0
+    mark(live, "after")
+    assert main(["db", "restore", "copy.sqlite3"]) == 0
+    assert live.is_symlink() and live.resolve() == stored
+    assert guild_names(stored) == ["before"]
+    (aside,) = volume.glob("studybot.sqlite3.before-restore-*")
+    assert guild_names(aside) == ["after", "before"]
