@@ -210,12 +210,26 @@ def load_library(directory: ContentFolders) -> tuple[ContentLibrary | None, list
         for folder in folders:
             pack, found = load_pack(folder)
             problems += found
-            if pack is not None:
+            twice = _loaded_twice(pack, packs) if pack is not None else []
+            problems += twice
+            if pack is not None and not twice:
                 packs.append(pack)
     problems += duplicate_ids(packs)
     if any(p.severity == "error" for p in problems):
         return None, problems
     return ContentLibrary.of(packs), problems
+
+
+def _loaded_twice(pack: Pack, loaded: list[Pack]) -> list[Problem]:
+    """A pack whose name an earlier folder already gave: most often a copy of a shipped pack, made to edit it and
+    added beside the original, whose every id would otherwise be reported as a duplicate of a file of the same
+    name. The copy is left out, so its ids are not each reported as duplicates as well."""
+    first = next((other for other in loaded if other.name == pack.name), None)
+    if first is None:
+        return []
+    return [Problem(str(pack.path / "pack.toml"), None, "name",
+                    f"pack “{pack.name}” is loaded twice, also from {first.path}; keep one copy (to serve your copy "
+                    "of a shipped pack instead of it, leave `shipped` out of STUDYBOT_CONTENT_DIR)")]
 
 
 def duplicate_ids(packs: list[Pack]) -> list[Problem]:

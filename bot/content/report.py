@@ -57,15 +57,35 @@ def summary(library: ContentLibrary) -> list[str]:
     return lines
 
 
+def item_problems(library: ContentLibrary) -> list[Problem]:
+    """The checks of items against their pack and each other (cards, sizing, the prompts cards name): the
+    errors among them make packs unusable just as schema errors do."""
+    prompt_ids = {p.id for p in library.prompts}
+    problems: list[Problem] = []
+    for pack in library.packs:
+        problems += card_problems(pack)
+        problems += pack_sizing_problems(pack)
+        problems += prompt_reference_problems(pack, prompt_ids)
+    return problems
+
+
+def load_checked(directory: ContentFolders) -> tuple[ContentLibrary | None, list[Problem]]:
+    """What the bot serves, at start and on a reload: the packs, refused on every error ``validate`` reports (a
+    pack the validator says cannot be used is never served), without its slower near-duplicate warnings."""
+    library, problems = load_library(directory)
+    if library is not None:
+        problems += item_problems(library)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return library, problems
+
+
 def validate(directory: ContentFolders, document: StudyDocument | None = None) -> tuple[ContentLibrary | None, list[Problem]]:
     library, problems = load_library(directory)
     if library is not None:
-        prompt_ids = {p.id for p in library.prompts}
+        problems += item_problems(library)
         for pack in library.packs:
             problems += near_duplicates(pack)
-            problems += card_problems(pack)
-            problems += pack_sizing_problems(pack)
-            problems += prompt_reference_problems(pack, prompt_ids)
             if document is not None:
                 problems += citation_problems(pack, document)
     if any(p.severity == "error" for p in problems):

@@ -6,7 +6,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.content.loader import ContentError, ContentFolders, ContentLibrary, Problem, as_folders, load_library
+from bot.content.loader import ContentError, ContentFolders, ContentLibrary, Problem, as_folders
+from bot.content.report import load_checked
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class ContentStore:
 
     @classmethod
     def load(cls, directory: ContentFolders) -> ContentStore:
-        library, problems = load_library(directory)
+        library, problems = load_checked(directory)
         if library is None:
             raise ContentError([p for p in problems if p.severity == "error"])
         return cls(directory, library, [p for p in problems if p.severity != "error"])
@@ -54,7 +55,7 @@ class ContentStore:
         return self._library
 
     def reload(self) -> ReloadResult:
-        library, problems = load_library(self.directories)
+        library, problems = load_checked(self.directories)
         if library is None:
             report = "\n".join(str(p) for p in problems if p.severity == "error")
             log.warning("content reload failed; keeping %s", self._library.version)

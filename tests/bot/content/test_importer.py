@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.cli.common import Status
 from bot.content.document import read_document
 from bot.content.importer import write_draft
 from bot.content.loader import load_library
@@ -184,3 +185,22 @@ def test_a_run_of_thousands_of_digits_is_text_not_a_question_number(tmp_path: Pa
     """Python refuses to turn more than 4,300 digits into an int: such a line once crashed the reader."""
     document = read_document(write(tmp_path, GOOD + "9" * 5000 + ". Is this number too long?\nYes.\n"))
     assert [q.number for q in document.faq] == [1, 2]
+
+
+@pytest.mark.parametrize("into", ["live", "live/more"])
+def test_import_refuses_to_draft_into_a_folder_the_bot_serves(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], into: str) -> None:
+    """README: the draft goes to ./drafts (or --into), never into the content the bot serves. A draft written into a
+    folder of STUDYBOT_CONTENT_DIR would be served at the next start as it is, before anyone rewrote it."""
+    live = tmp_path / "live"
+    live.mkdir()
+    monkeypatch.setenv("STUDYBOT_CONTENT_DIR", f"shipped:{live}")
+    monkeypatch.chdir(tmp_path)
+    path = write(tmp_path, GOOD)
+    with pytest.raises(SystemExit) as refused:
+        main(["content", "import", str(path), "--pack", "serving", "--into", into])
+    out, err = capsys.readouterr()
+    assert refused.value.code == Status.CONFIGURATION, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "STUDYBOT_CONTENT_DIR" in lines[0] and str(live) in lines[0], err
+    assert list(live.iterdir()) == []

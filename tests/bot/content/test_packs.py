@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import ContentStore
+from bot.content import ContentError, ContentStore
 from bot.content.document import read_document
 from bot.content.loader import load_library
 from bot.content.models import BUTTON_LABEL_LIMIT, EMBED_DESCRIPTION_LIMIT, EMBED_TITLE_LIMIT, PromptKind
@@ -119,3 +119,41 @@ def test_a_folder_named_like_a_pack_file_is_a_problem_in_the_report_not_a_crash(
     (folder / PACK.name / "prompts" / "extra.toml").mkdir()
     result = store.reload()
     assert not result.ok and "prompts/extra.toml" in result.report and "cannot be read" in result.report, result
+
+
+REFUSED_BY_THE_VALIDATOR = [
+    ("flashcards/agents.toml", 'prompt = "multi-agent-orchestrator"', 'prompt = "multi-agent-orchestra"',
+     "names prompt “multi-agent-orchestra”, which no loaded pack has"),
+    ("flashcards/agents.toml", '"About 90%: the first failure stops the run, so only the first two steps really matter."',
+     '"About 60%"', "the odd one out gives the answer away"),
+]
+
+
+@pytest.mark.parametrize(("file", "old", "new", "expected"), REFUSED_BY_THE_VALIDATOR)
+def test_packs_the_validator_refuses_are_not_served(tmp_path: Path, file: str, old: str, new: str,
+                                                    expected: str) -> None:
+    """README: "a broken pack stops start-up with the validator's report". A pack `content validate` calls
+    unusable (exit 1) is refused at start and on a reload too, not only when its schema is wrong."""
+    folder = broken_copy(tmp_path, file, old, new)
+    library, problems = validate(folder)
+    assert library is None and expected in "\n".join(str(p) for p in problems)
+    with pytest.raises(ContentError) as refused:
+        ContentStore.load(folder)
+    assert expected in str(refused.value)
+    store = ContentStore.load(SHIPPED_CONTENT_DIR)
+    store.directory = folder
+    result = store.reload()
+    assert not result.ok and expected in result.report, result
+
+
+def test_a_pack_loaded_from_two_folders_is_one_error_naming_both(tmp_path: Path) -> None:
+    """A host copies the shipped pack to edit it and adds the copy with `STUDYBOT_CONTENT_DIR=shipped:/srv/packs`:
+    one line says the pack is there twice and where, instead of every id "duplicate (also in)" the same file name."""
+    mine = tmp_path / "packs"
+    shutil.copytree(PACK, mine / PACK.name)
+    library, problems = load_library((SHIPPED_CONTENT_DIR, mine))
+    assert library is None
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) == 1, "\n".join(str(p) for p in errors[:3])
+    line = str(errors[0])
+    assert str(mine / PACK.name) in line and str(PACK) in line and "shipped" in line, line
