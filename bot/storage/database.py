@@ -20,6 +20,7 @@ import contextvars
 import functools
 import logging
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -41,6 +42,10 @@ T = TypeVar("T")
 # (see :func:`bounded_writes`), so a member gets a clear "nothing was recorded" well inside
 # Discord's 3 seconds instead of "This interaction failed".
 BUSY_TIMEOUT_MS = 1000
+# How long a migration waits for the file instead. Shard processes started together each migrate as they start,
+# and on a large database one migration (an index over a big table) holds the file for seconds: the others wait
+# for it rather than stop. Kept under systemd's default start timeout (90 s), which the unit's migrate runs in.
+MIGRATION_BUSY_TIMEOUT_MS = 60_000
 INTERACTION_WRITE_QUEUE_SECONDS = 1.5
 
 _write_queue_limit: contextvars.ContextVar[float | None] = contextvars.ContextVar("write_queue_limit", default=None)
@@ -116,7 +121,7 @@ class Database:
             return
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn = await _connect(self.path, isolation_level=None)
         conn.row_factory = sqlite3.Row
         try:
             await conn.execute("PRAGMA journal_mode=WAL")
@@ -153,7 +158,19 @@ class Database:
                 f"{self.path} is at schema version {current}, but this studybot only knows "
                 f"{latest}. Upgrade studybot (or restore a backup made by this version)."
             )
-        for migration in (m for m in migrations if m.version > current):
+        pending = [m for m in migrations if m.version > current]
+        if not pending:
+            return current
+        await self.conn.execute(f"PRAGMA busy_timeout={MIGRATION_BUSY_TIMEOUT_MS}")
+        try:
+            await self._apply(pending)
+        finally:
+            await self.conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return await self.user_version()
+
+    async def _apply(self, pending: list[Migration]) -> None:
+        """Apply ``pending`` in order, each in its own transaction, skipping any another process applied meanwhile."""
+        for migration in pending:
             async with self._write_turn():
                 await self.conn.execute("BEGIN IMMEDIATE")
                 try:
@@ -171,7 +188,6 @@ class Database:
                     await self.conn.execute("ROLLBACK")
                     raise
                 await self.conn.execute("COMMIT")
-        return await self.user_version()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -291,13 +307,29 @@ class Database:
         """Copy the live database with SQLite's online backup API (safe while running)."""
         destination = Path(destination)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        target = await aiosqlite.connect(destination)
+        target = await _connect(destination)
         try:
             async with self._write_turn():
                 await self.conn.backup(target)
         finally:
             await target.close()
         return destination
+
+
+async def _connect(path: Path, **options: Any) -> aiosqlite.Connection:
+    """``aiosqlite.connect``, waiting on a failure (a folder the bot may not write) for aiosqlite's worker thread to
+    stop: left to finish on its own, it wakes after a command's ``asyncio.run`` has closed the loop and prints a
+    traceback ("Event loop is closed") under the command's one line."""
+    connection = aiosqlite.connect(path, **options)
+    try:
+        return await connection
+    except BaseException:
+        # The thread is the connection itself before aiosqlite 0.22, and held as ``_thread`` since; either way it
+        # has been told to stop and only needs the loop alive while it says so.
+        worker = getattr(connection, "_thread", connection)
+        if isinstance(worker, threading.Thread) and worker.is_alive():
+            await asyncio.to_thread(worker.join)
+        raise
 
 
 def _first_row(conn: sqlite3.Connection, sql: str, params: Params) -> sqlite3.Row | None:

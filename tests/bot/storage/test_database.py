@@ -78,6 +78,64 @@ async def test_migrations_another_process_applied_meanwhile_are_not_applied_agai
         await other.close()
 
 
+async def test_a_migration_waits_for_a_slow_one_another_process_is_applying(tmp_path: Path) -> None:
+    """Shard processes upgraded together each run `studybot db migrate` at start (deploy/studybot@.service). On a
+    large database one migration (an index over a big table) holds the file for seconds; the other process must
+    wait for it rather than stop with "locked" (status 3, which the unit does not restart on)."""
+    path = tmp_path / "upgraded.sqlite3"
+    db = Database(path)
+    await db.open(migrate=False)
+    await db.migrate(load_migrations()[:-1])
+    await db.close()
+    held = threading.Event()
+
+    def slow_migration_elsewhere() -> None:
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        held.set()
+        threading.Event().wait(BUSY_TIMEOUT_MS / 1000 * 2)  # the other process's migration, still running
+        conn.execute("COMMIT")
+        conn.close()
+
+    other = threading.Thread(target=slow_migration_elsewhere)
+    other.start()
+    held.wait()
+    db = Database(path)
+    try:
+        await db.open()
+        assert await db.user_version() == LATEST_VERSION
+        assert await db.fetchval("PRAGMA busy_timeout") == BUSY_TIMEOUT_MS  # members' writes stay bounded
+    finally:
+        await db.close()
+        other.join()
+
+
+async def test_a_file_that_cannot_be_opened_leaves_no_worker_thread_behind(tmp_path: Path) -> None:
+    """A database (or backup) path SQLite cannot open, such as one in a folder the bot may not write or behind a link
+    to a volume that is not mounted: the one line `studybot db migrate` prints was followed by a traceback
+    ("Event loop is closed") from aiosqlite's thread, still finishing once the command's loop had closed."""
+    unmounted = tmp_path / "unmounted" / "studybot.sqlite3"
+    (tmp_path / "live.sqlite3").symlink_to(unmounted)
+    (tmp_path / "copy.sqlite3").symlink_to(unmounted)
+    before = connection_threads()
+    with pytest.raises(sqlite3.OperationalError, match="unable to open"):
+        await Database(tmp_path / "live.sqlite3").open()
+    assert connection_threads() - before == set()
+    db = await open_db(tmp_path / "fine.sqlite3")
+    own = connection_threads() - before
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="unable to open"):
+            await db.backup(tmp_path / "copy.sqlite3")
+        assert connection_threads() - before - own == set()
+    finally:
+        await db.close()
+
+
+def connection_threads() -> set[threading.Thread]:
+    """aiosqlite's worker threads still running (one per connection until it is closed)."""
+    return {t for t in threading.enumerate() if t.is_alive() and "_connection_worker_thread" in t.name}
+
+
 async def test_a_newer_database_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     path = tmp_path / "future.sqlite3"
     with sqlite3.connect(path) as raw:
