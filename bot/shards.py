@@ -22,6 +22,11 @@ _catching_up: contextvars.ContextVar[tuple[int, int] | None] = contextvars.Conte
                                                                                       default=None)
 
 
+# Far more than any bot needs (Discord asks for a shard per 2,500 guilds at most; this covers 160 million guilds):
+# a larger figure is a typo, and ``0-1000000000`` would otherwise be expanded into a billion ids before any check.
+MAX_SHARDS = 65_536
+
+
 def shard_of(guild_id: int, shard_count: int) -> int:
     return (guild_id >> 22) % shard_count
 
@@ -39,6 +44,9 @@ def parse_shard_ids(text: str) -> tuple[int, ...]:
         low, high = int(first), int(last) if dash else int(first)
         if high < low:
             raise InvalidInput(f"`{part}` runs backwards.", hint=f"Write `{high}-{low}`.")
+        if high >= MAX_SHARDS:
+            raise InvalidInput(f"Shard id {high} is past the largest studybot runs ({MAX_SHARDS - 1}).",
+                               hint="Shard ids run from 0 to the shard count minus one.")
         ids.update(range(low, high + 1))
     if not ids:
         raise InvalidInput("No shard ids given.", hint="Write a range such as `0-3`.")
@@ -58,6 +66,10 @@ class ShardLayout:
                                hint="Set STUDYBOT_SHARD_COUNT (or --shard-count) to the total number of shards.")
         if self.shard_count is not None and self.shard_count < 1:
             raise InvalidInput("The shard count must be at least 1.", hint="Use 1 for a single connection.")
+        if self.shard_count is not None and self.shard_count > MAX_SHARDS:
+            raise InvalidInput(f"A shard count of {self.shard_count} is more than studybot runs ({MAX_SHARDS}).",
+                               hint="Discord asks for one shard per 2,500 servers at most; leave it unset to use "
+                                    "the number Discord recommends.")
         if self.shard_ids is not None and self.shard_count is not None:
             outside = [i for i in self.shard_ids if i >= self.shard_count]
             if outside:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.errors import InvalidInput
 from bot.identify import IDENTIFY_WINDOW, IdentifyPacer
-from bot.shards import ShardLayout, catching_up, parse_shard_ids, ranges, shard_of
+from bot.shards import MAX_SHARDS, ShardLayout, catching_up, parse_shard_ids, ranges, shard_of
 
 
 @pytest.mark.parametrize(("text", "ids"), [
@@ -20,6 +20,7 @@ def test_shard_ids_are_parsed(text: str, ids: tuple[int, ...]) -> None:
 
 @pytest.mark.parametrize(("text", "problem"), [
     ("", "No shard ids"), ("a-b", "is not a list"), ("3-1", "runs backwards"), ("-1", "is not a list"), ("²", "is not a list"),
+    ("0-1000000000", "past the largest studybot runs"),  # refused before a billion ids are listed
 ])
 def test_bad_shard_ids_say_what_is_wrong(text: str, problem: str) -> None:
     with pytest.raises(InvalidInput, match=problem):
@@ -31,6 +32,9 @@ def test_a_layout_needs_a_count_for_its_ids_and_ids_inside_it() -> None:
         ShardLayout(None, (0, 1))
     with pytest.raises(InvalidInput, match=r"\[8\] do not exist with 8 shards"):
         ShardLayout(8, (7, 8))
+    with pytest.raises(InvalidInput, match="more than studybot runs"):
+        ShardLayout(MAX_SHARDS + 1)
+    assert ShardLayout(MAX_SHARDS, (MAX_SHARDS - 1,)).partial
 
 
 @given(st.integers(min_value=1 << 22, max_value=(1 << 63) - 1), st.integers(min_value=1, max_value=64))
