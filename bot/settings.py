@@ -31,6 +31,9 @@ def shipped_content_dir() -> Path:
 
 SHIPPED_CONTENT_DIR = shipped_content_dir()
 SHIPPED = "shipped"  # the word in STUDYBOT_CONTENT_DIR that stands for the packs that come with studybot
+# Variables read from the environment by the modules that use them rather than through Settings.
+ENVIRONMENT_ONLY = frozenset({"STUDYBOT_EVENT_LOOP",  # bot.eventloop
+                              "STUDYBOT_CRASH_AT"})  # bot.posting.crashpoints
 
 if TYPE_CHECKING:
     from bot.shards import ShardLayout
@@ -125,10 +128,15 @@ class Settings(BaseSettings):
         text = value.strip()
         if text.startswith("["):
             try:
-                return json.loads(text)
+                listed = json.loads(text)
             except json.JSONDecodeError:
                 raise ValueError(f"`{text[:40]}` is not a list of user ids; write `[123, 456]` or `123,456`") from None
-        parts = [part for part in re.split(r"[\s,]+", text) if part]
+            # Each entry is checked by the rule `123,456` is checked by, so a bad one is named in a line about
+            # STUDYBOT_OWNER_IDS (pydantic would name its position as a variable, STUDYBOT_OWNER_IDS_1) and a
+            # negative number is refused in both forms.
+            parts = [str(item) for item in listed] if isinstance(listed, list) else [text]
+        else:
+            parts = [part for part in re.split(r"[\s,]+", text) if part]
         for part in parts:
             if not (part.isascii() and part.isdecimal()):
                 raise ValueError(f"`{part[:40]}` is not a Discord user id (a number); write `[123, 456]` or `123,456`")
@@ -171,6 +179,11 @@ class Settings(BaseSettings):
             if entry:
                 folders.append(SHIPPED_CONTENT_DIR if entry == SHIPPED else Path(entry).expanduser())
         return tuple(dict.fromkeys(folders)) or (SHIPPED_CONTENT_DIR,)
+
+    @classmethod
+    def names(cls) -> frozenset[str]:
+        """Every ``STUDYBOT_`` variable studybot reads, to tell a misspelt one from a setting."""
+        return frozenset(f"STUDYBOT_{name.upper()}" for name in cls.model_fields) | ENVIRONMENT_ONLY
 
     @property
     def token(self) -> str | None:

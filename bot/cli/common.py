@@ -6,6 +6,8 @@ manager can tell "fix the configuration" from "Discord was down, try again later
 
 from __future__ import annotations
 
+import difflib
+import os
 import re
 import sqlite3
 import stat
@@ -14,6 +16,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from dotenv import dotenv_values
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
@@ -54,9 +57,9 @@ def _setting_name(location: tuple[int | str, ...], overrides: dict[str, Any]) ->
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Build settings from the environment and ``.env``, explaining any bad value."""
+    """Build settings from the environment and ``.env``, explaining any bad value or misspelt name."""
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as error:
         problems = "; ".join(f"{_setting_name(e['loc'], overrides)}: {e['msg']}" for e in error.errors())
         fail(f"invalid configuration: {problems}", Status.CONFIGURATION)
@@ -68,6 +71,31 @@ def load_settings(**overrides: Any) -> Settings:
         env_file = Settings.model_config.get("env_file")
         fail(f"invalid configuration: {env_file} is not UTF-8 text (byte {error.object[error.start]:#04x} at "
              f"position {error.start}); save it as UTF-8", Status.CONFIGURATION)
+    _refuse_unknown_names()
+    return settings
+
+
+def _refuse_unknown_names() -> None:
+    """Stop on a misspelt ``STUDYBOT_`` variable. Settings ignore it and use the default instead, so a misspelt
+    STUDYBOT_DATABASE_PATH would start the bot on a new, empty database as if every member were new.
+
+    Every unknown name in ``.env``, the bot's own file, is refused. In the environment only a name close to a
+    setting is: others may set ``STUDYBOT_`` names there for their own ends (a container platform names a service's
+    address ``STUDYBOT_SERVICE_HOST``)."""
+    known = Settings.names()
+    given = [(name, "the environment", False) for name in os.environ]
+    env_file = Path(str(Settings.model_config.get("env_file") or ""))
+    if env_file.name and env_file.is_file():
+        given += [(name, str(env_file), True) for name in dotenv_values(env_file, encoding="utf-8")]
+    for name, where, own_file in given:
+        if name.upper().startswith("STUDYBOT_") and name.upper() not in known:
+            # A misspelling is nearly the name (DATABSE_PATH: 0.98); SERVICE_HOST is 0.67 from OWNER_IDS.
+            close = difflib.get_close_matches(name.upper(), sorted(known), n=1, cutoff=0.6 if own_file else 0.85)
+            if not close and not own_file:
+                continue
+            guess = f"; did you mean {close[0]}?" if close else ""
+            fail(f"invalid configuration: {name} (in {where}) is not a studybot setting{guess} The README's "
+                 "Configuration section lists them", Status.CONFIGURATION)
 
 
 def load_content(settings: Settings) -> ContentStore:

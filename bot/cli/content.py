@@ -90,7 +90,13 @@ def _import(args: argparse.Namespace) -> int:
         fail(f"{into} is a file; --into needs a folder", Status.FILE)
     if not args.document.is_file():
         fail(f"{args.document} {_not_a_document(args.document)}", Status.FILE)
-    folders = as_folders([*load_settings().content_dirs, into])
+    served = load_settings().content_dirs
+    live = next((folder for folder in served if _within(into, folder)), None)
+    if live is not None:
+        fail(f"{into} is in {live}, which the bot serves packs from (STUDYBOT_CONTENT_DIR): a draft there would be "
+             f"served before anyone rewrote it; draft into another folder (default ./{DRAFTS}), then move the "
+             "rewritten pack there", Status.CONFIGURATION)
+    folders = as_folders([*served, into])
     try:
         document = read_document(args.document)
         taken = _ids_in_use(folders, skip=into / args.pack)
@@ -104,6 +110,12 @@ def _import(args: argparse.Namespace) -> int:
           f"`studybot content validate {folder}`; to serve it, move it into a content folder "
           "(see STUDYBOT_CONTENT_DIR in the README).")
     return 0
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or inside it (a draft there sits among, or inside, the packs it holds)."""
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
 
 
 def _refused(error: UserFacingError) -> int:

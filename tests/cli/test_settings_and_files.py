@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.cli.common import Status, load_settings
+from bot.settings import SHIPPED_CONTENT_DIR
 
 
 @pytest.mark.parametrize("value", ["[123456789012345678", "123456789012345678,alice", "[1, 2"])
@@ -112,3 +117,71 @@ def test_paths_in_dotenv_starting_with_a_tilde_are_in_the_home_folder(
     assert main(["db", "backup"]) == 0
     assert (home / "studybot" / "bot.sqlite3").is_file() and len(list((home / "backups").iterdir())) == 1
     assert not (in_tmp / "~").exists()
+
+
+def test_run_stops_on_packs_the_validator_refuses(in_tmp: Path) -> None:
+    """A card naming a prompt that no pack has fails `studybot content validate`; `studybot run` must stop on it
+    with the validator's line (status 7) instead of serving the pack."""
+    pack = in_tmp / "packs" / "ai-native-careers"
+    shutil.copytree(SHIPPED_CONTENT_DIR / "ai-native-careers", pack)
+    cards = pack / "flashcards" / "agents.toml"
+    cards.write_text(cards.read_text(encoding="utf-8").replace(
+        'prompt = "multi-agent-orchestrator"', 'prompt = "multi-agent-orchestra"', 1), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STUDYBOT_") and k != "DISCORD_TOKEN"}
+    env.update(STUDYBOT_DISCORD_TOKEN="not.a.token", STUDYBOT_DATABASE_PATH=str(in_tmp / "bot.sqlite3"),
+               STUDYBOT_CONTENT_DIR=str(in_tmp / "packs"), STUDYBOT_STARTUP_TIMEOUT="0")
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=in_tmp, env=env, capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == Status.CONTENT, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "names prompt “multi-agent-orchestra”" in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ('[123456789012345678, "alice"]', "`alice`"), ("[123456789012345678, 1.5]", "`1.5`"),
+    ("[-5]", "`-5`"),
+])
+def test_a_bad_id_in_a_json_owner_ids_list_names_the_variable_and_the_id(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str,
+        shown: str) -> None:
+    """The list form is read by the same rule as `123,456`: the line names STUDYBOT_OWNER_IDS (not a variable that
+    does not exist, such as STUDYBOT_OWNER_IDS_1) and the value that is not a user id."""
+    monkeypatch.setenv("STUDYBOT_OWNER_IDS", value)
+    with pytest.raises(SystemExit) as caught:
+        main(["db", "migrate"])
+    err = capsys.readouterr().err
+    assert caught.value.code == Status.CONFIGURATION, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "STUDYBOT_OWNER_IDS: " in lines[0] and shown in lines[0], err
+
+
+@pytest.mark.parametrize("where", ["dotenv", "environment"])
+def test_a_misspelt_setting_is_one_line_naming_the_setting_it_resembles(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], where: str) -> None:
+    """A variable studybot does not know was ignored without a word and its default used: with the database path
+    misspelt, the bot started on a new, empty database in the working folder, as if every member were new."""
+    monkeypatch.delenv("STUDYBOT_DATABASE_PATH")
+    if where == "dotenv":
+        (in_tmp / ".env").write_text("STUDYBOT_DATABSE_PATH=data/studybot.sqlite3\n", encoding="utf-8")
+    else:
+        monkeypatch.setenv("STUDYBOT_DATABSE_PATH", "data/studybot.sqlite3")
+    with pytest.raises(SystemExit) as caught:
+        main(["db", "migrate"])
+    err = capsys.readouterr().err
+    assert caught.value.code == Status.CONFIGURATION, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "STUDYBOT_DATABSE_PATH" in lines[0] and "STUDYBOT_DATABASE_PATH" in lines[0], err
+    assert not (in_tmp / "studybot.sqlite3").exists()
+
+
+def test_a_studybot_name_in_the_environment_unlike_any_setting_is_left_alone(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container platform sets ``STUDYBOT_SERVICE_HOST`` for a service named studybot: not a setting, and not a
+    misspelt one, so it is no reason to stop (the same name in ``.env``, the bot's own file, would be)."""
+    monkeypatch.setenv("STUDYBOT_SERVICE_HOST", "10.0.0.7")
+    assert main(["db", "migrate"]) == 0
+    (in_tmp / ".env").write_text("STUDYBOT_SERVICE_HOST=10.0.0.7\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as caught:
+        main(["db", "migrate"])
+    assert caught.value.code == Status.CONFIGURATION
