@@ -171,9 +171,15 @@ async def _setup_submitted(interaction: discord.Interaction, match: re.Match[str
     guild = interaction.guild
     assert guild is not None
     [channel_id] = SETUP_FORM.values(match)
-    if not isinstance(guild.get_channel(channel_id), discord.TextChannel):
+    target = guild.get_channel(channel_id)
+    if not isinstance(target, discord.TextChannel):
         raise InvalidInput("The channel picked in step 1 is not a text channel of this server (any more).",
                            hint="Press **Set up studybot** again and pick a channel.")
+    # The channel rides in the custom id, which a modified client can write: a moderator may aim the daily posts
+    # only at a channel they can see, as the step 1 menu offers.
+    if isinstance(interaction.user, discord.Member) and not target.permissions_for(interaction.user).view_channel:
+        raise InvalidInput("You cannot see the channel picked in step 1, so you cannot set studybot up there.",
+                           hint="Press **Set up studybot** again and pick a channel you can see.")
     answers = Answers(fields.get("daily_time", ""), fields.get("timezone", ""), fields.get("quiz_time", ""),
                       fields.get("mock", ""))
     try:

@@ -240,3 +240,21 @@ async def test_the_setup_form_moving_todays_mock_round_to_an_hour_already_past_s
     assert "round has not started, so it starts now" in done.text, done.text
     await harness.settle()
     assert any(m.content.startswith("🎙️ **Mock interview round 1**") for m in study.messages)
+
+
+async def test_the_setup_form_refuses_a_channel_the_moderator_cannot_see(harness: BotHarness) -> None:
+    """The channel picked in step 1 rides in the form's custom id, which a modified client can write: a form naming
+    a private channel the moderator cannot see is refused, and nothing is set up there."""
+    guild, mod, _member = await invite_bot(harness)
+    staff = guild.create_text_channel("staff")
+    staff.deny(guild.id, "view_channel")  # hidden from @everyone, the moderator among them
+    bot_role = next(r for r in guild.roles.values() if r.name == "studybot")
+    staff.allow(bot_role.id, "view_channel")
+    step = await mod.click(channel(guild, "general").messages[0], "Set up studybot")
+    form = await mod.select(step, [str(channel(guild, "study").id)])
+    assert form.modal is not None
+    form.modal["custom_id"] = f"studybot:welcome:setupform:{staff.id}"
+    refused = await mod.submit_modal(form, daily_time="09:00", timezone="UTC", quiz_time="", mock="")
+    assert refused.ephemeral and "cannot see the channel" in refused.text, refused.text
+    await harness.advance(days=1)
+    assert not staff.messages and "not set up" in (await mod.slash("daily status")).text
