@@ -17,6 +17,7 @@ import aiohttp
 import discord
 from discord.ext import commands
 from discord.shard import SessionStartLimits
+from discord.state import AutoShardedConnectionState
 
 import cogs
 from bot.core import Core
@@ -105,6 +106,25 @@ def freeze_startup_heap() -> None:
     log.info(FROZE_STARTUP_HEAP, gc.get_freeze_count())
 
 
+class ListedGuildsState(AutoShardedConnectionState["StudyBot"]):
+    """discord.py's sharded state, plus the removals a gateway outage hides.
+
+    Discord sends no GUILD_DELETE to a shard without a session, and a new session's READY lists only the guilds
+    the bot is in now; discord.py adds those but keeps every guild it cached before, so a server that removed the
+    bot during the outage stayed cached, scheduled and posted to until a restart, and its data was never purged.
+    A cached guild of the shard that READY no longer lists is removed and reported as the removal Discord never
+    sent (``on_guild_remove``)."""
+
+    def parse_ready(self, data: Any) -> None:
+        shard_id = data["shard"][0]
+        listed = {int(guild["id"]) for guild in data["guilds"]}
+        gone = [guild for guild in self._guilds.values() if guild.shard_id == shard_id and guild.id not in listed]
+        super().parse_ready(data)
+        for guild in gone:
+            self._remove_guild(guild)
+            self.dispatch("guild_remove", guild)
+
+
 class StudyBot(commands.AutoShardedBot):
     """The studybot client. Resources arrive ready-made in ``core``; ``setup_hook`` opens them.
 
@@ -137,12 +157,17 @@ class StudyBot(commands.AutoShardedBot):
         self.own_process = own_process  # the process runs this bot alone: its start-up heap may be frozen
         self._ready_hooks: list[ReadyHook] = []
         self._ready_once = asyncio.Event()
+        core.scheduler.hold_until(self._ready_once)  # timers overdue at start wait for the guilds to be known
         self._caught_up: set[int] = set()  # shards whose start-up hooks began
         self._hooks_done: set[int] = set()  # ... and finished
         self._identify_pacer = IdentifyPacer()
         self._background: set[asyncio.Task[Any]] = set()
         self._channel_guilds: dict[int, int] = {}  # channel or thread id -> its guild's id (never changes)
         self.add_listener(self._on_shard_ready, "on_shard_ready")
+
+    def _get_state(self, **options: Any) -> ListedGuildsState:
+        return ListedGuildsState(dispatch=self.dispatch, handlers=self._handlers, hooks=self._hooks, http=self.http,
+                                 **options)
 
     def get_channel(self, id: int, /) -> AnyChannel | None:  # noqa: A002 - discord.py's signature
         """discord.py's lookup copies the guild list and probes every guild in turn, which a bot in a

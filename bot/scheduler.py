@@ -69,10 +69,20 @@ class JobScheduler:
         self._wake: asyncio.Event | None = None  # set while :meth:`drive` runs: wakes it when jobs change
         self.failures: list[tuple[str, BaseException]] = []
         self.shards = ShardLayout()  # which guilds' jobs this process runs; set from settings
+        self._held_until: asyncio.Event | None = None  # no job runs before it is set (see hold_until)
 
     def owns(self, guild_id: int) -> bool:
         """Whether this process schedules and catches up ``guild_id`` (its shard is one of ours)."""
         return self.shards.owns(guild_id)
+
+    def hold_until(self, ready: asyncio.Event) -> None:
+        """Run no job before ``ready`` is set (the bot's shards are ready and their start-up work is done).
+
+        APScheduler starts with the extensions and at once fires every timer whose time passed while the bot was
+        down, before any shard is ready: the bot knew none of its servers' channels yet (a quiz's close found its
+        channel "gone" and gave its reveal up) nor which servers removed it meanwhile. Such a job waits, then runs
+        unless it was removed meanwhile (its server removed the bot)."""
+        self._held_until = ready
 
     # -- registration -------------------------------------------------------------------
     def add(self, job_id: str, trigger: BaseTrigger, func: JobFunc, *args: Any) -> None:
@@ -146,6 +156,10 @@ class JobScheduler:
         job = self._jobs.get(job_id)
         if job is None or not self._accepting:
             return
+        if self._held_until is not None and not self._held_until.is_set():
+            await self._held_until.wait()
+            if self._jobs.get(job_id) is not job or not self._accepting:
+                return  # removed (or replaced) while it waited
         task = asyncio.current_task()
         if task is not None:
             self._running.add(task)

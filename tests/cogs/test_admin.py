@@ -371,3 +371,19 @@ async def test_the_audit_shows_a_members_card_as_plain_text_not_as_a_link(
     assert "removed a server prompt or card" in text
     assert "verify your account" in text
     assert not re.search(r"(?<!\\)\[[^\]]*\]\(", text)  # shown as typed, never as a masked link
+
+
+async def test_a_server_that_removes_the_bot_during_a_gateway_outage_counts_as_left(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """Discord tells no one of a removal while a shard has no session; the new session's READY simply no longer
+    lists the server. It counts as left then, as a removal while the bot was offline does."""
+    await setup_daily(mod, daily, time="09:00", zone="UTC")
+    gateway = harness.sim.gateway
+    await gateway.invalidate_session(resumable=False)
+    harness.sim.remove_bot_from_guild(harness.guild)  # no session is open: there is nobody to send it to
+    await harness.wait_until(lambda: gateway.identify_count == 2 and harness.connected(), what="re-identify")
+    assert not harness.core.scheduler.has(job_id(harness.guild.id))
+    await harness.advance(days=2)
+    assert not posts(daily)
+    assert await harness.core.db.fetchval("SELECT left_at FROM guild_settings WHERE guild_id = ?",
+                                          (harness.guild.id,)) is not None
