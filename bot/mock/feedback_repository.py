@@ -10,7 +10,7 @@ import sqlite3
 from datetime import datetime
 
 from bot.mock.models import StoredFeedback
-from bot.storage import Database, epoch
+from bot.storage import IN_PRESENT_GUILD, Database, epoch
 
 _FEEDBACK_COLUMNS = "group_id, from_id, to_id, guild_id, communication, depth, tradeoffs, note"
 
@@ -46,9 +46,11 @@ class MockFeedbackRepository:
         return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     async def unshared_feedback(self) -> list[StoredFeedback]:
-        """Feedback stored but not yet shared with the partner (the process died in between)."""
+        """Feedback stored but not yet shared with the partner (the process died in between), in servers the bot
+        has not left: one that adds it back has it shared then."""
         rows = await self.db.fetchall(
-            f"SELECT {_FEEDBACK_COLUMNS} FROM mock_feedback WHERE shared_at IS NULL ORDER BY created_at")  # noqa: S608
+            f"SELECT {_FEEDBACK_COLUMNS} FROM mock_feedback WHERE shared_at IS NULL AND {IN_PRESENT_GUILD} "  # noqa: S608
+            "ORDER BY created_at")
         return [_feedback(row) for row in rows]
 
     async def unshared_feedback_of(self, group_id: int, from_id: int, to_id: int) -> StoredFeedback | None:

@@ -69,9 +69,9 @@ def tell_job(guild_id: int) -> str:
     return f"{TELL_PREFIX}{guild_id}"
 
 
-def share_job(group_id: int, from_id: int, to_id: int) -> str:
+def share_job(guild_id: int, group_id: int, from_id: int, to_id: int) -> str:
     """Another attempt at sharing one member's feedback after Discord failed for a moment."""
-    return f"{SHARE_PREFIX}{group_id}:{from_id}:{to_id}"
+    return f"{SHARE_PREFIX}{guild_id}:{group_id}:{from_id}:{to_id}"
 
 
 def pause_job(guild_id: int, user_id: int) -> str:
@@ -89,9 +89,9 @@ def cancel_tell_job(guild_id: int, round_id: int) -> str:
     return f"{CANCEL_TELL_PREFIX}{guild_id}:{round_id}"
 
 
-def dispute_job(group_id: int, absent_id: int, reporter_id: int) -> str:
+def dispute_job(guild_id: int, group_id: int, absent_id: int, reporter_id: int) -> str:
     """Another attempt at asking a reporter to withdraw a no-show report the absent member disputes."""
-    return f"{DISPUTE_PREFIX}{group_id}:{absent_id}:{reporter_id}"
+    return f"{DISPUTE_PREFIX}{guild_id}:{group_id}:{absent_id}:{reporter_id}"
 
 
 def forget_guild_jobs(scheduler: JobScheduler, guild_id: int, prefixes: Iterable[str]) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import aiosqlite
 
-from bot.storage import Database, epoch
+from bot.storage import IN_PRESENT_GUILD, Database, epoch
 
 
 class OutcomeRepository:
@@ -68,10 +68,12 @@ class OutcomeRepository:
                               "AND reported_by = ?", (group_id, absent_id, reporter))
 
     async def unasked_disputes(self) -> list[tuple[int, int, int, int]]:
-        """(guild, group, absent member, reporter) of disputed reports whose reporter a crash left unasked."""
+        """(guild, group, absent member, reporter) of disputed reports whose reporter a crash left unasked, in servers
+        the bot has not left (one that adds it back has them asked then)."""
         rows = await self.db.fetchall(
-            "SELECT g.guild_id, n.group_id, n.user_id, n.reported_by FROM mock_noshows n JOIN mock_groups g "
-            "ON g.id = n.group_id WHERE n.dispute_asked = 0 ORDER BY n.group_id, n.user_id, n.reported_by")
+            "SELECT g.guild_id, n.group_id, n.user_id, n.reported_by FROM mock_noshows n JOIN mock_groups g "  # noqa: S608
+            f"ON g.id = n.group_id WHERE n.dispute_asked = 0 AND g.{IN_PRESENT_GUILD} "
+            "ORDER BY n.group_id, n.user_id, n.reported_by")
         return [(row[0], row[1], row[2], row[3]) for row in rows]
 
     async def withdraw_noshows(self, conn: aiosqlite.Connection, group_id: int) -> list[int]:
@@ -127,11 +129,11 @@ class OutcomeRepository:
 
     async def untold_pause_changes(self) -> list[tuple[int, int, str | None]]:
         """(guild, member, why: "no-show" or "silent") of pauses the bot made, and (guild, member, None) of
-        no-show pauses lifted, still standing whose member was never told."""
+        no-show pauses lifted, still standing whose member was never told, in servers the bot has not left."""
         rows = await self.db.fetchall(
-            "SELECT guild_id, user_id, CASE status WHEN 'paused' THEN pause_reason END FROM mock_participants "
+            "SELECT guild_id, user_id, CASE status WHEN 'paused' THEN pause_reason END FROM mock_participants "  # noqa: S608
             "WHERE pause_told = 0 AND ((status = 'paused' AND pause_reason IN ('no-show', 'silent')) "
-            "OR status = 'active') ORDER BY guild_id, user_id")
+            f"OR status = 'active') AND {IN_PRESENT_GUILD} ORDER BY guild_id, user_id")
         return [(row[0], row[1], row[2]) for row in rows]
 
     async def mark_pause_told(self, guild_id: int, user_id: int) -> None:

@@ -222,20 +222,20 @@ class Outcomes:
                 try:
                     await self.publisher.ask_to_withdraw(round_, group, reporter, absent_id)
                 except ShareFailed as error:  # failing for a moment: left unasked, tried again after a pause
-                    self._ask_later(group_id, absent_id, reporter, error, attempt)
+                    self._ask_later(group, absent_id, reporter, error, attempt)
                     continue
                 crash_point("mock.dispute-asked")
             await self.outcomes_repo.mark_dispute_asked(group_id, absent_id, reporter)
 
-    def _ask_later(self, group_id: int, absent_id: int, reporter: int, error: ShareFailed, attempt: int) -> None:
+    def _ask_later(self, group: Group, absent_id: int, reporter: int, error: ShareFailed, attempt: int) -> None:
         """Ask ``reporter`` again after a pause growing with ``attempt``, for a while; then at the next start."""
         now = self._clock.now()
         when = next_attempt(attempt + 1, now, now + PAUSE_RETRY_WINDOW) if error.transient else None
-        log.info("could not ask member %s about a disputed report of group %s (%s); %s", reporter, group_id, error,
+        log.info("could not ask member %s about a disputed report of group %s (%s); %s", reporter, group.id, error,
                  f"again at {when:%H:%M:%S}" if when else "again at the next start")
         if when is not None:
-            self._scheduler.add(dispute_job(group_id, absent_id, reporter), DateTrigger(run_date=when),
-                                self._ask_again, group_id, absent_id, reporter, attempt + 1)
+            self._scheduler.add(dispute_job(group.guild_id, group.id, absent_id, reporter), DateTrigger(run_date=when),
+                                self._ask_again, group.id, absent_id, reporter, attempt + 1)
 
     async def _ask_again(self, group_id: int, absent_id: int, reporter: int, attempt: int) -> None:
         """A retry's job: the ask, unless it was made meanwhile or the report is gone (withdrawn)."""
@@ -342,18 +342,18 @@ class Outcomes:
             posted = await self.publisher.post_feedback(group, from_id, to_id, scores, note, replacing=earlier)
         except ShareFailed as error:
             if error.transient:
-                self._retry_share(key, str(error))
+                self._retry_share(group.guild_id, key, str(error))
                 return False
             log.warning("Discord refused the feedback of group %s for good (%s); it is kept, not shown", group.id,
                         error)
             posted = None
         self._share_retries.pop(key, None)
-        self._scheduler.remove(share_job(*key))
+        self._scheduler.remove(share_job(group.guild_id, *key))
         crash_point("feedback.shared")
         await self.feedback_repo.feedback_shared(group.id, from_id, to_id, posted, self._clock.now())
         return True
 
-    def _retry_share(self, key: tuple[int, int, int], reason: str) -> None:
+    def _retry_share(self, guild_id: int, key: tuple[int, int, int], reason: str) -> None:
         now = self._clock.now()
         attempt, since = self._share_retries.get(key, (0, now))
         when = next_attempt(attempt + 1, now, since + SHARE_RETRY_WINDOW)
@@ -364,7 +364,7 @@ class Outcomes:
             return
         self._share_retries[key] = (attempt + 1, since)
         log.info("could not share feedback of group %s (%s); trying again at %s", key[0], reason, when.isoformat())
-        self._scheduler.add(share_job(*key), DateTrigger(run_date=when), self._share_again, *key)
+        self._scheduler.add(share_job(guild_id, *key), DateTrigger(run_date=when), self._share_again, *key)
 
     async def _share_again(self, group_id: int, from_id: int, to_id: int) -> None:
         """A retry's job: the feedback as it stands now, unless a re-submission shared it meanwhile."""

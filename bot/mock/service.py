@@ -22,10 +22,12 @@ from bot.mock.exclusions import Exclusions
 from bot.mock.jobs import (
     CANCEL_TELL_PREFIX,
     DELIVER_PREFIX,
+    DISPUTE_PREFIX,
     END_PREFIX,
     NUDGE_PREFIX,
     PAUSE_PREFIX,
     ROUND_PREFIXES,
+    SHARE_PREFIX,
     alone_job,
     forget_guild_jobs,
     rebuild,
@@ -119,15 +121,16 @@ class MockService:
         end would close the round unasked); the schedule and the rounds stay for 30 days."""
         self._scheduler.remove(round_job(guild_id))
         self._scheduler.remove(alone_job(guild_id))
-        forget_guild_jobs(self._scheduler, guild_id,
-                          (NUDGE_PREFIX, END_PREFIX, DELIVER_PREFIX, CANCEL_TELL_PREFIX, PAUSE_PREFIX))
+        forget_guild_jobs(self._scheduler, guild_id, (NUDGE_PREFIX, END_PREFIX, DELIVER_PREFIX, CANCEL_TELL_PREFIX,
+                                                      PAUSE_PREFIX, SHARE_PREFIX, DISPUTE_PREFIX))
         self.meetings.forget_guild(guild_id)
 
     async def resume_guild(self, guild_id: int) -> None:
         """The bot was added back within the 30 days: the kept schedule runs again, and so do the timers of
         its open rounds and agreed interviews (a round that ended meanwhile asks its groups how it went now); a
         round that fell due earlier the same day starts now (as after the bot was down), so the server is not
-        left without one until the next occurrence."""
+        left without one until the next occurrence. Feedback, pause news and withdrawal asks whose retries stopped
+        with the removal go out now, as at a start."""
         if not self._scheduler.owns(guild_id):
             return
         now = self._clock.now()
@@ -137,6 +140,9 @@ class MockService:
             else:
                 self.rounds.schedule_timers(round_)
         await self.meetings.resume_guild(guild_id)
+        await self.outcomes.share_unshared_feedback(lambda other: other == guild_id)
+        await self.outcomes.tell_untold_pauses(lambda other: other == guild_id)
+        await self.outcomes.ask_unasked_reporters(lambda other: other == guild_id)
         schedule = await self.repo.schedule(guild_id)
         if schedule is not None and schedule.enabled:
             self.schedule_job(schedule)

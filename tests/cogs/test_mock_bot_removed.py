@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.localdiscord import BotHarness, SimChannel, SimGuild, SimMember
+from tests.cogs.test_mock import met_after_a_round
 from tests.cogs.test_mock_meetings import agreed_on_thursday_evening
 
 AGREED = datetime(2026, 3, 5, 18, tzinfo=UTC)  # Thursday; the round (started Monday 08:00) ends Sunday 20:00
@@ -69,3 +70,28 @@ async def test_no_reminder_comes_for_a_server_that_removed_the_bot_and_those_sti
     await harness.advance_to(AGREED)
     for member in (alice, bob):
         assert len(reminders(member, "in 15 minutes")) == 1
+
+
+async def test_feedback_discord_failed_to_post_waits_for_the_bot_to_be_added_back(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """Discord fails the feedback for a moment, and the server removes the bot before the retry: the retry sends
+    nothing (not even by DM, though Bob shares another server with the bot), nor does a restart then. Added back,
+    it reaches the thread."""
+    other = harness.sim.create_guild("Night Owls")
+    other.readd_member(bob)
+    thread, met, label = await met_after_a_round(harness, mod, room, alice, bob)
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{thread.id}/messages")
+    await alice.submit_modal(await alice.click(met, label), communication="5", depth="4", tradeoffs="4",
+                             note="Good pacing")
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(hours=2)
+    await harness.restart()
+    await harness.advance(hours=1)
+    assert not any(m.content.startswith("📝 Feedback for") for m in [*bob.dms, *thread.messages])
+    assert harness.sim.errors == []
+    harness.sim.add_bot_to_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(seconds=1)
+    [shared] = [m for m in thread.messages if m.content.startswith("📝 Feedback for")]
+    assert "Good pacing" in shared.content and not any(m.content.startswith("📝 Feedback for") for m in bob.dms)
