@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.daily.models import StoredAnswer
-from bot.storage import Database, epoch, from_epoch
+from bot.storage import IN_PRESENT_GUILD, Database, epoch, from_epoch
 
 
 def _answer(row: Any) -> StoredAnswer:
@@ -61,12 +61,13 @@ class AnswerRepository:
         """Answers submitted or edited since ``since`` whose text is not the one shown in their post's thread,
         with that thread: a process that died between storing an answer (or its edit) and showing it, or
         Discord refusing for the moment, left them. A sent post still without its thread (None) is among them:
-        the process may have died before the answer started the thread, or before it recorded it."""
+        the process may have died before the answer started the thread, or before it recorded it. Servers the bot
+        left are passed over: one that adds it back has its answers shown then."""
         rows = await self.db.fetchall(
-            "SELECT a.*, p.thread_id AS post_thread FROM daily_answers a JOIN daily_posts p "
+            "SELECT a.*, p.thread_id AS post_thread FROM daily_answers a JOIN daily_posts p "  # noqa: S608
             "ON p.guild_id = a.guild_id AND p.local_date = a.local_date "
             "WHERE a.shown = 0 AND p.status = 'sent' AND COALESCE(a.edited_at, a.submitted_at) >= ? "
-            "ORDER BY a.submitted_at", (epoch(since),))
+            f"AND a.{IN_PRESENT_GUILD} ORDER BY a.submitted_at", (epoch(since),))
         return [(_answer(row), row["post_thread"]) for row in rows]
 
     async def unshown_answer(self, guild_id: int, day: date, user_id: int) -> StoredAnswer | None:

@@ -52,12 +52,12 @@ class DailyAnswers:
         self.delivery = delivery
         self._sent_posts: dict[tuple[int, date, str, int | None], asyncio.Future[tuple[PostRecord, Prompt]]] = {}
 
-    async def show_unshown(self) -> None:
+    async def show_unshown(self, guild_id: int | None = None) -> None:
         """At start-up: show the answers a stopped process stored but never recorded as shown (posted now, or
         found in the thread and adopted: a member's answer is never missing from the thread, and ``/privacy
-        delete`` finds it)."""
+        delete`` finds it); with ``guild_id``, that server's only (it added the bot back)."""
         for answer, thread_id in await self.repo.unshown_answers(self.clock.now() - UNSHOWN_LOOKBACK):
-            if self.delivery.scheduler.owns(answer.guild_id):
+            if self.delivery.scheduler.owns(answer.guild_id) and guild_id in (None, answer.guild_id):
                 result = await self.show_answer(SavedAnswer(answer, answer.edited_at is not None, thread_id),
                                                 look_first=True)
                 if not result.thread_posted:

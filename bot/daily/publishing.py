@@ -53,7 +53,12 @@ def retry_job_id(guild_id: int) -> str:
 
 def answer_retry_job_id(guild_id: int, day: date, user_id: int) -> str:
     """The retry of showing one member's answer of ``day`` that Discord failed to take for a moment."""
-    return f"{RETRY_PREFIX}answer:{guild_id}:{day.isoformat()}:{user_id}"
+    return f"{answer_retries_of(guild_id)}{day.isoformat()}:{user_id}"
+
+
+def answer_retries_of(guild_id: int) -> str:
+    """The prefix of every answer retry of one server, so the bot leaving it removes them all."""
+    return f"{RETRY_PREFIX}answer:{guild_id}:"
 
 
 def post_nonce(guild_id: int, day: date) -> str:

@@ -32,7 +32,7 @@ from bot.daily.models import (
     SavedAnswer,
     StoredAnswer,
 )
-from bot.daily.publishing import DailyPublisher, eligible_prompts, job_id, retry_job_id
+from bot.daily.publishing import DailyPublisher, answer_retries_of, eligible_prompts, job_id, retry_job_id
 from bot.daily.repository import DailyRepository
 from bot.errors import InvalidInput, NotConfigured, NotFound, check_all
 from bot.overview import ConfiguredFeature
@@ -100,18 +100,23 @@ class DailyService:
         await self.delivery.stop()
 
     def forget_guild(self, guild_id: int) -> None:
-        """The bot left the server: no more posts (or retries) for it; the schedule stays for 30 days."""
+        """The bot left the server: no more posts (or retries, of a post or of showing an answer) for it; the schedule
+        and the answers stay for 30 days."""
         self.delivery.scheduler.remove(job_id(guild_id))
         self.delivery.scheduler.remove(retry_job_id(guild_id))
+        self.delivery.scheduler.remove_prefix(answer_retries_of(guild_id))
 
     async def resume_guild(self, guild_id: int) -> None:
         """The bot was added back within the 30 days: the kept schedule runs again, and today's post goes
         out now if its time has passed (as after the bot was down), so a server re-added at noon is not
-        left without the day's prompt until tomorrow."""
+        left without the day's prompt until tomorrow; answers whose showing stopped with the removal are shown."""
+        if not self.delivery.scheduler.owns(guild_id):
+            return
         schedule = await self.repo.schedule(guild_id)
-        if schedule is not None and self.delivery.scheduler.owns(guild_id):
+        if schedule is not None:
             self.delivery.schedule_job(schedule)
             await self.delivery.deliver_due(guild_id)
+        await self.answers.show_unshown(guild_id)
 
     async def deliver_due(self, guild_id: int) -> DeliveryResult:
         """Today's post, if its time has come and it is not out yet (what the job runs, on demand)."""

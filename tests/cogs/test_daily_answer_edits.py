@@ -78,3 +78,26 @@ async def test_answers_to_a_day_whose_thread_the_moderators_locked_are_saved_wit
     assert not [m for m in post.thread.messages if str(bob.id) in m.content]
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_answers") == 2  # both saved all the same
     assert not harness.sim.errors, harness.sim.errors
+
+
+async def test_an_answer_discord_failed_to_show_waits_while_the_bot_is_out_of_the_server(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """Discord fails to take the answer for a moment, and the server removes the bot before the retry: nothing is
+    tried there while it is out (nor at a restart then). Added back, the answer is shown in the day's thread."""
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    assert post.thread is not None
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{post.thread.id}/messages")
+    await alice.submit_modal(await alice.click(post, "Submit answer"), answer="One queue per tenant")
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(hours=1)
+    await harness.restart()
+    await harness.advance(hours=1)
+    assert harness.sim.errors == []
+    harness.sim.add_bot_to_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(seconds=1)
+    [shown] = [m for m in post.thread.messages if m.content.startswith(f"Answer from <@{alice.id}>")]
+    assert "One queue per tenant" in shown.text
