@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.localdiscord import BotHarness, SimChannel, SimMember
+from bot.localdiscord import BotHarness, SimChannel, SimMember, SimMessage
 from bot.scheduler import JobScheduler
 from tests.cogs.test_quiz import correct_letter, quizzes
 
@@ -25,15 +25,22 @@ def overdue_timers_fire_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(JobScheduler, "start", start_and_run_overdue)
 
 
-async def test_a_quiz_that_closed_while_the_bot_was_down_shows_its_answer_when_it_starts(
-        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel,
-        overdue_timers_fire_at_start: None) -> None:
+async def answered_then_stopped(harness: BotHarness, mod: SimMember, alice: SimMember,
+                                daily: SimChannel) -> tuple[SimMessage, str]:
+    """Monday's quiz, answered right by Alice, then the bot stopped before it closes at midnight."""
     await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
     await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
     [post] = quizzes(daily)
     right = await correct_letter(harness)
     await alice.click(post, right)
     await harness.stop()
+    return post, right
+
+
+async def test_a_quiz_that_closed_while_the_bot_was_down_shows_its_answer_when_it_starts(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel,
+        overdue_timers_fire_at_start: None) -> None:
+    post, right = await answered_then_stopped(harness, mod, alice, daily)
     harness.clock.set(datetime(2026, 3, 3, 2, 0, tzinfo=UTC))  # the quiz closed at midnight, the bot down
     await harness.start()
     assert post.embeds[0]["title"].endswith("closed")
@@ -45,12 +52,7 @@ async def test_a_quiz_open_in_a_server_that_removed_the_bot_while_it_was_down_wa
         overdue_timers_fire_at_start: None) -> None:
     """Its close fell due while the bot was down, and the server removed the bot meanwhile: nothing is tried there
     at start (the removal is noticed first), and the answer is not given up on. Added back, members see it."""
-    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
-    await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
-    [post] = quizzes(daily)
-    right = await correct_letter(harness)
-    await alice.click(post, right)
-    await harness.stop()
+    post, right = await answered_then_stopped(harness, mod, alice, daily)
     harness.sim.remove_bot_from_guild(harness.guild)
     harness.clock.set(datetime(2026, 3, 3, 2, 0, tzinfo=UTC))
     await harness.start()

@@ -495,14 +495,10 @@ async def test_a_reward_role_discord_fails_to_take_back_for_a_moment_is_not_left
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
     """A server error is Discord failing for a moment, not refusing: once the grant is forgotten with the
     member's data, nothing would ever take the role back, so nothing is deleted and the member asks again."""
-    from tests.cogs.test_rewards import givable_role, studied_every_day
+    from tests.cogs.test_rewards import week_role_held
 
     guild = harness.guild
-    week = givable_role(guild)
-    await mod.slash("rewards set", reward="streak-7", role=week)
-    await studied_every_day(harness, alice, 7)
-    await harness.advance(minutes=20)
-    assert week.id in guild.members[alice.id].role_ids
+    week = await week_role_held(harness, mod, alice, guild)
     harness.sim.faults.fail_next(503, 1, route_contains=f"/members/{alice.id}/roles/{week.id}")
     with harness.sim.expect_errors():
         first = await alice.click(await alice.slash("privacy delete"), "Delete my data")
@@ -522,14 +518,10 @@ async def test_a_reward_role_in_a_server_that_removed_the_bot_does_not_keep_a_me
     """The server keeps its data for 30 days after removing the bot, Alice's reward grant with it; Discord answers
     Unknown Guild for a role there. That is a role the bot can no longer take back, named as such, not Discord
     failing for a moment: she must not be told to try again for a month."""
-    from tests.cogs.test_rewards import givable_role, studied_every_day
+    from tests.cogs.test_rewards import week_role_held
 
     guild = harness.guild
-    week = givable_role(guild)
-    await mod.slash("rewards set", reward="streak-7", role=week)
-    await studied_every_day(harness, alice, 7)
-    await harness.advance(minutes=20)
-    assert week.id in guild.members[alice.id].role_ids
+    await week_role_held(harness, mod, alice, guild)
     harness.sim.remove_bot_from_guild(guild)
     await harness.settle()
     with harness.sim.expect_errors():
