@@ -11,7 +11,7 @@ import aiosqlite
 
 from bot.community.models import ServerItem, Status, Suggestion
 from bot.content.models import Flashcard, Prompt
-from bot.storage import Database, Reader, epoch, from_epoch
+from bot.storage import IN_PRESENT_GUILD, Database, Reader, epoch, from_epoch
 
 
 def _suggestion(row: aiosqlite.Row) -> Suggestion:
@@ -121,11 +121,14 @@ class SuggestionRepository:
         return [(_suggestion(row), bool(row["edited"])) for row in rows]
 
     async def _untold(self, ids: str | None) -> list[aiosqlite.Row]:
-        """Decided rows whose author was not told, oldest decision first: all of them, or those whose id is in the JSON list ``ids``."""
+        """Decided rows whose author was not told, oldest decision first: all of them, or those whose id is in the JSON list ``ids``.
+
+        A server that removed the bot is left out while its data is kept: a DM Discord refuses for want of a shared
+        server would count as told, and the author would never hear of it once the server adds the bot back."""
         return await self.db.fetchall(
-            "SELECT s.*, EXISTS (SELECT 1 FROM audit_log a WHERE a.guild_id = s.guild_id "
+            "SELECT s.*, EXISTS (SELECT 1 FROM audit_log a WHERE a.guild_id = s.guild_id "  # noqa: S608
             "AND a.action = 'review.edit-approve' AND json_extract(a.new_value, '$.suggestion') = s.id) AS edited "
-            "FROM suggestions s WHERE s.status != 'pending' AND s.author_told_at IS NULL "
+            f"FROM suggestions s WHERE s.status != 'pending' AND s.author_told_at IS NULL AND {IN_PRESENT_GUILD} "
             "AND (? IS NULL OR s.id IN (SELECT value FROM json_each(?))) ORDER BY s.decided_at, s.id", (ids, ids))
 
     async def mark_told(self, suggestion_id: int, now: datetime) -> None:
@@ -151,16 +154,18 @@ class SuggestionRepository:
 
     async def queue_claims(self, limit: int, owns: Callable[[int], bool]) -> list[Suggestion]:
         """The first ``limit`` suggestions of the servers ``owns`` whose queue message was claimed but never
-        recorded, oldest claim first (filtered before the limit, as :meth:`untold`)."""
-        rows = await self.db.fetchall("SELECT * FROM suggestions WHERE queue_claimed_at IS NOT NULL "
-                                      "AND queue_message_id IS NULL ORDER BY queue_claimed_at, id")
+        recorded, oldest claim first (filtered before the limit, as :meth:`untold`), as :meth:`claimed_among`."""
+        rows = await self.db.fetchall("SELECT * FROM suggestions WHERE queue_claimed_at IS NOT NULL "  # noqa: S608
+                                      f"AND queue_message_id IS NULL AND {IN_PRESENT_GUILD} ORDER BY queue_claimed_at, id")
         return [_suggestion(row) for row in rows if owns(row["guild_id"])][:limit]
 
     async def claimed_among(self, suggestion_ids: Collection[int]) -> list[Suggestion]:
-        """Which of ``suggestion_ids`` still have a queue message claimed but never recorded, oldest claim first."""
-        rows = await self.db.fetchall("SELECT * FROM suggestions WHERE queue_claimed_at IS NOT NULL AND "
-                                      "queue_message_id IS NULL AND id IN (SELECT value FROM json_each(?)) "
-                                      "ORDER BY queue_claimed_at, id", (json.dumps(sorted(suggestion_ids)),))
+        """Which of ``suggestion_ids`` still have a queue message claimed but never recorded, oldest claim first;
+        not those of a server that removed the bot (its channel is out of sight, and the claim would be dropped)."""
+        rows = await self.db.fetchall("SELECT * FROM suggestions WHERE queue_claimed_at IS NOT NULL AND "  # noqa: S608
+                                      f"queue_message_id IS NULL AND {IN_PRESENT_GUILD} AND id IN "
+                                      "(SELECT value FROM json_each(?)) ORDER BY queue_claimed_at, id",
+                                      (json.dumps(sorted(suggestion_ids)),))
         return [_suggestion(row) for row in rows]
 
     async def review_channel(self, guild_id: int) -> int | None:

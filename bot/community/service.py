@@ -103,6 +103,15 @@ class SuggestionService:
         self.scheduler.remove_prefix(JOB_PREFIX)
         self._retry_asked = False
 
+    def forget_guild(self, guild_id: int) -> None:
+        """Nothing to remove: the one retry job serves every server, and what a server that removed the bot still
+        waits for is left out of it (and of a start's catch-up) by the queries, until :meth:`resume_guild`."""
+
+    async def resume_guild(self, guild_id: int) -> None:
+        """The server added the bot back: finish its queue messages and tell its authors what waited meanwhile."""
+        await self.finish_queue_posts(lambda other: other == guild_id)
+        await self.finish_untold(lambda other: other == guild_id)
+
     def _try_again_later(self) -> None:
         """Discord failed to take a queue message or a decision's DM for now: one attempt at all of them after a
         pause, growing while Discord keeps failing (the last pause repeats, for as long as the bot runs)."""

@@ -539,3 +539,23 @@ async def test_an_approved_prompt_is_posted_as_the_moderators_reviewed_it(
     fields = {f["name"]: f["value"] for f in reviewed["fields"]}
     shown = {f["name"]: f["value"] for f in post.embeds[0]["fields"]}
     assert shown["Scale and constraints"] == fields["Scale and constraints"]
+
+
+async def test_a_decision_dm_waiting_for_discord_is_not_sent_for_a_server_that_removed_the_bot(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """While the bot is out of a server nothing comes from it, not the DM of a decision Discord could not take
+    before the removal, neither from the retry nor from a start; added back, the author is told, naming it."""
+    await suggest_card(alice)
+    queued = await mod.slash("review queue")
+    harness.sim.faults.fail_next(503, 1, route_contains="/messages")  # the DM
+    await mod.click(queued, "Approve")
+    assert alice.dms == []
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
+    await harness.restart()
+    assert alice.dms == [], [m.content for m in alice.dms]
+    harness.sim.add_bot_to_guild(harness.guild)
+    await harness.settle()
+    [told] = alice.dms
+    assert f"In **{harness.guild.name}**" in told.content and "approved" in told.content
