@@ -174,7 +174,8 @@ class Gateway:
         self._send_dispatch(session, "READY", ready)
         # developers/events/gateway.mdx, "Guild Availability": guilds then arrive as GUILD_CREATE.
         for guild in guilds:
-            self._send_dispatch(session, "GUILD_CREATE", guild.to_json())
+            if not guild.outage:
+                self._send_dispatch(session, "GUILD_CREATE", guild.to_json())
         log.info("session %s started for shard %s", session.id[:8], list(shard))
         return session
 

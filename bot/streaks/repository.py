@@ -9,7 +9,7 @@ from datetime import date
 
 import aiosqlite
 
-from bot.storage import Database, from_iso_date, one, upsert
+from bot.storage import IN_PRESENT_GUILD, Database, from_iso_date, one, upsert
 from bot.streaks.models import Board, BoardEntry, DueReminder, ReminderRow, StreakRow
 from bot.streaks.rules import MILESTONES, month_after
 
@@ -217,10 +217,12 @@ class StreakRepository:
 
     async def unannounced_milestones(self, since: int) -> list[tuple[int, int, int, date, int]]:
         """Claimed milestones meant for a channel but with no message recorded, reached since ``since``:
-        (guild, member, milestone, run start, channel)."""
+        (guild, member, milestone, run start, channel). Not those of a server that removed the bot: they wait for
+        it to be added back."""
         rows = await self.db.fetchall(
-            "SELECT guild_id, user_id, milestone, run_start, channel_id FROM streak_milestones "
-            "WHERE message_id IS NULL AND channel_id IS NOT NULL AND reached_at >= ? ORDER BY reached_at", (since,))
+            "SELECT guild_id, user_id, milestone, run_start, channel_id FROM streak_milestones "  # noqa: S608
+            f"WHERE message_id IS NULL AND channel_id IS NOT NULL AND reached_at >= ? AND {IN_PRESENT_GUILD} "
+            "ORDER BY reached_at", (since,))
         return [(r["guild_id"], r["user_id"], r["milestone"], date.fromisoformat(r["run_start"]), r["channel_id"])
                 for r in rows]
 

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import sqlite3
 import weakref
-from collections.abc import Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -255,16 +255,30 @@ class StreakService:
         many were handed to the publisher.
         """
         owns = self._scheduler.owns
-        since = self._now_epoch() - 2 * 86_400
         for guild_id, user_id, milestone, run_start in await self.repo.unclaimed_milestones(self._now_epoch()):
             if owns(guild_id):
                 channel_id = await self._announcement_channel(guild_id)
                 await self.repo.claim_milestone(guild_id, user_id, milestone, run_start, self._now_epoch(),
                                                 channel_id)
+        return await self._announce_unannounced(owns)
+
+    async def _announce_unannounced(self, owns: Callable[[int], bool]) -> int:
+        """Post the claimed celebrations of the last two days in the servers ``owns`` that never reached their
+        channel (looked for first); return how many were handed to the publisher."""
+        since = self._now_epoch() - 2 * 86_400
         pending = [row for row in await self.repo.unannounced_milestones(since) if owns(row[0])]
         for guild_id, user_id, milestone, run_start, channel_id in pending:
             await self._announce(guild_id, user_id, milestone, run_start, channel_id, look_first=True)
         return len(pending)
+
+    def forget_guild(self, guild_id: int) -> None:
+        """The bot left the guild: a celebration waiting for another try waits for it to come back, when its
+        channels are in sight again (tried now, it would find none and be given up)."""
+        self._scheduler.remove_prefix(f"{MILESTONE_JOB_PREFIX}{guild_id}:")
+
+    async def resume_guild(self, guild_id: int) -> None:
+        """The guild added the bot back: celebrations of the last two days it missed are posted there now."""
+        await self._announce_unannounced(lambda other: other == guild_id)
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str = "studybot-streak-milestone") -> None:
         task = asyncio.create_task(coro, name=name)

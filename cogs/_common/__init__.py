@@ -10,7 +10,15 @@ from cogs._common.permissions import (
     passing_failure,
     thread_refused,
 )
-from cogs._common.render import BRAND_COLOUR, counted, discord_timestamp, no_pings, person, truncate
+from cogs._common.render import (
+    BRAND_COLOUR,
+    counted,
+    discord_timestamp,
+    no_pings,
+    person,
+    server_name,
+    truncate,
+)
 from cogs._common.scope import in_servers, in_servers_and_bot_dms
 from cogs._common.text import item_text, member_text, one_line, quoted_member_text, without_controls
 from cogs._common.views import BaseModal, BaseView, RoutedItem
@@ -40,6 +48,7 @@ __all__ = [
     "no_pings",
     "passing_failure",
     "RoutedItem",
+    "server_name",
     "thread_refused",
     "timezone_autocomplete",
     "truncate",

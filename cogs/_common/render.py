@@ -59,3 +59,9 @@ def person(user_id: int | None) -> str:
     """A member's mention, or "a former member" where their id was replaced by 0 (``/privacy delete`` keeps
     shared records, such as a cancelled interview, without whose they were): ``<@0>`` reads as an unknown user."""
     return f"<@{user_id}>" if user_id else "a former member"
+
+
+def server_name(guild: discord.Guild | None) -> str | None:
+    """The server's name, when Discord has told it. During an outage Discord lists a server by its id alone, and
+    discord.py keeps a placeholder with an empty name: a message naming it would read "in ****"."""
+    return guild.name if guild is not None and guild.name else None

@@ -8,7 +8,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.feedback import HighlightRefused, TellFailed
-from cogs._common import locked_to_me, may_send_in, no_pings, passing_failure, thread_refused
+from cogs._common import locked_to_me, may_send_in, no_pings, passing_failure, server_name, thread_refused
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +62,8 @@ class DiscordFeedbackPublisher:
     async def tell_author(self, guild_id: int, user_id: int, text: str) -> None:
         """DM the author, unless their latest DMs already hold this very message (an attempt that died
         after telling them and before recording it)."""
-        guild = self.client.get_guild(guild_id)
-        content = f"{text} (**{guild.name}**)" if guild else text
+        name = server_name(self.client.get_guild(guild_id))
+        content = f"{text} (**{name}**)" if name else text
         try:
             await self.pace()
             user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)

@@ -11,7 +11,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.streaks import CelebrationFailed, DirectMessagesClosedError, ProvisionalFreeze, ReminderCover
-from cogs._common import discord_timestamp, may_send_in, no_pings, passing_failure
+from cogs._common import discord_timestamp, may_send_in, no_pings, passing_failure, server_name
 
 log = logging.getLogger(__name__)
 
@@ -135,8 +135,8 @@ class DiscordStreakPublisher:
 
     async def send_reminder(self, guild_id: int, user_id: int, current: int, breaks_at: datetime,
                             cover: ReminderCover | None = None) -> None:
-        guild = self.client.get_guild(guild_id)
-        place = f" in **{guild.name}**" if guild else ""
+        name = server_name(self.client.get_guild(guild_id))
+        place = f" in **{name}**" if name else ""
         try:
             await self.pace()
             user = self.client.get_user(user_id) or await self.client.fetch_user(user_id)

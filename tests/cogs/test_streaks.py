@@ -480,3 +480,38 @@ async def test_a_members_public_profile_does_not_name_the_timezone_they_set_for_
     assert not seen.ephemeral
     assert "America/Los_Angeles" not in json.dumps(seen.embeds) + seen.text  # her zone is hers to tell
     assert "America/Los_Angeles" not in "".join(str(a.get("description")) for a in seen.attachments)
+
+
+async def test_a_celebration_waiting_for_discord_waits_while_the_bot_is_out_and_is_posted_when_re_added(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """A celebration Discord failed to take is not tried in a server that removed the bot (its channels are out
+    of sight, and the try would be spent for nothing); added back within the retry window, it is posted once."""
+    general = harness.guild.channel("general")
+    await mod.slash("streak-admin announcements", state="on", channel=general)
+    for days_ago in range(6, 0, -1):
+        await study(harness, alice, days_ago)
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{general.id}/messages")
+    await study(harness, alice)
+    assert not any("7-day streak" in m.content for m in general.messages)
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
+    assert harness.sim.errors == []
+    harness.sim.add_bot_to_guild(harness.guild)
+    await harness.settle()
+    await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
+    celebrations = [m for m in general.messages if "7-day streak" in m.content]
+    assert len(celebrations) == 1 and alice.mention in celebrations[0].content
+
+
+async def test_a_reminder_from_a_server_discord_lists_as_unavailable_names_no_empty_server(
+        harness: BotHarness, alice: SimMember) -> None:
+    """During an outage Discord names a server only by its id: the reminder then names none, not "in ****"."""
+    await study(harness, alice, 2)
+    await study(harness, alice, 1)
+    await alice.slash("streak remind", state="on", hour=20)
+    harness.guild.outage = True
+    await harness.restart()
+    await harness.advance_to(datetime(2026, 3, 2, 20, 5, tzinfo=UTC))
+    [reminder] = [m.content for m in alice.dms if "streak" in m.content]
+    assert "Your 2-day streak is waiting for today" in reminder and "****" not in reminder, reminder
