@@ -268,8 +268,10 @@ class PairingRepository:
         return cursor.rowcount > 0
 
     async def untold_cancellations(self) -> list[Round]:
-        """Rounds cancelled whose groups may not all have heard: a crash came between the two."""
-        rows = await self.db.fetchall("SELECT * FROM mock_rounds WHERE cancel_told = 0 ORDER BY id")
+        """Rounds cancelled whose groups may not all have heard: a crash (or Discord failing for a moment) came
+        between the two. Not in a server that removed the bot: its groups hear when it is added back."""
+        rows = await self.db.fetchall(
+            f"SELECT * FROM mock_rounds WHERE cancel_told = 0 AND {IN_PRESENT_GUILD} ORDER BY id")  # noqa: S608
         return [_round(row) for row in rows]
 
     async def mark_cancel_told(self, round_id: int) -> None:

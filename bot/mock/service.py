@@ -129,10 +129,11 @@ class MockService:
         """The bot was added back within the 30 days: the kept schedule runs again, and so do the timers of
         its open rounds and agreed interviews (a round that ended meanwhile asks its groups how it went now); a
         round that fell due earlier the same day starts now (as after the bot was down), so the server is not
-        left without one until the next occurrence. Feedback, pause news and withdrawal asks whose retries stopped
-        with the removal go out now, as at a start."""
+        left without one until the next occurrence. The news of a cancelled round, feedback, pause news and
+        withdrawal asks whose retries stopped with the removal go out now, as at a start."""
         if not self._scheduler.owns(guild_id):
             return
+        await self.cancellation.catch_up_cancelled(lambda other: other == guild_id)
         now = self._clock.now()
         for round_ in await self.repo.open_rounds(guild_id):
             if round_.ends_at <= now:  # before today's round is looked at: it would wait for this one

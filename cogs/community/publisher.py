@@ -17,7 +17,7 @@ import discord
 
 from bot.bot import StudyBot
 from bot.community import DecisionNoticeUnknown, QueuePostUnknown, Suggestion
-from cogs._common import missing_permissions, no_pings, passing_failure
+from cogs._common import missing_permissions, no_pings, passing_failure, server_name
 from cogs.community.embeds import author_notice, suggestion_embed
 from cogs.community.messages import dm, update_queue_message
 from cogs.community.messages import warnings as warning_note
@@ -120,8 +120,8 @@ class DiscordDecisionPublisher:
             raise DecisionNoticeUnknown("Discord did not answer in time") from error
 
     async def tell_author(self, suggestion: Suggestion, *, edited: bool, unless_sent: bool) -> bool:
-        guild = self.client.get_guild(suggestion.guild_id)
-        notice = author_notice(suggestion, guild.name if guild else "the server", edited=edited)
+        notice = author_notice(suggestion, server_name(self.client.get_guild(suggestion.guild_id)) or "the server",
+                               edited=edited)
         try:
             return await dm(self.client, suggestion.author_id, notice, unless_sent=unless_sent)
         except (TimeoutError, aiohttp.ClientError) as error:

@@ -696,3 +696,32 @@ async def test_an_interview_reported_after_the_round_counts_on_the_day_it_was_he
     zone = await harness.core.timezones.zone_for(harness.guild.id, alice.id)
     days = await harness.core.db.fetchall("SELECT DISTINCT local_date FROM activity WHERE kind = 'mock'")
     assert [r[0] for r in days] == [agreed.astimezone(zone).date().isoformat()]
+
+
+async def test_a_cancellation_waiting_for_discord_is_told_when_the_server_adds_the_bot_back_not_while_it_is_out(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """A group told by DM, whose news of a cancelled round Discord failed to take, hears nothing while the server
+    has removed the bot, even after a restart; added back, each member is told, once."""
+    room.deny(harness.sim.bot_user.id, "create_private_threads")
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    harness.sim.faults.fail_next(503, 10, route_contains=f"/channels/{harness.sim.dm_channels[alice.id].id}/messages")
+    await mod.slash("mock-admin cancel-round")
+    await harness.settle()
+    harness.sim.faults.fail_next_with.clear()
+
+    def told(member: SimMember) -> list[str]:
+        return [m.content for m in member.dms if m.content.startswith("✖️ Round 1")]
+
+    assert told(alice) == []
+    harness.sim.remove_bot_from_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(hours=1)
+    await harness.restart()
+    await harness.advance(hours=1)
+    assert told(alice) == [] and harness.sim.errors == []
+    harness.sim.add_bot_to_guild(harness.guild)
+    await harness.settle()
+    await harness.advance(minutes=5)
+    assert len(told(alice)) == 1 and len(told(bob)) == 1
