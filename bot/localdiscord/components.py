@@ -12,6 +12,12 @@ SECTION, TEXT_DISPLAY, THUMBNAIL, MEDIA_GALLERY, FILE, SEPARATOR, CONTAINER, LAB
     9, 10, 11, 12, 13, 14, 17, 18, 19)
 RADIO_GROUP, CHECKBOX_GROUP, CHECKBOX = 21, 22, 23
 LINK, PREMIUM = 5, 6
+USER_SELECT, ROLE_SELECT, MENTIONABLE_SELECT, CHANNEL_SELECT = 5, 6, 7, 8
+# resources/channel.mdx, "Channel Types": the types a channel select's channel_types may list.
+CHANNEL_TYPES = (0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15, 16)
+# components/reference.mdx, "Select Default Value Structure": what each auto-populated select may default to.
+DEFAULT_KINDS = {USER_SELECT: ("user",), ROLE_SELECT: ("role",), MENTIONABLE_SELECT: ("user", "role"),
+                 CHANNEL_SELECT: ("channel",)}
 # components/reference.mdx, "Action Row Child Components": buttons or one select.
 ROW_CHILDREN = (BUTTON, *SELECTS)
 # components/reference.mdx, "Container Child Components" and the top-level list of "Component Types".
@@ -99,8 +105,12 @@ class _Checker:
         if self.in_modal and select.get("disabled"):  # "String Select Structure", note ***
             put(self.errors, [*path, "disabled"], "MODAL_COMPONENT_DISABLED_NOT_ALLOWED",
                 "Modals can not have disabled components")
+        if select.get("type") in DEFAULT_KINDS:
+            self.auto_populated(path, select, low, high)
         if select.get("type") != STRING_SELECT:
             return
+        if select.get("options") is None:  # "String Select Structure": options has no "?", it is required
+            put(self.errors, [*path, "options"], "BASE_TYPE_REQUIRED", "This field is required")
         options = array(self.errors, [*path, "options"], select.get("options"), low=1, high=25)
         values: set[str] = set()
         for k, option in enumerate(options):  # "Select Option Structure"
@@ -115,6 +125,24 @@ class _Checker:
         if isinstance(high, int) and options and high > len(options):
             put(self.errors, [*path, "max_values"], "SELECT_COMPONENT_MAX_VALUES_EXCEEDS_OPTIONS",
                 f"max_values must be less than or equal to the number of options ({len(options)})")
+
+    def auto_populated(self, path: Path, select: dict[str, Any], low: Any, high: Any) -> None:
+        """components/reference.mdx, "Channel Select Structure" (and the user, role and mentionable selects):
+        channel types Discord knows, and as many ``default_values`` of the select's kind as it may hold."""
+        kinds = DEFAULT_KINDS[select["type"]]
+        if select["type"] == CHANNEL_SELECT:
+            for k, kind in enumerate(array(self.errors, [*path, "channel_types"], select.get("channel_types"),
+                                           high=len(CHANNEL_TYPES))):
+                one_of(self.errors, [*path, "channel_types", k], kind, CHANNEL_TYPES)
+        defaults = array(self.errors, [*path, "default_values"], select.get("default_values"), high=25)
+        for k, value in enumerate(defaults):
+            if not isinstance(value, dict) or value.get("type") not in kinds:
+                put(self.errors, [*path, "default_values", k, "type"], "BASE_TYPE_CHOICES",
+                    f"Value must be one of {kinds}.")
+        # "number of default values must be in the range defined by min_values and max_values"
+        if defaults and isinstance(low, int) and isinstance(high, int) and not low <= len(defaults) <= high:
+            put(self.errors, [*path, "default_values"], "BASE_TYPE_BAD_LENGTH",
+                f"Must be between {low} and {high} in length.")
 
     def text_input(self, path: Path, item: dict[str, Any], *, in_label: bool) -> None:
         # components/reference.mdx, "Text Input Structure".

@@ -172,9 +172,13 @@ class Gateway:
         if sent_shard:
             ready["shard"] = list(shard)
         self._send_dispatch(session, "READY", ready)
-        # developers/events/gateway.mdx, "Guild Availability": guilds then arrive as GUILD_CREATE.
+        # developers/events/gateway.mdx, "Guild Availability": guilds then arrive as GUILD_CREATE;
+        # gateway-events.mdx, "Guild Create", scenario 1: those unavailable due to an outage send a
+        # Guild Delete instead, an unavailable guild object with ``unavailable`` set (not read as a removal).
         for guild in guilds:
-            if not guild.outage:
+            if guild.outage:
+                self._send_dispatch(session, "GUILD_DELETE", {"id": str(guild.id), "unavailable": True})
+            else:
                 self._send_dispatch(session, "GUILD_CREATE", guild.to_json())
         log.info("session %s started for shard %s", session.id[:8], list(shard))
         return session

@@ -237,8 +237,14 @@ class SimMember:
         allowed = component.get("channel_types")
         if allowed and channel.type not in allowed:
             raise AssertionError(f"Discord's client does not offer #{channel.name} in that menu")
-        return {"id": str(channel.id), "name": channel.name, "type": channel.type,
-                "permissions": str(self.permissions(channel))}
+        # components/reference.mdx, "Channel Select": options are populated from the channels available to the
+        # member, so one they may not view (topics/permissions.mdx, "Implicit Permissions") is never offered.
+        if not self.permissions(channel) & PERMISSIONS["view_channel"]:
+            raise AssertionError(f"Discord's client does not offer #{channel.name}: {self.name} "
+                                 "cannot see it")
+        # interactions/receiving-and-responding.mdx, "Resolved Data Structure": a partial channel with the
+        # member's permissions, its parent_id and, for a thread, its thread_metadata (as channel options).
+        return {**channel.to_json(), "permissions": str(self.permissions(channel))}
 
     def _default_channel(self) -> SimChannel:
         if self.guild is None or not self.guild.channels:
@@ -304,8 +310,14 @@ class SimMember:
 
     def _see_to_press(self, channel: SimChannel, message: SimMessage | None) -> None:
         """A member presses only what their client shows: a message in a channel they may view (topics/permissions.mdx,
-        "Implicit Permissions"), or an ephemeral one shown to them alone."""
-        if channel.guild is None or (message is not None and message.ephemeral):
+        "Implicit Permissions"), or an ephemeral one shown to them alone (resources/message.mdx,
+        "Message Flags": EPHEMERAL, "only visible to the user who invoked the Interaction")."""
+        if message is not None and message.ephemeral:
+            origin = self.sim.interactions.get(message.interaction_id or 0)
+            if origin is None or origin.user.id != self.id:
+                raise AssertionError(f"{self.name} cannot see an ephemeral message shown to someone else")
+            return
+        if channel.guild is None:
             return
         if not self.permissions(channel) & PERMISSIONS["view_channel"]:
             raise AssertionError(f"{self.name} cannot see #{channel.name}, so cannot press anything in it")

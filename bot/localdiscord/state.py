@@ -210,7 +210,7 @@ class SimGuild:
     members: dict[int, Any] = field(default_factory=dict)  # user id -> SimMember
     threads: list[SimChannel] = field(default_factory=list)
     bot_present: bool = True
-    # An outage: READY lists the guild as unavailable and no GUILD_CREATE follows until it ends.
+    # An outage: READY lists the guild unavailable, then a GUILD_DELETE marked unavailable, no GUILD_CREATE.
     outage: bool = False
     system_channel_id: int | None = None  # where Discord shows join messages; bots may post notices there
     scheduled_events: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> event object

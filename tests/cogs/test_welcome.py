@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.localdiscord import BotHarness, SimGuild, SimMember
 from tests.cogs.test_daily import posts
 from tests.cogs.test_quiz import quizzes
@@ -240,6 +242,19 @@ async def test_the_setup_form_moving_todays_mock_round_to_an_hour_already_past_s
     assert "round has not started, so it starts now" in done.text, done.text
     await harness.settle()
     assert any(m.content.startswith("🎙️ **Mock interview round 1**") for m in study.messages)
+
+
+async def test_the_channel_step_offers_only_channels_the_moderator_can_see(harness: BotHarness) -> None:
+    """The channel menu lists the channels available to the moderator: a private one they cannot see is not
+    among them, and the ones they can see still open the form."""
+    guild, mod, _member = await invite_bot(harness)
+    staff = guild.create_text_channel("staff")
+    staff.deny(guild.id, "view_channel")
+    step = await mod.click(channel(guild, "general").messages[0], "Set up studybot")
+    with pytest.raises(AssertionError, match="cannot see it"):
+        await mod.select(step, [str(staff.id)])
+    form = await mod.select(step, [str(channel(guild, "study").id)])
+    assert form.modal is not None
 
 
 async def test_the_setup_form_refuses_a_channel_the_moderator_cannot_see(harness: BotHarness) -> None:

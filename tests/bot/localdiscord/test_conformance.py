@@ -374,6 +374,10 @@ def select(options: int, **extra: Any) -> dict[str, Any]:
             **extra}
 
 
+def channel_select(**extra: Any) -> dict[str, Any]:
+    return {"type": 8, "custom_id": "channel", **extra}
+
+
 def embed(**fields: Any) -> dict[str, Any]:
     return {"embeds": [fields]}
 
@@ -513,6 +517,20 @@ RULES = [
          ("components", "0", "components", "0", "options")),
     Rule("select needs an option", "message", with_row(select(0)), with_row(select(1)),
          ("components", "0", "components", "0", "options")),
+    Rule("a string select has options", "message", with_row({"type": 3, "custom_id": "pick"}),
+         with_row(select(1)), ("components", "0", "components", "0", "options")),
+    # components/reference.mdx, "Channel Select Structure" and "Select Default Value Structure"
+    Rule("channel select types are channel types", "message", with_row(channel_select(channel_types=[0, 17])),
+         with_row(channel_select(channel_types=[0, 16])),
+         ("components", "0", "components", "0", "channel_types", "1")),
+    Rule("channel select defaults within max_values", "message",
+         with_row(channel_select(max_values=1, default_values=[{"id": "1", "type": "channel"}] * 2)),
+         with_row(channel_select(max_values=2, default_values=[{"id": "1", "type": "channel"}] * 2)),
+         ("components", "0", "components", "0", "default_values")),
+    Rule("channel select defaults are channels", "message",
+         with_row(channel_select(default_values=[{"id": "1", "type": "role"}])),
+         with_row(channel_select(default_values=[{"id": "1", "type": "channel"}])),
+         ("components", "0", "components", "0", "default_values", "0", "type")),
     Rule("select placeholder 150", "message", with_row(select(2, placeholder="p" * 151)),
          with_row(select(2, placeholder="p" * 150)), ("components", "0", "components", "0", "placeholder")),
     Rule("select max_values 25", "message", with_row(select(25, max_values=26)), with_row(select(25, max_values=25)),
@@ -850,6 +868,20 @@ async def test_followup_after_the_token_life_is_refused_already(client: Client, 
     status, body = await client.call("POST", f"/webhooks/{client.sim.application_id}/{interaction.token}?wait=true",
                                      {"content": "late"}, bot=False)
     assert (status, body["code"]) == (401, 50027), body
+
+
+async def test_only_the_member_an_ephemeral_message_is_shown_to_can_press_it(client: Client) -> None:
+    """resources/message.mdx, "Message Flags": an EPHEMERAL message is only visible to the user who invoked
+    the interaction, so nobody else's client shows its button."""
+    interaction = await client.command_interaction()
+    status, body = await client.callback(interaction, {"type": 4, "data": {
+        "content": "just you", "flags": 64, "components": [row(button(1))]}})
+    assert status in (200, 204), body
+    message = interaction.response_message
+    bob = next(m for m in client.guild.members.values() if m.name == "bob")
+    with pytest.raises(AssertionError, match="ephemeral"):
+        bob.start_click(message, "b1")
+    assert client.member.start_click(message, "b1").source_message is message
 
 
 # A member's message read over HTTP (not a body limit, so not a row). events/gateway.mdx, "Message Content

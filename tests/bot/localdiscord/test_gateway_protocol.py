@@ -423,6 +423,24 @@ async def test_a_shard_with_more_than_2500_guilds_is_refused(connect: Connect) -
         assert len((await sharded.until("READY"))["d"]["guilds"]) == expected
 
 
+async def test_a_guild_in_an_outage_is_announced_unavailable_after_ready(world: LocalDiscord,
+                                                                         connect: Connect) -> None:
+    """gateway-events.mdx, "Guild Create": a guild READY listed that is down sends a Guild Delete marked
+    unavailable (never a bare one, which means the bot was removed); the others arrive as Guild Create."""
+    down = world.create_guild("Down")
+    down.outage = True
+    raw = await connect(world)
+    await raw.identify(world)
+    await raw.until("READY")
+    session = world.gateway.active
+    assert session is not None
+    frames = [json.loads(text) for _, text in session.buffer]
+    deleted = [frame["d"] for frame in frames if frame["t"] == "GUILD_DELETE"]
+    created = [frame["d"]["id"] for frame in frames if frame["t"] == "GUILD_CREATE"]
+    assert deleted == [{"id": str(down.id), "unavailable": True}]
+    assert str(down.id) not in created and len(created) == len(world.guilds) - 1
+
+
 async def test_events_a_session_did_not_ask_for_are_not_sent(world: LocalDiscord, connect: Connect) -> None:
     raw = await connect(world)
     await raw.identify(world, intents=Intent.GUILDS)

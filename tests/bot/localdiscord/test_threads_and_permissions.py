@@ -111,6 +111,28 @@ async def test_a_press_in_an_archived_thread_reopens_it_as_the_member_who_may(
     assert not sim_thread.archived and sim_thread.last_activity == harness.sim.clock.now()
 
 
+async def test_a_thread_picked_in_a_channel_menu_arrives_with_its_parent_and_metadata(
+        harness: BotHarness, general: SimChannel, alice: SimMember) -> None:
+    """interactions/receiving-and-responding.mdx, "Resolved Data Structure": a picked thread's partial channel
+    carries parent_id and thread_metadata, which discord.py reads for every thread it resolves."""
+    thread = await start_thread(harness, general)
+    picked: list[object] = []
+
+    class Pick(discord.ui.View):
+        @discord.ui.select(cls=discord.ui.ChannelSelect, placeholder="Where?")
+        async def pick(self, interaction: discord.Interaction,
+                       select: discord.ui.ChannelSelect[Pick]) -> None:
+            picked.extend(select.values)
+            await interaction.response.send_message("noted", ephemeral=True)
+
+    sent = await text_channel(harness, general).send("pick one", view=Pick())
+    reply = await alice.select(harness.sim.messages[sent.id], [str(thread.id)])
+    assert reply.text == "noted"
+    [chosen] = picked
+    assert isinstance(chosen, discord.app_commands.AppCommandThread)
+    assert chosen.parent_id == general.id and not chosen.archived
+
+
 async def test_adding_a_member_needs_send_messages_in_threads(
         harness: BotHarness, general: SimChannel, guild: SimGuild, alice: SimMember) -> None:
     thread = await start_thread(harness, general)
