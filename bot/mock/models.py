@@ -143,6 +143,8 @@ class Report:
     # "We met" from a member others reported absent: refused, nothing recorded but the dispute; these reported them
     disputed_by: list[int] = field(default_factory=list)
     to_ask: list[int] = field(default_factory=list)  # of those, the reporters not asked before: ask them now
+    # "We met" in a trio: members a report about still says did not show, so they are not credited
+    absent: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,11 @@ class OutcomeRepository:
                                     "ORDER BY reported_by", (group_id, user_id))
         return [row[0] for row in await cursor.fetchall()]
 
+    async def absent_in(self, group_id: int) -> frozenset[int]:
+        """Who stands reported absent from the group's interview: in a trio, not every member."""
+        rows = await self.db.fetchall("SELECT user_id FROM mock_noshows WHERE group_id = ?", (group_id,))
+        return frozenset(row[0] for row in rows)
+
     async def dispute(self, conn: aiosqlite.Connection, group_id: int, absent_id: int, now: datetime) -> list[int]:
         """Record that ``absent_id`` says the group met, against the reports about them not yet disputed;
         returns the reporters to ask (each once: a second press finds them disputed already)."""
@@ -87,6 +92,19 @@ class OutcomeRepository:
         cursor = await conn.execute("DELETE FROM mock_noshows WHERE group_id = ? AND reported_by = ? RETURNING user_id",
                                     (group_id, reporter))
         return sorted(row[0] for row in await cursor.fetchall())
+
+    async def withdraw_disputed_by(self, conn: aiosqlite.Connection, group_id: int, reporter: int) -> list[int]:
+        """Remove the "didn't show" reports ``reporter`` made in the group that their subject disputes (both now say
+        they met); returns whom those reports were about."""
+        cursor = await conn.execute("DELETE FROM mock_noshows WHERE group_id = ? AND reported_by = ? AND disputed_at "
+                                    "IS NOT NULL RETURNING user_id", (group_id, reporter))
+        return sorted(row[0] for row in await cursor.fetchall())
+
+    async def absent_from(self, conn: aiosqlite.Connection, group_id: int) -> list[int]:
+        """Who stands reported absent from the group's interview (read in the report's transaction)."""
+        cursor = await conn.execute("SELECT DISTINCT user_id FROM mock_noshows WHERE group_id = ? ORDER BY user_id",
+                                    (group_id,))
+        return [row[0] for row in await cursor.fetchall()]
 
     async def last_groups_of(self, guild_id: int, user_id: int, limit: int, round_id: int,
                              conn: aiosqlite.Connection | None = None) -> list[tuple[int, bool]]:

@@ -19,9 +19,10 @@ from bot.content import ContentStore
 from bot.content.models import Prompt
 from bot.errors import Conflict, InvalidInput, NotFound, bounded_text
 from bot.mock.feedback_repository import MockFeedbackRepository
-from bot.mock.jobs import dispute_job, pause_job, share_job
+from bot.mock.jobs import share_job
 from bot.mock.meeting_repository import Meeting, MeetingRepository
 from bot.mock.models import Group, Report, StoredFeedback, absent_named, staying_in
+from bot.mock.outcome_notices import OutcomeNotices
 from bot.mock.outcome_repository import OutcomeRepository
 from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher, ShareFailed
@@ -37,8 +38,6 @@ NOSHOW_PAUSE = 2  # reported absent this many rounds in a row: paused until they
 NOTE_LIMIT = 500
 OUTCOMES = ("met", "noshow", "missed")
 SHARE_RETRY_WINDOW = timedelta(days=1)  # retries of a failed share within the process; then at each start
-# Each retry of a pause DM Discord failed to take may come this long after the last: then at each start.
-PAUSE_RETRY_WINDOW = timedelta(hours=1)
 
 
 async def member_group(repo: PairingRepository, group_id: int, user_id: int, guild_id: int | None) -> Group:
@@ -74,7 +73,7 @@ def held_at(meeting: Meeting | None, reported: datetime) -> datetime:
     return reported
 
 
-class Outcomes:
+class Outcomes(OutcomeNotices):
     def __init__(self, db: Database, clock: Clock, content: ContentStore, activity: ActivityService,
                  repo: PairingRepository, meetings: MeetingRepository, publisher: MockPublisher,
                  scheduler: JobScheduler) -> None:
@@ -137,6 +136,7 @@ class Outcomes:
         paused: list[int] = []
         resumed: list[int] = []
         to_ask: list[int] = []
+        absentees: list[int] = []
         # "We met" and "We couldn't make it" both say nobody was absent: each withdraws the group's "didn't show"
         # reports, and the pause a withdrawn report no longer justifies, in the same transaction.
         clears = outcome in ("met", "missed")
@@ -157,14 +157,19 @@ class Outcomes:
                 to_ask = await self.outcomes_repo.dispute(conn, group_id, user_id, now)
             else:
                 changed = await self.outcomes_repo.set_outcome(conn, group_id, outcome, user_id, now)
-            if clears and not reporters:
+            if clears and not reporters and (outcome == "missed" or await self._nobody_came(conn, group, user_id)):
                 # Meeting after all, or nobody to blame: an earlier "didn't show" by any member is withdrawn with it.
                 withdrawn = await self.outcomes_repo.withdraw_noshows(conn, group_id)
+            elif clears and not reporters:
+                # A trio's "We met" says that those who came met: a report about a member who did not stands,
+                # unless that member disputes it and this presser, its reporter, now says they met after all.
+                withdrawn = await self.outcomes_repo.withdraw_disputed_by(conn, group_id, user_id)
             if outcome == "met" and not reporters:
-                # "We met" and every member's streak credit commit together; pressed again, it only
-                # adds a credit that is missing (a report stored before both shared one transaction).
+                # "We met" and the streak credit of every member not reported absent commit together; pressed
+                # again, it only adds a credit that is missing (a report stored before both shared one transaction).
                 met_at = held_at(held, now if changed else (await self.outcomes_repo.outcome_at(group_id, conn) or now))
-                for member in group.members:
+                absentees = await self.outcomes_repo.absent_from(conn, group_id)
+                for member in (m for m in group.members if m.user_id not in absentees):
                     credits.append(await self._activity.credit(conn, group.guild_id, member.user_id,
                                                                ActivityKind.MOCK, met_at, repair=not changed))
             if outcome == "noshow" and changed:
@@ -202,112 +207,20 @@ class Outcomes:
         crash_point("outcome.saved")
         for credit in credits:
             await self._activity.announce(credit)
-        return Report(outcome, changed, paused, withdrawn, resumed)
+        return Report(outcome, changed, paused, withdrawn, resumed, absent=absentees)
+
+    async def _nobody_came(self, conn: aiosqlite.Connection, group: Group, user_id: int) -> bool:
+        """Whether the reports say every other member was absent: a pair's partner, or both of a trio's others. Then
+        "We met" from ``user_id`` contradicts them all (one at least came), so they go, as in a pair; otherwise it
+        says only that those who came met, and the report about one who did not stands."""
+        absent = set(await self.outcomes_repo.absent_from(conn, group.id))
+        return all(m.user_id in absent for m in group.members if m.user_id != user_id)
 
     async def _absent_twice(self, conn: aiosqlite.Connection, group: Group, user_id: int) -> bool:
         """Whether the member was reported absent from each of their last groups: in rounds that ended, and in
         ``group``'s own round (still open while its check-ins go out)."""
         recent = await self.outcomes_repo.last_groups_of(group.guild_id, user_id, NOSHOW_PAUSE, group.round_id, conn)
         return len(recent) >= NOSHOW_PAUSE and all(absent for _, absent in recent)
-
-    async def ask_reporters(self, group_id: int, absent_id: int, reporters: list[int], attempt: int = 0) -> None:
-        """Ask each member who reported ``absent_id`` absent to withdraw it, since they say they met; once per
-        reporter and group however often the button is pressed (the press records whom to ask). Called after
-        the member has their answer, and at each start for an ask a crash lost (their DMs are read first). One
-        Discord failed to take for a moment stays unasked and is tried again after a pause."""
-        group = await self.repo.group(group_id)
-        round_ = await self.repo.round(group.round_id) if group is not None else None
-        for reporter in reporters:
-            if group is not None and round_ is not None:
-                try:
-                    await self.publisher.ask_to_withdraw(round_, group, reporter, absent_id)
-                except ShareFailed as error:  # failing for a moment: left unasked, tried again after a pause
-                    self._ask_later(group, absent_id, reporter, error, attempt)
-                    continue
-                crash_point("mock.dispute-asked")
-            await self.outcomes_repo.mark_dispute_asked(group_id, absent_id, reporter)
-
-    def _ask_later(self, group: Group, absent_id: int, reporter: int, error: ShareFailed, attempt: int) -> None:
-        """Ask ``reporter`` again after a pause growing with ``attempt``, for a while; then at the next start."""
-        now = self._clock.now()
-        when = next_attempt(attempt + 1, now, now + PAUSE_RETRY_WINDOW) if error.transient else None
-        log.info("could not ask member %s about a disputed report of group %s (%s); %s", reporter, group.id, error,
-                 f"again at {when:%H:%M:%S}" if when else "again at the next start")
-        if when is not None:
-            self._scheduler.add(dispute_job(group.guild_id, group.id, absent_id, reporter), DateTrigger(run_date=when),
-                                self._ask_again, group.id, absent_id, reporter, attempt + 1)
-
-    async def _ask_again(self, group_id: int, absent_id: int, reporter: int, attempt: int) -> None:
-        """A retry's job: the ask, unless it was made meanwhile or the report is gone (withdrawn)."""
-        if any((group, absent, by) == (group_id, absent_id, reporter)
-               for _, group, absent, by in await self.outcomes_repo.unasked_disputes()):
-            await self.ask_reporters(group_id, absent_id, [reporter], attempt)
-
-    async def ask_unasked_reporters(self, owns: Callable[[int], bool]) -> None:
-        """After connecting: ask the reporters a crash left unasked whether the member they reported did come."""
-        for guild_id, group_id, absent_id, reporter in await self.outcomes_repo.unasked_disputes():
-            if owns(guild_id):
-                try:
-                    await self.ask_reporters(group_id, absent_id, [reporter])
-                except Exception:
-                    log.exception("could not ask member %s of guild %s about a disputed report", reporter, guild_id)
-
-    async def tell_resumed(self, guild_id: int, user_ids: list[int], *, fresh: bool = True) -> None:
-        """DM members whose no-show pause was lifted because a report was withdrawn, once each (as
-        :meth:`tell_paused`)."""
-        for user_id in user_ids:
-            if await self._tell_pause_change(guild_id, user_id, None, fresh):
-                crash_point("mock.resume-told")
-                await self.outcomes_repo.mark_pause_told(guild_id, user_id)
-
-    async def tell_paused(self, guild_id: int, user_ids: list[int], *, fresh: bool = True,
-                          reason: str = "no-show") -> None:
-        """DM members just paused, once each: for missing twice (called after the reporter has been answered), or
-        for never answering their pairings (``reason`` "silent", after the round that paused them); unless
-        ``fresh``, at a start for a pause a crash left untold (their DMs are read first)."""
-        for user_id in user_ids:
-            if await self._tell_pause_change(guild_id, user_id, reason, fresh):
-                crash_point("mock.pause-told")
-                await self.outcomes_repo.mark_pause_told(guild_id, user_id)
-
-    async def _tell_pause_change(self, guild_id: int, user_id: int, reason: str | None, fresh: bool,
-                                 attempt: int = 0) -> bool:
-        """The DM of a pause (``reason``) or of its lifting (None); whether it went. One Discord failed to take for
-        a moment stays untold and is tried again after a pause (the member's DMs read first), for a while, then
-        at the next start."""
-        try:
-            if reason is None:
-                await self.publisher.tell_resumed(user_id, fresh=fresh)
-            else:
-                await self.publisher.tell_paused(user_id, fresh=fresh, reason=reason)
-        except ShareFailed as error:
-            now = self._clock.now()
-            when = next_attempt(attempt + 1, now, now + PAUSE_RETRY_WINDOW) if error.transient else None
-            if when is None:
-                raise
-            self._scheduler.add(pause_job(guild_id, user_id), DateTrigger(run_date=when), self._tell_pause_again,
-                                guild_id, user_id, attempt + 1)
-            return False
-        return True
-
-    async def _tell_pause_again(self, guild_id: int, user_id: int, attempt: int) -> None:
-        """A retry's job: the member's pause change as it stands now, unless they were told meanwhile."""
-        untold = [why for guild, user, why in await self.outcomes_repo.untold_pause_changes()
-                  if (guild, user) == (guild_id, user_id)]
-        if untold and await self._tell_pause_change(guild_id, user_id, untold[0], False, attempt):
-            await self.outcomes_repo.mark_pause_told(guild_id, user_id)
-
-    async def tell_untold_pauses(self, owns: Callable[[int], bool]) -> None:
-        """After connecting: tell the members a crash left paused, or no longer paused, without a word."""
-        for guild_id, user_id, reason in await self.outcomes_repo.untold_pause_changes():
-            if owns(guild_id):
-                try:
-                    if reason is None:
-                        await self.tell_resumed(guild_id, [user_id], fresh=False)
-                    else:
-                        await self.tell_paused(guild_id, [user_id], fresh=False, reason=reason)
-                except Exception:
-                    log.exception("could not tell member %s of guild %s of their pause", user_id, guild_id)
 
     async def feedback(self, group_id: int, from_id: int, to_id: int, scores: list[str], note: str,
                        guild_id: int | None = None) -> tuple[Group, tuple[int, int, int], str | None]:

@@ -316,10 +316,11 @@ class MockService:
         return round_, group
 
     async def history(self, guild_id: int, user_id: int | None,
-                      limit: int = 10) -> list[tuple[Round, Group, frozenset[int], Meeting | None]]:
+                      limit: int = 10) -> list[tuple[Round, Group, frozenset[int], Meeting | None, frozenset[int]]]:
         """Recent groups, each with the members found gone from the server during its round (history shows that
-        they left rather than the part they no longer played: in a trio left as a pair, another member took it)
-        and its meeting (an interview called off or that found no time has no report to wait for)."""
+        they left rather than the part they no longer played: in a trio left as a pair, another member took it),
+        its meeting (an interview called off or that found no time has no report to wait for) and the members
+        reported absent (in a trio, the others came: history says who did not)."""
         ids = await self.repo.history_group_ids(guild_id, user_id, limit)
         found = []
         for group_id in ids:
@@ -327,7 +328,8 @@ class MockService:
             round_ = await self.repo.round(group.round_id) if group else None
             if group and round_:
                 found.append((round_, group, frozenset(await self.repo.departed_from(group_id)),
-                              await self.meetings.repo.meeting(group_id)))
+                              await self.meetings.repo.meeting(group_id),
+                              await self.outcomes.outcomes_repo.absent_in(group_id)))
         return found
 
     async def stats(self, guild_id: int) -> MockStats:

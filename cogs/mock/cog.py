@@ -158,8 +158,8 @@ class Mock(commands.GroupCog, group_name="mock", group_description="Mock-intervi
         history = await self.service.history(interaction.guild_id, interaction.user.id, 5)
         if history:
             embed.add_field(name="History", inline=False,
-                            value="\n".join(history_line(r, g, interaction.user.id, gone, meeting)
-                                            for r, g, gone, meeting in history)[:1024])
+                            value="\n".join(history_line(r, g, interaction.user.id, gone, meeting, absent)
+                                            for r, g, gone, meeting, absent in history)[:1024])
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())
 
     @app_commands.command(name="exclude", description="Never be paired with a member (private; up to 3)")
@@ -248,7 +248,8 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
     async def history(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:
         assert interaction.guild_id is not None
         found = await self.service.history(interaction.guild_id, member.id if member else None, 15)
-        lines = [history_line(r, g, None, gone, meeting) for r, g, gone, meeting in found] or ["No rounds yet."]
+        lines = [history_line(r, g, None, gone, meeting, absent)
+                 for r, g, gone, meeting, absent in found] or ["No rounds yet."]
         embed = discord.Embed(title="Mock interview history" + (f" · {one_line(member.display_name)}" if member else ""),
                               description="\n".join(lines)[:4096], colour=BRAND_COLOUR)
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=no_pings())

@@ -169,11 +169,22 @@ def current_round_text(round_: Round, group: Group, meeting: Meeting | None) -> 
     return f"{text}\nIn {where}; ends {discord_timestamp(round_.ends_at, 'R')}."
 
 
+def absence_label(group: Group, viewer: int | None, absent: frozenset[int]) -> str:
+    """A reported absence as ``viewer`` (None: a moderator) sees it: who did not show, not the group's outcome,
+    which in a trio is no one's own. The viewer reported absent reads a no-show; one who came with another
+    member (a trio's other two) reads that they met."""
+    if viewer in absent:
+        return OUTCOME_LABELS["noshow"]
+    came = sum(m.user_id not in absent for m in group.members) >= 2
+    met = "met ✅, " if group.outcome == "met" or (came and viewer is not None) else ""
+    return f"{met}no-show: {', '.join(f'<@{u}>' for u in sorted(absent))} ❌"
+
+
 def history_line(round_: Round, group: Group, viewer: int | None, departed: frozenset[int] = frozenset(),
-                 meeting: Meeting | None = None) -> str:
+                 meeting: Meeting | None = None, absent: frozenset[int] = frozenset()) -> str:
     """One past group; a member who left the server during the round is named as having left, not by a part.
     A cancelled round's group that had not met reads as cancelled, and so does an interview a member called off
-    or one that found no time, not as an interview nobody reported."""
+    or one that found no time, not as an interview nobody reported; a reported absence names who was absent."""
     people = ", ".join(f"<@{m.user_id}> ({'left the server' if m.user_id in departed else m.role})"
                        for m in group.members if m.user_id != viewer)
     status = meeting.status if meeting is not None and group.outcome is None else None
@@ -182,6 +193,8 @@ def history_line(round_: Round, group: Group, viewer: int | None, departed: froz
         outcome = "round cancelled"
     elif status == "cancelled" and meeting is not None:
         outcome = f"cancelled by {'you' if meeting.cancelled_by == viewer else person(meeting.cancelled_by)}"
+    elif absent and group.outcome in ("noshow", "met"):
+        outcome = absence_label(group, viewer, absent)
     else:
         outcome = "no time found" if status == "no-time" else OUTCOME_LABELS.get(group.outcome, group.outcome)
     return f"Round {round_.number} · {discord_timestamp(round_.starts_at, 'd')} · {people} · {outcome}"

@@ -74,7 +74,9 @@ def _withdrawn_text(report: Report) -> str:
 
 def met_text(report: Report) -> str:
     """The answer to **We met**, saying plainly when it withdrew an earlier "didn't show" report."""
-    return "Great, it counts for everyone's streak." + _withdrawn_text(report) + " Leave feedback for your partner:"
+    counted = "Great, it counts for everyone's streak." if not report.absent else \
+        f"Great, it counts for the streak of everyone who came, not {_mentions(report.absent)}, reported absent."
+    return counted + _withdrawn_text(report) + " Leave feedback for your partner:"
 
 
 def disputed_text(report: Report) -> str:

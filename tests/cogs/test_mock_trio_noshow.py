@@ -55,3 +55,34 @@ async def test_a_pair_keeps_its_one_press(harness: BotHarness, mod: SimMember, r
     reported = await alice.click(checkin, "They didn't show")
     assert "Sorry your partner did not show" in reported.text and not reported.button_labels
     assert [row[0] for row in await harness.core.db.fetchall("SELECT user_id FROM mock_noshows")] == [bob.id]
+
+
+async def test_we_met_in_a_trio_keeps_the_report_about_the_member_who_did_not_come(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    """Alice and Carol met without Bob: Carol's "We met" records the meeting, credits only those who came and
+    leaves Alice's report about Bob standing."""
+    checkin = await _trio_checkin(harness, mod, room, [alice, bob, carol])
+    await alice.select(await alice.click(checkin, "They didn't show"), [str(bob.id)])
+    met = await carol.click(checkin, "We met")
+    assert "withdrawn" not in met.text and f"not {bob.mention}, reported absent" in met.text, met.text
+    assert [row[0] for row in await harness.core.db.fetchall("SELECT user_id FROM mock_noshows")] == [bob.id]
+    assert await harness.core.db.fetchval("SELECT outcome FROM mock_groups") == "met"
+    credited = await harness.core.db.fetchall("SELECT DISTINCT user_id FROM activity WHERE kind = 'mock'")
+    assert {row[0] for row in credited} == {alice.id, carol.id}
+    stats = (await mod.slash("mock-admin stats")).text
+    assert "No-shows reported\n1" in stats and "1 of 1" in stats
+
+
+async def test_a_trio_reporter_who_confirms_a_disputed_report_withdraws_it(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember,
+        carol: SimMember) -> None:
+    """Bob says he came: Alice, asked, presses "We met" herself, and her report about him goes."""
+    checkin = await _trio_checkin(harness, mod, room, [alice, bob, carol])
+    await alice.select(await alice.click(checkin, "They didn't show"), [str(bob.id)])
+    assert f"{alice.mention} reported that you did not show" in (await bob.click(checkin, "We met")).text
+    met = await alice.click(checkin, "We met")
+    assert f'report about {bob.mention} is withdrawn' in met.text and "everyone's streak" in met.text, met.text
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM mock_noshows") == 0
+    credited = await harness.core.db.fetchall("SELECT DISTINCT user_id FROM activity WHERE kind = 'mock'")
+    assert {row[0] for row in credited} == {alice.id, bob.id, carol.id}
