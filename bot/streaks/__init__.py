@@ -1,5 +1,6 @@
 """Daily streaks with freezes, leaderboards, milestones, reminders and the activity heatmap."""
 
+from bot.streaks.celebrations import CelebrationFailed
 from bot.streaks.heatmap import describe_heatmap, render_heatmap
 from bot.streaks.models import (
     Board,
@@ -14,7 +15,7 @@ from bot.streaks.models import (
 from bot.streaks.reminders import DirectMessagesClosedError, StreakReminders
 from bot.streaks.repository import StreakRepository
 from bot.streaks.rules import FREEZE_EVERY, MAX_FREEZES, DayStatus, StreakState, evaluate
-from bot.streaks.service import CelebrationFailed, StreakPublisher, StreakService
+from bot.streaks.service import StreakPublisher, StreakService
 
 __all__ = [
     "Board",
