@@ -35,7 +35,7 @@ class OfflinePublisher:
                           existing_message_id: int | None, day: date | None = None) -> int:
         raise self._refuse("post_answer")
 
-    async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
+    async def announce_milestone(self, guild_id: int, channel_id: int, user_id: int, milestone: int) -> int | None:
         raise self._refuse("announce_milestone")
 
     async def find_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:

@@ -40,6 +40,10 @@ class ReviewQueuePublisher(Protocol):
         """Whether ``channel_id`` is a text channel this process may post in (a channel gone is not)."""
         ...
 
+    def in_outage(self, guild_id: int) -> bool:
+        """Whether Discord lists the server as unavailable: it then shows none of its channels, gone or not."""
+        ...
+
     async def send(self, channel_id: int, suggestion: Suggestion, warnings: list[str]) -> int | None:
         """Send the message with its review buttons, with the same nonce on every attempt; its id, or None
         when Discord refused it for good. Raises :class:`QueuePostUnknown` when the outcome is unknown."""
@@ -84,6 +88,8 @@ class ReviewQueue:
         finished = 0
         for suggestion in await self.repo.queue_claims(CLAIMS_PER_START, owns):
             channel_id = suggestion.queue_channel_id
+            if self._out_of_sight(suggestion):
+                continue
             if channel_id is None or not self.publisher.has_channel(channel_id):
                 log.info("the review channel of suggestion %s is gone or closed to the bot; its queue message is not "
                          "posted", suggestion.id)
@@ -100,10 +106,22 @@ class ReviewQueue:
             return
         for suggestion in await self.repo.claimed_among(waiting):
             channel_id = suggestion.queue_channel_id
+            if self._out_of_sight(suggestion):
+                continue
             if channel_id is None or not self.publisher.has_channel(channel_id):
                 await self.repo.drop_queue_claim(suggestion.id)  # gone meanwhile: it waits in /review queue
                 continue
             await self._finish(suggestion, channel_id, fresh=False)
+
+    def _out_of_sight(self, suggestion: Suggestion) -> bool:
+        """During an outage the server's review channel reads as missing though it is not: the claim is kept
+        and tried again after a pause, rather than dropped as if the channel were deleted (the message would
+        then never be posted)."""
+        if not self.publisher.in_outage(suggestion.guild_id):
+            return False
+        self.unfinished.add(suggestion.id)
+        self.later()
+        return True
 
     async def claim(self, suggestion_id: int, channel_id: int) -> bool:
         """Write down that the queue message is about to be sent, before sending it: a process that dies

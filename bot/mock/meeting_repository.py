@@ -149,17 +149,21 @@ class MeetingRepository:
                               (channel_id, group_id))
 
     async def needing_event_sync(self) -> list[Meeting]:
-        """Agreed meetings whose event lags behind, and cancelled ones whose event or room still exists."""
+        """Agreed meetings whose event lags behind, and cancelled ones whose event or room still exists. Not in a
+        server that removed the bot: its events are out of reach (an attempt would record the event as placed,
+        none being there), and are placed when it is added back."""
         rows = await self.db.fetchall(
-            "SELECT * FROM mock_meetings WHERE (status = 'agreed' AND event_version < version) OR "
-            "(status = 'cancelled' AND (event_id IS NOT NULL OR voice_channel_id IS NOT NULL))")
+            "SELECT * FROM mock_meetings WHERE ((status = 'agreed' AND event_version < version) OR "  # noqa: S608
+            f"(status = 'cancelled' AND (event_id IS NOT NULL OR voice_channel_id IS NOT NULL))) AND {IN_PRESENT_GUILD}")
         return [_meeting(row) for row in rows]
 
     async def untold(self) -> list[Meeting]:
         """Meetings whose group was not told of the latest agreed version, or of a member's cancellation: a
-        crash came between storing it and the message."""
-        rows = await self.db.fetchall("SELECT * FROM mock_meetings WHERE (status = 'agreed' AND told_version < version) "
-                                      "OR (status = 'cancelled' AND cancel_told = 0)")
+        crash (or Discord failing for a moment) came between storing it and the message. Not in a server that
+        removed the bot: its groups hear when it is added back."""
+        rows = await self.db.fetchall(
+            f"SELECT * FROM mock_meetings WHERE ((status = 'agreed' AND told_version < version) "  # noqa: S608
+            f"OR (status = 'cancelled' AND cancel_told = 0)) AND {IN_PRESENT_GUILD}")
         return [_meeting(row) for row in rows]
 
     async def mark_told(self, group_id: int, version: int) -> None:
@@ -212,10 +216,11 @@ class MeetingRepository:
 
     async def untold_proposals(self, owns: Callable[[int], bool] = lambda guild_id: True) -> list[TimeOption]:
         """Members' proposals stored but not yet posted (a crash came between the two), in the servers ``owns``
-        accepts: another shard's are not read further."""
-        rows = await self.db.fetchall("SELECT o.*, g.guild_id AS group_guild_id FROM mock_time_options o "
-                                      "JOIN mock_groups g ON g.id = o.group_id WHERE o.told = 0 "
-                                      "ORDER BY o.group_id, o.id")
+        accepts: another shard's are not read further. Not in a server that removed the bot: its groups see
+        them when it is added back."""
+        rows = await self.db.fetchall("SELECT o.*, g.guild_id AS group_guild_id FROM mock_time_options o "  # noqa: S608
+                                      f"JOIN mock_groups g ON g.id = o.group_id WHERE o.told = 0 "
+                                      f"AND g.{IN_PRESENT_GUILD} ORDER BY o.group_id, o.id")
         return [_option(row) for row in rows if owns(row["group_guild_id"])]
 
     async def mark_proposal_told(self, option_id: int, message_id: int | None) -> None:

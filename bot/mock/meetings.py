@@ -102,11 +102,13 @@ class MeetingService(MeetingEvents):
 
     async def resume_guild(self, guild_id: int) -> None:
         """The bot was added back: the server's unsent reminders and room removals are timers again, as at a
-        start (one whose interview began meanwhile is not sent)."""
+        start (one whose interview began meanwhile is not sent), and its groups are told the proposals,
+        confirmations and cancellations whose retries stopped with the removal."""
         for reminder in await self.repo.pending_reminders(guild_id):
             self.reminders.schedule(reminder)
         for meeting in await self.repo.agreed(guild_id):
             self._schedule_cleanup(meeting)
+        await self.confirmations.catch_up(lambda other: other == guild_id, self._clock.now())
 
     async def catch_up(self) -> None:
         """After connecting: bring every event and room in line with what was decided, and tell the groups

@@ -45,9 +45,10 @@ class CelebrationFailed(Exception):
 
 
 class MilestoneAnnouncer(Protocol):
-    async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
-        """Post the celebration; return the message id, or None if it could not be posted. Discord failing for
-        a moment raises :class:`CelebrationFailed`: it is tried again."""
+    async def announce_milestone(self, guild_id: int, channel_id: int, user_id: int, milestone: int) -> int | None:
+        """Post the celebration in ``guild_id``'s channel; return the message id, or None if it could not be
+        posted. Discord failing for a moment, or listing the server as unavailable (its channels are then out of
+        sight, not gone), raises :class:`CelebrationFailed`: it is tried again."""
 
     async def find_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
         """The id of a celebration already posted (before a crash), or None."""
@@ -146,7 +147,7 @@ class Celebrations:
             message_id = await self.publisher.find_milestone(channel_id, user_id, milestone) if look_first \
                 else None
             if message_id is None:
-                message_id = await self.publisher.announce_milestone(channel_id, user_id, milestone)
+                message_id = await self.publisher.announce_milestone(guild_id, channel_id, user_id, milestone)
                 crash_point("milestone.announced")
             if message_id is not None:
                 await self.repo.set_milestone_message(guild_id, user_id, milestone, run_start, channel_id, message_id)

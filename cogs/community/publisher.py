@@ -42,6 +42,10 @@ class DiscordReviewQueuePublisher:
         channel = self.client.get_channel(channel_id)
         return channel if isinstance(channel, discord.TextChannel) else None
 
+    def in_outage(self, guild_id: int) -> bool:
+        guild = self.client.get_guild(guild_id)
+        return guild is not None and guild.unavailable
+
     def has_channel(self, channel_id: int) -> bool:
         """The channel exists and the bot may post the message there, by its own permissions: a refusal would
         count against Discord's invalid-request limit, and the suggestion waits in ``/review queue`` either way."""

@@ -26,8 +26,17 @@ class DiscordQuizPublisher:
         self.client = client
         self.pace = client.core.pacer.acquire
 
-    async def _channel(self, channel_id: int) -> discord.TextChannel:
-        channel = self.client.get_channel(channel_id)
+    def _check_available(self, guild_id: int) -> None:
+        """During an outage Discord lists the server as unavailable and shows none of its channels: that is no
+        deleted channel, so the post or reveal is tried again (within its window) rather than given up."""
+        guild = self.client.get_guild(guild_id)
+        if guild is not None and guild.unavailable:
+            raise QuizDeliveryFailed("Discord lists the server as unavailable for now", transient=True)
+
+    async def _channel(self, post: QuizPost) -> discord.TextChannel:
+        channel = self.client.get_channel(post.channel_id)
+        if channel is None:
+            self._check_available(post.guild_id)
         if not isinstance(channel, discord.TextChannel):
             raise QuizDeliveryFailed("the quiz channel no longer exists or is not a text channel; choose one with "
                                      "`/quiz setup`")
@@ -38,7 +47,7 @@ class DiscordQuizPublisher:
         return channel
 
     async def find_published(self, post: QuizPost) -> int | None:
-        channel = await self._channel(post.channel_id)
+        channel = await self._channel(post)
         title = quiz_title(post)
         try:
             await self.pace()
@@ -55,7 +64,7 @@ class DiscordQuizPublisher:
         return None
 
     async def publish(self, post: QuizPost) -> int:
-        channel = await self._channel(post.channel_id)
+        channel = await self._channel(post)
         await self.pace()
         try:
             message = await channel.send(embed=quiz_embed(post),
@@ -79,6 +88,8 @@ class DiscordQuizPublisher:
         # moderator may have taken away for the afternoon). A permission missing now may be granted again: the
         # reveal is tried again within its window rather than dropped.
         channel = self.client.get_channel(post.channel_id)
+        if channel is None:
+            self._check_available(post.guild_id)
         if not isinstance(channel, discord.TextChannel):
             raise QuizDeliveryFailed("the quiz channel no longer exists or is not a text channel")
         if not channel.permissions_for(channel.guild.me).view_channel:

@@ -725,3 +725,23 @@ async def test_a_cancellation_waiting_for_discord_is_told_when_the_server_adds_t
     await harness.settle()
     await harness.advance(minutes=5)
     assert len(told(alice)) == 1 and len(told(bob)) == 1
+
+
+async def test_a_round_due_during_a_discord_outage_gets_its_threads_once_the_server_is_back(
+        harness: BotHarness, mod: SimMember, room: SimChannel, alice: SimMember, bob: SimMember) -> None:
+    """The bot starts while Discord lists the server as unavailable, and the round falls due before it is back:
+    its channel is not known then, which is no deleted channel, so the group gets its private thread (not DMs)
+    and the round is announced once the server is back."""
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await harness.advance_to(datetime(2026, 3, 6, 9, 0, tzinfo=UTC))
+    harness.guild.outage = True
+    await harness.restart()
+    await harness.advance_to(datetime(2026, 3, 6, 10, 5, tzinfo=UTC))
+    harness.guild.outage = False
+    harness.sim.dispatch("GUILD_CREATE", harness.guild.to_json())  # the server is available again
+    await harness.settle()
+    await harness.advance(hours=1)
+    [thread] = threads(harness.guild)
+    assert len(briefs(thread)) == 1 and not any("mock interview round" in m.content for m in alice.dms)
+    assert len([m for m in room.messages if "Check your private thread" in m.content]) == 1

@@ -498,3 +498,44 @@ async def test_a_card_whose_quiz_could_not_be_posted_is_asked_before_any_card_re
     asked = [row[0] for row in await harness.core.db.fetchall(
         "SELECT card_id FROM quiz_posts WHERE status != 'failed' ORDER BY local_date")]
     assert len(asked) == 4 and len(set(asked)) == 4, asked
+
+
+async def test_a_reveal_due_at_a_start_during_a_discord_outage_is_shown_once_the_server_is_back(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """The bot starts again while Discord lists the server as unavailable, and the quiz closes before the server
+    is back: none of its channels is known then, which is no deleted channel, so the answer is shown once the
+    server is back rather than given up on."""
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    await harness.advance_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    [post] = quizzes(daily)
+    right = await correct_letter(harness)
+    await alice.click(post, right)
+    harness.guild.outage = True
+    await harness.restart()
+    await harness.advance(hours=13)  # the close falls during the outage
+    harness.guild.outage = False
+    harness.sim.dispatch("GUILD_CREATE", harness.guild.to_json())  # the server is available again
+    await harness.settle()
+    await harness.advance(hours=1)
+    assert post.embeds[0]["title"].endswith("closed")
+    assert f"The answer is **{right}**. 1 of 1 got it right." in post.embeds[0]["description"]
+
+
+async def test_a_quiz_due_during_a_discord_outage_is_posted_once_the_server_is_back(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """The bot starts again while Discord lists the server as unavailable, and the quiz's time falls before the
+    server is back: its channel is not known then, which is no deleted channel, so the quiz is posted once the
+    server is back and the moderators are told of no failure."""
+    await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
+    harness.guild.outage = True
+    await harness.restart()
+    await harness.advance_to(datetime(2026, 3, 2, 12, 5, tzinfo=UTC))
+    harness.guild.outage = False
+    harness.sim.dispatch("GUILD_CREATE", harness.guild.to_json())  # the server is available again
+    await harness.settle()
+    await harness.advance(hours=1)
+    [post] = quizzes(daily)
+    assert post.button_labels == ["A", "B", "C", "D"]
+    assert not any("could not" in m.content.lower() for channel in harness.guild.channels.values()
+                   for m in channel.messages)

@@ -515,3 +515,25 @@ async def test_a_reminder_from_a_server_discord_lists_as_unavailable_names_no_em
     await harness.advance_to(datetime(2026, 3, 2, 20, 5, tzinfo=UTC))
     [reminder] = [m.content for m in alice.dms if "streak" in m.content]
     assert "Your 2-day streak is waiting for today" in reminder and "****" not in reminder, reminder
+
+
+async def test_a_celebration_owed_at_a_start_during_a_discord_outage_is_posted_once_the_server_is_back(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """The bot starts while Discord lists the server as unavailable, so its channels are not known yet: the
+    celebration owed is not given up as if its channel were gone, and is posted once the server is back."""
+    general = harness.guild.channel("general")
+    await mod.slash("streak-admin announcements", state="on", channel=general)
+    for days_ago in range(6, 0, -1):
+        await study(harness, alice, days_ago)
+    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{general.id}/messages")
+    await study(harness, alice)
+    assert not any("7-day streak" in m.content for m in general.messages)
+    harness.guild.outage = True
+    await harness.restart()
+    await harness.advance(minutes=5)
+    harness.guild.outage = False
+    harness.sim.dispatch("GUILD_CREATE", harness.guild.to_json())  # the server is available again
+    await harness.settle()
+    await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
+    celebrations = [m for m in general.messages if "7-day streak" in m.content]
+    assert len(celebrations) == 1 and alice.mention in celebrations[0].content

@@ -559,3 +559,22 @@ async def test_a_decision_dm_waiting_for_discord_is_not_sent_for_a_server_that_r
     await harness.settle()
     [told] = alice.dms
     assert f"In **{harness.guild.name}**" in told.content and "approved" in told.content
+
+
+async def test_a_queue_message_owed_at_a_start_during_a_discord_outage_is_posted_once_the_server_is_back(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel) -> None:
+    """The bot starts while Discord lists the server as unavailable, so none of its channels is known yet: that
+    is no sign the review channel was deleted, and the queue message owed is posted once the server is back."""
+    await mod.slash("review channel", channel=mods)
+    harness.sim.faults.fail_next(503, 1, route_contains="/messages")  # the queue message, once
+    await suggest_card(alice)
+    assert _queue_messages(mods) == []
+    harness.guild.outage = True
+    await harness.restart()
+    await harness.advance(minutes=5)
+    harness.guild.outage = False
+    harness.sim.dispatch("GUILD_CREATE", harness.guild.to_json())  # the server is available again
+    await harness.settle()
+    await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
+    [queued] = _queue_messages(mods)
+    assert queued.button_labels == ["Approve", "Edit", "Reject"]

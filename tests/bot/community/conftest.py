@@ -93,6 +93,9 @@ class FakeQueuePublisher:
     def has_channel(self, channel_id: int) -> bool:
         return channel_id in self.channels
 
+    def in_outage(self, guild_id: int) -> bool:
+        return False
+
     async def send(self, channel_id: int, suggestion: Suggestion, warnings: list[str]) -> int | None:
         self.attempts.append(suggestion.id)
         if self.down:

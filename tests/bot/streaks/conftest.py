@@ -29,7 +29,7 @@ class FakeDiscord:
     async def members_present(self, guild_id: int, user_ids: Sequence[int]) -> set[int]:
         return set(user_ids) - self.gone
 
-    async def announce_milestone(self, channel_id: int, user_id: int, milestone: int) -> int | None:
+    async def announce_milestone(self, guild_id: int, channel_id: int, user_id: int, milestone: int) -> int | None:
         self.announcements.append((channel_id, user_id, milestone))
         return 1000 + len(self.announcements)
 
