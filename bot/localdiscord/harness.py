@@ -101,6 +101,18 @@ class BotHarness:
         await self.stop()
         return await self.start()
 
+    async def restart_in_outage(self, guild: SimGuild) -> StudyBot:
+        """Restart while Discord lists ``guild`` as unavailable (an outage): READY names it, nothing more follows
+        (developers/events/gateway-events.mdx, "Guild Create") until :meth:`end_outage`."""
+        guild.outage = True
+        return await self.restart()
+
+    async def end_outage(self, guild: SimGuild) -> None:
+        """The outage ends: the guild becomes available again with a Guild Create, as Discord sends it."""
+        guild.outage = False
+        self.sim.dispatch("GUILD_CREATE", guild.to_json())
+        await self.settle()
+
     @contextlib.asynccontextmanager
     async def process_serving(self, shard_ids: str, shard_count: int) -> AsyncIterator[BotHarness]:
         """Another process on the same simulator, database and clock that runs only ``shard_ids`` of

@@ -735,12 +735,9 @@ async def test_a_round_due_during_a_discord_outage_gets_its_threads_once_the_ser
     await join_all([alice, bob])
     await schedule(mod, room)
     await harness.advance_to(datetime(2026, 3, 6, 9, 0, tzinfo=UTC))
-    harness.guild.outage = True
-    await harness.restart()
+    await harness.restart_in_outage(harness.guild)
     await harness.advance_to(datetime(2026, 3, 6, 10, 5, tzinfo=UTC))
-    harness.guild.outage = False
-    harness.sim.dispatch("GUILD_CREATE", harness.guild.to_json())  # the server is available again
-    await harness.settle()
+    await harness.end_outage(harness.guild)  # the server is available again
     await harness.advance(hours=1)
     [thread] = threads(harness.guild)
     assert len(briefs(thread)) == 1 and not any("mock interview round" in m.content for m in alice.dms)

@@ -510,12 +510,9 @@ async def test_a_reveal_due_at_a_start_during_a_discord_outage_is_shown_once_the
     [post] = quizzes(daily)
     right = await correct_letter(harness)
     await alice.click(post, right)
-    harness.guild.outage = True
-    await harness.restart()
+    await harness.restart_in_outage(harness.guild)
     await harness.advance(hours=13)  # the close falls during the outage
-    harness.guild.outage = False
-    harness.sim.dispatch("GUILD_CREATE", harness.guild.to_json())  # the server is available again
-    await harness.settle()
+    await harness.end_outage(harness.guild)  # the server is available again
     await harness.advance(hours=1)
     assert post.embeds[0]["title"].endswith("closed")
     assert f"The answer is **{right}**. 1 of 1 got it right." in post.embeds[0]["description"]
@@ -528,12 +525,9 @@ async def test_a_quiz_due_during_a_discord_outage_is_posted_once_the_server_is_b
     server is back and the moderators are told of no failure."""
     await mod.slash("quiz setup", channel=daily, time="12:00", timezone="UTC")
     await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))
-    harness.guild.outage = True
-    await harness.restart()
+    await harness.restart_in_outage(harness.guild)
     await harness.advance_to(datetime(2026, 3, 2, 12, 5, tzinfo=UTC))
-    harness.guild.outage = False
-    harness.sim.dispatch("GUILD_CREATE", harness.guild.to_json())  # the server is available again
-    await harness.settle()
+    await harness.end_outage(harness.guild)  # the server is available again
     await harness.advance(hours=1)
     [post] = quizzes(daily)
     assert post.button_labels == ["A", "B", "C", "D"]

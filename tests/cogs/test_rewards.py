@@ -490,12 +490,9 @@ async def test_a_role_earned_before_an_outage_is_taken_back_when_the_streak_ende
     """While Discord lists the server as unavailable it shows none of its roles: that is no sign they were deleted,
     so what Alice holds stays known, and the role she no longer earns is taken back once the server is back."""
     week = await week_role_held(harness, mod, alice, guild)
-    guild.outage = True
-    await harness.restart()
+    await harness.restart_in_outage(guild)
     await harness.advance(days=5)  # no study: freezes run out and the streak ends
-    guild.outage = False
-    harness.sim.dispatch("GUILD_CREATE", guild.to_json())  # the server is available again
-    await harness.settle()
+    await harness.end_outage(guild)  # the server is available again
     await harness.advance(minutes=20)
     assert week.id not in guild.members[alice.id].role_ids
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0

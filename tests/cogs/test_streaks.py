@@ -482,10 +482,8 @@ async def test_a_members_public_profile_does_not_name_the_timezone_they_set_for_
     assert "America/Los_Angeles" not in "".join(str(a.get("description")) for a in seen.attachments)
 
 
-async def test_a_celebration_waiting_for_discord_waits_while_the_bot_is_out_and_is_posted_when_re_added(
-        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
-    """A celebration Discord failed to take is not tried in a server that removed the bot (its channels are out
-    of sight, and the try would be spent for nothing); added back within the retry window, it is posted once."""
+async def celebration_kept_back(harness: BotHarness, mod: SimMember, alice: SimMember) -> SimChannel:
+    """Alice's seventh day, whose celebration in #general Discord failed to take for a moment."""
     general = harness.guild.channel("general")
     await mod.slash("streak-admin announcements", state="on", channel=general)
     for days_ago in range(6, 0, -1):
@@ -493,6 +491,14 @@ async def test_a_celebration_waiting_for_discord_waits_while_the_bot_is_out_and_
     harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{general.id}/messages")
     await study(harness, alice)
     assert not any("7-day streak" in m.content for m in general.messages)
+    return general
+
+
+async def test_a_celebration_waiting_for_discord_waits_while_the_bot_is_out_and_is_posted_when_re_added(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """A celebration Discord failed to take is not tried in a server that removed the bot (its channels are out
+    of sight, and the try would be spent for nothing); added back within the retry window, it is posted once."""
+    general = await celebration_kept_back(harness, mod, alice)
     harness.sim.remove_bot_from_guild(harness.guild)
     await harness.settle()
     await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
@@ -510,8 +516,7 @@ async def test_a_reminder_from_a_server_discord_lists_as_unavailable_names_no_em
     await study(harness, alice, 2)
     await study(harness, alice, 1)
     await alice.slash("streak remind", state="on", hour=20)
-    harness.guild.outage = True
-    await harness.restart()
+    await harness.restart_in_outage(harness.guild)
     await harness.advance_to(datetime(2026, 3, 2, 20, 5, tzinfo=UTC))
     [reminder] = [m.content for m in alice.dms if "streak" in m.content]
     assert "Your 2-day streak is waiting for today" in reminder and "****" not in reminder, reminder
@@ -521,19 +526,10 @@ async def test_a_celebration_owed_at_a_start_during_a_discord_outage_is_posted_o
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
     """The bot starts while Discord lists the server as unavailable, so its channels are not known yet: the
     celebration owed is not given up as if its channel were gone, and is posted once the server is back."""
-    general = harness.guild.channel("general")
-    await mod.slash("streak-admin announcements", state="on", channel=general)
-    for days_ago in range(6, 0, -1):
-        await study(harness, alice, days_ago)
-    harness.sim.faults.fail_next(503, 1, route_contains=f"/channels/{general.id}/messages")
-    await study(harness, alice)
-    assert not any("7-day streak" in m.content for m in general.messages)
-    harness.guild.outage = True
-    await harness.restart()
+    general = await celebration_kept_back(harness, mod, alice)
+    await harness.restart_in_outage(harness.guild)
     await harness.advance(minutes=5)
-    harness.guild.outage = False
-    harness.sim.dispatch("GUILD_CREATE", harness.guild.to_json())  # the server is available again
-    await harness.settle()
+    await harness.end_outage(harness.guild)  # the server is available again
     await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
     celebrations = [m for m in general.messages if "7-day streak" in m.content]
     assert len(celebrations) == 1 and alice.mention in celebrations[0].content

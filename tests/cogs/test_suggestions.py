@@ -569,12 +569,9 @@ async def test_a_queue_message_owed_at_a_start_during_a_discord_outage_is_posted
     harness.sim.faults.fail_next(503, 1, route_contains="/messages")  # the queue message, once
     await suggest_card(alice)
     assert _queue_messages(mods) == []
-    harness.guild.outage = True
-    await harness.restart()
+    await harness.restart_in_outage(harness.guild)
     await harness.advance(minutes=5)
-    harness.guild.outage = False
-    harness.sim.dispatch("GUILD_CREATE", harness.guild.to_json())  # the server is available again
-    await harness.settle()
+    await harness.end_outage(harness.guild)  # the server is available again
     await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
     [queued] = _queue_messages(mods)
     assert queued.button_labels == ["Approve", "Edit", "Reject"]
