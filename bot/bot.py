@@ -169,6 +169,12 @@ class StudyBot(commands.AutoShardedBot):
         return ListedGuildsState(dispatch=self.dispatch, handlers=self._handlers, hooks=self._hooks, http=self.http,
                                  **options)
 
+    def in_outage(self, guild_id: int) -> bool:
+        """Whether Discord lists the guild as unavailable (an outage): it then shows none of its channels or roles,
+        which are not gone. What would be given up for a deleted channel is tried again instead."""
+        guild = self.get_guild(guild_id)
+        return guild is not None and guild.unavailable
+
     def get_channel(self, id: int, /) -> AnyChannel | None:  # noqa: A002 - discord.py's signature
         """discord.py's lookup copies the guild list and probes every guild in turn, which a bot in a
         thousand servers pays on each answer shown in a thread and each post of the fan-out. A channel

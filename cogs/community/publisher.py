@@ -43,8 +43,7 @@ class DiscordReviewQueuePublisher:
         return channel if isinstance(channel, discord.TextChannel) else None
 
     def in_outage(self, guild_id: int) -> bool:
-        guild = self.client.get_guild(guild_id)
-        return guild is not None and guild.unavailable
+        return self.client.in_outage(guild_id)
 
     def has_channel(self, channel_id: int) -> bool:
         """The channel exists and the bot may post the message there, by its own permissions: a refusal would

@@ -70,8 +70,7 @@ class DiscordMockPublisher(MemberNotices):
 
     async def deliver_group(self, round_: Round, group: Group, brief: GroupBrief) -> Delivery:
         channel = self._channel(round_.channel_id)
-        guild = self.client.get_guild(round_.guild_id)
-        if channel is None and guild is not None and guild.unavailable:  # an outage hides channels still there
+        if channel is None and self.client.in_outage(round_.guild_id):  # an outage hides channels still there
             raise ShareFailed("Discord lists the server as unavailable: the group waits for its thread", transient=True)
         thread = await self._thread(channel, round_, group) if channel else None
         content, embeds = brief_content(round_, group), brief_embeds(round_, group, brief)

@@ -29,8 +29,7 @@ class DiscordQuizPublisher:
     def _check_available(self, guild_id: int) -> None:
         """During an outage Discord lists the server as unavailable and shows none of its channels: that is no
         deleted channel, so the post or reveal is tried again (within its window) rather than given up."""
-        guild = self.client.get_guild(guild_id)
-        if guild is not None and guild.unavailable:
+        if self.client.in_outage(guild_id):
             raise QuizDeliveryFailed("Discord lists the server as unavailable for now", transient=True)
 
     async def _channel(self, post: QuizPost) -> discord.TextChannel:

@@ -34,8 +34,7 @@ class DiscordRolePublisher:
         """Whether the server's roles and members can be read here. Not while Discord lists it as unavailable (an
         outage): it then shows no roles at all, and a pass would take every reward role for deleted and forget
         who holds it, so a role no longer earned once the server is back would never be taken back."""
-        guild = self.client.get_guild(guild_id)
-        return guild is not None and not guild.unavailable
+        return self.client.get_guild(guild_id) is not None and not self.client.in_outage(guild_id)
 
     def role_exists(self, guild_id: int, role_id: int) -> bool:
         guild = self.client.get_guild(guild_id)

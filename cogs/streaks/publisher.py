@@ -64,8 +64,7 @@ class DiscordStreakPublisher:
     async def announce_milestone(self, guild_id: int, channel_id: int, user_id: int, milestone: int) -> int | None:
         channel = self.client.get_channel(channel_id)
         if not isinstance(channel, discord.TextChannel | discord.Thread):
-            guild = self.client.get_guild(guild_id)
-            if guild is not None and guild.unavailable:  # an outage shows no channel: this one is not gone
+            if self.client.in_outage(guild_id):  # an outage shows no channel: this one is not gone
                 raise CelebrationFailed(f"Discord lists server {guild_id} as unavailable for now")
             log.info("milestone channel %s is gone; not announcing", channel_id)
             return None

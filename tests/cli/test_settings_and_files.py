@@ -15,15 +15,20 @@ from bot.cli.common import Status, load_settings
 from bot.settings import SHIPPED_CONTENT_DIR
 
 
-@pytest.mark.parametrize("value", ["[123456789012345678", "123456789012345678,alice", "[1, 2"])
-def test_a_bad_owner_ids_value_is_one_line_naming_the_variable(
-        in_tmp: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str) -> None:
-    monkeypatch.setenv("STUDYBOT_OWNER_IDS", value)
+def configuration_refused(capsys: pytest.CaptureFixture[str]) -> tuple[list[str], str]:
+    """`studybot db migrate` stopped with the configuration status: the lines it printed, and all it printed."""
     with pytest.raises(SystemExit) as caught:
         main(["db", "migrate"])
     err = capsys.readouterr().err
     assert caught.value.code == Status.CONFIGURATION, err
-    lines = err.strip().splitlines()
+    return err.strip().splitlines(), err
+
+
+@pytest.mark.parametrize("value", ["[123456789012345678", "123456789012345678,alice", "[1, 2"])
+def test_a_bad_owner_ids_value_is_one_line_naming_the_variable(
+        in_tmp: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], value: str) -> None:
+    monkeypatch.setenv("STUDYBOT_OWNER_IDS", value)
+    lines, err = configuration_refused(capsys)
     assert len(lines) == 1 and "STUDYBOT_OWNER_IDS" in lines[0], err
 
 
@@ -78,11 +83,7 @@ def test_a_dotenv_file_that_is_not_utf8_is_one_line_naming_the_file(
     """A `.env` saved by an editor in Latin-1 (an accented letter in a comment) stopped every command with a
     traceback from the .env reader."""
     (in_tmp / ".env").write_bytes("# Serveur d'étude\nSTUDYBOT_LOG_LEVEL=INFO\n".encode("latin-1"))
-    with pytest.raises(SystemExit) as caught:
-        main(["db", "migrate"])
-    err = capsys.readouterr().err
-    assert caught.value.code == Status.CONFIGURATION, err
-    lines = err.strip().splitlines()
+    lines, err = configuration_refused(capsys)
     assert len(lines) == 1 and ".env" in lines[0] and "UTF-8" in lines[0], err
 
 
@@ -148,11 +149,7 @@ def test_a_bad_id_in_a_json_owner_ids_list_names_the_variable_and_the_id(
     """The list form is read by the same rule as `123,456`: the line names STUDYBOT_OWNER_IDS (not a variable that
     does not exist, such as STUDYBOT_OWNER_IDS_1) and the value that is not a user id."""
     monkeypatch.setenv("STUDYBOT_OWNER_IDS", value)
-    with pytest.raises(SystemExit) as caught:
-        main(["db", "migrate"])
-    err = capsys.readouterr().err
-    assert caught.value.code == Status.CONFIGURATION, err
-    lines = err.strip().splitlines()
+    lines, err = configuration_refused(capsys)
     assert len(lines) == 1 and "STUDYBOT_OWNER_IDS: " in lines[0] and shown in lines[0], err
 
 
@@ -166,11 +163,7 @@ def test_a_misspelt_setting_is_one_line_naming_the_setting_it_resembles(
         (in_tmp / ".env").write_text("STUDYBOT_DATABSE_PATH=data/studybot.sqlite3\n", encoding="utf-8")
     else:
         monkeypatch.setenv("STUDYBOT_DATABSE_PATH", "data/studybot.sqlite3")
-    with pytest.raises(SystemExit) as caught:
-        main(["db", "migrate"])
-    err = capsys.readouterr().err
-    assert caught.value.code == Status.CONFIGURATION, err
-    lines = err.strip().splitlines()
+    lines, err = configuration_refused(capsys)
     assert len(lines) == 1 and "STUDYBOT_DATABSE_PATH" in lines[0] and "STUDYBOT_DATABASE_PATH" in lines[0], err
     assert not (in_tmp / "studybot.sqlite3").exists()
 
