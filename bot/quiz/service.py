@@ -27,7 +27,6 @@ from bot.overview import ConfiguredFeature
 from bot.posting import (
     crash_point,
     day_bounds,
-    free_label,
     next_times,
     overdue,
     publish_once,
@@ -36,8 +35,8 @@ from bot.posting import (
 )
 from bot.posting.clocktime import LocalDailyTrigger, next_occurrence, occurrence, owed
 from bot.posting.retry import is_transient, next_attempt
-from bot.posting.rotation import cycle_seed_after, seed_of_cycle, state_of
-from bot.quiz.builder import TooFewOptions, build_question, question_seed
+from bot.posting.rotation import seed_of_cycle, state_of
+from bot.quiz.claim import claim_day
 from bot.quiz.jobs import JOB_PREFIX, close_jobs_of, post_job, retry_job
 from bot.quiz.models import Pick, QuizOverview, QuizPost, QuizRecord, QuizSchedule, QuizStatus
 from bot.quiz.picks import record_pick
@@ -314,42 +313,7 @@ class QuizService:
 
     async def _claim(self, schedule: QuizSchedule, day: date, occurrence_at: datetime,
                      now: datetime) -> tuple[QuizPost, bool]:
-        cards = await self._server.cards(schedule.guild_id)  # every deck the server has on, its own included
-        deck = tuple(cards.values())
-        start, end = day_bounds(day, schedule.zone)
-        async with self._db.transaction() as conn:
-            existing = await self.repo.post_between(conn, schedule.guild_id, start, end)
-            if existing is not None:
-                await self.repo.reclaim(conn, schedule.guild_id, existing.local_date, schedule.channel_id)
-                post = await self.repo.post(schedule.guild_id, existing.local_date, conn)
-                assert post is not None
-                return post, False
-            if len(deck) < 4:
-                raise QuizDeliveryFailed("this server's decks that are on hold fewer than 4 flashcards, too few "
-                                         "for a quiz; switch a deck on with /content decks")
-            cycle, seed = schedule.cycle, schedule.cycle_seed
-            state = state_of(cycle, seed, [c.id for c in deck], await self.repo.used_in_cycle(
-                conn, schedule.guild_id, cycle))
-            if not state.remaining:
-                cycle, seed = cycle + 1, cycle_seed_after(state)
-                await self.repo.new_cycle(conn, schedule.guild_id, cycle, seed)
-                state = state_of(cycle, seed, [c.id for c in deck], set())
-            card = cards[state.remaining[0]]
-            label = free_label(day, await self.repo.labels(conn, schedule.guild_id, day))
-            try:
-                question = build_question(card, deck, question_seed(schedule.guild_id, label.isoformat()))
-            except TooFewOptions:  # told like too few cards: a content problem only moderators can fix
-                raise QuizDeliveryFailed("this server's decks that are on hold too few different answers for a "
-                                         "four-option question; switch a deck on with /content decks") from None
-            number = await self.repo.count(conn, schedule.guild_id) + 1
-            await self.repo.insert_claim(conn, guild_id=schedule.guild_id, day=label, number=number, cycle=cycle,
-                                         question=question, channel_id=schedule.channel_id,
-                                         nonce=f"q{schedule.guild_id % 10**12}{label:%Y%m%d}", now=now,
-                                         closes_at=now + timedelta(hours=schedule.close_hours),
-                                         occurrence_at=occurrence_at, reveal_now=schedule.reveal_now)
-            post = await self.repo.post(schedule.guild_id, label, conn)
-        assert post is not None
-        return post, True
+        return await claim_day(self._db, self.repo, self._server, schedule, day, occurrence_at, now)
 
     async def _send(self, schedule: QuizSchedule, post: QuizPost, fresh: bool) -> QuizPost:
         publisher = self.publisher
