@@ -70,6 +70,8 @@ class _Checker:
         self.count += 1
         self.component_id(path, button)
         style = button.get("style")
+        if style is None:  # "Button Structure": style has no "?", it is required
+            put(self.errors, [*path, "style"], "BASE_TYPE_REQUIRED", "This field is required")
         one_of(self.errors, [*path, "style"], style, (1, 2, 3, 4, 5, 6))
         text(self.errors, [*path, "label"], button.get("label"), high=80)
         if style == LINK:
@@ -125,6 +127,13 @@ class _Checker:
         if isinstance(high, int) and options and high > len(options):
             put(self.errors, [*path, "max_values"], "SELECT_COMPONENT_MAX_VALUES_EXCEEDS_OPTIONS",
                 f"max_values must be less than or equal to the number of options ({len(options)})")
+        chosen = sum(1 for option in options if isinstance(option, dict) and option.get("default") is True)
+        if isinstance(high, int) and chosen > high:
+            # "Select Option Structure": default shows the option as selected, and "String Select Structure":
+            # max_values is the most that can be chosen, so no more options than that start selected (the
+            # auto-populated selects state it for their default_values, "Select Default Value Structure").
+            put(self.errors, [*path, "options"], "SELECT_COMPONENT_TOO_MANY_DEFAULT_VALUES",
+                f"Must have at most {high} default options (max_values)")
 
     def auto_populated(self, path: Path, select: dict[str, Any], low: Any, high: Any) -> None:
         """components/reference.mdx, "Channel Select Structure" (and the user, role and mentionable selects):
@@ -154,6 +163,12 @@ class _Checker:
             put(self.errors, [*path, "style"], "BASE_TYPE_REQUIRED", "This field is required")
         number(self.errors, [*path, "min_length"], item.get("min_length"), low=0, high=4000)
         number(self.errors, [*path, "max_length"], item.get("max_length"), low=1, high=4000)
+        low, high = item.get("min_length"), item.get("max_length")
+        if isinstance(low, int) and isinstance(high, int) and low > high:
+            # "Text Input Structure": min_length is the minimum input length and max_length the maximum, so the
+            # one cannot exceed the other (a required field could never be filled), as for a select's values.
+            put(self.errors, [*path, "min_length"], "TEXT_INPUT_MIN_LENGTH_EXCEEDS_MAX",
+                "min_length must be less than or equal to max_length")
         text(self.errors, [*path, "value"], item.get("value"), high=4000)
         text(self.errors, [*path, "placeholder"], item.get("placeholder"), high=100)
         if not in_label:  # the deprecated action-row form carries its own label, max 45
@@ -163,6 +178,8 @@ class _Checker:
         """components/reference.mdx, "Action Row": up to 5 buttons or a single select."""
         self.count += 1
         self.component_id(path, row)
+        if row.get("components") is None:  # "Action Row Structure": components has no "?", it is required
+            put(self.errors, [*path, "components"], "BASE_TYPE_REQUIRED", "This field is required")
         if self.in_modal:  # "Text Input": the deprecated modal row holds exactly one text input
             children = array(self.errors, [*path, "components"], row.get("components"), low=1, high=1)
             for j, child in enumerate(children):

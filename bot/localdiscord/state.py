@@ -235,10 +235,12 @@ class SimGuild:
         channel = SimChannel(self.sim.snowflakes.next(), name, 5, self)
         return self._created(channel)
 
-    def create_forum_channel(self, name: str, *, tags: tuple[str, ...] = (), require_tag: bool = False) -> SimChannel:
-        """A forum channel a moderator made (type 15), optionally with tags of their own already on it."""
+    def create_forum_channel(self, name: str, *, tags: tuple[str, ...] = (), require_tag: bool = False,
+                             moderated: bool = False) -> SimChannel:
+        """A forum channel a moderator made (type 15), optionally with tags of their own already on it;
+        ``moderated`` tags only members with Manage Threads may apply (resources/channel.mdx, "Forum Tag Object")."""
         channel = SimChannel(self.sim.snowflakes.next(), name, 15, self, flags=(1 << 4) if require_tag else 0,
-                             available_tags=[{"id": str(self.sim.snowflakes.next()), "name": tag, "moderated": False,
+                             available_tags=[{"id": str(self.sim.snowflakes.next()), "name": tag, "moderated": moderated,
                                               "emoji_id": None, "emoji_name": None} for tag in tags])
         return self._created(channel)
 

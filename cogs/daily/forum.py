@@ -25,10 +25,16 @@ WANTED_TAGS = (*KIND_LABELS.values(), *DIFFICULTY_TAGS.values())
 
 
 def post_tags(forum: discord.ForumChannel, post: DailyPost) -> list[discord.ForumTag]:
-    """The forum's tags for the post's kind and difficulty, those that exist (matched by name, any case)."""
+    """The forum's tags for the post's kind and difficulty, those that exist (matched by name, any case) and the
+    bot may apply: a tag the moderators marked moderated only with Manage Threads (resources/channel.mdx, "Forum
+    Tag Object"), since Discord refuses the whole post for one it may not apply; the post then goes out without it.
+    """
     wanted = {KIND_LABELS.get(post.prompt.kind.value, "").casefold(),
               DIFFICULTY_TAGS.get(post.prompt.difficulty.value, "").casefold()}
-    return [tag for tag in forum.available_tags if tag.name.casefold() in wanted][:5]
+    me = forum.guild.me
+    moderator = me is not None and forum.permissions_for(me).manage_threads
+    return [tag for tag in forum.available_tags
+            if tag.name.casefold() in wanted and (moderator or not tag.moderated)][:5]
 
 
 def missing_tags(forum: discord.ForumChannel) -> list[str]:

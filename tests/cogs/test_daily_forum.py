@@ -146,6 +146,19 @@ async def test_a_forum_that_requires_tags_gets_them_and_its_posts_carry_them(
     assert len(post.applied_tags) == 2
 
 
+async def test_tags_only_moderators_may_apply_are_left_off_a_post_without_manage_threads(
+        harness: BotHarness, guild: SimGuild, mod: SimMember) -> None:
+    forum = guild.create_forum_channel("prompts", tags=tuple(ALL_TAGS), moderated=True)
+    forum.deny(guild.bot_role.id, "manage_threads")
+    await mod.slash("daily setup", channel=forum, time="09:00", timezone="UTC")
+    await harness.advance_to(NINE)
+    [post] = forum_posts(forum)  # Discord refuses the whole post when it carries a tag the bot may not apply
+    assert post.applied_tags == [] and post.starter is not None
+    forum.allow(guild.bot_role.id, "manage_threads")  # a moderator's tags are the bot's to apply once it may
+    await harness.advance(days=1)
+    assert len(forum_posts(forum)[-1].applied_tags) == 2
+
+
 async def test_a_post_sent_before_a_crash_is_adopted_not_repeated(
         harness: BotHarness, guild: SimGuild, mod: SimMember) -> None:
     forum, _ = await forum_day(harness, guild, mod)

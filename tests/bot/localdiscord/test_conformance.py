@@ -374,6 +374,13 @@ def select(options: int, **extra: Any) -> dict[str, Any]:
             **extra}
 
 
+def defaults_select(chosen: int, **extra: Any) -> dict[str, Any]:
+    """A string select of five options whose first ``chosen`` are marked ``default``."""
+    menu = select(5, **extra)
+    menu["options"] = [{**option, "default": i < chosen} for i, option in enumerate(menu["options"])]
+    return menu
+
+
 def channel_select(**extra: Any) -> dict[str, Any]:
     return {"type": 8, "custom_id": "channel", **extra}
 
@@ -472,6 +479,11 @@ RULES = [
     Rule("up to 5 buttons in a row", "message", with_row(*[button(i) for i in range(6)]),
          with_row(*[button(i) for i in range(5)]), ("components", "0", "components")),
     Rule("an action row is not empty", "message", with_row(), with_row(button(1)), ("components", "0", "components")),
+    # reference.mdx, "Nullable and Optional Resource Fields": a field whose name has no "?" is required
+    Rule("an action row has its components", "message", {"content": "x", "components": [{"type": 1}]},
+         with_row(button(1)), ("components", "0", "components")),
+    Rule("a button has a style", "message", with_row({"type": 2, "label": "b", "custom_id": "c"}),
+         with_row(button(1)), ("components", "0", "components", "0", "style")),
     Rule("a select fills its row", "message", with_row(select(2), button(1)), with_row(select(2)),
          ("components", "0", "components")),
     Rule("text inputs are for modals only", "message", with_row(text_input(label="l")), with_row(button(1)),
@@ -515,6 +527,8 @@ RULES = [
          ("components", "0", "components", "0", "options", "1", "value")),
     Rule("select options 25", "message", with_row(select(26)), with_row(select(25)),
          ("components", "0", "components", "0", "options")),
+    Rule("string select defaults within max_values", "message", with_row(defaults_select(3, max_values=2)),
+         with_row(defaults_select(2, max_values=2)), ("components", "0", "components", "0", "options")),
     Rule("select needs an option", "message", with_row(select(0)), with_row(select(1)),
          ("components", "0", "components", "0", "options")),
     Rule("a string select has options", "message", with_row({"type": 3, "custom_id": "pick"}),
@@ -603,6 +617,9 @@ RULES = [
          modal(label(text_input(max_length=4000))), ("data", "components", "0", "component", "max_length")),
     Rule("text input min_length 0-4000", "modal", modal(label(text_input(min_length=4001))),
          modal(label(text_input(min_length=4000))), ("data", "components", "0", "component", "min_length")),
+    Rule("text input min_length not above max_length", "modal",
+         modal(label(text_input(min_length=41, max_length=40))), modal(label(text_input(min_length=40, max_length=40))),
+         ("data", "components", "0", "component", "min_length")),
     Rule("text input needs a style", "modal", modal(label({"type": 4, "custom_id": "answer"})),
          modal(label(text_input())), ("data", "components", "0", "component", "style")),
     Rule("text input value 4000", "modal", modal(label(text_input(value="v" * 4001))),
