@@ -23,7 +23,8 @@ from bot.admin.models import Deletion, OwedDeletion, TablePlan
 from bot.admin.personal_data import needs_classification, rule_for
 from bot.admin.repository import PrivacyRepository
 from bot.clock import Clock, SystemClock
-from bot.rewards import RolePublisher, RolesTakenBack, take_back_rewards
+from bot.errors import Conflict
+from bot.rewards import RolePublisher, RolesTakenBack, still_taken_back, take_back_rewards
 from bot.storage import Database
 
 log = logging.getLogger(__name__)
@@ -98,6 +99,9 @@ class PrivacyService:
         changed: dict[str, int] = {}
         now = int(self.now().timestamp())
         async with self._db.transaction() as conn:
+            if self._roles is not None and not await still_taken_back(self._db, conn, user_id, roles):
+                raise Conflict("A reward role was given to you again while I was taking your roles back, so nothing "
+                               "was deleted.", hint="Run `/privacy delete` again.")
             queued = await self.repo.queue_posted_messages(conn, user_id, now)
             for plan in await plans(conn):
                 count = 0

@@ -57,3 +57,4 @@ class RolesTakenBack:
 
     taken: int = 0
     kept: tuple[RoleKept, ...] = ()
+    marked: frozenset[tuple[int, str, int]] = frozenset()  # (server, reward, role) of the grants marked pending

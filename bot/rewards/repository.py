@@ -52,10 +52,12 @@ class RewardRepository:
                                       (guild_id,))
         return [Grant(int(r[0]), r[1], int(r[2]), bool(r[3])) for r in rows]
 
-    async def grants_of_member(self, user_id: int) -> list[tuple[int, Grant]]:
+    async def grants_of_member(self, user_id: int, conn: aiosqlite.Connection | None = None,
+                               ) -> list[tuple[int, Grant]]:
         """The member's grants in every server, as (server, grant)."""
-        rows = await self.db.fetchall("SELECT guild_id, user_id, reward, role_id, pending FROM role_grants "
-                                      "WHERE user_id = ? ORDER BY guild_id, reward", (user_id,))
+        rows = await self.db.reader(conn).fetchall(
+            "SELECT guild_id, user_id, reward, role_id, pending FROM role_grants "
+            "WHERE user_id = ? ORDER BY guild_id, reward", (user_id,))
         return [(int(r[0]), Grant(int(r[1]), r[2], int(r[3]), bool(r[4]))) for r in rows]
 
     async def mark_member_pending(self, user_id: int) -> None:

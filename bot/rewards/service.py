@@ -204,11 +204,11 @@ class RewardService:
         changed = 0
         # One role may be the reward for several things: it stays while any of them is still earned.
         still_earned = {(user_id, role_id) for (user_id, _), role_id in wanted.items()}
-        for key, grant in held.items():
+        for key, grant in list(held.items()):
             if wanted.get(key) == grant.role_id:
                 continue
             if (grant.user_id, grant.role_id) in still_earned:
-                await self.repo.delete_grant(guild_id, grant.user_id, grant.reward)  # the role stays
+                await self._pass_on(guild_id, grant, wanted, held)  # the role stays
             else:
                 changed += await self._remove(guild_id, grant, refused)
         gone, back = await self._gone_members(guild_id)
@@ -298,6 +298,21 @@ class RewardService:
         crash_point("reward.given")
         await self.repo.record_grant(guild_id, user_id, reward, role_id, self._now(), pending=False)
         return 1
+
+    async def _pass_on(self, guild_id: int, grant: Grant, wanted: dict[tuple[int, str], int],
+                       held: dict[tuple[int, str], Grant]) -> None:
+        """The role of a grant no longer earned stays, earned by another reward: that reward takes the grant over
+        (as given, or as pending) before the old one is forgotten. Asking Discord again for a role the member
+        holds gains nothing, and a refusal then (the role since dragged above the bot's) would forget the only
+        record of a role the member keeps, so nothing would ever take it back."""
+        heir = next((reward for (user_id, reward), role_id in wanted.items()
+                     if user_id == grant.user_id and role_id == grant.role_id and (user_id, reward) not in held),
+                    None)
+        if heir is not None:
+            await self.repo.record_grant(guild_id, grant.user_id, heir, grant.role_id, self._now(),
+                                         pending=grant.pending)
+            held[(grant.user_id, heir)] = Grant(grant.user_id, heir, grant.role_id, grant.pending)
+        await self.repo.delete_grant(guild_id, grant.user_id, grant.reward)
 
     async def _remove(self, guild_id: int, grant: Grant, refused: set[str]) -> int:
         try:

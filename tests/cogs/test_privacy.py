@@ -528,3 +528,33 @@ async def test_a_reward_role_in_a_server_that_removed_the_bot_does_not_keep_a_me
         done = await alice.click(await alice.slash("privacy delete", in_channel=alice.dm_channel()), "Delete my data")
     assert "Removed:" in done.text and "could not take back" in done.text, done.text
     assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []
+
+
+async def test_a_reward_pass_while_the_roles_are_taken_back_does_not_leave_a_role_nobody_knows_about(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """The quarter-hour pass may run between the grants being marked pending and the data going: it sees a
+    pending grant for a streak still stored and gives the role back. Deleting the grant after that would leave
+    the role on her for good, so either nothing is deleted (and she asks again) or the role goes too."""
+    from bot.rewards import RewardService
+    from tests.cogs.test_rewards import week_role_held
+
+    guild = harness.guild
+    week = await week_role_held(harness, mod, alice, guild)
+    roles = harness.bot.services.get(PrivacyService)._roles  # noqa: SLF001
+    take = roles.remove_role
+
+    async def taken_then_a_pass_runs(*args: object) -> None:
+        await take(*args)
+        await harness.bot.services.get(RewardService).reconcile(guild.id)
+
+    roles.remove_role = taken_then_a_pass_runs
+    first = await alice.click(await alice.slash("privacy delete"), "Delete my data")
+    roles.remove_role = take
+    if week.id in guild.members[alice.id].role_ids:  # given back: her data must still be there to take it again
+        assert await PrivacyService(harness.core.db).tables_holding(alice.id) != [], first.text
+        assert "again" in first.text, first.text
+        done = await alice.click(await alice.slash("privacy delete"), "Delete my data")
+        assert "Removed:" in done.text, done.text
+    await harness.advance(minutes=20)
+    assert week.id not in guild.members[alice.id].role_ids
+    assert await PrivacyService(harness.core.db).tables_holding(alice.id) == []

@@ -496,3 +496,27 @@ async def test_a_role_earned_before_an_outage_is_taken_back_when_the_streak_ende
     await harness.advance(minutes=20)
     assert week.id not in guild.members[alice.id].role_ids
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0
+
+
+async def test_a_shared_role_passed_to_another_reward_is_still_known_when_discord_refuses_it_then(
+        harness: BotHarness, mod: SimMember, alice: SimMember, guild: SimGuild) -> None:
+    """One role for the 7- and the 30-day streak: reaching 30 days, Alice's role is earned by the 30 days
+    instead. If Discord refuses it at that moment (the role dragged above the bot's), the role she holds must
+    still be recorded, so it is taken back once her streak ends and the roles are put back."""
+    keeper = givable_role(guild, "Keeper")
+    await mod.slash("rewards set", reward="streak-7", role=keeper)
+    await mod.slash("rewards set", reward="streak-30", role=keeper)
+    await studied_every_day(harness, alice, 7)
+    await harness.advance(minutes=20)
+    assert keeper.id in guild.members[alice.id].role_ids
+    guild.edit_role(keeper, position=11)  # an admin reorders the roles
+    for days_ago in range(7, 30):  # earlier days come to light: a 30-day streak
+        await harness.core.activity.record(guild.id, alice.id, ActivityKind.REVIEW,
+                                           harness.clock.now() - timedelta(days=days_ago))
+    await harness.advance(minutes=20)
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants WHERE user_id = ?", (alice.id,)) == 1
+    await harness.advance(days=4)  # no study: the streak ends
+    guild.edit_role(keeper, position=3)  # the admin puts the roles back
+    await harness.advance(minutes=20)
+    assert keeper.id not in guild.members[alice.id].role_ids, "a role nobody recorded stayed with her"
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM role_grants") == 0
