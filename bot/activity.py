@@ -144,9 +144,9 @@ class ActivityService:
         return event
 
     def uncount_in(self, conn: sqlite3.Connection, guild_id: int, user_id: int, kind: ActivityKind,
-                   moment: datetime) -> None:
+                   moment: datetime, day: date | None = None) -> None:
         """:func:`uncount_in` inside the caller's transaction (an undone flashcard grade)."""
-        uncount_in(conn, guild_id, user_id, kind, moment)
+        uncount_in(conn, guild_id, user_id, kind, moment, day)
 
     def _run_hooks(self, conn: sqlite3.Connection, event: ActivityRecorded) -> None:
         """A first credit of the day's hooks, each in a savepoint of its own.
@@ -330,11 +330,14 @@ def credit_in(conn: sqlite3.Connection, guild_id: int, user_id: int, kind: Activ
     return ActivityRecorded(guild_id, user_id, ActivityKind(kind), day, moment, not kinds_that_day)
 
 
-def uncount_in(conn: sqlite3.Connection, guild_id: int, user_id: int, kind: ActivityKind, moment: datetime) -> None:
+def uncount_in(conn: sqlite3.Connection, guild_id: int, user_id: int, kind: ActivityKind, moment: datetime,
+               day: date | None = None) -> None:
     """Take back one ``kind`` action counted for the day ``moment`` had (an undone grade: its review is gone), so
     the server's participation counts what is stored. The day's row stays, at 0 at the least: the member did act
-    that day, and their streak keeps it."""
-    day = local_date(moment, zone_in(conn, guild_id, user_id))
+    that day, and their streak keeps it. ``day`` is the date the action was credited on, when the caller kept it:
+    after a timezone change, ``moment``'s date in the member's zone is another day, which never counted it."""
+    if day is None:
+        day = local_date(moment, zone_in(conn, guild_id, user_id))
     conn.execute("UPDATE activity SET count = count - 1 WHERE guild_id = ? AND user_id = ? AND local_date = ? "
                  "AND kind = ? AND count > 0", (guild_id, user_id, day.isoformat(), str(kind)))
 

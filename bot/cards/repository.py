@@ -209,15 +209,17 @@ class CardRepository:
 
     @staticmethod
     def remember_undo_in(conn: sqlite3.Connection, before: Memory | None, after: Memory, review_id: int,
-                         now: datetime) -> None:
-        """Keep what a grade replaced, so the member can undo it: their one undo row, replacing the last."""
+                         now: datetime, credited_on: date | None) -> None:
+        """Keep what a grade replaced, so the member can undo it: their one undo row, replacing the last, with
+        the local date its review was credited on (None: not credited, a grade outside a server)."""
         conn.execute(
             "INSERT OR REPLACE INTO card_undo (user_id, card_id, rep, review_id, state, step, stability, difficulty, "
-            "due, last_review, reps, lapses, graded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "due, last_review, reps, lapses, graded_at, credited_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (after.user_id, after.card_id, after.reps, review_id,
              *((before.state, before.step, before.stability, before.difficulty, epoch(before.due),
                 epoch(before.last_review) if before.last_review else None, before.reps, before.lapses)
-               if before is not None else (None,) * 8), epoch(now)))
+               if before is not None else (None,) * 8), epoch(now),
+             credited_on.isoformat() if credited_on is not None else None))
 
     @staticmethod
     def undoable_in(conn: sqlite3.Connection, user_id: int, card_id: str, rep: int) -> bool:
@@ -227,11 +229,12 @@ class CardRepository:
 
     @staticmethod
     def undo_in(conn: sqlite3.Connection, user_id: int, card_id: str,
-                rep: int) -> tuple[int | None, datetime | None] | None:
+                rep: int) -> tuple[int | None, datetime | None, date | None] | None:
         """Take back the member's last grade, if it was of ``card_id`` and gave it ``rep`` repetitions and the card
         still has them: its review row goes and its memory is what it was (a new card is new again); the server
-        and time of the review taken back. None, changing nothing, for any other grade, or for a card set aside
-        since (its memory stays as it was set aside: an undo would make a new card new, and offered, again)."""
+        and time of the review taken back, and the local date it was credited on (None when not kept). None,
+        changing nothing, for any other grade, or for a card set aside since (its memory stays as it was set
+        aside: an undo would make a new card new, and offered, again)."""
         row = conn.execute("SELECT * FROM card_undo WHERE user_id = ? AND card_id = ? AND rep = ?",
                            (user_id, card_id, rep)).fetchone()
         if row is None:
@@ -251,4 +254,5 @@ class CardRepository:
                          "last_review = ?, reps = ?, lapses = ? WHERE user_id = ? AND card_id = ?",
                          (row["state"], row["step"], row["stability"], row["difficulty"], row["due"],
                           row["last_review"], row["reps"], row["lapses"], user_id, card_id))
-        return review[0], from_epoch(review[1])
+        credited_on = date.fromisoformat(row["credited_on"]) if row["credited_on"] is not None else None
+        return review[0], from_epoch(review[1]), credited_on

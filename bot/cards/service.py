@@ -293,10 +293,10 @@ class StudyService(StudyStats):
                                                  state_before=memory.state if memory else None, now=now)
         except sqlite3.IntegrityError:  # the same repetition raced in from a second click
             return Graded(False, card, memory), None
-        self.repo.remember_undo_in(conn, memory, updated, review_id, now)
         # The grade and its streak credit commit together, or neither does.
         credit = (self._activity.credit_in(conn, guild_id, user_id, ActivityKind.REVIEW, now)
                   if guild_id is not None else None)
+        self.repo.remember_undo_in(conn, memory, updated, review_id, now, credit.local_date if credit else None)
         return Graded(True, card, updated, self._next_in(conn, guild_id, user_id, now, False, decks, settings)), credit
 
     async def find(self, guild_id: int | None, text: str, limit: int) -> list[Flashcard]:
@@ -338,9 +338,9 @@ class StudyService(StudyStats):
         review = self.repo.undo_in(conn, user_id, card_id, rep)
         if review is None:
             return False
-        guild_id, reviewed_at = review
+        guild_id, reviewed_at, credited_on = review
         if guild_id is not None and reviewed_at is not None:
-            self._activity.uncount_in(conn, guild_id, user_id, ActivityKind.REVIEW, reviewed_at)
+            self._activity.uncount_in(conn, guild_id, user_id, ActivityKind.REVIEW, reviewed_at, credited_on)
         return True
 
     async def set_aside(self, user_id: int, card_id: str) -> Flashcard:

@@ -129,6 +129,21 @@ async def test_a_grade_taken_back_is_not_counted_as_a_review_and_the_day_stays_a
     assert "✅ Active today." in shown.text  # the day still counts for the streak
 
 
+async def test_a_grade_taken_back_after_a_timezone_change_is_taken_off_the_day_it_was_counted_on(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    """Alice grades on Monday 08:00 UTC, moves to Honolulu (where it is still Sunday) and takes the grade back:
+    the review is gone from the day it was counted on, this week, not looked for on her new zone's Sunday."""
+    screen = await alice.slash("cards study")
+    back = await alice.click(screen, "Reveal")
+    graded = await alice.click(back, next(label for label in back.button_labels if label.startswith("Again")))
+    await alice.slash("streak timezone", timezone="Pacific/Honolulu")
+    undone = await alice.click(graded, "Undo grade")
+    await alice.click(undone, next(label for label in undone.button_labels if label.startswith("Good")))
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM card_reviews WHERE user_id = ?", (alice.id,)) == 1
+    lines = (await mod.slash("stats")).embeds[0]["description"].splitlines()
+    assert "**Flashcard reviews**: 0 this week · 1 last week · 1 in 12 weeks" in lines, lines
+
+
 async def test_a_pairs_interview_counts_once_among_the_servers_mock_interviews(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
     room = harness.guild.create_text_channel("mock-interviews")
