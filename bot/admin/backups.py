@@ -7,7 +7,10 @@ backup within ``keep`` days, as the README and ``/privacy`` promise.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,9 +26,13 @@ log = logging.getLogger(__name__)
 
 JOB_ID = "ops:backup"
 PATTERN = "studybot-*.sqlite3"
+# ``studybot-YYYYMMDD-HHMMSS.sqlite3``; a further copy made by hand in the same second is numbered ``-2``…
+DATED = re.compile(r"studybot-(\d{8}-\d{6})(?:-(\d+))?\.sqlite3")
 # A `.part` younger than this may be a copy still being written (`studybot db backup` into the backup folder
 # as the nightly one runs): only older ones are leftovers of a crash.
 PART_IN_PROGRESS = timedelta(hours=1)
+# Which copy of this process a `.part` is: with the process id, its temporary name is its own (Backups.run).
+_COPIES = itertools.count(1)
 
 
 class Backups:
@@ -50,14 +57,17 @@ class Backups:
     async def run(self) -> Path:
         """Copy the live database (SQLite backup API), then keep only the newest ``keep`` copies."""
         name = f"studybot-{self._clock.now():%Y%m%d-%H%M%S}.sqlite3"
+        # Written under a temporary name and renamed when complete: a crash mid-copy leaves a `.part` file,
+        # never a half backup that looks like the newest good one. The name is this copy's own: two processes
+        # without shards both hold shard 0 and both back up at 03:30, and through one name each would write,
+        # rename or delete the other's copy mid-way. The one renamed last is the night's backup, a whole copy.
+        partial = self.folder / f"{name}.{os.getpid()}-{next(_COPIES)}.part"
         try:
-            # Written under a temporary name and renamed when complete: a crash mid-copy leaves a
-            # `.part` file, never a half backup that looks like the newest good one.
-            partial = await self._db.backup(self.folder / f"{name}.part")
+            await self._db.backup(partial)
             crash_point("backup.written")
             written = partial.replace(self.folder / name)
         except BaseException:
-            (self.folder / f"{name}.part").unlink(missing_ok=True)  # this night's own copy, cut short
+            partial.unlink(missing_ok=True)  # this night's own copy, cut short
             raise
         finally:
             # Also on a night the copy fails (a full disk, a folder no longer writable): the older copies hold
@@ -69,9 +79,9 @@ class Backups:
     def _expire(self) -> None:
         """Delete the copies past the newest ``keep`` or older than ``keep`` days, and every leftover ``.part``."""
         # A copy a crash left under its temporary name is complete but never renamed: it would hold a member's
-        # deleted data past the kept days. One process runs backups; a `.part` that is not a leftover is a copy
-        # made by hand, still being written.
-        for stale in self.folder.glob(PATTERN + ".part"):
+        # deleted data past the kept days. A `.part` that is not a leftover is a copy still being written:
+        # made by hand, or another process's night.
+        for stale in self.folder.glob(PATTERN + "*.part"):
             if self._leftover(stale):
                 stale.unlink(missing_ok=True)
         cutoff = self._clock.now() - timedelta(days=self.keep)
@@ -82,7 +92,8 @@ class Backups:
     def _leftover(self, part: Path) -> bool:
         """Whether a ``.part`` is older than :data:`PART_IN_PROGRESS`: by the time in its name, or for a name of
         the host's own, by its last write."""
-        taken = taken_at(part.with_name(part.name.removesuffix(".part")))
+        copied_to = part.with_name(part.name.partition(".sqlite3")[0] + ".sqlite3")
+        taken = taken_at(copied_to)
         if taken is not None:
             return self._clock.now() - taken > PART_IN_PROGRESS
         try:
@@ -99,8 +110,9 @@ class Backups:
     def _dated(self) -> list[tuple[datetime, Path]]:
         if not self.folder.is_dir():
             return []
-        return sorted(((taken, path) for path in self.folder.glob(PATTERN) if (taken := taken_at(path)) is not None),
-                      reverse=True)
+        stamped = sorted(((stamp, path) for path in self.folder.glob(PATTERN)
+                          if (stamp := _stamp(path)) is not None), reverse=True)
+        return [(taken, path) for (taken, _number), path in stamped]
 
     def last(self) -> tuple[Path, datetime] | None:
         found = self.existing()
@@ -110,8 +122,18 @@ class Backups:
 
 
 def taken_at(path: Path) -> datetime | None:
-    """When a backup was taken, from its name (``studybot-YYYYMMDD-HHMMSS.sqlite3``)."""
+    """When a backup was taken, from its name (``studybot-YYYYMMDD-HHMMSS.sqlite3``, or numbered after it)."""
+    stamp = _stamp(path)
+    return stamp[0] if stamp is not None else None
+
+
+def _stamp(path: Path) -> tuple[datetime, int] | None:
+    """When a backup was taken and which copy of that second it is (the first is 1), from its name."""
+    match = DATED.fullmatch(path.name)
+    if match is None:
+        return None
     try:
-        return datetime.strptime(path.stem.removeprefix("studybot-"), "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+        taken = datetime.strptime(match[1], "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
     except ValueError:
         return None
+    return taken, int(match[2] or 1)

@@ -10,15 +10,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sqlite3
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from bot.cli.common import Status, check_database_file, explain_database_error, fail, load_settings
 from bot.storage import LATEST_VERSION, Database
-from bot.storage.in_use import InUse, exclusive
+from bot.storage.in_use import InUse, exclusive, serving
 
 BACKUP_NAME = "studybot-{:%Y%m%d-%H%M%S}.sqlite3"
+# A further copy made into the same folder within the same second: numbered from 2, dated all the same.
+NUMBERED_BACKUP_NAME = "studybot-{:%Y%m%d-%H%M%S}-{}.sqlite3"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,15 +60,50 @@ def _migrate(args: argparse.Namespace) -> int:
         print(f"{settings.database_path}: schema version {before} -> {after}")
         return 0
 
-    return asyncio.run(go())
+    # Held as a running bot holds it: the unit's migrate step must not open (and write the schema into) a file
+    # a restore is replacing, nor may a restore replace the file while a migration writes it.
+    try:
+        with serving(settings.database_path):
+            return asyncio.run(go())
+    except InUse:
+        fail(f"a restore is replacing {settings.database_path}; migrate again once `studybot db restore` has "
+             "finished", Status.DATABASE)
 
 
-def backup_target(given: Path | None, default_folder: Path) -> Path:
-    """The file a backup goes to: ``given`` itself, or a dated name inside a folder."""
+def backup_target(given: Path | None, default_folder: Path, taken: datetime) -> tuple[Path, bool]:
+    """The file a backup goes to (``given`` itself, or a dated name in a folder), and whether it is dated."""
     target = given if given is not None else default_folder
     if target.is_dir() or given is None or str(given).endswith(("/", "\\")):
-        return target / BACKUP_NAME.format(_now())
-    return target
+        return target / BACKUP_NAME.format(taken), True
+    return target, False
+
+
+def claim_dated(first: Path, taken: datetime) -> tuple[Path, Path]:
+    """``first`` (a dated name) or the next numbered one that no other copy has or is writing, and its
+    ``.part``, created here so that no other copy can take the name while this one is written.
+
+    Copies made into one folder within the same second (a script's two steps, the nightly backup and a
+    shell's) share a dated name: the second one was refused as if the host had chosen the name, and two
+    running together deleted, wrote and renamed one ``.part``."""
+    first.parent.mkdir(parents=True, exist_ok=True)
+    target, number = first, 1
+    while True:
+        partial = target.with_name(target.name + ".part")
+        if not target.exists() and _create(partial):
+            if not target.exists():
+                return target, partial
+            partial.unlink()  # that copy was completed between the look and the claim
+        number += 1
+        target = first.with_name(NUMBERED_BACKUP_NAME.format(taken, number))
+
+
+def _create(path: Path) -> bool:
+    """Create ``path`` empty (SQLite writes a copy into it as into a new database); False if it exists."""
+    try:
+        path.open("xb").close()
+    except FileExistsError:  # another copy is being written under this name
+        return False
+    return True
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -72,10 +111,11 @@ def _backup(args: argparse.Namespace) -> int:
     source = settings.database_path
     args.database_path = source
     check_database_file(source, must_exist=True, writable=False)
-    target = backup_target(args.path, settings.backup_dir)
+    taken = _now()
+    target, dated = backup_target(args.path, settings.backup_dir, taken)
     if target.exists() and target.resolve() == source.resolve():
         fail("the backup path is the database itself; choose another file", Status.CONFIGURATION)
-    if target.exists() and not args.force:
+    if target.exists() and not dated and not args.force:
         fail(f"{target} already exists; choose another name, give a folder, or pass --force", Status.FILE)
     if target.parent.exists() and not target.parent.is_dir():
         fail(f"{target.parent} is a file, not a folder", Status.FILE)
@@ -83,8 +123,11 @@ def _backup(args: argparse.Namespace) -> int:
     # Written beside the target and moved over it when complete: a file --force replaces is never opened as a
     # database (SQLite would refuse a file that is not one, and blame the live database for it), and a copy
     # cut short leaves the old file as it was.
-    partial = target.with_name(target.name + ".part")
-    partial.unlink(missing_ok=True)
+    if dated:
+        target, partial = claim_dated(target, taken)
+    else:
+        partial = target.with_name(target.name + ".part")
+        partial.unlink(missing_ok=True)
     copying = False
 
     async def go() -> Path:
@@ -119,7 +162,7 @@ def inspect_backup(path: Path) -> int:
     """The backup's schema version, after SQLite's integrity check; stops with a reason if unusable."""
     check_database_file(path, must_exist=True, writable=False, backup=True)
     try:
-        with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
+        with _reading(path, f"{path.resolve().as_uri()}?mode=ro", uri=True) as conn:
             verdict = conn.execute("PRAGMA integrity_check").fetchall()
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.Error as error:
@@ -134,9 +177,24 @@ def inspect_backup(path: Path) -> int:
     return version
 
 
+@contextmanager
+def _reading(path: Path, *connect: Any, **options: Any) -> Iterator[sqlite3.Connection]:
+    """A connection to the file at ``path`` that leaves its folder as it was found. A copy of a WAL database
+    (as backups were made before they were made ordinary files) is opened in WAL mode, and SQLite creates -wal
+    and -shm files beside it that a read-only connection leaves behind: the backup folder fills with them."""
+    made = [extra for extra in (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+            if not extra.exists()]
+    try:
+        with closing(sqlite3.connect(*connect, **options)) as conn:
+            yield conn
+    finally:
+        for extra in made:  # only read through: nothing in them
+            extra.unlink(missing_ok=True)
+
+
 def _copy(source: Path, target: Path) -> None:
     """A consistent copy through SQLite's backup API (it reads a live file's WAL as well)."""
-    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(target)) as dst:
+    with _reading(source, source) as src, closing(sqlite3.connect(target)) as dst:
         src.backup(dst)
 
 
@@ -178,9 +236,21 @@ def _restore(args: argparse.Namespace) -> int:
              "again. Nothing was changed", Status.DATABASE)
 
 
+def _aside_name(live: Path) -> Path:
+    """Where the database a restore replaces is kept: dated, and numbered after a copy kept the same second.
+    Two restores within one second (a script run twice) wrote the second one's copy over the first's, and
+    the database as it was before both, the one copy of it, was gone."""
+    first = live.with_name(f"{live.name}.before-restore-{_now():%Y%m%d-%H%M%S}")
+    aside, number = first, 1
+    while aside.exists():  # a restore holds the database exclusively: no other one picks a name meanwhile
+        number += 1
+        aside = first.with_name(f"{first.name}-{number}")
+    return aside
+
+
 def _put_in_place(backup: Path, live: Path, version: int) -> int:
     """Copy ``backup`` over ``live`` (the current file kept aside), then bring it to the current schema."""
-    aside = live.with_name(f"{live.name}.before-restore-{_now():%Y%m%d-%H%M%S}") if live.exists() else None
+    aside = _aside_name(live) if live.exists() else None
     # Both copies are made before the live file is touched, and the backup is moved over it only when complete:
     # a copy cut short (a full disk, Ctrl-C) leaves the live database as it was, never a half-written file that
     # the next start would migrate as if it were a new, empty database.

@@ -311,6 +311,9 @@ class Database:
         try:
             async with self._write_turn():
                 await self.conn.backup(target)
+            # The copy carries the live file's WAL mark; a backup is a file on its own, so it is made an
+            # ordinary one: opened later (to check or restore it) it grows no -wal and -shm files beside it.
+            await target.execute("PRAGMA journal_mode=DELETE")
         finally:
             await target.close()
         return destination

@@ -9,6 +9,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -258,3 +260,93 @@ def test_a_restore_through_a_link_replaces_the_file_it_points_to(
     assert guild_names(stored) == ["before"]
     (aside,) = volume.glob("studybot.sqlite3.before-restore-*")
     assert guild_names(aside) == ["after", "before"]
+
+
+@pytest.mark.parametrize("made_by", ["db backup", "a copy of the WAL file"])
+def test_checking_and_restoring_a_backup_leaves_only_backups_in_its_folder(
+        live: Path, tmp_path: Path, made_by: str) -> None:
+    """A copy of the live database is marked WAL like it; SQLite opening it (the restore's checks and copy)
+    made `-wal` and `-shm` files beside it that stayed there, one pair for each backup restored or checked."""
+    mark(live, "kept")
+    folder = tmp_path / "nightly"
+    if made_by == "db backup":
+        assert main(["db", "backup"]) == 0
+        (backup,) = folder.glob("studybot-*.sqlite3")
+    else:  # as backups were written before: page for page, WAL mark included
+        folder.mkdir()
+        backup = folder / "studybot-20260301-033000.sqlite3"
+        with closing(sqlite3.connect(live)) as source, closing(sqlite3.connect(backup)) as copy:
+            source.backup(copy)
+    assert main(["db", "restore", str(backup)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == [backup.name]
+    assert guild_names(live) == ["kept"]
+
+
+def test_a_migration_does_not_run_while_a_restore_replaces_the_database(
+        live: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The unit runs `studybot db migrate` before `studybot run`: started during a restore, it would open the
+    file being replaced and write its schema into it, where the bot itself refuses to start."""
+    from bot.storage.in_use import exclusive
+
+    capsys.readouterr()
+    with exclusive(live), pytest.raises(SystemExit) as refused:
+        main(["db", "migrate"])
+    assert refused.value.code == Status.DATABASE
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "a restore is replacing" in err, err
+    assert main(["db", "migrate"]) == 0
+
+
+def test_two_backups_into_a_folder_within_one_second_are_both_kept_and_expire_in_order(
+        live: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script that backs up before and after a step (or two shells) within one second: the second copy was
+    refused ("already exists ... give a folder", though a folder was given). Both are kept, and the later one
+    counts as the newest, the first to stay when older copies expire."""
+    from bot.admin import Backups
+    from bot.clock import ManualClock
+    from bot.scheduler import JobScheduler
+
+    taken = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    monkeypatch.setattr("bot.cli.db._now", lambda: taken)
+    mark(live, "first")
+    assert main(["db", "backup"]) == 0
+    mark(live, "second")
+    assert main(["db", "backup"]) == 0
+    clock = ManualClock(taken)
+    backups = Backups(Database(live), clock, JobScheduler(clock, manual=True), tmp_path / "nightly", keep=1)
+    newest, older = backups.existing()
+    assert newest.name == "studybot-20260302-120000-2.sqlite3"
+    assert older.name == "studybot-20260302-120000.sqlite3"
+    assert (guild_names(newest), guild_names(older)) == (["first", "second"], ["first"])
+
+
+def test_a_backup_into_a_folder_leaves_a_copy_of_the_same_second_being_written_alone(
+        live: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same dated name is another copy's while it is written (the nightly one, another shell's):
+    deleting its `.part` and writing this copy there broke both."""
+    taken = datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
+    monkeypatch.setattr("bot.cli.db._now", lambda: taken)
+    folder = tmp_path / "nightly"
+    folder.mkdir()
+    writing = folder / "studybot-20260302-033000.sqlite3.part"
+    writing.write_bytes(b"being written")
+    assert main(["db", "backup"]) == 0
+    assert writing.read_bytes() == b"being written"
+    assert sorted(p.name for p in folder.iterdir()) == ["studybot-20260302-033000-2.sqlite3", writing.name]
+
+
+def test_two_restores_within_one_second_keep_the_database_they_replaced(
+        live: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each restore keeps the file it replaces aside, named by the second: the second restore of a script run
+    twice copied over the first one's, and the database as it was before both was lost."""
+    monkeypatch.setattr("bot.cli.db._now", lambda: datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    mark(live, "one")
+    assert main(["db", "backup", "one.sqlite3"]) == 0
+    mark(live, "two")
+    assert main(["db", "backup", "two.sqlite3"]) == 0
+    mark(live, "original")
+    assert main(["db", "restore", "one.sqlite3"]) == 0
+    assert main(["db", "restore", "two.sqlite3"]) == 0
+    assert guild_names(live) == ["one", "two"]
+    kept = sorted(tmp_path.glob("bot.sqlite3.before-restore-*"))
+    assert sorted(guild_names(aside) for aside in kept) == [["one"], ["one", "original", "two"]]

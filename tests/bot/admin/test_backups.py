@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,7 +34,7 @@ async def test_a_backup_a_crash_left_under_its_temporary_name_is_gone_within_the
     db, clock, backups, folder = await nightly(tmp_path)
     try:
         first = await backups.run()
-        left = first.with_name(first.name + ".part")  # what the crash at "backup.written" leaves behind
+        left = first.with_name(first.name + ".4242-1.part")  # what a crash at "backup.written" leaves
         shutil.copyfile(first, left)
         first.unlink()
         for _ in range(10):  # ten more nights, past the 7 days a member's deleted data may stay in a backup
@@ -63,16 +65,21 @@ async def test_a_backup_named_by_hand_in_the_backup_folder_is_the_hosts_own(tmp_
         await db.close()
 
 
-async def test_backups_past_the_kept_days_go_also_on_nights_the_copy_fails(tmp_path: Path) -> None:
+async def test_backups_past_the_kept_days_go_also_on_nights_the_copy_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A night whose copy cannot be written (a full disk, a folder the host can no longer write to) must not
     keep older copies, which hold what members deleted since, past the 7 days /privacy delete promises."""
     db, clock, backups, folder = await nightly(tmp_path)
+
+    async def disk_full(destination: Path) -> Path:  # the copy begins, then the disk fills up
+        await asyncio.to_thread(destination.write_bytes, b"SQLite format 3\x00")
+        raise sqlite3.OperationalError("database or disk is full")
+
     try:
         await backups.run()
+        monkeypatch.setattr(db, "backup", disk_full)
         for _ in range(10):
             clock.set(clock.now() + timedelta(days=1))
-            unwritable = folder / f"studybot-{clock.now():%Y%m%d-%H%M%S}.sqlite3.part"
-            unwritable.symlink_to(tmp_path / "unmounted" / "copy.sqlite3")  # where the copy cannot be made
             with pytest.raises(sqlite3.OperationalError):
                 await backups.run()
         cutoff = clock.now() - timedelta(days=7)
@@ -97,4 +104,25 @@ async def test_the_nightly_backup_leaves_a_copy_made_by_hand_that_is_still_being
         await backups.run()
         assert not writing.exists(), "a .part left for a day is a crash's leftover"
     finally:
+        await db.close()
+
+
+async def test_two_processes_backing_up_the_same_night_each_write_a_whole_copy(tmp_path: Path) -> None:
+    """Two processes serving one database without shards both hold shard 0, so both run the 03:30 backup.
+    They wrote through one `.part` name: one renamed the other's copy away while SQLite was still writing it,
+    and the other's night failed (or left a copy written through a journal that no longer fit its file)."""
+    db, clock, backups, folder = await nightly(tmp_path)
+    other = Database(db.path)
+    await other.open()
+    try:
+        second = Backups(other, clock, JobScheduler(clock, manual=True), folder, keep=7)
+        written = await asyncio.gather(backups.run(), second.run())
+        assert all(path.exists() for path in written)
+        for path in written:
+            with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as copy:
+                assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+                assert copy.execute("SELECT COUNT(*) FROM user_settings").fetchone()[0] == 1
+        assert not list(folder.glob("*.part*"))
+    finally:
+        await other.close()
         await db.close()

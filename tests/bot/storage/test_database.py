@@ -408,6 +408,20 @@ async def test_backup_is_a_working_database(tmp_path: Path) -> None:
         await restored.close()
 
 
+async def test_a_backup_read_by_another_program_grows_nothing_beside_it(tmp_path: Path) -> None:
+    """A backup is a file on its own: read-only by a backup checker or the sqlite3 shell, it must not leave
+    -wal and -shm files in the backup folder, as a copy still marked WAL like the live file does."""
+    db = await open_db(tmp_path / "live.sqlite3")
+    copy = await db.backup(tmp_path / "backups" / "copy.sqlite3")
+    await db.close()
+    reader = sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True)
+    try:
+        assert reader.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        reader.close()
+    assert [p.name for p in copy.parent.iterdir()] == [copy.name]
+
+
 def test_shipped_migrations_have_unique_increasing_numbers() -> None:
     versions = [m.version for m in load_migrations()]
     assert versions == sorted(set(versions))
