@@ -11,6 +11,7 @@ import asyncio
 import logging
 import sqlite3
 from datetime import date, datetime, timedelta
+from weakref import WeakValueDictionary
 
 from apscheduler.triggers.date import DateTrigger
 
@@ -51,6 +52,9 @@ class DailyAnswers:
         self.activity = activity
         self.delivery = delivery
         self._sent_posts: dict[tuple[int, date, str, int | None], asyncio.Future[tuple[PostRecord, Prompt]]] = {}
+        # (guild, day, member) -> the showing of that answer; (guild, day, None) -> the start of that post's thread.
+        # Kept while someone holds or waits for it, so as many as the answers being shown at once.
+        self._turns: WeakValueDictionary[tuple[int, date, int | None], asyncio.Lock] = WeakValueDictionary()
 
     async def show_unshown(self, guild_id: int | None = None) -> None:
         """At start-up: show the answers a stopped process stored but never recorded as shown (posted now, or
@@ -127,7 +131,33 @@ class DailyAnswers:
         """Show a saved answer in the day's discussion thread (edited in place when it replaced one);
         ``look_first`` when an interrupted attempt may have shown it already. Discord failing for a moment
         (a server error, a rate limit, a timeout) is no refusal: the answer is tried again after a pause."""
-        answer, edited = saved.answer, saved.edited
+        answer = saved.answer
+        async with self._turn((answer.guild_id, answer.local_date, answer.user_id)):
+            result, thread_id = await self._show(saved, look_first, attempt)
+        if saved.thread_id is None and thread_id is not None:
+            # This answer started the thread (shown in it or not yet): the answers saved before it go there now,
+            # not only after a restart. Each takes its own turn, so this one's is given back first.
+            await self._show_earlier(answer, thread_id)
+        return result
+
+    def _turn(self, key: tuple[int, date, int | None]) -> asyncio.Lock:
+        """One at a time in this process (the one serving the server): the showings of one answer, as the member's
+        own, another member's answer that started the thread, a retry and a start-up pass may each show it; and
+        the starts of one post's thread."""
+        lock = self._turns.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._turns[key] = lock
+        return lock
+
+    async def _show(self, saved: SavedAnswer, look_first: bool, attempt: int) -> tuple[AnswerResult, int | None]:
+        """:meth:`show_answer` in the answer's turn, with the thread it went to, if any. The answer is read again
+        first: another showing may have shown it (or recorded its message) while this one waited."""
+        current = await self.repo.unshown_answer(saved.answer.guild_id, saved.answer.local_date,
+                                                 saved.answer.user_id)
+        if current is None:  # shown meanwhile, as it stands now
+            return AnswerResult(saved.answer, saved.edited, True), None
+        answer, edited = current, saved.edited or current.edited_at is not None
         thread_id: int | None = saved.thread_id
         try:
             thread_id = thread_id or await self._start_thread(answer.guild_id, answer.local_date)
@@ -136,17 +166,11 @@ class DailyAnswers:
                 existing_message_id=answer.thread_message_id, day=answer.local_date, look_first=look_first)
         except DeliveryFailed as failure:
             retrying = failure.transient and self._show_later(answer, attempt + 1)
-            if saved.thread_id is None and thread_id is not None:
-                # The thread is started though this answer is not in it yet: the retry finds the thread
-                # recorded, so the answers saved before it go there now, not only after a restart.
-                await self._show_earlier(answer, thread_id)
-            return AnswerResult(answer, edited, False, failure.reason, retrying)
+            return AnswerResult(answer, edited, False, failure.reason, retrying), thread_id
         crash_point("answer.posted")
         await self.repo.mark_answer_shown(answer, message_id)
         crash_point("answer.shown")
-        if saved.thread_id is None:
-            await self._show_earlier(answer, thread_id)
-        return AnswerResult(answer, edited, True)
+        return AnswerResult(answer, edited, True), thread_id
 
     async def _show_earlier(self, starter: StoredAnswer, thread_id: int) -> None:
         """Answers saved while the post had no thread belong in the thread ``starter``'s answer started, not only
@@ -179,8 +203,10 @@ class DailyAnswers:
                                    look_first=True, attempt=attempt)
 
     async def _start_thread(self, guild_id: int, day: date) -> int:
-        """The thread a post went without, started now; the post's cached row is read again after it."""
-        record, prompt = await self.post_for(guild_id, day)
-        thread_id = await self.delivery.start_thread(record, prompt)
+        """The thread a post went without, started now (once: answers given together wait for the first to start
+        it, then find it recorded); the post's cached row is read again after it."""
+        async with self._turn((guild_id, day, None)):
+            record, prompt = await self.post_for(guild_id, day)
+            thread_id = await self.delivery.start_thread(record, prompt)
         self._sent_posts = {key: post for key, post in self._sent_posts.items() if key[:2] != (guild_id, day)}
         return thread_id

@@ -341,3 +341,47 @@ async def test_answers_saved_before_the_thread_existed_are_shown_once_it_is_star
     assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_answers WHERE shown = 0") == 0
     await harness.restart()  # nothing is shown twice
     assert sum(m.content.startswith("Answer from") for m in post.thread.messages) == 2
+
+
+async def test_answers_given_together_as_the_thread_is_started_are_each_shown_once(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, carol: SimMember,
+        daily: SimChannel) -> None:
+    """Bob's and Carol's answers both start the thread a missing Create Public Threads kept the post from; the
+    first to get it shows the answers saved without it (Alice's, and the other's not yet shown) while the other
+    waits on Discord, which then shows its own: no answer is shown twice."""
+    await setup_daily(mod, daily)
+    daily.deny(harness.sim.bot_user.id, "create_public_threads")
+    await harness.settle()
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    early = await alice.submit_modal(await alice.click(post, "Submit answer"), answer="Shard the index by tenant")
+    assert "Saved" in early.text and post.thread is None
+    daily.allow(harness.sim.bot_user.id, "create_public_threads")
+    await harness.settle()
+
+    forms = [await member.click(post, "Submit answer") for member in (bob, carol)]
+    harness.sim.faults.fail_next(500, 1, route_contains="/threads")  # Discord slow to start it for one of them
+    bob.start_submit_modal(forms[0], answer="Cache embeddings per tenant")
+    carol.start_submit_modal(forms[1], answer="Batch the re-embedding at night")
+    await harness.settle()
+    assert post.thread is not None
+    shown = sorted(m.text for m in post.thread.messages if m.content.startswith("Answer from"))
+    assert len(shown) == 3, shown
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM daily_answers WHERE shown = 0") == 0
+
+
+
+async def test_one_members_two_forms_submitted_together_show_one_answer(
+        harness: BotHarness, mod: SimMember, alice: SimMember, daily: SimChannel) -> None:
+    """Alice has the form open twice and submits both while Discord is slow to take the first: the second
+    replaces the first in one message, not two."""
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    forms = [await alice.click(post, "Submit answer") for _ in range(2)]
+    harness.sim.faults.fail_next(500, 1, route_contains=f"/channels/{post.thread.id}/messages")
+    alice.start_submit_modal(forms[0], answer="Shard the index by tenant")
+    alice.start_submit_modal(forms[1], answer="Shard the index by tenant, then cache per shard")
+    await harness.settle()
+    shown = [m.text for m in post.thread.messages if m.content.startswith("Answer from")]
+    assert len(shown) == 1 and "cache per shard" in shown[0], shown
