@@ -37,7 +37,7 @@ from bot.cards.stats import LEARNING_STATES, StudyStats
 from bot.clock import Clock
 from bot.community import Deck, ServerContent, cards_of
 from bot.content import ContentStore
-from bot.content.models import Flashcard
+from bot.content.models import EVERY_DECK, Flashcard
 from bot.errors import InvalidInput
 from bot.posting import crash_point
 from bot.storage import Database
@@ -46,7 +46,7 @@ from bot.timezones import TimezoneResolver, zone_in
 log = logging.getLogger(__name__)
 
 LEARN_AHEAD = timedelta(minutes=20)   # learning cards due this soon may be studied now
-EVERY = "all"                         # a deck or topic choice meaning every one
+EVERY = EVERY_DECK                    # a deck or topic choice meaning every one
 
 
 class StudyService(StudyStats):

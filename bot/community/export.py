@@ -16,13 +16,16 @@ from datetime import datetime
 import tomli_w
 
 from bot.community.library import ServerContent
-from bot.content.models import SCHEMA_VERSION, Flashcard, Prompt
+from bot.content.models import SCHEMA_VERSION, Flashcard, Prompt, reserved_pack_name
 from bot.errors import NotFound
 
 
 def pack_name_for(guild_name: str) -> str:
+    """The exported pack's name, from the server's: never a deck key the bot keeps for a server's own decks
+    (a server called "Doc Club" would export `doc-club-community`, which the validator refuses)."""
     slug = re.sub(r"[^a-z0-9]+", "-", guild_name.lower()).strip("-")[:30]
-    return f"{slug}-community" if len(slug) >= 2 else "server-community"
+    name = f"{slug}-community" if len(slug) >= 2 else "server-community"
+    return name if reserved_pack_name(name) is None else f"community-{slug}"
 
 
 def _item(item: Prompt | Flashcard) -> dict[str, object]:

@@ -8,10 +8,7 @@ from enum import StrEnum
 
 from bot.content.items import ItemKind
 from bot.content.loader import Problem
-from bot.content.models import Flashcard, Prompt
-
-SERVER_DECK = "server"
-DOCUMENT_PREFIX = "doc-"
+from bot.content.models import DOCUMENT_PREFIX, SERVER_DECK, Flashcard, Prompt
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.content.cardchecks import content_words
 from bot.content.document import StudyDocument
+from bot.content.models import reserved_pack_name
 from bot.errors import InvalidInput
 
 PACK_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
@@ -29,10 +30,19 @@ def _toml(value: str) -> str:
     return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
+ID_LIMIT = 64  # characters of an item id (bot.content.models.ItemId)
+
+
 def _slug(text: str, words: int = 5, length: int = 32) -> str:
     """A short readable id part from ``text``: an id has at most 64 characters, whatever the text."""
     parts = re.findall(r"[a-z0-9]+", text.lower())
     return "-".join(parts[:words])[:length].strip("-") or "item"
+
+
+def _item_id(head: str, text: str, words: int) -> str:
+    """``head`` (the id prefix, the kind and numbers) and a slug of ``text``, cut so the id keeps within
+    :data:`ID_LIMIT` whatever prefix ``--id-prefix`` gave: a longer one fails the draft's own validation."""
+    return head + _slug(text, words, min(32, ID_LIMIT - len(head)))
 
 
 def _card(card_id: str, front: str, back: str, tags: list[str], section: str, heading: str) -> str:
@@ -75,13 +85,13 @@ def draft_files(document: StudyDocument, pack: str, id_prefix: str = "") -> dict
             f"[source_document]\nname = {_toml(document.name)}\nsha256 = {_toml(document.sha256)}\n")
     faq = [note]
     for entry in document.faq:
-        faq.append(_card(f"{id_prefix}faq-{entry.number:02d}-{_slug(entry.question)}", entry.question, entry.answer,
-                         ["faq"], "Frequently Asked Questions", f"Question {entry.number}"))
+        faq.append(_card(_item_id(f"{id_prefix}faq-{entry.number:02d}-", entry.question, 5), entry.question,
+                         entry.answer, ["faq"], "Frequently Asked Questions", f"Question {entry.number}"))
     takeaways = [note]
     for section in document.sections:
         for index, takeaway in enumerate(section.takeaways, start=1):
             front = takeaway_front(section.name, section.title, takeaway)
-            card_id = f"{id_prefix}takeaway-s{section.number}-{index}-{_slug(takeaway, 4)}"
+            card_id = _item_id(f"{id_prefix}takeaway-s{section.number}-{index}-", takeaway, 4)
             takeaways.append(_card(card_id, front, takeaway, ["takeaway"],
                                    section.name, "Key Takeaways"))
     files = {"pack.toml": meta, "flashcards/faq.toml": "\n".join(faq)}
@@ -110,6 +120,9 @@ def write_draft(document: StudyDocument, pack: str, content_dir: Path, *, force:
     if id_prefix and not ID_PREFIX.match(id_prefix):
         raise InvalidInput(f"`{id_prefix}` is not an id prefix.",
                            hint="Use lowercase letters, digits and dashes, e.g. `serving`.")
+    clash = reserved_pack_name(pack)
+    if clash is not None:  # the draft would never validate under that name
+        raise InvalidInput(f"`{pack}` cannot name a pack: {clash}.", hint="Choose another --pack name.")
     files = draft_files(document, pack, f"{id_prefix}-" if id_prefix else "")
     folder = content_dir / pack
     if folder.exists() and not force:

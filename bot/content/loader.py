@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from bot.content.models import CardFile, Flashcard, PackMeta, Prompt, PromptFile
+from bot.content.models import CardFile, Flashcard, PackMeta, Prompt, PromptFile, reserved_pack_name
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,9 @@ def _read_toml(path: Path, root: Path) -> tuple[dict[str, Any] | None, list[Prob
     relative = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
     try:
         raw = path.read_bytes()
-        return tomllib.loads(raw.decode("utf-8")), []
+        # Without the byte order mark some Windows editors and PowerShell's UTF8 encoding put first: TOML does not
+        # allow one, and the file would read as "Invalid statement (at line 1, column 1)" though it looks right.
+        return tomllib.loads(raw.decode("utf-8-sig")), []
     except UnicodeDecodeError:
         return None, [Problem(relative, None, None, "is not UTF-8 text")]
     except tomllib.TOMLDecodeError as error:
@@ -158,11 +160,15 @@ def load_pack(folder: Path) -> tuple[Pack | None, list[Problem]]:
     if data is not None:
         meta, found = _parse(PackMeta, data, None, label)
         problems += found
+    clash = reserved_pack_name(meta.name) if meta is not None else None
+    if clash is not None:
+        problems.append(Problem(label, None, "name", f"{clash}; give the pack another name here"))
     prompts: list[Prompt] = []
     cards: list[Flashcard] = []
     item_files: dict[str, str] = {}
     for sub, model, key, bucket in (("prompts", PromptFile, "prompt", prompts),
                                     ("flashcards", CardFile, "card", cards)):
+        problems += _nested_item_files(folder, sub)
         for path in sorted((folder / sub).glob("*.toml")):
             label = f"{folder.name}/{sub}/{path.name}"
             data, found = _read_toml(path, root)
@@ -178,6 +184,16 @@ def load_pack(folder: Path) -> tuple[Pack | None, list[Problem]]:
     if meta is None or any(p.severity == "error" for p in problems):
         return None, problems
     return Pack(meta, folder, tuple(prompts), tuple(cards), item_files), problems
+
+
+def _nested_item_files(folder: Path, sub: str) -> list[Problem]:
+    """Item files in a subfolder of ``prompts/`` or ``flashcards/``: only the folder itself is read, so an author
+    who sorts files into subfolders would otherwise see their items quietly missing from the bot."""
+    top = folder / sub
+    nested = sorted(path for path in top.rglob("*.toml") if path.parent != top)
+    return [Problem(f"{folder.name}/{path.relative_to(folder).as_posix()}", None, None,
+                    f"is in a subfolder, and only the files directly in {sub}/ are read: move it into {sub}/")
+            for path in nested]
 
 
 def pack_folders(directory: Path) -> list[Path]:

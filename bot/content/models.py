@@ -24,6 +24,27 @@ BUTTON_LABEL_LIMIT = 80
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
+# A pack's name is also its deck key in every server (`/content decks`, `/cards study deck:`), beside the keys of
+# a server's own deck and of the documents uploaded there: a pack may take neither, or one switch would serve both;
+# nor the word that picks every deck at once, or it could never be studied alone.
+SERVER_DECK = "server"
+DOCUMENT_PREFIX = "doc-"
+EVERY_DECK = "all"
+
+
+def reserved_pack_name(name: str) -> str | None:
+    """Why ``name`` cannot name a pack (a deck key the bot gives a server's own content), with a name that can,
+    or None."""
+    if name == SERVER_DECK:
+        return (f"“{SERVER_DECK}” is the deck of each server's own prompts and cards "
+                f"(call it, say, “{SERVER_DECK}-pack”)")
+    if name == EVERY_DECK:
+        return f"“{EVERY_DECK}” picks every deck at once in `/cards study` (call it, say, “{EVERY_DECK}-topics”)"
+    if name.startswith(DOCUMENT_PREFIX):
+        return (f"names starting with “{DOCUMENT_PREFIX}” are the decks of documents uploaded in a server "
+                f"(call it, say, “{name[len(DOCUMENT_PREFIX):]}-docs”)")
+    return None
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)

@@ -182,6 +182,23 @@ async def test_export_is_a_pack_that_content_validate_accepts(harness: BotHarnes
     assert "1 prompts" in out and "5 flashcards" in out and "OK: 1 pack(s) valid" in out
 
 
+async def test_a_server_whose_name_starts_like_a_document_deck_exports_a_pack_that_validates(
+        harness: BotHarness, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A pack may not be named `doc-…` (the decks of uploaded documents): "Doc Club" exports under another name."""
+    club = harness.sim.create_guild("Doc Club", owner_name="clubowner")
+    club.create_text_channel("general")
+    await harness.settle()
+    owner = next(m for m in club.members.values() if m.name == "clubowner")
+    await owner.slash("content import", document=upload(DOCUMENT))
+    await approve_all(owner)
+    [attachment] = (await owner.slash("content export")).attachments
+    assert attachment["filename"] == "community-doc-club.zip"
+    with zipfile.ZipFile(io.BytesIO(attachment["data"])) as archive:
+        archive.extractall(tmp_path / "packs")
+    capsys.readouterr()
+    assert main(["content", "validate", str(tmp_path / "packs")]) == 0, capsys.readouterr().out
+
+
 async def test_decks_past_the_menus_25_are_switched_by_name(harness: BotHarness, mod: SimMember,
                                                             alice: SimMember) -> None:
     card = harness.core.content.library.flashcards[0]

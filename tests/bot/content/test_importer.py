@@ -204,3 +204,29 @@ def test_import_refuses_to_draft_into_a_folder_the_bot_serves(
     lines = err.strip().splitlines()
     assert len(lines) == 1 and "STUDYBOT_CONTENT_DIR" in lines[0] and str(live) in lines[0], err
     assert list(live.iterdir()) == []
+
+
+def test_a_long_id_prefix_still_drafts_ids_the_validator_accepts(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """An id has at most 64 characters: with the longest prefix `--id-prefix` takes, the words taken from a question
+    or takeaway are cut to fit, rather than the draft failing `content validate` on every id."""
+    path = write(tmp_path, GOOD.replace("1. What is continuous batching?",
+                                        "1. What does continuous batching change for tail latency?"))
+    packs = tmp_path / "packs"
+    prefix = "rag-serving-handbook-2026-edits"
+    assert main(["content", "import", str(path), "--pack", "serving", "--into", str(packs),
+                 "--id-prefix", prefix]) == 0
+    capsys.readouterr()
+    assert main(["content", "validate", str(packs)]) == 0, capsys.readouterr().out
+    faq = (packs / "serving" / "flashcards" / "faq.toml").read_text(encoding="utf-8")
+    assert f'id = "{prefix}-faq-01-what-does-continuous' in faq
+
+
+@pytest.mark.parametrize("pack", ["server", "doc-serving"])
+def test_import_refuses_a_pack_name_that_is_a_servers_own_deck(tmp_path: Path, pack: str,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Such a draft would never validate: the command says so before writing anything."""
+    packs = tmp_path / "packs"
+    assert main(["content", "import", str(write(tmp_path, GOOD)), "--pack", pack, "--into", str(packs)]) == 1
+    assert f"`{pack}` cannot name a pack" in capsys.readouterr().err
+    assert not packs.exists()

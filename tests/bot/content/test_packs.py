@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.content import ContentError, ContentStore
 from bot.content.document import read_document
 from bot.content.loader import load_library
@@ -157,3 +158,59 @@ def test_a_pack_loaded_from_two_folders_is_one_error_naming_both(tmp_path: Path)
     assert len(errors) == 1, "\n".join(str(p) for p in errors[:3])
     line = str(errors[0])
     assert str(mine / PACK.name) in line and str(PACK) in line and "shipped" in line, line
+
+
+def test_item_files_in_a_subfolder_are_named_not_left_out_without_a_word(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An author sorts the cards into `flashcards/agents/`: only the folder itself is read, so the validator says
+    so and the bot does not start without those cards."""
+    folder = broken_copy(tmp_path, "pack.toml", 'version = "1.2.0"', 'version = "1.2.0"')
+    cards = folder / PACK.name / "flashcards"
+    (cards / "agents").mkdir()
+    (cards / "agents.toml").rename(cards / "agents" / "agents.toml")
+    (folder / PACK.name / "prompts" / "more" / "deep").mkdir(parents=True)
+    (folder / PACK.name / "prompts" / "more" / "deep" / "extra.toml").write_text("", encoding="utf-8")
+    expected = [f"{PACK.name}/prompts/more/deep/extra.toml: is in a subfolder, and only the files directly in "
+                "prompts/ are read: move it into prompts/",
+                f"{PACK.name}/flashcards/agents/agents.toml: is in a subfolder, and only the files directly in "
+                "flashcards/ are read: move it into flashcards/"]
+    library, problems = validate(folder)
+    assert library is None
+    assert [str(p).removeprefix("error: ") for p in problems if "subfolder" in str(p)] == expected, problems
+    with pytest.raises(ContentError) as refused:
+        ContentStore.load(folder)
+    assert expected[1] in str(refused.value)
+    assert main(["content", "validate", str(folder)]) == 1
+    assert expected[1] in capsys.readouterr().out
+
+
+def test_pack_files_saved_with_a_byte_order_mark_load(tmp_path: Path) -> None:
+    """Windows editors and PowerShell's `-Encoding UTF8` start a UTF-8 file with a byte order mark, which the
+    editor does not show: the pack loads as it reads, as a study document saved that way does."""
+    folder = broken_copy(tmp_path, "pack.toml", 'version = "1.2.0"', 'version = "1.2.0"')
+    for path in (folder / PACK.name / "pack.toml", folder / PACK.name / "flashcards" / "faq.toml"):
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    library, problems = validate(folder)
+    assert library is not None, [str(p) for p in problems if p.severity == "error"]
+    assert len(library.flashcards) == len(ContentStore.load(SHIPPED_CONTENT_DIR).library.flashcards)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("server", "“server” is the deck of each server's own prompts and cards (call it, say, “server-pack”)"),
+    ("doc-rag-notes", "names starting with “doc-” are the decks of documents uploaded in a server "
+                      "(call it, say, “rag-notes-docs”)"),
+    ("all", "“all” picks every deck at once in `/cards study` (call it, say, “all-topics”)"),
+], ids=["server", "doc-prefix", "all"])
+def test_a_pack_named_like_a_servers_own_deck_is_refused_with_how_to_fix_it(tmp_path: Path, name: str,
+                                                                            expected: str) -> None:
+    """A pack's name is its deck key in every server: a pack called `server` (or `doc-…`) would share its switch
+    in `/content decks` and its `/cards study deck:` with the server's own deck (or an uploaded document's); one
+    called `all` could never be studied alone, as `/cards study deck:all` picks every deck."""
+    folder = broken_copy(tmp_path, "pack.toml", 'name = "ai-native-careers"', f'name = "{name}"')
+    for library, problems in (load_library(folder), validate(folder)):
+        assert library is None
+        line = f"error: {PACK.name}/pack.toml name: {expected}; give the pack another name here"
+        assert line in [str(p) for p in problems], problems
+    with pytest.raises(ContentError) as refused:
+        ContentStore.load(folder)
+    assert expected in str(refused.value)
