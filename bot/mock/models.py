@@ -59,6 +59,15 @@ class Round:
         """Made by the schedule, not by a moderator's pair-now (whose rounds run beside scheduled ones)."""
         return not self.round_key.startswith(MANUAL_KEY_PREFIX)
 
+    @property
+    def kind(self) -> str:
+        """How a moderator tells open rounds apart: a pair-now round runs beside the scheduled one."""
+        return "scheduled" if self.scheduled else "pair-now"
+
+    @property
+    def label(self) -> str:
+        return f"round {self.number} ({self.kind})"
+
 
 @dataclass(frozen=True)
 class StartedRound:
@@ -198,6 +207,9 @@ class ScheduleChange:
     # Today's round, whose time the change moved to one already past, starts now (the caller starts it after
     # answering, with :meth:`MockService.start_due`); ``next_rounds`` are those after it.
     starts_now: bool = False
+    # With ``starts_now``: fewer than two members are free to take part, so no round starts today (it is still
+    # tried, as at its time: a lone member is told, and members pausing for some rounds sit it out).
+    too_few: bool = False
 
 
 @dataclass(frozen=True)

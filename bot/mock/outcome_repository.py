@@ -113,12 +113,16 @@ class OutcomeRepository:
         open beside it (the next one, paired before a late report) is left out: nobody could be reported absent
         from it yet, so it neither breaks a run of absences nor makes a pause look unjustified. So is an
         interview called off (by a member, or because a partner left the server) that the group did not hold
-        anyway: nobody could show up to it, so it says nothing either way, as a cancelled round says nothing."""
+        anyway: nobody could show up to it, so it says nothing either way, as a cancelled round says nothing.
+        Rounds that started before the member came back from a no-show pause with `/mock join` are left out too:
+        coming back starts a fresh run."""
         rows = await self.db.reader(conn).fetchall(
             "SELECT m.group_id, EXISTS (SELECT 1 FROM mock_noshows n WHERE n.group_id = m.group_id AND "
             "n.user_id = m.user_id) FROM mock_group_members m JOIN mock_rounds r ON r.id = m.round_id "
             "JOIN mock_groups g ON g.id = m.group_id "
+            "LEFT JOIN mock_participants p ON p.guild_id = m.guild_id AND p.user_id = m.user_id "
             "WHERE m.guild_id = ? AND m.user_id = ? AND (r.status = 'closed' OR (r.id = ? AND r.status = 'open')) "
+            "AND r.starts_at >= COALESCE(p.noshow_run_from, 0) "
             "AND (g.outcome IS 'met' OR NOT EXISTS (SELECT 1 FROM mock_meetings t WHERE t.group_id = m.group_id "
             "AND t.status = 'cancelled')) ORDER BY r.number DESC LIMIT ?", (guild_id, user_id, round_id, limit))
         return [(row[0], bool(row[1])) for row in rows]

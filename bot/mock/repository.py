@@ -43,11 +43,19 @@ class PairingRepository:
 
     async def save_signup(self, signup: Signup, now: datetime) -> None:
         """Store the member's own sign-up; saving it is something they did here, so they are in the server, and
-        they know their status (nothing about an earlier pause is left to tell them)."""
-        await self.db.execute(
-            upsert("mock_participants", SIGNUP_COLUMNS, ("guild_id", "user_id"), insert_only=("joined_at",)),
-            (signup.guild_id, signup.user_id, signup.role, signup.level, signup.timezone, signup.availability,
-             signup.status, signup.skip_rounds, signup.pause_reason, epoch(now), epoch(now), None, 1))
+        they know their status (nothing about an earlier pause is left to tell them). Coming back active from a
+        no-show pause (or from leaving during one) starts a fresh run of absences: those before it paused them
+        once, and count toward no second pause."""
+        async with self.db.transaction() as conn:
+            if signup.status == "active":
+                await conn.execute(
+                    "UPDATE mock_participants SET noshow_run_from = ? WHERE guild_id = ? AND user_id = ? "
+                    "AND status IN ('paused', 'left') AND pause_reason = 'no-show'",
+                    (epoch(now), signup.guild_id, signup.user_id))
+            await conn.execute(
+                upsert("mock_participants", SIGNUP_COLUMNS, ("guild_id", "user_id"), insert_only=("joined_at",)),
+                (signup.guild_id, signup.user_id, signup.role, signup.level, signup.timezone, signup.availability,
+                 signup.status, signup.skip_rounds, signup.pause_reason, epoch(now), epoch(now), None, 1))
 
     async def set_status(self, guild_id: int, user_id: int, status: str, *, skip_rounds: int = 0,
                          reason: str | None = None, now: datetime) -> None:

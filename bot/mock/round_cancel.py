@@ -33,6 +33,23 @@ log = logging.getLogger(__name__)
 RETRY_WINDOW = timedelta(days=1)  # telling the groups again within the process; then at each start
 
 
+def pick_open_round(rounds: list[Round], number: int | None) -> Round:
+    """The open round a moderator asked to cancel. Without a number only a lone open round is meant: with a
+    pair-now round beside a scheduled one, guessing could call off the interviews of the wrong members."""
+    if not rounds:
+        raise NotFound("There is no open round to cancel.")
+    if number is not None:
+        for round_ in rounds:
+            if round_.number == number:
+                return round_
+        raise NotFound(f"Round {number} is not open, so nothing was cancelled.",
+                       hint="Open now: " + ", ".join(r.label for r in rounds) + ".")
+    if len(rounds) > 1:
+        raise Conflict("More than one round is open (" + ", ".join(r.label for r in rounds) + "), so "
+                       "nothing was cancelled.", hint="Pick the one to cancel with the `round` option.")
+    return rounds[0]
+
+
 class RoundCancellation:
     def __init__(self, db: Database, clock: Clock, scheduler: JobScheduler, audit: AuditLog,
                  repo: PairingRepository, meetings: MeetingService, publisher: MockPublisher) -> None:
@@ -40,13 +57,11 @@ class RoundCancellation:
         self._db, self._clock = db, clock
         self._scheduler, self._audit = scheduler, audit
 
-    async def cancel_round(self, guild_id: int, actor_id: int) -> Round:
-        """A moderator cancels the open round: the round, its interviews and the audit row in one transaction,
-        then each group is told once and its brief closed (a restart finishes what a crash interrupted)."""
-        rounds = await self.repo.open_rounds(guild_id)
-        if not rounds:
-            raise NotFound("There is no open round to cancel.")
-        round_ = rounds[-1]
+    async def cancel_round(self, guild_id: int, actor_id: int, number: int | None = None) -> Round:
+        """A moderator cancels an open round (``number``, or the only one open): the round, its interviews and the
+        audit row in one transaction, then each group is told once and its brief closed (a restart finishes what
+        a crash interrupted)."""
+        round_ = pick_open_round(await self.repo.open_rounds(guild_id), number)
         groups = await self.repo.groups(round_.id)
         async with self._db.transaction() as conn:
             if not await self.repo.cancel_round(conn, round_.id, self._clock.now()):

@@ -26,7 +26,7 @@ from bot.mock.agreement import nudge_time
 from bot.mock.departures import Departures, without_departed
 from bot.mock.jobs import alone_job, end_job, nudge_job
 from bot.mock.meetings import MeetingService
-from bot.mock.models import CHECKIN_CLAIMED, MANUAL_KEY_PREFIX, Group, Round, StartedRound
+from bot.mock.models import CHECKIN_CLAIMED, MANUAL_KEY_PREFIX, Group, Round, Signup, StartedRound
 from bot.mock.prompts import MockPrompts
 from bot.mock.publisher import MockPublisher, ShareFailed
 from bot.mock.repository import PairingRepository
@@ -149,14 +149,19 @@ class RoundFlow(RoundDelivery):
             await self.tell_paused(schedule.guild_id, silenced, reason="silent")
         return round_, silenced
 
+    async def taking_part(self, guild_id: int, key: str, gone: frozenset[int] = frozenset()) -> list[Signup]:
+        """Who the scheduled round keyed ``key`` would group as things stand (those not known to be ``gone``): fewer
+        than two, and it does not start."""
+        conn = self._db.conn
+        busy = await self.meetings.repo.busy_members(conn, guild_id)
+        return eligible(await self.repo.signups(conn, guild_id), busy, gone, key)
+
     async def _tell_alone(self, schedule: Schedule, key: str, gone: frozenset[int], attempt: int = 0) -> None:
         """A scheduled round that only one member takes part in does not start; that member is told so rather than
         wait for a partner who never comes (the odd one out is never dropped silently). Decided again at a restart
         the same day, so the DM is looked for first; one Discord failed to take for a moment is tried again after
         a pause, deciding again then."""
-        conn = self._db.conn
-        busy = await self.meetings.repo.busy_members(conn, schedule.guild_id)
-        taking_part = eligible(await self.repo.signups(conn, schedule.guild_id), busy, gone, key)
+        taking_part = await self.taking_part(schedule.guild_id, key, gone)
         if len(taking_part) != 1:
             return
         now = self._clock.now()

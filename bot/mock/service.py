@@ -188,7 +188,10 @@ class MockService:
         await self._activity.adopt_guild_zone(guild_id, schedule.timezone)  # as the quiz's: see there
         self.schedule_job(schedule)
         starts_now = today is not None and schedule.round_key(today) not in taken
-        return ScheduleChange(schedule, schedule.next_rounds(now), running, starts_now)
+        # Said before the round is tried (after the answer): with fewer than two to pair, none starts.
+        too_few = today is not None and starts_now and \
+            len(await self.rounds.taking_part(guild_id, schedule.round_key(today))) < 2
+        return ScheduleChange(schedule, schedule.next_rounds(now), running, starts_now, too_few)
 
     async def start_due(self, guild_id: int) -> None:
         """Start today's round whose time has already passed, if it has not started (a schedule moved earlier
@@ -206,8 +209,12 @@ class MockService:
         """A moderator's round, now, with everyone free to take part (and who it paused for never answering)."""
         return await self.rounds.pair_now(guild_id, actor_id)
 
-    async def cancel_round(self, guild_id: int, actor_id: int) -> Round:
-        return await self.cancellation.cancel_round(guild_id, actor_id)
+    async def cancel_round(self, guild_id: int, actor_id: int, number: int | None = None) -> Round:
+        return await self.cancellation.cancel_round(guild_id, actor_id, number)
+
+    async def open_rounds(self, guild_id: int) -> list[Round]:
+        """The server's open rounds, oldest first: the scheduled one and any pair-now round beside it."""
+        return await self.repo.open_rounds(guild_id)
 
     # -- agreeing a time (bot.mock.meetings) ---------------------------------------------------
     async def meeting_picker(self, group_id: int, user_id: int, guild_id: int | None = None) -> Picker:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.clock import Clock
-from bot.errors import InvalidInput, NotFound
+from bot.errors import Conflict, InvalidInput, NotFound
 from bot.mock.availability import parse_availability
 from bot.mock.models import Signup
 from bot.mock.repository import PairingRepository
@@ -15,6 +15,8 @@ from bot.timezones import parse_zone
 ROLES = tuple(role.value for role in Role)
 LEVELS = tuple(level.label for level in Level)
 MAX_PAUSE_ROUNDS = 12
+# Why the bot paused a member (``pause_reason``), as the reply to their own `/mock pause` puts it.
+BOT_PAUSES = {"no-show": "after two missed interviews", "silent": "after three pairings with no answer from you"}
 
 
 def _role(text: str) -> str:
@@ -59,11 +61,19 @@ class Signups:
         return updated
 
     async def pause(self, guild_id: int, user_id: int, rounds: int | None) -> Signup:
-        """Skip the next ``rounds`` rounds, or (without a number) every round until ``/mock join``."""
-        await self.require(guild_id, user_id)
+        """Skip the next ``rounds`` rounds, or (without a number) every round until ``/mock join``.
+
+        A pause the bot made (two reported no-shows, or pairings never answered) holds until the member rejoins, as
+        its DM told them: sitting out a number of rounds would end it by itself, and a pause of their own would
+        hide why they are paused, so both are refused."""
+        current = await self.require(guild_id, user_id)
         if rounds is not None and not 1 <= rounds <= MAX_PAUSE_ROUNDS:
             raise InvalidInput(f"{rounds} rounds is out of range.", hint=f"Pause for 1-{MAX_PAUSE_ROUNDS} rounds, or "
                                "leave the number out to pause until you rejoin.")
+        if current.status == "paused" and current.pause_reason in BOT_PAUSES:
+            raise Conflict(f"You are already paused {BOT_PAUSES[current.pause_reason]} until you `/mock join` "
+                           "again, so nothing was changed.", hint="Rejoin with `/mock join` when you are ready to "
+                                                                  "be paired; then `/mock pause` works as usual.")
         now = self._clock.now()
         if rounds is None:
             await self._repo.set_status(guild_id, user_id, "paused", reason="member", now=now)
@@ -72,8 +82,11 @@ class Signups:
         return await self.require(guild_id, user_id)
 
     async def leave(self, guild_id: int, user_id: int) -> None:
-        await self.require(guild_id, user_id)
-        await self._repo.set_status(guild_id, user_id, "left", now=self._clock.now())
+        """Stop taking part. Leaving during a no-show pause keeps why they were paused: coming back with `/mock join`
+        then starts a fresh run of absences, as coming back from the pause itself does."""
+        current = await self.require(guild_id, user_id)
+        kept = "no-show" if current.status == "paused" and current.pause_reason == "no-show" else None
+        await self._repo.set_status(guild_id, user_id, "left", reason=kept, now=self._clock.now())
 
     async def seen(self, guild_id: int, user_id: int) -> Signup | None:
         """The member used a /mock command here, so they are in the server: a round that found them gone

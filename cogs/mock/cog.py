@@ -30,6 +30,7 @@ from cogs.mock.embeds import (
     round_started_text,
     signup_embed,
     stats_embed,
+    today_round_text,
 )
 from cogs.mock.meeting_publisher import DiscordMeetingPublisher
 from cogs.mock.meeting_views import FORMS as MEETING_FORMS
@@ -214,7 +215,7 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
             time_text=time, zone_text=timezone, channel_id=target.id, voice_channel_id=voice.id if voice else None)
         lines = [f"{change.schedule.describe}, in {target.mention}."]
         if change.starts_now:
-            lines += ["", "Today's round time has already passed and today's round has not started, so it starts now."]
+            lines += ["", today_round_text(change.too_few)]
         if change.running is not None:
             lines += ["", f"Round {change.running.number} is still open: it keeps the end its members were told, "
                           f"{discord_timestamp(change.running.ends_at, 'F')}, and this schedule starts after it."]
@@ -237,12 +238,29 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
         await interaction.followup.send(round_started_text(started, len(groups)), ephemeral=True,
                                         allowed_mentions=no_pings())
 
-    @app_commands.command(name="cancel-round", description="Cancel the open round")
-    async def cancel_round(self, interaction: discord.Interaction) -> None:
+    @app_commands.command(name="cancel-round", description="Cancel an open round")
+    @app_commands.describe(number="Which open round (needed when a pair-now round runs beside the scheduled one)")
+    @app_commands.rename(number="round")
+    async def cancel_round(self, interaction: discord.Interaction,
+                           number: app_commands.Range[int, 1] | None = None) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        round_ = await self.service.cancel_round(interaction.guild_id, interaction.user.id)
-        await interaction.followup.send(f"Round {round_.number} is cancelled; its groups were told.", ephemeral=True)
+        round_ = await self.service.cancel_round(interaction.guild_id, interaction.user.id, number)
+        text = f"Round {round_.number} is cancelled ({round_.kind}); its groups were told."
+        still = await self.service.open_rounds(interaction.guild_id)
+        if still:
+            text += " Still open: " + ", ".join(r.label for r in still) + "."
+        await interaction.followup.send(text, ephemeral=True)
+
+    @cancel_round.autocomplete("number")
+    async def _open_round_choices(self, interaction: discord.Interaction,
+                                  current: str) -> list[app_commands.Choice[int]]:
+        """The open rounds, each with whether it is the scheduled one and when it ends (in UTC: a choice's name
+        is plain text, which Discord shows as typed)."""
+        assert interaction.guild_id is not None
+        rounds = await self.service.open_rounds(interaction.guild_id)
+        return [app_commands.Choice(name=f"{r.label.capitalize()}, ends {r.ends_at:%a %d %b %H:%M} UTC",
+                                    value=r.number) for r in rounds if current.strip() in str(r.number)][:25]
 
     @app_commands.command(name="history", description="Recent groups, for everyone or one member")
     async def history(self, interaction: discord.Interaction, member: discord.Member | None = None) -> None:

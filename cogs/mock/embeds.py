@@ -41,6 +41,15 @@ def round_started_text(started: StartedRound, groups: int) -> str:
     return text
 
 
+def today_round_text(too_few: bool) -> str:
+    """The schedule reply's word on today's round, moved to a time already past: it starts now, unless fewer than
+    two members are free to take part (then the moderator should not wait for an announcement)."""
+    if too_few:
+        return ("Today's round time has already passed and today's round has not started, but fewer than two members "
+                "are free to take part, so no round starts today.")
+    return "Today's round time has already passed and today's round has not started, so it starts now."
+
+
 def thread_name(round_: Round, group: Group) -> str:
     return one_line(f"Mock #{round_.number} · group {group.position}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Collection
 from typing import Any
 
 import discord
@@ -127,7 +128,7 @@ class ReportButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
         # "We met" or "We couldn't make it" withdrew the report that paused them; the presser reads it in the answer.
         others = [u for u in report.resumed if u != interaction.user.id]
         if self.outcome == "met":
-            view = feedback_view(group, interaction.user.id)
+            view = feedback_view(group, interaction.user.id, report.absent)
             await interaction.response.send_message(met_text(report), view=view,
                                                     ephemeral=True, allowed_mentions=no_pings())
             if others:
@@ -249,10 +250,11 @@ def checkin_view(group_id: int, status: str = "agreed") -> BaseView:
     return view
 
 
-def feedback_view(group: Any, from_id: int) -> BaseView:
+def feedback_view(group: Any, from_id: int, absent: Collection[int] = ()) -> BaseView:
+    """A feedback button for each partner who came: a trio member reported absent was not there to be rated."""
     view = BaseView(timeout=None)
     for member in group.members:
-        if member.user_id != from_id:
+        if member.user_id != from_id and member.user_id not in absent:
             view.add_item(FeedbackButton(group.id, member.user_id, f"Feedback for your {member.role}"))
     return view
 

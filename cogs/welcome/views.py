@@ -74,14 +74,14 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
     quiz_kept = await quiz.settings_section(guild_id) if plan.quiz_at is None else None
     mock_kept = await mock.settings_section(guild_id) if plan.mock is None else None
     mock_next: list[datetime] = []
-    mock_now = False
+    mock_now = mock_too_few = False
     if plan.mock is not None:
         mock_before = await mock.schedule(guild_id)  # its voice channel, chosen with /mock-admin schedule, is kept
         change = await mock.set_schedule(
             guild_id, actor, cadence=plan.mock.cadence, weekday=plan.mock.weekday,
             time_text=f"{plan.mock.at:%H:%M}", zone_text=zone, channel_id=channel_id,
             voice_channel_id=mock_before.voice_channel_id if mock_before else None)
-        mock_next, mock_now = change.next_rounds, change.starts_now
+        mock_next, mock_now, mock_too_few = change.next_rounds, change.starts_now, change.too_few
     guild = interaction.guild
     channel = guild.get_channel(channel_id) if guild else None
     log.info("guild %s set up from the welcome message by %s", guild_id, actor)
@@ -92,8 +92,9 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
         lines[-2:-2] = ["", *(f"Today's time for the {what} has already passed and today's {what} is not out yet, "
                               "so I am posting it now." for what in owed)]
     if mock_now:  # as /mock-admin schedule says it
-        lines[-2:-2] = ["", "Today's mock round time has already passed and today's round has not started, so it "
-                            "starts now."]
+        lines[-2:-2] = ["", "Today's mock round time has already passed and today's round has not started, " + (
+            "but fewer than two members are free to take part, so no round starts today." if mock_too_few else
+            "so it starts now.")]
     return Applied(lines, result.posts_now, quiz_now, mock_now)
 
 
