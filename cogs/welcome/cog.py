@@ -19,7 +19,7 @@ from bot.admin import GuildRetention, OverviewService
 from bot.bot import StudyBot
 from bot.posting import crash_point
 from cogs._common import in_servers
-from cogs._common.authority import Audience, declared, is_moderator
+from cogs._common.authority import Audience, declared, is_moderator, is_owner
 from cogs._common.dispatch import has_button
 from cogs.welcome.embeds import help_embed, welcome_back_embed, welcome_embed
 from cogs.welcome.views import FORMS, SETUP_BUTTON_ID, WelcomeView
@@ -96,6 +96,7 @@ class Welcome(commands.Cog):
     @in_servers
     async def help_command(self, interaction: discord.Interaction) -> None:
         moderator = await is_moderator(interaction)
+        owner = moderator and await is_owner(interaction)  # owner commands are listed among the moderators' own
         commands_ = list(self.client.tree.get_commands(type=discord.AppCommandType.chat_input))
-        embed = help_embed(commands_, moderator=moderator)
+        embed = help_embed(commands_, moderator=moderator, owner=owner)
         await interaction.response.send_message(embed=embed, ephemeral=True)

@@ -57,8 +57,10 @@ def _commands_of(top: app_commands.Command | app_commands.Group) -> list[app_com
     return [top]
 
 
-def help_embed(tree_commands: list[app_commands.Command | app_commands.Group], *, moderator: bool) -> discord.Embed:
-    """One field per feature (top-level command), member commands first; moderators also see theirs."""
+def help_embed(tree_commands: list[app_commands.Command | app_commands.Group], *, moderator: bool,
+               owner: bool = False) -> discord.Embed:
+    """One field per feature (top-level command), member commands first; moderators also see theirs, and the bot's
+    owner its own commands (which answer nobody else, moderators included)."""
     embed = discord.Embed(title="studybot commands", colour=BRAND_COLOUR, description=(
         "What you can do here, by feature. Replies marked *only you can see this* are private."))
     moderator_lines: list[str] = []
@@ -67,6 +69,8 @@ def help_embed(tree_commands: list[app_commands.Command | app_commands.Group], *
             continue
         lines = []
         for command in _commands_of(top):
+            if audience_of(command) is Audience.OWNER and not owner:
+                continue
             description = (command.description or "").removeprefix(MODERATOR_MARK).strip()
             line = f"`/{command.qualified_name}` · {description}"
             if is_for_moderators(command):

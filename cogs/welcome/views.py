@@ -16,7 +16,7 @@ from typing import ClassVar, TypeVar
 
 import discord
 
-from bot.daily import DailyService
+from bot.daily import DailySchedule, DailyService
 from bot.errors import InvalidInput, NotConfigured
 from bot.mock import MockService
 from bot.overview import ConfiguredFeature
@@ -54,6 +54,7 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
     # The form asks only for times: what the setup commands chose beside them (the ping role, the quiz's hours
     # open and its reveal rule, the interviews' voice channel) is kept when the form changes a schedule already set up.
     daily_before = await _set_up(daily.configured(guild_id))
+    _check_kept_ping(interaction, channel_id, daily_before)
     result = await daily.setup(guild_id, actor, channel_id=channel_id, time_text=f"{plan.daily_at:%H:%M}",
                                zone_text=zone, role_id=daily_before.role_id if daily_before else None)
     quiz_next = None
@@ -98,6 +99,23 @@ async def apply_plan(interaction: discord.Interaction, guild_id: int, channel_id
     return Applied(lines, result.posts_now, quiz_now, mock_now)
 
 
+def _check_kept_ping(interaction: discord.Interaction, channel_id: int, before: DailySchedule | None) -> None:
+    """The form keeps the ping role ``/daily setup`` chose; moving the prompt to another channel pings it there. As
+    ``/daily setup`` asks, a role that is not mentionable is pinged only for a moderator who may ping it there
+    themselves: the bot, which may, must not ping it every day in a channel where they may not."""
+    guild, member = interaction.guild, interaction.user
+    if guild is None or before is None or before.role_id is None or before.channel_id == channel_id:
+        return
+    role, target = guild.get_role(before.role_id), guild.get_channel(channel_id)
+    if role is None or role.mentionable or target is None or not isinstance(member, discord.Member):
+        return
+    if not target.permissions_for(member).mention_everyone:
+        raise InvalidInput(f"You may not ping {role.mention} in {target.mention} yourself, so I will not move the "
+                           "daily prompt's ping of it there for you. Nothing was changed.",
+                           hint="Pick the channel the prompt is posted in now, or ask a moderator who may mention "
+                                "every role (`/daily setup` also changes the role).")
+
+
 async def _set_up(schedule: Awaitable[T]) -> T | None:
     """The schedule a feature has, or None when it is not set up yet."""
     try:
@@ -135,7 +153,7 @@ class ChannelStep(BaseView):
     @discord.ui.select(cls=discord.ui.ChannelSelect, channel_types=[discord.ChannelType.text],
                        placeholder="Pick a text channel", min_values=1, max_values=1)
     async def channel(self, interaction: discord.Interaction, select: discord.ui.ChannelSelect[ChannelStep]) -> None:
-        await setup_form(select.values[0].id, Answers()).show(interaction)
+        await setup_form(select.values[0].id, await answers_in_use(interaction)).show(interaction)
 
 
 @dataclass
@@ -146,6 +164,17 @@ class Answers:
     timezone: str = ""
     quiz_time: str = ""
     mock: str = ""
+
+
+async def answers_in_use(interaction: discord.Interaction) -> Answers:
+    """Where the form starts: on a server already set up, the daily prompt's time and zone as they run. The form is
+    also how moderators add a quiz or interviews later, and its daily fields are required: a stock 09:00 left as it
+    stands would move the daily prompt (the quiz and interview fields start empty, which keeps those as they are)."""
+    assert interaction.guild_id is not None
+    schedule = await _set_up(service_of(interaction, DailyService).configured(interaction.guild_id))
+    if schedule is None:
+        return Answers()
+    return Answers(daily_time=f"{schedule.local_time:%H:%M}", timezone=schedule.zone.key)
 
 
 SETUP_FORM = CustomId("studybot:welcome:setupform", channel=NUMBER)

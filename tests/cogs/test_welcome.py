@@ -273,3 +273,55 @@ async def test_the_setup_form_refuses_a_channel_the_moderator_cannot_see(harness
     assert refused.ephemeral and "cannot see the channel" in refused.text, refused.text
     await harness.advance(days=1)
     assert not staff.messages and "not set up" in (await mod.slash("daily status")).text
+
+
+async def test_help_lists_the_bots_owner_commands_only_to_its_owner(harness: BotHarness, mod: SimMember) -> None:
+    """`/studybot-owner` answers only the bot's owner: a moderator who is not is not offered it among theirs."""
+    shown = await mod.slash("help")
+    assert "/studybot-owner" not in str(shown.embeds[0]["fields"])
+    harness.core.settings.owner_ids.append(mod.id)
+    owned = await mod.slash("help")
+    assert "`/studybot-owner reload-content`" in str(owned.embeds[0]["fields"])
+
+
+async def test_the_setup_form_does_not_move_a_role_ping_to_a_channel_where_the_moderator_may_not_ping_it(
+        harness: BotHarness) -> None:
+    """An admin who may ping the Members role in #general has the daily prompt ping it there. A helper moderating
+    through the moderator role, who may not ping that role anywhere, must not use the form to have the bot ping it
+    every day in another channel: /daily setup refuses her that, and so does the form."""
+    guild, mod, _member = await invite_bot(harness)
+    general, study = channel(guild, "general"), channel(guild, "study")
+    members = guild.create_role("Members")  # not mentionable: only Mention Everyone may ping it
+    general.allow(mod.id, "mention_everyone")
+    await mod.slash("daily setup", channel=general, time="09:00", timezone="UTC", role=members)
+    helpers = guild.create_role("Study helpers")
+    kim = guild.add_member("kim", roles=[helpers])
+    await mod.slash("studybot settings moderator-role", role=helpers)
+    step = await kim.click(general.messages[0], "Set up studybot")
+    form = await kim.select(step, [str(study.id)])
+    refused = await kim.submit_modal(form, daily_time="10:00", timezone="UTC", quiz_time="", mock="")
+    assert refused.ephemeral and "You may not ping" in refused.text, refused.text
+    await harness.advance(days=1)
+    assert not posts(study), "the ping was moved to a channel its moderator may not ping it in"
+    assert [m.pinged_role_ids for m in posts(general)] == [[members.id]]
+
+
+async def test_the_setup_form_opened_again_starts_from_the_daily_time_and_zone_in_use(harness: BotHarness) -> None:
+    """A moderator opens the form again to add a quiz: the daily prompt's time and zone are filled in as they run,
+    not a stock 09:00 that, left as it stands, would move an evening prompt to the morning (and post today's at
+    once)."""
+    guild, mod, _member = await invite_bot(harness)
+    general, study = channel(guild, "general"), channel(guild, "study")
+    await mod.slash("daily setup", channel=study, time="18:00", timezone="Europe/Berlin")
+    await harness.advance_to(datetime(2026, 3, 2, 11, 0, tzinfo=UTC))  # 12:00 in Berlin: today's prompt is due at 18:00
+    step = await mod.click(general.messages[0], "Set up studybot")
+    form = await mod.select(step, [str(study.id)])
+    assert form.modal is not None
+    filled = {row["component"]["custom_id"]: row["component"].get("value") for row in form.modal["components"]}
+    assert filled["daily_time"] == "18:00" and filled["timezone"] == "Europe/Berlin", filled
+    done = await mod.submit_modal(form, timezone="Europe/Berlin", quiz_time="19:00")
+    assert "**Daily prompt** at 18:00" in done.text, done.text
+    await harness.settle()
+    assert not posts(study)  # today's prompt waits for its time
+    await harness.advance_to(datetime(2026, 3, 2, 17, 5, tzinfo=UTC))
+    assert len(posts(study)) == 1
