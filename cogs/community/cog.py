@@ -182,7 +182,9 @@ class Suggest(commands.GroupCog, group_name="suggest", group_description="Sugges
                            title="A short title, e.g. 'Rate-limit an LLM gateway'")
     @app_commands.choices(kind=KIND_CHOICES, difficulty=DIFFICULTY_CHOICES)
     async def prompt(self, interaction: discord.Interaction, kind: app_commands.Choice[str],
-                     difficulty: app_commands.Choice[str], title: app_commands.Range[str, 1, 246]) -> None:
+                     difficulty: app_commands.Choice[str], title: app_commands.Range[str, 3, 246]) -> None:
+        # The pack's limits on a title (3 to 246 characters): the form has no title field, so a title refused only
+        # once the form is submitted would lose everything typed in it, with nothing there to correct.
         custom_id = prompt_form_id(kind.value, difficulty.value, title, self.long_titles)
         await MemberForm(f"Suggest: {title}", prompt_inputs(), custom_id).show(interaction)
 

@@ -23,6 +23,11 @@ async def update_queue_message(client: discord.Client, suggestion: Suggestion, e
     channel = client.get_channel(suggestion.queue_channel_id or 0)
     if not isinstance(channel, discord.TextChannel):
         return
+    me = channel.guild.me
+    if me is not None and not channel.permissions_for(me).view_channel:
+        # Editing its own message needs only the sight of the channel; without it Discord refuses the edit, and a
+        # refusal counts against its invalid-request limit. The decision stands either way (`/review queue`).
+        return
     try:
         await channel.get_partial_message(suggestion.queue_message_id or 0).edit(embed=embed, view=view)
     except discord.HTTPException as error:

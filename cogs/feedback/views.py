@@ -12,8 +12,9 @@ from typing import Any
 import discord
 
 from bot.bot import StudyBot
+from bot.errors import InvalidInput
 from bot.feedback import FeedbackService
-from cogs._common import BaseView, RoutedItem
+from cogs._common import BaseView, RoutedItem, locked_to_me
 from cogs._common.access import service_of
 from cogs._common.authority import Audience
 from cogs._common.ids import DAY, NUMBER, CustomId
@@ -40,6 +41,11 @@ class HelpfulButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         assert interaction.guild_id is not None
+        if isinstance(interaction.channel, discord.Thread) and locked_to_me(interaction.channel):
+            # The count is shown by editing the button's message, which Discord refuses in a thread the moderators
+            # locked against the bot: the member would read that something went wrong while the mark was counted.
+            # Marks stop there, as they do when the day closes.
+            raise InvalidInput("The moderators locked this discussion, so its Helpful marks are final.")
         result = await _service(interaction).mark_helpful(interaction.guild_id, self.day, self.author_id,
                                                           interaction.user.id)
         await interaction.response.edit_message(view=helpful_view(self.day, self.author_id, result.marks))

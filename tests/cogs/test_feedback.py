@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.localdiscord import BotHarness, CommandForbidden, SimChannel, SimGuild, SimMember, SimMessage
-from bot.localdiscord.threads import set_archived
+from bot.localdiscord.threads import set_archived, thread_update
 from bot.shards import ShardLayout
 
 
@@ -237,6 +237,24 @@ async def test_a_thread_the_moderators_closed_and_locked_closes_the_day_without_
     [told] = [dm.content for dm in alice.dms if "most helpful" in dm.content]
     assert "1 member marked it Helpful." in told and "highlighted" not in told
     assert await harness.core.db.fetchval("SELECT message_id FROM daily_closes") == 0
+
+
+async def test_a_helpful_mark_in_a_thread_the_moderators_locked_counts_nothing(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel,
+        guild: SimGuild) -> None:
+    """The moderators lock the day's discussion before the day ends. A member pressing Helpful there is
+    told the discussion is locked and nothing is counted: the bot may not show the count on a message in a thread
+    closed to it (Discord refuses the edit), so a mark it kept would be one nobody sees."""
+    post = await first_day_answered(harness, mod, daily, alice, "Shard the index per tenant; size it first.")
+    daily.deny(guild.bot_role.id, "manage_threads")
+    thread = harness.sim.channels[post.thread.id]
+    thread.locked = True  # still open to read, closed to new messages
+    thread_update(harness.sim, thread)
+    await harness.settle()
+    refused = await bob.click(answer_message(post, alice), "Helpful")
+    assert refused.ephemeral and "locked this discussion" in refused.text, refused.text
+    assert await harness.core.db.fetchval("SELECT COUNT(*) FROM answer_marks") == 0
+    assert answer_message(post, alice).button_labels == ["Helpful"]
 
 
 async def test_answers_with_as_many_helpful_marks_share_their_place_in_the_highlight(

@@ -65,6 +65,18 @@ async def test_a_bad_prompt_is_refused_with_the_validators_message(harness: BotH
     assert await count(harness, "suggestions") == 0
 
 
+async def test_a_title_the_pack_rules_refuse_is_refused_before_the_form_is_typed(
+        harness: BotHarness, alice: SimMember) -> None:
+    """The title comes with the command, not in the form: one too short for the pack rules is refused before the
+    member types the scenario, constraints and rubric. Refused on submitting, all of that would be lost, with no
+    title in the form to correct."""
+    with pytest.raises(AssertionError, match="only sends 3-246 characters for 'title'"):
+        await alice.slash("suggest prompt", kind="design", difficulty="hard", title="AI")
+    form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="RAG")
+    done = await alice.submit_modal(form, **GOOD_PROMPT)
+    assert "suggestion **#1**" in done.text, done.text
+
+
 async def test_approved_card_joins_the_deck_credited_and_the_author_is_told(
         harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, mods: SimChannel) -> None:
     await mod.slash("review channel", channel=mods)
@@ -446,6 +458,24 @@ async def test_a_review_channel_closed_to_the_bot_keeps_the_suggestion_in_the_qu
     shown = await mod.slash("studybot settings show")
     field = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}["Suggestion review"]
     assert f"Channel: {mods.mention}" in field and "Send Messages" in field
+
+
+async def test_a_decision_made_after_the_bot_lost_sight_of_the_review_channel_asks_discord_nothing_it_refuses(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel) -> None:
+    """The queue message went out; then the bot lost View Channel in the moderators' channel. Deciding from
+    `/review queue` still decides and tells the author, and the bot does not ask Discord to edit a message in a
+    channel it cannot see: the refusal would count against Discord's invalid-request limit."""
+    await mod.slash("review channel", channel=mods)
+    await suggest_card(alice)
+    [queued] = _queue_messages(mods)
+    mods.deny(harness.sim.bot_user.id, "view_channel")
+    await harness.settle()
+    waiting = await mod.slash("review queue")
+    approved = await mod.click(waiting, "Approve")
+    assert "approved" in str(approved.embeds) and await count(harness, "server_items") == 1
+    [dm] = alice.dms
+    assert "approved" in dm.content
+    assert queued.button_labels == ["Approve", "Edit", "Reject"]  # out of the bot's sight: left as it was
 
 
 async def test_a_queue_message_discord_could_not_take_for_now_is_posted_while_the_bot_runs(
