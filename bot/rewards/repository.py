@@ -86,6 +86,18 @@ class RewardRepository:
             "granted_at = excluded.granted_at, pending = excluded.pending",
             (guild_id, user_id, reward, role_id, now, int(pending)))
 
+    async def confirm_grant(self, guild_id: int, user_id: int, reward: str, role_id: int, now: int) -> bool:
+        """Mark the pending grant as given; False when it is no longer recorded as asked for (the member's data was
+        deleted meanwhile, or the grant forgotten): a confirmation never writes back a row that is gone."""
+        return await self.db.execute(
+            "UPDATE role_grants SET pending = 0, granted_at = ? WHERE guild_id = ? AND user_id = ? AND reward = ? "
+            "AND role_id = ? AND pending = 1", (now, guild_id, user_id, reward, role_id)) > 0
+
+    async def records_role(self, guild_id: int, user_id: int, role_id: int) -> bool:
+        """Whether any grant of the member here still records ``role_id``."""
+        return await self.db.fetchval("SELECT 1 FROM role_grants WHERE guild_id = ? AND user_id = ? AND role_id = ?",
+                                      (guild_id, user_id, role_id)) is not None
+
     async def delete_grant(self, guild_id: int, user_id: int, reward: str) -> None:
         await self.db.execute("DELETE FROM role_grants WHERE guild_id = ? AND user_id = ? AND reward = ?",
                               (guild_id, user_id, reward))

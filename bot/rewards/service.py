@@ -102,6 +102,8 @@ class RewardService:
         self.publisher = publisher
         self._held_checked: dict[int, datetime] = {}  # per guild: when its holders' roles were last read back
         self._held_seen: dict[tuple[int, int], int] = {}  # (guild, holder): credited actions when last asked about
+        self._running: set[int] = set()  # guilds a pass is running for now
+        self._again: set[int] = set()  # of those, guilds whose pass was asked for again meanwhile
 
     async def start(self) -> None:
         self._scheduler.add(JOB_ID, CronTrigger(minute="10,25,40,55", timezone="UTC"), self.reconcile_all)
@@ -193,7 +195,30 @@ class RewardService:
         return changed
 
     async def reconcile(self, guild_id: int) -> int:
-        """Grant missing reward roles and remove unearned ones; return how many changes Discord accepted."""
+        """Grant missing reward roles and remove unearned ones; return how many changes Discord accepted.
+
+        Passes for one server never overlap. Grants are keyed by reward, not role: a pass started after a moderator
+        moved a reward could take back and forget the old role around the grant an earlier pass was still
+        confirming, leaving a role on the member with no record to take it back. A pass asked for while one runs
+        (``/rewards set`` or ``clear`` during the quarter-hour pass) is folded into it instead: the running pass
+        goes round once more, reading the mappings and grants afresh."""
+        if guild_id in self._running:
+            self._again.add(guild_id)
+            return 0
+        self._running.add(guild_id)
+        try:
+            changed = 0
+            while True:
+                self._again.discard(guild_id)
+                changed += await self._converge(guild_id)
+                if guild_id not in self._again:
+                    return changed
+        finally:
+            self._running.discard(guild_id)
+            self._again.discard(guild_id)
+
+    async def _converge(self, guild_id: int) -> int:
+        """One pass over the server's rewards (see :meth:`reconcile`)."""
         rewards = await self.repo.rewards(guild_id)
         # A deleted role is held by nobody and can be given to nobody: until the reward is mapped to another role
         # it earns nothing, so the grants recorded for the role are forgotten below (nothing to take back).
@@ -296,8 +321,23 @@ class RewardService:
             await self.repo.set_problem(guild_id, reward, str(error))
             return 0
         crash_point("reward.given")
-        await self.repo.record_grant(guild_id, user_id, reward, role_id, self._now(), pending=False)
+        if not await self.repo.confirm_grant(guild_id, user_id, reward, role_id, self._now()):
+            await self._take_back_unrecorded(guild_id, user_id, reward, role_id)
+            return 0
         return 1
+
+    async def _take_back_unrecorded(self, guild_id: int, user_id: int, reward: str, role_id: int) -> None:
+        """The pending grant went while Discord was giving the role (the member's data was deleted): writing it
+        back would keep their data, and a role left without a record would never be taken back. So the role is
+        taken back, unless another grant of theirs still records it."""
+        if await self.repo.records_role(guild_id, user_id, role_id):
+            return
+        try:
+            await self.publisher.remove_role(guild_id, user_id, role_id,
+                                             f"studybot reward no longer recorded: {REWARDS[reward]}")
+        except (MemberGone, RoleRefused) as error:
+            log.warning("could not take back role %s given to member %s of guild %s after their grant went: %r",
+                        role_id, user_id, guild_id, error)
 
     async def _pass_on(self, guild_id: int, grant: Grant, wanted: dict[tuple[int, str], int],
                        held: dict[tuple[int, str], Grant]) -> None:
