@@ -2,11 +2,13 @@
 
 Retention is both a count and an age: a backup older than ``keep`` days is deleted even when
 fewer than ``keep`` exist, so data a member deleted with ``/privacy delete`` is gone from every
-backup within ``keep`` days, as the README and ``/privacy`` promise.
+backup within ``keep`` days, as the README and ``/privacy`` promise. The copy ``studybot db restore``
+keeps of the database it replaced is one too, and is deleted at the same age.
 """
 
 from __future__ import annotations
 
+import glob
 import itertools
 import logging
 import os
@@ -28,6 +30,8 @@ JOB_ID = "ops:backup"
 PATTERN = "studybot-*.sqlite3"
 # ``studybot-YYYYMMDD-HHMMSS.sqlite3``; a further copy made by hand in the same second is numbered ``-2``…
 DATED = re.compile(r"studybot-(\d{8}-\d{6})(?:-(\d+))?\.sqlite3")
+# ``<database>.before-restore-YYYYMMDD-HHMMSS``, numbered ``-2``… after one kept the same second (bot/cli/db.py).
+ASIDE = re.compile(r"\.before-restore-(\d{8}-\d{6})(?:-\d+)?")
 # A `.part` younger than this may be a copy still being written (`studybot db backup` into the backup folder
 # as the nightly one runs): only older ones are leftovers of a crash.
 PART_IN_PROGRESS = timedelta(hours=1)
@@ -88,6 +92,24 @@ class Backups:
         for index, (taken, old) in enumerate(self._dated()):
             if index >= self.keep or taken < cutoff:
                 old.unlink(missing_ok=True)
+        for taken, old in self._kept_aside():
+            if taken < cutoff:
+                old.unlink(missing_ok=True)
+
+    def _kept_aside(self) -> list[tuple[datetime, Path]]:
+        """The copies `studybot db restore` kept of the databases it replaced, beside the file (the real one when
+        the database path is a link): whole databases, so they expire with the backups."""
+        live = self._db.path.resolve()
+        found = []
+        for path in live.parent.glob(f"{glob.escape(live.name)}.before-restore-*"):
+            match = ASIDE.fullmatch(path.name[len(live.name):])
+            if match is None:
+                continue  # a name of the host's own
+            try:
+                found.append((datetime.strptime(match[1], "%Y%m%d-%H%M%S").replace(tzinfo=UTC), path))
+            except ValueError:
+                continue
+        return found
 
     def _leftover(self, part: Path) -> bool:
         """Whether a ``.part`` is older than :data:`PART_IN_PROGRESS`: by the time in its name, or for a name of

@@ -140,8 +140,15 @@ def _backup(args: argparse.Namespace) -> int:
         finally:
             await db.close()
 
+    # Held as a running bot holds it: a restore must not move another file over the database (and remove its -wal)
+    # while this copy reads it, nor may a copy start in the middle of a restore and read a file half replaced.
     try:
-        written = asyncio.run(go()).replace(target)
+        with serving(source):
+            written = asyncio.run(go()).replace(target)
+    except InUse:
+        _discard(partial)
+        fail(f"a restore is replacing {source}; back up again once `studybot db restore` has finished",
+             Status.DATABASE)
     except BaseException as error:
         _discard(partial)  # a copy cut short (a full disk, Ctrl-C) leaves nothing beside the file asked for
         # Past opening the database, what fails is writing the copy (a lock is still the database's, said as such).
@@ -230,10 +237,10 @@ def _restore(args: argparse.Namespace) -> int:
     target = live.resolve() if live.is_symlink() else live
     try:
         with exclusive(live):
-            return _put_in_place(args.path, target, version)
+            return _put_in_place(args.path, target, version, settings.backup_keep)
     except InUse:
-        fail(f"studybot is running with {live}; stop every studybot process using it (each shard), then restore "
-             "again. Nothing was changed", Status.DATABASE)
+        fail(f"studybot is running with {live}; stop every studybot process using it (each shard) and let a "
+             "`studybot db backup` finish, then restore again. Nothing was changed", Status.DATABASE)
 
 
 def _aside_name(live: Path) -> Path:
@@ -248,7 +255,7 @@ def _aside_name(live: Path) -> Path:
     return aside
 
 
-def _put_in_place(backup: Path, live: Path, version: int) -> int:
+def _put_in_place(backup: Path, live: Path, version: int, keep_days: int) -> int:
     """Copy ``backup`` over ``live`` (the current file kept aside), then bring it to the current schema."""
     aside = _aside_name(live) if live.exists() else None
     # Both copies are made before the live file is touched, and the backup is moved over it only when complete:
@@ -284,7 +291,9 @@ def _put_in_place(backup: Path, live: Path, version: int) -> int:
     for extra in (live.with_name(live.name + "-wal"), live.with_name(live.name + "-shm")):
         extra.unlink(missing_ok=True)  # an old WAL must never be replayed onto the restored file
     incoming.replace(live)
-    kept = f"; the database it replaced is kept as {aside}" if aside else ""
+    # It holds what members deleted since: the nightly backup deletes it with the backups (bot/admin/backups.py).
+    kept = (f"; the database it replaced is kept as {aside} for {keep_days} days, as backups are" if aside
+            else "")
     upgraded = f", upgraded from schema version {version} to {after}" if after != version else ""
     print(f"restored {backup} to {live}{upgraded}{kept}. Start the bot again.")
     return 0

@@ -2,7 +2,8 @@
 file from under it.
 
 Each running bot holds a shared lock on ``<database>.in-use`` for as long as it runs (several shard
-processes share one file, so they share the lock); a restore takes the lock exclusively, without waiting.
+processes share one file, so they share the lock), and so do ``studybot db migrate`` and ``studybot db backup``
+while they work; a restore takes the lock exclusively, without waiting.
 The operating system drops a lock with the process that held it, so a bot killed outright never leaves the
 file "in use". Where the platform has no ``fcntl`` (Windows), nothing is checked and the README's "stop the
 bot first" is the only guard.

@@ -297,6 +297,25 @@ def test_a_migration_does_not_run_while_a_restore_replaces_the_database(
     assert main(["db", "migrate"]) == 0
 
 
+def test_a_backup_does_not_run_while_a_restore_replaces_the_database(
+        live: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A copy made while a restore removes the live file's -wal and moves another file over it reads a database
+    half replaced, and its connection can put a -wal back beside the file being restored: it is refused in one
+    line, as a migration is, and leaves nothing behind."""
+    from bot.storage.in_use import exclusive
+
+    mark(live, "live")
+    capsys.readouterr()
+    with exclusive(live), pytest.raises(SystemExit) as refused:
+        main(["db", "backup", "copy.sqlite3"])
+    assert refused.value.code == Status.DATABASE
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "a restore is replacing" in err, err
+    assert not list(tmp_path.glob("copy.sqlite3*")), "a copy was left behind"
+    assert main(["db", "backup", "copy.sqlite3"]) == 0
+    assert guild_names(tmp_path / "copy.sqlite3") == ["live"]
+
+
 def test_two_backups_into_a_folder_within_one_second_are_both_kept_and_expire_in_order(
         live: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A script that backs up before and after a step (or two shells) within one second: the second copy was

@@ -126,3 +126,24 @@ async def test_two_processes_backing_up_the_same_night_each_write_a_whole_copy(t
     finally:
         await other.close()
         await db.close()
+
+
+async def test_a_copy_kept_aside_by_a_restore_is_gone_within_the_kept_days(tmp_path: Path) -> None:
+    """`studybot db restore` keeps the database it replaced as `<database>.before-restore-<time>`: a whole copy,
+    with every member who deleted their data since. It expires as a nightly backup does, so /privacy delete's
+    "gone from every backup within the days kept" holds for it too; a file of another name there is the host's."""
+    db, clock, backups, _ = await nightly(tmp_path)
+    try:
+        live = tmp_path / "studybot.sqlite3"
+        aside = await db.backup(live.with_name(f"{live.name}.before-restore-{clock.now():%Y%m%d-%H%M%S}"))
+        again = await db.backup(live.with_name(f"{aside.name}-2"))  # a second restore in the same second
+        later = await db.backup(live.with_name(f"{live.name}.before-restore-"
+                                               f"{clock.now() + timedelta(days=5):%Y%m%d-%H%M%S}"))
+        mine = await db.backup(live.with_name(f"{live.name}.before-restore-notes"))
+        for _ in range(8):
+            clock.set(clock.now() + timedelta(days=1))
+            await backups.run()
+        assert not aside.exists() and not again.exists(), "a copy older than the kept days is still beside it"
+        assert later.exists() and mine.exists()
+    finally:
+        await db.close()
