@@ -32,7 +32,8 @@ class OfflinePublisher:
         raise self._refuse("notify_moderators")
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
-                          existing_message_id: int | None, day: date | None = None) -> int:
+                          existing_message_id: int | None, day: date | None = None, look_first: bool = False,
+                          since: datetime | None = None) -> int:
         raise self._refuse("post_answer")
 
     async def announce_milestone(self, guild_id: int, channel_id: int, user_id: int, milestone: int) -> int | None:

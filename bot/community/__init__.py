@@ -4,7 +4,7 @@ documents uploaded in Discord, export as a pack, the archive of past prompts and
 from bot.community.decisions import DecisionNotices, DecisionNoticeUnknown, DecisionPublisher
 from bot.community.documents import DocumentImporter, check_upload
 from bot.community.export import export_pack
-from bot.community.forms import TOPIC_LIMIT, form_fields
+from bot.community.forms import TOPIC_LIMIT, WRONG_ANSWERS_LIMIT, form_fields
 from bot.community.library import ServerContent, cards_of
 from bot.community.models import (
     DOCUMENT_PREFIX,
@@ -24,7 +24,8 @@ from bot.community.service import JOB_PREFIX, SuggestionService, retry_job, revi
 __all__ = [
     "DOCUMENT_PREFIX", "SERVER_DECK", "Deck", "Decision", "ImportResult", "ServerContent", "ServerItem", "Status", "Suggestion",
     "SuggestionService", "deck_title", "DocumentImporter", "check_upload", "export_pack", "form_fields",
-    "cards_of", "item_summary", "TOPIC_LIMIT", "QueuePostUnknown", "ReviewQueue", "ReviewQueuePublisher",
+    "cards_of", "item_summary", "TOPIC_LIMIT", "WRONG_ANSWERS_LIMIT",
+    "QueuePostUnknown", "ReviewQueue", "ReviewQueuePublisher",
     "DecisionNotices", "DecisionNoticeUnknown", "DecisionPublisher", "JOB_PREFIX", "retry_job",
     "reviewed_item", "server_item_prefix",
 ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.content.cardchecks import one_card_errors
 from bot.content.items import ItemKind, check_item, describe
-from bot.content.models import Flashcard, Prompt
+from bot.content.models import CARD_TAGS, TAG_LENGTH, WRONG_ANSWER_LENGTH, WRONG_ANSWERS, Flashcard, Prompt
 from bot.content.sizing import refuse_unsized
 from bot.errors import InvalidInput
 
@@ -37,7 +37,11 @@ def lines(text: str | None) -> list[str]:
     return [item for item in items if item]
 
 
-TOPIC_LIMIT = 200  # characters the Topic input takes
+# Characters the Topic and Wrong options inputs take: a card's most topics, ", "-separated, and its most
+# wrong answers, one a line, each at its longest. Discord's client cannot submit an input whose pre-filled
+# text is longer than the input takes, so a smaller input would leave a valid card no edit form can save.
+TOPIC_LIMIT = CARD_TAGS * (TAG_LENGTH + len(", ")) - len(", ")
+WRONG_ANSWERS_LIMIT = WRONG_ANSWERS * (WRONG_ANSWER_LENGTH + 1) - 1
 
 
 def topic_tags(text: str | None) -> list[str]:
@@ -46,10 +50,8 @@ def topic_tags(text: str | None) -> list[str]:
 
 
 def topic_text(tags: list[str]) -> str:
-    """Tags as the Topic input shows them: ``"rag, evals"``, or without the spaces when that would not fit
-    the input (tags typed there without spaces up to its limit come back with them)."""
-    spaced = ", ".join(tags)
-    return spaced if len(spaced) <= TOPIC_LIMIT else ",".join(tags)
+    """Tags as the Topic input shows them: ``"rag, evals"`` (a card's every tag fits, see ``TOPIC_LIMIT``)."""
+    return ", ".join(tags)
 
 
 def prompt_data(fields: dict[str, str], source: dict[str, str] | None = None) -> dict[str, Any]:

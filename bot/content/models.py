@@ -21,6 +21,12 @@ EMBED_FIELD_LIMIT = 1024
 EMBED_TOTAL_LIMIT = 6000
 BUTTON_LABEL_LIMIT = 80
 
+# A card's topics and quiz options, which the forms that edit a card must take at their longest too.
+CARD_TAGS = 8
+TAG_LENGTH = 30
+WRONG_ANSWERS = 6
+WRONG_ANSWER_LENGTH = 300
+
 ItemId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -137,12 +143,13 @@ class Flashcard(Strict):
     id: ItemId
     front: Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=300)]
     back: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=900)]
-    tags: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{2,30}$")]] = Field(default_factory=list,
-                                                                                      max_length=8)
+    tags: list[Annotated[str, StringConstraints(pattern=rf"^[a-z0-9-]{{2,{TAG_LENGTH}}}$")]] = Field(
+        default_factory=list, max_length=CARD_TAGS)
     source: Source
     prompt: ItemId | None = None  # the prompt this card rehearses, when it comes from one
-    wrong_answers: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=300)]] = (
-        Field(default_factory=list, max_length=6))
+    wrong_answers: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=3,
+                                                         max_length=WRONG_ANSWER_LENGTH)]] = (
+        Field(default_factory=list, max_length=WRONG_ANSWERS))
 
     @field_validator("wrong_answers")
     @classmethod

@@ -163,7 +163,8 @@ class DailyAnswers:
             thread_id = thread_id or await self._start_thread(answer.guild_id, answer.local_date)
             message_id = await self.delivery.publisher.post_answer(
                 thread_id, answer.user_id, answer.body, edited=edited,
-                existing_message_id=answer.thread_message_id, day=answer.local_date, look_first=look_first)
+                existing_message_id=answer.thread_message_id, day=answer.local_date, look_first=look_first,
+                since=answer.submitted_at)
         except DeliveryFailed as failure:
             retrying = failure.transient and self._show_later(answer, attempt + 1)
             return AnswerResult(answer, edited, False, failure.reason, retrying), thread_id

@@ -27,7 +27,10 @@ class DailyPublisher(Protocol):
         bot posted lately (it was stopped after posting and before marking it told). Whether it is there."""
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
-                          existing_message_id: int | None, day: date | None = None, look_first: bool = False) -> int: ...
+                          existing_message_id: int | None, day: date | None = None, look_first: bool = False,
+                          since: datetime | None = None) -> int:
+        """Show the answer in the thread; ``since`` is when it was first saved (no message showing it is
+        older), where a message an interrupted attempt sent is looked for."""
 
     async def start_thread(self, record: PostRecord, prompt: Prompt) -> int:
         """Start the discussion thread of a sent post that went without one; its id (:class:`DeliveryFailed`
@@ -68,10 +71,10 @@ def post_nonce(guild_id: int, day: date) -> str:
 
 def eligible_prompts(kinds: Set[str], library: ContentLibrary, custom: list[Prompt],
                      decks_off: Set[str]) -> dict[str, Prompt]:
-    """The guild's pool: prompts of the kinds it wants from the shipped packs it has on, plus its own
+    """The guild's pool: prompts of the kinds it wants from the shipped packs it has on and from its own
     prompts (already limited to its decks that are on). A pack switched off in ``/content decks`` leaves
-    the rotation as it leaves study sessions and the quiz."""
-    pool = {p.id: p for pack in library.packs if pack.name not in decks_off
-            for p in pack.prompts if p.kind.value in kinds}
+    the rotation as it leaves study sessions and the quiz; the kinds chosen with ``/daily kinds`` hold for
+    every deck, or a server asking for behavioral prompts would still be posted the design ones it wrote."""
+    pool = {p.id: p for pack in library.packs if pack.name not in decks_off for p in pack.prompts}
     pool.update({p.id: p for p in custom})
-    return pool
+    return {item_id: p for item_id, p in pool.items() if p.kind.value in kinds}

@@ -19,6 +19,7 @@ import discord
 
 from bot.community import (
     TOPIC_LIMIT,
+    WRONG_ANSWERS_LIMIT,
     Decision,
     ServerItem,
     Status,
@@ -48,8 +49,9 @@ def card_inputs(values: dict[str, str] | None = None) -> list[Field]:
         text_input("Back (the answer)", "back", max_length=900, default=v.get("back")),
         text_input("Topic (comma-separated)", "topic", max_length=TOPIC_LIMIT, paragraph=False, required=False,
                default=v.get("topic"), placeholder="retrieval, evals"),
-        text_input("Wrong options for the quiz (one per line)", "wrong_answers", max_length=1800, required=False,
-               default=v.get("wrong_answers"), placeholder="Three plausible but wrong answers make a good quiz."),
+        text_input("Wrong options for the quiz (one per line)", "wrong_answers",
+               max_length=WRONG_ANSWERS_LIMIT, required=False, default=v.get("wrong_answers"),
+               placeholder="Three plausible but wrong answers make a good quiz."),
     ]
 
 

@@ -29,12 +29,31 @@ def post_tags(forum: discord.ForumChannel, post: DailyPost) -> list[discord.Foru
     bot may apply: a tag the moderators marked moderated only with Manage Threads (resources/channel.mdx, "Forum
     Tag Object"), since Discord refuses the whole post for one it may not apply; the post then goes out without it.
     """
-    wanted = {KIND_LABELS.get(post.prompt.kind.value, "").casefold(),
-              DIFFICULTY_TAGS.get(post.prompt.difficulty.value, "").casefold()}
-    me = forum.guild.me
-    moderator = me is not None and forum.permissions_for(me).manage_threads
+    wanted = _wanted(post)
     return [tag for tag in forum.available_tags
-            if tag.name.casefold() in wanted and (moderator or not tag.moderated)][:5]
+            if tag.name.casefold() in wanted and _may_apply(forum, tag)][:5]
+
+
+def _wanted(post: DailyPost) -> set[str]:
+    return {KIND_LABELS.get(post.prompt.kind.value, "").casefold(),
+            DIFFICULTY_TAGS.get(post.prompt.difficulty.value, "").casefold()}
+
+
+def _may_apply(forum: discord.ForumChannel, tag: discord.ForumTag) -> bool:
+    """A moderated tag needs Manage Threads to apply (resources/channel.mdx, "Forum Tag Object")."""
+    me = forum.guild.me
+    return not tag.moderated or (me is not None and forum.permissions_for(me).manage_threads)
+
+
+def untaggable_reason(forum: discord.ForumChannel, post: DailyPost) -> str:
+    """Why Discord refuses ``post`` in a forum that requires a tag, with the permission that would fix it:
+    tags that exist but are for moderators only need Manage Threads; missing ones need Manage Channels."""
+    wanted = _wanted(post)
+    if any(tag.name.casefold() in wanted and not _may_apply(forum, tag) for tag in forum.available_tags):
+        return (f"#{forum.name} requires a tag on every post and its tags for this prompt's kind and "
+                "difficulty are for moderators only; grant me Manage Threads there so I can apply them")
+    return (f"#{forum.name} requires a tag on every post and has no tag for this prompt's kind or "
+            "difficulty; run `/daily setup` again with Manage Channels granted so I can create them")
 
 
 def missing_tags(forum: discord.ForumChannel) -> list[str]:
@@ -43,23 +62,34 @@ def missing_tags(forum: discord.ForumChannel) -> list[str]:
 
 
 def untaggable_warning(forum: discord.ForumChannel) -> str | None:
-    """Why some daily posts will be refused, when the forum requires a tag and the bot's tags are missing.
+    """Why some daily posts will be refused, when the forum requires a tag and the bot's tags are missing or
+    are for moderators only while the bot lacks Manage Threads.
 
     Discord refuses a post without a tag in a forum that requires one (error 40067). A daily post
-    carries its kind's and its difficulty's tag, so it fails only when both are missing; warning at
+    carries its kind's and its difficulty's tag, so it fails only when it may apply neither; warning at
     setup beats a failed post the next morning.
     """
     if not forum.flags.require_tag:
         return None
-    have = {tag.name.casefold() for tag in forum.available_tags}
-    kinds = [name for name in KIND_LABELS.values() if name.casefold() not in have]
-    levels = [name for name in DIFFICULTY_TAGS.values() if name.casefold() not in have]
+    usable = {tag.name.casefold() for tag in forum.available_tags if _may_apply(forum, tag)}
+    kinds = [name for name in KIND_LABELS.values() if name.casefold() not in usable]
+    levels = [name for name in DIFFICULTY_TAGS.values() if name.casefold() not in usable]
     if not kinds or not levels:
         return None
-    names = ", ".join(f"`{name}`" for name in (*kinds, *levels))
-    return (f"⚠️ {forum.mention} requires a tag on every post, and it has no {names} tags, so prompts of those "
-            "kinds and difficulties will be refused by Discord. Add the tags in the forum's settings (same names), "
-            "grant me **Manage Channels** there and run `/daily setup` again, or turn off *Require tags*.")
+    moderated = {tag.name.casefold() for tag in forum.available_tags if not _may_apply(forum, tag)}
+    locked = ", ".join(f"`{name}`" for name in (*kinds, *levels) if name.casefold() in moderated)
+    absent = ", ".join(f"`{name}`" for name in (*kinds, *levels) if name.casefold() not in moderated)
+    refused = f"⚠️ {forum.mention} requires a tag on every post, and"
+    lines = []
+    if locked:
+        lines.append(f"{refused} its {locked} tags are for moderators only, so prompts of those kinds and "
+                     "difficulties will be refused by Discord. Grant me **Manage Threads** there, let "
+                     "members apply those tags, or turn off *Require tags*.")
+    if absent:
+        lines.append(f"{refused} it has no {absent} tags, so prompts of those kinds and difficulties will be "
+                     "refused by Discord. Add the tags in the forum's settings (same names), grant me "
+                     "**Manage Channels** there and run `/daily setup` again, or turn off *Require tags*.")
+    return "\n".join(lines)
 
 
 async def ensure_tags(forum: discord.ForumChannel, me: discord.Member) -> str | None:

@@ -25,13 +25,13 @@ from cogs.daily.embeds import (
     post_title,
     thread_name,
 )
-from cogs.daily.forum import find_forum_post, post_tags
+from cogs.daily.forum import find_forum_post, post_tags, untaggable_reason
 from cogs.daily.views import post_view
 from cogs.feedback import current_helpful_view, helpful_custom_id, helpful_view
 
 log = logging.getLogger(__name__)
 
-ANSWER_SEARCH_LIMIT = 100  # one page of history: the thread's latest messages
+ANSWER_SEARCH_LIMIT = 100  # one page of history: the thread's latest messages, or the first after an answer
 
 
 class DiscordDailyPublisher:
@@ -94,7 +94,7 @@ class DiscordDailyPublisher:
         """
         tags = post_tags(forum, post)
         if forum.flags.require_tag and not tags:  # Discord would refuse it (40067): say so without asking
-            raise DeliveryFailed(self._untaggable(forum))
+            raise DeliveryFailed(untaggable_reason(forum, post))
         try:
             created = await forum.create_thread(
                 name=thread_name(post), auto_archive_duration=1440, applied_tags=tags,
@@ -102,15 +102,10 @@ class DiscordDailyPublisher:
                 allowed_mentions=mentions)
         except discord.HTTPException as error:
             if error.code == 40067:  # the tags went between our cache and Discord
-                raise DeliveryFailed(self._untaggable(forum)) from None
+                raise DeliveryFailed(untaggable_reason(forum, post)) from None
             raise
         crash_point("daily.forum-posted")
         return Published(created.message.id, created.thread.id)
-
-    @staticmethod
-    def _untaggable(forum: discord.ForumChannel) -> str:
-        return (f"#{forum.name} requires a tag on every post and has no tag for this prompt's kind or difficulty; "
-                "run `/daily setup` again with Manage Channels granted so I can create them")
 
     async def find_published(self, channel_id: int, post: DailyPost, since: datetime) -> Published | None:
         """Look for a post an earlier attempt sent before the process stopped."""
@@ -189,7 +184,8 @@ class DiscordDailyPublisher:
         return await notify_moderators(self.client, guild_id, text, self.pace, look_first)
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
-                          existing_message_id: int | None, day: date | None = None, look_first: bool = False) -> int:
+                          existing_message_id: int | None, day: date | None = None, look_first: bool = False,
+                          since: datetime | None = None) -> int:
         """Show the answer in the day's thread (edit it in place when re-submitted), with its Helpful button."""
         thread = self.client.get_channel(thread_id)
         if not isinstance(thread, discord.Thread):
@@ -216,7 +212,7 @@ class DiscordDailyPublisher:
             # An earlier version was stored but its message was never recorded (a crash between the send and
             # the record, or a refused send), or an answer is shown after a restart: edit the message if it
             # is there, rather than show it twice.
-            existing_message_id = await self._find_answer(thread, user_id, day)
+            existing_message_id = await self._find_answer(thread, user_id, day, since)
         try:
             await self.pace()
             if existing_message_id is not None:
@@ -242,21 +238,30 @@ class DiscordDailyPublisher:
             raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         return message.id
 
-    async def _find_answer(self, thread: discord.Thread, user_id: int, day: date) -> int | None:
+    async def _find_answer(self, thread: discord.Thread, user_id: int, day: date,
+                           since: datetime | None) -> int | None:
         """The bot's message showing this member's answer of ``day``, found by its Helpful button's id.
 
-        Read once, from the thread's latest messages; None when it is not there or cannot be read."""
+        Read from the thread's latest messages, then forwards from ``since`` (when the answer was first
+        saved): in a busy thread the discussion may have moved on by more than a page while the bot was down,
+        and the message sent just before it stopped is then among the first after the answer. None when it is
+        not there or cannot be read."""
         me = self.client.user
         if me is None:
             return None
         wanted = helpful_custom_id(day, user_id)
+        pages = [thread.history(limit=ANSWER_SEARCH_LIMIT)]  # each read when its turn comes, one request
+        if since is not None:
+            pages.append(thread.history(limit=ANSWER_SEARCH_LIMIT, after=since - timedelta(minutes=1),
+                                        oldest_first=True))
         try:
-            await self.pace()
-            async for message in thread.history(limit=ANSWER_SEARCH_LIMIT):
-                if message.author.id == me.id and any(
-                        getattr(child, "custom_id", None) == wanted
-                        for row in message.components for child in getattr(row, "children", ())):
-                    return message.id
+            for page in pages:
+                await self.pace()
+                async for message in page:
+                    if message.author.id == me.id and any(
+                            getattr(child, "custom_id", None) == wanted
+                            for row in message.components for child in getattr(row, "children", ())):
+                        return message.id
         except discord.HTTPException as error:
             log.info("could not look for the answer of %s in thread %s: %s", user_id, thread.id, error.text)
         return None

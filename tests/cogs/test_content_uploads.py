@@ -362,6 +362,29 @@ async def test_an_edited_card_keeps_its_id_and_the_members_history(harness: BotH
     assert await count(harness, "card_states") == 1
 
 
+def _option(word: str) -> str:
+    """A quiz option of 300 characters, the most a card's option may have."""
+    return (f"{word} " * 60)[:299].rstrip().ljust(299, "s") + "."
+
+
+async def test_a_card_at_every_limit_opens_in_a_form_that_saves(harness: BotHarness, mod: SimMember) -> None:
+    """Discord's client cannot submit an input whose pre-filled text is longer than the input takes, so the
+    edit form of a card with eight 30-character topics and six 300-character wrong options takes them all."""
+    card = await insert_own_card(harness, mod, "Which of these options is the right one?")
+    full = card.model_copy(update={"back": _option("golf"), "tags": [letter * 30 for letter in "abcdefgh"],
+                                   "wrong_answers": [_option(w) for w in ("alpha", "bravo", "charlie",
+                                                                          "delta", "echo", "foxtrot")]})
+    await harness.core.db.execute("UPDATE server_items SET data = ? WHERE item_id = ?",
+                                  (Flashcard.model_validate(full.model_dump()).model_dump_json(), card.id))
+    form = await mod.slash("content edit", item=card.id)
+    saved = await mod.submit_modal(form, back=_option("hotel"))
+    assert saved.text.startswith("Saved the card"), saved.text
+    item = Flashcard.model_validate_json(
+        (await harness.core.db.fetchone("SELECT data FROM server_items WHERE item_id = ?", (card.id,)))[0])
+    assert item.tags == full.tags and item.wrong_answers == full.wrong_answers
+    assert item.back == _option("hotel")
+
+
 async def test_stats_follow_a_chosen_deck_that_was_switched_off_back_to_every_deck(
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
     await insert_own_card(harness, mod, "What does a prefix cache save?")

@@ -101,3 +101,24 @@ async def test_an_answer_discord_failed_to_show_waits_while_the_bot_is_out_of_th
     await harness.advance(seconds=1)
     [shown] = [m for m in post.thread.messages if m.content.startswith(f"Answer from <@{alice.id}>")]
     assert "One queue per tenant" in shown.text
+
+
+async def test_an_answer_shown_just_before_the_process_died_is_found_in_a_busy_thread(
+        harness: BotHarness, mod: SimMember, alice: SimMember, bob: SimMember, daily: SimChannel) -> None:
+    """The process died after showing an answer and before recording its message; by the next start the
+    discussion moved on by more than a page of history. The message is found and kept, not shown twice."""
+    await setup_daily(mod, daily)
+    await harness.advance(hours=1)
+    [post] = posts(daily)
+    await alice.submit_modal(await alice.click(post, "Submit answer"), answer="First draft: one queue")
+    # What dying between the send and its record leaves: the message in the thread, the answer not shown.
+    await harness.core.db.execute("UPDATE daily_answers SET thread_message_id = NULL, shown = 0")
+    thread = harness.sim.channels[post.thread.id]
+    for n in range(150):
+        harness.sim.new_message(thread, bob.user, {"content": f"Reply {n}: what about hot tenants?"})
+    await harness.restart()
+    await harness.advance(minutes=30)
+    shown = [m for m in post.thread.messages
+             if not m.deleted and m.content.startswith(f"Answer from <@{alice.id}>")]
+    assert len(shown) == 1, [m.created_at for m in shown]
+    assert await harness.core.db.fetchval("SELECT shown FROM daily_answers") == 1

@@ -186,3 +186,20 @@ async def test_an_archived_post_is_found_too(harness: BotHarness, guild: SimGuil
     assert forum_posts(forum) == [post]
     row = await harness.core.db.fetchone("SELECT status, thread_id FROM daily_posts")
     assert tuple(row) == ("sent", post.id)
+
+
+async def test_a_forum_requiring_tags_only_moderators_may_apply_asks_for_manage_threads(
+        harness: BotHarness, guild: SimGuild, mod: SimMember) -> None:
+    """The tags exist, so Manage Channels would change nothing: Manage Threads lets the bot apply them."""
+    forum = guild.create_forum_channel("prompts", tags=tuple(ALL_TAGS), require_tag=True, moderated=True)
+    forum.allow(guild.bot_role.id, "manage_channels")
+    forum.deny(guild.bot_role.id, "manage_threads")
+    setup = await mod.slash("daily setup", channel=forum, time="09:00", timezone="UTC")
+    assert "requires a tag on every post" in setup.text and "Manage Threads" in setup.text, setup.text
+    await harness.advance_to(NINE)
+    assert forum_posts(forum) == []
+    status = await mod.slash("daily status")
+    assert "Manage Threads" in status.text and "Manage Channels" not in status.text, status.text
+    forum.allow(guild.bot_role.id, "manage_threads")
+    await harness.advance(days=1)
+    assert len(forum_posts(forum)[-1].applied_tags) == 2

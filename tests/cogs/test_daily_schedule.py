@@ -268,3 +268,20 @@ async def test_a_post_waiting_for_a_retry_keeps_its_prompt_when_a_moderator_remo
     [post] = posts(daily)
     assert "Design the study server's flashcard service" in post.embeds[0]["title"], post.embeds[0]["title"]
     assert await harness.core.db.fetchval("SELECT status FROM daily_posts") == "sent"
+
+
+async def test_the_kinds_chosen_apply_to_the_servers_own_prompts_too(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """A moderator who picks behavioral prompts gets behavioral prompts, whichever deck wrote them."""
+    await setup_daily(mod, daily)
+    await write_own_prompt(mod)  # a design prompt
+    await mod.select(await mod.slash("daily kinds"), ["behavioral"])
+    behavioral = [p for p in harness.core.content.library.prompts if p.kind.value == "behavioral"]
+    assert f"of {len(behavioral)} prompts" in (await mod.slash("daily status")).text
+    await mod.slash("content decks", deck="ai-native-careers", on=False)
+    await mod.select(await mod.slash("daily kinds"), ["design"])  # the server's own prompt alone is left
+    refused = await mod.select(await mod.slash("daily kinds"), ["behavioral"])
+    assert "No prompt" in refused.text, refused.text
+    await harness.advance_to(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    [post] = posts(daily)
+    assert "flashcard service" in post.embeds[0]["title"]

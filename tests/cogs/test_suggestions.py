@@ -349,7 +349,7 @@ def _text_inputs(modal: dict) -> dict[str, dict]:
 
 async def test_the_edit_form_of_a_suggested_card_holds_its_own_topic(
         harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
-    topic = ",".join(f"topic{i}-" + "x" * 17 for i in range(8))  # 8 tags, 199 characters: the form takes it
+    topic = ",".join(f"topic{i}-" + "x" * 23 for i in range(8))  # 8 tags, 247 characters: the form takes it
     form = await alice.slash("suggest card")
     done = await alice.submit_modal(form, front="What does a reranker add after vector search?",
                                     back="It re-scores the top candidates with a cross-encoder.", topic=topic,
@@ -358,7 +358,7 @@ async def test_the_edit_form_of_a_suggested_card_holds_its_own_topic(
     edit = await mod.click(await mod.slash("review queue"), "Edit")
     assert edit.modal is not None
     field = _text_inputs(edit.modal)["topic"]
-    assert len(field["value"]) <= field["max_length"] and field["value"].split(",") == topic.split(",")
+    assert len(field["value"]) <= field["max_length"] and field["value"].split(", ") == topic.split(",")
     saved = await mod.submit_modal(edit, front="What does a reranker add after vector search?",
                                    back="It re-scores the top candidates with a cross-encoder.",
                                    topic=field["value"], wrong_answers="")

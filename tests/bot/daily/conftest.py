@@ -60,7 +60,8 @@ class FakeDiscord:
         return record.message_id
 
     async def post_answer(self, thread_id: int, user_id: int, body: str, *, edited: bool,
-                          existing_message_id: int | None, day: date | None = None, look_first: bool = False) -> int:
+                          existing_message_id: int | None, day: date | None = None, look_first: bool = False,
+                          since: datetime | None = None) -> int:
         message_id = existing_message_id or next(self.ids)
         self.answers[message_id] = body
         return message_id
