@@ -15,6 +15,17 @@ SUB_COMMAND, SUB_COMMAND_GROUP, STRING, INTEGER, NUMBER, CHANNEL = 1, 2, 3, 4, 1
 # "Registering a Command": 100 CHAT_INPUT, 15 USER and 15 MESSAGE commands per scope.
 MAX_PER_TYPE = {CHAT_INPUT: 100, USER: 15, MESSAGE: 15}
 MAX_COMMAND_SIZE = 8000  # "Slash Commands": names, descriptions and values of a command together
+ATTACHMENT = 11
+# "Application Command Option Structure", column "Valid Option Types": fields only some option types take
+# (`choices` and `channel_types` are checked with their own messages below).
+OPTION_FIELD_TYPES: dict[str, tuple[int, ...]] = {
+    "required": tuple(range(3, 12)),  # all but SUB_COMMAND and SUB_COMMAND_GROUP
+    "options": (SUB_COMMAND, SUB_COMMAND_GROUP),
+    "min_value": (INTEGER, NUMBER), "max_value": (INTEGER, NUMBER),
+    "min_length": (STRING,), "max_length": (STRING,),
+    "autocomplete": (STRING, INTEGER, NUMBER),
+    "file_types": (ATTACHMENT,),
+}
 
 
 def _allowed_char(ch: str) -> bool:
@@ -74,6 +85,8 @@ def _options(errors: Errors, path: Path, options: Any, *, parent: int | None) ->
     for i, option in enumerate(items):
         here = [*path, "options", i]
         kind = option.get("type")
+        if kind is None:  # "Application Command Option Structure": `type` has no `?`, so it is required
+            put(errors, [*here, "type"], "BASE_TYPE_REQUIRED", "This field is required")
         one_of(errors, [*here, "type"], kind, tuple(range(1, 12)))
         _name(errors, here, option, chat_input=True)
         text(errors, [*here, "description"], option.get("description"), low=1, high=100, required=True)
@@ -81,6 +94,12 @@ def _options(errors: Errors, path: Path, options: Any, *, parent: int | None) ->
             put(errors, [*here, "name"], "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
                 "Option names must be unique")
         seen.add(option.get("name"))
+        for key, types in OPTION_FIELD_TYPES.items():
+            value = option.get(key)  # `false` and `[]` ask for nothing; a 0 bound is still a bound
+            if value is not None and value is not False and value != [] and kind in range(1, 12) \
+                    and kind not in types:
+                put(errors, [*here, key], "APPLICATION_COMMAND_OPTION_FIELD_INVALID",
+                    f"{key} is not allowed for this option type")
         if kind in (SUB_COMMAND, SUB_COMMAND_GROUP):
             _options(errors, here, option.get("options"), parent=kind)
             continue

@@ -11,7 +11,16 @@ from bot.localdiscord import rest_forums, threads
 from bot.localdiscord.formbody import form_error, number, put
 from bot.localdiscord.gateway_rules import message_as_seen
 from bot.localdiscord.messages import as_sent
-from bot.localdiscord.restkit import EPHEMERAL, LOADING, Rejected, fail, json_reply, read_body, sim_of
+from bot.localdiscord.restkit import (
+    EPHEMERAL,
+    LOADING,
+    MAX_FILES,
+    Rejected,
+    fail,
+    json_reply,
+    read_body,
+    sim_of,
+)
 from bot.localdiscord.state import PERMISSIONS, SimChannel, SimMessage
 from bot.localdiscord.validation import CREATE_FLAGS, IS_COMPONENTS_V2, validate_message
 
@@ -225,10 +234,15 @@ def apply_edit(sim: LocalDiscord, message: SimMessage, payload: dict[str, Any], 
     elif message.flags & LOADING:
         merged["flags"] = message.flags & ~LOADING
     validate_payload(merged, files, edit=True, was_v2=bool(message.flags & IS_COMPONENTS_V2), under=under)
+    kept = message.attachments
     if "attachments" in payload:
         keep = {str(a.get("id")) for a in payload["attachments"] if a.get("id") is not None}
-        message.attachments = [a for a in message.attachments if a["id"] in keep]
-    message.attachments.extend(new_attachments(sim, files))
+        kept = [a for a in message.attachments if a["id"] in keep]
+    # resources/message.mdx, "Edit Message": new files are appended to the ones kept, and the message then
+    # holds them all; topics/opcodes-and-status-codes.mdx, 30015: at most 10 attachments in a message.
+    if len(kept) + len(files) > MAX_FILES:
+        raise fail(400, 30015, f"Maximum number of attachments in a message reached ({MAX_FILES})")
+    message.attachments = [*kept, *new_attachments(sim, files)]
     channel = sim.channels.get(message.channel_id)
     if channel is not None:
         resolve_pings(sim, channel, merged, webhook=message.interaction_id is not None)

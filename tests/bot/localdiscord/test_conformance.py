@@ -330,6 +330,27 @@ async def _upload(client: Client, body: Body) -> tuple[int, Any]:
         return response.status, await response.json()
 
 
+async def _upload_edit(client: Client, body: Body) -> tuple[int, Any]:
+    """A message sent with ``before`` files, then edited to add ``added`` more, keeping the first ``keep`` of
+    the earlier ones when given (an edit's ``attachments`` lists the files to keep)."""
+    async def send(method: str, path: str, count: int, payload: dict[str, Any]) -> tuple[int, Any]:
+        form = aiohttp.FormData()
+        form.add_field("payload_json", json.dumps(payload), content_type="application/json")
+        for i in range(count):
+            form.add_field(f"files[{i}]", b"x", filename=f"f{i}.csv", content_type="text/csv")
+        async with client.session.request(method, f"{client.sim.api_base}{path}", data=form,
+                                          headers={"Authorization": f"Bot {client.sim.token}"}) as response:
+            return response.status, await response.json()
+
+    status, message = await send("POST", f"/channels/{client.channel.id}/messages", body["before"],
+                                 {"content": "export"})
+    assert status == 200
+    edit: dict[str, Any] = {"content": "export, more"}
+    if "keep" in body:
+        edit["attachments"] = [{"id": a["id"]} for a in message["attachments"][:body["keep"]]]
+    return await send("PATCH", f"/channels/{client.channel.id}/messages/{message['id']}", body["added"], edit)
+
+
 async def _file_response(client: Client, data: Body) -> tuple[int, Any]:
     """An interaction's message response carrying one file (as discord.py sends a chart): ``data`` is the
     response's data, its ``attachments`` the file's metadata."""
@@ -350,6 +371,7 @@ ROUTES: dict[str, Sender] = {
     "thread": _thread, "history": _history, "forum-post": _forum_post, "forum-tags": _forum_tags,
     "forum-message": _forum_message, "thread-tags": _thread_tags, "thread-delete": _delete_in_thread,
     "thread-in": _thread_in, "thread-add": _add_to_private_thread, "dm": _dm, "upload": _upload,
+    "upload-edit": _upload_edit,
     "file-response": _file_response, "unseen": _own_message_unseen, "thread-update": _update_in_thread,
     "thread-answer-edit": _answer_edited_in_thread, "locked-answer": _answer_in_locked_thread, "reopen": _reopen,
     "event-move": _move_event, "thread-modify": _modify_own_thread,
@@ -687,6 +709,37 @@ RULES = [
          [command(options=[{"type": 4, "name": "n", "description": "d", "max_value": 2 ** 53}])],
          [command(options=[{"type": 4, "name": "n", "description": "d", "max_value": 2 ** 53 - 1}])],
          ("0", "options", "0", "max_value")),
+    Rule("min_length and max_length only on string options", "commands",
+         [command(options=[{"type": 4, "name": "n", "description": "d", "max_length": 10}])],
+         [command(options=[option("n", max_length=10)])], ("0", "options", "0", "max_length")),
+    Rule("min_value and max_value only on integer and number options", "commands",
+         [command(options=[option("n", min_value=1)])],
+         [command(options=[{"type": 10, "name": "n", "description": "d", "min_value": 1}])],
+         ("0", "options", "0", "min_value")),
+    Rule("autocomplete only on string, integer and number options", "commands",
+         [command(options=[{"type": 7, "name": "c", "description": "d", "autocomplete": True}])],
+         [command(options=[{"type": 4, "name": "c", "description": "d", "autocomplete": True}])],
+         ("0", "options", "0", "autocomplete")),
+    Rule("nested options only under sub-commands and groups", "commands",
+         [command(options=[option("a", options=[option("b")])])],
+         [command(options=[{"type": 1, "name": "a", "description": "d", "options": [option("b")]}])],
+         ("0", "options", "0", "options")),
+    Rule("sub-commands are never required", "commands",
+         [command(options=[{"type": 1, "name": "a", "description": "d", "required": True}])],
+         [command(options=[{"type": 1, "name": "a", "description": "d"}])], ("0", "options", "0", "required")),
+    Rule("file_types only on attachment options", "commands",
+         [command(options=[option("a", file_types=[".pdf"])])],
+         [command(options=[{"type": 11, "name": "a", "description": "d", "file_types": [".pdf"]}])],
+         ("0", "options", "0", "file_types")),
+    Rule("autocomplete never with choices", "commands",
+         [command(options=[option("a", autocomplete=True, choices=[{"name": "n", "value": "v"}])])],
+         [command(options=[option("a", autocomplete=True)])], ("0", "options", "0", "autocomplete")),
+    Rule("channel_types only on channel options", "commands",
+         [command(options=[option("a", channel_types=[0])])],
+         [command(options=[{"type": 7, "name": "a", "description": "d", "channel_types": [0]}])],
+         ("0", "options", "0", "channel_types")),
+    Rule("an option has a type", "commands", [command(options=[{"name": "a", "description": "d"}])],
+         [command(options=[{"type": 3, "name": "a", "description": "d"}])], ("0", "options", "0", "type")),
     Rule("max_length 6000", "commands", [command(options=[option("a", max_length=6001)])],
          [command(options=[option("a", max_length=6000)])], ("0", "options", "0", "max_length")),
     Rule("sub-commands are not mixed with options", "commands",
@@ -768,6 +821,11 @@ RULES = [
          status=413),
     # topics/opcodes-and-status-codes.mdx, 30015: at most 10 attachments in a message
     Rule("up to 10 files in a message", "upload", {"sizes": [1] * 11}, {"sizes": [1] * 10}, code=30015),
+    # resources/message.mdx, "Edit Message": files an edit adds are appended to those it keeps
+    Rule("an edit keeps a message within 10 files", "upload-edit", {"before": 6, "added": 5},
+         {"before": 6, "added": 4}, code=30015),
+    Rule("files an edit lets go make room for new ones", "upload-edit", {"before": 6, "added": 5, "keep": 6},
+         {"before": 6, "added": 5, "keep": 5}, code=30015),
     Rule("a request up to 25 MiB", "upload", {"sizes": [9 * MIB, 9 * MIB, 8 * MIB]},
          {"sizes": [9 * MIB, 9 * MIB, 7 * MIB]}, code=40005, status=413),
     # resources/channel.mdx, "Start Thread in Forum or Media Channel" JSON/Form Params
