@@ -72,6 +72,11 @@ async def callback(request: web.Request) -> web.Response:
     elif kind in (DEFERRED_UPDATE, UPDATE_MESSAGE):
         message = interaction.source_message
         assert message is not None
+        if kind == UPDATE_MESSAGE and message.deleted:
+            # "edit the message the component was attached to": one deleted since (say, while the form it opened
+            # was being filled in) is an Unknown Message, as any edit of it is, and the interaction stays
+            # unanswered, so the app may still answer it another way.
+            raise fail(404, 10008, "Unknown Message")
         if kind == UPDATE_MESSAGE:
             threads.before_editing_message(sim, message)
             apply_edit(sim, message, data, files, under="data")

@@ -27,6 +27,7 @@ from cogs.admin.embeds import (
     notices_summary,
     settings_embed,
 )
+from cogs.community import QUEUE_NEEDS
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +128,8 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
                                           "is posted there: choose a text channel (`/streak-admin announcements` for "
                                           "milestones)"]
             elif channel is not None:
-                also = ("create_private_threads",) if feature.name == "Mock interviews" else ()
+                also = {"Mock interviews": ("create_private_threads",),
+                        "Suggestion review": QUEUE_NEEDS}.get(feature.name, ())
                 missing = missing_permissions(channel, interaction.guild.me, also=also)
                 if missing:
                     problems[feature.name] = [f"I am missing **{', '.join(missing)}** in {channel.mention}: "

@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.bot import StudyBot
 from bot.community import SuggestionService
 from cogs.community.cog import Content, Review, Suggest
-from cogs.community.publisher import DiscordDecisionPublisher, DiscordReviewQueuePublisher
+from cogs.community.publisher import QUEUE_NEEDS, DiscordDecisionPublisher, DiscordReviewQueuePublisher
+
+__all__ = ["QUEUE_NEEDS", "setup"]
 
 
 async def setup(client: StudyBot) -> None:

@@ -23,7 +23,7 @@ from bot.community import (
 )
 from bot.content.items import ItemKind
 from bot.errors import InvalidInput
-from cogs._common import counted, in_servers, missing_permissions, one_line, truncate
+from cogs._common import counted, in_servers, one_line, truncate
 from cogs._common.authority import Audience, declared
 from cogs._common.confirm import ask_before_removing
 from cogs._common.forms import FormRoute, MemberForm
@@ -35,6 +35,7 @@ from cogs._common.uploads import sendable_file, upload_limit
 from cogs.community.authority import require_moderator
 from cogs.community.embeds import decks_saved_text, item_label, mine_embed, queue_embed, suggestion_embed
 from cogs.community.messages import warnings
+from cogs.community.publisher import missing_for_queue
 from cogs.community.views import (
     DYNAMIC_ITEMS,
     FORMS,
@@ -126,9 +127,10 @@ class Review(commands.GroupCog, group_name="review", group_description="Review m
             return
         text = f"New suggestions will be posted in {channel.mention} with Approve, Edit and Reject buttons."
         assert interaction.guild is not None
-        missing = missing_permissions(channel, interaction.guild.me)
+        missing = missing_for_queue(channel, interaction.guild.me)
         if missing:
-            text += f"\n⚠️ I am missing **{', '.join(missing)}** there: grant them or posting will fail."
+            text += (f"\n⚠️ I am missing **{', '.join(missing)}** there: grant them, or new suggestions only wait in "
+                     "`/review queue`.")
         await interaction.response.send_message(text, ephemeral=True)
 
 

@@ -26,7 +26,16 @@ from cogs.community.views import APPROVE, review_view
 log = logging.getLogger(__name__)
 
 SEARCH_LIMIT = 100  # messages read after the claim: the review channel rarely holds more in that time
+# Beside posting, reading the channel back: a message an interrupted attempt sent is found there after a restart.
+# Without Read Message History Discord answers that search with an empty page (resources/message.mdx, "Get Channel
+# Messages"), and the message would be sent a second time once its nonce has expired.
+QUEUE_NEEDS = ("read_message_history",)
 TITLE = re.compile(r"(?:Card|Prompt) suggestion #(\d+)(?::|$)")
+
+
+def missing_for_queue(channel: discord.TextChannel, me: discord.Member | None) -> list[str]:
+    """What the bot lacks in ``channel`` to keep the review queue there, as Discord's client names it."""
+    return missing_permissions(channel, me, also=QUEUE_NEEDS)
 
 
 def queue_nonce(suggestion_id: int) -> str:
@@ -46,10 +55,11 @@ class DiscordReviewQueuePublisher:
         return self.client.in_outage(guild_id)
 
     def has_channel(self, channel_id: int) -> bool:
-        """The channel exists and the bot may post the message there, by its own permissions: a refusal would
-        count against Discord's invalid-request limit, and the suggestion waits in ``/review queue`` either way."""
+        """The channel exists and the bot may post the message there and find it again, by its own permissions: a
+        refusal would count against Discord's invalid-request limit, a message it cannot look for could be posted
+        twice, and the suggestion waits in ``/review queue`` either way."""
         channel = self._channel(channel_id)
-        return channel is not None and not missing_permissions(channel, channel.guild.me)
+        return channel is not None and not missing_for_queue(channel, channel.guild.me)
 
     async def send(self, channel_id: int, suggestion: Suggestion, warnings: list[str]) -> int | None:
         """The message with its buttons; None when Discord refused it for good (the claim is then dropped)."""

@@ -11,6 +11,7 @@ how many lines, tag shapes) is the pack validator's, so its message is what a pe
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -97,6 +98,7 @@ EDIT_FORM = CustomId("studybot:review:editform", id=NUMBER)
 HINTS_FORM = CustomId("studybot:review:hintsform", id=NUMBER)
 REJECT_FORM = CustomId("studybot:review:rejectform", id=NUMBER)
 ITEM_FORM = CustomId("studybot:content:editform", item=SLUG)  # one of the server's own items
+UNKNOWN_MESSAGE = 10008  # topics/opcodes-and-status-codes: the message was deleted
 
 
 def suggestions_of(interaction: discord.Interaction) -> SuggestionService:
@@ -183,9 +185,7 @@ async def _hints_edited(interaction: discord.Interaction, match: re.Match[str], 
     [suggestion_id] = HINTS_FORM.values(match)
     suggestion = await suggestions_of(interaction).revise(guild_id, suggestion_id, interaction.user.id, fields)
     embed = suggestion_embed(suggestion, note="Hints edited; approve, edit or reject when ready.")
-    if interaction.message is not None:
-        await interaction.response.edit_message(embed=embed, view=review_view(suggestion))
-    else:
+    if not await _update_clicked(interaction, embed, review_view(suggestion)):
         await interaction.response.send_message(embed=embed, view=review_view(suggestion), ephemeral=True)
     if suggestion.queue_message_id and (interaction.message is None
                                         or interaction.message.id != suggestion.queue_message_id):
@@ -240,22 +240,56 @@ def review_view(suggestion: Suggestion) -> BaseView:
     return view
 
 
+async def _update_clicked(interaction: discord.Interaction, embed: discord.Embed, view: BaseView | None) -> bool:
+    """Show ``embed`` on the message whose button opened the form; False when there is none, or it was deleted
+    while the form was open (Discord answers Unknown Message and the interaction stays unanswered): what was
+    saved is then told in a reply of its own rather than lost behind an error."""
+    if interaction.message is None:
+        return False
+    try:
+        await interaction.response.edit_message(embed=embed, view=view)
+    except discord.NotFound as error:
+        if error.code != UNKNOWN_MESSAGE:
+            raise
+        return False
+    return True
+
+
 async def show_decision(interaction: discord.Interaction, decision: Decision, *, edited: bool) -> None:
     """Answer first (the clicked queue message shows the decision), then tidy up and tell the author."""
     suggestion = decision.suggestion
     note = f"Added to the server's content as `{decision.item_id}`." if decision.item_id else None
     embed = suggestion_embed(suggestion, note=note)
     clicked = interaction.message
-    if clicked is not None:
-        await interaction.response.edit_message(embed=embed, view=None)
-    else:
+    if not await _update_clicked(interaction, embed, None):
         await interaction.response.send_message(embed=embed, ephemeral=True)
     if suggestion.queue_message_id and (clicked is None or clicked.id != suggestion.queue_message_id):
         await update_queue_message(interaction.client, suggestion, embed)
     # Whether a DM Discord could not take counts as told is the service's rule (bot/community/decisions.py).
     if await suggestions_of(interaction).tell_author(suggestion, edited=edited) is False:
-        await interaction.followup.send("I could not DM the author (their DMs are closed); they can see the outcome "
-                                        "with `/suggest mine`.", ephemeral=True)
+        if await _left(interaction, suggestion.author_id):
+            text = "I could not DM the author: they are no longer in this server, so they will not hear of it."
+        else:
+            text = "I could not DM the author (their DMs are closed); they can see the outcome with `/suggest mine`."
+        await interaction.followup.send(text, ephemeral=True)
+
+
+ASK_WITHIN = 2.0  # seconds the gateway is given to say whether the author is still a member
+
+
+async def _left(interaction: discord.Interaction, user_id: int) -> bool:
+    """Whether the author has left the server, asked of the gateway (Request Guild Members by id needs no
+    privileged intent and, unlike fetching a member who is gone, is never refused). The refused DM does not tell:
+    one who left but shares another server with the bot is refused as closed DMs are, and either way `/suggest
+    mine` cannot help someone no longer here. Unknown (the gateway did not answer) means no."""
+    guild = interaction.guild
+    if guild is None:
+        return False
+    try:
+        found = await asyncio.wait_for(guild.query_members(user_ids=[user_id], limit=1, cache=False), ASK_WITHIN)
+    except (TimeoutError, discord.ClientException):
+        return False
+    return not found
 
 
 class DecksView(BaseView):

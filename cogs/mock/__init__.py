@@ -1,7 +1,9 @@
 """Mock-interview pairings."""
 
 from bot.bot import StudyBot
-from cogs.mock.cog import Mock, MockAdmin
+from cogs.mock.cog import Mock, MockAdmin, round_channel_lines
+
+__all__ = ["round_channel_lines", "setup"]
 
 
 async def setup(client: StudyBot) -> None:

@@ -22,6 +22,7 @@ from cogs._common import (
 )
 from cogs._common.authority import Audience, declared
 from cogs._common.lifecycle import load_service, unload_service
+from cogs._common.permissions import POSTING
 from cogs.mock.embeds import (
     current_round_text,
     history_line,
@@ -220,10 +221,7 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
             lines += ["", f"Round {change.running.number} is still open: it keeps the end its members were told, "
                           f"{discord_timestamp(change.running.ends_at, 'F')}, and this schedule starts after it."]
         lines += ["", "**Next rounds**", *(f"• {discord_timestamp(m, 'F')}" for m in change.next_rounds)]
-        missing = missing_permissions(target, interaction.guild.me, also=("create_private_threads",))
-        if missing:
-            lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {target.mention}; without private threads "
-                          "I tell each pair by DM."]
+        lines += round_channel_lines(target, interaction.guild.me)
         lines += event_permission_lines(interaction.guild, voice)
         await interaction.response.send_message("\n".join(lines), ephemeral=True)
         if change.starts_now:  # after answering: pairing and posting take longer than Discord waits for a reply
@@ -277,6 +275,17 @@ class MockAdmin(commands.GroupCog, group_name="mock-admin", group_description="S
         assert interaction.guild_id is not None
         await interaction.response.send_message(embed=stats_embed(await self.service.stats(interaction.guild_id)),
                                                  ephemeral=True)
+
+
+def round_channel_lines(channel: discord.TextChannel, me: discord.Member | None, *,
+                        needs: tuple[str, ...] = POSTING) -> list[str]:
+    """What the bot lacks in the channel rounds are announced in, where each group gets a private thread; ``needs``
+    leaves out what a reply has already named (the welcome form's, for the daily prompt in the same channel)."""
+    missing = missing_permissions(channel, me, also=("create_private_threads",), needs=needs)
+    if not missing:
+        return []
+    return ["", f"⚠️ I am missing **{', '.join(missing)}** in {channel.mention}; without private threads "
+                "I tell each pair by DM."]
 
 
 def event_permission_lines(guild: discord.Guild, voice: discord.VoiceChannel | None) -> list[str]:

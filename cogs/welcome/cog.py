@@ -18,7 +18,7 @@ from discord.ext import commands
 from bot.admin import GuildRetention, OverviewService
 from bot.bot import StudyBot
 from bot.posting import crash_point
-from cogs._common import in_servers
+from cogs._common import in_servers, missing_permissions
 from cogs._common.authority import Audience, declared, is_moderator, is_owner
 from cogs._common.dispatch import has_button
 from cogs.welcome.embeds import help_embed, welcome_back_embed, welcome_embed
@@ -30,15 +30,17 @@ WELCOME_SEARCH = 50  # latest messages of the welcome channel searched for a wel
 
 
 def where_to_welcome(guild: discord.Guild) -> discord.TextChannel | None:
-    """The system channel if the bot may post there, else the first text channel it may post in."""
+    """The system channel if the bot may post there, else the first text channel it may post in. Posting includes
+    reading the channel back: a welcome a stop cut off before it was marked posted is looked for there at the next
+    start, and without Read Message History Discord answers that search with an empty page (resources/message.mdx,
+    "Get Channel Messages"), so the welcome would be posted twice."""
     me = guild.me
     candidates = [guild.system_channel] if guild.system_channel else []
     candidates += sorted(guild.text_channels, key=lambda c: (c.position, c.id))
     for channel in candidates:
         if channel is None or me is None:
             continue
-        allowed = channel.permissions_for(me)
-        if allowed.view_channel and allowed.send_messages and allowed.embed_links:
+        if not missing_permissions(channel, me, also=("read_message_history",)):
             return channel
     return None
 

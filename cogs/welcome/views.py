@@ -27,6 +27,7 @@ from cogs._common.access import client_of, service_of
 from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute, ModeratorForm, text_input
 from cogs._common.ids import NUMBER, CustomId
+from cogs.mock import round_channel_lines
 
 log = logging.getLogger(__name__)
 
@@ -278,6 +279,8 @@ def summary_lines(channel: discord.abc.GuildChannel | None, channel_id: int, pla
         missing = missing_permissions(channel, me, also=("create_public_threads",))
         if missing:
             lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {mention}: grant them or posts will fail."]
+        if plan.mock is not None and isinstance(channel, discord.TextChannel):  # as `/mock-admin schedule` warns
+            lines += round_channel_lines(channel, me, needs=())
     lines += ["", "Members can run `/help` to see what they can do."]
     return lines
 

@@ -605,3 +605,79 @@ async def test_a_queue_message_owed_at_a_start_during_a_discord_outage_is_posted
     await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
     [queued] = _queue_messages(mods)
     assert queued.button_labels == ["Approve", "Edit", "Reject"]
+
+
+async def test_a_decision_the_author_cannot_be_told_says_why_to_the_moderator(
+        harness: BotHarness, guild, mod: SimMember, alice: SimMember, bob: SimMember) -> None:
+    """Closed DMs and an author who left the server are two reasons, and only the first can be told to look at
+    `/suggest mine`: someone who left cannot run it here."""
+    await suggest_card(alice)
+    await suggest_card(bob, front="What does a cross-encoder score, compared with a bi-encoder?")
+    bob.dms_closed = True
+    guild.remove_member(alice)
+    await harness.settle()
+    with harness.sim.expect_errors(50278, 50007):  # the DMs Discord refuses, as each author's settings ask
+        left = await mod.click(await mod.slash("review queue", suggestion=1), "Approve")
+        closed = await mod.click(await mod.slash("review queue", suggestion=2), "Approve")
+    assert "no longer in this server" in left.text and "DMs are closed" not in left.text
+    assert "DMs are closed" in closed.text and "/suggest mine" in closed.text
+
+
+async def test_a_rejection_submitted_after_its_queue_message_was_deleted_is_told_and_the_author_dmed(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel) -> None:
+    """A moderator opens Reject from the queue message; another deletes that message before the form is sent.
+    The decision stands: the moderator reads it, not an error, and the author is told at once."""
+    await mod.slash("review channel", channel=mods)
+    await suggest_card(alice)
+    [queued] = _queue_messages(mods)
+    form = await mod.click(queued, "Reject")
+    queued.deleted = True
+    harness.sim.dispatch_if_connected("MESSAGE_DELETE", {"id": str(queued.id), "channel_id": str(mods.id),
+                                                         "guild_id": str(harness.guild.id)})
+    await harness.settle()
+    with harness.sim.expect_errors(10008):  # the clicked message is edited first: Discord says it is gone
+        done = await mod.submit_modal(form, reason="Too close to an existing card")
+    assert "rejected" in str(done.embeds) and done.ephemeral
+    [told] = alice.dms
+    assert "was not accepted" in told.content
+
+
+async def test_hints_saved_after_their_queue_message_was_deleted_are_shown_in_a_reply(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel) -> None:
+    await mod.slash("review channel", channel=mods)
+    form = await alice.slash("suggest prompt", kind="design", difficulty="hard", title="LLM gateway budgets")
+    await alice.submit_modal(form, **GOOD_PROMPT)
+    [queued] = _queue_messages(mods)
+    opened = await mod.click(queued, "Edit hints")
+    queued.deleted = True
+    harness.sim.dispatch_if_connected("MESSAGE_DELETE", {"id": str(queued.id), "channel_id": str(mods.id),
+                                                         "guild_id": str(harness.guild.id)})
+    await harness.settle()
+    with harness.sim.expect_errors(10008):
+        saved = await mod.submit_modal(opened, hints="Meter tokens off the hot path\nBudget per region")
+    assert saved.ephemeral and "Meter tokens off the hot path" in str(saved.embeds)
+    assert saved.button_labels == ["Approve", "Edit", "Edit hints", "Reject"]  # reviewed on from the reply
+
+
+async def test_a_queue_message_sent_before_a_crash_is_not_posted_again_where_the_bot_may_not_read_the_channel(
+        harness: BotHarness, mod: SimMember, alice: SimMember, mods: SimChannel,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Read Message History Discord shows the bot an empty history, so a message an earlier attempt sent
+    cannot be found there: it must not be sent a second time once Discord's nonce has long expired."""
+    from bot.community import ReviewQueue
+
+    mods.deny(harness.sim.bot_user.id, "read_message_history")
+    await harness.settle()
+    chosen = await mod.slash("review channel", channel=mods)
+    monkeypatch.setattr(ReviewQueue, "record", _die)  # the message goes out; the id is never recorded
+    await suggest_card(alice)
+    monkeypatch.undo()
+    sent = _queue_messages(mods)
+    await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
+    await harness.restart()
+    assert _queue_messages(mods) == sent, "the queue message was posted again after a restart"
+    assert "#1" in (await mod.slash("review queue")).text
+    assert "Read Message History" in chosen.text  # the moderators are told what to grant
+    shown = await mod.slash("studybot settings show")
+    field = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}["Suggestion review"]
+    assert "Read Message History" in field

@@ -325,3 +325,46 @@ async def test_the_setup_form_opened_again_starts_from_the_daily_time_and_zone_i
     assert not posts(study)  # today's prompt waits for its time
     await harness.advance_to(datetime(2026, 3, 2, 17, 5, tzinfo=UTC))
     assert len(posts(study)) == 1
+
+
+async def test_the_setup_reply_warns_of_a_missing_private_threads_permission_as_mock_admin_schedule_does(
+        harness: BotHarness) -> None:
+    """Interviews set up from the form are announced in the chosen channel, each group in a private thread there:
+    without Create Private Threads the groups are told by DM, and the reply says so, as `/mock-admin schedule`'s."""
+    guild, mod, _ = await invite_bot(harness)
+    general, study = channel(guild, "general"), channel(guild, "study")
+    study.deny(harness.sim.bot_user.id, "create_private_threads")
+    await harness.settle()
+    step = await mod.click(general.messages[0], "Set up studybot")
+    form = await mod.select(step, [str(study.id)])
+    done = await mod.submit_modal(form, daily_time="09:00", timezone="UTC", quiz_time="", mock="weekly Tuesday 18:00")
+    scheduled = await mod.slash("mock-admin schedule", cadence="weekly", weekday="tue", time="18:00",
+                                timezone="UTC", channel=study)
+    assert "Create Private Threads" in scheduled.text  # what the command says
+    assert "Create Private Threads" in done.text and "by DM" in done.text
+
+
+async def test_a_welcome_posted_just_before_a_stop_is_not_posted_again_where_the_bot_may_not_read_back(
+        harness: BotHarness, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Read Message History Discord shows the bot an empty history, so a welcome posted there just
+    before a stop could not be found at the next start: it goes where the bot can look for it afterwards."""
+    from bot.admin import GuildRetention
+
+    guild = harness.sim.create_guild("Quiet Room", with_bot=False)
+    general = guild.create_text_channel("general")
+    study = guild.create_text_channel("study")
+    guild.system_channel_id = general.id
+    general.deny(harness.sim.bot_user.id, "read_message_history")
+
+    async def stopped(self: GuildRetention, guild_id: int) -> None:
+        raise RuntimeError("the process stopped here")
+
+    monkeypatch.setattr(GuildRetention, "welcomed", stopped)  # posted; never marked as posted
+    harness.sim.add_bot_to_guild(guild)
+    await harness.settle()
+    monkeypatch.undo()
+    harness.clock.advance(hours=1)
+    await harness.restart()
+    welcomes = [m for c in (general, study) for m in c.messages if m.button_labels == ["Set up studybot"]]
+    assert len(welcomes) == 1, "the welcome was posted again after a restart"
+    assert welcomes[0] in study.messages  # the first channel where the bot may post and read back

@@ -116,6 +116,25 @@ async def test_second_acknowledgement_is_refused(harness: BotHarness, alice: Sim
     assert len(seen) == 1
 
 
+async def test_updating_a_message_deleted_since_the_click_is_unknown_message_and_leaves_the_interaction_open(
+        harness: BotHarness, alice: SimMember, general: SimChannel) -> None:
+    """receiving-and-responding.mdx, UPDATE_MESSAGE edits "the message the component was attached to": one deleted
+    meanwhile is an Unknown Message, as any edit of it is, and the interaction may still be answered otherwise."""
+    await channel_of(harness, general).send("a message with no buttons the bot listens to")
+    message = general.messages[-1]
+    pressed = alice._dispatch(3, general, {"custom_id": "nobody:handles:this", "component_type": 2}, message=message)
+    await harness.settle()
+    message.deleted = True
+    url = f"{harness.sim.api_base}/interactions/{pressed.id}/{pressed.token}/callback"
+    with harness.sim.expect_errors(10008) as seen:
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, json={"type": 7, "data": {"content": "edited"}}) as response:
+                assert response.status == 404 and (await response.json())["code"] == 10008
+            async with session.post(url, json={"type": 4, "data": {"content": "told instead", "flags": 64}}) as response:
+                assert response.status == 204
+    assert len(seen) == 1 and pressed.response_type == 4 and message.content != "edited"
+
+
 async def test_callbacks_and_follow_ups_answer_204_unless_the_body_is_asked_for(
         harness: BotHarness, alice: SimMember, general: SimChannel) -> None:
     await channel_of(harness, general).send("a message with no buttons the bot listens to")
