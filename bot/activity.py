@@ -148,6 +148,22 @@ class ActivityService:
         """:func:`uncount_in` inside the caller's transaction (an undone flashcard grade)."""
         uncount_in(conn, guild_id, user_id, kind, moment, day)
 
+    def withdraw_in(self, conn: sqlite3.Connection, guild_id: int, user_id: int, kind: ActivityKind,
+                    moment: datetime) -> ActivityRecorded | None:
+        """:func:`withdraw_in` plus what the hooks derive from a day it leaves inactive (the streak summary)."""
+        event = withdraw_in(conn, guild_id, user_id, kind, moment)
+        if event is not None:
+            self._run_hooks(conn, event)
+        return event
+
+    async def withdraw(self, conn: aiosqlite.Connection, guild_id: int, user_id: int, kind: ActivityKind,
+                       at: datetime) -> ActivityRecorded | None:
+        """:meth:`withdraw_in` inside the caller's transaction; call :meth:`announce` with the result after the
+        commit, so listeners derive the summary again."""
+        event: ActivityRecorded | None = await conn._execute(  # noqa: SLF001 - aiosqlite's one-trip primitive
+            self.withdraw_in, conn._conn, guild_id, user_id, kind, ensure_utc(at))  # noqa: SLF001
+        return event
+
     def _run_hooks(self, conn: sqlite3.Connection, event: ActivityRecorded) -> None:
         """A first credit of the day's hooks, each in a savepoint of its own.
 
@@ -340,6 +356,24 @@ def uncount_in(conn: sqlite3.Connection, guild_id: int, user_id: int, kind: Acti
         day = local_date(moment, zone_in(conn, guild_id, user_id))
     conn.execute("UPDATE activity SET count = count - 1 WHERE guild_id = ? AND user_id = ? AND local_date = ? "
                  "AND kind = ? AND count > 0", (guild_id, user_id, day.isoformat(), str(kind)))
+
+
+def withdraw_in(conn: sqlite3.Connection, guild_id: int, user_id: int, kind: ActivityKind,
+                moment: datetime) -> ActivityRecorded | None:
+    """Take back a ``kind`` credit given for something the member did not do (an interview credited as met, then
+    reported as one they missed). Unlike :func:`uncount_in` (an undone grade: the member did act that day), a day
+    that only this credit made active is active no more: its row goes, and the event returned (None when the day
+    stays active) has the hooks and listeners derive the member's summary again from what is left."""
+    day = local_date(moment, zone_in(conn, guild_id, user_id)).isoformat()
+    conn.execute("UPDATE activity SET count = count - 1 WHERE guild_id = ? AND user_id = ? AND local_date = ? "
+                 "AND kind = ? AND count > 0", (guild_id, user_id, day, str(kind)))
+    removed = conn.execute(
+        "DELETE FROM activity WHERE guild_id = ? AND user_id = ? AND local_date = ? AND kind = ? AND count <= 0 "
+        "AND NOT EXISTS (SELECT 1 FROM activity o WHERE o.guild_id = activity.guild_id AND o.user_id = "
+        "activity.user_id AND o.local_date = activity.local_date AND o.kind <> activity.kind)",
+        (guild_id, user_id, day, str(kind))).rowcount
+    return ActivityRecorded(guild_id, user_id, ActivityKind(kind), date.fromisoformat(day), moment, True) \
+        if removed else None
 
 
 def _credited_near(conn: sqlite3.Connection, guild_id: int, user_id: int, kind: ActivityKind, moment: datetime) -> bool:

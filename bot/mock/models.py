@@ -154,6 +154,8 @@ class Report:
     to_ask: list[int] = field(default_factory=list)  # of those, the reporters not asked before: ask them now
     # "We met" in a trio: members a report about still says did not show, so they are not credited
     absent: list[int] = field(default_factory=list)
+    # "They didn't show" about a member who had pressed "We met": their word against the reporter's, who may confirm
+    disputing: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,12 @@ class OutcomeRepository:
             "OR outcome <> 'met')", (outcome, user_id, epoch(now), group_id))
         return cursor.rowcount > 0
 
+    async def met_by(self, conn: aiosqlite.Connection, group_id: int) -> int | None:
+        """Who pressed the "We met" the group's outcome records, if it met (read in the report's transaction)."""
+        cursor = await conn.execute("SELECT outcome_by FROM mock_groups WHERE id = ? AND outcome = 'met'", (group_id,))
+        row = await cursor.fetchone()
+        return None if row is None else row[0]
+
     async def outcome_at(self, group_id: int, conn: aiosqlite.Connection | None = None) -> datetime | None:
         """When the group's outcome was recorded (inside ``conn``'s transaction when given)."""
         value = await self.db.reader(conn).fetchval("SELECT outcome_at FROM mock_groups WHERE id = ?", (group_id,))
@@ -60,12 +66,14 @@ class OutcomeRepository:
         rows = await self.db.fetchall("SELECT user_id FROM mock_noshows WHERE group_id = ?", (group_id,))
         return frozenset(row[0] for row in rows)
 
-    async def dispute(self, conn: aiosqlite.Connection, group_id: int, absent_id: int, now: datetime) -> list[int]:
+    async def dispute(self, conn: aiosqlite.Connection, group_id: int, absent_id: int, now: datetime, *,
+                      asked: bool = False) -> list[int]:
         """Record that ``absent_id`` says the group met, against the reports about them not yet disputed;
-        returns the reporters to ask (each once: a second press finds them disputed already)."""
+        returns the reporters to ask (each once: a second press finds them disputed already). ``asked``: the
+        reporters are told in the answer to their report, made after that member's "We met"."""
         cursor = await conn.execute(
-            "UPDATE mock_noshows SET disputed_at = ?, dispute_asked = 0 WHERE group_id = ? AND user_id = ? "
-            "AND disputed_at IS NULL RETURNING reported_by", (epoch(now), group_id, absent_id))
+            "UPDATE mock_noshows SET disputed_at = ?, dispute_asked = ? WHERE group_id = ? AND user_id = ? "
+            "AND disputed_at IS NULL RETURNING reported_by", (epoch(now), int(asked), group_id, absent_id))
         return sorted(row[0] for row in await cursor.fetchall())
 
     async def mark_dispute_asked(self, group_id: int, absent_id: int, reporter: int) -> None:

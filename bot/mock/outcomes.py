@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 from apscheduler.triggers.date import DateTrigger
 
-from bot.activity import ActivityKind, ActivityService
+from bot.activity import ActivityKind, ActivityRecorded, ActivityService
 from bot.clock import Clock
 from bot.content import ContentStore
 from bot.content.models import Prompt
@@ -129,7 +129,7 @@ class Outcomes(OutcomeNotices):
                 and meeting.status == "no-time":
             raise Conflict("Your group found no time to meet, which is not a no-show; nothing was recorded.")
         now = self._clock.now()
-        held = await self.meetings.meeting(group.id) if outcome == "met" else None
+        held = await self.meetings.meeting(group.id) if outcome != "missed" else None
         credits = []
         withdrawn: list[int] = []
         reporters: list[int] = []
@@ -137,6 +137,8 @@ class Outcomes(OutcomeNotices):
         resumed: list[int] = []
         to_ask: list[int] = []
         absentees: list[int] = []
+        disputing: list[int] = []
+        taken: list[ActivityRecorded | None] = []  # credits of members reported absent after "We met" credited them
         # "We met" and "We couldn't make it" both say nobody was absent: each withdraws the group's "didn't show"
         # reports, and the pause a withdrawn report no longer justifies, in the same transaction.
         clears = outcome in ("met", "missed")
@@ -157,6 +159,13 @@ class Outcomes(OutcomeNotices):
                 to_ask = await self.outcomes_repo.dispute(conn, group_id, user_id, now)
             else:
                 changed = await self.outcomes_repo.set_outcome(conn, group_id, outcome, user_id, now)
+                # A late "We couldn't make it" from a group that reported meeting records nothing: it says nobody
+                # was absent from an interview that did not happen, so it withdraws no report about one that did.
+                clears = clears and (changed or outcome == "met")
+            after_met = outcome == "noshow" and not changed
+            if after_met:
+                missing, disputing = await self._absent_after_met(conn, group, user_id, missing)
+                changed = bool(missing)
             if clears and not reporters and (outcome == "missed" or await self._nobody_came(conn, group, user_id)):
                 # Meeting after all, or nobody to blame: an earlier "didn't show" by any member is withdrawn with it.
                 withdrawn = await self.outcomes_repo.withdraw_noshows(conn, group_id)
@@ -180,9 +189,15 @@ class Outcomes(OutcomeNotices):
                 # member who came back with `/mock join` since.
                 for member_id in missing:
                     first = await self.outcomes_repo.add_noshow(conn, group_id, member_id, user_id, now)
+                    if first and after_met:
+                        met_at = held_at(held, await self.outcomes_repo.outcome_at(group_id, conn) or now)
+                        taken.append(await self._activity.withdraw(conn, group.guild_id, member_id,
+                                                                   ActivityKind.MOCK, met_at))
                     if first and await self._absent_twice(conn, group, member_id) and \
                             await self.outcomes_repo.pause_for_noshows(conn, group.guild_id, member_id, now):
                         paused.append(member_id)
+                for member_id in disputing:
+                    await self.outcomes_repo.dispute(conn, group_id, member_id, now, asked=True)
             if clears:
                 # A pause the withdrawn reports no longer justify is lifted in the same transaction, untold until
                 # :meth:`tell_resumed`. Every member who could have been reported is checked, not only this
@@ -205,9 +220,26 @@ class Outcomes(OutcomeNotices):
         if reporters:
             return Report(outcome, False, [], withdrawn, resumed, disputed_by=reporters, to_ask=to_ask)
         crash_point("outcome.saved")
-        for credit in credits:
+        for credit in credits + taken:
             await self._activity.announce(credit)
-        return Report(outcome, changed, paused, withdrawn, resumed, absent=absentees)
+        return Report(outcome, changed, paused, withdrawn, resumed, absent=absentees, disputing=disputing)
+
+    async def _absent_after_met(self, conn: aiosqlite.Connection, group: Group, user_id: int,
+                                named: list[int]) -> tuple[list[int], list[int]]:
+        """Whom a "didn't show" made after "We met" reports, and which of them dispute it from the start.
+
+        "We met" says that those who came met (in a trio the third may not have): a member who came may still
+        report one who did not, whose credit is then taken back. Its presser said they came themselves, so a
+        report about them is their word against the reporter's, a dispute as if they had pressed it after. Nothing
+        is reported when that leaves fewer than two who came (a pair's "We met" from the reporter said the partner
+        came) or the reporter stands reported absent."""
+        met_by = await self.outcomes_repo.met_by(conn, group.id)
+        absent = set(await self.outcomes_repo.absent_from(conn, group.id))
+        came = [m.user_id for m in group.members if m.user_id not in absent and (m.user_id not in named
+                                                                                 or m.user_id == met_by)]
+        if user_id in absent or len(came) < 2:
+            return [], []
+        return named, [u for u in named if u == met_by]
 
     async def _nobody_came(self, conn: aiosqlite.Connection, group: Group, user_id: int) -> bool:
         """Whether the reports say every other member was absent: a pair's partner, or both of a trio's others. Then

@@ -163,6 +163,9 @@ def noshow_text(report: Report, absent: list[int] | None = None) -> str:
         one = len(report.paused) == 1
         text += (f" {_mentions(report.paused)} {'has' if one else 'have'} missed twice in a row and "
                  f"{'is' if one else 'are'} paused until they rejoin.")
+    if report.disputing:
+        text += (f" {_mentions(report.disputing)} pressed **We met**, so the report is disputed: if you did meet, "
+                 "press **We met** yourself and it is withdrawn.")
     return text
 
 

@@ -185,3 +185,22 @@ async def test_each_members_credited_actions_in_one_server(tmp_path: Path) -> No
         assert await reads.credited_actions(1, []) == {}
     finally:
         await db.close()
+
+
+async def test_a_withdrawn_credit_takes_the_day_only_when_nothing_else_made_it_active(tmp_path: Path) -> None:
+    """A member credited for an interview they missed loses that day, unless they studied then as well."""
+    db = Database(tmp_path / "w.sqlite3")
+    await db.open()
+    clock = ManualClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
+    service = ActivityService(db, clock, TimezoneResolver(db))
+    try:
+        for user_id in (5, 6):
+            await db.run_transaction(service.credit_in, 1, user_id, ActivityKind.MOCK, clock.now())
+        await db.run_transaction(service.credit_in, 1, 6, ActivityKind.REVIEW, clock.now())
+        gone = await db.run_transaction(service.withdraw_in, 1, 5, ActivityKind.MOCK, clock.now())
+        kept = await db.run_transaction(service.withdraw_in, 1, 6, ActivityKind.MOCK, clock.now())
+        assert gone is not None and gone.local_date == date(2026, 3, 2) and kept is None
+        assert await service.active_dates(1, 5) == [] and await service.active_dates(1, 6) == [date(2026, 3, 2)]
+        assert await db.fetchval("SELECT count FROM activity WHERE user_id = 6 AND kind = 'mock'") == 0
+    finally:
+        await db.close()
