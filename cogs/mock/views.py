@@ -202,7 +202,12 @@ class AbsentSelect(RoutedItem, discord.ui.DynamicItem[discord.ui.Select[Any]],
         report = await service.report(self.group_id, interaction.user.id, "noshow", interaction.guild_id, absent)
         group = await service.group(self.group_id)
         assert group is not None
-        await _answer_report(interaction, service, group, report, noshow_text(report, sorted(set(absent))), [])
+        text = noshow_text(report, sorted(set(absent)))
+        came = [m for m in group.members if m.user_id not in absent]
+        if report.changed and group.outcome != "met" and len(came) >= 2:
+            # A report names who was missing; only "We met" says the others met and credits their streaks.
+            text += " If the two of you who came met, press **We met** too, so it counts for your streaks."
+        await _answer_report(interaction, service, group, report, text, [])
 
 
 class FeedbackButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],

@@ -29,6 +29,7 @@ async def test_a_trio_member_names_who_did_not_show_and_only_they_are_reported(
     assert bob.mention in asked.text and carol.mention in asked.text and alice.mention not in asked.text
     reported = await alice.select(asked, [str(bob.id)])
     assert f"Sorry {bob.mention} did not show" in reported.text and carol.mention not in reported.text
+    assert "If the two of you who came met, press **We met** too" in reported.text, reported.text
     absent = await harness.core.db.fetchall("SELECT user_id FROM mock_noshows")
     assert [row[0] for row in absent] == [bob.id]
     assert "No-shows reported\n1" in (await mod.slash("mock-admin stats")).text
