@@ -37,8 +37,15 @@ def hints_embed(prompt: Prompt) -> discord.Embed:
                          description=item_text(prompt.id, prompt.render_hints()), colour=BRAND_COLOUR)
 
 
-def rubric_embed(prompt: Prompt) -> discord.Embed:
+RUBRIC_AFTER_ANSWERING = "Compare it with your own answer; the thread is a good place to ask about gaps."
+RUBRIC_IN_PRIVATE = "Compare it with your own answer."
+RUBRIC_FOR_INTERVIEWER = "Judge the candidate's answer against it, and name what they missed in your feedback."
+
+
+def rubric_embed(prompt: Prompt, *, footer: str = RUBRIC_AFTER_ANSWERING) -> discord.Embed:
+    """The rubric, with a footer that says how its reader uses it: a daily answerer has a thread to ask in, a
+    private practice may be on a prompt never posted here (no thread), and a mock interviewer wrote no answer."""
     embed = discord.Embed(title=truncate(f"What a strong answer covers · {prompt.title}", 256),
                           description=item_text(prompt.id, prompt.render_rubric()), colour=BRAND_COLOUR)
-    embed.set_footer(text="Compare it with your own answer; the thread is a good place to ask about gaps.")
+    embed.set_footer(text=footer)
     return embed

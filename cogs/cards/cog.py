@@ -176,8 +176,8 @@ class Cards(commands.GroupCog, group_name="cards", group_description="Review the
         lines = await self._choose(interaction, deck, topic)
         if new_per_day is not None:
             await self.service.set_new_per_day(interaction.user.id, new_per_day)
-            lines.append(f"You will see up to **{new_per_day}** new cards a day; reviews of cards you have started "
-                         "are never capped.")
+            lines.append(f"You will see up to **{new_per_day}** new card{'s' * (new_per_day != 1)} a day; reviews of "
+                         "cards you have started are never capped.")
         if retention is not None:
             await self.service.set_desired_retention(interaction.user.id, retention)
             effect = ("the default" if retention == 90 else "more reviews, less forgetting" if retention > 90

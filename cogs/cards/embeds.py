@@ -214,7 +214,8 @@ def stats_embed(stats: CardStats) -> discord.Embed:
                         value=f"{counted(stats.set_aside, 'card')} out of your reviews · "
                               "bring them back with `/cards set-aside`")
     embed.set_footer(text=f"{stats.learned} of {stats.total_cards} cards started · "
-                          f"{stats.new_per_day} new cards a day · aiming for {stats.retention_target:.0%} recall")
+                          f"{counted(stats.new_per_day, 'new card')} a day · "
+                          f"aiming for {stats.retention_target:.0%} recall")
     return embed
 
 
@@ -222,7 +223,8 @@ def decks_embed(decks: list[Any], current: str | None, topic: str | None = None,
                 idle_topic: str | None = None) -> discord.Embed:
     """The decks a member can study in this server (shipped packs, the server's own, uploaded documents);
     a kept topic no card studied holds is named, so the member knows why they see every topic."""
-    lines = [f"{'▶️' if d.key == current else '•'} **{d.title}** (`{d.key}`) · {len(d.cards)} cards" for d in decks]
+    lines = [f"{'▶️' if d.key == current else '•'} **{d.title}** (`{d.key}`) · {counted(len(d.cards), 'card')}"
+             for d in decks]
     embed = discord.Embed(title="Decks", colour=BRAND_COLOUR, description=truncate("\n".join(lines) or
                           "This server has no deck on.", 4000))
     studied = "You study one deck" if current else "You study every deck listed"

@@ -185,7 +185,9 @@ class DiscordMockPublisher(MemberNotices):
         triads = sum(len(g.members) == 3 for g in groups)
         pairs = len(groups) - triads
         people = sum(len(g.members) for g in groups)
-        shape = f"{pairs} pair{'s' * (pairs != 1)}" + (f" and {triads} trio" if triads else "")
+        # A round of three is one trio and no pair: "0 pairs and 1 trio" would misdescribe it.
+        parts = [f"{pairs} pair{'s' * (pairs != 1)}"] * bool(pairs) + [f"{triads} trio"] * bool(triads)
+        shape = " and ".join(parts)
         await self.pace()
         message = await channel.send(
             f"{announcement_heading(round_)}: {people} members in {shape}. Check your private thread "

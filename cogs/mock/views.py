@@ -16,7 +16,7 @@ from cogs._common.access import client_of, payload_of, service_of
 from cogs._common.authority import Audience
 from cogs._common.forms import FormRoute
 from cogs._common.ids import NUMBER, CustomId, one_of
-from cogs._common.prompts import rubric_embed
+from cogs._common.prompts import RUBRIC_FOR_INTERVIEWER, rubric_embed
 from cogs.mock.meeting_views import meeting_buttons
 
 REPORT_LABELS = {"met": ("We met", discord.ButtonStyle.success),
@@ -56,7 +56,7 @@ class RubricButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     async def handle(self, interaction: discord.Interaction) -> None:
         prompt = await _service(interaction).rubric_for(self.group_id, interaction.user.id, interaction.guild_id)
-        await interaction.response.send_message(embed=rubric_embed(prompt), ephemeral=True)
+        await interaction.response.send_message(embed=rubric_embed(prompt, footer=RUBRIC_FOR_INTERVIEWER), ephemeral=True)
 
 
 def _withdrawn_text(report: Report) -> str:

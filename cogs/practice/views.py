@@ -15,7 +15,7 @@ from cogs._common.access import service_of
 from cogs._common.authority import Audience, is_moderator
 from cogs._common.forms import FormRoute
 from cogs._common.ids import NUMBER, SLUG, CustomId, one_of, word_or_none
-from cogs._common.prompts import hints_embed, rubric_embed
+from cogs._common.prompts import RUBRIC_IN_PRIVATE, hints_embed, rubric_embed
 from cogs.practice.embeds import archive_embed, practice_embed
 
 ANY = "-"  # in an id: no filter
@@ -107,7 +107,7 @@ class RubricButton(_PromptButton, discord.ui.DynamicItem[discord.ui.Button[Any]]
 
     async def handle(self, interaction: discord.Interaction) -> None:
         prompt = await _service(interaction).rubric(_guild(interaction), interaction.user.id, self.prompt_id)
-        await interaction.response.send_message(embed=rubric_embed(prompt), ephemeral=True)
+        await interaction.response.send_message(embed=rubric_embed(prompt, footer=RUBRIC_IN_PRIVATE), ephemeral=True)
 
 
 class AnotherButton(RoutedItem, discord.ui.DynamicItem[discord.ui.Button[Any]],

@@ -12,7 +12,7 @@ from cogs._common import in_servers, missing_permissions, timezone_autocomplete
 from cogs._common.authority import Audience, declared
 from cogs._common.confirm import ask_before_removing_schedule
 from cogs._common.lifecycle import load_service, unload_service
-from cogs.quiz.embeds import overview_embed
+from cogs.quiz.embeds import hours_text, overview_embed
 from cogs.quiz.publisher import DiscordQuizPublisher
 from cogs.quiz.views import DYNAMIC_ITEMS
 
@@ -50,10 +50,11 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily fl
                                             time_text=time, zone_text=timezone, close_hours=close_after,
                                             reveal_now=reveal_now)
         text = (f"The quiz will be posted in {channel.mention} at **{overview.schedule.local_time:%H:%M}** "
-                f"({overview.schedule.zone.key}) and close {close_after} hours later.")
+                f"({overview.schedule.zone.key}) and close {hours_text(close_after)} later.")
         missing = missing_permissions(channel, interaction.guild.me)
         if missing:
-            text += f"\n⚠️ I am missing **{', '.join(missing)}** in {channel.mention}."
+            text += (f"\n⚠️ I am missing **{', '.join(missing)}** in {channel.mention}: grant them or the quiz will "
+                     "not be posted.")
         if overview.posts_now:
             text += "\nToday's time has already passed and today's quiz is not out yet, so I am posting it now."
         await interaction.response.send_message(text, embed=overview_embed(overview), ephemeral=True)

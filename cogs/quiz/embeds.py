@@ -8,6 +8,11 @@ from bot.quiz import LETTERS, QuizOverview, QuizPost, QuizResults
 from cogs._common import BRAND_COLOUR, discord_timestamp, member_text, truncate
 
 
+def hours_text(hours: int) -> str:
+    """How long a quiz stays open, in words: a quiz may be open for a single hour."""
+    return f"{hours} hour{'s' * (hours != 1)}"
+
+
 def quiz_title(post: QuizPost) -> str:
     return f"Quiz #{post.number} · {post.local_date:%a %d %b}"
 
@@ -48,7 +53,7 @@ def overview_embed(overview: QuizOverview) -> discord.Embed:
     embed.add_field(name="State", value="Active" if schedule.enabled else "Paused")
     embed.add_field(name="Channel", value=f"<#{schedule.channel_id}>")
     embed.add_field(name="Time", value=f"{schedule.local_time:%H:%M} {schedule.zone.key}")
-    embed.add_field(name="Open for", value=f"{schedule.close_hours} hours")
+    embed.add_field(name="Open for", value=hours_text(schedule.close_hours))
     embed.add_field(name="Right or wrong", value="told at once" if schedule.reveal_now else "told at the close")
     embed.add_field(name="Cards left in this cycle", value=str(overview.left_in_cycle))
     if overview.next_posts:

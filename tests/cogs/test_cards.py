@@ -728,3 +728,15 @@ async def test_the_topics_offered_beside_a_deck_being_chosen_are_that_decks(
     assert [c["value"] for c in await alice.autocomplete("cards study", "topic", "")] == ["all", "astro"]
     assert [c["value"] for c in await alice.autocomplete("cards settings", "topic", "", deck="ai-nat")] == [
         "all", "astro"]
+
+
+async def test_a_count_of_one_card_reads_in_the_singular(harness: BotHarness, mod: SimMember,
+                                                         alice: SimMember) -> None:
+    """A server's own deck of one card, and one new card a day: neither reads "1 cards"."""
+    await insert_own_card(harness, mod, "What does a re-ranker trade for precision?")
+    decks = (await alice.slash("cards decks")).embeds[0]["description"]
+    assert "(`server`) · 1 card\n" in decks + "\n" and "1 cards" not in decks
+    chosen = await alice.slash("cards settings", **{"new-per-day": 1})
+    assert "up to **1** new card a day;" in chosen.text
+    footer = (await alice.slash("cards stats")).embeds[0]["footer"]["text"]
+    assert " · 1 new card a day · " in footer

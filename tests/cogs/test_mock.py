@@ -114,6 +114,16 @@ async def met_after_a_round(harness: BotHarness, mod: SimMember, room: SimChanne
 
 
 
+async def test_a_round_of_three_is_announced_as_one_trio(mod: SimMember, room: SimChannel, alice: SimMember,
+                                                       bob: SimMember, carol: SimMember) -> None:
+    """Three members make one trio and no pair: the channel is not told of "0 pairs"."""
+    await join_all([alice, bob, carol])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    announcement = room.messages[-1]
+    assert "3 members in 1 trio." in announcement.content and "pairs" not in announcement.content
+
+
 async def test_rounds_never_repeat_a_pair_and_have_one_trio(harness: BotHarness, mod: SimMember,
                                                             room: SimChannel, nine: list[SimMember]) -> None:
     await join_all(nine)
@@ -742,3 +752,16 @@ async def test_a_round_due_during_a_discord_outage_gets_its_threads_once_the_ser
     [thread] = threads(harness.guild)
     assert len(briefs(thread)) == 1 and not any("mock interview round" in m.content for m in alice.dms)
     assert len([m for m in room.messages if "Check your private thread" in m.content]) == 1
+
+
+async def test_the_interviewers_rubric_is_for_judging_the_candidate(harness: BotHarness, mod: SimMember,
+                                                                    room: SimChannel, alice: SimMember,
+                                                                    bob: SimMember) -> None:
+    """The interviewer wrote no answer of their own: the rubric tells them how to use it on the candidate's."""
+    await join_all([alice, bob])
+    await schedule(mod, room)
+    await mod.slash("mock-admin pair-now")
+    [brief] = briefs(threads(harness.guild)[0])
+    interviewer = alice if f"Interviewer: {alice.mention}" in brief.content else bob
+    footer = (await interviewer.click(brief, "Rubric (interviewer)")).embeds[0]["footer"]["text"]
+    assert "your own answer" not in footer and "candidate" in footer

@@ -269,3 +269,11 @@ async def test_a_post_whose_prompt_a_moderator_removed_keeps_working_for_members
     rubric = await bob.click(post, "Rubric")
     assert "What a strong answer covers" in rubric.text and "Local-time days" in rubric.text, rubric.text
     assert "Shard the reviews by member" in post.thread.messages[-1].text
+
+
+async def test_a_practice_rubric_sends_nobody_to_a_thread_the_prompt_never_had(alice: SimMember) -> None:
+    """No daily prompt was ever posted here, so the practised prompt has no thread to ask in."""
+    screen = await alice.slash("practice", kind="design")
+    await alice.submit_modal(await alice.click(screen, "Submit answer"), answer="My approach ...")
+    footer = (await alice.click(screen, "Rubric")).embeds[0]["footer"]["text"]
+    assert "thread" not in footer and "your own answer" in footer

@@ -533,3 +533,18 @@ async def test_a_quiz_due_during_a_discord_outage_is_posted_once_the_server_is_b
     assert post.button_labels == ["A", "B", "C", "D"]
     assert not any("could not" in m.content.lower() for channel in harness.guild.channels.values()
                    for m in channel.messages)
+
+
+async def test_a_quiz_open_for_one_hour_says_one_hour(mod: SimMember, daily: SimChannel) -> None:
+    reply = await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC", **{"close-after": 1})
+    assert "and close 1 hour later." in reply.text and "Open for\n1 hour\n" in reply.text
+    assert "Open for\n1 hour\n" in (await mod.slash("quiz status")).text
+
+
+async def test_setup_in_a_channel_the_bot_cannot_post_in_says_what_to_do(harness: BotHarness, mod: SimMember,
+                                                                         daily: SimChannel) -> None:
+    daily.deny(harness.sim.bot_user.id, "send_messages")
+    await harness.settle()
+    reply = await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
+    assert "I am missing **Send Messages**" in reply.text
+    assert "grant them or the quiz will not be posted" in reply.text
