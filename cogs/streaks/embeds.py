@@ -102,8 +102,9 @@ def help_embed() -> discord.Embed:
         "**Milestones** at 7, 30, 100 and 365 days are celebrated once in the server.",
         "**Reminders**: `/streak remind on 20` sends one DM at 20:00 your time on days you have not studied, "
         "when your streak is at least 2.",
-        "**Leaderboards**: `/leaderboard current|best|month`; *month* counts your active days in the server's "
-        "current month, each on your own calendar, so anyone can top it.",
+        "**Leaderboards**: `/leaderboard current|best|month|contributors`; *month* counts your active days in the "
+        "server's current month, each on your own calendar, so anyone can top it; *contributors* counts the "
+        "Helpful marks your answers got this month.",
     ])
     return embed
 

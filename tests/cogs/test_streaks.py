@@ -349,6 +349,7 @@ async def test_a_repair_that_spends_a_freeze_says_so(harness: BotHarness, mod: S
 async def test_help_explains_freezes(harness: BotHarness, alice: SimMember) -> None:
     reply = await alice.slash("streak help")
     assert reply.ephemeral and "Freezes" in reply.text and "7 active days" in reply.text
+    assert "/leaderboard current|best|month|contributors" in reply.text, reply.text  # every board it offers
 
 
 async def test_moderators_choose_where_milestones_go_or_turn_them_off(
