@@ -1,4 +1,5 @@
-"""Two passes for one server at once: a moderator's change lands while the quarter-hour pass gives roles."""
+"""The quarter-hour rewards pass while its request for a role is still on its way to Discord: a moderator moves
+the reward, or the member deletes their data, in between."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.activity import ActivityKind, ActivityService
+from bot.admin import PrivacyService
 from bot.audit import AuditLog
 from bot.clock import ManualClock
 from bot.rewards import RewardService, RoleFacts
@@ -57,10 +59,8 @@ class HeldRoles:
         return {user_id: set(self.held.get(user_id, set())) for user_id in user_ids}
 
 
-async def test_a_role_moved_while_the_pass_gives_the_old_one_leaves_no_unrecorded_role(db: Database) -> None:
-    """The quarter-hour pass is giving Alice February's title role when a moderator moves the title to another
-    role. The pass the change starts must not take the old role back and forget it around the first pass's
-    grant: Alice would keep the old role for ever, with nothing recorded to take it back."""
+async def _giving_february_title(db: Database) -> tuple[ManualClock, HeldRoles, RewardService, asyncio.Task[int]]:
+    """Alice led February; the title is mapped to the old role and a pass is asking Discord for it."""
     clock = ManualClock(datetime(2026, 3, 2, 12, tzinfo=UTC))
     timezones = TimezoneResolver(db)
     await ActivityService(db, clock, timezones).record(GUILD, ALICE, ActivityKind.REVIEW,
@@ -70,6 +70,14 @@ async def test_a_role_moved_while_the_pass_gives_the_old_one_leaves_no_unrecorde
     await service.set_reward(GUILD, MOD, "leader-streak", OLD_ROLE, FACTS)
     quarter_hour = asyncio.create_task(service.reconcile(GUILD))
     await roles.giving.wait()  # the old role is asked for
+    return clock, roles, service, quarter_hour
+
+
+async def test_a_role_moved_while_the_pass_gives_the_old_one_leaves_no_unrecorded_role(db: Database) -> None:
+    """A moderator moves the title to another role meanwhile. The pass the change starts must not take the old
+    role back and forget it around the first pass's grant: Alice would keep the old role for ever, with nothing
+    recorded to take it back."""
+    _, roles, service, quarter_hour = await _giving_february_title(db)
     await service.set_reward(GUILD, MOD, "leader-streak", NEW_ROLE, FACTS)
     after_change = asyncio.create_task(service.reconcile(GUILD))
     taken = asyncio.create_task(roles.taken.wait())
@@ -82,3 +90,17 @@ async def test_a_role_moved_while_the_pass_gives_the_old_one_leaves_no_unrecorde
     await service.reconcile(GUILD)  # and any later pass
     assert roles.held[ALICE] == {NEW_ROLE}, "a role nobody recorded stayed with her"
     assert [(g.role_id, g.pending) for g in await service.repo.grants(GUILD)] == [(NEW_ROLE, False)]
+
+
+async def test_a_role_given_after_the_member_deleted_their_data_is_taken_back_and_not_recorded(
+        db: Database) -> None:
+    """Alice deletes her data meanwhile. Once Discord gives the role, the pass must not write her grant back (her
+    data is gone) nor leave her the role it can no longer track."""
+    clock, roles, _, quarter_hour = await _giving_february_title(db)
+    roles.let_forget.set()  # the deletion's own taking back is not held
+    await PrivacyService(db, clock, roles=roles).delete(ALICE)
+    roles.let_give.set()  # Discord gives the role after the deletion committed
+    await quarter_hour
+    assert await db.fetchval("SELECT COUNT(*) FROM role_grants WHERE user_id = ?", (ALICE,)) == 0, \
+        "the deleted member's grant was written back"
+    assert OLD_ROLE not in roles.held[ALICE], "a role nothing records stayed with her"
