@@ -77,11 +77,14 @@ class ProgressService:
 
     async def participation(self, guild_id: int) -> ParticipationWeeks:
         """Actions per week in the server, by kind, on members' own local dates; interviews once each, on the
-        server's date: every member of a group is credited for its interview, but it is one interview."""
+        server's date: every member of a group is credited for its interview, but it is one interview. A member
+        east of the server can already be on the server's tomorrow: that action is counted in this week rather
+        than missing until the server's date catches up."""
         weeks, zone = await self._weeks(guild_id, None)
+        last_day = weeks[-1] + timedelta(days=6)
         totals: Counter[tuple[str, int]] = Counter()
         for day, kind, count in await self.repo.actions_per_day(guild_id, weeks[0] - timedelta(days=1)):
-            week = _index(weeks, day)
+            week = _index(weeks, min(day, last_day))
             if week is not None and kind != ActivityKind.MOCK:
                 totals[(kind, week)] += count
         since = datetime.combine(weeks[0], time(0), tzinfo=zone).astimezone(UTC)

@@ -52,12 +52,23 @@ class BaseView(discord.ui.View):
                 item.disabled = True
         if self.message is not None:
             try:
-                await self.message.edit(view=self)
+                await _without_token(self.message).edit(view=self)
             except discord.HTTPException:
                 log.debug("could not disable an expired view", exc_info=True)
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[Any], /) -> None:
         await report_interaction_error(interaction, error)
+
+
+def _without_token(
+        message: discord.Message | discord.InteractionMessage) -> discord.Message | discord.PartialMessage:
+    """The message to edit when a view expires. A command's reply is edited through its interaction's token,
+    which Discord refuses 15 minutes after the command, while a view's timeout restarts on every click and
+    may end long after: a reply everyone sees is the bot's own message, edited through its channel instead.
+    An ephemeral reply has no other way, so it keeps its token (it works while the token lives)."""
+    if isinstance(message, discord.InteractionMessage) and not message.flags.ephemeral:
+        return discord.PartialMessage(channel=message.channel, id=message.id)
+    return message
 
 
 class BaseModal(discord.ui.Modal):

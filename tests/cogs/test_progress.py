@@ -170,3 +170,13 @@ async def test_the_active_days_chart_keeps_a_day_a_move_west_put_ahead_of_the_me
     assert "to today, 9 Mar 2026: 1 day active" in described_as(shown, "heatmap.png")  # her day stays hers
     days = [0] * (WEEKS - 1) + [1]  # her Monday, the heatmap's today, is in the chart's latest week
     assert f"Active days per week: {', '.join(map(str, days))} (1 in all)." in described_as(shown, "activity.png")
+
+
+async def test_an_action_on_a_members_date_ahead_of_the_servers_counts_in_this_week(
+        harness: BotHarness, mod: SimMember, alice: SimMember) -> None:
+    await harness.advance_to(datetime(2026, 3, 8, 16, tzinfo=UTC))  # the server's Sunday; Monday 01:00 in Tokyo
+    await alice.slash("streak timezone", timezone="Asia/Tokyo")
+    await review(alice, 1)                                           # on Monday 9 March, her date
+    lines = (await mod.slash("stats")).embeds[0]["description"].splitlines()
+    assert any(line.startswith("**Flashcard reviews**: 1 this week · 0 last week · 1 in 12 weeks")
+               for line in lines), lines

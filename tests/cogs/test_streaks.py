@@ -534,3 +534,23 @@ async def test_a_celebration_owed_at_a_start_during_a_discord_outage_is_posted_o
     await harness.advance_to(harness.core.clock.now() + timedelta(hours=1))
     celebrations = [m for m in general.messages if "7-day streak" in m.content]
     assert len(celebrations) == 1 and alice.mention in celebrations[0].content
+
+
+def disabled_buttons(message: Any) -> list[bool]:
+    return [c.get("disabled", False) for row in message.payload["components"] for c in row["components"]]
+
+
+async def test_a_leaderboard_paged_past_its_reply_tokens_life_still_shows_its_buttons_expired(
+        harness: BotHarness, alice: SimMember) -> None:
+    crowd = [harness.guild.add_member(f"member{i:02d}") for i in range(14)]
+    for position, member in enumerate(crowd):
+        for days_ago in range(position + 2):
+            await study(harness, member, days_ago)
+    board = await alice.slash("leaderboard")
+    await harness.advance(minutes=12)
+    await alice.click(board, "Next")          # each page turn gives the pager five more minutes
+    await harness.advance(minutes=5)          # 17 minutes after the command: its reply can no longer edit
+    assert board.message is not None
+    [pager] = {item.view for item in harness.bot._connection._view_store._views[board.message.id].values()}
+    await pager.on_timeout()                  # what discord.py runs when the pager's five minutes are up
+    assert disabled_buttons(board.message) == [True, True]
