@@ -28,6 +28,9 @@ from cogs.admin.embeds import (
     settings_embed,
 )
 from cogs.community import QUEUE_NEEDS
+from cogs.daily import DAILY_NEEDS
+from cogs.quiz import QUIZ_NEEDS
+from cogs.streaks import MILESTONE_NEEDS
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +131,8 @@ class StudybotAdmin(commands.GroupCog, group_name="studybot", group_description=
                                           "is posted there: choose a text channel (`/streak-admin announcements` for "
                                           "milestones)"]
             elif channel is not None:
-                also = {"Mock interviews": ("create_private_threads",),
-                        "Suggestion review": QUEUE_NEEDS}.get(feature.name, ())
+                also = {DAILY: DAILY_NEEDS, "Daily quiz": QUIZ_NEEDS, "Mock interviews": ("create_private_threads",),
+                        "Suggestion review": QUEUE_NEEDS, "Streak milestones": MILESTONE_NEEDS}.get(feature.name, ())
                 missing = missing_permissions(channel, interaction.guild.me, also=also)
                 if missing:
                     problems[feature.name] = [f"I am missing **{', '.join(missing)}** in {channel.mention}: "

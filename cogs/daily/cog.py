@@ -26,7 +26,7 @@ from cogs._common.lifecycle import load_service, unload_service
 from cogs._common.prompts import DIFFICULTY_CHOICES, KIND_CHOICES, prompt_embed
 from cogs.daily.embeds import status_embed
 from cogs.daily.forum import ensure_tags, missing_tags
-from cogs.daily.publisher import DiscordDailyPublisher
+from cogs.daily.publisher import DAILY_NEEDS, DiscordDailyPublisher
 from cogs.daily.views import DYNAMIC_ITEMS, FORMS, KindsView, add_prompt_form
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ class Daily(commands.GroupCog, group_name="daily", group_description="Daily AI-s
         if result.posts_now:
             lines += ["", f"Today's {schedule.local_time:%H:%M} has already passed and today's prompt is not out "
                           "yet, so I am posting it now."]
-        missing = missing_permissions(channel, interaction.guild.me)
+        missing = missing_permissions(channel, interaction.guild.me, also=DAILY_NEEDS)
         if missing:
             lines += ["", f"⚠️ I am missing **{', '.join(missing)}** in {channel.mention}: grant them or the "
                           "post will fail."]

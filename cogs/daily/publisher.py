@@ -31,6 +31,11 @@ from cogs.feedback import current_helpful_view, helpful_custom_id, helpful_view
 
 log = logging.getLogger(__name__)
 
+# Beside posting, reading the channel back: a post an interrupted attempt sent is found there after a restart (in
+# a forum, its archived posts are listed only with it). Without Read Message History Discord answers that search
+# with nothing (resources/message.mdx, "Get Channel Messages"), and the post would go out a second time once its
+# nonce has expired: the bot does not post where it could not look.
+DAILY_NEEDS = ("read_message_history",)
 ANSWER_SEARCH_LIMIT = 100  # one page of history: the thread's latest messages, or the first after an answer
 
 
@@ -55,7 +60,7 @@ class DiscordDailyPublisher:
                 raise DeliveryFailed("Discord did not answer in time", transient=True) from error
         if not isinstance(channel, discord.TextChannel | discord.ForumChannel):
             raise DeliveryFailed("the daily channel is not a text or forum channel; choose one with `/daily setup`")
-        missing = missing_permissions(channel, channel.guild.me)
+        missing = missing_permissions(channel, channel.guild.me, also=DAILY_NEEDS)
         if missing:
             raise DeliveryFailed(f"I am missing {', '.join(missing)} in #{channel.name}; "
                                  "grant them in the channel's permission settings")

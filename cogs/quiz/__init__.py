@@ -2,6 +2,9 @@
 
 from bot.bot import StudyBot
 from cogs.quiz.cog import Quiz
+from cogs.quiz.publisher import QUIZ_NEEDS
+
+__all__ = ["QUIZ_NEEDS", "setup"]
 
 
 async def setup(client: StudyBot) -> None:

@@ -13,7 +13,7 @@ from cogs._common.authority import Audience, declared
 from cogs._common.confirm import ask_before_removing_schedule
 from cogs._common.lifecycle import load_service, unload_service
 from cogs.quiz.embeds import hours_text, overview_embed
-from cogs.quiz.publisher import DiscordQuizPublisher
+from cogs.quiz.publisher import QUIZ_NEEDS, DiscordQuizPublisher
 from cogs.quiz.views import DYNAMIC_ITEMS
 
 
@@ -51,7 +51,7 @@ class Quiz(commands.GroupCog, group_name="quiz", group_description="The daily fl
                                             reveal_now=reveal_now)
         text = (f"The quiz will be posted in {channel.mention} at **{overview.schedule.local_time:%H:%M}** "
                 f"({overview.schedule.zone.key}) and close {hours_text(close_after)} later.")
-        missing = missing_permissions(channel, interaction.guild.me)
+        missing = missing_permissions(channel, interaction.guild.me, also=QUIZ_NEEDS)
         if missing:
             text += (f"\n⚠️ I am missing **{', '.join(missing)}** in {channel.mention}: grant them or the quiz will "
                      "not be posted.")

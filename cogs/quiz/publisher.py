@@ -18,6 +18,11 @@ from cogs.quiz.views import quiz_view
 
 log = logging.getLogger(__name__)
 
+# Beside posting, reading the channel back: a quiz an interrupted attempt sent is found there after a restart.
+# Without Read Message History Discord answers that search with nothing (resources/message.mdx, "Get Channel
+# Messages"), and the quiz would go out a second time once its nonce has expired: the bot does not post where it
+# could not look.
+QUIZ_NEEDS = ("read_message_history",)
 UNKNOWN_MESSAGE = 10008  # topics/opcodes-and-status-codes: the message was deleted
 
 
@@ -39,7 +44,7 @@ class DiscordQuizPublisher:
         if not isinstance(channel, discord.TextChannel):
             raise QuizDeliveryFailed("the quiz channel no longer exists or is not a text channel; choose one with "
                                      "`/quiz setup`")
-        missing = missing_permissions(channel, channel.guild.me)
+        missing = missing_permissions(channel, channel.guild.me, also=QUIZ_NEEDS)
         if missing:
             raise QuizDeliveryFailed(f"I am missing {', '.join(missing)} in #{channel.name}; grant them in the "
                                      "channel's permission settings")

@@ -2,6 +2,9 @@
 
 from bot.bot import StudyBot
 from cogs.streaks.cog import Leaderboard, StreakAdmin, Streaks
+from cogs.streaks.publisher import MILESTONE_NEEDS
+
+__all__ = ["MILESTONE_NEEDS", "setup"]
 
 
 async def setup(client: StudyBot) -> None:

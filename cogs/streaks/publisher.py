@@ -16,6 +16,10 @@ from cogs._common import discord_timestamp, may_send_in, no_pings, passing_failu
 log = logging.getLogger(__name__)
 
 # 50007: the member closed their DMs; 50278: they share no server with the bot any more.
+# Beside posting, reading the channel back: a celebration an interrupted attempt posted is found there after a
+# restart. Without Read Message History Discord answers that search with nothing (resources/message.mdx, "Get
+# Channel Messages"), and the celebration would go out twice: the bot does not post where it could not look.
+MILESTONE_NEEDS = ("read_message_history",)
 CANNOT_DM = frozenset({50007, 50278})
 # A member found in the server is not asked about again for this long: paging through a board asks nothing.
 PRESENT_FOR = timedelta(hours=1)
@@ -55,6 +59,18 @@ def celebration(user_id: int, milestone: int) -> str:
     return f"🔥 <@{user_id}> reached a **{milestone}-day streak**! Keep it going."
 
 
+def may_read_back(channel: discord.TextChannel | discord.Thread) -> bool:
+    """Whether the bot may read ``channel``'s history, by its own permissions (unknown means yes, as for posting)."""
+    me = channel.guild.me
+    if me is None:
+        return True
+    try:
+        permissions = channel.permissions_for(me)
+    except discord.ClientException:  # a thread whose parent channel is not cached
+        return True
+    return all(getattr(permissions, name) for name in MILESTONE_NEEDS)
+
+
 class DiscordStreakPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
@@ -68,8 +84,8 @@ class DiscordStreakPublisher:
                 raise CelebrationFailed(f"Discord lists server {guild_id} as unavailable for now")
             log.info("milestone channel %s is gone; not announcing", channel_id)
             return None
-        if not may_send_in(channel):  # `/studybot settings show` names the missing permission
-            log.info("may not post in milestone channel %s; not announcing", channel_id)
+        if not may_send_in(channel) or not may_read_back(channel):  # `/studybot settings show` names it
+            log.info("may not post in milestone channel %s, or find it there again; not announcing", channel_id)
             return None
         await self.pace()
         try:

@@ -285,3 +285,26 @@ async def test_the_kinds_chosen_apply_to_the_servers_own_prompts_too(
     await harness.advance_to(datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
     [post] = posts(daily)
     assert "flashcard service" in post.embeds[0]["title"]
+
+
+async def test_a_post_sent_before_a_crash_is_not_posted_again_where_the_bot_may_not_read_the_channel(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """Without Read Message History Discord shows the bot an empty history, so a post an earlier attempt sent
+    cannot be found there: it must not be sent a second time once Discord's nonce has long expired."""
+    await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    harness.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    delivery = harness.bot.get_cog("Daily").service.delivery
+    schedule = await delivery.repo.schedule(harness.guild.id)
+    record, _ = await delivery._claim(schedule, harness.clock.now().date(), harness.clock.now(), harness.clock.now())
+    await delivery.publisher.publish(schedule.channel_id, await delivery.render(schedule, record))
+    await harness.stop()  # dies before the message id is written
+    daily.deny(harness.sim.bot_user.id, "read_message_history")  # taken away while the bot was down
+    harness.clock.set(datetime(2026, 3, 2, 9, 20, tzinfo=UTC))  # past Discord's nonce window
+    await harness.start()
+    await harness.advance_to(datetime(2026, 3, 2, 22, 0, tzinfo=UTC))
+    assert len(posts(daily)) == 1, "the day's post was sent again after a restart"
+    chosen = await setup_daily(mod, daily, time="10:00", zone="Europe/Berlin")
+    assert "Read Message History" in chosen  # the moderators are told what to grant
+    assert "Read Message History" in (await mod.slash("daily status")).text
+    shown = await mod.slash("studybot settings show")
+    assert "Read Message History" in {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}["Daily prompts"]

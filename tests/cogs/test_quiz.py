@@ -548,3 +548,26 @@ async def test_setup_in_a_channel_the_bot_cannot_post_in_says_what_to_do(harness
     reply = await mod.slash("quiz setup", channel=daily, time="09:00", timezone="UTC")
     assert "I am missing **Send Messages**" in reply.text
     assert "grant them or the quiz will not be posted" in reply.text
+
+
+async def test_a_quiz_sent_before_a_crash_is_not_posted_again_where_the_bot_may_not_read_the_channel(
+        harness: BotHarness, mod: SimMember, daily: SimChannel) -> None:
+    """Without Read Message History Discord shows the bot an empty history, so a quiz an earlier attempt sent
+    cannot be found there: it must not be sent a second time once Discord's nonce has long expired."""
+    await mod.slash("quiz setup", channel=daily, time="10:00", timezone="Europe/Berlin", **{"close-after": 23})
+    harness.clock.set(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))  # 10:00 in Berlin
+    service = harness.bot.get_cog("Quiz").service
+    schedule = await service.repo.schedule(harness.guild.id)
+    now = harness.clock.now()
+    post, _ = await service._claim(schedule, now.date(), now, now)
+    await service.publisher.publish(post)
+    await harness.stop()  # dies before the message id is written
+    daily.deny(harness.sim.bot_user.id, "read_message_history")  # taken away while the bot was down
+    harness.clock.set(datetime(2026, 3, 2, 9, 20, tzinfo=UTC))  # past Discord's nonce window
+    await harness.start()
+    await harness.advance_to(datetime(2026, 3, 2, 22, 0, tzinfo=UTC))
+    assert len(quizzes(daily)) == 1, "the quiz was posted again after a restart"
+    chosen = await mod.slash("quiz setup", channel=daily, time="10:00", timezone="Europe/Berlin")
+    assert "Read Message History" in chosen.text  # the moderators are told what to grant
+    shown = await mod.slash("studybot settings show")
+    assert "Read Message History" in {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}["Daily quiz"]

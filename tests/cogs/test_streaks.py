@@ -554,3 +554,27 @@ async def test_a_leaderboard_paged_past_its_reply_tokens_life_still_shows_its_bu
     [pager] = {item.view for item in harness.bot._connection._view_store._views[board.message.id].values()}
     await pager.on_timeout()                  # what discord.py runs when the pager's five minutes are up
     assert disabled_buttons(board.message) == [True, True]
+
+
+async def test_a_milestone_posted_before_a_crash_is_not_posted_again_where_the_bot_may_not_read_the_channel(
+        harness: BotHarness, mod: SimMember, alice: SimMember, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Read Message History Discord shows the bot an empty history, so a celebration an earlier attempt
+    posted cannot be found there: it must not be posted a second time after a restart."""
+    from bot.streaks.repository import StreakRepository
+
+    async def die(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the process died here")
+
+    general = harness.guild.channel("general")
+    await mod.slash("streak-admin announcements", state="on", channel=general)
+    monkeypatch.setattr(StreakRepository, "set_milestone_message", die)  # posted; the id is never recorded
+    for days_ago in range(6, -1, -1):
+        await study(harness, alice, days_ago)
+    monkeypatch.undo()
+    general.deny(harness.sim.bot_user.id, "read_message_history")
+    await harness.restart()
+    await harness.advance_to(harness.core.clock.now() + timedelta(hours=2))
+    assert len([m for m in general.messages if "7-day streak" in m.content]) == 1
+    shown = await mod.slash("studybot settings show")
+    field = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}["Streak milestones"]
+    assert "Read Message History" in field  # the moderators are told what to grant
