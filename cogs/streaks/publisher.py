@@ -15,11 +15,11 @@ from cogs._common import discord_timestamp, may_send_in, no_pings, passing_failu
 
 log = logging.getLogger(__name__)
 
-# 50007: the member closed their DMs; 50278: they share no server with the bot any more.
 # Beside posting, reading the channel back: a celebration an interrupted attempt posted is found there after a
 # restart. Without Read Message History Discord answers that search with nothing (resources/message.mdx, "Get
 # Channel Messages"), and the celebration would go out twice: the bot does not post where it could not look.
 MILESTONE_NEEDS = ("read_message_history",)
+# 50007: the member closed their DMs; 50278: they share no server with the bot any more.
 CANNOT_DM = frozenset({50007, 50278})
 # A member found in the server is not asked about again for this long: paging through a board asks nothing.
 PRESENT_FOR = timedelta(hours=1)
