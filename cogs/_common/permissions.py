@@ -27,11 +27,12 @@ def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member | 
 
 
 
-def may_send_in(channel: discord.abc.GuildChannel | discord.Thread) -> bool:
+def may_send_in(channel: discord.abc.GuildChannel | discord.Thread, also: tuple[str, ...] = ()) -> bool:
     """Whether the bot may post in ``channel`` (Send Messages in Threads for a thread), by its own
     permissions, so that Discord is not asked for what it would refuse: refusals count against its
     invalid-request limit. Unknown (the bot's member or a thread's parent not cached) means yes, and
-    Discord judges the request itself."""
+    Discord judges the request itself. ``also``: permissions the post needs beside sending (e.g. reading the
+    channel back to find an earlier copy)."""
     me = channel.guild.me
     if me is None:
         return True
@@ -39,7 +40,8 @@ def may_send_in(channel: discord.abc.GuildChannel | discord.Thread) -> bool:
         permissions = channel.permissions_for(me)
     except discord.ClientException:  # a thread whose parent channel is not cached
         return True
-    return permissions.send_messages_in_threads if isinstance(channel, discord.Thread) else permissions.send_messages
+    sends = permissions.send_messages_in_threads if isinstance(channel, discord.Thread) else permissions.send_messages
+    return sends and all(getattr(permissions, name) for name in also)
 
 
 THREAD_ARCHIVED = 50083  # topics/opcodes-and-status-codes.mdx: "an operation on an archived thread"

@@ -59,18 +59,6 @@ def celebration(user_id: int, milestone: int) -> str:
     return f"🔥 <@{user_id}> reached a **{milestone}-day streak**! Keep it going."
 
 
-def may_read_back(channel: discord.TextChannel | discord.Thread) -> bool:
-    """Whether the bot may read ``channel``'s history, by its own permissions (unknown means yes, as for posting)."""
-    me = channel.guild.me
-    if me is None:
-        return True
-    try:
-        permissions = channel.permissions_for(me)
-    except discord.ClientException:  # a thread whose parent channel is not cached
-        return True
-    return all(getattr(permissions, name) for name in MILESTONE_NEEDS)
-
-
 class DiscordStreakPublisher:
     def __init__(self, client: StudyBot) -> None:
         self.client = client
@@ -84,7 +72,7 @@ class DiscordStreakPublisher:
                 raise CelebrationFailed(f"Discord lists server {guild_id} as unavailable for now")
             log.info("milestone channel %s is gone; not announcing", channel_id)
             return None
-        if not may_send_in(channel) or not may_read_back(channel):  # `/studybot settings show` names it
+        if not may_send_in(channel, also=MILESTONE_NEEDS):  # `/studybot settings show` names it
             log.info("may not post in milestone channel %s, or find it there again; not announcing", channel_id)
             return None
         await self.pace()
